@@ -1,0 +1,6 @@
+/* cmd_record.h - the "pagetop record" subcommand. */
+#ifndef PAGETOP_CMD_RECORD_H
+#define PAGETOP_CMD_RECORD_H
+/* argv[0] is "record". Returns the exit status (0, 1 errors, 2 usage). */
+int cmd_record(int argc, char **argv);
+#endif

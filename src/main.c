@@ -1,0 +1,373 @@
+/* main.c - the command line: modes (UI, batch, record), options, exit statuses.
+ *
+ * Exit status: 0 success, 1 an error (bad input, unreadable source), 2 bad usage. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_record.h"
+#include "live.h"
+#include "model.h"
+#include "output.h"
+#include "source.h"
+#include "symbols.h"
+#include "tui.h"
+#include "util.h"
+
+enum {
+	OPT_SORT = 256, OPT_THRESHOLD, OPT_GROUP, OPT_FILTER, OPT_LIMIT, OPT_FORMAT, OPT_EXPAND,
+	OPT_LIVE, OPT_DEBUGFS, OPT_KTHRESH, OPT_PAGE_SIZE, OPT_ALLOC, OPT_NO_COLOR,
+	OPT_NO_MOUSE,
+};
+
+static const struct option long_opts[] = {
+	{ "batch", no_argument, NULL, 'b' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "filter", required_argument, NULL, OPT_FILTER },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "expand", no_argument, NULL, OPT_EXPAND },
+	{ "live", no_argument, NULL, OPT_LIVE },
+	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
+	{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
+	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+	{ "alloc-pattern", required_argument, NULL, OPT_ALLOC },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, _("Usage: pagetop [OPTION]... [SOURCE]...\n"
+		      "  or:  pagetop record [OPTION]... -o FILE|-\n"
+		      "Show the Linux kernel's page allocations by stack, like top.\n"
+		      "\n"
+		      "SOURCE is a snapshot file (show_stacks, show_handles with\n"
+		      "show_stacks_handles, page_owner_stacks, the page_owner dump; gzip and xz\n"
+		      "work too), a folder of snapshots, a pagetop recording, or - for standard\n"
+		      "input. Without SOURCE pagetop reads the running kernel.\n"
+		      "\n"));
+	fprintf(fp, _("  -b, --batch               print samples as text instead of the screen\n"
+		      "  -n, --iterations=N        stop after N samples\n"
+		      "  -d, --delay=SECONDS       live: time between samples (default 2, min 0.1)\n"
+		      "      --sort=KEY[:asc]      pages, bytes, delta, rate, delta_base, peak,\n"
+		      "                            score, first_seen or label (default pages)\n"
+		      "      --threshold=PAGES     hide rows with fewer pages (pagetop only)\n"
+		      "      --group=G             stack, caller, function or module\n"
+		      "      --filter=REGEX        only stacks with a frame matching REGEX;\n"
+		      "                            !REGEX hides them; repeatable (all must hold)\n"
+		      "      --limit=ROWS          rows per sample (0: all, the batch default)\n"
+		      "      --format=F            text, csv, json or folded (batch)\n"
+		      "      --expand              print each stack's frames under its row\n"));
+	fprintf(fp, _("      --live                read the running kernel (the default)\n"
+		      "      --debugfs=DIR         debugfs mount point (default /sys/kernel/debug)\n"
+		      "      --kernel-threshold=N  also set the kernel's count_threshold to N while\n"
+		      "                            running (global!); restored on exit\n"
+		      "      --page-size=BYTES     page size of a saved snapshot (default 4096)\n"
+		      "      --alloc-pattern=GLOB  allocator functions skipped to find the caller;\n"
+		      "                            repeatable, replaces the built-in list\n"
+		      "      --no-color            no colours (NO_COLOR works too)\n"
+		      "      --no-mouse            ignore the mouse\n"
+		      "  -h, --help                show this help and exit\n"
+		      "  -V, --version             show the version and exit\n"
+		      "\n"
+		      "Exit status: 0 success, 1 error, 2 bad usage.\n"
+		      "Full documentation: man pagetop\n"));
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void vfprintf_arg(const char *fmt, const char *arg)
+{
+	/* fmt is one of this file's translated messages with one %s */
+	fprintf(stderr, fmt, arg);
+}
+#pragma GCC diagnostic pop
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+	fputs("pagetop: ", stderr);
+	vfprintf_arg(fmt, arg);
+	fputc('\n', stderr);
+	fprintf(stderr, _("Try 'pagetop --help' for more information.\n"));
+	exit(2);
+}
+
+static int parse_num(const char *s, double *v, double min, double max)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(*v) || *v < min || *v > max)
+		return -1;
+	return 0;
+}
+
+static void fatal_cleanup(void)
+{
+	live_restore_threshold();
+}
+
+static void warn_stderr(const char *msg)
+{
+	fprintf(stderr, "pagetop: %s\n", msg);
+}
+
+struct batch {
+	struct source *src;
+	struct model *m;
+	struct view_opts vo;
+	struct out_opts oo;
+	long iterations;
+};
+
+static int run_batch(struct batch *b)
+{
+	struct sink sink = model_sink(b->m);
+	struct view v;
+	struct pt_err err;
+	long n = 0;
+	int64_t fail_seen = -1;
+	int started = 0, rc = 0;
+	int folded_last = b->oo.format == OUT_FOLDED && source_meta(b->src)->series;
+
+	view_init(&v);
+	for (;;) {
+		enum src_status st;
+
+		if (b->iterations > 0 && n >= b->iterations)
+			break;
+		st = source_next(b->src, &sink, -1, &err);
+		if (st == SRC_ERROR) {
+			fprintf(stderr, "pagetop: %s\n", err.msg);
+			rc = 1;
+			break;
+		}
+		if (st == SRC_END)
+			break;
+		if (st == SRC_TIMEOUT) {
+			double s = source_stalled(b->src);
+
+			if (s > 0)
+				fprintf(stderr, _("pagetop: source stalled for %.0f s\n"), s);
+			continue;
+		}
+		n++;
+		{
+			const struct stack *fs = model_special(b->m, SK_FAILURE);
+
+			if (fs && fail_seen >= 0 && fs->s.now > fail_seen)
+				diag_warn(_("the failure stack grew by %lld pages: the kernel's stack depot is full and stacks are being lost"),
+					  (long long)(fs->s.now - fail_seen));
+			if (fs)
+				fail_seen = fs->s.now;
+		}
+		if (folded_last)
+			continue;
+		model_view(b->m, &b->vo, &v);
+		if (!started) {
+			started = 1;
+			if (output_begin(stdout, b->m, &b->oo) < 0)
+				goto write_error;
+		}
+		if (output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
+			goto write_error;
+	}
+	if (folded_last && n) {
+		model_view(b->m, &b->vo, &v);
+		if (output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
+			goto write_error;
+	}
+	view_free(&v);
+	return rc;
+write_error:
+	view_free(&v);
+	if (errno == EPIPE)
+		return rc;
+	fprintf(stderr, _("pagetop: cannot write the output: %s\n"), strerror(errno));
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct batch b;
+	struct source_opts so;
+	struct tui_opts to;
+	const char *filters[32];
+	const char *allocs[64];
+	size_t nfilters = 0, nallocs = 0;
+	int batch = 0, live = 0, c, rc;
+	struct pt_err err;
+	double d;
+
+	setlocale(LC_ALL, "");
+#if ENABLE_NLS
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+#endif
+	util_set_fatal_hook(fatal_cleanup);
+	diag_set_sink(warn_stderr);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (argc > 1 && strcmp(argv[1], "record") == 0)
+		return cmd_record(argc - 1, argv + 1);
+
+	memset(&b, 0, sizeof(b));
+	view_opts_init(&b.vo);
+	source_opts_init(&so);
+	memset(&to, 0, sizeof(to));
+	while ((c = getopt_long(argc, argv, "bn:d:hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			batch = 1;
+			break;
+		case 'n':
+			if (parse_num(optarg, &d, 1, 1e12) < 0 || d != floor(d))
+				usage_error(_("-n: expected a whole number of samples, found '%s'"), optarg);
+			b.iterations = (long)d;
+			break;
+		case 'd':
+			if (parse_num(optarg, &d, 0.1, 86400) < 0)
+				usage_error(_("-d: expected seconds from 0.1 to 86400, found '%s'"), optarg);
+			so.interval = d;
+			break;
+		case OPT_SORT: {
+			char key[64];
+			const char *colon = strchr(optarg, ':');
+			size_t len = colon ? (size_t)(colon - optarg) : strlen(optarg);
+			enum sort_key k;
+
+			if (len >= sizeof(key))
+				len = sizeof(key) - 1;
+			memcpy(key, optarg, len);
+			key[len] = '\0';
+			if (sort_key_parse(key, &k) < 0)
+				usage_error(_("--sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found '%s'"), optarg);
+			b.vo.key = k;
+			b.vo.ascending = k == KEY_LABEL;
+			if (colon) {
+				if (strcmp(colon + 1, "asc") == 0)
+					b.vo.ascending = 1;
+				else if (strcmp(colon + 1, "desc") == 0)
+					b.vo.ascending = 0;
+				else
+					usage_error(_("--sort: expected KEY:asc or KEY:desc, found '%s'"), optarg);
+			}
+			break;
+		}
+		case OPT_THRESHOLD:
+			if (parse_num(optarg, &d, 0, 1e15) < 0 || d != floor(d))
+				usage_error(_("--threshold: expected a whole number of pages, found '%s'"), optarg);
+			b.vo.threshold = (int64_t)d;
+			break;
+		case OPT_GROUP:
+			if (group_parse(optarg, &b.vo.group) < 0)
+				usage_error(_("--group: expected stack, caller, function or module, found '%s'"), optarg);
+			break;
+		case OPT_FILTER:
+			if (nfilters >= 31)
+				usage_error(_("--filter: at most 31 filters, found more with '%s'"), optarg);
+			filters[nfilters++] = optarg;
+			break;
+		case OPT_LIMIT:
+			if (parse_num(optarg, &d, 0, 1e12) < 0 || d != floor(d))
+				usage_error(_("--limit: expected a whole number of rows, found '%s'"), optarg);
+			b.oo.limit = (size_t)d;
+			break;
+		case OPT_FORMAT:
+			if (out_format_parse(optarg, &b.oo.format) < 0)
+				usage_error(_("--format: expected text, csv, json or folded, found '%s'"), optarg);
+			break;
+		case OPT_EXPAND:
+			b.oo.expand = 1;
+			break;
+		case OPT_LIVE:
+			live = 1;
+			break;
+		case OPT_DEBUGFS:
+			so.debugfs = optarg;
+			break;
+		case OPT_KTHRESH:
+			if (parse_num(optarg, &d, 0, 2147483647) < 0 || d != floor(d))
+				usage_error(_("--kernel-threshold: expected a whole number of pages, found '%s'"), optarg);
+			so.kernel_threshold = (long)d;
+			break;
+		case OPT_PAGE_SIZE:
+			if (parse_num(optarg, &d, 512, 1 << 24) < 0 || d != floor(d))
+				usage_error(_("--page-size: expected bytes from 512 to 16777216, found '%s'"), optarg);
+			so.page_size = (long)d;
+			break;
+		case OPT_ALLOC:
+			if (nallocs >= ARRAY_SIZE(allocs))
+				usage_error(_("--alloc-pattern: at most 64 patterns, found more with '%s'"), optarg);
+			allocs[nallocs++] = optarg;
+			break;
+		case OPT_NO_COLOR:
+			to.no_color = 1;
+			break;
+		case OPT_NO_MOUSE:
+			to.no_mouse = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("pagetop %s\n", PACKAGE_VERSION);
+			printf(_("libdw %s\n"), symbols_libdw_version());
+			printf(_("Copyright (C) 2026 The pagetop authors.\n"
+				 "License GPL-2.0-or-later.\n"
+				 "This is free software: you are free to change and redistribute it.\n"
+				 "There is NO WARRANTY, to the extent permitted by law.\n"));
+			return 0;
+		default:
+			fprintf(stderr, _("Try 'pagetop --help' for more information.\n"));
+			return 2;
+		}
+	}
+	if (live && optind < argc)
+		usage_error(_("--live reads the running kernel: drop the SOURCE '%s'"), argv[optind]);
+
+	if (nfilters) {
+		b.vo.filter = filter_new(filters, nfilters, &err);
+		if (!b.vo.filter)
+			usage_error("%s", err.msg);
+	}
+	if (source_open(&b.src, (const char *const *)argv + optind, argc - optind, &so, &err) < 0) {
+		fprintf(stderr, "pagetop: %s\n", err.msg);
+		filter_free(b.vo.filter);
+		return 1;
+	}
+	b.m = model_new();
+	if (nallocs)
+		model_set_alloc_patterns(b.m, allocs, nallocs);
+	if (!batch) {
+		to.view = b.vo;
+		to.iterations = (int)b.iterations;
+		rc = tui_run(b.src, b.m, &to);
+		if (rc < 0) /* no terminal UI here: fall back to batch output */
+			rc = run_batch(&b);
+	} else {
+		rc = run_batch(&b);
+	}
+	source_close(b.src);
+	live_restore_threshold();
+	model_free(b.m);
+	filter_free(b.vo.filter);
+	return rc;
+}

@@ -1,0 +1,1148 @@
+/* model.c - stacks over time: interned frames, stack identity, per-sample counters,
+ * history, leak score, groupings and views (filter, sort).
+ *
+ * Implements the sink contract (sink.h). Pure data: no I/O, no terminal. */
+#include "config.h"
+
+#include <fnmatch.h>
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "parse.h"
+
+const char *const model_default_alloc_patterns[] = {
+	"prep_new_page", "post_alloc_hook", "get_page_from_freelist",
+	"__alloc_pages*", "alloc_pages*", "__alloc_frozen_pages*", "alloc_frozen_pages*",
+	"__folio_alloc*", "folio_alloc*", "vma_alloc_folio*", "alloc_pages_mpol*",
+	"alloc_page_interleave", "__get_free_pages", "get_zeroed_page*",
+	"alloc_slab_page", "allocate_slab", "new_slab", "___slab_alloc", "__slab_alloc*",
+	"slab_alloc_node", "kmem_cache_alloc*", "__kmem_cache_alloc*", "__kmalloc*",
+	"kmalloc*", "___kmalloc_large_node", "__kmalloc_large_node*", "kmalloc_large*",
+	"kmalloc_order*", "__do_kmalloc_node", "kmem_cache_alloc_bulk*",
+	"__alloc_pages_bulk*", "alloc_pages_bulk*", "kmem_cache_prefill_sheaf",
+	"__vmalloc_node_range*", "__vmalloc_area_node", "vm_area_alloc_pages",
+	"__vmalloc_node*", "mempool_alloc*",
+	/* the allocation-profiling wrappers' real implementations */
+	"*_noprof",
+	NULL,
+};
+
+static const char *const group_names[GROUP__N] = { "stack", "caller", "function", "module" };
+static const char *const key_names[KEY__N] = {
+	"pages", "bytes", "delta", "rate", "delta_base", "peak", "score", "first_seen", "label",
+};
+
+const char *group_name(enum group_mode g)
+{
+	return (unsigned)g < GROUP__N ? group_names[g] : "?";
+}
+
+int group_parse(const char *s, enum group_mode *g)
+{
+	for (int i = 0; i < GROUP__N; i++)
+		if (strcmp(s, group_names[i]) == 0) {
+			*g = (enum group_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *sort_key_name(enum sort_key k)
+{
+	return (unsigned)k < KEY__N ? key_names[k] : "?";
+}
+
+int sort_key_parse(const char *s, enum sort_key *k)
+{
+	for (int i = 0; i < KEY__N; i++)
+		if (strcmp(s, key_names[i]) == 0) {
+			*k = (enum sort_key)i;
+			return 0;
+		}
+	return -1;
+}
+
+struct frameinfo {
+	uint32_t func;     /* label id: "name [module]" */
+	uint32_t module;   /* label id: module name, "vmlinux", or "?" for bare addresses */
+	uint8_t is_alloc;
+};
+
+#define STACK_CHUNK 4096
+
+struct model {
+	struct strtab *frames, *labels;
+	struct frameinfo *fi;
+	size_t fi_cap;
+	uint32_t label_vmlinux, label_unknown;
+
+	struct stack **chunks;      /* stacks live in fixed chunks: pointers stay valid */
+	size_t nchunks;
+	size_t nstacks;
+	uint32_t *by_frames;        /* open addressing, stack id + 1 */
+	size_t nslots_f;
+	uint32_t *by_handle;
+	size_t nslots_h;
+	size_t nhandled;
+	uint32_t *frame_arena;      /* frame id arrays of every stack */
+	size_t fa_len, fa_cap;
+	uint32_t **fa_old;          /* retired arenas (pointers into them stay valid) */
+	size_t nfa_old;
+
+	struct group *groups[GROUP__N];
+	size_t ngroups[GROUP__N], capgroups[GROUP__N];
+	uint32_t *label2group[GROUP__N]; /* label id -> group index + 1 */
+	size_t l2g_cap[GROUP__N];
+	uint32_t *fn_stamp;         /* per function group: last stack counted (+1) */
+	size_t fn_stamp_cap;
+
+	const struct stack *special[4];
+
+	char **patterns;
+	size_t npatterns;
+
+	/* samples */
+	uint32_t nsamples;          /* complete samples */
+	int in_sample;
+	double t_cur, t_prev, t_first;
+	double *times;              /* time of every sample */
+	size_t times_cap;
+	int time_abs;
+	uint32_t baseline;
+
+	/* meta, copied */
+	struct source_meta meta;
+	char *m_name, *m_kind, *m_release, *m_build_id, *m_host;
+};
+
+/* ---- interning and frames ---- */
+
+static int alloc_match(const struct model *m, const char *name, size_t len)
+{
+	char buf[FRAME_MAX + 1];
+	const char *dot;
+
+	if (len > FRAME_MAX)
+		len = FRAME_MAX;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	/* compiler suffixes (.constprop.0, .isra.0, .cold, .llvm.N) do not change who it is;
+	 * a leading dot is part of no kernel name */
+	dot = strchr(buf + 1, '.');
+	if (dot)
+		buf[dot - buf] = '\0';
+	if (m->patterns) {
+		for (size_t i = 0; i < m->npatterns; i++)
+			if (fnmatch(m->patterns[i], buf, 0) == 0)
+				return 1;
+		return 0;
+	}
+	for (size_t i = 0; model_default_alloc_patterns[i]; i++)
+		if (fnmatch(model_default_alloc_patterns[i], buf, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static void frame_classify(struct model *m, uint32_t id)
+{
+	const char *s = strtab_str(m->frames, id);
+	size_t len = strtab_len(m->frames, id);
+	struct frameinfo *f = &m->fi[id];
+	struct frame_parts fp;
+	char buf[FRAME_MAX + 80];
+
+	if (frame_split(s, len, &fp) < 0 || fp.is_addr) {
+		f->func = strtab_intern(m->labels, s, len);
+		f->module = m->label_unknown;
+		f->is_alloc = 0;
+		return;
+	}
+	if (fp.module_len) {
+		int n = snprintf(buf, sizeof(buf), "%.*s [%.*s]", (int)fp.name_len, fp.name,
+				 (int)fp.module_len, fp.module);
+
+		f->func = strtab_intern(m->labels, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+		f->module = strtab_intern(m->labels, fp.module, fp.module_len);
+	} else {
+		f->func = strtab_intern(m->labels, fp.name, fp.name_len);
+		f->module = m->label_vmlinux;
+	}
+	f->is_alloc = (uint8_t)alloc_match(m, fp.name, fp.name_len);
+}
+
+static uint32_t frame_intern(struct model *m, const char *s, size_t len)
+{
+	uint32_t n = strtab_count(m->frames);
+	uint32_t id = strtab_intern(m->frames, s, len);
+
+	if (id == n) {
+		if (id >= m->fi_cap) {
+			m->fi_cap = m->fi_cap ? m->fi_cap * 2 : 1024;
+			m->fi = xreallocarray(m->fi, m->fi_cap, sizeof(*m->fi));
+		}
+		frame_classify(m, id);
+	}
+	return id;
+}
+
+const char *model_frame(const struct model *m, uint32_t id)
+{
+	return strtab_str(m->frames, id);
+}
+
+const char *model_label(const struct model *m, uint32_t id)
+{
+	return strtab_str(m->labels, id);
+}
+
+int model_frame_is_alloc(const struct model *m, uint32_t id)
+{
+	return id < strtab_count(m->frames) && m->fi[id].is_alloc;
+}
+
+/* ---- model ---- */
+
+struct model *model_new(void)
+{
+	struct model *m = xcalloc(1, sizeof(*m));
+
+	m->frames = strtab_new();
+	m->labels = strtab_new();
+	m->label_vmlinux = strtab_intern(m->labels, "vmlinux", 7);
+	m->label_unknown = strtab_intern(m->labels, "?", 1);
+	m->nslots_f = 1024;
+	m->by_frames = xcalloc(m->nslots_f, sizeof(uint32_t));
+	m->nslots_h = 1024;
+	m->by_handle = xcalloc(m->nslots_h, sizeof(uint32_t));
+	m->meta.page_size = 4096;
+	return m;
+}
+
+static void series_free(struct series *s)
+{
+	free(s->ring);
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = &m->chunks[i / STACK_CHUNK][i % STACK_CHUNK];
+
+		series_free(&st->s);
+		free(st->blk);
+	}
+	for (size_t i = 0; i < m->nchunks; i++)
+		free(m->chunks[i]);
+	free(m->chunks);
+	for (int g = 0; g < GROUP__N; g++) {
+		for (size_t i = 0; i < m->ngroups[g]; i++)
+			series_free(&m->groups[g][i].s);
+		free(m->groups[g]);
+		free(m->label2group[g]);
+	}
+	free(m->fn_stamp);
+	free(m->times);
+	for (size_t i = 0; i < m->nfa_old; i++)
+		free(m->fa_old[i]);
+	free(m->fa_old);
+	free(m->frame_arena);
+	free(m->by_frames);
+	free(m->by_handle);
+	free(m->fi);
+	strtab_free(m->frames);
+	strtab_free(m->labels);
+	for (size_t i = 0; i < m->npatterns; i++)
+		free(m->patterns[i]);
+	free(m->patterns);
+	free(m->m_name);
+	free(m->m_kind);
+	free(m->m_release);
+	free(m->m_build_id);
+	free(m->m_host);
+	free(m);
+}
+
+static inline struct stack *stack_at(const struct model *m, size_t id)
+{
+	return &m->chunks[id / STACK_CHUNK][id % STACK_CHUNK];
+}
+
+size_t model_nstacks(const struct model *m)
+{
+	return m->nstacks;
+}
+
+const struct stack *model_stack(const struct model *m, uint32_t id)
+{
+	return id < m->nstacks ? stack_at(m, id) : NULL;
+}
+
+const struct stack *model_special(const struct model *m, enum stack_kind k)
+{
+	return (unsigned)k < 4 ? m->special[k] : NULL;
+}
+
+const struct source_meta *model_meta(const struct model *m)
+{
+	return &m->meta;
+}
+
+uint32_t model_nsamples(const struct model *m)
+{
+	return m->nsamples;
+}
+
+double model_sample_time(const struct model *m)
+{
+	return m->t_cur;
+}
+
+double model_first_time(const struct model *m)
+{
+	return m->t_first;
+}
+
+double model_time_at(const struct model *m, uint32_t sample)
+{
+	if (!m->nsamples)
+		return 0;
+	return m->times[sample < m->nsamples ? sample : m->nsamples - 1];
+}
+
+int model_time_abs(const struct model *m)
+{
+	return m->time_abs;
+}
+
+long model_page_size(const struct model *m)
+{
+	return m->meta.page_size > 0 ? m->meta.page_size : 4096;
+}
+
+uint32_t model_baseline_sample(const struct model *m)
+{
+	return m->baseline;
+}
+
+/* ---- groups ---- */
+
+static uint32_t group_get(struct model *m, enum group_mode g, uint32_t label)
+{
+	uint32_t *l2g;
+
+	if (label >= m->l2g_cap[g]) {
+		size_t cap = m->l2g_cap[g] ? m->l2g_cap[g] : 256;
+
+		while (cap <= label)
+			cap *= 2;
+		m->label2group[g] = xreallocarray(m->label2group[g], cap, sizeof(uint32_t));
+		memset(m->label2group[g] + m->l2g_cap[g], 0,
+		       (cap - m->l2g_cap[g]) * sizeof(uint32_t));
+		m->l2g_cap[g] = cap;
+	}
+	l2g = m->label2group[g];
+	if (!l2g[label]) {
+		struct group *gr;
+
+		if (m->ngroups[g] == m->capgroups[g]) {
+			m->capgroups[g] = m->capgroups[g] ? m->capgroups[g] * 2 : 64;
+			m->groups[g] = xreallocarray(m->groups[g], m->capgroups[g],
+						     sizeof(struct group));
+		}
+		gr = &m->groups[g][m->ngroups[g]];
+		memset(gr, 0, sizeof(*gr));
+		gr->label = label;
+		gr->s.first_seen = m->nsamples;
+		l2g[label] = (uint32_t)++m->ngroups[g];
+	}
+	return l2g[label] - 1;
+}
+
+static void stack_place(struct model *m, struct stack *st)
+{
+	unsigned c = 0;
+
+	while (c < st->nframes && m->fi[st->frames[c]].is_alloc)
+		c++;
+	if (c == st->nframes && st->nframes)
+		c = st->nframes - 1; /* all allocator frames: the outermost is the best we have */
+	st->caller = (uint16_t)c;
+	if (st->nframes)
+		st->label = m->fi[st->frames[c]].func;
+	else
+		st->label = m->label_unknown;
+	/* groups exist from their first stack on, so their history starts with it */
+	group_get(m, GROUP_CALLER, st->label);
+	group_get(m, GROUP_MODULE, st->nframes ? m->fi[st->frames[c]].module : m->label_unknown);
+	for (unsigned i = 0; i < st->nframes; i++)
+		group_get(m, GROUP_FUNCTION, m->fi[st->frames[i]].func);
+}
+
+int model_set_alloc_patterns(struct model *m, const char *const *globs, size_t n)
+{
+	for (size_t i = 0; i < m->npatterns; i++)
+		free(m->patterns[i]);
+	free(m->patterns);
+	m->patterns = NULL;
+	m->npatterns = 0;
+	if (globs) {
+		m->patterns = xcalloc(n ? n : 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			m->patterns[i] = xstrdup(globs[i]);
+		m->npatterns = n;
+	}
+	for (uint32_t i = 0; i < strtab_count(m->frames); i++)
+		frame_classify(m, i);
+	for (size_t i = 0; i < m->nstacks; i++)
+		stack_place(m, stack_at(m, i));
+	return 0;
+}
+
+/* ---- stacks ---- */
+
+static uint64_t frames_hash(const uint32_t *ids, unsigned n)
+{
+	return hash_bytes(ids, n * sizeof(uint32_t), 0x5eed);
+}
+
+static void table_grow(uint32_t **tab, size_t *nslots, struct model *m, int by_handle)
+{
+	size_t ns = *nslots * 2, mask = ns - 1;
+	uint32_t *t = xcalloc(ns, sizeof(uint32_t));
+
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = stack_at(m, i);
+		size_t j;
+
+		if (by_handle ? !st->handle : st->handle != 0)
+			continue;
+		j = (by_handle ? hash_u64(st->handle) : st->hash) & mask;
+		while (t[j])
+			j = (j + 1) & mask;
+		t[j] = (uint32_t)i + 1;
+	}
+	free(*tab);
+	*tab = t;
+	*nslots = ns;
+}
+
+static struct stack *find_by_frames(struct model *m, const uint32_t *ids, unsigned n,
+				    uint64_t h, size_t *slot)
+{
+	size_t mask = m->nslots_f - 1, j = h & mask;
+
+	for (;;) {
+		uint32_t v = m->by_frames[j];
+		struct stack *st;
+
+		if (!v)
+			break;
+		st = stack_at(m, v - 1);
+		/* a hash collision never merges two stacks: compare the frames */
+		if (st->hash == h && st->nframes == n &&
+		    memcmp(st->frames, ids, n * sizeof(uint32_t)) == 0) {
+			*slot = j;
+			return st;
+		}
+		j = (j + 1) & mask;
+	}
+	*slot = j;
+	return NULL;
+}
+
+static struct stack *find_by_handle(const struct model *m, uint64_t handle, size_t *slot)
+{
+	size_t mask = m->nslots_h - 1, j = hash_u64(handle) & mask;
+
+	for (;;) {
+		uint32_t v = m->by_handle[j];
+
+		if (!v)
+			break;
+		if (stack_at(m, v - 1)->handle == handle) {
+			*slot = j;
+			return stack_at(m, v - 1);
+		}
+		j = (j + 1) & mask;
+	}
+	*slot = j;
+	return NULL;
+}
+
+static uint32_t *frames_store(struct model *m, const uint32_t *ids, unsigned n)
+{
+	uint32_t *p;
+
+	if (m->fa_len + n > m->fa_cap) {
+		/* keep the old arena: stacks point into it */
+		if (m->frame_arena) {
+			m->fa_old = xreallocarray(m->fa_old, m->nfa_old + 1, sizeof(*m->fa_old));
+			m->fa_old[m->nfa_old++] = m->frame_arena;
+		}
+		m->fa_cap = m->fa_cap ? m->fa_cap * 2 : 65536;
+		if (m->fa_cap < n)
+			m->fa_cap = n;
+		m->frame_arena = xmalloc(m->fa_cap * sizeof(uint32_t));
+		m->fa_len = 0;
+	}
+	p = m->frame_arena + m->fa_len;
+	memcpy(p, ids, n * sizeof(uint32_t));
+	m->fa_len += n;
+	return p;
+}
+
+static void stack_set_frames(struct model *m, struct stack *st, const uint32_t *ids, unsigned n)
+{
+	static const struct { const char *name; enum stack_kind k; } specials[] = {
+		{ "register_dummy_stack", SK_DUMMY },
+		{ "register_failure_stack", SK_FAILURE },
+		{ "register_early_stack", SK_EARLY },
+	};
+
+	st->frames = n ? frames_store(m, ids, n) : NULL;
+	st->nframes = (uint16_t)n;
+	if (n) {
+		const char *f0 = strtab_str(m->labels, m->fi[ids[0]].func);
+
+		for (size_t i = 0; i < ARRAY_SIZE(specials); i++)
+			if (strcmp(f0, specials[i].name) == 0) {
+				st->kind = (uint8_t)specials[i].k;
+				if (!m->special[specials[i].k])
+					m->special[specials[i].k] = st;
+			}
+	}
+	stack_place(m, st);
+}
+
+static struct stack *stack_new(struct model *m)
+{
+	struct stack *st;
+
+	if (m->nstacks == m->nchunks * STACK_CHUNK) {
+		m->chunks = xreallocarray(m->chunks, m->nchunks + 1, sizeof(*m->chunks));
+		m->chunks[m->nchunks++] = xcalloc(STACK_CHUNK, sizeof(struct stack));
+	}
+	st = stack_at(m, m->nstacks);
+	memset(st, 0, sizeof(*st));
+	st->id = (uint32_t)m->nstacks++;
+	st->s.first_seen = m->nsamples;
+	return st;
+}
+
+static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+{
+	struct model *m = self;
+	uint32_t ids[STACK_MAX_FRAMES];
+	unsigned n = rec->nframes < STACK_MAX_FRAMES ? rec->nframes : STACK_MAX_FRAMES;
+	struct stack *st;
+	size_t slot;
+
+	(void)err;
+	if (rec->handle) {
+		st = find_by_handle(m, rec->handle, &slot);
+		if (!st || (!st->nframes && n)) {
+			for (unsigned i = 0; i < n; i++)
+				ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len);
+		}
+		if (!st) {
+			st = stack_new(m);
+			st->handle = rec->handle;
+			m->by_handle[slot] = st->id + 1;
+			if (++m->nhandled * 4 >= m->nslots_h * 3)
+				table_grow(&m->by_handle, &m->nslots_h, m, 1);
+			stack_set_frames(m, st, ids, n);
+		} else if (!st->nframes && n) {
+			/* it was only known by a count; now its frames arrived. A stack that has
+			 * frames keeps its first text (frames of an unloaded module turn into
+			 * bare addresses later). */
+			stack_set_frames(m, st, ids, n);
+		}
+	} else {
+		uint64_t h;
+
+		for (unsigned i = 0; i < n; i++)
+			ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len);
+		h = frames_hash(ids, n);
+		st = find_by_frames(m, ids, n, h, &slot);
+		if (!st) {
+			st = stack_new(m);
+			st->hash = h;
+			stack_set_frames(m, st, ids, n);
+			m->by_frames[slot] = st->id + 1;
+			if ((m->nstacks - m->nhandled) * 4 >= m->nslots_f * 3)
+				table_grow(&m->by_frames, &m->nslots_f, m, 0);
+		}
+	}
+	if (rec->has_count)
+		st->s.acc += (int64_t)rec->count;
+	if (rec->block) {
+		const struct block_info *b = rec->block;
+		struct block_summary *bs = st->blk;
+
+		if (!bs) {
+			bs = st->blk = xcalloc(1, sizeof(*bs));
+			bs->gfp = b->gfp;
+		}
+		bs->nblocks++;
+		bs->orders |= 1u << (b->order < 31 ? b->order : 31);
+		if (b->ts_ns >= bs->ts_ns || bs->nblocks == 1) {
+			size_t k = b->comm_len < sizeof(bs->comm) - 1 ? b->comm_len : sizeof(bs->comm) - 1;
+
+			bs->ts_ns = b->ts_ns;
+			bs->pid = b->pid;
+			if (b->comm)
+				memcpy(bs->comm, b->comm, k);
+			bs->comm[k] = '\0';
+		}
+	}
+	return 0;
+}
+
+static int m_count(void *self, uint64_t handle, uint64_t count, struct pt_err *err)
+{
+	struct model *m = self;
+	struct stack *st;
+	size_t slot;
+
+	(void)err;
+	st = find_by_handle(m, handle, &slot);
+	if (!st) {
+		/* A count for a stack whose frames have not been read yet (a live read races
+		 * with new stacks): keep the count, the frames come later. */
+		st = stack_new(m);
+		st->handle = handle;
+		m->by_handle[slot] = st->id + 1;
+		if (++m->nhandled * 4 >= m->nslots_h * 3)
+			table_grow(&m->by_handle, &m->nslots_h, m, 1);
+		stack_set_frames(m, st, NULL, 0);
+	}
+	st->s.acc += (int64_t)count;
+	return 0;
+}
+
+static void meta_str(char **dst, const char *src)
+{
+	free(*dst);
+	*dst = src ? xstrdup(src) : NULL;
+}
+
+static int m_meta(void *self, const struct source_meta *meta, struct pt_err *err)
+{
+	struct model *m = self;
+
+	(void)err;
+	m->meta = *meta;
+	meta_str(&m->m_name, meta->name);
+	meta_str(&m->m_kind, meta->kind);
+	meta_str(&m->m_release, meta->kernel_release);
+	meta_str(&m->m_build_id, meta->kernel_build_id);
+	meta_str(&m->m_host, meta->hostname);
+	m->meta.name = m->m_name;
+	m->meta.kind = m->m_kind;
+	m->meta.kernel_release = m->m_release;
+	m->meta.kernel_build_id = m->m_build_id;
+	m->meta.hostname = m->m_host;
+	if (m->meta.page_size <= 0) {
+		m->meta.page_size = 4096;
+		m->meta.page_size_known = 0;
+	}
+	return 0;
+}
+
+static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
+{
+	struct model *m = self;
+
+	(void)err;
+	m->in_sample = 1;
+	m->t_prev = m->t_cur;
+	m->t_cur = si->time;
+	m->time_abs = si->time_abs;
+	if (m->nsamples == 0)
+		m->t_first = si->time;
+	if (m->nsamples >= m->times_cap) {
+		m->times_cap = m->times_cap ? m->times_cap * 2 : 64;
+		m->times = xreallocarray(m->times, m->times_cap, sizeof(double));
+	}
+	m->times[m->nsamples] = si->time;
+	for (size_t i = 0; i < m->nstacks; i++)
+		stack_at(m, i)->s.acc = 0;
+	return 0;
+}
+
+/* ---- series over time ---- */
+
+static int64_t series_at(const struct series *s, uint32_t j, uint32_t k)
+{
+	/* value at sample j; callers stay within the last MODEL_HISTORY samples of k */
+	(void)k;
+	if (j < s->first_seen)
+		return 0;
+	if (!s->ring || j < s->ring_first)
+		return s->first_value;
+	return s->ring[j % MODEL_HISTORY];
+}
+
+double model_score(const struct series *s)
+{
+	return s->score;
+}
+
+/* The leak score (doc/score.md): over the last SCORE_WINDOW intervals,
+ *   share of intervals that did not shrink
+ * x damping of growth that came in one jump (0.1 for a single jump, near 1 when spread)
+ * x magnitude of the net growth (log scale, 1 at 4096 pages)
+ * x evidence (the number of intervals seen, full at 8). */
+static double series_score(const struct series *s, uint32_t k)
+{
+	uint32_t from, n, up = 0, down = 0;
+	int64_t sumpos = 0, maxinc = 0, net, prev, x;
+	double nonshrink, spread, magnitude, evidence;
+
+	if (!s->ring || k - s->last_changed > SCORE_WINDOW)
+		return 0;
+	from = k >= SCORE_WINDOW ? k - SCORE_WINDOW : 0;
+	if (from < s->first_seen)
+		from = s->first_seen;
+	if (k - from >= MODEL_HISTORY)
+		from = k - MODEL_HISTORY + 1;
+	n = k - from;
+	if (n == 0)
+		return 0;
+	prev = series_at(s, from, k);
+	net = s->now - prev;
+	if (net <= 0)
+		return 0;
+	for (uint32_t j = from + 1; j <= k; j++) {
+		int64_t d;
+
+		x = series_at(s, j, k);
+		d = x - prev;
+		prev = x;
+		if (d > 0) {
+			up++;
+			sumpos += d;
+			if (d > maxinc)
+				maxinc = d;
+		} else if (d < 0) {
+			down++;
+		}
+	}
+	nonshrink = (double)(n - down) / n;
+	spread = sumpos > 0 ? 1.0 - (double)maxinc / (double)sumpos : 0;
+	magnitude = log2(1.0 + (double)net) / 12.0;
+	if (magnitude > 1)
+		magnitude = 1;
+	evidence = n >= 8 ? 1.0 : n / 8.0;
+	(void)up;
+	return nonshrink * (0.1 + 0.9 * spread) * magnitude * evidence;
+}
+
+static void series_push(struct series *s, uint32_t k, double dt, int64_t v)
+{
+	int was_new = s->first_seen == k;
+
+	s->prev = was_new && k > 0 ? 0 : s->now;
+	if (k == 0)
+		s->prev = v;
+	s->now = v;
+	s->delta = s->now - s->prev;
+	s->delta_base = s->now - s->base;
+	s->rate = dt > 0 ? (double)s->delta / dt : 0;
+	if (v > s->peak)
+		s->peak = v;
+	if (was_new) {
+		s->first_value = v;
+		if (k == 0)
+			s->base = v; /* the first sample is the default baseline */
+		s->delta_base = s->now - s->base;
+		s->last_changed = k;
+		if (k > 0 && v != 0) {
+			/* it had 0 before: that is a change, keep history from here */
+			s->ring = xcalloc(MODEL_HISTORY, sizeof(int32_t));
+			s->ring_first = k;
+		}
+	} else if (s->delta != 0) {
+		s->last_changed = k;
+		if (!s->ring) {
+			s->ring = xcalloc(MODEL_HISTORY, sizeof(int32_t));
+			s->ring_first = k;
+			/* samples before k in the window are the constant first value */
+		}
+	}
+	if (s->ring)
+		s->ring[k % MODEL_HISTORY] = v > INT32_MAX ? INT32_MAX : (int32_t)v;
+	s->score = series_score(s, k);
+}
+
+static int m_end(void *self, struct pt_err *err)
+{
+	struct model *m = self;
+	uint32_t k = m->nsamples;
+	double dt = k > 0 ? m->t_cur - m->t_prev : 0;
+
+	(void)err;
+	m->in_sample = 0;
+	/* groups: sums over their stacks */
+	for (int g = 1; g < GROUP__N; g++)
+		for (size_t i = 0; i < m->ngroups[g]; i++) {
+			m->groups[g][i].s.acc = 0;
+			m->groups[g][i].nstacks = 0;
+		}
+	if (m->fn_stamp_cap < m->ngroups[GROUP_FUNCTION]) {
+		free(m->fn_stamp);
+		m->fn_stamp_cap = m->ngroups[GROUP_FUNCTION] * 2;
+		m->fn_stamp = xcalloc(m->fn_stamp_cap, sizeof(uint32_t));
+	} else {
+		memset(m->fn_stamp, 0, m->fn_stamp_cap * sizeof(uint32_t));
+	}
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = stack_at(m, i);
+		int64_t v = st->s.acc;
+		struct group *gr;
+
+		series_push(&st->s, k, dt, v);
+		if (!v)
+			continue;
+		gr = &m->groups[GROUP_CALLER][m->label2group[GROUP_CALLER][st->label] - 1];
+		gr->s.acc += v;
+		if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.acc)
+			gr->example = st->id;
+		gr = &m->groups[GROUP_MODULE][m->label2group[GROUP_MODULE][st->nframes ?
+			m->fi[st->frames[st->caller]].module : m->label_unknown] - 1];
+		gr->s.acc += v;
+		if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.acc)
+			gr->example = st->id;
+		for (unsigned f = 0; f < st->nframes; f++) {
+			uint32_t gi = m->label2group[GROUP_FUNCTION][m->fi[st->frames[f]].func] - 1;
+
+			if (m->fn_stamp[gi] == st->id + 1)
+				continue; /* a function counts once per stack (recursion) */
+			m->fn_stamp[gi] = st->id + 1;
+			gr = &m->groups[GROUP_FUNCTION][gi];
+			gr->s.acc += v;
+			if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.acc)
+				gr->example = st->id;
+		}
+	}
+	for (int g = 1; g < GROUP__N; g++)
+		for (size_t i = 0; i < m->ngroups[g]; i++)
+			series_push(&m->groups[g][i].s, k, dt, m->groups[g][i].s.acc);
+	m->nsamples++;
+	return 0;
+}
+
+static void baseline_apply(struct model *m, int to_first)
+{
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct series *s = &stack_at(m, i)->s;
+
+		s->base = to_first ? (s->first_seen == 0 ? s->first_value : 0) : s->now;
+		s->delta_base = s->now - s->base;
+	}
+	for (int g = 1; g < GROUP__N; g++)
+		for (size_t i = 0; i < m->ngroups[g]; i++) {
+			struct series *s = &m->groups[g][i].s;
+
+			s->base = to_first ? (s->first_seen == 0 ? s->first_value : 0) : s->now;
+			s->delta_base = s->now - s->base;
+		}
+}
+
+void model_set_baseline(struct model *m)
+{
+	m->baseline = m->nsamples ? m->nsamples - 1 : 0;
+	baseline_apply(m, 0);
+}
+
+void model_reset_baseline(struct model *m)
+{
+	m->baseline = 0;
+	baseline_apply(m, 1);
+}
+
+int model_history(const struct model *m, const struct series *s, int64_t *out, int n)
+{
+	uint32_t k, have;
+	int cnt;
+
+	if (!m->nsamples || n <= 0)
+		return 0;
+	k = m->nsamples - 1;
+	have = m->nsamples < MODEL_HISTORY ? m->nsamples : MODEL_HISTORY;
+	cnt = (uint32_t)n < have ? n : (int)have;
+	for (int i = 0; i < cnt; i++)
+		out[i] = series_at(s, k - (uint32_t)(cnt - 1 - i), k);
+	return cnt;
+}
+
+static const struct sink_ops model_ops = {
+	.meta = m_meta,
+	.begin = m_begin,
+	.stack = m_stack,
+	.count = m_count,
+	.end = m_end,
+};
+
+struct sink model_sink(struct model *m)
+{
+	struct sink s = { &model_ops, m };
+
+	return s;
+}
+
+/* ---- filters ---- */
+
+#define FILTER_MAX 31
+
+struct filter {
+	regex_t re[FILTER_MAX];
+	size_t n;
+	uint32_t incmask, excmask;
+	/* per text id: 0 unknown, else 1 | bit (i+1) for each pattern i that matches */
+	uint32_t *fcache, *lcache;
+	size_t fcap, lcap;
+};
+
+struct filter *filter_new(const char *const *patterns, size_t n, struct pt_err *err)
+{
+	struct filter *f = xcalloc(1, sizeof(*f));
+
+	if (n > FILTER_MAX) {
+		pt_err_set(err, _("at most %d filters"), FILTER_MAX);
+		free(f);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *p = patterns[i];
+		int exclude = p[0] == '!', rc;
+
+		rc = regcomp(&f->re[i], p + exclude, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char buf[256];
+
+			regerror(rc, &f->re[i], buf, sizeof(buf));
+			pt_err_set(err, _("bad filter \"%s\": %s"), p, buf);
+			f->n = i;
+			filter_free(f);
+			return NULL;
+		}
+		if (exclude)
+			f->excmask |= 1u << i;
+		else
+			f->incmask |= 1u << i;
+		f->n = i + 1;
+	}
+	return f;
+}
+
+void filter_free(struct filter *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++)
+		regfree(&f->re[i]);
+	free(f->fcache);
+	free(f->lcache);
+	free(f);
+}
+
+static uint32_t filter_text(struct filter *f, uint32_t **cache, size_t *cap,
+			    const struct strtab *t, uint32_t id)
+{
+	uint32_t v = 0;
+
+	if (id >= *cap) {
+		size_t nc = *cap ? *cap : 1024;
+
+		while (nc <= id)
+			nc *= 2;
+		*cache = xreallocarray(*cache, nc, sizeof(uint32_t));
+		memset(*cache + *cap, 0, (nc - *cap) * sizeof(uint32_t));
+		*cap = nc;
+	}
+	if ((*cache)[id])
+		return (*cache)[id] >> 1;
+	for (size_t i = 0; i < f->n; i++)
+		if (regexec(&f->re[i], strtab_str(t, id), 0, NULL, 0) == 0)
+			v |= 1u << i;
+	(*cache)[id] = (v << 1) | 1;
+	return v;
+}
+
+static int filter_stack(struct model *m, struct filter *f, const struct stack *st)
+{
+	uint32_t mask = 0;
+
+	for (unsigned i = 0; i < st->nframes; i++)
+		mask |= filter_text(f, &f->fcache, &f->fcap, m->frames, st->frames[i]);
+	return (mask & f->incmask) == f->incmask && !(mask & f->excmask);
+}
+
+static int filter_label(struct model *m, struct filter *f, uint32_t label)
+{
+	uint32_t mask = filter_text(f, &f->lcache, &f->lcap, m->labels, label);
+
+	return (mask & f->incmask) == f->incmask && !(mask & f->excmask);
+}
+
+/* ---- views ---- */
+
+void view_opts_init(struct view_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->group = GROUP_STACK;
+	o->key = KEY_PAGES;
+}
+
+void view_init(struct view *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+void view_free(struct view *v)
+{
+	free(v->rows);
+	memset(v, 0, sizeof(*v));
+}
+
+struct sortent {
+	double k;
+	uint32_t tie;
+	uint32_t idx;
+};
+
+static int cmp_desc(const void *a, const void *b)
+{
+	const struct sortent *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k > y->k ? -1 : 1;
+	return x->tie < y->tie ? -1 : x->tie > y->tie;
+}
+
+static int cmp_asc(const void *a, const void *b)
+{
+	const struct sortent *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->tie < y->tie ? -1 : x->tie > y->tie;
+}
+
+static const struct model *label_model; /* qsort has no context argument */
+static int label_desc;
+
+static int cmp_label(const void *a, const void *b)
+{
+	const struct sortent *x = a, *y = b;
+	int c = strcmp(strtab_str(label_model->labels, (uint32_t)x->k),
+		       strtab_str(label_model->labels, (uint32_t)y->k));
+
+	if (c)
+		return label_desc ? -c : c;
+	return x->tie < y->tie ? -1 : x->tie > y->tie;
+}
+
+static double row_key(const struct row *r, enum sort_key k)
+{
+	const struct series *s = r->s;
+
+	switch (k) {
+	case KEY_PAGES:
+	case KEY_BYTES: return (double)s->now;
+	case KEY_DELTA: return (double)s->delta;
+	case KEY_RATE: return s->rate;
+	case KEY_DELTA_BASE: return (double)s->delta_base;
+	case KEY_PEAK: return (double)s->peak;
+	case KEY_SCORE: return s->score;
+	case KEY_FIRST_SEEN: return (double)s->first_seen;
+	default: return (double)r->label;
+	}
+}
+
+static void view_push(struct view *v, const struct row *r)
+{
+	if (v->nrows == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 1024;
+		v->rows = xreallocarray(v->rows, v->cap, sizeof(*v->rows));
+	}
+	v->rows[v->nrows++] = *r;
+}
+
+void model_view(struct model *m, const struct view_opts *o, struct view *v)
+{
+	struct sortent *se;
+	struct row *sorted;
+
+	v->nrows = 0;
+	v->total_pages = v->total_delta = v->total_delta_base = v->shown_pages = 0;
+	v->total_rate = 0;
+	v->total_rows = 0;
+	for (size_t i = 0; i < m->nstacks; i++) {
+		const struct series *s = &stack_at(m, i)->s;
+
+		v->total_pages += s->now;
+		v->total_delta += s->delta;
+		v->total_delta_base += s->delta_base;
+		v->total_rate += s->rate;
+	}
+	if (o->group == GROUP_STACK) {
+		for (size_t i = 0; i < m->nstacks; i++) {
+			const struct stack *st = stack_at(m, i);
+			struct row r = { &st->s, st, NULL, st->label };
+
+			if (!st->s.now && !st->s.delta && !st->s.delta_base)
+				continue;
+			v->total_rows++;
+			if (st->s.now < o->threshold)
+				continue;
+			if (o->filter && !filter_stack(m, o->filter, st))
+				continue;
+			view_push(v, &r);
+			v->shown_pages += st->s.now;
+		}
+	} else {
+		for (size_t i = 0; i < m->ngroups[o->group]; i++) {
+			const struct group *g = &m->groups[o->group][i];
+			struct row r = { &g->s, NULL, g, g->label };
+
+			if (!g->s.now && !g->s.delta && !g->s.delta_base)
+				continue;
+			v->total_rows++;
+			if (g->s.now < o->threshold)
+				continue;
+			if (o->filter && !filter_label(m, o->filter, g->label))
+				continue;
+			view_push(v, &r);
+			v->shown_pages += g->s.now;
+		}
+	}
+	if (v->nrows < 2)
+		return;
+	se = xmalloc(v->nrows * sizeof(*se));
+	for (size_t i = 0; i < v->nrows; i++) {
+		se[i].k = row_key(&v->rows[i], o->key);
+		se[i].tie = v->rows[i].stack ? v->rows[i].stack->id : v->rows[i].label;
+		se[i].idx = (uint32_t)i;
+	}
+	if (o->key == KEY_LABEL) {
+		label_model = m;
+		label_desc = !o->ascending;
+		qsort(se, v->nrows, sizeof(*se), cmp_label);
+	} else {
+		qsort(se, v->nrows, sizeof(*se), o->ascending ? cmp_asc : cmp_desc);
+	}
+	sorted = xmalloc(v->cap * sizeof(*sorted));
+	for (size_t i = 0; i < v->nrows; i++)
+		sorted[i] = v->rows[se[i].idx];
+	free(v->rows);
+	v->rows = sorted;
+	free(se);
+}

@@ -1,0 +1,160 @@
+/* model.h - stacks over time: the pure data model behind every view.
+ *
+ * The model implements the sink contract (sink.h): feed it samples from any source.
+ * It owns interned frames, the stack table, per-stack counters and history, the
+ * groupings, and builds views (filter, group, sort) once per sample. No I/O, no curses. */
+#ifndef PAGETOP_MODEL_H
+#define PAGETOP_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sink.h"
+
+#define MODEL_HISTORY 300      /* samples of history kept per row */
+#define SCORE_WINDOW 60        /* intervals the leak score looks at */
+
+enum stack_kind {
+	SK_NORMAL = 0,
+	SK_DUMMY,    /* page_owner's own overhead (register_dummy_stack) */
+	SK_FAILURE,  /* pages whose stack could not be saved (register_failure_stack) */
+	SK_EARLY,    /* early boot pages (register_early_stack, per-block dump only) */
+};
+
+enum group_mode { GROUP_STACK = 0, GROUP_CALLER, GROUP_FUNCTION, GROUP_MODULE, GROUP__N };
+const char *group_name(enum group_mode g);             /* "stack", "caller", ... */
+int group_parse(const char *s, enum group_mode *g);   /* 0 or -1 */
+
+/* Column and sort-key names, the same in --sort, CSV, JSON and the UI. */
+enum sort_key {
+	KEY_PAGES = 0, KEY_BYTES, KEY_DELTA, KEY_RATE, KEY_DELTA_BASE, KEY_PEAK,
+	KEY_SCORE, KEY_FIRST_SEEN, KEY_LABEL, KEY__N
+};
+const char *sort_key_name(enum sort_key k);
+int sort_key_parse(const char *s, enum sort_key *k);
+
+/* Counters shared by stacks and groups. Sample numbers count from 0. */
+struct series {
+	int64_t now, prev, base, peak;
+	int64_t delta, delta_base;
+	double rate;              /* per second, over the last interval */
+	uint32_t first_seen;      /* sample number */
+	uint32_t last_changed;    /* sample number */
+	double score;             /* leak suspicion, 0..1, doc/score.md */
+	/* history: NULL until the count first changes (before that it is constant) */
+	int32_t *ring;
+	uint32_t ring_first;      /* sample number of ring[0] when the ring started */
+	int64_t first_value;      /* value before the ring started */
+	/* score window accumulators */
+	uint16_t w_n, w_up, w_down;
+	int64_t w_sumpos, w_maxinc;
+	int64_t acc;              /* sum for the sample being built */
+};
+
+struct block_summary {      /* per-block dump: what the blocks of a stack had */
+	uint64_t nblocks;
+	uint32_t orders;          /* bit i: some block of order i */
+	uint32_t gfp;             /* mask of the first block */
+	int pid;                  /* of the newest block */
+	char comm[32];
+	uint64_t ts_ns;           /* newest block's allocation time */
+};
+
+struct stack {
+	struct series s;
+	uint32_t id;
+	uint64_t handle;          /* 0: none */
+	uint32_t *frames;         /* frame ids, innermost first */
+	uint16_t nframes;
+	uint16_t caller;          /* index into frames of the caller frame */
+	uint8_t kind;             /* enum stack_kind */
+	uint32_t label;           /* label id (caller function with [module]) */
+	struct block_summary *blk;
+	uint64_t hash;
+};
+
+struct group {
+	struct series s;
+	uint32_t label;           /* label id */
+	uint32_t nstacks;         /* member stacks with pages now */
+	uint32_t example;         /* a member stack id (the largest) */
+};
+
+struct model;
+
+struct model *model_new(void);
+void model_free(struct model *m);
+struct sink model_sink(struct model *m);
+
+const struct source_meta *model_meta(const struct model *m);
+uint32_t model_nsamples(const struct model *m);       /* samples received */
+double model_sample_time(const struct model *m);      /* of the current sample */
+int model_time_abs(const struct model *m);
+double model_time_at(const struct model *m, uint32_t sample); /* time of a sample */
+double model_first_time(const struct model *m);
+long model_page_size(const struct model *m);
+
+/* Stacks and frames. */
+size_t model_nstacks(const struct model *m);
+const struct stack *model_stack(const struct model *m, uint32_t id);
+const char *model_frame(const struct model *m, uint32_t frame_id);
+const char *model_label(const struct model *m, uint32_t label_id);
+int model_frame_is_alloc(const struct model *m, uint32_t frame_id);
+/* Stacks of a special kind, for warnings (NULL when absent). */
+const struct stack *model_special(const struct model *m, enum stack_kind k);
+
+/* Baseline: set to the current sample, or back to the first one. */
+void model_set_baseline(struct model *m);
+void model_reset_baseline(struct model *m);
+uint32_t model_baseline_sample(const struct model *m);
+
+/* Allocator machinery patterns (fnmatch globs on the function name without compiler
+ * suffixes): the caller of a stack is its first frame that matches none. NULL restores
+ * the defaults. Returns 0. */
+int model_set_alloc_patterns(struct model *m, const char *const *globs, size_t n);
+extern const char *const model_default_alloc_patterns[];
+
+/* History of a row for sparklines: the last n values up to the current sample,
+ * oldest first; returns how many were filled (at most n, at most samples seen). */
+int model_history(const struct model *m, const struct series *s, int64_t *out, int n);
+
+/* Leak score of a series (exposed for tests). */
+double model_score(const struct series *s);
+
+/* Filters: extended regular expressions on frame text; a leading '!' excludes.
+ * Stacks pass when some frame matches every... see doc/model.md. Returns 0, or -1 with
+ * err when a pattern does not compile. */
+struct filter;
+struct filter *filter_new(const char *const *patterns, size_t n, struct pt_err *err);
+void filter_free(struct filter *f);
+
+struct view_opts {
+	enum group_mode group;
+	enum sort_key key;
+	int ascending;
+	int64_t threshold;        /* rows with fewer pages are hidden; 0: none */
+	struct filter *filter;    /* may be NULL */
+};
+void view_opts_init(struct view_opts *o);
+
+struct row {
+	const struct series *s;
+	const struct stack *stack; /* GROUP_STACK */
+	const struct group *group; /* other modes */
+	uint32_t label;
+};
+
+struct view {
+	struct row *rows;
+	size_t nrows, cap;
+	/* totals: all stacks, and the rows shown */
+	int64_t total_pages, total_delta, total_delta_base;
+	double total_rate;
+	int64_t shown_pages;
+	size_t total_rows;        /* rows before the threshold and the filter */
+};
+void view_init(struct view *v);
+void view_free(struct view *v);
+/* Builds (filters, groups, sorts) the view for the current sample. */
+void model_view(struct model *m, const struct view_opts *o, struct view *v);
+
+#endif

@@ -1,0 +1,23 @@
+/* output.h - batch mode output: text (like top -b), csv, json, folded. */
+#ifndef PAGETOP_OUTPUT_H
+#define PAGETOP_OUTPUT_H
+
+#include <stdio.h>
+#include "model.h"
+
+enum out_format { OUT_TEXT = 0, OUT_CSV, OUT_JSON, OUT_FOLDED };
+int out_format_parse(const char *s, enum out_format *f);
+
+struct out_opts {
+	enum out_format format;
+	size_t limit;      /* 0: every row */
+	int expand;        /* frames under each row */
+};
+
+/* Prints one sample's view. Returns 0, or -1 when the stream failed (errno set). */
+int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
+		  const struct view *v, const struct out_opts *o);
+/* Called once before the first sample (CSV header row). */
+int output_begin(FILE *fp, const struct model *m, const struct out_opts *o);
+
+#endif

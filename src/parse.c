@@ -1,0 +1,642 @@
+/* parse.c - one streaming parser for show_stacks, the proposal's page_owner_stacks,
+ * show_stacks_handles, show_handles and the per-block page_owner dump.
+ *
+ * Works line by line over a reader; a record's frames stay in the reader's buffer (marked)
+ * until the record is complete, so nothing is copied on the hot path. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+/* Counts larger than this are not pages of any machine (2^48 pages = 1 EiB): they are
+ * corrupt input, and summing them must not overflow. */
+#define COUNT_MAX (1ULL << 48)
+
+const char *pfmt_name(enum pfmt f)
+{
+	switch (f) {
+	case PF_SHOW_STACKS: return "show_stacks";
+	case PF_PROPOSAL: return "page_owner_stacks";
+	case PF_STACKS_HANDLES: return "show_stacks_handles";
+	case PF_HANDLES: return "show_handles";
+	case PF_PAGE_OWNER: return "page_owner";
+	case PF_RECORDING: return "recording";
+	default: return "unknown";
+	}
+}
+
+const char *iface_name(enum pt_iface i)
+{
+	switch (i) {
+	case IFACE_HANDLES: return "handles";
+	case IFACE_SHOW_STACKS: return "show_stacks";
+	case IFACE_PROPOSAL: return "proposal";
+	case IFACE_PAGE_OWNER: return "page_owner";
+	default: return "none";
+	}
+}
+
+static inline int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Bounded decimal: digits in [s, end), saturating. */
+static uint64_t dec_at(const char *s, const char *end)
+{
+	uint64_t x = 0;
+
+	if (s < end && *s == '-')
+		return 0;
+	for (; s < end && *s >= '0' && *s <= '9'; s++)
+		x = x < UINT64_MAX / 10 - 1 ? x * 10 + (uint64_t)(*s - '0') : UINT64_MAX;
+	return x;
+}
+
+/* Parses "0x" hex digits in s[0..n); returns the number of bytes used, 0 if none. */
+static size_t parse_hex(const char *s, size_t n, uint64_t *v)
+{
+	size_t i = 2;
+	uint64_t x = 0;
+
+	if (n < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return 0;
+	for (; i < n && hexval((unsigned char)s[i]) >= 0; i++) {
+		if (i - 2 >= 16)
+			return 0;
+		x = (x << 4) | (uint64_t)hexval((unsigned char)s[i]);
+	}
+	if (i == 2)
+		return 0;
+	*v = x;
+	return i;
+}
+
+int frame_split(const char *s, size_t len, struct frame_parts *p)
+{
+	const char *end = s + len, *slash, *plus;
+	uint64_t v;
+	size_t k;
+
+	memset(p, 0, sizeof(*p));
+	if (len && s[0] == '0' && len > 2 && (s[1] == 'x' || s[1] == 'X')) {
+		k = parse_hex(s, len, &v);
+		if (k == len) {
+			p->is_addr = 1;
+			p->addr = v;
+			return 0;
+		}
+	}
+	if (len > 3 && end[-1] == ']') {
+		const char *lb = memchr(s, '[', len);
+
+		if (!lb || lb == s || lb[-1] != ' ' || lb + 2 > end - 1)
+			return -1;
+		p->module = lb + 1;
+		p->module_len = (uint32_t)(end - 1 - p->module);
+		end = lb - 1;
+	}
+	/* name+0xOFF/0xSIZE: find the last '/' and the '+' before it */
+	slash = NULL;
+	for (const char *c = end; c > s; c--)
+		if (c[-1] == '/') {
+			slash = c - 1;
+			break;
+		}
+	if (!slash)
+		return -1;
+	k = parse_hex(slash + 1, (size_t)(end - slash - 1), &p->size);
+	if (!k || slash + 1 + k != end)
+		return -1;
+	plus = NULL;
+	for (const char *c = slash; c > s; c--)
+		if (c[-1] == '+') {
+			plus = c - 1;
+			break;
+		}
+	if (!plus || plus == s)
+		return -1;
+	k = parse_hex(plus + 1, (size_t)(slash - plus - 1), &p->off);
+	if (!k || plus + 1 + k != slash)
+		return -1;
+	for (const char *c = s; c < plus; c++)
+		if (*c == ' ' || *c == '\t')
+			return -1;
+	p->name = s;
+	p->name_len = (uint32_t)(plus - s);
+	return 0;
+}
+
+/* A cheap structural test for the hot path: the full split runs on suspicious lines. */
+static inline int looks_like_frame(const char *s, size_t n)
+{
+	struct frame_parts fp;
+
+	if (n < 3 || n > FRAME_MAX)
+		return 0;
+	return frame_split(s, n, &fp) == 0;
+}
+
+/* "key: N" with a decimal count. Returns 1 when the line starts with key, and then
+ * sets *ok to whether the number is valid. */
+static int parse_keyed(const char *s, size_t n, const char *key, size_t keylen, uint64_t *v,
+		       int *ok)
+{
+	size_t i;
+	uint64_t x = 0;
+
+	if (n < keylen || memcmp(s, key, keylen) != 0)
+		return 0;
+	*ok = 0;
+	i = keylen;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i == n)
+		return 1;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 1;
+		if (x > (UINT64_MAX - 9) / 10)
+			return 1;
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	}
+	*v = x;
+	*ok = 1;
+	return 1;
+}
+
+/* Quote a line for a message: at most 60 characters, control bytes escaped. */
+static const char *quote(const char *s, size_t n, char *buf, size_t bufsz)
+{
+	size_t k = 0;
+
+	if (n == 0)
+		return _("an empty line");
+	buf[k++] = '"';
+	for (size_t i = 0; i < n && k + 6 < bufsz; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i == 60) {
+			memcpy(buf + k, "...", 3);
+			k += 3;
+			break;
+		}
+		if (c < 0x20 || c == 0x7f)
+			k += (size_t)snprintf(buf + k, bufsz - k, "\\x%02x", c);
+		else
+			buf[k++] = (char)c;
+	}
+	buf[k++] = '"';
+	buf[k] = '\0';
+	return buf;
+}
+
+struct pstate {
+	struct reader *r;
+	const struct sink *sink;
+	struct pt_err *err;
+	enum pfmt fmt;          /* known format, or PF_UNKNOWN until the first terminator */
+	uint32_t off[STACK_MAX_FRAMES]; /* frame offsets from the reader's mark */
+	uint32_t flen[STACK_MAX_FRAMES];
+	unsigned nframes;
+	uint64_t rec_line;      /* line where the pending record started */
+	uint64_t nrecords;
+	/* page_owner block */
+	int in_block;           /* 0 none, 1 after header, 2 after PFN line, 3 frames, 4 extras */
+	struct block_info blk;
+	char comm[64];
+	uint64_t blk_handle;
+	/* show_handles */
+	int have_handle;
+	uint64_t handle;
+};
+
+static int fail(struct pstate *ps, const char *what, const char *line, size_t n)
+{
+	char q[128];
+
+	pt_err_set(ps->err, _("%s:%llu: expected %s, found %s"), reader_name(ps->r),
+		   (unsigned long long)reader_lineno(ps->r), what, quote(line, n, q, sizeof(q)));
+	return -1;
+}
+
+static int fail_count(struct pstate *ps, const char *line, size_t n)
+{
+	return fail(ps, _("a page count from 0 to 2^48"), line, n);
+}
+
+static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_t count,
+		      const struct block_info *blk)
+{
+	struct frame_text ft[STACK_MAX_FRAMES];
+	const char *base = reader_mark_ptr(ps->r);
+	struct stack_rec rec;
+
+	for (unsigned i = 0; i < ps->nframes; i++) {
+		ft[i].s = base + ps->off[i];
+		ft[i].len = ps->flen[i];
+	}
+	rec.frames = ft;
+	rec.nframes = ps->nframes;
+	rec.handle = handle;
+	rec.has_count = has_count;
+	rec.count = count;
+	rec.block = blk;
+	ps->nframes = 0;
+	ps->nrecords++;
+	reader_unmark(ps->r);
+	return ps->sink->ops->stack(ps->sink->self, &rec, ps->err);
+}
+
+static int add_frame(struct pstate *ps, const char *line, size_t n)
+{
+	if (ps->nframes == 0) {
+		reader_mark(ps->r);
+		ps->rec_line = reader_lineno(ps->r) + 1;
+	}
+	if (ps->nframes >= STACK_MAX_FRAMES) {
+		char what[96];
+
+		snprintf(what, sizeof(what), _("at most %d frames in a stack"), STACK_MAX_FRAMES);
+		return fail(ps, what, line, n);
+	}
+	ps->off[ps->nframes] = (uint32_t)(line - reader_mark_ptr(ps->r));
+	ps->flen[ps->nframes] = (uint32_t)n;
+	ps->nframes++;
+	return 0;
+}
+
+static int set_format(struct pstate *ps, enum pfmt f, const char *line, size_t n)
+{
+	static const char *const expect[] = {
+		[PF_SHOW_STACKS] = "nr_base_pages: N",
+		[PF_PROPOSAL] = "stack_count: N",
+		[PF_STACKS_HANDLES] = "handle: N",
+		[PF_HANDLES] = "handle: N",
+	};
+	char what[128];
+
+	if (ps->fmt == PF_UNKNOWN) {
+		ps->fmt = f;
+		return 0;
+	}
+	if (ps->fmt == f)
+		return 0;
+	snprintf(what, sizeof(what), _("\"%s\" as in the records before (%s format)"),
+		 expect[ps->fmt], pfmt_name(ps->fmt));
+	return fail(ps, what, line, n);
+}
+
+/* "Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 122773472 ns"
+ * Older kernels lack pid, tgid or ts; the command may hold spaces and parentheses. */
+static int parse_block_header(struct pstate *ps, const char *s, size_t n)
+{
+	const char *end = s + n, *p;
+	uint64_t v;
+	struct block_info *b = &ps->blk;
+
+	memset(b, 0, sizeof(*b));
+	ps->blk_handle = 0;
+	p = s + strlen("Page allocated via order ");
+	if (p >= end || !isdigit((unsigned char)*p))
+		return fail(ps, _("\"Page allocated via order N, ...\""), s, n);
+	v = 0;
+	while (p < end && isdigit((unsigned char)*p) && v < 64)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (v > 20)
+		return fail(ps, _("an allocation order from 0 to 20"), s, n);
+	b->order = (unsigned)v;
+	for (const char *q = p; q + 6 < end; q++) {
+		if (memcmp(q, "mask 0x", 7) == 0) {
+			uint64_t m = 0;
+
+			if (parse_hex(q + 5, (size_t)(end - q - 5), &m))
+				b->gfp = (uint32_t)m;
+			break;
+		}
+	}
+	{
+		const char *q = memmem(p, (size_t)(end - p), ", pid ", 6);
+
+		if (q)
+			b->pid = (int)(dec_at(q + 6, end) & 0x7fffffff);
+		q = memmem(p, (size_t)(end - p), ", tgid ", 7);
+		if (q)
+			b->tgid = (int)(dec_at(q + 7, end) & 0x7fffffff);
+	}
+	/* command: from the first " (" after tgid/pid up to the last "), ts " or last ")" */
+	{
+		const char *open = memmem(p, (size_t)(end - p), " (", 2), *close = NULL;
+		const char *q;
+
+		/* skip the gfp flags "(GFP_...)" that follow the mask directly */
+		q = memmem(p, (size_t)(end - p), "tgid ", 5);
+		if (!q)
+			q = memmem(p, (size_t)(end - p), "pid ", 4);
+		if (q)
+			open = memmem(q, (size_t)(end - q), " (", 2);
+		else
+			open = NULL;
+		for (const char *c = end; open && c > open; c--) {
+			if ((size_t)(end - c) >= 6 && memcmp(c - 1, "), ts ", 6) == 0) {
+				close = c - 1;
+				break;
+			}
+		}
+		if (open && !close)
+			close = memrchr(open, ')', (size_t)(end - open));
+		if (open && close && close > open + 2) {
+			size_t len = (size_t)(close - open - 2);
+
+			if (len >= sizeof(ps->comm))
+				len = sizeof(ps->comm) - 1;
+			memcpy(ps->comm, open + 2, len);
+			ps->comm[len] = '\0';
+			b->comm = ps->comm;
+			b->comm_len = (uint32_t)len;
+		}
+		q = close ? memmem(close, (size_t)(end - close), "), ts ", 6) : NULL;
+		if (q)
+			b->ts_ns = dec_at(q + 6, end);
+	}
+	ps->in_block = 1;
+	ps->rec_line = reader_lineno(ps->r);
+	return 0;
+}
+
+static int end_block(struct pstate *ps)
+{
+	int rc;
+
+	if (ps->nframes == 0) {
+		pt_err_set(ps->err, _("%s:%llu: expected the frames of the block allocated at line %llu, found none"),
+			   reader_name(ps->r), (unsigned long long)reader_lineno(ps->r),
+			   (unsigned long long)ps->rec_line);
+		return -1;
+	}
+	rc = emit_stack(ps, ps->blk_handle, 1, 1ULL << ps->blk.order, &ps->blk);
+	ps->in_block = 0;
+	return rc;
+}
+
+static int page_owner_line(struct pstate *ps, const char *s, size_t n)
+{
+	uint64_t v;
+	int ok;
+
+	if (n == 0) {
+		if (ps->in_block == 0)
+			return 0;
+		if (ps->in_block == 1)
+			return fail(ps, _("the \"PFN ...\" line of a block"), s, n);
+		return end_block(ps);
+	}
+	if (n > 19 && memcmp(s, "Page allocated via ", 19) == 0) {
+		if (ps->in_block >= 3 && end_block(ps) < 0) /* no blank line between blocks */
+			return -1;
+		if (ps->in_block)
+			return fail(ps, _("the frames of the block before"), s, n);
+		return parse_block_header(ps, s, n);
+	}
+	switch (ps->in_block) {
+	case 0:
+		return fail(ps, _("\"Page allocated via order N, ...\""), s, n);
+	case 1:
+		if (n < 4 || memcmp(s, "PFN ", 4) != 0)
+			return fail(ps, _("the \"PFN ...\" line of a block"), s, n);
+		ps->in_block = 2;
+		return 0;
+	case 2:
+	case 3:
+		if (s[0] == ' ' && looks_like_frame(s + 1, n - 1)) {
+			ps->in_block = 3;
+			return add_frame(ps, s + 1, n - 1);
+		}
+		if (ps->in_block == 2)
+			return fail(ps, _("a stack frame (\" name+0xOFF/0xSIZE\")"), s, n);
+		ps->in_block = 4;
+		/* fall through */
+	default:
+		/* Extras after the stack: handle, migration, slab, memcg lines. */
+		if (parse_keyed(s, n, "handle:", 7, &v, &ok)) {
+			if (!ok || v == 0)
+				return fail(ps, _("\"handle: N\" with a non-zero number"), s, n);
+			ps->blk_handle = v;
+		} else if (s[0] == ' ' && looks_like_frame(s + 1, n - 1)) {
+			return fail(ps, _("information lines after the frames, not more frames"), s,
+				    n);
+		}
+		return 0;
+	}
+}
+
+static int stack_line(struct pstate *ps, const char *s, size_t n)
+{
+	uint64_t v;
+	int ok;
+
+	if (n == 0) {
+		if (ps->nframes)
+			return fail(ps, _("\"nr_base_pages: N\" after the frames"), s, n);
+		if (ps->have_handle)
+			return fail(ps, _("\"nr_base_pages: N\" after the handle"), s, n);
+		return 0;
+	}
+	/* leading space on frames (6.9+) or not (the proposal) */
+	if (s[0] == ' ') {
+		if (ps->have_handle)
+			return fail(ps, _("\"nr_base_pages: N\" after the handle"), s, n);
+		if (!looks_like_frame(s + 1, n - 1))
+			return fail(ps, _("a stack frame (\" name+0xOFF/0xSIZE\")"), s, n);
+		return add_frame(ps, s + 1, n - 1);
+	}
+	switch (s[0]) {
+	case 'n':
+		if (parse_keyed(s, n, "nr_base_pages:", 14, &v, &ok)) {
+			if (!ok || v > COUNT_MAX)
+				return fail_count(ps, s, n);
+			if (ps->have_handle) {
+				ps->have_handle = 0;
+				if (set_format(ps, PF_HANDLES, s, n) < 0)
+					return -1;
+				ps->nrecords++;
+				return ps->sink->ops->count(ps->sink->self, ps->handle, v, ps->err);
+			}
+			if (!ps->nframes)
+				return fail(ps, _("stack frames before the count"), s, n);
+			if (set_format(ps, PF_SHOW_STACKS, s, n) < 0)
+				return -1;
+			return emit_stack(ps, 0, 1, v, NULL);
+		}
+		break;
+	case 's':
+		if (parse_keyed(s, n, "stack_count:", 12, &v, &ok)) {
+			if (!ok || v > COUNT_MAX)
+				return fail(ps, _("an allocation count from 0 to 2^48"), s, n);
+			if (!ps->nframes)
+				return fail(ps, _("stack frames before the count"), s, n);
+			if (set_format(ps, PF_PROPOSAL, s, n) < 0)
+				return -1;
+			return emit_stack(ps, 0, 1, v, NULL);
+		}
+		break;
+	case 'h':
+		if (parse_keyed(s, n, "handle:", 7, &v, &ok)) {
+			if (!ok || v == 0 || v > UINT32_MAX)
+				return fail(ps, _("\"handle: N\" with a non-zero 32-bit number"), s, n);
+			if (ps->have_handle)
+				return fail(ps, _("\"nr_base_pages: N\" after the handle"), s, n);
+			if (ps->nframes) {
+				if (set_format(ps, PF_STACKS_HANDLES, s, n) < 0)
+					return -1;
+				return emit_stack(ps, v, 0, 0, NULL);
+			}
+			if (ps->fmt != PF_UNKNOWN && ps->fmt != PF_HANDLES)
+				return fail(ps, _("stack frames before the handle"), s, n);
+			ps->have_handle = 1;
+			ps->handle = v;
+			ps->rec_line = reader_lineno(ps->r);
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	if (ps->have_handle)
+		return fail(ps, _("\"nr_base_pages: N\" after the handle"), s, n);
+	if (!looks_like_frame(s, n)) {
+		if (ps->nframes)
+			return fail(ps, _("a stack frame or \"nr_base_pages: N\""), s, n);
+		return fail(ps, _("a stack frame (\" name+0xOFF/0xSIZE\")"), s, n);
+	}
+	return add_frame(ps, s, n);
+}
+
+enum pfmt parse_detect(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		const char *s = p;
+
+		while (n && (s[n - 1] == '\r' || s[n - 1] == ' '))
+			n--;
+		p = nl ? nl + 1 : end;
+		if (n == 0)
+			continue;
+		if (n >= strlen(RECORDING_MAGIC) &&
+		    memcmp(s, RECORDING_MAGIC, strlen(RECORDING_MAGIC)) == 0)
+			return PF_RECORDING;
+		if (n > 19 && memcmp(s, "Page allocated via ", 19) == 0)
+			return PF_PAGE_OWNER;
+		if (n > 7 && memcmp(s, "handle:", 7) == 0)
+			return PF_HANDLES;
+		if (n > 14 && memcmp(s, "nr_base_pages:", 14) == 0)
+			return PF_SHOW_STACKS;
+		if (n > 12 && memcmp(s, "stack_count:", 12) == 0)
+			return PF_PROPOSAL;
+		if (s[0] == ' ') {
+			s++;
+			n--;
+		}
+		if (!looks_like_frame(s, n))
+			return PF_UNKNOWN;
+		/* a frame: the count line that ends the record decides; keep scanning */
+		while (p < end) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			n = (size_t)((nl ? nl : end) - p);
+			s = p;
+			p = nl ? nl + 1 : end;
+			if (n > 14 && memcmp(s, "nr_base_pages:", 14) == 0)
+				return PF_SHOW_STACKS;
+			if (n > 12 && memcmp(s, "stack_count:", 12) == 0)
+				return PF_PROPOSAL;
+			if (n > 7 && memcmp(s, "handle:", 7) == 0)
+				return PF_STACKS_HANDLES;
+		}
+		return PF_SHOW_STACKS; /* undecided within the peek: stacks of some kind */
+	}
+	return PF_UNKNOWN;
+}
+
+int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
+		 const struct sink *sink, struct pt_err *err)
+{
+	struct pstate ps;
+	const char *line;
+	size_t n;
+	int rc, first = 1;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.r = r;
+	ps.sink = sink;
+	ps.err = err;
+	ps.fmt = expect == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN;
+	while ((rc = reader_line(r, &line, &n, err)) > 0) {
+		if (first && n) {
+			first = 0;
+			if (n >= strlen(RECORDING_MAGIC) &&
+			    memcmp(line, RECORDING_MAGIC, strlen(RECORDING_MAGIC)) == 0) {
+				pt_err_set(err, _("%s: a pagetop recording cannot be read as a snapshot here"),
+					   reader_name(r));
+				return -1;
+			}
+			if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0)
+				ps.fmt = PF_PAGE_OWNER;
+			else if (expect == PF_PAGE_OWNER)
+				return fail(&ps, _("\"Page allocated via order N, ...\""), line, n);
+		}
+		if (ps.fmt == PF_PAGE_OWNER)
+			rc = page_owner_line(&ps, line, n);
+		else
+			rc = stack_line(&ps, line, n);
+		if (rc < 0)
+			return -1;
+	}
+	if (rc < 0)
+		return -1;
+	/* end of input: the last record may lack its final blank line, or be cut short */
+	if (ps.fmt == PF_PAGE_OWNER && ps.in_block) {
+		if (ps.in_block >= 3 && reader_last_had_newline(r)) {
+			if (end_block(&ps) < 0)
+				return -1;
+		} else {
+			diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
+				  reader_name(r), (unsigned long long)ps.rec_line,
+				  (unsigned long long)ps.nrecords);
+		}
+	} else if (ps.nframes || ps.have_handle) {
+		diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
+			  reader_name(r), (unsigned long long)ps.rec_line,
+			  (unsigned long long)ps.nrecords);
+	}
+	if (ps.nrecords == 0) {
+		if (reader_lineno(r) == 0)
+			pt_err_set(err, _("%s: expected page_owner records, found an empty file"),
+				   reader_name(r));
+		else
+			pt_err_set(err, _("%s:%llu: expected page_owner records, found none"),
+				   reader_name(r), (unsigned long long)reader_lineno(r));
+		return -1;
+	}
+	if (expect != PF_UNKNOWN && ps.fmt != expect && !(expect == PF_SHOW_STACKS && ps.fmt == PF_PROPOSAL)) {
+		pt_err_set(err, _("%s: expected %s content, found %s"), reader_name(r),
+			   pfmt_name(expect), pfmt_name(ps.fmt));
+		return -1;
+	}
+	if (got)
+		*got = ps.fmt;
+	return 0;
+}

@@ -1,0 +1,54 @@
+/* parse.h - the one streaming parser for every format the kernel prints.
+ *
+ * Formats are told apart from the content: the first non-blank line, and for stack
+ * files the count line that ends the first record. See doc/formats.md. */
+#ifndef PAGETOP_PARSE_H
+#define PAGETOP_PARSE_H
+
+#include "reader.h"
+#include "sink.h"
+
+enum pfmt {
+	PF_UNKNOWN = 0,
+	PF_SHOW_STACKS,     /* frames, nr_base_pages: N */
+	PF_PROPOSAL,        /* frames, stack_count: N */
+	PF_STACKS_HANDLES,  /* frames, handle: N */
+	PF_HANDLES,         /* handle: N, nr_base_pages: N */
+	PF_PAGE_OWNER,      /* per-block dump */
+	PF_RECORDING,       /* pagetop's own recording (parsed by record.c) */
+};
+const char *pfmt_name(enum pfmt f);
+
+/* The first line of a pagetop recording starts with this. */
+#define RECORDING_MAGIC "#pagetop-recording"
+
+/* Longest frame line the kernel can print: KSYM_NAME_LEN (512) plus offsets and a
+ * module name. */
+#define FRAME_MAX 640
+/* PAGE_OWNER_STACK_DEPTH is 16; accept more for other builds, within reason. */
+#define STACK_MAX_FRAMES 64
+
+/* Looks at the start of a stream and names its format (PF_UNKNOWN if none fits). */
+enum pfmt parse_detect(const char *buf, size_t len);
+
+/* Parses records from r and feeds them to sink->stack() (stacks) or sink->count()
+ * (show_handles); does NOT call begin/end. expect PF_UNKNOWN detects. *got receives
+ * the detected format (may be NULL). Returns 0, or -1 with err set to
+ * "NAME:LINE: expected ..., found ...". A truncated last record is dropped with a
+ * warning through diag_warn(); everything before it is kept. An input with no record
+ * at all is an error ("no page_owner records"). */
+int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
+		 const struct sink *sink, struct pt_err *err);
+
+/* Splits a frame line "name+0xOFF/0xSIZE [module]" or "0xADDR".
+ * Returns 0 when it has that form, -1 otherwise. Pointers point into s. */
+struct frame_parts {
+	const char *name; uint32_t name_len; /* function name (with .cold etc suffixes) */
+	uint64_t off, size;
+	const char *module; uint32_t module_len; /* 0 when vmlinux */
+	int is_addr;       /* bare 0xADDR */
+	uint64_t addr;
+};
+int frame_split(const char *s, size_t len, struct frame_parts *p);
+
+#endif

@@ -1,0 +1,401 @@
+/* reader.c - buffered line reader over plain, gzip and xz streams, and memory.
+ *
+ * One buffer, refilled in large chunks; lines are returned in place. The reader never
+ * holds more than its buffer, so a 10 GB dump goes through in constant memory. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lzma.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "reader.h"
+
+#define BUF_SIZE (256 * 1024)
+#define IN_SIZE (64 * 1024)
+
+enum comp { COMP_NONE, COMP_GZIP, COMP_XZ };
+
+struct reader {
+	char *name;
+	int fd, close_fd;
+	int is_mem;
+	enum comp comp;
+	z_stream z;
+	lzma_stream x;
+	unsigned char *in;        /* raw bytes read from fd (compressed, or the peeked head) */
+	size_t in_len, in_pos;
+	int in_eof;               /* fd reached end of file */
+	int stream_end;           /* decompressor reached the end of the data */
+	char *buf;                /* decompressed bytes */
+	size_t cap, start, end;
+	int eof;                  /* no more bytes will come into buf */
+	size_t mark;              /* bytes from here on are kept across refills */
+	size_t line_start;        /* of the line last returned */
+	int has_mark;
+	uint64_t lineno;
+	int last_nl;
+};
+
+static int fill_in(struct reader *r, struct pt_err *err)
+{
+	ssize_t n;
+
+	if (r->in_pos < r->in_len || r->in_eof)
+		return 0;
+	do
+		n = read(r->fd, r->in, IN_SIZE);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		pt_err_set(err, _("%s: read error: %s"), r->name, strerror(errno));
+		return -1;
+	}
+	r->in_len = (size_t)n;
+	r->in_pos = 0;
+	if (n == 0)
+		r->in_eof = 1;
+	return 0;
+}
+
+/* Reads up to n decompressed bytes into dst; returns the count, 0 at end, -1 on error. */
+static ssize_t raw_read(struct reader *r, char *dst, size_t n, struct pt_err *err)
+{
+	if (r->comp == COMP_NONE) {
+		ssize_t got;
+
+		if (r->in_pos < r->in_len) {
+			size_t k = r->in_len - r->in_pos;
+
+			if (k > n)
+				k = n;
+			memcpy(dst, r->in + r->in_pos, k);
+			r->in_pos += k;
+			return (ssize_t)k;
+		}
+		if (r->in_eof)
+			return 0;
+		do
+			got = read(r->fd, dst, n);
+		while (got < 0 && errno == EINTR);
+		if (got < 0) {
+			pt_err_set(err, _("%s: read error: %s"), r->name, strerror(errno));
+			return -1;
+		}
+		if (got == 0)
+			r->in_eof = 1;
+		return got;
+	}
+	for (;;) {
+		size_t produced;
+
+		if (r->stream_end)
+			return 0;
+		if (fill_in(r, err) < 0)
+			return -1;
+		if (r->comp == COMP_GZIP) {
+			int rc;
+
+			r->z.next_in = r->in + r->in_pos;
+			r->z.avail_in = (uInt)(r->in_len - r->in_pos);
+			r->z.next_out = (Bytef *)dst;
+			r->z.avail_out = (uInt)n;
+			rc = inflate(&r->z, Z_NO_FLUSH);
+			r->in_pos = r->in_len - r->z.avail_in;
+			produced = n - r->z.avail_out;
+			if (rc == Z_STREAM_END) {
+				/* Concatenated gzip members are one stream (as zcat reads them). */
+				if (fill_in(r, err) < 0)
+					return -1;
+				if (r->in_pos < r->in_len)
+					inflateReset(&r->z);
+				else
+					r->stream_end = 1;
+			} else if (rc == Z_BUF_ERROR && r->in_eof && !produced) {
+				pt_err_set(err, _("%s: the gzip data ends early (truncated file)"),
+					   r->name);
+				return -1;
+			} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+				pt_err_set(err, _("%s: corrupt gzip data: %s"), r->name,
+					   r->z.msg ? r->z.msg : "?");
+				return -1;
+			}
+		} else {
+			lzma_ret rc;
+
+			r->x.next_in = r->in + r->in_pos;
+			r->x.avail_in = r->in_len - r->in_pos;
+			r->x.next_out = (uint8_t *)dst;
+			r->x.avail_out = n;
+			rc = lzma_code(&r->x, r->in_eof ? LZMA_FINISH : LZMA_RUN);
+			r->in_pos = r->in_len - r->x.avail_in;
+			produced = n - r->x.avail_out;
+			if (rc == LZMA_STREAM_END) {
+				r->stream_end = 1;
+			} else if (rc == LZMA_BUF_ERROR && r->in_eof && !produced) {
+				pt_err_set(err, _("%s: the xz data ends early (truncated file)"),
+					   r->name);
+				return -1;
+			} else if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
+				pt_err_set(err, _("%s: corrupt xz data (error %d)"), r->name, (int)rc);
+				return -1;
+			}
+		}
+		if (produced)
+			return (ssize_t)produced;
+		if (r->in_eof && r->in_pos >= r->in_len && !r->stream_end) {
+			pt_err_set(err, _("%s: the compressed data ends early (truncated file)"),
+				   r->name);
+			return -1;
+		}
+	}
+}
+
+/* Makes room and reads more into buf. Returns bytes added, 0 at end, -1 on error. */
+static ssize_t fill(struct reader *r, struct pt_err *err)
+{
+	ssize_t n;
+
+	if (r->eof || r->is_mem)
+		return 0;
+	{
+		size_t base = r->has_mark && r->mark < r->start ? r->mark : r->start;
+
+		if (base > 0) {
+			memmove(r->buf, r->buf + base, r->end - base);
+			r->end -= base;
+			r->start -= base;
+			r->mark -= r->has_mark ? base : 0;
+			r->line_start = 0;
+		}
+	}
+	if (r->end == r->cap)
+		return 0; /* full: the caller reports the long line */
+	n = raw_read(r, r->buf + r->end, r->cap - r->end, err);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		r->eof = 1;
+	r->end += (size_t)n;
+	return n;
+}
+
+static int detect_compression(struct reader *r, struct pt_err *err)
+{
+	static const unsigned char xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
+
+	/* Gather enough bytes to see a magic number (short reads from pipes). */
+	while (!r->in_eof && r->in_len < 6) {
+		ssize_t n;
+
+		do
+			n = read(r->fd, r->in + r->in_len, IN_SIZE - r->in_len);
+		while (n < 0 && errno == EINTR);
+		if (n < 0) {
+			pt_err_set(err, _("%s: read error: %s"), r->name, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			r->in_eof = 1;
+		r->in_len += (size_t)n;
+	}
+	if (r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
+		r->comp = COMP_GZIP;
+		if (inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK) {
+			pt_err_set(err, _("%s: cannot start the gzip decoder"), r->name);
+			return -1;
+		}
+	} else if (r->in_len >= 6 && memcmp(r->in, xz_magic, 6) == 0) {
+		lzma_stream init = LZMA_STREAM_INIT;
+
+		r->comp = COMP_XZ;
+		r->x = init;
+		if (lzma_stream_decoder(&r->x, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+			pt_err_set(err, _("%s: cannot start the xz decoder"), r->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int reader_open_fd(struct reader **out, int fd, const char *name, int close_fd,
+		   struct pt_err *err)
+{
+	struct reader *r = xcalloc(1, sizeof(*r));
+
+	r->name = xstrdup(name);
+	r->fd = fd;
+	r->close_fd = close_fd;
+	r->in = xmalloc(IN_SIZE);
+	r->cap = BUF_SIZE;
+	r->buf = xmalloc(r->cap);
+	r->last_nl = 1;
+	if (detect_compression(r, err) < 0) {
+		reader_close(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+int reader_open_path(struct reader **out, const char *path, struct pt_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return reader_open_fd(out, STDIN_FILENO, _("standard input"), 0, err);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pt_err_set(err, _("%s: cannot open: %s"), path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		pt_err_set(err, _("%s: is a folder, not a file"), path);
+		return -1;
+	}
+	return reader_open_fd(out, fd, path, 1, err);
+}
+
+int reader_open_mem(struct reader **out, const char *buf, size_t len, const char *name,
+		    struct pt_err *err)
+{
+	struct reader *r = xcalloc(1, sizeof(*r));
+
+	(void)err;
+	r->name = xstrdup(name);
+	r->fd = -1;
+	r->is_mem = 1;
+	r->buf = (char *)buf;
+	r->cap = r->end = len;
+	r->eof = 1;
+	r->last_nl = 1;
+	*out = r;
+	return 0;
+}
+
+void reader_close(struct reader *r)
+{
+	if (!r)
+		return;
+	if (r->comp == COMP_GZIP)
+		inflateEnd(&r->z);
+	else if (r->comp == COMP_XZ)
+		lzma_end(&r->x);
+	if (r->close_fd && r->fd >= 0)
+		close(r->fd);
+	if (!r->is_mem)
+		free(r->buf);
+	free(r->in);
+	free(r->name);
+	free(r);
+}
+
+size_t reader_peek(struct reader *r, const char **buf, struct pt_err *err)
+{
+	while (!r->eof && r->end - r->start < 4096)
+		if (fill(r, err) <= 0)
+			break;
+	*buf = r->buf + r->start;
+	return r->end - r->start;
+}
+
+int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err)
+{
+	char *p, *nl;
+	size_t n, scanned = 0;
+
+	for (;;) {
+		p = r->buf + r->start;
+		n = r->end - r->start;
+		nl = n > scanned ? memchr(p + scanned, '\n', n - scanned) : NULL;
+		if (nl)
+			break;
+		scanned = n;
+		if (n > READER_MAX_LINE) {
+			pt_err_set(err,
+				   _("%s:%llu: expected a line of at most %d bytes (the kernel prints no longer), found a longer one"),
+				   r->name, (unsigned long long)r->lineno + 1, READER_MAX_LINE);
+			return -1;
+		}
+		if (r->eof || r->is_mem) {
+			if (n == 0)
+				return 0;
+			nl = p + n; /* last line without a newline */
+			break;
+		}
+		{
+			ssize_t got = fill(r, err);
+
+			if (got < 0)
+				return -1;
+			if (got == 0 && !r->eof) {
+				pt_err_set(err,
+					   _("%s:%llu: expected a record of at most %d KiB, found a longer one"),
+					   r->name, (unsigned long long)r->lineno + 1, BUF_SIZE / 1024);
+				return -1;
+			}
+		}
+	}
+	n = (size_t)(nl - p);
+	r->line_start = r->start;
+	r->last_nl = nl < r->buf + r->end;
+	r->start += n + r->last_nl;
+	r->lineno++;
+	if (n > READER_MAX_LINE) {
+		pt_err_set(err,
+			   _("%s:%llu: expected a line of at most %d bytes (the kernel prints no longer), found one of %zu bytes"),
+			   r->name, (unsigned long long)r->lineno, READER_MAX_LINE, n);
+		return -1;
+	}
+	if (memchr(p, '\0', n)) {
+		pt_err_set(err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
+			   r->name, (unsigned long long)r->lineno);
+		return -1;
+	}
+	while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	*line = p;
+	*len = n;
+	return 1;
+}
+
+void reader_mark(struct reader *r)
+{
+	r->mark = r->line_start;
+	r->has_mark = 1;
+}
+
+void reader_unmark(struct reader *r)
+{
+	r->has_mark = 0;
+}
+
+const char *reader_mark_ptr(const struct reader *r)
+{
+	return r->buf + r->mark;
+}
+
+int reader_last_had_newline(const struct reader *r)
+{
+	return r->last_nl;
+}
+
+const char *reader_name(const struct reader *r)
+{
+	return r->name;
+}
+
+uint64_t reader_lineno(const struct reader *r)
+{
+	return r->lineno;
+}
+
+const char *reader_compression(const struct reader *r)
+{
+	return r->comp == COMP_GZIP ? "gzip" : r->comp == COMP_XZ ? "xz" : NULL;
+}

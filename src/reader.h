@@ -1,0 +1,51 @@
+/* reader.h - line reader over files, standard input, memory, gzip and xz streams.
+ *
+ * Compression is detected from magic bytes, not names. Lines come back without their
+ * newline, without a trailing CR and without trailing spaces and tabs. Memory use is
+ * bounded by the longest allowed line, whatever the size of the input. */
+#ifndef PAGETOP_READER_H
+#define PAGETOP_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+/* The kernel prints every record of these files from a PAGE_SIZE seq_file buffer: no
+ * real line is longer. */
+#define READER_MAX_LINE 4096
+
+struct reader;
+
+/* path "-" is standard input. name is used in messages (copied). */
+int reader_open_path(struct reader **out, const char *path, struct pt_err *err);
+/* Takes ownership of fd when close_fd is set. */
+int reader_open_fd(struct reader **out, int fd, const char *name, int close_fd,
+		   struct pt_err *err);
+/* Reads from a buffer owned by the caller, which must outlive the reader. */
+int reader_open_mem(struct reader **out, const char *buf, size_t len, const char *name,
+		    struct pt_err *err);
+void reader_close(struct reader *r);
+
+/* Returns 1 and a line (valid until the next call), 0 at end of input, -1 on error
+ * (err filled: read error, line too long, NUL byte, corrupt compressed data).
+ * *ended_nl tells whether the line ended in a newline (a truncated last line does not). */
+int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err);
+int reader_last_had_newline(const struct reader *r);
+
+/* The peeked first bytes of the decompressed stream (for format detection), valid
+ * before the first reader_line(). */
+size_t reader_peek(struct reader *r, const char **buf, struct pt_err *err);
+
+/* Keeps the bytes from the line last returned on in the buffer across refills (they may move:
+ * keep offsets from reader_mark_ptr(), not pointers). For records spanning lines. */
+void reader_mark(struct reader *r);
+void reader_unmark(struct reader *r);
+const char *reader_mark_ptr(const struct reader *r);
+
+const char *reader_name(const struct reader *r);
+uint64_t reader_lineno(const struct reader *r);
+const char *reader_compression(const struct reader *r); /* "gzip", "xz" or NULL */
+
+#endif

@@ -1,0 +1,107 @@
+/* sink.h - THE contract between inputs and their consumers.
+ *
+ * Every input (live debugfs, a saved file, a folder of snapshots, a recording) feeds
+ * samples through these calls, and every consumer (the model, the recording writer)
+ * implements them. Inputs are therefore interchangeable.
+ *
+ * Call order, per source:
+ *   sink->meta(info)                  once, before the first sample, and again whenever
+ *                                     the source's description changes
+ *   for each sample:
+ *     sink->begin(sample)             time of the sample
+ *     sink->stack(rec) ...            zero or more: a stack with its frames; with a count
+ *                                     (show_stacks, proposal, per-block dump), or only
+ *                                     a handle (show_stacks_handles: defines the stack)
+ *     sink->count(handle, n) ...      zero or more: a count by handle (show_handles);
+ *                                     the handle was defined by an earlier stack() call
+ *                                     of this or an earlier sample
+ *     sink->end()                     the sample is complete
+ *
+ * Semantics the sink relies on:
+ * - Counts ADD UP within a sample: the per-block dump reports one record per block and
+ *   the sink sums them per stack. A stack not reported in a sample has count 0.
+ * - A handle, once defined, names the same stack for the whole source.
+ * - Pointers inside records are only valid during the call: a sink copies what it keeps.
+ * - A sink returns 0, or -1 with err filled to stop the source (the source passes the
+ *   error up unchanged).
+ */
+#ifndef PAGETOP_SINK_H
+#define PAGETOP_SINK_H
+
+#include <stdint.h>
+#include "util.h"
+
+enum pt_unit {
+	UNIT_PAGES = 0,  /* base pages outstanding (6.9+ kernels, per-block dump) */
+	UNIT_ALLOCS = 1, /* allocations (the original proposal's stack_count) */
+};
+
+/* Which kernel interface (or file format) the data came from. */
+enum pt_iface {
+	IFACE_NONE = 0,
+	IFACE_HANDLES,      /* show_handles + show_stacks_handles (6.19+) */
+	IFACE_SHOW_STACKS,  /* show_stacks (6.9+) */
+	IFACE_PROPOSAL,     /* page_owner_stacks single file, stack_count */
+	IFACE_PAGE_OWNER,   /* per-block /sys/kernel/debug/page_owner dump */
+};
+const char *iface_name(enum pt_iface i); /* "handles", "show_stacks", "proposal", "page_owner" */
+
+/* What the consumer should know about the source; strings owned by the source. */
+struct source_meta {
+	const char *name;            /* path, "-" or "live" */
+	const char *kind;            /* "live", "file", "folder", "recording" */
+	enum pt_iface iface;
+	enum pt_unit unit;
+	long page_size;              /* bytes */
+	int page_size_known;         /* 0: 4096 assumed, and the output says so */
+	const char *kernel_release;  /* or NULL */
+	const char *kernel_build_id; /* hex, or NULL */
+	const char *hostname;        /* or NULL */
+	int series;                  /* a finite series of samples (folder, recording) */
+	int nsamples;                /* of a series when known in advance, else -1 */
+};
+
+struct sample_info {
+	double time;       /* seconds: since the epoch when time_abs, else relative */
+	int time_abs;
+	uint64_t seq;      /* sample number from 0 */
+};
+
+struct frame_text {
+	const char *s; /* without the leading space; never NUL-terminated in place */
+	uint32_t len;
+};
+
+/* Per-block dump extras (one allocated block). */
+struct block_info {
+	unsigned order;
+	int pid, tgid;
+	const char *comm; /* not terminated in place */
+	uint32_t comm_len;
+	uint32_t gfp;     /* mask value */
+	uint64_t ts_ns;
+};
+
+struct stack_rec {
+	const struct frame_text *frames;
+	unsigned nframes;
+	uint64_t handle;    /* 0: none */
+	int has_count;
+	uint64_t count;
+	const struct block_info *block; /* per-block dump only */
+};
+
+struct sink_ops {
+	int (*meta)(void *self, const struct source_meta *meta, struct pt_err *err);
+	int (*begin)(void *self, const struct sample_info *s, struct pt_err *err);
+	int (*stack)(void *self, const struct stack_rec *rec, struct pt_err *err);
+	int (*count)(void *self, uint64_t handle, uint64_t count, struct pt_err *err);
+	int (*end)(void *self, struct pt_err *err);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	void *self;
+};
+
+#endif

@@ -1,0 +1,319 @@
+/* source.c - opening inputs, and the series source behind files and folders.
+ *
+ * A "series" is a list of samples, each read from one snapshot file (show_stacks, the
+ * proposal's file, a per-block dump) or from a pair (show_stacks_handles for the
+ * stacks, show_handles for the counts). A single file is a series of one; a folder or
+ * several files are longer series (folder.c builds the list). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "snapset.h"
+#include "source.h"
+
+void source_opts_init(struct source_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kernel_threshold = -1;
+}
+
+int source_send_meta(struct source *s, const struct sink *sink, struct pt_err *err)
+{
+	if (s->meta_sent)
+		return 0;
+	s->meta_sent = 1;
+	return sink->ops->meta(sink->self, &s->meta, err);
+}
+
+enum pfmt snapset_peek_format(const char *path, struct pt_err *err)
+{
+	struct reader *r;
+	const char *buf;
+	size_t n;
+	enum pfmt f;
+
+	if (reader_open_path(&r, path, err) < 0)
+		return (enum pfmt)-1;
+	n = reader_peek(r, &buf, err);
+	f = parse_detect(buf, n);
+	reader_close(r);
+	return f;
+}
+
+static enum pt_iface iface_of(enum pfmt f)
+{
+	switch (f) {
+	case PF_PROPOSAL: return IFACE_PROPOSAL;
+	case PF_PAGE_OWNER: return IFACE_PAGE_OWNER;
+	case PF_HANDLES:
+	case PF_STACKS_HANDLES: return IFACE_HANDLES;
+	default: return IFACE_SHOW_STACKS;
+	}
+}
+
+void snapset_free(struct snapset *se)
+{
+	if (!se)
+		return;
+	for (size_t i = 0; i < se->n; i++) {
+		free(se->v[i].stacks);
+		free(se->v[i].handles);
+	}
+	free(se->v);
+	free(se->release);
+	free(se->name);
+	free(se);
+}
+
+void snapset_add(struct snapset *se, const char *stacks, const char *handles, enum pfmt fmt,
+		double time, int time_abs)
+{
+	struct sspec *sp;
+
+	if (se->n == se->cap) {
+		se->cap = se->cap ? se->cap * 2 : 16;
+		se->v = xreallocarray(se->v, se->cap, sizeof(*se->v));
+	}
+	sp = &se->v[se->n++];
+	sp->stacks = stacks ? xstrdup(stacks) : NULL;
+	sp->handles = handles ? xstrdup(handles) : NULL;
+	sp->fmt = fmt;
+	sp->time = time;
+	sp->time_abs = time_abs;
+}
+
+/* Feeds one file's records to the sink; the sink's begin/end are the caller's. */
+static int feed_file(const char *path, enum pfmt expect, const struct sink *sink,
+		     enum pfmt *got, struct pt_err *err)
+{
+	struct reader *r;
+	int rc;
+
+	if (reader_open_path(&r, path, err) < 0)
+		return -1;
+	rc = parse_stream(r, expect, got, sink, err);
+	reader_close(r);
+	return rc;
+}
+
+static enum src_status snapset_next(struct source *s, const struct sink *sink, int timeout_ms,
+				   struct pt_err *err)
+{
+	struct snapset *se = s->priv;
+	const struct sspec *sp;
+	struct sample_info si;
+	enum pfmt got;
+
+	(void)timeout_ms;
+	if (se->pos >= se->n)
+		return SRC_END;
+	sp = &se->v[se->pos++];
+	if (source_send_meta(s, sink, err) < 0)
+		return SRC_ERROR;
+	si.time = sp->time;
+	si.time_abs = sp->time_abs;
+	si.seq = s->seq++;
+	if (sink->ops->begin(sink->self, &si, err) < 0)
+		return SRC_ERROR;
+	if (sp->handles) {
+		/* stacks first: show_handles names handles that show_stacks_handles defines */
+		if (feed_file(sp->stacks, PF_STACKS_HANDLES, sink, &got, err) < 0 ||
+		    feed_file(sp->handles, PF_HANDLES, sink, &got, err) < 0)
+			return SRC_ERROR;
+	} else if (feed_file(sp->stacks, sp->fmt == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN,
+			     sink, &got, err) < 0) {
+		return SRC_ERROR;
+	} else if (got == PF_STACKS_HANDLES || got == PF_HANDLES) {
+		pt_err_set(err, got == PF_HANDLES ?
+			   _("%s: show_handles has counts but no stacks: give the show_stacks_handles read with it too") :
+			   _("%s: show_stacks_handles has stacks but no counts: give the show_handles read with it too"),
+			   sp->stacks);
+		return SRC_ERROR;
+	}
+	if (sink->ops->end(sink->self, err) < 0)
+		return SRC_ERROR;
+	return SRC_SAMPLE;
+}
+
+static void snapset_close(struct source *s)
+{
+	snapset_free(s->priv);
+}
+
+static double no_stall(const struct source *s)
+{
+	(void)s;
+	return 0;
+}
+
+static int no_fd(const struct source *s)
+{
+	(void)s;
+	return -1;
+}
+
+static const struct source_impl snapset_impl = {
+	.kind = "series",
+	.next = snapset_next,
+	.stalled = no_stall,
+	.fd = no_fd,
+	.close = snapset_close,
+};
+
+/* Sets the source up to read the series se (takes it). */
+int snapset_start(struct source *s, struct snapset *se, const char *kind,
+		 const struct source_opts *o, struct pt_err *err)
+{
+	(void)err;
+	s->impl = &snapset_impl;
+	s->priv = se;
+	s->meta.name = se->name;
+	s->meta.kind = kind;
+	s->meta.iface = iface_of(se->n ? (se->v[0].handles ? PF_HANDLES : se->v[0].fmt) : PF_UNKNOWN);
+	s->meta.unit = se->n && se->v[0].fmt == PF_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
+	s->meta.page_size = o->page_size > 0 ? o->page_size : se->page_size > 0 ? se->page_size : 4096;
+	s->meta.page_size_known = o->page_size > 0 || se->page_size > 0;
+	s->meta.kernel_release = se->release;
+	s->meta.series = se->n > 1;
+	s->meta.nsamples = (int)se->n;
+	return 0;
+}
+
+static double file_mtime(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return time_real();
+	return (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+}
+
+int source_open_file(struct source *s, const char *path, const struct source_opts *o,
+		     struct pt_err *err)
+{
+	struct snapset *se;
+	enum pfmt f = PF_UNKNOWN;
+
+	if (strcmp(path, "-") != 0) {
+		f = snapset_peek_format(path, err);
+		if ((int)f < 0)
+			return -1;
+		if (f == PF_RECORDING)
+			return source_open_recording(s, path, o, err);
+	}
+	se = xcalloc(1, sizeof(*se));
+	se->name = xstrdup(path);
+	snapset_add(se, path, NULL, f, strcmp(path, "-") ? file_mtime(path) : time_real(), 1);
+	return snapset_start(s, se, "file", o, err);
+}
+
+int source_open_list(struct source *s, const char *const *paths, int n,
+		     const struct source_opts *o, struct pt_err *err)
+{
+	struct snapset *se = xcalloc(1, sizeof(*se));
+	enum pfmt *f = xcalloc((size_t)n, sizeof(*f));
+
+	se->name = xasprintf(_("%d files"), n);
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+
+		if (strcmp(paths[i], "-") == 0) {
+			pt_err_set(err, _("standard input (-) can only be the one source"));
+			goto fail;
+		}
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			pt_err_set(err, _("%s: a folder can only be the one source"), paths[i]);
+			goto fail;
+		}
+		f[i] = snapset_peek_format(paths[i], err);
+		if ((int)f[i] < 0)
+			goto fail;
+		if (f[i] == PF_UNKNOWN || f[i] == PF_RECORDING) {
+			pt_err_set(err, f[i] == PF_RECORDING ?
+				   _("%s: a recording can only be the one source") :
+				   _("%s: expected a page_owner snapshot, found something else"),
+				   paths[i]);
+			goto fail;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		/* a show_stacks_handles next to a show_handles (either order) is one sample */
+		if (i + 1 < n && ((f[i] == PF_STACKS_HANDLES && f[i + 1] == PF_HANDLES) ||
+				  (f[i] == PF_HANDLES && f[i + 1] == PF_STACKS_HANDLES))) {
+			int st = f[i] == PF_STACKS_HANDLES ? i : i + 1;
+
+			snapset_add(se, paths[st], paths[st == i ? i + 1 : i], PF_HANDLES,
+				   file_mtime(paths[i]), 1);
+			i++;
+			continue;
+		}
+		snapset_add(se, paths[i], NULL, f[i], file_mtime(paths[i]), 1);
+	}
+	free(f);
+	return snapset_start(s, se, "files", o, err);
+fail:
+	free(f);
+	snapset_free(se);
+	return -1;
+}
+
+int source_open(struct source **out, const char *const *paths, int npaths,
+		const struct source_opts *o, struct pt_err *err)
+{
+	struct source *s = xcalloc(1, sizeof(*s));
+	struct stat st;
+	int rc;
+
+	if (npaths == 0)
+		rc = source_open_live(s, o, err);
+	else if (npaths > 1)
+		rc = source_open_list(s, paths, npaths, o, err);
+	else if (strcmp(paths[0], "-") != 0 && stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode))
+		rc = source_open_folder(s, paths[0], o, err);
+	else if (strcmp(paths[0], "-") != 0 && access(paths[0], F_OK) < 0) {
+		pt_err_set(err, _("%s: cannot open: %s"), paths[0], strerror(errno));
+		rc = -1;
+	} else
+		rc = source_open_file(s, paths[0], o, err);
+	if (rc < 0) {
+		free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+enum src_status source_next(struct source *s, const struct sink *sink, int timeout_ms,
+			    struct pt_err *err)
+{
+	return s->impl->next(s, sink, timeout_ms, err);
+}
+
+const struct source_meta *source_meta(const struct source *s)
+{
+	return &s->meta;
+}
+
+double source_stalled(const struct source *s)
+{
+	return s->impl->stalled ? s->impl->stalled(s) : 0;
+}
+
+int source_fd(const struct source *s)
+{
+	return s->impl->fd ? s->impl->fd(s) : -1;
+}
+
+void source_close(struct source *s)
+{
+	if (!s)
+		return;
+	if (s->impl && s->impl->close)
+		s->impl->close(s);
+	free(s);
+}

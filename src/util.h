@@ -1,0 +1,78 @@
+/* util.h - allocation wrappers, diagnostics hooks, hashing, string interning, time.
+ *
+ * Library modules (parse, source, model, record, symbols) never print and never exit:
+ * they return a status and fill a struct pt_err. Warnings go through diag_warn(), whose
+ * sink main.c (stderr) or tui.c (status line) installs. */
+#ifndef PAGETOP_UTIL_H
+#define PAGETOP_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#include "gettext.h"
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* An error: a message for the user, already translated and complete
+ * ("FILE:LINE: expected ..., found ..."). */
+struct pt_err {
+	char msg[1024];
+};
+void pt_err_set(struct pt_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Warnings from library code; the sink is installed by the front end. */
+typedef void (*diag_sink_fn)(const char *msg);
+void diag_set_sink(diag_sink_fn fn);
+void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Called before the process dies on out-of-memory or a fatal error (restores the
+ * terminal, the kernel's count_threshold, closes a recording). */
+void util_set_fatal_hook(void (*fn)(void));
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Fast non-cryptographic 64-bit hash (identity is always confirmed by comparison). */
+uint64_t hash_bytes(const void *p, size_t n, uint64_t seed);
+static inline uint64_t hash_u64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* String interning: each distinct text stored once, ids are dense from 0. */
+struct strtab;
+struct strtab *strtab_new(void);
+void strtab_free(struct strtab *t);
+uint32_t strtab_intern(struct strtab *t, const char *s, size_t len);
+/* Returns UINT32_MAX when absent. */
+uint32_t strtab_find(const struct strtab *t, const char *s, size_t len);
+const char *strtab_str(const struct strtab *t, uint32_t id);
+uint32_t strtab_len(const struct strtab *t, uint32_t id);
+uint32_t strtab_count(const struct strtab *t);
+
+/* Time in seconds. */
+double time_mono(void);
+double time_real(void);
+
+/* Formatting helpers for user-visible numbers. */
+/* "217.2 MiB", "4.0 KiB", "12 B" */
+void fmt_bytes(char *buf, size_t n, double bytes);
+/* "55,616" (thousands separators from the locale when it has them, else ',') */
+void fmt_count(char *buf, size_t n, int64_t v);
+
+#endif

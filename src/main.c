@@ -354,6 +354,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	b.m = model_new();
+	model_want_group(b.m, b.vo.group);
+	if (!batch)
+		b.vo.limit = 0;
+	else
+		b.vo.limit = b.oo.limit;
 	if (nallocs)
 		model_set_alloc_patterns(b.m, allocs, nallocs);
 	if (!batch) {

@@ -4,7 +4,6 @@
  * Implements the sink contract (sink.h). Pure data: no I/O, no terminal. */
 #include "config.h"
 
-#include <fnmatch.h>
 #include <math.h>
 #include <regex.h>
 #include <stdio.h>
@@ -83,7 +82,7 @@ struct model {
 	struct stack **chunks;      /* stacks live in fixed chunks: pointers stay valid */
 	size_t nchunks;
 	size_t nstacks;
-	uint32_t *by_frames;        /* open addressing, stack id + 1 */
+	uint64_t *by_frames;        /* open addressing: stack id + 1 | upper hash bits << 32 */
 	size_t nslots_f;
 	uint32_t *by_handle;
 	size_t nslots_h;
@@ -101,6 +100,7 @@ struct model {
 	size_t fn_stamp_cap;
 
 	const struct stack *special[4];
+	int want_functions;         /* function groups are kept once a view asked for them */
 
 	char **patterns;
 	size_t npatterns;
@@ -121,6 +121,31 @@ struct model {
 
 /* ---- interning and frames ---- */
 
+/* Shell-style glob with '*' and '?' (enough for function names; fnmatch() converts to
+ * wide characters in UTF-8 locales and is slow). */
+static int glob_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s) {
+		if (*pat == '*') {
+			star = pat++;
+			resume = s;
+		} else if (*pat == '?' || *pat == *s) {
+			pat++;
+			s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++resume;
+		} else {
+			return 0;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
 static int alloc_match(const struct model *m, const char *name, size_t len)
 {
 	char buf[FRAME_MAX + 1];
@@ -137,12 +162,12 @@ static int alloc_match(const struct model *m, const char *name, size_t len)
 		buf[dot - buf] = '\0';
 	if (m->patterns) {
 		for (size_t i = 0; i < m->npatterns; i++)
-			if (fnmatch(m->patterns[i], buf, 0) == 0)
+			if (glob_match(m->patterns[i], buf))
 				return 1;
 		return 0;
 	}
 	for (size_t i = 0; model_default_alloc_patterns[i]; i++)
-		if (fnmatch(model_default_alloc_patterns[i], buf, 0) == 0)
+		if (glob_match(model_default_alloc_patterns[i], buf))
 			return 1;
 	return 0;
 }
@@ -174,10 +199,10 @@ static void frame_classify(struct model *m, uint32_t id)
 	f->is_alloc = (uint8_t)alloc_match(m, fp.name, fp.name_len);
 }
 
-static uint32_t frame_intern(struct model *m, const char *s, size_t len)
+static uint32_t frame_intern(struct model *m, const char *s, size_t len, uint64_t h)
 {
 	uint32_t n = strtab_count(m->frames);
-	uint32_t id = strtab_intern(m->frames, s, len);
+	uint32_t id = strtab_intern_h(m->frames, s, len, h ? h : hash_bytes(s, len, 0));
 
 	if (id == n) {
 		if (id >= m->fi_cap) {
@@ -215,7 +240,7 @@ struct model *model_new(void)
 	m->label_vmlinux = strtab_intern(m->labels, "vmlinux", 7);
 	m->label_unknown = strtab_intern(m->labels, "?", 1);
 	m->nslots_f = 1024;
-	m->by_frames = xcalloc(m->nslots_f, sizeof(uint32_t));
+	m->by_frames = xcalloc(m->nslots_f, sizeof(uint64_t));
 	m->nslots_h = 1024;
 	m->by_handle = xcalloc(m->nslots_h, sizeof(uint32_t));
 	m->meta.page_size = 4096;
@@ -380,8 +405,53 @@ static void stack_place(struct model *m, struct stack *st)
 	/* groups exist from their first stack on, so their history starts with it */
 	group_get(m, GROUP_CALLER, st->label);
 	group_get(m, GROUP_MODULE, st->nframes ? m->fi[st->frames[c]].module : m->label_unknown);
-	for (unsigned i = 0; i < st->nframes; i++)
-		group_get(m, GROUP_FUNCTION, m->fi[st->frames[i]].func);
+	if (m->want_functions)
+		for (unsigned i = 0; i < st->nframes; i++)
+			group_get(m, GROUP_FUNCTION, m->fi[st->frames[i]].func);
+}
+
+void model_want_group(struct model *m, enum group_mode g)
+{
+	if (g != GROUP_FUNCTION || m->want_functions)
+		return;
+	/* Every frame costs a group update per sample: only pay for it when asked. The
+	 * groups' history starts at the sample they were asked for. */
+	m->want_functions = 1;
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = stack_at(m, i);
+
+		for (unsigned f = 0; f < st->nframes; f++)
+			group_get(m, GROUP_FUNCTION, m->fi[st->frames[f]].func);
+	}
+	if (!m->nsamples)
+		return;
+	/* the current sample's values, as if the groups had always been there */
+	{
+		uint32_t *stamp = xcalloc(m->ngroups[GROUP_FUNCTION], sizeof(uint32_t));
+
+		for (size_t i = 0; i < m->nstacks; i++) {
+			struct stack *st = stack_at(m, i);
+
+			for (unsigned f = 0; st->s.now && f < st->nframes; f++) {
+				uint32_t gi = m->label2group[GROUP_FUNCTION][m->fi[st->frames[f]].func] - 1;
+				struct group *gr = &m->groups[GROUP_FUNCTION][gi];
+
+				if (stamp[gi] == st->id + 1)
+					continue;
+				stamp[gi] = st->id + 1;
+				gr->s.now += st->s.now;
+				if (!gr->nstacks++ || st->s.now > stack_at(m, gr->example)->s.now)
+					gr->example = st->id;
+			}
+		}
+		free(stamp);
+		for (size_t i = 0; i < m->ngroups[GROUP_FUNCTION]; i++) {
+			struct series *gs = &m->groups[GROUP_FUNCTION][i].s;
+
+			gs->first_seen = gs->last_changed = m->nsamples - 1;
+			gs->prev = gs->base = gs->peak = gs->first_value = gs->now;
+		}
+	}
 }
 
 int model_set_alloc_patterns(struct model *m, const char *const *globs, size_t n)
@@ -411,38 +481,65 @@ static uint64_t frames_hash(const uint32_t *ids, unsigned n)
 	return hash_bytes(ids, n * sizeof(uint32_t), 0x5eed);
 }
 
-static void table_grow(uint32_t **tab, size_t *nslots, struct model *m, int by_handle)
+static void handles_grow(struct model *m)
 {
-	size_t ns = *nslots * 2, mask = ns - 1;
+	size_t ns = m->nslots_h * 2, mask = ns - 1;
 	uint32_t *t = xcalloc(ns, sizeof(uint32_t));
 
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
 		size_t j;
 
-		if (by_handle ? !st->handle : st->handle != 0)
+		if (!st->handle)
 			continue;
-		j = (by_handle ? hash_u64(st->handle) : st->hash) & mask;
+		j = hash_u64(st->handle) & mask;
 		while (t[j])
 			j = (j + 1) & mask;
 		t[j] = (uint32_t)i + 1;
 	}
-	free(*tab);
-	*tab = t;
-	*nslots = ns;
+	free(m->by_handle);
+	m->by_handle = t;
+	m->nslots_h = ns;
+}
+
+static void frames_grow(struct model *m)
+{
+	size_t ns = m->nslots_f * 2, mask = ns - 1;
+	uint64_t *t = xcalloc(ns, sizeof(uint64_t));
+
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = stack_at(m, i);
+		size_t j;
+
+		if (st->handle)
+			continue;
+		j = st->hash & mask;
+		while (t[j])
+			j = (j + 1) & mask;
+		t[j] = ((uint64_t)i + 1) | (st->hash & 0xffffffff00000000ULL);
+	}
+	free(m->by_frames);
+	m->by_frames = t;
+	m->nslots_f = ns;
 }
 
 static struct stack *find_by_frames(struct model *m, const uint32_t *ids, unsigned n,
 				    uint64_t h, size_t *slot)
 {
 	size_t mask = m->nslots_f - 1, j = h & mask;
+	uint64_t tag = h & 0xffffffff00000000ULL;
 
 	for (;;) {
-		uint32_t v = m->by_frames[j];
+		uint64_t e = m->by_frames[j];
+		uint32_t v = (uint32_t)e;
 		struct stack *st;
 
-		if (!v)
+		if (!e)
 			break;
+		if ((e & 0xffffffff00000000ULL) != tag) {
+			j = (j + 1) & mask;
+			continue;
+		}
 		st = stack_at(m, v - 1);
 		/* a hash collision never merges two stacks: compare the frames */
 		if (st->hash == h && st->nframes == n &&
@@ -548,14 +645,15 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 		st = find_by_handle(m, rec->handle, &slot);
 		if (!st || (!st->nframes && n)) {
 			for (unsigned i = 0; i < n; i++)
-				ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len);
+				ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len,
+						      rec->frames[i].hash);
 		}
 		if (!st) {
 			st = stack_new(m);
 			st->handle = rec->handle;
 			m->by_handle[slot] = st->id + 1;
-			if (++m->nhandled * 4 >= m->nslots_h * 3)
-				table_grow(&m->by_handle, &m->nslots_h, m, 1);
+			if (++m->nhandled * 2 >= m->nslots_h)
+				handles_grow(m);
 			stack_set_frames(m, st, ids, n);
 		} else if (!st->nframes && n) {
 			/* it was only known by a count; now its frames arrived. A stack that has
@@ -567,16 +665,17 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 		uint64_t h;
 
 		for (unsigned i = 0; i < n; i++)
-			ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len);
+			ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len,
+						      rec->frames[i].hash);
 		h = frames_hash(ids, n);
 		st = find_by_frames(m, ids, n, h, &slot);
 		if (!st) {
 			st = stack_new(m);
 			st->hash = h;
 			stack_set_frames(m, st, ids, n);
-			m->by_frames[slot] = st->id + 1;
-			if ((m->nstacks - m->nhandled) * 4 >= m->nslots_f * 3)
-				table_grow(&m->by_frames, &m->nslots_f, m, 0);
+			m->by_frames[slot] = ((uint64_t)st->id + 1) | (h & 0xffffffff00000000ULL);
+			if ((m->nstacks - m->nhandled) * 2 >= m->nslots_f)
+				frames_grow(m);
 		}
 	}
 	if (rec->has_count)
@@ -618,8 +717,8 @@ static int m_count(void *self, uint64_t handle, uint64_t count, struct pt_err *e
 		st = stack_new(m);
 		st->handle = handle;
 		m->by_handle[slot] = st->id + 1;
-		if (++m->nhandled * 4 >= m->nslots_h * 3)
-			table_grow(&m->by_handle, &m->nslots_h, m, 1);
+		if (++m->nhandled * 2 >= m->nslots_h)
+			handles_grow(m);
 		stack_set_frames(m, st, NULL, 0);
 	}
 	st->s.acc += (int64_t)count;
@@ -819,7 +918,7 @@ static int m_end(void *self, struct pt_err *err)
 		gr->s.acc += v;
 		if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.acc)
 			gr->example = st->id;
-		for (unsigned f = 0; f < st->nframes; f++) {
+		for (unsigned f = 0; m->want_functions && f < st->nframes; f++) {
 			uint32_t gi = m->label2group[GROUP_FUNCTION][m->fi[st->frames[f]].func] - 1;
 
 			if (m->fn_stamp[gi] == st->id + 1)
@@ -1081,6 +1180,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 	struct sortent *se;
 	struct row *sorted;
 
+	model_want_group(m, o->group);
 	v->nrows = 0;
 	v->total_pages = v->total_delta = v->total_delta_base = v->shown_pages = 0;
 	v->total_rate = 0;
@@ -1136,6 +1236,41 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		label_model = m;
 		label_desc = !o->ascending;
 		qsort(se, v->nrows, sizeof(*se), cmp_label);
+	} else if (o->limit && o->limit * 8 < v->nrows) {
+		/* only the first rows are wanted: select them, then sort just those */
+		size_t k = o->limit, n = 0;
+		int (*cmp)(const void *, const void *) = o->ascending ? cmp_asc : cmp_desc;
+		struct sortent *top = xmalloc((2 * k) * sizeof(*top)), worst;
+		int have_worst = 0;
+
+		/* the order is total (ties broken by id), so a row not better than the k-th
+		 * best so far is out */
+		for (size_t i = 0; i < v->nrows; i++) {
+			if (have_worst && cmp(&se[i], &worst) >= 0)
+				continue;
+			top[n++] = se[i];
+			if (n == 2 * k) {
+				qsort(top, n, sizeof(*top), cmp);
+				n = k;
+				worst = top[k - 1];
+				have_worst = 1;
+			}
+		}
+		qsort(top, n, sizeof(*top), cmp);
+		memcpy(se, top, (n < k ? n : k) * sizeof(*top));
+		free(top);
+		/* rows past the limit keep no order: the caller shows only the first ones */
+		{
+			uint8_t *used = xcalloc(v->nrows, 1);
+			size_t w = n < k ? n : k;
+
+			for (size_t i = 0; i < w; i++)
+				used[se[i].idx] = 1;
+			for (size_t i = 0; i < v->nrows; i++)
+				if (!used[i])
+					se[w++].idx = (uint32_t)i;
+			free(used);
+		}
 	} else {
 		qsort(se, v->nrows, sizeof(*se), o->ascending ? cmp_asc : cmp_desc);
 	}

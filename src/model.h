@@ -133,6 +133,7 @@ struct view_opts {
 	int ascending;
 	int64_t threshold;        /* rows with fewer pages are hidden; 0: none */
 	struct filter *filter;    /* may be NULL */
+	size_t limit;             /* only the first rows need sorting (0: all) */
 };
 void view_opts_init(struct view_opts *o);
 
@@ -154,6 +155,9 @@ struct view {
 };
 void view_init(struct view *v);
 void view_free(struct view *v);
+/* Function groups cost an update per frame and sample: the model keeps them from the
+ * first call asking for GROUP_FUNCTION on (model_view() asks by itself). */
+void model_want_group(struct model *m, enum group_mode g);
 /* Builds (filters, groups, sorts) the view for the current sample. */
 void model_view(struct model *m, const struct view_opts *o, struct view *v);
 

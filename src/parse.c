@@ -137,12 +137,11 @@ int frame_split(const char *s, size_t len, struct frame_parts *p)
 	return 0;
 }
 
-/* A cheap structural test for the hot path: the full split runs on suspicious lines. */
-static inline int looks_like_frame(const char *s, size_t n)
+static int looks_like_frame(const char *s, size_t n)
 {
 	struct frame_parts fp;
 
-	if (n < 3 || n > FRAME_MAX)
+	if (n < 3 || n > FRAME_MAX || memchr(s, '\0', n))
 		return 0;
 	return frame_split(s, n, &fp) == 0;
 }
@@ -208,6 +207,11 @@ struct pstate {
 	enum pfmt fmt;          /* known format, or PF_UNKNOWN until the first terminator */
 	uint32_t off[STACK_MAX_FRAMES]; /* frame offsets from the reader's mark */
 	uint32_t flen[STACK_MAX_FRAMES];
+	uint64_t fhash[STACK_MAX_FRAMES];
+	uint64_t hash;          /* of the current line, without one leading space */
+	/* Frame texts seen valid, by hash: a real file repeats a few thousand distinct
+	 * frames, so each is checked once (a 64-bit hash match stands for equality). */
+	uint64_t vcache[4096];
 	unsigned nframes;
 	uint64_t rec_line;      /* line where the pending record started */
 	uint64_t nrecords;
@@ -225,6 +229,13 @@ static int fail(struct pstate *ps, const char *what, const char *line, size_t n)
 {
 	char q[128];
 
+	if (memchr(line, '\0', n))
+		what = _("text"), line = _("binary data (a NUL byte)"), n = 0;
+	if (!n && line && *line) {
+		pt_err_set(ps->err, _("%s:%llu: expected %s, found %s"), reader_name(ps->r),
+			   (unsigned long long)reader_lineno(ps->r), what, line);
+		return -1;
+	}
 	pt_err_set(ps->err, _("%s:%llu: expected %s, found %s"), reader_name(ps->r),
 		   (unsigned long long)reader_lineno(ps->r), what, quote(line, n, q, sizeof(q)));
 	return -1;
@@ -233,6 +244,19 @@ static int fail(struct pstate *ps, const char *what, const char *line, size_t n)
 static int fail_count(struct pstate *ps, const char *line, size_t n)
 {
 	return fail(ps, _("a page count from 0 to 2^48"), line, n);
+}
+
+static inline int frame_ok(struct pstate *ps, const char *s, size_t n)
+{
+	uint64_t tag = ps->hash | 1;
+	size_t i = (size_t)(ps->hash >> 52);
+
+	if (ps->vcache[i] == tag)
+		return 1;
+	if (!looks_like_frame(s, n))
+		return 0;
+	ps->vcache[i] = tag;
+	return 1;
 }
 
 static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_t count,
@@ -245,6 +269,7 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	for (unsigned i = 0; i < ps->nframes; i++) {
 		ft[i].s = base + ps->off[i];
 		ft[i].len = ps->flen[i];
+		ft[i].hash = ps->fhash[i];
 	}
 	rec.frames = ft;
 	rec.nframes = ps->nframes;
@@ -272,6 +297,7 @@ static int add_frame(struct pstate *ps, const char *line, size_t n)
 	}
 	ps->off[ps->nframes] = (uint32_t)(line - reader_mark_ptr(ps->r));
 	ps->flen[ps->nframes] = (uint32_t)n;
+	ps->fhash[ps->nframes] = ps->hash;
 	ps->nframes++;
 	return 0;
 }
@@ -418,7 +444,7 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 		return 0;
 	case 2:
 	case 3:
-		if (s[0] == ' ' && looks_like_frame(s + 1, n - 1)) {
+		if (s[0] == ' ' && frame_ok(ps, s + 1, n - 1)) {
 			ps->in_block = 3;
 			return add_frame(ps, s + 1, n - 1);
 		}
@@ -428,6 +454,8 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 		/* fall through */
 	default:
 		/* Extras after the stack: handle, migration, slab, memcg lines. */
+		if (memchr(s, '\0', n))
+			return fail(ps, "", s, n);
 		if (parse_keyed(s, n, "handle:", 7, &v, &ok)) {
 			if (!ok || v == 0)
 				return fail(ps, _("\"handle: N\" with a non-zero number"), s, n);
@@ -456,7 +484,7 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 	if (s[0] == ' ') {
 		if (ps->have_handle)
 			return fail(ps, _("\"nr_base_pages: N\" after the handle"), s, n);
-		if (!looks_like_frame(s + 1, n - 1))
+		if (!frame_ok(ps, s + 1, n - 1))
 			return fail(ps, _("a stack frame (\" name+0xOFF/0xSIZE\")"), s, n);
 		return add_frame(ps, s + 1, n - 1);
 	}
@@ -514,7 +542,7 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 	}
 	if (ps->have_handle)
 		return fail(ps, _("\"nr_base_pages: N\" after the handle"), s, n);
-	if (!looks_like_frame(s, n)) {
+	if (!frame_ok(ps, s, n)) {
 		if (ps->nframes)
 			return fail(ps, _("a stack frame or \"nr_base_pages: N\""), s, n);
 		return fail(ps, _("a stack frame (\" name+0xOFF/0xSIZE\")"), s, n);
@@ -585,6 +613,7 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 	ps.err = err;
 	ps.fmt = expect == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN;
 	while ((rc = reader_line(r, &line, &n, err)) > 0) {
+		ps.hash = reader_line_hash(r);
 		if (first && n) {
 			first = 0;
 			if (n >= strlen(RECORDING_MAGIC) &&

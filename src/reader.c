@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "reader.h"
 
@@ -36,6 +39,7 @@ struct reader {
 	int eof;                  /* no more bytes will come into buf */
 	size_t mark;              /* bytes from here on are kept across refills */
 	size_t line_start;        /* of the line last returned */
+	uint64_t line_hash;
 	int has_mark;
 	uint64_t lineno;
 	int last_nl;
@@ -304,12 +308,87 @@ size_t reader_peek(struct reader *r, const char **buf, struct pt_err *err)
 	return r->end - r->start;
 }
 
+/* Looks for the newline 16 bytes at a time and hashes the line on the way, skipping one
+ * leading space (frames are identified by their text without it). Returns the newline,
+ * or NULL when there is none before the buffer's last whole block. */
+static inline const char *scan_line(const char *p, const char *end, uint64_t *hash)
+{
+	const char *q = p + (p < end && *p == ' ');
+	uint64_t h = hash_start(0);
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	while (end - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+		uint64_t w0 = (uint64_t)_mm_cvtsi128_si64(v);
+		uint64_t w1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+
+		if (m) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+
+			if (k) {
+				if (k <= 8) {
+					w0 &= k == 8 ? ~0ULL : ~0ULL >> (64 - 8 * k);
+					w1 = 0;
+				} else {
+					w1 &= ~0ULL >> (64 - 8 * (k - 8));
+				}
+				h = hash_block(h, w0, w1);
+			}
+			q += k;
+			*hash = hash_end(h, (size_t)(q - p - (*p == ' ')));
+			return q;
+		}
+		h = hash_block(h, w0, w1);
+		q += 16;
+	}
+#else
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	const uint64_t nls = 0x0a0a0a0a0a0a0a0aULL;
+
+	while (end - q >= 16) {
+		uint64_t w0, w1, t0, t1;
+
+		memcpy(&w0, q, 8);
+		memcpy(&w1, q + 8, 8);
+		t0 = ((w0 ^ nls) - ones) & ~(w0 ^ nls) & highs;
+		t1 = ((w1 ^ nls) - ones) & ~(w1 ^ nls) & highs;
+		if (t0 | t1) {
+			unsigned k = t0 ? (unsigned)__builtin_ctzll(t0) >> 3 :
+				8 + ((unsigned)__builtin_ctzll(t1) >> 3);
+
+			if (k) {
+				if (k <= 8) {
+					w0 &= k == 8 ? ~0ULL : ~0ULL >> (64 - 8 * k);
+					w1 = 0;
+				} else {
+					w1 &= ~0ULL >> (64 - 8 * (k - 8));
+				}
+				h = hash_block(h, w0, w1);
+			}
+			q += k;
+			*hash = hash_end(h, (size_t)(q - p - (*p == ' ')));
+			return q;
+		}
+		h = hash_block(h, w0, w1);
+		q += 16;
+	}
+#endif
+	return NULL;
+}
+
 int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err)
 {
 	char *p, *nl;
 	size_t n, scanned = 0;
+	uint64_t h = 0;
+	int hashed;
 
-	for (;;) {
+	p = r->buf + r->start;
+	nl = (char *)scan_line(p, r->buf + r->end, &h);
+	hashed = nl != NULL;
+	while (!nl) {
 		p = r->buf + r->start;
 		n = r->end - r->start;
 		nl = n > scanned ? memchr(p + scanned, '\n', n - scanned) : NULL;
@@ -352,16 +431,25 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 			   r->name, (unsigned long long)r->lineno, READER_MAX_LINE, n);
 		return -1;
 	}
-	if (memchr(p, '\0', n)) {
-		pt_err_set(err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
-			   r->name, (unsigned long long)r->lineno);
-		return -1;
+	if (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t')) {
+		while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		hashed = 0;
 	}
-	while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
-		n--;
+	if (!hashed) {
+		size_t skip = n && p[0] == ' ';
+
+		h = hash_bytes(p + skip, n - skip, 0);
+	}
+	r->line_hash = h;
 	*line = p;
 	*len = n;
 	return 1;
+}
+
+uint64_t reader_line_hash(const struct reader *r)
+{
+	return r->line_hash;
 }
 
 void reader_mark(struct reader *r)

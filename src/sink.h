@@ -70,6 +70,7 @@ struct sample_info {
 struct frame_text {
 	const char *s; /* without the leading space; never NUL-terminated in place */
 	uint32_t len;
+	uint64_t hash;  /* hash_bytes(s, len, 0) when the producer has it, else 0 */
 };
 
 /* Per-block dump extras (one allocated block). */

@@ -129,44 +129,31 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
-/* A multiply-xorshift hash over 8-byte words: fast on short frame lines. */
-static inline uint64_t rd64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint64_t mix(uint64_t a, uint64_t b)
-{
-	__uint128_t r = (__uint128_t)a * b;
-
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
+/* A multiply-xorshift hash over 8-byte words. Defined word by word (the last partial
+ * word zero-padded, then the length mixed in) so that reader.c can compute the same value
+ * while it looks for the end of a line. */
 uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
 {
 	const unsigned char *p = data;
-	uint64_t h = seed ^ 0x9e3779b97f4a7c15ULL ^ (n * 0xa0761d6478bd642fULL);
+	uint64_t h = hash_start(seed);
+	size_t len = n;
 
 	while (n >= 16) {
-		h = mix(rd64(p) ^ 0xe7037ed1a0b428dbULL, rd64(p + 8) ^ h);
+		uint64_t w0, w1;
+
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		h = hash_block(h, w0, w1);
 		p += 16;
 		n -= 16;
 	}
-	if (n >= 8) {
-		h = mix(rd64(p) ^ 0xe7037ed1a0b428dbULL, h ^ 0x8ebc6af09c88c6e3ULL);
-		p += 8;
-		n -= 8;
-	}
 	if (n) {
-		uint64_t t = 0;
+		uint64_t w[2] = { 0, 0 };
 
-		memcpy(&t, p, n);
-		h = mix(t ^ 0x589965cc75374cc3ULL, h ^ 0x1d8e4e27c47d124fULL);
+		memcpy(w, p, n);
+		h = hash_block(h, w[0], w[1]);
 	}
-	return mix(h, 0xa0761d6478bd642fULL);
+	return hash_end(h, len);
 }
 
 /* ---- string interning ---- */
@@ -177,8 +164,8 @@ struct strtab {
 	uint64_t *offs;         /* id -> offset in arena */
 	uint32_t *lens;
 	uint32_t n, cap;
-	uint32_t *slots;        /* open addressing: id + 1, 0 = empty */
-	uint32_t *slot_hash;    /* upper hash bits, to skip most compares */
+	uint64_t *hashes;       /* id -> hash */
+	uint64_t *slots;        /* open addressing: id + 1 | upper hash bits << 32; 0 empty */
 	uint32_t nslots;        /* power of two */
 };
 
@@ -188,7 +175,6 @@ struct strtab *strtab_new(void)
 
 	t->nslots = 1024;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
-	t->slot_hash = xcalloc(t->nslots, sizeof(*t->slot_hash));
 	return t;
 }
 
@@ -199,44 +185,44 @@ void strtab_free(struct strtab *t)
 	free(t->arena);
 	free(t->offs);
 	free(t->lens);
+	free(t->hashes);
 	free(t->slots);
-	free(t->slot_hash);
 	free(t);
 }
+
+#define TAG_MASK 0xffffffff00000000ULL
 
 static void strtab_grow(struct strtab *t)
 {
 	uint32_t nslots = t->nslots * 2, mask = nslots - 1;
-	uint32_t *slots = xcalloc(nslots, sizeof(*slots));
-	uint32_t *sh = xcalloc(nslots, sizeof(*sh));
+	uint64_t *slots = xcalloc(nslots, sizeof(*slots));
 
 	for (uint32_t i = 0; i < t->n; i++) {
-		uint64_t h = hash_bytes(t->arena + t->offs[i], t->lens[i], 0);
+		uint64_t h = t->hashes[i];
 		uint32_t j = (uint32_t)h & mask;
 
 		while (slots[j])
 			j = (j + 1) & mask;
-		slots[j] = i + 1;
-		sh[j] = (uint32_t)(h >> 32);
+		slots[j] = (uint64_t)(i + 1) | (h & TAG_MASK);
 	}
 	free(t->slots);
-	free(t->slot_hash);
 	t->slots = slots;
-	t->slot_hash = sh;
 	t->nslots = nslots;
 }
 
 static uint32_t strtab_lookup(const struct strtab *t, const char *s, size_t len, uint64_t h,
 			      uint32_t *slot)
 {
-	uint32_t mask = t->nslots - 1, j = (uint32_t)h & mask, hi = (uint32_t)(h >> 32);
+	uint32_t mask = t->nslots - 1, j = (uint32_t)h & mask;
+	uint64_t tag = h & TAG_MASK;
 
 	for (;;) {
-		uint32_t v = t->slots[j];
+		uint64_t e = t->slots[j];
+		uint32_t v = (uint32_t)e;
 
-		if (!v)
+		if (!e)
 			break;
-		if (t->slot_hash[j] == hi && t->lens[v - 1] == len &&
+		if ((e & TAG_MASK) == tag && t->lens[v - 1] == len &&
 		    memcmp(t->arena + t->offs[v - 1], s, len) == 0) {
 			*slot = j;
 			return v - 1;
@@ -256,12 +242,16 @@ uint32_t strtab_find(const struct strtab *t, const char *s, size_t len)
 
 uint32_t strtab_intern(struct strtab *t, const char *s, size_t len)
 {
-	uint64_t h = hash_bytes(s, len, 0);
+	return strtab_intern_h(t, s, len, hash_bytes(s, len, 0));
+}
+
+uint32_t strtab_intern_h(struct strtab *t, const char *s, size_t len, uint64_t h)
+{
 	uint32_t slot, id = strtab_lookup(t, s, len, h, &slot);
 
 	if (id != UINT32_MAX)
 		return id;
-	if ((t->n + 1) * 4 >= t->nslots * 3) {
+	if ((t->n + 1) * 2 >= t->nslots) {
 		strtab_grow(t);
 		strtab_lookup(t, s, len, h, &slot);
 	}
@@ -269,6 +259,7 @@ uint32_t strtab_intern(struct strtab *t, const char *s, size_t len)
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->offs = xreallocarray(t->offs, t->cap, sizeof(*t->offs));
 		t->lens = xreallocarray(t->lens, t->cap, sizeof(*t->lens));
+		t->hashes = xreallocarray(t->hashes, t->cap, sizeof(*t->hashes));
 	}
 	if (t->arena_len + len + 1 > t->arena_cap) {
 		t->arena_cap = (t->arena_cap ? t->arena_cap * 2 : 16384) + len + 1;
@@ -279,9 +270,9 @@ uint32_t strtab_intern(struct strtab *t, const char *s, size_t len)
 	id = t->n++;
 	t->offs[id] = t->arena_len;
 	t->lens[id] = (uint32_t)len;
+	t->hashes[id] = h;
 	t->arena_len += len + 1;
-	t->slots[slot] = id + 1;
-	t->slot_hash[slot] = (uint32_t)(h >> 32);
+	t->slots[slot] = (uint64_t)(id + 1) | (h & TAG_MASK);
 	return id;
 }
 

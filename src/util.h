@@ -42,8 +42,30 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Fast non-cryptographic 64-bit hash (identity is always confirmed by comparison). */
+/* Fast non-cryptographic 64-bit hash (identity is always confirmed by comparison).
+ * Defined over 16-byte blocks (two little-endian words; the last block zero-padded),
+ * then the length, so that reader.c can compute the same value while it looks for the
+ * end of a line: hash_bytes(p, n, seed) ==
+ *   hash_end(hash_block(...hash_block(hash_start(seed), w0, w1)...), n). */
 uint64_t hash_bytes(const void *p, size_t n, uint64_t seed);
+static inline uint64_t hash_mix(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+static inline uint64_t hash_start(uint64_t seed)
+{
+	return seed ^ 0x9e3779b97f4a7c15ULL;
+}
+static inline uint64_t hash_block(uint64_t h, uint64_t w0, uint64_t w1)
+{
+	return hash_mix(w0 ^ h ^ 0xe7037ed1a0b428dbULL, w1 ^ 0x8ebc6af09c88c6e3ULL);
+}
+static inline uint64_t hash_end(uint64_t h, size_t len)
+{
+	return hash_mix(h ^ (uint64_t)len ^ 0x589965cc75374cc3ULL, 0xa0761d6478bd642fULL);
+}
 static inline uint64_t hash_u64(uint64_t x)
 {
 	x ^= x >> 33;
@@ -59,6 +81,8 @@ struct strtab;
 struct strtab *strtab_new(void);
 void strtab_free(struct strtab *t);
 uint32_t strtab_intern(struct strtab *t, const char *s, size_t len);
+/* The same with h == hash_bytes(s, len, 0) already known. */
+uint32_t strtab_intern_h(struct strtab *t, const char *s, size_t len, uint64_t h);
 /* Returns UINT32_MAX when absent. */
 uint32_t strtab_find(const struct strtab *t, const char *s, size_t len);
 const char *strtab_str(const struct strtab *t, uint32_t id);

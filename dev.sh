@@ -1,0 +1,65 @@
+#!/bin/sh
+# dev.sh - set up everything pagetop needs, build it, then run it or test it.
+#
+#   ./dev.sh run    install build dependencies, build, run pagetop (on the live kernel
+#                   when this machine can, else on the bundled real recording)
+#   ./dev.sh test   install build and test dependencies, build, run the whole suite
+#                   (make check, then make distcheck)
+#
+# Works on a fresh Debian 12 (or Ubuntu) as root or through sudo.
+set -eu
+cd "$(dirname "$0")"
+mode=${1:-run}
+[ $# -gt 0 ] && shift
+
+build_deps="build-essential autoconf automake autopoint libtool gettext pkg-config
+  libncurses-dev libdw-dev libelf-dev check zlib1g-dev liblzma-dev xz-utils gzip"
+test_deps="valgrind tmux elfutils qemu-system-x86 busybox-static cpio util-linux"
+
+install_deps() {
+	missing=""
+	for p in $*; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "dev.sh: installing$missing" >&2
+	sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+}
+
+build() {
+	[ -x configure ] || ./autogen.sh
+	[ -f Makefile ] || ./configure --enable-werror
+	make -j"$(nproc)"
+}
+
+case $mode in
+run)
+	install_deps $build_deps
+	build
+	if [ -r /sys/kernel/debug/page_owner_stacks/show_stacks ] ||
+	   [ -r /sys/kernel/debug/page_owner_stacks ] ||
+	   [ -r /sys/kernel/debug/page_owner ]; then
+		exec ./src/pagetop "$@"
+	fi
+	echo "dev.sh: no readable page_owner data on this machine (needs root and a kernel" >&2
+	echo "        booted with page_owner=on): showing the bundled real recording instead." >&2
+	if [ -t 1 ]; then
+		exec ./src/pagetop "$@" tests/data/demo
+	fi
+	exec ./src/pagetop -b --sort score --limit 15 "$@" tests/data/demo
+	;;
+test)
+	install_deps $build_deps $test_deps
+	build
+	make check
+	make distcheck
+	;;
+*)
+	echo "usage: ./dev.sh run|test" >&2
+	exit 2
+	;;
+esac

@@ -254,6 +254,29 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 		free(up);
 		snapset_add(se, stacks, handles, fmt, t, abs);
 	}
+	/* One interface per series: a per-block dump saved beside show_stacks files is not
+	 * a moment of the same series. Keep the kind most moments have. */
+	if (se->n > 1) {
+		size_t cnt[PF_RECORDING + 1] = { 0 }, w = 0;
+		enum pfmt best = se->v[0].fmt;
+
+		for (size_t i = 0; i < se->n; i++)
+			cnt[se->v[i].fmt]++;
+		for (int f = 0; f <= PF_RECORDING; f++)
+			if (cnt[f] > cnt[best])
+				best = (enum pfmt)f;
+		for (size_t i = 0; i < se->n; i++) {
+			if (se->v[i].fmt != best) {
+				diag_warn(_("%s: skipped: a %s snapshot among %s ones"), se->v[i].stacks,
+					  pfmt_name(se->v[i].fmt), pfmt_name(best));
+				free(se->v[i].stacks);
+				free(se->v[i].handles);
+				continue;
+			}
+			se->v[w++] = se->v[i];
+		}
+		se->n = w;
+	}
 	if (se->n == 0) {
 		pt_err_set(err, _("%s: expected snapshot files (show_stacks, show_handles with show_stacks_handles, page_owner), found none"),
 			   dir);

@@ -476,11 +476,6 @@ int model_set_alloc_patterns(struct model *m, const char *const *globs, size_t n
 
 /* ---- stacks ---- */
 
-static uint64_t frames_hash(const uint32_t *ids, unsigned n)
-{
-	return hash_bytes(ids, n * sizeof(uint32_t), 0x5eed);
-}
-
 static void handles_grow(struct model *m)
 {
 	size_t ns = m->nslots_h * 2, mask = ns - 1;
@@ -662,12 +657,19 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 			stack_set_frames(m, st, ids, n);
 		}
 	} else {
-		uint64_t h;
+		/* The key comes from the frames' text hashes, which the parser already has:
+		 * the table slot can be fetched while the frames are interned. */
+		uint64_t h = hash_start(0x5eed), fh[STACK_MAX_FRAMES];
 
+		for (unsigned i = 0; i < n; i++) {
+			fh[i] = rec->frames[i].hash ? rec->frames[i].hash :
+				hash_bytes(rec->frames[i].s, rec->frames[i].len, 0);
+			h = hash_block(h, fh[i], i);
+		}
+		h = hash_end(h, n);
+		__builtin_prefetch(&m->by_frames[h & (m->nslots_f - 1)]);
 		for (unsigned i = 0; i < n; i++)
-			ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len,
-						      rec->frames[i].hash);
-		h = frames_hash(ids, n);
+			ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len, fh[i]);
 		st = find_by_frames(m, ids, n, h, &slot);
 		if (!st) {
 			st = stack_new(m);

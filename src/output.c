@@ -53,10 +53,16 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 	uint32_t k = model_nsamples(m);
 
 	fmt_time(tbuf, sizeof(tbuf), m, model_sample_time(m));
-	/* TRANSLATORS: pagetop VERSION - KIND NAME (INTERFACE), sample K of N, TIME (+SECONDS) */
-	fprintf(fp, _("pagetop %s - %s %s (%s), sample %u%s, %s (+%.1f s)\n"), PACKAGE_VERSION,
-		mt->kind ? mt->kind : "", mt->name ? mt->name : "", iface_name(mt->iface), k,
-		"", tbuf, dt);
+	if (mt->series && mt->nsamples > 0)
+		/* TRANSLATORS: pagetop VERSION - KIND NAME (INTERFACE), sample K of N, TIME (+SECONDS) */
+		fprintf(fp, _("pagetop %s - %s %s (%s), sample %u of %d, %s (+%.1f s)\n"),
+			PACKAGE_VERSION, mt->kind ? mt->kind : "", mt->name ? mt->name : "",
+			iface_name(mt->iface), k, mt->nsamples, tbuf, dt);
+	else
+		/* TRANSLATORS: pagetop VERSION - KIND NAME (INTERFACE), sample K, TIME (+SECONDS) */
+		fprintf(fp, _("pagetop %s - %s %s (%s), sample %u, %s (+%.1f s)\n"), PACKAGE_VERSION,
+			mt->kind ? mt->kind : "", mt->name ? mt->name : "", iface_name(mt->iface), k,
+			tbuf, dt);
 	fmt_count(tot, sizeof(tot), v->total_pages);
 	fmt_count(d, sizeof(d), v->total_delta);
 	fmt_count(db, sizeof(db), v->total_delta_base);
@@ -89,6 +95,18 @@ static void text_row(FILE *fp, const struct model *m, const struct row *r, int e
 	fprintf(fp, "%10lld %10s %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
 		(long long)s->now, size, (long long)s->delta, s->rate, (long long)s->delta_base,
 		(long long)s->peak, s->score, first, model_label(m, r->label));
+	if (expand && r->stack && r->stack->blk) {
+		const struct block_summary *b = r->stack->blk;
+		char orders[64] = "";
+		size_t k = 0;
+
+		for (int i = 0; i < 32 && k + 4 < sizeof(orders); i++)
+			if (b->orders & (1u << i))
+				k += (size_t)snprintf(orders + k, sizeof(orders) - k, "%s%d", k ? "," : "", i);
+		fprintf(fp, "%*s", 20, "");
+		fprintf(fp, _("%llu blocks of order %s, gfp 0x%x, newest by pid %d (%s)\n"),
+			(unsigned long long)b->nblocks, orders, b->gfp, b->pid, b->comm);
+	}
 	if (expand && r->stack) {
 		for (unsigned i = 0; i < r->stack->nframes; i++)
 			fprintf(fp, "%*s%s %s\n", 20, "", i == r->stack->caller ? ">" : " ",

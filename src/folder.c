@@ -79,14 +79,32 @@ static char *read_small(const char *dir, const char *name)
 	return n ? xstrdup(buf) : NULL;
 }
 
-/* Time from a name: all digits (seconds; epoch when large), or an ISO date. */
+/* Time from a name: an ISO date anywhere in it, or a number (seconds; since the epoch
+ * when large) after the last separator. */
 static int time_from_name(const char *stem, double *t, int *abs)
 {
+	static const char *const isofmt[] = {
+		"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d_%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+		"%Y%m%d-%H%M%S", "%Y%m%dT%H%M%S", "%Y%m%d_%H%M%S",
+	};
 	const char *p = stem;
-	struct tm tm;
 	char *end;
 
-	/* the numeric part after the last '.', '_' or '-', or the whole stem */
+	for (const char *c = stem; *c; c++) {
+		if (!isdigit((unsigned char)*c) || (c > stem && isdigit((unsigned char)c[-1])))
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(isofmt); i++) {
+			struct tm tm;
+
+			memset(&tm, 0, sizeof(tm));
+			end = strptime(c, isofmt[i], &tm);
+			if (end && !isdigit((unsigned char)*end) && tm.tm_year >= 70) {
+				*t = (double)timegm(&tm);
+				*abs = 1;
+				return 0;
+			}
+		}
+	}
 	for (const char *c = stem; *c; c++)
 		if ((*c == '.' || *c == '_' || *c == '-') && isdigit((unsigned char)c[1]))
 			p = c + 1;
@@ -98,22 +116,6 @@ static int time_from_name(const char *stem, double *t, int *abs)
 			*abs = v >= 1e9;
 			return 0;
 		}
-	}
-	/* ISO dates anywhere: 2026-11-25T10:58:02 or 20261125-105802 */
-	for (p = stem; *p; p++) {
-		memset(&tm, 0, sizeof(tm));
-		if ((end = strptime(p, "%Y-%m-%dT%H:%M:%S", &tm)) ||
-		    (end = strptime(p, "%Y-%m-%d_%H:%M:%S", &tm)) ||
-		    (end = strptime(p, "%Y%m%d-%H%M%S", &tm)) ||
-		    (end = strptime(p, "%Y%m%dT%H%M%S", &tm))) {
-			if (tm.tm_year < 70)
-				continue;
-			*t = (double)timegm(&tm);
-			*abs = 1;
-			return 0;
-		}
-		if (!isdigit((unsigned char)*p))
-			continue;
 	}
 	return -1;
 }

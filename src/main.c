@@ -13,12 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_diff.h"
 #include "cmd_record.h"
 #include "live.h"
 #include "model.h"
 #include "output.h"
 #include "source.h"
 #include "symbols.h"
+#include "symbols_report.h"
 #include "tui.h"
 #include "util.h"
 
@@ -26,6 +28,8 @@ enum {
 	OPT_SORT = 256, OPT_THRESHOLD, OPT_GROUP, OPT_FILTER, OPT_LIMIT, OPT_FORMAT, OPT_EXPAND,
 	OPT_LIVE, OPT_DEBUGFS, OPT_KTHRESH, OPT_PAGE_SIZE, OPT_ALLOC, OPT_NO_COLOR,
 	OPT_NO_MOUSE,
+	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
+	OPT_CHECK_SYMBOLS,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +50,13 @@ static const struct option long_opts[] = {
 	{ "alloc-pattern", required_argument, NULL, OPT_ALLOC },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+	{ "modules", required_argument, NULL, OPT_MODULES },
+	{ "kernel-release", required_argument, NULL, OPT_KRELEASE },
+	{ "source-dir", required_argument, NULL, OPT_SOURCE_DIR },
+	{ "source-map", required_argument, NULL, OPT_SOURCE_MAP },
+	{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
+	{ "check-symbols", no_argument, NULL, OPT_CHECK_SYMBOLS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -55,6 +66,7 @@ static void usage(FILE *fp)
 {
 	fprintf(fp, _("Usage: pagetop [OPTION]... [SOURCE]...\n"
 		      "  or:  pagetop record [OPTION]... -o FILE|-\n"
+		      "  or:  pagetop diff [OPTION]... A B\n"
 		      "Show the Linux kernel's page allocations by stack, like top.\n"
 		      "\n"
 		      "SOURCE is a snapshot file (show_stacks, show_handles with\n"
@@ -74,6 +86,15 @@ static void usage(FILE *fp)
 		      "      --limit=ROWS          rows per sample (0: all, the batch default)\n"
 		      "      --format=F            text, csv, json or folded (batch)\n"
 		      "      --expand              print each stack's frames under its row\n"));
+	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
+		      "                            lines (compressed works: vmlinux.xz)\n"
+		      "      --modules=DIR         where modules with debug info are; repeatable\n"
+		      "      --kernel-release=R    release for the usual debug info places\n"
+		      "      --source-dir=DIR      a source tree: show the text of source lines\n"
+		      "      --source-map=OLD=NEW  sources built under OLD are under NEW\n"
+		      "      --no-symbols          frames as the kernel printed them, no lines\n"
+		      "      --check-symbols       tell which objects of SOURCE's stacks have\n"
+		      "                            usable debug info, and how to get it\n"));
 	fprintf(fp, _("      --live                read the running kernel (the default)\n"
 		      "      --debugfs=DIR         debugfs mount point (default /sys/kernel/debug)\n"
 		      "      --kernel-threshold=N  also set the kernel's count_threshold to N while\n"
@@ -204,9 +225,107 @@ write_error:
 	return 1;
 }
 
+/* ---- symbols (doc/symbols.md) ---- */
+
+struct symcfg {
+	struct symbols_opts so;
+	const char *mdirs[32], *sdirs[32], *smaps[32];
+	int no_symbols, check;
+	char release[256], build_id[BUILD_ID_HEX_MAX];
+};
+
+/* Only when frames are shown expanded or checked: libdw costs nothing otherwise. */
+static struct symbols *symbols_start(struct symcfg *c, const struct source_meta *mt, int preload)
+{
+	struct pt_err err;
+	struct symbols *s;
+
+	c->so.module_dirs = c->mdirs;
+	c->so.source_dirs = c->sdirs;
+	c->so.source_maps = c->smaps;
+	c->so.live = mt->kind && strcmp(mt->kind, "live") == 0;
+	if (!c->so.release)
+		c->so.release = mt->kernel_release;
+	if (!c->so.release && c->so.live && host_kernel_release(c->release, sizeof(c->release)) == 0)
+		c->so.release = c->release;
+	c->so.vmlinux_build_id = mt->kernel_build_id;
+	if (!c->so.vmlinux_build_id && mt->kind && strcmp(mt->kind, "folder") == 0 && mt->name) {
+		/* a folder of snapshots may keep the kernel's notes */
+		char *notes = xasprintf("%s/kernel-notes.bin", mt->name);
+
+		if (access(notes, R_OK) == 0 &&
+		    notes_build_id(notes, c->build_id, sizeof(c->build_id), &err) == 0)
+			c->so.vmlinux_build_id = c->build_id;
+		free(notes);
+	}
+	c->so.preload = preload;
+	s = symbols_new(&c->so, &err);
+	if (!s)
+		fprintf(stderr, "pagetop: %s\n", err.msg);
+	return s;
+}
+
+/* Once, after the output: objects whose frames got no lines, and why. */
+static void symbols_warn(struct symbols *s)
+{
+	struct sym_object *v;
+	size_t n = symbols_objects(s, &v);
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].state == SOBJ_OK || v[i].state == SOBJ_UNUSED)
+			continue;
+		if (v[i].state == SOBJ_UNCHECKED)
+			diag_warn(_("%s: %s"), v[i].name, v[i].reason);
+		else
+			diag_warn(_("no source lines for %s: %s"), v[i].name, v[i].reason);
+	}
+	free(v);
+}
+
+/* --check-symbols: read the source (one sample live, all of a file), then report. */
+static int run_check_symbols(struct batch *b, struct symcfg *c)
+{
+	struct sink sink = model_sink(b->m);
+	struct sym_report rep;
+	struct symbols *s;
+	struct pt_err err;
+	long n = 0, max = b->iterations > 0 ? b->iterations : source_meta(b->src)->series ? 0 : 1;
+	int rc;
+
+	s = symbols_start(c, source_meta(b->src), 1);
+	if (!s)
+		return 1;
+	for (;;) {
+		enum src_status st;
+
+		if (max > 0 && n >= max)
+			break;
+		st = source_next(b->src, &sink, -1, &err);
+		if (st == SRC_ERROR) {
+			fprintf(stderr, "pagetop: %s\n", err.msg);
+			symbols_free(s);
+			return 1;
+		}
+		if (st == SRC_END)
+			break;
+		if (st == SRC_SAMPLE)
+			n++;
+	}
+	symbols_report_build(s, b->m, 1, &rep);
+	if (symbols_report_print(stdout, &rep) < 0 || fflush(stdout) != 0)
+		rc = 1;
+	else
+		rc = symbols_report_usable(&rep) ? 0 : 1;
+	symbols_report_free(&rep);
+	symbols_free(s);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct batch b;
+	struct symcfg sc;
+	struct symbols *sym = NULL;
 	struct source_opts so;
 	struct tui_opts to;
 	const char *filters[32];
@@ -227,8 +346,12 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "record") == 0)
 		return cmd_record(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "diff") == 0)
+		return cmd_diff(argc - 1, argv + 1);
 
 	memset(&b, 0, sizeof(b));
+	memset(&sc, 0, sizeof(sc));
+	symbols_opts_init(&sc.so);
 	view_opts_init(&b.vo);
 	source_opts_init(&so);
 	memset(&to, 0, sizeof(to));
@@ -246,6 +369,8 @@ int main(int argc, char **argv)
 			if (parse_num(optarg, &d, 0.1, 86400) < 0)
 				usage_error(_("-d: expected seconds from 0.1 to 86400, found '%s'"), optarg);
 			so.interval = d;
+			to.interval = d;
+			to.cli_set |= TUI_SET_INTERVAL;
 			break;
 		case OPT_SORT: {
 			char key[64];
@@ -261,6 +386,7 @@ int main(int argc, char **argv)
 				usage_error(_("--sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found '%s'"), optarg);
 			b.vo.key = k;
 			b.vo.ascending = k == KEY_LABEL;
+			to.cli_set |= TUI_SET_SORT;
 			if (colon) {
 				if (strcmp(colon + 1, "asc") == 0)
 					b.vo.ascending = 1;
@@ -275,10 +401,12 @@ int main(int argc, char **argv)
 			if (parse_num(optarg, &d, 0, 1e15) < 0 || d != floor(d))
 				usage_error(_("--threshold: expected a whole number of pages, found '%s'"), optarg);
 			b.vo.threshold = (int64_t)d;
+			to.cli_set |= TUI_SET_THRESHOLD;
 			break;
 		case OPT_GROUP:
 			if (group_parse(optarg, &b.vo.group) < 0)
 				usage_error(_("--group: expected stack, caller, function or module, found '%s'"), optarg);
+			to.cli_set |= TUI_SET_GROUP;
 			break;
 		case OPT_FILTER:
 			if (nfilters >= 31)
@@ -317,9 +445,39 @@ int main(int argc, char **argv)
 			if (nallocs >= ARRAY_SIZE(allocs))
 				usage_error(_("--alloc-pattern: at most 64 patterns, found more with '%s'"), optarg);
 			allocs[nallocs++] = optarg;
+			to.cli_set |= TUI_SET_ALLOC;
 			break;
 		case OPT_NO_COLOR:
 			to.no_color = 1;
+			break;
+		case OPT_VMLINUX:
+			sc.so.vmlinux = optarg;
+			break;
+		case OPT_MODULES:
+			if (sc.so.nmodule_dirs >= ARRAY_SIZE(sc.mdirs))
+				usage_error(_("--modules: at most 32 folders, found more with '%s'"), optarg);
+			sc.mdirs[sc.so.nmodule_dirs++] = optarg;
+			break;
+		case OPT_KRELEASE:
+			sc.so.release = optarg;
+			break;
+		case OPT_SOURCE_DIR:
+			if (sc.so.nsource_dirs >= ARRAY_SIZE(sc.sdirs))
+				usage_error(_("--source-dir: at most 32 folders, found more with '%s'"), optarg);
+			sc.sdirs[sc.so.nsource_dirs++] = optarg;
+			break;
+		case OPT_SOURCE_MAP:
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				usage_error(_("--source-map: expected OLD=NEW, found '%s'"), optarg);
+			if (sc.so.nsource_maps >= ARRAY_SIZE(sc.smaps))
+				usage_error(_("--source-map: at most 32 maps, found more with '%s'"), optarg);
+			sc.smaps[sc.so.nsource_maps++] = optarg;
+			break;
+		case OPT_NO_SYMBOLS:
+			sc.no_symbols = 1;
+			break;
+		case OPT_CHECK_SYMBOLS:
+			sc.check = 1;
 			break;
 		case OPT_NO_MOUSE:
 			to.no_mouse = 1;
@@ -348,6 +506,8 @@ int main(int argc, char **argv)
 		if (!b.vo.filter)
 			usage_error("%s", err.msg);
 	}
+	/* before the source may change count_threshold: every signal puts it back */
+	live_install_signal_handlers();
 	if (source_open(&b.src, (const char *const *)argv + optind, argc - optind, &so, &err) < 0) {
 		fprintf(stderr, "pagetop: %s\n", err.msg);
 		filter_free(b.vo.filter);
@@ -361,14 +521,29 @@ int main(int argc, char **argv)
 		b.vo.limit = b.oo.limit;
 	if (nallocs)
 		model_set_alloc_patterns(b.m, allocs, nallocs);
-	if (!batch) {
+	if (batch && b.oo.expand && !sc.no_symbols && !sc.check &&
+	    (b.oo.format == OUT_TEXT || b.oo.format == OUT_JSON))
+		sym = b.oo.sym = symbols_start(&sc, source_meta(b.src), 1);
+	if (sc.check) {
+		rc = run_check_symbols(&b, &sc);
+	} else if (!batch) {
 		to.view = b.vo;
 		to.iterations = (int)b.iterations;
+		to.filters = filters;
+		to.nfilters = nfilters;
+		if (nallocs) {
+			to.alloc = allocs;
+			to.nalloc = nallocs;
+		}
 		rc = tui_run(b.src, b.m, &to);
 		if (rc < 0) /* no terminal UI here: fall back to batch output */
 			rc = run_batch(&b);
 	} else {
 		rc = run_batch(&b);
+	}
+	if (sym) {
+		symbols_warn(sym);
+		symbols_free(sym);
 	}
 	source_close(b.src);
 	live_restore_threshold();

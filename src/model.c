@@ -686,10 +686,10 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 		const struct block_info *b = rec->block;
 		struct block_summary *bs = st->blk;
 
-		if (!bs) {
+		if (!bs)
 			bs = st->blk = xcalloc(1, sizeof(*bs));
+		if (!bs->nblocks)
 			bs->gfp = b->gfp;
-		}
 		bs->nblocks++;
 		bs->orders |= 1u << (b->order < 31 ? b->order : 31);
 		if (b->ts_ns >= bs->ts_ns || bs->nblocks == 1) {
@@ -772,8 +772,13 @@ static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
 		m->times = xreallocarray(m->times, m->times_cap, sizeof(double));
 	}
 	m->times[m->nsamples] = si->time;
-	for (size_t i = 0; i < m->nstacks; i++)
-		stack_at(m, i)->s.acc = 0;
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = stack_at(m, i);
+
+		st->s.acc = 0;
+		if (st->blk) /* a dump's block summary is of that dump alone */
+			memset(st->blk, 0, sizeof(*st->blk));
+	}
 	return 0;
 }
 

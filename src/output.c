@@ -81,7 +81,41 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 		mt->page_size_known || !is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
 }
 
-static void text_row(FILE *fp, const struct model *m, const struct row *r, int expand)
+/* A frame and, resolved, its source lines: the innermost function first, then the
+ * functions it was inlined into, as eu-addr2line --pretty-print -i shows them. */
+static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int caller,
+		       struct symbols *sym)
+{
+	const char *text = model_frame(m, frame);
+	const struct sym_result *r;
+
+	fprintf(fp, "%*s%s %s\n", 20, "", caller ? ">" : " ", text);
+	if (!sym || !(r = symbols_lookup(sym, text, strlen(text))))
+		return;
+	if (r->status == SYM_OK) {
+		for (unsigned i = 0; i < r->nframes; i++) {
+			const struct sym_frame *f = &r->frames[i];
+
+			fprintf(fp, "%*s%s%s (%s:%u)\n", 24, "", i ? _("(inlined by) ") : "",
+				f->function ? f->function : "??",
+				f->short_file ? f->short_file : "??", f->line);
+			if (f->source) {
+				const char *src = f->source;
+
+				while (*src == ' ' || *src == '\t')
+					src++;
+				fprintf(fp, "%*s| %s\n", 26, "", src);
+			}
+		}
+	} else if (r->status == SYM_AMBIGUOUS || r->status == SYM_NO_SYMBOL ||
+		   r->status == SYM_NO_LINE) {
+		fprintf(fp, "%*s(%s)\n", 24, "", r->reason);
+	}
+	/* raw frames and objects without debug info: the warning says it once */
+}
+
+static void text_row(FILE *fp, const struct model *m, const struct row *r, int expand,
+		     struct symbols *sym)
 {
 	const struct series *s = r->s;
 	char size[32], first[32];
@@ -109,15 +143,13 @@ static void text_row(FILE *fp, const struct model *m, const struct row *r, int e
 	}
 	if (expand && r->stack) {
 		for (unsigned i = 0; i < r->stack->nframes; i++)
-			fprintf(fp, "%*s%s %s\n", 20, "", i == r->stack->caller ? ">" : " ",
-				model_frame(m, r->stack->frames[i]));
+			text_frame(fp, m, r->stack->frames[i], i == r->stack->caller, sym);
 	} else if (expand && r->group) {
 		const struct stack *ex = model_stack(m, r->group->example);
 
 		fprintf(fp, "%*s%s\n", 20, "", _("(largest stack of the group:)"));
 		for (unsigned i = 0; ex && i < ex->nframes; i++)
-			fprintf(fp, "%*s%s %s\n", 20, "", i == ex->caller ? ">" : " ",
-				model_frame(m, ex->frames[i]));
+			text_frame(fp, m, ex->frames[i], i == ex->caller, sym);
 	}
 }
 
@@ -196,14 +228,80 @@ static void json_num(FILE *fp, double v)
 		fputs("null", fp);
 }
 
-static void json_frames(FILE *fp, const struct model *m, const struct stack *st)
+/* Times keep their precision (epoch seconds need 10 digits before the point). */
+static void json_time(FILE *fp, double v)
+{
+	if (isfinite(v))
+		fprintf(fp, "%.15g", v);
+	else
+		fputs("null", fp);
+}
+
+static void json_nstr(FILE *fp, const char *s)
+{
+	if (s)
+		json_str(fp, s);
+	else
+		fputs("null", fp);
+}
+
+static void json_place(FILE *fp, const struct sym_frame *f)
+{
+	fputs("\"function\":", fp);
+	json_nstr(fp, f ? f->function : NULL);
+	fputs(",\"file\":", fp);
+	json_nstr(fp, f ? f->file : NULL);
+	if (f && f->line)
+		fprintf(fp, ",\"line\":%u", f->line);
+	else
+		fputs(",\"line\":null", fp);
+	if (f && f->column)
+		fprintf(fp, ",\"column\":%u", f->column);
+	if (f && f->source) {
+		fputs(",\"source\":", fp);
+		json_str(fp, f->source);
+	}
+}
+
+/* With symbols: function/file/line of the innermost code at the call site, and the
+ * functions it was inlined into (innermost first), each with the line of its call. */
+static void json_symbols(FILE *fp, const char *text, struct symbols *sym)
+{
+	const struct sym_result *r = symbols_lookup(sym, text, strlen(text));
+	int ok = r && r->status == SYM_OK;
+
+	fputc(',', fp);
+	json_place(fp, ok ? &r->frames[0] : NULL);
+	fputs(",\"inlined\":[", fp);
+	for (unsigned i = 1; ok && i < r->nframes; i++) {
+		fputs(i > 1 ? ",{" : "{", fp);
+		json_place(fp, &r->frames[i]);
+		fputc('}', fp);
+	}
+	fputs("],\"status\":", fp);
+	json_str(fp, r ? sym_status_name(r->status) : "pending");
+	if (r && r->object) {
+		fputs(",\"object\":", fp);
+		json_str(fp, r->object);
+	}
+	if (r && r->reason) {
+		fputs(",\"reason\":", fp);
+		json_str(fp, r->reason);
+	}
+}
+
+static void json_frames(FILE *fp, const struct model *m, const struct stack *st,
+			struct symbols *sym)
 {
 	fputs(",\"frames\":[", fp);
 	for (unsigned i = 0; st && i < st->nframes; i++) {
 		fputs(i ? ",{\"text\":" : "{\"text\":", fp);
 		json_str(fp, model_frame(m, st->frames[i]));
-		fprintf(fp, ",\"caller\":%s,\"allocator\":%s}", i == st->caller ? "true" : "false",
+		fprintf(fp, ",\"caller\":%s,\"allocator\":%s", i == st->caller ? "true" : "false",
 			model_frame_is_alloc(m, st->frames[i]) ? "true" : "false");
+		if (sym)
+			json_symbols(fp, model_frame(m, st->frames[i]), sym);
+		fputc('}', fp);
 	}
 	fputc(']', fp);
 }
@@ -216,7 +314,7 @@ static void json_sample(FILE *fp, const struct model *m, const struct view_opts 
 	const struct stack *fail = model_special(m, SK_FAILURE);
 
 	fprintf(fp, "{\"sample\":%u,\"time\":", model_nsamples(m) - 1);
-	json_num(fp, model_sample_time(m));
+	json_time(fp, model_sample_time(m));
 	fprintf(fp, ",\"time_abs\":%s,\"source\":{\"kind\":", model_time_abs(m) ? "true" : "false");
 	json_str(fp, mt->kind ? mt->kind : "");
 	fputs(",\"name\":", fp);
@@ -264,7 +362,7 @@ static void json_sample(FILE *fp, const struct model *m, const struct view_opts 
 			(long long)s->peak);
 		json_num(fp, s->score);
 		fputs(",\"first_seen\":", fp);
-		json_num(fp, time_of(m, s->first_seen));
+		json_time(fp, time_of(m, s->first_seen));
 		fputs(",\"label\":", fp);
 		json_str(fp, model_label(m, r->label));
 		if (r->stack && r->stack->blk) {
@@ -276,7 +374,8 @@ static void json_sample(FILE *fp, const struct model *m, const struct view_opts 
 			fputc('}', fp);
 		}
 		if (o->expand)
-			json_frames(fp, m, r->stack ? r->stack : r->group ? model_stack(m, r->group->example) : NULL);
+			json_frames(fp, m, r->stack ? r->stack : r->group ? model_stack(m, r->group->example) : NULL,
+				    o->sym);
 		fputc('}', fp);
 	}
 	fputs("]}\n", fp);
@@ -329,13 +428,29 @@ int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 {
 	size_t n = o->limit && o->limit < v->nrows ? o->limit : v->nrows;
 
+	if (o->expand && o->sym && (o->format == OUT_TEXT || o->format == OUT_JSON)) {
+		/* ask for every frame shown, then wait: batch output prints answers */
+		for (size_t i = 0; i < n; i++) {
+			const struct row *r = &v->rows[i];
+			const struct stack *st = r->stack ? r->stack
+					       : r->group ? model_stack(m, r->group->example) : NULL;
+
+			for (unsigned k = 0; st && k < st->nframes; k++) {
+				const char *f = model_frame(m, st->frames[k]);
+
+				symbols_request(o->sym, f, strlen(f));
+			}
+		}
+		symbols_wait(o->sym);
+	}
+
 	switch (o->format) {
 	case OUT_TEXT:
 		text_header(fp, m, vo, v);
 		fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "DELTA",
 			"RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "LABEL");
 		for (size_t i = 0; i < n; i++)
-			text_row(fp, m, &v->rows[i], o->expand);
+			text_row(fp, m, &v->rows[i], o->expand, o->sym);
 		fputc('\n', fp);
 		break;
 	case OUT_CSV:

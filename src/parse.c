@@ -229,11 +229,9 @@ static int fail(struct pstate *ps, const char *what, const char *line, size_t n)
 {
 	char q[128];
 
-	if (memchr(line, '\0', n))
-		what = _("text"), line = _("binary data (a NUL byte)"), n = 0;
-	if (!n && line && *line) {
-		pt_err_set(ps->err, _("%s:%llu: expected %s, found %s"), reader_name(ps->r),
-			   (unsigned long long)reader_lineno(ps->r), what, line);
+	if (memchr(line, '\0', n)) {
+		pt_err_set(ps->err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
+			   reader_name(ps->r), (unsigned long long)reader_lineno(ps->r));
 		return -1;
 	}
 	pt_err_set(ps->err, _("%s:%llu: expected %s, found %s"), reader_name(ps->r),
@@ -287,7 +285,7 @@ static int add_frame(struct pstate *ps, const char *line, size_t n)
 {
 	if (ps->nframes == 0) {
 		reader_mark(ps->r);
-		ps->rec_line = reader_lineno(ps->r) + 1;
+		ps->rec_line = reader_lineno(ps->r);
 	}
 	if (ps->nframes >= STACK_MAX_FRAMES) {
 		char what[96];
@@ -427,6 +425,8 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 			return fail(ps, _("the \"PFN ...\" line of a block"), s, n);
 		return end_block(ps);
 	}
+	if (s[0] != ' ' && memchr(s, '\0', n))
+		return fail(ps, "", s, n);
 	if (n > 19 && memcmp(s, "Page allocated via ", 19) == 0) {
 		if (ps->in_block >= 3 && end_block(ps) < 0) /* no blank line between blocks */
 			return -1;
@@ -631,8 +631,23 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 			rc = page_owner_line(&ps, line, n);
 		else
 			rc = stack_line(&ps, line, n);
-		if (rc < 0)
+		if (rc < 0) {
+			/* A last line without its newline that does not parse was cut short
+			 * (a copy interrupted mid-write): keep what came before it. */
+			if (!reader_last_had_newline(r) && ps.nrecords > 0 &&
+			    reader_line(r, &line, &n, err) == 0) {
+				diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
+					  reader_name(r), (unsigned long long)(ps.nframes || ps.in_block ||
+					  ps.have_handle ? ps.rec_line : reader_lineno(r)),
+					  (unsigned long long)ps.nrecords);
+				ps.nframes = 0;
+				ps.have_handle = 0;
+				ps.in_block = 0;
+				rc = 0;
+				break;
+			}
 			return -1;
+		}
 	}
 	if (rc < 0)
 		return -1;

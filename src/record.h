@@ -1,17 +1,48 @@
-/* record.h - pagetop recordings: writer (a sink) and reader (a source).
- * Format: doc/recording.md. */
+/* record.h - pagetop recordings: the writer (a sink) and the reader (a source).
+ *
+ * A recording is one append-only, line-oriented, versioned text file: a header, each
+ * stack's frames once, then per sample its time and the counts that changed. It is
+ * written one whole sample at a time, so a crash leaves at most a torn last sample, which
+ * the reader drops with a warning. Format: doc/recording.md. */
 #ifndef PAGETOP_RECORD_H
 #define PAGETOP_RECORD_H
 
+#include <stdint.h>
+
+#include "reader.h"
 #include "sink.h"
+#include "source.h"
+
+#define RECORDING_VERSION 1
 
 struct recorder;
 
 /* path "-" writes to standard output. Refuses to overwrite unless force; never follows
- * a symlink when creating. */
+ * a symlink when creating (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0644 before the umask). */
 int recorder_open(struct recorder **out, const char *path, int force, struct pt_err *err);
+/* An extra header line "meta KEY VALUE" (module build ids, the start time, ...). Only
+ * before the header is written, that is before the first meta() or begin(). */
+void recorder_add_meta(struct recorder *r, const char *key, const char *value);
 struct sink recorder_sink(struct recorder *r);
-/* Ends the file cleanly (idempotent). Returns 0 or -1 with err. */
+/* Ends the file cleanly (idempotent): the end line, then close. Returns 0 or -1 with err. */
 int recorder_close(struct recorder *r, struct pt_err *err);
+void recorder_free(struct recorder *r);
+
+struct recorder_stats {
+	uint64_t samples;
+	uint64_t stacks;          /* stacks written to the file */
+	uint64_t bytes;           /* written so far */
+	uint64_t last_nonzero;    /* stacks with pages in the last sample */
+	uint64_t last_changed;    /* counts written for the last sample */
+	uint64_t last_total;      /* sum of the last sample's counts */
+};
+void recorder_get_stats(const struct recorder *r, struct recorder_stats *st);
+
+/* The reader. source_open_recording() (source.h) opens a path ("-": standard input). This
+ * one takes an already open reader, positioned at the start of the stream (peeking is
+ * fine): how standard input, whose first bytes were looked at to tell the format, gets
+ * here. It owns r from the call on, also on failure. */
+int source_open_recording_reader(struct source *s, struct reader *r,
+				 const struct source_opts *o, struct pt_err *err);
 
 #endif

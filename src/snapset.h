@@ -19,6 +19,7 @@ struct snapset {
 	char *name;
 	char *release;
 	long page_size;
+	struct reader *in;  /* standard input, opened (and peeked at) once */
 };
 
 void snapset_add(struct snapset *se, const char *stacks, const char *handles, enum pfmt fmt,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "parse.h"
+#include "record.h"
 #include "snapset.h"
 #include "source.h"
 
@@ -67,6 +68,8 @@ void snapset_free(struct snapset *se)
 	free(se->v);
 	free(se->release);
 	free(se->name);
+	if (se->in)
+		reader_close(se->in);
 	free(se);
 }
 
@@ -88,12 +91,19 @@ void snapset_add(struct snapset *se, const char *stacks, const char *handles, en
 }
 
 /* Feeds one file's records to the sink; the sink's begin/end are the caller's. */
-static int feed_file(const char *path, enum pfmt expect, const struct sink *sink,
-		     enum pfmt *got, struct pt_err *err)
+static int feed_file(struct snapset *se, const char *path, enum pfmt expect,
+		     const struct sink *sink, enum pfmt *got, struct pt_err *err)
 {
 	struct reader *r;
 	int rc;
 
+	if (se->in && strcmp(path, "-") == 0) {
+		/* standard input was peeked at to tell a recording: read that reader */
+		rc = parse_stream(se->in, expect, got, sink, err);
+		reader_close(se->in);
+		se->in = NULL;
+		return rc;
+	}
 	if (reader_open_path(&r, path, err) < 0)
 		return -1;
 	rc = parse_stream(r, expect, got, sink, err);
@@ -122,10 +132,10 @@ static enum src_status snapset_next(struct source *s, const struct sink *sink, i
 		return SRC_ERROR;
 	if (sp->handles) {
 		/* stacks first: show_handles names handles that show_stacks_handles defines */
-		if (feed_file(sp->stacks, PF_STACKS_HANDLES, sink, &got, err) < 0 ||
-		    feed_file(sp->handles, PF_HANDLES, sink, &got, err) < 0)
+		if (feed_file(se, sp->stacks, PF_STACKS_HANDLES, sink, &got, err) < 0 ||
+		    feed_file(se, sp->handles, PF_HANDLES, sink, &got, err) < 0)
 			return SRC_ERROR;
-	} else if (feed_file(sp->stacks, sp->fmt == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN,
+	} else if (feed_file(se, sp->stacks, sp->fmt == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN,
 			     sink, &got, err) < 0) {
 		return SRC_ERROR;
 	} else if (got == PF_STACKS_HANDLES || got == PF_HANDLES) {
@@ -197,6 +207,7 @@ int source_open_file(struct source *s, const char *path, const struct source_opt
 		     struct pt_err *err)
 {
 	struct snapset *se;
+	struct reader *in = NULL;
 	enum pfmt f = PF_UNKNOWN;
 
 	if (strcmp(path, "-") != 0) {
@@ -205,8 +216,19 @@ int source_open_file(struct source *s, const char *path, const struct source_opt
 			return -1;
 		if (f == PF_RECORDING)
 			return source_open_recording(s, path, o, err);
+	} else {
+		const char *buf;
+		size_t n;
+
+		/* ssh host pagetop record -o - | pagetop -: a recording on standard input */
+		if (reader_open_path(&in, "-", err) < 0)
+			return -1;
+		n = reader_peek(in, &buf, err);
+		if (parse_detect(buf, n) == PF_RECORDING)
+			return source_open_recording_reader(s, in, o, err);
 	}
 	se = xcalloc(1, sizeof(*se));
+	se->in = in;
 	se->name = xstrdup(path);
 	snapset_add(se, path, NULL, f, strcmp(path, "-") ? file_mtime(path) : time_real(), 1);
 	return snapset_start(s, se, "file", o, err);

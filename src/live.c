@@ -1,0 +1,1630 @@
+/* live.c - the live kernel source: reads debugfs page_owner files on a worker thread.
+ *
+ * The worker owns the file descriptors (kept open, re-read from offset 0 each tick), reads
+ * and parses a whole tick into a buffered sample of its own, and queues it; the main thread
+ * replays queued samples into the consumer's sink from source_next(). So the UI and the
+ * batch loop never wait on the kernel: a slow read shows up in source_stalled().
+ *
+ * On 6.19+ kernels a tick reads show_handles (small) and reads show_stacks_handles only
+ * when show_handles names a handle not seen yet, stopping at the first known handle: the
+ * kernel's stack list only grows at its head (doc/kernel-interface.md).
+ *
+ * count_threshold is one value for the whole machine: it is written only when asked, and
+ * put back on every way out (close, atexit, the signal handlers, the fatal hook). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live.h"
+#include "parse.h"
+#include "reader.h"
+#include "util.h"
+
+#define QUEUE_MAX 2                   /* samples waiting for the consumer */
+#define CHUNK_FIRST 4096              /* first read of show_stacks_handles: often enough */
+#define CHUNK_MAX (256 * 1024)
+#define PAGE_OWNER_CHUNK (64 * 1024)  /* a read under 4096 bytes can fail with ENOMEM */
+#define JOIN_TIMEOUT 2.0              /* seconds to wait for a worker stuck in read() */
+
+/* ---------------------------------------------------------------------------------- */
+/* count_threshold: saved where a signal handler can reach it */
+
+static char thr_path[PATH_MAX];
+static char thr_orig[32];
+static size_t thr_orig_len;
+static atomic_int thr_armed;
+static int thr_atexit_done;
+
+void live_restore_threshold(void)
+{
+	sigset_t all, old;
+	int saved = errno;
+	int fd;
+
+	/* Block signals so that a handler cannot kill the process between taking the job
+	 * and finishing it; pthread_sigmask and everything below are async-signal-safe. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (atomic_exchange(&thr_armed, 0)) {
+		fd = open(thr_path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			struct stat st;
+			ssize_t w = write(fd, thr_orig, thr_orig_len);
+
+			(void)w;
+			/* debugfs attributes have no size; a regular file (tests) does */
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_size > (off_t)thr_orig_len) {
+				int t = ftruncate(fd, (off_t)thr_orig_len);
+
+				(void)t;
+			}
+			close(fd);
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+}
+
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
+static struct sigaction saved_actions[ARRAY_SIZE(fatal_signals)];
+
+static void on_fatal_signal(int sig, siginfo_t *info, void *uctx)
+{
+	int saved = errno;
+
+	live_restore_threshold();
+	for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++) {
+		struct sigaction *old = &saved_actions[i];
+
+		if (fatal_signals[i] != sig)
+			continue;
+		if (old->sa_flags & SA_SIGINFO) {
+			if (old->sa_sigaction) {
+				old->sa_sigaction(sig, info, uctx);
+				errno = saved;
+				return;
+			}
+		} else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+			old->sa_handler(sig);
+			errno = saved;
+			return;
+		}
+		break;
+	}
+	/* die of the signal as we would have: the parent sees the real cause */
+	signal(sig, SIG_DFL);
+	raise(sig);
+	errno = saved;
+}
+
+void live_install_signal_handlers(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++) {
+		struct sigaction sa;
+
+		if (sigaction(fatal_signals[i], NULL, &saved_actions[i]) < 0)
+			continue;
+		if (!(saved_actions[i].sa_flags & SA_SIGINFO) &&
+		    saved_actions[i].sa_handler == SIG_IGN)
+			continue; /* nohup and friends: keep running, keep the threshold */
+		if ((saved_actions[i].sa_flags & SA_SIGINFO) &&
+		    saved_actions[i].sa_sigaction == on_fatal_signal)
+			continue; /* called again: chaining to ourselves would loop */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_fatal_signal;
+		sa.sa_flags = SA_SIGINFO | SA_RESTART;
+		sigemptyset(&sa.sa_mask);
+		for (size_t j = 0; j < ARRAY_SIZE(fatal_signals); j++)
+			sigaddset(&sa.sa_mask, fatal_signals[j]);
+		sigaction(fatal_signals[i], &sa, NULL);
+	}
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* growable byte buffer */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void buf_reserve(struct buf *b, size_t extra)
+{
+	if (b->len + extra <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64 * 1024;
+
+	while (cap < b->len + extra)
+		cap *= 2;
+	b->p = xrealloc(b->p, cap);
+	b->cap = cap;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* a sample buffered by the worker, replayed by the main thread */
+
+struct lframe {
+	uint32_t off, len;      /* into text */
+	uint64_t hash;
+};
+
+struct lstack {
+	uint64_t handle, count;
+	uint32_t first;         /* into refs */
+	uint16_t nframes;
+	uint8_t has_count, has_block;
+	struct block_info blk;  /* comm is comm_off into text */
+	uint32_t comm_off;
+};
+
+struct lcount {
+	uint64_t handle, count;
+};
+
+struct lsample {
+	struct lsample *next;
+	double time;
+	int failed;
+	struct pt_err err;
+	struct buf text;        /* frame texts, each once per sample, and commands */
+	struct lframe *uf;      /* unique frames */
+	size_t nuf, cuf;
+	uint32_t *slots;        /* open addressing over uf: index + 1, 0 empty */
+	size_t nslots;
+	uint32_t *refs;         /* frames of stacks, as uf indexes */
+	size_t nrefs, crefs;
+	struct lstack *st;
+	size_t nst, cst;
+	struct lcount *ct;
+	size_t nct, cct;
+};
+
+static void lsample_free(struct lsample *m)
+{
+	if (!m)
+		return;
+	free(m->text.p);
+	free(m->uf);
+	free(m->slots);
+	free(m->refs);
+	free(m->st);
+	free(m->ct);
+	free(m);
+}
+
+static uint32_t lsample_text(struct lsample *m, const char *s, size_t n)
+{
+	uint32_t off;
+
+	buf_reserve(&m->text, n);
+	off = (uint32_t)m->text.len;
+	memcpy(m->text.p + off, s, n);
+	m->text.len += n;
+	return off;
+}
+
+static void lsample_rehash(struct lsample *m)
+{
+	size_t n = m->nslots ? m->nslots * 2 : 1024;
+
+	free(m->slots);
+	m->slots = xcalloc(n, sizeof(*m->slots));
+	m->nslots = n;
+	for (size_t i = 0; i < m->nuf; i++) {
+		size_t j = m->uf[i].hash & (n - 1);
+
+		while (m->slots[j])
+			j = (j + 1) & (n - 1);
+		m->slots[j] = (uint32_t)i + 1;
+	}
+}
+
+/* Frames repeat a lot across stacks (the allocator's own frames are in all of them): store
+ * each text once per sample. */
+static uint32_t lsample_frame(struct lsample *m, const char *s, uint32_t len)
+{
+	uint64_t h = hash_bytes(s, len, 0x6c697665);
+	size_t j;
+
+	if ((m->nuf + 1) * 2 > m->nslots)
+		lsample_rehash(m);
+	j = h & (m->nslots - 1);
+	while (m->slots[j]) {
+		const struct lframe *f = &m->uf[m->slots[j] - 1];
+
+		if (f->hash == h && f->len == len && memcmp(m->text.p + f->off, s, len) == 0)
+			return m->slots[j] - 1;
+		j = (j + 1) & (m->nslots - 1);
+	}
+	if (m->nuf == m->cuf) {
+		m->cuf = m->cuf ? m->cuf * 2 : 1024;
+		m->uf = xreallocarray(m->uf, m->cuf, sizeof(*m->uf));
+	}
+	m->uf[m->nuf].off = lsample_text(m, s, len);
+	m->uf[m->nuf].len = len;
+	m->uf[m->nuf].hash = h;
+	m->slots[j] = (uint32_t)m->nuf + 1;
+	return (uint32_t)m->nuf++;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* a set of kernel handles */
+
+struct hset {
+	uint64_t *v;            /* 0: empty (handles are never 0) */
+	size_t n, cap;
+};
+
+static int hset_has(const struct hset *s, uint64_t h)
+{
+	if (!s->cap)
+		return 0;
+	for (size_t j = hash_u64(h) & (s->cap - 1);; j = (j + 1) & (s->cap - 1)) {
+		if (s->v[j] == h)
+			return 1;
+		if (!s->v[j])
+			return 0;
+	}
+}
+
+static void hset_add(struct hset *s, uint64_t h)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		struct hset t = { xcalloc(s->cap ? s->cap * 2 : 1024, sizeof(uint64_t)), 0,
+				  s->cap ? s->cap * 2 : 1024 };
+
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->v[i])
+				hset_add(&t, s->v[i]);
+		free(s->v);
+		*s = t;
+	}
+	for (size_t j = hash_u64(h) & (s->cap - 1);; j = (j + 1) & (s->cap - 1)) {
+		if (s->v[j] == h)
+			return;
+		if (!s->v[j]) {
+			s->v[j] = h;
+			s->n++;
+			return;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* the source */
+
+enum lfile_id { LF_HANDLES, LF_STACKS_HANDLES, LF_STACKS, LF_PROPOSAL, LF_PAGE_OWNER, LF__N };
+
+static const char *const lfile_rel[LF__N] = {
+	[LF_HANDLES] = "page_owner_stacks/show_handles",
+	[LF_STACKS_HANDLES] = "page_owner_stacks/show_stacks_handles",
+	[LF_STACKS] = "page_owner_stacks/show_stacks",
+	[LF_PROPOSAL] = "page_owner_stacks",
+	[LF_PAGE_OWNER] = "page_owner",
+};
+
+struct fault {
+	char name[64];
+	int err;
+};
+
+struct live {
+	/* set at open, read-only afterwards */
+	char *dir;
+	enum pt_iface iface;
+	double interval;
+	int fd[LF__N];
+	char *path[LF__N];
+	struct fault faults[8];
+	size_t nfaults;
+	char *release, *build_id, *hostname;
+	long threshold_set, threshold_orig;
+
+	/* worker only */
+	struct live_stats tick; /* the tick being read; copied to stats under mu */
+	struct buf rb[LF__N];
+	struct hset known;      /* handles already defined to the consumer */
+	struct hset missing;    /* counted in show_handles, absent from show_stacks_handles */
+
+	/* shared, under mu */
+	pthread_t thread;
+	int thread_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;      /* worker waits: tick due, refresh, room, stop */
+	struct lsample *qhead, *qtail;
+	size_t qlen;
+	int stop, refresh, finished;
+	int reading;
+	double read_start;
+	struct live_stats stats;
+	int efd;                /* readable while the queue is not empty */
+	atomic_int stopping;    /* checked between read() calls */
+};
+
+static double mono_now(void)
+{
+	return time_mono();
+}
+
+/* ---- test hooks from the environment (see live.h) ---- */
+
+static int errno_parse(const char *s)
+{
+	static const struct { const char *name; int err; } names[] = {
+		{ "EACCES", EACCES }, { "EPERM", EPERM }, { "ENOENT", ENOENT },
+		{ "EIO", EIO }, { "ENOMEM", ENOMEM }, { "EBUSY", EBUSY },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(s, names[i].name) == 0)
+			return names[i].err;
+	return atoi(s);
+}
+
+static void faults_load(struct live *L)
+{
+	const char *env = getenv("PAGETOP_FAULT");
+	char *copy, *tok, *save = NULL;
+
+	if (!env || !*env)
+		return;
+	copy = xstrdup(env);
+	for (tok = strtok_r(copy, ",", &save); tok && L->nfaults < ARRAY_SIZE(L->faults);
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		snprintf(L->faults[L->nfaults].name, sizeof(L->faults[0].name), "%s", tok);
+		L->faults[L->nfaults].err = errno_parse(eq + 1);
+		if (L->faults[L->nfaults].err > 0)
+			L->nfaults++;
+	}
+	free(copy);
+}
+
+/* Faults apply to opens: lookups fail only for a whole folder (EACCES), which the tests
+ * produce for real. */
+static int fault_for(const struct live *L, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < L->nfaults; i++)
+		if (strcmp(L->faults[i].name, base) == 0)
+			return L->faults[i].err;
+	return 0;
+}
+
+static int live_open(const struct live *L, const char *path, int flags)
+{
+	int e = fault_for(L, path), fd;
+
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	/* O_NONBLOCK only for the open itself: a FIFO standing in for a slow file in the
+	 * tests must not block here; regular and debugfs files ignore it */
+	fd = open(path, flags | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0) {
+		int fl = fcntl(fd, F_GETFL);
+
+		if (fl >= 0)
+			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
+	return fd;
+}
+
+/* ---- diagnosis ---- */
+
+static int is_mount_point(const char *dir, const struct stat *st)
+{
+	const char *env = getenv("PAGETOP_DEBUGFS_MOUNTED");
+	struct stat pst;
+	char *parent;
+	int r;
+
+	if (env && *env)
+		return strcmp(env, "0") != 0;
+	parent = xasprintf("%s/..", dir);
+	r = stat(parent, &pst);
+	free(parent);
+	if (r < 0)
+		return 1; /* cannot tell: let the lookups below speak */
+	return pst.st_dev != st->st_dev || pst.st_ino == st->st_ino;
+}
+
+/* 1: CONFIG_PAGE_OWNER=y, 0: not set, -1: unknown. */
+static int kconfig_page_owner(void)
+{
+	const char *env = getenv("PAGETOP_KCONFIG");
+	const char *paths[2];
+	char boot[PATH_MAX];
+	struct utsname u;
+	size_t np = 0;
+
+	if (env && *env) {
+		paths[np++] = env;
+	} else {
+		paths[np++] = "/proc/config.gz";
+		if (uname(&u) == 0) {
+			snprintf(boot, sizeof(boot), "/boot/config-%s", u.release);
+			paths[np++] = boot;
+		}
+	}
+	for (size_t i = 0; i < np; i++) {
+		struct reader *r;
+		struct pt_err e;
+		const char *line;
+		size_t n;
+		int rc, found = -1;
+
+		if (access(paths[i], R_OK) < 0 || reader_open_path(&r, paths[i], &e) < 0)
+			continue;
+		while ((rc = reader_line(r, &line, &n, &e)) > 0) {
+			if (n == 19 && memcmp(line, "CONFIG_PAGE_OWNER=y", 19) == 0) {
+				found = 1;
+				break;
+			}
+			if (n == 31 && memcmp(line, "# CONFIG_PAGE_OWNER is not set", 30) == 0) {
+				found = 0;
+				break;
+			}
+		}
+		reader_close(r);
+		if (found >= 0)
+			return found;
+		if (rc == 0)
+			return 0; /* a readable config without the option: not built in */
+	}
+	return -1;
+}
+
+/* 1: page_owner=on was given at boot, 0: it was not, -1: unknown. */
+static int cmdline_page_owner_on(void)
+{
+	const char *env = getenv("PAGETOP_CMDLINE");
+	char buf[4096];
+	ssize_t n;
+	int fd = open(env && *env ? env : "/proc/cmdline", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	for (char *tok = strtok(buf, " \t\n"); tok; tok = strtok(NULL, " \t\n"))
+		if (strcmp(tok, "page_owner=on") == 0)
+			return 1;
+	return 0;
+}
+
+static void say_missing(struct pt_err *err)
+{
+	int cfg = kconfig_page_owner();
+	int on = cmdline_page_owner_on();
+
+	if (cfg == 0 || (cfg < 0 && on == 1))
+		pt_err_set(err, "%s", _("this kernel has no page_owner support (CONFIG_PAGE_OWNER)"));
+	else if (cfg == 1)
+		pt_err_set(err, "%s", _("page_owner is built in but disabled: boot with page_owner=on"));
+	else
+		pt_err_set(err, "%s",
+			   _("page_owner is disabled or not built in: boot with page_owner=on (the kernel needs CONFIG_PAGE_OWNER=y)"));
+}
+
+static void say_not_mounted(const char *dir, struct pt_err *err)
+{
+	pt_err_set(err, _("debugfs is not mounted at %s: mount -t debugfs none %s"), dir, dir);
+}
+
+static void say_access(const char *path, int e, struct pt_err *err)
+{
+	if (e == EACCES)
+		pt_err_set(err, _("permission denied reading %s: run as root"), path);
+	else if (e == EPERM)
+		pt_err_set(err, _("kernel lockdown refuses %s: lockdown allows only the read-only show_* files of page_owner_stacks (Linux 6.9+)"),
+			   path);
+	else
+		pt_err_set(err, _("cannot read %s: %s"), path, strerror(e));
+}
+
+static const char *const iface_env_names[] = {
+	[IFACE_HANDLES] = "handles", [IFACE_SHOW_STACKS] = "show_stacks",
+	[IFACE_PROPOSAL] = "proposal", [IFACE_PAGE_OWNER] = "page_owner",
+};
+
+/* Finds the best interface under L->dir. Returns 0, or -1 with the one message that
+ * tells the user what to do. */
+static int live_detect(struct live *L, struct pt_err *err)
+{
+	struct stat st, fst;
+	int have[LF__N] = { 0 }, denied = 0, e;
+	char *denied_path = NULL;
+	const char *force = getenv("PAGETOP_IFACE");
+	enum pt_iface want = IFACE_NONE;
+
+	if (stat(L->dir, &st) < 0) {
+		e = errno;
+		if (e == ENOENT || e == ENOTDIR) {
+			say_not_mounted(L->dir, err);
+			return -1;
+		}
+		say_access(L->dir, e, err);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		pt_err_set(err, _("%s is not a folder: give the debugfs mount point"), L->dir);
+		return -1;
+	}
+	for (int i = 0; i < LF__N; i++) {
+		if (stat(L->path[i], &fst) == 0) {
+			have[i] = i == LF_PROPOSAL ? S_ISREG(fst.st_mode) || S_ISFIFO(fst.st_mode)
+						   : !S_ISDIR(fst.st_mode);
+		} else if (errno == EACCES && !denied) {
+			denied = 1;
+			denied_path = L->path[i];
+		}
+	}
+	if (force && *force) {
+		for (size_t i = 1; i < ARRAY_SIZE(iface_env_names); i++)
+			if (strcmp(force, iface_env_names[i]) == 0)
+				want = (enum pt_iface)i;
+		if (want == IFACE_NONE) {
+			pt_err_set(err, _("PAGETOP_IFACE=%s: expected handles, show_stacks, proposal or page_owner"),
+				   force);
+			return -1;
+		}
+	}
+	if (have[LF_HANDLES] && have[LF_STACKS_HANDLES] && (!want || want == IFACE_HANDLES))
+		L->iface = IFACE_HANDLES;
+	else if (have[LF_STACKS] && (!want || want == IFACE_SHOW_STACKS))
+		L->iface = IFACE_SHOW_STACKS;
+	else if (have[LF_PROPOSAL] && (!want || want == IFACE_PROPOSAL))
+		L->iface = IFACE_PROPOSAL;
+	else if (have[LF_PAGE_OWNER] && (!want || want == IFACE_PAGE_OWNER))
+		L->iface = IFACE_PAGE_OWNER;
+	if (L->iface != IFACE_NONE)
+		return 0;
+	if (want && (have[LF_HANDLES] || have[LF_STACKS] || have[LF_PROPOSAL] ||
+		     have[LF_PAGE_OWNER])) {
+		pt_err_set(err, _("the %s interface is not available under %s"), force, L->dir);
+		return -1;
+	}
+	if (!is_mount_point(L->dir, &st)) {
+		say_not_mounted(L->dir, err);
+		return -1;
+	}
+	if (denied) {
+		/* name the folder that refuses (debugfs's root is 0700), not a file in it */
+		if (access(L->dir, X_OK) < 0 && errno == EACCES)
+			denied_path = L->dir;
+		say_access(denied_path, EACCES, err);
+		return -1;
+	}
+	say_missing(err);
+	return -1;
+}
+
+/* Opens the files of the chosen interface; they stay open for the source's life. */
+static int live_open_files(struct live *L, struct pt_err *err)
+{
+	static const enum lfile_id files[][2] = {
+		[IFACE_HANDLES] = { LF_HANDLES, LF_STACKS_HANDLES },
+		[IFACE_SHOW_STACKS] = { LF_STACKS, LF__N },
+		[IFACE_PROPOSAL] = { LF_PROPOSAL, LF__N },
+		[IFACE_PAGE_OWNER] = { LF_PAGE_OWNER, LF__N },
+	};
+
+	for (int i = 0; i < 2; i++) {
+		enum lfile_id f = files[L->iface][i];
+
+		if (f == LF__N)
+			continue;
+		L->fd[f] = live_open(L, L->path[f], O_RDONLY);
+		if (L->fd[f] < 0) {
+			say_access(L->path[f], errno, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Writes count_threshold when asked; remembers the old value for
+ * live_restore_threshold(). */
+static int live_set_threshold(struct live *L, long value, struct pt_err *err)
+{
+	char path[PATH_MAX], buf[64], want[32];
+	int fd, n;
+	ssize_t got;
+	char *end;
+	long orig;
+
+	if (L->iface == IFACE_PAGE_OWNER) {
+		pt_err_set(err, "%s",
+			   _("--kernel-threshold needs page_owner_stacks (Linux 6.9+ or the proposal's page_owner_threshold); this kernel has only the per-block dump"));
+		return -1;
+	}
+	if (atomic_load(&thr_armed)) {
+		pt_err_set(err, "%s", _("count_threshold is already changed by this pagetop"));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", L->dir,
+		 L->iface == IFACE_PROPOSAL ? "page_owner_threshold"
+					    : "page_owner_stacks/count_threshold");
+	fd = live_open(L, path, O_RDWR);
+	if (fd < 0) {
+		if (errno == EPERM)
+			pt_err_set(err, _("kernel lockdown refuses %s: run without --kernel-threshold"),
+				   path);
+		else if (errno == ENOENT)
+			pt_err_set(err, _("%s is missing: this kernel cannot filter stacks (run without --kernel-threshold)"),
+				   path);
+		else
+			say_access(path, errno, err);
+		return -1;
+	}
+	/* debugfs attribute files are not seekable (nonseekable_open): no pread/pwrite */
+	do
+		got = read(fd, buf, sizeof(buf) - 1);
+	while (got < 0 && errno == EINTR);
+	if (got <= 0) {
+		pt_err_set(err, _("cannot read %s: %s"), path, got < 0 ? strerror(errno) : _("empty"));
+		close(fd);
+		return -1;
+	}
+	buf[got] = '\0';
+	errno = 0;
+	orig = strtol(buf, &end, 0);
+	if (errno || end == buf) {
+		pt_err_set(err, _("%s: expected a number, found \"%.20s\""), path, buf);
+		close(fd);
+		return -1;
+	}
+	/* keep it exactly as the kernel will take it back: a decimal and a newline */
+	thr_orig_len = (size_t)snprintf(thr_orig, sizeof(thr_orig), "%ld\n", orig);
+	snprintf(thr_path, sizeof(thr_path), "%s", path);
+	atomic_store(&thr_armed, 1);
+	if (!thr_atexit_done) {
+		atexit(live_restore_threshold);
+		thr_atexit_done = 1;
+	}
+	n = snprintf(want, sizeof(want), "%ld\n", value);
+	/* a fake tree's regular file is read to its end: write from the start again */
+	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE) {
+		int e = errno;
+
+		close(fd);
+		live_restore_threshold();
+		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
+		return -1;
+	}
+	if (write(fd, want, (size_t)n) != n) {
+		int e = errno;
+
+		close(fd);
+		live_restore_threshold();
+		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
+		return -1;
+	}
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > n &&
+		    ftruncate(fd, n) < 0) {
+			/* only fake trees have a size; a leftover tail does no harm there */
+		}
+	}
+	close(fd);
+	L->threshold_set = value;
+	L->threshold_orig = orig;
+	diag_warn(_("count_threshold set to %ld (was %ld) for the whole machine: pagetop puts it back on exit"),
+		  value, orig);
+	return 0;
+}
+
+/* ---- reading ---- */
+
+/* Back to offset 0: seq_file restarts its walk there. The per-block dump keeps its PFN
+ * cursor in the file position, so never pread() with offsets of our own: seek once, then
+ * read sequentially. A FIFO (tests) cannot seek and needs not. */
+static int file_rewind(int fd)
+{
+	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
+		return -1;
+	return 0;
+}
+
+/* One read() into b. Returns bytes, 0 at the end, -1 on error (errno), -2 when asked to
+ * stop. */
+static ssize_t read_some(struct live *L, int fd, struct buf *b, size_t want)
+{
+	ssize_t n;
+
+	if (atomic_load(&L->stopping))
+		return -2;
+	buf_reserve(b, want + 1);
+	do
+		n = read(fd, b->p + b->len, want);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		b->len += (size_t)n;
+	return n;
+}
+
+static int read_fail(struct live *L, enum lfile_id f, int e, struct pt_err *err)
+{
+	say_access(L->path[f], e, err);
+	return -1;
+}
+
+/* Reads a whole file from offset 0 into L->rb[f]. Returns 0, -1 with err, -2 stopping. */
+static int read_whole(struct live *L, enum lfile_id f, struct pt_err *err)
+{
+	struct buf *b = &L->rb[f];
+	size_t chunk = f == LF_PAGE_OWNER ? PAGE_OWNER_CHUNK : CHUNK_MAX;
+	ssize_t n;
+
+	b->len = 0;
+	if (file_rewind(L->fd[f]) < 0)
+		return read_fail(L, f, errno, err);
+	while ((n = read_some(L, L->fd[f], b, chunk)) > 0)
+		;
+	if (n == -2)
+		return -2;
+	if (n < 0)
+		return read_fail(L, f, errno, err);
+	return 0;
+}
+
+static int blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\n' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* The copying sink the worker parses into. */
+struct collect {
+	struct live *L;
+	struct lsample *m;
+	int skip_known;         /* show_stacks_handles: drop records of known handles */
+	uint64_t records, defined;
+};
+
+static int collect_meta(void *self, const struct source_meta *meta, struct pt_err *err)
+{
+	(void)self, (void)meta, (void)err;
+	return 0;
+}
+
+static int collect_begin(void *self, const struct sample_info *s, struct pt_err *err)
+{
+	(void)self, (void)s, (void)err;
+	return 0;
+}
+
+static int collect_end(void *self, struct pt_err *err)
+{
+	(void)self, (void)err;
+	return 0;
+}
+
+static int collect_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+{
+	struct collect *c = self;
+	struct lsample *m = c->m;
+	struct lstack *s;
+
+	(void)err;
+	c->records++;
+	if (rec->handle && c->skip_known) {
+		if (hset_has(&c->L->known, rec->handle))
+			return 0;
+		hset_add(&c->L->known, rec->handle);
+		c->defined++;
+	}
+	if (m->nst == m->cst) {
+		m->cst = m->cst ? m->cst * 2 : 256;
+		m->st = xreallocarray(m->st, m->cst, sizeof(*m->st));
+	}
+	if (m->nrefs + rec->nframes > m->crefs) {
+		while (m->nrefs + rec->nframes > m->crefs)
+			m->crefs = m->crefs ? m->crefs * 2 : 4096;
+		m->refs = xreallocarray(m->refs, m->crefs, sizeof(*m->refs));
+	}
+	s = &m->st[m->nst++];
+	memset(s, 0, sizeof(*s));
+	s->handle = rec->handle;
+	s->has_count = rec->has_count != 0;
+	s->count = rec->count;
+	s->first = (uint32_t)m->nrefs;
+	s->nframes = (uint16_t)rec->nframes;
+	for (unsigned i = 0; i < rec->nframes; i++)
+		m->refs[m->nrefs++] = lsample_frame(m, rec->frames[i].s, rec->frames[i].len);
+	if (rec->block) {
+		s->has_block = 1;
+		s->blk = *rec->block;
+		s->comm_off = lsample_text(m, rec->block->comm ? rec->block->comm : "",
+					   rec->block->comm ? rec->block->comm_len : 0);
+		s->blk.comm = NULL;
+	}
+	return 0;
+}
+
+static int collect_count(void *self, uint64_t handle, uint64_t count, struct pt_err *err)
+{
+	struct collect *c = self;
+	struct lsample *m = c->m;
+
+	(void)err;
+	c->records++;
+	if (m->nct == m->cct) {
+		m->cct = m->cct ? m->cct * 2 : 1024;
+		m->ct = xreallocarray(m->ct, m->cct, sizeof(*m->ct));
+	}
+	m->ct[m->nct].handle = handle;
+	m->ct[m->nct].count = count;
+	m->nct++;
+	return 0;
+}
+
+static const struct sink_ops collect_ops = {
+	collect_meta, collect_begin, collect_stack, collect_count, collect_end,
+};
+
+static int parse_into(struct collect *c, enum lfile_id f, const char *p, size_t n,
+		      enum pfmt fmt, struct pt_err *err)
+{
+	struct sink snk = { &collect_ops, c };
+	struct reader *r;
+	int rc;
+
+	/* An empty file is a valid tick: every stack below the threshold. */
+	if (blank(p, n))
+		return 0;
+	if (reader_open_mem(&r, p, n, c->L->path[f], err) < 0)
+		return -1;
+	rc = parse_stream(r, fmt, NULL, &snk, err);
+	reader_close(r);
+	return rc;
+}
+
+static int tick_whole(struct live *L, enum lfile_id f, enum pfmt fmt, struct collect *c,
+		      struct pt_err *err)
+{
+	int rc = read_whole(L, f, err);
+
+	if (rc < 0)
+		return rc;
+	L->tick.bytes_last += L->rb[f].len;
+	return parse_into(c, f, L->rb[f].p, L->rb[f].len, fmt, err);
+}
+
+/* Handle of a "handle: N" line, or 0. */
+static uint64_t handle_line(const char *s, size_t n)
+{
+	uint64_t v = 0;
+	size_t i = 7;
+
+	if (n <= 7 || memcmp(s, "handle:", 7) != 0)
+		return 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i == n)
+		return 0;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	return v;
+}
+
+/* 6.19+: counts from show_handles; stack definitions from the head of show_stacks_handles,
+ * read only as far as needed. */
+static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
+{
+	struct buf *b = &L->rb[LF_STACKS_HANDLES];
+	struct lsample *m = c->m;
+	size_t unknown = 0, unknown_new = 0, scan = 0, cut = 0, chunk = CHUNK_FIRST;
+	int rc, eof = 0, found = 0;
+	ssize_t n;
+
+	rc = tick_whole(L, LF_HANDLES, PF_HANDLES, c, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < m->nct; i++) {
+		if (!hset_has(&L->known, m->ct[i].handle)) {
+			unknown++;
+			if (!hset_has(&L->missing, m->ct[i].handle))
+				unknown_new++;
+		}
+	}
+	if (!unknown)
+		return 0;
+
+	/* New stacks are at the head: read until the first record whose handle is known,
+	 * doubling the reads so a few new stacks cost a few KiB. */
+	b->len = 0;
+	if (file_rewind(L->fd[LF_STACKS_HANDLES]) < 0)
+		return read_fail(L, LF_STACKS_HANDLES, errno, err);
+	while (!found) {
+		n = read_some(L, L->fd[LF_STACKS_HANDLES], b, chunk);
+		if (n == -2)
+			return -2;
+		if (n < 0)
+			return read_fail(L, LF_STACKS_HANDLES, errno, err);
+		if (n == 0) {
+			eof = 1;
+			break;
+		}
+		if (chunk < CHUNK_MAX)
+			chunk *= 2;
+		while (scan < b->len) {
+			char *nl = memchr(b->p + scan, '\n', b->len - scan);
+			uint64_t h;
+
+			if (!nl)
+				break;
+			h = handle_line(b->p + scan, (size_t)(nl - (b->p + scan)));
+			scan = (size_t)(nl - b->p) + 1;
+			if (!h)
+				continue;
+			if (hset_has(&L->known, h)) {
+				found = 1;
+				break;
+			}
+			/* the record ends here, and so does its blank line when present */
+			cut = scan;
+			if (cut < b->len && b->p[cut] == '\n')
+				cut++;
+		}
+	}
+	if (eof)
+		cut = b->len;
+	rc = parse_into(c, LF_STACKS_HANDLES, b->p, cut, PF_STACKS_HANDLES, err);
+	if (rc < 0)
+		return rc;
+
+	/* A counted handle still unknown is not where the kernel's order says it must be:
+	 * read the rest once (records already known are skipped) rather than lose it. */
+	if (found && unknown_new) {
+		size_t still = 0;
+
+		for (size_t i = 0; i < m->nct; i++)
+			if (!hset_has(&L->known, m->ct[i].handle) &&
+			    !hset_has(&L->missing, m->ct[i].handle))
+				still++;
+		if (still) {
+			size_t from = cut;
+
+			while ((n = read_some(L, L->fd[LF_STACKS_HANDLES], b, CHUNK_MAX)) > 0)
+				;
+			if (n == -2)
+				return -2;
+			if (n < 0)
+				return read_fail(L, LF_STACKS_HANDLES, errno, err);
+			rc = parse_into(c, LF_STACKS_HANDLES, b->p + from, b->len - from,
+					PF_STACKS_HANDLES, err);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	L->tick.bytes_last += b->len;
+	L->tick.stacks_handles_bytes_last = b->len;
+
+	/* Counts of handles nobody defined cannot be shown: drop them this tick (they are
+	 * retried on the next one) rather than invent a stack. */
+	size_t k = 0;
+
+	for (size_t i = 0; i < m->nct; i++) {
+		if (hset_has(&L->known, m->ct[i].handle))
+			m->ct[k++] = m->ct[i];
+		else
+			hset_add(&L->missing, m->ct[i].handle);
+	}
+	m->nct = k;
+	return 0;
+}
+
+/* One tick: read and parse everything of the interface into m. */
+static int live_tick(struct live *L, struct lsample *m, struct pt_err *err)
+{
+	struct collect c = { L, m, 0, 0, 0 };
+	int rc;
+
+	L->tick.bytes_last = 0;
+	L->tick.stacks_handles_bytes_last = 0;
+	switch (L->iface) {
+	case IFACE_HANDLES:
+		c.skip_known = 1;
+		rc = tick_handles(L, &c, err);
+		break;
+	case IFACE_SHOW_STACKS:
+		rc = tick_whole(L, LF_STACKS, PF_SHOW_STACKS, &c, err);
+		break;
+	case IFACE_PROPOSAL:
+		rc = tick_whole(L, LF_PROPOSAL, PF_PROPOSAL, &c, err);
+		break;
+	case IFACE_PAGE_OWNER:
+		rc = tick_whole(L, LF_PAGE_OWNER, PF_PAGE_OWNER, &c, err);
+		break;
+	default:
+		pt_err_set(err, "%s", _("no page_owner interface"));
+		rc = -1;
+	}
+	L->tick.records_last = c.records;
+	L->tick.new_stacks_last = c.defined;
+	return rc;
+}
+
+static void queue_push(struct live *L, struct lsample *m)
+{
+	uint64_t one = 1;
+	ssize_t w;
+
+	m->next = NULL;
+	if (L->qtail)
+		L->qtail->next = m;
+	else
+		L->qhead = m;
+	L->qtail = m;
+	L->qlen++;
+	w = write(L->efd, &one, sizeof(one));
+	(void)w;
+}
+
+static void *live_worker(void *arg)
+{
+	struct live *L = arg;
+	double next = mono_now();
+
+	pthread_mutex_lock(&L->mu);
+	for (;;) {
+		struct lsample *m;
+		struct pt_err err;
+		double t0, t1;
+		int rc;
+
+		while (!L->stop) {
+			double now = mono_now();
+
+			if (L->qlen >= QUEUE_MAX) {
+				pthread_cond_wait(&L->cv, &L->mu);
+				continue;
+			}
+			if (L->refresh || now >= next)
+				break;
+			{
+				struct timespec ts;
+				double until = next;
+
+				clock_gettime(CLOCK_MONOTONIC, &ts);
+				until -= now;
+				ts.tv_sec += (time_t)until;
+				ts.tv_nsec += (long)((until - (double)(time_t)until) * 1e9);
+				if (ts.tv_nsec >= 1000000000L) {
+					ts.tv_sec++;
+					ts.tv_nsec -= 1000000000L;
+				}
+				pthread_cond_timedwait(&L->cv, &L->mu, &ts);
+			}
+		}
+		if (L->stop)
+			break;
+		L->refresh = 0;
+		t0 = mono_now();
+		L->reading = 1;
+		L->read_start = t0;
+		pthread_mutex_unlock(&L->mu);
+
+		m = xcalloc(1, sizeof(*m));
+		m->time = time_real();
+		rc = live_tick(L, m, &err);
+		t1 = mono_now();
+
+		pthread_mutex_lock(&L->mu);
+		L->reading = 0;
+		if (rc == -2) {
+			lsample_free(m);
+			break;
+		}
+		L->stats.ticks++;
+		L->stats.bytes_last = L->tick.bytes_last;
+		L->stats.stacks_handles_bytes_last = L->tick.stacks_handles_bytes_last;
+		L->stats.records_last = L->tick.records_last;
+		L->stats.new_stacks_last = L->tick.new_stacks_last;
+		L->stats.bytes_total += L->stats.bytes_last;
+		L->stats.read_ms_last = (t1 - t0) * 1e3;
+		L->stats.read_ms_total += L->stats.read_ms_last;
+		if (rc < 0) {
+			m->failed = 1;
+			m->err = err;
+		}
+		queue_push(L, m);
+		if (rc < 0)
+			break;
+		/* no burst of catch-up reads after a slow one */
+		next = t0 + L->interval;
+		if (next < t1)
+			next = t1;
+	}
+	L->finished = 1;
+	pthread_mutex_unlock(&L->mu);
+	return NULL;
+}
+
+/* ---- the source_impl ---- */
+
+static int replay(struct source *s, struct lsample *m, const struct sink *sink,
+		  struct pt_err *err)
+{
+	struct frame_text ft[STACK_MAX_FRAMES];
+	struct sample_info si;
+
+	if (source_send_meta(s, sink, err) < 0)
+		return -1;
+	si.time = m->time;
+	si.time_abs = 1;
+	si.seq = s->seq;
+	if (sink->ops->begin(sink->self, &si, err) < 0)
+		return -1;
+	for (size_t i = 0; i < m->nst; i++) {
+		const struct lstack *ls = &m->st[i];
+		struct stack_rec rec;
+		struct block_info blk;
+		unsigned nf = ls->nframes < STACK_MAX_FRAMES ? ls->nframes : STACK_MAX_FRAMES;
+
+		for (unsigned k = 0; k < nf; k++) {
+			const struct lframe *f = &m->uf[m->refs[ls->first + k]];
+
+			ft[k].s = m->text.p + f->off;
+			ft[k].len = f->len;
+		}
+		rec.frames = ft;
+		rec.nframes = nf;
+		rec.handle = ls->handle;
+		rec.has_count = ls->has_count;
+		rec.count = ls->count;
+		rec.block = NULL;
+		if (ls->has_block) {
+			blk = ls->blk;
+			blk.comm = m->text.p + ls->comm_off;
+			rec.block = &blk;
+		}
+		if (sink->ops->stack(sink->self, &rec, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < m->nct; i++)
+		if (sink->ops->count(sink->self, m->ct[i].handle, m->ct[i].count, err) < 0)
+			return -1;
+	if (sink->ops->end(sink->self, err) < 0)
+		return -1;
+	s->seq++;
+	return 0;
+}
+
+static enum src_status live_next(struct source *s, const struct sink *sink, int timeout_ms,
+				 struct pt_err *err)
+{
+	struct live *L = s->priv;
+	double deadline = mono_now() + (timeout_ms > 0 ? timeout_ms / 1e3 : 0);
+
+	for (;;) {
+		struct lsample *m;
+		int finished;
+
+		pthread_mutex_lock(&L->mu);
+		m = L->qhead;
+		if (m) {
+			uint64_t v;
+			ssize_t r;
+
+			L->qhead = m->next;
+			if (!L->qhead)
+				L->qtail = NULL;
+			L->qlen--;
+			r = read(L->efd, &v, sizeof(v)); /* semaphore: one per sample */
+			(void)r;
+			pthread_cond_broadcast(&L->cv);
+		}
+		finished = L->finished;
+		pthread_mutex_unlock(&L->mu);
+		if (m) {
+			int rc;
+
+			if (m->failed) {
+				*err = m->err;
+				lsample_free(m);
+				return SRC_ERROR;
+			}
+			rc = replay(s, m, sink, err);
+			lsample_free(m);
+			return rc < 0 ? SRC_ERROR : SRC_SAMPLE;
+		}
+		if (finished) {
+			pt_err_set(err, "%s", _("the live source has stopped"));
+			return SRC_ERROR;
+		}
+		{
+			struct pollfd p = { L->efd, POLLIN, 0 };
+			int wait_ms;
+
+			if (timeout_ms < 0) {
+				wait_ms = -1;
+			} else {
+				double left = deadline - mono_now();
+
+				if (left <= 0)
+					return SRC_TIMEOUT;
+				wait_ms = (int)(left * 1e3) + 1;
+			}
+			if (poll(&p, 1, wait_ms) < 0) {
+				if (errno != EINTR) {
+					pt_err_set(err, _("waiting for the live source: %s"),
+						   strerror(errno));
+					return SRC_ERROR;
+				}
+				if (timeout_ms < 0)
+					return SRC_TIMEOUT; /* let the caller look at its signal flags */
+			}
+		}
+	}
+}
+
+static double live_stalled(const struct source *s)
+{
+	struct live *L = s->priv;
+	double d = 0;
+
+	pthread_mutex_lock(&L->mu);
+	if (L->reading) {
+		d = mono_now() - L->read_start;
+		if (d <= L->interval)
+			d = 0;
+	}
+	pthread_mutex_unlock(&L->mu);
+	return d;
+}
+
+static int live_fd(const struct source *s)
+{
+	const struct live *L = s->priv;
+
+	return L->efd;
+}
+
+static void live_free(struct live *L)
+{
+	while (L->qhead) {
+		struct lsample *m = L->qhead;
+
+		L->qhead = m->next;
+		lsample_free(m);
+	}
+	for (int i = 0; i < LF__N; i++) {
+		if (L->fd[i] >= 0)
+			close(L->fd[i]);
+		free(L->path[i]);
+		free(L->rb[i].p);
+	}
+	if (L->efd >= 0)
+		close(L->efd);
+	free(L->known.v);
+	free(L->missing.v);
+	free(L->dir);
+	free(L->release);
+	free(L->build_id);
+	free(L->hostname);
+	pthread_mutex_destroy(&L->mu);
+	pthread_cond_destroy(&L->cv);
+	free(L);
+}
+
+static void live_close(struct source *s)
+{
+	struct live *L = s->priv;
+
+	if (!L)
+		return;
+	if (L->thread_started) {
+		struct timespec ts;
+
+		atomic_store(&L->stopping, 1);
+		pthread_mutex_lock(&L->mu);
+		L->stop = 1;
+		pthread_cond_broadcast(&L->cv);
+		pthread_mutex_unlock(&L->mu);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (time_t)JOIN_TIMEOUT;
+		if (pthread_timedjoin_np(L->thread, NULL, &ts) != 0) {
+			/* stuck in a read() the kernel does not finish: leave it, and what it
+			 * uses, to the process's exit */
+			pthread_detach(L->thread);
+			live_restore_threshold();
+			s->priv = NULL;
+			return;
+		}
+	}
+	if (L->threshold_set >= 0)
+		live_restore_threshold();
+	live_free(L);
+	s->priv = NULL;
+}
+
+static const struct source_impl live_impl = {
+	.kind = "live",
+	.next = live_next,
+	.stalled = live_stalled,
+	.fd = live_fd,
+	.close = live_close,
+};
+
+int live_refresh(struct source *s)
+{
+	struct live *L;
+
+	if (!s || s->impl != &live_impl)
+		return -1;
+	L = s->priv;
+	pthread_mutex_lock(&L->mu);
+	L->refresh = 1;
+	pthread_cond_broadcast(&L->cv);
+	pthread_mutex_unlock(&L->mu);
+	return 0;
+}
+
+int live_get_stats(const struct source *s, struct live_stats *st)
+{
+	struct live *L;
+
+	if (!s || s->impl != &live_impl)
+		return -1;
+	L = s->priv;
+	pthread_mutex_lock(&L->mu);
+	*st = L->stats;
+	pthread_mutex_unlock(&L->mu);
+	st->iface = L->iface;
+	st->interval = L->interval;
+	st->threshold_set = L->threshold_set;
+	st->threshold_orig = L->threshold_orig;
+	return 0;
+}
+
+int source_open_live(struct source *s, const struct source_opts *o, struct pt_err *err)
+{
+	struct live *L = xcalloc(1, sizeof(*L));
+	const char *dir = o && o->debugfs ? o->debugfs : LIVE_DEFAULT_DEBUGFS;
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	char buf[BUILD_ID_HEX_MAX];
+	size_t dl;
+
+	for (int i = 0; i < LF__N; i++)
+		L->fd[i] = -1;
+	L->efd = -1;
+	L->threshold_set = L->threshold_orig = -1;
+	pthread_mutex_init(&L->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&L->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	L->dir = xstrndup(dir, dl);
+	for (int i = 0; i < LF__N; i++)
+		L->path[i] = xasprintf("%s/%s", L->dir, lfile_rel[i]);
+	faults_load(L);
+
+	if (o && o->interval > 0 && o->interval < LIVE_MIN_INTERVAL) {
+		pt_err_set(err, _("an interval of %g s is too short: the minimum is %g s"),
+			   o->interval, LIVE_MIN_INTERVAL);
+		goto fail;
+	}
+	if (live_detect(L, err) < 0 || live_open_files(L, err) < 0)
+		goto fail;
+	if (o && o->interval > 0)
+		L->interval = o->interval;
+	else
+		L->interval = L->iface == IFACE_PAGE_OWNER ? LIVE_PAGE_OWNER_INTERVAL
+							   : LIVE_DEFAULT_INTERVAL;
+	if (L->iface == IFACE_PAGE_OWNER && getenv("PAGETOP_IFACE"))
+		diag_warn(_("reading the per-block page_owner dump, which walks every page frame and costs seconds per GiB; polling every %g s"),
+			  L->interval);
+	else if (L->iface == IFACE_PAGE_OWNER)
+		diag_warn(_("this kernel has no page_owner_stacks (Linux 6.9+): reading the per-block page_owner dump, which walks every page frame and costs seconds per GiB; polling every %g s"),
+			  L->interval);
+	if (o && o->kernel_threshold >= 0 && live_set_threshold(L, o->kernel_threshold, err) < 0)
+		goto fail;
+
+	L->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
+	if (L->efd < 0) {
+		pt_err_set(err, _("cannot create an eventfd: %s"), strerror(errno));
+		goto fail;
+	}
+	if (host_kernel_release(buf, sizeof(buf)) == 0)
+		L->release = xstrdup(buf);
+	if (host_kernel_build_id(buf, sizeof(buf)) == 0)
+		L->build_id = xstrdup(buf);
+	{
+		char host[256];
+
+		if (gethostname(host, sizeof(host)) == 0) {
+			host[sizeof(host) - 1] = '\0';
+			L->hostname = xstrdup(host);
+		}
+	}
+	L->stats.iface = L->iface;
+
+	/* the worker must not take the process's signals: the main thread handles them */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (pthread_create(&L->thread, NULL, live_worker, L) != 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		pt_err_set(err, "%s", _("cannot start the live reader thread"));
+		goto fail;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	L->thread_started = 1;
+
+	memset(&s->meta, 0, sizeof(s->meta));
+	s->meta.name = "live";
+	s->meta.kind = "live";
+	s->meta.iface = L->iface;
+	s->meta.unit = L->iface == IFACE_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
+	s->meta.page_size = sysconf(_SC_PAGESIZE);
+	s->meta.page_size_known = s->meta.page_size > 0;
+	if (!s->meta.page_size_known)
+		s->meta.page_size = 4096;
+	s->meta.kernel_release = L->release;
+	s->meta.kernel_build_id = L->build_id;
+	s->meta.hostname = L->hostname;
+	s->meta.series = 0;
+	s->meta.nsamples = -1;
+	s->impl = &live_impl;
+	s->priv = L;
+	return 0;
+
+fail:
+	if (L->threshold_set >= 0)
+		live_restore_threshold();
+	live_free(L);
+	return -1;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* the running system */
+
+int host_kernel_release(char *buf, size_t n)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0)
+		return -1;
+	snprintf(buf, n, "%s", u.release);
+	return 0;
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4); /* notes are in the machine's own byte order */
+	return v;
+}
+
+int notes_build_id(const char *path, char *hex, size_t n, struct pt_err *err)
+{
+	unsigned char data[8192];
+	size_t len = 0, off = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		pt_err_set(err, _("cannot open %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		ssize_t r = read(fd, data + len, sizeof(data) - len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			pt_err_set(err, _("cannot read %s: %s"), path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (r == 0 || (len += (size_t)r) == sizeof(data))
+			break;
+	}
+	close(fd);
+	/* Elf_Nhdr: namesz, descsz, type; then name and desc, each padded to 4 bytes */
+	while (off + 12 <= len) {
+		uint32_t namesz = rd32(data + off), descsz = rd32(data + off + 4);
+		uint32_t type = rd32(data + off + 8);
+		size_t name_at = off + 12;
+		size_t desc_at = name_at + (((size_t)namesz + 3) & ~(size_t)3);
+		size_t next = desc_at + (((size_t)descsz + 3) & ~(size_t)3);
+
+		if (namesz > len || descsz > len || next > len)
+			break;
+		if (type == 3 /* NT_GNU_BUILD_ID */ && namesz == 4 &&
+		    memcmp(data + name_at, "GNU", 4) == 0 && descsz > 0 && descsz * 2 < n) {
+			for (uint32_t i = 0; i < descsz; i++)
+				snprintf(hex + 2 * i, 3, "%02x", data[desc_at + i]);
+			return 0;
+		}
+		off = next;
+	}
+	pt_err_set(err, _("%s: no GNU build id note"), path);
+	return -1;
+}
+
+int host_kernel_build_id(char *hex, size_t n)
+{
+	struct pt_err e;
+
+	return notes_build_id("/sys/kernel/notes", hex, n, &e);
+}
+
+static int module_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct module_build_id *)a)->name,
+		      ((const struct module_build_id *)b)->name);
+}
+
+size_t host_module_build_ids(const char *sysfs_module, struct module_build_id **out)
+{
+	DIR *d = opendir(sysfs_module ? sysfs_module : "/sys/module");
+	struct module_build_id *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+
+	*out = NULL;
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX];
+		struct pt_err e;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(v->name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/notes/.note.gnu.build-id",
+			 sysfs_module ? sysfs_module : "/sys/module", de->d_name);
+		if (access(path, R_OK) < 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		if (notes_build_id(path, v[n].hex, sizeof(v[n].hex), &e) < 0)
+			continue;
+		snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), module_cmp);
+	else
+		free(v);
+	*out = n ? v : NULL;
+	return n;
+}

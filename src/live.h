@@ -1,0 +1,90 @@
+/* live.h - the live kernel source: debugfs page_owner files, read on a worker thread,
+ * and what pagetop can tell about the running kernel (release, build ids).
+ *
+ * source_open_live() (source.h) detects the interface, best first: 6.19+ handles
+ * (show_handles + show_stacks_handles), 6.9+ show_stacks, the original proposal's single
+ * page_owner_stacks file, the per-block page_owner dump. It diagnoses the preconditions of
+ * doc/kernel-interface.md (root, debugfs mounted, page_owner built in and enabled, lockdown)
+ * with one message each.
+ *
+ * Test hooks, read from the environment when a live source opens (never needed in real
+ * use; they only change diagnosis, never what is read):
+ *   PAGETOP_DEBUGFS_MOUNTED=0|1   override the mount-point check of the debugfs folder
+ *   PAGETOP_KCONFIG=FILE          kernel config to consult (default /proc/config.gz, then
+ *                                 /boot/config-RELEASE)
+ *   PAGETOP_CMDLINE=FILE          kernel command line (default /proc/cmdline)
+ *   PAGETOP_FAULT=NAME=ERR,...    opening (or looking up) the debugfs entry NAME fails with
+ *                                 ERR (EACCES, EPERM, ENOENT, EIO, ENOMEM or a number)
+ *   PAGETOP_IFACE=NAME            use this interface (handles, show_stacks, proposal,
+ *                                 page_owner) instead of the best one available: to
+ *                                 compare their costs on one kernel
+ */
+#ifndef PAGETOP_LIVE_H
+#define PAGETOP_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "source.h"
+
+#define LIVE_DEFAULT_INTERVAL 2.0
+#define LIVE_PAGE_OWNER_INTERVAL 30.0 /* the per-block dump walks every page frame */
+#define LIVE_MIN_INTERVAL 0.1
+#define LIVE_DEFAULT_DEBUGFS "/sys/kernel/debug"
+
+/* Restores the kernel's count_threshold if pagetop changed it. Async-signal-safe: only
+ * open/write/fstat/ftruncate/close on a path and value prepared in advance, with signals
+ * blocked meanwhile. Safe to call many times, from any thread. */
+void live_restore_threshold(void);
+
+/* Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE that restore
+ * count_threshold, then hand the signal to whatever handler was installed before (call it
+ * after initscr() so curses' own handlers still run), or else die of it as before. Signals
+ * that are ignored stay ignored. Call once, from the main thread. */
+void live_install_signal_handlers(void);
+
+/* Asks the worker of a live source to read now instead of at the next tick. Returns 0, or
+ * -1 when s is not a live source. */
+int live_refresh(struct source *s);
+
+/* What the last tick cost, for the header, the tests and the benchmark. */
+struct live_stats {
+	enum pt_iface iface;
+	double interval;          /* seconds */
+	uint64_t ticks;           /* reads finished */
+	uint64_t bytes_last;      /* bytes read by the last tick, all files */
+	uint64_t bytes_total;
+	uint64_t stacks_handles_bytes_last; /* of which show_stacks_handles (6.19+) */
+	uint64_t records_last;    /* records parsed by the last tick */
+	uint64_t new_stacks_last; /* stacks defined by the last tick (6.19+) */
+	double read_ms_last;      /* wall time of the last tick: reading and parsing */
+	double read_ms_total;
+	long threshold_set;       /* value pagetop wrote to count_threshold, -1 none */
+	long threshold_orig;      /* what it was before */
+};
+/* Returns 0, or -1 when s is not a live source. */
+int live_get_stats(const struct source *s, struct live_stats *st);
+
+/* ---- the running system ---- */
+
+/* Build ids are at most 64 bytes in the notes pagetop reads: hex plus NUL fits here. */
+#define BUILD_ID_HEX_MAX 129
+
+/* The GNU build id (NT_GNU_BUILD_ID) in a file of ELF notes such as /sys/kernel/notes or
+ * /sys/module/NAME/notes/.note.gnu.build-id, as lowercase hex. Returns 0, or -1 with err. */
+int notes_build_id(const char *path, char *hex, size_t n, struct pt_err *err);
+/* Of the running kernel (/sys/kernel/notes). Returns 0 or -1. */
+int host_kernel_build_id(char *hex, size_t n);
+/* uname's release. Returns 0 or -1. */
+int host_kernel_release(char *buf, size_t n);
+
+struct module_build_id {
+	char name[64];
+	char hex[BUILD_ID_HEX_MAX];
+};
+/* Loaded modules that publish a build id, sorted by name. *out is malloc'ed (free it);
+ * returns how many (0 when none or /sys/module is unreadable). sysfs is a parameter so
+ * tests can point it at a copy. */
+size_t host_module_build_ids(const char *sysfs_module, struct module_build_id **out);
+
+#endif

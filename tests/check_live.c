@@ -1,0 +1,1055 @@
+/* check_live.c - the live source against fake debugfs trees built at run time from real
+ * lab data (tests/data/live): the four layouts, every precondition message, incremental
+ * handle reading, stalls, count_threshold restore on every way out, build ids. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live.h"
+#include "source.h"
+#include "util.h"
+
+#define DATA TEST_DATA "/live"
+#define WAIT_MS 10000 /* bound for anything the tests wait for */
+
+/* ---- files ---- */
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	long n;
+
+	ck_assert_msg(f != NULL, "cannot open %s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = xmalloc((size_t)n + 1);
+	ck_assert_int_eq(fread(p, 1, (size_t)n, f), (size_t)n);
+	p[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return p;
+}
+
+/* In place (O_TRUNC, same inode): the live source keeps its descriptors open. */
+static void put(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	ck_assert_msg(fd >= 0, "cannot write %s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+static void put_str(const char *path, const char *text)
+{
+	put(path, text, strlen(text));
+}
+
+static void copy(const char *from, const char *to)
+{
+	size_t n;
+	char *t = slurp(from, &n);
+
+	put(to, t, n);
+	free(t);
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st, (void)flag, (void)f;
+	chmod(p, 0700);
+	return remove(p);
+}
+
+static char *tmp_root;
+
+static void tmp_setup(void)
+{
+	char tmpl[] = "/tmp/pagetop-live-XXXXXX";
+
+	ck_assert(mkdtemp(tmpl) != NULL);
+	ck_assert_int_eq(chmod(tmpl, 0755), 0); /* an unprivileged child looks in */
+	tmp_root = xstrdup(tmpl);
+}
+
+static void tmp_teardown(void)
+{
+	if (tmp_root) {
+		nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		free(tmp_root);
+		tmp_root = NULL;
+	}
+}
+
+static char *path_of(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *path_of(const char *fmt, ...)
+{
+	static char bufs[8][4096];
+	static int k;
+	char *b = bufs[k++ % 8];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b, sizeof(bufs[0]), fmt, ap);
+	va_end(ap);
+	return b;
+}
+
+/* ---- fake debugfs trees ---- */
+
+enum layout { L_HANDLES, L_SHOW_STACKS, L_PROPOSAL, L_PAGE_OWNER, L_EMPTY };
+
+/* Builds TMP/debug with the layout, from lab sample 0000. Returns the debugfs path. */
+static const char *tree(enum layout l)
+{
+	static char d[4096];
+	const char *pos;
+
+	snprintf(d, sizeof(d), "%s/debug", tmp_root);
+	pos = xstrdup(path_of("%s/page_owner_stacks", d));
+
+	ck_assert_int_eq(mkdir(d, 0700), 0);
+	switch (l) {
+	case L_HANDLES:
+		ck_assert_int_eq(mkdir(pos, 0755), 0);
+		copy(DATA "/small/0000.show_handles", path_of("%s/show_handles", pos));
+		copy(DATA "/small/0000.show_stacks_handles", path_of("%s/show_stacks_handles", pos));
+		/* fall through */
+	case L_SHOW_STACKS:
+		if (l == L_SHOW_STACKS)
+			ck_assert_int_eq(mkdir(pos, 0755), 0);
+		copy(DATA "/small/0000.show_stacks", path_of("%s/show_stacks", pos));
+		put_str(path_of("%s/count_threshold", pos), "0\n");
+		copy(DATA "/page_owner", path_of("%s/page_owner", d));
+		break;
+	case L_PROPOSAL:
+		copy(DATA "/proposal.page_owner_stacks", pos);
+		put_str(path_of("%s/page_owner_threshold", d), "0\n");
+		copy(DATA "/page_owner", path_of("%s/page_owner", d));
+		break;
+	case L_PAGE_OWNER:
+		copy(DATA "/page_owner", path_of("%s/page_owner", d));
+		break;
+	case L_EMPTY:
+		break;
+	}
+	free((char *)pos);
+	return d;
+}
+
+/* Sum of the numbers after KEY at the start of lines, and how many there were. */
+static uint64_t sum_key(const char *text, const char *key, uint64_t *nlines)
+{
+	size_t kl = strlen(key);
+	uint64_t sum = 0, n = 0;
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, key, kl) == 0) {
+			sum += strtoull(p + kl, NULL, 10);
+			n++;
+		}
+	}
+	if (nlines)
+		*nlines = n;
+	return sum;
+}
+
+/* ---- a sink that checks the contract and tallies ---- */
+
+struct tally {
+	int metas;
+	struct source_meta meta;
+	uint64_t samples, stacks, counted_stacks, counts, sum;
+	uint64_t *handles; /* defined */
+	size_t nh, ch;
+	uint64_t *counted; /* handles counted in the last sample */
+	size_t nc, cc;
+	int in_sample;
+};
+
+static int t_has(const struct tally *t, uint64_t h)
+{
+	for (size_t i = 0; i < t->nh; i++)
+		if (t->handles[i] == h)
+			return 1;
+	return 0;
+}
+
+static int t_meta(void *self, const struct source_meta *m, struct pt_err *err)
+{
+	struct tally *t = self;
+
+	(void)err;
+	t->metas++;
+	t->meta = *m;
+	return 0;
+}
+
+static int t_begin(void *self, const struct sample_info *s, struct pt_err *err)
+{
+	struct tally *t = self;
+
+	(void)err;
+	ck_assert(!t->in_sample);
+	ck_assert_int_eq(s->seq, t->samples);
+	t->in_sample = 1;
+	t->stacks = t->counted_stacks = t->counts = t->sum = 0;
+	t->nc = 0;
+	return 0;
+}
+
+static int t_stack(void *self, const struct stack_rec *r, struct pt_err *err)
+{
+	struct tally *t = self;
+
+	(void)err;
+	ck_assert(t->in_sample);
+	ck_assert(r->nframes > 0);
+	t->stacks++;
+	if (r->has_count) {
+		t->counted_stacks++;
+		t->sum += r->count;
+	}
+	if (r->handle) {
+		if (t->nh == t->ch) {
+			t->ch = t->ch ? t->ch * 2 : 256;
+			t->handles = xreallocarray(t->handles, t->ch, sizeof(uint64_t));
+		}
+		t->handles[t->nh++] = r->handle;
+	}
+	return 0;
+}
+
+static int t_count(void *self, uint64_t h, uint64_t n, struct pt_err *err)
+{
+	struct tally *t = self;
+
+	(void)err;
+	ck_assert(t->in_sample);
+	ck_assert_msg(t_has(t, h), "count for handle %llu, never defined", (unsigned long long)h);
+	t->counts++;
+	t->sum += n;
+	if (t->nc == t->cc) {
+		t->cc = t->cc ? t->cc * 2 : 256;
+		t->counted = xreallocarray(t->counted, t->cc, sizeof(uint64_t));
+	}
+	t->counted[t->nc++] = h;
+	return 0;
+}
+
+static int t_end(void *self, struct pt_err *err)
+{
+	struct tally *t = self;
+
+	(void)err;
+	ck_assert(t->in_sample);
+	t->in_sample = 0;
+	t->samples++;
+	return 0;
+}
+
+static const struct sink_ops tally_ops = { t_meta, t_begin, t_stack, t_count, t_end };
+
+static void tally_free(struct tally *t)
+{
+	free(t->handles);
+	free(t->counted);
+}
+
+/* ---- opening ---- */
+
+static int open_live(struct source **s, const char *dir, double interval, long thr,
+		     struct pt_err *err)
+{
+	struct source_opts o;
+
+	source_opts_init(&o);
+	o.debugfs = dir;
+	o.interval = interval;
+	o.kernel_threshold = thr;
+	return source_open(s, NULL, 0, &o, err);
+}
+
+static void next_sample(struct source *s, struct tally *t)
+{
+	struct sink snk = { &tally_ops, t };
+	struct pt_err err;
+	enum src_status st = source_next(s, &snk, WAIT_MS, &err);
+
+	ck_assert_msg(st == SRC_SAMPLE, "expected a sample, got %d: %s", st,
+		      st == SRC_ERROR ? err.msg : "");
+}
+
+static char warned[2048];
+static void catch_warning(const char *msg)
+{
+	snprintf(warned, sizeof(warned), "%s", msg);
+}
+
+/* ---- the four layouts ---- */
+
+START_TEST(layout_handles)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	char *h = slurp(DATA "/small/0000.show_handles", NULL);
+	char *sh = slurp(DATA "/small/0000.show_stacks_handles", NULL);
+	uint64_t nh, nsh, sum = sum_key(h, "nr_base_pages: ", &nh);
+	size_t shlen = strlen(sh);
+
+	sum_key(sh, "handle: ", &nsh);
+	ck_assert_msg(open_live(&s, tree(L_HANDLES), 3600, -1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_meta(s)->iface, IFACE_HANDLES);
+	ck_assert_str_eq(source_meta(s)->kind, "live");
+	ck_assert_int_eq(source_meta(s)->unit, UNIT_PAGES);
+	ck_assert(source_meta(s)->page_size_known);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.metas, 1);
+	ck_assert_int_eq(t.meta.iface, IFACE_HANDLES);
+	ck_assert_int_eq(t.stacks, nsh);         /* every stack defined once */
+	ck_assert_int_eq(t.counted_stacks, 0);
+	ck_assert_int_eq(t.counts, nh);
+	ck_assert_int_eq(t.sum, sum);
+	ck_assert_int_eq(live_get_stats(s, &st), 0);
+	ck_assert_int_eq(st.iface, IFACE_HANDLES);
+	ck_assert_int_eq(st.stacks_handles_bytes_last, shlen);
+	ck_assert_int_eq(st.bytes_last, shlen + strlen(h));
+	ck_assert_int_eq(st.new_stacks_last, nsh);
+	ck_assert(st.interval == 3600);
+	source_close(s);
+	tally_free(&t);
+	free(h);
+	free(sh);
+}
+END_TEST
+
+START_TEST(layout_show_stacks)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	char *text = slurp(DATA "/small/0000.show_stacks", NULL);
+	uint64_t n, sum = sum_key(text, "nr_base_pages: ", &n);
+
+	ck_assert_msg(open_live(&s, tree(L_SHOW_STACKS), 0, -1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_meta(s)->iface, IFACE_SHOW_STACKS);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.stacks, n);
+	ck_assert_int_eq(t.counted_stacks, n);
+	ck_assert_int_eq(t.sum, sum);
+	ck_assert_int_eq(t.counts, 0);
+	{
+		struct live_stats st;
+
+		live_get_stats(s, &st);
+		ck_assert(st.interval == LIVE_DEFAULT_INTERVAL);
+		ck_assert_int_eq(st.bytes_last, strlen(text));
+	}
+	source_close(s);
+	tally_free(&t);
+	free(text);
+}
+END_TEST
+
+START_TEST(layout_proposal)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	char *text = slurp(DATA "/proposal.page_owner_stacks", NULL);
+	uint64_t n, sum = sum_key(text, "stack_count: ", &n);
+
+	ck_assert_msg(open_live(&s, tree(L_PROPOSAL), 0, -1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_meta(s)->iface, IFACE_PROPOSAL);
+	ck_assert_int_eq(source_meta(s)->unit, UNIT_ALLOCS);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.counted_stacks, n);
+	ck_assert_int_eq(t.sum, sum);
+	source_close(s);
+	tally_free(&t);
+	free(text);
+}
+END_TEST
+
+START_TEST(layout_page_owner)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	char *text = slurp(DATA "/page_owner", NULL);
+	uint64_t blocks = 0, pages = 0;
+
+	for (const char *p = strstr(text, "via order "); p; p = strstr(p + 1, "via order ")) {
+		blocks++;
+		pages += 1ULL << atoi(p + 10);
+	}
+	diag_set_sink(catch_warning);
+	warned[0] = '\0';
+	ck_assert_msg(open_live(&s, tree(L_PAGE_OWNER), 0, -1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_meta(s)->iface, IFACE_PAGE_OWNER);
+	ck_assert_msg(strstr(warned, "per-block page_owner dump") != NULL, "warning: %s", warned);
+	ck_assert_msg(strstr(warned, "every 30 s") != NULL, "warning: %s", warned);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.counted_stacks, blocks);
+	ck_assert_int_eq(t.sum, pages);
+	live_get_stats(s, &st);
+	ck_assert(st.interval == LIVE_PAGE_OWNER_INTERVAL);
+	source_close(s);
+	diag_set_sink(NULL);
+	tally_free(&t);
+	free(text);
+}
+END_TEST
+
+START_TEST(iface_forced)
+{
+	struct source *s;
+	struct pt_err err;
+
+	setenv("PAGETOP_IFACE", "show_stacks", 1);
+	ck_assert_msg(open_live(&s, tree(L_HANDLES), 0, -1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_meta(s)->iface, IFACE_SHOW_STACKS);
+	source_close(s);
+	setenv("PAGETOP_IFACE", "proposal", 1);
+	ck_assert_int_eq(open_live(&s, path_of("%s/debug", tmp_root), 0, -1, &err), -1);
+	ck_assert_msg(strstr(err.msg, "proposal interface is not available") != NULL, "%s", err.msg);
+	unsetenv("PAGETOP_IFACE");
+}
+END_TEST
+
+START_TEST(interval_minimum)
+{
+	struct source *s;
+	struct pt_err err;
+
+	ck_assert_int_eq(open_live(&s, tree(L_SHOW_STACKS), 0.05, -1, &err), -1);
+	ck_assert_msg(strstr(err.msg, "the minimum is 0.1 s") != NULL, "%s", err.msg);
+}
+END_TEST
+
+/* ---- incremental reading of show_stacks_handles (6.19+) ---- */
+
+START_TEST(handles_incremental)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	const char *d = tree(L_HANDLES);
+	const char *pos = path_of("%s/page_owner_stacks", d);
+	char *sh1, *h1, *show1;
+	size_t sh1len, h1len, show1len;
+	uint64_t n0, n1, nh1, sum1;
+	char *sh0 = slurp(DATA "/small/0000.show_stacks_handles", NULL);
+
+	sum_key(sh0, "handle: ", &n0);
+	sh1 = slurp(DATA "/small/0001.show_stacks_handles", &sh1len);
+	h1 = slurp(DATA "/small/0001.show_handles", &h1len);
+	show1 = slurp(DATA "/small/0001.show_stacks", &show1len);
+	sum_key(sh1, "handle: ", &n1);
+	sum1 = sum_key(h1, "nr_base_pages: ", &nh1);
+	ck_assert_int_eq(n1 - n0, 26); /* what the lab data holds */
+
+	ck_assert_msg(open_live(&s, d, 3600, -1, &err) == 0, "%s", err.msg);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.stacks, n0);
+
+	/* the kernel prepends 26 stacks */
+	put(path_of("%s/show_stacks_handles", pos), sh1, sh1len);
+	put(path_of("%s/show_handles", pos), h1, h1len);
+	ck_assert_int_eq(live_refresh(s), 0);
+	next_sample(s, &t);
+	live_get_stats(s, &st);
+	ck_assert_int_eq(t.stacks, 26);       /* only the new ones are defined */
+	ck_assert_int_eq(st.new_stacks_last, 26);
+	ck_assert_int_eq(t.counts, nh1);
+	ck_assert_int_eq(t.sum, sum1);
+	ck_assert_int_eq(st.records_last, 26 + nh1); /* only the new part was parsed */
+	/* and only about the new part was read: its 26 records are ~12 KiB of 120 */
+	ck_assert_msg(st.stacks_handles_bytes_last < sh1len / 4, "read %llu of %zu bytes",
+		      (unsigned long long)st.stacks_handles_bytes_last, sh1len);
+	ck_assert_msg(st.stacks_handles_bytes_last >= 12000, "read only %llu bytes",
+		      (unsigned long long)st.stacks_handles_bytes_last);
+
+	/* steady state: only show_handles, within 20% of re-reading show_stacks */
+	ck_assert_int_eq(live_refresh(s), 0);
+	next_sample(s, &t);
+	live_get_stats(s, &st);
+	ck_assert_int_eq(t.stacks, 0);
+	ck_assert_int_eq(t.counts, nh1);
+	ck_assert_int_eq(st.stacks_handles_bytes_last, 0);
+	ck_assert_int_eq(st.bytes_last, h1len);
+	ck_assert_msg(st.bytes_last * 5 <= show1len, "%llu bytes per tick, show_stacks %zu",
+		      (unsigned long long)st.bytes_last, show1len);
+	ck_assert_int_eq(st.ticks, 3);
+	source_close(s);
+	tally_free(&t);
+	free(sh0);
+	free(sh1);
+	free(h1);
+	free(show1);
+}
+END_TEST
+
+static const char extra_stack[] =
+	" prep_new_page+0x17/0x43\n get_page_from_freelist+0x695/0x6fa\n"
+	" test_only_caller+0x10/0x20 [testmod]\nhandle: 4242\n\n";
+
+/* show_handles names a handle that show_stacks_handles does not have yet: its count
+ * waits until the stack is known, and nothing else is lost. */
+START_TEST(handles_race)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	const char *d = tree(L_HANDLES);
+	const char *pos = path_of("%s/page_owner_stacks", d);
+	size_t hlen, shlen;
+	char *h = slurp(DATA "/small/0000.show_handles", &hlen);
+	char *sh = slurp(DATA "/small/0000.show_stacks_handles", &shlen);
+	char *h2 = xasprintf("handle: 4242\nnr_base_pages: 77\n\n%s", h);
+	char *sh2 = xasprintf("%s%s", extra_stack, sh);
+	uint64_t nh, sum = sum_key(h, "nr_base_pages: ", &nh);
+
+	ck_assert_msg(open_live(&s, d, 3600, -1, &err) == 0, "%s", err.msg);
+	next_sample(s, &t);
+	put_str(path_of("%s/show_handles", pos), h2);
+	live_refresh(s);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.counts, nh); /* 4242's count held back */
+	ck_assert_int_eq(t.sum, sum);
+	put_str(path_of("%s/show_stacks_handles", pos), sh2);
+	live_refresh(s);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.stacks, 1);
+	ck_assert(t_has(&t, 4242));
+	ck_assert_int_eq(t.counts, nh + 1);
+	ck_assert_int_eq(t.sum, sum + 77);
+	source_close(s);
+	tally_free(&t);
+	free(h);
+	free(sh);
+	free(h2);
+	free(sh2);
+}
+END_TEST
+
+/* A new stack that is not at the head (not what the kernel does) is still found. */
+START_TEST(handles_out_of_order)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	const char *d = tree(L_HANDLES);
+	const char *pos = path_of("%s/page_owner_stacks", d);
+	size_t hlen;
+	char *h = slurp(DATA "/small/0000.show_handles", &hlen);
+	char *sh = slurp(DATA "/small/0000.show_stacks_handles", NULL);
+	char *h2 = xasprintf("%shandle: 4242\nnr_base_pages: 5\n\n", h);
+	char *sh2 = xasprintf("%s%s", sh, extra_stack);
+
+	ck_assert_msg(open_live(&s, d, 3600, -1, &err) == 0, "%s", err.msg);
+	next_sample(s, &t);
+	put_str(path_of("%s/show_stacks_handles", pos), sh2);
+	put_str(path_of("%s/show_handles", pos), h2);
+	live_refresh(s);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.stacks, 1);
+	ck_assert(t_has(&t, 4242));
+	source_close(s);
+	tally_free(&t);
+	free(h);
+	free(sh);
+	free(h2);
+	free(sh2);
+}
+END_TEST
+
+/* ---- preconditions ---- */
+
+START_TEST(not_mounted)
+{
+	struct source *s;
+	struct pt_err err;
+	const char *d = tree(L_EMPTY);
+	char *want = xasprintf("debugfs is not mounted at %s: mount -t debugfs none %s", d, d);
+
+	ck_assert_int_eq(open_live(&s, d, 0, -1, &err), -1);
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+	want = xasprintf("debugfs is not mounted at %s/nowhere: mount -t debugfs none %s/nowhere",
+			 tmp_root, tmp_root);
+	ck_assert_int_eq(open_live(&s, path_of("%s/nowhere", tmp_root), 0, -1, &err), -1);
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+}
+END_TEST
+
+START_TEST(not_enabled)
+{
+	struct source *s;
+	struct pt_err err;
+	const char *d = tree(L_EMPTY);
+	const char *cfg = path_of("%s/config", tmp_root), *cmd = path_of("%s/cmdline", tmp_root);
+
+	setenv("PAGETOP_DEBUGFS_MOUNTED", "1", 1);
+	setenv("PAGETOP_KCONFIG", cfg, 1);
+	setenv("PAGETOP_CMDLINE", cmd, 1);
+	put_str(cmd, "console=ttyS0 quiet\n");
+
+	put_str(cfg, "CONFIG_SLUB=y\nCONFIG_PAGE_OWNER=y\nCONFIG_DEBUG_FS=y\n");
+	ck_assert_int_eq(open_live(&s, d, 0, -1, &err), -1);
+	ck_assert_str_eq(err.msg, "page_owner is built in but disabled: boot with page_owner=on");
+
+	put_str(cfg, "CONFIG_SLUB=y\n# CONFIG_PAGE_OWNER is not set\n");
+	ck_assert_int_eq(open_live(&s, d, 0, -1, &err), -1);
+	ck_assert_str_eq(err.msg, "this kernel has no page_owner support (CONFIG_PAGE_OWNER)");
+
+	/* no config to read: page_owner=on was given, so it is not built in */
+	setenv("PAGETOP_KCONFIG", path_of("%s/none", tmp_root), 1);
+	put_str(cmd, "console=ttyS0 page_owner=on quiet\n");
+	ck_assert_int_eq(open_live(&s, d, 0, -1, &err), -1);
+	ck_assert_str_eq(err.msg, "this kernel has no page_owner support (CONFIG_PAGE_OWNER)");
+
+	/* nothing known: both fixes */
+	put_str(cmd, "console=ttyS0\n");
+	ck_assert_int_eq(open_live(&s, d, 0, -1, &err), -1);
+	ck_assert_msg(strstr(err.msg, "boot with page_owner=on") &&
+		      strstr(err.msg, "CONFIG_PAGE_OWNER=y"), "%s", err.msg);
+}
+END_TEST
+
+/* The real thing: an unprivileged process cannot look into debugfs (0700). */
+START_TEST(not_root)
+{
+	const char *d = tree(L_HANDLES);
+	char *want = xasprintf("permission denied reading %s: run as root", d);
+	int fds[2];
+	pid_t pid;
+	char msg[1100] = "";
+	ssize_t n;
+	int status;
+
+	ck_assert_int_eq(chmod(d, 0700), 0);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		struct source *s;
+		struct pt_err err;
+
+		close(fds[0]);
+		if (geteuid() == 0) {
+			if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+			    setresuid(65534, 65534, 65534) < 0)
+				_exit(3);
+		} else if (chmod(d, 0) < 0) {
+			_exit(3);
+		}
+		setenv("PAGETOP_DEBUGFS_MOUNTED", "1", 1); /* /sys/kernel/debug is one */
+		if (open_live(&s, d, 0, -1, &err) == 0)
+			_exit(4);
+		n = write(fds[1], err.msg, strlen(err.msg));
+		_exit(n > 0 ? 0 : 5);
+	}
+	close(fds[1]);
+	n = read(fds[0], msg, sizeof(msg) - 1);
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+	ck_assert(n > 0);
+	msg[n] = '\0';
+	ck_assert_str_eq(msg, want);
+	free(want);
+}
+END_TEST
+
+/* The same message when only a file refuses (injected: root reads anything). */
+START_TEST(permission_injected)
+{
+	struct source *s;
+	struct pt_err err;
+	const char *d = tree(L_HANDLES);
+	char *want = xasprintf("permission denied reading %s/page_owner_stacks/show_handles: run as root", d);
+
+	setenv("PAGETOP_FAULT", "show_handles=EACCES", 1);
+	ck_assert_int_eq(open_live(&s, d, 0, -1, &err), -1);
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+	unsetenv("PAGETOP_FAULT");
+}
+END_TEST
+
+START_TEST(lockdown)
+{
+	struct source *s;
+	struct pt_err err;
+	const char *d = tree(L_HANDLES);
+
+	/* lockdown refuses files with a write bit: the show_* files still work */
+	setenv("PAGETOP_FAULT", "count_threshold=EPERM,page_owner=EPERM", 1);
+	ck_assert_msg(open_live(&s, d, 0, -1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_meta(s)->iface, IFACE_HANDLES);
+	source_close(s);
+	ck_assert_int_eq(open_live(&s, d, 0, 5, &err), -1);
+	ck_assert_msg(strstr(err.msg, "kernel lockdown refuses") &&
+		      strstr(err.msg, "count_threshold: run without --kernel-threshold"), "%s",
+		      err.msg);
+	/* an old kernel with only the per-block dump has nothing lockdown allows */
+	setenv("PAGETOP_IFACE", "page_owner", 1);
+	ck_assert_int_eq(open_live(&s, d, 0, -1, &err), -1);
+	ck_assert_msg(strstr(err.msg, "kernel lockdown refuses") && strstr(err.msg, "/page_owner:"),
+		      "%s", err.msg);
+	unsetenv("PAGETOP_IFACE");
+	unsetenv("PAGETOP_FAULT");
+}
+END_TEST
+
+/* ---- stalls: a read slower than the interval never blocks the consumer ---- */
+
+START_TEST(stall)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct sink snk = { &tally_ops, &t };
+	const char *d = tree(L_EMPTY);
+	const char *pos = path_of("%s/page_owner_stacks", d);
+	const char *fifo = path_of("%s/show_stacks", pos);
+	size_t len;
+	char *text = slurp(DATA "/small/0000.show_stacks", &len);
+	uint64_t n;
+	double t0;
+	int wfd;
+
+	sum_key(text, "nr_base_pages: ", &n);
+	ck_assert_int_eq(mkdir(pos, 0755), 0);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	wfd = open(fifo, O_RDWR); /* a writer that does not write: the read blocks */
+	ck_assert(wfd >= 0);
+	ck_assert_msg(open_live(&s, d, 0.2, -1, &err) == 0, "%s", err.msg);
+	ck_assert(source_fd(s) >= 0);
+	t0 = time_mono();
+	while (source_stalled(s) < 0.5 && time_mono() - t0 < WAIT_MS / 1e3) {
+		double c0 = time_mono();
+
+		ck_assert_int_eq(source_next(s, &snk, 100, &err), SRC_TIMEOUT);
+		ck_assert(time_mono() - c0 < 0.5); /* waits no longer than asked */
+	}
+	ck_assert_msg(source_stalled(s) >= 0.5, "stalled %.2f", source_stalled(s));
+	ck_assert_int_eq(t.samples, 0);
+	{
+		struct pollfd p = { source_fd(s), POLLIN, 0 };
+
+		ck_assert_int_eq(poll(&p, 1, 0), 0); /* nothing to read while stalled */
+	}
+	/* the kernel answers */
+	ck_assert_int_eq(write(wfd, text, len), (ssize_t)len);
+	close(wfd);
+	{
+		struct pollfd p = { source_fd(s), POLLIN, 0 };
+
+		ck_assert_int_eq(poll(&p, 1, WAIT_MS), 1);
+	}
+	ck_assert_int_eq(source_next(s, &snk, WAIT_MS, &err), SRC_SAMPLE);
+	ck_assert_int_eq(t.counted_stacks, n);
+	ck_assert(source_stalled(s) == 0);
+	source_close(s);
+	tally_free(&t);
+	free(text);
+}
+END_TEST
+
+/* ---- count_threshold ---- */
+
+static char *threshold_now(const char *d, enum layout l)
+{
+	return slurp(l == L_PROPOSAL ? path_of("%s/page_owner_threshold", d)
+				     : path_of("%s/page_owner_stacks/count_threshold", d), NULL);
+}
+
+START_TEST(threshold_set_restore)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	const char *d = tree(L_HANDLES);
+	char *v;
+
+	put_str(path_of("%s/page_owner_stacks/count_threshold", d), "12\n");
+	diag_set_sink(catch_warning);
+	ck_assert_msg(open_live(&s, d, 3600, 5, &err) == 0, "%s", err.msg);
+	ck_assert_msg(strstr(warned, "count_threshold set to 5 (was 12)") != NULL, "%s", warned);
+	v = threshold_now(d, L_HANDLES);
+	ck_assert_str_eq(v, "5\n");
+	free(v);
+	live_get_stats(s, &st);
+	ck_assert_int_eq(st.threshold_set, 5);
+	ck_assert_int_eq(st.threshold_orig, 12);
+	next_sample(s, &t);
+	source_close(s);
+	v = threshold_now(d, L_HANDLES);
+	ck_assert_str_eq(v, "12\n");
+	free(v);
+	diag_set_sink(NULL);
+	tally_free(&t);
+}
+END_TEST
+
+START_TEST(threshold_proposal)
+{
+	struct source *s;
+	struct pt_err err;
+	const char *d = tree(L_PROPOSAL);
+	char *v;
+
+	ck_assert_msg(open_live(&s, d, 0, 0x10, &err) == 0, "%s", err.msg);
+	v = threshold_now(d, L_PROPOSAL);
+	ck_assert_str_eq(v, "16\n");
+	free(v);
+	source_close(s);
+	v = threshold_now(d, L_PROPOSAL);
+	ck_assert_str_eq(v, "0\n");
+	free(v);
+}
+END_TEST
+
+START_TEST(threshold_page_owner)
+{
+	struct source *s;
+	struct pt_err err;
+
+	ck_assert_int_eq(open_live(&s, tree(L_PAGE_OWNER), 0, 5, &err), -1);
+	ck_assert_msg(strstr(err.msg, "--kernel-threshold needs page_owner_stacks") != NULL, "%s",
+		      err.msg);
+}
+END_TEST
+
+static volatile sig_atomic_t chained;
+static void earlier_handler(int sig)
+{
+	(void)sig;
+	chained = 1;
+	_exit(42);
+}
+
+enum exit_way { BY_SIGNAL, BY_DIE, BY_EXIT, BY_CHAINED };
+
+/* A child sets the threshold to 7, the parent sees it, makes the child go away one way
+ * or another, and then the old value must be back. */
+static void threshold_child(int sig, enum exit_way way)
+{
+	const char *d = tree(L_SHOW_STACKS);
+	int ready[2], status;
+	char c;
+	pid_t pid;
+	char *v;
+	struct pollfd p;
+
+	ck_assert_int_eq(pipe(ready), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		struct source *s;
+		struct pt_err err;
+		struct rlimit no_core = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &no_core);
+		close(ready[0]);
+		/* as a fresh process: Check's runner handles SIGINT/SIGTERM by killing the
+		 * process group, and the handlers chain to what was there */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (way == BY_CHAINED)
+			signal(sig, earlier_handler);
+		live_install_signal_handlers();
+		util_set_fatal_hook(live_restore_threshold);
+		diag_set_sink(catch_warning);
+		if (open_live(&s, d, 3600, 7, &err) < 0)
+			_exit(3);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(4);
+		if (way == BY_DIE)
+			die("a fatal error");
+		if (way == BY_EXIT)
+			exit(0); /* without closing the source */
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	p.fd = ready[0];
+	p.events = POLLIN;
+	ck_assert_int_eq(poll(&p, 1, WAIT_MS), 1);
+	if (way == BY_SIGNAL || way == BY_CHAINED) {
+		ck_assert_int_eq(read(ready[0], &c, 1), 1);
+		v = threshold_now(d, L_SHOW_STACKS);
+		ck_assert_str_eq(v, "7\n");
+		free(v);
+		ck_assert_int_eq(kill(pid, sig), 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	close(ready[0]);
+	switch (way) {
+	case BY_SIGNAL:
+		ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == sig, "status %#x", status);
+		break;
+	case BY_CHAINED:
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 42, "status %#x", status);
+		break;
+	case BY_DIE:
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %#x", status);
+		break;
+	case BY_EXIT:
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+		break;
+	}
+	v = threshold_now(d, L_SHOW_STACKS);
+	ck_assert_str_eq(v, "0\n");
+	free(v);
+}
+
+START_TEST(threshold_signals)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
+
+	threshold_child(sigs[_i], BY_SIGNAL);
+}
+END_TEST
+
+START_TEST(threshold_fatal)
+{
+	threshold_child(0, BY_DIE);
+}
+END_TEST
+
+START_TEST(threshold_exit)
+{
+	threshold_child(0, BY_EXIT);
+}
+END_TEST
+
+START_TEST(threshold_chained)
+{
+	threshold_child(SIGTERM, BY_CHAINED);
+}
+END_TEST
+
+/* ---- build ids ---- */
+
+START_TEST(build_ids)
+{
+	char hex[BUILD_ID_HEX_MAX];
+	struct pt_err err;
+	struct module_build_id *m;
+	const char *mods = path_of("%s/module", tmp_root);
+	/* a note as the kernel publishes it: namesz 4, descsz 20, type 3, "GNU\0", id */
+	unsigned char note[12 + 4 + 20];
+	uint32_t hdr[3] = { 4, 20, 3 };
+
+	ck_assert_int_eq(notes_build_id(DATA "/kernel-notes.bin", hex, sizeof(hex), &err), 0);
+	ck_assert_str_eq(hex, "39c628f08de750126d96253099dff1f755e473a7");
+	ck_assert_int_eq(notes_build_id(DATA "/page_owner", hex, sizeof(hex), &err), -1);
+
+	memcpy(note, hdr, sizeof(hdr));
+	memcpy(note + 12, "GNU", 4);
+	for (int i = 0; i < 20; i++)
+		note[16 + i] = (unsigned char)(0xa0 + i);
+	ck_assert_int_eq(mkdir(mods, 0755), 0);
+	ck_assert_int_eq(mkdir(path_of("%s/brd", mods), 0755), 0);
+	ck_assert_int_eq(mkdir(path_of("%s/brd/notes", mods), 0755), 0);
+	put(path_of("%s/brd/notes/.note.gnu.build-id", mods), (const char *)note, sizeof(note));
+	ck_assert_int_eq(mkdir(path_of("%s/builtin_thing", mods), 0755), 0); /* no notes */
+	ck_assert_int_eq(host_module_build_ids(mods, &m), 1);
+	ck_assert_str_eq(m[0].name, "brd");
+	ck_assert_str_eq(m[0].hex, "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3");
+	free(m);
+	ck_assert_int_eq(host_kernel_release(hex, sizeof(hex)), 0);
+	ck_assert(hex[0] != '\0');
+}
+END_TEST
+
+static Suite *live_suite(void)
+{
+	Suite *s = suite_create("live");
+	TCase *tc;
+
+	tc = tcase_create("layouts");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, layout_handles);
+	tcase_add_test(tc, layout_show_stacks);
+	tcase_add_test(tc, layout_proposal);
+	tcase_add_test(tc, layout_page_owner);
+	tcase_add_test(tc, iface_forced);
+	tcase_add_test(tc, interval_minimum);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("incremental");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, handles_incremental);
+	tcase_add_test(tc, handles_race);
+	tcase_add_test(tc, handles_out_of_order);
+	tcase_add_test(tc, stall);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("preconditions");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, not_mounted);
+	tcase_add_test(tc, not_enabled);
+	tcase_add_test(tc, not_root);
+	tcase_add_test(tc, permission_injected);
+	tcase_add_test(tc, lockdown);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("threshold");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, threshold_set_restore);
+	tcase_add_test(tc, threshold_proposal);
+	tcase_add_test(tc, threshold_page_owner);
+	tcase_add_loop_test(tc, threshold_signals, 0, 5);
+	tcase_add_test(tc, threshold_fatal);
+	tcase_add_test(tc, threshold_exit);
+	tcase_add_test(tc, threshold_chained);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("host");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_test(tc, build_ids);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(live_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

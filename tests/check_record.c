@@ -1,0 +1,1090 @@
+/* check_record.c - recordings: round trips against reading the snapshots directly, torn
+ * tails cut at every byte, refusing to overwrite or to follow symlinks, standard input,
+ * format errors, and the "pagetop record" command itself. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "live.h"
+#include "reader.h"
+#include "record.h"
+#include "source.h"
+#include "util.h"
+
+#define DATA TEST_DATA "/live"
+#define SMALL DATA "/small"
+#define PAGETOP TEST_BUILDDIR "/src/pagetop"
+#define WAIT_MS 10000
+
+/* ---- files ---- */
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	long n;
+
+	ck_assert_msg(f != NULL, "cannot open %s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = xmalloc((size_t)n + 1);
+	ck_assert_int_eq(fread(p, 1, (size_t)n, f), (size_t)n);
+	p[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return p;
+}
+
+static void put(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	ck_assert_msg(fd >= 0, "cannot write %s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st, (void)flag, (void)f;
+	return remove(p);
+}
+
+static char *tmp_root;
+
+static void tmp_setup(void)
+{
+	char tmpl[] = "/tmp/pagetop-record-XXXXXX";
+
+	ck_assert(mkdtemp(tmpl) != NULL);
+	tmp_root = xstrdup(tmpl);
+}
+
+static void tmp_teardown(void)
+{
+	if (tmp_root) {
+		nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		free(tmp_root);
+		tmp_root = NULL;
+	}
+}
+
+static char *tmp(const char *name)
+{
+	return xasprintf("%s/%s", tmp_root, name);
+}
+
+static int warnings;
+static char last_warning[2048];
+static void count_warning(const char *msg)
+{
+	warnings++;
+	snprintf(last_warning, sizeof(last_warning), "%s", msg);
+}
+
+/* ---- a sink that keeps every sample as sorted (stack, count) pairs ---- */
+
+struct kv {
+	char *key; /* "h<handle>" or the frames joined by '\n' */
+	uint64_t count;
+};
+
+struct snap {
+	struct kv *v;
+	size_t n, cap;
+	double time;
+	int time_abs;
+};
+
+struct series {
+	struct snap *s;
+	size_t n, cap;
+	struct source_meta meta;
+	char *release, *build_id, *hostname, *kind;
+	int metas;
+};
+
+static int kv_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kv *)a)->key, ((const struct kv *)b)->key);
+}
+
+static void snap_add(struct snap *s, char *key, uint64_t count)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+	}
+	s->v[s->n].key = key;
+	s->v[s->n].count = count;
+	s->n++;
+}
+
+static int se_meta(void *self, const struct source_meta *m, struct pt_err *err)
+{
+	struct series *se = self;
+
+	(void)err;
+	se->metas++;
+	se->meta = *m;
+	free(se->release);
+	free(se->build_id);
+	free(se->hostname);
+	free(se->kind);
+	se->release = m->kernel_release ? xstrdup(m->kernel_release) : NULL;
+	se->build_id = m->kernel_build_id ? xstrdup(m->kernel_build_id) : NULL;
+	se->hostname = m->hostname ? xstrdup(m->hostname) : NULL;
+	se->kind = xstrdup(m->kind);
+	return 0;
+}
+
+static int se_begin(void *self, const struct sample_info *si, struct pt_err *err)
+{
+	struct series *se = self;
+
+	(void)err;
+	if (si->seq != se->n)
+		ck_assert_int_eq(si->seq, se->n);
+	if (se->n == se->cap) {
+		se->cap = se->cap ? se->cap * 2 : 16;
+		se->s = xreallocarray(se->s, se->cap, sizeof(*se->s));
+	}
+	memset(&se->s[se->n], 0, sizeof(se->s[0]));
+	se->s[se->n].time = si->time;
+	se->s[se->n].time_abs = si->time_abs;
+	se->n++;
+	return 0;
+}
+
+static int se_stack(void *self, const struct stack_rec *r, struct pt_err *err)
+{
+	struct series *se = self;
+	size_t len = 0;
+	char *key;
+
+	(void)err;
+	if (!r->has_count)
+		return 0; /* a definition: its count comes by handle */
+	if (r->handle) {
+		key = xasprintf("h%llu", (unsigned long long)r->handle);
+	} else {
+		for (unsigned i = 0; i < r->nframes; i++)
+			len += r->frames[i].len + 1;
+		key = xmalloc(len + 1);
+		len = 0;
+		for (unsigned i = 0; i < r->nframes; i++) {
+			memcpy(key + len, r->frames[i].s, r->frames[i].len);
+			len += r->frames[i].len;
+			key[len++] = '\n';
+		}
+		key[len] = '\0';
+	}
+	snap_add(&se->s[se->n - 1], key, r->count);
+	return 0;
+}
+
+static int se_count(void *self, uint64_t h, uint64_t n, struct pt_err *err)
+{
+	struct series *se = self;
+
+	(void)err;
+	snap_add(&se->s[se->n - 1], xasprintf("h%llu", (unsigned long long)h), n);
+	return 0;
+}
+
+/* Counts add up within a sample; zero is the same as absent. */
+static int se_end(void *self, struct pt_err *err)
+{
+	struct series *se = self;
+	struct snap *s = &se->s[se->n - 1];
+	size_t k = 0;
+
+	(void)err;
+	qsort(s->v, s->n, sizeof(*s->v), kv_cmp);
+	for (size_t i = 0; i < s->n; i++) {
+		if (k && strcmp(s->v[k - 1].key, s->v[i].key) == 0) {
+			s->v[k - 1].count += s->v[i].count;
+			free(s->v[i].key);
+		} else {
+			s->v[k++] = s->v[i];
+		}
+	}
+	s->n = k;
+	k = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i].count)
+			s->v[k++] = s->v[i];
+		else
+			free(s->v[i].key);
+	}
+	s->n = k;
+	return 0;
+}
+
+static const struct sink_ops series_ops = { se_meta, se_begin, se_stack, se_count, se_end };
+
+static void series_free(struct series *se)
+{
+	for (size_t i = 0; i < se->n; i++) {
+		for (size_t j = 0; j < se->s[i].n; j++)
+			free(se->s[i].v[j].key);
+		free(se->s[i].v);
+	}
+	free(se->s);
+	free(se->release);
+	free(se->build_id);
+	free(se->hostname);
+	free(se->kind);
+	memset(se, 0, sizeof(*se));
+}
+
+/* Plain comparisons first: every ck_assert writes to Check's log, and the torn test
+ * compares a few million pairs. */
+static void same_sample(const struct snap *a, const struct snap *b, size_t i)
+{
+	ck_assert_msg(a->n == b->n, "sample %zu: %zu stacks, and %zu", i, a->n, b->n);
+	for (size_t j = 0; j < a->n; j++) {
+		if (strcmp(a->v[j].key, b->v[j].key) == 0 && a->v[j].count == b->v[j].count)
+			continue;
+		ck_assert_msg(strcmp(a->v[j].key, b->v[j].key) == 0, "sample %zu: stack %zu differs",
+			      i, j);
+		ck_assert_msg(a->v[j].count == b->v[j].count, "sample %zu: %s: %llu, and %llu", i,
+			      a->v[j].key, (unsigned long long)a->v[j].count,
+			      (unsigned long long)b->v[j].count);
+	}
+	/* the file keeps microseconds */
+	ck_assert_msg(fabs(a->time - b->time) < 1e-6, "sample %zu at %f, and %f", i, a->time,
+		      b->time);
+	ck_assert_int_eq(a->time_abs, b->time_abs);
+}
+
+static void same_series(const struct series *a, const struct series *b, size_t n)
+{
+	ck_assert_uint_ge(a->n, n);
+	ck_assert_uint_ge(b->n, n);
+	for (size_t i = 0; i < n; i++)
+		same_sample(&a->s[i], &b->s[i], i);
+}
+
+/* Reads a whole source into se. Returns the last status (SRC_END or SRC_ERROR). */
+static enum src_status drain(struct source *src, struct series *se, struct pt_err *err)
+{
+	struct sink snk = { &series_ops, se };
+	enum src_status st;
+
+	while ((st = source_next(src, &snk, WAIT_MS, err)) == SRC_SAMPLE)
+		;
+	return st;
+}
+
+static void read_paths(const char *const *paths, int n, struct series *se)
+{
+	struct source_opts o;
+	struct source *src;
+	struct pt_err err;
+
+	source_opts_init(&o);
+	ck_assert_msg(source_open(&src, paths, n, &o, &err) == 0, "%s", err.msg);
+	ck_assert_msg(drain(src, se, &err) == SRC_END, "%s", err.msg);
+	source_close(src);
+}
+
+static void read_recording(const char *path, struct series *se)
+{
+	struct source_opts o;
+	struct source src = { 0 };
+	struct pt_err err;
+
+	source_opts_init(&o);
+	ck_assert_msg(source_open_recording(&src, path, &o, &err) == 0, "%s", err.msg);
+	ck_assert_msg(drain(&src, se, &err) == SRC_END, "%s", err.msg);
+	src.impl->close(&src);
+}
+
+/* The same, from the first len bytes of text, named "cut.ptrec". */
+static void read_recording_mem(const char *text, size_t len, struct series *se)
+{
+	struct source_opts o;
+	struct source src = { 0 };
+	struct reader *r;
+	struct pt_err err;
+
+	source_opts_init(&o);
+	if (reader_open_mem(&r, text, len, "cut.ptrec", &err) < 0 ||
+	    source_open_recording_reader(&src, r, &o, &err) < 0 || drain(&src, se, &err) != SRC_END)
+		ck_abort_msg("%s", err.msg);
+	src.impl->close(&src);
+}
+
+/* Records what the paths give into out. */
+static void record_paths(const char *const *paths, int n, const char *out)
+{
+	struct source_opts o;
+	struct source *src;
+	struct recorder *rec;
+	struct pt_err err;
+	struct sink snk;
+	enum src_status st;
+
+	source_opts_init(&o);
+	ck_assert_msg(source_open(&src, paths, n, &o, &err) == 0, "%s", err.msg);
+	ck_assert_msg(recorder_open(&rec, out, 0, &err) == 0, "%s", err.msg);
+	snk = recorder_sink(rec);
+	while ((st = source_next(src, &snk, WAIT_MS, &err)) == SRC_SAMPLE)
+		;
+	ck_assert_msg(st == SRC_END, "%s", err.msg);
+	ck_assert_msg(recorder_close(rec, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(recorder_close(rec, &err), 0); /* idempotent */
+	recorder_free(rec);
+	source_close(src);
+}
+
+/* ---- round trips ---- */
+
+START_TEST(roundtrip_folder)
+{
+	const char *folder[] = { SMALL };
+	char *out = tmp("small.ptrec");
+	struct series direct = { 0 }, replay = { 0 };
+
+	read_paths(folder, 1, &direct);
+	ck_assert_int_eq(direct.n, 16);
+	record_paths(folder, 1, out);
+	read_recording(out, &replay);
+	ck_assert_int_eq(replay.n, 16);
+	same_series(&direct, &replay, 16);
+	ck_assert_str_eq(replay.kind, "recording");
+	ck_assert_int_eq(replay.meta.iface, direct.meta.iface);
+	ck_assert_int_eq(replay.meta.unit, direct.meta.unit);
+	ck_assert_int_eq(replay.meta.series, 1);
+	series_free(&direct);
+	series_free(&replay);
+	free(out);
+}
+END_TEST
+
+/* The 6.19+ pair: stacks by handle, counts by handle; handles survive the trip. */
+START_TEST(roundtrip_handles)
+{
+	const char *pairs[] = {
+		SMALL "/0000.show_stacks_handles", SMALL "/0000.show_handles",
+		SMALL "/0001.show_stacks_handles", SMALL "/0001.show_handles",
+		SMALL "/0013.show_stacks_handles", SMALL "/0013.show_handles",
+		SMALL "/0015.show_stacks_handles", SMALL "/0015.show_handles",
+	};
+	char *out = tmp("pairs.ptrec");
+	struct series direct = { 0 }, replay = { 0 };
+	char *text;
+
+	read_paths(pairs, 8, &direct);
+	ck_assert_int_eq(direct.n, 4);
+	record_paths(pairs, 8, out);
+	read_recording(out, &replay);
+	ck_assert_int_eq(replay.n, 4);
+	same_series(&direct, &replay, 4);
+	ck_assert_int_eq(replay.meta.iface, IFACE_HANDLES);
+	ck_assert(strncmp(direct.s[0].v[0].key, "h", 1) == 0);
+	/* each stack's frames once: no more definitions than stacks with pages */
+	text = slurp(out, NULL);
+	{
+		size_t defs = 0;
+
+		for (const char *p = text; (p = strstr(p, "\ns ")); p++)
+			defs++;
+		ck_assert_uint_le(defs, 400);
+		ck_assert_uint_ge(defs, direct.s[0].n);
+	}
+	free(text);
+	series_free(&direct);
+	series_free(&replay);
+	free(out);
+}
+END_TEST
+
+/* The live source recorded, against the same fake tree read live. */
+START_TEST(roundtrip_live)
+{
+	char *d = tmp("debug");
+	char *pos = xasprintf("%s/page_owner_stacks", d);
+	char *out = tmp("live.ptrec");
+	struct source_opts o;
+	struct source *src;
+	struct recorder *rec;
+	struct pt_err err;
+	struct sink snk;
+	struct series replay = { 0 };
+	char *p;
+
+	ck_assert_int_eq(mkdir(d, 0700), 0);
+	ck_assert_int_eq(mkdir(pos, 0755), 0);
+	{
+		size_t n;
+		char *t = slurp(SMALL "/0000.show_handles", &n);
+
+		p = xasprintf("%s/show_handles", pos);
+		put(p, t, n);
+		free(p);
+		free(t);
+		t = slurp(SMALL "/0000.show_stacks_handles", &n);
+		p = xasprintf("%s/show_stacks_handles", pos);
+		put(p, t, n);
+		free(p);
+		free(t);
+	}
+	source_opts_init(&o);
+	o.debugfs = d;
+	o.interval = 0.1;
+	ck_assert_msg(source_open(&src, NULL, 0, &o, &err) == 0, "%s", err.msg);
+	ck_assert_msg(recorder_open(&rec, out, 0, &err) == 0, "%s", err.msg);
+	recorder_add_meta(rec, "module-build-id", "brd 0123abcd");
+	snk = recorder_sink(rec);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(source_next(src, &snk, WAIT_MS, &err), SRC_SAMPLE);
+	ck_assert_int_eq(recorder_close(rec, &err), 0);
+	recorder_free(rec);
+	source_close(src);
+
+	read_recording(out, &replay);
+	ck_assert_int_eq(replay.n, 3);
+	ck_assert_str_eq(replay.kind, "recording");
+	ck_assert_int_eq(replay.meta.iface, IFACE_HANDLES);
+	ck_assert(replay.meta.page_size_known);
+	ck_assert_int_eq(replay.meta.page_size, sysconf(_SC_PAGESIZE));
+	ck_assert(replay.release != NULL);
+	ck_assert(replay.hostname != NULL);
+	ck_assert_int_eq(replay.s[0].time_abs, 1);
+	{
+		char *h = slurp(SMALL "/0000.show_handles", NULL);
+		uint64_t sum = 0, n = 0;
+
+		for (const char *q = strstr(h, "nr_base_pages: "); q;
+		     q = strstr(q + 1, "nr_base_pages: ")) {
+			uint64_t v = strtoull(q + 15, NULL, 10);
+
+			sum += v;
+			n += v != 0;
+		}
+		for (int i = 0; i < 3; i++) {
+			uint64_t got = 0;
+
+			ck_assert_int_eq(replay.s[i].n, n);
+			for (size_t j = 0; j < replay.s[i].n; j++) {
+				ck_assert(replay.s[i].v[j].key[0] == 'h');
+				got += replay.s[i].v[j].count;
+			}
+			ck_assert_int_eq(got, sum);
+		}
+		free(h);
+	}
+	p = slurp(out, NULL);
+	ck_assert(strncmp(p, "#pagetop-recording 1\n", 21) == 0);
+	ck_assert(strstr(p, "\nmeta module-build-id brd 0123abcd\n") != NULL);
+	ck_assert(strstr(p, "\nmeta iface handles\n") != NULL);
+	ck_assert(strstr(p, "\nend 3\n") != NULL);
+	free(p);
+	series_free(&replay);
+	free(out);
+	free(pos);
+	free(d);
+}
+END_TEST
+
+/* ---- torn tails ---- */
+
+/* Cut a recording at every byte of its last sample: the samples before it always come
+ * back whole, with a warning. */
+START_TEST(torn_tail)
+{
+	const char *paths[] = { SMALL "/0000.show_stacks", SMALL "/0002.show_stacks",
+				SMALL "/0011.show_stacks" };
+	char *out = tmp("full.ptrec"), *cut = tmp("cut.ptrec");
+	struct series full = { 0 };
+	size_t len, start, last_e_end;
+	char *text;
+	const char *p;
+
+	record_paths(paths, 3, out);
+	read_recording(out, &full);
+	ck_assert_int_eq(full.n, 3);
+	text = slurp(out, &len);
+	/* the last sample starts after the second "e" line and ends after the third */
+	p = strstr(text, "\ne 1 ");
+	ck_assert(p != NULL);
+	start = (size_t)(strchr(p + 1, '\n') - text) + 1;
+	p = strstr(text, "\ne 2 ");
+	ck_assert(p != NULL);
+	last_e_end = (size_t)(strchr(p + 1, '\n') - text) + 1;
+	ck_assert_msg(strncmp(text + start, "s ", 2) == 0, "the last sample defines stacks");
+	ck_assert_uint_gt(last_e_end - start, 1000);
+
+	diag_set_sink(count_warning);
+	for (size_t k = start; k < len; k++) {
+		struct series got = { 0 };
+		size_t want = k >= last_e_end ? 3 : 2;
+
+		warnings = 0;
+		read_recording_mem(text, k, &got);
+		if (got.n != want || warnings != 1) {
+			ck_assert_msg(got.n == want, "cut at %zu: %zu samples", k, got.n);
+			ck_assert_msg(warnings == 1, "cut at %zu: %d warnings", k, warnings);
+		}
+		same_series(&full, &got, want);
+		series_free(&got);
+	}
+	ck_assert(strstr(last_warning, "cut.ptrec") != NULL);
+	ck_assert_msg(strstr(last_warning, "kept the 3 complete samples") != NULL, "%s", last_warning);
+	/* and from a real file cut in the middle of the last sample */
+	{
+		struct series got = { 0 };
+
+		put(cut, text, (start + last_e_end) / 2);
+		warnings = 0;
+		read_recording(cut, &got);
+		ck_assert_int_eq(got.n, 2);
+		ck_assert_int_eq(warnings, 1);
+		ck_assert_msg(strstr(last_warning, "the last sample is cut short") != NULL, "%s",
+			      last_warning);
+		series_free(&got);
+	}
+	/* whole: no warning */
+	{
+		struct series got = { 0 };
+
+		warnings = 0;
+		read_recording(out, &got);
+		ck_assert_int_eq(warnings, 0);
+		series_free(&got);
+	}
+	diag_set_sink(NULL);
+	free(text);
+	series_free(&full);
+	free(out);
+	free(cut);
+}
+END_TEST
+
+/* What a power loss can leave: zeroed blocks after the last write. */
+START_TEST(torn_garbage)
+{
+	const char *paths[] = { SMALL "/0000.show_stacks", SMALL "/0001.show_stacks" };
+	char *out = tmp("full.ptrec"), *bad = tmp("zeros.ptrec");
+	struct series full = { 0 }, got = { 0 };
+	size_t len;
+	char *text, *z;
+	const char *p;
+
+	record_paths(paths, 2, out);
+	read_recording(out, &full);
+	text = slurp(out, &len);
+	p = strstr(text, "\ne 1 ");
+	ck_assert(p != NULL);
+	len = (size_t)(p - text) + 3; /* "e 1" half written */
+	z = xcalloc(len + 4096, 1);
+	memcpy(z, text, len);
+	put(bad, z, len + 4096);
+	diag_set_sink(count_warning);
+	warnings = 0;
+	read_recording(bad, &got);
+	ck_assert_int_eq(got.n, 1);
+	ck_assert_int_eq(warnings, 1);
+	same_series(&full, &got, 1);
+	diag_set_sink(NULL);
+	series_free(&full);
+	series_free(&got);
+	free(text);
+	free(z);
+	free(out);
+	free(bad);
+}
+END_TEST
+
+/* ---- creating the file ---- */
+
+START_TEST(no_overwrite)
+{
+	char *out = tmp("exists.ptrec");
+	struct recorder *rec;
+	struct pt_err err;
+	char *t;
+
+	put(out, "precious\n", 9);
+	ck_assert_int_eq(recorder_open(&rec, out, 0, &err), -1);
+	ck_assert_msg(strstr(err.msg, "exists: give --force to overwrite it") != NULL, "%s", err.msg);
+	t = slurp(out, NULL);
+	ck_assert_str_eq(t, "precious\n");
+	free(t);
+	ck_assert_int_eq(recorder_open(&rec, out, 1, &err), 0);
+	ck_assert_int_eq(recorder_close(rec, &err), 0);
+	recorder_free(rec);
+	t = slurp(out, NULL);
+	ck_assert(strncmp(t, "#pagetop-recording 1\n", 21) == 0);
+	ck_assert(strstr(t, "\nend 0\n") != NULL);
+	free(t);
+	free(out);
+}
+END_TEST
+
+START_TEST(no_symlink)
+{
+	char *target = tmp("target"), *link = tmp("link.ptrec"), *dangling = tmp("dangling.ptrec");
+	char *nowhere = tmp("nowhere");
+	struct recorder *rec;
+	struct pt_err err;
+	struct stat st;
+	char *t;
+
+	put(target, "precious\n", 9);
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert_int_eq(symlink(nowhere, dangling), 0);
+	for (int force = 0; force < 2; force++) {
+		ck_assert_int_eq(recorder_open(&rec, link, force, &err), -1);
+		ck_assert_msg(strstr(err.msg, "is a symbolic link") != NULL, "%s", err.msg);
+		ck_assert_int_eq(recorder_open(&rec, dangling, force, &err), -1);
+		ck_assert_msg(strstr(err.msg, "is a symbolic link") != NULL, "%s", err.msg);
+	}
+	t = slurp(target, NULL);
+	ck_assert_str_eq(t, "precious\n");
+	free(t);
+	ck_assert_int_eq(stat(nowhere, &st), -1); /* not created through the link */
+	free(target);
+	free(link);
+	free(dangling);
+	free(nowhere);
+}
+END_TEST
+
+START_TEST(file_mode)
+{
+	char *out = tmp("mode.ptrec");
+	struct recorder *rec;
+	struct pt_err err;
+	struct stat st;
+
+	umask(022);
+	ck_assert_int_eq(recorder_open(&rec, out, 0, &err), 0);
+	recorder_free(rec);
+	ck_assert_int_eq(stat(out, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0644);
+	free(out);
+}
+END_TEST
+
+/* ---- reading ---- */
+
+/* ssh host pagetop record -o - > host.ptrec, and pagetop - < host.ptrec */
+START_TEST(from_pipe)
+{
+	const char *folder[] = { SMALL };
+	char *out = tmp("pipe.ptrec");
+	struct series direct = { 0 }, got = { 0 };
+	struct source_opts o;
+	struct source src = { 0 };
+	struct reader *r;
+	struct pt_err err;
+	int fds[2];
+	pid_t pid;
+	size_t len;
+	char *text;
+	const char *peek;
+
+	record_paths(folder, 1, out);
+	read_recording(out, &direct);
+	text = slurp(out, &len);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		for (size_t off = 0; off < len;) { /* in small pieces, as a network would */
+			ssize_t w = write(fds[1], text + off, len - off < 1000 ? len - off : 1000);
+
+			if (w <= 0)
+				_exit(1);
+			off += (size_t)w;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	ck_assert_msg(reader_open_fd(&r, fds[0], "-", 1, &err) == 0, "%s", err.msg);
+	ck_assert(reader_peek(r, &peek, &err) > 0);
+	ck_assert(strncmp(peek, "#pagetop-recording", 18) == 0);
+	source_opts_init(&o);
+	ck_assert_msg(source_open_recording_reader(&src, r, &o, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(drain(&src, &got, &err), SRC_END);
+	src.impl->close(&src);
+	waitpid(pid, NULL, 0);
+	ck_assert_int_eq(got.n, 16);
+	same_series(&direct, &got, 16);
+	series_free(&direct);
+	series_free(&got);
+	free(text);
+	free(out);
+}
+END_TEST
+
+static void expect_open_error(const char *text, const char *want)
+{
+	char *p = tmp("bad.ptrec");
+	struct source_opts o;
+	struct source src = { 0 };
+	struct pt_err err;
+
+	put(p, text, strlen(text));
+	source_opts_init(&o);
+	ck_assert_int_eq(source_open_recording(&src, p, &o, &err), -1);
+	ck_assert_msg(strstr(err.msg, want) != NULL, "%s", err.msg);
+	free(p);
+}
+
+static void expect_next_error(const char *text, const char *want)
+{
+	char *p = tmp("bad.ptrec");
+	struct source_opts o;
+	struct source src = { 0 };
+	struct pt_err err;
+	struct series se = { 0 };
+
+	put(p, text, strlen(text));
+	source_opts_init(&o);
+	ck_assert_msg(source_open_recording(&src, p, &o, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(drain(&src, &se, &err), SRC_ERROR);
+	ck_assert_msg(strstr(err.msg, want) != NULL, "%s", err.msg);
+	src.impl->close(&src);
+	series_free(&se);
+	free(p);
+}
+
+START_TEST(format_errors)
+{
+	expect_open_error("nr_base_pages: 3\n", "expected a pagetop recording");
+	expect_open_error("#pagetop-recording 2\nmeta x y\n", "version 2; this pagetop reads version 1");
+	expect_open_error("#pagetop-recording\n", "expected \"#pagetop-recording VERSION\"");
+	expect_next_error("#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\nt 0 1.5 0\nc 1 x\ne 0 1\nend 1\n",
+			  "bad.ptrec:5: expected \"c ID COUNT\" inside a sample");
+	expect_next_error("#pagetop-recording 1\nt 0 1.5 0\nc 1 4\ne 0 1\nend 1\n",
+			  "bad.ptrec:3: expected the id of a stack defined before");
+	expect_next_error("#pagetop-recording 1\ns 2 0 1\nf a+0x1/0x2\n",
+			  "bad.ptrec:2: expected stack 1 defined next");
+	expect_next_error("#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\nt 0 1.5 0\nc 1 4\ne 0 2\nend 1\n",
+			  "bad.ptrec:6: expected \"e SEQ N\" closing the sample");
+	expect_next_error("#pagetop-recording 1\nq what\n", "bad.ptrec:2: expected a recording line");
+}
+END_TEST
+
+/* Changed counts only in the file, every non-zero count in each replayed sample; meta
+ * keys this version does not know are skipped. */
+START_TEST(replay_semantics)
+{
+	char *p = tmp("small.ptrec");
+	static const char text[] =
+		"#pagetop-recording 1\n"
+		"meta kernel-release 7.3.4\nmeta kernel-build-id 39c6\nmeta hostname lab\n"
+		"meta page-size 16384\nmeta iface proposal\nmeta unit allocs\nmeta future-key 1 2 3\n"
+		"s 1 0 2\nf a+0x1/0x2\nf b+0x1/0x2 [brd]\n"
+		"s 2 77 1\nf c+0x1/0x2\n"
+		"t 0 100.250000 1\nc 1 5\nc 2 7\ne 0 2\n"
+		"t 1 101.500000 1\nc 2 9\ne 1 1\n"
+		"t 2 102.750000 1\nc 1 0\ne 2 1\n"
+		"t 3 103.000000 1\ne 3 0\n"
+		"end 4\n";
+	struct series se = { 0 };
+
+	put(p, text, strlen(text));
+	read_recording(p, &se);
+	ck_assert_int_eq(se.n, 4);
+	ck_assert_int_eq(se.s[0].n, 2);
+	ck_assert_int_eq(se.s[1].n, 2); /* stack 1 kept its 5 */
+	ck_assert_int_eq(se.s[1].v[0].count, 5);
+	ck_assert_str_eq(se.s[1].v[0].key, "a+0x1/0x2\nb+0x1/0x2 [brd]\n");
+	ck_assert_str_eq(se.s[1].v[1].key, "h77");
+	ck_assert_int_eq(se.s[1].v[1].count, 9);
+	ck_assert_int_eq(se.s[2].n, 1);
+	ck_assert_int_eq(se.s[3].n, 1);
+	ck_assert(se.s[1].time == 101.5);
+	ck_assert_int_eq(se.meta.page_size, 16384);
+	ck_assert(se.meta.page_size_known);
+	ck_assert_int_eq(se.meta.iface, IFACE_PROPOSAL);
+	ck_assert_int_eq(se.meta.unit, UNIT_ALLOCS);
+	ck_assert_str_eq(se.release, "7.3.4");
+	ck_assert_str_eq(se.build_id, "39c6");
+	ck_assert_str_eq(se.hostname, "lab");
+	ck_assert_int_eq(se.metas, 1);
+	series_free(&se);
+	free(p);
+}
+END_TEST
+
+/* ---- the command ---- */
+
+/* Runs pagetop with args; returns the exit status, fills out/err_text (malloc'ed). */
+static int run(char **out_text, char **err_text, const char *const *args)
+{
+	char *o = tmp("stdout"), *e = tmp("stderr");
+	pid_t pid = fork();
+	int status;
+
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int fo = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fo, 1);
+		dup2(fe, 2);
+		setenv("LC_ALL", "C", 1);
+		execv(PAGETOP, (char *const *)args);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	if (out_text)
+		*out_text = slurp(o, NULL);
+	if (err_text)
+		*err_text = slurp(e, NULL);
+	free(o);
+	free(e);
+	ck_assert_msg(WIFEXITED(status), "status %#x", status);
+	return WEXITSTATUS(status);
+}
+
+START_TEST(cmd_usage)
+{
+	char *err;
+
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", NULL }), 2);
+	ck_assert_msg(strstr(err, "pagetop: record: give the recording with -o FILE") != NULL, "%s", err);
+	free(err);
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "-d", "0.01", NULL }), 2);
+	ck_assert_msg(strstr(err, "at least 0.1") != NULL, "%s", err);
+	free(err);
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "--duration", "5y", NULL }), 2);
+	free(err);
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "stray", NULL }), 2);
+	free(err);
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--help", NULL }), 0);
+	free(err);
+}
+END_TEST
+
+START_TEST(cmd_from)
+{
+	char *rec = tmp("cmd.ptrec"), *rec2 = tmp("cmd2.ptrec"), *err, *out, *a, *b;
+	struct series direct = { 0 }, replay = { 0 };
+	const char *folder[] = { SMALL };
+
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-v", "--from", SMALL, "-o", rec, NULL }), 0);
+	ck_assert_msg(strstr(err, "sample 15: ") != NULL, "%s", err);
+	free(err);
+	read_paths(folder, 1, &direct);
+	read_recording(rec, &replay);
+	ck_assert_int_eq(replay.n, 16);
+	same_series(&direct, &replay, 16);
+	/* again: refused, the file kept */
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--from", SMALL, "-o", rec, NULL }), 1);
+	ck_assert_msg(strstr(err, "pagetop: ") == err && strstr(err, "exists: give --force"), "%s", err);
+	free(err);
+	/* -o - streams the same bytes */
+	ck_assert_int_eq(run(&out, &err, (const char *[]){ PAGETOP, "record", "--from", SMALL, "-o", "-", NULL }), 0);
+	a = slurp(rec, NULL);
+	ck_assert_str_eq(out, a);
+	free(out);
+	free(err);
+	/* a recording converted again is the same recording */
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--from", rec, "-o", rec2, NULL }), 0);
+	free(err);
+	b = slurp(rec2, NULL);
+	ck_assert_str_eq(strstr(b, "\ns 1 "), strstr(a, "\ns 1 "));
+	free(a);
+	free(b);
+	series_free(&direct);
+	series_free(&replay);
+	free(rec);
+	free(rec2);
+}
+END_TEST
+
+/* Live recording from a fake tree, ended by SIGTERM: a clean file, the threshold back. */
+START_TEST(cmd_live_signal)
+{
+	char *d = tmp("debug"), *pos, *rec = tmp("live.ptrec"), *thr, *t;
+	int status;
+	pid_t pid;
+	double t0;
+
+	pos = xasprintf("%s/page_owner_stacks", d);
+	thr = xasprintf("%s/count_threshold", pos);
+	ck_assert_int_eq(mkdir(d, 0700), 0);
+	ck_assert_int_eq(mkdir(pos, 0755), 0);
+	{
+		size_t n;
+		char *s = slurp(SMALL "/0000.show_stacks", &n);
+		char *p = xasprintf("%s/show_stacks", pos);
+
+		put(p, s, n);
+		free(p);
+		free(s);
+	}
+	put(thr, "3\n", 2);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int fe = open("/dev/null", O_WRONLY);
+
+		dup2(fe, 2);
+		signal(SIGTERM, SIG_DFL);
+		execl(PAGETOP, PAGETOP, "record", "--debugfs", d, "-d", "0.1",
+		      "--kernel-threshold", "9", "-o", rec, (char *)NULL);
+		_exit(127);
+	}
+	/* wait until the threshold is set and two samples are in the file */
+	t0 = time_mono();
+	for (;;) {
+		char *v = slurp(thr, NULL);
+		size_t n = 0;
+		int ready;
+
+		if (access(rec, F_OK) == 0) {
+			char *r = slurp(rec, NULL);
+
+			for (const char *p = r; (p = strstr(p, "\ne ")); p++)
+				n++;
+			free(r);
+		}
+		ready = strcmp(v, "9\n") == 0 && n >= 2;
+		free(v);
+		if (ready)
+			break;
+		ck_assert_msg(time_mono() - t0 < WAIT_MS / 1e3, "the recorder did not start");
+		usleep(20000);
+	}
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+	t = slurp(thr, NULL);
+	ck_assert_str_eq(t, "3\n");
+	free(t);
+	t = slurp(rec, NULL);
+	ck_assert(strstr(t, "\nmeta kernel-threshold 9 (was 3)\n") != NULL);
+	ck_assert(strstr(t, "\nmeta iface show_stacks\n") != NULL);
+	ck_assert(strstr(t, "\nmeta start ") != NULL);
+	{
+		const char *end = strstr(t, "\nend ");
+
+		ck_assert(end != NULL);
+		ck_assert_int_eq(end[strlen(end) - 1], '\n');
+		ck_assert_int_eq(strchr(end + 1, '\n')[1], '\0'); /* the last line */
+	}
+	{
+		struct series se = { 0 };
+
+		warnings = 0;
+		diag_set_sink(count_warning);
+		read_recording(rec, &se);
+		ck_assert_int_eq(warnings, 0);
+		ck_assert_uint_ge(se.n, 2);
+		series_free(&se);
+		diag_set_sink(NULL);
+	}
+	free(t);
+	free(thr);
+	free(pos);
+	free(d);
+	free(rec);
+}
+END_TEST
+
+START_TEST(cmd_live_count)
+{
+	char *d = tmp("debug"), *rec = tmp("n.ptrec"), *err;
+	struct series se = { 0 };
+
+	ck_assert_int_eq(mkdir(d, 0700), 0);
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--debugfs", d, "-o", rec, NULL }), 1);
+	ck_assert_msg(strstr(err, "pagetop: debugfs is not mounted at ") == err, "%s", err);
+	ck_assert_int_eq(access(rec, F_OK), -1); /* no empty recording left behind */
+	free(err);
+	{
+		char *pos = xasprintf("%s/page_owner_stacks", d), *p;
+		size_t n;
+		char *s = slurp(SMALL "/0000.show_stacks", &n);
+
+		ck_assert_int_eq(mkdir(pos, 0755), 0);
+		p = xasprintf("%s/show_stacks", pos);
+		put(p, s, n);
+		free(p);
+		free(s);
+		free(pos);
+	}
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--debugfs", d, "-d", "0.1", "-n", "3", "-o", rec, NULL }), 0);
+	free(err);
+	read_recording(rec, &se);
+	ck_assert_int_eq(se.n, 3);
+	series_free(&se);
+	free(d);
+	free(rec);
+}
+END_TEST
+
+static Suite *record_suite(void)
+{
+	Suite *s = suite_create("record");
+	TCase *tc;
+
+	tc = tcase_create("roundtrip");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, roundtrip_folder);
+	tcase_add_test(tc, roundtrip_handles);
+	tcase_add_test(tc, roundtrip_live);
+	tcase_add_test(tc, replay_semantics);
+	tcase_add_test(tc, from_pipe);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("torn");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, torn_tail);
+	tcase_add_test(tc, torn_garbage);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_test(tc, no_overwrite);
+	tcase_add_test(tc, no_symlink);
+	tcase_add_test(tc, file_mode);
+	tcase_add_test(tc, format_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("command");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, cmd_usage);
+	tcase_add_test(tc, cmd_from);
+	tcase_add_test(tc, cmd_live_signal);
+	tcase_add_test(tc, cmd_live_count);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(record_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

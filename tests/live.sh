@@ -1,0 +1,187 @@
+#!/bin/bash
+# tests/live.sh - pagetop on a real page_owner kernel: the lab in ../shared/kernel-lab (qemu,
+# Linux 7.3.4 booted with page_owner=on). Run by "make check-live".
+#
+# 1. live batch mode with the leak workload finds brd_submit_bio [brd], sees it grow, ranks
+#    it first by leak score within 10 samples;
+# 2. a recording made in the VM replays on the host to the numbers the recorder saw live;
+# 3. count_threshold is back to its value after SIGINT and SIGTERM (pagetop -b and
+#    pagetop record);
+# 4. as an unprivileged user, and with debugfs unmounted, the right message and status 1.
+#
+# Environment: KERNEL_LAB (default $top_srcdir/../shared/kernel-lab), PAGETOP, top_srcdir.
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top_srcdir=${top_srcdir:-$(cd "$here/.." && pwd)}
+top_builddir=${top_builddir:-$PWD}
+PAGETOP=${PAGETOP:-$top_builddir/src/pagetop}
+KERNEL_LAB=${KERNEL_LAB:-$top_srcdir/../shared/kernel-lab}
+RUNVM=$KERNEL_LAB/run-vm
+export LC_ALL=C.UTF-8 LANGUAGE=
+
+[[ -x $RUNVM ]] || { echo "live.sh: no kernel lab at $KERNEL_LAB (set KERNEL_LAB)" >&2; exit 1; }
+[[ -x $PAGETOP ]] || { echo "live.sh: $PAGETOP is not built" >&2; exit 1; }
+PAGETOP=$(cd "$(dirname "$PAGETOP")" && pwd)/$(basename "$PAGETOP")
+
+# The guest sees the host's /tmp read-write: results come back through it.
+T=$(mktemp -d /tmp/pagetop-live.XXXXXX)
+chmod 755 "$T"
+trap 'rm -rf "$T"' EXIT
+failures=0
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+check() { # check DESCRIPTION COMMAND...
+	local what=$1; shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# ---- 1. the leak, live, in batch mode ----------------------------------------------
+echo "== live batch mode with the leak workload"
+"$RUNVM" -t 240 -w leak -W 3 -- "$PAGETOP" -b -n 10 -d 1 --sort score --format csv \
+	> "$T/leak.csv" 2> "$T/leak.err"
+rc=$?
+check "pagetop -b -n 10 -d 1 --sort score exits 0 (got $rc)" test $rc -eq 0
+[[ -s $T/leak.err ]] && sed 's/^/  stderr: /' "$T/leak.err"
+# CSV: sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label
+# rows of a sample come in sort order: the first row of a sample is its rank 1
+awk -F, -v out="$T/leak" '
+	BEGIN { last = -1 }
+	NR == 1 { next }
+	$1 != last { last = $1; first[$1] = $NF; n++ }
+	$NF == "\"brd_submit_bio [brd]\"" && $5 + 0 > pages[$1] + 0 { pages[$1] = $5 }
+	END {
+		seen = 0; grew = 0; shrank = 0; flat2 = 0; flat = 0; rank1 = -1
+		for (i = 0; i < n; i++) {
+			if (i in pages) seen++
+			if (i > 0) {
+				if (pages[i] > pages[i - 1]) { grew++; flat = 0 }
+				else { flat++; if (flat >= 2) flat2 = 1 }
+				if (pages[i] < pages[i - 1]) shrank++
+			}
+			if (rank1 < 0 && first[i] == "\"brd_submit_bio [brd]\"") rank1 = i
+		}
+		printf "%d %d %d %d %d %d %d\n", n, seen, grew, shrank, flat2, rank1,
+			pages[n - 1] - pages[0] > out
+	}' "$T/leak.csv"
+read -r nsamples seen grew shrank flat2 rank1 growth < "$T/leak"
+echo "  samples $nsamples, brd seen in $seen, grew in $grew of $((nsamples - 1)) intervals, +$growth pages, first by score at sample $rank1"
+check "10 samples" test "$nsamples" -eq 10
+check "the brd_submit_bio [brd] stack is in every sample" test "$seen" -eq 10
+check "it never shrinks" test "$shrank" -eq 0
+# The workload adds 2 MiB per loop, and a loop takes a little over a second: a 1 s sample
+# can fall between two writes, never two in a row.
+check "it grows from sample to sample (never flat twice in a row)" test "$flat2" -eq 0
+check "it grew by at least 7 x 2 MiB over 9 s" test "$growth" -ge $((7 * 512))
+check "it ranks first by leak score within 10 samples" test "$rank1" -ge 0 -a "$rank1" -le 9
+
+# ---- 2-4. recording, threshold, preconditions: one boot ---------------------------
+cat > "$T/guest.sh" <<'GUEST'
+#!/bin/bash
+# runs in the VM, as root; writes results under $T
+T=$1 PAGETOP=$2
+set -m # background jobs keep SIGINT (a script would start them with it ignored)
+thr=/sys/kernel/debug/page_owner_stacks/count_threshold
+cat $thr > "$T/thr.orig"
+
+# 2. a recording
+"$PAGETOP" record -v -d 1 -n 6 -o "$T/vm.ptrec" 2> "$T/record.log"
+echo $? > "$T/record.rc"
+
+# 3. count_threshold after signals
+wait_thr() { # wait_thr VALUE PID: up to 20 s, while PID lives
+	for ((i = 0; i < 200; i++)); do
+		[[ $(cat $thr) == "$1" ]] && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+for sig in INT TERM; do
+	for mode in batch record; do
+		if [[ $mode == batch ]]; then
+			"$PAGETOP" -b -d 0.5 --kernel-threshold 5 > /dev/null 2> "$T/$mode-$sig.err" &
+		else
+			"$PAGETOP" record -d 0.5 --kernel-threshold 5 -o "$T/$mode-$sig.ptrec" 2> "$T/$mode-$sig.err" &
+		fi
+		pid=$!
+		if wait_thr 5 $pid; then echo set > "$T/$mode-$sig.set"; fi
+		sleep 1
+		kill -$sig $pid
+		wait $pid
+		echo $? > "$T/$mode-$sig.rc"
+		cat $thr > "$T/$mode-$sig.after"
+		echo 0 > $thr # whatever happened, the next case starts clean
+	done
+done
+
+# 4. preconditions
+setpriv --reuid=65534 --regid=65534 --clear-groups "$PAGETOP" -b -n 1 > /dev/null 2> "$T/nobody.err"
+echo $? > "$T/nobody.rc"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$PAGETOP" record -n 1 -o - > /dev/null 2> "$T/nobody-record.err"
+echo $? > "$T/nobody-record.rc"
+umount /sys/kernel/debug
+"$PAGETOP" -b -n 1 > /dev/null 2> "$T/umount.err"
+echo $? > "$T/umount.rc"
+"$PAGETOP" record -n 1 -o - > /dev/null 2> "$T/umount-record.err"
+echo $? > "$T/umount-record.rc"
+exit 0
+GUEST
+chmod 755 "$T/guest.sh"
+echo "== recording, count_threshold and preconditions"
+"$RUNVM" -t 240 -w leak -W 2 -- "$T/guest.sh" "$T" "$PAGETOP" > "$T/guest.out" 2>&1
+rc=$?
+check "the guest script ran (status $rc)" test $rc -eq 0
+[[ $rc -eq 0 ]] || sed 's/^/  guest: /' "$T/guest.out"
+
+# 2. the recording: replayed on the host, the same numbers the recorder saw live
+check "pagetop record in the VM exits 0" test "$(cat "$T/record.rc" 2>/dev/null)" = 0
+sed 's/^/  vm: /' "$T/record.log"
+"$PAGETOP" record -v --from "$T/vm.ptrec" -o "$T/host.ptrec" 2> "$T/replay.log"
+check "the recording replays on the host" test $? -eq 0
+sed 's/; read .*//' "$T/record.log" | grep '^sample ' > "$T/live.sum"
+grep '^sample ' "$T/replay.log" > "$T/replay.sum"
+check "6 samples recorded" test "$(wc -l < "$T/live.sum")" -eq 6
+check "replayed samples have the live stack counts and page totals" cmp -s "$T/live.sum" "$T/replay.sum"
+check "the header names the kernel and the interface" grep -q '^meta iface handles$' "$T/vm.ptrec"
+check "  kernel build id" grep -q '^meta kernel-build-id 39c628f08de750126d96253099dff1f755e473a7$' "$T/vm.ptrec"
+check "  module build ids" grep -q '^meta module-build-id brd [0-9a-f]\{40\}$' "$T/vm.ptrec"
+check "  kernel release" grep -q '^meta kernel-release 7.3.4$' "$T/vm.ptrec"
+check "the recording ends cleanly" test "$(tail -n 1 "$T/vm.ptrec")" = "end 6"
+"$PAGETOP" -b --format csv "$T/vm.ptrec" > "$T/replay.csv" 2> "$T/replay.err"
+check "pagetop -b replays it" test $? -eq 0
+check "and shows brd_submit_bio [brd] growing" awk -F, '
+	$NF == "\"brd_submit_bio [brd]\"" && $5 + 0 > p[$1] + 0 { p[$1] = $5; if ($1 > last) last = $1 }
+	END { exit !(p[last] > p[0] && p[0] > 0) }' "$T/replay.csv"
+
+# 3. count_threshold
+orig=$(cat "$T/thr.orig" 2>/dev/null)
+for sig in INT TERM; do
+	for mode in batch record; do
+		what="$mode, SIG$sig"
+		check "$what: count_threshold was set to 5" test -f "$T/$mode-$sig.set"
+		check "$what: count_threshold is back to '$orig' (is '$(cat "$T/$mode-$sig.after" 2>/dev/null)')" \
+			test "$(cat "$T/$mode-$sig.after" 2>/dev/null)" = "$orig"
+		[[ -s $T/$mode-$sig.err ]] && sed "s/^/  $mode $sig: /" "$T/$mode-$sig.err"
+	done
+	check "record, SIG$sig: ends the file cleanly (status $(cat "$T/record-$sig.rc"))" \
+		test "$(cat "$T/record-$sig.rc")" = 0 -a "$(tail -n 1 "$T/record-$sig.ptrec" | cut -d' ' -f1)" = end
+done
+
+# 4. preconditions
+for who in nobody nobody-record; do
+	check "$who: status 1" test "$(cat "$T/$who.rc")" = 1
+	check "$who: '$(cat "$T/$who.err")'" \
+		grep -qx 'pagetop: permission denied reading /sys/kernel/debug: run as root' "$T/$who.err"
+done
+for who in umount umount-record; do
+	check "$who: status 1" test "$(cat "$T/$who.rc")" = 1
+	check "$who: '$(cat "$T/$who.err")'" grep -qx \
+		'pagetop: debugfs is not mounted at /sys/kernel/debug: mount -t debugfs none /sys/kernel/debug' \
+		"$T/$who.err"
+done
+
+if ((failures)); then
+	echo "live.sh: $failures checks failed"
+	exit 1
+fi
+echo "live.sh: all checks passed"

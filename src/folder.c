@@ -142,6 +142,20 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 
 		if (de->d_name[0] == '.' || is_meta_file(de->d_name))
 			continue;
+		{
+			/* only regular files: a named pipe would block, a folder is no moment */
+			char *full = xasprintf("%s/%s", dir, de->d_name);
+			struct stat st;
+			int ok = stat(full, &st) == 0;
+
+			if (!ok)
+				diag_warn(_("%s: skipped: %s"), full, strerror(errno));
+			else if (!S_ISREG(st.st_mode))
+				diag_warn(_("%s: skipped: not a regular file"), full);
+			free(full);
+			if (!ok || !S_ISREG(st.st_mode))
+				continue;
+		}
 		len = strlen(de->d_name);
 		if (len >= sizeof(name))
 			continue;

@@ -498,6 +498,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* machine-readable numbers never take the locale's decimal comma */
+	if (batch && b.oo.format != OUT_TEXT)
+		setlocale(LC_NUMERIC, "C");
 	if (live && optind < argc)
 		usage_error(_("--live reads the running kernel: drop the SOURCE '%s'"), argv[optind]);
 
@@ -531,6 +534,9 @@ int main(int argc, char **argv)
 		to.iterations = (int)b.iterations;
 		to.filters = filters;
 		to.nfilters = nfilters;
+		/* libdw loads nothing until a row is expanded */
+		if (!sc.no_symbols)
+			sym = to.sym = symbols_start(&sc, source_meta(b.src), 0);
 		if (nallocs) {
 			to.alloc = allocs;
 			to.nalloc = nallocs;
@@ -542,7 +548,8 @@ int main(int argc, char **argv)
 		rc = run_batch(&b);
 	}
 	if (sym) {
-		symbols_warn(sym);
+		if (batch) /* the UI says it on its status line */
+			symbols_warn(sym);
 		symbols_free(sym);
 	}
 	source_close(b.src);

@@ -97,8 +97,9 @@ static int feed_file(struct snapset *se, const char *path, enum pfmt expect,
 	struct reader *r;
 	int rc;
 
-	if (se->in && strcmp(path, "-") == 0) {
-		/* standard input was peeked at to tell a recording: read that reader */
+	if (se->in) {
+		/* a stream (standard input, a pipe) was peeked at to tell a recording: it
+		 * cannot be opened twice, read that reader */
 		rc = parse_stream(se->in, expect, got, sink, err);
 		reader_close(se->in);
 		se->in = NULL;
@@ -210,7 +211,9 @@ int source_open_file(struct source *s, const char *path, const struct source_opt
 	struct reader *in = NULL;
 	enum pfmt f = PF_UNKNOWN;
 
-	if (strcmp(path, "-") != 0) {
+	struct stat st;
+
+	if (strcmp(path, "-") != 0 && (stat(path, &st) < 0 || S_ISREG(st.st_mode))) {
 		f = snapset_peek_format(path, err);
 		if ((int)f < 0)
 			return -1;
@@ -220,8 +223,9 @@ int source_open_file(struct source *s, const char *path, const struct source_opt
 		const char *buf;
 		size_t n;
 
-		/* ssh host pagetop record -o - | pagetop -: a recording on standard input */
-		if (reader_open_path(&in, "-", err) < 0)
+		/* ssh host pagetop record -o - | pagetop -: a recording on standard input; a
+		 * named pipe or a device is read once too */
+		if (reader_open_path(&in, path, err) < 0)
 			return -1;
 		n = reader_peek(in, &buf, err);
 		if (parse_detect(buf, n) == PF_RECORDING)

@@ -1,0 +1,818 @@
+/* cmd_diff.c - "pagetop diff A B": the stacks whose counts changed between two snapshots.
+ *
+ * Each side is read through source_open() into its own model (model_sink), up to the
+ * sample asked for (A@N) or to the end of a series (its last sample). Stacks of the two
+ * models are then matched by their frame texts, joined; with --ignore-offsets each frame
+ * is reduced to its function name and module first ("name+0x1/0x2 [mod]" -> "name [mod]"),
+ * so that two boots or two kernel builds compare. Stacks that fall together on one side
+ * (two call sites of one function) add up. doc/diff.md documents the formats. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cmd_diff.h"
+#include "model.h"
+#include "output.h"
+#include "parse.h"
+#include "source.h"
+#include "util.h"
+
+/* One input: a path with the sample wanted. */
+struct side {
+	const char *arg;      /* as given */
+	char *path;
+	long want;            /* sample number from 0; -1: the last one */
+	struct model *m;
+	uint32_t sample;      /* the sample the model holds, from 0 */
+	int series;
+	int nsamples;         /* of the series when known, else -1 */
+	char *kind, *name, *iface;
+};
+
+/* One row of the difference: stacks of A and B with the same (reduced) frames. */
+struct entry {
+	int64_t a, b;
+	const struct stack *sa, *sb; /* the largest stack of each side (NULL: none) */
+	uint32_t key;                /* strtab id of the joined frames */
+	uint32_t label;              /* strtab id in diff.labels */
+};
+
+enum diff_key { DK_DELTA = 0, DK_BYTES, DK_PAGES, DK_PAGES_A, DK_PAGES_B, DK_LABEL };
+static const char *const diff_key_names[] = {
+	"delta", "bytes", "pages", "pages_a", "pages_b", "label",
+};
+
+struct diff {
+	struct side s[2];
+	int ignore_offsets;
+	int expand;
+	enum out_format format;
+	enum diff_key key;
+	int ascending;
+	size_t limit;
+	int64_t threshold;
+	struct strtab *keys, *labels;
+	struct entry *e;
+	size_t ne, cap;
+	char *buf;            /* key being built */
+	size_t blen, bcap;
+	long page_size;
+	int pages;            /* unit: base pages (else allocations) */
+};
+
+size_t diff_frame_strip(const char *s, size_t len, char *out, size_t n)
+{
+	struct frame_parts fp;
+	int k;
+
+	if (!n)
+		return 0;
+	if (frame_split(s, len, &fp) < 0 || fp.is_addr) {
+		k = snprintf(out, n, "%.*s", (int)len, s);
+	} else if (fp.module_len) {
+		/* "[mod buildid]" (CONFIG_STACKTRACE_BUILD_ID): the module name only */
+		const char *sp = memchr(fp.module, ' ', fp.module_len);
+		uint32_t ml = sp ? (uint32_t)(sp - fp.module) : fp.module_len;
+
+		k = snprintf(out, n, "%.*s [%.*s]", (int)fp.name_len, fp.name, (int)ml, fp.module);
+	} else {
+		k = snprintf(out, n, "%.*s", (int)fp.name_len, fp.name);
+	}
+	if (k < 0)
+		k = 0;
+	return (size_t)k < n ? (size_t)k : n - 1;
+}
+
+/* ---- reading a side ---- */
+
+/* "PATH@N": N is a sample number when PATH@N itself does not exist. */
+static int side_parse(struct side *sd, const char *arg)
+{
+	const char *at = strrchr(arg, '@');
+	struct stat st;
+
+	sd->arg = arg;
+	sd->want = -1;
+	if (at && at[1] && at != arg && strspn(at + 1, "0123456789") == strlen(at + 1) &&
+	    stat(arg, &st) != 0) {
+		char *end;
+
+		errno = 0;
+		sd->want = strtol(at + 1, &end, 10);
+		if (errno || *end || sd->want < 0)
+			return -1;
+		sd->path = xstrndup(arg, (size_t)(at - arg));
+	} else {
+		sd->path = xstrdup(arg);
+	}
+	return 0;
+}
+
+static int side_load(struct side *sd, const struct source_opts *so)
+{
+	const char *paths[1] = { sd->path };
+	struct source *src;
+	struct pt_err err;
+	struct sink sink;
+	const struct source_meta *mt;
+	uint32_t n = 0;
+
+	if (source_open(&src, paths, 1, so, &err) < 0) {
+		fprintf(stderr, "pagetop: %s\n", err.msg);
+		return -1;
+	}
+	sd->m = model_new();
+	sink = model_sink(sd->m);
+	for (;;) {
+		enum src_status st;
+
+		if (sd->want >= 0 && n > (uint32_t)sd->want)
+			break;
+		st = source_next(src, &sink, -1, &err);
+		if (st == SRC_ERROR) {
+			fprintf(stderr, "pagetop: %s\n", err.msg);
+			source_close(src);
+			return -1;
+		}
+		if (st == SRC_END)
+			break;
+		if (st == SRC_SAMPLE)
+			n++;
+	}
+	mt = source_meta(src);
+	sd->series = mt->series;
+	sd->nsamples = mt->nsamples;
+	sd->kind = xstrdup(mt->kind ? mt->kind : "");
+	sd->name = xstrdup(mt->name ? mt->name : sd->path);
+	sd->iface = xstrdup(iface_name(mt->iface));
+	source_close(src);
+	if (n == 0) {
+		fprintf(stderr, _("pagetop: %s: no samples\n"), sd->path);
+		return -1;
+	}
+	if (sd->want >= 0 && n <= (uint32_t)sd->want) {
+		fprintf(stderr, _("pagetop: %s: no sample %ld: it has %u (numbered from 0)\n"),
+			sd->path, sd->want, n);
+		return -1;
+	}
+	sd->sample = n - 1;
+	return 0;
+}
+
+static void side_free(struct side *sd)
+{
+	free(sd->path);
+	free(sd->kind);
+	free(sd->name);
+	free(sd->iface);
+	if (sd->m)
+		model_free(sd->m);
+}
+
+/* ---- matching ---- */
+
+static void buf_add(struct diff *d, const char *s, size_t n)
+{
+	if (d->blen + n + 1 > d->bcap) {
+		while (d->blen + n + 1 > d->bcap)
+			d->bcap = d->bcap ? d->bcap * 2 : 4096;
+		d->buf = xrealloc(d->buf, d->bcap);
+	}
+	memcpy(d->buf + d->blen, s, n);
+	d->blen += n;
+}
+
+/* The text a frame is matched by. */
+static const char *frame_key(const struct diff *d, const char *f, char *tmp, size_t n,
+			     size_t *len)
+{
+	if (!d->ignore_offsets) {
+		*len = strlen(f);
+		return f;
+	}
+	*len = diff_frame_strip(f, strlen(f), tmp, n);
+	return tmp;
+}
+
+static void add_side(struct diff *d, int which)
+{
+	const struct model *m = d->s[which].m;
+	size_t ns = model_nstacks(m);
+	char tmp[FRAME_MAX + 80];
+
+	for (size_t id = 0; id < ns; id++) {
+		const struct stack *st = model_stack(m, (uint32_t)id);
+		struct entry *e;
+		uint32_t k;
+
+		if (!st || st->s.now == 0)
+			continue;
+		d->blen = 0;
+		for (unsigned i = 0; i < st->nframes; i++) {
+			size_t len;
+			const char *f = frame_key(d, model_frame(m, st->frames[i]), tmp, sizeof(tmp), &len);
+
+			buf_add(d, f, len);
+			buf_add(d, "\n", 1);
+		}
+		if (st->nframes == 0) { /* a stack without frames matches only its kind */
+			static const char *const kinds[] = { "", "(dummy)", "(failure)", "(early)" };
+
+			buf_add(d, kinds[st->kind & 3], strlen(kinds[st->kind & 3]));
+		}
+		k = strtab_intern(d->keys, d->buf ? d->buf : "", d->blen);
+		if (k >= d->cap) {
+			size_t old = d->cap;
+
+			while (k >= d->cap)
+				d->cap = d->cap ? d->cap * 2 : 1024;
+			d->e = xreallocarray(d->e, d->cap, sizeof(*d->e));
+			memset(d->e + old, 0, (d->cap - old) * sizeof(*d->e));
+		}
+		if (k >= d->ne)
+			d->ne = k + 1;
+		e = &d->e[k];
+		e->key = k;
+		if (which == 0) {
+			e->a += st->s.now;
+			if (!e->sa || st->s.now > e->sa->s.now)
+				e->sa = st;
+		} else {
+			e->b += st->s.now;
+			if (!e->sb || st->s.now > e->sb->s.now)
+				e->sb = st;
+		}
+	}
+}
+
+/* ---- sorting ---- */
+
+static const struct diff *sort_diff; /* qsort has no context argument */
+
+static const char *entry_label(const struct diff *d, const struct entry *e)
+{
+	return strtab_str(d->labels, e->label);
+}
+
+/* The caller's label, from B when the stack is there; with --ignore-offsets without a
+ * module's build id ("name [mod 0123abcd]" -> "name [mod]"). */
+static void set_labels(struct diff *d)
+{
+	d->labels = strtab_new();
+	for (size_t i = 0; i < d->ne; i++) {
+		struct entry *e = &d->e[i];
+		const char *l;
+		size_t len;
+
+		if (!e->sa && !e->sb)
+			continue;
+		l = e->sb ? model_label(d->s[1].m, e->sb->label) : model_label(d->s[0].m, e->sa->label);
+		len = strlen(l);
+		if (d->ignore_offsets && len > 3 && l[len - 1] == ']') {
+			const char *lb = strstr(l, " [");
+			const char *sp = lb ? strchr(lb + 2, ' ') : NULL;
+
+			if (sp) {
+				char *tmp = xasprintf("%.*s]", (int)(sp - l), l);
+
+				e->label = strtab_intern(d->labels, tmp, strlen(tmp));
+				free(tmp);
+				continue;
+			}
+		}
+		e->label = strtab_intern(d->labels, l, len);
+	}
+}
+
+static int64_t entry_num(const struct entry *e, enum diff_key k)
+{
+	switch (k) {
+	case DK_PAGES:
+	case DK_PAGES_B:
+		return e->b;
+	case DK_PAGES_A:
+		return e->a;
+	default:
+		return e->b - e->a;
+	}
+}
+
+static int cmp_entry(const void *x, const void *y)
+{
+	const struct entry *a = *(const struct entry *const *)x, *b = *(const struct entry *const *)y;
+	const struct diff *d = sort_diff;
+	int c = 0;
+
+	if (d->key == DK_LABEL) {
+		c = strcmp(entry_label(d, a), entry_label(d, b));
+	} else {
+		int64_t va = entry_num(a, d->key), vb = entry_num(b, d->key);
+
+		c = va < vb ? -1 : va > vb;
+	}
+	if (!d->ascending)
+		c = -c;
+	if (c)
+		return c;
+	/* ties: by label, then by frames, so that the output never depends on input order */
+	c = strcmp(entry_label(d, a), entry_label(d, b));
+	if (c)
+		return c;
+	return strcmp(strtab_str(d->keys, a->key), strtab_str(d->keys, b->key));
+}
+
+/* ---- output ---- */
+
+static const char *status_of(const struct entry *e)
+{
+	if (e->a == 0)
+		return "new";
+	if (e->b == 0)
+		return "gone";
+	return e->b > e->a ? "grew" : "shrank";
+}
+
+static void fmt_delta_bytes(const struct diff *d, char *buf, size_t n, int64_t delta)
+{
+	if (!d->pages) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	fmt_bytes(buf + (delta > 0), n - (delta > 0), (double)delta * (double)d->page_size);
+	if (delta > 0)
+		buf[0] = '+';
+}
+
+static void fmt_side_time(const struct side *sd, char *buf, size_t n)
+{
+	double t = model_sample_time(sd->m);
+
+	if (model_time_abs(sd->m)) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+
+		localtime_r(&tt, &tm);
+		strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+	} else {
+		snprintf(buf, n, "%.2f s", t);
+	}
+}
+
+static void text_side(FILE *fp, const char *which, const struct side *sd)
+{
+	char t[64];
+
+	fmt_side_time(sd, t, sizeof(t));
+	if (sd->series && sd->nsamples > 0)
+		/* TRANSLATORS: A|B: KIND NAME@SAMPLE (INTERFACE), sample SAMPLE of COUNT
+		 * (numbered from 0), TIME */
+		fprintf(fp, _("%s: %s %s@%u (%s), sample %u of %d, %s\n"), which, sd->kind, sd->name,
+			sd->sample, sd->iface, sd->sample, sd->nsamples, t);
+	else if (sd->series)
+		fprintf(fp, _("%s: %s %s@%u (%s), %s\n"), which, sd->kind, sd->name, sd->sample,
+			sd->iface, t);
+	else
+		/* TRANSLATORS: A|B: KIND NAME (INTERFACE), TIME */
+		fprintf(fp, _("%s: %s %s (%s), %s\n"), which, sd->kind, sd->name, sd->iface, t);
+}
+
+static void text_frames(FILE *fp, const struct diff *d, const struct entry *e, int indent)
+{
+	const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
+	const struct stack *st = e->sb ? e->sb : e->sa;
+	char tmp[FRAME_MAX + 80];
+
+	for (unsigned i = 0; i < st->nframes; i++) {
+		size_t len;
+		const char *f = frame_key(d, model_frame(m, st->frames[i]), tmp, sizeof(tmp), &len);
+
+		fprintf(fp, "%*s%s %.*s\n", indent, "", i == st->caller ? ">" : " ", (int)len, f);
+	}
+}
+
+static void text_out(FILE *fp, const struct diff *d, struct entry **rows, size_t n,
+		     size_t nchanged)
+{
+	int64_t ta = 0, tb = 0;
+	size_t grew = 0, isnew = 0, shrank = 0, gone = 0;
+	char a[32], b[32], c[32], cb[32], ab[32], bb[32];
+
+	for (size_t i = 0; i < d->ne; i++) {
+		const struct entry *e = &d->e[i];
+
+		ta += e->a;
+		tb += e->b;
+		if (e->b > e->a) {
+			grew++;
+			isnew += e->a == 0;
+		} else if (e->b < e->a) {
+			shrank++;
+			gone += e->b == 0;
+		}
+	}
+	fprintf(fp, _("pagetop %s - diff\n"), PACKAGE_VERSION);
+	text_side(fp, "A", &d->s[0]);
+	text_side(fp, "B", &d->s[1]);
+	fmt_count(a, sizeof(a), ta);
+	fmt_count(b, sizeof(b), tb);
+	fmt_count(c + 1, sizeof(c) - 1, tb - ta);
+	c[0] = '+';
+	fmt_delta_bytes(d, cb, sizeof(cb), tb - ta);
+	if (d->pages) {
+		fmt_bytes(ab, sizeof(ab), (double)ta * (double)d->page_size);
+		fmt_bytes(bb, sizeof(bb), (double)tb * (double)d->page_size);
+		fprintf(fp, _("Total A %s pages (%s), B %s pages (%s), change %s pages (%s)\n"), a, ab,
+			b, bb, tb - ta > 0 ? c : c + 1, cb);
+	} else {
+		fprintf(fp, _("Total A %s allocations, B %s allocations, change %s (stack_count counts allocations, not pages)\n"),
+			a, b, tb - ta > 0 ? c : c + 1);
+	}
+	fprintf(fp, _("Stacks changed %zu: %zu grew (%zu new), %zu shrank (%zu gone); rows %zu shown\n"),
+		nchanged, grew, isnew, shrank, gone, n);
+	fprintf(fp, _("Sort %s %s, frames matched %s%s\n"), diff_key_names[d->key],
+		d->ascending ? _("ascending") : _("descending"),
+		d->ignore_offsets ? _("by function and module") : _("exactly"),
+		d->pages && d->page_size == 4096 &&
+		(!model_meta(d->s[0].m)->page_size_known || !model_meta(d->s[1].m)->page_size_known) ?
+		_(", page size unknown: 4096 bytes assumed") : "");
+	fputc('\n', fp);
+	fprintf(fp, "%10s %10s %10s %11s  %s\n", d->pages ? "PAGES_A" : "ALLOCS_A",
+		d->pages ? "PAGES_B" : "ALLOCS_B", "CHANGE", "SIZE", "LABEL");
+	for (size_t i = 0; i < n; i++) {
+		const struct entry *e = rows[i];
+		char sz[32];
+
+		fmt_delta_bytes(d, sz, sizeof(sz), e->b - e->a);
+		fprintf(fp, "%10lld %10lld %+10lld %11s  %s\n", (long long)e->a, (long long)e->b,
+			(long long)(e->b - e->a), sz, entry_label(d, e));
+		if (d->expand)
+			text_frames(fp, d, e, 45);
+	}
+}
+
+static void csv_str(FILE *fp, const char *s, size_t len)
+{
+	fputc('"', fp);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			fputc('"', fp);
+		fputc(s[i], fp);
+	}
+	fputc('"', fp);
+}
+
+static void csv_out(FILE *fp, const struct diff *d, struct entry **rows, size_t n)
+{
+	char tmp[FRAME_MAX + 80];
+
+	fputs("pages_a,pages_b,delta,bytes,status,label", fp);
+	if (d->expand)
+		fputs(",frames", fp);
+	fputc('\n', fp);
+	for (size_t i = 0; i < n; i++) {
+		const struct entry *e = rows[i];
+		const char *label = entry_label(d, e);
+
+		fprintf(fp, "%lld,%lld,%lld,", (long long)e->a, (long long)e->b,
+			(long long)(e->b - e->a));
+		if (d->pages)
+			fprintf(fp, "%lld", (long long)((e->b - e->a) * d->page_size));
+		fprintf(fp, ",%s,", status_of(e));
+		csv_str(fp, label, strlen(label));
+		if (d->expand) {
+			const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
+			const struct stack *st = e->sb ? e->sb : e->sa;
+
+			fputs(",\"", fp);
+			for (unsigned k = 0; k < st->nframes; k++) {
+				size_t len;
+				const char *f = frame_key(d, model_frame(m, st->frames[k]), tmp, sizeof(tmp), &len);
+
+				if (k)
+					fputc(';', fp);
+				for (size_t j = 0; j < len; j++) {
+					if (f[j] == '"')
+						fputc('"', fp);
+					fputc(f[j], fp);
+				}
+			}
+			fputc('"', fp);
+		}
+		fputc('\n', fp);
+	}
+}
+
+static void json_str(FILE *fp, const char *s, size_t len)
+{
+	fputc('"', fp);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\')
+			fprintf(fp, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(fp, "\\u%04x", ch);
+		else
+			fputc(ch, fp);
+	}
+	fputc('"', fp);
+}
+
+static void json_out(FILE *fp, const struct diff *d, struct entry **rows, size_t n)
+{
+	char tmp[FRAME_MAX + 80];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct entry *e = rows[i];
+		const char *label = entry_label(d, e);
+
+		fprintf(fp, "{\"pages_a\":%lld,\"pages_b\":%lld,\"delta\":%lld,\"bytes\":",
+			(long long)e->a, (long long)e->b, (long long)(e->b - e->a));
+		if (d->pages)
+			fprintf(fp, "%lld", (long long)((e->b - e->a) * d->page_size));
+		else
+			fputs("null", fp);
+		fprintf(fp, ",\"status\":\"%s\",\"label\":", status_of(e));
+		json_str(fp, label, strlen(label));
+		if (d->expand) {
+			const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
+			const struct stack *st = e->sb ? e->sb : e->sa;
+
+			fputs(",\"frames\":[", fp);
+			for (unsigned k = 0; k < st->nframes; k++) {
+				size_t len;
+				const char *f = frame_key(d, model_frame(m, st->frames[k]), tmp, sizeof(tmp), &len);
+
+				fputs(k ? ",{\"text\":" : "{\"text\":", fp);
+				json_str(fp, f, len);
+				fprintf(fp, ",\"caller\":%s}", k == st->caller ? "true" : "false");
+			}
+			fputc(']', fp);
+		}
+		fputs("}\n", fp);
+	}
+}
+
+/* Growth only, outermost frame first, function names without offsets (as in
+ * "pagetop -b --format folded"): a flame graph of what grew. */
+static void folded_out(FILE *fp, const struct diff *d, struct entry **rows, size_t n)
+{
+	char tmp[FRAME_MAX + 80];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct entry *e = rows[i];
+		const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
+		const struct stack *st = e->sb ? e->sb : e->sa;
+
+		if (e->b <= e->a)
+			continue;
+		for (int k = (int)st->nframes - 1; k >= 0; k--) {
+			const char *f = model_frame(m, st->frames[k]);
+			size_t len = diff_frame_strip(f, strlen(f), tmp, sizeof(tmp));
+
+			/* ';' separates frames in this format */
+			for (size_t j = 0; j < len; j++)
+				if (tmp[j] == ';')
+					tmp[j] = ',';
+			fprintf(fp, "%.*s%s", (int)len, tmp, k ? ";" : "");
+		}
+		if (!st->nframes)
+			fputs(entry_label(d, e), fp);
+		fprintf(fp, " %lld\n", (long long)(e->b - e->a));
+	}
+}
+
+/* ---- the command ---- */
+
+static void usage(FILE *fp)
+{
+	fputs(_("Usage: pagetop diff [OPTION]... A B\n"
+		"Show the stacks whose page counts changed from snapshot A to snapshot B,\n"
+		"largest growth first.\n"
+		"\n"
+		"A and B are snapshot files, folders of snapshots or pagetop recordings, or -\n"
+		"for standard input (one of them). Of a series the last sample is used;\n"
+		"PATH@N picks sample N (numbered from 0).\n"
+		"\n"), fp);
+	fputs(_("      --format=F            text, csv, json or folded (growth only, for a\n"
+		"                            flame graph)\n"
+		"      --ignore-offsets      match frames by function and module only, so that\n"
+		"                            two boots or two kernel builds compare\n"
+		"      --sort=KEY[:asc]      delta (default), bytes, pages (in B), pages_a,\n"
+		"                            pages_b or label\n"
+		"      --limit=ROWS          print at most ROWS rows (0: all, the default)\n"
+		"      --threshold=PAGES     hide rows that changed by fewer pages\n"
+		"      --expand              print each stack's frames under its row\n"
+		"      --page-size=BYTES     page size of saved snapshots (default 4096)\n"
+		"  -h, --help                show this help and exit\n"
+		"\n"
+		"Exit status: 0 success, 1 error, 2 bad usage.\n"), fp);
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("pagetop: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(_("Try 'pagetop diff --help' for more information.\n"), stderr);
+	return 2;
+}
+#pragma GCC diagnostic pop
+
+static int parse_whole(const char *s, double max, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(*v) || *v < 0 || *v > max || *v != floor(*v))
+		return -1;
+	return 0;
+}
+
+static int parse_sort(struct diff *d, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(diff_key_names); i++)
+		if (strlen(diff_key_names[i]) == len && strncmp(arg, diff_key_names[i], len) == 0)
+			break;
+	if (i == ARRAY_SIZE(diff_key_names))
+		return -1;
+	d->key = (enum diff_key)i;
+	d->ascending = d->key == DK_LABEL;
+	if (colon) {
+		if (strcmp(colon + 1, "asc") == 0)
+			d->ascending = 1;
+		else if (strcmp(colon + 1, "desc") == 0)
+			d->ascending = 0;
+		else
+			return -2;
+	}
+	return 0;
+}
+
+enum { OPT_FORMAT = 256, OPT_IGNORE_OFFSETS, OPT_SORT, OPT_LIMIT, OPT_THRESHOLD, OPT_EXPAND,
+       OPT_PAGE_SIZE };
+
+int cmd_diff(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "ignore-offsets", no_argument, NULL, OPT_IGNORE_OFFSETS },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ "expand", no_argument, NULL, OPT_EXPAND },
+		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct diff d;
+	struct source_opts so;
+	struct entry **rows = NULL;
+	size_t nrows = 0, nchanged = 0, n;
+	int c, rc = 1;
+	double v;
+
+	memset(&d, 0, sizeof(d));
+	source_opts_init(&so);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			if (out_format_parse(optarg, &d.format) < 0)
+				return usage_error(_("--format: expected text, csv, json or folded, found '%s'"), optarg);
+			break;
+		case OPT_IGNORE_OFFSETS:
+			d.ignore_offsets = 1;
+			break;
+		case OPT_SORT:
+			switch (parse_sort(&d, optarg)) {
+			case -1:
+				return usage_error(_("--sort: expected delta, bytes, pages, pages_a, pages_b or label, found '%s'"), optarg);
+			case -2:
+				return usage_error(_("--sort: expected KEY:asc or KEY:desc, found '%s'"), optarg);
+			}
+			break;
+		case OPT_LIMIT:
+			if (parse_whole(optarg, 1e12, &v) < 0)
+				return usage_error(_("--limit: expected a whole number of rows, found '%s'"), optarg);
+			d.limit = (size_t)v;
+			break;
+		case OPT_THRESHOLD:
+			if (parse_whole(optarg, 1e15, &v) < 0)
+				return usage_error(_("--threshold: expected a whole number of pages, found '%s'"), optarg);
+			d.threshold = (int64_t)v;
+			break;
+		case OPT_EXPAND:
+			d.expand = 1;
+			break;
+		case OPT_PAGE_SIZE:
+			if (parse_whole(optarg, 1 << 24, &v) < 0 || v < 512)
+				return usage_error(_("--page-size: expected bytes from 512 to 16777216, found '%s'"), optarg);
+			so.page_size = (long)v;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case ':':
+			return usage_error(_("%s: the option needs a value"), argv[optind - 1]);
+		default:
+			return usage_error(_("unknown option '%s'"), argv[optind - 1]);
+		}
+	}
+	if (argc - optind < 2)
+		return usage_error("%s", _("expected two snapshots, A and B"));
+	if (argc - optind > 2)
+		return usage_error(_("expected two snapshots, A and B: what is '%s'?"), argv[optind + 2]);
+	if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0)
+		return usage_error(_("%s: only one of A and B can be standard input"), "-");
+	for (int i = 0; i < 2; i++)
+		if (side_parse(&d.s[i], argv[optind + i]) < 0) {
+			rc = usage_error(_("expected PATH or PATH@SAMPLE, found '%s'"), argv[optind + i]);
+			goto out;
+		}
+	for (int i = 0; i < 2; i++)
+		if (side_load(&d.s[i], &so) < 0)
+			goto out;
+
+	d.pages = model_meta(d.s[0].m)->unit == UNIT_PAGES;
+	if (d.pages != (model_meta(d.s[1].m)->unit == UNIT_PAGES)) {
+		if (d.pages)
+			fprintf(stderr, _("pagetop: %s counts pages and %s allocations (stack_count): they do not compare\n"),
+				d.s[0].arg, d.s[1].arg);
+		else
+			fprintf(stderr, _("pagetop: %s counts allocations (stack_count) and %s pages: they do not compare\n"),
+				d.s[0].arg, d.s[1].arg);
+		goto out;
+	}
+	d.page_size = model_page_size(d.s[1].m);
+	if (d.pages && model_page_size(d.s[0].m) != d.page_size)
+		diag_warn(_("the page sizes differ (A %ld, B %ld bytes): sizes of changes use B's"),
+			  model_page_size(d.s[0].m), d.page_size);
+
+	d.keys = strtab_new();
+	add_side(&d, 0);
+	add_side(&d, 1);
+	set_labels(&d);
+	rows = xcalloc(d.ne ? d.ne : 1, sizeof(*rows));
+	for (size_t i = 0; i < d.ne; i++) {
+		struct entry *e = &d.e[i];
+		int64_t delta = e->b - e->a;
+
+		if (!delta || (!e->sa && !e->sb))
+			continue;
+		nchanged++;
+		if (d.threshold && (delta < 0 ? -delta : delta) < d.threshold)
+			continue;
+		rows[nrows++] = e;
+	}
+	sort_diff = &d;
+	qsort(rows, nrows, sizeof(*rows), cmp_entry);
+	n = d.limit && d.limit < nrows ? d.limit : nrows;
+	switch (d.format) {
+	case OUT_TEXT:
+		text_out(stdout, &d, rows, n, nchanged);
+		break;
+	case OUT_CSV:
+		csv_out(stdout, &d, rows, n);
+		break;
+	case OUT_JSON:
+		json_out(stdout, &d, rows, n);
+		break;
+	case OUT_FOLDED:
+		folded_out(stdout, &d, rows, n);
+		break;
+	}
+	rc = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE) {
+			fprintf(stderr, _("pagetop: cannot write the output: %s\n"), strerror(errno));
+			rc = 1;
+		}
+	}
+out:
+	free(rows);
+	free(d.e);
+	free(d.buf);
+	if (d.keys)
+		strtab_free(d.keys);
+	if (d.labels)
+		strtab_free(d.labels);
+	side_free(&d.s[0]);
+	side_free(&d.s[1]);
+	return rc;
+}

@@ -1,0 +1,17 @@
+/* cmd_diff.h - the "pagetop diff" subcommand: stacks whose counts changed between two
+ * snapshots (doc/diff.md). */
+#ifndef PAGETOP_CMD_DIFF_H
+#define PAGETOP_CMD_DIFF_H
+
+#include <stddef.h>
+
+/* argv[0] is "diff". Returns the exit status (0, 1 errors, 2 usage). Prints its
+ * messages, "pagetop: ...", on standard error. */
+int cmd_diff(int argc, char **argv);
+
+/* "name+0x1/0x2 [mod]" -> "name [mod]"; bare addresses and lines of another form are
+ * copied unchanged. Writes at most n - 1 bytes and a NUL; returns the length written.
+ * (Exposed for tests.) */
+size_t diff_frame_strip(const char *s, size_t len, char *out, size_t n);
+
+#endif

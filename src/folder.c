@@ -195,7 +195,8 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 		e->file[role] = xasprintf("%s/%s", dir, de->d_name);
 	}
 	closedir(d);
-	qsort(ents, n, sizeof(*ents), cmp_entry);
+	if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(ents, n, sizeof(*ents), cmp_entry);
 
 	se = xcalloc(1, sizeof(*se));
 	se->name = xstrdup(dir);

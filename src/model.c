@@ -905,7 +905,7 @@ static int m_end(void *self, struct pt_err *err)
 		free(m->fn_stamp);
 		m->fn_stamp_cap = m->ngroups[GROUP_FUNCTION] * 2;
 		m->fn_stamp = xcalloc(m->fn_stamp_cap, sizeof(uint32_t));
-	} else {
+	} else if (m->fn_stamp) { /* none until function groups are wanted */
 		memset(m->fn_stamp, 0, m->fn_stamp_cap * sizeof(uint32_t));
 	}
 	for (size_t i = 0; i < m->nstacks; i++) {

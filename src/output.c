@@ -206,16 +206,47 @@ static void csv_row(FILE *fp, const struct model *m, const struct row *r, int ex
 
 /* ---- json ---- */
 
+/* Length of the well-formed UTF-8 sequence at p (1 to 4), 0 when there is none. */
+static int utf8_len(const unsigned char *p)
+{
+	int n;
+
+	if (*p < 0x80)
+		return 1;
+	if (*p >= 0xc2 && *p <= 0xdf)
+		n = 2;
+	else if (*p >= 0xe0 && *p <= 0xef)
+		n = 3;
+	else if (*p >= 0xf0 && *p <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80) /* stops at the NUL too */
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0; /* overlong, surrogate or beyond U+10FFFF */
+	return n;
+}
+
+/* Task names are any bytes (PR_SET_NAME) and files may hold anything: bytes that are
+ * not UTF-8 become U+FFFD, so the output stays JSON. */
 static void json_str(FILE *fp, const char *s)
 {
 	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int n = utf8_len(p);
+
 		if (*p == '"' || *p == '\\')
 			fprintf(fp, "\\%c", *p);
 		else if (*p < 0x20)
 			fprintf(fp, "\\u%04x", *p);
+		else if (!n)
+			fputs("\\ufffd", fp);
 		else
-			fputc(*p, fp);
+			fwrite(p, 1, (size_t)n, fp);
+		p += n ? n : 1;
 	}
 	fputc('"', fp);
 }

@@ -1,0 +1,1461 @@
+/* check_model.c - the model: stack identity, counters over samples, baseline, rate, peak,
+ * history, the leak score, groupings, totals, sorting, thresholds, filters, special
+ * stacks and per-block aggregation. */
+#include "config.h"
+
+#include <math.h>
+
+#include "testutil.h"
+
+/* ---- building samples from a compact spec ----
+ * "a;b;c=5|d=3": two stacks, frames innermost first separated by ';', '=' the count.
+ * A frame without '+' becomes NAME+0x1/0x10; "NAME [mod]" becomes NAME+0x1/0x10 [mod];
+ * a frame starting with 0x stays a bare address. */
+static void frame_text(struct sbuf *b, const char *f, size_t n)
+{
+	const char *br = memchr(f, '[', n);
+
+	if (memchr(f, '+', n) || (n > 2 && f[0] == '0' && f[1] == 'x')) {
+		sb_addn(b, f, n);
+		return;
+	}
+	if (br) {
+		sb_addn(b, f, (size_t)(br - f - 1));
+		sb_add(b, "+0x1/0x10 ");
+		sb_addn(b, br, n - (size_t)(br - f));
+	} else {
+		sb_addn(b, f, n);
+		sb_add(b, "+0x1/0x10");
+	}
+}
+
+static char *spec_text(const char *spec)
+{
+	struct sbuf b = { 0 };
+	const char *p = spec;
+
+	sb_add(&b, "");
+	while (*p) {
+		const char *end = strchr(p, '|'), *eq;
+
+		if (!end)
+			end = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(end - p));
+		ck_assert_msg(eq != NULL, "spec needs =N: %s", spec);
+		for (const char *f = p; f < eq;) {
+			const char *semi = memchr(f, ';', (size_t)(eq - f));
+			const char *fe = semi ? semi : eq;
+
+			sb_add(&b, " ");
+			frame_text(&b, f, (size_t)(fe - f));
+			sb_add(&b, "\n");
+			f = semi ? semi + 1 : eq;
+		}
+		sb_add(&b, "nr_base_pages: ");
+		sb_addn(&b, eq + 1, (size_t)(end - eq - 1));
+		sb_add(&b, "\n\n");
+		p = *end ? end + 1 : end;
+	}
+	return b.s;
+}
+
+/* Feeds one sample at time t. */
+static void feed(struct model *m, double t, const char *spec)
+{
+	char *text = spec_text(spec);
+
+	model_feed_text(m, t, text);
+	free(text);
+}
+
+/* The stack of a spec's frames ("a;b"), or NULL. */
+static const struct stack *find(const struct model *m, const char *frames)
+{
+	struct sbuf b = { 0 };
+	const char *f = frames;
+	const struct stack *st;
+
+	sb_add(&b, "");
+	while (*f) {
+		const char *semi = strchr(f, ';');
+		size_t n = semi ? (size_t)(semi - f) : strlen(f);
+
+		if (b.len)
+			sb_add(&b, ";");
+		frame_text(&b, f, n);
+		f += n + (semi != NULL);
+	}
+	st = model_find(m, b.s);
+	sb_free(&b);
+	return st;
+}
+
+static const struct stack *must_find(const struct model *m, const char *frames)
+{
+	const struct stack *st = find(m, frames);
+
+	ck_assert_msg(st != NULL, "no stack %s", frames);
+	return st;
+}
+
+/* The view row labelled label, or NULL. */
+static const struct row *row_of(const struct model *m, const struct view *v, const char *label)
+{
+	for (size_t i = 0; i < v->nrows; i++)
+		if (strcmp(model_label(m, v->rows[i].label), label) == 0)
+			return &v->rows[i];
+	return NULL;
+}
+
+static const struct row *must_row(const struct model *m, const struct view *v,
+				  const char *label)
+{
+	const struct row *r = row_of(m, v, label);
+
+	ck_assert_msg(r != NULL, "no row %s", label);
+	return r;
+}
+
+static void view_with(struct model *m, struct view *v, enum group_mode g, enum sort_key k,
+		      int asc)
+{
+	struct view_opts o;
+
+	view_opts_init(&o);
+	o.group = g;
+	o.key = k;
+	o.ascending = asc;
+	model_view(m, &o, v);
+}
+
+/* Feeds a raw stack record with a handle. */
+static void feed_handle_rec(struct model *m, uint64_t handle, const char *const *frames,
+			    unsigned n)
+{
+	struct sink s = model_sink(m);
+	struct frame_text ft[16];
+	struct stack_rec rec;
+	struct pt_err err;
+
+	memset(&rec, 0, sizeof(rec));
+	for (unsigned i = 0; i < n; i++) {
+		ft[i].s = frames[i];
+		ft[i].len = (uint32_t)strlen(frames[i]);
+		ft[i].hash = 0;
+	}
+	rec.frames = ft;
+	rec.nframes = n;
+	rec.handle = handle;
+	ck_assert_int_eq(s.ops->stack(s.self, &rec, &err), 0);
+}
+
+static void begin_sample(struct model *m, double t)
+{
+	struct sink s = model_sink(m);
+	struct sample_info si = { t, 0, model_nsamples(m) };
+	struct pt_err err;
+
+	if (!model_nsamples(m)) {
+		struct source_meta meta;
+
+		memset(&meta, 0, sizeof(meta));
+		meta.name = "handles";
+		meta.kind = "test";
+		meta.iface = IFACE_HANDLES;
+		meta.page_size = 4096;
+		meta.page_size_known = 1;
+		ck_assert_int_eq(s.ops->meta(s.self, &meta, &err), 0);
+	}
+	ck_assert_int_eq(s.ops->begin(s.self, &si, &err), 0);
+}
+
+static void end_sample(struct model *m)
+{
+	struct sink s = model_sink(m);
+	struct pt_err err;
+
+	ck_assert_int_eq(s.ops->end(s.self, &err), 0);
+}
+
+static void count_handle(struct model *m, uint64_t h, uint64_t n)
+{
+	struct sink s = model_sink(m);
+	struct pt_err err;
+
+	ck_assert_int_eq(s.ops->count(s.self, h, n, &err), 0);
+}
+
+/* ------------------------------------------------------------------ identity */
+
+START_TEST(test_identity)
+{
+	struct model *m = model_new();
+	const struct stack *ab, *ab2, *ac, *abc;
+
+	/* counts of the same stack in one sample add up (per-block dumps) */
+	feed(m, 0, "a;b=5|a;c=7|a;b=3|a;b;c=1");
+	ck_assert_uint_eq(model_nstacks(m), 3);
+	ab = must_find(m, "a;b");
+	ac = must_find(m, "a;c");
+	abc = must_find(m, "a;b;c");
+	ck_assert_int_eq(ab->s.now, 8);
+	ck_assert_int_eq(ac->s.now, 7);
+	ck_assert_int_eq(abc->s.now, 1);
+	ck_assert_uint_ne(ab->id, ac->id);
+	ck_assert_uint_ne(ab->id, abc->id);
+	/* the same frames in a later sample are the same stack */
+	feed(m, 1, "a;c=2|a;b=9");
+	ck_assert_uint_eq(model_nstacks(m), 3);
+	ab2 = must_find(m, "a;b");
+	ck_assert_uint_eq(ab2->id, ab->id);
+	ck_assert_ptr_eq(ab2, ab);
+	ck_assert_int_eq(ab->s.now, 9);
+	ck_assert_int_eq(ac->s.now, 2);
+	ck_assert_int_eq(abc->s.now, 0);
+	/* model_stack by id */
+	ck_assert_ptr_eq(model_stack(m, ab->id), ab);
+	ck_assert_ptr_null(model_stack(m, 99));
+	/* frames keep their text, innermost first */
+	ck_assert_str_eq(model_frame(m, ab->frames[0]), "a+0x1/0x10");
+	ck_assert_str_eq(model_frame(m, ab->frames[1]), "b+0x1/0x10");
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_identity_offsets_and_last_frame)
+{
+	struct model *m = model_new();
+
+	/* the same function at another offset is another call site: another stack; two
+	 * stacks that differ only in their last frame stay apart */
+	feed(m, 0, "x+0x1/0x10;y+0x5/0x20=1|x+0x1/0x10;y+0x6/0x20=2|x+0x2/0x10;y+0x5/0x20=4"
+		   "|p;q;r;s;t;u;v;w;z1=8|p;q;r;s;t;u;v;w;z2=16|p;q;r;s;t;u;v;w=32");
+	ck_assert_uint_eq(model_nstacks(m), 6);
+	ck_assert_int_eq(must_find(m, "x+0x1/0x10;y+0x5/0x20")->s.now, 1);
+	ck_assert_int_eq(must_find(m, "x+0x1/0x10;y+0x6/0x20")->s.now, 2);
+	ck_assert_int_eq(must_find(m, "x+0x2/0x10;y+0x5/0x20")->s.now, 4);
+	ck_assert_int_eq(must_find(m, "p;q;r;s;t;u;v;w;z1")->s.now, 8);
+	ck_assert_int_eq(must_find(m, "p;q;r;s;t;u;v;w;z2")->s.now, 16);
+	ck_assert_int_eq(must_find(m, "p;q;r;s;t;u;v;w")->s.now, 32);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_identity_many)
+{
+	/* enough stacks to grow every table several times; every one stays itself */
+	struct model *m = model_new();
+	struct sbuf b = { 0 };
+	char *text;
+
+	for (int round = 0; round < 2; round++) {
+		sb_free(&b);
+		for (int i = 0; i < 5000; i++)
+			sb_printf(&b, " common+0x1/0x2\n leaf_%d+0x%x/0x1000\n f%d+0x1/0x2\nnr_base_pages: %d\n\n",
+				  i % 97, i, i / 97, i + round);
+		text = b.s;
+		model_feed_text(m, round, text);
+	}
+	ck_assert_uint_eq(model_nstacks(m), 5000);
+	for (size_t i = 0; i < model_nstacks(m); i++) {
+		const struct stack *st = model_stack(m, (uint32_t)i);
+		char want[64];
+
+		snprintf(want, sizeof(want), "leaf_%zu+0x%zx/0x1000", i % 97, i);
+		ck_assert_str_eq(model_frame(m, st->frames[1]), want);
+		ck_assert_int_eq(st->s.now, (int64_t)i + 1);
+		ck_assert_int_eq(st->s.delta, 1);
+	}
+	sb_free(&b);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_handles_keep_first_text)
+{
+	struct model *m = model_new();
+	static const char *const named[] = { "prep_new_page+0x17/0x43",
+					     "brd_submit_bio+0x28d/0x42b [brd]",
+					     "__submit_bio+0x6e/0x7d" };
+	static const char *const bare[] = { "prep_new_page+0x17/0x43", "0xffffffffc0201234",
+					    "__submit_bio+0x6e/0x7d" };
+	const struct stack *st;
+
+	begin_sample(m, 0);
+	feed_handle_rec(m, 77, named, 3);
+	count_handle(m, 77, 100);
+	end_sample(m);
+	ck_assert_uint_eq(model_nstacks(m), 1);
+	st = model_stack(m, 0);
+	ck_assert_uint_eq(st->handle, 77);
+	ck_assert_int_eq(st->s.now, 100);
+	ck_assert_str_eq(model_label(m, st->label), "brd_submit_bio [brd]");
+
+	/* after rmmod the kernel prints bare addresses: the stack keeps its names */
+	begin_sample(m, 1);
+	feed_handle_rec(m, 77, bare, 3);
+	count_handle(m, 77, 40);
+	end_sample(m);
+	ck_assert_uint_eq(model_nstacks(m), 1);
+	ck_assert_str_eq(model_frame(m, st->frames[1]), "brd_submit_bio+0x28d/0x42b [brd]");
+	ck_assert_str_eq(model_label(m, st->label), "brd_submit_bio [brd]");
+	ck_assert_int_eq(st->s.now, 40);
+	ck_assert_int_eq(st->s.delta, -60);
+
+	/* a different handle with the same frames is another stack */
+	begin_sample(m, 2);
+	feed_handle_rec(m, 78, named, 3);
+	count_handle(m, 78, 5);
+	count_handle(m, 77, 40);
+	end_sample(m);
+	ck_assert_uint_eq(model_nstacks(m), 2);
+	ck_assert_int_eq(model_stack(m, 1)->s.now, 5);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_handles_count_before_frames)
+{
+	/* a live read can see a count before the stack that defines its handle */
+	struct model *m = model_new();
+	static const char *const fr[] = { "prep_new_page+0x17/0x43", "do_it+0x1/0x2" };
+	const struct stack *st;
+
+	begin_sample(m, 0);
+	count_handle(m, 9, 3);
+	end_sample(m);
+	ck_assert_uint_eq(model_nstacks(m), 1);
+	st = model_stack(m, 0);
+	ck_assert_uint_eq(st->nframes, 0);
+	ck_assert_int_eq(st->s.now, 3);
+	begin_sample(m, 1);
+	feed_handle_rec(m, 9, fr, 2);
+	count_handle(m, 9, 4);
+	end_sample(m);
+	ck_assert_uint_eq(model_nstacks(m), 1);
+	ck_assert_uint_eq(st->nframes, 2);
+	ck_assert_str_eq(model_label(m, st->label), "do_it");
+	ck_assert_int_eq(st->s.now, 4);
+	ck_assert_int_eq(st->s.delta, 1);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_handles_many)
+{
+	/* many handles: the handle table grows; every count lands on its stack */
+	struct model *m = model_new();
+	char fname[64];
+	const char *fr[2] = { "prep_new_page+0x17/0x43", fname };
+
+	begin_sample(m, 0);
+	for (uint64_t h = 1; h <= 3000; h++) {
+		snprintf(fname, sizeof(fname), "caller_%llu+0x1/0x2", (unsigned long long)h);
+		feed_handle_rec(m, h * 7919, fr, 2);
+	}
+	for (uint64_t h = 1; h <= 3000; h++)
+		count_handle(m, h * 7919, h);
+	end_sample(m);
+	ck_assert_uint_eq(model_nstacks(m), 3000);
+	for (uint32_t i = 0; i < 3000; i++) {
+		const struct stack *st = model_stack(m, i);
+
+		snprintf(fname, sizeof(fname), "caller_%u", i + 1);
+		ck_assert_uint_eq(st->handle, (uint64_t)(i + 1) * 7919);
+		ck_assert_int_eq(st->s.now, (int64_t)i + 1);
+		ck_assert_str_eq(model_label(m, st->label), fname);
+	}
+	model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ counters */
+
+START_TEST(test_deltas_rate_peak)
+{
+	struct model *m = model_new();
+	const struct stack *a, *b;
+	struct view v;
+
+	view_init(&v);
+	feed(m, 100, "a=10");
+	a = must_find(m, "a");
+	ck_assert_uint_eq(model_nsamples(m), 1);
+	ck_assert_int_eq(a->s.now, 10);
+	ck_assert_int_eq(a->s.delta, 0);      /* the first sample has no change */
+	ck_assert_double_eq(a->s.rate, 0);
+	ck_assert_int_eq(a->s.peak, 10);
+	ck_assert_uint_eq(a->s.first_seen, 0);
+
+	feed(m, 102, "a=15|b=5");
+	b = must_find(m, "b");
+	ck_assert_int_eq(a->s.now, 15);
+	ck_assert_int_eq(a->s.prev, 10);
+	ck_assert_int_eq(a->s.delta, 5);
+	ck_assert_double_eq_tol(a->s.rate, 2.5, 1e-9);
+	ck_assert_int_eq(b->s.now, 5);
+	ck_assert_int_eq(b->s.delta, 5);      /* new: it had 0 */
+	ck_assert_double_eq_tol(b->s.rate, 2.5, 1e-9);
+	ck_assert_uint_eq(b->s.first_seen, 1);
+	ck_assert_double_eq_tol(model_time_at(m, b->s.first_seen), 102, 1e-9);
+
+	feed(m, 106, "a=12");                 /* b not reported: 0 */
+	ck_assert_int_eq(a->s.delta, -3);
+	ck_assert_double_eq_tol(a->s.rate, -0.75, 1e-9);
+	ck_assert_int_eq(a->s.peak, 15);
+	ck_assert_int_eq(b->s.now, 0);
+	ck_assert_int_eq(b->s.delta, -5);
+	ck_assert_int_eq(b->s.peak, 5);
+	ck_assert_double_eq_tol(b->s.rate, -1.25, 1e-9);
+	ck_assert_uint_eq(b->s.last_changed, 2);
+
+	/* times */
+	ck_assert_double_eq_tol(model_sample_time(m), 106, 1e-9);
+	ck_assert_double_eq_tol(model_first_time(m), 100, 1e-9);
+	ck_assert_double_eq_tol(model_time_at(m, 0), 100, 1e-9);
+	ck_assert_double_eq_tol(model_time_at(m, 1), 102, 1e-9);
+	ck_assert_double_eq_tol(model_time_at(m, 99), 106, 1e-9); /* clamped */
+	ck_assert_uint_eq(model_nsamples(m), 3);
+
+	/* totals of the view: every stack */
+	view_with(m, &v, GROUP_STACK, KEY_PAGES, 0);
+	ck_assert_int_eq(v.total_pages, 12);
+	ck_assert_int_eq(v.total_delta, -8);
+	ck_assert_double_eq_tol(v.total_rate, -2.0, 1e-9);
+	ck_assert_int_eq(v.total_delta_base, 2);   /* a: 12-10, b: 0-0 */
+	ck_assert_uint_eq(v.nrows, 2);             /* b is gone but changed: still shown */
+
+	/* a stack gone for good drops out of the rows, not out of the model */
+	feed(m, 107, "a=12");
+	view_with(m, &v, GROUP_STACK, KEY_PAGES, 0);
+	ck_assert_uint_eq(v.nrows, 1);
+	ck_assert_uint_eq(v.total_rows, 1);
+	ck_assert_uint_eq(model_nstacks(m), 2);
+	/* and comes back as the same stack */
+	feed(m, 108, "b=1|a=12");
+	ck_assert_uint_eq(model_nstacks(m), 2);
+	ck_assert_int_eq(b->s.now, 1);
+	ck_assert_int_eq(b->s.delta, 1);
+	ck_assert_uint_eq(b->s.first_seen, 1);
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_baseline)
+{
+	struct model *m = model_new();
+	const struct stack *a, *b;
+	struct view v;
+
+	view_init(&v);
+	feed(m, 0, "a=10");
+	feed(m, 1, "a=15|b=5");
+	a = must_find(m, "a");
+	b = must_find(m, "b");
+	/* default baseline: the first sample */
+	ck_assert_uint_eq(model_baseline_sample(m), 0);
+	ck_assert_int_eq(a->s.delta_base, 5);
+	ck_assert_int_eq(b->s.delta_base, 5);
+
+	model_set_baseline(m);
+	ck_assert_uint_eq(model_baseline_sample(m), 1);
+	ck_assert_int_eq(a->s.base, 15);
+	ck_assert_int_eq(a->s.delta_base, 0);
+	ck_assert_int_eq(b->s.delta_base, 0);
+	feed(m, 2, "a=12|b=9|c=4");
+	ck_assert_int_eq(a->s.delta_base, -3);
+	ck_assert_int_eq(b->s.delta_base, 4);
+	ck_assert_int_eq(must_find(m, "c")->s.delta_base, 4); /* new since: all of it */
+	view_with(m, &v, GROUP_STACK, KEY_PAGES, 0);
+	ck_assert_int_eq(v.total_delta_base, 5);
+	/* groups follow the baseline too */
+	view_with(m, &v, GROUP_CALLER, KEY_PAGES, 0);
+	ck_assert_int_eq(must_row(m, &v, "a")->s->delta_base, -3);
+
+	model_reset_baseline(m);
+	ck_assert_uint_eq(model_baseline_sample(m), 0);
+	ck_assert_int_eq(a->s.delta_base, 2);
+	ck_assert_int_eq(b->s.delta_base, 9);
+	ck_assert_int_eq(must_find(m, "c")->s.delta_base, 4);
+	view_with(m, &v, GROUP_CALLER, KEY_PAGES, 0);
+	ck_assert_int_eq(must_row(m, &v, "a")->s->delta_base, 2);
+	feed(m, 3, "a=20|b=9|c=4");
+	ck_assert_int_eq(a->s.delta_base, 10);
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_history)
+{
+	struct model *m = model_new();
+	int64_t h[8];
+	const struct stack *a, *b, *c;
+
+	feed(m, 0, "a=10|c=7");
+	feed(m, 1, "a=15|b=5|c=7");
+	feed(m, 2, "a=12|c=7");
+	a = must_find(m, "a");
+	b = must_find(m, "b");
+	c = must_find(m, "c");
+	ck_assert_int_eq(model_history(m, &a->s, h, 8), 3);
+	ck_assert_int_eq(h[0], 10);
+	ck_assert_int_eq(h[1], 15);
+	ck_assert_int_eq(h[2], 12);
+	ck_assert_int_eq(model_history(m, &b->s, h, 8), 3);
+	ck_assert_int_eq(h[0], 0);
+	ck_assert_int_eq(h[1], 5);
+	ck_assert_int_eq(h[2], 0);
+	/* a constant stack keeps no ring, and still has a history */
+	ck_assert_ptr_null(c->s.ring);
+	ck_assert_int_eq(model_history(m, &c->s, h, 8), 3);
+	ck_assert_int_eq(h[0], 7);
+	ck_assert_int_eq(h[2], 7);
+	/* the last n */
+	ck_assert_int_eq(model_history(m, &a->s, h, 2), 2);
+	ck_assert_int_eq(h[0], 15);
+	ck_assert_int_eq(h[1], 12);
+	ck_assert_int_eq(model_history(m, &a->s, h, 0), 0);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_history_long)
+{
+	/* more samples than the ring holds: the last MODEL_HISTORY are right */
+	struct model *m = model_new();
+	int64_t *h = calloc(MODEL_HISTORY + 10, sizeof(int64_t));
+	char spec[64];
+	const struct stack *a;
+	int n = MODEL_HISTORY + 37;
+
+	for (int i = 0; i < n; i++) {
+		snprintf(spec, sizeof(spec), "a=%d|k=5", (i * 7) % 101);
+		feed(m, i, spec);
+	}
+	a = must_find(m, "a");
+	ck_assert_int_eq(model_history(m, &a->s, h, MODEL_HISTORY + 10), MODEL_HISTORY);
+	for (int j = 0; j < MODEL_HISTORY; j++) {
+		int sample = n - MODEL_HISTORY + j;
+
+		ck_assert_int_eq(h[j], (sample * 7) % 101);
+	}
+	ck_assert_int_eq(model_history(m, &must_find(m, "k")->s, h, 5), 5);
+	ck_assert_int_eq(h[4], 5);
+	free(h);
+	model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ score */
+
+/* Feeds a series for one stack "s" (and a steady bystander) and returns its score. */
+static double score_of(const int64_t *vals, int n)
+{
+	struct model *m = model_new();
+	char spec[64];
+	double sc;
+
+	for (int i = 0; i < n; i++) {
+		snprintf(spec, sizeof(spec), "s=%lld|other=100", (long long)vals[i]);
+		feed(m, i, spec);
+	}
+	sc = model_score(&must_find(m, "s")->s);
+	ck_assert_double_eq(model_score(&must_find(m, "other")->s), 0);
+	ck_assert(sc >= 0 && sc <= 1);
+	model_free(m);
+	return sc;
+}
+
+START_TEST(test_score_ranks)
+{
+	int64_t v[60];
+	double steady, churn, jump, shrink, flat, big_flat;
+
+	for (int i = 0; i < 60; i++)
+		v[i] = 100 + 10 * i;                /* +10 pages every sample */
+	steady = score_of(v, 60);
+	for (int i = 0; i < 60; i++)
+		v[i] = 100 + (i + 1) / 2 * 3 - i / 2 * 2; /* +3, -2, +3, -2, ... */
+	churn = score_of(v, 60);
+	for (int i = 0; i < 60; i++)
+		v[i] = i < 30 ? 100 : 1100;         /* one jump of 1000 pages */
+	jump = score_of(v, 60);
+	for (int i = 0; i < 60; i++)
+		v[i] = 1000 - 10 * i;
+	shrink = score_of(v, 60);
+	for (int i = 0; i < 60; i++)
+		v[i] = 500;
+	flat = score_of(v, 60);
+	for (int i = 0; i < 60; i++)
+		v[i] = 1000000;                     /* big but steady */
+	big_flat = score_of(v, 60);
+
+	/* the documented values (doc/score.md) */
+	ck_assert_msg(fabs(steady - 0.75) < 0.05, "steady %f", steady);
+	ck_assert_msg(fabs(churn - 0.2) < 0.05, "churn %f", churn);
+	ck_assert_msg(jump > 0 && jump <= 0.1, "jump %f", jump);
+	ck_assert_msg(steady > churn && churn > jump, "steady %f churn %f jump %f", steady,
+		      churn, jump);
+	ck_assert_double_eq(shrink, 0);
+	ck_assert_double_eq(flat, 0);
+	ck_assert_double_eq(big_flat, 0);
+}
+END_TEST
+
+START_TEST(test_score_details)
+{
+	int64_t v[200];
+	double s8, s3, grow_then_shrink, old_growth;
+
+	/* evidence: two intervals prove less than eight */
+	for (int i = 0; i < 9; i++)
+		v[i] = 1000 * i;
+	s8 = score_of(v, 9);
+	s3 = score_of(v, 3);
+	ck_assert_msg(s3 < s8, "3 samples %f, 9 samples %f", s3, s8);
+	/* grew then shrank below where the window starts: 0 */
+	for (int i = 0; i < 40; i++)
+		v[i] = i < 20 ? 100 + 50 * i : 1050 - 52 * (i - 19);
+	grow_then_shrink = score_of(v, 40);
+	ck_assert_double_eq(grow_then_shrink, 0);
+	/* growth long ago, flat for more than the window since: 0 */
+	for (int i = 0; i < 200; i++)
+		v[i] = i < 30 ? 10 * i : 290;
+	old_growth = score_of(v, 200);
+	ck_assert_double_eq(old_growth, 0);
+	/* a stack that appears late and grows steadily scores */
+	for (int i = 0; i < 40; i++)
+		v[i] = i < 10 ? 0 : 64 * (i - 9);
+	ck_assert_double_gt(score_of(v, 40), 0.5);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ groups */
+
+static const char GROUPS_SPEC[] =
+	"prep_new_page;__alloc_pages_noprof;brd_submit_bio [brd];__submit_bio=100"
+	"|prep_new_page;get_page_from_freelist;brd_submit_bio [brd];other_path=20"
+	"|prep_new_page;alloc_slab_page;new_slab;kmem_cache_alloc_noprof;alloc_inode;ext2_new_inode [ext2]=7"
+	"|prep_new_page;__kmalloc_cache_noprof.cold;kmalloc_trace.constprop.0;do_work.isra.0;kthread=3"
+	"|prep_new_page;alloc_pages_mpol;0xffffffffc0001234;worker=2"
+	"|rec;rec;rec;helper;rec=11"
+	"|prep_new_page;get_page_from_freelist=1";
+
+START_TEST(test_caller)
+{
+	struct model *m = model_new();
+	const struct stack *st;
+
+	feed(m, 0, GROUPS_SPEC);
+	st = must_find(m, "prep_new_page;__alloc_pages_noprof;brd_submit_bio [brd];__submit_bio");
+	ck_assert_uint_eq(st->caller, 2);
+	ck_assert_str_eq(model_label(m, st->label), "brd_submit_bio [brd]");
+	ck_assert(model_frame_is_alloc(m, st->frames[0]));
+	ck_assert(model_frame_is_alloc(m, st->frames[1]));
+	ck_assert(!model_frame_is_alloc(m, st->frames[2]));
+
+	st = must_find(m, "prep_new_page;alloc_slab_page;new_slab;kmem_cache_alloc_noprof;alloc_inode;ext2_new_inode [ext2]");
+	ck_assert_str_eq(model_label(m, st->label), "alloc_inode");
+	/* compiler suffixes do not hide allocator functions; the caller keeps its suffix */
+	st = must_find(m, "prep_new_page;__kmalloc_cache_noprof.cold;kmalloc_trace.constprop.0;do_work.isra.0;kthread");
+	ck_assert_uint_eq(st->caller, 3);
+	ck_assert_str_eq(model_label(m, st->label), "do_work.isra.0");
+	/* a bare address is not allocator machinery: it is the caller */
+	st = must_find(m, "prep_new_page;alloc_pages_mpol;0xffffffffc0001234;worker");
+	ck_assert_str_eq(model_label(m, st->label), "0xffffffffc0001234");
+	/* nothing but allocator frames: the outermost */
+	st = must_find(m, "prep_new_page;get_page_from_freelist");
+	ck_assert_uint_eq(st->caller, 1);
+	ck_assert_str_eq(model_label(m, st->label), "get_page_from_freelist");
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_alloc_patterns)
+{
+	struct model *m = model_new();
+	static const char *const mine[] = { "prep_*", "__alloc_pages*", "brd_*" };
+	const struct stack *st;
+
+	feed(m, 0, GROUPS_SPEC);
+	st = must_find(m, "prep_new_page;__alloc_pages_noprof;brd_submit_bio [brd];__submit_bio");
+	ck_assert_str_eq(model_label(m, st->label), "brd_submit_bio [brd]");
+	/* replacing the patterns re-places existing stacks */
+	ck_assert_int_eq(model_set_alloc_patterns(m, mine, 3), 0);
+	ck_assert_uint_eq(st->caller, 3);
+	ck_assert_str_eq(model_label(m, st->label), "__submit_bio");
+	st = must_find(m, "prep_new_page;alloc_slab_page;new_slab;kmem_cache_alloc_noprof;alloc_inode;ext2_new_inode [ext2]");
+	ck_assert_str_eq(model_label(m, st->label), "alloc_slab_page");
+	/* and new ones */
+	{
+		char *more = malloc(strlen(GROUPS_SPEC) + 64);
+
+		sprintf(more, "%s|prep_new_page;brd_x [brd];brd_y [brd];z=5", GROUPS_SPEC);
+		feed(m, 1, more);
+		free(more);
+	}
+	ck_assert_str_eq(model_label(m, must_find(m, "prep_new_page;brd_x [brd];brd_y [brd];z")->label), "z");
+	/* the caller groups follow */
+	{
+		struct view v;
+
+		view_init(&v);
+		view_with(m, &v, GROUP_CALLER, KEY_PAGES, 0);
+		ck_assert_ptr_nonnull(row_of(m, &v, "__submit_bio"));
+		ck_assert_int_eq(must_row(m, &v, "__submit_bio")->s->now, 100);
+		ck_assert_int_eq(must_row(m, &v, "get_page_from_freelist")->s->now, 20 + 1);
+		view_free(&v);
+	}
+	/* NULL restores the defaults */
+	ck_assert_int_eq(model_set_alloc_patterns(m, NULL, 0), 0);
+	st = must_find(m, "prep_new_page;__alloc_pages_noprof;brd_submit_bio [brd];__submit_bio");
+	ck_assert_str_eq(model_label(m, st->label), "brd_submit_bio [brd]");
+	/* a pattern matching nothing: the innermost frame is the caller */
+	{
+		static const char *const none[] = { "no_such_function" };
+
+		model_set_alloc_patterns(m, none, 1);
+		ck_assert_uint_eq(st->caller, 0);
+		ck_assert_str_eq(model_label(m, st->label), "prep_new_page");
+	}
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_group_caller_module)
+{
+	struct model *m = model_new();
+	struct view v;
+	const struct row *r;
+
+	view_init(&v);
+	feed(m, 0, GROUPS_SPEC);
+	feed(m, 5, GROUPS_SPEC);
+	view_with(m, &v, GROUP_CALLER, KEY_PAGES, 0);
+	r = row_of(m, &v, "brd_submit_bio [brd]");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_ptr_null(r->stack);
+	ck_assert_ptr_nonnull(r->group);
+	ck_assert_int_eq(r->s->now, 120);
+	ck_assert_uint_eq(r->group->nstacks, 2);
+	/* the example is the largest member */
+	ck_assert_str_eq(model_frame(m, model_stack(m, r->group->example)->frames[3]),
+			 "__submit_bio+0x1/0x10");
+	ck_assert_ptr_eq(v.rows[0].s, r->s);  /* largest first */
+	ck_assert_int_eq(v.total_pages, 144);
+	ck_assert_int_eq(v.shown_pages, 144);
+
+	view_with(m, &v, GROUP_MODULE, KEY_PAGES, 0);
+	ck_assert_int_eq(must_row(m, &v, "brd")->s->now, 120);
+	/* the caller's module: alloc_inode is in vmlinux even though ext2 called it */
+	ck_assert_int_eq(must_row(m, &v, "vmlinux")->s->now, 7 + 3 + 11 + 1);
+	ck_assert_int_eq(must_row(m, &v, "?")->s->now, 2);
+	ck_assert_ptr_null(row_of(m, &v, "ext2"));
+	ck_assert_uint_eq(v.nrows, 3);
+	ck_assert_str_eq(group_name(GROUP_MODULE), "module");
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_group_function)
+{
+	struct model *m = model_new();
+	struct view v;
+
+	view_init(&v);
+	feed(m, 0, GROUPS_SPEC);
+	feed(m, 1, GROUPS_SPEC);
+	view_with(m, &v, GROUP_FUNCTION, KEY_PAGES, 0);
+	/* recursion counts a function once per stack */
+	ck_assert_int_eq(must_row(m, &v, "rec")->s->now, 11);
+	ck_assert_int_eq(must_row(m, &v, "helper")->s->now, 11);
+	/* every stack through a function adds up */
+	ck_assert_int_eq(must_row(m, &v, "prep_new_page")->s->now, 100 + 20 + 7 + 3 + 2 + 1);
+	ck_assert_uint_eq(must_row(m, &v, "prep_new_page")->group->nstacks, 6);
+	ck_assert_int_eq(must_row(m, &v, "brd_submit_bio [brd]")->s->now, 120);
+	ck_assert_int_eq(must_row(m, &v, "__submit_bio")->s->now, 100);
+	ck_assert_int_eq(must_row(m, &v, "0xffffffffc0001234")->s->now, 2);
+	/* the totals stay those of the stacks */
+	ck_assert_int_eq(v.total_pages, 144);
+
+	/* after more samples the function groups move with their stacks */
+	feed(m, 2, "rec;rec;rec;helper;rec=20|prep_new_page;get_page_from_freelist=1");
+	view_with(m, &v, GROUP_FUNCTION, KEY_PAGES, 0);
+	ck_assert_int_eq(must_row(m, &v, "rec")->s->now, 20);
+	ck_assert_int_eq(must_row(m, &v, "rec")->s->delta, 9);
+	ck_assert_int_eq(must_row(m, &v, "prep_new_page")->s->now, 1);
+	ck_assert_int_eq(must_row(m, &v, "prep_new_page")->s->delta, -132);
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_group_function_from_start)
+{
+	/* asked for before the first sample: the same values, with history from sample 0 */
+	struct model *m = model_new();
+	struct view v;
+	int64_t h[4];
+	const struct row *r;
+
+	view_init(&v);
+	model_want_group(m, GROUP_FUNCTION);
+	feed(m, 0, "a;rec;rec=5|b;rec=1");
+	feed(m, 1, "a;rec;rec=7|b;rec=1");
+	view_with(m, &v, GROUP_FUNCTION, KEY_PAGES, 0);
+	r = must_row(m, &v, "rec");
+	ck_assert_int_eq(r->s->now, 8);
+	ck_assert_int_eq(r->s->delta, 2);
+	ck_assert_int_eq(model_history(m, r->s, h, 4), 2);
+	ck_assert_int_eq(h[0], 6);
+	ck_assert_int_eq(h[1], 8);
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_group_names)
+{
+	enum group_mode g;
+	enum sort_key k;
+
+	for (int i = 0; i < GROUP__N; i++) {
+		ck_assert_int_eq(group_parse(group_name((enum group_mode)i), &g), 0);
+		ck_assert_int_eq(g, i);
+	}
+	ck_assert_int_eq(group_parse("stacks", &g), -1);
+	ck_assert_int_eq(group_parse("", &g), -1);
+	ck_assert_str_eq(group_name(GROUP_STACK), "stack");
+	ck_assert_str_eq(group_name(GROUP_CALLER), "caller");
+	ck_assert_str_eq(group_name(GROUP_FUNCTION), "function");
+	{
+		static const char *const keys[] = { "pages", "bytes", "delta", "rate",
+						    "delta_base", "peak", "score", "first_seen",
+						    "label" };
+
+		for (int i = 0; i < KEY__N; i++) {
+			ck_assert_str_eq(sort_key_name((enum sort_key)i), keys[i]);
+			ck_assert_int_eq(sort_key_parse(keys[i], &k), 0);
+			ck_assert_int_eq(k, i);
+		}
+	}
+	ck_assert_int_eq(sort_key_parse("Pages", &k), -1);
+	ck_assert_int_eq(sort_key_parse("size", &k), -1);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ sorting */
+
+static double key_of(const struct row *r, enum sort_key k)
+{
+	switch (k) {
+	case KEY_PAGES:
+	case KEY_BYTES: return (double)r->s->now;
+	case KEY_DELTA: return (double)r->s->delta;
+	case KEY_RATE: return r->s->rate;
+	case KEY_DELTA_BASE: return (double)r->s->delta_base;
+	case KEY_PEAK: return (double)r->s->peak;
+	case KEY_SCORE: return r->s->score;
+	case KEY_FIRST_SEEN: return (double)r->s->first_seen;
+	default: return 0;
+	}
+}
+
+/* A model with ties on every key and rows that differ on every key. */
+static struct model *sort_model(void)
+{
+	struct model *m = model_new();
+
+	feed(m, 0, "fa=10|fb=10|fc=30|fd=5");
+	feed(m, 1, "fa=20|fb=10|fc=25|fd=5|fe=10");
+	feed(m, 3, "fa=40|fb=10|fc=10|fd=6|fe=10|ff=1|fg=10");
+	return m;
+}
+
+START_TEST(test_sort_every_key)
+{
+	struct model *m = sort_model();
+	struct view v, v2;
+
+	view_init(&v);
+	view_init(&v2);
+	for (int k = 0; k < KEY__N; k++) {
+		for (int asc = 0; asc < 2; asc++) {
+			view_with(m, &v, GROUP_STACK, (enum sort_key)k, asc);
+			ck_assert_uint_eq(v.nrows, 7);
+			for (size_t i = 1; i < v.nrows; i++) {
+				const struct row *a = &v.rows[i - 1], *b = &v.rows[i];
+
+				if (k == KEY_LABEL) {
+					int c = strcmp(model_label(m, a->label), model_label(m, b->label));
+
+					ck_assert_msg(asc ? c < 0 : c > 0, "label %s then %s",
+						      model_label(m, a->label), model_label(m, b->label));
+					continue;
+				}
+				if (asc)
+					ck_assert_msg(key_of(a, k) <= key_of(b, k), "%s asc row %zu",
+						      sort_key_name(k), i);
+				else
+					ck_assert_msg(key_of(a, k) >= key_of(b, k), "%s desc row %zu",
+						      sort_key_name(k), i);
+				/* ties: by stack id, in both directions */
+				if (key_of(a, k) == key_of(b, k))
+					ck_assert_msg(a->stack->id < b->stack->id, "%s tie row %zu",
+						      sort_key_name(k), i);
+			}
+			/* deterministic */
+			view_with(m, &v2, GROUP_STACK, (enum sort_key)k, asc);
+			for (size_t i = 0; i < v.nrows; i++)
+				ck_assert_ptr_eq(v.rows[i].stack, v2.rows[i].stack);
+		}
+	}
+	/* spot checks */
+	view_with(m, &v, GROUP_STACK, KEY_PAGES, 0);
+	ck_assert_str_eq(model_label(m, v.rows[0].label), "fa");
+	ck_assert_str_eq(model_label(m, v.rows[6].label), "ff");
+	view_with(m, &v, GROUP_STACK, KEY_DELTA, 1);
+	ck_assert_str_eq(model_label(m, v.rows[0].label), "fc");
+	ck_assert_int_eq(v.rows[0].s->delta, -15);
+	view_with(m, &v, GROUP_STACK, KEY_FIRST_SEEN, 0);
+	/* ff and fg both appeared at sample 2: fg was created after ff */
+	ck_assert_str_eq(model_label(m, v.rows[0].label), "ff");
+	ck_assert_str_eq(model_label(m, v.rows[1].label), "fg");
+	view_with(m, &v, GROUP_STACK, KEY_PEAK, 0);
+	ck_assert_str_eq(model_label(m, v.rows[0].label), "fa");
+	ck_assert_str_eq(model_label(m, v.rows[1].label), "fc");
+	view_free(&v);
+	view_free(&v2);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_sort_groups)
+{
+	struct model *m = sort_model();
+	struct view v;
+
+	view_init(&v);
+	feed(m, 4, "x;fa=40|y;fa=1|fb=10|fc=10");
+	view_with(m, &v, GROUP_CALLER, KEY_PAGES, 0);
+	ck_assert_str_eq(model_label(m, v.rows[0].label), "x");
+	view_with(m, &v, GROUP_CALLER, KEY_LABEL, 1);
+	for (size_t i = 1; i < v.nrows; i++)
+		ck_assert_int_lt(strcmp(model_label(m, v.rows[i - 1].label),
+					model_label(m, v.rows[i].label)), 0);
+	view_with(m, &v, GROUP_CALLER, KEY_LABEL, 0);
+	for (size_t i = 1; i < v.nrows; i++)
+		ck_assert_int_gt(strcmp(model_label(m, v.rows[i - 1].label),
+					model_label(m, v.rows[i].label)), 0);
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_sort_limit)
+{
+	/* with a limit only the first rows need sorting: they are the same rows as in a
+	 * full sort, in the same order, and every row is still there */
+	struct model *m = model_new();
+	struct sbuf b = { 0 };
+	struct view full, lim;
+	struct view_opts o;
+
+	for (int i = 0; i < 500; i++)
+		sb_printf(&b, " f%d+0x1/0x2\nnr_base_pages: %d\n\n", i, (i * 37) % 50 + 1);
+	model_feed_text(m, 0, b.s);
+	sb_free(&b);
+	for (int i = 0; i < 500; i++)
+		sb_printf(&b, " f%d+0x1/0x2\nnr_base_pages: %d\n\n", i, (i * 53) % 70 + 1);
+	model_feed_text(m, 1, b.s);
+	sb_free(&b);
+	view_init(&full);
+	view_init(&lim);
+	for (int k = 0; k < KEY__N; k++) {
+		for (int asc = 0; asc < 2; asc++) {
+			view_opts_init(&o);
+			o.key = (enum sort_key)k;
+			o.ascending = asc;
+			model_view(m, &o, &full);
+			o.limit = 10;
+			model_view(m, &o, &lim);
+			ck_assert_uint_eq(lim.nrows, full.nrows);
+			for (size_t i = 0; i < 10; i++)
+				ck_assert_msg(lim.rows[i].stack == full.rows[i].stack,
+					      "%s %s row %zu", sort_key_name(k), asc ? "asc" : "desc", i);
+			{
+				/* the rest is a permutation of the remaining rows */
+				uint8_t *seen = calloc(model_nstacks(m), 1);
+
+				for (size_t i = 0; i < lim.nrows; i++) {
+					ck_assert_int_eq(seen[lim.rows[i].stack->id], 0);
+					seen[lim.rows[i].stack->id] = 1;
+				}
+				free(seen);
+			}
+		}
+	}
+	view_free(&full);
+	view_free(&lim);
+	model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ filtering */
+
+START_TEST(test_threshold)
+{
+	struct model *m = model_new();
+	struct view v;
+	struct view_opts o;
+
+	view_init(&v);
+	feed(m, 0, GROUPS_SPEC);
+	view_opts_init(&o);
+	o.threshold = 7;
+	model_view(m, &o, &v);
+	ck_assert_uint_eq(v.nrows, 4);           /* 100, 20, 11, 7 */
+	ck_assert_uint_eq(v.total_rows, 7);
+	ck_assert_int_eq(v.total_pages, 144);
+	ck_assert_int_eq(v.shown_pages, 138);
+	for (size_t i = 0; i < v.nrows; i++)
+		ck_assert_int_ge(v.rows[i].s->now, 7);
+	o.group = GROUP_CALLER;
+	o.threshold = 100;
+	model_view(m, &o, &v);
+	ck_assert_uint_eq(v.nrows, 1);
+	ck_assert_int_eq(v.rows[0].s->now, 120);
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
+static size_t filtered_rows(struct model *m, enum group_mode g, const char *const *pats,
+			    size_t n, int64_t *shown)
+{
+	struct view v;
+	struct view_opts o;
+	struct pt_err err;
+	size_t rows;
+
+	view_init(&v);
+	view_opts_init(&o);
+	o.group = g;
+	o.filter = filter_new(pats, n, &err);
+	ck_assert_msg(o.filter != NULL, "%s", err.msg);
+	model_view(m, &o, &v);
+	rows = v.nrows;
+	if (shown)
+		*shown = v.shown_pages;
+	/* a second view with the cached matches gives the same answer */
+	model_view(m, &o, &v);
+	ck_assert_uint_eq(v.nrows, rows);
+	filter_free(o.filter);
+	view_free(&v);
+	return rows;
+}
+
+START_TEST(test_filter)
+{
+	struct model *m = model_new();
+	int64_t shown;
+
+	feed(m, 0, GROUPS_SPEC);
+	{
+		static const char *const p[] = { "brd" };
+
+		ck_assert_uint_eq(filtered_rows(m, GROUP_STACK, p, 1, &shown), 2);
+		ck_assert_int_eq(shown, 120);
+	}
+	{
+		static const char *const p[] = { "!brd" };
+
+		ck_assert_uint_eq(filtered_rows(m, GROUP_STACK, p, 1, &shown), 5);
+		ck_assert_int_eq(shown, 24);
+	}
+	{
+		/* every pattern must hold */
+		static const char *const p[] = { "brd", "__submit_bio" };
+
+		ck_assert_uint_eq(filtered_rows(m, GROUP_STACK, p, 2, &shown), 1);
+		ck_assert_int_eq(shown, 100);
+	}
+	{
+		static const char *const p[] = { "brd", "!__submit_bio" };
+
+		ck_assert_uint_eq(filtered_rows(m, GROUP_STACK, p, 2, &shown), 1);
+		ck_assert_int_eq(shown, 20);
+	}
+	{
+		/* extended regular expressions over the whole frame text */
+		static const char *const p[] = { "^(rec|helper)\\+0x1/" };
+
+		ck_assert_uint_eq(filtered_rows(m, GROUP_STACK, p, 1, NULL), 1);
+	}
+	{
+		static const char *const p[] = { "\\[ext2\\]$" };
+
+		ck_assert_uint_eq(filtered_rows(m, GROUP_STACK, p, 1, &shown), 1);
+		ck_assert_int_eq(shown, 7);
+	}
+	{
+		static const char *const p[] = { "matches_nothing" };
+
+		ck_assert_uint_eq(filtered_rows(m, GROUP_STACK, p, 1, &shown), 0);
+		ck_assert_int_eq(shown, 0);
+	}
+	{
+		/* groups: the filter applies to the label */
+		static const char *const p[] = { "brd" };
+
+		ck_assert_uint_eq(filtered_rows(m, GROUP_CALLER, p, 1, &shown), 1);
+		ck_assert_int_eq(shown, 120);
+		ck_assert_uint_eq(filtered_rows(m, GROUP_MODULE, p, 1, &shown), 1);
+	}
+	{
+		static const char *const p[] = { "!^vmlinux$" };
+
+		ck_assert_uint_eq(filtered_rows(m, GROUP_MODULE, p, 1, NULL), 2);
+	}
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_filter_bad)
+{
+	struct pt_err err;
+	struct filter *f;
+	static const char *const bad[] = { "ok", "(unclosed" };
+	static const char *const bad2[] = { "![" };
+
+	memset(&err, 0, sizeof(err));
+	f = filter_new(bad, 2, &err);
+	ck_assert_ptr_null(f);
+	ck_assert_msg(strncmp(err.msg, "bad filter \"(unclosed\": ", 24) == 0, "%s", err.msg);
+	ck_assert_uint_gt(strlen(err.msg), 24);   /* regerror's reason follows */
+	f = filter_new(bad2, 1, &err);
+	ck_assert_ptr_null(f);
+	ck_assert_msg(strncmp(err.msg, "bad filter \"![\": ", 17) == 0, "%s", err.msg);
+	/* at most 31 patterns */
+	{
+		const char *many[32];
+
+		for (int i = 0; i < 32; i++)
+			many[i] = "x";
+		ck_assert_ptr_null(filter_new(many, 32, &err));
+		ck_assert_str_eq(err.msg, "at most 31 filters");
+		f = filter_new(many, 31, &err);
+		ck_assert_ptr_nonnull(f);
+		filter_free(f);
+	}
+	/* an empty list is no filter at all */
+	f = filter_new(NULL, 0, &err);
+	ck_assert_ptr_nonnull(f);
+	filter_free(f);
+	filter_free(NULL);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ special stacks */
+
+START_TEST(test_special)
+{
+	struct model *m = model_new();
+
+	ck_assert_ptr_null(model_special(m, SK_DUMMY));
+	feed(m, 0, "register_dummy_stack+0x23/0x3e;init_page_owner+0x24/0x237=3"
+		   "|register_failure_stack+0x23/0x3e;init_page_owner+0x2a/0x237=0"
+		   "|register_early_stack+0x23/0x3e;init_page_owner+0x2e/0x237=100"
+		   "|normal;path=4");
+	ck_assert_ptr_nonnull(model_special(m, SK_DUMMY));
+	ck_assert_int_eq(model_special(m, SK_DUMMY)->kind, SK_DUMMY);
+	ck_assert_int_eq(model_special(m, SK_DUMMY)->s.now, 3);
+	ck_assert_int_eq(model_special(m, SK_FAILURE)->kind, SK_FAILURE);
+	ck_assert_int_eq(model_special(m, SK_EARLY)->kind, SK_EARLY);
+	ck_assert_int_eq(model_special(m, SK_EARLY)->s.now, 100);
+	ck_assert_int_eq(must_find(m, "normal;path")->kind, SK_NORMAL);
+	/* the failure stack growing is visible to whoever watches it */
+	feed(m, 1, "register_failure_stack+0x23/0x3e;init_page_owner+0x2a/0x237=12");
+	ck_assert_int_eq(model_special(m, SK_FAILURE)->s.delta, 12);
+	/* a frame further out does not make a stack special */
+	feed(m, 2, "foo;register_dummy_stack+0x23/0x3e=1");
+	ck_assert_int_eq(must_find(m, "foo;register_dummy_stack+0x23/0x3e")->kind, SK_NORMAL);
+	ck_assert_ptr_null(model_special(m, (enum stack_kind)7));
+	model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ per-block */
+
+START_TEST(test_blocks)
+{
+	struct model *m = model_new();
+	const char *text =
+		"Page allocated via order 2, mask 0xcc0(GFP_KERNEL), pid 10, tgid 10 (first), ts 100 ns\n"
+		"PFN 0x1000 type Unmovable Block 8 type Unmovable Flags 0x0()\n"
+		" prep_new_page+0x17/0x43\n"
+		" do_alloc+0x1/0x2\n"
+		"\n"
+		"Page allocated via order 0, mask 0x100cca(GFP_HIGHUSER_MOVABLE), pid 30, tgid 30 (newest (x)), ts 300 ns\n"
+		"PFN 0x2000 type Movable Block 16 type Movable Flags 0x0()\n"
+		" prep_new_page+0x17/0x43\n"
+		" do_alloc+0x1/0x2\n"
+		"\n"
+		"Page allocated via order 3, mask 0xcc0(GFP_KERNEL), pid 20, tgid 20 (middle), ts 200 ns\n"
+		"PFN 0x3000 type Unmovable Block 24 type Unmovable Flags 0x0()\n"
+		" prep_new_page+0x17/0x43\n"
+		" do_alloc+0x1/0x2\n"
+		"\n"
+		"Page allocated via order 1, mask 0xcc0(GFP_KERNEL), pid 5, tgid 5 (other), ts 5 ns\n"
+		"PFN 0x4000 type Unmovable Block 32 type Unmovable Flags 0x0()\n"
+		" prep_new_page+0x17/0x43\n"
+		" other+0x1/0x2\n"
+		"\n";
+	const struct stack *st;
+
+	model_feed_text(m, 0, text);
+	ck_assert_uint_eq(model_nstacks(m), 2);
+	st = must_find(m, "prep_new_page+0x17/0x43;do_alloc+0x1/0x2");
+	ck_assert_int_eq(st->s.now, 4 + 1 + 8);   /* 2^order pages per block */
+	ck_assert_ptr_nonnull(st->blk);
+	ck_assert_uint_eq(st->blk->nblocks, 3);
+	ck_assert_uint_eq(st->blk->orders, (1u << 0) | (1u << 2) | (1u << 3));
+	ck_assert_uint_eq(st->blk->gfp, 0xcc0);   /* of the first block */
+	ck_assert_int_eq(st->blk->pid, 30);       /* of the newest block */
+	ck_assert_str_eq(st->blk->comm, "newest (x)");
+	ck_assert_uint_eq(st->blk->ts_ns, 300);
+	st = must_find(m, "prep_new_page+0x17/0x43;other+0x1/0x2");
+	ck_assert_int_eq(st->s.now, 2);
+	ck_assert_uint_eq(st->blk->nblocks, 1);
+	ck_assert_uint_eq(st->blk->orders, 2);
+	/* a second dump: the counts, and the block summary, are of that dump alone */
+	model_feed_text(m, 1, text);
+	st = must_find(m, "prep_new_page+0x17/0x43;do_alloc+0x1/0x2");
+	ck_assert_int_eq(st->s.now, 13);
+	ck_assert_int_eq(st->s.delta, 0);
+	ck_assert_uint_eq(st->blk->nblocks, 3);
+	/* a third with only the order-0 block left */
+	model_feed_text(m, 2,
+			"Page allocated via order 0, mask 0x100cca(GFP_HIGHUSER_MOVABLE), pid 31, tgid 31 (a-very-long-command-name-of-40-chars), ts 50 ns\n"
+			"PFN 0x2000 type Movable Block 16 type Movable Flags 0x0()\n"
+			" prep_new_page+0x17/0x43\n"
+			" do_alloc+0x1/0x2\n"
+			"\n");
+	ck_assert_int_eq(st->s.now, 1);
+	ck_assert_uint_eq(st->blk->nblocks, 1);
+	ck_assert_uint_eq(st->blk->orders, 1u << 0);
+	ck_assert_int_eq(st->blk->pid, 31);
+	ck_assert_uint_eq(st->blk->gfp, 0x100cca);
+	/* the command is cut to fit, terminated */
+	ck_assert_uint_eq(strlen(st->blk->comm), sizeof(st->blk->comm) - 1);
+	ck_assert_int_eq(strncmp(st->blk->comm, "a-very-long-command-name-of-40-chars",
+				 sizeof(st->blk->comm) - 1), 0);
+	model_free(m);
+}
+END_TEST
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+START_TEST(test_blocks_real_dump)
+{
+	/* the real per-block dump, aggregated: total pages = sum of 2^order over every block
+	 * and one stack per distinct frame list, computed here with a plain line scan */
+	struct model *m = model_new();
+	const char *path = TD("small/page_owner.xz");
+	size_t len, nkeys = 0, distinct = 0;
+	char *text = read_xz_file(path, &len), *p = text, **keys;
+	uint64_t pages = 0, blocks = 0, early = 0;
+	struct sbuf cur = { 0 };
+	struct view v;
+	int in_frames = 0;
+	unsigned order = 0;
+
+	keys = calloc(len / 40 + 1, sizeof(char *));
+	while (*p) {
+		char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (strncmp(p, "Page allocated via order ", 25) == 0) {
+			order = (unsigned)strtoul(p + 25, NULL, 10);
+			pages += 1ULL << order;
+			blocks++;
+			sb_free(&cur);
+			sb_add(&cur, "");
+			in_frames = 1;
+		} else if (n > 0 && p[0] == ' ' && in_frames) {
+			sb_addn(&cur, p + 1, n - 1);
+			sb_add(&cur, ";");
+		} else if (n == 0 && in_frames && cur.len) {
+			if (strncmp(cur.s, "register_early_stack", 20) == 0)
+				early += 1ULL << order;
+			keys[nkeys++] = strdup(cur.s);
+			in_frames = 0;
+		} else if (p[0] != ' ' && strncmp(p, "PFN ", 4) != 0 && n) {
+			in_frames = 0; /* extras: no more frames */
+		}
+		p = nl ? nl + 1 : p + n;
+	}
+	ck_assert_uint_eq(nkeys, blocks);
+	qsort(keys, nkeys, sizeof(*keys), cmp_str);
+	for (size_t i = 0; i < nkeys; i++)
+		if (i == 0 || strcmp(keys[i], keys[i - 1]) != 0)
+			distinct++;
+
+	ck_assert_int_eq(model_load(m, &path, 1), 1);
+	ck_assert_int_eq(model_meta(m)->iface, IFACE_PAGE_OWNER);
+	ck_assert_uint_eq(model_nstacks(m), distinct);
+	view_init(&v);
+	view_with(m, &v, GROUP_STACK, KEY_PAGES, 0);
+	ck_assert_int_eq(v.total_pages, (int64_t)pages);
+	{
+		uint64_t nb = 0;
+
+		for (size_t i = 0; i < model_nstacks(m); i++) {
+			const struct stack *st = model_stack(m, (uint32_t)i);
+
+			ck_assert_ptr_nonnull(st->blk);
+			nb += st->blk->nblocks;
+		}
+		ck_assert_uint_eq(nb, blocks);
+	}
+	ck_assert_ptr_nonnull(model_special(m, SK_EARLY));
+	ck_assert_int_eq(model_special(m, SK_EARLY)->s.now, (int64_t)early);
+	view_free(&v);
+	for (size_t i = 0; i < nkeys; i++)
+		free(keys[i]);
+	free(keys);
+	free(text);
+	sb_free(&cur);
+	model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ real data */
+
+START_TEST(test_demo_brd_leak)
+{
+	/* the demo: the brd ramdisk stack grows from sample 10 and ranks first by score */
+	struct model *m = model_new();
+	struct source *src;
+	struct source_opts so;
+	struct sink s = model_sink(m);
+	struct pt_err err;
+	struct view v;
+	struct view_opts o;
+	const char *path = TD("demo");
+
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	view_init(&v);
+	view_opts_init(&o);
+	o.key = KEY_SCORE;
+	for (int i = 0; i <= 40; i++) {
+		ck_assert_int_eq(source_next(src, &s, -1, &err), SRC_SAMPLE);
+		if (i < 15)
+			continue;
+		model_view(m, &o, &v);
+		ck_assert_msg(strcmp(model_label(m, v.rows[0].label), "brd_submit_bio [brd]") == 0,
+			      "sample %d: first by score is %s", i, model_label(m, v.rows[0].label));
+	}
+	ck_assert_double_gt(v.rows[0].s->score, 0.9);
+	ck_assert_int_gt(v.rows[0].s->delta_base, 10000);
+	source_close(src);
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_meta_copied)
+{
+	struct model *m = model_new();
+	struct sink s = model_sink(m);
+	struct source_meta meta;
+	struct pt_err err;
+	char name[32] = "volatile-name", rel[16] = "7.3.4";
+
+	memset(&meta, 0, sizeof(meta));
+	meta.name = name;
+	meta.kind = "file";
+	meta.kernel_release = rel;
+	meta.iface = IFACE_PROPOSAL;
+	meta.unit = UNIT_ALLOCS;
+	meta.page_size = 0;
+	ck_assert_int_eq(s.ops->meta(s.self, &meta, &err), 0);
+	memset(name, 'x', sizeof(name) - 1);
+	memset(rel, 'y', sizeof(rel) - 1);
+	ck_assert_str_eq(model_meta(m)->name, "volatile-name");
+	ck_assert_str_eq(model_meta(m)->kernel_release, "7.3.4");
+	ck_assert_int_eq(model_meta(m)->unit, UNIT_ALLOCS);
+	ck_assert_int_eq(model_page_size(m), 4096);
+	ck_assert_int_eq(model_meta(m)->page_size_known, 0);
+	model_free(m);
+}
+END_TEST
+
+static Suite *model_suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc;
+
+	tc = tcase_new("identity");
+	tcase_add_test(tc, test_identity);
+	tcase_add_test(tc, test_identity_offsets_and_last_frame);
+	tcase_add_test(tc, test_identity_many);
+	tcase_add_test(tc, test_handles_keep_first_text);
+	tcase_add_test(tc, test_handles_count_before_frames);
+	tcase_add_test(tc, test_handles_many);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("counters");
+	tcase_add_test(tc, test_deltas_rate_peak);
+	tcase_add_test(tc, test_baseline);
+	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_history_long);
+	tcase_add_test(tc, test_meta_copied);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("score");
+	tcase_add_test(tc, test_score_ranks);
+	tcase_add_test(tc, test_score_details);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("groups");
+	tcase_add_test(tc, test_caller);
+	tcase_add_test(tc, test_alloc_patterns);
+	tcase_add_test(tc, test_group_caller_module);
+	tcase_add_test(tc, test_group_function);
+	tcase_add_test(tc, test_group_function_from_start);
+	tcase_add_test(tc, test_group_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("views");
+	tcase_add_test(tc, test_sort_every_key);
+	tcase_add_test(tc, test_sort_groups);
+	tcase_add_test(tc, test_sort_limit);
+	tcase_add_test(tc, test_threshold);
+	tcase_add_test(tc, test_filter);
+	tcase_add_test(tc, test_filter_bad);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("special");
+	tcase_add_test(tc, test_special);
+	tcase_add_test(tc, test_blocks);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("real");
+	tcase_add_test(tc, test_blocks_real_dump);
+	tcase_add_test(tc, test_demo_brd_leak);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(model_suite());
+}

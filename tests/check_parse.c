@@ -1,0 +1,1467 @@
+/* check_parse.c - the reader and the one streaming parser: every format, frames,
+ * detection, what is tolerated, what is rejected (with its exact message), compression,
+ * standard input, and a large streamed input. */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+/* ------------------------------------------------------------------ formats */
+
+static const char SHOW_STACKS[] =
+	" prep_new_page+0x17/0x43\n"
+	" get_page_from_freelist+0x695/0x6fa\n"
+	" __alloc_pages_noprof+0x9/0x16\n"
+	" brd_submit_bio+0x28d/0x42b [brd]\n"
+	" __submit_bio+0x6e/0x7d\n"
+	"nr_base_pages: 12288\n"
+	"\n"
+	" register_dummy_stack+0x23/0x3e\n"
+	" init_page_owner+0x24/0x237\n"
+	"nr_base_pages: 3\n"
+	"\n";
+
+START_TEST(test_show_stacks)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got = PF_UNKNOWN;
+
+	rs_init(&rs);
+	ck_assert_int_eq(parse_str(SHOW_STACKS, &rs, &got, &err), 0);
+	ck_assert_int_eq(got, PF_SHOW_STACKS);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.nct, 0);
+	ck_assert_uint_eq(rs.st[0].nframes, 5);
+	/* frames come without the leading space, module suffix kept */
+	ck_assert_str_eq(rs.st[0].frames[0], "prep_new_page+0x17/0x43");
+	ck_assert_str_eq(rs.st[0].frames[3], "brd_submit_bio+0x28d/0x42b [brd]");
+	ck_assert_str_eq(rs.st[0].frames[4], "__submit_bio+0x6e/0x7d");
+	ck_assert_int_eq(rs.st[0].has_count, 1);
+	ck_assert_uint_eq(rs.st[0].count, 12288);
+	ck_assert_uint_eq(rs.st[0].handle, 0);
+	ck_assert_int_eq(rs.st[0].has_block, 0);
+	ck_assert_uint_eq(rs.st[1].nframes, 2);
+	ck_assert_str_eq(rs.st[1].frames[1], "init_page_owner+0x24/0x237");
+	ck_assert_uint_eq(rs.st[1].count, 3);
+	rs_clear(&rs);
+}
+END_TEST
+
+START_TEST(test_show_stacks_real_file)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+	size_t len;
+	char *text = read_file(TD("plain/0030.show_stacks"), &len);
+	uint64_t records = 0, sum = 0, parsed_sum = 0;
+
+	ck_assert_ptr_nonnull(text);
+	/* count the records independently */
+	for (char *p = text; (p = strstr(p, "nr_base_pages: ")); p++) {
+		records++;
+		sum += strtoull(p + 15, NULL, 10);
+	}
+	rs_init(&rs);
+	ck_assert_msg(parse_path(TD("plain/0030.show_stacks"), PF_UNKNOWN, &got, &rs, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(got, PF_SHOW_STACKS);
+	ck_assert_uint_eq(rs.nst, records);
+	for (size_t i = 0; i < rs.nst; i++) {
+		parsed_sum += rs.st[i].count;
+		ck_assert_uint_ge(rs.st[i].nframes, 1);
+		ck_assert_uint_le(rs.st[i].nframes, 16);
+	}
+	ck_assert_uint_eq(parsed_sum, sum);
+	free(text);
+	rs_clear(&rs);
+}
+END_TEST
+
+static void check_proposal(const char *text)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got = PF_UNKNOWN;
+
+	rs_init(&rs);
+	ck_assert_msg(parse_str(text, &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_PROPOSAL);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[0].nframes, 3);
+	ck_assert_str_eq(rs.st[0].frames[0], "prep_new_page+0xa9/0x120");
+	ck_assert_str_eq(rs.st[0].frames[2], "ext4_write_begin+0xbd/0x4b0 [ext4]");
+	ck_assert_uint_eq(rs.st[0].count, 521);
+	ck_assert_uint_eq(rs.st[1].nframes, 2);
+	ck_assert_uint_eq(rs.st[1].count, 4609);
+	rs_clear(&rs);
+}
+
+START_TEST(test_proposal_no_space)
+{
+	check_proposal("prep_new_page+0xa9/0x120\n"
+		       "get_page_from_freelist+0x801/0x2210\n"
+		       "ext4_write_begin+0xbd/0x4b0 [ext4]\n"
+		       "stack_count: 521\n"
+		       "\n\n\n"
+		       "prep_new_page+0xa9/0x120\n"
+		       "kthread+0xe3/0x110\n"
+		       "stack_count: 4609\n"
+		       "\n\n\n");
+}
+END_TEST
+
+START_TEST(test_proposal_with_space)
+{
+	check_proposal(" prep_new_page+0xa9/0x120\n"
+		       " get_page_from_freelist+0x801/0x2210\n"
+		       " ext4_write_begin+0xbd/0x4b0 [ext4]\n"
+		       "stack_count: 521\n"
+		       "\n"
+		       " prep_new_page+0xa9/0x120\n"
+		       " kthread+0xe3/0x110\n"
+		       "stack_count: 4609\n");
+}
+END_TEST
+
+START_TEST(test_proposal_examples)
+{
+	/* the proposal's own examples, verbatim */
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	rs_init(&rs);
+	ck_assert_msg(parse_path(TD("proposal/page_owner_full_stacks.example"), PF_UNKNOWN, &got,
+				 &rs, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_PROPOSAL);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[0].nframes, 14);
+	ck_assert_uint_eq(rs.st[0].count, 521);
+	ck_assert_uint_eq(rs.st[1].count, 4609);
+	ck_assert_str_eq(rs.st[1].frames[7], "ext4_write_begin+0xbd/0x4b0 [ext4]");
+	rs_clear(&rs);
+
+	rs_init(&rs);
+	ck_assert_msg(parse_path(TD("proposal/page_owner_full_stacks_5000.example"), PF_UNKNOWN,
+				 &got, &rs, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_PROPOSAL);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[0].count, 6781);
+	ck_assert_uint_eq(rs.st[1].count, 8641);
+	ck_assert_str_eq(rs.st[1].frames[9], "ret_from_fork_asm+0x1b/0x30");
+	rs_clear(&rs);
+
+	/* a full-size file in that format, xz-compressed */
+	rs_init(&rs);
+	ck_assert_msg(parse_path(TD("proposal/derived-from-0060.page_owner_stacks.xz"), PF_UNKNOWN,
+				 &got, &rs, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_PROPOSAL);
+	ck_assert_uint_eq(rs.nst, 275);
+	rs_clear(&rs);
+}
+END_TEST
+
+START_TEST(test_stacks_handles)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	rs_init(&rs);
+	ck_assert_int_eq(parse_str(" brd_submit_bio+0x28d/0x42b [brd]\n"
+				   " __submit_bio+0x6e/0x7d\n"
+				   "handle: 28442630\n"
+				   "\n"
+				   " register_dummy_stack+0x23/0x3e\n"
+				   " init_page_owner+0x24/0x237\n"
+				   " mm_core_init+0x175/0x17f\n"
+				   " start_kernel+0x4e4/0x657\n"
+				   "handle: 1\n"
+				   "\n", &rs, &got, &err), 0);
+	ck_assert_int_eq(got, PF_STACKS_HANDLES);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[0].handle, 28442630);
+	ck_assert_int_eq(rs.st[0].has_count, 0);
+	ck_assert_uint_eq(rs.st[0].nframes, 2);
+	ck_assert_uint_eq(rs.st[1].handle, 1);
+	ck_assert_uint_eq(rs.st[1].nframes, 4);
+	ck_assert_str_eq(rs.st[1].frames[3], "start_kernel+0x4e4/0x657");
+	ck_assert_uint_eq(rs.nct, 0);
+	rs_clear(&rs);
+}
+END_TEST
+
+START_TEST(test_handles)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	rs_init(&rs);
+	ck_assert_int_eq(parse_str("handle: 28442630\n"
+				   "nr_base_pages: 12288\n"
+				   "\n"
+				   "handle: 1\n"
+				   "nr_base_pages: 0\n"
+				   "\n", &rs, &got, &err), 0);
+	ck_assert_int_eq(got, PF_HANDLES);
+	ck_assert_uint_eq(rs.nst, 0);
+	ck_assert_uint_eq(rs.nct, 2);
+	ck_assert_uint_eq(rs.ct[0].handle, 28442630);
+	ck_assert_uint_eq(rs.ct[0].count, 12288);
+	ck_assert_uint_eq(rs.ct[1].handle, 1);
+	ck_assert_uint_eq(rs.ct[1].count, 0);
+	rs_clear(&rs);
+}
+END_TEST
+
+START_TEST(test_handles_real_pair)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+	size_t len;
+	char *text = read_file(TD("plain/0030.show_handles"), &len);
+	size_t nh = 0;
+
+	for (char *p = text; (p = strstr(p, "handle: ")); p++)
+		nh++;
+	rs_init(&rs);
+	ck_assert_msg(parse_path(TD("plain/0030.show_handles"), PF_HANDLES, &got, &rs, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(got, PF_HANDLES);
+	ck_assert_uint_eq(rs.nct, nh);
+	rs_clear(&rs);
+	free(text);
+
+	text = read_file(TD("plain/0030.show_stacks_handles"), &len);
+	nh = 0;
+	for (char *p = text; (p = strstr(p, "\nhandle: ")); p++)
+		nh++;
+	rs_init(&rs);
+	ck_assert_msg(parse_path(TD("plain/0030.show_stacks_handles"), PF_STACKS_HANDLES, &got, &rs,
+				 &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_STACKS_HANDLES);
+	ck_assert_uint_eq(rs.nst, nh);
+	for (size_t i = 0; i < rs.nst; i++) {
+		ck_assert_uint_ne(rs.st[i].handle, 0);
+		ck_assert_int_eq(rs.st[i].has_count, 0);
+	}
+	/* the list ends with the dummy (handle 1) and the failure stack */
+	ck_assert_str_eq(rs.st[rs.nst - 2].frames[0], "register_dummy_stack+0x23/0x3e");
+	ck_assert_uint_eq(rs.st[rs.nst - 2].handle, 1);
+	ck_assert_str_eq(rs.st[rs.nst - 1].frames[0], "register_failure_stack+0x23/0x3e");
+	rs_clear(&rs);
+	free(text);
+}
+END_TEST
+
+static const char PAGE_OWNER[] =
+	"Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 73291368 ns\n"
+	"PFN 0x100 type Unmovable Block 0 type Unmovable Flags 0x4(referenced|zone=0)\n"
+	" register_early_stack+0x23/0x3e\n"
+	" init_page_owner+0x2e/0x237\n"
+	"\n"
+	"Page allocated via order 2, mask 0x152cc0(GFP_USER|__GFP_NOWARN|__GFP_COMP), pid 77, tgid 70 (kworker/u4:0), ts 123456789 ns\n"
+	"PFN 0x2000 type Unmovable Block 16 type Unmovable Flags 0x40(head|zone=1)\n"
+	" prep_new_page+0x17/0x43\n"
+	" brd_submit_bio+0x28d/0x42b [brd]\n"
+	"handle: 4242\n"
+	"Page has been migrated, last migrate reason: compaction\n"
+	"Slab cache page\n"
+	"Charged to memcg system.slice\n"
+	"\n"
+	"Page allocated via order 3, mask 0xcc0(GFP_KERNEL), pid 1234, tgid 1234 (a (b) c), ts 99 ns\n"
+	"PFN 0x3000 type Movable Block 24 type Movable Flags 0x0(zone=1)\n"
+	" prep_new_page+0x17/0x43\n"
+	" do_thing+0x1/0x2\n"
+	"Charged (via objcg) to memcg user.slice\n"
+	"\n";
+
+START_TEST(test_page_owner)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	rs_init(&rs);
+	ck_assert_msg(parse_str(PAGE_OWNER, &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_PAGE_OWNER);
+	ck_assert_uint_eq(rs.nst, 3);
+
+	ck_assert_int_eq(rs.st[0].has_block, 1);
+	ck_assert_uint_eq(rs.st[0].blk.order, 0);
+	ck_assert_uint_eq(rs.st[0].count, 1);
+	ck_assert_int_eq(rs.st[0].has_count, 1);
+	ck_assert_int_eq(rs.st[0].blk.pid, 0);
+	ck_assert_str_eq(rs.st[0].comm, "swapper");
+	ck_assert_uint_eq(rs.st[0].blk.ts_ns, 73291368);
+	ck_assert_uint_eq(rs.st[0].nframes, 2);
+	ck_assert_str_eq(rs.st[0].frames[0], "register_early_stack+0x23/0x3e");
+	ck_assert_uint_eq(rs.st[0].handle, 0);
+
+	/* order 2 = 4 pages; comm with '/' and ':'; optional lines after the frames */
+	ck_assert_uint_eq(rs.st[1].blk.order, 2);
+	ck_assert_uint_eq(rs.st[1].count, 4);
+	ck_assert_int_eq(rs.st[1].blk.pid, 77);
+	ck_assert_int_eq(rs.st[1].blk.tgid, 70);
+	ck_assert_str_eq(rs.st[1].comm, "kworker/u4:0");
+	ck_assert_uint_eq(rs.st[1].blk.gfp, 0x152cc0);
+	ck_assert_uint_eq(rs.st[1].blk.ts_ns, 123456789);
+	ck_assert_uint_eq(rs.st[1].nframes, 2);
+	ck_assert_str_eq(rs.st[1].frames[1], "brd_submit_bio+0x28d/0x42b [brd]");
+	ck_assert_uint_eq(rs.st[1].handle, 4242);
+
+	/* a command with spaces and parentheses */
+	ck_assert_uint_eq(rs.st[2].blk.order, 3);
+	ck_assert_uint_eq(rs.st[2].count, 8);
+	ck_assert_str_eq(rs.st[2].comm, "a (b) c");
+	ck_assert_int_eq(rs.st[2].blk.pid, 1234);
+	ck_assert_uint_eq(rs.st[2].blk.gfp, 0xcc0);
+	ck_assert_uint_eq(rs.st[2].blk.ts_ns, 99);
+	ck_assert_uint_eq(rs.st[2].nframes, 2);
+	rs_clear(&rs);
+}
+END_TEST
+
+START_TEST(test_page_owner_variants)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	/* no blank line between blocks, no ts, comm ending the header, last block without
+	 * a final blank line */
+	rs_init(&rs);
+	ck_assert_msg(parse_str("Page allocated via order 1, mask 0xcc0(GFP_KERNEL), pid 5, tgid 5 (sh)\n"
+				"PFN 0x1 type Movable Block 0 type Movable Flags 0x0()\n"
+				" a+0x1/0x2\n"
+				"Page allocated via order 0, mask 0xcc0(GFP_KERNEL), pid 6, tgid 6 (x), ts 1 ns\n"
+				"PFN 0x2 type Movable Block 0 type Movable Flags 0x0()\n"
+				" b+0x1/0x2\n", &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_PAGE_OWNER);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_str_eq(rs.st[0].comm, "sh");
+	ck_assert_uint_eq(rs.st[0].count, 2);
+	ck_assert_uint_eq(rs.st[0].blk.ts_ns, 0);
+	ck_assert_str_eq(rs.st[1].comm, "x");
+	ck_assert_str_eq(rs.st[1].frames[0], "b+0x1/0x2");
+	rs_clear(&rs);
+}
+END_TEST
+
+START_TEST(test_page_owner_real)
+{
+	/* the real dump: one record per block, counts 2^order */
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+	size_t len;
+	char *text = read_xz_file(TD("small/page_owner.xz"), &len);
+	uint64_t blocks = 0, pages = 0, parsed = 0;
+
+	for (char *p = text; (p = strstr(p, "Page allocated via order ")); p++) {
+		blocks++;
+		pages += 1ULL << strtoul(p + 25, NULL, 10);
+	}
+	rs_init(&rs);
+	ck_assert_msg(parse_path(TD("small/page_owner.xz"), PF_PAGE_OWNER, &got, &rs, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(got, PF_PAGE_OWNER);
+	ck_assert_uint_eq(rs.nst, blocks);
+	for (size_t i = 0; i < rs.nst; i++) {
+		ck_assert_int_eq(rs.st[i].has_block, 1);
+		ck_assert_uint_eq(rs.st[i].count, 1ULL << rs.st[i].blk.order);
+		parsed += rs.st[i].count;
+	}
+	ck_assert_uint_eq(parsed, pages);
+	free(text);
+	rs_clear(&rs);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ frames */
+
+static void split_ok(const char *s, const char *name, uint64_t off, uint64_t size,
+		     const char *module)
+{
+	struct frame_parts p;
+
+	ck_assert_msg(frame_split(s, strlen(s), &p) == 0, "frame_split refused %s", s);
+	ck_assert_int_eq(p.is_addr, 0);
+	ck_assert_uint_eq(p.name_len, strlen(name));
+	ck_assert_msg(memcmp(p.name, name, p.name_len) == 0, "name of %s", s);
+	ck_assert_uint_eq(p.off, off);
+	ck_assert_uint_eq(p.size, size);
+	if (module) {
+		ck_assert_uint_eq(p.module_len, strlen(module));
+		ck_assert_msg(memcmp(p.module, module, p.module_len) == 0, "module of %s", s);
+	} else {
+		ck_assert_uint_eq(p.module_len, 0);
+	}
+}
+
+START_TEST(test_frame_split)
+{
+	struct frame_parts p;
+	char big[600];
+
+	split_ok("prep_new_page+0x17/0x43", "prep_new_page", 0x17, 0x43, NULL);
+	split_ok("start_kernel+0x0/0x657", "start_kernel", 0, 0x657, NULL);
+	split_ok("brd_submit_bio+0x28d/0x42b [brd]", "brd_submit_bio", 0x28d, 0x42b, "brd");
+	split_ok("ext4_write_begin+0xbd/0x4b0 [ext4]", "ext4_write_begin", 0xbd, 0x4b0, "ext4");
+	split_ok("zs_malloc.constprop.0+0x1f/0x2a0 [zsmalloc]", "zs_malloc.constprop.0", 0x1f,
+		 0x2a0, "zsmalloc");
+	split_ok("copy_process.isra.0+0x10/0x20", "copy_process.isra.0", 0x10, 0x20, NULL);
+	split_ok("do_thing.cold+0x5/0x6", "do_thing.cold", 5, 6, NULL);
+	split_ok("foo.part.0+0x5/0x6", "foo.part.0", 5, 6, NULL);
+	split_ok("__bar.llvm.12345+0xffff/0x10000", "__bar.llvm.12345", 0xffff, 0x10000, NULL);
+
+	/* a 512-byte name (KSYM_NAME_LEN) */
+	memset(big, 'n', 512);
+	snprintf(big + 512, sizeof(big) - 512, "+0x1/0x2 [mod]");
+	ck_assert_int_eq(frame_split(big, strlen(big), &p), 0);
+	ck_assert_uint_eq(p.name_len, 512);
+	ck_assert_uint_eq(p.module_len, 3);
+	ck_assert_uint_eq(p.off, 1);
+
+	/* bare addresses */
+	ck_assert_int_eq(frame_split("0xffffffffa0001234", 18, &p), 0);
+	ck_assert_int_eq(p.is_addr, 1);
+	ck_assert_uint_eq(p.addr, 0xffffffffa0001234ULL);
+	ck_assert_uint_eq(p.name_len, 0);
+	ck_assert_uint_eq(p.module_len, 0);
+
+	/* not frames */
+	{
+		static const char *const bad[] = {
+			"", "foo", "foo+0x1", "foo+0x1/", "foo/0x2", "foo+1/0x2", "foo+0x1/2",
+			"foo bar+0x1/0x2", "+0x1/0x2", "foo+0x1/0x2 [", "foo+0x1/0x2 []",
+			"foo+0x1/0x2[mod]", "foo+0xg/0x2", "foo+0x1/0x2 trailing", "0x",
+			"0xffffffffa0001234 [mod", "0x12345678901234567", "nr_base_pages: 5",
+			"handle: 7",
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+			ck_assert_msg(frame_split(bad[i], strlen(bad[i]), &p) == -1,
+				      "frame_split accepted \"%s\"", bad[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_frames_in_records)
+{
+	/* every frame form inside a record, including a 512-byte name */
+	struct rsink rs;
+	struct pt_err err;
+	struct sbuf b = { 0 };
+	char name[513];
+
+	memset(name, 'x', 512);
+	name[512] = '\0';
+	sb_add(&b, " prep_new_page+0x17/0x43\n"
+		   " zs_malloc.constprop.0+0x1f/0x2a0 [zsmalloc]\n"
+		   " 0xffffffffa0001234\n"
+		   " a.isra.0+0x1/0x2\n"
+		   " b.cold+0x1/0x2\n"
+		   " c.llvm.12345+0x1/0x2\n");
+	sb_printf(&b, " %s+0x10/0x20 [longmod]\n", name);
+	sb_add(&b, "nr_base_pages: 7\n\n");
+	rs_init(&rs);
+	ck_assert_msg(parse_str(b.s, &rs, NULL, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(rs.nst, 1);
+	ck_assert_uint_eq(rs.st[0].nframes, 7);
+	ck_assert_str_eq(rs.st[0].frames[2], "0xffffffffa0001234");
+	ck_assert_str_eq(rs.st[0].frames[5], "c.llvm.12345+0x1/0x2");
+	ck_assert_uint_eq(strlen(rs.st[0].frames[6]), 512 + strlen("+0x10/0x20 [longmod]"));
+	rs_clear(&rs);
+	sb_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ detection */
+
+START_TEST(test_detect)
+{
+	static const struct {
+		const char *text;
+		enum pfmt f;
+	} cases[] = {
+		{ " a+0x1/0x2\nnr_base_pages: 3\n\n", PF_SHOW_STACKS },
+		{ "\n\n a+0x1/0x2\n b+0x1/0x2\nnr_base_pages: 3\n", PF_SHOW_STACKS },
+		{ "a+0x1/0x2\nstack_count: 3\n\n\n\n", PF_PROPOSAL },
+		{ " a+0x1/0x2\nstack_count: 3\n", PF_PROPOSAL },
+		{ " a+0x1/0x2\n 0xffffffff81000000\nhandle: 12\n\n", PF_STACKS_HANDLES },
+		{ "handle: 12\nnr_base_pages: 3\n\n", PF_HANDLES },
+		{ "Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n",
+		  PF_PAGE_OWNER },
+		{ "#pagetop-recording 1\n", PF_RECORDING },
+		{ " a+0x1/0x2\r\nnr_base_pages: 3\r\n", PF_SHOW_STACKS },
+		/* a frame and nothing more within the peek: stacks of some kind */
+		{ " a+0x1/0x2\n b+0x1/0x2\n", PF_SHOW_STACKS },
+		{ "hello world\n", PF_UNKNOWN },
+		{ "", PF_UNKNOWN },
+		{ "\n\n\n", PF_UNKNOWN },
+		{ "{\"json\": 1}\n", PF_UNKNOWN },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		ck_assert_msg(parse_detect(cases[i].text, strlen(cases[i].text)) == cases[i].f,
+			      "case %zu: detected %s, expected %s", i,
+			      pfmt_name(parse_detect(cases[i].text, strlen(cases[i].text))),
+			      pfmt_name(cases[i].f));
+}
+END_TEST
+
+START_TEST(test_detect_real)
+{
+	static const struct {
+		const char *path;
+		enum pfmt f;
+	} cases[] = {
+		{ TD("plain/0030.show_stacks"), PF_SHOW_STACKS },
+		{ TD("plain/0030.show_handles"), PF_HANDLES },
+		{ TD("plain/0030.show_stacks_handles"), PF_STACKS_HANDLES },
+		{ TD("proposal/page_owner_full_stacks.example"), PF_PROPOSAL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t len;
+		char *t = read_file(cases[i].path, &len);
+
+		ck_assert_ptr_nonnull(t);
+		ck_assert_msg(parse_detect(t, len < 4096 ? len : 4096) == cases[i].f, "%s",
+			      cases[i].path);
+		free(t);
+	}
+}
+END_TEST
+
+START_TEST(test_pfmt_names)
+{
+	ck_assert_str_eq(pfmt_name(PF_SHOW_STACKS), "show_stacks");
+	ck_assert_str_eq(pfmt_name(PF_PROPOSAL), "page_owner_stacks");
+	ck_assert_str_eq(pfmt_name(PF_STACKS_HANDLES), "show_stacks_handles");
+	ck_assert_str_eq(pfmt_name(PF_HANDLES), "show_handles");
+	ck_assert_str_eq(pfmt_name(PF_PAGE_OWNER), "page_owner");
+	ck_assert_str_eq(pfmt_name(PF_UNKNOWN), "unknown");
+	ck_assert_str_eq(iface_name(IFACE_HANDLES), "handles");
+	ck_assert_str_eq(iface_name(IFACE_SHOW_STACKS), "show_stacks");
+	ck_assert_str_eq(iface_name(IFACE_PROPOSAL), "proposal");
+	ck_assert_str_eq(iface_name(IFACE_PAGE_OWNER), "page_owner");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ tolerated */
+
+/* The two-record show_stacks input in some spelling parses to the same records. */
+static void same_as_show_stacks(const char *text)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	rs_init(&rs);
+	ck_assert_msg(parse_str(text, &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_SHOW_STACKS);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[0].nframes, 2);
+	ck_assert_str_eq(rs.st[0].frames[0], "a+0x1/0x2");
+	ck_assert_str_eq(rs.st[0].frames[1], "b+0x3/0x4 [mod]");
+	ck_assert_uint_eq(rs.st[0].count, 10);
+	ck_assert_uint_eq(rs.st[1].nframes, 1);
+	ck_assert_str_eq(rs.st[1].frames[0], "c+0x5/0x6");
+	ck_assert_uint_eq(rs.st[1].count, 20);
+	rs_clear(&rs);
+}
+
+START_TEST(test_tolerated)
+{
+	same_as_show_stacks(" a+0x1/0x2\n b+0x3/0x4 [mod]\nnr_base_pages: 10\n\n"
+			    " c+0x5/0x6\nnr_base_pages: 20\n\n");
+	/* CRLF */
+	same_as_show_stacks(" a+0x1/0x2\r\n b+0x3/0x4 [mod]\r\nnr_base_pages: 10\r\n\r\n"
+			    " c+0x5/0x6\r\nnr_base_pages: 20\r\n\r\n");
+	/* trailing spaces and tabs */
+	same_as_show_stacks(" a+0x1/0x2  \n b+0x3/0x4 [mod]\t\nnr_base_pages: 10 \n \n"
+			    " c+0x5/0x6\t \nnr_base_pages: 20   \n\n");
+	/* repeated blank lines, at the start too */
+	same_as_show_stacks("\n\n\n a+0x1/0x2\n b+0x3/0x4 [mod]\nnr_base_pages: 10\n\n\n\n\n"
+			    " c+0x5/0x6\nnr_base_pages: 20\n\n\n");
+	/* no final blank line */
+	same_as_show_stacks(" a+0x1/0x2\n b+0x3/0x4 [mod]\nnr_base_pages: 10\n\n"
+			    " c+0x5/0x6\nnr_base_pages: 20\n");
+	/* no blank line between records */
+	same_as_show_stacks(" a+0x1/0x2\n b+0x3/0x4 [mod]\nnr_base_pages: 10\n"
+			    " c+0x5/0x6\nnr_base_pages: 20\n");
+	/* a count of 0 and of exactly 2^48 are fine */
+	{
+		struct rsink rs;
+		struct pt_err err;
+
+		rs_init(&rs);
+		ck_assert_msg(parse_str(" a+0x1/0x2\nnr_base_pages: 0\n\n"
+					" b+0x1/0x2\nnr_base_pages: 281474976710656\n\n",
+					&rs, NULL, &err) == 0, "%s", err.msg);
+		ck_assert_uint_eq(rs.st[0].count, 0);
+		ck_assert_uint_eq(rs.st[1].count, 1ULL << 48);
+		rs_clear(&rs);
+	}
+}
+END_TEST
+
+static const char SMALL_TEXT[] =
+	" a+0x1/0x2\n b+0x3/0x4 [mod]\nnr_base_pages: 10\n\n c+0x5/0x6\nnr_base_pages: 20\n\n";
+
+START_TEST(test_gzip_xz_files)
+{
+	char *dir = tmpdir_new();
+	size_t zlen;
+	unsigned char *z;
+	char *p;
+	struct reader *r;
+	struct pt_err err;
+	struct rsink rs;
+	enum pfmt got;
+
+	/* gzip, with a misleading name: detection is by magic bytes */
+	z = gzip_buf(SMALL_TEXT, strlen(SMALL_TEXT), &zlen);
+	p = write_in(dir, "snap.txt", z, zlen);
+	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+	ck_assert_str_eq(reader_compression(r), "gzip");
+	reader_close(r);
+	rs_init(&rs);
+	ck_assert_msg(parse_path(p, PF_UNKNOWN, &got, &rs, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_SHOW_STACKS);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[1].count, 20);
+	rs_clear(&rs);
+	free(p);
+	free(z);
+
+	/* two concatenated gzip members read as one stream (like zcat) */
+	{
+		static const char m1[] = " a+0x1/0x2\n b+0x3/0x4 [mod]\nnr_base_pages: 10\n\n";
+		static const char m2[] = " c+0x5/0x6\nnr_base_pages: 20\n\n";
+		size_t l1, l2;
+		unsigned char *z1 = gzip_buf(m1, strlen(m1), &l1);
+		unsigned char *z2 = gzip_buf(m2, strlen(m2), &l2);
+		unsigned char *both = malloc(l1 + l2);
+
+		memcpy(both, z1, l1);
+		memcpy(both + l1, z2, l2);
+		p = write_in(dir, "two.gz", both, l1 + l2);
+		rs_init(&rs);
+		ck_assert_msg(parse_path(p, PF_UNKNOWN, &got, &rs, &err) == 0, "%s", err.msg);
+		ck_assert_uint_eq(rs.nst, 2);
+		ck_assert_uint_eq(rs.st[0].count, 10);
+		ck_assert_uint_eq(rs.st[1].count, 20);
+		rs_clear(&rs);
+		free(p);
+		free(z1);
+		free(z2);
+		free(both);
+	}
+
+	/* xz */
+	z = xz_buf(SMALL_TEXT, strlen(SMALL_TEXT), &zlen);
+	p = write_in(dir, "snap.xz", z, zlen);
+	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+	ck_assert_str_eq(reader_compression(r), "xz");
+	reader_close(r);
+	rs_init(&rs);
+	ck_assert_msg(parse_path(p, PF_UNKNOWN, &got, &rs, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_str_eq(rs.st[0].frames[1], "b+0x3/0x4 [mod]");
+	rs_clear(&rs);
+	free(p);
+
+	/* truncated xz: an error, not a silent short read */
+	p = write_in(dir, "cut.xz", z, zlen / 2);
+	rs_init(&rs);
+	ck_assert_int_eq(parse_path(p, PF_UNKNOWN, &got, &rs, &err), -1);
+	ck_assert_msg(strstr(err.msg, "cut.xz") && strstr(err.msg, "truncated"), "%s", err.msg);
+	rs_clear(&rs);
+	free(p);
+	free(z);
+
+	/* corrupt gzip */
+	z = gzip_buf(SMALL_TEXT, strlen(SMALL_TEXT), &zlen);
+	for (size_t i = 12; i < zlen - 8; i++)
+		z[i] ^= 0x5a;
+	p = write_in(dir, "bad.gz", z, zlen);
+	rs_init(&rs);
+	ck_assert_int_eq(parse_path(p, PF_UNKNOWN, &got, &rs, &err), -1);
+	ck_assert_msg(strstr(err.msg, "bad.gz") && strstr(err.msg, "gzip"), "%s", err.msg);
+	rs_clear(&rs);
+	free(p);
+	free(z);
+
+	/* plain files have no compression */
+	p = write_in(dir, "plain", SMALL_TEXT, strlen(SMALL_TEXT));
+	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+	ck_assert_ptr_null(reader_compression(r));
+	ck_assert_str_eq(reader_name(r), p);
+	reader_close(r);
+	free(p);
+
+	/* the real compressed fixtures */
+	rs_init(&rs);
+	ck_assert_msg(parse_path(TD("small/0001.show_stacks.xz"), PF_UNKNOWN, &got, &rs, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(got, PF_SHOW_STACKS);
+	ck_assert_uint_gt(rs.nst, 100);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_open_errors)
+{
+	struct reader *r = NULL;
+	struct pt_err err;
+	char *dir = tmpdir_new();
+
+	ck_assert_int_eq(reader_open_path(&r, "/nonexistent/pagetop/file", &err), -1);
+	ck_assert_msg(strncmp(err.msg, "/nonexistent/pagetop/file: cannot open: ", 40) == 0, "%s",
+		      err.msg);
+	ck_assert_int_eq(reader_open_path(&r, dir, &err), -1);
+	ck_assert_msg(strstr(err.msg, "is a folder"), "%s", err.msg);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* Runs fn with the given bytes on standard input (restored afterwards). */
+static void with_stdin(const char *data, size_t len, void (*fn)(void))
+{
+	char *dir = tmpdir_new();
+	char *p = write_in(dir, "in", data, len);
+	int saved = dup(0), fd = open(p, O_RDONLY);
+
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, 0), 0);
+	close(fd);
+	fn();
+	ck_assert_int_eq(dup2(saved, 0), 0);
+	close(saved);
+	free(p);
+	tmpdir_free(dir);
+}
+
+static void stdin_parse(void)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+	struct reader *r;
+
+	ck_assert_int_eq(reader_open_path(&r, "-", &err), 0);
+	ck_assert_str_eq(reader_name(r), "standard input");
+	reader_close(r);
+	/* reading standard input must not close it */
+	ck_assert_int_ne(fcntl(0, F_GETFD), -1);
+	ck_assert_int_eq(lseek(0, 0, SEEK_SET), 0);
+	rs_init(&rs);
+	ck_assert_msg(parse_path("-", PF_UNKNOWN, &got, &rs, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_SHOW_STACKS);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[1].count, 20);
+	rs_clear(&rs);
+	ck_assert_int_ne(fcntl(0, F_GETFD), -1);
+}
+
+START_TEST(test_stdin)
+{
+	size_t zlen;
+	unsigned char *z;
+
+	with_stdin(SMALL_TEXT, strlen(SMALL_TEXT), stdin_parse);
+	z = xz_buf(SMALL_TEXT, strlen(SMALL_TEXT), &zlen);
+	with_stdin((const char *)z, zlen, stdin_parse);
+	free(z);
+	z = gzip_buf(SMALL_TEXT, strlen(SMALL_TEXT), &zlen);
+	with_stdin((const char *)z, zlen, stdin_parse);
+	free(z);
+}
+END_TEST
+
+/* A pipe fed by a thread: short reads and data arriving in pieces. */
+struct feeder {
+	int fd;
+	const char *data;
+	size_t len, chunk;
+};
+
+static void *feed_thread(void *arg)
+{
+	struct feeder *f = arg;
+
+	for (size_t off = 0; off < f->len;) {
+		size_t n = f->len - off < f->chunk ? f->len - off : f->chunk;
+		ssize_t w = write(f->fd, f->data + off, n);
+
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(f->fd);
+	return NULL;
+}
+
+START_TEST(test_pipe_small_chunks)
+{
+	/* bytes dribbling in 3 at a time, compressed and not: magic detection waits for
+	 * enough bytes, and records still come out whole */
+	for (int comp = 0; comp < 2; comp++) {
+		int fds[2];
+		pthread_t th;
+		struct feeder f;
+		struct reader *r;
+		struct rsink rs;
+		struct sink s;
+		struct pt_err err;
+		size_t zlen = 0;
+		unsigned char *z = comp ? xz_buf(SMALL_TEXT, strlen(SMALL_TEXT), &zlen) : NULL;
+
+		ck_assert_int_eq(pipe(fds), 0);
+		f.fd = fds[1];
+		f.data = comp ? (const char *)z : SMALL_TEXT;
+		f.len = comp ? zlen : strlen(SMALL_TEXT);
+		f.chunk = 3;
+		ck_assert_int_eq(pthread_create(&th, NULL, feed_thread, &f), 0);
+		ck_assert_int_eq(reader_open_fd(&r, fds[0], "pipe", 1, &err), 0);
+		rs_init(&rs);
+		s = rs_sink(&rs);
+		ck_assert_msg(parse_stream(r, PF_UNKNOWN, NULL, &s, &err) == 0, "%s", err.msg);
+		reader_close(r);
+		pthread_join(th, NULL);
+		ck_assert_uint_eq(rs.nst, 2);
+		ck_assert_str_eq(rs.st[0].frames[1], "b+0x3/0x4 [mod]");
+		ck_assert_uint_eq(rs.st[1].count, 20);
+		rs_clear(&rs);
+		free(z);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------------ truncated */
+
+START_TEST(test_truncated_mid_line)
+{
+	/* a file cut at an arbitrary byte usually ends inside a frame line (frames are most
+	 * of the bytes): that is a record cut short too, not an error */
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	diag_capture();
+	rs_init(&rs);
+	ck_assert_msg(parse_str(" a+0x1/0x2\nnr_base_pages: 10\n\n"
+				" b+0x1/0x2\nnr_base_pages: 20\n\n"
+				" c+0x1/0x2\n d+0x1/0x2\n e+0x1/0x", &rs, &got, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[1].count, 20);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_str_eq(diag_msgs[0],
+			 "test:7: the last record is cut short (truncated file?): ignored it, kept the 2 before it");
+	rs_clear(&rs);
+	diag_set_sink(NULL);
+}
+END_TEST
+
+START_TEST(test_truncated_last_record)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	/* cut right after the frames, with a newline */
+	diag_capture();
+	rs_init(&rs);
+	ck_assert_int_eq(parse_str(" a+0x1/0x2\nnr_base_pages: 10\n\n c+0x1/0x2\n", &rs, &got, &err),
+			 0);
+	ck_assert_uint_eq(rs.nst, 1);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_str_eq(diag_msgs[0],
+			 "test:4: the last record is cut short (truncated file?): ignored it, kept the 1 before it");
+	rs_clear(&rs);
+
+	/* show_handles cut after a handle */
+	diag_capture();
+	rs_init(&rs);
+	ck_assert_int_eq(parse_str("handle: 5\nnr_base_pages: 1\n\nhandle: 6\n", &rs, &got, &err),
+			 0);
+	ck_assert_uint_eq(rs.nct, 1);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_str_eq(diag_msgs[0],
+			 "test:4: the last record is cut short (truncated file?): ignored it, kept the 1 before it");
+	rs_clear(&rs);
+
+	/* per-block dump cut in the middle of a block */
+	diag_capture();
+	rs_init(&rs);
+	ck_assert_int_eq(parse_str("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+				   "PFN 0x1 type Unmovable Block 0 type Unmovable Flags 0x0()\n"
+				   " a+0x1/0x2\n"
+				   "\n"
+				   "Page allocated via order 1, mask 0x0(), pid 0, tgid 0 (swapper), ts 2 ns\n"
+				   "PFN 0x2 type Unmovable Block 0 type Unmovable Flags 0x0()\n",
+				   &rs, &got, &err), 0);
+	ck_assert_int_eq(got, PF_PAGE_OWNER);
+	ck_assert_uint_eq(rs.nst, 1);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_str_eq(diag_msgs[0],
+			 "test:5: the last record is cut short (truncated file?): ignored it, kept the 1 before it");
+	rs_clear(&rs);
+
+	/* per-block dump whose last frame line lost its newline */
+	diag_capture();
+	rs_init(&rs);
+	ck_assert_int_eq(parse_str("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+				   "PFN 0x1 type Unmovable Block 0 type Unmovable Flags 0x0()\n"
+				   " a+0x1/0x2\n"
+				   "\n"
+				   "Page allocated via order 1, mask 0x0(), pid 0, tgid 0 (swapper), ts 2 ns\n"
+				   "PFN 0x2 type Unmovable Block 0 type Unmovable Flags 0x0()\n"
+				   " a+0x1/0x2\n"
+				   " b+0x1/0x", &rs, &got, &err), 0);
+	ck_assert_uint_eq(rs.nst, 1);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_msg(strstr(diag_msgs[0], "cut short"), "%s", diag_msgs[0]);
+	rs_clear(&rs);
+
+	/* a complete file warns nothing */
+	diag_capture();
+	rs_init(&rs);
+	ck_assert_int_eq(parse_str(SMALL_TEXT, &rs, &got, &err), 0);
+	ck_assert_int_eq(diag_n, 0);
+	rs_clear(&rs);
+	diag_set_sink(NULL);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ rejected */
+
+/* Parsing text named "bad.txt" fails with exactly msg. */
+static void rejects(const char *text, size_t len, const char *msg)
+{
+	struct rsink rs;
+	struct pt_err err;
+
+	rs_init(&rs);
+	ck_assert_msg(parse_buf(text, len, "bad.txt", PF_UNKNOWN, NULL, &rs, &err) == -1,
+		      "accepted: %s", text);
+	ck_assert_str_eq(err.msg, msg);
+	rs_clear(&rs);
+}
+
+#define REJECTS(text, msg) rejects(text, sizeof(text) - 1, msg)
+
+START_TEST(test_reject_garbage)
+{
+	REJECTS("hello world\n",
+		"bad.txt:1: expected a stack frame (\" name+0xOFF/0xSIZE\"), found \"hello world\"");
+	REJECTS("\n\n<html>\n",
+		"bad.txt:3: expected a stack frame (\" name+0xOFF/0xSIZE\"), found \"<html>\"");
+	/* garbage inside a record */
+	REJECTS(" a+0x1/0x2\n b+0x1/0x2\nnr_base_pages: 3\n\n c+0x1/0x2\nwhat is this\n",
+		"bad.txt:6: expected a stack frame or \"nr_base_pages: N\", found \"what is this\"");
+	/* a frame line with a bad form after the leading space */
+	REJECTS(" a+0x1/0x2\n not a frame\n",
+		"bad.txt:2: expected a stack frame (\" name+0xOFF/0xSIZE\"), found \" not a frame\"");
+	/* control bytes are escaped in the message, long lines shortened */
+	REJECTS("bad\x01line\n",
+		"bad.txt:1: expected a stack frame (\" name+0xOFF/0xSIZE\"), found \"bad\\x01line\"");
+	REJECTS("0123456789012345678901234567890123456789012345678901234567890123456789\n",
+		"bad.txt:1: expected a stack frame (\" name+0xOFF/0xSIZE\"), found "
+		"\"012345678901234567890123456789012345678901234567890123456789...\"");
+	/* a pagetop recording is not a snapshot */
+	REJECTS("#pagetop-recording 1\n",
+		"bad.txt: a pagetop recording cannot be read as a snapshot here");
+}
+END_TEST
+
+START_TEST(test_reject_binary)
+{
+	REJECTS(" a+0x1/0x2\nnr_base_pages: 3\n\n b+0x1\0/0x2\n",
+		"bad.txt:4: expected text, found binary data (a NUL byte)");
+	REJECTS("\x7f" "ELF\x02\x01\x01\0\0\0\0\n",
+		"bad.txt:1: expected text, found binary data (a NUL byte)");
+	REJECTS("handle: 5\nnr_base_pages: 1\0\n",
+		"bad.txt:2: expected text, found binary data (a NUL byte)");
+	REJECTS(" a+0x1/0x2\nnr_base_pages: 3\n\n\0\0\0\0\n",
+		"bad.txt:4: expected text, found binary data (a NUL byte)");
+	/* in every line of a per-block dump */
+	REJECTS("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+		"PFN 0x1 type Unmovable\0Block 0 type Unmovable Flags 0x0()\n"
+		" a+0x1/0x2\n\n",
+		"bad.txt:2: expected text, found binary data (a NUL byte)");
+	REJECTS("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swa\0pper), ts 1 ns\n"
+		"PFN 0x1 type Unmovable Block 0 type Unmovable Flags 0x0()\n"
+		" a+0x1/0x2\n\n",
+		"bad.txt:1: expected text, found binary data (a NUL byte)");
+	REJECTS("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+		"PFN 0x1 type Unmovable Block 0 type Unmovable Flags 0x0()\n"
+		" a+0x1/0x2\n"
+		"Slab cache\0page\n\n",
+		"bad.txt:4: expected text, found binary data (a NUL byte)");
+}
+END_TEST
+
+START_TEST(test_reject_no_count)
+{
+	/* a record ended by a blank line before its count */
+	REJECTS(" a+0x1/0x2\n b+0x1/0x2\n\n",
+		"bad.txt:3: expected \"nr_base_pages: N\" after the frames, found an empty line");
+	REJECTS(" a+0x1/0x2\nnr_base_pages: 1\n\n b+0x1/0x2\n\n c+0x1/0x2\nnr_base_pages: 1\n",
+		"bad.txt:5: expected \"nr_base_pages: N\" after the frames, found an empty line");
+	/* a count without frames */
+	REJECTS("nr_base_pages: 5\n",
+		"bad.txt:1: expected stack frames before the count, found \"nr_base_pages: 5\"");
+	REJECTS(" a+0x1/0x2\nstack_count: 1\n\nstack_count: 5\n",
+		"bad.txt:4: expected stack frames before the count, found \"stack_count: 5\"");
+	/* a count that is not a number */
+	REJECTS(" a+0x1/0x2\nnr_base_pages: many\n",
+		"bad.txt:2: expected a page count from 0 to 2^48, found \"nr_base_pages: many\"");
+	REJECTS(" a+0x1/0x2\nnr_base_pages:\n",
+		"bad.txt:2: expected a page count from 0 to 2^48, found \"nr_base_pages:\"");
+	REJECTS(" a+0x1/0x2\nnr_base_pages: -1\n",
+		"bad.txt:2: expected a page count from 0 to 2^48, found \"nr_base_pages: -1\"");
+}
+END_TEST
+
+START_TEST(test_reject_overflow)
+{
+	/* 2^48 + 1 */
+	REJECTS(" a+0x1/0x2\nnr_base_pages: 281474976710657\n",
+		"bad.txt:2: expected a page count from 0 to 2^48, found \"nr_base_pages: 281474976710657\"");
+	/* 2^64 and far beyond */
+	REJECTS(" a+0x1/0x2\nnr_base_pages: 18446744073709551616\n",
+		"bad.txt:2: expected a page count from 0 to 2^48, found \"nr_base_pages: 18446744073709551616\"");
+	REJECTS(" a+0x1/0x2\nnr_base_pages: 99999999999999999999999\n",
+		"bad.txt:2: expected a page count from 0 to 2^48, found \"nr_base_pages: 99999999999999999999999\"");
+	REJECTS("a+0x1/0x2\nstack_count: 18446744073709551615\n",
+		"bad.txt:2: expected an allocation count from 0 to 2^48, found \"stack_count: 18446744073709551615\"");
+	/* handles are 32-bit */
+	REJECTS(" a+0x1/0x2\nhandle: 4294967296\n",
+		"bad.txt:2: expected \"handle: N\" with a non-zero 32-bit number, found \"handle: 4294967296\"");
+	REJECTS("handle: 0\nnr_base_pages: 1\n",
+		"bad.txt:1: expected \"handle: N\" with a non-zero 32-bit number, found \"handle: 0\"");
+}
+END_TEST
+
+START_TEST(test_reject_long_line)
+{
+	struct sbuf b = { 0 };
+	struct rsink rs;
+	struct pt_err err;
+	struct reader *r;
+	const char *line;
+	size_t n;
+	char *dir, *p;
+
+	sb_add(&b, " a+0x1/0x2\nnr_base_pages: 1\n\n ");
+	for (int i = 0; i < 4200; i++)
+		sb_add(&b, "x");
+	sb_add(&b, "+0x1/0x2\nnr_base_pages: 1\n\n");
+	rs_init(&rs);
+	ck_assert_int_eq(parse_buf(b.s, b.len, "bad.txt", PF_UNKNOWN, NULL, &rs, &err), -1);
+	ck_assert_msg(strncmp(err.msg, "bad.txt:4: expected a line of at most 4096 bytes", 48) == 0,
+		      "%s", err.msg);
+	rs_clear(&rs);
+
+	/* from a file (the reader's refill path) */
+	dir = tmpdir_new();
+	p = write_in(dir, "long", b.s, b.len);
+	rs_init(&rs);
+	ck_assert_int_eq(parse_path(p, PF_UNKNOWN, NULL, &rs, &err), -1);
+	ck_assert_msg(strstr(err.msg, ":4: expected a line of at most 4096 bytes"), "%s", err.msg);
+	ck_assert_msg(strncmp(err.msg, p, strlen(p)) == 0, "%s", err.msg);
+	rs_clear(&rs);
+	free(p);
+
+	/* a long line with no newline at all, bigger than the reader's buffer */
+	sb_free(&b);
+	for (int i = 0; i < 300000; i++)
+		sb_add(&b, "y");
+	p = write_in(dir, "huge", b.s, b.len);
+	rs_init(&rs);
+	ck_assert_int_eq(parse_path(p, PF_UNKNOWN, NULL, &rs, &err), -1);
+	ck_assert_msg(strstr(err.msg, ":1: expected a line of at most 4096 bytes"), "%s", err.msg);
+	rs_clear(&rs);
+	free(p);
+	tmpdir_free(dir);
+
+	/* exactly 4096 bytes is still a line */
+	sb_free(&b);
+	for (int i = 0; i < 4096; i++)
+		sb_add(&b, "z");
+	sb_add(&b, "\n");
+	ck_assert_int_eq(reader_open_mem(&r, b.s, b.len, "mem", &err), 0);
+	ck_assert_int_eq(reader_line(r, &line, &n, &err), 1);
+	ck_assert_uint_eq(n, 4096);
+	ck_assert_int_eq(reader_line(r, &line, &n, &err), 0);
+	reader_close(r);
+	sb_free(&b);
+}
+END_TEST
+
+START_TEST(test_reject_empty)
+{
+	REJECTS("", "bad.txt: expected page_owner records, found an empty file");
+	REJECTS("\n\n\n", "bad.txt:3: expected page_owner records, found none");
+	REJECTS("  \r\n\t\n", "bad.txt:2: expected page_owner records, found none");
+}
+END_TEST
+
+START_TEST(test_reject_mixed)
+{
+	REJECTS(" a+0x1/0x2\nnr_base_pages: 1\n\n b+0x1/0x2\nstack_count: 5\n",
+		"bad.txt:5: expected \"nr_base_pages: N\" as in the records before (show_stacks format), found \"stack_count: 5\"");
+	REJECTS("a+0x1/0x2\nstack_count: 5\n\n\n\nb+0x1/0x2\nnr_base_pages: 1\n",
+		"bad.txt:7: expected \"stack_count: N\" as in the records before (page_owner_stacks format), found \"nr_base_pages: 1\"");
+	REJECTS(" a+0x1/0x2\nnr_base_pages: 1\n\n b+0x1/0x2\nhandle: 7\n",
+		"bad.txt:5: expected \"nr_base_pages: N\" as in the records before (show_stacks format), found \"handle: 7\"");
+	REJECTS(" a+0x1/0x2\nhandle: 7\n\nhandle: 8\nnr_base_pages: 1\n",
+		"bad.txt:4: expected stack frames before the handle, found \"handle: 8\"");
+	REJECTS("handle: 8\nnr_base_pages: 1\n\n a+0x1/0x2\nhandle: 7\n",
+		"bad.txt:5: expected \"handle: N\" as in the records before (show_handles format), found \"handle: 7\"");
+	/* a per-block dump with a stacks record inside */
+	REJECTS("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+		"PFN 0x1 type Unmovable Block 0 type Unmovable Flags 0x0()\n"
+		" a+0x1/0x2\n"
+		"\n"
+		" b+0x1/0x2\n"
+		"nr_base_pages: 1\n",
+		"bad.txt:5: expected \"Page allocated via order N, ...\", found \" b+0x1/0x2\"");
+}
+END_TEST
+
+START_TEST(test_reject_handle_without_count)
+{
+	REJECTS("handle: 5\nhandle: 6\nnr_base_pages: 1\n",
+		"bad.txt:2: expected \"nr_base_pages: N\" after the handle, found \"handle: 6\"");
+	REJECTS("handle: 5\n\nhandle: 6\nnr_base_pages: 1\n",
+		"bad.txt:2: expected \"nr_base_pages: N\" after the handle, found an empty line");
+	REJECTS("handle: 5\nnr_base_pages: 1\n\nhandle: 6\n a+0x1/0x2\n",
+		"bad.txt:5: expected \"nr_base_pages: N\" after the handle, found \" a+0x1/0x2\"");
+}
+END_TEST
+
+START_TEST(test_reject_page_owner)
+{
+	REJECTS("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+		" a+0x1/0x2\n",
+		"bad.txt:2: expected the \"PFN ...\" line of a block, found \" a+0x1/0x2\"");
+	REJECTS("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+		"PFN 0x1 type Unmovable Block 0 type Unmovable Flags 0x0()\n"
+		"Slab cache page\n",
+		"bad.txt:3: expected a stack frame (\" name+0xOFF/0xSIZE\"), found \"Slab cache page\"");
+	REJECTS("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+		"PFN 0x1 type Unmovable Block 0 type Unmovable Flags 0x0()\n"
+		"\n",
+		"bad.txt:3: expected the frames of the block allocated at line 1, found none");
+	REJECTS("Page allocated via order 21, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n",
+		"bad.txt:1: expected an allocation order from 0 to 20, found "
+		"\"Page allocated via order 21, mask 0x0(), pid 0, tgid 0 (swap...\"");
+	REJECTS("Page allocated via order x, mask 0x0()\n",
+		"bad.txt:1: expected \"Page allocated via order N, ...\", found \"Page allocated via order x, mask 0x0()\"");
+	REJECTS("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+		"PFN 0x1 type Unmovable Block 0 type Unmovable Flags 0x0()\n"
+		" a+0x1/0x2\n"
+		"handle: 0\n",
+		"bad.txt:4: expected \"handle: N\" with a non-zero number, found \"handle: 0\"");
+	REJECTS("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+		"PFN 0x1 type Unmovable Block 0 type Unmovable Flags 0x0()\n"
+		" a+0x1/0x2\n"
+		"Slab cache page\n"
+		" b+0x1/0x2\n",
+		"bad.txt:5: expected information lines after the frames, not more frames, found \" b+0x1/0x2\"");
+	REJECTS("Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 1 ns\n"
+		"\n",
+		"bad.txt:2: expected the \"PFN ...\" line of a block, found an empty line");
+}
+END_TEST
+
+START_TEST(test_reject_too_many_frames)
+{
+	struct sbuf b = { 0 };
+	struct rsink rs;
+	struct pt_err err;
+
+	for (int i = 0; i < STACK_MAX_FRAMES; i++)
+		sb_printf(&b, " f%d+0x1/0x2\n", i);
+	sb_add(&b, "nr_base_pages: 1\n\n");
+	rs_init(&rs);
+	ck_assert_msg(parse_buf(b.s, b.len, "bad.txt", PF_UNKNOWN, NULL, &rs, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_uint_eq(rs.st[0].nframes, STACK_MAX_FRAMES);
+	rs_clear(&rs);
+	sb_free(&b);
+	for (int i = 0; i <= STACK_MAX_FRAMES; i++)
+		sb_printf(&b, " f%d+0x1/0x2\n", i);
+	rs_init(&rs);
+	ck_assert_int_eq(parse_buf(b.s, b.len, "bad.txt", PF_UNKNOWN, NULL, &rs, &err), -1);
+	/* the line number and what was expected (the quoted line may drop its leading space) */
+	ck_assert_msg(strncmp(err.msg, "bad.txt:65: expected at most 64 frames in a stack, found ",
+			      57) == 0, "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "f64+0x1/0x2"), "%s", err.msg);
+	rs_clear(&rs);
+	sb_free(&b);
+}
+END_TEST
+
+START_TEST(test_expect)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	/* what the caller expects must be what the file holds */
+	rs_init(&rs);
+	ck_assert_int_eq(parse_buf(SMALL_TEXT, strlen(SMALL_TEXT), "f", PF_STACKS_HANDLES, &got,
+				   &rs, &err), -1);
+	ck_assert_str_eq(err.msg, "f: expected show_stacks_handles content, found show_stacks");
+	rs_clear(&rs);
+	rs_init(&rs);
+	ck_assert_int_eq(parse_buf(SMALL_TEXT, strlen(SMALL_TEXT), "f", PF_PAGE_OWNER, &got, &rs,
+				   &err), -1);
+	ck_assert_str_eq(err.msg,
+			 "f:1: expected \"Page allocated via order N, ...\", found \" a+0x1/0x2\"");
+	rs_clear(&rs);
+	/* show_stacks accepts the proposal's format */
+	rs_init(&rs);
+	ck_assert_int_eq(parse_buf("a+0x1/0x2\nstack_count: 2\n", 25, "f", PF_SHOW_STACKS, &got,
+				   &rs, &err), 0);
+	ck_assert_int_eq(got, PF_PROPOSAL);
+	rs_clear(&rs);
+}
+END_TEST
+
+START_TEST(test_sink_error_passes_up)
+{
+	struct rsink rs;
+	struct pt_err err;
+
+	rs_init(&rs);
+	rs.fail_at = 2;
+	ck_assert_int_eq(parse_str(SHOW_STACKS, &rs, NULL, &err), -1);
+	ck_assert_str_eq(err.msg, "test sink refuses record 2");
+	ck_assert_uint_eq(rs.nst, 2);
+	rs_clear(&rs);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ reader */
+
+START_TEST(test_reader_lines)
+{
+	static const char text[] = "one\r\ntwo  \t\n\nthree";
+	struct reader *r;
+	struct pt_err err;
+	const char *line;
+	size_t n;
+
+	ck_assert_int_eq(reader_open_mem(&r, text, sizeof(text) - 1, "mem", &err), 0);
+	ck_assert_int_eq(reader_line(r, &line, &n, &err), 1);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(memcmp(line, "one", 3), 0);
+	ck_assert_int_eq(reader_last_had_newline(r), 1);
+	ck_assert_int_eq(reader_line(r, &line, &n, &err), 1);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(memcmp(line, "two", 3), 0);
+	ck_assert_int_eq(reader_line(r, &line, &n, &err), 1);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(reader_line(r, &line, &n, &err), 1);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_int_eq(memcmp(line, "three", 5), 0);
+	ck_assert_int_eq(reader_last_had_newline(r), 0);
+	ck_assert_uint_eq(reader_lineno(r), 4);
+	ck_assert_int_eq(reader_line(r, &line, &n, &err), 0);
+	ck_assert_str_eq(reader_name(r), "mem");
+	reader_close(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ streaming */
+
+#define BIG_RECORDS 20000
+#define BIG_FRAMES 16
+
+static void gen_big(struct sbuf *b)
+{
+	for (unsigned i = 0; i < BIG_RECORDS; i++) {
+		sb_printf(b, " rec_%u+0x%x/0x1000\n", i, i & 0xfff);
+		for (unsigned f = 1; f < BIG_FRAMES; f++)
+			sb_printf(b, " some_kernel_function_%u+0x%x/0x200 [module_%u]\n", f, f,
+				  i % 7);
+		sb_printf(b, "nr_base_pages: %u\n\n", i % 1000);
+	}
+}
+
+struct bigcheck {
+	uint64_t n, sum, bad;
+};
+
+static int big_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+{
+	struct bigcheck *c = self;
+	char want[64];
+	int k = snprintf(want, sizeof(want), "rec_%llu+0x%llx/0x1000", (unsigned long long)c->n,
+			 (unsigned long long)(c->n & 0xfff));
+
+	(void)err;
+	if (rec->nframes != BIG_FRAMES || rec->frames[0].len != (uint32_t)k ||
+	    memcmp(rec->frames[0].s, want, (size_t)k) != 0 || rec->count != c->n % 1000 ||
+	    rec->frames[15].len != strlen("some_kernel_function_15+0xf/0x200 [module_0]"))
+		c->bad++;
+	c->n++;
+	c->sum += rec->count;
+	return 0;
+}
+
+static int big_count(void *self, uint64_t h, uint64_t n, struct pt_err *err)
+{
+	(void)self;
+	(void)h;
+	(void)n;
+	(void)err;
+	return -1;
+}
+
+static const struct sink_ops big_ops = { NULL, NULL, big_stack, big_count, NULL };
+
+static void check_big(struct reader *r)
+{
+	struct bigcheck c = { 0, 0, 0 };
+	struct sink s = { &big_ops, &c };
+	struct pt_err err;
+	uint64_t want = 0;
+
+	ck_assert_msg(parse_stream(r, PF_UNKNOWN, NULL, &s, &err) == 0, "%s", err.msg);
+	for (unsigned i = 0; i < BIG_RECORDS; i++)
+		want += i % 1000;
+	ck_assert_uint_eq(c.n, BIG_RECORDS);
+	ck_assert_uint_eq(c.bad, 0);
+	ck_assert_uint_eq(c.sum, want);
+}
+
+START_TEST(test_big_stream)
+{
+	struct sbuf b = { 0 };
+	int fds[2];
+	pthread_t th;
+	struct feeder f;
+	struct reader *r;
+	struct pt_err err;
+	char *dir, *p;
+	size_t zlen;
+	unsigned char *z;
+
+	gen_big(&b);
+	ck_assert_uint_gt(b.len, 10u << 20); /* many times the reader's buffer */
+
+	/* through a pipe, in odd-sized writes */
+	ck_assert_int_eq(pipe(fds), 0);
+	f.fd = fds[1];
+	f.data = b.s;
+	f.len = b.len;
+	f.chunk = 65521;
+	ck_assert_int_eq(pthread_create(&th, NULL, feed_thread, &f), 0);
+	ck_assert_int_eq(reader_open_fd(&r, fds[0], "pipe", 1, &err), 0);
+	check_big(r);
+	reader_close(r);
+	pthread_join(th, NULL);
+
+	/* from a file, and gzip-compressed */
+	dir = tmpdir_new();
+	p = write_in(dir, "big", b.s, b.len);
+	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+	check_big(r);
+	reader_close(r);
+	free(p);
+	z = gzip_buf(b.s, b.len, &zlen);
+	p = write_in(dir, "big.gz", z, zlen);
+	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+	check_big(r);
+	reader_close(r);
+	free(p);
+	free(z);
+	tmpdir_free(dir);
+	sb_free(&b);
+}
+END_TEST
+
+static Suite *parse_suite(void)
+{
+	Suite *s = suite_create("parse");
+	TCase *tc;
+
+	tc = tcase_new("formats");
+	tcase_add_test(tc, test_show_stacks);
+	tcase_add_test(tc, test_show_stacks_real_file);
+	tcase_add_test(tc, test_proposal_no_space);
+	tcase_add_test(tc, test_proposal_with_space);
+	tcase_add_test(tc, test_proposal_examples);
+	tcase_add_test(tc, test_stacks_handles);
+	tcase_add_test(tc, test_handles);
+	tcase_add_test(tc, test_handles_real_pair);
+	tcase_add_test(tc, test_page_owner);
+	tcase_add_test(tc, test_page_owner_variants);
+	tcase_add_test(tc, test_page_owner_real);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("frames");
+	tcase_add_test(tc, test_frame_split);
+	tcase_add_test(tc, test_frames_in_records);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("detect");
+	tcase_add_test(tc, test_detect);
+	tcase_add_test(tc, test_detect_real);
+	tcase_add_test(tc, test_pfmt_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("tolerated");
+	tcase_add_test(tc, test_tolerated);
+	tcase_add_test(tc, test_gzip_xz_files);
+	tcase_add_test(tc, test_open_errors);
+	tcase_add_test(tc, test_stdin);
+	tcase_add_test(tc, test_pipe_small_chunks);
+	tcase_add_test(tc, test_truncated_last_record);
+	tcase_add_test(tc, test_truncated_mid_line);
+	tcase_add_test(tc, test_reader_lines);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("rejected");
+	tcase_add_test(tc, test_reject_garbage);
+	tcase_add_test(tc, test_reject_binary);
+	tcase_add_test(tc, test_reject_no_count);
+	tcase_add_test(tc, test_reject_overflow);
+	tcase_add_test(tc, test_reject_long_line);
+	tcase_add_test(tc, test_reject_empty);
+	tcase_add_test(tc, test_reject_mixed);
+	tcase_add_test(tc, test_reject_handle_without_count);
+	tcase_add_test(tc, test_reject_page_owner);
+	tcase_add_test(tc, test_reject_too_many_frames);
+	tcase_add_test(tc, test_expect);
+	tcase_add_test(tc, test_sink_error_passes_up);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("streaming");
+	tcase_add_test(tc, test_big_stream);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(parse_suite());
+}

@@ -1,0 +1,946 @@
+/* check_source.c - inputs: a file, a list of files (with show_handles pairs), folders of
+ * snapshots (order, times, metadata), their errors, and the agreement between the handles
+ * interface and show_stacks on the same real sample. */
+#include "config.h"
+
+#include <math.h>
+#include <time.h>
+
+#include "testutil.h"
+
+static const char STACKS_A[] =
+	" prep_new_page+0x17/0x43\n brd_submit_bio+0x28d/0x42b [brd]\nnr_base_pages: 10\n\n"
+	" prep_new_page+0x17/0x43\n other+0x1/0x2\nnr_base_pages: 3\n\n";
+static const char STACKS_B[] =
+	" prep_new_page+0x17/0x43\n brd_submit_bio+0x28d/0x42b [brd]\nnr_base_pages: 20\n\n";
+static const char SH[] =
+	" prep_new_page+0x17/0x43\n brd_submit_bio+0x28d/0x42b [brd]\nhandle: 7\n\n"
+	" prep_new_page+0x17/0x43\n other+0x1/0x2\nhandle: 9\n\n"
+	" register_dummy_stack+0x23/0x3e\n init_page_owner+0x24/0x237\nhandle: 1\n\n";
+static const char HANDLES[] = "handle: 7\nnr_base_pages: 12\n\nhandle: 1\nnr_base_pages: 2\n\n";
+
+/* Opens paths, reads every sample into rs; returns the number of samples, or -1 with err
+ * when opening or a sample failed (samples before it are in rs). */
+static int read_all(const char *const *paths, int n, const struct source_opts *o,
+		    struct rsink *rs, struct pt_err *err)
+{
+	struct source *src;
+	struct source_opts def;
+	struct sink s = rs_sink(rs);
+	enum src_status st;
+	int k = 0;
+
+	if (!o) {
+		source_opts_init(&def);
+		o = &def;
+	}
+	memset(err, 0, sizeof(*err));
+	if (source_open(&src, paths, n, o, err) < 0)
+		return -1;
+	ck_assert_int_eq(source_fd(src), -1);
+	ck_assert_double_eq(source_stalled(src), 0);
+	while ((st = source_next(src, &s, -1, err)) == SRC_SAMPLE)
+		k++;
+	if (st == SRC_END) {
+		/* and it stays at the end */
+		ck_assert_int_eq(source_next(src, &s, -1, err), SRC_END);
+	}
+	source_close(src);
+	ck_assert_int_eq(rs->order_errors, 0);
+	return st == SRC_ERROR ? -1 : k;
+}
+
+static int read_one(const char *path, struct rsink *rs, struct pt_err *err)
+{
+	return read_all(&path, 1, NULL, rs, err);
+}
+
+/* ------------------------------------------------------------------ files */
+
+START_TEST(test_file)
+{
+	char *dir = tmpdir_new();
+	char *p = write_in(dir, "whatever.txt", STACKS_A, strlen(STACKS_A));
+	struct rsink rs;
+	struct pt_err err;
+
+	set_mtime(p, 1700000000);
+	rs_init(&rs);
+	ck_assert_msg(read_one(p, &rs, &err) == 1, "%s", err.msg);
+	ck_assert_int_eq(rs.nmeta, 1);
+	ck_assert_int_eq(rs.nbegin, 1);
+	ck_assert_int_eq(rs.nend, 1);
+	ck_assert_str_eq(rs.meta.kind, "file");
+	ck_assert_str_eq(rs.meta.name, p);
+	ck_assert_int_eq(rs.meta.iface, IFACE_SHOW_STACKS);
+	ck_assert_int_eq(rs.meta.unit, UNIT_PAGES);
+	ck_assert_int_eq(rs.meta.series, 0);
+	ck_assert_int_eq(rs.meta.nsamples, 1);
+	ck_assert_int_eq(rs.meta.page_size, 4096);
+	ck_assert_int_eq(rs.meta.page_size_known, 0);
+	ck_assert_ptr_null(rs.meta.kernel_release);
+	/* the time of a lone file is its mtime */
+	ck_assert_double_eq_tol(rs.samples[0].time, 1700000000, 1e-6);
+	ck_assert_int_eq(rs.samples[0].time_abs, 1);
+	ck_assert_uint_eq(rs.samples[0].seq, 0);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[0].count, 10);
+	ck_assert_uint_eq(rs.st[0].sample, 1);
+	rs_clear(&rs);
+	free(p);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_file_formats)
+{
+	char *dir = tmpdir_new();
+	struct rsink rs;
+	struct pt_err err;
+	char *p;
+	struct source_opts o;
+
+	/* the proposal's format counts allocations */
+	p = write_in(dir, "prop", "a+0x1/0x2\nstack_count: 5\n\n\n\n", 28);
+	rs_init(&rs);
+	ck_assert_msg(read_one(p, &rs, &err) == 1, "%s", err.msg);
+	ck_assert_int_eq(rs.meta.iface, IFACE_PROPOSAL);
+	ck_assert_int_eq(rs.meta.unit, UNIT_ALLOCS);
+	rs_clear(&rs);
+	free(p);
+
+	/* the per-block dump */
+	rs_init(&rs);
+	ck_assert_msg(read_one(TD("small/page_owner.xz"), &rs, &err) == 1, "%s", err.msg);
+	ck_assert_int_eq(rs.meta.iface, IFACE_PAGE_OWNER);
+	ck_assert_int_eq(rs.meta.unit, UNIT_PAGES);
+	ck_assert_int_eq(rs.st[0].has_block, 1);
+	rs_clear(&rs);
+
+	/* the page size from the options */
+	source_opts_init(&o);
+	o.page_size = 16384;
+	p = write_in(dir, "s", STACKS_A, strlen(STACKS_A));
+	rs_init(&rs);
+	ck_assert_msg(read_all((const char *const *)&p, 1, &o, &rs, &err) == 1, "%s", err.msg);
+	ck_assert_int_eq(rs.meta.page_size, 16384);
+	ck_assert_int_eq(rs.meta.page_size_known, 1);
+	rs_clear(&rs);
+	free(p);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_file_errors)
+{
+	char *dir = tmpdir_new();
+	struct rsink rs;
+	struct pt_err err;
+	char *p, *msg;
+
+	rs_init(&rs);
+	ck_assert_int_eq(read_one("/nonexistent/pagetop/snap", &rs, &err), -1);
+	ck_assert_str_eq(err.msg, "/nonexistent/pagetop/snap: cannot open: No such file or directory");
+	rs_clear(&rs);
+
+	/* show_handles alone: the specific message */
+	p = write_in(dir, "h", HANDLES, strlen(HANDLES));
+	rs_init(&rs);
+	ck_assert_int_eq(read_one(p, &rs, &err), -1);
+	ck_assert_int_ge(asprintf(&msg, "%s: show_handles has counts but no stacks: give the show_stacks_handles read with it too", p), 0);
+	ck_assert_str_eq(err.msg, msg);
+	free(msg);
+	rs_clear(&rs);
+	free(p);
+
+	p = write_in(dir, "sh", SH, strlen(SH));
+	rs_init(&rs);
+	ck_assert_int_eq(read_one(p, &rs, &err), -1);
+	ck_assert_int_ge(asprintf(&msg, "%s: show_stacks_handles has stacks but no counts: give the show_handles read with it too", p), 0);
+	ck_assert_str_eq(err.msg, msg);
+	free(msg);
+	rs_clear(&rs);
+	free(p);
+
+	/* garbage: FILE:LINE */
+	p = write_in(dir, "junk", "\nnot page_owner\n", 16);
+	rs_init(&rs);
+	ck_assert_int_eq(read_one(p, &rs, &err), -1);
+	ck_assert_int_ge(asprintf(&msg, "%s:2: expected a stack frame", p), 0);
+	ck_assert_msg(strncmp(err.msg, msg, strlen(msg)) == 0, "%s", err.msg);
+	free(msg);
+	rs_clear(&rs);
+	free(p);
+
+	/* empty */
+	p = write_in(dir, "empty", "", 0);
+	rs_init(&rs);
+	ck_assert_int_eq(read_one(p, &rs, &err), -1);
+	ck_assert_int_ge(asprintf(&msg, "%s: expected page_owner records, found an empty file", p), 0);
+	ck_assert_str_eq(err.msg, msg);
+	free(msg);
+	rs_clear(&rs);
+	free(p);
+	tmpdir_free(dir);
+}
+END_TEST
+
+static void stdin_source(void)
+{
+	struct rsink rs;
+	struct pt_err err;
+
+	rs_init(&rs);
+	ck_assert_msg(read_one("-", &rs, &err) == 1, "%s", err.msg);
+	ck_assert_str_eq(rs.meta.name, "-");
+	ck_assert_str_eq(rs.meta.kind, "file");
+	ck_assert_int_eq(rs.samples[0].time_abs, 1);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[1].count, 3);
+	rs_clear(&rs);
+}
+
+START_TEST(test_stdin)
+{
+	char *dir = tmpdir_new();
+	char *p = write_in(dir, "in", STACKS_A, strlen(STACKS_A));
+	int saved = dup(0), fd = open(p, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, 0), 0);
+	close(fd);
+	stdin_source();
+	ck_assert_int_eq(dup2(saved, 0), 0);
+	close(saved);
+	free(p);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ lists */
+
+START_TEST(test_list)
+{
+	char *dir = tmpdir_new();
+	char *a = write_in(dir, "zzz", STACKS_A, strlen(STACKS_A));
+	char *b = write_in(dir, "aaa", STACKS_B, strlen(STACKS_B));
+	const char *paths[2] = { a, b };
+	struct rsink rs;
+	struct pt_err err;
+
+	set_mtime(a, 1700000000);
+	set_mtime(b, 1700000060);
+	rs_init(&rs);
+	ck_assert_msg(read_all(paths, 2, NULL, &rs, &err) == 2, "%s", err.msg);
+	/* in the order given, not by name */
+	ck_assert_str_eq(rs.meta.kind, "files");
+	ck_assert_str_eq(rs.meta.name, "2 files");
+	ck_assert_int_eq(rs.meta.series, 1);
+	ck_assert_int_eq(rs.meta.nsamples, 2);
+	ck_assert_int_eq(rs.nmeta, 1);
+	ck_assert_uint_eq(rs.nst, 3);
+	ck_assert_uint_eq(rs.st[0].sample, 1);
+	ck_assert_uint_eq(rs.st[0].count, 10);
+	ck_assert_uint_eq(rs.st[2].sample, 2);
+	ck_assert_uint_eq(rs.st[2].count, 20);
+	ck_assert_double_eq_tol(rs.samples[0].time, 1700000000, 1e-6);
+	ck_assert_double_eq_tol(rs.samples[1].time, 1700000060, 1e-6);
+	ck_assert_uint_eq(rs.samples[1].seq, 1);
+	rs_clear(&rs);
+	free(a);
+	free(b);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_list_pair)
+{
+	char *dir = tmpdir_new();
+	char *sh = write_in(dir, "x.stacks", SH, strlen(SH));
+	char *h = write_in(dir, "x.counts", HANDLES, strlen(HANDLES));
+	char *ss = write_in(dir, "y", STACKS_B, strlen(STACKS_B));
+	struct rsink rs;
+	struct pt_err err;
+
+	/* the pair is one sample, in either order: stacks first, then counts */
+	for (int order = 0; order < 2; order++) {
+		const char *paths[2] = { order ? h : sh, order ? sh : h };
+
+		rs_init(&rs);
+		ck_assert_msg(read_all(paths, 2, NULL, &rs, &err) == 1, "%s", err.msg);
+		ck_assert_int_eq(rs.meta.iface, IFACE_HANDLES);
+		ck_assert_uint_eq(rs.nst, 3);
+		ck_assert_uint_eq(rs.nct, 2);
+		ck_assert_uint_eq(rs.st[0].handle, 7);
+		ck_assert_int_eq(rs.st[0].has_count, 0);
+		ck_assert_uint_eq(rs.ct[0].handle, 7);
+		ck_assert_uint_eq(rs.ct[0].count, 12);
+		ck_assert_uint_eq(rs.ct[0].sample, 1);
+		rs_clear(&rs);
+	}
+	/* a pair and another snapshot: two samples */
+	{
+		const char *paths[3] = { sh, h, ss };
+
+		rs_init(&rs);
+		ck_assert_msg(read_all(paths, 3, NULL, &rs, &err) == 2, "%s", err.msg);
+		ck_assert_uint_eq(rs.nct, 2);
+		ck_assert_uint_eq(rs.st[3].count, 20);
+		ck_assert_uint_eq(rs.st[3].sample, 2);
+		rs_clear(&rs);
+	}
+	free(sh);
+	free(h);
+	free(ss);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_list_errors)
+{
+	char *dir = tmpdir_new();
+	char *a = write_in(dir, "a", STACKS_A, strlen(STACKS_A));
+	char *junk = write_in(dir, "junk", "hello\n", 6);
+	char *h = write_in(dir, "h", HANDLES, strlen(HANDLES));
+	struct rsink rs;
+	struct pt_err err;
+	char *msg;
+
+	rs_init(&rs);
+	{
+		const char *paths[2] = { a, "-" };
+
+		ck_assert_int_eq(read_all(paths, 2, NULL, &rs, &err), -1);
+		ck_assert_str_eq(err.msg, "standard input (-) can only be the one source");
+	}
+	{
+		const char *paths[2] = { a, dir };
+
+		ck_assert_int_eq(read_all(paths, 2, NULL, &rs, &err), -1);
+		ck_assert_int_ge(asprintf(&msg, "%s: a folder can only be the one source", dir), 0);
+		ck_assert_str_eq(err.msg, msg);
+		free(msg);
+	}
+	{
+		const char *paths[2] = { a, junk };
+
+		ck_assert_int_eq(read_all(paths, 2, NULL, &rs, &err), -1);
+		ck_assert_int_ge(asprintf(&msg, "%s: expected a page_owner snapshot, found something else", junk), 0);
+		ck_assert_str_eq(err.msg, msg);
+		free(msg);
+	}
+	{
+		/* show_handles next to a show_stacks: no pair */
+		const char *paths[2] = { a, h };
+
+		ck_assert_int_eq(read_all(paths, 2, NULL, &rs, &err), -1);
+		ck_assert_msg(strstr(err.msg, "show_handles has counts but no stacks"), "%s", err.msg);
+		/* the first sample went through before the error */
+		ck_assert_int_eq(rs.nend, 1);
+	}
+	{
+		const char *paths[2] = { a, "/nonexistent/x" };
+
+		ck_assert_int_eq(read_all(paths, 2, NULL, &rs, &err), -1);
+		ck_assert_str_eq(err.msg, "/nonexistent/x: cannot open: No such file or directory");
+	}
+	rs_clear(&rs);
+	free(a);
+	free(junk);
+	free(h);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ folders */
+
+START_TEST(test_demo_folder)
+{
+	struct rsink rs;
+	struct pt_err err;
+
+	rs_init(&rs);
+	ck_assert_msg(read_one(TD("demo"), &rs, &err) == 90, "%s", err.msg);
+	ck_assert_str_eq(rs.meta.kind, "folder");
+	ck_assert_str_eq(rs.meta.name, TD("demo"));
+	ck_assert_int_eq(rs.meta.series, 1);
+	ck_assert_int_eq(rs.meta.nsamples, 90);
+	ck_assert_int_eq(rs.meta.iface, IFACE_SHOW_STACKS);
+	ck_assert_int_eq(rs.meta.page_size, 4096);
+	ck_assert_int_eq(rs.meta.page_size_known, 1);
+	ck_assert_str_eq(rs.meta.kernel_release, "7.3.4");
+	ck_assert_int_eq(rs.nbegin, 90);
+	ck_assert_int_eq(rs.nend, 90);
+	/* in order, each at the time its .uptime file says */
+	for (int i = 0; i < 90; i++) {
+		char name[64], *up;
+
+		snprintf(name, sizeof(name), TD("demo/%04d.uptime"), i);
+		up = read_file(name, NULL);
+		ck_assert_ptr_nonnull(up);
+		ck_assert_double_eq_tol(rs.samples[i].time, strtod(up, NULL), 1e-9);
+		ck_assert_int_eq(rs.samples[i].time_abs, 0);
+		ck_assert_uint_eq(rs.samples[i].seq, (uint64_t)i);
+		if (i)
+			ck_assert_double_gt(rs.samples[i].time, rs.samples[i - 1].time);
+		free(up);
+	}
+	/* every sample has stacks */
+	{
+		int per[91] = { 0 };
+
+		for (size_t i = 0; i < rs.nst; i++)
+			per[rs.st[i].sample]++;
+		for (int i = 1; i <= 90; i++)
+			ck_assert_int_gt(per[i], 50);
+	}
+	rs_clear(&rs);
+}
+END_TEST
+
+START_TEST(test_small_folder)
+{
+	/* every stem has show_stacks, show_handles and show_stacks_handles: show_stacks wins;
+	 * numeric names give relative times; page_owner.xz, a per-block dump among
+	 * show_stacks snapshots, is skipped with a warning (one interface per series) */
+	struct rsink rs;
+	struct pt_err err;
+
+	rs_init(&rs);
+	diag_capture();
+	{
+		int n = read_one(TD("small"), &rs, &err);
+
+		ck_assert_msg(n == 16, "%d samples: %s", n, err.msg);
+	}
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_str_eq(diag_msgs[0], TD("small/page_owner.xz")
+			 ": skipped: a page_owner snapshot among show_stacks ones");
+	ck_assert_int_eq(rs.meta.iface, IFACE_SHOW_STACKS);
+	ck_assert_uint_eq(rs.nct, 0);
+	for (int i = 0; i < 16; i++) {
+		ck_assert_double_eq_tol(rs.samples[i].time, i, 1e-9);
+		ck_assert_int_eq(rs.samples[i].time_abs, 0);
+	}
+	/* no kernel-release or page-size file there */
+	ck_assert_ptr_null(rs.meta.kernel_release);
+	ck_assert_int_eq(rs.meta.page_size_known, 0);
+	diag_set_sink(NULL);
+	rs_clear(&rs);
+}
+END_TEST
+
+/* Writes a folder of show_stacks files named names[i] holding count i+1. */
+static char *folder_of(const char *const *names, size_t n)
+{
+	char *dir = tmpdir_new();
+
+	for (size_t i = 0; i < n; i++) {
+		char text[128], *p;
+
+		snprintf(text, sizeof(text), " prep_new_page+0x17/0x43\n f+0x1/0x2\nnr_base_pages: %zu\n\n",
+			 i + 1);
+		p = write_in(dir, names[i], text, strlen(text));
+		free(p);
+	}
+	return dir;
+}
+
+/* The counts of the samples of a folder, in order, as "1,2,3". */
+static char *folder_counts(const char *dir, struct rsink *rs)
+{
+	struct pt_err err;
+	struct sbuf b = { 0 };
+
+	ck_assert_msg(read_one(dir, rs, &err) > 0, "%s", err.msg);
+	sb_add(&b, "");
+	for (size_t i = 0; i < rs->nst; i++)
+		sb_printf(&b, "%s%llu", i ? "," : "", (unsigned long long)rs->st[i].count);
+	return b.s;
+}
+
+START_TEST(test_folder_numeric_names)
+{
+	/* snap.1 .. snap.10 in version order, not byte order; files read by content */
+	static const char *const names[] = { "snap.10", "snap.9", "snap.1", "snap.2", "snap.3",
+					     "snap.4", "snap.5", "snap.6", "snap.7", "snap.8" };
+	char *dir = folder_of(names, 10);
+	struct rsink rs;
+	char *counts;
+
+	rs_init(&rs);
+	counts = folder_counts(dir, &rs);
+	/* names[i] holds i+1: snap.1 is 3, snap.2 is 4, ..., snap.9 is 2, snap.10 is 1 */
+	ck_assert_str_eq(counts, "3,4,5,6,7,8,9,10,2,1");
+	for (int i = 0; i < 10; i++) {
+		ck_assert_double_eq_tol(rs.samples[i].time, i + 1, 1e-9);
+		ck_assert_int_eq(rs.samples[i].time_abs, 0);
+	}
+	ck_assert_int_eq(rs.meta.page_size_known, 0);
+	free(counts);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_folder_epoch_names)
+{
+	static const char *const names[] = { "1700000100.show_stacks", "1700000000.show_stacks" };
+	char *dir = folder_of(names, 2);
+	struct rsink rs;
+	char *counts;
+
+	rs_init(&rs);
+	counts = folder_counts(dir, &rs);
+	ck_assert_str_eq(counts, "2,1");
+	ck_assert_double_eq_tol(rs.samples[0].time, 1700000000, 1e-6);
+	ck_assert_int_eq(rs.samples[0].time_abs, 1);
+	ck_assert_double_eq_tol(rs.samples[1].time, 1700000100, 1e-6);
+	free(counts);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_folder_iso_names)
+{
+	static const char *const names[] = { "snap-2026-11-25T10:58:02.show_stacks",
+					     "snap-2026-11-25T10:57:02.show_stacks",
+					     "snap-2026-11-25T10:59:32.show_stacks" };
+	char *dir = folder_of(names, 3);
+	struct rsink rs;
+	char *counts;
+	struct tm tm;
+	time_t t0;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 2026 - 1900;
+	tm.tm_mon = 10;
+	tm.tm_mday = 25;
+	tm.tm_hour = 10;
+	tm.tm_min = 57;
+	tm.tm_sec = 2;
+	t0 = timegm(&tm);
+	rs_init(&rs);
+	counts = folder_counts(dir, &rs);
+	ck_assert_str_eq(counts, "2,1,3");
+	ck_assert_int_eq(rs.samples[0].time_abs, 1);
+	ck_assert_double_eq_tol(rs.samples[0].time, (double)t0, 1e-6);
+	ck_assert_double_eq_tol(rs.samples[1].time, (double)t0 + 60, 1e-6);
+	ck_assert_double_eq_tol(rs.samples[2].time, (double)t0 + 150, 1e-6);
+	free(counts);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_folder_compact_iso_names)
+{
+	/* the compact forms: 20261125-105802 and 20261125T105802 */
+	static const char *const names[] = { "20261125-105802", "20261125-105702" };
+	static const char *const names2[] = { "snap_20261125T105802", "snap_20261125T105702" };
+	struct rsink rs;
+	char *dir, *counts;
+	struct tm tm;
+	time_t t0;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 2026 - 1900;
+	tm.tm_mon = 10;
+	tm.tm_mday = 25;
+	tm.tm_hour = 10;
+	tm.tm_min = 57;
+	tm.tm_sec = 2;
+	t0 = timegm(&tm);
+
+	dir = folder_of(names2, 2);
+	rs_init(&rs);
+	counts = folder_counts(dir, &rs);
+	ck_assert_str_eq(counts, "2,1");
+	ck_assert_int_eq(rs.samples[0].time_abs, 1);
+	ck_assert_double_eq_tol(rs.samples[0].time, (double)t0, 1e-6);
+	ck_assert_double_eq_tol(rs.samples[1].time, (double)t0 + 60, 1e-6);
+	free(counts);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+
+	dir = folder_of(names, 2);
+	rs_init(&rs);
+	counts = folder_counts(dir, &rs);
+	ck_assert_str_eq(counts, "2,1");
+	ck_assert_msg(rs.samples[0].time_abs == 1 && fabs(rs.samples[0].time - (double)t0) < 1e-6,
+		      "20261125-105702 read as %s time %.0f, expected the date %lld",
+		      rs.samples[0].time_abs ? "absolute" : "relative", rs.samples[0].time,
+		      (long long)t0);
+	ck_assert_double_eq_tol(rs.samples[1].time, (double)t0 + 60, 1e-6);
+	free(counts);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_folder_mtime)
+{
+	static const char *const names[] = { "alpha", "beta", "gamma" };
+	char *dir = folder_of(names, 3);
+	struct rsink rs;
+	char *counts;
+	time_t mt[3] = { 1700000300, 1700000100, 1700000200 };
+
+	for (int i = 0; i < 3; i++) {
+		char *p = path_join(dir, names[i]);
+
+		set_mtime(p, mt[i]);
+		free(p);
+	}
+	rs_init(&rs);
+	counts = folder_counts(dir, &rs);
+	/* ordered by name; times from the mtimes */
+	ck_assert_str_eq(counts, "1,2,3");
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(rs.samples[i].time_abs, 1);
+		ck_assert_double_eq_tol(rs.samples[i].time, (double)mt[i], 1e-6);
+	}
+	free(counts);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_folder_uptime_wins)
+{
+	static const char *const names[] = { "snap.1", "snap.2" };
+	char *dir = folder_of(names, 2);
+	struct rsink rs;
+	char *counts, *p;
+
+	p = write_in(dir, "snap.1.uptime", "100.25 4.00\n", 12);
+	free(p);
+	p = write_in(dir, "snap.2.uptime", "101.5\n", 6);
+	free(p);
+	rs_init(&rs);
+	counts = folder_counts(dir, &rs);
+	ck_assert_str_eq(counts, "1,2");
+	ck_assert_double_eq_tol(rs.samples[0].time, 100.25, 1e-9);
+	ck_assert_double_eq_tol(rs.samples[1].time, 101.5, 1e-9);
+	ck_assert_int_eq(rs.samples[1].time_abs, 0);
+	free(counts);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_folder_meta_files)
+{
+	static const char *const names[] = { "0001.show_stacks", "0002.show_stacks" };
+	char *dir = folder_of(names, 2);
+	struct rsink rs;
+	struct pt_err err;
+	char *p;
+
+	p = write_in(dir, "page-size", "16384\n", 6);
+	free(p);
+	p = write_in(dir, "kernel-release", "6.19.0-test\n", 12);
+	free(p);
+	p = write_in(dir, "README.md", "# notes\n", 8);
+	free(p);
+	p = write_in(dir, "kernel-notes.bin", "\0\0\0\x04", 4);
+	free(p);
+	rs_init(&rs);
+	ck_assert_msg(read_one(dir, &rs, &err) == 2, "%s", err.msg);
+	ck_assert_int_eq(rs.meta.page_size, 16384);
+	ck_assert_int_eq(rs.meta.page_size_known, 1);
+	ck_assert_str_eq(rs.meta.kernel_release, "6.19.0-test");
+	rs_clear(&rs);
+
+	/* a nonsense page size is ignored: 4096 assumed, and unknown */
+	p = write_in(dir, "page-size", "lots\n", 5);
+	free(p);
+	rs_init(&rs);
+	ck_assert_msg(read_one(dir, &rs, &err) == 2, "%s", err.msg);
+	ck_assert_int_eq(rs.meta.page_size, 4096);
+	ck_assert_int_eq(rs.meta.page_size_known, 0);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_folder_handles_pairs)
+{
+	char *dir = tmpdir_new();
+	struct rsink rs;
+	struct pt_err err;
+	char *p;
+
+	p = write_in(dir, "0001.show_stacks_handles", SH, strlen(SH));
+	free(p);
+	p = write_in(dir, "0001.show_handles", HANDLES, strlen(HANDLES));
+	free(p);
+	p = write_in(dir, "0002.show_handles", "handle: 9\nnr_base_pages: 4\n\n", 28);
+	free(p);
+	{
+		/* compressed members of a pair */
+		size_t zl;
+		unsigned char *z = gzip_buf(SH, strlen(SH), &zl);
+
+		p = write_in(dir, "0002.show_stacks_handles.gz", z, zl);
+		free(p);
+		free(z);
+	}
+	rs_init(&rs);
+	ck_assert_msg(read_one(dir, &rs, &err) == 2, "%s", err.msg);
+	ck_assert_int_eq(rs.meta.iface, IFACE_HANDLES);
+	ck_assert_uint_eq(rs.nct, 3);
+	ck_assert_uint_eq(rs.ct[2].handle, 9);
+	ck_assert_uint_eq(rs.ct[2].count, 4);
+	ck_assert_uint_eq(rs.ct[2].sample, 2);
+	rs_clear(&rs);
+
+	/* a lone show_handles is skipped with a warning */
+	p = write_in(dir, "0003.show_handles", HANDLES, strlen(HANDLES));
+	free(p);
+	diag_capture();
+	rs_init(&rs);
+	ck_assert_msg(read_one(dir, &rs, &err) == 2, "%s", err.msg);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_msg(strstr(diag_msgs[0], "/0003: skipped: show_handles and show_stacks_handles must come together"),
+		      "%s", diag_msgs[0]);
+	rs_clear(&rs);
+	diag_set_sink(NULL);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_folder_errors)
+{
+	char *dir = tmpdir_new();
+	struct rsink rs;
+	struct pt_err err;
+	char *p, *msg;
+
+	/* empty folder */
+	rs_init(&rs);
+	ck_assert_int_eq(read_one(dir, &rs, &err), -1);
+	ck_assert_int_ge(asprintf(&msg, "%s: expected snapshot files (show_stacks, show_handles with show_stacks_handles, page_owner), found none", dir), 0);
+	ck_assert_str_eq(err.msg, msg);
+	rs_clear(&rs);
+
+	/* only files that are no snapshots: skipped with a warning each, then the error */
+	p = write_in(dir, "notes.txt", "hello\n", 6);
+	free(p);
+	p = write_in(dir, "README", "read me\n", 8);
+	free(p);
+	diag_capture();
+	rs_init(&rs);
+	ck_assert_int_eq(read_one(dir, &rs, &err), -1);
+	ck_assert_str_eq(err.msg, msg);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_msg(strstr(diag_msgs[0], "notes.txt: skipped: not a snapshot pagetop can read on its own"),
+		      "%s", diag_msgs[0]);
+	free(msg);
+	rs_clear(&rs);
+	diag_set_sink(NULL);
+
+	/* two files for one moment */
+	p = write_in(dir, "s.show_stacks", STACKS_A, strlen(STACKS_A));
+	free(p);
+	p = write_in(dir, "s.show_stacks.xz", STACKS_A, strlen(STACKS_A));
+	free(p);
+	rs_init(&rs);
+	diag_capture();
+	ck_assert_int_eq(read_one(dir, &rs, &err), -1);
+	ck_assert_msg(strstr(err.msg, "two files for the same moment"), "%s", err.msg);
+	rs_clear(&rs);
+	diag_set_sink(NULL);
+	tmpdir_free(dir);
+
+	/* a bad file in the middle of a series: the samples before it, then FILE:LINE */
+	{
+		static const char *const names[] = { "snap.1", "snap.2", "snap.3" };
+
+		dir = folder_of(names, 3);
+		p = write_in(dir, "snap.2", " a+0x1/0x2\n b+0x1/0x2\n\n", 23);
+		rs_init(&rs);
+		ck_assert_int_eq(read_one(dir, &rs, &err), -1);
+		ck_assert_int_ge(asprintf(&msg, "%s:3: expected \"nr_base_pages: N\" after the frames", p), 0);
+		ck_assert_msg(strncmp(err.msg, msg, strlen(msg)) == 0, "%s", err.msg);
+		ck_assert_int_eq(rs.nend, 1);
+		free(msg);
+		free(p);
+		rs_clear(&rs);
+		tmpdir_free(dir);
+	}
+	/* not a folder we can read */
+	rs_init(&rs);
+	ck_assert_int_eq(read_one("/nonexistent/pagetop/dir/", &rs, &err), -1);
+	ck_assert_msg(strstr(err.msg, "/nonexistent/pagetop/dir/"), "%s", err.msg);
+	rs_clear(&rs);
+}
+END_TEST
+
+START_TEST(test_folder_formats)
+{
+	/* the proposal and the per-block dump by suffix, and compressed files by content */
+	char *dir = tmpdir_new();
+	struct rsink rs;
+	struct pt_err err;
+	size_t zl;
+	unsigned char *z;
+	char *p;
+
+	p = write_in(dir, "1.page_owner_stacks", "a+0x1/0x2\nstack_count: 5\n\n\n\n", 28);
+	free(p);
+	z = xz_buf("a+0x1/0x2\nstack_count: 7\n\n", 26, &zl);
+	p = write_in(dir, "2.page_owner_stacks.xz", z, zl);
+	free(p);
+	free(z);
+	rs_init(&rs);
+	ck_assert_msg(read_one(dir, &rs, &err) == 2, "%s", err.msg);
+	ck_assert_int_eq(rs.meta.iface, IFACE_PROPOSAL);
+	ck_assert_int_eq(rs.meta.unit, UNIT_ALLOCS);
+	ck_assert_uint_eq(rs.st[1].count, 7);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ handles vs show_stacks */
+
+START_TEST(test_handles_agree_with_show_stacks)
+{
+	/* sample 30 of the demo read three ways, one file after another: the counts by
+	 * handle (show_stacks_handles + show_handles) match those of show_stacks for nearly
+	 * every stack */
+	struct model *ms = model_new(), *mh = model_new();
+	const char *ss = TD("plain/0030.show_stacks");
+	const char *pair[2] = { TD("plain/0030.show_stacks_handles"), TD("plain/0030.show_handles") };
+	size_t compared = 0, same = 0;
+	int64_t tot_s = 0, tot_h = 0;
+
+	ck_assert_int_eq(model_load(ms, &ss, 1), 1);
+	ck_assert_int_eq(model_load(mh, pair, 2), 1);
+	ck_assert_int_eq(model_meta(mh)->iface, IFACE_HANDLES);
+	ck_assert_uint_ge(model_nstacks(mh), model_nstacks(ms));
+	for (size_t i = 0; i < model_nstacks(ms); i++)
+		tot_s += model_stack(ms, (uint32_t)i)->s.now;
+	for (size_t i = 0; i < model_nstacks(mh); i++) {
+		const struct stack *h = model_stack(mh, (uint32_t)i);
+		struct sbuf b = { 0 };
+		const struct stack *s;
+
+		tot_h += h->s.now;
+		if (!h->s.now)
+			continue; /* zero: show_stacks does not list it */
+		ck_assert_uint_gt(h->nframes, 0);
+		sb_add(&b, "");
+		for (unsigned f = 0; f < h->nframes; f++)
+			sb_printf(&b, "%s%s", f ? ";" : "", model_frame(mh, h->frames[f]));
+		s = model_find(ms, b.s);
+		sb_free(&b);
+		compared++;
+		if (s && s->s.now == h->s.now)
+			same++;
+	}
+	ck_assert_uint_gt(compared, 100);
+	/* 238 of 254 in this sample (93.7%): the 16 others are short-lived stacks
+	 * (exec, clone, page faults, 9p) that changed between the reads */
+	ck_assert_msg(same * 100 >= compared * 90, "%zu of %zu stacks agree", same, compared);
+	ck_assert_msg(llabs(tot_s - tot_h) * 100 <= tot_s, "totals %lld and %lld",
+		      (long long)tot_s, (long long)tot_h);
+	model_free(ms);
+	model_free(mh);
+}
+END_TEST
+
+START_TEST(test_small_pairs_agree)
+{
+	/* the same for every sample of the small set, read as two folders */
+	char *dir_s = tmpdir_new(), *dir_h = tmpdir_new();
+	struct model *ms = model_new(), *mh = model_new();
+	struct view vs, vh;
+	struct source *a, *b;
+	struct source_opts so;
+	struct pt_err err;
+	struct sink sa = model_sink(ms), sb = model_sink(mh);
+
+	for (int i = 0; i < 16; i++) {
+		static const char *const kinds[] = { "show_stacks", "show_handles",
+						     "show_stacks_handles" };
+
+		for (int k = 0; k < 3; k++) {
+			char src[256], dst[256];
+
+			snprintf(src, sizeof(src), TD("small/%04d.%s.xz"), i, kinds[k]);
+			snprintf(dst, sizeof(dst), "%s/%04d.%s.xz", k ? dir_h : dir_s, i, kinds[k]);
+			ck_assert_int_eq(symlink(src, dst), 0);
+		}
+	}
+	source_opts_init(&so);
+	ck_assert_int_eq(source_open(&a, (const char *const *)&dir_s, 1, &so, &err), 0);
+	ck_assert_int_eq(source_open(&b, (const char *const *)&dir_h, 1, &so, &err), 0);
+	view_init(&vs);
+	view_init(&vh);
+	for (int i = 0; i < 16; i++) {
+		ck_assert_int_eq(source_next(a, &sa, -1, &err), SRC_SAMPLE);
+		ck_assert_msg(source_next(b, &sb, -1, &err) == SRC_SAMPLE, "%s", err.msg);
+		model_view(ms, &(struct view_opts){ .key = KEY_PAGES }, &vs);
+		model_view(mh, &(struct view_opts){ .key = KEY_PAGES }, &vh);
+		ck_assert_msg(llabs(vs.total_pages - vh.total_pages) * 100 <= vs.total_pages,
+			      "sample %d: %lld and %lld pages", i, (long long)vs.total_pages,
+			      (long long)vh.total_pages);
+	}
+	ck_assert_int_eq(source_meta(b)->iface, IFACE_HANDLES);
+	ck_assert_int_eq(source_next(a, &sa, -1, &err), SRC_END);
+	ck_assert_int_eq(source_next(b, &sb, -1, &err), SRC_END);
+	source_close(a);
+	source_close(b);
+	view_free(&vs);
+	view_free(&vh);
+	model_free(ms);
+	model_free(mh);
+	tmpdir_free(dir_s);
+	tmpdir_free(dir_h);
+}
+END_TEST
+
+static Suite *source_suite(void)
+{
+	Suite *s = suite_create("source");
+	TCase *tc;
+
+	tc = tcase_new("files");
+	tcase_add_test(tc, test_file);
+	tcase_add_test(tc, test_file_formats);
+	tcase_add_test(tc, test_file_errors);
+	tcase_add_test(tc, test_stdin);
+	tcase_add_test(tc, test_list);
+	tcase_add_test(tc, test_list_pair);
+	tcase_add_test(tc, test_list_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("folders");
+	tcase_add_test(tc, test_demo_folder);
+	tcase_add_test(tc, test_small_folder);
+	tcase_add_test(tc, test_folder_numeric_names);
+	tcase_add_test(tc, test_folder_epoch_names);
+	tcase_add_test(tc, test_folder_iso_names);
+	tcase_add_test(tc, test_folder_compact_iso_names);
+	tcase_add_test(tc, test_folder_mtime);
+	tcase_add_test(tc, test_folder_uptime_wins);
+	tcase_add_test(tc, test_folder_meta_files);
+	tcase_add_test(tc, test_folder_handles_pairs);
+	tcase_add_test(tc, test_folder_errors);
+	tcase_add_test(tc, test_folder_formats);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("handles");
+	tcase_add_test(tc, test_handles_agree_with_show_stacks);
+	tcase_add_test(tc, test_small_pairs_agree);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(source_suite());
+}

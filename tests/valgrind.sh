@@ -1,0 +1,17 @@
+#!/bin/sh
+# valgrind.sh - LOG_COMPILER for `make check-valgrind`: runs one test program under
+# valgrind; any memory error or definite/indirect leak fails the test.
+#
+# Check runs the tests in this process (CK_FORK=no) so valgrind sees them; its suppressions
+# file, when present, is tests/valgrind.supp.
+set -u
+command -v valgrind >/dev/null 2>&1 || { echo "SKIP: valgrind is not installed"; exit 77; }
+supp=""
+here=$(dirname "$0")
+[ -f "$here/valgrind.supp" ] && supp="--suppressions=$here/valgrind.supp"
+CK_FORK=no
+export CK_FORK
+# shellcheck disable=SC2086
+exec valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--show-leak-kinds=definite,indirect --error-exitcode=1 --track-fds=no \
+	--num-callers=30 $supp "$@"

@@ -57,6 +57,7 @@ struct block_summary {      /* per-block dump: what the blocks of a stack had */
 	int pid;                  /* of the newest block */
 	char comm[32];
 	uint64_t ts_ns;           /* newest block's allocation time */
+	uint32_t sample;          /* the sample (dump) these are of */
 };
 
 struct stack {

@@ -270,15 +270,20 @@ static void symbols_warn(struct symbols *s)
 {
 	struct sym_object *v;
 	size_t n = symbols_objects(s, &v);
+	int missing = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].state == SOBJ_OK || v[i].state == SOBJ_UNUSED)
 			continue;
-		if (v[i].state == SOBJ_UNCHECKED)
+		if (v[i].state == SOBJ_UNCHECKED) {
 			diag_warn(_("%s: %s"), v[i].name, v[i].reason);
-		else
+		} else {
 			diag_warn(_("no source lines for %s: %s"), v[i].name, v[i].reason);
+			missing = 1;
+		}
 	}
+	if (missing)
+		diag_warn(_("pagetop --check-symbols tells how to get the missing debug info"));
 	free(v);
 }
 

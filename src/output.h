@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include "model.h"
+#include "symbols.h"
 
 enum out_format { OUT_TEXT = 0, OUT_CSV, OUT_JSON, OUT_FOLDED };
 int out_format_parse(const char *s, enum out_format *f);
@@ -12,6 +13,7 @@ struct out_opts {
 	enum out_format format;
 	size_t limit;      /* 0: every row */
 	int expand;        /* frames under each row */
+	struct symbols *sym; /* with expand: frames resolved to source lines (NULL: raw) */
 };
 
 /* Prints one sample's view. Returns 0, or -1 when the stream failed (errno set). */

@@ -232,6 +232,8 @@ struct symcfg {
 	const char *mdirs[32], *sdirs[32], *smaps[32];
 	int no_symbols, check;
 	char release[256], build_id[BUILD_ID_HEX_MAX];
+	struct symbols_modid mids[512];
+	char mid_names[512][64];
 };
 
 /* Only when frames are shown expanded or checked: libdw costs nothing otherwise. */
@@ -257,6 +259,25 @@ static struct symbols *symbols_start(struct symcfg *c, const struct source_meta 
 		    notes_build_id(notes, c->build_id, sizeof(c->build_id), &err) == 0)
 			c->so.vmlinux_build_id = c->build_id;
 		free(notes);
+	}
+	if (!c->so.nmodule_ids && mt->module_build_ids) {
+		/* a recording carries the build ids of the modules that were loaded */
+		size_t n = 0;
+
+		while (mt->module_build_ids[n] && n < ARRAY_SIZE(c->mids))
+			n++;
+		for (size_t i = 0; i < n; i++) {
+			const char *sp = strchr(mt->module_build_ids[i], ' ');
+
+			if (!sp)
+				continue;
+			snprintf(c->mid_names[c->so.nmodule_ids], sizeof(c->mid_names[0]), "%.*s",
+				 (int)(sp - mt->module_build_ids[i]), mt->module_build_ids[i]);
+			c->mids[c->so.nmodule_ids].name = c->mid_names[c->so.nmodule_ids];
+			c->mids[c->so.nmodule_ids].hex = sp + 1;
+			c->so.nmodule_ids++;
+		}
+		c->so.module_ids = c->mids;
 	}
 	c->so.preload = preload;
 	s = symbols_new(&c->so, &err);

@@ -611,6 +611,8 @@ struct rreader {
 	long page_size_opt;
 	/* meta, owned */
 	char *kind_src, *iface, *unit, *release, *build_id, *hostname;
+	char **mids;            /* "NAME HEX" module build ids, NULL-terminated */
+	size_t nmids;
 	long page_size;
 	int meta_changed;
 	/* stacks by file id; ids are 1, 2, 3... in order of definition */
@@ -719,6 +721,12 @@ static int do_meta(struct rreader *rr, const char *line, size_t n, struct pt_err
 		set_str(&rr->release, v, (size_t)(end - v));
 	} else if (KEY("kernel-build-id")) {
 		set_str(&rr->build_id, v, (size_t)(end - v));
+	} else if (KEY("module-build-id")) {
+		if (rr->nmids < 4096) {
+			rr->mids = xreallocarray(rr->mids, rr->nmids + 2, sizeof(char *));
+			rr->mids[rr->nmids++] = xstrndup(v, (size_t)(end - v));
+			rr->mids[rr->nmids] = NULL;
+		}
 	} else if (KEY("hostname")) {
 		set_str(&rr->hostname, v, (size_t)(end - v));
 	} else if (KEY("page-size")) {
@@ -760,6 +768,7 @@ static void rr_fill_meta(struct source *s, struct rreader *rr)
 	m->kernel_release = rr->release;
 	m->kernel_build_id = rr->build_id;
 	m->hostname = rr->hostname;
+	m->module_build_ids = (const char *const *)rr->mids;
 	m->series = 1;
 	m->nsamples = -1;
 }
@@ -1049,6 +1058,9 @@ static void rr_close(struct source *s)
 	free(rr->release);
 	free(rr->build_id);
 	free(rr->hostname);
+	for (size_t i = 0; i < rr->nmids; i++)
+		free(rr->mids[i]);
+	free(rr->mids);
 	free(rr->pending);
 	free(rr);
 	s->priv = NULL;

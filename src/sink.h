@@ -57,6 +57,9 @@ struct source_meta {
 	const char *kernel_release;  /* or NULL */
 	const char *kernel_build_id; /* hex, or NULL */
 	const char *hostname;        /* or NULL */
+	/* "NAME HEX" for each module whose build id the source knows (recordings), NULL
+	 * terminated; or NULL */
+	const char *const *module_build_ids;
 	int series;                  /* a finite series of samples (folder, recording) */
 	int nsamples;                /* of a series when known in advance, else -1 */
 };

@@ -285,7 +285,8 @@ static int add_frame(struct pstate *ps, const char *line, size_t n)
 {
 	if (ps->nframes == 0) {
 		reader_mark(ps->r);
-		ps->rec_line = reader_lineno(ps->r);
+		if (!ps->in_block) /* a block starts at its header line */
+			ps->rec_line = reader_lineno(ps->r);
 	}
 	if (ps->nframes >= STACK_MAX_FRAMES) {
 		char what[96];
@@ -605,7 +606,7 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 	struct pstate ps;
 	const char *line;
 	size_t n;
-	int rc, first = 1;
+	int rc, first = 1, warned = 0;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.r = r;
@@ -644,6 +645,7 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 				ps.have_handle = 0;
 				ps.in_block = 0;
 				rc = 0;
+				warned = 1;
 				break;
 			}
 			return -1;
@@ -660,12 +662,18 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 			diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
 				  reader_name(r), (unsigned long long)ps.rec_line,
 				  (unsigned long long)ps.nrecords);
+			warned = 1;
 		}
 	} else if (ps.nframes || ps.have_handle) {
+		warned = 1;
 		diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
 			  reader_name(r), (unsigned long long)ps.rec_line,
 			  (unsigned long long)ps.nrecords);
 	}
+	if (ps.nrecords && !reader_last_had_newline(r) && rc == 0 && !warned)
+		/* "nr_base_pages: 12" may be what is left of 12288 */
+		diag_warn(_("%s:%llu: the last line has no newline: the file may be cut short"),
+			  reader_name(r), (unsigned long long)reader_lineno(r));
 	if (ps.nrecords == 0) {
 		if (reader_lineno(r) == 0)
 			pt_err_set(err, _("%s: expected page_owner records, found an empty file"),

@@ -252,11 +252,14 @@ int reader_open_path(struct reader **out, const char *path, struct pt_err *err)
 
 	if (strcmp(path, "-") == 0)
 		return reader_open_fd(out, STDIN_FILENO, _("standard input"), 0, err);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (one without a writer then
+	 * reads as empty); reads block as usual */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		pt_err_set(err, _("%s: cannot open: %s"), path, strerror(errno));
 		return -1;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		pt_err_set(err, _("%s: is a folder, not a file"), path);

@@ -1,0 +1,117 @@
+/* fuzz_page_owner.c - the per-block /sys/kernel/debug/page_owner dump: parse_stream()
+ * told to expect PF_PAGE_OWNER (as a folder's NAME.page_owner is read), into a recording
+ * sink that checks each block, then into the model with its block summaries. */
+#include "config.h"
+
+#include "fuzz.h"
+
+struct chk {
+	struct sink inner;
+	uint64_t nblocks;
+};
+
+static int c_meta(void *self, const struct source_meta *m, struct pt_err *err)
+{
+	struct chk *c = self;
+
+	return c->inner.ops->meta(c->inner.self, m, err);
+}
+
+static int c_begin(void *self, const struct sample_info *s, struct pt_err *err)
+{
+	struct chk *c = self;
+
+	return c->inner.ops->begin(c->inner.self, s, err);
+}
+
+static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+{
+	struct chk *c = self;
+
+	/* what parse.c promises for a block */
+	FUZZ_CHECK(rec->block != NULL);
+	FUZZ_CHECK(rec->has_count);
+	FUZZ_CHECK(rec->nframes >= 1 && rec->nframes <= STACK_MAX_FRAMES);
+	FUZZ_CHECK(rec->block->order <= 20);
+	FUZZ_CHECK(rec->count == 1ULL << rec->block->order);
+	FUZZ_CHECK(rec->block->comm_len < 64);
+	FUZZ_CHECK(rec->block->comm || !rec->block->comm_len);
+	FUZZ_CHECK(rec->block->pid >= 0 && rec->block->tgid >= 0);
+	for (unsigned i = 0; i < rec->nframes; i++) {
+		struct frame_parts fp;
+
+		FUZZ_CHECK(rec->frames[i].len <= FRAME_MAX);
+		FUZZ_CHECK(!rec->frames[i].hash ||
+			   rec->frames[i].hash == hash_bytes(rec->frames[i].s, rec->frames[i].len, 0));
+		FUZZ_CHECK(frame_split(rec->frames[i].s, rec->frames[i].len, &fp) == 0);
+	}
+	c->nblocks++;
+	return c->inner.ops->stack(c->inner.self, rec, err);
+}
+
+static int c_count(void *self, uint64_t handle, uint64_t count, struct pt_err *err)
+{
+	(void)self;
+	(void)handle;
+	(void)count;
+	(void)err;
+	FUZZ_CHECK(!"show_handles counts from a per-block dump");
+	return -1;
+}
+
+static int c_end(void *self, struct pt_err *err)
+{
+	struct chk *c = self;
+
+	return c->inner.ops->end(c->inner.self, err);
+}
+
+static const struct sink_ops chk_ops = { c_meta, c_begin, c_stack, c_count, c_end };
+
+FUZZ_TARGET(page_owner)
+{
+	struct model *m;
+	struct chk c;
+	struct sink sink = { &chk_ops, &c };
+	struct source_meta meta;
+	struct sample_info si = { 1.0, 0, 0 };
+	struct reader *r;
+	struct pt_err err;
+	enum pfmt got = PF_UNKNOWN;
+	int rc;
+
+	fuzz_init();
+	m = model_new();
+	c.inner = model_sink(m);
+	c.nblocks = 0;
+	fuzz_meta(&meta, IFACE_PAGE_OWNER);
+	memset(&err, 0, sizeof(err));
+	FUZZ_CHECK(sink.ops->meta(sink.self, &meta, &err) == 0);
+	for (int pass = 0; pass < 2; pass++) {
+		si.seq = (uint64_t)pass;
+		si.time = 1.0 + pass;
+		FUZZ_CHECK(sink.ops->begin(sink.self, &si, &err) == 0);
+		FUZZ_CHECK(reader_open_mem(&r, (const char *)data, size, "fuzz.page_owner", &err) == 0);
+		rc = parse_stream(r, PF_PAGE_OWNER, &got, &sink, &err);
+		reader_close(r);
+		if (rc < 0) {
+			fuzz_check_err(&err);
+			FUZZ_CHECK(strstr(err.msg, "fuzz.page_owner") != NULL);
+		} else {
+			FUZZ_CHECK(got == PF_PAGE_OWNER);
+			FUZZ_CHECK(c.nblocks > 0);
+		}
+		FUZZ_CHECK(sink.ops->end(sink.self, &err) == 0);
+		fuzz_views(m);
+		if (rc < 0)
+			break;
+	}
+	for (size_t i = 0; i < model_nstacks(m); i++) {
+		const struct stack *st = model_stack(m, (uint32_t)i);
+
+		FUZZ_CHECK(st->s.now >= 0);
+		FUZZ_CHECK(!st->blk || st->blk->comm[sizeof(st->blk->comm) - 1] == '\0');
+	}
+	model_free(m);
+	return 0;
+}

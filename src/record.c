@@ -41,6 +41,8 @@ static void ob_reserve(struct obuf *b, size_t extra)
 
 static void ob_add(struct obuf *b, const char *s, size_t n)
 {
+	if (!n)
+		return; /* s may be NULL then: memcpy() must not see it */
 	ob_reserve(b, n);
 	memcpy(b->p + b->len, s, n);
 	b->len += n;

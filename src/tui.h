@@ -1,17 +1,45 @@
-/* tui.h - the interactive ncurses UI. */
+/* tui.h - the interactive ncurses UI: a top for page_owner stacks.
+ *
+ * tui_run() takes over the terminal until the user quits (q), a signal arrives (SIGINT,
+ * SIGTERM, SIGHUP, SIGQUIT: the terminal is restored either way) or -n samples were
+ * shown. Settings come from the command line, else from the config file
+ * ($XDG_CONFIG_HOME/pagetop/pagetoprc, see rcfile.h), else the defaults. */
 #ifndef PAGETOP_TUI_H
 #define PAGETOP_TUI_H
+
+#include <stddef.h>
 
 #include "model.h"
 #include "source.h"
 
-struct tui_opts {
-	struct view_opts view;
-	int iterations;   /* leave after this many refreshes; 0: until q */
-	int no_color, no_mouse;
+struct symbols;
+
+/* Which settings the command line gave: they win over the config file. */
+enum {
+	TUI_SET_SORT = 1 << 0,
+	TUI_SET_GROUP = 1 << 1,
+	TUI_SET_THRESHOLD = 1 << 2,
+	TUI_SET_INTERVAL = 1 << 3,
+	TUI_SET_ALLOC = 1 << 4,
 };
 
-/* Runs the UI until the user quits. Returns the exit status. */
+struct tui_opts {
+	struct view_opts view;
+	int iterations;   /* leave after this many samples were shown; 0: until q */
+	int no_color, no_mouse;
+	unsigned cli_set;               /* TUI_SET_* */
+	const char *const *filters;     /* the --filter patterns (view.filter was built from
+					 * them; the UI builds its own to add to them) */
+	size_t nfilters;
+	const char *const *alloc;       /* --alloc-pattern globs (NULL: none given) */
+	size_t nalloc;
+	double interval;                /* -d in seconds, 0 when not given */
+	struct symbols *sym;            /* source lines of frames, or NULL (not owned) */
+};
+
+/* Runs the UI until the user quits. Returns the exit status, or -1 when there is no
+ * terminal to run on (standard output is not a terminal, TERM is unusable): the caller
+ * then falls back to batch output. */
 int tui_run(struct source *src, struct model *m, const struct tui_opts *o);
 
 #endif

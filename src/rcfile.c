@@ -1,0 +1,275 @@
+/* rcfile.c - reading and writing pagetoprc, line by line (rcfile.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rcfile.h"
+
+char *rc_path(void)
+{
+	const char *x = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+
+	if (x && *x == '/')
+		return xasprintf("%s/pagetop/pagetoprc", x);
+	if (home && *home)
+		return xasprintf("%s/.config/pagetop/pagetoprc", home);
+	return NULL;
+}
+
+void rc_errors_free(struct rc_errors *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->msg[i]);
+	free(e->msg);
+	e->msg = NULL;
+	e->n = 0;
+}
+
+static void add_error(struct rc_errors *e, const char *path, unsigned line, const char *msg)
+{
+	e->msg = xreallocarray(e->msg, e->n + 1, sizeof(char *));
+	e->msg[e->n++] = xasprintf("%s:%u: %s", path, line, msg);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/* Cuts a comment: '#' at the start or after a blank. */
+static void cut_comment(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (*p == '#' && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+}
+
+/* The next token: up to a blank, or also up to '=' when stop_eq. */
+static char *token(char **p, int stop_eq)
+{
+	char *s = *p, *w;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s || (stop_eq && *s == '='))
+		return NULL;
+	w = s;
+	while (*s && *s != ' ' && *s != '\t' && !(stop_eq && *s == '='))
+		s++;
+	*p = s;
+	return w;
+}
+
+/* Splits a line in place; returns 0, 1 for a blank line, -1 when malformed. */
+static int split(char *buf, struct rc_line *l)
+{
+	char *p, *verb, *name, *value;
+
+	cut_comment(buf);
+	p = trim(buf);
+	if (!*p)
+		return 1;
+	verb = token(&p, 0);
+	if (*p)
+		*p++ = '\0';
+	if (strcmp(verb, "set") == 0) {
+		name = token(&p, 1);
+		if (!name)
+			return -1;
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (*p != '=')
+			return -1;
+		*p++ = '\0';
+		value = trim(p);
+		if (!*value)
+			return -1;
+	} else if (strcmp(verb, "bind") == 0) {
+		name = token(&p, 0);
+		if (!name || !*p)
+			return -1;
+		*p++ = '\0';
+		value = trim(p);
+		if (!*value || strpbrk(value, " \t"))
+			return -1;
+	} else {
+		return -1;
+	}
+	l->verb = verb;
+	l->name = name;
+	l->value = value;
+	return 0;
+}
+
+int rc_read(const char *path, rc_fn fn, void *ctx, struct rc_errors *errs, struct pt_err *err)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+
+	if (!fp) {
+		if (errno == ENOENT)
+			return 0;
+		pt_err_set(err, _("cannot read %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	while (getline(&buf, &cap, fp) >= 0) {
+		struct rc_line l;
+		struct pt_err e;
+		char *copy;
+		int rc;
+
+		lineno++;
+		copy = xstrdup(buf);
+		rc = split(buf, &l);
+		if (rc < 0) {
+			char *shown = trim(copy);
+			char *msg = xasprintf(_("expected 'set NAME = VALUE' or 'bind KEY ACTION', found '%.60s'"),
+					      shown);
+
+			add_error(errs, path, lineno, msg);
+			free(msg);
+		} else if (rc == 0) {
+			l.lineno = lineno;
+			e.msg[0] = '\0';
+			if (fn(ctx, &l, &e) < 0)
+				add_error(errs, path, lineno, e.msg);
+		}
+		free(copy);
+	}
+	free(buf);
+	fclose(fp);
+	return 0;
+}
+
+/* The NAME of a "set NAME = ..." line, copied into name; 0 if it is one. */
+static int set_name(const char *line, char *name, size_t n)
+{
+	const char *p = line;
+	size_t k = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, "set", 3) != 0 || (p[3] != ' ' && p[3] != '\t'))
+		return -1;
+	p += 3;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p && *p != ' ' && *p != '\t' && *p != '=' && k + 1 < n)
+		name[k++] = *p++;
+	name[k] = '\0';
+	return k ? 0 : -1;
+}
+
+static int mkdir_parents(const char *path)
+{
+	char *d = xstrdup(path);
+	char *slash = strrchr(d, '/');
+
+	if (!slash || slash == d) {
+		free(d);
+		return 0;
+	}
+	*slash = '\0';
+	for (char *p = d + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(d, 0755) < 0 && errno != EEXIST) {
+			free(d);
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(d, 0755) < 0 && errno != EEXIST) {
+		free(d);
+		return -1;
+	}
+	free(d);
+	return 0;
+}
+
+int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err)
+{
+	FILE *in, *out;
+	char *tmp, *buf = NULL;
+	size_t cap = 0;
+	unsigned char *done = xcalloc(n ? n : 1, 1);
+	int fd, e;
+
+	if (mkdir_parents(path) < 0) {
+		pt_err_set(err, _("cannot create the folder of %s: %s"), path, strerror(errno));
+		free(done);
+		return -1;
+	}
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || !(out = fdopen(fd, "w"))) {
+		pt_err_set(err, _("cannot write %s: %s"), tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(tmp);
+		free(done);
+		return -1;
+	}
+	in = fopen(path, "r");
+	if (!in)
+		fprintf(out, "%s", _("# pagetop settings: 'set NAME = VALUE' and 'bind KEY ACTION' lines.\n"
+				     "# W in pagetop rewrites the set lines and keeps everything else.\n"));
+	while (in && getline(&buf, &cap, in) >= 0) {
+		char name[64];
+		size_t i;
+
+		if (set_name(buf, name, sizeof(name)) == 0) {
+			for (i = 0; i < n; i++)
+				if (strcmp(sets[i].name, name) == 0)
+					break;
+			if (i < n) {
+				if (!done[i])
+					fprintf(out, "set %s = %s\n", sets[i].name, sets[i].value);
+				done[i] = 1;
+				continue;
+			}
+		}
+		fputs(buf, out);
+		if (!strchr(buf, '\n'))
+			fputc('\n', out);
+	}
+	if (in)
+		fclose(in);
+	free(buf);
+	for (size_t i = 0; i < n; i++)
+		if (!done[i])
+			fprintf(out, "set %s = %s\n", sets[i].name, sets[i].value);
+	free(done);
+	e = ferror(out) ? EIO : 0;
+	if (fclose(out) != 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) < 0)
+		e = errno;
+	if (e) {
+		unlink(tmp);
+		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}

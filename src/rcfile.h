@@ -1,0 +1,53 @@
+/* rcfile.h - the UI's configuration file, pagetoprc.
+ *
+ * $XDG_CONFIG_HOME/pagetop/pagetoprc (default ~/.config/pagetop/pagetoprc): one setting a
+ * line, '#' starts a comment.
+ *
+ *   set NAME = VALUE          sort, group, threshold, interval, columns, alloc-patterns
+ *   bind KEY ACTION           a key (q, ^L, F1, PgDn, Space) to an action name
+ *
+ * This module only reads and writes lines; what a name means is the UI's business (it is
+ * given each line through a callback). It never prints: errors come back as messages,
+ * one per bad line, and reading goes on with the next line. */
+#ifndef PAGETOP_RCFILE_H
+#define PAGETOP_RCFILE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* The file's path (malloc'ed), from $XDG_CONFIG_HOME or $HOME; NULL when neither is set. */
+char *rc_path(void);
+
+struct rc_line {
+	unsigned lineno;
+	const char *verb;   /* "set" or "bind" */
+	const char *name;   /* the setting, or the key */
+	const char *value;  /* the value, or the action */
+};
+
+/* Called for each setting; returns 0, or -1 with err (the message only; the file name and
+ * line are added). */
+typedef int (*rc_fn)(void *ctx, const struct rc_line *l, struct pt_err *err);
+
+struct rc_errors {
+	char **msg;         /* "FILE:LINE: ..." */
+	size_t n;
+};
+void rc_errors_free(struct rc_errors *e);
+
+/* Reads path: returns 0 (also when the file does not exist), or -1 with err when it
+ * cannot be read. Bad lines are collected in errs and skipped. */
+int rc_read(const char *path, rc_fn fn, void *ctx, struct rc_errors *errs,
+		struct pt_err *err);
+
+struct rc_set {
+	const char *name;
+	const char *value;
+};
+/* Writes the settings: replaces the first "set NAME" line of each in place, drops later
+ * ones, appends the missing ones, keeps every other line (comments, binds). Creates the
+ * folder, writes a temporary file and renames it. Returns 0 or -1 with err. */
+int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err);
+
+#endif

@@ -1,0 +1,55 @@
+/* tui_keys.h - the UI's actions (tui_actions.def), key names and the key map.
+ *
+ * A key is an int: a Unicode character as itself, a curses key code (KEY_UP, ...) as
+ * TK_FN | code, so that the two never collide (KEY_DOWN is also the character U+0102).
+ * No curses calls here: the key map is plain data and testable. */
+#ifndef PAGETOP_TUI_KEYS_H
+#define PAGETOP_TUI_KEYS_H
+
+#include <stddef.h>
+
+#define TK_FN 0x01000000
+#define TK_CTRL(c) ((c) & 0x1f)
+
+enum action {
+	ACT_NONE = 0,
+#define SECTION(title)
+#define ACTION(id, name, help, ...) ACT_##id,
+#include "tui_actions.def"
+#undef SECTION
+#undef ACTION
+	ACT__N
+};
+
+/* "move-up"; NULL for ACT_NONE. */
+const char *action_name(enum action a);
+/* The help text, translated. */
+const char *action_help(enum action a);
+/* ACT_NONE when unknown. */
+enum action action_parse(const char *name);
+
+/* One entry of the help screen: a section heading (a == ACT_NONE) or an action. */
+struct help_entry {
+	const char *section;  /* untranslated; NULL for an action */
+	enum action a;
+};
+size_t help_entries(const struct help_entry **out);
+
+/* "q", "Space", "Enter", "Up", "PgDn", "F1", "^L". buf of at least 16 bytes. */
+const char *tk_name(int key, char *buf, size_t n);
+/* Parses such a name (also a single UTF-8 character). Returns the key or -1. */
+int tk_parse(const char *s);
+
+#define KEYMAP_MAX 256
+struct keymap {
+	struct { int key; enum action a; } b[KEYMAP_MAX];
+	size_t n;
+};
+void keymap_defaults(struct keymap *km);
+/* Binds key to a (ACT_NONE unbinds). Returns 0, or -1 when the map is full. */
+int keymap_bind(struct keymap *km, int key, enum action a);
+enum action keymap_lookup(const struct keymap *km, int key);
+/* The keys bound to a, joined with ", " into buf ("k, Up"). */
+const char *keymap_keys(const struct keymap *km, enum action a, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,1497 @@
+/* check_tui.c - the UI, headless: curses draws to /dev/null (newterm()), keys come from
+ * the test, and the screen is read back from curses' own buffer (mvwin_wchnstr) and
+ * compared with expected text (tests/expected/tui/) or searched for what must be there.
+ *
+ * Sources: the real fixtures (tests/data/demo is a 90-sample recording folder of a
+ * ramdisk leak in [brd]; small/; plain/) and a fake live source fed from the test, for
+ * what only live sources do (pause, stalls, recordings, the failure stack).
+ *
+ * PAGETOP_UPDATE_EXPECTED=1 rewrites the expected screens (look at the diff!). */
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <time.h>
+
+#include "testutil.h"
+#include "tui_int.h"
+
+#ifndef TEST_SRCDIR
+#define TEST_SRCDIR TEST_DATA "/../.."
+#endif
+#define EXPECTED TEST_DATA "/../expected/tui"
+
+/* ---- a fake live source ---- */
+
+struct fake {
+	char *samples[64];
+	int n, next;
+	double stalled;
+	double t;
+};
+
+static enum src_status fake_next(struct source *s, const struct sink *sink, int timeout_ms,
+				 struct pt_err *err)
+{
+	struct fake *f = s->priv;
+	struct sample_info si;
+	struct reader *r;
+	int rc;
+
+	(void)timeout_ms;
+	if (f->next >= f->n)
+		return SRC_TIMEOUT;
+	if (source_send_meta(s, sink, err) < 0)
+		return SRC_ERROR;
+	si.time = f->t + 2.0 * f->next;
+	si.time_abs = 1;
+	si.seq = (uint64_t)f->next;
+	if (sink->ops->begin(sink->self, &si, err) < 0)
+		return SRC_ERROR;
+	ck_assert_int_eq(reader_open_mem(&r, f->samples[f->next], strlen(f->samples[f->next]),
+					 "fake", err), 0);
+	rc = parse_stream(r, PF_UNKNOWN, NULL, sink, err);
+	reader_close(r);
+	ck_assert_msg(rc == 0, "%s", err->msg);
+	f->next++;
+	return sink->ops->end(sink->self, err) < 0 ? SRC_ERROR : SRC_SAMPLE;
+}
+
+static double fake_stalled(const struct source *s)
+{
+	return ((const struct fake *)s->priv)->stalled;
+}
+
+static int fake_fd(const struct source *s)
+{
+	(void)s;
+	return -1;
+}
+
+static void fake_close(struct source *s)
+{
+	struct fake *f = s->priv;
+
+	for (int i = 0; i < f->n; i++)
+		free(f->samples[i]);
+	free(f);
+}
+
+static const struct source_impl fake_impl = {
+	"fake", fake_next, fake_stalled, fake_fd, fake_close,
+};
+
+/* "a;b;c=5|d=3": stacks, frames innermost first; NAME becomes NAME+0x1/0x10, and
+ * "NAME [mod]" NAME+0x1/0x10 [mod]. */
+static char *spec_text(const char *spec)
+{
+	struct sbuf b = { 0 };
+
+	sb_add(&b, "");
+	for (const char *p = spec; *p;) {
+		const char *end = strchr(p, '|'), *eq;
+
+		if (!end)
+			end = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(end - p));
+		ck_assert(eq != NULL);
+		for (const char *f = p; f < eq;) {
+			const char *semi = memchr(f, ';', (size_t)(eq - f));
+			const char *fe = semi ? semi : eq;
+			const char *br = memchr(f, '[', (size_t)(fe - f));
+
+			sb_add(&b, " ");
+			if (br) {
+				sb_addn(&b, f, (size_t)(br - f - 1));
+				sb_add(&b, "+0x1/0x10 ");
+				sb_addn(&b, br, (size_t)(fe - br));
+			} else {
+				sb_addn(&b, f, (size_t)(fe - f));
+				sb_add(&b, "+0x1/0x10");
+			}
+			sb_add(&b, "\n");
+			f = semi ? semi + 1 : eq;
+		}
+		sb_add(&b, "nr_base_pages: ");
+		sb_addn(&b, eq + 1, (size_t)(end - eq - 1));
+		sb_add(&b, "\n\n");
+		p = *end ? end + 1 : end;
+	}
+	return b.s;
+}
+
+static struct source *fake_new(const char *const *specs, int n)
+{
+	struct source *s = calloc(1, sizeof(*s));
+	struct fake *f = calloc(1, sizeof(*f));
+
+	for (int i = 0; i < n; i++)
+		f->samples[f->n++] = spec_text(specs[i]);
+	f->t = 1798000000.0; /* 2026-12-23 */
+	s->impl = &fake_impl;
+	s->priv = f;
+	s->meta.name = "live";
+	s->meta.kind = "live";
+	s->meta.iface = IFACE_SHOW_STACKS;
+	s->meta.unit = UNIT_PAGES;
+	s->meta.page_size = 4096;
+	s->meta.page_size_known = 1;
+	s->meta.kernel_release = "7.3.4";
+	s->meta.nsamples = -1;
+	return s;
+}
+
+static void fake_add(struct source *s, const char *spec)
+{
+	struct fake *f = s->priv;
+
+	f->samples[f->n++] = spec_text(spec);
+}
+
+/* ---- a headless UI ---- */
+
+struct ht {
+	struct source *src;
+	struct model *m;
+	struct tui *t;
+	FILE *out, *in;
+	char *tmp;
+	char *screen;
+};
+
+static void env_setup(struct ht *h)
+{
+	h->tmp = tmpdir_new();
+	setenv("XDG_CONFIG_HOME", h->tmp, 1);
+	setenv("HOME", h->tmp, 1);
+	setenv("TZ", "UTC", 1);
+	unsetenv("NO_COLOR");
+	tzset();
+}
+
+/* Opens a UI on src (owned) at rows x cols; term NULL: xterm-256color. */
+static void ht_start(struct ht *h, struct source *src, const struct tui_opts *opts, int rows,
+		     int cols, const char *term, const char *locale)
+{
+	struct tui_opts o;
+
+	if (!h->tmp)
+		env_setup(h);
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, locale ? locale : "C.UTF-8"));
+	if (opts) {
+		o = *opts;
+	} else {
+		memset(&o, 0, sizeof(o));
+		view_opts_init(&o.view);
+	}
+	h->src = src;
+	h->m = model_new();
+	if (o.alloc)
+		model_set_alloc_patterns(h->m, o.alloc, o.nalloc);
+	h->t = tui_new(src, h->m, &o);
+	h->t->fake_now = 1000;
+	tui_load_config(h->t, NULL);
+	h->out = fopen("/dev/null", "w");
+	h->in = fopen("/dev/null", "r");
+	ck_assert_int_eq(tui_screen_open(h->t, h->out, h->in, term ? term : "xterm-256color"), 0);
+	resizeterm(rows, cols);
+	tui_pump(h->t, -1);
+	tui_render(h->t);
+}
+
+static void ht_open(struct ht *h, const char *rel, const struct tui_opts *opts, int rows,
+		    int cols, const char *term, const char *locale)
+{
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	const char *path = rel;
+
+	/* relative names keep the header the same wherever the tree is */
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	ht_start(h, src, opts, rows, cols, term, locale);
+}
+
+static void ht_close(struct ht *h)
+{
+	tui_screen_close(h->t);
+	tui_free(h->t);
+	model_free(h->m);
+	source_close(h->src);
+	fclose(h->out);
+	fclose(h->in);
+	free(h->screen);
+	tmpdir_free(h->tmp);
+	memset(h, 0, sizeof(*h));
+}
+
+static const char *ht_screen(struct ht *h)
+{
+	tui_render(h->t);
+	free(h->screen);
+	h->screen = tui_dump(h->t);
+	return h->screen;
+}
+
+/* Line y of the screen (a static copy). */
+static const char *ht_line(struct ht *h, int y)
+{
+	static char line[4096];
+	const char *s = ht_screen(h);
+
+	for (int i = 0; i < y && s; i++) {
+		s = strchr(s, '\n');
+		if (s)
+			s++;
+	}
+	line[0] = '\0';
+	if (s) {
+		const char *e = strchr(s, '\n');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, s, n);
+		line[n] = '\0';
+	}
+	return line;
+}
+
+static void ht_key(struct ht *h, int key)
+{
+	tui_key(h->t, key);
+	tui_render(h->t);
+}
+
+/* Each byte a key; "\n" is Enter, "\033" Esc. */
+static void ht_keys(struct ht *h, const char *keys)
+{
+	for (const char *k = keys; *k; k++)
+		ht_key(h, (unsigned char)*k);
+}
+
+#define FN(k) (TK_FN | (k))
+
+static int ht_has(struct ht *h, const char *text)
+{
+	return strstr(ht_screen(h), text) != NULL;
+}
+
+#define ck_screen_has(h, text) \
+	ck_assert_msg(ht_has(h, text), "screen lacks \"%s\":\n%s", text, (h)->screen)
+#define ck_screen_lacks(h, text) \
+	ck_assert_msg(!ht_has(h, text), "screen has \"%s\":\n%s", text, (h)->screen)
+#define ck_line_has(h, y, text) \
+	ck_assert_msg(strstr(ht_line(h, y), text) != NULL, "line %d lacks \"%s\": \"%s\"", y, \
+		      text, ht_line(h, y))
+
+/* The screen line of the cursor (the reversed line), -1 when none. */
+static int ht_cursor_y(struct ht *h)
+{
+	ht_screen(h);
+	for (int y = TUI_HEADER_LINES; y < LINES - 1; y++)
+		if (tui_cell_attr(h->t, y, 0, NULL) & A_REVERSE)
+			return y;
+	return -1;
+}
+
+static void ck_expected(struct ht *h, const char *name)
+{
+	char *path = xasprintf("%s/%s.txt", EXPECTED, name);
+	const char *got = ht_screen(h);
+	char *want;
+
+	if (getenv("PAGETOP_UPDATE_EXPECTED")) {
+		write_str(path, got);
+		free(path);
+		return;
+	}
+	want = read_file(path, NULL);
+	ck_assert_msg(want != NULL, "missing %s (PAGETOP_UPDATE_EXPECTED=1 writes it)", path);
+	ck_assert_msg(strcmp(want, got) == 0, "screen differs from %s:\n--- got:\n%s--- want:\n%s",
+		      path, got, want);
+	free(want);
+	free(path);
+}
+
+/* ---- the screen ---- */
+
+START_TEST(test_demo_start)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	/* a finished series starts at its last sample, baseline at the first */
+	ck_line_has(&h, 0, "pagetop " PACKAGE_VERSION " — folder demo 7.3.4, show_stacks");
+	ck_line_has(&h, 0, "sample 90/90");
+	ck_line_has(&h, 1, "Total 2,371 pages (9.3 MiB)");
+	ck_line_has(&h, 1, "baseline first");
+	ck_line_has(&h, 2, "Sort PAGES ▼");
+	ck_line_has(&h, 3, "PAGES▼");
+	ck_line_has(&h, 3, "ΔBASE");
+	ck_line_has(&h, 3, "TREND");
+	ck_line_has(&h, 3, "CALLER");
+	ck_line_has(&h, 23, "? help");
+	ck_assert_int_eq(ht_cursor_y(&h), TUI_HEADER_LINES);
+	ck_expected(&h, "demo-start");
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_demo_replay_leak)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	/* sort by change since the baseline, go back twenty samples: the leak is on top */
+	ht_keys(&h, "s5");
+	ck_line_has(&h, 2, "Sort ΔBASE ▼");
+	ht_keys(&h, "{{");
+	ck_line_has(&h, 0, "sample 70/90");
+	ck_line_has(&h, 2, "REPLAY");
+	ck_line_has(&h, 4, "brd_submit_bio [brd]");
+	ck_line_has(&h, 4, "+30720");
+	ck_line_has(&h, 4, "▁▂▃▄▅▆▇█");
+	/* expand: its frames, the caller marked */
+	ht_key(&h, '\n');
+	ck_line_has(&h, 4, "▾");
+	ck_line_has(&h, 5, "prep_new_page+0x17/0x43");
+	ck_line_has(&h, 9, "> brd_submit_bio+0x28d/0x42b [brd]");
+	ck_expected(&h, "demo-leak-expanded");
+	ht_close(&h);
+	/* keys come in batches: each acts on the view the ones before it made */
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	for (const char *k = "s5{{\n"; *k; k++)
+		tui_key(h.t, *k);
+	ck_line_has(&h, 4, "▾");
+	ck_line_has(&h, 4, "brd_submit_bio [brd]");
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_ascii)
+{
+	struct ht h = { 0 };
+	const char *s;
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, "C");
+	ht_keys(&h, "s5{{l");
+	s = ht_screen(&h);
+	for (const char *p = s; *p; p++)
+		ck_assert_msg((unsigned char)*p < 0x80, "non-ASCII byte in:\n%s", s);
+	ck_line_has(&h, 0, "pagetop " PACKAGE_VERSION " - folder demo");
+	ck_line_has(&h, 2, "Sort DBASE v");
+	ck_line_has(&h, 3, "DELTA");
+	ck_line_has(&h, 3, "RATE");
+	ck_line_has(&h, 4, "v ");
+	ck_line_has(&h, 4, "_.:-=+*#");
+	ck_expected(&h, "demo-ascii");
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_columns_drop)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 10, 40, NULL, NULL);
+	/* 40 columns: PAGES, SIZE, Δ, Δ/s fit before the label; the rest is dropped */
+	ck_line_has(&h, 3, "PAGES");
+	ck_line_has(&h, 3, "CALLER");
+	ck_assert_ptr_null(strstr(ht_line(&h, 3), "TREND"));
+	ck_assert_ptr_null(strstr(ht_line(&h, 3), "SCORE"));
+	ck_expected(&h, "demo-40x10");
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_resize)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	resizeterm(9, 39);
+	ht_key(&h, FN(KEY_RESIZE));
+	ck_screen_has(&h, "terminal too small");
+	ck_screen_lacks(&h, "PAGES");
+	resizeterm(10, 40);
+	ht_key(&h, FN(KEY_RESIZE));
+	ck_screen_has(&h, "PAGES");
+	ck_line_has(&h, 9, "? help");
+	resizeterm(50, 200);
+	ht_key(&h, FN(KEY_RESIZE));
+	ck_line_has(&h, 3, "SCORE");
+	ck_line_has(&h, 49, "? help");
+	/* keys still work after a resize, the cursor stays visible */
+	ht_keys(&h, "G");
+	ck_assert_int_ge(ht_cursor_y(&h), TUI_HEADER_LINES);
+	resizeterm(12, 60);
+	ht_key(&h, FN(KEY_RESIZE));
+	ck_assert_int_ge(ht_cursor_y(&h), TUI_HEADER_LINES);
+	ht_close(&h);
+}
+END_TEST
+
+/* ---- keys ---- */
+
+START_TEST(test_move)
+{
+	struct ht h = { 0 };
+	int y0 = TUI_HEADER_LINES;
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_keys(&h, "j");
+	ck_assert_int_eq(ht_cursor_y(&h), y0 + 1);
+	ht_key(&h, FN(KEY_DOWN));
+	ck_assert_int_eq(ht_cursor_y(&h), y0 + 2);
+	ht_key(&h, FN(KEY_UP));
+	ht_keys(&h, "k");
+	ck_assert_int_eq(ht_cursor_y(&h), y0);
+	ht_keys(&h, "k"); /* stays at the top */
+	ck_assert_int_eq(ht_cursor_y(&h), y0);
+	ht_key(&h, FN(KEY_NPAGE));
+	ck_assert_uint_eq(h.t->cur.row, 19);
+	ht_key(&h, TK_CTRL('F'));
+	ck_assert_uint_eq(h.t->cur.row, 38);
+	ht_key(&h, FN(KEY_PPAGE));
+	ck_assert_uint_eq(h.t->cur.row, 19);
+	ht_key(&h, FN(KEY_END));
+	ck_assert_uint_eq(h.t->cur.row, h.t->nrows - 1);
+	ck_assert_int_eq(ht_cursor_y(&h), 22);
+	ht_key(&h, FN(KEY_HOME));
+	ck_assert_uint_eq(h.t->cur.row, 0);
+	ht_keys(&h, "G");
+	ck_assert_uint_eq(h.t->cur.row, h.t->nrows - 1);
+	ht_key(&h, TK_CTRL('B'));
+	ck_assert_uint_eq(h.t->cur.row, h.t->nrows - 20);
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_expand)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_key(&h, FN(KEY_RIGHT));
+	ck_line_has(&h, 4, "▾");
+	ck_line_has(&h, 5, "prep_new_page");
+	/* again: into the frames; then down and left: back to the row, collapsed */
+	ht_keys(&h, "l");
+	ck_assert_int_eq(h.t->cur.sub, 0);
+	ht_keys(&h, "jj");
+	ck_assert_int_eq(ht_cursor_y(&h), 7);
+	ht_key(&h, FN(KEY_LEFT));
+	ck_assert_int_eq(h.t->cur.sub, -1);
+	ck_assert_ptr_null(strstr(ht_line(&h, 5), "prep_new_page"));
+	ht_keys(&h, "\nh");
+	ck_assert_ptr_null(strstr(ht_line(&h, 5), "prep_new_page"));
+	/* all of them */
+	ht_keys(&h, "e");
+	ck_line_has(&h, 4, "▾");
+	ck_line_has(&h, 5, "prep_new_page");
+	ht_key(&h, FN(KEY_END));
+	ck_assert_int_ge(h.t->cur.sub, 0); /* the last line is a frame */
+	ht_keys(&h, "E");
+	ck_assert_int_eq(h.t->cur.sub, -1);
+	ck_assert_uint_eq(h.t->cur.row, h.t->nrows - 1);
+	ht_key(&h, FN(KEY_HOME));
+	ck_assert_ptr_null(strstr(ht_line(&h, 5), "prep_new_page"));
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_sort)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_keys(&h, ">");
+	ck_line_has(&h, 2, "Sort SIZE ▼");
+	ht_keys(&h, "<<");
+	ck_line_has(&h, 2, "Sort CALLER ▲"); /* wraps; labels go up */
+	ht_keys(&h, "r");
+	ck_line_has(&h, 2, "Sort CALLER ▼");
+	ht_keys(&h, "s");
+	ck_line_has(&h, 23, "Sort by: 1 PAGES");
+	ht_keys(&h, "7");
+	ck_line_has(&h, 2, "Sort PEAK ▼");
+	ht_keys(&h, "s\033");
+	ck_line_has(&h, 2, "Sort PEAK ▼");
+	ht_keys(&h, "s6r");
+	ck_line_has(&h, 2, "Sort SCORE ▲");
+	ck_line_has(&h, 3, "SCORE▲");
+	/* the rows are in that order */
+	for (size_t i = 1; i < h.t->nrows; i++)
+		ck_assert(h.t->rows[i - 1].s->score <= h.t->rows[i].s->score);
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_threshold)
+{
+	struct ht h = { 0 };
+	size_t all;
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	all = h.t->nrows;
+	ht_keys(&h, "+");
+	ck_line_has(&h, 2, "threshold ≥ 1 pages");
+	ht_keys(&h, "++=");
+	ck_line_has(&h, 2, "threshold ≥ 10 pages");
+	ck_assert_uint_lt(h.t->nrows, all);
+	for (size_t i = 0; i < h.t->nrows; i++)
+		ck_assert_int_ge(h.t->rows[i].s->now, 10);
+	ht_keys(&h, "-");
+	ck_line_has(&h, 2, "threshold ≥ 5 pages");
+	ht_keys(&h, "t");
+	ck_line_has(&h, 23, "Threshold in pages: 5");
+	ht_keys(&h, "\025"); /* ^U */
+	ht_keys(&h, "200\n");
+	ck_line_has(&h, 2, "threshold ≥ 200 pages");
+	ck_assert_uint_eq(h.t->nrows, 2);
+	ht_keys(&h, "+");
+	ck_line_has(&h, 2, "threshold ≥ 500 pages");
+	ht_keys(&h, "+");
+	ck_screen_has(&h, "no rows: the threshold");
+	ht_keys(&h, "0");
+	ck_line_has(&h, 2, "threshold none");
+	ck_assert_uint_eq(h.t->nrows, all);
+	ht_keys(&h, "tx\n");
+	ck_line_has(&h, 23, "expected a whole number of pages, found 'x'");
+	/* K: the kernel's count_threshold is the live kernel's business */
+	ht_keys(&h, "K");
+	ck_line_has(&h, 23, "count_threshold only matters for the live kernel");
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_search)
+{
+	struct ht h = { 0 };
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_keys(&h, "{{"); /* sample 70: brd holds pages */
+	ht_keys(&h, "/");
+	ck_line_has(&h, 23, "Search:");
+	ht_keys(&h, "brd_sub");
+	ck_line_has(&h, 23, "Search: brd_sub");
+	ck_assert_str_eq(model_label(h.t->m, h.t->rows[h.t->cur.row].label), "brd_submit_bio [brd]");
+	ht_keys(&h, "\n");
+	ck_assert_str_eq(h.t->search, "brd_sub");
+	/* n, N go through the rows with a matching frame (brd has three stacks) */
+	{
+		size_t first = h.t->cur.row;
+
+		ht_keys(&h, "n");
+		ck_assert_uint_ne(h.t->cur.row, first);
+		ck_assert(tv_row_matches(h.t, h.t->cur.row));
+		ht_keys(&h, "N");
+		ck_assert_uint_eq(h.t->cur.row, first);
+	}
+	/* a search matching nothing says so; Esc puts the cursor back */
+	ht_keys(&h, "k/zzzz");
+	ck_line_has(&h, 23, "(not found)");
+	{
+		size_t at = h.t->cur.row;
+
+		ht_keys(&h, "\033");
+		ck_assert_uint_eq(h.t->cur.row, at);
+		ck_assert_str_eq(h.t->search, "brd_sub");
+	}
+	ht_keys(&h, "/zzzz\nn");
+	ck_line_has(&h, 23, "'zzzz' not found");
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_search_highlight)
+{
+	struct ht h = { 0 };
+	int y, found = 0;
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_keys(&h, "/kernfs\n");
+	y = ht_cursor_y(&h);
+	ck_assert_int_ge(y, TUI_HEADER_LINES);
+	/* on another line with a match, the match has the search colour */
+	for (int yy = TUI_HEADER_LINES; yy < 23; yy++) {
+		const char *l = ht_line(&h, yy);
+		const char *m = strstr(l, "kernfs");
+
+		if (yy == y || !m)
+			continue;
+		for (int x = 0; x < 80; x++) {
+			short pair = 0;
+
+			tui_cell_attr(h.t, yy, x, &pair);
+			if (pair == 5)
+				found = 1;
+		}
+	}
+	ck_assert_msg(found, "no highlighted match:\n%s", h.screen);
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_filter)
+{
+	struct ht h = { 0 };
+	size_t all;
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	all = h.t->nrows;
+	ht_keys(&h, "f");
+	ck_line_has(&h, 23, "Filter (regex, !regex hides):");
+	ht_keys(&h, "do_wp_page\n");
+	ck_line_has(&h, 2, "filter do_wp_page");
+	ck_assert_uint_ge(h.t->nrows, 1);
+	ck_assert_uint_lt(h.t->nrows, all);
+	ht_keys(&h, "F");
+	ck_line_has(&h, 2, "filter —");
+	ck_assert_uint_eq(h.t->nrows, all);
+	ht_keys(&h, "f!kernfs\n");
+	ck_line_has(&h, 2, "filter !kernfs");
+	ck_screen_lacks(&h, "kernfs_");
+	ht_keys(&h, "fshmem\n");
+	ck_line_has(&h, 2, "filter !kernfs, shmem");
+	for (size_t i = 0; i < h.t->nrows; i++)
+		ck_assert(tv_row_stack(h.t, i) != NULL);
+	ht_keys(&h, "f(\n");
+	ck_line_has(&h, 23, "bad filter \"(\"");
+	ck_line_has(&h, 2, "filter !kernfs, shmem");
+	ht_keys(&h, "F");
+	ck_assert_uint_eq(h.t->nrows, all);
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_group)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group caller");
+	ck_line_has(&h, 3, "CALLER");
+	ck_line_has(&h, 1, "callers");
+	ck_line_has(&h, 23, "grouped by caller");
+	ht_keys(&h, "l");
+	ck_line_has(&h, 5, "largest of");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 3, "FUNCTION");
+	ck_line_has(&h, 1, "functions");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 3, "MODULE");
+	ck_screen_has(&h, "vmlinux");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group stack");
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_baseline)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_keys(&h, "s5{{");
+	ck_line_has(&h, 4, "+30720");
+	ht_keys(&h, "b");
+	ck_line_has(&h, 23, "baseline set to sample 70");
+	ck_line_has(&h, 1, "baseline +87.0 s (0)");
+	ht_keys(&h, "}");
+	ck_line_has(&h, 0, "sample 80/90");
+	ck_line_has(&h, 4, "brd_submit_bio");
+	ck_line_has(&h, 4, "+3584"); /* since the baseline at 70 */
+	ht_keys(&h, "}");
+	ck_line_has(&h, 0, "sample 90/90");
+	ht_keys(&h, "B");
+	ck_line_has(&h, 1, "baseline first");
+	ck_assert_ptr_eq(h.t->m, h.t->master); /* back on the main model */
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_replay)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_keys(&h, "[");
+	ck_line_has(&h, 0, "sample 89/90");
+	ht_keys(&h, "]]");
+	ck_line_has(&h, 0, "sample 90/90");
+	ck_assert_ptr_eq(h.t->m, h.t->master);
+	for (int i = 0; i < 10; i++)
+		ht_keys(&h, "{");
+	ck_line_has(&h, 0, "sample 1/90");
+	ck_line_has(&h, 0, "●───────────");
+	ck_line_has(&h, 1, "Total 1,414 pages");
+	ht_keys(&h, "}");
+	ck_line_has(&h, 0, "sample 11/90");
+	/* play as fast as possible: one sample per tick */
+	ht_keys(&h, "P");
+	ck_line_has(&h, 23, "Play at speed");
+	ht_keys(&h, "\0250\n");
+	ck_line_has(&h, 2, "PLAYING ×0");
+	tui_tick(h.t);
+	tui_tick(h.t);
+	ck_line_has(&h, 0, "sample 13/90");
+	ht_keys(&h, " ");
+	ck_line_has(&h, 23, "replay stopped");
+	ck_screen_lacks(&h, "PLAYING");
+	ht_keys(&h, " ");
+	ck_line_has(&h, 2, "PLAYING");
+	ht_keys(&h, "P");
+	ck_screen_lacks(&h, "PLAYING");
+	/* at real time: nothing before the interval passes */
+	ht_keys(&h, "P\0251\n");
+	h.t->fake_now += 0.1;
+	tui_tick(h.t);
+	ck_line_has(&h, 0, "sample 13/90");
+	h.t->fake_now += 5;
+	tui_tick(h.t);
+	ck_line_has(&h, 0, "sample 14/90");
+	/* from the end, play starts over; it stops at the end */
+	ht_keys(&h, "P");
+	ht_key(&h, FN(KEY_END));
+	for (int i = 0; i < 10; i++)
+		ht_keys(&h, "}");
+	ht_keys(&h, "P\0250\n");
+	ck_line_has(&h, 0, "sample 1/90");
+	for (int i = 0; i < 100; i++)
+		tui_tick(h.t);
+	ck_line_has(&h, 0, "sample 90/90");
+	ck_line_has(&h, 23, "end of the series");
+	ck_assert_int_eq(h.t->playing, 0);
+	ht_keys(&h, "d");
+	ck_line_has(&h, 23, "a replay keeps the recorded times");
+	ht_keys(&h, "R");
+	ck_line_has(&h, 23, "this series is complete");
+	ht_close(&h);
+}
+END_TEST
+
+/* Big rebuilds run a slice at a time: the screen keeps the old sample meanwhile. */
+START_TEST(test_replay_background)
+{
+	struct ht h = { 0 };
+	int turns = 0;
+
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	h.t->sync_work = 0;
+	h.t->build_slice_ms = 0; /* a sample a turn */
+	ht_keys(&h, "s5{{");
+	while (!tui_build_step(h.t, 0))
+		turns++;
+	ck_assert_int_gt(turns, 0);
+	ck_line_has(&h, 0, "sample 70/90");
+	ck_line_has(&h, 4, "brd_submit_bio [brd]");
+	/* going back again: the old sample stays on the screen until the new one is built */
+	ht_keys(&h, "{");
+	ck_line_has(&h, 2, "GOING TO 60");
+	ck_line_has(&h, 0, "sample 70/90");
+	ht_keys(&h, "{"); /* counts from where it goes */
+	ck_line_has(&h, 2, "GOING TO 50");
+	while (!tui_build_step(h.t, 0))
+		;
+	ck_line_has(&h, 0, "sample 50/90");
+	ck_screen_lacks(&h, "GOING TO");
+	/* forward from a replica is at once */
+	ht_keys(&h, "]");
+	ck_line_has(&h, 0, "sample 51/90");
+	ht_keys(&h, "{b");
+	ck_line_has(&h, 1, "baseline +");
+	ht_close(&h);
+}
+END_TEST
+
+/* A replica built from the tape equals the model fed from the files directly. */
+START_TEST(test_replica_matches)
+{
+	const char *path = TD("demo");
+	struct model *full = model_new(), *part = model_new();
+	struct source *src;
+	struct source_opts so;
+	struct sink sink = model_sink(full), psink = model_sink(part);
+	struct pt_err err;
+	struct tape *tp = tape_new();
+	struct replica r;
+	struct view v1, v2;
+	struct view_opts vo;
+	int k = 0;
+
+	source_opts_init(&so);
+	ck_assert_int_eq(source_open(&src, &path, 1, &so, &err), 0);
+	while (source_next(src, &sink, -1, &err) == SRC_SAMPLE)
+		tape_add(tp, full);
+	source_close(src);
+	ck_assert_int_eq(source_open(&src, &path, 1, &so, &err), 0);
+	while (k++ < 41 && source_next(src, &psink, -1, &err) == SRC_SAMPLE)
+		;
+	source_close(src);
+	model_set_baseline(part); /* at sample 40, as the replica will */
+	replica_init(&r, NULL, 0, GROUP_STACK);
+	ck_assert_int_eq(replica_advance(&r, tp, full, 20, 0, &err), 0);
+	ck_assert_int_eq(replica_advance(&r, tp, full, 40, 40, &err), 0);
+	ck_assert_uint_eq(model_nsamples(r.m), 41);
+	view_opts_init(&vo);
+	vo.key = KEY_SCORE;
+	view_init(&v1);
+	view_init(&v2);
+	model_view(part, &vo, &v1);
+	model_view(r.m, &vo, &v2);
+	ck_assert_uint_eq(v1.nrows, v2.nrows);
+	ck_assert_int_eq(v1.total_pages, v2.total_pages);
+	for (size_t i = 0; i < v1.nrows; i++) {
+		ck_assert_int_eq(v1.rows[i].s->now, v2.rows[i].s->now);
+		ck_assert_int_eq(v1.rows[i].s->delta_base, v2.rows[i].s->delta_base);
+		ck_assert_int_eq(v1.rows[i].s->peak, v2.rows[i].s->peak);
+		ck_assert(fabs(v1.rows[i].s->score - v2.rows[i].s->score) < 1e-9);
+		ck_assert_str_eq(model_label(part, v1.rows[i].label), model_label(r.m, v2.rows[i].label));
+	}
+	ck_assert_uint_lt(tape_bytes(tp), 256 * 1024);
+	view_free(&v1);
+	view_free(&v2);
+	replica_free(&r);
+	tape_free(tp);
+	model_free(full);
+	model_free(part);
+}
+END_TEST
+
+START_TEST(test_help)
+{
+	struct ht h = { 0 };
+	const struct help_entry *e;
+	size_t n = help_entries(&e);
+
+	ht_open(&h, "demo", NULL, 60, 100, NULL, NULL);
+	ht_keys(&h, "?");
+	ck_line_has(&h, 0, "keys (any other key closes this help)");
+	/* every action of the list is on the help screen with its keys */
+	for (size_t i = 0; i < n; i++) {
+		char keys[128];
+
+		if (e[i].section) {
+			ck_screen_has(&h, e[i].section);
+			continue;
+		}
+		keymap_keys(&h.t->km, e[i].a, keys, sizeof(keys));
+		ck_screen_has(&h, action_name(e[i].a));
+		ck_screen_has(&h, keys);
+	}
+	ck_screen_has(&h, "Config file: ");
+	ht_keys(&h, "x");
+	ck_line_has(&h, 3, "PAGES");
+	ht_key(&h, FN(KEY_F(1)));
+	ck_line_has(&h, 0, "keys (any other key closes this help)");
+	ht_keys(&h, "q"); /* closes the help, does not quit */
+	ck_assert_int_eq(h.t->quit, 0);
+	ck_line_has(&h, 3, "PAGES");
+	/* a small terminal scrolls the help */
+	resizeterm(20, 80);
+	ht_keys(&h, "?j");
+	ck_assert_int_eq(h.t->help_top, 1);
+	ck_assert_ptr_eq(h.t->view, &tui_help_view);
+	ht_key(&h, FN(KEY_END));
+	ck_screen_has(&h, "Config file: ");
+	ht_keys(&h, "x");
+	ck_assert_ptr_eq(h.t->view, &tui_list_view);
+	ht_keys(&h, "q");
+	ck_assert_int_eq(h.t->quit, 1);
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_redraw)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_key(&h, TK_CTRL('L'));
+	ck_assert_int_eq(h.t->redraw_all, 0);
+	ck_line_has(&h, 3, "PAGES");
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_snapshot)
+{
+	struct ht h = { 0 };
+	char *path, *keys;
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_keys(&h, "{{w");
+	ck_line_has(&h, 23, "Write the snapshot to: pagetop-test.show_stacks");
+	path = path_join(h.tmp, "snap.show_stacks");
+	keys = xasprintf("\025%s\n", path);
+	ht_keys(&h, keys);
+	ck_line_has(&h, 23, "wrote ");
+	rs_init(&rs);
+	ck_assert_int_eq(parse_path(path, PF_UNKNOWN, &got, &rs, &err), 0);
+	ck_assert_int_eq(got, PF_SHOW_STACKS);
+	{
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < rs.nst; i++)
+			total += rs.st[i].count;
+		ck_assert_uint_eq(total, (uint64_t)h.t->v.total_pages);
+	}
+	rs_clear(&rs);
+	/* never over an existing file */
+	ht_keys(&h, "w");
+	ht_keys(&h, keys);
+	ck_line_has(&h, 23, "exists: pagetop does not overwrite");
+	free(keys);
+	free(path);
+	ht_close(&h);
+}
+END_TEST
+
+/* ---- a live source ---- */
+
+static const char *const live_specs[] = {
+	"alloc_pages;a_caller [brd]=10|alloc_pages;b_caller=20|register_failure_stack=1",
+	"alloc_pages;a_caller [brd]=40|alloc_pages;b_caller=18|register_failure_stack=1",
+};
+
+START_TEST(test_live_pause)
+{
+	struct ht h = { 0 };
+
+	ht_start(&h, fake_new(live_specs, 2), NULL, 24, 80, NULL, NULL);
+	ck_line_has(&h, 0, "pagetop " PACKAGE_VERSION " — live 7.3.4, show_stacks");
+	ck_line_has(&h, 0, "sample 2");
+	ck_line_has(&h, 4, "a_caller [brd]");
+	ck_line_has(&h, 4, "+30");
+	/* growing rows warm, shrinking rows cool, the cursor row reversed */
+	ck_line_has(&h, 5, "b_caller");
+	ht_keys(&h, "G");
+	ck_assert_int_eq(ht_cursor_y(&h), 6);
+	{
+		short pair = 0;
+
+		tui_cell_attr(h.t, 4, 3, &pair);
+		ck_assert_int_eq(pair, 1);
+		tui_cell_attr(h.t, 5, 3, &pair);
+		ck_assert_int_eq(pair, 2);
+		ck_assert(!(tui_cell_attr(h.t, 5, 3, NULL) & A_REVERSE));
+		ck_assert(tui_cell_attr(h.t, 6, 3, NULL) & A_REVERSE);
+	}
+	ht_key(&h, FN(KEY_HOME));
+	/* pause: sampling goes on, the display does not change */
+	ht_keys(&h, "p");
+	ck_line_has(&h, 2, "PAUSED (+0)");
+	fake_add(h.src, "alloc_pages;a_caller [brd]=90|alloc_pages;b_caller=18|register_failure_stack=1");
+	tui_pump(h.t, -1);
+	ck_line_has(&h, 2, "PAUSED (+1)");
+	ck_line_has(&h, 0, "sample 2");
+	ck_line_has(&h, 4, "40");
+	ck_assert_uint_eq(model_nsamples(h.t->master), 3);
+	ht_keys(&h, " ");
+	ck_line_has(&h, 23, "display resumed");
+	ck_line_has(&h, 0, "sample 3");
+	ck_line_has(&h, 4, "90");
+	/* replay keys say what they need */
+	ht_keys(&h, "[");
+	ck_line_has(&h, 23, "going back needs a recording");
+	ht_keys(&h, "P");
+	ck_line_has(&h, 23, "playing needs a recording");
+	/* d asks for the interval */
+	ht_keys(&h, "d");
+	ck_line_has(&h, 23, "Interval in seconds: ");
+	ht_keys(&h, "\0255\n");
+	ck_line_has(&h, 23, "interval 5 s");
+	ht_keys(&h, "d\025zero\n");
+	ck_line_has(&h, 23, "expected seconds from 0.1 to 86400, found 'zero'");
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_live_follow)
+{
+	struct ht h = { 0 };
+
+	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 80, NULL, NULL);
+	/* b_caller (20) is first, a_caller second: select a_caller, expand it */
+	ck_line_has(&h, 5, "a_caller");
+	ht_keys(&h, "jl");
+	ck_line_has(&h, 6, "alloc_pages");
+	/* a_caller grows past b_caller: the selection and the expansion follow it */
+	fake_add(h.src, "alloc_pages;a_caller [brd]=40|alloc_pages;b_caller=18");
+	tui_pump(h.t, -1);
+	ht_screen(&h);
+	ck_assert_str_eq(model_label(h.t->m, h.t->rows[h.t->cur.row].label), "a_caller [brd]");
+	ck_assert(tv_expanded(h.t, h.t->cur.row));
+	ck_assert_uint_eq(h.t->cur.row, 0);
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_live_status)
+{
+	struct ht h = { 0 };
+	struct fake *f;
+
+	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 80, NULL, NULL);
+	f = h.src->priv;
+	f->stalled = 6.2;
+	tui_tick(h.t);
+	ck_line_has(&h, 23, "source stalled for 6 s");
+	f->stalled = 0;
+	tui_tick(h.t);
+	ck_line_has(&h, 23, "? help");
+	/* the failure stack grows: stacks are being lost */
+	fake_add(h.src, "alloc_pages;a_caller [brd]=10|register_failure_stack=9");
+	tui_pump(h.t, -1);
+	ck_line_has(&h, 23, "the failure stack grew by 8 pages");
+	/* messages go after a while */
+	h.t->fake_now += 60;
+	tui_tick(h.t);
+	ck_line_has(&h, 23, "? help");
+	/* library warnings land on the status line */
+	ht_keys(&h, "K");
+	ck_line_has(&h, 23, "count_threshold only matters for the live kernel");
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_live_record)
+{
+	struct ht h = { 0 };
+	char *path, *keys;
+	struct model *m;
+	const char *p;
+
+	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 80, NULL, NULL);
+	ht_keys(&h, "R");
+	ck_line_has(&h, 23, "Record to: pagetop-test.ptrec");
+	path = path_join(h.tmp, "rec.ptrec");
+	keys = xasprintf("\025%s\n", path);
+	ht_keys(&h, keys);
+	ck_line_has(&h, 23, "recording to ");
+	ck_line_has(&h, 2, "REC ");
+	fake_add(h.src, live_specs[1]);
+	tui_pump(h.t, -1);
+	ck_line_has(&h, 2, "(2)");
+	ht_keys(&h, "R");
+	ck_line_has(&h, 23, "closed: 2 samples");
+	/* the recording reads back as a source with both samples */
+	m = model_new();
+	p = path;
+	ck_assert_int_eq(model_load(m, &p, 1), 2);
+	ck_assert_ptr_nonnull(model_find(m, "alloc_pages+0x1/0x10;a_caller+0x1/0x10 [brd]"));
+	ck_assert_int_eq(model_find(m, "alloc_pages+0x1/0x10;a_caller+0x1/0x10 [brd]")->s.now, 40);
+	model_free(m);
+	/* a second recording never overwrites */
+	ht_keys(&h, "R");
+	ht_keys(&h, keys);
+	ck_assert_ptr_null(h.t->rec);
+	ck_line_has(&h, 23, "rec.ptrec");
+	free(keys);
+	free(path);
+	ht_close(&h);
+}
+END_TEST
+
+/* ---- colours ---- */
+
+static int any_pair(struct ht *h)
+{
+	ht_screen(h);
+	for (int y = 0; y < LINES; y++)
+		for (int x = 0; x < COLS; x++) {
+			short pair = 0;
+
+			tui_cell_attr(h->t, y, x, &pair);
+			if (pair)
+				return 1;
+		}
+	return 0;
+}
+
+START_TEST(test_colors)
+{
+	struct ht h = { 0 };
+	struct tui_opts o;
+
+	ht_start(&h, fake_new(live_specs, 2), NULL, 24, 80, NULL, NULL);
+	ck_assert(any_pair(&h));
+	ht_close(&h);
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.no_color = 1;
+	ht_start(&h, fake_new(live_specs, 2), &o, 24, 80, NULL, NULL);
+	ck_assert(!any_pair(&h));
+	ck_assert(tui_cell_attr(h.t, 4, 3, NULL) & A_REVERSE);
+	ht_close(&h);
+	env_setup(&h);
+	setenv("NO_COLOR", "1", 1);
+	ht_start(&h, fake_new(live_specs, 2), NULL, 24, 80, NULL, NULL);
+	ck_assert(!any_pair(&h));
+	unsetenv("NO_COLOR");
+	ht_close(&h);
+	/* a monochrome vt100: growing rows bold, the selection reversed */
+	ht_start(&h, fake_new(live_specs, 2), NULL, 24, 80, "vt100", "C");
+	ck_assert(!any_pair(&h));
+	ck_assert(tui_cell_attr(h.t, 4, 3, NULL) & A_REVERSE);
+	ht_keys(&h, "j");
+	ck_assert(tui_cell_attr(h.t, 4, 3, NULL) & A_BOLD);
+	ck_line_has(&h, 3, "DBASE");
+	ht_close(&h);
+}
+END_TEST
+
+/* ---- mouse ---- */
+
+static void click(struct ht *h, int y, int x, mmask_t what)
+{
+	MEVENT ev;
+	wint_t wc;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.y = y;
+	ev.x = x;
+	ev.bstate = what;
+	ck_assert_int_eq(ungetmouse(&ev), OK);
+	ck_assert_int_eq(wget_wch(stdscr, &wc), KEY_CODE_YES);
+	ck_assert_int_eq((int)wc, KEY_MOUSE);
+	ht_key(h, FN((int)wc));
+}
+
+START_TEST(test_mouse)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	click(&h, 7, 10, BUTTON1_PRESSED);
+	ck_assert_uint_eq(h.t->cur.row, 3);
+	ck_assert(!tv_expanded(h.t, 3));
+	h.t->fake_now += 0.1;
+	click(&h, 7, 10, BUTTON1_PRESSED); /* a double click expands */
+	ck_assert(tv_expanded(h.t, 3));
+	ck_line_has(&h, 8, "prep_new_page");
+	h.t->fake_now += 1;
+	click(&h, 7, 10, BUTTON1_PRESSED);
+	h.t->fake_now += 1; /* too slow for a double click */
+	click(&h, 7, 10, BUTTON1_PRESSED);
+	ck_assert(tv_expanded(h.t, 3));
+	click(&h, 10, 10, BUTTON5_PRESSED);
+	ck_assert_uint_eq(h.t->cur.row, 3);
+	ck_assert_int_eq(h.t->cur.sub, 2);
+	click(&h, 10, 10, BUTTON4_PRESSED);
+	ck_assert_int_eq(h.t->cur.sub, -1);
+	/* a click on a title sorts by that column; again reverses */
+	click(&h, 3, 38, BUTTON1_PRESSED);
+	ck_line_has(&h, 2, "Sort ΔBASE ▼");
+	click(&h, 3, 38, BUTTON1_PRESSED);
+	ck_line_has(&h, 2, "Sort ΔBASE ▲");
+	ht_close(&h);
+}
+END_TEST
+
+/* ---- the config file ---- */
+
+START_TEST(test_config)
+{
+	struct ht h = { 0 };
+	char *dir, *rc, *text;
+
+	env_setup(&h);
+	dir = path_join(h.tmp, "pagetop");
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	rc = path_join(dir, "pagetoprc");
+	write_str(rc, "# mine\n"
+		      "set sort = delta_base\n"
+		      "set colour = blue\n"
+		      "set group = caller   # by caller\n"
+		      "set threshold = 5\n"
+		      "set columns = pages,delta_base,score,label\n"
+		      "bind x quit\n"
+		      "bind Q nothing-like-this\n"
+		      "this is not a line\n");
+	ht_open(&h, "demo", NULL, 24, 200, NULL, NULL);
+	ck_line_has(&h, 23, "pagetoprc:3: unknown setting 'colour'");
+	ck_line_has(&h, 23, "2 more bad lines");
+	ck_line_has(&h, 2, "Sort ΔBASE ▼   threshold ≥ 5 pages   group caller");
+	ck_assert_ptr_null(strstr(ht_line(&h, 3), "SIZE"));
+	ck_line_has(&h, 3, "SCORE");
+	/* W writes the settings back: set lines in place, the rest kept */
+	ht_keys(&h, "g+W");
+	ck_line_has(&h, 23, "settings saved to ");
+	text = read_file(rc, NULL);
+	ck_assert_ptr_nonnull(strstr(text, "# mine\nset sort = delta_base:desc\nset colour = blue\n"
+					   "set group = function\nset threshold = 10\n"
+					   "set columns = pages,delta_base,score,label\nbind x quit\n"));
+	free(text);
+	ht_keys(&h, "x");
+	ck_assert_int_eq(h.t->quit, 1);
+	ht_close(&h);
+	free(rc);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_config_cli_wins)
+{
+	struct ht h = { 0 };
+	struct tui_opts o;
+	char *dir, *rc;
+
+	env_setup(&h);
+	dir = path_join(h.tmp, "pagetop");
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	rc = path_join(dir, "pagetoprc");
+	write_str(rc, "set sort = score\nset group = module\nset alloc-patterns = alloc_pages\n");
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.view.key = KEY_PEAK;
+	o.cli_set = TUI_SET_SORT;
+	ht_start(&h, fake_new(live_specs, 1), &o, 24, 80, NULL, NULL);
+	ck_line_has(&h, 2, "Sort PEAK ▼");
+	ck_line_has(&h, 2, "group module");
+	ck_assert_uint_eq(h.t->nalloc, 1);
+	ht_close(&h);
+	free(rc);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_keys_table)
+{
+	struct keymap km;
+	char buf[64];
+
+	keymap_defaults(&km);
+	ck_assert_int_eq(keymap_lookup(&km, 'q'), ACT_QUIT);
+	ck_assert_int_eq(keymap_lookup(&km, FN(KEY_F(1))), ACT_HELP);
+	ck_assert_int_eq(keymap_lookup(&km, ' '), ACT_PAUSE);
+	ck_assert_int_eq(keymap_lookup(&km, TK_CTRL('L')), ACT_REDRAW);
+	ck_assert_int_eq(action_parse("expand-all"), ACT_EXPAND_ALL);
+	ck_assert_int_eq(action_parse("nope"), ACT_NONE);
+	ck_assert_int_eq(tk_parse("^L"), TK_CTRL('L'));
+	ck_assert_int_eq(tk_parse("C-l"), TK_CTRL('L'));
+	ck_assert_int_eq(tk_parse("PgDn"), FN(KEY_NPAGE));
+	ck_assert_int_eq(tk_parse("F10"), FN(KEY_F(10)));
+	ck_assert_int_eq(tk_parse("Space"), ' ');
+	ck_assert_int_eq(tk_parse("x"), 'x');
+	ck_assert_int_eq(tk_parse("xy"), -1);
+	ck_assert_str_eq(tk_name(FN(KEY_PPAGE), buf, sizeof(buf)), "PgUp");
+	ck_assert_str_eq(tk_name(TK_CTRL('B'), buf, sizeof(buf)), "^B");
+	ck_assert_str_eq(keymap_keys(&km, ACT_UP, buf, sizeof(buf)), "Up, k");
+	keymap_bind(&km, 'k', ACT_NONE);
+	ck_assert_str_eq(keymap_keys(&km, ACT_UP, buf, sizeof(buf)), "Up");
+	/* every action has a name, a help text and, but for a few, a key */
+	for (int a = 1; a < ACT__N; a++) {
+		ck_assert_ptr_nonnull(action_name((enum action)a));
+		ck_assert_str_ne(action_help((enum action)a), "");
+	}
+}
+END_TEST
+
+/* The man page's KEYS and SETTINGS sections name every action (one list for all). */
+START_TEST(test_keys_documented)
+{
+	char *man = read_file(TEST_DATA "/../../doc/pagetop.1", NULL);
+	char *w = man;
+
+	ck_assert_ptr_nonnull(man);
+	for (const char *r = man; *r; r++)
+		if (!(r[0] == '\\' && r[1] == '-'))
+			*w++ = *r;
+	*w = '\0';
+	ck_assert_ptr_nonnull(strstr(man, ".SH KEYS"));
+	for (int a = 1; a < ACT__N; a++)
+		ck_assert_msg(strstr(man, action_name((enum action)a)) != NULL,
+			      "doc/pagetop.1 does not name the action %s", action_name((enum action)a));
+	free(man);
+}
+END_TEST
+
+/* Source lines under the frames, when the lab's debug info is on this machine. */
+START_TEST(test_symbols)
+{
+	const char *lab = TEST_DATA "/../../../shared/kernel-lab";
+	char *vmlinux = xasprintf("%s/vmlinux.xz", lab), *mods = xasprintf("%s/modules", lab);
+	const char *dirs[1] = { mods };
+	struct symbols_opts so;
+	struct symbols *sym;
+	struct tui_opts o;
+	struct ht h = { 0 };
+	struct pt_err err;
+
+	if (access(vmlinux, R_OK) != 0) {
+		fprintf(stderr, "test_symbols: no %s, skipped\n", vmlinux);
+		free(vmlinux);
+		free(mods);
+		return;
+	}
+	symbols_opts_init(&so);
+	so.vmlinux = vmlinux;
+	so.module_dirs = dirs;
+	so.nmodule_dirs = 1;
+	sym = symbols_new(&so, &err);
+	ck_assert_msg(sym != NULL, "%s", err.msg);
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.view.key = KEY_DELTA_BASE;
+	o.sym = sym;
+	ht_open(&h, "demo", &o, 40, 130, NULL, NULL);
+	ht_keys(&h, "{{\n");
+	/* raw frames until the answers come, and the progress on the status line */
+	ck_line_has(&h, 5, "prep_new_page+0x17/0x43");
+	symbols_wait(sym);
+	tui_symbols(h.t);
+	ck_line_has(&h, 5, "mm/page_alloc.c:");
+	ck_screen_has(&h, "(inlined by) ");
+	ck_screen_has(&h, "drivers/block/brd.c:");
+	/* the lines under the frames are lines of the list: the cursor walks them */
+	ht_key(&h, FN(KEY_END));
+	ht_key(&h, FN(KEY_HOME));
+	ck_assert_uint_eq(h.t->cur.row, 0);
+	ht_close(&h);
+	symbols_free(sym);
+	free(vmlinux);
+	free(mods);
+}
+END_TEST
+
+/* ---- other inputs ---- */
+
+START_TEST(test_small_and_plain)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "small", NULL, 24, 80, NULL, NULL);
+	ck_line_has(&h, 0, "folder small");
+	ck_line_has(&h, 3, "PAGES");
+	ck_assert_uint_gt(h.t->nrows, 0);
+	ht_keys(&h, "[e");
+	ck_screen_has(&h, "+0x");
+	ht_close(&h);
+	ht_open(&h, "plain/0030.show_stacks", NULL, 24, 80, NULL, NULL);
+	ck_line_has(&h, 0, "sample 1");
+	ck_assert_uint_gt(h.t->nrows, 0);
+	ht_close(&h);
+}
+END_TEST
+
+/* ---- speed: 100,000 stacks ---- */
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int under_valgrind(void)
+{
+	const char *p = getenv("LD_PRELOAD");
+
+	return p && (strstr(p, "vgpreload") || strstr(p, "valgrind"));
+}
+
+START_TEST(test_speed_100k)
+{
+	struct ht h = { 0 };
+	struct sbuf b = { 0 };
+	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
+			       "b", NULL };
+	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
+				 atof(getenv("PAGETOP_TUI_MAX_MS")) : 250;
+	struct source *src;
+	int slow = under_valgrind(), nstacks = slow ? 5000 : 100000;
+
+	/* two samples of 100,000 distinct stacks of 12 frames, counts changing */
+	src = fake_new(NULL, 0);
+	for (int smp = 0; smp < 2; smp++) {
+		struct fake *f = src->priv;
+
+		for (int i = 0; i < nstacks; i++) {
+			sb_add(&b, " prep_new_page+0x17/0x43\n get_page_from_freelist+0x695/0x6fa\n");
+			for (int fr = 0; fr < 9; fr++)
+				sb_printf(&b, " fn%d_%d+0x%x/0x200\n", fr, (i >> (fr * 2)) & 63, i % 97);
+			sb_printf(&b, " caller%d+0x10/0x80 [mod%d]\nnr_base_pages: %d\n\n", i % 5000,
+				  i % 7, 1 + (i * 7919 + smp * i) % 1000);
+		}
+		f->samples[f->n++] = b.s;
+		memset(&b, 0, sizeof(b));
+	}
+	ht_start(&h, src, NULL, 50, 160, NULL, NULL);
+	ck_assert_uint_eq(model_nstacks(h.m), (size_t)nstacks);
+	for (int i = 0; keys[i]; i++) {
+		double t0 = cpu_ms(), ms;
+
+		for (const char *k = keys[i]; *k; k++)
+			tui_key(h.t, (unsigned char)*k);
+		tui_render(h.t);
+		ms = cpu_ms() - t0;
+		fprintf(stderr, "%d stacks: key %-3s %6.2f ms (view %.2f, draw %.2f)\n", nstacks,
+			keys[i][0] == 6 ? "^F" : keys[i], ms, h.t->view_ms, h.t->draw_ms);
+		h.t->view_ms = 0;
+		if (ms > worst)
+			worst = ms;
+	}
+	fprintf(stderr, "%d stacks: worst key %.2f ms of CPU time\n", nstacks, worst);
+	if (!slow)
+		ck_assert_msg(worst < limit, "a key took %.1f ms (PAGETOP_TUI_MAX_MS=%.0f)", worst,
+			      limit);
+	ht_close(&h);
+}
+END_TEST
+
+static Suite *tui_suite(void)
+{
+	Suite *s = suite_create("tui");
+	TCase *tc = tcase_create("screen");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_keys_table);
+	tcase_add_test(tc, test_keys_documented);
+	tcase_add_test(tc, test_demo_start);
+	tcase_add_test(tc, test_demo_replay_leak);
+	tcase_add_test(tc, test_ascii);
+	tcase_add_test(tc, test_columns_drop);
+	tcase_add_test(tc, test_resize);
+	tcase_add_test(tc, test_move);
+	tcase_add_test(tc, test_expand);
+	tcase_add_test(tc, test_sort);
+	tcase_add_test(tc, test_threshold);
+	tcase_add_test(tc, test_search);
+	tcase_add_test(tc, test_search_highlight);
+	tcase_add_test(tc, test_filter);
+	tcase_add_test(tc, test_group);
+	tcase_add_test(tc, test_baseline);
+	tcase_add_test(tc, test_replay);
+	tcase_add_test(tc, test_replay_background);
+	tcase_add_test(tc, test_replica_matches);
+	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_redraw);
+	tcase_add_test(tc, test_snapshot);
+	tcase_add_test(tc, test_live_pause);
+	tcase_add_test(tc, test_live_follow);
+	tcase_add_test(tc, test_live_status);
+	tcase_add_test(tc, test_live_record);
+	tcase_add_test(tc, test_colors);
+	tcase_add_test(tc, test_mouse);
+	tcase_add_test(tc, test_config);
+	tcase_add_test(tc, test_config_cli_wins);
+	tcase_add_test(tc, test_small_and_plain);
+	tcase_add_test(tc, test_symbols);
+	tcase_add_test(tc, test_speed_100k);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(tui_suite());
+}

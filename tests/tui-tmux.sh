@@ -1,0 +1,151 @@
+#!/bin/sh
+# tui-tmux.sh - the real binary's UI in a real terminal (tmux) on the bundled recording
+# folder tests/data/demo: keys go in with send-keys, the screen comes back with
+# capture-pane. Also: the terminal is clean after q, SIGTERM and SIGINT; -n leaves by
+# itself; without a terminal pagetop falls back to batch output.
+#
+# Needs tmux (skipped, exit 77, without it). Uses its own tmux server (-L).
+set -u
+: "${PAGETOP:=./src/pagetop}"
+: "${top_srcdir:=.}"
+command -v tmux >/dev/null 2>&1 || { echo "tui-tmux.sh: no tmux, skipped"; exit 77; }
+
+demo=$top_srcdir/tests/data/demo
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-tmux.XXXXXX")
+fails=0
+nsess=0
+sock=pagetop-test-$$-0
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+
+# a server of its own for each session: no race with the last one going away
+new_server() {
+	tmux -L "$sock" kill-server 2>/dev/null
+	nsess=$((nsess + 1))
+	sock=pagetop-test-$$-$nsess
+}
+
+fail() {
+	echo "FAIL: $*"
+	echo "--- screen:"
+	cat "$tmp/screen"
+	fails=$((fails + 1))
+}
+
+capture() {
+	tmux -L "$sock" capture-pane -p -t t >"$tmp/screen" 2>/dev/null
+}
+
+# wait_for TEXT [SECONDS]: until the screen shows TEXT
+wait_for() {
+	n=0
+	limit=$(( ${2:-10} * 10 ))
+	while [ $n -lt "$limit" ]; do
+		capture
+		grep -qF -- "$1" "$tmp/screen" && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+expect() {
+	wait_for "$1" "${2:-5}" || fail "expected '$1'"
+}
+
+keys() {
+	tmux -L "$sock" send-keys -t t "$@"
+}
+
+# start CMD...: pagetop in a fresh session; afterwards the pane says how it ended and
+# whether the terminal is sane again (echo and canonical mode back on)
+start() {
+	new_server
+	rm -f "$tmp/rc" "$tmp/stty" "$tmp/pid"
+	tmux -L "$sock" -u new-session -d -s t -x 100 -y 30 \
+		"env TERM=xterm-256color LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$tmp HOME=$tmp \
+		 sh -c 'echo \$\$ > $tmp/pid; exec \"\$@\"' sh $*; echo EXIT=\$? > $tmp/rc; \
+		 stty -a > $tmp/stty; echo DONE; sleep 30"
+}
+
+# ended STATUS: pagetop is gone with that exit status and the terminal is sane
+ended() {
+	n=0
+	while [ ! -s "$tmp/stty" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	capture
+	grep -qx "EXIT=$1" "$tmp/rc" 2>/dev/null || fail "exit status: $(cat "$tmp/rc" 2>/dev/null), wanted $1"
+	grep -q -- ' icanon' "$tmp/stty" && grep -q -- ' echo ' "$tmp/stty" ||
+		fail "the terminal was left in raw mode: $(cat "$tmp/stty" 2>/dev/null)"
+	# the UI's screen is gone: the alternate screen was left
+	grep -q 'PAGES' "$tmp/screen" && fail "the UI is still on the screen after it left"
+	grep -q 'DONE' "$tmp/screen" || fail "the shell did not get the terminal back"
+}
+
+# ---- browsing the recording ----
+echo "tui-tmux.sh: browsing the recording"
+start "$PAGETOP" "$demo"
+expect "sample 90/90"
+expect "Sort PAGES ▼"
+expect "execmem_vmalloc"
+keys s 5
+expect "Sort ΔBASE ▼"
+keys '{' '{'
+expect "sample 70/90"
+sed -n 5p "$tmp/screen" | grep -q 'brd_submit_bio \[brd\]' || fail "[brd] is not the first row"
+keys Enter
+expect "> brd_submit_bio+0x28d/0x42b [brd]"
+expect "prep_new_page+0x17/0x43"
+keys Left
+wait_for "prep_new_page" 1 && fail "collapse left the frames"
+keys '?'
+expect "keys (any other key closes this help)"
+keys x
+expect "ΔBASE▼"
+keys / z s _ m a l l o c Enter
+expect "zs_malloc [zsmalloc]"
+keys g
+expect "group caller"
+keys F1
+expect "keys (any other key closes this help)"
+keys Escape
+expect "group caller"
+keys q
+ended 0
+
+# ---- -n: leaves by itself (smoke test, like htop -n) ----
+echo "tui-tmux.sh: -n: leaves by itself (smoke test, like htop -n)"
+start "$PAGETOP" -n 3 "$demo"
+ended 0
+
+# ---- signals restore the terminal ----
+echo "tui-tmux.sh: signals restore the terminal"
+for sig in TERM INT HUP; do
+	start "$PAGETOP" "$demo"
+	expect "sample 90/90"
+	kill -"$sig" "$(cat "$tmp/pid")"
+	ended 0
+done
+start "$PAGETOP" "$demo"
+expect "sample 90/90"
+keys C-c
+ended 0
+
+# ---- the terminal is small ----
+echo "tui-tmux.sh: the terminal is small"
+new_server
+tmux -L "$sock" -u new-session -d -s t -x 30 -y 8 \
+	"env TERM=xterm-256color LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$tmp $PAGETOP $demo; sleep 30"
+expect "terminal too small"
+tmux -L "$sock" resize-window -t t -x 90 -y 25 2>/dev/null
+expect "sample 90/90"
+
+# ---- no terminal: batch output ----
+echo "tui-tmux.sh: no terminal: batch output"
+"$PAGETOP" -n 1 "$demo" </dev/null >"$tmp/batch" 2>&1
+grep -q "^Sort pages descending" "$tmp/batch" || { cp "$tmp/batch" "$tmp/screen"; fail "no batch fallback"; }
+
+if [ $fails -gt 0 ]; then
+	echo "tui-tmux.sh: $fails failures"
+	exit 1
+fi
+echo "tui-tmux.sh: ok"
+exit 0

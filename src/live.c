@@ -1174,6 +1174,15 @@ static void *live_worker(void *arg)
 
 /* ---- the source_impl ---- */
 
+/* Read again now (the kernel prints something else after a threshold change). */
+static void refresh_locked_free(struct live *L)
+{
+	pthread_mutex_lock(&L->mu);
+	L->refresh = 1;
+	pthread_cond_broadcast(&L->cv);
+	pthread_mutex_unlock(&L->mu);
+}
+
 static int replay(struct source *s, struct lsample *m, const struct sink *sink,
 		  struct pt_err *err)
 {
@@ -1377,6 +1386,79 @@ static const struct source_impl live_impl = {
 	.fd = live_fd,
 	.close = live_close,
 };
+
+int live_set_interval(struct source *s, double secs, struct pt_err *err)
+{
+	struct live *L;
+
+	if (!s || s->impl != &live_impl) {
+		pt_err_set(err, "%s", _("only the live kernel has an interval"));
+		return -1;
+	}
+	if (!(secs >= LIVE_MIN_INTERVAL) || secs > 86400) {
+		pt_err_set(err, _("expected an interval from %.1f to 86400 seconds, found %g"),
+			   LIVE_MIN_INTERVAL, secs);
+		return -1;
+	}
+	L = s->priv;
+	pthread_mutex_lock(&L->mu);
+	L->interval = secs;
+	L->refresh = 1; /* read now, then at the new pace */
+	pthread_cond_broadcast(&L->cv);
+	pthread_mutex_unlock(&L->mu);
+	return 0;
+}
+
+int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err)
+{
+	struct live *L;
+
+	if (!s || s->impl != &live_impl) {
+		pt_err_set(err, "%s", _("only the live kernel has a count_threshold"));
+		return -1;
+	}
+	L = s->priv;
+	if (pages < 0) {
+		live_restore_threshold();
+		L->threshold_set = -1;
+		return 0;
+	}
+	if (atomic_load(&thr_armed)) {
+		/* already changed by us: write the new value, keep the original to restore */
+		char want[32];
+		int n = snprintf(want, sizeof(want), "%ld\n", pages), fd;
+		ssize_t w;
+
+		fd = open(thr_path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			pt_err_set(err, _("cannot write %s: %s"), thr_path, strerror(errno));
+			return -1;
+		}
+		w = write(fd, want, (size_t)n);
+		if (w != n) {
+			pt_err_set(err, _("cannot write %s: %s"), thr_path,
+				   w < 0 ? strerror(errno) : _("short write"));
+			close(fd);
+			return -1;
+		}
+		{
+			struct stat st;
+
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > n &&
+			    ftruncate(fd, n) < 0) {
+				/* fake trees only; a leftover tail does no harm */
+			}
+		}
+		close(fd);
+		L->threshold_set = pages;
+		refresh_locked_free(L);
+		return 0;
+	}
+	if (live_set_threshold(L, pages, err) < 0)
+		return -1;
+	refresh_locked_free(L);
+	return 0;
+}
 
 int live_refresh(struct source *s)
 {

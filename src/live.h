@@ -47,6 +47,15 @@ void live_install_signal_handlers(void);
  * -1 when s is not a live source. */
 int live_refresh(struct source *s);
 
+/* Changes the interval of a running live source (the next read starts now). Returns 0,
+ * or -1 with err. */
+int live_set_interval(struct source *s, double secs, struct pt_err *err);
+/* Writes pages to the kernel's count_threshold (global: every reader on the machine sees
+ * it); pages < 0 puts the original value back. The original comes back on every exit
+ * either way. Returns 0, or -1 with err. */
+int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err);
+#define LIVE_HAVE_RUNTIME_SETTINGS 1
+
 /* What the last tick cost, for the header, the tests and the benchmark. */
 struct live_stats {
 	enum pt_iface iface;

@@ -817,6 +817,56 @@ START_TEST(threshold_set_restore)
 }
 END_TEST
 
+/* The UI's K and d keys: change the threshold and the interval of a running source. */
+START_TEST(runtime_settings)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	const char *d = tree(L_HANDLES);
+	char *v;
+	double t0;
+
+	put_str(path_of("%s/page_owner_stacks/count_threshold", d), "7\n");
+	ck_assert_msg(open_live(&s, d, 3600, -1, &err) == 0, "%s", err.msg);
+	next_sample(s, &t);
+	/* set, change while set, put back: the original is what comes back */
+	ck_assert_msg(live_set_kernel_threshold(s, 16, &err) == 0, "%s", err.msg);
+	v = threshold_now(d, L_HANDLES);
+	ck_assert_str_eq(v, "16\n");
+	free(v);
+	ck_assert_msg(live_set_kernel_threshold(s, 32, &err) == 0, "%s", err.msg);
+	v = threshold_now(d, L_HANDLES);
+	ck_assert_str_eq(v, "32\n");
+	free(v);
+	live_get_stats(s, &st);
+	ck_assert_int_eq(st.threshold_set, 32);
+	ck_assert_int_eq(st.threshold_orig, 7);
+	ck_assert_int_eq(live_set_kernel_threshold(s, -1, &err), 0);
+	v = threshold_now(d, L_HANDLES);
+	ck_assert_str_eq(v, "7\n");
+	free(v);
+	/* set again, then close: restored */
+	ck_assert_msg(live_set_kernel_threshold(s, 64, &err) == 0, "%s", err.msg);
+	/* the interval: an hour, then 0.1 s brings the next sample at once */
+	ck_assert_int_eq(live_set_interval(s, 0.01, &err), -1);
+	ck_assert_msg(strstr(err.msg, "0.1") != NULL, "%s", err.msg);
+	t0 = time_mono();
+	ck_assert_msg(live_set_interval(s, 0.1, &err) == 0, "%s", err.msg);
+	next_sample(s, &t);
+	next_sample(s, &t);
+	ck_assert_msg(time_mono() - t0 < 5, "the new interval was not used");
+	live_get_stats(s, &st);
+	ck_assert_msg(st.interval == 0.1, "interval %g", st.interval);
+	source_close(s);
+	v = threshold_now(d, L_HANDLES);
+	ck_assert_str_eq(v, "7\n");
+	free(v);
+	tally_free(&t);
+}
+END_TEST
+
 START_TEST(threshold_proposal)
 {
 	struct source *s;
@@ -1028,6 +1078,7 @@ static Suite *live_suite(void)
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, threshold_set_restore);
+	tcase_add_test(tc, runtime_settings);
 	tcase_add_test(tc, threshold_proposal);
 	tcase_add_test(tc, threshold_page_owner);
 	tcase_add_loop_test(tc, threshold_signals, 0, 5);

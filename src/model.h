@@ -44,9 +44,6 @@ struct series {
 	int32_t *ring;
 	uint32_t ring_first;      /* sample number of ring[0] when the ring started */
 	int64_t first_value;      /* value before the ring started */
-	/* score window accumulators */
-	uint16_t w_n, w_up, w_down;
-	int64_t w_sumpos, w_maxinc;
 	int64_t acc;              /* sum for the sample being built */
 };
 

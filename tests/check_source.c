@@ -373,7 +373,7 @@ START_TEST(test_demo_folder)
 	ck_assert_int_eq(rs.nend, 90);
 	/* in order, each at the time its .uptime file says */
 	for (int i = 0; i < 90; i++) {
-		char name[64], *up;
+		char name[4096], *up;
 
 		snprintf(name, sizeof(name), TD("demo/%04d.uptime"), i);
 		up = read_file(name, NULL);
@@ -868,7 +868,7 @@ START_TEST(test_small_pairs_agree)
 						     "show_stacks_handles" };
 
 		for (int k = 0; k < 3; k++) {
-			char src[256], dst[256];
+			char src[4096], dst[4096];
 
 			snprintf(src, sizeof(src), TD("small/%04d.%s.xz"), i, kinds[k]);
 			snprintf(dst, sizeof(dst), "%s/%04d.%s.xz", k ? dir_h : dir_s, i, kinds[k]);

@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# run.sh - pagetop's benchmarks (`make bench`). See bench/README.md.
+#
+# Generates large realistic inputs into bench/out/ (not committed) from the project's real
+# page_owner samples, then times pagetop against the tools a user would otherwise use:
+# wc -l (the cost of just reading the file), an awk script, the kernel's page_owner_sort.
+# Wall times: hyperfine (median). Peak RSS: GNU time (/usr/bin/time -v).
+# Prints a markdown table at the end and writes it to bench/out/results.md.
+#
+# usage: bench/run.sh [--quick] [--stacks N] [--dump-mb MB] [--no-gen]
+#   --quick       fewer runs (a smoke test, not numbers to publish)
+#   --stacks N    distinct stacks in the show_stacks benchmark (default 100000)
+#   --dump-mb MB  size of the per-block dump (default 125)
+#   --no-gen      reuse the inputs already in bench/out/
+# environment: PAGETOP (the binary; default BUILDDIR/src/pagetop), BUILDDIR (where
+#   src/pagetop and src/libpagetop.a are; default: the current directory when it has
+#   src/pagetop, else the source tree), BENCH_OUT (default BUILDDIR/bench/out),
+#   BENCH_AWK (default mawk when installed, else awk), CC (default cc).
+set -euo pipefail
+
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+if [ -z "${BUILDDIR:-}" ]; then
+	if [ -x "$PWD/src/pagetop" ] || [ -f "$PWD/src/libpagetop.a" ]; then BUILDDIR=$PWD
+	else BUILDDIR=$srcdir; fi
+fi
+BUILDDIR=$(cd "$BUILDDIR" && pwd)
+PAGETOP=${PAGETOP:-$BUILDDIR/src/pagetop}
+out=${BENCH_OUT:-$BUILDDIR/bench/out}
+CC=${CC:-cc}
+
+quick=0 nstacks=100000 dump_mb=125 gen=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	--stacks) nstacks=$2; shift ;;
+	--dump-mb) dump_mb=$2; shift ;;
+	--no-gen) gen=0 ;;
+	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+if [ $quick = 1 ]; then runs_fast=5 runs_slow=2 warm=1
+else runs_fast=30 runs_slow=5 warm=2; fi
+
+say() { printf '\n== %s\n' "$*"; }
+missing=0
+need() { # need CMD DEBIAN-PACKAGE
+	if ! command -v "$1" >/dev/null 2>&1; then
+		echo "run.sh: '$1' is missing: apt-get install -y $2" >&2
+		missing=1
+	fi
+}
+need hyperfine hyperfine
+need "$CC" gcc
+need xz xz-utils
+need pkg-config pkg-config
+if ! /usr/bin/time -v true >/dev/null 2>&1; then
+	echo "run.sh: GNU time (/usr/bin/time -v) is missing: apt-get install -y time" >&2
+	missing=1
+fi
+[ $missing = 0 ] || exit 1
+AWK=${BENCH_AWK:-$(command -v mawk || command -v awk)}
+GAWK=$(command -v gawk || true)
+
+mkdir -p "$out"
+log=$out/bench.log
+: >"$log"
+
+# ---------------------------------------------------------------- inputs
+frames=$out/frames.show_stacks
+template=$out/template.page_owner
+stacks=$out/stacks
+dump=$out/dump.page_owner
+
+if [ $gen = 1 ]; then
+	say "inputs"
+	$CC -O2 -o "$out/gen" "$srcdir/bench/gen.c" -lm
+
+	# Real show_stacks samples: the project's own copy, else the shared fixtures.
+	shopt -s nullglob
+	demo=("$srcdir"/tests/data/demo/*.show_stacks.xz)
+	if [ ${#demo[@]} -gt 0 ]; then
+		echo "frames from tests/data/demo (${#demo[@]} samples)"
+		xz -dc "${demo[@]}" >"$frames"
+	else
+		shared=("$srcdir"/../shared/fixtures/lab-7.3.4-demo/*.show_stacks)
+		if [ ${#shared[@]} -eq 0 ]; then
+			echo "run.sh: no real show_stacks samples (tests/data/demo/*.show_stacks.xz)" >&2
+			exit 1
+		fi
+		echo "frames from ../shared/fixtures/lab-7.3.4-demo (${#shared[@]} samples)"
+		cat "${shared[@]}" >"$frames"
+	fi
+
+	# The real per-block dump (11,121 blocks, lab-7.3.4-small): the project's own copy,
+	# else the shared fixture.
+	t=${BENCH_DUMP_TEMPLATE:-}
+	if [ -z "$t" ]; then
+		for t in "$srcdir/tests/data/small/page_owner.xz" "$srcdir/tests/data/small/page_owner" \
+			"$srcdir/../shared/fixtures/lab-7.3.4-small/page_owner" ""; do
+			[ -f "$t" ] && break
+		done
+	fi
+	if [ -z "$t" ] || [ ! -f "$t" ]; then
+		echo "run.sh: no real page_owner dump (tests/data/small/page_owner.xz) to build the" \
+			"large one from" >&2
+		exit 1
+	fi
+	echo "dump template: ${t#"$srcdir"/}"
+	case $t in
+	*.xz) xz -dc "$t" >"$template" ;;
+	*.gz) gzip -dc "$t" >"$template" ;;
+	*) cp "$t" "$template" ;;
+	esac
+
+	"$out/gen" -n "$nstacks" -f "$frames" -p "$stacks" \
+		show_stacks show_handles show_handles2 show_stacks_handles
+	"$out/gen" -t "$template" -m "$dump_mb" -p "$out/dump" page_owner
+fi
+for f in "$stacks.show_stacks" "$stacks.show_handles" "$stacks.show_handles2" \
+	"$stacks.show_stacks_handles" "$dump"; do
+	[ -f "$f" ] || { echo "run.sh: $f is missing (run without --no-gen)" >&2; exit 1; }
+done
+
+thousands() { awk -v n="$1" 'BEGIN { s = ""; while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) } print n s }'; }
+mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
+nrec_stacks=$(grep -c '^nr_base_pages:' "$stacks.show_stacks")
+nrec_dump=$(grep -c '^Page allocated' "$dump")
+echo "show_stacks: $(mb "$stacks.show_stacks"), $nrec_stacks stacks"
+echo "page_owner:  $(mb "$dump"), $nrec_dump blocks"
+# Everything below reads files from the page cache: warm them.
+cat "$stacks".* "$dump" >/dev/null
+
+# ---------------------------------------------------------------- helpers
+# hf NAME RUNS CMD...: hyperfine median in ms (the command's output is discarded)
+hf() {
+	local name=$1 runs=$2 cmd
+	shift 2
+	cmd=$(printf '%q ' "$@")
+	hyperfine -N --style basic --warmup "$warm" --runs "$runs" \
+		--export-csv "$out/hf-$name.csv" -n "$name" "$cmd" 2>&1 | tee -a "$log" >&2
+	awk -F, 'NR == 2 { printf "%.3f", $4 * 1000 }' "$out/hf-$name.csv"
+}
+# cpu NAME: user + system CPU time of an hf run in ms (mean), steadier than wall time on a
+# busy machine
+cpu() { [ -f "$out/hf-$1.csv" ] && awk -F, 'NR == 2 { printf "%.3f", ($5 + $6) * 1000 }' "$out/hf-$1.csv"; }
+# rss NAME CMD...: peak resident set size in KiB (output discarded)
+rss() {
+	local name=$1
+	shift
+	/usr/bin/time -v "$@" >/dev/null 2>"$out/time-$name.txt" || true
+	awk '/Maximum resident set size/ { print $NF }' "$out/time-$name.txt"
+}
+# works NAME CMD...: runs once, output kept in out/NAME.txt; status 0 when it worked
+works() {
+	local name=$1
+	shift
+	if "$@" >"$out/$name.txt" 2>"$out/$name.err" && [ -s "$out/$name.txt" ]; then
+		return 0
+	fi
+	echo "run.sh: '$*' failed:" >&2
+	head -n 5 "$out/$name.err" >&2
+	return 1
+}
+ms() { awk -v t="$1" 'BEGIN { if (t == "") print "-"; else if (t < 10) printf "%.1f ms", t; else printf "%.0f ms", t }'; }
+mib() { awk -v k="$1" 'BEGIN { if (k == "") print "-"; else printf "%.1f MiB", k / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print ""; else printf "%.1f", a / b }'; }
+# verdict VALUE OP LIMIT: "yes" / "**no**" / "-"
+verdict() {
+	awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+		if (v == "") { print "-"; exit }
+		ok = (op == "<=") ? v <= l : (op == ">=") ? v >= l : v < l
+		print ok ? "yes" : "**no**" }'
+}
+
+# ---------------------------------------------------------------- benchmarks
+pt_ok=0
+if [ -x "$PAGETOP" ] && works pagetop-stacks "$PAGETOP" -b -n 1 --limit 20 "$stacks.show_stacks"; then
+	pt_ok=1
+else
+	echo "run.sh: pagetop ($PAGETOP) does not work yet: its rows stay empty" >&2
+fi
+
+say "show_stacks: $nrec_stacks stacks, $(mb "$stacks.show_stacks")"
+t_wc=$(hf wc "$runs_fast" wc -l "$stacks.show_stacks")
+works awk-stacks "$AWK" -f "$srcdir/bench/awk-baseline.awk" "$stacks.show_stacks" || true
+t_awk=$(hf awk "$runs_slow" "$AWK" -f "$srcdir/bench/awk-baseline.awk" "$stacks.show_stacks")
+r_awk=$(rss awk "$AWK" -f "$srcdir/bench/awk-baseline.awk" "$stacks.show_stacks")
+t_gawk=""
+if [ -n "$GAWK" ] && [ "$GAWK" != "$AWK" ]; then
+	t_gawk=$(hf gawk "$runs_slow" "$GAWK" -f "$srcdir/bench/awk-baseline.awk" "$stacks.show_stacks")
+fi
+t_pt="" r_pt=""
+if [ $pt_ok = 1 ]; then
+	t_pt=$(hf pagetop-stacks "$runs_fast" "$PAGETOP" -b -n 1 --limit 20 "$stacks.show_stacks")
+	r_pt=$(rss pagetop-stacks "$PAGETOP" -b -n 1 --limit 20 "$stacks.show_stacks")
+fi
+
+# Same answer? The top rows' page counts of pagetop and of the awk script (ties may be
+# listed in another order, so the counts are compared as sorted lists).
+top_pages() { awk '$1 ~ /^[0-9]+$/ && NF >= 3 && $2 != "stacks," { print $1 }' "$1" | sort -n; }
+if [ $pt_ok = 1 ] && [ -s "$out/awk-stacks.txt" ]; then
+	if [ "$(top_pages "$out/pagetop-stacks.txt")" = "$(top_pages "$out/awk-stacks.txt")" ]; then
+		echo "pagetop and the awk script agree on the top 20" >&2
+	else
+		echo "run.sh: WARNING: pagetop and the awk script disagree on the top 20" \
+			"(compare $out/pagetop-stacks.txt and $out/awk-stacks.txt)" >&2
+	fi
+fi
+
+say "per-sample update: show_handles of $nrec_stacks stacks, ~5% changed"
+t_upd="" c_upd=""
+lib=$BUILDDIR/src/libpagetop.a
+if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
+	libs="$(pkg-config --libs ncursesw libdw zlib liblzma) -lpthread -lm"
+	san=""
+	if nm "$lib" 2>/dev/null | grep -q '__asan_'; then
+		san="-fsanitize=address,undefined"
+	fi
+	# shellcheck disable=SC2086
+	if $CC -std=gnu11 -O2 $san -I"$srcdir/src" -I"$BUILDDIR" -o "$out/update" \
+		"$srcdir/bench/update.c" "$lib" $libs 2>"$out/update-build.err"; then
+		if "$out/update" "$stacks.show_stacks_handles" "$stacks.show_handles" \
+			"$stacks.show_handles2" 20 >"$out/update.txt" 2>&1; then
+			tee -a "$log" <"$out/update.txt" >&2
+			t_upd=$(awk '/^median_ms:/ { print $2 }' "$out/update.txt")
+			c_upd=$(awk '/^median_cpu_ms:/ { print $2 }' "$out/update.txt")
+		else
+			echo "run.sh: bench/update failed:" >&2
+			tail -n 5 "$out/update.txt" >&2
+		fi
+	else
+		echo "run.sh: bench/update.c does not build:" >&2
+		head -n 20 "$out/update-build.err" >&2
+	fi
+else
+	echo "skipped: needs a working src/pagetop and src/libpagetop.a" >&2
+fi
+
+say "per-block dump: $nrec_dump blocks, $(mb "$dump")"
+pos=$out/page_owner_sort
+if [ ! -x "$pos" ]; then
+	BENCH_OUT=$out "$srcdir/bench/get-page-owner-sort.sh" || true
+fi
+t_pos="" r_pos=""
+if [ -x "$pos" ]; then
+	t_pos=$(hf page_owner_sort "$runs_slow" "$pos" --cull=stacktrace "$dump" "$out/page_owner_sort.out")
+	r_pos=$(rss page_owner_sort "$pos" --cull=stacktrace "$dump" "$out/page_owner_sort.out")
+else
+	echo "skipped page_owner_sort: see bench/get-page-owner-sort.sh" >&2
+fi
+t_ptd="" r_ptd=""
+if [ $pt_ok = 1 ] && works pagetop-dump "$PAGETOP" -b -n 1 --limit 20 "$dump"; then
+	t_ptd=$(hf pagetop-dump "$runs_slow" "$PAGETOP" -b -n 1 --limit 20 "$dump")
+	r_ptd=$(rss pagetop-dump "$PAGETOP" -b -n 1 --limit 20 "$dump")
+fi
+
+if [ -n "$t_ptd" ] && [ -s "$out/page_owner_sort.out" ]; then
+	pos_top=$(awk '/ times, [0-9]+ pages/ { print $3 }' "$out/page_owner_sort.out" |
+		sort -rn | awk 'NR <= 20' | sort -n)
+	if [ "$(top_pages "$out/pagetop-dump.txt")" = "$pos_top" ]; then
+		echo "pagetop and page_owner_sort agree on the top 20" >&2
+	else
+		echo "run.sh: WARNING: pagetop and page_owner_sort disagree on the top 20" \
+			"(compare $out/pagetop-dump.txt and $out/page_owner_sort.out)" >&2
+	fi
+fi
+
+# ---------------------------------------------------------------- report
+x_wc=$(ratio "$t_pt" "$t_wc")
+x_awk=$(ratio "$t_awk" "$t_pt")
+x_gawk=$(ratio "$t_gawk" "$t_pt")
+x_pos=$(ratio "$t_pos" "$t_ptd")
+c_pt=$(cpu pagetop-stacks || true) c_wc=$(cpu wc || true) c_awk=$(cpu awk || true)
+c_gawk=$(cpu gawk || true) c_pos=$(cpu page_owner_sort || true) c_ptd=$(cpu pagetop-dump || true)
+[ -n "$t_pt" ] || c_pt=""
+[ -n "$t_ptd" ] || c_ptd=""
+[ -n "$t_gawk" ] || c_gawk=""
+[ -n "$t_pos" ] || c_pos=""
+cx_wc=$(ratio "$c_pt" "$c_wc")
+cx_awk=$(ratio "$c_awk" "$c_pt")
+cx_gawk=$(ratio "$c_gawk" "$c_pt")
+cx_pos=$(ratio "$c_pos" "$c_ptd")
+awkname=$(basename "$AWK")
+awkver=$("$AWK" -W version 2>/dev/null | awk 'NR == 1' || true)
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+sz_s=$(mb "$stacks.show_stacks")
+sz_h=$(mb "$stacks.show_handles2")
+sz_d=$(mb "$dump")
+x() { if [ -n "$1" ]; then echo "$1x"; else echo "-"; fi; }
+# tm WALL CPU: "96 ms (cpu 95 ms)"
+tm() { if [ -n "$2" ]; then echo "$(ms "$1") (cpu $(ms "$2"))"; else ms "$1"; fi; }
+# cx RATIO: " (cpu 14.2x)"
+cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
+
+{
+	echo "| benchmark | pagetop | baseline | result | target | met |"
+	echo "|---|---|---|---|---|---|"
+	echo "| show_stacks, $(thousands "$nrec_stacks") stacks ($sz_s): wall time vs \`wc -l\` | $(tm "$t_pt" "$c_pt") | wc -l: $(tm "$t_wc" "$c_wc") | $(x "$x_wc")$(cx "$cx_wc") the time of wc -l | ≤ 4x | $(verdict "$x_wc" "<=" 4) |"
+	echo "| same file vs an awk script (bench/awk-baseline.awk) | $(tm "$t_pt" "$c_pt") | $awkname: $(tm "$t_awk" "$c_awk") | $(x "$x_awk")$(cx "$cx_awk") faster | ≥ 15x | $(verdict "$x_awk" ">=" 15) |"
+	if [ -n "$t_gawk" ]; then
+		echo "| same file vs the same script in gawk | $(tm "$t_pt" "$c_pt") | gawk: $(tm "$t_gawk" "$c_gawk") | $(x "$x_gawk")$(cx "$cx_gawk") faster | | |"
+	fi
+	echo "| peak RSS on that file | $(mib "$r_pt") | $awkname: $(mib "$r_awk") | | < 64 MiB | $(verdict "$r_pt" "<" 65536) |"
+	echo "| per-sample update: parse show_handles ($sz_h, ~5% of counts changed) + sorted view | $(tm "$t_upd" "$c_upd"), median of 20 | | | < 20 ms | $(verdict "$t_upd" "<" 20) |"
+	echo "| per-block dump, $(thousands "$nrec_dump") blocks ($sz_d): wall time vs page_owner_sort --cull=stacktrace | $(tm "$t_ptd" "$c_ptd") | page_owner_sort: $(tm "$t_pos" "$c_pos") | $(x "$x_pos")$(cx "$cx_pos") faster | ≥ 5x | $(verdict "$x_pos" ">=" 5) |"
+	echo "| peak RSS on the dump | $(mib "$r_ptd") | page_owner_sort: $(mib "$r_pos") | | < 32 MiB | $(verdict "$r_ptd" "<" 32768) |"
+	echo
+	echo "Wall time: medians of hyperfine runs ($runs_fast runs for pagetop on show_stacks and wc, $runs_slow for the rest), inputs in the page cache; targets are judged on it. cpu: user + system time (hyperfine's mean; the update's own thread CPU time), steadier when the machine is busy ($(awk '{ print "load average " $1 }' /proc/loadavg) at the end of this run). Peak RSS from \`/usr/bin/time -v\`. Command: \`pagetop -b -n 1 --limit 20 FILE\`. Awk: $awkver. page_owner_sort: tools/vm/page_owner_sort.c of Debian 12's linux-source-6.1, \`cc -O2\`. Machine: $cpu, $(nproc) CPUs, $mem; $(date -u +%Y-%m-%d). Inputs from bench/gen.c (seed 1)."
+} >"$out/results.md"
+
+say "results (also in ${out#"$PWD"/}/results.md)"
+cat "$out/results.md"

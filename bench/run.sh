@@ -311,5 +311,19 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	echo "Wall time: medians of hyperfine runs ($runs_fast runs for pagetop on show_stacks and wc, $runs_slow for the rest), inputs in the page cache; targets are judged on it. cpu: user + system time (hyperfine's mean; the update's own thread CPU time), steadier when the machine is busy ($(awk '{ print "load average " $1 }' /proc/loadavg) at the end of this run). Peak RSS from \`/usr/bin/time -v\`. Command: \`pagetop -b -n 1 --limit 20 FILE\`. Awk: $awkver. page_owner_sort: tools/vm/page_owner_sort.c of Debian 12's linux-source-6.1, \`cc -O2\`. Machine: $cpu, $(nproc) CPUs, $mem; $(date -u +%Y-%m-%d). Inputs from bench/gen.c (seed 1)."
 } >"$out/results.md"
 
+say "symbolization (bench/symbols.sh)"
+if BUILDDIR=$BUILDDIR BENCH_OUT=$out "$srcdir/bench/symbols.sh" $([ $quick = 1 ] && echo --quick); then
+	{ echo; cat "$out/symbols.md"; } >> "$out/results.md"
+else
+	echo "run.sh: bench/symbols.sh failed (needs ../shared/kernel-lab)" >&2
+fi
+
+say "recording (bench/record.sh)"
+if BUILDDIR=$BUILDDIR "$srcdir/bench/record.sh" > "$out/record.txt" 2>&1; then
+	{ echo; echo '```'; tail -n 12 "$out/record.txt"; echo '```'; } >> "$out/results.md"
+else
+	echo "run.sh: bench/record.sh failed" >&2
+fi
+
 say "results (also in ${out#"$PWD"/}/results.md)"
 cat "$out/results.md"

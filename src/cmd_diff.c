@@ -633,7 +633,7 @@ static int parse_whole(const char *s, double max, double *v)
 	char *end;
 
 	errno = 0;
-	*v = strtod(s, &end);
+	*v = strtod_c(s, &end);
 	if (errno || end == s || *end || !isfinite(*v) || *v < 0 || *v > max || *v != floor(*v))
 		return -1;
 	return 0;

@@ -90,7 +90,7 @@ static double parse_duration(const char *s)
 	double v;
 
 	errno = 0;
-	v = strtod(s, &end);
+	v = strtod_c(s, &end);
 	if (errno || end == s || v <= 0)
 		return -1;
 	if (*end == '\0' || strcmp(end, "s") == 0)
@@ -192,7 +192,7 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'd':
 			errno = 0;
-			o.interval = strtod(optarg, &end);
+			o.interval = strtod_c(optarg, &end);
 			if (errno || *end || end == optarg || o.interval < LIVE_MIN_INTERVAL) {
 				fprintf(stderr, _("pagetop: -d %s: expected seconds, at least %g\n"),
 					optarg, LIVE_MIN_INTERVAL);

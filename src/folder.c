@@ -109,7 +109,7 @@ static int time_from_name(const char *stem, double *t, int *abs)
 		if ((*c == '.' || *c == '_' || *c == '-') && isdigit((unsigned char)c[1]))
 			p = c + 1;
 	if (isdigit((unsigned char)*p)) {
-		double v = strtod(p, &end);
+		double v = strtod_c(p, &end);
 
 		if (*end == '\0') {
 			*t = v;
@@ -257,7 +257,7 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 			char *u = read_small(dir, up);
 
 			if (u) {
-				t = strtod(u, NULL);
+				t = strtod_c(u, NULL);
 				abs = 0;
 				free(u);
 			} else if (time_from_name(e->stem, &t, &abs) < 0) {

@@ -40,6 +40,7 @@
 #define CHUNK_MAX (256 * 1024)
 #define PAGE_OWNER_CHUNK (64 * 1024)  /* a read under 4096 bytes can fail with ENOMEM */
 #define JOIN_TIMEOUT 2.0              /* seconds to wait for a worker stuck in read() */
+#define RETRY_MAX 30.0                /* longest wait between retries of a failing source */
 
 /* ---------------------------------------------------------------------------------- */
 /* count_threshold: saved where a signal handler can reach it */
@@ -81,7 +82,10 @@ void live_restore_threshold(void)
 	errno = saved;
 }
 
-static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
+/* The crashes too: a SIGSEGV's handler restores, then the signal is raised again with
+ * the default action (the faulting instruction would raise it anyway) for the core. */
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE,
+				     SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 static struct sigaction saved_actions[ARRAY_SIZE(fatal_signals)];
 
 static void on_fatal_signal(int sig, siginfo_t *info, void *uctx)
@@ -180,7 +184,8 @@ struct lcount {
 struct lsample {
 	struct lsample *next;
 	double time;
-	int failed;
+	int failed;             /* 1: the source ended; 2: this tick failed, retrying */
+	uint64_t recovered;     /* good tick after this many failed ones */
 	struct pt_err err;
 	struct buf text;        /* frame texts, each once per sample, and commands */
 	struct lframe *uf;      /* unique frames */
@@ -341,6 +346,8 @@ struct live {
 	struct buf rb[LF__N];
 	struct hset known;      /* handles already defined to the consumer */
 	struct hset missing;    /* counted in show_handles, absent from show_stacks_handles */
+	uint64_t fails;         /* failed ticks in a row */
+	double backoff;         /* wait before the next retry */
 
 	/* shared, under mu */
 	pthread_t thread;
@@ -625,20 +632,30 @@ static int live_detect(struct live *L, struct pt_err *err)
 	return -1;
 }
 
-/* Opens the files of the chosen interface; they stay open for the source's life. */
+static const enum lfile_id iface_files[][2] = {
+	[IFACE_HANDLES] = { LF_HANDLES, LF_STACKS_HANDLES },
+	[IFACE_SHOW_STACKS] = { LF_STACKS, LF__N },
+	[IFACE_PROPOSAL] = { LF_PROPOSAL, LF__N },
+	[IFACE_PAGE_OWNER] = { LF_PAGE_OWNER, LF__N },
+};
+
+static void live_close_files(struct live *L)
+{
+	for (int i = 0; i < LF__N; i++) {
+		if (L->fd[i] >= 0)
+			close(L->fd[i]);
+		L->fd[i] = -1;
+	}
+}
+
+/* Opens the files of the chosen interface that are not open; they stay open until a tick
+ * fails (then they are opened again for the next try). */
 static int live_open_files(struct live *L, struct pt_err *err)
 {
-	static const enum lfile_id files[][2] = {
-		[IFACE_HANDLES] = { LF_HANDLES, LF_STACKS_HANDLES },
-		[IFACE_SHOW_STACKS] = { LF_STACKS, LF__N },
-		[IFACE_PROPOSAL] = { LF_PROPOSAL, LF__N },
-		[IFACE_PAGE_OWNER] = { LF_PAGE_OWNER, LF__N },
-	};
-
 	for (int i = 0; i < 2; i++) {
-		enum lfile_id f = files[L->iface][i];
+		enum lfile_id f = iface_files[L->iface][i];
 
-		if (f == LF__N)
+		if (f == LF__N || L->fd[f] >= 0)
 			continue;
 		L->fd[f] = live_open(L, L->path[f], O_RDONLY);
 		if (L->fd[f] < 0) {
@@ -647,6 +664,36 @@ static int live_open_files(struct live *L, struct pt_err *err)
 		}
 	}
 	return 0;
+}
+
+/* Before each tick: the files must still be the ones at their paths. An open descriptor
+ * keeps a deleted file (or a lazily unmounted debugfs) readable, so without this a
+ * vanished source would go on showing its last state. A file replaced by another is
+ * opened again. Returns 0, or -1 with err when a file is gone. */
+static int live_check_files(struct live *L, struct pt_err *err)
+{
+	for (int i = 0; i < 2; i++) {
+		enum lfile_id f = iface_files[L->iface][i];
+		struct stat ps, fs;
+
+		if (f == LF__N || L->fd[f] < 0)
+			continue;
+		if (stat(L->path[f], &ps) < 0) {
+			int e = errno;
+
+			live_close_files(L);
+			if (e == ENOENT || e == ENOTDIR)
+				pt_err_set(err, _("%s is gone (debugfs unmounted?)"), L->path[f]);
+			else
+				say_access(L->path[f], e, err);
+			return -1;
+		}
+		if (fstat(L->fd[f], &fs) < 0 || fs.st_dev != ps.st_dev || fs.st_ino != ps.st_ino) {
+			close(L->fd[f]);
+			L->fd[f] = -1;
+		}
+	}
+	return live_open_files(L, err);
 }
 
 /* Writes count_threshold when asked; remembers the old value for
@@ -1053,6 +1100,10 @@ static int live_tick(struct live *L, struct lsample *m, struct pt_err *err)
 
 	L->tick.bytes_last = 0;
 	L->tick.stacks_handles_bytes_last = 0;
+	L->tick.records_last = 0;
+	L->tick.new_stacks_last = 0;
+	if (live_check_files(L, err) < 0)
+		return -1;
 	switch (L->iface) {
 	case IFACE_HANDLES:
 		c.skip_known = 1;
@@ -1156,12 +1207,25 @@ static void *live_worker(void *arg)
 		L->stats.read_ms_last = (t1 - t0) * 1e3;
 		L->stats.read_ms_total += L->stats.read_ms_last;
 		if (rc < 0) {
-			m->failed = 1;
-			m->err = err;
+			/* Retry, reopening the files, at a slowing pace: the consumer warns
+			 * and goes on; a good tick says it is back. */
+			double cap = L->interval > RETRY_MAX ? L->interval : RETRY_MAX;
+
+			if (!L->fails++)
+				L->backoff = L->interval;
+			else if ((L->backoff *= 2) > cap)
+				L->backoff = cap;
+			L->stats.failures++;
+			m->failed = 2;
+			pt_err_set(&m->err, _("%s; retrying in %.3g s"), err.msg, L->backoff);
+			live_close_files(L);
+			queue_push(L, m);
+			next = t1 + L->backoff;
+			continue;
 		}
+		m->recovered = L->fails;
+		L->fails = 0;
 		queue_push(L, m);
-		if (rc < 0)
-			break;
 		/* no burst of catch-up reads after a slow one */
 		next = t0 + L->interval;
 		if (next < t1)
@@ -1260,11 +1324,19 @@ static enum src_status live_next(struct source *s, const struct sink *sink, int 
 		if (m) {
 			int rc;
 
+			if (m->failed == 2) {
+				diag_warn("%s", m->err.msg);
+				lsample_free(m);
+				continue;
+			}
 			if (m->failed) {
 				*err = m->err;
 				lsample_free(m);
 				return SRC_ERROR;
 			}
+			if (m->recovered)
+				diag_warn(_("the live source is back after %llu failed reads"),
+					  (unsigned long long)m->recovered);
 			rc = replay(s, m, sink, err);
 			lsample_free(m);
 			return rc < 0 ? SRC_ERROR : SRC_SAMPLE;

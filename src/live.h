@@ -37,7 +37,8 @@
  * blocked meanwhile. Safe to call many times, from any thread. */
 void live_restore_threshold(void);
 
-/* Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE that restore
+/* Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE and the crashes
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) that restore
  * count_threshold, then hand the signal to whatever handler was installed before (call it
  * after initscr() so curses' own handlers still run), or else die of it as before. Signals
  * that are ignored stay ignored. Call once, from the main thread. */
@@ -68,6 +69,7 @@ struct live_stats {
 	uint64_t new_stacks_last; /* stacks defined by the last tick (6.19+) */
 	double read_ms_last;      /* wall time of the last tick: reading and parsing */
 	double read_ms_total;
+	uint64_t failures;        /* ticks that failed (each retried later) */
 	long threshold_set;       /* value pagetop wrote to count_threshold, -1 none */
 	long threshold_orig;      /* what it was before */
 };

@@ -134,7 +134,7 @@ static int parse_num(const char *s, double *v, double min, double max)
 	char *end;
 
 	errno = 0;
-	*v = strtod(s, &end);
+	*v = strtod_c(s, &end);
 	if (errno || end == s || *end || !isfinite(*v) || *v < min || *v > max)
 		return -1;
 	return 0;
@@ -366,8 +366,13 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 #if ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	textdomain(PACKAGE);
+	{
+		/* PAGETOP_LOCALEDIR: the translations of a build tree, for tests */
+		const char *ld = getenv("PAGETOP_LOCALEDIR");
+
+		bindtextdomain(PACKAGE, ld && *ld ? ld : LOCALEDIR);
+		textdomain(PACKAGE);
+	}
 #endif
 	util_set_fatal_hook(fatal_cleanup);
 	diag_set_sink(warn_stderr);

@@ -3,21 +3,62 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rcfile.h"
+
+/* Root by way of sudo: the invoking user's ids, from SUDO_UID and SUDO_GID. */
+static int sudo_user(uid_t *uid, gid_t *gid)
+{
+	const char *u = getenv("SUDO_UID"), *g = getenv("SUDO_GID");
+	char *end;
+	unsigned long v;
+
+	if (getuid() != 0 || !u || !*u)
+		return 0;
+	errno = 0;
+	v = strtoul(u, &end, 10);
+	if (errno || *end || v == 0 || v != (uid_t)v)
+		return 0;
+	*uid = (uid_t)v;
+	*gid = (gid_t)-1;
+	if (g && *g) {
+		v = strtoul(g, &end, 10);
+		if (!*end && v == (gid_t)v)
+			*gid = (gid_t)v;
+	}
+	if (*gid == (gid_t)-1) {
+		struct passwd *pw = getpwuid(*uid);
+
+		if (!pw)
+			return 0;
+		*gid = pw->pw_gid;
+	}
+	return 1;
+}
 
 char *rc_path(void)
 {
 	const char *x = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
+	uid_t uid;
+	gid_t gid;
 
 	if (x && *x == '/')
 		return xasprintf("%s/pagetop/pagetoprc", x);
+	if (sudo_user(&uid, &gid)) {
+		struct passwd *pw = getpwuid(uid);
+
+		if (pw && pw->pw_dir && *pw->pw_dir == '/')
+			return xasprintf("%s/.config/pagetop/pagetoprc", pw->pw_dir);
+	}
 	if (home && *home)
 		return xasprintf("%s/.config/pagetop/pagetoprc", home);
 	return NULL;
@@ -206,21 +247,28 @@ static int mkdir_parents(const char *path)
 	return 0;
 }
 
-int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err)
+static int save_here(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err)
 {
 	FILE *in, *out;
 	char *tmp, *buf = NULL;
 	size_t cap = 0;
-	unsigned char *done = xcalloc(n ? n : 1, 1);
+	unsigned char *done;
 	int fd, e;
+	struct stat st;
 
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		pt_err_set(err, _("%s is a symbolic link: pagetop does not write its settings through symbolic links"),
+			   path);
+		return -1;
+	}
+	done = xcalloc(n ? n : 1, 1);
 	if (mkdir_parents(path) < 0) {
 		pt_err_set(err, _("cannot create the folder of %s: %s"), path, strerror(errno));
 		free(done);
 		return -1;
 	}
 	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || !(out = fdopen(fd, "w"))) {
 		pt_err_set(err, _("cannot write %s: %s"), tmp, strerror(errno));
 		if (fd >= 0)
@@ -229,7 +277,10 @@ int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err
 		free(done);
 		return -1;
 	}
-	in = fopen(path, "r");
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	in = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!in && fd >= 0)
+		close(fd);
 	if (!in)
 		fprintf(out, "%s", _("# pagetop settings: 'set NAME = VALUE' and 'bind KEY ACTION' lines.\n"
 				     "# W in pagetop rewrites the set lines and keeps everything else.\n"));
@@ -272,4 +323,60 @@ int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err
 	}
 	free(tmp);
 	return 0;
+}
+
+/* Under sudo the file is the invoking user's: written by a child that is that user, so
+ * it belongs to them and root never writes through a folder they control. */
+int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err)
+{
+	int fds[2], status;
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	ssize_t got;
+
+	if (!sudo_user(&uid, &gid))
+		return save_here(path, sets, n, err);
+	if (pipe(fds) < 0) {
+		pt_err_set(err, _("cannot write %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		pt_err_set(err, _("cannot write %s: %s"), path, strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct pt_err e = { "" };
+		int rc;
+
+		close(fds[0]);
+		if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+			pt_err_set(&e, _("cannot write %s as user %ld: %s"), path, (long)uid,
+				   strerror(errno));
+			rc = -1;
+		} else {
+			rc = save_here(path, sets, n, &e);
+		}
+		if (rc < 0 && write(fds[1], e.msg, strlen(e.msg)) < 0)
+			_exit(2);
+		_exit(rc < 0 ? 1 : 0);
+	}
+	close(fds[1]);
+	err->msg[0] = '\0';
+	do
+		got = read(fds[0], err->msg, sizeof(err->msg) - 1);
+	while (got < 0 && errno == EINTR);
+	err->msg[got > 0 ? got : 0] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (!err->msg[0])
+		pt_err_set(err, _("cannot write %s"), path);
+	return -1;
 }

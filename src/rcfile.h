@@ -16,7 +16,9 @@
 
 #include "util.h"
 
-/* The file's path (malloc'ed), from $XDG_CONFIG_HOME or $HOME; NULL when neither is set. */
+/* The file's path (malloc'ed), from $XDG_CONFIG_HOME or $HOME; NULL when neither is set.
+ * Root by way of sudo (uid 0 with SUDO_UID set) reads the invoking user's file: from
+ * $XDG_CONFIG_HOME when sudo kept it, else from that user's home (getpwuid), not root's. */
 char *rc_path(void);
 
 struct rc_line {
@@ -47,7 +49,9 @@ struct rc_set {
 };
 /* Writes the settings: replaces the first "set NAME" line of each in place, drops later
  * ones, appends the missing ones, keeps every other line (comments, binds). Creates the
- * folder, writes a temporary file and renames it. Returns 0 or -1 with err. */
+ * folder, writes a temporary file (mode 0600, O_EXCL|O_NOFOLLOW) and renames it; refuses a
+ * path that is a symbolic link. Under sudo a child process with the invoking user's ids
+ * writes it. Returns 0 or -1 with err. */
 int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err);
 
 #endif

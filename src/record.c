@@ -123,6 +123,7 @@ struct recorder {
 	int close_fd;
 	char *name;
 	int header_done, closed, failed;
+	uint64_t good;          /* bytes up to the end of the last complete sample */
 	struct obuf extra;      /* meta lines added by the caller */
 	struct obuf metatext;   /* the meta lines of the source, as last written */
 	struct rstack *st;
@@ -267,6 +268,8 @@ static int write_header(struct recorder *r, struct pt_err *err)
 	ob_add(&b, r->metatext.p, r->metatext.len);
 	rc = write_buf(r, &b, err);
 	free(b.p);
+	if (rc == 0)
+		r->good = r->stats.bytes;
 	return rc;
 }
 
@@ -279,8 +282,9 @@ static int rec_meta(void *self, const struct source_meta *m, struct pt_err *err)
 	meta_text(&t, m);
 	if (r->header_done) {
 		/* a changed description is written again, between samples */
-		if (t.len != r->metatext.len || memcmp(t.p, r->metatext.p, t.len) != 0)
-			rc = write_buf(r, &t, err);
+		if ((t.len != r->metatext.len || memcmp(t.p, r->metatext.p, t.len) != 0) &&
+		    (rc = write_buf(r, &t, err)) == 0)
+			r->good = r->stats.bytes;
 	}
 	free(r->metatext.p);
 	r->metatext = t;
@@ -521,6 +525,7 @@ static int rec_end(void *self, struct pt_err *err)
 	if (write_all(r, r->defs.len ? iov : iov + 1, r->defs.len ? 2 : 1, err) < 0)
 		return -1;
 	r->stats.samples++;
+	r->good = r->stats.bytes;
 	r->stats.last_changed = changed;
 	r->stats.last_nonzero = nonzero;
 	r->stats.last_total = total;
@@ -538,6 +543,32 @@ struct sink recorder_sink(struct recorder *r)
 	return s;
 }
 
+/* After a failed write (disk full, a file size limit, an I/O error): cut what was written
+ * of the sample in progress, so the file ends at the last complete sample, and try the end
+ * line there (the cut freed at least that much room, often). A pipe cannot be cut: the
+ * reader drops a torn tail itself. */
+static void cut_clean(struct recorder *r)
+{
+	struct stat st;
+	char end[48];
+	int n;
+
+	if (!r->close_fd || fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode) || !r->good ||
+	    ftruncate(r->fd, (off_t)r->good) < 0 || lseek(r->fd, (off_t)r->good, SEEK_SET) < 0)
+		return;
+	n = snprintf(end, sizeof(end), "end %" PRIu64 "\n", r->stats.samples);
+	if (write(r->fd, end, (size_t)n) == n) {
+		diag_warn(_("%s ends cleanly after its %" PRIu64 " complete samples"), r->name,
+			  r->stats.samples);
+	} else {
+		if (ftruncate(r->fd, (off_t)r->good) < 0) {
+			/* nothing more to try: the reader drops a torn tail */
+		}
+		diag_warn(_("%s keeps its %" PRIu64 " complete samples (no room for the end line)"),
+			  r->name, r->stats.samples);
+	}
+}
+
 int recorder_close(struct recorder *r, struct pt_err *err)
 {
 	struct obuf b = { 0 };
@@ -546,6 +577,8 @@ int recorder_close(struct recorder *r, struct pt_err *err)
 	if (!r || r->closed)
 		return 0;
 	r->closed = 1;
+	if (r->failed)
+		cut_clean(r);
 	if (!r->failed) {
 		if (write_header(r, err) < 0)
 			rc = -1;

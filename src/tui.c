@@ -190,6 +190,7 @@ void tui_free(struct tui *t)
 		free(t->expanded[g].v);
 	free(t->fmatch);
 	free(t->lmatch);
+	symbols_report_free(&t->symrep);
 	free(t->rc);
 	free(t);
 }
@@ -617,6 +618,7 @@ void tui_symbols(struct tui *t)
 		return;
 	t->sym_answered = sp.answered;
 	t->dirty = 1;
+	t->symrep_stale = 1;
 	if (t->view_stale)
 		tv_refresh(t); /* the rows may point into a replica that is gone */
 	else
@@ -1395,6 +1397,11 @@ static void global_action(struct tui *t, enum action a)
 	case ACT_REDRAW:
 		t->redraw_all = 1;
 		break;
+	case ACT_SYMBOLS:
+		t->view = &tui_symbols_view;
+		t->sym_top = 0;
+		t->symrep_stale = 1;
+		break;
 	case ACT_HELP:
 		t->view = &tui_help_view;
 		t->help_top = 0;
@@ -1522,6 +1529,24 @@ static void on_signal(int sig)
 	errno = e;
 }
 
+/* A crash: the terminal back as endwin() would leave it and count_threshold back, then
+ * death by the signal's default action (a core). Async-signal-safe. SIGTSTP stays with
+ * curses, which leaves and restores the screen around a suspend itself. */
+static const int crashes[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+static struct sigaction old_crash[ARRAY_SIZE(crashes)];
+
+static void on_crash(int sig)
+{
+	ssize_t w = write(STDOUT_FILENO, reset_seq, reset_len);
+
+	(void)w;
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	live_restore_threshold();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void signals_install(void)
 {
 	struct sigaction sa;
@@ -1544,12 +1569,18 @@ static void signals_install(void)
 			continue; /* nohup: keep ignoring */
 		sigaction(caught[i], &sa, NULL);
 	}
+	sa.sa_handler = on_crash;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(crashes); i++)
+		sigaction(crashes[i], &sa, &old_crash[i]);
 }
 
 static void signals_restore(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(caught); i++)
 		sigaction(caught[i], &old_act[i], NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(crashes); i++)
+		sigaction(crashes[i], &old_crash[i], NULL);
 	for (int i = 0; i < 2; i++) {
 		if (sig_pipe[i] >= 0)
 			close(sig_pipe[i]);

@@ -1,5 +1,5 @@
 /* tui_draw.c - the screen: header, column titles, the visible rows, the status line,
- * the help view, and the screen dump the headless tests compare.
+ * the help view, the symbols panel, and the screen dump the headless tests compare.
  *
  * Only visible lines are formatted. Every frame is werase() + drawing + wnoutrefresh()
  * + one doupdate(): curses sends only the cells that changed, nothing flickers. Text is
@@ -833,6 +833,227 @@ static int help_key(struct tui *t, enum action a, int key)
 	return 1;
 }
 
+/* ---- symbols: debug info, what is missing and how to get it ---- */
+
+struct slines {
+	struct { char *s; attr_t a; } *v;
+	size_t n, cap;
+};
+
+static void sl_add(struct slines *L, attr_t a, const char *s)
+{
+	if (L->n == L->cap) {
+		L->cap = L->cap ? L->cap * 2 : 32;
+		L->v = xreallocarray(L->v, L->cap, sizeof(*L->v));
+	}
+	L->v[L->n].s = xstrdup(s);
+	L->v[L->n++].a = a;
+}
+
+/* text in lines of at most width columns, each after indent blanks, cut at blanks (a
+ * longer word gets a line of its own, clipped) */
+static void sl_wrap(const struct tui *t, struct slines *L, attr_t a, int indent,
+		    const char *text, int width)
+{
+	char line[1024];
+	int avail = width - indent > 20 ? width - indent : 20;
+
+	while (*text == ' ')
+		text++;
+	while (*text) {
+		size_t len = 0, fit = 0;
+		int cols = 0;
+
+		/* the longest run of words that fits */
+		while (text[len]) {
+			size_t e = len;
+			char word[1024];
+			int w;
+
+			while (text[e] == ' ')
+				e++;
+			while (text[e] && text[e] != ' ')
+				e++;
+			if (e - len >= sizeof(word))
+				break;
+			memcpy(word, text + len, e - len);
+			word[e - len] = '\0';
+			w = text_cols(t, word);
+			if (fit && cols + w > avail)
+				break;
+			cols += w;
+			len = fit = e;
+			if (cols >= avail)
+				break;
+		}
+		if (!fit) /* a word longer than the screen (or than the buffer) */
+			for (fit = 0; text[fit] && text[fit] != ' '; fit++)
+				;
+		snprintf(line, sizeof(line), "%*s%.*s", indent, "", (int)fit, text);
+		sl_add(L, a, line);
+		text += fit;
+		while (*text == ' ')
+			text++;
+	}
+}
+
+static const char *sym_state_text(enum sym_obj_state st)
+{
+	switch (st) {
+	case SOBJ_UNUSED: return _("pending");
+	case SOBJ_OK: return _("ok");
+	case SOBJ_UNCHECKED: return _("ok, unverified");
+	case SOBJ_MISSING: return _("no debug info");
+	case SOBJ_MISMATCH: return _("build id mismatch");
+	case SOBJ_NO_DWARF: return _("stripped, no DWARF");
+	case SOBJ_BAD: return _("unreadable");
+	}
+	return "?";
+}
+
+/* The report again when answers arrived or another sample is shown. */
+static void symbols_refresh(struct tui *t)
+{
+	if (!t->sym)
+		return;
+	if (!t->symrep_stale && t->symrep_m == t->m && t->symrep_pos == t->pos &&
+	    t->symrep_nread == t->nread)
+		return;
+	symbols_report_free(&t->symrep);
+	symbols_report_build(t->sym, t->m, 0, &t->symrep);
+	t->symrep_stale = 0;
+	t->symrep_m = t->m;
+	t->symrep_pos = t->pos;
+	t->symrep_nread = t->nread;
+}
+
+static void symbols_text(struct tui *t, struct slines *L)
+{
+	const struct sym_report *r = &t->symrep;
+	char buf[1024], pages[32];
+	int width = COLS - 1;
+
+	if (!t->sym) {
+		sl_wrap(t, L, role_attr(t, R_ERR), 0,
+			_("Source lines are off (--no-symbols): frames show as the kernel printed them."),
+			width);
+		sl_add(L, A_NORMAL, "");
+		sl_wrap(t, L, A_NORMAL, 0,
+			_("Without --no-symbols, pagetop reads the debug info of vmlinux and of the modules when a row is expanded; pagetop --check-symbols SOURCE tells which objects have none and how to get it."),
+			width);
+		return;
+	}
+	fmt_count(pages, sizeof(pages), r->total_pages);
+	snprintf(buf, sizeof(buf),
+		 _("%zu objects in the frames of the stacks (%s pages in all); %llu of %llu frames looked up have source lines."),
+		 r->n, pages, (unsigned long long)r->resolved, (unsigned long long)r->frames);
+	sl_wrap(t, L, A_NORMAL, 0, buf, width);
+	sl_add(L, A_NORMAL, "");
+	if (!r->n) {
+		sl_add(L, A_NORMAL, _("No frame names an object yet."));
+	} else {
+		snprintf(buf, sizeof(buf), "%-16s %-20s %12s %8s", _("OBJECT"), _("STATUS"),
+			 _("PAGES"), _("STACKS"));
+		sl_add(L, role_attr(t, R_TITLE), buf);
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const struct sym_report_obj *o = &r->v[i];
+		int bad = o->obj.state != SOBJ_OK && o->obj.state != SOBJ_UNCHECKED &&
+			  o->obj.state != SOBJ_UNUSED;
+
+		fmt_count(pages, sizeof(pages), o->pages);
+		snprintf(buf, sizeof(buf), "%-16s %-20s %12s %8llu", o->obj.name,
+			 sym_state_text(o->obj.state), pages, (unsigned long long)o->stacks);
+		sl_add(L, bad ? role_attr(t, R_ERR) : A_BOLD, buf);
+		if (o->obj.state == SOBJ_UNUSED) {
+			sl_wrap(t, L, A_NORMAL, 4, _("not looked at yet: its frames wait for an answer"),
+				width);
+		} else {
+			if (*o->obj.path && !bad) {
+				snprintf(buf, sizeof(buf), _("file: %s"), o->obj.path);
+				sl_wrap(t, L, A_NORMAL, 4, buf, width);
+			}
+			if (*o->obj.reason)
+				sl_wrap(t, L, A_NORMAL, 4, o->obj.reason, width);
+		}
+		if (*o->advice) {
+			size_t k;
+
+			/* modules mostly share one advice: say it once */
+			for (k = 0; k < i && strcmp(r->v[k].advice, o->advice) != 0; k++)
+				;
+			if (k < i) {
+				snprintf(buf, sizeof(buf), _("how to get it: as for %s, above"),
+					 r->v[k].obj.name);
+				sl_wrap(t, L, A_NORMAL, 4, buf, width);
+			} else {
+				sl_wrap(t, L, role_attr(t, R_STATE), 4, o->advice, width);
+			}
+		}
+	}
+	if (r->raw_stacks) {
+		sl_add(L, A_NORMAL, "");
+		fmt_count(pages, sizeof(pages), r->raw_pages);
+		snprintf(buf, sizeof(buf),
+			 _("%llu stacks (%s pages) have bare addresses: the kernel could not name those frames when it printed them (unloaded modules); they stay raw."),
+			 (unsigned long long)r->raw_stacks, pages);
+		sl_wrap(t, L, A_NORMAL, 0, buf, width);
+	}
+}
+
+static void symbols_draw(struct tui *t)
+{
+	struct slines L = { 0 };
+	int body = LINES - 2, max;
+	char buf[512];
+	struct pen p = { 0, 0, COLS };
+
+	symbols_refresh(t);
+	snprintf(buf, sizeof(buf), _("pagetop %s %s debug info for source lines (any other key closes)"),
+		 PACKAGE_VERSION, t->utf8 ? "—" : "-");
+	put(t, &p, buf, A_BOLD);
+	symbols_text(t, &L);
+	t->sym_lines = (int)L.n;
+	max = t->sym_lines - body;
+	if (t->sym_top > max)
+		t->sym_top = max;
+	if (t->sym_top < 0)
+		t->sym_top = 0;
+	for (int y = 1, i = t->sym_top; y <= body && i < (int)L.n; y++, i++) {
+		struct pen q = { y, 0, COLS };
+
+		put(t, &q, L.v[i].s, L.v[i].a);
+	}
+	for (size_t i = 0; i < L.n; i++)
+		free(L.v[i].s);
+	free(L.v);
+}
+
+static int symbols_key(struct tui *t, enum action a, int key)
+{
+	int body = LINES - 2, max = t->sym_lines - body;
+
+	(void)key;
+	if (max > 0) {
+		switch (a) {
+		case ACT_UP: t->sym_top--; break;
+		case ACT_DOWN: t->sym_top++; break;
+		case ACT_PAGE_UP: t->sym_top -= body; break;
+		case ACT_PAGE_DOWN: t->sym_top += body; break;
+		case ACT_FIRST: t->sym_top = 0; break;
+		case ACT_LAST: t->sym_top = max; break;
+		default: t->view = &tui_list_view; return 1;
+		}
+		if (t->sym_top > max)
+			t->sym_top = max;
+		if (t->sym_top < 0)
+			t->sym_top = 0;
+		return 1;
+	}
+	t->view = &tui_list_view;
+	return 1;
+}
+
 static void list_draw(struct tui *t)
 {
 	draw_header(t);
@@ -841,6 +1062,7 @@ static void list_draw(struct tui *t)
 
 const struct tui_view_ops tui_list_view = { "stacks", list_draw, tv_list_key };
 const struct tui_view_ops tui_help_view = { "help", help_draw, help_key };
+const struct tui_view_ops tui_symbols_view = { "symbols", symbols_draw, symbols_key };
 
 /* ---- frames ---- */
 

@@ -18,6 +18,7 @@
 #include "record.h"
 #include "source.h"
 #include "symbols.h"
+#include "symbols_report.h"
 #include "tui.h"
 #include "tui_keys.h"
 #include "tui_tape.h"
@@ -70,7 +71,7 @@ struct tui_view_ops {
 	/* 1 when the view handled the key */
 	int (*key)(struct tui *t, enum action a, int key);
 };
-extern const struct tui_view_ops tui_list_view, tui_help_view;
+extern const struct tui_view_ops tui_list_view, tui_help_view, tui_symbols_view;
 
 struct tui {
 	/* the input and the models */
@@ -163,6 +164,14 @@ struct tui {
 	char sym_told[16][64];      /* objects whose missing debug info was reported */
 	int nsym_told;
 	uint64_t sym_answered;
+	/* the symbols panel (S): the report, rebuilt when answers arrive or the displayed
+	 * sample changes while the panel is open */
+	struct sym_report symrep;
+	int symrep_stale;
+	const struct model *symrep_m; /* what the report was built from */
+	uint32_t symrep_pos;
+	long symrep_nread;
+	int sym_top, sym_lines;       /* first line shown, lines in all (last draw) */
 
 	/* config */
 	unsigned cli_set;           /* TUI_SET_*: what the command line gave */

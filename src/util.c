@@ -310,6 +310,15 @@ uint32_t strtab_count(const struct strtab *t)
 	return t->n;
 }
 
+double strtod_c(const char *s, char **end)
+{
+	static locale_t c_locale;
+
+	if (!c_locale)
+		c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	return c_locale ? strtod_l(s, end, c_locale) : strtod(s, end);
+}
+
 /* ---- time ---- */
 
 double time_mono(void)

@@ -89,6 +89,10 @@ const char *strtab_str(const struct strtab *t, uint32_t id);
 uint32_t strtab_len(const struct strtab *t, uint32_t id);
 uint32_t strtab_count(const struct strtab *t);
 
+/* strtod() in the C locale: numbers in options, file names and files never take the
+ * user's decimal comma. */
+double strtod_c(const char *s, char **end);
+
 /* Time in seconds. */
 double time_mono(void);
 double time_real(void);

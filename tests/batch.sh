@@ -135,6 +135,12 @@ SORTED=
 gzip -c <"$data/plain/0030.show_stacks" >"$tmp/copy.gz"
 same gzip-file -b --format folded plain/0030.show_stacks -- -b --format folded "$tmp/copy.gz"
 
+# a reader that stops early (| head -1): status 0, nothing on stderr
+st=$( { "$PAGETOP" -b --format csv "$data/demo" 2>"$tmp/pipe.err"; echo $? >"$tmp/pipe.rc"; } | head -1)
+[ "$(cat "$tmp/pipe.rc")" = 0 ] || fail "pagetop -b | head -1: status $(cat "$tmp/pipe.rc")"
+[ -s "$tmp/pipe.err" ] && fail "pagetop -b | head -1: $(cat "$tmp/pipe.err")"
+case $st in sample,time,*) ;; *) fail "pagetop -b | head -1: printed '$st'" ;; esac
+
 if [ "$failed" -ne 0 ]; then
 	echo "$failed failure(s)"
 	exit 1

@@ -670,6 +670,7 @@ START_TEST(not_root)
 		if (open_live(&s, d, 0, -1, &err) == 0)
 			_exit(4);
 		n = write(fds[1], err.msg, strlen(err.msg));
+		free(want); /* the child's copy: leak checkers look at the child too */
 		_exit(n > 0 ? 0 : 5);
 	}
 	close(fds[1]);
@@ -777,6 +778,142 @@ START_TEST(stall)
 	source_close(s);
 	tally_free(&t);
 	free(text);
+}
+END_TEST
+
+/* ---- faults while running ---- */
+
+static char warnings[8][512];
+static int nwarnings;
+static void collect_warning(const char *msg)
+{
+	snprintf(warnings[nwarnings % 8], sizeof(warnings[0]), "%s", msg);
+	nwarnings++;
+}
+
+static const char *last_warning(void)
+{
+	return nwarnings ? warnings[(nwarnings - 1) % 8] : "";
+}
+
+/* Calls source_next until a warning containing what comes (0) or a sample does (1). */
+static int until_warning(struct source *s, struct tally *t, const char *what)
+{
+	struct sink snk = { &tally_ops, t };
+	double t0 = time_mono();
+
+	while (time_mono() - t0 < WAIT_MS / 1e3) {
+		struct pt_err err;
+		int before = nwarnings;
+		enum src_status st = source_next(s, &snk, 50, &err);
+
+		ck_assert_msg(st != SRC_ERROR && st != SRC_END, "status %d: %s", st,
+			      st == SRC_ERROR ? err.msg : "");
+		if (st == SRC_SAMPLE)
+			return 1;
+		for (int i = before; i < nwarnings; i++)
+			if (strstr(warnings[i % 8], what))
+				return 0;
+	}
+	ck_abort_msg("no warning \"%s\" and no sample", what);
+	return -1;
+}
+
+/* The files vanish (debugfs unmounted) and come back: warnings, retries, samples again. */
+START_TEST(fault_vanish)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	const char *d = tree(L_SHOW_STACKS);
+	char *file = xstrdup(path_of("%s/page_owner_stacks/show_stacks", d));
+	char *aside = xstrdup(path_of("%s/show_stacks.aside", tmp_root));
+	uint64_t n;
+	char *text = slurp(file, NULL);
+
+	sum_key(text, "nr_base_pages: ", &n);
+	nwarnings = 0;
+	diag_set_sink(collect_warning);
+	ck_assert_msg(open_live(&s, d, 0.1, -1, &err) == 0, "%s", err.msg);
+	next_sample(s, &t);
+	ck_assert_int_eq(rename(file, aside), 0);
+	/* samples queued before the rename may come first */
+	while (until_warning(s, &t, "is gone") == 1)
+		;
+	ck_assert_msg(strstr(last_warning(), "retrying in 0.1 s"), "%s", last_warning());
+	/* the pace slows: 0.1, 0.2, 0.4 s */
+	ck_assert_int_eq(until_warning(s, &t, "retrying in 0.2 s"), 0);
+	ck_assert_int_eq(until_warning(s, &t, "retrying in 0.4 s"), 0);
+	ck_assert_int_eq(rename(aside, file), 0);
+	nwarnings = 0;
+	next_sample(s, &t);
+	ck_assert_msg(strstr(last_warning(), "is back after"), "%s", last_warning());
+	ck_assert_int_eq(t.counted_stacks, n);
+	live_get_stats(s, &st);
+	ck_assert(st.failures >= 3);
+	/* and goes on at its own pace */
+	nwarnings = 0;
+	next_sample(s, &t);
+	next_sample(s, &t);
+	ck_assert_int_eq(nwarnings, 0);
+	source_close(s);
+	diag_set_sink(NULL);
+	tally_free(&t);
+	free(text);
+	free(file);
+	free(aside);
+}
+END_TEST
+
+/* A file replaced by another (a new inode at the path) is opened again, quietly; a read
+ * that fails (here EISDIR: the path became a folder) is reported and retried. */
+START_TEST(fault_replaced)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	const char *d = tree(L_HANDLES);
+	char *file = xstrdup(path_of("%s/page_owner_stacks/show_handles", d));
+	char *other = xstrdup(path_of("%s/page_owner_stacks/new", d));
+	char *aside = xstrdup(path_of("%s/show_handles.aside", tmp_root));
+
+	nwarnings = 0;
+	diag_set_sink(collect_warning);
+	ck_assert_msg(open_live(&s, d, 0.1, -1, &err) == 0, "%s", err.msg);
+	next_sample(s, &t);
+	ck_assert(t.counts > 0);
+	/* an empty show_handles, by rename: the old descriptor would still see the counts */
+	put_str(other, "");
+	ck_assert_int_eq(rename(file, aside), 0);
+	ck_assert_int_eq(rename(other, file), 0);
+	{
+		double t0 = time_mono();
+
+		do
+			next_sample(s, &t);
+		while (t.counts > 0 && time_mono() - t0 < WAIT_MS / 1e3);
+	}
+	ck_assert_int_eq(t.counts, 0);
+	ck_assert_int_eq(nwarnings, 0);
+	/* a read error */
+	ck_assert_int_eq(unlink(file), 0);
+	ck_assert_int_eq(mkdir(file, 0755), 0);
+	while (until_warning(s, &t, "show_handles") == 1)
+		;
+	ck_assert_msg(strstr(last_warning(), strerror(EISDIR)), "%s", last_warning());
+	ck_assert_int_eq(rmdir(file), 0);
+	ck_assert_int_eq(rename(aside, file), 0);
+	nwarnings = 0;
+	next_sample(s, &t);
+	ck_assert_msg(strstr(last_warning(), "is back after"), "%s", last_warning());
+	ck_assert(t.counts > 0);
+	source_close(s);
+	diag_set_sink(NULL);
+	tally_free(&t);
+	free(file);
+	free(other);
+	free(aside);
 }
 END_TEST
 
@@ -904,7 +1041,7 @@ static void earlier_handler(int sig)
 	_exit(42);
 }
 
-enum exit_way { BY_SIGNAL, BY_DIE, BY_EXIT, BY_CHAINED };
+enum exit_way { BY_SIGNAL, BY_DIE, BY_EXIT, BY_CHAINED, BY_CRASH, BY_ABORT };
 
 /* A child sets the threshold to 7, the parent sees it, makes the child go away one way
  * or another, and then the old value must be back. */
@@ -944,6 +1081,10 @@ static void threshold_child(int sig, enum exit_way way)
 			die("a fatal error");
 		if (way == BY_EXIT)
 			exit(0); /* without closing the source */
+		if (way == BY_CRASH)
+			raise(SIGSEGV); /* as a fault would, from this thread */
+		if (way == BY_ABORT)
+			abort(); /* an assert() */
 		for (;;)
 			pause();
 	}
@@ -973,6 +1114,14 @@ static void threshold_child(int sig, enum exit_way way)
 	case BY_EXIT:
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
 		break;
+	case BY_CRASH:
+		ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "status %#x",
+			      status);
+		break;
+	case BY_ABORT:
+		ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %#x",
+			      status);
+		break;
 	}
 	v = threshold_now(d, L_SHOW_STACKS);
 	ck_assert_str_eq(v, "0\n");
@@ -981,9 +1130,23 @@ static void threshold_child(int sig, enum exit_way way)
 
 START_TEST(threshold_signals)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
+	/* (not SIGFPE nor SIGILL: sent by kill(), valgrind holds them) */
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE,
+				    SIGSEGV, SIGBUS, SIGABRT };
 
 	threshold_child(sigs[_i], BY_SIGNAL);
+}
+END_TEST
+
+START_TEST(threshold_crash)
+{
+	threshold_child(0, BY_CRASH);
+}
+END_TEST
+
+START_TEST(threshold_abort)
+{
+	threshold_child(0, BY_ABORT);
 }
 END_TEST
 
@@ -1062,6 +1225,8 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, handles_race);
 	tcase_add_test(tc, handles_out_of_order);
 	tcase_add_test(tc, stall);
+	tcase_add_test(tc, fault_vanish);
+	tcase_add_test(tc, fault_replaced);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("preconditions");
@@ -1081,10 +1246,19 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, runtime_settings);
 	tcase_add_test(tc, threshold_proposal);
 	tcase_add_test(tc, threshold_page_owner);
-	tcase_add_loop_test(tc, threshold_signals, 0, 5);
 	tcase_add_test(tc, threshold_fatal);
 	tcase_add_test(tc, threshold_exit);
 	tcase_add_test(tc, threshold_chained);
+	suite_add_tcase(s, tc);
+
+	/* children killed by signals: valgrind handles those signals itself, so
+	 * tests/valgrind.sh leaves this case to the plain and sanitizer runs */
+	tc = tcase_create("signals");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, threshold_signals, 0, 8);
+	tcase_add_test(tc, threshold_crash);
+	tcase_add_test(tc, threshold_abort);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("host");

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -915,6 +916,68 @@ START_TEST(cmd_from)
 }
 END_TEST
 
+/* The disk fills up (a file size limit does the same to write(), without privileges):
+ * pagetop record says so, exits 1, and the file ends cleanly at the last complete sample. */
+START_TEST(cmd_disk_full)
+{
+	char *full = tmp("full.ptrec"), *rec = tmp("cut.ptrec"), *e = tmp("stderr"), *err;
+	struct series direct = { 0 }, got = { 0 };
+	const char *folder[] = { SMALL };
+	size_t len;
+	char *text;
+	pid_t pid;
+	int status;
+
+	ck_assert_int_eq(run(NULL, NULL, (const char *[]){ PAGETOP, "record", "--from", SMALL, "-o", full, NULL }), 0);
+	text = slurp(full, &len);
+	/* the limit falls inside the sample after five complete ones */
+	ck_assert(strstr(text, "\nt 5 ") != NULL);
+	len = (size_t)(strstr(text, "\nt 5 ") - text) + 12;
+	free(text);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		struct rlimit lim = { (rlim_t)len, (rlim_t)len };
+		int fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fe, 2);
+		setenv("LC_ALL", "C", 1);
+		signal(SIGXFSZ, SIG_IGN); /* else the first write past the limit kills */
+		setrlimit(RLIMIT_FSIZE, &lim);
+		execl(PAGETOP, PAGETOP, "record", "--from", SMALL, "-o", rec, (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	err = slurp(e, NULL);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %#x: %s", status, err);
+	ck_assert_msg(strstr(err, "cannot write ") && strstr(err, strerror(EFBIG)), "%s", err);
+	ck_assert_msg(strstr(err, "ends cleanly after its "), "%s", err);
+	text = slurp(rec, &len);
+	ck_assert_msg(len > 0 && text[len - 1] == '\n' && strstr(text, "\nend "), "%s", text + len / 2);
+	warnings = 0;
+	diag_set_sink(count_warning);
+	read_recording(rec, &got);
+	diag_set_sink(NULL);
+	ck_assert_int_eq(warnings, 0);
+	ck_assert_uint_eq(got.n, 5);
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "\nend %zu\n", got.n);
+		ck_assert_msg(strcmp(strstr(text, "\nend "), want) == 0, "%s", strstr(text, "\nend "));
+	}
+	read_paths(folder, 1, &direct);
+	same_series(&direct, &got, got.n);
+	free(text);
+	free(err);
+	series_free(&direct);
+	series_free(&got);
+	free(full);
+	free(rec);
+	free(e);
+}
+END_TEST
+
 /* Live recording from a fake tree, ended by SIGTERM: a clean file, the threshold back. */
 START_TEST(cmd_live_signal)
 {
@@ -1072,6 +1135,7 @@ static Suite *record_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, cmd_usage);
 	tcase_add_test(tc, cmd_from);
+	tcase_add_test(tc, cmd_disk_full);
 	tcase_add_test(tc, cmd_live_signal);
 	tcase_add_test(tc, cmd_live_count);
 	suite_add_tcase(s, tc);

@@ -1355,10 +1355,90 @@ START_TEST(test_symbols)
 	ht_key(&h, FN(KEY_END));
 	ht_key(&h, FN(KEY_HOME));
 	ck_assert_uint_eq(h.t->cur.row, 0);
+	/* the symbols panel: both objects usable, with their files */
+	ht_keys(&h, "S");
+	symbols_wait(sym);
+	tui_symbols(h.t);
+	ck_screen_lacks(&h, "no debug info");
+	ck_screen_has(&h, "vmlinux.xz");
+	ck_screen_has(&h, "brd.ko");
 	ht_close(&h);
 	symbols_free(sym);
 	free(vmlinux);
 	free(mods);
+}
+END_TEST
+
+/* The symbols panel (S): per object its debug info, the pages of its frames, and how to
+ * get what is missing. No debug info anywhere: the distribution paths under a root that
+ * does not exist (relative to tests/data, so the screen is the same on any machine). */
+START_TEST(test_symbols_panel)
+{
+	struct symbols_opts so;
+	struct symbols *sym;
+	struct tui_opts o;
+	struct ht h = { 0 };
+	struct pt_err err;
+
+	symbols_opts_init(&so);
+	so.root = "no-debug-root";
+	so.release = "7.3.4";
+	so.sysfs = "no-debug-root/sys";
+	sym = symbols_new(&so, &err);
+	ck_assert_msg(sym != NULL, "%s", err.msg);
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.sym = sym;
+	ht_open(&h, "demo", &o, 40, 100, NULL, NULL);
+	ck_assert_int_eq(keymap_lookup(&h.t->km, 'S'), ACT_SYMBOLS);
+	ht_keys(&h, "S");
+	ck_assert_ptr_eq(h.t->view, &tui_symbols_view);
+	ck_line_has(&h, 0, "debug info for source lines");
+	/* the objects are there at once, pending or answered */
+	ck_screen_has(&h, "vmlinux");
+	ck_screen_has(&h, "brd");
+	symbols_wait(sym);
+	tui_symbols(h.t);
+	ck_screen_has(&h, "no debug info");
+	ck_screen_has(&h, "apt install");
+	ck_screen_has(&h, "linux-image-7.3.4-dbg");
+	ck_screen_has(&h, "debuginfo-install kernel");
+	ck_screen_has(&h, "CONFIG_DEBUG_INFO=y");
+	ck_screen_has(&h, "how to get it: as for vmlinux, above");
+	ck_screen_lacks(&h, "pending");
+	/* the status line tells one of the objects: which one depends on the order */
+	ck_screen_has(&h, "no source lines for ");
+	h.t->msg[0] = '\0';
+	h.t->dirty = 1;
+	ck_expected(&h, "symbols-missing");
+	/* any other key closes it, q does not quit */
+	ht_keys(&h, "q");
+	ck_assert_int_eq(h.t->quit, 0);
+	ck_assert_ptr_eq(h.t->view, &tui_list_view);
+	ck_line_has(&h, 3, "PAGES");
+	/* a small terminal scrolls it */
+	resizeterm(12, 80);
+	ht_keys(&h, "Sj");
+	ck_assert_int_eq(h.t->sym_top, 1);
+	ck_assert_ptr_eq(h.t->view, &tui_symbols_view);
+	ht_key(&h, FN(KEY_END));
+	ck_assert_int_eq(h.t->sym_top, h.t->sym_lines - (LINES - 2));
+	ck_screen_lacks(&h, "objects in the frames of the stacks");
+	ck_screen_has(&h, "they stay raw.");
+	ck_line_has(&h, 0, "debug info for source lines");
+	ht_key(&h, '\033');
+	ck_assert_ptr_eq(h.t->view, &tui_list_view);
+	ht_close(&h);
+	symbols_free(sym);
+
+	/* --no-symbols: no service, the panel says so */
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ht_keys(&h, "S");
+	ck_screen_has(&h, "Source lines are off (--no-symbols)");
+	ck_screen_has(&h, "--check-symbols");
+	ht_keys(&h, "x");
+	ck_assert_ptr_eq(h.t->view, &tui_list_view);
+	ht_close(&h);
 }
 END_TEST
 
@@ -1486,6 +1566,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_config_cli_wins);
 	tcase_add_test(tc, test_small_and_plain);
 	tcase_add_test(tc, test_symbols);
+	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_speed_100k);
 	suite_add_tcase(s, tc);
 	return s;

@@ -7,7 +7,9 @@
 # 2. a recording made in the VM replays on the host to the numbers the recorder saw live;
 # 3. count_threshold is back to its value after SIGINT and SIGTERM (pagetop -b and
 #    pagetop record);
-# 4. as an unprivileged user, and with debugfs unmounted, the right message and status 1.
+# 4. as an unprivileged user, and with debugfs unmounted, the right message and status 1;
+# 5. debugfs unmounted under a running pagetop -b and mounted again: a warning, retries,
+#    and samples again.
 #
 # Environment: KERNEL_LAB (default $top_srcdir/../shared/kernel-lab), PAGETOP, top_srcdir.
 set -u
@@ -114,6 +116,20 @@ for sig in INT TERM; do
 	done
 done
 
+# 5. debugfs goes away under a running pagetop and comes back. A plain umount is refused
+# (EBUSY) while pagetop holds the files open: detach it lazily, as an admin would have to.
+"$PAGETOP" -b -n 12 -d 0.5 --format csv > "$T/vanish.csv" 2> "$T/vanish.err" &
+pid=$!
+sleep 2
+umount /sys/kernel/debug 2> /dev/null || umount -l /sys/kernel/debug
+for ((i = 0; i < 100; i++)); do grep -q 'is gone' "$T/vanish.err" && break; sleep 0.1; done
+date +%s.%N > "$T/vanish.mounted"
+mount -t debugfs none /sys/kernel/debug
+for ((i = 0; i < 600; i++)); do kill -0 $pid 2> /dev/null || break; sleep 0.1; done
+kill -TERM $pid 2> /dev/null
+wait $pid
+echo $? > "$T/vanish.rc"
+
 # 4. preconditions
 setpriv --reuid=65534 --regid=65534 --clear-groups "$PAGETOP" -b -n 1 > /dev/null 2> "$T/nobody.err"
 echo $? > "$T/nobody.rc"
@@ -179,6 +195,16 @@ for who in umount umount-record; do
 		'pagetop: debugfs is not mounted at /sys/kernel/debug: mount -t debugfs none /sys/kernel/debug' \
 		"$T/$who.err"
 done
+
+# 5. debugfs unmounted and mounted again under pagetop -b
+check "vanish: pagetop -b -n 12 goes on and exits 0 (status $(cat "$T/vanish.rc"))" \
+	test "$(cat "$T/vanish.rc")" = 0
+check "vanish: warns that the files are gone" grep -q 'show_handles is gone (debugfs unmounted?); retrying in' "$T/vanish.err"
+check "vanish: says when they are back" grep -q '^pagetop: the live source is back after [0-9]* failed reads$' "$T/vanish.err"
+check "vanish: 12 samples" test "$(tail -n 1 "$T/vanish.csv" | cut -d, -f1)" = 11
+check "vanish: samples after the mount" awk -F, -v t="$(cat "$T/vanish.mounted")" \
+	'NR > 1 && $2 + 0 > t + 0 { found = 1 } END { exit !found }' "$T/vanish.csv"
+sed 's/^/  vanish: /' "$T/vanish.err"
 
 if ((failures)); then
 	echo "live.sh: $failures checks failed"

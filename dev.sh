@@ -46,11 +46,12 @@ run)
 		exec ./src/pagetop "$@"
 	fi
 	echo "dev.sh: no readable page_owner data on this machine (needs root and a kernel" >&2
-	echo "        booted with page_owner=on): showing the bundled real recording instead." >&2
+	echo "        booted with page_owner=on): showing a real recording of the lab kernel" >&2
+	echo "        instead (tests/data/lab.ptrec.xz: 90 samples, a ramdisk leak in [brd])." >&2
 	if [ -t 1 ]; then
-		exec ./src/pagetop "$@" tests/data/demo
+		exec ./src/pagetop "$@" tests/data/lab.ptrec.xz
 	fi
-	exec ./src/pagetop -b --sort score --limit 15 "$@" tests/data/demo
+	exec ./src/pagetop -b --sort score --limit 15 "$@" tests/data/lab.ptrec.xz
 	;;
 test)
 	install_deps $build_deps $test_deps

@@ -352,17 +352,7 @@ static void fmt_delta_bytes(const struct diff *d, char *buf, size_t n, int64_t d
 
 static void fmt_side_time(const struct side *sd, char *buf, size_t n)
 {
-	double t = model_sample_time(sd->m);
-
-	if (model_time_abs(sd->m)) {
-		time_t tt = (time_t)t;
-		struct tm tm;
-
-		localtime_r(&tt, &tm);
-		strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
-	} else {
-		snprintf(buf, n, "%.2f s", t);
-	}
+	output_fmt_time(buf, n, sd->m, model_sample_time(sd->m));
 }
 
 static void text_side(FILE *fp, const char *which, const struct side *sd)

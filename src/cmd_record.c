@@ -104,37 +104,6 @@ static double parse_duration(const char *s)
 	return -1;
 }
 
-static void add_live_meta(struct recorder *rec, const struct source *src)
-{
-	struct module_build_id *mods;
-	struct live_stats st;
-	struct timespec ts;
-	char buf[64];
-	size_t n;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	/* not %f: the file must not depend on LC_NUMERIC */
-	snprintf(buf, sizeof(buf), "%lld.%06ld", (long long)ts.tv_sec, ts.tv_nsec / 1000);
-	recorder_add_meta(rec, "start", buf);
-	n = host_module_build_ids(NULL, &mods);
-	for (size_t i = 0; i < n; i++) {
-		char v[sizeof(mods[i].name) + sizeof(mods[i].hex) + 2];
-
-		snprintf(v, sizeof(v), "%s %s", mods[i].name, mods[i].hex);
-		recorder_add_meta(rec, "module-build-id", v);
-	}
-	free(mods);
-	if (live_get_stats(src, &st) == 0) {
-		if (st.threshold_set >= 0) {
-			snprintf(buf, sizeof(buf), "%ld (was %ld)", st.threshold_set,
-				 st.threshold_orig);
-			recorder_add_meta(rec, "kernel-threshold", buf);
-		}
-		snprintf(buf, sizeof(buf), "%g", st.interval);
-		recorder_add_meta(rec, "interval", buf);
-	}
-}
-
 static void print_sample(const struct recorder *rec, const struct source *src)
 {
 	struct recorder_stats rs;
@@ -282,7 +251,7 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	if (live)
-		add_live_meta(rec, src);
+		recorder_add_live_meta(rec, src);
 	{
 		struct sink snk = recorder_sink(rec);
 

@@ -696,12 +696,33 @@ static int live_check_files(struct live *L, struct pt_err *err)
 	return live_open_files(L, err);
 }
 
+/* Writes "value\n" to an open count_threshold. A fake tree's regular file keeps a
+ * size: cut what is left of a longer old value. Returns 0, or -1 with errno. */
+static int threshold_write(int fd, long value)
+{
+	char want[32];
+	int n = snprintf(want, sizeof(want), "%ld\n", value);
+	ssize_t w = write(fd, want, (size_t)n);
+	struct stat st;
+
+	if (w != n) {
+		if (w >= 0)
+			errno = EIO; /* a short write to an attribute file */
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > n &&
+	    ftruncate(fd, n) < 0) {
+		/* only fake trees have a size; a leftover tail does no harm there */
+	}
+	return 0;
+}
+
 /* Writes count_threshold when asked; remembers the old value for
  * live_restore_threshold(). */
 static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 {
-	char path[PATH_MAX], buf[64], want[32];
-	int fd, n;
+	char path[PATH_MAX], buf[64];
+	int fd;
 	ssize_t got;
 	char *end;
 	long orig;
@@ -755,7 +776,6 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 		atexit(live_restore_threshold);
 		thr_atexit_done = 1;
 	}
-	n = snprintf(want, sizeof(want), "%ld\n", value);
 	/* a fake tree's regular file is read to its end: write from the start again */
 	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE) {
 		int e = errno;
@@ -765,21 +785,13 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
 		return -1;
 	}
-	if (write(fd, want, (size_t)n) != n) {
+	if (threshold_write(fd, value) < 0) {
 		int e = errno;
 
 		close(fd);
 		live_restore_threshold();
 		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
 		return -1;
-	}
-	{
-		struct stat st;
-
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > n &&
-		    ftruncate(fd, n) < 0) {
-			/* only fake trees have a size; a leftover tail does no harm there */
-		}
 	}
 	close(fd);
 	L->threshold_set = value;
@@ -1497,29 +1509,13 @@ int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err)
 	}
 	if (atomic_load(&thr_armed)) {
 		/* already changed by us: write the new value, keep the original to restore */
-		char want[32];
-		int n = snprintf(want, sizeof(want), "%ld\n", pages), fd;
-		ssize_t w;
+		int fd = open(thr_path, O_WRONLY | O_CLOEXEC);
 
-		fd = open(thr_path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0) {
+		if (fd < 0 || threshold_write(fd, pages) < 0) {
 			pt_err_set(err, _("cannot write %s: %s"), thr_path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
 			return -1;
-		}
-		w = write(fd, want, (size_t)n);
-		if (w != n) {
-			pt_err_set(err, _("cannot write %s: %s"), thr_path,
-				   w < 0 ? strerror(errno) : _("short write"));
-			close(fd);
-			return -1;
-		}
-		{
-			struct stat st;
-
-			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > n &&
-			    ftruncate(fd, n) < 0) {
-				/* fake trees only; a leftover tail does no harm */
-			}
 		}
 		close(fd);
 		L->threshold_set = pages;

@@ -29,7 +29,7 @@ static int is_pages(const struct model *m)
 	return model_meta(m)->unit == UNIT_PAGES;
 }
 
-static void fmt_time(char *buf, size_t n, const struct model *m, double t)
+void output_fmt_time(char *buf, size_t n, const struct model *m, double t)
 {
 	if (model_time_abs(m)) {
 		time_t tt = (time_t)t;
@@ -52,7 +52,7 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 	double dt = model_sample_time(m) - model_first_time(m);
 	uint32_t k = model_nsamples(m);
 
-	fmt_time(tbuf, sizeof(tbuf), m, model_sample_time(m));
+	output_fmt_time(tbuf, sizeof(tbuf), m, model_sample_time(m));
 	if (mt->series && mt->nsamples > 0)
 		/* TRANSLATORS: pagetop VERSION - KIND NAME (INTERFACE), sample K of N, TIME (+SECONDS) */
 		fprintf(fp, _("pagetop %s - %s %s (%s), sample %u of %d, %s (+%.1f s)\n"),

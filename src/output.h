@@ -22,4 +22,8 @@ int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 /* Called once before the first sample (CSV header row). */
 int output_begin(FILE *fp, const struct model *m, const struct out_opts *o);
 
+/* A sample time as the text output shows it: a date and clock time when the source's
+ * times are absolute, else seconds on its own clock. */
+void output_fmt_time(char *buf, size_t n, const struct model *m, double t);
+
 #endif

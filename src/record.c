@@ -15,10 +15,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "parse.h"
 #include "reader.h"
+#include "live.h"
 #include "record.h"
 #include "util.h"
 
@@ -1181,4 +1183,38 @@ int source_open_recording(struct source *s, const char *path, const struct sourc
 	if (reader_open_path(&r, path, err) < 0)
 		return -1;
 	return source_open_recording_reader(s, r, o, err);
+}
+
+void recorder_add_live_meta(struct recorder *rec, const struct source *src)
+{
+	struct module_build_id *mods;
+	struct live_stats st;
+	struct timespec ts;
+	char buf[64];
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	/* not %f: the file must not depend on LC_NUMERIC */
+	snprintf(buf, sizeof(buf), "%lld.%06ld", (long long)ts.tv_sec, ts.tv_nsec / 1000);
+	recorder_add_meta(rec, "start", buf);
+	if (live_get_stats(src, &st) < 0)
+		return;
+	n = host_module_build_ids(NULL, &mods);
+	for (size_t i = 0; i < n; i++) {
+		char v[sizeof(mods[i].name) + sizeof(mods[i].hex) + 2];
+
+		snprintf(v, sizeof(v), "%s %s", mods[i].name, mods[i].hex);
+		recorder_add_meta(rec, "module-build-id", v);
+	}
+	free(mods);
+	if (st.threshold_set >= 0) {
+		snprintf(buf, sizeof(buf), "%ld (was %ld)", st.threshold_set, st.threshold_orig);
+		recorder_add_meta(rec, "kernel-threshold", buf);
+	}
+	{
+		long ms = (long)(st.interval * 1000 + 0.5);
+
+		snprintf(buf, sizeof(buf), "%ld.%03ld", ms / 1000, ms % 1000);
+		recorder_add_meta(rec, "interval", buf);
+	}
 }

@@ -45,4 +45,10 @@ void recorder_get_stats(const struct recorder *r, struct recorder_stats *st);
 int source_open_recording_reader(struct source *s, struct reader *r,
 				 const struct source_opts *o, struct pt_err *err);
 
+/* The meta lines of a live recording: when it started, the loaded modules' build ids (to
+ * check debug info against when replaying elsewhere), the kernel threshold pagetop set
+ * and the interval. Does nothing more than "start" for other sources. */
+struct source;
+void recorder_add_live_meta(struct recorder *r, const struct source *src);
+
 #endif

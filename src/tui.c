@@ -867,36 +867,6 @@ static int write_snapshot(struct tui *t, const char *path, size_t *nwritten,
 	return 0;
 }
 
-/* What pagetop record writes too (cmd_record.c): when, the loaded modules' build ids
- * (to check debug info against, replaying elsewhere), the interval. */
-static void record_meta(struct tui *t)
-{
-	struct module_build_id *mods;
-	struct live_stats st;
-	struct timespec ts;
-	char buf[64];
-	size_t n;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(buf, sizeof(buf), "%lld.%06ld", (long long)ts.tv_sec, ts.tv_nsec / 1000);
-	recorder_add_meta(t->rec, "start", buf);
-	if (live_get_stats(t->src, &st) < 0)
-		return;
-	n = host_module_build_ids(NULL, &mods);
-	for (size_t i = 0; i < n; i++) {
-		char v[sizeof(mods[i].name) + sizeof(mods[i].hex) + 2];
-
-		snprintf(v, sizeof(v), "%s %s", mods[i].name, mods[i].hex);
-		recorder_add_meta(t->rec, "module-build-id", v);
-	}
-	free(mods);
-	if (st.threshold_set >= 0) {
-		snprintf(buf, sizeof(buf), "%ld (was %ld)", st.threshold_set, st.threshold_orig);
-		recorder_add_meta(t->rec, "kernel-threshold", buf);
-	}
-	fmt_decimal(buf, sizeof(buf), st.interval);
-	recorder_add_meta(t->rec, "interval", buf);
-}
 
 static void record_start(struct tui *t, const char *path)
 {
@@ -907,7 +877,7 @@ static void record_start(struct tui *t, const char *path)
 		tui_message(t, 1, "%s", err.msg);
 		return;
 	}
-	record_meta(t);
+	recorder_add_live_meta(t->rec, t->src);
 	free(t->rec_path);
 	t->rec_path = xstrdup(path);
 	t->rec_samples = 0;

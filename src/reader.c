@@ -311,6 +311,24 @@ size_t reader_peek(struct reader *r, const char **buf, struct pt_err *err)
 	return r->end - r->start;
 }
 
+/* The block holding the newline at byte k: hash the bytes before it, then the length. */
+static inline const char *scan_end(const char *p, const char *q, unsigned k, uint64_t h,
+				   uint64_t w0, uint64_t w1, uint64_t *hash)
+{
+	if (k) {
+		if (k <= 8) {
+			w0 &= k == 8 ? ~0ULL : ~0ULL >> (64 - 8 * k);
+			w1 = 0;
+		} else {
+			w1 &= ~0ULL >> (64 - 8 * (k - 8));
+		}
+		h = hash_block(h, w0, w1);
+	}
+	q += k;
+	*hash = hash_end(h, (size_t)(q - p - (*p == ' ')));
+	return q;
+}
+
 /* Looks for the newline 16 bytes at a time and hashes the line on the way, skipping one
  * leading space (frames are identified by their text without it). Returns the newline,
  * or NULL when there is none before the buffer's last whole block. */
@@ -318,66 +336,34 @@ static inline const char *scan_line(const char *p, const char *end, uint64_t *ha
 {
 	const char *q = p + (p < end && *p == ' ');
 	uint64_t h = hash_start(0);
+
+	while (end - q >= 16) {
+		uint64_t w0, w1;
+		unsigned k;
 #ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n');
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
 
-	while (end - q >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
-		uint64_t w0 = (uint64_t)_mm_cvtsi128_si64(v);
-		uint64_t w1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
-
-		if (m) {
-			unsigned k = (unsigned)__builtin_ctz(m);
-
-			if (k) {
-				if (k <= 8) {
-					w0 &= k == 8 ? ~0ULL : ~0ULL >> (64 - 8 * k);
-					w1 = 0;
-				} else {
-					w1 &= ~0ULL >> (64 - 8 * (k - 8));
-				}
-				h = hash_block(h, w0, w1);
-			}
-			q += k;
-			*hash = hash_end(h, (size_t)(q - p - (*p == ' ')));
-			return q;
-		}
-		h = hash_block(h, w0, w1);
-		q += 16;
-	}
+		w0 = (uint64_t)_mm_cvtsi128_si64(v);
+		w1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+		k = m ? (unsigned)__builtin_ctz(m) : 16;
 #else
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-	const uint64_t nls = 0x0a0a0a0a0a0a0a0aULL;
-
-	while (end - q >= 16) {
-		uint64_t w0, w1, t0, t1;
+		const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+		const uint64_t nls = 0x0a0a0a0a0a0a0a0aULL;
+		uint64_t t0, t1;
 
 		memcpy(&w0, q, 8);
 		memcpy(&w1, q + 8, 8);
 		t0 = ((w0 ^ nls) - ones) & ~(w0 ^ nls) & highs;
 		t1 = ((w1 ^ nls) - ones) & ~(w1 ^ nls) & highs;
-		if (t0 | t1) {
-			unsigned k = t0 ? (unsigned)__builtin_ctzll(t0) >> 3 :
-				8 + ((unsigned)__builtin_ctzll(t1) >> 3);
-
-			if (k) {
-				if (k <= 8) {
-					w0 &= k == 8 ? ~0ULL : ~0ULL >> (64 - 8 * k);
-					w1 = 0;
-				} else {
-					w1 &= ~0ULL >> (64 - 8 * (k - 8));
-				}
-				h = hash_block(h, w0, w1);
-			}
-			q += k;
-			*hash = hash_end(h, (size_t)(q - p - (*p == ' ')));
-			return q;
-		}
+		k = t0 ? (unsigned)__builtin_ctzll(t0) >> 3 :
+		    t1 ? 8 + ((unsigned)__builtin_ctzll(t1) >> 3) : 16;
+#endif
+		if (k < 16)
+			return scan_end(p, q, k, h, w0, w1, hash);
 		h = hash_block(h, w0, w1);
 		q += 16;
 	}
-#endif
 	return NULL;
 }
 

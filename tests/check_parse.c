@@ -1399,6 +1399,57 @@ START_TEST(test_big_stream)
 }
 END_TEST
 
+/* The reader hashes each line while it looks for its end; the model interns frames with
+ * that hash. It must be hash_bytes() of the line without one leading space, for every
+ * length and every position of the newline in its 16-byte block. */
+START_TEST(test_line_hash)
+{
+	struct reader *r;
+	struct pt_err err;
+	const char *line;
+	size_t n, len, lines = 0;
+	char *text = read_file(TD("plain/0030.show_stacks"), &len);
+	char synth[4096];
+	size_t k = 0;
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(reader_open_mem(&r, text, len, "t", &err), 0);
+	while (reader_line(r, &line, &n, &err) > 0) {
+		size_t sk = n && line[0] == ' ';
+
+		ck_assert_msg(reader_line_hash(r) == hash_bytes(line + sk, n - sk, 0),
+			      "line %zu: %.*s", lines, (int)n, line);
+		lines++;
+	}
+	reader_close(r);
+	ck_assert_uint_gt(lines, 1000);
+	/* lines of 0 to 40 bytes, with and without a leading space, CR, trailing blanks */
+	for (int l = 0; l <= 40; l++) {
+		for (int i = 0; i < l; i++)
+			synth[k++] = (char)('a' + (i * 7 + l) % 26);
+		synth[k++] = '\n';
+		synth[k++] = ' ';
+		for (int i = 0; i < l; i++)
+			synth[k++] = (char)('A' + (i + l) % 26);
+		synth[k++] = l % 3 ? '\n' : '\r';
+		if (l % 3 == 0)
+			synth[k++] = '\n';
+	}
+	ck_assert_int_eq(reader_open_mem(&r, synth, k, "s", &err), 0);
+	lines = 0;
+	while (reader_line(r, &line, &n, &err) > 0) {
+		size_t sk = n && line[0] == ' ';
+
+		ck_assert_msg(reader_line_hash(r) == hash_bytes(line + sk, n - sk, 0),
+			      "synthetic line %zu", lines);
+		lines++;
+	}
+	reader_close(r);
+	ck_assert_uint_eq(lines, 82);
+	free(text);
+}
+END_TEST
+
 static Suite *parse_suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -1416,6 +1467,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_page_owner);
 	tcase_add_test(tc, test_page_owner_variants);
 	tcase_add_test(tc, test_page_owner_real);
+	tcase_add_test(tc, test_line_hash);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("frames");

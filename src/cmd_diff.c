@@ -241,11 +241,11 @@ static void add_side(struct diff *d, int which)
 		e = &d->e[k];
 		e->key = k;
 		if (which == 0) {
-			e->a += st->s.now;
+			e->a = sat_add(e->a, st->s.now);
 			if (!e->sa || st->s.now > e->sa->s.now)
 				e->sa = st;
 		} else {
-			e->b += st->s.now;
+			e->b = sat_add(e->b, st->s.now);
 			if (!e->sb || st->s.now > e->sb->s.now)
 				e->sb = st;
 		}
@@ -397,8 +397,8 @@ static void text_out(FILE *fp, const struct diff *d, struct entry **rows, size_t
 	for (size_t i = 0; i < d->ne; i++) {
 		const struct entry *e = &d->e[i];
 
-		ta += e->a;
-		tb += e->b;
+		ta = sat_add(ta, e->a);
+		tb = sat_add(tb, e->b);
 		if (e->b > e->a) {
 			grew++;
 			isnew += e->a == 0;
@@ -473,7 +473,7 @@ static void csv_out(FILE *fp, const struct diff *d, struct entry **rows, size_t 
 		fprintf(fp, "%lld,%lld,%lld,", (long long)e->a, (long long)e->b,
 			(long long)(e->b - e->a));
 		if (d->pages)
-			fprintf(fp, "%lld", (long long)((e->b - e->a) * d->page_size));
+			fprintf(fp, "%lld", sat_mul(e->b - e->a, d->page_size));
 		fprintf(fp, ",%s,", status_of(e));
 		csv_str(fp, label, strlen(label));
 		if (d->expand) {
@@ -526,7 +526,7 @@ static void json_out(FILE *fp, const struct diff *d, struct entry **rows, size_t
 		fprintf(fp, "{\"pages_a\":%lld,\"pages_b\":%lld,\"delta\":%lld,\"bytes\":",
 			(long long)e->a, (long long)e->b, (long long)(e->b - e->a));
 		if (d->pages)
-			fprintf(fp, "%lld", (long long)((e->b - e->a) * d->page_size));
+			fprintf(fp, "%lld", sat_mul(e->b - e->a, d->page_size));
 		else
 			fputs("null", fp);
 		fprintf(fp, ",\"status\":\"%s\",\"label\":", status_of(e));

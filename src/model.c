@@ -450,7 +450,7 @@ void model_want_group(struct model *m, enum group_mode g)
 				if (stamp[gi] == st->id + 1)
 					continue;
 				stamp[gi] = st->id + 1;
-				gr->s.now += st->s.now;
+				gr->s.now = sat_add(gr->s.now, st->s.now);
 				if (!gr->nstacks++ || st->s.now > stack_at(m, gr->example)->s.now)
 					gr->example = st->id;
 			}
@@ -693,7 +693,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 		}
 	}
 	if (rec->has_count)
-		st->s.acc += (int64_t)rec->count;
+		st->s.acc = sat_add(st->s.acc, rec->count > INT64_MAX ? INT64_MAX : (int64_t)rec->count);
 	if (rec->block) {
 		const struct block_info *b = rec->block;
 		struct block_summary *bs = st->blk;
@@ -739,7 +739,7 @@ static void count_apply(struct model *m, uint64_t handle, uint64_t count)
 			handles_grow(m);
 		stack_set_frames(m, st, NULL, 0);
 	}
-	st->s.acc += (int64_t)count;
+	st->s.acc = sat_add(st->s.acc, count > INT64_MAX ? INT64_MAX : (int64_t)count);
 }
 
 /* Counts by handle are applied in batches: the table slots of the next ones are fetched
@@ -874,7 +874,7 @@ static double series_score(const struct series *s, uint32_t k)
 		prev = x;
 		if (d > 0) {
 			up++;
-			sumpos += d;
+			sumpos = sat_add(sumpos, d);
 			if (d > maxinc)
 				maxinc = d;
 		} else if (d < 0) {
@@ -962,12 +962,12 @@ static int m_end(void *self, struct pt_err *err)
 		if (!v)
 			continue;
 		gr = &m->groups[GROUP_CALLER][m->label2group[GROUP_CALLER][st->label] - 1];
-		gr->s.acc += v;
+		gr->s.acc = sat_add(gr->s.acc, v);
 		if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.now)
 			gr->example = st->id;
 		gr = &m->groups[GROUP_MODULE][m->label2group[GROUP_MODULE][st->nframes ?
 			m->fi[st->frames[st->caller]].module : m->label_unknown] - 1];
-		gr->s.acc += v;
+		gr->s.acc = sat_add(gr->s.acc, v);
 		if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.now)
 			gr->example = st->id;
 		for (unsigned f = 0; m->want_functions && f < st->nframes; f++) {
@@ -977,7 +977,7 @@ static int m_end(void *self, struct pt_err *err)
 				continue; /* a function counts once per stack (recursion) */
 			m->fn_stamp[gi] = st->id + 1;
 			gr = &m->groups[GROUP_FUNCTION][gi];
-			gr->s.acc += v;
+			gr->s.acc = sat_add(gr->s.acc, v);
 			if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.now)
 				gr->example = st->id;
 		}
@@ -1295,9 +1295,9 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct series *s = &stack_at(m, i)->s;
 
-		v->total_pages += s->now;
-		v->total_delta += s->delta;
-		v->total_delta_base += s->delta_base;
+		v->total_pages = sat_add(v->total_pages, s->now);
+		v->total_delta = sat_add(v->total_delta, s->delta);
+		v->total_delta_base = sat_add(v->total_delta_base, s->delta_base);
 		v->total_rate += s->rate;
 	}
 	if (o->group == GROUP_STACK) {
@@ -1313,7 +1313,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 			if (o->filter && !filter_stack(m, o->filter, st))
 				continue;
 			view_push(v, &r);
-			v->shown_pages += st->s.now;
+			v->shown_pages = sat_add(v->shown_pages, st->s.now);
 		}
 	} else {
 		for (size_t i = 0; i < m->ngroups[o->group]; i++) {
@@ -1328,7 +1328,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 			if (o->filter && !filter_label(m, o->filter, g->label))
 				continue;
 			view_push(v, &r);
-			v->shown_pages += g->s.now;
+			v->shown_pages = sat_add(v->shown_pages, g->s.now);
 		}
 	}
 	if (v->nrows < 2)

@@ -4,6 +4,7 @@
  * score, first_seen, label. doc/formats.md documents CSV and JSON. */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,7 +183,7 @@ static void csv_row(FILE *fp, const struct model *m, const struct row *r, int ex
 		fputs(",,", fp);
 	fprintf(fp, "%lld,", (long long)s->now);
 	if (is_pages(m))
-		fprintf(fp, "%lld", (long long)(s->now * model_page_size(m)));
+		fprintf(fp, "%lld", sat_mul(s->now, model_page_size(m)));
 	fprintf(fp, ",%lld,%.3f,%lld,%lld,%.4f,%.3f,", (long long)s->delta, s->rate,
 		(long long)s->delta_base, (long long)s->peak, s->score,
 		time_of(m, s->first_seen));
@@ -363,7 +364,7 @@ static void json_sample(FILE *fp, const struct model *m, const struct view_opts 
 		(long long)vo->threshold);
 	fprintf(fp, "\"total\":{\"pages\":%lld,\"bytes\":", (long long)v->total_pages);
 	if (is_pages(m))
-		fprintf(fp, "%lld", (long long)(v->total_pages * ps));
+		fprintf(fp, "%lld", sat_mul(v->total_pages, ps));
 	else
 		fputs("null", fp);
 	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)v->total_delta);
@@ -384,7 +385,7 @@ static void json_sample(FILE *fp, const struct model *m, const struct view_opts 
 				(const char *[]){ "normal", "dummy", "failure", "early" }[r->stack->kind & 3]);
 		fprintf(fp, "\"pages\":%lld,\"bytes\":", (long long)s->now);
 		if (is_pages(m))
-			fprintf(fp, "%lld", (long long)(s->now * ps));
+			fprintf(fp, "%lld", sat_mul(s->now, ps));
 		else
 			fputs("null", fp);
 		fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)s->delta);

@@ -6,6 +6,7 @@
 #ifndef PAGETOP_UTIL_H
 #define PAGETOP_UTIL_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -88,6 +89,26 @@ uint32_t strtab_find(const struct strtab *t, const char *s, size_t len);
 const char *strtab_str(const struct strtab *t, uint32_t id);
 uint32_t strtab_len(const struct strtab *t, uint32_t id);
 uint32_t strtab_count(const struct strtab *t);
+
+/* a + b saturating at the limits of int64_t (sums of page counts from hostile input). */
+static inline int64_t sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+/* a * b saturating at the limits of long long (byte counts from hostile page counts). */
+static inline long long sat_mul(long long a, long long b)
+{
+	long long r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return (a < 0) != (b < 0) ? LLONG_MIN : LLONG_MAX;
+	return r;
+}
 
 /* strtod() in the C locale: numbers in options, file names and files never take the
  * user's decimal comma. */

@@ -16,6 +16,8 @@
 #   FUZZ_CFLAGS, FUZZ_LIBS     compile flags and libraries of the dependencies (*.a dropped)
 #   FUZZ_SECONDS               per target (default 60)
 #   FUZZ_JOBS                  targets run at once (default: the number of CPUs)
+#   FUZZ_SEED                  libFuzzer's -seed (default 1: CI's runs repeat what a
+#                              run here did; 0 picks a new one, for long exploring runs)
 #   FUZZ_TARGETS               which targets (default: all: snapshot page_owner recording
 #                              frame stream rcfile; stream-big is stream with inputs up
 #                              to 1 MiB, opt-in)
@@ -27,6 +29,7 @@ top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
+FUZZ_SEED=${FUZZ_SEED:-1}
 FUZZ_TARGETS=${FUZZ_TARGETS:-snapshot page_owner recording frame stream rcfile}
 CC=${CC:-clang}
 out=$top_builddir/tests/fuzz
@@ -89,7 +92,7 @@ run_one() {
 	local dict=""
 	[ -f "$here/$exe.dict" ] && dict="-dict=$here/$exe.dict"
 	# shellcheck disable=SC2086
-	"$bin/fuzz_$exe" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -max_len=$maxlen \
+	"$bin/fuzz_$exe" -max_total_time="$FUZZ_SECONDS" -seed="$FUZZ_SEED" -rss_limit_mb=2048 -max_len=$maxlen \
 		-timeout=30 -print_final_stats=1 -artifact_prefix="$art" $dict \
 		"$work" "$seeds" >"$out/$t.log" 2>&1
 	local rc=$?

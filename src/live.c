@@ -1283,9 +1283,11 @@ static int replay(struct source *s, struct lsample *m, const struct sink *sink,
 
 			ft[k].s = m->text.p + f->off;
 			ft[k].len = f->len;
+			ft[k].hash = f->hash;
 		}
 		rec.frames = ft;
 		rec.nframes = nf;
+		rec.keyspace = 0;
 		rec.handle = ls->handle;
 		rec.has_count = ls->has_count;
 		rec.count = ls->count;

@@ -82,6 +82,10 @@ struct hslot {
 
 struct model {
 	struct strtab *frames, *labels;
+	/* frame ids by the producer's keys of keyspace ks (sink.h): id + 1, 0 unknown */
+	uint64_t ks;
+	uint32_t *ks_map;
+	size_t ks_cap;
 	struct frameinfo *fi;
 	size_t fi_cap;
 	uint32_t label_vmlinux, label_unknown;
@@ -291,6 +295,7 @@ void model_free(struct model *m)
 	free(m->by_handle);
 	free(m->pending);
 	free(m->fi);
+	free(m->ks_map);
 	strtab_free(m->frames);
 	strtab_free(m->labels);
 	for (size_t i = 0; i < m->npatterns; i++)
@@ -623,6 +628,43 @@ static void stack_set_frames(struct model *m, struct stack *st, const uint32_t *
 	stack_place(m, st);
 }
 
+/* The frame ids of a record: by the producer's keys when it has them (a key maps to the
+ * id its text got the first time), else by interning each text. */
+static void frames_ids(struct model *m, const struct stack_rec *rec, unsigned n, uint32_t *ids)
+{
+	if (!rec->keyspace) {
+		for (unsigned i = 0; i < n; i++)
+			ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len,
+					      rec->frames[i].hash);
+		return;
+	}
+	if (rec->keyspace != m->ks) {
+		m->ks = rec->keyspace;
+		if (m->ks_map)
+			memset(m->ks_map, 0, m->ks_cap * sizeof(*m->ks_map));
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct frame_text *f = &rec->frames[i];
+		uint32_t k = f->key;
+
+		if (k < m->ks_cap && m->ks_map[k]) {
+			ids[i] = m->ks_map[k] - 1;
+			continue;
+		}
+		ids[i] = frame_intern(m, f->s, f->len, f->hash);
+		if (k >= m->ks_cap) {
+			size_t cap = m->ks_cap ? m->ks_cap : 1024;
+
+			while (cap <= k)
+				cap *= 2;
+			m->ks_map = xreallocarray(m->ks_map, cap, sizeof(*m->ks_map));
+			memset(m->ks_map + m->ks_cap, 0, (cap - m->ks_cap) * sizeof(*m->ks_map));
+			m->ks_cap = cap;
+		}
+		m->ks_map[k] = ids[i] + 1;
+	}
+}
+
 static struct stack *stack_new(struct model *m)
 {
 	struct stack *st;
@@ -649,11 +691,8 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	(void)err;
 	if (rec->handle) {
 		st = find_by_handle(m, rec->handle, &slot);
-		if (!st || (!st->nframes && n)) {
-			for (unsigned i = 0; i < n; i++)
-				ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len,
-						      rec->frames[i].hash);
-		}
+		if (!st || (!st->nframes && n))
+			frames_ids(m, rec, n, ids);
 		if (!st) {
 			st = stack_new(m);
 			st->handle = rec->handle;
@@ -680,8 +719,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 		}
 		h = hash_end(h, n);
 		__builtin_prefetch(&m->by_frames[h & (m->nslots_f - 1)]);
-		for (unsigned i = 0; i < n; i++)
-			ids[i] = frame_intern(m, rec->frames[i].s, rec->frames[i].len, fh[i]);
+		frames_ids(m, rec, n, ids);
 		st = find_by_frames(m, ids, n, h, &slot);
 		if (!st) {
 			st = stack_new(m);

@@ -275,6 +275,7 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	rec.has_count = has_count;
 	rec.count = count;
 	rec.block = blk;
+	rec.keyspace = 0;
 	ps->nframes = 0;
 	ps->nrecords++;
 	reader_unmark(ps->r);

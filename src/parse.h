@@ -40,6 +40,13 @@ enum pfmt parse_detect(const char *buf, size_t len);
 int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 		 const struct sink *sink, struct pt_err *err);
 
+/* parse_stream() on a worker thread while the calling thread feeds the sink (the sink
+ * sees the same calls in the same order, on the caller's thread; warnings too). For large
+ * inputs: reading and checking the text overlaps with building the model. The reader's
+ * buffers become a pool's (reader_set_pool()): it is at its end afterwards. */
+int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
+			  const struct sink *sink, struct pt_err *err);
+
 /* Splits a frame line "name+0xOFF/0xSIZE [module]" or "0xADDR".
  * Returns 0 when it has that form, -1 otherwise. Pointers point into s. */
 struct frame_parts {

@@ -18,7 +18,7 @@
 
 #include "reader.h"
 
-#define BUF_SIZE (256 * 1024)
+#define BUF_SIZE READER_BUF_SIZE
 #define IN_SIZE (64 * 1024)
 
 enum comp { COMP_NONE, COMP_GZIP, COMP_XZ };
@@ -43,6 +43,7 @@ struct reader {
 	int has_mark;
 	uint64_t lineno;
 	int last_nl;
+	const struct reader_pool *pool; /* or NULL: see reader_set_pool() */
 };
 
 static int fill_in(struct reader *r, struct pt_err *err)
@@ -165,7 +166,22 @@ static ssize_t fill(struct reader *r, struct pt_err *err)
 
 	if (r->eof || r->is_mem)
 		return 0;
-	{
+	if (r->pool) {
+		/* returned lines stay where they are: append, or go on in a fresh buffer */
+		size_t base = r->has_mark && r->mark < r->start ? r->mark : r->start;
+
+		if (r->cap - r->end < r->cap / 4) {
+			char *nb = r->pool->get(r->pool->ctx);
+
+			memcpy(nb, r->buf + base, r->end - base);
+			r->pool->retire(r->pool->ctx, r->buf);
+			r->buf = nb;
+			r->end -= base;
+			r->start -= base;
+			r->mark -= r->has_mark ? base : 0;
+			r->line_start = 0;
+		}
+	} else {
 		size_t base = r->has_mark && r->mark < r->start ? r->mark : r->start;
 
 		if (base > 0) {
@@ -295,7 +311,7 @@ void reader_close(struct reader *r)
 		lzma_end(&r->x);
 	if (r->close_fd && r->fd >= 0)
 		close(r->fd);
-	if (!r->is_mem)
+	if (!r->is_mem && !r->pool)
 		free(r->buf);
 	free(r->in);
 	free(r->name);
@@ -434,6 +450,25 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 	*line = p;
 	*len = n;
 	return 1;
+}
+
+void reader_set_pool(struct reader *r, const struct reader_pool *pool)
+{
+	if (r->is_mem || r->pool)
+		return;
+	r->pool = pool;
+	pool->adopt(pool->ctx, r->buf);
+}
+
+void reader_drop_pool(struct reader *r)
+{
+	if (!r->pool)
+		return;
+	r->pool = NULL;
+	r->buf = NULL;
+	r->cap = r->start = r->end = r->mark = r->line_start = 0;
+	r->has_mark = 0;
+	r->eof = 1;
 }
 
 uint64_t reader_line_hash(const struct reader *r)

@@ -47,6 +47,23 @@ void reader_mark(struct reader *r);
 void reader_unmark(struct reader *r);
 const char *reader_mark_ptr(const struct reader *r);
 
+/* Buffer pool for a reader whose lines outlive the next refill (parse_thread.c): instead
+ * of moving kept bytes to the front of its buffer, the reader appends to the buffer while
+ * at least a quarter of it is free, else takes a fresh one from get() (of READER_BUF_SIZE
+ * bytes), copies the kept bytes over and hands the old one to retire(): bytes once
+ * returned in a line are never moved or overwritten. The reader's current buffer belongs to
+ * the pool from reader_set_pool() on (adopt() receives it); reader_close() frees none. */
+#define READER_BUF_SIZE (256 * 1024)
+struct reader_pool {
+	void (*adopt)(void *ctx, char *buf);
+	char *(*get)(void *ctx);
+	void (*retire)(void *ctx, char *buf);
+	void *ctx;
+};
+void reader_set_pool(struct reader *r, const struct reader_pool *pool);
+/* The pool is going away with every buffer: the reader is left at its end of input. */
+void reader_drop_pool(struct reader *r);
+
 const char *reader_name(const struct reader *r);
 uint64_t reader_lineno(const struct reader *r);
 const char *reader_compression(const struct reader *r); /* "gzip", "xz" or NULL */

@@ -73,6 +73,10 @@ struct sample_info {
 struct frame_text {
 	const char *s; /* without the leading space; never NUL-terminated in place */
 	uint32_t len;
+	/* When the record's keyspace is not 0: the producer's number for this text, from 1.
+	 * Within one keyspace, equal keys stand for equal texts (the producer compared
+	 * them), so a sink may map keys to what it made of the text the first time. */
+	uint32_t key;
 	uint64_t hash;  /* hash_bytes(s, len, 0) when the producer has it, else 0 */
 };
 
@@ -93,7 +97,11 @@ struct stack_rec {
 	int has_count;
 	uint64_t count;
 	const struct block_info *block; /* per-block dump only */
+	uint64_t keyspace;  /* 0: frame keys unused; else from keyspace_new(), never reused */
 };
+
+/* A keyspace number no other producer of this process has (thread-safe). */
+uint64_t keyspace_new(void);
 
 struct sink_ops {
 	int (*meta)(void *self, const struct source_meta *meta, struct pt_err *err);

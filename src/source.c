@@ -17,6 +17,8 @@
 #include "snapset.h"
 #include "source.h"
 
+#define THREAD_MIN_BYTES (1 << 20)
+
 void source_opts_init(struct source_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -95,19 +97,25 @@ static int feed_file(struct snapset *se, const char *path, enum pfmt expect,
 		     const struct sink *sink, enum pfmt *got, struct pt_err *err)
 {
 	struct reader *r;
+	struct stat st;
 	int rc;
 
 	if (se->in) {
 		/* a stream (standard input, a pipe) was peeked at to tell a recording: it
 		 * cannot be opened twice, read that reader */
-		rc = parse_stream(se->in, expect, got, sink, err);
+		rc = parse_stream_threaded(se->in, expect, got, sink, err);
 		reader_close(se->in);
 		se->in = NULL;
 		return rc;
 	}
 	if (reader_open_path(&r, path, err) < 0)
 		return -1;
-	rc = parse_stream(r, expect, got, sink, err);
+	/* a thread pays off from about a megabyte on (or anything to decompress) */
+	if (reader_compression(r) || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size >= THREAD_MIN_BYTES)
+		rc = parse_stream_threaded(r, expect, got, sink, err);
+	else
+		rc = parse_stream(r, expect, got, sink, err);
 	reader_close(r);
 	return rc;
 }

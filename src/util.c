@@ -13,6 +13,8 @@
 
 static void (*fatal_hook)(void);
 static diag_sink_fn diag_sink;
+static _Thread_local void (*diag_tfn)(void *ctx, const char *msg);
+static _Thread_local void *diag_tctx;
 
 void pt_err_set(struct pt_err *err, const char *fmt, ...)
 {
@@ -30,6 +32,12 @@ void diag_set_sink(diag_sink_fn fn)
 	diag_sink = fn;
 }
 
+void diag_set_thread_sink(void (*fn)(void *ctx, const char *msg), void *ctx)
+{
+	diag_tfn = fn;
+	diag_tctx = ctx;
+}
+
 void diag_warn(const char *fmt, ...)
 {
 	char buf[1024];
@@ -38,7 +46,9 @@ void diag_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (diag_sink)
+	if (diag_tfn)
+		diag_tfn(diag_tctx, buf);
+	else if (diag_sink)
 		diag_sink(buf);
 	else
 		fprintf(stderr, "pagetop: %s\n", buf);

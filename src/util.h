@@ -29,6 +29,9 @@ void pt_err_set(struct pt_err *err, const char *fmt, ...)
 typedef void (*diag_sink_fn)(const char *msg);
 void diag_set_sink(diag_sink_fn fn);
 void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The calling thread's warnings go to fn(ctx, msg) instead (fn NULL: back to the sink):
+ * a worker thread hands them to the thread that owns the front end. */
+void diag_set_thread_sink(void (*fn)(void *ctx, const char *msg), void *ctx);
 
 /* Called before the process dies on out-of-memory or a fatal error (restores the
  * terminal, the kernel's count_threshold, closes a recording). */

@@ -149,6 +149,30 @@ static void feed_handle_rec(struct model *m, uint64_t handle, const char *const 
 	ck_assert_int_eq(s.ops->stack(s.self, &rec, &err), 0);
 }
 
+/* A stack record whose frames carry a producer's keys (sink.h). */
+static void feed_keyed(struct model *m, uint64_t keyspace, const char *const *frames,
+		       const uint32_t *keys, unsigned n, uint64_t count)
+{
+	struct sink s = model_sink(m);
+	struct frame_text ft[16];
+	struct stack_rec rec;
+	struct pt_err err;
+
+	memset(&rec, 0, sizeof(rec));
+	for (unsigned i = 0; i < n; i++) {
+		ft[i].s = frames[i];
+		ft[i].len = (uint32_t)strlen(frames[i]);
+		ft[i].key = keys[i];
+		ft[i].hash = 0;
+	}
+	rec.frames = ft;
+	rec.nframes = n;
+	rec.has_count = 1;
+	rec.count = count;
+	rec.keyspace = keyspace;
+	ck_assert_int_eq(s.ops->stack(s.self, &rec, &err), 0);
+}
+
 static void begin_sample(struct model *m, double t)
 {
 	struct sink s = model_sink(m);
@@ -267,6 +291,41 @@ START_TEST(test_identity_many)
 		ck_assert_int_eq(st->s.delta, 1);
 	}
 	sb_free(&b);
+	model_free(m);
+}
+END_TEST
+
+/* Frame keys map to the text they had the first time in their keyspace; a new keyspace
+ * may use the same numbers for other texts, and the model asks the texts again. */
+START_TEST(test_frame_keys)
+{
+	struct model *m = model_new();
+	const char *a[] = { "alloc_pages+0x1/0x10", "foo+0x2/0x20" };
+	const char *b[] = { "alloc_pages+0x1/0x10", "bar+0x3/0x30" };
+	const uint32_t ka[] = { 1, 2 }, kb[] = { 1, 3 };
+	const uint32_t kc[] = { 2, 1 }; /* keyspace 2: the numbers name other texts */
+	struct view v;
+
+	begin_sample(m, 0);
+	feed_keyed(m, 1, a, ka, 2, 10);
+	feed_keyed(m, 1, b, kb, 2, 20);
+	feed_keyed(m, 1, a, ka, 2, 1); /* the same stack again: counts add up */
+	end_sample(m);
+	ck_assert_uint_eq(model_nstacks(m), 2);
+	begin_sample(m, 1);
+	feed_keyed(m, 2, b, kc, 2, 7);
+	end_sample(m);
+	ck_assert_uint_eq(model_nstacks(m), 2);
+	for (uint32_t i = 0; i < 2; i++) {
+		const struct stack *st = model_stack(m, i);
+
+		ck_assert_str_eq(model_frame(m, st->frames[1]), i == 0 ? "foo+0x2/0x20" : "bar+0x3/0x30");
+		ck_assert_int_eq(st->s.now, i == 0 ? 0 : 7);
+	}
+	view_init(&v);
+	view_with(m, &v, GROUP_STACK, KEY_PAGES, 0);
+	ck_assert_int_eq(v.total_pages, 7);
+	view_free(&v);
 	model_free(m);
 }
 END_TEST
@@ -1408,6 +1467,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_identity_offsets_and_last_frame);
 	tcase_add_test(tc, test_identity_many);
 	tcase_add_test(tc, test_handles_keep_first_text);
+	tcase_add_test(tc, test_frame_keys);
 	tcase_add_test(tc, test_handles_count_before_frames);
 	tcase_add_test(tc, test_handles_many);
 	suite_add_tcase(s, tc);

@@ -1308,7 +1308,32 @@ static void gen_big(struct sbuf *b)
 
 struct bigcheck {
 	uint64_t n, sum, bad;
+	uint64_t fail_at;            /* the sink fails at this record (0: never) */
+	uint32_t key_of[BIG_FRAMES][7]; /* frame keys seen, by frame and module */
+	uint32_t max_key;
 };
+
+/* Frame keys (threaded parse): equal texts have equal keys, a new text a new key. */
+static int big_keys_ok(struct bigcheck *c, const struct stack_rec *rec)
+{
+	if (!rec->keyspace)
+		return 1;
+	if (rec->frames[0].key <= c->max_key)
+		return 0; /* rec_N is a text of its own, interned first */
+	c->max_key = rec->frames[0].key;
+	for (unsigned f = 1; f < BIG_FRAMES && f < rec->nframes; f++) {
+		uint32_t *k = &c->key_of[f][c->n % 7];
+
+		if (!*k) {
+			if (rec->frames[f].key <= c->max_key)
+				return 0;
+			*k = c->max_key = rec->frames[f].key;
+		} else if (*k != rec->frames[f].key) {
+			return 0;
+		}
+	}
+	return 1;
+}
 
 static int big_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
@@ -1317,7 +1342,12 @@ static int big_stack(void *self, const struct stack_rec *rec, struct pt_err *err
 	int k = snprintf(want, sizeof(want), "rec_%llu+0x%llx/0x1000", (unsigned long long)c->n,
 			 (unsigned long long)(c->n & 0xfff));
 
-	(void)err;
+	if (c->fail_at && c->n == c->fail_at) {
+		pt_err_set(err, "the sink is full");
+		return -1;
+	}
+	if (!big_keys_ok(c, rec))
+		c->bad++;
 	if (rec->nframes != BIG_FRAMES || rec->frames[0].len != (uint32_t)k ||
 	    memcmp(rec->frames[0].s, want, (size_t)k) != 0 || rec->count != c->n % 1000 ||
 	    rec->frames[15].len != strlen("some_kernel_function_15+0xf/0x200 [module_0]"))
@@ -1338,19 +1368,28 @@ static int big_count(void *self, uint64_t h, uint64_t n, struct pt_err *err)
 
 static const struct sink_ops big_ops = { NULL, NULL, big_stack, big_count, NULL };
 
-static void check_big(struct reader *r)
+static void check_big_how(struct reader *r, int threaded)
 {
-	struct bigcheck c = { 0, 0, 0 };
+	struct bigcheck c;
 	struct sink s = { &big_ops, &c };
 	struct pt_err err;
 	uint64_t want = 0;
+	enum pfmt got = PF_UNKNOWN;
 
-	ck_assert_msg(parse_stream(r, PF_UNKNOWN, NULL, &s, &err) == 0, "%s", err.msg);
+	memset(&c, 0, sizeof(c));
+	ck_assert_msg((threaded ? parse_stream_threaded(r, PF_UNKNOWN, &got, &s, &err) :
+		       parse_stream(r, PF_UNKNOWN, &got, &s, &err)) == 0, "%s", err.msg);
+	ck_assert_int_eq(got, PF_SHOW_STACKS);
 	for (unsigned i = 0; i < BIG_RECORDS; i++)
 		want += i % 1000;
 	ck_assert_uint_eq(c.n, BIG_RECORDS);
 	ck_assert_uint_eq(c.bad, 0);
 	ck_assert_uint_eq(c.sum, want);
+}
+
+static void check_big(struct reader *r)
+{
+	check_big_how(r, 0);
 }
 
 START_TEST(test_big_stream)
@@ -1394,6 +1433,113 @@ START_TEST(test_big_stream)
 	reader_close(r);
 	free(p);
 	free(z);
+	tmpdir_free(dir);
+	sb_free(&b);
+}
+END_TEST
+
+static pthread_t warn_thread;
+static int nwarn_main, nwarn_other;
+
+static void count_warn(const char *msg)
+{
+	(void)msg;
+	if (pthread_equal(pthread_self(), warn_thread))
+		nwarn_main++;
+	else
+		nwarn_other++;
+}
+
+/* The parser on a worker thread (parse_thread.c): the same records in the same order,
+ * with frame keys, through dozens of recycled buffers; warnings reach the caller's
+ * thread; a sink that fails stops the worker, with no hang and nothing left over. */
+START_TEST(test_threaded_stream)
+{
+	struct sbuf b = { 0 };
+	int fds[2];
+	pthread_t th;
+	struct feeder f;
+	struct reader *r;
+	struct pt_err err;
+	char *dir, *p;
+	size_t zlen;
+	unsigned char *z;
+
+	gen_big(&b);
+	ck_assert_uint_gt(b.len, 40u * READER_BUF_SIZE); /* many more than the pool's buffers */
+	dir = tmpdir_new();
+
+	/* a file, a pipe in odd-sized writes, gzip */
+	p = write_in(dir, "big", b.s, b.len);
+	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+	check_big_how(r, 1);
+	reader_close(r);
+	free(p);
+	ck_assert_int_eq(pipe(fds), 0);
+	f.fd = fds[1];
+	f.data = b.s;
+	f.len = b.len;
+	f.chunk = 65521;
+	ck_assert_int_eq(pthread_create(&th, NULL, feed_thread, &f), 0);
+	ck_assert_int_eq(reader_open_fd(&r, fds[0], "pipe", 1, &err), 0);
+	check_big_how(r, 1);
+	reader_close(r);
+	pthread_join(th, NULL);
+	z = gzip_buf(b.s, b.len, &zlen);
+	p = write_in(dir, "big.gz", z, zlen);
+	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+	check_big_how(r, 1);
+	reader_close(r);
+	free(p);
+	free(z);
+
+	/* cut in the middle of the last record: its warning comes on this thread */
+	{
+		struct bigcheck c;
+		struct sink s = { &big_ops, &c };
+
+		memset(&c, 0, sizeof(c));
+		p = write_in(dir, "cut", b.s, b.len - 100);
+		warn_thread = pthread_self();
+		nwarn_main = nwarn_other = 0;
+		diag_set_sink(count_warn);
+		ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+		ck_assert_msg(parse_stream_threaded(r, PF_UNKNOWN, NULL, &s, &err) == 0, "%s",
+			      err.msg);
+		reader_close(r);
+		diag_set_sink(NULL);
+		ck_assert_uint_eq(c.n, BIG_RECORDS - 1);
+		ck_assert_uint_eq(c.bad, 0);
+		ck_assert_int_eq(nwarn_main, 1);
+		ck_assert_int_eq(nwarn_other, 0);
+
+		/* the sink fails half-way: its error comes back, the worker stops */
+		memset(&c, 0, sizeof(c));
+		c.fail_at = BIG_RECORDS / 2;
+		ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+		ck_assert_int_eq(parse_stream_threaded(r, PF_UNKNOWN, NULL, &s, &err), -1);
+		ck_assert_str_eq(err.msg, "the sink is full");
+		ck_assert_uint_eq(c.n, BIG_RECORDS / 2);
+		reader_close(r);
+		free(p);
+	}
+
+	/* bad input far into the file: the parser's message, with its line */
+	{
+		struct bigcheck c;
+		struct sink s = { &big_ops, &c };
+		char *at = memmem(b.s + b.len / 2, b.len / 2, "nr_base_pages:", 14);
+
+		memset(&c, 0, sizeof(c));
+		ck_assert_ptr_nonnull(at);
+		memcpy(at, "garbage!", 8);
+		p = write_in(dir, "bad", b.s, b.len);
+		ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+		ck_assert_int_eq(parse_stream_threaded(r, PF_UNKNOWN, NULL, &s, &err), -1);
+		ck_assert_msg(strstr(err.msg, "bad:") && strstr(err.msg, "garbage!"), "%s", err.msg);
+		reader_close(r);
+		free(p);
+	}
 	tmpdir_free(dir);
 	sb_free(&b);
 }
@@ -1509,6 +1655,7 @@ static Suite *parse_suite(void)
 
 	tc = tcase_new("streaming");
 	tcase_add_test(tc, test_big_stream);
+	tcase_add_test(tc, test_threaded_stream);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -65,10 +65,18 @@ int sort_key_parse(const char *s, enum sort_key *k)
 	return -1;
 }
 
+/* The special stacks, by the function of their innermost frame. */
+static const struct { const char *name; enum stack_kind k; } special_names[] = {
+	{ "register_dummy_stack", SK_DUMMY },
+	{ "register_failure_stack", SK_FAILURE },
+	{ "register_early_stack", SK_EARLY },
+};
+
 struct frameinfo {
 	uint32_t func;     /* label id: "name [module]" */
 	uint32_t module;   /* label id: module name, "vmlinux", or "?" for bare addresses */
 	uint8_t is_alloc;
+	uint8_t kind;      /* enum stack_kind of a stack with this innermost frame */
 };
 
 #define STACK_CHUNK 4096
@@ -193,6 +201,7 @@ static void frame_classify(struct model *m, uint32_t id)
 	struct frame_parts fp;
 	char buf[FRAME_MAX + 80];
 
+	f->kind = SK_NORMAL;
 	if (frame_split(s, len, &fp) < 0 || fp.is_addr) {
 		f->func = strtab_intern(m->labels, s, len);
 		f->module = m->label_unknown;
@@ -208,6 +217,10 @@ static void frame_classify(struct model *m, uint32_t id)
 	} else {
 		f->func = strtab_intern(m->labels, fp.name, fp.name_len);
 		f->module = m->label_vmlinux;
+		for (size_t i = 0; i < ARRAY_SIZE(special_names); i++)
+			if (strlen(special_names[i].name) == fp.name_len &&
+			    memcmp(special_names[i].name, fp.name, fp.name_len) == 0)
+				f->kind = (uint8_t)special_names[i].k;
 	}
 	f->is_alloc = (uint8_t)alloc_match(m, fp.name, fp.name_len);
 }
@@ -252,6 +265,7 @@ struct model *model_new(void)
 	m->labels = strtab_new();
 	m->label_vmlinux = strtab_intern(m->labels, "vmlinux", 7);
 	m->label_unknown = strtab_intern(m->labels, "?", 1);
+
 	m->nslots_f = 1024;
 	m->by_frames = xcalloc(m->nslots_f, sizeof(uint64_t));
 	m->nslots_h = 1024;
@@ -607,23 +621,16 @@ static uint32_t *frames_store(struct model *m, const uint32_t *ids, unsigned n)
 
 static void stack_set_frames(struct model *m, struct stack *st, const uint32_t *ids, unsigned n)
 {
-	static const struct { const char *name; enum stack_kind k; } specials[] = {
-		{ "register_dummy_stack", SK_DUMMY },
-		{ "register_failure_stack", SK_FAILURE },
-		{ "register_early_stack", SK_EARLY },
-	};
-
 	st->frames = n ? frames_store(m, ids, n) : NULL;
 	st->nframes = (uint16_t)n;
 	if (n) {
-		const char *f0 = strtab_str(m->labels, m->fi[ids[0]].func);
+		enum stack_kind k = m->fi[ids[0]].kind;
 
-		for (size_t i = 0; i < ARRAY_SIZE(specials); i++)
-			if (strcmp(f0, specials[i].name) == 0) {
-				st->kind = (uint8_t)specials[i].k;
-				if (!m->special[specials[i].k])
-					m->special[specials[i].k] = st;
-			}
+		if (k != SK_NORMAL) {
+			st->kind = (uint8_t)k;
+			if (!m->special[k])
+				m->special[k] = st;
+		}
 	}
 	stack_place(m, st);
 }

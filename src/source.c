@@ -92,30 +92,45 @@ void snapset_add(struct snapset *se, const char *stacks, const char *handles, en
 	sp->time_abs = time_abs;
 }
 
+/* A worker thread pays off for stack files from about a megabyte on, or anything to
+ * decompress; not for the per-block dump, whose parsing is nearly all the work. */
+static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum pfmt *got,
+		      const struct sink *sink, struct pt_err *err)
+{
+	struct stat st;
+	const char *head;
+	size_t n;
+	struct pt_err perr;
+
+	if (expect == PF_PAGE_OWNER)
+		return parse_stream(r, expect, got, sink, err);
+	n = reader_peek(r, &head, &perr);
+	if (n == 0 || parse_detect(head, n) == PF_PAGE_OWNER)
+		return parse_stream(r, expect, got, sink, err);
+	if (reader_compression(r) || !path || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size >= THREAD_MIN_BYTES)
+		return parse_stream_threaded(r, expect, got, sink, err);
+	return parse_stream(r, expect, got, sink, err);
+}
+
 /* Feeds one file's records to the sink; the sink's begin/end are the caller's. */
 static int feed_file(struct snapset *se, const char *path, enum pfmt expect,
 		     const struct sink *sink, enum pfmt *got, struct pt_err *err)
 {
 	struct reader *r;
-	struct stat st;
 	int rc;
 
 	if (se->in) {
 		/* a stream (standard input, a pipe) was peeked at to tell a recording: it
 		 * cannot be opened twice, read that reader */
-		rc = parse_stream_threaded(se->in, expect, got, sink, err);
+		rc = parse_file(se->in, NULL, expect, got, sink, err);
 		reader_close(se->in);
 		se->in = NULL;
 		return rc;
 	}
 	if (reader_open_path(&r, path, err) < 0)
 		return -1;
-	/* a thread pays off from about a megabyte on (or anything to decompress) */
-	if (reader_compression(r) || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size >= THREAD_MIN_BYTES)
-		rc = parse_stream_threaded(r, expect, got, sink, err);
-	else
-		rc = parse_stream(r, expect, got, sink, err);
+	rc = parse_file(r, path, expect, got, sink, err);
 	reader_close(r);
 	return rc;
 }

@@ -659,15 +659,7 @@ static void frames_ids(struct model *m, const struct stack_rec *rec, unsigned n,
 			continue;
 		}
 		ids[i] = frame_intern(m, f->s, f->len, f->hash);
-		if (k >= m->ks_cap) {
-			size_t cap = m->ks_cap ? m->ks_cap : 1024;
-
-			while (cap <= k)
-				cap *= 2;
-			m->ks_map = xreallocarray(m->ks_map, cap, sizeof(*m->ks_map));
-			memset(m->ks_map + m->ks_cap, 0, (cap - m->ks_cap) * sizeof(*m->ks_map));
-			m->ks_cap = cap;
-		}
+		m->ks_map = xgrow_zeroed(m->ks_map, &m->ks_cap, k, sizeof(*m->ks_map));
 		m->ks_map[k] = ids[i] + 1;
 	}
 }

@@ -119,15 +119,7 @@ void replica_free(struct replica *r)
 
 static const struct fcache *frame_info(struct tape *tp, const struct model *m, uint32_t id)
 {
-	if (id >= tp->nfc) {
-		size_t n = tp->nfc ? tp->nfc : 1024;
-
-		while (n <= id)
-			n *= 2;
-		tp->fc = xreallocarray(tp->fc, n, sizeof(*tp->fc));
-		memset(tp->fc + tp->nfc, 0, (n - tp->nfc) * sizeof(*tp->fc));
-		tp->nfc = n;
-	}
+	tp->fc = xgrow_zeroed(tp->fc, &tp->nfc, id, sizeof(*tp->fc));
 	if (!tp->fc[id].hash) {
 		const char *s = model_frame(m, id);
 		size_t len = strlen(s);

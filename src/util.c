@@ -387,3 +387,17 @@ void fmt_count(char *buf, size_t n, int64_t v)
 	out[k] = '\0';
 	snprintf(buf, n, "%s", out);
 }
+
+void *xgrow_zeroed(void *p, size_t *cap, size_t i, size_t size)
+{
+	size_t n = *cap ? *cap : 1024;
+
+	if (i < *cap)
+		return p;
+	while (n <= i)
+		n *= 2;
+	p = xreallocarray(p, n, size);
+	memset((char *)p + *cap * size, 0, (n - *cap) * size);
+	*cap = n;
+	return p;
+}

@@ -42,6 +42,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t n, size_t size);
+/* Grows the zero-filled array p of *cap elements (doubling, from 1024) until index i fits;
+ * the new elements are zero. */
+void *xgrow_zeroed(void *p, size_t *cap, size_t i, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

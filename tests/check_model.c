@@ -128,9 +128,11 @@ static void view_with(struct model *m, struct view *v, enum group_mode g, enum s
 	model_view(m, &o, v);
 }
 
-/* Feeds a raw stack record with a handle. */
-static void feed_handle_rec(struct model *m, uint64_t handle, const char *const *frames,
-			    unsigned n)
+/* Feeds a raw stack record: with a handle (0: none), with the producer's frame keys of a
+ * keyspace (0: none; sink.h), with a count or not. */
+static void feed_rec(struct model *m, uint64_t handle, uint64_t keyspace,
+		     const char *const *frames, const uint32_t *keys, unsigned n, int has_count,
+		     uint64_t count)
 {
 	struct sink s = model_sink(m);
 	struct frame_text ft[16];
@@ -141,36 +143,28 @@ static void feed_handle_rec(struct model *m, uint64_t handle, const char *const 
 	for (unsigned i = 0; i < n; i++) {
 		ft[i].s = frames[i];
 		ft[i].len = (uint32_t)strlen(frames[i]);
+		ft[i].key = keys ? keys[i] : 0;
 		ft[i].hash = 0;
 	}
 	rec.frames = ft;
 	rec.nframes = n;
 	rec.handle = handle;
+	rec.keyspace = keyspace;
+	rec.has_count = has_count;
+	rec.count = count;
 	ck_assert_int_eq(s.ops->stack(s.self, &rec, &err), 0);
 }
 
-/* A stack record whose frames carry a producer's keys (sink.h). */
+static void feed_handle_rec(struct model *m, uint64_t handle, const char *const *frames,
+			    unsigned n)
+{
+	feed_rec(m, handle, 0, frames, NULL, n, 0, 0);
+}
+
 static void feed_keyed(struct model *m, uint64_t keyspace, const char *const *frames,
 		       const uint32_t *keys, unsigned n, uint64_t count)
 {
-	struct sink s = model_sink(m);
-	struct frame_text ft[16];
-	struct stack_rec rec;
-	struct pt_err err;
-
-	memset(&rec, 0, sizeof(rec));
-	for (unsigned i = 0; i < n; i++) {
-		ft[i].s = frames[i];
-		ft[i].len = (uint32_t)strlen(frames[i]);
-		ft[i].key = keys[i];
-		ft[i].hash = 0;
-	}
-	rec.frames = ft;
-	rec.nframes = n;
-	rec.has_count = 1;
-	rec.count = count;
-	rec.keyspace = keyspace;
-	ck_assert_int_eq(s.ops->stack(s.self, &rec, &err), 0);
+	feed_rec(m, 0, keyspace, frames, keys, n, 1, count);
 }
 
 static void begin_sample(struct model *m, double t)

@@ -1387,52 +1387,54 @@ static void check_big_how(struct reader *r, int threaded)
 	ck_assert_uint_eq(c.sum, want);
 }
 
-static void check_big(struct reader *r)
-{
-	check_big_how(r, 0);
-}
 
-START_TEST(test_big_stream)
+/* The big input through a pipe in odd-sized writes, from a file, and gzip-compressed,
+ * parsed on this thread or on a worker. */
+static void check_big_all(const struct sbuf *b, const char *dir, int threaded)
 {
-	struct sbuf b = { 0 };
 	int fds[2];
 	pthread_t th;
 	struct feeder f;
 	struct reader *r;
 	struct pt_err err;
-	char *dir, *p;
+	char *p;
 	size_t zlen;
 	unsigned char *z;
 
-	gen_big(&b);
-	ck_assert_uint_gt(b.len, 10u << 20); /* many times the reader's buffer */
-
-	/* through a pipe, in odd-sized writes */
 	ck_assert_int_eq(pipe(fds), 0);
 	f.fd = fds[1];
-	f.data = b.s;
-	f.len = b.len;
+	f.data = b->s;
+	f.len = b->len;
 	f.chunk = 65521;
 	ck_assert_int_eq(pthread_create(&th, NULL, feed_thread, &f), 0);
 	ck_assert_int_eq(reader_open_fd(&r, fds[0], "pipe", 1, &err), 0);
-	check_big(r);
+	check_big_how(r, threaded);
 	reader_close(r);
 	pthread_join(th, NULL);
 
-	/* from a file, and gzip-compressed */
-	dir = tmpdir_new();
-	p = write_in(dir, "big", b.s, b.len);
+	p = write_in(dir, "big", b->s, b->len);
 	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
-	check_big(r);
+	check_big_how(r, threaded);
 	reader_close(r);
 	free(p);
-	z = gzip_buf(b.s, b.len, &zlen);
+	z = gzip_buf(b->s, b->len, &zlen);
 	p = write_in(dir, "big.gz", z, zlen);
 	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
-	check_big(r);
+	check_big_how(r, threaded);
 	reader_close(r);
 	free(p);
 	free(z);
+}
+
+START_TEST(test_big_stream)
+{
+	struct sbuf b = { 0 };
+	char *dir;
+
+	gen_big(&b);
+	ck_assert_uint_gt(b.len, 10u << 20); /* many times the reader's buffer */
+	dir = tmpdir_new();
+	check_big_all(&b, dir, 0);
 	tmpdir_free(dir);
 	sb_free(&b);
 }
@@ -1456,42 +1458,14 @@ static void count_warn(const char *msg)
 START_TEST(test_threaded_stream)
 {
 	struct sbuf b = { 0 };
-	int fds[2];
-	pthread_t th;
-	struct feeder f;
 	struct reader *r;
 	struct pt_err err;
 	char *dir, *p;
-	size_t zlen;
-	unsigned char *z;
 
 	gen_big(&b);
 	ck_assert_uint_gt(b.len, 40u * READER_BUF_SIZE); /* many more than the pool's buffers */
 	dir = tmpdir_new();
-
-	/* a file, a pipe in odd-sized writes, gzip */
-	p = write_in(dir, "big", b.s, b.len);
-	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
-	check_big_how(r, 1);
-	reader_close(r);
-	free(p);
-	ck_assert_int_eq(pipe(fds), 0);
-	f.fd = fds[1];
-	f.data = b.s;
-	f.len = b.len;
-	f.chunk = 65521;
-	ck_assert_int_eq(pthread_create(&th, NULL, feed_thread, &f), 0);
-	ck_assert_int_eq(reader_open_fd(&r, fds[0], "pipe", 1, &err), 0);
-	check_big_how(r, 1);
-	reader_close(r);
-	pthread_join(th, NULL);
-	z = gzip_buf(b.s, b.len, &zlen);
-	p = write_in(dir, "big.gz", z, zlen);
-	ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
-	check_big_how(r, 1);
-	reader_close(r);
-	free(p);
-	free(z);
+	check_big_all(&b, dir, 1);
 
 	/* cut in the middle of the last record: its warning comes on this thread */
 	{

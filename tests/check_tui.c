@@ -81,45 +81,6 @@ static const struct source_impl fake_impl = {
 	"fake", fake_next, fake_stalled, fake_fd, fake_close,
 };
 
-/* "a;b;c=5|d=3": stacks, frames innermost first; NAME becomes NAME+0x1/0x10, and
- * "NAME [mod]" NAME+0x1/0x10 [mod]. */
-static char *spec_text(const char *spec)
-{
-	struct sbuf b = { 0 };
-
-	sb_add(&b, "");
-	for (const char *p = spec; *p;) {
-		const char *end = strchr(p, '|'), *eq;
-
-		if (!end)
-			end = p + strlen(p);
-		eq = memchr(p, '=', (size_t)(end - p));
-		ck_assert(eq != NULL);
-		for (const char *f = p; f < eq;) {
-			const char *semi = memchr(f, ';', (size_t)(eq - f));
-			const char *fe = semi ? semi : eq;
-			const char *br = memchr(f, '[', (size_t)(fe - f));
-
-			sb_add(&b, " ");
-			if (br) {
-				sb_addn(&b, f, (size_t)(br - f - 1));
-				sb_add(&b, "+0x1/0x10 ");
-				sb_addn(&b, br, (size_t)(fe - br));
-			} else {
-				sb_addn(&b, f, (size_t)(fe - f));
-				sb_add(&b, "+0x1/0x10");
-			}
-			sb_add(&b, "\n");
-			f = semi ? semi + 1 : eq;
-		}
-		sb_add(&b, "nr_base_pages: ");
-		sb_addn(&b, eq + 1, (size_t)(end - eq - 1));
-		sb_add(&b, "\n\n");
-		p = *end ? end + 1 : end;
-	}
-	return b.s;
-}
-
 static struct source *fake_new(const char *const *specs, int n)
 {
 	struct source *s = calloc(1, sizeof(*s));

@@ -323,6 +323,58 @@ static inline void sb_free(struct sbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* ---- show_stacks text from a compact spec ----
+ * "a;b;c=5|d=3": two stacks, frames innermost first separated by ';', '=' the count.
+ * A frame without '+' becomes NAME+0x1/0x10; "NAME [mod]" becomes NAME+0x1/0x10 [mod];
+ * a frame starting with 0x stays a bare address. */
+static inline void spec_frame(struct sbuf *b, const char *f, size_t n)
+{
+	const char *br = memchr(f, '[', n);
+
+	if (memchr(f, '+', n) || (n > 2 && f[0] == '0' && f[1] == 'x')) {
+		sb_addn(b, f, n);
+		return;
+	}
+	if (br) {
+		sb_addn(b, f, (size_t)(br - f - 1));
+		sb_add(b, "+0x1/0x10 ");
+		sb_addn(b, br, n - (size_t)(br - f));
+	} else {
+		sb_addn(b, f, n);
+		sb_add(b, "+0x1/0x10");
+	}
+}
+
+static inline char *spec_text(const char *spec)
+{
+	struct sbuf b = { 0 };
+	const char *p = spec;
+
+	sb_add(&b, "");
+	while (*p) {
+		const char *end = strchr(p, '|'), *eq;
+
+		if (!end)
+			end = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(end - p));
+		ck_assert_msg(eq != NULL, "spec needs =N: %s", spec);
+		for (const char *f = p; f < eq;) {
+			const char *semi = memchr(f, ';', (size_t)(eq - f));
+			const char *fe = semi ? semi : eq;
+
+			sb_add(&b, " ");
+			spec_frame(&b, f, (size_t)(fe - f));
+			sb_add(&b, "\n");
+			f = semi ? semi + 1 : eq;
+		}
+		sb_add(&b, "nr_base_pages: ");
+		sb_addn(&b, eq + 1, (size_t)(end - eq - 1));
+		sb_add(&b, "\n\n");
+		p = *end ? end + 1 : end;
+	}
+	return b.s;
+}
+
 /* ---- files and folders ---- */
 
 /* A fresh temporary folder (malloc'ed path). */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,13 @@ const char *pfmt_name(enum pfmt f)
 	case PF_RECORDING: return "recording";
 	default: return "unknown";
 	}
+}
+
+uint64_t keyspace_new(void)
+{
+	static atomic_uint_fast64_t last;
+
+	return (uint64_t)atomic_fetch_add(&last, 1) + 1;
 }
 
 const char *iface_name(enum pt_iface i)
@@ -200,6 +208,120 @@ static const char *quote(const char *s, size_t n, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* The frame dictionary of one parse. A real file repeats a few thousand distinct frame
+ * texts: each is checked once, kept, and given a key (from 1) that travels with the record
+ * (frame_text.key), so the sink maps keys instead of comparing texts. A lookup compares
+ * the text itself: a hash match alone decides nothing. */
+struct fslot {
+	uint64_t hash;
+	uint32_t key;           /* 0: empty */
+	uint32_t len;
+	const char *text;
+};
+
+#define FDICT_CHUNK (64 * 1024)
+
+struct fdict {
+	struct fslot *slots;
+	size_t mask;
+	uint32_t n;
+	char **chunks;          /* the texts; a chunk never moves */
+	size_t nchunks, used;   /* bytes used in the last chunk */
+};
+
+static void fdict_free(struct fdict *d)
+{
+	for (size_t i = 0; i < d->nchunks; i++)
+		free(d->chunks[i]);
+	free(d->chunks);
+	free(d->slots);
+	memset(d, 0, sizeof(*d));
+}
+
+static inline uint64_t diff8(const char *a, const char *b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return x ^ y;
+}
+
+/* Equal n bytes? In overlapping 16-byte steps, so that a frame's usual 17 to 64 bytes
+ * take one or two predictable branches. */
+static inline int text_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t d;
+
+	if (n < 8)
+		return memcmp(a, b, n) == 0;
+	if (n <= 16)
+		return (diff8(a, b) | diff8(a + n - 8, b + n - 8)) == 0;
+	d = diff8(a + n - 16, b + n - 16) | diff8(a + n - 8, b + n - 8);
+	for (size_t i = 0; i + 16 < n; i += 16)
+		d |= diff8(a + i, b + i) | diff8(a + i + 8, b + i + 8);
+	return d == 0;
+}
+
+/* The key of text s, or 0 with *slot where it would go. */
+static inline uint32_t fdict_find(const struct fdict *d, const char *s, size_t n, uint64_t h,
+				  size_t *slot)
+{
+	size_t j = h & d->mask;
+
+	for (;;) {
+		const struct fslot *e = &d->slots[j];
+
+		if (!e->key)
+			break;
+		if (e->hash == h && e->len == n && text_eq(e->text, s, n))
+			return e->key;
+		j = (j + 1) & d->mask;
+	}
+	*slot = j;
+	return 0;
+}
+
+static void fdict_grow(struct fdict *d)
+{
+	size_t ns = d->slots ? (d->mask + 1) * 2 : 1024;
+	struct fslot *t = xcalloc(ns, sizeof(*t));
+
+	for (size_t i = 0; d->slots && i <= d->mask; i++) {
+		size_t j;
+
+		if (!d->slots[i].key)
+			continue;
+		j = d->slots[i].hash & (ns - 1);
+		while (t[j].key)
+			j = (j + 1) & (ns - 1);
+		t[j] = d->slots[i];
+	}
+	free(d->slots);
+	d->slots = t;
+	d->mask = ns - 1;
+}
+
+static uint32_t fdict_add(struct fdict *d, const char *s, size_t n, uint64_t h)
+{
+	size_t slot = 0;
+	char *c;
+
+	if (!d->slots || (d->n + 1) * 2 > d->mask + 1)
+		fdict_grow(d);
+	fdict_find(d, s, n, h, &slot);
+	if (!d->nchunks || d->used + n > FDICT_CHUNK) {
+		d->chunks = xreallocarray(d->chunks, d->nchunks + 1, sizeof(*d->chunks));
+		d->chunks[d->nchunks++] = xmalloc(FDICT_CHUNK);
+		d->used = 0;
+	}
+	c = d->chunks[d->nchunks - 1] + d->used;
+	memcpy(c, s, n);
+	d->used += n;
+	d->slots[slot] = (struct fslot){ h, ++d->n, (uint32_t)n, c };
+	return d->n;
+}
+
 struct pstate {
 	struct reader *r;
 	const struct sink *sink;
@@ -207,11 +329,12 @@ struct pstate {
 	enum pfmt fmt;          /* known format, or PF_UNKNOWN until the first terminator */
 	uint32_t off[STACK_MAX_FRAMES]; /* frame offsets from the reader's mark */
 	uint32_t flen[STACK_MAX_FRAMES];
+	uint32_t fkey[STACK_MAX_FRAMES];
 	uint64_t fhash[STACK_MAX_FRAMES];
-	uint64_t hash;          /* of the current line, without one leading space */
-	/* Frame texts seen valid, by hash: a real file repeats a few thousand distinct
-	 * frames, so each is checked once (a 64-bit hash match stands for equality). */
-	uint64_t vcache[4096];
+	uint64_t hash;          /* of the frame text last looked up */
+	uint32_t key;           /* its key */
+	struct fdict dict;
+	uint64_t keyspace;
 	unsigned nframes;
 	uint64_t rec_line;      /* line where the pending record started */
 	uint64_t nrecords;
@@ -244,16 +367,20 @@ static int fail_count(struct pstate *ps, const char *line, size_t n)
 	return fail(ps, _("a page count from 0 to 2^48"), line, n);
 }
 
+/* Whether s is a frame line; sets ps->key and ps->hash for add_frame(). */
 static inline int frame_ok(struct pstate *ps, const char *s, size_t n)
 {
-	uint64_t tag = ps->hash | 1;
-	size_t i = (size_t)(ps->hash >> 52);
+	uint64_t h = ps->hash; /* the reader's, of this line (parse_run) */
+	size_t slot;
+	uint32_t k = ps->dict.slots ? fdict_find(&ps->dict, s, n, h, &slot) : 0;
 
-	if (ps->vcache[i] == tag)
-		return 1;
-	if (!looks_like_frame(s, n))
-		return 0;
-	ps->vcache[i] = tag;
+	if (!k) {
+		if (n > FRAME_MAX || !looks_like_frame(s, n))
+			return 0;
+		k = fdict_add(&ps->dict, s, n, h);
+	}
+	ps->key = k;
+	ps->hash = h;
 	return 1;
 }
 
@@ -267,6 +394,7 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	for (unsigned i = 0; i < ps->nframes; i++) {
 		ft[i].s = base + ps->off[i];
 		ft[i].len = ps->flen[i];
+		ft[i].key = ps->fkey[i];
 		ft[i].hash = ps->fhash[i];
 	}
 	rec.frames = ft;
@@ -275,7 +403,7 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	rec.has_count = has_count;
 	rec.count = count;
 	rec.block = blk;
-	rec.keyspace = 0;
+	rec.keyspace = ps->keyspace;
 	ps->nframes = 0;
 	ps->nrecords++;
 	reader_unmark(ps->r);
@@ -298,6 +426,7 @@ static int add_frame(struct pstate *ps, const char *line, size_t n)
 	ps->off[ps->nframes] = (uint32_t)(line - reader_mark_ptr(ps->r));
 	ps->flen[ps->nframes] = (uint32_t)n;
 	ps->fhash[ps->nframes] = ps->hash;
+	ps->fkey[ps->nframes] = ps->key;
 	ps->nframes++;
 	return 0;
 }
@@ -601,21 +730,20 @@ enum pfmt parse_detect(const char *buf, size_t len)
 	return PF_UNKNOWN;
 }
 
-int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
-		 const struct sink *sink, struct pt_err *err)
+static int parse_run(struct pstate *ps, struct reader *r, enum pfmt expect, enum pfmt *got,
+		     const struct sink *sink, struct pt_err *err)
 {
-	struct pstate ps;
 	const char *line;
 	size_t n;
 	int rc, first = 1, warned = 0;
 
-	memset(&ps, 0, sizeof(ps));
-	ps.r = r;
-	ps.sink = sink;
-	ps.err = err;
-	ps.fmt = expect == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN;
+	ps->r = r;
+	ps->sink = sink;
+	ps->err = err;
+	ps->fmt = expect == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN;
+	ps->keyspace = keyspace_new();
 	while ((rc = reader_line(r, &line, &n, err)) > 0) {
-		ps.hash = reader_line_hash(r);
+		ps->hash = reader_line_hash(r);
 		if (first && n) {
 			first = 0;
 			if (n >= strlen(RECORDING_MAGIC) &&
@@ -625,26 +753,26 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 				return -1;
 			}
 			if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0)
-				ps.fmt = PF_PAGE_OWNER;
+				ps->fmt = PF_PAGE_OWNER;
 			else if (expect == PF_PAGE_OWNER)
-				return fail(&ps, _("\"Page allocated via order N, ...\""), line, n);
+				return fail(ps, _("\"Page allocated via order N, ...\""), line, n);
 		}
-		if (ps.fmt == PF_PAGE_OWNER)
-			rc = page_owner_line(&ps, line, n);
+		if (ps->fmt == PF_PAGE_OWNER)
+			rc = page_owner_line(ps, line, n);
 		else
-			rc = stack_line(&ps, line, n);
+			rc = stack_line(ps, line, n);
 		if (rc < 0) {
 			/* A last line without its newline that does not parse was cut short
 			 * (a copy interrupted mid-write): keep what came before it. */
-			if (!reader_last_had_newline(r) && ps.nrecords > 0 &&
+			if (!reader_last_had_newline(r) && ps->nrecords > 0 &&
 			    reader_line(r, &line, &n, err) == 0) {
 				diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
-					  reader_name(r), (unsigned long long)(ps.nframes || ps.in_block ||
-					  ps.have_handle ? ps.rec_line : reader_lineno(r)),
-					  (unsigned long long)ps.nrecords);
-				ps.nframes = 0;
-				ps.have_handle = 0;
-				ps.in_block = 0;
+					  reader_name(r), (unsigned long long)(ps->nframes || ps->in_block ||
+					  ps->have_handle ? ps->rec_line : reader_lineno(r)),
+					  (unsigned long long)ps->nrecords);
+				ps->nframes = 0;
+				ps->have_handle = 0;
+				ps->in_block = 0;
 				rc = 0;
 				warned = 1;
 				break;
@@ -655,27 +783,27 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 	if (rc < 0)
 		return -1;
 	/* end of input: the last record may lack its final blank line, or be cut short */
-	if (ps.fmt == PF_PAGE_OWNER && ps.in_block) {
-		if (ps.in_block >= 3 && reader_last_had_newline(r)) {
-			if (end_block(&ps) < 0)
+	if (ps->fmt == PF_PAGE_OWNER && ps->in_block) {
+		if (ps->in_block >= 3 && reader_last_had_newline(r)) {
+			if (end_block(ps) < 0)
 				return -1;
 		} else {
 			diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
-				  reader_name(r), (unsigned long long)ps.rec_line,
-				  (unsigned long long)ps.nrecords);
+				  reader_name(r), (unsigned long long)ps->rec_line,
+				  (unsigned long long)ps->nrecords);
 			warned = 1;
 		}
-	} else if (ps.nframes || ps.have_handle) {
+	} else if (ps->nframes || ps->have_handle) {
 		warned = 1;
 		diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
-			  reader_name(r), (unsigned long long)ps.rec_line,
-			  (unsigned long long)ps.nrecords);
+			  reader_name(r), (unsigned long long)ps->rec_line,
+			  (unsigned long long)ps->nrecords);
 	}
-	if (ps.nrecords && !reader_last_had_newline(r) && rc == 0 && !warned)
+	if (ps->nrecords && !reader_last_had_newline(r) && rc == 0 && !warned)
 		/* "nr_base_pages: 12" may be what is left of 12288 */
 		diag_warn(_("%s:%llu: the last line has no newline: the file may be cut short"),
 			  reader_name(r), (unsigned long long)reader_lineno(r));
-	if (ps.nrecords == 0) {
+	if (ps->nrecords == 0) {
 		if (reader_lineno(r) == 0)
 			pt_err_set(err, _("%s: expected page_owner records, found an empty file"),
 				   reader_name(r));
@@ -684,12 +812,23 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 				   reader_name(r), (unsigned long long)reader_lineno(r));
 		return -1;
 	}
-	if (expect != PF_UNKNOWN && ps.fmt != expect && !(expect == PF_SHOW_STACKS && ps.fmt == PF_PROPOSAL)) {
+	if (expect != PF_UNKNOWN && ps->fmt != expect && !(expect == PF_SHOW_STACKS && ps->fmt == PF_PROPOSAL)) {
 		pt_err_set(err, _("%s: expected %s content, found %s"), reader_name(r),
-			   pfmt_name(expect), pfmt_name(ps.fmt));
+			   pfmt_name(expect), pfmt_name(ps->fmt));
 		return -1;
 	}
 	if (got)
-		*got = ps.fmt;
+		*got = ps->fmt;
 	return 0;
+}
+
+int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
+		 const struct sink *sink, struct pt_err *err)
+{
+	struct pstate *ps = xcalloc(1, sizeof(*ps));
+	int rc = parse_run(ps, r, expect, got, sink, err);
+
+	fdict_free(&ps->dict);
+	free(ps);
+	return rc;
 }

@@ -3,7 +3,7 @@
  * Reading, scanning and checking the text of a large file costs about as much as building
  * the model from it, so the two run side by side: the worker runs parse_stream() into a
  * queue sink, which copies each record's frame descriptors (pointers into the reader's
- * buffers, their lengths and hashes) into batches; the calling thread takes the batches
+ * buffers, their lengths, hashes and the parser's keys) into batches; the calling thread takes the batches
  * in order and feeds the real sink. The reader's buffers come from a small pool
  * (reader_set_pool()): a buffer the reader is done with is queued as a RETIRE entry behind
  * the records that point into it, so the caller gives it back only once those records
@@ -30,6 +30,7 @@ struct qent {
 	uint16_t nframes;
 	uint32_t fr_off;
 	uint64_t handle, count;
+	uint64_t keyspace;
 	void *ptr;                /* Q_RETIRE: the buffer; Q_WARN: the message (malloc'd) */
 	struct block_info blk;
 	char comm[32];
@@ -54,10 +55,6 @@ struct pipe {
 	char *adopted[POOL_MAX + 1];         /* every buffer of the pool, to free at the end */
 	unsigned nadopted;
 	atomic_int cancel;                   /* the sink failed: the worker stops */
-	/* The worker's frame dictionary: each distinct text gets a key (its id + 1), so
-	 * the sink maps keys instead of comparing texts (sink.h, frame_text.key). */
-	struct strtab *dict;
-	uint64_t keyspace;
 
 	struct reader *r;
 	enum pfmt expect, got;
@@ -120,17 +117,9 @@ static int q_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	e->type = Q_STACK;
 	e->nframes = (uint16_t)n;
 	e->fr_off = p->cur->nfr;
-	{
-		struct frame_text *fr = &p->cur->fr[p->cur->nfr];
-
-		memcpy(fr, rec->frames, n * sizeof(*rec->frames));
-		for (unsigned i = 0; i < n; i++) {
-			if (!fr[i].hash)
-				fr[i].hash = hash_bytes(fr[i].s, fr[i].len, 0);
-			fr[i].key = strtab_intern_h(p->dict, fr[i].s, fr[i].len, fr[i].hash) + 1;
-		}
-	}
+	memcpy(&p->cur->fr[p->cur->nfr], rec->frames, n * sizeof(*rec->frames));
 	p->cur->nfr += n;
+	e->keyspace = rec->keyspace;
 	e->handle = rec->handle;
 	e->has_count = (uint8_t)rec->has_count;
 	e->count = rec->count;
@@ -172,13 +161,6 @@ static void q_warn(void *ctx, const char *msg)
 
 static const struct sink_ops q_ops = { NULL, NULL, q_stack, q_count, NULL };
 
-uint64_t keyspace_new(void)
-{
-	static atomic_uint_fast64_t last;
-
-	return (uint64_t)atomic_fetch_add(&last, 1) + 1;
-}
-
 /* ---- the reader's buffer pool ---- */
 
 static void pool_adopt(void *ctx, char *buf)
@@ -198,7 +180,7 @@ static char *pool_get(void *ctx)
 	if (!p->nbufs_free && p->nbufs < POOL_MAX) {
 		p->nbufs++;
 		pthread_mutex_unlock(&p->mu);
-		b = xmalloc(READER_BUF_SIZE);
+		b = xmalloc(READER_BUF_ALLOC);
 		p->adopted[p->nadopted++] = b; /* only the worker touches adopted[] */
 		return b;
 	}
@@ -289,11 +271,8 @@ int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 	p->r = r;
 	p->expect = expect;
 	p->pool = (struct reader_pool){ pool_adopt, pool_get, pool_retire, p };
-	p->dict = strtab_new();
-	p->keyspace = keyspace_new();
 	if (pthread_create(&th, NULL, worker, p) != 0) {
 		/* no thread to be had: parse here, as for a small file */
-		strtab_free(p->dict);
 		free(batches);
 		free(p);
 		return parse_stream(r, expect, got, sink, err);
@@ -317,7 +296,7 @@ int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 					rec.has_count = e->has_count;
 					rec.count = e->count;
 					rec.block = NULL;
-					rec.keyspace = p->keyspace;
+					rec.keyspace = e->keyspace;
 					if (e->has_block) {
 						e->blk.comm = e->blk.comm ? e->comm : NULL;
 						rec.block = &e->blk;
@@ -358,7 +337,6 @@ int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 	reader_drop_pool(r); /* its buffer is one of the pool's, which go now */
 	for (unsigned i = 0; i < p->nadopted; i++)
 		free(p->adopted[i]);
-	strtab_free(p->dict);
 	pthread_cond_destroy(&p->cv_buf);
 	pthread_cond_destroy(&p->cv_free);
 	pthread_cond_destroy(&p->cv_full);

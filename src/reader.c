@@ -39,7 +39,10 @@ struct reader {
 	int eof;                  /* no more bytes will come into buf */
 	size_t mark;              /* bytes from here on are kept across refills */
 	size_t line_start;        /* of the line last returned */
+	size_t line_len;          /* of the line last returned */
 	uint64_t line_hash;
+	size_t scan, bbase;       /* bytes before scan are scanned for newlines; the block */
+	uint64_t bits;            /* newlines of the block at bbase not returned yet */
 	int has_mark;
 	uint64_t lineno;
 	int last_nl;
@@ -180,6 +183,8 @@ static ssize_t fill(struct reader *r, struct pt_err *err)
 			r->start -= base;
 			r->mark -= r->has_mark ? base : 0;
 			r->line_start = 0;
+			r->scan -= base;
+			r->bbase = r->scan;
 		}
 	} else {
 		size_t base = r->has_mark && r->mark < r->start ? r->mark : r->start;
@@ -190,6 +195,8 @@ static ssize_t fill(struct reader *r, struct pt_err *err)
 			r->start -= base;
 			r->mark -= r->has_mark ? base : 0;
 			r->line_start = 0;
+			r->scan -= base;
+			r->bbase = r->scan;
 		}
 	}
 	if (r->end == r->cap)
@@ -251,7 +258,7 @@ int reader_open_fd(struct reader **out, int fd, const char *name, int close_fd,
 	r->close_fd = close_fd;
 	r->in = xmalloc(IN_SIZE);
 	r->cap = BUF_SIZE;
-	r->buf = xmalloc(r->cap);
+	r->buf = xmalloc(READER_BUF_ALLOC);
 	r->last_nl = 1;
 	if (detect_compression(r, err) < 0) {
 		reader_close(r);
@@ -327,89 +334,117 @@ size_t reader_peek(struct reader *r, const char **buf, struct pt_err *err)
 	return r->end - r->start;
 }
 
-/* The block holding the newline at byte k: hash the bytes before it, then the length. */
-static inline const char *scan_end(const char *p, const char *q, unsigned k, uint64_t h,
-				   uint64_t w0, uint64_t w1, uint64_t *hash)
+/* Bit i set when p[i] is a newline, for the first n (<= 64) bytes at p. */
+static inline uint64_t nl_mask(const char *p, size_t n)
 {
-	if (k) {
-		if (k <= 8) {
-			w0 &= k == 8 ? ~0ULL : ~0ULL >> (64 - 8 * k);
-			w1 = 0;
-		} else {
-			w1 &= ~0ULL >> (64 - 8 * (k - 8));
-		}
-		h = hash_block(h, w0, w1);
+	char tmp[64];
+	uint64_t m = 0;
+
+	if (n < 64) {
+		memcpy(tmp, p, n);
+		memset(tmp + n, 0, 64 - n);
+		p = tmp;
 	}
-	q += k;
-	*hash = hash_end(h, (size_t)(q - p - (*p == ' ')));
-	return q;
-}
-
-/* Looks for the newline 16 bytes at a time and hashes the line on the way, skipping one
- * leading space (frames are identified by their text without it). Returns the newline,
- * or NULL when there is none before the buffer's last whole block. */
-static inline const char *scan_line(const char *p, const char *end, uint64_t *hash)
-{
-	const char *q = p + (p < end && *p == ' ');
-	uint64_t h = hash_start(0);
-
-	while (end - q >= 16) {
-		uint64_t w0, w1;
-		unsigned k;
 #ifdef __SSE2__
-		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+	{
+		const __m128i nl = _mm_set1_epi8('\n');
 
-		w0 = (uint64_t)_mm_cvtsi128_si64(v);
-		w1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
-		k = m ? (unsigned)__builtin_ctz(m) : 16;
-#else
-		const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-		const uint64_t nls = 0x0a0a0a0a0a0a0a0aULL;
-		uint64_t t0, t1;
+		for (int i = 0; i < 4; i++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
 
-		memcpy(&w0, q, 8);
-		memcpy(&w1, q + 8, 8);
-		t0 = ((w0 ^ nls) - ones) & ~(w0 ^ nls) & highs;
-		t1 = ((w1 ^ nls) - ones) & ~(w1 ^ nls) & highs;
-		k = t0 ? (unsigned)__builtin_ctzll(t0) >> 3 :
-		    t1 ? 8 + ((unsigned)__builtin_ctzll(t1) >> 3) : 16;
-#endif
-		if (k < 16)
-			return scan_end(p, q, k, h, w0, w1, hash);
-		h = hash_block(h, w0, w1);
-		q += 16;
+			m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << (16 * i);
+		}
 	}
-	return NULL;
+#else
+	for (int i = 0; i < 8; i++) {
+		const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+		uint64_t w, x, t;
+
+		memcpy(&w, p + 8 * i, 8);
+		x = w ^ 0x0a0a0a0a0a0a0a0aULL;
+		t = ~(((x & low7) + low7) | x | low7); /* 0x80 in each byte that was '\n' */
+		while (t) {
+			m |= 1ULL << (8 * i + ((unsigned)__builtin_ctzll(t) >> 3));
+			t &= t - 1;
+		}
+	}
+#endif
+	return m;
 }
 
+static inline uint64_t load64(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* hash_bytes(p, n, 0), with the last block loaded whole when 16 bytes from p + n - 1 on
+ * are readable (before safe), and masked. */
+static inline uint64_t line_hash(const char *p, size_t n, const char *safe)
+{
+	uint64_t h = hash_start(0), w0, w1;
+	size_t len = n;
+
+	while (n > 16) {
+		h = hash_block(h, load64(p), load64(p + 8));
+		p += 16;
+		n -= 16;
+	}
+	if (!n)
+		return hash_end(h, len);
+	if (p + 16 <= safe) {
+		w0 = load64(p);
+		w1 = load64(p + 8);
+		if (n <= 8) {
+			w0 &= n == 8 ? ~0ULL : ~0ULL >> (64 - 8 * n);
+			w1 = 0;
+		} else if (n < 16) {
+			w1 &= ~0ULL >> (64 - 8 * (n - 8));
+		}
+	} else {
+		uint64_t w[2] = { 0, 0 };
+
+		memcpy(w, p, n);
+		w0 = w[0];
+		w1 = w[1];
+	}
+	return hash_end(hash_block(h, w0, w1), len);
+}
+
+/* Newlines are found 64 bytes at a time into a bit mask (r->bits, for the block at
+ * r->bbase), so most lines take one bit scan, whatever their length. */
 int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err)
 {
 	char *p, *nl;
-	size_t n, scanned = 0;
-	uint64_t h = 0;
-	int hashed;
+	size_t n;
 
-	p = r->buf + r->start;
-	nl = (char *)scan_line(p, r->buf + r->end, &h);
-	hashed = nl != NULL;
-	while (!nl) {
-		p = r->buf + r->start;
-		n = r->end - r->start;
-		nl = n > scanned ? memchr(p + scanned, '\n', n - scanned) : NULL;
-		if (nl)
+	for (;;) {
+		if (r->bits) {
+			nl = r->buf + r->bbase + (unsigned)__builtin_ctzll(r->bits);
+			r->bits &= r->bits - 1;
 			break;
-		scanned = n;
-		if (n > READER_MAX_LINE) {
-			pt_err_set(err,
-				   _("%s:%llu: expected a line of at most %d bytes (the kernel prints no longer), found a longer one"),
-				   r->name, (unsigned long long)r->lineno + 1, READER_MAX_LINE);
-			return -1;
 		}
+		if (r->scan < r->end) {
+			size_t k = r->end - r->scan < 64 ? r->end - r->scan : 64;
+
+			r->bbase = r->scan;
+			r->bits = nl_mask(r->buf + r->scan, k);
+			r->scan += k;
+			if (!r->bits && r->scan - r->start > READER_MAX_LINE) {
+				pt_err_set(err,
+					   _("%s:%llu: expected a line of at most %d bytes (the kernel prints no longer), found a longer one"),
+					   r->name, (unsigned long long)r->lineno + 1, READER_MAX_LINE);
+				return -1;
+			}
+			continue;
+		}
+		/* all scanned, no newline: more bytes, or the end */
 		if (r->eof || r->is_mem) {
-			if (n == 0)
+			if (r->start == r->end)
 				return 0;
-			nl = p + n; /* last line without a newline */
+			nl = r->buf + r->end; /* last line without a newline */
 			break;
 		}
 		{
@@ -425,6 +460,7 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 			}
 		}
 	}
+	p = r->buf + r->start;
 	n = (size_t)(nl - p);
 	r->line_start = r->start;
 	r->last_nl = nl < r->buf + r->end;
@@ -436,17 +472,15 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 			   r->name, (unsigned long long)r->lineno, READER_MAX_LINE, n);
 		return -1;
 	}
-	if (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t')) {
-		while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		hashed = 0;
-	}
-	if (!hashed) {
+	while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	r->line_len = n;
+	{
 		size_t skip = n && p[0] == ' ';
 
-		h = hash_bytes(p + skip, n - skip, 0);
+		r->line_hash = line_hash(p + skip, n - skip,
+					 r->is_mem ? r->buf + r->end : r->buf + READER_BUF_ALLOC);
 	}
-	r->line_hash = h;
 	*line = p;
 	*len = n;
 	return 1;
@@ -467,6 +501,8 @@ void reader_drop_pool(struct reader *r)
 	r->pool = NULL;
 	r->buf = NULL;
 	r->cap = r->start = r->end = r->mark = r->line_start = 0;
+	r->scan = r->bbase = r->line_len = 0;
+	r->bits = 0;
 	r->has_mark = 0;
 	r->eof = 1;
 }

@@ -33,8 +33,8 @@ void reader_close(struct reader *r);
  * *ended_nl tells whether the line ended in a newline (a truncated last line does not). */
 int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err);
 int reader_last_had_newline(const struct reader *r);
-/* hash_bytes() of the line last returned, without one leading space. NUL bytes are not
- * checked here: parsers reject them where text matters. */
+/* hash_bytes() of the line last returned, without one leading space (computed with the
+ * line). NUL bytes are not checked here: parsers reject them where text matters. */
 uint64_t reader_line_hash(const struct reader *r);
 
 /* The peeked first bytes of the decompressed stream (for format detection), valid
@@ -54,6 +54,8 @@ const char *reader_mark_ptr(const struct reader *r);
  * returned in a line are never moved or overwritten. The reader's current buffer belongs to
  * the pool from reader_set_pool() on (adopt() receives it); reader_close() frees none. */
 #define READER_BUF_SIZE (256 * 1024)
+/* Bytes allocated for one: the reader may load (never use) up to 16 bytes past its data. */
+#define READER_BUF_ALLOC (READER_BUF_SIZE + 64)
 struct reader_pool {
 	void (*adopt)(void *ctx, char *buf);
 	char *(*get)(void *ctx);

@@ -104,7 +104,12 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 
 	if (expect == PF_PAGE_OWNER)
 		return parse_stream(r, expect, got, sink, err);
+	perr.msg[0] = '\0';
 	n = reader_peek(r, &head, &perr);
+	if (n == 0 && perr.msg[0]) {
+		*err = perr;
+		return -1;
+	}
 	if (n == 0 || parse_detect(head, n) == PF_PAGE_OWNER)
 		return parse_stream(r, expect, got, sink, err);
 	if (reader_compression(r) || !path || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||

@@ -709,14 +709,8 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	} else {
 		/* The key comes from the frames' text hashes, which the parser already has:
 		 * the table slot can be fetched while the frames are interned. */
-		uint64_t h = hash_start(0x5eed), fh[STACK_MAX_FRAMES];
+		uint64_t h = rec->stack_hash ? rec->stack_hash : stack_hash(rec->frames, n);
 
-		for (unsigned i = 0; i < n; i++) {
-			fh[i] = rec->frames[i].hash ? rec->frames[i].hash :
-				hash_bytes(rec->frames[i].s, rec->frames[i].len, 0);
-			h = hash_block(h, fh[i], i);
-		}
-		h = hash_end(h, n);
 		__builtin_prefetch(&m->by_frames[h & (m->nslots_f - 1)]);
 		frames_ids(m, rec, n, ids);
 		st = find_by_frames(m, ids, n, h, &slot);
@@ -1070,12 +1064,23 @@ int model_history(const struct model *m, const struct series *s, int64_t *out, i
 	return cnt;
 }
 
+static void m_ahead(void *self, const struct stack_rec *rec)
+{
+	struct model *m = self;
+
+	if (rec->handle)
+		__builtin_prefetch(&m->by_handle[hash_u64(rec->handle) & (m->nslots_h - 1)]);
+	else if (rec->stack_hash)
+		__builtin_prefetch(&m->by_frames[rec->stack_hash & (m->nslots_f - 1)]);
+}
+
 static const struct sink_ops model_ops = {
 	.meta = m_meta,
 	.begin = m_begin,
 	.stack = m_stack,
 	.count = m_count,
 	.end = m_end,
+	.ahead = m_ahead,
 };
 
 struct sink model_sink(struct model *m)

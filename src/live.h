@@ -70,6 +70,7 @@ struct live_stats {
 	double read_ms_last;      /* wall time of the last tick: reading and parsing */
 	double read_ms_total;
 	uint64_t failures;        /* ticks that failed (each retried later) */
+	uint64_t retries;         /* read() calls retried after EINTR or EAGAIN */
 	long threshold_set;       /* value pagetop wrote to count_threshold, -1 none */
 	long threshold_orig;      /* what it was before */
 };

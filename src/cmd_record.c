@@ -252,6 +252,8 @@ int cmd_record(int argc, char **argv)
 	}
 	if (recorder_open(&rec, out, force, &err) < 0) {
 		fail_msg(err.msg);
+		if (live && o.drop_privileges && geteuid() != 0)
+			fail_msg(_("record: with --drop-privileges the recording is created after the switch, by that user: give -o a folder they can write"));
 		source_close(src);
 		free(paths);
 		return 1;

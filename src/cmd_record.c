@@ -74,6 +74,8 @@ static void usage(FILE *f)
 		  "      --debugfs DIR      where debugfs is mounted (default /sys/kernel/debug)\n"
 		  "      --kernel-threshold N  set the kernel's count_threshold meanwhile\n"
 		  "                         (global for the machine; restored on exit)\n"
+		  "      --drop-privileges  open the debugfs files as root, then record as the\n"
+		  "                         sudo user (or nobody), who also creates FILE\n"
 		  "  -v, --verbose          a line per sample on standard error\n"
 		  "  -h, --help             this help\n"));
 }
@@ -119,7 +121,7 @@ static void print_sample(const struct recorder *rec, const struct source *src)
 	fputc('\n', stderr);
 }
 
-enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH };
+enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH, OPT_DROP_PRIVS };
 
 int cmd_record(int argc, char **argv)
 {
@@ -132,6 +134,7 @@ int cmd_record(int argc, char **argv)
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 		{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
+		{ "drop-privileges", no_argument, NULL, OPT_DROP_PRIVS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -200,6 +203,9 @@ int cmd_record(int argc, char **argv)
 				goto usage_error;
 			}
 			break;
+		case OPT_DROP_PRIVS:
+			o.drop_privileges = 1;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -228,8 +234,8 @@ int cmd_record(int argc, char **argv)
 		fail_msg(_("record: give the recording with -o FILE (or -o - for standard output)"));
 		goto usage_error;
 	}
-	if (npaths && (o.debugfs || o.kernel_threshold >= 0)) {
-		fail_msg(_("record: --debugfs and --kernel-threshold are for live recording, not --from"));
+	if (npaths && (o.debugfs || o.kernel_threshold >= 0 || o.drop_privileges)) {
+		fail_msg(_("record: --debugfs, --kernel-threshold and --drop-privileges are for live recording, not --from"));
 		goto usage_error;
 	}
 	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO)) {
@@ -246,6 +252,8 @@ int cmd_record(int argc, char **argv)
 	}
 	if (recorder_open(&rec, out, force, &err) < 0) {
 		fail_msg(err.msg);
+		if (live && o.drop_privileges && geteuid() != 0)
+			fail_msg(_("record: with --drop-privileges the recording is created after the switch, by that user: give -o a folder they can write"));
 		source_close(src);
 		free(paths);
 		return 1;

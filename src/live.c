@@ -32,6 +32,7 @@
 
 #include "live.h"
 #include "parse.h"
+#include "privsep.h"
 #include "reader.h"
 #include "util.h"
 
@@ -41,6 +42,9 @@
 #define PAGE_OWNER_CHUNK (64 * 1024)  /* a read under 4096 bytes can fail with ENOMEM */
 #define JOIN_TIMEOUT 2.0              /* seconds to wait for a worker stuck in read() */
 #define RETRY_MAX 30.0                /* longest wait between retries of a failing source */
+#define TRANSIENT_MAX 64              /* EINTR/EAGAIN retries of one read() before it fails */
+#define EAGAIN_WAIT 1.0               /* seconds one read() may wait for data after EAGAIN */
+#define SHORT_READ 7                  /* bytes a "short" read fault lets through */
 
 /* ---------------------------------------------------------------------------------- */
 /* count_threshold: saved where a signal handler can reach it */
@@ -49,6 +53,7 @@ static char thr_path[PATH_MAX];
 static char thr_orig[32];
 static size_t thr_orig_len;
 static atomic_int thr_armed;
+static atomic_int thr_helper;   /* the privileged helper holds the original */
 static int thr_atexit_done;
 
 void live_restore_threshold(void)
@@ -62,24 +67,42 @@ void live_restore_threshold(void)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (atomic_exchange(&thr_armed, 0)) {
-		fd = open(thr_path, O_WRONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			struct stat st;
-			ssize_t w = write(fd, thr_orig, thr_orig_len);
+		if (atomic_load(&thr_helper)) {
+			/* --drop-privileges: only the helper can write; it also restores by
+			 * itself when this process is gone, however it went */
+			privsep_thr_restore_async();
+		} else {
+			fd = open(thr_path, O_WRONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				struct stat st;
+				ssize_t w = write(fd, thr_orig, thr_orig_len);
 
-			(void)w;
-			/* debugfs attributes have no size; a regular file (tests) does */
-			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-			    st.st_size > (off_t)thr_orig_len) {
-				int t = ftruncate(fd, (off_t)thr_orig_len);
+				(void)w;
+				/* debugfs attributes have no size; a regular file (tests) does */
+				if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+				    st.st_size > (off_t)thr_orig_len) {
+					int t = ftruncate(fd, (off_t)thr_orig_len);
 
-				(void)t;
+					(void)t;
+				}
+				close(fd);
 			}
-			close(fd);
 		}
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = saved;
+}
+
+/* The same, but through the helper it waits until the value is back (not for signal
+ * handlers). */
+static void restore_threshold_now(void)
+{
+	if (atomic_load(&thr_helper)) {
+		if (atomic_exchange(&thr_armed, 0))
+			privsep_thr_restore();
+		return;
+	}
+	live_restore_threshold();
 }
 
 /* The crashes too: a SIGSEGV's handler restores, then the signal is raised again with
@@ -314,19 +337,23 @@ static void hset_add(struct hset *s, uint64_t h)
 /* ---------------------------------------------------------------------------------- */
 /* the source */
 
-enum lfile_id { LF_HANDLES, LF_STACKS_HANDLES, LF_STACKS, LF_PROPOSAL, LF_PAGE_OWNER, LF__N };
-
-static const char *const lfile_rel[LF__N] = {
-	[LF_HANDLES] = "page_owner_stacks/show_handles",
-	[LF_STACKS_HANDLES] = "page_owner_stacks/show_stacks_handles",
-	[LF_STACKS] = "page_owner_stacks/show_stacks",
-	[LF_PROPOSAL] = "page_owner_stacks",
-	[LF_PAGE_OWNER] = "page_owner",
+/* The data files: the first entries of privsep.h's table, which also names the
+ * thresholds (one table for both sides of --drop-privileges). */
+enum lfile_id {
+	LF_HANDLES = PSF_HANDLES, LF_STACKS_HANDLES = PSF_STACKS_HANDLES, LF_STACKS = PSF_STACKS,
+	LF_PROPOSAL = PSF_PROPOSAL, LF_PAGE_OWNER = PSF_PAGE_OWNER, LF__N = PSF_DATA_N
 };
+_Static_assert(LF__N == PSF_PAGE_OWNER + 1, "live.c's files are privsep.h's data files");
+
+/* PAGETOP_FAULT entries (live.h): an open that fails, or reads that fail or come short. */
+enum fault_kind { FK_OPEN, FK_READ };
+#define FAULT_SHORT (-1) /* err of a read fault: return at most SHORT_READ bytes */
 
 struct fault {
 	char name[64];
+	enum fault_kind kind;
 	int err;
+	long left;           /* reads still to fault; -1: every one (worker only) */
 };
 
 struct live {
@@ -335,7 +362,8 @@ struct live {
 	enum pt_iface iface;
 	double interval;
 	int fd[LF__N];
-	char *path[LF__N];
+	char *path[PSF__N];     /* the data files, then the thresholds */
+	int privsep;            /* --drop-privileges: files come from the helper */
 	struct fault faults[8];
 	size_t nfaults;
 	char *release, *build_id, *hostname;
@@ -376,6 +404,7 @@ static int errno_parse(const char *s)
 	static const struct { const char *name; int err; } names[] = {
 		{ "EACCES", EACCES }, { "EPERM", EPERM }, { "ENOENT", ENOENT },
 		{ "EIO", EIO }, { "ENOMEM", ENOMEM }, { "EBUSY", EBUSY },
+		{ "EINTR", EINTR }, { "EAGAIN", EAGAIN },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (strcmp(s, names[i].name) == 0)
@@ -393,50 +422,98 @@ static void faults_load(struct live *L)
 	copy = xstrdup(env);
 	for (tok = strtok_r(copy, ",", &save); tok && L->nfaults < ARRAY_SIZE(L->faults);
 	     tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
+		char *eq = strchr(tok, '='), *spec, *colon;
+		struct fault *f = &L->faults[L->nfaults];
 
 		if (!eq)
 			continue;
 		*eq = '\0';
-		snprintf(L->faults[L->nfaults].name, sizeof(L->faults[0].name), "%s", tok);
-		L->faults[L->nfaults].err = errno_parse(eq + 1);
-		if (L->faults[L->nfaults].err > 0)
+		snprintf(f->name, sizeof(f->name), "%s", tok);
+		spec = eq + 1;
+		f->kind = FK_OPEN;
+		f->left = -1;
+		if (strncmp(spec, "read:", 5) == 0) {
+			/* read:ERR[:N] or read:short[:N] */
+			f->kind = FK_READ;
+			spec += 5;
+			colon = strchr(spec, ':');
+			if (colon) {
+				*colon = '\0';
+				f->left = atol(colon + 1);
+				if (f->left <= 0)
+					continue;
+			}
+			f->err = strcmp(spec, "short") == 0 ? FAULT_SHORT : errno_parse(spec);
+			if (f->err == FAULT_SHORT || f->err > 0)
+				L->nfaults++;
+			continue;
+		}
+		f->err = errno_parse(spec);
+		if (f->err > 0)
 			L->nfaults++;
 	}
 	free(copy);
 }
 
-/* Faults apply to opens: lookups fail only for a whole folder (EACCES), which the tests
- * produce for real. */
-static int fault_for(const struct live *L, const char *path)
+static const char *base_name(const char *path)
 {
 	const char *base = strrchr(path, '/');
 
-	base = base ? base + 1 : path;
+	return base ? base + 1 : path;
+}
+
+/* Open faults: lookups fail only for a whole folder (EACCES), which the tests produce
+ * for real. */
+static int fault_for(const struct live *L, const char *path)
+{
+	const char *base = base_name(path);
+
 	for (size_t i = 0; i < L->nfaults; i++)
-		if (strcmp(L->faults[i].name, base) == 0)
+		if (L->faults[i].kind == FK_OPEN && strcmp(L->faults[i].name, base) == 0)
 			return L->faults[i].err;
 	return 0;
 }
 
-static int live_open(const struct live *L, const char *path, int flags)
+/* The read fault of file f that applies to this read (and counts it), or NULL. */
+static struct fault *read_fault(struct live *L, enum lfile_id f)
 {
-	int e = fault_for(L, path), fd;
+	const char *base = base_name(L->path[f]);
+
+	for (size_t i = 0; i < L->nfaults; i++) {
+		struct fault *ft = &L->faults[i];
+
+		if (ft->kind != FK_READ || ft->left == 0 || strcmp(ft->name, base) != 0)
+			continue;
+		if (ft->left > 0)
+			ft->left--;
+		return ft;
+	}
+	return NULL;
+}
+
+/* The opener: file f of the live interface (a data file, or with O_RDWR a threshold),
+ * directly or, with --drop-privileges, read-only through the helper. Both take the
+ * fault hook first. Returns fd, or -1 with errno. */
+static int live_open(const struct live *L, enum ps_file f, int flags)
+{
+	int e = fault_for(L, L->path[f]);
 
 	if (e) {
 		errno = e;
 		return -1;
 	}
-	/* O_NONBLOCK only for the open itself: a FIFO standing in for a slow file in the
-	 * tests must not block here; regular and debugfs files ignore it */
-	fd = open(path, flags | O_CLOEXEC | O_NONBLOCK);
-	if (fd >= 0) {
-		int fl = fcntl(fd, F_GETFL);
+	if (L->privsep)
+		return privsep_open(f);
+	return debugfs_open_path(L->path[f], flags);
+}
 
-		if (fl >= 0)
-			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	}
-	return fd;
+/* stat() of file f, directly or through the helper (an unprivileged pagetop cannot look
+ * into debugfs). */
+static int live_stat(const struct live *L, enum ps_file f, struct stat *st)
+{
+	if (L->privsep)
+		return privsep_stat(f, st);
+	return stat(L->path[f], st);
 }
 
 /* ---- diagnosis ---- */
@@ -551,6 +628,9 @@ static void say_access(const char *path, int e, struct pt_err *err)
 	else if (e == EPERM)
 		pt_err_set(err, _("kernel lockdown refuses %s: lockdown allows only the read-only show_* files of page_owner_stacks (Linux 6.9+)"),
 			   path);
+	else if (e == EPIPE) /* only requests to the helper fail so */
+		pt_err_set(err, _("cannot open %s: the privileged helper of --drop-privileges has exited; restart pagetop"),
+			   path);
 	else
 		pt_err_set(err, _("cannot read %s: %s"), path, strerror(e));
 }
@@ -657,7 +737,7 @@ static int live_open_files(struct live *L, struct pt_err *err)
 
 		if (f == LF__N || L->fd[f] >= 0)
 			continue;
-		L->fd[f] = live_open(L, L->path[f], O_RDONLY);
+		L->fd[f] = live_open(L, (enum ps_file)f, O_RDONLY);
 		if (L->fd[f] < 0) {
 			say_access(L->path[f], errno, err);
 			return -1;
@@ -678,7 +758,7 @@ static int live_check_files(struct live *L, struct pt_err *err)
 
 		if (f == LF__N || L->fd[f] < 0)
 			continue;
-		if (stat(L->path[f], &ps) < 0) {
+		if (live_stat(L, (enum ps_file)f, &ps) < 0) {
 			int e = errno;
 
 			live_close_files(L);
@@ -696,35 +776,46 @@ static int live_check_files(struct live *L, struct pt_err *err)
 	return live_open_files(L, err);
 }
 
-/* Writes "value\n" to an open count_threshold. A fake tree's regular file keeps a
- * size: cut what is left of a longer old value. Returns 0, or -1 with errno. */
-static int threshold_write(int fd, long value)
+static enum ps_file thr_file(const struct live *L)
 {
-	char want[32];
-	int n = snprintf(want, sizeof(want), "%ld\n", value);
-	ssize_t w = write(fd, want, (size_t)n);
-	struct stat st;
+	return L->iface == IFACE_PROPOSAL ? PSF_PROPOSAL_THRESHOLD : PSF_COUNT_THRESHOLD;
+}
 
-	if (w != n) {
-		if (w >= 0)
-			errno = EIO; /* a short write to an attribute file */
-		return -1;
+/* The message for a threshold that could not be changed (errno e). */
+static void say_threshold(const char *path, int e, struct pt_err *err)
+{
+	if (e == EPERM)
+		pt_err_set(err, _("kernel lockdown refuses %s: run without --kernel-threshold"), path);
+	else if (e == ENOENT)
+		pt_err_set(err, _("%s is missing: this kernel cannot filter stacks (run without --kernel-threshold)"),
+			   path);
+	else if (e == EACCES || e == EPIPE)
+		say_access(path, e, err);
+	else if (e == ENODATA)
+		pt_err_set(err, _("cannot read %s: %s"), path, _("empty"));
+	else if (e == EBADMSG || e == ERANGE)
+		pt_err_set(err, _("cannot read %s: %s"), path, strerror(e));
+	else
+		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
+}
+
+static void thr_arm_atexit(void)
+{
+	if (!thr_atexit_done) {
+		atexit(live_restore_threshold);
+		thr_atexit_done = 1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > n &&
-	    ftruncate(fd, n) < 0) {
-		/* only fake trees have a size; a leftover tail does no harm there */
-	}
-	return 0;
 }
 
 /* Writes count_threshold when asked; remembers the old value for
- * live_restore_threshold(). */
+ * live_restore_threshold(). With --drop-privileges the helper writes it and keeps the
+ * old value itself. */
 static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 {
-	char path[PATH_MAX], buf[64];
-	int fd;
-	ssize_t got;
-	char *end;
+	enum ps_file tf = thr_file(L);
+	const char *path = L->path[tf];
+	char buf[64];
+	int fd, e;
 	long orig;
 
 	if (L->iface == IFACE_PAGE_OWNER) {
@@ -736,64 +827,52 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 		pt_err_set(err, "%s", _("count_threshold is already changed by this pagetop"));
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/%s", L->dir,
-		 L->iface == IFACE_PROPOSAL ? "page_owner_threshold"
-					    : "page_owner_stacks/count_threshold");
-	fd = live_open(L, path, O_RDWR);
+	e = fault_for(L, path);
+	if (e) {
+		say_threshold(path, e, err);
+		return -1;
+	}
+	if (L->privsep) {
+		if (privsep_thr_set(tf, value, &orig) < 0) {
+			say_threshold(path, errno, err);
+			return -1;
+		}
+		atomic_store(&thr_helper, 1);
+		atomic_store(&thr_armed, 1);
+		thr_arm_atexit();
+		goto done;
+	}
+	fd = debugfs_open_path(path, O_RDWR);
 	if (fd < 0) {
-		if (errno == EPERM)
-			pt_err_set(err, _("kernel lockdown refuses %s: run without --kernel-threshold"),
-				   path);
-		else if (errno == ENOENT)
-			pt_err_set(err, _("%s is missing: this kernel cannot filter stacks (run without --kernel-threshold)"),
-				   path);
-		else
-			say_access(path, errno, err);
+		say_threshold(path, errno, err);
 		return -1;
 	}
 	/* debugfs attribute files are not seekable (nonseekable_open): no pread/pwrite */
-	do
-		got = read(fd, buf, sizeof(buf) - 1);
-	while (got < 0 && errno == EINTR);
-	if (got <= 0) {
-		pt_err_set(err, _("cannot read %s: %s"), path, got < 0 ? strerror(errno) : _("empty"));
-		close(fd);
-		return -1;
-	}
-	buf[got] = '\0';
-	errno = 0;
-	orig = strtol(buf, &end, 0);
-	if (errno || end == buf) {
-		pt_err_set(err, _("%s: expected a number, found \"%.20s\""), path, buf);
+	if (kthr_read(fd, &orig, buf, sizeof(buf)) < 0) {
+		e = errno;
+		if (e == EBADMSG)
+			pt_err_set(err, _("%s: expected a number, found \"%.20s\""), path, buf);
+		else
+			say_threshold(path, e, err);
 		close(fd);
 		return -1;
 	}
 	/* keep it exactly as the kernel will take it back: a decimal and a newline */
 	thr_orig_len = (size_t)snprintf(thr_orig, sizeof(thr_orig), "%ld\n", orig);
 	snprintf(thr_path, sizeof(thr_path), "%s", path);
+	atomic_store(&thr_helper, 0);
 	atomic_store(&thr_armed, 1);
-	if (!thr_atexit_done) {
-		atexit(live_restore_threshold);
-		thr_atexit_done = 1;
-	}
+	thr_arm_atexit();
 	/* a fake tree's regular file is read to its end: write from the start again */
-	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE) {
-		int e = errno;
-
-		close(fd);
-		live_restore_threshold();
-		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
-		return -1;
-	}
-	if (threshold_write(fd, value) < 0) {
-		int e = errno;
-
+	if ((lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE) || kthr_write(fd, value) < 0) {
+		e = errno;
 		close(fd);
 		live_restore_threshold();
 		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
 		return -1;
 	}
 	close(fd);
+done:
 	L->threshold_set = value;
 	L->threshold_orig = orig;
 	diag_warn(_("count_threshold set to %ld (was %ld) for the whole machine: pagetop puts it back on exit"),
@@ -813,20 +892,62 @@ static int file_rewind(int fd)
 	return 0;
 }
 
-/* One read() into b. Returns bytes, 0 at the end, -1 on error (errno), -2 when asked to
- * stop. */
-static ssize_t read_some(struct live *L, int fd, struct buf *b, size_t want)
+/* read(), or what PAGETOP_FAULT says it does instead. */
+static ssize_t read_or_fault(struct live *L, enum lfile_id f, char *p, size_t want)
 {
+	struct fault *ft = read_fault(L, f);
+
+	if (ft && ft->err == FAULT_SHORT)
+		return read(L->fd[f], p, want < SHORT_READ ? want : SHORT_READ);
+	if (ft) {
+		errno = ft->err;
+		return -1;
+	}
+	return read(L->fd[f], p, want);
+}
+
+/* One successful read() of file f into b: at most want bytes, maybe fewer (a short read
+ * is not the end: only 0 is). EINTR is retried, and so is EAGAIN after waiting for data
+ * (poll), both a bounded number of times (TRANSIENT_MAX, EAGAIN_WAIT) so a file that
+ * never answers fails the tick instead of hanging it. Returns bytes, 0 at the end, -1 on
+ * error (errno), -2 when asked to stop. */
+static ssize_t read_some(struct live *L, enum lfile_id f, struct buf *b, size_t want)
+{
+	double deadline = 0;
+	int tries = 0;
 	ssize_t n;
 
-	if (atomic_load(&L->stopping))
-		return -2;
 	buf_reserve(b, want + 1);
-	do
-		n = read(fd, b->p + b->len, want);
-	while (n < 0 && errno == EINTR);
-	if (n > 0)
-		b->len += (size_t)n;
+	for (;;) {
+		if (atomic_load(&L->stopping))
+			return -2;
+		n = read_or_fault(L, f, b->p + b->len, want);
+		if (n >= 0)
+			break;
+		if (errno != EINTR && errno != EAGAIN)
+			return -1;
+		if (++tries > TRANSIENT_MAX)
+			return -1;
+		L->tick.retries++;
+		if (errno == EAGAIN) {
+			struct pollfd p = { L->fd[f], POLLIN, 0 };
+			double now = mono_now(), left;
+
+			if (!deadline)
+				deadline = now + EAGAIN_WAIT;
+			left = deadline - now;
+			if (left <= 0) {
+				errno = EAGAIN;
+				return -1;
+			}
+			/* in slices, so that a stop request is seen */
+			if (poll(&p, 1, left > 0.1 ? 100 : (int)(left * 1e3) + 1) < 0 &&
+			    errno != EINTR) {
+				return -1;
+			}
+		}
+	}
+	b->len += (size_t)n;
 	return n;
 }
 
@@ -846,7 +967,7 @@ static int read_whole(struct live *L, enum lfile_id f, struct pt_err *err)
 	b->len = 0;
 	if (file_rewind(L->fd[f]) < 0)
 		return read_fail(L, f, errno, err);
-	while ((n = read_some(L, L->fd[f], b, chunk)) > 0)
+	while ((n = read_some(L, f, b, chunk)) > 0)
 		;
 	if (n == -2)
 		return -2;
@@ -1026,7 +1147,7 @@ static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
 	if (file_rewind(L->fd[LF_STACKS_HANDLES]) < 0)
 		return read_fail(L, LF_STACKS_HANDLES, errno, err);
 	while (!found) {
-		n = read_some(L, L->fd[LF_STACKS_HANDLES], b, chunk);
+		n = read_some(L, LF_STACKS_HANDLES, b, chunk);
 		if (n == -2)
 			return -2;
 		if (n < 0)
@@ -1075,7 +1196,7 @@ static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
 		if (still) {
 			size_t from = cut;
 
-			while ((n = read_some(L, L->fd[LF_STACKS_HANDLES], b, CHUNK_MAX)) > 0)
+			while ((n = read_some(L, LF_STACKS_HANDLES, b, CHUNK_MAX)) > 0)
 				;
 			if (n == -2)
 				return -2;
@@ -1114,6 +1235,7 @@ static int live_tick(struct live *L, struct lsample *m, struct pt_err *err)
 	L->tick.stacks_handles_bytes_last = 0;
 	L->tick.records_last = 0;
 	L->tick.new_stacks_last = 0;
+	L->tick.retries = 0;
 	if (live_check_files(L, err) < 0)
 		return -1;
 	switch (L->iface) {
@@ -1215,6 +1337,7 @@ static void *live_worker(void *arg)
 		L->stats.stacks_handles_bytes_last = L->tick.stacks_handles_bytes_last;
 		L->stats.records_last = L->tick.records_last;
 		L->stats.new_stacks_last = L->tick.new_stacks_last;
+		L->stats.retries += L->tick.retries;
 		L->stats.bytes_total += L->stats.bytes_last;
 		L->stats.read_ms_last = (t1 - t0) * 1e3;
 		L->stats.read_ms_total += L->stats.read_ms_last;
@@ -1419,9 +1542,10 @@ static void live_free(struct live *L)
 	for (int i = 0; i < LF__N; i++) {
 		if (L->fd[i] >= 0)
 			close(L->fd[i]);
-		free(L->path[i]);
 		free(L->rb[i].p);
 	}
+	for (int i = 0; i < PSF__N; i++)
+		free(L->path[i]);
 	if (L->efd >= 0)
 		close(L->efd);
 	free(L->known.v);
@@ -1461,7 +1585,9 @@ static void live_close(struct source *s)
 		}
 	}
 	if (L->threshold_set >= 0)
-		live_restore_threshold();
+		restore_threshold_now();
+	if (L->privsep)
+		privsep_stop(); /* the helper puts back what is left, and exits */
 	live_free(L);
 	s->priv = NULL;
 }
@@ -1506,15 +1632,26 @@ int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err)
 	}
 	L = s->priv;
 	if (pages < 0) {
-		live_restore_threshold();
+		restore_threshold_now();
 		L->threshold_set = -1;
+		return 0;
+	}
+	if (atomic_load(&thr_armed) && atomic_load(&thr_helper)) {
+		long orig;
+
+		if (privsep_thr_set(thr_file(L), pages, &orig) < 0) {
+			say_threshold(L->path[thr_file(L)], errno, err);
+			return -1;
+		}
+		L->threshold_set = pages;
+		refresh_locked_free(L);
 		return 0;
 	}
 	if (atomic_load(&thr_armed)) {
 		/* already changed by us: write the new value, keep the original to restore */
 		int fd = open(thr_path, O_WRONLY | O_CLOEXEC);
 
-		if (fd < 0 || threshold_write(fd, pages) < 0) {
+		if (fd < 0 || kthr_write(fd, pages) < 0) {
 			pt_err_set(err, _("cannot write %s: %s"), thr_path, strerror(errno));
 			if (fd >= 0)
 				close(fd);
@@ -1569,6 +1706,7 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 	pthread_condattr_t ca;
 	sigset_t all, old;
 	char buf[BUILD_ID_HEX_MAX];
+	struct privsep_user pu;
 	size_t dl;
 
 	for (int i = 0; i < LF__N; i++)
@@ -1584,14 +1722,25 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 	while (dl > 1 && dir[dl - 1] == '/')
 		dl--;
 	L->dir = xstrndup(dir, dl);
-	for (int i = 0; i < LF__N; i++)
-		L->path[i] = xasprintf("%s/%s", L->dir, lfile_rel[i]);
+	for (int i = 0; i < PSF__N; i++)
+		L->path[i] = xasprintf("%s/%s", L->dir, ps_file_rel[i]);
 	faults_load(L);
 
 	if (o && o->interval > 0 && o->interval < LIVE_MIN_INTERVAL) {
 		pt_err_set(err, _("an interval of %g s is too short: the minimum is %g s"),
 			   o->interval, LIVE_MIN_INTERVAL);
 		goto fail;
+	}
+	/* --drop-privileges: from here on files come from a root helper; this process
+	 * becomes the user below once they are open, before it parses anything */
+	if (o && o->drop_privileges) {
+		if (geteuid() != 0) {
+			diag_warn("%s", _("--drop-privileges: not running as root, there is no privilege to drop"));
+		} else {
+			if (privsep_pick_user(&pu, err) < 0 || privsep_start(L->dir, err) < 0)
+				goto fail;
+			L->privsep = 1;
+		}
 	}
 	if (live_detect(L, err) < 0 || live_open_files(L, err) < 0)
 		goto fail;
@@ -1627,6 +1776,8 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 		}
 	}
 	L->stats.iface = L->iface;
+	if (L->privsep && privsep_drop(&pu, err) < 0)
+		goto fail;
 
 	/* the worker must not take the process's signals: the main thread handles them */
 	sigfillset(&all);
@@ -1659,7 +1810,9 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 
 fail:
 	if (L->threshold_set >= 0)
-		live_restore_threshold();
+		restore_threshold_now();
+	if (L->privsep)
+		privsep_stop();
 	live_free(L);
 	return -1;
 }

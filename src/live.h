@@ -8,13 +8,17 @@
  * with one message each.
  *
  * Test hooks, read from the environment when a live source opens (never needed in real
- * use; they only change diagnosis, never what is read):
+ * use; they change diagnosis and which interface is read, never which files are written;
+ * doc/pagetop.1 lists them):
  *   PAGETOP_DEBUGFS_MOUNTED=0|1   override the mount-point check of the debugfs folder
  *   PAGETOP_KCONFIG=FILE          kernel config to consult (default /proc/config.gz, then
  *                                 /boot/config-RELEASE)
  *   PAGETOP_CMDLINE=FILE          kernel command line (default /proc/cmdline)
- *   PAGETOP_FAULT=NAME=ERR,...    opening (or looking up) the debugfs entry NAME fails with
- *                                 ERR (EACCES, EPERM, ENOENT, EIO, ENOMEM or a number)
+ *   PAGETOP_FAULT=NAME=SPEC,...   SPEC ERR: opening the debugfs entry NAME fails with ERR
+ *                                 (EACCES, EPERM, ENOENT, EIO, ENOMEM, EBUSY, EINTR, EAGAIN
+ *                                 or a number); read:ERR[:N]: its reads fail with ERR
+ *                                 (the first N only); read:short[:N]: they return at most
+ *                                 7 bytes. EINTR and EAGAIN are retried (bounded).
  *   PAGETOP_IFACE=NAME            use this interface (handles, show_stacks, proposal,
  *                                 page_owner) instead of the best one available: to
  *                                 compare their costs on one kernel
@@ -70,6 +74,7 @@ struct live_stats {
 	double read_ms_last;      /* wall time of the last tick: reading and parsing */
 	double read_ms_total;
 	uint64_t failures;        /* ticks that failed (each retried later) */
+	uint64_t retries;         /* read() calls retried after EINTR or EAGAIN */
 	long threshold_set;       /* value pagetop wrote to count_threshold, -1 none */
 	long threshold_orig;      /* what it was before */
 };

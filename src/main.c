@@ -29,7 +29,7 @@ enum {
 	OPT_LIVE, OPT_DEBUGFS, OPT_KTHRESH, OPT_PAGE_SIZE, OPT_ALLOC, OPT_NO_COLOR,
 	OPT_NO_MOUSE,
 	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
-	OPT_CHECK_SYMBOLS,
+	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
+	{ "drop-privileges", no_argument, NULL, OPT_DROP_PRIVS },
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 	{ "alloc-pattern", required_argument, NULL, OPT_ALLOC },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -98,8 +99,11 @@ static void usage(FILE *fp)
 	fprintf(fp, _("      --live                read the running kernel (the default)\n"
 		      "      --debugfs=DIR         debugfs mount point (default /sys/kernel/debug)\n"
 		      "      --kernel-threshold=N  also set the kernel's count_threshold to N while\n"
-		      "                            running (global!); restored on exit\n"
-		      "      --page-size=BYTES     page size of a saved snapshot (default 4096)\n"
+		      "                            running (global!); restored on exit\n"));
+	fprintf(fp, _("      --drop-privileges     live: open the debugfs files as root, then run\n"
+		      "                            as the sudo user (or nobody); a root helper\n"
+		      "                            reopens files and restores count_threshold\n"));
+	fprintf(fp, _("      --page-size=BYTES     page size of a saved snapshot (default 4096)\n"
 		      "      --alloc-pattern=GLOB  allocator functions skipped to find the caller;\n"
 		      "                            repeatable, replaces the built-in list\n"
 		      "      --no-color            no colours (NO_COLOR works too)\n"
@@ -471,6 +475,9 @@ int main(int argc, char **argv)
 				usage_error(_("--kernel-threshold: expected a whole number of pages, found '%s'"), optarg);
 			so.kernel_threshold = (long)d;
 			break;
+		case OPT_DROP_PRIVS:
+			so.drop_privileges = 1;
+			break;
 		case OPT_PAGE_SIZE:
 			if (parse_num(optarg, &d, 512, 1 << 24) < 0 || d != floor(d))
 				usage_error(_("--page-size: expected bytes from 512 to 16777216, found '%s'"), optarg);
@@ -538,6 +545,9 @@ int main(int argc, char **argv)
 		setlocale(LC_NUMERIC, "C");
 	if (live && optind < argc)
 		usage_error(_("--live reads the running kernel: drop the SOURCE '%s'"), argv[optind]);
+	if (so.drop_privileges && optind < argc)
+		usage_error(_("--drop-privileges is for the running kernel, not the SOURCE '%s': read files as the user you are"),
+			    argv[optind]);
 
 	if (nfilters) {
 		b.vo.filter = filter_new(filters, nfilters, &err);

@@ -21,11 +21,14 @@ static int sudo_user(uid_t *uid, gid_t *gid)
 	char *end;
 	unsigned long v;
 
-	if (getuid() != 0 || !u || !*u)
+	if (!u || !*u)
 		return 0;
 	errno = 0;
 	v = strtoul(u, &end, 10);
 	if (errno || *end || v == 0 || v != (uid_t)v)
+		return 0;
+	/* root under sudo, or already that user (--drop-privileges switched to it) */
+	if (getuid() != 0 && getuid() != (uid_t)v)
 		return 0;
 	*uid = (uid_t)v;
 	*gid = (gid_t)-1;
@@ -335,7 +338,7 @@ int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err
 	pid_t pid;
 	ssize_t got;
 
-	if (!sudo_user(&uid, &gid))
+	if (!sudo_user(&uid, &gid) || getuid() == uid)
 		return save_here(path, sets, n, err);
 	if (pipe(fds) < 0) {
 		pt_err_set(err, _("cannot write %s: %s"), path, strerror(errno));

@@ -9,17 +9,21 @@
 #include <ftw.h>
 #include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "live.h"
+#include "privsep.h"
 #include "source.h"
 #include "util.h"
 
@@ -1168,6 +1172,452 @@ START_TEST(threshold_chained)
 }
 END_TEST
 
+/* ---- read faults (PAGETOP_FAULT=NAME=read:...) ---- */
+
+/* EIO for the first 3 reads: each failed tick is reported with its retry delay, the
+ * delay doubles, and the source comes back with the whole sample. */
+START_TEST(read_fault_eio)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	const char *d = tree(L_SHOW_STACKS);
+	char *text = slurp(path_of("%s/page_owner_stacks/show_stacks", d), NULL);
+	char *want = xasprintf("cannot read %s/page_owner_stacks/show_stacks: %s; retrying in 0.1 s",
+			       d, strerror(EIO));
+	uint64_t n;
+
+	sum_key(text, "nr_base_pages: ", &n);
+	nwarnings = 0;
+	diag_set_sink(collect_warning);
+	setenv("PAGETOP_FAULT", "show_stacks=read:EIO:3", 1);
+	ck_assert_msg(open_live(&s, d, 0.1, -1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(until_warning(s, &t, "retrying in 0.1 s"), 0);
+	ck_assert_str_eq(last_warning(), want);
+	ck_assert_int_eq(until_warning(s, &t, "retrying in 0.2 s"), 0);
+	ck_assert_int_eq(until_warning(s, &t, "retrying in 0.4 s"), 0);
+	ck_assert_msg(strstr(last_warning(), "Input/output error") || strstr(last_warning(), strerror(EIO)),
+		      "%s", last_warning());
+	/* the fault is over: the sample, and the word that the source is back */
+	next_sample(s, &t);
+	ck_assert_str_eq(last_warning(), "the live source is back after 3 failed reads");
+	ck_assert_int_eq(t.counted_stacks, n);
+	live_get_stats(s, &st);
+	ck_assert_int_eq(st.failures, 3);
+	ck_assert_int_eq(nwarnings, 4);
+	next_sample(s, &t);
+	ck_assert_int_eq(nwarnings, 4);
+	source_close(s);
+	unsetenv("PAGETOP_FAULT");
+	diag_set_sink(NULL);
+	tally_free(&t);
+	free(text);
+	free(want);
+}
+END_TEST
+
+/* EINTR, EAGAIN (a read that would block: poll, then again) and short reads are not
+ * failures: every sample is whole, nothing is reported, the retries are counted. */
+START_TEST(read_fault_transient)
+{
+	static const char *const specs[] = {
+		"show_handles=read:EINTR:5,show_stacks_handles=read:EINTR:5",
+		"show_handles=read:EAGAIN:5,show_stacks_handles=read:EAGAIN:5",
+		"show_handles=read:short:1000,show_stacks_handles=read:short:100000",
+	};
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	const char *d = tree(L_HANDLES);
+	char *h = slurp(DATA "/small/0000.show_handles", NULL);
+	char *sh = slurp(DATA "/small/0000.show_stacks_handles", NULL);
+	uint64_t nh, nsh, sum = sum_key(h, "nr_base_pages: ", &nh);
+
+	sum_key(sh, "handle: ", &nsh);
+	nwarnings = 0;
+	diag_set_sink(collect_warning);
+	setenv("PAGETOP_FAULT", specs[_i], 1);
+	ck_assert_msg(open_live(&s, d, 3600, -1, &err) == 0, "%s", err.msg);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.stacks, nsh); /* a short read is not the end of the file */
+	ck_assert_int_eq(t.counts, nh);
+	ck_assert_int_eq(t.sum, sum);
+	live_get_stats(s, &st);
+	ck_assert_int_eq(st.failures, 0);
+	ck_assert_int_eq(st.retries, _i < 2 ? 10 : 0);
+	if (_i == 2) /* 7 bytes a read: many reads for one sample */
+		ck_assert_uint_ge(st.bytes_last, 7 * 50);
+	ck_assert_msg(nwarnings == 0, "%s", last_warning());
+	live_refresh(s);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.counts, nh);
+	ck_assert_int_eq(t.sum, sum);
+	source_close(s);
+	unsetenv("PAGETOP_FAULT");
+	diag_set_sink(NULL);
+	tally_free(&t);
+	free(h);
+	free(sh);
+}
+END_TEST
+
+/* A file that keeps failing with EINTR or EAGAIN fails the tick after a bounded number
+ * of retries (it does not hang the worker), and says so. */
+START_TEST(read_fault_transient_forever)
+{
+	static const char *const specs[] = { "show_stacks=read:EINTR", "show_stacks=read:EAGAIN" };
+	static const int errs[] = { EINTR, EAGAIN };
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	const char *d = tree(L_SHOW_STACKS);
+
+	nwarnings = 0;
+	diag_set_sink(collect_warning);
+	setenv("PAGETOP_FAULT", specs[_i], 1);
+	ck_assert_msg(open_live(&s, d, 0.1, -1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(until_warning(s, &t, "retrying in"), 0);
+	ck_assert_msg(strstr(last_warning(), strerror(errs[_i])), "%s", last_warning());
+	live_get_stats(s, &st);
+	ck_assert_uint_ge(st.retries, 64);
+	ck_assert_int_eq(t.samples, 0);
+	source_close(s);
+	unsetenv("PAGETOP_FAULT");
+	diag_set_sink(NULL);
+	tally_free(&t);
+}
+END_TEST
+
+/* ---- --drop-privileges (root only) ---- */
+
+static int open_live_priv(struct source **s, const char *dir, double interval, long thr,
+			  struct pt_err *err)
+{
+	struct source_opts o;
+
+	source_opts_init(&o);
+	o.debugfs = dir;
+	o.interval = interval;
+	o.kernel_threshold = thr;
+	o.drop_privileges = 1;
+	return source_open(s, NULL, 0, &o, err);
+}
+
+/* The child's side of a conversation with the root parent: "X\n" asks, one byte answers
+ * ('y' done or true). Returns 1 for 'y'. */
+static int ask(int to, int from, const char *what)
+{
+	struct pollfd p = { from, POLLIN, 0 };
+	char c = 0;
+
+	if (write(to, what, strlen(what)) != (ssize_t)strlen(what))
+		return 0;
+	if (poll(&p, 1, WAIT_MS) != 1 || read(from, &c, 1) != 1)
+		return 0;
+	return c == 'y';
+}
+
+#define CHILD_CHECK(cond, code)                                                       \
+	do {                                                                          \
+		if (!(cond)) {                                                        \
+			fprintf(stderr, "privsep child: %s failed (line %d): %s\n", #cond, \
+				__LINE__, last_warning());                            \
+			_exit(code);                                                  \
+		}                                                                     \
+	} while (0)
+
+/* Samples until one comes (1), or a warning containing what (0), or the deadline (-1). */
+static int child_until(struct source *s, struct tally *t, const char *what)
+{
+	struct sink snk = { &tally_ops, t };
+	double t0 = time_mono();
+
+	while (time_mono() - t0 < WAIT_MS / 1e3) {
+		struct pt_err err;
+		int before = nwarnings;
+		enum src_status st = source_next(s, &snk, 50, &err);
+
+		if (st == SRC_ERROR || st == SRC_END) {
+			fprintf(stderr, "privsep child: source: %s\n", err.msg);
+			return -1;
+		}
+		if (st == SRC_SAMPLE)
+			return 1;
+		for (int i = before; i < nwarnings; i++)
+			if (what && strstr(warnings[i % 8], what))
+				return 0;
+	}
+	return -1;
+}
+
+/* The unprivileged side: drops to nobody inside open, then proves it reads, reopens,
+ * writes and restores through the helper, and cannot do anything as root itself. */
+static void privsep_child(const char *d, uid_t nobody, gid_t nogroup, int to, int from)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	uid_t r, e, sv;
+	int rc;
+
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
+	nwarnings = 0;
+	diag_set_sink(collect_warning);
+	CHILD_CHECK(open_live_priv(&s, d, 0.1, 5, &err) == 0, 3);
+	/* nobody now, for good */
+	CHILD_CHECK(getresuid(&r, &e, &sv) == 0 && r == nobody && e == nobody && sv == nobody, 4);
+	CHILD_CHECK(getgid() == nogroup && getegid() == nogroup, 5);
+	CHILD_CHECK(getgroups(0, NULL) <= 1, 6);
+	CHILD_CHECK(setuid(0) < 0 && errno == EPERM, 7);
+	CHILD_CHECK(seteuid(0) < 0, 8);
+	CHILD_CHECK(open(path_of("%s/root-only", tmp_root), O_RDONLY) < 0 && errno == EACCES, 9);
+	CHILD_CHECK(open(path_of("%s/page_owner_stacks/show_handles", d), O_RDONLY) < 0 &&
+			    errno == EACCES, 10);
+	CHILD_CHECK(privsep_active() && privsep_helper_pid() > 0, 11);
+	/* the threshold was written by the helper */
+	CHILD_CHECK(ask(to, from, "T5\n"), 12);
+	/* files are read */
+	CHILD_CHECK(child_until(s, &t, NULL) == 1, 13);
+	CHILD_CHECK(t.stacks > 0 && t.counts > 0, 14);
+	/* the file vanishes (root's parent moves it away) and comes back: the reopen goes
+	 * through the helper, since this process cannot even look into the folder */
+	CHILD_CHECK(ask(to, from, "G\n"), 15);
+	while ((rc = child_until(s, &t, "is gone")) == 1)
+		;
+	CHILD_CHECK(rc == 0, 16);
+	CHILD_CHECK(ask(to, from, "B\n"), 17);
+	nwarnings = 0;
+	CHILD_CHECK(child_until(s, &t, NULL) == 1, 18);
+	CHILD_CHECK(strstr(last_warning(), "is back after"), 19);
+	CHILD_CHECK(t.counts > 0, 20);
+	live_get_stats(s, &st);
+	CHILD_CHECK(st.failures >= 1, 21);
+	/* the K key: change it while set, put it back, set again; close restores */
+	CHILD_CHECK(live_set_kernel_threshold(s, 9, &err) == 0, 22);
+	CHILD_CHECK(ask(to, from, "T9\n"), 23);
+	CHILD_CHECK(live_set_kernel_threshold(s, -1, &err) == 0, 24);
+	CHILD_CHECK(ask(to, from, "T12\n"), 25);
+	CHILD_CHECK(live_set_kernel_threshold(s, 11, &err) == 0, 26);
+	CHILD_CHECK(ask(to, from, "T11\n"), 27);
+	source_close(s);
+	CHILD_CHECK(!privsep_active(), 28);
+	CHILD_CHECK(ask(to, from, "T12\n"), 29);
+	tally_free(&t);
+	_exit(0);
+}
+
+static void nobody_ids(uid_t *u, gid_t *g)
+{
+	struct passwd *pw = getpwnam("nobody");
+
+	ck_assert_msg(pw != NULL, "no user nobody");
+	*u = pw->pw_uid;
+	*g = pw->pw_gid;
+}
+
+START_TEST(privsep_reads_reopens_restores)
+{
+	const char *d = tree(L_HANDLES);
+	char *file = xstrdup(path_of("%s/page_owner_stacks/show_handles", d));
+	char *aside = xstrdup(path_of("%s/show_handles.aside", tmp_root));
+	int c2p[2], p2c[2], status;
+	uid_t nobody;
+	gid_t nogroup;
+	pid_t pid;
+
+	nobody_ids(&nobody, &nogroup);
+	put_str(path_of("%s/page_owner_stacks/count_threshold", d), "12\n");
+	put_str(path_of("%s/root-only", tmp_root), "secret\n");
+	ck_assert_int_eq(chmod(path_of("%s/root-only", tmp_root), 0600), 0);
+	ck_assert_int_eq(chmod(d, 0700), 0); /* as debugfs's root */
+	ck_assert_int_eq(pipe(c2p), 0);
+	ck_assert_int_eq(pipe(p2c), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		close(c2p[0]);
+		close(p2c[1]);
+		privsep_child(d, nobody, nogroup, c2p[1], p2c[0]);
+	}
+	close(c2p[1]);
+	close(p2c[0]);
+	for (;;) {
+		char line[64];
+		size_t n = 0;
+		char ok = 'n';
+		struct pollfd p = { c2p[0], POLLIN, 0 };
+
+		while (n < sizeof(line) - 1) {
+			if (poll(&p, 1, WAIT_MS) != 1 || read(c2p[0], line + n, 1) != 1)
+				break;
+			if (line[n++] == '\n')
+				break;
+		}
+		if (!n || line[n - 1] != '\n')
+			break; /* the child is done (or stuck: waitpid below tells) */
+		line[n - 1] = '\0';
+		if (line[0] == 'T') {
+			char *v = threshold_now(d, L_HANDLES);
+			char want[80];
+
+			snprintf(want, sizeof(want), "%s\n", line + 1);
+			ok = strcmp(v, want) == 0 ? 'y' : 'n';
+			if (ok == 'n')
+				fprintf(stderr, "count_threshold is %s, expected %s", v, want);
+			free(v);
+		} else if (line[0] == 'G') {
+			ok = rename(file, aside) == 0 ? 'y' : 'n';
+		} else if (line[0] == 'B') {
+			ok = rename(aside, file) == 0 ? 'y' : 'n';
+		}
+		ck_assert_int_eq(write(p2c[1], &ok, 1), 1);
+	}
+	close(c2p[0]);
+	close(p2c[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the unprivileged child failed: status %#x (exit code = check number)", status);
+	{
+		char *v = threshold_now(d, L_HANDLES);
+
+		ck_assert_str_eq(v, "12\n");
+		free(v);
+	}
+	free(file);
+	free(aside);
+}
+END_TEST
+
+/* pagetop is SIGKILLed with count_threshold changed: nothing of it runs again, and the
+ * helper, seeing its socket close, puts the threshold back and exits. */
+START_TEST(privsep_sigkill)
+{
+	const char *d = tree(L_SHOW_STACKS);
+	int ready[2], status, pidfd;
+	pid_t pid, helper = -1;
+	struct pollfd p;
+	char *v;
+
+	/* the helper, orphaned, comes to this process: wait for it by pid */
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(pipe(ready), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		struct source *s;
+		struct pt_err err;
+		pid_t h;
+
+		close(ready[0]);
+		if (open_live_priv(&s, d, 3600, 7, &err) < 0) {
+			fprintf(stderr, "privsep child: %s\n", err.msg);
+			_exit(3);
+		}
+		h = privsep_helper_pid();
+		if (write(ready[1], &h, sizeof(h)) != sizeof(h))
+			_exit(4);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	p.fd = ready[0];
+	p.events = POLLIN;
+	ck_assert_int_eq(poll(&p, 1, WAIT_MS), 1);
+	ck_assert_int_eq(read(ready[0], &helper, sizeof(helper)), (ssize_t)sizeof(helper));
+	close(ready[0]);
+	ck_assert(helper > 0);
+	v = threshold_now(d, L_SHOW_STACKS);
+	ck_assert_str_eq(v, "7\n");
+	free(v);
+	pidfd = (int)syscall(SYS_pidfd_open, helper, 0);
+	ck_assert_msg(pidfd >= 0, "pidfd_open: %s", strerror(errno));
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* the helper exits once it has restored */
+	p.fd = pidfd;
+	p.events = POLLIN;
+	ck_assert_msg(poll(&p, 1, WAIT_MS) == 1, "the helper did not exit");
+	ck_assert_int_eq(waitpid(helper, &status, 0), helper);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "helper status %#x", status);
+	close(pidfd);
+	v = threshold_now(d, L_SHOW_STACKS);
+	ck_assert_str_eq(v, "0\n");
+	free(v);
+}
+END_TEST
+
+/* SUDO_UID/SUDO_GID name whom to become; without them (or with root's), nobody. */
+START_TEST(privsep_pick)
+{
+	struct privsep_user u;
+	struct pt_err err;
+	uid_t nobody;
+	gid_t nogroup;
+
+	nobody_ids(&nobody, &nogroup);
+	setenv("SUDO_UID", "1234", 1);
+	setenv("SUDO_GID", "2345", 1);
+	ck_assert_int_eq(privsep_pick_user(&u, &err), 0);
+	ck_assert_int_eq(u.uid, 1234);
+	ck_assert_int_eq(u.gid, 2345);
+	ck_assert_int_eq(u.from_sudo, 1);
+	setenv("SUDO_UID", "0", 1);
+	ck_assert_int_eq(privsep_pick_user(&u, &err), 0);
+	ck_assert_int_eq(u.uid, nobody);
+	setenv("SUDO_UID", "12x", 1);
+	ck_assert_int_eq(privsep_pick_user(&u, &err), 0);
+	ck_assert_int_eq(u.uid, nobody);
+	ck_assert_int_eq(u.gid, nogroup);
+	ck_assert_int_eq(u.from_sudo, 0);
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
+}
+END_TEST
+
+/* Not root: nothing to drop, said once; the source works as before. */
+START_TEST(privsep_not_root)
+{
+	const char *d = tree(L_SHOW_STACKS);
+	uid_t nobody;
+	gid_t nogroup;
+	pid_t pid;
+	int status;
+
+	nobody_ids(&nobody, &nogroup);
+	ck_assert_int_eq(chmod(d, 0755), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		struct source *s;
+		struct pt_err err;
+		struct tally t = { 0 };
+
+		if (setgroups(0, NULL) < 0 || setresgid(nogroup, nogroup, nogroup) < 0 ||
+		    setresuid(nobody, nobody, nobody) < 0)
+			_exit(3);
+		nwarnings = 0;
+		diag_set_sink(collect_warning);
+		if (open_live_priv(&s, d, 3600, -1, &err) < 0)
+			_exit(4);
+		if (!strstr(last_warning(), "not running as root") || privsep_active())
+			_exit(5);
+		if (child_until(s, &t, NULL) != 1 || t.counted_stacks == 0)
+			_exit(6);
+		source_close(s);
+		tally_free(&t);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+}
+END_TEST
+
 /* ---- build ids ---- */
 
 START_TEST(build_ids)
@@ -1268,6 +1718,28 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, threshold_crash);
 	tcase_add_test(tc, threshold_abort);
 	suite_add_tcase(s, tc);
+
+	tc = tcase_create("read faults");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, read_fault_eio);
+	tcase_add_loop_test(tc, read_fault_transient, 0, 3);
+	tcase_add_loop_test(tc, read_fault_transient_forever, 0, 2);
+	suite_add_tcase(s, tc);
+
+	/* --drop-privileges needs root to drop (CI runs as root) */
+	if (geteuid() == 0) {
+		tc = tcase_create("privsep");
+		tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+		tcase_set_timeout(tc, 30);
+		tcase_add_test(tc, privsep_reads_reopens_restores);
+		tcase_add_test(tc, privsep_sigkill);
+		tcase_add_test(tc, privsep_pick);
+		tcase_add_test(tc, privsep_not_root);
+		suite_add_tcase(s, tc);
+	} else {
+		fprintf(stderr, "check_live: SKIP the privsep cases: they need root\n");
+	}
 
 	tc = tcase_create("host");
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rcfile.h"
@@ -130,6 +131,32 @@ START_TEST(path_sources)
 		p = rc_path();
 		ck_assert_str_eq(p, "/home/someone/.config/pagetop/pagetoprc");
 		free(p);
+		/* --drop-privileges made this process the sudo user: still their file */
+		{
+			pid_t pid;
+			int status;
+
+			setenv("SUDO_UID", "65534", 1);
+			pid = fork();
+			ck_assert(pid >= 0);
+			if (pid == 0) {
+				char *w = xasprintf("%s/.config/pagetop/pagetoprc", pw->pw_dir);
+				int ok;
+
+				if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+				    setresuid(65534, 65534, 65534) < 0)
+					_exit(3);
+				p = rc_path();
+				ok = p && strcmp(p, w) == 0;
+				free(p);
+				free(w);
+				_exit(ok ? 0 : 4);
+			}
+			ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+			ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x",
+				      status);
+			unsetenv("SUDO_UID");
+		}
 	}
 }
 END_TEST

@@ -55,6 +55,8 @@ expect() {
 expect "diff" pagetop di
 expect "--force --from" pagetop record --f
 expect "--ignore-offsets" pagetop diff --ig
+expect "--drop-privileges" pagetop --dr
+expect "--drop-privileges" pagetop record --dr
 expect "--sort=" pagetop --sor
 expect "--sort --source-dir --source-map" pagetop --so
 expect "score" pagetop --sort sc

@@ -10,6 +10,9 @@
 # 4. as an unprivileged user, and with debugfs unmounted, the right message and status 1;
 # 5. debugfs unmounted under a running pagetop -b and mounted again: a warning, retries,
 #    and samples again.
+# 6. --drop-privileges: pagetop runs as nobody (or SUDO_UID) with a root helper; samples
+#    come, count_threshold is unchanged after, and is put back by the helper when pagetop
+#    is killed with SIGKILL; debugfs unmounted and mounted again: samples again.
 #
 # Environment: KERNEL_LAB (default $top_srcdir/../shared/kernel-lab), PAGETOP, top_srcdir.
 set -u
@@ -130,6 +133,80 @@ kill -TERM $pid 2> /dev/null
 wait $pid
 echo $? > "$T/vanish.rc"
 
+# 6. --drop-privileges
+ids() { # ids PID: "uid gid" of a process
+	awk '$1 == "Uid:" { u = $3 } $1 == "Gid:" { g = $3 } END { print u, g }' /proc/$1/status
+}
+helper_of() { # the helper: pagetop's child named pagetop-priv (builtins only: forks are
+	# slow under qemu's emulator, and pagetop -n 3 lasts 2 s)
+	local c n k v
+	for c in /proc/[0-9]*; do
+		read -r n < $c/comm 2> /dev/null || continue
+		[[ $n == pagetop-priv ]] || continue
+		while read -r k v; do
+			[[ $k == PPid: ]] || continue
+			[[ $v == "$1" ]] && { echo ${c#/proc/}; return 0; }
+			break
+		done < $c/status
+	done
+	return 1
+}
+watch_ids() { # watch_ids PID OUT: pagetop's and its helper's ids while it runs
+	local h
+	for ((i = 0; i < 100; i++)); do
+		h=$(helper_of $1) && break
+		kill -0 $1 2> /dev/null || return 1
+		sleep 0.1
+	done
+	# the drop happens once the files are open: wait for pagetop's uid to change
+	for ((i = 0; i < 100; i++)); do
+		[[ $(ids $1) != "0 0" ]] && break
+		sleep 0.1
+	done
+	echo "$(ids $1) $(ids $h)" > "$2"
+}
+"$PAGETOP" -b -n 3 -d 1 --drop-privileges --format csv > "$T/priv.csv" 2> "$T/priv.err" &
+pid=$!
+watch_ids $pid "$T/priv.ids"
+wait $pid
+echo $? > "$T/priv.rc"
+cat $thr > "$T/priv.after"
+SUDO_UID=4242 SUDO_GID=4343 "$PAGETOP" -b -n 3 -d 1 --drop-privileges > /dev/null 2> "$T/priv-sudo.err" &
+pid=$!
+watch_ids $pid "$T/priv-sudo.ids"
+wait $pid
+echo $? > "$T/priv-sudo.rc"
+
+"$PAGETOP" -b -d 0.5 --drop-privileges --kernel-threshold 5 > /dev/null 2> "$T/priv-kill.err" &
+pid=$!
+if wait_thr 5 $pid; then echo set > "$T/priv-kill.set"; fi
+helper=$(helper_of $pid)
+echo "$helper" > "$T/priv-kill.helper-pid"
+ids $pid > "$T/priv-kill.ids"
+kill -KILL $pid
+wait $pid
+echo $? > "$T/priv-kill.rc"
+# the helper restores, then exits: wait (bounded) for both
+for ((i = 0; i < 100; i++)); do
+	[[ $(cat $thr) == "$(cat "$T/thr.orig")" ]] && ! kill -0 "$helper" 2> /dev/null && break
+	sleep 0.1
+done
+cat $thr > "$T/priv-kill.after"
+kill -0 "$helper" 2> /dev/null && echo alive > "$T/priv-kill.helper"
+echo 0 > $thr
+
+"$PAGETOP" -b -n 12 -d 0.5 --drop-privileges --format csv > "$T/priv-vanish.csv" 2> "$T/priv-vanish.err" &
+pid=$!
+sleep 2
+umount /sys/kernel/debug 2> /dev/null || umount -l /sys/kernel/debug
+for ((i = 0; i < 100; i++)); do grep -q 'is gone' "$T/priv-vanish.err" && break; sleep 0.1; done
+date +%s.%N > "$T/priv-vanish.mounted"
+mount -t debugfs none /sys/kernel/debug
+for ((i = 0; i < 600; i++)); do kill -0 $pid 2> /dev/null || break; sleep 0.1; done
+kill -TERM $pid 2> /dev/null
+wait $pid
+echo $? > "$T/priv-vanish.rc"
+
 # 4. preconditions
 setpriv --reuid=65534 --regid=65534 --clear-groups "$PAGETOP" -b -n 1 > /dev/null 2> "$T/nobody.err"
 echo $? > "$T/nobody.rc"
@@ -205,6 +282,35 @@ check "vanish: 12 samples" test "$(tail -n 1 "$T/vanish.csv" | cut -d, -f1)" = 1
 check "vanish: samples after the mount" awk -F, -v t="$(cat "$T/vanish.mounted")" \
 	'NR > 1 && $2 + 0 > t + 0 { found = 1 } END { exit !found }' "$T/vanish.csv"
 sed 's/^/  vanish: /' "$T/vanish.err"
+
+# 6. --drop-privileges
+nobody_ids=$(getent passwd nobody | cut -d: -f3,4 | tr : ' ')
+check "drop: pagetop -b -n 3 --drop-privileges exits 0 (status $(cat "$T/priv.rc"))" \
+	test "$(cat "$T/priv.rc")" = 0
+check "drop: 3 samples with stacks" awk -F, 'NR > 1 { s[$1]++ } END { exit !(length(s) == 3) }' "$T/priv.csv"
+echo "  drop: $(awk -F, 'NR > 1 { s[$1]++ } END { for (k in s) printf "sample %s: %d rows; ", k, s[k] }' "$T/priv.csv")"
+check "drop: pagetop ran as nobody ($nobody_ids), its helper as root (ids: $(cat "$T/priv.ids" 2>/dev/null))" \
+	test "$(cat "$T/priv.ids" 2>/dev/null)" = "$nobody_ids 0 0"
+check "drop: count_threshold unchanged after ('$(cat "$T/priv.after")')" test "$(cat "$T/priv.after")" = "$orig"
+check "drop, SUDO_UID=4242 SUDO_GID=4343: exits 0" test "$(cat "$T/priv-sudo.rc")" = 0
+check "drop, SUDO_UID=4242 SUDO_GID=4343: ran as 4242 4343 (ids: $(cat "$T/priv-sudo.ids" 2>/dev/null))" \
+	test "$(cat "$T/priv-sudo.ids" 2>/dev/null)" = "4242 4343 0 0"
+[[ -s $T/priv.err ]] && sed 's/^/  drop: /' "$T/priv.err"
+check "drop, SIGKILL: count_threshold was set to 5" test -f "$T/priv-kill.set"
+check "drop, SIGKILL: pagetop was nobody ($(cat "$T/priv-kill.ids"))" test "$(cat "$T/priv-kill.ids")" = "$nobody_ids"
+check "drop, SIGKILL: killed (status $(cat "$T/priv-kill.rc"))" test "$(cat "$T/priv-kill.rc")" = 137
+check "drop, SIGKILL: the helper put count_threshold back to '$orig' (is '$(cat "$T/priv-kill.after")')" \
+	test "$(cat "$T/priv-kill.after")" = "$orig"
+check "drop, SIGKILL: the helper was running (pid '$(cat "$T/priv-kill.helper-pid")')" \
+	test -n "$(cat "$T/priv-kill.helper-pid")"
+check "drop, SIGKILL: and exited" test ! -f "$T/priv-kill.helper"
+check "drop, vanish: goes on and exits 0 (status $(cat "$T/priv-vanish.rc"))" test "$(cat "$T/priv-vanish.rc")" = 0
+check "drop, vanish: warns that the files are gone" grep -q 'show_handles is gone (debugfs unmounted?); retrying in' "$T/priv-vanish.err"
+check "drop, vanish: says when they are back" grep -q '^pagetop: the live source is back after [0-9]* failed reads$' "$T/priv-vanish.err"
+check "drop, vanish: 12 samples" test "$(tail -n 1 "$T/priv-vanish.csv" | cut -d, -f1)" = 11
+check "drop, vanish: samples after the mount" awk -F, -v t="$(cat "$T/priv-vanish.mounted")" \
+	'NR > 1 && $2 + 0 > t + 0 { found = 1 } END { exit !found }' "$T/priv-vanish.csv"
+sed 's/^/  drop, vanish: /' "$T/priv-vanish.err"
 
 if ((failures)); then
 	echo "live.sh: $failures checks failed"

@@ -813,40 +813,19 @@ static void toggle_pause(struct tui *t)
 /* ---------------------------------------------------------------------------------- */
 /* writing files */
 
-static int open_new(const char *path, struct pt_err *err)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+struct snapshot_ctx {
+	const struct model *m;
+	size_t n;
+};
 
-	if (fd < 0) {
-		if (errno == EEXIST)
-			pt_err_set(err, _("%s exists: pagetop does not overwrite files"), path);
-		else
-			pt_err_set(err, _("cannot create %s: %s"), path, strerror(errno));
-	}
-	return fd;
-}
-
-/* The displayed sample in show_stacks form (the proposal's form for allocation counts),
- * which pagetop and the kernel's tools read back. */
-static int write_snapshot(struct tui *t, const char *path, size_t *nwritten,
-			  struct pt_err *err)
+static int snapshot_fill(FILE *fp, void *ctx, struct pt_err *err)
 {
-	const struct model *m = t->m;
+	struct snapshot_ctx *c = ctx;
+	const struct model *m = c->m;
 	const char *what = model_meta(m)->unit == UNIT_ALLOCS ? "stack_count" : "nr_base_pages";
-	int fd = open_new(path, err);
-	FILE *fp;
-	int e = 0;
 
-	*nwritten = 0;
-	if (fd < 0)
-		return -1;
-	fp = fdopen(fd, "w");
-	if (!fp) {
-		pt_err_set(err, _("cannot write %s: %s"), path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	for (size_t i = 0; i < model_nstacks(m); i++) {
+	(void)err;
+	for (size_t i = 0; i < model_nstacks(m) && !ferror(fp); i++) {
 		const struct stack *st = model_stack(m, (uint32_t)i);
 
 		if (st->s.now <= 0 || !st->nframes)
@@ -854,19 +833,25 @@ static int write_snapshot(struct tui *t, const char *path, size_t *nwritten,
 		for (unsigned f = 0; f < st->nframes; f++)
 			fprintf(fp, " %s\n", model_frame(m, st->frames[f]));
 		fprintf(fp, "%s: %lld\n\n", what, (long long)st->s.now);
-		(*nwritten)++;
-	}
-	if (ferror(fp))
-		e = EIO;
-	if (fclose(fp) != 0 && !e)
-		e = errno;
-	if (e) {
-		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
-		return -1;
+		c->n++;
 	}
 	return 0;
 }
 
+/* The displayed sample in show_stacks form (the proposal's form for allocation counts),
+ * which pagetop and the kernel's tools read back. Through a temporary file: the name
+ * appears complete or not at all, never over a file or through a symbolic link. */
+static int write_snapshot(struct tui *t, const char *path, size_t *nwritten,
+			  struct pt_err *err)
+{
+	struct snapshot_ctx c = { t->m, 0 };
+
+	*nwritten = 0;
+	if (write_new_file(path, 0644, snapshot_fill, &c, err) < 0)
+		return -1;
+	*nwritten = c.n;
+	return 0;
+}
 
 static void record_start(struct tui *t, const char *path)
 {

@@ -9,8 +9,11 @@
  * PAGETOP_UPDATE_EXPECTED=1 rewrites the expected screens (look at the diff!). */
 #include "config.h"
 
+#include <dirent.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "testutil.h"
@@ -954,6 +957,138 @@ START_TEST(test_snapshot)
 }
 END_TEST
 
+/* Names in dir that start with .pagetop- (temporary files left behind). */
+static int temp_files_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		n += strncmp(e->d_name, ".pagetop-", 9) == 0;
+	closedir(d);
+	return n;
+}
+
+/* w PATH Enter in the UI: the status line after it. */
+static const char *snap_to(struct ht *h, const char *path)
+{
+	char *keys = xasprintf("w\025%s\n", path);
+
+	ht_keys(h, keys);
+	free(keys);
+	return ht_line(h, LINES - 1);
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(lstat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+START_TEST(test_snapshot_safety)
+{
+	struct ht h = { 0 };
+	char *target, *link, *exist, *p;
+	char *sub;
+	const char *line;
+	mode_t old;
+	struct rlimit rl, small;
+
+	ht_open(&h, "demo", NULL, 24, 200, NULL, NULL);
+	target = path_join(h.tmp, "target");
+	link = path_join(h.tmp, "link");
+	exist = path_join(h.tmp, "exists");
+	/* a symbolic link at the name: refused, whether it points at a file or nowhere */
+	ck_assert_int_eq(symlink(target, link), 0);
+	line = snap_to(&h, link);
+	ck_assert_msg(strstr(line, "link is a symbolic link: pagetop does not write through symbolic links") != NULL,
+		      "%s", line);
+	ck_assert_int_eq(access(target, F_OK), -1);
+	write_str(target, "precious\n");
+	line = snap_to(&h, link);
+	ck_assert_msg(strstr(line, "is a symbolic link") != NULL, "%s", line);
+	p = read_file(target, NULL);
+	ck_assert_str_eq(p, "precious\n");
+	free(p);
+	/* an existing file: refused, untouched */
+	write_str(exist, "keep me\n");
+	line = snap_to(&h, exist);
+	ck_assert_msg(strstr(line, "exists: pagetop does not overwrite files") != NULL, "%s", line);
+	p = read_file(exist, NULL);
+	ck_assert_str_eq(p, "keep me\n");
+	free(p);
+	/* 0644 through the umask: 022 gives 0644, a stricter one is honoured */
+	old = umask(022);
+	p = path_join(h.tmp, "u022");
+	line = snap_to(&h, p);
+	ck_assert_msg(strstr(line, "wrote ") != NULL, "%s", line);
+	ck_assert_uint_eq(mode_of(p), 0644);
+	free(p);
+	umask(077);
+	p = path_join(h.tmp, "u077");
+	snap_to(&h, p);
+	ck_assert_uint_eq(mode_of(p), 0600);
+	free(p);
+	umask(027);
+	p = path_join(h.tmp, "u027");
+	snap_to(&h, p);
+	ck_assert_uint_eq(mode_of(p), 0640);
+	free(p);
+	umask(old);
+	/* a folder that is not there: says which */
+	p = path_join(h.tmp, "nowhere/snap");
+	line = snap_to(&h, p);
+	ck_assert_msg(strstr(line, "cannot create a file in ") != NULL && strstr(line, "nowhere") != NULL,
+		      "%s", line);
+	free(p);
+	/* the write fails half-way (a file size limit stands in for a full disk): nothing
+	 * under the name, no temporary file, and the reason */
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	small = rl;
+	small.rlim_cur = 4096;
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	p = path_join(h.tmp, "toobig");
+	line = snap_to(&h, p);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	ck_assert_msg(strstr(line, "cannot write ") != NULL && strstr(line, "toobig") != NULL &&
+		      strstr(line, strerror(EFBIG)) != NULL, "%s", line);
+	ck_assert_int_eq(access(p, F_OK), -1);
+	free(p);
+	ck_assert_int_eq(temp_files_in(h.tmp), 0);
+	/* where the file system has no RENAME_NOREPLACE: link() and unlink(), same rules */
+	write_new_file_no_renameat2 = 1;
+	p = path_join(h.tmp, "linked");
+	line = snap_to(&h, p);
+	ck_assert_msg(strstr(line, "wrote ") != NULL, "%s", line);
+	ck_assert_uint_eq(mode_of(p), 0644 & ~old);
+	line = snap_to(&h, p);
+	ck_assert_msg(strstr(line, "exists") != NULL, "%s", line);
+	free(p);
+	write_new_file_no_renameat2 = 0;
+	ck_assert_int_eq(temp_files_in(h.tmp), 0);
+	/* a relative name lands in the current folder, its temporary file too */
+	sub = path_join(h.tmp, "sub");
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	ck_assert_int_eq(chdir(sub), 0);
+	line = snap_to(&h, "rel.show_stacks");
+	ck_assert_msg(strstr(line, "wrote ") != NULL, "%s", line);
+	ck_assert_int_eq(access("rel.show_stacks", F_OK), 0);
+	ck_assert_int_eq(temp_files_in("."), 0);
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	free(sub);
+	free(target);
+	free(link);
+	free(exist);
+	ht_close(&h);
+}
+END_TEST
+
 /* ---- a live source ---- */
 
 static const char *const live_specs[] = {
@@ -1556,6 +1691,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_redraw);
 	tcase_add_test(tc, test_snapshot);
+	tcase_add_test(tc, test_snapshot_safety);
 	tcase_add_test(tc, test_live_pause);
 	tcase_add_test(tc, test_live_follow);
 	tcase_add_test(tc, test_live_status);

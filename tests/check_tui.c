@@ -27,7 +27,7 @@
 /* ---- a fake live source ---- */
 
 struct fake {
-	char *samples[64];
+	char *samples[640];
 	int n, next;
 	double stalled;
 	double t;
@@ -1235,6 +1235,75 @@ START_TEST(test_live_record)
 }
 END_TEST
 
+/* 500 resizes in a row, with samples coming between them: sizes from 1x1 up, hostile
+ * ones (0, negative) that must be refused without harm, keys now and then so that the
+ * help and an expanded row get drawn at odd sizes too; the screen is whole at the end. */
+START_TEST(test_resize_storm)
+{
+	static const int fixed[][2] = {
+		{ 1, 1 }, { 1, 2 }, { 2, 1 }, { 10, 40 }, { 60, 200 }, { 0, 0 }, { 0, 80 },
+		{ 24, 0 }, { -1, -1 }, { 9, 39 }, { 10, 39 }, { 9, 40 }, { 1, 300 }, { 200, 1 },
+	};
+	static const int keyseq[] = { 'j', '\n', '?', 'x', 'G', 'l', FN(KEY_NPAGE),
+				      FN(KEY_HOME), 'k' };
+	struct ht h = { 0 };
+	unsigned seed = 20261126;
+	int refused = 0, hostile = 0, k = 0;
+
+	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 80, NULL, NULL);
+	for (int i = 0; i < 500; i++) {
+		int rows, cols;
+
+		if (i % 4 == 0) {
+			rows = fixed[(i / 4) % ARRAY_SIZE(fixed)][0];
+			cols = fixed[(i / 4) % ARRAY_SIZE(fixed)][1];
+		} else {
+			rows = 1 + rand_r(&seed) % 80;
+			cols = 1 + rand_r(&seed) % 260;
+		}
+		hostile += rows < 1 || cols < 1;
+		if (tui_resize(h.t, rows, cols) < 0) {
+			ck_assert_msg(rows < 1 || cols < 1, "%dx%d refused", cols, rows);
+			refused++;
+		} else {
+			ck_assert_int_eq(LINES, rows);
+			ck_assert_int_eq(COLS, cols);
+		}
+		if (i % 3 == 0) {
+			char spec[256];
+
+			snprintf(spec, sizeof(spec),
+				 "alloc_pages;a_caller [brd]=%d|alloc_pages;b_caller=%d|alloc_pages;c_%d=%d",
+				 10 + i, 500 - i, i % 7, i % 13);
+			fake_add(h.src, spec);
+			tui_pump(h.t, -1);
+		}
+		if (i % 25 == 0)
+			tui_key(h.t, keyseq[k++ % ARRAY_SIZE(keyseq)]);
+		tui_tick(h.t);
+		tui_render(h.t);
+		free(tui_dump(h.t));
+	}
+	ck_assert_int_eq(refused, hostile);
+	ck_assert_int_gt(refused, 0);
+	/* back to a normal size: the list view, the header, the rows, the status line */
+	ck_assert_int_eq(tui_resize(h.t, 30, 100), 0);
+	if (h.t->view != &tui_list_view)
+		ht_key(&h, 'x');
+	ck_line_has(&h, 0, "pagetop " PACKAGE_VERSION " — live 7.3.4");
+	ck_line_has(&h, 0, "sample 168");
+	ck_line_has(&h, 3, "PAGES");
+	ck_line_has(&h, 3, "CALLER");
+	ck_screen_has(&h, "a_caller [brd]");
+	ck_line_has(&h, 29, "? help");
+	ck_assert_int_ge(ht_cursor_y(&h), TUI_HEADER_LINES);
+	/* and keys still work */
+	ht_keys(&h, "s5");
+	ck_line_has(&h, 2, "Sort ΔBASE ▼");
+	ht_close(&h);
+}
+END_TEST
+
 /* ---- colours ---- */
 
 static int any_pair(struct ht *h)
@@ -1676,6 +1745,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_ascii);
 	tcase_add_test(tc, test_columns_drop);
 	tcase_add_test(tc, test_resize);
+	tcase_add_test(tc, test_resize_storm);
 	tcase_add_test(tc, test_move);
 	tcase_add_test(tc, test_expand);
 	tcase_add_test(tc, test_sort);

@@ -414,6 +414,7 @@ static int open_temp(const char *path, mode_t mode, char **tmp)
 	const char *slash = strrchr(path, '/');
 	int dlen = slash ? (int)(slash - path) + 1 : 0;
 	struct timespec ts;
+	int e;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	for (int tries = 0; tries < 100; tries++) {
@@ -423,10 +424,15 @@ static int open_temp(const char *path, mode_t mode, char **tmp)
 
 		*tmp = xasprintf("%.*s.pagetop-%08x.tmp", dlen, path, r);
 		fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-		if (fd >= 0 || errno != EEXIST)
+		if (fd >= 0)
 			return fd;
+		e = errno;
 		free(*tmp);
 		*tmp = NULL;
+		if (e != EEXIST) {
+			errno = e;
+			return -1;
+		}
 	}
 	errno = EEXIST;
 	return -1;

@@ -1453,7 +1453,7 @@ void tui_key(struct tui *t, int key)
 /* ---------------------------------------------------------------------------------- */
 /* signals */
 
-static volatile sig_atomic_t got_signal, got_tstp, got_cont;
+static volatile sig_atomic_t got_signal, got_tstp, got_cont, got_winch;
 static int sig_pipe[2] = { -1, -1 };
 static struct termios saved_tio;
 static int have_tio;
@@ -1490,9 +1490,11 @@ static void on_signal(int sig)
  * screen from inside the handler, which is not async-signal-safe (it can cut into a
  * doupdate() half-way), so pagetop keeps SIGTSTP for itself. This handler only sets a
  * flag and wakes the loop, which leaves the screen with endwin(), stops itself with the
- * default action, and draws everything again when it is continued (suspend()). */
-static struct sigaction old_tstp, old_cont;
-static int have_tstp;
+ * default action, and draws everything again when it is continued (suspend()).
+ * SIGWINCH too: the loop wakes at once (curses' flag alone waits for the next key or
+ * the poll timeout) and asks the terminal its size. */
+static struct sigaction old_tstp, old_cont, old_winch;
+static int have_tstp, have_winch;
 
 static void on_job_signal(int sig)
 {
@@ -1500,6 +1502,8 @@ static void on_job_signal(int sig)
 
 	if (sig == SIGTSTP)
 		got_tstp = 1;
+	else if (sig == SIGWINCH)
+		got_winch = 1;
 	else
 		got_cont = 1;
 	if (sig_pipe[1] >= 0) {
@@ -1560,10 +1564,12 @@ static void signals_install(void)
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SIGTSTP);
 	sigaddset(&sa.sa_mask, SIGCONT);
+	sigaddset(&sa.sa_mask, SIGWINCH);
 	have_tstp = sigaction(SIGTSTP, NULL, &old_tstp) == 0 && old_tstp.sa_handler == SIG_DFL &&
 		    !(old_tstp.sa_flags & SA_SIGINFO) && sigaction(SIGTSTP, &sa, NULL) == 0;
+	have_winch = sigaction(SIGWINCH, &sa, &old_winch) == 0;
 	sigaction(SIGCONT, &sa, &old_cont);
-	got_tstp = got_cont = 0;
+	got_tstp = got_cont = got_winch = 0;
 }
 
 static void signals_restore(void)
@@ -1575,6 +1581,9 @@ static void signals_restore(void)
 	if (have_tstp)
 		sigaction(SIGTSTP, &old_tstp, NULL);
 	have_tstp = 0;
+	if (have_winch)
+		sigaction(SIGWINCH, &old_winch, NULL);
+	have_winch = 0;
 	sigaction(SIGCONT, &old_cont, NULL);
 	for (int i = 0; i < 2; i++) {
 		if (sig_pipe[i] >= 0)
@@ -1714,6 +1723,13 @@ static void job_signals(struct tui *t)
 	}
 	if (t->away && in_foreground(t))
 		resume(t);
+	if (got_winch) {
+		struct winsize ws;
+
+		got_winch = 0;
+		if (!t->away && ioctl(fileno(t->scr_out), TIOCGWINSZ, &ws) == 0)
+			tui_resize(t, ws.ws_row, ws.ws_col);
+	}
 }
 
 /* ---------------------------------------------------------------------------------- */

@@ -2,7 +2,8 @@
 # full-disk.sh - writing into a full file system (a small tmpfs, filled up): a snapshot
 # (w in the UI, under tmux) and the settings (W) fail with the reason on the status line
 # and leave nothing behind, neither the name nor a temporary file; pagetop record stops
-# with the reason and exit status 1.
+# with the reason and exit status 1, its file cut back to the last complete sample and
+# readable.
 #
 # Mounting needs root: skipped (exit 77) when not root, or without tmux. As root a mount
 # that fails is a failure (CI runs as root).
@@ -88,6 +89,25 @@ st=$?
 [ "$st" = 1 ] || fail "pagetop record: exit status $st, wanted 1"
 grep -q "cannot write $full/rec.ptrec: No space left on device" "$tmp/rec.err" ||
 	fail "pagetop record said '$(cat "$tmp/rec.err")'"
+
+# space runs out part-way (the whole recording is ~150 KiB): the file is cut back to its
+# last complete sample with its end line, and reads back
+echo "full-disk.sh: pagetop record running out of space part-way"
+rm -f "$full/filler" "$full/rec.ptrec"
+mount -o remount,size=128k "$full" || fail "cannot resize the tmpfs"
+"$PAGETOP" record --from "$demo" -o "$full/rec.ptrec" 2>"$tmp/rec.err"
+st=$?
+[ "$st" = 1 ] || fail "pagetop record part-way: exit status $st, wanted 1"
+grep -q "No space left on device" "$tmp/rec.err" || fail "pagetop record part-way said '$(cat "$tmp/rec.err")'"
+last=$(tail -n 1 "$full/rec.ptrec")
+case $last in
+"end "[1-9]*) ;;
+*) fail "the cut recording ends with '$last', not with its end line after a sample" ;;
+esac
+"$PAGETOP" -b "$full/rec.ptrec" >"$tmp/out" 2>"$tmp/out.err" ||
+	fail "pagetop -b cannot read the cut recording: $(cat "$tmp/out.err")"
+k=$(grep -c '^pagetop .* sample [0-9]' "$tmp/out")
+[ "$k" = "${last#end }" ] || fail "the cut recording reads back $k samples, its end line says ${last#end }"
 
 if [ $fails -gt 0 ]; then
 	echo "full-disk.sh: $fails failures"

@@ -6,7 +6,8 @@
  * sample and per change of the view options, and only the visible lines are drawn
  * (tui_draw.c). Signals never touch curses: the handler restores the kernel's
  * count_threshold, writes to the pipe, and the loop leaves cleanly; a second signal resets
- * the terminal from the handler with escape sequences prepared in advance. */
+ * the terminal from the handler with escape sequences prepared in advance. SIGTSTP,
+ * SIGCONT and SIGWINCH only set flags too: the loop suspends, resumes and resizes. */
 #include "config.h"
 
 #include <errno.h>

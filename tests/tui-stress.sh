@@ -5,8 +5,9 @@
 #     crash, no sanitizer report, and at 100x30 the screen is whole again, samples go on,
 #     q leaves a sane terminal with exit status 0;
 #  2. job control: Ctrl-Z and kill -TSTP give the shell a sane terminal (echo and
-#     canonical mode on, the alternate screen left), fg draws everything again at the size
-#     the terminal has now and keys work; kill -CONT into the background draws nothing;
+#     canonical mode on, the alternate screen, mouse reporting and keypad mode left), fg
+#     draws everything again at the size the terminal has now and keys work; kill -CONT
+#     into the background draws nothing;
 #     kill -STOP/-CONT redraws over whatever was written to the terminal meanwhile;
 #  3. SIGINT, SIGTERM, SIGHUP and SIGQUIT while the UI records (R): exit status 0, a sane
 #     terminal, and a recording that pagetop -b reads to its last sample; the same signals
@@ -78,6 +79,11 @@ keys() {
 
 alt_screen() {
 	tmux -L "$sock" display -p -t t '#{alternate_on}'
+}
+
+# the mouse reporting and keypad modes the terminal is in: "1 1" for pagetop's
+modes() {
+	tmux -L "$sock" display -p -t t '#{mouse_any_flag} #{keypad_cursor_flag}'
 }
 
 pane_tty() {
@@ -222,6 +228,7 @@ suspended() {
 	n=0
 	while [ "$(alt_screen)" != 0 ] && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
 	[ "$(alt_screen)" = 0 ] || fail "$1: the alternate screen was not left"
+	[ "$(modes)" = "0 0" ] || fail "$1: mouse reporting or keypad mode left on: $(modes)"
 	stty -a -F "$(pane_tty)" >"$tmp/stty" 2>&1
 	sane "$tmp/stty" "$1"
 	rm -f "$tmp/typed"
@@ -241,6 +248,7 @@ back() {
 		sleep 0.1
 	done
 	[ "$(alt_screen)" = 1 ] || fail "$1: not on the alternate screen again"
+	[ "$(modes)" = "1 1" ] || fail "$1: mouse reporting or keypad mode not back: $(modes)"
 	keys s "$3"
 	expect "Sort $4 "
 }

@@ -21,7 +21,8 @@ full=$tmp/full
 sock=pagetop-full-$$
 fails=0
 mounted=0
-trap 'tmux -L "$sock" kill-server 2>/dev/null; [ $mounted = 1 ] && umount "$full"; rm -rf "$tmp"' EXIT INT TERM
+sockdir=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; [ $mounted = 1 ] && umount "$full"; rm -rf "$tmp"' EXIT INT TERM
 
 fail() {
 	echo "FAIL: $*"

@@ -30,10 +30,14 @@ fails=0
 nsess=0
 sock=pagetop-stress-$$-0
 feeder=
-trap 'tmux -L "$sock" kill-server 2>/dev/null; [ -n "$feeder" ] && kill "$feeder" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+sockdir=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; [ -n "$feeder" ] && kill "$feeder" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 
+# a server of its own for each session (no race with the last one going away); the old
+# server's socket file goes with it
 new_server() {
 	tmux -L "$sock" kill-server 2>/dev/null
+	rm -f "$sockdir/$sock"
 	nsess=$((nsess + 1))
 	sock=pagetop-stress-$$-$nsess
 }

@@ -6,7 +6,8 @@
  * sample and per change of the view options, and only the visible lines are drawn
  * (tui_draw.c). Signals never touch curses: the handler restores the kernel's
  * count_threshold, writes to the pipe, and the loop leaves cleanly; a second signal resets
- * the terminal from the handler with escape sequences prepared in advance. */
+ * the terminal from the handler with escape sequences prepared in advance. SIGTSTP,
+ * SIGCONT and SIGWINCH only set flags too: the loop suspends, resumes and resizes. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,11 +16,13 @@
 #include <locale.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -813,40 +816,19 @@ static void toggle_pause(struct tui *t)
 /* ---------------------------------------------------------------------------------- */
 /* writing files */
 
-static int open_new(const char *path, struct pt_err *err)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+struct snapshot_ctx {
+	const struct model *m;
+	size_t n;
+};
 
-	if (fd < 0) {
-		if (errno == EEXIST)
-			pt_err_set(err, _("%s exists: pagetop does not overwrite files"), path);
-		else
-			pt_err_set(err, _("cannot create %s: %s"), path, strerror(errno));
-	}
-	return fd;
-}
-
-/* The displayed sample in show_stacks form (the proposal's form for allocation counts),
- * which pagetop and the kernel's tools read back. */
-static int write_snapshot(struct tui *t, const char *path, size_t *nwritten,
-			  struct pt_err *err)
+static int snapshot_fill(FILE *fp, void *ctx, struct pt_err *err)
 {
-	const struct model *m = t->m;
+	struct snapshot_ctx *c = ctx;
+	const struct model *m = c->m;
 	const char *what = model_meta(m)->unit == UNIT_ALLOCS ? "stack_count" : "nr_base_pages";
-	int fd = open_new(path, err);
-	FILE *fp;
-	int e = 0;
 
-	*nwritten = 0;
-	if (fd < 0)
-		return -1;
-	fp = fdopen(fd, "w");
-	if (!fp) {
-		pt_err_set(err, _("cannot write %s: %s"), path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	for (size_t i = 0; i < model_nstacks(m); i++) {
+	(void)err;
+	for (size_t i = 0; i < model_nstacks(m) && !ferror(fp); i++) {
 		const struct stack *st = model_stack(m, (uint32_t)i);
 
 		if (st->s.now <= 0 || !st->nframes)
@@ -854,19 +836,25 @@ static int write_snapshot(struct tui *t, const char *path, size_t *nwritten,
 		for (unsigned f = 0; f < st->nframes; f++)
 			fprintf(fp, " %s\n", model_frame(m, st->frames[f]));
 		fprintf(fp, "%s: %lld\n\n", what, (long long)st->s.now);
-		(*nwritten)++;
-	}
-	if (ferror(fp))
-		e = EIO;
-	if (fclose(fp) != 0 && !e)
-		e = errno;
-	if (e) {
-		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
-		return -1;
+		c->n++;
 	}
 	return 0;
 }
 
+/* The displayed sample in show_stacks form (the proposal's form for allocation counts),
+ * which pagetop and the kernel's tools read back. Through a temporary file: the name
+ * appears complete or not at all, never over a file or through a symbolic link. */
+static int write_snapshot(struct tui *t, const char *path, size_t *nwritten,
+			  struct pt_err *err)
+{
+	struct snapshot_ctx c = { t->m, 0 };
+
+	*nwritten = 0;
+	if (write_new_file(path, 0644, snapshot_fill, &c, err) < 0)
+		return -1;
+	*nwritten = c.n;
+	return 0;
+}
 
 static void record_start(struct tui *t, const char *path)
 {
@@ -1466,7 +1454,7 @@ void tui_key(struct tui *t, int key)
 /* ---------------------------------------------------------------------------------- */
 /* signals */
 
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, got_tstp, got_cont, got_winch;
 static int sig_pipe[2] = { -1, -1 };
 static struct termios saved_tio;
 static int have_tio;
@@ -1499,9 +1487,36 @@ static void on_signal(int sig)
 	errno = e;
 }
 
+/* Ctrl-Z (SIGTSTP) and the return (SIGCONT): curses' own SIGTSTP handler leaves the
+ * screen from inside the handler, which is not async-signal-safe (it can cut into a
+ * doupdate() half-way), so pagetop keeps SIGTSTP for itself. This handler only sets a
+ * flag and wakes the loop, which leaves the screen with endwin(), stops itself with the
+ * default action, and draws everything again when it is continued (suspend()).
+ * SIGWINCH too: the loop wakes at once (curses' flag alone waits for the next key or
+ * the poll timeout) and asks the terminal its size. */
+static struct sigaction old_tstp, old_cont, old_winch;
+static int have_tstp, have_winch;
+
+static void on_job_signal(int sig)
+{
+	int e = errno;
+
+	if (sig == SIGTSTP)
+		got_tstp = 1;
+	else if (sig == SIGWINCH)
+		got_winch = 1;
+	else
+		got_cont = 1;
+	if (sig_pipe[1] >= 0) {
+		ssize_t w = write(sig_pipe[1], "j", 1);
+
+		(void)w;
+	}
+	errno = e;
+}
+
 /* A crash: the terminal back as endwin() would leave it and count_threshold back, then
- * death by the signal's default action (a core). Async-signal-safe. SIGTSTP stays with
- * curses, which leaves and restores the screen around a suspend itself. */
+ * death by the signal's default action (a core). Async-signal-safe. */
 static const int crashes[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 static struct sigaction old_crash[ARRAY_SIZE(crashes)];
 
@@ -1543,6 +1558,19 @@ static void signals_install(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(crashes); i++)
 		sigaction(crashes[i], &sa, &old_crash[i]);
+	/* before newterm(): curses installs its own SIGTSTP handler only over SIG_DFL; an
+	 * ignored SIGTSTP (a shell without job control) stays ignored */
+	sa.sa_handler = on_job_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGTSTP);
+	sigaddset(&sa.sa_mask, SIGCONT);
+	sigaddset(&sa.sa_mask, SIGWINCH);
+	have_tstp = sigaction(SIGTSTP, NULL, &old_tstp) == 0 && old_tstp.sa_handler == SIG_DFL &&
+		    !(old_tstp.sa_flags & SA_SIGINFO) && sigaction(SIGTSTP, &sa, NULL) == 0;
+	have_winch = sigaction(SIGWINCH, &sa, &old_winch) == 0;
+	sigaction(SIGCONT, &sa, &old_cont);
+	got_tstp = got_cont = got_winch = 0;
 }
 
 static void signals_restore(void)
@@ -1551,6 +1579,13 @@ static void signals_restore(void)
 		sigaction(caught[i], &old_act[i], NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(crashes); i++)
 		sigaction(crashes[i], &old_crash[i], NULL);
+	if (have_tstp)
+		sigaction(SIGTSTP, &old_tstp, NULL);
+	have_tstp = 0;
+	if (have_winch)
+		sigaction(SIGWINCH, &old_winch, NULL);
+	have_winch = 0;
+	sigaction(SIGCONT, &old_cont, NULL);
 	for (int i = 0; i < 2; i++) {
 		if (sig_pipe[i] >= 0)
 			close(sig_pipe[i]);
@@ -1600,6 +1635,105 @@ static void fatal_restore(void)
 }
 
 /* ---------------------------------------------------------------------------------- */
+/* suspend, resume, resize */
+
+int tui_resize(struct tui *t, int rows, int cols)
+{
+	if (!t->scr || rows < 1 || cols < 1)
+		return -1;
+	set_term(t->scr);
+	if (rows != LINES || cols != COLS) {
+		if (resizeterm(rows, cols) == ERR)
+			return -1;
+	}
+	tui_key(t, TK_FN | KEY_RESIZE);
+	return 0;
+}
+
+/* 1 when pagetop's process group owns the terminal (not stopped into the background). */
+static int in_foreground(const struct tui *t)
+{
+	pid_t fg = tcgetpgrp(t->in_fd);
+
+	return fg < 0 || fg == getpgrp();
+}
+
+/* Back on the terminal: the program's terminal modes again, the size as it is now (it may
+ * have changed while another process group had the terminal, and SIGWINCH went to that
+ * one), and every cell drawn again, whatever the shell left on the screen. */
+static void resume(struct tui *t)
+{
+	struct winsize ws;
+
+	if (!in_foreground(t)) {
+		t->away = 1;
+		return;
+	}
+	t->away = 0;
+	set_term(t->scr);
+	reset_prog_mode();
+	if (ioctl(fileno(t->scr_out), TIOCGWINSZ, &ws) == 0)
+		tui_resize(t, ws.ws_row, ws.ws_col);
+	t->redraw_all = 1;
+	t->dirty = 1;
+}
+
+/* Ctrl-Z: leave the screen as at the end, stop with SIGTSTP's default action, and on the
+ * return put everything back. Not from the handler: here curses is between calls. */
+static void suspend(struct tui *t)
+{
+	sigset_t tstp, old;
+	struct sigaction dfl, mine;
+
+	set_term(t->scr);
+	endwin();
+	fflush(t->scr_out);
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &mine);
+	sigemptyset(&tstp);
+	sigaddset(&tstp, SIGTSTP);
+	pthread_sigmask(SIG_UNBLOCK, &tstp, &old);
+	/* stops here (the whole process, threads too) until SIGCONT; in an orphaned
+	 * process group the kernel drops it and pagetop just goes on */
+	raise(SIGTSTP);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	sigaction(SIGTSTP, &mine, NULL);
+	resume(t);
+}
+
+/* What the job control signals asked for, in the loop. */
+static void job_signals(struct tui *t)
+{
+	char buf[64];
+
+	if (sig_pipe[0] >= 0)
+		while (read(sig_pipe[0], buf, sizeof(buf)) > 0)
+			;
+	if (got_tstp) {
+		got_tstp = 0;
+		suspend(t);
+		got_cont = 0; /* the SIGCONT that ended the stop: resume() did its work */
+	}
+	if (got_cont) {
+		got_cont = 0;
+		resume(t);
+	}
+	if (t->away && in_foreground(t))
+		resume(t);
+	if (got_winch) {
+		struct winsize ws;
+
+		got_winch = 0;
+		if (!t->away && ioctl(fileno(t->scr_out), TIOCGWINSZ, &ws) == 0)
+			tui_resize(t, ws.ws_row, ws.ws_col);
+	}
+}
+
+/* ---------------------------------------------------------------------------------- */
 /* the loop */
 
 static int loop(struct tui *t)
@@ -1618,7 +1752,8 @@ static int loop(struct tui *t)
 		tui_pump(t, loading ? 40 : -1);
 		tui_build_step(t, t->build_slice_ms);
 		tui_tick(t);
-		tui_render(t);
+		if (!t->away)
+			tui_render(t);
 		if (t->iterations > 0 && t->nread >= t->iterations) {
 			if (shown_after_limit)
 				break;
@@ -1632,17 +1767,23 @@ static int loop(struct tui *t)
 			timeout = (int)((t->play_next - now) * 1e3) + 1;
 		if (t->msg[0] && t->msg_until > now && (t->msg_until - now) * 1e3 < timeout)
 			timeout = (int)((t->msg_until - now) * 1e3) + 1;
-		pfd[nfd++] = (struct pollfd){ t->in_fd, POLLIN, 0 };
+		if (!t->away) /* the keys belong to the process group in front */
+			pfd[nfd++] = (struct pollfd){ t->in_fd, POLLIN, 0 };
 		if (sig_pipe[0] >= 0)
 			pfd[nfd++] = (struct pollfd){ sig_pipe[0], POLLIN, 0 };
 		if (source_fd(t->src) >= 0 && !t->src_end && !t->src_error)
 			pfd[nfd++] = (struct pollfd){ source_fd(t->src), POLLIN, 0 };
 		if (t->sym && symbols_fd(t->sym) >= 0)
 			pfd[nfd++] = (struct pollfd){ symbols_fd(t->sym), POLLIN, 0 };
+		if (t->away && timeout > 250)
+			timeout = 250; /* back in the foreground without a SIGCONT (fg sends one) */
 		if (poll(pfd, (nfds_t)nfd, timeout) < 0 && errno != EINTR)
 			break;
+		job_signals(t);
+		if (got_signal)
+			break;
 		tui_symbols(t);
-		for (;;) {
+		for (; !t->away;) {
 			wint_t wc;
 			int rc = wget_wch(stdscr, &wc);
 

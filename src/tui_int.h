@@ -184,6 +184,7 @@ struct tui {
 	int in_fd;
 	int utf8, color, mouse;
 	int dirty, quit, redraw_all;
+	int away;                   /* stopped or in the background: no drawing until back */
 	double last_click;
 	struct lpos last_click_pos;
 	double fake_now;            /* tests: the clock, when > 0 */
@@ -203,6 +204,10 @@ int tui_pump(struct tui *t, int budget_ms);
 /* Timers: playing, the stall check, messages that expire. */
 void tui_tick(struct tui *t);
 void tui_key(struct tui *t, int key);
+/* The terminal is rows x cols now (SIGWINCH, or found on a return from a suspend): curses
+ * and the cursor follow. Sizes below 1 (a hostile or broken ioctl) keep the old size.
+ * Returns 0, or -1 when the size was refused. */
+int tui_resize(struct tui *t, int rows, int cols);
 double tui_now(const struct tui *t);
 void tui_message(struct tui *t, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

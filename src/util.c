@@ -2,10 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -381,4 +385,162 @@ void *xgrow_zeroed(void *p, size_t *cap, size_t i, size_t size)
 	memset((char *)p + *cap * size, 0, (n - *cap) * size);
 	*cap = n;
 	return p;
+}
+
+/* ---- writing new files ---- */
+
+int write_new_file_no_renameat2;
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+
+/* renameat2(RENAME_NOREPLACE); -1 with ENOSYS when neither libc nor the kernel has it. */
+static int rename_noreplace(const char *from, const char *to)
+{
+	if (write_new_file_no_renameat2) {
+		errno = EINVAL;
+		return -1;
+	}
+#if defined(HAVE_RENAMEAT2)
+	return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+#elif defined(SYS_renameat2)
+	return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* "dir/.pagetop-XXXXXXXX.tmp" next to path, created with O_EXCL: a name nobody has. */
+static int open_temp(const char *path, mode_t mode, char **tmp)
+{
+	static unsigned counter;
+	const char *slash = strrchr(path, '/');
+	int dlen = slash ? (int)(slash - path) + 1 : 0;
+	struct timespec ts;
+	int e;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	for (int tries = 0; tries < 100; tries++) {
+		unsigned r = (unsigned)getpid() * 2654435761u ^ (unsigned)ts.tv_nsec ^
+			     (++counter * 40503u);
+		int fd;
+
+		*tmp = xasprintf("%.*s.pagetop-%08x.tmp", dlen, path, r);
+		fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0)
+			return fd;
+		e = errno;
+		free(*tmp);
+		*tmp = NULL;
+		if (e != EEXIST) {
+			errno = e;
+			return -1;
+		}
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+static void set_exists_error(const char *path, struct pt_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		pt_err_set(err, _("%s is a symbolic link: pagetop does not write through symbolic links; choose another name"),
+			   path);
+	else
+		pt_err_set(err, _("%s exists: pagetop does not overwrite files; choose another name or remove it first"),
+			   path);
+}
+
+int write_new_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx, struct pt_err *err),
+		   void *ctx, struct pt_err *err)
+{
+	struct stat st;
+	char *tmp = NULL;
+	FILE *fp;
+	int fd, e = 0, rc;
+
+	if (!*path) {
+		pt_err_set(err, "%s", _("no file name given"));
+		return -1;
+	}
+	/* the no-replace rename is what guarantees it; this gives the message early */
+	if (lstat(path, &st) == 0) {
+		set_exists_error(path, err);
+		return -1;
+	}
+	fd = open_temp(path, mode, &tmp);
+	if (fd < 0) {
+		const char *slash = strrchr(path, '/');
+
+		e = errno;
+		if (!slash)
+			pt_err_set(err, _("cannot create %s: cannot create a file in the current folder: %s"),
+				   path, strerror(e));
+		else
+			pt_err_set(err, _("cannot create %s: cannot create a file in %.*s: %s"), path,
+				   slash == path ? 1 : (int)(slash - path), path, strerror(e));
+		return -1;
+	}
+	fp = fdopen(fd, "w");
+	if (!fp) {
+		e = errno;
+		close(fd);
+		goto fail;
+	}
+	errno = 0;
+	rc = fill(fp, ctx, err);
+	if (rc < 0) {
+		fclose(fp);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	if (ferror(fp))
+		e = errno ? errno : EIO;
+	if (!e && fflush(fp) != 0)
+		e = errno ? errno : EIO;
+	if (!e && fsync(fileno(fp)) < 0 && errno != EINVAL && errno != EROFS)
+		e = errno;
+	if (fclose(fp) != 0 && !e)
+		e = errno ? errno : EIO;
+	if (e)
+		goto fail;
+	if (rename_noreplace(tmp, path) == 0) {
+		free(tmp);
+		return 0;
+	}
+	if (errno == EEXIST) {
+		unlink(tmp);
+		free(tmp);
+		set_exists_error(path, err);
+		return -1;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+		e = errno;
+		goto fail;
+	}
+	/* no RENAME_NOREPLACE here: a hard link cannot replace either */
+	if (link(tmp, path) < 0) {
+		if (errno == EEXIST) {
+			unlink(tmp);
+			free(tmp);
+			set_exists_error(path, err);
+			return -1;
+		}
+		e = errno;
+		goto fail;
+	}
+	unlink(tmp);
+	free(tmp);
+	return 0;
+fail:
+	unlink(tmp);
+	free(tmp);
+	pt_err_set(err, _("cannot write %s: %s (nothing was left under that name)"), path,
+		   strerror(e));
+	return -1;
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "gettext.h"
 #define _(s) gettext(s)
@@ -148,6 +150,18 @@ double strtod_c(const char *s, char **end);
 /* Time in seconds. */
 double time_mono(void);
 double time_real(void);
+
+/* Writes a new file: fill(fp, ctx) writes the content (returns < 0 on an error of its
+ * own, with err set) into a temporary file in path's folder, created with mode (the
+ * umask applies), which is flushed to disk and then renamed to path without replacing
+ * anything (renameat2 RENAME_NOREPLACE; link() and unlink() where the file system has no
+ * such rename). So path never names a half-written file, an existing file is never
+ * overwritten, a symbolic link at path is never followed, and on any failure the
+ * temporary file is removed and err says what failed. Returns 0 or -1. */
+int write_new_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx, struct pt_err *err),
+		   void *ctx, struct pt_err *err);
+/* Tests: 1 makes write_new_file() take the link() and unlink() way. */
+extern int write_new_file_no_renameat2;
 
 /* Formatting helpers for user-visible numbers. */
 /* "217.2 MiB", "4.0 KiB", "12 B" */

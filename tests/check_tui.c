@@ -9,8 +9,11 @@
  * PAGETOP_UPDATE_EXPECTED=1 rewrites the expected screens (look at the diff!). */
 #include "config.h"
 
+#include <dirent.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "testutil.h"
@@ -24,7 +27,7 @@
 /* ---- a fake live source ---- */
 
 struct fake {
-	char *samples[64];
+	char *samples[640];
 	int n, next;
 	double stalled;
 	double t;
@@ -915,6 +918,138 @@ START_TEST(test_snapshot)
 }
 END_TEST
 
+/* Names in dir that start with .pagetop- (temporary files left behind). */
+static int temp_files_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		n += strncmp(e->d_name, ".pagetop-", 9) == 0;
+	closedir(d);
+	return n;
+}
+
+/* w PATH Enter in the UI: the status line after it. */
+static const char *snap_to(struct ht *h, const char *path)
+{
+	char *keys = xasprintf("w\025%s\n", path);
+
+	ht_keys(h, keys);
+	free(keys);
+	return ht_line(h, LINES - 1);
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(lstat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+START_TEST(test_snapshot_safety)
+{
+	struct ht h = { 0 };
+	char *target, *link, *exist, *p;
+	char *sub;
+	const char *line;
+	mode_t old;
+	struct rlimit rl, small;
+
+	ht_open(&h, "demo", NULL, 24, 200, NULL, NULL);
+	target = path_join(h.tmp, "target");
+	link = path_join(h.tmp, "link");
+	exist = path_join(h.tmp, "exists");
+	/* a symbolic link at the name: refused, whether it points at a file or nowhere */
+	ck_assert_int_eq(symlink(target, link), 0);
+	line = snap_to(&h, link);
+	ck_assert_msg(strstr(line, "link is a symbolic link: pagetop does not write through symbolic links") != NULL,
+		      "%s", line);
+	ck_assert_int_eq(access(target, F_OK), -1);
+	write_str(target, "precious\n");
+	line = snap_to(&h, link);
+	ck_assert_msg(strstr(line, "is a symbolic link") != NULL, "%s", line);
+	p = read_file(target, NULL);
+	ck_assert_str_eq(p, "precious\n");
+	free(p);
+	/* an existing file: refused, untouched */
+	write_str(exist, "keep me\n");
+	line = snap_to(&h, exist);
+	ck_assert_msg(strstr(line, "exists: pagetop does not overwrite files") != NULL, "%s", line);
+	p = read_file(exist, NULL);
+	ck_assert_str_eq(p, "keep me\n");
+	free(p);
+	/* 0644 through the umask: 022 gives 0644, a stricter one is honoured */
+	old = umask(022);
+	p = path_join(h.tmp, "u022");
+	line = snap_to(&h, p);
+	ck_assert_msg(strstr(line, "wrote ") != NULL, "%s", line);
+	ck_assert_uint_eq(mode_of(p), 0644);
+	free(p);
+	umask(077);
+	p = path_join(h.tmp, "u077");
+	snap_to(&h, p);
+	ck_assert_uint_eq(mode_of(p), 0600);
+	free(p);
+	umask(027);
+	p = path_join(h.tmp, "u027");
+	snap_to(&h, p);
+	ck_assert_uint_eq(mode_of(p), 0640);
+	free(p);
+	umask(old);
+	/* a folder that is not there: says which */
+	p = path_join(h.tmp, "nowhere/snap");
+	line = snap_to(&h, p);
+	ck_assert_msg(strstr(line, "cannot create a file in ") != NULL && strstr(line, "nowhere") != NULL,
+		      "%s", line);
+	free(p);
+	/* the write fails half-way (a file size limit stands in for a full disk): nothing
+	 * under the name, no temporary file, and the reason */
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	small = rl;
+	small.rlim_cur = 4096;
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	p = path_join(h.tmp, "toobig");
+	line = snap_to(&h, p);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	ck_assert_msg(strstr(line, "cannot write ") != NULL && strstr(line, "toobig") != NULL &&
+		      strstr(line, strerror(EFBIG)) != NULL, "%s", line);
+	ck_assert_int_eq(access(p, F_OK), -1);
+	free(p);
+	ck_assert_int_eq(temp_files_in(h.tmp), 0);
+	/* where the file system has no RENAME_NOREPLACE: link() and unlink(), same rules */
+	write_new_file_no_renameat2 = 1;
+	p = path_join(h.tmp, "linked");
+	line = snap_to(&h, p);
+	ck_assert_msg(strstr(line, "wrote ") != NULL, "%s", line);
+	ck_assert_uint_eq(mode_of(p), 0644 & ~old);
+	line = snap_to(&h, p);
+	ck_assert_msg(strstr(line, "exists") != NULL, "%s", line);
+	free(p);
+	write_new_file_no_renameat2 = 0;
+	ck_assert_int_eq(temp_files_in(h.tmp), 0);
+	/* a relative name lands in the current folder, its temporary file too */
+	sub = path_join(h.tmp, "sub");
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	ck_assert_int_eq(chdir(sub), 0);
+	line = snap_to(&h, "rel.show_stacks");
+	ck_assert_msg(strstr(line, "wrote ") != NULL, "%s", line);
+	ck_assert_int_eq(access("rel.show_stacks", F_OK), 0);
+	ck_assert_int_eq(temp_files_in("."), 0);
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	free(sub);
+	free(target);
+	free(link);
+	free(exist);
+	ht_close(&h);
+}
+END_TEST
+
 /* ---- a live source ---- */
 
 static const char *const live_specs[] = {
@@ -1057,6 +1192,75 @@ START_TEST(test_live_record)
 	ck_line_has(&h, 23, "rec.ptrec");
 	free(keys);
 	free(path);
+	ht_close(&h);
+}
+END_TEST
+
+/* 500 resizes in a row, with samples coming between them: sizes from 1x1 up, hostile
+ * ones (0, negative) that must be refused without harm, keys now and then so that the
+ * help and an expanded row get drawn at odd sizes too; the screen is whole at the end. */
+START_TEST(test_resize_storm)
+{
+	static const int fixed[][2] = {
+		{ 1, 1 }, { 1, 2 }, { 2, 1 }, { 10, 40 }, { 60, 200 }, { 0, 0 }, { 0, 80 },
+		{ 24, 0 }, { -1, -1 }, { 9, 39 }, { 10, 39 }, { 9, 40 }, { 1, 300 }, { 200, 1 },
+	};
+	static const int keyseq[] = { 'j', '\n', '?', 'x', 'G', 'l', FN(KEY_NPAGE),
+				      FN(KEY_HOME), 'k' };
+	struct ht h = { 0 };
+	unsigned seed = 20261126;
+	int refused = 0, hostile = 0, k = 0;
+
+	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 80, NULL, NULL);
+	for (int i = 0; i < 500; i++) {
+		int rows, cols;
+
+		if (i % 4 == 0) {
+			rows = fixed[(i / 4) % ARRAY_SIZE(fixed)][0];
+			cols = fixed[(i / 4) % ARRAY_SIZE(fixed)][1];
+		} else {
+			rows = 1 + rand_r(&seed) % 80;
+			cols = 1 + rand_r(&seed) % 260;
+		}
+		hostile += rows < 1 || cols < 1;
+		if (tui_resize(h.t, rows, cols) < 0) {
+			ck_assert_msg(rows < 1 || cols < 1, "%dx%d refused", cols, rows);
+			refused++;
+		} else {
+			ck_assert_int_eq(LINES, rows);
+			ck_assert_int_eq(COLS, cols);
+		}
+		if (i % 3 == 0) {
+			char spec[256];
+
+			snprintf(spec, sizeof(spec),
+				 "alloc_pages;a_caller [brd]=%d|alloc_pages;b_caller=%d|alloc_pages;c_%d=%d",
+				 10 + i, 500 - i, i % 7, i % 13);
+			fake_add(h.src, spec);
+			tui_pump(h.t, -1);
+		}
+		if (i % 25 == 0)
+			tui_key(h.t, keyseq[k++ % ARRAY_SIZE(keyseq)]);
+		tui_tick(h.t);
+		tui_render(h.t);
+		free(tui_dump(h.t));
+	}
+	ck_assert_int_eq(refused, hostile);
+	ck_assert_int_gt(refused, 0);
+	/* back to a normal size: the list view, the header, the rows, the status line */
+	ck_assert_int_eq(tui_resize(h.t, 30, 100), 0);
+	if (h.t->view != &tui_list_view)
+		ht_key(&h, 'x');
+	ck_line_has(&h, 0, "pagetop " PACKAGE_VERSION " — live 7.3.4");
+	ck_line_has(&h, 0, "sample 168");
+	ck_line_has(&h, 3, "PAGES");
+	ck_line_has(&h, 3, "CALLER");
+	ck_screen_has(&h, "a_caller [brd]");
+	ck_line_has(&h, 29, "? help");
+	ck_assert_int_ge(ht_cursor_y(&h), TUI_HEADER_LINES);
+	/* and keys still work */
+	ht_keys(&h, "s5");
+	ck_line_has(&h, 2, "Sort ΔBASE ▼");
 	ht_close(&h);
 }
 END_TEST
@@ -1502,6 +1706,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_ascii);
 	tcase_add_test(tc, test_columns_drop);
 	tcase_add_test(tc, test_resize);
+	tcase_add_test(tc, test_resize_storm);
 	tcase_add_test(tc, test_move);
 	tcase_add_test(tc, test_expand);
 	tcase_add_test(tc, test_sort);
@@ -1517,6 +1722,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_redraw);
 	tcase_add_test(tc, test_snapshot);
+	tcase_add_test(tc, test_snapshot_safety);
 	tcase_add_test(tc, test_live_pause);
 	tcase_add_test(tc, test_live_follow);
 	tcase_add_test(tc, test_live_status);

@@ -1,0 +1,118 @@
+#!/bin/sh
+# full-disk.sh - writing into a full file system (a small tmpfs, filled up): a snapshot
+# (w in the UI, under tmux) and the settings (W) fail with the reason on the status line
+# and leave nothing behind, neither the name nor a temporary file; pagetop record stops
+# with the reason and exit status 1, its file cut back to the last complete sample and
+# readable.
+#
+# Mounting needs root: skipped (exit 77) when not root, or without tmux. As root a mount
+# that fails is a failure (CI runs as root).
+set -u
+: "${PAGETOP:=./src/pagetop}"
+: "${top_srcdir:=.}"
+[ "$(id -u)" = 0 ] || { echo "full-disk.sh: not root (mounts a tmpfs), skipped"; exit 77; }
+command -v tmux >/dev/null 2>&1 || { echo "full-disk.sh: no tmux, skipped"; exit 77; }
+case $PAGETOP in /*) ;; *) PAGETOP=$(pwd)/$PAGETOP ;; esac
+
+demo=$top_srcdir/tests/data/demo
+case $demo in /*) ;; *) demo=$(pwd)/$demo ;; esac
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-full.XXXXXX")
+full=$tmp/full
+sock=pagetop-full-$$
+fails=0
+mounted=0
+sockdir=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; [ $mounted = 1 ] && umount "$full"; rm -rf "$tmp"' EXIT INT TERM
+
+fail() {
+	echo "FAIL: $*"
+	echo "--- screen:"
+	cat "$tmp/screen" 2>/dev/null
+	fails=$((fails + 1))
+}
+
+capture() {
+	tmux -L "$sock" capture-pane -p -t t >"$tmp/screen" 2>/dev/null
+}
+
+# wait_for TEXT [SECONDS]: until the screen shows TEXT
+wait_for() {
+	n=0
+	while [ $n -lt $(( ${2:-20} * 10 )) ]; do
+		capture
+		grep -qF -- "$1" "$tmp/screen" && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+expect() {
+	wait_for "$1" "${2:-20}" || fail "expected '$1'"
+}
+
+keys() {
+	tmux -L "$sock" send-keys -t t "$@"
+}
+
+mkdir "$full"
+mount -t tmpfs -o size=64k,mode=0755 pagetop-test "$full" ||
+	{ echo "FAIL: full-disk.sh: cannot mount a tmpfs on $full as root"; exit 1; }
+mounted=1
+mkdir -p "$full/cfg/pagetop"
+# fill it up: the last write fails with ENOSPC, which is the point
+dd if=/dev/zero of="$full/filler" bs=1024 count=1024 2>/dev/null
+[ "$(df -P "$full" | awk 'NR == 2 { print $4 }')" = 0 ] || fail "the tmpfs is not full: $(df -P "$full")"
+ls -A "$full" >"$tmp/before"
+
+echo "full-disk.sh: w and W into a full file system"
+tmux -L "$sock" -u new-session -d -s t -x 200 -y 30 \
+	"env TERM=xterm-256color LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$full/cfg HOME=$tmp \
+	 $PAGETOP $demo 2>$tmp/err; echo EXIT=\$? > $tmp/rc; sleep 60"
+expect "sample 90/90"
+keys w C-u "$full/snap.show_stacks" Enter
+expect "cannot write $full/snap.show_stacks: No space left on device (nothing was left under that name)"
+[ -e "$full/snap.show_stacks" ] && fail "a snapshot was left under the name"
+keys W
+expect "cannot write $full/cfg/pagetop/"
+[ -n "$(ls -A "$full/cfg/pagetop")" ] && fail "the settings left files: $(ls -A "$full/cfg/pagetop")"
+ls -A "$full" >"$tmp/after"
+cmp -s "$tmp/before" "$tmp/after" || fail "files left behind: $(cat "$tmp/after")"
+# still running, and leaves normally
+keys q
+n=0
+while [ ! -s "$tmp/rc" ] && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+grep -qx EXIT=0 "$tmp/rc" 2>/dev/null || fail "exit status $(cat "$tmp/rc" 2>/dev/null), wanted 0"
+
+echo "full-disk.sh: pagetop record into a full file system"
+"$PAGETOP" record --from "$demo" -o "$full/rec.ptrec" 2>"$tmp/rec.err"
+st=$?
+[ "$st" = 1 ] || fail "pagetop record: exit status $st, wanted 1"
+grep -q "cannot write $full/rec.ptrec: No space left on device" "$tmp/rec.err" ||
+	fail "pagetop record said '$(cat "$tmp/rec.err")'"
+
+# space runs out part-way (the whole recording is ~150 KiB): the file is cut back to its
+# last complete sample with its end line, and reads back
+echo "full-disk.sh: pagetop record running out of space part-way"
+rm -f "$full/filler" "$full/rec.ptrec"
+mount -o remount,size=128k "$full" || fail "cannot resize the tmpfs"
+"$PAGETOP" record --from "$demo" -o "$full/rec.ptrec" 2>"$tmp/rec.err"
+st=$?
+[ "$st" = 1 ] || fail "pagetop record part-way: exit status $st, wanted 1"
+grep -q "No space left on device" "$tmp/rec.err" || fail "pagetop record part-way said '$(cat "$tmp/rec.err")'"
+last=$(tail -n 1 "$full/rec.ptrec")
+case $last in
+"end "[1-9]*) ;;
+*) fail "the cut recording ends with '$last', not with its end line after a sample" ;;
+esac
+"$PAGETOP" -b "$full/rec.ptrec" >"$tmp/out" 2>"$tmp/out.err" ||
+	fail "pagetop -b cannot read the cut recording: $(cat "$tmp/out.err")"
+k=$(grep -c '^pagetop .* sample [0-9]' "$tmp/out")
+[ "$k" = "${last#end }" ] || fail "the cut recording reads back $k samples, its end line says ${last#end }"
+
+if [ $fails -gt 0 ]; then
+	echo "full-disk.sh: $fails failures"
+	exit 1
+fi
+echo "full-disk.sh: ok"
+exit 0

@@ -15,7 +15,8 @@ case $PAGETOP in /*) ;; *) PAGETOP=$(pwd)/$PAGETOP ;; esac
 tmp=$(mktemp -d /tmp/pagetop-tuilive.XXXXXX)
 sock=pagetop-live-$$
 fails=0
-trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+sockdir=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; rm -rf "$tmp"' EXIT INT TERM
 
 fail() {
 	echo "FAIL: $*"

@@ -15,7 +15,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-tmux.XXXXXX")
 fails=0
 nsess=0
 sock=pagetop-test-$$-0
-trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+sockdir=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; rm -rf "$tmp"' EXIT INT TERM
 
 # a server of its own for each session: no race with the last one going away
 new_server() {

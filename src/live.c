@@ -631,6 +631,12 @@ static void say_access(const char *path, int e, struct pt_err *err)
 	else if (e == EPIPE) /* only requests to the helper fail so */
 		pt_err_set(err, _("cannot open %s: the privileged helper of --drop-privileges has exited; restart pagetop"),
 			   path);
+	else if (e == ETIMEDOUT) /* and so */
+		pt_err_set(err, _("cannot open %s: the privileged helper of --drop-privileges does not answer; restart pagetop"),
+			   path);
+	else if (e == ELOOP || e == EXDEV)
+		pt_err_set(err, _("cannot open %s: it is a link or leaves the debugfs folder, which the privileged helper refuses"),
+			   path);
 	else
 		pt_err_set(err, _("cannot read %s: %s"), path, strerror(e));
 }
@@ -789,8 +795,10 @@ static void say_threshold(const char *path, int e, struct pt_err *err)
 	else if (e == ENOENT)
 		pt_err_set(err, _("%s is missing: this kernel cannot filter stacks (run without --kernel-threshold)"),
 			   path);
-	else if (e == EACCES || e == EPIPE)
+	else if (e == EACCES || e == EPIPE || e == ETIMEDOUT || e == ELOOP || e == EXDEV)
 		say_access(path, e, err);
+	else if (e == ESTALE)
+		pt_err_set(err, _("%s is no longer the file pagetop changed: not writing it"), path);
 	else if (e == ENODATA)
 		pt_err_set(err, _("cannot read %s: %s"), path, _("empty"));
 	else if (e == EBADMSG || e == ERANGE)

@@ -55,6 +55,23 @@ static size_t thr_orig_len;
 static atomic_int thr_armed;
 static atomic_int thr_helper;   /* the privileged helper holds the original */
 static int thr_atexit_done;
+static dev_t thr_dev;           /* the file read first: only that one is written again */
+static ino_t thr_ino;
+
+/* count_threshold again by its path (async-signal-safe): not through a link at the end,
+ * and only when it is still the file read first. fd or -1. */
+static int thr_reopen(void)
+{
+	int fd = open(thr_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+
+	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_dev != thr_dev || st.st_ino != thr_ino)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
 
 void live_restore_threshold(void)
 {
@@ -72,7 +89,7 @@ void live_restore_threshold(void)
 			 * itself when this process is gone, however it went */
 			privsep_thr_restore_async();
 		} else {
-			fd = open(thr_path, O_WRONLY | O_CLOEXEC);
+			fd = thr_reopen();
 			if (fd >= 0) {
 				struct stat st;
 				ssize_t w = write(fd, thr_orig, thr_orig_len);
@@ -854,6 +871,17 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 	if (fd < 0) {
 		say_threshold(path, errno, err);
 		return -1;
+	}
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) < 0) {
+			say_threshold(path, errno, err);
+			close(fd);
+			return -1;
+		}
+		thr_dev = st.st_dev;
+		thr_ino = st.st_ino;
 	}
 	/* debugfs attribute files are not seekable (nonseekable_open): no pread/pwrite */
 	if (kthr_read(fd, &orig, buf, sizeof(buf)) < 0) {
@@ -1657,7 +1685,7 @@ int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err)
 	}
 	if (atomic_load(&thr_armed)) {
 		/* already changed by us: write the new value, keep the original to restore */
-		int fd = open(thr_path, O_WRONLY | O_CLOEXEC);
+		int fd = thr_reopen();
 
 		if (fd < 0 || kthr_write(fd, pages) < 0) {
 			pt_err_set(err, _("cannot write %s: %s"), thr_path, strerror(errno));

@@ -960,6 +960,48 @@ START_TEST(threshold_set_restore)
 END_TEST
 
 /* The UI's K and d keys: change the threshold and the interval of a running source. */
+/* The restore reopens count_threshold by its path: a link put there, or another file,
+ * is not written (nor cut), and the original is left where it was moved to. */
+START_TEST(threshold_restore_same_file)
+{
+	struct source *s;
+	struct pt_err err;
+	const char *d = tree(L_SHOW_STACKS);
+	char *thr = xstrdup(path_of("%s/page_owner_stacks/count_threshold", d));
+	char *aside = xstrdup(path_of("%s/count_threshold.aside", tmp_root));
+	char *victim = xstrdup(path_of("%s/victim", tmp_root));
+	char *v;
+
+	put_str(thr, "12\n");
+	put_str(victim, "precious victim text\n");
+	ck_assert_msg(open_live(&s, d, 3600, 5, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(rename(thr, aside), 0);
+	ck_assert_int_eq(symlink(victim, thr), 0);
+	/* the K key writes again by path: refused */
+	ck_assert_int_eq(live_set_kernel_threshold(s, 9, &err), -1);
+	source_close(s);
+	v = slurp(victim, NULL);
+	ck_assert_str_eq(v, "precious victim text\n");
+	free(v);
+	v = slurp(aside, NULL);
+	ck_assert_str_eq(v, "5\n");
+	free(v);
+	/* a regular file in its place: not the one read first either */
+	ck_assert_int_eq(unlink(thr), 0);
+	ck_assert_int_eq(rename(aside, thr), 0);
+	ck_assert_msg(open_live(&s, d, 3600, 7, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(rename(thr, aside), 0);
+	put_str(thr, "another file, longer than a number\n");
+	source_close(s);
+	v = slurp(thr, NULL);
+	ck_assert_str_eq(v, "another file, longer than a number\n");
+	free(v);
+	free(thr);
+	free(aside);
+	free(victim);
+}
+END_TEST
+
 START_TEST(runtime_settings)
 {
 	struct source *s;
@@ -1950,6 +1992,7 @@ static Suite *live_suite(void)
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, threshold_set_restore);
+	tcase_add_test(tc, threshold_restore_same_file);
 	tcase_add_test(tc, runtime_settings);
 	tcase_add_test(tc, threshold_proposal);
 	tcase_add_test(tc, threshold_page_owner);

@@ -1814,6 +1814,8 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 	L->stats.iface = L->iface;
 	if (L->privsep && privsep_drop(&pu, err) < 0)
 		goto fail;
+	if (L->privsep && !pu.from_sudo)
+		diag_warn("%s", _("--drop-privileges: running as nobody (no SUDO_UID): the settings file is neither read nor saved; run pagetop with sudo to use yours"));
 
 	/* the worker must not take the process's signals: the main thread handles them */
 	sigfillset(&all);

@@ -262,25 +262,70 @@ struct ps_rep {
 
 static int h_walk_only;      /* tests: the fallback of kernels without openat2 */
 static dev_t h_dir_dev;      /* the validated folder's file system */
+static int h_dir_debugfs;    /* it is debugfs: found again by its path (h_dir()) */
+static char h_dir_path[PATH_MAX];
 static int h_thr_saved;      /* the original is kept */
 static int h_thr_file;
 static long h_thr_orig;
 static dev_t h_thr_dev;      /* the threshold file written first: only that one is written */
 static ino_t h_thr_ino;
 
+static int fs_is_debugfs(int fd)
+{
+	struct statfs sfs;
+
+	return fstatfs(fd, &sfs) == 0 &&
+	       (sfs.f_type == DEBUGFS_MAGIC || sfs.f_type == TRACEFS_MAGIC);
+}
+
+/* The folder to open beneath, and its file system. A fake tree: the folder validated at
+ * the start (H_DIR). debugfs: the one mounted at the folder's path now, which must be
+ * debugfs (or tracefs) again; so after an unmount files are gone (ENOENT) and after a
+ * new mount they come back, as at that path for pagetop without --drop-privileges. Only
+ * root can mount debugfs: nothing else passes. Returns a descriptor (close it unless
+ * H_DIR), or -1 with errno. */
+static int h_dir(dev_t *dev)
+{
+	struct stat st;
+	int fd;
+
+	if (!h_dir_debugfs) {
+		*dev = h_dir_dev;
+		return H_DIR;
+	}
+	fd = open(h_dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (!fs_is_debugfs(fd) || fstat(fd, &st) < 0) {
+		close(fd);
+		errno = ENOENT;
+		return -1;
+	}
+	*dev = st.st_dev;
+	return fd;
+}
+
 /* Opens file f beneath the folder, never through a link; a file on another file system
  * than the folder's is refused (EXDEV). */
 static int h_open(unsigned f, int flags, struct stat *st)
 {
-	int fd = debugfs_openat(H_DIR, ps_file_rel[f], flags, h_walk_only);
+	dev_t dev;
+	int dfd = h_dir(&dev), fd, e;
 
-	if (fd < 0)
+	if (dfd < 0)
 		return -1;
-	if (fstat(fd, st) < 0 || st->st_dev != h_dir_dev) {
-		int e = errno;
-
+	fd = debugfs_openat(dfd, ps_file_rel[f], flags, h_walk_only);
+	e = errno;
+	if (dfd != H_DIR)
+		close(dfd);
+	if (fd < 0) {
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, st) < 0 || st->st_dev != dev) {
+		e = errno;
 		close(fd);
-		errno = st->st_dev != h_dir_dev ? EXDEV : e;
+		errno = st->st_dev != dev ? EXDEV : e;
 		return -1;
 	}
 	return fd;
@@ -731,6 +776,8 @@ int privsep_start(const char *dir, struct pt_err *err)
 		return -1;
 	}
 	h_dir_dev = st.st_dev;
+	h_dir_debugfs = fs_is_debugfs(dfd);
+	snprintf(h_dir_path, sizeof(h_dir_path), "%s", real);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		pt_err_set(err, _("--drop-privileges: cannot create a socket pair: %s"),
 			   strerror(errno));

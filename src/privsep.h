@@ -5,7 +5,8 @@
  * socketpair(AF_UNIX, SOCK_SEQPACKET). Then privsep_drop() switches pagetop to the invoking
  * user (SUDO_UID/SUDO_GID) or nobody, for good. The helper answers a fixed whitelist of
  * requests, each naming a file by its index in ps_file_rel[] under the debugfs folder it
- * was given before the fork (never a path from the unprivileged side):
+ * was given before the fork (never a path from the unprivileged side), opened beneath
+ * it without following links (see privsep_start()):
  *   - open a data file read-only, the descriptor passed back with SCM_RIGHTS;
  *   - stat a data file (the reopen check of live.c: same inode still at the path?);
  *   - write count_threshold (or the proposal's page_owner_threshold), remembering the
@@ -64,7 +65,8 @@ int privsep_pick_user(struct privsep_user *u, struct pt_err *err);
 /* Forks the helper for the debugfs folder dir. Must run as root, before any thread is
  * started. The folder must be debugfs (or tracefs), or else one that only root can change,
  * nor any folder above it (the tests' fake trees); the helper keeps it open and opens
- * every file beneath it, never through a link. A second call for the same folder does
+ * every file beneath it, never through a link (debugfs: beneath what is mounted at its
+ * path at the time, which must be debugfs again, so that an unmount is seen). A second call for the same folder does
  * nothing; for another one it fails. Returns 0, or -1 with err. */
 int privsep_start(const char *dir, struct pt_err *err);
 /* Switches this process (every thread) to u for good: supplementary groups, gid, uid;

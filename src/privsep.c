@@ -322,10 +322,15 @@ static int h_open(unsigned f, int flags, struct stat *st)
 		errno = e;
 		return -1;
 	}
-	if (fstat(fd, st) < 0 || st->st_dev != dev) {
+	if (fstat(fd, st) < 0) {
 		e = errno;
 		close(fd);
-		errno = st->st_dev != dev ? EXDEV : e;
+		errno = e;
+		return -1;
+	}
+	if (st->st_dev != dev) {
+		close(fd);
+		errno = EXDEV;
 		return -1;
 	}
 	return fd;

@@ -55,6 +55,23 @@ static size_t thr_orig_len;
 static atomic_int thr_armed;
 static atomic_int thr_helper;   /* the privileged helper holds the original */
 static int thr_atexit_done;
+static dev_t thr_dev;           /* the file read first: only that one is written again */
+static ino_t thr_ino;
+
+/* count_threshold again by its path (async-signal-safe): not through a link at the end,
+ * and only when it is still the file read first. fd or -1. */
+static int thr_reopen(void)
+{
+	int fd = open(thr_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+
+	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_dev != thr_dev || st.st_ino != thr_ino)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
 
 void live_restore_threshold(void)
 {
@@ -72,7 +89,7 @@ void live_restore_threshold(void)
 			 * itself when this process is gone, however it went */
 			privsep_thr_restore_async();
 		} else {
-			fd = open(thr_path, O_WRONLY | O_CLOEXEC);
+			fd = thr_reopen();
 			if (fd >= 0) {
 				struct stat st;
 				ssize_t w = write(fd, thr_orig, thr_orig_len);
@@ -631,6 +648,12 @@ static void say_access(const char *path, int e, struct pt_err *err)
 	else if (e == EPIPE) /* only requests to the helper fail so */
 		pt_err_set(err, _("cannot open %s: the privileged helper of --drop-privileges has exited; restart pagetop"),
 			   path);
+	else if (e == ETIMEDOUT) /* and so */
+		pt_err_set(err, _("cannot open %s: the privileged helper of --drop-privileges does not answer; restart pagetop"),
+			   path);
+	else if (e == ELOOP || e == EXDEV)
+		pt_err_set(err, _("cannot open %s: it is a link or leaves the debugfs folder, which the privileged helper refuses"),
+			   path);
 	else
 		pt_err_set(err, _("cannot read %s: %s"), path, strerror(e));
 }
@@ -789,8 +812,10 @@ static void say_threshold(const char *path, int e, struct pt_err *err)
 	else if (e == ENOENT)
 		pt_err_set(err, _("%s is missing: this kernel cannot filter stacks (run without --kernel-threshold)"),
 			   path);
-	else if (e == EACCES || e == EPIPE)
+	else if (e == EACCES || e == EPIPE || e == ETIMEDOUT || e == ELOOP || e == EXDEV)
 		say_access(path, e, err);
+	else if (e == ESTALE)
+		pt_err_set(err, _("%s is no longer the file pagetop changed: not writing it"), path);
 	else if (e == ENODATA)
 		pt_err_set(err, _("cannot read %s: %s"), path, _("empty"));
 	else if (e == EBADMSG || e == ERANGE)
@@ -846,6 +871,17 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 	if (fd < 0) {
 		say_threshold(path, errno, err);
 		return -1;
+	}
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) < 0) {
+			say_threshold(path, errno, err);
+			close(fd);
+			return -1;
+		}
+		thr_dev = st.st_dev;
+		thr_ino = st.st_ino;
 	}
 	/* debugfs attribute files are not seekable (nonseekable_open): no pread/pwrite */
 	if (kthr_read(fd, &orig, buf, sizeof(buf)) < 0) {
@@ -1649,7 +1685,7 @@ int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err)
 	}
 	if (atomic_load(&thr_armed)) {
 		/* already changed by us: write the new value, keep the original to restore */
-		int fd = open(thr_path, O_WRONLY | O_CLOEXEC);
+		int fd = thr_reopen();
 
 		if (fd < 0 || kthr_write(fd, pages) < 0) {
 			pt_err_set(err, _("cannot write %s: %s"), thr_path, strerror(errno));
@@ -1778,6 +1814,8 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 	L->stats.iface = L->iface;
 	if (L->privsep && privsep_drop(&pu, err) < 0)
 		goto fail;
+	if (L->privsep && !pu.from_sudo)
+		diag_warn("%s", _("--drop-privileges: running as nobody (no SUDO_UID): the settings file is neither read nor saved; run pagetop with sudo to use yours"));
 
 	/* the worker must not take the process's signals: the main thread handles them */
 	sigfillset(&all);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
@@ -369,6 +370,14 @@ int main(int argc, char **argv)
 	struct pt_err err;
 	double d;
 
+	/* 0, 1 and 2 are open before anything else is: a file opened later (a socket, a
+	 * recording) must not become standard output or error by chance */
+	for (int fd = 0; fd <= 2; fd++) {
+		/* the lower ones are open: the lowest free descriptor is this one */
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			return 1;
+	}
 	setlocale(LC_ALL, "");
 #if ENABLE_NLS
 	{

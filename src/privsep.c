@@ -15,14 +15,20 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,21 +45,121 @@ const char *const ps_file_rel[PSF__N] = {
 };
 
 #define STOP_TIMEOUT_MS 2000 /* privsep_stop(): how long the helper may take to restore */
+#define REPLY_TIMEOUT_S 5    /* request(): how long a reply may take */
+#define H_SOCK 3             /* the helper's descriptors: its socket, */
+#define H_DIR 4              /* and the validated debugfs folder */
+
+#ifndef DEBUGFS_MAGIC
+#define DEBUGFS_MAGIC 0x64626720
+#endif
+#ifndef TRACEFS_MAGIC
+#define TRACEFS_MAGIC 0x74726163
+#endif
 
 /* ---------------------------------------------------------------------------------- */
 /* shared: async-signal-safe */
 
+static int clear_nonblock(int fd);
+
 int debugfs_open_path(const char *path, int flags)
 {
-	int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK);
+	return clear_nonblock(open(path, flags | O_CLOEXEC | O_NONBLOCK));
+}
 
+/* After the open: the file's own flags without O_NONBLOCK. */
+static int clear_nonblock(int fd)
+{
 	if (fd >= 0) {
 		int fl = fcntl(fd, F_GETFL);
 
-		if (fl >= 0)
+		if (fl >= 0 && (fl & O_NONBLOCK))
 			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	}
 	return fd;
+}
+
+/* One component at a time with O_NOFOLLOW: the fallback for kernels before 5.6. */
+static int openat_walk(int dfd, const char *rel, int flags)
+{
+	char comp[NAME_MAX + 1];
+	int cur = dfd;
+
+	for (;;) {
+		size_t n = 0;
+		int next, last;
+
+		while (rel[n] && rel[n] != '/')
+			n++;
+		if (n == 0 || n > NAME_MAX || (n == 1 && rel[0] == '.') ||
+		    (n == 2 && rel[0] == '.' && rel[1] == '.')) {
+			if (cur != dfd)
+				close(cur);
+			errno = EINVAL;
+			return -1;
+		}
+		memcpy(comp, rel, n);
+		comp[n] = '\0';
+		last = rel[n] == '\0';
+		if (last)
+			next = openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC);
+		else
+			next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOTDIR) { /* a link where a folder should be */
+			struct stat st;
+
+			if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				errno = ELOOP;
+			else
+				errno = ENOTDIR;
+		}
+		if (cur != dfd) {
+			int e = errno;
+
+			close(cur);
+			errno = e;
+		}
+		if (next >= 0 && last && (flags & O_PATH)) {
+			struct stat st;
+
+			/* O_PATH | O_NOFOLLOW opens a link itself: refuse it as the rest */
+			if (fstat(next, &st) < 0 || S_ISLNK(st.st_mode)) {
+				close(next);
+				errno = ELOOP;
+				return -1;
+			}
+		}
+		if (next < 0 || last)
+			return next;
+		cur = next;
+		rel += n + 1;
+	}
+}
+
+int debugfs_openat(int dfd, const char *rel, int flags, int walk_only)
+{
+	int fd = -1;
+
+	/* O_NONBLOCK only for the open itself, as debugfs_open_path(); never for O_PATH */
+	if (!(flags & O_PATH))
+		flags |= O_NONBLOCK;
+#ifdef SYS_openat2
+	if (!walk_only) {
+		struct open_how how;
+
+		memset(&how, 0, sizeof(how));
+		how.flags = (uint64_t)(flags | O_CLOEXEC);
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+		fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+		/* ENOSYS: before 5.6; EPERM: some seccomp filters say so for an unknown
+		 * call (and lockdown, which the walk gets again) */
+		if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+			return flags & O_PATH ? fd : clear_nonblock(fd);
+	}
+#else
+	(void)walk_only;
+#endif
+	fd = openat_walk(dfd, rel, flags);
+	return flags & O_PATH ? fd : clear_nonblock(fd);
 }
 
 int kthr_read(int fd, long *value, char *text, size_t n)
@@ -139,9 +245,12 @@ struct ps_req {
 	uint32_t op;
 	uint32_t file;
 	int64_t value;
+	uint32_t seq;
+	uint32_t pad;
 };
 
 struct ps_rep {
+	uint32_t op, seq;  /* the request's, echoed */
 	int32_t err;       /* 0 or an errno */
 	uint32_t mode;
 	int64_t orig;
@@ -151,31 +260,119 @@ struct ps_rep {
 /* ---------------------------------------------------------------------------------- */
 /* the helper */
 
-static char h_path[PSF__N][PATH_MAX];
+static int h_walk_only;      /* tests: the fallback of kernels without openat2 */
+static dev_t h_dir_dev;      /* the validated folder's file system */
+static int h_dir_debugfs;    /* it is debugfs: found again by its path (h_dir()) */
+static char h_dir_path[PATH_MAX];
 static int h_thr_saved;      /* the original is kept */
 static int h_thr_file;
 static long h_thr_orig;
+static dev_t h_thr_dev;      /* the threshold file written first: only that one is written */
+static ino_t h_thr_ino;
 
+static int fs_is_debugfs(int fd)
+{
+	struct statfs sfs;
+
+	return fstatfs(fd, &sfs) == 0 &&
+	       (sfs.f_type == DEBUGFS_MAGIC || sfs.f_type == TRACEFS_MAGIC);
+}
+
+/* The folder to open beneath, and its file system. A fake tree: the folder validated at
+ * the start (H_DIR). debugfs: the one mounted at the folder's path now, which must be
+ * debugfs (or tracefs) again; so after an unmount files are gone (ENOENT) and after a
+ * new mount they come back, as at that path for pagetop without --drop-privileges. Only
+ * root can mount debugfs: nothing else passes. Returns a descriptor (close it unless
+ * H_DIR), or -1 with errno. */
+static int h_dir(dev_t *dev)
+{
+	struct stat st;
+	int fd;
+
+	if (!h_dir_debugfs) {
+		*dev = h_dir_dev;
+		return H_DIR;
+	}
+	fd = open(h_dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (!fs_is_debugfs(fd) || fstat(fd, &st) < 0) {
+		close(fd);
+		errno = ENOENT;
+		return -1;
+	}
+	*dev = st.st_dev;
+	return fd;
+}
+
+/* Opens file f beneath the folder, never through a link; a file on another file system
+ * than the folder's is refused (EXDEV). */
+static int h_open(unsigned f, int flags, struct stat *st)
+{
+	dev_t dev;
+	int dfd = h_dir(&dev), fd, e;
+
+	if (dfd < 0)
+		return -1;
+	fd = debugfs_openat(dfd, ps_file_rel[f], flags, h_walk_only);
+	e = errno;
+	if (dfd != H_DIR)
+		close(dfd);
+	if (fd < 0) {
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, st) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (st->st_dev != dev) {
+		close(fd);
+		errno = EXDEV;
+		return -1;
+	}
+	return fd;
+}
+
+/* The threshold file again, only when it is still the one read first. */
+static int h_open_thr(int flags)
+{
+	struct stat st;
+	int fd = h_open((unsigned)h_thr_file, flags, &st);
+
+	if (fd >= 0 && (st.st_dev != h_thr_dev || st.st_ino != h_thr_ino)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+/* Writes the original back. On failure it stays kept, so the end retries once. */
 static int h_restore(void)
 {
 	int fd, rc = 0;
 
 	if (!h_thr_saved)
 		return 0;
-	fd = debugfs_open_path(h_path[h_thr_file], O_WRONLY);
+	fd = h_open_thr(O_WRONLY);
 	if (fd < 0 || kthr_write(fd, h_thr_orig) < 0)
 		rc = errno ? errno : EIO;
 	if (fd >= 0)
 		close(fd);
-	h_thr_saved = 0;
+	if (!rc)
+		h_thr_saved = 0;
 	return rc;
 }
 
 static int h_thr_set(unsigned f, int64_t value, int64_t *orig)
 {
 	char text[64];
+	struct stat st;
 	long old;
-	int fd;
+	int fd, first = !h_thr_saved;
 
 	if (f != PSF_COUNT_THRESHOLD && f != PSF_PROPOSAL_THRESHOLD)
 		return EINVAL;
@@ -183,11 +380,18 @@ static int h_thr_set(unsigned f, int64_t value, int64_t *orig)
 		return EINVAL;
 	if (h_thr_saved && (int)f != h_thr_file)
 		return EBUSY;
-	fd = debugfs_open_path(h_path[f], O_RDWR);
-	if (fd < 0)
-		return errno;
-	if (!h_thr_saved) {
+	if (first) {
+		fd = h_open(f, O_RDWR, &st);
+		if (fd < 0)
+			return errno;
 		if (kthr_read(fd, &old, text, sizeof(text)) < 0) {
+			int e = errno;
+
+			close(fd);
+			return e;
+		}
+		/* a fake tree's regular file was read to its end */
+		if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE) {
 			int e = errno;
 
 			close(fd);
@@ -195,21 +399,22 @@ static int h_thr_set(unsigned f, int64_t value, int64_t *orig)
 		}
 		h_thr_orig = old;
 		h_thr_file = (int)f;
+		h_thr_dev = st.st_dev;
+		h_thr_ino = st.st_ino;
 		h_thr_saved = 1;
-		/* a fake tree's regular file was read to its end */
-		if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE) {
-			int e = errno;
-
-			close(fd);
-			h_thr_saved = 0;
-			return e;
-		}
+	} else {
+		fd = h_open_thr(O_WRONLY);
+		if (fd < 0)
+			return errno;
 	}
 	if (kthr_write(fd, (long)value) < 0) {
 		int e = errno;
 
 		close(fd);
-		h_restore();
+		/* the first: put back what may be half written; a later one keeps the
+		 * value before it, as pagetop does */
+		if (first)
+			h_restore();
 		return e;
 	}
 	close(fd);
@@ -217,7 +422,9 @@ static int h_thr_set(unsigned f, int64_t value, int64_t *orig)
 	return 0;
 }
 
-static void h_send(int sock, const struct ps_rep *rep, int fd)
+/* Sends a reply; when a descriptor cannot go with it, the error goes alone. Returns 0, or
+ * -1 when pagetop cannot be reached at all. */
+static int h_send(int sock, struct ps_rep *rep, int fd)
 {
 	struct iovec iov = { (void *)rep, sizeof(*rep) };
 	struct msghdr mh;
@@ -225,6 +432,7 @@ static void h_send(int sock, const struct ps_rep *rep, int fd)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
+	ssize_t n;
 
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_iov = &iov;
@@ -241,56 +449,41 @@ static void h_send(int sock, const struct ps_rep *rep, int fd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
-	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(*rep))
+		return 0;
+	if (n < 0 && (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN))
+		return -1;
+	if (fd < 0 && n >= 0)
+		return 0;
+	/* the descriptor could not go (ETOOMANYREFS, ENOBUFS, ...): say so without it */
+	rep->err = n < 0 ? errno : EIO;
+	mh.msg_control = NULL;
+	mh.msg_controllen = 0;
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(*rep) ? 0 : -1;
 }
 
-static _Noreturn void helper_main(int sock)
+static _Noreturn void helper_main(int sock, int dfd)
 {
 	static const int ignored[] = { SIGINT, SIGQUIT, SIGHUP, SIGTERM, SIGPIPE, SIGUSR1,
-				       SIGUSR2, SIGALRM, SIGWINCH };
+				       SIGUSR2, SIGALRM, SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU };
 	sigset_t none;
 	int fd;
 
-	/* Only the socket, as fd 3, and /dev/null as 0, 1, 2. */
-	if (sock != 3) {
-		if (sock < 3) {
-			int t = fcntl(sock, F_DUPFD, 4);
-
-			if (t < 0)
-				_exit(1);
-			sock = t;
-		}
-		if (dup2(sock, 3) < 0)
-			_exit(1);
-		sock = 3;
-	}
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0)
-#endif
-	{
-		long max = sysconf(_SC_OPEN_MAX);
-
-		if (max < 0 || max > 1 << 20)
-			max = 1 << 20;
-		for (int i = 4; i < max; i++)
-			close(i);
-	}
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 3)
-			close(fd);
-	}
-	/* Signals: the terminal's go to the whole process group, and pagetop itself puts
-	 * the threshold back; the helper goes when pagetop's end of the socket closes. The
-	 * crash handlers inherited from pagetop are no business of the helper's. */
+	/* Signals first, while all are blocked (privsep_start): pagetop's handlers (its
+	 * restore, its crash handlers) are no business of the helper's, and must not run
+	 * here even once. The terminal's signals go to pagetop's process group, which the
+	 * helper leaves below; pagetop itself puts the threshold back, and the helper goes
+	 * when pagetop's end of the socket closes. */
 	for (int s = 1; s < NSIG; s++) {
 		struct sigaction sa;
 
-		if (s == SIGKILL || s == SIGSTOP || s == SIGCHLD)
+		if (s == SIGKILL || s == SIGSTOP)
 			continue;
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = SIG_DFL;
@@ -299,6 +492,44 @@ static _Noreturn void helper_main(int sock)
 			if (ignored[i] == s)
 				sa.sa_handler = SIG_IGN;
 		sigaction(s, &sa, NULL);
+	}
+
+	/* Only the socket as fd 3, the folder as fd 4, and /dev/null as 0, 1, 2. */
+	sock = fcntl(sock, F_DUPFD, 10);
+	dfd = fcntl(dfd, F_DUPFD, 10);
+	if (sock < 0 || dfd < 0 || dup2(sock, H_SOCK) < 0 || dup2(dfd, H_DIR) < 0)
+		_exit(1);
+	sock = H_SOCK;
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)H_DIR + 1, ~0U, 0U) < 0)
+#endif
+	{
+		long max = sysconf(_SC_OPEN_MAX);
+
+		if (max < 0 || max > 1 << 20)
+			max = 1 << 20;
+		for (int i = H_DIR + 1; i < max; i++)
+			close(i);
+	}
+	fd = open("/dev/null", O_RDWR);
+	if (fd < 0)
+		_exit(1);
+	for (int i = 0; i <= 2; i++)
+		if (fd != i && dup2(fd, i) < 0)
+			_exit(1);
+	if (fd > 2)
+		close(fd);
+	/* Out of pagetop's session and process group: a signal to the group (^C, ^Z, kill
+	 * -9 %1, timeout -s KILL) does not reach it; it goes at EOF. */
+	if (setsid() < 0)
+		_exit(1);
+	/* The last to go when memory runs out: it holds the original threshold. */
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t w = write(fd, "-1000", 5);
+
+		(void)w;
+		close(fd);
 	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -318,16 +549,24 @@ static _Noreturn void helper_main(int sock)
 		memset(&rep, 0, sizeof(rep));
 		if (n != (ssize_t)sizeof(req) || req.file >= PSF__N) {
 			rep.err = EINVAL;
-			h_send(sock, &rep, -1);
+			if (n >= (ssize_t)(2 * sizeof(uint32_t))) {
+				rep.op = req.op;
+				if (n >= (ssize_t)offsetof(struct ps_req, pad))
+					rep.seq = req.seq;
+			}
+			if (h_send(sock, &rep, -1) < 0)
+				break;
 			continue;
 		}
+		rep.op = req.op;
+		rep.seq = req.seq;
 		switch (req.op) {
 		case OP_OPEN:
 			if (req.file >= PSF_DATA_N) {
 				rep.err = EINVAL;
 				break;
 			}
-			out = debugfs_open_path(h_path[req.file], O_RDONLY);
+			out = h_open(req.file, O_RDONLY, &st);
 			if (out < 0)
 				rep.err = errno;
 			break;
@@ -336,10 +575,12 @@ static _Noreturn void helper_main(int sock)
 				rep.err = EINVAL;
 				break;
 			}
-			if (stat(h_path[req.file], &st) < 0) {
+			fd = h_open(req.file, O_PATH, &st);
+			if (fd < 0) {
 				rep.err = errno;
 				break;
 			}
+			close(fd);
 			rep.dev = st.st_dev;
 			rep.ino = st.st_ino;
 			rep.mode = st.st_mode;
@@ -356,11 +597,15 @@ static _Noreturn void helper_main(int sock)
 		default:
 			rep.err = EINVAL;
 		}
-		h_send(sock, &rep, out);
+		n = h_send(sock, &rep, out);
 		if (out >= 0)
 			close(out);
+		if (n < 0)
+			break;
 	}
-	h_restore();
+	/* a failed restore is tried once more */
+	if (h_restore() != 0)
+		h_restore();
 	_exit(0);
 }
 
@@ -426,45 +671,206 @@ int privsep_pick_user(struct privsep_user *u, struct pt_err *err)
 	return 0;
 }
 
+/* Is this folder (fstat'ed) safe to trust on a disk file system: root's, and only root can
+ * change what is in it? An ancestor may be writable by all when it is sticky (/tmp). */
+static int dir_trusted(const struct stat *st, int ancestor)
+{
+	if (st->st_uid != 0)
+		return 0;
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return ancestor && (st->st_mode & S_ISVTX);
+	return 1;
+}
+
+/* Opens the --debugfs folder for the helper, and decides whether it can be trusted:
+ * debugfs or tracefs, or (the tests' fake trees) a folder that only root can change,
+ * up to /. Returns the descriptor, or -1 with err. */
+static int open_debugfs_dir(const char *dir, char *real, struct pt_err *err)
+{
+	struct statfs sfs;
+	struct stat st, root, sub;
+	int fd, cur;
+
+	if (!realpath(dir, real)) {
+		pt_err_set(err, _("--drop-privileges: cannot resolve the debugfs folder %s: %s"),
+			   dir, strerror(errno));
+		return -1;
+	}
+	fd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0) {
+		pt_err_set(err, _("--drop-privileges: cannot open the debugfs folder %s: %s"),
+			   real, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (sfs.f_type == DEBUGFS_MAGIC || sfs.f_type == TRACEFS_MAGIC)
+		return fd;
+	/* Another file system: only a folder nobody but root can change, nor any folder
+	 * above it, walked up from the descriptor (not the path, which could change). */
+	if (stat("/", &root) < 0)
+		root.st_ino = 0;
+	cur = fd;
+	for (int depth = 0; depth < 4096; depth++) {
+		int up;
+
+		if (!dir_trusted(&st, depth > 0))
+			break;
+		if (st.st_dev == root.st_dev && st.st_ino == root.st_ino) {
+			if (cur != fd)
+				close(cur);
+			/* and the subfolder the files are in, when it is there */
+			if (fstatat(fd, "page_owner_stacks", &sub, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISDIR(sub.st_mode) && !dir_trusted(&sub, 0)) {
+				pt_err_set(err, _("--drop-privileges: %s/page_owner_stacks is not debugfs and can be changed by users other than root: the root helper would open files others may swap; use the folder where debugfs is mounted, or make the folder root's and writable only by root"),
+					   real);
+				close(fd);
+				return -1;
+			}
+			return fd;
+		}
+		up = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cur != fd)
+			close(cur);
+		cur = up;
+		if (cur < 0 || fstat(cur, &st) < 0)
+			break;
+	}
+	if (cur >= 0 && cur != fd)
+		close(cur);
+	close(fd);
+	pt_err_set(err, _("--drop-privileges: %s is not debugfs and can be changed by users other than root (it or a folder above it): the root helper would open files others may swap; use the folder where debugfs is mounted, or make the folder and those above it root's and writable only by root"),
+		   real);
+	return -1;
+}
+
+static char c_dir[PATH_MAX]; /* the folder of the running helper */
+
+void privsep_test_walk_only(int on)
+{
+	h_walk_only = on;
+}
+
 int privsep_start(const char *dir, struct pt_err *err)
 {
-	int sv[2];
+	char real[PATH_MAX];
+	sigset_t all, old;
+	struct stat st;
+	int sv[2], dfd, e;
 	pid_t pid;
 
-	if (c_sock >= 0)
-		return 0;
 	if (geteuid() != 0) {
 		pt_err_set(err, "%s", _("--drop-privileges: the helper needs root"));
 		return -1;
 	}
-	for (int i = 0; i < PSF__N; i++) {
-		int n = snprintf(h_path[i], sizeof(h_path[i]), "%s/%s", dir, ps_file_rel[i]);
-
-		if (n < 0 || (size_t)n >= sizeof(h_path[i])) {
-			pt_err_set(err, _("%s: the path is too long"), dir);
-			return -1;
-		}
+	dfd = open_debugfs_dir(dir, real, err);
+	if (dfd < 0)
+		return -1;
+	if (c_sock >= 0) {
+		close(dfd);
+		if (strcmp(real, c_dir) == 0)
+			return 0;
+		pt_err_set(err, _("--drop-privileges: the helper already serves %s, not %s"),
+			   c_dir, real);
+		return -1;
 	}
+	if (fstat(dfd, &st) < 0) {
+		pt_err_set(err, _("--drop-privileges: cannot open the debugfs folder %s: %s"),
+			   real, strerror(errno));
+		close(dfd);
+		return -1;
+	}
+	h_dir_dev = st.st_dev;
+	h_dir_debugfs = fs_is_debugfs(dfd);
+	snprintf(h_dir_path, sizeof(h_dir_path), "%s", real);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		pt_err_set(err, _("--drop-privileges: cannot create a socket pair: %s"),
 			   strerror(errno));
+		close(dfd);
 		return -1;
 	}
-	pid = fork();
-	if (pid < 0) {
-		pt_err_set(err, _("--drop-privileges: cannot start the helper: %s"),
-			   strerror(errno));
+	/* pagetop's side never on 0, 1 or 2 (were one closed, stdio could write into it) */
+	if (sv[0] <= 2) {
+		int t = fcntl(sv[0], F_DUPFD_CLOEXEC, 3);
+
+		if (t < 0) {
+			pt_err_set(err, _("--drop-privileges: cannot create a socket pair: %s"),
+				   strerror(errno));
+			close(sv[0]);
+			close(sv[1]);
+			close(dfd);
+			return -1;
+		}
 		close(sv[0]);
-		close(sv[1]);
-		return -1;
+		sv[0] = t;
 	}
+	{
+		struct timeval tv = { REPLY_TIMEOUT_S, 0 };
+
+		setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
+	/* no handler of pagetop's may run in the child before it has set its own */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		helper_main(sv[1]);
+		helper_main(sv[1], dfd);
 	}
+	e = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	close(sv[1]);
+	close(dfd);
+	if (pid < 0) {
+		pt_err_set(err, _("--drop-privileges: cannot start the helper: %s"), strerror(e));
+		close(sv[0]);
+		return -1;
+	}
+	snprintf(c_dir, sizeof(c_dir), "%s", real);
 	c_pid = pid;
 	c_sock = sv[0];
+	return 0;
+}
+
+/* After the switch: no capability in any set, ambient ones cleared, no group but gid. */
+static int check_dropped(const struct privsep_user *u, struct pt_err *err)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	gid_t groups[2];
+	int n;
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0) {
+		pt_err_set(err, _("--drop-privileges: cannot read the capabilities: %s"),
+			   strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+		if (data[i].permitted || data[i].effective || data[i].inheritable) {
+			pt_err_set(err, "%s",
+				   _("--drop-privileges: capabilities are left after switching users (file capabilities or securebits?): refusing to go on; run pagetop with sudo as a plain root"));
+			return -1;
+		}
+	}
+	for (int c = 0; c < 64; c++) {
+		int r = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0);
+
+		if (r < 0)
+			break; /* past the last capability, or no ambient set (before 4.3) */
+		if (r > 0) {
+			pt_err_set(err, "%s",
+				   _("--drop-privileges: capabilities are left after switching users (file capabilities or securebits?): refusing to go on; run pagetop with sudo as a plain root"));
+			return -1;
+		}
+	}
+	n = getgroups(2, groups);
+	if (n < 0 || n > 1 || (n == 1 && groups[0] != u->gid)) {
+		pt_err_set(err, "%s",
+			   _("--drop-privileges: supplementary groups are left after switching users: refusing to go on"));
+		return -1;
+	}
 	return 0;
 }
 
@@ -487,6 +893,18 @@ int privsep_drop(const struct privsep_user *u, struct pt_err *err)
 	what = "setresuid";
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
 		goto fail;
+	/* no core dump or ptrace of what was read as root, no privilege from an exec */
+	what = "prctl(PR_SET_DUMPABLE)";
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		goto fail;
+	what = "prctl(PR_SET_NO_NEW_PRIVS)";
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		goto fail;
+	/* nothing to clear after a switch from root, but say it (EINVAL: before 4.3) */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
+		what = "prctl(PR_CAP_AMBIENT_CLEAR_ALL)";
+		goto fail;
+	}
 	/* for good: every id is the new one, and root does not come back */
 	if (getresuid(&ru, &eu, &su) < 0 || ru != u->uid || eu != u->uid || su != u->uid ||
 	    getresgid(&rg, &eg, &sg) < 0 || rg != u->gid || eg != u->gid || sg != u->gid) {
@@ -497,17 +915,43 @@ int privsep_drop(const struct privsep_user *u, struct pt_err *err)
 		pt_err_set(err, "%s", _("--drop-privileges: root could be regained after dropping it"));
 		return -1;
 	}
-	return 0;
+	return check_dropped(u, err);
 fail:
 	pt_err_set(err, _("--drop-privileges: %s failed: %s"), what, strerror(errno));
 	return -1;
 }
 
+/* Takes the descriptors of one reply: the first of a message that carries exactly one
+ * goes to *fd (when wanted and still free), every other one is closed. */
+static void take_fds(struct msghdr *mh, int *fd)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		size_t nfd;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0))
+			continue;
+		nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < nfd; i++) {
+			int got;
+
+			memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (nfd == 1 && fd && *fd < 0)
+				*fd = got;
+			else
+				close(got);
+		}
+	}
+}
+
+static uint32_t c_seq;
+
 /* One request and its reply; *fd gets a passed descriptor (or -1). Returns 0 with rep,
- * or -1 with errno (EPIPE: the helper is gone). */
+ * or -1 with errno (EPIPE: the helper is gone; ETIMEDOUT: it does not answer). A reply
+ * to an earlier request (one that timed out) is dropped. */
 static int request(uint32_t op, enum ps_file f, int64_t value, struct ps_rep *rep, int *fd)
 {
-	struct ps_req req = { op, (uint32_t)f, value };
+	struct ps_req req;
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
@@ -524,36 +968,39 @@ static int request(uint32_t op, enum ps_file f, int64_t value, struct ps_rep *re
 		return -1;
 	}
 	pthread_mutex_lock(&c_mu);
+	memset(&req, 0, sizeof(req));
+	req.op = op;
+	req.file = (uint32_t)f;
+	req.value = value;
+	req.seq = ++c_seq;
 	do
 		n = send(c_sock, &req, sizeof(req), MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(req)) {
-		e = n < 0 && errno != ECONNRESET ? errno : EPIPE;
+		e = n >= 0 || errno == ECONNRESET ? EPIPE
+		    : errno == EAGAIN || errno == EWOULDBLOCK ? ETIMEDOUT : errno;
 		goto out;
 	}
-	memset(&mh, 0, sizeof(mh));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = u.buf;
-	mh.msg_controllen = sizeof(u.buf);
-	do
-		n = recvmsg(c_sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0) {
-		e = n == 0 || errno == ECONNRESET ? EPIPE : errno;
-		goto out;
-	}
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int))) {
-			int got;
-
-			memcpy(&got, CMSG_DATA(c), sizeof(int));
-			if (fd && *fd < 0)
-				*fd = got;
-			else
-				close(got);
+	for (;;) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		do
+			n = recvmsg(c_sock, &mh, MSG_CMSG_CLOEXEC);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0) {
+			e = n == 0 || errno == ECONNRESET ? EPIPE
+			    : errno == EAGAIN || errno == EWOULDBLOCK ? ETIMEDOUT : errno;
+			goto out;
 		}
+		if (n == (ssize_t)sizeof(*rep) && (rep->seq != req.seq || rep->op != req.op)) {
+			take_fds(&mh, NULL); /* stale: the answer to a request that timed out */
+			continue;
+		}
+		take_fds(&mh, fd);
+		break;
 	}
 	if (n != (ssize_t)sizeof(*rep) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
 		e = EPROTO;
@@ -618,7 +1065,7 @@ int privsep_thr_restore(void)
 
 void privsep_thr_restore_async(void)
 {
-	struct ps_req req = { OP_THR_RESTORE_NOREPLY, PSF_COUNT_THRESHOLD, 0 };
+	struct ps_req req = { OP_THR_RESTORE_NOREPLY, PSF_COUNT_THRESHOLD, 0, 0, 0 };
 	int saved = errno;
 	int s = c_sock;
 	ssize_t n = 0;
@@ -674,5 +1121,6 @@ void privsep_stop(void)
 		waitpid(c_pid, &status, WNOHANG); /* stuck in the kernel: leave it */
 	}
 	c_pid = -1;
+	c_dir[0] = '\0';
 	pthread_mutex_unlock(&c_mu);
 }

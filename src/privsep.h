@@ -5,7 +5,8 @@
  * socketpair(AF_UNIX, SOCK_SEQPACKET). Then privsep_drop() switches pagetop to the invoking
  * user (SUDO_UID/SUDO_GID) or nobody, for good. The helper answers a fixed whitelist of
  * requests, each naming a file by its index in ps_file_rel[] under the debugfs folder it
- * was given before the fork (never a path from the unprivileged side):
+ * was given before the fork (never a path from the unprivileged side), opened beneath
+ * it without following links (see privsep_start()):
  *   - open a data file read-only, the descriptor passed back with SCM_RIGHTS;
  *   - stat a data file (the reopen check of live.c: same inode still at the path?);
  *   - write count_threshold (or the proposal's page_owner_threshold), remembering the
@@ -37,6 +38,12 @@ extern const char *const ps_file_rel[PSF__N];
 /* Opens a debugfs file: O_NONBLOCK only for the open itself (a FIFO standing in for a
  * slow file in the tests must not block there), close-on-exec. Returns fd or -1, errno. */
 int debugfs_open_path(const char *path, int flags);
+/* Opens rel (a path of ps_file_rel[]) beneath the folder dfd, like debugfs_open_path(),
+ * without following any symbolic link on the way or leaving the folder: openat2() with
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, or on kernels before 5.6 (or with walk_only)
+ * one component at a time with O_NOFOLLOW. O_PATH opens only to look. Returns fd or -1,
+ * errno (ELOOP for a link). */
+int debugfs_openat(int dfd, const char *rel, int flags, int walk_only);
 /* Reads a count_threshold from fd (its start): 0 with *value, or -1 with errno (EBADMSG
  * when it is not a number, ENODATA when empty). text (at least 32 bytes) gets what was
  * read, for messages. */
@@ -56,16 +63,23 @@ struct privsep_user {
  * than root, else nobody. Returns 0, or -1 with err. */
 int privsep_pick_user(struct privsep_user *u, struct pt_err *err);
 /* Forks the helper for the debugfs folder dir. Must run as root, before any thread is
- * started. Returns 0, or -1 with err. */
+ * started. The folder must be debugfs (or tracefs), or else one that only root can change,
+ * nor any folder above it (the tests' fake trees); the helper keeps it open and opens
+ * every file beneath it, never through a link (debugfs: beneath what is mounted at its
+ * path at the time, which must be debugfs again, so that an unmount is seen). A second call for the same folder does
+ * nothing; for another one it fails. Returns 0, or -1 with err. */
 int privsep_start(const char *dir, struct pt_err *err);
 /* Switches this process (every thread) to u for good: supplementary groups, gid, uid;
- * checks that root cannot be regained. Returns 0, or -1 with err (then the caller must
+ * then not dumpable, no new privileges; checks that root cannot be regained and no
+ * capability nor other group is left. Returns 0, or -1 with err (then the caller must
  * not go on). */
 int privsep_drop(const struct privsep_user *u, struct pt_err *err);
 /* 1 when requests go to a helper. */
 int privsep_active(void);
 /* The helper's pid (tests), or -1. */
 pid_t privsep_helper_pid(void);
+/* Tests: the helper started next opens files by the walk of kernels without openat2. */
+void privsep_test_walk_only(int on);
 
 /* ---- requests (any thread; one at a time) ---- */
 

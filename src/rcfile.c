@@ -47,6 +47,16 @@ static int sudo_user(uid_t *uid, gid_t *gid)
 	return 1;
 }
 
+/* A folder of root's while this process is not root: root's HOME, kept after
+ * --drop-privileges switched to nobody. Its settings are not this user's to read or
+ * write (nor could they be). */
+static int roots_folder(const char *dir)
+{
+	struct stat st;
+
+	return getuid() != 0 && stat(dir, &st) == 0 && st.st_uid == 0;
+}
+
 char *rc_path(void)
 {
 	const char *x = getenv("XDG_CONFIG_HOME");
@@ -54,7 +64,7 @@ char *rc_path(void)
 	uid_t uid;
 	gid_t gid;
 
-	if (x && *x == '/')
+	if (x && *x == '/' && !roots_folder(x))
 		return xasprintf("%s/pagetop/pagetoprc", x);
 	if (sudo_user(&uid, &gid)) {
 		struct passwd *pw = getpwuid(uid);
@@ -62,7 +72,7 @@ char *rc_path(void)
 		if (pw && pw->pw_dir && *pw->pw_dir == '/')
 			return xasprintf("%s/.config/pagetop/pagetoprc", pw->pw_dir);
 	}
-	if (home && *home)
+	if (home && *home && !roots_folder(home))
 		return xasprintf("%s/.config/pagetop/pagetoprc", home);
 	return NULL;
 }

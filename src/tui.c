@@ -393,7 +393,7 @@ static void save_config(struct tui *t)
 	struct pt_err err;
 
 	if (!t->rc) {
-		tui_message(t, 1, "%s", _("no config file: neither XDG_CONFIG_HOME nor HOME is set"));
+		tui_message(t, 1, "%s", _("no config file: neither XDG_CONFIG_HOME nor HOME is set, or they are root's and pagetop is not"));
 		return;
 	}
 	snprintf(sort, sizeof(sort), "%s:%s", sort_key_name(t->vo.key),

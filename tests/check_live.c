@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -959,6 +960,48 @@ START_TEST(threshold_set_restore)
 END_TEST
 
 /* The UI's K and d keys: change the threshold and the interval of a running source. */
+/* The restore reopens count_threshold by its path: a link put there, or another file,
+ * is not written (nor cut), and the original is left where it was moved to. */
+START_TEST(threshold_restore_same_file)
+{
+	struct source *s;
+	struct pt_err err;
+	const char *d = tree(L_SHOW_STACKS);
+	char *thr = xstrdup(path_of("%s/page_owner_stacks/count_threshold", d));
+	char *aside = xstrdup(path_of("%s/count_threshold.aside", tmp_root));
+	char *victim = xstrdup(path_of("%s/victim", tmp_root));
+	char *v;
+
+	put_str(thr, "12\n");
+	put_str(victim, "precious victim text\n");
+	ck_assert_msg(open_live(&s, d, 3600, 5, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(rename(thr, aside), 0);
+	ck_assert_int_eq(symlink(victim, thr), 0);
+	/* the K key writes again by path: refused */
+	ck_assert_int_eq(live_set_kernel_threshold(s, 9, &err), -1);
+	source_close(s);
+	v = slurp(victim, NULL);
+	ck_assert_str_eq(v, "precious victim text\n");
+	free(v);
+	v = slurp(aside, NULL);
+	ck_assert_str_eq(v, "5\n");
+	free(v);
+	/* a regular file in its place: not the one read first either */
+	ck_assert_int_eq(unlink(thr), 0);
+	ck_assert_int_eq(rename(aside, thr), 0);
+	ck_assert_msg(open_live(&s, d, 3600, 7, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(rename(thr, aside), 0);
+	put_str(thr, "another file, longer than a number\n");
+	source_close(s);
+	v = slurp(thr, NULL);
+	ck_assert_str_eq(v, "another file, longer than a number\n");
+	free(v);
+	free(thr);
+	free(aside);
+	free(victim);
+}
+END_TEST
+
 START_TEST(runtime_settings)
 {
 	struct source *s;
@@ -1379,6 +1422,19 @@ static void privsep_child(const char *d, uid_t nobody, gid_t nogroup, int to, in
 	CHILD_CHECK(open(path_of("%s/page_owner_stacks/show_handles", d), O_RDONLY) < 0 &&
 			    errno == EACCES, 10);
 	CHILD_CHECK(privsep_active() && privsep_helper_pid() > 0, 11);
+	/* no core dump or ptrace of this process, no privilege from an exec, no capability */
+	CHILD_CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0, 30);
+	CHILD_CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, 31);
+	{
+		struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_data_struct cd[_LINUX_CAPABILITY_U32S_3];
+
+		CHILD_CHECK(syscall(SYS_capget, &hdr, cd) == 0, 32);
+		for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+			CHILD_CHECK(!cd[i].permitted && !cd[i].effective && !cd[i].inheritable, 33);
+	}
+	/* the helper left pagetop's session: the terminal's signals do not reach it */
+	CHILD_CHECK(getsid(privsep_helper_pid()) == privsep_helper_pid(), 34);
 	/* the threshold was written by the helper */
 	CHILD_CHECK(ask(to, from, "T5\n"), 12);
 	/* files are read */
@@ -1552,6 +1608,241 @@ START_TEST(privsep_sigkill)
 }
 END_TEST
 
+/* The helper trusts only a folder that nobody but root can change (or debugfs): a
+ * nobody-owned tree, a folder above it that all can write, or a subfolder of another
+ * user's, are refused before anything is started, saying why and what to do. */
+START_TEST(privsep_folder_checked)
+{
+	const char *d = tree(L_HANDLES);
+	const char *pos = path_of("%s/page_owner_stacks", d);
+	struct pt_err err;
+	uid_t nobody;
+	gid_t nogroup;
+
+	nobody_ids(&nobody, &nogroup);
+	ck_assert_int_eq(chown(d, nobody, nogroup), 0);
+	ck_assert_int_eq(privsep_start(d, &err), -1);
+	ck_assert_msg(strstr(err.msg, "can be changed by users other than root") &&
+			      strstr(err.msg, "use the folder where debugfs is mounted"),
+		      "%s", err.msg);
+	ck_assert(!privsep_active());
+	ck_assert_int_eq(chown(d, 0, 0), 0);
+	ck_assert_int_eq(chmod(d, 0770), 0);
+	ck_assert_int_eq(privsep_start(d, &err), -1);
+	ck_assert_int_eq(chmod(d, 0700), 0);
+	ck_assert_int_eq(chmod(tmp_root, 0777), 0); /* above it, writable by all, not sticky */
+	ck_assert_int_eq(privsep_start(d, &err), -1);
+	ck_assert_msg(strstr(err.msg, "a folder above it"), "%s", err.msg);
+	ck_assert_int_eq(chmod(tmp_root, 01777), 0); /* sticky, as /tmp: fine */
+	ck_assert_msg(privsep_start(d, &err) == 0, "%s", err.msg);
+	privsep_stop();
+	ck_assert_int_eq(chmod(tmp_root, 0755), 0);
+	ck_assert_int_eq(chown(pos, nobody, nogroup), 0);
+	ck_assert_int_eq(privsep_start(d, &err), -1);
+	ck_assert_msg(strstr(err.msg, "page_owner_stacks"), "%s", err.msg);
+	ck_assert_int_eq(chown(pos, 0, 0), 0);
+	/* a link to the folder is resolved first: the checks are of the folder itself */
+	ck_assert_int_eq(symlink(d, path_of("%s/link", tmp_root)), 0);
+	ck_assert_msg(privsep_start(path_of("%s/link", tmp_root), &err) == 0, "%s", err.msg);
+	/* a second start: the same folder is fine, another one is not */
+	ck_assert_msg(privsep_start(d, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(mkdir(path_of("%s/other", tmp_root), 0700), 0);
+	ck_assert_int_eq(privsep_start(path_of("%s/other", tmp_root), &err), -1);
+	ck_assert_msg(strstr(err.msg, "already serves"), "%s", err.msg);
+	privsep_stop();
+	ck_assert_msg(privsep_start(path_of("%s/other", tmp_root), &err) == 0, "%s", err.msg);
+	privsep_stop();
+}
+END_TEST
+
+/* Every file is opened beneath the folder, never through a link, with openat2 and with
+ * the walk of older kernels (_i): a data file or the subfolder made a link to a root-only
+ * file is refused; the threshold is written back only into the file read first, and a
+ * restore that failed is tried again at the end. */
+START_TEST(privsep_no_links)
+{
+	const char *d = tree(L_HANDLES);
+	char *po = xstrdup(path_of("%s/page_owner", d));
+	char *pos = xstrdup(path_of("%s/page_owner_stacks", d));
+	char *thr = xstrdup(path_of("%s/page_owner_stacks/count_threshold", d));
+	char *aside = xstrdup(path_of("%s/aside", tmp_root));
+	char *secret = xstrdup(path_of("%s/secret", tmp_root));
+	struct pt_err err;
+	struct stat st;
+	long orig;
+	char *v;
+	int fd;
+
+	put_str(secret, "root:secret:1:2:3\n");
+	ck_assert_int_eq(chmod(secret, 0600), 0);
+	put_str(thr, "12\n");
+	privsep_test_walk_only(_i);
+	ck_assert_msg(privsep_start(d, &err) == 0, "%s", err.msg);
+	fd = privsep_open(PSF_PAGE_OWNER);
+	ck_assert_msg(fd >= 0, "%s", strerror(errno));
+	close(fd);
+	ck_assert_int_eq(privsep_stat(PSF_PAGE_OWNER, &st), 0);
+	ck_assert(S_ISREG(st.st_mode) && st.st_ino != 0);
+
+	/* page_owner made a link to the secret */
+	ck_assert_int_eq(unlink(po), 0);
+	ck_assert_int_eq(symlink(secret, po), 0);
+	errno = 0;
+	ck_assert_int_eq(privsep_open(PSF_PAGE_OWNER), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_int_eq(privsep_stat(PSF_PAGE_OWNER, &st), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	/* the subfolder made a link to a folder with the same names */
+	ck_assert_int_eq(mkdir(path_of("%s/evil", tmp_root), 0700), 0);
+	ck_assert_int_eq(symlink(secret, path_of("%s/evil/show_stacks", tmp_root)), 0);
+	ck_assert_int_eq(rename(pos, path_of("%s/pos.aside", tmp_root)), 0);
+	ck_assert_int_eq(symlink(path_of("%s/evil", tmp_root), pos), 0);
+	ck_assert_int_eq(privsep_open(PSF_STACKS), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_int_eq(privsep_thr_set(PSF_COUNT_THRESHOLD, 5, &orig), -1);
+	ck_assert_int_eq(unlink(pos), 0);
+	ck_assert_int_eq(rename(path_of("%s/pos.aside", tmp_root), pos), 0);
+
+	/* the threshold: set, then swapped for a link to the secret, or another file */
+	ck_assert_int_eq(privsep_thr_set(PSF_COUNT_THRESHOLD, 5, &orig), 0);
+	ck_assert_int_eq(orig, 12);
+	ck_assert_int_eq(rename(thr, aside), 0);
+	ck_assert_int_eq(symlink(secret, thr), 0);
+	ck_assert_int_eq(privsep_thr_set(PSF_COUNT_THRESHOLD, 9, &orig), -1);
+	ck_assert_int_eq(privsep_thr_restore(), -1);
+	ck_assert_int_eq(unlink(thr), 0);
+	put_str(thr, "another file\n");
+	ck_assert_int_eq(privsep_thr_set(PSF_COUNT_THRESHOLD, 9, &orig), -1);
+	ck_assert_int_eq(errno, ESTALE);
+	ck_assert_int_eq(privsep_thr_restore(), -1);
+	ck_assert_int_eq(errno, ESTALE);
+	v = slurp(secret, NULL);
+	ck_assert_str_eq(v, "root:secret:1:2:3\n");
+	free(v);
+	v = slurp(thr, NULL);
+	ck_assert_str_eq(v, "another file\n");
+	free(v);
+	/* the failed sets left the value as it was; the original comes back with the
+	 * file, and the restore that failed is tried again when pagetop goes */
+	v = slurp(aside, NULL);
+	ck_assert_str_eq(v, "5\n");
+	free(v);
+	ck_assert_int_eq(rename(aside, thr), 0);
+	privsep_stop();
+	v = slurp(thr, NULL);
+	ck_assert_str_eq(v, "12\n");
+	free(v);
+	privsep_test_walk_only(0);
+	free(po);
+	free(pos);
+	free(thr);
+	free(aside);
+	free(secret);
+}
+END_TEST
+
+/* A helper that does not answer (stopped) costs a request a few seconds, not forever: it
+ * fails with ETIMEDOUT; once the helper goes on, its late reply is dropped and the next
+ * request gets its own. */
+START_TEST(privsep_no_answer)
+{
+	const char *d = tree(L_HANDLES);
+	struct pt_err err;
+	struct stat st;
+	double t0;
+	pid_t h;
+	int fd;
+
+	ck_assert_msg(privsep_start(d, &err) == 0, "%s", err.msg);
+	h = privsep_helper_pid();
+	ck_assert_int_eq(kill(h, SIGSTOP), 0);
+	t0 = time_mono();
+	ck_assert_int_eq(privsep_open(PSF_PAGE_OWNER), -1);
+	ck_assert_int_eq(errno, ETIMEDOUT);
+	ck_assert(time_mono() - t0 < 8);
+	ck_assert_int_eq(kill(h, SIGCONT), 0);
+	/* the open's reply (with a descriptor) comes first: not taken for the stat's */
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(privsep_stat(PSF_STACKS, &st), 0);
+	ck_assert(S_ISREG(st.st_mode) && st.st_ino != 0);
+	fd = privsep_open(PSF_STACKS);
+	ck_assert(fd >= 0);
+	close(fd);
+	privsep_stop();
+}
+END_TEST
+
+/* The whole process group is SIGKILLed (kill -9 %1, timeout -s KILL) after ^Z: the
+ * helper is in none of it, was not stopped, and puts the threshold back. */
+START_TEST(privsep_group_kill)
+{
+	const char *d = tree(L_SHOW_STACKS);
+	int ready[2], status, pidfd;
+	pid_t pid, helper = -1;
+	struct pollfd p;
+	char *v, stat_text[512], *rp;
+	FILE *f;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(pipe(ready), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		struct source *s;
+		struct pt_err err;
+		pid_t h;
+
+		close(ready[0]);
+		setpgid(0, 0);
+		signal(SIGTSTP, SIG_IGN); /* the helper must not take the default back */
+		if (open_live_priv(&s, d, 3600, 7, &err) < 0) {
+			fprintf(stderr, "privsep child: %s\n", err.msg);
+			_exit(3);
+		}
+		h = privsep_helper_pid();
+		if (write(ready[1], &h, sizeof(h)) != sizeof(h))
+			_exit(4);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	p.fd = ready[0];
+	p.events = POLLIN;
+	ck_assert_int_eq(poll(&p, 1, WAIT_MS), 1);
+	ck_assert_int_eq(read(ready[0], &helper, sizeof(helper)), (ssize_t)sizeof(helper));
+	close(ready[0]);
+	ck_assert(helper > 0);
+	v = threshold_now(d, L_SHOW_STACKS);
+	ck_assert_str_eq(v, "7\n");
+	free(v);
+	pidfd = (int)syscall(SYS_pidfd_open, helper, 0);
+	ck_assert_msg(pidfd >= 0, "pidfd_open: %s", strerror(errno));
+	ck_assert_int_eq(kill(helper, SIGTSTP), 0);
+	ck_assert_int_eq(kill(-pid, SIGTSTP), 0);
+	usleep(200 * 1000);
+	f = fopen(path_of("/proc/%d/stat", (int)helper), "r");
+	ck_assert(f != NULL);
+	ck_assert(fgets(stat_text, sizeof(stat_text), f) != NULL);
+	fclose(f);
+	rp = strrchr(stat_text, ')');
+	ck_assert(rp != NULL);
+	ck_assert_msg(rp[2] != 'T', "the helper was stopped: %s", stat_text);
+	ck_assert_int_eq(kill(-pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	p.fd = pidfd;
+	p.events = POLLIN;
+	ck_assert_msg(poll(&p, 1, WAIT_MS) == 1, "the helper did not exit");
+	ck_assert_int_eq(waitpid(helper, &status, 0), helper);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the helper died with the group: status %#x", status);
+	close(pidfd);
+	v = threshold_now(d, L_SHOW_STACKS);
+	ck_assert_str_eq(v, "0\n");
+	free(v);
+}
+END_TEST
+
 /* SUDO_UID/SUDO_GID name whom to become; without them (or with root's), nobody. */
 START_TEST(privsep_pick)
 {
@@ -1701,6 +1992,7 @@ static Suite *live_suite(void)
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, threshold_set_restore);
+	tcase_add_test(tc, threshold_restore_same_file);
 	tcase_add_test(tc, runtime_settings);
 	tcase_add_test(tc, threshold_proposal);
 	tcase_add_test(tc, threshold_page_owner);
@@ -1734,6 +2026,10 @@ static Suite *live_suite(void)
 		tcase_set_timeout(tc, 30);
 		tcase_add_test(tc, privsep_reads_reopens_restores);
 		tcase_add_test(tc, privsep_sigkill);
+		tcase_add_test(tc, privsep_group_kill);
+		tcase_add_test(tc, privsep_folder_checked);
+		tcase_add_loop_test(tc, privsep_no_links, 0, 2);
+		tcase_add_test(tc, privsep_no_answer);
 		tcase_add_test(tc, privsep_pick);
 		tcase_add_test(tc, privsep_not_root);
 		suite_add_tcase(s, tc);

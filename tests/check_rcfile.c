@@ -157,6 +157,33 @@ START_TEST(path_sources)
 				      status);
 			unsetenv("SUDO_UID");
 		}
+		/* --drop-privileges made root nobody (no SUDO_UID): root's HOME, or an
+		 * XDG_CONFIG_HOME of root's, is no settings file of nobody's */
+		{
+			pid_t pid;
+			int status;
+
+			ck_assert_int_eq(chown(tmp_root, 0, 0), 0);
+			pid = fork();
+			ck_assert(pid >= 0);
+			if (pid == 0) {
+				setenv("HOME", tmp_root, 1);
+				if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+				    setresuid(65534, 65534, 65534) < 0)
+					_exit(3);
+				p = rc_path();
+				if (p)
+					_exit(4);
+				setenv("XDG_CONFIG_HOME", tmp_root, 1);
+				p = rc_path();
+				if (p)
+					_exit(5);
+				_exit(0);
+			}
+			ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+			ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x",
+				      status);
+		}
 	}
 }
 END_TEST

@@ -560,13 +560,17 @@ static void cut_clean(struct recorder *r)
 		return;
 	n = snprintf(end, sizeof(end), "end %" PRIu64 "\n", r->stats.samples);
 	if (write(r->fd, end, (size_t)n) == n) {
-		diag_warn(_("%s ends cleanly after its %" PRIu64 " complete samples"), r->name,
-			  r->stats.samples);
+		diag_warn(ngettext("%s ends cleanly after its %" PRIu64 " complete sample",
+				   "%s ends cleanly after its %" PRIu64 " complete samples",
+				   r->stats.samples == 1 ? 1 : 2),
+			  r->name, r->stats.samples);
 	} else {
 		if (ftruncate(r->fd, (off_t)r->good) < 0) {
 			/* nothing more to try: the reader drops a torn tail */
 		}
-		diag_warn(_("%s keeps its %" PRIu64 " complete samples (no room for the end line)"),
+		diag_warn(ngettext("%s keeps its %" PRIu64 " complete sample (no room for the end line)",
+				   "%s keeps its %" PRIu64 " complete samples (no room for the end line)",
+				   r->stats.samples == 1 ? 1 : 2),
 			  r->name, r->stats.samples);
 	}
 }
@@ -928,8 +932,10 @@ static int feed(struct source *src, struct rreader *rr, const struct sample_info
 
 static void torn(struct rreader *rr, const char *why)
 {
-	diag_warn(_("%s: %s: kept the %llu complete samples before it"), rr->name, why,
-		  (unsigned long long)rr->samples);
+	diag_warn(ngettext("%s: %s: kept the %llu complete sample before it",
+			   "%s: %s: kept the %llu complete samples before it",
+			   rr->samples == 1 ? 1 : 2),
+		  rr->name, why, (unsigned long long)rr->samples);
 }
 
 /* The sample's counts apply only once its "e" line is read: a torn sample changes

@@ -347,7 +347,7 @@ static const struct bcase cases[] = {
 	{ "recording: no version", { { "r", "#pagetop-recording\n" } }, ONE("r"), X_OPEN_ERR, 0,
 	  "@/r:1: expected \"#pagetop-recording VERSION\", found \"#pagetop-recording\"", NULL },
 	{ "recording: torn tail", { { "r", NULL } }, ONE("r"), X_FINE, 1, NULL,
-	  "@/r: the last sample is cut short (the recording was interrupted): kept the 1 complete samples before it" },
+	  "@/r: the last sample is cut short (the recording was interrupted): kept the 1 complete sample before it" },
 	{ "recording: torn line", { { "r", NULL } }, ONE("r"), X_FINE, 2, NULL,
 	  "@/r: the last sample is cut short (the recording was interrupted): kept the 2 complete samples before it" },
 	{ "recording: no end line", { { "r", NULL } }, ONE("r"), X_FINE, 2, NULL,

@@ -145,25 +145,43 @@ helper_of() { # the helper: pagetop's child named pagetop-priv (builtins only: f
 		[[ $n == pagetop-priv ]] || continue
 		while read -r k v; do
 			[[ $k == PPid: ]] || continue
-			[[ $v == "$1" ]] && { echo ${c#/proc/}; return 0; }
+			[[ $v == "$1" ]] && { HELPER=${c#/proc/}; echo $HELPER; return 0; }
 			break
 		done < $c/status
 	done
 	return 1
 }
+ids_into() { # ids_into PID: IDS="uid gid" (effective), with builtins only: no fork
+	local k a b c
+	IDS=
+	while read -r k a b c; do
+		case $k in
+		Uid:) IDS=$b ;;
+		Gid:) IDS="$IDS $b"; break ;;
+		esac
+	done < /proc/$1/status 2> /dev/null
+}
 watch_ids() { # watch_ids PID OUT: pagetop's and its helper's ids while it runs
-	local h
+	local i h=
 	for ((i = 0; i < 100; i++)); do
-		h=$(helper_of $1) && break
+		HELPER=
+		helper_of $1 > /dev/null && h=$HELPER && break
 		kill -0 $1 2> /dev/null || return 1
 		sleep 0.1
 	done
-	# the drop happens once the files are open: wait for pagetop's uid to change
-	for ((i = 0; i < 100; i++)); do
-		[[ $(ids $1) != "0 0" ]] && break
-		sleep 0.1
+	# the drop happens once the files are open: wait for pagetop's uid to change (no fork
+	# in this loop: pagetop -n 3 lasts 2 s, and forks are slow under qemu's emulator)
+	local mine theirs
+	for ((i = 0; i < 1000; i++)); do
+		ids_into $1
+		mine=$IDS
+		[[ -n $mine && $mine != "0 0" ]] && break
+		[[ -z $mine ]] && break # gone
+		read -r -t 0.01 < /dev/zero 2> /dev/null # a pause without a fork
 	done
-	echo "$(ids $1) $(ids $h)" > "$2"
+	ids_into $h
+	theirs=$IDS
+	echo "$mine $theirs" > "$2"
 }
 "$PAGETOP" -b -n 3 -d 1 --drop-privileges --format csv > "$T/priv.csv" 2> "$T/priv.err" &
 pid=$!

@@ -1549,17 +1549,17 @@ START_TEST(privsep_reads_reopens_restores)
 }
 END_TEST
 
-/* pagetop is SIGKILLed with count_threshold changed: nothing of it runs again, and the
- * helper, seeing its socket close, puts the threshold back and exits. */
-START_TEST(privsep_sigkill)
+/* Forks a pagetop stand-in that opens tree d with --drop-privileges and count_threshold
+ * 7, then waits; own_group: in a process group of its own, with SIGTSTP ignored (the
+ * helper must not take the default back). Returns its pid; *helper and *pidfd name the
+ * helper, which comes to this process (a subreaper) when pagetop dies. */
+static pid_t spawn_priv(const char *d, int own_group, pid_t *helper, int *pidfd)
 {
-	const char *d = tree(L_SHOW_STACKS);
-	int ready[2], status, pidfd;
-	pid_t pid, helper = -1;
+	int ready[2];
+	pid_t pid;
 	struct pollfd p;
 	char *v;
 
-	/* the helper, orphaned, comes to this process: wait for it by pid */
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
 	ck_assert_int_eq(pipe(ready), 0);
 	pid = fork();
@@ -1570,6 +1570,10 @@ START_TEST(privsep_sigkill)
 		pid_t h;
 
 		close(ready[0]);
+		if (own_group) {
+			setpgid(0, 0);
+			signal(SIGTSTP, SIG_IGN);
+		}
 		if (open_live_priv(&s, d, 3600, 7, &err) < 0) {
 			fprintf(stderr, "privsep child: %s\n", err.msg);
 			_exit(3);
@@ -1584,14 +1588,28 @@ START_TEST(privsep_sigkill)
 	p.fd = ready[0];
 	p.events = POLLIN;
 	ck_assert_int_eq(poll(&p, 1, WAIT_MS), 1);
-	ck_assert_int_eq(read(ready[0], &helper, sizeof(helper)), (ssize_t)sizeof(helper));
+	ck_assert_int_eq(read(ready[0], helper, sizeof(*helper)), (ssize_t)sizeof(*helper));
 	close(ready[0]);
-	ck_assert(helper > 0);
+	ck_assert(*helper > 0);
 	v = threshold_now(d, L_SHOW_STACKS);
 	ck_assert_str_eq(v, "7\n");
 	free(v);
-	pidfd = (int)syscall(SYS_pidfd_open, helper, 0);
-	ck_assert_msg(pidfd >= 0, "pidfd_open: %s", strerror(errno));
+	*pidfd = (int)syscall(SYS_pidfd_open, *helper, 0);
+	ck_assert_msg(*pidfd >= 0, "pidfd_open: %s", strerror(errno));
+	return pid;
+}
+
+/* pagetop is SIGKILLed with count_threshold changed: nothing of it runs again, and the
+ * helper, seeing its socket close, puts the threshold back and exits. */
+START_TEST(privsep_sigkill)
+{
+	const char *d = tree(L_SHOW_STACKS);
+	int status, pidfd;
+	pid_t pid, helper = -1;
+	struct pollfd p;
+	char *v;
+
+	pid = spawn_priv(d, 0, &helper, &pidfd);
 	ck_assert_int_eq(kill(pid, SIGKILL), 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
@@ -1777,46 +1795,13 @@ END_TEST
 START_TEST(privsep_group_kill)
 {
 	const char *d = tree(L_SHOW_STACKS);
-	int ready[2], status, pidfd;
+	int status, pidfd;
 	pid_t pid, helper = -1;
 	struct pollfd p;
 	char *v, stat_text[512], *rp;
 	FILE *f;
 
-	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
-	ck_assert_int_eq(pipe(ready), 0);
-	pid = fork();
-	ck_assert(pid >= 0);
-	if (pid == 0) {
-		struct source *s;
-		struct pt_err err;
-		pid_t h;
-
-		close(ready[0]);
-		setpgid(0, 0);
-		signal(SIGTSTP, SIG_IGN); /* the helper must not take the default back */
-		if (open_live_priv(&s, d, 3600, 7, &err) < 0) {
-			fprintf(stderr, "privsep child: %s\n", err.msg);
-			_exit(3);
-		}
-		h = privsep_helper_pid();
-		if (write(ready[1], &h, sizeof(h)) != sizeof(h))
-			_exit(4);
-		for (;;)
-			pause();
-	}
-	close(ready[1]);
-	p.fd = ready[0];
-	p.events = POLLIN;
-	ck_assert_int_eq(poll(&p, 1, WAIT_MS), 1);
-	ck_assert_int_eq(read(ready[0], &helper, sizeof(helper)), (ssize_t)sizeof(helper));
-	close(ready[0]);
-	ck_assert(helper > 0);
-	v = threshold_now(d, L_SHOW_STACKS);
-	ck_assert_str_eq(v, "7\n");
-	free(v);
-	pidfd = (int)syscall(SYS_pidfd_open, helper, 0);
-	ck_assert_msg(pidfd >= 0, "pidfd_open: %s", strerror(errno));
+	pid = spawn_priv(d, 1, &helper, &pidfd);
 	ck_assert_int_eq(kill(helper, SIGTSTP), 0);
 	ck_assert_int_eq(kill(-pid, SIGTSTP), 0);
 	usleep(200 * 1000);

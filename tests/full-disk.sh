@@ -23,39 +23,8 @@ full=$tmp/full
 sock=pagetop-full-$$
 fails=0
 mounted=0
-sockdir=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
+. "$top_srcdir/tests/tmux-lib.sh"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; [ $mounted = 1 ] && umount "$full"; rm -rf "$tmp"' EXIT INT TERM
-
-fail() {
-	echo "FAIL: $*"
-	echo "--- screen:"
-	cat "$tmp/screen" 2>/dev/null
-	fails=$((fails + 1))
-}
-
-capture() {
-	tmux -L "$sock" capture-pane -p -t t >"$tmp/screen" 2>/dev/null
-}
-
-# wait_for TEXT [SECONDS]: until the screen shows TEXT
-wait_for() {
-	n=0
-	while [ $n -lt $(( ${2:-20} * 10 )) ]; do
-		capture
-		grep -qF -- "$1" "$tmp/screen" && return 0
-		sleep 0.1
-		n=$((n + 1))
-	done
-	return 1
-}
-
-expect() {
-	wait_for "$1" "${2:-20}" || fail "expected '$1'"
-}
-
-keys() {
-	tmux -L "$sock" send-keys -t t "$@"
-}
 
 mkdir "$full"
 # limited BLOCKS CMD...: CMD as it is on the tmpfs, else under a file-size limit of BLOCKS

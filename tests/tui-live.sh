@@ -15,34 +15,8 @@ case $PAGETOP in /*) ;; *) PAGETOP=$(pwd)/$PAGETOP ;; esac
 tmp=$(mktemp -d /tmp/pagetop-tuilive.XXXXXX)
 sock=pagetop-live-$$
 fails=0
-sockdir=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
+. "$top_srcdir/tests/tmux-lib.sh"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; rm -rf "$tmp"' EXIT INT TERM
-
-fail() {
-	echo "FAIL: $*"
-	echo "--- screen:"
-	cat "$tmp/screen"
-	fails=$((fails + 1))
-}
-
-capture() {
-	tmux -L "$sock" capture-pane -p -t t >"$tmp/screen" 2>/dev/null
-}
-
-wait_for() {
-	n=0
-	while [ $n -lt $(( $2 * 10 )) ]; do
-		capture
-		grep -qF -- "$1" "$tmp/screen" && return 0
-		sleep 0.1
-		n=$((n + 1))
-	done
-	return 1
-}
-
-keys() {
-	tmux -L "$sock" send-keys -t t "$@"
-}
 
 tmux -L "$sock" -u new-session -d -s t -x 120 -y 40 \
 	"env TERM=xterm-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp \

@@ -30,55 +30,14 @@ fails=0
 nsess=0
 sock=pagetop-stress-$$-0
 feeder=
-sockdir=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
+. "$top_srcdir/tests/tmux-lib.sh"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; [ -n "$feeder" ] && kill "$feeder" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-
-# a server of its own for each session (no race with the last one going away); the old
-# server's socket file goes with it
-new_server() {
-	tmux -L "$sock" kill-server 2>/dev/null
-	rm -f "$sockdir/$sock"
-	nsess=$((nsess + 1))
-	sock=pagetop-stress-$$-$nsess
-}
-
-fail() {
-	echo "FAIL: $*"
-	echo "--- screen:"
-	cat "$tmp/screen"
-	fails=$((fails + 1))
-}
-
-capture() {
-	tmux -L "$sock" capture-pane -p -t t >"$tmp/screen" 2>/dev/null
-}
-
-# wait_for TEXT [SECONDS]: until the screen shows TEXT
-wait_for() {
-	n=0
-	limit=$(( ${2:-20} * 10 ))
-	while [ $n -lt "$limit" ]; do
-		capture
-		grep -qF -- "$1" "$tmp/screen" && return 0
-		sleep 0.1
-		n=$((n + 1))
-	done
-	return 1
-}
-
-expect() {
-	wait_for "$1" "${2:-20}" || fail "expected '$1'"
-}
 
 # wait_file FILE [SECONDS]: until FILE is there and not empty
 wait_file() {
 	n=0
 	while [ ! -s "$1" ] && [ $n -lt $(( ${2:-20} * 10 )) ]; do sleep 0.1; n=$((n + 1)); done
 	[ -s "$1" ]
-}
-
-keys() {
-	tmux -L "$sock" send-keys -t t "$@"
 }
 
 alt_screen() {

@@ -15,47 +15,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-tmux.XXXXXX")
 fails=0
 nsess=0
 sock=pagetop-test-$$-0
-sockdir=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
+. "$top_srcdir/tests/tmux-lib.sh"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; rm -rf "$tmp"' EXIT INT TERM
-
-# a server of its own for each session: no race with the last one going away
-new_server() {
-	tmux -L "$sock" kill-server 2>/dev/null
-	nsess=$((nsess + 1))
-	sock=pagetop-test-$$-$nsess
-}
-
-fail() {
-	echo "FAIL: $*"
-	echo "--- screen:"
-	cat "$tmp/screen"
-	fails=$((fails + 1))
-}
-
-capture() {
-	tmux -L "$sock" capture-pane -p -t t >"$tmp/screen" 2>/dev/null
-}
-
-# wait_for TEXT [SECONDS]: until the screen shows TEXT
-wait_for() {
-	n=0
-	limit=$(( ${2:-10} * 10 ))
-	while [ $n -lt "$limit" ]; do
-		capture
-		grep -qF -- "$1" "$tmp/screen" && return 0
-		sleep 0.1
-		n=$((n + 1))
-	done
-	return 1
-}
-
-expect() {
-	wait_for "$1" "${2:-5}" || fail "expected '$1'"
-}
-
-keys() {
-	tmux -L "$sock" send-keys -t t "$@"
-}
 
 # start CMD...: pagetop in a fresh session; afterwards the pane says how it ended and
 # whether the terminal is sane again (echo and canonical mode back on)

@@ -1,0 +1,48 @@
+# tmux-lib.sh - what the screen tests share (sourced, not run): a tmux server of the
+# test's own (-L "$sock"), its screen in "$tmp/screen", waits with a deadline.
+#
+# The test sets tmp (its temporary folder), sock (the server's name) and fails=0 before
+# sourcing; sockdir is where tmux keeps the server's socket (remove it at the end).
+sockdir=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
+
+fail() {
+	echo "FAIL: $*"
+	echo "--- screen:"
+	cat "$tmp/screen" 2>/dev/null
+	fails=$((fails + 1))
+}
+
+capture() {
+	tmux -L "$sock" capture-pane -p -t t >"$tmp/screen" 2>/dev/null
+}
+
+# wait_for TEXT [SECONDS]: until the screen shows TEXT (default 20 s)
+wait_for() {
+	n=0
+	limit=$(( ${2:-20} * 10 ))
+	while [ $n -lt "$limit" ]; do
+		capture
+		grep -qF -- "$1" "$tmp/screen" && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# expect TEXT [SECONDS]: wait_for, else a failure
+expect() {
+	wait_for "$1" "${2:-20}" || fail "expected '$1'"
+}
+
+keys() {
+	tmux -L "$sock" send-keys -t t "$@"
+}
+
+# new_server: a server of its own for the next session (no race with the last one going
+# away); the test's sock ends in -N
+new_server() {
+	tmux -L "$sock" kill-server 2>/dev/null
+	rm -f "$sockdir/$sock"
+	nsess=$(( ${nsess:-0} + 1 ))
+	sock=${sock%-*}-$nsess
+}

@@ -162,6 +162,17 @@ static ssize_t raw_read(struct reader *r, char *dst, size_t n, struct pt_err *er
 	}
 }
 
+/* The kept bytes from base on moved to the buffer's start. */
+static void shift_offsets(struct reader *r, size_t base)
+{
+	r->end -= base;
+	r->start -= base;
+	r->mark -= r->has_mark ? base : 0;
+	r->line_start = 0;
+	r->scan -= base;
+	r->bbase = r->scan;
+}
+
 /* Makes room and reads more into buf. Returns bytes added, 0 at end, -1 on error. */
 static ssize_t fill(struct reader *r, struct pt_err *err)
 {
@@ -179,24 +190,14 @@ static ssize_t fill(struct reader *r, struct pt_err *err)
 			memcpy(nb, r->buf + base, r->end - base);
 			r->pool->retire(r->pool->ctx, r->buf);
 			r->buf = nb;
-			r->end -= base;
-			r->start -= base;
-			r->mark -= r->has_mark ? base : 0;
-			r->line_start = 0;
-			r->scan -= base;
-			r->bbase = r->scan;
+			shift_offsets(r, base);
 		}
 	} else {
 		size_t base = r->has_mark && r->mark < r->start ? r->mark : r->start;
 
 		if (base > 0) {
 			memmove(r->buf, r->buf + base, r->end - base);
-			r->end -= base;
-			r->start -= base;
-			r->mark -= r->has_mark ? base : 0;
-			r->line_start = 0;
-			r->scan -= base;
-			r->bbase = r->scan;
+			shift_offsets(r, base);
 		}
 	}
 	if (r->end == r->cap)

@@ -280,8 +280,8 @@ static void tally_free(struct tally *t)
 
 /* ---- opening ---- */
 
-static int open_live(struct source **s, const char *dir, double interval, long thr,
-		     struct pt_err *err)
+static int open_live_opts(struct source **s, const char *dir, double interval, long thr,
+			  int drop_privileges, struct pt_err *err)
 {
 	struct source_opts o;
 
@@ -289,7 +289,14 @@ static int open_live(struct source **s, const char *dir, double interval, long t
 	o.debugfs = dir;
 	o.interval = interval;
 	o.kernel_threshold = thr;
+	o.drop_privileges = drop_privileges;
 	return source_open(s, NULL, 0, &o, err);
+}
+
+static int open_live(struct source **s, const char *dir, double interval, long thr,
+		     struct pt_err *err)
+{
+	return open_live_opts(s, dir, interval, thr, 0, err);
 }
 
 static void next_sample(struct source *s, struct tally *t)
@@ -1339,14 +1346,7 @@ END_TEST
 static int open_live_priv(struct source **s, const char *dir, double interval, long thr,
 			  struct pt_err *err)
 {
-	struct source_opts o;
-
-	source_opts_init(&o);
-	o.debugfs = dir;
-	o.interval = interval;
-	o.kernel_threshold = thr;
-	o.drop_privileges = 1;
-	return source_open(s, NULL, 0, &o, err);
+	return open_live_opts(s, dir, interval, thr, 1, err);
 }
 
 /* The child's side of a conversation with the root parent: "X\n" asks, one byte answers

@@ -375,8 +375,15 @@ int main(int argc, char **argv)
 	for (int fd = 0; fd <= 2; fd++) {
 		/* the lower ones are open: the lowest free descriptor is this one */
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd) {
+			/* stderr may be the one missing: say it where it can be said */
+			static const char msg[] = "pagetop: cannot open /dev/null for a closed standard descriptor\n";
+
+			if (fcntl(2, F_GETFD) >= 0 && write(2, msg, sizeof(msg) - 1) < 0) {
+				/* nothing more to do */
+			}
 			return 1;
+		}
 	}
 	setlocale(LC_ALL, "");
 #if ENABLE_NLS

@@ -39,7 +39,6 @@ struct reader {
 	int eof;                  /* no more bytes will come into buf */
 	size_t mark;              /* bytes from here on are kept across refills */
 	size_t line_start;        /* of the line last returned */
-	size_t line_len;          /* of the line last returned */
 	uint64_t line_hash;
 	size_t scan, bbase;       /* bytes before scan are scanned for newlines; the block */
 	uint64_t bits;            /* newlines of the block at bbase not returned yet */
@@ -395,7 +394,7 @@ static inline uint64_t line_hash(const char *p, size_t n, const char *safe)
 	}
 	if (!n)
 		return hash_end(h, len);
-	if (p + 16 <= safe) {
+	if (p + 16 <= safe && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
 		w0 = load64(p);
 		w1 = load64(p + 8);
 		if (n <= 8) {
@@ -475,7 +474,6 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 	}
 	while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
-	r->line_len = n;
 	{
 		size_t skip = n && p[0] == ' ';
 
@@ -502,7 +500,7 @@ void reader_drop_pool(struct reader *r)
 	r->pool = NULL;
 	r->buf = NULL;
 	r->cap = r->start = r->end = r->mark = r->line_start = 0;
-	r->scan = r->bbase = r->line_len = 0;
+	r->scan = r->bbase = 0;
 	r->bits = 0;
 	r->has_mark = 0;
 	r->eof = 1;

@@ -473,15 +473,22 @@ int tui_screen_open(struct tui *t, FILE *out, FILE *in, const char *term)
 	return 0;
 }
 
+static int in_foreground(const struct tui *t);
+
 void tui_screen_close(struct tui *t)
 {
 	if (!t->scr)
 		return;
 	set_term(t->scr);
-	if (t->mouse)
-		mousemask(0, NULL);
-	curs_set(1);
-	endwin();
+	/* In the background (kill %1 after ^Z: SIGTERM, then SIGCONT) the terminal is another
+	 * process group's: a mode change would stop pagetop with SIGTTOU and the escapes would
+	 * land in that program. suspend() already left the screen. */
+	if (in_foreground(t)) {
+		if (t->mouse)
+			mousemask(0, NULL);
+		curs_set(1);
+		endwin();
+	}
 	delscreen(t->scr);
 	t->scr = NULL;
 }
@@ -1536,12 +1543,8 @@ static void signals_install(void)
 {
 	struct sigaction sa;
 
-	if (pipe(sig_pipe) == 0) {
-		for (int i = 0; i < 2; i++) {
-			fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
-			fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
-		}
-	}
+	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		sig_pipe[0] = sig_pipe[1] = -1;
 	have_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -1686,10 +1689,14 @@ static void suspend(struct tui *t)
 	struct sigaction dfl, mine;
 
 	set_term(t->scr);
-	endwin();
-	fflush(t->scr_out);
-	if (have_tio)
-		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
+	if (in_foreground(t)) {
+		/* from the background (kill -TSTP %1) the terminal is not ours to change:
+		 * SIGTTOU would stop pagetop before the stop it was asked for */
+		endwin();
+		fflush(t->scr_out);
+		if (have_tio)
+			tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
+	}
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);

@@ -412,6 +412,23 @@ static int rename_noreplace(const char *from, const char *to)
 #endif
 }
 
+/* The new name on disk too: fsync path's folder (errors ignored: the file is there). */
+static void sync_folder(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) :
+		    xstrdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (fsync(fd) < 0) {
+			/* some file systems cannot: the rename itself stands */
+		}
+		close(fd);
+	}
+	free(dir);
+}
+
 /* "dir/.pagetop-XXXXXXXX.tmp" next to path, created with O_EXCL: a name nobody has. */
 static int open_temp(const char *path, mode_t mode, char **tmp)
 {
@@ -510,6 +527,7 @@ int write_new_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ct
 	if (e)
 		goto fail;
 	if (rename_noreplace(tmp, path) == 0) {
+		sync_folder(path);
 		free(tmp);
 		return 0;
 	}
@@ -535,6 +553,7 @@ int write_new_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ct
 		goto fail;
 	}
 	unlink(tmp);
+	sync_folder(path);
 	free(tmp);
 	return 0;
 fail:

@@ -248,6 +248,51 @@ grep -qx "EXIT=0" "$tmp/rc" 2>/dev/null || fail "job control: exit status $(cat 
 sane "$tmp/stty" "q after fg"
 [ -s "$tmp/err" ] && { cat "$tmp/err"; fail "job control: pagetop wrote to standard error"; }
 
+# pstate PID: its state letter (T: stopped), empty when gone
+pstate() {
+	sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null
+}
+
+# In the background the terminal is the shell's: kill %1 after ^Z (SIGTERM, then SIGCONT,
+# as bash does) must end pagetop, not stop it again on SIGTTOU by touching the terminal;
+# and kill -TSTP on a job continued in the background stops it once, so one fg brings it
+# back.
+echo "tui-stress.sh: SIGTERM to a stopped job, SIGTSTP to a background one"
+keys "sh -c 'echo \$\$ > $tmp/pid; exec \"\$@\" 2>$tmp/err' sh $PAGETOP $demo" Enter
+expect "sample 90/90"
+pid=$(cat "$tmp/pid")
+keys C-z
+suspended "Ctrl-Z before kill -CONT, -TSTP"
+kill -CONT "$pid"
+n=0
+while [ "$(pstate "$pid")" = T ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+kill -TSTP "$pid"
+n=0
+while [ "$(pstate "$pid")" != T ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+[ "$(pstate "$pid")" = T ] || fail "kill -TSTP in the background: pagetop did not stop ($(pstate "$pid"))"
+[ "$(alt_screen)" = 0 ] || fail "kill -TSTP in the background took the screen"
+keys fg Enter
+back "one fg after kill -TSTP in the background" 30 1 "PAGES"
+keys C-z
+suspended "Ctrl-Z before SIGTERM"
+kill -TERM "$pid"
+kill -CONT "$pid"
+# gone, or a zombie the shell has not reaped yet
+n=0
+while [ -n "$(pstate "$pid")" ] && [ "$(pstate "$pid")" != Z ] && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+if [ -n "$(pstate "$pid")" ] && [ "$(pstate "$pid")" != Z ]; then
+	fail "SIGTERM and SIGCONT to the stopped job: pagetop still there, state $(pstate "$pid")"
+	kill -KILL "$pid" 2>/dev/null
+fi
+[ "$(alt_screen)" = 0 ] || fail "SIGTERM to the stopped job: pagetop took the screen on its way out"
+rm -f "$tmp/typed"
+keys "echo typed-\$((6 * 7)) > $tmp/typed" Enter
+wait_file "$tmp/typed" || fail "SIGTERM to the stopped job: the shell does not take commands"
+[ -s "$tmp/err" ] && { cat "$tmp/err"; fail "SIGTERM to the stopped job: pagetop wrote to standard error"; }
+
 # kill -STOP / -CONT with no job control: pagetop keeps the terminal; whatever was written
 # to it meanwhile is gone after the redraw. kill -TSTP there: the kernel drops the stop
 # (an orphaned process group), pagetop goes on with a whole screen.

@@ -148,7 +148,26 @@ char *xasprintf(const char *fmt, ...)
  * while it looks for the end of a line. */
 uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
 {
-	return hash_bytes_inline(data, n, seed);
+	const unsigned char *p = data;
+	uint64_t h = hash_start(seed);
+	size_t len = n;
+
+	while (n >= 16) {
+		uint64_t w0, w1;
+
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		h = hash_block(h, w0, w1);
+		p += 16;
+		n -= 16;
+	}
+	if (n) {
+		uint64_t w[2] = { 0, 0 };
+
+		memcpy(w, p, n);
+		h = hash_block(h, w[0], w[1]);
+	}
+	return hash_end(h, len);
 }
 
 /* ---- string interning ---- */

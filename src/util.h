@@ -76,30 +76,6 @@ static inline uint64_t hash_end(uint64_t h, size_t len)
 	return hash_mix(h ^ (uint64_t)len ^ 0x589965cc75374cc3ULL, 0xa0761d6478bd642fULL);
 }
 uint64_t hash_bytes(const void *p, size_t n, uint64_t seed);
-/* The same, inlined for hot loops. */
-static inline uint64_t hash_bytes_inline(const void *data, size_t n, uint64_t seed)
-{
-	const unsigned char *p = data;
-	uint64_t h = hash_start(seed);
-	size_t len = n;
-
-	while (n >= 16) {
-		uint64_t w0, w1;
-
-		memcpy(&w0, p, 8);
-		memcpy(&w1, p + 8, 8);
-		h = hash_block(h, w0, w1);
-		p += 16;
-		n -= 16;
-	}
-	if (n) {
-		uint64_t w[2] = { 0, 0 };
-
-		memcpy(w, p, n);
-		h = hash_block(h, w[0], w[1]);
-	}
-	return hash_end(h, len);
-}
 static inline uint64_t hash_u64(uint64_t x)
 {
 	x ^= x >> 33;

@@ -1447,7 +1447,6 @@ static int replay(struct source *s, struct lsample *m, const struct sink *sink,
 		rec.frames = ft;
 		rec.nframes = nf;
 		rec.keyspace = 0;
-		rec.stack_hash = 0;
 		rec.handle = ls->handle;
 		rec.has_count = ls->has_count;
 		rec.count = ls->count;

@@ -635,6 +635,16 @@ static void stack_set_frames(struct model *m, struct stack *st, const uint32_t *
 	stack_place(m, st);
 }
 
+/* The hash of a stack's frame sequence, from its frames' text hashes. */
+static uint64_t stack_hash(const struct frame_text *f, unsigned n)
+{
+	uint64_t h = hash_start(0x5eed);
+
+	for (unsigned i = 0; i < n; i++)
+		h = hash_block(h, f[i].hash ? f[i].hash : hash_bytes(f[i].s, f[i].len, 0), i);
+	return hash_end(h, n);
+}
+
 /* The frame ids of a record: by the producer's keys when it has them (a key maps to the
  * id its text got the first time), else by interning each text. */
 static void frames_ids(struct model *m, const struct stack_rec *rec, unsigned n, uint32_t *ids)
@@ -709,7 +719,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	} else {
 		/* The key comes from the frames' text hashes, which the parser already has:
 		 * the table slot can be fetched while the frames are interned. */
-		uint64_t h = rec->stack_hash ? rec->stack_hash : stack_hash(rec->frames, n);
+		uint64_t h = stack_hash(rec->frames, n);
 
 		__builtin_prefetch(&m->by_frames[h & (m->nslots_f - 1)]);
 		frames_ids(m, rec, n, ids);
@@ -1064,23 +1074,12 @@ int model_history(const struct model *m, const struct series *s, int64_t *out, i
 	return cnt;
 }
 
-static void m_ahead(void *self, const struct stack_rec *rec)
-{
-	struct model *m = self;
-
-	if (rec->handle)
-		__builtin_prefetch(&m->by_handle[hash_u64(rec->handle) & (m->nslots_h - 1)]);
-	else if (rec->stack_hash)
-		__builtin_prefetch(&m->by_frames[rec->stack_hash & (m->nslots_f - 1)]);
-}
-
 static const struct sink_ops model_ops = {
 	.meta = m_meta,
 	.begin = m_begin,
 	.stack = m_stack,
 	.count = m_count,
 	.end = m_end,
-	.ahead = m_ahead,
 };
 
 struct sink model_sink(struct model *m)

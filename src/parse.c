@@ -404,7 +404,6 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	rec.count = count;
 	rec.block = blk;
 	rec.keyspace = ps->keyspace;
-	rec.stack_hash = 0;
 	ps->nframes = 0;
 	ps->nrecords++;
 	reader_unmark(ps->r);

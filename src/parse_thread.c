@@ -21,7 +21,6 @@
 #define BATCH_ENTS 512
 #define BATCH_FRAMES (BATCH_ENTS * 24)
 #define POOL_MAX 6
-#define AHEAD 8
 
 enum qtype { Q_STACK, Q_COUNT, Q_RETIRE, Q_WARN };
 
@@ -32,7 +31,6 @@ struct qent {
 	uint32_t fr_off;
 	uint64_t handle, count;
 	uint64_t keyspace;
-	uint64_t stack_hash;      /* Q_STACK: computed by the caller as it reads ahead, or 0 */
 	void *ptr;                /* Q_RETIRE: the buffer; Q_WARN: the message (malloc'd) */
 	struct block_info blk;
 	char comm[32];
@@ -122,7 +120,6 @@ static int q_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	memcpy(&p->cur->fr[p->cur->nfr], rec->frames, n * sizeof(*rec->frames));
 	p->cur->nfr += n;
 	e->keyspace = rec->keyspace;
-	e->stack_hash = 0;
 	e->handle = rec->handle;
 	e->has_count = (uint8_t)rec->has_count;
 	e->count = rec->count;
@@ -251,23 +248,6 @@ static void give_back(struct pipe *p, struct batch *b, char *const *bufs, unsign
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* The model's tables are far larger than the caches: tell the sink of the record AHEAD
- * places on, so that its slot is in the cache by the time the record comes. */
-static void read_ahead(const struct sink *sink, struct batch *b, struct qent *e)
-{
-	struct stack_rec rec;
-
-	if (e->type != Q_STACK)
-		return;
-	memset(&rec, 0, sizeof(rec));
-	rec.handle = e->handle;
-	if (!e->handle) {
-		e->stack_hash = stack_hash(&b->fr[e->fr_off], e->nframes);
-		rec.stack_hash = e->stack_hash;
-	}
-	sink->ops->ahead(sink->self, &rec);
-}
-
 int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 			  const struct sink *sink, struct pt_err *err)
 {
@@ -305,8 +285,6 @@ int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 		for (unsigned i = 0; i < b->nent; i++) {
 			struct qent *e = &b->ent[i];
 
-			if (sink->ops->ahead && i + AHEAD < b->nent && !failed)
-				read_ahead(sink, b, &b->ent[i + AHEAD]);
 			switch (e->type) {
 			case Q_STACK:
 				if (!failed) {
@@ -319,7 +297,6 @@ int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 					rec.count = e->count;
 					rec.block = NULL;
 					rec.keyspace = e->keyspace;
-					rec.stack_hash = e->stack_hash;
 					if (e->has_block) {
 						e->blk.comm = e->blk.comm ? e->comm : NULL;
 						rec.block = &e->blk;

@@ -918,7 +918,6 @@ static int feed(struct source *src, struct rreader *rr, const struct sample_info
 		rec.frames = s->fr;
 		rec.nframes = s->nframes;
 		rec.keyspace = 0;
-		rec.stack_hash = 0;
 		rec.handle = s->handle;
 		rec.has_count = 1;
 		rec.count = s->cur;

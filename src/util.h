@@ -54,9 +54,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Fast non-cryptographic 64-bit hash (identity is always confirmed by comparison).
  * Defined over 16-byte blocks (two little-endian words; the last block zero-padded),
- * then the length, so that reader.c can compute the same value while it looks for the
- * end of a line: hash_bytes(p, n, seed) ==
- *   hash_end(hash_block(...hash_block(hash_start(seed), w0, w1)...), n). */
+ * then the length, so that reader.c can hash a line with whole-block loads:
+ * hash_bytes(p, n, seed) == hash_end(hash_block(...hash_block(hash_start(seed), w0, w1)...), n). */
 static inline uint64_t hash_mix(uint64_t a, uint64_t b)
 {
 	__uint128_t r = (__uint128_t)a * b;

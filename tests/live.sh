@@ -121,17 +121,22 @@ done
 
 # 5. debugfs goes away under a running pagetop and comes back. A plain umount is refused
 # (EBUSY) while pagetop holds the files open: detach it lazily, as an admin would have to.
-"$PAGETOP" -b -n 12 -d 0.5 --format csv > "$T/vanish.csv" 2> "$T/vanish.err" &
-pid=$!
-sleep 2
-umount /sys/kernel/debug 2> /dev/null || umount -l /sys/kernel/debug
-for ((i = 0; i < 100; i++)); do grep -q 'is gone' "$T/vanish.err" && break; sleep 0.1; done
-date +%s.%N > "$T/vanish.mounted"
-mount -t debugfs none /sys/kernel/debug
-for ((i = 0; i < 600; i++)); do kill -0 $pid 2> /dev/null || break; sleep 0.1; done
-kill -TERM $pid 2> /dev/null
-wait $pid
-echo $? > "$T/vanish.rc"
+vanish() { # vanish NAME [OPTION...]: pagetop -b with the options; debugfs goes and comes
+	local name=$1 pid i
+	shift
+	"$PAGETOP" -b -n 12 -d 0.5 "$@" --format csv > "$T/$name.csv" 2> "$T/$name.err" &
+	pid=$!
+	sleep 2
+	umount /sys/kernel/debug 2> /dev/null || umount -l /sys/kernel/debug
+	for ((i = 0; i < 100; i++)); do grep -q 'is gone' "$T/$name.err" && break; sleep 0.1; done
+	date +%s.%N > "$T/$name.mounted"
+	mount -t debugfs none /sys/kernel/debug
+	for ((i = 0; i < 600; i++)); do kill -0 $pid 2> /dev/null || break; sleep 0.1; done
+	kill -TERM $pid 2> /dev/null
+	wait $pid
+	echo $? > "$T/$name.rc"
+}
+vanish vanish
 
 # 6. --drop-privileges
 ids() { # ids PID: "uid gid" of a process
@@ -213,17 +218,7 @@ cat $thr > "$T/priv-kill.after"
 kill -0 "$helper" 2> /dev/null && echo alive > "$T/priv-kill.helper"
 echo 0 > $thr
 
-"$PAGETOP" -b -n 12 -d 0.5 --drop-privileges --format csv > "$T/priv-vanish.csv" 2> "$T/priv-vanish.err" &
-pid=$!
-sleep 2
-umount /sys/kernel/debug 2> /dev/null || umount -l /sys/kernel/debug
-for ((i = 0; i < 100; i++)); do grep -q 'is gone' "$T/priv-vanish.err" && break; sleep 0.1; done
-date +%s.%N > "$T/priv-vanish.mounted"
-mount -t debugfs none /sys/kernel/debug
-for ((i = 0; i < 600; i++)); do kill -0 $pid 2> /dev/null || break; sleep 0.1; done
-kill -TERM $pid 2> /dev/null
-wait $pid
-echo $? > "$T/priv-vanish.rc"
+vanish priv-vanish --drop-privileges
 
 # 4. preconditions
 setpriv --reuid=65534 --regid=65534 --clear-groups "$PAGETOP" -b -n 1 > /dev/null 2> "$T/nobody.err"

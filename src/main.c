@@ -583,6 +583,7 @@ int main(int argc, char **argv)
 		b.vo.limit = 0;
 	else
 		b.vo.limit = b.oo.limit;
+	b.vo.top_only = batch; /* batch output prints only the first rows */
 	if (nallocs)
 		model_set_alloc_patterns(b.m, allocs, nallocs);
 	if (batch && b.oo.expand && !sc.no_symbols && !sc.check &&

@@ -108,10 +108,9 @@ struct model {
 	size_t npending;
 	size_t nslots_h;
 	size_t nhandled;
-	uint32_t *frame_arena;      /* frame id arrays of every stack */
+	uint32_t *frame_arena;      /* frame id arrays of every stack, from the arena */
 	size_t fa_len, fa_cap;
-	uint32_t **fa_old;          /* retired arenas (pointers into them stay valid) */
-	size_t nfa_old;
+	struct arena arena;         /* stack chunks and frame id arrays: they never move */
 
 	struct group *groups[GROUP__N];
 	size_t ngroups[GROUP__N], capgroups[GROUP__N];
@@ -267,9 +266,9 @@ struct model *model_new(void)
 	m->label_unknown = strtab_intern(m->labels, "?", 1);
 
 	m->nslots_f = 1024;
-	m->by_frames = xcalloc(m->nslots_f, sizeof(uint64_t));
+	m->by_frames = xhuge_alloc(m->nslots_f * sizeof(uint64_t));
 	m->nslots_h = 1024;
-	m->by_handle = xcalloc(m->nslots_h, sizeof(struct hslot));
+	m->by_handle = xhuge_alloc(m->nslots_h * sizeof(struct hslot));
 	m->pending = xmalloc(PENDING_MAX * sizeof(*m->pending));
 	m->meta.page_size = 4096;
 	return m;
@@ -290,8 +289,6 @@ void model_free(struct model *m)
 		series_free(&st->s);
 		free(st->blk);
 	}
-	for (size_t i = 0; i < m->nchunks; i++)
-		free(m->chunks[i]);
 	free(m->chunks);
 	for (int g = 0; g < GROUP__N; g++) {
 		for (size_t i = 0; i < m->ngroups[g]; i++)
@@ -301,12 +298,9 @@ void model_free(struct model *m)
 	}
 	free(m->fn_stamp);
 	free(m->times);
-	for (size_t i = 0; i < m->nfa_old; i++)
-		free(m->fa_old[i]);
-	free(m->fa_old);
-	free(m->frame_arena);
-	free(m->by_frames);
-	free(m->by_handle);
+	arena_free(&m->arena);
+	xhuge_free(m->by_frames, m->nslots_f * sizeof(uint64_t));
+	xhuge_free(m->by_handle, m->nslots_h * sizeof(struct hslot));
 	free(m->pending);
 	free(m->fi);
 	free(m->ks_map);
@@ -509,7 +503,7 @@ int model_set_alloc_patterns(struct model *m, const char *const *globs, size_t n
 static void handles_grow(struct model *m)
 {
 	size_t ns = m->nslots_h * 2, mask = ns - 1;
-	struct hslot *t = xcalloc(ns, sizeof(*t));
+	struct hslot *t = xhuge_alloc(ns * sizeof(*t));
 
 	for (size_t i = 0; i < m->nslots_h; i++) {
 		const struct hslot *e = &m->by_handle[i];
@@ -522,7 +516,7 @@ static void handles_grow(struct model *m)
 			j = (j + 1) & mask;
 		t[j] = *e;
 	}
-	free(m->by_handle);
+	xhuge_free(m->by_handle, m->nslots_h * sizeof(*t));
 	m->by_handle = t;
 	m->nslots_h = ns;
 }
@@ -530,7 +524,7 @@ static void handles_grow(struct model *m)
 static void frames_grow(struct model *m)
 {
 	size_t ns = m->nslots_f * 2, mask = ns - 1;
-	uint64_t *t = xcalloc(ns, sizeof(uint64_t));
+	uint64_t *t = xhuge_alloc(ns * sizeof(uint64_t));
 
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
@@ -543,7 +537,7 @@ static void frames_grow(struct model *m)
 			j = (j + 1) & mask;
 		t[j] = ((uint64_t)i + 1) | (st->hash & 0xffffffff00000000ULL);
 	}
-	free(m->by_frames);
+	xhuge_free(m->by_frames, m->nslots_f * sizeof(uint64_t));
 	m->by_frames = t;
 	m->nslots_f = ns;
 }
@@ -602,15 +596,13 @@ static uint32_t *frames_store(struct model *m, const uint32_t *ids, unsigned n)
 	uint32_t *p;
 
 	if (m->fa_len + n > m->fa_cap) {
-		/* keep the old arena: stacks point into it */
-		if (m->frame_arena) {
-			m->fa_old = xreallocarray(m->fa_old, m->nfa_old + 1, sizeof(*m->fa_old));
-			m->fa_old[m->nfa_old++] = m->frame_arena;
-		}
-		m->fa_cap = m->fa_cap ? m->fa_cap * 2 : 65536;
+		/* a new piece; stacks keep pointing into the old ones */
+		m->fa_cap = m->fa_cap ? m->fa_cap * 2 : 16384;
+		if (m->fa_cap > (1u << 20))
+			m->fa_cap = 1u << 20;
 		if (m->fa_cap < n)
 			m->fa_cap = n;
-		m->frame_arena = xmalloc(m->fa_cap * sizeof(uint32_t));
+		m->frame_arena = arena_alloc(&m->arena, m->fa_cap * sizeof(uint32_t));
 		m->fa_len = 0;
 	}
 	p = m->frame_arena + m->fa_len;
@@ -680,7 +672,7 @@ static struct stack *stack_new(struct model *m)
 
 	if (m->nstacks == m->nchunks * STACK_CHUNK) {
 		m->chunks = xreallocarray(m->chunks, m->nchunks + 1, sizeof(*m->chunks));
-		m->chunks[m->nchunks++] = xcalloc(STACK_CHUNK, sizeof(struct stack));
+		m->chunks[m->nchunks++] = arena_alloc(&m->arena, STACK_CHUNK * sizeof(struct stack));
 	}
 	st = stack_at(m, m->nstacks);
 	memset(st, 0, sizeof(*st));
@@ -1323,16 +1315,84 @@ static void view_push(struct view *v, const struct row *r)
 	v->rows[v->nrows++] = *r;
 }
 
+/* The first rows of a view, kept while the candidates stream by (view_opts.top_only):
+ * a buffer of 2k is sorted when full and cut to the best k, whose last is the bar. */
+struct topent {
+	struct sortent se;
+	struct row r;
+};
+
+struct topk {
+	struct topent *e;
+	size_t n, k;
+	int (*cmp)(const void *, const void *);
+	struct sortent bar;
+	int have_bar;
+};
+
+static int (*topent_cmp)(const void *, const void *); /* qsort has no context argument */
+
+static int cmp_topent(const void *a, const void *b)
+{
+	return topent_cmp(&((const struct topent *)a)->se, &((const struct topent *)b)->se);
+}
+
+static void topk_sort(struct topk *t)
+{
+	topent_cmp = t->cmp;
+	qsort(t->e, t->n, sizeof(*t->e), cmp_topent);
+	if (t->n > t->k)
+		t->n = t->k;
+}
+
+static void view_offer(struct view *v, const struct view_opts *o, struct topk *t,
+		       const struct row *r)
+{
+	struct sortent se;
+
+	v->shown++;
+	v->shown_pages = sat_add(v->shown_pages, r->s->now);
+	if (!t) {
+		view_push(v, r);
+		return;
+	}
+	se.k = row_key(r, o->key);
+	se.tie = r->stack ? r->stack->id : r->label;
+	se.idx = 0;
+	/* the order is total (ties broken by id): a row not better than the bar is out */
+	if (t->have_bar && t->cmp(&se, &t->bar) >= 0)
+		return;
+	t->e[t->n].se = se;
+	t->e[t->n].r = *r;
+	if (++t->n == 2 * t->k) {
+		topk_sort(t);
+		t->bar = t->e[t->k - 1].se;
+		t->have_bar = 1;
+	}
+}
+
 void model_view(struct model *m, const struct view_opts *o, struct view *v)
 {
 	struct sortent *se;
 	struct row *sorted;
+	struct topk tk, *t = NULL;
 
 	model_want_group(m, o->group);
-	v->nrows = 0;
+	v->nrows = v->shown = 0;
 	v->total_pages = v->total_delta = v->total_delta_base = v->shown_pages = 0;
 	v->total_rate = 0;
 	v->total_rows = 0;
+	if (o->key == KEY_LABEL) {
+		label_model = m;
+		label_desc = !o->ascending;
+	}
+	if (o->top_only && o->limit) {
+		memset(&tk, 0, sizeof(tk));
+		tk.k = o->limit;
+		tk.e = xmalloc(2 * tk.k * sizeof(*tk.e));
+		tk.cmp = o->key == KEY_LABEL ? cmp_label : o->ascending ? cmp_asc : cmp_desc;
+		t = &tk;
+	}
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct series *s = &stack_at(m, i)->s;
 
@@ -1353,8 +1413,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 				continue;
 			if (o->filter && !filter_stack(m, o->filter, st))
 				continue;
-			view_push(v, &r);
-			v->shown_pages = sat_add(v->shown_pages, st->s.now);
+			view_offer(v, o, t, &r);
 		}
 	} else {
 		for (size_t i = 0; i < m->ngroups[o->group]; i++) {
@@ -1368,9 +1427,15 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 				continue;
 			if (o->filter && !filter_label(m, o->filter, g->label))
 				continue;
-			view_push(v, &r);
-			v->shown_pages = sat_add(v->shown_pages, g->s.now);
+			view_offer(v, o, t, &r);
 		}
+	}
+	if (t) {
+		topk_sort(t);
+		for (size_t i = 0; i < t->n; i++)
+			view_push(v, &t->e[i].r);
+		free(t->e);
+		return;
 	}
 	if (v->nrows < 2)
 		return;
@@ -1381,8 +1446,6 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		se[i].idx = (uint32_t)i;
 	}
 	if (o->key == KEY_LABEL) {
-		label_model = m;
-		label_desc = !o->ascending;
 		qsort(se, v->nrows, sizeof(*se), cmp_label);
 	} else if (o->limit && o->limit * 8 < v->nrows) {
 		/* only the first rows are wanted: select them, then sort just those */

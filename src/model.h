@@ -132,6 +132,7 @@ struct view_opts {
 	int64_t threshold;        /* rows with fewer pages are hidden; 0: none */
 	struct filter *filter;    /* may be NULL */
 	size_t limit;             /* only the first rows need sorting (0: all) */
+	int top_only;             /* with limit: the view keeps only the first rows */
 };
 void view_opts_init(struct view_opts *o);
 
@@ -144,7 +145,8 @@ struct row {
 
 struct view {
 	struct row *rows;
-	size_t nrows, cap;
+	size_t nrows, cap;        /* rows kept: all shown ones, or the first of them */
+	size_t shown;             /* rows that pass the threshold and the filter */
 	/* totals: all stacks, and the rows shown */
 	int64_t total_pages, total_delta, total_delta_base;
 	double total_rate;

@@ -71,10 +71,10 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 		fmt_bytes(bytes, sizeof(bytes), (double)v->total_pages * (double)model_page_size(m));
 		fprintf(fp, _("Total %s pages (%s), change %s%s, %+.1f/s, since baseline %s%s; rows %zu shown / %zu\n"),
 			tot, bytes, v->total_delta > 0 ? "+" : "", d, v->total_rate,
-			v->total_delta_base > 0 ? "+" : "", db, v->nrows, v->total_rows);
+			v->total_delta_base > 0 ? "+" : "", db, v->shown, v->total_rows);
 	} else {
 		fprintf(fp, _("Total %s allocations (stack_count counts allocations, not pages), change %s%s; rows %zu shown / %zu\n"),
-			tot, v->total_delta > 0 ? "+" : "", d, v->nrows, v->total_rows);
+			tot, v->total_delta > 0 ? "+" : "", d, v->shown, v->total_rows);
 	}
 	fprintf(fp, _("Sort %s %s, group %s, threshold %lld%s\n"), sort_key_name(vo->key),
 		vo->ascending ? _("ascending") : _("descending"), group_name(vo->group),
@@ -370,7 +370,7 @@ static void json_sample(FILE *fp, const struct model *m, const struct view_opts 
 	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)v->total_delta);
 	json_num(fp, v->total_rate);
 	fprintf(fp, ",\"delta_base\":%lld},\"rows_shown\":%zu,\"rows_total\":%zu",
-		(long long)v->total_delta_base, v->nrows, v->total_rows);
+		(long long)v->total_delta_base, v->shown, v->total_rows);
 	if (fail)
 		fprintf(fp, ",\"failure_pages\":%lld", (long long)fail->s.now);
 	fputs(",\"rows\":[", fp);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -113,6 +114,85 @@ void *xreallocarray(void *p, size_t n, size_t size)
 	if (size && n > SIZE_MAX / size)
 		die_oom();
 	return xrealloc(p, n * size);
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static size_t huge_len(size_t n)
+{
+	size_t unit = n >= HUGE_PAGE ? HUGE_PAGE : 4096;
+
+	if (n > SIZE_MAX - HUGE_PAGE)
+		die_oom();
+	return (n + unit - 1) / unit * unit;
+}
+
+void *xhuge_alloc(size_t n)
+{
+	size_t len = huge_len(n ? n : 1), extra = len >= HUGE_PAGE ? HUGE_PAGE : 0;
+	/* smaller ones are filled at once: cheaper than a fault per page */
+	char *p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | (extra ? 0 : MAP_POPULATE), -1, 0);
+
+	if (p == MAP_FAILED)
+		die_oom();
+	if (extra) {
+		/* keep the aligned middle: only whole aligned 2 MiB ranges get huge pages */
+		size_t head = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+
+		if (head)
+			munmap(p, head);
+		if (extra - head)
+			munmap(p + head + len, extra - head);
+		p += head;
+#ifdef MADV_HUGEPAGE
+		madvise(p, len, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+#endif
+	}
+	return p;
+}
+
+void xhuge_free(void *p, size_t n)
+{
+	if (p)
+		munmap(p, huge_len(n ? n : 1));
+}
+
+struct arena_block {
+	char *p;
+	size_t len;
+};
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_block *b = a->nblocks ? &a->blocks[a->nblocks - 1] : NULL;
+	char *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!b || b->len - a->used < n) {
+		size_t len = b ? b->len * 2 : 256 * 1024;
+
+		if (len > 64 * HUGE_PAGE)
+			len = 64 * HUGE_PAGE;
+		if (len < n)
+			len = n;
+		a->blocks = xreallocarray(a->blocks, a->nblocks + 1, sizeof(*a->blocks));
+		b = &a->blocks[a->nblocks++];
+		b->len = huge_len(len);
+		b->p = xhuge_alloc(b->len);
+		a->used = 0;
+	}
+	p = b->p + a->used;
+	a->used += n;
+	return p;
+}
+
+void arena_free(struct arena *a)
+{
+	for (size_t i = 0; i < a->nblocks; i++)
+		xhuge_free(a->blocks[i].p, a->blocks[i].len);
+	free(a->blocks);
+	memset(a, 0, sizeof(*a));
 }
 
 char *xstrdup(const char *s)

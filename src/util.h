@@ -48,6 +48,20 @@ void *xreallocarray(void *p, size_t n, size_t size);
 /* Grows the zero-filled array p of *cap elements (doubling, from 1024) until index i fits;
  * the new elements are zero. */
 void *xgrow_zeroed(void *p, size_t *cap, size_t i, size_t size);
+/* Large arrays that live long: zero-filled anonymous mappings. From 2 MiB on they are
+ * 2 MiB-aligned and ask for transparent huge pages, so that filling 30 MB of model
+ * takes a few dozen page faults instead of thousands. xhuge_free() takes the size that
+ * was asked for. */
+void *xhuge_alloc(size_t n);
+void xhuge_free(void *p, size_t n);
+/* A bump allocator over such mappings, for things freed all at once: the blocks grow
+ * geometrically from 256 KiB, so a small model stays small. Memory is zeroed. */
+struct arena {
+	struct arena_block *blocks;
+	size_t nblocks, used; /* bytes used in the last block */
+};
+void *arena_alloc(struct arena *a, size_t n);
+void arena_free(struct arena *a);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

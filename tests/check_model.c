@@ -1005,6 +1005,62 @@ START_TEST(test_sort_limit)
 }
 END_TEST
 
+START_TEST(test_sort_top_only)
+{
+	/* top_only keeps just the first rows: the same rows, in the same order, as a full
+	 * sort, with the same totals and count of rows shown; for every key, both
+	 * directions, every grouping, with a threshold, and limits below, at and above the
+	 * number of rows (ties in pages are many: the id breaks them) */
+	static const size_t limits[] = { 1, 7, 10, 499, 500, 501, 5000 };
+	struct model *m = model_new();
+	struct sbuf b = { 0 };
+	struct view full, top;
+	struct view_opts o;
+
+	for (int i = 0; i < 500; i++)
+		sb_printf(&b, " f%d+0x1/0x2\n g%d+0x1/0x2 [m%d]\nnr_base_pages: %d\n\n", i,
+			  i % 17, i % 5, (i * 37) % 50 + 1);
+	model_feed_text(m, 0, b.s);
+	sb_free(&b);
+	for (int i = 0; i < 500; i++)
+		sb_printf(&b, " f%d+0x1/0x2\n g%d+0x1/0x2 [m%d]\nnr_base_pages: %d\n\n", i,
+			  i % 17, i % 5, (i * 53) % 70);
+	model_feed_text(m, 1, b.s);
+	sb_free(&b);
+	view_init(&full);
+	view_init(&top);
+	for (int g = 0; g < GROUP__N; g++)
+		for (int k = 0; k < KEY__N; k++)
+			for (int asc = 0; asc < 2; asc++)
+				for (size_t l = 0; l < sizeof(limits) / sizeof(*limits); l++) {
+					view_opts_init(&o);
+					o.group = (enum group_mode)g;
+					o.key = (enum sort_key)k;
+					o.ascending = asc;
+					o.threshold = l % 2 ? 3 : 0;
+					model_view(m, &o, &full);
+					o.limit = limits[l];
+					o.top_only = 1;
+					model_view(m, &o, &top);
+					ck_assert_uint_eq(top.shown, full.nrows);
+					ck_assert_uint_eq(full.shown, full.nrows);
+					ck_assert_uint_eq(top.nrows, full.nrows < limits[l]
+									 ? full.nrows : limits[l]);
+					ck_assert_int_eq(top.shown_pages, full.shown_pages);
+					ck_assert_int_eq(top.total_pages, full.total_pages);
+					ck_assert_uint_eq(top.total_rows, full.total_rows);
+					for (size_t i = 0; i < top.nrows; i++)
+						ck_assert_msg(top.rows[i].s == full.rows[i].s,
+							      "group %d %s %s limit %zu row %zu", g,
+							      sort_key_name(k), asc ? "asc" : "desc",
+							      limits[l], i);
+				}
+	view_free(&full);
+	view_free(&top);
+	model_free(m);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ filtering */
 
 START_TEST(test_threshold)
@@ -1440,6 +1496,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_sort_every_key);
 	tcase_add_test(tc, test_sort_groups);
 	tcase_add_test(tc, test_sort_limit);
+	tcase_add_test(tc, test_sort_top_only);
 	tcase_add_test(tc, test_threshold);
 	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_filter_bad);

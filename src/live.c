@@ -1106,7 +1106,11 @@ static int collect_count(void *self, uint64_t handle, uint64_t count, struct pt_
 }
 
 static const struct sink_ops collect_ops = {
-	collect_meta, collect_begin, collect_stack, collect_count, collect_end,
+	.meta = collect_meta,
+	.begin = collect_begin,
+	.stack = collect_stack,
+	.count = collect_count,
+	.end = collect_end,
 };
 
 static int parse_into(struct collect *c, enum lfile_id f, const char *p, size_t n,
@@ -1433,7 +1437,7 @@ static int replay(struct source *s, struct lsample *m, const struct sink *sink,
 		return -1;
 	for (size_t i = 0; i < m->nst; i++) {
 		const struct lstack *ls = &m->st[i];
-		struct stack_rec rec;
+		struct stack_rec rec = { 0 };
 		struct block_info blk;
 		unsigned nf = ls->nframes < STACK_MAX_FRAMES ? ls->nframes : STACK_MAX_FRAMES;
 

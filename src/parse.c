@@ -212,19 +212,33 @@ static const char *quote(const char *s, size_t n, char *buf, size_t bufsz)
  * texts: each is checked once, kept, and given a key (from 1) that travels with the record
  * (frame_text.key), so the sink maps keys instead of comparing texts. A lookup compares
  * the text itself: a hash match alone decides nothing. */
+/* The frame dictionary: every distinct frame text of one parse gets a key, from 1. A
+ * line is looked up by a fingerprint of its length and first and last 8 bytes (two loads,
+ * one multiplication) and then compared in full: a fingerprint never decides. The full
+ * hash_bytes() of a text, which the model keys frames by, is computed once, when the
+ * text is new. */
 struct fslot {
-	uint64_t hash;
+	const char *text;
+	uint32_t fp;            /* the fingerprint's upper half */
 	uint32_t key;           /* 0: empty */
 	uint32_t len;
-	const char *text;
 };
 
 #define FDICT_CHUNK (64 * 1024)
+
+/* A text by its key. */
+struct fent {
+	const char *text;
+	uint32_t len;
+	uint64_t hash;          /* hash_bytes(text, len, 0) */
+};
 
 struct fdict {
 	struct fslot *slots;
 	size_t mask;
 	uint32_t n;
+	struct fent *ents;      /* by key, from 0 */
+	size_t cap;
 	char **chunks;          /* the texts; a chunk never moves */
 	size_t nchunks, used;   /* bytes used in the last chunk */
 };
@@ -235,46 +249,36 @@ static void fdict_free(struct fdict *d)
 		free(d->chunks[i]);
 	free(d->chunks);
 	free(d->slots);
+	free(d->ents);
 	memset(d, 0, sizeof(*d));
 }
 
-static inline uint64_t diff8(const char *a, const char *b)
+static inline uint64_t fdict_fp(const char *s, size_t n)
 {
-	uint64_t x, y;
+	uint64_t a = 0, b = 0;
 
-	memcpy(&x, a, 8);
-	memcpy(&y, b, 8);
-	return x ^ y;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	} else {
+		memcpy(&a, s, n);
+	}
+	return hash_mix(a ^ 0x9e3779b97f4a7c15ULL, b ^ (uint64_t)n ^ 0xd6e8feb86659fd93ULL);
 }
 
-/* Equal n bytes? In overlapping 16-byte steps, so that a frame's usual 17 to 64 bytes
- * take one or two predictable branches. */
-static inline int text_eq(const char *a, const char *b, size_t n)
-{
-	uint64_t d;
-
-	if (n < 8)
-		return memcmp(a, b, n) == 0;
-	if (n <= 16)
-		return (diff8(a, b) | diff8(a + n - 8, b + n - 8)) == 0;
-	d = diff8(a + n - 16, b + n - 16) | diff8(a + n - 8, b + n - 8);
-	for (size_t i = 0; i + 16 < n; i += 16)
-		d |= diff8(a + i, b + i) | diff8(a + i + 8, b + i + 8);
-	return d == 0;
-}
-
-/* The key of text s, or 0 with *slot where it would go. */
-static inline uint32_t fdict_find(const struct fdict *d, const char *s, size_t n, uint64_t h,
+/* The key of text s (fingerprint fp), or 0 with *slot where it would go. */
+static inline uint32_t fdict_find(const struct fdict *d, const char *s, size_t n, uint64_t fp,
 				  size_t *slot)
 {
-	size_t j = h & d->mask;
+	size_t j = fp & d->mask;
+	uint32_t tag = (uint32_t)(fp >> 32);
 
 	for (;;) {
 		const struct fslot *e = &d->slots[j];
 
 		if (!e->key)
 			break;
-		if (e->hash == h && e->len == n && text_eq(e->text, s, n))
+		if (e->fp == tag && e->len == n && bytes_eq(e->text, s, n))
 			return e->key;
 		j = (j + 1) & d->mask;
 	}
@@ -292,7 +296,7 @@ static void fdict_grow(struct fdict *d)
 
 		if (!d->slots[i].key)
 			continue;
-		j = d->slots[i].hash & (ns - 1);
+		j = fdict_fp(d->slots[i].text, d->slots[i].len) & (ns - 1);
 		while (t[j].key)
 			j = (j + 1) & (ns - 1);
 		t[j] = d->slots[i];
@@ -302,14 +306,14 @@ static void fdict_grow(struct fdict *d)
 	d->mask = ns - 1;
 }
 
-static uint32_t fdict_add(struct fdict *d, const char *s, size_t n, uint64_t h)
+static uint32_t fdict_add(struct fdict *d, const char *s, size_t n, uint64_t fp)
 {
 	size_t slot = 0;
 	char *c;
 
 	if (!d->slots || (d->n + 1) * 2 > d->mask + 1)
 		fdict_grow(d);
-	fdict_find(d, s, n, h, &slot);
+	fdict_find(d, s, n, fp, &slot);
 	if (!d->nchunks || d->used + n > FDICT_CHUNK) {
 		d->chunks = xreallocarray(d->chunks, d->nchunks + 1, sizeof(*d->chunks));
 		d->chunks[d->nchunks++] = xmalloc(FDICT_CHUNK);
@@ -318,7 +322,9 @@ static uint32_t fdict_add(struct fdict *d, const char *s, size_t n, uint64_t h)
 	c = d->chunks[d->nchunks - 1] + d->used;
 	memcpy(c, s, n);
 	d->used += n;
-	d->slots[slot] = (struct fslot){ h, ++d->n, (uint32_t)n, c };
+	d->slots[slot] = (struct fslot){ c, (uint32_t)(fp >> 32), ++d->n, (uint32_t)n };
+	d->ents = xgrow_zeroed(d->ents, &d->cap, d->n, sizeof(*d->ents));
+	d->ents[d->n] = (struct fent){ c, (uint32_t)n, hash_bytes(s, n, 0) };
 	return d->n;
 }
 
@@ -370,17 +376,17 @@ static int fail_count(struct pstate *ps, const char *line, size_t n)
 /* Whether s is a frame line; sets ps->key and ps->hash for add_frame(). */
 static inline int frame_ok(struct pstate *ps, const char *s, size_t n)
 {
-	uint64_t h = ps->hash; /* the reader's, of this line (parse_run) */
+	uint64_t fp = fdict_fp(s, n);
 	size_t slot;
-	uint32_t k = ps->dict.slots ? fdict_find(&ps->dict, s, n, h, &slot) : 0;
+	uint32_t k = ps->dict.slots ? fdict_find(&ps->dict, s, n, fp, &slot) : 0;
 
 	if (!k) {
 		if (n > FRAME_MAX || !looks_like_frame(s, n))
 			return 0;
-		k = fdict_add(&ps->dict, s, n, h);
+		k = fdict_add(&ps->dict, s, n, fp);
 	}
 	ps->key = k;
-	ps->hash = h;
+	ps->hash = ps->dict.ents[k].hash;
 	return 1;
 }
 
@@ -389,7 +395,7 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 {
 	struct frame_text ft[STACK_MAX_FRAMES];
 	const char *base = reader_mark_ptr(ps->r);
-	struct stack_rec rec;
+	struct stack_rec rec = { 0 };
 
 	for (unsigned i = 0; i < ps->nframes; i++) {
 		ft[i].s = base + ps->off[i];
@@ -743,7 +749,6 @@ static int parse_run(struct pstate *ps, struct reader *r, enum pfmt expect, enum
 	ps->fmt = expect == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN;
 	ps->keyspace = keyspace_new();
 	while ((rc = reader_line(r, &line, &n, err)) > 0) {
-		ps->hash = reader_line_hash(r);
 		if (first && n) {
 			first = 0;
 			if (n >= strlen(RECORDING_MAGIC) &&

@@ -159,7 +159,7 @@ static void q_warn(void *ctx, const char *msg)
 	e->ptr = xstrdup(msg);
 }
 
-static const struct sink_ops q_ops = { NULL, NULL, q_stack, q_count, NULL };
+static const struct sink_ops q_ops = { .stack = q_stack, .count = q_count };
 
 /* ---- the reader's buffer pool ---- */
 
@@ -248,6 +248,22 @@ static void give_back(struct pipe *p, struct batch *b, char *const *bufs, unsign
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* The record of a batch entry, as the sink gets it. */
+static void fill_rec(struct batch *b, struct qent *e, struct stack_rec *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->frames = &b->fr[e->fr_off];
+	rec->nframes = e->nframes;
+	rec->handle = e->handle;
+	rec->has_count = e->has_count;
+	rec->count = e->count;
+	rec->keyspace = e->keyspace;
+	if (e->has_block) {
+		e->blk.comm = e->blk.comm ? e->comm : NULL;
+		rec->block = &e->blk;
+	}
+}
+
 int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 			  const struct sink *sink, struct pt_err *err)
 {
@@ -290,17 +306,7 @@ int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 				if (!failed) {
 					struct stack_rec rec;
 
-					rec.frames = &b->fr[e->fr_off];
-					rec.nframes = e->nframes;
-					rec.handle = e->handle;
-					rec.has_count = e->has_count;
-					rec.count = e->count;
-					rec.block = NULL;
-					rec.keyspace = e->keyspace;
-					if (e->has_block) {
-						e->blk.comm = e->blk.comm ? e->comm : NULL;
-						rec.block = &e->blk;
-					}
+					fill_rec(b, e, &rec);
 					failed = sink->ops->stack(sink->self, &rec, err) < 0;
 				}
 				break;

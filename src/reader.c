@@ -39,7 +39,6 @@ struct reader {
 	int eof;                  /* no more bytes will come into buf */
 	size_t mark;              /* bytes from here on are kept across refills */
 	size_t line_start;        /* of the line last returned */
-	uint64_t line_hash;
 	size_t scan, bbase;       /* bytes before scan are scanned for newlines; the block */
 	uint64_t bits;            /* newlines of the block at bbase not returned yet */
 	int has_mark;
@@ -380,39 +379,6 @@ static inline uint64_t load64(const char *p)
 	return w;
 }
 
-/* hash_bytes(p, n, 0), with the last block loaded whole when 16 bytes from p + n - 1 on
- * are readable (before safe), and masked. */
-static inline uint64_t line_hash(const char *p, size_t n, const char *safe)
-{
-	uint64_t h = hash_start(0), w0, w1;
-	size_t len = n;
-
-	while (n > 16) {
-		h = hash_block(h, load64(p), load64(p + 8));
-		p += 16;
-		n -= 16;
-	}
-	if (!n)
-		return hash_end(h, len);
-	if (p + 16 <= safe && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
-		w0 = load64(p);
-		w1 = load64(p + 8);
-		if (n <= 8) {
-			w0 &= n == 8 ? ~0ULL : ~0ULL >> (64 - 8 * n);
-			w1 = 0;
-		} else if (n < 16) {
-			w1 &= ~0ULL >> (64 - 8 * (n - 8));
-		}
-	} else {
-		uint64_t w[2] = { 0, 0 };
-
-		memcpy(w, p, n);
-		w0 = w[0];
-		w1 = w[1];
-	}
-	return hash_end(hash_block(h, w0, w1), len);
-}
-
 /* Newlines are found 64 bytes at a time into a bit mask (r->bits, for the block at
  * r->bbase), so most lines take one bit scan, whatever their length. */
 int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err)
@@ -474,12 +440,6 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 	}
 	while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
-	{
-		size_t skip = n && p[0] == ' ';
-
-		r->line_hash = line_hash(p + skip, n - skip,
-					 r->is_mem ? r->buf + r->end : r->buf + READER_BUF_ALLOC);
-	}
 	*line = p;
 	*len = n;
 	return 1;
@@ -504,11 +464,6 @@ void reader_drop_pool(struct reader *r)
 	r->bits = 0;
 	r->has_mark = 0;
 	r->eof = 1;
-}
-
-uint64_t reader_line_hash(const struct reader *r)
-{
-	return r->line_hash;
 }
 
 void reader_mark(struct reader *r)

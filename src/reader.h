@@ -33,9 +33,6 @@ void reader_close(struct reader *r);
  * *ended_nl tells whether the line ended in a newline (a truncated last line does not). */
 int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err);
 int reader_last_had_newline(const struct reader *r);
-/* hash_bytes() of the line last returned, without one leading space (computed with the
- * line). NUL bytes are not checked here: parsers reject them where text matters. */
-uint64_t reader_line_hash(const struct reader *r);
 
 /* The peeked first bytes of the decompressed stream (for format detection), valid
  * before the first reader_line(). */

@@ -443,7 +443,7 @@ static int rec_stack(void *self, const struct stack_rec *rec, struct pt_err *err
 static int rec_count(void *self, uint64_t handle, uint64_t count, struct pt_err *err)
 {
 	struct recorder *r = self;
-	struct stack_rec rec;
+	struct stack_rec rec = { 0 };
 
 	(void)err;
 	if (!r->in_sample || !handle)
@@ -535,7 +535,11 @@ static int rec_end(void *self, struct pt_err *err)
 }
 
 static const struct sink_ops recorder_ops = {
-	rec_meta, rec_begin, rec_stack, rec_count, rec_end,
+	.meta = rec_meta,
+	.begin = rec_begin,
+	.stack = rec_stack,
+	.count = rec_count,
+	.end = rec_end,
 };
 
 struct sink recorder_sink(struct recorder *r)
@@ -910,7 +914,7 @@ static int feed(struct source *src, struct rreader *rr, const struct sample_info
 		return -1;
 	for (size_t i = 0; i < rr->nnz; i++) {
 		struct pstack *s = &rr->st[rr->nonzero[i]];
-		struct stack_rec rec;
+		struct stack_rec rec = { 0 };
 
 		if (!s->cur)
 			continue;

@@ -137,7 +137,7 @@ static int feed_stack(const struct model *from, struct tape *tp, const struct st
 		      int64_t count, const struct sink *sink, struct pt_err *err)
 {
 	struct frame_text ft[STACK_MAX_FRAMES];
-	struct stack_rec rec;
+	struct stack_rec rec = { 0 };
 	unsigned nf = st->nframes < STACK_MAX_FRAMES ? st->nframes : STACK_MAX_FRAMES;
 
 	if (!nf && st->handle)

@@ -270,7 +270,7 @@ static int t_end(void *self, struct pt_err *err)
 	return 0;
 }
 
-static const struct sink_ops tally_ops = { t_meta, t_begin, t_stack, t_count, t_end };
+static const struct sink_ops tally_ops = { .meta = t_meta, .begin = t_begin, .stack = t_stack, .count = t_count, .end = t_end };
 
 static void tally_free(struct tally *t)
 {

@@ -84,7 +84,7 @@ static void feed_rec(struct model *m, uint64_t handle, uint64_t keyspace,
 {
 	struct sink s = model_sink(m);
 	struct frame_text ft[16];
-	struct stack_rec rec;
+	struct stack_rec rec = { 0 };
 	struct pt_err err;
 
 	memset(&rec, 0, sizeof(rec));

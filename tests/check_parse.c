@@ -1366,7 +1366,7 @@ static int big_count(void *self, uint64_t h, uint64_t n, struct pt_err *err)
 	return -1;
 }
 
-static const struct sink_ops big_ops = { NULL, NULL, big_stack, big_count, NULL };
+static const struct sink_ops big_ops = { .stack = big_stack, .count = big_count };
 
 static void check_big_how(struct reader *r, int threaded)
 {
@@ -1519,54 +1519,133 @@ START_TEST(test_threaded_stream)
 }
 END_TEST
 
-/* The reader hashes each line while it looks for its end; the model interns frames with
- * that hash. It must be hash_bytes() of the line without one leading space, for every
- * length and every position of the newline in its 16-byte block. */
-START_TEST(test_line_hash)
+/* The parser's frame dictionary: a sink gets, for every frame, hash_bytes() of its text
+ * and a key that is equal for equal texts and only for them. Lines are looked up by
+ * their length and first and last 8 bytes, so texts that share those must stay apart. */
+struct keysink {
+	char *text[4096];       /* by key */
+	size_t nframes, nrec;
+	int bad;
+	char why[256];
+};
+
+static int ks_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
+	struct keysink *ks = self;
+
+	(void)err;
+	ks->nrec++;
+	for (unsigned i = 0; i < rec->nframes; i++) {
+		const struct frame_text *f = &rec->frames[i];
+
+		ks->nframes++;
+		if (ks->bad)
+			continue;
+		if (rec->keyspace == 0 || f->key == 0 || f->key >= 4096) {
+			ks->bad = 1;
+			snprintf(ks->why, sizeof(ks->why), "key %u", f->key);
+		} else if (f->hash != hash_bytes(f->s, f->len, 0)) {
+			ks->bad = 1;
+			snprintf(ks->why, sizeof(ks->why), "hash of %.*s", (int)f->len, f->s);
+		} else if (!ks->text[f->key]) {
+			for (unsigned k = 1; k < 4096; k++)
+				if (ks->text[k] && strlen(ks->text[k]) == f->len &&
+				    memcmp(ks->text[k], f->s, f->len) == 0) {
+					ks->bad = 1;
+					snprintf(ks->why, sizeof(ks->why), "%.*s has keys %u and %u",
+						 (int)f->len, f->s, k, f->key);
+				}
+			ks->text[f->key] = strndup(f->s, f->len);
+		} else if (strlen(ks->text[f->key]) != f->len ||
+			   memcmp(ks->text[f->key], f->s, f->len) != 0) {
+			ks->bad = 1;
+			snprintf(ks->why, sizeof(ks->why), "key %u is %s and %.*s", f->key,
+				 ks->text[f->key], (int)f->len, f->s);
+		}
+	}
+	return 0;
+}
+
+static const struct sink_ops ks_ops = { .stack = ks_stack };
+
+static void ks_parse(struct keysink *ks, const char *text, size_t len)
+{
+	struct sink snk = { &ks_ops, ks };
 	struct reader *r;
 	struct pt_err err;
-	const char *line;
-	size_t n, len, lines = 0;
+	enum pfmt got;
+
+	memset(ks, 0, sizeof(*ks));
+	ck_assert_int_eq(reader_open_mem(&r, text, len, "t", &err), 0);
+	ck_assert_msg(parse_stream(r, PF_UNKNOWN, &got, &snk, &err) == 0, "%s", err.msg);
+	reader_close(r);
+	ck_assert_msg(!ks->bad, "%s", ks->why);
+}
+
+static void ks_free(struct keysink *ks)
+{
+	for (unsigned k = 0; k < 4096; k++)
+		free(ks->text[k]);
+}
+
+START_TEST(test_frame_keys_real)
+{
+	struct keysink ks;
+	size_t len, nkeys = 0;
 	char *text = read_file(TD("plain/0030.show_stacks"), &len);
-	char synth[4096];
-	size_t k = 0;
 
 	ck_assert_ptr_nonnull(text);
-	ck_assert_int_eq(reader_open_mem(&r, text, len, "t", &err), 0);
-	while (reader_line(r, &line, &n, &err) > 0) {
-		size_t sk = n && line[0] == ' ';
-
-		ck_assert_msg(reader_line_hash(r) == hash_bytes(line + sk, n - sk, 0),
-			      "line %zu: %.*s", lines, (int)n, line);
-		lines++;
-	}
-	reader_close(r);
-	ck_assert_uint_gt(lines, 1000);
-	/* lines of 0 to 40 bytes, with and without a leading space, CR, trailing blanks */
-	for (int l = 0; l <= 40; l++) {
-		for (int i = 0; i < l; i++)
-			synth[k++] = (char)('a' + (i * 7 + l) % 26);
-		synth[k++] = '\n';
-		synth[k++] = ' ';
-		for (int i = 0; i < l; i++)
-			synth[k++] = (char)('A' + (i + l) % 26);
-		synth[k++] = l % 3 ? '\n' : '\r';
-		if (l % 3 == 0)
-			synth[k++] = '\n';
-	}
-	ck_assert_int_eq(reader_open_mem(&r, synth, k, "s", &err), 0);
-	lines = 0;
-	while (reader_line(r, &line, &n, &err) > 0) {
-		size_t sk = n && line[0] == ' ';
-
-		ck_assert_msg(reader_line_hash(r) == hash_bytes(line + sk, n - sk, 0),
-			      "synthetic line %zu", lines);
-		lines++;
-	}
-	reader_close(r);
-	ck_assert_uint_eq(lines, 82);
+	ks_parse(&ks, text, len);
+	for (unsigned k = 0; k < 4096; k++)
+		nkeys += ks.text[k] != NULL;
+	ck_assert_uint_gt(ks.nframes, 1000);
+	ck_assert_uint_gt(nkeys, 100);
+	ck_assert_uint_lt(nkeys, ks.nframes);
+	ks_free(&ks);
 	free(text);
+}
+END_TEST
+
+START_TEST(test_frame_keys_lookalikes)
+{
+	/* frames of 3 to 40 bytes; each comes in variants with the same length and the same
+	 * first and last 8 bytes, with a CR, trailing blanks, and with and without the
+	 * leading space; every variant is in many records */
+	struct sbuf b = { 0 };
+	struct keysink ks;
+	size_t nkeys = 0, want = 0;
+
+	for (int rep = 0; rep < 3; rep++) {
+		for (int len = 3; len <= 40; len++) {
+			int nvar = len > 16 ? 4 : 1;
+
+			for (int v = 0; v < nvar; v++) {
+				char f[64];
+
+				/* "a+0x1/0x2"-shaped: name, then a fixed 8-byte tail */
+				int nl = len - 8 > 0 ? len - 8 : 0;
+
+				for (int i = 0; i < nl; i++)
+					f[i] = (char)('a' + (i >= 8 && i < nl ? (i + v) % 26 : i % 26));
+				memcpy(f + nl, "+0x1/0x2", 8);
+				f[len > 8 ? len : 8] = '\0';
+				if (len < 9) /* the shortest frames: no room for the tail's shape */
+					snprintf(f, sizeof(f), "%.*s+0x1/0x2", 1 + len % 3, "xyz");
+				if (rep == 0 && (len > 8 || v == 0))
+					want++;
+				sb_printf(&b, "%s%s%s\nnr_base_pages: %d\n\n", rep == 1 ? "" : " ", f,
+					  rep == 2 ? (v % 2 ? "\r" : " \t") : "", len);
+			}
+		}
+	}
+	ks_parse(&ks, b.s, b.len);
+	for (unsigned k = 0; k < 4096; k++)
+		nkeys += ks.text[k] != NULL;
+	/* the short ones repeat three texts: xyz-prefixes of 1 to 3 letters */
+	ck_assert_uint_eq(ks.nrec, 3 * (size_t)(24 * 4 + 14));
+	ck_assert_uint_eq(nkeys, want - 6 + 3);
+	ks_free(&ks);
+	sb_free(&b);
 }
 END_TEST
 
@@ -1587,7 +1666,8 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_page_owner);
 	tcase_add_test(tc, test_page_owner_variants);
 	tcase_add_test(tc, test_page_owner_real);
-	tcase_add_test(tc, test_line_hash);
+	tcase_add_test(tc, test_frame_keys_real);
+	tcase_add_test(tc, test_frame_keys_lookalikes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("frames");

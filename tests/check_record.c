@@ -236,7 +236,7 @@ static int se_end(void *self, struct pt_err *err)
 	return 0;
 }
 
-static const struct sink_ops series_ops = { se_meta, se_begin, se_stack, se_count, se_end };
+static const struct sink_ops series_ops = { .meta = se_meta, .begin = se_begin, .stack = se_stack, .count = se_count, .end = se_end };
 
 static void series_free(struct series *se)
 {

@@ -66,7 +66,7 @@ static int c_end(void *self, struct pt_err *err)
 	return c->inner.ops->end(c->inner.self, err);
 }
 
-static const struct sink_ops chk_ops = { c_meta, c_begin, c_stack, c_count, c_end };
+static const struct sink_ops chk_ops = { .meta = c_meta, .begin = c_begin, .stack = c_stack, .count = c_count, .end = c_end };
 
 FUZZ_TARGET(page_owner)
 {

@@ -88,12 +88,18 @@ struct hslot {
 	uint32_t id;
 };
 
+#define KS_MAPS 4
+
 struct model {
 	struct strtab *frames, *labels;
-	/* frame ids by the producer's keys of keyspace ks (sink.h): id + 1, 0 unknown */
-	uint64_t ks;
-	uint32_t *ks_map;
-	size_t ks_cap;
+	/* frame ids by the producer's keys (sink.h), for the last few keyspaces (producers
+	 * that take turns, as the threads of parse_split.c): id + 1, 0 unknown */
+	struct ksmap {
+		uint64_t ks;
+		uint32_t *map;
+		size_t cap;
+	} ksm[KS_MAPS];
+	unsigned ks_next;           /* the one to reuse next */
 	struct frameinfo *fi;
 	size_t fi_cap;
 	uint32_t label_vmlinux, label_unknown;
@@ -303,7 +309,8 @@ void model_free(struct model *m)
 	xhuge_free(m->by_handle, m->nslots_h * sizeof(struct hslot));
 	free(m->pending);
 	free(m->fi);
-	free(m->ks_map);
+	for (int i = 0; i < KS_MAPS; i++)
+		free(m->ksm[i].map);
 	strtab_free(m->frames);
 	strtab_free(m->labels);
 	for (size_t i = 0; i < m->npatterns; i++)
@@ -627,16 +634,6 @@ static void stack_set_frames(struct model *m, struct stack *st, const uint32_t *
 	stack_place(m, st);
 }
 
-/* The hash of a stack's frame sequence, from its frames' text hashes. */
-static uint64_t stack_hash(const struct frame_text *f, unsigned n)
-{
-	uint64_t h = hash_start(0x5eed);
-
-	for (unsigned i = 0; i < n; i++)
-		h = hash_block(h, f[i].hash ? f[i].hash : hash_bytes(f[i].s, f[i].len, 0), i);
-	return hash_end(h, n);
-}
-
 /* The frame ids of a record: by the producer's keys when it has them (a key maps to the
  * id its text got the first time), else by interning each text. */
 static void frames_ids(struct model *m, const struct stack_rec *rec, unsigned n, uint32_t *ids)
@@ -647,22 +644,39 @@ static void frames_ids(struct model *m, const struct stack_rec *rec, unsigned n,
 					      rec->frames[i].hash);
 		return;
 	}
-	if (rec->keyspace != m->ks) {
-		m->ks = rec->keyspace;
-		if (m->ks_map)
-			memset(m->ks_map, 0, m->ks_cap * sizeof(*m->ks_map));
+	struct ksmap *km = &m->ksm[0];
+
+	if (km->ks != rec->keyspace) {
+		unsigned j = 1;
+
+		while (j < KS_MAPS && m->ksm[j].ks != rec->keyspace)
+			j++;
+		if (j == KS_MAPS) {
+			/* a new keyspace takes the place of the one used longest ago */
+			j = 1 + m->ks_next++ % (KS_MAPS - 1);
+			m->ksm[j].ks = rec->keyspace;
+			if (m->ksm[j].map)
+				memset(m->ksm[j].map, 0, m->ksm[j].cap * sizeof(uint32_t));
+		}
+		/* the current one first */
+		{
+			struct ksmap t = m->ksm[0];
+
+			m->ksm[0] = m->ksm[j];
+			m->ksm[j] = t;
+		}
 	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct frame_text *f = &rec->frames[i];
 		uint32_t k = f->key;
 
-		if (k < m->ks_cap && m->ks_map[k]) {
-			ids[i] = m->ks_map[k] - 1;
+		if (k < km->cap && km->map[k]) {
+			ids[i] = km->map[k] - 1;
 			continue;
 		}
 		ids[i] = frame_intern(m, f->s, f->len, f->hash);
-		m->ks_map = xgrow_zeroed(m->ks_map, &m->ks_cap, k, sizeof(*m->ks_map));
-		m->ks_map[k] = ids[i] + 1;
+		km->map = xgrow_zeroed(km->map, &km->cap, k, sizeof(uint32_t));
+		km->map[k] = ids[i] + 1;
 	}
 }
 
@@ -711,7 +725,8 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	} else {
 		/* The key comes from the frames' text hashes, which the parser already has:
 		 * the table slot can be fetched while the frames are interned. */
-		uint64_t h = stack_hash(rec->frames, n);
+		uint64_t h = rec->hash && n == rec->nframes ? rec->hash
+							      : stack_rec_hash(rec->frames, n);
 
 		__builtin_prefetch(&m->by_frames[h & (m->nslots_f - 1)]);
 		frames_ids(m, rec, n, ids);
@@ -1066,7 +1081,20 @@ int model_history(const struct model *m, const struct series *s, int64_t *out, i
 	return cnt;
 }
 
+/* The table slot a record will look at: with 100k stacks the table is megabytes, and
+ * this fetch is most of a new stack's cost when it is not started early. */
+static void m_prefetch(void *self, const struct stack_rec *rec)
+{
+	const struct model *m = self;
+
+	if (rec->handle)
+		__builtin_prefetch(&m->by_handle[hash_u64(rec->handle) & (m->nslots_h - 1)]);
+	else if (rec->hash)
+		__builtin_prefetch(&m->by_frames[rec->hash & (m->nslots_f - 1)]);
+}
+
 static const struct sink_ops model_ops = {
+	.prefetch = m_prefetch,
 	.meta = m_meta,
 	.begin = m_begin,
 	.stack = m_stack,

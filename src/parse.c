@@ -234,6 +234,7 @@ struct fent {
 };
 
 struct fdict {
+	uint64_t keyspace;      /* its keys' keyspace */
 	struct fslot *slots;
 	size_t mask;
 	uint32_t n;
@@ -328,6 +329,10 @@ static uint32_t fdict_add(struct fdict *d, const char *s, size_t n, uint64_t fp)
 	return d->n;
 }
 
+struct parse_dict {
+	struct fdict d;
+};
+
 struct pstate {
 	struct reader *r;
 	const struct sink *sink;
@@ -339,8 +344,8 @@ struct pstate {
 	uint64_t fhash[STACK_MAX_FRAMES];
 	uint64_t hash;          /* of the frame text last looked up */
 	uint32_t key;           /* its key */
-	struct fdict dict;
-	uint64_t keyspace;
+	struct fdict *dict;     /* own_dict, or one that lasts across parses */
+	struct fdict own_dict;
 	unsigned nframes;
 	uint64_t rec_line;      /* line where the pending record started */
 	uint64_t nrecords;
@@ -378,15 +383,15 @@ static inline int frame_ok(struct pstate *ps, const char *s, size_t n)
 {
 	uint64_t fp = fdict_fp(s, n);
 	size_t slot;
-	uint32_t k = ps->dict.slots ? fdict_find(&ps->dict, s, n, fp, &slot) : 0;
+	uint32_t k = ps->dict->slots ? fdict_find(ps->dict, s, n, fp, &slot) : 0;
 
 	if (!k) {
 		if (n > FRAME_MAX || !looks_like_frame(s, n))
 			return 0;
-		k = fdict_add(&ps->dict, s, n, fp);
+		k = fdict_add(ps->dict, s, n, fp);
 	}
 	ps->key = k;
-	ps->hash = ps->dict.ents[k].hash;
+	ps->hash = ps->dict->ents[k].hash;
 	return 1;
 }
 
@@ -409,7 +414,7 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	rec.has_count = has_count;
 	rec.count = count;
 	rec.block = blk;
-	rec.keyspace = ps->keyspace;
+	rec.keyspace = ps->dict->keyspace;
 	ps->nframes = 0;
 	ps->nrecords++;
 	reader_unmark(ps->r);
@@ -736,18 +741,25 @@ enum pfmt parse_detect(const char *buf, size_t len)
 	return PF_UNKNOWN;
 }
 
-static int parse_run(struct pstate *ps, struct reader *r, enum pfmt expect, enum pfmt *got,
-		     const struct sink *sink, struct pt_err *err)
+static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at *at,
+		     enum pfmt expect, enum pfmt *got, const struct sink *sink, struct pt_err *err)
 {
 	const char *line;
 	size_t n;
-	int rc, first = 1, warned = 0;
+	int rc, first = !at || at->first, warned = 0;
 
 	ps->r = r;
 	ps->sink = sink;
 	ps->err = err;
 	ps->fmt = expect == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN;
-	ps->keyspace = keyspace_new();
+	if (at) {
+		ps->fmt = at->fmt;
+		ps->nrecords = at->nrecords;
+		reader_set_lineno(r, at->lineno);
+	}
+	ps->dict = at && at->dict ? &at->dict->d : &ps->own_dict;
+	if (!ps->dict->keyspace)
+		ps->dict->keyspace = keyspace_new();
 	while ((rc = reader_line(r, &line, &n, err)) > 0) {
 		if (first && n) {
 			first = 0;
@@ -831,9 +843,34 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 		 const struct sink *sink, struct pt_err *err)
 {
 	struct pstate *ps = xcalloc(1, sizeof(*ps));
-	int rc = parse_run(ps, r, expect, got, sink, err);
+	int rc = parse_run(ps, r, NULL, expect, got, sink, err);
 
-	fdict_free(&ps->dict);
+	fdict_free(&ps->own_dict);
 	free(ps);
 	return rc;
+}
+
+int parse_stream_at(struct reader *r, const struct parse_at *at, enum pfmt *got,
+		    uint64_t *nrecords, const struct sink *sink, struct pt_err *err)
+{
+	struct pstate *ps = xcalloc(1, sizeof(*ps));
+	int rc = parse_run(ps, r, at, PF_UNKNOWN, got, sink, err);
+
+	if (nrecords)
+		*nrecords = ps->nrecords;
+	fdict_free(&ps->own_dict);
+	free(ps);
+	return rc;
+}
+
+struct parse_dict *parse_dict_new(void)
+{
+	return xcalloc(1, sizeof(struct parse_dict));
+}
+
+void parse_dict_free(struct parse_dict *d)
+{
+	if (d)
+		fdict_free(&d->d);
+	free(d);
 }

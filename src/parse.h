@@ -40,12 +40,44 @@ enum pfmt parse_detect(const char *buf, size_t len);
 int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 		 const struct sink *sink, struct pt_err *err);
 
+/* parse_stream() from a known position of a larger input: the format so far (PF_UNKNOWN:
+ * none yet), the lines and records before (for messages), and a frame dictionary that
+ * lasts across such calls (its keys keep one keyspace; NULL: one for this call). The
+ * first-line checks of parse_stream() are done only when at->first. *nrecords receives
+ * the records before plus those read. */
+struct parse_dict;
+struct parse_at {
+	enum pfmt fmt;
+	uint64_t lineno, nrecords;
+	struct parse_dict *dict;
+	int first;          /* the start of the input: do the first-line checks */
+};
+int parse_stream_at(struct reader *r, const struct parse_at *at, enum pfmt *got,
+		    uint64_t *nrecords, const struct sink *sink, struct pt_err *err);
+struct parse_dict *parse_dict_new(void);
+void parse_dict_free(struct parse_dict *d);
+
 /* parse_stream() on a worker thread while the calling thread feeds the sink (the sink
  * sees the same calls in the same order, on the caller's thread; warnings too). For large
  * inputs: reading and checking the text overlaps with building the model. The reader's
  * buffers become a pool's (reader_set_pool()): it is at its end afterwards. */
 int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 			  const struct sink *sink, struct pt_err *err);
+
+/* For a large plain file of stack records (fd, named name in messages): chunks of it are
+ * parsed by several threads at once and fed to the sink in file order, on the calling
+ * thread, exactly as parse_stream() would (anything unusual is parsed by it, from where
+ * the chunks stopped). Reads with pread(): fd's offset is left alone. Returns -2 when fd
+ * is not a regular file. */
+#define PARSE_SPLIT_CHUNK (1024 * 1024)
+extern size_t parse_split_chunk;  /* PARSE_SPLIT_CHUNK; tests make it smaller */
+struct split_stats {
+	uint64_t chunks, fed;     /* chunks in the file, fed from the threads' lists */
+	int serial;               /* the rest went through parse_stream_at() */
+	uint64_t serial_from;     /* from this offset */
+};
+int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
+		const struct sink *sink, struct split_stats *stats, struct pt_err *err);
 
 /* Splits a frame line "name+0xOFF/0xSIZE [module]" or "0xADDR".
  * Returns 0 when it has that form, -1 otherwise. Pointers point into s. */

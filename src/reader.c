@@ -247,8 +247,7 @@ static int detect_compression(struct reader *r, struct pt_err *err)
 	return 0;
 }
 
-int reader_open_fd(struct reader **out, int fd, const char *name, int close_fd,
-		   struct pt_err *err)
+static struct reader *reader_new_fd(int fd, const char *name, int close_fd)
 {
 	struct reader *r = xcalloc(1, sizeof(*r));
 
@@ -259,12 +258,25 @@ int reader_open_fd(struct reader **out, int fd, const char *name, int close_fd,
 	r->cap = BUF_SIZE;
 	r->buf = xmalloc(READER_BUF_ALLOC);
 	r->last_nl = 1;
+	return r;
+}
+
+int reader_open_fd(struct reader **out, int fd, const char *name, int close_fd,
+		   struct pt_err *err)
+{
+	struct reader *r = reader_new_fd(fd, name, close_fd);
+
 	if (detect_compression(r, err) < 0) {
 		reader_close(r);
 		return -1;
 	}
 	*out = r;
 	return 0;
+}
+
+struct reader *reader_open_plain(int fd, const char *name)
+{
+	return reader_new_fd(fd, name, 1);
 }
 
 int reader_open_path(struct reader **out, const char *path, struct pt_err *err)
@@ -492,9 +504,19 @@ const char *reader_name(const struct reader *r)
 	return r->name;
 }
 
+void reader_set_lineno(struct reader *r, uint64_t n)
+{
+	r->lineno = n;
+}
+
 uint64_t reader_lineno(const struct reader *r)
 {
 	return r->lineno;
+}
+
+int reader_fd(const struct reader *r)
+{
+	return r->is_mem || r->comp != COMP_NONE ? -1 : r->fd;
 }
 
 const char *reader_compression(const struct reader *r)

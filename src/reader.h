@@ -23,6 +23,9 @@ int reader_open_path(struct reader **out, const char *path, struct pt_err *err);
 /* Takes ownership of fd when close_fd is set. */
 int reader_open_fd(struct reader **out, int fd, const char *name, int close_fd,
 		   struct pt_err *err);
+/* For fd positioned within a plain (uncompressed) input: no compression is looked for.
+ * Takes ownership of fd. */
+struct reader *reader_open_plain(int fd, const char *name);
 /* Reads from a buffer owned by the caller, which must outlive the reader. */
 int reader_open_mem(struct reader **out, const char *buf, size_t len, const char *name,
 		    struct pt_err *err);
@@ -33,6 +36,8 @@ void reader_close(struct reader *r);
  * *ended_nl tells whether the line ended in a newline (a truncated last line does not). */
 int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err);
 int reader_last_had_newline(const struct reader *r);
+/* Counts lines from n on (for a reader that starts within a larger input). */
+void reader_set_lineno(struct reader *r, uint64_t n);
 
 /* The peeked first bytes of the decompressed stream (for format detection), valid
  * before the first reader_line(). */
@@ -65,6 +70,8 @@ void reader_drop_pool(struct reader *r);
 
 const char *reader_name(const struct reader *r);
 uint64_t reader_lineno(const struct reader *r);
-const char *reader_compression(const struct reader *r); /* "gzip", "xz" or NULL */
+const char *reader_compression(const struct reader *r);
+/* The descriptor of a reader of a plain (uncompressed) descriptor, else -1. */
+int reader_fd(const struct reader *r); /* "gzip", "xz" or NULL */
 
 #endif

@@ -98,7 +98,19 @@ struct stack_rec {
 	uint64_t count;
 	const struct block_info *block; /* per-block dump only */
 	uint64_t keyspace;  /* 0: frame keys unused; else from keyspace_new(), never reused */
+	uint64_t hash;      /* stack_rec_hash() of the frames when the producer has it, else 0 */
 };
+
+/* The hash of a frame sequence, from its frames' text hashes: what the model keys stacks
+ * without a handle by. */
+static inline uint64_t stack_rec_hash(const struct frame_text *f, unsigned n)
+{
+	uint64_t h = hash_start(0x5eed);
+
+	for (unsigned i = 0; i < n; i++)
+		h = hash_block(h, f[i].hash ? f[i].hash : hash_bytes(f[i].s, f[i].len, 0), i);
+	return hash_end(h, n);
+}
 
 /* A keyspace number no other producer of this process has (thread-safe). */
 uint64_t keyspace_new(void);
@@ -109,6 +121,9 @@ struct sink_ops {
 	int (*stack)(void *self, const struct stack_rec *rec, struct pt_err *err);
 	int (*count)(void *self, uint64_t handle, uint64_t count, struct pt_err *err);
 	int (*end)(void *self, struct pt_err *err);
+	/* Optional: rec comes to stack() soon (a few records on); a sink may start
+	 * fetching what it will need then. rec is valid during this call only. */
+	void (*prefetch)(void *self, const struct stack_rec *rec);
 };
 
 struct sink {

@@ -18,6 +18,8 @@
 #include "source.h"
 
 #define THREAD_MIN_BYTES (1 << 20)
+/* Several threads parse chunks of a plain file from this size on (parse_split.c). */
+#define SPLIT_MIN_BYTES (4 << 20)
 
 void source_opts_init(struct source_opts *o)
 {
@@ -112,6 +114,14 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 	}
 	if (n == 0 || parse_detect(head, n) == PF_PAGE_OWNER)
 		return parse_stream(r, expect, got, sink, err);
+	if (reader_fd(r) >= 0 && fstat(reader_fd(r), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= SPLIT_MIN_BYTES) {
+		int rc = parse_split(reader_fd(r), reader_name(r), expect, got, sink, NULL,
+				     err);
+
+		if (rc != -2)
+			return rc;
+	}
 	if (reader_compression(r) || !path || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size >= THREAD_MIN_BYTES)
 		return parse_stream_threaded(r, expect, got, sink, err);

@@ -43,6 +43,12 @@ void diag_set_thread_sink(void (*fn)(void *ctx, const char *msg), void *ctx)
 	diag_tctx = ctx;
 }
 
+void diag_get_thread_sink(void (**fn)(void *ctx, const char *msg), void **ctx)
+{
+	*fn = diag_tfn;
+	*ctx = diag_tctx;
+}
+
 void diag_warn(const char *fmt, ...)
 {
 	char buf[1024];

@@ -35,6 +35,7 @@ void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The calling thread's warnings go to fn(ctx, msg) instead (fn NULL: back to the sink):
  * a worker thread hands them to the thread that owns the front end. */
 void diag_set_thread_sink(void (*fn)(void *ctx, const char *msg), void *ctx);
+void diag_get_thread_sink(void (**fn)(void *ctx, const char *msg), void **ctx);
 
 /* Called before the process dies on out-of-memory or a fatal error (restores the
  * terminal, the kernel's count_threshold, closes a recording). */

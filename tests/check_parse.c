@@ -1649,6 +1649,300 @@ START_TEST(test_frame_keys_lookalikes)
 }
 END_TEST
 
+/* ---- parse_split(): chunks on several threads, fed in order ---- */
+
+/* small chunks: the same code, files small enough for valgrind */
+#define SPLIT_CHUNK (64 * 1024)
+
+struct presult {
+	int rc;
+	struct pt_err err;
+	enum pfmt got;
+	struct rsink rs;
+	int ndiag;
+	char diag[DIAG_MAX][1024];
+};
+
+static void presult_free(struct presult *p)
+{
+	rs_clear(&p->rs);
+}
+
+/* parse_stream() (split == 0) or parse_split() of the file at path */
+static void run_parse(const char *path, enum pfmt expect, int split, size_t fail_at,
+		      struct presult *o, struct split_stats *st)
+{
+	struct reader *r;
+	struct sink snk;
+
+	memset(o, 0, sizeof(*o));
+	rs_init(&o->rs);
+	o->rs.fail_at = fail_at;
+	snk = rs_sink(&o->rs);
+	diag_capture();
+	ck_assert_int_eq(reader_open_path(&r, path, &o->err), 0);
+	if (split) {
+		ck_assert_int_ge(reader_fd(r), 0);
+		o->rc = parse_split(reader_fd(r), path, expect, &o->got, &snk, st, &o->err);
+	} else {
+		o->rc = parse_stream(r, expect, &o->got, &snk, &o->err);
+	}
+	reader_close(r);
+	o->ndiag = diag_n;
+	memcpy(o->diag, diag_msgs, sizeof(o->diag));
+	diag_set_sink(NULL);
+}
+
+static void same_result(const struct presult *a, const struct presult *b, const char *what)
+{
+	ck_assert_msg(a->rc == b->rc, "%s: status %d, split %d (%s | %s)", what, a->rc, b->rc,
+		      a->err.msg, b->err.msg);
+	if (a->rc < 0)
+		ck_assert_msg(strcmp(a->err.msg, b->err.msg) == 0, "%s: \"%s\", split \"%s\"",
+			      what, a->err.msg, b->err.msg);
+	else
+		ck_assert_msg(a->got == b->got, "%s: format", what);
+	ck_assert_msg(a->ndiag == b->ndiag, "%s: %d warnings, split %d (%s)", what, a->ndiag,
+		      b->ndiag, a->ndiag ? a->diag[0] : b->diag[0]);
+	for (int i = 0; i < a->ndiag && i < DIAG_MAX; i++)
+		ck_assert_msg(strcmp(a->diag[i], b->diag[i]) == 0, "%s: \"%s\", split \"%s\"", what,
+			      a->diag[i], b->diag[i]);
+	ck_assert_msg(a->rs.nst == b->rs.nst, "%s: %zu stacks, split %zu", what, a->rs.nst,
+		      b->rs.nst);
+	ck_assert_msg(a->rs.nct == b->rs.nct, "%s: %zu counts, split %zu", what, a->rs.nct,
+		      b->rs.nct);
+	/* (an assertion per frame would write a mark per frame: only on a difference) */
+	for (size_t i = 0; i < a->rs.nst; i++) {
+		const struct rstack *x = &a->rs.st[i], *y = &b->rs.st[i];
+
+		if (x->nframes != y->nframes || x->handle != y->handle ||
+		    x->has_count != y->has_count || x->count != y->count)
+			ck_abort_msg("%s: stack %zu differs", what, i);
+		for (unsigned f = 0; f < x->nframes; f++)
+			if (strcmp(x->frames[f], y->frames[f]) != 0)
+				ck_abort_msg("%s: stack %zu frame %u: %s, split %s", what, i, f,
+					     x->frames[f], y->frames[f]);
+	}
+	for (size_t i = 0; i < a->rs.nct; i++)
+		if (a->rs.ct[i].handle != b->rs.ct[i].handle ||
+		    a->rs.ct[i].count != b->rs.ct[i].count)
+			ck_abort_msg("%s: count %zu", what, i);
+}
+
+/* Writes text to a file in dir, parses it both ways, and wants the same result; returns
+ * the split's statistics. */
+static struct split_stats split_case(const char *dir, const char *name, const char *text,
+				     size_t len, enum pfmt expect, size_t fail_at)
+{
+	char *path = write_in(dir, name, text, len);
+	struct presult a, b;
+	struct split_stats st;
+
+	parse_split_chunk = SPLIT_CHUNK;
+	run_parse(path, expect, 0, fail_at, &a, NULL);
+	run_parse(path, expect, 1, fail_at, &b, &st);
+	same_result(&a, &b, name);
+	ck_assert_uint_eq(st.chunks, (len + SPLIT_CHUNK - 1) / SPLIT_CHUNK);
+	presult_free(&a);
+	presult_free(&b);
+	free(path);
+	return st;
+}
+
+/* Records of the real file, over and over, with counts that vary, until len bytes; the
+ * count line as kind says. */
+enum bigcount { BC_PAGES, BC_PROPOSAL, BC_HANDLE };
+
+static void big_records(struct sbuf *b, size_t len, enum bigcount kind)
+{
+	size_t flen;
+	char *text = read_file(TD("plain/0030.show_stacks"), &flen);
+	unsigned k = 0;
+	int ended = 1; /* at the end of a record */
+
+	ck_assert_ptr_nonnull(text);
+	while (b->len < len || !ended) {
+		const char *p = text;
+
+		while (p < text + flen && (b->len < len || !ended)) {
+			const char *nl = memchr(p, '\n', (size_t)(text + flen - p));
+			size_t n = (size_t)((nl ? nl : text + flen) - p);
+
+			if (n > 1 && p[0] == ' ' && kind == BC_PROPOSAL)
+				sb_addn(b, p + 1, n - 1);
+			else if (n > 14 && memcmp(p, "nr_base_pages:", 14) == 0)
+				sb_printf(b, kind == BC_PAGES ? "nr_base_pages: %u"
+					  : kind == BC_PROPOSAL ? "stack_count: %u\n" : "handle: %u",
+					  k++ % 9973 + 1);
+			else
+				sb_addn(b, p, n);
+			sb_addn(b, "\n", 1);
+			ended = n == 0;
+			p = nl ? nl + 1 : text + flen;
+		}
+	}
+	free(text);
+}
+
+START_TEST(test_split_same_as_serial)
+{
+	char *dir = tmpdir_new();
+	struct sbuf b = { 0 };
+	struct split_stats st;
+
+	/* show_stacks: every chunk from the threads' lists */
+	big_records(&b, 5 * SPLIT_CHUNK + 12345, BC_PAGES);
+	st = split_case(dir, "stacks", b.s, b.len, PF_UNKNOWN, 0);
+	ck_assert_int_eq(st.serial, 0);
+	ck_assert_uint_eq(st.fed, st.chunks);
+	st = split_case(dir, "stacks-expect", b.s, b.len, PF_SHOW_STACKS, 0);
+	ck_assert_int_eq(st.serial, 0);
+	split_case(dir, "stacks-expect-other", b.s, b.len, PF_STACKS_HANDLES, 0);
+	sb_free(&b);
+	/* the proposal's format: no leading space, blank lines doubled */
+	big_records(&b, 4 * SPLIT_CHUNK + 99, BC_PROPOSAL);
+	st = split_case(dir, "proposal", b.s, b.len, PF_UNKNOWN, 0);
+	ck_assert_int_eq(st.serial, 0);
+	sb_free(&b);
+	/* show_stacks_handles and show_handles */
+	big_records(&b, 4 * SPLIT_CHUNK + 7, BC_HANDLE);
+	st = split_case(dir, "stacks_handles", b.s, b.len, PF_UNKNOWN, 0);
+	ck_assert_int_eq(st.serial, 0);
+	sb_free(&b);
+	for (unsigned i = 1; b.len < 4 * SPLIT_CHUNK + 3; i++)
+		sb_printf(&b, "handle: %u\nnr_base_pages: %u\n\n", i, i % 77);
+	st = split_case(dir, "handles", b.s, b.len, PF_UNKNOWN, 0);
+	ck_assert_int_eq(st.serial, 0);
+	sb_free(&b);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_split_boundaries)
+{
+	/* a record boundary (the end of "\n\n") just before, at and just after where a chunk
+	 * is cut, and the file ending there */
+	char *dir = tmpdir_new();
+
+	for (int d = -3; d <= 3; d++) {
+		struct sbuf b = { 0 };
+		struct split_stats st;
+		char name[32];
+		size_t target = 2 * SPLIT_CHUNK + (size_t)(long)d;
+
+		big_records(&b, target - 2000, BC_PAGES);
+		/* pad with records whose frames fill the gap exactly */
+		while (b.len < target) {
+			size_t need = target - b.len; /* " f..+0x1/0x2\nnr_base_pages: 1\n\n" */
+			size_t fixed = strlen(" +0x1/0x2\nnr_base_pages: 1\n\n") + 1;
+			size_t take = need > 400 ? 200 : need;
+
+			ck_assert_uint_gt(take, fixed);
+			sb_addn(&b, " f", 2);
+			for (size_t i = 0; i < take - fixed; i++)
+				sb_addn(&b, "f", 1);
+			sb_add(&b, "+0x1/0x2\nnr_base_pages: 1\n\n");
+		}
+		ck_assert_uint_eq(b.len, target);
+		snprintf(name, sizeof(name), "edge%+d", d);
+		split_case(dir, name, b.s, b.len, PF_UNKNOWN, 0);
+		big_records(&b, target + 3 * SPLIT_CHUNK, BC_PAGES);
+		snprintf(name, sizeof(name), "edge%+d-more", d);
+		st = split_case(dir, name, b.s, b.len, PF_UNKNOWN, 0);
+		ck_assert_int_eq(st.serial, 0);
+		sb_free(&b);
+	}
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* text with one change at about offset at: the same as parse_stream(), and the split
+ * fed the chunks before it */
+static void split_bad(const char *dir, const char *name, struct sbuf *b, size_t at,
+		      const char *insert, size_t ilen, int want_serial)
+{
+	const char *p = memchr(b->s + at, '\n', b->len - at);
+	size_t head, len;
+	char *t;
+	struct split_stats st;
+
+	ck_assert_ptr_nonnull(p);
+	head = (size_t)(p + 1 - b->s);
+	len = b->len + ilen;
+	t = malloc(len);
+	ck_assert_ptr_nonnull(t);
+	memcpy(t, b->s, head);
+	memcpy(t + head, insert, ilen);
+	memcpy(t + head + ilen, p + 1, b->len - head);
+	st = split_case(dir, name, t, len, PF_UNKNOWN, 0);
+	ck_assert_msg(st.serial == want_serial, "%s: serial %d", name, st.serial);
+	if (want_serial)
+		ck_assert_msg(st.serial_from <= head + ilen && st.serial_from + 2 * SPLIT_CHUNK > head,
+			      "%s: serial from %llu", name, (unsigned long long)st.serial_from);
+	free(t);
+}
+
+START_TEST(test_split_falls_back_in_place)
+{
+	char *dir = tmpdir_new();
+	struct sbuf b = { 0 };
+	struct sbuf crlf = { 0 };
+
+	big_records(&b, 5 * SPLIT_CHUNK, BC_PAGES);
+	split_bad(dir, "garbage", &b, 2 * SPLIT_CHUNK + 5000, "this is not a frame\n", sizeof("this is not a frame\n") - 1, 1);
+	split_bad(dir, "garbage-first-chunk", &b, 1000, "this is not a frame\n", sizeof("this is not a frame\n") - 1, 1);
+	split_bad(dir, "other-format", &b, 3 * SPLIT_CHUNK + 77,
+		  "\n\n prep_new_page+0x17/0x43\nstack_count: 3\n\n", sizeof("\n\n prep_new_page+0x17/0x43\nstack_count: 3\n\n") - 1, 1);
+	split_bad(dir, "count-overflow", &b, 4 * SPLIT_CHUNK + 300,
+		  "nr_base_pages: 99999999999999999999\n", sizeof("nr_base_pages: 99999999999999999999\n") - 1, 1);
+	split_bad(dir, "nul", &b, SPLIT_CHUNK - 10, " a\001b\0c+0x1/0x2\n", sizeof(" a\001b\0c+0x1/0x2\n") - 1, 1);
+	{
+		struct sbuf many = { 0 };
+
+		sb_add(&many, "\n\n");
+		for (int i = 0; i < 70; i++)
+			sb_printf(&many, " f%d+0x1/0x2\n", i);
+		sb_add(&many, "nr_base_pages: 1\n\n");
+		split_bad(dir, "too-many-frames", &b, 2 * SPLIT_CHUNK + 10, many.s, many.len, 1);
+		sb_free(&many);
+	}
+	/* the end: cut short in a record, no final newline, a count with no frames */
+	split_case(dir, "cut", b.s, b.len - 40, PF_UNKNOWN, 0);
+	split_case(dir, "no-newline", b.s, b.len - (b.s[b.len - 2] == '\n' ? 2 : 1),
+		   PF_UNKNOWN, 0);
+	split_bad(dir, "count-alone", &b, b.len - 200, "\nnr_base_pages: 3\n", sizeof("\nnr_base_pages: 3\n") - 1, 1);
+	/* no "\n\n" anywhere: CRLF */
+	for (size_t i = 0; i < b.len && crlf.len < 4 * SPLIT_CHUNK + 10; i++) {
+		if (b.s[i] == '\n')
+			sb_addn(&crlf, "\r", 1);
+		sb_addn(&crlf, &b.s[i], 1);
+	}
+	split_case(dir, "crlf", crlf.s, crlf.len, PF_UNKNOWN, 0);
+	/* the sink refuses a record in the fourth chunk */
+	split_case(dir, "sink-fails", b.s, b.len, PF_UNKNOWN, 500);
+	sb_free(&crlf);
+	sb_free(&b);
+	tmpdir_free(dir);
+}
+END_TEST
+
+START_TEST(test_split_not_a_file)
+{
+	struct rsink rs;
+	struct sink snk;
+	struct pt_err err;
+	int fds[2];
+
+	rs_init(&rs);
+	snk = rs_sink(&rs);
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(parse_split(fds[0], "pipe", PF_UNKNOWN, NULL, &snk, NULL, &err), -2);
+	close(fds[0]);
+	close(fds[1]);
+	rs_clear(&rs);
+}
+END_TEST
+
 static Suite *parse_suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -1710,6 +2004,14 @@ static Suite *parse_suite(void)
 	tc = tcase_new("streaming");
 	tcase_add_test(tc, test_big_stream);
 	tcase_add_test(tc, test_threaded_stream);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("split");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_split_same_as_serial);
+	tcase_add_test(tc, test_split_boundaries);
+	tcase_add_test(tc, test_split_falls_back_in_place);
+	tcase_add_test(tc, test_split_not_a_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,457 @@
+/* parse_split.c - a large plain file of stack records, parsed by several threads at once.
+ *
+ * The file is cut into chunks of about PARSE_SPLIT_CHUNK bytes at record boundaries. A boundary is
+ * the position just after a blank line ("\n\n"); a chunk runs from the first boundary
+ * at or after its nominal start to the first one at or after its nominal end, so that
+ * neighbours agree without talking to each other. Every thread, the caller's included,
+ * takes the next chunk, reads it with pread() into a buffer of its slot and parses it
+ * with parse_stream_at() into a list of records, with a frame dictionary of its own that
+ * lasts for the whole file. The caller feeds the lists to the sink in file order, so the
+ * sink sees exactly what parse_stream() would give it.
+ *
+ * Anything unusual in a chunk (an error, a warning, a format other than the first
+ * chunk's, a chunk that does not start where the one before ended, a read error) ends
+ * the split: the rest of the file, from the end of the last chunk fed, goes through
+ * parse_stream_at() on the caller's thread with the lines and records counted so far,
+ * so that its messages are exactly those of parse_stream(). */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parse.h"
+
+size_t parse_split_chunk = PARSE_SPLIT_CHUNK;
+
+#define EXTRA (64 * 1024)       /* read past a chunk's end to find its last boundary */
+#define MAX_THREADS 4           /* the caller's included */
+#define WINDOW 4                /* chunks parsed ahead of the one being fed */
+
+enum cstate { C_FREE, C_TAKEN, C_DONE };
+
+struct crec {
+	uint64_t handle, count;
+	uint32_t fr_off;
+	uint16_t nframes;
+	uint8_t is_count, has_count;
+	uint64_t keyspace;
+	uint64_t hash;              /* stack_rec_hash(): computed here, off the feeding thread */
+};
+
+struct chunk {
+	enum cstate state;
+	uint64_t index;
+	int ok;                     /* parsed cleanly: its records can be fed */
+	char *buf;                  /* the bytes read; frames point into it */
+	size_t cap;
+	uint64_t start, end;        /* the region parsed (file offsets) */
+	uint64_t nlines, nrecs;
+	enum pfmt fmt;
+	struct crec *recs;
+	size_t nrec, caprec;
+	struct frame_text *fr;
+	size_t nfr, capfr;
+};
+
+struct split {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int fd;
+	const char *name;
+	uint64_t size, nchunks;
+	uint64_t next;              /* the next chunk to take */
+	uint64_t fed;               /* chunks fed so far */
+	int stop;                   /* no more chunks are taken */
+	struct chunk slot[WINDOW];
+};
+
+struct worker {
+	struct split *sp;
+	struct parse_dict *dict;
+	pthread_t th;
+};
+
+/* ---- one chunk ---- */
+
+static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+{
+	struct chunk *c = self;
+	struct crec *e;
+
+	(void)err;
+	if (c->nrec == c->caprec) {
+		c->caprec = c->caprec ? c->caprec * 2 : 4096;
+		c->recs = xreallocarray(c->recs, c->caprec, sizeof(*c->recs));
+	}
+	if (c->nfr + rec->nframes > c->capfr) {
+		while (c->nfr + rec->nframes > c->capfr)
+			c->capfr = c->capfr ? c->capfr * 2 : 65536;
+		c->fr = xreallocarray(c->fr, c->capfr, sizeof(*c->fr));
+	}
+	e = &c->recs[c->nrec++];
+	e->is_count = 0;
+	e->handle = rec->handle;
+	e->has_count = (uint8_t)rec->has_count;
+	e->count = rec->count;
+	e->keyspace = rec->keyspace;
+	e->hash = rec->handle ? 0 : stack_rec_hash(rec->frames, rec->nframes);
+	e->nframes = (uint16_t)rec->nframes;
+	e->fr_off = (uint32_t)c->nfr;
+	memcpy(&c->fr[c->nfr], rec->frames, rec->nframes * sizeof(*rec->frames));
+	c->nfr += rec->nframes;
+	return 0;
+}
+
+static int c_count(void *self, uint64_t handle, uint64_t count, struct pt_err *err)
+{
+	struct chunk *c = self;
+	struct crec *e;
+
+	(void)err;
+	if (c->nrec == c->caprec) {
+		c->caprec = c->caprec ? c->caprec * 2 : 4096;
+		c->recs = xreallocarray(c->recs, c->caprec, sizeof(*c->recs));
+	}
+	e = &c->recs[c->nrec++];
+	memset(e, 0, sizeof(*e));
+	e->is_count = 1;
+	e->handle = handle;
+	e->count = count;
+	return 0;
+}
+
+static const struct sink_ops c_ops = { .stack = c_stack, .count = c_count };
+
+static void c_warn(void *ctx, const char *msg)
+{
+	(void)msg;
+	((struct chunk *)ctx)->ok = 0; /* the serial parse says it again, in its place */
+}
+
+/* Reads up to n bytes at off; returns the count (short only at the end), -1 on error. */
+static ssize_t read_at(int fd, char *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t k = pread(fd, buf + got, n - got, (off_t)(off + got));
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
+/* The first boundary at or after file offset from, in buf (which holds the file from
+ * offset base on, len bytes), or UINT64_MAX when it is not there. */
+static uint64_t boundary(const char *buf, size_t len, uint64_t base, uint64_t from)
+{
+	size_t i;
+
+	if (from == 0)
+		return 0;
+	/* "\n\n" ending at from - 1 or later */
+	if (from - 2 - base >= len)
+		return UINT64_MAX;
+	for (i = (size_t)(from - 2 - base); i + 1 < len; i++) {
+		const char *p = memchr(buf + i, '\n', len - 1 - i);
+
+		if (!p)
+			break;
+		i = (size_t)(p - buf);
+		if (buf[i + 1] == '\n')
+			return base + i + 2;
+	}
+	return UINT64_MAX;
+}
+
+static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict *dict)
+{
+	uint64_t lo = c->index * parse_split_chunk, hi = lo + parse_split_chunk, base = lo ? lo - 2 : 0;
+	size_t want = (size_t)(hi + EXTRA - base);
+	ssize_t got;
+	struct reader *r;
+	struct pt_err err;
+	struct sink snk = { &c_ops, c };
+	struct parse_at at;
+	void (*ofn)(void *, const char *);
+	void *octx;
+
+	c->ok = 0;
+	c->nrec = c->nfr = 0;
+	c->nlines = c->nrecs = 0;
+	c->fmt = PF_UNKNOWN;
+	if (c->cap < want) {
+		free(c->buf);
+		c->buf = xmalloc(want);
+		c->cap = want;
+	}
+	got = read_at(sp->fd, c->buf, want, base);
+	if (got < 0)
+		return;
+	/* with no boundary before the end of the file, the last record runs to it */
+	c->start = boundary(c->buf, (size_t)got, base, lo);
+	if (c->start == UINT64_MAX && (size_t)got < want)
+		c->start = base + (uint64_t)got;
+	c->end = boundary(c->buf, (size_t)got, base, hi);
+	if (c->end == UINT64_MAX && (size_t)got < want)
+		c->end = base + (uint64_t)got;
+	if (c->start == UINT64_MAX || c->end == UINT64_MAX)
+		return; /* a record longer than EXTRA, or no blank lines: the serial parse */
+	if (c->start >= c->end) {
+		c->start = c->end; /* no boundary in this chunk: nothing of its own */
+		c->ok = 1;
+		return;
+	}
+	if (reader_open_mem(&r, c->buf + (c->start - base), (size_t)(c->end - c->start),
+			    sp->name, &err) < 0)
+		return;
+	memset(&at, 0, sizeof(at));
+	at.fmt = PF_UNKNOWN;
+	at.dict = dict;
+	at.first = c->index == 0;
+	c->ok = 1;
+	diag_get_thread_sink(&ofn, &octx);
+	diag_set_thread_sink(c_warn, c);
+	if (parse_stream_at(r, &at, &c->fmt, &c->nrecs, &snk, &err) < 0)
+		c->ok = 0;
+	diag_set_thread_sink(ofn, octx);
+	c->nlines = reader_lineno(r);
+	reader_close(r);
+}
+
+/* Takes the next chunk for the calling thread, or returns NULL when there is none to
+ * take now; with the lock held. */
+static struct chunk *take_locked(struct split *sp)
+{
+	struct chunk *c;
+
+	if (sp->stop || sp->next >= sp->nchunks || sp->next >= sp->fed + WINDOW)
+		return NULL;
+	c = &sp->slot[sp->next % WINDOW];
+	c->state = C_TAKEN;
+	c->index = sp->next++;
+	return c;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct split *sp = w->sp;
+
+	pthread_mutex_lock(&sp->mu);
+	for (;;) {
+		struct chunk *c = take_locked(sp);
+
+		if (!c) {
+			if (sp->stop || sp->next >= sp->nchunks)
+				break;
+			pthread_cond_wait(&sp->cv, &sp->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&sp->mu);
+		parse_chunk(sp, c, w->dict);
+		pthread_mutex_lock(&sp->mu);
+		c->state = C_DONE;
+		pthread_cond_broadcast(&sp->cv);
+	}
+	pthread_mutex_unlock(&sp->mu);
+	return NULL;
+}
+
+/* ---- the caller ---- */
+
+static void crec_rec(const struct chunk *c, const struct crec *e, struct stack_rec *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->frames = &c->fr[e->fr_off];
+	rec->nframes = e->nframes;
+	rec->handle = e->handle;
+	rec->has_count = e->has_count;
+	rec->count = e->count;
+	rec->keyspace = e->keyspace;
+	rec->hash = e->hash;
+}
+
+/* The sink's prefetch() sees a record this many before its stack(). */
+#define AHEAD 8
+
+static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
+{
+	struct stack_rec rec;
+
+	for (size_t i = 0; sink->ops->prefetch && i < AHEAD && i < c->nrec; i++) {
+		crec_rec(c, &c->recs[i], &rec);
+		if (!c->recs[i].is_count)
+			sink->ops->prefetch(sink->self, &rec);
+	}
+	for (size_t i = 0; i < c->nrec; i++) {
+		const struct crec *e = &c->recs[i];
+
+		if (sink->ops->prefetch && i + AHEAD < c->nrec && !e[AHEAD].is_count) {
+			crec_rec(c, &e[AHEAD], &rec);
+			sink->ops->prefetch(sink->self, &rec);
+		}
+		if (e->is_count) {
+			if (sink->ops->count(sink->self, e->handle, e->count, err) < 0)
+				return -1;
+			continue;
+		}
+		crec_rec(c, e, &rec);
+		if (sink->ops->stack(sink->self, &rec, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static unsigned nthreads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 2 ? 2 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+}
+
+int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
+		const struct sink *sink, struct split_stats *stats, struct pt_err *err)
+{
+	struct split *sp;
+	struct worker w[MAX_THREADS];
+	struct parse_dict *mydict = parse_dict_new();
+	struct parse_at at;
+	struct stat st;
+	unsigned nw = 0, want = nthreads() - 1;
+	uint64_t pos = 0;
+	int rc = 0, fellback = 0;
+
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		parse_dict_free(mydict);
+		return -2;
+	}
+	memset(&at, 0, sizeof(at));
+	at.first = 1;
+	sp = xcalloc(1, sizeof(*sp));
+	pthread_mutex_init(&sp->mu, NULL);
+	pthread_cond_init(&sp->cv, NULL);
+	sp->fd = fd;
+	sp->name = name;
+	sp->size = (uint64_t)st.st_size;
+	sp->nchunks = (sp->size + parse_split_chunk - 1) / parse_split_chunk;
+	for (unsigned i = 0; i < want; i++) {
+		w[nw].sp = sp;
+		w[nw].dict = parse_dict_new();
+		if (pthread_create(&w[nw].th, NULL, worker_main, &w[nw]) != 0) {
+			parse_dict_free(w[nw].dict);
+			break;
+		}
+		nw++;
+	}
+	pthread_mutex_lock(&sp->mu);
+	while (sp->fed < sp->nchunks && !sp->stop) {
+		struct chunk *c = &sp->slot[sp->fed % WINDOW];
+
+		if (c->state == C_DONE && c->index == sp->fed) {
+			pthread_mutex_unlock(&sp->mu);
+			if (!c->ok || c->start != pos ||
+			    (at.fmt != PF_UNKNOWN && c->fmt != PF_UNKNOWN && c->fmt != at.fmt)) {
+				pthread_mutex_lock(&sp->mu);
+				sp->stop = 1; /* the rest goes the serial way, from pos */
+				break;
+			}
+			if (feed(c, sink, err) < 0) {
+				rc = -1;
+				pthread_mutex_lock(&sp->mu);
+				sp->stop = 1;
+				break;
+			}
+			pos = c->end;
+			at.lineno += c->nlines;
+			at.nrecords += c->nrecs;
+			if (c->fmt != PF_UNKNOWN)
+				at.fmt = c->fmt;
+			at.first = 0;
+			pthread_mutex_lock(&sp->mu);
+			c->state = C_FREE;
+			sp->fed++;
+			pthread_cond_broadcast(&sp->cv);
+			continue;
+		}
+		c = take_locked(sp);
+		if (c) {
+			pthread_mutex_unlock(&sp->mu);
+			parse_chunk(sp, c, mydict);
+			pthread_mutex_lock(&sp->mu);
+			c->state = C_DONE;
+			pthread_cond_broadcast(&sp->cv);
+			continue;
+		}
+		pthread_cond_wait(&sp->cv, &sp->mu);
+	}
+	sp->stop = 1;
+	pthread_cond_broadcast(&sp->cv);
+	pthread_mutex_unlock(&sp->mu);
+	for (unsigned i = 0; i < nw; i++)
+		pthread_join(w[i].th, NULL);
+	if (rc == 0 && (sp->fed < sp->nchunks || pos < sp->size)) {
+		/* the rest, one line after the other */
+		int fd2 = dup(fd);
+		struct reader *r;
+		uint64_t nrec = at.nrecords;
+
+		fellback = 1;
+		if (stats) {
+			stats->serial = 1;
+			stats->serial_from = pos;
+		}
+		if (fd2 < 0 || lseek(fd2, (off_t)pos, SEEK_SET) < 0) {
+			pt_err_set(err, _("%s: read error: %s"), name, strerror(errno));
+			if (fd2 >= 0)
+				close(fd2);
+			rc = -1;
+		} else {
+			r = reader_open_plain(fd2, name);
+			rc = parse_stream_at(r, &at, &at.fmt, &nrec, sink, err);
+			reader_close(r);
+			at.nrecords = nrec;
+		}
+	}
+	if (rc == 0 && !fellback && at.nrecords == 0) {
+		pt_err_set(err, _("%s:%llu: expected page_owner records, found none"), name,
+			   (unsigned long long)at.lineno);
+		rc = -1;
+	}
+	if (rc == 0 && expect != PF_UNKNOWN && at.fmt != expect &&
+	    !(expect == PF_SHOW_STACKS && at.fmt == PF_PROPOSAL)) {
+		pt_err_set(err, _("%s: expected %s content, found %s"), name, pfmt_name(expect),
+			   pfmt_name(at.fmt));
+		rc = -1;
+	}
+	if (rc == 0 && got)
+		*got = at.fmt;
+	if (stats) {
+		stats->chunks = sp->nchunks;
+		stats->fed = sp->fed;
+	}
+	for (unsigned i = 0; i < WINDOW; i++) {
+		free(sp->slot[i].buf);
+		free(sp->slot[i].recs);
+		free(sp->slot[i].fr);
+	}
+	for (unsigned i = 0; i < nw; i++)
+		parse_dict_free(w[i].dict);
+	parse_dict_free(mydict);
+	pthread_cond_destroy(&sp->cv);
+	pthread_mutex_destroy(&sp->mu);
+	free(sp);
+	return rc;
+}

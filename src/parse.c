@@ -325,13 +325,9 @@ static uint32_t fdict_add(struct fdict *d, const char *s, size_t n, uint64_t fp)
 	d->used += n;
 	d->slots[slot] = (struct fslot){ c, (uint32_t)(fp >> 32), ++d->n, (uint32_t)n };
 	d->ents = xgrow_zeroed(d->ents, &d->cap, d->n, sizeof(*d->ents));
-	d->ents[d->n] = (struct fent){ c, (uint32_t)n, hash_bytes(s, n, 0) };
+	d->ents[d->n] = (struct fent){ c, (uint32_t)n, hash_bytes(c, n, 0) };
 	return d->n;
 }
-
-struct parse_dict {
-	struct fdict d;
-};
 
 struct pstate {
 	struct reader *r;
@@ -357,6 +353,14 @@ struct pstate {
 	/* show_handles */
 	int have_handle;
 	uint64_t handle;
+};
+
+/* A dictionary that lasts across parses, with the state of the parse using it (so that
+ * a parse that is abandoned half-way, as parse_split.c does on SIGBUS, leaves nothing
+ * allocated behind). */
+struct parse_dict {
+	struct fdict d;
+	struct pstate ps;
 };
 
 static int fail(struct pstate *ps, const char *what, const char *line, size_t n)
@@ -403,7 +407,9 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	struct stack_rec rec = { 0 };
 
 	for (unsigned i = 0; i < ps->nframes; i++) {
-		ft[i].s = base + ps->off[i];
+		/* a dictionary that outlives the parse has the texts: the lines need not */
+		ft[i].s = ps->dict != &ps->own_dict ? ps->dict->ents[ps->fkey[i]].text
+						     : base + ps->off[i];
 		ft[i].len = ps->flen[i];
 		ft[i].key = ps->fkey[i];
 		ft[i].hash = ps->fhash[i];
@@ -853,13 +859,18 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 int parse_stream_at(struct reader *r, const struct parse_at *at, enum pfmt *got,
 		    uint64_t *nrecords, const struct sink *sink, struct pt_err *err)
 {
-	struct pstate *ps = xcalloc(1, sizeof(*ps));
-	int rc = parse_run(ps, r, at, PF_UNKNOWN, got, sink, err);
+	struct pstate *ps = at->dict ? &at->dict->ps : xcalloc(1, sizeof(*ps));
+	int rc;
 
+	if (at->dict)
+		memset(ps, 0, sizeof(*ps));
+	rc = parse_run(ps, r, at, PF_UNKNOWN, got, sink, err);
 	if (nrecords)
 		*nrecords = ps->nrecords;
-	fdict_free(&ps->own_dict);
-	free(ps);
+	if (!at->dict) {
+		fdict_free(&ps->own_dict);
+		free(ps);
+	}
 	return rc;
 }
 

@@ -42,9 +42,11 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 
 /* parse_stream() from a known position of a larger input: the format so far (PF_UNKNOWN:
  * none yet), the lines and records before (for messages), and a frame dictionary that
- * lasts across such calls (its keys keep one keyspace; NULL: one for this call). The
- * first-line checks of parse_stream() are done only when at->first. *nrecords receives
- * the records before plus those read. */
+ * lasts across such calls (its keys keep one keyspace; NULL: one for this call). With a
+ * dictionary, the sink's frame texts are the dictionary's copies, valid as long as it:
+ * the input's bytes are not read after the call. The first-line checks of
+ * parse_stream() are done only when at->first. *nrecords receives the records before
+ * plus those read. */
 struct parse_dict;
 struct parse_at {
 	enum pfmt fmt;
@@ -75,6 +77,7 @@ struct split_stats {
 	uint64_t chunks, fed;     /* chunks in the file, fed from the threads' lists */
 	int serial;               /* the rest went through parse_stream_at() */
 	uint64_t serial_from;     /* from this offset */
+	unsigned sigbus;          /* chunks given up on SIGBUS (the file shrank) */
 };
 int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 		const struct sink *sink, struct split_stats *stats, struct pt_err *err);

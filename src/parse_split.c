@@ -4,10 +4,15 @@
  * the position just after a blank line ("\n\n"); a chunk runs from the first boundary
  * at or after its nominal start to the first one at or after its nominal end, so that
  * neighbours agree without talking to each other. Every thread, the caller's included,
- * takes the next chunk, reads it with pread() into a buffer of its slot and parses it
- * with parse_stream_at() into a list of records, with a frame dictionary of its own that
- * lasts for the whole file. The caller feeds the lists to the sink in file order, so the
- * sink sees exactly what parse_stream() would give it.
+ * takes the next chunk, maps it (no copy) and parses it with parse_stream_at() into a
+ * list of records, with a frame dictionary of its own that lasts for the whole file and
+ * holds the frame texts the records point to. The caller feeds the lists to the sink in
+ * file order, so the sink sees exactly what parse_stream() would give it.
+ *
+ * A mapped file that shrinks under us raises SIGBUS on the bytes gone: while a chunk is
+ * parsed, a handler takes the thread back out of the parse (the chunk then counts as
+ * unusual, and that thread's dictionary, which may be half-updated, is replaced). Only
+ * the parse reads the mapping: the records point into the dictionary.
  *
  * Anything unusual in a chunk (an error, a warning, a format other than the first
  * chunk's, a chunk that does not start where the one before ended, a read error) ends
@@ -18,8 +23,11 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,8 +54,8 @@ struct chunk {
 	enum cstate state;
 	uint64_t index;
 	int ok;                     /* parsed cleanly: its records can be fed */
-	char *buf;                  /* the bytes read; frames point into it */
-	size_t cap;
+	void *map;                  /* the chunk's part of the file, mapped */
+	size_t maplen;
 	uint64_t start, end;        /* the region parsed (file offsets) */
 	uint64_t nlines, nrecs;
 	enum pfmt fmt;
@@ -66,6 +74,7 @@ struct split {
 	uint64_t next;              /* the next chunk to take */
 	uint64_t fed;               /* chunks fed so far */
 	int stop;                   /* no more chunks are taken */
+	unsigned nbus;              /* chunks given up on SIGBUS */
 	struct chunk slot[WINDOW];
 };
 
@@ -74,6 +83,48 @@ struct worker {
 	struct parse_dict *dict;
 	pthread_t th;
 };
+
+/* ---- SIGBUS: a mapped file that shrank ---- */
+
+static _Thread_local sigjmp_buf *bus_env; /* set while this thread parses a mapping */
+static struct sigaction bus_old;
+static pthread_mutex_t bus_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned bus_users;
+
+static void on_bus(int sig, siginfo_t *info, void *uctx)
+{
+	if (bus_env)
+		siglongjmp(*bus_env, 1);
+	/* not ours: as if we were not there */
+	if (bus_old.sa_flags & SA_SIGINFO) {
+		if (bus_old.sa_sigaction) {
+			bus_old.sa_sigaction(sig, info, uctx);
+			return;
+		}
+	} else if (bus_old.sa_handler != SIG_DFL && bus_old.sa_handler != SIG_IGN) {
+		bus_old.sa_handler(sig);
+		return;
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void bus_catch(int on)
+{
+	pthread_mutex_lock(&bus_mu);
+	if (on && bus_users++ == 0) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_bus;
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, &bus_old);
+	} else if (!on && --bus_users == 0) {
+		sigaction(SIGBUS, &bus_old, NULL);
+	}
+	pthread_mutex_unlock(&bus_mu);
+}
 
 /* ---- one chunk ---- */
 
@@ -132,25 +183,6 @@ static void c_warn(void *ctx, const char *msg)
 	((struct chunk *)ctx)->ok = 0; /* the serial parse says it again, in its place */
 }
 
-/* Reads up to n bytes at off; returns the count (short only at the end), -1 on error. */
-static ssize_t read_at(int fd, char *buf, size_t n, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t k = pread(fd, buf + got, n - got, (off_t)(off + got));
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
-	return (ssize_t)got;
-}
-
 /* The first boundary at or after file offset from, in buf (which holds the file from
  * offset base on, len bytes), or UINT64_MAX when it is not there. */
 static uint64_t boundary(const char *buf, size_t len, uint64_t base, uint64_t from)
@@ -174,58 +206,84 @@ static uint64_t boundary(const char *buf, size_t len, uint64_t base, uint64_t fr
 	return UINT64_MAX;
 }
 
-static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict *dict)
+/* Parses chunk c with *dict (replaced when a SIGBUS leaves it half-updated). */
+static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **dict)
 {
-	uint64_t lo = c->index * parse_split_chunk, hi = lo + parse_split_chunk, base = lo ? lo - 2 : 0;
-	size_t want = (size_t)(hi + EXTRA - base);
-	ssize_t got;
-	struct reader *r;
+	uint64_t lo = c->index * parse_split_chunk, hi = lo + parse_split_chunk;
+	uint64_t base = lo ? lo - 2 : 0, pg = (uint64_t)sysconf(_SC_PAGESIZE), mbase;
+	size_t got;
+	const char *buf;
+	struct reader *volatile r = NULL; /* kept across a siglongjmp */
+	struct reader *rd;
 	struct pt_err err;
 	struct sink snk = { &c_ops, c };
 	struct parse_at at;
 	void (*ofn)(void *, const char *);
 	void *octx;
+	sigjmp_buf env;
 
 	c->ok = 0;
 	c->nrec = c->nfr = 0;
 	c->nlines = c->nrecs = 0;
 	c->fmt = PF_UNKNOWN;
-	if (c->cap < want) {
-		free(c->buf);
-		c->buf = xmalloc(want);
-		c->cap = want;
-	}
-	got = read_at(sp->fd, c->buf, want, base);
-	if (got < 0)
+	if (c->map)
+		munmap(c->map, c->maplen);
+	c->map = NULL;
+	if (base >= sp->size)
 		return;
+	/* the chunk and EXTRA bytes after it, as far as the file goes */
+	mbase = base / pg * pg;
+	c->maplen = (size_t)((hi + EXTRA < sp->size ? hi + EXTRA : sp->size) - mbase);
+	c->map = mmap(NULL, c->maplen, PROT_READ, MAP_PRIVATE | MAP_POPULATE, sp->fd,
+		      (off_t)mbase);
+	if (c->map == MAP_FAILED) {
+		c->map = NULL;
+		return; /* the serial parse reads it */
+	}
+	buf = (const char *)c->map + (base - mbase);
+	got = c->maplen - (size_t)(base - mbase);
+	diag_get_thread_sink(&ofn, &octx);
+	if (sigsetjmp(env, 1)) { /* 1: SIGBUS unblocked again */
+		/* the file shrank: the serial parse sees what is left */
+		bus_env = NULL;
+		diag_set_thread_sink(ofn, octx);
+		reader_close(r);
+		parse_dict_free(*dict);
+		*dict = parse_dict_new();
+		c->ok = 0;
+		pthread_mutex_lock(&sp->mu);
+		sp->nbus++;
+		pthread_mutex_unlock(&sp->mu);
+		return;
+	}
+	bus_env = &env;
 	/* with no boundary before the end of the file, the last record runs to it */
-	c->start = boundary(c->buf, (size_t)got, base, lo);
-	if (c->start == UINT64_MAX && (size_t)got < want)
-		c->start = base + (uint64_t)got;
-	c->end = boundary(c->buf, (size_t)got, base, hi);
-	if (c->end == UINT64_MAX && (size_t)got < want)
-		c->end = base + (uint64_t)got;
-	if (c->start == UINT64_MAX || c->end == UINT64_MAX)
-		return; /* a record longer than EXTRA, or no blank lines: the serial parse */
-	if (c->start >= c->end) {
+	c->start = boundary(buf, got, base, lo);
+	if (c->start == UINT64_MAX && hi + EXTRA >= sp->size)
+		c->start = base + got;
+	c->end = boundary(buf, got, base, hi);
+	if (c->end == UINT64_MAX && hi + EXTRA >= sp->size)
+		c->end = base + got;
+	if (c->start == UINT64_MAX || c->end == UINT64_MAX) {
+		/* a record longer than EXTRA, or no blank lines: the serial parse */
+	} else if (c->start >= c->end) {
 		c->start = c->end; /* no boundary in this chunk: nothing of its own */
 		c->ok = 1;
-		return;
+	} else if (reader_open_mem(&rd, buf + (c->start - base), (size_t)(c->end - c->start),
+				   sp->name, &err) == 0) {
+		r = rd;
+		memset(&at, 0, sizeof(at));
+		at.fmt = PF_UNKNOWN;
+		at.dict = *dict;
+		at.first = c->index == 0;
+		c->ok = 1;
+		diag_set_thread_sink(c_warn, c);
+		if (parse_stream_at(r, &at, &c->fmt, &c->nrecs, &snk, &err) < 0)
+			c->ok = 0;
+		diag_set_thread_sink(ofn, octx);
+		c->nlines = reader_lineno(r);
 	}
-	if (reader_open_mem(&r, c->buf + (c->start - base), (size_t)(c->end - c->start),
-			    sp->name, &err) < 0)
-		return;
-	memset(&at, 0, sizeof(at));
-	at.fmt = PF_UNKNOWN;
-	at.dict = dict;
-	at.first = c->index == 0;
-	c->ok = 1;
-	diag_get_thread_sink(&ofn, &octx);
-	diag_set_thread_sink(c_warn, c);
-	if (parse_stream_at(r, &at, &c->fmt, &c->nrecs, &snk, &err) < 0)
-		c->ok = 0;
-	diag_set_thread_sink(ofn, octx);
-	c->nlines = reader_lineno(r);
+	bus_env = NULL;
 	reader_close(r);
 }
 
@@ -259,7 +317,7 @@ static void *worker_main(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&sp->mu);
-		parse_chunk(sp, c, w->dict);
+		parse_chunk(sp, c, &w->dict);
 		pthread_mutex_lock(&sp->mu);
 		c->state = C_DONE;
 		pthread_cond_broadcast(&sp->cv);
@@ -347,6 +405,7 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 	sp->name = name;
 	sp->size = (uint64_t)st.st_size;
 	sp->nchunks = (sp->size + parse_split_chunk - 1) / parse_split_chunk;
+	bus_catch(1);
 	for (unsigned i = 0; i < want; i++) {
 		w[nw].sp = sp;
 		w[nw].dict = parse_dict_new();
@@ -389,7 +448,7 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 		c = take_locked(sp);
 		if (c) {
 			pthread_mutex_unlock(&sp->mu);
-			parse_chunk(sp, c, mydict);
+			parse_chunk(sp, c, &mydict);
 			pthread_mutex_lock(&sp->mu);
 			c->state = C_DONE;
 			pthread_cond_broadcast(&sp->cv);
@@ -402,6 +461,7 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 	pthread_mutex_unlock(&sp->mu);
 	for (unsigned i = 0; i < nw; i++)
 		pthread_join(w[i].th, NULL);
+	bus_catch(0);
 	if (rc == 0 && (sp->fed < sp->nchunks || pos < sp->size)) {
 		/* the rest, one line after the other */
 		int fd2 = dup(fd);
@@ -441,9 +501,11 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 	if (stats) {
 		stats->chunks = sp->nchunks;
 		stats->fed = sp->fed;
+		stats->sigbus = sp->nbus;
 	}
 	for (unsigned i = 0; i < WINDOW; i++) {
-		free(sp->slot[i].buf);
+		if (sp->slot[i].map)
+			munmap(sp->slot[i].map, sp->slot[i].maplen);
 		free(sp->slot[i].recs);
 		free(sp->slot[i].fr);
 	}

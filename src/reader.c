@@ -358,13 +358,15 @@ static inline uint64_t nl_mask(const char *p, size_t n)
 	}
 #ifdef __SSE2__
 	{
+		/* written out: compilers keep a loop of four here */
 		const __m128i nl = _mm_set1_epi8('\n');
+		const __m128i *q = (const __m128i *)(const void *)p;
+		uint64_t m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q), nl));
+		uint64_t m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 1), nl));
+		uint64_t m2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 2), nl));
+		uint64_t m3 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 3), nl));
 
-		for (int i = 0; i < 4; i++) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
-
-			m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << (16 * i);
-		}
+		m = m0 | m1 << 16 | m2 << 32 | m3 << 48;
 	}
 #else
 	for (int i = 0; i < 8; i++) {

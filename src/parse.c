@@ -767,7 +767,7 @@ static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at 
 	ps->dict = at && at->dict ? &at->dict->d : &ps->own_dict;
 	if (!ps->dict->keyspace)
 		ps->dict->keyspace = keyspace_new();
-	while ((rc = reader_line(r, &line, &n, err)) > 0) {
+	while ((rc = reader_line_fast(r, &line, &n, err)) > 0) {
 		if (first && n) {
 			first = 0;
 			if (n >= strlen(RECORDING_MAGIC) &&

@@ -24,6 +24,7 @@
 enum comp { COMP_NONE, COMP_GZIP, COMP_XZ };
 
 struct reader {
+	struct reader_cur c;      /* first: reader_line_fast() sees it (reader.h) */
 	char *name;
 	int fd, close_fd;
 	int is_mem;
@@ -34,16 +35,9 @@ struct reader {
 	size_t in_len, in_pos;
 	int in_eof;               /* fd reached end of file */
 	int stream_end;           /* decompressor reached the end of the data */
-	char *buf;                /* decompressed bytes */
-	size_t cap, start, end;
+	size_t cap;
 	int eof;                  /* no more bytes will come into buf */
-	size_t mark;              /* bytes from here on are kept across refills */
-	size_t line_start;        /* of the line last returned */
-	size_t scan, bbase;       /* bytes before scan are scanned for newlines; the block */
-	uint64_t bits;            /* newlines of the block at bbase not returned yet */
-	int has_mark;
-	uint64_t lineno;
-	int last_nl;
+	size_t scan;              /* bytes before scan are scanned for newlines */
 	const struct reader_pool *pool; /* or NULL: see reader_set_pool() */
 };
 
@@ -163,12 +157,12 @@ static ssize_t raw_read(struct reader *r, char *dst, size_t n, struct pt_err *er
 /* The kept bytes from base on moved to the buffer's start. */
 static void shift_offsets(struct reader *r, size_t base)
 {
-	r->end -= base;
-	r->start -= base;
-	r->mark -= r->has_mark ? base : 0;
-	r->line_start = 0;
+	r->c.end -= base;
+	r->c.start -= base;
+	r->c.mark -= r->c.has_mark ? base : 0;
+	r->c.line_start = 0;
 	r->scan -= base;
-	r->bbase = r->scan;
+	r->c.bbase = r->scan;
 }
 
 /* Makes room and reads more into buf. Returns bytes added, 0 at end, -1 on error. */
@@ -180,32 +174,32 @@ static ssize_t fill(struct reader *r, struct pt_err *err)
 		return 0;
 	if (r->pool) {
 		/* returned lines stay where they are: append, or go on in a fresh buffer */
-		size_t base = r->has_mark && r->mark < r->start ? r->mark : r->start;
+		size_t base = r->c.has_mark && r->c.mark < r->c.start ? r->c.mark : r->c.start;
 
-		if (r->cap - r->end < r->cap / 4) {
+		if (r->cap - r->c.end < r->cap / 4) {
 			char *nb = r->pool->get(r->pool->ctx);
 
-			memcpy(nb, r->buf + base, r->end - base);
-			r->pool->retire(r->pool->ctx, r->buf);
-			r->buf = nb;
+			memcpy(nb, r->c.buf + base, r->c.end - base);
+			r->pool->retire(r->pool->ctx, r->c.buf);
+			r->c.buf = nb;
 			shift_offsets(r, base);
 		}
 	} else {
-		size_t base = r->has_mark && r->mark < r->start ? r->mark : r->start;
+		size_t base = r->c.has_mark && r->c.mark < r->c.start ? r->c.mark : r->c.start;
 
 		if (base > 0) {
-			memmove(r->buf, r->buf + base, r->end - base);
+			memmove(r->c.buf, r->c.buf + base, r->c.end - base);
 			shift_offsets(r, base);
 		}
 	}
-	if (r->end == r->cap)
+	if (r->c.end == r->cap)
 		return 0; /* full: the caller reports the long line */
-	n = raw_read(r, r->buf + r->end, r->cap - r->end, err);
+	n = raw_read(r, r->c.buf + r->c.end, r->cap - r->c.end, err);
 	if (n < 0)
 		return -1;
 	if (n == 0)
 		r->eof = 1;
-	r->end += (size_t)n;
+	r->c.end += (size_t)n;
 	return n;
 }
 
@@ -256,8 +250,8 @@ static struct reader *reader_new_fd(int fd, const char *name, int close_fd)
 	r->close_fd = close_fd;
 	r->in = xmalloc(IN_SIZE);
 	r->cap = BUF_SIZE;
-	r->buf = xmalloc(READER_BUF_ALLOC);
-	r->last_nl = 1;
+	r->c.buf = xmalloc(READER_BUF_ALLOC);
+	r->c.last_nl = 1;
 	return r;
 }
 
@@ -311,10 +305,10 @@ int reader_open_mem(struct reader **out, const char *buf, size_t len, const char
 	r->name = xstrdup(name);
 	r->fd = -1;
 	r->is_mem = 1;
-	r->buf = (char *)buf;
-	r->cap = r->end = len;
+	r->c.buf = (char *)buf;
+	r->cap = r->c.end = len;
 	r->eof = 1;
-	r->last_nl = 1;
+	r->c.last_nl = 1;
 	*out = r;
 	return 0;
 }
@@ -330,7 +324,7 @@ void reader_close(struct reader *r)
 	if (r->close_fd && r->fd >= 0)
 		close(r->fd);
 	if (!r->is_mem && !r->pool)
-		free(r->buf);
+		free(r->c.buf);
 	free(r->in);
 	free(r->name);
 	free(r);
@@ -338,11 +332,11 @@ void reader_close(struct reader *r)
 
 size_t reader_peek(struct reader *r, const char **buf, struct pt_err *err)
 {
-	while (!r->eof && r->end - r->start < 4096)
+	while (!r->eof && r->c.end - r->c.start < 4096)
 		if (fill(r, err) <= 0)
 			break;
-	*buf = r->buf + r->start;
-	return r->end - r->start;
+	*buf = r->c.buf + r->c.start;
+	return r->c.end - r->c.start;
 }
 
 /* Bit i set when p[i] is a newline, for the first n (<= 64) bytes at p. */
@@ -393,38 +387,38 @@ static inline uint64_t load64(const char *p)
 	return w;
 }
 
-/* Newlines are found 64 bytes at a time into a bit mask (r->bits, for the block at
- * r->bbase), so most lines take one bit scan, whatever their length. */
+/* Newlines are found 64 bytes at a time into a bit mask (r->c.bits, for the block at
+ * r->c.bbase), so most lines take one bit scan, whatever their length. */
 int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err)
 {
 	char *p, *nl;
 	size_t n;
 
 	for (;;) {
-		if (r->bits) {
-			nl = r->buf + r->bbase + (unsigned)__builtin_ctzll(r->bits);
-			r->bits &= r->bits - 1;
+		if (r->c.bits) {
+			nl = r->c.buf + r->c.bbase + (unsigned)__builtin_ctzll(r->c.bits);
+			r->c.bits &= r->c.bits - 1;
 			break;
 		}
-		if (r->scan < r->end) {
-			size_t k = r->end - r->scan < 64 ? r->end - r->scan : 64;
+		if (r->scan < r->c.end) {
+			size_t k = r->c.end - r->scan < 64 ? r->c.end - r->scan : 64;
 
-			r->bbase = r->scan;
-			r->bits = nl_mask(r->buf + r->scan, k);
+			r->c.bbase = r->scan;
+			r->c.bits = nl_mask(r->c.buf + r->scan, k);
 			r->scan += k;
-			if (!r->bits && r->scan - r->start > READER_MAX_LINE) {
+			if (!r->c.bits && r->scan - r->c.start > READER_MAX_LINE) {
 				pt_err_set(err,
 					   _("%s:%llu: expected a line of at most %d bytes (the kernel prints no longer), found a longer one"),
-					   r->name, (unsigned long long)r->lineno + 1, READER_MAX_LINE);
+					   r->name, (unsigned long long)r->c.lineno + 1, READER_MAX_LINE);
 				return -1;
 			}
 			continue;
 		}
 		/* all scanned, no newline: more bytes, or the end */
 		if (r->eof || r->is_mem) {
-			if (r->start == r->end)
+			if (r->c.start == r->c.end)
 				return 0;
-			nl = r->buf + r->end; /* last line without a newline */
+			nl = r->c.buf + r->c.end; /* last line without a newline */
 			break;
 		}
 		{
@@ -435,21 +429,21 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 			if (got == 0 && !r->eof) {
 				pt_err_set(err,
 					   _("%s:%llu: expected a record of at most %d KiB, found a longer one"),
-					   r->name, (unsigned long long)r->lineno + 1, BUF_SIZE / 1024);
+					   r->name, (unsigned long long)r->c.lineno + 1, BUF_SIZE / 1024);
 				return -1;
 			}
 		}
 	}
-	p = r->buf + r->start;
+	p = r->c.buf + r->c.start;
 	n = (size_t)(nl - p);
-	r->line_start = r->start;
-	r->last_nl = nl < r->buf + r->end;
-	r->start += n + r->last_nl;
-	r->lineno++;
+	r->c.line_start = r->c.start;
+	r->c.last_nl = nl < r->c.buf + r->c.end;
+	r->c.start += n + r->c.last_nl;
+	r->c.lineno++;
 	if (n > READER_MAX_LINE) {
 		pt_err_set(err,
 			   _("%s:%llu: expected a line of at most %d bytes (the kernel prints no longer), found one of %zu bytes"),
-			   r->name, (unsigned long long)r->lineno, READER_MAX_LINE, n);
+			   r->name, (unsigned long long)r->c.lineno, READER_MAX_LINE, n);
 		return -1;
 	}
 	while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
@@ -464,7 +458,7 @@ void reader_set_pool(struct reader *r, const struct reader_pool *pool)
 	if (r->is_mem || r->pool)
 		return;
 	r->pool = pool;
-	pool->adopt(pool->ctx, r->buf);
+	pool->adopt(pool->ctx, r->c.buf);
 }
 
 void reader_drop_pool(struct reader *r)
@@ -472,33 +466,17 @@ void reader_drop_pool(struct reader *r)
 	if (!r->pool)
 		return;
 	r->pool = NULL;
-	r->buf = NULL;
-	r->cap = r->start = r->end = r->mark = r->line_start = 0;
-	r->scan = r->bbase = 0;
-	r->bits = 0;
-	r->has_mark = 0;
+	r->c.buf = NULL;
+	r->cap = r->c.start = r->c.end = r->c.mark = r->c.line_start = 0;
+	r->scan = r->c.bbase = 0;
+	r->c.bits = 0;
+	r->c.has_mark = 0;
 	r->eof = 1;
-}
-
-void reader_mark(struct reader *r)
-{
-	r->mark = r->line_start;
-	r->has_mark = 1;
-}
-
-void reader_unmark(struct reader *r)
-{
-	r->has_mark = 0;
-}
-
-const char *reader_mark_ptr(const struct reader *r)
-{
-	return r->buf + r->mark;
 }
 
 int reader_last_had_newline(const struct reader *r)
 {
-	return r->last_nl;
+	return r->c.last_nl;
 }
 
 const char *reader_name(const struct reader *r)
@@ -508,12 +486,7 @@ const char *reader_name(const struct reader *r)
 
 void reader_set_lineno(struct reader *r, uint64_t n)
 {
-	r->lineno = n;
-}
-
-uint64_t reader_lineno(const struct reader *r)
-{
-	return r->lineno;
+	r->c.lineno = n;
 }
 
 int reader_fd(const struct reader *r)

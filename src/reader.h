@@ -35,6 +35,44 @@ void reader_close(struct reader *r);
  * (err filled: read error, line too long, corrupt compressed data).
  * *ended_nl tells whether the line ended in a newline (a truncated last line does not). */
 int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err);
+
+/* The part of a reader that reader_line_fast() works on; the rest is reader.c's. */
+struct reader_cur {
+	char *buf;                /* decompressed bytes */
+	size_t start, end;        /* what is left in buf */
+	size_t line_start;        /* of the line last returned */
+	size_t bbase;             /* the block of 64 bytes that bits are of */
+	uint64_t bits;            /* newlines of that block not returned yet */
+	uint64_t lineno;
+	int last_nl;
+	size_t mark;              /* bytes from here on are kept across refills */
+	int has_mark;
+};
+
+/* reader_line() with its usual case inline: the newline already found, nothing to trim. */
+static inline int reader_line_fast(struct reader *r, const char **line, size_t *len,
+				   struct pt_err *err)
+{
+	struct reader_cur *c = (struct reader_cur *)(void *)r; /* the first member */
+
+	if (c->bits) {
+		char *p = c->buf + c->start;
+		size_t n = (size_t)(c->buf + c->bbase + (unsigned)__builtin_ctzll(c->bits) - p);
+
+		/* '\r', ' ' and '\t' are trimmed, by reader_line() */
+		if (n <= READER_MAX_LINE && (n == 0 || (unsigned char)p[n - 1] > ' ')) {
+			c->bits &= c->bits - 1;
+			c->line_start = c->start;
+			c->last_nl = 1;
+			c->start += n + 1;
+			c->lineno++;
+			*line = p;
+			*len = n;
+			return 1;
+		}
+	}
+	return reader_line(r, line, len, err);
+}
 int reader_last_had_newline(const struct reader *r);
 /* Counts lines from n on (for a reader that starts within a larger input). */
 void reader_set_lineno(struct reader *r, uint64_t n);
@@ -45,9 +83,25 @@ size_t reader_peek(struct reader *r, const char **buf, struct pt_err *err);
 
 /* Keeps the bytes from the line last returned on in the buffer across refills (they may move:
  * keep offsets from reader_mark_ptr(), not pointers). For records spanning lines. */
-void reader_mark(struct reader *r);
-void reader_unmark(struct reader *r);
-const char *reader_mark_ptr(const struct reader *r);
+static inline void reader_mark(struct reader *r)
+{
+	struct reader_cur *c = (struct reader_cur *)(void *)r;
+
+	c->mark = c->line_start;
+	c->has_mark = 1;
+}
+
+static inline void reader_unmark(struct reader *r)
+{
+	((struct reader_cur *)(void *)r)->has_mark = 0;
+}
+
+static inline const char *reader_mark_ptr(const struct reader *r)
+{
+	const struct reader_cur *c = (const struct reader_cur *)(const void *)r;
+
+	return c->buf + c->mark;
+}
 
 /* Buffer pool for a reader whose lines outlive the next refill (parse_thread.c): instead
  * of moving kept bytes to the front of its buffer, the reader appends to the buffer while
@@ -69,7 +123,10 @@ void reader_set_pool(struct reader *r, const struct reader_pool *pool);
 void reader_drop_pool(struct reader *r);
 
 const char *reader_name(const struct reader *r);
-uint64_t reader_lineno(const struct reader *r);
+static inline uint64_t reader_lineno(const struct reader *r)
+{
+	return ((const struct reader_cur *)(const void *)r)->lineno;
+}
 const char *reader_compression(const struct reader *r);
 /* The descriptor of a reader of a plain (uncompressed) descriptor, else -1. */
 int reader_fd(const struct reader *r); /* "gzip", "xz" or NULL */

@@ -12,9 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "reader.h"
 
@@ -37,7 +34,6 @@ struct reader {
 	int stream_end;           /* decompressor reached the end of the data */
 	size_t cap;
 	int eof;                  /* no more bytes will come into buf */
-	size_t scan;              /* bytes before scan are scanned for newlines */
 	const struct reader_pool *pool; /* or NULL: see reader_set_pool() */
 };
 
@@ -161,8 +157,8 @@ static void shift_offsets(struct reader *r, size_t base)
 	r->c.start -= base;
 	r->c.mark -= r->c.has_mark ? base : 0;
 	r->c.line_start = 0;
-	r->scan -= base;
-	r->c.bbase = r->scan;
+	r->c.scan -= base;
+	r->c.bbase = r->c.scan;
 }
 
 /* Makes room and reads more into buf. Returns bytes added, 0 at end, -1 on error. */
@@ -350,41 +346,8 @@ static inline uint64_t nl_mask(const char *p, size_t n)
 		memset(tmp + n, 0, 64 - n);
 		p = tmp;
 	}
-#ifdef __SSE2__
-	{
-		/* written out: compilers keep a loop of four here */
-		const __m128i nl = _mm_set1_epi8('\n');
-		const __m128i *q = (const __m128i *)(const void *)p;
-		uint64_t m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q), nl));
-		uint64_t m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 1), nl));
-		uint64_t m2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 2), nl));
-		uint64_t m3 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 3), nl));
-
-		m = m0 | m1 << 16 | m2 << 32 | m3 << 48;
-	}
-#else
-	for (int i = 0; i < 8; i++) {
-		const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
-		uint64_t w, x, t;
-
-		memcpy(&w, p + 8 * i, 8);
-		x = w ^ 0x0a0a0a0a0a0a0a0aULL;
-		t = ~(((x & low7) + low7) | x | low7); /* 0x80 in each byte that was '\n' */
-		while (t) {
-			m |= 1ULL << (8 * i + ((unsigned)__builtin_ctzll(t) >> 3));
-			t &= t - 1;
-		}
-	}
-#endif
+	m = reader_nl_mask64(p);
 	return m;
-}
-
-static inline uint64_t load64(const char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-	return w;
 }
 
 /* Newlines are found 64 bytes at a time into a bit mask (r->c.bits, for the block at
@@ -400,13 +363,13 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 			r->c.bits &= r->c.bits - 1;
 			break;
 		}
-		if (r->scan < r->c.end) {
-			size_t k = r->c.end - r->scan < 64 ? r->c.end - r->scan : 64;
+		if (r->c.scan < r->c.end) {
+			size_t k = r->c.end - r->c.scan < 64 ? r->c.end - r->c.scan : 64;
 
-			r->c.bbase = r->scan;
-			r->c.bits = nl_mask(r->c.buf + r->scan, k);
-			r->scan += k;
-			if (!r->c.bits && r->scan - r->c.start > READER_MAX_LINE) {
+			r->c.bbase = r->c.scan;
+			r->c.bits = nl_mask(r->c.buf + r->c.scan, k);
+			r->c.scan += k;
+			if (!r->c.bits && r->c.scan - r->c.start > READER_MAX_LINE) {
 				pt_err_set(err,
 					   _("%s:%llu: expected a line of at most %d bytes (the kernel prints no longer), found a longer one"),
 					   r->name, (unsigned long long)r->c.lineno + 1, READER_MAX_LINE);
@@ -468,7 +431,7 @@ void reader_drop_pool(struct reader *r)
 	r->pool = NULL;
 	r->c.buf = NULL;
 	r->cap = r->c.start = r->c.end = r->c.mark = r->c.line_start = 0;
-	r->scan = r->c.bbase = 0;
+	r->c.scan = r->c.bbase = 0;
 	r->c.bits = 0;
 	r->c.has_mark = 0;
 	r->eof = 1;

@@ -11,6 +11,9 @@
 #include <sys/types.h>
 
 #include "util.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* The kernel prints every record of these files from a PAGE_SIZE seq_file buffer: no
  * real line is longer. */
@@ -36,11 +39,43 @@ void reader_close(struct reader *r);
  * *ended_nl tells whether the line ended in a newline (a truncated last line does not). */
 int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err *err);
 
+/* Bit i set when p[i] is a newline, for the 64 bytes at p. */
+static inline uint64_t reader_nl_mask64(const char *p)
+{
+	uint64_t m = 0;
+#ifdef __SSE2__
+	/* written out: compilers keep a loop of four here */
+	const __m128i nl = _mm_set1_epi8('\n');
+	const __m128i *q = (const __m128i *)(const void *)p;
+	uint64_t m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q), nl));
+	uint64_t m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 1), nl));
+	uint64_t m2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 2), nl));
+	uint64_t m3 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 3), nl));
+
+	m = m0 | m1 << 16 | m2 << 32 | m3 << 48;
+#else
+	for (int i = 0; i < 8; i++) {
+		const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+		uint64_t w, x, t;
+
+		memcpy(&w, p + 8 * i, 8);
+		x = w ^ 0x0a0a0a0a0a0a0a0aULL;
+		t = ~(((x & low7) + low7) | x | low7); /* 0x80 in each byte that was '\n' */
+		while (t) {
+			m |= 1ULL << (8 * i + ((unsigned)__builtin_ctzll(t) >> 3));
+			t &= t - 1;
+		}
+	}
+#endif
+	return m;
+}
+
 /* The part of a reader that reader_line_fast() works on; the rest is reader.c's. */
 struct reader_cur {
 	char *buf;                /* decompressed bytes */
 	size_t start, end;        /* what is left in buf */
 	size_t line_start;        /* of the line last returned */
+	size_t scan;              /* bytes before scan are scanned for newlines */
 	size_t bbase;             /* the block of 64 bytes that bits are of */
 	uint64_t bits;            /* newlines of that block not returned yet */
 	uint64_t lineno;
@@ -55,12 +90,15 @@ static inline int reader_line_fast(struct reader *r, const char **line, size_t *
 {
 	struct reader_cur *c = (struct reader_cur *)(void *)r; /* the first member */
 
-	if (c->bits) {
-		char *p = c->buf + c->start;
-		size_t n = (size_t)(c->buf + c->bbase + (unsigned)__builtin_ctzll(c->bits) - p);
+	for (;;) {
+		if (c->bits) {
+			char *p = c->buf + c->start;
+			size_t n = (size_t)(c->buf + c->bbase + (unsigned)__builtin_ctzll(c->bits) -
+					    p);
 
-		/* '\r', ' ' and '\t' are trimmed, by reader_line() */
-		if (n <= READER_MAX_LINE && (n == 0 || (unsigned char)p[n - 1] > ' ')) {
+			/* '\r', ' ' and '\t' are trimmed, by reader_line() */
+			if (n > READER_MAX_LINE || (n && (unsigned char)p[n - 1] <= ' '))
+				break;
 			c->bits &= c->bits - 1;
 			c->line_start = c->start;
 			c->last_nl = 1;
@@ -70,6 +108,15 @@ static inline int reader_line_fast(struct reader *r, const char **line, size_t *
 			*len = n;
 			return 1;
 		}
+		/* the next whole block, when it has a newline (else reader_line() sees to the
+		 * line's length) */
+		if (c->end - c->scan < 64)
+			break;
+		c->bits = reader_nl_mask64(c->buf + c->scan);
+		if (!c->bits)
+			break;
+		c->bbase = c->scan;
+		c->scan += 64;
 	}
 	return reader_line(r, line, len, err);
 }

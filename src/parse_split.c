@@ -128,23 +128,32 @@ static void bus_catch(int on)
 
 /* ---- one chunk ---- */
 
+/* A new, zeroed record at the end of the chunk's list. */
+static struct crec *crec_new(struct chunk *c)
+{
+	struct crec *e;
+
+	if (c->nrec == c->caprec) {
+		c->caprec = c->caprec ? c->caprec * 2 : 4096;
+		c->recs = xreallocarray(c->recs, c->caprec, sizeof(*c->recs));
+	}
+	e = &c->recs[c->nrec++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
 static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
 	struct chunk *c = self;
 	struct crec *e;
 
 	(void)err;
-	if (c->nrec == c->caprec) {
-		c->caprec = c->caprec ? c->caprec * 2 : 4096;
-		c->recs = xreallocarray(c->recs, c->caprec, sizeof(*c->recs));
-	}
 	if (c->nfr + rec->nframes > c->capfr) {
 		while (c->nfr + rec->nframes > c->capfr)
 			c->capfr = c->capfr ? c->capfr * 2 : 65536;
 		c->fr = xreallocarray(c->fr, c->capfr, sizeof(*c->fr));
 	}
-	e = &c->recs[c->nrec++];
-	e->is_count = 0;
+	e = crec_new(c);
 	e->handle = rec->handle;
 	e->has_count = (uint8_t)rec->has_count;
 	e->count = rec->count;
@@ -159,16 +168,9 @@ static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 
 static int c_count(void *self, uint64_t handle, uint64_t count, struct pt_err *err)
 {
-	struct chunk *c = self;
-	struct crec *e;
+	struct crec *e = crec_new(self);
 
 	(void)err;
-	if (c->nrec == c->caprec) {
-		c->caprec = c->caprec ? c->caprec * 2 : 4096;
-		c->recs = xreallocarray(c->recs, c->caprec, sizeof(*c->recs));
-	}
-	e = &c->recs[c->nrec++];
-	memset(e, 0, sizeof(*e));
 	e->is_count = 1;
 	e->handle = handle;
 	e->count = count;
@@ -388,7 +390,7 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 	struct stat st;
 	unsigned nw = 0, want = nthreads() - 1;
 	uint64_t pos = 0;
-	int rc = 0, fellback = 0;
+	int rc = 0;
 
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
@@ -462,13 +464,13 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 	for (unsigned i = 0; i < nw; i++)
 		pthread_join(w[i].th, NULL);
 	bus_catch(0);
-	if (rc == 0 && (sp->fed < sp->nchunks || pos < sp->size)) {
+	if (rc == 0 && (sp->fed < sp->nchunks || pos < sp->size || at.nrecords == 0)) {
+		/* (no record at all: the serial parse says so, as it does) */
 		/* the rest, one line after the other */
 		int fd2 = dup(fd);
 		struct reader *r;
 		uint64_t nrec = at.nrecords;
 
-		fellback = 1;
 		if (stats) {
 			stats->serial = 1;
 			stats->serial_from = pos;
@@ -484,11 +486,6 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 			reader_close(r);
 			at.nrecords = nrec;
 		}
-	}
-	if (rc == 0 && !fellback && at.nrecords == 0) {
-		pt_err_set(err, _("%s:%llu: expected page_owner records, found none"), name,
-			   (unsigned long long)at.lineno);
-		rc = -1;
 	}
 	if (rc == 0 && expect != PF_UNKNOWN && at.fmt != expect &&
 	    !(expect == PF_SHOW_STACKS && at.fmt == PF_PROPOSAL)) {

@@ -30,7 +30,8 @@
 #endif
 
 /* Every target, for the replay driver. */
-#define FUZZ_TARGETS(X) X(snapshot) X(page_owner) X(recording) X(frame) X(stream) X(rcfile)
+#define FUZZ_TARGETS(X) X(snapshot) X(page_owner) X(recording) X(frame) X(stream) X(rcfile) \
+	X(split)
 #define FUZZ_DECL(name) int fuzz_##name(const uint8_t *data, size_t size);
 FUZZ_TARGETS(FUZZ_DECL)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

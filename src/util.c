@@ -124,6 +124,24 @@ void *xreallocarray(void *p, size_t n, size_t size)
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
+/* The leak checker of a sanitizer build looks for pointers in the heap, not in mappings:
+ * tell it that arena blocks hold pointers (the model's stacks point to their histories). */
+#if defined(__SANITIZE_ADDRESS__)
+#define PT_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PT_LSAN 1
+#endif
+#endif
+#ifdef PT_LSAN
+#include <sanitizer/lsan_interface.h>
+#define lsan_root(p, n) __lsan_register_root_region(p, n)
+#define lsan_unroot(p, n) __lsan_unregister_root_region(p, n)
+#else
+#define lsan_root(p, n) ((void)(p), (void)(n))
+#define lsan_unroot(p, n) ((void)(p), (void)(n))
+#endif
+
 static size_t huge_len(size_t n)
 {
 	size_t unit = n >= HUGE_PAGE ? HUGE_PAGE : 4096;
@@ -186,6 +204,7 @@ void *arena_alloc(struct arena *a, size_t n)
 		b = &a->blocks[a->nblocks++];
 		b->len = huge_len(len);
 		b->p = xhuge_alloc(b->len);
+		lsan_root(b->p, b->len);
 		a->used = 0;
 	}
 	p = b->p + a->used;
@@ -195,8 +214,10 @@ void *arena_alloc(struct arena *a, size_t n)
 
 void arena_free(struct arena *a)
 {
-	for (size_t i = 0; i < a->nblocks; i++)
+	for (size_t i = 0; i < a->nblocks; i++) {
+		lsan_unroot(a->blocks[i].p, a->blocks[i].len);
 		xhuge_free(a->blocks[i].p, a->blocks[i].len);
+	}
 	free(a->blocks);
 	memset(a, 0, sizeof(*a));
 }

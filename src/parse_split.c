@@ -11,8 +11,9 @@
  *
  * A mapped file that shrinks under us raises SIGBUS on the bytes gone: while a chunk is
  * parsed, a handler takes the thread back out of the parse (the chunk then counts as
- * unusual, and that thread's dictionary, which may be half-updated, is replaced). Only
- * the parse reads the mapping: the records point into the dictionary.
+ * unusual, and that thread's dictionary, which may be half-updated, is replaced; the old
+ * one stays until the end, for the records of earlier chunks). Only the parse reads the
+ * mapping: the records point into the dictionary.
  *
  * Anything unusual in a chunk (an error, a warning, a format other than the first
  * chunk's, a chunk that does not start where the one before ended, a read error) ends
@@ -75,6 +76,8 @@ struct split {
 	uint64_t fed;               /* chunks fed so far */
 	int stop;                   /* no more chunks are taken */
 	unsigned nbus;              /* chunks given up on SIGBUS */
+	struct parse_dict **retired; /* dictionaries replaced after a SIGBUS: the records of */
+	size_t nretired;             /* chunks not fed yet still point at their texts */
 	struct chunk slot[WINDOW];
 };
 
@@ -208,7 +211,8 @@ static uint64_t boundary(const char *buf, size_t len, uint64_t base, uint64_t fr
 	return UINT64_MAX;
 }
 
-/* Parses chunk c with *dict (replaced when a SIGBUS leaves it half-updated). */
+/* Parses chunk c with *dict (replaced when a SIGBUS leaves it half-updated; the old one
+ * is kept to the end, for the records that point into it). */
 static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **dict)
 {
 	uint64_t lo = c->index * parse_split_chunk, hi = lo + parse_split_chunk;
@@ -250,12 +254,13 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 		bus_env = NULL;
 		diag_set_thread_sink(ofn, octx);
 		reader_close(r);
-		parse_dict_free(*dict);
-		*dict = parse_dict_new();
 		c->ok = 0;
 		pthread_mutex_lock(&sp->mu);
 		sp->nbus++;
+		sp->retired = xreallocarray(sp->retired, sp->nretired + 1, sizeof(*sp->retired));
+		sp->retired[sp->nretired++] = *dict;
 		pthread_mutex_unlock(&sp->mu);
+		*dict = parse_dict_new();
 		return;
 	}
 	bus_env = &env;
@@ -509,6 +514,9 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 	for (unsigned i = 0; i < nw; i++)
 		parse_dict_free(w[i].dict);
 	parse_dict_free(mydict);
+	for (size_t i = 0; i < sp->nretired; i++)
+		parse_dict_free(sp->retired[i]);
+	free(sp->retired);
 	pthread_cond_destroy(&sp->cv);
 	pthread_mutex_destroy(&sp->mu);
 	free(sp);

@@ -1,13 +1,13 @@
 /* parse_split.c - a large plain file of stack records, parsed by several threads at once.
  *
- * The file is cut into chunks of about PARSE_SPLIT_CHUNK bytes at record boundaries. A boundary is
- * the position just after a blank line ("\n\n"); a chunk runs from the first boundary
- * at or after its nominal start to the first one at or after its nominal end, so that
- * neighbours agree without talking to each other. Every thread, the caller's included,
- * takes the next chunk, maps it (no copy) and parses it with parse_stream_at() into a
- * list of records, with a frame dictionary of its own that lasts for the whole file and
- * holds the frame texts the records point to. The caller feeds the lists to the sink in
- * file order, so the sink sees exactly what parse_stream() would give it.
+ * The file is cut into chunks of about PARSE_SPLIT_CHUNK bytes at record boundaries. A
+ * boundary is the position just after a blank line ("\n\n"); a chunk runs from the first
+ * boundary at or after its nominal start to the first one at or after its nominal end, so
+ * that neighbours agree without talking to each other. Every thread, the caller's
+ * included, takes the next chunk, maps it (no copy) and parses it with parse_stream_at()
+ * into a list of records, with a frame dictionary of its own that lasts for the whole
+ * file and holds the frame texts the records point to. The caller feeds the lists to the
+ * sink in file order, so the sink sees exactly what parse_stream() would give it.
  *
  * A mapped file that shrinks under us raises SIGBUS on the bytes gone: while a chunk is
  * parsed, a handler takes the thread back out of the parse (the chunk then counts as
@@ -16,10 +16,10 @@
  * mapping: the records point into the dictionary.
  *
  * Anything unusual in a chunk (an error, a warning, a format other than the first
- * chunk's, a chunk that does not start where the one before ended, a read error) ends
- * the split: the rest of the file, from the end of the last chunk fed, goes through
- * parse_stream_at() on the caller's thread with the lines and records counted so far,
- * so that its messages are exactly those of parse_stream(). */
+ * chunk's, a chunk that does not start where the one before ended, a mapping that fails,
+ * a SIGBUS) ends the split: the rest of the file, from the end of the last chunk fed,
+ * goes through parse_stream_at() on the caller's thread with the lines and records
+ * counted so far, so that its messages are exactly those of parse_stream(). */
 #include "config.h"
 
 #include <errno.h>

@@ -1996,6 +1996,63 @@ START_TEST(test_split_file_shrinks)
 }
 END_TEST
 
+/* A sink that rewrites the file when it gets its first stack: the same bytes one
+ * position later, so every record boundary moves by one. */
+static int shift_fd = -1;
+static const char *shift_text;
+static size_t shift_len;
+
+static int shift_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+{
+	if (shift_fd >= 0) {
+		ck_assert_int_eq(pwrite(shift_fd, "\n", 1, 0), 1);
+		ck_assert_int_eq(pwrite(shift_fd, shift_text, shift_len - 1, 1),
+				 (ssize_t)(shift_len - 1));
+		shift_fd = -1;
+	}
+	return rs_stack(self, rec, err);
+}
+
+static const struct sink_ops shift_ops = { .stack = shift_stack, .count = rs_count };
+
+START_TEST(test_split_file_rewritten)
+{
+	/* Chunks mapped after the rewrite start one byte after where those before ended:
+	 * they do not meet, and the rest goes the serial way instead of being fed */
+	char *dir = tmpdir_new();
+	struct sbuf b = { 0 };
+	char *path;
+	struct rsink rs;
+	struct sink snk = { &shift_ops, &rs };
+	struct split_stats st;
+	struct pt_err err;
+	int fd, rc;
+
+	parse_split_chunk = SPLIT_CHUNK;
+	big_records(&b, 12 * SPLIT_CHUNK, BC_PAGES);
+	path = write_in(dir, "rewritten", b.s, b.len);
+	rs_init(&rs);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	shift_fd = fd;
+	shift_text = b.s;
+	shift_len = b.len;
+	diag_capture();
+	rc = parse_split(fd, path, PF_UNKNOWN, NULL, &snk, &st, &err);
+	diag_set_sink(NULL);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_uint_eq(st.sigbus, 0);
+	ck_assert_int_eq(st.serial, 1);
+	ck_assert_uint_lt(st.fed, st.chunks);
+	ck_assert_uint_gt(rs.nst, 0);
+	close(fd);
+	rs_clear(&rs);
+	free(path);
+	sb_free(&b);
+	tmpdir_free(dir);
+}
+END_TEST
+
 START_TEST(test_split_not_a_file)
 {
 	struct rsink rs;
@@ -2082,6 +2139,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_split_boundaries);
 	tcase_add_test(tc, test_split_falls_back_in_place);
 	tcase_add_test(tc, test_split_file_shrinks);
+	tcase_add_test(tc, test_split_file_rewritten);
 	tcase_add_test(tc, test_split_not_a_file);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1926,20 +1926,53 @@ START_TEST(test_split_falls_back_in_place)
 }
 END_TEST
 
-/* A sink that cuts the file short when it gets its first stack: the chunks not parsed
- * yet are mapped past the end of the file. */
-static int cut_fd = -1;
+/* A sink that changes the file under parse_split() when it gets its first stack: cuts
+ * it short (the chunks not parsed yet are mapped past its end), or writes the same bytes
+ * one position later (every record boundary moves by one). */
+enum meddle { M_CUT, M_SHIFT };
+static int meddle_fd = -1;
+static enum meddle meddle_how;
+static const struct sbuf *meddle_text;
 
-static int cut_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+static int meddle_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
-	if (cut_fd >= 0) {
-		ck_assert_int_eq(ftruncate(cut_fd, 3000), 0);
-		cut_fd = -1;
+	if (meddle_fd >= 0 && meddle_how == M_CUT) {
+		ck_assert_int_eq(ftruncate(meddle_fd, 3000), 0);
+	} else if (meddle_fd >= 0) {
+		ck_assert_int_eq(pwrite(meddle_fd, "\n", 1, 0), 1);
+		ck_assert_int_eq(pwrite(meddle_fd, meddle_text->s, meddle_text->len - 1, 1),
+				 (ssize_t)(meddle_text->len - 1));
 	}
+	meddle_fd = -1;
 	return rs_stack(self, rec, err);
 }
 
-static const struct sink_ops cut_ops = { .stack = cut_stack, .count = rs_count };
+static const struct sink_ops meddle_ops = { .stack = meddle_stack, .count = rs_count };
+
+/* parse_split() of text (written to a file in dir) with the file changed as how says;
+ * it must succeed. */
+static void meddle_run(const char *dir, const struct sbuf *text, enum meddle how,
+		       struct rsink *rs, struct split_stats *st)
+{
+	char *path = write_in(dir, how == M_CUT ? "shrinks" : "rewritten", text->s, text->len);
+	struct sink snk = { &meddle_ops, rs };
+	struct pt_err err;
+	int fd = open(path, O_RDWR), rc;
+
+	ck_assert_int_ge(fd, 0);
+	rs_init(rs);
+	parse_split_chunk = SPLIT_CHUNK;
+	meddle_fd = fd;
+	meddle_how = how;
+	meddle_text = text;
+	diag_capture();
+	rc = parse_split(fd, path, PF_UNKNOWN, NULL, &snk, st, &err);
+	diag_set_sink(NULL);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_uint_gt(rs->nst, 0);
+	close(fd);
+	free(path);
+}
 
 START_TEST(test_split_file_shrinks)
 {
@@ -1950,29 +1983,17 @@ START_TEST(test_split_file_shrinks)
 	char *path;
 	struct presult a;
 	struct rsink rs;
-	struct sink snk = { &cut_ops, &rs };
 	struct split_stats st;
-	struct pt_err err;
 	struct sigaction before, now;
-	int fd, rc;
 
-	parse_split_chunk = SPLIT_CHUNK;
 	big_records(&b, 12 * SPLIT_CHUNK, BC_PAGES);
-	path = write_in(dir, "shrinks", b.s, b.len);
+	path = write_in(dir, "whole", b.s, b.len);
 	run_parse(path, PF_UNKNOWN, 0, 0, &a, NULL);
 	ck_assert_int_eq(a.rc, 0);
-	rs_init(&rs);
-	fd = open(path, O_RDWR);
-	ck_assert_int_ge(fd, 0);
-	cut_fd = fd;
-	diag_capture();
 	ck_assert_int_eq(sigaction(SIGBUS, NULL, &before), 0); /* (a sanitizer has its own) */
-	rc = parse_split(fd, path, PF_UNKNOWN, NULL, &snk, &st, &err);
-	diag_set_sink(NULL);
-	ck_assert_msg(rc == 0, "%s", err.msg);
+	meddle_run(dir, &b, M_CUT, &rs, &st);
 	ck_assert_uint_ge(st.sigbus, 1);
 	ck_assert_int_eq(st.serial, 1);
-	ck_assert_uint_gt(rs.nst, 0);
 	ck_assert_uint_lt(rs.nst, a.rs.nst);
 	for (size_t i = 0; i < rs.nst; i++) {
 		ck_assert_uint_eq(rs.st[i].nframes, a.rs.st[i].nframes);
@@ -1987,7 +2008,6 @@ START_TEST(test_split_file_shrinks)
 		ck_assert(now.sa_sigaction == before.sa_sigaction);
 	else
 		ck_assert(now.sa_handler == before.sa_handler);
-	close(fd);
 	rs_clear(&rs);
 	presult_free(&a);
 	free(path);
@@ -1996,58 +2016,21 @@ START_TEST(test_split_file_shrinks)
 }
 END_TEST
 
-/* A sink that rewrites the file when it gets its first stack: the same bytes one
- * position later, so every record boundary moves by one. */
-static int shift_fd = -1;
-static const char *shift_text;
-static size_t shift_len;
-
-static int shift_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
-{
-	if (shift_fd >= 0) {
-		ck_assert_int_eq(pwrite(shift_fd, "\n", 1, 0), 1);
-		ck_assert_int_eq(pwrite(shift_fd, shift_text, shift_len - 1, 1),
-				 (ssize_t)(shift_len - 1));
-		shift_fd = -1;
-	}
-	return rs_stack(self, rec, err);
-}
-
-static const struct sink_ops shift_ops = { .stack = shift_stack, .count = rs_count };
-
 START_TEST(test_split_file_rewritten)
 {
 	/* Chunks mapped after the rewrite start one byte after where those before ended:
 	 * they do not meet, and the rest goes the serial way instead of being fed */
 	char *dir = tmpdir_new();
 	struct sbuf b = { 0 };
-	char *path;
 	struct rsink rs;
-	struct sink snk = { &shift_ops, &rs };
 	struct split_stats st;
-	struct pt_err err;
-	int fd, rc;
 
-	parse_split_chunk = SPLIT_CHUNK;
 	big_records(&b, 12 * SPLIT_CHUNK, BC_PAGES);
-	path = write_in(dir, "rewritten", b.s, b.len);
-	rs_init(&rs);
-	fd = open(path, O_RDWR);
-	ck_assert_int_ge(fd, 0);
-	shift_fd = fd;
-	shift_text = b.s;
-	shift_len = b.len;
-	diag_capture();
-	rc = parse_split(fd, path, PF_UNKNOWN, NULL, &snk, &st, &err);
-	diag_set_sink(NULL);
-	ck_assert_msg(rc == 0, "%s", err.msg);
+	meddle_run(dir, &b, M_SHIFT, &rs, &st);
 	ck_assert_uint_eq(st.sigbus, 0);
 	ck_assert_int_eq(st.serial, 1);
 	ck_assert_uint_lt(st.fed, st.chunks);
-	ck_assert_uint_gt(rs.nst, 0);
-	close(fd);
 	rs_clear(&rs);
-	free(path);
 	sb_free(&b);
 	tmpdir_free(dir);
 }

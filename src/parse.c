@@ -229,8 +229,7 @@ struct fslot {               /* 16 bytes: the table of a file's frames stays in 
 /* A text by its key. */
 struct fent {
 	const char *text;
-	uint32_t len;
-	uint64_t hash;          /* hash_bytes(text, len, 0) */
+	uint64_t hash;          /* hash_bytes() of it */
 };
 
 struct fdict {
@@ -325,7 +324,7 @@ static uint32_t fdict_add(struct fdict *d, const char *s, size_t n, uint64_t fp)
 	d->used += n;
 	d->slots[slot] = (struct fslot){ c, ++d->n, (uint16_t)n, (uint16_t)(fp >> 48) };
 	d->ents = xgrow_zeroed(d->ents, &d->cap, d->n, sizeof(*d->ents));
-	d->ents[d->n] = (struct fent){ c, (uint32_t)n, hash_bytes(c, n, 0) };
+	d->ents[d->n] = (struct fent){ c, hash_bytes(c, n, 0) };
 	return d->n;
 }
 

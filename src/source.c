@@ -95,7 +95,8 @@ void snapset_add(struct snapset *se, const char *stacks, const char *handles, en
 }
 
 /* A worker thread pays off for stack files from about a megabyte on, or anything to
- * decompress; not for the per-block dump, whose parsing is nearly all the work. */
+ * decompress; not for the per-block dump, whose parsing is nearly all the work. Plain
+ * stack files from SPLIT_MIN_BYTES on are parsed by every CPU (parse_split()). */
 static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum pfmt *got,
 		      const struct sink *sink, struct pt_err *err)
 {
@@ -114,18 +115,21 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 	}
 	if (n == 0 || parse_detect(head, n) == PF_PAGE_OWNER)
 		return parse_stream(r, expect, got, sink, err);
-	if (reader_fd(r) >= 0 && fstat(reader_fd(r), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size >= SPLIT_MIN_BYTES) {
-		int rc = parse_split(reader_fd(r), reader_name(r), expect, got, sink, NULL,
-				     err);
+	/* a plain file opened by name, so read from its start (standard input may be a file
+	 * partly read already: parse_split() reads from offset 0) */
+	if (path && strcmp(path, "-") != 0 && reader_fd(r) >= 0 &&
+	    fstat(reader_fd(r), &st) == 0 && S_ISREG(st.st_mode)) {
+		if (st.st_size < THREAD_MIN_BYTES)
+			return parse_stream(r, expect, got, sink, err);
+		if (st.st_size >= SPLIT_MIN_BYTES) {
+			int rc = parse_split(reader_fd(r), reader_name(r), expect, got, sink, NULL,
+					     err);
 
-		if (rc != -2)
-			return rc;
+			if (rc != -2)
+				return rc;
+		}
 	}
-	if (reader_compression(r) || !path || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size >= THREAD_MIN_BYTES)
-		return parse_stream_threaded(r, expect, got, sink, err);
-	return parse_stream(r, expect, got, sink, err);
+	return parse_stream_threaded(r, expect, got, sink, err);
 }
 
 /* Feeds one file's records to the sink; the sink's begin/end are the caller's. */

@@ -134,6 +134,16 @@ SORTED=
 # a compressed copy reads the same
 gzip -c <"$data/plain/0030.show_stacks" >"$tmp/copy.gz"
 same gzip-file -b --format folded plain/0030.show_stacks -- -b --format folded "$tmp/copy.gz"
+# standard input from a large file read partly already: what is left, as that file would
+# read (large plain files opened by name are parsed in pieces from their start by every
+# CPU; standard input is read from where it is)
+i=0
+while [ $i -lt 44 ]; do cat "$data/plain/0030.show_stacks"; i=$((i + 1)); done >"$tmp/big"
+tail -n +2 "$tmp/big" >"$tmp/big.rest"
+(read -r _; "$PAGETOP" -b --format folded -) <"$tmp/big" >"$tmp/big.got" 2>&1
+"$PAGETOP" -b --format folded "$tmp/big.rest" >"$tmp/big.want" 2>&1
+cmp -s "$tmp/big.got" "$tmp/big.want" ||
+	fail "standard input read from the middle of a 5 MB file: not what is left of it"
 
 # a reader that stops early (| head -1): status 0, nothing on stderr
 st=$( { "$PAGETOP" -b --format csv "$data/demo" 2>"$tmp/pipe.err"; echo $? >"$tmp/pipe.rc"; } | head -1)

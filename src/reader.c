@@ -339,15 +339,13 @@ size_t reader_peek(struct reader *r, const char **buf, struct pt_err *err)
 static inline uint64_t nl_mask(const char *p, size_t n)
 {
 	char tmp[64];
-	uint64_t m = 0;
 
 	if (n < 64) {
 		memcpy(tmp, p, n);
 		memset(tmp + n, 0, 64 - n);
 		p = tmp;
 	}
-	m = reader_nl_mask64(p);
-	return m;
+	return reader_nl_mask64(p);
 }
 
 /* Newlines are found 64 bytes at a time into a bit mask (r->c.bits, for the block at

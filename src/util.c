@@ -250,9 +250,8 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
-/* A multiply-xorshift hash over 8-byte words. Defined word by word (the last partial
- * word zero-padded, then the length mixed in) so that reader.c can compute the same value
- * while it looks for the end of a line. */
+/* A multiply-xorshift hash over 16-byte blocks (the last partial one zero-padded, then
+ * the length mixed in): util.h says how its steps fit together. */
 uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
 {
 	const unsigned char *p = data;

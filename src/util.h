@@ -67,34 +67,10 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static inline uint64_t load_diff8(const char *a, const char *b)
-{
-	uint64_t x, y;
-
-	memcpy(&x, a, 8);
-	memcpy(&y, b, 8);
-	return x ^ y;
-}
-
-/* Equal n bytes? In overlapping 16-byte steps, so that the usual 17 to 64 bytes of a
- * frame take one or two predictable branches. */
-static inline int bytes_eq(const char *a, const char *b, size_t n)
-{
-	uint64_t d;
-
-	if (n < 8)
-		return memcmp(a, b, n) == 0;
-	if (n <= 16)
-		return (load_diff8(a, b) | load_diff8(a + n - 8, b + n - 8)) == 0;
-	d = load_diff8(a + n - 16, b + n - 16) | load_diff8(a + n - 8, b + n - 8);
-	for (size_t i = 0; i + 16 < n; i += 16)
-		d |= load_diff8(a + i, b + i) | load_diff8(a + i + 8, b + i + 8);
-	return d == 0;
-}
-
 /* Fast non-cryptographic 64-bit hash (identity is always confirmed by comparison).
  * Defined over 16-byte blocks (two little-endian words; the last block zero-padded),
- * then the length, so that reader.c can hash a line with whole-block loads:
+ * then the length; its steps are here so that other hashes can be built the same way
+ * (stack_rec_hash() in sink.h):
  * hash_bytes(p, n, seed) == hash_end(hash_block(...hash_block(hash_start(seed), w0, w1)...), n). */
 static inline uint64_t hash_mix(uint64_t a, uint64_t b)
 {

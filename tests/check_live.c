@@ -52,6 +52,15 @@ static char *slurp(const char *path, size_t *len)
 	return p;
 }
 
+/* The file at path holds exactly text (the failure names the caller's line). */
+#define ck_assert_file_is(path, text)                                                 \
+	do {                                                                          \
+		char *file_is_ = slurp(path, NULL);                                  \
+                                                                                      \
+		ck_assert_str_eq(file_is_, text);                                     \
+		free(file_is_);                                                       \
+	} while (0)
+
 /* In place (O_TRUNC, same inode): the live source keeps its descriptors open. */
 static void put(const char *path, const char *text, size_t len)
 {
@@ -808,8 +817,9 @@ static const char *last_warning(void)
 	return nwarnings ? warnings[(nwarnings - 1) % 8] : "";
 }
 
-/* Calls source_next until a warning containing what comes (0) or a sample does (1). */
-static int until_warning(struct source *s, struct tally *t, const char *what)
+/* Samples until one comes (1), or a warning containing what (0), or the deadline or a
+ * source that fails (-1). No assertion: forked children use it too. */
+static int next_until(struct source *s, struct tally *t, const char *what)
 {
 	struct sink snk = { &tally_ops, t };
 	double t0 = time_mono();
@@ -819,16 +829,26 @@ static int until_warning(struct source *s, struct tally *t, const char *what)
 		int before = nwarnings;
 		enum src_status st = source_next(s, &snk, 50, &err);
 
-		ck_assert_msg(st != SRC_ERROR && st != SRC_END, "status %d: %s", st,
-			      st == SRC_ERROR ? err.msg : "");
+		if (st == SRC_ERROR || st == SRC_END) {
+			fprintf(stderr, "source: %s\n", st == SRC_ERROR ? err.msg : "ended");
+			return -1;
+		}
 		if (st == SRC_SAMPLE)
 			return 1;
 		for (int i = before; i < nwarnings; i++)
-			if (strstr(warnings[i % 8], what))
+			if (what && strstr(warnings[i % 8], what))
 				return 0;
 	}
-	ck_abort_msg("no warning \"%s\" and no sample", what);
 	return -1;
+}
+
+/* Calls source_next until a warning containing what comes (0) or a sample does (1). */
+static int until_warning(struct source *s, struct tally *t, const char *what)
+{
+	int rc = next_until(s, t, what);
+
+	ck_assert_msg(rc >= 0, "no warning \"%s\" and no sample (or the source failed)", what);
+	return rc;
 }
 
 /* The files vanish (debugfs unmounted) and come back: warnings, retries, samples again. */
@@ -977,7 +997,6 @@ START_TEST(threshold_restore_same_file)
 	char *thr = xstrdup(path_of("%s/page_owner_stacks/count_threshold", d));
 	char *aside = xstrdup(path_of("%s/count_threshold.aside", tmp_root));
 	char *victim = xstrdup(path_of("%s/victim", tmp_root));
-	char *v;
 
 	put_str(thr, "12\n");
 	put_str(victim, "precious victim text\n");
@@ -987,12 +1006,8 @@ START_TEST(threshold_restore_same_file)
 	/* the K key writes again by path: refused */
 	ck_assert_int_eq(live_set_kernel_threshold(s, 9, &err), -1);
 	source_close(s);
-	v = slurp(victim, NULL);
-	ck_assert_str_eq(v, "precious victim text\n");
-	free(v);
-	v = slurp(aside, NULL);
-	ck_assert_str_eq(v, "5\n");
-	free(v);
+	ck_assert_file_is(victim, "precious victim text\n");
+	ck_assert_file_is(aside, "5\n");
 	/* a regular file in its place: not the one read first either */
 	ck_assert_int_eq(unlink(thr), 0);
 	ck_assert_int_eq(rename(aside, thr), 0);
@@ -1000,9 +1015,7 @@ START_TEST(threshold_restore_same_file)
 	ck_assert_int_eq(rename(thr, aside), 0);
 	put_str(thr, "another file, longer than a number\n");
 	source_close(s);
-	v = slurp(thr, NULL);
-	ck_assert_str_eq(v, "another file, longer than a number\n");
-	free(v);
+	ck_assert_file_is(thr, "another file, longer than a number\n");
 	free(thr);
 	free(aside);
 	free(victim);
@@ -1372,29 +1385,6 @@ static int ask(int to, int from, const char *what)
 		}                                                                     \
 	} while (0)
 
-/* Samples until one comes (1), or a warning containing what (0), or the deadline (-1). */
-static int child_until(struct source *s, struct tally *t, const char *what)
-{
-	struct sink snk = { &tally_ops, t };
-	double t0 = time_mono();
-
-	while (time_mono() - t0 < WAIT_MS / 1e3) {
-		struct pt_err err;
-		int before = nwarnings;
-		enum src_status st = source_next(s, &snk, 50, &err);
-
-		if (st == SRC_ERROR || st == SRC_END) {
-			fprintf(stderr, "privsep child: source: %s\n", err.msg);
-			return -1;
-		}
-		if (st == SRC_SAMPLE)
-			return 1;
-		for (int i = before; i < nwarnings; i++)
-			if (what && strstr(warnings[i % 8], what))
-				return 0;
-	}
-	return -1;
-}
 
 /* The unprivileged side: drops to nobody inside open, then proves it reads, reopens,
  * writes and restores through the helper, and cannot do anything as root itself. */
@@ -1438,17 +1428,17 @@ static void privsep_child(const char *d, uid_t nobody, gid_t nogroup, int to, in
 	/* the threshold was written by the helper */
 	CHILD_CHECK(ask(to, from, "T5\n"), 12);
 	/* files are read */
-	CHILD_CHECK(child_until(s, &t, NULL) == 1, 13);
+	CHILD_CHECK(next_until(s, &t, NULL) == 1, 13);
 	CHILD_CHECK(t.stacks > 0 && t.counts > 0, 14);
 	/* the file vanishes (root's parent moves it away) and comes back: the reopen goes
 	 * through the helper, since this process cannot even look into the folder */
 	CHILD_CHECK(ask(to, from, "G\n"), 15);
-	while ((rc = child_until(s, &t, "is gone")) == 1)
+	while ((rc = next_until(s, &t, "is gone")) == 1)
 		;
 	CHILD_CHECK(rc == 0, 16);
 	CHILD_CHECK(ask(to, from, "B\n"), 17);
 	nwarnings = 0;
-	CHILD_CHECK(child_until(s, &t, NULL) == 1, 18);
+	CHILD_CHECK(next_until(s, &t, NULL) == 1, 18);
 	CHILD_CHECK(strstr(last_warning(), "is back after"), 19);
 	CHILD_CHECK(t.counts > 0, 20);
 	live_get_stats(s, &st);
@@ -1697,7 +1687,6 @@ START_TEST(privsep_no_links)
 	struct pt_err err;
 	struct stat st;
 	long orig;
-	char *v;
 	int fd;
 
 	put_str(secret, "root:secret:1:2:3\n");
@@ -1743,22 +1732,14 @@ START_TEST(privsep_no_links)
 	ck_assert_int_eq(errno, ESTALE);
 	ck_assert_int_eq(privsep_thr_restore(), -1);
 	ck_assert_int_eq(errno, ESTALE);
-	v = slurp(secret, NULL);
-	ck_assert_str_eq(v, "root:secret:1:2:3\n");
-	free(v);
-	v = slurp(thr, NULL);
-	ck_assert_str_eq(v, "another file\n");
-	free(v);
+	ck_assert_file_is(secret, "root:secret:1:2:3\n");
+	ck_assert_file_is(thr, "another file\n");
 	/* the failed sets left the value as it was; the original comes back with the
 	 * file, and the restore that failed is tried again when pagetop goes */
-	v = slurp(aside, NULL);
-	ck_assert_str_eq(v, "5\n");
-	free(v);
+	ck_assert_file_is(aside, "5\n");
 	ck_assert_int_eq(rename(aside, thr), 0);
 	privsep_stop();
-	v = slurp(thr, NULL);
-	ck_assert_str_eq(v, "12\n");
-	free(v);
+	ck_assert_file_is(thr, "12\n");
 	privsep_test_walk_only(0);
 	free(po);
 	free(pos);
@@ -1887,7 +1868,7 @@ START_TEST(privsep_not_root)
 			_exit(4);
 		if (!strstr(last_warning(), "not running as root") || privsep_active())
 			_exit(5);
-		if (child_until(s, &t, NULL) != 1 || t.counted_stacks == 0)
+		if (next_until(s, &t, NULL) != 1 || t.counted_stacks == 0)
 			_exit(6);
 		source_close(s);
 		tally_free(&t);

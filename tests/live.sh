@@ -174,14 +174,16 @@ watch_ids() { # watch_ids PID OUT: pagetop's and its helper's ids while it runs
 		kill -0 $1 2> /dev/null || return 1
 		sleep 0.1
 	done
-	# the drop happens once the files are open: wait for pagetop's uid to change (no fork
-	# in this loop: pagetop -n 3 lasts 2 s, and forks are slow under qemu's emulator)
+	# the drop happens once the files are open: wait for pagetop's uid to change, for a
+	# whole "uid gid" with the uid no longer root (the gid changes first, and a read of
+	# /proc while they change can come back partial); no fork in this loop: pagetop -n 3
+	# lasts 2 s, and forks are slow under qemu's emulator
 	local mine theirs
 	for ((i = 0; i < 1000; i++)); do
 		ids_into $1
 		mine=$IDS
-		[[ -n $mine && $mine != "0 0" ]] && break
-		[[ -z $mine ]] && break # gone
+		[[ $mine =~ ^[1-9][0-9]*\ [0-9]+$ ]] && break
+		kill -0 $1 2> /dev/null || break # gone
 		read -r -t 0.01 < /dev/zero 2> /dev/null # a pause without a fork
 	done
 	ids_into $h

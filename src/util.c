@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -62,7 +63,7 @@ void diag_warn(const char *fmt, ...)
 	else if (diag_sink)
 		diag_sink(buf);
 	else
-		fprintf(stderr, "pagetop: %s\n", buf);
+		msg_print(buf);
 }
 
 void util_set_fatal_hook(void (*fn)(void))
@@ -437,6 +438,160 @@ double strtod_c(const char *s, char **end)
 	if (!c_locale)
 		c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	return c_locale ? strtod_l(s, end, c_locale) : strtod(s, end);
+}
+
+/* ---- text from the input, on a terminal ---- */
+
+/* The length of the well-formed UTF-8 sequence at p (at most n bytes): 1 to 4, 0 when
+ * there is none (a stray continuation byte, an overlong form, a surrogate, beyond
+ * U+10FFFF, or a sequence cut short). */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t k;
+
+	if (*p < 0x80)
+		return 1;
+	if (*p >= 0xc2 && *p <= 0xdf)
+		k = 2;
+	else if (*p >= 0xe0 && *p <= 0xef)
+		k = 3;
+	else if (*p >= 0xf0 && *p <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return k;
+}
+
+size_t text_char(const char *s, size_t n, int utf8, enum text_kind *kind)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k;
+
+	if (*p < 0x20 || *p == 0x7f || (!utf8 && *p >= 0x80 && *p < 0xa0)) {
+		*kind = TEXT_CONTROL;
+		return 1;
+	}
+	if (*p < 0x80 || !utf8) {
+		*kind = TEXT_PRINT;
+		return 1;
+	}
+	k = utf8_len(p, n);
+	if (!k) {
+		*kind = TEXT_INVALID;
+		return 1;
+	}
+	*kind = k == 2 && p[0] == 0xc2 && p[1] < 0xa0 ? TEXT_CONTROL : TEXT_PRINT;
+	return k;
+}
+
+int text_locale_utf8(void)
+{
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+/* Bytes that may start something to escape: the rest is printable ASCII. */
+static int esc_suspect(unsigned char c)
+{
+	return c < 0x20 || c >= 0x7f;
+}
+
+/* The escaped text of the n bytes at s into out (room for 4 * n bytes:
+ * \xHH for a byte, \u00HH for two); its length. */
+static size_t esc_into(char *out, const char *s, size_t n, int utf8)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t k = 0;
+
+	for (size_t i = 0; i < n;) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		enum text_kind kind;
+		size_t len = text_char(s + i, n - i, utf8, &kind);
+
+		if (kind == TEXT_PRINT) {
+			memcpy(out + k, p, len);
+			k += len;
+		} else if (len == 2) { /* C1 in UTF-8: the character U+0080..U+009F */
+			memcpy(out + k, "\\u00", 4);
+			out[k + 4] = hex[p[1] >> 4];
+			out[k + 5] = hex[p[1] & 15];
+			k += 6;
+		} else {
+			out[k] = '\\';
+			out[k + 1] = 'x';
+			out[k + 2] = hex[*p >> 4];
+			out[k + 3] = hex[*p & 15];
+			k += 4;
+		}
+		i += len;
+	}
+	return k;
+}
+
+const char *esc_str(struct esc_buf *b, const char *s, int utf8)
+{
+	size_t n = strlen(s), i = 0;
+
+	for (;;) {
+		enum text_kind kind = TEXT_PRINT;
+
+		while (i < n && !esc_suspect((unsigned char)s[i]))
+			i++;
+		if (i == n)
+			return s;
+		i += text_char(s + i, n - i, utf8, &kind);
+		if (kind != TEXT_PRINT)
+			break;
+	}
+	if (b->cap < 4 * n + 1) {
+		b->cap = 4 * n + 1;
+		free(b->p);
+		b->p = xmalloc(b->cap);
+	}
+	b->p[esc_into(b->p, s, n, utf8)] = '\0';
+	return b->p;
+}
+
+void esc_write(FILE *fp, const char *s, size_t n, int utf8)
+{
+	char buf[4 * 256];
+
+	while (n) {
+		size_t i = 0, k;
+
+		while (i < n && !esc_suspect((unsigned char)s[i]))
+			i++;
+		fwrite(s, 1, i, fp);
+		s += i;
+		n -= i;
+		if (!n)
+			break;
+		/* a piece that ends on a whole character: at most 4 bytes past 252 */
+		k = 0;
+		while (k < n && k < 252) {
+			enum text_kind kind;
+
+			k += text_char(s + k, n - k, utf8, &kind);
+		}
+		fwrite(buf, 1, esc_into(buf, s, k, utf8), fp);
+		s += k;
+		n -= k;
+	}
+}
+
+void msg_print(const char *msg)
+{
+	struct esc_buf b = { NULL, 0 };
+
+	fprintf(stderr, "pagetop: %s\n", esc_str(&b, msg, text_locale_utf8()));
+	free(b.p);
 }
 
 /* ---- time ---- */

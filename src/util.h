@@ -154,6 +154,41 @@ int write_new_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ct
 /* Tests: 1 makes write_new_file() take the link() and unlink() way. */
 extern int write_new_file_no_renameat2;
 
+/* ---- text from the input, on a terminal ----
+ *
+ * Frame texts, module and task names, file names and source lines come from files made
+ * elsewhere and may hold anything but NUL. One rule decides what of it reaches a terminal
+ * as it is (doc/formats.md, "Control characters"): the screen shows a control character
+ * as a space and a byte that is no character as '?'; text output and messages escape
+ * them; JSON writes \u escapes. */
+
+/* What the character at s is: printable, a control character (C0, DEL or C1) or, in
+ * UTF-8, a byte that starts no well-formed character. */
+enum text_kind { TEXT_PRINT, TEXT_CONTROL, TEXT_INVALID };
+/* The length of the character at s (n >= 1 bytes available), and its kind. utf8: s is
+ * UTF-8 (C1 is U+0080..U+009F, two bytes); else a byte is a character, and 0x80..0x9f
+ * are the C1 controls of 8-bit character sets. */
+size_t text_char(const char *s, size_t n, int utf8, enum text_kind *kind);
+/* 1 when the locale's character set is UTF-8 (what the terminal is assumed to show). */
+int text_locale_utf8(void);
+
+/* s escaped for a terminal: a control character becomes \xHH (C0, DEL; C1 without
+ * utf8) or \u00HH (C1 in UTF-8), a byte that is no UTF-8 \xHH; all else, a backslash
+ * too, stays as it is, so that escaping escaped text changes nothing. Returns s when
+ * nothing needs escaping, else the text in *b, which grows as needed and is the
+ * caller's to free() (one buffer per string in use at the same time; s is not in
+ * *b). */
+struct esc_buf {
+	char *p;
+	size_t cap;
+};
+const char *esc_str(struct esc_buf *b, const char *s, int utf8);
+/* The same for the n bytes at s, written to fp. */
+void esc_write(FILE *fp, const char *s, size_t n, int utf8);
+/* "pagetop: MSG\n" on standard error, MSG escaped for the locale (messages quote
+ * file names and input). */
+void msg_print(const char *msg);
+
 /* Formatting helpers for user-visible numbers. */
 /* "217.2 MiB", "4.0 KiB", "12 B" */
 void fmt_bytes(char *buf, size_t n, double bytes);

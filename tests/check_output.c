@@ -746,6 +746,138 @@ START_TEST(test_json_utf8)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ escapes */
+
+/* esc_write() of s into a string. */
+static char *esc_written(const char *s, size_t n, int utf8)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	esc_write(fp, s, n, utf8);
+	fclose(fp);
+	return buf;
+}
+
+/* What esc_str() and esc_write() make of s: the same, and want. */
+static void assert_esc(const char *s, int utf8, const char *want)
+{
+	struct esc_buf b = { NULL, 0 };
+	const char *got = esc_str(&b, s, utf8);
+	char *w = esc_written(s, strlen(s), utf8);
+
+	ck_assert_msg(strcmp(got, want) == 0, "esc_str(\"%s\", %d): \"%s\", expected \"%s\"", s,
+		      utf8, got, want);
+	ck_assert_msg(strcmp(w, want) == 0, "esc_write(\"%s\", %d): \"%s\", expected \"%s\"", s,
+		      utf8, w, want);
+	/* escaped text is escaped already: messages that quote escaped input stay as they are */
+	ck_assert_str_eq(esc_str(&b, want, utf8), want);
+	free(w);
+	free(b.p);
+}
+
+/* s holds no C0 byte, no DEL and, with utf8, no C1 character nor invalid UTF-8; without
+ * utf8, no byte from 0x80 to 0x9f. */
+static int terminal_safe(const char *s, size_t n, int utf8)
+{
+	for (size_t i = 0; i < n;) {
+		enum text_kind k;
+
+		i += text_char(s + i, n - i, utf8, &k);
+		if (k != TEXT_PRINT)
+			return 0;
+	}
+	return 1;
+}
+
+START_TEST(test_text_char)
+{
+	enum text_kind k;
+
+	ck_assert_uint_eq(text_char("a", 1, 1, &k), 1);
+	ck_assert_int_eq(k, TEXT_PRINT);
+	ck_assert_uint_eq(text_char("\033[", 2, 1, &k), 1);
+	ck_assert_int_eq(k, TEXT_CONTROL);
+	ck_assert_uint_eq(text_char("\t", 1, 1, &k), 1);
+	ck_assert_int_eq(k, TEXT_CONTROL);
+	ck_assert_uint_eq(text_char("\177", 1, 0, &k), 1);
+	ck_assert_int_eq(k, TEXT_CONTROL);
+	/* C1: two bytes in UTF-8, one in an 8-bit character set */
+	ck_assert_uint_eq(text_char("\xc2\x9b", 2, 1, &k), 2);
+	ck_assert_int_eq(k, TEXT_CONTROL);
+	ck_assert_uint_eq(text_char("\xc2\x80", 2, 1, &k), 2);
+	ck_assert_int_eq(k, TEXT_CONTROL);
+	ck_assert_uint_eq(text_char("\x9b", 1, 0, &k), 1);
+	ck_assert_int_eq(k, TEXT_CONTROL);
+	ck_assert_uint_eq(text_char("\xc2\x9b", 2, 0, &k), 1);
+	ck_assert_int_eq(k, TEXT_PRINT);
+	/* U+00A0 and up are characters; ß is C3 9F, its second byte no C1 */
+	ck_assert_uint_eq(text_char("\xc2\xa0", 2, 1, &k), 2);
+	ck_assert_int_eq(k, TEXT_PRINT);
+	ck_assert_uint_eq(text_char("\xc3\x9f", 2, 1, &k), 2);
+	ck_assert_int_eq(k, TEXT_PRINT);
+	ck_assert_uint_eq(text_char("\xe2\x96\xbc", 3, 1, &k), 3);
+	ck_assert_int_eq(k, TEXT_PRINT);
+	ck_assert_uint_eq(text_char("\xf0\x9f\x98\x80", 4, 1, &k), 4);
+	ck_assert_int_eq(k, TEXT_PRINT);
+	/* no character: a stray continuation byte, overlong, surrogate, cut short */
+	ck_assert_uint_eq(text_char("\x80", 1, 1, &k), 1);
+	ck_assert_int_eq(k, TEXT_INVALID);
+	ck_assert_uint_eq(text_char("\xc0\x9b", 2, 1, &k), 1);
+	ck_assert_int_eq(k, TEXT_INVALID);
+	ck_assert_uint_eq(text_char("\xed\xa0\x80", 3, 1, &k), 1);
+	ck_assert_int_eq(k, TEXT_INVALID);
+	ck_assert_uint_eq(text_char("\xe2\x96\xbc", 2, 1, &k), 1);
+	ck_assert_int_eq(k, TEXT_INVALID);
+	ck_assert_uint_eq(text_char("\xff", 1, 1, &k), 1);
+	ck_assert_int_eq(k, TEXT_INVALID);
+}
+END_TEST
+
+START_TEST(test_escape)
+{
+	struct esc_buf b = { NULL, 0 };
+	static const char plain[] = "brd_submit_bio+0x28d/0x42b [brd] caf\xc3\xa9 we\"ird\\name";
+
+	/* nothing to escape: the text itself, without a copy */
+	ck_assert_ptr_eq(esc_str(&b, plain, 1), plain);
+	ck_assert_ptr_null(b.p);
+	assert_esc(plain, 1, plain);
+	assert_esc("", 1, "");
+	assert_esc("evil\033]0;x\007+0x1/0x2", 1, "evil\\x1b]0;x\\x07+0x1/0x2");
+	assert_esc("a\tb\nc\rd\177e", 1, "a\\x09b\\x0ac\\x0dd\\x7fe");
+	assert_esc("end\033", 1, "end\\x1b");
+	assert_esc("\xc2\x9b", 1, "\\u009b");
+	assert_esc("c1\xc2\x9b" "31m \xc2\x80\xc2\x9f", 1, "c1\\u009b31m \\u0080\\u009f");
+	assert_esc("lone\x80" "byte \xff\xfe cut\xe2\x82", 1,
+		   "lone\\x80byte \\xff\\xfe cut\\xe2\\x82");
+	assert_esc("\xc3\x9f \xc2\xa0 \xe2\x96\xbc", 1, "\xc3\x9f \xc2\xa0 \xe2\x96\xbc");
+	/* an 8-bit character set: 0x80..0x9f are C1, the rest of the high half characters */
+	assert_esc("c1\xc2\x9b" "31m lone\x80 \xfc\xdf", 0, "c1\xc2\\x9b" "31m lone\\x80 \xfc\xdf");
+	assert_esc("esc\033 del\177", 0, "esc\\x1b del\\x7f");
+	/* the buffer grows for a long text, and the result is safe */
+	{
+		char big[3000];
+		const char *e;
+
+		for (size_t i = 0; i < sizeof(big) - 1; i++)
+			big[i] = (char)(i % 255 + 1);
+		big[sizeof(big) - 1] = '\0';
+		for (int utf8 = 0; utf8 <= 1; utf8++) {
+			char *w = esc_written(big, sizeof(big) - 1, utf8);
+
+			e = esc_str(&b, big, utf8);
+			ck_assert(terminal_safe(e, strlen(e), utf8));
+			ck_assert_str_eq(w, e);
+			free(w);
+		}
+	}
+	free(b.p);
+}
+END_TEST
+
 START_TEST(test_format_names)
 {
 	enum out_format f;
@@ -807,6 +939,8 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, test_json_absolute_times);
 	tcase_add_test(tc, test_json_utf8);
 	tcase_add_test(tc, test_format_names);
+	tcase_add_test(tc, test_text_char);
+	tcase_add_test(tc, test_escape);
 	tcase_add_test(tc, test_write_error);
 	suite_add_tcase(s, tc);
 

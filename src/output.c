@@ -46,24 +46,26 @@ void output_fmt_time(char *buf, size_t n, const struct model *m, double t)
 /* ---- text ---- */
 
 static void text_header(FILE *fp, const struct model *m, const struct view_opts *vo,
-			const struct view *v)
+			const struct view *v, int utf8)
 {
 	const struct source_meta *mt = model_meta(m);
 	char tbuf[64], tot[32], bytes[32], d[32], db[32];
 	double dt = model_sample_time(m) - model_first_time(m);
 	uint32_t k = model_nsamples(m);
+	struct esc_buf nb = { NULL, 0 };
+	const char *name = mt->name ? esc_str(&nb, mt->name, utf8) : "";
 
 	output_fmt_time(tbuf, sizeof(tbuf), m, model_sample_time(m));
 	if (mt->series && mt->nsamples > 0)
 		/* TRANSLATORS: pagetop VERSION - KIND NAME (INTERFACE), sample K of N, TIME (+SECONDS) */
 		fprintf(fp, _("pagetop %s - %s %s (%s), sample %u of %d, %s (+%.1f s)\n"),
-			PACKAGE_VERSION, mt->kind ? mt->kind : "", mt->name ? mt->name : "",
-			iface_name(mt->iface), k, mt->nsamples, tbuf, dt);
+			PACKAGE_VERSION, mt->kind ? mt->kind : "", name, iface_name(mt->iface), k,
+			mt->nsamples, tbuf, dt);
 	else
 		/* TRANSLATORS: pagetop VERSION - KIND NAME (INTERFACE), sample K, TIME (+SECONDS) */
 		fprintf(fp, _("pagetop %s - %s %s (%s), sample %u, %s (+%.1f s)\n"), PACKAGE_VERSION,
-			mt->kind ? mt->kind : "", mt->name ? mt->name : "", iface_name(mt->iface), k,
-			tbuf, dt);
+			mt->kind ? mt->kind : "", name, iface_name(mt->iface), k, tbuf, dt);
+	free(nb.p);
 	fmt_count(tot, sizeof(tot), v->total_pages);
 	fmt_count(d, sizeof(d), v->total_delta);
 	fmt_count(db, sizeof(db), v->total_delta_base);
@@ -85,41 +87,47 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 /* A frame and, resolved, its source lines: the innermost function first, then the
  * functions it was inlined into, as eu-addr2line --pretty-print -i shows them. */
 static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int caller,
-		       struct symbols *sym)
+		       struct symbols *sym, int utf8)
 {
 	const char *text = model_frame(m, frame);
 	const struct sym_result *r;
+	struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
 
-	fprintf(fp, "%*s%s %s\n", 20, "", caller ? ">" : " ", text);
-	if (!sym || !(r = symbols_lookup(sym, text, strlen(text))))
+	fprintf(fp, "%*s%s %s\n", 20, "", caller ? ">" : " ", esc_str(&b[0], text, utf8));
+	if (!sym || !(r = symbols_lookup(sym, text, strlen(text)))) {
+		free(b[0].p);
 		return;
+	}
 	if (r->status == SYM_OK) {
 		for (unsigned i = 0; i < r->nframes; i++) {
 			const struct sym_frame *f = &r->frames[i];
 
 			fprintf(fp, "%*s%s%s (%s:%u)\n", 24, "", i ? _("(inlined by) ") : "",
-				f->function ? f->function : "??",
-				f->short_file ? f->short_file : "??", f->line);
+				f->function ? esc_str(&b[0], f->function, utf8) : "??",
+				f->short_file ? esc_str(&b[1], f->short_file, utf8) : "??", f->line);
 			if (f->source) {
 				const char *src = f->source;
 
 				while (*src == ' ' || *src == '\t')
 					src++;
-				fprintf(fp, "%*s| %s\n", 26, "", src);
+				fprintf(fp, "%*s| %s\n", 26, "", esc_str(&b[0], src, utf8));
 			}
 		}
 	} else if (r->status == SYM_AMBIGUOUS || r->status == SYM_NO_SYMBOL ||
 		   r->status == SYM_NO_LINE) {
-		fprintf(fp, "%*s(%s)\n", 24, "", r->reason);
+		fprintf(fp, "%*s(%s)\n", 24, "", esc_str(&b[0], r->reason, utf8));
 	}
 	/* raw frames and objects without debug info: the warning says it once */
+	free(b[0].p);
+	free(b[1].p);
 }
 
 static void text_row(FILE *fp, const struct model *m, const struct row *r, int expand,
-		     struct symbols *sym)
+		     struct symbols *sym, int utf8)
 {
 	const struct series *s = r->s;
 	char size[32], first[32];
+	struct esc_buf b = { NULL, 0 };
 
 	if (is_pages(m))
 		fmt_bytes(size, sizeof(size), (double)s->now * (double)model_page_size(m));
@@ -129,41 +137,52 @@ static void text_row(FILE *fp, const struct model *m, const struct row *r, int e
 		 model_time_at(m, s->first_seen) - model_first_time(m));
 	fprintf(fp, "%10lld %10s %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
 		(long long)s->now, size, (long long)s->delta, s->rate, (long long)s->delta_base,
-		(long long)s->peak, s->score, first, model_label(m, r->label));
+		(long long)s->peak, s->score, first, esc_str(&b, model_label(m, r->label), utf8));
 	if (expand && r->stack && r->stack->blk) {
-		const struct block_summary *b = r->stack->blk;
+		const struct block_summary *blk = r->stack->blk;
 		char orders[64] = "";
 		size_t k = 0;
 
 		for (int i = 0; i < 32 && k + 4 < sizeof(orders); i++)
-			if (b->orders & (1u << i))
+			if (blk->orders & (1u << i))
 				k += (size_t)snprintf(orders + k, sizeof(orders) - k, "%s%d", k ? "," : "", i);
 		fprintf(fp, "%*s", 20, "");
 		fprintf(fp, _("%llu blocks of order %s, gfp 0x%x, newest by pid %d (%s)\n"),
-			(unsigned long long)b->nblocks, orders, b->gfp, b->pid, b->comm);
+			(unsigned long long)blk->nblocks, orders, blk->gfp, blk->pid,
+			esc_str(&b, blk->comm, utf8));
 	}
+	free(b.p);
 	if (expand && r->stack) {
 		for (unsigned i = 0; i < r->stack->nframes; i++)
-			text_frame(fp, m, r->stack->frames[i], i == r->stack->caller, sym);
+			text_frame(fp, m, r->stack->frames[i], i == r->stack->caller, sym, utf8);
 	} else if (expand && r->group) {
 		const struct stack *ex = model_stack(m, r->group->example);
 
 		fprintf(fp, "%*s%s\n", 20, "", _("(largest stack of the group:)"));
 		for (unsigned i = 0; ex && i < ex->nframes; i++)
-			text_frame(fp, m, ex->frames[i], i == ex->caller, sym);
+			text_frame(fp, m, ex->frames[i], i == ex->caller, sym, utf8);
 	}
 }
 
 /* ---- csv ---- */
 
-static void csv_str(FILE *fp, const char *s)
+void output_csv_body(FILE *fp, const char *s)
 {
-	fputc('"', fp);
-	for (; *s; s++) {
+	struct esc_buf b = { NULL, 0 };
+
+	/* escaped as UTF-8 whatever the locale: a file's bytes do not depend on it */
+	for (s = esc_str(&b, s, 1); *s; s++) {
 		if (*s == '"')
 			fputc('"', fp);
 		fputc(*s, fp);
 	}
+	free(b.p);
+}
+
+static void csv_str(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	output_csv_body(fp, s);
 	fputc('"', fp);
 }
 
@@ -207,47 +226,29 @@ static void csv_row(FILE *fp, const struct model *m, const struct row *r, int ex
 
 /* ---- json ---- */
 
-/* Length of the well-formed UTF-8 sequence at p (1 to 4), 0 when there is none. */
-static int utf8_len(const unsigned char *p)
-{
-	int n;
-
-	if (*p < 0x80)
-		return 1;
-	if (*p >= 0xc2 && *p <= 0xdf)
-		n = 2;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		n = 3;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (int i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80) /* stops at the NUL too */
-			return 0;
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
-		return 0; /* overlong, surrogate or beyond U+10FFFF */
-	return n;
-}
-
 /* Task names are any bytes (PR_SET_NAME) and files may hold anything: bytes that are
- * not UTF-8 become U+FFFD, so the output stays JSON. */
-static void json_str(FILE *fp, const char *s)
+ * not UTF-8 become U+FFFD, so the output stays JSON; control characters (C1 and DEL
+ * too, which JSON would allow as they are) are \u escapes, so that none reaches a
+ * terminal. */
+void output_json_str(FILE *fp, const char *s)
 {
+	size_t n = strlen(s);
+
 	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int n = utf8_len(p);
+	for (size_t i = 0; i < n;) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		enum text_kind kind;
+		size_t len = text_char(s + i, n - i, 1, &kind);
 
 		if (*p == '"' || *p == '\\')
 			fprintf(fp, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(fp, "\\u%04x", *p);
-		else if (!n)
+		else if (kind == TEXT_CONTROL)
+			fprintf(fp, "\\u%04x", len == 2 ? p[1] : *p);
+		else if (kind == TEXT_INVALID)
 			fputs("\\ufffd", fp);
 		else
-			fwrite(p, 1, (size_t)n, fp);
-		p += n ? n : 1;
+			fwrite(p, 1, len, fp);
+		i += len;
 	}
 	fputc('"', fp);
 }
@@ -272,7 +273,7 @@ static void json_time(FILE *fp, double v)
 static void json_nstr(FILE *fp, const char *s)
 {
 	if (s)
-		json_str(fp, s);
+		output_json_str(fp, s);
 	else
 		fputs("null", fp);
 }
@@ -291,7 +292,7 @@ static void json_place(FILE *fp, const struct sym_frame *f)
 		fprintf(fp, ",\"column\":%u", f->column);
 	if (f && f->source) {
 		fputs(",\"source\":", fp);
-		json_str(fp, f->source);
+		output_json_str(fp, f->source);
 	}
 }
 
@@ -311,14 +312,14 @@ static void json_symbols(FILE *fp, const char *text, struct symbols *sym)
 		fputc('}', fp);
 	}
 	fputs("],\"status\":", fp);
-	json_str(fp, r ? sym_status_name(r->status) : "pending");
+	output_json_str(fp, r ? sym_status_name(r->status) : "pending");
 	if (r && r->object) {
 		fputs(",\"object\":", fp);
-		json_str(fp, r->object);
+		output_json_str(fp, r->object);
 	}
 	if (r && r->reason) {
 		fputs(",\"reason\":", fp);
-		json_str(fp, r->reason);
+		output_json_str(fp, r->reason);
 	}
 }
 
@@ -328,7 +329,7 @@ static void json_frames(FILE *fp, const struct model *m, const struct stack *st,
 	fputs(",\"frames\":[", fp);
 	for (unsigned i = 0; st && i < st->nframes; i++) {
 		fputs(i ? ",{\"text\":" : "{\"text\":", fp);
-		json_str(fp, model_frame(m, st->frames[i]));
+		output_json_str(fp, model_frame(m, st->frames[i]));
 		fprintf(fp, ",\"caller\":%s,\"allocator\":%s", i == st->caller ? "true" : "false",
 			model_frame_is_alloc(m, st->frames[i]) ? "true" : "false");
 		if (sym)
@@ -348,14 +349,14 @@ static void json_sample(FILE *fp, const struct model *m, const struct view_opts 
 	fprintf(fp, "{\"sample\":%u,\"time\":", model_nsamples(m) - 1);
 	json_time(fp, model_sample_time(m));
 	fprintf(fp, ",\"time_abs\":%s,\"source\":{\"kind\":", model_time_abs(m) ? "true" : "false");
-	json_str(fp, mt->kind ? mt->kind : "");
+	output_json_str(fp, mt->kind ? mt->kind : "");
 	fputs(",\"name\":", fp);
-	json_str(fp, mt->name ? mt->name : "");
+	output_json_str(fp, mt->name ? mt->name : "");
 	fputs(",\"interface\":", fp);
-	json_str(fp, iface_name(mt->iface));
+	output_json_str(fp, iface_name(mt->iface));
 	if (mt->kernel_release) {
 		fputs(",\"kernel_release\":", fp);
-		json_str(fp, mt->kernel_release);
+		output_json_str(fp, mt->kernel_release);
 	}
 	fprintf(fp, "},\"unit\":\"%s\",\"page_size\":%ld,\"page_size_known\":%s,",
 		is_pages(m) ? "pages" : "allocations", ps, mt->page_size_known ? "true" : "false");
@@ -396,13 +397,13 @@ static void json_sample(FILE *fp, const struct model *m, const struct view_opts 
 		fputs(",\"first_seen\":", fp);
 		json_time(fp, time_of(m, s->first_seen));
 		fputs(",\"label\":", fp);
-		json_str(fp, model_label(m, r->label));
+		output_json_str(fp, model_label(m, r->label));
 		if (r->stack && r->stack->blk) {
 			const struct block_summary *b = r->stack->blk;
 
 			fprintf(fp, ",\"blocks\":{\"count\":%llu,\"orders\":%u,\"gfp\":%u,\"pid\":%d,\"comm\":",
 				(unsigned long long)b->nblocks, b->orders, b->gfp, b->pid);
-			json_str(fp, b->comm);
+			output_json_str(fp, b->comm);
 			fputc('}', fp);
 		}
 		if (o->expand)
@@ -415,12 +416,17 @@ static void json_sample(FILE *fp, const struct model *m, const struct view_opts 
 
 /* ---- folded ---- */
 
+/* Escaped as CSV is (UTF-8 whatever the locale); ';' and the last space keep their
+ * meaning. */
 static void folded_row(FILE *fp, const struct model *m, const struct row *r)
 {
 	const struct stack *st = r->stack;
 
 	if (!st) {
-		fprintf(fp, "%s %lld\n", model_label(m, r->label), (long long)r->s->now);
+		const char *l = model_label(m, r->label);
+
+		esc_write(fp, l, strlen(l), 1);
+		fprintf(fp, " %lld\n", (long long)r->s->now);
 		return;
 	}
 	if (r->s->now <= 0)
@@ -430,12 +436,14 @@ static void folded_row(FILE *fp, const struct model *m, const struct row *r)
 		const char *f = model_frame(m, st->frames[i]);
 		size_t n = strcspn(f, "+");
 
-		fprintf(fp, "%.*s", (int)n, f);
+		esc_write(fp, f, n, 1);
 		if (f[n]) {
 			const char *mod = strchr(f + n, '[');
 
-			if (mod)
-				fprintf(fp, " %s", mod);
+			if (mod) {
+				fputc(' ', fp);
+				esc_write(fp, mod, strlen(mod), 1);
+			}
 		}
 		if (i)
 			fputc(';', fp);
@@ -477,14 +485,18 @@ int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 	}
 
 	switch (o->format) {
-	case OUT_TEXT:
-		text_header(fp, m, vo, v);
+	case OUT_TEXT: {
+		/* text is for the terminal: escaped for what the locale says it shows */
+		int utf8 = text_locale_utf8();
+
+		text_header(fp, m, vo, v, utf8);
 		fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "DELTA",
 			"RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "LABEL");
 		for (size_t i = 0; i < n; i++)
-			text_row(fp, m, &v->rows[i], o->expand, o->sym);
+			text_row(fp, m, &v->rows[i], o->expand, o->sym, utf8);
 		fputc('\n', fp);
 		break;
+	}
 	case OUT_CSV:
 		for (size_t i = 0; i < n; i++)
 			csv_row(fp, m, &v->rows[i], o->expand);

@@ -26,4 +26,11 @@ int output_begin(FILE *fp, const struct model *m, const struct out_opts *o);
  * times are absolute, else seconds on its own clock. */
 void output_fmt_time(char *buf, size_t n, const struct model *m, double t);
 
+/* A JSON string of s (quotes included): control characters as \u escapes, bytes that
+ * are not UTF-8 as U+FFFD. */
+void output_json_str(FILE *fp, const char *s);
+/* The inside of a CSV field of s (without its quotes): escaped by esc_str() as UTF-8,
+ * quotes doubled. */
+void output_csv_body(FILE *fp, const char *s);
+
 #endif

@@ -125,7 +125,7 @@ static int side_load(struct side *sd, const struct source_opts *so)
 	uint32_t n = 0;
 
 	if (source_open(&src, paths, 1, so, &err) < 0) {
-		fprintf(stderr, "pagetop: %s\n", err.msg);
+		msg_print(err.msg);
 		return -1;
 	}
 	sd->m = model_new();
@@ -137,7 +137,7 @@ static int side_load(struct side *sd, const struct source_opts *so)
 			break;
 		st = source_next(src, &sink, -1, &err);
 		if (st == SRC_ERROR) {
-			fprintf(stderr, "pagetop: %s\n", err.msg);
+			msg_print(err.msg);
 			source_close(src);
 			return -1;
 		}
@@ -153,13 +153,16 @@ static int side_load(struct side *sd, const struct source_opts *so)
 	sd->name = xstrdup(mt->name ? mt->name : sd->path);
 	sd->iface = xstrdup(iface_name(mt->iface));
 	source_close(src);
-	if (n == 0) {
-		fprintf(stderr, _("pagetop: %s: no samples\n"), sd->path);
-		return -1;
-	}
-	if (sd->want >= 0 && n <= (uint32_t)sd->want) {
-		fprintf(stderr, _("pagetop: %s: no sample %ld: it has %u (numbered from 0)\n"),
-			sd->path, sd->want, n);
+	if (n == 0 || (sd->want >= 0 && n <= (uint32_t)sd->want)) {
+		struct esc_buf b = { NULL, 0 };
+		const char *path = esc_str(&b, sd->path, text_locale_utf8());
+
+		if (n == 0)
+			fprintf(stderr, _("pagetop: %s: no samples\n"), path);
+		else
+			fprintf(stderr, _("pagetop: %s: no sample %ld: it has %u (numbered from 0)\n"),
+				path, sd->want, n);
+		free(b.p);
 		return -1;
 	}
 	sd->sample = n - 1;
@@ -355,25 +358,29 @@ static void fmt_side_time(const struct side *sd, char *buf, size_t n)
 	output_fmt_time(buf, n, sd->m, model_sample_time(sd->m));
 }
 
-static void text_side(FILE *fp, const char *which, const struct side *sd)
+static void text_side(FILE *fp, const char *which, const struct side *sd, int utf8)
 {
 	char t[64];
+	struct esc_buf b = { NULL, 0 };
+	const char *name = esc_str(&b, sd->name, utf8);
 
 	fmt_side_time(sd, t, sizeof(t));
 	if (sd->series && sd->nsamples > 0)
 		/* TRANSLATORS: A|B: KIND NAME@SAMPLE (INTERFACE), sample SAMPLE of COUNT
 		 * (numbered from 0), TIME */
-		fprintf(fp, _("%s: %s %s@%u (%s), sample %u of %d, %s\n"), which, sd->kind, sd->name,
+		fprintf(fp, _("%s: %s %s@%u (%s), sample %u of %d, %s\n"), which, sd->kind, name,
 			sd->sample, sd->iface, sd->sample, sd->nsamples, t);
 	else if (sd->series)
-		fprintf(fp, _("%s: %s %s@%u (%s), %s\n"), which, sd->kind, sd->name, sd->sample,
+		fprintf(fp, _("%s: %s %s@%u (%s), %s\n"), which, sd->kind, name, sd->sample,
 			sd->iface, t);
 	else
 		/* TRANSLATORS: A|B: KIND NAME (INTERFACE), TIME */
-		fprintf(fp, _("%s: %s %s (%s), %s\n"), which, sd->kind, sd->name, sd->iface, t);
+		fprintf(fp, _("%s: %s %s (%s), %s\n"), which, sd->kind, name, sd->iface, t);
+	free(b.p);
 }
 
-static void text_frames(FILE *fp, const struct diff *d, const struct entry *e, int indent)
+static void text_frames(FILE *fp, const struct diff *d, const struct entry *e, int indent,
+			int utf8)
 {
 	const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
 	const struct stack *st = e->sb ? e->sb : e->sa;
@@ -383,7 +390,9 @@ static void text_frames(FILE *fp, const struct diff *d, const struct entry *e, i
 		size_t len;
 		const char *f = frame_key(d, model_frame(m, st->frames[i]), tmp, sizeof(tmp), &len);
 
-		fprintf(fp, "%*s%s %.*s\n", indent, "", i == st->caller ? ">" : " ", (int)len, f);
+		fprintf(fp, "%*s%s ", indent, "", i == st->caller ? ">" : " ");
+		esc_write(fp, f, len, utf8);
+		fputc('\n', fp);
 	}
 }
 
@@ -393,6 +402,8 @@ static void text_out(FILE *fp, const struct diff *d, struct entry **rows, size_t
 	int64_t ta = 0, tb = 0;
 	size_t grew = 0, isnew = 0, shrank = 0, gone = 0;
 	char a[32], b[32], c[32], cb[32], ab[32], bb[32];
+	int utf8 = text_locale_utf8(); /* text is for the terminal */
+	struct esc_buf lb = { NULL, 0 };
 
 	for (size_t i = 0; i < d->ne; i++) {
 		const struct entry *e = &d->e[i];
@@ -408,8 +419,8 @@ static void text_out(FILE *fp, const struct diff *d, struct entry **rows, size_t
 		}
 	}
 	fprintf(fp, _("pagetop %s - diff\n"), PACKAGE_VERSION);
-	text_side(fp, "A", &d->s[0]);
-	text_side(fp, "B", &d->s[1]);
+	text_side(fp, "A", &d->s[0], utf8);
+	text_side(fp, "B", &d->s[1], utf8);
 	fmt_count(a, sizeof(a), ta);
 	fmt_count(b, sizeof(b), tb);
 	fmt_count(c + 1, sizeof(c) - 1, tb - ta);
@@ -441,21 +452,11 @@ static void text_out(FILE *fp, const struct diff *d, struct entry **rows, size_t
 
 		fmt_delta_bytes(d, sz, sizeof(sz), e->b - e->a);
 		fprintf(fp, "%10lld %10lld %+10lld %11s  %s\n", (long long)e->a, (long long)e->b,
-			(long long)(e->b - e->a), sz, entry_label(d, e));
+			(long long)(e->b - e->a), sz, esc_str(&lb, entry_label(d, e), utf8));
 		if (d->expand)
-			text_frames(fp, d, e, 45);
+			text_frames(fp, d, e, 45, utf8);
 	}
-}
-
-static void csv_str(FILE *fp, const char *s, size_t len)
-{
-	fputc('"', fp);
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			fputc('"', fp);
-		fputc(s[i], fp);
-	}
-	fputc('"', fp);
+	free(lb.p);
 }
 
 static void csv_out(FILE *fp, const struct diff *d, struct entry **rows, size_t n)
@@ -475,7 +476,9 @@ static void csv_out(FILE *fp, const struct diff *d, struct entry **rows, size_t 
 		if (d->pages)
 			fprintf(fp, "%lld", sat_mul(e->b - e->a, d->page_size));
 		fprintf(fp, ",%s,", status_of(e));
-		csv_str(fp, label, strlen(label));
+		fputc('"', fp);
+		output_csv_body(fp, label);
+		fputc('"', fp);
 		if (d->expand) {
 			const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
 			const struct stack *st = e->sb ? e->sb : e->sa;
@@ -487,32 +490,12 @@ static void csv_out(FILE *fp, const struct diff *d, struct entry **rows, size_t 
 
 				if (k)
 					fputc(';', fp);
-				for (size_t j = 0; j < len; j++) {
-					if (f[j] == '"')
-						fputc('"', fp);
-					fputc(f[j], fp);
-				}
+				output_csv_body(fp, f);
 			}
 			fputc('"', fp);
 		}
 		fputc('\n', fp);
 	}
-}
-
-static void json_str(FILE *fp, const char *s, size_t len)
-{
-	fputc('"', fp);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch == '"' || ch == '\\')
-			fprintf(fp, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(fp, "\\u%04x", ch);
-		else
-			fputc(ch, fp);
-	}
-	fputc('"', fp);
 }
 
 static void json_out(FILE *fp, const struct diff *d, struct entry **rows, size_t n)
@@ -530,7 +513,7 @@ static void json_out(FILE *fp, const struct diff *d, struct entry **rows, size_t
 		else
 			fputs("null", fp);
 		fprintf(fp, ",\"status\":\"%s\",\"label\":", status_of(e));
-		json_str(fp, label, strlen(label));
+		output_json_str(fp, label);
 		if (d->expand) {
 			const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
 			const struct stack *st = e->sb ? e->sb : e->sa;
@@ -541,7 +524,7 @@ static void json_out(FILE *fp, const struct diff *d, struct entry **rows, size_t
 				const char *f = frame_key(d, model_frame(m, st->frames[k]), tmp, sizeof(tmp), &len);
 
 				fputs(k ? ",{\"text\":" : "{\"text\":", fp);
-				json_str(fp, f, len);
+				output_json_str(fp, f);
 				fprintf(fp, ",\"caller\":%s}", k == st->caller ? "true" : "false");
 			}
 			fputc(']', fp);
@@ -571,10 +554,15 @@ static void folded_out(FILE *fp, const struct diff *d, struct entry **rows, size
 			for (size_t j = 0; j < len; j++)
 				if (tmp[j] == ';')
 					tmp[j] = ',';
-			fprintf(fp, "%.*s%s", (int)len, tmp, k ? ";" : "");
+			esc_write(fp, tmp, len, 1);
+			if (k)
+				fputc(';', fp);
 		}
-		if (!st->nframes)
-			fputs(entry_label(d, e), fp);
+		if (!st->nframes) {
+			const char *l = entry_label(d, e);
+
+			esc_write(fp, l, strlen(l), 1);
+		}
 		fprintf(fp, " %lld\n", (long long)(e->b - e->a));
 	}
 }
@@ -610,9 +598,12 @@ static void usage(FILE *fp)
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static int usage_error(const char *fmt, const char *arg)
 {
+	struct esc_buf b = { NULL, 0 };
+
 	fputs("pagetop: ", stderr);
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, esc_str(&b, arg, text_locale_utf8()));
 	fputc('\n', stderr);
+	free(b.p);
 	fputs(_("Try 'pagetop diff --help' for more information.\n"), stderr);
 	return 2;
 }
@@ -741,12 +732,18 @@ int cmd_diff(int argc, char **argv)
 
 	d.pages = model_meta(d.s[0].m)->unit == UNIT_PAGES;
 	if (d.pages != (model_meta(d.s[1].m)->unit == UNIT_PAGES)) {
+		struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
+		const char *a = esc_str(&b[0], d.s[0].arg, text_locale_utf8());
+		const char *bn = esc_str(&b[1], d.s[1].arg, text_locale_utf8());
+
 		if (d.pages)
 			fprintf(stderr, _("pagetop: %s counts pages and %s allocations (stack_count): they do not compare\n"),
-				d.s[0].arg, d.s[1].arg);
+				a, bn);
 		else
 			fprintf(stderr, _("pagetop: %s counts allocations (stack_count) and %s pages: they do not compare\n"),
-				d.s[0].arg, d.s[1].arg);
+				a, bn);
+		free(b[0].p);
+		free(b[1].p);
 		goto out;
 	}
 	d.page_size = model_page_size(d.s[1].m);

@@ -182,29 +182,28 @@ static int parse_keyed(const char *s, size_t n, const char *key, size_t keylen, 
 	return 1;
 }
 
-/* Quote a line for a message: at most 60 characters, control bytes escaped. */
+/* Quote a line for a message: at most 60 bytes of it (whole characters), escaped by
+ * esc_str() (bufsz: 256 is enough). */
 static const char *quote(const char *s, size_t n, char *buf, size_t bufsz)
 {
+	char head[64];
 	size_t k = 0;
+	struct esc_buf b = { NULL, 0 };
 
 	if (n == 0)
 		return _("an empty line");
-	buf[k++] = '"';
-	for (size_t i = 0; i < n && k + 6 < bufsz; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (k < n) {
+		enum text_kind kind;
+		size_t len = text_char(s + k, n - k, 1, &kind);
 
-		if (i == 60) {
-			memcpy(buf + k, "...", 3);
-			k += 3;
+		if (k + len > 60)
 			break;
-		}
-		if (c < 0x20 || c == 0x7f)
-			k += (size_t)snprintf(buf + k, bufsz - k, "\\x%02x", c);
-		else
-			buf[k++] = (char)c;
+		k += len;
 	}
-	buf[k++] = '"';
-	buf[k] = '\0';
+	memcpy(head, s, k);
+	head[k] = '\0';
+	snprintf(buf, bufsz, "\"%s%s\"", esc_str(&b, head, 1), k < n ? "..." : "");
+	free(b.p);
 	return buf;
 }
 
@@ -388,7 +387,7 @@ struct parse_dict {
 
 static int fail(struct pstate *ps, const char *what, const char *line, size_t n)
 {
-	char q[128];
+	char q[256];
 
 	if (memchr(line, '\0', n)) {
 		pt_err_set(ps->err, _("%s:%llu: expected text, found binary data (a NUL byte)"),

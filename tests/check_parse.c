@@ -979,6 +979,10 @@ START_TEST(test_reject_garbage)
 	/* control bytes are escaped in the message, long lines shortened */
 	REJECTS("bad\x01line\n",
 		"bad.txt:1: expected a stack frame (\" name+0xOFF/0xSIZE\"), found \"bad\\x01line\"");
+	/* C1 (CSI is C2 9B), DEL and bytes that are no UTF-8 too, as on the screen and in
+	 * batch output */
+	REJECTS("\033[2J\xc2\x9b" "31m\177\x80\n",
+		"bad.txt:1: expected a stack frame (\" name+0xOFF/0xSIZE\"), found \"\\x1b[2J\\u009b31m\\x7f\\x80\"");
 	REJECTS("0123456789012345678901234567890123456789012345678901234567890123456789\n",
 		"bad.txt:1: expected a stack frame (\" name+0xOFF/0xSIZE\"), found "
 		"\"012345678901234567890123456789012345678901234567890123456789...\"");

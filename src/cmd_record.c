@@ -82,7 +82,13 @@ static void usage(FILE *f)
 
 static void fail_msg(const char *msg)
 {
-	fprintf(stderr, "pagetop: %s\n", msg);
+	msg_print(msg);
+}
+
+/* An argument quoted in a message, escaped (it may be a file name from anywhere). */
+static const char *arg_text(struct esc_buf *b, const char *arg)
+{
+	return esc_str(b, arg, text_locale_utf8());
 }
 
 /* "30s", "5m", "1h", "1d", "90" (seconds), "1.5m". Returns seconds, or -1. */
@@ -149,6 +155,7 @@ int cmd_record(int argc, char **argv)
 	long long limit = -1, got = 0;
 	double duration = -1, start;
 	char *end;
+	struct esc_buf eb = { NULL, 0 };
 
 	source_opts_init(&o);
 	paths = xcalloc((size_t)argc + 1, sizeof(*paths));
@@ -167,7 +174,7 @@ int cmd_record(int argc, char **argv)
 			o.interval = strtod_c(optarg, &end);
 			if (errno || *end || end == optarg || o.interval < LIVE_MIN_INTERVAL) {
 				fprintf(stderr, _("pagetop: -d %s: expected seconds, at least %g\n"),
-					optarg, LIVE_MIN_INTERVAL);
+					arg_text(&eb, optarg), LIVE_MIN_INTERVAL);
 				goto usage_error;
 			}
 			break;
@@ -176,7 +183,7 @@ int cmd_record(int argc, char **argv)
 			limit = strtoll(optarg, &end, 10);
 			if (errno || *end || end == optarg || limit <= 0) {
 				fprintf(stderr, _("pagetop: -n %s: expected a number of samples\n"),
-					optarg);
+					arg_text(&eb, optarg));
 				goto usage_error;
 			}
 			break;
@@ -184,7 +191,7 @@ int cmd_record(int argc, char **argv)
 			duration = parse_duration(optarg);
 			if (duration <= 0) {
 				fprintf(stderr, _("pagetop: --duration %s: expected a time such as 30s, 5m or 1h\n"),
-					optarg);
+					arg_text(&eb, optarg));
 				goto usage_error;
 			}
 			break;
@@ -199,7 +206,7 @@ int cmd_record(int argc, char **argv)
 			o.kernel_threshold = strtol(optarg, &end, 0);
 			if (errno || *end || end == optarg || o.kernel_threshold < 0) {
 				fprintf(stderr, _("pagetop: --kernel-threshold %s: expected a number of pages\n"),
-					optarg);
+					arg_text(&eb, optarg));
 				goto usage_error;
 			}
 			break;
@@ -215,17 +222,18 @@ int cmd_record(int argc, char **argv)
 			return 0;
 		case ':':
 			fprintf(stderr, _("pagetop: record: option %s needs a value\n"),
-				argv[optind - 1]);
+				arg_text(&eb, argv[optind - 1]));
 			goto usage_error;
 		default:
-			fprintf(stderr, _("pagetop: record: unknown option %s\n"), argv[optind - 1]);
+			fprintf(stderr, _("pagetop: record: unknown option %s\n"),
+				arg_text(&eb, argv[optind - 1]));
 			goto usage_error;
 		}
 	}
 	for (; optind < argc; optind++) {
 		if (!npaths) {
 			fprintf(stderr, _("pagetop: record: unexpected argument %s (snapshots to convert go after --from)\n"),
-				argv[optind]);
+				arg_text(&eb, argv[optind]));
 			goto usage_error;
 		}
 		paths[npaths++] = argv[optind];
@@ -304,6 +312,7 @@ int cmd_record(int argc, char **argv)
 
 usage_error:
 	fputs(_("Try 'pagetop record --help' for more information.\n"), stderr);
+	free(eb.p);
 	free(paths);
 	return 2;
 }

@@ -120,8 +120,11 @@ static void usage(FILE *fp)
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static void vfprintf_arg(const char *fmt, const char *arg)
 {
+	struct esc_buf b = { NULL, 0 };
+
 	/* fmt is one of this file's translated messages with one %s */
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, esc_str(&b, arg, text_locale_utf8()));
+	free(b.p);
 }
 #pragma GCC diagnostic pop
 
@@ -156,7 +159,7 @@ static void fatal_cleanup(void)
 
 static void warn_stderr(const char *msg)
 {
-	fprintf(stderr, "pagetop: %s\n", msg);
+	msg_print(msg);
 }
 
 struct batch {
@@ -185,7 +188,7 @@ static int run_batch(struct batch *b)
 			break;
 		st = source_next(b->src, &sink, -1, &err);
 		if (st == SRC_ERROR) {
-			fprintf(stderr, "pagetop: %s\n", err.msg);
+			msg_print(err.msg);
 			rc = 1;
 			break;
 		}
@@ -291,7 +294,7 @@ static struct symbols *symbols_start(struct symcfg *c, const struct source_meta 
 	c->so.preload = preload;
 	s = symbols_new(&c->so, &err);
 	if (!s)
-		fprintf(stderr, "pagetop: %s\n", err.msg);
+		msg_print(err.msg);
 	return s;
 }
 
@@ -337,7 +340,7 @@ static int run_check_symbols(struct batch *b, struct symcfg *c)
 			break;
 		st = source_next(b->src, &sink, -1, &err);
 		if (st == SRC_ERROR) {
-			fprintf(stderr, "pagetop: %s\n", err.msg);
+			msg_print(err.msg);
 			symbols_free(s);
 			return 1;
 		}
@@ -573,7 +576,7 @@ int main(int argc, char **argv)
 	/* before the source may change count_threshold: every signal puts it back */
 	live_install_signal_handlers();
 	if (source_open(&b.src, (const char *const *)argv + optind, argc - optind, &so, &err) < 0) {
-		fprintf(stderr, "pagetop: %s\n", err.msg);
+		msg_print(err.msg);
 		filter_free(b.vo.filter);
 		return 1;
 	}

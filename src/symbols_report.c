@@ -130,6 +130,9 @@ int symbols_report_usable(const struct sym_report *r)
 int symbols_report_print(FILE *fp, const struct sym_report *r)
 {
 	char pages[32], tot[32];
+	/* module names come from the frames, paths and reasons may quote them */
+	int utf8 = text_locale_utf8();
+	struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
 
 	fmt_count(tot, sizeof(tot), r->total_pages);
 	fprintf(fp, _("Debug info for the frames of %zu objects (%s pages in all):\n"), r->n, tot);
@@ -139,14 +142,17 @@ int symbols_report_print(FILE *fp, const struct sym_report *r)
 		const struct sym_report_obj *o = &r->v[i];
 
 		fmt_count(pages, sizeof(pages), o->pages);
-		fprintf(fp, "%-16s %-10s %12s %8llu %8llu  %s\n", o->obj.name,
+		fprintf(fp, "%-16s %-10s %12s %8llu %8llu  %s\n", esc_str(&b[0], o->obj.name, utf8),
 			sym_obj_state_name(o->obj.state), pages, (unsigned long long)o->obj.frames,
-			(unsigned long long)o->obj.resolved, *o->obj.path ? o->obj.path : "-");
+			(unsigned long long)o->obj.resolved,
+			*o->obj.path ? esc_str(&b[1], o->obj.path, utf8) : "-");
 		if (*o->obj.reason)
-			fprintf(fp, "%16s %s\n", "", o->obj.reason);
+			fprintf(fp, "%16s %s\n", "", esc_str(&b[0], o->obj.reason, utf8));
 		if (*o->advice)
-			fprintf(fp, "%16s %s\n", "", o->advice);
+			fprintf(fp, "%16s %s\n", "", esc_str(&b[0], o->advice, utf8));
 	}
+	free(b[0].p);
+	free(b[1].p);
 	if (r->raw_stacks) {
 		fmt_count(pages, sizeof(pages), r->raw_pages);
 		fprintf(fp, _("%llu stacks (%s pages) have bare addresses: the kernel could not name those frames when it printed them (unloaded modules); they stay raw.\n"),

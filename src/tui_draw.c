@@ -86,21 +86,28 @@ static void put_n(const struct tui *t, struct pen *p, const char *s, size_t n, a
 	wattrset(stdscr, a);
 	wmove(stdscr, p->y, p->x);
 	while (i < n && s[i]) {
-		size_t k = char_at(t, s + i, n - i, &w);
+		enum text_kind kind;
+		size_t k = text_char(s + i, n - i, t->utf8, &kind);
+		int c = 0; /* the one cell shown instead, 0: the text itself */
 
+		/* never let curses show ^X, M-x or ~@ (two cells), nor pass C1 on */
+		if (!t->utf8 && (unsigned char)s[i] >= 0x80)
+			c = '?';
+		else if (kind == TEXT_CONTROL)
+			c = ' ';
+		else if (kind == TEXT_INVALID)
+			c = '?';
+		if (c)
+			w = 1;
+		else
+			k = char_at(t, s + i, n - i, &w);
 		if (p->x + w > p->xmax)
 			break;
-		if (!t->utf8 && (unsigned char)s[i] >= 0x80) {
-			/* never let curses print M-x escapes in ASCII mode */
+		if (c) {
 			if (i > start)
 				waddnstr(stdscr, s + start, (int)(i - start));
-			waddch(stdscr, '?');
-			start = i + 1;
-		} else if ((unsigned char)s[i] < 32) {
-			if (i > start)
-				waddnstr(stdscr, s + start, (int)(i - start));
-			waddch(stdscr, ' ');
-			start = i + 1;
+			waddch(stdscr, (chtype)c);
+			start = i + k;
 		}
 		p->x += w;
 		i += k;

@@ -1627,6 +1627,42 @@ START_TEST(test_small_and_plain)
 }
 END_TEST
 
+/* The screen as bytes holds no C0 but newlines, no DEL, no C1 (C2 80..C2 9F). */
+static void ck_no_controls(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		ck_assert_msg((*p >= 0x20 || *p == '\n') && *p != 0x7f,
+			      "control byte 0x%02x at %td:\n%s", *p, (const char *)p - s, s);
+		ck_assert_msg(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0),
+			      "C1 control at %td:\n%s", (const char *)p - s, s);
+	}
+}
+
+START_TEST(test_control_characters)
+{
+	/* frames and module names with ESC, BEL, DEL, CSI as C1 and a lone 0x80: the
+	 * screen shows a control character as a space and a byte that is no character as
+	 * '?', one column each (text_char(), the rule of batch output's escapes) */
+	struct ht h = { 0 };
+
+	ht_open(&h, "bad/escape.show_stacks", NULL, 24, 100, NULL, NULL);
+	ht_keys(&h, "e");
+	ck_no_controls(ht_screen(&h));
+	ck_screen_has(&h, "title ]0;owned  [esc [31m mod]");
+	ck_screen_has(&h, "> csi 2J+0x1/0x2 [c1 mod]");
+	ck_screen_has(&h, "lone?byte+0x10/0x20 [bad?mod]");
+	ck_screen_has(&h, "clear [2J [H+0x5/0x9");
+	ht_close(&h);
+	/* ASCII: every byte from 0x80 on is a '?' */
+	ht_open(&h, "bad/escape.show_stacks", NULL, 24, 100, NULL, "C");
+	ht_keys(&h, "e");
+	ck_no_controls(ht_screen(&h));
+	ck_screen_has(&h, "> csi??2J+0x1/0x2 [c1??mod]");
+	ck_screen_has(&h, "title ]0;owned  [esc [31m mod]");
+	ht_close(&h);
+}
+END_TEST
+
 /* ---- speed: 100,000 stacks ---- */
 
 static double cpu_ms(void)
@@ -1732,6 +1768,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_config);
 	tcase_add_test(tc, test_config_cli_wins);
 	tcase_add_test(tc, test_small_and_plain);
+	tcase_add_test(tc, test_control_characters);
 	tcase_add_test(tc, test_symbols);
 	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_speed_100k);

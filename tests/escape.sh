@@ -84,8 +84,9 @@ run() {
 
 # the checker itself: it finds each kind of byte it must find
 for b in '\033' '\007' '\177' '\302\233' '\200' '\302' '\r'; do
+	# shellcheck disable=SC2059 # the format turns $b into its byte
 	printf "ok$b ok\n" >"$tmp/probe"
-	[ -n "$(unsafe "$tmp/probe")" ] || fail "the checker finds nothing in ok${b}ok"
+	[ -n "$(unsafe "$tmp/probe")" ] || fail "the checker finds nothing in 'ok$b ok'"
 done
 printf 'ok\tok \303\237 \342\226\274 \360\237\230\200\n' >"$tmp/probe"
 [ -z "$(unsafe "$tmp/probe")" ] || fail "the checker rejects tab and UTF-8: $(unsafe "$tmp/probe")"

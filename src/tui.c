@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <langinfo.h>
 #include <locale.h>
 #include <math.h>
 #include <poll.h>
@@ -157,7 +156,7 @@ struct tui *tui_new(struct source *src, struct model *m, const struct tui_opts *
 	t->play_speed = 1;
 	t->sync_work = SYNC_WORK;
 	t->build_slice_ms = 30;
-	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	t->utf8 = text_locale_utf8();
 	t->color = !o->no_color && !(nc && *nc);
 	t->mouse = !o->no_mouse;
 	t->in_fd = -1;

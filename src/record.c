@@ -742,11 +742,20 @@ static void set_str(char **dst, const char *s, size_t n)
 	*dst = xstrndup(s, n);
 }
 
+/* A meta value that is not what its key says (it may end up in a file name, and the
+ * recording may come from anywhere): dropped with a warning, the rest is read. */
+static int ignored(struct rreader *rr, const char *msg)
+{
+	diag_warn("%s:%llu: %s", rr->name, (unsigned long long)reader_lineno(rr->r), msg);
+	return 0;
+}
+
 /* "meta KEY VALUE": unknown keys are for newer readers, and skipped. */
 static int do_meta(struct rreader *rr, const char *line, size_t n, struct pt_err *err)
 {
 	const char *p = line + 5, *end = line + n, *k, *v;
-	size_t kl;
+	char qv[300], m[512];
+	size_t kl, vl;
 
 	k = p;
 	while (p < end && *p != ' ')
@@ -755,25 +764,49 @@ static int do_meta(struct rreader *rr, const char *line, size_t n, struct pt_err
 	if (kl == 0 || p >= end)
 		return bad(rr, _("\"meta KEY VALUE\""), line, n, err);
 	v = p + 1;
+	vl = (size_t)(end - v);
 #define KEY(s) (kl == strlen(s) && memcmp(k, s, kl) == 0)
 	if (KEY("source")) {
-		set_str(&rr->kind_src, v, (size_t)(end - v));
+		set_str(&rr->kind_src, v, vl);
 	} else if (KEY("iface")) {
-		set_str(&rr->iface, v, (size_t)(end - v));
+		set_str(&rr->iface, v, vl);
 	} else if (KEY("unit")) {
-		set_str(&rr->unit, v, (size_t)(end - v));
+		set_str(&rr->unit, v, vl);
 	} else if (KEY("kernel-release")) {
-		set_str(&rr->release, v, (size_t)(end - v));
+		if (!release_ok(v, vl)) {
+			snprintf(m, sizeof(m), _("kernel-release '%s' is not a kernel release; ignored"),
+				 quote_value(v, vl, qv, sizeof(qv)));
+			return ignored(rr, m);
+		}
+		set_str(&rr->release, v, vl);
 	} else if (KEY("kernel-build-id")) {
-		set_str(&rr->build_id, v, (size_t)(end - v));
+		if (!build_id_ok(v, vl)) {
+			snprintf(m, sizeof(m), _("kernel-build-id '%s' is not a build id (lowercase hex); ignored"),
+				 quote_value(v, vl, qv, sizeof(qv)));
+			return ignored(rr, m);
+		}
+		set_str(&rr->build_id, v, vl);
 	} else if (KEY("module-build-id")) {
+		const char *sp = memchr(v, ' ', vl);
+
+		if (!sp || !module_name_ok(v, (size_t)(sp - v)) ||
+		    !build_id_ok(sp + 1, (size_t)(end - sp - 1))) {
+			snprintf(m, sizeof(m), _("module-build-id '%s' is not a module name and its build id; ignored"),
+				 quote_value(v, vl, qv, sizeof(qv)));
+			return ignored(rr, m);
+		}
 		if (rr->nmids < 4096) {
 			rr->mids = xreallocarray(rr->mids, rr->nmids + 2, sizeof(char *));
-			rr->mids[rr->nmids++] = xstrndup(v, (size_t)(end - v));
+			rr->mids[rr->nmids++] = xstrndup(v, vl);
 			rr->mids[rr->nmids] = NULL;
 		}
 	} else if (KEY("hostname")) {
-		set_str(&rr->hostname, v, (size_t)(end - v));
+		if (!hostname_ok(v, vl)) {
+			snprintf(m, sizeof(m), _("hostname '%s' is not a host name; ignored"),
+				 quote_value(v, vl, qv, sizeof(qv)));
+			return ignored(rr, m);
+		}
+		set_str(&rr->hostname, v, vl);
 	} else if (KEY("page-size")) {
 		uint64_t ps;
 		const char *q = v;

@@ -431,6 +431,77 @@ uint32_t strtab_count(const struct strtab *t)
 	return t->n;
 }
 
+static int alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+int release_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > 64 || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!alnum(c) && (!c || !strchr("._+~-", c)))
+			return 0;
+		if (c == '.' && i + 1 < len && s[i + 1] == '.')
+			return 0;
+	}
+	return 1;
+}
+
+int module_name_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > 56)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!alnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+			return 0;
+	return 1;
+}
+
+int build_id_ok(const char *s, size_t len)
+{
+	if (len < 2 || len > 128 || len % 2)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int hostname_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > 64)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!alnum((unsigned char)s[i]) && (!s[i] || !strchr("._-", s[i])))
+			return 0;
+	return 1;
+}
+
+const char *quote_value(const char *s, size_t len, char *buf, size_t bufsz)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < len && k + 8 < bufsz; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i == 64) {
+			memcpy(buf + k, "...", 3);
+			k += 3;
+			break;
+		}
+		if (c < 0x20 || c >= 0x7f || c == '\\')
+			k += (size_t)snprintf(buf + k, bufsz - k, "\\x%02x", c);
+		else
+			buf[k++] = (char)c;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
 double strtod_c(const char *s, char **end)
 {
 	static locale_t c_locale;

@@ -138,6 +138,21 @@ static inline long long sat_mul(long long a, long long b)
  * user's decimal comma. */
 double strtod_c(const char *s, char **end);
 
+/* Values read from inputs (recordings, snapshot folders, the command line) that end up
+ * in file names are checked against what the kernel can make; len is the value's
+ * length (it need not be NUL-terminated).
+ * A release as uname -r prints it: 1..64 bytes of letters, digits and . _ + ~ -, not
+ * starting with '.' or '-', without "..". */
+int release_ok(const char *s, size_t len);
+/* A module name: 1..56 bytes (MODULE_NAME_LEN - 1) of letters, digits, _ and -. */
+int module_name_ok(const char *s, size_t len);
+/* A GNU build id: an even number (2..128) of lowercase hex digits. */
+int build_id_ok(const char *s, size_t len);
+/* A host name: 1..64 bytes of letters, digits and . _ -. */
+int hostname_ok(const char *s, size_t len);
+/* s[0..len) for a message: at most 64 bytes, anything but printable ASCII as \xNN. */
+const char *quote_value(const char *s, size_t len, char *buf, size_t bufsz);
+
 /* Time in seconds. */
 double time_mono(void);
 double time_real(void);

@@ -116,6 +116,7 @@ struct series {
 	size_t n, cap;
 	struct source_meta meta;
 	char *release, *build_id, *hostname, *kind;
+	char mids[512];  /* the module build ids, "NAME HEX;" each */
 	int metas;
 };
 
@@ -150,6 +151,12 @@ static int se_meta(void *self, const struct source_meta *m, struct pt_err *err)
 	se->build_id = m->kernel_build_id ? xstrdup(m->kernel_build_id) : NULL;
 	se->hostname = m->hostname ? xstrdup(m->hostname) : NULL;
 	se->kind = xstrdup(m->kind);
+	se->mids[0] = '\0';
+	for (size_t i = 0; m->module_build_ids && m->module_build_ids[i]; i++) {
+		size_t k = strlen(se->mids);
+
+		snprintf(se->mids + k, sizeof(se->mids) - k, "%s;", m->module_build_ids[i]);
+	}
 	return 0;
 }
 
@@ -829,6 +836,102 @@ START_TEST(replay_semantics)
 }
 END_TEST
 
+/* Warnings, caught. */
+static char warns[16][1024];
+static int nwarns;
+
+static void warn_catch(const char *msg)
+{
+	if (nwarns < 16)
+		snprintf(warns[nwarns], sizeof(warns[0]), "%s", msg);
+	nwarns++;
+}
+
+static void warn_start(void)
+{
+	nwarns = 0;
+	diag_set_sink(warn_catch);
+}
+
+/* Meta values end up in file names (the kernel release in the debug info's paths): a
+ * value that is not what its key says is dropped with a warning naming the line, and
+ * the rest of the recording is read. */
+START_TEST(meta_values_checked)
+{
+	static const char text[] =
+		"#pagetop-recording 1\n"
+		"meta kernel-release ../../tmp/x\n"
+		"meta kernel-build-id ../../etc\n"
+		"meta module-build-id ../brd 0123abcd\n"
+		"meta module-build-id brd ../../x\n"
+		"meta module-build-id ext4 00ff\n"
+		"meta hostname ../../h\n"
+		"meta hostname \x1b[31mred\n"
+		"meta module-build-id brd\n"
+		"s 1 0 1\nf a+0x1/0x2\nt 0 1.000000 1\nc 1 5\ne 0 1\nend 1\n";
+	static const char *const want[] = {
+		"cut.ptrec:2: kernel-release '../../tmp/x' is not a kernel release; ignored",
+		"cut.ptrec:3: kernel-build-id '../../etc' is not a build id (lowercase hex); ignored",
+		"cut.ptrec:4: module-build-id '../brd 0123abcd' is not a module name and its build id; ignored",
+		"cut.ptrec:5: module-build-id 'brd ../../x' is not a module name and its build id; ignored",
+		"cut.ptrec:7: hostname '../../h' is not a host name; ignored",
+		"cut.ptrec:8: hostname '\\x1b[31mred' is not a host name; ignored",
+		"cut.ptrec:9: module-build-id 'brd' is not a module name and its build id; ignored",
+	};
+	struct series se = { 0 };
+
+	warn_start();
+	read_recording_mem(text, sizeof(text) - 1, &se);
+	diag_set_sink(NULL);
+	ck_assert_int_eq(se.n, 1);
+	ck_assert_ptr_null(se.release);
+	ck_assert_ptr_null(se.build_id);
+	ck_assert_ptr_null(se.hostname);
+	ck_assert_str_eq(se.mids, "ext4 00ff;");
+	ck_assert_int_eq(nwarns, (int)ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		ck_assert_str_eq(warns[i], want[i]);
+	series_free(&se);
+}
+END_TEST
+
+/* What uname -r prints is kept, and only that. */
+START_TEST(meta_releases)
+{
+	static const char *const good[] = {
+		"7.3.4", "6.12.117", "6.8.0-45-generic", "5.14.0-427.13.1.el9_4.x86_64",
+		"6.1.0-28-amd64", "6.10.3-arch1-1", "6.6.30+rpt-rpi-v8", "6.1.0-rc1+",
+		"5.15.0~custom", "a", "1234567890123456789012345678901234567890123456789012345678901234",
+	};
+	static const char *const bad[] = {
+		"..", "../x", "6.1/../..", "6.1..0", ".6.1", "-6.1", "6.1 x", "6.1\tx", "/boot",
+		"6.1:x", "6.1*", "12345678901234567890123456789012345678901234567890123456789012345",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(good) + ARRAY_SIZE(bad); i++) {
+		const char *r = i < ARRAY_SIZE(good) ? good[i] : bad[i - ARRAY_SIZE(good)];
+		char text[512];
+		struct series se = { 0 };
+
+		snprintf(text, sizeof(text), "#pagetop-recording 1\nmeta kernel-release %s\n"
+			 "s 1 0 1\nf a+0x1/0x2\nt 0 1.000000 1\nc 1 5\ne 0 1\nend 1\n", r);
+		warn_start();
+		read_recording_mem(text, strlen(text), &se);
+		diag_set_sink(NULL);
+		ck_assert_int_eq(se.n, 1);
+		if (i < ARRAY_SIZE(good)) {
+			ck_assert_msg(se.release && strcmp(se.release, r) == 0, "'%s' was not kept", r);
+			ck_assert_int_eq(nwarns, 0);
+		} else {
+			ck_assert_msg(se.release == NULL, "'%s' was kept", r);
+			ck_assert_int_eq(nwarns, 1);
+			ck_assert_ptr_nonnull(strstr(warns[0], "cut.ptrec:2: kernel-release '"));
+		}
+		series_free(&se);
+	}
+}
+END_TEST
+
 /* ---- the command ---- */
 
 /* Runs pagetop with args; returns the exit status, fills out/err_text (malloc'ed). */
@@ -1112,6 +1215,8 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, roundtrip_handles);
 	tcase_add_test(tc, roundtrip_live);
 	tcase_add_test(tc, replay_semantics);
+	tcase_add_test(tc, meta_values_checked);
+	tcase_add_test(tc, meta_releases);
 	tcase_add_test(tc, from_pipe);
 	suite_add_tcase(s, tc);
 

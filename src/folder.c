@@ -10,11 +10,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "snapset.h"
 
@@ -61,22 +63,34 @@ static int cmp_entry(const void *a, const void *b)
 	return strverscmp(((const struct entry *)a)->stem, ((const struct entry *)b)->stem);
 }
 
-static char *read_small(const char *dir, const char *name)
+/* A small file of the folder, without its trailing white space; NULL when it is not a
+ * regular file (a named pipe would block) or empty. *len: its length (NUL bytes may be
+ * in it), when len is not NULL. */
+static char *read_small(const char *dir, const char *name, size_t *len)
 {
 	char path[4096], buf[256];
-	FILE *fp;
-	size_t n;
+	struct stat st;
+	ssize_t got;
+	size_t n = 0;
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "re");
-	if (!fp)
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
+	while (n < sizeof(buf) - 1 && (got = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)got;
+	close(fd);
 	buf[n] = '\0';
 	while (n && isspace((unsigned char)buf[n - 1]))
 		buf[--n] = '\0';
-	return n ? xstrdup(buf) : NULL;
+	if (len)
+		*len = n;
+	return n ? xstrndup(buf, n) : NULL;
 }
 
 /* Time from a name: an ISO date anywhere in it, or a number (seconds; since the epoch
@@ -126,7 +140,7 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct entry *ents = NULL;
-	size_t n = 0, cap = 0, skipped = 0;
+	size_t n = 0, cap = 0, skipped = 0, rl = 0;
 	struct snapset *se;
 	char *ps;
 
@@ -200,8 +214,17 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 
 	se = xcalloc(1, sizeof(*se));
 	se->name = xstrdup(dir);
-	se->release = read_small(dir, "kernel-release");
-	ps = read_small(dir, "page-size");
+	se->release = read_small(dir, "kernel-release", &rl);
+	if (se->release && !release_ok(se->release, rl)) {
+		/* it becomes part of the debug info's paths: only what uname -r prints */
+		char q[300];
+
+		diag_warn(_("%s/kernel-release:1: kernel-release '%s' is not a kernel release; ignored"),
+			  dir, quote_value(se->release, rl, q, sizeof(q)));
+		free(se->release);
+		se->release = NULL;
+	}
+	ps = read_small(dir, "page-size", NULL);
 	if (ps) {
 		se->page_size = strtol(ps, NULL, 10);
 		if (se->page_size < 512 || se->page_size > (1 << 24))
@@ -254,7 +277,7 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 		}
 		up = xasprintf("%s.uptime", e->stem);
 		{
-			char *u = read_small(dir, up);
+			char *u = read_small(dir, up, NULL);
 
 			if (u) {
 				t = strtod_c(u, NULL);

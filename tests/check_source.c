@@ -665,6 +665,51 @@ START_TEST(test_folder_meta_files)
 }
 END_TEST
 
+/* A folder's kernel-release becomes part of the debug info's paths: what uname -r cannot
+ * print is dropped with a warning, and the folder is read as before. */
+START_TEST(test_folder_bad_release)
+{
+	static const char *const names[] = { "0001.show_stacks", "0002.show_stacks" };
+	static const struct { const char *text; size_t len; const char *shown; } bad[] = {
+		{ "../..\n", 6, "../.." },
+		{ "../../tmp/x", 11, "../../tmp/x" },
+		{ "6.1\n../..\n", 10, "6.1\\x0a../.." },
+		{ "6.1\0/../..", 10, "6.1\\x00/../.." },
+		{ "\x1b]0;hi\x07", 7, "\\x1b]0;hi\\x07" },
+	};
+	char *dir = folder_of(names, 2);
+	struct rsink rs;
+	struct pt_err err;
+	char *p, want[1024];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		p = write_in(dir, "kernel-release", bad[i].text, bad[i].len);
+		free(p);
+		diag_capture();
+		rs_init(&rs);
+		ck_assert_msg(read_one(dir, &rs, &err) == 2, "%s", err.msg);
+		diag_set_sink(NULL);
+		ck_assert_ptr_null(rs.meta.kernel_release);
+		ck_assert_int_eq(diag_n, 1);
+		snprintf(want, sizeof(want),
+			 "%s/kernel-release:1: kernel-release '%s' is not a kernel release; ignored",
+			 dir, bad[i].shown);
+		ck_assert_str_eq(diag_msgs[0], want);
+		rs_clear(&rs);
+	}
+	/* a named pipe is not read (it would block) */
+	p = path_join(dir, "kernel-release");
+	unlink(p);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	free(p);
+	rs_init(&rs);
+	ck_assert_msg(read_one(dir, &rs, &err) == 2, "%s", err.msg);
+	ck_assert_ptr_null(rs.meta.kernel_release);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+}
+END_TEST
+
 START_TEST(test_folder_handles_pairs)
 {
 	char *dir = tmpdir_new();
@@ -928,6 +973,7 @@ static Suite *source_suite(void)
 	tcase_add_test(tc, test_folder_mtime);
 	tcase_add_test(tc, test_folder_uptime_wins);
 	tcase_add_test(tc, test_folder_meta_files);
+	tcase_add_test(tc, test_folder_bad_release);
 	tcase_add_test(tc, test_folder_handles_pairs);
 	tcase_add_test(tc, test_folder_errors);
 	tcase_add_test(tc, test_folder_formats);

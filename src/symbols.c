@@ -328,7 +328,7 @@ void symbols_advice(const struct symbols *s, const struct sym_object *o, char *b
 	int vmlinux = strcmp(o->name, "vmlinux") == 0;
 	char r[128];
 
-	snprintf(r, sizeof(r), "%s", rel && *rel ? rel : "$(uname -r)");
+	snprintf(r, sizeof(r), "%s", rel && release_ok(rel, strlen(rel)) ? rel : "$(uname -r)");
 	buf[0] = '\0';
 	switch (o->state) {
 	case SOBJ_OK:

@@ -316,7 +316,7 @@ struct symdb *symdb_new(const struct symbols_opts *o, pthread_mutex_t *lock)
 
 	for (size_t i = 0; i < o->nmodule_dirs && nd < ARRAY_SIZE(dirs) - 2; i++)
 		dirs[nd++] = db->mdirs[i];
-	if (db->o.release && *db->o.release) {
+	if (db->o.release && release_ok(db->o.release, strlen(db->o.release))) {
 		dirs[nd++] = keep_owned(db, xasprintf("%s/usr/lib/debug/lib/modules/%s",
 						      db->o.root, db->o.release));
 		dirs[nd++] = keep_owned(db, xasprintf("%s/lib/modules/%s", db->o.root,
@@ -737,6 +737,15 @@ static void load_obj(struct symdb *db, struct dobj *o, int vmlinux)
 	size_t np = 0, nowned = 0;
 
 	o->tried = 1;
+	if (!vmlinux && !module_name_ok(o->info.name, strlen(o->info.name))) {
+		/* the name comes from the input: no file name is made of it */
+		char q[300], why[400];
+
+		snprintf(why, sizeof(why), _("'%s' is not a module name: no file is looked for"),
+			 quote_value(o->info.name, strlen(o->info.name), q, sizeof(q)));
+		set_state(db, o, SOBJ_MISSING, NULL, why);
+		return;
+	}
 	expected_id(db, o->info.name, vmlinux, expect, sizeof(expect));
 	pthread_mutex_lock(db->lock);
 	snprintf(o->info.expected_id, sizeof(o->info.expected_id), "%s", expect);
@@ -782,6 +791,14 @@ static void load_obj(struct symdb *db, struct dobj *o, int vmlinux)
 		if (vmlinux && !db->o.vmlinux && !(db->o.release && *db->o.release))
 			snprintf(best_reason, sizeof(best_reason),
 				 _("no kernel release is known for this source: give --vmlinux FILE or --kernel-release R"));
+		else if (vmlinux && !db->o.vmlinux &&
+			 !release_ok(db->o.release, strlen(db->o.release))) {
+			char q[300];
+
+			snprintf(best_reason, sizeof(best_reason),
+				 _("'%s' is not a kernel release: no file is looked for; give --vmlinux FILE or --kernel-release R"),
+				 quote_value(db->o.release, strlen(db->o.release), q, sizeof(q)));
+		}
 		else if (vmlinux)
 			snprintf(best_reason, sizeof(best_reason),
 				 _("no vmlinux with debug info found for %s (looked in %s/usr/lib/debug/boot, %s/usr/lib/debug/lib/modules/%s, %s/boot, %s/lib/modules/%s/build)"),

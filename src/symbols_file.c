@@ -299,7 +299,8 @@ size_t symfile_vmlinux_paths(const char *root, const char *release, char **out, 
 	};
 	size_t n = 0;
 
-	if (!release || !*release)
+	/* the release comes from the input: it must not lead out of these folders */
+	if (!release || !release_ok(release, strlen(release)))
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(fmts) && n < max; i++) {
 #pragma GCC diagnostic push

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "source.h"
 #include "symbols.h"
 #include "symbols_report.h"
 #include "util.h"
@@ -107,6 +108,11 @@ static int build(void)
 	       "cp vmlinux root/usr/lib/debug/boot/vmlinux-9.9.9-t && "
 	       "cp mods/inl.ko root/lib/modules/9.9.9-t/kernel/y/inl.ko && "
 	       "ln -s /nonexistent root/lib/modules/9.9.9-t/build", tmp))
+		return -1;
+	/* a vmlinux where a release with "../" would lead: root/lib/modules/../../planted
+	 * /build/vmlinux */
+	if (sh("cd %s && mkdir -p root/planted/build && cp vmlinux root/planted/build/vmlinux",
+	       tmp))
 		return -1;
 	/* sysfs with the build ids a live kernel shows */
 	if (sh("cd %s && mkdir -p sys/kernel sys/module/inl/notes sys/module/dups/notes && "
@@ -785,6 +791,131 @@ START_TEST(test_distribution_layout)
 }
 END_TEST
 
+/* Warnings, caught. */
+static char warned[4][1024];
+static int nwarned;
+
+static void warn_catch(const char *msg)
+{
+	if (nwarned < 4)
+		snprintf(warned[nwarned], sizeof(warned[0]), "%s", msg);
+	nwarned++;
+}
+
+/* No object was looked for in a file (none used, none rejected). */
+static void expect_no_file(struct symbols *s, const char *release)
+{
+	struct sym_object *objs;
+	size_t k = symbols_objects(s, &objs);
+
+	ck_assert_uint_gt(k, 0);
+	for (size_t i = 0; i < k; i++)
+		ck_assert_msg(objs[i].path[0] == '\0', "release '%s': %s used %s", release,
+			      objs[i].name, objs[i].path);
+	free(objs);
+}
+
+/* A release from a recording, a snapshot folder or the caller never leads out of the
+ * debug info's folders: the readers drop what uname -r could not print, and the path
+ * builders refuse it too. So does a module name in a frame. */
+START_TEST(test_untrusted_release)
+{
+	static const char *const bad[] = { "../../planted", "../..", "9.9.9-t/../../../planted",
+					   "../../../../../..", "/planted" };
+	struct symbols_opts o;
+	struct pt_err err;
+	struct symbols *s;
+	struct tframe fr[64], mf[64];
+	size_t n = make_frames(P("vmlinux"), NULL, fr, ARRAY_SIZE(fr));
+	size_t k = make_frames(P("mods/inl.ko"), "inl", mf, ARRAY_SIZE(mf));
+	const struct sym_result *r;
+	struct source *src;
+	struct source_opts so;
+	const char *path;
+	char text[2048], want[4096];
+	FILE *fp;
+
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_gt(k, 0);
+	/* the symbols service itself */
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		symbols_opts_init(&o);
+		o.root = P("root");
+		o.release = bad[i];
+		s = symbols_new(&o, &err);
+		r = res(s, fr[0].text);
+		ck_assert_msg(r->status == SYM_NO_DEBUG, "release '%s': %s", bad[i],
+			      sym_status_name(r->status));
+		snprintf(want, sizeof(want), "'%s' is not a kernel release", bad[i]);
+		ck_assert_msg(strstr(r->reason, want) != NULL, "release '%s': %s", bad[i], r->reason);
+		r = res(s, mf[0].text);
+		ck_assert_msg(r->status == SYM_NO_DEBUG, "release '%s': inl: %s", bad[i],
+			      sym_status_name(r->status));
+		expect_no_file(s, bad[i]);
+		symbols_free(s);
+	}
+	/* a module name that is not one */
+	symbols_opts_init(&o);
+	o.root = P("root");
+	o.release = "9.9.9-t";
+	o.live = 1;
+	o.sysfs = P("sys");
+	s = symbols_new(&o, &err);
+	expect_no_debug(s, "outer+0x5/0x20 [../../kernel]", "'../../kernel' is not a module name");
+	expect_no_debug(s, "outer+0x5/0x20 [a b]", "'a b' is not a module name");
+	symbols_free(s);
+
+	/* a recording whose release leads to the planted vmlinux */
+	path = P("evil.ptrec");
+	snprintf(text, sizeof(text), "#pagetop-recording 1\nmeta kernel-release ../../planted\n"
+		 "s 1 0 1\nf %s\nt 0 1.000000 1\nc 1 5\ne 0 1\nend 1\n", fr[0].text);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	source_opts_init(&so);
+	nwarned = 0;
+	diag_set_sink(warn_catch);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	diag_set_sink(NULL);
+	ck_assert_int_eq(nwarned, 1);
+	snprintf(want, sizeof(want), "%s:2: kernel-release '../../planted' is not a kernel release; ignored",
+		 path);
+	ck_assert_str_eq(warned[0], want);
+	symbols_opts_init(&o);
+	o.root = P("root");
+	o.release = source_meta(src)->kernel_release;
+	s = symbols_new(&o, &err);
+	expect_no_debug(s, fr[0].text, "no kernel release is known");
+	expect_no_file(s, "(the recording's)");
+	symbols_free(s);
+	source_close(src);
+
+	/* a folder whose release leads to the root of the layout, and its modules */
+	path = P("evil-folder");
+	snprintf(text, sizeof(text), "mkdir -p %s && printf '../..\\n' > %s/kernel-release && "
+		 "printf ' %s\\nnr_base_pages: 1\\n\\n' > %s/0001.show_stacks", path, path,
+		 mf[0].text, path);
+	ck_assert_int_eq(system(text), 0);
+	nwarned = 0;
+	diag_set_sink(warn_catch);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	diag_set_sink(NULL);
+	ck_assert_int_eq(nwarned, 1);
+	snprintf(want, sizeof(want), "%s/kernel-release:1: kernel-release '../..' is not a kernel release; ignored",
+		 path);
+	ck_assert_str_eq(warned[0], want);
+	symbols_opts_init(&o);
+	o.root = P("root");
+	o.release = source_meta(src)->kernel_release;
+	s = symbols_new(&o, &err);
+	expect_no_debug(s, mf[0].text, "no inl.ko found");
+	expect_no_file(s, "(the folder's)");
+	symbols_free(s);
+	source_close(src);
+}
+END_TEST
+
 START_TEST(test_source_text)
 {
 	struct symbols_opts o;
@@ -907,6 +1038,7 @@ static Suite *symbols_suite(void)
 	tcase_add_test(tc, test_failures);
 	tcase_add_test(tc, test_build_ids);
 	tcase_add_test(tc, test_distribution_layout);
+	tcase_add_test(tc, test_untrusted_release);
 	tcase_add_test(tc, test_source_text);
 	tcase_add_test(tc, test_service);
 	suite_add_tcase(s, tc);

@@ -45,6 +45,8 @@ struct symbols_opts {
 			      /sys/module/NAME/notes (a module not listed there: unknown) */
 	const char *sysfs;                   /* default "/sys" (a test hook) */
 	const char *root;  /* prefix of the distribution paths, default "" (a test hook) */
+	unsigned walk_max; /* entries a module folder's walk looks at, 0: 500,000 (a test
+			      hook) */
 	const char *const *source_dirs;      /* --source-dir: where source trees are */
 	size_t nsource_dirs;
 	const char *const *source_maps;      /* --source-map OLD=NEW (like gdb's

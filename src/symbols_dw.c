@@ -322,7 +322,7 @@ struct symdb *symdb_new(const struct symbols_opts *o, pthread_mutex_t *lock)
 		dirs[nd++] = keep_owned(db, xasprintf("%s/lib/modules/%s", db->o.root,
 						      db->o.release));
 	}
-	db->modules = symfile_modules_new(dirs, nd);
+	db->modules = symfile_modules_new(dirs, nd, o->walk_max);
 
 	db->cb.find_elf = dwfl_build_id_find_elf;
 	db->cb.find_debuginfo = find_debuginfo;
@@ -804,6 +804,11 @@ static void load_obj(struct symdb *db, struct dobj *o, int vmlinux)
 				 _("no vmlinux with debug info found for %s (looked in %s/usr/lib/debug/boot, %s/usr/lib/debug/lib/modules/%s, %s/boot, %s/lib/modules/%s/build)"),
 				 db->o.release, db->o.root, db->o.root, db->o.release, db->o.root,
 				 db->o.root, db->o.release);
+		else if (symfile_modules_cut(db->modules))
+			snprintf(best_reason, sizeof(best_reason),
+				 _("no %s.ko found (looked in %s, and stopped after %d entries in a folder: give --modules DIR)"),
+				 o->info.name, symfile_modules_dirs(db->modules),
+				 symfile_modules_cut(db->modules));
 		else
 			snprintf(best_reason, sizeof(best_reason),
 				 _("no %s.ko found (looked in %s)"), o->info.name,

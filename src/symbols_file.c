@@ -313,6 +313,9 @@ size_t symfile_vmlinux_paths(const char *root, const char *release, char **out, 
 
 /* ---- modules ---- */
 
+#define WALK_DEPTH 12
+#define WALK_MAX 500000  /* /lib/modules/R has thousands, a built kernel tree fits too */
+
 struct modfile {
 	char *key;   /* normalized name: - becomes _ */
 	char *path;
@@ -323,6 +326,8 @@ struct symfile_modules {
 	char **dirs;
 	size_t ndirs;
 	int walked;
+	unsigned walk_max; /* entries a walk looks at */
+	int cut;       /* a walk stopped there */
 	struct modfile *v;
 	size_t n, cap;
 	char *dirs_joined;
@@ -360,51 +365,70 @@ static void add_file(struct symfile_modules *m, const char *path, const char *ba
 	}
 }
 
-static void walk(struct symfile_modules *m, const char *dir, unsigned rank, int depth)
+/* A walk stays in its folder: subfolders are opened beneath the one being read, never
+ * through a symbolic link (the build and source links of /lib/modules/R lead to whole
+ * kernel trees), and it stops after walk_max entries (a --modules / would otherwise read
+ * the whole file system). A linked module file is taken (RHEL's weak-updates). */
+
+static void walk(struct symfile_modules *m, int dfd, const char *dir, unsigned rank,
+		 int depth, size_t *budget)
 {
 	DIR *d;
 	struct dirent *e;
 
-	if (depth > 12)
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
 		return;
-	d = opendir(dir);
-	if (!d)
-		return;
+	}
 	while ((e = readdir(d))) {
-		char *p;
 		int isdir = 0, isreg = 0;
+		struct stat st;
 
 		if (e->d_name[0] == '.')
 			continue;
-		p = xasprintf("%s/%s", dir, e->d_name);
-		if (e->d_type == DT_DIR) {
+		if (*budget == 0) {
+			m->cut = 1;
+			break;
+		}
+		(*budget)--;
+		switch (e->d_type) {
+		case DT_DIR:
 			isdir = 1;
-		} else if (e->d_type == DT_REG) {
+			break;
+		case DT_REG:
 			isreg = 1;
-		} else if (e->d_type == DT_UNKNOWN) {
-			struct stat st;
-
-			/* lstat: the build and source links of /lib/modules/R lead to whole
-			 * kernel trees */
-			if (lstat(p, &st) == 0) {
+			break;
+		case DT_LNK:
+			isreg = fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode);
+			break;
+		case DT_UNKNOWN:
+			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 				isdir = S_ISDIR(st.st_mode);
 				isreg = S_ISREG(st.st_mode);
-				if (S_ISLNK(st.st_mode) && stat(p, &st) == 0)
+				if (S_ISLNK(st.st_mode) && fstatat(dirfd(d), e->d_name, &st, 0) == 0)
 					isreg = S_ISREG(st.st_mode);
 			}
-		} else if (e->d_type == DT_LNK) {
-			struct stat st;
-
-			/* a linked module file is fine; a linked folder (build, source) is
-			 * not followed */
-			if (stat(p, &st) == 0)
-				isreg = S_ISREG(st.st_mode);
+			break;
+		default:
+			break;
 		}
-		if (isdir)
-			walk(m, p, rank, depth + 1);
-		else if (isreg)
+		if (isdir && depth < WALK_DEPTH) {
+			int sub = openat(dirfd(d), e->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub >= 0) {
+				char *p = xasprintf("%s/%s", dir, e->d_name);
+
+				walk(m, sub, p, rank, depth + 1, budget);
+				free(p);
+			}
+		} else if (isreg) {
+			char *p = xasprintf("%s/%s", dir, e->d_name);
+
 			add_file(m, p, e->d_name, rank);
-		free(p);
+			free(p);
+		}
 	}
 	closedir(d);
 }
@@ -421,11 +445,13 @@ static int cmp_modfile(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-struct symfile_modules *symfile_modules_new(const char *const *dirs, size_t ndirs)
+struct symfile_modules *symfile_modules_new(const char *const *dirs, size_t ndirs,
+					    unsigned walk_max)
 {
 	struct symfile_modules *m = xcalloc(1, sizeof(*m));
 	size_t len = 1;
 
+	m->walk_max = walk_max ? walk_max : WALK_MAX;
 	m->dirs = xcalloc(ndirs + 1, sizeof(*m->dirs));
 	for (size_t i = 0; i < ndirs; i++) {
 		m->dirs[m->ndirs++] = xstrdup(dirs[i]);
@@ -464,8 +490,13 @@ size_t symfile_modules_find(struct symfile_modules *m, const char *name, const c
 
 	if (!m->walked) {
 		m->walked = 1;
-		for (size_t i = 0; i < m->ndirs; i++)
-			walk(m, m->dirs[i], (unsigned)i, 0);
+		for (size_t i = 0; i < m->ndirs; i++) {
+			int fd = open(m->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			size_t budget = m->walk_max;
+
+			if (fd >= 0)
+				walk(m, fd, m->dirs[i], (unsigned)i, 0, &budget);
+		}
 		if (m->n)
 			qsort(m->v, m->n, sizeof(*m->v), cmp_modfile);
 	}
@@ -488,6 +519,11 @@ size_t symfile_modules_find(struct symfile_modules *m, const char *name, const c
 const char *symfile_modules_dirs(struct symfile_modules *m)
 {
 	return m->dirs_joined;
+}
+
+int symfile_modules_cut(const struct symfile_modules *m)
+{
+	return m->cut ? (int)m->walk_max : 0;
 }
 
 const char *symfile_distro(const char *root)

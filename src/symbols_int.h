@@ -33,9 +33,11 @@ int symfile_open_elf(const char *path, char *reason, size_t n);
  * written (each malloc'ed). */
 size_t symfile_vmlinux_paths(const char *root, const char *release, char **out, size_t max);
 
-/* Module files: every folder is walked once, on the first question. */
+/* Module files: every folder is walked once, on the first question, looking at walk_max
+ * entries at most (0: WALK_MAX). */
 struct symfile_modules;
-struct symfile_modules *symfile_modules_new(const char *const *dirs, size_t ndirs);
+struct symfile_modules *symfile_modules_new(const char *const *dirs, size_t ndirs,
+					    unsigned walk_max);
 void symfile_modules_free(struct symfile_modules *m);
 /* Candidate files for a module name (- and _ are the same), best first. Returns how
  * many; the strings belong to m. */
@@ -43,6 +45,8 @@ size_t symfile_modules_find(struct symfile_modules *m, const char *name, const c
 			    size_t max);
 /* The folders searched, joined with ", " (for messages). */
 const char *symfile_modules_dirs(struct symfile_modules *m);
+/* The entries a walk stopped at (it looks at walk_max in each folder at most), or 0. */
+int symfile_modules_cut(const struct symfile_modules *m);
 
 /* "debian", "ubuntu", "fedora", "suse" or "" from ROOT/etc/os-release (ID, ID_LIKE). */
 const char *symfile_distro(const char *root);

@@ -791,6 +791,40 @@ START_TEST(test_distribution_layout)
 }
 END_TEST
 
+/* A module folder's walk stays in it (a linked folder leads elsewhere: not followed; a
+ * linked module file is taken) and stops after walk_max entries, saying so. */
+START_TEST(test_module_walk)
+{
+	struct symbols_opts o;
+	struct pt_err err;
+	struct symbols *s;
+	struct tframe mf[64];
+	size_t k = make_frames(P("mods/inl.ko"), "inl", mf, ARRAY_SIZE(mf));
+	const char *dirs[1] = { P("walk") };
+	const struct sym_result *r;
+
+	ck_assert_uint_gt(k, 0);
+	ck_assert_int_eq(sh("mkdir -p %s/walk/a %s/elsewhere && cp %s/mods/inl.ko %s/elsewhere/ && "
+			    "ln -s %s/elsewhere %s/walk/a/linked && "
+			    "ln -s %s/mods/kernel/x/dups.ko %s/walk/dups.ko && "
+			    "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do : > %s/walk/a/f$i; done",
+			    tmp, tmp, tmp, tmp, tmp, tmp, tmp, tmp, tmp), 0);
+	symbols_opts_init(&o);
+	o.module_dirs = dirs;
+	o.nmodule_dirs = 1;
+	s = symbols_new(&o, &err);
+	expect_no_debug(s, mf[0].text, "no inl.ko found");
+	r = res(s, "helper+0x5/0xd [dups]");
+	ck_assert_msg(r->status != SYM_NO_DEBUG, "dups: %s", r->reason);
+	symbols_free(s);
+
+	o.walk_max = 5;
+	s = symbols_new(&o, &err);
+	expect_no_debug(s, "helper+0x5/0xd [nosuch]", "and stopped after 5 entries in a folder");
+	symbols_free(s);
+}
+END_TEST
+
 /* Warnings, caught. */
 static char warned[4][1024];
 static int nwarned;
@@ -1039,6 +1073,7 @@ static Suite *symbols_suite(void)
 	tcase_add_test(tc, test_build_ids);
 	tcase_add_test(tc, test_distribution_layout);
 	tcase_add_test(tc, test_untrusted_release);
+	tcase_add_test(tc, test_module_walk);
 	tcase_add_test(tc, test_source_text);
 	tcase_add_test(tc, test_service);
 	suite_add_tcase(s, tc);

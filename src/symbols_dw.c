@@ -1185,16 +1185,15 @@ static int tres_equal(const struct tres *a, const struct tres *b)
 
 /* ---- source text ---- */
 
-static struct srcfile *src_load(const char *path)
+/* Reads a source file from a descriptor; NULL when it is not a regular file or too
+ * large. Takes fd. */
+static struct srcfile *src_load(int fd)
 {
 	struct srcfile *f;
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t cap = 1024;
 	ssize_t got;
 
-	if (fd < 0)
-		return NULL;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
 		close(fd);
 		return NULL;
@@ -1219,20 +1218,57 @@ static struct srcfile *src_load(const char *path)
 	return f;
 }
 
-static int exists(const char *p)
+/* Opens root/rel only when it is beneath root: file names come from the debug info,
+ * that is from whoever built the file, and pagetop may run as root. rel is resolved
+ * as realpath() does, and refused when that leads out of root (by ".." or a symbolic
+ * link); the result is then opened one component at a time beneath root, following no
+ * link, so a link swapped in meanwhile leads nowhere either. Returns a descriptor, or
+ * -1. */
+static int open_beneath(const char *root, const char *rel)
 {
-	struct stat st;
+	char *rr = realpath(root, NULL), *cand, *cr = NULL, *c;
+	size_t rl;
+	int fd = -1;
 
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	while (*rel == '/')
+		rel++;
+	if (!rr || !*rel)
+		goto out;
+	cand = xasprintf("%s/%s", rr, rel);
+	cr = realpath(cand, NULL);
+	free(cand);
+	rl = strcmp(rr, "/") == 0 ? 0 : strlen(rr);
+	if (!cr || strncmp(cr, rr, rl) != 0 || cr[rl] != '/')
+		goto out;
+	fd = open(rr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (c = cr + rl + 1; fd >= 0 && *c;) {
+		char *slash = strchr(c, '/');
+		int next;
+
+		if (slash)
+			*slash = '\0';
+		next = openat(fd, c, slash ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+					   : O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		c = slash ? slash + 1 : c + strlen(c);
+	}
+out:
+	free(rr);
+	free(cr);
+	return fd;
 }
 
+/* The text of a file the debug info names, read only beneath the folders given:
+ * --source-map OLD=NEW (OLD a prefix of the name: the rest beneath NEW), then
+ * --source-dir (the name relative to its compilation folder). Never the name itself. */
 static struct srcfile *src_find(struct symdb *db, const char *file, const char *comp_dir)
 {
 	size_t j;
 	struct srcfile *f = NULL;
-	char *cand = NULL;
 	const char *rel = file;
 	size_t cl = comp_dir ? strlen(comp_dir) : 0;
+	int fd = -1;
 
 	if (db->capsrc) {
 		j = hash_bytes(file, strlen(file), 3) & (db->capsrc - 1);
@@ -1244,7 +1280,7 @@ static struct srcfile *src_find(struct symdb *db, const char *file, const char *
 	}
 	if (cl && strncmp(file, comp_dir, cl) == 0 && file[cl] == '/')
 		rel = file + cl + 1;
-	for (size_t i = 0; !cand && i < db->o.nsource_maps; i++) {
+	for (size_t i = 0; fd < 0 && i < db->o.nsource_maps; i++) {
 		const char *eq = strchr(db->smaps[i], '=');
 		size_t ol;
 
@@ -1252,26 +1288,13 @@ static struct srcfile *src_find(struct symdb *db, const char *file, const char *
 			continue;
 		ol = (size_t)(eq - db->smaps[i]);
 		if (ol && strncmp(file, db->smaps[i], ol) == 0 &&
-		    (file[ol] == '/' || file[ol] == '\0' || db->smaps[i][ol - 1] == '/')) {
-			cand = xasprintf("%s%s", eq + 1, file + ol);
-			if (!exists(cand)) {
-				free(cand);
-				cand = NULL;
-			}
-		}
+		    (file[ol] == '/' || file[ol] == '\0' || db->smaps[i][ol - 1] == '/'))
+			fd = open_beneath(eq + 1, file + ol);
 	}
-	for (size_t i = 0; !cand && i < db->o.nsource_dirs; i++) {
-		cand = xasprintf("%s/%s", db->sdirs[i], rel[0] == '/' ? rel + 1 : rel);
-		if (!exists(cand)) {
-			free(cand);
-			cand = NULL;
-		}
-	}
-	if (!cand && file[0] == '/' && exists(file))
-		cand = xstrdup(file);
-	if (cand)
-		f = src_load(cand);
-	free(cand);
+	for (size_t i = 0; fd < 0 && i < db->o.nsource_dirs; i++)
+		fd = open_beneath(db->sdirs[i], rel);
+	if (fd >= 0)
+		f = src_load(fd);
 	if (!f)
 		f = xcalloc(1, sizeof(*f));
 	f->key = xstrdup(file);
@@ -1359,7 +1382,7 @@ static void finish(struct symdb *db, struct sym_pool *pool, const struct tres *t
 		}
 		fr[i].line = f->line;
 		fr[i].column = f->column;
-		fr[i].source = src_line(db, pool, f->file, t->comp_dir, f->line);
+		fr[i].source = src_line(db, pool, fr[i].file, t->comp_dir, f->line);
 	}
 	r->frames = fr;
 	r->nframes = t->n;

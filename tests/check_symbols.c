@@ -996,6 +996,85 @@ START_TEST(test_source_text)
 }
 END_TEST
 
+/* Source text only beneath --source-dir and the NEW of --source-map: a file name in
+ * the debug info is data of whoever built the file. esc.ko's calls are said to be on
+ * line 3 of: "sub/../../secret.c" (leads out of a source dir by ".."), "link.c" (a
+ * link in the source dir to a file outside), ESC/secret.c (absolute: the file exists,
+ * outside every source dir), "sub/../inside.c" and "inlink.c" (a link to a file in the
+ * source dir): the last two stay inside. */
+START_TEST(test_source_beneath)
+{
+	static const char *const calls[] = { "dotdot", "link", "abs", "inside", "inlink" };
+	struct symbols_opts o;
+	struct pt_err err;
+	struct symbols *s;
+	struct tframe fr[16];
+	const char *mdirs[1] = { P("esc/mods") };
+	const char *sdirs[1] = { P("esc/dir") };
+	char map[4096];
+	const char *maps[1] = { map };
+	FILE *fp;
+	size_t n;
+
+	ck_assert_int_eq(sh("mkdir -p %s/esc/build %s/esc/mods %s/esc/dir/sub && cd %s/esc && "
+			    "printf 'SECRET 1\\nSECRET 2\\nSECRET 3\\n' > secret.c && "
+			    "printf 'inside 1\\ninside 2\\ninside 3\\n' > dir/inside.c && "
+			    "ln -s ../secret.c dir/link.c && ln -s inside.c dir/inlink.c",
+			    tmp, tmp, tmp, tmp), 0);
+	fp = fopen(P("esc/build/esc.c"), "w");
+	ck_assert_ptr_nonnull(fp);
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
+		fprintf(fp, "void hit_%s(void);\n", calls[i]);
+	fprintf(fp, "#line 3 \"sub/../../secret.c\"\n"
+		"__attribute__((noinline)) void esc_dotdot(void) { hit_dotdot(); }\n"
+		"#line 3 \"link.c\"\n"
+		"__attribute__((noinline)) void esc_link(void) { hit_link(); }\n"
+		"#line 3 \"%s/esc/secret.c\"\n"
+		"__attribute__((noinline)) void esc_abs(void) { hit_abs(); }\n"
+		"#line 3 \"sub/../inside.c\"\n"
+		"__attribute__((noinline)) void esc_inside(void) { hit_inside(); }\n"
+		"#line 3 \"inlink.c\"\n"
+		"__attribute__((noinline)) void esc_inlink(void) { hit_inlink(); }\n", tmp);
+	fclose(fp);
+	ck_assert_int_eq(sh("cd %s/esc/build && gcc " CFLAGS " -c esc.c -o esc.o && "
+			    "ld -r -o ../mods/esc.ko esc.o", tmp), 0);
+	n = make_frames(P("esc/mods/esc.ko"), "esc", fr, ARRAY_SIZE(fr));
+	ck_assert_uint_eq(n, ARRAY_SIZE(calls));
+
+	/* none given: nothing read, not even the absolute name that exists */
+	for (int pass = 0; pass < 3; pass++) {
+		symbols_opts_init(&o);
+		o.module_dirs = mdirs;
+		o.nmodule_dirs = 1;
+		if (pass == 1) {
+			o.source_dirs = sdirs;
+			o.nsource_dirs = 1;
+		} else if (pass == 2) {
+			snprintf(map, sizeof(map), "%s/esc/build=%s/esc/dir", tmp, tmp);
+			o.source_maps = maps;
+			o.nsource_maps = 1;
+		}
+		s = symbols_new(&o, &err);
+		for (size_t i = 0; i < n; i++) {
+			const struct sym_result *r = res(s, fr[i].text);
+			int inside = strcmp(fr[i].hit, "inside") == 0 || strcmp(fr[i].hit, "inlink") == 0;
+
+			ck_assert_msg(r->status == SYM_OK, "%s: %s", fr[i].text, r->reason);
+			ck_assert_uint_eq(r->frames[0].line, 3);
+			if (pass && inside) {
+				ck_assert_msg(r->frames[0].source != NULL, "pass %d, %s: no source",
+					      pass, fr[i].hit);
+				ck_assert_str_eq(r->frames[0].source, "inside 3");
+			} else {
+				ck_assert_msg(r->frames[0].source == NULL, "pass %d, %s (%s): read '%s'",
+					      pass, fr[i].hit, r->frames[0].file, r->frames[0].source);
+			}
+		}
+		symbols_free(s);
+	}
+}
+END_TEST
+
 START_TEST(test_service)
 {
 	struct symbols *s = svc(P("vmlinux"), NULL);
@@ -1075,6 +1154,7 @@ static Suite *symbols_suite(void)
 	tcase_add_test(tc, test_untrusted_release);
 	tcase_add_test(tc, test_module_walk);
 	tcase_add_test(tc, test_source_text);
+	tcase_add_test(tc, test_source_beneath);
 	tcase_add_test(tc, test_service);
 	suite_add_tcase(s, tc);
 	return s;

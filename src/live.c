@@ -1883,7 +1883,8 @@ int notes_build_id(const char *path, char *hex, size_t n, struct pt_err *err)
 {
 	unsigned char data[8192];
 	size_t len = 0, off = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a snapshot folder's kernel-notes.bin may be a named pipe */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0) {
 		pt_err_set(err, _("cannot open %s: %s"), path, strerror(errno));

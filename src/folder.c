@@ -64,8 +64,9 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* A small file of the folder, without its trailing white space; NULL when it is not a
- * regular file (a named pipe would block) or empty. *len: its length (NUL bytes may be
- * in it), when len is not NULL. */
+ * regular file (a named pipe would block), a symbolic link (it would say what another
+ * file holds, and the folder may come from anywhere) or empty. *len: its length (NUL
+ * bytes may be in it), when len is not NULL. */
 static char *read_small(const char *dir, const char *name, size_t *len)
 {
 	char path[4096], buf[256];
@@ -75,9 +76,13 @@ static char *read_small(const char *dir, const char *name, size_t *len)
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			diag_warn(_("%s: not read: a symbolic link (only the folder's own file is read)"),
+				  path);
 		return NULL;
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return NULL;

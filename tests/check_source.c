@@ -677,7 +677,7 @@ START_TEST(test_folder_bad_release)
 		{ "6.1\0/../..", 10, "6.1\\x00/../.." },
 		{ "\x1b]0;hi\x07", 7, "\\x1b]0;hi\\x07" },
 	};
-	char *dir = folder_of(names, 2);
+	char *dir = folder_of(names, 2), *other, *q;
 	struct rsink rs;
 	struct pt_err err;
 	char *p, want[1024];
@@ -697,6 +697,25 @@ START_TEST(test_folder_bad_release)
 		ck_assert_str_eq(diag_msgs[0], want);
 		rs_clear(&rs);
 	}
+	/* a symbolic link is not read: it would say what another file holds */
+	p = path_join(dir, "kernel-release");
+	unlink(p);
+	other = tmpdir_new();
+	q = write_in(other, "kernel-release", "6.1.0\n", 6);
+	ck_assert_int_eq(symlink(q, p), 0);
+	diag_capture();
+	rs_init(&rs);
+	ck_assert_msg(read_one(dir, &rs, &err) == 2, "%s", err.msg);
+	diag_set_sink(NULL);
+	ck_assert_ptr_null(rs.meta.kernel_release);
+	ck_assert_int_eq(diag_n, 1);
+	snprintf(want, sizeof(want),
+		 "%s: not read: a symbolic link (only the folder's own file is read)", p);
+	ck_assert_str_eq(diag_msgs[0], want);
+	free(p);
+	free(q);
+	tmpdir_free(other);
+	rs_clear(&rs);
 	/* a named pipe is not read (it would block) */
 	p = path_join(dir, "kernel-release");
 	unlink(p);

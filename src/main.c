@@ -522,7 +522,7 @@ int main(int argc, char **argv)
 		case OPT_KRELEASE:
 			/* it becomes part of the debug info's paths */
 			if (!release_ok(optarg, strlen(optarg)))
-				usage_error(_("--kernel-release: expected what uname -r prints (up to 64 letters, digits, '.', '_', '+', '~' or '-', no '..'), found '%s'"),
+				usage_error(_("--kernel-release: expected what uname -r prints (up to 64 letters, digits, '.', '_', '+', '~' or '-', not first '.' or '-', no '..'), found '%s'"),
 					    optarg);
 			sc.so.release = optarg;
 			break;

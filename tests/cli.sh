@@ -59,7 +59,7 @@ expect 2 "^pagetop: -n: expected a whole number of samples, found '1.5'$" -b -n 
 expect 2 "^pagetop: -n: expected a whole number of samples, found '-3'$" -b -n -3 "$demo"
 expect 2 "^pagetop: -d: expected seconds from 0.1 to 86400, found '0.01'$" -b -d 0.01 "$demo"
 for r in ../../tmp/x .. /boot '6.1 x' .6.1 -6.1 ''; do
-	expect 2 "^pagetop: --kernel-release: expected what uname -r prints \(up to 64 letters, digits, '\.', '_', '\+', '~' or '-', no '\.\.'\), found '$(printf %s "$r" | sed 's/[.]/\\./g')'$" \
+	expect 2 "^pagetop: --kernel-release: expected what uname -r prints \(up to 64 letters, digits, '\.', '_', '\+', '~' or '-', not first '\.' or '-', no '\.\.'\), found '$(printf %s "$r" | sed 's/[.]/\\./g')'$" \
 		-b --expand --kernel-release "$r" "$demo"
 done
 for r in 7.3.4 6.8.0-45-generic 5.14.0-427.13.1.el9_4.x86_64 6.6.30+rpt-rpi-v8; do

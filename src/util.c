@@ -481,23 +481,30 @@ int hostname_ok(const char *s, size_t len)
 	return 1;
 }
 
+/* Defined below with the rest of the escaping. */
+static size_t esc_into(char *out, const char *s, size_t n, int utf8);
+
 const char *quote_value(const char *s, size_t len, char *buf, size_t bufsz)
 {
-	size_t k = 0;
+	size_t k = 0, cut;
 
-	for (size_t i = 0; i < len && k + 8 < bufsz; i++) {
-		unsigned char c = (unsigned char)s[i];
+	/* whole characters up to 64 bytes, escaped as the messages are (4 bytes a byte) */
+	while (k < len && k < 64) {
+		enum text_kind kind;
+		size_t n = text_char(s + k, len - k, 1, &kind);
 
-		if (i == 64) {
-			memcpy(buf + k, "...", 3);
-			k += 3;
+		if (k + n > 64)
 			break;
-		}
-		if (c < 0x20 || c >= 0x7f || c == '\\')
-			k += (size_t)snprintf(buf + k, bufsz - k, "\\x%02x", c);
-		else
-			buf[k++] = (char)c;
+		k += n;
 	}
+	cut = k < len;
+	if (bufsz < 4 * k + 4) {
+		buf[0] = '\0';
+		return buf;
+	}
+	k = esc_into(buf, s, k, 1);
+	if (cut)
+		memcpy(buf + k, "...", 3), k += 3;
 	buf[k] = '\0';
 	return buf;
 }

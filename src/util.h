@@ -150,7 +150,8 @@ int module_name_ok(const char *s, size_t len);
 int build_id_ok(const char *s, size_t len);
 /* A host name: 1..64 bytes of letters, digits and . _ -. */
 int hostname_ok(const char *s, size_t len);
-/* s[0..len) for a message: at most 64 bytes, anything but printable ASCII as \xNN. */
+/* s[0..len) for a message: at most 64 bytes of whole characters, escaped as esc_str()
+ * does ("..." when cut); bufsz at least 260. */
 const char *quote_value(const char *s, size_t len, char *buf, size_t bufsz);
 
 /* Time in seconds. */

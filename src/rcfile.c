@@ -3,49 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "asuser.h"
 #include "rcfile.h"
-
-/* Root by way of sudo: the invoking user's ids, from SUDO_UID and SUDO_GID. */
-static int sudo_user(uid_t *uid, gid_t *gid)
-{
-	const char *u = getenv("SUDO_UID"), *g = getenv("SUDO_GID");
-	char *end;
-	unsigned long v;
-
-	if (!u || !*u)
-		return 0;
-	errno = 0;
-	v = strtoul(u, &end, 10);
-	if (errno || *end || v == 0 || v != (uid_t)v)
-		return 0;
-	/* root under sudo, or already that user (--drop-privileges switched to it) */
-	if (getuid() != 0 && getuid() != (uid_t)v)
-		return 0;
-	*uid = (uid_t)v;
-	*gid = (gid_t)-1;
-	if (g && *g) {
-		v = strtoul(g, &end, 10);
-		if (!*end && v == (gid_t)v)
-			*gid = (gid_t)v;
-	}
-	if (*gid == (gid_t)-1) {
-		struct passwd *pw = getpwuid(*uid);
-
-		if (!pw)
-			return 0;
-		*gid = pw->pw_gid;
-	}
-	return 1;
-}
 
 /* A folder of root's while this process is not root: root's HOME, kept after
  * --drop-privileges switched to nobody. Its settings are not this user's to read or
@@ -66,7 +32,7 @@ char *rc_path(void)
 
 	if (x && *x == '/' && !roots_folder(x))
 		return xasprintf("%s/pagetop/pagetoprc", x);
-	if (sudo_user(&uid, &gid)) {
+	if (asuser_ids(&uid, &gid)) {
 		struct passwd *pw = getpwuid(uid);
 
 		if (pw && pw->pw_dir && *pw->pw_dir == '/')
@@ -338,58 +304,25 @@ static int save_here(const char *path, const struct rc_set *sets, size_t n, stru
 	return 0;
 }
 
+struct save_req {
+	const char *path;
+	const struct rc_set *sets;
+	size_t n;
+};
+
+static long save_fn(void *ctx, int *fd, struct pt_err *err)
+{
+	const struct save_req *r = ctx;
+
+	(void)fd;
+	return save_here(r->path, r->sets, r->n, err);
+}
+
 /* Under sudo the file is the invoking user's: written by a child that is that user, so
  * it belongs to them and root never writes through a folder they control. */
 int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err)
 {
-	int fds[2], status;
-	uid_t uid;
-	gid_t gid;
-	pid_t pid;
-	ssize_t got;
+	struct save_req r = { path, sets, n };
 
-	if (!sudo_user(&uid, &gid) || getuid() == uid)
-		return save_here(path, sets, n, err);
-	if (pipe(fds) < 0) {
-		pt_err_set(err, _("cannot write %s: %s"), path, strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		pt_err_set(err, _("cannot write %s: %s"), path, strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		struct pt_err e = { "" };
-		int rc;
-
-		close(fds[0]);
-		if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
-			pt_err_set(&e, _("cannot write %s as user %ld: %s"), path, (long)uid,
-				   strerror(errno));
-			rc = -1;
-		} else {
-			rc = save_here(path, sets, n, &e);
-		}
-		if (rc < 0 && write(fds[1], e.msg, strlen(e.msg)) < 0)
-			_exit(2);
-		_exit(rc < 0 ? 1 : 0);
-	}
-	close(fds[1]);
-	err->msg[0] = '\0';
-	do
-		got = read(fds[0], err->msg, sizeof(err->msg) - 1);
-	while (got < 0 && errno == EINTR);
-	err->msg[got > 0 ? got : 0] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (!err->msg[0])
-		pt_err_set(err, _("cannot write %s"), path);
-	return -1;
+	return asuser_call(save_fn, &r, NULL, err) < 0 ? -1 : 0;
 }

@@ -13,6 +13,9 @@
 #include "asuser.h"
 #include "rcfile.h"
 
+#define RC_MAX_SIZE (64 * 1024) /* bytes of the file */
+#define RC_MAX_LINE 4096        /* bytes of a line, its newline included */
+
 /* A folder of root's while this process is not root: root's HOME, kept after
  * --drop-privileges switched to nobody. Its settings are not this user's to read or
  * write (nor could they be). */
@@ -137,28 +140,121 @@ static int split(char *buf, struct rc_line *l)
 	return 0;
 }
 
-int rc_read(const char *path, rc_fn fn, void *ctx, struct rc_errors *errs, struct pt_err *err)
+static const char *file_kind(mode_t m)
 {
-	FILE *fp = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0;
-	unsigned lineno = 0;
+	if (S_ISDIR(m))
+		return _("a folder");
+	if (S_ISFIFO(m))
+		return _("a FIFO");
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return _("a device");
+	if (S_ISSOCK(m))
+		return _("a socket");
+	return _("not a file");
+}
 
-	if (!fp) {
-		if (errno == ENOENT)
-			return 0;
-		pt_err_set(err, _("cannot read %s: %s"), path, strerror(errno));
+/* Opens path for reading as the invoking user, never through a link nor waiting (a FIFO),
+ * and reads it whole when it is a regular file of at most RC_MAX_SIZE bytes: 0 with *buf
+ * (NUL-terminated, *len bytes), 1 when there is no such file, -1 with err. Nothing of a
+ * refused file is read, so no message can show any of it. */
+static int slurp(const char *path, char **buf, size_t *len, struct pt_err *err)
+{
+	struct stat st;
+	size_t n = 0;
+	uid_t uid;
+	int fd, e;
+	char *p;
+
+	fd = asuser_open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
+	if (fd < 0) {
+		e = errno;
+		if (e == ENOENT)
+			return 1;
+		if (e == ELOOP)
+			pt_err_set(err, _("%s is a symbolic link: pagetop does not read its settings through symbolic links; put the file itself there"),
+				   path);
+		else if (asuser_active(&uid))
+			pt_err_set(err, _("cannot read %s as user %ld (who ran sudo): %s; the settings file must be readable by that user"),
+				   path, (long)uid, strerror(e));
+		else
+			pt_err_set(err, _("cannot read %s: %s"), path, strerror(e));
 		return -1;
 	}
-	while (getline(&buf, &cap, fp) >= 0) {
+	if (fstat(fd, &st) < 0) {
+		pt_err_set(err, _("cannot read %s: %s"), path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pt_err_set(err, _("%s is not a regular file (%s): pagetop reads its settings only from a regular file; remove it or put one there"),
+			   path, file_kind(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	/* the size may change or lie (procfs): the read is capped too */
+	p = st.st_size <= RC_MAX_SIZE ? xmalloc(RC_MAX_SIZE + 2) : NULL;
+	while (p && n <= RC_MAX_SIZE) {
+		ssize_t got = read(fd, p + n, RC_MAX_SIZE + 1 - n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			e = errno;
+			pt_err_set(err, _("cannot read %s: %s"), path, strerror(e));
+			free(p);
+			close(fd);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	if (!p || n > RC_MAX_SIZE) {
+		pt_err_set(err, _("%s is larger than %d KiB, too large for a settings file: not read; remove it or shorten it"),
+			   path, RC_MAX_SIZE / 1024);
+		free(p);
+		return -1;
+	}
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	return 0;
+}
+
+int rc_read(const char *path, rc_fn fn, void *ctx, struct rc_errors *errs, struct pt_err *err)
+{
+	char *buf, *line, *end;
+	size_t len;
+	unsigned lineno = 0;
+	int rc = slurp(path, &buf, &len, err);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	for (line = buf; line < buf + len; line = end + 1) {
 		struct rc_line l;
 		struct pt_err e;
+		size_t n;
 		char *copy;
-		int rc;
 
+		end = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!end)
+			end = buf + len;
+		n = (size_t)(end - line);
 		lineno++;
-		copy = xstrdup(buf);
-		rc = split(buf, &l);
+		if (n >= RC_MAX_LINE || memchr(line, '\0', n)) {
+			char *msg = n >= RC_MAX_LINE ?
+				    xasprintf(_("a line longer than %d KiB: not a settings line; shorten or remove it"),
+					      RC_MAX_LINE / 1024) :
+				    xstrdup(_("a NUL byte: not a settings line; remove it"));
+
+			add_error(errs, path, lineno, msg);
+			free(msg);
+			continue;
+		}
+		*end = '\0';
+		copy = xstrdup(line);
+		rc = split(line, &l);
 		if (rc < 0) {
 			char *shown = trim(copy);
 			char *msg = xasprintf(_("expected 'set NAME = VALUE' or 'bind KEY ACTION', found '%.60s'"),
@@ -175,7 +271,6 @@ int rc_read(const char *path, rc_fn fn, void *ctx, struct rc_errors *errs, struc
 		free(copy);
 	}
 	free(buf);
-	fclose(fp);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -51,6 +52,18 @@ int asuser_active(uid_t *uid)
 	gid_t gid;
 
 	return asuser_ids(uid, &gid) && getuid() != *uid;
+}
+
+void asuser_note(struct pt_err *err, int e)
+{
+	size_t len;
+	uid_t uid;
+
+	if (!err || (e != EACCES && e != EPERM) || !asuser_active(&uid))
+		return;
+	len = strlen(err->msg);
+	snprintf(err->msg + len, sizeof(err->msg) - len, _(" (as user %ld, who ran sudo)"),
+		 (long)uid);
 }
 
 /* What the child says: one datagram, with the descriptor fn opened attached. */

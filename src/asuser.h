@@ -24,6 +24,10 @@ int asuser_ids(uid_t *uid, gid_t *gid);
  * sudo, not switched yet), else 0. For messages: "as user N". */
 int asuser_active(uid_t *uid);
 
+/* When e (an errno) is a permission the invoking user lacked and files are handled as
+ * them: adds " (as user N, who ran sudo)" to err, so that the message says whose. */
+void asuser_note(struct pt_err *err, int e);
+
 /* Runs fn(ctx, fd, err) as the invoking user: in a child with that user's ids when
  * asuser_active(), else directly. fn returns a result >= 0, or -1 with err (and errno);
  * it may put a descriptor in *fd (which starts as -1), and that descriptor comes back to

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "asuser.h"
 #include "live.h"
 #include "rcfile.h"
 #include "tui_int.h"
@@ -847,18 +848,37 @@ static int snapshot_fill(FILE *fp, void *ctx, struct pt_err *err)
 	return 0;
 }
 
+struct snapshot_req {
+	const char *path;
+	struct snapshot_ctx c;
+};
+
+static long snapshot_write_fn(void *ctx, int *fd, struct pt_err *err)
+{
+	struct snapshot_req *r = ctx;
+
+	(void)fd;
+	if (write_new_file(r->path, 0644, snapshot_fill, &r->c, err) < 0)
+		return -1;
+	return (long)r->c.n;
+}
+
 /* The displayed sample in show_stacks form (the proposal's form for allocation counts),
  * which pagetop and the kernel's tools read back. Through a temporary file: the name
- * appears complete or not at all, never over a file or through a symbolic link. */
+ * appears complete or not at all, never over a file or through a symbolic link. Under
+ * sudo it is written by the user who ran it (asuser.h): their file, where they can write. */
 static int write_snapshot(struct tui *t, const char *path, size_t *nwritten,
 			  struct pt_err *err)
 {
-	struct snapshot_ctx c = { t->m, 0 };
+	struct snapshot_req r = { path, { t->m, 0 } };
+	long n = asuser_call(snapshot_write_fn, &r, NULL, err);
 
 	*nwritten = 0;
-	if (write_new_file(path, 0644, snapshot_fill, &c, err) < 0)
+	if (n < 0) {
+		asuser_note(err, errno);
 		return -1;
-	*nwritten = c.n;
+	}
+	*nwritten = (size_t)n;
 	return 0;
 }
 

@@ -130,6 +130,8 @@ static void env_setup(struct ht *h)
 	setenv("HOME", h->tmp, 1);
 	setenv("TZ", "UTC", 1);
 	unsetenv("NO_COLOR");
+	unsetenv("SUDO_UID"); /* files are written as the test's user */
+	unsetenv("SUDO_GID");
 	tzset();
 }
 
@@ -1050,6 +1052,60 @@ START_TEST(test_snapshot_safety)
 }
 END_TEST
 
+/* The folder tmp/NAME, made the user 65534's (tmp opened to all to get there). */
+static char *users_folder(const char *tmp, const char *name)
+{
+	char *d = path_join(tmp, name);
+
+	ck_assert_int_eq(chmod(tmp, 0755), 0);
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	ck_assert_int_eq(chown(d, 65534, 65534), 0);
+	return d;
+}
+
+static void ck_owner(const char *path, uid_t uid, gid_t gid)
+{
+	struct stat st;
+
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_msg(st.st_uid == uid && st.st_gid == gid, "%s belongs to %ld:%ld", path,
+		      (long)st.st_uid, (long)st.st_gid);
+}
+
+/* Under sudo, w writes as the user who ran it: the snapshot is theirs, and where they
+ * cannot write, nothing is written. */
+START_TEST(test_snapshot_sudo)
+{
+	struct ht h = { 0 };
+	char *mine, *p;
+	const char *line;
+
+	if (getuid() != 0)
+		return;
+	ht_open(&h, "demo", NULL, 24, 200, NULL, NULL);
+	mine = users_folder(h.tmp, "mine");
+	setenv("SUDO_UID", "65534", 1);
+	setenv("SUDO_GID", "65534", 1);
+	p = path_join(mine, "snap.show_stacks");
+	line = snap_to(&h, p);
+	ck_assert_msg(strstr(line, "wrote ") != NULL, "%s", line);
+	ck_owner(p, 65534, 65534);
+	free(p);
+	/* root's folder: the user's "permission denied", nothing left there */
+	p = path_join(h.tmp, "root.show_stacks");
+	line = snap_to(&h, p);
+	ck_assert_msg(strstr(line, strerror(EACCES)) != NULL && strstr(line, "as user 65534") != NULL,
+		      "%s", line);
+	ck_assert_int_eq(access(p, F_OK), -1);
+	ck_assert_int_eq(temp_files_in(h.tmp), 0);
+	free(p);
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
+	free(mine);
+	ht_close(&h);
+}
+END_TEST
+
 /* ---- a live source ---- */
 
 static const char *const live_specs[] = {
@@ -1759,6 +1815,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_redraw);
 	tcase_add_test(tc, test_snapshot);
 	tcase_add_test(tc, test_snapshot_safety);
+	tcase_add_test(tc, test_snapshot_sudo);
 	tcase_add_test(tc, test_live_pause);
 	tcase_add_test(tc, test_live_follow);
 	tcase_add_test(tc, test_live_status);

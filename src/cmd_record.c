@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "asuser.h"
 #include "cmd_record.h"
 #include "live.h"
 #include "record.h"
@@ -259,9 +260,14 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	if (recorder_open(&rec, out, force, &err) < 0) {
+		int e = errno;
+		uid_t uid;
+
 		fail_msg(err.msg);
 		if (live && o.drop_privileges && geteuid() != 0)
 			fail_msg(_("record: with --drop-privileges the recording is created after the switch, by that user: give -o a folder they can write"));
+		else if ((e == EACCES || e == EPERM) && asuser_active(&uid))
+			fail_msg(_("record: under sudo the recording is created by the user who ran it, and is theirs: give -o a folder they can write"));
 		source_close(src);
 		free(paths);
 		return 1;

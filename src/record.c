@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "asuser.h"
 #include "parse.h"
 #include "reader.h"
 #include "live.h"
@@ -151,20 +152,25 @@ int recorder_open(struct recorder **out, const char *path, int force, struct pt_
 		int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
 
 		flags |= force ? O_TRUNC : O_EXCL;
-		fd = open(path, flags, 0644);
+		/* under sudo the user's file: they create it, pagetop writes through the fd */
+		fd = asuser_open(path, flags, 0644);
 		if (fd < 0) {
 			struct stat st;
+			int e = errno;
 
 			/* O_EXCL says EEXIST for any symlink, dangling ones too */
-			if (errno == EEXIST && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-				errno = ELOOP;
-			if (errno == EEXIST)
+			if (e == EEXIST && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+				e = ELOOP;
+			if (e == EEXIST) {
 				pt_err_set(err, _("%s exists: give --force to overwrite it"), path);
-			else if (errno == ELOOP)
+			} else if (e == ELOOP) {
 				pt_err_set(err, _("%s is a symbolic link: pagetop does not write recordings through symbolic links"),
 					   path);
-			else
-				pt_err_set(err, _("cannot create %s: %s"), path, strerror(errno));
+			} else {
+				pt_err_set(err, _("cannot create %s: %s"), path, strerror(e));
+				asuser_note(err, e);
+			}
+			errno = e;
 			return -1;
 		}
 	}

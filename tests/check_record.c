@@ -1019,6 +1019,61 @@ START_TEST(cmd_from)
 }
 END_TEST
 
+/* Under sudo the recording is created by the user who ran it: theirs, the same bytes as
+ * root's, and refused where they cannot write. Without SUDO_UID it is root's as before. */
+START_TEST(cmd_sudo_owner)
+{
+	char *mine = tmp("mine"), *rec = tmp("mine/rec.ptrec"), *roots = tmp("mine/roots.ptrec");
+	char *plain = tmp("plain.ptrec"), *denied = tmp("denied.ptrec"), *err, *a, *b;
+	struct stat st;
+
+	if (getuid() != 0)
+		return;
+	ck_assert_int_eq(chmod(tmp_root, 0755), 0);
+	ck_assert_int_eq(mkdir(mine, 0755), 0);
+	ck_assert_int_eq(chown(mine, 65534, 65534), 0);
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--from", SMALL, "-o", plain, NULL }), 0);
+	free(err);
+	ck_assert_int_eq(stat(plain, &st), 0);
+	ck_assert_int_eq(st.st_uid, 0);
+	setenv("SUDO_UID", "65534", 1);
+	setenv("SUDO_GID", "65534", 1);
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--from", SMALL, "-o", rec, NULL }), 0);
+	free(err);
+	ck_assert_int_eq(stat(rec, &st), 0);
+	ck_assert_int_eq(st.st_uid, 65534);
+	ck_assert_int_eq(st.st_gid, 65534);
+	a = slurp(plain, NULL);
+	b = slurp(rec, NULL);
+	ck_assert_str_eq(b, a);
+	free(a);
+	free(b);
+	/* root's folder: the user's error, nothing created */
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--from", SMALL, "-o", denied, NULL }), 1);
+	ck_assert_msg(strstr(err, strerror(EACCES)) && strstr(err, "as user 65534") &&
+		      strstr(err, "give -o a folder they can write"), "%s", err);
+	free(err);
+	ck_assert_int_eq(access(denied, F_OK), -1);
+	/* --force over root's file in their folder: they cannot write it, so it stays */
+	ck_assert_int_eq(rename(plain, roots), 0);
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--force", "--from", SMALL, "-o", roots, NULL }), 1);
+	ck_assert_msg(strstr(err, strerror(EACCES)), "%s", err);
+	free(err);
+	ck_assert_int_eq(stat(roots, &st), 0);
+	ck_assert_int_eq(st.st_uid, 0);
+	ck_assert_int_gt(st.st_size, 0);
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
+	free(mine);
+	free(rec);
+	free(roots);
+	free(plain);
+	free(denied);
+}
+END_TEST
+
 /* The disk fills up (a file size limit does the same to write(), without privileges):
  * pagetop record says so, exits 1, and the file ends cleanly at the last complete sample. */
 START_TEST(cmd_disk_full)
@@ -1240,6 +1295,7 @@ static Suite *record_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, cmd_usage);
 	tcase_add_test(tc, cmd_from);
+	tcase_add_test(tc, cmd_sudo_owner);
 	tcase_add_test(tc, cmd_disk_full);
 	tcase_add_test(tc, cmd_live_signal);
 	tcase_add_test(tc, cmd_live_count);

@@ -1252,6 +1252,52 @@ START_TEST(test_live_record)
 }
 END_TEST
 
+/* Under sudo, R records into a file of the user's that root goes on writing: every sample
+ * is in it. */
+START_TEST(test_live_record_sudo)
+{
+	struct ht h = { 0 };
+	char *mine, *path, *keys;
+	struct model *m;
+	const char *p;
+
+	if (getuid() != 0)
+		return;
+	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 200, NULL, NULL);
+	mine = users_folder(h.tmp, "mine");
+	setenv("SUDO_UID", "65534", 1);
+	setenv("SUDO_GID", "65534", 1);
+	path = path_join(mine, "rec.ptrec");
+	keys = xasprintf("R\025%s\n", path);
+	ht_keys(&h, keys);
+	ck_line_has(&h, 23, "recording to ");
+	ck_owner(path, 65534, 65534);
+	fake_add(h.src, live_specs[1]);
+	tui_pump(h.t, -1);
+	ht_keys(&h, "R");
+	ck_line_has(&h, 23, "closed: 2 samples");
+	m = model_new();
+	p = path;
+	ck_assert_int_eq(model_load(m, &p, 1), 2);
+	model_free(m);
+	free(path);
+	free(keys);
+	/* root's folder: refused, as that user */
+	path = path_join(h.tmp, "root.ptrec");
+	keys = xasprintf("R\025%s\n", path);
+	ht_keys(&h, keys);
+	ck_assert_ptr_null(h.t->rec);
+	ck_line_has(&h, 23, "(as user 65534, who ran sudo)");
+	ck_assert_int_eq(access(path, F_OK), -1);
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
+	free(path);
+	free(keys);
+	free(mine);
+	ht_close(&h);
+}
+END_TEST
+
 /* 500 resizes in a row, with samples coming between them: sizes from 1x1 up, hostile
  * ones (0, negative) that must be refused without harm, keys now and then so that the
  * help and an expanded row get drawn at odd sizes too; the screen is whole at the end. */
@@ -1820,6 +1866,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_live_follow);
 	tcase_add_test(tc, test_live_status);
 	tcase_add_test(tc, test_live_record);
+	tcase_add_test(tc, test_live_record_sudo);
 	tcase_add_test(tc, test_colors);
 	tcase_add_test(tc, test_mouse);
 	tcase_add_test(tc, test_config);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,19 @@ static _Noreturn void child(int sock, long (*fn)(void *ctx, int *fd, struct pt_e
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	memset(&rep, 0, sizeof(rep));
+	/* pagetop's handlers and fatal hook restore the terminal and count_threshold: the
+	 * parent's business, not this child's (a ^C ends it, and the parent says so) */
+	util_set_fatal_hook(NULL);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN &&
+		    sa.sa_handler != SIG_DFL) {
+			sa.sa_handler = SIG_DFL;
+			sa.sa_flags = 0;
+			sigaction(sig, &sa, NULL);
+		}
+	}
 	/* not dumpable first: the user may not look into this copy of root's memory */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || setgroups(0, NULL) < 0 ||
 	    setgid(gid) < 0 || setuid(uid) < 0) {

@@ -150,7 +150,7 @@ static const char *file_kind(mode_t m)
 		return _("a device");
 	if (S_ISSOCK(m))
 		return _("a socket");
-	return _("not a file");
+	return _("not a file of any kind pagetop knows");
 }
 
 /* Opens path for reading as the invoking user, never through a link nor waiting (a FIFO),
@@ -335,9 +335,33 @@ static int save_here(const char *path, const struct rc_set *sets, size_t n, stru
 			   path);
 		return -1;
 	}
+	/* the lines to keep: only from a settings file (a FIFO would block here) */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) < 0) {
+		pt_err_set(err, _("cannot read %s: %s"), path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (fd >= 0 && !S_ISREG(st.st_mode)) {
+		pt_err_set(err, _("%s is not a regular file (%s): pagetop does not replace it with its settings; remove it first"),
+			   path, file_kind(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	if (fd >= 0 && st.st_size > RC_MAX_SIZE) {
+		pt_err_set(err, _("%s is larger than %d KiB, too large for a settings file: not rewritten; remove it or shorten it"),
+			   path, RC_MAX_SIZE / 1024);
+		close(fd);
+		return -1;
+	}
+	in = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!in && fd >= 0)
+		close(fd);
 	done = xcalloc(n ? n : 1, 1);
 	if (mkdir_parents(path) < 0) {
 		pt_err_set(err, _("cannot create the folder of %s: %s"), path, strerror(errno));
+		if (in)
+			fclose(in);
 		free(done);
 		return -1;
 	}
@@ -347,14 +371,12 @@ static int save_here(const char *path, const struct rc_set *sets, size_t n, stru
 		pt_err_set(err, _("cannot write %s: %s"), tmp, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		if (in)
+			fclose(in);
 		free(tmp);
 		free(done);
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	in = fd >= 0 ? fdopen(fd, "r") : NULL;
-	if (!in && fd >= 0)
-		close(fd);
 	if (!in)
 		fprintf(out, "%s", _("# pagetop settings: 'set NAME = VALUE' and 'bind KEY ACTION' lines.\n"
 				     "# W in pagetop rewrites the set lines and keeps everything else.\n"));

@@ -54,7 +54,7 @@ struct rc_set {
 /* Writes the settings: replaces the first "set NAME" line of each in place, drops later
  * ones, appends the missing ones, keeps every other line (comments, binds). Creates the
  * folder, writes a temporary file (mode 0600, O_EXCL|O_NOFOLLOW) and renames it; refuses a
- * path that is a symbolic link. Under sudo a child process with the invoking user's ids
+ * path that is a symbolic link, or anything but a regular file of at most 64 KiB. Under sudo a child process with the invoking user's ids
  * writes it. Returns 0 or -1 with err. */
 int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err);
 

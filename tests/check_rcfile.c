@@ -225,6 +225,35 @@ START_TEST(save_as_sudo_user)
 }
 END_TEST
 
+/* W over a FIFO waited for a writer for ever (the test's timeout is the deadline), over a
+ * huge file read it as one line: both are refused and left as they are. */
+START_TEST(save_regular_only)
+{
+	char *path = xasprintf("%s/pagetoprc", tmp_root);
+	struct pt_err err;
+	struct stat st;
+	FILE *f;
+
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(rc_save(path, sets, 2, &err), -1);
+	ck_assert_msg(strstr(err.msg, "pagetoprc is not a regular file (a FIFO): pagetop does not replace it"),
+		      "%s", err.msg);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(unlink(path), 0);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ftruncate(fileno(f), 1L << 30), 0);
+	fclose(f);
+	ck_assert_int_eq(rc_save(path, sets, 2, &err), -1);
+	ck_assert_msg(strstr(err.msg, "pagetoprc is larger than 64 KiB, too large for a settings file: not rewritten"),
+		      "%s", err.msg);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 1L << 30);
+	free(path);
+}
+END_TEST
+
 /* What rc_read() gave the callback: "verb name=value;" per line. */
 struct seen {
 	char text[8192];
@@ -467,6 +496,7 @@ int main(void)
 	tcase_add_test(tc, save_no_symlink);
 	tcase_add_test(tc, path_sources);
 	tcase_add_test(tc, save_as_sudo_user);
+	tcase_add_test(tc, save_regular_only);
 	tcase_add_test(tc, read_lines);
 	tcase_add_test(tc, read_no_symlink);
 	tcase_add_test(tc, read_regular_only);

@@ -50,19 +50,38 @@
 /* count_threshold: saved where a signal handler can reach it */
 
 static char thr_path[PATH_MAX];
+static char thr_dir[PATH_MAX];  /* the debugfs folder, */
+static const char *thr_rel;     /* and count_threshold beneath it */
 static char thr_orig[32];
 static size_t thr_orig_len;
+static long thr_orig_val;
 static atomic_int thr_armed;
 static atomic_int thr_helper;   /* the privileged helper holds the original */
 static int thr_atexit_done;
 static dev_t thr_dev;           /* the file read first: only that one is written again */
 static ino_t thr_ino;
+static char thr_fail_msg[2 * PATH_MAX]; /* said when a handler's restore fails */
+static size_t thr_fail_len;
 
-/* count_threshold again by its path (async-signal-safe): not through a link at the end,
- * and only when it is still the file read first. fd or -1. */
+/* count_threshold beneath the debugfs folder, never through a link: the opener of the
+ * privileged helper (async-signal-safe). fd or -1 with errno (ELOOP for a link). */
+static int thr_open(int flags)
+{
+	int dfd = open(thr_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd, e;
+
+	if (dfd < 0)
+		return -1;
+	fd = debugfs_openat(dfd, thr_rel, flags, 0);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return fd;
+}
+
+/* count_threshold again, only when it is still the file read first. fd or -1. */
 static int thr_reopen(void)
 {
-	int fd = open(thr_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	int fd = thr_open(O_WRONLY);
 	struct stat st;
 
 	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_dev != thr_dev || st.st_ino != thr_ino)) {
@@ -73,11 +92,13 @@ static int thr_reopen(void)
 	return fd;
 }
 
-void live_restore_threshold(void)
+/* Puts the original back once (async-signal-safe): 0, or the errno of the refusal or
+ * failure. The file is written over, never cut: debugfs attributes have no size, and
+ * kthr_read() stops at the newline of a fake tree's regular file. */
+static int thr_restore(void)
 {
 	sigset_t all, old;
-	int saved = errno;
-	int fd;
+	int e = 0, fd;
 
 	/* Block signals so that a handler cannot kill the process between taking the job
 	 * and finishing it; pthread_sigmask and everything below are async-signal-safe. */
@@ -89,37 +110,85 @@ void live_restore_threshold(void)
 			 * itself when this process is gone, however it went */
 			privsep_thr_restore_async();
 		} else {
+			ssize_t w;
+
 			fd = thr_reopen();
-			if (fd >= 0) {
-				struct stat st;
-				ssize_t w = write(fd, thr_orig, thr_orig_len);
-
-				(void)w;
-				/* debugfs attributes have no size; a regular file (tests) does */
-				if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-				    st.st_size > (off_t)thr_orig_len) {
-					int t = ftruncate(fd, (off_t)thr_orig_len);
-
-					(void)t;
-				}
+			if (fd < 0) {
+				e = errno;
+			} else {
+				w = write(fd, thr_orig, thr_orig_len);
+				if (w != (ssize_t)thr_orig_len)
+					e = w < 0 ? errno : EIO;
 				close(fd);
 			}
 		}
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return e;
+}
+
+/* Prepares what a handler says when its restore fails, and what comes back (gettext and
+ * stdio are no use in a handler). */
+static void thr_prepare(const char *path, long orig)
+{
+	char msg[sizeof(thr_fail_msg) - 16];
+
+	snprintf(thr_path, sizeof(thr_path), "%s", path);
+	thr_orig_val = orig;
+	thr_orig_len = (size_t)snprintf(thr_orig, sizeof(thr_orig), "%ld\n", orig);
+	snprintf(msg, sizeof(msg),
+		 _("count_threshold was not put back to %ld: %s cannot be written or is no longer the file pagetop changed"),
+		 orig, path);
+	thr_fail_len = (size_t)snprintf(thr_fail_msg, sizeof(thr_fail_msg), "pagetop: %s\n", msg);
+}
+
+void live_restore_threshold(void)
+{
+	int saved = errno;
+
+	if (thr_restore() != 0 && write(STDERR_FILENO, thr_fail_msg, thr_fail_len) < 0) {
+		/* nowhere else to say it */
+	}
 	errno = saved;
 }
 
-/* The same, but through the helper it waits until the value is back (not for signal
- * handlers). */
-static void restore_threshold_now(void)
+/* The message for a restore that failed with errno e. */
+static void say_restore(int e, struct pt_err *err)
 {
+	if (e == ESTALE || e == ELOOP)
+		pt_err_set(err, _("not putting count_threshold back to %ld: %s is no longer the file pagetop changed (a link or another file is there now)"),
+			   thr_orig_val, thr_path);
+	else
+		pt_err_set(err, _("cannot put count_threshold back to %ld: %s: %s"), thr_orig_val,
+			   thr_path, strerror(e));
+}
+
+/* The same, but through the helper it waits until the value is back (not for signal
+ * handlers). Returns 0, or -1 with err when the restore failed or was refused. */
+static int restore_threshold_now(struct pt_err *err)
+{
+	int e = 0;
+
 	if (atomic_load(&thr_helper)) {
-		if (atomic_exchange(&thr_armed, 0))
-			privsep_thr_restore();
-		return;
+		if (atomic_exchange(&thr_armed, 0) && privsep_thr_restore() < 0)
+			e = errno;
+	} else {
+		e = thr_restore();
 	}
-	live_restore_threshold();
+	if (e) {
+		say_restore(e, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The same for the ways out that have no one to return an error to: said as a warning. */
+static void restore_threshold_warn(void)
+{
+	struct pt_err err;
+
+	if (restore_threshold_now(&err) < 0)
+		diag_warn("%s", err.msg);
 }
 
 /* The crashes too: a SIGSEGV's handler restores, then the signal is raised again with
@@ -812,7 +881,10 @@ static void say_threshold(const char *path, int e, struct pt_err *err)
 	else if (e == ENOENT)
 		pt_err_set(err, _("%s is missing: this kernel cannot filter stacks (run without --kernel-threshold)"),
 			   path);
-	else if (e == EACCES || e == EPIPE || e == ETIMEDOUT || e == ELOOP || e == EXDEV)
+	else if (e == ELOOP)
+		pt_err_set(err, _("not writing %s: it is a symbolic link, or a folder on its way is one; pagetop writes count_threshold only to the file itself (run without --kernel-threshold)"),
+			   path);
+	else if (e == EACCES || e == EPIPE || e == ETIMEDOUT || e == EXDEV)
 		say_access(path, e, err);
 	else if (e == ESTALE)
 		pt_err_set(err, _("%s is no longer the file pagetop changed: not writing it"), path);
@@ -862,12 +934,16 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 			say_threshold(path, errno, err);
 			return -1;
 		}
+		thr_prepare(path, orig);
 		atomic_store(&thr_helper, 1);
 		atomic_store(&thr_armed, 1);
 		thr_arm_atexit();
 		goto done;
 	}
-	fd = debugfs_open_path(path, O_RDWR);
+	/* not armed: no handler reads these yet */
+	snprintf(thr_dir, sizeof(thr_dir), "%s", L->dir);
+	thr_rel = ps_file_rel[tf];
+	fd = thr_open(O_RDWR);
 	if (fd < 0) {
 		say_threshold(path, errno, err);
 		return -1;
@@ -893,9 +969,8 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 		close(fd);
 		return -1;
 	}
-	/* keep it exactly as the kernel will take it back: a decimal and a newline */
-	thr_orig_len = (size_t)snprintf(thr_orig, sizeof(thr_orig), "%ld\n", orig);
-	snprintf(thr_path, sizeof(thr_path), "%s", path);
+	/* kept exactly as the kernel will take it back: a decimal and a newline */
+	thr_prepare(path, orig);
 	atomic_store(&thr_helper, 0);
 	atomic_store(&thr_armed, 1);
 	thr_arm_atexit();
@@ -903,7 +978,7 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 	if ((lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE) || kthr_write(fd, value) < 0) {
 		e = errno;
 		close(fd);
-		live_restore_threshold();
+		restore_threshold_warn();
 		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
 		return -1;
 	}
@@ -1624,7 +1699,7 @@ static void live_close(struct source *s)
 		}
 	}
 	if (L->threshold_set >= 0)
-		restore_threshold_now();
+		restore_threshold_warn();
 	if (L->privsep)
 		privsep_stop(); /* the helper puts back what is left, and exits */
 	live_free(L);
@@ -1671,9 +1746,8 @@ int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err)
 	}
 	L = s->priv;
 	if (pages < 0) {
-		restore_threshold_now();
 		L->threshold_set = -1;
-		return 0;
+		return restore_threshold_now(err);
 	}
 	if (atomic_load(&thr_armed) && atomic_load(&thr_helper)) {
 		long orig;
@@ -1691,7 +1765,7 @@ int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err)
 		int fd = thr_reopen();
 
 		if (fd < 0 || kthr_write(fd, pages) < 0) {
-			pt_err_set(err, _("cannot write %s: %s"), thr_path, strerror(errno));
+			say_threshold(thr_path, errno, err);
 			if (fd >= 0)
 				close(fd);
 			return -1;
@@ -1851,7 +1925,7 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 
 fail:
 	if (L->threshold_set >= 0)
-		restore_threshold_now();
+		restore_threshold_warn();
 	if (L->privsep)
 		privsep_stop();
 	live_free(L);

@@ -36,9 +36,11 @@
 #define LIVE_MIN_INTERVAL 0.1
 #define LIVE_DEFAULT_DEBUGFS "/sys/kernel/debug"
 
-/* Restores the kernel's count_threshold if pagetop changed it. Async-signal-safe: only
- * open/write/fstat/ftruncate/close on a path and value prepared in advance, with signals
- * blocked meanwhile. Safe to call many times, from any thread. */
+/* Restores the kernel's count_threshold if pagetop changed it: only into the file read
+ * first, opened beneath the debugfs folder without following links. Async-signal-safe:
+ * only open/openat2/fstat/write/close on a path and value prepared in advance, with
+ * signals blocked meanwhile; a failure or refusal is written to standard error as a
+ * message prepared in advance. Safe to call many times, from any thread. */
 void live_restore_threshold(void);
 
 /* Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE and the crashes

@@ -48,7 +48,9 @@ int debugfs_openat(int dfd, const char *rel, int flags, int walk_only);
  * when it is not a number, ENODATA when empty). text (at least 32 bytes) gets what was
  * read, for messages. */
 int kthr_read(int fd, long *value, char *text, size_t n);
-/* Writes "value\n"; a fake tree's regular file is cut after it. 0, or -1 with errno. */
+/* Writes "value\n" over what is there, never cutting the file (a debugfs attribute has no
+ * size; a fake tree's regular file keeps an older, longer value's tail after the newline,
+ * where kthr_read() stops). 0, or -1 with errno. */
 int kthr_write(int fd, long value);
 
 /* ---- the privileged side ---- */

@@ -951,10 +951,17 @@ END_TEST
 
 /* ---- count_threshold ---- */
 
+/* The value as the kernel would take it: the first line (pagetop writes over the file and
+ * never cuts it, so a longer value before leaves its tail behind the newline). */
 static char *threshold_now(const char *d, enum layout l)
 {
-	return slurp(l == L_PROPOSAL ? path_of("%s/page_owner_threshold", d)
-				     : path_of("%s/page_owner_stacks/count_threshold", d), NULL);
+	char *v = slurp(l == L_PROPOSAL ? path_of("%s/page_owner_threshold", d)
+					: path_of("%s/page_owner_stacks/count_threshold", d), NULL);
+	char *nl = strchr(v, '\n');
+
+	if (nl)
+		nl[1] = '\0';
+	return v;
 }
 
 START_TEST(threshold_set_restore)
@@ -1003,22 +1010,136 @@ START_TEST(threshold_restore_same_file)
 	ck_assert_msg(open_live(&s, d, 3600, 5, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(rename(thr, aside), 0);
 	ck_assert_int_eq(symlink(victim, thr), 0);
-	/* the K key writes again by path: refused */
+	/* the K key writes again by path: refused, saying why */
 	ck_assert_int_eq(live_set_kernel_threshold(s, 9, &err), -1);
+	ck_assert_msg(strstr(err.msg, "it is a symbolic link"), "%s", err.msg);
+	/* and so is the restore, which says so */
+	warned[0] = '\0';
+	diag_set_sink(catch_warning);
 	source_close(s);
+	ck_assert_msg(strstr(warned, "not putting count_threshold back to 12: ") &&
+			      strstr(warned, "is no longer the file pagetop changed"),
+		      "%s", warned);
 	ck_assert_file_is(victim, "precious victim text\n");
-	ck_assert_file_is(aside, "5\n");
+	ck_assert_file_is(aside, "5\n\n"); /* written over "12\n", never cut */
 	/* a regular file in its place: not the one read first either */
 	ck_assert_int_eq(unlink(thr), 0);
 	ck_assert_int_eq(rename(aside, thr), 0);
 	ck_assert_msg(open_live(&s, d, 3600, 7, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(rename(thr, aside), 0);
 	put_str(thr, "another file, longer than a number\n");
+	/* K with a value below 0 puts it back: refused, with the reason */
+	ck_assert_int_eq(live_set_kernel_threshold(s, -1, &err), -1);
+	ck_assert_msg(strstr(err.msg, "not putting count_threshold back to 5: "), "%s", err.msg);
 	source_close(s);
+	diag_set_sink(NULL);
 	ck_assert_file_is(thr, "another file, longer than a number\n");
 	free(thr);
 	free(aside);
 	free(victim);
+}
+END_TEST
+
+/* A count_threshold that is a symbolic link (_i 0), or in a folder that is one (_i 1), to
+ * a file outside: pagetop refuses to set it, says why, and the file is unchanged. */
+START_TEST(threshold_link_refused)
+{
+	struct source *s;
+	struct pt_err err;
+	const char *d = tree(L_SHOW_STACKS);
+	char *pos = xstrdup(path_of("%s/page_owner_stacks", d));
+	char *thr = xstrdup(path_of("%s/count_threshold", pos));
+	char *outside = xstrdup(path_of("%s/outside", tmp_root));
+
+	if (_i == 0) {
+		put_str(outside, "1234\nmore text\n");
+		ck_assert_int_eq(unlink(thr), 0);
+		ck_assert_int_eq(symlink(outside, thr), 0);
+	} else {
+		/* the folder moved out, a link in its place: the data files are still read */
+		ck_assert_int_eq(rename(pos, outside), 0);
+		ck_assert_int_eq(symlink(outside, pos), 0);
+		put_str(path_of("%s/count_threshold", outside), "1234\nmore text\n");
+	}
+	warned[0] = '\0';
+	diag_set_sink(catch_warning);
+	ck_assert_int_eq(open_live(&s, d, 3600, 5, &err), -1);
+	diag_set_sink(NULL);
+	ck_assert_msg(strstr(err.msg, thr) &&
+			      strstr(err.msg, "it is a symbolic link, or a folder on its way is one"),
+		      "%s", err.msg);
+	ck_assert_msg(!strstr(warned, "count_threshold set to"), "%s", warned);
+	ck_assert_file_is(_i == 0 ? outside : path_of("%s/count_threshold", outside),
+			  "1234\nmore text\n");
+	/* without --kernel-threshold the same tree is read */
+	ck_assert_msg(open_live(&s, d, 3600, -1, &err) == 0, "%s", err.msg);
+	source_close(s);
+	free(pos);
+	free(thr);
+	free(outside);
+}
+END_TEST
+
+/* The restore at exit (atexit, as in a signal handler) finds another file in place of the
+ * one it changed: it leaves that file alone and says so on standard error. */
+START_TEST(threshold_exit_refused)
+{
+	const char *d = tree(L_SHOW_STACKS);
+	char *thr = xstrdup(path_of("%s/page_owner_stacks/count_threshold", d));
+	char *errf = xstrdup(path_of("%s/child.err", tmp_root));
+	int ready[2], go[2], status;
+	char c;
+	pid_t pid;
+	struct pollfd p;
+
+	put_str(thr, "12\n");
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		struct source *s;
+		struct pt_err err;
+		int fd = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		close(ready[0]);
+		close(go[1]);
+		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
+			_exit(2);
+		diag_set_sink(catch_warning);
+		if (open_live(&s, d, 3600, 7, &err) < 0)
+			_exit(3);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(4);
+		exit(0); /* without closing the source: atexit restores */
+	}
+	close(ready[1]);
+	close(go[0]);
+	p.fd = ready[0];
+	p.events = POLLIN;
+	ck_assert_int_eq(poll(&p, 1, WAIT_MS), 1);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	/* kept, so that the new file cannot get its inode number */
+	ck_assert_int_eq(rename(thr, path_of("%s/count_threshold.aside", tmp_root)), 0);
+	put_str(thr, "99\n");
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	close(ready[0]);
+	close(go[1]);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+	{
+		char *e = slurp(errf, NULL);
+
+		ck_assert_msg(strstr(e, "pagetop: count_threshold was not put back to 12: ") &&
+				      strstr(e, thr) &&
+				      strstr(e, "is no longer the file pagetop changed\n"),
+			      "%s", e);
+		free(e);
+	}
+	ck_assert_file_is(thr, "99\n");
+	ck_assert_file_is(path_of("%s/count_threshold.aside", tmp_root), "7\n\n");
+	free(thr);
+	free(errf);
 }
 END_TEST
 
@@ -1736,7 +1857,7 @@ START_TEST(privsep_no_links)
 	ck_assert_file_is(thr, "another file\n");
 	/* the failed sets left the value as it was; the original comes back with the
 	 * file, and the restore that failed is tried again when pagetop goes */
-	ck_assert_file_is(aside, "5\n");
+	ck_assert_file_is(aside, "5\n\n"); /* written over "12\n", never cut */
 	ck_assert_int_eq(rename(aside, thr), 0);
 	privsep_stop();
 	ck_assert_file_is(thr, "12\n");
@@ -1966,6 +2087,8 @@ static Suite *live_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, threshold_set_restore);
 	tcase_add_test(tc, threshold_restore_same_file);
+	tcase_add_loop_test(tc, threshold_link_refused, 0, 2);
+	tcase_add_test(tc, threshold_exit_refused);
 	tcase_add_test(tc, runtime_settings);
 	tcase_add_test(tc, threshold_proposal);
 	tcase_add_test(tc, threshold_page_owner);

@@ -133,6 +133,18 @@ grep -q "^pagetop: $tmp/cut:[0-9]*: the last record is cut short (truncated file
 [ "$(wc -l <"$tmp/out")" -eq "$(head -n 300 "$tmp/cut" | grep -c '^nr_base_pages: [1-9]')" ] ||
 	fail "truncated file: not every complete record was kept"
 
+# -- --kernel-threshold on a fake tree whose count_threshold is a link to a file outside:
+# refused with the reason, the file left as it was
+mkdir -p "$tmp/debug/page_owner_stacks"
+xz -dc "$data/small/0000.show_stacks.xz" >"$tmp/debug/page_owner_stacks/show_stacks"
+printf '1234\nmore text\n' >"$tmp/outside"
+ln -s "$tmp/outside" "$tmp/debug/page_owner_stacks/count_threshold"
+expect 1 "^pagetop: not writing $tmp/debug/page_owner_stacks/count_threshold: it is a symbolic link, or a folder on its way is one; pagetop writes count_threshold only to the file itself \(run without --kernel-threshold\)$" \
+	-b -n 1 --debugfs "$tmp/debug" --kernel-threshold 5
+[ "$(cat "$tmp/outside")" = "$(printf '1234\nmore text')" ] ||
+	fail "--kernel-threshold through a link changed the file outside: $(cat "$tmp/outside")"
+grep -q 'count_threshold set to' "$tmp/err" && fail "--kernel-threshold through a link: $(cat "$tmp/err")"
+
 # -- help and version: 0 on stdout
 "$PAGETOP" --help >"$tmp/out" 2>"$tmp/err"
 rc=$?

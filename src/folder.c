@@ -1,10 +1,10 @@
 /* folder.c - a folder of saved snapshots as a time series.
  *
- * Users save snapshots in a loop (cat show_stacks > snap.$i). Files are grouped by stem:
- * NAME.show_stacks, NAME.show_handles and NAME.show_stacks_handles of one moment belong
- * together (compressed .gz/.xz too). Samples are ordered by name (version order, so
- * snap.9 comes before snap.10). A sample's time comes from NAME.uptime when present,
- * else from a numeric name (seconds) or an ISO date in the name, else from the mtime. */
+ * Users save snapshots in a loop (cat show_stacks > snap.$i). Files are grouped by stem
+ * (a hash table: folders of 100,000 files are common): NAME.show_stacks, NAME.show_handles
+ * and NAME.show_stacks_handles of one moment belong together (compressed .gz/.xz too).
+ * The times come from one rule for the whole folder (moment_times()), and samples are in
+ * the order of their times, equal times by name (version order: snap.9 before snap.10). */
 #include "config.h"
 
 #include <ctype.h>
@@ -56,6 +56,7 @@ static int is_meta_file(const char *name)
 struct entry {
 	char *stem;
 	char *file[6]; /* by role */
+	double mtime[6];
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -139,13 +140,234 @@ static int time_from_name(const char *stem, double *t, int *abs)
 	return -1;
 }
 
+/* A moment that has a snapshot pagetop can read, and what could give its time. */
+struct moment {
+	const struct entry *e;
+	size_t idx;            /* in name order: ties of time keep it */
+	const char *stacks, *handles;
+	double mtime;          /* of stacks */
+	enum pfmt fmt;
+	double t, up, name_t;
+	int abs;               /* t is seconds since the epoch */
+	int has_up, has_name, name_abs;
+	int same_t;            /* the same time as the moment before */
+};
+
+static int cmp_moment(const void *a, const void *b)
+{
+	const struct moment *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* "a, b, c, ..." of the first three stems of moments with want(m) true. */
+static void stems_of(const struct moment *mo, size_t n, int (*want)(const struct moment *),
+		     char *buf, size_t size)
+{
+	size_t len = 0, k = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < size; i++) {
+		if (!want(&mo[i]))
+			continue;
+		if (k == 3) {
+			snprintf(buf + len, size - len, ", ...");
+			return;
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", k ? ", " : "", mo[i].e->stem);
+		k++;
+	}
+}
+
+static int same_t(const struct moment *m)
+{
+	return m->same_t;
+}
+
+static int lacks_up(const struct moment *m)
+{
+	return !m->has_up;
+}
+
+static int lacks_name(const struct moment *m)
+{
+	return !m->has_name;
+}
+
+static int name_rel(const struct moment *m)
+{
+	return m->has_name && !m->name_abs;
+}
+
+static int name_abs(const struct moment *m)
+{
+	return m->has_name && m->name_abs;
+}
+
+/* The moment's snapshot, or 0 when it has none pagetop reads on its own (said); -1 with
+ * err when a file cannot be read. */
+static int moment_files(const char *dir, const struct entry *e, struct moment *m,
+			struct pt_err *err)
+{
+	enum role r = R_OTHER;
+
+	m->handles = NULL;
+	if (e->file[R_SHOW_STACKS]) {
+		r = R_SHOW_STACKS;
+		m->fmt = PF_SHOW_STACKS;
+	} else if (e->file[R_HANDLES] && e->file[R_STACKS_HANDLES]) {
+		r = R_STACKS_HANDLES;
+		m->handles = e->file[R_HANDLES];
+		m->fmt = PF_HANDLES;
+	} else if (e->file[R_PROPOSAL]) {
+		r = R_PROPOSAL;
+		m->fmt = PF_PROPOSAL;
+	} else if (e->file[R_PAGE_OWNER]) {
+		r = R_PAGE_OWNER;
+		m->fmt = PF_PAGE_OWNER;
+	} else if (e->file[R_OTHER]) {
+		struct pt_err perr;
+
+		m->fmt = snapset_peek_format(e->file[R_OTHER], &perr);
+		if ((int)m->fmt < 0) {
+			snprintf(err->msg, sizeof(err->msg), "%s", perr.msg);
+			return -1;
+		}
+		if (m->fmt == PF_UNKNOWN || m->fmt == PF_RECORDING || m->fmt == PF_HANDLES ||
+		    m->fmt == PF_STACKS_HANDLES) {
+			diag_warn(_("%s: skipped: not a snapshot pagetop can read on its own"),
+				  e->file[R_OTHER]);
+			return 0;
+		}
+	} else {
+		diag_warn(_("%s/%s: skipped: show_handles and show_stacks_handles must come together"),
+			  dir, e->stem);
+		return 0;
+	}
+	m->stacks = e->file[r];
+	m->mtime = e->mtime[r];
+	return 1;
+}
+
+/* One interface per series: a per-block dump saved beside show_stacks files is not a
+ * moment of the same series. Keeps the kind most moments have; returns how many. */
+static size_t keep_one_format(struct moment *mo, size_t n)
+{
+	size_t cnt[PF_RECORDING + 1] = { 0 }, w = 0;
+	enum pfmt best;
+
+	if (n < 2)
+		return n;
+	best = mo[0].fmt;
+	for (size_t i = 0; i < n; i++)
+		cnt[mo[i].fmt]++;
+	for (int f = 0; f <= PF_RECORDING; f++)
+		if (cnt[f] > cnt[best])
+			best = (enum pfmt)f;
+	for (size_t i = 0; i < n; i++) {
+		if (mo[i].fmt != best) {
+			diag_warn(_("%s: skipped: a %s snapshot among %s ones"), mo[i].stacks,
+				  pfmt_name(mo[i].fmt), pfmt_name(best));
+			continue;
+		}
+		mo[w++] = mo[i];
+	}
+	return w;
+}
+
+/* The folder's time axis, one rule for every moment: the NAME.uptime files when every
+ * moment has one, else the names when each gives a time of the same kind (all relative
+ * numbers, or all dates and epoch seconds), else the files' modification times. A rule
+ * that some moments but not all could follow is said, with the moments it misses. */
+static void moment_times(const char *dir, struct moment *mo, size_t n, int any_uptime)
+{
+	size_t nup = 0, nabs = 0, nrel = 0;
+	char names[256];
+
+	for (size_t i = 0; i < n; i++) {
+		struct moment *m = &mo[i];
+
+		if (any_uptime) {
+			char *up = xasprintf("%s.uptime", m->e->stem);
+			char *u = read_small(dir, up, NULL);
+
+			if (u) {
+				m->up = strtod_c(u, NULL);
+				m->has_up = 1;
+				nup++;
+				free(u);
+			}
+			free(up);
+		}
+		if (time_from_name(m->e->stem, &m->name_t, &m->name_abs) == 0) {
+			m->has_name = 1;
+			if (m->name_abs)
+				nabs++;
+			else
+				nrel++;
+		}
+	}
+	if (nup == n) {
+		for (size_t i = 0; i < n; i++) {
+			mo[i].t = mo[i].up;
+			mo[i].abs = 0;
+		}
+		return;
+	}
+	if (nabs == n || nrel == n) {
+		if (nup) {
+			stems_of(mo, n, lacks_up, names, sizeof(names));
+			diag_warn(_("%s: %zu of %zu moments have no .uptime file (%s): every moment's time comes from its name"),
+				  dir, n - nup, n, names);
+		}
+		for (size_t i = 0; i < n; i++) {
+			mo[i].t = mo[i].name_t;
+			mo[i].abs = mo[i].name_abs;
+		}
+		return;
+	}
+	if (nup) {
+		stems_of(mo, n, lacks_up, names, sizeof(names));
+		diag_warn(_("%s: %zu of %zu moments have no .uptime file (%s): every moment's time, and so their order, comes from its file's modification time"),
+			  dir, n - nup, n, names);
+	} else if (nabs + nrel < n && nabs + nrel > 0) {
+		stems_of(mo, n, lacks_name, names, sizeof(names));
+		diag_warn(_("%s: %zu of %zu moments have no number or date in their name (%s): every moment's time, and so their order, comes from its file's modification time"),
+			  dir, n - nabs - nrel, n, names);
+	} else if (nabs && nrel) {
+		stems_of(mo, n, nabs < nrel ? name_abs : name_rel, names, sizeof(names));
+		diag_warn(_("%s: %zu of %zu names give a date where the others give plain numbers, or the other way round (%s): every moment's time, and so their order, comes from its file's modification time"),
+			  dir, nabs < nrel ? nabs : nrel, n, names);
+	}
+	for (size_t i = 0; i < n; i++) {
+		mo[i].t = mo[i].mtime;
+		mo[i].abs = 1;
+	}
+}
+
+static void entries_free(struct entry *ents, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(ents[i].stem);
+		for (int r = 0; r < 6; r++)
+			free(ents[i].file[r]);
+	}
+	free(ents);
+}
+
 int source_open_folder(struct source *s, const char *dir, const struct source_opts *o,
 		       struct pt_err *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct entry *ents = NULL;
-	size_t n = 0, cap = 0, skipped = 0, rl = 0;
+	size_t n = 0, cap = 0, nmo = 0, same = 0, rl = 0;
+	size_t *by_id = NULL, nid = 0; /* stem id -> entry, for the files with a suffix */
+	struct strtab *stems;
+	struct moment *mo;
+	int any_uptime = 0;
 	struct snapset *se;
 	char *ps;
 
@@ -153,18 +375,26 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 		pt_err_set(err, _("%s: cannot open the folder: %s"), dir, strerror(errno));
 		return -1;
 	}
+	stems = strtab_new();
 	while ((de = readdir(d))) {
-		char name[512], *stem;
+		char name[512];
 		size_t len;
 		enum role role = R_OTHER;
 		struct entry *e = NULL;
+		uint32_t id = 0;
+		struct stat st;
 
-		if (de->d_name[0] == '.' || is_meta_file(de->d_name))
+		if (de->d_name[0] == '.')
 			continue;
+		if (is_meta_file(de->d_name)) {
+			len = strlen(de->d_name);
+			if (len > 7 && strcmp(de->d_name + len - 7, ".uptime") == 0)
+				any_uptime = 1;
+			continue;
+		}
 		{
 			/* only regular files: a named pipe would block, a folder is no moment */
 			char *full = xasprintf("%s/%s", dir, de->d_name);
-			struct stat st;
 			int ok = stat(full, &st) == 0;
 
 			if (!ok)
@@ -186,36 +416,81 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 
 			if (len > sl && strcmp(name + len - sl, suffixes[i].suffix) == 0) {
 				role = suffixes[i].role;
-				name[len - sl] = '\0';
+				name[len -= sl] = '\0';
 				break;
 			}
 		}
-		stem = name;
-		for (size_t i = 0; i < n; i++)
-			if (strcmp(ents[i].stem, stem) == 0) {
-				e = &ents[i];
-				break;
-			}
-		if (!e || role == R_OTHER) {
+		/* files with a suffix meet their stem's other files; any other file is a
+		 * moment of its own */
+		if (role != R_OTHER) {
+			uint32_t known = strtab_count(stems);
+
+			id = strtab_intern(stems, name, len);
+			if (id < known)
+				e = &ents[by_id[id]];
+			else
+				by_id = xgrow_zeroed(by_id, &nid, id, sizeof(*by_id));
+		}
+		if (!e) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
 				ents = xreallocarray(ents, cap, sizeof(*ents));
 			}
+			if (role != R_OTHER)
+				by_id[id] = n;
 			e = &ents[n++];
 			memset(e, 0, sizeof(*e));
-			e->stem = xstrdup(stem);
+			e->stem = xstrdup(name);
 		}
 		if (e->file[role]) {
 			pt_err_set(err, _("%s: two files for the same moment: %s and %s"), dir,
 				   e->file[role], de->d_name);
 			closedir(d);
-			goto fail;
+			strtab_free(stems);
+			free(by_id);
+			entries_free(ents, n);
+			return -1;
 		}
 		e->file[role] = xasprintf("%s/%s", dir, de->d_name);
+		e->mtime[role] = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
 	}
 	closedir(d);
+	strtab_free(stems);
+	free(by_id);
 	if (n > 1) /* qsort(NULL, 0, ...) is undefined */
 		qsort(ents, n, sizeof(*ents), cmp_entry);
+
+	mo = xcalloc(n ? n : 1, sizeof(*mo));
+	for (size_t i = 0; i < n; i++) {
+		int rc = moment_files(dir, &ents[i], &mo[nmo], err);
+
+		if (rc < 0)
+			goto fail;
+		if (rc == 0)
+			continue;
+		mo[nmo].e = &ents[i];
+		mo[nmo].idx = nmo;
+		nmo++;
+	}
+	nmo = keep_one_format(mo, nmo);
+	if (nmo == 0) {
+		pt_err_set(err, _("%s: expected snapshot files (show_stacks, show_handles with show_stacks_handles, page_owner), found none"),
+			   dir);
+		goto fail;
+	}
+	moment_times(dir, mo, nmo, any_uptime);
+	qsort(mo, nmo, sizeof(*mo), cmp_moment);
+	for (size_t i = 1; i < nmo; i++) {
+		mo[i].same_t = mo[i].t == mo[i - 1].t;
+		same += (size_t)mo[i].same_t;
+	}
+	if (same) {
+		char names[256];
+
+		stems_of(mo, nmo, same_t, names, sizeof(names));
+		diag_warn(_("%s: %zu of %zu moments have the same time as the one before them (%s): no rate between them"),
+			  dir, same, nmo, names);
+	}
 
 	se = xcalloc(1, sizeof(*se));
 	se->name = xstrdup(dir);
@@ -236,112 +511,13 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 			se->page_size = 0;
 		free(ps);
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct entry *e = &ents[i];
-		const char *stacks = NULL, *handles = NULL;
-		enum pfmt fmt = PF_UNKNOWN;
-		double t = 0;
-		int abs = 0;
-		char *up;
-
-		if (e->file[R_SHOW_STACKS]) {
-			stacks = e->file[R_SHOW_STACKS];
-			fmt = PF_SHOW_STACKS;
-		} else if (e->file[R_HANDLES] && e->file[R_STACKS_HANDLES]) {
-			stacks = e->file[R_STACKS_HANDLES];
-			handles = e->file[R_HANDLES];
-			fmt = PF_HANDLES;
-		} else if (e->file[R_PROPOSAL]) {
-			stacks = e->file[R_PROPOSAL];
-			fmt = PF_PROPOSAL;
-		} else if (e->file[R_PAGE_OWNER]) {
-			stacks = e->file[R_PAGE_OWNER];
-			fmt = PF_PAGE_OWNER;
-		} else if (e->file[R_OTHER]) {
-			struct pt_err perr;
-
-			fmt = snapset_peek_format(e->file[R_OTHER], &perr);
-			if ((int)fmt < 0) {
-				snprintf(err->msg, sizeof(err->msg), "%s", perr.msg);
-				snapset_free(se);
-				goto fail;
-			}
-			if (fmt == PF_UNKNOWN || fmt == PF_RECORDING || fmt == PF_HANDLES ||
-			    fmt == PF_STACKS_HANDLES) {
-				diag_warn(_("%s: skipped: not a snapshot pagetop can read on its own"),
-					  e->file[R_OTHER]);
-				skipped++;
-				continue;
-			}
-			stacks = e->file[R_OTHER];
-		} else {
-			diag_warn(_("%s/%s: skipped: show_handles and show_stacks_handles must come together"),
-				  dir, e->stem);
-			skipped++;
-			continue;
-		}
-		up = xasprintf("%s.uptime", e->stem);
-		{
-			char *u = read_small(dir, up, NULL);
-
-			if (u) {
-				t = strtod_c(u, NULL);
-				abs = 0;
-				free(u);
-			} else if (time_from_name(e->stem, &t, &abs) < 0) {
-				struct stat st;
-
-				t = stat(stacks, &st) == 0 ?
-					(double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9 : 0;
-				abs = 1;
-			}
-		}
-		free(up);
-		snapset_add(se, stacks, handles, fmt, t, abs);
-	}
-	/* One interface per series: a per-block dump saved beside show_stacks files is not
-	 * a moment of the same series. Keep the kind most moments have. */
-	if (se->n > 1) {
-		size_t cnt[PF_RECORDING + 1] = { 0 }, w = 0;
-		enum pfmt best = se->v[0].fmt;
-
-		for (size_t i = 0; i < se->n; i++)
-			cnt[se->v[i].fmt]++;
-		for (int f = 0; f <= PF_RECORDING; f++)
-			if (cnt[f] > cnt[best])
-				best = (enum pfmt)f;
-		for (size_t i = 0; i < se->n; i++) {
-			if (se->v[i].fmt != best) {
-				diag_warn(_("%s: skipped: a %s snapshot among %s ones"), se->v[i].stacks,
-					  pfmt_name(se->v[i].fmt), pfmt_name(best));
-				free(se->v[i].stacks);
-				free(se->v[i].handles);
-				continue;
-			}
-			se->v[w++] = se->v[i];
-		}
-		se->n = w;
-	}
-	if (se->n == 0) {
-		pt_err_set(err, _("%s: expected snapshot files (show_stacks, show_handles with show_stacks_handles, page_owner), found none"),
-			   dir);
-		snapset_free(se);
-		goto fail;
-	}
-	for (size_t i = 0; i < n; i++) {
-		free(ents[i].stem);
-		for (int r = 0; r < 6; r++)
-			free(ents[i].file[r]);
-	}
-	free(ents);
-	(void)skipped;
+	for (size_t i = 0; i < nmo; i++)
+		snapset_add(se, mo[i].stacks, mo[i].handles, mo[i].fmt, mo[i].t, mo[i].abs);
+	free(mo);
+	entries_free(ents, n);
 	return snapset_start(s, se, "folder", o, err);
 fail:
-	for (size_t i = 0; i < n; i++) {
-		free(ents[i].stem);
-		for (int r = 0; r < 6; r++)
-			free(ents[i].file[r]);
-	}
-	free(ents);
+	free(mo);
+	entries_free(ents, n);
 	return -1;
 }

@@ -594,8 +594,80 @@ START_TEST(test_folder_mtime)
 		free(p);
 	}
 	rs_init(&rs);
+	diag_capture();
 	counts = folder_counts(dir, &rs);
-	/* ordered by name; times from the mtimes */
+	/* no name has a time: the mtimes give the times and so the order, without a word */
+	ck_assert_int_eq(diag_n, 0);
+	ck_assert_str_eq(counts, "2,3,1");
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(rs.samples[i].time_abs, 1);
+		ck_assert_double_eq_tol(rs.samples[i].time, (double)1700000100 + 100 * i, 1e-6);
+	}
+	free(counts);
+	rs_clear(&rs);
+	diag_set_sink(NULL);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* Numbered names and one without a number: not times 1, 2 and a date (whose interval
+ * made the last rate 0), but every time from the mtimes, in their order, and a word. */
+START_TEST(test_folder_mixed_names)
+{
+	static const char *const names[] = { "1", "2", "base" };
+	char *dir = folder_of(names, 3);
+	struct rsink rs;
+	char *counts, *msg;
+	time_t mt[3] = { 1700000100, 1700000160, 1700000000 };
+
+	for (int i = 0; i < 3; i++) {
+		char *p = path_join(dir, names[i]);
+
+		set_mtime(p, mt[i]);
+		free(p);
+	}
+	rs_init(&rs);
+	diag_capture();
+	counts = folder_counts(dir, &rs);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_int_ge(asprintf(&msg, "%s: 1 of 3 moments have no number or date in their name (base): every moment's time, and so their order, comes from its file's modification time",
+				  dir), 0);
+	ck_assert_str_eq(diag_msgs[0], msg);
+	ck_assert_str_eq(counts, "3,1,2");
+	ck_assert_double_eq_tol(rs.samples[0].time, 1700000000, 1e-6);
+	ck_assert_double_eq_tol(rs.samples[1].time, 1700000100, 1e-6);
+	ck_assert_double_eq_tol(rs.samples[2].time, 1700000160, 1e-6);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(rs.samples[i].time_abs, 1);
+	free(msg);
+	free(counts);
+	rs_clear(&rs);
+	diag_set_sink(NULL);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* Dates in some names, plain numbers in the others: the mtimes again, said. */
+START_TEST(test_folder_mixed_kinds)
+{
+	static const char *const names[] = { "snap.1", "snap.2", "snap-2026-11-25T10:58:02" };
+	char *dir = folder_of(names, 3);
+	struct rsink rs;
+	char *counts;
+	time_t mt[3] = { 1700000100, 1700000200, 1700000300 };
+
+	for (int i = 0; i < 3; i++) {
+		char *p = path_join(dir, names[i]);
+
+		set_mtime(p, mt[i]);
+		free(p);
+	}
+	rs_init(&rs);
+	diag_capture();
+	counts = folder_counts(dir, &rs);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_msg(strstr(diag_msgs[0], ": 1 of 3 names give a date where the others give plain numbers, or the other way round (snap-2026-11-25T10:58:02): every moment's time, and so their order, comes from its file's modification time"),
+		      "%s", diag_msgs[0]);
 	ck_assert_str_eq(counts, "1,2,3");
 	for (int i = 0; i < 3; i++) {
 		ck_assert_int_eq(rs.samples[i].time_abs, 1);
@@ -603,6 +675,37 @@ START_TEST(test_folder_mtime)
 	}
 	free(counts);
 	rs_clear(&rs);
+	diag_set_sink(NULL);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* Moments that cannot be told apart in time (files copied without their mtimes): no
+ * rate between them, said. */
+START_TEST(test_folder_same_times)
+{
+	static const char *const names[] = { "alpha", "beta", "gamma", "delta", "omega", "zeta" };
+	char *dir = folder_of(names, 6);
+	struct rsink rs;
+	char *counts;
+
+	for (int i = 0; i < 6; i++) {
+		char *p = path_join(dir, names[i]);
+
+		set_mtime(p, i == 0 ? 1700000000 : 1700000100);
+		free(p);
+	}
+	rs_init(&rs);
+	diag_capture();
+	counts = folder_counts(dir, &rs);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_msg(strstr(diag_msgs[0], ": 4 of 6 moments have the same time as the one before them (delta, gamma, omega, ...): no rate between them"),
+		      "%s", diag_msgs[0]);
+	/* equal times in name order */
+	ck_assert_str_eq(counts, "1,2,4,3,5,6");
+	free(counts);
+	rs_clear(&rs);
+	diag_set_sink(NULL);
 	tmpdir_free(dir);
 }
 END_TEST
@@ -626,6 +729,23 @@ START_TEST(test_folder_uptime_wins)
 	ck_assert_int_eq(rs.samples[1].time_abs, 0);
 	free(counts);
 	rs_clear(&rs);
+
+	/* one without: the names for every moment, said */
+	p = path_join(dir, "snap.2.uptime");
+	ck_assert_int_eq(unlink(p), 0);
+	free(p);
+	rs_init(&rs);
+	diag_capture();
+	counts = folder_counts(dir, &rs);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_msg(strstr(diag_msgs[0], ": 1 of 2 moments have no .uptime file (snap.2): every moment's time comes from its name"),
+		      "%s", diag_msgs[0]);
+	ck_assert_str_eq(counts, "1,2");
+	ck_assert_double_eq_tol(rs.samples[0].time, 1, 1e-9);
+	ck_assert_double_eq_tol(rs.samples[1].time, 2, 1e-9);
+	free(counts);
+	rs_clear(&rs);
+	diag_set_sink(NULL);
 	tmpdir_free(dir);
 }
 END_TEST
@@ -990,6 +1110,9 @@ static Suite *source_suite(void)
 	tcase_add_test(tc, test_folder_iso_names);
 	tcase_add_test(tc, test_folder_compact_iso_names);
 	tcase_add_test(tc, test_folder_mtime);
+	tcase_add_test(tc, test_folder_mixed_names);
+	tcase_add_test(tc, test_folder_mixed_kinds);
+	tcase_add_test(tc, test_folder_same_times);
 	tcase_add_test(tc, test_folder_uptime_wins);
 	tcase_add_test(tc, test_folder_meta_files);
 	tcase_add_test(tc, test_folder_bad_release);

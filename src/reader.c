@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lzma.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -269,6 +270,30 @@ struct reader *reader_open_plain(int fd, const char *name)
 	return reader_new_fd(fd, name, 1);
 }
 
+/* A FIFO opened without waiting reads as empty until a writer comes: wait, as open()
+ * would, for its first bytes (or a writer that closes without writing), after a word
+ * when nothing is there yet. poll() reports no hang-up before a writer has come. */
+static int fifo_wait(int fd, const char *path, struct pt_err *err)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	int rc;
+
+	do
+		rc = poll(&p, 1, 0);
+	while (rc < 0 && errno == EINTR);
+	if (rc == 0) {
+		diag_warn(_("%s is a named pipe: waiting for a writer"), path);
+		do
+			rc = poll(&p, 1, -1);
+		while (rc < 0 && errno == EINTR);
+	}
+	if (rc < 0) {
+		pt_err_set(err, _("%s: cannot wait for a writer: %s"), path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int reader_open_path(struct reader **out, const char *path, struct pt_err *err)
 {
 	struct stat st;
@@ -276,17 +301,23 @@ int reader_open_path(struct reader **out, const char *path, struct pt_err *err)
 
 	if (strcmp(path, "-") == 0)
 		return reader_open_fd(out, STDIN_FILENO, _("standard input"), 0, err);
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer (one without a writer then
-	 * reads as empty); reads block as usual */
+	/* O_NONBLOCK: open() of a FIFO would wait for a writer without a word (see
+	 * fifo_wait()); reads block as usual */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		pt_err_set(err, _("%s: cannot open: %s"), path, strerror(errno));
 		return -1;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) < 0)
+		st.st_mode = 0;
+	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		pt_err_set(err, _("%s: is a folder, not a file"), path);
+		return -1;
+	}
+	if (S_ISFIFO(st.st_mode) && fifo_wait(fd, path, err) < 0) {
+		close(fd);
 		return -1;
 	}
 	return reader_open_fd(out, fd, path, 1, err);

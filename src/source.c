@@ -252,10 +252,10 @@ int source_open_file(struct source *s, const char *path, const struct source_opt
 	struct snapset *se;
 	struct reader *in = NULL;
 	enum pfmt f = PF_UNKNOWN;
-
 	struct stat st;
+	int regular = strcmp(path, "-") != 0 && (stat(path, &st) < 0 || S_ISREG(st.st_mode));
 
-	if (strcmp(path, "-") != 0 && (stat(path, &st) < 0 || S_ISREG(st.st_mode))) {
+	if (regular) {
 		f = snapset_peek_format(path, err);
 		if ((int)f < 0)
 			return -1;
@@ -266,7 +266,7 @@ int source_open_file(struct source *s, const char *path, const struct source_opt
 		size_t n;
 
 		/* ssh host pagetop record -o - | pagetop -: a recording on standard input; a
-		 * named pipe or a device is read once too */
+		 * named pipe (once a writer comes) or a device is read once too */
 		if (reader_open_path(&in, path, err) < 0)
 			return -1;
 		n = reader_peek(in, &buf, err);
@@ -276,7 +276,8 @@ int source_open_file(struct source *s, const char *path, const struct source_opt
 	se = xcalloc(1, sizeof(*se));
 	se->in = in;
 	se->name = xstrdup(path);
-	snapset_add(se, path, NULL, f, strcmp(path, "-") ? file_mtime(path) : time_real(), 1);
+	/* a stream is read now */
+	snapset_add(se, path, NULL, f, regular ? file_mtime(path) : time_real(), 1);
 	return snapset_start(s, se, "file", o, err);
 }
 
@@ -294,8 +295,15 @@ int source_open_list(struct source *s, const char *const *paths, int n,
 			pt_err_set(err, _("standard input (-) can only be the one source"));
 			goto fail;
 		}
-		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (stat(paths[i], &st) < 0)
+			st.st_mode = 0; /* the open below says why */
+		if (S_ISDIR(st.st_mode)) {
 			pt_err_set(err, _("%s: a folder can only be the one source"), paths[i]);
+			goto fail;
+		}
+		/* it would be read twice: to tell its format, then for the sample */
+		if (S_ISFIFO(st.st_mode)) {
+			pt_err_set(err, _("%s: a named pipe can only be the one source"), paths[i]);
 			goto fail;
 		}
 		f[i] = snapset_peek_format(paths[i], err);

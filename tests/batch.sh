@@ -145,6 +145,49 @@ tail -n +2 "$tmp/big" >"$tmp/big.rest"
 cmp -s "$tmp/big.got" "$tmp/big.want" ||
 	fail "standard input read from the middle of a 5 MB file: not what is left of it"
 
+# a named pipe as the source: pagetop waits for a writer that comes after it (the writer
+# waits, with a deadline, until pagetop holds the pipe open and says it waits) and reads
+# the pipe as a stream, as standard input. fifo_run WHAT WRITE-COMMAND: pagetop -b on
+# $tmp/fifo in the background, then WRITE-COMMAND with the pipe as its standard output;
+# leaves the status in $fifo_rc, the output in $tmp/fifo.out and $tmp/fifo.err.
+fifo_run() {
+	rm -f "$tmp/fifo"
+	mkfifo "$tmp/fifo" || { fail "$1: mkfifo"; return; }
+	"$PAGETOP" -b --format folded "$tmp/fifo" >"$tmp/fifo.out" 2>"$tmp/fifo.err" &
+	pid=$!
+	n=0
+	until ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $tmp/fifo\$" &&
+		grep -q 'is a named pipe: waiting for a writer$' "$tmp/fifo.err"; do
+		n=$((n + 1))
+		if [ $n -gt 300 ] || ! kill -0 "$pid" 2>/dev/null; then
+			fail "$1: pagetop did not wait for a writer on the pipe: $(cat "$tmp/fifo.err")"
+			kill "$pid" 2>/dev/null
+			wait "$pid"
+			fifo_rc=-1
+			return
+		fi
+		sleep 0.1
+	done
+	timeout 30 sh -c "$2 >'$tmp/fifo'" || fail "$1: the writer could not write to the pipe"
+	wait "$pid"
+	fifo_rc=$?
+}
+"$PAGETOP" -b --format folded "$data/plain/0030.show_stacks" >"$tmp/fifo.want" 2>&1
+fifo_run "a named pipe" "cat '$data/plain/0030.show_stacks'"
+if [ "$fifo_rc" -ge 0 ]; then
+	[ "$fifo_rc" = 0 ] || fail "a named pipe: status $fifo_rc: $(cat "$tmp/fifo.err")"
+	cmp -s "$tmp/fifo.out" "$tmp/fifo.want" || fail "a named pipe: not what the file gives"
+	[ "$(cat "$tmp/fifo.err")" = "pagetop: $tmp/fifo is a named pipe: waiting for a writer" ] ||
+		fail "a named pipe: stderr: $(cat "$tmp/fifo.err")"
+fi
+# a writer that closes without writing: an empty input, status 1
+fifo_run "an empty named pipe" ":"
+if [ "$fifo_rc" -ge 0 ]; then
+	[ "$fifo_rc" = 1 ] || fail "an empty named pipe: status $fifo_rc"
+	grep -q "^pagetop: $tmp/fifo: expected page_owner records, found an empty file\$" "$tmp/fifo.err" ||
+		fail "an empty named pipe: stderr: $(cat "$tmp/fifo.err")"
+fi
+
 # a reader that stops early (| head -1): status 0, nothing on stderr
 st=$( { "$PAGETOP" -b --format csv "$data/demo" 2>"$tmp/pipe.err"; echo $? >"$tmp/pipe.rc"; } | head -1)
 [ "$(cat "$tmp/pipe.rc")" = 0 ] || fail "pagetop -b | head -1: status $(cat "$tmp/pipe.rc")"

@@ -2,7 +2,8 @@
 # tui-tmux.sh - the real binary's UI in a real terminal (tmux) on the bundled recording
 # folder tests/data/demo: keys go in with send-keys, the screen comes back with
 # capture-pane. Also: the terminal is clean after q, SIGTERM and SIGINT; -n leaves by
-# itself; without a terminal pagetop falls back to batch output.
+# itself; a named pipe without a writer is waited for (^C leaves); without a terminal
+# pagetop falls back to batch output.
 #
 # Needs tmux (skipped, exit 77, without it). Uses its own tmux server (-L).
 set -u
@@ -19,12 +20,13 @@ sock=pagetop-test-$$-0
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; rm -rf "$tmp"' EXIT INT TERM
 
 # start CMD...: pagetop in a fresh session; afterwards the pane says how it ended and
-# whether the terminal is sane again (echo and canonical mode back on)
+# whether the terminal is sane again (echo and canonical mode back on). $pane_init runs
+# first in the pane's shell.
 start() {
 	new_server
 	rm -f "$tmp/rc" "$tmp/stty" "$tmp/pid"
 	tmux -L "$sock" -u new-session -d -s t -x 100 -y 30 \
-		"env TERM=xterm-256color LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$tmp HOME=$tmp \
+		"${pane_init:-}env TERM=xterm-256color LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$tmp HOME=$tmp \
 		 sh -c 'echo \$\$ > $tmp/pid; exec \"\$@\"' sh $*; echo EXIT=\$? > $tmp/rc; \
 		 stty -a > $tmp/stty; echo DONE; sleep 30"
 }
@@ -89,6 +91,26 @@ done
 start "$PAGETOP" "$demo"
 expect "sample 90/90"
 keys C-c
+ended 0
+
+# ---- a named pipe with no writer yet: pagetop says it waits, before the screen is
+# taken; ^C leaves with the terminal as it was; a writer that comes brings the UI ----
+echo "tui-tmux.sh: a named pipe with no writer yet"
+mkfifo "$tmp/fifo"
+# ^C in a cooked terminal reaches the pane's shell too: it must live to say how pagetop
+# ended, as an interactive shell does (a handler, not an ignore: that would be inherited)
+pane_init='trap : INT; '
+start "$PAGETOP" "$tmp/fifo"
+pane_init=
+expect "is a named pipe: waiting for a writer"
+keys C-c
+ended 130
+start "$PAGETOP" "$tmp/fifo"
+expect "is a named pipe: waiting for a writer"
+xz -dc "$demo/0089.show_stacks.xz" >"$tmp/snap"
+timeout 30 sh -c "cat '$tmp/snap' >'$tmp/fifo'" || fail "cannot write to the pipe"
+expect "execmem_vmalloc"
+keys q
 ended 0
 
 # ---- the terminal is small ----

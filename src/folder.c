@@ -99,6 +99,27 @@ static char *read_small(const char *dir, const char *name, size_t *len)
 	return n ? xstrndup(buf, n) : NULL;
 }
 
+/* Whether pagetop may read the folder's entry path: always when it is no symbolic link
+ * or pagetop is not root (it then reads what its user may read anyway); as root, only
+ * when the link leads to a file inside the folder: a folder from elsewhere must not
+ * choose which of root's files pagetop parses (and quotes in its messages). */
+static int link_stays_in(const char *dir, const char *path)
+{
+	char *rd, *rp;
+	struct stat st;
+	int in;
+
+	if (geteuid() != 0 || lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+		return 1;
+	rd = realpath(dir, NULL);
+	rp = realpath(path, NULL);
+	in = rd && rp && strncmp(rp, rd, strlen(rd)) == 0 &&
+	     (rp[strlen(rd)] == '/' || strcmp(rd, "/") == 0);
+	free(rd);
+	free(rp);
+	return in;
+}
+
 /* Time from a name: an ISO date anywhere in it, or a number (seconds; since the epoch
  * when large) after the last separator. */
 static int time_from_name(const char *stem, double *t, int *abs)
@@ -401,6 +422,11 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 				diag_warn(_("%s: skipped: %s"), full, strerror(errno));
 			else if (!S_ISREG(st.st_mode))
 				diag_warn(_("%s: skipped: not a regular file"), full);
+			else if (!link_stays_in(dir, full)) {
+				diag_warn(_("%s: skipped: a symbolic link out of the folder, and pagetop runs as root (name the file on the command line to read it)"),
+					  full);
+				ok = 0;
+			}
 			free(full);
 			if (!ok || !S_ISREG(st.st_mode))
 				continue;

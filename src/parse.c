@@ -13,10 +13,6 @@
 
 #include "parse.h"
 
-/* Counts larger than this are not pages of any machine (2^48 pages = 1 EiB): they are
- * corrupt input, and summing them must not overflow. */
-#define COUNT_MAX (1ULL << 48)
-
 const char *pfmt_name(enum pfmt f)
 {
 	switch (f) {
@@ -662,7 +658,7 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 	switch (s[0]) {
 	case 'n':
 		if (parse_keyed(s, n, "nr_base_pages:", 14, &v, &ok)) {
-			if (!ok || v > COUNT_MAX)
+			if (!ok || v > PT_COUNT_MAX)
 				return fail_count(ps, s, n);
 			if (ps->have_handle) {
 				ps->have_handle = 0;
@@ -680,7 +676,7 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 		break;
 	case 's':
 		if (parse_keyed(s, n, "stack_count:", 12, &v, &ok)) {
-			if (!ok || v > COUNT_MAX)
+			if (!ok || v > PT_COUNT_MAX)
 				return fail(ps, _("an allocation count from 0 to 2^48"), s, n);
 			if (!ps->nframes)
 				return fail(ps, _("stack frames before the count"), s, n);

@@ -742,6 +742,16 @@ static int bad(struct rreader *rr, const char *what, const char *line, size_t n,
 	return -1;
 }
 
+/* The same with what the reader of the message can make of it. */
+static int bad_why(struct rreader *rr, const char *what, const char *line, size_t n,
+		   const char *why, struct pt_err *err)
+{
+	pt_err_set(err, _("%s:%llu: expected %s, found \"%.*s\": %s"), rr->name,
+		   (unsigned long long)reader_lineno(rr->r), what, (int)(n > 60 ? 60 : n), line,
+		   why);
+	return -1;
+}
+
 static void set_str(char **dst, const char *s, size_t n)
 {
 	free(*dst);
@@ -1005,6 +1015,11 @@ static void apply_changes(struct rreader *rr)
 		bad(rr, (what), line, n, err);       \
 		return SRC_ERROR;                    \
 	} while (0)
+#define BAD_WHY(what, why)                             \
+	do {                                           \
+		bad_why(rr, (what), line, n, (why), err); \
+		return SRC_ERROR;                      \
+	} while (0)
 
 static enum src_status rr_next(struct source *src, const struct sink *sink, int timeout_ms,
 			       struct pt_err *err)
@@ -1054,6 +1069,11 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 				BAD(_("\"c ID COUNT\" inside a sample"));
 			if (id == 0 || id >= rr->nst)
 				BAD(_("the id of a stack defined before"));
+			if (v > PT_COUNT_MAX)
+				BAD_WHY(rr->unit && strcmp(rr->unit, "allocs") == 0 ?
+					_("an allocation count from 0 to 2^48") :
+					_("a page count from 0 to 2^48"),
+					_("no machine has that many pages; the recording is damaged or was edited"));
 			if (rr->nch == rr->cch) {
 				rr->cch = rr->cch ? rr->cch * 2 : 1024;
 				rr->ch = xreallocarray(rr->ch, rr->cch, sizeof(*rr->ch));
@@ -1111,6 +1131,7 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 }
 
 #undef BAD
+#undef BAD_WHY
 
 static double rr_stalled(const struct source *s)
 {

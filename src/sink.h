@@ -31,6 +31,11 @@
 #include <stdint.h>
 #include "util.h"
 
+/* The largest count any input may give for one stack: 2^48 base pages are 1 EiB of 4 KiB
+ * pages, more memory than any machine has. A larger count is corrupt input, and with it
+ * sums of a few thousand stacks stay far from overflowing 64 bits. */
+#define PT_COUNT_MAX (1ULL << 48)
+
 enum pt_unit {
 	UNIT_PAGES = 0,  /* base pages outstanding (6.9+ kernels, per-block dump) */
 	UNIT_ALLOCS = 1, /* allocations (the original proposal's stack_count) */

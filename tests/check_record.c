@@ -793,6 +793,32 @@ START_TEST(format_errors)
 }
 END_TEST
 
+/* A count is at most 2^48 (1 EiB of 4 KiB pages): a larger one is damage, not data, and
+ * would reach the totals and the screen as a nonsense sum. */
+START_TEST(count_bound)
+{
+	char *p = tmp("max.ptrec");
+	static const char max[] =
+		"#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\ns 2 0 1\nf b+0x1/0x2\n"
+		"t 0 1.0 1\nc 1 281474976710656\nc 2 281474976710656\ne 0 2\nend 1\n";
+	struct series se = { 0 };
+
+	put(p, max, strlen(max));
+	read_recording(p, &se);
+	ck_assert_int_eq(se.n, 1);
+	ck_assert_uint_eq(se.s[0].v[0].count, 1ULL << 48);
+	series_free(&se);
+	free(p);
+	expect_next_error("#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\nt 0 1.0 1\n"
+			  "c 1 281474976710657\ne 0 1\nend 1\n",
+			  "bad.ptrec:5: expected a page count from 0 to 2^48, found \"c 1 281474976710657\": "
+			  "no machine has that many pages");
+	expect_next_error("#pagetop-recording 1\nmeta unit allocs\ns 1 0 1\nf a+0x1/0x2\n"
+			  "t 0 1.0 1\nc 1 9223372036854775807\ne 0 1\nend 1\n",
+			  "bad.ptrec:6: expected an allocation count from 0 to 2^48");
+}
+END_TEST
+
 /* Changed counts only in the file, every non-zero count in each replayed sample; meta
  * keys this version does not know are skipped. */
 START_TEST(replay_semantics)
@@ -1288,6 +1314,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, no_symlink);
 	tcase_add_test(tc, file_mode);
 	tcase_add_test(tc, format_errors);
+	tcase_add_test(tc, count_bound);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("command");

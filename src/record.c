@@ -423,13 +423,21 @@ fill:
 	return s;
 }
 
-static void rec_touch(struct recorder *r, struct rstack *s, uint64_t count)
+/* Counts of one stack add up within a sample (the per-block dump's blocks); the sum is
+ * written as one count, which readers take only up to PT_COUNT_MAX. */
+static int rec_touch(struct recorder *r, struct rstack *s, uint64_t count, struct pt_err *err)
 {
 	if (s->seen != r->cur) {
 		s->seen = r->cur;
 		s->acc = 0;
 	}
+	if (count > PT_COUNT_MAX - (uint64_t)s->acc) {
+		pt_err_set(err, _("sample %llu: the records of one stack add up to more than 2^48 pages: no machine has that many; the input is damaged"),
+			   (unsigned long long)r->si.seq);
+		return -1;
+	}
 	s->acc += (int64_t)count;
+	return 0;
 }
 
 static int rec_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
@@ -437,12 +445,11 @@ static int rec_stack(void *self, const struct stack_rec *rec, struct pt_err *err
 	struct recorder *r = self;
 	struct rstack *s;
 
-	(void)err;
 	if (!r->in_sample)
 		return 0;
 	s = rec_lookup(r, rec);
 	if (rec->has_count)
-		rec_touch(r, s, rec->count);
+		return rec_touch(r, s, rec->count, err);
 	return 0;
 }
 
@@ -451,13 +458,11 @@ static int rec_count(void *self, uint64_t handle, uint64_t count, struct pt_err 
 	struct recorder *r = self;
 	struct stack_rec rec = { 0 };
 
-	(void)err;
 	if (!r->in_sample || !handle)
 		return 0;
 	memset(&rec, 0, sizeof(rec));
 	rec.handle = handle;
-	rec_touch(r, rec_lookup(r, &rec), count);
-	return 0;
+	return rec_touch(r, rec_lookup(r, &rec), count, err);
 }
 
 static void write_def(struct recorder *r, struct rstack *s)

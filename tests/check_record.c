@@ -819,6 +819,50 @@ START_TEST(count_bound)
 }
 END_TEST
 
+/* The writer adds up the records of one stack (the per-block dump has one a block): a sum
+ * past 2^48 is refused, as the reader would refuse it, before a signed 64-bit sum of
+ * many such records could overflow. Exactly 2^48 is recorded. */
+START_TEST(record_sum_bound)
+{
+	char *in = tmp("dup.show_stacks"), *out = tmp("dup.ptrec");
+	const char *paths[] = { in };
+	struct source_opts o;
+	struct source *src;
+	struct recorder *rec;
+	struct pt_err err;
+	struct sink snk;
+	struct series se = { 0 };
+	static const char half[] = " a+0x1/0x2\nnr_base_pages: 140737488355328\n\n";
+	char text[sizeof(half) * 3];
+
+	snprintf(text, sizeof(text), "%s%s", half, half);
+	put(in, text, strlen(text));
+	record_paths(paths, 1, out);
+	read_recording(out, &se);
+	ck_assert_uint_eq(se.s[0].v[0].count, 1ULL << 48);
+	series_free(&se);
+	remove(out);
+
+	snprintf(text, sizeof(text), "%s%s a+0x1/0x2\nnr_base_pages: 1\n\n", half, half);
+	put(in, text, strlen(text));
+	source_opts_init(&o);
+	ck_assert_msg(source_open(&src, paths, 1, &o, &err) == 0, "%s", err.msg);
+	ck_assert_msg(recorder_open(&rec, out, 0, &err) == 0, "%s", err.msg);
+	snk = recorder_sink(rec);
+	ck_assert_int_eq(source_next(src, &snk, WAIT_MS, &err), SRC_ERROR);
+	ck_assert_msg(strstr(err.msg, "sample 0: the records of one stack add up to more than 2^48 pages") != NULL,
+		      "%s", err.msg);
+	ck_assert_int_eq(recorder_close(rec, &err), 0);
+	recorder_free(rec);
+	source_close(src);
+	read_recording(out, &se);
+	ck_assert_int_eq(se.n, 0);
+	series_free(&se);
+	free(in);
+	free(out);
+}
+END_TEST
+
 /* Changed counts only in the file, every non-zero count in each replayed sample; meta
  * keys this version does not know are skipped. */
 START_TEST(replay_semantics)
@@ -1315,6 +1359,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, file_mode);
 	tcase_add_test(tc, format_errors);
 	tcase_add_test(tc, count_bound);
+	tcase_add_test(tc, record_sum_bound);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("command");

@@ -654,6 +654,7 @@ struct pstack {
 	struct frame_text *fr;
 	uint16_t nframes;
 	uint64_t cur;
+	uint64_t count_line;    /* of its last count line */
 };
 
 struct change {
@@ -679,6 +680,7 @@ struct rreader {
 	struct change *ch;
 	size_t nch, cch;
 	uint64_t samples;
+	uint64_t t_line;        /* of the sample being read */
 	int ended;
 	/* the first line after the header, read ahead */
 	char *pending;
@@ -1079,6 +1081,16 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 					_("an allocation count from 0 to 2^48") :
 					_("a page count from 0 to 2^48"),
 					_("no machine has that many pages; the recording is damaged or was edited"));
+			if (rr->st[id].count_line > rr->t_line) {
+				/* which of two counts is the right one, no one can tell */
+				char why[256];
+
+				snprintf(why, sizeof(why),
+					 _("line %llu has the count of stack %llu in this sample already; the recording is damaged or was edited"),
+					 (unsigned long long)rr->st[id].count_line, (unsigned long long)id);
+				BAD_WHY(_("one count line for a stack in a sample"), why);
+			}
+			rr->st[id].count_line = reader_lineno(rr->r);
 			if (rr->nch == rr->cch) {
 				rr->cch = rr->cch ? rr->cch * 2 : 1024;
 				rr->ch = xreallocarray(rr->ch, rr->cch, sizeof(*rr->ch));
@@ -1106,6 +1118,7 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end || v > 1)
 				BAD(_("\"t SEQ TIME ABS\""));
 			si.time_abs = (int)v;
+			rr->t_line = reader_lineno(rr->r);
 			in_sample = 1;
 			rr->nch = 0;
 			continue;

@@ -819,6 +819,19 @@ START_TEST(count_bound)
 }
 END_TEST
 
+/* Two count lines of one stack in one sample: the writer never makes them, and which is
+ * right no one can tell. Taken in turn, they once put the stack twice into the samples fed
+ * (0 then 5 added it again), so that it grew by 5 pages a sample: a fake leak. */
+START_TEST(duplicate_count)
+{
+	expect_next_error("#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\ns 2 0 1\nf b+0x1/0x2\n"
+			  "t 0 1.0 1\nc 1 5\ne 0 1\n"
+			  "t 1 2.0 1\nc 1 0\nc 2 3\nc 1 5\ne 1 3\nend 2\n",
+			  "bad.ptrec:12: expected one count line for a stack in a sample, found \"c 1 5\": "
+			  "line 10 has the count of stack 1 in this sample already");
+}
+END_TEST
+
 /* The writer adds up the records of one stack (the per-block dump has one a block): a sum
  * past 2^48 is refused, as the reader would refuse it, before a signed 64-bit sum of
  * many such records could overflow. Exactly 2^48 is recorded. */
@@ -1359,6 +1372,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, file_mode);
 	tcase_add_test(tc, format_errors);
 	tcase_add_test(tc, count_bound);
+	tcase_add_test(tc, duplicate_count);
 	tcase_add_test(tc, record_sum_bound);
 	suite_add_tcase(s, tc);
 

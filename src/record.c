@@ -675,6 +675,8 @@ struct rreader {
 	/* stacks by file id; ids are 1, 2, 3... in order of definition */
 	struct pstack *st;
 	size_t nst, cst;        /* st[0] unused */
+	uint32_t *hslots;       /* ids of the stacks with a handle, by it; 0 empty */
+	size_t nhslots, nhandles;
 	uint32_t *nonzero;      /* ids with a count; compacted on each sample */
 	size_t nnz, cnz;
 	struct change *ch;
@@ -898,6 +900,39 @@ static enum rl rr_line(struct rreader *rr, const char **line, size_t *n, struct 
 	return RL_LINE;
 }
 
+/* The id of the stack with handle h (not 0), or 0 with *slot where it would go. */
+static uint32_t handle_find(const struct rreader *rr, uint64_t h, size_t *slot)
+{
+	size_t mask = rr->nhslots - 1, j = hash_u64(h) & mask;
+
+	for (; rr->hslots[j]; j = (j + 1) & mask)
+		if (rr->st[rr->hslots[j]].handle == h)
+			return rr->hslots[j];
+	*slot = j;
+	return 0;
+}
+
+static void handle_add(struct rreader *rr, uint32_t id)
+{
+	size_t slot = 0;
+
+	if ((rr->nhandles + 1) * 2 > rr->nhslots) {
+		uint32_t *old = rr->hslots;
+		size_t n = rr->nhslots;
+
+		rr->nhslots = n ? n * 2 : 1024;
+		rr->hslots = xcalloc(rr->nhslots, sizeof(*rr->hslots));
+		for (size_t i = 0; i < n; i++)
+			if (old[i] && !handle_find(rr, rr->st[old[i]].handle, &slot))
+				rr->hslots[slot] = old[i];
+		free(old);
+	}
+	if (!handle_find(rr, rr->st[id].handle, &slot)) {
+		rr->hslots[slot] = id;
+		rr->nhandles++;
+	}
+}
+
 /* "s ID HANDLE NFRAMES" and its frame lines. 1 done, 0 torn, -1 error. */
 static int do_stack(struct rreader *rr, const char *line, size_t n, struct pt_err *err)
 {
@@ -918,6 +953,21 @@ static int do_stack(struct rreader *rr, const char *line, size_t n, struct pt_er
 		snprintf(what, sizeof(what), _("stack %llu defined next"),
 			 (unsigned long long)(rr->nst ? rr->nst : 1));
 		return bad(rr, what, line, n, err);
+	}
+	if (handle && rr->nhandles) {
+		/* the model would take the second for the first: its frames would vanish, its
+		 * pages go to the first */
+		size_t slot;
+		uint32_t other = handle_find(rr, handle, &slot);
+
+		if (other) {
+			char why[256];
+
+			snprintf(why, sizeof(why),
+				 _("stack %u has that handle already; the recording is damaged or was edited"),
+				 other);
+			return bad_why(rr, _("a handle no other stack has"), line, n, why, err);
+		}
 	}
 	for (uint64_t i = 0; i < nf; i++) {
 		const char *fl;
@@ -944,6 +994,8 @@ static int do_stack(struct rreader *rr, const char *line, size_t n, struct pt_er
 	s = &rr->st[rr->nst++];
 	memset(s, 0, sizeof(*s));
 	s->handle = handle;
+	if (handle)
+		handle_add(rr, (uint32_t)(rr->nst - 1));
 	s->nframes = (uint16_t)nf;
 	s->text = text.p ? text.p : xstrdup("");
 	s->fr = xcalloc(nf ? nf : 1, sizeof(*s->fr));
@@ -1175,6 +1227,7 @@ static void rr_close(struct source *s)
 		free(rr->st[i].fr);
 	}
 	free(rr->st);
+	free(rr->hslots);
 	free(rr->nonzero);
 	free(rr->ch);
 	free(rr->name);

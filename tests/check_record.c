@@ -832,6 +832,38 @@ START_TEST(duplicate_count)
 }
 END_TEST
 
+/* A handle names one stack: a second stack with it is an error. The model took both for
+ * the first: the second's frames vanished and its pages went to the first. */
+START_TEST(duplicate_handle)
+{
+	struct series se = { 0 };
+	char *p = tmp("handles.ptrec");
+	/* more stacks with handles than the first table has room for */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	fprintf(f, "#pagetop-recording 1\n");
+	for (int i = 1; i <= 3000; i++)
+		fprintf(f, "s %d %d 1\nf a%d+0x1/0x2\n", i, 7 * i, i);
+	fprintf(f, "t 0 1.0 1\n");
+	for (int i = 1; i <= 3000; i++)
+		fprintf(f, "c %d %d\n", i, i);
+	fprintf(f, "e 0 3000\nend 1\n");
+	fclose(f);
+	put(p, text, len);
+	read_recording(p, &se);
+	ck_assert_int_eq(se.s[0].n, 3000);
+	series_free(&se);
+	free(text);
+	free(p);
+	expect_next_error("#pagetop-recording 1\ns 1 77 1\nf a+0x1/0x2\ns 2 0 1\nf b+0x1/0x2\n"
+			  "s 3 77 1\nf c+0x1/0x2\nt 0 1.0 1\nc 1 5\nc 3 6\ne 0 2\nend 1\n",
+			  "bad.ptrec:6: expected a handle no other stack has, found \"s 3 77 1\": "
+			  "stack 1 has that handle already");
+}
+END_TEST
+
 /* The writer adds up the records of one stack (the per-block dump has one a block): a sum
  * past 2^48 is refused, as the reader would refuse it, before a signed 64-bit sum of
  * many such records could overflow. Exactly 2^48 is recorded. */
@@ -1373,6 +1405,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, format_errors);
 	tcase_add_test(tc, count_bound);
 	tcase_add_test(tc, duplicate_count);
+	tcase_add_test(tc, duplicate_handle);
 	tcase_add_test(tc, record_sum_bound);
 	suite_add_tcase(s, tc);
 

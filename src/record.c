@@ -683,6 +683,11 @@ struct rreader {
 	size_t nch, cch;
 	uint64_t samples;
 	uint64_t t_line;        /* of the sample being read */
+	/* the last complete sample */
+	uint64_t last_seq, last_t_line;
+	double last_time;
+	int last_abs;
+	uint64_t clock_back;    /* samples not later than the one before */
 	int ended;
 	/* the first line after the header, read ahead */
 	char *pending;
@@ -1069,6 +1074,19 @@ static void apply_changes(struct rreader *rr)
 	rr->nch = 0;
 }
 
+/* No more samples. Samples that were not later than the one before, beyond the first
+ * (which had a warning of its own), are counted here: none goes unsaid. */
+static enum src_status rr_end(struct rreader *rr)
+{
+	if (rr->clock_back > 1)
+		diag_warn(ngettext("%s: the time of %llu sample is not after that of the sample before: its rates are shown as 0",
+				   "%s: the time of %llu samples is not after that of the sample before: their rates are shown as 0",
+				   rr->clock_back == 1 ? 1 : 2),
+			  rr->name, (unsigned long long)rr->clock_back);
+	rr->ended = 1;
+	return SRC_END;
+}
+
 #define BAD(what)                                    \
 	do {                                         \
 		bad(rr, (what), line, n, err);       \
@@ -1100,16 +1118,14 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			/* what a crash leaves behind can be garbage (zeroed blocks): keep what
 			 * came before it */
 			torn(rr, err->msg);
-			rr->ended = 1;
-			return SRC_END;
+			return rr_end(rr);
 		}
 		if (k == RL_EOF || k == RL_TORN) {
 			if (in_sample || k == RL_TORN)
 				torn(rr, _("the last sample is cut short (the recording was interrupted)"));
 			else
 				torn(rr, _("the recording has no end line (it was interrupted)"));
-			rr->ended = 1;
-			return SRC_END;
+			return rr_end(rr);
 		}
 		if (n == 0 || line[0] == '#')
 			continue;
@@ -1118,8 +1134,14 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 		if (n >= 3 && memcmp(line, "end", 3) == 0 && (n == 3 || line[3] == ' ')) {
 			if (in_sample)
 				BAD(_("\"e SEQ N\" closing the sample with its N counts"));
-			rr->ended = 1;
-			return SRC_END;
+			p = line + 3;
+			if (skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end)
+				BAD(_("\"end N\" with the number of samples"));
+			if (v != rr->samples)
+				diag_warn(_("%s:%llu: expected \"end %llu\" (the samples read), found \"%.*s\": samples are missing or were added; the recording is damaged or was edited"),
+					  rr->name, (unsigned long long)reader_lineno(rr->r),
+					  (unsigned long long)rr->samples, (int)(n > 60 ? 60 : n), line);
+			return rr_end(rr);
 		}
 		switch (line[0]) {
 		case 'c':
@@ -1159,8 +1181,7 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 				return SRC_ERROR;
 			case 0:
 				torn(rr, _("the last sample is cut short (the recording was interrupted)"));
-				rr->ended = 1;
-				return SRC_END;
+				return rr_end(rr);
 			default:
 				continue;
 			}
@@ -1170,6 +1191,24 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end || v > 1)
 				BAD(_("\"t SEQ TIME ABS\""));
 			si.time_abs = (int)v;
+			if (rr->samples && seq <= rr->last_seq) {
+				/* counts are only those that changed: out of order, they would say
+				 * something else */
+				char what[128];
+
+				snprintf(what, sizeof(what),
+					 _("a sample number above %llu (that of the sample before)"),
+					 (unsigned long long)rr->last_seq);
+				BAD_WHY(what, _("the samples are out of order; the recording is damaged or was edited"));
+			}
+			/* A wall clock can be set back, and snapshot files' times can be out of
+			 * order: the sample is kept, and rates over a time that did not pass are
+			 * 0, which is said. */
+			if (rr->samples && si.time_abs == rr->last_abs && si.time <= rr->last_time &&
+			    rr->clock_back++ == 0)
+				diag_warn(_("%s:%llu: expected a time after that of the sample before (line %llu), found \"%.*s\": the clock went back or stood still; the rates of this sample are shown as 0"),
+					  rr->name, (unsigned long long)reader_lineno(rr->r),
+					  (unsigned long long)rr->last_t_line, (int)(n > 60 ? 60 : n), line);
 			rr->t_line = reader_lineno(rr->r);
 			in_sample = 1;
 			rr->nch = 0;
@@ -1180,6 +1219,10 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			    id != seq || v != rr->nch)
 				BAD(_("\"e SEQ N\" closing the sample with its N counts"));
 			apply_changes(rr);
+			rr->last_seq = seq;
+			rr->last_time = si.time;
+			rr->last_abs = si.time_abs;
+			rr->last_t_line = rr->t_line;
 			si.seq = src->seq;
 			if (feed(src, rr, &si, sink, err) < 0)
 				return SRC_ERROR;

@@ -90,11 +90,14 @@ static char *tmp(const char *name)
 }
 
 static int warnings;
-static char last_warning[2048];
+static char last_warning[2048], all_warnings[8192]; /* all: joined by '\n' */
 static void count_warning(const char *msg)
 {
+	size_t n = strlen(all_warnings);
+
 	warnings++;
 	snprintf(last_warning, sizeof(last_warning), "%s", msg);
+	snprintf(all_warnings + n, sizeof(all_warnings) - n, "%s%s", n ? "\n" : "", msg);
 }
 
 /* ---- a sink that keeps every sample as sorted (stack, count) pairs ---- */
@@ -361,6 +364,24 @@ static void record_paths(const char *const *paths, int n, const char *out)
 	source_close(src);
 }
 
+/* Copies of paths whose times (their mtimes, as for any list of files) go up a second a
+ * file: the checkout gives files one mtime, and samples whose time does not go up are
+ * warned about. */
+static void timed_copies(const char *const *paths, int n, char **out)
+{
+	for (int i = 0; i < n; i++) {
+		struct timespec ts[2] = { { 1000 + i, 0 }, { 1000 + i, 0 } };
+		size_t len;
+		char *text = slurp(paths[i], &len), *name = xasprintf("timed%d.show_stacks", i);
+
+		out[i] = tmp(name);
+		put(out[i], text, len);
+		ck_assert_int_eq(utimensat(AT_FDCWD, out[i], ts, 0), 0);
+		free(text);
+		free(name);
+	}
+}
+
 /* ---- round trips ---- */
 
 START_TEST(roundtrip_folder)
@@ -517,15 +538,19 @@ END_TEST
  * back whole, with a warning. */
 START_TEST(torn_tail)
 {
-	const char *paths[] = { SMALL "/0000.show_stacks", SMALL "/0002.show_stacks",
+	const char *files[] = { SMALL "/0000.show_stacks", SMALL "/0002.show_stacks",
 				SMALL "/0011.show_stacks" };
+	char *paths[3];
 	char *out = tmp("full.ptrec"), *cut = tmp("cut.ptrec");
 	struct series full = { 0 };
 	size_t len, start, last_e_end;
 	char *text;
 	const char *p;
 
-	record_paths(paths, 3, out);
+	timed_copies(files, 3, paths);
+	record_paths((const char *const *)paths, 3, out);
+	for (int i = 0; i < 3; i++)
+		free(paths[i]);
 	read_recording(out, &full);
 	ck_assert_int_eq(full.n, 3);
 	text = slurp(out, &len);
@@ -588,14 +613,18 @@ END_TEST
 /* What a power loss can leave: zeroed blocks after the last write. */
 START_TEST(torn_garbage)
 {
-	const char *paths[] = { SMALL "/0000.show_stacks", SMALL "/0001.show_stacks" };
+	const char *files[] = { SMALL "/0000.show_stacks", SMALL "/0001.show_stacks" };
+	char *paths[2];
 	char *out = tmp("full.ptrec"), *bad = tmp("zeros.ptrec");
 	struct series full = { 0 }, got = { 0 };
 	size_t len;
 	char *text, *z;
 	const char *p;
 
-	record_paths(paths, 2, out);
+	timed_copies(files, 2, paths);
+	record_paths((const char *const *)paths, 2, out);
+	free(paths[0]);
+	free(paths[1]);
 	read_recording(out, &full);
 	text = slurp(out, &len);
 	p = strstr(text, "\ne 1 ");
@@ -861,6 +890,93 @@ START_TEST(duplicate_handle)
 			  "s 3 77 1\nf c+0x1/0x2\nt 0 1.0 1\nc 1 5\nc 3 6\ne 0 2\nend 1\n",
 			  "bad.ptrec:6: expected a handle no other stack has, found \"s 3 77 1\": "
 			  "stack 1 has that handle already");
+}
+END_TEST
+
+/* Reads a recording given as text (named cut.ptrec); its warnings in all_warnings. */
+static void read_text_warned(const char *text, struct series *se)
+{
+	diag_set_sink(count_warning);
+	warnings = 0;
+	all_warnings[0] = '\0';
+	read_recording_mem(text, strlen(text), se);
+	diag_set_sink(NULL);
+}
+
+#define REC_AB "#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\ns 2 0 1\nf b+0x1/0x2\n"
+
+/* Sample numbers only go up (the writer numbers its samples so): samples out of order are
+ * an error, as their counts, only those that changed, would mean something else. Gaps are
+ * fine (a recording started in the UI begins at the sample on screen). */
+START_TEST(sample_order)
+{
+	struct series se = { 0 };
+
+	read_text_warned(REC_AB "t 4 1.0 1\nc 1 5\ne 4 1\nt 9 2.0 1\nc 2 5\ne 9 1\nend 2\n", &se);
+	ck_assert_int_eq(se.n, 2);
+	ck_assert_int_eq(warnings, 0);
+	series_free(&se);
+	expect_next_error(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nt 2 2.0 1\nc 2 5\ne 2 1\n"
+			  "t 1 3.0 1\nc 1 0\ne 1 1\nend 3\n",
+			  "bad.ptrec:12: expected a sample number above 2 (that of the sample before), "
+			  "found \"t 1 3.0 1\": the samples are out of order");
+	expect_next_error(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nt 0 2.0 1\nc 2 5\ne 0 1\nend 2\n",
+			  "bad.ptrec:9: expected a sample number above 0");
+}
+END_TEST
+
+/* A clock set back (or snapshot files whose times are out of order): the samples are kept,
+ * but their rates, over a time that did not pass, are 0, and that is said: the first such
+ * sample with its line, any more in a count at the end. */
+START_TEST(time_backwards)
+{
+	struct series se = { 0 };
+
+	read_text_warned(REC_AB "t 0 10.0 1\nc 1 5\ne 0 1\nt 1 9.0 1\nc 2 5\ne 1 1\n"
+			 "t 2 12.0 1\nc 1 7\ne 2 1\nend 3\n", &se);
+	ck_assert_int_eq(se.n, 3);
+	ck_assert_int_eq(warnings, 1);
+	ck_assert_str_eq(all_warnings,
+			 "cut.ptrec:9: expected a time after that of the sample before (line 6), found "
+			 "\"t 1 9.0 1\": the clock went back or stood still; the rates of this sample are shown as 0");
+	series_free(&se);
+	read_text_warned(REC_AB "t 0 10.0 1\nc 1 5\ne 0 1\nt 1 10.0 1\nc 2 5\ne 1 1\n"
+			 "t 2 8.0 1\nc 1 7\ne 2 1\nt 3 7.0 1\ne 3 0\nend 4\n", &se);
+	ck_assert_int_eq(se.n, 4);
+	ck_assert_int_eq(warnings, 2);
+	ck_assert_msg(strstr(all_warnings, "cut.ptrec:9: expected a time after that of the sample before (line 6), found \"t 1 10.0 1\"") != NULL,
+		      "%s", all_warnings);
+	ck_assert_str_eq(last_warning,
+			 "cut.ptrec: the time of 3 samples is not after that of the sample before: their rates are shown as 0");
+	series_free(&se);
+	/* relative times after absolute ones: another clock, not a step back */
+	read_text_warned(REC_AB "t 0 10.0 1\nc 1 5\ne 0 1\nt 1 1.0 0\nc 2 5\ne 1 1\nend 2\n", &se);
+	ck_assert_int_eq(warnings, 0);
+	series_free(&se);
+}
+END_TEST
+
+/* "end N" says how many samples came: another number means samples are missing or were
+ * added (a warning: the samples read are whole); "end" without a number is not a line
+ * the writer makes. */
+START_TEST(end_count)
+{
+	struct series se = { 0 };
+
+	read_text_warned(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nt 1 2.0 1\nc 2 5\ne 1 1\nend 5\n", &se);
+	ck_assert_int_eq(se.n, 2);
+	ck_assert_int_eq(warnings, 1);
+	ck_assert_str_eq(all_warnings,
+			 "cut.ptrec:12: expected \"end 2\" (the samples read), found \"end 5\": samples are "
+			 "missing or were added; the recording is damaged or was edited");
+	series_free(&se);
+	read_text_warned(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nend 1\n", &se);
+	ck_assert_int_eq(warnings, 0);
+	series_free(&se);
+	expect_next_error(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nend\n",
+			  "bad.ptrec:9: expected \"end N\" with the number of samples, found \"end\"");
+	expect_next_error(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nend 1 2\n",
+			  "bad.ptrec:9: expected \"end N\" with the number of samples, found \"end 1 2\"");
 }
 END_TEST
 
@@ -1406,6 +1522,9 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, count_bound);
 	tcase_add_test(tc, duplicate_count);
 	tcase_add_test(tc, duplicate_handle);
+	tcase_add_test(tc, sample_order);
+	tcase_add_test(tc, time_backwards);
+	tcase_add_test(tc, end_count);
 	tcase_add_test(tc, record_sum_bound);
 	suite_add_tcase(s, tc);
 

@@ -1046,12 +1046,36 @@ static int feed(struct source *src, struct rreader *rr, const struct sample_info
 	return sink->ops->end(sink->self, err);
 }
 
+/* No more samples. Samples that were not later than the one before, beyond the first
+ * (which had a warning of its own), are counted here: none goes unsaid. */
+static enum src_status rr_end(struct rreader *rr)
+{
+	if (rr->clock_back > 1)
+		diag_warn(ngettext("%s: the time of %llu sample is not after that of the sample before: its rates are shown as 0",
+				   "%s: the time of %llu samples is not after that of the sample before: their rates are shown as 0",
+				   rr->clock_back == 1 ? 1 : 2),
+			  rr->name, (unsigned long long)rr->clock_back);
+	rr->ended = 1;
+	return SRC_END;
+}
+
 static void torn(struct rreader *rr, const char *why)
 {
 	diag_warn(ngettext("%s: %s: kept the %llu complete sample before it",
 			   "%s: %s: kept the %llu complete samples before it",
 			   rr->samples == 1 ? 1 : 2),
 		  rr->name, why, (unsigned long long)rr->samples);
+}
+
+/* The same when reading failed: the reader's message names the file already. What a
+ * crash leaves behind can be garbage (zeroed blocks), a copy a truncated compressed file. */
+static enum src_status torn_read(struct rreader *rr, const struct pt_err *err)
+{
+	diag_warn(ngettext("%s: kept the %llu complete sample before it",
+			   "%s: kept the %llu complete samples before it",
+			   rr->samples == 1 ? 1 : 2),
+		  err->msg, (unsigned long long)rr->samples);
+	return rr_end(rr);
 }
 
 /* The sample's counts apply only once its "e" line is read: a torn sample changes
@@ -1072,19 +1096,6 @@ static void apply_changes(struct rreader *rr)
 		s->cur = rr->ch[i].count;
 	}
 	rr->nch = 0;
-}
-
-/* No more samples. Samples that were not later than the one before, beyond the first
- * (which had a warning of its own), are counted here: none goes unsaid. */
-static enum src_status rr_end(struct rreader *rr)
-{
-	if (rr->clock_back > 1)
-		diag_warn(ngettext("%s: the time of %llu sample is not after that of the sample before: its rates are shown as 0",
-				   "%s: the time of %llu samples is not after that of the sample before: their rates are shown as 0",
-				   rr->clock_back == 1 ? 1 : 2),
-			  rr->name, (unsigned long long)rr->clock_back);
-	rr->ended = 1;
-	return SRC_END;
 }
 
 #define BAD(what)                                    \
@@ -1114,12 +1125,8 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 		size_t n;
 		enum rl k = rr_line(rr, &line, &n, err);
 
-		if (k == RL_ERR) {
-			/* what a crash leaves behind can be garbage (zeroed blocks): keep what
-			 * came before it */
-			torn(rr, err->msg);
-			return rr_end(rr);
-		}
+		if (k == RL_ERR)
+			return torn_read(rr, err);
 		if (k == RL_EOF || k == RL_TORN) {
 			if (in_sample || k == RL_TORN)
 				torn(rr, _("the last sample is cut short (the recording was interrupted)"));

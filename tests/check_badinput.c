@@ -358,6 +358,8 @@ static const struct bcase cases[] = {
 	  "@/r:9: expected a recording line (s, f, t, c, e, meta or end), found \"zzz\"", NULL },
 	{ "recording: wrong count of changes", { { "r", NULL } }, ONE("r"), X_NEXT_ERR, 0,
 	  "@/r:8: expected \"e SEQ N\" closing the sample with its N counts, found \"e 0 2\"", NULL },
+	{ "recording: gzip cut short", { { "r.gz", NULL } }, ONE("r.gz"), X_FINE, -1, NULL,
+	  "@/r.gz: the gzip data ends early (truncated file): kept the " },
 	{ "recording in a list", { { "r", NULL }, { "s", REC1 } }, { "r", "s" }, X_OPEN_ERR, 0,
 	  "@/r: a recording can only be the one source", NULL },
 	/* ---- folders: odd entries */
@@ -418,6 +420,44 @@ static struct sbuf special_content(const char *casename, const char *file)
 			z[i] ^= 0x5a;
 		sb_addn(&b, (char *)z, n);
 		free(z);
+	} else if (strcmp(casename, "recording: gzip cut short") == 0) {
+		size_t n;
+		unsigned char *z;
+
+		sb_add(&b, RECHDR RECBODY "t 2 102.000000 1\nc 1 1\ne 2 1\nend 3\n");
+		z = gzip_buf(b.s, b.len, &n);
+		b.len = 0;
+		sb_addn(&b, (char *)z, n - 12);
+		free(z);
+	} else if (strcmp(casename, "recording: xz cut in a stack definition") == 0 ||
+		   strcmp(casename, "recording: zeroed blocks in a stack definition") == 0) {
+		/* a whole sample, then a stack of 64 frames that hardly compress */
+		uint64_t x = 88172645463325252ULL;
+		int zeros = casename[11] == 'z';
+
+		sb_add(&b, RECHDR "s 1 0 2\nf prep_new_page+0x17/0x43\nf foo+0x1/0x2\n"
+			   "t 0 100.000000 1\nc 1 5\ne 0 1\ns 2 0 64\nf bar+0x1/0x2\n");
+		if (zeros) {
+			/* written up to here, then blocks that never were */
+			sb_addn(&b, "f ba", 4);
+			for (int i = 0; i < 8192; i++)
+				sb_addn(&b, "", 1);
+		} else {
+			size_t n;
+			unsigned char *z;
+
+			for (int i = 1; i < 64; i++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				sb_printf(&b, "f f%016llx%016llx+0x1/0x2\n", (unsigned long long)x,
+					  (unsigned long long)(x * 0x9e3779b97f4a7c15ULL));
+			}
+			sb_add(&b, "t 1 101.000000 1\nc 2 3\ne 1 1\nend 2\n");
+			z = xz_buf(b.s, b.len, &n);
+			b.len = 0;
+			/* the middle of the stack's frames is about the middle of the data */
+			sb_addn(&b, (char *)z, n / 2);
+			free(z);
+		}
 	} else if (strncmp(casename, "recording", 9) == 0) {
 		sb_add(&b, RECHDR);
 		if (strcmp(casename, "recording: torn tail") == 0)
@@ -501,6 +541,11 @@ START_TEST(test_table)
 		/* the first definition of a handle wins; the second changes nothing */
 		ck_assert_uint_eq(r.records, 1);
 		ck_assert_int_eq(r.total, 4);
+	}
+	if (strcmp(c->name, "recording: gzip cut short") == 0) {
+		/* the file is named once: the reader's message has the name already */
+		ck_assert_msg(strstr(r.warn + 1, dir) == NULL, "%s", r.warn);
+		ck_assert_int_ge(r.samples, 1);
 	}
 	if (strcmp(c->name, "handle of no stack") == 0) {
 		ck_assert_uint_eq(r.records, 2); /* the unknown handle keeps its count */

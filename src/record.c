@@ -938,7 +938,8 @@ static void handle_add(struct rreader *rr, uint32_t id)
 	}
 }
 
-/* "s ID HANDLE NFRAMES" and its frame lines. 1 done, 0 torn, -1 error. */
+/* "s ID HANDLE NFRAMES" and its frame lines. 1 done, 0 cut short, -1 error, -2 the input
+ * failed (err says how: a truncated compressed file, garbage): a torn tail as well. */
 static int do_stack(struct rreader *rr, const char *line, size_t n, struct pt_err *err)
 {
 	const char *p = line + 1, *end = line + n;
@@ -981,7 +982,7 @@ static int do_stack(struct rreader *rr, const char *line, size_t n, struct pt_er
 
 		if (k != RL_LINE) {
 			free(text.p);
-			return k == RL_ERR ? -1 : 0;
+			return k == RL_ERR ? -2 : 0;
 		}
 		if (fn < 3 || fl[0] != 'f' || fl[1] != ' ') {
 			free(text.p);
@@ -1186,6 +1187,8 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			switch (do_stack(rr, line, n, err)) {
 			case -1:
 				return SRC_ERROR;
+			case -2:
+				return torn_read(rr, err);
 			case 0:
 				torn(rr, _("the last sample is cut short (the recording was interrupted)"));
 				return rr_end(rr);

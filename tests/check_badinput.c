@@ -360,6 +360,11 @@ static const struct bcase cases[] = {
 	  "@/r:8: expected \"e SEQ N\" closing the sample with its N counts, found \"e 0 2\"", NULL },
 	{ "recording: gzip cut short", { { "r.gz", NULL } }, ONE("r.gz"), X_FINE, -1, NULL,
 	  "@/r.gz: the gzip data ends early (truncated file): kept the " },
+	{ "recording: xz cut in a stack definition", { { "r.xz", NULL } }, ONE("r.xz"), X_FINE, 1, NULL,
+	  "@/r.xz: the compressed data ends early (truncated file): kept the 1 complete sample before it" },
+	{ "recording: zeroed blocks in a stack definition", { { "r", NULL } }, ONE("r"), X_FINE, 1, NULL,
+	  "@/r:12: expected a line of at most 4096 bytes (the kernel prints no longer), found a longer one: "
+	  "kept the 1 complete sample before it" },
 	{ "recording in a list", { { "r", NULL }, { "s", REC1 } }, { "r", "s" }, X_OPEN_ERR, 0,
 	  "@/r: a recording can only be the one source", NULL },
 	/* ---- folders: odd entries */

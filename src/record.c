@@ -951,8 +951,16 @@ static int do_stack(struct rreader *rr, const char *line, size_t n, struct pt_er
 
 	if (skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 || skip_sp(&p, end) < 0 ||
 	    read_u64(&p, end, &handle) < 0 || skip_sp(&p, end) < 0 ||
-	    read_u64(&p, end, &nf) < 0 || p != end || nf > STACK_MAX_FRAMES)
+	    read_u64(&p, end, &nf) < 0 || p != end)
 		return bad(rr, _("\"s ID HANDLE NFRAMES\""), line, n, err);
+	if (nf > STACK_MAX_FRAMES) {
+		char what[64];
+
+		snprintf(what, sizeof(what), _("at most %d frames in a stack"), STACK_MAX_FRAMES);
+		return bad_why(rr, what, line, n,
+			       _("the kernel saves 16 frames a stack; the recording is damaged or was edited"),
+			       err);
+	}
 	if (id != (rr->nst ? rr->nst : 1)) {
 		char what[64];
 

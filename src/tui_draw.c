@@ -166,15 +166,11 @@ static void put_lr(struct tui *t, int y, const char *left, attr_t la, const char
 
 /* ---- numbers ---- */
 
-static void fit_int(char *buf, size_t n, int w, int64_t v, int plus)
+/* The size a (>= 0) in w columns with a suffix: "1.2M", "281E"; "3e+32" past them. */
+static void fit_suffix(char *buf, size_t n, int w, double a, const char *sign)
 {
 	static const char suffix[] = "kMGTPE";
-	double a = fabs((double)v);
-	const char *sign = v < 0 ? "-" : plus && v > 0 ? "+" : "";
 
-	snprintf(buf, n, "%s%lld", sign, (long long)(v < 0 ? -v : v));
-	if ((int)strlen(buf) <= w)
-		return;
 	for (int i = 0; suffix[i]; i++) {
 		a /= 1000;
 		snprintf(buf, n, "%s%.1f%c", sign, a, suffix[i]);
@@ -184,16 +180,30 @@ static void fit_int(char *buf, size_t n, int w, int64_t v, int plus)
 		if ((int)strlen(buf) <= w)
 			return;
 	}
+	snprintf(buf, n, "%s%.0e", sign, a * 1e18);
 }
 
+static void fit_int(char *buf, size_t n, int w, int64_t v, int plus)
+{
+	const char *sign = v < 0 ? "-" : plus && v > 0 ? "+" : "";
+
+	snprintf(buf, n, "%s%lld", sign, (long long)sat_abs(v));
+	if ((int)strlen(buf) > w)
+		fit_suffix(buf, n, w, fabs((double)v), sign);
+}
+
+/* Rates can be far beyond 64 bits (2^48 pages in a microsecond): no integer on the way. */
 static void fit_rate(char *buf, size_t n, int w, double r)
 {
 	if (fabs(r) < 0.05)
 		snprintf(buf, n, "0.0");
 	else
 		snprintf(buf, n, "%+.1f", r);
+	if ((int)strlen(buf) <= w)
+		return;
+	snprintf(buf, n, "%+.0f", r);
 	if ((int)strlen(buf) > w)
-		fit_int(buf, n, w, (int64_t)llround(r), 1);
+		fit_suffix(buf, n, w, fabs(r), r < 0 ? "-" : "+");
 }
 
 static void fit_bytes(char *buf, size_t n, double b)

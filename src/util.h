@@ -124,6 +124,12 @@ static inline int64_t sat_add(int64_t a, int64_t b)
 	return r;
 }
 
+/* |a| saturating at INT64_MAX (-INT64_MIN does not exist; a saturated sum can be it). */
+static inline int64_t sat_abs(int64_t a)
+{
+	return a >= 0 ? a : a == INT64_MIN ? INT64_MAX : -a;
+}
+
 /* a * b saturating at the limits of long long (byte counts from hostile page counts). */
 static inline long long sat_mul(long long a, long long b)
 {

@@ -1765,6 +1765,46 @@ START_TEST(test_control_characters)
 }
 END_TEST
 
+/* The largest counts a recording may have (2^48), changing within a microsecond: rates
+ * of +-2.8e20 pages a second, past what a 64-bit integer holds, are shown with their sign
+ * and size (they once came out of llround() as INT64_MIN, drawn as "-9.2E" for a growing
+ * stack, and negated: an overflow). */
+START_TEST(test_huge_values)
+{
+	static const char rec[] =
+		"#pagetop-recording 1\nmeta unit pages\nmeta page-size 4096\n"
+		"s 1 0 1\nf grow+0x1/0x2\ns 2 0 1\nf shrink+0x1/0x2\n"
+		"t 0 100.000000 1\nc 2 281474976710656\ne 0 1\n"
+		"t 1 100.000001 1\nc 1 281474976710656\nc 2 0\ne 1 2\nend 2\n";
+	struct ht h = { 0 };
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	const char *path;
+	char *p;
+
+	env_setup(&h);
+	p = path_join(h.tmp, "huge.ptrec");
+	write_str(p, rec);
+	path = p;
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	ht_start(&h, src, NULL, 24, 120, NULL, NULL);
+	ck_line_has(&h, 0, "sample 2/2");
+	ck_line_has(&h, 1, "Total 281,474,976,710,656 pages");
+	for (int y = TUI_HEADER_LINES; y < TUI_HEADER_LINES + 2; y++) {
+		const char *l = ht_line(&h, y);
+
+		if (strstr(l, "grow"))
+			ck_assert_msg(strstr(l, "+281.5E") && !strchr(l, '-'), "%s", l);
+		else
+			ck_assert_msg(strstr(l, "shrink") && strstr(l, "-281.5E"), "%s", l);
+	}
+	free(p);
+	ht_close(&h);
+}
+END_TEST
+
 /* ---- speed: 100,000 stacks ---- */
 
 static double cpu_ms(void)
@@ -1838,6 +1878,7 @@ static Suite *tui_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_keys_table);
+	tcase_add_test(tc, test_huge_values);
 	tcase_add_test(tc, test_keys_documented);
 	tcase_add_test(tc, test_demo_start);
 	tcase_add_test(tc, test_demo_replay_leak);

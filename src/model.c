@@ -1373,8 +1373,15 @@ static void topk_sort(struct topk *t)
 		t->n = t->k;
 }
 
-static void view_offer(struct view *v, const struct view_opts *o, struct topk *t,
-		       const struct row *r)
+/* Equal keys are ordered by the order rows come in, which the stable radix sort keeps:
+ * stack ids, or the groups' places in their table (not their label ids). */
+static uint32_t row_tie(const struct model *m, const struct view_opts *o, const struct row *r)
+{
+	return r->stack ? r->stack->id : (uint32_t)(r->group - m->groups[o->group]);
+}
+
+static void view_offer(const struct model *m, struct view *v, const struct view_opts *o,
+		       struct topk *t, const struct row *r)
 {
 	struct sortent se;
 
@@ -1385,7 +1392,7 @@ static void view_offer(struct view *v, const struct view_opts *o, struct topk *t
 		return;
 	}
 	se.k = row_key(r, o->key);
-	se.tie = r->stack ? r->stack->id : r->label;
+	se.tie = row_tie(m, o, r);
 	se.idx = 0;
 	/* the order is total (ties broken by id): a row not better than the bar is out */
 	if (t->have_bar && t->cmp(&se, &t->bar) >= 0)
@@ -1441,7 +1448,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 				continue;
 			if (o->filter && !filter_stack(m, o->filter, st))
 				continue;
-			view_offer(v, o, t, &r);
+			view_offer(m, v, o, t, &r);
 		}
 	} else {
 		for (size_t i = 0; i < m->ngroups[o->group]; i++) {
@@ -1455,7 +1462,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 				continue;
 			if (o->filter && !filter_label(m, o->filter, g->label))
 				continue;
-			view_offer(v, o, t, &r);
+			view_offer(m, v, o, t, &r);
 		}
 	}
 	if (t) {
@@ -1470,7 +1477,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 	se = xmalloc(v->nrows * sizeof(*se));
 	for (size_t i = 0; i < v->nrows; i++) {
 		se[i].k = row_key(&v->rows[i], o->key);
-		se[i].tie = v->rows[i].stack ? v->rows[i].stack->id : v->rows[i].label;
+		se[i].tie = row_tie(m, o, &v->rows[i]);
 		se[i].idx = (uint32_t)i;
 	}
 	if (o->key == KEY_LABEL) {

@@ -569,7 +569,7 @@ static struct stack *find_by_frames(struct model *m, const uint32_t *ids, unsign
 		st = stack_at(m, v - 1);
 		/* a hash collision never merges two stacks: compare the frames */
 		if (st->hash == h && st->nframes == n &&
-		    memcmp(st->frames, ids, n * sizeof(uint32_t)) == 0) {
+		    (!n || memcmp(st->frames, ids, n * sizeof(uint32_t)) == 0)) {
 			*slot = j;
 			return st;
 		}

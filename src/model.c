@@ -260,6 +260,21 @@ int model_frame_is_alloc(const struct model *m, uint32_t id)
 	return id < strtab_count(m->frames) && m->fi[id].is_alloc;
 }
 
+uint32_t model_group_label(const struct model *m, const struct stack *st, enum group_mode g,
+			   unsigned i)
+{
+	switch (g) {
+	case GROUP_CALLER:
+		return st->label;
+	case GROUP_MODULE:
+		return st->nframes ? m->fi[st->frames[st->caller]].module : m->label_unknown;
+	case GROUP_FUNCTION:
+		return i < st->nframes ? m->fi[st->frames[i]].func : m->label_unknown;
+	default:
+		return UINT32_MAX;
+	}
+}
+
 /* ---- model ---- */
 
 struct model *model_new(void)

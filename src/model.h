@@ -97,6 +97,11 @@ const struct stack *model_stack(const struct model *m, uint32_t id);
 const char *model_frame(const struct model *m, uint32_t frame_id);
 const char *model_label(const struct model *m, uint32_t label_id);
 int model_frame_is_alloc(const struct model *m, uint32_t frame_id);
+/* The label of the group of mode g that a stack counts in: GROUP_CALLER, GROUP_MODULE;
+ * GROUP_FUNCTION: that of its frame i (a stack counts once in each function of its
+ * frames). UINT32_MAX for GROUP_STACK. For tests that check the groups' sums. */
+uint32_t model_group_label(const struct model *m, const struct stack *st, enum group_mode g,
+			   unsigned i);
 /* Stacks of a special kind, for warnings (NULL when absent). */
 const struct stack *model_special(const struct model *m, enum stack_kind k);
 

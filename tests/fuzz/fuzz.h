@@ -31,7 +31,7 @@
 
 /* Every target, for the replay driver. */
 #define FUZZ_TARGETS(X) X(snapshot) X(page_owner) X(recording) X(frame) X(stream) X(rcfile) \
-	X(split)
+	X(split) X(model)
 #define FUZZ_DECL(name) int fuzz_##name(const uint8_t *data, size_t size);
 FUZZ_TARGETS(FUZZ_DECL)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -47,6 +47,37 @@ def cut(b, start, n):
     return b"".join(records(b)[start:start + n])
 
 
+def lab_cut(b, nstacks, limit):
+    """A recording cut to its first nstacks stacks (their counts only) and to about limit
+    bytes of whole samples, with the end line that fits."""
+    lines = b.split(b"\n")
+    out, sample, keep, nsamples, i = [], [], True, 0, 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.startswith(b"s "):
+            sid, nf = int(ln.split()[1]), int(ln.split()[3])
+            if sid <= nstacks:
+                out.extend(lines[i:i + 1 + nf])
+            i += 1 + nf
+            continue
+        if ln.startswith(b"t "):
+            sample = [ln]
+        elif ln.startswith(b"c "):
+            if int(ln.split()[1]) <= nstacks:
+                sample.append(ln)
+        elif ln.startswith(b"e "):
+            seq = ln.split()[1]
+            body = sample + [b"e " + seq + b" " + str(len(sample) - 1).encode()]
+            if sum(len(x) + 1 for x in out + body) > limit:
+                break
+            out.extend(body)
+            nsamples += 1
+        elif ln and not ln.startswith(b"end"):
+            out.append(ln)
+        i += 1
+    return b"\n".join(out + [b"end " + str(nsamples).encode()]) + b"\n"
+
+
 def put(target, name, data):
     d = os.path.join(OUT, target)
     os.makedirs(d, exist_ok=True)
@@ -194,6 +225,42 @@ def main():
         put(C, "meta", r1.replace(b"\n", b"\nmeta page-size 16384\nmeta hostname fuzz\nmeta future-key x\n# a comment\n", 1))
     finally:
         shutil.rmtree(tmp)
+
+    # ---- model: recordings whose meaning the model must keep (fuzz_model.c): the valid
+    # recording seeds, the lab recording cut to its first 40 stacks, and hand-made ones for
+    # the groups, handles, times and the largest counts
+    M = "model"
+    for n in ("show_stacks", "handles", "proposal", "page_owner", "live", "meta"):
+        put(M, n, open(os.path.join(OUT, "recording", n), "rb").read())
+    put(M, "lab", lab_cut(rd("lab.ptrec.xz"), 40, 60000))
+    hdr = b"#pagetop-recording 1\nmeta iface show_stacks\nmeta unit pages\nmeta page-size 4096\n"
+    put(M, "groups", hdr +
+        b"s 1 0 4\nf prep_new_page+0x17/0x43\nf get_page_from_freelist+0x695/0x6fa\n"
+        b"f brd_insert_page+0x2c/0x10d [brd]\nf brd_submit_bio+0x28d/0x42b [brd]\n"
+        b"s 2 0 5\nf prep_new_page+0x17/0x43\nf walk+0x1/0x2\nf walk+0x1/0x2\nf walk+0x9/0x20\n"
+        b"f ext4_fill_super+0x1/0x2 [ext4]\n"
+        b"s 3 0 2\nf prep_new_page+0x17/0x43\nf __alloc_pages_noprof+0x9/0x16\n"
+        b"s 4 0 2\nf 0xffffffffc0a01234\nf brd_submit_bio+0x28d/0x42b [brd]\n"
+        b"s 5 0 1\nf register_dummy_stack+0x1/0x2\n"
+        b"s 6 0 1\nf register_failure_stack+0x1/0x2\n"
+        b"s 7 0 0\n"
+        b"t 0 100.000000 1\nc 1 4096\nc 2 3\nc 3 1\nc 4 8\nc 5 2\nc 6 1\nc 7 5\ne 0 7\n"
+        b"t 1 101.000000 1\nc 1 8192\nc 2 0\nc 4 9\ne 1 3\n"
+        b"t 2 102.500000 1\nc 1 12288\nc 2 7\nc 3 0\ne 2 3\n"
+        b"t 3 104.000000 1\nc 1 16384\nc 6 0\nc 7 0\ne 3 3\nend 4\n")
+    put(M, "handles-only", hdr +
+        b"s 1 7 0\ns 2 9 2\nf kmalloc_large+0x1/0x2\nf foo+0x1/0x2 [m]\ns 3 0 1\nf foo+0x1/0x2 [m]\n"
+        b"s 4 0 1\nf foo+0x1/0x2 [m]\n"
+        b"t 0 1.0 0\nc 1 5\nc 2 6\nc 3 1\nc 4 2\ne 0 4\nt 1 2.0 0\nc 1 0\nc 4 0\ne 1 2\nend 2\n")
+    put(M, "times", hdr +
+        b"s 1 0 1\nf a+0x1/0x2\ns 2 0 1\nf b+0x1/0x2\n"
+        b"t 3 10.000000 1\nc 1 5\ne 3 1\nt 4 9.000000 1\nc 2 5\ne 4 1\nt 9 9.000000 1\nc 1 6\ne 9 1\n"
+        b"t 10 1.5 0\nc 2 0\ne 10 1\nt 11 2.000001 0\nc 2 1\ne 11 1\nend 5\n")
+    put(M, "huge", hdr +
+        b"s 1 0 1\nf a+0x1/0x2 [x]\ns 2 0 1\nf b+0x1/0x2 [x]\ns 3 0 1\nf a+0x1/0x2 [x]\n"
+        b"t 0 1.0 1\nc 1 281474976710656\nc 2 281474976710656\nc 3 281474976710656\ne 0 3\n"
+        b"t 1 1.000001 1\nc 1 0\nc 2 0\ne 1 2\n"
+        b"t 2 1.000002 1\nc 1 281474976710656\nc 3 0\ne 2 2\nend 3\n")
 
     total = 0
     for root, _, files in os.walk(OUT):

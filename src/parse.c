@@ -180,7 +180,7 @@ static int parse_keyed(const char *s, size_t n, const char *key, size_t keylen, 
 
 /* Quote a line for a message: at most 60 bytes of it (whole characters), escaped by
  * esc_str() (bufsz: 256 is enough). */
-static const char *quote(const char *s, size_t n, char *buf, size_t bufsz)
+const char *parse_quote(const char *s, size_t n, char *buf, size_t bufsz)
 {
 	char head[64];
 	size_t k = 0;
@@ -391,7 +391,7 @@ static int fail(struct pstate *ps, const char *what, const char *line, size_t n)
 		return -1;
 	}
 	pt_err_set(ps->err, _("%s:%llu: expected %s, found %s"), reader_name(ps->r),
-		   (unsigned long long)reader_lineno(ps->r), what, quote(line, n, q, sizeof(q)));
+		   (unsigned long long)reader_lineno(ps->r), what, parse_quote(line, n, q, sizeof(q)));
 	return -1;
 }
 

@@ -748,11 +748,15 @@ static int skip_sp(const char **p, const char *end)
 	return 0;
 }
 
+/* Lines are quoted with control bytes escaped: a recording from elsewhere must not put
+ * escape sequences on the terminal through a message. */
 static int bad(struct rreader *rr, const char *what, const char *line, size_t n,
 	       struct pt_err *err)
 {
-	pt_err_set(err, _("%s:%llu: expected %s, found \"%.*s\""), rr->name,
-		   (unsigned long long)reader_lineno(rr->r), what, (int)(n > 60 ? 60 : n), line);
+	char q[128];
+
+	pt_err_set(err, _("%s:%llu: expected %s, found %s"), rr->name,
+		   (unsigned long long)reader_lineno(rr->r), what, parse_quote(line, n, q, sizeof(q)));
 	return -1;
 }
 
@@ -760,8 +764,10 @@ static int bad(struct rreader *rr, const char *what, const char *line, size_t n,
 static int bad_why(struct rreader *rr, const char *what, const char *line, size_t n,
 		   const char *why, struct pt_err *err)
 {
-	pt_err_set(err, _("%s:%llu: expected %s, found \"%.*s\": %s"), rr->name,
-		   (unsigned long long)reader_lineno(rr->r), what, (int)(n > 60 ? 60 : n), line,
+	char q[128];
+
+	pt_err_set(err, _("%s:%llu: expected %s, found %s: %s"), rr->name,
+		   (unsigned long long)reader_lineno(rr->r), what, parse_quote(line, n, q, sizeof(q)),
 		   why);
 	return -1;
 }
@@ -1153,10 +1159,13 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			p = line + 3;
 			if (skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end)
 				BAD(_("\"end N\" with the number of samples"));
-			if (v != rr->samples)
-				diag_warn(_("%s:%llu: expected \"end %llu\" (the samples read), found \"%.*s\": samples are missing or were added; the recording is damaged or was edited"),
+			if (v != rr->samples) {
+				char q[128];
+
+				diag_warn(_("%s:%llu: expected \"end %llu\" (the samples read), found %s: samples are missing or were added; the recording is damaged or was edited"),
 					  rr->name, (unsigned long long)reader_lineno(rr->r),
-					  (unsigned long long)rr->samples, (int)(n > 60 ? 60 : n), line);
+					  (unsigned long long)rr->samples, parse_quote(line, n, q, sizeof(q)));
+			}
 			return rr_end(rr);
 		}
 		switch (line[0]) {
@@ -1223,10 +1232,13 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			 * order: the sample is kept, and rates over a time that did not pass are
 			 * 0, which is said. */
 			if (rr->samples && si.time_abs == rr->last_abs && si.time <= rr->last_time &&
-			    rr->clock_back++ == 0)
-				diag_warn(_("%s:%llu: expected a time after that of the sample before (line %llu), found \"%.*s\": the clock went back or stood still; the rates of this sample are shown as 0"),
+			    rr->clock_back++ == 0) {
+				char q[128];
+
+				diag_warn(_("%s:%llu: expected a time after that of the sample before (line %llu), found %s: the clock went back or stood still; the rates of this sample are shown as 0"),
 					  rr->name, (unsigned long long)reader_lineno(rr->r),
-					  (unsigned long long)rr->last_t_line, (int)(n > 60 ? 60 : n), line);
+					  (unsigned long long)rr->last_t_line, parse_quote(line, n, q, sizeof(q)));
+			}
 			rr->t_line = reader_lineno(rr->r);
 			in_sample = 1;
 			rr->nch = 0;

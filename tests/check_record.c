@@ -819,6 +819,10 @@ START_TEST(format_errors)
 	expect_next_error("#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\nt 0 1.5 0\nc 1 4\ne 0 2\nend 1\n",
 			  "bad.ptrec:6: expected \"e SEQ N\" closing the sample");
 	expect_next_error("#pagetop-recording 1\nq what\n", "bad.ptrec:2: expected a recording line");
+	/* no escape sequence of the file reaches the terminal through a message */
+	expect_next_error("#pagetop-recording 1\nq \033]0;owned\007\033[2J\n",
+			  "bad.ptrec:2: expected a recording line (s, f, t, c, e, meta or end), found "
+			  "\"q \\x1b]0;owned\\x07\\x1b[2J\"");
 	/* the limit is named */
 	expect_next_error("#pagetop-recording 1\ns 1 0 65\nf a+0x1/0x2\n",
 			  "bad.ptrec:2: expected at most 64 frames in a stack, found \"s 1 0 65\": "

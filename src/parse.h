@@ -28,9 +28,9 @@ const char *pfmt_name(enum pfmt f);
 /* PAGE_OWNER_STACK_DEPTH is 16; accept more for other builds, within reason. */
 #define STACK_MAX_FRAMES 64
 
-/* A line quoted for a message, in buf: at most 60 characters, control bytes escaped
+/* A line quoted for a message, in buf: at most 60 bytes of whole characters, escaped
  * ("\x1b"), so that input never reaches the terminal raw; "an empty line" for n == 0.
- * bufsz: 128 is enough. */
+ * bufsz: 256 is enough. */
 const char *parse_quote(const char *s, size_t n, char *buf, size_t bufsz);
 
 /* Looks at the start of a stream and names its format (PF_UNKNOWN if none fits). */

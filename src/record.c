@@ -753,7 +753,7 @@ static int skip_sp(const char **p, const char *end)
 static int bad(struct rreader *rr, const char *what, const char *line, size_t n,
 	       struct pt_err *err)
 {
-	char q[128];
+	char q[256];
 
 	pt_err_set(err, _("%s:%llu: expected %s, found %s"), rr->name,
 		   (unsigned long long)reader_lineno(rr->r), what, parse_quote(line, n, q, sizeof(q)));
@@ -764,7 +764,7 @@ static int bad(struct rreader *rr, const char *what, const char *line, size_t n,
 static int bad_why(struct rreader *rr, const char *what, const char *line, size_t n,
 		   const char *why, struct pt_err *err)
 {
-	char q[128];
+	char q[256];
 
 	pt_err_set(err, _("%s:%llu: expected %s, found %s: %s"), rr->name,
 		   (unsigned long long)reader_lineno(rr->r), what, parse_quote(line, n, q, sizeof(q)),
@@ -1160,7 +1160,7 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			if (skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end)
 				BAD(_("\"end N\" with the number of samples"));
 			if (v != rr->samples) {
-				char q[128];
+				char q[256];
 
 				diag_warn(_("%s:%llu: expected \"end %llu\" (the samples read), found %s: samples are missing or were added; the recording is damaged or was edited"),
 					  rr->name, (unsigned long long)reader_lineno(rr->r),
@@ -1233,7 +1233,7 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			 * 0, which is said. */
 			if (rr->samples && si.time_abs == rr->last_abs && si.time <= rr->last_time &&
 			    rr->clock_back++ == 0) {
-				char q[128];
+				char q[256];
 
 				diag_warn(_("%s:%llu: expected a time after that of the sample before (line %llu), found %s: the clock went back or stood still; the rates of this sample are shown as 0"),
 					  rr->name, (unsigned long long)reader_lineno(rr->r),

@@ -281,6 +281,23 @@ int source_open_file(struct source *s, const char *path, const struct source_opt
 	return snapset_start(s, se, "file", o, err);
 }
 
+/* Files named one after the other are samples in that order, timed by their
+ * modification times: say when one is not after the one before (copied without its
+ * time, say), since no rate can be had between them. */
+static void warn_times(const struct snapset *se)
+{
+	size_t bad = 0, first = 0;
+
+	for (size_t i = 1; i < se->n; i++)
+		if (!(se->v[i].time > se->v[i - 1].time) && !bad++)
+			first = i;
+	if (bad)
+		diag_warn(ngettext("%s: %zu of %zu files is not newer than the file before it (%s): no rate there",
+				   "%s: %zu of %zu files are not newer than the file before them (first %s): no rate there",
+				   bad),
+			  se->name, bad, se->n, se->v[first].stacks);
+}
+
 int source_open_list(struct source *s, const char *const *paths, int n,
 		     const struct source_opts *o, struct pt_err *err)
 {
@@ -331,6 +348,7 @@ int source_open_list(struct source *s, const char *const *paths, int n,
 		snapset_add(se, paths[i], NULL, f[i], file_mtime(paths[i]), 1);
 	}
 	free(f);
+	warn_times(se);
 	return snapset_start(s, se, "files", o, err);
 fail:
 	free(f);

@@ -114,7 +114,12 @@ head -n 1 "$tmp/demo-score.csv" | grep -qx 'sample,time,id,handle,pages,bytes,de
 run page_owner.folded -b --format folded small/page_owner.xz
 run page_owner-module.folded -b --format folded --group module small/page_owner.xz
 run handles-pair.folded -b --format folded plain/0030.show_stacks_handles plain/0030.show_handles
-run proposal.folded -b --format folded proposal/page_owner_full_stacks.example proposal/page_owner_full_stacks_5000.example
+# two files are two samples, timed by their modification times (a checkout gives both one)
+mkdir "$tmp/prop"
+cp "$data/proposal/page_owner_full_stacks.example" "$data/proposal/page_owner_full_stacks_5000.example" "$tmp/prop/"
+touch -d @1700000000 "$tmp/prop/page_owner_full_stacks.example"
+touch -d @1700000010 "$tmp/prop/page_owner_full_stacks_5000.example"
+run proposal.folded -b --format folded "$tmp/prop/page_owner_full_stacks.example" "$tmp/prop/page_owner_full_stacks_5000.example"
 run proposal-derived.folded -b --format folded --limit 10 proposal/derived-from-0060.page_owner_stacks.xz
 
 # the folded dump adds up to the pages of the dump (sum of 2^order over its blocks)

@@ -231,7 +231,10 @@ START_TEST(test_list)
 	set_mtime(a, 1700000000);
 	set_mtime(b, 1700000060);
 	rs_init(&rs);
+	diag_capture();
 	ck_assert_msg(read_all(paths, 2, NULL, &rs, &err) == 2, "%s", err.msg);
+	diag_set_sink(NULL);
+	ck_assert_int_eq(diag_n, 0);
 	/* in the order given, not by name */
 	ck_assert_str_eq(rs.meta.kind, "files");
 	ck_assert_str_eq(rs.meta.name, "2 files");
@@ -246,6 +249,16 @@ START_TEST(test_list)
 	ck_assert_double_eq_tol(rs.samples[0].time, 1700000000, 1e-6);
 	ck_assert_double_eq_tol(rs.samples[1].time, 1700000060, 1e-6);
 	ck_assert_uint_eq(rs.samples[1].seq, 1);
+	rs_clear(&rs);
+	/* the same time twice: no rate between them, and pagetop says so */
+	set_mtime(b, 1700000000);
+	rs_init(&rs);
+	diag_capture();
+	ck_assert_msg(read_all(paths, 2, NULL, &rs, &err) == 2, "%s", err.msg);
+	diag_set_sink(NULL);
+	ck_assert_int_eq(diag_n, 1);
+	ck_assert_msg(strstr(diag_msgs[0], "1 of 2 files is not newer than the file before it") &&
+		      strstr(diag_msgs[0], "aaa"), "%s", diag_msgs[0]);
 	rs_clear(&rs);
 	free(a);
 	free(b);

@@ -1074,6 +1074,25 @@ static enum src_status rr_end(struct rreader *rr)
 	return SRC_END;
 }
 
+/* Lines after the end line are not read: say so (two recordings joined by cat?). */
+static void after_end(struct rreader *rr)
+{
+	struct pt_err err;
+	const char *line;
+	size_t n;
+
+	for (;;) {
+		enum rl k = rr_line(rr, &line, &n, &err);
+
+		if (k != RL_LINE)
+			return;
+		if (n && (line[0] != '#' || (n >= 18 && memcmp(line, "#pagetop-recording", 18) == 0)))
+			break;
+	}
+	diag_warn(_("%s:%llu: expected nothing after the end line, found more: ignored (were two recordings joined? replay each on its own)"),
+		  rr->name, (unsigned long long)reader_lineno(rr->r));
+}
+
 static void torn(struct rreader *rr, const char *why)
 {
 	diag_warn(ngettext("%s: %s: kept the %llu complete sample before it",
@@ -1166,6 +1185,7 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 					  rr->name, (unsigned long long)reader_lineno(rr->r),
 					  (unsigned long long)rr->samples, parse_quote(line, n, q, sizeof(q)));
 			}
+			after_end(rr);
 			return rr_end(rr);
 		}
 		switch (line[0]) {

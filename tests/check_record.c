@@ -981,6 +981,18 @@ START_TEST(end_count)
 	read_text_warned(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nend 1\n", &se);
 	ck_assert_int_eq(warnings, 0);
 	series_free(&se);
+	/* blank and comment lines after the end are fine; a second recording is not read */
+	read_text_warned(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nend 1\n\n# note\n", &se);
+	ck_assert_int_eq(warnings, 0);
+	series_free(&se);
+	read_text_warned(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nend 1\n" REC_AB "t 0 1.0 1\ne 0 0\nend 1\n",
+			 &se);
+	ck_assert_int_eq(se.n, 1);
+	ck_assert_int_eq(warnings, 1);
+	ck_assert_str_eq(all_warnings,
+			 "cut.ptrec:10: expected nothing after the end line, found more: ignored "
+			 "(were two recordings joined? replay each on its own)");
+	series_free(&se);
 	expect_next_error(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nend\n",
 			  "bad.ptrec:9: expected \"end N\" with the number of samples, found \"end\"");
 	expect_next_error(REC_AB "t 0 1.0 1\nc 1 5\ne 0 1\nend 1 2\n",

@@ -32,6 +32,8 @@ enum sort_key {
 const char *sort_key_name(enum sort_key k);
 int sort_key_parse(const char *s, enum sort_key *k);
 
+struct series_hist;
+
 /* Counters shared by stacks and groups. Sample numbers count from 0. */
 struct series {
 	int64_t now, prev, base, peak;
@@ -40,10 +42,10 @@ struct series {
 	uint32_t first_seen;      /* sample number */
 	uint32_t last_changed;    /* sample number */
 	double score;             /* leak suspicion, 0..1, doc/score.md */
-	/* history: NULL until the count first changes (before that it is constant) */
-	int32_t *ring;
-	uint32_t ring_first;      /* sample number of ring[0] when the ring started */
-	int64_t first_value;      /* value before the ring started */
+	/* history: NULL until the count first changes (before that it is constant), then
+	 * the changes of the last MODEL_HISTORY samples (model.c) */
+	struct series_hist *hist;
+	int64_t first_value;      /* value at first_seen */
 	int64_t acc;              /* sum for the sample being built */
 };
 
@@ -94,6 +96,9 @@ long model_page_size(const struct model *m);
 /* Stacks and frames. */
 size_t model_nstacks(const struct model *m);
 const struct stack *model_stack(const struct model *m, uint32_t id);
+/* Bytes the model has allocated (its own accounting): stacks, frames, tables, histories,
+ * groups, interned texts. */
+size_t model_mem_bytes(const struct model *m);
 const char *model_frame(const struct model *m, uint32_t frame_id);
 const char *model_label(const struct model *m, uint32_t label_id);
 int model_frame_is_alloc(const struct model *m, uint32_t frame_id);
@@ -119,6 +124,16 @@ extern const char *const model_default_alloc_patterns[];
 /* History of a row for sparklines: the last n values up to the current sample,
  * oldest first; returns how many were filled (at most n, at most samples seen). */
 int model_history(const struct model *m, const struct series *s, int64_t *out, int n);
+/* The same up to sample k, for a copy of s taken then (model_series_copy()). */
+int model_history_at(const struct model *m, const struct series *s, uint32_t k, int64_t *out,
+		     int n);
+
+/* A copy of a series that stays as it is while the model goes on (a paused display):
+ * its history goes to mem, which has model_series_copy_size(s) bytes (a multiple of 8)
+ * and is suitably aligned for anything; model_history_at() reads it up to the sample
+ * it was taken at. */
+size_t model_series_copy_size(const struct series *s);
+void model_series_copy(struct series *dst, const struct series *s, void *mem);
 
 /* Leak score of a series (exposed for tests). */
 double model_score(const struct series *s);

@@ -185,6 +185,7 @@ void tui_free(struct tui *t)
 	view_free(&t->v);
 	free(t->rows);
 	free(t->frozen);
+	free(t->frozen_hist);
 	for (size_t i = 0; i < t->nfilters; i++)
 		free(t->filters[i]);
 	filter_free(t->own_filter);

@@ -325,23 +325,21 @@ static void sparkline(const struct tui *t, const struct series *s, char *buf, si
 	static const char *const blocks[8] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
 	static const char ascii[8] = { '_', '.', ':', '-', '=', '+', '*', '#' };
 	int64_t v[MODEL_HISTORY];
-	long lag = 0;
-	int got, want;
+	int got;
 	int64_t lo, hi;
 	size_t len = 0;
 
-	if (!s->ring) {
+	if (!s->hist) {
 		/* never changed: a blank trend lets the rows that move stand out */
 		buf[0] = '\0';
 		return;
 	}
-	if (t->paused && t->m == t->master && model_nsamples(t->m))
-		lag = (long)(model_nsamples(t->m) - 1 - t->frozen_sample);
-	want = w + (int)(lag < MODEL_HISTORY - w ? lag : MODEL_HISTORY - w);
-	got = model_history(t->m, s, v, want);
-	got -= want - w; /* drop what came after the frozen sample */
-	if (got < 0)
-		got = 0;
+	if (w > MODEL_HISTORY)
+		w = MODEL_HISTORY;
+	if (t->paused && t->m == t->master) /* s is a copy as of then */
+		got = model_history_at(t->m, s, t->frozen_sample, v, w);
+	else
+		got = model_history(t->m, s, v, w);
 	buf[0] = '\0';
 	if (!got)
 		return;

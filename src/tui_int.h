@@ -113,6 +113,7 @@ struct tui {
 	/* paused display (live): rows point into a frozen copy */
 	int paused;
 	struct series *frozen;
+	void *frozen_hist;          /* their histories */
 	uint32_t frozen_sample;
 	long pending;               /* samples received while paused */
 

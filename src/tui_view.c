@@ -345,13 +345,25 @@ static void rows_build(struct tui *t)
 	}
 }
 
+/* The rows as they are now: the model goes on taking samples (and changing the
+ * histories) while the display is paused. */
 static void frozen_copy(struct tui *t)
 {
+	size_t hist = 0;
+	char *p;
+
 	free(t->frozen);
+	free(t->frozen_hist);
 	t->frozen = xmalloc((t->nrows ? t->nrows : 1) * sizeof(*t->frozen));
+	for (size_t i = 0; i < t->nrows; i++)
+		hist += model_series_copy_size(t->rows[i].s);
+	p = t->frozen_hist = hist ? xmalloc(hist) : NULL;
 	for (size_t i = 0; i < t->nrows; i++) {
-		t->frozen[i] = *t->rows[i].s;
+		size_t n = model_series_copy_size(t->rows[i].s);
+
+		model_series_copy(&t->frozen[i], t->rows[i].s, p);
 		t->rows[i].s = &t->frozen[i];
+		p += n;
 	}
 	t->frozen_sample = model_nsamples(t->m) ? model_nsamples(t->m) - 1 : 0;
 	t->pending = 0;
@@ -453,6 +465,8 @@ void tv_unfreeze(struct tui *t)
 	t->paused = 0;
 	free(t->frozen);
 	t->frozen = NULL;
+	free(t->frozen_hist);
+	t->frozen_hist = NULL;
 	t->pending = 0;
 	t->view_stale = 1;
 	t->dirty = 1;

@@ -213,6 +213,15 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+size_t arena_bytes(const struct arena *a)
+{
+	size_t n = a->nblocks * sizeof(*a->blocks);
+
+	for (size_t i = 0; i + 1 < a->nblocks; i++)
+		n += a->blocks[i].len;
+	return a->nblocks ? n + a->used : n;
+}
+
 void arena_free(struct arena *a)
 {
 	for (size_t i = 0; i < a->nblocks; i++) {
@@ -429,6 +438,13 @@ uint32_t strtab_len(const struct strtab *t, uint32_t id)
 uint32_t strtab_count(const struct strtab *t)
 {
 	return t->n;
+}
+
+size_t strtab_bytes(const struct strtab *t)
+{
+	return sizeof(*t) + t->arena_cap + (size_t)t->cap * (sizeof(*t->offs) + sizeof(*t->lens) +
+							    sizeof(*t->hashes)) +
+	       (size_t)t->nslots * sizeof(*t->slots);
 }
 
 static int alnum(unsigned char c)

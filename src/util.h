@@ -62,6 +62,7 @@ struct arena {
 	size_t nblocks, used; /* bytes used in the last block */
 };
 void *arena_alloc(struct arena *a, size_t n);
+size_t arena_bytes(const struct arena *a); /* handed out (and the blocks left behind) */
 void arena_free(struct arena *a);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
@@ -113,6 +114,7 @@ uint32_t strtab_find(const struct strtab *t, const char *s, size_t len);
 const char *strtab_str(const struct strtab *t, uint32_t id);
 uint32_t strtab_len(const struct strtab *t, uint32_t id);
 uint32_t strtab_count(const struct strtab *t);
+size_t strtab_bytes(const struct strtab *t); /* allocated for it */
 
 /* a + b saturating at the limits of int64_t (sums of page counts from hostile input). */
 static inline int64_t sat_add(int64_t a, int64_t b)

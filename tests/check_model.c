@@ -508,8 +508,8 @@ START_TEST(test_history)
 	ck_assert_int_eq(h[0], 0);
 	ck_assert_int_eq(h[1], 5);
 	ck_assert_int_eq(h[2], 0);
-	/* a constant stack keeps no ring, and still has a history */
-	ck_assert_ptr_null(c->s.ring);
+	/* a constant stack keeps no history buffer, and still has a history */
+	ck_assert_ptr_null(c->s.hist);
 	ck_assert_int_eq(model_history(m, &c->s, h, 8), 3);
 	ck_assert_int_eq(h[0], 7);
 	ck_assert_int_eq(h[2], 7);
@@ -1459,6 +1459,252 @@ START_TEST(test_meta_copied)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ history */
+
+/* What the history and the score are, from every value a series had (the definition in
+ * doc/score.md, as the model computed it from a counter per sample). */
+struct ref {
+	int64_t *v;               /* value at each sample */
+	uint32_t first_seen, last_changed;
+	int has_hist;             /* changed at least once, or came with pages after 0 */
+};
+
+static void ref_push(struct ref *r, uint32_t k, int64_t x)
+{
+	r->v[k] = x;
+	if (k == r->first_seen) {
+		r->last_changed = k;
+		r->has_hist = k > 0 && x != 0;
+	} else if (x != r->v[k - 1]) {
+		r->last_changed = k;
+		r->has_hist = 1;
+	}
+}
+
+static int64_t ref_at(const struct ref *r, int64_t j)
+{
+	return j < (int64_t)r->first_seen ? 0 : r->v[j];
+}
+
+static double ref_score(const struct ref *r, uint32_t k)
+{
+	uint32_t from, n, down = 0;
+	int64_t sumpos = 0, maxinc = 0, net, prev;
+	double magnitude;
+
+	if (!r->has_hist || k - r->last_changed > SCORE_WINDOW)
+		return 0;
+	from = k >= SCORE_WINDOW ? k - SCORE_WINDOW : 0;
+	if (from < r->first_seen)
+		from = r->first_seen;
+	n = k - from;
+	if (n == 0)
+		return 0;
+	prev = ref_at(r, from);
+	net = r->v[k] - prev;
+	if (net <= 0)
+		return 0;
+	for (uint32_t j = from + 1; j <= k; j++) {
+		int64_t d = ref_at(r, j) - prev;
+
+		prev = ref_at(r, j);
+		if (d > 0) {
+			sumpos = sat_add(sumpos, d);
+			if (d > maxinc)
+				maxinc = d;
+		} else if (d < 0) {
+			down++;
+		}
+	}
+	magnitude = log2(1.0 + (double)net) / 12.0;
+	if (magnitude > 1)
+		magnitude = 1;
+	return (double)(n - down) / n *
+	       (0.1 + 0.9 * (sumpos > 0 ? 1.0 - (double)maxinc / (double)sumpos : 0)) *
+	       magnitude * (n >= 8 ? 1.0 : n / 8.0);
+}
+
+static uint64_t test_rng = 88172645463325252ULL;
+
+static uint64_t test_rand(void)
+{
+	test_rng ^= test_rng << 13;
+	test_rng ^= test_rng >> 7;
+	test_rng ^= test_rng << 17;
+	return test_rng;
+}
+
+/* The next value of series i at sample k: steady, noisy, rare jumps, long quiet
+ * stretches, huge values (their differences need the long form), zero for a while. */
+static int64_t series_next(int i, uint32_t k, int64_t x)
+{
+	uint64_t r = test_rand();
+
+	switch (i % 8) {
+	case 0: return x + 3;                                       /* steady growth */
+	case 1: return x + (int64_t)(r % 7) - 3 < 0 ? 0 : x + (int64_t)(r % 7) - 3;
+	case 2: return r % 50 == 0 ? (int64_t)(r >> 40) : x;        /* rare jumps */
+	case 3: return k % 200 < 150 ? x : x + 1;                   /* quiet for 150 */
+	case 4: return r % 3 ? INT64_MAX - (int64_t)(r % 5) : 1;    /* huge differences */
+	case 5: return (k / 40) % 2 ? 0 : 100 + (int64_t)(r % 1000); /* gone for 40 */
+	case 6: return r % 400 == 0 ? (int64_t)(r % 100000000) : x;  /* very rare */
+	default: return (int64_t)(r % 2);
+	}
+}
+
+/* The row of the series as the model has it, checked against the reference. */
+static void ck_series(const struct model *m, const struct series *s, const struct ref *r,
+		      uint32_t k, const char *what, int full)
+{
+	int64_t h[MODEL_HISTORY];
+	int n;
+
+	ck_assert_msg(s->now == r->v[k], "%s, sample %u: now %lld, want %lld", what, k,
+		      (long long)s->now, (long long)r->v[k]);
+	ck_assert_msg(model_score(s) == ref_score(r, k), "%s, sample %u: score %.17g, want %.17g",
+		      what, k, model_score(s), ref_score(r, k));
+	if (!full)
+		return;
+	n = model_history(m, s, h, MODEL_HISTORY);
+	ck_assert_int_eq(n, k + 1 < MODEL_HISTORY ? (int)k + 1 : MODEL_HISTORY);
+	for (int j = 0; j < n; j++)
+		ck_assert_msg(h[j] == ref_at(r, (int64_t)k - (n - 1) + j),
+			      "%s, sample %u, %d back: %lld, want %lld", what, k, n - 1 - j,
+			      (long long)h[j], (long long)ref_at(r, (int64_t)k - (n - 1) + j));
+}
+
+START_TEST(test_history_exact)
+{
+	/* history and score from the compact history are exactly those of every value */
+	enum { NS = 24, K = 3 * MODEL_HISTORY + 17 };
+	struct model *m = model_new();
+	struct ref ref[NS], gref;
+	int64_t x[NS];
+	char fname[NS][64];
+	const char *fr[NS][2];
+	struct view v;
+
+	view_init(&v);
+	memset(ref, 0, sizeof(ref));
+	memset(&gref, 0, sizeof(gref));
+	gref.v = calloc(K, sizeof(int64_t));
+	for (int i = 0; i < NS; i++) {
+		ref[i].v = calloc(K, sizeof(int64_t));
+		/* some come later, with pages or without */
+		ref[i].first_seen = i < 16 ? 0 : (uint32_t)(i * 13);
+		snprintf(fname[i], sizeof(fname[i]), i < 4 ? "s%d+0x1/0x2 [grp]" : "s%d+0x1/0x2", i);
+		fr[i][0] = "prep_new_page+0x17/0x43";
+		fr[i][1] = fname[i];
+		x[i] = i % 3 ? 5 + i : 0;
+	}
+	for (uint32_t k = 0; k < K; k++) {
+		int64_t g = 0;
+
+		begin_sample(m, k);
+		for (int i = 0; i < NS; i++) {
+			if (k < ref[i].first_seen)
+				continue;
+			if (k > ref[i].first_seen || k == 0)
+				x[i] = series_next(i, k, x[i]);
+			if (k == ref[i].first_seen)
+				feed_handle_rec(m, 1000 + (uint64_t)i, fr[i], 2);
+			if (x[i])
+				count_handle(m, 1000 + (uint64_t)i, (uint64_t)x[i]);
+			ref_push(&ref[i], k, x[i]);
+			if (i < 4)
+				g = sat_add(g, x[i]);
+		}
+		ref_push(&gref, k, g);
+		end_sample(m);
+		for (int i = 0; i < NS; i++) {
+			const struct stack *st = NULL;
+			char what[32];
+
+			if (k < ref[i].first_seen)
+				continue;
+			for (size_t id = 0; id < model_nstacks(m); id++)
+				if (model_stack(m, (uint32_t)id) &&
+				    model_stack(m, (uint32_t)id)->handle == 1000 + (uint64_t)i)
+					st = model_stack(m, (uint32_t)id);
+			ck_assert_msg(st != NULL, "series %d, sample %u", i, k);
+			snprintf(what, sizeof(what), "series %d", i);
+			ck_series(m, &st->s, &ref[i], k, what, k % 7 == 0 || k + 1 == K);
+		}
+		/* a group is a series too: s0..s3 are the module grp */
+		view_with(m, &v, GROUP_MODULE, KEY_PAGES, 0);
+		ck_series(m, must_row(m, &v, "grp")->s, &gref, k, "group", k % 7 == 0);
+	}
+	view_free(&v);
+	for (int i = 0; i < NS; i++)
+		free(ref[i].v);
+	free(gref.v);
+	model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ memory */
+
+/* Feeding without an assertion per call (each is a write to Check's pipe): for the
+ * long runs. */
+static void count_quick(struct model *m, uint64_t h, uint64_t n)
+{
+	struct sink s = model_sink(m);
+	struct pt_err err;
+
+	if (s.ops->count(s.self, h, n, &err) < 0)
+		ck_abort_msg("count: %s", err.msg);
+}
+
+static void rec_quick(struct model *m, uint64_t handle, const char *const *frames, unsigned n,
+		      int has_count, uint64_t count)
+{
+	struct sink s = model_sink(m);
+	struct frame_text ft[8];
+	struct stack_rec rec;
+	struct pt_err err;
+
+	memset(&rec, 0, sizeof(rec));
+	memset(ft, 0, sizeof(ft));
+	for (unsigned i = 0; i < n; i++) {
+		ft[i].s = frames[i];
+		ft[i].len = (uint32_t)strlen(frames[i]);
+	}
+	rec.frames = ft;
+	rec.nframes = n;
+	rec.handle = handle;
+	rec.has_count = has_count;
+	rec.count = count;
+	if (s.ops->stack(s.self, &rec, &err) < 0)
+		ck_abort_msg("stack: %s", err.msg);
+}
+
+START_TEST(test_memory_per_stack)
+{
+	/* every count changing every sample: the history of a stack is its changes, a few
+	 * bytes each, not a counter per sample of the window */
+	struct model *m = model_new();
+	size_t empty = model_mem_bytes(m), per;
+
+	for (uint32_t k = 0; k < 2 * MODEL_HISTORY + 10; k++) {
+		begin_sample(m, k);
+		for (uint32_t i = 0; i < 4000; i++) {
+			char f[32];
+			const char *fr[3] = { "prep_new_page+0x17/0x43", "common+0x1/0x2", f };
+
+			if (k == 0) {
+				snprintf(f, sizeof(f), "f%u+0x1/0x2", i);
+				rec_quick(m, 1 + i, fr, 3, 0, 0);
+			}
+			count_quick(m, 1 + i, 1000 + (i * 7 + k * 13) % 500);
+		}
+		end_sample(m);
+	}
+	per = (model_mem_bytes(m) - empty) / model_nstacks(m);
+	ck_assert_msg(per < 1024, "%zu bytes per stack", per);
+	model_free(m);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -1479,7 +1725,12 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_history_long);
+	tcase_add_test(tc, test_history_exact);
 	tcase_add_test(tc, test_meta_copied);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("memory");
+	tcase_add_test(tc, test_memory_per_stack);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("score");

@@ -106,7 +106,10 @@ struct model {
 
 	struct stack **chunks;      /* stacks live in fixed chunks: pointers stay valid */
 	size_t nchunks;
-	size_t nstacks;
+	size_t nstacks;             /* ids in use or free: the slots below this */
+	size_t nlive;               /* of them, stacks */
+	uint64_t *freemap;          /* free ids: bit set; the lowest is taken first */
+	size_t freemap_words, free_lo, nfree;
 	uint64_t *by_frames;        /* open addressing: stack id + 1 | upper hash bits << 32 */
 	size_t nslots_f;
 	struct hslot *by_handle;    /* open addressing on the kernel handle */
@@ -116,8 +119,17 @@ struct model {
 	size_t nhandled;
 	uint32_t *frame_arena;      /* frame id arrays of every stack, from the arena */
 	size_t fa_len, fa_cap;
+	uint32_t *frames_free[STACK_MAX_FRAMES + 1]; /* arrays given back, by length (>= 2) */
 	struct arena arena;         /* stack chunks and frame id arrays: they never move */
 	size_t hist_bytes, nblk;    /* histories and block summaries allocated */
+
+	/* forgetting (doc/design.md) */
+	uint32_t *cand;             /* stacks of this sample that may be forgotten */
+	size_t ncand, capcand;
+	uint64_t *forgot, *forgot_out; /* handles forgotten (sink_ops.forgotten) */
+	size_t nforgot, capforgot, nforgot_out, capforgot_out;
+	int64_t gone_base;          /* the baselines of forgotten stacks: their delta_base */
+	int64_t gone_first;         /* their values at sample 0: the baseline back at it */
 
 	struct group *groups[GROUP__N];
 	size_t ngroups[GROUP__N], capgroups[GROUP__N];
@@ -307,6 +319,10 @@ void model_free(struct model *m)
 		free(st->blk);
 	}
 	free(m->chunks);
+	free(m->freemap);
+	free(m->cand);
+	free(m->forgot);
+	free(m->forgot_out);
 	for (int g = 0; g < GROUP__N; g++) {
 		for (size_t i = 0; i < m->ngroups[g]; i++)
 			free(m->groups[g][i].s.hist);
@@ -345,9 +361,32 @@ size_t model_nstacks(const struct model *m)
 	return m->nstacks;
 }
 
+size_t model_nlive(const struct model *m)
+{
+	return m->nlive;
+}
+
 const struct stack *model_stack(const struct model *m, uint32_t id)
 {
-	return id < m->nstacks ? stack_at(m, id) : NULL;
+	const struct stack *st = id < m->nstacks ? stack_at(m, id) : NULL;
+
+	return st && !st->freed ? st : NULL;
+}
+
+void model_pin(struct model *m, const struct stack *st)
+{
+	struct stack *s = stack_at(m, st->id);
+
+	if (s->pins < UINT16_MAX)
+		s->pins++;
+}
+
+void model_unpin(struct model *m, const struct stack *st)
+{
+	struct stack *s = stack_at(m, st->id);
+
+	if (s->pins && s->pins < UINT16_MAX)
+		s->pins--;
 }
 
 const struct stack *model_special(const struct model *m, enum stack_kind k)
@@ -462,7 +501,7 @@ void model_want_group(struct model *m, enum group_mode g)
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
 
-		for (unsigned f = 0; f < st->nframes; f++)
+		for (unsigned f = 0; !st->freed && f < st->nframes; f++)
 			group_get(m, GROUP_FUNCTION, m->fi[st->frames[f]].func);
 	}
 	if (!m->nsamples)
@@ -474,7 +513,7 @@ void model_want_group(struct model *m, enum group_mode g)
 		for (size_t i = 0; i < m->nstacks; i++) {
 			struct stack *st = stack_at(m, i);
 
-			for (unsigned f = 0; st->s.now && f < st->nframes; f++) {
+			for (unsigned f = 0; !st->freed && st->s.now && f < st->nframes; f++) {
 				uint32_t gi = m->label2group[GROUP_FUNCTION][m->fi[st->frames[f]].func] - 1;
 				struct group *gr = &m->groups[GROUP_FUNCTION][gi];
 
@@ -512,7 +551,8 @@ int model_set_alloc_patterns(struct model *m, const char *const *globs, size_t n
 	for (uint32_t i = 0; i < strtab_count(m->frames); i++)
 		frame_classify(m, i);
 	for (size_t i = 0; i < m->nstacks; i++)
-		stack_place(m, stack_at(m, i));
+		if (!stack_at(m, i)->freed)
+			stack_place(m, stack_at(m, i));
 	return 0;
 }
 
@@ -548,7 +588,7 @@ static void frames_grow(struct model *m)
 		struct stack *st = stack_at(m, i);
 		size_t j;
 
-		if (st->handle)
+		if (st->handle || st->freed)
 			continue;
 		j = st->hash & mask;
 		while (t[j])
@@ -609,24 +649,40 @@ static struct stack *find_by_handle(const struct model *m, uint64_t handle, size
 	return NULL;
 }
 
+/* Frame id arrays come from the arena, and those of forgotten stacks go to a list by
+ * length (the link kept in their first 8 bytes, so an array is at least 2 ids long):
+ * stacks that come and go have the lengths of those that went. */
 static uint32_t *frames_store(struct model *m, const uint32_t *ids, unsigned n)
 {
-	uint32_t *p;
+	unsigned c = n < 2 ? 2 : n;
+	uint32_t *p = m->frames_free[c];
 
-	if (m->fa_len + n > m->fa_cap) {
-		/* a new piece; stacks keep pointing into the old ones */
-		m->fa_cap = m->fa_cap ? m->fa_cap * 2 : 16384;
-		if (m->fa_cap > (1u << 20))
-			m->fa_cap = 1u << 20;
-		if (m->fa_cap < n)
-			m->fa_cap = n;
-		m->frame_arena = arena_alloc(&m->arena, m->fa_cap * sizeof(uint32_t));
-		m->fa_len = 0;
+	if (p) {
+		memcpy(&m->frames_free[c], p, sizeof(p));
+	} else {
+		if (m->fa_len + c > m->fa_cap) {
+			/* a new piece; stacks keep pointing into the old ones */
+			m->fa_cap = m->fa_cap ? m->fa_cap * 2 : 16384;
+			if (m->fa_cap > (1u << 20))
+				m->fa_cap = 1u << 20;
+			if (m->fa_cap < c)
+				m->fa_cap = c;
+			m->frame_arena = arena_alloc(&m->arena, m->fa_cap * sizeof(uint32_t));
+			m->fa_len = 0;
+		}
+		p = m->frame_arena + m->fa_len;
+		m->fa_len += c;
 	}
-	p = m->frame_arena + m->fa_len;
 	memcpy(p, ids, n * sizeof(uint32_t));
-	m->fa_len += n;
 	return p;
+}
+
+static void frames_release(struct model *m, uint32_t *p, unsigned n)
+{
+	unsigned c = n < 2 ? 2 : n;
+
+	memcpy(p, &m->frames_free[c], sizeof(p));
+	m->frames_free[c] = p;
 }
 
 static void stack_set_frames(struct model *m, struct stack *st, const uint32_t *ids, unsigned n)
@@ -691,18 +747,53 @@ static void frames_ids(struct model *m, const struct stack_rec *rec, unsigned n,
 	}
 }
 
+/* The lowest free id, which is taken: ids stay dense, and a model fed the same samples
+ * gives the same ids (a replica, tui_tape.h). */
+static size_t id_take(struct model *m)
+{
+	size_t w = m->free_lo;
+	unsigned b;
+
+	while (!m->freemap[w])
+		w++;
+	b = (unsigned)__builtin_ctzll(m->freemap[w]);
+	m->freemap[w] &= m->freemap[w] - 1;
+	m->free_lo = w;
+	m->nfree--;
+	return w * 64 + b;
+}
+
+static void id_give(struct model *m, size_t id)
+{
+	size_t w = id / 64;
+
+	if (w >= m->freemap_words)
+		m->freemap = xgrow_zeroed(m->freemap, &m->freemap_words, w, sizeof(uint64_t));
+	m->freemap[w] |= 1ULL << (id % 64);
+	if (!m->nfree++ || w < m->free_lo)
+		m->free_lo = w;
+}
+
 static struct stack *stack_new(struct model *m)
 {
 	struct stack *st;
+	size_t id;
 
-	if (m->nstacks == m->nchunks * STACK_CHUNK) {
-		m->chunks = xreallocarray(m->chunks, m->nchunks + 1, sizeof(*m->chunks));
-		m->chunks[m->nchunks++] = arena_alloc(&m->arena, STACK_CHUNK * sizeof(struct stack));
+	if (m->nfree) {
+		id = id_take(m);
+	} else {
+		if (m->nstacks == m->nchunks * STACK_CHUNK) {
+			m->chunks = xreallocarray(m->chunks, m->nchunks + 1, sizeof(*m->chunks));
+			m->chunks[m->nchunks++] = arena_alloc(&m->arena,
+							      STACK_CHUNK * sizeof(struct stack));
+		}
+		id = m->nstacks++;
 	}
-	st = stack_at(m, m->nstacks);
+	st = stack_at(m, id);
 	memset(st, 0, sizeof(*st));
-	st->id = (uint32_t)m->nstacks++;
+	st->id = (uint32_t)id;
 	st->s.first_seen = m->nsamples;
+	m->nlive++;
 	return st;
 }
 
@@ -747,7 +838,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 			st->hash = h;
 			stack_set_frames(m, st, ids, n);
 			m->by_frames[slot] = ((uint64_t)st->id + 1) | (h & 0xffffffff00000000ULL);
-			if ((m->nstacks - m->nhandled) * 2 >= m->nslots_f)
+			if ((m->nlive - m->nhandled) * 2 >= m->nslots_f)
 				frames_grow(m);
 		}
 	}
@@ -880,6 +971,7 @@ static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
 		for (size_t i = 0; i < m->nstacks; i++)
 			stack_at(m, i)->s.acc = 0;
 	m->npending = 0;
+	m->nforgot = 0;
 	m->in_sample = 1;
 	return 0;
 }
@@ -1007,6 +1099,15 @@ static struct series_hist *hist_new(struct model *m, uint32_t s0, int64_t v0)
 	h->v0 = v0;
 	m->hist_bytes += hist_size(h->cap);
 	return h;
+}
+
+static void hist_free(struct model *m, struct series *s)
+{
+	if (s->hist) {
+		m->hist_bytes -= hist_size(s->hist->cap);
+		free(s->hist);
+		s->hist = NULL;
+	}
 }
 
 /* Folds the entries up to sample t into s0 and v0. */
@@ -1199,6 +1300,133 @@ static void series_push(struct model *m, struct series *s, uint32_t k, double dt
 	s->score = series_score(s, k);
 }
 
+/* ---- forgetting ---- */
+
+/* Open addressing with linear probing: the entries after a hole that may sit there move
+ * up into it (none is missed by a probe, no tombstones pile up). */
+static void handle_unlink(struct model *m, const struct stack *st)
+{
+	size_t mask = m->nslots_h - 1, j = hash_u64(st->handle) & mask, i = j;
+
+	while (m->by_handle[j].handle != st->handle)
+		j = (j + 1) & mask;
+	for (i = j;;) {
+		size_t home;
+
+		i = (i + 1) & mask;
+		if (!m->by_handle[i].handle)
+			break;
+		home = hash_u64(m->by_handle[i].handle) & mask;
+		if (((i - home) & mask) >= ((i - j) & mask)) {
+			m->by_handle[j] = m->by_handle[i];
+			j = i;
+		}
+	}
+	m->by_handle[j].handle = 0;
+	m->by_handle[j].id = 0;
+}
+
+static void frames_unlink(struct model *m, const struct stack *st)
+{
+	size_t mask = m->nslots_f - 1, j = st->hash & mask, i;
+
+	while ((uint32_t)m->by_frames[j] != st->id + 1)
+		j = (j + 1) & mask;
+	for (i = j;;) {
+		uint64_t e;
+		size_t home;
+
+		i = (i + 1) & mask;
+		e = m->by_frames[i];
+		if (!e)
+			break;
+		home = stack_at(m, (uint32_t)e - 1)->hash & mask;
+		if (((i - home) & mask) >= ((i - j) & mask)) {
+			m->by_frames[j] = e;
+			j = i;
+		}
+	}
+	m->by_frames[j] = 0;
+}
+
+/* A group without pages shows its last largest stack when expanded: that one stays. */
+static int group_example(const struct model *m, const struct stack *st)
+{
+	const struct group *gr;
+
+	gr = &m->groups[GROUP_CALLER][m->label2group[GROUP_CALLER][st->label] - 1];
+	if (gr->example == st->id)
+		return 1;
+	gr = &m->groups[GROUP_MODULE][m->label2group[GROUP_MODULE][st->nframes ?
+		m->fi[st->frames[st->caller]].module : m->label_unknown] - 1];
+	if (gr->example == st->id)
+		return 1;
+	for (unsigned f = 0; m->want_functions && f < st->nframes; f++) {
+		gr = &m->groups[GROUP_FUNCTION][m->label2group[GROUP_FUNCTION]
+						  [m->fi[st->frames[f]].func] - 1];
+		if (gr->example == st->id)
+			return 1;
+	}
+	return 0;
+}
+
+/* The stack has had 0 pages for the whole history window: nothing of it shows any more
+ * but its first sample, its peak and, with a baseline it had pages at, its delta_base,
+ * which the totals keep (gone_base). Its memory and id go to later stacks; should it
+ * come back it is a new one. A source that defined its handle once defines it again
+ * (sink_ops.forgotten). */
+static void stack_forget(struct model *m, struct stack *st)
+{
+	if (st->handle) {
+		handle_unlink(m, st);
+		m->nhandled--;
+		if (m->nforgot == m->capforgot) {
+			m->capforgot = m->capforgot ? m->capforgot * 2 : 256;
+			m->forgot = xreallocarray(m->forgot, m->capforgot, sizeof(uint64_t));
+		}
+		m->forgot[m->nforgot++] = st->handle;
+	} else {
+		frames_unlink(m, st);
+	}
+	m->gone_base = sat_add(m->gone_base, st->s.base);
+	if (st->s.first_seen == 0)
+		m->gone_first = sat_add(m->gone_first, st->s.first_value);
+	hist_free(m, &st->s);
+	if (st->blk) {
+		free(st->blk);
+		st->blk = NULL;
+		m->nblk--;
+	}
+	if (st->frames)
+		frames_release(m, st->frames, st->nframes);
+	st->frames = NULL;
+	st->nframes = 0;
+	st->handle = 0;
+	st->freed = 1;
+	/* a free slot counts nothing: views look at these only */
+	memset(&st->s, 0, sizeof(st->s));
+	m->nlive--;
+	id_give(m, st->id);
+}
+
+/* sink_ops.forgotten: the handles forgotten since the last call (they are dropped at the
+ * next sample's begin when nobody asks). */
+static size_t m_forgotten(void *self, const uint64_t **handles)
+{
+	struct model *m = self;
+	uint64_t *t = m->forgot_out;
+	size_t c = m->capforgot_out;
+
+	m->forgot_out = m->forgot;
+	m->capforgot_out = m->capforgot;
+	m->nforgot_out = m->nforgot;
+	m->forgot = t;
+	m->capforgot = c;
+	m->nforgot = 0;
+	*handles = m->forgot_out;
+	return m->nforgot_out;
+}
+
 size_t model_mem_bytes(const struct model *m)
 {
 	size_t n = sizeof(*m) + strtab_bytes(m->frames) + strtab_bytes(m->labels);
@@ -1207,9 +1435,11 @@ size_t model_mem_bytes(const struct model *m)
 		n += m->ksm[i].cap * sizeof(uint32_t);
 	n += m->fi_cap * sizeof(*m->fi);
 	n += m->nchunks * sizeof(*m->chunks) + arena_bytes(&m->arena);
+	n += m->freemap_words * sizeof(uint64_t);
 	n += m->nslots_f * sizeof(uint64_t) + m->nslots_h * sizeof(struct hslot);
 	n += PENDING_MAX * sizeof(*m->pending);
 	n += m->hist_bytes + m->nblk * sizeof(struct block_summary);
+	n += m->capcand * sizeof(uint32_t) + (m->capforgot + m->capforgot_out) * sizeof(uint64_t);
 	for (int g = 0; g < GROUP__N; g++)
 		n += m->capgroups[g] * sizeof(struct group) + m->l2g_cap[g] * sizeof(uint32_t);
 	n += m->fn_stamp_cap * sizeof(uint32_t) + m->times_cap * sizeof(double);
@@ -1238,17 +1468,31 @@ static int m_end(void *self, struct pt_err *err)
 	} else if (m->fn_stamp) { /* none until function groups are wanted */
 		memset(m->fn_stamp, 0, m->fn_stamp_cap * sizeof(uint32_t));
 	}
+	m->ncand = 0;
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
-		int64_t v = st->s.acc;
+		int64_t v;
 		struct group *gr;
 
+		if (st->freed)
+			continue;
+		v = st->s.acc;
 		series_push(m, &st->s, k, dt, v);
 		st->s.acc = 0;
 		if (st->blk && st->blk->sample != k)
 			memset(st->blk, 0, sizeof(*st->blk)); /* no block of it in this dump */
-		if (!v)
+		if (!v) {
+			/* at 0 pages for the whole history window */
+			if (k - st->s.last_changed >= MODEL_HISTORY - 1 && !st->pins &&
+			    st->kind == SK_NORMAL) {
+				if (m->ncand == m->capcand) {
+					m->capcand = m->capcand ? m->capcand * 2 : 256;
+					m->cand = xreallocarray(m->cand, m->capcand, sizeof(uint32_t));
+				}
+				m->cand[m->ncand++] = st->id;
+			}
 			continue;
+		}
 		gr = &m->groups[GROUP_CALLER][m->label2group[GROUP_CALLER][st->label] - 1];
 		gr->s.acc = sat_add(gr->s.acc, v);
 		if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.now)
@@ -1273,6 +1517,9 @@ static int m_end(void *self, struct pt_err *err)
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; i < m->ngroups[g]; i++)
 			series_push(m, &m->groups[g][i].s, k, dt, m->groups[g][i].s.acc);
+	for (size_t i = 0; i < m->ncand; i++)
+		if (!group_example(m, stack_at(m, m->cand[i])))
+			stack_forget(m, stack_at(m, m->cand[i]));
 	m->nsamples++;
 	return 0;
 }
@@ -1282,9 +1529,12 @@ static void baseline_apply(struct model *m, int to_first)
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct series *s = &stack_at(m, i)->s;
 
+		if (stack_at(m, i)->freed)
+			continue;
 		s->base = to_first ? (s->first_seen == 0 ? s->first_value : 0) : s->now;
 		s->delta_base = s->now - s->base;
 	}
+	m->gone_base = to_first ? m->gone_first : 0;
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; i < m->ngroups[g]; i++) {
 			struct series *s = &m->groups[g][i].s;
@@ -1356,6 +1606,7 @@ static void m_prefetch(void *self, const struct stack_rec *rec)
 
 static const struct sink_ops model_ops = {
 	.prefetch = m_prefetch,
+	.forgotten = m_forgotten,
 	.meta = m_meta,
 	.begin = m_begin,
 	.stack = m_stack,
@@ -1697,13 +1948,14 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		v->total_delta_base = sat_add(v->total_delta_base, s->delta_base);
 		v->total_rate += s->rate;
 	}
+	v->total_delta_base = sat_add(v->total_delta_base, -m->gone_base);
 	if (o->group == GROUP_STACK) {
 		for (size_t i = 0; i < m->nstacks; i++) {
 			const struct stack *st = stack_at(m, i);
 			struct row r = { &st->s, st, NULL, st->label };
 
 			if (!st->s.now && !st->s.delta && !st->s.delta_base)
-				continue;
+				continue; /* also a free slot */
 			v->total_rows++;
 			if (st->s.now < o->threshold)
 				continue;

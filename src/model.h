@@ -10,8 +10,10 @@
 #include <stdint.h>
 #include "sink.h"
 
-#define MODEL_HISTORY 300      /* samples of history kept per row */
 #define SCORE_WINDOW 60        /* intervals the leak score looks at */
+/* Samples of history kept per row; a stack at 0 pages for that long is forgotten
+ * (doc/design.md). The score's window and as much again. */
+#define MODEL_HISTORY (2 * SCORE_WINDOW)
 
 enum stack_kind {
 	SK_NORMAL = 0,
@@ -67,6 +69,8 @@ struct stack {
 	uint16_t nframes;
 	uint16_t caller;          /* index into frames of the caller frame */
 	uint8_t kind;             /* enum stack_kind */
+	uint8_t freed;            /* model.c: the slot is free (model_stack() gives NULL) */
+	uint16_t pins;            /* model_pin(): not forgotten while above 0 */
 	uint32_t label;           /* label id (caller function with [module]) */
 	struct block_summary *blk;
 	uint64_t hash;
@@ -93,9 +97,17 @@ double model_time_at(const struct model *m, uint32_t sample); /* time of a sampl
 double model_first_time(const struct model *m);
 long model_page_size(const struct model *m);
 
-/* Stacks and frames. */
+/* Stacks and frames. A stack at 0 pages for MODEL_HISTORY samples is forgotten (unless
+ * pinned, special, or the example of a group without pages): its memory and its id
+ * are given to later stacks, and if it comes back it is a new stack (first seen and
+ * peak start over). Ids are below model_nstacks(); model_stack() of a free id is NULL. */
 size_t model_nstacks(const struct model *m);
+size_t model_nlive(const struct model *m);            /* stacks kept now */
 const struct stack *model_stack(const struct model *m, uint32_t id);
+/* A stack someone shows (the UI's selected, expanded and paused rows) is not forgotten
+ * while pinned; pins count. */
+void model_pin(struct model *m, const struct stack *st);
+void model_unpin(struct model *m, const struct stack *st);
 /* Bytes the model has allocated (its own accounting): stacks, frames, tables, histories,
  * groups, interned texts. */
 size_t model_mem_bytes(const struct model *m);

@@ -20,7 +20,10 @@
  * Semantics the sink relies on:
  * - Counts ADD UP within a sample: the per-block dump reports one record per block and
  *   the sink sums them per stack. A stack not reported in a sample has count 0.
- * - A handle, once defined, names the same stack for the whole source.
+ * - A handle, once defined, names the same stack for the whole source. A sink may forget
+ *   a stack that had no pages for a long time (the model does): sink_ops.forgotten tells
+ *   which, and a source that defines handles only once (live, 6.19+) defines those again
+ *   before it counts them again. source_next() asks before each sample.
  * - Pointers inside records are only valid during the call: a sink copies what it keeps.
  * - A sink returns 0, or -1 with err filled to stop the source (the source passes the
  *   error up unchanged).
@@ -129,6 +132,9 @@ struct sink_ops {
 	/* Optional: rec comes to stack() soon (a few records on); a sink may start
 	 * fetching what it will need then. rec is valid during this call only. */
 	void (*prefetch)(void *self, const struct stack_rec *rec);
+	/* Optional: the handles the sink forgot since the last call, in *handles (valid
+	 * until the next call into the sink); returns how many. */
+	size_t (*forgotten)(void *self, const uint64_t **handles);
 };
 
 struct sink {

@@ -385,6 +385,13 @@ int source_open(struct source **out, const char *const *paths, int npaths,
 enum src_status source_next(struct source *s, const struct sink *sink, int timeout_ms,
 			    struct pt_err *err)
 {
+	if (sink->ops->forgotten) {
+		const uint64_t *v;
+		size_t n = sink->ops->forgotten(sink->self, &v);
+
+		if (n && s->impl->forget)
+			s->impl->forget(s, v, n);
+	}
 	return s->impl->next(s, sink, timeout_ms, err);
 }
 

@@ -51,6 +51,8 @@ struct source_impl {
 	double (*stalled)(const struct source *s);
 	int (*fd)(const struct source *s);
 	void (*close)(struct source *s);
+	/* optional: the consumer forgot these handles (sink_ops.forgotten) */
+	void (*forget)(struct source *s, const uint64_t *handles, size_t n);
 };
 
 struct source {

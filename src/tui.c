@@ -186,6 +186,7 @@ void tui_free(struct tui *t)
 	free(t->rows);
 	free(t->frozen);
 	free(t->frozen_hist);
+	free(t->pins);
 	for (size_t i = 0; i < t->nfilters; i++)
 		free(t->filters[i]);
 	filter_free(t->own_filter);
@@ -839,7 +840,7 @@ static int snapshot_fill(FILE *fp, void *ctx, struct pt_err *err)
 	for (size_t i = 0; i < model_nstacks(m) && !ferror(fp); i++) {
 		const struct stack *st = model_stack(m, (uint32_t)i);
 
-		if (st->s.now <= 0 || !st->nframes)
+		if (!st || st->s.now <= 0 || !st->nframes)
 			continue;
 		for (unsigned f = 0; f < st->nframes; f++)
 			fprintf(fp, " %s\n", model_frame(m, st->frames[f]));

@@ -117,6 +117,12 @@ struct tui {
 	uint32_t frozen_sample;
 	long pending;               /* samples received while paused */
 
+	/* stacks of the master that the model must keep (model_pin) while they are shown:
+	 * the selected row's, the expanded rows', the paused rows' */
+	const struct stack *pin_sel;
+	const struct stack **pins;  /* expanded and paused rows */
+	size_t npins, cappins;
+
 	/* cursor and expansion */
 	const struct tui_view_ops *view;
 	struct lpos cur, top;
@@ -229,6 +235,8 @@ void tv_refresh(struct tui *t);
 void tv_sort_all(struct tui *t);
 void tv_freeze(struct tui *t);
 void tv_unfreeze(struct tui *t);
+/* Pins the stacks of the rows shown expanded or paused (after a change of either). */
+void tv_pins_update(struct tui *t);
 uint64_t tv_ident(const struct tui *t, size_t row);
 int tv_expanded(const struct tui *t, size_t row);
 void tv_toggle(struct tui *t, size_t row, int on);

@@ -3,7 +3,8 @@
  *
  * The model only moves forward. For a series (folder, recording, several files) the UI
  * keeps a tape: after the model has taken each sample, the counts that changed, by stack
- * (12-16 bytes a change; a 90-sample demo folder takes a few kilobytes). Going back
+ * (12-16 bytes a change; a 90-sample demo folder takes a few kilobytes), and each stack's
+ * handle and frame ids, which the model forgets once a stack is gone for a while. Going back
  * builds a replica: a fresh model fed from the tape up to the wanted sample, with the
  * frames of the main model. Replicas move forward cheaply too. The alternative (reopen the
  * source and parse again) costs the decompression and parsing of every earlier file and
@@ -29,8 +30,12 @@ size_t tape_bytes(const struct tape *tp);
 /* A model built from the tape. */
 struct replica {
 	struct model *m;
-	int64_t *cnt;      /* count of every stack of the main model at the replica's sample */
+	int64_t *cnt;      /* count of every stack of the tape at the replica's sample */
 	size_t ncnt;
+	uint32_t *nz;      /* the tape's stacks with pages then, in the tape's order */
+	size_t nnz, cnz;
+	uint32_t *add;     /* those that got pages in the sample fed last */
+	size_t nadd, cadd;
 	uint32_t next;     /* the next sample to feed */
 };
 

@@ -87,7 +87,48 @@ void tv_toggle(struct tui *t, size_t row, int on)
 	}
 	if (!on && t->cur.row == row)
 		t->cur.sub = -1;
+	tv_pins_update(t);
 	tv_show_cursor(t);
+}
+
+/* ---- what the model keeps for the screen ---- */
+
+static void pin_selection(struct tui *t, const struct stack *st)
+{
+	if (t->m != t->master)
+		st = NULL; /* a replica's: only the master forgets behind the screen */
+	if (st == t->pin_sel)
+		return;
+	if (t->pin_sel)
+		model_unpin(t->master, t->pin_sel);
+	t->pin_sel = st;
+	if (st)
+		model_pin(t->master, st);
+}
+
+void tv_pins_update(struct tui *t)
+{
+	const struct keyset *k = &t->expanded[t->vo.group];
+	int all = t->paused || (t->expand_all[t->vo.group] && !k->n);
+
+	for (size_t i = 0; i < t->npins; i++)
+		model_unpin(t->master, t->pins[i]);
+	t->npins = 0;
+	if (t->m != t->master || t->vo.group != GROUP_STACK ||
+	    !(all || t->expand_all[t->vo.group] || k->n))
+		return;
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct stack *st = t->rows[i].stack;
+
+		if (!st || (!all && !tv_expanded(t, i)))
+			continue;
+		if (t->npins == t->cappins) {
+			t->cappins = t->cappins ? t->cappins * 2 : 64;
+			t->pins = xreallocarray(t->pins, t->cappins, sizeof(*t->pins));
+		}
+		model_pin(t->master, st);
+		t->pins[t->npins++] = st;
+	}
 }
 
 const struct stack *tv_row_stack(const struct tui *t, size_t row)
@@ -202,12 +243,14 @@ int tv_prev(const struct tui *t, struct lpos *p)
 static void remember_selection(struct tui *t)
 {
 	if (t->nrows && t->cur.row < t->nrows) {
+		pin_selection(t, t->rows[t->cur.row].stack);
 		t->sel_stack = t->rows[t->cur.row].stack;
 		t->sel_label = t->rows[t->cur.row].label;
 		t->sel_ident = tv_ident(t, t->cur.row);
 		t->sel_model = t->m;
 		t->have_sel = 1;
 	} else {
+		pin_selection(t, NULL);
 		t->have_sel = 0;
 	}
 }
@@ -426,6 +469,7 @@ static void view_rebuild(struct tui *t, int all)
 	} else {
 		t->cur = t->top = (struct lpos){ 0, -1 };
 	}
+	tv_pins_update(t);
 	tv_show_cursor(t);
 	t->view_stale = 0;
 	t->dirty = 1;
@@ -587,6 +631,7 @@ int tv_list_key(struct tui *t, enum action a, int key)
 		t->expanded[t->vo.group].n = 0;
 		if (a == ACT_COLLAPSE_ALL)
 			t->cur.sub = -1;
+		tv_pins_update(t);
 		tv_show_cursor(t);
 		return 1;
 	case ACT_SEARCH_NEXT:

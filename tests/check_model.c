@@ -1580,6 +1580,7 @@ START_TEST(test_history_exact)
 	struct model *m = model_new();
 	struct ref ref[NS], gref;
 	int64_t x[NS];
+	int defined[NS] = { 0 };
 	char fname[NS][64];
 	const char *fr[NS][2];
 	struct view v;
@@ -1606,8 +1607,11 @@ START_TEST(test_history_exact)
 				continue;
 			if (k > ref[i].first_seen || k == 0)
 				x[i] = series_next(i, k, x[i]);
-			if (k == ref[i].first_seen)
+			if (k == ref[i].first_seen || (!defined[i] && x[i])) {
+				/* as a source does, again after the model forgot it */
 				feed_handle_rec(m, 1000 + (uint64_t)i, fr[i], 2);
+				defined[i] = 1;
+			}
 			if (x[i])
 				count_handle(m, 1000 + (uint64_t)i, (uint64_t)x[i]);
 			ref_push(&ref[i], k, x[i]);
@@ -1616,6 +1620,14 @@ START_TEST(test_history_exact)
 		}
 		ref_push(&gref, k, g);
 		end_sample(m);
+		{
+			struct sink snk = model_sink(m);
+			const uint64_t *fh;
+			size_t nf = snk.ops->forgotten(snk.self, &fh);
+
+			for (size_t f = 0; f < nf; f++)
+				defined[fh[f] - 1000] = 0;
+		}
 		for (int i = 0; i < NS; i++) {
 			const struct stack *st = NULL;
 			char what[32];
@@ -1626,11 +1638,15 @@ START_TEST(test_history_exact)
 				if (model_stack(m, (uint32_t)id) &&
 				    model_stack(m, (uint32_t)id)->handle == 1000 + (uint64_t)i)
 					st = model_stack(m, (uint32_t)id);
-			ck_assert_msg(st != NULL, "series %d, sample %u", i, k);
+			if (!st || st->s.first_seen != ref[i].first_seen) {
+				/* forgotten once (at 0 for the whole window): new if back */
+				ck_assert(st || (!x[i] && k - ref[i].last_changed >= MODEL_HISTORY - 1));
+				continue;
+			}
 			snprintf(what, sizeof(what), "series %d", i);
 			ck_series(m, &st->s, &ref[i], k, what, k % 7 == 0 || k + 1 == K);
 		}
-		/* a group is a series too: s0..s3 are the module grp */
+		/* a group is a series too: s0..s3 are the module grp, forgotten or not */
 		view_with(m, &v, GROUP_MODULE, KEY_PAGES, 0);
 		ck_series(m, must_row(m, &v, "grp")->s, &gref, k, "group", k % 7 == 0);
 	}
@@ -1642,7 +1658,28 @@ START_TEST(test_history_exact)
 }
 END_TEST
 
-/* ------------------------------------------------------------------ memory */
+/* ------------------------------------------------------------------ forgetting */
+
+#define PNP "prep_new_page+0x17/0x43;shared;"
+
+/* A stack by its frames (prep_new_page, shared, then NAME: all in the caller group
+ * shared) with a count. */
+static void put(struct model *m, const char *name, uint64_t count)
+{
+	char f[64];
+	const char *fr[3] = { "prep_new_page+0x17/0x43", "shared+0x1/0x10", f };
+
+	snprintf(f, sizeof(f), "%s+0x1/0x10", name);
+	feed_rec(m, 0, 0, fr, NULL, 3, 1, count);
+}
+
+static const struct stack *by_handle(const struct model *m, uint64_t h)
+{
+	for (size_t id = 0; id < model_nstacks(m); id++)
+		if (model_stack(m, (uint32_t)id) && model_stack(m, (uint32_t)id)->handle == h)
+			return model_stack(m, (uint32_t)id);
+	return NULL;
+}
 
 /* Feeding without an assertion per call (each is a write to Check's pipe): for the
  * long runs. */
@@ -1678,6 +1715,247 @@ static void rec_quick(struct model *m, uint64_t handle, const char *const *frame
 		ck_abort_msg("stack: %s", err.msg);
 }
 
+static int64_t total_delta_base(struct model *m)
+{
+	struct view v;
+	int64_t t;
+
+	view_init(&v);
+	view_with(m, &v, GROUP_STACK, KEY_PAGES, 0);
+	t = v.total_delta_base;
+	view_free(&v);
+	return t;
+}
+
+START_TEST(test_forget)
+{
+	struct model *m = model_new();
+	struct sink s = model_sink(m);
+	static const char *const hfr[] = { "prep_new_page+0x17/0x43", "shared+0x1/0x10",
+					   "h+0x1/0x10" };
+	static const char *const dfr[] = { "register_dummy_stack+0x23/0x3e", "init+0x1/0x2" };
+	const struct stack *a, *b, *p, *c, *b2, *h;
+	const uint64_t *fh;
+	struct view v;
+	uint32_t bid, k;
+
+	view_init(&v);
+	begin_sample(m, 0);
+	put(m, "a", 5);
+	put(m, "b", 3);
+	put(m, "p", 2);
+	feed_rec(m, 0, 0, dfr, NULL, 2, 1, 1);
+	feed_handle_rec(m, 77, hfr, 3);
+	count_handle(m, 77, 4);
+	end_sample(m);
+	a = must_find(m, PNP "a");
+	b = must_find(m, PNP "b");
+	p = must_find(m, PNP "p");
+	bid = b->id;
+	ck_assert_uint_eq(model_nlive(m), 5);
+	/* from sample 1 on only a has pages; p is pinned (the UI shows it) */
+	for (k = 1; k < MODEL_HISTORY; k++) {
+		begin_sample(m, k);
+		put(m, "a", 5);
+		end_sample(m);
+		if (k == 1)
+			model_pin(m, p);
+	}
+	/* at 0 for all but the first sample of the window: kept */
+	ck_assert_ptr_eq(model_stack(m, bid), b);
+	ck_assert_uint_eq(model_nlive(m), 5);
+	ck_assert_int_eq(total_delta_base(m), -10);
+	begin_sample(m, k);
+	put(m, "a", 5);
+	end_sample(m);
+	k++;
+	/* at 0 for the whole window: b and the handle's stack are forgotten, not the
+	 * pinned one, not the dummy stack */
+	ck_assert_ptr_null(model_stack(m, bid));
+	ck_assert_ptr_null(by_handle(m, 77));
+	ck_assert_uint_eq(model_nlive(m), 3);
+	ck_assert_ptr_eq(must_find(m, PNP "p"), p);
+	ck_assert_ptr_nonnull(model_special(m, SK_DUMMY));
+	ck_assert_uint_eq(s.ops->forgotten(s.self, &fh), 1);
+	ck_assert_uint_eq(fh[0], 77);
+	ck_assert_uint_eq(s.ops->forgotten(s.self, &fh), 0);
+	/* the totals still count what they had since the baseline, and so do groups */
+	ck_assert_int_eq(total_delta_base(m), -10);
+	view_with(m, &v, GROUP_STACK, KEY_PAGES, 0);
+	ck_assert_uint_eq(v.nrows, 3); /* a, p and the dummy stack */
+	for (size_t i = 0; i < v.nrows; i++)
+		ck_assert(v.rows[i].stack == a || v.rows[i].stack == p ||
+			  v.rows[i].stack == model_special(m, SK_DUMMY));
+	view_with(m, &v, GROUP_CALLER, KEY_PAGES, 0);
+	ck_assert_int_eq(must_row(m, &v, "shared")->s->delta_base, 5 - 14);
+	ck_assert_uint_eq(must_row(m, &v, "shared")->group->nstacks, 1);
+	model_set_baseline(m);
+	ck_assert_int_eq(total_delta_base(m), 0);
+	model_reset_baseline(m);
+	ck_assert_int_eq(total_delta_base(m), -10);
+
+	/* a new stack takes the lowest free id; b comes back as a new stack; a is found
+	 * by its frames as before */
+	begin_sample(m, k++);
+	put(m, "a", 5);
+	put(m, "c", 7);
+	put(m, "b", 3);
+	count_handle(m, 77, 6); /* its count before its frames, as a live read can */
+	end_sample(m);
+	c = must_find(m, PNP "c");
+	b2 = must_find(m, PNP "b");
+	ck_assert_uint_eq(c->id, bid);
+	ck_assert_ptr_eq(model_stack(m, bid), c);
+	ck_assert_ptr_eq(must_find(m, PNP "a"), a);
+	ck_assert_uint_eq(b2->s.first_seen, k - 1);
+	ck_assert_int_eq(b2->s.delta_base, 3); /* new since the baseline: all of it */
+	h = by_handle(m, 77);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(h->nframes, 0);
+	ck_assert_int_eq(h->s.now, 6);
+	ck_assert_uint_eq(model_nlive(m), 6);
+	/* the handle defined again (the source was told): its frames */
+	begin_sample(m, k++);
+	put(m, "a", 5);
+	feed_handle_rec(m, 77, hfr, 3);
+	count_handle(m, 77, 6);
+	end_sample(m);
+	ck_assert_ptr_eq(by_handle(m, 77), h);
+	ck_assert_uint_eq(h->nframes, 3);
+	ck_assert_str_eq(model_frame(m, h->frames[2]), "h+0x1/0x10");
+	ck_assert_int_eq(total_delta_base(m), -10 + 6); /* c and b at 0 again, new since */
+	/* unpinned, p goes at the next sample */
+	model_unpin(m, p);
+	begin_sample(m, k++);
+	put(m, "a", 5);
+	end_sample(m);
+	ck_assert_ptr_null(find(m, PNP "p"));
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_forget_group_example)
+{
+	/* a group without pages shows its last largest stack: that one stays */
+	struct model *m = model_new();
+	const struct stack *x, *y;
+	struct view v;
+
+	view_init(&v);
+	begin_sample(m, 0);
+	put(m, "a", 5);
+	feed_keyed(m, 0, (const char *const[]){ "prep_new_page+0x17/0x43", "solo+0x1/0x10",
+						"x+0x1/0x10" }, NULL, 3, 9);
+	feed_keyed(m, 0, (const char *const[]){ "prep_new_page+0x17/0x43", "solo+0x1/0x10",
+						"y+0x1/0x10" }, NULL, 3, 2);
+	end_sample(m);
+	x = must_find(m, "prep_new_page+0x17/0x43;solo;x");
+	y = must_find(m, "prep_new_page+0x17/0x43;solo;y");
+	for (uint32_t k = 1; k <= MODEL_HISTORY + 5; k++) {
+		begin_sample(m, k);
+		put(m, "a", 5);
+		end_sample(m);
+	}
+	view_with(m, &v, GROUP_CALLER, KEY_PAGES, 0);
+	ck_assert_int_eq(must_row(m, &v, "solo")->group->example, x->id);
+	ck_assert_ptr_eq(model_stack(m, x->id), x);
+	ck_assert_ptr_null(model_stack(m, y->id));
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_forget_many)
+{
+	/* stacks that come and go in numbers: the tables stay right through removals
+	 * (every stack found again by its frames or its handle), ids are reused */
+	struct model *m = model_new();
+	char f[64];
+	const char *fr[3] = { "prep_new_page+0x17/0x43", "common+0x1/0x2", f };
+	uint32_t n = 0;
+
+	for (uint32_t k = 0; k < 3 * MODEL_HISTORY; k++) {
+		/* 300 live: stacks k*50 .. k*50+299, half by handle */
+		begin_sample(m, k);
+		for (uint32_t i = k * 50; i < k * 50 + 300; i++) {
+			snprintf(f, sizeof(f), "c%u+0x1/0x2", i);
+			if (i % 2) {
+				if (i >= k * 50 + 250 || k == 0)
+					rec_quick(m, 100 + i, fr, 3, 0, 0);
+				count_quick(m, 100 + i, 1 + i % 7);
+			} else {
+				rec_quick(m, 0, fr, 3, 1, 1 + i % 7);
+			}
+		}
+		end_sample(m);
+		/* every live stack once: none was made twice */
+		n = 0;
+		for (size_t id = 0; id < model_nstacks(m); id++) {
+			const struct stack *st = model_stack(m, (uint32_t)id);
+
+			if (st && st->s.now)
+				n++;
+		}
+		ck_assert_uint_eq(n, 300);
+		ck_assert_uint_le(model_nlive(m), 300 + 50 * MODEL_HISTORY);
+	}
+	/* the ids of forgotten stacks went to new ones */
+	ck_assert_uint_le(model_nstacks(m), 300 + 50 * (MODEL_HISTORY + 1));
+	model_free(m);
+}
+END_TEST
+
+/* A sample of the churn: live stacks lo..lo+nlive-1 (by handle, frames from a small
+ * set of real-looking functions), counts changing now and then. */
+static void churn_sample(struct model *m, uint32_t k, uint32_t lo, uint32_t nlive,
+			 uint32_t turn)
+{
+	static const char *const callers[] = { "ext4_da_write_begin", "alloc_skb_with_frags",
+		"kmalloc_reserve", "__filemap_get_folio_mpol", "brd_submit_bio [brd]",
+		"copy_process", "do_anonymous_page", "pipe_write" };
+	char f1[64], f2[64], f3[64];
+	const char *fr[4] = { "prep_new_page+0x17/0x43", f1, f2, f3 };
+
+	begin_sample(m, k);
+	for (uint32_t i = lo; i < lo + nlive; i++) {
+		if (k == 0 || i >= lo + nlive - turn) {
+			snprintf(f1, sizeof(f1), "%s+0x%x/0x200", callers[i % 8], 0x10 + i % 64);
+			snprintf(f2, sizeof(f2), "%s+0x%x/0x200", callers[(i / 8) % 8],
+				 0x10 + (i / 64) % 64);
+			snprintf(f3, sizeof(f3), "%s+0x%x/0x200", callers[(i / 512) % 8],
+				 0x10 + (i / 4096) % 64);
+			rec_quick(m, 1 + i, fr, 4, 0, 0);
+		}
+		count_quick(m, 1 + i, 1 + (i % 13) + (k % 20 == i % 20 ? k : 0));
+	}
+	end_sample(m);
+}
+
+START_TEST(test_forget_memory_bounded)
+{
+	/* 2,000 samples, 200 stacks come and 200 go each: what the model holds stays
+	 * bounded (it grows without end when gone stacks are kept) */
+	struct model *m = model_new();
+	size_t at100 = 0, at1000 = 0;
+
+	for (uint32_t k = 0; k < 2000; k++) {
+		churn_sample(m, k, 200 * k, 1000, 200);
+		if (k + 1 == 100)
+			at100 = model_mem_bytes(m);
+		if (k + 1 == 1000)
+			at1000 = model_mem_bytes(m);
+	}
+	ck_assert_msg(model_mem_bytes(m) <= at100 * 3 / 2,
+		      "%zu bytes after 2000 samples, %zu after 100", model_mem_bytes(m), at100);
+	ck_assert_msg(model_mem_bytes(m) <= at1000 * 11 / 10,
+		      "%zu bytes after 2000 samples, %zu after 1000", model_mem_bytes(m), at1000);
+	/* the live ones and those gone for less than the window */
+	ck_assert_uint_le(model_nlive(m), 1000 + 200 * MODEL_HISTORY);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_memory_per_stack)
 {
 	/* every count changing every sample: the history of a stack is its changes, a few
@@ -1699,8 +1977,8 @@ START_TEST(test_memory_per_stack)
 		}
 		end_sample(m);
 	}
-	per = (model_mem_bytes(m) - empty) / model_nstacks(m);
-	ck_assert_msg(per < 1024, "%zu bytes per stack", per);
+	per = (model_mem_bytes(m) - empty) / model_nlive(m);
+	ck_assert_msg(per < 768, "%zu bytes per stack", per);
 	model_free(m);
 }
 END_TEST
@@ -1727,6 +2005,13 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_history_long);
 	tcase_add_test(tc, test_history_exact);
 	tcase_add_test(tc, test_meta_copied);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("forgetting");
+	tcase_add_test(tc, test_forget);
+	tcase_add_test(tc, test_forget_group_example);
+	tcase_add_test(tc, test_forget_many);
+	tcase_add_test(tc, test_forget_memory_bounded);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("memory");

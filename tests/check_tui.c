@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "record.h"
 #include "testutil.h"
 #include "tui_int.h"
 
@@ -1166,6 +1167,117 @@ START_TEST(test_live_pause)
 }
 END_TEST
 
+/* ---- stacks the model forgets ---- */
+
+#define SH "shared+0x1/0x10;"
+
+/* n samples of the fake source: keep has pages, and a new stack every sample that is
+ * gone the next (so ids of forgotten stacks are taken again). */
+static void churn_samples(struct ht *h, int from, int n)
+{
+	for (int k = from; k < from + n; k++) {
+		char spec[128];
+
+		snprintf(spec, sizeof(spec), "shared;keep=10|shared;n%d=1", k);
+		fake_add(h->src, spec);
+	}
+	tui_pump(h->t, -1);
+}
+
+START_TEST(test_forget_not_what_is_shown)
+{
+	/* gone stacks (rows with their change since the baseline) are forgotten after the
+	 * history window, but not the selected row, nor a paused display's */
+	static const char *const first[] = { "shared;keep=10|shared;old=7|shared;sel=4|shared;x=3" };
+	struct ht h = { 0 };
+
+	ht_start(&h, fake_new(first, 1), NULL, 24, 80, NULL, NULL);
+	ht_key(&h, FN(KEY_DOWN));
+	ht_key(&h, FN(KEY_DOWN));
+	ht_key(&h, '\n');
+	ck_screen_has(&h, "sel+0x1/0x10");
+	churn_samples(&h, 1, MODEL_HISTORY + 5);
+	ck_assert_ptr_null(model_find(h.m, SH "x+0x1/0x10"));
+	ck_assert_ptr_null(model_find(h.m, SH "old+0x1/0x10"));
+	ck_assert_ptr_nonnull(model_find(h.m, SH "sel+0x1/0x10"));
+	ck_screen_has(&h, "sel+0x1/0x10");
+	ck_assert_int_ge(ht_cursor_y(&h), TUI_HEADER_LINES);
+	ck_line_has(&h, ht_cursor_y(&h), "-4");
+	/* paused: its rows stay, with their frames, while their ids would be taken */
+	ht_keys(&h, "pe");
+	ck_screen_has(&h, "keep+0x1/0x10");
+	churn_samples(&h, 200, MODEL_HISTORY + 5);
+	ck_line_has(&h, 2, "PAUSED");
+	ck_screen_has(&h, "sel+0x1/0x10");
+	ck_screen_has(&h, "n125+0x1/0x10");
+	ck_screen_has(&h, "n124+0x1/0x10");
+	ck_assert_ptr_nonnull(model_find(h.m, SH "keep+0x1/0x10"));
+	ck_assert_ptr_nonnull(model_find(h.m, SH "sel+0x1/0x10"));
+	/* going on, collapsed: only the selected row of those gone is kept */
+	ht_keys(&h, " E");
+	churn_samples(&h, 400, 1);
+	ck_screen_lacks(&h, "PAUSED");
+	ck_assert_ptr_nonnull(model_find(h.m, SH "sel+0x1/0x10"));
+	ht_key(&h, FN(KEY_HOME));
+	churn_samples(&h, 401, 1);
+	ck_assert_ptr_null(model_find(h.m, SH "sel+0x1/0x10"));
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_replay_forgotten)
+{
+	/* going back in a recording of stacks that come and go shows those the model
+	 * forgot since, with their own frames (their ids went to others) */
+	char *dir = tmpdir_new(), *path = path_join(dir, "churn.ptrec");
+	struct recorder *rec;
+	struct model *w = model_new();
+	struct sink rs;
+	struct pt_err err;
+	struct ht h = { 0 };
+	char line[64];
+
+	ck_assert_msg(recorder_open(&rec, path, 0, &err) == 0, "%s", err.msg);
+	rs = recorder_sink(rec);
+	for (int k = 0; k < MODEL_HISTORY + 20; k++) {
+		char spec[256], *t;
+
+		snprintf(spec, sizeof(spec), "%sshared;keep=10|shared;c%d=2|shared;d%d=2",
+			 k < 2 ? "shared;early=1000|" : "", k, k);
+		t = spec_text(spec);
+		model_feed_text(w, k, t);
+		free(t);
+		ck_assert_msg(model_sample_to_sink(w, &rs, k == 0, &err) == 0, "%s", err.msg);
+	}
+	ck_assert_int_eq(recorder_close(rec, &err), 0);
+	recorder_free(rec);
+	model_free(w);
+
+	ht_open(&h, path, NULL, 24, 100, NULL, NULL);
+	snprintf(line, sizeof(line), "sample %d/%d", MODEL_HISTORY + 20, MODEL_HISTORY + 20);
+	ck_line_has(&h, 0, line);
+	ck_assert_ptr_null(model_find(h.m, SH "early+0x1/0x10"));
+	tui_goto_sample(h.t, 1);
+	tui_build_step(h.t, -1);
+	snprintf(line, sizeof(line), "sample 2/%d", MODEL_HISTORY + 20);
+	ck_line_has(&h, 0, line);
+	ck_line_has(&h, 4, "1000");
+	ht_key(&h, '\n');
+	ck_screen_has(&h, "early+0x1/0x10");
+	/* and later ones in the ids of those forgotten */
+	tui_goto_sample(h.t, MODEL_HISTORY + 17);
+	tui_build_step(h.t, -1);
+	ht_keys(&h, "e");
+	snprintf(line, sizeof(line), "c%d+0x1/0x10", MODEL_HISTORY + 17);
+	ck_screen_has(&h, line);
+	snprintf(line, sizeof(line), "d%d+0x1/0x10", MODEL_HISTORY + 17);
+	ck_screen_has(&h, line);
+	ht_close(&h);
+	free(path);
+	tmpdir_free(dir);
+}
+END_TEST
+
 START_TEST(test_live_follow)
 {
 	struct ht h = { 0 };
@@ -1904,6 +2016,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_snapshot_safety);
 	tcase_add_test(tc, test_snapshot_sudo);
 	tcase_add_test(tc, test_live_pause);
+	tcase_add_test(tc, test_forget_not_what_is_shown);
+	tcase_add_test(tc, test_replay_forgotten);
 	tcase_add_test(tc, test_live_follow);
 	tcase_add_test(tc, test_live_status);
 	tcase_add_test(tc, test_live_record);

@@ -604,6 +604,8 @@ static inline const struct stack *model_find(const struct model *m, const char *
 		const char *p = joined;
 		unsigned f;
 
+		if (!st)
+			continue; /* a free id */
 		for (f = 0; f < st->nframes; f++) {
 			const char *t = model_frame(m, st->frames[f]);
 			size_t n = strlen(t);

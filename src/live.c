@@ -420,6 +420,32 @@ static void hset_add(struct hset *s, uint64_t h)
 	}
 }
 
+/* Linear probing: the entries after the hole that may sit there move up into it. */
+static void hset_del(struct hset *s, uint64_t h)
+{
+	size_t mask = s->cap - 1, j, i;
+
+	if (!s->cap)
+		return;
+	for (j = hash_u64(h) & mask; s->v[j] != h; j = (j + 1) & mask)
+		if (!s->v[j])
+			return;
+	for (i = j;;) {
+		size_t home;
+
+		i = (i + 1) & mask;
+		if (!s->v[i])
+			break;
+		home = hash_u64(s->v[i]) & mask;
+		if (((i - home) & mask) >= ((i - j) & mask)) {
+			s->v[j] = s->v[i];
+			j = i;
+		}
+	}
+	s->v[j] = 0;
+	s->n--;
+}
+
 /* ---------------------------------------------------------------------------------- */
 /* the source */
 
@@ -460,6 +486,8 @@ struct live {
 	struct buf rb[LF__N];
 	struct hset known;      /* handles already defined to the consumer */
 	struct hset missing;    /* counted in show_handles, absent from show_stacks_handles */
+	uint64_t *fw;           /* handles the consumer forgot, taken from fq */
+	size_t cfw;
 	uint64_t fails;         /* failed ticks in a row */
 	double backoff;         /* wait before the next retry */
 
@@ -471,6 +499,8 @@ struct live {
 	struct lsample *qhead, *qtail;
 	size_t qlen;
 	int stop, refresh, finished;
+	uint64_t *fq;           /* handles the consumer forgot (source_forget) */
+	size_t nfq, cfq;
 	int reading;
 	double read_start;
 	struct live_stats stats;
@@ -1434,7 +1464,20 @@ static void *live_worker(void *arg)
 		t0 = mono_now();
 		L->reading = 1;
 		L->read_start = t0;
-		pthread_mutex_unlock(&L->mu);
+		{
+			/* handles the consumer forgot are defined again when next counted */
+			uint64_t *t = L->fw;
+			size_t c = L->cfw, n = L->nfq;
+
+			L->fw = L->fq;
+			L->cfw = L->cfq;
+			L->fq = t;
+			L->cfq = c;
+			L->nfq = 0;
+			pthread_mutex_unlock(&L->mu);
+			for (size_t i = 0; i < n; i++)
+				hset_del(&L->known, L->fw[i]);
+		}
 
 		m = xcalloc(1, sizeof(*m));
 		m->time = time_real();
@@ -1664,6 +1707,8 @@ static void live_free(struct live *L)
 		close(L->efd);
 	free(L->known.v);
 	free(L->missing.v);
+	free(L->fq);
+	free(L->fw);
 	free(L->dir);
 	free(L->release);
 	free(L->build_id);
@@ -1706,12 +1751,30 @@ static void live_close(struct source *s)
 	s->priv = NULL;
 }
 
+static void live_forget(struct source *s, const uint64_t *handles, size_t n)
+{
+	struct live *L = s->priv;
+
+	if (!L || L->iface != IFACE_HANDLES)
+		return;
+	pthread_mutex_lock(&L->mu);
+	if (L->nfq + n > L->cfq) {
+		while (L->nfq + n > L->cfq)
+			L->cfq = L->cfq ? L->cfq * 2 : 256;
+		L->fq = xreallocarray(L->fq, L->cfq, sizeof(uint64_t));
+	}
+	memcpy(L->fq + L->nfq, handles, n * sizeof(uint64_t));
+	L->nfq += n;
+	pthread_mutex_unlock(&L->mu);
+}
+
 static const struct source_impl live_impl = {
 	.kind = "live",
 	.next = live_next,
 	.stalled = live_stalled,
 	.fd = live_fd,
 	.close = live_close,
+	.forget = live_forget,
 };
 
 int live_set_interval(struct source *s, double secs, struct pt_err *err)

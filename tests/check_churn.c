@@ -1,0 +1,271 @@
+/* check_churn.c - stacks that come and go, end to end: through the live source on fake
+ * debugfs trees (the model forgets a stack gone for its history window, and a handle it
+ * forgot is defined again when its pages come back), and through a recording written
+ * and replayed. The memory the model accounts for stays bounded over long runs. */
+#include "config.h"
+
+#include "live.h"
+#include "record.h"
+#include "testutil.h"
+#include "tui_tape.h"
+
+#define WAIT_MS 10000
+
+static char *root;
+
+static void setup(void)
+{
+	root = tmpdir_new();
+}
+
+static void teardown(void)
+{
+	tmpdir_free(root);
+	root = NULL;
+}
+
+/* In place (same inode): the live source keeps its files open. */
+static void put(const char *dir, const char *name, const char *text)
+{
+	char *p = path_join(dir, name);
+
+	write_str(p, text);
+	free(p);
+}
+
+/* A fake debugfs: page_owner_stacks/ with show_stacks, count_threshold and, for the
+ * 6.19+ layout, show_handles and show_stacks_handles. Returns the debugfs path; *pos the
+ * page_owner_stacks folder (both malloc'ed). */
+static char *tree(int handles, char **pos)
+{
+	char *d = path_join(root, "debug");
+
+	ck_assert_int_eq(mkdir(d, 0700), 0);
+	*pos = path_join(d, "page_owner_stacks");
+	ck_assert_int_eq(mkdir(*pos, 0755), 0);
+	put(*pos, "show_stacks", "");
+	put(*pos, "count_threshold", "0\n");
+	if (handles) {
+		put(*pos, "show_handles", "");
+		put(*pos, "show_stacks_handles", "");
+	}
+	return d;
+}
+
+static struct source *open_live(const char *dir)
+{
+	struct source *s;
+	struct source_opts o;
+	struct pt_err err;
+
+	source_opts_init(&o);
+	o.debugfs = dir;
+	o.interval = 3600; /* a tick when the test asks (live_refresh) */
+	ck_assert_msg(source_open(&s, NULL, 0, &o, &err) == 0, "%s", err.msg);
+	return s;
+}
+
+/* One tick of the source into the model. */
+static void tick(struct source *s, struct model *m)
+{
+	struct sink snk = model_sink(m);
+	struct pt_err err;
+	enum src_status st;
+
+	ck_assert_int_eq(live_refresh(s), 0);
+	st = source_next(s, &snk, WAIT_MS, &err);
+	ck_assert_msg(st == SRC_SAMPLE, "expected a sample, got %d: %s", st,
+		      st == SRC_ERROR ? err.msg : "");
+}
+
+static const struct stack *by_handle(const struct model *m, uint64_t h)
+{
+	for (size_t id = 0; id < model_nstacks(m); id++)
+		if (model_stack(m, (uint32_t)id) && model_stack(m, (uint32_t)id)->handle == h)
+			return model_stack(m, (uint32_t)id);
+	return NULL;
+}
+
+/* The model forgets a stack gone for the whole history window; the kernel keeps its
+ * handle, and when pages come back under it the source defines it again (its frames
+ * from show_stacks_handles): not a stack without frames. */
+START_TEST(handles_forgotten)
+{
+	struct model *m = model_new();
+	char *pos, *d = tree(1, &pos);
+	struct source *s;
+	const struct stack *st;
+	struct live_stats ls;
+
+	/* one caller: the group's largest stack (which stays) is the one that stays */
+	put(pos, "show_stacks_handles",
+	    " prep_new_page+0x17/0x43\n caller+0x10/0x80\n comes_back+0x10/0x20 [mod]\n"
+	    "handle: 5242881\n\n"
+	    " prep_new_page+0x17/0x43\n caller+0x10/0x80\n stays+0x10/0x20\nhandle: 7340033\n\n"
+	    " register_dummy_stack+0x23/0x3e\n init_page_owner+0x24/0x237\nhandle: 1\n\n");
+	put(pos, "show_handles",
+	    "handle: 7340033\nnr_base_pages: 10\n\nhandle: 5242881\nnr_base_pages: 3\n\n");
+	s = open_live(d);
+	tick(s, m);
+	ck_assert_uint_eq(by_handle(m, 5242881)->nframes, 3);
+	/* its pages go: forgotten after the window, and the source is told */
+	put(pos, "show_handles", "handle: 7340033\nnr_base_pages: 10\n\n");
+	for (int k = 0; k < MODEL_HISTORY + 2; k++)
+		tick(s, m);
+	ck_assert_ptr_null(by_handle(m, 5242881));
+	ck_assert_ptr_nonnull(by_handle(m, 7340033));
+	/* pages again: defined again, with its frames */
+	put(pos, "show_handles",
+	    "handle: 7340033\nnr_base_pages: 10\n\nhandle: 5242881\nnr_base_pages: 8\n\n");
+	tick(s, m);
+	live_get_stats(s, &ls);
+	ck_assert_uint_eq(ls.new_stacks_last, 1);
+	st = by_handle(m, 5242881);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_uint_eq(st->nframes, 3);
+	ck_assert_str_eq(model_frame(m, st->frames[2]), "comes_back+0x10/0x20 [mod]");
+	ck_assert_int_eq(st->s.now, 8);
+	/* and known again: only show_handles is read */
+	tick(s, m);
+	live_get_stats(s, &ls);
+	ck_assert_uint_eq(ls.stacks_handles_bytes_last, 0);
+	ck_assert_int_eq(by_handle(m, 5242881)->s.now, 8);
+	source_close(s);
+	model_free(m);
+	free(d);
+	free(pos);
+}
+END_TEST
+
+/* Live stacks first..first+nlive-1 as show_stacks records: frames from a fixed set of
+ * functions (a kernel has so many), counts that change now and then. */
+static char *churn_text(unsigned first, unsigned nlive, unsigned k)
+{
+	static const char *const fn[] = { "ext4_da_write_begin", "alloc_skb_with_frags",
+		"kmalloc_reserve", "__filemap_get_folio_mpol", "copy_process",
+		"do_anonymous_page", "pipe_write", "brd_submit_bio" };
+	size_t cap = (size_t)nlive * 200 + 1, len = 0;
+	char *t = xmalloc(cap);
+
+	t[0] = '\0';
+	for (unsigned i = first; i < first + nlive; i++)
+		len += (size_t)snprintf(t + len, cap - len,
+					" prep_new_page+0x17/0x43\n %s+0x%x/0x400\n"
+					" %s+0x%x/0x400\n %s+0x%x/0x400\nnr_base_pages: %u\n\n",
+					fn[i % 8], 16 + (i / 8) % 64, fn[(i / 512) % 8],
+					16 + (i / 4096) % 64, fn[(i / 32768) % 8], 16 + i % 64,
+					1 + (i + k / 4) % 9);
+	return t;
+}
+
+/* Through the live source: 100 live stacks, 20 new and 20 gone every tick. */
+START_TEST(live_churn_bounded)
+{
+	struct model *m = model_new();
+	char *pos, *d = tree(0, &pos);
+	struct source *s;
+	size_t early = 0;
+	unsigned n = 3 * MODEL_HISTORY;
+
+	s = open_live(d);
+	for (unsigned k = 0; k < n; k++) {
+		char *t = churn_text(20 * k, 100, k);
+
+		put(pos, "show_stacks", t);
+		free(t);
+		tick(s, m);
+		if (k == MODEL_HISTORY + 10)
+			early = model_mem_bytes(m);
+	}
+	/* the live ones and those gone for less than the window */
+	ck_assert_uint_le(model_nlive(m), 100 + 20 * MODEL_HISTORY);
+	ck_assert_msg(model_mem_bytes(m) <= early * 11 / 10,
+		      "%zu bytes after %u samples, %zu after %d", model_mem_bytes(m), n, early,
+		      MODEL_HISTORY + 10);
+	source_close(s);
+	model_free(m);
+	free(d);
+	free(pos);
+}
+END_TEST
+
+/* A recording of stacks that come and go, replayed: the same, and bounded. */
+START_TEST(recording_churn_bounded)
+{
+	char *path = path_join(root, "churn.ptrec");
+	struct recorder *rec;
+	struct model *w = model_new(), *m = model_new();
+	struct sink rs, ms = model_sink(m);
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	enum src_status st;
+	size_t early = 0;
+	unsigned n = 3 * MODEL_HISTORY, k = 0;
+	struct view v;
+	int64_t total = 0;
+
+	/* written as pagetop record does: through a model into the recorder */
+	ck_assert_msg(recorder_open(&rec, path, 0, &err) == 0, "%s", err.msg);
+	rs = recorder_sink(rec);
+	for (k = 0; k < n; k++) {
+		char *t = churn_text(20 * k, 100, k);
+
+		model_feed_text(w, k, t);
+		free(t);
+		ck_assert_msg(model_sample_to_sink(w, &rs, k == 0, &err) == 0, "%s", err.msg);
+	}
+	ck_assert_int_eq(recorder_close(rec, &err), 0);
+	recorder_free(rec);
+	/* replayed */
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, (const char *const *)&path, 1, &so, &err) == 0, "%s",
+		      err.msg);
+	k = 0;
+	while ((st = source_next(src, &ms, -1, &err)) == SRC_SAMPLE)
+		if (++k == MODEL_HISTORY + 11)
+			early = model_mem_bytes(m);
+	ck_assert_msg(st == SRC_END, "%s", err.msg);
+	ck_assert_uint_eq(k, n);
+	ck_assert_uint_le(model_nlive(m), 100 + 20 * MODEL_HISTORY);
+	ck_assert_msg(model_mem_bytes(m) <= early * 11 / 10,
+		      "%zu bytes after %u samples, %zu after %d", model_mem_bytes(m), n, early,
+		      MODEL_HISTORY + 11);
+	/* the last sample as written */
+	view_init(&v);
+	{
+		struct view_opts o;
+
+		view_opts_init(&o);
+		model_view(m, &o, &v);
+		total = v.total_pages;
+		model_view(w, &o, &v);
+		ck_assert_int_eq(total, v.total_pages);
+		ck_assert_uint_eq(model_nlive(m), model_nlive(w));
+	}
+	view_free(&v);
+	source_close(src);
+	model_free(w);
+	model_free(m);
+	free(path);
+}
+END_TEST
+
+static Suite *churn_suite(void)
+{
+	Suite *s = suite_create("churn");
+	TCase *tc = tcase_create("churn");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, handles_forgotten);
+	tcase_add_test(tc, live_churn_bounded);
+	tcase_add_test(tc, recording_churn_bounded);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(churn_suite());
+}

@@ -1044,16 +1044,17 @@ static uint64_t uv_get(const uint8_t *p, uint32_t *next)
 	return u;
 }
 
-/* The varint that ends at *pos; *pos becomes its start. */
-static uint64_t uv_back(const uint8_t *p, uint32_t *pos)
+/* The varint that ends at *pos, read backwards from its last (highest) group; *pos
+ * becomes its start. */
+static inline uint64_t uv_back(const uint8_t *p, uint32_t *pos)
 {
-	uint32_t start = *pos - 1, i;
+	uint32_t i = *pos - 1;
+	uint64_t u = p[i];
 
-	while (start > 0 && (p[start - 1] & 0x80))
-		start--;
-	i = start;
-	*pos = start;
-	return uv_get(p, &i);
+	while (i > 0 && (p[i - 1] & 0x80))
+		u = (u << 7) | (p[--i] & 0x7f);
+	*pos = i;
+	return u;
 }
 
 /* One entry, read forwards (at *pos) or backwards (ending at *pos): the samples it moves
@@ -1071,11 +1072,11 @@ static uint32_t hist_next(const struct series_hist *h, uint32_t *pos, int64_t *d
 	return u & 1 ? 1 : (uint32_t)(u >> 1);
 }
 
-static uint32_t hist_prev(const struct series_hist *h, uint32_t *pos, int64_t *d)
+static inline uint32_t hist_prev(const struct series_hist *h, uint32_t *pos, int64_t *d)
 {
 	uint64_t u = uv_back(h->b, pos);
 
-	if (!u) {
+	if (__builtin_expect(!u, 0)) {
 		*d = zz_dec(uv_back(h->b, pos));
 		uv_back(h->b, pos);
 		return 1;

@@ -238,6 +238,34 @@ else
 	echo "skipped: needs a working src/pagetop and src/libpagetop.a" >&2
 fi
 
+say "churn: $nrec_stacks live stacks, 0.5% gone and as many new per sample"
+# bench/churn.c feeds the model in-process (as update.c does); GNU time gives the peak RSS
+# of runs of 50, 300 and 600 samples, the program the model's own accounting.
+r_ch50="" r_ch300="" r_ch600="" m_ch50="" m_ch600=""
+if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
+	# shellcheck disable=SC2086
+	if $CC -std=gnu11 -O2 $san -DHAVE_MODEL_MEM -I"$srcdir/src" -I"$BUILDDIR" -o "$out/churn" \
+		"$srcdir/bench/churn.c" "$lib" $libs 2>"$out/churn-build.err"; then
+		# churn_rss N: peak RSS in KiB of a run of N samples
+		churn_rss() {
+			/usr/bin/time -v "$out/churn" -n "$1" "$stacks.show_stacks_handles" \
+				>"$out/churn-$1.txt" 2>"$out/time-churn-$1.txt" || true
+			tee -a "$log" <"$out/churn-$1.txt" >&2
+			awk '/Maximum resident set size/ { print $NF }' "$out/time-churn-$1.txt"
+		}
+		r_ch50=$(churn_rss 50)
+		r_ch300=$(churn_rss 300)
+		r_ch600=$(churn_rss 600)
+		m_ch50=$(awk '/^after 50 samples/ { for (i = 1; i <= NF; i++) if ($i == "model") print $(i + 1) }' "$out/churn-600.txt")
+		m_ch600=$(awk '/^after 600 samples/ { for (i = 1; i <= NF; i++) if ($i == "model") print $(i + 1) }' "$out/churn-600.txt")
+	else
+		echo "run.sh: bench/churn.c does not build:" >&2
+		head -n 20 "$out/churn-build.err" >&2
+	fi
+else
+	echo "skipped: needs a working src/pagetop and src/libpagetop.a" >&2
+fi
+
 say "per-block dump: $nrec_dump blocks, $(mb "$dump")"
 pos=$out/page_owner_sort
 if [ ! -x "$pos" ]; then
@@ -305,6 +333,8 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	fi
 	echo "| peak RSS on that file | $(mib "$r_pt") | $awkname: $(mib "$r_awk") | | < 64 MiB | $(verdict "$r_pt" "<" 65536) |"
 	echo "| per-sample update: parse show_handles ($sz_h, ~5% of counts changed) + sorted view | $(tm "$t_upd" "$c_upd"), median of 20 | | | < 20 ms | $(verdict "$t_upd" "<" 20) |"
+	x_ch=$(ratio "$r_ch600" "$r_ch50")
+	echo "| churn: $(thousands "$nrec_stacks") live stacks, 0.5% gone and 0.5% new per sample (bench/churn.c): peak RSS after 50 / 300 / 600 samples | $(mib "$r_ch50") / $(mib "$r_ch300") / $(mib "$r_ch600") (model ${m_ch50:--} / ${m_ch600:--} MiB after 50 / 600) | | $(x "$x_ch") after 600 of after 50 | ≤ 1.5x | $(verdict "$x_ch" "<=" 1.5) |"
 	echo "| per-block dump, $(thousands "$nrec_dump") blocks ($sz_d): wall time vs page_owner_sort --cull=stacktrace | $(tm "$t_ptd" "$c_ptd") | page_owner_sort: $(tm "$t_pos" "$c_pos") | $(x "$x_pos")$(cx "$cx_pos") faster | ≥ 5x | $(verdict "$x_pos" ">=" 5) |"
 	echo "| peak RSS on the dump | $(mib "$r_ptd") | page_owner_sort: $(mib "$r_pos") | | < 32 MiB | $(verdict "$r_ptd" "<" 32768) |"
 	echo

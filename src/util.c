@@ -489,6 +489,9 @@ int build_id_ok(const char *s, size_t len)
 
 int hostname_ok(const char *s, size_t len)
 {
+	/* "(none)": the kernel's name for a host that was never given one */
+	if (len == 6 && memcmp(s, "(none)", 6) == 0)
+		return 1;
 	if (len == 0 || len > 64)
 		return 0;
 	for (size_t i = 0; i < len; i++)

@@ -156,7 +156,7 @@ int release_ok(const char *s, size_t len);
 int module_name_ok(const char *s, size_t len);
 /* A GNU build id: an even number (2..128) of lowercase hex digits. */
 int build_id_ok(const char *s, size_t len);
-/* A host name: 1..64 bytes of letters, digits and . _ -. */
+/* A host name: 1..64 bytes of letters, digits and . _ -, or "(none)" (never set). */
 int hostname_ok(const char *s, size_t len);
 /* s[0..len) for a message: at most 64 bytes of whole characters, escaped as esc_str()
  * does ("..." when cut); bufsz at least 260. */

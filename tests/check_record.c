@@ -1143,6 +1143,14 @@ START_TEST(meta_values_checked)
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		ck_assert_str_eq(warns[i], want[i]);
 	series_free(&se);
+	/* "(none)": what uname -n says on a host never given a name (the lab's kernel) */
+	warn_start();
+	read_recording_mem("#pagetop-recording 1\nmeta hostname (none)\n"
+			   "s 1 0 1\nf a+0x1/0x2\nt 0 1.000000 1\nc 1 5\ne 0 1\nend 1\n", 95, &se);
+	diag_set_sink(NULL);
+	ck_assert_int_eq(nwarns, 0);
+	ck_assert_str_eq(se.hostname, "(none)");
+	series_free(&se);
 }
 END_TEST
 

@@ -1237,6 +1237,10 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			    skip_sp(&p, end) < 0 || read_time(&p, end, &si.time) < 0 ||
 			    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end || v > 1)
 				BAD(_("\"t SEQ TIME ABS\""));
+			/* the screen makes a date of it, pagetop record microseconds */
+			if (!time_ok(si.time))
+				BAD_WHY(_("a time of at most 10^12 seconds"),
+					_("that is 31,700 years; the recording is damaged or was edited"));
 			si.time_abs = (int)v;
 			if (rr->samples && seq <= rr->last_seq) {
 				/* counts are only those that changed: out of order, they would say

@@ -146,6 +146,15 @@ static inline long long sat_mul(long long a, long long b)
  * user's decimal comma. */
 double strtod_c(const char *s, char **end);
 
+/* The largest time, in seconds either side of its clock's 0, that any input may give a
+ * sample (10^12 s are 31,700 years): within it a time survives every conversion pagetop
+ * makes of it (time_t and the calendar, a recording's microseconds). */
+#define PT_TIME_MAX 1e12
+static inline int time_ok(double t)
+{
+	return t >= -PT_TIME_MAX && t <= PT_TIME_MAX; /* false for NaN */
+}
+
 /* Values read from inputs (recordings, snapshot folders, the command line) that end up
  * in file names are checked against what the kernel can make; len is the value's
  * length (it need not be NUL-terminated).

@@ -365,6 +365,10 @@ static const struct bcase cases[] = {
 	{ "recording: zeroed blocks in a stack definition", { { "r", NULL } }, ONE("r"), X_FINE, 1, NULL,
 	  "@/r:12: expected a line of at most 4096 bytes (the kernel prints no longer), found a longer one: "
 	  "kept the 1 complete sample before it" },
+	{ "recording: time past 10^12 s",
+	  { { "r", RECHDR "s 1 0 1\nf foo+0x1/0x2\nt 0 1000000000001.000000 1\nc 1 5\ne 0 1\nend 1\n" } },
+	  ONE("r"), X_NEXT_ERR, 0,
+	  "@/r:6: expected a time of at most 10^12 seconds, found \"t 0 1000000000001.000000 1\": that is 31,700 years", NULL },
 	{ "recording in a list", { { "r", NULL }, { "s", REC1 } }, { "r", "s" }, X_OPEN_ERR, 0,
 	  "@/r: a recording can only be the one source", NULL },
 	/* ---- folders: odd entries */

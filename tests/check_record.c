@@ -823,6 +823,11 @@ START_TEST(format_errors)
 	expect_next_error("#pagetop-recording 1\nq \033]0;owned\007\033[2J\n",
 			  "bad.ptrec:2: expected a recording line (s, f, t, c, e, meta or end), found "
 			  "\"q \\x1b]0;owned\\x07\\x1b[2J\"");
+	/* a time the screen cannot make a date of, nor pagetop record microseconds */
+	expect_next_error("#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\nt 0 -9999999999999999999.0 0\n"
+			  "c 1 4\ne 0 1\nend 1\n",
+			  "bad.ptrec:4: expected a time of at most 10^12 seconds, found "
+			  "\"t 0 -9999999999999999999.0 0\": that is 31,700 years");
 	/* the limit is named */
 	expect_next_error("#pagetop-recording 1\ns 1 0 65\nf a+0x1/0x2\n",
 			  "bad.ptrec:2: expected at most 64 frames in a stack, found \"s 1 0 65\": "

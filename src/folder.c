@@ -120,6 +120,22 @@ static int link_stays_in(const char *dir, const char *path)
 	return in;
 }
 
+/* The seconds of a NAME.uptime file: what /proc/uptime says ("100.25 4.00"), its first
+ * number, or the number alone; 0 with *t, or -1 when it is no time (time_ok()). */
+static int uptime_of(const char *s, double *t)
+{
+	char *end;
+	double v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtod_c(s, &end);
+	if ((*end && !isspace((unsigned char)*end)) || !time_ok(v))
+		return -1;
+	*t = v;
+	return 0;
+}
+
 /* Time from a name: an ISO date anywhere in it, or a number (seconds; since the epoch
  * when large) after the last separator. */
 static int time_from_name(const char *stem, double *t, int *abs)
@@ -139,7 +155,8 @@ static int time_from_name(const char *stem, double *t, int *abs)
 
 			memset(&tm, 0, sizeof(tm));
 			end = strptime(c, isofmt[i], &tm);
-			if (end && !isdigit((unsigned char)*end) && tm.tm_year >= 70) {
+			if (end && !isdigit((unsigned char)*end) && tm.tm_year >= 70 &&
+			    time_ok((double)timegm(&tm))) {
 				*t = (double)timegm(&tm);
 				*abs = 1;
 				return 0;
@@ -152,7 +169,7 @@ static int time_from_name(const char *stem, double *t, int *abs)
 	if (isdigit((unsigned char)*p)) {
 		double v = strtod_c(p, &end);
 
-		if (*end == '\0') {
+		if (*end == '\0' && time_ok(v)) {
 			*t = v;
 			*abs = v >= 1e9;
 			return 0;
@@ -312,14 +329,19 @@ static void moment_times(const char *dir, struct moment *mo, size_t n, int any_u
 
 		if (any_uptime) {
 			char *up = xasprintf("%s.uptime", m->e->stem);
-			char *u = read_small(dir, up, NULL);
+			size_t ul = 0;
+			char *u = read_small(dir, up, &ul);
 
-			if (u) {
-				m->up = strtod_c(u, NULL);
+			if (u && uptime_of(u, &m->up) == 0) {
 				m->has_up = 1;
 				nup++;
-				free(u);
+			} else if (u) {
+				char q[300];
+
+				diag_warn(_("%s/%s:1: expected seconds since boot (a number from 0 to 10^12, as in /proc/uptime), found '%s'; ignored"),
+					  dir, up, quote_value(u, ul, q, sizeof(q)));
 			}
+			free(u);
 			free(up);
 		}
 		if (time_from_name(m->e->stem, &m->name_t, &m->name_abs) == 0) {
@@ -363,7 +385,7 @@ static void moment_times(const char *dir, struct moment *mo, size_t n, int any_u
 			  dir, nabs < nrel ? nabs : nrel, n, names);
 	}
 	for (size_t i = 0; i < n; i++) {
-		mo[i].t = mo[i].mtime;
+		mo[i].t = snapset_mtime(mo[i].stacks, mo[i].mtime);
 		mo[i].abs = 1;
 	}
 }

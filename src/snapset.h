@@ -27,6 +27,9 @@ void snapset_add(struct snapset *se, const char *stacks, const char *handles, en
 void snapset_free(struct snapset *se);
 int snapset_start(struct source *s, struct snapset *se, const char *kind,
 		 const struct source_opts *o, struct pt_err *err);
+/* A file's modification time as a sample's time: out of range (time_ok()) it is said and
+ * taken as 0. */
+double snapset_mtime(const char *path, double mtime);
 /* The format of a file from its first bytes; (enum pfmt)-1 with err when unreadable. */
 enum pfmt snapset_peek_format(const char *path, struct pt_err *err);
 

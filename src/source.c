@@ -237,13 +237,22 @@ int snapset_start(struct source *s, struct snapset *se, const char *kind,
 	return 0;
 }
 
+double snapset_mtime(const char *path, double mtime)
+{
+	if (time_ok(mtime))
+		return mtime;
+	diag_warn(_("%s: its modification time is %.0f seconds from 1970, more than 10^12 (31,700 years): taken as 0"),
+		  path, mtime);
+	return 0;
+}
+
 static double file_mtime(const char *path)
 {
 	struct stat st;
 
 	if (stat(path, &st) < 0)
 		return time_real();
-	return (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+	return snapset_mtime(path, (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9);
 }
 
 int source_open_file(struct source *s, const char *path, const struct source_opts *o,

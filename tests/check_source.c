@@ -763,6 +763,104 @@ START_TEST(test_folder_uptime_wins)
 }
 END_TEST
 
+/* A time an input gives a sample is at most 10^12 s either way (PT_TIME_MAX): beyond,
+ * it came out of (time_t) and the microseconds of pagetop record undefined (a date of
+ * NaN, or of 10^300 from a name like snap.1e300). An .uptime file that is no number
+ * was taken as 0. Now such an .uptime is ignored with a warning, such a name gives no
+ * time, and such a modification time is taken as 0, said. */
+START_TEST(test_folder_times_bounded)
+{
+	static const char *const named[] = { "snap.1e300", "snap.2e300" };
+	static const struct { const char *text, *shown; } bad_up[] = {
+		{ "nan\n", "nan" }, { "1e400\n", "1e400" }, { "lots\n", "lots" },
+		{ "-5\n", "-5" }, { "1000000000001\n", "1000000000001" }, { "5x\n", "5x" },
+	};
+	static const char *const upnames[] = { "0001.show_stacks", "0002.show_stacks" };
+	char *dir = folder_of(named, 2), *p, want[1024];
+	struct rsink rs;
+	struct stat st;
+	struct pt_err err;
+	const char *paths[2];
+	char *files[2], *counts;
+	const char *base = "/dev/shm";
+
+	for (int i = 0; i < 2; i++) {
+		p = path_join(dir, named[i]);
+		set_mtime(p, 1700000000 + 100 * i);
+		free(p);
+	}
+	rs_init(&rs);
+	diag_capture();
+	counts = folder_counts(dir, &rs);
+	diag_set_sink(NULL);
+	ck_assert_int_eq(diag_n, 0);
+	ck_assert_str_eq(counts, "1,2");
+	/* no time from those names: the modification times */
+	ck_assert_double_eq_tol(rs.samples[0].time, 1700000000, 1e-3);
+	ck_assert_double_eq_tol(rs.samples[1].time, 1700000100, 1e-3);
+	free(counts);
+	rs_clear(&rs);
+	tmpdir_free(dir);
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad_up); i++) {
+		dir = folder_of(upnames, 2);
+		p = write_in(dir, "0001.uptime", bad_up[i].text, strlen(bad_up[i].text));
+		free(p);
+		p = write_in(dir, "0002.uptime", "5\n", 2);
+		free(p);
+		rs_init(&rs);
+		diag_capture();
+		counts = folder_counts(dir, &rs);
+		diag_set_sink(NULL);
+		ck_assert_int_eq(diag_n, 2);
+		snprintf(want, sizeof(want),
+			 "%s/0001.uptime:1: expected seconds since boot (a number from 0 to 10^12, as in /proc/uptime), found '%s'; ignored",
+			 dir, bad_up[i].shown);
+		ck_assert_str_eq(diag_msgs[0], want);
+		ck_assert_msg(strstr(diag_msgs[1], ": 1 of 2 moments have no .uptime file (0001): every moment's time comes from its name"),
+			      "%s", diag_msgs[1]);
+		ck_assert_double_eq_tol(rs.samples[0].time, 1, 1e-9);
+		ck_assert_double_eq_tol(rs.samples[1].time, 2, 1e-9);
+		free(counts);
+		rs_clear(&rs);
+		tmpdir_free(dir);
+	}
+
+	/* a modification time of 10^13 s (tmpfs keeps one; ext4 stops at 2446) */
+	if (stat(base, &st) < 0 || !S_ISDIR(st.st_mode) || access(base, W_OK) < 0)
+		base = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	p = xasprintf("%s/pagetop-test.XXXXXX", base);
+	ck_assert_ptr_nonnull(mkdtemp(p));
+	dir = p;
+	for (int i = 0; i < 2; i++) {
+		files[i] = write_in(dir, upnames[i], STACKS_A, strlen(STACKS_A));
+		paths[i] = files[i];
+	}
+	set_mtime(files[0], 1700000000);
+	set_mtime(files[1], (time_t)10000000000000LL);
+	ck_assert_int_eq(stat(files[1], &st), 0);
+	rs_init(&rs);
+	diag_capture();
+	ck_assert_msg(read_all(paths, 2, NULL, &rs, &err) == 2, "%s", err.msg);
+	diag_set_sink(NULL);
+	if (st.st_mtime == (time_t)10000000000000LL) {
+		snprintf(want, sizeof(want),
+			 "%s: its modification time is 10000000000000 seconds from 1970, more than 10^12 (31,700 years): taken as 0",
+			 files[1]);
+		ck_assert_int_ge(diag_n, 1);
+		ck_assert_str_eq(diag_msgs[0], want);
+		ck_assert_double_eq_tol(rs.samples[1].time, 0, 1e-9);
+	} else {
+		/* the file system keeps no such time: nothing to say */
+		ck_assert_double_eq_tol(rs.samples[1].time, (double)st.st_mtime, 1e-3);
+	}
+	rs_clear(&rs);
+	for (int i = 0; i < 2; i++)
+		free(files[i]);
+	tmpdir_free(dir);
+}
+END_TEST
+
 START_TEST(test_folder_meta_files)
 {
 	static const char *const names[] = { "0001.show_stacks", "0002.show_stacks" };
@@ -1176,6 +1274,7 @@ static Suite *source_suite(void)
 	tcase_add_test(tc, test_folder_mixed_kinds);
 	tcase_add_test(tc, test_folder_same_times);
 	tcase_add_test(tc, test_folder_uptime_wins);
+	tcase_add_test(tc, test_folder_times_bounded);
 	tcase_add_test(tc, test_folder_meta_files);
 	tcase_add_test(tc, test_folder_bad_release);
 	tcase_add_test(tc, test_folder_handles_pairs);

@@ -141,7 +141,7 @@ int frame_split(const char *s, size_t len, struct frame_parts *p)
 	return 0;
 }
 
-static int looks_like_frame(const char *s, size_t n)
+int frame_text_ok(const char *s, size_t n)
 {
 	struct frame_parts fp;
 
@@ -409,7 +409,7 @@ static inline __attribute__((always_inline)) int frame_ok(struct pstate *ps, con
 	uint32_t k = ps->dict->slots ? fdict_find(ps->dict, s, n, fp, &slot) : 0;
 
 	if (!k) {
-		if (n > FRAME_MAX || !looks_like_frame(s, n))
+		if (n > FRAME_MAX || !frame_text_ok(s, n))
 			return 0;
 		k = fdict_add(ps->dict, s, n, fp);
 	}
@@ -627,7 +627,7 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 			if (!ok || v == 0)
 				return fail(ps, _("\"handle: N\" with a non-zero number"), s, n);
 			ps->blk_handle = v;
-		} else if (s[0] == ' ' && looks_like_frame(s + 1, n - 1)) {
+		} else if (s[0] == ' ' && frame_text_ok(s + 1, n - 1)) {
 			return fail(ps, _("information lines after the frames, not more frames"), s,
 				    n);
 		}
@@ -746,7 +746,7 @@ enum pfmt parse_detect(const char *buf, size_t len)
 			s++;
 			n--;
 		}
-		if (!looks_like_frame(s, n))
+		if (!frame_text_ok(s, n))
 			return PF_UNKNOWN;
 		/* a frame: the count line that ends the record decides; keep scanning */
 		while (p < end) {

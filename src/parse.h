@@ -97,5 +97,8 @@ struct frame_parts {
 	uint64_t addr;
 };
 int frame_split(const char *s, size_t len, struct frame_parts *p);
+/* Whether s is a frame line as the parser takes one: 3 to FRAME_MAX bytes, no NUL, the
+ * form of frame_split(). */
+int frame_text_ok(const char *s, size_t n);
 
 #endif

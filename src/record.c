@@ -1002,6 +1002,23 @@ static int do_stack(struct rreader *rr, const char *line, size_t n, struct pt_er
 			free(text.p);
 			return bad(rr, _("a frame line \"f TEXT\""), fl, fn, err);
 		}
+		/* what the parser takes from the kernel, and nothing else: the text goes to
+		 * the model, the screen and the symbols code as a snapshot's would */
+		if (memchr(fl, '\0', fn)) {
+			free(text.p);
+			pt_err_set(err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
+				   rr->name, (unsigned long long)reader_lineno(rr->r));
+			return -1;
+		}
+		if (!frame_text_ok(fl + 2, fn - 2)) {
+			char what[160];
+
+			free(text.p);
+			snprintf(what, sizeof(what),
+				 _("a frame line \"f name+0xOFF/0xSIZE\" (or \"f 0xADDR\") of at most %d bytes, as the kernel prints it"),
+				 FRAME_MAX);
+			return bad(rr, what, fl, fn, err);
+		}
 		ob_add(&text, fl + 2, fn - 2);
 		lens[i] = (uint32_t)(fn - 2);
 	}

@@ -369,6 +369,18 @@ static const struct bcase cases[] = {
 	  { { "r", RECHDR "s 1 0 1\nf foo+0x1/0x2\nt 0 1000000000001.000000 1\nc 1 5\ne 0 1\nend 1\n" } },
 	  ONE("r"), X_NEXT_ERR, 0,
 	  "@/r:6: expected a time of at most 10^12 seconds, found \"t 0 1000000000001.000000 1\": that is 31,700 years", NULL },
+	{ "recording: NUL byte in a frame",
+	  { { "r", RECHDR "s 1 0 1\nf foo\0+0x1/0x2\nt 0 1.0 1\nc 1 5\ne 0 1\nend 1\n",
+	      sizeof(RECHDR) - 1 + 51 } },
+	  ONE("r"), X_NEXT_ERR, 0, "@/r:5: expected text, found binary data (a NUL byte)", NULL },
+	{ "recording: a frame that is not one",
+	  { { "r", RECHDR "s 1 0 1\nf \033]0;owned\007 not a frame\nt 0 1.0 1\nc 1 5\ne 0 1\nend 1\n" } },
+	  ONE("r"), X_NEXT_ERR, 0,
+	  "@/r:5: expected a frame line \"f name+0xOFF/0xSIZE\" (or \"f 0xADDR\") of at most 640 bytes, as the kernel prints it, "
+	  "found \"f \\x1b]0;owned\\x07 not a frame\"", NULL },
+	{ "recording: frame longer than a kernel symbol", { { "r", NULL } }, ONE("r"), X_NEXT_ERR, 0,
+	  "@/r:5: expected a frame line \"f name+0xOFF/0xSIZE\" (or \"f 0xADDR\") of at most 640 bytes, as the kernel prints it, "
+	  "found \"f aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\"", NULL },
 	{ "recording in a list", { { "r", NULL }, { "s", REC1 } }, { "r", "s" }, X_OPEN_ERR, 0,
 	  "@/r: a recording can only be the one source", NULL },
 	/* ---- folders: odd entries */
@@ -480,7 +492,13 @@ static struct sbuf special_content(const char *casename, const char *file)
 			sb_add(&b, "s 1 0 1\nf foo+0x1/0x2\nt 0 1.0 1\nc 2 5\ne 0 1\nend\n");
 		else if (strcmp(casename, "recording: garbage line") == 0)
 			sb_add(&b, "s 1 0 1\nf foo+0x1/0x2\nt 0 1.0 1\nc 1 5\ne 0 1\nzzz\nend\n");
-		else if (strcmp(casename, "recording: wrong count of changes") == 0)
+		else if (strcmp(casename, "recording: frame longer than a kernel symbol") == 0) {
+			/* 641 bytes: a frame the kernel cannot print (KSYM_NAME_LEN is 512) */
+			sb_add(&b, "s 1 0 1\nf ");
+			for (int i = 0; i < 641 - 9; i++)
+				sb_add(&b, "a");
+			sb_add(&b, "+0x1/0x20\nt 0 1.0 1\nc 1 5\ne 0 1\nend 1\n");
+		} else if (strcmp(casename, "recording: wrong count of changes") == 0)
 			sb_add(&b, "s 1 0 1\nf foo+0x1/0x2\nt 0 1.0 1\nc 1 5\ne 0 2\nend\n");
 		else
 			sb_add(&b, RECBODY "end\n");

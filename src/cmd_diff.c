@@ -702,7 +702,7 @@ int cmd_diff(int argc, char **argv)
 			d.expand = 1;
 			break;
 		case OPT_PAGE_SIZE:
-			if (parse_whole(optarg, 1 << 24, &v) < 0 || v < 512)
+			if (parse_whole(optarg, PT_PAGE_SIZE_MAX, &v) < 0 || v < PT_PAGE_SIZE_MIN)
 				return usage_error(_("--page-size: expected bytes from 512 to 16777216, found '%s'"), optarg);
 			so.page_size = (long)v;
 			break;

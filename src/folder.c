@@ -406,7 +406,7 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct entry *ents = NULL;
-	size_t n = 0, cap = 0, nmo = 0, same = 0, rl = 0;
+	size_t n = 0, cap = 0, nmo = 0, same = 0, rl = 0, pl = 0;
 	size_t *by_id = NULL, nid = 0; /* stem id -> entry, for the files with a suffix */
 	struct strtab *stems;
 	struct moment *mo;
@@ -552,11 +552,21 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 		free(se->release);
 		se->release = NULL;
 	}
-	ps = read_small(dir, "page-size", NULL);
+	ps = read_small(dir, "page-size", &pl);
 	if (ps) {
-		se->page_size = strtol(ps, NULL, 10);
-		if (se->page_size < 512 || se->page_size > (1 << 24))
-			se->page_size = 0;
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(ps, &end, 10);
+		if (errno || end == ps || *end || v < PT_PAGE_SIZE_MIN || v > PT_PAGE_SIZE_MAX) {
+			char q[300];
+
+			diag_warn(_("%s/page-size:1: expected a page size from %d to %d bytes, found '%s'; ignored (4096 assumed)"),
+				  dir, PT_PAGE_SIZE_MIN, PT_PAGE_SIZE_MAX, quote_value(ps, pl, q, sizeof(q)));
+		} else {
+			se->page_size = v;
+		}
 		free(ps);
 	}
 	for (size_t i = 0; i < nmo; i++)

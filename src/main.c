@@ -498,7 +498,7 @@ int main(int argc, char **argv)
 			so.drop_privileges = 1;
 			break;
 		case OPT_PAGE_SIZE:
-			if (parse_num(optarg, &d, 512, 1 << 24) < 0 || d != floor(d))
+			if (parse_num(optarg, &d, PT_PAGE_SIZE_MIN, PT_PAGE_SIZE_MAX) < 0 || d != floor(d))
 				usage_error(_("--page-size: expected bytes from 512 to 16777216, found '%s'"), optarg);
 			so.page_size = (long)d;
 			break;

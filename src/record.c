@@ -847,8 +847,14 @@ static int do_meta(struct rreader *rr, const char *line, size_t n, struct pt_err
 		uint64_t ps;
 		const char *q = v;
 
-		if (read_u64(&q, end, &ps) < 0 || q != end || ps == 0 || ps > (1u << 30))
-			return bad(rr, _("\"meta page-size BYTES\""), line, n, err);
+		if (read_u64(&q, end, &ps) < 0 || q != end || ps < PT_PAGE_SIZE_MIN ||
+		    ps > PT_PAGE_SIZE_MAX) {
+			char what[96];
+
+			snprintf(what, sizeof(what), _("\"meta page-size BYTES\" from %d to %d"),
+				 PT_PAGE_SIZE_MIN, PT_PAGE_SIZE_MAX);
+			return bad(rr, what, line, n, err);
+		}
 		rr->page_size = (long)ps;
 	} else {
 		return 0;

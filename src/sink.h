@@ -39,6 +39,11 @@
  * sums of a few thousand stacks stay far from overflowing 64 bits. */
 #define PT_COUNT_MAX (1ULL << 48)
 
+/* The page sizes any input or option may give (bytes): what a kernel can have, with
+ * room. The size only multiplies counts into bytes (saturating). */
+#define PT_PAGE_SIZE_MIN 512
+#define PT_PAGE_SIZE_MAX (1 << 24)
+
 enum pt_unit {
 	UNIT_PAGES = 0,  /* base pages outstanding (6.9+ kernels, per-block dump) */
 	UNIT_ALLOCS = 1, /* allocations (the original proposal's stack_count) */

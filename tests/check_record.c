@@ -823,6 +823,11 @@ START_TEST(format_errors)
 	expect_next_error("#pagetop-recording 1\nq \033]0;owned\007\033[2J\n",
 			  "bad.ptrec:2: expected a recording line (s, f, t, c, e, meta or end), found "
 			  "\"q \\x1b]0;owned\\x07\\x1b[2J\"");
+	/* a page size no kernel has, as the folder's page-size file and --page-size */
+	expect_open_error("#pagetop-recording 1\nmeta page-size 1\n",
+			  "bad.ptrec:2: expected \"meta page-size BYTES\" from 512 to 16777216, found \"meta page-size 1\"");
+	expect_open_error("#pagetop-recording 1\nmeta page-size 1073741824\n",
+			  "bad.ptrec:2: expected \"meta page-size BYTES\" from 512 to 16777216");
 	/* a time the screen cannot make a date of, nor pagetop record microseconds */
 	expect_next_error("#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\nt 0 -9999999999999999999.0 0\n"
 			  "c 1 4\ne 0 1\nend 1\n",

@@ -884,14 +884,32 @@ START_TEST(test_folder_meta_files)
 	ck_assert_str_eq(rs.meta.kernel_release, "6.19.0-test");
 	rs_clear(&rs);
 
-	/* a nonsense page size is ignored: 4096 assumed, and unknown */
-	p = write_in(dir, "page-size", "lots\n", 5);
-	free(p);
-	rs_init(&rs);
-	ck_assert_msg(read_one(dir, &rs, &err) == 2, "%s", err.msg);
-	ck_assert_int_eq(rs.meta.page_size, 4096);
-	ck_assert_int_eq(rs.meta.page_size_known, 0);
-	rs_clear(&rs);
+	/* a nonsense page size is ignored, said: 4096 assumed, and unknown */
+	{
+		static const struct { const char *text, *shown; } bad[] = {
+			{ "lots\n", "lots" }, { "4096x\n", "4096x" }, { "256\n", "256" },
+			{ "33554432\n", "33554432" }, { "-4096\n", "-4096" },
+			{ "99999999999999999999\n", "99999999999999999999" },
+		};
+		char want[1024];
+
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+			p = write_in(dir, "page-size", bad[i].text, strlen(bad[i].text));
+			free(p);
+			rs_init(&rs);
+			diag_capture();
+			ck_assert_msg(read_one(dir, &rs, &err) == 2, "%s", err.msg);
+			diag_set_sink(NULL);
+			ck_assert_int_eq(rs.meta.page_size, 4096);
+			ck_assert_int_eq(rs.meta.page_size_known, 0);
+			ck_assert_int_eq(diag_n, 1);
+			snprintf(want, sizeof(want),
+				 "%s/page-size:1: expected a page size from 512 to 16777216 bytes, found '%s'; ignored (4096 assumed)",
+				 dir, bad[i].shown);
+			ck_assert_str_eq(diag_msgs[0], want);
+			rs_clear(&rs);
+		}
+	}
 	tmpdir_free(dir);
 }
 END_TEST

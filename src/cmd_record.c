@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,9 +174,11 @@ int cmd_record(int argc, char **argv)
 		case 'd':
 			errno = 0;
 			o.interval = strtod_c(optarg, &end);
-			if (errno || *end || end == optarg || o.interval < LIVE_MIN_INTERVAL) {
-				fprintf(stderr, _("pagetop: -d %s: expected seconds, at least %g\n"),
-					arg_text(&eb, optarg), LIVE_MIN_INTERVAL);
+			/* as pagetop -d: the worker sleeps that long (no NaN or inf there) */
+			if (errno || *end || end == optarg || !(o.interval >= LIVE_MIN_INTERVAL) ||
+			    o.interval > 86400) {
+				fprintf(stderr, _("pagetop: -d %s: expected seconds from %g to %g\n"),
+					arg_text(&eb, optarg), LIVE_MIN_INTERVAL, 86400.0);
 				goto usage_error;
 			}
 			break;
@@ -205,9 +208,11 @@ int cmd_record(int argc, char **argv)
 		case OPT_KTHRESH:
 			errno = 0;
 			o.kernel_threshold = strtol(optarg, &end, 0);
-			if (errno || *end || end == optarg || o.kernel_threshold < 0) {
-				fprintf(stderr, _("pagetop: --kernel-threshold %s: expected a number of pages\n"),
-					arg_text(&eb, optarg));
+			/* as pagetop --kernel-threshold, and the helper of --drop-privileges */
+			if (errno || *end || end == optarg || o.kernel_threshold < 0 ||
+			    o.kernel_threshold > INT32_MAX) {
+				fprintf(stderr, _("pagetop: --kernel-threshold %s: expected a number of pages from 0 to %d\n"),
+					arg_text(&eb, optarg), INT32_MAX);
 				goto usage_error;
 			}
 			break;

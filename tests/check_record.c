@@ -1240,7 +1240,21 @@ START_TEST(cmd_usage)
 	ck_assert_msg(strstr(err, "pagetop: record: give the recording with -o FILE") != NULL, "%s", err);
 	free(err);
 	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "-d", "0.01", NULL }), 2);
-	ck_assert_msg(strstr(err, "at least 0.1") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "pagetop: -d 0.01: expected seconds from 0.1 to 86400") != NULL, "%s", err);
+	free(err);
+	/* what the worker sleeps: nothing it cannot (inf and NaN made a time_t of it) */
+	for (int i = 0; i < 3; i++) {
+		const char *d = (const char *[]){ "inf", "nan", "86401" }[i];
+
+		ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "-d", d, NULL }), 2);
+		ck_assert_msg(strstr(err, "expected seconds from 0.1 to 86400") != NULL, "%s", err);
+		free(err);
+	}
+	/* the bound of pagetop --kernel-threshold and of the helper */
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "--kernel-threshold",
+							 "4294967296", NULL }), 2);
+	ck_assert_msg(strstr(err, "pagetop: --kernel-threshold 4294967296: expected a number of pages from 0 to 2147483647") != NULL,
+		      "%s", err);
 	free(err);
 	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "--duration", "5y", NULL }), 2);
 	free(err);

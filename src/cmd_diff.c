@@ -133,7 +133,8 @@ static int side_load(struct side *sd, const struct source_opts *so)
 	for (;;) {
 		enum src_status st;
 
-		if (sd->want >= 0 && n > (uint32_t)sd->want)
+		/* no cast of want to 32 bits: @4294967296 would be @0 */
+		if (sd->want >= 0 && (long)n > sd->want)
 			break;
 		st = source_next(src, &sink, -1, &err);
 		if (st == SRC_ERROR) {
@@ -153,7 +154,7 @@ static int side_load(struct side *sd, const struct source_opts *so)
 	sd->name = xstrdup(mt->name ? mt->name : sd->path);
 	sd->iface = xstrdup(iface_name(mt->iface));
 	source_close(src);
-	if (n == 0 || (sd->want >= 0 && n <= (uint32_t)sd->want)) {
+	if (n == 0 || (sd->want >= 0 && (long)n <= sd->want)) {
 		struct esc_buf b = { NULL, 0 };
 		const char *path = esc_str(&b, sd->path, text_locale_utf8());
 

@@ -206,6 +206,9 @@ fi
 # -- errors: 1 for bad input, 2 for bad usage
 run 1 "$demo@90" "$demo" && grep -q "no sample 90: it has 90 (numbered from 0)" "$tmp/err" ||
 	fail "demo@90: $(cat "$tmp/err")"
+# a sample number past 32 bits is that number, not its low 32 bits (it was sample 0)
+run 1 "$demo" "$demo@4294967296" && grep -q "no sample 4294967296: it has 90 (numbered from 0)" "$tmp/err" ||
+	fail "demo@4294967296: $(cat "$tmp/err")"
 run 1 "$tmp/nonexistent" "$demo"
 run 2 "$demo"
 run 2 "$demo" "$demo" "$demo"

@@ -2020,11 +2020,26 @@ int notes_build_id(const char *path, char *hex, size_t n, struct pt_err *err)
 {
 	unsigned char data[8192];
 	size_t len = 0, off = 0;
-	/* O_NONBLOCK: a snapshot folder's kernel-notes.bin may be a named pipe */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	/* O_NONBLOCK: a snapshot folder's kernel-notes.bin may be a named pipe; O_NOFOLLOW:
+	 * a link there would say what another file holds (the kernel's notes are no links) */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0) {
-		pt_err_set(err, _("cannot open %s: %s"), path, strerror(errno));
+		int e = errno;
+
+		if (e == ELOOP)
+			pt_err_set(err, _("%s: not read: a symbolic link (only the file itself is read)"),
+				   path);
+		else
+			pt_err_set(err, _("cannot open %s: %s"), path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		pt_err_set(err, _("%s: not read: not a regular file"), path);
+		close(fd);
+		errno = EINVAL;
 		return -1;
 	}
 	for (;;) {

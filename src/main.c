@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd_diff.h"
@@ -266,10 +267,14 @@ static struct symbols *symbols_start(struct symcfg *c, const struct source_meta 
 	if (!c->so.vmlinux_build_id && mt->kind && strcmp(mt->kind, "folder") == 0 && mt->name) {
 		/* a folder of snapshots may keep the kernel's notes */
 		char *notes = xasprintf("%s/kernel-notes.bin", mt->name);
+		struct stat st;
 
-		if (access(notes, R_OK) == 0 &&
-		    notes_build_id(notes, c->build_id, sizeof(c->build_id), &err) == 0)
-			c->so.vmlinux_build_id = c->build_id;
+		if (lstat(notes, &st) == 0) {
+			if (notes_build_id(notes, c->build_id, sizeof(c->build_id), &err) == 0)
+				c->so.vmlinux_build_id = c->build_id;
+			else
+				diag_warn("%s", err.msg);
+		}
 		free(notes);
 	}
 	if (!c->so.nmodule_ids && mt->module_build_ids) {

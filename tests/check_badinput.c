@@ -891,6 +891,34 @@ START_TEST(test_program)
 		free(err);
 	}
 	{
+		/* a folder's kernel-notes.bin is read only as its own regular file: a link
+		 * there would say what another file holds, a FIFO is not waited on */
+		char *sub = path_join(dir, "notes"), *snap, *notes, *want;
+		const char *a[] = { "--check-symbols", NULL, NULL };
+
+		ck_assert_int_eq(mkdir(sub, 0755), 0);
+		snap = write_in(sub, "0001.show_stacks", REC1, strlen(REC1));
+		notes = path_join(sub, "kernel-notes.bin");
+		a[1] = sub;
+		for (int k = 0; k < 2; k++) {
+			if (k == 0)
+				ck_assert_int_eq(symlink(TD("live/kernel-notes.bin"), notes), 0);
+			else
+				ck_assert_int_eq(unlink(notes) == 0 && mkfifo(notes, 0600) == 0, 1);
+			rc = run_pagetop(a, &err);
+			ck_assert_int_eq(rc, 1); /* no debug info for the frames */
+			ck_assert_int_ge(asprintf(&want, k == 0 ?
+				"pagetop: %s: not read: a symbolic link (only the file itself is read)\n" :
+				"pagetop: %s: not read: not a regular file\n", notes), 0);
+			ck_assert_msg(strstr(err, want), "stderr: %s", err);
+			free(want);
+			free(err);
+		}
+		free(notes);
+		free(snap);
+		free(sub);
+	}
+	{
 		/* binary noise: 1 */
 		const char *a[] = { "-b", TD_BAD("noise.bin"), NULL };
 

@@ -1849,8 +1849,12 @@ int tui_run(struct source *src, struct model *m, const struct tui_opts *o)
 #endif
 	signals_install();
 	if (tui_screen_open(t, stdout, in, NULL) < 0) {
+		struct esc_buf b = { NULL, 0 };
+
+		/* TERM is text from the environment, on a terminal */
 		fprintf(stderr, _("pagetop: cannot use the terminal type '%s': batch output instead\n"),
-			term);
+			esc_str(&b, term, text_locale_utf8()));
+		free(b.p);
 		signals_restore();
 		tui_free(t);
 		if (tty)

@@ -161,6 +161,13 @@ run "record argument" '' 'unexpected argument n\x1b]0;t' record -o "$tmp/r" "$es
 printf ' ok+0x1/0x2\nbad \033[2J\n' >"$tmp/bad$esc"
 run "record error" '' 'expected a stack frame' record --from "$tmp/bad$esc" -o "$tmp/r.ptrec"
 
+# -- the environment: TERM in the message for a terminal type curses does not know, which
+# needs a terminal on standard output (script(1) gives one; \r is the terminal's)
+TERM="x$esc" script -qec "'$PAGETOP' -n 1 --no-symbols '$stacks'" /dev/null </dev/null 2>&1 |
+	tr -d '\r' >"$tmp/out"
+check "TERM in a message" "$tmp/out" \
+	"terminal type 'x$(printf 'n\\x1b]0;t\\x07\\u009b\\x7f\\x80')': batch output instead"
+
 # -- an 8-bit locale: the bytes 0x80..0x9f are C1 there, escaped one by one
 LC_ALL=C "$PAGETOP" -b --expand --no-symbols "$stacks" >"$tmp/out" 2>"$tmp/err"
 check "C locale text" "$tmp/out" '\x9b2J [c1' 8bit

@@ -18,6 +18,9 @@
 
 #define BUF_SIZE READER_BUF_SIZE
 #define IN_SIZE (64 * 1024)
+/* The memory the xz decoder may take: its dictionary is as large as the file's header
+ * asks (up to 4 GiB), an allocation made for whoever sent the file. xz -9 needs 65 MiB. */
+#define XZ_MEMLIMIT_MIB 256
 
 enum comp { COMP_NONE, COMP_GZIP, COMP_XZ };
 
@@ -132,6 +135,12 @@ static ssize_t raw_read(struct reader *r, char *dst, size_t n, struct pt_err *er
 			produced = n - r->x.avail_out;
 			if (rc == LZMA_STREAM_END) {
 				r->stream_end = 1;
+			} else if (rc == LZMA_MEMLIMIT_ERROR) {
+				uint64_t mib = (lzma_memusage(&r->x) + (1 << 20) - 1) >> 20;
+
+				pt_err_set(err, _("%s: the xz data needs %llu MiB of memory to uncompress, more than the %d MiB pagetop allows (xz -9 needs 65 MiB): uncompress it with unxz first"),
+					   r->name, (unsigned long long)mib, XZ_MEMLIMIT_MIB);
+				return -1;
 			} else if (rc == LZMA_BUF_ERROR && r->in_eof && !produced) {
 				pt_err_set(err, _("%s: the xz data ends early (truncated file)"),
 					   r->name);
@@ -230,7 +239,8 @@ static int detect_compression(struct reader *r, struct pt_err *err)
 
 		r->comp = COMP_XZ;
 		r->x = init;
-		if (lzma_stream_decoder(&r->x, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+		if (lzma_stream_decoder(&r->x, (uint64_t)XZ_MEMLIMIT_MIB << 20, LZMA_CONCATENATED) !=
+		    LZMA_OK) {
 			pt_err_set(err, _("%s: cannot start the xz decoder"), r->name);
 			return -1;
 		}

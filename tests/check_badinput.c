@@ -339,6 +339,8 @@ static const struct bcase cases[] = {
 	/* ---- compressed */
 	{ "gzip cut short", { { "s.gz", NULL } }, ONE("s.gz"), X_NEXT_ERR, 0, "@/s.gz: the gzip data ends early (truncated file)", NULL },
 	{ "xz corrupt", { { "s.xz", NULL } }, ONE("s.xz"), X_NEXT_ERR, 0, "@/s.xz: corrupt xz data", NULL },
+	{ "xz asking for a 1 GiB dictionary", { { "s.xz", NULL } }, ONE("s.xz"), X_NEXT_ERR, 0,
+	  "@/s.xz: the xz data needs 1025 MiB of memory to uncompress, more than the 256 MiB pagetop allows", NULL },
 	{ "gzip magic, no data", { { "s.gz", "\x1f\x8b", 2 } }, ONE("s.gz"), X_NEXT_ERR, 0,
 	  "@/s.gz: the compressed data ends early (truncated file)", NULL },
 	/* ---- recordings */
@@ -415,6 +417,26 @@ static const struct bcase cases[] = {
 	  ONE("."), X_FINE, 1, NULL, "@/./0002: skipped: not a regular file" },
 };
 
+/* xz data whose one block asks for another dictionary: LZMA2's size code d in the
+ * block header (2^(d/2 + 12) bytes for an even d), its CRC32 made anew. The data
+ * itself, made with a smaller one, decodes with a larger. */
+static void xz_set_dict(unsigned char *z, unsigned char d)
+{
+	size_t h = 12, hs = ((size_t)z[h] + 1) * 4, i = h + 2;
+	uint32_t crc;
+
+	for (int k = 0; k < 2; k++) /* compressed and uncompressed sizes, when given */
+		if (z[h + 1] & (0x40 << k))
+			while (z[i++] & 0x80)
+				;
+	ck_assert_uint_eq(z[i], 0x21); /* LZMA2 */
+	ck_assert_uint_eq(z[i + 1], 1); /* one byte of properties: the dictionary size */
+	z[i + 2] = d;
+	crc = (uint32_t)crc32(0, z + h, (uInt)(hs - 4));
+	for (int k = 0; k < 4; k++)
+		z[h + hs - 4 + k] = (unsigned char)(crc >> (8 * k));
+}
+
 /* Contents too long or too binary for the table. */
 static struct sbuf special_content(const char *casename, const char *file)
 {
@@ -439,6 +461,13 @@ static struct sbuf special_content(const char *casename, const char *file)
 		unsigned char *z = gzip_buf(REC1 REC1, strlen(REC1) * 2, &n);
 
 		sb_addn(&b, (char *)z, n - 12);
+		free(z);
+	} else if (strcmp(casename, "xz asking for a 1 GiB dictionary") == 0) {
+		size_t n;
+		unsigned char *z = xz_buf(REC1 REC1, strlen(REC1) * 2, &n);
+
+		xz_set_dict(z, 36); /* 2^(36/2 + 12) bytes */
+		sb_addn(&b, (char *)z, n);
 		free(z);
 	} else if (strcmp(casename, "xz corrupt") == 0) {
 		size_t n;

@@ -888,6 +888,11 @@ static void record_start(struct tui *t, const char *path)
 {
 	struct pt_err err;
 
+	if (strcmp(path, "-") == 0) {
+		/* the recording's lines, the frames as they came, would go onto the screen */
+		tui_message(t, 1, "%s", _("- is standard output, where the screen is: give a file name (pagetop record -o - records without the screen)"));
+		return;
+	}
 	if (recorder_open(&t->rec, path, 0, &err) < 0) {
 		t->rec = NULL;
 		tui_message(t, 1, "%s", err.msg);

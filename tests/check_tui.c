@@ -1358,6 +1358,10 @@ START_TEST(test_live_record)
 	ht_keys(&h, keys);
 	ck_assert_ptr_null(h.t->rec);
 	ck_line_has(&h, 23, "rec.ptrec");
+	/* nor goes onto the screen, frames and all, as "-" would */
+	ht_keys(&h, "R\025-\n");
+	ck_assert_ptr_null(h.t->rec);
+	ck_line_has(&h, 23, "- is standard output, where the screen is: give a file name");
 	free(keys);
 	free(path);
 	ht_close(&h);

@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -1811,6 +1812,13 @@ int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err)
 	if (pages < 0) {
 		L->threshold_set = -1;
 		return restore_threshold_now(err);
+	}
+	/* the bound of --kernel-threshold and of the helper: the UI's threshold (K) goes
+	 * to 10^15 */
+	if (pages > INT32_MAX) {
+		pt_err_set(err, _("count_threshold takes at most %d pages here, not %ld: lower the threshold first"),
+			   INT32_MAX, pages);
+		return -1;
 	}
 	if (atomic_load(&thr_armed) && atomic_load(&thr_helper)) {
 		long orig;

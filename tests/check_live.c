@@ -1165,6 +1165,13 @@ START_TEST(runtime_settings)
 	v = threshold_now(d, L_HANDLES);
 	ck_assert_str_eq(v, "32\n");
 	free(v);
+	/* the UI's threshold goes to 10^15; the kernel gets what --kernel-threshold and the
+	 * helper take, 2^31 - 1 at most */
+	ck_assert_int_eq(live_set_kernel_threshold(s, 2147483648L, &err), -1);
+	ck_assert_str_eq(err.msg, "count_threshold takes at most 2147483647 pages here, not 2147483648: lower the threshold first");
+	v = threshold_now(d, L_HANDLES);
+	ck_assert_str_eq(v, "32\n");
+	free(v);
 	live_get_stats(s, &st);
 	ck_assert_int_eq(st.threshold_set, 32);
 	ck_assert_int_eq(st.threshold_orig, 7);

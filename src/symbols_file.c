@@ -218,7 +218,8 @@ int symfile_open_elf(const char *path, char *reason, size_t rn)
 	int fd, out, rc;
 	ssize_t got;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a named pipe given as --vmlinux is refused below, not waited on */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(reason, rn, _("cannot open %s: %s"), path, strerror(errno));
 		return -1;

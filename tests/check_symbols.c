@@ -663,6 +663,12 @@ START_TEST(test_failures)
 	}
 	free(objs);
 	symbols_free(s);
+	/* a named pipe given as vmlinux: refused, not waited on for ever */
+	ck_assert_int_eq(mkfifo(P("fifo-vmlinux"), 0600), 0);
+	s = svc(P("fifo-vmlinux"), NULL);
+	expect_no_debug(s, "outer+0x5/0x20", "fifo-vmlinux: not a regular file");
+	symbols_free(s);
+	ck_assert_int_eq(unlink(P("fifo-vmlinux")), 0);
 }
 END_TEST
 

@@ -161,6 +161,33 @@ run "record argument" '' 'unexpected argument n\x1b]0;t' record -o "$tmp/r" "$es
 printf ' ok+0x1/0x2\nbad \033[2J\n' >"$tmp/bad$esc"
 run "record error" '' 'expected a stack frame' record --from "$tmp/bad$esc" -o "$tmp/r.ptrec"
 
+# -- debug info: a file name of the DWARF and a source line with control characters
+# (both come from whoever built the debug file or the source tree)
+mkdir -p "$tmp/dw/build" "$tmp/dw/mods" "$tmp/dw/src"
+printf 'one\ntwo\nevil \033]0;owned\007 \302\233 line\n' >"$tmp/dw/src/$(printf 'c\033[31mtl.c')"
+cat >"$tmp/dw/build/ctl.c" <<'EOF'
+void hit_ctl(void);
+#line 3 "c\033[31mtl.c"
+__attribute__((noinline)) void ctl_fn(void) { hit_ctl(); }
+EOF
+if (cd "$tmp/dw/build" && gcc -g -O2 -fno-optimize-sibling-calls -fno-pie -c ctl.c -o ctl.o &&
+	ld -r -o ../mods/ctl.ko ctl.o); then
+	# the frame the kernel would print: the call's return address in ctl_fn
+	off=$(readelf -rW "$tmp/dw/mods/ctl.ko" | awk '/hit_ctl/ { print $1; exit }')
+	size=$(nm -S "$tmp/dw/mods/ctl.ko" | awk '$4 == "ctl_fn" { print $2 }')
+	printf ' ctl_fn+0x%x/0x%x [ctl]\nnr_base_pages: 5\n\n' $((0x$off + 4)) $((0x$size)) >"$tmp/dw/snap"
+	run "DWARF file name" 'ctl_fn (c\x1b[31mtl.c:3)' '' -b --expand --modules "$tmp/dw/mods" \
+		--source-dir "$tmp/dw/src" "$tmp/dw/snap"
+	grep -qF '| evil \x1b]0;owned\x07 \u009b line' "$tmp/out" ||
+		fail "source line: not shown escaped: $(cat "$tmp/out")"
+	run "DWARF in json" '"source":"evil \u001b]0;owned\u0007 \u009b line"' '' -b --expand \
+		--format json --modules "$tmp/dw/mods" --source-dir "$tmp/dw/src" "$tmp/dw/snap"
+	grep -qF '"file":"'"$tmp"'/dw/build/c\u001b[31mtl.c"' "$tmp/out" ||
+		fail "DWARF file name in json: $(cat "$tmp/out")"
+else
+	fail "cannot build ctl.ko with gcc and ld"
+fi
+
 # -- the environment: TERM in the message for a terminal type curses does not know, which
 # needs a terminal on standard output (script(1) gives one; \r is the terminal's)
 TERM="x$esc" script -qec "'$PAGETOP' -n 1 --no-symbols '$stacks'" /dev/null </dev/null 2>&1 |

@@ -1080,6 +1080,29 @@ START_TEST(threshold_link_refused)
 }
 END_TEST
 
+/* What count_threshold holds is put back on exit: a value that is no number (_i 0),
+ * past a long (_i 1) or empty (_i 2) is refused before anything is written, and said. */
+START_TEST(threshold_not_a_number)
+{
+	static const char *const text[] = { "\033[2Jlots\n", "99999999999999999999\n", "" };
+	static const char *const want[] = {
+		"count_threshold: expected a number, found \"\033[2Jlots\n\"",
+		"count_threshold: Numerical result out of range",
+		"count_threshold: empty",
+	};
+	struct source *s;
+	struct pt_err err;
+	const char *d = tree(L_SHOW_STACKS);
+	char *thr = xstrdup(path_of("%s/page_owner_stacks/count_threshold", d));
+
+	put_str(thr, text[_i]);
+	ck_assert_int_eq(open_live(&s, d, 3600, 5, &err), -1);
+	ck_assert_msg(strstr(err.msg, want[_i]) != NULL, "%s", err.msg);
+	ck_assert_file_is(thr, text[_i]);
+	free(thr);
+}
+END_TEST
+
 /* The restore at exit (atexit, as in a signal handler) finds another file in place of the
  * one it changed: it leaves that file alone and says so on standard error. */
 START_TEST(threshold_exit_refused)
@@ -2096,6 +2119,7 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, threshold_restore_same_file);
 	tcase_add_loop_test(tc, threshold_link_refused, 0, 2);
 	tcase_add_test(tc, threshold_exit_refused);
+	tcase_add_loop_test(tc, threshold_not_a_number, 0, 3);
 	tcase_add_test(tc, runtime_settings);
 	tcase_add_test(tc, threshold_proposal);
 	tcase_add_test(tc, threshold_page_owner);

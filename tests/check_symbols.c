@@ -1007,10 +1007,11 @@ END_TEST
  * line 3 of: "sub/../../secret.c" (leads out of a source dir by ".."), "link.c" (a
  * link in the source dir to a file outside), ESC/secret.c (absolute: the file exists,
  * outside every source dir), "sub/../inside.c" and "inlink.c" (a link to a file in the
- * source dir): the last two stay inside. */
+ * source dir): these two stay inside; "big.c" is inside too, but of 64 MiB and a byte,
+ * more than a source file is read of. */
 START_TEST(test_source_beneath)
 {
-	static const char *const calls[] = { "dotdot", "link", "abs", "inside", "inlink" };
+	static const char *const calls[] = { "dotdot", "link", "abs", "inside", "inlink", "big" };
 	struct symbols_opts o;
 	struct pt_err err;
 	struct symbols *s;
@@ -1025,7 +1026,8 @@ START_TEST(test_source_beneath)
 	ck_assert_int_eq(sh("mkdir -p %s/esc/build %s/esc/mods %s/esc/dir/sub && cd %s/esc && "
 			    "printf 'SECRET 1\\nSECRET 2\\nSECRET 3\\n' > secret.c && "
 			    "printf 'inside 1\\ninside 2\\ninside 3\\n' > dir/inside.c && "
-			    "ln -s ../secret.c dir/link.c && ln -s inside.c dir/inlink.c",
+			    "ln -s ../secret.c dir/link.c && ln -s inside.c dir/inlink.c && "
+			    "printf 'big 1\\nbig 2\\nbig 3\\n' > dir/big.c && truncate -s 67108865 dir/big.c",
 			    tmp, tmp, tmp, tmp), 0);
 	fp = fopen(P("esc/build/esc.c"), "w");
 	ck_assert_ptr_nonnull(fp);
@@ -1040,7 +1042,9 @@ START_TEST(test_source_beneath)
 		"#line 3 \"sub/../inside.c\"\n"
 		"__attribute__((noinline)) void esc_inside(void) { hit_inside(); }\n"
 		"#line 3 \"inlink.c\"\n"
-		"__attribute__((noinline)) void esc_inlink(void) { hit_inlink(); }\n", tmp);
+		"__attribute__((noinline)) void esc_inlink(void) { hit_inlink(); }\n"
+		"#line 3 \"big.c\"\n"
+		"__attribute__((noinline)) void esc_big(void) { hit_big(); }\n", tmp);
 	fclose(fp);
 	ck_assert_int_eq(sh("cd %s/esc/build && gcc " CFLAGS " -c esc.c -o esc.o && "
 			    "ld -r -o ../mods/esc.ko esc.o", tmp), 0);

@@ -352,6 +352,22 @@ START_TEST(test_page_owner_variants)
 	ck_assert_str_eq(rs.st[1].comm, "x");
 	ck_assert_str_eq(rs.st[1].frames[0], "b+0x1/0x2");
 	rs_clear(&rs);
+
+	/* numbers and a command past what a kernel prints: a command of 100 bytes is cut to
+	 * 63 (the kernel's are 15), pid and tgid to 31 bits, the mask to 32, the time
+	 * saturates; none is an error */
+	rs_init(&rs);
+	ck_assert_msg(parse_str("Page allocated via order 0, mask 0x1ffffffff(), pid 99999999999999999999, "
+				"tgid 4294967297 (aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa), "
+				"ts 999999999999999999999999 ns\n"
+				"PFN 0x1\n a+0x1/0x2\n\n", &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(rs.nst, 1);
+	ck_assert_uint_eq(strlen(rs.st[0].comm), 63);
+	ck_assert_int_ge(rs.st[0].blk.pid, 0);
+	ck_assert_int_eq(rs.st[0].blk.tgid, 1);
+	ck_assert_uint_eq(rs.st[0].blk.gfp, 0xffffffff);
+	ck_assert_uint_eq(rs.st[0].blk.ts_ns, UINT64_MAX);
+	rs_clear(&rs);
 }
 END_TEST
 

@@ -67,6 +67,9 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 }
 
 #define OUT_CHUNK (1u << 20)
+/* The memory liblzma may take for a debug file: its block headers ask for a dictionary and
+ * buffers (up to 4 GiB each), for whoever made the file. xz -9 needs 65 MiB a thread. */
+#define XZ_MEMLIMIT_MIB 1024
 
 static int unxz(const uint8_t *in, size_t n, int out, const char *path, char *reason,
 		size_t rn)
@@ -82,11 +85,12 @@ static int unxz(const uint8_t *in, size_t n, int out, const char *path, char *re
 	memset(&mt, 0, sizeof(mt));
 	mt.threads = cpus < 1 ? 1 : cpus > 16 ? 16 : (uint32_t)cpus;
 	mt.flags = LZMA_CONCATENATED;
-	mt.memlimit_threading = UINT64_MAX;
-	mt.memlimit_stop = UINT64_MAX;
+	/* fewer threads rather than more memory; a file that needs more alone is refused */
+	mt.memlimit_threading = (uint64_t)XZ_MEMLIMIT_MIB << 20;
+	mt.memlimit_stop = (uint64_t)XZ_MEMLIMIT_MIB << 20;
 	ret = lzma_stream_decoder_mt(&strm, &mt);
 #else
-	ret = lzma_stream_decoder(&strm, UINT64_MAX, LZMA_CONCATENATED);
+	ret = lzma_stream_decoder(&strm, (uint64_t)XZ_MEMLIMIT_MIB << 20, LZMA_CONCATENATED);
 #endif
 	if (ret != LZMA_OK) {
 		snprintf(reason, rn, _("%s: cannot start the xz decoder (error %d)"), path, (int)ret);
@@ -105,6 +109,12 @@ static int unxz(const uint8_t *in, size_t n, int out, const char *path, char *re
 		}
 		if (ret == LZMA_STREAM_END)
 			break;
+		if (ret == LZMA_MEMLIMIT_ERROR) {
+			/* (the threaded decoder's lzma_memusage() is not what it lacked) */
+			snprintf(reason, rn, _("%s: the xz data needs more memory to uncompress than the %d MiB pagetop allows: uncompress it with unxz first"),
+				 path, XZ_MEMLIMIT_MIB);
+			goto out;
+		}
 		if (ret != LZMA_OK) {
 			snprintf(reason, rn, _("%s: corrupt xz data (error %d)"), path, (int)ret);
 			goto out;

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "source.h"
 #include "symbols.h"
@@ -609,6 +610,25 @@ START_TEST(test_compressed)
 }
 END_TEST
 
+/* xz data whose first block asks for another dictionary: LZMA2's size code d in the
+ * block header (2^(d/2 + 12) bytes for an even d), its CRC32 made anew. */
+static void xz_set_dict(unsigned char *z, unsigned char d)
+{
+	size_t h = 12, hs = ((size_t)z[h] + 1) * 4, i = h + 2;
+	uint32_t crc;
+
+	for (int k = 0; k < 2; k++) /* compressed and uncompressed sizes, when given */
+		if (z[h + 1] & (0x40 << k))
+			while (z[i++] & 0x80)
+				;
+	ck_assert_uint_eq(z[i], 0x21); /* LZMA2 */
+	ck_assert_uint_eq(z[i + 1], 1);
+	z[i + 2] = d;
+	crc = (uint32_t)crc32(0, z + h, (uInt)(hs - 4));
+	for (int k = 0; k < 4; k++)
+		z[h + hs - 4 + k] = (unsigned char)(crc >> (8 * k));
+}
+
 static void expect_no_debug(struct symbols *s, const char *frame, const char *why)
 {
 	const struct sym_result *r = res(s, frame);
@@ -663,6 +683,30 @@ START_TEST(test_failures)
 	}
 	free(objs);
 	symbols_free(s);
+	/* an .xz whose block header asks for a dictionary of 2 GiB: refused, not allocated */
+	{
+		struct stat st;
+		unsigned char *z;
+		struct tframe fr[8];
+		size_t nf = make_frames(P("vmlinux"), NULL, fr, ARRAY_SIZE(fr));
+		FILE *fp = fopen(P("vmlinux.xz"), "rb");
+
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_eq(fstat(fileno(fp), &st), 0);
+		z = xmalloc((size_t)st.st_size);
+		ck_assert_uint_eq(fread(z, 1, (size_t)st.st_size, fp), (size_t)st.st_size);
+		fclose(fp);
+		ck_assert_uint_gt(nf, 0);
+		xz_set_dict(z, 38); /* 2^(38/2 + 12) bytes */
+		fp = fopen(P("bigdict.xz"), "wb");
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_uint_eq(fwrite(z, 1, (size_t)st.st_size, fp), (size_t)st.st_size);
+		ck_assert_int_eq(fclose(fp), 0);
+		free(z);
+		s = svc(P("bigdict.xz"), NULL);
+		expect_no_debug(s, fr[0].text, "bigdict.xz: the xz data needs more memory to uncompress than the 1024 MiB pagetop allows");
+		symbols_free(s);
+	}
 	/* a named pipe given as vmlinux: refused, not waited on for ever */
 	ck_assert_int_eq(mkfifo(P("fifo-vmlinux"), 0600), 0);
 	s = svc(P("fifo-vmlinux"), NULL);

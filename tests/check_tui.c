@@ -1881,6 +1881,28 @@ START_TEST(test_control_characters)
 }
 END_TEST
 
+/* A settings line quoted on the status line with control characters in it: the screen
+ * shows a space for each, as it does for frames. */
+START_TEST(test_config_controls)
+{
+	struct ht h = { 0 };
+	char *dir, *rc;
+
+	env_setup(&h);
+	dir = path_join(h.tmp, "pagetop");
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	rc = path_join(dir, "pagetoprc");
+	write_str(rc, "set sort = x\033]0;owned\007\302\233y\n");
+	ht_open(&h, "demo", NULL, 24, 200, NULL, NULL);
+	ck_no_controls(ht_screen(&h));
+	ck_line_has(&h, 23, "pagetoprc:1: sort: expected pages, bytes");
+	ck_line_has(&h, 23, "found 'x ]0;owned  y'");
+	ht_close(&h);
+	free(rc);
+	free(dir);
+}
+END_TEST
+
 /* The largest counts a recording may have (2^48), changing within a microsecond: rates
  * of +-2.8e20 pages a second, past what a 64-bit integer holds, are shown with their sign
  * and size (they once came out of llround() as INT64_MIN, drawn as "-9.2E" for a growing
@@ -2030,6 +2052,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_mouse);
 	tcase_add_test(tc, test_config);
 	tcase_add_test(tc, test_config_cli_wins);
+	tcase_add_test(tc, test_config_controls);
 	tcase_add_test(tc, test_small_and_plain);
 	tcase_add_test(tc, test_control_characters);
 	tcase_add_test(tc, test_symbols);

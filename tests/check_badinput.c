@@ -336,6 +336,8 @@ static const struct bcase cases[] = {
 	  ONE("p"), X_NEXT_ERR, 0, "@/p:5: expected information lines after the frames, not more frames, found \" bar+0x1/0x2\"", NULL },
 	{ "page_owner: odd command", { { "p", "Page allocated via order 2, mask 0x0(), pid 5, tgid 5 (a (b) ), ts c), ts 9 ns\nPFN 0x1\n foo+0x1/0x2\n\n" } },
 	  ONE("p"), X_FINE, 1, NULL, NULL },
+	{ "page_owner: a block past 256 KiB", { { "p", NULL } }, ONE("p"), X_NEXT_ERR, 0,
+	  "@/p:96: expected a record of at most 256 KiB, found a longer one", NULL },
 	/* ---- compressed */
 	{ "gzip cut short", { { "s.gz", NULL } }, ONE("s.gz"), X_NEXT_ERR, 0, "@/s.gz: the gzip data ends early (truncated file)", NULL },
 	{ "xz corrupt", { { "s.xz", NULL } }, ONE("s.xz"), X_NEXT_ERR, 0, "@/s.xz: corrupt xz data", NULL },
@@ -462,6 +464,17 @@ static struct sbuf special_content(const char *casename, const char *file)
 
 		sb_addn(&b, (char *)z, n - 12);
 		free(z);
+	} else if (strcmp(casename, "page_owner: a block past 256 KiB") == 0) {
+		/* a block's lines stay in the buffer until it ends: 100 extra lines of 3000
+		 * bytes do not fit (the kernel prints a block from one page) */
+		sb_add(&b, PO1 "Page allocated via order 0, mask 0x0(), pid 1, tgid 1 (x), ts 1 ns\n"
+			   "PFN 0x1\n a+0x1/0x2\n");
+		for (int i = 0; i < 100; i++) {
+			for (int k = 0; k < 3000; k++)
+				sb_add(&b, "y");
+			sb_add(&b, "\n");
+		}
+		sb_add(&b, "\n");
 	} else if (strcmp(casename, "xz asking for a 1 GiB dictionary") == 0) {
 		size_t n;
 		unsigned char *z = xz_buf(REC1 REC1, strlen(REC1) * 2, &n);

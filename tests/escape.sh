@@ -140,6 +140,12 @@ run "diff folded" 'csi\u009b2J [c1\u009bmod]' '' diff --format folded "$a" "$sta
 run "diff ignore-offsets" 'esc\x1b[31m\x7fmod' '' diff --ignore-offsets --expand "$a" "$stacks"
 run "diff folded comm" 'title\x1b]0' '' diff --format folded "$a" "$dump"
 
+# -- a recording: its frames as the file keeps them, read back
+"$PAGETOP" record --from "$stacks" -o "$tmp/esc.ptrec" 2>"$tmp/err" ||
+	fail "record --from $stacks: $(cat "$tmp/err")"
+run "recording text" 'title\x1b]0;owned\x07 [esc\x1b[31m\x7fmod]' '' -b --expand --no-symbols "$tmp/esc.ptrec"
+run "recording json" 'lone\ufffdbyte' '' -b --expand --format json "$tmp/esc.ptrec"
+
 # -- file names: on the command line, in folders, in errors
 esc=$(printf 'n\033]0;t\007\302\233\177\200')
 mkdir "$tmp/d"

@@ -120,6 +120,7 @@ struct series {
 	struct source_meta meta;
 	char *release, *build_id, *hostname, *kind;
 	char mids[512];  /* the module build ids, "NAME HEX;" each */
+	size_t nmids;    /* how many */
 	int metas;
 };
 
@@ -155,10 +156,12 @@ static int se_meta(void *self, const struct source_meta *m, struct pt_err *err)
 	se->hostname = m->hostname ? xstrdup(m->hostname) : NULL;
 	se->kind = xstrdup(m->kind);
 	se->mids[0] = '\0';
+	se->nmids = 0;
 	for (size_t i = 0; m->module_build_ids && m->module_build_ids[i]; i++) {
 		size_t k = strlen(se->mids);
 
 		snprintf(se->mids + k, sizeof(se->mids) - k, "%s;", m->module_build_ids[i]);
+		se->nmids++;
 	}
 	return 0;
 }
@@ -1164,6 +1167,28 @@ START_TEST(meta_values_checked)
 }
 END_TEST
 
+/* The module build ids a recording keeps are counted: 4096 at most (a machine has a few
+ * hundred modules), so that their memory has a bound whatever the file holds. */
+START_TEST(meta_module_ids_bounded)
+{
+	struct series se = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	fprintf(f, "#pagetop-recording 1\n");
+	for (int i = 0; i < 5000; i++)
+		fprintf(f, "meta module-build-id m%d 00ff\n", i);
+	fprintf(f, "s 1 0 1\nf a+0x1/0x2\nt 0 1.000000 1\nc 1 5\ne 0 1\nend 1\n");
+	fclose(f);
+	read_recording_mem(text, len, &se);
+	ck_assert_int_eq(se.n, 1);
+	ck_assert_uint_eq(se.nmids, 4096);
+	series_free(&se);
+	free(text);
+}
+END_TEST
+
 /* What uname -r prints is kept, and only that. */
 START_TEST(meta_releases)
 {
@@ -1555,6 +1580,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, replay_semantics);
 	tcase_add_test(tc, meta_values_checked);
 	tcase_add_test(tc, meta_releases);
+	tcase_add_test(tc, meta_module_ids_bounded);
 	tcase_add_test(tc, from_pipe);
 	suite_add_tcase(s, tc);
 

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* settings.h - every setting of pagetop once: its name, what its text may be (the
+ * parser and the range), its default and how it is printed.
+ *
+ * One table behind the command line (main.c, cmd_record.c, cmd_diff.c), the settings
+ * file (settings_file.h: "set NAME = VALUE") and the UI (its prompts read a value, W
+ * prints them): a setting reads, checks and prints the same wherever it is given.
+ *
+ * Use:
+ *   struct setting_value v;
+ *   struct pt_err err;
+ *
+ *   if (settings_parse(SETTING_INTERVAL, text, &v, SETTING_FROM_PROMPT, &err) < 0)
+ *           show(err.msg);       // "expected seconds from 0.1 to 86400, found 'x'"
+ *   else
+ *           use(v.number);
+ *
+ *   A "set NAME = VALUE" line of the settings file:
+ *   if (settings_parse_named(name, value, &v, &err) < 0) ...   // v.id says which
+ *
+ *   W, a value back to text (what settings_parse reads again):
+ *   char *text = settings_print(&v);   ... free(text);
+ *
+ * Messages are translated and complete; they quote the text as it was given (the
+ * caller escapes it for a terminal, as msg_print() does). This module never prints. */
+#ifndef PAGETOP_SETTINGS_H
+#define PAGETOP_SETTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "output.h"
+#include "util.h"
+
+enum setting_id {
+	/* in the settings file and the UI, in the order W writes them */
+	SETTING_SORT,              /* KEY[:asc|desc], model.h's sort keys */
+	SETTING_GROUP,             /* stack, caller, function or module */
+	SETTING_THRESHOLD,         /* pages: rows with fewer are hidden */
+	SETTING_INTERVAL,          /* live: seconds between samples (-d) */
+	SETTING_COLUMNS,           /* the list's columns: "pages,bytes,..." */
+	SETTING_ALLOC_PATTERNS,    /* allocator functions (globs), blank-separated */
+	/* the command line's only */
+	SETTING_ITERATIONS,        /* samples, then stop (-n; pagetop record -n too) */
+	SETTING_LIMIT,             /* rows per sample (0: all) */
+	SETTING_FORMAT,            /* text, csv, json or folded */
+	SETTING_PAGE_SIZE,         /* bytes of a page in saved snapshots */
+	SETTING_KERNEL_THRESHOLD,  /* the kernel's count_threshold while running */
+	SETTING_DIFF_SORT,         /* pagetop diff --sort: KEY[:asc|desc] of its keys */
+	SETTING_RECORD_INTERVAL,   /* pagetop record -d: at least 0.1 s, no maximum */
+	SETTING_DURATION,          /* pagetop record --duration: 30s, 5m, 1h, 1d, seconds */
+	SETTING__N
+};
+
+/* Where a text comes from: it decides the words of the message about a bad one. */
+enum setting_from {
+	SETTING_FROM_PROMPT,       /* typed at the UI's prompt: "expected ..., found 'x'" */
+	SETTING_FROM_FILE,         /* the settings file: "interval: expected ..." */
+	SETTING_FROM_ARGS,         /* pagetop's and pagetop diff's options: "-d: expected ..." */
+};
+
+/* At most this many alloc-patterns; more words of a value are ignored. */
+#define SETTINGS_PATTERNS_MAX 64
+
+/* The list screen's columns, in their order on the screen ("set columns" names them);
+ * bit i of setting_value.columns is column i. The label is always shown. */
+enum { SETTINGS_COLUMNS_N = 10, SETTINGS_COLUMN_LABEL = 9 };
+const char *settings_column_name(unsigned i);  /* "pages", ...; NULL past the last */
+/* all but peak (7) and first_seen (8) */
+#define SETTINGS_COLUMNS_DEFAULT (((1u << SETTINGS_COLUMNS_N) - 1) & ~(3u << 7))
+
+/* A setting's value; the member that holds it follows from id (settings_type()). */
+struct setting_value {
+	enum setting_id id;
+	union {
+		int64_t whole;                 /* SETTING_TYPE_WHOLE */
+		double number;                 /* SETTING_TYPE_NUMBER, _DURATION: seconds */
+		struct {
+			int key;               /* enum sort_key; for SETTING_DIFF_SORT an
+						* index of settings_diff_keys() */
+			int ascending;
+		} sort;                        /* SETTING_TYPE_SORT, _DIFF_SORT */
+		enum group_mode group;         /* SETTING_TYPE_GROUP */
+		enum out_format format;        /* SETTING_TYPE_FORMAT */
+		unsigned columns;              /* SETTING_TYPE_COLUMNS: a mask, see above */
+		struct {
+			char *text;            /* the words (owned: settings_value_free()) */
+			const char *v[SETTINGS_PATTERNS_MAX];
+			size_t n;              /* 0: none given */
+		} patterns;                    /* SETTING_TYPE_PATTERNS */
+	};
+};
+
+enum setting_type {
+	SETTING_TYPE_WHOLE,        /* a whole number from min to max */
+	SETTING_TYPE_NUMBER,       /* a number from min to max (seconds) */
+	SETTING_TYPE_SORT,
+	SETTING_TYPE_DIFF_SORT,
+	SETTING_TYPE_GROUP,
+	SETTING_TYPE_FORMAT,
+	SETTING_TYPE_COLUMNS,
+	SETTING_TYPE_PATTERNS,
+	SETTING_TYPE_DURATION,     /* a number of seconds, or with s, m, h or d after it */
+};
+
+/* The setting's name: the settings file's NAME for those in it, else its long option. */
+const char *settings_name(enum setting_id id);
+enum setting_type settings_type(enum setting_id id);
+/* The range of a number (WHOLE, NUMBER, DURATION: min is excluded for a duration). */
+void settings_range(enum setting_id id, double *min, double *max);
+/* 1 when the settings file (and W) know the setting. */
+int settings_in_file(enum setting_id id);
+/* The setting called name in the settings file: 0 with *id, or -1. */
+int settings_find(const char *name, enum setting_id *id);
+
+/* Parses text as the setting's value: 0, or -1 with err (the message in the words of
+ * from, naming what was expected: for a number its range). A setting that has no
+ * message of its own for from takes the one it has (a prompt's, the file's, the
+ * command line's, in this order). Numbers take a decimal point in every locale; typed
+ * at the prompt or in the file a decimal comma too. v->id is set either way; on
+ * success free v with settings_value_free(). */
+int settings_parse(enum setting_id id, const char *text, struct setting_value *v,
+		   enum setting_from from, struct pt_err *err);
+/* A "set NAME = VALUE" line: the setting is found by its name (-1 with "unknown
+ * setting 'NAME' (sort, group, ...)" for any other) and parsed as from the file. */
+int settings_parse_named(const char *name, const char *text, struct setting_value *v,
+			 struct pt_err *err);
+/* The default, as settings_parse() would give it: 0, or -1 when the setting has no
+ * value of its own by default (interval: the source's; iterations: no end;
+ * alloc-patterns: the built-in list, model.c; page-size: the source's, else 4096;
+ * kernel-threshold: left alone; record's interval and duration). */
+int settings_default(enum setting_id id, struct setting_value *v);
+/* The text of a value, which settings_parse() reads back as the same value (numbers
+ * of seconds to the millisecond): malloc'ed. */
+char *settings_print(const struct setting_value *v);
+/* Frees what a value owns (alloc-patterns' words); v may be parsed again after. */
+void settings_value_free(struct setting_value *v);
+
+/* The sort keys as the UI offers them (its sort menu 1-9): the order of the columns. */
+extern const enum sort_key settings_sort_menu[KEY__N];
+/* pagetop diff's sort keys: "delta", "bytes", "pages", "pages_a", "pages_b", "label";
+ * *n set to their number. */
+const char *const *settings_diff_keys(size_t *n);
+
+#endif

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* check_settings.c - the table of settings: every setting reads its good values, refuses
+ * bad ones with a message that says what was expected (a number's range), and prints
+ * what it reads so that it reads it back the same (settings.h). */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "settings.h"
+#include "util.h"
+
+/* text -> the value printed (NULL: the text itself). */
+struct good {
+	enum setting_id id;
+	enum setting_from from;
+	const char *text, *printed;
+};
+
+static const struct good goods[] = {
+	{ SETTING_SORT, SETTING_FROM_ARGS, "pages", "pages:desc" },
+	{ SETTING_SORT, SETTING_FROM_FILE, "label", "label:asc" },
+	{ SETTING_SORT, SETTING_FROM_FILE, "label:desc", NULL },
+	{ SETTING_SORT, SETTING_FROM_PROMPT, "first_seen:asc", NULL },
+	{ SETTING_SORT, SETTING_FROM_ARGS, "score:desc", NULL },
+	{ SETTING_GROUP, SETTING_FROM_ARGS, "stack", NULL },
+	{ SETTING_GROUP, SETTING_FROM_FILE, "caller", NULL },
+	{ SETTING_GROUP, SETTING_FROM_FILE, "function", NULL },
+	{ SETTING_GROUP, SETTING_FROM_PROMPT, "module", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "1e15", "1000000000000000" },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0x10", "16" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "250", NULL },
+	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "0.1", NULL },
+	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "86400", NULL },
+	{ SETTING_INTERVAL, SETTING_FROM_FILE, "2.50", "2.5" },
+	{ SETTING_INTERVAL, SETTING_FROM_FILE, "0,125", "0.125" },
+	{ SETTING_INTERVAL, SETTING_FROM_PROMPT, "1,5", "1.5" },
+	{ SETTING_INTERVAL, SETTING_FROM_PROMPT, "10", NULL },
+	{ SETTING_COLUMNS, SETTING_FROM_FILE, "pages,bytes", "pages,bytes,label" },
+	{ SETTING_COLUMNS, SETTING_FROM_FILE, "label , peak first_seen", "peak,first_seen,label" },
+	{ SETTING_COLUMNS, SETTING_FROM_FILE,
+	  "label,first_seen,peak,score,trend,delta_base,rate,delta,bytes,pages",
+	  "pages,bytes,delta,rate,delta_base,trend,score,peak,first_seen,label" },
+	{ SETTING_ALLOC_PATTERNS, SETTING_FROM_FILE, "kmalloc* \t __alloc_pages*", "kmalloc* __alloc_pages*" },
+	{ SETTING_ALLOC_PATTERNS, SETTING_FROM_ARGS, "one", NULL },
+	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1", NULL },
+	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1e12", "1000000000000" },
+	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, " 5", "5" },
+	{ SETTING_LIMIT, SETTING_FROM_ARGS, "0", NULL },
+	{ SETTING_LIMIT, SETTING_FROM_ARGS, "25", NULL },
+	{ SETTING_FORMAT, SETTING_FROM_ARGS, "text", NULL },
+	{ SETTING_FORMAT, SETTING_FROM_ARGS, "csv", NULL },
+	{ SETTING_FORMAT, SETTING_FROM_ARGS, "json", NULL },
+	{ SETTING_FORMAT, SETTING_FROM_ARGS, "folded", NULL },
+	{ SETTING_PAGE_SIZE, SETTING_FROM_ARGS, "512", NULL },
+	{ SETTING_PAGE_SIZE, SETTING_FROM_ARGS, "16777216", NULL },
+	{ SETTING_KERNEL_THRESHOLD, SETTING_FROM_ARGS, "0", NULL },
+	{ SETTING_KERNEL_THRESHOLD, SETTING_FROM_ARGS, "2147483647", NULL },
+	{ SETTING_KERNEL_THRESHOLD, SETTING_FROM_ARGS, "010", "10" },
+	{ SETTING_DIFF_SORT, SETTING_FROM_ARGS, "delta", "delta:desc" },
+	{ SETTING_DIFF_SORT, SETTING_FROM_ARGS, "label", "label:asc" },
+	{ SETTING_DIFF_SORT, SETTING_FROM_ARGS, "pages_b:asc", NULL },
+	{ SETTING_DIFF_SORT, SETTING_FROM_ARGS, "pages_a", "pages_a:desc" },
+	{ SETTING_RECORD_INTERVAL, SETTING_FROM_ARGS, "0.1", NULL },
+	{ SETTING_RECORD_INTERVAL, SETTING_FROM_ARGS, "1e9", "1000000000" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "30s", "30" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "1.5m", "90" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "1h", "3600" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "2d", "172800" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "0.25", NULL },
+};
+
+START_TEST(good_values)
+{
+	const struct good *g = &goods[_i];
+	struct setting_value v, again;
+	struct pt_err err;
+	char *text, *text2;
+
+	ck_assert_msg(settings_parse(g->id, g->text, &v, g->from, &err) == 0, "%s '%s': %s",
+		      settings_name(g->id), g->text, err.msg);
+	ck_assert_int_eq(v.id, g->id);
+	text = settings_print(&v);
+	ck_assert_str_eq(text, g->printed ? g->printed : g->text);
+	/* what it prints reads back as the same value, wherever it is given */
+	for (int from = 0; from < 3; from++) {
+		ck_assert_msg(settings_parse(g->id, text, &again, (enum setting_from)from, &err) == 0,
+			      "%s '%s' (printed): %s", settings_name(g->id), text, err.msg);
+		text2 = settings_print(&again);
+		ck_assert_str_eq(text2, text);
+		free(text2);
+		settings_value_free(&again);
+	}
+	free(text);
+	settings_value_free(&v);
+}
+END_TEST
+
+struct bad {
+	enum setting_id id;
+	enum setting_from from;
+	const char *text, *msg;
+};
+
+static const struct bad bads[] = {
+	{ SETTING_SORT, SETTING_FROM_ARGS, "bogus",
+	  "--sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found 'bogus'" },
+	{ SETTING_SORT, SETTING_FROM_ARGS, ":asc",
+	  "--sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found ':asc'" },
+	{ SETTING_SORT, SETTING_FROM_ARGS, "pages:up", "--sort: expected KEY:asc or KEY:desc, found 'pages:up'" },
+	{ SETTING_SORT, SETTING_FROM_ARGS, "label:", "--sort: expected KEY:asc or KEY:desc, found 'label:'" },
+	{ SETTING_SORT, SETTING_FROM_FILE, "pages:up",
+	  "sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'pages:up'" },
+	{ SETTING_SORT, SETTING_FROM_PROMPT, "PAGES",
+	  "sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'PAGES'" },
+	{ SETTING_SORT, SETTING_FROM_FILE,
+	  "pagespagespagespagespagespagespagespagespagespagespagespagespages",
+	  "sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'pagespagespagespagespagespagespagespagespagespagespagespagespages'" },
+	{ SETTING_GROUP, SETTING_FROM_ARGS, "stacks",
+	  "--group: expected stack, caller, function or module, found 'stacks'" },
+	{ SETTING_GROUP, SETTING_FROM_FILE, "",
+	  "group: expected stack, caller, function or module, found ''" },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "many",
+	  "--threshold: expected a whole number of pages, found 'many'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "-1",
+	  "threshold: expected a whole number of pages, found '-1'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1.5", "expected a whole number of pages, found '1.5'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1e16", "expected a whole number of pages, found '1e16'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "nan", "expected a whole number of pages, found 'nan'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "", "expected a whole number of pages, found ''" },
+	{ SETTING_INTERVAL, SETTING_FROM_PROMPT, "x", "expected seconds from 0.1 to 86400, found 'x'" },
+	{ SETTING_INTERVAL, SETTING_FROM_PROMPT, "0.09", "expected seconds from 0.1 to 86400, found '0.09'" },
+	{ SETTING_INTERVAL, SETTING_FROM_FILE, "86401",
+	  "interval: expected seconds from 0.1 to 86400, found '86401'" },
+	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "inf", "-d: expected seconds from 0.1 to 86400, found 'inf'" },
+	/* a decimal comma is for people typing, not for the command line */
+	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "0,5", "-d: expected seconds from 0.1 to 86400, found '0,5'" },
+	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "5 ", "-d: expected seconds from 0.1 to 86400, found '5 '" },
+	{ SETTING_COLUMNS, SETTING_FROM_FILE, "pages,bogus,bytes",
+	  "columns: unknown column 'bogus' (pages, bytes, delta, rate, delta_base, trend, score, peak, first_seen, label)" },
+	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "0", "-n: expected a whole number of samples, found '0'" },
+	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1.5", "-n: expected a whole number of samples, found '1.5'" },
+	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1e13", "-n: expected a whole number of samples, found '1e13'" },
+	{ SETTING_LIMIT, SETTING_FROM_ARGS, "-1", "--limit: expected a whole number of rows, found '-1'" },
+	{ SETTING_FORMAT, SETTING_FROM_ARGS, "xml", "--format: expected text, csv, json or folded, found 'xml'" },
+	{ SETTING_FORMAT, SETTING_FROM_ARGS, "TEXT", "--format: expected text, csv, json or folded, found 'TEXT'" },
+	{ SETTING_PAGE_SIZE, SETTING_FROM_ARGS, "511", "--page-size: expected bytes from 512 to 16777216, found '511'" },
+	{ SETTING_PAGE_SIZE, SETTING_FROM_ARGS, "16777217",
+	  "--page-size: expected bytes from 512 to 16777216, found '16777217'" },
+	{ SETTING_PAGE_SIZE, SETTING_FROM_ARGS, "4096.5",
+	  "--page-size: expected bytes from 512 to 16777216, found '4096.5'" },
+	{ SETTING_KERNEL_THRESHOLD, SETTING_FROM_ARGS, "2147483648",
+	  "--kernel-threshold: expected a whole number of pages, found '2147483648'" },
+	{ SETTING_KERNEL_THRESHOLD, SETTING_FROM_ARGS, "-1",
+	  "--kernel-threshold: expected a whole number of pages, found '-1'" },
+	{ SETTING_DIFF_SORT, SETTING_FROM_ARGS, "pages_c",
+	  "--sort: expected delta, bytes, pages, pages_a, pages_b or label, found 'pages_c'" },
+	{ SETTING_DIFF_SORT, SETTING_FROM_ARGS, "score",
+	  "--sort: expected delta, bytes, pages, pages_a, pages_b or label, found 'score'" },
+	{ SETTING_DIFF_SORT, SETTING_FROM_ARGS, "delta:up", "--sort: expected KEY:asc or KEY:desc, found 'delta:up'" },
+	{ SETTING_RECORD_INTERVAL, SETTING_FROM_ARGS, "0.05", "expected seconds, at least 0.1, found '0.05'" },
+	{ SETTING_RECORD_INTERVAL, SETTING_FROM_ARGS, "nan", "expected seconds, at least 0.1, found 'nan'" },
+	{ SETTING_RECORD_INTERVAL, SETTING_FROM_ARGS, "inf", "expected seconds, at least 0.1, found 'inf'" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "0", "expected a time such as 30s, 5m or 1h, found '0'" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "-1s", "expected a time such as 30s, 5m or 1h, found '-1s'" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "5q", "expected a time such as 30s, 5m or 1h, found '5q'" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "1 h", "expected a time such as 30s, 5m or 1h, found '1 h'" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "nan", "expected a time such as 30s, 5m or 1h, found 'nan'" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "inf", "expected a time such as 30s, 5m or 1h, found 'inf'" },
+	{ SETTING_DURATION, SETTING_FROM_ARGS, "1e308d", "expected a time such as 30s, 5m or 1h, found '1e308d'" },
+};
+
+START_TEST(bad_values)
+{
+	const struct bad *b = &bads[_i];
+	struct setting_value v;
+	struct pt_err err;
+
+	ck_assert_msg(settings_parse(b->id, b->text, &v, b->from, &err) == -1, "%s '%s' was taken",
+		      settings_name(b->id), b->text);
+	ck_assert_str_eq(err.msg, b->msg);
+}
+END_TEST
+
+/* Every setting takes its default and prints it; a number's range has a name in the
+ * messages (the bad values above), so every number refuses what is just outside it. */
+START_TEST(defaults_and_ranges)
+{
+	for (int i = 0; i < SETTING__N; i++) {
+		enum setting_id id = (enum setting_id)i;
+		struct setting_value v;
+		struct pt_err err;
+		double min, max;
+		char below[64], above[64];
+
+		if (settings_default(id, &v) == 0) {
+			char *text = settings_print(&v);
+			struct setting_value again;
+
+			ck_assert_msg(settings_parse(id, text, &again, SETTING_FROM_FILE, &err) == 0,
+				      "%s: %s", settings_name(id), err.msg);
+			free(text);
+			settings_value_free(&again);
+			settings_value_free(&v);
+		}
+		ck_assert_int_eq(v.id, id);
+		if (settings_type(id) != SETTING_TYPE_WHOLE && settings_type(id) != SETTING_TYPE_NUMBER)
+			continue;
+		settings_range(id, &min, &max);
+		snprintf(below, sizeof(below), "%.17g", min - (min ? min / 2 : 1));
+		ck_assert_msg(settings_parse(id, below, &v, SETTING_FROM_ARGS, &err) == -1, "%s %s",
+			      settings_name(id), below);
+		ck_assert_msg(strstr(err.msg, below), "%s", err.msg);
+		if (max < 1e300) {
+			snprintf(above, sizeof(above), "%.17g", max * 2);
+			ck_assert_msg(settings_parse(id, above, &v, SETTING_FROM_ARGS, &err) == -1,
+				      "%s %s", settings_name(id), above);
+		}
+	}
+}
+END_TEST
+
+START_TEST(defaults)
+{
+	struct setting_value v;
+	char *text;
+
+	ck_assert_int_eq(settings_default(SETTING_SORT, &v), 0);
+	ck_assert_int_eq(v.sort.key, KEY_PAGES);
+	ck_assert_int_eq(v.sort.ascending, 0);
+	ck_assert_int_eq(settings_default(SETTING_GROUP, &v), 0);
+	ck_assert_int_eq(v.group, GROUP_STACK);
+	ck_assert_int_eq(settings_default(SETTING_THRESHOLD, &v), 0);
+	ck_assert_int_eq(v.whole, 0);
+	ck_assert_int_eq(settings_default(SETTING_COLUMNS, &v), 0);
+	ck_assert_uint_eq(v.columns, SETTINGS_COLUMNS_DEFAULT);
+	text = settings_print(&v);
+	ck_assert_str_eq(text, "pages,bytes,delta,rate,delta_base,trend,score,label");
+	free(text);
+	ck_assert_int_eq(settings_default(SETTING_FORMAT, &v), 0);
+	ck_assert_int_eq(v.format, OUT_TEXT);
+	ck_assert_int_eq(settings_default(SETTING_LIMIT, &v), 0);
+	ck_assert_int_eq(v.whole, 0);
+	ck_assert_int_eq(settings_default(SETTING_DIFF_SORT, &v), 0);
+	ck_assert_int_eq(v.sort.key, 0);
+	ck_assert_int_eq(settings_default(SETTING_INTERVAL, &v), -1);
+	ck_assert_int_eq(settings_default(SETTING_ALLOC_PATTERNS, &v), -1);
+	ck_assert_int_eq(settings_default(SETTING_KERNEL_THRESHOLD, &v), -1);
+}
+END_TEST
+
+/* The settings file's names: found by name, and the message about any other lists
+ * them all, in the order of the table. */
+START_TEST(names)
+{
+	char list[256] = "", want[512];
+	struct setting_value v;
+	struct pt_err err;
+	enum setting_id id;
+	int n = 0;
+
+	for (int i = 0; i < SETTING__N; i++) {
+		if (!settings_in_file((enum setting_id)i))
+			continue;
+		ck_assert_int_eq(settings_find(settings_name((enum setting_id)i), &id), 0);
+		ck_assert_int_eq(id, i);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", n++ ? ", " : "",
+			 settings_name((enum setting_id)i));
+	}
+	ck_assert_int_eq(n, 6);
+	ck_assert_int_eq(settings_find("limit", &id), -1);
+	ck_assert_int_eq(settings_parse_named("intervall", "2", &v, &err), -1);
+	snprintf(want, sizeof(want), "unknown setting 'intervall' (%s)", list);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(settings_parse_named("interval", "x", &v, &err), -1);
+	ck_assert_str_eq(err.msg, "interval: expected seconds from 0.1 to 86400, found 'x'");
+	ck_assert_int_eq(settings_parse_named("interval", "0,5", &v, &err), 0);
+	ck_assert_int_eq(v.id, SETTING_INTERVAL);
+	ck_assert(v.number == 0.5);
+}
+END_TEST
+
+START_TEST(patterns)
+{
+	char text[64 * 4 + 16] = "";
+	struct setting_value v;
+	struct pt_err err;
+
+	for (int i = 0; i < 70; i++)
+		strcat(text, i % 2 ? "ab\t" : "cd ");
+	ck_assert_int_eq(settings_parse(SETTING_ALLOC_PATTERNS, text, &v, SETTING_FROM_FILE, &err), 0);
+	ck_assert_uint_eq(v.patterns.n, SETTINGS_PATTERNS_MAX);
+	ck_assert_str_eq(v.patterns.v[0], "cd");
+	ck_assert_str_eq(v.patterns.v[63], "ab");
+	settings_value_free(&v);
+	ck_assert_int_eq(settings_parse(SETTING_ALLOC_PATTERNS, " \t", &v, SETTING_FROM_FILE, &err), 0);
+	ck_assert_uint_eq(v.patterns.n, 0);
+	settings_value_free(&v);
+}
+END_TEST
+
+START_TEST(lists)
+{
+	unsigned seen = 0;
+	const char *const *keys;
+	size_t n;
+
+	/* the sort menu offers every key once */
+	for (int i = 0; i < KEY__N; i++)
+		seen |= 1u << settings_sort_menu[i];
+	ck_assert_uint_eq(seen, (1u << KEY__N) - 1);
+	keys = settings_diff_keys(&n);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_str_eq(keys[0], "delta");
+	ck_assert_str_eq(keys[n - 1], "label");
+	ck_assert_str_eq(settings_column_name(0), "pages");
+	ck_assert_str_eq(settings_column_name(SETTINGS_COLUMN_LABEL), "label");
+	ck_assert_ptr_null(settings_column_name(SETTINGS_COLUMNS_N));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("settings");
+	TCase *tc = tcase_create("settings");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_loop_test(tc, good_values, 0, (int)ARRAY_SIZE(goods));
+	tcase_add_loop_test(tc, bad_values, 0, (int)ARRAY_SIZE(bads));
+	tcase_add_test(tc, defaults_and_ranges);
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, names);
+	tcase_add_test(tc, patterns);
+	tcase_add_test(tc, lists);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

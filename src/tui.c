@@ -28,7 +28,7 @@
 
 #include "asuser.h"
 #include "live.h"
-#include "rcfile.h"
+#include "settings_file.h"
 #include "tui_int.h"
 #include "util.h"
 

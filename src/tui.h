@@ -3,7 +3,7 @@
  * tui_run() takes over the terminal until the user quits (q), a signal arrives (SIGINT,
  * SIGTERM, SIGHUP, SIGQUIT: the terminal is restored either way) or -n samples were
  * shown. Settings come from the command line, else from the config file
- * ($XDG_CONFIG_HOME/pagetop/pagetoprc, see rcfile.h), else the defaults. */
+ * ($XDG_CONFIG_HOME/pagetop/pagetoprc, see settings_file.h), else the defaults. */
 #ifndef PAGETOP_TUI_H
 #define PAGETOP_TUI_H
 

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "rcfile.h"
+#include "settings_file.h"
 #include "util.h"
 
 static char *tmp_root;
@@ -317,6 +317,34 @@ START_TEST(read_lines)
 }
 END_TEST
 
+/* W's values go out under the settings' names and come back, through the table, as the
+ * same values; the file's other lines stay. */
+START_TEST(save_values)
+{
+	char *path = xasprintf("%s/pagetoprc", tmp_root);
+	static const struct { enum setting_id id; const char *text; } in[] = {
+		{ SETTING_SORT, "label" }, { SETTING_INTERVAL, "0.25" },
+		{ SETTING_COLUMNS, "bytes,pages" }, { SETTING_ALLOC_PATTERNS, "a* b" },
+	};
+	struct setting_value v[4];
+	struct pt_err err;
+	struct seen s;
+	char errs[4096];
+
+	write_text(path, "bind x quit\nset interval = 9\n", 0600);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_int_eq(settings_parse(in[i].id, in[i].text, &v[i], SETTING_FROM_PROMPT, &err), 0);
+	ck_assert_msg(rc_save_values(path, v, 4, &err) == 0, "%s", err.msg);
+	for (size_t i = 0; i < 4; i++)
+		settings_value_free(&v[i]);
+	ck_assert_int_eq(read_rc(path, &s, errs, sizeof(errs), &err), 0);
+	ck_assert_str_eq(s.text, "bind x=quit;set interval=0.25;set sort=label:asc;"
+				 "set columns=pages,bytes,label;set alloc-patterns=a* b;");
+	ck_assert_str_eq(errs, "");
+	free(path);
+}
+END_TEST
+
 /* A link is refused without being followed: its target is not shown. */
 START_TEST(read_no_symlink)
 {
@@ -498,6 +526,7 @@ int main(void)
 	tcase_add_test(tc, save_as_sudo_user);
 	tcase_add_test(tc, save_regular_only);
 	tcase_add_test(tc, read_lines);
+	tcase_add_test(tc, save_values);
 	tcase_add_test(tc, read_no_symlink);
 	tcase_add_test(tc, read_regular_only);
 	tcase_add_test(tc, read_size_cap);

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "rcfile.h"
+#include "settings_file.h"
 
 struct seen {
 	unsigned lines, last_lineno;

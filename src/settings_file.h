@@ -1,19 +1,22 @@
-/* rcfile.h - the UI's configuration file, pagetoprc.
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* settings_file.h - the settings file, pagetoprc: reading and writing its lines.
  *
  * $XDG_CONFIG_HOME/pagetop/pagetoprc (default ~/.config/pagetop/pagetoprc): one setting a
  * line, '#' starts a comment.
  *
- *   set NAME = VALUE          sort, group, threshold, interval, columns, alloc-patterns
+ *   set NAME = VALUE          a setting the file knows (settings.h: settings_in_file())
  *   bind KEY ACTION           a key (q, ^L, F1, PgDn, Space) to an action name
  *
- * This module only reads and writes lines; what a name means is the UI's business (it is
- * given each line through a callback). It never prints: errors come back as messages,
- * one per bad line, and reading goes on with the next line. */
-#ifndef PAGETOP_RCFILE_H
-#define PAGETOP_RCFILE_H
+ * This module reads and writes lines; what a line means is its caller's business (it is
+ * given each line through a callback; settings_parse_named() reads a set line's value).
+ * It never prints: errors come back as messages, one per bad line, and reading goes on
+ * with the next line. */
+#ifndef PAGETOP_SETTINGS_FILE_H
+#define PAGETOP_SETTINGS_FILE_H
 
 #include <stddef.h>
 
+#include "settings.h"
 #include "util.h"
 
 /* The file's path (malloc'ed), from $XDG_CONFIG_HOME or $HOME; NULL when neither is set.
@@ -54,8 +57,12 @@ struct rc_set {
 /* Writes the settings: replaces the first "set NAME" line of each in place, drops later
  * ones, appends the missing ones, keeps every other line (comments, binds). Creates the
  * folder, writes a temporary file (mode 0600, O_EXCL|O_NOFOLLOW) and renames it; refuses a
- * path that is a symbolic link, or anything but a regular file of at most 64 KiB. Under sudo a child process with the invoking user's ids
- * writes it. Returns 0 or -1 with err. */
+ * path that is a symbolic link, or anything but a regular file of at most 64 KiB. Under
+ * sudo a child process with the invoking user's ids writes it. Returns 0 or -1 with err. */
 int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err);
+/* The same for settings' values: each as "set NAME = VALUE", the name and text from
+ * settings.h (settings_print()); for W. */
+int rc_save_values(const char *path, const struct setting_value *v, size_t n,
+		   struct pt_err *err);
 
 #endif

@@ -1,4 +1,5 @@
-/* rcfile.c - reading and writing pagetoprc, line by line (rcfile.h). */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* settings_file.c - reading and writing pagetoprc, line by line (settings_file.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -11,7 +12,7 @@
 #include <unistd.h>
 
 #include "asuser.h"
-#include "rcfile.h"
+#include "settings_file.h"
 
 #define RC_MAX_SIZE (64 * 1024) /* bytes of the file */
 #define RC_MAX_LINE 4096        /* bytes of a line, its newline included */
@@ -442,4 +443,21 @@ int rc_save(const char *path, const struct rc_set *sets, size_t n, struct pt_err
 	struct save_req r = { path, sets, n };
 
 	return asuser_call(save_fn, &r, NULL, err) < 0 ? -1 : 0;
+}
+
+int rc_save_values(const char *path, const struct setting_value *v, size_t n,
+		   struct pt_err *err)
+{
+	struct rc_set *sets = xcalloc(n ? n : 1, sizeof(*sets));
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		sets[i].name = settings_name(v[i].id);
+		sets[i].value = settings_print(&v[i]);
+	}
+	rc = rc_save(path, sets, n, err);
+	for (size_t i = 0; i < n; i++)
+		free((char *)sets[i].value);
+	free(sets);
+	return rc;
 }

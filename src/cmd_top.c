@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_top.c - pagetop without a subcommand, once its options are read (main.c): opens
+ * the source, runs the screen or the batch loop, starts the symbols when frames are
+ * shown, and --check-symbols. */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd_top.h"
+#include "live.h"
+#include "symbols_report.h"
+#include "tui.h"
+#include "util.h"
+
+/* The model batch mode leaves to the exit (see the end of top_run). */
+/* volatile: a store the compiler cannot drop, so leak checkers still see the model */
+static struct model *volatile exit_model;
+
+void top_opts_init(struct top_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	symbols_opts_init(&o->sym);
+	view_opts_init(&o->view);
+	source_opts_init(&o->source);
+}
+
+/* ---- the batch loop ---- */
+
+struct batch_run {
+	struct source *src;
+	struct model *m;
+	struct view_opts vo;
+	struct out_opts oo;
+	long iterations;
+};
+
+/* The failure stack counts pages whose stack the kernel could not save: say when it grows. */
+static void batch_check_failures(const struct model *m, int64_t *seen)
+{
+	const struct stack *fs = model_special(m, SK_FAILURE);
+
+	if (fs && *seen >= 0 && fs->s.now > *seen)
+		diag_warn(_("the failure stack grew by %lld pages: the kernel's stack depot is full and stacks are being lost"),
+			  (long long)(fs->s.now - *seen));
+	if (fs)
+		*seen = fs->s.now;
+}
+
+static int run_batch(struct batch_run *b)
+{
+	struct sink sink = model_sink(b->m);
+	struct view v;
+	struct pt_err err;
+	long n = 0;
+	int64_t fail_seen = -1;
+	int started = 0, rc = 0;
+	int folded_last = b->oo.format == OUT_FOLDED && source_meta(b->src)->series;
+
+	view_init(&v);
+	for (;;) {
+		enum src_status st;
+
+		if (b->iterations > 0 && n >= b->iterations)
+			break;
+		st = source_next(b->src, &sink, -1, &err);
+		if (st == SRC_ERROR) {
+			msg_print(err.msg);
+			rc = 1;
+			break;
+		}
+		if (st == SRC_END)
+			break;
+		if (st == SRC_TIMEOUT) {
+			double s = source_stalled(b->src);
+
+			if (s > 0)
+				fprintf(stderr, _("pagetop: source stalled for %.0f s\n"), s);
+			continue;
+		}
+		n++;
+		batch_check_failures(b->m, &fail_seen);
+		if (folded_last)
+			continue;
+		model_view(b->m, &b->vo, &v);
+		if (!started) {
+			started = 1;
+			if (output_begin(stdout, b->m, &b->oo) < 0)
+				goto write_error;
+		}
+		if (output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
+			goto write_error;
+	}
+	if (folded_last && n) {
+		model_view(b->m, &b->vo, &v);
+		if (output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
+			goto write_error;
+	}
+	view_free(&v);
+	return rc;
+write_error:
+	view_free(&v);
+	if (errno == EPIPE)
+		return rc;
+	fprintf(stderr, _("pagetop: cannot write the output: %s\n"), strerror(errno));
+	return 1;
+}
+
+/* ---- symbols (doc/symbols.md) ---- */
+
+/* What the symbols are told about the source besides the options (symbols_new() copies
+ * it all). */
+struct sym_ids {
+	char release[256], build_id[BUILD_ID_HEX_MAX];
+	struct symbols_modid mids[512];
+	char mid_names[512][64];
+};
+
+/* A recording carries the build ids of the modules that were loaded: "NAME HEX". */
+static void sym_module_ids(struct symbols_opts *so, struct sym_ids *ids,
+			   const char *const *list)
+{
+	size_t n = 0;
+
+	while (list[n] && n < ARRAY_SIZE(ids->mids))
+		n++;
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = strchr(list[i], ' ');
+
+		if (!sp)
+			continue;
+		snprintf(ids->mid_names[so->nmodule_ids], sizeof(ids->mid_names[0]), "%.*s",
+			 (int)(sp - list[i]), list[i]);
+		ids->mids[so->nmodule_ids].name = ids->mid_names[so->nmodule_ids];
+		ids->mids[so->nmodule_ids].hex = sp + 1;
+		so->nmodule_ids++;
+	}
+	so->module_ids = ids->mids;
+}
+
+/* Only when frames are shown expanded or checked: libdw costs nothing otherwise. */
+static struct symbols *symbols_start(const struct top_opts *o, const struct source_meta *mt,
+				     int preload)
+{
+	struct sym_ids *ids = xcalloc(1, sizeof(*ids));
+	struct symbols_opts so = o->sym;
+	struct pt_err err;
+	struct symbols *s;
+
+	so.module_dirs = o->module_dirs;
+	so.source_dirs = o->source_dirs;
+	so.source_maps = o->source_maps;
+	so.live = mt->kind && strcmp(mt->kind, "live") == 0;
+	if (!so.release)
+		so.release = mt->kernel_release;
+	if (!so.release && so.live && host_kernel_release(ids->release, sizeof(ids->release)) == 0)
+		so.release = ids->release;
+	so.vmlinux_build_id = mt->kernel_build_id;
+	if (!so.vmlinux_build_id && mt->kind && strcmp(mt->kind, "folder") == 0 && mt->name) {
+		/* a folder of snapshots may keep the kernel's notes */
+		char *notes = xasprintf("%s/kernel-notes.bin", mt->name);
+		struct stat st;
+
+		if (lstat(notes, &st) == 0) {
+			if (notes_build_id(notes, ids->build_id, sizeof(ids->build_id), &err) == 0)
+				so.vmlinux_build_id = ids->build_id;
+			else
+				diag_warn("%s", err.msg);
+		}
+		free(notes);
+	}
+	if (!so.nmodule_ids && mt->module_build_ids)
+		sym_module_ids(&so, ids, mt->module_build_ids);
+	so.preload = preload;
+	s = symbols_new(&so, &err);
+	if (!s)
+		msg_print(err.msg);
+	free(ids);
+	return s;
+}
+
+/* Once, after the output: objects whose frames got no lines, and why. */
+static void symbols_warn(struct symbols *s)
+{
+	struct sym_object *v;
+	size_t n = symbols_objects(s, &v);
+	int missing = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].state == SOBJ_OK || v[i].state == SOBJ_UNUSED)
+			continue;
+		if (v[i].state == SOBJ_UNCHECKED) {
+			diag_warn(_("%s: %s"), v[i].name, v[i].reason);
+		} else {
+			diag_warn(_("no source lines for %s: %s"), v[i].name, v[i].reason);
+			missing = 1;
+		}
+	}
+	if (missing)
+		diag_warn(_("pagetop --check-symbols tells how to get the missing debug info"));
+	free(v);
+}
+
+/* --check-symbols: read the source (one sample live, all of a file), then report. */
+static int run_check_symbols(struct batch_run *b, const struct top_opts *o)
+{
+	struct sink sink = model_sink(b->m);
+	struct sym_report rep;
+	struct symbols *s;
+	struct pt_err err;
+	long n = 0, max = b->iterations > 0 ? b->iterations : source_meta(b->src)->series ? 0 : 1;
+	int rc;
+
+	s = symbols_start(o, source_meta(b->src), 1);
+	if (!s)
+		return 1;
+	for (;;) {
+		enum src_status st;
+
+		if (max > 0 && n >= max)
+			break;
+		st = source_next(b->src, &sink, -1, &err);
+		if (st == SRC_ERROR) {
+			msg_print(err.msg);
+			symbols_free(s);
+			return 1;
+		}
+		if (st == SRC_END)
+			break;
+		if (st == SRC_SAMPLE)
+			n++;
+	}
+	symbols_report_build(s, b->m, 1, &rep);
+	if (symbols_report_print(stdout, &rep) < 0 || fflush(stdout) != 0)
+		rc = 1;
+	else
+		rc = symbols_report_usable(&rep) ? 0 : 1;
+	symbols_report_free(&rep);
+	symbols_free(s);
+	return rc;
+}
+
+/* ---- the screen ---- */
+
+/* The UI until q; batch output when there is no terminal. *sym: the symbols it used. */
+static int run_screen(struct batch_run *b, const struct top_opts *o, struct symbols **sym)
+{
+	struct tui_opts to;
+	int rc;
+
+	memset(&to, 0, sizeof(to));
+	to.view = b->vo;
+	to.iterations = (int)b->iterations;
+	to.no_color = o->no_color;
+	to.no_mouse = o->no_mouse;
+	to.cli_set = o->cli_set;
+	to.interval = o->source.interval;
+	to.filters = o->filters;
+	to.nfilters = o->nfilters;
+	/* libdw loads nothing until a row is expanded */
+	if (!o->no_symbols)
+		*sym = to.sym = symbols_start(o, source_meta(b->src), 0);
+	if (o->nallocs) {
+		to.alloc = o->allocs;
+		to.nalloc = o->nallocs;
+	}
+	rc = tui_run(b->src, b->m, &to);
+	if (rc < 0) /* no terminal UI here: fall back to batch output */
+		rc = run_batch(b);
+	return rc;
+}
+
+int top_run(struct top_opts *o)
+{
+	struct batch_run b;
+	struct symbols *sym = NULL;
+	struct pt_err err;
+	int rc;
+
+	/* machine-readable numbers never take the locale's decimal comma */
+	if (o->batch && o->out.format != OUT_TEXT)
+		setlocale(LC_NUMERIC, "C");
+	/* before the source may change count_threshold: every signal puts it back */
+	live_install_signal_handlers();
+	memset(&b, 0, sizeof(b));
+	if (source_open(&b.src, o->sources, o->nsources, &o->source, &err) < 0) {
+		msg_print(err.msg);
+		filter_free(o->view.filter);
+		return 1;
+	}
+	b.m = model_new();
+	b.vo = o->view;
+	b.oo = o->out;
+	b.iterations = o->iterations;
+	model_want_group(b.m, b.vo.group);
+	b.vo.limit = o->batch ? b.oo.limit : 0;
+	b.vo.top_only = o->batch; /* batch output prints only the first rows */
+	if (o->nallocs)
+		model_set_alloc_patterns(b.m, o->allocs, o->nallocs);
+	if (o->batch && b.oo.expand && !o->no_symbols && !o->check_symbols &&
+	    (b.oo.format == OUT_TEXT || b.oo.format == OUT_JSON))
+		sym = b.oo.sym = symbols_start(o, source_meta(b.src), 1);
+	if (o->check_symbols)
+		rc = run_check_symbols(&b, o);
+	else if (!o->batch)
+		rc = run_screen(&b, o, &sym);
+	else
+		rc = run_batch(&b);
+	if (sym) {
+		if (o->batch) /* the UI says it on its status line */
+			symbols_warn(sym);
+		symbols_free(sym);
+	}
+	source_close(b.src);
+	live_restore_threshold();
+	if (o->batch && !getenv("PAGETOP_FREE_AT_EXIT")) {
+		/* Tearing down 100k stacks only to exit costs more than the kernel's unmap:
+		 * leave the model to the exit (it stays reachable, so leak checkers agree;
+		 * the tests free it to check that freeing works). */
+		exit_model = b.m;
+	} else {
+		model_free(b.m);
+	}
+	filter_free(o->view.filter);
+	return rc;
+}

@@ -21,6 +21,7 @@
 #include "model.h"
 #include "output.h"
 #include "parse.h"
+#include "settings.h"
 #include "source.h"
 #include "util.h"
 
@@ -65,6 +66,19 @@ struct diff {
 	size_t blen, bcap;
 	long page_size;
 	int pages;            /* unit: base pages (else allocations) */
+};
+
+/* What the command line asks for. */
+struct diff_opts {
+	enum out_format format;
+	int ignore_offsets;
+	int expand;
+	enum diff_key key;
+	int ascending;
+	size_t limit;
+	int64_t threshold;
+	struct source_opts source;  /* --page-size */
+	const char *a, *b;          /* the sides as given: PATH or PATH@N */
 };
 
 size_t diff_frame_strip(const char *s, size_t len, char *out, size_t n)
@@ -610,45 +624,73 @@ static int usage_error(const char *fmt, const char *arg)
 }
 #pragma GCC diagnostic pop
 
-static int parse_whole(const char *s, double max, double *v)
-{
-	char *end;
+enum { OPT_FORMAT = 256, OPT_IGNORE_OFFSETS, OPT_SORT, OPT_LIMIT, OPT_THRESHOLD, OPT_EXPAND,
+       OPT_PAGE_SIZE };
 
-	errno = 0;
-	*v = strtod_c(s, &end);
-	if (errno || end == s || *end || !isfinite(*v) || *v < 0 || *v > max || *v != floor(*v))
-		return -1;
+/* An option's value as a setting's (settings.h): 0, or the usage error's status. */
+static int arg_setting(enum setting_id id, const char *arg, struct setting_value *v)
+{
+	struct pt_err err;
+
+	if (settings_parse(id, arg, v, SETTING_FROM_ARGS, &err) < 0)
+		return usage_error("%s", err.msg);
 	return 0;
 }
 
-static int parse_sort(struct diff *d, const char *arg)
+/* One option into o: 0, or the exit status (--help: 0 with *done set). */
+static int diff_option(struct diff_opts *o, int c, const char *arg, const char *opt, int *done)
 {
-	const char *colon = strchr(arg, ':');
-	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
-	size_t i;
+	struct setting_value v;
 
-	for (i = 0; i < ARRAY_SIZE(diff_key_names); i++)
-		if (strlen(diff_key_names[i]) == len && strncmp(arg, diff_key_names[i], len) == 0)
-			break;
-	if (i == ARRAY_SIZE(diff_key_names))
-		return -1;
-	d->key = (enum diff_key)i;
-	d->ascending = d->key == DK_LABEL;
-	if (colon) {
-		if (strcmp(colon + 1, "asc") == 0)
-			d->ascending = 1;
-		else if (strcmp(colon + 1, "desc") == 0)
-			d->ascending = 0;
-		else
-			return -2;
+	switch (c) {
+	case OPT_FORMAT:
+		if (arg_setting(SETTING_FORMAT, arg, &v))
+			return 2;
+		o->format = v.format;
+		break;
+	case OPT_IGNORE_OFFSETS:
+		o->ignore_offsets = 1;
+		break;
+	case OPT_SORT:
+		if (arg_setting(SETTING_DIFF_SORT, arg, &v))
+			return 2;
+		o->key = (enum diff_key)v.sort.key;
+		o->ascending = v.sort.ascending;
+		break;
+	case OPT_LIMIT:
+		if (arg_setting(SETTING_LIMIT, arg, &v))
+			return 2;
+		o->limit = (size_t)v.whole;
+		break;
+	case OPT_THRESHOLD:
+		if (arg_setting(SETTING_THRESHOLD, arg, &v))
+			return 2;
+		o->threshold = v.whole;
+		break;
+	case OPT_EXPAND:
+		o->expand = 1;
+		break;
+	case OPT_PAGE_SIZE:
+		if (arg_setting(SETTING_PAGE_SIZE, arg, &v))
+			return 2;
+		o->source.page_size = (long)v.whole;
+		break;
+	case 'h':
+		usage(stdout);
+		*done = 1;
+		return 0;
+	case ':':
+		return usage_error(_("%s: the option needs a value"), opt);
+	default:
+		return usage_error(_("unknown option '%s'"), opt);
 	}
 	return 0;
 }
 
-enum { OPT_FORMAT = 256, OPT_IGNORE_OFFSETS, OPT_SORT, OPT_LIMIT, OPT_THRESHOLD, OPT_EXPAND,
-       OPT_PAGE_SIZE };
+enum { DIFF_RUN = -1 };
 
-int cmd_diff(int argc, char **argv)
+/* argv into o, and A and B checked: DIFF_RUN, or the exit status. */
+static int diff_parse(int argc, char **argv, struct diff_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
@@ -661,60 +703,16 @@ int cmd_diff(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct diff d;
-	struct source_opts so;
-	struct entry **rows = NULL;
-	size_t nrows = 0, nchanged = 0, n;
-	int c, rc = 1;
-	double v;
+	int c, rc, done = 0;
 
-	memset(&d, 0, sizeof(d));
-	source_opts_init(&so);
+	memset(o, 0, sizeof(*o));
+	source_opts_init(&o->source);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_FORMAT:
-			if (out_format_parse(optarg, &d.format) < 0)
-				return usage_error(_("--format: expected text, csv, json or folded, found '%s'"), optarg);
-			break;
-		case OPT_IGNORE_OFFSETS:
-			d.ignore_offsets = 1;
-			break;
-		case OPT_SORT:
-			switch (parse_sort(&d, optarg)) {
-			case -1:
-				return usage_error(_("--sort: expected delta, bytes, pages, pages_a, pages_b or label, found '%s'"), optarg);
-			case -2:
-				return usage_error(_("--sort: expected KEY:asc or KEY:desc, found '%s'"), optarg);
-			}
-			break;
-		case OPT_LIMIT:
-			if (parse_whole(optarg, 1e12, &v) < 0)
-				return usage_error(_("--limit: expected a whole number of rows, found '%s'"), optarg);
-			d.limit = (size_t)v;
-			break;
-		case OPT_THRESHOLD:
-			if (parse_whole(optarg, 1e15, &v) < 0)
-				return usage_error(_("--threshold: expected a whole number of pages, found '%s'"), optarg);
-			d.threshold = (int64_t)v;
-			break;
-		case OPT_EXPAND:
-			d.expand = 1;
-			break;
-		case OPT_PAGE_SIZE:
-			if (parse_whole(optarg, PT_PAGE_SIZE_MAX, &v) < 0 || v < PT_PAGE_SIZE_MIN)
-				return usage_error(_("--page-size: expected bytes from 512 to 16777216, found '%s'"), optarg);
-			so.page_size = (long)v;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case ':':
-			return usage_error(_("%s: the option needs a value"), argv[optind - 1]);
-		default:
-			return usage_error(_("unknown option '%s'"), argv[optind - 1]);
-		}
+		rc = diff_option(o, c, optarg, argv[optind - 1], &done);
+		if (rc || done)
+			return rc;
 	}
 	if (argc - optind < 2)
 		return usage_error("%s", _("expected two snapshots, A and B"));
@@ -722,22 +720,29 @@ int cmd_diff(int argc, char **argv)
 		return usage_error(_("expected two snapshots, A and B: what is '%s'?"), argv[optind + 2]);
 	if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0)
 		return usage_error(_("%s: only one of A and B can be standard input"), "-");
-	for (int i = 0; i < 2; i++)
-		if (side_parse(&d.s[i], argv[optind + i]) < 0) {
-			rc = usage_error(_("expected PATH or PATH@SAMPLE, found '%s'"), argv[optind + i]);
-			goto out;
-		}
-	for (int i = 0; i < 2; i++)
-		if (side_load(&d.s[i], &so) < 0)
-			goto out;
+	o->a = argv[optind];
+	o->b = argv[optind + 1];
+	return DIFF_RUN;
+}
 
-	d.pages = model_meta(d.s[0].m)->unit == UNIT_PAGES;
-	if (d.pages != (model_meta(d.s[1].m)->unit == UNIT_PAGES)) {
+/* Both sides read into d, in the same unit: 0, or the exit status. */
+static int diff_load(struct diff *d, const struct diff_opts *o)
+{
+	const char *args[2] = { o->a, o->b };
+
+	for (int i = 0; i < 2; i++)
+		if (side_parse(&d->s[i], args[i]) < 0)
+			return usage_error(_("expected PATH or PATH@SAMPLE, found '%s'"), args[i]);
+	for (int i = 0; i < 2; i++)
+		if (side_load(&d->s[i], &o->source) < 0)
+			return 1;
+	d->pages = model_meta(d->s[0].m)->unit == UNIT_PAGES;
+	if (d->pages != (model_meta(d->s[1].m)->unit == UNIT_PAGES)) {
 		struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
-		const char *a = esc_str(&b[0], d.s[0].arg, text_locale_utf8());
-		const char *bn = esc_str(&b[1], d.s[1].arg, text_locale_utf8());
+		const char *a = esc_str(&b[0], d->s[0].arg, text_locale_utf8());
+		const char *bn = esc_str(&b[1], d->s[1].arg, text_locale_utf8());
 
-		if (d.pages)
+		if (d->pages)
 			fprintf(stderr, _("pagetop: %s counts pages and %s allocations (stack_count): they do not compare\n"),
 				a, bn);
 		else
@@ -745,54 +750,89 @@ int cmd_diff(int argc, char **argv)
 				a, bn);
 		free(b[0].p);
 		free(b[1].p);
-		goto out;
+		return 1;
 	}
-	d.page_size = model_page_size(d.s[1].m);
-	if (d.pages && model_page_size(d.s[0].m) != d.page_size)
+	d->page_size = model_page_size(d->s[1].m);
+	if (d->pages && model_page_size(d->s[0].m) != d->page_size)
 		diag_warn(_("the page sizes differ (A %ld, B %ld bytes): sizes of changes use B's"),
-			  model_page_size(d.s[0].m), d.page_size);
+			  model_page_size(d->s[0].m), d->page_size);
+	return 0;
+}
 
-	d.keys = strtab_new();
-	add_side(&d, 0);
-	add_side(&d, 1);
-	set_labels(&d);
-	rows = xcalloc(d.ne ? d.ne : 1, sizeof(*rows));
-	for (size_t i = 0; i < d.ne; i++) {
-		struct entry *e = &d.e[i];
+/* The rows that changed, by at least the threshold, sorted; *nchanged: all that changed. */
+static struct entry **diff_rows(struct diff *d, size_t *nrows, size_t *nchanged)
+{
+	struct entry **rows;
+
+	d->keys = strtab_new();
+	add_side(d, 0);
+	add_side(d, 1);
+	set_labels(d);
+	rows = xcalloc(d->ne ? d->ne : 1, sizeof(*rows));
+	*nrows = *nchanged = 0;
+	for (size_t i = 0; i < d->ne; i++) {
+		struct entry *e = &d->e[i];
 		int64_t delta = e->b - e->a;
 
 		if (!delta || (!e->sa && !e->sb))
 			continue;
-		nchanged++;
-		if (d.threshold && (delta < 0 ? -delta : delta) < d.threshold)
+		(*nchanged)++;
+		if (d->threshold && (delta < 0 ? -delta : delta) < d->threshold)
 			continue;
-		rows[nrows++] = e;
+		rows[(*nrows)++] = e;
 	}
-	sort_diff = &d;
-	qsort(rows, nrows, sizeof(*rows), cmp_entry);
-	n = d.limit && d.limit < nrows ? d.limit : nrows;
-	switch (d.format) {
+	sort_diff = d;
+	qsort(rows, *nrows, sizeof(*rows), cmp_entry);
+	return rows;
+}
+
+static int diff_print(const struct diff *d, struct entry **rows, size_t nrows, size_t nchanged)
+{
+	size_t n = d->limit && d->limit < nrows ? d->limit : nrows;
+
+	switch (d->format) {
 	case OUT_TEXT:
-		text_out(stdout, &d, rows, n, nchanged);
+		text_out(stdout, d, rows, n, nchanged);
 		break;
 	case OUT_CSV:
-		csv_out(stdout, &d, rows, n);
+		csv_out(stdout, d, rows, n);
 		break;
 	case OUT_JSON:
-		json_out(stdout, &d, rows, n);
+		json_out(stdout, d, rows, n);
 		break;
 	case OUT_FOLDED:
-		folded_out(stdout, &d, rows, n);
+		folded_out(stdout, d, rows, n);
 		break;
 	}
-	rc = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno != EPIPE) {
 			fprintf(stderr, _("pagetop: cannot write the output: %s\n"), strerror(errno));
-			rc = 1;
+			return 1;
 		}
 	}
-out:
+	return 0;
+}
+
+static int diff_run(const struct diff_opts *o)
+{
+	struct diff d;
+	struct entry **rows = NULL;
+	size_t nrows = 0, nchanged = 0;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	d.format = o->format;
+	d.ignore_offsets = o->ignore_offsets;
+	d.expand = o->expand;
+	d.key = o->key;
+	d.ascending = o->ascending;
+	d.limit = o->limit;
+	d.threshold = o->threshold;
+	rc = diff_load(&d, o);
+	if (rc == 0) {
+		rows = diff_rows(&d, &nrows, &nchanged);
+		rc = diff_print(&d, rows, nrows, nchanged);
+	}
 	free(rows);
 	free(d.e);
 	free(d.buf);
@@ -803,4 +843,12 @@ out:
 	side_free(&d.s[0]);
 	side_free(&d.s[1]);
 	return rc;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_opts o;
+	int rc = diff_parse(argc, argv, &o);
+
+	return rc == DIFF_RUN ? diff_run(&o) : rc;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "settings.h"
+#include "sink.h"
 
 struct setting {
 	const char *name;
@@ -82,7 +83,7 @@ static const struct setting table[SETTING__N] = {
 		NULL,
 	},
 	[SETTING_PAGE_SIZE] = {
-		"page-size", SETTING_TYPE_WHOLE, 512, 1 << 24, NULL, 0,
+		"page-size", SETTING_TYPE_WHOLE, PT_PAGE_SIZE_MIN, PT_PAGE_SIZE_MAX, NULL, 0,
 		{ NULL, NULL, N_("--page-size: expected bytes from 512 to 16777216, found '%s'") },
 		NULL,
 	},

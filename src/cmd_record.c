@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_record.c - "pagetop record": samples from the live kernel, or from saved snapshots,
  * written to a recording (doc/recording.md).
  *
@@ -8,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +131,130 @@ static void print_sample(const struct recorder *rec, const struct source *src)
 
 enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH, OPT_DROP_PRIVS };
 
-int cmd_record(int argc, char **argv)
+/* What the command line asks for. */
+struct record_opts {
+	const char *out;            /* -o: a file, or - */
+	int force, verbose;
+	long long limit;            /* -n; -1: no end */
+	double duration;            /* --duration in seconds; -1: none */
+	const char **paths;         /* --from and what follows; none: the live kernel */
+	int npaths;
+	struct source_opts source;  /* -d, --debugfs, --kernel-threshold, --drop-privileges */
+};
+
+/* A bad argument: the message, and the usage error's status. fmt is one of this file's
+ * translated messages: a %s for arg (escaped), and -d's a %g for the shortest interval. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static int bad_value(const char *fmt, const char *arg)
+{
+	struct esc_buf eb = { NULL, 0 };
+
+	fprintf(stderr, fmt, arg_text(&eb, arg), LIVE_MIN_INTERVAL);
+	free(eb.p);
+	return 2;
+}
+#pragma GCC diagnostic pop
+
+/* An option with a value into o: 0, or 2 after the message. */
+static int record_value(struct record_opts *o, int c, const char *arg)
+{
+	char *end;
+
+	switch (c) {
+	case 'd':
+		errno = 0;
+		o->source.interval = strtod_c(arg, &end);
+		if (errno || *end || end == arg || o->source.interval < LIVE_MIN_INTERVAL)
+			return bad_value(_("pagetop: -d %s: expected seconds, at least %g\n"), arg);
+		break;
+	case 'n':
+		errno = 0;
+		o->limit = strtoll(arg, &end, 10);
+		if (errno || *end || end == arg || o->limit <= 0)
+			return bad_value(_("pagetop: -n %s: expected a number of samples\n"), arg);
+		break;
+	case OPT_DURATION:
+		o->duration = parse_duration(arg);
+		if (o->duration <= 0)
+			return bad_value(_("pagetop: --duration %s: expected a time such as 30s, 5m or 1h\n"),
+					 arg);
+		break;
+	case OPT_KTHRESH:
+		errno = 0;
+		o->source.kernel_threshold = strtol(arg, &end, 0);
+		if (errno || *end || end == arg || o->source.kernel_threshold < 0)
+			return bad_value(_("pagetop: --kernel-threshold %s: expected a number of pages\n"),
+					 arg);
+		break;
+	}
+	return 0;
+}
+
+/* One option into o: 0, or the exit status (--help: 0 with *done set). */
+static int record_option(struct record_opts *o, int c, const char *arg, const char *opt,
+			 int *done)
+{
+	switch (c) {
+	case 'o':
+		o->out = arg;
+		break;
+	case OPT_FORCE:
+		o->force = 1;
+		break;
+	case 'd':
+	case 'n':
+	case OPT_DURATION:
+	case OPT_KTHRESH:
+		return record_value(o, c, arg);
+	case OPT_FROM:
+		o->paths[o->npaths++] = arg;
+		break;
+	case OPT_DEBUGFS:
+		o->source.debugfs = arg;
+		break;
+	case OPT_DROP_PRIVS:
+		o->source.drop_privileges = 1;
+		break;
+	case 'v':
+		o->verbose = 1;
+		break;
+	case 'h':
+		usage(stdout);
+		*done = 1;
+		return 0;
+	case ':':
+		return bad_value(_("pagetop: record: option %s needs a value\n"), opt);
+	default:
+		return bad_value(_("pagetop: record: unknown option %s\n"), opt);
+	}
+	return 0;
+}
+
+/* What no single option says: the recording, live options with --from, a terminal. */
+static int record_validate(const struct record_opts *o)
+{
+	if (!o->out) {
+		fail_msg(_("record: give the recording with -o FILE (or -o - for standard output)"));
+		return 2;
+	}
+	if (o->npaths && (o->source.debugfs || o->source.kernel_threshold >= 0 ||
+			  o->source.drop_privileges)) {
+		fail_msg(_("record: --debugfs, --kernel-threshold and --drop-privileges are for live recording, not --from"));
+		return 2;
+	}
+	if (strcmp(o->out, "-") == 0 && isatty(STDOUT_FILENO)) {
+		fail_msg(_("record: not writing a recording to a terminal: redirect standard output or use -o FILE"));
+		return 2;
+	}
+	return 0;
+}
+
+enum { RECORD_RUN = -1 };
+
+/* argv into o (o->paths is the caller's to free), checked: RECORD_RUN, or the exit
+ * status (after "Try ... --help" for bad usage). */
+static int record_parse(int argc, char **argv, struct record_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -147,183 +270,125 @@ int cmd_record(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct source_opts o;
+	int c, rc = 0, done = 0;
+
+	memset(o, 0, sizeof(*o));
+	source_opts_init(&o->source);
+	o->limit = -1;
+	o->duration = -1;
+	o->paths = xcalloc((size_t)argc + 1, sizeof(*o->paths));
+	optind = 1;
+	opterr = 0;
+	while (!rc && !done && (c = getopt_long(argc, argv, ":o:d:n:vh", longopts, NULL)) != -1)
+		rc = record_option(o, c, optarg, argv[optind - 1], &done);
+	if (done)
+		return 0;
+	for (; !rc && optind < argc; optind++) {
+		if (!o->npaths)
+			rc = bad_value(_("pagetop: record: unexpected argument %s (snapshots to convert go after --from)\n"),
+				       argv[optind]);
+		else
+			o->paths[o->npaths++] = argv[optind];
+	}
+	if (!rc)
+		rc = record_validate(o);
+	if (rc) {
+		fputs(_("Try 'pagetop record --help' for more information.\n"), stderr);
+		return rc;
+	}
+	return RECORD_RUN;
+}
+
+/* The recording could not be created: what may be why. */
+static void record_open_failed(const struct record_opts *o, int e)
+{
+	uid_t uid;
+
+	if (!o->npaths && o->source.drop_privileges && geteuid() != 0)
+		fail_msg(_("record: with --drop-privileges the recording is created after the switch, by that user: give -o a folder they can write"));
+	else if ((e == EACCES || e == EPERM) && asuser_active(&uid))
+		fail_msg(_("record: under sudo the recording is created by the user who ran it, and is theirs: give -o a folder they can write"));
+}
+
+/* Samples into the recording until -n, --duration, a signal or the end: 0, or 1. */
+static int record_loop(const struct record_opts *o, struct source *src, struct recorder *rec,
+		       long long *got)
+{
+	struct sink snk = recorder_sink(rec);
+	int live = o->npaths == 0;
+	double start = time_mono();
+	struct pt_err err;
+
+	while (!stop_requested && (o->limit < 0 || *got < o->limit)) {
+		int wait = live ? POLL_MS : -1;
+		enum src_status st;
+
+		if (o->duration > 0) {
+			double left = o->duration - (time_mono() - start);
+
+			if (left <= 0)
+				break;
+			if (live && left * 1e3 < wait)
+				wait = (int)(left * 1e3) + 1;
+		}
+		st = source_next(src, &snk, wait, &err);
+		if (st == SRC_SAMPLE) {
+			(*got)++;
+			if (o->verbose)
+				print_sample(rec, src);
+		} else if (st == SRC_END) {
+			break;
+		} else if (st == SRC_ERROR) {
+			fail_msg(err.msg);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int record_run(const struct record_opts *o)
+{
 	struct source *src = NULL;
 	struct recorder *rec = NULL;
 	struct pt_err err;
-	const char *out = NULL;
-	const char **paths = NULL;
-	int npaths = 0, force = 0, verbose = 0, c, status = 0, live;
-	long long limit = -1, got = 0;
-	double duration = -1, start;
-	char *end;
-	struct esc_buf eb = { NULL, 0 };
-
-	source_opts_init(&o);
-	paths = xcalloc((size_t)argc + 1, sizeof(*paths));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:d:n:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case OPT_FORCE:
-			force = 1;
-			break;
-		case 'd':
-			errno = 0;
-			o.interval = strtod_c(optarg, &end);
-			/* as pagetop -d: the worker sleeps that long (no NaN or inf there) */
-			if (errno || *end || end == optarg || !(o.interval >= LIVE_MIN_INTERVAL) ||
-			    o.interval > 86400) {
-				fprintf(stderr, _("pagetop: -d %s: expected seconds from %g to %g\n"),
-					arg_text(&eb, optarg), LIVE_MIN_INTERVAL, 86400.0);
-				goto usage_error;
-			}
-			break;
-		case 'n':
-			errno = 0;
-			limit = strtoll(optarg, &end, 10);
-			if (errno || *end || end == optarg || limit <= 0) {
-				fprintf(stderr, _("pagetop: -n %s: expected a number of samples\n"),
-					arg_text(&eb, optarg));
-				goto usage_error;
-			}
-			break;
-		case OPT_DURATION:
-			duration = parse_duration(optarg);
-			if (duration <= 0) {
-				fprintf(stderr, _("pagetop: --duration %s: expected a time such as 30s, 5m or 1h\n"),
-					arg_text(&eb, optarg));
-				goto usage_error;
-			}
-			break;
-		case OPT_FROM:
-			paths[npaths++] = optarg;
-			break;
-		case OPT_DEBUGFS:
-			o.debugfs = optarg;
-			break;
-		case OPT_KTHRESH:
-			errno = 0;
-			o.kernel_threshold = strtol(optarg, &end, 0);
-			/* as pagetop --kernel-threshold, and the helper of --drop-privileges */
-			if (errno || *end || end == optarg || o.kernel_threshold < 0 ||
-			    o.kernel_threshold > INT32_MAX) {
-				fprintf(stderr, _("pagetop: --kernel-threshold %s: expected a number of pages from 0 to %d\n"),
-					arg_text(&eb, optarg), INT32_MAX);
-				goto usage_error;
-			}
-			break;
-		case OPT_DROP_PRIVS:
-			o.drop_privileges = 1;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			free(paths);
-			return 0;
-		case ':':
-			fprintf(stderr, _("pagetop: record: option %s needs a value\n"),
-				arg_text(&eb, argv[optind - 1]));
-			goto usage_error;
-		default:
-			fprintf(stderr, _("pagetop: record: unknown option %s\n"),
-				arg_text(&eb, argv[optind - 1]));
-			goto usage_error;
-		}
-	}
-	for (; optind < argc; optind++) {
-		if (!npaths) {
-			fprintf(stderr, _("pagetop: record: unexpected argument %s (snapshots to convert go after --from)\n"),
-				arg_text(&eb, argv[optind]));
-			goto usage_error;
-		}
-		paths[npaths++] = argv[optind];
-	}
-	if (!out) {
-		fail_msg(_("record: give the recording with -o FILE (or -o - for standard output)"));
-		goto usage_error;
-	}
-	if (npaths && (o.debugfs || o.kernel_threshold >= 0 || o.drop_privileges)) {
-		fail_msg(_("record: --debugfs, --kernel-threshold and --drop-privileges are for live recording, not --from"));
-		goto usage_error;
-	}
-	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO)) {
-		fail_msg(_("record: not writing a recording to a terminal: redirect standard output or use -o FILE"));
-		goto usage_error;
-	}
-	live = npaths == 0;
+	long long got = 0;
+	int status, live = o->npaths == 0;
 
 	install_signals();
-	if (source_open(&src, live ? NULL : paths, npaths, &o, &err) < 0) {
+	if (source_open(&src, live ? NULL : o->paths, o->npaths, &o->source, &err) < 0) {
 		fail_msg(err.msg);
-		free(paths);
 		return 1;
 	}
-	if (recorder_open(&rec, out, force, &err) < 0) {
+	if (recorder_open(&rec, o->out, o->force, &err) < 0) {
 		int e = errno;
-		uid_t uid;
 
 		fail_msg(err.msg);
-		if (live && o.drop_privileges && geteuid() != 0)
-			fail_msg(_("record: with --drop-privileges the recording is created after the switch, by that user: give -o a folder they can write"));
-		else if ((e == EACCES || e == EPERM) && asuser_active(&uid))
-			fail_msg(_("record: under sudo the recording is created by the user who ran it, and is theirs: give -o a folder they can write"));
+		record_open_failed(o, e);
 		source_close(src);
-		free(paths);
 		return 1;
 	}
 	if (live)
 		recorder_add_live_meta(rec, src);
-	{
-		struct sink snk = recorder_sink(rec);
-
-		start = time_mono();
-		while (!stop_requested && (limit < 0 || got < limit)) {
-			int wait = live ? POLL_MS : -1;
-			enum src_status st;
-
-			if (duration > 0) {
-				double left = duration - (time_mono() - start);
-
-				if (left <= 0)
-					break;
-				if (live && left * 1e3 < wait)
-					wait = (int)(left * 1e3) + 1;
-			}
-			st = source_next(src, &snk, wait, &err);
-			if (st == SRC_SAMPLE) {
-				got++;
-				if (verbose)
-					print_sample(rec, src);
-			} else if (st == SRC_END) {
-				break;
-			} else if (st == SRC_ERROR) {
-				fail_msg(err.msg);
-				status = 1;
-				break;
-			}
-		}
-	}
+	status = record_loop(o, src, rec, &got);
 	if (recorder_close(rec, &err) < 0) {
 		fail_msg(err.msg);
 		status = 1;
 	}
 	recorder_free(rec);
 	source_close(src);
-	if (verbose && stop_requested)
+	if (o->verbose && stop_requested)
 		fprintf(stderr, _("pagetop: stopped by signal %d; the recording ends cleanly after %lld samples\n"),
 			(int)stop_requested, got);
-	free(paths);
 	return status;
+}
 
-usage_error:
-	fputs(_("Try 'pagetop record --help' for more information.\n"), stderr);
-	free(eb.p);
-	free(paths);
-	return 2;
+int cmd_record(int argc, char **argv)
+{
+	struct record_opts o;
+	int rc = record_parse(argc, argv, &o);
+
+	if (rc == RECORD_RUN)
+		rc = record_run(&o);
+	free(o.paths);
+	return rc;
 }

@@ -19,6 +19,7 @@
 #include "cmd_record.h"
 #include "live.h"
 #include "record.h"
+#include "settings.h"
 #include "source.h"
 #include "util.h"
 
@@ -93,27 +94,6 @@ static const char *arg_text(struct esc_buf *b, const char *arg)
 	return esc_str(b, arg, text_locale_utf8());
 }
 
-/* "30s", "5m", "1h", "1d", "90" (seconds), "1.5m". Returns seconds, or -1. */
-static double parse_duration(const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod_c(s, &end);
-	if (errno || end == s || v <= 0)
-		return -1;
-	if (*end == '\0' || strcmp(end, "s") == 0)
-		return v;
-	if (strcmp(end, "m") == 0)
-		return v * 60;
-	if (strcmp(end, "h") == 0)
-		return v * 3600;
-	if (strcmp(end, "d") == 0)
-		return v * 86400;
-	return -1;
-}
-
 static void print_sample(const struct recorder *rec, const struct source *src)
 {
 	struct recorder_stats rs;
@@ -156,36 +136,35 @@ static int bad_value(const char *fmt, const char *arg)
 }
 #pragma GCC diagnostic pop
 
-/* An option with a value into o: 0, or 2 after the message. */
+/* An option with a value into o, read through the settings table (settings.h): 0, or
+ * 2 after the message, in record's words. */
 static int record_value(struct record_opts *o, int c, const char *arg)
 {
-	char *end;
+	struct setting_value v;
+	struct pt_err err;
 
 	switch (c) {
 	case 'd':
-		errno = 0;
-		o->source.interval = strtod_c(arg, &end);
-		if (errno || *end || end == arg || o->source.interval < LIVE_MIN_INTERVAL)
+		if (settings_parse(SETTING_RECORD_INTERVAL, arg, &v, SETTING_FROM_ARGS, &err) < 0)
 			return bad_value(_("pagetop: -d %s: expected seconds, at least %g\n"), arg);
+		o->source.interval = v.number;
 		break;
 	case 'n':
-		errno = 0;
-		o->limit = strtoll(arg, &end, 10);
-		if (errno || *end || end == arg || o->limit <= 0)
+		if (settings_parse(SETTING_ITERATIONS, arg, &v, SETTING_FROM_ARGS, &err) < 0)
 			return bad_value(_("pagetop: -n %s: expected a number of samples\n"), arg);
+		o->limit = v.whole;
 		break;
 	case OPT_DURATION:
-		o->duration = parse_duration(arg);
-		if (o->duration <= 0)
+		if (settings_parse(SETTING_DURATION, arg, &v, SETTING_FROM_ARGS, &err) < 0)
 			return bad_value(_("pagetop: --duration %s: expected a time such as 30s, 5m or 1h\n"),
 					 arg);
+		o->duration = v.number;
 		break;
 	case OPT_KTHRESH:
-		errno = 0;
-		o->source.kernel_threshold = strtol(arg, &end, 0);
-		if (errno || *end || end == arg || o->source.kernel_threshold < 0)
+		if (settings_parse(SETTING_KERNEL_THRESHOLD, arg, &v, SETTING_FROM_ARGS, &err) < 0)
 			return bad_value(_("pagetop: --kernel-threshold %s: expected a number of pages\n"),
 					 arg);
+		o->source.kernel_threshold = (long)v.whole;
 		break;
 	}
 	return 0;

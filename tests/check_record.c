@@ -1283,6 +1283,25 @@ START_TEST(cmd_usage)
 	free(err);
 	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "--duration", "5y", NULL }), 2);
 	free(err);
+	/* no number: not an interval (nan was the interface's default, inf never sampled),
+	 * nor a duration (nan and inf were none) */
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "-d", "nan", NULL }), 2);
+	ck_assert_str_eq(err, "pagetop: -d nan: expected seconds, at least 0.1\n"
+			      "Try 'pagetop record --help' for more information.\n");
+	free(err);
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "-d", "inf", NULL }), 2);
+	free(err);
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "--duration", "inf", NULL }), 2);
+	free(err);
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "--duration", "nan", NULL }), 2);
+	ck_assert_str_eq(err, "pagetop: --duration nan: expected a time such as 30s, 5m or 1h\n"
+			      "Try 'pagetop record --help' for more information.\n");
+	free(err);
+	/* the kernel's count_threshold as pagetop --kernel-threshold takes it */
+	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "--kernel-threshold", "2147483648", NULL }), 2);
+	ck_assert_str_eq(err, "pagetop: --kernel-threshold 2147483648: expected a number of pages\n"
+			      "Try 'pagetop record --help' for more information.\n");
+	free(err);
 	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "stray", NULL }), 2);
 	free(err);
 	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--help", NULL }), 0);
@@ -1306,6 +1325,11 @@ START_TEST(cmd_from)
 	/* again: refused, the file kept */
 	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "--from", SMALL, "-o", rec, NULL }), 1);
 	ck_assert_msg(strstr(err, "pagetop: ") == err && strstr(err, "exists: give --force"), "%s", err);
+	free(err);
+	/* -n as pagetop -n takes it */
+	ck_assert_int_eq(run(&out, &err, (const char *[]){ PAGETOP, "record", "-n", "1e1", "--from", SMALL, "-o", "-", NULL }), 0);
+	ck_assert_msg(strstr(out, "\nt 9 ") && !strstr(out, "\nt 10 ") && strstr(out, "\nend 10\n"), "%.200s", out);
+	free(out);
 	free(err);
 	/* -o - streams the same bytes */
 	ck_assert_int_eq(run(&out, &err, (const char *[]){ PAGETOP, "record", "--from", SMALL, "-o", "-", NULL }), 0);

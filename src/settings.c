@@ -115,6 +115,7 @@ static const char *const column_names[SETTINGS_COLUMNS_N] = {
 	"label",
 };
 
+/* for printing: output.c reads them (out_format_parse()), the tests read them back */
 static const char *const format_names[] = { "text", "csv", "json", "folded" };
 
 static const char *const diff_key_names[] = {
@@ -309,15 +310,11 @@ static void parse_patterns(const char *text, struct setting_value *v)
 
 static int parse_choice(const struct setting *s, const char *text, struct setting_value *v)
 {
-	int i;
-
 	switch (s->type) {
 	case SETTING_TYPE_GROUP:
 		return group_parse(text, &v->group);
 	case SETTING_TYPE_FORMAT:
-		i = name_index(text, strlen(text), format_names, ARRAY_SIZE(format_names));
-		v->format = (enum out_format)i;
-		return i < 0 ? -1 : 0;
+		return out_format_parse(text, &v->format);
 	default:
 		return -1;
 	}

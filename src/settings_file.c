@@ -322,62 +322,54 @@ static int mkdir_parents(const char *path)
 	return 0;
 }
 
-static int save_here(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err)
+/* The lines to keep, open for reading: 0 with *in (NULL when there are none), or -1 with
+ * err. Only from a settings file: a link, anything but a regular file (a FIFO would
+ * block here) and a file too large for one are refused. */
+static int open_kept(const char *path, FILE **in, struct pt_err *err)
 {
-	FILE *in, *out;
-	char *tmp, *buf = NULL;
-	size_t cap = 0;
-	unsigned char *done;
-	int fd, e;
 	struct stat st;
+	int fd;
 
+	*in = NULL;
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		pt_err_set(err, _("%s is a symbolic link: pagetop does not write its settings through symbolic links"),
 			   path);
 		return -1;
 	}
-	/* the lines to keep: only from a settings file (a FIFO would block here) */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) < 0) {
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0) {
 		pt_err_set(err, _("cannot read %s: %s"), path, strerror(errno));
 		close(fd);
 		return -1;
 	}
-	if (fd >= 0 && !S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		pt_err_set(err, _("%s is not a regular file (%s): pagetop does not replace it with its settings; remove it first"),
 			   path, file_kind(st.st_mode));
 		close(fd);
 		return -1;
 	}
-	if (fd >= 0 && st.st_size > RC_MAX_SIZE) {
+	if (st.st_size > RC_MAX_SIZE) {
 		pt_err_set(err, _("%s is larger than %d KiB, too large for a settings file: not rewritten; remove it or shorten it"),
 			   path, RC_MAX_SIZE / 1024);
 		close(fd);
 		return -1;
 	}
-	in = fd >= 0 ? fdopen(fd, "r") : NULL;
-	if (!in && fd >= 0)
+	*in = fdopen(fd, "r");
+	if (!*in)
 		close(fd);
-	done = xcalloc(n ? n : 1, 1);
-	if (mkdir_parents(path) < 0) {
-		pt_err_set(err, _("cannot create the folder of %s: %s"), path, strerror(errno));
-		if (in)
-			fclose(in);
-		free(done);
-		return -1;
-	}
-	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || !(out = fdopen(fd, "w"))) {
-		pt_err_set(err, _("cannot write %s: %s"), tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		if (in)
-			fclose(in);
-		free(tmp);
-		free(done);
-		return -1;
-	}
+	return 0;
+}
+
+/* in's lines (a header comment when there are none) to out, the first "set NAME" line
+ * of each of sets replaced by its value, later ones dropped; then the sets not there. */
+static void write_lines(FILE *in, FILE *out, const struct rc_set *sets, size_t n)
+{
+	unsigned char *done = xcalloc(n ? n : 1, 1);
+	char *buf = NULL;
+	size_t cap = 0;
+
 	if (!in)
 		fprintf(out, "%s", _("# pagetop settings: 'set NAME = VALUE' and 'bind KEY ACTION' lines.\n"
 				     "# W in pagetop rewrites the set lines and keeps everything else.\n"));
@@ -400,13 +392,41 @@ static int save_here(const char *path, const struct rc_set *sets, size_t n, stru
 		if (!strchr(buf, '\n'))
 			fputc('\n', out);
 	}
-	if (in)
-		fclose(in);
 	free(buf);
 	for (size_t i = 0; i < n; i++)
 		if (!done[i])
 			fprintf(out, "set %s = %s\n", sets[i].name, sets[i].value);
 	free(done);
+}
+
+static int save_here(const char *path, const struct rc_set *sets, size_t n, struct pt_err *err)
+{
+	FILE *in, *out;
+	char *tmp;
+	int fd, e;
+
+	if (open_kept(path, &in, err) < 0)
+		return -1;
+	if (mkdir_parents(path) < 0) {
+		pt_err_set(err, _("cannot create the folder of %s: %s"), path, strerror(errno));
+		if (in)
+			fclose(in);
+		return -1;
+	}
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || !(out = fdopen(fd, "w"))) {
+		pt_err_set(err, _("cannot write %s: %s"), tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		if (in)
+			fclose(in);
+		free(tmp);
+		return -1;
+	}
+	write_lines(in, out, sets, n);
+	if (in)
+		fclose(in);
 	e = ferror(out) ? EIO : 0;
 	if (fclose(out) != 0 && !e)
 		e = errno;

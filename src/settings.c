@@ -108,6 +108,11 @@ static const struct setting table[SETTING__N] = {
 		{ N_("expected a time such as 30s, 5m or 1h, found '%s'"), NULL, NULL },
 		NULL,
 	},
+	[SETTING_PLAY_SPEED] = {
+		"speed", SETTING_TYPE_NUMBER, 0, 1e6, NULL, 0,
+		{ N_("expected a speed such as 1, 2 or 0.5, found '%s'"), NULL, NULL },
+		NULL,
+	},
 };
 
 static const char *const column_names[SETTINGS_COLUMNS_N] = {

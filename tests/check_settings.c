@@ -71,6 +71,9 @@ static const struct good goods[] = {
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "1h", "3600" },
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "2d", "172800" },
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "0.25", NULL },
+	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "0", NULL },
+	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "0,5", "0.5" },
+	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "1000000", NULL },
 };
 
 START_TEST(good_values)
@@ -171,6 +174,9 @@ static const struct bad bads[] = {
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "nan", "expected a time such as 30s, 5m or 1h, found 'nan'" },
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "inf", "expected a time such as 30s, 5m or 1h, found 'inf'" },
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "1e308d", "expected a time such as 30s, 5m or 1h, found '1e308d'" },
+	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "-1", "expected a speed such as 1, 2 or 0.5, found '-1'" },
+	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "fast", "expected a speed such as 1, 2 or 0.5, found 'fast'" },
+	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "2000000", "expected a speed such as 1, 2 or 0.5, found '2000000'" },
 };
 
 START_TEST(bad_values)

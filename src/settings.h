@@ -10,16 +10,20 @@
  *   struct setting_value v;
  *   struct pt_err err;
  *
+ *   A prompt (the command line: SETTING_FROM_ARGS):
  *   if (settings_parse(SETTING_INTERVAL, text, &v, SETTING_FROM_PROMPT, &err) < 0)
  *           show(err.msg);       // "expected seconds from 0.1 to 86400, found 'x'"
  *   else
  *           use(v.number);
  *
- *   A "set NAME = VALUE" line of the settings file:
- *   if (settings_parse_named(name, value, &v, &err) < 0) ...   // v.id says which
+ *   A "set NAME = VALUE" line of the settings file (rc_read()'s callback):
+ *   if (settings_parse_named(l->name, l->value, &v, err) < 0)
+ *           return -1;           // "interval: expected ...", "unknown setting ..."
+ *   switch (v.id) { ... }        // then settings_value_free(&v)
  *
- *   W, a value back to text (what settings_parse reads again):
- *   char *text = settings_print(&v);   ... free(text);
+ *   W: the values, each with its id, to the file: rc_save_values(path, v, n, &err)
+ *   (settings_file.h), which writes "set NAME = TEXT" with settings_print()'s text,
+ *   which settings_parse() reads back as the same value.
  *
  * Messages are translated and complete; they quote the text as it was given (the
  * caller escapes it for a terminal, as msg_print() does). This module never prints. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_diff.c - "pagetop diff A B": the stacks whose counts changed between two snapshots.
  *
  * Each side is read through source_open() into its own model (model_sink), up to the

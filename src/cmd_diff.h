@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_diff.h - the "pagetop diff" subcommand: stacks whose counts changed between two
  * snapshots (doc/diff.md). */
 #ifndef PAGETOP_CMD_DIFF_H

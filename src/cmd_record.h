@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_record.h - the "pagetop record" subcommand. */
 #ifndef PAGETOP_CMD_RECORD_H
 #define PAGETOP_CMD_RECORD_H

@@ -123,14 +123,18 @@ struct record_opts {
 };
 
 /* A bad argument: the message, and the usage error's status. fmt is one of this file's
- * translated messages: a %s for arg (escaped), and -d's a %g for the shortest interval. */
+ * translated messages: a %s for arg (escaped), then -d's two %g (the interval's range) or
+ * --kernel-threshold's %d (its largest value). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static int bad_value(const char *fmt, const char *arg)
 {
 	struct esc_buf eb = { NULL, 0 };
 
-	fprintf(stderr, fmt, arg_text(&eb, arg), LIVE_MIN_INTERVAL);
+	if (strstr(fmt, "%d"))
+		fprintf(stderr, fmt, arg_text(&eb, arg), INT32_MAX);
+	else
+		fprintf(stderr, fmt, arg_text(&eb, arg), LIVE_MIN_INTERVAL, 86400.0);
 	free(eb.p);
 	return 2;
 }
@@ -145,8 +149,9 @@ static int record_value(struct record_opts *o, int c, const char *arg)
 
 	switch (c) {
 	case 'd':
-		if (settings_parse(SETTING_RECORD_INTERVAL, arg, &v, SETTING_FROM_ARGS, &err) < 0)
-			return bad_value(_("pagetop: -d %s: expected seconds, at least %g\n"), arg);
+		/* as pagetop -d: what the worker sleeps, a number it can */
+		if (settings_parse(SETTING_INTERVAL, arg, &v, SETTING_FROM_ARGS, &err) < 0)
+			return bad_value(_("pagetop: -d %s: expected seconds from %g to %g\n"), arg);
 		o->source.interval = v.number;
 		break;
 	case 'n':
@@ -162,7 +167,7 @@ static int record_value(struct record_opts *o, int c, const char *arg)
 		break;
 	case OPT_KTHRESH:
 		if (settings_parse(SETTING_KERNEL_THRESHOLD, arg, &v, SETTING_FROM_ARGS, &err) < 0)
-			return bad_value(_("pagetop: --kernel-threshold %s: expected a number of pages\n"),
+			return bad_value(_("pagetop: --kernel-threshold %s: expected a number of pages from 0 to %d\n"),
 					 arg);
 		o->source.kernel_threshold = (long)v.whole;
 		break;

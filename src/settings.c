@@ -98,11 +98,6 @@ static const struct setting table[SETTING__N] = {
 		  N_("--sort: expected delta, bytes, pages, pages_a, pages_b or label, found '%s'") },
 		N_("--sort: expected KEY:asc or KEY:desc, found '%s'"),
 	},
-	[SETTING_RECORD_INTERVAL] = {
-		"delay", SETTING_TYPE_NUMBER, 0.1, DBL_MAX, NULL, 0,
-		{ N_("expected seconds, at least 0.1, found '%s'"), NULL, NULL },
-		NULL,
-	},
 	[SETTING_DURATION] = {
 		"duration", SETTING_TYPE_DURATION, 0, DBL_MAX, NULL, 0,
 		{ N_("expected a time such as 30s, 5m or 1h, found '%s'"), NULL, NULL },

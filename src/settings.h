@@ -52,7 +52,6 @@ enum setting_id {
 	SETTING_PAGE_SIZE,         /* bytes of a page in saved snapshots */
 	SETTING_KERNEL_THRESHOLD,  /* the kernel's count_threshold while running */
 	SETTING_DIFF_SORT,         /* pagetop diff --sort: KEY[:asc|desc] of its keys */
-	SETTING_RECORD_INTERVAL,   /* pagetop record -d: at least 0.1 s, no maximum */
 	SETTING_DURATION,          /* pagetop record --duration: 30s, 5m, 1h, 1d, seconds */
 	/* the UI's prompts' only */
 	SETTING_PLAY_SPEED,        /* play: times the recorded pace (0: no waiting) */

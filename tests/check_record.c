@@ -1286,7 +1286,7 @@ START_TEST(cmd_usage)
 	/* no number: not an interval (nan was the interface's default, inf never sampled),
 	 * nor a duration (nan and inf were none) */
 	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "-d", "nan", NULL }), 2);
-	ck_assert_str_eq(err, "pagetop: -d nan: expected seconds, at least 0.1\n"
+	ck_assert_str_eq(err, "pagetop: -d nan: expected seconds from 0.1 to 86400\n"
 			      "Try 'pagetop record --help' for more information.\n");
 	free(err);
 	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "-d", "inf", NULL }), 2);
@@ -1299,7 +1299,7 @@ START_TEST(cmd_usage)
 	free(err);
 	/* the kernel's count_threshold as pagetop --kernel-threshold takes it */
 	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "--kernel-threshold", "2147483648", NULL }), 2);
-	ck_assert_str_eq(err, "pagetop: --kernel-threshold 2147483648: expected a number of pages\n"
+	ck_assert_str_eq(err, "pagetop: --kernel-threshold 2147483648: expected a number of pages from 0 to 2147483647\n"
 			      "Try 'pagetop record --help' for more information.\n");
 	free(err);
 	ck_assert_int_eq(run(NULL, &err, (const char *[]){ PAGETOP, "record", "-o", "x", "stray", NULL }), 2);

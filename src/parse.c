@@ -44,17 +44,6 @@ const char *iface_name(enum pt_iface i)
 	}
 }
 
-static inline int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Bounded decimal: digits in [s, end), saturating. */
 static uint64_t dec_at(const char *s, const char *end)
 {
@@ -65,89 +54,6 @@ static uint64_t dec_at(const char *s, const char *end)
 	for (; s < end && *s >= '0' && *s <= '9'; s++)
 		x = x < UINT64_MAX / 10 - 1 ? x * 10 + (uint64_t)(*s - '0') : UINT64_MAX;
 	return x;
-}
-
-/* Parses "0x" hex digits in s[0..n); returns the number of bytes used, 0 if none. */
-static size_t parse_hex(const char *s, size_t n, uint64_t *v)
-{
-	size_t i = 2;
-	uint64_t x = 0;
-
-	if (n < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return 0;
-	for (; i < n && hexval((unsigned char)s[i]) >= 0; i++) {
-		if (i - 2 >= 16)
-			return 0;
-		x = (x << 4) | (uint64_t)hexval((unsigned char)s[i]);
-	}
-	if (i == 2)
-		return 0;
-	*v = x;
-	return i;
-}
-
-int frame_split(const char *s, size_t len, struct frame_parts *p)
-{
-	const char *end = s + len, *slash, *plus;
-	uint64_t v;
-	size_t k;
-
-	memset(p, 0, sizeof(*p));
-	if (len && s[0] == '0' && len > 2 && (s[1] == 'x' || s[1] == 'X')) {
-		k = parse_hex(s, len, &v);
-		if (k == len) {
-			p->is_addr = 1;
-			p->addr = v;
-			return 0;
-		}
-	}
-	if (len > 3 && end[-1] == ']') {
-		const char *lb = memchr(s, '[', len);
-
-		if (!lb || lb == s || lb[-1] != ' ' || lb + 2 > end - 1)
-			return -1;
-		p->module = lb + 1;
-		p->module_len = (uint32_t)(end - 1 - p->module);
-		end = lb - 1;
-	}
-	/* name+0xOFF/0xSIZE: find the last '/' and the '+' before it */
-	slash = NULL;
-	for (const char *c = end; c > s; c--)
-		if (c[-1] == '/') {
-			slash = c - 1;
-			break;
-		}
-	if (!slash)
-		return -1;
-	k = parse_hex(slash + 1, (size_t)(end - slash - 1), &p->size);
-	if (!k || slash + 1 + k != end)
-		return -1;
-	plus = NULL;
-	for (const char *c = slash; c > s; c--)
-		if (c[-1] == '+') {
-			plus = c - 1;
-			break;
-		}
-	if (!plus || plus == s)
-		return -1;
-	k = parse_hex(plus + 1, (size_t)(slash - plus - 1), &p->off);
-	if (!k || plus + 1 + k != slash)
-		return -1;
-	for (const char *c = s; c < plus; c++)
-		if (*c == ' ' || *c == '\t')
-			return -1;
-	p->name = s;
-	p->name_len = (uint32_t)(plus - s);
-	return 0;
-}
-
-int frame_text_ok(const char *s, size_t n)
-{
-	struct frame_parts fp;
-
-	if (n < 3 || n > FRAME_MAX || memchr(s, '\0', n))
-		return 0;
-	return frame_split(s, n, &fp) == 0;
 }
 
 /* "key: N" with a decimal count. Returns 1 when the line starts with key, and then
@@ -511,7 +417,7 @@ static int parse_block_header(struct pstate *ps, const char *s, size_t n)
 		if (memcmp(q, "mask 0x", 7) == 0) {
 			uint64_t m = 0;
 
-			if (parse_hex(q + 5, (size_t)(end - q - 5), &m))
+			if (hex_parse(q + 5, (size_t)(end - q - 5), &m))
 				b->gfp = (uint32_t)m;
 			break;
 		}

@@ -5,6 +5,7 @@
 #ifndef PAGETOP_PARSE_H
 #define PAGETOP_PARSE_H
 
+#include "frame.h"
 #include "reader.h"
 #include "sink.h"
 
@@ -22,9 +23,6 @@ const char *pfmt_name(enum pfmt f);
 /* The first line of a pagetop recording starts with this. */
 #define RECORDING_MAGIC "#pagetop-recording"
 
-/* Longest frame line the kernel can print: KSYM_NAME_LEN (512) plus offsets and a
- * module name. */
-#define FRAME_MAX 640
 /* PAGE_OWNER_STACK_DEPTH is 16; accept more for other builds, within reason. */
 #define STACK_MAX_FRAMES 64
 
@@ -86,19 +84,5 @@ struct split_stats {
 };
 int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 		const struct sink *sink, struct split_stats *stats, struct pt_err *err);
-
-/* Splits a frame line "name+0xOFF/0xSIZE [module]" or "0xADDR".
- * Returns 0 when it has that form, -1 otherwise. Pointers point into s. */
-struct frame_parts {
-	const char *name; uint32_t name_len; /* function name (with .cold etc suffixes) */
-	uint64_t off, size;
-	const char *module; uint32_t module_len; /* 0 when vmlinux */
-	int is_addr;       /* bare 0xADDR */
-	uint64_t addr;
-};
-int frame_split(const char *s, size_t len, struct frame_parts *p);
-/* Whether s is a frame line as the parser takes one: 3 to FRAME_MAX bytes, no NUL, the
- * form of frame_split(). */
-int frame_text_ok(const char *s, size_t n);
 
 #endif

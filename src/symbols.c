@@ -17,7 +17,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "parse.h"
+#include "frame.h"
 #include "symbols_int.h"
 
 const char *symbols_libdw_version(void)

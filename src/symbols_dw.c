@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "live.h"
-#include "parse.h"
+#include "frame.h"
 #include "symbols_int.h"
 
 /* ---- the pool ---- */

@@ -537,6 +537,35 @@ double strtod_c(const char *s, char **end)
 	return c_locale ? strtod_l(s, end, c_locale) : strtod(s, end);
 }
 
+static inline int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t hex_parse(const char *s, size_t n, uint64_t *v)
+{
+	size_t i = 2;
+	uint64_t x = 0;
+
+	if (n < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return 0;
+	for (; i < n && hexval((unsigned char)s[i]) >= 0; i++) {
+		if (i - 2 >= 16)
+			return 0;
+		x = (x << 4) | (uint64_t)hexval((unsigned char)s[i]);
+	}
+	if (i == 2)
+		return 0;
+	*v = x;
+	return i;
+}
+
 /* ---- text from the input, on a terminal ---- */
 
 /* The length of the well-formed UTF-8 sequence at p (at most n bytes): 1 to 4, 0 when

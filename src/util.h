@@ -145,6 +145,9 @@ static inline long long sat_mul(long long a, long long b)
 /* strtod() in the C locale: numbers in options, file names and files never take the
  * user's decimal comma. */
 double strtod_c(const char *s, char **end);
+/* "0x" and 1 to 16 hex digits at the start of s[0..n) (either case): the bytes used, and
+ * the number in *v; 0 (and *v untouched) when there are none or more than 16. */
+size_t hex_parse(const char *s, size_t n, uint64_t *v);
 
 /* The largest time, in seconds either side of its clock's 0, that any input may give a
  * sample (10^12 s are 31,700 years): within it a time survives every conversion pagetop

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* frame.c - the text of a stack frame: splitting it, and the forms derived from it
+ * (frame.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include "frame.h"
+#include "util.h"
+
+int frame_split(const char *s, size_t len, struct frame_parts *p)
+{
+	const char *end = s + len, *slash, *plus;
+	uint64_t v;
+	size_t k;
+
+	memset(p, 0, sizeof(*p));
+	if (len && s[0] == '0' && len > 2 && (s[1] == 'x' || s[1] == 'X')) {
+		k = hex_parse(s, len, &v);
+		if (k == len) {
+			p->is_addr = 1;
+			p->addr = v;
+			return 0;
+		}
+	}
+	if (len > 3 && end[-1] == ']') {
+		const char *lb = memchr(s, '[', len);
+
+		if (!lb || lb == s || lb[-1] != ' ' || lb + 2 > end - 1)
+			return -1;
+		p->module = lb + 1;
+		p->module_len = (uint32_t)(end - 1 - p->module);
+		end = lb - 1;
+	}
+	/* name+0xOFF/0xSIZE: find the last '/' and the '+' before it */
+	slash = NULL;
+	for (const char *c = end; c > s; c--)
+		if (c[-1] == '/') {
+			slash = c - 1;
+			break;
+		}
+	if (!slash)
+		return -1;
+	k = hex_parse(slash + 1, (size_t)(end - slash - 1), &p->size);
+	if (!k || slash + 1 + k != end)
+		return -1;
+	plus = NULL;
+	for (const char *c = slash; c > s; c--)
+		if (c[-1] == '+') {
+			plus = c - 1;
+			break;
+		}
+	if (!plus || plus == s)
+		return -1;
+	k = hex_parse(plus + 1, (size_t)(slash - plus - 1), &p->off);
+	if (!k || plus + 1 + k != slash)
+		return -1;
+	for (const char *c = s; c < plus; c++)
+		if (*c == ' ' || *c == '\t')
+			return -1;
+	p->name = s;
+	p->name_len = (uint32_t)(plus - s);
+	return 0;
+}
+
+int frame_text_ok(const char *s, size_t n)
+{
+	struct frame_parts fp;
+
+	if (n < 3 || n > FRAME_MAX || memchr(s, '\0', n))
+		return 0;
+	return frame_split(s, n, &fp) == 0;
+}

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "cmd_diff.h"
+#include "frame.h"
 #include "model.h"
 #include "output.h"
 #include "parse.h"
@@ -81,29 +82,6 @@ struct diff_opts {
 	struct source_opts source;  /* --page-size */
 	const char *a, *b;          /* the sides as given: PATH or PATH@N */
 };
-
-size_t diff_frame_strip(const char *s, size_t len, char *out, size_t n)
-{
-	struct frame_parts fp;
-	int k;
-
-	if (!n)
-		return 0;
-	if (frame_split(s, len, &fp) < 0 || fp.is_addr) {
-		k = snprintf(out, n, "%.*s", (int)len, s);
-	} else if (fp.module_len) {
-		/* "[mod buildid]" (CONFIG_STACKTRACE_BUILD_ID): the module name only */
-		const char *sp = memchr(fp.module, ' ', fp.module_len);
-		uint32_t ml = sp ? (uint32_t)(sp - fp.module) : fp.module_len;
-
-		k = snprintf(out, n, "%.*s [%.*s]", (int)fp.name_len, fp.name, (int)ml, fp.module);
-	} else {
-		k = snprintf(out, n, "%.*s", (int)fp.name_len, fp.name);
-	}
-	if (k < 0)
-		k = 0;
-	return (size_t)k < n ? (size_t)k : n - 1;
-}
 
 /* ---- reading a side ---- */
 
@@ -216,7 +194,7 @@ static const char *frame_key(const struct diff *d, const char *f, char *tmp, siz
 		*len = strlen(f);
 		return f;
 	}
-	*len = diff_frame_strip(f, strlen(f), tmp, n);
+	*len = frame_strip(f, strlen(f), tmp, n);
 	return tmp;
 }
 
@@ -294,17 +272,12 @@ static void set_labels(struct diff *d)
 			continue;
 		l = e->sb ? model_label(d->s[1].m, e->sb->label) : model_label(d->s[0].m, e->sa->label);
 		len = strlen(l);
-		if (d->ignore_offsets && len > 3 && l[len - 1] == ']') {
-			const char *lb = strstr(l, " [");
-			const char *sp = lb ? strchr(lb + 2, ' ') : NULL;
+		if (d->ignore_offsets) {
+			char *tmp = xmalloc(len + 1);
 
-			if (sp) {
-				char *tmp = xasprintf("%.*s]", (int)(sp - l), l);
-
-				e->label = strtab_intern(d->labels, tmp, strlen(tmp));
-				free(tmp);
-				continue;
-			}
+			e->label = strtab_intern(d->labels, tmp, frame_label_strip(l, len, tmp, len + 1));
+			free(tmp);
+			continue;
 		}
 		e->label = strtab_intern(d->labels, l, len);
 	}
@@ -564,7 +537,7 @@ static void folded_out(FILE *fp, const struct diff *d, struct entry **rows, size
 			continue;
 		for (int k = (int)st->nframes - 1; k >= 0; k--) {
 			const char *f = model_frame(m, st->frames[k]);
-			size_t len = diff_frame_strip(f, strlen(f), tmp, sizeof(tmp));
+			size_t len = frame_strip(f, strlen(f), tmp, sizeof(tmp));
 
 			/* ';' separates frames in this format */
 			for (size_t j = 0; j < len; j++)

@@ -10,9 +10,4 @@
  * messages, "pagetop: ...", on standard error. */
 int cmd_diff(int argc, char **argv);
 
-/* "name+0x1/0x2 [mod]" -> "name [mod]"; bare addresses and lines of another form are
- * copied unchanged. Writes at most n - 1 bytes and a NUL; returns the length written.
- * (Exposed for tests.) */
-size_t diff_frame_strip(const char *s, size_t len, char *out, size_t n);
-
 #endif

@@ -3,6 +3,7 @@
  * (frame.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "frame.h"
@@ -70,4 +71,58 @@ int frame_text_ok(const char *s, size_t n)
 	if (n < 3 || n > FRAME_MAX || memchr(s, '\0', n))
 		return 0;
 	return frame_split(s, n, &fp) == 0;
+}
+
+size_t frame_label(const struct frame_parts *p, char *out, size_t n)
+{
+	int k;
+
+	if (p->module)
+		k = snprintf(out, n, "%.*s [%.*s]", (int)p->name_len, p->name, (int)p->module_len,
+			     p->module);
+	else
+		k = snprintf(out, n, "%.*s", (int)p->name_len, p->name);
+	if (k < 0)
+		k = 0;
+	return (size_t)k < n ? (size_t)k : n - 1;
+}
+
+size_t frame_label_strip(const char *label, size_t len, char *out, size_t n)
+{
+	const char *lb = len > 3 && label[len - 1] == ']' ? memmem(label, len, " [", 2) : NULL;
+	const char *sp = lb ? memchr(lb + 2, ' ', len - (size_t)(lb + 2 - label)) : NULL;
+	int k;
+
+	if (sp)
+		k = snprintf(out, n, "%.*s]", (int)(sp - label), label);
+	else
+		k = snprintf(out, n, "%.*s", (int)len, label);
+	if (k < 0)
+		k = 0;
+	return (size_t)k < n ? (size_t)k : n - 1;
+}
+
+size_t frame_strip(const char *s, size_t len, char *out, size_t n)
+{
+	struct frame_parts fp;
+	int k;
+
+	if (!n)
+		return 0;
+	if (frame_split(s, len, &fp) < 0 || fp.is_addr) {
+		k = snprintf(out, n, "%.*s", (int)len, s);
+		if (k < 0)
+			k = 0;
+		return (size_t)k < n ? (size_t)k : n - 1;
+	}
+	fp.module_len = frame_module_name_len(&fp);
+	return frame_label(&fp, out, n);
+}
+
+size_t frame_fold(const char *s, const char **module)
+{
+	size_t n = strcspn(s, "+");
+
+	*module = s[n] ? strchr(s + n, '[') : NULL;
+	return n;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame.h"
 #include "model.h"
 #include "parse.h"
 
@@ -188,17 +189,11 @@ static int glob_match(const char *pat, const char *s)
 static int alloc_match(const struct model *m, const char *name, size_t len)
 {
 	char buf[FRAME_MAX + 1];
-	const char *dot;
 
 	if (len > FRAME_MAX)
 		len = FRAME_MAX;
 	memcpy(buf, name, len);
-	buf[len] = '\0';
-	/* compiler suffixes (.constprop.0, .isra.0, .cold, .llvm.N) do not change who it is;
-	 * a leading dot is part of no kernel name */
-	dot = strchr(buf + 1, '.');
-	if (dot)
-		buf[dot - buf] = '\0';
+	buf[frame_name_base_len(buf, len)] = '\0';
 	if (m->patterns) {
 		for (size_t i = 0; i < m->npatterns; i++)
 			if (glob_match(m->patterns[i], buf))
@@ -226,11 +221,8 @@ static void frame_classify(struct model *m, uint32_t id)
 		f->is_alloc = 0;
 		return;
 	}
-	if (fp.module_len) {
-		int n = snprintf(buf, sizeof(buf), "%.*s [%.*s]", (int)fp.name_len, fp.name,
-				 (int)fp.module_len, fp.module);
-
-		f->func = strtab_intern(m->labels, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	if (fp.module) {
+		f->func = strtab_intern(m->labels, buf, frame_label(&fp, buf, sizeof(buf)));
 		f->module = strtab_intern(m->labels, fp.module, fp.module_len);
 	} else {
 		f->func = strtab_intern(m->labels, fp.name, fp.name_len);

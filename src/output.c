@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "frame.h"
 #include "output.h"
 
 int out_format_parse(const char *s, enum out_format *f)
@@ -433,17 +434,12 @@ static void folded_row(FILE *fp, const struct model *m, const struct row *r)
 		return;
 	/* outermost first; function names without offsets so call sites merge */
 	for (int i = (int)st->nframes - 1; i >= 0; i--) {
-		const char *f = model_frame(m, st->frames[i]);
-		size_t n = strcspn(f, "+");
+		const char *f = model_frame(m, st->frames[i]), *mod;
 
-		esc_write(fp, f, n, 1);
-		if (f[n]) {
-			const char *mod = strchr(f + n, '[');
-
-			if (mod) {
-				fputc(' ', fp);
-				esc_write(fp, mod, strlen(mod), 1);
-			}
+		esc_write(fp, f, frame_fold(f, &mod), 1);
+		if (mod) {
+			fputc(' ', fp);
+			esc_write(fp, mod, strlen(mod), 1);
 		}
 		if (i)
 			fputc(';', fp);

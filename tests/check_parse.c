@@ -470,6 +470,73 @@ START_TEST(test_frame_split)
 }
 END_TEST
 
+/* The forms derived from a frame's text (frame.h). */
+static void strip_is(const char *s, const char *want)
+{
+	char out[FRAME_MAX + 80];
+	size_t n = frame_strip(s, strlen(s), out, sizeof(out));
+
+	ck_assert_str_eq(out, want);
+	ck_assert_uint_eq(n, strlen(want));
+}
+
+static void fold_is(const char *s, const char *name, const char *module)
+{
+	const char *mod;
+	size_t n = frame_fold(s, &mod);
+
+	ck_assert_uint_eq(n, strlen(name));
+	ck_assert_msg(memcmp(s, name, n) == 0, "name of %s", s);
+	if (module)
+		ck_assert_str_eq(mod, module);
+	else
+		ck_assert_ptr_null(mod);
+}
+
+START_TEST(test_frame_forms)
+{
+	struct frame_parts p;
+	char out[64];
+
+	strip_is("prep_new_page+0x17/0x43", "prep_new_page");
+	strip_is("brd_submit_bio+0x28d/0x42b [brd]", "brd_submit_bio [brd]");
+	strip_is("ext4_write_begin+0xbd/0x4b0 [ext4 0123abcd]", "ext4_write_begin [ext4]");
+	strip_is("zs_malloc.constprop.0+0x1f/0x2a0", "zs_malloc.constprop.0");
+	strip_is("0xffffffffa0001234", "0xffffffffa0001234");
+	strip_is("not a frame", "not a frame");
+	/* cut to the buffer */
+	ck_assert_uint_eq(frame_strip("abcdef+0x1/0x2", 14, out, 4), 3);
+	ck_assert_str_eq(out, "abc");
+
+	ck_assert_int_eq(frame_split("f+0x1/0x2 [mod 0a0b]", 20, &p), 0);
+	ck_assert_uint_eq(frame_module_name_len(&p), 3);
+	ck_assert_uint_eq(frame_label(&p, out, sizeof(out)), 12);
+	ck_assert_str_eq(out, "f [mod 0a0b]");
+	ck_assert_int_eq(frame_split("f+0x1/0x2", 9, &p), 0);
+	ck_assert_uint_eq(frame_module_name_len(&p), 0);
+	ck_assert_uint_eq(frame_label(&p, out, sizeof(out)), 1);
+	ck_assert_str_eq(out, "f");
+
+	ck_assert_uint_eq(frame_label_strip("f [mod 0a0b]", 12, out, sizeof(out)), 7);
+	ck_assert_str_eq(out, "f [mod]");
+	ck_assert_uint_eq(frame_label_strip("f [mod]", 7, out, sizeof(out)), 7);
+	ck_assert_str_eq(out, "f [mod]");
+	ck_assert_uint_eq(frame_label_strip("f", 1, out, sizeof(out)), 1);
+	ck_assert_str_eq(out, "f");
+
+	ck_assert_uint_eq(frame_name_base_len("zs_malloc.constprop.0", 21), 9);
+	ck_assert_uint_eq(frame_name_base_len("do_thing.cold", 13), 8);
+	ck_assert_uint_eq(frame_name_base_len(".text", 5), 5);
+	ck_assert_uint_eq(frame_name_base_len("kmalloc", 7), 7);
+
+	/* folded keeps the build id, and cuts at the first '+' of any text */
+	fold_is("brd_submit_bio+0x28d/0x42b [brd 0a0b]", "brd_submit_bio", "[brd 0a0b]");
+	fold_is("prep_new_page+0x17/0x43", "prep_new_page", NULL);
+	fold_is("0xffffffffa0001234", "0xffffffffa0001234", NULL);
+	fold_is("a+b [c]", "a", "[c]");
+}
+END_TEST
+
 START_TEST(test_frames_in_records)
 {
 	/* every frame form inside a record, including a 512-byte name */
@@ -2096,6 +2163,7 @@ static Suite *parse_suite(void)
 
 	tc = tcase_new("frames");
 	tcase_add_test(tc, test_frame_split);
+	tcase_add_test(tc, test_frame_forms);
 	tcase_add_test(tc, test_frames_in_records);
 	suite_add_tcase(s, tc);
 

@@ -740,7 +740,7 @@ static void frames_ids(struct model *m, const struct stack_rec *rec, unsigned n,
 }
 
 /* The lowest free id, which is taken: ids stay dense, and a model fed the same samples
- * gives the same ids (a replica, tui_tape.h). */
+ * gives the same ids (a replay, model_replay.h). */
 static size_t id_take(struct model *m)
 {
 	size_t w = m->free_lo;

@@ -130,7 +130,7 @@ struct tui *tui_new(struct source *src, struct model *m, const struct tui_opts *
 	t->master = t->m = m;
 	t->series = meta && meta->series;
 	if (t->series)
-		t->tape = tape_new();
+		t->tape = replay_tape_new();
 	t->iterations = o->iterations;
 	t->cli_set = o->cli_set;
 	t->fail_seen = -1;
@@ -179,9 +179,9 @@ void tui_free(struct tui *t)
 		recorder_free(t->rec);
 	}
 	free(t->rec_path);
-	replica_free(&t->replica);
-	replica_free(&t->build);
-	tape_free(t->tape);
+	replay_free(&t->replica);
+	replay_free(&t->build);
+	replay_tape_free(t->tape);
 	view_free(&t->v);
 	free(t->rows);
 	free(t->frozen);
@@ -506,7 +506,7 @@ static void record_sample(struct tui *t)
 	if (!t->rec)
 		return;
 	sink = recorder_sink(t->rec);
-	if (model_sample_to_sink(t->master, &sink, t->rec_samples == 0, &err) < 0) {
+	if (model_replay_sample(t->master, &sink, t->rec_samples == 0, &err) < 0) {
 		tui_message(t, 1, _("recording %s stopped: %s"), t->rec_path, err.msg);
 		recorder_free(t->rec);
 		t->rec = NULL;
@@ -521,7 +521,7 @@ static void after_sample(struct tui *t)
 
 	t->nread++;
 	if (t->tape)
-		tape_add(t->tape, t->master);
+		replay_tape_add(t->tape, t->master);
 	record_sample(t);
 	if (fs && t->fail_seen >= 0 && fs->s.now > t->fail_seen)
 		tui_message(t, 1, _("the failure stack grew by %lld pages: the kernel's stack depot is full and stacks are being lost"),
@@ -672,7 +672,7 @@ static void show_replica(struct tui *t, uint32_t k)
 
 static void build_cancel(struct tui *t)
 {
-	replica_free(&t->build);
+	replay_free(&t->build);
 	t->building = 0;
 }
 
@@ -684,7 +684,7 @@ int tui_build_step(struct tui *t, int budget_ms)
 	if (!t->building)
 		return 1;
 	while (t->build.next <= t->build_target) {
-		if (replica_advance(&t->build, t->tape, t->master, t->build.next, t->baseline,
+		if (replay_advance(&t->build, t->tape, t->master, t->build.next, t->baseline,
 				    &err) < 0) {
 			tui_message(t, 1, "%s", err.msg);
 			build_cancel(t);
@@ -696,7 +696,7 @@ int tui_build_step(struct tui *t, int budget_ms)
 	t->dirty = 1;
 	if (t->build.next <= t->build_target)
 		return 0;
-	replica_free(&t->replica);
+	replay_free(&t->replica);
 	t->replica = t->build;
 	memset(&t->build, 0, sizeof(t->build));
 	t->building = 0;
@@ -723,17 +723,17 @@ void tui_goto_sample(struct tui *t, long k)
 		k = last;
 	if ((uint32_t)k == last && model_baseline_sample(t->master) == t->baseline) {
 		build_cancel(t);
-		replica_free(&t->replica);
+		replay_free(&t->replica);
 		show_replica(t, (uint32_t)k);
 		return;
 	}
 	if (t->replica.m && t->m == t->replica.m && t->replica.next <= (uint32_t)k + 1) {
 		/* forward from the replica on screen: a sample at a time, cheap */
 		build_cancel(t);
-		if (replica_advance(&t->replica, t->tape, t->master, (uint32_t)k, t->baseline,
+		if (replay_advance(&t->replica, t->tape, t->master, (uint32_t)k, t->baseline,
 				    &err) < 0) {
 			tui_message(t, 1, "%s", err.msg);
-			replica_free(&t->replica);
+			replay_free(&t->replica);
 			k = last;
 		}
 		show_replica(t, (uint32_t)k);
@@ -744,7 +744,7 @@ void tui_goto_sample(struct tui *t, long k)
 		return;
 	}
 	build_cancel(t);
-	replica_init(&t->build, (const char *const *)t->alloc, t->nalloc, t->vo.group);
+	replay_init(&t->build, (const char *const *)t->alloc, t->nalloc, t->vo.group);
 	t->building = 1;
 	t->build_target = (uint32_t)k;
 	work = ((double)k + 1) * (double)model_nstacks(t->master);

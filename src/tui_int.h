@@ -15,13 +15,13 @@
 #include <wchar.h>
 
 #include "model.h"
+#include "model_replay.h"
 #include "record.h"
 #include "source.h"
 #include "symbols.h"
 #include "symbols_report.h"
 #include "tui.h"
 #include "tui_keys.h"
-#include "tui_tape.h"
 
 enum col {
 	COL_PAGES, COL_BYTES, COL_DELTA, COL_RATE, COL_DELTA_BASE, COL_TREND, COL_SCORE,
@@ -77,14 +77,14 @@ struct tui {
 	/* the input and the models */
 	struct source *src;
 	struct model *master;       /* fed by the source */
-	struct replica replica;     /* replay: a model at an earlier sample (m == NULL: none) */
-	struct replica build;       /* a replica being built toward build_target */
+	struct replay replica;      /* replay: a model at an earlier sample (m == NULL: none) */
+	struct replay build;        /* a replica being built toward build_target */
 	int building;
 	uint32_t build_target;
 	double sync_work;           /* rebuilds up to this many stack feeds happen at once */
 	int build_slice_ms;         /* else they take this long a turn of the loop */
 	struct model *m;            /* displayed: master or replica.m */
-	struct tape *tape;          /* series only */
+	struct replay_tape *tape;   /* series only */
 	int series;                 /* a finite series (folder, recording, files) */
 	int src_end, src_error;
 	long iterations, nread;     /* -n, samples read */

@@ -7,7 +7,7 @@
 #include "live.h"
 #include "record.h"
 #include "testutil.h"
-#include "tui_tape.h"
+#include "model_replay.h"
 
 #define WAIT_MS 10000
 
@@ -213,7 +213,7 @@ START_TEST(recording_churn_bounded)
 
 		model_feed_text(w, k, t);
 		free(t);
-		ck_assert_msg(model_sample_to_sink(w, &rs, k == 0, &err) == 0, "%s", err.msg);
+		ck_assert_msg(model_replay_sample(w, &rs, k == 0, &err) == 0, "%s", err.msg);
 	}
 	ck_assert_int_eq(recorder_close(rec, &err), 0);
 	recorder_free(rec);

@@ -1,10 +1,11 @@
 /* check_model.c - the model: stack identity, counters over samples, baseline, rate, peak,
  * history, the leak score, groupings, totals, sorting, thresholds, filters, special
- * stacks and per-block aggregation. */
+ * stacks, per-block aggregation and replays from a tape. */
 #include "config.h"
 
 #include <math.h>
 
+#include "model_replay.h"
 #include "testutil.h"
 
 /* Feeds one sample at time t. */
@@ -1983,6 +1984,60 @@ START_TEST(test_memory_per_stack)
 }
 END_TEST
 
+/* A replay built from the tape equals the model fed from the files directly. */
+START_TEST(test_replay_matches)
+{
+	const char *path = TD("demo");
+	struct model *full = model_new(), *part = model_new();
+	struct source *src;
+	struct source_opts so;
+	struct sink sink = model_sink(full), psink = model_sink(part);
+	struct pt_err err;
+	struct replay_tape *tp = replay_tape_new();
+	struct replay r;
+	struct view v1, v2;
+	struct view_opts vo;
+	int k = 0;
+
+	source_opts_init(&so);
+	ck_assert_int_eq(source_open(&src, &path, 1, &so, &err), 0);
+	while (source_next(src, &sink, -1, &err) == SRC_SAMPLE)
+		replay_tape_add(tp, full);
+	source_close(src);
+	ck_assert_int_eq(source_open(&src, &path, 1, &so, &err), 0);
+	while (k++ < 41 && source_next(src, &psink, -1, &err) == SRC_SAMPLE)
+		;
+	source_close(src);
+	model_set_baseline(part); /* at sample 40, as the replay will */
+	replay_init(&r, NULL, 0, GROUP_STACK);
+	ck_assert_int_eq(replay_advance(&r, tp, full, 20, 0, &err), 0);
+	ck_assert_int_eq(replay_advance(&r, tp, full, 40, 40, &err), 0);
+	ck_assert_uint_eq(model_nsamples(r.m), 41);
+	view_opts_init(&vo);
+	vo.key = KEY_SCORE;
+	view_init(&v1);
+	view_init(&v2);
+	model_view(part, &vo, &v1);
+	model_view(r.m, &vo, &v2);
+	ck_assert_uint_eq(v1.nrows, v2.nrows);
+	ck_assert_int_eq(v1.total_pages, v2.total_pages);
+	for (size_t i = 0; i < v1.nrows; i++) {
+		ck_assert_int_eq(v1.rows[i].s->now, v2.rows[i].s->now);
+		ck_assert_int_eq(v1.rows[i].s->delta_base, v2.rows[i].s->delta_base);
+		ck_assert_int_eq(v1.rows[i].s->peak, v2.rows[i].s->peak);
+		ck_assert(fabs(v1.rows[i].s->score - v2.rows[i].s->score) < 1e-9);
+		ck_assert_str_eq(model_label(part, v1.rows[i].label), model_label(r.m, v2.rows[i].label));
+	}
+	ck_assert_uint_lt(replay_tape_bytes(tp), 256 * 1024);
+	view_free(&v1);
+	view_free(&v2);
+	replay_free(&r);
+	replay_tape_free(tp);
+	model_free(full);
+	model_free(part);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -2050,6 +2105,7 @@ static Suite *model_suite(void)
 	tc = tcase_new("real");
 	tcase_add_test(tc, test_blocks_real_dump);
 	tcase_add_test(tc, test_demo_brd_leak);
+	tcase_add_test(tc, test_replay_matches);
 	suite_add_tcase(s, tc);
 	return s;
 }

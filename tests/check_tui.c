@@ -775,60 +775,6 @@ START_TEST(test_replay_background)
 }
 END_TEST
 
-/* A replica built from the tape equals the model fed from the files directly. */
-START_TEST(test_replica_matches)
-{
-	const char *path = TD("demo");
-	struct model *full = model_new(), *part = model_new();
-	struct source *src;
-	struct source_opts so;
-	struct sink sink = model_sink(full), psink = model_sink(part);
-	struct pt_err err;
-	struct tape *tp = tape_new();
-	struct replica r;
-	struct view v1, v2;
-	struct view_opts vo;
-	int k = 0;
-
-	source_opts_init(&so);
-	ck_assert_int_eq(source_open(&src, &path, 1, &so, &err), 0);
-	while (source_next(src, &sink, -1, &err) == SRC_SAMPLE)
-		tape_add(tp, full);
-	source_close(src);
-	ck_assert_int_eq(source_open(&src, &path, 1, &so, &err), 0);
-	while (k++ < 41 && source_next(src, &psink, -1, &err) == SRC_SAMPLE)
-		;
-	source_close(src);
-	model_set_baseline(part); /* at sample 40, as the replica will */
-	replica_init(&r, NULL, 0, GROUP_STACK);
-	ck_assert_int_eq(replica_advance(&r, tp, full, 20, 0, &err), 0);
-	ck_assert_int_eq(replica_advance(&r, tp, full, 40, 40, &err), 0);
-	ck_assert_uint_eq(model_nsamples(r.m), 41);
-	view_opts_init(&vo);
-	vo.key = KEY_SCORE;
-	view_init(&v1);
-	view_init(&v2);
-	model_view(part, &vo, &v1);
-	model_view(r.m, &vo, &v2);
-	ck_assert_uint_eq(v1.nrows, v2.nrows);
-	ck_assert_int_eq(v1.total_pages, v2.total_pages);
-	for (size_t i = 0; i < v1.nrows; i++) {
-		ck_assert_int_eq(v1.rows[i].s->now, v2.rows[i].s->now);
-		ck_assert_int_eq(v1.rows[i].s->delta_base, v2.rows[i].s->delta_base);
-		ck_assert_int_eq(v1.rows[i].s->peak, v2.rows[i].s->peak);
-		ck_assert(fabs(v1.rows[i].s->score - v2.rows[i].s->score) < 1e-9);
-		ck_assert_str_eq(model_label(part, v1.rows[i].label), model_label(r.m, v2.rows[i].label));
-	}
-	ck_assert_uint_lt(tape_bytes(tp), 256 * 1024);
-	view_free(&v1);
-	view_free(&v2);
-	replica_free(&r);
-	tape_free(tp);
-	model_free(full);
-	model_free(part);
-}
-END_TEST
-
 START_TEST(test_help)
 {
 	struct ht h = { 0 };
@@ -1247,7 +1193,7 @@ START_TEST(test_replay_forgotten)
 		t = spec_text(spec);
 		model_feed_text(w, k, t);
 		free(t);
-		ck_assert_msg(model_sample_to_sink(w, &rs, k == 0, &err) == 0, "%s", err.msg);
+		ck_assert_msg(model_replay_sample(w, &rs, k == 0, &err) == 0, "%s", err.msg);
 	}
 	ck_assert_int_eq(recorder_close(rec, &err), 0);
 	recorder_free(rec);
@@ -2035,7 +1981,6 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_replay_background);
-	tcase_add_test(tc, test_replica_matches);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_redraw);
 	tcase_add_test(tc, test_snapshot);

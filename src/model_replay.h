@@ -1,4 +1,4 @@
-/* tui_tape.h - going back in time through a finite series, and replaying a model's
+/* model_replay.h - going back in time through a finite series, and replaying a model's
  * sample into another sink.
  *
  * The model only moves forward. For a series (folder, recording, several files) the UI
@@ -9,8 +9,8 @@
  * frames of the main model. Replicas move forward cheaply too. The alternative (reopen the
  * source and parse again) costs the decompression and parsing of every earlier file and
  * cannot work on standard input. */
-#ifndef PAGETOP_TUI_TAPE_H
-#define PAGETOP_TUI_TAPE_H
+#ifndef PAGETOP_MODEL_REPLAY_H
+#define PAGETOP_MODEL_REPLAY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -18,17 +18,17 @@
 #include "model.h"
 #include "sink.h"
 
-struct tape;
+struct replay_tape;
 
-struct tape *tape_new(void);
-void tape_free(struct tape *tp);
+struct replay_tape *replay_tape_new(void);
+void replay_tape_free(struct replay_tape *tp);
 /* Appends the sample the model has just completed. */
-void tape_add(struct tape *tp, const struct model *m);
-uint32_t tape_nsamples(const struct tape *tp);
-size_t tape_bytes(const struct tape *tp);
+void replay_tape_add(struct replay_tape *tp, const struct model *m);
+uint32_t replay_tape_nsamples(const struct replay_tape *tp);
+size_t replay_tape_bytes(const struct replay_tape *tp);
 
 /* A model built from the tape. */
-struct replica {
+struct replay {
 	struct model *m;
 	int64_t *cnt;      /* count of every stack of the tape at the replica's sample */
 	size_t ncnt;
@@ -41,18 +41,18 @@ struct replica {
 
 /* Starts an empty replica with the given allocator patterns (NULL: the defaults), keeping
  * the groups of mode g from the start. */
-void replica_init(struct replica *r, const char *const *alloc, size_t nalloc,
+void replay_init(struct replay *r, const char *const *alloc, size_t nalloc,
 		  enum group_mode g);
-void replica_free(struct replica *r);
-/* Feeds samples r->next..k (k < tape_nsamples()); sets the baseline when it feeds sample
+void replay_free(struct replay *r);
+/* Feeds samples r->next..k (k < replay_tape_nsamples()); sets the baseline when it feeds sample
  * baseline (> 0). Frames come from "from", the model the tape was taken from. Returns 0 or
  * -1 with err. */
-int replica_advance(struct replica *r, struct tape *tp, const struct model *from,
+int replay_advance(struct replay *r, struct replay_tape *tp, const struct model *from,
 		    uint32_t k, uint32_t baseline, struct pt_err *err);
 
 /* Feeds the model's current sample, every stack with pages, to a sink (a recorder):
  * meta first when with_meta. Returns 0 or -1 with err. */
-int model_sample_to_sink(const struct model *m, const struct sink *sink, int with_meta,
+int model_replay_sample(const struct model *m, const struct sink *sink, int with_meta,
 			 struct pt_err *err);
 
 #endif

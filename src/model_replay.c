@@ -1,12 +1,12 @@
-/* tui_tape.c - the series tape, replicas built from it, and a model's sample replayed
- * into a sink (tui_tape.h). */
+/* model_replay.c - the series tape, replicas built from it, and a model's sample replayed
+ * into a sink (model_replay.h). */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
-#include "tui_tape.h"
+#include "model_replay.h"
 #include "util.h"
 
 struct fcache {
@@ -27,7 +27,7 @@ struct tslot {                    /* an id of the model: the tape's stack there 
 	uint32_t first_seen;      /* of the stack: another one in the same id differs */
 };
 
-struct tape {
+struct replay_tape {
 	uint32_t n;               /* samples */
 	size_t *off;              /* changes of sample k: off[k] .. off[k+1] */
 	double *times;
@@ -47,9 +47,9 @@ struct tape {
 	size_t nfc;
 };
 
-struct tape *tape_new(void)
+struct replay_tape *replay_tape_new(void)
 {
-	struct tape *tp = xcalloc(1, sizeof(*tp));
+	struct replay_tape *tp = xcalloc(1, sizeof(*tp));
 
 	tp->cap = 64;
 	tp->off = xcalloc(tp->cap + 1, sizeof(size_t));
@@ -57,7 +57,7 @@ struct tape *tape_new(void)
 	return tp;
 }
 
-void tape_free(struct tape *tp)
+void replay_tape_free(struct replay_tape *tp)
 {
 	if (!tp)
 		return;
@@ -73,12 +73,12 @@ void tape_free(struct tape *tp)
 	free(tp);
 }
 
-uint32_t tape_nsamples(const struct tape *tp)
+uint32_t replay_tape_nsamples(const struct replay_tape *tp)
 {
 	return tp->n;
 }
 
-size_t tape_bytes(const struct tape *tp)
+size_t replay_tape_bytes(const struct replay_tape *tp)
 {
 	return sizeof(*tp) + tp->cap * (sizeof(size_t) + sizeof(double)) +
 	       tp->capch * (sizeof(uint32_t) + sizeof(int64_t)) +
@@ -87,7 +87,7 @@ size_t tape_bytes(const struct tape *tp)
 	       tp->nfc * sizeof(struct fcache);
 }
 
-static void def_frames(struct tape *tp, struct tdef *d, const struct stack *st)
+static void def_frames(struct replay_tape *tp, struct tdef *d, const struct stack *st)
 {
 	if (tp->nfids + st->nframes > tp->capfids) {
 		while (tp->nfids + st->nframes > tp->capfids)
@@ -100,7 +100,7 @@ static void def_frames(struct tape *tp, struct tdef *d, const struct stack *st)
 	tp->nfids += st->nframes;
 }
 
-static uint32_t def_new(struct tape *tp, const struct stack *st)
+static uint32_t def_new(struct replay_tape *tp, const struct stack *st)
 {
 	struct tdef *d;
 
@@ -119,7 +119,7 @@ static uint32_t def_new(struct tape *tp, const struct stack *st)
 	return (uint32_t)tp->ndefs++;
 }
 
-static void change(struct tape *tp, uint32_t tid, int64_t v)
+static void change(struct replay_tape *tp, uint32_t tid, int64_t v)
 {
 	if (tp->nch == tp->capch) {
 		tp->capch = tp->capch ? tp->capch * 2 : 4096;
@@ -132,7 +132,7 @@ static void change(struct tape *tp, uint32_t tid, int64_t v)
 	tp->last[tid] = v;
 }
 
-void tape_add(struct tape *tp, const struct model *m)
+void replay_tape_add(struct replay_tape *tp, const struct model *m)
 {
 	size_t ns = model_nstacks(m);
 
@@ -175,7 +175,7 @@ void tape_add(struct tape *tp, const struct model *m)
 	tp->off[tp->n] = tp->nch;
 }
 
-void replica_init(struct replica *r, const char *const *alloc, size_t nalloc,
+void replay_init(struct replay *r, const char *const *alloc, size_t nalloc,
 		  enum group_mode g)
 {
 	memset(r, 0, sizeof(*r));
@@ -185,7 +185,7 @@ void replica_init(struct replica *r, const char *const *alloc, size_t nalloc,
 	model_want_group(r->m, g);
 }
 
-void replica_free(struct replica *r)
+void replay_free(struct replay *r)
 {
 	if (r->m)
 		model_free(r->m);
@@ -195,7 +195,7 @@ void replica_free(struct replica *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static const struct fcache *frame_info(struct tape *tp, const struct model *m, uint32_t id)
+static const struct fcache *frame_info(struct replay_tape *tp, const struct model *m, uint32_t id)
 {
 	tp->fc = xgrow_zeroed(tp->fc, &tp->nfc, id, sizeof(*tp->fc));
 	if (!tp->fc[id].hash) {
@@ -211,7 +211,7 @@ static const struct fcache *frame_info(struct tape *tp, const struct model *m, u
 }
 
 /* A stack of the from model (its handle, its frame ids) with a count, into a sink. */
-static int feed_stack(const struct model *from, struct tape *tp, uint64_t handle,
+static int feed_stack(const struct model *from, struct replay_tape *tp, uint64_t handle,
 		      const uint32_t *frames, unsigned nframes, int64_t count,
 		      const struct sink *sink, struct pt_err *err)
 {
@@ -252,7 +252,7 @@ static int cmp_u32(const void *a, const void *b)
 /* The changes of sample j into the counts; the stacks with pages stay in the order of
  * the tape (the from model's ids, as long as it forgot nothing), so the replica gives
  * its stacks the ids the from model gave them. */
-static void replica_apply(struct replica *r, const struct tape *tp, uint32_t j)
+static void replica_apply(struct replay *r, const struct replay_tape *tp, uint32_t j)
 {
 	size_t k = 0, i, a;
 
@@ -292,7 +292,7 @@ static void replica_apply(struct replica *r, const struct tape *tp, uint32_t j)
 	r->nnz += r->nadd;
 }
 
-int replica_advance(struct replica *r, struct tape *tp, const struct model *from,
+int replay_advance(struct replay *r, struct replay_tape *tp, const struct model *from,
 		    uint32_t k, uint32_t baseline, struct pt_err *err)
 {
 	struct sink sink = model_sink(r->m);
@@ -333,7 +333,7 @@ int replica_advance(struct replica *r, struct tape *tp, const struct model *from
 	return 0;
 }
 
-int model_sample_to_sink(const struct model *m, const struct sink *sink, int with_meta,
+int model_replay_sample(const struct model *m, const struct sink *sink, int with_meta,
 			 struct pt_err *err)
 {
 	struct sample_info si;

@@ -1,29 +1,31 @@
-/* model_replay.c - the series tape, replicas built from it, and a model's sample replayed
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* model_replay.c - the series tape, replays built from it, and a model's sample replayed
  * into a sink (model_replay.h). */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
 #include "model_replay.h"
+#include "parse.h"
 #include "util.h"
 
-struct fcache {
+/* A frame of the from model as a sink takes it. */
+struct tape_frame {
 	uint32_t len;
-	uint64_t hash;     /* 0: not computed yet */
+	uint64_t hash;            /* 0: not computed yet */
 };
 
 /* A stack as the tape keeps it: the model forgets stacks (model.h) that an earlier
  * sample still has. */
-struct tdef {
+struct tape_stack {
 	uint64_t handle;
-	size_t frames;            /* its frame ids (of the from model) in fids */
+	size_t frames;            /* its frame ids (of the from model) in frame_ids */
 	uint16_t nframes;
 };
 
-struct tslot {                    /* an id of the model: the tape's stack there */
-	uint32_t tid;             /* + 1; 0: none */
+struct tape_slot {                /* an id of the model: the tape's stack there */
+	uint32_t tape_id;         /* + 1; 0: none */
 	uint32_t first_seen;      /* of the stack: another one in the same id differs */
 };
 
@@ -33,18 +35,18 @@ struct replay_tape {
 	double *times;
 	size_t cap;               /* of off (n + 1 used) and times */
 	int time_abs;
-	uint32_t *ids;            /* tape stack of each change */
-	int64_t *cnts;            /* its new count */
-	size_t nch, capch;
-	struct tdef *defs;        /* the tape's stacks */
+	uint32_t *change_stack;   /* the tape stack of each change */
+	int64_t *change_count;    /* its new count */
+	size_t nchanges, cap_changes;
+	struct tape_stack *stacks; /* the tape's stacks */
 	int64_t *last;            /* their counts as of the last sample taken */
-	size_t ndefs, capdefs;
-	uint32_t *fids;
-	size_t nfids, capfids;
-	struct tslot *slots;      /* by id of the from model */
+	size_t nstacks, cap_stacks;
+	uint32_t *frame_ids;      /* the stacks' frame ids, back to back */
+	size_t nframe_ids, cap_frame_ids;
+	struct tape_slot *slots;  /* by id of the from model */
 	size_t nslots;
-	struct fcache *fc;        /* by frame id of the from model */
-	size_t nfc;
+	struct tape_frame *frames; /* by frame id of the from model */
+	size_t nframes;
 };
 
 struct replay_tape *replay_tape_new(void)
@@ -63,13 +65,13 @@ void replay_tape_free(struct replay_tape *tp)
 		return;
 	free(tp->off);
 	free(tp->times);
-	free(tp->ids);
-	free(tp->cnts);
-	free(tp->defs);
+	free(tp->change_stack);
+	free(tp->change_count);
+	free(tp->stacks);
 	free(tp->last);
-	free(tp->fids);
+	free(tp->frame_ids);
 	free(tp->slots);
-	free(tp->fc);
+	free(tp->frames);
 	free(tp);
 }
 
@@ -81,55 +83,56 @@ uint32_t replay_tape_nsamples(const struct replay_tape *tp)
 size_t replay_tape_bytes(const struct replay_tape *tp)
 {
 	return sizeof(*tp) + tp->cap * (sizeof(size_t) + sizeof(double)) +
-	       tp->capch * (sizeof(uint32_t) + sizeof(int64_t)) +
-	       tp->capdefs * (sizeof(struct tdef) + sizeof(int64_t)) +
-	       tp->capfids * sizeof(uint32_t) + tp->nslots * sizeof(struct tslot) +
-	       tp->nfc * sizeof(struct fcache);
+	       tp->cap_changes * (sizeof(uint32_t) + sizeof(int64_t)) +
+	       tp->cap_stacks * (sizeof(struct tape_stack) + sizeof(int64_t)) +
+	       tp->cap_frame_ids * sizeof(uint32_t) + tp->nslots * sizeof(struct tape_slot) +
+	       tp->nframes * sizeof(struct tape_frame);
 }
 
-static void def_frames(struct replay_tape *tp, struct tdef *d, const struct stack *st)
+static void tape_stack_frames(struct replay_tape *tp, struct tape_stack *ts,
+			      const struct stack *st)
 {
-	if (tp->nfids + st->nframes > tp->capfids) {
-		while (tp->nfids + st->nframes > tp->capfids)
-			tp->capfids = tp->capfids ? tp->capfids * 2 : 16384;
-		tp->fids = xreallocarray(tp->fids, tp->capfids, sizeof(uint32_t));
+	if (tp->nframe_ids + st->nframes > tp->cap_frame_ids) {
+		while (tp->nframe_ids + st->nframes > tp->cap_frame_ids)
+			tp->cap_frame_ids = tp->cap_frame_ids ? tp->cap_frame_ids * 2 : 16384;
+		tp->frame_ids = xreallocarray(tp->frame_ids, tp->cap_frame_ids, sizeof(uint32_t));
 	}
-	memcpy(tp->fids + tp->nfids, st->frames, st->nframes * sizeof(uint32_t));
-	d->frames = tp->nfids;
-	d->nframes = st->nframes;
-	tp->nfids += st->nframes;
+	memcpy(tp->frame_ids + tp->nframe_ids, st->frames, st->nframes * sizeof(uint32_t));
+	ts->frames = tp->nframe_ids;
+	ts->nframes = st->nframes;
+	tp->nframe_ids += st->nframes;
 }
 
-static uint32_t def_new(struct replay_tape *tp, const struct stack *st)
+static uint32_t tape_stack_new(struct replay_tape *tp, const struct stack *st)
 {
-	struct tdef *d;
+	struct tape_stack *ts;
 
-	if (tp->ndefs == tp->capdefs) {
-		tp->capdefs = tp->capdefs ? tp->capdefs * 2 : 1024;
-		tp->defs = xreallocarray(tp->defs, tp->capdefs, sizeof(*tp->defs));
-		tp->last = xreallocarray(tp->last, tp->capdefs, sizeof(int64_t));
+	if (tp->nstacks == tp->cap_stacks) {
+		tp->cap_stacks = tp->cap_stacks ? tp->cap_stacks * 2 : 1024;
+		tp->stacks = xreallocarray(tp->stacks, tp->cap_stacks, sizeof(*tp->stacks));
+		tp->last = xreallocarray(tp->last, tp->cap_stacks, sizeof(int64_t));
 	}
-	d = &tp->defs[tp->ndefs];
-	d->handle = st->handle;
-	d->frames = 0;
-	d->nframes = 0;
+	ts = &tp->stacks[tp->nstacks];
+	ts->handle = st->handle;
+	ts->frames = 0;
+	ts->nframes = 0;
 	if (st->nframes)
-		def_frames(tp, d, st);
-	tp->last[tp->ndefs] = 0;
-	return (uint32_t)tp->ndefs++;
+		tape_stack_frames(tp, ts, st);
+	tp->last[tp->nstacks] = 0;
+	return (uint32_t)tp->nstacks++;
 }
 
-static void change(struct replay_tape *tp, uint32_t tid, int64_t v)
+static void tape_change(struct replay_tape *tp, uint32_t tape_id, int64_t v)
 {
-	if (tp->nch == tp->capch) {
-		tp->capch = tp->capch ? tp->capch * 2 : 4096;
-		tp->ids = xreallocarray(tp->ids, tp->capch, sizeof(uint32_t));
-		tp->cnts = xreallocarray(tp->cnts, tp->capch, sizeof(int64_t));
+	if (tp->nchanges == tp->cap_changes) {
+		tp->cap_changes = tp->cap_changes ? tp->cap_changes * 2 : 4096;
+		tp->change_stack = xreallocarray(tp->change_stack, tp->cap_changes, sizeof(uint32_t));
+		tp->change_count = xreallocarray(tp->change_count, tp->cap_changes, sizeof(int64_t));
 	}
-	tp->ids[tp->nch] = tid;
-	tp->cnts[tp->nch] = v;
-	tp->nch++;
-	tp->last[tid] = v;
+	tp->change_stack[tp->nchanges] = tape_id;
+	tp->change_count[tp->nchanges] = v;
+	tp->nchanges++;
+	tp->last[tape_id] = v;
 }
 
 void replay_tape_add(struct replay_tape *tp, const struct model *m)
@@ -150,33 +153,32 @@ void replay_tape_add(struct replay_tape *tp, const struct model *m)
 	tp->time_abs = model_time_abs(m);
 	for (size_t i = 0; i < ns; i++) {
 		const struct stack *st = model_stack(m, (uint32_t)i);
-		struct tslot *sl = &tp->slots[i];
-		uint32_t tid;
+		struct tape_slot *sl = &tp->slots[i];
+		uint32_t tape_id;
 
-		if (sl->tid && (!st || st->s.first_seen != sl->first_seen)) {
+		if (sl->tape_id && (!st || st->s.first_seen != sl->first_seen)) {
 			/* forgotten (at 0 pages already), maybe another stack in its id */
-			if (tp->last[sl->tid - 1])
-				change(tp, sl->tid - 1, 0);
-			sl->tid = 0;
+			if (tp->last[sl->tape_id - 1])
+				tape_change(tp, sl->tape_id - 1, 0);
+			sl->tape_id = 0;
 		}
 		if (!st)
 			continue;
-		if (!sl->tid) {
-			sl->tid = def_new(tp, st) + 1;
+		if (!sl->tape_id) {
+			sl->tape_id = tape_stack_new(tp, st) + 1;
 			sl->first_seen = st->s.first_seen;
 		}
-		tid = sl->tid - 1;
-		if (!tp->defs[tid].nframes && st->nframes)
-			def_frames(tp, &tp->defs[tid], st); /* its frames came after a count */
-		if (st->s.now != tp->last[tid])
-			change(tp, tid, st->s.now);
+		tape_id = sl->tape_id - 1;
+		if (!tp->stacks[tape_id].nframes && st->nframes)
+			tape_stack_frames(tp, &tp->stacks[tape_id], st); /* its frames came after a count */
+		if (st->s.now != tp->last[tape_id])
+			tape_change(tp, tape_id, st->s.now);
 	}
 	tp->n++;
-	tp->off[tp->n] = tp->nch;
+	tp->off[tp->n] = tp->nchanges;
 }
 
-void replay_init(struct replay *r, const char *const *alloc, size_t nalloc,
-		  enum group_mode g)
+void replay_init(struct replay *r, const char *const *alloc, size_t nalloc, enum group_mode g)
 {
 	memset(r, 0, sizeof(*r));
 	r->m = model_new();
@@ -189,29 +191,30 @@ void replay_free(struct replay *r)
 {
 	if (r->m)
 		model_free(r->m);
-	free(r->cnt);
-	free(r->nz);
-	free(r->add);
+	free(r->counts);
+	free(r->with_pages);
+	free(r->added);
 	memset(r, 0, sizeof(*r));
 }
 
-static const struct fcache *frame_info(struct replay_tape *tp, const struct model *m, uint32_t id)
+static const struct tape_frame *tape_frame(struct replay_tape *tp, const struct model *m,
+					   uint32_t id)
 {
-	tp->fc = xgrow_zeroed(tp->fc, &tp->nfc, id, sizeof(*tp->fc));
-	if (!tp->fc[id].hash) {
+	tp->frames = xgrow_zeroed(tp->frames, &tp->nframes, id, sizeof(*tp->frames));
+	if (!tp->frames[id].hash) {
 		const char *s = model_frame(m, id);
 		size_t len = strlen(s);
 
-		tp->fc[id].len = (uint32_t)len;
-		tp->fc[id].hash = hash_bytes(s, len, 0);
-		if (!tp->fc[id].hash)
-			tp->fc[id].hash = 1; /* a hash the model recomputes; only a cache key */
+		tp->frames[id].len = (uint32_t)len;
+		tp->frames[id].hash = hash_bytes(s, len, 0);
+		if (!tp->frames[id].hash)
+			tp->frames[id].hash = 1; /* a hash the model recomputes; only a cache key */
 	}
-	return &tp->fc[id];
+	return &tp->frames[id];
 }
 
 /* A stack of the from model (its handle, its frame ids) with a count, into a sink. */
-static int feed_stack(const struct model *from, struct replay_tape *tp, uint64_t handle,
+static int sink_stack(const struct model *from, struct replay_tape *tp, uint64_t handle,
 		      const uint32_t *frames, unsigned nframes, int64_t count,
 		      const struct sink *sink, struct pt_err *err)
 {
@@ -224,10 +227,10 @@ static int feed_stack(const struct model *from, struct replay_tape *tp, uint64_t
 	for (unsigned i = 0; i < nf; i++) {
 		ft[i].s = model_frame(from, frames[i]);
 		if (tp) {
-			const struct fcache *fc = frame_info(tp, from, frames[i]);
+			const struct tape_frame *tf = tape_frame(tp, from, frames[i]);
 
-			ft[i].len = fc->len;
-			ft[i].hash = fc->hash == 1 ? 0 : fc->hash;
+			ft[i].len = tf->len;
+			ft[i].hash = tf->hash == 1 ? 0 : tf->hash;
 		} else {
 			ft[i].len = (uint32_t)strlen(ft[i].s);
 			ft[i].hash = 0;
@@ -250,50 +253,52 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* The changes of sample j into the counts; the stacks with pages stay in the order of
- * the tape (the from model's ids, as long as it forgot nothing), so the replica gives
+ * the tape (the from model's ids, as long as it forgot nothing), so the replay gives
  * its stacks the ids the from model gave them. */
-static void replica_apply(struct replay *r, const struct replay_tape *tp, uint32_t j)
+static void replay_apply(struct replay *r, const struct replay_tape *tp, uint32_t j)
 {
 	size_t k = 0, i, a;
 
-	r->nadd = 0;
+	r->nadded = 0;
 	for (size_t c = tp->off[j]; c < tp->off[j + 1]; c++) {
-		uint32_t tid = tp->ids[c];
+		uint32_t tape_id = tp->change_stack[c];
 
-		if (r->cnt[tid] <= 0 && tp->cnts[c] > 0) {
-			if (r->nadd == r->cadd) {
-				r->cadd = r->cadd ? r->cadd * 2 : 1024;
-				r->add = xreallocarray(r->add, r->cadd, sizeof(uint32_t));
+		if (r->counts[tape_id] <= 0 && tp->change_count[c] > 0) {
+			if (r->nadded == r->cap_added) {
+				r->cap_added = r->cap_added ? r->cap_added * 2 : 1024;
+				r->added = xreallocarray(r->added, r->cap_added, sizeof(uint32_t));
 			}
-			r->add[r->nadd++] = tid;
+			r->added[r->nadded++] = tape_id;
 		}
-		r->cnt[tid] = tp->cnts[c];
+		r->counts[tape_id] = tp->change_count[c];
 	}
-	for (i = 0; i < r->nnz; i++)
-		if (r->cnt[r->nz[i]] > 0)
-			r->nz[k++] = r->nz[i];
-	r->nnz = k;
-	if (!r->nadd)
+	for (i = 0; i < r->nwith_pages; i++)
+		if (r->counts[r->with_pages[i]] > 0)
+			r->with_pages[k++] = r->with_pages[i];
+	r->nwith_pages = k;
+	if (!r->nadded)
 		return;
-	qsort(r->add, r->nadd, sizeof(uint32_t), cmp_u32);
-	if (r->nnz + r->nadd > r->cnz) {
-		r->cnz = r->nnz + r->nadd > r->cnz * 2 ? r->nnz + r->nadd : r->cnz * 2;
-		r->nz = xreallocarray(r->nz, r->cnz, sizeof(uint32_t));
+	qsort(r->added, r->nadded, sizeof(uint32_t), cmp_u32);
+	if (r->nwith_pages + r->nadded > r->cap_with_pages) {
+		size_t need = r->nwith_pages + r->nadded;
+
+		r->cap_with_pages = need > r->cap_with_pages * 2 ? need : r->cap_with_pages * 2;
+		r->with_pages = xreallocarray(r->with_pages, r->cap_with_pages, sizeof(uint32_t));
 	}
 	/* merge from the back */
-	i = r->nnz;
-	a = r->nadd;
-	for (k = r->nnz + r->nadd; a > 0; k--) {
-		if (i > 0 && r->nz[i - 1] > r->add[a - 1])
-			r->nz[k - 1] = r->nz[--i];
+	i = r->nwith_pages;
+	a = r->nadded;
+	for (k = r->nwith_pages + r->nadded; a > 0; k--) {
+		if (i > 0 && r->with_pages[i - 1] > r->added[a - 1])
+			r->with_pages[k - 1] = r->with_pages[--i];
 		else
-			r->nz[k - 1] = r->add[--a];
+			r->with_pages[k - 1] = r->added[--a];
 	}
-	r->nnz += r->nadd;
+	r->nwith_pages += r->nadded;
 }
 
 int replay_advance(struct replay *r, struct replay_tape *tp, const struct model *from,
-		    uint32_t k, uint32_t baseline, struct pt_err *err)
+		   uint32_t k, uint32_t baseline, struct pt_err *err)
 {
 	struct sink sink = model_sink(r->m);
 
@@ -301,16 +306,16 @@ int replay_advance(struct replay *r, struct replay_tape *tp, const struct model 
 		pt_err_set(err, "%s", _("no such sample"));
 		return -1;
 	}
-	if (tp->ndefs > r->ncnt) {
-		r->cnt = xreallocarray(r->cnt, tp->ndefs, sizeof(int64_t));
-		memset(r->cnt + r->ncnt, 0, (tp->ndefs - r->ncnt) * sizeof(int64_t));
-		r->ncnt = tp->ndefs;
+	if (tp->nstacks > r->ncounts) {
+		r->counts = xreallocarray(r->counts, tp->nstacks, sizeof(int64_t));
+		memset(r->counts + r->ncounts, 0, (tp->nstacks - r->ncounts) * sizeof(int64_t));
+		r->ncounts = tp->nstacks;
 	}
 	for (; r->next <= k; r->next++) {
 		uint32_t j = r->next;
 		struct sample_info si;
 
-		replica_apply(r, tp, j);
+		replay_apply(r, tp, j);
 		if (j == 0 && sink.ops->meta(sink.self, model_meta(from), err) < 0)
 			return -1;
 		si.time = tp->times[j];
@@ -318,11 +323,11 @@ int replay_advance(struct replay *r, struct replay_tape *tp, const struct model 
 		si.seq = j;
 		if (sink.ops->begin(sink.self, &si, err) < 0)
 			return -1;
-		for (size_t i = 0; i < r->nnz; i++) {
-			const struct tdef *d = &tp->defs[r->nz[i]];
+		for (size_t i = 0; i < r->nwith_pages; i++) {
+			const struct tape_stack *ts = &tp->stacks[r->with_pages[i]];
 
-			if (feed_stack(from, tp, d->handle, tp->fids + d->frames, d->nframes,
-				       r->cnt[r->nz[i]], &sink, err) < 0)
+			if (sink_stack(from, tp, ts->handle, tp->frame_ids + ts->frames, ts->nframes,
+				       r->counts[r->with_pages[i]], &sink, err) < 0)
 				return -1;
 		}
 		if (sink.ops->end(sink.self, err) < 0)
@@ -334,7 +339,7 @@ int replay_advance(struct replay *r, struct replay_tape *tp, const struct model 
 }
 
 int model_replay_sample(const struct model *m, const struct sink *sink, int with_meta,
-			 struct pt_err *err)
+			struct pt_err *err)
 {
 	struct sample_info si;
 	size_t ns = model_nstacks(m);
@@ -352,7 +357,7 @@ int model_replay_sample(const struct model *m, const struct sink *sink, int with
 		const struct stack *st = model_stack(m, (uint32_t)i);
 
 		if (st && st->s.now > 0 &&
-		    feed_stack(m, NULL, st->handle, st->frames, st->nframes, st->s.now, sink,
+		    sink_stack(m, NULL, st->handle, st->frames, st->nframes, st->s.now, sink,
 			       err) < 0)
 			return -1;
 	}

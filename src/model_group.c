@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* model_group.c - groups: which group of each mode a stack counts in (its caller, the
+ * first frame that is no allocator machinery; its module; each of its functions), the
+ * groups' table and their sums per sample. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame.h"
+#include "model_int.h"
+
+const char *const model_default_alloc_patterns[] = {
+	"prep_new_page", "post_alloc_hook", "get_page_from_freelist",
+	"__alloc_pages*", "alloc_pages*", "__alloc_frozen_pages*", "alloc_frozen_pages*",
+	"__folio_alloc*", "folio_alloc*", "vma_alloc_folio*", "alloc_pages_mpol*",
+	"alloc_page_interleave", "__get_free_pages", "get_zeroed_page*",
+	"alloc_slab_page", "allocate_slab", "new_slab", "___slab_alloc", "__slab_alloc*",
+	"slab_alloc_node", "kmem_cache_alloc*", "__kmem_cache_alloc*", "__kmalloc*",
+	"kmalloc*", "___kmalloc_large_node", "__kmalloc_large_node*", "kmalloc_large*",
+	"kmalloc_order*", "__do_kmalloc_node", "kmem_cache_alloc_bulk*",
+	"__alloc_pages_bulk*", "alloc_pages_bulk*", "kmem_cache_prefill_sheaf",
+	"__vmalloc_node_range*", "__vmalloc_area_node", "vm_area_alloc_pages",
+	"__vmalloc_node*", "mempool_alloc*",
+	/* the allocation-profiling wrappers' real implementations */
+	"*_noprof",
+	NULL,
+};
+
+static const char *const group_names[GROUP__N] = { "stack", "caller", "function", "module" };
+
+const char *group_name(enum group_mode g)
+{
+	return (unsigned)g < GROUP__N ? group_names[g] : "?";
+}
+
+int group_parse(const char *s, enum group_mode *g)
+{
+	for (int i = 0; i < GROUP__N; i++)
+		if (strcmp(s, group_names[i]) == 0) {
+			*g = (enum group_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Shell-style glob with '*' and '?' (enough for function names; fnmatch() converts to
+ * wide characters in UTF-8 locales and is slow). */
+static int glob_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s) {
+		if (*pat == '*') {
+			star = pat++;
+			resume = s;
+		} else if (*pat == '?' || *pat == *s) {
+			pat++;
+			s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++resume;
+		} else {
+			return 0;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+int alloc_match(const struct model *m, const char *name, size_t len)
+{
+	char buf[FRAME_MAX + 1];
+
+	if (len > FRAME_MAX)
+		len = FRAME_MAX;
+	memcpy(buf, name, len);
+	buf[frame_name_base_len(buf, len)] = '\0';
+	if (m->patterns) {
+		for (size_t i = 0; i < m->npatterns; i++)
+			if (glob_match(m->patterns[i], buf))
+				return 1;
+		return 0;
+	}
+	for (size_t i = 0; model_default_alloc_patterns[i]; i++)
+		if (glob_match(model_default_alloc_patterns[i], buf))
+			return 1;
+	return 0;
+}
+
+int model_set_alloc_patterns(struct model *m, const char *const *globs, size_t n)
+{
+	for (size_t i = 0; i < m->npatterns; i++)
+		free(m->patterns[i]);
+	free(m->patterns);
+	m->patterns = NULL;
+	m->npatterns = 0;
+	if (globs) {
+		m->patterns = xcalloc(n ? n : 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			m->patterns[i] = xstrdup(globs[i]);
+		m->npatterns = n;
+	}
+	for (uint32_t i = 0; i < strtab_count(m->frames); i++)
+		frame_classify(m, i);
+	for (size_t i = 0; i < m->nstacks; i++)
+		if (!stack_at(m, i)->freed)
+			stack_place(m, stack_at(m, i));
+	return 0;
+}
+
+uint32_t group_get(struct model *m, enum group_mode g, uint32_t label)
+{
+	uint32_t *l2g;
+
+	if (label >= m->l2g_cap[g]) {
+		size_t cap = m->l2g_cap[g] ? m->l2g_cap[g] : 256;
+
+		while (cap <= label)
+			cap *= 2;
+		m->label2group[g] = xreallocarray(m->label2group[g], cap, sizeof(uint32_t));
+		memset(m->label2group[g] + m->l2g_cap[g], 0,
+		       (cap - m->l2g_cap[g]) * sizeof(uint32_t));
+		m->l2g_cap[g] = cap;
+	}
+	l2g = m->label2group[g];
+	if (!l2g[label]) {
+		struct group *gr;
+
+		if (m->ngroups[g] == m->capgroups[g]) {
+			m->capgroups[g] = m->capgroups[g] ? m->capgroups[g] * 2 : 64;
+			m->groups[g] = xreallocarray(m->groups[g], m->capgroups[g],
+						     sizeof(struct group));
+		}
+		gr = &m->groups[g][m->ngroups[g]];
+		memset(gr, 0, sizeof(*gr));
+		gr->label = label;
+		gr->s.first_seen = m->nsamples;
+		l2g[label] = (uint32_t)++m->ngroups[g];
+	}
+	return l2g[label] - 1;
+}
+
+void stack_place(struct model *m, struct stack *st)
+{
+	unsigned c = 0;
+
+	while (c < st->nframes && m->fi[st->frames[c]].is_alloc)
+		c++;
+	if (c == st->nframes && st->nframes)
+		c = st->nframes - 1; /* all allocator frames: the outermost is the best we have */
+	st->caller = (uint16_t)c;
+	if (st->nframes)
+		st->label = m->fi[st->frames[c]].func;
+	else
+		st->label = m->label_unknown;
+	/* groups exist from their first stack on, so their history starts with it */
+	group_get(m, GROUP_CALLER, st->label);
+	group_get(m, GROUP_MODULE, stack_module(m, st));
+	if (m->want_functions)
+		for (unsigned i = 0; i < st->nframes; i++)
+			group_get(m, GROUP_FUNCTION, m->fi[st->frames[i]].func);
+}
+
+void model_want_group(struct model *m, enum group_mode g)
+{
+	if (g != GROUP_FUNCTION || m->want_functions)
+		return;
+	/* Every frame costs a group update per sample: only pay for it when asked. The
+	 * groups' history starts at the sample they were asked for. */
+	m->want_functions = 1;
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = stack_at(m, i);
+
+		for (unsigned f = 0; !st->freed && f < st->nframes; f++)
+			group_get(m, GROUP_FUNCTION, m->fi[st->frames[f]].func);
+	}
+	if (!m->nsamples)
+		return;
+	/* the current sample's values, as if the groups had always been there */
+	{
+		uint32_t *stamp = xcalloc(m->ngroups[GROUP_FUNCTION], sizeof(uint32_t));
+
+		for (size_t i = 0; i < m->nstacks; i++) {
+			struct stack *st = stack_at(m, i);
+
+			for (unsigned f = 0; !st->freed && st->s.now && f < st->nframes; f++) {
+				uint32_t gi = m->label2group[GROUP_FUNCTION][m->fi[st->frames[f]].func] - 1;
+				struct group *gr = &m->groups[GROUP_FUNCTION][gi];
+
+				if (stamp[gi] == st->id + 1)
+					continue;
+				stamp[gi] = st->id + 1;
+				gr->s.now = sat_add(gr->s.now, st->s.now);
+				if (!gr->nstacks++ || st->s.now > stack_at(m, gr->example)->s.now)
+					gr->example = st->id;
+			}
+		}
+		free(stamp);
+		for (size_t i = 0; i < m->ngroups[GROUP_FUNCTION]; i++) {
+			struct series *gs = &m->groups[GROUP_FUNCTION][i].s;
+
+			gs->first_seen = gs->last_changed = m->nsamples - 1;
+			gs->prev = gs->base = gs->peak = gs->first_value = gs->now;
+		}
+	}
+}
+
+uint32_t model_group_label(const struct model *m, const struct stack *st, enum group_mode g,
+			   unsigned i)
+{
+	switch (g) {
+	case GROUP_CALLER:
+		return st->label;
+	case GROUP_MODULE:
+		return stack_module(m, st);
+	case GROUP_FUNCTION:
+		return i < st->nframes ? m->fi[st->frames[i]].func : m->label_unknown;
+	default:
+		return UINT32_MAX;
+	}
+}
+
+/* A group without pages shows its last largest stack when expanded: that one stays. */
+int group_example(const struct model *m, const struct stack *st)
+{
+	if (group_of(m, GROUP_CALLER, st->label)->example == st->id ||
+	    group_of(m, GROUP_MODULE, stack_module(m, st))->example == st->id)
+		return 1;
+	for (unsigned f = 0; m->want_functions && f < st->nframes; f++)
+		if (group_of(m, GROUP_FUNCTION, m->fi[st->frames[f]].func)->example == st->id)
+			return 1;
+	return 0;
+}
+
+void groups_sample_begin(struct model *m)
+{
+	for (int g = 1; g < GROUP__N; g++)
+		for (size_t i = 0; i < m->ngroups[g]; i++) {
+			m->groups[g][i].s.acc = 0;
+			m->groups[g][i].nstacks = 0;
+		}
+	if (m->fn_stamp_cap < m->ngroups[GROUP_FUNCTION]) {
+		free(m->fn_stamp);
+		m->fn_stamp_cap = m->ngroups[GROUP_FUNCTION] * 2;
+		m->fn_stamp = xcalloc(m->fn_stamp_cap, sizeof(uint32_t));
+	} else if (m->fn_stamp) { /* none until function groups are wanted */
+		memset(m->fn_stamp, 0, m->fn_stamp_cap * sizeof(uint32_t));
+	}
+}
+
+void groups_sample_end(struct model *m, uint32_t k, double dt)
+{
+	for (int g = 1; g < GROUP__N; g++)
+		for (size_t i = 0; i < m->ngroups[g]; i++)
+			series_push(m, &m->groups[g][i].s, k, dt, m->groups[g][i].s.acc);
+}

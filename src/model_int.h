@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* model_int.h - the model's insides, shared by model.c (frames, stacks, samples,
+ * forgetting, the sink), model_series.c (history, score), model_group.c (groups) and
+ * model_view.c (filters, views). Never included outside model_*.c. */
+#ifndef PAGETOP_MODEL_INT_H
+#define PAGETOP_MODEL_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "parse.h"
+#include "util.h"
+
+struct frameinfo {
+	uint32_t func;     /* label id: "name [module]" */
+	uint32_t module;   /* label id: module name, "vmlinux", or "?" for bare addresses */
+	uint8_t is_alloc;
+	uint8_t kind;      /* enum stack_kind of a stack with this innermost frame */
+};
+
+#define STACK_CHUNK 4096
+#define PENDING_MAX 4096
+
+/* The handle sits in the slot: a probe never touches the stack itself. */
+struct hslot {
+	uint64_t handle; /* 0: empty (the kernel never hands out handle 0) */
+	uint32_t id;
+};
+
+#define KS_MAPS 4
+
+struct model {
+	struct strtab *frames, *labels;
+	/* frame ids by the producer's keys (sink.h), for the last few keyspaces (producers
+	 * that take turns, as the threads of parse_split.c): id + 1, 0 unknown */
+	struct ksmap {
+		uint64_t ks;
+		uint32_t *map;
+		size_t cap;
+	} ksm[KS_MAPS];
+	unsigned ks_next;           /* the one to reuse next */
+	struct frameinfo *fi;
+	size_t fi_cap;
+	uint32_t label_vmlinux, label_unknown;
+
+	struct stack **chunks;      /* stacks live in fixed chunks: pointers stay valid */
+	size_t nchunks;
+	size_t nstacks;             /* ids in use or free: the slots below this */
+	size_t nlive;               /* of them, stacks */
+	uint64_t *freemap;          /* free ids: bit set; the lowest is taken first */
+	size_t freemap_words, free_lo, nfree;
+	uint64_t *by_frames;        /* open addressing: stack id + 1 | upper hash bits << 32 */
+	size_t nslots_f;
+	struct hslot *by_handle;    /* open addressing on the kernel handle */
+	struct { uint64_t handle, count; } *pending; /* counts not applied yet */
+	size_t npending;
+	size_t nslots_h;
+	size_t nhandled;
+	uint32_t *frame_arena;      /* frame id arrays of every stack, from the arena */
+	size_t fa_len, fa_cap;
+	uint32_t *frames_free[STACK_MAX_FRAMES + 1]; /* arrays given back, by length (>= 2) */
+	struct arena arena;         /* stack chunks and frame id arrays: they never move */
+	size_t hist_bytes, nblk;    /* histories and block summaries allocated */
+
+	/* forgetting (doc/design.md) */
+	uint32_t *cand;             /* stacks of this sample that may be forgotten */
+	size_t ncand, capcand;
+	uint64_t *forgot, *forgot_out; /* handles forgotten (sink_ops.forgotten) */
+	size_t nforgot, capforgot, nforgot_out, capforgot_out;
+	int64_t gone_base;          /* the baselines of forgotten stacks: their delta_base */
+	int64_t gone_first;         /* their values at sample 0: the baseline back at it */
+
+	struct group *groups[GROUP__N];
+	size_t ngroups[GROUP__N], capgroups[GROUP__N];
+	uint32_t *label2group[GROUP__N]; /* label id -> group index + 1 */
+	size_t l2g_cap[GROUP__N];
+	uint32_t *fn_stamp;         /* per function group: last stack counted (+1) */
+	size_t fn_stamp_cap;
+
+	const struct stack *special[4];
+	int want_functions;         /* function groups are kept once a view asked for them */
+
+	char **patterns;
+	size_t npatterns;
+
+	/* samples */
+	uint32_t nsamples;          /* complete samples */
+	int in_sample;
+	double t_cur, t_prev, t_first;
+	double *times;              /* time of every sample */
+	size_t times_cap;
+	int time_abs;
+	uint32_t baseline;
+
+	/* meta, copied */
+	struct source_meta meta;
+	char *m_name, *m_kind, *m_release, *m_build_id, *m_host;
+};
+
+static inline struct stack *stack_at(const struct model *m, size_t id)
+{
+	return &m->chunks[id / STACK_CHUNK][id % STACK_CHUNK];
+}
+
+/* The module label of a stack: that of its caller frame. */
+static inline uint32_t stack_module(const struct model *m, const struct stack *st)
+{
+	return st->nframes ? m->fi[st->frames[st->caller]].module : m->label_unknown;
+}
+
+/* The group of mode g with a label (it exists: group_get() made it). */
+static inline struct group *group_of(const struct model *m, enum group_mode g, uint32_t label)
+{
+	return &m->groups[g][m->label2group[g][label] - 1];
+}
+
+/* model.c */
+void frame_classify(struct model *m, uint32_t id);
+
+/* model_group.c */
+int alloc_match(const struct model *m, const char *name, size_t len);
+uint32_t group_get(struct model *m, enum group_mode g, uint32_t label);
+void stack_place(struct model *m, struct stack *st);
+int group_example(const struct model *m, const struct stack *st);
+/* A sample's sums: groups_sample_begin(), then groups_count() for every stack with
+ * pages (inline: it runs for each of them every sample), then groups_sample_end(). */
+void groups_sample_begin(struct model *m);
+void groups_sample_end(struct model *m, uint32_t k, double dt);
+
+static inline void group_count(const struct model *m, struct group *gr, const struct stack *st,
+			       int64_t v)
+{
+	gr->s.acc = sat_add(gr->s.acc, v);
+	if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.now)
+		gr->example = st->id;
+}
+
+static inline void groups_count(struct model *m, const struct stack *st, int64_t v)
+{
+	group_count(m, group_of(m, GROUP_CALLER, st->label), st, v);
+	group_count(m, group_of(m, GROUP_MODULE, stack_module(m, st)), st, v);
+	for (unsigned f = 0; m->want_functions && f < st->nframes; f++) {
+		uint32_t gi = m->label2group[GROUP_FUNCTION][m->fi[st->frames[f]].func] - 1;
+
+		if (m->fn_stamp[gi] == st->id + 1)
+			continue; /* a function counts once per stack (recursion) */
+		m->fn_stamp[gi] = st->id + 1;
+		group_count(m, &m->groups[GROUP_FUNCTION][gi], st, v);
+	}
+}
+
+/* model_series.c */
+void series_push(struct model *m, struct series *s, uint32_t k, double dt, int64_t v);
+void series_hist_free(struct model *m, struct series *s);
+
+#endif

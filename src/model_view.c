@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* model_view.c - views: the rows of a sample after filter, group and sort (model.h).
+ * Filters match regular expressions on frame texts (stacks) or labels (groups), cached
+ * per text; the sort is a total order (ties by stack id, or the group's place). */
+#include "config.h"
+
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_int.h"
+
+static const char *const key_names[KEY__N] = {
+	"pages", "bytes", "delta", "rate", "delta_base", "peak", "score", "first_seen", "label",
+};
+
+const char *sort_key_name(enum sort_key k)
+{
+	return (unsigned)k < KEY__N ? key_names[k] : "?";
+}
+
+int sort_key_parse(const char *s, enum sort_key *k)
+{
+	for (int i = 0; i < KEY__N; i++)
+		if (strcmp(s, key_names[i]) == 0) {
+			*k = (enum sort_key)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* ---- filters ---- */
+
+#define FILTER_MAX 31
+
+struct filter {
+	regex_t re[FILTER_MAX];
+	size_t n;
+	uint32_t incmask, excmask;
+	/* per text id: 0 unknown, else 1 | bit (i+1) for each pattern i that matches */
+	uint32_t *fcache, *lcache;
+	size_t fcap, lcap;
+};
+
+struct filter *filter_new(const char *const *patterns, size_t n, struct pt_err *err)
+{
+	struct filter *f = xcalloc(1, sizeof(*f));
+
+	if (n > FILTER_MAX) {
+		pt_err_set(err, _("at most %d filters"), FILTER_MAX);
+		free(f);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *p = patterns[i];
+		int exclude = p[0] == '!', rc;
+
+		rc = regcomp(&f->re[i], p + exclude, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char buf[256];
+
+			regerror(rc, &f->re[i], buf, sizeof(buf));
+			pt_err_set(err, _("bad filter \"%s\": %s"), p, buf);
+			f->n = i;
+			filter_free(f);
+			return NULL;
+		}
+		if (exclude)
+			f->excmask |= 1u << i;
+		else
+			f->incmask |= 1u << i;
+		f->n = i + 1;
+	}
+	return f;
+}
+
+void filter_free(struct filter *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++)
+		regfree(&f->re[i]);
+	free(f->fcache);
+	free(f->lcache);
+	free(f);
+}
+
+static uint32_t filter_text(struct filter *f, uint32_t **cache, size_t *cap,
+			    const struct strtab *t, uint32_t id)
+{
+	uint32_t v = 0;
+
+	if (id >= *cap) {
+		size_t nc = *cap ? *cap : 1024;
+
+		while (nc <= id)
+			nc *= 2;
+		*cache = xreallocarray(*cache, nc, sizeof(uint32_t));
+		memset(*cache + *cap, 0, (nc - *cap) * sizeof(uint32_t));
+		*cap = nc;
+	}
+	if ((*cache)[id])
+		return (*cache)[id] >> 1;
+	for (size_t i = 0; i < f->n; i++)
+		if (regexec(&f->re[i], strtab_str(t, id), 0, NULL, 0) == 0)
+			v |= 1u << i;
+	(*cache)[id] = (v << 1) | 1;
+	return v;
+}
+
+static int filter_stack(struct model *m, struct filter *f, const struct stack *st)
+{
+	uint32_t mask = 0;
+
+	for (unsigned i = 0; i < st->nframes; i++)
+		mask |= filter_text(f, &f->fcache, &f->fcap, m->frames, st->frames[i]);
+	return (mask & f->incmask) == f->incmask && !(mask & f->excmask);
+}
+
+static int filter_label(struct model *m, struct filter *f, uint32_t label)
+{
+	uint32_t mask = filter_text(f, &f->lcache, &f->lcap, m->labels, label);
+
+	return (mask & f->incmask) == f->incmask && !(mask & f->excmask);
+}
+
+/* ---- views ---- */
+
+void view_opts_init(struct view_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->group = GROUP_STACK;
+	o->key = KEY_PAGES;
+}
+
+void view_init(struct view *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+void view_free(struct view *v)
+{
+	free(v->rows);
+	memset(v, 0, sizeof(*v));
+}
+
+struct sortent {
+	double k;
+	uint32_t tie;
+	uint32_t idx;
+};
+
+static int cmp_desc(const void *a, const void *b)
+{
+	const struct sortent *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k > y->k ? -1 : 1;
+	return x->tie < y->tie ? -1 : x->tie > y->tie;
+}
+
+static int cmp_asc(const void *a, const void *b)
+{
+	const struct sortent *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->tie < y->tie ? -1 : x->tie > y->tie;
+}
+
+static const struct model *label_model; /* qsort has no context argument */
+static int label_desc;
+
+static int cmp_label(const void *a, const void *b)
+{
+	const struct sortent *x = a, *y = b;
+	int c = strcmp(strtab_str(label_model->labels, (uint32_t)x->k),
+		       strtab_str(label_model->labels, (uint32_t)y->k));
+
+	if (c)
+		return label_desc ? -c : c;
+	return x->tie < y->tie ? -1 : x->tie > y->tie;
+}
+
+/* An order-preserving map of doubles to unsigned integers. */
+static inline uint64_t key_bits(double d, int ascending)
+{
+	uint64_t b;
+
+	if (d == 0)
+		d = 0; /* -0.0 sorts with 0 */
+	memcpy(&b, &d, sizeof(b));
+	b = (b & 0x8000000000000000ULL) ? ~b : b | 0x8000000000000000ULL;
+	return ascending ? b : ~b;
+}
+
+/* Stable LSD radix sort by key, so that rows with equal keys keep their order (they come
+ * in stack id order: the tie-break cmp_asc/cmp_desc use). A full sort of 100k rows is
+ * a few passes over memory instead of 1.7M comparisons; passes where every key has the
+ * same byte are skipped. */
+static void radix_sort(struct sortent *se, size_t n, int ascending)
+{
+	struct { uint64_t k; uint32_t idx, tie; } *a = xmalloc(n * sizeof(*a)), *b, *t;
+	size_t count[256];
+
+	b = xmalloc(n * sizeof(*b));
+	for (size_t i = 0; i < n; i++) {
+		a[i].k = key_bits(se[i].k, ascending);
+		a[i].idx = se[i].idx;
+		a[i].tie = se[i].tie;
+	}
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t sum = 0;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].k >> shift) & 0xff]++;
+		if (count[(a[0].k >> shift) & 0xff] == n)
+			continue;
+		for (int c = 0; c < 256; c++) {
+			size_t x = count[c];
+
+			count[c] = sum;
+			sum += x;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[count[(a[i].k >> shift) & 0xff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (size_t i = 0; i < n; i++) {
+		se[i].idx = a[i].idx;
+		se[i].tie = a[i].tie;
+	}
+	free(a);
+	free(b);
+}
+
+static double row_key(const struct row *r, enum sort_key k)
+{
+	const struct series *s = r->s;
+
+	switch (k) {
+	case KEY_PAGES:
+	case KEY_BYTES: return (double)s->now;
+	case KEY_DELTA: return (double)s->delta;
+	case KEY_RATE: return s->rate;
+	case KEY_DELTA_BASE: return (double)s->delta_base;
+	case KEY_PEAK: return (double)s->peak;
+	case KEY_SCORE: return s->score;
+	case KEY_FIRST_SEEN: return (double)s->first_seen;
+	default: return (double)r->label;
+	}
+}
+
+static void view_push(struct view *v, const struct row *r)
+{
+	if (v->nrows == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 1024;
+		v->rows = xreallocarray(v->rows, v->cap, sizeof(*v->rows));
+	}
+	v->rows[v->nrows++] = *r;
+}
+
+/* The first rows of a view, kept while the candidates stream by (view_opts.top_only):
+ * a buffer of 2k is sorted when full and cut to the best k, whose last is the bar. */
+struct topent {
+	struct sortent se;
+	struct row r;
+};
+
+struct topk {
+	struct topent *e;
+	size_t n, k;
+	int (*cmp)(const void *, const void *);
+	struct sortent bar;
+	int have_bar;
+};
+
+static int (*topent_cmp)(const void *, const void *); /* qsort has no context argument */
+
+static int cmp_topent(const void *a, const void *b)
+{
+	return topent_cmp(&((const struct topent *)a)->se, &((const struct topent *)b)->se);
+}
+
+static void topk_sort(struct topk *t)
+{
+	topent_cmp = t->cmp;
+	qsort(t->e, t->n, sizeof(*t->e), cmp_topent);
+	if (t->n > t->k)
+		t->n = t->k;
+}
+
+/* Equal keys are ordered by the order rows come in, which the stable radix sort keeps:
+ * stack ids, or the groups' places in their table (not their label ids). */
+static uint32_t row_tie(const struct model *m, const struct view_opts *o, const struct row *r)
+{
+	return r->stack ? r->stack->id : (uint32_t)(r->group - m->groups[o->group]);
+}
+
+static void view_offer(const struct model *m, struct view *v, const struct view_opts *o,
+		       struct topk *t, const struct row *r)
+{
+	struct sortent se;
+
+	v->shown++;
+	v->shown_pages = sat_add(v->shown_pages, r->s->now);
+	if (!t) {
+		view_push(v, r);
+		return;
+	}
+	se.k = row_key(r, o->key);
+	se.tie = row_tie(m, o, r);
+	se.idx = 0;
+	/* the order is total (ties broken by id): a row not better than the bar is out */
+	if (t->have_bar && t->cmp(&se, &t->bar) >= 0)
+		return;
+	t->e[t->n].se = se;
+	t->e[t->n].r = *r;
+	if (++t->n == 2 * t->k) {
+		topk_sort(t);
+		t->bar = t->e[t->k - 1].se;
+		t->have_bar = 1;
+	}
+}
+
+void model_view(struct model *m, const struct view_opts *o, struct view *v)
+{
+	struct sortent *se;
+	struct row *sorted;
+	struct topk tk, *t = NULL;
+
+	model_want_group(m, o->group);
+	v->nrows = v->shown = 0;
+	v->total_pages = v->total_delta = v->total_delta_base = v->shown_pages = 0;
+	v->total_rate = 0;
+	v->total_rows = 0;
+	if (o->key == KEY_LABEL) {
+		label_model = m;
+		label_desc = !o->ascending;
+	}
+	if (o->top_only && o->limit) {
+		memset(&tk, 0, sizeof(tk));
+		tk.k = o->limit;
+		tk.e = xmalloc(2 * tk.k * sizeof(*tk.e));
+		tk.cmp = o->key == KEY_LABEL ? cmp_label : o->ascending ? cmp_asc : cmp_desc;
+		t = &tk;
+	}
+	for (size_t i = 0; i < m->nstacks; i++) {
+		const struct series *s = &stack_at(m, i)->s;
+
+		v->total_pages = sat_add(v->total_pages, s->now);
+		v->total_delta = sat_add(v->total_delta, s->delta);
+		v->total_delta_base = sat_add(v->total_delta_base, s->delta_base);
+		v->total_rate += s->rate;
+	}
+	v->total_delta_base = sat_add(v->total_delta_base, -m->gone_base);
+	if (o->group == GROUP_STACK) {
+		for (size_t i = 0; i < m->nstacks; i++) {
+			const struct stack *st = stack_at(m, i);
+			struct row r = { &st->s, st, NULL, st->label };
+
+			if (!st->s.now && !st->s.delta && !st->s.delta_base)
+				continue; /* also a free slot */
+			v->total_rows++;
+			if (st->s.now < o->threshold)
+				continue;
+			if (o->filter && !filter_stack(m, o->filter, st))
+				continue;
+			view_offer(m, v, o, t, &r);
+		}
+	} else {
+		for (size_t i = 0; i < m->ngroups[o->group]; i++) {
+			const struct group *g = &m->groups[o->group][i];
+			struct row r = { &g->s, NULL, g, g->label };
+
+			if (!g->s.now && !g->s.delta && !g->s.delta_base)
+				continue;
+			v->total_rows++;
+			if (g->s.now < o->threshold)
+				continue;
+			if (o->filter && !filter_label(m, o->filter, g->label))
+				continue;
+			view_offer(m, v, o, t, &r);
+		}
+	}
+	if (t) {
+		topk_sort(t);
+		for (size_t i = 0; i < t->n; i++)
+			view_push(v, &t->e[i].r);
+		free(t->e);
+		return;
+	}
+	if (v->nrows < 2)
+		return;
+	se = xmalloc(v->nrows * sizeof(*se));
+	for (size_t i = 0; i < v->nrows; i++) {
+		se[i].k = row_key(&v->rows[i], o->key);
+		se[i].tie = row_tie(m, o, &v->rows[i]);
+		se[i].idx = (uint32_t)i;
+	}
+	if (o->key == KEY_LABEL) {
+		qsort(se, v->nrows, sizeof(*se), cmp_label);
+	} else if (o->limit && o->limit * 8 < v->nrows) {
+		/* only the first rows are wanted: select them, then sort just those */
+		size_t k = o->limit, n = 0;
+		int (*cmp)(const void *, const void *) = o->ascending ? cmp_asc : cmp_desc;
+		struct sortent *top = xmalloc((2 * k) * sizeof(*top)), worst;
+		int have_worst = 0;
+
+		/* the order is total (ties broken by id), so a row not better than the k-th
+		 * best so far is out */
+		for (size_t i = 0; i < v->nrows; i++) {
+			if (have_worst && cmp(&se[i], &worst) >= 0)
+				continue;
+			top[n++] = se[i];
+			if (n == 2 * k) {
+				qsort(top, n, sizeof(*top), cmp);
+				n = k;
+				worst = top[k - 1];
+				have_worst = 1;
+			}
+		}
+		qsort(top, n, sizeof(*top), cmp);
+		memcpy(se, top, (n < k ? n : k) * sizeof(*top));
+		free(top);
+		/* rows past the limit keep no order: the caller shows only the first ones */
+		{
+			uint8_t *used = xcalloc(v->nrows, 1);
+			size_t w = n < k ? n : k;
+
+			for (size_t i = 0; i < w; i++)
+				used[se[i].idx] = 1;
+			for (size_t i = 0; i < v->nrows; i++)
+				if (!used[i])
+					se[w++].idx = (uint32_t)i;
+			free(used);
+		}
+	} else {
+		radix_sort(se, v->nrows, o->ascending);
+	}
+	sorted = xmalloc(v->cap * sizeof(*sorted));
+	for (size_t i = 0; i < v->nrows; i++)
+		sorted[i] = v->rows[se[i].idx];
+	free(v->rows);
+	v->rows = sorted;
+	free(se);
+}

@@ -36,10 +36,10 @@ int sort_key_parse(const char *s, enum sort_key *k)
 struct filter {
 	regex_t re[FILTER_MAX];
 	size_t n;
-	uint32_t incmask, excmask;
+	uint32_t include_mask, exclude_mask;
 	/* per text id: 0 unknown, else 1 | bit (i+1) for each pattern i that matches */
-	uint32_t *fcache, *lcache;
-	size_t fcap, lcap;
+	uint32_t *frame_cache, *label_cache;
+	size_t frame_cap, label_cap;
 };
 
 struct filter *filter_new(const char *const *patterns, size_t n, struct pt_err *err)
@@ -66,9 +66,9 @@ struct filter *filter_new(const char *const *patterns, size_t n, struct pt_err *
 			return NULL;
 		}
 		if (exclude)
-			f->excmask |= 1u << i;
+			f->exclude_mask |= 1u << i;
 		else
-			f->incmask |= 1u << i;
+			f->include_mask |= 1u << i;
 		f->n = i + 1;
 	}
 	return f;
@@ -80,8 +80,8 @@ void filter_free(struct filter *f)
 		return;
 	for (size_t i = 0; i < f->n; i++)
 		regfree(&f->re[i]);
-	free(f->fcache);
-	free(f->lcache);
+	free(f->frame_cache);
+	free(f->label_cache);
 	free(f);
 }
 
@@ -113,15 +113,15 @@ static int filter_stack(struct model *m, struct filter *f, const struct stack *s
 	uint32_t mask = 0;
 
 	for (unsigned i = 0; i < st->nframes; i++)
-		mask |= filter_text(f, &f->fcache, &f->fcap, m->frames, st->frames[i]);
-	return (mask & f->incmask) == f->incmask && !(mask & f->excmask);
+		mask |= filter_text(f, &f->frame_cache, &f->frame_cap, m->frames, st->frames[i]);
+	return (mask & f->include_mask) == f->include_mask && !(mask & f->exclude_mask);
 }
 
 static int filter_label(struct model *m, struct filter *f, uint32_t label)
 {
-	uint32_t mask = filter_text(f, &f->lcache, &f->lcap, m->labels, label);
+	uint32_t mask = filter_text(f, &f->label_cache, &f->label_cap, m->labels, label);
 
-	return (mask & f->incmask) == f->incmask && !(mask & f->excmask);
+	return (mask & f->include_mask) == f->include_mask && !(mask & f->exclude_mask);
 }
 
 /* ---- views ---- */
@@ -144,42 +144,65 @@ void view_free(struct view *v)
 	memset(v, 0, sizeof(*v));
 }
 
-struct sortent {
-	double k;
+/* A row to sort: its key, its tie-break (the order rows come in) and its place. */
+struct sort_entry {
+	double key;
 	uint32_t tie;
 	uint32_t idx;
 };
 
-static int cmp_desc(const void *a, const void *b)
-{
-	const struct sortent *x = a, *y = b;
+/* How the rows of a view compare: by key, then by tie, so that the order is total. cmp
+ * is a qsort_r() comparator of sort entries whose argument is the struct order. */
+struct order {
+	int (*cmp)(const void *a, const void *b, void *order);
+	const struct model *m;    /* KEY_LABEL: the labels' texts */
+	int ascending;
+};
 
-	if (x->k != y->k)
-		return x->k > y->k ? -1 : 1;
+static int cmp_desc(const void *a, const void *b, void *order)
+{
+	const struct sort_entry *x = a, *y = b;
+
+	(void)order;
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
 	return x->tie < y->tie ? -1 : x->tie > y->tie;
 }
 
-static int cmp_asc(const void *a, const void *b)
+static int cmp_asc(const void *a, const void *b, void *order)
 {
-	const struct sortent *x = a, *y = b;
+	const struct sort_entry *x = a, *y = b;
 
-	if (x->k != y->k)
-		return x->k < y->k ? -1 : 1;
+	(void)order;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	return x->tie < y->tie ? -1 : x->tie > y->tie;
 }
 
-static const struct model *label_model; /* qsort has no context argument */
-static int label_desc;
-
-static int cmp_label(const void *a, const void *b)
+/* KEY_LABEL: the key is the label id, compared by its text. */
+static int cmp_label(const void *a, const void *b, void *order)
 {
-	const struct sortent *x = a, *y = b;
-	int c = strcmp(strtab_str(label_model->labels, (uint32_t)x->k),
-		       strtab_str(label_model->labels, (uint32_t)y->k));
+	const struct sort_entry *x = a, *y = b;
+	const struct order *o = order;
+	int c = strcmp(strtab_str(o->m->labels, (uint32_t)x->key),
+		       strtab_str(o->m->labels, (uint32_t)y->key));
 
 	if (c)
-		return label_desc ? -c : c;
+		return o->ascending ? c : -c;
 	return x->tie < y->tie ? -1 : x->tie > y->tie;
+}
+
+static void order_init(struct order *ord, const struct model *m, const struct view_opts *o)
+{
+	ord->cmp = o->key == KEY_LABEL ? cmp_label : o->ascending ? cmp_asc : cmp_desc;
+	ord->m = m;
+	ord->ascending = o->ascending;
+}
+
+static inline int order_cmp(const struct order *ord, const struct sort_entry *a,
+			    const struct sort_entry *b)
+{
+	return ord->cmp(a, b, (void *)ord);
 }
 
 /* An order-preserving map of doubles to unsigned integers. */
@@ -195,17 +218,17 @@ static inline uint64_t key_bits(double d, int ascending)
 }
 
 /* Stable LSD radix sort by key, so that rows with equal keys keep their order (they come
- * in stack id order: the tie-break cmp_asc/cmp_desc use). A full sort of 100k rows is
- * a few passes over memory instead of 1.7M comparisons; passes where every key has the
- * same byte are skipped. */
-static void radix_sort(struct sortent *se, size_t n, int ascending)
+ * in the order of their ties: the tie-break cmp_asc/cmp_desc use). A full sort of 100k
+ * rows is a few passes over memory instead of 1.7M comparisons; passes where every key
+ * has the same byte are skipped. */
+static void radix_sort(struct sort_entry *se, size_t n, int ascending)
 {
 	struct { uint64_t k; uint32_t idx, tie; } *a = xmalloc(n * sizeof(*a)), *b, *t;
 	size_t count[256];
 
 	b = xmalloc(n * sizeof(*b));
 	for (size_t i = 0; i < n; i++) {
-		a[i].k = key_bits(se[i].k, ascending);
+		a[i].k = key_bits(se[i].key, ascending);
 		a[i].idx = se[i].idx;
 		a[i].tie = se[i].tie;
 	}
@@ -237,6 +260,41 @@ static void radix_sort(struct sortent *se, size_t n, int ascending)
 	free(b);
 }
 
+/* Only the first k of n entries are wanted (k * 8 < n): they are selected, then sorted;
+ * the rest follow in no order (the caller shows only the first ones). */
+static void select_first(struct sort_entry *se, size_t n, size_t k, const struct order *ord)
+{
+	struct sort_entry *top = xmalloc((2 * k) * sizeof(*top)), worst;
+	size_t ntop = 0, w;
+	int have_worst = 0;
+	uint8_t *used;
+
+	/* the order is total (ties broken by id), so an entry not better than the k-th best
+	 * so far is out */
+	for (size_t i = 0; i < n; i++) {
+		if (have_worst && order_cmp(ord, &se[i], &worst) >= 0)
+			continue;
+		top[ntop++] = se[i];
+		if (ntop == 2 * k) {
+			qsort_r(top, ntop, sizeof(*top), ord->cmp, (void *)ord);
+			ntop = k;
+			worst = top[k - 1];
+			have_worst = 1;
+		}
+	}
+	qsort_r(top, ntop, sizeof(*top), ord->cmp, (void *)ord);
+	w = ntop < k ? ntop : k;
+	memcpy(se, top, w * sizeof(*top));
+	free(top);
+	used = xcalloc(n, 1);
+	for (size_t i = 0; i < w; i++)
+		used[se[i].idx] = 1;
+	for (size_t i = 0; i < n; i++)
+		if (!used[i])
+			se[w++].idx = (uint32_t)i;
+	free(used);
+}
+
 static double row_key(const struct row *r, enum sort_key k)
 {
 	const struct series *s = r->s;
@@ -254,6 +312,13 @@ static double row_key(const struct row *r, enum sort_key k)
 	}
 }
 
+/* Equal keys are ordered by the order rows come in, which the stable radix sort keeps:
+ * stack ids, or the groups' places in their table (not their label ids). */
+static uint32_t row_tie(const struct model *m, const struct view_opts *o, const struct row *r)
+{
+	return r->stack ? r->stack->id : (uint32_t)(r->group - m->groups[o->group]);
+}
+
 static void view_push(struct view *v, const struct row *r)
 {
 	if (v->nrows == v->cap) {
@@ -263,47 +328,87 @@ static void view_push(struct view *v, const struct row *r)
 	v->rows[v->nrows++] = *r;
 }
 
+/* Sorts the rows of the view. */
+static void view_sort(const struct model *m, const struct view_opts *o,
+		      const struct order *ord, struct view *v)
+{
+	struct sort_entry *se;
+	struct row *sorted;
+
+	if (v->nrows < 2)
+		return;
+	se = xmalloc(v->nrows * sizeof(*se));
+	for (size_t i = 0; i < v->nrows; i++) {
+		se[i].key = row_key(&v->rows[i], o->key);
+		se[i].tie = row_tie(m, o, &v->rows[i]);
+		se[i].idx = (uint32_t)i;
+	}
+	if (o->key == KEY_LABEL)
+		qsort_r(se, v->nrows, sizeof(*se), ord->cmp, (void *)ord);
+	else if (o->limit && o->limit * 8 < v->nrows)
+		select_first(se, v->nrows, o->limit, ord);
+	else
+		radix_sort(se, v->nrows, o->ascending);
+	sorted = xmalloc(v->cap * sizeof(*sorted));
+	for (size_t i = 0; i < v->nrows; i++)
+		sorted[i] = v->rows[se[i].idx];
+	free(v->rows);
+	v->rows = sorted;
+	free(se);
+}
+
 /* The first rows of a view, kept while the candidates stream by (view_opts.top_only):
  * a buffer of 2k is sorted when full and cut to the best k, whose last is the bar. */
-struct topent {
-	struct sortent se;
+struct top_entry {
+	struct sort_entry se;
 	struct row r;
 };
 
 struct topk {
-	struct topent *e;
+	struct top_entry *e;
 	size_t n, k;
-	int (*cmp)(const void *, const void *);
-	struct sortent bar;
+	const struct order *ord;
+	struct sort_entry bar;
 	int have_bar;
 };
 
-static int (*topent_cmp)(const void *, const void *); /* qsort has no context argument */
-
-static int cmp_topent(const void *a, const void *b)
+static int cmp_top_entry(const void *a, const void *b, void *order)
 {
-	return topent_cmp(&((const struct topent *)a)->se, &((const struct topent *)b)->se);
+	const struct order *ord = order;
+
+	return ord->cmp(&((const struct top_entry *)a)->se, &((const struct top_entry *)b)->se,
+			order);
+}
+
+static void topk_init(struct topk *t, size_t k, const struct order *ord)
+{
+	memset(t, 0, sizeof(*t));
+	t->k = k;
+	t->e = xmalloc(2 * k * sizeof(*t->e));
+	t->ord = ord;
 }
 
 static void topk_sort(struct topk *t)
 {
-	topent_cmp = t->cmp;
-	qsort(t->e, t->n, sizeof(*t->e), cmp_topent);
+	qsort_r(t->e, t->n, sizeof(*t->e), cmp_top_entry, (void *)t->ord);
 	if (t->n > t->k)
 		t->n = t->k;
 }
 
-/* Equal keys are ordered by the order rows come in, which the stable radix sort keeps:
- * stack ids, or the groups' places in their table (not their label ids). */
-static uint32_t row_tie(const struct model *m, const struct view_opts *o, const struct row *r)
+/* The view's rows: the best k, sorted. */
+static void topk_finish(struct topk *t, struct view *v)
 {
-	return r->stack ? r->stack->id : (uint32_t)(r->group - m->groups[o->group]);
+	topk_sort(t);
+	for (size_t i = 0; i < t->n; i++)
+		view_push(v, &t->e[i].r);
+	free(t->e);
 }
 
+/* A row that passes the threshold and the filter: into the view, or the top k. */
 static void view_offer(const struct model *m, struct view *v, const struct view_opts *o,
 		       struct topk *t, const struct row *r)
 {
-	struct sortent se;
+	struct sort_entry se;
 
 	v->shown++;
 	v->shown_pages = sat_add(v->shown_pages, r->s->now);
@@ -311,11 +416,11 @@ static void view_offer(const struct model *m, struct view *v, const struct view_
 		view_push(v, r);
 		return;
 	}
-	se.k = row_key(r, o->key);
+	se.key = row_key(r, o->key);
 	se.tie = row_tie(m, o, r);
 	se.idx = 0;
 	/* the order is total (ties broken by id): a row not better than the bar is out */
-	if (t->have_bar && t->cmp(&se, &t->bar) >= 0)
+	if (t->have_bar && order_cmp(t->ord, &se, &t->bar) >= 0)
 		return;
 	t->e[t->n].se = se;
 	t->e[t->n].r = *r;
@@ -326,28 +431,13 @@ static void view_offer(const struct model *m, struct view *v, const struct view_
 	}
 }
 
-void model_view(struct model *m, const struct view_opts *o, struct view *v)
+/* Empties the view and counts the totals of every stack. */
+static void view_totals(const struct model *m, struct view *v)
 {
-	struct sortent *se;
-	struct row *sorted;
-	struct topk tk, *t = NULL;
-
-	model_want_group(m, o->group);
 	v->nrows = v->shown = 0;
 	v->total_pages = v->total_delta = v->total_delta_base = v->shown_pages = 0;
 	v->total_rate = 0;
 	v->total_rows = 0;
-	if (o->key == KEY_LABEL) {
-		label_model = m;
-		label_desc = !o->ascending;
-	}
-	if (o->top_only && o->limit) {
-		memset(&tk, 0, sizeof(tk));
-		tk.k = o->limit;
-		tk.e = xmalloc(2 * tk.k * sizeof(*tk.e));
-		tk.cmp = o->key == KEY_LABEL ? cmp_label : o->ascending ? cmp_asc : cmp_desc;
-		t = &tk;
-	}
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct series *s = &stack_at(m, i)->s;
 
@@ -357,94 +447,63 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		v->total_rate += s->rate;
 	}
 	v->total_delta_base = sat_add(v->total_delta_base, -m->gone_base);
-	if (o->group == GROUP_STACK) {
-		for (size_t i = 0; i < m->nstacks; i++) {
-			const struct stack *st = stack_at(m, i);
-			struct row r = { &st->s, st, NULL, st->label };
+}
 
-			if (!st->s.now && !st->s.delta && !st->s.delta_base)
-				continue; /* also a free slot */
-			v->total_rows++;
-			if (st->s.now < o->threshold)
-				continue;
-			if (o->filter && !filter_stack(m, o->filter, st))
-				continue;
-			view_offer(m, v, o, t, &r);
-		}
-	} else {
-		for (size_t i = 0; i < m->ngroups[o->group]; i++) {
-			const struct group *g = &m->groups[o->group][i];
-			struct row r = { &g->s, NULL, g, g->label };
+/* Rows are those with pages or a change (a free slot has neither). */
+static void offer_stacks(struct model *m, const struct view_opts *o, struct view *v,
+			 struct topk *t)
+{
+	for (size_t i = 0; i < m->nstacks; i++) {
+		const struct stack *st = stack_at(m, i);
+		struct row r = { &st->s, st, NULL, st->label };
 
-			if (!g->s.now && !g->s.delta && !g->s.delta_base)
-				continue;
-			v->total_rows++;
-			if (g->s.now < o->threshold)
-				continue;
-			if (o->filter && !filter_label(m, o->filter, g->label))
-				continue;
-			view_offer(m, v, o, t, &r);
-		}
+		if (!st->s.now && !st->s.delta && !st->s.delta_base)
+			continue;
+		v->total_rows++;
+		if (st->s.now < o->threshold)
+			continue;
+		if (o->filter && !filter_stack(m, o->filter, st))
+			continue;
+		view_offer(m, v, o, t, &r);
 	}
-	if (t) {
-		topk_sort(t);
-		for (size_t i = 0; i < t->n; i++)
-			view_push(v, &t->e[i].r);
-		free(t->e);
-		return;
-	}
-	if (v->nrows < 2)
-		return;
-	se = xmalloc(v->nrows * sizeof(*se));
-	for (size_t i = 0; i < v->nrows; i++) {
-		se[i].k = row_key(&v->rows[i], o->key);
-		se[i].tie = row_tie(m, o, &v->rows[i]);
-		se[i].idx = (uint32_t)i;
-	}
-	if (o->key == KEY_LABEL) {
-		qsort(se, v->nrows, sizeof(*se), cmp_label);
-	} else if (o->limit && o->limit * 8 < v->nrows) {
-		/* only the first rows are wanted: select them, then sort just those */
-		size_t k = o->limit, n = 0;
-		int (*cmp)(const void *, const void *) = o->ascending ? cmp_asc : cmp_desc;
-		struct sortent *top = xmalloc((2 * k) * sizeof(*top)), worst;
-		int have_worst = 0;
+}
 
-		/* the order is total (ties broken by id), so a row not better than the k-th
-		 * best so far is out */
-		for (size_t i = 0; i < v->nrows; i++) {
-			if (have_worst && cmp(&se[i], &worst) >= 0)
-				continue;
-			top[n++] = se[i];
-			if (n == 2 * k) {
-				qsort(top, n, sizeof(*top), cmp);
-				n = k;
-				worst = top[k - 1];
-				have_worst = 1;
-			}
-		}
-		qsort(top, n, sizeof(*top), cmp);
-		memcpy(se, top, (n < k ? n : k) * sizeof(*top));
-		free(top);
-		/* rows past the limit keep no order: the caller shows only the first ones */
-		{
-			uint8_t *used = xcalloc(v->nrows, 1);
-			size_t w = n < k ? n : k;
+static void offer_groups(struct model *m, const struct view_opts *o, struct view *v,
+			 struct topk *t)
+{
+	for (size_t i = 0; i < m->ngroups[o->group]; i++) {
+		const struct group *g = &m->groups[o->group][i];
+		struct row r = { &g->s, NULL, g, g->label };
 
-			for (size_t i = 0; i < w; i++)
-				used[se[i].idx] = 1;
-			for (size_t i = 0; i < v->nrows; i++)
-				if (!used[i])
-					se[w++].idx = (uint32_t)i;
-			free(used);
-		}
-	} else {
-		radix_sort(se, v->nrows, o->ascending);
+		if (!g->s.now && !g->s.delta && !g->s.delta_base)
+			continue;
+		v->total_rows++;
+		if (g->s.now < o->threshold)
+			continue;
+		if (o->filter && !filter_label(m, o->filter, g->label))
+			continue;
+		view_offer(m, v, o, t, &r);
 	}
-	sorted = xmalloc(v->cap * sizeof(*sorted));
-	for (size_t i = 0; i < v->nrows; i++)
-		sorted[i] = v->rows[se[i].idx];
-	free(v->rows);
-	v->rows = sorted;
-	free(se);
+}
+
+void model_view(struct model *m, const struct view_opts *o, struct view *v)
+{
+	struct order ord;
+	struct topk tk, *t = NULL;
+
+	model_want_group(m, o->group);
+	view_totals(m, v);
+	order_init(&ord, m, o);
+	if (o->top_only && o->limit) {
+		topk_init(&tk, o->limit, &ord);
+		t = &tk;
+	}
+	if (o->group == GROUP_STACK)
+		offer_stacks(m, o, v, t);
+	else
+		offer_groups(m, o, v, t);
+	if (t)
+		topk_finish(t, v);
+	else
+		view_sort(m, o, &ord, v);
 }

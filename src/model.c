@@ -26,7 +26,7 @@ void frame_classify(struct model *m, uint32_t id)
 {
 	const char *s = strtab_str(m->frames, id);
 	size_t len = strtab_len(m->frames, id);
-	struct frameinfo *f = &m->fi[id];
+	struct frame_info *f = &m->frame_info[id];
 	struct frame_parts fp;
 	char buf[FRAME_MAX + 80];
 
@@ -57,9 +57,10 @@ static uint32_t frame_intern(struct model *m, const char *s, size_t len, uint64_
 	uint32_t id = strtab_intern_h(m->frames, s, len, h ? h : hash_bytes(s, len, 0));
 
 	if (id == n) {
-		if (id >= m->fi_cap) {
-			m->fi_cap = m->fi_cap ? m->fi_cap * 2 : 1024;
-			m->fi = xreallocarray(m->fi, m->fi_cap, sizeof(*m->fi));
+		if (id >= m->frame_info_cap) {
+			m->frame_info_cap = m->frame_info_cap ? m->frame_info_cap * 2 : 1024;
+			m->frame_info = xreallocarray(m->frame_info, m->frame_info_cap,
+						      sizeof(*m->frame_info));
 		}
 		frame_classify(m, id);
 	}
@@ -78,7 +79,7 @@ const char *model_label(const struct model *m, uint32_t id)
 
 int model_frame_is_alloc(const struct model *m, uint32_t id)
 {
-	return id < strtab_count(m->frames) && m->fi[id].is_alloc;
+	return id < strtab_count(m->frames) && m->frame_info[id].is_alloc;
 }
 
 /* ---- model ---- */
@@ -92,10 +93,10 @@ struct model *model_new(void)
 	m->label_vmlinux = strtab_intern(m->labels, "vmlinux", 7);
 	m->label_unknown = strtab_intern(m->labels, "?", 1);
 
-	m->nslots_f = 1024;
-	m->by_frames = xhuge_alloc(m->nslots_f * sizeof(uint64_t));
-	m->nslots_h = 1024;
-	m->by_handle = xhuge_alloc(m->nslots_h * sizeof(struct hslot));
+	m->nslots_frames = 1024;
+	m->by_frames = xhuge_alloc(m->nslots_frames * sizeof(uint64_t));
+	m->nslots_handles = 1024;
+	m->by_handle = xhuge_alloc(m->nslots_handles * sizeof(struct handle_slot));
 	m->pending = xmalloc(PENDING_MAX * sizeof(*m->pending));
 	m->meta.page_size = 4096;
 	return m;
@@ -113,7 +114,7 @@ void model_free(struct model *m)
 	}
 	free(m->chunks);
 	free(m->freemap);
-	free(m->cand);
+	free(m->to_forget);
 	free(m->forgot);
 	free(m->forgot_out);
 	for (int g = 0; g < GROUP__N; g++) {
@@ -122,25 +123,25 @@ void model_free(struct model *m)
 		free(m->groups[g]);
 		free(m->label2group[g]);
 	}
-	free(m->fn_stamp);
+	free(m->function_stamp);
 	free(m->times);
 	arena_free(&m->arena);
-	xhuge_free(m->by_frames, m->nslots_f * sizeof(uint64_t));
-	xhuge_free(m->by_handle, m->nslots_h * sizeof(struct hslot));
+	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
+	xhuge_free(m->by_handle, m->nslots_handles * sizeof(struct handle_slot));
 	free(m->pending);
-	free(m->fi);
-	for (int i = 0; i < KS_MAPS; i++)
-		free(m->ksm[i].map);
+	free(m->frame_info);
+	for (int i = 0; i < KEY_MAPS; i++)
+		free(m->key_maps[i].map);
 	strtab_free(m->frames);
 	strtab_free(m->labels);
 	for (size_t i = 0; i < m->npatterns; i++)
 		free(m->patterns[i]);
 	free(m->patterns);
-	free(m->m_name);
-	free(m->m_kind);
-	free(m->m_release);
-	free(m->m_build_id);
-	free(m->m_host);
+	free(m->meta_name);
+	free(m->meta_kind);
+	free(m->meta_release);
+	free(m->meta_build_id);
+	free(m->meta_host);
 	free(m);
 }
 
@@ -228,11 +229,11 @@ uint32_t model_baseline_sample(const struct model *m)
 
 static void handles_grow(struct model *m)
 {
-	size_t ns = m->nslots_h * 2, mask = ns - 1;
-	struct hslot *t = xhuge_alloc(ns * sizeof(*t));
+	size_t ns = m->nslots_handles * 2, mask = ns - 1;
+	struct handle_slot *t = xhuge_alloc(ns * sizeof(*t));
 
-	for (size_t i = 0; i < m->nslots_h; i++) {
-		const struct hslot *e = &m->by_handle[i];
+	for (size_t i = 0; i < m->nslots_handles; i++) {
+		const struct handle_slot *e = &m->by_handle[i];
 		size_t j;
 
 		if (!e->handle)
@@ -242,14 +243,14 @@ static void handles_grow(struct model *m)
 			j = (j + 1) & mask;
 		t[j] = *e;
 	}
-	xhuge_free(m->by_handle, m->nslots_h * sizeof(*t));
+	xhuge_free(m->by_handle, m->nslots_handles * sizeof(*t));
 	m->by_handle = t;
-	m->nslots_h = ns;
+	m->nslots_handles = ns;
 }
 
 static void frames_grow(struct model *m)
 {
-	size_t ns = m->nslots_f * 2, mask = ns - 1;
+	size_t ns = m->nslots_frames * 2, mask = ns - 1;
 	uint64_t *t = xhuge_alloc(ns * sizeof(uint64_t));
 
 	for (size_t i = 0; i < m->nstacks; i++) {
@@ -263,15 +264,15 @@ static void frames_grow(struct model *m)
 			j = (j + 1) & mask;
 		t[j] = ((uint64_t)i + 1) | (st->hash & 0xffffffff00000000ULL);
 	}
-	xhuge_free(m->by_frames, m->nslots_f * sizeof(uint64_t));
+	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
 	m->by_frames = t;
-	m->nslots_f = ns;
+	m->nslots_frames = ns;
 }
 
 static struct stack *find_by_frames(struct model *m, const uint32_t *ids, unsigned n,
 				    uint64_t h, size_t *slot)
 {
-	size_t mask = m->nslots_f - 1, j = h & mask;
+	size_t mask = m->nslots_frames - 1, j = h & mask;
 	uint64_t tag = h & 0xffffffff00000000ULL;
 
 	for (;;) {
@@ -300,10 +301,10 @@ static struct stack *find_by_frames(struct model *m, const uint32_t *ids, unsign
 
 static struct stack *find_by_handle(const struct model *m, uint64_t handle, size_t *slot)
 {
-	size_t mask = m->nslots_h - 1, j = hash_u64(handle) & mask;
+	size_t mask = m->nslots_handles - 1, j = hash_u64(handle) & mask;
 
 	for (;;) {
-		const struct hslot *e = &m->by_handle[j];
+		const struct handle_slot *e = &m->by_handle[j];
 
 		if (!e->handle)
 			break;
@@ -328,18 +329,18 @@ static uint32_t *frames_store(struct model *m, const uint32_t *ids, unsigned n)
 	if (p) {
 		memcpy(&m->frames_free[c], p, sizeof(p));
 	} else {
-		if (m->fa_len + c > m->fa_cap) {
+		if (m->frame_arena_len + c > m->frame_arena_cap) {
 			/* a new piece; stacks keep pointing into the old ones */
-			m->fa_cap = m->fa_cap ? m->fa_cap * 2 : 16384;
-			if (m->fa_cap > (1u << 20))
-				m->fa_cap = 1u << 20;
-			if (m->fa_cap < c)
-				m->fa_cap = c;
-			m->frame_arena = arena_alloc(&m->arena, m->fa_cap * sizeof(uint32_t));
-			m->fa_len = 0;
+			m->frame_arena_cap = m->frame_arena_cap ? m->frame_arena_cap * 2 : 16384;
+			if (m->frame_arena_cap > (1u << 20))
+				m->frame_arena_cap = 1u << 20;
+			if (m->frame_arena_cap < c)
+				m->frame_arena_cap = c;
+			m->frame_arena = arena_alloc(&m->arena, m->frame_arena_cap * sizeof(uint32_t));
+			m->frame_arena_len = 0;
 		}
-		p = m->frame_arena + m->fa_len;
-		m->fa_len += c;
+		p = m->frame_arena + m->frame_arena_len;
+		m->frame_arena_len += c;
 	}
 	memcpy(p, ids, n * sizeof(uint32_t));
 	return p;
@@ -358,7 +359,7 @@ static void stack_set_frames(struct model *m, struct stack *st, const uint32_t *
 	st->frames = n ? frames_store(m, ids, n) : NULL;
 	st->nframes = (uint16_t)n;
 	if (n) {
-		enum stack_kind k = m->fi[ids[0]].kind;
+		enum stack_kind k = m->frame_info[ids[0]].kind;
 
 		if (k != SK_NORMAL) {
 			st->kind = (uint8_t)k;
@@ -379,26 +380,26 @@ static void frames_ids(struct model *m, const struct stack_rec *rec, unsigned n,
 					      rec->frames[i].hash);
 		return;
 	}
-	struct ksmap *km = &m->ksm[0];
+	struct keyspace_map *km = &m->key_maps[0];
 
-	if (km->ks != rec->keyspace) {
+	if (km->keyspace != rec->keyspace) {
 		unsigned j = 1;
 
-		while (j < KS_MAPS && m->ksm[j].ks != rec->keyspace)
+		while (j < KEY_MAPS && m->key_maps[j].keyspace != rec->keyspace)
 			j++;
-		if (j == KS_MAPS) {
+		if (j == KEY_MAPS) {
 			/* a new keyspace takes the place of the one used longest ago */
-			j = 1 + m->ks_next++ % (KS_MAPS - 1);
-			m->ksm[j].ks = rec->keyspace;
-			if (m->ksm[j].map)
-				memset(m->ksm[j].map, 0, m->ksm[j].cap * sizeof(uint32_t));
+			j = 1 + m->key_map_next++ % (KEY_MAPS - 1);
+			m->key_maps[j].keyspace = rec->keyspace;
+			if (m->key_maps[j].map)
+				memset(m->key_maps[j].map, 0, m->key_maps[j].cap * sizeof(uint32_t));
 		}
 		/* the current one first */
 		{
-			struct ksmap t = m->ksm[0];
+			struct keyspace_map t = m->key_maps[0];
 
-			m->ksm[0] = m->ksm[j];
-			m->ksm[j] = t;
+			m->key_maps[0] = m->key_maps[j];
+			m->key_maps[j] = t;
 		}
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -483,7 +484,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 			st->handle = rec->handle;
 			m->by_handle[slot].handle = st->handle;
 			m->by_handle[slot].id = st->id;
-			if (++m->nhandled * 2 >= m->nslots_h)
+			if (++m->nhandled * 2 >= m->nslots_handles)
 				handles_grow(m);
 			stack_set_frames(m, st, ids, n);
 		} else if (!st->nframes && n) {
@@ -498,7 +499,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 		uint64_t h = rec->hash && n == rec->nframes ? rec->hash
 							      : stack_rec_hash(rec->frames, n);
 
-		__builtin_prefetch(&m->by_frames[h & (m->nslots_f - 1)]);
+		__builtin_prefetch(&m->by_frames[h & (m->nslots_frames - 1)]);
 		frames_ids(m, rec, n, ids);
 		st = find_by_frames(m, ids, n, h, &slot);
 		if (!st) {
@@ -506,7 +507,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 			st->hash = h;
 			stack_set_frames(m, st, ids, n);
 			m->by_frames[slot] = ((uint64_t)st->id + 1) | (h & 0xffffffff00000000ULL);
-			if ((m->nlive - m->nhandled) * 2 >= m->nslots_f)
+			if ((m->nlive - m->nhandled) * 2 >= m->nslots_frames)
 				frames_grow(m);
 		}
 	}
@@ -518,7 +519,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 
 		if (!bs) {
 			bs = st->blk = xcalloc(1, sizeof(*bs));
-			m->nblk++;
+			m->nblock_summaries++;
 		}
 		if (bs->sample != m->nsamples) {
 			/* a dump's block summary is of that dump alone */
@@ -555,7 +556,7 @@ static void count_apply(struct model *m, uint64_t handle, uint64_t count)
 		st->handle = handle;
 		m->by_handle[slot].handle = st->handle;
 		m->by_handle[slot].id = st->id;
-		if (++m->nhandled * 2 >= m->nslots_h)
+		if (++m->nhandled * 2 >= m->nslots_handles)
 			handles_grow(m);
 		stack_set_frames(m, st, NULL, 0);
 	}
@@ -566,13 +567,13 @@ static void count_apply(struct model *m, uint64_t handle, uint64_t count)
  * while the current ones are added (one cache miss each otherwise, on 100k stacks). */
 static void counts_flush(struct model *m)
 {
-	size_t mask = m->nslots_h - 1;
+	size_t mask = m->nslots_handles - 1;
 
 	for (size_t i = 0; i < m->npending; i++) {
 		if (i + 8 < m->npending)
 			__builtin_prefetch(&m->by_handle[hash_u64(m->pending[i + 8].handle) & mask]);
 		count_apply(m, m->pending[i].handle, m->pending[i].count);
-		mask = m->nslots_h - 1;
+		mask = m->nslots_handles - 1;
 	}
 	m->npending = 0;
 }
@@ -601,16 +602,16 @@ static int m_meta(void *self, const struct source_meta *meta, struct pt_err *err
 
 	(void)err;
 	m->meta = *meta;
-	meta_str(&m->m_name, meta->name);
-	meta_str(&m->m_kind, meta->kind);
-	meta_str(&m->m_release, meta->kernel_release);
-	meta_str(&m->m_build_id, meta->kernel_build_id);
-	meta_str(&m->m_host, meta->hostname);
-	m->meta.name = m->m_name;
-	m->meta.kind = m->m_kind;
-	m->meta.kernel_release = m->m_release;
-	m->meta.kernel_build_id = m->m_build_id;
-	m->meta.hostname = m->m_host;
+	meta_str(&m->meta_name, meta->name);
+	meta_str(&m->meta_kind, meta->kind);
+	meta_str(&m->meta_release, meta->kernel_release);
+	meta_str(&m->meta_build_id, meta->kernel_build_id);
+	meta_str(&m->meta_host, meta->hostname);
+	m->meta.name = m->meta_name;
+	m->meta.kind = m->meta_kind;
+	m->meta.kernel_release = m->meta_release;
+	m->meta.kernel_build_id = m->meta_build_id;
+	m->meta.hostname = m->meta_host;
 	if (m->meta.page_size <= 0) {
 		m->meta.page_size = 4096;
 		m->meta.page_size_known = 0;
@@ -650,7 +651,7 @@ static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
  * up into it (none is missed by a probe, no tombstones pile up). */
 static void handle_unlink(struct model *m, const struct stack *st)
 {
-	size_t mask = m->nslots_h - 1, j = hash_u64(st->handle) & mask, i = j;
+	size_t mask = m->nslots_handles - 1, j = hash_u64(st->handle) & mask, i = j;
 
 	while (m->by_handle[j].handle != st->handle)
 		j = (j + 1) & mask;
@@ -672,7 +673,7 @@ static void handle_unlink(struct model *m, const struct stack *st)
 
 static void frames_unlink(struct model *m, const struct stack *st)
 {
-	size_t mask = m->nslots_f - 1, j = st->hash & mask, i;
+	size_t mask = m->nslots_frames - 1, j = st->hash & mask, i;
 
 	while ((uint32_t)m->by_frames[j] != st->id + 1)
 		j = (j + 1) & mask;
@@ -718,7 +719,7 @@ static void stack_forget(struct model *m, struct stack *st)
 	if (st->blk) {
 		free(st->blk);
 		st->blk = NULL;
-		m->nblk--;
+		m->nblock_summaries--;
 	}
 	if (st->frames)
 		frames_release(m, st->frames, st->nframes);
@@ -754,18 +755,19 @@ size_t model_mem_bytes(const struct model *m)
 {
 	size_t n = sizeof(*m) + strtab_bytes(m->frames) + strtab_bytes(m->labels);
 
-	for (int i = 0; i < KS_MAPS; i++)
-		n += m->ksm[i].cap * sizeof(uint32_t);
-	n += m->fi_cap * sizeof(*m->fi);
+	for (int i = 0; i < KEY_MAPS; i++)
+		n += m->key_maps[i].cap * sizeof(uint32_t);
+	n += m->frame_info_cap * sizeof(*m->frame_info);
 	n += m->nchunks * sizeof(*m->chunks) + arena_bytes(&m->arena);
 	n += m->freemap_words * sizeof(uint64_t);
-	n += m->nslots_f * sizeof(uint64_t) + m->nslots_h * sizeof(struct hslot);
+	n += m->nslots_frames * sizeof(uint64_t) + m->nslots_handles * sizeof(struct handle_slot);
 	n += PENDING_MAX * sizeof(*m->pending);
-	n += m->hist_bytes + m->nblk * sizeof(struct block_summary);
-	n += m->capcand * sizeof(uint32_t) + (m->capforgot + m->capforgot_out) * sizeof(uint64_t);
+	n += m->hist_bytes + m->nblock_summaries * sizeof(struct block_summary);
+	n += m->cap_to_forget * sizeof(uint32_t);
+	n += (m->capforgot + m->capforgot_out) * sizeof(uint64_t);
 	for (int g = 0; g < GROUP__N; g++)
-		n += m->capgroups[g] * sizeof(struct group) + m->l2g_cap[g] * sizeof(uint32_t);
-	n += m->fn_stamp_cap * sizeof(uint32_t) + m->times_cap * sizeof(double);
+		n += m->capgroups[g] * sizeof(struct group) + m->label2group_cap[g] * sizeof(uint32_t);
+	n += m->function_stamp_cap * sizeof(uint32_t) + m->times_cap * sizeof(double);
 	return n;
 }
 
@@ -779,7 +781,7 @@ static int m_end(void *self, struct pt_err *err)
 	counts_flush(m);
 	m->in_sample = 0;
 	groups_sample_begin(m);
-	m->ncand = 0;
+	m->nto_forget = 0;
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
 		int64_t v;
@@ -795,20 +797,22 @@ static int m_end(void *self, struct pt_err *err)
 			/* at 0 pages for the whole history window */
 			if (k - st->s.last_changed >= MODEL_HISTORY - 1 && !st->pins &&
 			    st->kind == SK_NORMAL) {
-				if (m->ncand == m->capcand) {
-					m->capcand = m->capcand ? m->capcand * 2 : 256;
-					m->cand = xreallocarray(m->cand, m->capcand, sizeof(uint32_t));
+				if (m->nto_forget == m->cap_to_forget) {
+					m->cap_to_forget = m->cap_to_forget ? m->cap_to_forget * 2
+									    : 256;
+					m->to_forget = xreallocarray(m->to_forget, m->cap_to_forget,
+								     sizeof(uint32_t));
 				}
-				m->cand[m->ncand++] = st->id;
+				m->to_forget[m->nto_forget++] = st->id;
 			}
 			continue;
 		}
 		groups_count(m, st, v);
 	}
 	groups_sample_end(m, k, dt);
-	for (size_t i = 0; i < m->ncand; i++)
-		if (!group_example(m, stack_at(m, m->cand[i])))
-			stack_forget(m, stack_at(m, m->cand[i]));
+	for (size_t i = 0; i < m->nto_forget; i++)
+		if (!group_example(m, stack_at(m, m->to_forget[i])))
+			stack_forget(m, stack_at(m, m->to_forget[i]));
 	m->nsamples++;
 	return 0;
 }
@@ -852,9 +856,9 @@ static void m_prefetch(void *self, const struct stack_rec *rec)
 	const struct model *m = self;
 
 	if (rec->handle)
-		__builtin_prefetch(&m->by_handle[hash_u64(rec->handle) & (m->nslots_h - 1)]);
+		__builtin_prefetch(&m->by_handle[hash_u64(rec->handle) & (m->nslots_handles - 1)]);
 	else if (rec->hash)
-		__builtin_prefetch(&m->by_frames[rec->hash & (m->nslots_f - 1)]);
+		__builtin_prefetch(&m->by_frames[rec->hash & (m->nslots_frames - 1)]);
 }
 
 static const struct sink_ops model_ops = {

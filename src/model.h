@@ -150,9 +150,10 @@ void model_series_copy(struct series *dst, const struct series *s, void *mem);
 /* Leak score of a series (exposed for tests). */
 double model_score(const struct series *s);
 
-/* Filters: extended regular expressions on frame text; a leading '!' excludes.
- * Stacks pass when some frame matches every... see doc/model.md. Returns 0, or -1 with
- * err when a pattern does not compile. */
+/* Filters: extended regular expressions; a leading '!' excludes. A stack passes when
+ * every pattern without '!' matches some frame of it and no '!' pattern matches any of
+ * them; a group, when they do so on its label. filter_new() returns NULL with err when
+ * a pattern does not compile, or for more than 31 patterns. */
 struct filter;
 struct filter *filter_new(const char *const *patterns, size_t n, struct pt_err *err);
 void filter_free(struct filter *f);

@@ -114,15 +114,15 @@ uint32_t group_get(struct model *m, enum group_mode g, uint32_t label)
 {
 	uint32_t *l2g;
 
-	if (label >= m->l2g_cap[g]) {
-		size_t cap = m->l2g_cap[g] ? m->l2g_cap[g] : 256;
+	if (label >= m->label2group_cap[g]) {
+		size_t cap = m->label2group_cap[g] ? m->label2group_cap[g] : 256;
 
 		while (cap <= label)
 			cap *= 2;
 		m->label2group[g] = xreallocarray(m->label2group[g], cap, sizeof(uint32_t));
-		memset(m->label2group[g] + m->l2g_cap[g], 0,
-		       (cap - m->l2g_cap[g]) * sizeof(uint32_t));
-		m->l2g_cap[g] = cap;
+		memset(m->label2group[g] + m->label2group_cap[g], 0,
+		       (cap - m->label2group_cap[g]) * sizeof(uint32_t));
+		m->label2group_cap[g] = cap;
 	}
 	l2g = m->label2group[g];
 	if (!l2g[label]) {
@@ -146,13 +146,13 @@ void stack_place(struct model *m, struct stack *st)
 {
 	unsigned c = 0;
 
-	while (c < st->nframes && m->fi[st->frames[c]].is_alloc)
+	while (c < st->nframes && m->frame_info[st->frames[c]].is_alloc)
 		c++;
 	if (c == st->nframes && st->nframes)
 		c = st->nframes - 1; /* all allocator frames: the outermost is the best we have */
 	st->caller = (uint16_t)c;
 	if (st->nframes)
-		st->label = m->fi[st->frames[c]].func;
+		st->label = m->frame_info[st->frames[c]].func;
 	else
 		st->label = m->label_unknown;
 	/* groups exist from their first stack on, so their history starts with it */
@@ -160,7 +160,7 @@ void stack_place(struct model *m, struct stack *st)
 	group_get(m, GROUP_MODULE, stack_module(m, st));
 	if (m->want_functions)
 		for (unsigned i = 0; i < st->nframes; i++)
-			group_get(m, GROUP_FUNCTION, m->fi[st->frames[i]].func);
+			group_get(m, GROUP_FUNCTION, m->frame_info[st->frames[i]].func);
 }
 
 void model_want_group(struct model *m, enum group_mode g)
@@ -174,7 +174,7 @@ void model_want_group(struct model *m, enum group_mode g)
 		struct stack *st = stack_at(m, i);
 
 		for (unsigned f = 0; !st->freed && f < st->nframes; f++)
-			group_get(m, GROUP_FUNCTION, m->fi[st->frames[f]].func);
+			group_get(m, GROUP_FUNCTION, m->frame_info[st->frames[f]].func);
 	}
 	if (!m->nsamples)
 		return;
@@ -186,7 +186,8 @@ void model_want_group(struct model *m, enum group_mode g)
 			struct stack *st = stack_at(m, i);
 
 			for (unsigned f = 0; !st->freed && st->s.now && f < st->nframes; f++) {
-				uint32_t gi = m->label2group[GROUP_FUNCTION][m->fi[st->frames[f]].func] - 1;
+				uint32_t func = m->frame_info[st->frames[f]].func;
+				uint32_t gi = m->label2group[GROUP_FUNCTION][func] - 1;
 				struct group *gr = &m->groups[GROUP_FUNCTION][gi];
 
 				if (stamp[gi] == st->id + 1)
@@ -216,7 +217,7 @@ uint32_t model_group_label(const struct model *m, const struct stack *st, enum g
 	case GROUP_MODULE:
 		return stack_module(m, st);
 	case GROUP_FUNCTION:
-		return i < st->nframes ? m->fi[st->frames[i]].func : m->label_unknown;
+		return i < st->nframes ? m->frame_info[st->frames[i]].func : m->label_unknown;
 	default:
 		return UINT32_MAX;
 	}
@@ -229,7 +230,8 @@ int group_example(const struct model *m, const struct stack *st)
 	    group_of(m, GROUP_MODULE, stack_module(m, st))->example == st->id)
 		return 1;
 	for (unsigned f = 0; m->want_functions && f < st->nframes; f++)
-		if (group_of(m, GROUP_FUNCTION, m->fi[st->frames[f]].func)->example == st->id)
+		if (group_of(m, GROUP_FUNCTION, m->frame_info[st->frames[f]].func)->example ==
+		    st->id)
 			return 1;
 	return 0;
 }
@@ -241,12 +243,12 @@ void groups_sample_begin(struct model *m)
 			m->groups[g][i].s.acc = 0;
 			m->groups[g][i].nstacks = 0;
 		}
-	if (m->fn_stamp_cap < m->ngroups[GROUP_FUNCTION]) {
-		free(m->fn_stamp);
-		m->fn_stamp_cap = m->ngroups[GROUP_FUNCTION] * 2;
-		m->fn_stamp = xcalloc(m->fn_stamp_cap, sizeof(uint32_t));
-	} else if (m->fn_stamp) { /* none until function groups are wanted */
-		memset(m->fn_stamp, 0, m->fn_stamp_cap * sizeof(uint32_t));
+	if (m->function_stamp_cap < m->ngroups[GROUP_FUNCTION]) {
+		free(m->function_stamp);
+		m->function_stamp_cap = m->ngroups[GROUP_FUNCTION] * 2;
+		m->function_stamp = xcalloc(m->function_stamp_cap, sizeof(uint32_t));
+	} else if (m->function_stamp) { /* none until function groups are wanted */
+		memset(m->function_stamp, 0, m->function_stamp_cap * sizeof(uint32_t));
 	}
 }
 

@@ -12,7 +12,7 @@
 #include "parse.h"
 #include "util.h"
 
-struct frameinfo {
+struct frame_info {
 	uint32_t func;     /* label id: "name [module]" */
 	uint32_t module;   /* label id: module name, "vmlinux", or "?" for bare addresses */
 	uint8_t is_alloc;
@@ -23,25 +23,25 @@ struct frameinfo {
 #define PENDING_MAX 4096
 
 /* The handle sits in the slot: a probe never touches the stack itself. */
-struct hslot {
+struct handle_slot {
 	uint64_t handle; /* 0: empty (the kernel never hands out handle 0) */
 	uint32_t id;
 };
 
-#define KS_MAPS 4
+#define KEY_MAPS 4
 
 struct model {
 	struct strtab *frames, *labels;
 	/* frame ids by the producer's keys (sink.h), for the last few keyspaces (producers
 	 * that take turns, as the threads of parse_split.c): id + 1, 0 unknown */
-	struct ksmap {
-		uint64_t ks;
+	struct keyspace_map {
+		uint64_t keyspace;
 		uint32_t *map;
 		size_t cap;
-	} ksm[KS_MAPS];
-	unsigned ks_next;           /* the one to reuse next */
-	struct frameinfo *fi;
-	size_t fi_cap;
+	} key_maps[KEY_MAPS];
+	unsigned key_map_next;      /* the one to reuse next */
+	struct frame_info *frame_info; /* by frame id */
+	size_t frame_info_cap;
 	uint32_t label_vmlinux, label_unknown;
 
 	struct stack **chunks;      /* stacks live in fixed chunks: pointers stay valid */
@@ -51,21 +51,22 @@ struct model {
 	uint64_t *freemap;          /* free ids: bit set; the lowest is taken first */
 	size_t freemap_words, free_lo, nfree;
 	uint64_t *by_frames;        /* open addressing: stack id + 1 | upper hash bits << 32 */
-	size_t nslots_f;
-	struct hslot *by_handle;    /* open addressing on the kernel handle */
+	size_t nslots_frames;
+	struct handle_slot *by_handle; /* open addressing on the kernel handle */
 	struct { uint64_t handle, count; } *pending; /* counts not applied yet */
 	size_t npending;
-	size_t nslots_h;
+	size_t nslots_handles;
 	size_t nhandled;
 	uint32_t *frame_arena;      /* frame id arrays of every stack, from the arena */
-	size_t fa_len, fa_cap;
+	size_t frame_arena_len, frame_arena_cap;
 	uint32_t *frames_free[STACK_MAX_FRAMES + 1]; /* arrays given back, by length (>= 2) */
 	struct arena arena;         /* stack chunks and frame id arrays: they never move */
-	size_t hist_bytes, nblk;    /* histories and block summaries allocated */
+	size_t hist_bytes;          /* histories allocated */
+	size_t nblock_summaries;    /* block summaries allocated */
 
 	/* forgetting (doc/design.md) */
-	uint32_t *cand;             /* stacks of this sample that may be forgotten */
-	size_t ncand, capcand;
+	uint32_t *to_forget;        /* stacks of this sample that may be forgotten */
+	size_t nto_forget, cap_to_forget;
 	uint64_t *forgot, *forgot_out; /* handles forgotten (sink_ops.forgotten) */
 	size_t nforgot, capforgot, nforgot_out, capforgot_out;
 	int64_t gone_base;          /* the baselines of forgotten stacks: their delta_base */
@@ -74,14 +75,14 @@ struct model {
 	struct group *groups[GROUP__N];
 	size_t ngroups[GROUP__N], capgroups[GROUP__N];
 	uint32_t *label2group[GROUP__N]; /* label id -> group index + 1 */
-	size_t l2g_cap[GROUP__N];
-	uint32_t *fn_stamp;         /* per function group: last stack counted (+1) */
-	size_t fn_stamp_cap;
+	size_t label2group_cap[GROUP__N];
+	uint32_t *function_stamp;   /* per function group: last stack counted (+1) */
+	size_t function_stamp_cap;
 
 	const struct stack *special[4];
 	int want_functions;         /* function groups are kept once a view asked for them */
 
-	char **patterns;
+	char **patterns;            /* allocator machinery (NULL: the defaults) */
 	size_t npatterns;
 
 	/* samples */
@@ -95,7 +96,7 @@ struct model {
 
 	/* meta, copied */
 	struct source_meta meta;
-	char *m_name, *m_kind, *m_release, *m_build_id, *m_host;
+	char *meta_name, *meta_kind, *meta_release, *meta_build_id, *meta_host;
 };
 
 static inline struct stack *stack_at(const struct model *m, size_t id)
@@ -106,7 +107,7 @@ static inline struct stack *stack_at(const struct model *m, size_t id)
 /* The module label of a stack: that of its caller frame. */
 static inline uint32_t stack_module(const struct model *m, const struct stack *st)
 {
-	return st->nframes ? m->fi[st->frames[st->caller]].module : m->label_unknown;
+	return st->nframes ? m->frame_info[st->frames[st->caller]].module : m->label_unknown;
 }
 
 /* The group of mode g with a label (it exists: group_get() made it). */
@@ -141,11 +142,11 @@ static inline void groups_count(struct model *m, const struct stack *st, int64_t
 	group_count(m, group_of(m, GROUP_CALLER, st->label), st, v);
 	group_count(m, group_of(m, GROUP_MODULE, stack_module(m, st)), st, v);
 	for (unsigned f = 0; m->want_functions && f < st->nframes; f++) {
-		uint32_t gi = m->label2group[GROUP_FUNCTION][m->fi[st->frames[f]].func] - 1;
+		uint32_t gi = m->label2group[GROUP_FUNCTION][m->frame_info[st->frames[f]].func] - 1;
 
-		if (m->fn_stamp[gi] == st->id + 1)
+		if (m->function_stamp[gi] == st->id + 1)
 			continue; /* a function counts once per stack (recursion) */
-		m->fn_stamp[gi] = st->id + 1;
+		m->function_stamp[gi] = st->id + 1;
 		group_count(m, &m->groups[GROUP_FUNCTION][gi], st, v);
 	}
 }

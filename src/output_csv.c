@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* output_csv.c - batch output as CSV: a header line, then a line a row of every
+ * sample (doc/formats.md). Escaped as UTF-8 whatever the locale. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "output_int.h"
+
+void output_csv_body(FILE *fp, const char *s)
+{
+	struct esc_buf b = { NULL, 0 };
+
+	/* escaped as UTF-8 whatever the locale: a file's bytes do not depend on it */
+	for (s = esc_str(&b, s, 1); *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	free(b.p);
+}
+
+static void csv_str(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	output_csv_body(fp, s);
+	fputc('"', fp);
+}
+
+static void csv_row(FILE *fp, const struct model *m, const struct row *r, int expand)
+{
+	const struct series *s = r->s;
+
+	fprintf(fp, "%u,%.3f,", model_nsamples(m) - 1, model_sample_time(m));
+	if (r->stack)
+		fprintf(fp, "%u,%llu,", r->stack->id, (unsigned long long)r->stack->handle);
+	else
+		fputs(",,", fp);
+	fprintf(fp, "%lld,", (long long)s->now);
+	if (output_is_pages(m))
+		fprintf(fp, "%lld", sat_mul(s->now, model_page_size(m)));
+	fprintf(fp, ",%lld,%.3f,%lld,%lld,%.4f,%.3f,", (long long)s->delta, s->rate,
+		(long long)s->delta_base, (long long)s->peak, s->score,
+		model_time_at(m, s->first_seen));
+	csv_str(fp, model_label(m, r->label));
+	if (expand) {
+		char *joined = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&joined, &len);
+
+		if (mf) {
+			for (unsigned i = 0; r->stack && i < r->stack->nframes; i++)
+				fprintf(mf, "%s%s", i ? ";" : "", model_frame(m, r->stack->frames[i]));
+			fclose(mf);
+			fputc(',', fp);
+			csv_str(fp, joined ? joined : "");
+			free(joined);
+		}
+	}
+	fputc('\n', fp);
+}
+
+void output_csv_begin(FILE *fp, const struct out_opts *o)
+{
+	fputs("sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label", fp);
+	if (o->expand)
+		fputs(",frames", fp);
+	fputc('\n', fp);
+}
+
+void output_csv_sample(FILE *fp, const struct model *m, const struct view *v,
+		       const struct out_opts *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		csv_row(fp, m, &v->rows[i], o->expand);
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* output_json.c - batch output as JSON lines: an object a sample, its rows in it
+ * (doc/formats.md). */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "output_int.h"
+
+/* Task names are any bytes (PR_SET_NAME) and files may hold anything: bytes that are
+ * not UTF-8 become U+FFFD, so the output stays JSON; control characters (C1 and DEL
+ * too, which JSON would allow as they are) are \u escapes, so that none reaches a
+ * terminal. */
+void output_json_str(FILE *fp, const char *s)
+{
+	size_t n = strlen(s);
+
+	fputc('"', fp);
+	for (size_t i = 0; i < n;) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		enum text_kind kind;
+		size_t len = text_char(s + i, n - i, 1, &kind);
+
+		if (*p == '"' || *p == '\\')
+			fprintf(fp, "\\%c", *p);
+		else if (kind == TEXT_CONTROL)
+			fprintf(fp, "\\u%04x", len == 2 ? p[1] : *p);
+		else if (kind == TEXT_INVALID)
+			fputs("\\ufffd", fp);
+		else
+			fwrite(p, 1, len, fp);
+		i += len;
+	}
+	fputc('"', fp);
+}
+
+static void json_num(FILE *fp, double v)
+{
+	if (isfinite(v))
+		fprintf(fp, "%.6g", v);
+	else
+		fputs("null", fp);
+}
+
+/* Times keep their precision (epoch seconds need 10 digits before the point). */
+static void json_time(FILE *fp, double v)
+{
+	if (isfinite(v))
+		fprintf(fp, "%.15g", v);
+	else
+		fputs("null", fp);
+}
+
+static void json_nstr(FILE *fp, const char *s)
+{
+	if (s)
+		output_json_str(fp, s);
+	else
+		fputs("null", fp);
+}
+
+static void json_place(FILE *fp, const struct sym_frame *f)
+{
+	fputs("\"function\":", fp);
+	json_nstr(fp, f ? f->function : NULL);
+	fputs(",\"file\":", fp);
+	json_nstr(fp, f ? f->file : NULL);
+	if (f && f->line)
+		fprintf(fp, ",\"line\":%u", f->line);
+	else
+		fputs(",\"line\":null", fp);
+	if (f && f->column)
+		fprintf(fp, ",\"column\":%u", f->column);
+	if (f && f->source) {
+		fputs(",\"source\":", fp);
+		output_json_str(fp, f->source);
+	}
+}
+
+/* With symbols: function/file/line of the innermost code at the call site, and the
+ * functions it was inlined into (innermost first), each with the line of its call. */
+static void json_symbols(FILE *fp, const char *text, struct symbols *sym)
+{
+	const struct sym_result *r = symbols_lookup(sym, text, strlen(text));
+	int ok = r && r->status == SYM_OK;
+
+	fputc(',', fp);
+	json_place(fp, ok ? &r->frames[0] : NULL);
+	fputs(",\"inlined\":[", fp);
+	for (unsigned i = 1; ok && i < r->nframes; i++) {
+		fputs(i > 1 ? ",{" : "{", fp);
+		json_place(fp, &r->frames[i]);
+		fputc('}', fp);
+	}
+	fputs("],\"status\":", fp);
+	output_json_str(fp, r ? sym_status_name(r->status) : "pending");
+	if (r && r->object) {
+		fputs(",\"object\":", fp);
+		output_json_str(fp, r->object);
+	}
+	if (r && r->reason) {
+		fputs(",\"reason\":", fp);
+		output_json_str(fp, r->reason);
+	}
+}
+
+static void json_frames(FILE *fp, const struct model *m, const struct stack *st,
+			struct symbols *sym)
+{
+	fputs(",\"frames\":[", fp);
+	for (unsigned i = 0; st && i < st->nframes; i++) {
+		fputs(i ? ",{\"text\":" : "{\"text\":", fp);
+		output_json_str(fp, model_frame(m, st->frames[i]));
+		fprintf(fp, ",\"caller\":%s,\"allocator\":%s", i == st->caller ? "true" : "false",
+			model_frame_is_alloc(m, st->frames[i]) ? "true" : "false");
+		if (sym)
+			json_symbols(fp, model_frame(m, st->frames[i]), sym);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+}
+
+void output_json_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
+			const struct view *v, const struct out_opts *o, size_t nrows)
+{
+	const struct source_meta *mt = model_meta(m);
+	long ps = model_page_size(m);
+	const struct stack *fail = model_special(m, SK_FAILURE);
+
+	fprintf(fp, "{\"sample\":%u,\"time\":", model_nsamples(m) - 1);
+	json_time(fp, model_sample_time(m));
+	fprintf(fp, ",\"time_abs\":%s,\"source\":{\"kind\":", model_time_abs(m) ? "true" : "false");
+	output_json_str(fp, mt->kind ? mt->kind : "");
+	fputs(",\"name\":", fp);
+	output_json_str(fp, mt->name ? mt->name : "");
+	fputs(",\"interface\":", fp);
+	output_json_str(fp, iface_name(mt->iface));
+	if (mt->kernel_release) {
+		fputs(",\"kernel_release\":", fp);
+		output_json_str(fp, mt->kernel_release);
+	}
+	fprintf(fp, "},\"unit\":\"%s\",\"page_size\":%ld,\"page_size_known\":%s,",
+		output_is_pages(m) ? "pages" : "allocations", ps, mt->page_size_known ? "true" : "false");
+	fprintf(fp, "\"group\":\"%s\",\"sort\":\"%s\",\"ascending\":%s,\"threshold\":%lld,",
+		group_name(vo->group), sort_key_name(vo->key), vo->ascending ? "true" : "false",
+		(long long)vo->threshold);
+	fprintf(fp, "\"total\":{\"pages\":%lld,\"bytes\":", (long long)v->total_pages);
+	if (output_is_pages(m))
+		fprintf(fp, "%lld", sat_mul(v->total_pages, ps));
+	else
+		fputs("null", fp);
+	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)v->total_delta);
+	json_num(fp, v->total_rate);
+	fprintf(fp, ",\"delta_base\":%lld},\"rows_shown\":%zu,\"rows_total\":%zu",
+		(long long)v->total_delta_base, v->shown, v->total_rows);
+	if (fail)
+		fprintf(fp, ",\"failure_pages\":%lld", (long long)fail->s.now);
+	fputs(",\"rows\":[", fp);
+	for (size_t i = 0; i < nrows; i++) {
+		const struct row *r = &v->rows[i];
+		const struct series *s = r->s;
+
+		fputs(i ? ",{" : "{", fp);
+		if (r->stack)
+			fprintf(fp, "\"id\":%u,\"handle\":%llu,\"kind\":\"%s\",", r->stack->id,
+				(unsigned long long)r->stack->handle,
+				(const char *[]){ "normal", "dummy", "failure", "early" }[r->stack->kind & 3]);
+		fprintf(fp, "\"pages\":%lld,\"bytes\":", (long long)s->now);
+		if (output_is_pages(m))
+			fprintf(fp, "%lld", sat_mul(s->now, ps));
+		else
+			fputs("null", fp);
+		fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)s->delta);
+		json_num(fp, s->rate);
+		fprintf(fp, ",\"delta_base\":%lld,\"peak\":%lld,\"score\":", (long long)s->delta_base,
+			(long long)s->peak);
+		json_num(fp, s->score);
+		fputs(",\"first_seen\":", fp);
+		json_time(fp, model_time_at(m, s->first_seen));
+		fputs(",\"label\":", fp);
+		output_json_str(fp, model_label(m, r->label));
+		if (r->stack && r->stack->blk) {
+			const struct block_summary *b = r->stack->blk;
+
+			fprintf(fp, ",\"blocks\":{\"count\":%llu,\"orders\":%u,\"gfp\":%u,\"pid\":%d,\"comm\":",
+				(unsigned long long)b->nblocks, b->orders, b->gfp, b->pid);
+			output_json_str(fp, b->comm);
+			fputc('}', fp);
+		}
+		if (o->expand)
+			json_frames(fp, m, output_row_stack(m, r), o->sym);
+		fputc('}', fp);
+	}
+	fputs("]}\n", fp);
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* output_text.c - batch output as text, like top -b: a header, then a line a row and,
+ * expanded, its frames (and their source lines). For a terminal: escaped for what the
+ * locale shows. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output_int.h"
+
+static void text_header(FILE *fp, const struct model *m, const struct view_opts *vo,
+			const struct view *v, int utf8)
+{
+	const struct source_meta *mt = model_meta(m);
+	char tbuf[64], tot[32], bytes[32], d[32], db[32];
+	double dt = model_sample_time(m) - model_first_time(m);
+	uint32_t k = model_nsamples(m);
+	struct esc_buf nb = { NULL, 0 };
+	const char *name = mt->name ? esc_str(&nb, mt->name, utf8) : "";
+
+	output_fmt_time(tbuf, sizeof(tbuf), m, model_sample_time(m));
+	if (mt->series && mt->nsamples > 0)
+		/* TRANSLATORS: pagetop VERSION - KIND NAME (INTERFACE), sample K of N, TIME (+SECONDS) */
+		fprintf(fp, _("pagetop %s - %s %s (%s), sample %u of %d, %s (+%.1f s)\n"),
+			PACKAGE_VERSION, mt->kind ? mt->kind : "", name, iface_name(mt->iface), k,
+			mt->nsamples, tbuf, dt);
+	else
+		/* TRANSLATORS: pagetop VERSION - KIND NAME (INTERFACE), sample K, TIME (+SECONDS) */
+		fprintf(fp, _("pagetop %s - %s %s (%s), sample %u, %s (+%.1f s)\n"), PACKAGE_VERSION,
+			mt->kind ? mt->kind : "", name, iface_name(mt->iface), k, tbuf, dt);
+	free(nb.p);
+	fmt_count(tot, sizeof(tot), v->total_pages);
+	fmt_count(d, sizeof(d), v->total_delta);
+	fmt_count(db, sizeof(db), v->total_delta_base);
+	if (output_is_pages(m)) {
+		fmt_bytes(bytes, sizeof(bytes), (double)v->total_pages * (double)model_page_size(m));
+		fprintf(fp, _("Total %s pages (%s), change %s%s, %+.1f/s, since baseline %s%s; rows %zu shown / %zu\n"),
+			tot, bytes, v->total_delta > 0 ? "+" : "", d, v->total_rate,
+			v->total_delta_base > 0 ? "+" : "", db, v->shown, v->total_rows);
+	} else {
+		fprintf(fp, _("Total %s allocations (stack_count counts allocations, not pages), change %s%s; rows %zu shown / %zu\n"),
+			tot, v->total_delta > 0 ? "+" : "", d, v->shown, v->total_rows);
+	}
+	fprintf(fp, _("Sort %s %s, group %s, threshold %lld%s\n"), sort_key_name(vo->key),
+		vo->ascending ? _("ascending") : _("descending"), group_name(vo->group),
+		(long long)vo->threshold,
+		mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
+}
+
+/* A frame and, resolved, its source lines: the innermost function first, then the
+ * functions it was inlined into, as eu-addr2line --pretty-print -i shows them. */
+static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int caller,
+		       struct symbols *sym, int utf8)
+{
+	const char *text = model_frame(m, frame);
+	const struct sym_result *r;
+	struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
+
+	fprintf(fp, "%*s%s %s\n", 20, "", caller ? ">" : " ", esc_str(&b[0], text, utf8));
+	if (!sym || !(r = symbols_lookup(sym, text, strlen(text)))) {
+		free(b[0].p);
+		return;
+	}
+	if (r->status == SYM_OK) {
+		for (unsigned i = 0; i < r->nframes; i++) {
+			const struct sym_frame *f = &r->frames[i];
+
+			fprintf(fp, "%*s%s%s (%s:%u)\n", 24, "", i ? _("(inlined by) ") : "",
+				f->function ? esc_str(&b[0], f->function, utf8) : "??",
+				f->short_file ? esc_str(&b[1], f->short_file, utf8) : "??", f->line);
+			if (f->source) {
+				const char *src = f->source;
+
+				while (*src == ' ' || *src == '\t')
+					src++;
+				fprintf(fp, "%*s| %s\n", 26, "", esc_str(&b[0], src, utf8));
+			}
+		}
+	} else if (r->status == SYM_AMBIGUOUS || r->status == SYM_NO_SYMBOL ||
+		   r->status == SYM_NO_LINE) {
+		fprintf(fp, "%*s(%s)\n", 24, "", esc_str(&b[0], r->reason, utf8));
+	}
+	/* raw frames and objects without debug info: the warning says it once */
+	free(b[0].p);
+	free(b[1].p);
+}
+
+static void text_row(FILE *fp, const struct model *m, const struct row *r, int expand,
+		     struct symbols *sym, int utf8)
+{
+	const struct series *s = r->s;
+	char size[32], first[32];
+	struct esc_buf b = { NULL, 0 };
+
+	if (output_is_pages(m))
+		fmt_bytes(size, sizeof(size), (double)s->now * (double)model_page_size(m));
+	else
+		snprintf(size, sizeof(size), "-");
+	snprintf(first, sizeof(first), "%+.1f",
+		 model_time_at(m, s->first_seen) - model_first_time(m));
+	fprintf(fp, "%10lld %10s %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
+		(long long)s->now, size, (long long)s->delta, s->rate, (long long)s->delta_base,
+		(long long)s->peak, s->score, first, esc_str(&b, model_label(m, r->label), utf8));
+	if (expand && r->stack && r->stack->blk) {
+		const struct block_summary *blk = r->stack->blk;
+		char orders[64] = "";
+		size_t k = 0;
+
+		for (int i = 0; i < 32 && k + 4 < sizeof(orders); i++)
+			if (blk->orders & (1u << i))
+				k += (size_t)snprintf(orders + k, sizeof(orders) - k, "%s%d", k ? "," : "", i);
+		fprintf(fp, "%*s", 20, "");
+		fprintf(fp, _("%llu blocks of order %s, gfp 0x%x, newest by pid %d (%s)\n"),
+			(unsigned long long)blk->nblocks, orders, blk->gfp, blk->pid,
+			esc_str(&b, blk->comm, utf8));
+	}
+	free(b.p);
+	if (expand && r->stack) {
+		for (unsigned i = 0; i < r->stack->nframes; i++)
+			text_frame(fp, m, r->stack->frames[i], i == r->stack->caller, sym, utf8);
+	} else if (expand && r->group) {
+		const struct stack *ex = model_stack(m, r->group->example);
+
+		fprintf(fp, "%*s%s\n", 20, "", _("(largest stack of the group:)"));
+		for (unsigned i = 0; ex && i < ex->nframes; i++)
+			text_frame(fp, m, ex->frames[i], i == ex->caller, sym, utf8);
+	}
+}
+
+void output_text_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
+			const struct view *v, const struct out_opts *o, size_t n)
+{
+	/* text is for the terminal: escaped for what the locale says it shows */
+	int utf8 = text_locale_utf8();
+
+	text_header(fp, m, vo, v, utf8);
+	fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "DELTA",
+		"RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "LABEL");
+	for (size_t i = 0; i < n; i++)
+		text_row(fp, m, &v->rows[i], o->expand, o->sym, utf8);
+	fputc('\n', fp);
+}

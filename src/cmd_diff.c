@@ -6,7 +6,8 @@
  * models are then matched by their frame texts, joined; with --ignore-offsets each frame
  * is reduced to its function name and module first ("name+0x1/0x2 [mod]" -> "name [mod]"),
  * so that two boots or two kernel builds compare. Stacks that fall together on one side
- * (two call sites of one function) add up. doc/diff.md documents the formats. */
+ * (two call sites of one function) add up. The rows are printed by output_*.c
+ * (output_diff()); doc/diff.md documents the formats. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cmd_diff.h"
 #include "frame.h"
@@ -39,14 +39,6 @@ struct side {
 	char *kind, *name, *iface;
 };
 
-/* One row of the difference: stacks of A and B with the same (reduced) frames. */
-struct entry {
-	int64_t a, b;
-	const struct stack *sa, *sb; /* the largest stack of each side (NULL: none) */
-	uint32_t key;                /* strtab id of the joined frames */
-	uint32_t label;              /* strtab id in diff.labels */
-};
-
 enum diff_key { DK_DELTA = 0, DK_BYTES, DK_PAGES, DK_PAGES_A, DK_PAGES_B, DK_LABEL };
 static const char *const diff_key_names[] = {
 	"delta", "bytes", "pages", "pages_a", "pages_b", "label",
@@ -62,7 +54,7 @@ struct diff {
 	size_t limit;
 	int64_t threshold;
 	struct strtab *keys, *labels;
-	struct entry *e;
+	struct diff_row *e;
 	size_t ne, cap;
 	char *buf;            /* key being built */
 	size_t blen, bcap;
@@ -186,18 +178,6 @@ static void buf_add(struct diff *d, const char *s, size_t n)
 	d->blen += n;
 }
 
-/* The text a frame is matched by. */
-static const char *frame_key(const struct diff *d, const char *f, char *tmp, size_t n,
-			     size_t *len)
-{
-	if (!d->ignore_offsets) {
-		*len = strlen(f);
-		return f;
-	}
-	*len = frame_strip(f, strlen(f), tmp, n);
-	return tmp;
-}
-
 static void add_side(struct diff *d, int which)
 {
 	const struct model *m = d->s[which].m;
@@ -206,7 +186,7 @@ static void add_side(struct diff *d, int which)
 
 	for (size_t id = 0; id < ns; id++) {
 		const struct stack *st = model_stack(m, (uint32_t)id);
-		struct entry *e;
+		struct diff_row *e;
 		uint32_t k;
 
 		if (!st || st->s.now == 0)
@@ -214,7 +194,8 @@ static void add_side(struct diff *d, int which)
 		d->blen = 0;
 		for (unsigned i = 0; i < st->nframes; i++) {
 			size_t len;
-			const char *f = frame_key(d, model_frame(m, st->frames[i]), tmp, sizeof(tmp), &len);
+			const char *f = frame_strip_if(model_frame(m, st->frames[i]), d->ignore_offsets,
+						       tmp, sizeof(tmp), &len);
 
 			buf_add(d, f, len);
 			buf_add(d, "\n", 1);
@@ -253,7 +234,7 @@ static void add_side(struct diff *d, int which)
 
 static const struct diff *sort_diff; /* qsort has no context argument */
 
-static const char *entry_label(const struct diff *d, const struct entry *e)
+static const char *row_label(const struct diff *d, const struct diff_row *e)
 {
 	return strtab_str(d->labels, e->label);
 }
@@ -264,7 +245,7 @@ static void set_labels(struct diff *d)
 {
 	d->labels = strtab_new();
 	for (size_t i = 0; i < d->ne; i++) {
-		struct entry *e = &d->e[i];
+		struct diff_row *e = &d->e[i];
 		const char *l;
 		size_t len;
 
@@ -283,7 +264,7 @@ static void set_labels(struct diff *d)
 	}
 }
 
-static int64_t entry_num(const struct entry *e, enum diff_key k)
+static int64_t row_num(const struct diff_row *e, enum diff_key k)
 {
 	switch (k) {
 	case DK_PAGES:
@@ -296,16 +277,17 @@ static int64_t entry_num(const struct entry *e, enum diff_key k)
 	}
 }
 
-static int cmp_entry(const void *x, const void *y)
+static int cmp_row(const void *x, const void *y)
 {
-	const struct entry *a = *(const struct entry *const *)x, *b = *(const struct entry *const *)y;
+	const struct diff_row *a = *(const struct diff_row *const *)x;
+	const struct diff_row *b = *(const struct diff_row *const *)y;
 	const struct diff *d = sort_diff;
 	int c = 0;
 
 	if (d->key == DK_LABEL) {
-		c = strcmp(entry_label(d, a), entry_label(d, b));
+		c = strcmp(row_label(d, a), row_label(d, b));
 	} else {
-		int64_t va = entry_num(a, d->key), vb = entry_num(b, d->key);
+		int64_t va = row_num(a, d->key), vb = row_num(b, d->key);
 
 		c = va < vb ? -1 : va > vb;
 	}
@@ -314,7 +296,7 @@ static int cmp_entry(const void *x, const void *y)
 	if (c)
 		return c;
 	/* ties: by label, then by frames, so that the output never depends on input order */
-	c = strcmp(entry_label(d, a), entry_label(d, b));
+	c = strcmp(row_label(d, a), row_label(d, b));
 	if (c)
 		return c;
 	return strcmp(strtab_str(d->keys, a->key), strtab_str(d->keys, b->key));
@@ -322,238 +304,48 @@ static int cmp_entry(const void *x, const void *y)
 
 /* ---- output ---- */
 
-static const char *status_of(const struct entry *e)
+/* The header's numbers, of every row. */
+static void diff_count(const struct diff *d, struct diff_report *r)
 {
-	if (e->a == 0)
-		return "new";
-	if (e->b == 0)
-		return "gone";
-	return e->b > e->a ? "grew" : "shrank";
-}
-
-static void fmt_delta_bytes(const struct diff *d, char *buf, size_t n, int64_t delta)
-{
-	if (!d->pages) {
-		snprintf(buf, n, "-");
-		return;
-	}
-	fmt_bytes(buf + (delta > 0), n - (delta > 0), (double)delta * (double)d->page_size);
-	if (delta > 0)
-		buf[0] = '+';
-}
-
-static void fmt_side_time(const struct side *sd, char *buf, size_t n)
-{
-	output_fmt_time(buf, n, sd->m, model_sample_time(sd->m));
-}
-
-static void text_side(FILE *fp, const char *which, const struct side *sd, int utf8)
-{
-	char t[64];
-	struct esc_buf b = { NULL, 0 };
-	const char *name = esc_str(&b, sd->name, utf8);
-
-	fmt_side_time(sd, t, sizeof(t));
-	if (sd->series && sd->nsamples > 0)
-		/* TRANSLATORS: A|B: KIND NAME@SAMPLE (INTERFACE), sample SAMPLE of COUNT
-		 * (numbered from 0), TIME */
-		fprintf(fp, _("%s: %s %s@%u (%s), sample %u of %d, %s\n"), which, sd->kind, name,
-			sd->sample, sd->iface, sd->sample, sd->nsamples, t);
-	else if (sd->series)
-		fprintf(fp, _("%s: %s %s@%u (%s), %s\n"), which, sd->kind, name, sd->sample,
-			sd->iface, t);
-	else
-		/* TRANSLATORS: A|B: KIND NAME (INTERFACE), TIME */
-		fprintf(fp, _("%s: %s %s (%s), %s\n"), which, sd->kind, name, sd->iface, t);
-	free(b.p);
-}
-
-static void text_frames(FILE *fp, const struct diff *d, const struct entry *e, int indent,
-			int utf8)
-{
-	const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
-	const struct stack *st = e->sb ? e->sb : e->sa;
-	char tmp[FRAME_MAX + 80];
-
-	for (unsigned i = 0; i < st->nframes; i++) {
-		size_t len;
-		const char *f = frame_key(d, model_frame(m, st->frames[i]), tmp, sizeof(tmp), &len);
-
-		fprintf(fp, "%*s%s ", indent, "", i == st->caller ? ">" : " ");
-		esc_write(fp, f, len, utf8);
-		fputc('\n', fp);
-	}
-}
-
-static void text_out(FILE *fp, const struct diff *d, struct entry **rows, size_t n,
-		     size_t nchanged)
-{
-	int64_t ta = 0, tb = 0;
-	size_t grew = 0, isnew = 0, shrank = 0, gone = 0;
-	char a[32], b[32], c[32], cb[32], ab[32], bb[32];
-	int utf8 = text_locale_utf8(); /* text is for the terminal */
-	struct esc_buf lb = { NULL, 0 };
-
 	for (size_t i = 0; i < d->ne; i++) {
-		const struct entry *e = &d->e[i];
+		const struct diff_row *e = &d->e[i];
 
-		ta = sat_add(ta, e->a);
-		tb = sat_add(tb, e->b);
+		r->total_a = sat_add(r->total_a, e->a);
+		r->total_b = sat_add(r->total_b, e->b);
 		if (e->b > e->a) {
-			grew++;
-			isnew += e->a == 0;
+			r->grew++;
+			r->added += e->a == 0;
 		} else if (e->b < e->a) {
-			shrank++;
-			gone += e->b == 0;
+			r->shrank++;
+			r->gone += e->b == 0;
 		}
-	}
-	fprintf(fp, _("pagetop %s - diff\n"), PACKAGE_VERSION);
-	text_side(fp, "A", &d->s[0], utf8);
-	text_side(fp, "B", &d->s[1], utf8);
-	fmt_count(a, sizeof(a), ta);
-	fmt_count(b, sizeof(b), tb);
-	fmt_count(c + 1, sizeof(c) - 1, tb - ta);
-	c[0] = '+';
-	fmt_delta_bytes(d, cb, sizeof(cb), tb - ta);
-	if (d->pages) {
-		fmt_bytes(ab, sizeof(ab), (double)ta * (double)d->page_size);
-		fmt_bytes(bb, sizeof(bb), (double)tb * (double)d->page_size);
-		fprintf(fp, _("Total A %s pages (%s), B %s pages (%s), change %s pages (%s)\n"), a, ab,
-			b, bb, tb - ta > 0 ? c : c + 1, cb);
-	} else {
-		fprintf(fp, _("Total A %s allocations, B %s allocations, change %s (stack_count counts allocations, not pages)\n"),
-			a, b, tb - ta > 0 ? c : c + 1);
-	}
-	fprintf(fp, _("Stacks changed %zu: %zu grew (%zu new), %zu shrank (%zu gone); rows %zu shown\n"),
-		nchanged, grew, isnew, shrank, gone, n);
-	fprintf(fp, _("Sort %s %s, frames matched %s%s\n"), diff_key_names[d->key],
-		d->ascending ? _("ascending") : _("descending"),
-		d->ignore_offsets ? _("by function and module") : _("exactly"),
-		d->pages && d->page_size == 4096 &&
-		(!model_meta(d->s[0].m)->page_size_known || !model_meta(d->s[1].m)->page_size_known) ?
-		_(", page size unknown: 4096 bytes assumed") : "");
-	fputc('\n', fp);
-	fprintf(fp, "%10s %10s %10s %11s  %s\n", d->pages ? "PAGES_A" : "ALLOCS_A",
-		d->pages ? "PAGES_B" : "ALLOCS_B", "CHANGE", "SIZE", "LABEL");
-	for (size_t i = 0; i < n; i++) {
-		const struct entry *e = rows[i];
-		char sz[32];
-
-		fmt_delta_bytes(d, sz, sizeof(sz), e->b - e->a);
-		fprintf(fp, "%10lld %10lld %+10lld %11s  %s\n", (long long)e->a, (long long)e->b,
-			(long long)(e->b - e->a), sz, esc_str(&lb, entry_label(d, e), utf8));
-		if (d->expand)
-			text_frames(fp, d, e, 45, utf8);
-	}
-	free(lb.p);
-}
-
-static void csv_out(FILE *fp, const struct diff *d, struct entry **rows, size_t n)
-{
-	char tmp[FRAME_MAX + 80];
-
-	fputs("pages_a,pages_b,delta,bytes,status,label", fp);
-	if (d->expand)
-		fputs(",frames", fp);
-	fputc('\n', fp);
-	for (size_t i = 0; i < n; i++) {
-		const struct entry *e = rows[i];
-		const char *label = entry_label(d, e);
-
-		fprintf(fp, "%lld,%lld,%lld,", (long long)e->a, (long long)e->b,
-			(long long)(e->b - e->a));
-		if (d->pages)
-			fprintf(fp, "%lld", sat_mul(e->b - e->a, d->page_size));
-		fprintf(fp, ",%s,", status_of(e));
-		fputc('"', fp);
-		output_csv_body(fp, label);
-		fputc('"', fp);
-		if (d->expand) {
-			const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
-			const struct stack *st = e->sb ? e->sb : e->sa;
-
-			fputs(",\"", fp);
-			for (unsigned k = 0; k < st->nframes; k++) {
-				size_t len;
-				const char *f = frame_key(d, model_frame(m, st->frames[k]), tmp, sizeof(tmp), &len);
-
-				if (k)
-					fputc(';', fp);
-				output_csv_body(fp, f);
-			}
-			fputc('"', fp);
-		}
-		fputc('\n', fp);
 	}
 }
 
-static void json_out(FILE *fp, const struct diff *d, struct entry **rows, size_t n)
+static int diff_report_write(FILE *fp, const struct diff *d, struct diff_row *const *rows, size_t n,
+			     size_t nchanged)
 {
-	char tmp[FRAME_MAX + 80];
+	struct diff_report r;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct entry *e = rows[i];
-		const char *label = entry_label(d, e);
+	memset(&r, 0, sizeof(r));
+	for (int i = 0; i < 2; i++) {
+		const struct side *sd = &d->s[i];
 
-		fprintf(fp, "{\"pages_a\":%lld,\"pages_b\":%lld,\"delta\":%lld,\"bytes\":",
-			(long long)e->a, (long long)e->b, (long long)(e->b - e->a));
-		if (d->pages)
-			fprintf(fp, "%lld", sat_mul(e->b - e->a, d->page_size));
-		else
-			fputs("null", fp);
-		fprintf(fp, ",\"status\":\"%s\",\"label\":", status_of(e));
-		output_json_str(fp, label);
-		if (d->expand) {
-			const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
-			const struct stack *st = e->sb ? e->sb : e->sa;
-
-			fputs(",\"frames\":[", fp);
-			for (unsigned k = 0; k < st->nframes; k++) {
-				size_t len;
-				const char *f = frame_key(d, model_frame(m, st->frames[k]), tmp, sizeof(tmp), &len);
-
-				fputs(k ? ",{\"text\":" : "{\"text\":", fp);
-				output_json_str(fp, f);
-				fprintf(fp, ",\"caller\":%s}", k == st->caller ? "true" : "false");
-			}
-			fputc(']', fp);
-		}
-		fputs("}\n", fp);
+		r.in[i] = (struct diff_input){ sd->m, sd->kind, sd->name, sd->iface, sd->sample,
+					       sd->series, sd->nsamples };
 	}
-}
-
-/* Growth only, outermost frame first, function names without offsets (as in
- * "pagetop -b --format folded"): a flame graph of what grew. */
-static void folded_out(FILE *fp, const struct diff *d, struct entry **rows, size_t n)
-{
-	char tmp[FRAME_MAX + 80];
-
-	for (size_t i = 0; i < n; i++) {
-		const struct entry *e = rows[i];
-		const struct model *m = e->sb ? d->s[1].m : d->s[0].m;
-		const struct stack *st = e->sb ? e->sb : e->sa;
-
-		if (e->b <= e->a)
-			continue;
-		for (int k = (int)st->nframes - 1; k >= 0; k--) {
-			const char *f = model_frame(m, st->frames[k]);
-			size_t len = frame_strip(f, strlen(f), tmp, sizeof(tmp));
-
-			/* ';' separates frames in this format */
-			for (size_t j = 0; j < len; j++)
-				if (tmp[j] == ';')
-					tmp[j] = ',';
-			esc_write(fp, tmp, len, 1);
-			if (k)
-				fputc(';', fp);
-		}
-		if (!st->nframes) {
-			const char *l = entry_label(d, e);
-
-			esc_write(fp, l, strlen(l), 1);
-		}
-		fprintf(fp, " %lld\n", (long long)(e->b - e->a));
-	}
+	r.rows = rows;
+	r.nrows = n;
+	r.labels = d->labels;
+	diff_count(d, &r);
+	r.changed = nchanged;
+	r.sort = diff_key_names[d->key];
+	r.ascending = d->ascending;
+	r.ignore_offsets = d->ignore_offsets;
+	r.expand = d->expand;
+	r.pages = d->pages;
+	r.page_size = d->page_size;
+	return output_diff(fp, d->format, &r);
 }
 
 /* ---- the command ---- */
@@ -734,9 +526,9 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 }
 
 /* The rows that changed, by at least the threshold, sorted; *nchanged: all that changed. */
-static struct entry **diff_rows(struct diff *d, size_t *nrows, size_t *nchanged)
+static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchanged)
 {
-	struct entry **rows;
+	struct diff_row **rows;
 
 	d->keys = strtab_new();
 	add_side(d, 0);
@@ -745,7 +537,7 @@ static struct entry **diff_rows(struct diff *d, size_t *nrows, size_t *nchanged)
 	rows = xcalloc(d->ne ? d->ne : 1, sizeof(*rows));
 	*nrows = *nchanged = 0;
 	for (size_t i = 0; i < d->ne; i++) {
-		struct entry *e = &d->e[i];
+		struct diff_row *e = &d->e[i];
 		int64_t delta = e->b - e->a;
 
 		if (!delta || (!e->sa && !e->sb))
@@ -756,29 +548,16 @@ static struct entry **diff_rows(struct diff *d, size_t *nrows, size_t *nchanged)
 		rows[(*nrows)++] = e;
 	}
 	sort_diff = d;
-	qsort(rows, *nrows, sizeof(*rows), cmp_entry);
+	qsort(rows, *nrows, sizeof(*rows), cmp_row);
 	return rows;
 }
 
-static int diff_print(const struct diff *d, struct entry **rows, size_t nrows, size_t nchanged)
+static int diff_print(const struct diff *d, struct diff_row **rows, size_t nrows, size_t nchanged)
 {
 	size_t n = d->limit && d->limit < nrows ? d->limit : nrows;
 
-	switch (d->format) {
-	case OUT_TEXT:
-		text_out(stdout, d, rows, n, nchanged);
-		break;
-	case OUT_CSV:
-		csv_out(stdout, d, rows, n);
-		break;
-	case OUT_JSON:
-		json_out(stdout, d, rows, n);
-		break;
-	case OUT_FOLDED:
-		folded_out(stdout, d, rows, n);
-		break;
-	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (diff_report_write(stdout, d, rows, n, nchanged) < 0 || fflush(stdout) != 0 ||
+	    ferror(stdout)) {
 		if (errno != EPIPE) {
 			fprintf(stderr, _("pagetop: cannot write the output: %s\n"), strerror(errno));
 			return 1;
@@ -790,7 +569,7 @@ static int diff_print(const struct diff *d, struct entry **rows, size_t nrows, s
 static int diff_run(const struct diff_opts *o)
 {
 	struct diff d;
-	struct entry **rows = NULL;
+	struct diff_row **rows = NULL;
 	size_t nrows = 0, nchanged = 0;
 	int rc;
 

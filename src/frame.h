@@ -65,6 +65,19 @@ size_t frame_label_strip(const char *label, size_t len, char *out, size_t n);
  * Writes at most n - 1 bytes and a NUL; returns the length written. */
 size_t frame_strip(const char *s, size_t len, char *out, size_t n);
 
+/* The NUL-terminated frame text f as it is, or with strip its frame_strip() form in tmp
+ * (n bytes): how pagetop diff matches and shows frames (--ignore-offsets). Sets *len. */
+static inline const char *frame_strip_if(const char *f, int strip, char *tmp, size_t n,
+					 size_t *len)
+{
+	if (!strip) {
+		*len = strlen(f);
+		return f;
+	}
+	*len = frame_strip(f, strlen(f), tmp, n);
+	return tmp;
+}
+
 /* How folded stacks (pagetop -b --format folded) name a frame: the text up to its first
  * '+', and when it has one, what follows from the first '[' after it, build id included
  * (the module), to be written after a space. Unlike frame_strip() it looks at no other

@@ -81,3 +81,33 @@ int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 		return -1;
 	return 0;
 }
+
+const char *diff_row_status(const struct diff_row *e)
+{
+	if (e->a == 0)
+		return "new";
+	if (e->b == 0)
+		return "gone";
+	return e->b > e->a ? "grew" : "shrank";
+}
+
+int output_diff(FILE *fp, enum out_format f, const struct diff_report *r)
+{
+	switch (f) {
+	case OUT_TEXT:
+		output_text_diff(fp, r);
+		break;
+	case OUT_CSV:
+		output_csv_diff(fp, r);
+		break;
+	case OUT_JSON:
+		output_json_diff(fp, r);
+		break;
+	case OUT_FOLDED:
+		output_folded_diff(fp, r);
+		break;
+	}
+	if (fflush(fp) != 0 || ferror(fp))
+		return -1;
+	return 0;
+}

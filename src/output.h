@@ -1,4 +1,6 @@
-/* output.h - batch mode output: text (like top -b), csv, json, folded. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* output.h - batch mode output: text (like top -b), csv, json, folded; of samples
+ * (views) and of pagetop diff. */
 #ifndef PAGETOP_OUTPUT_H
 #define PAGETOP_OUTPUT_H
 
@@ -32,5 +34,44 @@ void output_json_str(FILE *fp, const char *s);
 /* The inside of a CSV field of s (without its quotes): escaped by esc_str() as UTF-8,
  * quotes doubled. */
 void output_csv_body(FILE *fp, const char *s);
+
+/* ---- pagetop diff (cmd_diff.c): the stacks of two samples, A and B, matched by their
+ * frames; doc/diff.md documents the formats ---- */
+
+/* A row: the stacks of A and of B with the same frames. */
+struct diff_row {
+	int64_t a, b;                 /* pages (allocations) in A and in B */
+	const struct stack *sa, *sb;  /* the largest stack of each side (NULL: none) */
+	uint32_t key;                 /* the joined frames: an id in cmd_diff.c's table */
+	uint32_t label;               /* an id in diff_report.labels */
+};
+
+/* A side, for the header. */
+struct diff_input {
+	const struct model *m;        /* holding the sample compared */
+	const char *kind, *name, *iface;
+	uint32_t sample;              /* from 0 */
+	int series;
+	int nsamples;                 /* of the series when known, else -1 */
+};
+
+struct diff_report {
+	struct diff_input in[2];      /* A and B */
+	struct diff_row *const *rows; /* the rows to print, in order */
+	size_t nrows;
+	const struct strtab *labels;
+	/* the header's numbers, of every row that changed (not only those printed) */
+	int64_t total_a, total_b;
+	size_t changed, grew, added, shrank, gone;
+	const char *sort;             /* the sort key's name */
+	int ascending;
+	int ignore_offsets;           /* frames by function and module (frame_strip()) */
+	int expand;                   /* frames under each row */
+	int pages;                    /* the counts are base pages (else allocations) */
+	long page_size;               /* B's */
+};
+
+/* Prints a diff. Returns 0, or -1 when the stream failed (errno set). */
+int output_diff(FILE *fp, enum out_format f, const struct diff_report *r);
 
 #endif

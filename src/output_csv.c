@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "frame.h"
 #include "output_int.h"
 
 void output_csv_body(FILE *fp, const char *s)
@@ -28,6 +29,25 @@ static void csv_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* The frames column: ",\"F1;F2;...\"", innermost first (an empty field for groups);
+ * with ignore_offsets by function and module (pagetop diff). */
+static void csv_frames(FILE *fp, const struct model *m, const struct stack *st,
+		       int ignore_offsets)
+{
+	char tmp[FRAME_MAX + 80];
+
+	fputs(",\"", fp);
+	for (unsigned i = 0; st && i < st->nframes; i++) {
+		size_t len;
+
+		if (i)
+			fputc(';', fp);
+		output_csv_body(fp, frame_strip_if(model_frame(m, st->frames[i]), ignore_offsets,
+						   tmp, sizeof(tmp), &len));
+	}
+	fputc('"', fp);
+}
+
 static void csv_row(FILE *fp, const struct model *m, const struct row *r, int expand)
 {
 	const struct series *s = r->s;
@@ -44,20 +64,8 @@ static void csv_row(FILE *fp, const struct model *m, const struct row *r, int ex
 		(long long)s->delta_base, (long long)s->peak, s->score,
 		model_time_at(m, s->first_seen));
 	csv_str(fp, model_label(m, r->label));
-	if (expand) {
-		char *joined = NULL;
-		size_t len = 0;
-		FILE *mf = open_memstream(&joined, &len);
-
-		if (mf) {
-			for (unsigned i = 0; r->stack && i < r->stack->nframes; i++)
-				fprintf(mf, "%s%s", i ? ";" : "", model_frame(m, r->stack->frames[i]));
-			fclose(mf);
-			fputc(',', fp);
-			csv_str(fp, joined ? joined : "");
-			free(joined);
-		}
-	}
+	if (expand)
+		csv_frames(fp, m, r->stack, 0);
 	fputc('\n', fp);
 }
 
@@ -74,4 +82,27 @@ void output_csv_sample(FILE *fp, const struct model *m, const struct view *v,
 {
 	for (size_t i = 0; i < n; i++)
 		csv_row(fp, m, &v->rows[i], o->expand);
+}
+
+void output_csv_diff(FILE *fp, const struct diff_report *r)
+{
+	fputs("pages_a,pages_b,delta,bytes,status,label", fp);
+	if (r->expand)
+		fputs(",frames", fp);
+	fputc('\n', fp);
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct diff_row *e = r->rows[i];
+		const struct model *m;
+		const struct stack *st = diff_row_stack(r, e, &m);
+
+		fprintf(fp, "%lld,%lld,%lld,", (long long)e->a, (long long)e->b,
+			(long long)(e->b - e->a));
+		if (r->pages)
+			fprintf(fp, "%lld", sat_mul(e->b - e->a, r->page_size));
+		fprintf(fp, ",%s,", diff_row_status(e));
+		csv_str(fp, diff_row_label(r, e));
+		if (r->expand)
+			csv_frames(fp, m, st, r->ignore_offsets);
+		fputc('\n', fp);
+	}
 }

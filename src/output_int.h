@@ -30,4 +30,26 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 			const struct view *v, const struct out_opts *o, size_t n);
 void output_folded_sample(FILE *fp, const struct model *m, const struct view *v, size_t n);
 
+/* The stack whose frames a diff row shows, B's when it has one, and its model. */
+static inline const struct stack *diff_row_stack(const struct diff_report *r,
+						 const struct diff_row *e, const struct model **m)
+{
+	*m = e->sb ? r->in[1].m : r->in[0].m;
+	return e->sb ? e->sb : e->sa;
+}
+
+static inline const char *diff_row_label(const struct diff_report *r, const struct diff_row *e)
+{
+	return strtab_str(r->labels, e->label);
+}
+
+/* "new", "gone", "grew" or "shrank" (CSV and JSON). */
+const char *diff_row_status(const struct diff_row *e);
+
+/* A diff, in each format. */
+void output_text_diff(FILE *fp, const struct diff_report *r);
+void output_csv_diff(FILE *fp, const struct diff_report *r);
+void output_json_diff(FILE *fp, const struct diff_report *r);
+void output_folded_diff(FILE *fp, const struct diff_report *r);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "frame.h"
 #include "output_int.h"
 
 /* Task names are any bytes (PR_SET_NAME) and files may hold anything: bytes that are
@@ -106,14 +107,31 @@ static void json_symbols(FILE *fp, const char *text, struct symbols *sym)
 	}
 }
 
+/* The start of frame i of a "frames" array: {"text":TEXT,"caller":BOOL (the caller
+ * closes it). */
+static void json_frame_begin(FILE *fp, unsigned i, const char *text, int caller)
+{
+	fputs(i ? ",{\"text\":" : "{\"text\":", fp);
+	output_json_str(fp, text);
+	fprintf(fp, ",\"caller\":%s", caller ? "true" : "false");
+}
+
+/* A byte count, null when the counts are allocations. */
+static void json_bytes(FILE *fp, int pages, long long bytes)
+{
+	if (pages)
+		fprintf(fp, "%lld", bytes);
+	else
+		fputs("null", fp);
+}
+
 static void json_frames(FILE *fp, const struct model *m, const struct stack *st,
 			struct symbols *sym)
 {
 	fputs(",\"frames\":[", fp);
 	for (unsigned i = 0; st && i < st->nframes; i++) {
-		fputs(i ? ",{\"text\":" : "{\"text\":", fp);
-		output_json_str(fp, model_frame(m, st->frames[i]));
-		fprintf(fp, ",\"caller\":%s,\"allocator\":%s", i == st->caller ? "true" : "false",
+		json_frame_begin(fp, i, model_frame(m, st->frames[i]), i == st->caller);
+		fprintf(fp, ",\"allocator\":%s",
 			model_frame_is_alloc(m, st->frames[i]) ? "true" : "false");
 		if (sym)
 			json_symbols(fp, model_frame(m, st->frames[i]), sym);
@@ -147,10 +165,7 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 		group_name(vo->group), sort_key_name(vo->key), vo->ascending ? "true" : "false",
 		(long long)vo->threshold);
 	fprintf(fp, "\"total\":{\"pages\":%lld,\"bytes\":", (long long)v->total_pages);
-	if (output_is_pages(m))
-		fprintf(fp, "%lld", sat_mul(v->total_pages, ps));
-	else
-		fputs("null", fp);
+	json_bytes(fp, output_is_pages(m), sat_mul(v->total_pages, ps));
 	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)v->total_delta);
 	json_num(fp, v->total_rate);
 	fprintf(fp, ",\"delta_base\":%lld},\"rows_shown\":%zu,\"rows_total\":%zu",
@@ -168,10 +183,7 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 				(unsigned long long)r->stack->handle,
 				(const char *[]){ "normal", "dummy", "failure", "early" }[r->stack->kind & 3]);
 		fprintf(fp, "\"pages\":%lld,\"bytes\":", (long long)s->now);
-		if (output_is_pages(m))
-			fprintf(fp, "%lld", sat_mul(s->now, ps));
-		else
-			fputs("null", fp);
+		json_bytes(fp, output_is_pages(m), sat_mul(s->now, ps));
 		fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)s->delta);
 		json_num(fp, s->rate);
 		fprintf(fp, ",\"delta_base\":%lld,\"peak\":%lld,\"score\":", (long long)s->delta_base,
@@ -194,4 +206,35 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 		fputc('}', fp);
 	}
 	fputs("]}\n", fp);
+}
+
+void output_json_diff(FILE *fp, const struct diff_report *r)
+{
+	char tmp[FRAME_MAX + 80];
+
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct diff_row *e = r->rows[i];
+		const struct model *m;
+		const struct stack *st = diff_row_stack(r, e, &m);
+
+		fprintf(fp, "{\"pages_a\":%lld,\"pages_b\":%lld,\"delta\":%lld,\"bytes\":",
+			(long long)e->a, (long long)e->b, (long long)(e->b - e->a));
+		json_bytes(fp, r->pages, sat_mul(e->b - e->a, r->page_size));
+		fprintf(fp, ",\"status\":\"%s\",\"label\":", diff_row_status(e));
+		output_json_str(fp, diff_row_label(r, e));
+		if (r->expand) {
+			fputs(",\"frames\":[", fp);
+			for (unsigned k = 0; k < st->nframes; k++) {
+				size_t len;
+
+				json_frame_begin(fp, k, frame_strip_if(model_frame(m, st->frames[k]),
+								       r->ignore_offsets, tmp,
+								       sizeof(tmp), &len),
+						 k == st->caller);
+				fputc('}', fp);
+			}
+			fputc(']', fp);
+		}
+		fputs("}\n", fp);
+	}
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame.h"
 #include "output_int.h"
 
 static void text_header(FILE *fp, const struct model *m, const struct view_opts *vo,
@@ -49,6 +50,15 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 		mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
 }
 
+/* A frame's line: indented, '>' marks the caller frame. */
+static void text_frame_line(FILE *fp, int indent, int caller, const char *text, size_t len,
+			    int utf8)
+{
+	fprintf(fp, "%*s%s ", indent, "", caller ? ">" : " ");
+	esc_write(fp, text, len, utf8);
+	fputc('\n', fp);
+}
+
 /* A frame and, resolved, its source lines: the innermost function first, then the
  * functions it was inlined into, as eu-addr2line --pretty-print -i shows them. */
 static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int caller,
@@ -58,7 +68,7 @@ static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int call
 	const struct sym_result *r;
 	struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
 
-	fprintf(fp, "%*s%s %s\n", 20, "", caller ? ">" : " ", esc_str(&b[0], text, utf8));
+	text_frame_line(fp, 20, caller, text, strlen(text), utf8);
 	if (!sym || !(r = symbols_lookup(sym, text, strlen(text)))) {
 		free(b[0].p);
 		return;
@@ -141,4 +151,101 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 	for (size_t i = 0; i < n; i++)
 		text_row(fp, m, &v->rows[i], o->expand, o->sym, utf8);
 	fputc('\n', fp);
+}
+
+/* ---- pagetop diff ---- */
+
+/* A change in bytes, with its sign ("-" when the counts are allocations). */
+static void diff_delta_bytes(const struct diff_report *r, char *buf, size_t n, int64_t delta)
+{
+	if (!r->pages) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	fmt_bytes(buf + (delta > 0), n - (delta > 0), (double)delta * (double)r->page_size);
+	if (delta > 0)
+		buf[0] = '+';
+}
+
+static void diff_side(FILE *fp, const char *which, const struct diff_input *in, int utf8)
+{
+	char t[64];
+	struct esc_buf b = { NULL, 0 };
+	const char *name = esc_str(&b, in->name, utf8);
+
+	output_fmt_time(t, sizeof(t), in->m, model_sample_time(in->m));
+	if (in->series && in->nsamples > 0)
+		/* TRANSLATORS: A|B: KIND NAME@SAMPLE (INTERFACE), sample SAMPLE of COUNT
+		 * (numbered from 0), TIME */
+		fprintf(fp, _("%s: %s %s@%u (%s), sample %u of %d, %s\n"), which, in->kind, name,
+			in->sample, in->iface, in->sample, in->nsamples, t);
+	else if (in->series)
+		fprintf(fp, _("%s: %s %s@%u (%s), %s\n"), which, in->kind, name, in->sample,
+			in->iface, t);
+	else
+		/* TRANSLATORS: A|B: KIND NAME (INTERFACE), TIME */
+		fprintf(fp, _("%s: %s %s (%s), %s\n"), which, in->kind, name, in->iface, t);
+	free(b.p);
+}
+
+static void diff_header(FILE *fp, const struct diff_report *r, int utf8)
+{
+	char a[32], b[32], c[32], cb[32], ab[32], bb[32];
+	int64_t ta = r->total_a, tb = r->total_b;
+
+	fprintf(fp, _("pagetop %s - diff\n"), PACKAGE_VERSION);
+	diff_side(fp, "A", &r->in[0], utf8);
+	diff_side(fp, "B", &r->in[1], utf8);
+	fmt_count(a, sizeof(a), ta);
+	fmt_count(b, sizeof(b), tb);
+	fmt_count(c + 1, sizeof(c) - 1, tb - ta);
+	c[0] = '+';
+	diff_delta_bytes(r, cb, sizeof(cb), tb - ta);
+	if (r->pages) {
+		fmt_bytes(ab, sizeof(ab), (double)ta * (double)r->page_size);
+		fmt_bytes(bb, sizeof(bb), (double)tb * (double)r->page_size);
+		fprintf(fp, _("Total A %s pages (%s), B %s pages (%s), change %s pages (%s)\n"), a, ab,
+			b, bb, tb - ta > 0 ? c : c + 1, cb);
+	} else {
+		fprintf(fp, _("Total A %s allocations, B %s allocations, change %s (stack_count counts allocations, not pages)\n"),
+			a, b, tb - ta > 0 ? c : c + 1);
+	}
+	fprintf(fp, _("Stacks changed %zu: %zu grew (%zu new), %zu shrank (%zu gone); rows %zu shown\n"),
+		r->changed, r->grew, r->added, r->shrank, r->gone, r->nrows);
+	fprintf(fp, _("Sort %s %s, frames matched %s%s\n"), r->sort,
+		r->ascending ? _("ascending") : _("descending"),
+		r->ignore_offsets ? _("by function and module") : _("exactly"),
+		r->pages && r->page_size == 4096 &&
+		(!model_meta(r->in[0].m)->page_size_known || !model_meta(r->in[1].m)->page_size_known) ?
+		_(", page size unknown: 4096 bytes assumed") : "");
+	fputc('\n', fp);
+}
+
+void output_text_diff(FILE *fp, const struct diff_report *r)
+{
+	int utf8 = text_locale_utf8(); /* text is for the terminal */
+	struct esc_buf lb = { NULL, 0 };
+	char tmp[FRAME_MAX + 80];
+
+	diff_header(fp, r, utf8);
+	fprintf(fp, "%10s %10s %10s %11s  %s\n", r->pages ? "PAGES_A" : "ALLOCS_A",
+		r->pages ? "PAGES_B" : "ALLOCS_B", "CHANGE", "SIZE", "LABEL");
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct diff_row *e = r->rows[i];
+		const struct model *m;
+		const struct stack *st = diff_row_stack(r, e, &m);
+		char sz[32];
+
+		diff_delta_bytes(r, sz, sizeof(sz), e->b - e->a);
+		fprintf(fp, "%10lld %10lld %+10lld %11s  %s\n", (long long)e->a, (long long)e->b,
+			(long long)(e->b - e->a), sz, esc_str(&lb, diff_row_label(r, e), utf8));
+		for (unsigned k = 0; r->expand && k < st->nframes; k++) {
+			size_t len;
+			const char *f = frame_strip_if(model_frame(m, st->frames[k]),
+						       r->ignore_offsets, tmp, sizeof(tmp), &len);
+
+			text_frame_line(fp, 45, k == st->caller, f, len, utf8);
+		}
+	}
+	free(lb.p);
 }

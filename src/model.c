@@ -466,6 +466,35 @@ static struct stack *stack_new(struct model *m)
 	return st;
 }
 
+/* A block of a per-block dump into its stack's summary. */
+static void block_add(struct model *m, struct stack *st, const struct block_info *b)
+{
+	struct block_summary *bs = st->blk;
+
+	if (!bs) {
+		bs = st->blk = xcalloc(1, sizeof(*bs));
+		m->nblock_summaries++;
+	}
+	if (bs->sample != m->nsamples) {
+		/* a dump's block summary is of that dump alone */
+		memset(bs, 0, sizeof(*bs));
+		bs->sample = m->nsamples;
+	}
+	if (!bs->nblocks)
+		bs->gfp = b->gfp;
+	bs->nblocks++;
+	bs->orders |= 1u << (b->order < 31 ? b->order : 31);
+	if (b->ts_ns >= bs->ts_ns || bs->nblocks == 1) {
+		size_t k = b->comm_len < sizeof(bs->comm) - 1 ? b->comm_len : sizeof(bs->comm) - 1;
+
+		bs->ts_ns = b->ts_ns;
+		bs->pid = b->pid;
+		if (b->comm)
+			memcpy(bs->comm, b->comm, k);
+		bs->comm[k] = '\0';
+	}
+}
+
 static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
 	struct model *m = self;
@@ -513,33 +542,8 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	}
 	if (rec->has_count)
 		st->s.acc = sat_add(st->s.acc, rec->count > INT64_MAX ? INT64_MAX : (int64_t)rec->count);
-	if (rec->block) {
-		const struct block_info *b = rec->block;
-		struct block_summary *bs = st->blk;
-
-		if (!bs) {
-			bs = st->blk = xcalloc(1, sizeof(*bs));
-			m->nblock_summaries++;
-		}
-		if (bs->sample != m->nsamples) {
-			/* a dump's block summary is of that dump alone */
-			memset(bs, 0, sizeof(*bs));
-			bs->sample = m->nsamples;
-		}
-		if (!bs->nblocks)
-			bs->gfp = b->gfp;
-		bs->nblocks++;
-		bs->orders |= 1u << (b->order < 31 ? b->order : 31);
-		if (b->ts_ns >= bs->ts_ns || bs->nblocks == 1) {
-			size_t k = b->comm_len < sizeof(bs->comm) - 1 ? b->comm_len : sizeof(bs->comm) - 1;
-
-			bs->ts_ns = b->ts_ns;
-			bs->pid = b->pid;
-			if (b->comm)
-				memcpy(bs->comm, b->comm, k);
-			bs->comm[k] = '\0';
-		}
-	}
+	if (rec->block)
+		block_add(m, st, rec->block);
 	return 0;
 }
 

@@ -140,6 +140,39 @@ static void json_frames(FILE *fp, const struct model *m, const struct stack *st,
 	fputc(']', fp);
 }
 
+/* The members of a row's object. */
+static void json_row(FILE *fp, const struct model *m, const struct row *r,
+		     const struct out_opts *o)
+{
+	const struct series *s = r->s;
+
+	if (r->stack)
+		fprintf(fp, "\"id\":%u,\"handle\":%llu,\"kind\":\"%s\",", r->stack->id,
+			(unsigned long long)r->stack->handle,
+			(const char *[]){ "normal", "dummy", "failure", "early" }[r->stack->kind & 3]);
+	fprintf(fp, "\"pages\":%lld,\"bytes\":", (long long)s->now);
+	json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
+	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)s->delta);
+	json_num(fp, s->rate);
+	fprintf(fp, ",\"delta_base\":%lld,\"peak\":%lld,\"score\":", (long long)s->delta_base,
+		(long long)s->peak);
+	json_num(fp, s->score);
+	fputs(",\"first_seen\":", fp);
+	json_time(fp, model_time_at(m, s->first_seen));
+	fputs(",\"label\":", fp);
+	output_json_str(fp, model_label(m, r->label));
+	if (r->stack && r->stack->blk) {
+		const struct block_summary *b = r->stack->blk;
+
+		fprintf(fp, ",\"blocks\":{\"count\":%llu,\"orders\":%u,\"gfp\":%u,\"pid\":%d,\"comm\":",
+			(unsigned long long)b->nblocks, b->orders, b->gfp, b->pid);
+		output_json_str(fp, b->comm);
+		fputc('}', fp);
+	}
+	if (o->expand)
+		json_frames(fp, m, output_row_stack(m, r), o->sym);
+}
+
 void output_json_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 			const struct view *v, const struct out_opts *o, size_t nrows)
 {
@@ -174,35 +207,8 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 		fprintf(fp, ",\"failure_pages\":%lld", (long long)fail->s.now);
 	fputs(",\"rows\":[", fp);
 	for (size_t i = 0; i < nrows; i++) {
-		const struct row *r = &v->rows[i];
-		const struct series *s = r->s;
-
 		fputs(i ? ",{" : "{", fp);
-		if (r->stack)
-			fprintf(fp, "\"id\":%u,\"handle\":%llu,\"kind\":\"%s\",", r->stack->id,
-				(unsigned long long)r->stack->handle,
-				(const char *[]){ "normal", "dummy", "failure", "early" }[r->stack->kind & 3]);
-		fprintf(fp, "\"pages\":%lld,\"bytes\":", (long long)s->now);
-		json_bytes(fp, output_is_pages(m), sat_mul(s->now, ps));
-		fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)s->delta);
-		json_num(fp, s->rate);
-		fprintf(fp, ",\"delta_base\":%lld,\"peak\":%lld,\"score\":", (long long)s->delta_base,
-			(long long)s->peak);
-		json_num(fp, s->score);
-		fputs(",\"first_seen\":", fp);
-		json_time(fp, model_time_at(m, s->first_seen));
-		fputs(",\"label\":", fp);
-		output_json_str(fp, model_label(m, r->label));
-		if (r->stack && r->stack->blk) {
-			const struct block_summary *b = r->stack->blk;
-
-			fprintf(fp, ",\"blocks\":{\"count\":%llu,\"orders\":%u,\"gfp\":%u,\"pid\":%d,\"comm\":",
-				(unsigned long long)b->nblocks, b->orders, b->gfp, b->pid);
-			output_json_str(fp, b->comm);
-			fputc('}', fp);
-		}
-		if (o->expand)
-			json_frames(fp, m, output_row_stack(m, r), o->sym);
+		json_row(fp, m, &v->rows[i], o);
 		fputc('}', fp);
 	}
 	fputs("]}\n", fp);

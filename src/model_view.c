@@ -367,6 +367,7 @@ struct top_entry {
 struct topk {
 	struct top_entry *e;
 	size_t n, k;
+	int (*cmp)(const void *a, const void *b, void *order); /* ord->cmp */
 	const struct order *ord;
 	struct sort_entry bar;
 	int have_bar;
@@ -385,6 +386,7 @@ static void topk_init(struct topk *t, size_t k, const struct order *ord)
 	memset(t, 0, sizeof(*t));
 	t->k = k;
 	t->e = xmalloc(2 * k * sizeof(*t->e));
+	t->cmp = ord->cmp;
 	t->ord = ord;
 }
 
@@ -420,7 +422,7 @@ static void view_offer(const struct model *m, struct view *v, const struct view_
 	se.tie = row_tie(m, o, r);
 	se.idx = 0;
 	/* the order is total (ties broken by id): a row not better than the bar is out */
-	if (t->have_bar && order_cmp(t->ord, &se, &t->bar) >= 0)
+	if (t->have_bar && t->cmp(&se, &t->bar, (void *)t->ord) >= 0)
 		return;
 	t->e[t->n].se = se;
 	t->e[t->n].r = *r;

@@ -6,7 +6,6 @@
  * Implements the sink contract (sink.h). Pure data: no I/O, no terminal. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +21,7 @@ static const struct { const char *name; enum stack_kind k; } special_names[] = {
 
 /* ---- interning and frames ---- */
 
-void frame_classify(struct model *m, uint32_t id)
+void classify_frame(struct model *m, uint32_t id)
 {
 	const char *s = strtab_str(m->frames, id);
 	size_t len = strtab_len(m->frames, id);
@@ -62,7 +61,7 @@ static uint32_t frame_intern(struct model *m, const char *s, size_t len, uint64_
 			m->frame_info = xreallocarray(m->frame_info, m->frame_info_cap,
 						      sizeof(*m->frame_info));
 		}
-		frame_classify(m, id);
+		classify_frame(m, id);
 	}
 	return id;
 }

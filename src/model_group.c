@@ -103,7 +103,7 @@ int model_set_alloc_patterns(struct model *m, const char *const *globs, size_t n
 		m->npatterns = n;
 	}
 	for (uint32_t i = 0; i < strtab_count(m->frames); i++)
-		frame_classify(m, i);
+		classify_frame(m, i);
 	for (size_t i = 0; i < m->nstacks; i++)
 		if (!stack_at(m, i)->freed)
 			stack_place(m, stack_at(m, i));

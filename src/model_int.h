@@ -116,13 +116,17 @@ static inline struct group *group_of(const struct model *m, enum group_mode g, u
 	return &m->groups[g][m->label2group[g][label] - 1];
 }
 
-/* model.c */
-void frame_classify(struct model *m, uint32_t id);
+/* model.c: a frame's label, module, kind and whether it is allocator machinery */
+void classify_frame(struct model *m, uint32_t id);
 
 /* model_group.c */
+/* Whether a function name (name_len bytes) matches an allocator machinery pattern. */
 int alloc_match(const struct model *m, const char *name, size_t len);
+/* The index of the group of mode g with a label, made when there is none. */
 uint32_t group_get(struct model *m, enum group_mode g, uint32_t label);
+/* A stack's caller frame and label; makes the groups it counts in. */
 void stack_place(struct model *m, struct stack *st);
+/* Whether a stack is the example of one of its groups (which keeps it). */
 int group_example(const struct model *m, const struct stack *st);
 /* A sample's sums: groups_sample_begin(), then groups_count() for every stack with
  * pages (inline: it runs for each of them every sample), then groups_sample_end(). */
@@ -142,7 +146,8 @@ static inline void groups_count(struct model *m, const struct stack *st, int64_t
 	group_count(m, group_of(m, GROUP_CALLER, st->label), st, v);
 	group_count(m, group_of(m, GROUP_MODULE, stack_module(m, st)), st, v);
 	for (unsigned f = 0; m->want_functions && f < st->nframes; f++) {
-		uint32_t gi = m->label2group[GROUP_FUNCTION][m->frame_info[st->frames[f]].func] - 1;
+		uint32_t func = m->frame_info[st->frames[f]].func;
+		uint32_t gi = m->label2group[GROUP_FUNCTION][func] - 1;
 
 		if (m->function_stamp[gi] == st->id + 1)
 			continue; /* a function counts once per stack (recursion) */
@@ -152,6 +157,7 @@ static inline void groups_count(struct model *m, const struct stack *st, int64_t
 }
 
 /* model_series.c */
+/* The series' value v at sample k, dt seconds after the sample before. */
 void series_push(struct model *m, struct series *s, uint32_t k, double dt, int64_t v);
 void series_hist_free(struct model *m, struct series *s);
 

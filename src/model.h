@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model.h - stacks over time: the pure data model behind every view.
  *
  * The model implements the sink contract (sink.h): feed it samples from any source.
- * It owns interned frames, the stack table, per-stack counters and history, the
- * groupings, and builds views (filter, group, sort) once per sample. No I/O, no curses. */
+ * It owns interned frames, the stack table, per-stack counters and history (model.c,
+ * model_series.c), the groupings (model_group.c), and builds views (filter, group, sort)
+ * once per sample (model_view.c). No I/O, no curses. */
 #ifndef PAGETOP_MODEL_H
 #define PAGETOP_MODEL_H
 

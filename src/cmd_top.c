@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd_top.h"
+#include "host.h"
 #include "live.h"
 #include "symbols_report.h"
 #include "tui.h"

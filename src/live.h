@@ -1,5 +1,4 @@
-/* live.h - the live kernel source: debugfs page_owner files, read on a worker thread,
- * and what pagetop can tell about the running kernel (release, build ids).
+/* live.h - the live kernel source: debugfs page_owner files, read on a worker thread.
  *
  * source_open_live() (source.h) detects the interface, best first: 6.19+ handles
  * (show_handles + show_stacks_handles), 6.9+ show_stacks, the original proposal's single
@@ -82,27 +81,5 @@ struct live_stats {
 };
 /* Returns 0, or -1 when s is not a live source. */
 int live_get_stats(const struct source *s, struct live_stats *st);
-
-/* ---- the running system ---- */
-
-/* Build ids are at most 64 bytes in the notes pagetop reads: hex plus NUL fits here. */
-#define BUILD_ID_HEX_MAX 129
-
-/* The GNU build id (NT_GNU_BUILD_ID) in a file of ELF notes such as /sys/kernel/notes or
- * /sys/module/NAME/notes/.note.gnu.build-id, as lowercase hex. Returns 0, or -1 with err. */
-int notes_build_id(const char *path, char *hex, size_t n, struct pt_err *err);
-/* Of the running kernel (/sys/kernel/notes). Returns 0 or -1. */
-int host_kernel_build_id(char *hex, size_t n);
-/* uname's release. Returns 0 or -1. */
-int host_kernel_release(char *buf, size_t n);
-
-struct module_build_id {
-	char name[64];
-	char hex[BUILD_ID_HEX_MAX];
-};
-/* Loaded modules that publish a build id, sorted by name. *out is malloc'ed (free it);
- * returns how many (0 when none or /sys/module is unreadable). sysfs is a parameter so
- * tests can point it at a copy. */
-size_t host_module_build_ids(const char *sysfs_module, struct module_build_id **out);
 
 #endif

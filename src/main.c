@@ -18,6 +18,7 @@
 #include "cmd_diff.h"
 #include "cmd_record.h"
 #include "cmd_top.h"
+#include "host.h"
 #include "live.h"
 #include "settings.h"
 #include "symbols.h"

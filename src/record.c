@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "asuser.h"
+#include "host.h"
 #include "parse.h"
 #include "reader.h"
 #include "live.h"

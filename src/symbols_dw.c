@@ -27,8 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "live.h"
 #include "frame.h"
+#include "host.h"
 #include "symbols_int.h"
 
 /* ---- the pool ---- */

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "live.h"
 #include "privsep.h"
 #include "source.h"

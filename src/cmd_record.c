@@ -17,6 +17,7 @@
 
 #include "asuser.h"
 #include "cmd_record.h"
+#include "host.h"
 #include "live.h"
 #include "record.h"
 #include "settings.h"
@@ -107,6 +108,26 @@ static void print_sample(const struct recorder *rec, const struct source *src)
 		fprintf(stderr, _("; read %llu bytes in %.1f ms"),
 			(unsigned long long)ls.bytes_last, ls.read_ms_last);
 	fputc('\n', stderr);
+}
+
+/* The recording's header: when it started, and what the live source knows of the
+ * kernel. */
+static void add_live_meta(struct recorder *rec, const struct source *src)
+{
+	struct recorder_live_meta lm = { 0 };
+	struct module_build_id *mods;
+	struct live_stats ls;
+
+	recorder_add_start_meta(rec);
+	if (live_get_stats(src, &ls) < 0)
+		return;
+	lm.nmodules = host_module_build_ids(NULL, &mods);
+	lm.modules = mods;
+	lm.threshold_set = ls.threshold_set;
+	lm.threshold_orig = ls.threshold_orig;
+	lm.interval = ls.interval;
+	recorder_add_live_meta(rec, &lm);
+	free(mods);
 }
 
 enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH, OPT_DROP_PRIVS };
@@ -352,7 +373,7 @@ static int record_run(const struct record_opts *o)
 		return 1;
 	}
 	if (live)
-		recorder_add_live_meta(rec, src);
+		add_live_meta(rec, src);
 	status = record_loop(o, src, rec, &got);
 	if (recorder_close(rec, &err) < 0) {
 		fail_msg(err.msg);

@@ -22,7 +22,6 @@
 #include "host.h"
 #include "parse.h"
 #include "reader.h"
-#include "live.h"
 #include "record.h"
 #include "util.h"
 
@@ -1448,36 +1447,33 @@ int source_open_recording(struct source *s, const char *path, const struct sourc
 	return source_open_recording_reader(s, r, o, err);
 }
 
-void recorder_add_live_meta(struct recorder *rec, const struct source *src)
+void recorder_add_start_meta(struct recorder *rec)
 {
-	struct module_build_id *mods;
-	struct live_stats st;
 	struct timespec ts;
 	char buf[64];
-	size_t n;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	/* not %f: the file must not depend on LC_NUMERIC */
 	snprintf(buf, sizeof(buf), "%lld.%06ld", (long long)ts.tv_sec, ts.tv_nsec / 1000);
 	recorder_add_meta(rec, "start", buf);
-	if (live_get_stats(src, &st) < 0)
-		return;
-	n = host_module_build_ids(NULL, &mods);
-	for (size_t i = 0; i < n; i++) {
+}
+
+void recorder_add_live_meta(struct recorder *rec, const struct recorder_live_meta *lm)
+{
+	const struct module_build_id *mods = lm->modules;
+	char buf[64];
+	long ms = (long)(lm->interval * 1000 + 0.5);
+
+	for (size_t i = 0; i < lm->nmodules; i++) {
 		char v[sizeof(mods[i].name) + sizeof(mods[i].hex) + 2];
 
 		snprintf(v, sizeof(v), "%s %s", mods[i].name, mods[i].hex);
 		recorder_add_meta(rec, "module-build-id", v);
 	}
-	free(mods);
-	if (st.threshold_set >= 0) {
-		snprintf(buf, sizeof(buf), "%ld (was %ld)", st.threshold_set, st.threshold_orig);
+	if (lm->threshold_set >= 0) {
+		snprintf(buf, sizeof(buf), "%ld (was %ld)", lm->threshold_set, lm->threshold_orig);
 		recorder_add_meta(rec, "kernel-threshold", buf);
 	}
-	{
-		long ms = (long)(st.interval * 1000 + 0.5);
-
-		snprintf(buf, sizeof(buf), "%ld.%03ld", ms / 1000, ms % 1000);
-		recorder_add_meta(rec, "interval", buf);
-	}
+	snprintf(buf, sizeof(buf), "%ld.%03ld", ms / 1000, ms % 1000);
+	recorder_add_meta(rec, "interval", buf);
 }

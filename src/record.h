@@ -46,10 +46,20 @@ void recorder_get_stats(const struct recorder *r, struct recorder_stats *st);
 int source_open_recording_reader(struct source *s, struct reader *r,
 				 const struct source_opts *o, struct pt_err *err);
 
-/* The meta lines of a live recording: when it started, the loaded modules' build ids (to
- * check debug info against when replaying elsewhere), the kernel threshold pagetop set
- * and the interval. Does nothing more than "start" for other sources. */
-struct source;
-void recorder_add_live_meta(struct recorder *r, const struct source *src);
+/* "meta start": when the recording starts (now). */
+void recorder_add_start_meta(struct recorder *r);
+
+/* What a recording of the running kernel says about it, from the caller, who knows the
+ * live source: the loaded modules' build ids (to check debug info against when replaying
+ * elsewhere), the kernel threshold pagetop set and the interval. */
+struct module_build_id;
+struct recorder_live_meta {
+	const struct module_build_id *modules; /* host_module_build_ids() */
+	size_t nmodules;
+	long threshold_set;    /* written to count_threshold, -1 none */
+	long threshold_orig;   /* what it was before */
+	double interval;       /* seconds */
+};
+void recorder_add_live_meta(struct recorder *r, const struct recorder_live_meta *lm);
 
 #endif

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "asuser.h"
+#include "host.h"
 #include "live.h"
 #include "settings_file.h"
 #include "tui_int.h"
@@ -884,6 +885,26 @@ static int write_snapshot(struct tui *t, const char *path, size_t *nwritten,
 	return 0;
 }
 
+/* The recording's header: when it started, and what the live source knows of the
+ * kernel. */
+static void record_add_meta(struct recorder *rec, const struct source *src)
+{
+	struct recorder_live_meta lm = { 0 };
+	struct module_build_id *mods;
+	struct live_stats ls;
+
+	recorder_add_start_meta(rec);
+	if (live_get_stats(src, &ls) < 0)
+		return;
+	lm.nmodules = host_module_build_ids(NULL, &mods);
+	lm.modules = mods;
+	lm.threshold_set = ls.threshold_set;
+	lm.threshold_orig = ls.threshold_orig;
+	lm.interval = ls.interval;
+	recorder_add_live_meta(rec, &lm);
+	free(mods);
+}
+
 static void record_start(struct tui *t, const char *path)
 {
 	struct pt_err err;
@@ -898,7 +919,7 @@ static void record_start(struct tui *t, const char *path)
 		tui_message(t, 1, "%s", err.msg);
 		return;
 	}
-	recorder_add_live_meta(t->rec, t->src);
+	record_add_meta(t->rec, t->src);
 	free(t->rec_path);
 	t->rec_path = xstrdup(path);
 	t->rec_samples = 0;

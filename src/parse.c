@@ -672,6 +672,21 @@ enum pfmt parse_detect(const char *buf, size_t len)
 	return PF_UNKNOWN;
 }
 
+enum pfmt parse_detect_file(const char *path, struct pt_err *err)
+{
+	struct reader *r;
+	const char *buf;
+	size_t n;
+	enum pfmt f;
+
+	if (reader_open_path(&r, path, err) < 0)
+		return (enum pfmt)-1;
+	n = reader_peek(r, &buf, err);
+	f = parse_detect(buf, n);
+	reader_close(r);
+	return f;
+}
+
 static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at *at,
 		     enum pfmt expect, enum pfmt *got, const struct sink *sink, struct pt_err *err)
 {

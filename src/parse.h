@@ -33,6 +33,8 @@ const char *parse_quote(const char *s, size_t n, char *buf, size_t bufsz);
 
 /* Looks at the start of a stream and names its format (PF_UNKNOWN if none fits). */
 enum pfmt parse_detect(const char *buf, size_t len);
+/* The format of a file from its first bytes; (enum pfmt)-1 with err when unreadable. */
+enum pfmt parse_detect_file(const char *path, struct pt_err *err);
 
 /* Parses records from r and feeds them to sink->stack() (stacks) or sink->count()
  * (show_handles); does NOT call begin/end. expect PF_UNKNOWN detects. *got receives

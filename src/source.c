@@ -3,7 +3,7 @@
  * A "series" is a list of samples, each read from one snapshot file (show_stacks, the
  * proposal's file, a per-block dump) or from a pair (show_stacks_handles for the
  * stacks, show_handles for the counts). A single file is a series of one; a folder or
- * several files are longer series (folder.c builds the list). */
+ * several files are longer series (source_folder.c builds the list). */
 #include "config.h"
 
 #include <errno.h>
@@ -14,7 +14,7 @@
 
 #include "parse.h"
 #include "record.h"
-#include "snapset.h"
+#include "source_series.h"
 #include "source.h"
 
 #define THREAD_MIN_BYTES (1 << 20)
@@ -35,21 +35,6 @@ int source_send_meta(struct source *s, const struct sink *sink, struct pt_err *e
 	return sink->ops->meta(sink->self, &s->meta, err);
 }
 
-enum pfmt snapset_peek_format(const char *path, struct pt_err *err)
-{
-	struct reader *r;
-	const char *buf;
-	size_t n;
-	enum pfmt f;
-
-	if (reader_open_path(&r, path, err) < 0)
-		return (enum pfmt)-1;
-	n = reader_peek(r, &buf, err);
-	f = parse_detect(buf, n);
-	reader_close(r);
-	return f;
-}
-
 static enum pt_iface iface_of(enum pfmt f)
 {
 	switch (f) {
@@ -61,37 +46,37 @@ static enum pt_iface iface_of(enum pfmt f)
 	}
 }
 
-void snapset_free(struct snapset *se)
+void series_free(struct series *sr)
 {
-	if (!se)
+	if (!sr)
 		return;
-	for (size_t i = 0; i < se->n; i++) {
-		free(se->v[i].stacks);
-		free(se->v[i].handles);
+	for (size_t i = 0; i < sr->n; i++) {
+		free(sr->samples[i].stacks);
+		free(sr->samples[i].handles);
 	}
-	free(se->v);
-	free(se->release);
-	free(se->name);
-	if (se->in)
-		reader_close(se->in);
-	free(se);
+	free(sr->samples);
+	free(sr->release);
+	free(sr->name);
+	if (sr->stream)
+		reader_close(sr->stream);
+	free(sr);
 }
 
-void snapset_add(struct snapset *se, const char *stacks, const char *handles, enum pfmt fmt,
+void series_add(struct series *sr, const char *stacks, const char *handles, enum pfmt fmt,
 		double time, int time_abs)
 {
-	struct sspec *sp;
+	struct series_sample *sa;
 
-	if (se->n == se->cap) {
-		se->cap = se->cap ? se->cap * 2 : 16;
-		se->v = xreallocarray(se->v, se->cap, sizeof(*se->v));
+	if (sr->n == sr->cap) {
+		sr->cap = sr->cap ? sr->cap * 2 : 16;
+		sr->samples = xreallocarray(sr->samples, sr->cap, sizeof(*sr->samples));
 	}
-	sp = &se->v[se->n++];
-	sp->stacks = stacks ? xstrdup(stacks) : NULL;
-	sp->handles = handles ? xstrdup(handles) : NULL;
-	sp->fmt = fmt;
-	sp->time = time;
-	sp->time_abs = time_abs;
+	sa = &sr->samples[sr->n++];
+	sa->stacks = stacks ? xstrdup(stacks) : NULL;
+	sa->handles = handles ? xstrdup(handles) : NULL;
+	sa->fmt = fmt;
+	sa->time = time;
+	sa->time_abs = time_abs;
 }
 
 /* A worker thread pays off for stack files from about a megabyte on, or anything to
@@ -133,18 +118,18 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 }
 
 /* Feeds one file's records to the sink; the sink's begin/end are the caller's. */
-static int feed_file(struct snapset *se, const char *path, enum pfmt expect,
+static int feed_file(struct series *sr, const char *path, enum pfmt expect,
 		     const struct sink *sink, enum pfmt *got, struct pt_err *err)
 {
 	struct reader *r;
 	int rc;
 
-	if (se->in) {
+	if (sr->stream) {
 		/* a stream (standard input, a pipe) was peeked at to tell a recording: it
 		 * cannot be opened twice, read that reader */
-		rc = parse_file(se->in, NULL, expect, got, sink, err);
-		reader_close(se->in);
-		se->in = NULL;
+		rc = parse_file(sr->stream, NULL, expect, got, sink, err);
+		reader_close(sr->stream);
+		sr->stream = NULL;
 		return rc;
 	}
 	if (reader_open_path(&r, path, err) < 0)
@@ -154,38 +139,38 @@ static int feed_file(struct snapset *se, const char *path, enum pfmt expect,
 	return rc;
 }
 
-static enum src_status snapset_next(struct source *s, const struct sink *sink, int timeout_ms,
+static enum src_status series_next(struct source *s, const struct sink *sink, int timeout_ms,
 				   struct pt_err *err)
 {
-	struct snapset *se = s->priv;
-	const struct sspec *sp;
+	struct series *sr = s->priv;
+	const struct series_sample *sa;
 	struct sample_info si;
 	enum pfmt got;
 
 	(void)timeout_ms;
-	if (se->pos >= se->n)
+	if (sr->next >= sr->n)
 		return SRC_END;
-	sp = &se->v[se->pos++];
+	sa = &sr->samples[sr->next++];
 	if (source_send_meta(s, sink, err) < 0)
 		return SRC_ERROR;
-	si.time = sp->time;
-	si.time_abs = sp->time_abs;
+	si.time = sa->time;
+	si.time_abs = sa->time_abs;
 	si.seq = s->seq++;
 	if (sink->ops->begin(sink->self, &si, err) < 0)
 		return SRC_ERROR;
-	if (sp->handles) {
+	if (sa->handles) {
 		/* stacks first: show_handles names handles that show_stacks_handles defines */
-		if (feed_file(se, sp->stacks, PF_STACKS_HANDLES, sink, &got, err) < 0 ||
-		    feed_file(se, sp->handles, PF_HANDLES, sink, &got, err) < 0)
+		if (feed_file(sr, sa->stacks, PF_STACKS_HANDLES, sink, &got, err) < 0 ||
+		    feed_file(sr, sa->handles, PF_HANDLES, sink, &got, err) < 0)
 			return SRC_ERROR;
-	} else if (feed_file(se, sp->stacks, sp->fmt == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN,
+	} else if (feed_file(sr, sa->stacks, sa->fmt == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN,
 			     sink, &got, err) < 0) {
 		return SRC_ERROR;
 	} else if (got == PF_STACKS_HANDLES || got == PF_HANDLES) {
 		pt_err_set(err, got == PF_HANDLES ?
 			   _("%s: show_handles has counts but no stacks: give the show_stacks_handles read with it too") :
 			   _("%s: show_stacks_handles has stacks but no counts: give the show_handles read with it too"),
-			   sp->stacks);
+			   sa->stacks);
 		return SRC_ERROR;
 	}
 	if (sink->ops->end(sink->self, err) < 0)
@@ -193,9 +178,9 @@ static enum src_status snapset_next(struct source *s, const struct sink *sink, i
 	return SRC_SAMPLE;
 }
 
-static void snapset_close(struct source *s)
+static void series_close(struct source *s)
 {
-	snapset_free(s->priv);
+	series_free(s->priv);
 }
 
 static double no_stall(const struct source *s)
@@ -210,34 +195,34 @@ static int no_fd(const struct source *s)
 	return -1;
 }
 
-static const struct source_impl snapset_impl = {
+static const struct source_impl series_impl = {
 	.kind = "series",
-	.next = snapset_next,
+	.next = series_next,
 	.stalled = no_stall,
 	.fd = no_fd,
-	.close = snapset_close,
+	.close = series_close,
 };
 
-/* Sets the source up to read the series se (takes it). */
-int snapset_start(struct source *s, struct snapset *se, const char *kind,
+/* Sets the source up to read the series sr (takes it). */
+int source_open_series(struct source *s, struct series *sr, const char *kind,
 		 const struct source_opts *o, struct pt_err *err)
 {
 	(void)err;
-	s->impl = &snapset_impl;
-	s->priv = se;
-	s->meta.name = se->name;
+	s->impl = &series_impl;
+	s->priv = sr;
+	s->meta.name = sr->name;
 	s->meta.kind = kind;
-	s->meta.iface = iface_of(se->n ? (se->v[0].handles ? PF_HANDLES : se->v[0].fmt) : PF_UNKNOWN);
-	s->meta.unit = se->n && se->v[0].fmt == PF_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
-	s->meta.page_size = o->page_size > 0 ? o->page_size : se->page_size > 0 ? se->page_size : 4096;
-	s->meta.page_size_known = o->page_size > 0 || se->page_size > 0;
-	s->meta.kernel_release = se->release;
-	s->meta.series = se->n > 1;
-	s->meta.nsamples = (int)se->n;
+	s->meta.iface = iface_of(sr->n ? (sr->samples[0].handles ? PF_HANDLES : sr->samples[0].fmt) : PF_UNKNOWN);
+	s->meta.unit = sr->n && sr->samples[0].fmt == PF_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
+	s->meta.page_size = o->page_size > 0 ? o->page_size : sr->page_size > 0 ? sr->page_size : 4096;
+	s->meta.page_size_known = o->page_size > 0 || sr->page_size > 0;
+	s->meta.kernel_release = sr->release;
+	s->meta.series = sr->n > 1;
+	s->meta.nsamples = (int)sr->n;
 	return 0;
 }
 
-double snapset_mtime(const char *path, double mtime)
+double series_mtime(const char *path, double mtime)
 {
 	if (time_ok(mtime))
 		return mtime;
@@ -252,20 +237,20 @@ static double file_mtime(const char *path)
 
 	if (stat(path, &st) < 0)
 		return time_real();
-	return snapset_mtime(path, (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9);
+	return series_mtime(path, (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9);
 }
 
 int source_open_file(struct source *s, const char *path, const struct source_opts *o,
 		     struct pt_err *err)
 {
-	struct snapset *se;
+	struct series *sr;
 	struct reader *in = NULL;
 	enum pfmt f = PF_UNKNOWN;
 	struct stat st;
 	int regular = strcmp(path, "-") != 0 && (stat(path, &st) < 0 || S_ISREG(st.st_mode));
 
 	if (regular) {
-		f = snapset_peek_format(path, err);
+		f = parse_detect_file(path, err);
 		if ((int)f < 0)
 			return -1;
 		if (f == PF_RECORDING)
@@ -282,38 +267,38 @@ int source_open_file(struct source *s, const char *path, const struct source_opt
 		if (parse_detect(buf, n) == PF_RECORDING)
 			return source_open_recording_reader(s, in, o, err);
 	}
-	se = xcalloc(1, sizeof(*se));
-	se->in = in;
-	se->name = xstrdup(path);
+	sr = xcalloc(1, sizeof(*sr));
+	sr->stream = in;
+	sr->name = xstrdup(path);
 	/* a stream is read now */
-	snapset_add(se, path, NULL, f, regular ? file_mtime(path) : time_real(), 1);
-	return snapset_start(s, se, "file", o, err);
+	series_add(sr, path, NULL, f, regular ? file_mtime(path) : time_real(), 1);
+	return source_open_series(s, sr, "file", o, err);
 }
 
 /* Files named one after the other are samples in that order, timed by their
  * modification times: say when one is not after the one before (copied without its
  * time, say), since no rate can be had between them. */
-static void warn_times(const struct snapset *se)
+static void warn_times(const struct series *sr)
 {
 	size_t bad = 0, first = 0;
 
-	for (size_t i = 1; i < se->n; i++)
-		if (!(se->v[i].time > se->v[i - 1].time) && !bad++)
+	for (size_t i = 1; i < sr->n; i++)
+		if (!(sr->samples[i].time > sr->samples[i - 1].time) && !bad++)
 			first = i;
 	if (bad)
 		diag_warn(ngettext("%s: %zu of %zu files is not newer than the file before it (%s): no rate there",
 				   "%s: %zu of %zu files are not newer than the file before them (first %s): no rate there",
 				   bad),
-			  se->name, bad, se->n, se->v[first].stacks);
+			  sr->name, bad, sr->n, sr->samples[first].stacks);
 }
 
 int source_open_list(struct source *s, const char *const *paths, int n,
 		     const struct source_opts *o, struct pt_err *err)
 {
-	struct snapset *se = xcalloc(1, sizeof(*se));
+	struct series *sr = xcalloc(1, sizeof(*sr));
 	enum pfmt *f = xcalloc((size_t)n, sizeof(*f));
 
-	se->name = xasprintf(_("%d files"), n);
+	sr->name = xasprintf(_("%d files"), n);
 	for (int i = 0; i < n; i++) {
 		struct stat st;
 
@@ -332,7 +317,7 @@ int source_open_list(struct source *s, const char *const *paths, int n,
 			pt_err_set(err, _("%s: a named pipe can only be the one source"), paths[i]);
 			goto fail;
 		}
-		f[i] = snapset_peek_format(paths[i], err);
+		f[i] = parse_detect_file(paths[i], err);
 		if ((int)f[i] < 0)
 			goto fail;
 		if (f[i] == PF_UNKNOWN || f[i] == PF_RECORDING) {
@@ -349,19 +334,19 @@ int source_open_list(struct source *s, const char *const *paths, int n,
 				  (f[i] == PF_HANDLES && f[i + 1] == PF_STACKS_HANDLES))) {
 			int st = f[i] == PF_STACKS_HANDLES ? i : i + 1;
 
-			snapset_add(se, paths[st], paths[st == i ? i + 1 : i], PF_HANDLES,
+			series_add(sr, paths[st], paths[st == i ? i + 1 : i], PF_HANDLES,
 				   file_mtime(paths[i]), 1);
 			i++;
 			continue;
 		}
-		snapset_add(se, paths[i], NULL, f[i], file_mtime(paths[i]), 1);
+		series_add(sr, paths[i], NULL, f[i], file_mtime(paths[i]), 1);
 	}
 	free(f);
-	warn_times(se);
-	return snapset_start(s, se, "files", o, err);
+	warn_times(sr);
+	return source_open_series(s, sr, "files", o, err);
 fail:
 	free(f);
-	snapset_free(se);
+	series_free(sr);
 	return -1;
 }
 

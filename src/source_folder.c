@@ -1,4 +1,5 @@
-/* folder.c - a folder of saved snapshots as a time series.
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* source_folder.c - a folder of saved snapshots as a time series.
  *
  * Users save snapshots in a loop (cat show_stacks > snap.$i). Files are grouped by stem
  * (a hash table: folders of 100,000 files are common): NAME.show_stacks, NAME.show_handles
@@ -18,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "snapset.h"
+#include "source_series.h"
 
 enum role { R_OTHER, R_SHOW_STACKS, R_HANDLES, R_STACKS_HANDLES, R_PAGE_OWNER, R_PROPOSAL };
 
@@ -268,7 +269,7 @@ static int moment_files(const char *dir, const struct entry *e, struct moment *m
 	} else if (e->file[R_OTHER]) {
 		struct pt_err perr;
 
-		m->fmt = snapset_peek_format(e->file[R_OTHER], &perr);
+		m->fmt = parse_detect_file(e->file[R_OTHER], &perr);
 		if ((int)m->fmt < 0) {
 			snprintf(err->msg, sizeof(err->msg), "%s", perr.msg);
 			return -1;
@@ -385,7 +386,7 @@ static void moment_times(const char *dir, struct moment *mo, size_t n, int any_u
 			  dir, nabs < nrel ? nabs : nrel, n, names);
 	}
 	for (size_t i = 0; i < n; i++) {
-		mo[i].t = snapset_mtime(mo[i].stacks, mo[i].mtime);
+		mo[i].t = series_mtime(mo[i].stacks, mo[i].mtime);
 		mo[i].abs = 1;
 	}
 }
@@ -411,7 +412,7 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 	struct strtab *stems;
 	struct moment *mo;
 	int any_uptime = 0;
-	struct snapset *se;
+	struct series *sr;
 	char *ps;
 
 	if (!d) {
@@ -540,17 +541,17 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 			  dir, same, nmo, names);
 	}
 
-	se = xcalloc(1, sizeof(*se));
-	se->name = xstrdup(dir);
-	se->release = read_small(dir, "kernel-release", &rl);
-	if (se->release && !release_ok(se->release, rl)) {
+	sr = xcalloc(1, sizeof(*sr));
+	sr->name = xstrdup(dir);
+	sr->release = read_small(dir, "kernel-release", &rl);
+	if (sr->release && !release_ok(sr->release, rl)) {
 		/* it becomes part of the debug info's paths: only what uname -r prints */
 		char q[300];
 
 		diag_warn(_("%s/kernel-release:1: kernel-release '%s' is not a kernel release; ignored"),
-			  dir, quote_value(se->release, rl, q, sizeof(q)));
-		free(se->release);
-		se->release = NULL;
+			  dir, quote_value(sr->release, rl, q, sizeof(q)));
+		free(sr->release);
+		sr->release = NULL;
 	}
 	ps = read_small(dir, "page-size", &pl);
 	if (ps) {
@@ -565,15 +566,15 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 			diag_warn(_("%s/page-size:1: expected a page size from %d to %d bytes, found '%s'; ignored (4096 assumed)"),
 				  dir, PT_PAGE_SIZE_MIN, PT_PAGE_SIZE_MAX, quote_value(ps, pl, q, sizeof(q)));
 		} else {
-			se->page_size = v;
+			sr->page_size = v;
 		}
 		free(ps);
 	}
 	for (size_t i = 0; i < nmo; i++)
-		snapset_add(se, mo[i].stacks, mo[i].handles, mo[i].fmt, mo[i].t, mo[i].abs);
+		series_add(sr, mo[i].stacks, mo[i].handles, mo[i].fmt, mo[i].t, mo[i].abs);
 	free(mo);
 	entries_free(ents, n);
-	return snapset_start(s, se, "folder", o, err);
+	return source_open_series(s, sr, "folder", o, err);
 fail:
 	free(mo);
 	entries_free(ents, n);

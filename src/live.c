@@ -35,6 +35,7 @@
 #include "parse.h"
 #include "privsep.h"
 #include "reader.h"
+#include "source_impl.h"
 #include "util.h"
 
 #define QUEUE_MAX 2                   /* samples waiting for the consumer */

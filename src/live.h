@@ -1,6 +1,6 @@
 /* live.h - the live kernel source: debugfs page_owner files, read on a worker thread.
  *
- * source_open_live() (source.h) detects the interface, best first: 6.19+ handles
+ * source_open_live() (source_impl.h) detects the interface, best first: 6.19+ handles
  * (show_handles + show_stacks_handles), 6.9+ show_stacks, the original proposal's single
  * page_owner_stacks file, the per-block page_owner dump. It diagnoses the preconditions of
  * doc/kernel-interface.md (root, debugfs mounted, page_owner built in and enabled, lockdown)
@@ -28,7 +28,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "source.h"
+#include "sink.h"
+
+struct source;
 
 #define LIVE_DEFAULT_INTERVAL 2.0
 #define LIVE_PAGE_OWNER_INTERVAL 30.0 /* the per-block dump walks every page frame */

@@ -11,7 +11,7 @@
 
 #include "reader.h"
 #include "sink.h"
-#include "source.h"
+#include "source_impl.h"
 
 #define RECORDING_VERSION 1
 
@@ -38,13 +38,6 @@ struct recorder_stats {
 	uint64_t last_total;      /* sum of the last sample's counts */
 };
 void recorder_get_stats(const struct recorder *r, struct recorder_stats *st);
-
-/* The reader. source_open_recording() (source.h) opens a path ("-": standard input). This
- * one takes an already open reader, positioned at the start of the stream (peeking is
- * fine): how standard input, whose first bytes were looked at to tell the format, gets
- * here. It owns r from the call on, also on failure. */
-int source_open_recording_reader(struct source *s, struct reader *r,
-				 const struct source_opts *o, struct pt_err *err);
 
 /* "meta start": when the recording starts (now). */
 void recorder_add_start_meta(struct recorder *r);

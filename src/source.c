@@ -1,9 +1,7 @@
-/* source.c - opening inputs, and the series source behind files and folders.
- *
- * A "series" is a list of samples, each read from one snapshot file (show_stacks, the
- * proposal's file, a per-block dump) or from a pair (show_stacks_handles for the
- * stacks, show_handles for the counts). A single file is a series of one; a folder or
- * several files are longer series (source_folder.c builds the list). */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* source.c - opening inputs: the kind of input is picked from what is given (nothing:
+ * the live kernel; a folder; a recording; snapshot files; standard input), then every
+ * call goes to that kind (source_impl.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -13,13 +11,7 @@
 #include <unistd.h>
 
 #include "parse.h"
-#include "record.h"
-#include "source_series.h"
 #include "source.h"
-
-#define THREAD_MIN_BYTES (1 << 20)
-/* Several threads parse chunks of a plain file from this size on (parse_split.c). */
-#define SPLIT_MIN_BYTES (4 << 20)
 
 void source_opts_init(struct source_opts *o)
 {
@@ -27,327 +19,32 @@ void source_opts_init(struct source_opts *o)
 	o->kernel_threshold = -1;
 }
 
-int source_send_meta(struct source *s, const struct sink *sink, struct pt_err *err)
-{
-	if (s->meta_sent)
-		return 0;
-	s->meta_sent = 1;
-	return sink->ops->meta(sink->self, &s->meta, err);
-}
-
-static enum pt_iface iface_of(enum pfmt f)
-{
-	switch (f) {
-	case PF_PROPOSAL: return IFACE_PROPOSAL;
-	case PF_PAGE_OWNER: return IFACE_PAGE_OWNER;
-	case PF_HANDLES:
-	case PF_STACKS_HANDLES: return IFACE_HANDLES;
-	default: return IFACE_SHOW_STACKS;
-	}
-}
-
-void series_free(struct series *sr)
-{
-	if (!sr)
-		return;
-	for (size_t i = 0; i < sr->n; i++) {
-		free(sr->samples[i].stacks);
-		free(sr->samples[i].handles);
-	}
-	free(sr->samples);
-	free(sr->release);
-	free(sr->name);
-	if (sr->stream)
-		reader_close(sr->stream);
-	free(sr);
-}
-
-void series_add(struct series *sr, const char *stacks, const char *handles, enum pfmt fmt,
-		double time, int time_abs)
-{
-	struct series_sample *sa;
-
-	if (sr->n == sr->cap) {
-		sr->cap = sr->cap ? sr->cap * 2 : 16;
-		sr->samples = xreallocarray(sr->samples, sr->cap, sizeof(*sr->samples));
-	}
-	sa = &sr->samples[sr->n++];
-	sa->stacks = stacks ? xstrdup(stacks) : NULL;
-	sa->handles = handles ? xstrdup(handles) : NULL;
-	sa->fmt = fmt;
-	sa->time = time;
-	sa->time_abs = time_abs;
-}
-
-/* A worker thread pays off for stack files from about a megabyte on, or anything to
- * decompress; not for the per-block dump, whose parsing is nearly all the work. Plain
- * stack files from SPLIT_MIN_BYTES on are parsed by every CPU (parse_split()). */
-static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum pfmt *got,
-		      const struct sink *sink, struct pt_err *err)
-{
-	struct stat st;
-	const char *head;
-	size_t n;
-	struct pt_err perr;
-
-	if (expect == PF_PAGE_OWNER)
-		return parse_stream(r, expect, got, sink, err);
-	perr.msg[0] = '\0';
-	n = reader_peek(r, &head, &perr);
-	if (n == 0 && perr.msg[0]) {
-		*err = perr;
-		return -1;
-	}
-	if (n == 0 || parse_detect(head, n) == PF_PAGE_OWNER)
-		return parse_stream(r, expect, got, sink, err);
-	/* a plain file opened by name, so read from its start (standard input may be a file
-	 * partly read already: parse_split() reads from offset 0) */
-	if (path && strcmp(path, "-") != 0 && reader_fd(r) >= 0 &&
-	    fstat(reader_fd(r), &st) == 0 && S_ISREG(st.st_mode)) {
-		if (st.st_size < THREAD_MIN_BYTES)
-			return parse_stream(r, expect, got, sink, err);
-		if (st.st_size >= SPLIT_MIN_BYTES) {
-			int rc = parse_split(reader_fd(r), reader_name(r), expect, got, sink, NULL,
-					     err);
-
-			if (rc != -2)
-				return rc;
-		}
-	}
-	return parse_stream_threaded(r, expect, got, sink, err);
-}
-
-/* Feeds one file's records to the sink; the sink's begin/end are the caller's. */
-static int feed_file(struct series *sr, const char *path, enum pfmt expect,
-		     const struct sink *sink, enum pfmt *got, struct pt_err *err)
-{
-	struct reader *r;
-	int rc;
-
-	if (sr->stream) {
-		/* a stream (standard input, a pipe) was peeked at to tell a recording: it
-		 * cannot be opened twice, read that reader */
-		rc = parse_file(sr->stream, NULL, expect, got, sink, err);
-		reader_close(sr->stream);
-		sr->stream = NULL;
-		return rc;
-	}
-	if (reader_open_path(&r, path, err) < 0)
-		return -1;
-	rc = parse_file(r, path, expect, got, sink, err);
-	reader_close(r);
-	return rc;
-}
-
-static enum src_status series_next(struct source *s, const struct sink *sink, int timeout_ms,
-				   struct pt_err *err)
-{
-	struct series *sr = s->priv;
-	const struct series_sample *sa;
-	struct sample_info si;
-	enum pfmt got;
-
-	(void)timeout_ms;
-	if (sr->next >= sr->n)
-		return SRC_END;
-	sa = &sr->samples[sr->next++];
-	if (source_send_meta(s, sink, err) < 0)
-		return SRC_ERROR;
-	si.time = sa->time;
-	si.time_abs = sa->time_abs;
-	si.seq = s->seq++;
-	if (sink->ops->begin(sink->self, &si, err) < 0)
-		return SRC_ERROR;
-	if (sa->handles) {
-		/* stacks first: show_handles names handles that show_stacks_handles defines */
-		if (feed_file(sr, sa->stacks, PF_STACKS_HANDLES, sink, &got, err) < 0 ||
-		    feed_file(sr, sa->handles, PF_HANDLES, sink, &got, err) < 0)
-			return SRC_ERROR;
-	} else if (feed_file(sr, sa->stacks, sa->fmt == PF_PAGE_OWNER ? PF_PAGE_OWNER : PF_UNKNOWN,
-			     sink, &got, err) < 0) {
-		return SRC_ERROR;
-	} else if (got == PF_STACKS_HANDLES || got == PF_HANDLES) {
-		pt_err_set(err, got == PF_HANDLES ?
-			   _("%s: show_handles has counts but no stacks: give the show_stacks_handles read with it too") :
-			   _("%s: show_stacks_handles has stacks but no counts: give the show_handles read with it too"),
-			   sa->stacks);
-		return SRC_ERROR;
-	}
-	if (sink->ops->end(sink->self, err) < 0)
-		return SRC_ERROR;
-	return SRC_SAMPLE;
-}
-
-static void series_close(struct source *s)
-{
-	series_free(s->priv);
-}
-
-static double no_stall(const struct source *s)
-{
-	(void)s;
-	return 0;
-}
-
-static int no_fd(const struct source *s)
-{
-	(void)s;
-	return -1;
-}
-
-static const struct source_impl series_impl = {
-	.kind = "series",
-	.next = series_next,
-	.stalled = no_stall,
-	.fd = no_fd,
-	.close = series_close,
-};
-
-/* Sets the source up to read the series sr (takes it). */
-int source_open_series(struct source *s, struct series *sr, const char *kind,
-		 const struct source_opts *o, struct pt_err *err)
-{
-	(void)err;
-	s->impl = &series_impl;
-	s->priv = sr;
-	s->meta.name = sr->name;
-	s->meta.kind = kind;
-	s->meta.iface = iface_of(sr->n ? (sr->samples[0].handles ? PF_HANDLES : sr->samples[0].fmt) : PF_UNKNOWN);
-	s->meta.unit = sr->n && sr->samples[0].fmt == PF_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
-	s->meta.page_size = o->page_size > 0 ? o->page_size : sr->page_size > 0 ? sr->page_size : 4096;
-	s->meta.page_size_known = o->page_size > 0 || sr->page_size > 0;
-	s->meta.kernel_release = sr->release;
-	s->meta.series = sr->n > 1;
-	s->meta.nsamples = (int)sr->n;
-	return 0;
-}
-
-double series_mtime(const char *path, double mtime)
-{
-	if (time_ok(mtime))
-		return mtime;
-	diag_warn(_("%s: its modification time is %.0f seconds from 1970, more than 10^12 (31,700 years): taken as 0"),
-		  path, mtime);
-	return 0;
-}
-
-static double file_mtime(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return time_real();
-	return series_mtime(path, (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9);
-}
-
-int source_open_file(struct source *s, const char *path, const struct source_opts *o,
+/* One path that is no folder: a recording or a snapshot, told by its first bytes. */
+static int open_path(struct source *s, const char *path, const struct source_opts *o,
 		     struct pt_err *err)
 {
-	struct series *sr;
-	struct reader *in = NULL;
-	enum pfmt f = PF_UNKNOWN;
+	struct reader *in;
 	struct stat st;
-	int regular = strcmp(path, "-") != 0 && (stat(path, &st) < 0 || S_ISREG(st.st_mode));
+	const char *buf;
+	enum pfmt f;
+	size_t n;
 
-	if (regular) {
+	if (strcmp(path, "-") != 0 && (stat(path, &st) < 0 || S_ISREG(st.st_mode))) {
 		f = parse_detect_file(path, err);
 		if ((int)f < 0)
 			return -1;
 		if (f == PF_RECORDING)
 			return source_open_recording(s, path, o, err);
-	} else {
-		const char *buf;
-		size_t n;
-
-		/* ssh host pagetop record -o - | pagetop -: a recording on standard input; a
-		 * named pipe (once a writer comes) or a device is read once too */
-		if (reader_open_path(&in, path, err) < 0)
-			return -1;
-		n = reader_peek(in, &buf, err);
-		if (parse_detect(buf, n) == PF_RECORDING)
-			return source_open_recording_reader(s, in, o, err);
+		return source_open_file(s, path, f, o, err);
 	}
-	sr = xcalloc(1, sizeof(*sr));
-	sr->stream = in;
-	sr->name = xstrdup(path);
-	/* a stream is read now */
-	series_add(sr, path, NULL, f, regular ? file_mtime(path) : time_real(), 1);
-	return source_open_series(s, sr, "file", o, err);
-}
-
-/* Files named one after the other are samples in that order, timed by their
- * modification times: say when one is not after the one before (copied without its
- * time, say), since no rate can be had between them. */
-static void warn_times(const struct series *sr)
-{
-	size_t bad = 0, first = 0;
-
-	for (size_t i = 1; i < sr->n; i++)
-		if (!(sr->samples[i].time > sr->samples[i - 1].time) && !bad++)
-			first = i;
-	if (bad)
-		diag_warn(ngettext("%s: %zu of %zu files is not newer than the file before it (%s): no rate there",
-				   "%s: %zu of %zu files are not newer than the file before them (first %s): no rate there",
-				   bad),
-			  sr->name, bad, sr->n, sr->samples[first].stacks);
-}
-
-int source_open_list(struct source *s, const char *const *paths, int n,
-		     const struct source_opts *o, struct pt_err *err)
-{
-	struct series *sr = xcalloc(1, sizeof(*sr));
-	enum pfmt *f = xcalloc((size_t)n, sizeof(*f));
-
-	sr->name = xasprintf(_("%d files"), n);
-	for (int i = 0; i < n; i++) {
-		struct stat st;
-
-		if (strcmp(paths[i], "-") == 0) {
-			pt_err_set(err, _("standard input (-) can only be the one source"));
-			goto fail;
-		}
-		if (stat(paths[i], &st) < 0)
-			st.st_mode = 0; /* the open below says why */
-		if (S_ISDIR(st.st_mode)) {
-			pt_err_set(err, _("%s: a folder can only be the one source"), paths[i]);
-			goto fail;
-		}
-		/* it would be read twice: to tell its format, then for the sample */
-		if (S_ISFIFO(st.st_mode)) {
-			pt_err_set(err, _("%s: a named pipe can only be the one source"), paths[i]);
-			goto fail;
-		}
-		f[i] = parse_detect_file(paths[i], err);
-		if ((int)f[i] < 0)
-			goto fail;
-		if (f[i] == PF_UNKNOWN || f[i] == PF_RECORDING) {
-			pt_err_set(err, f[i] == PF_RECORDING ?
-				   _("%s: a recording can only be the one source") :
-				   _("%s: expected a page_owner snapshot, found something else"),
-				   paths[i]);
-			goto fail;
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		/* a show_stacks_handles next to a show_handles (either order) is one sample */
-		if (i + 1 < n && ((f[i] == PF_STACKS_HANDLES && f[i + 1] == PF_HANDLES) ||
-				  (f[i] == PF_HANDLES && f[i + 1] == PF_STACKS_HANDLES))) {
-			int st = f[i] == PF_STACKS_HANDLES ? i : i + 1;
-
-			series_add(sr, paths[st], paths[st == i ? i + 1 : i], PF_HANDLES,
-				   file_mtime(paths[i]), 1);
-			i++;
-			continue;
-		}
-		series_add(sr, paths[i], NULL, f[i], file_mtime(paths[i]), 1);
-	}
-	free(f);
-	warn_times(sr);
-	return source_open_series(s, sr, "files", o, err);
-fail:
-	free(f);
-	series_free(sr);
-	return -1;
+	/* ssh host pagetop record -o - | pagetop -: a recording on standard input; a named
+	 * pipe (once a writer comes) or a device is read once too */
+	if (reader_open_path(&in, path, err) < 0)
+		return -1;
+	n = reader_peek(in, &buf, err);
+	if (parse_detect(buf, n) == PF_RECORDING)
+		return source_open_recording_reader(s, in, o, err);
+	return source_open_stream(s, path, in, o, err);
 }
 
 int source_open(struct source **out, const char *const *paths, int npaths,
@@ -367,7 +64,7 @@ int source_open(struct source **out, const char *const *paths, int npaths,
 		pt_err_set(err, _("%s: cannot open: %s"), paths[0], strerror(errno));
 		rc = -1;
 	} else
-		rc = source_open_file(s, paths[0], o, err);
+		rc = open_path(s, paths[0], o, err);
 	if (rc < 0) {
 		free(s);
 		return -1;

@@ -9,7 +9,7 @@
 #define PAGETOP_SOURCE_SERIES_H
 
 #include "parse.h"
-#include "source.h"
+#include "source_impl.h"
 
 /* One sample: the file(s) it is read from, and its time. */
 struct series_sample {

@@ -19,7 +19,7 @@
 #include "cmd_record.h"
 #include "host.h"
 #include "live.h"
-#include "record.h"
+#include "output_recording.h"
 #include "settings.h"
 #include "source.h"
 #include "util.h"

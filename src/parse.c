@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "recording.h"
 
 const char *pfmt_name(enum pfmt f)
 {

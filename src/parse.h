@@ -16,12 +16,9 @@ enum pfmt {
 	PF_STACKS_HANDLES,  /* frames, handle: N */
 	PF_HANDLES,         /* handle: N, nr_base_pages: N */
 	PF_PAGE_OWNER,      /* per-block dump */
-	PF_RECORDING,       /* pagetop's own recording (parsed by record.c) */
+	PF_RECORDING,       /* pagetop's own recording (source_recording.c reads it) */
 };
 const char *pfmt_name(enum pfmt f);
-
-/* The first line of a pagetop recording starts with this. */
-#define RECORDING_MAGIC "#pagetop-recording"
 
 /* PAGE_OWNER_STACK_DEPTH is 16; accept more for other builds, within reason. */
 #define STACK_MAX_FRAMES 64

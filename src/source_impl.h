@@ -68,7 +68,7 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 /* source_folder.c: a folder of snapshots. */
 int source_open_folder(struct source *s, const char *path, const struct source_opts *o,
 		       struct pt_err *err);
-/* record.c: a recording at path ("-": standard input). */
+/* source_recording.c: a recording at path ("-": standard input). */
 int source_open_recording(struct source *s, const char *path, const struct source_opts *o,
 			  struct pt_err *err);
 /* The same from an open reader, positioned at the start of the stream (peeking is

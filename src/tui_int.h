@@ -16,7 +16,7 @@
 
 #include "model.h"
 #include "model_replay.h"
-#include "record.h"
+#include "output_recording.h"
 #include "source.h"
 #include "symbols.h"
 #include "symbols_report.h"

@@ -13,7 +13,6 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "record.h"
 #include "testutil.h"
 
 #define TD_BAD(rel) TEST_DATA "/bad/" rel

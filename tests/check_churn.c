@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include "live.h"
-#include "record.h"
+#include "output_recording.h"
 #include "testutil.h"
 #include "model_replay.h"
 

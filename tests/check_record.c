@@ -20,7 +20,7 @@
 
 #include "live.h"
 #include "reader.h"
-#include "record.h"
+#include "output_recording.h"
 #include "source.h"
 #include "util.h"
 

@@ -16,7 +16,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "record.h"
+#include "output_recording.h"
 #include "testutil.h"
 #include "tui_int.h"
 

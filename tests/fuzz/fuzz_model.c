@@ -2,7 +2,8 @@
  * through the recording source into the model, and after every sample the model must
  * agree with the recording and with itself:
  * - its total is the sum of the counts the recording gives at that sample (a small
- *   interpreter of the format here, independent of record.c: "c" lines apply at "e");
+ *   interpreter of the format here, independent of source_recording.c: "c" lines apply
+ *   at "e");
  * - every stack the recording defines with a handle is the model's stack of that handle,
  *   with its number of frames and its first frame (no two stacks taken for one);
  * - no stack or group has negative pages, a peak below its count, a delta that is not
@@ -19,7 +20,6 @@
 #include <math.h>
 
 #include "fuzz.h"
-#include "record.h"
 
 #define MAX_SAMPLES 4096
 #define FULL_SAMPLES 4

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include "fuzz.h"
-#include "record.h"
 
 FUZZ_TARGET(recording)
 {

@@ -1,19 +1,13 @@
-/* record.h - pagetop recordings: the writer (a sink) and the reader (a source).
- *
- * A recording is one append-only, line-oriented, versioned text file: a header, each
- * stack's frames once, then per sample its time and the counts that changed. It is
- * written one whole sample at a time, so a crash leaves at most a torn last sample, which
- * the reader drops with a warning. Format: doc/recording.md. */
-#ifndef PAGETOP_RECORD_H
-#define PAGETOP_RECORD_H
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* output_recording.h - the recording writer: a sink that writes what it is fed to a
+ * pagetop recording (recording.h). */
+#ifndef PAGETOP_OUTPUT_RECORDING_H
+#define PAGETOP_OUTPUT_RECORDING_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#include "reader.h"
 #include "sink.h"
-#include "source_impl.h"
-
-#define RECORDING_VERSION 1
 
 struct recorder;
 

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* recording.h - pagetop recordings: what the writer (output_recording.c), the reader
+ * (source_recording.c) and the parser's format detection share.
+ *
+ * A recording is one append-only, line-oriented, versioned text file: a header, each
+ * stack's frames once, then per sample its time and the counts that changed. It is
+ * written one whole sample at a time, so a crash leaves at most a torn last sample, which
+ * the reader drops with a warning. Format: doc/recording.md. */
+#ifndef PAGETOP_RECORDING_H
+#define PAGETOP_RECORDING_H
+
+/* The first line of a pagetop recording: this, a space and the version. */
+#define RECORDING_MAGIC "#pagetop-recording"
+#define RECORDING_VERSION 1
+
+#endif

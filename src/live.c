@@ -33,7 +33,7 @@
 #include "host.h"
 #include "live.h"
 #include "parse.h"
-#include "privsep.h"
+#include "source_privsep.h"
 #include "reader.h"
 #include "source_impl.h"
 #include "util.h"
@@ -451,13 +451,13 @@ static void hset_del(struct hset *s, uint64_t h)
 /* ---------------------------------------------------------------------------------- */
 /* the source */
 
-/* The data files: the first entries of privsep.h's table, which also names the
+/* The data files: the first entries of source_privsep.h's table, which also names the
  * thresholds (one table for both sides of --drop-privileges). */
 enum lfile_id {
 	LF_HANDLES = PSF_HANDLES, LF_STACKS_HANDLES = PSF_STACKS_HANDLES, LF_STACKS = PSF_STACKS,
 	LF_PROPOSAL = PSF_PROPOSAL, LF_PAGE_OWNER = PSF_PAGE_OWNER, LF__N = PSF_DATA_N
 };
-_Static_assert(LF__N == PSF_PAGE_OWNER + 1, "live.c's files are privsep.h's data files");
+_Static_assert(LF__N == PSF_PAGE_OWNER + 1, "live.c's files are source_privsep.h's data files");
 
 /* PAGETOP_FAULT entries (live.h): an open that fails, or reads that fail or come short. */
 enum fault_kind { FK_OPEN, FK_READ };

@@ -25,7 +25,7 @@
 
 #include "host.h"
 #include "live.h"
-#include "privsep.h"
+#include "source_privsep.h"
 #include "source.h"
 #include "util.h"
 

@@ -1,4 +1,6 @@
-/* privsep.c - --drop-privileges: the root helper and its client (see privsep.h).
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* source_privsep.c - --drop-privileges: the root helper and its client (see
+ * source_privsep.h).
  *
  * The helper is forked before pagetop drops root. Everything it runs after the fork is
  * async-signal-safe system calls on memory it already has (the parent may have threads):
@@ -32,7 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "privsep.h"
+#include "source_privsep.h"
 
 const char *const ps_file_rel[PSF__N] = {
 	[PSF_HANDLES] = "page_owner_stacks/show_handles",

@@ -1,5 +1,6 @@
-/* privsep.h - --drop-privileges: a root helper that opens the live interface's debugfs
- * files for an unprivileged pagetop, and the opener both share.
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* source_privsep.h - --drop-privileges: a root helper that opens the live interface's
+ * debugfs files for an unprivileged pagetop, and the opener both share.
  *
  * privsep_start() forks a helper that stays root and talks to pagetop over a
  * socketpair(AF_UNIX, SOCK_SEQPACKET). Then privsep_drop() switches pagetop to the invoking
@@ -16,8 +17,8 @@
  * sees EOF, puts count_threshold back and exits. It parses nothing but its fixed-size
  * requests, loads nothing, keeps no other descriptor, and ignores the terminal's signals
  * (SIGINT, SIGQUIT, SIGHUP) and SIGTERM, SIGPIPE: it lives exactly as long as pagetop. */
-#ifndef PAGETOP_PRIVSEP_H
-#define PAGETOP_PRIVSEP_H
+#ifndef PAGETOP_SOURCE_PRIVSEP_H
+#define PAGETOP_SOURCE_PRIVSEP_H
 
 #include <sys/stat.h>
 #include <sys/types.h>

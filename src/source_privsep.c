@@ -464,18 +464,16 @@ static int h_send(int sock, struct ps_rep *rep, int fd)
 	return n == (ssize_t)sizeof(*rep) ? 0 : -1;
 }
 
-static _Noreturn void helper_main(int sock, int dfd)
+/* Signals first, while all are blocked (privsep_start): pagetop's handlers (its restore,
+ * its crash handlers) are no business of the helper's, and must not run here even once.
+ * The terminal's signals go to pagetop's process group, which the helper leaves
+ * (h_detach()); pagetop itself puts the threshold back, and the helper goes when
+ * pagetop's end of the socket closes. */
+static void h_signals(void)
 {
 	static const int ignored[] = { SIGINT, SIGQUIT, SIGHUP, SIGTERM, SIGPIPE, SIGUSR1,
 				       SIGUSR2, SIGALRM, SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU };
-	sigset_t none;
-	int fd;
 
-	/* Signals first, while all are blocked (privsep_start): pagetop's handlers (its
-	 * restore, its crash handlers) are no business of the helper's, and must not run
-	 * here even once. The terminal's signals go to pagetop's process group, which the
-	 * helper leaves below; pagetop itself puts the threshold back, and the helper goes
-	 * when pagetop's end of the socket closes. */
 	for (int s = 1; s < NSIG; s++) {
 		struct sigaction sa;
 
@@ -489,13 +487,18 @@ static _Noreturn void helper_main(int sock, int dfd)
 				sa.sa_handler = SIG_IGN;
 		sigaction(s, &sa, NULL);
 	}
+}
 
-	/* Only the socket as fd 3, the folder as fd 4, and /dev/null as 0, 1, 2. */
+/* Only the socket as fd 3 (H_SOCK), the folder as fd 4 (H_DIR), and /dev/null as 0, 1,
+ * 2. Returns 0 or -1. */
+static int h_descriptors(int sock, int dfd)
+{
+	int fd;
+
 	sock = fcntl(sock, F_DUPFD, 10);
 	dfd = fcntl(dfd, F_DUPFD, 10);
 	if (sock < 0 || dfd < 0 || dup2(sock, H_SOCK) < 0 || dup2(dfd, H_DIR) < 0)
-		_exit(1);
-	sock = H_SOCK;
+		return -1;
 #ifdef SYS_close_range
 	if (syscall(SYS_close_range, (unsigned)H_DIR + 1, ~0U, 0U) < 0)
 #endif
@@ -509,16 +512,25 @@ static _Noreturn void helper_main(int sock, int dfd)
 	}
 	fd = open("/dev/null", O_RDWR);
 	if (fd < 0)
-		_exit(1);
+		return -1;
 	for (int i = 0; i <= 2; i++)
 		if (fd != i && dup2(fd, i) < 0)
-			_exit(1);
+			return -1;
 	if (fd > 2)
 		close(fd);
-	/* Out of pagetop's session and process group: a signal to the group (^C, ^Z, kill
-	 * -9 %1, timeout -s KILL) does not reach it; it goes at EOF. */
+	return 0;
+}
+
+/* Out of pagetop's session and process group: a signal to the group (^C, ^Z, kill -9
+ * %1, timeout -s KILL) does not reach it; it goes at EOF. Then signals unblocked.
+ * Returns 0 or -1. */
+static int h_detach(void)
+{
+	sigset_t none;
+	int fd;
+
 	if (setsid() < 0)
-		_exit(1);
+		return -1;
 	/* The last to go when memory runs out: it holds the original threshold. */
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -530,75 +542,97 @@ static _Noreturn void helper_main(int sock, int dfd)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_NAME, "pagetop-priv", 0, 0, 0);
+	return 0;
+}
 
+/* Does what a well-formed request asks: rep gets the answer, *out a descriptor to pass
+ * with it. Returns 0 when the request wants no reply. */
+static int h_answer(const struct ps_req *req, struct ps_rep *rep, int *out)
+{
+	struct stat st;
+	int fd;
+
+	rep->op = req->op;
+	rep->seq = req->seq;
+	switch (req->op) {
+	case OP_OPEN:
+		if (req->file >= PSF_DATA_N) {
+			rep->err = EINVAL;
+			break;
+		}
+		*out = h_open(req->file, O_RDONLY, &st);
+		if (*out < 0)
+			rep->err = errno;
+		break;
+	case OP_STAT:
+		if (req->file >= PSF_DATA_N) {
+			rep->err = EINVAL;
+			break;
+		}
+		fd = h_open(req->file, O_PATH, &st);
+		if (fd < 0) {
+			rep->err = errno;
+			break;
+		}
+		close(fd);
+		rep->dev = st.st_dev;
+		rep->ino = st.st_ino;
+		rep->mode = st.st_mode;
+		break;
+	case OP_THR_SET:
+		rep->err = h_thr_set(req->file, req->value, &rep->orig);
+		break;
+	case OP_THR_RESTORE:
+		rep->err = h_restore();
+		break;
+	case OP_THR_RESTORE_NOREPLY:
+		h_restore();
+		return 0;
+	default:
+		rep->err = EINVAL;
+	}
+	return 1;
+}
+
+/* Answers requests until pagetop's end of the socket closes, or it cannot be reached. */
+static void h_serve(int sock)
+{
 	for (;;) {
 		struct ps_req req;
 		struct ps_rep rep;
-		struct stat st;
 		ssize_t n = recv(sock, &req, sizeof(req), MSG_TRUNC);
-		int out = -1;
+		int out = -1, rc;
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) /* EOF: pagetop is gone, however it went */
-			break;
+			return;
 		memset(&rep, 0, sizeof(rep));
 		if (n != (ssize_t)sizeof(req) || req.file >= PSF__N) {
+			/* refused; what can be echoed is, so pagetop knows which */
 			rep.err = EINVAL;
 			if (n >= (ssize_t)(2 * sizeof(uint32_t))) {
 				rep.op = req.op;
 				if (n >= (ssize_t)offsetof(struct ps_req, pad))
 					rep.seq = req.seq;
 			}
-			if (h_send(sock, &rep, -1) < 0)
-				break;
+		} else if (!h_answer(&req, &rep, &out)) {
 			continue;
 		}
-		rep.op = req.op;
-		rep.seq = req.seq;
-		switch (req.op) {
-		case OP_OPEN:
-			if (req.file >= PSF_DATA_N) {
-				rep.err = EINVAL;
-				break;
-			}
-			out = h_open(req.file, O_RDONLY, &st);
-			if (out < 0)
-				rep.err = errno;
-			break;
-		case OP_STAT:
-			if (req.file >= PSF_DATA_N) {
-				rep.err = EINVAL;
-				break;
-			}
-			fd = h_open(req.file, O_PATH, &st);
-			if (fd < 0) {
-				rep.err = errno;
-				break;
-			}
-			close(fd);
-			rep.dev = st.st_dev;
-			rep.ino = st.st_ino;
-			rep.mode = st.st_mode;
-			break;
-		case OP_THR_SET:
-			rep.err = h_thr_set(req.file, req.value, &rep.orig);
-			break;
-		case OP_THR_RESTORE:
-			rep.err = h_restore();
-			break;
-		case OP_THR_RESTORE_NOREPLY:
-			h_restore();
-			continue;
-		default:
-			rep.err = EINVAL;
-		}
-		n = h_send(sock, &rep, out);
+		rc = h_send(sock, &rep, out);
 		if (out >= 0)
 			close(out);
-		if (n < 0)
-			break;
+		if (rc < 0)
+			return;
 	}
+}
+
+static _Noreturn void helper_main(int sock, int dfd)
+{
+	h_signals();
+	if (h_descriptors(sock, dfd) < 0 || h_detach() < 0)
+		_exit(1);
+	h_serve(H_SOCK);
 	/* a failed restore is tried once more */
 	if (h_restore() != 0)
 		h_restore();
@@ -747,6 +781,35 @@ void privsep_test_walk_only(int on)
 	h_walk_only = on;
 }
 
+/* The helper's socket pair: sv[0] pagetop's end, sv[1] the helper's. 0, or -1 with err. */
+static int socket_pair(int sv[2], struct pt_err *err)
+{
+	struct timeval tv = { REPLY_TIMEOUT_S, 0 };
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		pt_err_set(err, _("--drop-privileges: cannot create a socket pair: %s"),
+			   strerror(errno));
+		return -1;
+	}
+	/* pagetop's side never on 0, 1 or 2 (were one closed, stdio could write into it) */
+	if (sv[0] <= 2) {
+		int t = fcntl(sv[0], F_DUPFD_CLOEXEC, 3);
+
+		if (t < 0) {
+			pt_err_set(err, _("--drop-privileges: cannot create a socket pair: %s"),
+				   strerror(errno));
+			close(sv[0]);
+			close(sv[1]);
+			return -1;
+		}
+		close(sv[0]);
+		sv[0] = t;
+	}
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return 0;
+}
+
 int privsep_start(const char *dir, struct pt_err *err)
 {
 	char real[PATH_MAX];
@@ -779,32 +842,9 @@ int privsep_start(const char *dir, struct pt_err *err)
 	h_dir_dev = st.st_dev;
 	h_dir_debugfs = fs_is_debugfs(dfd);
 	snprintf(h_dir_path, sizeof(h_dir_path), "%s", real);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		pt_err_set(err, _("--drop-privileges: cannot create a socket pair: %s"),
-			   strerror(errno));
+	if (socket_pair(sv, err) < 0) {
 		close(dfd);
 		return -1;
-	}
-	/* pagetop's side never on 0, 1 or 2 (were one closed, stdio could write into it) */
-	if (sv[0] <= 2) {
-		int t = fcntl(sv[0], F_DUPFD_CLOEXEC, 3);
-
-		if (t < 0) {
-			pt_err_set(err, _("--drop-privileges: cannot create a socket pair: %s"),
-				   strerror(errno));
-			close(sv[0]);
-			close(sv[1]);
-			close(dfd);
-			return -1;
-		}
-		close(sv[0]);
-		sv[0] = t;
-	}
-	{
-		struct timeval tv = { REPLY_TIMEOUT_S, 0 };
-
-		setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	}
 	/* no handler of pagetop's may run in the child before it has set its own */
 	sigfillset(&all);

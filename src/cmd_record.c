@@ -18,10 +18,10 @@
 #include "asuser.h"
 #include "cmd_record.h"
 #include "host.h"
-#include "live.h"
 #include "output_recording.h"
 #include "settings.h"
 #include "source.h"
+#include "source_live.h"
 #include "util.h"
 
 #define POLL_MS 200 /* how soon a signal or the end of --duration is noticed */

@@ -14,7 +14,7 @@
 
 #include "cmd_top.h"
 #include "host.h"
-#include "live.h"
+#include "source_live.h"
 #include "symbols_report.h"
 #include "tui.h"
 #include "util.h"

@@ -28,8 +28,8 @@
 
 #include "asuser.h"
 #include "host.h"
-#include "live.h"
 #include "settings_file.h"
+#include "source_live.h"
 #include "tui_int.h"
 #include "util.h"
 
@@ -952,15 +952,9 @@ static int is_live(const struct tui *t)
 	return live_get_stats(t->src, &ls) == 0;
 }
 
-/* Changing a running live source needs live.c's
- *   int live_set_interval(struct source *s, double seconds, struct pt_err *err);
- *   int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err);
- *       (pages < 0: the original value back; restored on every exit either way)
- * announced by LIVE_HAVE_RUNTIME_SETTINGS in live.h. Without them the interval is kept
- * for the config file and the kernel's threshold only comes from --kernel-threshold. */
+/* Other sources keep the interval for the config file. */
 static void set_interval(struct tui *t, double secs)
 {
-#ifdef LIVE_HAVE_RUNTIME_SETTINGS
 	struct pt_err err;
 
 	if (is_live(t)) {
@@ -972,7 +966,6 @@ static void set_interval(struct tui *t, double secs)
 		tui_message(t, 0, _("a sample every %g s"), secs);
 		return;
 	}
-#endif
 	t->interval = secs;
 	tui_message(t, 0, _("interval %g s: saved with W, used from the next start (this kernel source keeps its interval)"),
 		    secs);
@@ -981,7 +974,6 @@ static void set_interval(struct tui *t, double secs)
 /* Writes the threshold to the kernel too (value < 0: puts the kernel's back). */
 static int kernel_threshold_write(struct tui *t, long value)
 {
-#ifdef LIVE_HAVE_RUNTIME_SETTINGS
 	struct pt_err err;
 
 	if (live_set_kernel_threshold(t->src, value, &err) < 0) {
@@ -990,15 +982,6 @@ static int kernel_threshold_write(struct tui *t, long value)
 	}
 	t->kthresh = value;
 	return 0;
-#else
-	if (value < 0) {
-		live_restore_threshold();
-		t->kthresh = -1;
-		return 0;
-	}
-	tui_message(t, 1, "%s", _("writing count_threshold while running is not available in this build: start with --kernel-threshold=N"));
-	return -1;
-#endif
 }
 
 static void kernel_threshold(struct tui *t)
@@ -1869,10 +1852,8 @@ int tui_run(struct source *src, struct model *m, const struct tui_opts *o)
 	}
 	t = tui_new(src, m, o);
 	tui_load_config(t, NULL);
-#ifdef LIVE_HAVE_RUNTIME_SETTINGS
 	if (t->rc_interval > 0 && !(t->cli_set & TUI_SET_INTERVAL) && is_live(t))
 		set_interval(t, t->rc_interval);
-#endif
 	signals_install();
 	if (tui_screen_open(t, stdout, in, NULL) < 0) {
 		struct esc_buf b = { NULL, 0 };

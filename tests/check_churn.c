@@ -4,8 +4,8 @@
  * and replayed. The memory the model accounts for stays bounded over long runs. */
 #include "config.h"
 
-#include "live.h"
 #include "output_recording.h"
+#include "source_live.h"
 #include "testutil.h"
 #include "model_replay.h"
 

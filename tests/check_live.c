@@ -24,9 +24,9 @@
 #include <unistd.h>
 
 #include "host.h"
-#include "live.h"
-#include "source_privsep.h"
 #include "source.h"
+#include "source_live.h"
+#include "source_privsep.h"
 #include "util.h"
 
 #define DATA TEST_DATA "/live"

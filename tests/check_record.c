@@ -18,10 +18,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "live.h"
-#include "reader.h"
 #include "output_recording.h"
+#include "reader.h"
 #include "source.h"
+#include "source_live.h"
 #include "util.h"
 
 #define DATA TEST_DATA "/live"

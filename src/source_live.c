@@ -1,4 +1,6 @@
-/* live.c - the live kernel source: reads debugfs page_owner files on a worker thread.
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* source_live.c - the live kernel source: reads debugfs page_owner files on a worker
+ * thread.
  *
  * The worker owns the file descriptors (kept open, re-read from offset 0 each tick), reads
  * and parses a whole tick into a buffered sample of its own, and queues it; the main thread
@@ -7,10 +9,10 @@
  *
  * On 6.19+ kernels a tick reads show_handles (small) and reads show_stacks_handles only
  * when show_handles names a handle not seen yet, stopping at the first known handle: the
- * kernel's stack list only grows at its head (doc/kernel-interface.md).
+ * kernel's stack list only grows at its head (doc/recording.md, "Live sources").
  *
- * count_threshold is one value for the whole machine: it is written only when asked, and
- * put back on every way out (close, atexit, the signal handlers, the fatal hook). */
+ * Which interface there is, or why there is none, is source_live_diag.c's; the kernel's
+ * count_threshold source_live_kthreshold.c's (source_live_int.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -31,11 +33,12 @@
 #include <unistd.h>
 
 #include "host.h"
-#include "live.h"
 #include "parse.h"
-#include "source_privsep.h"
 #include "reader.h"
 #include "source_impl.h"
+#include "source_live.h"
+#include "source_live_int.h"
+#include "source_privsep.h"
 #include "util.h"
 
 #define QUEUE_MAX 2                   /* samples waiting for the consumer */
@@ -47,209 +50,6 @@
 #define TRANSIENT_MAX 64              /* EINTR/EAGAIN retries of one read() before it fails */
 #define EAGAIN_WAIT 1.0               /* seconds one read() may wait for data after EAGAIN */
 #define SHORT_READ 7                  /* bytes a "short" read fault lets through */
-
-/* ---------------------------------------------------------------------------------- */
-/* count_threshold: saved where a signal handler can reach it */
-
-static char thr_path[PATH_MAX];
-static char thr_dir[PATH_MAX];  /* the debugfs folder, */
-static const char *thr_rel;     /* and count_threshold beneath it */
-static char thr_orig[32];
-static size_t thr_orig_len;
-static long thr_orig_val;
-static atomic_int thr_armed;
-static atomic_int thr_helper;   /* the privileged helper holds the original */
-static int thr_atexit_done;
-static dev_t thr_dev;           /* the file read first: only that one is written again */
-static ino_t thr_ino;
-static char thr_fail_msg[2 * PATH_MAX]; /* said when a handler's restore fails */
-static size_t thr_fail_len;
-
-/* count_threshold beneath the debugfs folder, never through a link: the opener of the
- * privileged helper (async-signal-safe). fd or -1 with errno (ELOOP for a link). */
-static int thr_open(int flags)
-{
-	int dfd = open(thr_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd, e;
-
-	if (dfd < 0)
-		return -1;
-	fd = debugfs_openat(dfd, thr_rel, flags, 0);
-	e = errno;
-	close(dfd);
-	errno = e;
-	return fd;
-}
-
-/* count_threshold again, only when it is still the file read first. fd or -1. */
-static int thr_reopen(void)
-{
-	int fd = thr_open(O_WRONLY);
-	struct stat st;
-
-	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_dev != thr_dev || st.st_ino != thr_ino)) {
-		close(fd);
-		errno = ESTALE;
-		return -1;
-	}
-	return fd;
-}
-
-/* Puts the original back once (async-signal-safe): 0, or the errno of the refusal or
- * failure. The file is written over, never cut: debugfs attributes have no size, and
- * kthr_read() stops at the newline of a fake tree's regular file. */
-static int thr_restore(void)
-{
-	sigset_t all, old;
-	int e = 0, fd;
-
-	/* Block signals so that a handler cannot kill the process between taking the job
-	 * and finishing it; pthread_sigmask and everything below are async-signal-safe. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	if (atomic_exchange(&thr_armed, 0)) {
-		if (atomic_load(&thr_helper)) {
-			/* --drop-privileges: only the helper can write; it also restores by
-			 * itself when this process is gone, however it went */
-			privsep_thr_restore_async();
-		} else {
-			ssize_t w;
-
-			fd = thr_reopen();
-			if (fd < 0) {
-				e = errno;
-			} else {
-				w = write(fd, thr_orig, thr_orig_len);
-				if (w != (ssize_t)thr_orig_len)
-					e = w < 0 ? errno : EIO;
-				close(fd);
-			}
-		}
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return e;
-}
-
-/* Prepares what a handler says when its restore fails, and what comes back (gettext and
- * stdio are no use in a handler). */
-static void thr_prepare(const char *path, long orig)
-{
-	char msg[sizeof(thr_fail_msg) - 16];
-
-	snprintf(thr_path, sizeof(thr_path), "%s", path);
-	thr_orig_val = orig;
-	thr_orig_len = (size_t)snprintf(thr_orig, sizeof(thr_orig), "%ld\n", orig);
-	snprintf(msg, sizeof(msg),
-		 _("count_threshold was not put back to %ld: %s cannot be written or is no longer the file pagetop changed"),
-		 orig, path);
-	thr_fail_len = (size_t)snprintf(thr_fail_msg, sizeof(thr_fail_msg), "pagetop: %s\n", msg);
-}
-
-void live_restore_threshold(void)
-{
-	int saved = errno;
-
-	if (thr_restore() != 0 && write(STDERR_FILENO, thr_fail_msg, thr_fail_len) < 0) {
-		/* nowhere else to say it */
-	}
-	errno = saved;
-}
-
-/* The message for a restore that failed with errno e. */
-static void say_restore(int e, struct pt_err *err)
-{
-	if (e == ESTALE || e == ELOOP)
-		pt_err_set(err, _("not putting count_threshold back to %ld: %s is no longer the file pagetop changed (a link or another file is there now)"),
-			   thr_orig_val, thr_path);
-	else
-		pt_err_set(err, _("cannot put count_threshold back to %ld: %s: %s"), thr_orig_val,
-			   thr_path, strerror(e));
-}
-
-/* The same, but through the helper it waits until the value is back (not for signal
- * handlers). Returns 0, or -1 with err when the restore failed or was refused. */
-static int restore_threshold_now(struct pt_err *err)
-{
-	int e = 0;
-
-	if (atomic_load(&thr_helper)) {
-		if (atomic_exchange(&thr_armed, 0) && privsep_thr_restore() < 0)
-			e = errno;
-	} else {
-		e = thr_restore();
-	}
-	if (e) {
-		say_restore(e, err);
-		return -1;
-	}
-	return 0;
-}
-
-/* The same for the ways out that have no one to return an error to: said as a warning. */
-static void restore_threshold_warn(void)
-{
-	struct pt_err err;
-
-	if (restore_threshold_now(&err) < 0)
-		diag_warn("%s", err.msg);
-}
-
-/* The crashes too: a SIGSEGV's handler restores, then the signal is raised again with
- * the default action (the faulting instruction would raise it anyway) for the core. */
-static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE,
-				     SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-static struct sigaction saved_actions[ARRAY_SIZE(fatal_signals)];
-
-static void on_fatal_signal(int sig, siginfo_t *info, void *uctx)
-{
-	int saved = errno;
-
-	live_restore_threshold();
-	for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++) {
-		struct sigaction *old = &saved_actions[i];
-
-		if (fatal_signals[i] != sig)
-			continue;
-		if (old->sa_flags & SA_SIGINFO) {
-			if (old->sa_sigaction) {
-				old->sa_sigaction(sig, info, uctx);
-				errno = saved;
-				return;
-			}
-		} else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
-			old->sa_handler(sig);
-			errno = saved;
-			return;
-		}
-		break;
-	}
-	/* die of the signal as we would have: the parent sees the real cause */
-	signal(sig, SIG_DFL);
-	raise(sig);
-	errno = saved;
-}
-
-void live_install_signal_handlers(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++) {
-		struct sigaction sa;
-
-		if (sigaction(fatal_signals[i], NULL, &saved_actions[i]) < 0)
-			continue;
-		if (!(saved_actions[i].sa_flags & SA_SIGINFO) &&
-		    saved_actions[i].sa_handler == SIG_IGN)
-			continue; /* nohup and friends: keep running, keep the threshold */
-		if ((saved_actions[i].sa_flags & SA_SIGINFO) &&
-		    saved_actions[i].sa_sigaction == on_fatal_signal)
-			continue; /* called again: chaining to ourselves would loop */
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_sigaction = on_fatal_signal;
-		sa.sa_flags = SA_SIGINFO | SA_RESTART;
-		sigemptyset(&sa.sa_mask);
-		for (size_t j = 0; j < ARRAY_SIZE(fatal_signals); j++)
-			sigaddset(&sa.sa_mask, fatal_signals[j]);
-		sigaction(fatal_signals[i], &sa, NULL);
-	}
-}
 
 /* ---------------------------------------------------------------------------------- */
 /* growable byte buffer */
@@ -451,41 +251,23 @@ static void hset_del(struct hset *s, uint64_t h)
 /* ---------------------------------------------------------------------------------- */
 /* the source */
 
-/* The data files: the first entries of source_privsep.h's table, which also names the
- * thresholds (one table for both sides of --drop-privileges). */
-enum lfile_id {
-	LF_HANDLES = PSF_HANDLES, LF_STACKS_HANDLES = PSF_STACKS_HANDLES, LF_STACKS = PSF_STACKS,
-	LF_PROPOSAL = PSF_PROPOSAL, LF_PAGE_OWNER = PSF_PAGE_OWNER, LF__N = PSF_DATA_N
-};
-_Static_assert(LF__N == PSF_PAGE_OWNER + 1, "live.c's files are source_privsep.h's data files");
-
-/* PAGETOP_FAULT entries (live.h): an open that fails, or reads that fail or come short. */
-enum fault_kind { FK_OPEN, FK_READ };
-#define FAULT_SHORT (-1) /* err of a read fault: return at most SHORT_READ bytes */
-
-struct fault {
-	char name[64];
-	enum fault_kind kind;
-	int err;
-	long left;           /* reads still to fault; -1: every one (worker only) */
-};
-
+/* The files are source_privsep.h's table (one table for both sides of
+ * --drop-privileges): the data files first, then the thresholds. */
 struct live {
 	/* set at open, read-only afterwards */
 	char *dir;
 	enum pt_iface iface;
 	double interval;
-	int fd[LF__N];
+	int fd[PSF_DATA_N];
 	char *path[PSF__N];     /* the data files, then the thresholds */
 	int privsep;            /* --drop-privileges: files come from the helper */
-	struct fault faults[8];
-	size_t nfaults;
+	struct live_faults faults;
 	char *release, *build_id, *hostname;
 	long threshold_set, threshold_orig;
 
 	/* worker only */
 	struct live_stats tick; /* the tick being read; copied to stats under mu */
-	struct buf rb[LF__N];
+	struct buf rb[PSF_DATA_N];
 	struct hset known;      /* handles already defined to the consumer */
 	struct hset missing;    /* counted in show_handles, absent from show_stacks_handles */
 	uint64_t *fw;           /* handles the consumer forgot, taken from fq */
@@ -515,106 +297,12 @@ static double mono_now(void)
 	return time_mono();
 }
 
-/* ---- test hooks from the environment (see live.h) ---- */
-
-static int errno_parse(const char *s)
-{
-	static const struct { const char *name; int err; } names[] = {
-		{ "EACCES", EACCES }, { "EPERM", EPERM }, { "ENOENT", ENOENT },
-		{ "EIO", EIO }, { "ENOMEM", ENOMEM }, { "EBUSY", EBUSY },
-		{ "EINTR", EINTR }, { "EAGAIN", EAGAIN },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(s, names[i].name) == 0)
-			return names[i].err;
-	return atoi(s);
-}
-
-static void faults_load(struct live *L)
-{
-	const char *env = getenv("PAGETOP_FAULT");
-	char *copy, *tok, *save = NULL;
-
-	if (!env || !*env)
-		return;
-	copy = xstrdup(env);
-	for (tok = strtok_r(copy, ",", &save); tok && L->nfaults < ARRAY_SIZE(L->faults);
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '='), *spec, *colon;
-		struct fault *f = &L->faults[L->nfaults];
-
-		if (!eq)
-			continue;
-		*eq = '\0';
-		snprintf(f->name, sizeof(f->name), "%s", tok);
-		spec = eq + 1;
-		f->kind = FK_OPEN;
-		f->left = -1;
-		if (strncmp(spec, "read:", 5) == 0) {
-			/* read:ERR[:N] or read:short[:N] */
-			f->kind = FK_READ;
-			spec += 5;
-			colon = strchr(spec, ':');
-			if (colon) {
-				*colon = '\0';
-				f->left = atol(colon + 1);
-				if (f->left <= 0)
-					continue;
-			}
-			f->err = strcmp(spec, "short") == 0 ? FAULT_SHORT : errno_parse(spec);
-			if (f->err == FAULT_SHORT || f->err > 0)
-				L->nfaults++;
-			continue;
-		}
-		f->err = errno_parse(spec);
-		if (f->err > 0)
-			L->nfaults++;
-	}
-	free(copy);
-}
-
-static const char *base_name(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	return base ? base + 1 : path;
-}
-
-/* Open faults: lookups fail only for a whole folder (EACCES), which the tests produce
- * for real. */
-static int fault_for(const struct live *L, const char *path)
-{
-	const char *base = base_name(path);
-
-	for (size_t i = 0; i < L->nfaults; i++)
-		if (L->faults[i].kind == FK_OPEN && strcmp(L->faults[i].name, base) == 0)
-			return L->faults[i].err;
-	return 0;
-}
-
-/* The read fault of file f that applies to this read (and counts it), or NULL. */
-static struct fault *read_fault(struct live *L, enum lfile_id f)
-{
-	const char *base = base_name(L->path[f]);
-
-	for (size_t i = 0; i < L->nfaults; i++) {
-		struct fault *ft = &L->faults[i];
-
-		if (ft->kind != FK_READ || ft->left == 0 || strcmp(ft->name, base) != 0)
-			continue;
-		if (ft->left > 0)
-			ft->left--;
-		return ft;
-	}
-	return NULL;
-}
-
 /* The opener: file f of the live interface (a data file, or with O_RDWR a threshold),
  * directly or, with --drop-privileges, read-only through the helper. Both take the
  * fault hook first. Returns fd, or -1 with errno. */
 static int live_open(const struct live *L, enum ps_file f, int flags)
 {
-	int e = fault_for(L, L->path[f]);
+	int e = live_fault_open(&L->faults, L->path[f]);
 
 	if (e) {
 		errno = e;
@@ -634,218 +322,16 @@ static int live_stat(const struct live *L, enum ps_file f, struct stat *st)
 	return stat(L->path[f], st);
 }
 
-/* ---- diagnosis ---- */
-
-static int is_mount_point(const char *dir, const struct stat *st)
-{
-	const char *env = getenv("PAGETOP_DEBUGFS_MOUNTED");
-	struct stat pst;
-	char *parent;
-	int r;
-
-	if (env && *env)
-		return strcmp(env, "0") != 0;
-	parent = xasprintf("%s/..", dir);
-	r = stat(parent, &pst);
-	free(parent);
-	if (r < 0)
-		return 1; /* cannot tell: let the lookups below speak */
-	return pst.st_dev != st->st_dev || pst.st_ino == st->st_ino;
-}
-
-/* 1: CONFIG_PAGE_OWNER=y, 0: not set, -1: unknown. */
-static int kconfig_page_owner(void)
-{
-	const char *env = getenv("PAGETOP_KCONFIG");
-	const char *paths[2];
-	char boot[PATH_MAX];
-	struct utsname u;
-	size_t np = 0;
-
-	if (env && *env) {
-		paths[np++] = env;
-	} else {
-		paths[np++] = "/proc/config.gz";
-		if (uname(&u) == 0) {
-			snprintf(boot, sizeof(boot), "/boot/config-%s", u.release);
-			paths[np++] = boot;
-		}
-	}
-	for (size_t i = 0; i < np; i++) {
-		struct reader *r;
-		struct pt_err e;
-		const char *line;
-		size_t n;
-		int rc, found = -1;
-
-		if (access(paths[i], R_OK) < 0 || reader_open_path(&r, paths[i], &e) < 0)
-			continue;
-		while ((rc = reader_line(r, &line, &n, &e)) > 0) {
-			if (n == 19 && memcmp(line, "CONFIG_PAGE_OWNER=y", 19) == 0) {
-				found = 1;
-				break;
-			}
-			if (n == 31 && memcmp(line, "# CONFIG_PAGE_OWNER is not set", 30) == 0) {
-				found = 0;
-				break;
-			}
-		}
-		reader_close(r);
-		if (found >= 0)
-			return found;
-		if (rc == 0)
-			return 0; /* a readable config without the option: not built in */
-	}
-	return -1;
-}
-
-/* 1: page_owner=on was given at boot, 0: it was not, -1: unknown. */
-static int cmdline_page_owner_on(void)
-{
-	const char *env = getenv("PAGETOP_CMDLINE");
-	char buf[4096];
-	ssize_t n;
-	int fd = open(env && *env ? env : "/proc/cmdline", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	for (char *tok = strtok(buf, " \t\n"); tok; tok = strtok(NULL, " \t\n"))
-		if (strcmp(tok, "page_owner=on") == 0)
-			return 1;
-	return 0;
-}
-
-static void say_missing(struct pt_err *err)
-{
-	int cfg = kconfig_page_owner();
-	int on = cmdline_page_owner_on();
-
-	if (cfg == 0 || (cfg < 0 && on == 1))
-		pt_err_set(err, "%s", _("this kernel has no page_owner support (CONFIG_PAGE_OWNER)"));
-	else if (cfg == 1)
-		pt_err_set(err, "%s", _("page_owner is built in but disabled: boot with page_owner=on"));
-	else
-		pt_err_set(err, "%s",
-			   _("page_owner is disabled or not built in: boot with page_owner=on (the kernel needs CONFIG_PAGE_OWNER=y)"));
-}
-
-static void say_not_mounted(const char *dir, struct pt_err *err)
-{
-	pt_err_set(err, _("debugfs is not mounted at %s: mount -t debugfs none %s"), dir, dir);
-}
-
-static void say_access(const char *path, int e, struct pt_err *err)
-{
-	if (e == EACCES)
-		pt_err_set(err, _("permission denied reading %s: run as root"), path);
-	else if (e == EPERM)
-		pt_err_set(err, _("kernel lockdown refuses %s: lockdown allows only the read-only show_* files of page_owner_stacks (Linux 6.9+)"),
-			   path);
-	else if (e == EPIPE) /* only requests to the helper fail so */
-		pt_err_set(err, _("cannot open %s: the privileged helper of --drop-privileges has exited; restart pagetop"),
-			   path);
-	else if (e == ETIMEDOUT) /* and so */
-		pt_err_set(err, _("cannot open %s: the privileged helper of --drop-privileges does not answer; restart pagetop"),
-			   path);
-	else if (e == ELOOP || e == EXDEV)
-		pt_err_set(err, _("cannot open %s: it is a link or leaves the debugfs folder, which the privileged helper refuses"),
-			   path);
-	else
-		pt_err_set(err, _("cannot read %s: %s"), path, strerror(e));
-}
-
-static const char *const iface_env_names[] = {
-	[IFACE_HANDLES] = "handles", [IFACE_SHOW_STACKS] = "show_stacks",
-	[IFACE_PROPOSAL] = "proposal", [IFACE_PAGE_OWNER] = "page_owner",
-};
-
-/* Finds the best interface under L->dir. Returns 0, or -1 with the one message that
- * tells the user what to do. */
-static int live_detect(struct live *L, struct pt_err *err)
-{
-	struct stat st, fst;
-	int have[LF__N] = { 0 }, denied = 0, e;
-	char *denied_path = NULL;
-	const char *force = getenv("PAGETOP_IFACE");
-	enum pt_iface want = IFACE_NONE;
-
-	if (stat(L->dir, &st) < 0) {
-		e = errno;
-		if (e == ENOENT || e == ENOTDIR) {
-			say_not_mounted(L->dir, err);
-			return -1;
-		}
-		say_access(L->dir, e, err);
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		pt_err_set(err, _("%s is not a folder: give the debugfs mount point"), L->dir);
-		return -1;
-	}
-	for (int i = 0; i < LF__N; i++) {
-		if (stat(L->path[i], &fst) == 0) {
-			have[i] = i == LF_PROPOSAL ? S_ISREG(fst.st_mode) || S_ISFIFO(fst.st_mode)
-						   : !S_ISDIR(fst.st_mode);
-		} else if (errno == EACCES && !denied) {
-			denied = 1;
-			denied_path = L->path[i];
-		}
-	}
-	if (force && *force) {
-		for (size_t i = 1; i < ARRAY_SIZE(iface_env_names); i++)
-			if (strcmp(force, iface_env_names[i]) == 0)
-				want = (enum pt_iface)i;
-		if (want == IFACE_NONE) {
-			pt_err_set(err, _("PAGETOP_IFACE=%s: expected handles, show_stacks, proposal or page_owner"),
-				   force);
-			return -1;
-		}
-	}
-	if (have[LF_HANDLES] && have[LF_STACKS_HANDLES] && (!want || want == IFACE_HANDLES))
-		L->iface = IFACE_HANDLES;
-	else if (have[LF_STACKS] && (!want || want == IFACE_SHOW_STACKS))
-		L->iface = IFACE_SHOW_STACKS;
-	else if (have[LF_PROPOSAL] && (!want || want == IFACE_PROPOSAL))
-		L->iface = IFACE_PROPOSAL;
-	else if (have[LF_PAGE_OWNER] && (!want || want == IFACE_PAGE_OWNER))
-		L->iface = IFACE_PAGE_OWNER;
-	if (L->iface != IFACE_NONE)
-		return 0;
-	if (want && (have[LF_HANDLES] || have[LF_STACKS] || have[LF_PROPOSAL] ||
-		     have[LF_PAGE_OWNER])) {
-		pt_err_set(err, _("the %s interface is not available under %s"), force, L->dir);
-		return -1;
-	}
-	if (!is_mount_point(L->dir, &st)) {
-		say_not_mounted(L->dir, err);
-		return -1;
-	}
-	if (denied) {
-		/* name the folder that refuses (debugfs's root is 0700), not a file in it */
-		if (access(L->dir, X_OK) < 0 && errno == EACCES)
-			denied_path = L->dir;
-		say_access(denied_path, EACCES, err);
-		return -1;
-	}
-	say_missing(err);
-	return -1;
-}
-
-static const enum lfile_id iface_files[][2] = {
-	[IFACE_HANDLES] = { LF_HANDLES, LF_STACKS_HANDLES },
-	[IFACE_SHOW_STACKS] = { LF_STACKS, LF__N },
-	[IFACE_PROPOSAL] = { LF_PROPOSAL, LF__N },
-	[IFACE_PAGE_OWNER] = { LF_PAGE_OWNER, LF__N },
+static const enum ps_file iface_files[][2] = {
+	[IFACE_HANDLES] = { PSF_HANDLES, PSF_STACKS_HANDLES },
+	[IFACE_SHOW_STACKS] = { PSF_STACKS, PSF_DATA_N },
+	[IFACE_PROPOSAL] = { PSF_PROPOSAL, PSF_DATA_N },
+	[IFACE_PAGE_OWNER] = { PSF_PAGE_OWNER, PSF_DATA_N },
 };
 
 static void live_close_files(struct live *L)
 {
-	for (int i = 0; i < LF__N; i++) {
+	for (int i = 0; i < PSF_DATA_N; i++) {
 		if (L->fd[i] >= 0)
 			close(L->fd[i]);
 		L->fd[i] = -1;
@@ -857,13 +343,13 @@ static void live_close_files(struct live *L)
 static int live_open_files(struct live *L, struct pt_err *err)
 {
 	for (int i = 0; i < 2; i++) {
-		enum lfile_id f = iface_files[L->iface][i];
+		enum ps_file f = iface_files[L->iface][i];
 
-		if (f == LF__N || L->fd[f] >= 0)
+		if (f == PSF_DATA_N || L->fd[f] >= 0)
 			continue;
 		L->fd[f] = live_open(L, (enum ps_file)f, O_RDONLY);
 		if (L->fd[f] < 0) {
-			say_access(L->path[f], errno, err);
+			live_say_access(L->path[f], errno, err);
 			return -1;
 		}
 	}
@@ -877,10 +363,10 @@ static int live_open_files(struct live *L, struct pt_err *err)
 static int live_check_files(struct live *L, struct pt_err *err)
 {
 	for (int i = 0; i < 2; i++) {
-		enum lfile_id f = iface_files[L->iface][i];
+		enum ps_file f = iface_files[L->iface][i];
 		struct stat ps, fs;
 
-		if (f == LF__N || L->fd[f] < 0)
+		if (f == PSF_DATA_N || L->fd[f] < 0)
 			continue;
 		if (live_stat(L, (enum ps_file)f, &ps) < 0) {
 			int e = errno;
@@ -889,7 +375,7 @@ static int live_check_files(struct live *L, struct pt_err *err)
 			if (e == ENOENT || e == ENOTDIR)
 				pt_err_set(err, _("%s is gone (debugfs unmounted?)"), L->path[f]);
 			else
-				say_access(L->path[f], e, err);
+				live_say_access(L->path[f], e, err);
 			return -1;
 		}
 		if (fstat(L->fd[f], &fs) < 0 || fs.st_dev != ps.st_dev || fs.st_ino != ps.st_ino) {
@@ -900,51 +386,20 @@ static int live_check_files(struct live *L, struct pt_err *err)
 	return live_open_files(L, err);
 }
 
-static enum ps_file thr_file(const struct live *L)
+/* The kernel's threshold of the interface. */
+static void kthreshold_of(const struct live *L, struct kthreshold_file *t)
 {
-	return L->iface == IFACE_PROPOSAL ? PSF_PROPOSAL_THRESHOLD : PSF_COUNT_THRESHOLD;
+	t->dir = L->dir;
+	t->f = L->iface == IFACE_PROPOSAL ? PSF_PROPOSAL_THRESHOLD : PSF_COUNT_THRESHOLD;
+	t->path = L->path[t->f];
+	t->privsep = L->privsep;
+	t->fault = live_fault_open(&L->faults, t->path);
 }
 
-/* The message for a threshold that could not be changed (errno e). */
-static void say_threshold(const char *path, int e, struct pt_err *err)
-{
-	if (e == EPERM)
-		pt_err_set(err, _("kernel lockdown refuses %s: run without --kernel-threshold"), path);
-	else if (e == ENOENT)
-		pt_err_set(err, _("%s is missing: this kernel cannot filter stacks (run without --kernel-threshold)"),
-			   path);
-	else if (e == ELOOP)
-		pt_err_set(err, _("not writing %s: it is a symbolic link, or a folder on its way is one; pagetop writes count_threshold only to the file itself (run without --kernel-threshold)"),
-			   path);
-	else if (e == EACCES || e == EPIPE || e == ETIMEDOUT || e == EXDEV)
-		say_access(path, e, err);
-	else if (e == ESTALE)
-		pt_err_set(err, _("%s is no longer the file pagetop changed: not writing it"), path);
-	else if (e == ENODATA)
-		pt_err_set(err, _("cannot read %s: %s"), path, _("empty"));
-	else if (e == EBADMSG || e == ERANGE)
-		pt_err_set(err, _("cannot read %s: %s"), path, strerror(e));
-	else
-		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
-}
-
-static void thr_arm_atexit(void)
-{
-	if (!thr_atexit_done) {
-		atexit(live_restore_threshold);
-		thr_atexit_done = 1;
-	}
-}
-
-/* Writes count_threshold when asked; remembers the old value for
- * live_restore_threshold(). With --drop-privileges the helper writes it and keeps the
- * old value itself. */
+/* Writes count_threshold when asked, the first time. */
 static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 {
-	enum ps_file tf = thr_file(L);
-	const char *path = L->path[tf];
-	char buf[64];
-	int fd, e;
+	struct kthreshold_file t;
 	long orig;
 
 	if (L->iface == IFACE_PAGE_OWNER) {
@@ -952,74 +407,11 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 			   _("--kernel-threshold needs page_owner_stacks (Linux 6.9+ or the proposal's page_owner_threshold); this kernel has only the per-block dump"));
 		return -1;
 	}
-	if (atomic_load(&thr_armed)) {
-		pt_err_set(err, "%s", _("count_threshold is already changed by this pagetop"));
+	kthreshold_of(L, &t);
+	if (kthreshold_set(&t, value, &orig, err) < 0)
 		return -1;
-	}
-	e = fault_for(L, path);
-	if (e) {
-		say_threshold(path, e, err);
-		return -1;
-	}
-	if (L->privsep) {
-		if (privsep_thr_set(tf, value, &orig) < 0) {
-			say_threshold(path, errno, err);
-			return -1;
-		}
-		thr_prepare(path, orig);
-		atomic_store(&thr_helper, 1);
-		atomic_store(&thr_armed, 1);
-		thr_arm_atexit();
-		goto done;
-	}
-	/* not armed: no handler reads these yet */
-	snprintf(thr_dir, sizeof(thr_dir), "%s", L->dir);
-	thr_rel = ps_file_rel[tf];
-	fd = thr_open(O_RDWR);
-	if (fd < 0) {
-		say_threshold(path, errno, err);
-		return -1;
-	}
-	{
-		struct stat st;
-
-		if (fstat(fd, &st) < 0) {
-			say_threshold(path, errno, err);
-			close(fd);
-			return -1;
-		}
-		thr_dev = st.st_dev;
-		thr_ino = st.st_ino;
-	}
-	/* debugfs attribute files are not seekable (nonseekable_open): no pread/pwrite */
-	if (kthr_read(fd, &orig, buf, sizeof(buf)) < 0) {
-		e = errno;
-		if (e == EBADMSG)
-			pt_err_set(err, _("%s: expected a number, found \"%.20s\""), path, buf);
-		else
-			say_threshold(path, e, err);
-		close(fd);
-		return -1;
-	}
-	/* kept exactly as the kernel will take it back: a decimal and a newline */
-	thr_prepare(path, orig);
-	atomic_store(&thr_helper, 0);
-	atomic_store(&thr_armed, 1);
-	thr_arm_atexit();
-	/* a fake tree's regular file is read to its end: write from the start again */
-	if ((lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE) || kthr_write(fd, value) < 0) {
-		e = errno;
-		close(fd);
-		restore_threshold_warn();
-		pt_err_set(err, _("cannot write %s: %s"), path, strerror(e));
-		return -1;
-	}
-	close(fd);
-done:
 	L->threshold_set = value;
 	L->threshold_orig = orig;
-	diag_warn(_("count_threshold set to %ld (was %ld) for the whole machine: pagetop puts it back on exit"),
-		  value, orig);
 	return 0;
 }
 
@@ -1036,14 +428,14 @@ static int file_rewind(int fd)
 }
 
 /* read(), or what PAGETOP_FAULT says it does instead. */
-static ssize_t read_or_fault(struct live *L, enum lfile_id f, char *p, size_t want)
+static ssize_t read_or_fault(struct live *L, enum ps_file f, char *p, size_t want)
 {
-	struct fault *ft = read_fault(L, f);
+	int fault = L->faults.n ? live_fault_read(&L->faults, L->path[f]) : 0;
 
-	if (ft && ft->err == FAULT_SHORT)
+	if (fault == FAULT_SHORT)
 		return read(L->fd[f], p, want < SHORT_READ ? want : SHORT_READ);
-	if (ft) {
-		errno = ft->err;
+	if (fault) {
+		errno = fault;
 		return -1;
 	}
 	return read(L->fd[f], p, want);
@@ -1054,7 +446,7 @@ static ssize_t read_or_fault(struct live *L, enum lfile_id f, char *p, size_t wa
  * (poll), both a bounded number of times (TRANSIENT_MAX, EAGAIN_WAIT) so a file that
  * never answers fails the tick instead of hanging it. Returns bytes, 0 at the end, -1 on
  * error (errno), -2 when asked to stop. */
-static ssize_t read_some(struct live *L, enum lfile_id f, struct buf *b, size_t want)
+static ssize_t read_some(struct live *L, enum ps_file f, struct buf *b, size_t want)
 {
 	double deadline = 0;
 	int tries = 0;
@@ -1094,17 +486,17 @@ static ssize_t read_some(struct live *L, enum lfile_id f, struct buf *b, size_t 
 	return n;
 }
 
-static int read_fail(struct live *L, enum lfile_id f, int e, struct pt_err *err)
+static int read_fail(struct live *L, enum ps_file f, int e, struct pt_err *err)
 {
-	say_access(L->path[f], e, err);
+	live_say_access(L->path[f], e, err);
 	return -1;
 }
 
 /* Reads a whole file from offset 0 into L->rb[f]. Returns 0, -1 with err, -2 stopping. */
-static int read_whole(struct live *L, enum lfile_id f, struct pt_err *err)
+static int read_whole(struct live *L, enum ps_file f, struct pt_err *err)
 {
 	struct buf *b = &L->rb[f];
-	size_t chunk = f == LF_PAGE_OWNER ? PAGE_OWNER_CHUNK : CHUNK_MAX;
+	size_t chunk = f == PSF_PAGE_OWNER ? PAGE_OWNER_CHUNK : CHUNK_MAX;
 	ssize_t n;
 
 	b->len = 0;
@@ -1220,7 +612,7 @@ static const struct sink_ops collect_ops = {
 	.end = collect_end,
 };
 
-static int parse_into(struct collect *c, enum lfile_id f, const char *p, size_t n,
+static int parse_into(struct collect *c, enum ps_file f, const char *p, size_t n,
 		      enum pfmt fmt, struct pt_err *err)
 {
 	struct sink snk = { &collect_ops, c };
@@ -1237,7 +629,7 @@ static int parse_into(struct collect *c, enum lfile_id f, const char *p, size_t 
 	return rc;
 }
 
-static int tick_whole(struct live *L, enum lfile_id f, enum pfmt fmt, struct collect *c,
+static int tick_whole(struct live *L, enum ps_file f, enum pfmt fmt, struct collect *c,
 		      struct pt_err *err)
 {
 	int rc = read_whole(L, f, err);
@@ -1269,13 +661,13 @@ static uint64_t handle_line(const char *s, size_t n)
  * read only as far as needed. */
 static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
 {
-	struct buf *b = &L->rb[LF_STACKS_HANDLES];
+	struct buf *b = &L->rb[PSF_STACKS_HANDLES];
 	struct lsample *m = c->m;
 	size_t unknown = 0, unknown_new = 0, scan = 0, cut = 0, chunk = CHUNK_FIRST;
 	int rc, eof = 0, found = 0;
 	ssize_t n;
 
-	rc = tick_whole(L, LF_HANDLES, PF_HANDLES, c, err);
+	rc = tick_whole(L, PSF_HANDLES, PF_HANDLES, c, err);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < m->nct; i++) {
@@ -1291,14 +683,14 @@ static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
 	/* New stacks are at the head: read until the first record whose handle is known,
 	 * doubling the reads so a few new stacks cost a few KiB. */
 	b->len = 0;
-	if (file_rewind(L->fd[LF_STACKS_HANDLES]) < 0)
-		return read_fail(L, LF_STACKS_HANDLES, errno, err);
+	if (file_rewind(L->fd[PSF_STACKS_HANDLES]) < 0)
+		return read_fail(L, PSF_STACKS_HANDLES, errno, err);
 	while (!found) {
-		n = read_some(L, LF_STACKS_HANDLES, b, chunk);
+		n = read_some(L, PSF_STACKS_HANDLES, b, chunk);
 		if (n == -2)
 			return -2;
 		if (n < 0)
-			return read_fail(L, LF_STACKS_HANDLES, errno, err);
+			return read_fail(L, PSF_STACKS_HANDLES, errno, err);
 		if (n == 0) {
 			eof = 1;
 			break;
@@ -1327,7 +719,7 @@ static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
 	}
 	if (eof)
 		cut = b->len;
-	rc = parse_into(c, LF_STACKS_HANDLES, b->p, cut, PF_STACKS_HANDLES, err);
+	rc = parse_into(c, PSF_STACKS_HANDLES, b->p, cut, PF_STACKS_HANDLES, err);
 	if (rc < 0)
 		return rc;
 
@@ -1343,13 +735,13 @@ static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
 		if (still) {
 			size_t from = cut;
 
-			while ((n = read_some(L, LF_STACKS_HANDLES, b, CHUNK_MAX)) > 0)
+			while ((n = read_some(L, PSF_STACKS_HANDLES, b, CHUNK_MAX)) > 0)
 				;
 			if (n == -2)
 				return -2;
 			if (n < 0)
-				return read_fail(L, LF_STACKS_HANDLES, errno, err);
-			rc = parse_into(c, LF_STACKS_HANDLES, b->p + from, b->len - from,
+				return read_fail(L, PSF_STACKS_HANDLES, errno, err);
+			rc = parse_into(c, PSF_STACKS_HANDLES, b->p + from, b->len - from,
 					PF_STACKS_HANDLES, err);
 			if (rc < 0)
 				return rc;
@@ -1391,13 +783,13 @@ static int live_tick(struct live *L, struct lsample *m, struct pt_err *err)
 		rc = tick_handles(L, &c, err);
 		break;
 	case IFACE_SHOW_STACKS:
-		rc = tick_whole(L, LF_STACKS, PF_SHOW_STACKS, &c, err);
+		rc = tick_whole(L, PSF_STACKS, PF_SHOW_STACKS, &c, err);
 		break;
 	case IFACE_PROPOSAL:
-		rc = tick_whole(L, LF_PROPOSAL, PF_PROPOSAL, &c, err);
+		rc = tick_whole(L, PSF_PROPOSAL, PF_PROPOSAL, &c, err);
 		break;
 	case IFACE_PAGE_OWNER:
-		rc = tick_whole(L, LF_PAGE_OWNER, PF_PAGE_OWNER, &c, err);
+		rc = tick_whole(L, PSF_PAGE_OWNER, PF_PAGE_OWNER, &c, err);
 		break;
 	default:
 		pt_err_set(err, "%s", _("no page_owner interface"));
@@ -1534,7 +926,7 @@ static void *live_worker(void *arg)
 /* ---- the source_impl ---- */
 
 /* Read again now (the kernel prints something else after a threshold change). */
-static void refresh_locked_free(struct live *L)
+static void worker_wake(struct live *L)
 {
 	pthread_mutex_lock(&L->mu);
 	L->refresh = 1;
@@ -1698,7 +1090,7 @@ static void live_free(struct live *L)
 		L->qhead = m->next;
 		lsample_free(m);
 	}
-	for (int i = 0; i < LF__N; i++) {
+	for (int i = 0; i < PSF_DATA_N; i++) {
 		if (L->fd[i] >= 0)
 			close(L->fd[i]);
 		free(L->rb[i].p);
@@ -1746,7 +1138,7 @@ static void live_close(struct source *s)
 		}
 	}
 	if (L->threshold_set >= 0)
-		restore_threshold_warn();
+		kthreshold_restore_warn();
 	if (L->privsep)
 		privsep_stop(); /* the helper puts back what is left, and exits */
 	live_free(L);
@@ -1812,7 +1204,7 @@ int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err)
 	L = s->priv;
 	if (pages < 0) {
 		L->threshold_set = -1;
-		return restore_threshold_now(err);
+		return kthreshold_restore(err);
 	}
 	/* the bound of --kernel-threshold and of the helper: the UI's threshold (K) goes
 	 * to 10^15 */
@@ -1821,49 +1213,25 @@ int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err)
 			   INT32_MAX, pages);
 		return -1;
 	}
-	if (atomic_load(&thr_armed) && atomic_load(&thr_helper)) {
-		long orig;
+	if (kthreshold_changed()) {
+		struct kthreshold_file t;
 
-		if (privsep_thr_set(thr_file(L), pages, &orig) < 0) {
-			say_threshold(L->path[thr_file(L)], errno, err);
+		kthreshold_of(L, &t);
+		if (kthreshold_change(&t, pages, err) < 0)
 			return -1;
-		}
 		L->threshold_set = pages;
-		refresh_locked_free(L);
-		return 0;
-	}
-	if (atomic_load(&thr_armed)) {
-		/* already changed by us: write the new value, keep the original to restore */
-		int fd = thr_reopen();
-
-		if (fd < 0 || kthr_write(fd, pages) < 0) {
-			say_threshold(thr_path, errno, err);
-			if (fd >= 0)
-				close(fd);
-			return -1;
-		}
-		close(fd);
-		L->threshold_set = pages;
-		refresh_locked_free(L);
-		return 0;
-	}
-	if (live_set_threshold(L, pages, err) < 0)
+	} else if (live_set_threshold(L, pages, err) < 0) {
 		return -1;
-	refresh_locked_free(L);
+	}
+	worker_wake(L);
 	return 0;
 }
 
 int live_refresh(struct source *s)
 {
-	struct live *L;
-
 	if (!s || s->impl != &live_impl)
 		return -1;
-	L = s->priv;
-	pthread_mutex_lock(&L->mu);
-	L->refresh = 1;
-	pthread_cond_broadcast(&L->cv);
-	pthread_mutex_unlock(&L->mu);
+	worker_wake(s->priv);
 	return 0;
 }
 
@@ -1894,7 +1262,7 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 	struct privsep_user pu;
 	size_t dl;
 
-	for (int i = 0; i < LF__N; i++)
+	for (int i = 0; i < PSF_DATA_N; i++)
 		L->fd[i] = -1;
 	L->efd = -1;
 	L->threshold_set = L->threshold_orig = -1;
@@ -1909,7 +1277,7 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 	L->dir = xstrndup(dir, dl);
 	for (int i = 0; i < PSF__N; i++)
 		L->path[i] = xasprintf("%s/%s", L->dir, ps_file_rel[i]);
-	faults_load(L);
+	live_faults_load(&L->faults);
 
 	if (o && o->interval > 0 && o->interval < LIVE_MIN_INTERVAL) {
 		pt_err_set(err, _("an interval of %g s is too short: the minimum is %g s"),
@@ -1927,7 +1295,8 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 			L->privsep = 1;
 		}
 	}
-	if (live_detect(L, err) < 0 || live_open_files(L, err) < 0)
+	L->iface = live_detect(L->dir, L->path, err);
+	if (L->iface == IFACE_NONE || live_open_files(L, err) < 0)
 		goto fail;
 	if (o && o->interval > 0)
 		L->interval = o->interval;
@@ -1995,7 +1364,7 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 
 fail:
 	if (L->threshold_set >= 0)
-		restore_threshold_warn();
+		kthreshold_restore_warn();
 	if (L->privsep)
 		privsep_stop();
 	live_free(L);

@@ -1,10 +1,12 @@
-/* live.h - the live kernel source: debugfs page_owner files, read on a worker thread.
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* source_live.h - the live kernel source: debugfs page_owner files, read on a worker
+ * thread.
  *
  * source_open_live() (source_impl.h) detects the interface, best first: 6.19+ handles
  * (show_handles + show_stacks_handles), 6.9+ show_stacks, the original proposal's single
- * page_owner_stacks file, the per-block page_owner dump. It diagnoses the preconditions of
- * doc/kernel-interface.md (root, debugfs mounted, page_owner built in and enabled, lockdown)
- * with one message each.
+ * page_owner_stacks file, the per-block page_owner dump. It diagnoses the preconditions
+ * (root, debugfs mounted, page_owner built in and enabled, lockdown) with one message
+ * each (source_live_diag.c).
  *
  * Test hooks, read from the environment when a live source opens (never needed in real
  * use; they change diagnosis and which interface is read, never which files are written;
@@ -22,8 +24,8 @@
  *                                 page_owner) instead of the best one available: to
  *                                 compare their costs on one kernel
  */
-#ifndef PAGETOP_LIVE_H
-#define PAGETOP_LIVE_H
+#ifndef PAGETOP_SOURCE_LIVE_H
+#define PAGETOP_SOURCE_LIVE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -62,7 +64,6 @@ int live_set_interval(struct source *s, double secs, struct pt_err *err);
  * it); pages < 0 puts the original value back. The original comes back on every exit
  * either way. Returns 0, or -1 with err. */
 int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err);
-#define LIVE_HAVE_RUNTIME_SETTINGS 1
 
 /* What the last tick cost, for the header, the tests and the benchmark. */
 struct live_stats {

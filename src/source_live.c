@@ -657,42 +657,46 @@ static uint64_t handle_line(const char *s, size_t n)
 	return v;
 }
 
-/* 6.19+: counts from show_handles; stack definitions from the head of show_stacks_handles,
- * read only as far as needed. */
-static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
+/* How many counts of this tick name a handle not defined yet; *fresh: how many of those
+ * were not missing at an earlier tick already. */
+static size_t count_undefined(const struct live *L, const struct lsample *m, size_t *fresh)
 {
-	struct buf *b = &L->rb[PSF_STACKS_HANDLES];
-	struct lsample *m = c->m;
-	size_t unknown = 0, unknown_new = 0, scan = 0, cut = 0, chunk = CHUNK_FIRST;
-	int rc, eof = 0, found = 0;
-	ssize_t n;
+	size_t n = 0;
 
-	rc = tick_whole(L, PSF_HANDLES, PF_HANDLES, c, err);
-	if (rc < 0)
-		return rc;
+	*fresh = 0;
 	for (size_t i = 0; i < m->nct; i++) {
 		if (!hset_has(&L->known, m->ct[i].handle)) {
-			unknown++;
+			n++;
 			if (!hset_has(&L->missing, m->ct[i].handle))
-				unknown_new++;
+				(*fresh)++;
 		}
 	}
-	if (!unknown)
-		return 0;
+	return n;
+}
 
-	/* New stacks are at the head: read until the first record whose handle is known,
-	 * doubling the reads so a few new stacks cost a few KiB. */
+/* Reads show_stacks_handles from its start until the first record whose handle is known
+ * (*found), or to its end: new stacks are at the head. The reads double, so that a few
+ * new stacks cost a few KiB. *cut: where the records before the known one end. Returns
+ * 0, -1 with err, -2 when stopping. */
+static int read_new_head(struct live *L, size_t *cut, int *found, struct pt_err *err)
+{
+	struct buf *b = &L->rb[PSF_STACKS_HANDLES];
+	size_t scan = 0, chunk = CHUNK_FIRST;
+	ssize_t n;
+
+	*cut = 0;
+	*found = 0;
 	b->len = 0;
 	if (file_rewind(L->fd[PSF_STACKS_HANDLES]) < 0)
 		return read_fail(L, PSF_STACKS_HANDLES, errno, err);
-	while (!found) {
+	while (!*found) {
 		n = read_some(L, PSF_STACKS_HANDLES, b, chunk);
 		if (n == -2)
 			return -2;
 		if (n < 0)
 			return read_fail(L, PSF_STACKS_HANDLES, errno, err);
 		if (n == 0) {
-			eof = 1;
+			*cut = b->len;
 			break;
 		}
 		if (chunk < CHUNK_MAX)
@@ -708,50 +712,39 @@ static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
 			if (!h)
 				continue;
 			if (hset_has(&L->known, h)) {
-				found = 1;
+				*found = 1;
 				break;
 			}
 			/* the record ends here, and so does its blank line when present */
-			cut = scan;
-			if (cut < b->len && b->p[cut] == '\n')
-				cut++;
+			*cut = scan;
+			if (*cut < b->len && b->p[*cut] == '\n')
+				(*cut)++;
 		}
 	}
-	if (eof)
-		cut = b->len;
-	rc = parse_into(c, PSF_STACKS_HANDLES, b->p, cut, PF_STACKS_HANDLES, err);
-	if (rc < 0)
-		return rc;
+	return 0;
+}
 
-	/* A counted handle still unknown is not where the kernel's order says it must be:
-	 * read the rest once (records already known are skipped) rather than lose it. */
-	if (found && unknown_new) {
-		size_t still = 0;
+/* Reads the rest of show_stacks_handles and parses it from from on (records already
+ * known are skipped). Returns 0, -1 with err, -2 when stopping. */
+static int read_rest(struct live *L, struct collect *c, size_t from, struct pt_err *err)
+{
+	struct buf *b = &L->rb[PSF_STACKS_HANDLES];
+	ssize_t n;
 
-		for (size_t i = 0; i < m->nct; i++)
-			if (!hset_has(&L->known, m->ct[i].handle) &&
-			    !hset_has(&L->missing, m->ct[i].handle))
-				still++;
-		if (still) {
-			size_t from = cut;
+	while ((n = read_some(L, PSF_STACKS_HANDLES, b, CHUNK_MAX)) > 0)
+		;
+	if (n == -2)
+		return -2;
+	if (n < 0)
+		return read_fail(L, PSF_STACKS_HANDLES, errno, err);
+	return parse_into(c, PSF_STACKS_HANDLES, b->p + from, b->len - from, PF_STACKS_HANDLES,
+			  err);
+}
 
-			while ((n = read_some(L, PSF_STACKS_HANDLES, b, CHUNK_MAX)) > 0)
-				;
-			if (n == -2)
-				return -2;
-			if (n < 0)
-				return read_fail(L, PSF_STACKS_HANDLES, errno, err);
-			rc = parse_into(c, PSF_STACKS_HANDLES, b->p + from, b->len - from,
-					PF_STACKS_HANDLES, err);
-			if (rc < 0)
-				return rc;
-		}
-	}
-	L->tick.bytes_last += b->len;
-	L->tick.stacks_handles_bytes_last = b->len;
-
-	/* Counts of handles nobody defined cannot be shown: drop them this tick (they are
-	 * retried on the next one) rather than invent a stack. */
+/* Counts of handles nobody defined cannot be shown: they are dropped this tick (and
+ * retried on the next one) rather than make up a stack. */
+static void drop_undefined(struct live *L, struct lsample *m)
+{
 	size_t k = 0;
 
 	for (size_t i = 0; i < m->nct; i++) {
@@ -761,6 +754,37 @@ static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
 			hset_add(&L->missing, m->ct[i].handle);
 	}
 	m->nct = k;
+}
+
+/* 6.19+: counts from show_handles; stack definitions from the head of show_stacks_handles,
+ * read only as far as needed. */
+static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
+{
+	struct buf *b = &L->rb[PSF_STACKS_HANDLES];
+	size_t fresh, cut;
+	int rc, found;
+
+	rc = tick_whole(L, PSF_HANDLES, PF_HANDLES, c, err);
+	if (rc < 0)
+		return rc;
+	if (!count_undefined(L, c->m, &fresh))
+		return 0;
+	rc = read_new_head(L, &cut, &found, err);
+	if (rc < 0)
+		return rc;
+	rc = parse_into(c, PSF_STACKS_HANDLES, b->p, cut, PF_STACKS_HANDLES, err);
+	if (rc < 0)
+		return rc;
+	/* A counted handle still unknown is not where the kernel's order says it must be:
+	 * read the rest once rather than lose it. */
+	if (found && fresh) {
+		count_undefined(L, c->m, &fresh);
+		if (fresh && (rc = read_rest(L, c, cut, err)) < 0)
+			return rc;
+	}
+	L->tick.bytes_last += b->len;
+	L->tick.stacks_handles_bytes_last = b->len;
+	drop_undefined(L, c->m);
 	return 0;
 }
 
@@ -816,6 +840,86 @@ static void queue_push(struct live *L, struct lsample *m)
 	(void)w;
 }
 
+/* Waits, with mu held, until a tick is due (next, or a refresh) and the queue has room,
+ * or the worker is asked to stop. */
+static void worker_wait_locked(struct live *L, double next)
+{
+	while (!L->stop) {
+		struct timespec ts;
+		double now = mono_now(), until = next - now;
+
+		if (L->qlen >= QUEUE_MAX) {
+			pthread_cond_wait(&L->cv, &L->mu);
+			continue;
+		}
+		if (L->refresh || now >= next)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += (time_t)until;
+		ts.tv_nsec += (long)((until - (double)(time_t)until) * 1e9);
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&L->cv, &L->mu, &ts);
+	}
+}
+
+/* The handles the consumer forgot, moved from fq (the consumer's, under mu) to fw (the
+ * worker's); returns how many. */
+static size_t take_forgotten_locked(struct live *L)
+{
+	uint64_t *t = L->fw;
+	size_t c = L->cfw, n = L->nfq;
+
+	L->fw = L->fq;
+	L->cfw = L->cfq;
+	L->fq = t;
+	L->cfq = c;
+	L->nfq = 0;
+	return n;
+}
+
+/* With mu held: the tick that ran from t0 to t1 (rc: live_tick()'s) is counted and m
+ * queued. Returns when the next tick is due. */
+static double tick_done_locked(struct live *L, struct lsample *m, int rc,
+			       const struct pt_err *err, double t0, double t1)
+{
+	double next;
+
+	L->stats.ticks++;
+	L->stats.bytes_last = L->tick.bytes_last;
+	L->stats.stacks_handles_bytes_last = L->tick.stacks_handles_bytes_last;
+	L->stats.records_last = L->tick.records_last;
+	L->stats.new_stacks_last = L->tick.new_stacks_last;
+	L->stats.retries += L->tick.retries;
+	L->stats.bytes_total += L->stats.bytes_last;
+	L->stats.read_ms_last = (t1 - t0) * 1e3;
+	L->stats.read_ms_total += L->stats.read_ms_last;
+	if (rc < 0) {
+		/* Retry, reopening the files, at a slowing pace: the consumer warns and goes
+		 * on; a good tick says it is back. */
+		double cap = L->interval > RETRY_MAX ? L->interval : RETRY_MAX;
+
+		if (!L->fails++)
+			L->backoff = L->interval;
+		else if ((L->backoff *= 2) > cap)
+			L->backoff = cap;
+		L->stats.failures++;
+		m->failed = 2;
+		pt_err_set(&m->err, _("%s; retrying in %.3g s"), err->msg, L->backoff);
+		live_close_files(L);
+		queue_push(L, m);
+		return t1 + L->backoff;
+	}
+	m->recovered = L->fails;
+	L->fails = 0;
+	queue_push(L, m);
+	/* no burst of catch-up reads after a slow one */
+	next = t0 + L->interval;
+	return next < t1 ? t1 : next;
+}
+
 static void *live_worker(void *arg)
 {
 	struct live *L = arg;
@@ -826,52 +930,21 @@ static void *live_worker(void *arg)
 		struct lsample *m;
 		struct pt_err err;
 		double t0, t1;
+		size_t nforgot;
 		int rc;
 
-		while (!L->stop) {
-			double now = mono_now();
-
-			if (L->qlen >= QUEUE_MAX) {
-				pthread_cond_wait(&L->cv, &L->mu);
-				continue;
-			}
-			if (L->refresh || now >= next)
-				break;
-			{
-				struct timespec ts;
-				double until = next;
-
-				clock_gettime(CLOCK_MONOTONIC, &ts);
-				until -= now;
-				ts.tv_sec += (time_t)until;
-				ts.tv_nsec += (long)((until - (double)(time_t)until) * 1e9);
-				if (ts.tv_nsec >= 1000000000L) {
-					ts.tv_sec++;
-					ts.tv_nsec -= 1000000000L;
-				}
-				pthread_cond_timedwait(&L->cv, &L->mu, &ts);
-			}
-		}
+		worker_wait_locked(L, next);
 		if (L->stop)
 			break;
 		L->refresh = 0;
 		t0 = mono_now();
 		L->reading = 1;
 		L->read_start = t0;
-		{
-			/* handles the consumer forgot are defined again when next counted */
-			uint64_t *t = L->fw;
-			size_t c = L->cfw, n = L->nfq;
-
-			L->fw = L->fq;
-			L->cfw = L->cfq;
-			L->fq = t;
-			L->cfq = c;
-			L->nfq = 0;
-			pthread_mutex_unlock(&L->mu);
-			for (size_t i = 0; i < n; i++)
-				hset_del(&L->known, L->fw[i]);
-		}
+		nforgot = take_forgotten_locked(L);
+		pthread_mutex_unlock(&L->mu);
+		/* handles the consumer forgot are defined again when next counted */
+		for (size_t i = 0; i < nforgot; i++)
+			hset_del(&L->known, L->fw[i]);
 
 		m = xcalloc(1, sizeof(*m));
 		m->time = time_real();
@@ -884,39 +957,7 @@ static void *live_worker(void *arg)
 			lsample_free(m);
 			break;
 		}
-		L->stats.ticks++;
-		L->stats.bytes_last = L->tick.bytes_last;
-		L->stats.stacks_handles_bytes_last = L->tick.stacks_handles_bytes_last;
-		L->stats.records_last = L->tick.records_last;
-		L->stats.new_stacks_last = L->tick.new_stacks_last;
-		L->stats.retries += L->tick.retries;
-		L->stats.bytes_total += L->stats.bytes_last;
-		L->stats.read_ms_last = (t1 - t0) * 1e3;
-		L->stats.read_ms_total += L->stats.read_ms_last;
-		if (rc < 0) {
-			/* Retry, reopening the files, at a slowing pace: the consumer warns
-			 * and goes on; a good tick says it is back. */
-			double cap = L->interval > RETRY_MAX ? L->interval : RETRY_MAX;
-
-			if (!L->fails++)
-				L->backoff = L->interval;
-			else if ((L->backoff *= 2) > cap)
-				L->backoff = cap;
-			L->stats.failures++;
-			m->failed = 2;
-			pt_err_set(&m->err, _("%s; retrying in %.3g s"), err.msg, L->backoff);
-			live_close_files(L);
-			queue_push(L, m);
-			next = t1 + L->backoff;
-			continue;
-		}
-		m->recovered = L->fails;
-		L->fails = 0;
-		queue_push(L, m);
-		/* no burst of catch-up reads after a slow one */
-		next = t0 + L->interval;
-		if (next < t1)
-			next = t1;
+		next = tick_done_locked(L, m, rc, &err, t0, t1);
 	}
 	L->finished = 1;
 	pthread_mutex_unlock(&L->mu);
@@ -1252,15 +1293,12 @@ int live_get_stats(const struct source *s, struct live_stats *st)
 	return 0;
 }
 
-int source_open_live(struct source *s, const struct source_opts *o, struct pt_err *err)
+/* A live source of the debugfs folder dir, nothing open yet. */
+static struct live *live_new(const char *dir)
 {
 	struct live *L = xcalloc(1, sizeof(*L));
-	const char *dir = o && o->debugfs ? o->debugfs : LIVE_DEFAULT_DEBUGFS;
 	pthread_condattr_t ca;
-	sigset_t all, old;
-	char buf[BUILD_ID_HEX_MAX];
-	struct privsep_user pu;
-	size_t dl;
+	size_t dl = strlen(dir);
 
 	for (int i = 0; i < PSF_DATA_N; i++)
 		L->fd[i] = -1;
@@ -1271,13 +1309,86 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&L->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	dl = strlen(dir);
 	while (dl > 1 && dir[dl - 1] == '/')
 		dl--;
 	L->dir = xstrndup(dir, dl);
 	for (int i = 0; i < PSF__N; i++)
 		L->path[i] = xasprintf("%s/%s", L->dir, ps_file_rel[i]);
 	live_faults_load(&L->faults);
+	return L;
+}
+
+/* The interval asked for, else the interface's default; the per-block dump is said to
+ * be slow. */
+static void live_pick_interval(struct live *L, const struct source_opts *o)
+{
+	if (o && o->interval > 0)
+		L->interval = o->interval;
+	else
+		L->interval = L->iface == IFACE_PAGE_OWNER ? LIVE_PAGE_OWNER_INTERVAL
+							   : LIVE_DEFAULT_INTERVAL;
+	if (L->iface == IFACE_PAGE_OWNER && getenv("PAGETOP_IFACE"))
+		diag_warn(_("reading the per-block page_owner dump, which walks every page frame and costs seconds per GiB; polling every %g s"),
+			  L->interval);
+	else if (L->iface == IFACE_PAGE_OWNER)
+		diag_warn(_("this kernel has no page_owner_stacks (Linux 6.9+): reading the per-block page_owner dump, which walks every page frame and costs seconds per GiB; polling every %g s"),
+			  L->interval);
+}
+
+/* What the source's meta says of the running system. */
+static void live_host_facts(struct live *L)
+{
+	char buf[BUILD_ID_HEX_MAX], host[256];
+
+	if (host_kernel_release(buf, sizeof(buf)) == 0)
+		L->release = xstrdup(buf);
+	if (host_kernel_build_id(buf, sizeof(buf)) == 0)
+		L->build_id = xstrdup(buf);
+	if (host_name(host, sizeof(host)) == 0)
+		L->hostname = xstrdup(host);
+}
+
+/* Starts the worker. Returns 0, or -1 with err. */
+static int live_start_worker(struct live *L, struct pt_err *err)
+{
+	sigset_t all, old;
+	int rc;
+
+	/* the worker must not take the process's signals: the main thread handles them */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&L->thread, NULL, live_worker, L);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pt_err_set(err, "%s", _("cannot start the live reader thread"));
+		return -1;
+	}
+	L->thread_started = 1;
+	return 0;
+}
+
+static void live_fill_meta(struct source *s, const struct live *L)
+{
+	memset(&s->meta, 0, sizeof(s->meta));
+	s->meta.name = "live";
+	s->meta.kind = "live";
+	s->meta.iface = L->iface;
+	s->meta.unit = L->iface == IFACE_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
+	s->meta.page_size = sysconf(_SC_PAGESIZE);
+	s->meta.page_size_known = s->meta.page_size > 0;
+	if (!s->meta.page_size_known)
+		s->meta.page_size = 4096;
+	s->meta.kernel_release = L->release;
+	s->meta.kernel_build_id = L->build_id;
+	s->meta.hostname = L->hostname;
+	s->meta.series = 0;
+	s->meta.nsamples = -1;
+}
+
+int source_open_live(struct source *s, const struct source_opts *o, struct pt_err *err)
+{
+	struct live *L = live_new(o && o->debugfs ? o->debugfs : LIVE_DEFAULT_DEBUGFS);
+	struct privsep_user pu;
 
 	if (o && o->interval > 0 && o->interval < LIVE_MIN_INTERVAL) {
 		pt_err_set(err, _("an interval of %g s is too short: the minimum is %g s"),
@@ -1298,66 +1409,23 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 	L->iface = live_detect(L->dir, L->path, err);
 	if (L->iface == IFACE_NONE || live_open_files(L, err) < 0)
 		goto fail;
-	if (o && o->interval > 0)
-		L->interval = o->interval;
-	else
-		L->interval = L->iface == IFACE_PAGE_OWNER ? LIVE_PAGE_OWNER_INTERVAL
-							   : LIVE_DEFAULT_INTERVAL;
-	if (L->iface == IFACE_PAGE_OWNER && getenv("PAGETOP_IFACE"))
-		diag_warn(_("reading the per-block page_owner dump, which walks every page frame and costs seconds per GiB; polling every %g s"),
-			  L->interval);
-	else if (L->iface == IFACE_PAGE_OWNER)
-		diag_warn(_("this kernel has no page_owner_stacks (Linux 6.9+): reading the per-block page_owner dump, which walks every page frame and costs seconds per GiB; polling every %g s"),
-			  L->interval);
+	live_pick_interval(L, o);
 	if (o && o->kernel_threshold >= 0 && live_set_threshold(L, o->kernel_threshold, err) < 0)
 		goto fail;
-
 	L->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
 	if (L->efd < 0) {
 		pt_err_set(err, _("cannot create an eventfd: %s"), strerror(errno));
 		goto fail;
 	}
-	if (host_kernel_release(buf, sizeof(buf)) == 0)
-		L->release = xstrdup(buf);
-	if (host_kernel_build_id(buf, sizeof(buf)) == 0)
-		L->build_id = xstrdup(buf);
-	{
-		char host[256];
-
-		if (host_name(host, sizeof(host)) == 0)
-			L->hostname = xstrdup(host);
-	}
+	live_host_facts(L);
 	L->stats.iface = L->iface;
 	if (L->privsep && privsep_drop(&pu, err) < 0)
 		goto fail;
 	if (L->privsep && !pu.from_sudo)
 		diag_warn("%s", _("--drop-privileges: running as nobody (no SUDO_UID): the settings file is neither read nor saved; run pagetop with sudo to use yours"));
-
-	/* the worker must not take the process's signals: the main thread handles them */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	if (pthread_create(&L->thread, NULL, live_worker, L) != 0) {
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		pt_err_set(err, "%s", _("cannot start the live reader thread"));
+	if (live_start_worker(L, err) < 0)
 		goto fail;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	L->thread_started = 1;
-
-	memset(&s->meta, 0, sizeof(s->meta));
-	s->meta.name = "live";
-	s->meta.kind = "live";
-	s->meta.iface = L->iface;
-	s->meta.unit = L->iface == IFACE_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
-	s->meta.page_size = sysconf(_SC_PAGESIZE);
-	s->meta.page_size_known = s->meta.page_size > 0;
-	if (!s->meta.page_size_known)
-		s->meta.page_size = 4096;
-	s->meta.kernel_release = L->release;
-	s->meta.kernel_build_id = L->build_id;
-	s->meta.hostname = L->hostname;
-	s->meta.series = 0;
-	s->meta.nsamples = -1;
+	live_fill_meta(s, L);
 	s->impl = &live_impl;
 	s->priv = L;
 	return 0;

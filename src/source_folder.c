@@ -21,18 +21,23 @@
 
 #include "source_series.h"
 
-enum role { R_OTHER, R_SHOW_STACKS, R_HANDLES, R_STACKS_HANDLES, R_PAGE_OWNER, R_PROPOSAL };
+/* What a file is to its moment, from its name's suffix: a file without one is a moment
+ * of its own, read by its content. */
+enum file_role {
+	FR_OTHER, FR_SHOW_STACKS, FR_HANDLES, FR_STACKS_HANDLES, FR_PAGE_OWNER, FR_PROPOSAL,
+	FR__N
+};
 
 static const struct {
 	const char *suffix;
-	enum role role;
+	enum file_role role;
 } suffixes[] = {
 	/* longest first: .show_stacks_handles before .show_stacks */
-	{ ".show_stacks_handles", R_STACKS_HANDLES },
-	{ ".show_handles", R_HANDLES },
-	{ ".show_stacks", R_SHOW_STACKS },
-	{ ".page_owner_stacks", R_PROPOSAL },
-	{ ".page_owner", R_PAGE_OWNER },
+	{ ".show_stacks_handles", FR_STACKS_HANDLES },
+	{ ".show_handles", FR_HANDLES },
+	{ ".show_stacks", FR_SHOW_STACKS },
+	{ ".page_owner_stacks", FR_PROPOSAL },
+	{ ".page_owner", FR_PAGE_OWNER },
 };
 
 /* Files that describe the folder rather than a moment. */
@@ -54,15 +59,16 @@ static int is_meta_file(const char *name)
 	return 0;
 }
 
-struct entry {
+/* The files of one stem (NAME of NAME.show_stacks, ...), by their role. */
+struct stem_files {
 	char *stem;
-	char *file[6]; /* by role */
-	double mtime[6];
+	char *file[FR__N];
+	double mtime[FR__N];
 };
 
-static int cmp_entry(const void *a, const void *b)
+static int cmp_stem(const void *a, const void *b)
 {
-	return strverscmp(((const struct entry *)a)->stem, ((const struct entry *)b)->stem);
+	return strverscmp(((const struct stem_files *)a)->stem, ((const struct stem_files *)b)->stem);
 }
 
 /* A small file of the folder, without its trailing white space; NULL when it is not a
@@ -181,7 +187,7 @@ static int time_from_name(const char *stem, double *t, int *abs)
 
 /* A moment that has a snapshot pagetop can read, and what could give its time. */
 struct moment {
-	const struct entry *e;
+	const struct stem_files *e;
 	size_t idx;            /* in name order: ties of time keep it */
 	const char *stacks, *handles;
 	double mtime;          /* of stacks */
@@ -247,29 +253,29 @@ static int name_abs(const struct moment *m)
 
 /* The moment's snapshot, or 0 when it has none pagetop reads on its own (said); -1 with
  * err when a file cannot be read. */
-static int moment_files(const char *dir, const struct entry *e, struct moment *m,
+static int moment_files(const char *dir, const struct stem_files *e, struct moment *m,
 			struct pt_err *err)
 {
-	enum role r = R_OTHER;
+	enum file_role r = FR_OTHER;
 
 	m->handles = NULL;
-	if (e->file[R_SHOW_STACKS]) {
-		r = R_SHOW_STACKS;
+	if (e->file[FR_SHOW_STACKS]) {
+		r = FR_SHOW_STACKS;
 		m->fmt = PF_SHOW_STACKS;
-	} else if (e->file[R_HANDLES] && e->file[R_STACKS_HANDLES]) {
-		r = R_STACKS_HANDLES;
-		m->handles = e->file[R_HANDLES];
+	} else if (e->file[FR_HANDLES] && e->file[FR_STACKS_HANDLES]) {
+		r = FR_STACKS_HANDLES;
+		m->handles = e->file[FR_HANDLES];
 		m->fmt = PF_HANDLES;
-	} else if (e->file[R_PROPOSAL]) {
-		r = R_PROPOSAL;
+	} else if (e->file[FR_PROPOSAL]) {
+		r = FR_PROPOSAL;
 		m->fmt = PF_PROPOSAL;
-	} else if (e->file[R_PAGE_OWNER]) {
-		r = R_PAGE_OWNER;
+	} else if (e->file[FR_PAGE_OWNER]) {
+		r = FR_PAGE_OWNER;
 		m->fmt = PF_PAGE_OWNER;
-	} else if (e->file[R_OTHER]) {
+	} else if (e->file[FR_OTHER]) {
 		struct pt_err perr;
 
-		m->fmt = parse_detect_file(e->file[R_OTHER], &perr);
+		m->fmt = parse_detect_file(e->file[FR_OTHER], &perr);
 		if ((int)m->fmt < 0) {
 			snprintf(err->msg, sizeof(err->msg), "%s", perr.msg);
 			return -1;
@@ -277,7 +283,7 @@ static int moment_files(const char *dir, const struct entry *e, struct moment *m
 		if (m->fmt == PF_UNKNOWN || m->fmt == PF_RECORDING || m->fmt == PF_HANDLES ||
 		    m->fmt == PF_STACKS_HANDLES) {
 			diag_warn(_("%s: skipped: not a snapshot pagetop can read on its own"),
-				  e->file[R_OTHER]);
+				  e->file[FR_OTHER]);
 			return 0;
 		}
 	} else {
@@ -391,157 +397,201 @@ static void moment_times(const char *dir, struct moment *mo, size_t n, int any_u
 	}
 }
 
-static void entries_free(struct entry *ents, size_t n)
+/* The folder's files, grouped by stem. */
+struct folder_scan {
+	const char *dir;
+	struct stem_files *v;
+	size_t n, cap;
+	struct strtab *stems;  /* the stems of the files with a suffix, */
+	size_t *by_id;         /* and their entries in v, by strtab id */
+	size_t by_id_cap;
+	int any_uptime;        /* a NAME.uptime file is there */
+};
+
+static void stems_free(struct stem_files *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free(ents[i].stem);
-		for (int r = 0; r < 6; r++)
-			free(ents[i].file[r]);
+		free(v[i].stem);
+		for (int r = 0; r < FR__N; r++)
+			free(v[i].file[r]);
 	}
-	free(ents);
+	free(v);
 }
 
-int source_open_folder(struct source *s, const char *dir, const struct source_opts *o,
-		       struct pt_err *err)
+/* Whether the folder's entry name is a file to read as (a part of) a moment; *st: its
+ * stat() when it is. Only regular files: a named pipe would block, a folder is no
+ * moment. */
+static int moment_file_ok(const char *dir, const char *name, struct stat *st)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	struct entry *ents = NULL;
-	size_t n = 0, cap = 0, nmo = 0, same = 0, rl = 0, pl = 0;
-	size_t *by_id = NULL, nid = 0; /* stem id -> entry, for the files with a suffix */
-	struct strtab *stems;
-	struct moment *mo;
-	int any_uptime = 0;
-	struct series *sr;
-	char *ps;
+	char *full = xasprintf("%s/%s", dir, name);
+	int ok = stat(full, st) == 0;
 
-	if (!d) {
-		pt_err_set(err, _("%s: cannot open the folder: %s"), dir, strerror(errno));
+	if (!ok)
+		diag_warn(_("%s: skipped: %s"), full, strerror(errno));
+	else if (!S_ISREG(st->st_mode))
+		diag_warn(_("%s: skipped: not a regular file"), full);
+	else if (!link_stays_in(dir, full)) {
+		diag_warn(_("%s: skipped: a symbolic link out of the folder, and pagetop runs as root (name the file on the command line to read it)"),
+			  full);
+		ok = 0;
+	}
+	free(full);
+	return ok && S_ISREG(st->st_mode);
+}
+
+/* The stem of a file name (in name, cut in place: .gz or .xz, then a suffix of
+ * suffixes[]), and its role; *len: the stem's length. */
+static enum file_role name_role(char *name, size_t *len)
+{
+	if (*len > 3 && (strcmp(name + *len - 3, ".gz") == 0 || strcmp(name + *len - 3, ".xz") == 0))
+		name[*len -= 3] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		size_t sl = strlen(suffixes[i].suffix);
+
+		if (*len > sl && strcmp(name + *len - sl, suffixes[i].suffix) == 0) {
+			name[*len -= sl] = '\0';
+			return suffixes[i].role;
+		}
+	}
+	return FR_OTHER;
+}
+
+/* The entry of the stem of a file with role: files with a suffix meet their stem's other
+ * files; any other file is a moment of its own. */
+static struct stem_files *stem_entry(struct folder_scan *fs, const char *stem, size_t len,
+				     enum file_role role)
+{
+	struct stem_files *e;
+	uint32_t id = 0;
+
+	if (role != FR_OTHER) {
+		uint32_t known = strtab_count(fs->stems);
+
+		id = strtab_intern(fs->stems, stem, len);
+		if (id < known)
+			return &fs->v[fs->by_id[id]];
+		fs->by_id = xgrow_zeroed(fs->by_id, &fs->by_id_cap, id, sizeof(*fs->by_id));
+		fs->by_id[id] = fs->n;
+	}
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? fs->cap * 2 : 64;
+		fs->v = xreallocarray(fs->v, fs->cap, sizeof(*fs->v));
+	}
+	e = &fs->v[fs->n++];
+	memset(e, 0, sizeof(*e));
+	e->stem = xstrdup(stem);
+	return e;
+}
+
+/* Takes the folder's entry name into fs. Returns 0, or -1 with err when a moment has two
+ * files of one role. */
+static int scan_entry(struct folder_scan *fs, const char *dname, struct pt_err *err)
+{
+	char name[512];
+	size_t len = strlen(dname);
+	enum file_role role;
+	struct stem_files *e;
+	struct stat st;
+
+	if (dname[0] == '.')
+		return 0;
+	if (is_meta_file(dname)) {
+		if (len > 7 && strcmp(dname + len - 7, ".uptime") == 0)
+			fs->any_uptime = 1;
+		return 0;
+	}
+	if (!moment_file_ok(fs->dir, dname, &st) || len >= sizeof(name))
+		return 0;
+	memcpy(name, dname, len + 1);
+	role = name_role(name, &len);
+	e = stem_entry(fs, name, len, role);
+	if (e->file[role]) {
+		pt_err_set(err, _("%s: two files for the same moment: %s and %s"), fs->dir,
+			   e->file[role], dname);
 		return -1;
 	}
-	stems = strtab_new();
-	while ((de = readdir(d))) {
-		char name[512];
-		size_t len;
-		enum role role = R_OTHER;
-		struct entry *e = NULL;
-		uint32_t id = 0;
-		struct stat st;
+	e->file[role] = xasprintf("%s/%s", fs->dir, dname);
+	e->mtime[role] = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+	return 0;
+}
 
-		if (de->d_name[0] == '.')
-			continue;
-		if (is_meta_file(de->d_name)) {
-			len = strlen(de->d_name);
-			if (len > 7 && strcmp(de->d_name + len - 7, ".uptime") == 0)
-				any_uptime = 1;
-			continue;
-		}
-		{
-			/* only regular files: a named pipe would block, a folder is no moment */
-			char *full = xasprintf("%s/%s", dir, de->d_name);
-			int ok = stat(full, &st) == 0;
+/* Reads the folder into fs, its stems in version order. Returns 0, or -1 with err. */
+static int scan_folder(struct folder_scan *fs, struct pt_err *err)
+{
+	DIR *d = opendir(fs->dir);
+	struct dirent *de;
+	int rc = 0;
 
-			if (!ok)
-				diag_warn(_("%s: skipped: %s"), full, strerror(errno));
-			else if (!S_ISREG(st.st_mode))
-				diag_warn(_("%s: skipped: not a regular file"), full);
-			else if (!link_stays_in(dir, full)) {
-				diag_warn(_("%s: skipped: a symbolic link out of the folder, and pagetop runs as root (name the file on the command line to read it)"),
-					  full);
-				ok = 0;
-			}
-			free(full);
-			if (!ok || !S_ISREG(st.st_mode))
-				continue;
-		}
-		len = strlen(de->d_name);
-		if (len >= sizeof(name))
-			continue;
-		memcpy(name, de->d_name, len + 1);
-		if (len > 3 && (strcmp(name + len - 3, ".gz") == 0 || strcmp(name + len - 3, ".xz") == 0))
-			name[len -= 3] = '\0';
-		for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
-			size_t sl = strlen(suffixes[i].suffix);
-
-			if (len > sl && strcmp(name + len - sl, suffixes[i].suffix) == 0) {
-				role = suffixes[i].role;
-				name[len -= sl] = '\0';
-				break;
-			}
-		}
-		/* files with a suffix meet their stem's other files; any other file is a
-		 * moment of its own */
-		if (role != R_OTHER) {
-			uint32_t known = strtab_count(stems);
-
-			id = strtab_intern(stems, name, len);
-			if (id < known)
-				e = &ents[by_id[id]];
-			else
-				by_id = xgrow_zeroed(by_id, &nid, id, sizeof(*by_id));
-		}
-		if (!e) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				ents = xreallocarray(ents, cap, sizeof(*ents));
-			}
-			if (role != R_OTHER)
-				by_id[id] = n;
-			e = &ents[n++];
-			memset(e, 0, sizeof(*e));
-			e->stem = xstrdup(name);
-		}
-		if (e->file[role]) {
-			pt_err_set(err, _("%s: two files for the same moment: %s and %s"), dir,
-				   e->file[role], de->d_name);
-			closedir(d);
-			strtab_free(stems);
-			free(by_id);
-			entries_free(ents, n);
-			return -1;
-		}
-		e->file[role] = xasprintf("%s/%s", dir, de->d_name);
-		e->mtime[role] = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+	if (!d) {
+		pt_err_set(err, _("%s: cannot open the folder: %s"), fs->dir, strerror(errno));
+		return -1;
 	}
+	fs->stems = strtab_new();
+	while (rc == 0 && (de = readdir(d)))
+		rc = scan_entry(fs, de->d_name, err);
 	closedir(d);
-	strtab_free(stems);
-	free(by_id);
-	if (n > 1) /* qsort(NULL, 0, ...) is undefined */
-		qsort(ents, n, sizeof(*ents), cmp_entry);
+	strtab_free(fs->stems);
+	free(fs->by_id);
+	fs->stems = NULL;
+	fs->by_id = NULL;
+	if (rc == 0 && fs->n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_stem);
+	return rc;
+}
 
-	mo = xcalloc(n ? n : 1, sizeof(*mo));
-	for (size_t i = 0; i < n; i++) {
-		int rc = moment_files(dir, &ents[i], &mo[nmo], err);
+/* The moments of the folder's stems, in the order of their times (*nmo of them; free
+ * the array). NULL with err when a file cannot be read or there is none. */
+static struct moment *folder_moments(const struct folder_scan *fs, size_t *nmo,
+				     struct pt_err *err)
+{
+	struct moment *mo = xcalloc(fs->n ? fs->n : 1, sizeof(*mo));
+	size_t n = 0, same = 0;
 
-		if (rc < 0)
-			goto fail;
+	for (size_t i = 0; i < fs->n; i++) {
+		int rc = moment_files(fs->dir, &fs->v[i], &mo[n], err);
+
+		if (rc < 0) {
+			free(mo);
+			return NULL;
+		}
 		if (rc == 0)
 			continue;
-		mo[nmo].e = &ents[i];
-		mo[nmo].idx = nmo;
-		nmo++;
+		mo[n].e = &fs->v[i];
+		mo[n].idx = n;
+		n++;
 	}
-	nmo = keep_one_format(mo, nmo);
-	if (nmo == 0) {
+	n = keep_one_format(mo, n);
+	if (n == 0) {
 		pt_err_set(err, _("%s: expected snapshot files (show_stacks, show_handles with show_stacks_handles, page_owner), found none"),
-			   dir);
-		goto fail;
+			   fs->dir);
+		free(mo);
+		return NULL;
 	}
-	moment_times(dir, mo, nmo, any_uptime);
-	qsort(mo, nmo, sizeof(*mo), cmp_moment);
-	for (size_t i = 1; i < nmo; i++) {
+	moment_times(fs->dir, mo, n, fs->any_uptime);
+	qsort(mo, n, sizeof(*mo), cmp_moment);
+	for (size_t i = 1; i < n; i++) {
 		mo[i].same_t = mo[i].t == mo[i - 1].t;
 		same += (size_t)mo[i].same_t;
 	}
 	if (same) {
 		char names[256];
 
-		stems_of(mo, nmo, same_t, names, sizeof(names));
+		stems_of(mo, n, same_t, names, sizeof(names));
 		diag_warn(_("%s: %zu of %zu moments have the same time as the one before them (%s): no rate between them"),
-			  dir, same, nmo, names);
+			  fs->dir, same, n, names);
 	}
+	*nmo = n;
+	return mo;
+}
 
-	sr = xcalloc(1, sizeof(*sr));
+/* The series of the moments, with what the folder's kernel-release and page-size files
+ * say. */
+static struct series *folder_series(const char *dir, const struct moment *mo, size_t n)
+{
+	struct series *sr = xcalloc(1, sizeof(*sr));
+	size_t rl = 0, pl = 0;
+	char *ps;
+
 	sr->name = xstrdup(dir);
 	sr->release = read_small(dir, "kernel-release", &rl);
 	if (sr->release && !release_ok(sr->release, rl)) {
@@ -570,13 +620,25 @@ int source_open_folder(struct source *s, const char *dir, const struct source_op
 		}
 		free(ps);
 	}
-	for (size_t i = 0; i < nmo; i++)
+	for (size_t i = 0; i < n; i++)
 		series_add(sr, mo[i].stacks, mo[i].handles, mo[i].fmt, mo[i].t, mo[i].abs);
+	return sr;
+}
+
+int source_open_folder(struct source *s, const char *dir, const struct source_opts *o,
+		       struct pt_err *err)
+{
+	struct folder_scan fs = { .dir = dir };
+	struct moment *mo = NULL;
+	struct series *sr;
+	size_t nmo = 0;
+
+	if (scan_folder(&fs, err) < 0 || !(mo = folder_moments(&fs, &nmo, err))) {
+		stems_free(fs.v, fs.n);
+		return -1;
+	}
+	sr = folder_series(dir, mo, nmo);
 	free(mo);
-	entries_free(ents, n);
+	stems_free(fs.v, fs.n);
 	return source_open_series(s, sr, "folder", o, err);
-fail:
-	free(mo);
-	entries_free(ents, n);
-	return -1;
 }

@@ -104,7 +104,7 @@ static void ob_time(struct obuf *b, double t)
 	ob_add(b, frac, 6);
 }
 
-struct rstack {
+struct recorder_stack {
 	uint64_t handle;        /* 0: identified by its frames */
 	uint64_t hash;
 	char *text;             /* frames joined by '\n' */
@@ -124,7 +124,7 @@ struct recorder {
 	uint64_t good;          /* bytes up to the end of the last complete sample */
 	struct obuf extra;      /* meta lines added by the caller */
 	struct obuf metatext;   /* the meta lines of the source, as last written */
-	struct rstack *st;
+	struct recorder_stack *st;
 	size_t nst, cst;
 	uint32_t *slots;        /* index + 1; 0 empty */
 	size_t nslots;
@@ -323,7 +323,7 @@ static uint64_t rec_hash(const struct stack_rec *rec)
 	return h;
 }
 
-static int same_frames(const struct rstack *s, const struct stack_rec *rec)
+static int same_frames(const struct recorder_stack *s, const struct stack_rec *rec)
 {
 	const char *p = s->text, *end = s->text + s->tlen;
 
@@ -361,10 +361,10 @@ static void rec_rehash(struct recorder *r)
 }
 
 /* The stack for rec, created when new. */
-static struct rstack *rec_lookup(struct recorder *r, const struct stack_rec *rec)
+static struct recorder_stack *rec_lookup(struct recorder *r, const struct stack_rec *rec)
 {
 	uint64_t h = rec_hash(rec);
-	struct rstack *s;
+	struct recorder_stack *s;
 	size_t j;
 
 	if ((r->nst + 1) * 2 > r->nslots)
@@ -420,7 +420,7 @@ fill:
 
 /* Counts of one stack add up within a sample (the per-block dump's blocks); the sum is
  * written as one count, which readers take only up to PT_COUNT_MAX. */
-static int rec_touch(struct recorder *r, struct rstack *s, uint64_t count, struct pt_err *err)
+static int rec_touch(struct recorder *r, struct recorder_stack *s, uint64_t count, struct pt_err *err)
 {
 	if (s->seen != r->cur) {
 		s->seen = r->cur;
@@ -438,7 +438,7 @@ static int rec_touch(struct recorder *r, struct rstack *s, uint64_t count, struc
 static int rec_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
 	struct recorder *r = self;
-	struct rstack *s;
+	struct recorder_stack *s;
 
 	if (!r->in_sample)
 		return 0;
@@ -460,7 +460,7 @@ static int rec_count(void *self, uint64_t handle, uint64_t count, struct pt_err 
 	return rec_touch(r, rec_lookup(r, &rec), count, err);
 }
 
-static void write_def(struct recorder *r, struct rstack *s)
+static void write_def(struct recorder *r, struct recorder_stack *s)
 {
 	struct obuf *b = &r->defs;
 	const char *p = s->text, *end = s->text + s->tlen;
@@ -502,7 +502,7 @@ static int rec_end(void *self, struct pt_err *err)
 	ob_time(&r->body, r->si.time);
 	ob_str(&r->body, r->si.time_abs ? " 1\n" : " 0\n");
 	for (size_t i = 0; i < r->nst; i++) {
-		struct rstack *s = &r->st[i];
+		struct recorder_stack *s = &r->st[i];
 		int64_t now = s->seen == r->cur ? s->acc : 0;
 
 		if (now) {

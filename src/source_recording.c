@@ -37,7 +37,7 @@ static void text_add(struct text_buf *b, const char *s, size_t n)
 	b->len += n;
 }
 
-struct pstack {
+struct recorded_stack {
 	uint64_t handle;
 	char *text;
 	struct frame_text *fr;
@@ -46,12 +46,12 @@ struct pstack {
 	uint64_t count_line;    /* of its last count line */
 };
 
-struct change {
+struct count_change {
 	uint32_t id;
 	uint64_t count;
 };
 
-struct rreader {
+struct recording_reader {
 	struct reader *r;
 	char *name;
 	long page_size_opt;
@@ -62,13 +62,13 @@ struct rreader {
 	long page_size;
 	int meta_changed;
 	/* stacks by file id; ids are 1, 2, 3... in order of definition */
-	struct pstack *st;
+	struct recorded_stack *st;
 	size_t nst, cst;        /* st[0] unused */
 	uint32_t *hslots;       /* ids of the stacks with a handle, by it; 0 empty */
 	size_t nhslots, nhandles;
 	uint32_t *nonzero;      /* ids with a count; compacted on each sample */
 	size_t nnz, cnz;
-	struct change *ch;
+	struct count_change *ch;
 	size_t nch, cch;
 	uint64_t samples;
 	uint64_t t_line;        /* of the sample being read */
@@ -139,7 +139,7 @@ static int skip_sp(const char **p, const char *end)
 
 /* Lines are quoted with control bytes escaped: a recording from elsewhere must not put
  * escape sequences on the terminal through a message. */
-static int bad(struct rreader *rr, const char *what, const char *line, size_t n,
+static int bad(struct recording_reader *rr, const char *what, const char *line, size_t n,
 	       struct pt_err *err)
 {
 	char q[256];
@@ -150,7 +150,7 @@ static int bad(struct rreader *rr, const char *what, const char *line, size_t n,
 }
 
 /* The same with what the reader of the message can make of it. */
-static int bad_why(struct rreader *rr, const char *what, const char *line, size_t n,
+static int bad_why(struct recording_reader *rr, const char *what, const char *line, size_t n,
 		   const char *why, struct pt_err *err)
 {
 	char q[256];
@@ -169,14 +169,14 @@ static void set_str(char **dst, const char *s, size_t n)
 
 /* A meta value that is not what its key says (it may end up in a file name, and the
  * recording may come from anywhere): dropped with a warning, the rest is read. */
-static int ignored(struct rreader *rr, const char *msg)
+static int ignored(struct recording_reader *rr, const char *msg)
 {
 	diag_warn("%s:%llu: %s", rr->name, (unsigned long long)reader_lineno(rr->r), msg);
 	return 0;
 }
 
 /* "meta KEY VALUE": unknown keys are for newer readers, and skipped. */
-static int do_meta(struct rreader *rr, const char *line, size_t n, struct pt_err *err)
+static int do_meta(struct recording_reader *rr, const char *line, size_t n, struct pt_err *err)
 {
 	const char *p = line + 5, *end = line + n, *k, *v;
 	char qv[300], m[512];
@@ -253,7 +253,7 @@ static int do_meta(struct rreader *rr, const char *line, size_t n, struct pt_err
 	return 0;
 }
 
-static void rr_fill_meta(struct source *s, struct rreader *rr)
+static void rr_fill_meta(struct source *s, struct recording_reader *rr)
 {
 	struct source_meta *m = &s->meta;
 
@@ -282,11 +282,11 @@ static void rr_fill_meta(struct source *s, struct rreader *rr)
 	m->nsamples = -1;
 }
 
-enum rl { RL_LINE = 1, RL_EOF = 0, RL_TORN = 2, RL_ERR = -1 };
+enum line_read { RL_LINE = 1, RL_EOF = 0, RL_TORN = 2, RL_ERR = -1 };
 
 /* The next line; a last line without its newline is torn (every line the writer makes
  * ends in one). */
-static enum rl rr_line(struct rreader *rr, const char **line, size_t *n, struct pt_err *err)
+static enum line_read rr_line(struct recording_reader *rr, const char **line, size_t *n, struct pt_err *err)
 {
 	int rc;
 
@@ -307,7 +307,7 @@ static enum rl rr_line(struct rreader *rr, const char **line, size_t *n, struct 
 }
 
 /* The id of the stack with handle h (not 0), or 0 with *slot where it would go. */
-static uint32_t handle_find(const struct rreader *rr, uint64_t h, size_t *slot)
+static uint32_t handle_find(const struct recording_reader *rr, uint64_t h, size_t *slot)
 {
 	size_t mask = rr->nhslots - 1, j = hash_u64(h) & mask;
 
@@ -318,7 +318,7 @@ static uint32_t handle_find(const struct rreader *rr, uint64_t h, size_t *slot)
 	return 0;
 }
 
-static void handle_add(struct rreader *rr, uint32_t id)
+static void handle_add(struct recording_reader *rr, uint32_t id)
 {
 	size_t slot = 0;
 
@@ -341,11 +341,11 @@ static void handle_add(struct rreader *rr, uint32_t id)
 
 /* "s ID HANDLE NFRAMES" and its frame lines. 1 done, 0 cut short, -1 error, -2 the input
  * failed (err says how: a truncated compressed file, garbage): a torn tail as well. */
-static int do_stack(struct rreader *rr, const char *line, size_t n, struct pt_err *err)
+static int do_stack(struct recording_reader *rr, const char *line, size_t n, struct pt_err *err)
 {
 	const char *p = line + 1, *end = line + n;
 	uint64_t id, handle, nf;
-	struct pstack *s;
+	struct recorded_stack *s;
 	struct text_buf text = { 0 };
 	uint32_t lens[STACK_MAX_FRAMES];
 	uint64_t off = 0;
@@ -387,7 +387,7 @@ static int do_stack(struct rreader *rr, const char *line, size_t n, struct pt_er
 	for (uint64_t i = 0; i < nf; i++) {
 		const char *fl;
 		size_t fn;
-		enum rl k = rr_line(rr, &fl, &fn, err);
+		enum line_read k = rr_line(rr, &fl, &fn, err);
 
 		if (k != RL_LINE) {
 			free(text.p);
@@ -438,7 +438,7 @@ static int do_stack(struct rreader *rr, const char *line, size_t n, struct pt_er
 	return 1;
 }
 
-static int feed(struct source *src, struct rreader *rr, const struct sample_info *si,
+static int feed(struct source *src, struct recording_reader *rr, const struct sample_info *si,
 		const struct sink *sink, struct pt_err *err)
 {
 	size_t k = 0;
@@ -453,7 +453,7 @@ static int feed(struct source *src, struct rreader *rr, const struct sample_info
 	if (sink->ops->begin(sink->self, si, err) < 0)
 		return -1;
 	for (size_t i = 0; i < rr->nnz; i++) {
-		struct pstack *s = &rr->st[rr->nonzero[i]];
+		struct recorded_stack *s = &rr->st[rr->nonzero[i]];
 		struct stack_rec rec = { 0 };
 
 		if (!s->cur)
@@ -475,7 +475,7 @@ static int feed(struct source *src, struct rreader *rr, const struct sample_info
 
 /* No more samples. Samples that were not later than the one before, beyond the first
  * (which had a warning of its own), are counted here: none goes unsaid. */
-static enum src_status rr_end(struct rreader *rr)
+static enum src_status rr_end(struct recording_reader *rr)
 {
 	if (rr->clock_back > 1)
 		diag_warn(ngettext("%s: the time of %llu sample is not after that of the sample before: its rates are shown as 0",
@@ -487,14 +487,14 @@ static enum src_status rr_end(struct rreader *rr)
 }
 
 /* Lines after the end line are not read: say so (two recordings joined by cat?). */
-static void after_end(struct rreader *rr)
+static void after_end(struct recording_reader *rr)
 {
 	struct pt_err err;
 	const char *line;
 	size_t n;
 
 	for (;;) {
-		enum rl k = rr_line(rr, &line, &n, &err);
+		enum line_read k = rr_line(rr, &line, &n, &err);
 
 		if (k != RL_LINE)
 			return;
@@ -505,7 +505,7 @@ static void after_end(struct rreader *rr)
 		  rr->name, (unsigned long long)reader_lineno(rr->r));
 }
 
-static void torn(struct rreader *rr, const char *why)
+static void torn(struct recording_reader *rr, const char *why)
 {
 	diag_warn(ngettext("%s: %s: kept the %llu complete sample before it",
 			   "%s: %s: kept the %llu complete samples before it",
@@ -515,7 +515,7 @@ static void torn(struct rreader *rr, const char *why)
 
 /* The same when reading failed: the reader's message names the file already. What a
  * crash leaves behind can be garbage (zeroed blocks), a copy a truncated compressed file. */
-static enum src_status torn_read(struct rreader *rr, const struct pt_err *err)
+static enum src_status torn_read(struct recording_reader *rr, const struct pt_err *err)
 {
 	diag_warn(ngettext("%s: kept the %llu complete sample before it",
 			   "%s: kept the %llu complete samples before it",
@@ -526,10 +526,10 @@ static enum src_status torn_read(struct rreader *rr, const struct pt_err *err)
 
 /* The sample's counts apply only once its "e" line is read: a torn sample changes
  * nothing. */
-static void apply_changes(struct rreader *rr)
+static void apply_changes(struct recording_reader *rr)
 {
 	for (size_t i = 0; i < rr->nch; i++) {
-		struct pstack *s = &rr->st[rr->ch[i].id];
+		struct recorded_stack *s = &rr->st[rr->ch[i].id];
 
 		if (!s->cur && rr->ch[i].count) {
 			if (rr->nnz == rr->cnz) {
@@ -544,37 +544,168 @@ static void apply_changes(struct rreader *rr)
 	rr->nch = 0;
 }
 
-#define BAD(what)                                    \
-	do {                                         \
-		bad(rr, (what), line, n, err);       \
-		return SRC_ERROR;                    \
-	} while (0)
-#define BAD_WHY(what, why)                             \
-	do {                                           \
-		bad_why(rr, (what), line, n, (why), err); \
-		return SRC_ERROR;                      \
-	} while (0)
+/* The sample being read, from its "t" line to its "e" line. */
+struct sample_lines {
+	int open;               /* its "t" line was read, its "e" line not yet */
+	uint64_t seq;           /* the file's number for it */
+	struct sample_info si;
+};
 
+/* "end N": the recording ends. Returns SRC_END, or SRC_ERROR with err. */
+static enum src_status end_line(struct recording_reader *rr, const struct sample_lines *cur,
+				const char *line, size_t n, struct pt_err *err)
+{
+	const char *p = line + 3, *end = line + n;
+	uint64_t v;
+
+	if (cur->open) {
+		bad(rr, _("\"e SEQ N\" closing the sample with its N counts"), line, n, err);
+		return SRC_ERROR;
+	}
+	if (skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end) {
+		bad(rr, _("\"end N\" with the number of samples"), line, n, err);
+		return SRC_ERROR;
+	}
+	if (v != rr->samples) {
+		char q[256];
+
+		diag_warn(_("%s:%llu: expected \"end %llu\" (the samples read), found %s: samples are missing or were added; the recording is damaged or was edited"),
+			  rr->name, (unsigned long long)reader_lineno(rr->r),
+			  (unsigned long long)rr->samples, parse_quote(line, n, q, sizeof(q)));
+	}
+	after_end(rr);
+	return rr_end(rr);
+}
+
+/* "c ID COUNT": a count that changed in the sample. Returns 0, or -1 with err. */
+static int count_line(struct recording_reader *rr, const struct sample_lines *cur,
+		      const char *line, size_t n, struct pt_err *err)
+{
+	const char *p = line + 1, *end = line + n;
+	uint64_t id, v;
+
+	if (!cur->open || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
+	    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end)
+		return bad(rr, _("\"c ID COUNT\" inside a sample"), line, n, err);
+	if (id == 0 || id >= rr->nst)
+		return bad(rr, _("the id of a stack defined before"), line, n, err);
+	if (v > PT_COUNT_MAX)
+		return bad_why(rr, rr->unit && strcmp(rr->unit, "allocs") == 0 ?
+			       _("an allocation count from 0 to 2^48") :
+			       _("a page count from 0 to 2^48"), line, n,
+			       _("no machine has that many pages; the recording is damaged or was edited"),
+			       err);
+	if (rr->st[id].count_line > rr->t_line) {
+		/* which of two counts is the right one, no one can tell */
+		char why[256];
+
+		snprintf(why, sizeof(why),
+			 _("line %llu has the count of stack %llu in this sample already; the recording is damaged or was edited"),
+			 (unsigned long long)rr->st[id].count_line, (unsigned long long)id);
+		return bad_why(rr, _("one count line for a stack in a sample"), line, n, why, err);
+	}
+	rr->st[id].count_line = reader_lineno(rr->r);
+	if (rr->nch == rr->cch) {
+		rr->cch = rr->cch ? rr->cch * 2 : 1024;
+		rr->ch = xreallocarray(rr->ch, rr->cch, sizeof(*rr->ch));
+	}
+	rr->ch[rr->nch].id = (uint32_t)id;
+	rr->ch[rr->nch].count = v;
+	rr->nch++;
+	return 0;
+}
+
+/* "t SEQ TIME ABS": a sample begins. Returns 0, or -1 with err. */
+static int time_line(struct recording_reader *rr, struct sample_lines *cur, const char *line,
+		     size_t n, struct pt_err *err)
+{
+	const char *p = line + 1, *end = line + n;
+	uint64_t v;
+
+	if (cur->open || skip_sp(&p, end) < 0 || read_u64(&p, end, &cur->seq) < 0 ||
+	    skip_sp(&p, end) < 0 || read_time(&p, end, &cur->si.time) < 0 ||
+	    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end || v > 1)
+		return bad(rr, _("\"t SEQ TIME ABS\""), line, n, err);
+	/* the screen makes a date of it, pagetop record microseconds */
+	if (!time_ok(cur->si.time))
+		return bad_why(rr, _("a time of at most 10^12 seconds"), line, n,
+			       _("that is 31,700 years; the recording is damaged or was edited"), err);
+	cur->si.time_abs = (int)v;
+	if (rr->samples && cur->seq <= rr->last_seq) {
+		/* counts are only those that changed: out of order, they would say something
+		 * else */
+		char what[128];
+
+		snprintf(what, sizeof(what), _("a sample number above %llu (that of the sample before)"),
+			 (unsigned long long)rr->last_seq);
+		return bad_why(rr, what, line, n,
+			       _("the samples are out of order; the recording is damaged or was edited"),
+			       err);
+	}
+	/* A wall clock can be set back, and snapshot files' times can be out of order: the
+	 * sample is kept, and rates over a time that did not pass are 0, which is said. */
+	if (rr->samples && cur->si.time_abs == rr->last_abs && cur->si.time <= rr->last_time &&
+	    rr->clock_back++ == 0) {
+		char q[256];
+
+		diag_warn(_("%s:%llu: expected a time after that of the sample before (line %llu), found %s: the clock went back or stood still; the rates of this sample are shown as 0"),
+			  rr->name, (unsigned long long)reader_lineno(rr->r),
+			  (unsigned long long)rr->last_t_line, parse_quote(line, n, q, sizeof(q)));
+	}
+	rr->t_line = reader_lineno(rr->r);
+	cur->open = 1;
+	rr->nch = 0;
+	return 0;
+}
+
+/* "e SEQ N": the sample is complete; it goes to the sink. Returns SRC_SAMPLE, or
+ * SRC_ERROR with err. */
+static enum src_status sample_end_line(struct source *src, struct recording_reader *rr,
+				       struct sample_lines *cur, const char *line, size_t n,
+				       const struct sink *sink, struct pt_err *err)
+{
+	const char *p = line + 1, *end = line + n;
+	uint64_t id, v;
+
+	if (!cur->open || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
+	    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end ||
+	    id != cur->seq || v != rr->nch) {
+		bad(rr, _("\"e SEQ N\" closing the sample with its N counts"), line, n, err);
+		return SRC_ERROR;
+	}
+	apply_changes(rr);
+	rr->last_seq = cur->seq;
+	rr->last_time = cur->si.time;
+	rr->last_abs = cur->si.time_abs;
+	rr->last_t_line = rr->t_line;
+	cur->si.seq = src->seq;
+	if (feed(src, rr, &cur->si, sink, err) < 0)
+		return SRC_ERROR;
+	src->seq++;
+	rr->samples++;
+	return SRC_SAMPLE;
+}
+
+/* Reads lines up to the end of the next sample. A state machine over the line kinds;
+ * each kind's line is read by its own function. */
 static enum src_status rr_next(struct source *src, const struct sink *sink, int timeout_ms,
 			       struct pt_err *err)
 {
-	struct rreader *rr = src->priv;
-	int in_sample = 0;
-	uint64_t seq = 0, id, v;
-	struct sample_info si = { 0 };
+	struct recording_reader *rr = src->priv;
+	struct sample_lines cur = { 0 };
 
 	(void)timeout_ms;
 	if (rr->ended)
 		return SRC_END;
 	for (;;) {
-		const char *line, *p, *end;
+		const char *line;
 		size_t n;
-		enum rl k = rr_line(rr, &line, &n, err);
+		enum line_read k = rr_line(rr, &line, &n, err);
 
 		if (k == RL_ERR)
 			return torn_read(rr, err);
 		if (k == RL_EOF || k == RL_TORN) {
-			if (in_sample || k == RL_TORN)
+			if (cur.open || k == RL_TORN)
 				torn(rr, _("the last sample is cut short (the recording was interrupted)"));
 			else
 				torn(rr, _("the recording has no end line (it was interrupted)"));
@@ -582,57 +713,18 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 		}
 		if (n == 0 || line[0] == '#')
 			continue;
-		p = line + 1;
-		end = line + n;
-		if (n >= 3 && memcmp(line, "end", 3) == 0 && (n == 3 || line[3] == ' ')) {
-			if (in_sample)
-				BAD(_("\"e SEQ N\" closing the sample with its N counts"));
-			p = line + 3;
-			if (skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end)
-				BAD(_("\"end N\" with the number of samples"));
-			if (v != rr->samples) {
-				char q[256];
-
-				diag_warn(_("%s:%llu: expected \"end %llu\" (the samples read), found %s: samples are missing or were added; the recording is damaged or was edited"),
-					  rr->name, (unsigned long long)reader_lineno(rr->r),
-					  (unsigned long long)rr->samples, parse_quote(line, n, q, sizeof(q)));
-			}
-			after_end(rr);
-			return rr_end(rr);
-		}
+		if (n >= 3 && memcmp(line, "end", 3) == 0 && (n == 3 || line[3] == ' '))
+			return end_line(rr, &cur, line, n, err);
 		switch (line[0]) {
 		case 'c':
-			if (!in_sample || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
-			    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end)
-				BAD(_("\"c ID COUNT\" inside a sample"));
-			if (id == 0 || id >= rr->nst)
-				BAD(_("the id of a stack defined before"));
-			if (v > PT_COUNT_MAX)
-				BAD_WHY(rr->unit && strcmp(rr->unit, "allocs") == 0 ?
-					_("an allocation count from 0 to 2^48") :
-					_("a page count from 0 to 2^48"),
-					_("no machine has that many pages; the recording is damaged or was edited"));
-			if (rr->st[id].count_line > rr->t_line) {
-				/* which of two counts is the right one, no one can tell */
-				char why[256];
-
-				snprintf(why, sizeof(why),
-					 _("line %llu has the count of stack %llu in this sample already; the recording is damaged or was edited"),
-					 (unsigned long long)rr->st[id].count_line, (unsigned long long)id);
-				BAD_WHY(_("one count line for a stack in a sample"), why);
-			}
-			rr->st[id].count_line = reader_lineno(rr->r);
-			if (rr->nch == rr->cch) {
-				rr->cch = rr->cch ? rr->cch * 2 : 1024;
-				rr->ch = xreallocarray(rr->ch, rr->cch, sizeof(*rr->ch));
-			}
-			rr->ch[rr->nch].id = (uint32_t)id;
-			rr->ch[rr->nch].count = v;
-			rr->nch++;
+			if (count_line(rr, &cur, line, n, err) < 0)
+				return SRC_ERROR;
 			continue;
 		case 's':
-			if (in_sample)
-				BAD(_("\"c ID COUNT\" or \"e SEQ N\""));
+			if (cur.open) {
+				bad(rr, _("\"c ID COUNT\" or \"e SEQ N\""), line, n, err);
+				return SRC_ERROR;
+			}
 			switch (do_stack(rr, line, n, err)) {
 			case -1:
 				return SRC_ERROR;
@@ -645,58 +737,13 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 				continue;
 			}
 		case 't':
-			if (in_sample || skip_sp(&p, end) < 0 || read_u64(&p, end, &seq) < 0 ||
-			    skip_sp(&p, end) < 0 || read_time(&p, end, &si.time) < 0 ||
-			    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end || v > 1)
-				BAD(_("\"t SEQ TIME ABS\""));
-			/* the screen makes a date of it, pagetop record microseconds */
-			if (!time_ok(si.time))
-				BAD_WHY(_("a time of at most 10^12 seconds"),
-					_("that is 31,700 years; the recording is damaged or was edited"));
-			si.time_abs = (int)v;
-			if (rr->samples && seq <= rr->last_seq) {
-				/* counts are only those that changed: out of order, they would say
-				 * something else */
-				char what[128];
-
-				snprintf(what, sizeof(what),
-					 _("a sample number above %llu (that of the sample before)"),
-					 (unsigned long long)rr->last_seq);
-				BAD_WHY(what, _("the samples are out of order; the recording is damaged or was edited"));
-			}
-			/* A wall clock can be set back, and snapshot files' times can be out of
-			 * order: the sample is kept, and rates over a time that did not pass are
-			 * 0, which is said. */
-			if (rr->samples && si.time_abs == rr->last_abs && si.time <= rr->last_time &&
-			    rr->clock_back++ == 0) {
-				char q[256];
-
-				diag_warn(_("%s:%llu: expected a time after that of the sample before (line %llu), found %s: the clock went back or stood still; the rates of this sample are shown as 0"),
-					  rr->name, (unsigned long long)reader_lineno(rr->r),
-					  (unsigned long long)rr->last_t_line, parse_quote(line, n, q, sizeof(q)));
-			}
-			rr->t_line = reader_lineno(rr->r);
-			in_sample = 1;
-			rr->nch = 0;
+			if (time_line(rr, &cur, line, n, err) < 0)
+				return SRC_ERROR;
 			continue;
 		case 'e':
-			if (!in_sample || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
-			    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end ||
-			    id != seq || v != rr->nch)
-				BAD(_("\"e SEQ N\" closing the sample with its N counts"));
-			apply_changes(rr);
-			rr->last_seq = seq;
-			rr->last_time = si.time;
-			rr->last_abs = si.time_abs;
-			rr->last_t_line = rr->t_line;
-			si.seq = src->seq;
-			if (feed(src, rr, &si, sink, err) < 0)
-				return SRC_ERROR;
-			src->seq++;
-			rr->samples++;
-			return SRC_SAMPLE;
+			return sample_end_line(src, rr, &cur, line, n, sink, err);
 		case 'm':
-			if (n > 5 && memcmp(line, "meta ", 5) == 0 && !in_sample) {
+			if (n > 5 && memcmp(line, "meta ", 5) == 0 && !cur.open) {
 				if (do_meta(rr, line, n, err) < 0)
 					return SRC_ERROR;
 				continue;
@@ -705,12 +752,10 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 		default:
 			break;
 		}
-		BAD(_("a recording line (s, f, t, c, e, meta or end)"));
+		bad(rr, _("a recording line (s, f, t, c, e, meta or end)"), line, n, err);
+		return SRC_ERROR;
 	}
 }
-
-#undef BAD
-#undef BAD_WHY
 
 static double rr_stalled(const struct source *s)
 {
@@ -726,7 +771,7 @@ static int rr_fd(const struct source *s)
 
 static void rr_close(struct source *s)
 {
-	struct rreader *rr = s->priv;
+	struct recording_reader *rr = s->priv;
 
 	if (!rr)
 		return;
@@ -765,7 +810,7 @@ static const struct source_impl recording_impl = {
 int source_open_recording_reader(struct source *s, struct reader *r,
 				 const struct source_opts *o, struct pt_err *err)
 {
-	struct rreader *rr = xcalloc(1, sizeof(*rr));
+	struct recording_reader *rr = xcalloc(1, sizeof(*rr));
 	const char *line, *p, *end;
 	size_t n, ml = strlen(RECORDING_MAGIC);
 	uint64_t version;
@@ -798,7 +843,7 @@ int source_open_recording_reader(struct source *s, struct reader *r,
 	/* The header: meta lines up to the first stack or sample, so the meta is known
 	 * before the first sample is asked for. */
 	for (;;) {
-		enum rl k = rr_line(rr, &line, &n, err);
+		enum line_read k = rr_line(rr, &line, &n, err);
 
 		if (k == RL_ERR)
 			goto fail;

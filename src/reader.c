@@ -61,34 +61,102 @@ static int fill_in(struct reader *r, struct pt_err *err)
 	return 0;
 }
 
+/* An uncompressed stream: what was peeked at first, then read() straight into dst. */
+static ssize_t plain_read(struct reader *r, char *dst, size_t n, struct pt_err *err)
+{
+	ssize_t got;
+
+	if (r->in_pos < r->in_len) {
+		size_t k = r->in_len - r->in_pos;
+
+		if (k > n)
+			k = n;
+		memcpy(dst, r->in + r->in_pos, k);
+		r->in_pos += k;
+		return (ssize_t)k;
+	}
+	if (r->in_eof)
+		return 0;
+	do
+		got = read(r->fd, dst, n);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		pt_err_set(err, _("%s: read error: %s"), r->name, strerror(errno));
+		return -1;
+	}
+	if (got == 0)
+		r->in_eof = 1;
+	return got;
+}
+
+/* One inflate() of what r->in holds into dst: *produced bytes. Returns 0, or -1 with
+ * err. */
+static int gzip_step(struct reader *r, char *dst, size_t n, size_t *produced,
+		     struct pt_err *err)
+{
+	int rc;
+
+	r->z.next_in = r->in + r->in_pos;
+	r->z.avail_in = (uInt)(r->in_len - r->in_pos);
+	r->z.next_out = (Bytef *)dst;
+	r->z.avail_out = (uInt)n;
+	rc = inflate(&r->z, Z_NO_FLUSH);
+	r->in_pos = r->in_len - r->z.avail_in;
+	*produced = n - r->z.avail_out;
+	if (rc == Z_STREAM_END) {
+		/* Concatenated gzip members are one stream (as zcat reads them). */
+		if (fill_in(r, err) < 0)
+			return -1;
+		if (r->in_pos < r->in_len)
+			inflateReset(&r->z);
+		else
+			r->stream_end = 1;
+	} else if (rc == Z_BUF_ERROR && r->in_eof && !*produced) {
+		pt_err_set(err, _("%s: the gzip data ends early (truncated file)"), r->name);
+		return -1;
+	} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+		pt_err_set(err, _("%s: corrupt gzip data: %s"), r->name, r->z.msg ? r->z.msg : "?");
+		return -1;
+	}
+	return 0;
+}
+
+/* The same for xz: one lzma_code(). */
+static int xz_step(struct reader *r, char *dst, size_t n, size_t *produced,
+		   struct pt_err *err)
+{
+	lzma_ret rc;
+
+	r->x.next_in = r->in + r->in_pos;
+	r->x.avail_in = r->in_len - r->in_pos;
+	r->x.next_out = (uint8_t *)dst;
+	r->x.avail_out = n;
+	rc = lzma_code(&r->x, r->in_eof ? LZMA_FINISH : LZMA_RUN);
+	r->in_pos = r->in_len - r->x.avail_in;
+	*produced = n - r->x.avail_out;
+	if (rc == LZMA_STREAM_END) {
+		r->stream_end = 1;
+	} else if (rc == LZMA_MEMLIMIT_ERROR) {
+		uint64_t mib = (lzma_memusage(&r->x) + (1 << 20) - 1) >> 20;
+
+		pt_err_set(err, _("%s: the xz data needs %llu MiB of memory to uncompress, more than the %d MiB pagetop allows (xz -9 needs 65 MiB): uncompress it with unxz first"),
+			   r->name, (unsigned long long)mib, XZ_MEMLIMIT_MIB);
+		return -1;
+	} else if (rc == LZMA_BUF_ERROR && r->in_eof && !*produced) {
+		pt_err_set(err, _("%s: the xz data ends early (truncated file)"), r->name);
+		return -1;
+	} else if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
+		pt_err_set(err, _("%s: corrupt xz data (error %d)"), r->name, (int)rc);
+		return -1;
+	}
+	return 0;
+}
+
 /* Reads up to n decompressed bytes into dst; returns the count, 0 at end, -1 on error. */
 static ssize_t raw_read(struct reader *r, char *dst, size_t n, struct pt_err *err)
 {
-	if (r->comp == COMP_NONE) {
-		ssize_t got;
-
-		if (r->in_pos < r->in_len) {
-			size_t k = r->in_len - r->in_pos;
-
-			if (k > n)
-				k = n;
-			memcpy(dst, r->in + r->in_pos, k);
-			r->in_pos += k;
-			return (ssize_t)k;
-		}
-		if (r->in_eof)
-			return 0;
-		do
-			got = read(r->fd, dst, n);
-		while (got < 0 && errno == EINTR);
-		if (got < 0) {
-			pt_err_set(err, _("%s: read error: %s"), r->name, strerror(errno));
-			return -1;
-		}
-		if (got == 0)
-			r->in_eof = 1;
-		return got;
-	}
+	if (r->comp == COMP_NONE)
+		return plain_read(r, dst, n, err);
 	for (;;) {
 		size_t produced;
 
@@ -96,60 +164,8 @@ static ssize_t raw_read(struct reader *r, char *dst, size_t n, struct pt_err *er
 			return 0;
 		if (fill_in(r, err) < 0)
 			return -1;
-		if (r->comp == COMP_GZIP) {
-			int rc;
-
-			r->z.next_in = r->in + r->in_pos;
-			r->z.avail_in = (uInt)(r->in_len - r->in_pos);
-			r->z.next_out = (Bytef *)dst;
-			r->z.avail_out = (uInt)n;
-			rc = inflate(&r->z, Z_NO_FLUSH);
-			r->in_pos = r->in_len - r->z.avail_in;
-			produced = n - r->z.avail_out;
-			if (rc == Z_STREAM_END) {
-				/* Concatenated gzip members are one stream (as zcat reads them). */
-				if (fill_in(r, err) < 0)
-					return -1;
-				if (r->in_pos < r->in_len)
-					inflateReset(&r->z);
-				else
-					r->stream_end = 1;
-			} else if (rc == Z_BUF_ERROR && r->in_eof && !produced) {
-				pt_err_set(err, _("%s: the gzip data ends early (truncated file)"),
-					   r->name);
-				return -1;
-			} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-				pt_err_set(err, _("%s: corrupt gzip data: %s"), r->name,
-					   r->z.msg ? r->z.msg : "?");
-				return -1;
-			}
-		} else {
-			lzma_ret rc;
-
-			r->x.next_in = r->in + r->in_pos;
-			r->x.avail_in = r->in_len - r->in_pos;
-			r->x.next_out = (uint8_t *)dst;
-			r->x.avail_out = n;
-			rc = lzma_code(&r->x, r->in_eof ? LZMA_FINISH : LZMA_RUN);
-			r->in_pos = r->in_len - r->x.avail_in;
-			produced = n - r->x.avail_out;
-			if (rc == LZMA_STREAM_END) {
-				r->stream_end = 1;
-			} else if (rc == LZMA_MEMLIMIT_ERROR) {
-				uint64_t mib = (lzma_memusage(&r->x) + (1 << 20) - 1) >> 20;
-
-				pt_err_set(err, _("%s: the xz data needs %llu MiB of memory to uncompress, more than the %d MiB pagetop allows (xz -9 needs 65 MiB): uncompress it with unxz first"),
-					   r->name, (unsigned long long)mib, XZ_MEMLIMIT_MIB);
-				return -1;
-			} else if (rc == LZMA_BUF_ERROR && r->in_eof && !produced) {
-				pt_err_set(err, _("%s: the xz data ends early (truncated file)"),
-					   r->name);
-				return -1;
-			} else if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
-				pt_err_set(err, _("%s: corrupt xz data (error %d)"), r->name, (int)rc);
-				return -1;
-			}
-		}
+		if ((r->comp == COMP_GZIP ? gzip_step : xz_step)(r, dst, n, &produced, err) < 0)
+			return -1;
 		if (produced)
 			return (ssize_t)produced;
 		if (r->in_eof && r->in_pos >= r->in_len && !r->stream_end) {

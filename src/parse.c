@@ -688,13 +688,9 @@ enum pfmt parse_detect_file(const char *path, struct pt_err *err)
 	return f;
 }
 
-static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at *at,
-		     enum pfmt expect, enum pfmt *got, const struct sink *sink, struct pt_err *err)
+static void parse_begin(struct pstate *ps, struct reader *r, const struct parse_at *at,
+			enum pfmt expect, const struct sink *sink, struct pt_err *err)
 {
-	const char *line;
-	size_t n;
-	int rc, first = !at || at->first, warned = 0;
-
 	ps->r = r;
 	ps->sink = sink;
 	ps->err = err;
@@ -707,83 +703,123 @@ static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at 
 	ps->dict = at && at->dict ? &at->dict->d : &ps->own_dict;
 	if (!ps->dict->keyspace)
 		ps->dict->keyspace = keyspace_new();
-	while ((rc = reader_line_fast(r, &line, &n, err)) > 0) {
-		if (first && n) {
-			first = 0;
-			if (n >= strlen(RECORDING_MAGIC) &&
-			    memcmp(line, RECORDING_MAGIC, strlen(RECORDING_MAGIC)) == 0) {
-				pt_err_set(err, _("%s: a pagetop recording cannot be read as a snapshot here"),
-					   reader_name(r));
-				return -1;
-			}
-			if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0)
-				ps->fmt = PF_PAGE_OWNER;
-			else if (expect == PF_PAGE_OWNER)
-				return fail(ps, _("\"Page allocated via order N, ...\""), line, n);
-		}
-		if (ps->fmt == PF_PAGE_OWNER)
-			rc = page_owner_line(ps, line, n);
-		else
-			rc = stack_line(ps, line, n);
-		if (rc < 0) {
-			/* A last line without its newline that does not parse was cut short
-			 * (a copy interrupted mid-write): keep what came before it. */
-			if (!reader_last_had_newline(r) && ps->nrecords > 0 &&
-			    reader_line(r, &line, &n, err) == 0) {
-				diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
-					  reader_name(r), (unsigned long long)(ps->nframes || ps->in_block ||
-					  ps->have_handle ? ps->rec_line : reader_lineno(r)),
-					  (unsigned long long)ps->nrecords);
-				ps->nframes = 0;
-				ps->have_handle = 0;
-				ps->in_block = 0;
-				rc = 0;
-				warned = 1;
-				break;
-			}
-			return -1;
-		}
-	}
-	if (rc < 0)
+}
+
+/* The first line that is not empty tells a recording (refused here) and the per-block
+ * dump from the stack formats. Returns 0, or -1 with ps->err. */
+static int first_line(struct pstate *ps, enum pfmt expect, const char *line, size_t n)
+{
+	if (n >= strlen(RECORDING_MAGIC) &&
+	    memcmp(line, RECORDING_MAGIC, strlen(RECORDING_MAGIC)) == 0) {
+		pt_err_set(ps->err, _("%s: a pagetop recording cannot be read as a snapshot here"),
+			   reader_name(ps->r));
 		return -1;
-	/* end of input: the last record may lack its final blank line, or be cut short */
+	}
+	if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0)
+		ps->fmt = PF_PAGE_OWNER;
+	else if (expect == PF_PAGE_OWNER)
+		return fail(ps, _("\"Page allocated via order N, ...\""), line, n);
+	return 0;
+}
+
+static void warn_cut_short(struct pstate *ps, uint64_t line)
+{
+	diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
+		  reader_name(ps->r), (unsigned long long)line, (unsigned long long)ps->nrecords);
+}
+
+/* A line that does not parse: when it is the last line and has no newline, the file was
+ * cut short (a copy interrupted mid-write) and what came before it is kept, with a
+ * warning (returns 1); else the error stands (0). */
+static int cut_short_tail(struct pstate *ps)
+{
+	struct reader *r = ps->r;
+	const char *line;
+	size_t n;
+
+	if (reader_last_had_newline(r) || ps->nrecords == 0 ||
+	    reader_line(r, &line, &n, ps->err) != 0)
+		return 0;
+	warn_cut_short(ps, ps->nframes || ps->in_block || ps->have_handle ? ps->rec_line
+									  : reader_lineno(r));
+	ps->nframes = 0;
+	ps->have_handle = 0;
+	ps->in_block = 0;
+	return 1;
+}
+
+/* At the end of the input: the last record may lack its final blank line, or be cut
+ * short (warned is 1 when that was said already); then whether there were records, of
+ * the format expected. Returns 0, or -1 with ps->err. */
+static int parse_end(struct pstate *ps, enum pfmt expect, enum pfmt *got, int warned)
+{
+	struct reader *r = ps->r;
+
 	if (ps->fmt == PF_PAGE_OWNER && ps->in_block) {
 		if (ps->in_block >= 3 && reader_last_had_newline(r)) {
 			if (end_block(ps) < 0)
 				return -1;
 		} else {
-			diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
-				  reader_name(r), (unsigned long long)ps->rec_line,
-				  (unsigned long long)ps->nrecords);
+			warn_cut_short(ps, ps->rec_line);
 			warned = 1;
 		}
 	} else if (ps->nframes || ps->have_handle) {
 		warned = 1;
-		diag_warn(_("%s:%llu: the last record is cut short (truncated file?): ignored it, kept the %llu before it"),
-			  reader_name(r), (unsigned long long)ps->rec_line,
-			  (unsigned long long)ps->nrecords);
+		warn_cut_short(ps, ps->rec_line);
 	}
-	if (ps->nrecords && !reader_last_had_newline(r) && rc == 0 && !warned)
+	if (ps->nrecords && !reader_last_had_newline(r) && !warned)
 		/* "nr_base_pages: 12" may be what is left of 12288 */
 		diag_warn(_("%s:%llu: the last line has no newline: the file may be cut short"),
 			  reader_name(r), (unsigned long long)reader_lineno(r));
 	if (ps->nrecords == 0) {
 		if (reader_lineno(r) == 0)
-			pt_err_set(err, _("%s: expected page_owner records, found an empty file"),
+			pt_err_set(ps->err, _("%s: expected page_owner records, found an empty file"),
 				   reader_name(r));
 		else
-			pt_err_set(err, _("%s:%llu: expected page_owner records, found none"),
+			pt_err_set(ps->err, _("%s:%llu: expected page_owner records, found none"),
 				   reader_name(r), (unsigned long long)reader_lineno(r));
 		return -1;
 	}
 	if (expect != PF_UNKNOWN && ps->fmt != expect && !(expect == PF_SHOW_STACKS && ps->fmt == PF_PROPOSAL)) {
-		pt_err_set(err, _("%s: expected %s content, found %s"), reader_name(r),
+		pt_err_set(ps->err, _("%s: expected %s content, found %s"), reader_name(r),
 			   pfmt_name(expect), pfmt_name(ps->fmt));
 		return -1;
 	}
 	if (got)
 		*got = ps->fmt;
 	return 0;
+}
+
+/* The hot loop: a line at a time into the state machine of its format. */
+static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at *at,
+		     enum pfmt expect, enum pfmt *got, const struct sink *sink, struct pt_err *err)
+{
+	const char *line;
+	size_t n;
+	int rc, first = !at || at->first, warned = 0;
+
+	parse_begin(ps, r, at, expect, sink, err);
+	while ((rc = reader_line_fast(r, &line, &n, err)) > 0) {
+		if (first && n) {
+			first = 0;
+			if (first_line(ps, expect, line, n) < 0)
+				return -1;
+		}
+		if (ps->fmt == PF_PAGE_OWNER)
+			rc = page_owner_line(ps, line, n);
+		else
+			rc = stack_line(ps, line, n);
+		if (rc < 0) {
+			if (!cut_short_tail(ps))
+				return -1;
+			rc = 0;
+			warned = 1;
+			break;
+		}
+	}
+	if (rc < 0)
+		return -1;
+	return parse_end(ps, expect, got, warned);
 }
 
 int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,

@@ -385,34 +385,41 @@ static unsigned nthreads(void)
 	return n < 2 ? 2 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
-int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
-		const struct sink *sink, struct split_stats *stats, struct pt_err *err)
+/* The caller's side of the split, with the chunks' state. */
+static struct split *split_new(int fd, const char *name, uint64_t size)
 {
-	struct split *sp;
-	struct worker w[MAX_THREADS];
-	struct parse_dict *mydict = parse_dict_new();
-	struct parse_at at;
-	struct stat st;
-	unsigned nw = 0, want = nthreads() - 1;
-	uint64_t pos = 0;
-	int rc = 0;
+	struct split *sp = xcalloc(1, sizeof(*sp));
 
-	if (stats)
-		memset(stats, 0, sizeof(*stats));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		parse_dict_free(mydict);
-		return -2;
-	}
-	memset(&at, 0, sizeof(at));
-	at.first = 1;
-	sp = xcalloc(1, sizeof(*sp));
 	pthread_mutex_init(&sp->mu, NULL);
 	pthread_cond_init(&sp->cv, NULL);
 	sp->fd = fd;
 	sp->name = name;
-	sp->size = (uint64_t)st.st_size;
-	sp->nchunks = (sp->size + parse_split_chunk - 1) / parse_split_chunk;
-	bus_catch(1);
+	sp->size = size;
+	sp->nchunks = (size + parse_split_chunk - 1) / parse_split_chunk;
+	return sp;
+}
+
+static void split_free(struct split *sp)
+{
+	for (unsigned i = 0; i < WINDOW; i++) {
+		if (sp->slot[i].map)
+			munmap(sp->slot[i].map, sp->slot[i].maplen);
+		free(sp->slot[i].recs);
+		free(sp->slot[i].fr);
+	}
+	for (size_t i = 0; i < sp->nretired; i++)
+		parse_dict_free(sp->retired[i]);
+	free(sp->retired);
+	pthread_cond_destroy(&sp->cv);
+	pthread_mutex_destroy(&sp->mu);
+	free(sp);
+}
+
+/* Starts up to want worker threads; returns how many run. */
+static unsigned workers_start(struct split *sp, struct worker *w, unsigned want)
+{
+	unsigned nw = 0;
+
 	for (unsigned i = 0; i < want; i++) {
 		w[nw].sp = sp;
 		w[nw].dict = parse_dict_new();
@@ -422,30 +429,40 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 		}
 		nw++;
 	}
+	return nw;
+}
+
+/* Feeds the chunks to the sink in file order while the workers (and this thread, when
+ * the next chunk is not done yet) parse those ahead; stops at the first chunk that is
+ * not what the serial parse would give. at counts what was fed; *pos: where it ends.
+ * Returns 0, or -1 with err when the sink failed. */
+static int feed_chunks(struct split *sp, struct parse_dict **mydict, struct parse_at *at,
+		       uint64_t *pos, const struct sink *sink, struct pt_err *err)
+{
+	int rc = 0;
+
 	pthread_mutex_lock(&sp->mu);
 	while (sp->fed < sp->nchunks && !sp->stop) {
 		struct chunk *c = &sp->slot[sp->fed % WINDOW];
 
 		if (c->state == C_DONE && c->index == sp->fed) {
 			pthread_mutex_unlock(&sp->mu);
-			if (!c->ok || c->start != pos ||
-			    (at.fmt != PF_UNKNOWN && c->fmt != PF_UNKNOWN && c->fmt != at.fmt)) {
+			if (!c->ok || c->start != *pos ||
+			    (at->fmt != PF_UNKNOWN && c->fmt != PF_UNKNOWN && c->fmt != at->fmt)) {
 				pthread_mutex_lock(&sp->mu);
-				sp->stop = 1; /* the rest goes the serial way, from pos */
-				break;
+				break; /* the rest goes the serial way, from pos */
 			}
 			if (feed(c, sink, err) < 0) {
 				rc = -1;
 				pthread_mutex_lock(&sp->mu);
-				sp->stop = 1;
 				break;
 			}
-			pos = c->end;
-			at.lineno += c->nlines;
-			at.nrecords += c->nrecs;
+			*pos = c->end;
+			at->lineno += c->nlines;
+			at->nrecords += c->nrecs;
 			if (c->fmt != PF_UNKNOWN)
-				at.fmt = c->fmt;
-			at.first = 0;
+				at->fmt = c->fmt;
+			at->first = 0;
 			pthread_mutex_lock(&sp->mu);
 			c->state = C_FREE;
 			sp->fed++;
@@ -455,7 +472,7 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 		c = take_locked(sp);
 		if (c) {
 			pthread_mutex_unlock(&sp->mu);
-			parse_chunk(sp, c, &mydict);
+			parse_chunk(sp, c, mydict);
 			pthread_mutex_lock(&sp->mu);
 			c->state = C_DONE;
 			pthread_cond_broadcast(&sp->cv);
@@ -466,31 +483,64 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 	sp->stop = 1;
 	pthread_cond_broadcast(&sp->cv);
 	pthread_mutex_unlock(&sp->mu);
+	return rc;
+}
+
+/* The rest of the file from pos on, one line after the other, with the lines and
+ * records counted so far in at. Returns 0, or -1 with err. */
+static int parse_rest(int fd, const char *name, uint64_t pos, struct parse_at *at,
+		      const struct sink *sink, struct pt_err *err)
+{
+	int fd2 = dup(fd), rc;
+	struct reader *r;
+	uint64_t nrec = at->nrecords;
+
+	if (fd2 < 0 || lseek(fd2, (off_t)pos, SEEK_SET) < 0) {
+		pt_err_set(err, _("%s: read error: %s"), name, strerror(errno));
+		if (fd2 >= 0)
+			close(fd2);
+		return -1;
+	}
+	r = reader_open_plain(fd2, name);
+	rc = parse_stream_at(r, at, &at->fmt, &nrec, sink, err);
+	reader_close(r);
+	at->nrecords = nrec;
+	return rc;
+}
+
+int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
+		const struct sink *sink, struct split_stats *stats, struct pt_err *err)
+{
+	struct split *sp;
+	struct worker w[MAX_THREADS];
+	struct parse_dict *mydict;
+	struct parse_at at;
+	struct stat st;
+	unsigned nw;
+	uint64_t pos = 0;
+	int rc;
+
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -2;
+	memset(&at, 0, sizeof(at));
+	at.first = 1;
+	mydict = parse_dict_new();
+	sp = split_new(fd, name, (uint64_t)st.st_size);
+	bus_catch(1);
+	nw = workers_start(sp, w, nthreads() - 1);
+	rc = feed_chunks(sp, &mydict, &at, &pos, sink, err);
 	for (unsigned i = 0; i < nw; i++)
 		pthread_join(w[i].th, NULL);
 	bus_catch(0);
+	/* (no record at all: the serial parse says so, as it does) */
 	if (rc == 0 && (sp->fed < sp->nchunks || pos < sp->size || at.nrecords == 0)) {
-		/* (no record at all: the serial parse says so, as it does) */
-		/* the rest, one line after the other */
-		int fd2 = dup(fd);
-		struct reader *r;
-		uint64_t nrec = at.nrecords;
-
 		if (stats) {
 			stats->serial = 1;
 			stats->serial_from = pos;
 		}
-		if (fd2 < 0 || lseek(fd2, (off_t)pos, SEEK_SET) < 0) {
-			pt_err_set(err, _("%s: read error: %s"), name, strerror(errno));
-			if (fd2 >= 0)
-				close(fd2);
-			rc = -1;
-		} else {
-			r = reader_open_plain(fd2, name);
-			rc = parse_stream_at(r, &at, &at.fmt, &nrec, sink, err);
-			reader_close(r);
-			at.nrecords = nrec;
-		}
+		rc = parse_rest(fd, name, pos, &at, sink, err);
 	}
 	if (rc == 0 && expect != PF_UNKNOWN && at.fmt != expect &&
 	    !(expect == PF_SHOW_STACKS && at.fmt == PF_PROPOSAL)) {
@@ -505,20 +555,9 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 		stats->fed = sp->fed;
 		stats->sigbus = sp->nbus;
 	}
-	for (unsigned i = 0; i < WINDOW; i++) {
-		if (sp->slot[i].map)
-			munmap(sp->slot[i].map, sp->slot[i].maplen);
-		free(sp->slot[i].recs);
-		free(sp->slot[i].fr);
-	}
 	for (unsigned i = 0; i < nw; i++)
 		parse_dict_free(w[i].dict);
 	parse_dict_free(mydict);
-	for (size_t i = 0; i < sp->nretired; i++)
-		parse_dict_free(sp->retired[i]);
-	free(sp->retired);
-	pthread_cond_destroy(&sp->cv);
-	pthread_mutex_destroy(&sp->mu);
-	free(sp);
+	split_free(sp);
 	return rc;
 }

@@ -3,11 +3,11 @@
  * Reading, scanning and checking the text of a large file costs about as much as building
  * the model from it, so the two run side by side: the worker runs parse_stream() into a
  * queue sink, which copies each record's frame descriptors (pointers into the reader's
- * buffers, their lengths, hashes and the parser's keys) into batches; the calling thread takes the batches
- * in order and feeds the real sink. The reader's buffers come from a small pool
- * (reader_set_pool()): a buffer the reader is done with is queued as a RETIRE entry behind
- * the records that point into it, so the caller gives it back only once those records
- * are through. Memory stays bounded: POOL_MAX buffers and NBATCH batches. */
+ * buffers, their lengths, hashes and the parser's keys) into batches; the calling thread
+ * takes the batches in order and feeds the real sink. The reader's buffers come from a
+ * small pool (reader_set_pool()): a buffer the reader is done with is queued as a RETIRE
+ * entry behind the records that point into it, so the caller gives it back only once
+ * those records are through. Memory stays bounded: POOL_MAX buffers and NBATCH batches. */
 #include "config.h"
 
 #include <pthread.h>
@@ -36,8 +36,8 @@ struct qent {
 	char comm[32];
 };
 
-struct batch {
-	struct batch *next;
+struct record_batch {
+	struct record_batch *next;
 	unsigned nent, nfr;
 	int last;
 	struct qent ent[BATCH_ENTS];
@@ -47,9 +47,9 @@ struct batch {
 struct pipe {
 	pthread_mutex_t mu;
 	pthread_cond_t cv_full, cv_free, cv_buf;
-	struct batch *full_head, *full_tail; /* published, in order */
-	struct batch *free_list;
-	struct batch *cur;                   /* the worker's, being filled */
+	struct record_batch *full_head, *full_tail; /* published, in order */
+	struct record_batch *free_list;
+	struct record_batch *cur;                   /* the worker's, being filled */
 	char *bufs_free[POOL_MAX];
 	unsigned nbufs_free, nbufs;          /* free ones; all the pool has made */
 	char *adopted[POOL_MAX + 1];         /* every buffer of the pool, to free at the end */
@@ -67,7 +67,7 @@ struct pipe {
 
 static void publish(struct pipe *p, int last)
 {
-	struct batch *b = p->cur;
+	struct record_batch *b = p->cur;
 
 	b->last = last;
 	b->next = NULL;
@@ -92,7 +92,7 @@ static void publish(struct pipe *p, int last)
 
 static struct qent *ent_new(struct pipe *p, unsigned nframes)
 {
-	struct batch *b = p->cur;
+	struct record_batch *b = p->cur;
 
 	if (b->nent == BATCH_ENTS || b->nfr + nframes > BATCH_FRAMES) {
 		publish(p, 0);
@@ -220,9 +220,9 @@ static void *worker(void *arg)
 
 /* ---- the caller ---- */
 
-static struct batch *take(struct pipe *p)
+static struct record_batch *take(struct pipe *p)
 {
-	struct batch *b;
+	struct record_batch *b;
 
 	pthread_mutex_lock(&p->mu);
 	while (!p->full_head)
@@ -235,7 +235,7 @@ static struct batch *take(struct pipe *p)
 	return b;
 }
 
-static void give_back(struct pipe *p, struct batch *b, char *const *bufs, unsigned nbufs)
+static void give_back(struct pipe *p, struct record_batch *b, char *const *bufs, unsigned nbufs)
 {
 	pthread_mutex_lock(&p->mu);
 	b->next = p->free_list;
@@ -249,7 +249,7 @@ static void give_back(struct pipe *p, struct batch *b, char *const *bufs, unsign
 }
 
 /* The record of a batch entry, as the sink gets it. */
-static void fill_rec(struct batch *b, struct qent *e, struct stack_rec *rec)
+static void fill_rec(struct record_batch *b, struct qent *e, struct stack_rec *rec)
 {
 	memset(rec, 0, sizeof(*rec));
 	rec->frames = &b->fr[e->fr_off];
@@ -264,11 +264,49 @@ static void fill_rec(struct batch *b, struct qent *e, struct stack_rec *rec)
 	}
 }
 
+/* Feeds batch b's records to the sink, none once it failed (*failed, and the worker is
+ * told to stop); the buffers b retires go to bufs. Returns how many. */
+static unsigned feed_batch(struct pipe *p, struct record_batch *b, const struct sink *sink,
+			   int *failed, char **bufs, struct pt_err *err)
+{
+	unsigned nbufs = 0;
+
+	for (unsigned i = 0; i < b->nent; i++) {
+		struct qent *e = &b->ent[i];
+
+		switch (e->type) {
+		case Q_STACK:
+			if (!*failed) {
+				struct stack_rec rec;
+
+				fill_rec(b, e, &rec);
+				*failed = sink->ops->stack(sink->self, &rec, err) < 0;
+			}
+			break;
+		case Q_COUNT:
+			if (!*failed)
+				*failed = sink->ops->count(sink->self, e->handle, e->count, err) < 0;
+			break;
+		case Q_RETIRE:
+			bufs[nbufs++] = e->ptr;
+			break;
+		case Q_WARN:
+			if (!*failed)
+				diag_warn("%s", (char *)e->ptr);
+			free(e->ptr);
+			break;
+		}
+		if (*failed)
+			atomic_store(&p->cancel, 1);
+	}
+	return nbufs;
+}
+
 int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 			  const struct sink *sink, struct pt_err *err)
 {
 	struct pipe *p = xcalloc(1, sizeof(*p));
-	struct batch *batches = xmalloc(NBATCH * sizeof(*batches)); /* big: not cleared */
+	struct record_batch *batches = xmalloc(NBATCH * sizeof(*batches)); /* big: not cleared */
 	pthread_t th;
 	int failed = 0, last = 0, rc;
 
@@ -294,39 +332,10 @@ int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 		return parse_stream(r, expect, got, sink, err);
 	}
 	while (!last) {
-		struct batch *b = take(p);
+		struct record_batch *b = take(p);
 		char *bufs[POOL_MAX + 1];
-		unsigned nbufs = 0;
+		unsigned nbufs = feed_batch(p, b, sink, &failed, bufs, err);
 
-		for (unsigned i = 0; i < b->nent; i++) {
-			struct qent *e = &b->ent[i];
-
-			switch (e->type) {
-			case Q_STACK:
-				if (!failed) {
-					struct stack_rec rec;
-
-					fill_rec(b, e, &rec);
-					failed = sink->ops->stack(sink->self, &rec, err) < 0;
-				}
-				break;
-			case Q_COUNT:
-				if (!failed)
-					failed = sink->ops->count(sink->self, e->handle, e->count,
-								  err) < 0;
-				break;
-			case Q_RETIRE:
-				bufs[nbufs++] = e->ptr;
-				break;
-			case Q_WARN:
-				if (!failed)
-					diag_warn("%s", (char *)e->ptr);
-				free(e->ptr);
-				break;
-			}
-			if (failed)
-				atomic_store(&p->cancel, 1);
-		}
 		last = b->last;
 		give_back(p, b, bufs, nbufs);
 	}

@@ -72,14 +72,14 @@ static void buf_reserve(struct buf *b, size_t extra)
 }
 
 /* ---------------------------------------------------------------------------------- */
-/* a sample buffered by the worker, replayed by the main thread */
+/* a tick's sample, buffered by the worker, replayed by the main thread */
 
-struct lframe {
+struct tick_frame {
 	uint32_t off, len;      /* into text */
 	uint64_t hash;
 };
 
-struct lstack {
+struct tick_stack {
 	uint64_t handle, count;
 	uint32_t first;         /* into refs */
 	uint16_t nframes;
@@ -88,30 +88,30 @@ struct lstack {
 	uint32_t comm_off;
 };
 
-struct lcount {
+struct tick_count {
 	uint64_t handle, count;
 };
 
-struct lsample {
-	struct lsample *next;
+struct tick_sample {
+	struct tick_sample *next;
 	double time;
 	int failed;             /* 1: the source ended; 2: this tick failed, retrying */
 	uint64_t recovered;     /* good tick after this many failed ones */
 	struct pt_err err;
 	struct buf text;        /* frame texts, each once per sample, and commands */
-	struct lframe *uf;      /* unique frames */
+	struct tick_frame *uf;  /* unique frames */
 	size_t nuf, cuf;
 	uint32_t *slots;        /* open addressing over uf: index + 1, 0 empty */
 	size_t nslots;
 	uint32_t *refs;         /* frames of stacks, as uf indexes */
 	size_t nrefs, crefs;
-	struct lstack *st;
+	struct tick_stack *st;
 	size_t nst, cst;
-	struct lcount *ct;
+	struct tick_count *ct;
 	size_t nct, cct;
 };
 
-static void lsample_free(struct lsample *m)
+static void tick_sample_free(struct tick_sample *m)
 {
 	if (!m)
 		return;
@@ -124,7 +124,7 @@ static void lsample_free(struct lsample *m)
 	free(m);
 }
 
-static uint32_t lsample_text(struct lsample *m, const char *s, size_t n)
+static uint32_t tick_sample_text(struct tick_sample *m, const char *s, size_t n)
 {
 	uint32_t off;
 
@@ -135,7 +135,7 @@ static uint32_t lsample_text(struct lsample *m, const char *s, size_t n)
 	return off;
 }
 
-static void lsample_rehash(struct lsample *m)
+static void tick_sample_rehash(struct tick_sample *m)
 {
 	size_t n = m->nslots ? m->nslots * 2 : 1024;
 
@@ -153,16 +153,16 @@ static void lsample_rehash(struct lsample *m)
 
 /* Frames repeat a lot across stacks (the allocator's own frames are in all of them): store
  * each text once per sample. */
-static uint32_t lsample_frame(struct lsample *m, const char *s, uint32_t len)
+static uint32_t tick_sample_frame(struct tick_sample *m, const char *s, uint32_t len)
 {
 	uint64_t h = hash_bytes(s, len, 0x6c697665);
 	size_t j;
 
 	if ((m->nuf + 1) * 2 > m->nslots)
-		lsample_rehash(m);
+		tick_sample_rehash(m);
 	j = h & (m->nslots - 1);
 	while (m->slots[j]) {
-		const struct lframe *f = &m->uf[m->slots[j] - 1];
+		const struct tick_frame *f = &m->uf[m->slots[j] - 1];
 
 		if (f->hash == h && f->len == len && memcmp(m->text.p + f->off, s, len) == 0)
 			return m->slots[j] - 1;
@@ -172,7 +172,7 @@ static uint32_t lsample_frame(struct lsample *m, const char *s, uint32_t len)
 		m->cuf = m->cuf ? m->cuf * 2 : 1024;
 		m->uf = xreallocarray(m->uf, m->cuf, sizeof(*m->uf));
 	}
-	m->uf[m->nuf].off = lsample_text(m, s, len);
+	m->uf[m->nuf].off = tick_sample_text(m, s, len);
 	m->uf[m->nuf].len = len;
 	m->uf[m->nuf].hash = h;
 	m->slots[j] = (uint32_t)m->nuf + 1;
@@ -182,12 +182,12 @@ static uint32_t lsample_frame(struct lsample *m, const char *s, uint32_t len)
 /* ---------------------------------------------------------------------------------- */
 /* a set of kernel handles */
 
-struct hset {
+struct handle_set {
 	uint64_t *v;            /* 0: empty (handles are never 0) */
 	size_t n, cap;
 };
 
-static int hset_has(const struct hset *s, uint64_t h)
+static int handle_set_has(const struct handle_set *s, uint64_t h)
 {
 	if (!s->cap)
 		return 0;
@@ -199,15 +199,15 @@ static int hset_has(const struct hset *s, uint64_t h)
 	}
 }
 
-static void hset_add(struct hset *s, uint64_t h)
+static void handle_set_add(struct handle_set *s, uint64_t h)
 {
 	if ((s->n + 1) * 2 > s->cap) {
-		struct hset t = { xcalloc(s->cap ? s->cap * 2 : 1024, sizeof(uint64_t)), 0,
+		struct handle_set t = { xcalloc(s->cap ? s->cap * 2 : 1024, sizeof(uint64_t)), 0,
 				  s->cap ? s->cap * 2 : 1024 };
 
 		for (size_t i = 0; i < s->cap; i++)
 			if (s->v[i])
-				hset_add(&t, s->v[i]);
+				handle_set_add(&t, s->v[i]);
 		free(s->v);
 		*s = t;
 	}
@@ -223,7 +223,7 @@ static void hset_add(struct hset *s, uint64_t h)
 }
 
 /* Linear probing: the entries after the hole that may sit there move up into it. */
-static void hset_del(struct hset *s, uint64_t h)
+static void handle_set_del(struct handle_set *s, uint64_t h)
 {
 	size_t mask = s->cap - 1, j, i;
 
@@ -268,8 +268,8 @@ struct live {
 	/* worker only */
 	struct live_stats tick; /* the tick being read; copied to stats under mu */
 	struct buf rb[PSF_DATA_N];
-	struct hset known;      /* handles already defined to the consumer */
-	struct hset missing;    /* counted in show_handles, absent from show_stacks_handles */
+	struct handle_set known;      /* handles already defined to the consumer */
+	struct handle_set missing;    /* counted in show_handles, absent from show_stacks_handles */
 	uint64_t *fw;           /* handles the consumer forgot, taken from fq */
 	size_t cfw;
 	uint64_t fails;         /* failed ticks in a row */
@@ -280,7 +280,7 @@ struct live {
 	int thread_started;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;      /* worker waits: tick due, refresh, room, stop */
-	struct lsample *qhead, *qtail;
+	struct tick_sample *qhead, *qtail;
 	size_t qlen;
 	int stop, refresh, finished;
 	uint64_t *fq;           /* handles the consumer forgot (source_forget) */
@@ -522,7 +522,7 @@ static int blank(const char *p, size_t n)
 /* The copying sink the worker parses into. */
 struct collect {
 	struct live *L;
-	struct lsample *m;
+	struct tick_sample *m;
 	int skip_known;         /* show_stacks_handles: drop records of known handles */
 	uint64_t records, defined;
 };
@@ -548,15 +548,15 @@ static int collect_end(void *self, struct pt_err *err)
 static int collect_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
 	struct collect *c = self;
-	struct lsample *m = c->m;
-	struct lstack *s;
+	struct tick_sample *m = c->m;
+	struct tick_stack *s;
 
 	(void)err;
 	c->records++;
 	if (rec->handle && c->skip_known) {
-		if (hset_has(&c->L->known, rec->handle))
+		if (handle_set_has(&c->L->known, rec->handle))
 			return 0;
-		hset_add(&c->L->known, rec->handle);
+		handle_set_add(&c->L->known, rec->handle);
 		c->defined++;
 	}
 	if (m->nst == m->cst) {
@@ -576,11 +576,11 @@ static int collect_stack(void *self, const struct stack_rec *rec, struct pt_err 
 	s->first = (uint32_t)m->nrefs;
 	s->nframes = (uint16_t)rec->nframes;
 	for (unsigned i = 0; i < rec->nframes; i++)
-		m->refs[m->nrefs++] = lsample_frame(m, rec->frames[i].s, rec->frames[i].len);
+		m->refs[m->nrefs++] = tick_sample_frame(m, rec->frames[i].s, rec->frames[i].len);
 	if (rec->block) {
 		s->has_block = 1;
 		s->blk = *rec->block;
-		s->comm_off = lsample_text(m, rec->block->comm ? rec->block->comm : "",
+		s->comm_off = tick_sample_text(m, rec->block->comm ? rec->block->comm : "",
 					   rec->block->comm ? rec->block->comm_len : 0);
 		s->blk.comm = NULL;
 	}
@@ -590,7 +590,7 @@ static int collect_stack(void *self, const struct stack_rec *rec, struct pt_err 
 static int collect_count(void *self, uint64_t handle, uint64_t count, struct pt_err *err)
 {
 	struct collect *c = self;
-	struct lsample *m = c->m;
+	struct tick_sample *m = c->m;
 
 	(void)err;
 	c->records++;
@@ -659,15 +659,15 @@ static uint64_t handle_line(const char *s, size_t n)
 
 /* How many counts of this tick name a handle not defined yet; *fresh: how many of those
  * were not missing at an earlier tick already. */
-static size_t count_undefined(const struct live *L, const struct lsample *m, size_t *fresh)
+static size_t count_undefined(const struct live *L, const struct tick_sample *m, size_t *fresh)
 {
 	size_t n = 0;
 
 	*fresh = 0;
 	for (size_t i = 0; i < m->nct; i++) {
-		if (!hset_has(&L->known, m->ct[i].handle)) {
+		if (!handle_set_has(&L->known, m->ct[i].handle)) {
 			n++;
-			if (!hset_has(&L->missing, m->ct[i].handle))
+			if (!handle_set_has(&L->missing, m->ct[i].handle))
 				(*fresh)++;
 		}
 	}
@@ -711,7 +711,7 @@ static int read_new_head(struct live *L, size_t *cut, int *found, struct pt_err 
 			scan = (size_t)(nl - b->p) + 1;
 			if (!h)
 				continue;
-			if (hset_has(&L->known, h)) {
+			if (handle_set_has(&L->known, h)) {
 				*found = 1;
 				break;
 			}
@@ -743,15 +743,15 @@ static int read_rest(struct live *L, struct collect *c, size_t from, struct pt_e
 
 /* Counts of handles nobody defined cannot be shown: they are dropped this tick (and
  * retried on the next one) rather than make up a stack. */
-static void drop_undefined(struct live *L, struct lsample *m)
+static void drop_undefined(struct live *L, struct tick_sample *m)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < m->nct; i++) {
-		if (hset_has(&L->known, m->ct[i].handle))
+		if (handle_set_has(&L->known, m->ct[i].handle))
 			m->ct[k++] = m->ct[i];
 		else
-			hset_add(&L->missing, m->ct[i].handle);
+			handle_set_add(&L->missing, m->ct[i].handle);
 	}
 	m->nct = k;
 }
@@ -789,7 +789,7 @@ static int tick_handles(struct live *L, struct collect *c, struct pt_err *err)
 }
 
 /* One tick: read and parse everything of the interface into m. */
-static int live_tick(struct live *L, struct lsample *m, struct pt_err *err)
+static int live_tick(struct live *L, struct tick_sample *m, struct pt_err *err)
 {
 	struct collect c = { L, m, 0, 0, 0 };
 	int rc;
@@ -824,7 +824,7 @@ static int live_tick(struct live *L, struct lsample *m, struct pt_err *err)
 	return rc;
 }
 
-static void queue_push(struct live *L, struct lsample *m)
+static void queue_push(struct live *L, struct tick_sample *m)
 {
 	uint64_t one = 1;
 	ssize_t w;
@@ -882,7 +882,7 @@ static size_t take_forgotten_locked(struct live *L)
 
 /* With mu held: the tick that ran from t0 to t1 (rc: live_tick()'s) is counted and m
  * queued. Returns when the next tick is due. */
-static double tick_done_locked(struct live *L, struct lsample *m, int rc,
+static double tick_done_locked(struct live *L, struct tick_sample *m, int rc,
 			       const struct pt_err *err, double t0, double t1)
 {
 	double next;
@@ -927,7 +927,7 @@ static void *live_worker(void *arg)
 
 	pthread_mutex_lock(&L->mu);
 	for (;;) {
-		struct lsample *m;
+		struct tick_sample *m;
 		struct pt_err err;
 		double t0, t1;
 		size_t nforgot;
@@ -944,7 +944,7 @@ static void *live_worker(void *arg)
 		pthread_mutex_unlock(&L->mu);
 		/* handles the consumer forgot are defined again when next counted */
 		for (size_t i = 0; i < nforgot; i++)
-			hset_del(&L->known, L->fw[i]);
+			handle_set_del(&L->known, L->fw[i]);
 
 		m = xcalloc(1, sizeof(*m));
 		m->time = time_real();
@@ -954,7 +954,7 @@ static void *live_worker(void *arg)
 		pthread_mutex_lock(&L->mu);
 		L->reading = 0;
 		if (rc == -2) {
-			lsample_free(m);
+			tick_sample_free(m);
 			break;
 		}
 		next = tick_done_locked(L, m, rc, &err, t0, t1);
@@ -975,7 +975,7 @@ static void worker_wake(struct live *L)
 	pthread_mutex_unlock(&L->mu);
 }
 
-static int replay(struct source *s, struct lsample *m, const struct sink *sink,
+static int replay(struct source *s, struct tick_sample *m, const struct sink *sink,
 		  struct pt_err *err)
 {
 	struct frame_text ft[STACK_MAX_FRAMES];
@@ -989,13 +989,13 @@ static int replay(struct source *s, struct lsample *m, const struct sink *sink,
 	if (sink->ops->begin(sink->self, &si, err) < 0)
 		return -1;
 	for (size_t i = 0; i < m->nst; i++) {
-		const struct lstack *ls = &m->st[i];
+		const struct tick_stack *ls = &m->st[i];
 		struct stack_rec rec = { 0 };
 		struct block_info blk;
 		unsigned nf = ls->nframes < STACK_MAX_FRAMES ? ls->nframes : STACK_MAX_FRAMES;
 
 		for (unsigned k = 0; k < nf; k++) {
-			const struct lframe *f = &m->uf[m->refs[ls->first + k]];
+			const struct tick_frame *f = &m->uf[m->refs[ls->first + k]];
 
 			ft[k].s = m->text.p + f->off;
 			ft[k].len = f->len;
@@ -1032,7 +1032,7 @@ static enum src_status live_next(struct source *s, const struct sink *sink, int 
 	double deadline = mono_now() + (timeout_ms > 0 ? timeout_ms / 1e3 : 0);
 
 	for (;;) {
-		struct lsample *m;
+		struct tick_sample *m;
 		int finished;
 
 		pthread_mutex_lock(&L->mu);
@@ -1056,19 +1056,19 @@ static enum src_status live_next(struct source *s, const struct sink *sink, int 
 
 			if (m->failed == 2) {
 				diag_warn("%s", m->err.msg);
-				lsample_free(m);
+				tick_sample_free(m);
 				continue;
 			}
 			if (m->failed) {
 				*err = m->err;
-				lsample_free(m);
+				tick_sample_free(m);
 				return SRC_ERROR;
 			}
 			if (m->recovered)
 				diag_warn(_("the live source is back after %llu failed reads"),
 					  (unsigned long long)m->recovered);
 			rc = replay(s, m, sink, err);
-			lsample_free(m);
+			tick_sample_free(m);
 			return rc < 0 ? SRC_ERROR : SRC_SAMPLE;
 		}
 		if (finished) {
@@ -1126,10 +1126,10 @@ static int live_fd(const struct source *s)
 static void live_free(struct live *L)
 {
 	while (L->qhead) {
-		struct lsample *m = L->qhead;
+		struct tick_sample *m = L->qhead;
 
 		L->qhead = m->next;
-		lsample_free(m);
+		tick_sample_free(m);
 	}
 	for (int i = 0; i < PSF_DATA_N; i++) {
 		if (L->fd[i] >= 0)

@@ -9,7 +9,7 @@
  * was given before the fork (never a path from the unprivileged side), opened beneath
  * it without following links (see privsep_start()):
  *   - open a data file read-only, the descriptor passed back with SCM_RIGHTS;
- *   - stat a data file (the reopen check of live.c: same inode still at the path?);
+ *   - stat a data file (the reopen check of source_live.c: same inode still at the path?);
  *   - write count_threshold (or the proposal's page_owner_threshold), remembering the
  *     original value the first time;
  *   - put the original back.
@@ -26,7 +26,7 @@
 #include "util.h"
 
 /* The files of the live interface, relative to the debugfs folder. The first five are
- * the data files (read-only), in live.c's order; the last two the thresholds. */
+ * the data files (read-only); the last two the thresholds. */
 enum ps_file {
 	PSF_HANDLES, PSF_STACKS_HANDLES, PSF_STACKS, PSF_PROPOSAL, PSF_PAGE_OWNER,
 	PSF_COUNT_THRESHOLD, PSF_PROPOSAL_THRESHOLD, PSF__N

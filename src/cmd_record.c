@@ -110,9 +110,7 @@ static void print_sample(const struct recorder *rec, const struct source *src)
 	fputc('\n', stderr);
 }
 
-/* The recording's header: when it started, and what the live source knows of the
- * kernel. */
-static void add_live_meta(struct recorder *rec, const struct source *src)
+void record_add_live_meta(struct recorder *rec, const struct source *src)
 {
 	struct recorder_live_meta lm = { 0 };
 	struct module_build_id *mods;
@@ -373,7 +371,7 @@ static int record_run(const struct record_opts *o)
 		return 1;
 	}
 	if (live)
-		add_live_meta(rec, src);
+		record_add_live_meta(rec, src);
 	status = record_loop(o, src, rec, &got);
 	if (recorder_close(rec, &err) < 0) {
 		fail_msg(err.msg);

@@ -7,4 +7,11 @@
  * messages, "pagetop: ...", on standard error. */
 int cmd_record(int argc, char **argv);
 
+struct recorder;
+struct source;
+/* The recording's header lines: when it started, and what a live source knows of the
+ * kernel (its module build ids, the threshold pagetop set, the interval); for `pagetop
+ * record` and the screen's R. */
+void record_add_live_meta(struct recorder *rec, const struct source *src);
+
 #endif

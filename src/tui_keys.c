@@ -1,4 +1,6 @@
-/* tui_keys.c - action names, help texts and the key map, all from tui_actions.def. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tui_keys.c - action names, help texts, the status line's hints and the key map, all from
+ * tui_actions.def. */
 #include "config.h"
 
 #define NCURSES_WIDECHAR 1
@@ -25,17 +27,31 @@ static const struct action_def actions[ACT__N] = {
 	[ACT_NONE] = { NULL, NULL, { 0 } },
 #define SECTION(title)
 #define ACTION(id, name, help, ...) [ACT_##id] = { name, help, { __VA_ARGS__ } },
+#define HINT(when, word, id, id2)
 #include "tui_actions.def"
 #undef SECTION
 #undef ACTION
+#undef HINT
 };
 
 static const struct help_entry help_list[] = {
 #define SECTION(title) { title, ACT_NONE },
 #define ACTION(id, name, help, ...) { NULL, ACT_##id },
+#define HINT(when, word, id, id2)
 #include "tui_actions.def"
 #undef SECTION
 #undef ACTION
+#undef HINT
+};
+
+static const struct hint hint_list[] = {
+#define SECTION(title)
+#define ACTION(id, name, help, ...)
+#define HINT(when, word, id, id2) { HINT_##when, word, ACT_##id, ACT_##id2 },
+#include "tui_actions.def"
+#undef SECTION
+#undef ACTION
+#undef HINT
 };
 
 const char *action_name(enum action a)
@@ -60,6 +76,20 @@ size_t help_entries(const struct help_entry **out)
 {
 	*out = help_list;
 	return ARRAY_SIZE(help_list);
+}
+
+size_t hints(const struct hint **out)
+{
+	*out = hint_list;
+	return ARRAY_SIZE(hint_list);
+}
+
+const char *gettext_context(const char *ctx_msgid)
+{
+	const char *t = _(ctx_msgid);
+
+	/* untranslated: gettext gives the msgid back, context and all */
+	return t == ctx_msgid ? strchr(ctx_msgid, '\004') + 1 : t;
 }
 
 static const struct {
@@ -185,4 +215,12 @@ const char *keymap_keys(const struct keymap *km, enum action a, char *buf, size_
 		len += (size_t)w;
 	}
 	return buf;
+}
+
+int keymap_first_key(const struct keymap *km, enum action a)
+{
+	for (size_t i = 0; i < km->n; i++)
+		if (km->b[i].a == a)
+			return km->b[i].key;
+	return -1;
 }

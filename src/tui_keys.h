@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tui_keys.h - the UI's actions (tui_actions.def), key names and the key map.
  *
  * A key is an int: a Unicode character as itself, a curses key code (KEY_UP, ...) as
@@ -15,11 +16,19 @@ enum action {
 	ACT_NONE = 0,
 #define SECTION(title)
 #define ACTION(id, name, help, ...) ACT_##id,
+#define HINT(when, word, id, id2)
 #include "tui_actions.def"
 #undef SECTION
 #undef ACTION
+#undef HINT
 	ACT__N
 };
+
+/* A message with a context (msgctxt): a short word can need another translation in
+ * another place. NC_ marks it (xgettext --keyword=NC_:1c,2); the code translates it with
+ * gettext_context(). */
+#define NC_(ctx, s) ctx "\004" s
+const char *gettext_context(const char *ctx_msgid);
 
 /* "move-up"; NULL for ACT_NONE. */
 const char *action_name(enum action a);
@@ -34,6 +43,15 @@ struct help_entry {
 	enum action a;
 };
 size_t help_entries(const struct help_entry **out);
+
+/* A hint of the status line: the keys of a and a2 (ACT_NONE: none), then the word. */
+enum hint_when { HINT_ANY, HINT_SERIES, HINT_LIVE };
+struct hint {
+	enum hint_when when;
+	const char *word;     /* NC_(): gettext_context() translates it */
+	enum action a, a2;
+};
+size_t hints(const struct hint **out);
 
 /* "q", "Space", "Enter", "Up", "PgDn", "F1", "^L". buf of at least 16 bytes. */
 const char *tk_name(int key, char *buf, size_t n);
@@ -51,5 +69,7 @@ int keymap_bind(struct keymap *km, int key, enum action a);
 enum action keymap_lookup(const struct keymap *km, int key);
 /* The keys bound to a, joined with ", " into buf ("k, Up"). */
 const char *keymap_keys(const struct keymap *km, enum action a, char *buf, size_t n);
+/* The first key bound to a (in the order of the defaults, then of the binds), or -1. */
+int keymap_first_key(const struct keymap *km, enum action a);
 
 #endif

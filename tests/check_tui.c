@@ -18,7 +18,11 @@
 
 #include "output_recording.h"
 #include "testutil.h"
-#include "tui_int.h"
+#include "tui_app.h"
+#include "tui_list.h"
+#include "tui_pager.h"
+#include "tui_status.h"
+#include "tui_time.h"
 
 #ifndef TEST_SRCDIR
 #define TEST_SRCDIR TEST_DATA "/../.."
@@ -118,7 +122,7 @@ static void fake_add(struct source *s, const char *spec)
 struct ht {
 	struct source *src;
 	struct model *m;
-	struct tui *t;
+	struct app *t;
 	FILE *out, *in;
 	char *tmp;
 	char *screen;
@@ -198,7 +202,7 @@ static const char *ht_screen(struct ht *h)
 {
 	tui_render(h->t);
 	free(h->screen);
-	h->screen = tui_dump(h->t);
+	h->screen = draw_dump();
 	return h->screen;
 }
 
@@ -259,7 +263,7 @@ static int ht_cursor_y(struct ht *h)
 {
 	ht_screen(h);
 	for (int y = TUI_HEADER_LINES; y < LINES - 1; y++)
-		if (tui_cell_attr(h->t, y, 0, NULL) & A_REVERSE)
+		if (draw_cell_attr(y, 0, NULL) & A_REVERSE)
 			return y;
 	return -1;
 }
@@ -419,20 +423,20 @@ START_TEST(test_move)
 	ht_keys(&h, "k"); /* stays at the top */
 	ck_assert_int_eq(ht_cursor_y(&h), y0);
 	ht_key(&h, FN(KEY_NPAGE));
-	ck_assert_uint_eq(h.t->cur.row, 19);
+	ck_assert_uint_eq(h.t->list->cursor.row, 19);
 	ht_key(&h, TK_CTRL('F'));
-	ck_assert_uint_eq(h.t->cur.row, 38);
+	ck_assert_uint_eq(h.t->list->cursor.row, 38);
 	ht_key(&h, FN(KEY_PPAGE));
-	ck_assert_uint_eq(h.t->cur.row, 19);
+	ck_assert_uint_eq(h.t->list->cursor.row, 19);
 	ht_key(&h, FN(KEY_END));
-	ck_assert_uint_eq(h.t->cur.row, h.t->nrows - 1);
+	ck_assert_uint_eq(h.t->list->cursor.row, h.t->list->nrows - 1);
 	ck_assert_int_eq(ht_cursor_y(&h), 22);
 	ht_key(&h, FN(KEY_HOME));
-	ck_assert_uint_eq(h.t->cur.row, 0);
+	ck_assert_uint_eq(h.t->list->cursor.row, 0);
 	ht_keys(&h, "G");
-	ck_assert_uint_eq(h.t->cur.row, h.t->nrows - 1);
+	ck_assert_uint_eq(h.t->list->cursor.row, h.t->list->nrows - 1);
 	ht_key(&h, TK_CTRL('B'));
-	ck_assert_uint_eq(h.t->cur.row, h.t->nrows - 20);
+	ck_assert_uint_eq(h.t->list->cursor.row, h.t->list->nrows - 20);
 	ht_close(&h);
 }
 END_TEST
@@ -447,11 +451,11 @@ START_TEST(test_expand)
 	ck_line_has(&h, 5, "prep_new_page");
 	/* again: into the frames; then down and left: back to the row, collapsed */
 	ht_keys(&h, "l");
-	ck_assert_int_eq(h.t->cur.sub, 0);
+	ck_assert_int_eq(h.t->list->cursor.frame_line, 0);
 	ht_keys(&h, "jj");
 	ck_assert_int_eq(ht_cursor_y(&h), 7);
 	ht_key(&h, FN(KEY_LEFT));
-	ck_assert_int_eq(h.t->cur.sub, -1);
+	ck_assert_int_eq(h.t->list->cursor.frame_line, -1);
 	ck_assert_ptr_null(strstr(ht_line(&h, 5), "prep_new_page"));
 	ht_keys(&h, "\nh");
 	ck_assert_ptr_null(strstr(ht_line(&h, 5), "prep_new_page"));
@@ -460,10 +464,10 @@ START_TEST(test_expand)
 	ck_line_has(&h, 4, "▾");
 	ck_line_has(&h, 5, "prep_new_page");
 	ht_key(&h, FN(KEY_END));
-	ck_assert_int_ge(h.t->cur.sub, 0); /* the last line is a frame */
+	ck_assert_int_ge(h.t->list->cursor.frame_line, 0); /* the last line is a frame */
 	ht_keys(&h, "E");
-	ck_assert_int_eq(h.t->cur.sub, -1);
-	ck_assert_uint_eq(h.t->cur.row, h.t->nrows - 1);
+	ck_assert_int_eq(h.t->list->cursor.frame_line, -1);
+	ck_assert_uint_eq(h.t->list->cursor.row, h.t->list->nrows - 1);
 	ht_key(&h, FN(KEY_HOME));
 	ck_assert_ptr_null(strstr(ht_line(&h, 5), "prep_new_page"));
 	ht_close(&h);
@@ -491,8 +495,8 @@ START_TEST(test_sort)
 	ck_line_has(&h, 2, "Sort SCORE ▲");
 	ck_line_has(&h, 3, "SCORE▲");
 	/* the rows are in that order */
-	for (size_t i = 1; i < h.t->nrows; i++)
-		ck_assert(h.t->rows[i - 1].s->score <= h.t->rows[i].s->score);
+	for (size_t i = 1; i < h.t->list->nrows; i++)
+		ck_assert(h.t->list->rows[i - 1].s->score <= h.t->list->rows[i].s->score);
 	ht_close(&h);
 }
 END_TEST
@@ -503,14 +507,14 @@ START_TEST(test_threshold)
 	size_t all;
 
 	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
-	all = h.t->nrows;
+	all = h.t->list->nrows;
 	ht_keys(&h, "+");
 	ck_line_has(&h, 2, "threshold ≥ 1 pages");
 	ht_keys(&h, "++=");
 	ck_line_has(&h, 2, "threshold ≥ 10 pages");
-	ck_assert_uint_lt(h.t->nrows, all);
-	for (size_t i = 0; i < h.t->nrows; i++)
-		ck_assert_int_ge(h.t->rows[i].s->now, 10);
+	ck_assert_uint_lt(h.t->list->nrows, all);
+	for (size_t i = 0; i < h.t->list->nrows; i++)
+		ck_assert_int_ge(h.t->list->rows[i].s->now, 10);
 	ht_keys(&h, "-");
 	ck_line_has(&h, 2, "threshold ≥ 5 pages");
 	ht_keys(&h, "t");
@@ -518,14 +522,14 @@ START_TEST(test_threshold)
 	ht_keys(&h, "\025"); /* ^U */
 	ht_keys(&h, "200\n");
 	ck_line_has(&h, 2, "threshold ≥ 200 pages");
-	ck_assert_uint_eq(h.t->nrows, 2);
+	ck_assert_uint_eq(h.t->list->nrows, 2);
 	ht_keys(&h, "+");
 	ck_line_has(&h, 2, "threshold ≥ 500 pages");
 	ht_keys(&h, "+");
 	ck_screen_has(&h, "no rows: the threshold");
 	ht_keys(&h, "0");
 	ck_line_has(&h, 2, "threshold none");
-	ck_assert_uint_eq(h.t->nrows, all);
+	ck_assert_uint_eq(h.t->list->nrows, all);
 	ht_keys(&h, "tx\n");
 	ck_line_has(&h, 23, "expected a whole number of pages, found 'x'");
 	/* K: the kernel's count_threshold is the live kernel's business */
@@ -544,28 +548,28 @@ START_TEST(test_search)
 	ck_line_has(&h, 23, "Search:");
 	ht_keys(&h, "brd_sub");
 	ck_line_has(&h, 23, "Search: brd_sub");
-	ck_assert_str_eq(model_label(h.t->m, h.t->rows[h.t->cur.row].label), "brd_submit_bio [brd]");
+	ck_assert_str_eq(model_label(h.t->model, h.t->list->rows[h.t->list->cursor.row].label), "brd_submit_bio [brd]");
 	ht_keys(&h, "\n");
-	ck_assert_str_eq(h.t->search, "brd_sub");
+	ck_assert_str_eq(h.t->list->search.text, "brd_sub");
 	/* n, N go through the rows with a matching frame (brd has three stacks) */
 	{
-		size_t first = h.t->cur.row;
+		size_t first = h.t->list->cursor.row;
 
 		ht_keys(&h, "n");
-		ck_assert_uint_ne(h.t->cur.row, first);
-		ck_assert(tv_row_matches(h.t, h.t->cur.row));
+		ck_assert_uint_ne(h.t->list->cursor.row, first);
+		ck_assert(list_row_matches(h.t->list, h.t->list->cursor.row));
 		ht_keys(&h, "N");
-		ck_assert_uint_eq(h.t->cur.row, first);
+		ck_assert_uint_eq(h.t->list->cursor.row, first);
 	}
 	/* a search matching nothing says so; Esc puts the cursor back */
 	ht_keys(&h, "k/zzzz");
 	ck_line_has(&h, 23, "(not found)");
 	{
-		size_t at = h.t->cur.row;
+		size_t at = h.t->list->cursor.row;
 
 		ht_keys(&h, "\033");
-		ck_assert_uint_eq(h.t->cur.row, at);
-		ck_assert_str_eq(h.t->search, "brd_sub");
+		ck_assert_uint_eq(h.t->list->cursor.row, at);
+		ck_assert_str_eq(h.t->list->search.text, "brd_sub");
 	}
 	ht_keys(&h, "/zzzz\nn");
 	ck_line_has(&h, 23, "'zzzz' not found");
@@ -592,7 +596,7 @@ START_TEST(test_search_highlight)
 		for (int x = 0; x < 80; x++) {
 			short pair = 0;
 
-			tui_cell_attr(h.t, yy, x, &pair);
+			draw_cell_attr(yy, x, &pair);
 			if (pair == 5)
 				found = 1;
 		}
@@ -608,28 +612,28 @@ START_TEST(test_filter)
 	size_t all;
 
 	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
-	all = h.t->nrows;
+	all = h.t->list->nrows;
 	ht_keys(&h, "f");
 	ck_line_has(&h, 23, "Filter (regex, !regex hides):");
 	ht_keys(&h, "do_wp_page\n");
 	ck_line_has(&h, 2, "filter do_wp_page");
-	ck_assert_uint_ge(h.t->nrows, 1);
-	ck_assert_uint_lt(h.t->nrows, all);
+	ck_assert_uint_ge(h.t->list->nrows, 1);
+	ck_assert_uint_lt(h.t->list->nrows, all);
 	ht_keys(&h, "F");
 	ck_line_has(&h, 2, "filter —");
-	ck_assert_uint_eq(h.t->nrows, all);
+	ck_assert_uint_eq(h.t->list->nrows, all);
 	ht_keys(&h, "f!kernfs\n");
 	ck_line_has(&h, 2, "filter !kernfs");
 	ck_screen_lacks(&h, "kernfs_");
 	ht_keys(&h, "fshmem\n");
 	ck_line_has(&h, 2, "filter !kernfs, shmem");
-	for (size_t i = 0; i < h.t->nrows; i++)
-		ck_assert(tv_row_stack(h.t, i) != NULL);
+	for (size_t i = 0; i < h.t->list->nrows; i++)
+		ck_assert(list_row_stack(h.t->list, i) != NULL);
 	ht_keys(&h, "f(\n");
 	ck_line_has(&h, 23, "bad filter \"(\"");
 	ck_line_has(&h, 2, "filter !kernfs, shmem");
 	ht_keys(&h, "F");
-	ck_assert_uint_eq(h.t->nrows, all);
+	ck_assert_uint_eq(h.t->list->nrows, all);
 	ht_close(&h);
 }
 END_TEST
@@ -676,7 +680,7 @@ START_TEST(test_baseline)
 	ck_line_has(&h, 0, "sample 90/90");
 	ht_keys(&h, "B");
 	ck_line_has(&h, 1, "baseline first");
-	ck_assert_ptr_eq(h.t->m, h.t->master); /* back on the main model */
+	ck_assert_ptr_eq(h.t->model, h.t->master); /* back on the main model */
 	ht_close(&h);
 }
 END_TEST
@@ -690,7 +694,7 @@ START_TEST(test_replay)
 	ck_line_has(&h, 0, "sample 89/90");
 	ht_keys(&h, "]]");
 	ck_line_has(&h, 0, "sample 90/90");
-	ck_assert_ptr_eq(h.t->m, h.t->master);
+	ck_assert_ptr_eq(h.t->model, h.t->master);
 	for (int i = 0; i < 10; i++)
 		ht_keys(&h, "{");
 	ck_line_has(&h, 0, "sample 1/90");
@@ -732,7 +736,7 @@ START_TEST(test_replay)
 		tui_tick(h.t);
 	ck_line_has(&h, 0, "sample 90/90");
 	ck_line_has(&h, 23, "end of the series");
-	ck_assert_int_eq(h.t->playing, 0);
+	ck_assert_int_eq(h.t->time.playing, 0);
 	ht_keys(&h, "d");
 	ck_line_has(&h, 23, "a replay keeps the recorded times");
 	ht_keys(&h, "R");
@@ -748,10 +752,10 @@ START_TEST(test_replay_background)
 	int turns = 0;
 
 	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
-	h.t->sync_work = 0;
-	h.t->build_slice_ms = 0; /* a sample a turn */
+	h.t->time.sync_work = 0;
+	h.t->time.build_slice_ms = 0; /* a sample a turn */
 	ht_keys(&h, "s5{{");
-	while (!tui_build_step(h.t, 0))
+	while (!time_build_step(h.t, 0))
 		turns++;
 	ck_assert_int_gt(turns, 0);
 	ck_line_has(&h, 0, "sample 70/90");
@@ -762,7 +766,7 @@ START_TEST(test_replay_background)
 	ck_line_has(&h, 0, "sample 70/90");
 	ht_keys(&h, "{"); /* counts from where it goes */
 	ck_line_has(&h, 2, "GOING TO 50");
-	while (!tui_build_step(h.t, 0))
+	while (!time_build_step(h.t, 0))
 		;
 	ck_line_has(&h, 0, "sample 50/90");
 	ck_screen_lacks(&h, "GOING TO");
@@ -792,7 +796,7 @@ START_TEST(test_help)
 			ck_screen_has(&h, e[i].section);
 			continue;
 		}
-		keymap_keys(&h.t->km, e[i].a, keys, sizeof(keys));
+		keymap_keys(&h.t->settings.keys, e[i].a, keys, sizeof(keys));
 		ck_screen_has(&h, action_name(e[i].a));
 		ck_screen_has(&h, keys);
 	}
@@ -807,12 +811,12 @@ START_TEST(test_help)
 	/* a small terminal scrolls the help */
 	resizeterm(20, 80);
 	ht_keys(&h, "?j");
-	ck_assert_int_eq(h.t->help_top, 1);
-	ck_assert_ptr_eq(h.t->view, &tui_help_view);
+	ck_assert_int_eq(PAGER(h.t->screen)->top, 1);
+	ck_assert_ptr_eq(h.t->screen->ops, &help_screen_ops);
 	ht_key(&h, FN(KEY_END));
 	ck_screen_has(&h, "Config file: ");
 	ht_keys(&h, "x");
-	ck_assert_ptr_eq(h.t->view, &tui_list_view);
+	ck_assert_ptr_eq(h.t->screen->ops, &list_screen_ops);
 	ht_keys(&h, "q");
 	ck_assert_int_eq(h.t->quit, 1);
 	ht_close(&h);
@@ -854,7 +858,7 @@ START_TEST(test_snapshot)
 
 		for (size_t i = 0; i < rs.nst; i++)
 			total += rs.st[i].count;
-		ck_assert_uint_eq(total, (uint64_t)h.t->v.total_pages);
+		ck_assert_uint_eq(total, (uint64_t)h.t->list->view.total_pages);
 	}
 	rs_clear(&rs);
 	/* never over an existing file */
@@ -1076,12 +1080,12 @@ START_TEST(test_live_pause)
 	{
 		short pair = 0;
 
-		tui_cell_attr(h.t, 4, 3, &pair);
+		draw_cell_attr(4, 3, &pair);
 		ck_assert_int_eq(pair, 1);
-		tui_cell_attr(h.t, 5, 3, &pair);
+		draw_cell_attr(5, 3, &pair);
 		ck_assert_int_eq(pair, 2);
-		ck_assert(!(tui_cell_attr(h.t, 5, 3, NULL) & A_REVERSE));
-		ck_assert(tui_cell_attr(h.t, 6, 3, NULL) & A_REVERSE);
+		ck_assert(!(draw_cell_attr(5, 3, NULL) & A_REVERSE));
+		ck_assert(draw_cell_attr(6, 3, NULL) & A_REVERSE);
 	}
 	ht_key(&h, FN(KEY_HOME));
 	/* pause: sampling goes on, the display does not change */
@@ -1203,16 +1207,16 @@ START_TEST(test_replay_forgotten)
 	snprintf(line, sizeof(line), "sample %d/%d", MODEL_HISTORY + 20, MODEL_HISTORY + 20);
 	ck_line_has(&h, 0, line);
 	ck_assert_ptr_null(model_find(h.m, SH "early+0x1/0x10"));
-	tui_goto_sample(h.t, 1);
-	tui_build_step(h.t, -1);
+	time_goto(h.t, 1);
+	time_build_step(h.t, -1);
 	snprintf(line, sizeof(line), "sample 2/%d", MODEL_HISTORY + 20);
 	ck_line_has(&h, 0, line);
 	ck_line_has(&h, 4, "1000");
 	ht_key(&h, '\n');
 	ck_screen_has(&h, "early+0x1/0x10");
 	/* and later ones in the ids of those forgotten */
-	tui_goto_sample(h.t, MODEL_HISTORY + 17);
-	tui_build_step(h.t, -1);
+	time_goto(h.t, MODEL_HISTORY + 17);
+	time_build_step(h.t, -1);
 	ht_keys(&h, "e");
 	snprintf(line, sizeof(line), "c%d+0x1/0x10", MODEL_HISTORY + 17);
 	ck_screen_has(&h, line);
@@ -1237,9 +1241,9 @@ START_TEST(test_live_follow)
 	fake_add(h.src, "alloc_pages;a_caller [brd]=40|alloc_pages;b_caller=18");
 	tui_pump(h.t, -1);
 	ht_screen(&h);
-	ck_assert_str_eq(model_label(h.t->m, h.t->rows[h.t->cur.row].label), "a_caller [brd]");
-	ck_assert(tv_expanded(h.t, h.t->cur.row));
-	ck_assert_uint_eq(h.t->cur.row, 0);
+	ck_assert_str_eq(model_label(h.t->model, h.t->list->rows[h.t->list->cursor.row].label), "a_caller [brd]");
+	ck_assert(list_expanded(h.t->list, h.t->list->cursor.row));
+	ck_assert_uint_eq(h.t->list->cursor.row, 0);
 	ht_close(&h);
 }
 END_TEST
@@ -1302,11 +1306,11 @@ START_TEST(test_live_record)
 	/* a second recording never overwrites */
 	ht_keys(&h, "R");
 	ht_keys(&h, keys);
-	ck_assert_ptr_null(h.t->rec);
+	ck_assert_ptr_null(h.t->recording.rec);
 	ck_line_has(&h, 23, "rec.ptrec");
 	/* nor goes onto the screen, frames and all, as "-" would */
 	ht_keys(&h, "R\025-\n");
-	ck_assert_ptr_null(h.t->rec);
+	ck_assert_ptr_null(h.t->recording.rec);
 	ck_line_has(&h, 23, "- is standard output, where the screen is: give a file name");
 	free(keys);
 	free(path);
@@ -1348,7 +1352,7 @@ START_TEST(test_live_record_sudo)
 	path = path_join(h.tmp, "root.ptrec");
 	keys = xasprintf("R\025%s\n", path);
 	ht_keys(&h, keys);
-	ck_assert_ptr_null(h.t->rec);
+	ck_assert_ptr_null(h.t->recording.rec);
 	ck_line_has(&h, 23, "(as user 65534, who ran sudo)");
 	ck_assert_int_eq(access(path, F_OK), -1);
 	unsetenv("SUDO_UID");
@@ -1407,13 +1411,13 @@ START_TEST(test_resize_storm)
 			tui_key(h.t, keyseq[k++ % ARRAY_SIZE(keyseq)]);
 		tui_tick(h.t);
 		tui_render(h.t);
-		free(tui_dump(h.t));
+		free(draw_dump());
 	}
 	ck_assert_int_eq(refused, hostile);
 	ck_assert_int_gt(refused, 0);
 	/* back to a normal size: the list view, the header, the rows, the status line */
 	ck_assert_int_eq(tui_resize(h.t, 30, 100), 0);
-	if (h.t->view != &tui_list_view)
+	if (h.t->screen != h.t->screens[SCREEN_LIST])
 		ht_key(&h, 'x');
 	ck_line_has(&h, 0, "pagetop " PACKAGE_VERSION " — live 7.3.4");
 	ck_line_has(&h, 0, "sample 168");
@@ -1438,7 +1442,7 @@ static int any_pair(struct ht *h)
 		for (int x = 0; x < COLS; x++) {
 			short pair = 0;
 
-			tui_cell_attr(h->t, y, x, &pair);
+			draw_cell_attr(y, x, &pair);
 			if (pair)
 				return 1;
 		}
@@ -1458,7 +1462,7 @@ START_TEST(test_colors)
 	o.no_color = 1;
 	ht_start(&h, fake_new(live_specs, 2), &o, 24, 80, NULL, NULL);
 	ck_assert(!any_pair(&h));
-	ck_assert(tui_cell_attr(h.t, 4, 3, NULL) & A_REVERSE);
+	ck_assert(draw_cell_attr(4, 3, NULL) & A_REVERSE);
 	ht_close(&h);
 	env_setup(&h);
 	setenv("NO_COLOR", "1", 1);
@@ -1469,9 +1473,9 @@ START_TEST(test_colors)
 	/* a monochrome vt100: growing rows bold, the selection reversed */
 	ht_start(&h, fake_new(live_specs, 2), NULL, 24, 80, "vt100", "C");
 	ck_assert(!any_pair(&h));
-	ck_assert(tui_cell_attr(h.t, 4, 3, NULL) & A_REVERSE);
+	ck_assert(draw_cell_attr(4, 3, NULL) & A_REVERSE);
 	ht_keys(&h, "j");
-	ck_assert(tui_cell_attr(h.t, 4, 3, NULL) & A_BOLD);
+	ck_assert(draw_cell_attr(4, 3, NULL) & A_BOLD);
 	ck_line_has(&h, 3, "DBASE");
 	ht_close(&h);
 }
@@ -1500,22 +1504,22 @@ START_TEST(test_mouse)
 
 	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
 	click(&h, 7, 10, BUTTON1_PRESSED);
-	ck_assert_uint_eq(h.t->cur.row, 3);
-	ck_assert(!tv_expanded(h.t, 3));
+	ck_assert_uint_eq(h.t->list->cursor.row, 3);
+	ck_assert(!list_expanded(h.t->list, 3));
 	h.t->fake_now += 0.1;
 	click(&h, 7, 10, BUTTON1_PRESSED); /* a double click expands */
-	ck_assert(tv_expanded(h.t, 3));
+	ck_assert(list_expanded(h.t->list, 3));
 	ck_line_has(&h, 8, "prep_new_page");
 	h.t->fake_now += 1;
 	click(&h, 7, 10, BUTTON1_PRESSED);
 	h.t->fake_now += 1; /* too slow for a double click */
 	click(&h, 7, 10, BUTTON1_PRESSED);
-	ck_assert(tv_expanded(h.t, 3));
+	ck_assert(list_expanded(h.t->list, 3));
 	click(&h, 10, 10, BUTTON5_PRESSED);
-	ck_assert_uint_eq(h.t->cur.row, 3);
-	ck_assert_int_eq(h.t->cur.sub, 2);
+	ck_assert_uint_eq(h.t->list->cursor.row, 3);
+	ck_assert_int_eq(h.t->list->cursor.frame_line, 2);
 	click(&h, 10, 10, BUTTON4_PRESSED);
-	ck_assert_int_eq(h.t->cur.sub, -1);
+	ck_assert_int_eq(h.t->list->cursor.frame_line, -1);
 	/* a click on a title sorts by that column; again reverses */
 	click(&h, 3, 38, BUTTON1_PRESSED);
 	ck_line_has(&h, 2, "Sort ΔBASE ▼");
@@ -1585,10 +1589,54 @@ START_TEST(test_config_cli_wins)
 	ht_start(&h, fake_new(live_specs, 1), &o, 24, 80, NULL, NULL);
 	ck_line_has(&h, 2, "Sort PEAK ▼");
 	ck_line_has(&h, 2, "group module");
-	ck_assert_uint_eq(h.t->nalloc, 1);
+	ck_assert_uint_eq(h.t->settings.nalloc, 1);
 	ht_close(&h);
 	free(rc);
 	free(dir);
+}
+END_TEST
+
+/* The status line's hints name the keys bound now (pagetoprc's bind lines): an action
+ * without a key has no hint, a key bound anew shows. */
+static void rc_write(struct ht *h, const char *text)
+{
+	char *dir = path_join(h->tmp, "pagetop"), *rc = path_join(dir, "pagetoprc");
+
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	write_str(rc, text);
+	free(rc);
+	free(dir);
+}
+
+START_TEST(test_hints_follow_keys)
+{
+	struct ht h = { 0 };
+	char hint[512];
+
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	status_hints(h.t, hint, sizeof(hint));
+	ck_assert_str_eq(hint, "? help  q quit  [ ] sample  P play  / search  f filter  s sort  g group");
+	ck_line_has(&h, 23, hint);
+	ht_close(&h);
+
+	env_setup(&h);
+	rc_write(&h, "bind q none\nbind ? none\nbind / none\nbind x search\nbind ] none\n");
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	ck_line_has(&h, 23, "F1 help  [ sample  P play  x search  f filter");
+	ck_assert_ptr_null(strstr(ht_line(&h, 23), "quit"));
+	ck_assert_ptr_null(strstr(ht_line(&h, 23), "/ search"));
+	ht_keys(&h, "q");
+	ck_assert_int_eq(h.t->quit, 0);
+	ht_close(&h);
+
+	/* live: the pause and the threshold's pair; q given to another action */
+	env_setup(&h);
+	rc_write(&h, "bind q redraw\nbind Q quit\nbind - none\nbind Space none\n");
+	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 100, NULL, NULL);
+	status_hints(h.t, hint, sizeof(hint));
+	ck_assert_str_eq(hint, "? help  Q quit  p pause  / search  f filter  s sort  g group  + threshold");
+	ck_line_has(&h, 23, hint);
+	ht_close(&h);
 }
 END_TEST
 
@@ -1683,7 +1731,7 @@ START_TEST(test_symbols)
 	/* the lines under the frames are lines of the list: the cursor walks them */
 	ht_key(&h, FN(KEY_END));
 	ht_key(&h, FN(KEY_HOME));
-	ck_assert_uint_eq(h.t->cur.row, 0);
+	ck_assert_uint_eq(h.t->list->cursor.row, 0);
 	/* the symbols panel: both objects usable, with their files */
 	ht_keys(&h, "S");
 	symbols_wait(sym);
@@ -1719,9 +1767,9 @@ START_TEST(test_symbols_panel)
 	view_opts_init(&o.view);
 	o.sym = sym;
 	ht_open(&h, "demo", &o, 40, 100, NULL, NULL);
-	ck_assert_int_eq(keymap_lookup(&h.t->km, 'S'), ACT_SYMBOLS);
+	ck_assert_int_eq(keymap_lookup(&h.t->settings.keys, 'S'), ACT_SYMBOLS);
 	ht_keys(&h, "S");
-	ck_assert_ptr_eq(h.t->view, &tui_symbols_view);
+	ck_assert_ptr_eq(h.t->screen->ops, &symbols_screen_ops);
 	ck_line_has(&h, 0, "debug info for source lines");
 	/* the objects are there at once, pending or answered */
 	ck_screen_has(&h, "vmlinux");
@@ -1737,26 +1785,26 @@ START_TEST(test_symbols_panel)
 	ck_screen_lacks(&h, "pending");
 	/* the status line tells one of the objects: which one depends on the order */
 	ck_screen_has(&h, "no source lines for ");
-	h.t->msg[0] = '\0';
+	h.t->status.msg[0] = '\0';
 	h.t->dirty = 1;
 	ck_expected(&h, "symbols-missing");
 	/* any other key closes it, q does not quit */
 	ht_keys(&h, "q");
 	ck_assert_int_eq(h.t->quit, 0);
-	ck_assert_ptr_eq(h.t->view, &tui_list_view);
+	ck_assert_ptr_eq(h.t->screen->ops, &list_screen_ops);
 	ck_line_has(&h, 3, "PAGES");
 	/* a small terminal scrolls it */
 	resizeterm(12, 80);
 	ht_keys(&h, "Sj");
-	ck_assert_int_eq(h.t->sym_top, 1);
-	ck_assert_ptr_eq(h.t->view, &tui_symbols_view);
+	ck_assert_int_eq(PAGER(h.t->screen)->top, 1);
+	ck_assert_ptr_eq(h.t->screen->ops, &symbols_screen_ops);
 	ht_key(&h, FN(KEY_END));
-	ck_assert_int_eq(h.t->sym_top, h.t->sym_lines - (LINES - 2));
+	ck_assert_int_eq(PAGER(h.t->screen)->top, PAGER(h.t->screen)->nlines - (LINES - 2));
 	ck_screen_lacks(&h, "objects in the frames of the stacks");
 	ck_screen_has(&h, "they stay raw.");
 	ck_line_has(&h, 0, "debug info for source lines");
 	ht_key(&h, '\033');
-	ck_assert_ptr_eq(h.t->view, &tui_list_view);
+	ck_assert_ptr_eq(h.t->screen->ops, &list_screen_ops);
 	ht_close(&h);
 	symbols_free(sym);
 
@@ -1766,7 +1814,7 @@ START_TEST(test_symbols_panel)
 	ck_screen_has(&h, "Source lines are off (--no-symbols)");
 	ck_screen_has(&h, "--check-symbols");
 	ht_keys(&h, "x");
-	ck_assert_ptr_eq(h.t->view, &tui_list_view);
+	ck_assert_ptr_eq(h.t->screen->ops, &list_screen_ops);
 	ht_close(&h);
 }
 END_TEST
@@ -1780,13 +1828,13 @@ START_TEST(test_small_and_plain)
 	ht_open(&h, "small", NULL, 24, 80, NULL, NULL);
 	ck_line_has(&h, 0, "folder small");
 	ck_line_has(&h, 3, "PAGES");
-	ck_assert_uint_gt(h.t->nrows, 0);
+	ck_assert_uint_gt(h.t->list->nrows, 0);
 	ht_keys(&h, "[e");
 	ck_screen_has(&h, "+0x");
 	ht_close(&h);
 	ht_open(&h, "plain/0030.show_stacks", NULL, 24, 80, NULL, NULL);
 	ck_line_has(&h, 0, "sample 1");
-	ck_assert_uint_gt(h.t->nrows, 0);
+	ck_assert_uint_gt(h.t->list->nrows, 0);
 	ht_close(&h);
 }
 END_TEST
@@ -1942,8 +1990,8 @@ START_TEST(test_speed_100k)
 		tui_render(h.t);
 		ms = cpu_ms() - t0;
 		fprintf(stderr, "%d stacks: key %-3s %6.2f ms (view %.2f, draw %.2f)\n", nstacks,
-			keys[i][0] == 6 ? "^F" : keys[i], ms, h.t->view_ms, h.t->draw_ms);
-		h.t->view_ms = 0;
+			keys[i][0] == 6 ? "^F" : keys[i], ms, h.t->list->view_ms, h.t->draw_ms);
+		h.t->list->view_ms = 0;
 		if (ms > worst)
 			worst = ms;
 	}
@@ -1962,6 +2010,7 @@ static Suite *tui_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_keys_table);
+	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);
 	tcase_add_test(tc, test_keys_documented);
 	tcase_add_test(tc, test_demo_start);

@@ -1,0 +1,656 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tui_actions.c - the app's actions (tui_actions.h), the prompts they open, and what
+ * they write: snapshots, recordings, the kernel's count_threshold. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "asuser.h"
+#include "cmd_record.h"
+#include "source_live.h"
+#include "tui_actions.h"
+#include "tui_columns.h"
+#include "tui_list.h"
+#include "tui_status.h"
+#include "tui_time.h"
+
+#define REBUILD (ACTION_REBUILD_VIEW | ACTION_KEEP_SELECTION)
+
+/* ---- sorting ---- */
+
+static unsigned sort_to(struct app *app, enum sort_key k)
+{
+	return sort_set(&app->settings.view, k) ? REBUILD : ACTION_REDRAW;
+}
+
+static unsigned sort_choose(struct app *app, int key)
+{
+	const enum sort_key *keys;
+	size_t n = sort_keys(&keys);
+
+	if (key >= '1' && key < '1' + (int)n)
+		return sort_to(app, keys[key - '1']);
+	return ACTION_REDRAW;
+}
+
+/* "1 PAGES  2 SIZE ... (Esc cancels)" */
+static void sort_menu(struct app *app, char *buf, size_t n)
+{
+	const enum sort_key *keys;
+	size_t nkeys = sort_keys(&keys), len = 0;
+
+	for (size_t i = 0; i < nkeys && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%zu %s  ", i + 1,
+					col_title((enum col)col_of_key(keys[i]), app->model,
+						  app->settings.view.group));
+	if (len < n)
+		snprintf(buf + len, n - len, "%s", _("(Esc cancels)"));
+}
+
+static const struct prompt_ops sort_prompt = {
+	.label = N_("Sort by: "),
+	.choose = sort_choose,
+	.menu = sort_menu,
+};
+
+static unsigned act_sort_pick(struct app *app)
+{
+	prompt_start(&app->prompt, &sort_prompt, NULL);
+	return ACTION_REDRAW;
+}
+
+static unsigned act_sort_prev(struct app *app)
+{
+	return sort_to(app, sort_step(&app->settings.view, -1));
+}
+
+static unsigned act_sort_next(struct app *app)
+{
+	return sort_to(app, sort_step(&app->settings.view, 1));
+}
+
+static unsigned act_sort_reverse(struct app *app)
+{
+	app->settings.view.ascending = !app->settings.view.ascending;
+	return REBUILD;
+}
+
+/* ---- the threshold, and the kernel's ---- */
+
+static int is_live(const struct app *app)
+{
+	struct live_stats ls;
+
+	return live_get_stats(app->src, &ls) == 0;
+}
+
+/* Writes the threshold to the kernel too (value < 0: puts the kernel's back). */
+static int kernel_threshold_write(struct app *app, long value)
+{
+	struct pt_err err;
+
+	if (live_set_kernel_threshold(app->src, value, &err) < 0) {
+		status_message(app, 1, "%s", err.msg);
+		return -1;
+	}
+	app->kernel_threshold = value;
+	return 0;
+}
+
+static unsigned act_kernel_threshold(struct app *app)
+{
+	int64_t threshold = app->settings.view.threshold;
+
+	if (!is_live(app)) {
+		status_message(app, 0, "%s", _("the kernel's count_threshold only matters for the live kernel"));
+	} else if (app->kernel_threshold >= 0) {
+		if (kernel_threshold_write(app, -1) == 0)
+			status_message(app, 0, "%s", _("the kernel's count_threshold is back to its value"));
+	} else if (!threshold) {
+		status_message(app, 0, "%s", _("no threshold to write: + or t sets one first"));
+	} else if (kernel_threshold_write(app, (long)threshold) == 0) {
+		status_message(app, 0, _("the kernel's count_threshold is %ld for the whole machine until K again or the end"),
+			       app->kernel_threshold);
+	}
+	return ACTION_REDRAW;
+}
+
+static unsigned threshold_to(struct app *app, int64_t pages)
+{
+	app->settings.view.threshold = pages;
+	/* while K is on, the kernel's threshold follows pagetop's */
+	if (app->kernel_threshold >= 0 && app->kernel_threshold != (long)pages)
+		kernel_threshold_write(app, pages ? (long)pages : -1);
+	if (pages)
+		status_message(app, 0, _("rows with fewer than %lld pages hidden"), (long long)pages);
+	else
+		status_message(app, 0, "%s", _("no threshold"));
+	return REBUILD;
+}
+
+/* The next threshold up or down the steps 1, 2, 5, 10, 20, 50, ... (down from 1: 0). */
+static int64_t threshold_step(int64_t v, int up)
+{
+	int64_t d = 1;
+
+	if (up) {
+		for (;;) {
+			for (int m = 1; m <= 5; m += m == 2 ? 3 : 1)
+				if (d * m > v)
+					return d * m;
+			if (d > INT64_MAX / 100)
+				return v;
+			d *= 10;
+		}
+	}
+	if (v <= 1)
+		return 0;
+	for (int64_t best = 0;; d *= 10) {
+		for (int m = 1; m <= 5; m += m == 2 ? 3 : 1) {
+			if (d * m >= v)
+				return best;
+			best = d * m;
+		}
+		if (d > INT64_MAX / 100)
+			return best;
+	}
+}
+
+static unsigned act_threshold_up(struct app *app)
+{
+	return threshold_to(app, threshold_step(app->settings.view.threshold, 1));
+}
+
+static unsigned act_threshold_down(struct app *app)
+{
+	return threshold_to(app, threshold_step(app->settings.view.threshold, 0));
+}
+
+static unsigned act_threshold_clear(struct app *app)
+{
+	return threshold_to(app, 0);
+}
+
+static unsigned threshold_accept(struct app *app, const char *text)
+{
+	struct pt_err err;
+	int64_t pages;
+
+	if (config_parse_threshold(text, &pages, &err) < 0) {
+		status_message(app, 1, "%s", err.msg);
+		return ACTION_REDRAW;
+	}
+	return threshold_to(app, pages);
+}
+
+static const struct prompt_ops threshold_prompt = {
+	.label = N_("Threshold in pages: "),
+	.accept = threshold_accept,
+};
+
+static unsigned act_threshold_set(struct app *app)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)app->settings.view.threshold);
+	prompt_start(&app->prompt, &threshold_prompt, app->settings.view.threshold ? buf : NULL);
+	return ACTION_REDRAW;
+}
+
+/* ---- search, filters, groups ---- */
+
+static unsigned act_search(struct app *app)
+{
+	list_search_begin(app->list);
+	return ACTION_REDRAW;
+}
+
+static unsigned filter_accept(struct app *app, const char *text)
+{
+	struct tui_settings *s = &app->settings;
+	struct filter *f;
+	struct pt_err err;
+
+	if (!text[0])
+		return ACTION_REDRAW;
+	if (s->nfilters >= TUI_FILTERS_MAX) {
+		status_message(app, 1, _("at most %d filters: F clears them"), TUI_FILTERS_MAX);
+		return ACTION_REDRAW;
+	}
+	f = filter_new(&text, 1, &err);
+	if (!f) {
+		status_message(app, 1, "%s", err.msg);
+		return ACTION_REDRAW;
+	}
+	filter_free(f);
+	if (!s->own_filter && s->view.filter)
+		status_message(app, 0, "%s", _("the command line's filters give way to this one"));
+	s->filters[s->nfilters++] = xstrdup(text);
+	if (settings_filters_rebuild(s, &err) < 0)
+		status_message(app, 1, "%s", err.msg);
+	return REBUILD;
+}
+
+static const struct prompt_ops filter_prompt = {
+	.label = N_("Filter (regex, !regex hides): "),
+	.accept = filter_accept,
+};
+
+static unsigned act_filter(struct app *app)
+{
+	prompt_start(&app->prompt, &filter_prompt, NULL);
+	return ACTION_REDRAW;
+}
+
+static unsigned act_filter_clear(struct app *app)
+{
+	struct tui_settings *s = &app->settings;
+	struct pt_err err;
+
+	for (size_t i = 0; i < s->nfilters; i++)
+		free(s->filters[i]);
+	s->nfilters = 0;
+	settings_filters_rebuild(s, &err);
+	status_message(app, 0, "%s", _("filters cleared"));
+	return REBUILD;
+}
+
+static unsigned act_group(struct app *app)
+{
+	struct view_opts *vo = &app->settings.view;
+
+	vo->group = (enum group_mode)((vo->group + 1) % GROUP__N);
+	status_message(app, 0, _("grouped by %s"), group_name(vo->group));
+	return ACTION_REBUILD_VIEW; /* rows of another kind: the cursor goes to the top */
+}
+
+/* ---- time ---- */
+
+static unsigned act_baseline(struct app *app)
+{
+	time_set_baseline(app);
+	return REBUILD;
+}
+
+static unsigned act_baseline_reset(struct app *app)
+{
+	time_reset_baseline(app);
+	return REBUILD;
+}
+
+static unsigned act_pause(struct app *app)
+{
+	if (app->series) {
+		if (app->time.playing) {
+			app->time.playing = 0;
+			status_message(app, 0, "%s", _("replay stopped"));
+		} else {
+			time_play(app, app->time.play_speed);
+		}
+		return ACTION_REDRAW;
+	}
+	if (!app->pause.on) {
+		list_freeze(app->list);
+		return ACTION_REDRAW;
+	}
+	list_unfreeze(app->list);
+	status_message(app, 0, "%s", _("display resumed"));
+	return REBUILD;
+}
+
+void action_set_interval(struct app *app, double secs)
+{
+	struct pt_err err;
+
+	if (is_live(app)) {
+		if (live_set_interval(app->src, secs, &err) < 0) {
+			status_message(app, 1, "%s", err.msg);
+			return;
+		}
+		app->settings.interval = secs;
+		status_message(app, 0, _("a sample every %g s"), secs);
+		return;
+	}
+	app->settings.interval = secs;
+	status_message(app, 0, _("interval %g s: saved with W, used from the next start (this kernel source keeps its interval)"),
+		       secs);
+}
+
+static unsigned interval_accept(struct app *app, const char *text)
+{
+	struct pt_err err;
+	double secs;
+
+	if (config_parse_interval(text, &secs, &err) < 0)
+		status_message(app, 1, "%s", err.msg);
+	else
+		action_set_interval(app, secs);
+	return ACTION_REDRAW;
+}
+
+static const struct prompt_ops interval_prompt = {
+	.label = N_("Interval in seconds: "),
+	.accept = interval_accept,
+};
+
+static unsigned act_interval(struct app *app)
+{
+	char buf[32];
+
+	if (app->series) {
+		status_message(app, 0, "%s", _("a replay keeps the recorded times: P plays at a chosen speed"));
+		return ACTION_REDRAW;
+	}
+	format_decimal(buf, sizeof(buf),
+		       app->settings.interval > 0 ? app->settings.interval : LIVE_DEFAULT_INTERVAL);
+	prompt_start(&app->prompt, &interval_prompt, buf);
+	return ACTION_REDRAW;
+}
+
+/* Steps through the series; while a rebuild is under way, from where it goes. */
+static unsigned step_samples(struct app *app, long n)
+{
+	struct timeline *tl = &app->time;
+
+	tl->playing = 0;
+	time_goto(app, (long)(tl->building ? tl->build_target : tl->pos) + n);
+	return ACTION_REDRAW;
+}
+
+static unsigned act_sample_prev(struct app *app)
+{
+	return step_samples(app, -1);
+}
+
+static unsigned act_sample_next(struct app *app)
+{
+	return step_samples(app, 1);
+}
+
+static unsigned act_sample_back10(struct app *app)
+{
+	return step_samples(app, -10);
+}
+
+static unsigned act_sample_fwd10(struct app *app)
+{
+	return step_samples(app, 10);
+}
+
+static unsigned play_accept(struct app *app, const char *text)
+{
+	struct pt_err err;
+	double speed;
+
+	if (config_parse_speed(text, &speed, &err) < 0)
+		status_message(app, 1, "%s", err.msg);
+	else
+		time_play(app, speed);
+	return ACTION_REDRAW;
+}
+
+static const struct prompt_ops play_prompt = {
+	.label = N_("Play at speed (1 = real time, 0 = as fast as possible): "),
+	.accept = play_accept,
+};
+
+static unsigned act_play(struct app *app)
+{
+	char buf[32];
+
+	if (app->time.playing) {
+		app->time.playing = 0;
+		status_message(app, 0, "%s", _("replay stopped"));
+	} else if (!app->series) {
+		status_message(app, 0, "%s", _("playing needs a recording or a folder of snapshots"));
+	} else {
+		format_decimal(buf, sizeof(buf), app->time.play_speed);
+		prompt_start(&app->prompt, &play_prompt, buf);
+	}
+	return ACTION_REDRAW;
+}
+
+/* ---- files ---- */
+
+/* "pagetop-20261223-101500.ext" ("pagetop-test.ext" under the tests' clock) */
+static void default_name(const struct app *app, const char *ext, char *buf, size_t n)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char ts[32];
+
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
+	if (app->fake_now > 0)
+		snprintf(ts, sizeof(ts), "test");
+	snprintf(buf, n, "pagetop-%s%s", ts, ext);
+}
+
+struct snapshot {
+	const char *path;
+	const struct model *m;
+	size_t nstacks;             /* written */
+};
+
+static int snapshot_fill(FILE *fp, void *ctx, struct pt_err *err)
+{
+	struct snapshot *snap = ctx;
+	const struct model *m = snap->m;
+	const char *what = model_meta(m)->unit == UNIT_ALLOCS ? "stack_count" : "nr_base_pages";
+
+	(void)err;
+	for (size_t i = 0; i < model_nstacks(m) && !ferror(fp); i++) {
+		const struct stack *st = model_stack(m, (uint32_t)i);
+
+		if (!st || st->s.now <= 0 || !st->nframes)
+			continue;
+		for (unsigned f = 0; f < st->nframes; f++)
+			fprintf(fp, " %s\n", model_frame(m, st->frames[f]));
+		fprintf(fp, "%s: %lld\n\n", what, (long long)st->s.now);
+		snap->nstacks++;
+	}
+	return 0;
+}
+
+static long snapshot_write(void *ctx, int *fd, struct pt_err *err)
+{
+	struct snapshot *snap = ctx;
+
+	(void)fd;
+	if (write_new_file(snap->path, 0644, snapshot_fill, snap, err) < 0)
+		return -1;
+	return (long)snap->nstacks;
+}
+
+/* The shown sample in show_stacks form (the proposal's form for allocation counts),
+ * which pagetop and the kernel's tools read back. Through a temporary file: the name
+ * appears complete or not at all, never over a file or through a symbolic link. Under
+ * sudo it is written by the user who ran it (asuser.h): their file, where they can write. */
+static unsigned snapshot_accept(struct app *app, const char *path)
+{
+	struct snapshot snap = { path, app->model, 0 };
+	struct pt_err err;
+	long n;
+
+	if (!path[0])
+		return ACTION_REDRAW;
+	n = asuser_call(snapshot_write, &snap, NULL, &err);
+	if (n < 0) {
+		asuser_note(&err, errno);
+		status_message(app, 1, "%s", err.msg);
+	} else {
+		status_message(app, 0, ngettext("wrote %zu stack to %s", "wrote %zu stacks to %s",
+						(unsigned long)n), (size_t)n, path);
+	}
+	return ACTION_REDRAW;
+}
+
+static const struct prompt_ops snapshot_prompt = {
+	.label = N_("Write the snapshot to: "),
+	.accept = snapshot_accept,
+};
+
+static unsigned act_snapshot(struct app *app)
+{
+	char buf[256];
+
+	default_name(app, ".show_stacks", buf, sizeof(buf));
+	prompt_start(&app->prompt, &snapshot_prompt, buf);
+	return ACTION_REDRAW;
+}
+
+void action_record_sample(struct app *app)
+{
+	struct recording *r = &app->recording;
+	struct sink sink;
+	struct pt_err err;
+
+	if (!r->rec)
+		return;
+	sink = recorder_sink(r->rec);
+	if (model_replay_sample(app->master, &sink, r->samples == 0, &err) < 0) {
+		status_message(app, 1, _("recording %s stopped: %s"), r->path, err.msg);
+		recorder_free(r->rec);
+		r->rec = NULL;
+		return;
+	}
+	r->samples++;
+}
+
+static unsigned record_accept(struct app *app, const char *path)
+{
+	struct recording *r = &app->recording;
+	struct pt_err err;
+
+	if (!path[0])
+		return ACTION_REDRAW;
+	if (strcmp(path, "-") == 0) {
+		/* the recording's lines, the frames as they came, would go onto the screen */
+		status_message(app, 1, "%s", _("- is standard output, where the screen is: give a file name (pagetop record -o - records without the screen)"));
+		return ACTION_REDRAW;
+	}
+	if (recorder_open(&r->rec, path, 0, &err) < 0) {
+		r->rec = NULL;
+		status_message(app, 1, "%s", err.msg);
+		return ACTION_REDRAW;
+	}
+	record_add_live_meta(r->rec, app->src);
+	free(r->path);
+	r->path = xstrdup(path);
+	r->samples = 0;
+	action_record_sample(app); /* the sample on screen first */
+	if (r->rec)
+		status_message(app, 0, _("recording to %s (R again stops)"), path);
+	return ACTION_REDRAW;
+}
+
+static const struct prompt_ops record_prompt = {
+	.label = N_("Record to: "),
+	.accept = record_accept,
+};
+
+static void record_stop(struct app *app)
+{
+	struct recording *r = &app->recording;
+	struct pt_err err;
+
+	if (recorder_close(r->rec, &err) < 0)
+		status_message(app, 1, "%s", err.msg);
+	else
+		status_message(app, 0, ngettext("recording %s closed: %llu sample",
+						"recording %s closed: %llu samples", r->samples),
+			       r->path, (unsigned long long)r->samples);
+	recorder_free(r->rec);
+	r->rec = NULL;
+}
+
+static unsigned act_record(struct app *app)
+{
+	char buf[256];
+
+	if (app->recording.rec) {
+		record_stop(app);
+	} else if (app->series && (app->src_end || app->src_error)) {
+		status_message(app, 0, "%s", _("this series is complete, nothing new to record: pagetop record --from converts it"));
+	} else {
+		default_name(app, ".ptrec", buf, sizeof(buf));
+		prompt_start(&app->prompt, &record_prompt, buf);
+	}
+	return ACTION_REDRAW;
+}
+
+/* ---- the app ---- */
+
+static unsigned act_save_config(struct app *app)
+{
+	(void)app;
+	return ACTION_SAVE;
+}
+
+static unsigned act_redraw(struct app *app)
+{
+	(void)app;
+	return ACTION_REDRAW_ALL;
+}
+
+static unsigned act_symbols(struct app *app)
+{
+	app_show(app, SCREEN_SYMBOLS);
+	return ACTION_REDRAW;
+}
+
+static unsigned act_help(struct app *app)
+{
+	app_show(app, SCREEN_HELP);
+	return ACTION_REDRAW;
+}
+
+static unsigned act_quit(struct app *app)
+{
+	(void)app;
+	return ACTION_QUIT;
+}
+
+/* The actions the screens leave to the app; moving and expanding are the list's. */
+static unsigned (*const actions[ACT__N])(struct app *app) = {
+	[ACT_SORT_PICK] = act_sort_pick,
+	[ACT_SORT_PREV] = act_sort_prev,
+	[ACT_SORT_NEXT] = act_sort_next,
+	[ACT_SORT_REVERSE] = act_sort_reverse,
+	[ACT_THRESH_UP] = act_threshold_up,
+	[ACT_THRESH_DOWN] = act_threshold_down,
+	[ACT_THRESH_SET] = act_threshold_set,
+	[ACT_THRESH_CLEAR] = act_threshold_clear,
+	[ACT_KERNEL_THRESH] = act_kernel_threshold,
+	[ACT_SEARCH] = act_search,
+	[ACT_FILTER] = act_filter,
+	[ACT_FILTER_CLEAR] = act_filter_clear,
+	[ACT_GROUP] = act_group,
+	[ACT_BASELINE] = act_baseline,
+	[ACT_BASELINE_RESET] = act_baseline_reset,
+	[ACT_PAUSE] = act_pause,
+	[ACT_INTERVAL] = act_interval,
+	[ACT_SAMPLE_PREV] = act_sample_prev,
+	[ACT_SAMPLE_NEXT] = act_sample_next,
+	[ACT_SAMPLE_BACK10] = act_sample_back10,
+	[ACT_SAMPLE_FWD10] = act_sample_fwd10,
+	[ACT_PLAY] = act_play,
+	[ACT_SNAPSHOT] = act_snapshot,
+	[ACT_RECORD] = act_record,
+	[ACT_SAVE_CONFIG] = act_save_config,
+	[ACT_SYMBOLS] = act_symbols,
+	[ACT_REDRAW] = act_redraw,
+	[ACT_HELP] = act_help,
+	[ACT_QUIT] = act_quit,
+};
+
+unsigned action_run(struct app *app, enum action a)
+{
+	if ((unsigned)a >= ACT__N || !actions[a])
+		return ACTION_DONE;
+	return actions[a](app);
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tui_columns.c - the list's columns (tui_columns.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include "tui_columns.h"
+#include "tui_draw.h"
+#include "util.h"
+
+static const char *const col_names[COL__N] = {
+	"pages", "bytes", "delta", "rate", "delta_base", "trend", "score", "peak",
+	"first_seen", "label",
+};
+
+static const int col_widths[COL__N] = { 8, 6, 6, 7, 7, 8, 5, 8, 8, 0 };
+#define LABEL_MIN 12
+
+const char *col_name(enum col c)
+{
+	return (unsigned)c < COL__N ? col_names[c] : "?";
+}
+
+int col_parse(const char *s, enum col *c)
+{
+	for (int i = 0; i < COL__N; i++)
+		if (strcmp(s, col_names[i]) == 0) {
+			*c = (enum col)i;
+			return 0;
+		}
+	return -1;
+}
+
+int col_width(enum col c)
+{
+	return (unsigned)c < COL__N ? col_widths[c] : 0;
+}
+
+const char *col_title(enum col c, const struct model *m, enum group_mode g)
+{
+	static const char *const utf8[COL__N] = {
+		N_("PAGES"), N_("SIZE"), "Δ", "Δ/s", "ΔBASE", N_("TREND"), N_("SCORE"),
+		N_("PEAK"), N_("FIRST"), NULL,
+	};
+	static const char *const ascii[COL__N] = {
+		N_("PAGES"), N_("SIZE"), N_("DELTA"), N_("RATE"), N_("DBASE"), N_("TREND"),
+		N_("SCORE"), N_("PEAK"), N_("FIRST"), NULL,
+	};
+
+	if (c == COL_PAGES && model_meta(m)->unit == UNIT_ALLOCS)
+		return _("ALLOCS");
+	if (c == COL_LABEL) {
+		switch (g) {
+		case GROUP_FUNCTION: return _("FUNCTION");
+		case GROUP_MODULE: return _("MODULE");
+		default: return _("CALLER");
+		}
+	}
+	return _(draw_utf8() ? utf8[c] : ascii[c]);
+}
+
+int col_of_key(enum sort_key k)
+{
+	static const int map[KEY__N] = {
+		[KEY_PAGES] = COL_PAGES, [KEY_BYTES] = COL_BYTES, [KEY_DELTA] = COL_DELTA,
+		[KEY_RATE] = COL_RATE, [KEY_DELTA_BASE] = COL_DELTA_BASE,
+		[KEY_PEAK] = COL_PEAK, [KEY_SCORE] = COL_SCORE,
+		[KEY_FIRST_SEEN] = COL_FIRST_SEEN, [KEY_LABEL] = COL_LABEL,
+	};
+
+	return (unsigned)k < KEY__N ? map[k] : -1;
+}
+
+int key_of_col(enum col c)
+{
+	for (int k = 0; k < KEY__N; k++)
+		if (col_of_key((enum sort_key)k) == (int)c)
+			return k;
+	return -1;
+}
+
+const char *sort_arrow(int ascending)
+{
+	if (draw_utf8())
+		return ascending ? "▲" : "▼";
+	return ascending ? "^" : "v";
+}
+
+int cols_layout(unsigned mask, int width, enum col *cols)
+{
+	int n = 0, total = COL_MARK_WIDTH;
+
+	for (int c = 0; c < COL_LABEL; c++)
+		if (mask & (1u << c)) {
+			cols[n++] = (enum col)c;
+			total += col_widths[c] + 1;
+		}
+	while (n > 0 && total + 1 + LABEL_MIN > width)
+		total -= col_widths[cols[--n]] + 1;
+	return n;
+}
+
+int cols_key_at(unsigned mask, int x)
+{
+	enum col cols[COL__N];
+	int n = cols_layout(mask, COLS, cols), pos = COL_MARK_WIDTH;
+
+	for (int i = 0; i < n; i++) {
+		int end = pos + 1 + col_widths[cols[i]];
+
+		if (x >= pos && x < end)
+			return key_of_col(cols[i]);
+		pos = end;
+	}
+	return x >= pos ? KEY_LABEL : -1;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tui_columns.h - the list's columns: their names (the config file's "columns" setting),
+ * widths and titles, which fit on a line of the terminal, and which sort key each one
+ * shows. */
+#ifndef PAGETOP_TUI_COLUMNS_H
+#define PAGETOP_TUI_COLUMNS_H
+
+#include "model.h"
+
+enum col {
+	COL_PAGES, COL_BYTES, COL_DELTA, COL_RATE, COL_DELTA_BASE, COL_TREND, COL_SCORE,
+	COL_PEAK, COL_FIRST_SEEN, COL_LABEL, COL__N
+};
+#define COLS_DEFAULT ((1u << COL_PAGES) | (1u << COL_BYTES) | (1u << COL_DELTA) | \
+		      (1u << COL_RATE) | (1u << COL_DELTA_BASE) | (1u << COL_TREND) | \
+		      (1u << COL_SCORE) | (1u << COL_LABEL))
+/* Columns every row line starts with: the expansion mark. */
+#define COL_MARK_WIDTH 2
+
+/* "delta_base"; col_parse returns 0, or -1 for an unknown name. */
+const char *col_name(enum col c);
+int col_parse(const char *s, enum col *c);
+/* Width of a column's cells (the label takes the rest of the line). */
+int col_width(enum col c);
+/* "PAGES", "Δ/s" (ASCII: "RATE"), "CALLER"... translated. */
+const char *col_title(enum col c, const struct model *m, enum group_mode g);
+/* The column of a sort key's values, or -1; and the reverse. */
+int col_of_key(enum sort_key k);
+int key_of_col(enum col c);
+/* "▼" or "▲" (ASCII: "v", "^") after the sort column's title. */
+const char *sort_arrow(int ascending);
+/* The columns of mask that fit before the label in width, in order: dropped from the
+ * right, the label last. Returns how many (cols has room for COL__N). */
+int cols_layout(unsigned mask, int width, enum col *cols);
+/* The sort key of the title under screen column x of a title line as wide as the
+ * terminal, or -1. */
+int cols_key_at(unsigned mask, int x);
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tui_config.h - the UI's settings and everything that reads or writes them as text: the
+ * config file's lines (set NAME = VALUE, bind KEY ACTION), W's save, the numbers and sort
+ * keys typed at the prompts. No curses here, no UI state: the settings come in, errors go
+ * out as messages (struct pt_err) for the status line. */
+#ifndef PAGETOP_TUI_CONFIG_H
+#define PAGETOP_TUI_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "tui.h"
+#include "tui_keys.h"
+#include "util.h"
+
+#define TUI_FILTERS_MAX 31
+
+struct tui_settings {
+	struct view_opts view;      /* sort, group, threshold, the filter in force */
+	char *filters[TUI_FILTERS_MAX]; /* --filter's and those typed at f */
+	size_t nfilters;
+	struct filter *own_filter;  /* built from filters[] (else view.filter is main's) */
+	unsigned columns;           /* 1 << COL_*: the list's columns */
+	double interval;            /* live: seconds between samples, 0 when not known */
+	double file_interval;       /* the config file's interval, 0 when not there */
+	const char **alloc;         /* allocator patterns in force (NULL: built-in) */
+	size_t nalloc;
+	unsigned cli_set;           /* TUI_SET_*: what the command line gave wins */
+	char *path;                 /* the config file, or NULL when there is none */
+	struct keymap keys;
+};
+
+/* The command line's settings, the defaults for the rest. Returns 0, or -1 with err when
+ * a filter had to be dropped (cannot happen for patterns main compiled). */
+int settings_init(struct tui_settings *s, const struct tui_opts *o, struct pt_err *err);
+void settings_free(struct tui_settings *s);
+/* Builds own_filter from filters[] again. Returns 0, or -1 with err when the last filter
+ * does not compile (it is dropped). */
+int settings_filters_rebuild(struct tui_settings *s, struct pt_err *err);
+void settings_alloc_set(struct tui_settings *s, const char *const *globs, size_t n);
+
+/* Reads the config file (path NULL: the default one) over the settings, the command
+ * line's winning. *alloc_read is set when the file gave allocator patterns. Returns 0, or
+ * -1 with err: the file is refused, or lines were skipped (they are counted). */
+int config_load(struct tui_settings *s, const char *path, int *alloc_read,
+		struct pt_err *err);
+/* Writes the settings to the config file. Returns 0 with what was done in msg, or -1
+ * with why not. */
+int config_save(const struct tui_settings *s, struct pt_err *msg);
+
+/* Numbers typed at a prompt (a comma works as the point). Return 0, or -1 with err. */
+int config_parse_threshold(const char *text, int64_t *pages, struct pt_err *err);
+int config_parse_interval(const char *text, double *seconds, struct pt_err *err);
+int config_parse_speed(const char *text, double *speed, struct pt_err *err);
+/* "2", "0.5", "0.125": up to three decimals, with a point. */
+void format_decimal(char *buf, size_t n, double v);
+
+/* The sort keys in the order of the columns: < and > step through them, the sort picker
+ * numbers them from 1. */
+size_t sort_keys(const enum sort_key **keys);
+/* Sorts by k, in its natural direction (labels up, numbers down). Returns 1 when that
+ * changed the sort. */
+int sort_set(struct view_opts *vo, enum sort_key k);
+/* The key before (dir < 0) or after the one in force. */
+enum sort_key sort_step(const struct view_opts *vo, int dir);
+
+#endif

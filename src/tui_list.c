@@ -1,0 +1,1061 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tui_list.c - the list screen (tui_list.h): rows from the model's view, their
+ * expansion, the cursor, the stacks it pins, the search, the frozen copy behind a paused
+ * display, and drawing the rows. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui_columns.h"
+#include "tui_list.h"
+#include "tui_status.h"
+
+#define LIST(s) ((struct list_screen *)(s))
+
+int list_height(void)
+{
+	int h = LINES - TUI_HEADER_LINES - 1;
+
+	return h > 0 ? h : 0;
+}
+
+static void need_sorted(struct list_screen *list, size_t upto);
+
+static int pos_eq(struct list_pos a, struct list_pos b)
+{
+	return a.row == b.row && a.frame_line == b.frame_line;
+}
+
+static int pos_lt(struct list_pos a, struct list_pos b)
+{
+	return a.row < b.row || (a.row == b.row && a.frame_line < b.frame_line);
+}
+
+/* ---- expansion ---- */
+
+/* A row's identity that holds across models: a replica interns stacks and labels in
+ * another order, so ids differ, but handles and frame text hashes do not. */
+static uint64_t row_ident(const struct list_screen *list, size_t row)
+{
+	const struct app *app = list->base.app;
+	struct list_row *r = &list->rows[row];
+
+	if (!r->ident) {
+		const char *label = model_label(app->model, r->label);
+
+		if (r->stack)
+			r->ident = r->stack->handle ? hash_u64(r->stack->handle) : r->stack->hash;
+		else
+			r->ident = hash_bytes(label, strlen(label),
+					      (uint64_t)app->settings.view.group + 1);
+		if (!r->ident)
+			r->ident = ((uint64_t)r->label << 1) | 1;
+	}
+	return r->ident;
+}
+
+static int idents_find(const struct idents *k, uint64_t ident)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i] == ident)
+			return (int)i;
+	return -1;
+}
+
+int list_expanded(const struct list_screen *list, size_t row)
+{
+	enum group_mode g = list->base.app->settings.view.group;
+	int in = idents_find(&list->expanded[g], row_ident(list, row)) >= 0;
+
+	return list->expand_all[g] ? !in : in;
+}
+
+static void pins_update(struct list_screen *list);
+static void show_cursor(struct list_screen *list);
+
+static void toggle(struct list_screen *list, size_t row, int on)
+{
+	struct idents *k = &list->expanded[list->base.app->settings.view.group];
+	int i;
+
+	if (row >= list->nrows || list_expanded(list, row) == !!on)
+		return;
+	i = idents_find(k, row_ident(list, row));
+	if (i >= 0) {
+		k->v[i] = k->v[--k->n];
+	} else {
+		if (k->n == k->cap) {
+			k->cap = k->cap ? k->cap * 2 : 16;
+			k->v = xreallocarray(k->v, k->cap, sizeof(uint64_t));
+		}
+		k->v[k->n++] = row_ident(list, row);
+	}
+	if (!on && list->cursor.row == row)
+		list->cursor.frame_line = -1;
+	pins_update(list);
+	show_cursor(list);
+}
+
+/* ---- what the model keeps for the screen ---- */
+
+static void pin_selection(struct list_screen *list, const struct stack *st)
+{
+	struct app *app = list->base.app;
+
+	if (app->model != app->master)
+		st = NULL; /* a replica's: only the master forgets behind the screen */
+	if (st == list->pinned_selection)
+		return;
+	if (list->pinned_selection)
+		model_unpin(app->master, list->pinned_selection);
+	list->pinned_selection = st;
+	if (st)
+		model_pin(app->master, st);
+}
+
+/* Pins the stacks of the rows shown expanded or paused (after a change of either). */
+static void pins_update(struct list_screen *list)
+{
+	struct app *app = list->base.app;
+	enum group_mode g = app->settings.view.group;
+	const struct idents *k = &list->expanded[g];
+	int all = app->pause.on || (list->expand_all[g] && !k->n);
+
+	for (size_t i = 0; i < list->npins; i++)
+		model_unpin(app->master, list->pins[i]);
+	list->npins = 0;
+	if (app->model != app->master || g != GROUP_STACK || !(all || list->expand_all[g] || k->n))
+		return;
+	for (size_t i = 0; i < list->nrows; i++) {
+		const struct stack *st = list->rows[i].stack;
+
+		if (!st || (!all && !list_expanded(list, i)))
+			continue;
+		if (list->npins == list->cappins) {
+			list->cappins = list->cappins ? list->cappins * 2 : 64;
+			list->pins = xreallocarray(list->pins, list->cappins, sizeof(*list->pins));
+		}
+		model_pin(app->master, st);
+		list->pins[list->npins++] = st;
+	}
+}
+
+const struct stack *list_row_stack(const struct list_screen *list, size_t row)
+{
+	const struct model *m = list->base.app->model;
+	const struct list_row *r = &list->rows[row];
+
+	if (r->stack)
+		return r->stack;
+	if (r->example == UINT32_MAX || r->example >= model_nstacks(m))
+		return NULL;
+	return model_stack(m, r->example);
+}
+
+/* The source lines of a frame when known (ask: request them). */
+static const struct sym_result *frame_symbols(const struct list_screen *list, uint32_t frame,
+					      int ask)
+{
+	const struct app *app = list->base.app;
+	const char *s;
+
+	if (!app->sym)
+		return NULL;
+	s = model_frame(app->model, frame);
+	return ask ? symbols_get(app->sym, s, strlen(s)) : symbols_lookup(app->sym, s, strlen(s));
+}
+
+/* A frame takes a line, and one more for each function it was inlined into. */
+static int frame_lines(const struct list_screen *list, uint32_t frame)
+{
+	const struct sym_result *r = frame_symbols(list, frame, 0);
+
+	return r && r->status == SYM_OK && r->nframes > 1 ? (int)r->nframes : 1;
+}
+
+/* Lines of a row's expansion: a group's note, then its frames' lines. */
+static int row_lines(const struct list_screen *list, size_t row)
+{
+	const struct stack *st;
+	int n;
+
+	if (row >= list->nrows || !list_expanded(list, row))
+		return 0;
+	st = list_row_stack(list, row);
+	n = list->rows[row].stack ? 0 : 1;
+	if (!st || !st->nframes)
+		return n + 1;
+	if (!list->base.app->sym)
+		return n + st->nframes;
+	for (unsigned i = 0; i < st->nframes; i++)
+		n += frame_lines(list, st->frames[i]);
+	return n;
+}
+
+/* Which line of a row's expansion frame_line is: frame fi (-1: the group's note), and
+ * inl 0 for the frame itself, 1.. for the functions it was inlined into. */
+static void locate_line(const struct list_screen *list, size_t row, int frame_line, int *fi,
+			int *inl)
+{
+	const struct stack *st = list_row_stack(list, row);
+
+	*fi = -1;
+	*inl = 0;
+	if (!list->rows[row].stack) {
+		if (frame_line == 0)
+			return;
+		frame_line--;
+	}
+	if (!st || !st->nframes || !list->base.app->sym) {
+		*fi = frame_line;
+		return;
+	}
+	for (unsigned i = 0; i < st->nframes; i++) {
+		int k = frame_lines(list, st->frames[i]);
+
+		if (frame_line < k) {
+			*fi = (int)i;
+			*inl = frame_line;
+			return;
+		}
+		frame_line -= k;
+	}
+	*fi = (int)st->nframes - 1;
+}
+
+/* ---- moving ---- */
+
+static int pos_next(const struct list_screen *list, struct list_pos *p)
+{
+	if (!list->nrows)
+		return 0;
+	if (p->frame_line + 1 < row_lines(list, p->row)) {
+		p->frame_line++;
+		return 1;
+	}
+	if (p->row + 1 < list->nrows) {
+		p->row++;
+		p->frame_line = -1;
+		return 1;
+	}
+	return 0;
+}
+
+static int pos_prev(const struct list_screen *list, struct list_pos *p)
+{
+	if (!list->nrows)
+		return 0;
+	if (p->frame_line >= 0) {
+		p->frame_line--;
+		return 1;
+	}
+	if (p->row > 0) {
+		p->row--;
+		p->frame_line = row_lines(list, p->row) - 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void remember_selection(struct list_screen *list)
+{
+	if (list->nrows && list->cursor.row < list->nrows) {
+		const struct list_row *r = &list->rows[list->cursor.row];
+
+		pin_selection(list, r->stack);
+		list->selected.stack = r->stack;
+		list->selected.label = r->label;
+		list->selected.ident = row_ident(list, list->cursor.row);
+		list->selected.model = list->base.app->model;
+		list->selected.valid = 1;
+	} else {
+		pin_selection(list, NULL);
+		list->selected.valid = 0;
+	}
+}
+
+/* The cursor within the rows, the top line such that the cursor is on the screen and no
+ * blank lines are at the bottom while lines are above the top. */
+static void show_cursor(struct list_screen *list)
+{
+	int h = list_height(), n;
+	struct list_pos p;
+
+	if (!list->nrows) {
+		list->cursor = list->top = (struct list_pos){ 0, -1 };
+		return;
+	}
+	if (list->cursor.row >= list->nrows)
+		list->cursor = (struct list_pos){ list->nrows - 1, -1 };
+	if (list->cursor.frame_line >= row_lines(list, list->cursor.row))
+		list->cursor.frame_line = row_lines(list, list->cursor.row) - 1;
+	if (list->top.row >= list->nrows || list->top.frame_line >= row_lines(list, list->top.row)) {
+		list->top.row = list->top.row < list->nrows ? list->top.row : list->nrows - 1;
+		list->top.frame_line = -1;
+	}
+	if (h <= 0)
+		return;
+	if (pos_lt(list->cursor, list->top)) {
+		list->top = list->cursor;
+	} else {
+		int d = 0;
+
+		p = list->top;
+		while (!pos_eq(p, list->cursor) && d < h && pos_next(list, &p))
+			d++;
+		if (!pos_eq(p, list->cursor) || d >= h) {
+			list->top = list->cursor;
+			for (int i = 0; i < h - 1 && pos_prev(list, &list->top); i++)
+				;
+		}
+	}
+	p = list->top;
+	for (n = 1; n < h && pos_next(list, &p); n++)
+		;
+	for (; n < h && pos_prev(list, &list->top); n++)
+		;
+	/* where the cursor is on the screen: a new view keeps it there */
+	p = list->top;
+	list->cursor_y = 0;
+	while (list->cursor_y < h && !pos_eq(p, list->cursor) && pos_next(list, &p))
+		list->cursor_y++;
+	remember_selection(list);
+}
+
+static void select_pos(struct list_screen *list, struct list_pos p)
+{
+	list->cursor = p;
+	show_cursor(list);
+}
+
+static void move_lines(struct list_screen *list, long lines)
+{
+	if (lines > 0)
+		need_sorted(list, list->cursor.row + (size_t)lines + 2 * (size_t)list_height());
+	for (; lines > 0 && pos_next(list, &list->cursor); lines--)
+		;
+	for (; lines < 0 && pos_prev(list, &list->cursor); lines++)
+		;
+	show_cursor(list);
+}
+
+static void move_page(struct list_screen *list, int dir)
+{
+	int h = list_height();
+
+	if (dir > 0)
+		need_sorted(list, list->cursor.row + 3 * (size_t)h);
+	for (int i = 0; i < h; i++)
+		if (!(dir > 0 ? pos_next(list, &list->top) : pos_prev(list, &list->top)))
+			break;
+	move_lines(list, dir * (long)h);
+}
+
+static void move_first(struct list_screen *list)
+{
+	list->cursor = list->top = (struct list_pos){ 0, -1 };
+	show_cursor(list);
+}
+
+static void sort_all(struct list_screen *list);
+
+static void move_last(struct list_screen *list)
+{
+	sort_all(list);
+	if (!list->nrows)
+		return;
+	list->cursor.row = list->nrows - 1;
+	list->cursor.frame_line = row_lines(list, list->cursor.row) - 1;
+	show_cursor(list);
+}
+
+/* The list line at screen offset y from the top line; 0 when there is none. */
+static int pos_at_line(const struct list_screen *list, int y, struct list_pos *p)
+{
+	if (!list->nrows || y < 0)
+		return 0;
+	*p = list->top;
+	for (int i = 0; i < y; i++)
+		if (!pos_next(list, p))
+			return 0;
+	return 1;
+}
+
+/* ---- rows from the model ---- */
+
+static void rows_copy(struct list_screen *list)
+{
+	if (list->view.nrows > list->caprows) {
+		list->caprows = list->view.nrows;
+		list->rows = xreallocarray(list->rows, list->caprows, sizeof(*list->rows));
+	}
+	list->nrows = list->view.nrows;
+	for (size_t i = 0; i < list->nrows; i++) {
+		const struct row *r = &list->view.rows[i];
+		struct list_row *d = &list->rows[i];
+
+		d->s = r->s;
+		d->ident = 0;
+		d->stack = r->stack;
+		d->label = r->label;
+		/* no look into the stack itself here: 100,000 cache misses cost milliseconds */
+		if (r->stack) {
+			d->example = UINT32_MAX;
+			d->nstacks = 1;
+		} else {
+			d->example = r->group ? r->group->example : UINT32_MAX;
+			d->nstacks = r->group ? r->group->nstacks : 0;
+		}
+	}
+}
+
+/* The rows as they are now: the model goes on taking samples (and changing the
+ * histories) while the display is paused. */
+static void frozen_copy(struct list_screen *list)
+{
+	struct app *app = list->base.app;
+	size_t hist = 0;
+	char *p;
+
+	free(list->frozen);
+	free(list->frozen_history);
+	list->frozen = xmalloc((list->nrows ? list->nrows : 1) * sizeof(*list->frozen));
+	for (size_t i = 0; i < list->nrows; i++)
+		hist += model_series_copy_size(list->rows[i].s);
+	p = list->frozen_history = hist ? xmalloc(hist) : NULL;
+	for (size_t i = 0; i < list->nrows; i++) {
+		size_t n = model_series_copy_size(list->rows[i].s);
+
+		model_series_copy(&list->frozen[i], list->rows[i].s, p);
+		list->rows[i].s = &list->frozen[i];
+		p += n;
+	}
+	app->pause.sample = model_nsamples(app->model) ? model_nsamples(app->model) - 1 : 0;
+	app->pause.pending = 0;
+}
+
+static void search_set(struct list_screen *list, const char *text);
+
+/* The selected row in the new rows, or nrows when it is not there. */
+static size_t find_selection(const struct list_screen *list)
+{
+	size_t i;
+
+	if (list->selected.model == list->base.app->model) {
+		for (i = 0; i < list->nrows; i++)
+			if (list->rows[i].stack == list->selected.stack &&
+			    (list->selected.stack || list->rows[i].label == list->selected.label))
+				return i;
+		return i;
+	}
+	/* another model (replay): find the row by its identity */
+	for (i = 0; i < list->nrows; i++)
+		if (row_ident(list, i) == list->selected.ident)
+			return i;
+	return i;
+}
+
+#define SORTED_MIN 1000
+
+/* The view again, all rows in order or only those near the cursor (model_view's limit:
+ * sorting 100,000 rows costs ~10 ms; moving further down, searching or pausing sorts
+ * them all, once). The selection stays on its row, at its line of the screen. */
+static void rebuild(struct list_screen *list, int all)
+{
+	struct app *app = list->base.app;
+	double t0 = time_mono();
+	int h = list_height(), y = list->cursor_y;
+	struct view_opts vo = app->settings.view;
+	size_t want = list->cursor.row + 4 * (size_t)h;
+
+	/* the old rows may point into a model that is gone (replay): never look at them */
+	if (y >= h)
+		y = h > 0 ? h - 1 : 0;
+	vo.limit = all || app->pause.on ? 0 : want > SORTED_MIN ? want : SORTED_MIN;
+	model_view(app->model, &vo, &list->view);
+	list->sorted = vo.limit && vo.limit < list->view.nrows ? vo.limit : SIZE_MAX;
+	rows_copy(list);
+	if (app->pause.on)
+		frozen_copy(list);
+	if (list->search.model != app->model)
+		search_set(list, list->search.text);
+	if (list->selected.valid && list->cursor.row == 0 && list->cursor.frame_line < 0) {
+		/* the top of the list stays the top, like top */
+		list->cursor = list->top = (struct list_pos){ 0, -1 };
+	} else if (list->selected.valid) {
+		size_t i = find_selection(list);
+
+		if (i < list->nrows && i >= list->sorted && !all) {
+			/* the selection is beyond the rows in order */
+			rebuild(list, 1);
+			return;
+		}
+		if (i < list->nrows) {
+			list->cursor.row = i;
+		} else {
+			list->cursor.frame_line = -1;
+			if (list->cursor.row >= list->nrows)
+				list->cursor.row = list->nrows ? list->nrows - 1 : 0;
+		}
+		if (list->nrows && list->cursor.frame_line >= row_lines(list, list->cursor.row))
+			list->cursor.frame_line = row_lines(list, list->cursor.row) - 1;
+		list->top = list->cursor;
+		for (int k = 0; k < y && pos_prev(list, &list->top); k++)
+			;
+	} else {
+		list->cursor = list->top = (struct list_pos){ 0, -1 };
+	}
+	pins_update(list);
+	show_cursor(list);
+	list->view_ms = (time_mono() - t0) * 1e3;
+}
+
+static void sort_all(struct list_screen *list)
+{
+	if (list->sorted != SIZE_MAX && !list->base.app->pause.on)
+		rebuild(list, 1);
+}
+
+/* The rows down to upto must be in order. */
+static void need_sorted(struct list_screen *list, size_t upto)
+{
+	if (list->sorted != SIZE_MAX && upto >= list->sorted)
+		sort_all(list);
+}
+
+/* Called from a key: the screens have heard of every change. */
+void list_freeze(struct list_screen *list)
+{
+	list->base.app->pause.on = 1;
+	if (list->sorted != SIZE_MAX)
+		rebuild(list, 1); /* sorts all the rows, then copies them */
+	else
+		frozen_copy(list);
+}
+
+void list_unfreeze(struct list_screen *list)
+{
+	struct app *app = list->base.app;
+
+	app->pause.on = 0;
+	app->pause.pending = 0;
+	free(list->frozen);
+	list->frozen = NULL;
+	free(list->frozen_history);
+	list->frozen_history = NULL;
+}
+
+/* ---- search ---- */
+
+static void search_set(struct list_screen *list, const char *text)
+{
+	if (text != list->search.text)
+		snprintf(list->search.text, sizeof(list->search.text), "%s", text);
+	if (list->search.frame_match)
+		memset(list->search.frame_match, 0, list->search.nframe_match);
+	if (list->search.label_match)
+		memset(list->search.label_match, 0, list->search.nlabel_match);
+	list->search.model = list->base.app->model;
+}
+
+static int cached_match(struct list_screen *list, uint8_t **cache, size_t *n, uint32_t id,
+			const char *text)
+{
+	if (id >= *n) {
+		size_t cap = *n ? *n : 4096;
+
+		while (cap <= id)
+			cap *= 2;
+		*cache = xrealloc(*cache, cap);
+		memset(*cache + *n, 0, cap - *n);
+		*n = cap;
+	}
+	if (!(*cache)[id])
+		(*cache)[id] = strcasestr(text, list->search.text) ? 2 : 1;
+	return (*cache)[id] == 2;
+}
+
+int list_row_matches(struct list_screen *list, size_t row)
+{
+	const struct model *m = list->base.app->model;
+	const struct list_row *r = &list->rows[row];
+
+	if (!list->search.text[0])
+		return 0;
+	if (list->search.model != m)
+		search_set(list, list->search.text);
+	if (cached_match(list, &list->search.label_match, &list->search.nlabel_match, r->label,
+			 model_label(m, r->label)))
+		return 1;
+	for (unsigned i = 0; r->stack && i < r->stack->nframes; i++) {
+		uint32_t f = r->stack->frames[i];
+
+		if (cached_match(list, &list->search.frame_match, &list->search.nframe_match, f,
+				 model_frame(m, f)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Moves to the next (dir 1) or previous (-1) matching row; from the cursor's row itself
+ * when include. Returns 0, or -1 when nothing matches. */
+static int search_step(struct list_screen *list, int dir, int include)
+{
+	size_t n;
+
+	sort_all(list);
+	n = list->nrows;
+	for (size_t k = 0; k < n; k++) {
+		size_t off = (include ? k : k + 1) % n;
+		size_t at = list->cursor.row;
+		size_t r = dir > 0 ? (at + off) % n : (at + n - off) % n;
+
+		if (list_row_matches(list, r)) {
+			select_pos(list, (struct list_pos){ r, -1 });
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static unsigned search_edit(struct app *app, const char *text)
+{
+	struct list_screen *list = app->list;
+
+	search_set(list, text);
+	select_pos(list, list->search.origin);
+	if (text[0] && search_step(list, 1, 1) < 0)
+		select_pos(list, list->search.origin);
+	return ACTION_REDRAW;
+}
+
+static unsigned search_accept(struct app *app, const char *text)
+{
+	if (!text[0])
+		search_set(app->list, app->list->search.saved);
+	return ACTION_REDRAW;
+}
+
+static unsigned search_cancel(struct app *app)
+{
+	search_set(app->list, app->list->search.saved);
+	select_pos(app->list, app->list->search.origin);
+	return ACTION_REDRAW;
+}
+
+static const char *search_note(struct app *app, const char *text)
+{
+	struct list_screen *list = app->list;
+
+	if (text[0] && list->nrows && !list_row_matches(list, list->cursor.row))
+		return _("  (not found)");
+	return NULL;
+}
+
+static const struct prompt_ops search_prompt = {
+	.label = N_("Search: "),
+	.accept = search_accept,
+	.cancel = search_cancel,
+	.edit = search_edit,
+	.note = search_note,
+};
+
+void list_search_begin(struct list_screen *list)
+{
+	snprintf(list->search.saved, sizeof(list->search.saved), "%s", list->search.text);
+	list->search.origin = list->cursor;
+	prompt_start(&list->base.app->prompt, &search_prompt, NULL);
+}
+
+/* ---- drawing ---- */
+
+/* The trend column: the row's last samples, blank for a row that never changed (the rows
+ * that move stand out). */
+static void trend_cell(const struct app *app, const struct series *s, char *buf, size_t n,
+		       int w)
+{
+	int64_t v[MODEL_HISTORY];
+	int got;
+
+	buf[0] = '\0';
+	if (!s->hist)
+		return;
+	if (w > MODEL_HISTORY)
+		w = MODEL_HISTORY;
+	if (app->pause.on && app->model == app->master) /* s is a copy as of then */
+		got = model_history_at(app->model, s, app->pause.sample, v, w);
+	else
+		got = model_history(app->model, s, v, w);
+	cell_sparkline(buf, n, w, v, got);
+}
+
+static void cell(const struct app *app, enum col c, const struct series *s, char *buf,
+		 size_t n)
+{
+	const struct model *m = app->model;
+	int w = col_width(c);
+
+	switch (c) {
+	case COL_PAGES: cell_int(buf, n, w, s->now, 0); break;
+	case COL_PEAK: cell_int(buf, n, w, s->peak, 0); break;
+	case COL_BYTES:
+		if (model_meta(m)->unit == UNIT_ALLOCS)
+			snprintf(buf, n, "-");
+		else
+			cell_bytes(buf, n, (double)s->now * (double)model_page_size(m));
+		break;
+	case COL_DELTA: cell_int(buf, n, w, s->delta, 1); break;
+	case COL_RATE: cell_rate(buf, n, w, s->rate); break;
+	case COL_DELTA_BASE: cell_int(buf, n, w, s->delta_base, 1); break;
+	case COL_SCORE: snprintf(buf, n, "%.2f", s->score); break;
+	case COL_TREND: trend_cell(app, s, buf, n, w); break;
+	case COL_FIRST_SEEN: {
+		double when = model_time_at(m, s->first_seen);
+
+		if (model_time_abs(m))
+			format_clock(m, when, buf, n);
+		else
+			snprintf(buf, n, "+%.0fs", when - model_first_time(m));
+		break;
+	}
+	default: buf[0] = '\0'; break;
+	}
+}
+
+static void draw_titles(const struct app *app, int y, const enum col *cols, int nc)
+{
+	const struct view_opts *vo = &app->settings.view;
+	struct pen p = PEN_AT(y, 0);
+	attr_t a = role_attr(ROLE_TITLE);
+	int sortcol = col_of_key(vo->key);
+	char buf[64];
+
+	pen_pad(&p, COL_MARK_WIDTH, a);
+	for (int i = 0; i < nc; i++) {
+		const char *title = col_title(cols[i], app->model, vo->group);
+		int w = col_width(cols[i]);
+		int tw = text_width(title) + ((int)cols[i] == sortcol ? 1 : 0);
+
+		pen_pad(&p, p.x + 1 + (w > tw ? w - tw : 0), a);
+		snprintf(buf, sizeof(buf), "%s%s", title,
+			 (int)cols[i] == sortcol ? sort_arrow(vo->ascending) : "");
+		pen_put(&p, buf, a | ((int)cols[i] == sortcol ? A_BOLD : 0));
+	}
+	pen_pad(&p, p.x + 1, a);
+	snprintf(buf, sizeof(buf), "%s%s", col_title(COL_LABEL, app->model, vo->group),
+		 sortcol == COL_LABEL ? sort_arrow(vo->ascending) : "");
+	pen_put(&p, buf, a | (sortcol == COL_LABEL ? A_BOLD : 0));
+	pen_pad(&p, COLS, a);
+}
+
+static void draw_row(const struct list_screen *list, int y, size_t i, int sel,
+		     const enum col *cols, int nc)
+{
+	const struct app *app = list->base.app;
+	const struct list_row *r = &list->rows[i];
+	const struct series *s = r->s;
+	struct pen p = PEN_AT(y, 0);
+	attr_t a = sel ? A_REVERSE | A_BOLD :
+		   role_attr(s->delta > 0 ? ROLE_WARM : s->delta < 0 ? ROLE_COOL : ROLE_NORMAL);
+	char buf[128];
+
+	pen_put(&p, list_expanded(list, i) ? draw_glyph("▾ ", "v ") : "  ", a);
+	for (int k = 0; k < nc; k++) {
+		int w = col_width(cols[k]), tw;
+
+		cell(app, cols[k], s, buf, sizeof(buf));
+		tw = text_width(buf);
+		pen_pad(&p, p.x + 1 + (w > tw ? w - tw : 0), a);
+		pen_put(&p, buf, a);
+	}
+	pen_pad(&p, p.x + 1, a);
+	pen_put_marked(&p, model_label(app->model, r->label), list->search.text, a);
+	if (!r->stack && r->nstacks > 1 && p.x + 4 < COLS) {
+		snprintf(buf, sizeof(buf), ngettext(" (%u stack)", " (%u stacks)", r->nstacks),
+			 r->nstacks);
+		pen_put(&p, buf, a | (sel ? 0 : role_attr(ROLE_DIM)));
+	}
+	pen_pad(&p, COLS, a);
+}
+
+/* "function file:line" of a resolved frame; the function only when it is not the one
+ * the frame names (an inlined callee). */
+static void where(const struct sym_frame *f, const char *name, size_t namelen, char *buf,
+		  size_t n)
+{
+	const char *file = f->short_file ? f->short_file : f->file;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (f->function && (!name || strlen(f->function) != namelen ||
+			    strncmp(f->function, name, namelen) != 0))
+		len = (size_t)snprintf(buf, n, "%s ", f->function);
+	if (file && len < n)
+		snprintf(buf + len, n - len, f->line ? "%s:%u" : "%s", file, f->line);
+}
+
+/* Frame fi of the stack, or (inl > 0) the inl-th function it was inlined into. */
+static void draw_frame(const struct list_screen *list, struct pen *p, const struct stack *st,
+		       int fi, int inl, attr_t a, int sel)
+{
+	const struct model *m = list->base.app->model;
+	const char *needle = list->search.text;
+	uint32_t f = st->frames[fi];
+	const char *text = model_frame(m, f);
+	const struct sym_result *res = frame_symbols(list, f, 1);
+	size_t namelen = strcspn(text, "+ ");
+	attr_t fa = a, dim = sel ? 0 : role_attr(ROLE_DIM);
+	char buf[640];
+
+	if (fi == st->caller)
+		fa |= A_BOLD;
+	else if (!sel && model_frame_is_alloc(m, f))
+		fa |= role_attr(ROLE_DIM);
+	if (inl == 0) {
+		pen_put(p, fi == st->caller ? "> " : "  ", fa);
+		pen_put_marked(p, text, needle, fa);
+		if (res && res->status == SYM_OK && res->nframes) {
+			where(&res->frames[0], text, namelen, buf, sizeof(buf));
+			pen_pad(p, p->x + 2 > 56 ? p->x + 2 : 56, a);
+			pen_put_marked(p, buf, needle, a | dim);
+		}
+	} else if (res && (unsigned)inl < res->nframes) {
+		pen_pad(p, 10, a);
+		pen_put(p, _("(inlined by) "), a | dim);
+		where(&res->frames[inl], NULL, 0, buf, sizeof(buf));
+		pen_put_marked(p, buf, needle, a | dim);
+	}
+}
+
+static void draw_frame_line(const struct list_screen *list, int y, size_t i, int frame_line,
+			    int sel)
+{
+	const struct list_row *r = &list->rows[i];
+	const struct stack *st = list_row_stack(list, i);
+	struct pen p = PEN_AT(y, 0);
+	attr_t a = sel ? A_REVERSE : A_NORMAL;
+	attr_t dim = sel ? 0 : role_attr(ROLE_DIM);
+	int fi, inl;
+	char buf[128];
+
+	locate_line(list, i, frame_line, &fi, &inl);
+	pen_pad(&p, 6, a);
+	if (fi < 0) {
+		snprintf(buf, sizeof(buf), ngettext("largest of %u stack:", "largest of %u stacks:",
+						    r->nstacks), r->nstacks);
+		pen_put(&p, buf, a | dim);
+	} else if (!st || !st->nframes) {
+		pen_put(&p, _("(frames not read yet)"), a | dim);
+	} else {
+		draw_frame(list, &p, st, fi, inl, a, sel);
+	}
+	pen_pad(&p, COLS, a);
+}
+
+/* What the list says when it has no rows. */
+static void draw_no_rows(const struct app *app)
+{
+	struct pen pen = PEN_AT(TUI_HEADER_LINES, 2);
+
+	if (!model_nsamples(app->model))
+		pen_put(&pen, _("waiting for the first sample..."), A_NORMAL);
+	else if (app->settings.view.threshold || app->settings.view.filter)
+		pen_put(&pen, _("no rows: the threshold or the filters hide them all (0 clears the threshold, F the filters)"),
+			A_NORMAL);
+	else
+		pen_put(&pen, _("no rows: no stack holds pages"), A_NORMAL);
+}
+
+static void list_draw(struct screen *s)
+{
+	struct list_screen *list = LIST(s);
+	const struct app *app = s->app;
+	enum col cols[COL__N];
+	int nc = cols_layout(app->settings.columns, COLS, cols), h = list_height();
+	struct list_pos p = list->top;
+
+	status_draw_header(app, &list->view);
+	draw_titles(app, TUI_HEADER_LINES - 1, cols, nc);
+	if (!list->nrows) {
+		draw_no_rows(app);
+		return;
+	}
+	for (int y = 0; y < h; y++) {
+		int sel = pos_eq(p, list->cursor);
+
+		if (p.frame_line < 0)
+			draw_row(list, TUI_HEADER_LINES + y, p.row, sel, cols, nc);
+		else
+			draw_frame_line(list, TUI_HEADER_LINES + y, p.row, p.frame_line, sel);
+		if (!pos_next(list, &p))
+			break;
+	}
+}
+
+/* ---- the screen ---- */
+
+static unsigned expand_all(struct list_screen *list, int on)
+{
+	enum group_mode g = list->base.app->settings.view.group;
+
+	list->expand_all[g] = on;
+	list->expanded[g].n = 0;
+	if (!on)
+		list->cursor.frame_line = -1;
+	pins_update(list);
+	show_cursor(list);
+	return ACTION_REDRAW;
+}
+
+static unsigned search_again(struct list_screen *list, int dir)
+{
+	struct app *app = list->base.app;
+
+	if (!list->search.text[0])
+		status_message(app, 0, "%s", _("no search yet: / starts one"));
+	else if (search_step(list, dir, 0) < 0)
+		status_message(app, 0, _("'%s' not found"), list->search.text);
+	return ACTION_REDRAW;
+}
+
+static unsigned list_key(struct screen *s, enum action a, int key)
+{
+	struct list_screen *list = LIST(s);
+
+	(void)key;
+	switch (a) {
+	case ACT_UP: move_lines(list, -1); break;
+	case ACT_DOWN: move_lines(list, 1); break;
+	case ACT_PAGE_UP: move_page(list, -1); break;
+	case ACT_PAGE_DOWN: move_page(list, 1); break;
+	case ACT_FIRST: move_first(list); break;
+	case ACT_LAST: move_last(list); break;
+	case ACT_EXPAND:
+		if (!list->nrows)
+			break;
+		if (list->cursor.frame_line < 0 && list_expanded(list, list->cursor.row))
+			move_lines(list, 1);
+		else
+			toggle(list, list->cursor.row, 1);
+		break;
+	case ACT_COLLAPSE:
+		if (list->nrows)
+			toggle(list, list->cursor.row, 0);
+		break;
+	case ACT_EXPAND_ALL: return expand_all(list, 1);
+	case ACT_COLLAPSE_ALL: return expand_all(list, 0);
+	case ACT_SEARCH_NEXT: return search_again(list, 1);
+	case ACT_SEARCH_PREV: return search_again(list, -1);
+	default: return ACTION_PASS;
+	}
+	return ACTION_REDRAW;
+}
+
+/* A click on a column's title sorts by it; again, the other way. */
+static unsigned click_title(struct list_screen *list, int x)
+{
+	struct view_opts *vo = &list->base.app->settings.view;
+	int k = cols_key_at(list->base.app->settings.columns, x);
+
+	if (k < 0)
+		return ACTION_DONE;
+	if (vo->key == (enum sort_key)k) {
+		vo->ascending = !vo->ascending;
+		return ACTION_REBUILD_VIEW | ACTION_KEEP_SELECTION;
+	}
+	return sort_set(vo, (enum sort_key)k) ? ACTION_REBUILD_VIEW | ACTION_KEEP_SELECTION :
+						 ACTION_DONE;
+}
+
+/* A click selects a line; a second one on it soon after expands or collapses its row. */
+static unsigned click_line(struct list_screen *list, int y)
+{
+	double now = app_now(list->base.app);
+	struct list_pos p;
+
+	if (!pos_at_line(list, y, &p))
+		return ACTION_DONE;
+	if (pos_eq(p, list->last_click_pos) && now - list->last_click < 0.4) {
+		if (p.frame_line < 0)
+			toggle(list, p.row, !list_expanded(list, p.row));
+		list->last_click = 0;
+	} else {
+		list->last_click = now;
+	}
+	list->last_click_pos = p;
+	select_pos(list, p);
+	return ACTION_REDRAW;
+}
+
+static unsigned list_mouse(struct screen *s, const MEVENT *ev)
+{
+	struct list_screen *list = LIST(s);
+
+	if (ev->bstate & BUTTON4_PRESSED) {
+		move_lines(list, -3);
+	} else if (ev->bstate & BUTTON5_PRESSED) {
+		move_lines(list, 3);
+	} else if (ev->bstate & BUTTON1_PRESSED) {
+		if (ev->y == TUI_HEADER_LINES - 1)
+			return click_title(list, ev->x);
+		if (ev->y >= TUI_HEADER_LINES && ev->y < TUI_HEADER_LINES + list_height())
+			return click_line(list, ev->y - TUI_HEADER_LINES);
+	}
+	return ACTION_REDRAW;
+}
+
+static void list_update(struct screen *s, unsigned what)
+{
+	struct list_screen *list = LIST(s);
+
+	if (what & UPDATE_MODEL) {
+		/* the models changed: find the selection by identity, forget the matches */
+		list->selected.model = NULL;
+		list->search.model = NULL;
+	}
+	if (what & UPDATE_SELECTION) {
+		list->selected.valid = 0;
+		list->cursor = list->top = (struct list_pos){ 0, -1 };
+	}
+	if (what & (UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL))
+		rebuild(list, 0);
+	else if (what & (UPDATE_SYMBOLS | UPDATE_SIZE))
+		show_cursor(list); /* expanded rows may have more lines, the screen fewer */
+}
+
+static struct screen *list_create(void)
+{
+	struct list_screen *list = xcalloc(1, sizeof(*list));
+
+	view_init(&list->view);
+	list->cursor.frame_line = list->top.frame_line = -1;
+	return &list->base;
+}
+
+static void list_destroy(struct screen *s)
+{
+	struct list_screen *list = LIST(s);
+
+	view_free(&list->view);
+	free(list->rows);
+	free(list->frozen);
+	free(list->frozen_history);
+	free(list->pins);
+	for (int g = 0; g < GROUP__N; g++)
+		free(list->expanded[g].v);
+	free(list->search.frame_match);
+	free(list->search.label_match);
+	free(list);
+}
+
+const struct screen_ops list_screen_ops = {
+	.name = "list",
+	.create = list_create,
+	.destroy = list_destroy,
+	.draw = list_draw,
+	.key = list_key,
+	.mouse = list_mouse,
+	.update = list_update,
+};

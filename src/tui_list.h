@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tui_list.h - the list screen: the view's rows under the header, rows expanded into
+ * their frames, the cursor, the search, and the copies behind a paused display.
+ *
+ * Lines are never materialized: a position is a row and a line of its expansion, and
+ * moving walks from row to row, so 100,000 rows all expanded cost nothing until they
+ * are on screen. The selection follows its row (by stack or label, across models by
+ * identity) when a new sample sorts the view again. */
+#ifndef PAGETOP_TUI_LIST_H
+#define PAGETOP_TUI_LIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tui_app.h"
+
+/* A row as the list shows it: the model's row, and its identity. */
+struct list_row {
+	const struct series *s;     /* the model's, or a frozen copy while paused */
+	const struct stack *stack;  /* GROUP_STACK, else NULL */
+	uint32_t label;
+	uint64_t ident;             /* the same across models (replicas): 0 until known */
+	uint32_t example;           /* groups: the largest member stack, else UINT32_MAX */
+	uint32_t nstacks;           /* groups: member stacks with pages */
+};
+
+/* A line of the list: a row (frame_line -1) or a line of its expansion (0, 1, ...). */
+struct list_pos {
+	size_t row;
+	int frame_line;
+};
+
+struct idents {                 /* a few row identities, searched linearly */
+	uint64_t *v;
+	size_t n, cap;
+};
+
+struct list_screen {
+	struct screen base;
+
+	/* the view, and the rows as shown */
+	struct view view;
+	struct list_row *rows;
+	size_t nrows, caprows;
+	size_t sorted;              /* rows in order from the first (SIZE_MAX: all) */
+	double view_ms;             /* what the last rebuild of the view cost */
+	struct series *frozen;      /* paused: the rows' series as they were, */
+	void *frozen_history;       /* and their histories */
+
+	/* the cursor */
+	struct list_pos cursor, top;
+	int cursor_y;               /* the cursor's line on the screen, from the top line */
+	struct {                    /* the selected row, to find it in the next view */
+		int valid;
+		const struct model *model; /* the model it was selected in: */
+		const struct stack *stack; /* its stack there, */
+		uint32_t label;            /* or its group's label, */
+		uint64_t ident;            /* and its identity in any model */
+	} selected;
+
+	/* expanded rows, per group mode: those listed, or all but those listed */
+	struct idents expanded[GROUP__N];
+	int expand_all[GROUP__N];
+
+	/* stacks of the master that the model must keep while they are shown (model_pin):
+	 * the selected row's, the expanded rows', the paused rows' */
+	const struct stack *pinned_selection;
+	const struct stack **pins;
+	size_t npins, cappins;
+
+	/* the search */
+	struct {
+		char text[256];
+		/* per frame / label id: 0 unknown, 1 no match, 2 a match */
+		uint8_t *frame_match, *label_match;
+		size_t nframe_match, nlabel_match;
+		const struct model *model;  /* what the matches are of */
+		struct list_pos origin;     /* where / started */
+		char saved[256];            /* the search before / */
+	} search;
+
+	/* the mouse */
+	double last_click;
+	struct list_pos last_click_pos;
+};
+
+/* Lines the rows have on the screen. */
+int list_height(void);
+int list_expanded(const struct list_screen *l, size_t row);
+/* The stack a row shows expanded: its own, or its group's largest. */
+const struct stack *list_row_stack(const struct list_screen *l, size_t row);
+int list_row_matches(struct list_screen *l, size_t row);
+/* Pause: the rows stay as they are (all sorted, their series copied) until unfreeze. */
+void list_freeze(struct list_screen *l);
+void list_unfreeze(struct list_screen *l);
+/* / : the search prompt, incremental from the cursor. */
+void list_search_begin(struct list_screen *l);
+
+#endif

@@ -39,10 +39,8 @@ struct side {
 	char *kind, *name, *iface;
 };
 
+/* In the order of settings_diff_keys(), which names them. */
 enum diff_key { DK_DELTA = 0, DK_BYTES, DK_PAGES, DK_PAGES_A, DK_PAGES_B, DK_LABEL };
-static const char *const diff_key_names[] = {
-	"delta", "bytes", "pages", "pages_a", "pages_b", "label",
-};
 
 struct diff {
 	struct side s[2];
@@ -326,6 +324,7 @@ static int diff_report_write(FILE *fp, const struct diff *d, struct diff_row *co
 			     size_t nchanged)
 {
 	struct diff_report r;
+	size_t nkeys;
 
 	memset(&r, 0, sizeof(r));
 	for (int i = 0; i < 2; i++) {
@@ -339,7 +338,7 @@ static int diff_report_write(FILE *fp, const struct diff *d, struct diff_row *co
 	r.labels = d->labels;
 	diff_count(d, &r);
 	r.changed = nchanged;
-	r.sort = diff_key_names[d->key];
+	r.sort = settings_diff_keys(&nkeys)[d->key];
 	r.ascending = d->ascending;
 	r.ignore_offsets = d->ignore_offsets;
 	r.expand = d->expand;

@@ -11,6 +11,7 @@
 
 #include "asuser.h"
 #include "cmd_record.h"
+#include "settings.h"
 #include "source_live.h"
 #include "tui_actions.h"
 #include "tui_columns.h"
@@ -29,24 +30,20 @@ static unsigned sort_to(struct app *app, enum sort_key k)
 
 static unsigned sort_choose(struct app *app, int key)
 {
-	const enum sort_key *keys;
-	size_t n = sort_keys(&keys);
-
-	if (key >= '1' && key < '1' + (int)n)
-		return sort_to(app, keys[key - '1']);
+	if (key >= '1' && key < '1' + (int)ARRAY_SIZE(settings_sort_menu))
+		return sort_to(app, settings_sort_menu[key - '1']);
 	return ACTION_REDRAW;
 }
 
 /* "1 PAGES  2 SIZE ... (Esc cancels)" */
 static void sort_menu(struct app *app, char *buf, size_t n)
 {
-	const enum sort_key *keys;
-	size_t nkeys = sort_keys(&keys), len = 0;
+	size_t len = 0;
 
-	for (size_t i = 0; i < nkeys && len < n; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(settings_sort_menu) && len < n; i++)
 		len += (size_t)snprintf(buf + len, n - len, "%zu %s  ", i + 1,
-					col_title((enum col)col_of_key(keys[i]), app->model,
-						  app->settings.view.group));
+					col_title((enum col)col_of_key(settings_sort_menu[i]),
+						  app->model, app->settings.view.group));
 	if (len < n)
 		snprintf(buf + len, n - len, "%s", _("(Esc cancels)"));
 }
@@ -178,13 +175,13 @@ static unsigned act_threshold_clear(struct app *app)
 static unsigned threshold_accept(struct app *app, const char *text)
 {
 	struct pt_err err;
-	int64_t pages;
+	struct setting_value v;
 
-	if (config_parse_threshold(text, &pages, &err) < 0) {
+	if (settings_parse(SETTING_THRESHOLD, text, &v, SETTING_FROM_PROMPT, &err) < 0) {
 		status_message(app, 1, "%s", err.msg);
 		return ACTION_REDRAW;
 	}
-	return threshold_to(app, pages);
+	return threshold_to(app, v.whole);
 }
 
 static const struct prompt_ops threshold_prompt = {
@@ -323,12 +320,12 @@ void action_set_interval(struct app *app, double secs)
 static unsigned interval_accept(struct app *app, const char *text)
 {
 	struct pt_err err;
-	double secs;
+	struct setting_value v;
 
-	if (config_parse_interval(text, &secs, &err) < 0)
+	if (settings_parse(SETTING_INTERVAL, text, &v, SETTING_FROM_PROMPT, &err) < 0)
 		status_message(app, 1, "%s", err.msg);
 	else
-		action_set_interval(app, secs);
+		action_set_interval(app, v.number);
 	return ACTION_REDRAW;
 }
 
@@ -337,17 +334,26 @@ static const struct prompt_ops interval_prompt = {
 	.accept = interval_accept,
 };
 
+/* A prompt that starts with a number as the setting prints it: "2", "0.5". */
+static void prompt_start_number(struct app *app, const struct prompt_ops *ops,
+				enum setting_id id, double number)
+{
+	struct setting_value v = { .id = id, .number = number };
+	char *text = settings_print(&v);
+
+	prompt_start(&app->prompt, ops, text);
+	free(text);
+}
+
 static unsigned act_interval(struct app *app)
 {
-	char buf[32];
-
 	if (app->series) {
 		status_message(app, 0, "%s", _("a replay keeps the recorded times: P plays at a chosen speed"));
 		return ACTION_REDRAW;
 	}
-	format_decimal(buf, sizeof(buf),
-		       app->settings.interval > 0 ? app->settings.interval : LIVE_DEFAULT_INTERVAL);
-	prompt_start(&app->prompt, &interval_prompt, buf);
+	prompt_start_number(app, &interval_prompt, SETTING_INTERVAL,
+			    app->settings.interval > 0 ? app->settings.interval :
+							 LIVE_DEFAULT_INTERVAL);
 	return ACTION_REDRAW;
 }
 
@@ -384,12 +390,12 @@ static unsigned act_sample_fwd10(struct app *app)
 static unsigned play_accept(struct app *app, const char *text)
 {
 	struct pt_err err;
-	double speed;
+	struct setting_value v;
 
-	if (config_parse_speed(text, &speed, &err) < 0)
+	if (settings_parse(SETTING_PLAY_SPEED, text, &v, SETTING_FROM_PROMPT, &err) < 0)
 		status_message(app, 1, "%s", err.msg);
 	else
-		time_play(app, speed);
+		time_play(app, v.number);
 	return ACTION_REDRAW;
 }
 
@@ -400,16 +406,13 @@ static const struct prompt_ops play_prompt = {
 
 static unsigned act_play(struct app *app)
 {
-	char buf[32];
-
 	if (app->time.playing) {
 		app->time.playing = 0;
 		status_message(app, 0, "%s", _("replay stopped"));
 	} else if (!app->series) {
 		status_message(app, 0, "%s", _("playing needs a recording or a folder of snapshots"));
 	} else {
-		format_decimal(buf, sizeof(buf), app->time.play_speed);
-		prompt_start(&app->prompt, &play_prompt, buf);
+		prompt_start_number(app, &play_prompt, SETTING_PLAY_SPEED, app->time.play_speed);
 	}
 	return ACTION_REDRAW;
 }

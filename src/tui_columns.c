@@ -2,34 +2,18 @@
 /* tui_columns.c - the list's columns (tui_columns.h). */
 #include "config.h"
 
-#include <string.h>
-
+#include "settings.h"
 #include "tui_columns.h"
 #include "tui_draw.h"
 #include "util.h"
 
-static const char *const col_names[COL__N] = {
-	"pages", "bytes", "delta", "rate", "delta_base", "trend", "score", "peak",
-	"first_seen", "label",
-};
+/* The columns are settings.h's, in its order: "set columns" names them by their bits. */
+_Static_assert((int)COL__N == (int)SETTINGS_COLUMNS_N &&
+	       (int)COL_LABEL == (int)SETTINGS_COLUMN_LABEL,
+	       "enum col follows settings.h's columns");
 
 static const int col_widths[COL__N] = { 8, 6, 6, 7, 7, 8, 5, 8, 8, 0 };
 #define LABEL_MIN 12
-
-const char *col_name(enum col c)
-{
-	return (unsigned)c < COL__N ? col_names[c] : "?";
-}
-
-int col_parse(const char *s, enum col *c)
-{
-	for (int i = 0; i < COL__N; i++)
-		if (strcmp(s, col_names[i]) == 0) {
-			*c = (enum col)i;
-			return 0;
-		}
-	return -1;
-}
 
 int col_width(enum col c)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* tui_columns.h - the list's columns: their names (the config file's "columns" setting),
+/* tui_columns.h - the list's columns (settings.h names them, for "set columns"): their
  * widths and titles, which fit on a line of the terminal, and which sort key each one
  * shows. */
 #ifndef PAGETOP_TUI_COLUMNS_H
@@ -7,19 +7,14 @@
 
 #include "model.h"
 
+/* In settings.h's order of columns: bit c of the columns setting is column c. */
 enum col {
 	COL_PAGES, COL_BYTES, COL_DELTA, COL_RATE, COL_DELTA_BASE, COL_TREND, COL_SCORE,
 	COL_PEAK, COL_FIRST_SEEN, COL_LABEL, COL__N
 };
-#define COLS_DEFAULT ((1u << COL_PAGES) | (1u << COL_BYTES) | (1u << COL_DELTA) | \
-		      (1u << COL_RATE) | (1u << COL_DELTA_BASE) | (1u << COL_TREND) | \
-		      (1u << COL_SCORE) | (1u << COL_LABEL))
 /* Columns every row line starts with: the expansion mark. */
 #define COL_MARK_WIDTH 2
 
-/* "delta_base"; col_parse returns 0, or -1 for an unknown name. */
-const char *col_name(enum col c);
-int col_parse(const char *s, enum col *c);
 /* Width of a column's cells (the label takes the rest of the line). */
 int col_width(enum col c);
 /* "PAGES", "Δ/s" (ASCII: "RATE"), "CALLER"... translated. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* tui_config.h - the UI's settings and everything that reads or writes them as text: the
- * config file's lines (set NAME = VALUE, bind KEY ACTION), W's save, the numbers and sort
- * keys typed at the prompts. No curses here, no UI state: the settings come in, errors go
- * out as messages (struct pt_err) for the status line. */
+/* tui_config.h - the UI's settings and the config file behind them: its lines (set NAME =
+ * VALUE, bind KEY ACTION) applied over the command line's, W's save, the sort key steps.
+ * The text of each setting (names, parsers, ranges, printers) is settings.h's. No curses
+ * here, no UI state: the settings come in, errors go out as messages (struct pt_err) for
+ * the status line. */
 #ifndef PAGETOP_TUI_CONFIG_H
 #define PAGETOP_TUI_CONFIG_H
 
@@ -21,7 +22,7 @@ struct tui_settings {
 	char *filters[TUI_FILTERS_MAX]; /* --filter's and those typed at f */
 	size_t nfilters;
 	struct filter *own_filter;  /* built from filters[] (else view.filter is main's) */
-	unsigned columns;           /* 1 << COL_*: the list's columns */
+	unsigned columns;           /* 1 << COL_*: the list's columns (settings.h's bits) */
 	double interval;            /* live: seconds between samples, 0 when not known */
 	double file_interval;       /* the config file's interval, 0 when not there */
 	const char **alloc;         /* allocator patterns in force (NULL: built-in) */
@@ -49,20 +50,11 @@ int config_load(struct tui_settings *s, const char *path, int *alloc_read,
  * with why not. */
 int config_save(const struct tui_settings *s, struct pt_err *msg);
 
-/* Numbers typed at a prompt (a comma works as the point). Return 0, or -1 with err. */
-int config_parse_threshold(const char *text, int64_t *pages, struct pt_err *err);
-int config_parse_interval(const char *text, double *seconds, struct pt_err *err);
-int config_parse_speed(const char *text, double *speed, struct pt_err *err);
-/* "2", "0.5", "0.125": up to three decimals, with a point. */
-void format_decimal(char *buf, size_t n, double v);
-
-/* The sort keys in the order of the columns: < and > step through them, the sort picker
- * numbers them from 1. */
-size_t sort_keys(const enum sort_key **keys);
 /* Sorts by k, in its natural direction (labels up, numbers down). Returns 1 when that
  * changed the sort. */
 int sort_set(struct view_opts *vo, enum sort_key k);
-/* The key before (dir < 0) or after the one in force. */
+/* The key before (dir < 0) or after the one in force in settings_sort_menu[] (the
+ * order of the columns), round. */
 enum sort_key sort_step(const struct view_opts *vo, int dir);
 
 #endif

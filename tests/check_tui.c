@@ -1571,6 +1571,33 @@ START_TEST(test_config)
 }
 END_TEST
 
+/* W writes every setting the way the file reads it back: the interval with a point,
+ * the patterns blank-separated, the sort with its direction. */
+START_TEST(test_config_save_all)
+{
+	struct ht h = { 0 };
+	char *dir, *rc, *text;
+
+	env_setup(&h);
+	dir = path_join(h.tmp, "pagetop");
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	rc = path_join(dir, "pagetoprc");
+	write_str(rc, "set interval = 0,25\nset alloc-patterns = a* \tb_alloc\n"
+		      "set columns = pages peak\nset sort = label\n");
+	ht_open(&h, "demo", NULL, 24, 200, NULL, NULL);
+	ht_keys(&h, "W");
+	ck_line_has(&h, 23, "settings saved to ");
+	text = read_file(rc, NULL);
+	ck_assert_str_eq(text, "set interval = 0.25\nset alloc-patterns = a* b_alloc\n"
+			       "set columns = pages,peak,label\nset sort = label:asc\n"
+			       "set group = stack\nset threshold = 0\n");
+	free(text);
+	ht_close(&h);
+	free(rc);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_config_cli_wins)
 {
 	struct ht h = { 0 };
@@ -2045,6 +2072,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_colors);
 	tcase_add_test(tc, test_mouse);
 	tcase_add_test(tc, test_config);
+	tcase_add_test(tc, test_config_save_all);
 	tcase_add_test(tc, test_config_cli_wins);
 	tcase_add_test(tc, test_config_controls);
 	tcase_add_test(tc, test_small_and_plain);

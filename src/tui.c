@@ -62,7 +62,7 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 	app->iterations = o->iterations;
 	app->fail_seen = -1;
 	app->kernel_threshold = -1;
-	if (settings_init(&app->settings, o, &err) < 0)
+	if (tui_settings_init(&app->settings, o, &err) < 0)
 		status_message(app, 1, "%s", err.msg);
 	if (live_get_stats(src, &ls) == 0) {
 		app->settings.interval = ls.interval;
@@ -99,7 +99,7 @@ void tui_free(struct app *app)
 	time_free(app);
 	for (int i = 0; i < SCREEN__N; i++)
 		app->screens[i]->ops->destroy(app->screens[i]);
-	settings_free(&app->settings);
+	tui_settings_free(&app->settings);
 	free(app);
 }
 

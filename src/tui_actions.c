@@ -227,7 +227,7 @@ static unsigned filter_accept(struct app *app, const char *text)
 	if (!s->own_filter && s->view.filter)
 		status_message(app, 0, "%s", _("the command line's filters give way to this one"));
 	s->filters[s->nfilters++] = xstrdup(text);
-	if (settings_filters_rebuild(s, &err) < 0)
+	if (tui_settings_filters_rebuild(s, &err) < 0)
 		status_message(app, 1, "%s", err.msg);
 	return REBUILD;
 }
@@ -251,7 +251,7 @@ static unsigned act_filter_clear(struct app *app)
 	for (size_t i = 0; i < s->nfilters; i++)
 		free(s->filters[i]);
 	s->nfilters = 0;
-	settings_filters_rebuild(s, &err);
+	tui_settings_filters_rebuild(s, &err);
 	status_message(app, 0, "%s", _("filters cleared"));
 	return REBUILD;
 }

@@ -12,7 +12,7 @@
 
 /* ---- the settings ---- */
 
-int settings_init(struct tui_settings *s, const struct tui_opts *o, struct pt_err *err)
+int tui_settings_init(struct tui_settings *s, const struct tui_opts *o, struct pt_err *err)
 {
 	int rc = 0;
 
@@ -24,27 +24,27 @@ int settings_init(struct tui_settings *s, const struct tui_opts *o, struct pt_er
 	for (size_t i = 0; i < o->nfilters && i < TUI_FILTERS_MAX; i++)
 		s->filters[s->nfilters++] = xstrdup(o->filters[i]);
 	if (s->nfilters)
-		rc = settings_filters_rebuild(s, err);
+		rc = tui_settings_filters_rebuild(s, err);
 	else
 		s->view.filter = o->view.filter; /* not ours: main frees it */
 	if (o->alloc)
-		settings_alloc_set(s, o->alloc, o->nalloc);
+		tui_settings_alloc_set(s, o->alloc, o->nalloc);
 	s->columns = SETTINGS_COLUMNS_DEFAULT;
 	keymap_defaults(&s->keys);
 	return rc;
 }
 
-void settings_free(struct tui_settings *s)
+void tui_settings_free(struct tui_settings *s)
 {
 	for (size_t i = 0; i < s->nfilters; i++)
 		free(s->filters[i]);
 	filter_free(s->own_filter);
-	settings_alloc_set(s, NULL, 0);
+	tui_settings_alloc_set(s, NULL, 0);
 	free(s->path);
 	memset(s, 0, sizeof(*s));
 }
 
-int settings_filters_rebuild(struct tui_settings *s, struct pt_err *err)
+int tui_settings_filters_rebuild(struct tui_settings *s, struct pt_err *err)
 {
 	int rc = 0;
 
@@ -66,7 +66,7 @@ int settings_filters_rebuild(struct tui_settings *s, struct pt_err *err)
 	return rc;
 }
 
-void settings_alloc_set(struct tui_settings *s, const char *const *globs, size_t n)
+void tui_settings_alloc_set(struct tui_settings *s, const char *const *globs, size_t n)
 {
 	for (size_t i = 0; i < s->nalloc; i++)
 		free((char *)s->alloc[i]);
@@ -158,7 +158,7 @@ static void set_value(struct load_ctx *c, const struct setting_value *v)
 		break;
 	case SETTING_ALLOC_PATTERNS:
 		if (!(s->cli_set & TUI_SET_ALLOC)) {
-			settings_alloc_set(s, v->patterns.v, v->patterns.n);
+			tui_settings_alloc_set(s, v->patterns.v, v->patterns.n);
 			c->alloc_read = 1;
 		}
 		break;

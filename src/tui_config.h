@@ -34,12 +34,12 @@ struct tui_settings {
 
 /* The command line's settings, the defaults for the rest. Returns 0, or -1 with err when
  * a filter had to be dropped (cannot happen for patterns main compiled). */
-int settings_init(struct tui_settings *s, const struct tui_opts *o, struct pt_err *err);
-void settings_free(struct tui_settings *s);
+int tui_settings_init(struct tui_settings *s, const struct tui_opts *o, struct pt_err *err);
+void tui_settings_free(struct tui_settings *s);
 /* Builds own_filter from filters[] again. Returns 0, or -1 with err when the last filter
  * does not compile (it is dropped). */
-int settings_filters_rebuild(struct tui_settings *s, struct pt_err *err);
-void settings_alloc_set(struct tui_settings *s, const char *const *globs, size_t n);
+int tui_settings_filters_rebuild(struct tui_settings *s, struct pt_err *err);
+void tui_settings_alloc_set(struct tui_settings *s, const char *const *globs, size_t n);
 
 /* Reads the config file (path NULL: the default one) over the settings, the command
  * line's winning. *alloc_read is set when the file gave allocator patterns. Returns 0, or

@@ -139,7 +139,8 @@ const char *sym_pool_str(struct sym_pool *p, const char *s, size_t len)
 
 /* ---- objects ---- */
 
-struct dsym {
+/* A function symbol of an object's symbol table. */
+struct elf_symbol {
 	const char *name;     /* in libelf's string table: lives as long as the Dwfl */
 	const char *secname;
 	uint64_t addr;        /* in the offline layout */
@@ -150,37 +151,40 @@ struct dsym {
 	uint32_t stripped_len; /* name length without a .llvm.NNN suffix */
 };
 
-struct rng {
+/* An address range [lo, hi) of the DIE at off, the order-th in DIE order. */
+struct die_range {
 	uint64_t lo, hi;
 	Dwarf_Off off;
 	uint32_t order;
 };
 
-struct rngtab {            /* ranges with their DIEs; lookups find the first DIE */
-	struct rng *r;
+struct range_table {       /* ranges with their DIEs; lookups find the first DIE */
+	struct die_range *r;
 	uint64_t *maxhi;      /* prefix maxima of hi, for overlapping ranges */
 	size_t n, cap;
 };
 
-struct cuidx {
+/* A compilation unit's functions (its top-level DIEs), indexed once by address. */
+struct unit_index {
 	Dwarf_Off cuoff;
-	struct rngtab top;    /* the unit's top-level DIEs that have addresses */
+	struct range_table top;    /* the unit's top-level DIEs that have addresses */
 };
 
-struct dobj {
+/* An object file (vmlinux or a module) and its own offline Dwfl. */
+struct dw_object {
 	struct sym_object info; /* under db->lock */
 	int tried, usable, is_rel;
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
 	Dwarf *dw;
 	Dwarf_Addr dwbias;
-	struct dsym *syms;     /* executable symbols, sorted by name then address */
+	struct elf_symbol *syms; /* executable symbols, sorted by name then address */
 	size_t nsyms;
-	struct dsym **llvm;    /* those with a .llvm.NNN suffix, sorted by stripped name */
+	struct elf_symbol **llvm; /* those with a .llvm.NNN suffix, by stripped name */
 	size_t nllvm;
-	struct cuidx **cus;    /* open addressing on the unit's offset */
+	struct unit_index **cus; /* open addressing on the unit's offset */
 	size_t ncus, capcus;
-	struct rngtab units;   /* unit ranges, when libdw's own lookup fails */
+	struct range_table units;   /* unit ranges, when libdw's own lookup fails */
 	int units_built;
 	struct addrname {      /* dwfl_module_addrname() scans every symbol: remembered */
 		uint64_t addr;
@@ -191,14 +195,15 @@ struct dobj {
 
 #define MAX_SCOPES 64
 
-/* One answer, before it is copied to the pool: pointers into libdw's data. */
-struct tframe {
+/* The answer for an address, before it is copied to the pool: pointers into libdw's
+ * data. Its frames: the function at the address, then each inlined instance's caller. */
+struct answer_frame {
 	const char *function, *file;
 	unsigned line, column;
 };
 
-struct tres {
-	struct tframe f[MAX_SCOPES + 1];
+struct answer {
+	struct answer_frame f[MAX_SCOPES + 1];
 	unsigned n;
 	const char *comp_dir;
 	int has_line;
@@ -219,7 +224,7 @@ struct symdb {
 	const char **mdirs, **sdirs, **smaps;
 	struct symbols_modid *mids;
 	pthread_mutex_t *lock;
-	struct dobj **objs;
+	struct dw_object **objs;
 	size_t nobjs;
 	struct symfile_modules *modules;
 	char loading[80];
@@ -227,7 +232,7 @@ struct symdb {
 	size_t nsrc, capsrc;
 	char *debuginfo_path;
 	Dwfl_Callbacks cb;
-	struct tres *t0, *t1;  /* scratch answers (large) */
+	struct answer *answer, *other_answer; /* scratch (large): the first fitting symbol's, another's */
 };
 
 static const char *keep(struct symdb *db, const char *s)
@@ -328,18 +333,18 @@ struct symdb *symdb_new(const struct symbols_opts *o, pthread_mutex_t *lock)
 	db->cb.find_debuginfo = find_debuginfo;
 	db->cb.section_address = dwfl_offline_section_address;
 	db->cb.debuginfo_path = &db->debuginfo_path;
-	db->t0 = xmalloc(sizeof(*db->t0));
-	db->t1 = xmalloc(sizeof(*db->t1));
+	db->answer = xmalloc(sizeof(*db->answer));
+	db->other_answer = xmalloc(sizeof(*db->other_answer));
 	return db;
 }
 
-static void rngtab_free(struct rngtab *t)
+static void ranges_free(struct range_table *t)
 {
 	free(t->r);
 	free(t->maxhi);
 }
 
-static void obj_free(struct dobj *o)
+static void obj_free(struct dw_object *o)
 {
 	if (o->dwfl)
 		dwfl_end(o->dwfl);
@@ -347,12 +352,12 @@ static void obj_free(struct dobj *o)
 	free(o->llvm);
 	for (size_t i = 0; i < o->capcus; i++)
 		if (o->cus[i]) {
-			rngtab_free(&o->cus[i]->top);
+			ranges_free(&o->cus[i]->top);
 			free(o->cus[i]);
 		}
 	free(o->cus);
 	free(o->names);
-	rngtab_free(&o->units);
+	ranges_free(&o->units);
 	free(o);
 }
 
@@ -379,8 +384,8 @@ void symdb_free(struct symdb *db)
 	free(db->sdirs);
 	free(db->smaps);
 	free(db->mids);
-	free(db->t0);
-	free(db->t1);
+	free(db->answer);
+	free(db->other_answer);
 	free(db);
 }
 
@@ -422,8 +427,8 @@ static void set_loading(struct symdb *db, const char *name)
 }
 
 /* Takes the lock. */
-static void set_state(struct symdb *db, struct dobj *o, enum sym_obj_state st, const char *path,
-		      const char *reason)
+static void set_state(struct symdb *db, struct dw_object *o, enum sym_obj_state st,
+		      const char *path, const char *reason)
 {
 	pthread_mutex_lock(db->lock);
 	o->info.state = st;
@@ -479,9 +484,9 @@ static void expected_id(struct symdb *db, const char *name, int vmlinux, char *h
 	}
 }
 
-static int cmp_dsym_name(const void *a, const void *b)
+static int cmp_symbol_name(const void *a, const void *b)
 {
-	const struct dsym *x = a, *y = b;
+	const struct elf_symbol *x = a, *y = b;
 	int c = strcmp(x->name, y->name);
 
 	if (c)
@@ -489,9 +494,9 @@ static int cmp_dsym_name(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-static int cmp_dsym_sec(const void *a, const void *b)
+static int cmp_symbol_place(const void *a, const void *b)
 {
-	const struct dsym *x = a, *y = b;
+	const struct elf_symbol *x = a, *y = b;
 
 	if (x->shndx != y->shndx)
 		return x->shndx < y->shndx ? -1 : 1;
@@ -500,7 +505,8 @@ static int cmp_dsym_sec(const void *a, const void *b)
 
 static int cmp_llvm(const void *a, const void *b)
 {
-	const struct dsym *x = *(const struct dsym *const *)a, *y = *(const struct dsym *const *)b;
+	const struct elf_symbol *x = *(const struct elf_symbol *const *)a;
+	const struct elf_symbol *y = *(const struct elf_symbol *const *)b;
 	size_t n = x->stripped_len < y->stripped_len ? x->stripped_len : y->stripped_len;
 	int c = strncmp(x->name, y->name, n);
 
@@ -523,7 +529,7 @@ static size_t llvm_stripped(const char *name, size_t len)
 }
 
 /* Reads the symbol table: executable symbols only, with both sizes. */
-static int load_symbols(struct dobj *o, char *reason, size_t rn)
+static int load_symbols(struct dw_object *o, char *reason, size_t rn)
 {
 	GElf_Addr mbias;
 	Elf *main_elf = dwfl_module_getelf(o->mod, &mbias);
@@ -562,7 +568,7 @@ static int load_symbols(struct dobj *o, char *reason, size_t rn)
 		const char *name = dwfl_module_getsym_info(o->mod, i, &sym, &addr, &shndx, NULL,
 							   NULL);
 		int type;
-		struct dsym *d;
+		struct elf_symbol *d;
 
 		if (!name || !*name || shndx == SHN_UNDEF || shndx >= nsecs || !secs[shndx].exec)
 			continue;
@@ -587,7 +593,7 @@ static int load_symbols(struct dobj *o, char *reason, size_t rn)
 		d->stripped_len = (uint32_t)llvm_stripped(name, strlen(name));
 	}
 	/* the distance to the next symbol, as the kernel's kallsyms measures sizes */
-	qsort(o->syms, o->nsyms, sizeof(*o->syms), cmp_dsym_sec);
+	qsort(o->syms, o->nsyms, sizeof(*o->syms), cmp_symbol_place);
 	for (size_t i = 0; i < o->nsyms; i++) {
 		size_t j = i + 1;
 
@@ -600,7 +606,7 @@ static int load_symbols(struct dobj *o, char *reason, size_t rn)
 			o->syms[i].dist = secs[o->syms[i].shndx].size - o->syms[i].secoff;
 	}
 	free(secs);
-	qsort(o->syms, o->nsyms, sizeof(*o->syms), cmp_dsym_name);
+	qsort(o->syms, o->nsyms, sizeof(*o->syms), cmp_symbol_name);
 	for (size_t i = 0; i < o->nsyms; i++)
 		if (o->syms[i].stripped_len != strlen(o->syms[i].name)) {
 			o->llvm = xreallocarray(o->llvm, o->nllvm + 1, sizeof(*o->llvm));
@@ -615,7 +621,7 @@ static int load_symbols(struct dobj *o, char *reason, size_t rn)
 	return 0;
 }
 
-static void hexid(const unsigned char *bits, int n, char *hex, size_t hn)
+static void build_id_hex(const unsigned char *bits, int n, char *hex, size_t hn)
 {
 	size_t k = 0;
 
@@ -625,7 +631,7 @@ static void hexid(const unsigned char *bits, int n, char *hex, size_t hn)
 }
 
 /* Tries one file. Returns 1 usable, 0 not (o->info says why; st the state). */
-static int try_file(struct symdb *db, struct dobj *o, const char *path, const char *expect,
+static int try_file(struct symdb *db, struct dw_object *o, const char *path, const char *expect,
 		    enum sym_obj_state *st, char *reason, size_t rn)
 {
 	const unsigned char *bits;
@@ -668,7 +674,7 @@ static int try_file(struct symdb *db, struct dobj *o, const char *path, const ch
 	nb = dwfl_module_build_id(o->mod, &bits, &vaddr);
 	hex[0] = '\0';
 	if (nb > 0)
-		hexid(bits, nb, hex, sizeof(hex));
+		build_id_hex(bits, nb, hex, sizeof(hex));
 	pthread_mutex_lock(db->lock);
 	snprintf(o->info.build_id, sizeof(o->info.build_id), "%s", hex);
 	pthread_mutex_unlock(db->lock);
@@ -728,7 +734,7 @@ static int state_rank(enum sym_obj_state s)
 	}
 }
 
-static void load_obj(struct symdb *db, struct dobj *o, int vmlinux)
+static void load_obj(struct symdb *db, struct dw_object *o, int vmlinux)
 {
 	char expect[130], reason[1024], best_reason[1024], best_path[512];
 	enum sym_obj_state st, best = SOBJ_MISSING;
@@ -822,9 +828,9 @@ out:
 	set_loading(db, NULL);
 }
 
-static struct dobj *get_obj(struct symdb *db, const char *name, size_t len, int vmlinux)
+static struct dw_object *get_obj(struct symdb *db, const char *name, size_t len, int vmlinux)
 {
-	struct dobj *o;
+	struct dw_object *o;
 
 	for (size_t i = 0; i < db->nobjs; i++)
 		if (strlen(db->objs[i]->info.name) == len &&
@@ -847,7 +853,8 @@ void symdb_preload(struct symdb *db)
 
 /* ---- address ranges to DIEs ---- */
 
-static void rng_add(struct rngtab *t, uint64_t lo, uint64_t hi, Dwarf_Off off, uint32_t order)
+static void ranges_add(struct range_table *t, uint64_t lo, uint64_t hi, Dwarf_Off off,
+		       uint32_t order)
 {
 	if (hi <= lo)
 		return;
@@ -855,24 +862,24 @@ static void rng_add(struct rngtab *t, uint64_t lo, uint64_t hi, Dwarf_Off off, u
 		t->cap = t->cap ? t->cap * 2 : 16;
 		t->r = xreallocarray(t->r, t->cap, sizeof(*t->r));
 	}
-	t->r[t->n++] = (struct rng){ lo, hi, off, order };
+	t->r[t->n++] = (struct die_range){ lo, hi, off, order };
 }
 
-static int cmp_rng(const void *a, const void *b)
+static int cmp_range(const void *a, const void *b)
 {
-	const struct rng *x = a, *y = b;
+	const struct die_range *x = a, *y = b;
 
 	if (x->lo != y->lo)
 		return x->lo < y->lo ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static void rng_done(struct rngtab *t)
+static void ranges_sort(struct range_table *t)
 {
 	uint64_t m = 0;
 
 	if (t->n)
-		qsort(t->r, t->n, sizeof(*t->r), cmp_rng);
+		qsort(t->r, t->n, sizeof(*t->r), cmp_range);
 	t->maxhi = xcalloc(t->n ? t->n : 1, sizeof(*t->maxhi));
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->r[i].hi > m)
@@ -882,10 +889,10 @@ static void rng_done(struct rngtab *t)
 }
 
 /* The first DIE (in DIE order) whose ranges hold pc. */
-static int rng_find(const struct rngtab *t, uint64_t pc, Dwarf_Off *off)
+static int ranges_find(const struct range_table *t, uint64_t pc, Dwarf_Off *off)
 {
 	size_t lo = 0, hi = t->n;
-	const struct rng *best = NULL;
+	const struct die_range *best = NULL;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -904,20 +911,20 @@ static int rng_find(const struct rngtab *t, uint64_t pc, Dwarf_Off *off)
 	return 1;
 }
 
-static void add_ranges(struct rngtab *t, Dwarf_Die *die, uint32_t order)
+static void add_ranges(struct range_table *t, Dwarf_Die *die, uint32_t order)
 {
 	Dwarf_Addr base, s, e;
 	ptrdiff_t it = 0;
 
 	while ((it = dwarf_ranges(die, it, &base, &s, &e)) > 0)
-		rng_add(t, s, e, dwarf_dieoffset(die), order);
+		ranges_add(t, s, e, dwarf_dieoffset(die), order);
 }
 
-static struct cuidx *cu_index(struct dobj *o, Dwarf_Die *cudie)
+static struct unit_index *unit_index_get(struct dw_object *o, Dwarf_Die *cudie)
 {
 	Dwarf_Off key = dwarf_dieoffset(cudie);
 	size_t j;
-	struct cuidx *ci;
+	struct unit_index *ci;
 	Dwarf_Die child;
 	uint32_t order = 0;
 
@@ -931,7 +938,7 @@ static struct cuidx *cu_index(struct dobj *o, Dwarf_Die *cudie)
 	}
 	if ((o->ncus + 1) * 2 > o->capcus) {
 		size_t nc = o->capcus ? o->capcus * 2 : 256;
-		struct cuidx **v = xcalloc(nc, sizeof(*v));
+		struct unit_index **v = xcalloc(nc, sizeof(*v));
 
 		for (size_t i = 0; i < o->capcus; i++)
 			if (o->cus[i]) {
@@ -952,7 +959,7 @@ static struct cuidx *cu_index(struct dobj *o, Dwarf_Die *cudie)
 			add_ranges(&ci->top, &child, order++);
 		while (dwarf_siblingof(&child, &child) == 0);
 	}
-	rng_done(&ci->top);
+	ranges_sort(&ci->top);
 	j = hash_u64(key) & (o->capcus - 1);
 	while (o->cus[j])
 		j = (j + 1) & (o->capcus - 1);
@@ -962,7 +969,8 @@ static struct cuidx *cu_index(struct dobj *o, Dwarf_Die *cudie)
 }
 
 /* The unit holding addr: libdw's lookup (.debug_aranges), else the units' own ranges. */
-static Dwarf_Die *unit_for(struct dobj *o, Dwarf_Addr addr, Dwarf_Die *mem, Dwarf_Addr *bias)
+static Dwarf_Die *unit_for(struct dw_object *o, Dwarf_Addr addr, Dwarf_Die *mem,
+			   Dwarf_Addr *bias)
 {
 	Dwarf_Die *d = dwfl_module_addrdie(o->mod, addr, bias);
 	Dwarf_Off off;
@@ -977,10 +985,10 @@ static Dwarf_Die *unit_for(struct dobj *o, Dwarf_Addr addr, Dwarf_Die *mem, Dwar
 		o->units_built = 1;
 		while ((cu = dwfl_module_nextcu(o->mod, cu, &b)) != NULL)
 			add_ranges(&o->units, cu, order++);
-		rng_done(&o->units);
+		ranges_sort(&o->units);
 	}
 	*bias = o->dwbias;
-	if (!rng_find(&o->units, addr - o->dwbias, &off) || !dwarf_offdie(o->dw, off, mem))
+	if (!ranges_find(&o->units, addr - o->dwbias, &off) || !dwarf_offdie(o->dw, off, mem))
 		return NULL;
 	return mem;
 }
@@ -1009,13 +1017,14 @@ static int may_have_scopes(int tag)
 
 /* The DIEs holding pc, outermost (a child of the unit) first: what dwarf_getscopes()
  * and dwarf_getscopes_die() give eu-addr2line, without walking the whole unit. */
-static size_t scope_chain(struct dobj *o, Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die *chain)
+static size_t scope_chain(struct dw_object *o, Dwarf_Die *cudie, Dwarf_Addr pc,
+			  Dwarf_Die *chain)
 {
-	struct cuidx *ci = cu_index(o, cudie);
+	struct unit_index *ci = unit_index_get(o, cudie);
 	Dwarf_Off off;
 	size_t n = 0;
 
-	if (!rng_find(&ci->top, pc, &off) || !dwarf_offdie(o->dw, off, &chain[0]))
+	if (!ranges_find(&ci->top, pc, &off) || !dwarf_offdie(o->dw, off, &chain[0]))
 		return 0;
 	n = 1;
 	while (n < MAX_SCOPES && may_have_scopes(dwarf_tag(&chain[n - 1]))) {
@@ -1059,7 +1068,7 @@ static int is_function(int tag)
 }
 
 /* The ELF symbol eu-addr2line names code without DWARF after (assembly). */
-static const char *addr_name(struct dobj *o, Dwarf_Addr addr)
+static const char *addr_name(struct dw_object *o, Dwarf_Addr addr)
 {
 	size_t j;
 	const char *name;
@@ -1098,7 +1107,7 @@ static const char *addr_name(struct dobj *o, Dwarf_Addr addr)
 	return name;
 }
 
-static void resolve_addr(struct dobj *o, Dwarf_Addr addr, struct tres *t)
+static void resolve_addr(struct dw_object *o, Dwarf_Addr addr, struct answer *t)
 {
 	Dwarf_Die cumem, chain[MAX_SCOPES];
 	Dwarf_Addr bias = 0;
@@ -1144,7 +1153,7 @@ static void resolve_addr(struct dobj *o, Dwarf_Addr addr, struct tres *t)
 	t->n = 1;
 	/* inlined instances, innermost first: each adds its caller at the call site */
 	for (size_t i = nchain; i-- > 0 && t->n <= MAX_SCOPES;) {
-		struct tframe *f;
+		struct answer_frame *f;
 		Dwarf_Word v;
 
 		if (dwarf_tag(&chain[i]) != DW_TAG_inlined_subroutine)
@@ -1165,12 +1174,12 @@ static void resolve_addr(struct dobj *o, Dwarf_Addr addr, struct tres *t)
 	}
 }
 
-static int tres_equal(const struct tres *a, const struct tres *b)
+static int answer_equal(const struct answer *a, const struct answer *b)
 {
 	if (a->n != b->n)
 		return 0;
 	for (unsigned i = 0; i < a->n; i++) {
-		const struct tframe *x = &a->f[i], *y = &b->f[i];
+		const struct answer_frame *x = &a->f[i], *y = &b->f[i];
 
 		if (x->line != y->line || x->column != y->column)
 			return 0;
@@ -1347,14 +1356,14 @@ static const char *src_line(struct symdb *db, struct sym_pool *pool, const char 
 
 /* ---- frames ---- */
 
-static void finish(struct symdb *db, struct sym_pool *pool, const struct tres *t,
+static void finish(struct symdb *db, struct sym_pool *pool, const struct answer *t,
 		   struct sym_result *r)
 {
 	struct sym_frame *fr = sym_pool_alloc(pool, t->n * sizeof(*fr));
 	size_t cl = t->comp_dir ? strlen(t->comp_dir) : 0;
 
 	for (unsigned i = 0; i < t->n; i++) {
-		const struct tframe *f = &t->f[i];
+		const struct answer_frame *f = &t->f[i];
 
 		memset(&fr[i], 0, sizeof(fr[i]));
 		fr[i].function = f->function ? sym_pool_str(pool, f->function, strlen(f->function))
@@ -1399,8 +1408,8 @@ static int cmp_key(const char *sym, const char *name, size_t len)
 }
 
 /* Symbols named name[0..len) (exact, else without .llvm.NNN on either side). */
-static size_t find_syms(struct dobj *o, const char *name, size_t len, struct dsym **out,
-			size_t max)
+static size_t find_syms(struct dw_object *o, const char *name, size_t len,
+			struct elf_symbol **out, size_t max)
 {
 	size_t lo = 0, hi = o->nsyms, n = 0, sl;
 
@@ -1424,7 +1433,7 @@ static size_t find_syms(struct dobj *o, const char *name, size_t len, struct dsy
 	hi = o->nllvm;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct dsym *d = o->llvm[mid];
+		const struct elf_symbol *d = o->llvm[mid];
 		size_t m = d->stripped_len < len ? d->stripped_len : len;
 		int c = strncmp(d->name, name, m);
 
@@ -1434,7 +1443,7 @@ static size_t find_syms(struct dobj *o, const char *name, size_t len, struct dsy
 			hi = mid;
 	}
 	for (; lo < o->nllvm && n < max; lo++) {
-		const struct dsym *d = o->llvm[lo];
+		const struct elf_symbol *d = o->llvm[lo];
 
 		if (d->stripped_len != len || strncmp(d->name, name, len) != 0)
 			break;
@@ -1443,14 +1452,14 @@ static size_t find_syms(struct dobj *o, const char *name, size_t len, struct dsy
 	return n;
 }
 
-#define MAX_CANDS 32
+#define MAX_CANDIDATES 32
 
 void symdb_resolve(struct symdb *db, struct sym_pool *pool, const char *text, size_t len,
 		   struct sym_result *r)
 {
 	struct frame_parts fp;
-	struct dobj *o;
-	struct dsym *cands[MAX_CANDS], *fit[MAX_CANDS];
+	struct dw_object *o;
+	struct elf_symbol *candidates[MAX_CANDIDATES], *fitting[MAX_CANDIDATES];
 	size_t nc, nf = 0;
 	char buf[1024];
 	uint64_t addr;
@@ -1481,7 +1490,7 @@ void symdb_resolve(struct symdb *db, struct sym_pool *pool, const char *text, si
 		pthread_mutex_unlock(db->lock);
 		return;
 	}
-	nc = find_syms(o, fp.name, fp.name_len, cands, MAX_CANDS);
+	nc = find_syms(o, fp.name, fp.name_len, candidates, MAX_CANDIDATES);
 	if (!nc) {
 		r->status = SYM_NO_SYMBOL;
 		snprintf(buf, sizeof(buf), _("no function %.*s in %s"), (int)fp.name_len, fp.name,
@@ -1490,11 +1499,11 @@ void symdb_resolve(struct symdb *db, struct sym_pool *pool, const char *text, si
 		return;
 	}
 	for (size_t i = 0; i < nc; i++)
-		if ((cands[i]->size == fp.size || cands[i]->dist == fp.size) && fp.off <= fp.size)
-			fit[nf++] = cands[i];
-	if (!nf && nc == 1 && fp.off <= (cands[0]->size > cands[0]->dist ? cands[0]->size
-									  : cands[0]->dist))
-		fit[nf++] = cands[0]; /* one of that name: the size only differs by layout */
+		if ((candidates[i]->size == fp.size || candidates[i]->dist == fp.size) && fp.off <= fp.size)
+			fitting[nf++] = candidates[i];
+	if (!nf && nc == 1 && fp.off <= (candidates[0]->size > candidates[0]->dist ?
+					 candidates[0]->size : candidates[0]->dist))
+		fitting[nf++] = candidates[0]; /* the only one: its size differs by layout */
 	if (!nf) {
 		r->status = nc > 1 ? SYM_AMBIGUOUS : SYM_NO_SYMBOL;
 		snprintf(buf, sizeof(buf),
@@ -1507,17 +1516,17 @@ void symdb_resolve(struct symdb *db, struct sym_pool *pool, const char *text, si
 	}
 	r->ncandidates = (unsigned)nf;
 	/* a return address: the call is the instruction before it */
-	addr = fit[0]->addr + fp.off - (fp.off > 0 || fit[0]->secoff > 0 ? 1 : 0);
+	addr = fitting[0]->addr + fp.off - (fp.off > 0 || fitting[0]->secoff > 0 ? 1 : 0);
 	r->addr = addr;
-	r->section = fit[0]->secname ? sym_pool_str(pool, fit[0]->secname,
-						    strlen(fit[0]->secname)) : NULL;
-	r->section_offset = addr - (fit[0]->addr - fit[0]->secoff);
-	resolve_addr(o, addr, db->t0);
+	r->section = fitting[0]->secname ? sym_pool_str(pool, fitting[0]->secname,
+						    strlen(fitting[0]->secname)) : NULL;
+	r->section_offset = addr - (fitting[0]->addr - fitting[0]->secoff);
+	resolve_addr(o, addr, db->answer);
 	for (size_t i = 1; i < nf; i++) {
-		uint64_t a = fit[i]->addr + fp.off - (fp.off > 0 || fit[i]->secoff > 0 ? 1 : 0);
+		uint64_t a = fitting[i]->addr + fp.off - (fp.off > 0 || fitting[i]->secoff > 0 ? 1 : 0);
 
-		resolve_addr(o, a, db->t1);
-		if (!tres_equal(db->t0, db->t1)) {
+		resolve_addr(o, a, db->other_answer);
+		if (!answer_equal(db->answer, db->other_answer)) {
 			r->status = SYM_AMBIGUOUS;
 			snprintf(buf, sizeof(buf),
 				 _("%zu functions named %.*s of size 0x%llx in %s, at different lines: pagetop does not guess"),
@@ -1527,8 +1536,8 @@ void symdb_resolve(struct symdb *db, struct sym_pool *pool, const char *text, si
 			return;
 		}
 	}
-	finish(db, pool, db->t0, r);
-	if (!db->t0->has_line) {
+	finish(db, pool, db->answer, r);
+	if (!db->answer->has_line) {
 		r->status = SYM_NO_LINE;
 		snprintf(buf, sizeof(buf), _("no line information at %.*s+0x%llx in %s"),
 			 (int)fp.name_len, fp.name, (unsigned long long)fp.off, o->info.path);

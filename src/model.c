@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model.c - stacks over time: interned frames, stack identity, per-sample counters,
- * forgetting, and the sink that feeds it all. model_series.c keeps the counters'
+ * forgetting, and the sink that feeds it all. model_counter.c keeps the counters'
  * history and the leak score, model_group.c the groups, model_view.c the views.
  *
  * Implements the sink contract (sink.h). Pure data: no I/O, no terminal. */
@@ -718,7 +718,7 @@ static void stack_forget(struct model *m, struct stack *st)
 	m->gone_base = sat_add(m->gone_base, st->s.base);
 	if (st->s.first_seen == 0)
 		m->gone_first = sat_add(m->gone_first, st->s.first_value);
-	series_hist_free(m, &st->s);
+	counter_hist_free(m, &st->s);
 	if (st->blk) {
 		free(st->blk);
 		st->blk = NULL;
@@ -792,7 +792,7 @@ static int m_end(void *self, struct pt_err *err)
 		if (st->freed)
 			continue;
 		v = st->s.acc;
-		series_push(m, &st->s, k, dt, v);
+		counter_push(m, &st->s, k, dt, v);
 		st->s.acc = 0;
 		if (st->blk && st->blk->sample != k)
 			memset(st->blk, 0, sizeof(*st->blk)); /* no block of it in this dump */
@@ -823,7 +823,7 @@ static int m_end(void *self, struct pt_err *err)
 static void baseline_apply(struct model *m, int to_first)
 {
 	for (size_t i = 0; i < m->nstacks; i++) {
-		struct series *s = &stack_at(m, i)->s;
+		struct counter *s = &stack_at(m, i)->s;
 
 		if (stack_at(m, i)->freed)
 			continue;
@@ -833,7 +833,7 @@ static void baseline_apply(struct model *m, int to_first)
 	m->gone_base = to_first ? m->gone_first : 0;
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; i < m->ngroups[g]; i++) {
-			struct series *s = &m->groups[g][i].s;
+			struct counter *s = &m->groups[g][i].s;
 
 			s->base = to_first ? (s->first_seen == 0 ? s->first_value : 0) : s->now;
 			s->delta_base = s->now - s->base;

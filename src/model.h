@@ -3,7 +3,7 @@
  *
  * The model implements the sink contract (sink.h): feed it samples from any source.
  * It owns interned frames, the stack table, per-stack counters and history (model.c,
- * model_series.c), the groupings (model_group.c), and builds views (filter, group, sort)
+ * model_counter.c), the groupings (model_group.c), and builds views (filter, group, sort)
  * once per sample (model_view.c). No I/O, no curses. */
 #ifndef PAGETOP_MODEL_H
 #define PAGETOP_MODEL_H
@@ -36,10 +36,11 @@ enum sort_key {
 const char *sort_key_name(enum sort_key k);
 int sort_key_parse(const char *s, enum sort_key *k);
 
-struct series_hist;
+struct counter_hist;
 
-/* Counters shared by stacks and groups. Sample numbers count from 0. */
-struct series {
+/* A count over the samples, with what is derived from it: a stack's pages, a group's.
+ * Sample numbers count from 0. */
+struct counter {
 	int64_t now, prev, base, peak;
 	int64_t delta, delta_base;
 	double rate;              /* per second, over the last interval */
@@ -48,7 +49,7 @@ struct series {
 	double score;             /* leak suspicion, 0..1, doc/score.md */
 	/* history: NULL until the count first changes (before that it is constant), then
 	 * the changes of the last MODEL_HISTORY samples (model.c) */
-	struct series_hist *hist;
+	struct counter_hist *hist;
 	int64_t first_value;      /* value at first_seen */
 	int64_t acc;              /* sum for the sample being built */
 };
@@ -64,7 +65,7 @@ struct block_summary {      /* per-block dump: what the blocks of a stack had */
 };
 
 struct stack {
-	struct series s;
+	struct counter s;
 	uint32_t id;
 	uint64_t handle;          /* 0: none */
 	uint32_t *frames;         /* frame ids, innermost first */
@@ -79,7 +80,7 @@ struct stack {
 };
 
 struct group {
-	struct series s;
+	struct counter s;
 	uint32_t label;           /* label id */
 	uint32_t nstacks;         /* member stacks with pages now */
 	uint32_t example;         /* a member stack id (the largest) */
@@ -137,20 +138,20 @@ extern const char *const model_default_alloc_patterns[];
 
 /* History of a row for sparklines: the last n values up to the current sample,
  * oldest first; returns how many were filled (at most n, at most samples seen). */
-int model_history(const struct model *m, const struct series *s, int64_t *out, int n);
-/* The same up to sample k, for a copy of s taken then (model_series_copy()). */
-int model_history_at(const struct model *m, const struct series *s, uint32_t k, int64_t *out,
+int model_history(const struct model *m, const struct counter *s, int64_t *out, int n);
+/* The same up to sample k, for a copy of s taken then (model_counter_copy()). */
+int model_history_at(const struct model *m, const struct counter *s, uint32_t k, int64_t *out,
 		     int n);
 
-/* A copy of a series that stays as it is while the model goes on (a paused display):
- * its history goes to mem, which has model_series_copy_size(s) bytes (a multiple of 8)
+/* A copy of a counter that stays as it is while the model goes on (a paused display):
+ * its history goes to mem, which has model_counter_copy_size(s) bytes (a multiple of 8)
  * and is suitably aligned for anything; model_history_at() reads it up to the sample
  * it was taken at. */
-size_t model_series_copy_size(const struct series *s);
-void model_series_copy(struct series *dst, const struct series *s, void *mem);
+size_t model_counter_copy_size(const struct counter *s);
+void model_counter_copy(struct counter *dst, const struct counter *s, void *mem);
 
-/* Leak score of a series (exposed for tests). */
-double model_score(const struct series *s);
+/* Leak score of a counter (exposed for tests). */
+double model_score(const struct counter *s);
 
 /* Filters: extended regular expressions; a leading '!' excludes. A stack passes when
  * every pattern without '!' matches some frame of it and no '!' pattern matches any of
@@ -172,7 +173,7 @@ struct view_opts {
 void view_opts_init(struct view_opts *o);
 
 struct row {
-	const struct series *s;
+	const struct counter *s;
 	const struct stack *stack; /* GROUP_STACK */
 	const struct group *group; /* other modes */
 	uint32_t label;

@@ -200,7 +200,7 @@ void model_want_group(struct model *m, enum group_mode g)
 		}
 		free(stamp);
 		for (size_t i = 0; i < m->ngroups[GROUP_FUNCTION]; i++) {
-			struct series *gs = &m->groups[GROUP_FUNCTION][i].s;
+			struct counter *gs = &m->groups[GROUP_FUNCTION][i].s;
 
 			gs->first_seen = gs->last_changed = m->nsamples - 1;
 			gs->prev = gs->base = gs->peak = gs->first_value = gs->now;
@@ -256,5 +256,5 @@ void groups_sample_end(struct model *m, uint32_t k, double dt)
 {
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; i < m->ngroups[g]; i++)
-			series_push(m, &m->groups[g][i].s, k, dt, m->groups[g][i].s.acc);
+			counter_push(m, &m->groups[g][i].s, k, dt, m->groups[g][i].s.acc);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model_int.h - the model's insides, shared by model.c (frames, stacks, samples,
- * forgetting, the sink), model_series.c (history, score), model_group.c (groups) and
+ * forgetting, the sink), model_counter.c (history, score), model_group.c (groups) and
  * model_view.c (filters, views). Never included outside model_*.c. */
 #ifndef PAGETOP_MODEL_INT_H
 #define PAGETOP_MODEL_INT_H
@@ -156,9 +156,9 @@ static inline void groups_count(struct model *m, const struct stack *st, int64_t
 	}
 }
 
-/* model_series.c */
-/* The series' value v at sample k, dt seconds after the sample before. */
-void series_push(struct model *m, struct series *s, uint32_t k, double dt, int64_t v);
-void series_hist_free(struct model *m, struct series *s);
+/* model_counter.c */
+/* The counter's value v at sample k, dt seconds after the sample before. */
+void counter_push(struct model *m, struct counter *s, uint32_t k, double dt, int64_t v);
+void counter_hist_free(struct model *m, struct counter *s);
 
 #endif

@@ -297,7 +297,7 @@ static void select_first(struct sort_entry *se, size_t n, size_t k, const struct
 
 static double row_key(const struct row *r, enum sort_key k)
 {
-	const struct series *s = r->s;
+	const struct counter *s = r->s;
 
 	switch (k) {
 	case KEY_PAGES:
@@ -441,7 +441,7 @@ static void view_totals(const struct model *m, struct view *v)
 	v->total_rate = 0;
 	v->total_rows = 0;
 	for (size_t i = 0; i < m->nstacks; i++) {
-		const struct series *s = &stack_at(m, i)->s;
+		const struct counter *s = &stack_at(m, i)->s;
 
 		v->total_pages = sat_add(v->total_pages, s->now);
 		v->total_delta = sat_add(v->total_delta, s->delta);

@@ -50,7 +50,7 @@ static void csv_frames(FILE *fp, const struct model *m, const struct stack *st,
 
 static void csv_row(FILE *fp, const struct model *m, const struct row *r, int expand)
 {
-	const struct series *s = r->s;
+	const struct counter *s = r->s;
 
 	fprintf(fp, "%u,%.3f,", model_nsamples(m) - 1, model_sample_time(m));
 	if (r->stack)

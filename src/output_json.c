@@ -144,7 +144,7 @@ static void json_frames(FILE *fp, const struct model *m, const struct stack *st,
 static void json_row(FILE *fp, const struct model *m, const struct row *r,
 		     const struct out_opts *o)
 {
-	const struct series *s = r->s;
+	const struct counter *s = r->s;
 
 	if (r->stack)
 		fprintf(fp, "\"id\":%u,\"handle\":%llu,\"kind\":\"%s\",", r->stack->id,

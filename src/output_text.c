@@ -100,7 +100,7 @@ static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int call
 static void text_row(FILE *fp, const struct model *m, const struct row *r, int expand,
 		     struct symbols *sym, int utf8)
 {
-	const struct series *s = r->s;
+	const struct counter *s = r->s;
 	char size[32], first[32];
 	struct esc_buf b = { NULL, 0 };
 

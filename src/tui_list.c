@@ -423,12 +423,12 @@ static void frozen_copy(struct list_screen *list)
 	free(list->frozen_history);
 	list->frozen = xmalloc((list->nrows ? list->nrows : 1) * sizeof(*list->frozen));
 	for (size_t i = 0; i < list->nrows; i++)
-		hist += model_series_copy_size(list->rows[i].s);
+		hist += model_counter_copy_size(list->rows[i].s);
 	p = list->frozen_history = hist ? xmalloc(hist) : NULL;
 	for (size_t i = 0; i < list->nrows; i++) {
-		size_t n = model_series_copy_size(list->rows[i].s);
+		size_t n = model_counter_copy_size(list->rows[i].s);
 
-		model_series_copy(&list->frozen[i], list->rows[i].s, p);
+		model_counter_copy(&list->frozen[i], list->rows[i].s, p);
 		list->rows[i].s = &list->frozen[i];
 		p += n;
 	}
@@ -673,7 +673,7 @@ void list_search_begin(struct list_screen *list)
 
 /* The trend column: the row's last samples, blank for a row that never changed (the rows
  * that move stand out). */
-static void trend_cell(const struct app *app, const struct series *s, char *buf, size_t n,
+static void trend_cell(const struct app *app, const struct counter *s, char *buf, size_t n,
 		       int w)
 {
 	int64_t v[MODEL_HISTORY];
@@ -691,7 +691,7 @@ static void trend_cell(const struct app *app, const struct series *s, char *buf,
 	cell_sparkline(buf, n, w, v, got);
 }
 
-static void cell(const struct app *app, enum col c, const struct series *s, char *buf,
+static void cell(const struct app *app, enum col c, const struct counter *s, char *buf,
 		 size_t n)
 {
 	const struct model *m = app->model;
@@ -755,7 +755,7 @@ static void draw_row(const struct list_screen *list, int y, size_t i, int sel,
 {
 	const struct app *app = list->base.app;
 	const struct list_row *r = &list->rows[i];
-	const struct series *s = r->s;
+	const struct counter *s = r->s;
 	struct pen p = PEN_AT(y, 0);
 	attr_t a = sel ? A_REVERSE | A_BOLD :
 		   role_attr(s->delta > 0 ? ROLE_WARM : s->delta < 0 ? ROLE_COOL : ROLE_NORMAL);

@@ -16,7 +16,7 @@
 
 /* A row as the list shows it: the model's row, and its identity. */
 struct list_row {
-	const struct series *s;     /* the model's, or a frozen copy while paused */
+	const struct counter *s;    /* the model's, or a frozen copy while paused */
 	const struct stack *stack;  /* GROUP_STACK, else NULL */
 	uint32_t label;
 	uint64_t ident;             /* the same across models (replicas): 0 until known */
@@ -44,7 +44,7 @@ struct list_screen {
 	size_t nrows, caprows;
 	size_t sorted;              /* rows in order from the first (SIZE_MAX: all) */
 	double view_ms;             /* what the last rebuild of the view cost */
-	struct series *frozen;      /* paused: the rows' series as they were, */
+	struct counter *frozen;     /* paused: the rows' counters as they were, */
 	void *frozen_history;       /* and their histories */
 
 	/* the cursor */
@@ -90,7 +90,7 @@ int list_expanded(const struct list_screen *l, size_t row);
 /* The stack a row shows expanded: its own, or its group's largest. */
 const struct stack *list_row_stack(const struct list_screen *l, size_t row);
 int list_row_matches(struct list_screen *l, size_t row);
-/* Pause: the rows stay as they are (all sorted, their series copied) until unfreeze. */
+/* Pause: the rows stay as they are (all sorted, their counters copied) until unfreeze. */
 void list_freeze(struct list_screen *l);
 void list_unfreeze(struct list_screen *l);
 /* / : the search prompt, incremental from the cursor. */

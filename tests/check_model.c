@@ -1554,7 +1554,7 @@ static int64_t series_next(int i, uint32_t k, int64_t x)
 }
 
 /* The row of the series as the model has it, checked against the reference. */
-static void ck_series(const struct model *m, const struct series *s, const struct ref *r,
+static void ck_series(const struct model *m, const struct counter *s, const struct ref *r,
 		      uint32_t k, const char *what, int full)
 {
 	int64_t h[MODEL_HISTORY];

@@ -173,7 +173,7 @@ static void check_defs(const struct model *m, const struct shadow *sh)
 
 /* ---- the model agreeing with itself ---- */
 
-static void check_series(const struct series *s)
+static void check_counter(const struct counter *s)
 {
 	FUZZ_CHECK(s->now >= 0);
 	FUZZ_CHECK(s->prev >= 0);
@@ -242,7 +242,7 @@ static void check_groups(struct model *m, enum group_mode g, const struct view *
 		uint32_t members = 0;
 
 		FUZZ_CHECK(gr != NULL && v->rows[r].stack == NULL);
-		check_series(&gr->s);
+		check_counter(&gr->s);
 		at = bsearch(&key, mb, n, sizeof(*mb), cmp_member);
 		while (at && at > mb && at[-1].label == key.label)
 			at--;
@@ -262,7 +262,7 @@ static void check_groups(struct model *m, enum group_mode g, const struct view *
 
 static double key_of(const struct row *r, enum sort_key k)
 {
-	const struct series *s = r->s;
+	const struct counter *s = r->s;
 
 	switch (k) {
 	case KEY_PAGES:
@@ -345,7 +345,7 @@ static void check_model(struct model *m, int64_t want_total, int every_key)
 	for (size_t i = 0; i < model_nstacks(m); i++) {
 		const struct stack *st = model_stack(m, (uint32_t)i);
 
-		check_series(&st->s);
+		check_counter(&st->s);
 		total = sat_add(total, st->s.now);
 	}
 	FUZZ_CHECK(total == want_total);

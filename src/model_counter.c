@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* model_series.c - a series' counters over time: the history of its changes (kept
- * short, as varints), its values for sparklines, and the leak score (doc/score.md). */
+/* model_counter.c - a count over the samples (struct counter): the history of its
+ * changes (kept short, as varints), its values for sparklines, and the leak score
+ * (doc/score.md). */
 #include "config.h"
 
 #include <math.h>
@@ -9,7 +10,7 @@
 
 #include "model_int.h"
 
-/* The history of a series: its value v0 at sample s0, then one entry per change up to
+/* The history of a counter: its value v0 at sample s0, then one entry per change up to
  * last_changed, each a varint (LEB128): odd u, the next sample changed by the zigzag
  * number u >> 1; even u >= 2, the next u >> 1 samples did not change; 0 opens an escape,
  * "0, zigzag, 0", for a change too large for the odd form. A sample before s0 (and from
@@ -17,7 +18,7 @@
  * the buffer is full. A varint ends in its only byte below 0x80, so the entries read
  * backwards too: the score and the trend want the newest samples. Most stacks change in
  * few samples: a few bytes each, instead of a counter per sample. */
-struct series_hist {
+struct counter_hist {
 	uint32_t len, cap;        /* bytes of b */
 	uint32_t s0;
 	int64_t v0;
@@ -90,7 +91,7 @@ static inline uint64_t uv_back(const uint8_t *p, uint32_t *pos)
 
 /* One entry, read forwards (at *pos) or backwards (ending at *pos): the samples it moves
  * over and the change at its last one (0 for a run). */
-static uint32_t hist_next(const struct series_hist *h, uint32_t *pos, int64_t *d)
+static uint32_t hist_next(const struct counter_hist *h, uint32_t *pos, int64_t *d)
 {
 	uint64_t u = uv_get(h->b, pos);
 
@@ -103,7 +104,7 @@ static uint32_t hist_next(const struct series_hist *h, uint32_t *pos, int64_t *d
 	return u & 1 ? 1 : (uint32_t)(u >> 1);
 }
 
-static inline uint32_t hist_prev(const struct series_hist *h, uint32_t *pos, int64_t *d)
+static inline uint32_t hist_prev(const struct counter_hist *h, uint32_t *pos, int64_t *d)
 {
 	uint64_t u = uv_back(h->b, pos);
 
@@ -118,12 +119,12 @@ static inline uint32_t hist_prev(const struct series_hist *h, uint32_t *pos, int
 
 static size_t hist_size(uint32_t cap)
 {
-	return (sizeof(struct series_hist) + cap + 7) & ~(size_t)7;
+	return (sizeof(struct counter_hist) + cap + 7) & ~(size_t)7;
 }
 
-static struct series_hist *hist_new(struct model *m, uint32_t s0, int64_t v0)
+static struct counter_hist *hist_new(struct model *m, uint32_t s0, int64_t v0)
 {
-	struct series_hist *h = xmalloc(hist_size(HIST_MIN));
+	struct counter_hist *h = xmalloc(hist_size(HIST_MIN));
 
 	h->len = 0;
 	h->cap = HIST_MIN;
@@ -133,7 +134,7 @@ static struct series_hist *hist_new(struct model *m, uint32_t s0, int64_t v0)
 	return h;
 }
 
-void series_hist_free(struct model *m, struct series *s)
+void counter_hist_free(struct model *m, struct counter *s)
 {
 	if (s->hist) {
 		m->hist_bytes -= hist_size(s->hist->cap);
@@ -143,7 +144,7 @@ void series_hist_free(struct model *m, struct series *s)
 }
 
 /* Folds the entries up to sample t into s0 and v0. */
-static void hist_fold(struct series_hist *h, uint32_t t)
+static void hist_fold(struct counter_hist *h, uint32_t t)
 {
 	uint32_t p = 0, s0 = h->s0;
 	int64_t v0 = h->v0;
@@ -173,10 +174,10 @@ static void hist_fold(struct series_hist *h, uint32_t t)
 	h->v0 = v0;
 }
 
-/* The series changed by d at sample k; its last entry ended at sample last. */
-static void hist_add(struct model *m, struct series *s, uint32_t last, uint32_t k, int64_t d)
+/* The counter changed by d at sample k; its last entry ended at sample last. */
+static void hist_add(struct model *m, struct counter *s, uint32_t last, uint32_t k, int64_t d)
 {
-	struct series_hist *h = s->hist;
+	struct counter_hist *h = s->hist;
 	uint8_t e[32];
 	unsigned n = 0;
 	uint64_t z = zz_enc(d);
@@ -211,9 +212,9 @@ static void hist_add(struct model *m, struct series *s, uint32_t last, uint32_t 
 
 /* Values of samples lo..k (k the current sample, lo within its history window) into
  * out[0..k-lo], read from the newest back. */
-static void series_fill(const struct series *s, uint32_t lo, uint32_t k, int64_t *out)
+static void counter_fill(const struct counter *s, uint32_t lo, uint32_t k, int64_t *out)
 {
-	const struct series_hist *h = s->hist;
+	const struct counter_hist *h = s->hist;
 	int64_t j = k, v = s->now, early;
 	uint32_t pos, p;
 
@@ -242,7 +243,7 @@ static void series_fill(const struct series *s, uint32_t lo, uint32_t k, int64_t
 		out[j - lo] = j >= s->first_seen ? early : 0;
 }
 
-double model_score(const struct series *s)
+double model_score(const struct counter *s)
 {
 	return s->score;
 }
@@ -253,9 +254,9 @@ double model_score(const struct series *s)
  * x magnitude of the net growth (log scale, 1 at 4096 pages)
  * x evidence (the number of intervals seen, full at 8).
  * Only the changes in the window matter: they are read from the newest back. */
-static double series_score(const struct series *s, uint32_t k)
+static double counter_score(const struct counter *s, uint32_t k)
 {
-	const struct series_hist *h = s->hist;
+	const struct counter_hist *h = s->hist;
 	uint32_t from, n, down = 0, pos, p;
 	int64_t sumpos = 0, maxinc = 0, net = 0;
 	double nonshrink, spread, magnitude, evidence;
@@ -297,7 +298,7 @@ static double series_score(const struct series *s, uint32_t k)
 	return nonshrink * (0.1 + 0.9 * spread) * magnitude * evidence;
 }
 
-void series_push(struct model *m, struct series *s, uint32_t k, double dt, int64_t v)
+void counter_push(struct model *m, struct counter *s, uint32_t k, double dt, int64_t v)
 {
 	int was_new = s->first_seen == k;
 	int64_t old = s->now;
@@ -329,10 +330,10 @@ void series_push(struct model *m, struct series *s, uint32_t k, double dt, int64
 		}
 		hist_add(m, s, last, k, v - old);
 	}
-	s->score = series_score(s, k);
+	s->score = counter_score(s, k);
 }
 
-int model_history_at(const struct model *m, const struct series *s, uint32_t k, int64_t *out,
+int model_history_at(const struct model *m, const struct counter *s, uint32_t k, int64_t *out,
 		     int n)
 {
 	uint32_t have;
@@ -344,21 +345,21 @@ int model_history_at(const struct model *m, const struct series *s, uint32_t k, 
 		k = m->nsamples - 1;
 	have = k + 1 < MODEL_HISTORY ? k + 1 : MODEL_HISTORY;
 	cnt = (uint32_t)n < have ? n : (int)have;
-	series_fill(s, k - (uint32_t)(cnt - 1), k, out);
+	counter_fill(s, k - (uint32_t)(cnt - 1), k, out);
 	return cnt;
 }
 
-int model_history(const struct model *m, const struct series *s, int64_t *out, int n)
+int model_history(const struct model *m, const struct counter *s, int64_t *out, int n)
 {
 	return model_history_at(m, s, m->nsamples ? m->nsamples - 1 : 0, out, n);
 }
 
-size_t model_series_copy_size(const struct series *s)
+size_t model_counter_copy_size(const struct counter *s)
 {
 	return s->hist ? hist_size(s->hist->len) : 0;
 }
 
-void model_series_copy(struct series *dst, const struct series *s, void *mem)
+void model_counter_copy(struct counter *dst, const struct counter *s, void *mem)
 {
 	*dst = *s;
 	if (s->hist) {

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "asuser.h"
+#include "util_asuser.h"
 #include "cmd_record.h"
 #include "host.h"
 #include "output_recording.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* model.h - stacks over time: the pure data model behind every view.
+/* model.h - stacks over time: the pure data model behind every screen and output.
  *
  * The model implements the sink contract (sink.h): feed it samples from any source.
  * It owns interned frames, the stack table, per-stack counters and history (model.c,

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "asuser.h"
+#include "util_asuser.h"
 #include "host.h"
 #include "output_recording.h"
 #include "recording.h"

@@ -13,7 +13,7 @@ struct recorder;
 
 /* path "-" writes to standard output. Refuses to overwrite unless force; never follows
  * a symlink when creating (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0644 before the umask). Under
- * sudo the invoking user opens it (asuser.h): their file. */
+ * sudo the invoking user opens it (util_asuser.h): their file. */
 int recorder_open(struct recorder **out, const char *path, int force, struct pt_err *err);
 /* An extra header line "meta KEY VALUE" (module build ids, the start time, ...). Only
  * before the header is written, that is before the first meta() or begin(). */

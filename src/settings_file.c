@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "asuser.h"
+#include "util_asuser.h"
 #include "settings_file.h"
 
 #define RC_MAX_SIZE (64 * 1024) /* bytes of the file */

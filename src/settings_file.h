@@ -44,7 +44,7 @@ void rc_errors_free(struct rc_errors *e);
 /* Reads path: returns 0 (also when the file does not exist), or -1 with err when it
  * cannot be read or is refused: a symbolic link (O_NOFOLLOW), anything but a regular file
  * (opened without waiting: a FIFO does not block), more than 64 KiB. Under sudo it is
- * opened by a child with the invoking user's ids (asuser.h). Bad lines, and lines of
+ * opened by a child with the invoking user's ids (util_asuser.h). Bad lines, and lines of
  * 4 KiB or more or with a NUL byte (not shown), are collected in errs and skipped. A
  * refused file is not read, so no message shows any of it. */
 int rc_read(const char *path, rc_fn fn, void *ctx, struct rc_errors *errs,

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "asuser.h"
+#include "util_asuser.h"
 #include "cmd_record.h"
 #include "settings.h"
 #include "source_live.h"
@@ -472,7 +472,7 @@ static long snapshot_write(void *ctx, int *fd, struct pt_err *err)
 /* The shown sample in show_stacks form (the proposal's form for allocation counts),
  * which pagetop and the kernel's tools read back. Through a temporary file: the name
  * appears complete or not at all, never over a file or through a symbolic link. Under
- * sudo it is written by the user who ran it (asuser.h): their file, where they can write. */
+ * sudo it is written by the user who ran it (util_asuser.h): their file, where they can write. */
 static unsigned snapshot_accept(struct app *app, const char *path)
 {
 	struct snapshot snap = { path, app->model, 0 };

@@ -1,4 +1,4 @@
-/* asuser.h - the invoking user's files, opened and written as that user under sudo.
+/* util_asuser.h - the invoking user's files, opened and written as that user under sudo.
  *
  * pagetop is often run as root by way of sudo. The settings file, snapshots (w) and
  * recordings are that user's: read as root, a link in their folder would show root's
@@ -8,8 +8,8 @@
  * dumpable, since it holds a copy of root's memory) does the opening and writing;
  * otherwise, or when this process already is that user (--drop-privileges), it is done
  * here. */
-#ifndef PAGETOP_ASUSER_H
-#define PAGETOP_ASUSER_H
+#ifndef PAGETOP_UTIL_ASUSER_H
+#define PAGETOP_UTIL_ASUSER_H
 
 #include <sys/types.h>
 

@@ -1,4 +1,4 @@
-/* asuser.c - doing things as the user who ran sudo (asuser.h). */
+/* util_asuser.c - doing things as the user who ran sudo (util_asuser.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "asuser.h"
+#include "util_asuser.h"
 
 int asuser_ids(uid_t *uid, gid_t *gid)
 {

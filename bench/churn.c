@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* churn.c - the model's memory when stacks come and go: the churn benchmark.
  *
  * What pagetop does once per interval on a 6.19+ kernel, with stacks that come and go:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/folder.sh - how long does a big folder of snapshots take to open? The time until
 # pagetop prints its first sample (-b -n 1) of a folder of FILES (default 100000) small
 # show_stacks snapshots, by name kind:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gen.c - deterministic generator of large, realistic page_owner inputs for the benchmarks.
  *
  * Stack files (show_stacks, show_handles, show_stacks_handles): reads real stack records

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # get-page-owner-sort.sh - builds the kernel's own page_owner_sort, the baseline for the
 # per-block dump benchmark, into bench/out/ (never committed: it is kernel source).
 #

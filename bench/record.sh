@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/record.sh - can "pagetop record" keep up with 100k stacks every second? And what
 # does a live tick cost per interface on the lab kernel?
 #

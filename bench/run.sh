@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - pagetop's benchmarks (`make bench`). See bench/README.md.
 #
 # Generates large realistic inputs into bench/out/ (not committed) from the project's real

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # symbols.sh - how fast pagetop turns frames into source lines (`make bench` runs it).
 #
 # The frames: every distinct frame of the kernel lab's real fixtures (tests/data and

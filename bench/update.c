@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* update.c - the per-sample update micro-benchmark.
  *
  * What pagetop does once per interval on a 6.19+ kernel with the handles interface:

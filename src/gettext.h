@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gettext.h - gettext when NLS is enabled, identity otherwise. */
 #ifndef PAGETOP_GETTEXT_H
 #define PAGETOP_GETTEXT_H

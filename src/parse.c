@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse.c - one streaming parser for show_stacks, the proposal's page_owner_stacks,
  * show_stacks_handles, show_handles and the per-block page_owner dump.
  *

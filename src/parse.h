@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse.h - the one streaming parser for every format the kernel prints.
  *
  * Formats are told apart from the content: the first non-blank line, and for stack

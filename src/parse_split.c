@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse_split.c - a large plain file of stack records, parsed by several threads at once.
  *
  * The file is cut into chunks of about PARSE_SPLIT_CHUNK bytes at record boundaries. A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse_thread.c - the parser on a worker thread, the sink on the caller's.
  *
  * Reading, scanning and checking the text of a large file costs about as much as building

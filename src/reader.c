@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reader.c - buffered line reader over plain, gzip and xz streams, and memory.
  *
  * One buffer, refilled in large chunks; lines are returned in place. The reader never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reader.h - line reader over files, standard input, memory, gzip and xz streams.
  *
  * Compression is detected from magic bytes, not names. Lines come back without their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sink.h - THE contract between inputs and their consumers.
  *
  * Every input (live debugfs, a saved file, a folder of snapshots, a recording) feeds

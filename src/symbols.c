@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symbols.c - the symbols service: one thread owns the libdw session (symbols_dw.c);
  * callers queue frames and read answers from a cache, and never wait for libdw.
  *

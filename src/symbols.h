@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symbols.h - frames to source lines, offline, with libdw (elfutils).
  *
  * A frame as the kernel prints it ("brd_submit_bio+0x28d/0x42b [brd]") is resolved

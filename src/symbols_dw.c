@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symbols_dw.c - the libdw session: objects, symbol tables, lines and inlined frames.
  *
  * Only the service's thread calls in here (libdw is not promised to be thread-safe);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symbols_file.c - where debug files live and how to read them.
  *
  * Distributions put the kernel's debug info in a few known places (doc/symbols.md), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symbols_int.h - the inside of the symbols service (symbols.h): the libdw session that
  * one thread owns (symbols_dw.c), finding and opening debug files (symbols_file.c), and
  * a string pool whose pointers stay valid for the service's life. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symbols_report.c - the debug-info report of --check-symbols and the UI's panel. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symbols_report.h - which objects of a model's stacks have usable debug info, and the
  * pages their frames cover: `pagetop --check-symbols` and the UI's symbols panel. */
 #ifndef PAGETOP_SYMBOLS_REPORT_H

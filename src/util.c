@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.c - allocation wrappers, diagnostics, hashing, interning, time, number formats. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.h - allocation wrappers, diagnostics hooks, hashing, string interning, time.
  *
  * Library modules (parse, source, model, record, symbols) never print and never exit:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util_asuser.c - doing things as the user who ran sudo (util_asuser.h). */
 #include "config.h"
 

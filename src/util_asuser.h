@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util_asuser.h - the invoking user's files, opened and written as that user under sudo.
  *
  * pagetop is often run as root by way of sudo. The settings file, snapshots (w) and

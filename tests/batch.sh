@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # batch.sh - end-to-end batch runs of the real fixtures, compared with tests/expected/.
 #
 # Outputs depend neither on the timezone nor on file mtimes: the demo folder has .uptime

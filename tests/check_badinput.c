@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_badinput.c - bad input, table-driven: every case runs through the library calls
  * pagetop makes (source_open, then source_next into model_sink until the end) in a child
  * process with a time limit (nothing must hang it), and asserts the status (an error

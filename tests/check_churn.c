@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_churn.c - stacks that come and go, end to end: through the live source on fake
  * debugfs trees (the model forgets a stack gone for its history window, and a handle it
  * forgot is defined again when its pages come back), and through a recording written

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_live.c - the live source against fake debugfs trees built at run time from real
  * lab data (tests/data/live): the four layouts, every precondition message, incremental
  * handle reading, stalls, count_threshold restore on every way out, build ids. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_model.c - the model: stack identity, counters over samples, baseline, rate, peak,
  * history, the leak score, groupings, totals, sorting, thresholds, filters, special
  * stacks, per-block aggregation and replays from a tape. */

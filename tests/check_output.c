@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_output.c - batch output on a small hand-made model: text, CSV, JSON lines, folded;
  * the limit, expanded frames, allocation units, per-block summaries, write errors. */
 #include "config.h"

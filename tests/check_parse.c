@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_parse.c - the reader and the one streaming parser: every format, frames,
  * detection, what is tolerated, what is rejected (with its exact message), compression,
  * standard input, and a large streamed input. */

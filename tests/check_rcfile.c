@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_rcfile.c - where pagetoprc is read from (XDG, HOME, the invoking user under
  * sudo) and how it is written (0600, through a temporary file, never through a symbolic
  * link, as the invoking user under sudo). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_record.c - recordings: round trips against reading the snapshots directly, torn
  * tails cut at every byte, refusing to overwrite or to follow symlinks, standard input,
  * format errors, and the "pagetop record" command itself. */

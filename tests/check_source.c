@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_source.c - inputs: a file, a list of files (with show_handles pairs), folders of
  * snapshots (order, times, metadata), their errors, and the agreement between the handles
  * interface and show_stacks on the same real sample. */

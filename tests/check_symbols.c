@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_symbols.c - the symbols service against objects compiled at test time.
  *
  * The sources in tests/data/symbols/ mark their call sites: each calls its own hit_NAME()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_tui.c - the UI, headless: curses draws to /dev/null (newterm()), keys come from
  * the test, and the screen is read back from curses' own buffer (mvwin_wchnstr) and
  * compared with expected text (tests/expected/tui/) or searched for what must be there.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cli.sh - the command line: usage errors exit 2 with a message, bad input exits 1 with
 # FILE:LINE, --help and --version exit 0, write errors and closed pipes.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # completion.sh - the bash completion (completion/pagetop): options, subcommands, sort
 # keys, group modes, formats and files complete; every option that "pagetop --help",
 # "pagetop record --help" and "pagetop diff --help" list is offered.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diff.sh - "pagetop diff A B" on the real fixtures: sample selection (A@N), matching by
 # frame text, --ignore-offsets across two different texts, the four formats, sorting,
 # --limit/--threshold, units, and exit statuses. Expected outputs were checked by eye

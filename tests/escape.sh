@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # escape.sh - text from the input never reaches the terminal as control characters:
 # frame texts, module names, task names (the per-block dump) and file names holding ESC,
 # BEL, CSI (C1, C2 9B), DEL and a byte that is no UTF-8, through every format of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # full-disk.sh - writing into a full file system (a small tmpfs, filled up): a snapshot
 # (w in the UI, under tmux) and the settings (W) fail with the reason on the status line
 # and leave nothing behind, neither the name nor a temporary file; pagetop record stops

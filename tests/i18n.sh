@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # i18n.sh - the German translation, end to end: po/de.po compiles cleanly and is
 # complete, and pagetop speaks German with LANGUAGE=de (the batch header, FILE:LINE
 # errors for bad input, usage errors, the help of pagetop, diff and record), while the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install.sh - "make install DESTDIR=..." installs the program, its manual, its
 # documentation, the bash completion and the translations, and "make uninstall" takes
 # every file away again. Runs from the build tree ($top_builddir), so it works under

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The bundled recording made on the lab kernel (pagetop record -d 1 -n 90 under the leak
 # workload) replays: 90 samples, and the ramdisk leak in [brd] ranks first by score.
 set -eu

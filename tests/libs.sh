@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # libs.sh - pagetop does not link libcurl, directly or through another library (libdw can
 # pull it in through libdebuginfod on some distributions): a page_owner viewer run as root
 # has no business with a network client.

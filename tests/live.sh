@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/live.sh - pagetop on a real page_owner kernel: the lab in ../shared/kernel-lab (qemu,
 # Linux 7.3.4 booted with page_owner=on). Run by "make check-live".
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # settings-file.sh - the real binary in tmux, run as by sudo (root with SUDO_UID=65534),
 # with a pagetoprc that is no settings file of that user's: a link to a file only root
 # can read, a folder link to one, a link to /dev/zero, a sparse 1 GiB file, a FIFO. Each

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/symbols-live.sh - every frame of the real fixtures resolves against the kernel lab's
 # debug info (../shared/kernel-lab: vmlinux.xz with full DWARF, modules/*.ko), and agrees
 # with eu-addr2line -f -i at the same address, function by function and file:line:column

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* testutil.h - helpers shared by the Check unit tests.
  *
  * - a recording sink: stores every call it gets (meta, begin, stack, count, end) for

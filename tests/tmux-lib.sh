@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tmux-lib.sh - what the screen tests share (sourced, not run): a tmux server of the
 # test's own (-L "$sock"), its screen in "$tmp/screen", waits with a deadline.
 #

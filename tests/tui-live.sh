@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tui-live.sh - the UI on a real page_owner kernel (the lab's run-vm -i, under tmux), with
 # the leak workload: a ramdisk in [brd] grows by 2 MiB a second. Sorted by the change
 # since the baseline, the [brd] row must reach the top; expanding it must show its

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tui-stress.sh - the real binary's UI in tmux under things a terminal does to it:
 #  1. 500 resizes in a row (1x1, 2x1, 1x2, 40x10, 200x60 and random sizes) while live
 #     samples keep coming (a fake debugfs tree that a loop rewrites every 50 ms): no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tui-tmux.sh - the real binary's UI in a real terminal (tmux) on the bundled recording
 # folder tests/data/demo: keys go in with send-keys, the screen comes back with
 # capture-pane. Also: the terminal is clean after q, SIGTERM and SIGINT; -n leaves by

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # valgrind.sh - LOG_COMPILER for `make check-valgrind`: runs one test program under
 # valgrind; any memory error or definite/indirect leak fails the test.
 #

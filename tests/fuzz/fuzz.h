@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz.h - shared by the libFuzzer targets in tests/fuzz/.
  *
  * Each target defines its entry with FUZZ_TARGET(name). Built for libFuzzer (make fuzz,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_frame.c - frame lines: frame_split() and its promises, and parse_detect() on the
  * same bytes. */
 #include "config.h"

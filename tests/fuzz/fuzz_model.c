@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_model.c - what a recording means, not only whether it parses: a recording is fed
  * through the recording source into the model, and after every sample the model must
  * agree with the recording and with itself:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_page_owner.c - the per-block /sys/kernel/debug/page_owner dump: parse_stream()
  * told to expect PF_PAGE_OWNER (as a folder's NAME.page_owner is read), into a recording
  * sink that checks each block, then into the model with its block summaries. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_rcfile.c - the UI's configuration file: rc_read() on the input, then rc_save() of
  * two settings over it and rc_read() again, which must see exactly the saved values (the
  * promise of rc_save: set lines replaced in place, everything else kept). */

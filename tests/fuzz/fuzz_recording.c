@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_recording.c - pagetop's recordings: source_open_recording_reader() on a memory
  * reader (the entry standard input takes), then source_next() into the model until the
  * end, as a replay does; the model's views after each sample. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_snapshot.c - the stack snapshot formats (show_stacks, the proposal's
  * page_owner_stacks, show_stacks_handles + show_handles) through parse_stream() on a
  * memory reader, into the model, then the model's views.

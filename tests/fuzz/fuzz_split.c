@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_split.c - parse_split() against parse_stream(), on the same bytes: the chunked
  * parse on several threads must give the sink exactly what the one-thread parser gives
  * it (records, counts, warnings, the error message, the format), whatever the input. The

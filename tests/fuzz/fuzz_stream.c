@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_stream.c - reader_open_fd() on a pipe, the way standard input and saved files come
  * in: compression detected from the magic bytes (plain, gzip, concatenated gzip members,
  * xz), lines across buffer refills, then parse_stream() into the model. Small gzip and xz

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """make-corpus.py - regenerates the seed corpora of tests/fuzz/corpus/ from the real
 fixtures in tests/data/ (cut to a few records each), plus a few hand-made edge cases.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* replay.c - make check's side of the fuzzing: every fuzz target, built into the normal
  * test build (-DFUZZ_REPLAY, no libFuzzer), runs on each file of its seed corpus
  * (tests/fuzz/corpus/TARGET/) and its regression inputs (tests/fuzz/regressions/TARGET/:

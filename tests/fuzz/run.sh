@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - builds the libFuzzer targets of tests/fuzz/ and runs each (make fuzz).
 #
 # Outside the normal build: clang compiles the library's sources (src/*.c but main.c) with

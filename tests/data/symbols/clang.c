@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* clang.c - built by clang, whose objects have no .debug_aranges. */
 #include "hits.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cold.c - an unlikely branch that gcc moves to hot.cold, in .text.unlikely. */
 #include "hits.h"
 

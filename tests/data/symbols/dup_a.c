@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dup_a.c - static functions named like those of dup_b.c: helper() of another size,
  * twin() of the same size (the same code) at other lines. */
 #include "hits.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dup_b.c - see dup_a.c. */
 #include "hits.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hits.h - the calls whose return addresses make the test frames: each marked call site
  * calls its own hit_NAME(), so the relocation of the call says which site it is. */
 #ifndef HITS_H

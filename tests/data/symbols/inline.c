@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inline.c - a call inside two levels of inlining, and a plain one. */
 #include "hits.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* llvm.c - renamed() gets a .llvm.NNN suffix in the ELF symbol table (objcopy), as ThinLTO
  * does; the kernel's kallsyms prints it without. plain() keeps its name while the test
  * frame carries a suffix. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c - the sinks, and a main() that keeps everything alive. */
 #include "hits.h"
 

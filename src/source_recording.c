@@ -339,22 +339,19 @@ static void handle_add(struct recording_reader *rr, uint32_t id)
 	}
 }
 
-/* "s ID HANDLE NFRAMES" and its frame lines. 1 done, 0 cut short, -1 error, -2 the input
- * failed (err says how: a truncated compressed file, garbage): a torn tail as well. */
-static int do_stack(struct recording_reader *rr, const char *line, size_t n, struct pt_err *err)
+/* "s ID HANDLE NFRAMES", checked: the next id, at most STACK_MAX_FRAMES frames, a handle
+ * no other stack has. 0, or -1 with err. */
+static int stack_header(struct recording_reader *rr, const char *line, size_t n,
+			uint64_t *handle, uint64_t *nf, struct pt_err *err)
 {
 	const char *p = line + 1, *end = line + n;
-	uint64_t id, handle, nf;
-	struct recorded_stack *s;
-	struct text_buf text = { 0 };
-	uint32_t lens[STACK_MAX_FRAMES];
-	uint64_t off = 0;
+	uint64_t id;
 
 	if (skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 || skip_sp(&p, end) < 0 ||
-	    read_u64(&p, end, &handle) < 0 || skip_sp(&p, end) < 0 ||
-	    read_u64(&p, end, &nf) < 0 || p != end)
+	    read_u64(&p, end, handle) < 0 || skip_sp(&p, end) < 0 ||
+	    read_u64(&p, end, nf) < 0 || p != end)
 		return bad(rr, _("\"s ID HANDLE NFRAMES\""), line, n, err);
-	if (nf > STACK_MAX_FRAMES) {
+	if (*nf > STACK_MAX_FRAMES) {
 		char what[64];
 
 		snprintf(what, sizeof(what), _("at most %d frames in a stack"), STACK_MAX_FRAMES);
@@ -369,11 +366,11 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 			 (unsigned long long)(rr->nst ? rr->nst : 1));
 		return bad(rr, what, line, n, err);
 	}
-	if (handle && rr->nhandles) {
+	if (*handle && rr->nhandles) {
 		/* the model would take the second for the first: its frames would vanish, its
 		 * pages go to the first */
 		size_t slot;
-		uint32_t other = handle_find(rr, handle, &slot);
+		uint32_t other = handle_find(rr, *handle, &slot);
 
 		if (other) {
 			char why[256];
@@ -384,39 +381,67 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 			return bad_why(rr, _("a handle no other stack has"), line, n, why, err);
 		}
 	}
-	for (uint64_t i = 0; i < nf; i++) {
+	return 0;
+}
+
+/* A stack's nf frame lines "f TEXT": their texts one after the other in text, their
+ * lengths in lens. 1 done, 0 cut short, -1 error, -2 the input failed; text is freed
+ * unless 1. */
+static int stack_frames(struct recording_reader *rr, uint64_t nf, struct text_buf *text,
+			uint32_t *lens, struct pt_err *err)
+{
+	int rc = 1;
+
+	for (uint64_t i = 0; i < nf && rc == 1; i++) {
 		const char *fl;
 		size_t fn;
 		enum line_read k = rr_line(rr, &fl, &fn, err);
 
 		if (k != RL_LINE) {
-			free(text.p);
-			return k == RL_ERR ? -2 : 0;
-		}
-		if (fn < 3 || fl[0] != 'f' || fl[1] != ' ') {
-			free(text.p);
-			return bad(rr, _("a frame line \"f TEXT\""), fl, fn, err);
-		}
-		/* what the parser takes from the kernel, and nothing else: the text goes to
-		 * the model, the screen and the symbols code as a snapshot's would */
-		if (memchr(fl, '\0', fn)) {
-			free(text.p);
+			rc = k == RL_ERR ? -2 : 0;
+		} else if (fn < 3 || fl[0] != 'f' || fl[1] != ' ') {
+			rc = bad(rr, _("a frame line \"f TEXT\""), fl, fn, err);
+		} else if (memchr(fl, '\0', fn)) {
+			/* what the parser takes from the kernel, and nothing else: the text goes
+			 * to the model, the screen and the symbols code as a snapshot's would */
 			pt_err_set(err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
 				   rr->name, (unsigned long long)reader_lineno(rr->r));
-			return -1;
-		}
-		if (!frame_text_ok(fl + 2, fn - 2)) {
+			rc = -1;
+		} else if (!frame_text_ok(fl + 2, fn - 2)) {
 			char what[160];
 
-			free(text.p);
 			snprintf(what, sizeof(what),
 				 _("a frame line \"f name+0xOFF/0xSIZE\" (or \"f 0xADDR\") of at most %d bytes, as the kernel prints it"),
 				 FRAME_MAX);
-			return bad(rr, what, fl, fn, err);
+			rc = bad(rr, what, fl, fn, err);
+		} else {
+			text_add(text, fl + 2, fn - 2);
+			lens[i] = (uint32_t)(fn - 2);
 		}
-		text_add(&text, fl + 2, fn - 2);
-		lens[i] = (uint32_t)(fn - 2);
 	}
+	if (rc != 1) {
+		free(text->p);
+		text->p = NULL;
+	}
+	return rc;
+}
+
+/* "s ID HANDLE NFRAMES" and its frame lines. 1 done, 0 cut short, -1 error, -2 the input
+ * failed (err says how: a truncated compressed file, garbage): a torn tail as well. */
+static int do_stack(struct recording_reader *rr, const char *line, size_t n, struct pt_err *err)
+{
+	uint64_t handle, nf;
+	struct recorded_stack *s;
+	struct text_buf text = { 0 };
+	uint32_t lens[STACK_MAX_FRAMES];
+	uint64_t off = 0;
+	int rc;
+
+	if (stack_header(rr, line, n, &handle, &nf, err) < 0)
+		return -1;
+	rc = stack_frames(rr, nf, &text, lens, err);
+	if (rc != 1)
+		return rc;
 	if (rr->nst == 0)
 		rr->nst = 1; /* id 0 is never used */
 	if (rr->nst >= rr->cst) {

@@ -879,13 +879,56 @@ static void set_exists_error(const char *path, struct pt_err *err)
 			   path);
 }
 
+/* Writes the temporary file fd through fill, then flushes it to the disk and closes it
+ * (fd too): 0; -1 when fill failed (err says why); else the errno of what failed. */
+static int fill_temp(int fd, int (*fill)(FILE *fp, void *ctx, struct pt_err *err), void *ctx,
+		     struct pt_err *err)
+{
+	FILE *fp = fdopen(fd, "w");
+	int e = 0;
+
+	if (!fp) {
+		e = errno;
+		close(fd);
+		return e;
+	}
+	errno = 0;
+	if (fill(fp, ctx, err) < 0) {
+		fclose(fp);
+		return -1;
+	}
+	if (ferror(fp))
+		e = errno ? errno : EIO;
+	if (!e && fflush(fp) != 0)
+		e = errno ? errno : EIO;
+	if (!e && fsync(fileno(fp)) < 0 && errno != EINVAL && errno != EROFS)
+		e = errno;
+	if (fclose(fp) != 0 && !e)
+		e = errno ? errno : EIO;
+	return e;
+}
+
+/* Gives the file tmp the name path, never over a file: 0 (tmp is gone), or -1 with
+ * errno (EEXIST: path exists). */
+static int put_in_place(const char *tmp, const char *path)
+{
+	if (rename_noreplace(tmp, path) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -1;
+	/* no RENAME_NOREPLACE here: a hard link cannot replace either */
+	if (link(tmp, path) < 0)
+		return -1;
+	unlink(tmp);
+	return 0;
+}
+
 int write_new_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx, struct pt_err *err),
 		   void *ctx, struct pt_err *err)
 {
 	struct stat st;
 	char *tmp = NULL;
-	FILE *fp;
-	int fd, e = 0, rc;
+	int fd, e, exists = 0;
 
 	if (!*path) {
 		pt_err_set(err, "%s", _("no file name given"));
@@ -909,64 +952,22 @@ int write_new_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ct
 				   slash == path ? 1 : (int)(slash - path), path, strerror(e));
 		return -1;
 	}
-	fp = fdopen(fd, "w");
-	if (!fp) {
-		e = errno;
-		close(fd);
-		goto fail;
-	}
-	errno = 0;
-	rc = fill(fp, ctx, err);
-	if (rc < 0) {
-		fclose(fp);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	if (ferror(fp))
-		e = errno ? errno : EIO;
-	if (!e && fflush(fp) != 0)
-		e = errno ? errno : EIO;
-	if (!e && fsync(fileno(fp)) < 0 && errno != EINVAL && errno != EROFS)
-		e = errno;
-	if (fclose(fp) != 0 && !e)
-		e = errno ? errno : EIO;
-	if (e)
-		goto fail;
-	if (rename_noreplace(tmp, path) == 0) {
-		sync_folder(path);
-		free(tmp);
-		return 0;
-	}
-	if (errno == EEXIST) {
-		unlink(tmp);
-		free(tmp);
-		set_exists_error(path, err);
-		return -1;
-	}
-	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
-		e = errno;
-		goto fail;
-	}
-	/* no RENAME_NOREPLACE here: a hard link cannot replace either */
-	if (link(tmp, path) < 0) {
-		if (errno == EEXIST) {
-			unlink(tmp);
+	e = fill_temp(fd, fill, ctx, err);
+	if (e == 0) {
+		if (put_in_place(tmp, path) == 0) {
+			sync_folder(path);
 			free(tmp);
-			set_exists_error(path, err);
-			return -1;
+			return 0;
 		}
 		e = errno;
-		goto fail;
+		exists = e == EEXIST;
 	}
 	unlink(tmp);
-	sync_folder(path);
 	free(tmp);
-	return 0;
-fail:
-	unlink(tmp);
-	free(tmp);
-	pt_err_set(err, _("cannot write %s: %s (nothing was left under that name)"), path,
-		   strerror(e));
+	if (exists)
+		set_exists_error(path, err);
+	else if (e > 0)
+		pt_err_set(err, _("cannot write %s: %s (nothing was left under that name)"), path,
+			   strerror(e));
 	return -1;
 }

@@ -529,71 +529,70 @@ static size_t llvm_stripped(const char *name, size_t len)
 	return len;
 }
 
-/* Reads the symbol table: executable symbols only, with both sizes. */
-static int load_symbols(struct dw_object *o, char *reason, size_t rn)
-{
-	GElf_Addr mbias;
-	Elf *main_elf = dwfl_module_getelf(o->mod, &mbias);
-	size_t shstrndx, cap = 0, nsecs = 0;
-	int n = dwfl_module_getsymtab(o->mod);
-	struct secinfo {
-		uint64_t addr, size;
-		const char *name;
-		int exec;
-	} *secs = NULL;
+struct section_info {
+	uint64_t addr, size;
+	const char *name;
+	int exec;
+};
 
-	if (n <= 0 || !main_elf) {
-		snprintf(reason, rn, _("%s has no symbol table"), o->info.path);
-		return -1;
-	}
-	if (elf_getshdrnum(main_elf, &nsecs) < 0 || elf_getshdrstrndx(main_elf, &shstrndx) < 0) {
-		snprintf(reason, rn, _("%s: %s"), o->info.path, elf_errmsg(-1));
-		return -1;
-	}
-	secs = xcalloc(nsecs ? nsecs : 1, sizeof(*secs));
+/* The sections of elf (its section names in section shstrndx), placed bias further. */
+static struct section_info *read_sections(Elf *elf, GElf_Addr bias, size_t nsecs,
+					  size_t shstrndx)
+{
+	struct section_info *secs = xcalloc(nsecs ? nsecs : 1, sizeof(*secs));
+
 	for (size_t i = 0; i < nsecs; i++) {
 		GElf_Shdr sh;
-		Elf_Scn *scn = elf_getscn(main_elf, i);
+		Elf_Scn *scn = elf_getscn(elf, i);
 
 		if (!scn || !gelf_getshdr(scn, &sh))
 			continue;
-		secs[i].addr = sh.sh_addr + mbias;
+		secs[i].addr = sh.sh_addr + bias;
 		secs[i].size = sh.sh_size;
-		secs[i].name = elf_strptr(main_elf, shstrndx, sh.sh_name);
+		secs[i].name = elf_strptr(elf, shstrndx, sh.sh_name);
 		secs[i].exec = (sh.sh_flags & SHF_EXECINSTR) && (sh.sh_flags & SHF_ALLOC);
 	}
-	for (int i = 1; i < n; i++) {
-		GElf_Sym sym;
-		GElf_Addr addr;
-		GElf_Word shndx;
-		const char *name = dwfl_module_getsym_info(o->mod, i, &sym, &addr, &shndx, NULL,
-							   NULL);
-		int type;
-		struct elf_symbol *d;
+	return secs;
+}
 
-		if (!name || !*name || shndx == SHN_UNDEF || shndx >= nsecs || !secs[shndx].exec)
-			continue;
-		type = GELF_ST_TYPE(sym.st_info);
-		if (type == STT_SECTION || type == STT_FILE || type == STT_TLS)
-			continue;
-		/* mapping symbols ($x, $d) of other architectures */
-		if (name[0] == '$' && (name[1] == '\0' || name[2] == '\0' || name[2] == '.'))
-			continue;
-		if (o->nsyms == cap) {
-			cap = cap ? cap * 2 : 4096;
-			o->syms = xreallocarray(o->syms, cap, sizeof(*o->syms));
-		}
-		d = &o->syms[o->nsyms++];
-		memset(d, 0, sizeof(*d));
-		d->name = name;
-		d->secname = secs[shndx].name;
-		d->addr = addr;
-		d->size = sym.st_size;
-		d->shndx = shndx;
-		d->secoff = addr - secs[shndx].addr;
-		d->stripped_len = (uint32_t)llvm_stripped(name, strlen(name));
+/* Symbol i of the module's table, when it names code: added to o->syms (cap its room). */
+static void add_symbol(struct dw_object *o, int i, const struct section_info *secs,
+		       size_t nsecs, size_t *cap)
+{
+	GElf_Sym sym;
+	GElf_Addr addr;
+	GElf_Word shndx;
+	const char *name = dwfl_module_getsym_info(o->mod, i, &sym, &addr, &shndx, NULL, NULL);
+	int type;
+	struct elf_symbol *d;
+
+	if (!name || !*name || shndx == SHN_UNDEF || shndx >= nsecs || !secs[shndx].exec)
+		return;
+	type = GELF_ST_TYPE(sym.st_info);
+	if (type == STT_SECTION || type == STT_FILE || type == STT_TLS)
+		return;
+	/* mapping symbols ($x, $d) of other architectures */
+	if (name[0] == '$' && (name[1] == '\0' || name[2] == '\0' || name[2] == '.'))
+		return;
+	if (o->nsyms == *cap) {
+		*cap = *cap ? *cap * 2 : 4096;
+		o->syms = xreallocarray(o->syms, *cap, sizeof(*o->syms));
 	}
-	/* the distance to the next symbol, as the kernel's kallsyms measures sizes */
+	d = &o->syms[o->nsyms++];
+	memset(d, 0, sizeof(*d));
+	d->name = name;
+	d->secname = secs[shndx].name;
+	d->addr = addr;
+	d->size = sym.st_size;
+	d->shndx = shndx;
+	d->secoff = addr - secs[shndx].addr;
+	d->stripped_len = (uint32_t)llvm_stripped(name, strlen(name));
+}
+
+/* Each symbol's distance to the next one of its section, or to the section's end: the
+ * size the kernel's kallsyms gives it. */
+static void measure_distances(struct dw_object *o, const struct section_info *secs)
+{
 	qsort(o->syms, o->nsyms, sizeof(*o->syms), cmp_symbol_place);
 	for (size_t i = 0; i < o->nsyms; i++) {
 		size_t j = i + 1;
@@ -606,7 +605,11 @@ static int load_symbols(struct dw_object *o, char *reason, size_t rn)
 		else
 			o->syms[i].dist = secs[o->syms[i].shndx].size - o->syms[i].secoff;
 	}
-	free(secs);
+}
+
+/* The symbols by name, and those with a .llvm.NNN suffix by their name without it. */
+static void index_names(struct dw_object *o)
+{
 	qsort(o->syms, o->nsyms, sizeof(*o->syms), cmp_symbol_name);
 	for (size_t i = 0; i < o->nsyms; i++)
 		if (o->syms[i].stripped_len != strlen(o->syms[i].name)) {
@@ -615,6 +618,31 @@ static int load_symbols(struct dw_object *o, char *reason, size_t rn)
 		}
 	if (o->nllvm)
 		qsort(o->llvm, o->nllvm, sizeof(*o->llvm), cmp_llvm);
+}
+
+/* Reads the symbol table: executable symbols only, with both sizes. */
+static int load_symbols(struct dw_object *o, char *reason, size_t rn)
+{
+	GElf_Addr mbias;
+	Elf *main_elf = dwfl_module_getelf(o->mod, &mbias);
+	size_t shstrndx, cap = 0, nsecs = 0;
+	int n = dwfl_module_getsymtab(o->mod);
+	struct section_info *secs;
+
+	if (n <= 0 || !main_elf) {
+		snprintf(reason, rn, _("%s has no symbol table"), o->info.path);
+		return -1;
+	}
+	if (elf_getshdrnum(main_elf, &nsecs) < 0 || elf_getshdrstrndx(main_elf, &shstrndx) < 0) {
+		snprintf(reason, rn, _("%s: %s"), o->info.path, elf_errmsg(-1));
+		return -1;
+	}
+	secs = read_sections(main_elf, mbias, nsecs, shstrndx);
+	for (int i = 1; i < n; i++)
+		add_symbol(o, i, secs, nsecs, &cap);
+	measure_distances(o, secs);
+	free(secs);
+	index_names(o);
 	if (!o->nsyms) {
 		snprintf(reason, rn, _("%s has no function symbols"), o->info.path);
 		return -1;
@@ -631,35 +659,29 @@ static void build_id_hex(const unsigned char *bits, int n, char *hex, size_t hn)
 		k += (size_t)snprintf(hex + k, hn - k, "%02x", bits[i]);
 }
 
-/* Tries one file. Returns 1 usable, 0 not (o->info says why; st the state). */
-static int try_file(struct symdb *db, struct dw_object *o, const char *path, const char *expect,
-		    enum sym_obj_state *st, char *reason, size_t rn)
+/* Opens path in a Dwfl of o's own. 0, or -1 with reason and *st (o has no Dwfl then). */
+static int open_dwfl(struct symdb *db, struct dw_object *o, const char *path,
+		     enum sym_obj_state *st, char *reason, size_t rn)
 {
-	const unsigned char *bits;
-	GElf_Addr vaddr;
-	char hex[130];
-	int fd, nb;
-
 	struct stat sb;
+	int fd;
 
-	set_loading(db, o->info.name);
-	tls_root = db->o.root;
 	if (stat(path, &sb) < 0) {
 		snprintf(reason, rn, _("cannot open %s: %s"), path, strerror(errno));
 		*st = SOBJ_MISSING;
-		return 0;
+		return -1;
 	}
 	fd = symfile_open_elf(path, reason, rn);
 	if (fd < 0) {
 		*st = SOBJ_BAD;
-		return 0;
+		return -1;
 	}
 	o->dwfl = dwfl_begin(&db->cb);
 	if (!o->dwfl) {
 		close(fd);
 		snprintf(reason, rn, _("%s: %s"), path, dwfl_errmsg(-1));
 		*st = SOBJ_BAD;
-		return 0;
+		return -1;
 	}
 	dwfl_report_begin(o->dwfl);
 	/* the descriptor belongs to libdwfl from here on */
@@ -667,8 +689,24 @@ static int try_file(struct symdb *db, struct dw_object *o, const char *path, con
 	if (!o->mod || dwfl_report_end(o->dwfl, NULL, NULL) != 0) {
 		snprintf(reason, rn, _("%s: cannot read it as ELF: %s"), path, dwfl_errmsg(-1));
 		*st = SOBJ_BAD;
-		goto fail;
+		dwfl_end(o->dwfl);
+		o->dwfl = NULL;
+		o->mod = NULL;
+		return -1;
 	}
+	return 0;
+}
+
+/* The file's build id into o->info, compared with the one expected ("": any). 0 when
+ * they are the same, else -1 with reason. */
+static int check_build_id(struct symdb *db, struct dw_object *o, const char *path,
+			  const char *expect, char *reason, size_t rn)
+{
+	const unsigned char *bits;
+	GElf_Addr vaddr;
+	char hex[130];
+	int nb;
+
 	pthread_mutex_lock(db->lock);
 	snprintf(o->info.path, sizeof(o->info.path), "%s", path);
 	pthread_mutex_unlock(db->lock);
@@ -679,37 +717,20 @@ static int try_file(struct symdb *db, struct dw_object *o, const char *path, con
 	pthread_mutex_lock(db->lock);
 	snprintf(o->info.build_id, sizeof(o->info.build_id), "%s", hex);
 	pthread_mutex_unlock(db->lock);
-	if (*expect && strcmp(expect, hex) != 0) {
-		if (*hex)
-			snprintf(reason, rn, _("%s is another build: its build id is %s, the kernel's %s is %s"),
-				 path, hex, o->info.name, expect);
-		else
-			snprintf(reason, rn, _("%s has no build id, the kernel's %s has %s: it cannot be the same build"),
-				 path, o->info.name, expect);
-		*st = SOBJ_MISMATCH;
-		goto fail;
-	}
-	o->dw = dwfl_module_getdwarf(o->mod, &o->dwbias);
-	if (!o->dw) {
-		snprintf(reason, rn, _("%s has no debug info (stripped; %s)"), path,
-			 dwfl_errmsg(-1));
-		*st = SOBJ_NO_DWARF;
-		goto fail;
-	}
-	{
-		GElf_Addr b;
-		Elf *e = dwfl_module_getelf(o->mod, &b);
-		GElf_Ehdr eh;
+	if (!*expect || strcmp(expect, hex) == 0)
+		return 0;
+	if (*hex)
+		snprintf(reason, rn, _("%s is another build: its build id is %s, the kernel's %s is %s"),
+			 path, hex, o->info.name, expect);
+	else
+		snprintf(reason, rn, _("%s has no build id, the kernel's %s has %s: it cannot be the same build"),
+			 path, o->info.name, expect);
+	return -1;
+}
 
-		o->is_rel = e && gelf_getehdr(e, &eh) && eh.e_type == ET_REL;
-	}
-	if (load_symbols(o, reason, rn) < 0) {
-		*st = SOBJ_BAD;
-		goto fail;
-	}
-	*st = *expect ? SOBJ_OK : SOBJ_UNCHECKED;
-	return 1;
-fail:
+/* Back to no file, after one that cannot be used. */
+static void forget_file(struct dw_object *o)
+{
 	dwfl_end(o->dwfl);
 	o->dwfl = NULL;
 	o->mod = NULL;
@@ -720,6 +741,41 @@ fail:
 	free(o->llvm);
 	o->llvm = NULL;
 	o->nllvm = 0;
+}
+
+/* Tries one file. Returns 1 usable, 0 not (reason says why; st the state). */
+static int try_file(struct symdb *db, struct dw_object *o, const char *path, const char *expect,
+		    enum sym_obj_state *st, char *reason, size_t rn)
+{
+	GElf_Addr b;
+	GElf_Ehdr eh;
+	Elf *e;
+
+	set_loading(db, o->info.name);
+	tls_root = db->o.root;
+	if (open_dwfl(db, o, path, st, reason, rn) < 0)
+		return 0;
+	if (check_build_id(db, o, path, expect, reason, rn) < 0) {
+		*st = SOBJ_MISMATCH;
+		goto fail;
+	}
+	o->dw = dwfl_module_getdwarf(o->mod, &o->dwbias);
+	if (!o->dw) {
+		snprintf(reason, rn, _("%s has no debug info (stripped; %s)"), path,
+			 dwfl_errmsg(-1));
+		*st = SOBJ_NO_DWARF;
+		goto fail;
+	}
+	e = dwfl_module_getelf(o->mod, &b);
+	o->is_rel = e && gelf_getehdr(e, &eh) && eh.e_type == ET_REL;
+	if (load_symbols(o, reason, rn) < 0) {
+		*st = SOBJ_BAD;
+		goto fail;
+	}
+	*st = *expect ? SOBJ_OK : SOBJ_UNCHECKED;
+	return 1;
+fail:
+	forget_file(o);
 	return 0;
 }
 
@@ -732,6 +788,37 @@ static int state_rank(enum sym_obj_state s)
 	case SOBJ_NO_DWARF: return 3;
 	case SOBJ_BAD: return 2;
 	default: return 1;
+	}
+}
+
+/* Why no file was tried for o (none was found where files of its kind are looked for). */
+static void no_file_reason(struct symdb *db, const struct dw_object *o, int vmlinux,
+			   char *reason, size_t rn)
+{
+	const char *dirs = symfile_modules_dirs(db->modules);
+
+	if (vmlinux && !db->o.vmlinux && !(db->o.release && *db->o.release)) {
+		snprintf(reason, rn,
+			 _("no kernel release is known for this source: give --vmlinux FILE or --kernel-release R"));
+	} else if (vmlinux && !db->o.vmlinux &&
+		   !release_ok(db->o.release, strlen(db->o.release))) {
+		char q[300];
+
+		snprintf(reason, rn,
+			 _("'%s' is not a kernel release: no file is looked for; give --vmlinux FILE or --kernel-release R"),
+			 quote_value(db->o.release, strlen(db->o.release), q, sizeof(q)));
+	} else if (vmlinux) {
+		snprintf(reason, rn,
+			 _("no vmlinux with debug info found for %s (looked in %s/usr/lib/debug/boot, %s/usr/lib/debug/lib/modules/%s, %s/boot, %s/lib/modules/%s/build)"),
+			 db->o.release, db->o.root, db->o.root, db->o.release, db->o.root,
+			 db->o.root, db->o.release);
+	} else if (symfile_modules_cut(db->modules)) {
+		snprintf(reason, rn,
+			 _("no %s.ko found (looked in %s, and stopped after %d entries in a folder: give --modules DIR)"),
+			 o->info.name, dirs, symfile_modules_cut(db->modules));
+	} else {
+		snprintf(reason, rn, _("no %s.ko found (looked in %s)"), o->info.name,
+			 *dirs ? dirs : _("no folder: give --modules DIR"));
 	}
 }
 
@@ -794,34 +881,8 @@ static void load_obj(struct symdb *db, struct dw_object *o, int vmlinux)
 			snprintf(best_path, sizeof(best_path), "%s", paths[i]);
 		}
 	}
-	if (!best_reason[0]) {
-		if (vmlinux && !db->o.vmlinux && !(db->o.release && *db->o.release))
-			snprintf(best_reason, sizeof(best_reason),
-				 _("no kernel release is known for this source: give --vmlinux FILE or --kernel-release R"));
-		else if (vmlinux && !db->o.vmlinux &&
-			 !release_ok(db->o.release, strlen(db->o.release))) {
-			char q[300];
-
-			snprintf(best_reason, sizeof(best_reason),
-				 _("'%s' is not a kernel release: no file is looked for; give --vmlinux FILE or --kernel-release R"),
-				 quote_value(db->o.release, strlen(db->o.release), q, sizeof(q)));
-		}
-		else if (vmlinux)
-			snprintf(best_reason, sizeof(best_reason),
-				 _("no vmlinux with debug info found for %s (looked in %s/usr/lib/debug/boot, %s/usr/lib/debug/lib/modules/%s, %s/boot, %s/lib/modules/%s/build)"),
-				 db->o.release, db->o.root, db->o.root, db->o.release, db->o.root,
-				 db->o.root, db->o.release);
-		else if (symfile_modules_cut(db->modules))
-			snprintf(best_reason, sizeof(best_reason),
-				 _("no %s.ko found (looked in %s, and stopped after %d entries in a folder: give --modules DIR)"),
-				 o->info.name, symfile_modules_dirs(db->modules),
-				 symfile_modules_cut(db->modules));
-		else
-			snprintf(best_reason, sizeof(best_reason),
-				 _("no %s.ko found (looked in %s)"), o->info.name,
-				 *symfile_modules_dirs(db->modules) ? symfile_modules_dirs(db->modules)
-								    : _("no folder: give --modules DIR"));
-	}
+	if (!best_reason[0])
+		no_file_reason(db, o, vmlinux, best_reason, sizeof(best_reason));
 	set_state(db, o, best, best_path[0] ? best_path : NULL, best_reason);
 out:
 	for (size_t i = 0; i < nowned; i++)
@@ -1455,13 +1516,82 @@ static size_t find_syms(struct dw_object *o, const char *name, size_t len,
 
 #define MAX_CANDIDATES 32
 
+/* The symbols the frame fp may be in: named so, of its size (a single one of that name
+ * also of another size, which the layout explains). Their number, or 0 with r's status
+ * and reason. */
+static size_t fitting_symbols(struct dw_object *o, const struct frame_parts *fp,
+			      struct sym_pool *pool, struct sym_result *r,
+			      struct elf_symbol **fitting)
+{
+	struct elf_symbol *candidates[MAX_CANDIDATES];
+	size_t nc = find_syms(o, fp->name, fp->name_len, candidates, MAX_CANDIDATES), nf = 0;
+	char buf[1024];
+
+	if (!nc) {
+		r->status = SYM_NO_SYMBOL;
+		snprintf(buf, sizeof(buf), _("no function %.*s in %s"), (int)fp->name_len,
+			 fp->name, o->info.path);
+		r->reason = sym_pool_str(pool, buf, strlen(buf));
+		return 0;
+	}
+	for (size_t i = 0; i < nc; i++)
+		if ((candidates[i]->size == fp->size || candidates[i]->dist == fp->size) &&
+		    fp->off <= fp->size)
+			fitting[nf++] = candidates[i];
+	if (!nf && nc == 1 && fp->off <= (candidates[0]->size > candidates[0]->dist ?
+					  candidates[0]->size : candidates[0]->dist))
+		fitting[nf++] = candidates[0]; /* the only one: its size differs by layout */
+	if (!nf) {
+		r->status = nc > 1 ? SYM_AMBIGUOUS : SYM_NO_SYMBOL;
+		snprintf(buf, sizeof(buf),
+			 nc > 1 ? _("%zu functions named %.*s in %s, none of size 0x%llx")
+				: _("%zu function named %.*s in %s, of another size than 0x%llx"),
+			 nc, (int)fp->name_len, fp->name, o->info.path,
+			 (unsigned long long)fp->size);
+		r->reason = sym_pool_str(pool, buf, strlen(buf));
+		r->ncandidates = (unsigned)nc;
+	}
+	return nf;
+}
+
+/* The address of the call in symbol d at offset off: the frame's is a return address,
+ * the call is the instruction before it. */
+static uint64_t call_address(const struct elf_symbol *d, uint64_t off)
+{
+	return d->addr + off - (off > 0 || d->secoff > 0 ? 1 : 0);
+}
+
+/* The object the frame is in, counted; NULL with r's status and reason when it has no
+ * usable debug info. */
+static struct dw_object *frame_object(struct symdb *db, const struct frame_parts *fp,
+				      struct sym_pool *pool, struct sym_result *r)
+{
+	struct dw_object *o;
+
+	if (fp->module)
+		o = get_obj(db, fp->module, fp->module_len, 0);
+	else
+		o = get_obj(db, "vmlinux", 7, 1);
+	r->object = sym_pool_str(pool, o->info.name, strlen(o->info.name));
+	pthread_mutex_lock(db->lock);
+	o->info.frames++;
+	pthread_mutex_unlock(db->lock);
+	if (o->usable)
+		return o;
+	r->status = SYM_NO_DEBUG;
+	pthread_mutex_lock(db->lock);
+	r->reason = sym_pool_str(pool, o->info.reason, strlen(o->info.reason));
+	pthread_mutex_unlock(db->lock);
+	return NULL;
+}
+
 void symdb_resolve(struct symdb *db, struct sym_pool *pool, const char *text, size_t len,
 		   struct sym_result *r)
 {
 	struct frame_parts fp;
 	struct dw_object *o;
-	struct elf_symbol *candidates[MAX_CANDIDATES], *fitting[MAX_CANDIDATES];
-	size_t nc, nf = 0;
+	struct elf_symbol *fitting[MAX_CANDIDATES];
+	size_t nf;
 	char buf[1024];
 	uint64_t addr;
 
@@ -1476,57 +1606,21 @@ void symdb_resolve(struct symdb *db, struct sym_pool *pool, const char *text, si
 		r->reason = _("a bare address: the kernel could not name it when it was read (an unloaded module?)");
 		return;
 	}
-	if (fp.module)
-		o = get_obj(db, fp.module, fp.module_len, 0);
-	else
-		o = get_obj(db, "vmlinux", 7, 1);
-	r->object = sym_pool_str(pool, o->info.name, strlen(o->info.name));
-	pthread_mutex_lock(db->lock);
-	o->info.frames++;
-	pthread_mutex_unlock(db->lock);
-	if (!o->usable) {
-		r->status = SYM_NO_DEBUG;
-		pthread_mutex_lock(db->lock);
-		r->reason = sym_pool_str(pool, o->info.reason, strlen(o->info.reason));
-		pthread_mutex_unlock(db->lock);
+	o = frame_object(db, &fp, pool, r);
+	if (!o)
 		return;
-	}
-	nc = find_syms(o, fp.name, fp.name_len, candidates, MAX_CANDIDATES);
-	if (!nc) {
-		r->status = SYM_NO_SYMBOL;
-		snprintf(buf, sizeof(buf), _("no function %.*s in %s"), (int)fp.name_len, fp.name,
-			 o->info.path);
-		r->reason = sym_pool_str(pool, buf, strlen(buf));
+	nf = fitting_symbols(o, &fp, pool, r, fitting);
+	if (!nf)
 		return;
-	}
-	for (size_t i = 0; i < nc; i++)
-		if ((candidates[i]->size == fp.size || candidates[i]->dist == fp.size) && fp.off <= fp.size)
-			fitting[nf++] = candidates[i];
-	if (!nf && nc == 1 && fp.off <= (candidates[0]->size > candidates[0]->dist ?
-					 candidates[0]->size : candidates[0]->dist))
-		fitting[nf++] = candidates[0]; /* the only one: its size differs by layout */
-	if (!nf) {
-		r->status = nc > 1 ? SYM_AMBIGUOUS : SYM_NO_SYMBOL;
-		snprintf(buf, sizeof(buf),
-			 nc > 1 ? _("%zu functions named %.*s in %s, none of size 0x%llx")
-				: _("%zu function named %.*s in %s, of another size than 0x%llx"),
-			 nc, (int)fp.name_len, fp.name, o->info.path, (unsigned long long)fp.size);
-		r->reason = sym_pool_str(pool, buf, strlen(buf));
-		r->ncandidates = (unsigned)nc;
-		return;
-	}
 	r->ncandidates = (unsigned)nf;
-	/* a return address: the call is the instruction before it */
-	addr = fitting[0]->addr + fp.off - (fp.off > 0 || fitting[0]->secoff > 0 ? 1 : 0);
+	addr = call_address(fitting[0], fp.off);
 	r->addr = addr;
 	r->section = fitting[0]->secname ? sym_pool_str(pool, fitting[0]->secname,
-						    strlen(fitting[0]->secname)) : NULL;
+							strlen(fitting[0]->secname)) : NULL;
 	r->section_offset = addr - (fitting[0]->addr - fitting[0]->secoff);
 	resolve_addr(o, addr, db->answer);
 	for (size_t i = 1; i < nf; i++) {
-		uint64_t a = fitting[i]->addr + fp.off - (fp.off > 0 || fitting[i]->secoff > 0 ? 1 : 0);
-
-		resolve_addr(o, a, db->other_answer);
+		resolve_addr(o, call_address(fitting[i], fp.off), db->other_answer);
 		if (!answer_equal(db->answer, db->other_answer)) {
 			r->status = SYM_AMBIGUOUS;
 			snprintf(buf, sizeof(buf),

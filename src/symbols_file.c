@@ -217,16 +217,64 @@ out:
 }
 #endif
 
+static const uint8_t elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
+static const uint8_t xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+static const uint8_t gz_magic[2] = { 0x1f, 0x8b };
+static const uint8_t zst_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+/* The compressed file fd (size bytes, of the kind its magic says) uncompressed into a
+ * memory file: that file's descriptor, or -1 with reason. Closes fd. */
+static int uncompress_to_memory(const char *path, int fd, size_t size, const uint8_t *magic,
+				char *reason, size_t rn)
+{
+	void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	int out, rc;
+
+	close(fd);
+	if (map == MAP_FAILED) {
+		snprintf(reason, rn, _("cannot read %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	madvise(map, size, MADV_SEQUENTIAL);
+	out = mem_file();
+	if (out < 0) {
+		snprintf(reason, rn, _("%s: no memory file to uncompress into: %s"), path,
+			 strerror(errno));
+		munmap(map, size);
+		return -1;
+	}
+	if (magic[0] == xz_magic[0])
+		rc = unxz(map, size, out, path, reason, rn);
+	else if (magic[0] == gz_magic[0])
+		rc = ungzip(map, size, out, path, reason, rn);
+	else
+#ifdef HAVE_ZSTD
+		rc = unzstd(map, size, out, path, reason, rn);
+#else
+		rc = -1;
+#endif
+	munmap(map, size);
+	if (rc == 0) {
+		uint8_t m[4] = { 0 };
+
+		if (pread(out, m, 4, 0) != 4 || memcmp(m, elf_magic, 4) != 0) {
+			snprintf(reason, rn, _("%s: the uncompressed content is not an ELF file"),
+				 path);
+			rc = -1;
+		}
+	}
+	if (rc < 0) {
+		close(out);
+		return -1;
+	}
+	return out;
+}
+
 int symfile_open_elf(const char *path, char *reason, size_t rn)
 {
-	static const uint8_t elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
-	static const uint8_t xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
-	static const uint8_t gz_magic[2] = { 0x1f, 0x8b };
-	static const uint8_t zst_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 	uint8_t magic[6] = { 0 };
 	struct stat st;
-	void *map;
-	int fd, out, rc;
+	int fd;
 	ssize_t got;
 
 	/* O_NONBLOCK: a named pipe given as --vmlinux is refused below, not waited on */
@@ -258,45 +306,7 @@ int symfile_open_elf(const char *path, char *reason, size_t rn)
 		return -1;
 	}
 #endif
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		snprintf(reason, rn, _("cannot read %s: %s"), path, strerror(errno));
-		return -1;
-	}
-	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-	out = mem_file();
-	if (out < 0) {
-		snprintf(reason, rn, _("%s: no memory file to uncompress into: %s"), path,
-			 strerror(errno));
-		munmap(map, (size_t)st.st_size);
-		return -1;
-	}
-	if (magic[0] == xz_magic[0])
-		rc = unxz(map, (size_t)st.st_size, out, path, reason, rn);
-	else if (magic[0] == gz_magic[0])
-		rc = ungzip(map, (size_t)st.st_size, out, path, reason, rn);
-	else
-#ifdef HAVE_ZSTD
-		rc = unzstd(map, (size_t)st.st_size, out, path, reason, rn);
-#else
-		rc = -1;
-#endif
-	munmap(map, (size_t)st.st_size);
-	if (rc == 0) {
-		uint8_t m[4] = { 0 };
-
-		if (pread(out, m, 4, 0) != 4 || memcmp(m, elf_magic, 4) != 0) {
-			snprintf(reason, rn, _("%s: the uncompressed content is not an ELF file"),
-				 path);
-			rc = -1;
-		}
-	}
-	if (rc < 0) {
-		close(out);
-		return -1;
-	}
-	return out;
+	return uncompress_to_memory(path, fd, (size_t)st.st_size, magic, reason, rn);
 }
 
 /* ---- the distributions' layouts ---- */

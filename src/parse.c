@@ -543,6 +543,9 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 	}
 }
 
+/* One line of a stack snapshot (every format but the per-block dump). Long because it is
+ * the parser's state machine for those formats, one case per line kind, on the hot path:
+ * split, it would cost a call per line. */
 static int stack_line(struct pstate *ps, const char *s, size_t n)
 {
 	uint64_t v;

@@ -212,13 +212,42 @@ static uint64_t boundary(const char *buf, size_t len, uint64_t base, uint64_t fr
 	return UINT64_MAX;
 }
 
+/* Maps chunk c from base to EXTRA bytes after hi (as far as the file goes), after
+ * forgetting what it had: the bytes from base (*got of them), or NULL when there are
+ * none or they cannot be mapped (the serial parse reads them). */
+static const char *chunk_map(struct split *sp, struct chunk *c, uint64_t base, uint64_t hi,
+			     size_t *got)
+{
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), mbase;
+
+	c->ok = 0;
+	c->nrec = c->nfr = 0;
+	c->nlines = c->nrecs = 0;
+	c->fmt = PF_UNKNOWN;
+	if (c->map)
+		munmap(c->map, c->maplen);
+	c->map = NULL;
+	if (base >= sp->size)
+		return NULL;
+	mbase = base / pg * pg;
+	c->maplen = (size_t)((hi + EXTRA < sp->size ? hi + EXTRA : sp->size) - mbase);
+	c->map = mmap(NULL, c->maplen, PROT_READ, MAP_PRIVATE | MAP_POPULATE, sp->fd,
+		      (off_t)mbase);
+	if (c->map == MAP_FAILED) {
+		c->map = NULL;
+		return NULL;
+	}
+	*got = c->maplen - (size_t)(base - mbase);
+	return (const char *)c->map + (base - mbase);
+}
+
 /* Parses chunk c with *dict (replaced when a SIGBUS leaves it half-updated; the old one
  * is kept to the end, for the records that point into it). */
 static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **dict)
 {
 	uint64_t lo = c->index * parse_split_chunk, hi = lo + parse_split_chunk;
-	uint64_t base = lo ? lo - 2 : 0, pg = (uint64_t)sysconf(_SC_PAGESIZE), mbase;
-	size_t got;
+	uint64_t base = lo ? lo - 2 : 0;
+	size_t got = 0;
 	const char *buf;
 	struct reader *volatile r = NULL; /* kept across a siglongjmp */
 	struct reader *rd;
@@ -229,26 +258,9 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 	void *octx;
 	sigjmp_buf env;
 
-	c->ok = 0;
-	c->nrec = c->nfr = 0;
-	c->nlines = c->nrecs = 0;
-	c->fmt = PF_UNKNOWN;
-	if (c->map)
-		munmap(c->map, c->maplen);
-	c->map = NULL;
-	if (base >= sp->size)
+	buf = chunk_map(sp, c, base, hi, &got);
+	if (!buf)
 		return;
-	/* the chunk and EXTRA bytes after it, as far as the file goes */
-	mbase = base / pg * pg;
-	c->maplen = (size_t)((hi + EXTRA < sp->size ? hi + EXTRA : sp->size) - mbase);
-	c->map = mmap(NULL, c->maplen, PROT_READ, MAP_PRIVATE | MAP_POPULATE, sp->fd,
-		      (off_t)mbase);
-	if (c->map == MAP_FAILED) {
-		c->map = NULL;
-		return; /* the serial parse reads it */
-	}
-	buf = (const char *)c->map + (base - mbase);
-	got = c->maplen - (size_t)(base - mbase);
 	diag_get_thread_sink(&ofn, &octx);
 	if (sigsetjmp(env, 1)) { /* 1: SIGBUS unblocked again */
 		/* the file shrank: the serial parse sees what is left */

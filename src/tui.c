@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "source_live.h"
+#include "tui.h"
 #include "tui_actions.h"
 #include "tui_list.h"
 #include "tui_status.h"
@@ -343,7 +344,7 @@ void tui_key(struct app *app, int key)
 		return;
 	}
 	if (app->prompt.ops) {
-		app_apply(app, prompt_key(app, key));
+		app_apply(app, prompt_key(&app->prompt, app, key));
 		return;
 	}
 	if (app->status.msg[0] && !app->status.err)

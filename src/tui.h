@@ -8,36 +8,11 @@
 #ifndef PAGETOP_TUI_H
 #define PAGETOP_TUI_H
 
-#include <stddef.h>
 #include <stdio.h>
 
 #include "model.h"
 #include "source.h"
-
-struct symbols;
-
-/* Which settings the command line gave: they win over the config file. */
-enum {
-	TUI_SET_SORT = 1 << 0,
-	TUI_SET_GROUP = 1 << 1,
-	TUI_SET_THRESHOLD = 1 << 2,
-	TUI_SET_INTERVAL = 1 << 3,
-	TUI_SET_ALLOC = 1 << 4,
-};
-
-struct tui_opts {
-	struct view_opts view;
-	int iterations;   /* leave after this many samples were shown; 0: until q */
-	int no_color, no_mouse;
-	unsigned cli_set;               /* TUI_SET_* */
-	const char *const *filters;     /* the --filter patterns (view.filter was built from
-					 * them; the UI builds its own to add to them) */
-	size_t nfilters;
-	const char *const *alloc;       /* --alloc-pattern globs (NULL: none given) */
-	size_t nalloc;
-	double interval;                /* -d in seconds, 0 when not given */
-	struct symbols *sym;            /* source lines of frames, or NULL (not owned) */
-};
+#include "tui_config.h"
 
 /* Runs the UI until the user quits. Returns the exit status, or -1 when there is no
  * terminal to run on (standard output is not a terminal, TERM is unusable): the caller

@@ -11,10 +11,11 @@
  *   tui_list.c tui_help.c tui_symbols.c   the screens (tui_pager.c: help's and symbols')
  *   tui_time.c     the shown sample: replay, baseline, playing
  *   tui_status.c   the header and the status line
- *   tui_prompt.c   the status line's prompt
- *   this header    the app's state, the screens' interface, what actions ask for
+ *   this header    the app's state, the screens' interface
+ *   tui_prompt.c   the status line's prompt (it calls back whoever opened it)
  *   tui_config.c   the settings as text;  tui_columns.c  the list's columns
- *   tui_keys.c     key names, the key map;  tui_draw.c  drawing primitives
+ *   tui_keys.c     actions, what they ask for (ACTION_*), key names, the key map;
+ *   tui_draw.c     drawing primitives
  *
  * One frame: keys and samples change the state and ask for what must follow (ACTION_*
  * bits, UPDATE_* for the screens); before the next key or draw the screens bring their
@@ -29,7 +30,6 @@
 #include "output_recording.h"
 #include "source.h"
 #include "symbols.h"
-#include "tui.h"
 #include "tui_config.h"
 #include "tui_draw.h"
 #include "tui_keys.h"
@@ -40,18 +40,6 @@
 #define TUI_MIN_COLS 40
 #define TUI_MIN_LINES 10
 #define TUI_HEADER_LINES 4      /* three lines of header and the column titles */
-
-/* What an action, a screen's key or a prompt's answer asks the app to do next. */
-enum {
-	ACTION_DONE = 0,
-	ACTION_REDRAW = 1 << 0,         /* the screen shows something else */
-	ACTION_REBUILD_VIEW = 1 << 1,   /* filter, group and sort the model's rows again */
-	ACTION_KEEP_SELECTION = 1 << 2, /* (with REBUILD_VIEW) the selected row stays so */
-	ACTION_REDRAW_ALL = 1 << 3,     /* every cell, whatever the terminal shows now */
-	ACTION_SAVE = 1 << 4,           /* write the settings to the config file */
-	ACTION_QUIT = 1 << 5,
-	ACTION_PASS = 1 << 6,           /* a screen's key(): not mine, an action may take it */
-};
 
 /* What changed under the screens (struct screen_ops.update). */
 enum {

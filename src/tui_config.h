@@ -11,9 +11,33 @@
 #include <stdint.h>
 
 #include "model.h"
-#include "tui.h"
 #include "tui_keys.h"
 #include "util.h"
+
+struct symbols;
+
+/* Which settings the command line gave: they win over the config file. */
+enum {
+	TUI_SET_SORT = 1 << 0,
+	TUI_SET_GROUP = 1 << 1,
+	TUI_SET_THRESHOLD = 1 << 2,
+	TUI_SET_INTERVAL = 1 << 3,
+	TUI_SET_ALLOC = 1 << 4,
+};
+
+struct tui_opts {
+	struct view_opts view;
+	int iterations;   /* leave after this many samples were shown; 0: until q */
+	int no_color, no_mouse;
+	unsigned cli_set;               /* TUI_SET_* */
+	const char *const *filters;     /* the --filter patterns (view.filter was built from
+					 * them; the UI builds its own to add to them) */
+	size_t nfilters;
+	const char *const *alloc;       /* --alloc-pattern globs (NULL: none given) */
+	size_t nalloc;
+	double interval;                /* -d in seconds, 0 when not given */
+	struct symbols *sym;            /* source lines of frames, or NULL (not owned) */
+};
 
 #define TUI_FILTERS_MAX 31
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* tui_keys.h - the UI's actions (tui_actions.def), key names and the key map.
+/* tui_keys.h - the UI's actions (tui_actions.def) and what they ask for, key names and
+ * the key map.
  *
  * A key is an int: a Unicode character as itself, a curses key code (KEY_UP, ...) as
  * TK_FN | code, so that the two never collide (KEY_DOWN is also the character U+0102).
@@ -22,6 +23,18 @@ enum action {
 #undef ACTION
 #undef HINT
 	ACT__N
+};
+
+/* What an action, a screen's key or a prompt's answer asks the app to do next. */
+enum {
+	ACTION_DONE = 0,
+	ACTION_REDRAW = 1 << 0,         /* the screen shows something else */
+	ACTION_REBUILD_VIEW = 1 << 1,   /* filter, group and sort the model's rows again */
+	ACTION_KEEP_SELECTION = 1 << 2, /* (with REBUILD_VIEW) the selected row stays so */
+	ACTION_REDRAW_ALL = 1 << 3,     /* every cell, whatever the terminal shows now */
+	ACTION_SAVE = 1 << 4,           /* write the settings to the config file */
+	ACTION_QUIT = 1 << 5,
+	ACTION_PASS = 1 << 6,           /* a screen's key(): not mine, an action may take it */
 };
 
 /* A message with a context (msgctxt): a short word can need another translation in

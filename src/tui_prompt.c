@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tui_app.h"
 #include "tui_prompt.h"
+#include "util.h"
 
 void prompt_start(struct prompt *p, const struct prompt_ops *ops, const char *initial)
 {
@@ -55,9 +55,8 @@ static int edit_key(struct prompt *p, int key)
 	return 1;
 }
 
-unsigned prompt_key(struct app *app, int key)
+unsigned prompt_key(struct prompt *p, struct app *app, int key)
 {
-	struct prompt *p = &app->prompt;
 	const struct prompt_ops *ops = p->ops;
 	char text[1024];
 
@@ -82,9 +81,9 @@ unsigned prompt_key(struct app *app, int key)
 	return ops->edit(app, text) | ACTION_REDRAW;
 }
 
-void prompt_draw(struct app *app, struct pen *p)
+void prompt_draw(const struct prompt *p, struct app *app, struct pen *pen)
 {
-	const struct prompt_ops *ops = app->prompt.ops;
+	const struct prompt_ops *ops = p->ops;
 	const char *note;
 	char buf[1024];
 	int cx;
@@ -94,16 +93,16 @@ void prompt_draw(struct app *app, struct pen *p)
 
 		if (ops->menu)
 			ops->menu(app, buf + len, sizeof(buf) - len);
-		pen_put(p, buf, A_BOLD);
+		pen_put(pen, buf, A_BOLD);
 		return;
 	}
-	pen_put(p, _(ops->label), A_BOLD);
-	prompt_text(&app->prompt, buf, sizeof(buf));
-	pen_put(p, buf, A_NORMAL);
-	cx = p->x < COLS ? p->x : COLS - 1;
+	pen_put(pen, _(ops->label), A_BOLD);
+	prompt_text(p, buf, sizeof(buf));
+	pen_put(pen, buf, A_NORMAL);
+	cx = pen->x < COLS ? pen->x : COLS - 1;
 	note = ops->note ? ops->note(app, buf) : NULL;
 	if (note)
-		pen_put(p, note, role_attr(ROLE_ERROR));
-	wmove(stdscr, p->y, cx);
+		pen_put(pen, note, role_attr(ROLE_ERROR));
+	wmove(stdscr, pen->y, cx);
 	curs_set(1);
 }

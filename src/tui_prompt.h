@@ -10,10 +10,11 @@
 #include <wchar.h>
 
 #include "tui_draw.h"
+#include "tui_keys.h"
 
 struct app;
 
-/* Callbacks return ACTION_* bits (tui_app.h); any may be NULL. */
+/* Callbacks return ACTION_* bits (tui_keys.h); any may be NULL. */
 struct prompt_ops {
 	const char *label;  /* untranslated: "Search: " */
 	/* Enter: the text typed (the prompt is closed already) */
@@ -38,11 +39,11 @@ struct prompt {
 
 /* Starts a prompt with text already typed (initial, or NULL). */
 void prompt_start(struct prompt *p, const struct prompt_ops *ops, const char *initial);
-/* A key while the prompt is open: ACTION_* bits. */
-unsigned prompt_key(struct app *app, int key);
+/* A key while the prompt p of app is open: ACTION_* bits. */
+unsigned prompt_key(struct prompt *p, struct app *app, int key);
 /* The text typed as a multibyte string. */
 void prompt_text(const struct prompt *p, char *buf, size_t n);
 /* The prompt on the status line, the terminal's cursor after the text. */
-void prompt_draw(struct app *app, struct pen *p);
+void prompt_draw(const struct prompt *p, struct app *app, struct pen *pen);
 
 #endif

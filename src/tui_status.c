@@ -283,7 +283,7 @@ void status_draw_line(struct app *app)
 
 	curs_set(0);
 	if (app->prompt.ops) {
-		prompt_draw(app, &p);
+		prompt_draw(&app->prompt, app, &p);
 	} else if (app->status.msg[0]) {
 		pen_put(&p, app->status.msg, app->status.err ? role_attr(ROLE_ERROR) : A_BOLD);
 	} else if (symbols_progress_text(app, buf, sizeof(buf))) {

@@ -19,6 +19,7 @@
 
 #include "output_recording.h"
 #include "testutil.h"
+#include "tui.h"
 #include "tui_app.h"
 #include "tui_list.h"
 #include "tui_pager.h"

@@ -75,11 +75,6 @@ void replay_tape_free(struct replay_tape *tp)
 	free(tp);
 }
 
-uint32_t replay_tape_nsamples(const struct replay_tape *tp)
-{
-	return tp->n;
-}
-
 size_t replay_tape_bytes(const struct replay_tape *tp)
 {
 	return sizeof(*tp) + tp->cap * (sizeof(size_t) + sizeof(double)) +

@@ -25,7 +25,6 @@ struct replay_tape *replay_tape_new(void);
 void replay_tape_free(struct replay_tape *tp);
 /* Appends the sample the model has just completed. */
 void replay_tape_add(struct replay_tape *tp, const struct model *m);
-uint32_t replay_tape_nsamples(const struct replay_tape *tp);
 size_t replay_tape_bytes(const struct replay_tape *tp);
 
 /* A model built from the tape. */
@@ -44,7 +43,7 @@ struct replay {
  * the groups of mode g from the start. */
 void replay_init(struct replay *r, const char *const *alloc, size_t nalloc, enum group_mode g);
 void replay_free(struct replay *r);
-/* Feeds samples r->next..k (k < replay_tape_nsamples()); sets the baseline when it feeds
+/* Feeds samples r->next..k (k: a sample the tape has); sets the baseline when it feeds
  * sample baseline (> 0). Frames come from "from", the model the tape was taken from.
  * Returns 0 or -1 with err. */
 int replay_advance(struct replay *r, struct replay_tape *tp, const struct model *from,

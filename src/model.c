@@ -320,13 +320,30 @@ static struct stack *find_by_handle(const struct model *m, uint64_t handle, size
 /* Frame id arrays come from the arena, and those of forgotten stacks go to a list by
  * length (the link kept in their first 8 bytes, so an array is at least 2 ids long):
  * stacks that come and go have the lengths of those that went. */
+_Static_assert(sizeof(uint32_t *) <= 2 * sizeof(uint32_t), "a free array holds its link");
+
+/* The link of a free array: the next free array of its length, stored in its first ids
+ * (byte by byte: the ids are uint32_t, the link a pointer). */
+static inline uint32_t *free_next(const uint32_t *array)
+{
+	uint32_t *next;
+
+	memcpy(&next, array, sizeof(next));
+	return next;
+}
+
+static inline void free_link(uint32_t *array, uint32_t *next)
+{
+	memcpy(array, &next, sizeof(next));
+}
+
 static uint32_t *frames_store(struct model *m, const uint32_t *ids, unsigned n)
 {
 	unsigned c = n < 2 ? 2 : n;
 	uint32_t *p = m->frames_free[c];
 
 	if (p) {
-		memcpy(&m->frames_free[c], p, sizeof(p));
+		m->frames_free[c] = free_next(p);
 	} else {
 		if (m->frame_arena_len + c > m->frame_arena_cap) {
 			/* a new piece; stacks keep pointing into the old ones */
@@ -349,7 +366,7 @@ static void frames_release(struct model *m, uint32_t *p, unsigned n)
 {
 	unsigned c = n < 2 ? 2 : n;
 
-	memcpy(p, &m->frames_free[c], sizeof(p));
+	free_link(p, m->frames_free[c]);
 	m->frames_free[c] = p;
 }
 

@@ -12,12 +12,17 @@
 
 #include "output_int.h"
 
+static const char *const format_names[] = { "text", "csv", "json", "folded" };
+
+const char *out_format_name(enum out_format f)
+{
+	return (unsigned)f < ARRAY_SIZE(format_names) ? format_names[f] : "?";
+}
+
 int out_format_parse(const char *s, enum out_format *f)
 {
-	static const char *const names[] = { "text", "csv", "json", "folded" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(s, names[i]) == 0) {
+	for (size_t i = 0; i < ARRAY_SIZE(format_names); i++)
+		if (strcmp(s, format_names[i]) == 0) {
 			*f = (enum out_format)i;
 			return 0;
 		}

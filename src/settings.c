@@ -115,9 +115,6 @@ static const char *const column_names[SETTINGS_COLUMNS_N] = {
 	"label",
 };
 
-/* for printing: output.c reads them (out_format_parse()), the tests read them back */
-static const char *const format_names[] = { "text", "csv", "json", "folded" };
-
 static const char *const diff_key_names[] = {
 	"delta", "bytes", "pages", "pages_a", "pages_b", "label",
 };
@@ -464,7 +461,7 @@ char *settings_print(const struct setting_value *v)
 	case SETTING_TYPE_GROUP:
 		return xstrdup(group_name(v->group));
 	case SETTING_TYPE_FORMAT:
-		return xstrdup(format_names[v->format]);
+		return xstrdup(out_format_name(v->format));
 	case SETTING_TYPE_COLUMNS:
 		return print_columns(v->columns);
 	case SETTING_TYPE_PATTERNS:

@@ -42,12 +42,13 @@ void symbols_opts_init(struct symbols_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
-struct entry {
+/* A frame's text asked for, and its answer once the thread has it. */
+struct frame_request {
 	char *text;
 	uint32_t len;
 	uint64_t hash;
 	const struct sym_result *res; /* NULL while pending */
-	struct entry *next_pending;
+	struct frame_request *next_pending;
 };
 
 struct symbols {
@@ -58,9 +59,9 @@ struct symbols {
 	int started, stop;
 	struct symdb *db;
 	struct sym_pool *pool; /* the thread's, for answers */
-	struct entry **slots;  /* open addressing on the text's hash */
+	struct frame_request **slots; /* open addressing on the text's hash */
 	size_t nslots, n;
-	struct entry *pending; /* a stack: newest first */
+	struct frame_request *pending; /* a stack: newest first */
 	uint64_t requested, answered;
 	int efd;               /* eventfd: answers arrived */
 	atomic_int cancel;     /* symbols_free(): stop a long decompression */
@@ -76,7 +77,7 @@ static void *worker(void *arg)
 		symdb_preload(s->db);
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		struct entry *e;
+		struct frame_request *e;
 		struct sym_result *r;
 
 		while (!s->pending && !s->stop)
@@ -165,13 +166,13 @@ void symbols_free(struct symbols *s)
 }
 
 /* Under the lock. */
-static struct entry *find(struct symbols *s, const char *text, size_t len, uint64_t h,
-			  size_t *slot)
+static struct frame_request *find(struct symbols *s, const char *text, size_t len,
+				  uint64_t h, size_t *slot)
 {
 	size_t j = h & (s->nslots - 1);
 
 	while (s->slots[j]) {
-		struct entry *e = s->slots[j];
+		struct frame_request *e = s->slots[j];
 
 		if (e->hash == h && e->len == len && memcmp(e->text, text, len) == 0) {
 			*slot = j;
@@ -186,7 +187,7 @@ static struct entry *find(struct symbols *s, const char *text, size_t len, uint6
 static void grow(struct symbols *s)
 {
 	size_t ns = s->nslots * 2;
-	struct entry **v = xcalloc(ns, sizeof(*v));
+	struct frame_request **v = xcalloc(ns, sizeof(*v));
 
 	for (size_t i = 0; i < s->nslots; i++)
 		if (s->slots[i]) {
@@ -215,7 +216,7 @@ static size_t trim(const char *text, size_t len, const char **out)
 
 const struct sym_result *symbols_get(struct symbols *s, const char *text, size_t len)
 {
-	struct entry *e;
+	struct frame_request *e;
 	size_t slot;
 	uint64_t h;
 	const struct sym_result *r;
@@ -249,7 +250,7 @@ void symbols_request(struct symbols *s, const char *text, size_t len)
 
 const struct sym_result *symbols_lookup(struct symbols *s, const char *text, size_t len)
 {
-	struct entry *e;
+	struct frame_request *e;
 	size_t slot;
 	const struct sym_result *r = NULL;
 

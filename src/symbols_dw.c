@@ -222,8 +222,9 @@ struct symdb {
 	struct symbols_opts o;
 	char **strs;           /* copies of the option strings */
 	size_t nstrs;
-	const char **mdirs, **sdirs, **smaps;
-	struct symbols_modid *mids;
+	/* the option lists, copied (o's point to them) */
+	const char **module_dirs, **source_dirs, **source_maps;
+	struct symbols_modid *module_ids;
 	pthread_mutex_t *lock;
 	struct dw_object **objs;
 	size_t nobjs;
@@ -233,7 +234,8 @@ struct symdb {
 	size_t nsrc, capsrc;
 	char *debuginfo_path;
 	Dwfl_Callbacks cb;
-	struct answer *answer, *other_answer; /* scratch (large): the first fitting symbol's, another's */
+	struct answer *answer;  /* scratch (large): the first fitting symbol's */
+	struct answer *other_answer; /* and another's, to compare */
 };
 
 static const char *keep(struct symdb *db, const char *s)
@@ -307,21 +309,21 @@ struct symdb *symdb_new(const struct symbols_opts *o, pthread_mutex_t *lock)
 	db->o.vmlinux_build_id = keep(db, o->vmlinux_build_id);
 	db->o.sysfs = keep(db, o->sysfs ? o->sysfs : "/sys");
 	db->o.root = keep(db, o->root ? o->root : "");
-	db->mdirs = keep_list(db, o->module_dirs, o->nmodule_dirs);
-	db->o.module_dirs = db->mdirs;
-	db->sdirs = keep_list(db, o->source_dirs, o->nsource_dirs);
-	db->o.source_dirs = db->sdirs;
-	db->smaps = keep_list(db, o->source_maps, o->nsource_maps);
-	db->o.source_maps = db->smaps;
-	db->mids = xcalloc(o->nmodule_ids + 1, sizeof(*db->mids));
+	db->module_dirs = keep_list(db, o->module_dirs, o->nmodule_dirs);
+	db->o.module_dirs = db->module_dirs;
+	db->source_dirs = keep_list(db, o->source_dirs, o->nsource_dirs);
+	db->o.source_dirs = db->source_dirs;
+	db->source_maps = keep_list(db, o->source_maps, o->nsource_maps);
+	db->o.source_maps = db->source_maps;
+	db->module_ids = xcalloc(o->nmodule_ids + 1, sizeof(*db->module_ids));
 	for (size_t i = 0; i < o->nmodule_ids; i++) {
-		db->mids[i].name = keep(db, o->module_ids[i].name);
-		db->mids[i].hex = keep(db, o->module_ids[i].hex);
+		db->module_ids[i].name = keep(db, o->module_ids[i].name);
+		db->module_ids[i].hex = keep(db, o->module_ids[i].hex);
 	}
-	db->o.module_ids = db->mids;
+	db->o.module_ids = db->module_ids;
 
 	for (size_t i = 0; i < o->nmodule_dirs && nd < ARRAY_SIZE(dirs) - 2; i++)
-		dirs[nd++] = db->mdirs[i];
+		dirs[nd++] = db->module_dirs[i];
 	if (db->o.release && release_ok(db->o.release, strlen(db->o.release))) {
 		dirs[nd++] = keep_owned(db, xasprintf("%s/usr/lib/debug/lib/modules/%s",
 						      db->o.root, db->o.release));
@@ -381,10 +383,10 @@ void symdb_free(struct symdb *db)
 	for (size_t i = 0; i < db->nstrs; i++)
 		free(db->strs[i]);
 	free(db->strs);
-	free(db->mdirs);
-	free(db->sdirs);
-	free(db->smaps);
-	free(db->mids);
+	free(db->module_dirs);
+	free(db->source_dirs);
+	free(db->source_maps);
+	free(db->module_ids);
 	free(db->answer);
 	free(db->other_answer);
 	free(db);
@@ -468,12 +470,12 @@ static void expected_id(struct symdb *db, const char *name, int vmlinux, char *h
 	for (size_t i = 0; i < db->o.nmodule_ids; i++) {
 		char a[128], b[128];
 
-		snprintf(a, sizeof(a), "%s", db->mids[i].name);
+		snprintf(a, sizeof(a), "%s", db->module_ids[i].name);
 		snprintf(b, sizeof(b), "%s", name);
 		normalize_name(a);
 		normalize_name(b);
 		if (strcmp(a, b) == 0) {
-			snprintf(hex, n, "%s", db->mids[i].hex);
+			snprintf(hex, n, "%s", db->module_ids[i].hex);
 			return;
 		}
 	}
@@ -1352,18 +1354,18 @@ static struct srcfile *src_find(struct symdb *db, const char *file, const char *
 	if (cl && strncmp(file, comp_dir, cl) == 0 && file[cl] == '/')
 		rel = file + cl + 1;
 	for (size_t i = 0; fd < 0 && i < db->o.nsource_maps; i++) {
-		const char *eq = strchr(db->smaps[i], '=');
+		const char *eq = strchr(db->source_maps[i], '=');
 		size_t ol;
 
 		if (!eq)
 			continue;
-		ol = (size_t)(eq - db->smaps[i]);
-		if (ol && strncmp(file, db->smaps[i], ol) == 0 &&
-		    (file[ol] == '/' || file[ol] == '\0' || db->smaps[i][ol - 1] == '/'))
+		ol = (size_t)(eq - db->source_maps[i]);
+		if (ol && strncmp(file, db->source_maps[i], ol) == 0 &&
+		    (file[ol] == '/' || file[ol] == '\0' || db->source_maps[i][ol - 1] == '/'))
 			fd = open_beneath(eq + 1, file + ol);
 	}
 	for (size_t i = 0; fd < 0 && i < db->o.nsource_dirs; i++)
-		fd = open_beneath(db->sdirs[i], rel);
+		fd = open_beneath(db->source_dirs[i], rel);
 	if (fd >= 0)
 		f = src_load(fd);
 	if (!f)

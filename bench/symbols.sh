@@ -4,7 +4,7 @@
 #
 # The frames: every distinct frame of the kernel lab's real fixtures (tests/data and
 # ../shared/fixtures/lab-*), resolved against ../shared/kernel-lab/vmlinux.xz and its
-# modules by tests/symres (the symbols service, as --expand and the UI use it):
+# modules by tests/unit/symres (the symbols service, as --expand and the UI use it):
 #   cold    a new process: decompressing vmlinux.xz (threaded), loading, every frame
 #   warm    a frame not asked before, with the debug info already loaded
 #   cached  a frame asked before (what the UI does on every redraw)
@@ -13,7 +13,7 @@
 # vmlinux (it cannot read .xz).
 #
 # usage: bench/symbols.sh [--quick]
-# environment: BUILDDIR (with tests/symres; built when missing), KERNEL_LAB (default
+# environment: BUILDDIR (with tests/unit/symres; built when missing), KERNEL_LAB (default
 #   SRCDIR/../shared/kernel-lab), BENCH_OUT (default BUILDDIR/bench/out),
 #   LINUX_SOURCE (default /usr/src/linux-source-6.1.tar.xz), FADDR2LINE_FRAMES (20).
 # Prints a markdown table and writes it to BENCH_OUT/symbols.md.
@@ -32,8 +32,8 @@ runs=5
 [ "${1:-}" = --quick ] && { runs=2; nfa=5; }
 
 [ -r "$lab/vmlinux.xz" ] || { echo "symbols.sh: no kernel lab at $lab (set KERNEL_LAB)" >&2; exit 1; }
-symres=${SYMRES:-$BUILDDIR/tests/symres}
-[ -x "$symres" ] || make -C "$BUILDDIR" tests/symres >/dev/null
+symres=${SYMRES:-$BUILDDIR/tests/unit/symres}
+[ -x "$symres" ] || make -C "$BUILDDIR" tests/unit/symres >/dev/null
 mkdir -p "$out"
 
 # ---- the frames ----
@@ -109,5 +109,5 @@ ratio=""
 		echo "| per frame vs the kernel's scripts/faddr2line ($nfa frames, uncompressed vmlinux) | $per_frame_ms ms (cold run / frames) | faddr2line: $fa_per s | ${ratio}x faster | ≥ 100x | $(met "$ratio" ">=" 100) |"
 	fi
 	echo
-	echo "Symbolization: medians of $runs runs of tests/symres (the symbols service, as --expand uses it) on every distinct frame of tests/data and ../shared/fixtures/lab-*, against ../shared/kernel-lab/vmlinux.xz (30 MB, 106 MB uncompressed, full DWARF 5) and modules/; xz decompressed with $(nproc) threads. faddr2line: scripts/faddr2line of Debian 12's linux-source-6.1 with binutils $(addr2line --version 2>/dev/null | sed -n '1s/.* //p')."
+	echo "Symbolization: medians of $runs runs of tests/unit/symres (the symbols service, as --expand uses it) on every distinct frame of tests/data and ../shared/fixtures/lab-*, against ../shared/kernel-lab/vmlinux.xz (30 MB, 106 MB uncompressed, full DWARF 5) and modules/; xz decompressed with $(nproc) threads. faddr2line: scripts/faddr2line of Debian 12's linux-source-6.1 with binutils $(addr2line --version 2>/dev/null | sed -n '1s/.* //p')."
 } | tee "$out/symbols.md"

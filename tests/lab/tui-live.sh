@@ -16,7 +16,7 @@ case $PAGETOP in /*) ;; *) PAGETOP=$(pwd)/$PAGETOP ;; esac
 tmp=$(mktemp -d /tmp/pagetop-tuilive.XXXXXX)
 sock=pagetop-live-$$
 fails=0
-. "$top_srcdir/tests/tmux-lib.sh"
+. "$top_srcdir/tests/cli/tmux-lib.sh"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; rm -rf "$tmp"' EXIT INT TERM
 
 tmux -L "$sock" -u new-session -d -s t -x 120 -y 40 \

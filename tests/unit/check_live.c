@@ -2131,7 +2131,7 @@ static Suite *live_suite(void)
 	suite_add_tcase(s, tc);
 
 	/* children killed by signals: valgrind handles those signals itself, so
-	 * tests/valgrind.sh leaves this case to the plain and sanitizer runs */
+	 * tests/unit/valgrind.sh leaves this case to the plain and sanitizer runs */
 	tc = tcase_create("signals");
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_set_timeout(tc, 30);

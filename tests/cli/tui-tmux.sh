@@ -17,7 +17,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-tmux.XXXXXX")
 fails=0
 nsess=0
 sock=pagetop-test-$$-0
-. "$top_srcdir/tests/tmux-lib.sh"
+. "$top_srcdir/tests/cli/tmux-lib.sh"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; rm -rf "$tmp"' EXIT INT TERM
 
 # start CMD...: pagetop in a fresh session; afterwards the pane says how it ended and

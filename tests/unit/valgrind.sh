@@ -4,7 +4,7 @@
 # valgrind; any memory error or definite/indirect leak fails the test.
 #
 # Check runs the tests in this process (CK_FORK=no) so valgrind sees them; its suppressions
-# file, when present, is tests/valgrind.supp.
+# file, when present, is tests/unit/valgrind.supp.
 set -u
 command -v valgrind >/dev/null 2>&1 || { echo "SKIP: valgrind is not installed"; exit 77; }
 supp=""

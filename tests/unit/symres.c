@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symres.c - resolves frames read from standard input with the symbols service and
- * prints one tab-separated line per frame, for tests/symbols-live.sh (which compares
+ * prints one tab-separated line per frame, for tests/lab/symbols-live.sh (which compares
  * them with eu-addr2line) and bench/symbols.sh (which times them).
  *
  *   symres [-v VMLINUX] [-m DIR]... [-r RELEASE] [-b BUILDID] [-s SRCDIR] [-t] < frames

@@ -31,7 +31,7 @@ fails=0
 nsess=0
 sock=pagetop-stress-$$-0
 feeder=
-. "$top_srcdir/tests/tmux-lib.sh"
+. "$top_srcdir/tests/cli/tmux-lib.sh"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; [ -n "$feeder" ] && kill "$feeder" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 
 # wait_file FILE [SECONDS]: until FILE is there and not empty

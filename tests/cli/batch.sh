@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# batch.sh - end-to-end batch runs of the real fixtures, compared with tests/expected/.
+# batch.sh - end-to-end batch runs of the real fixtures, compared with tests/data/expected/.
 #
 # Outputs depend neither on the timezone nor on file mtimes: the demo folder has .uptime
 # files (relative times) and the single-file runs use the folded format (no times).
@@ -8,7 +8,7 @@
 # replaced by VERSION, so the expected files hold for any checkout and release.
 #
 # To regenerate the expected files after a deliberate change of output:
-#   PAGETOP_REGEN=1 top_srcdir=. PAGETOP=./src/pagetop tests/batch.sh
+#   PAGETOP_REGEN=1 top_srcdir=. PAGETOP=./src/pagetop tests/cli/batch.sh
 # then read the diff before committing it.
 set -u
 : "${top_srcdir:?}" "${PAGETOP:?}"
@@ -17,7 +17,7 @@ LC_ALL=C.UTF-8
 export TZ LC_ALL
 
 data=$top_srcdir/tests/data
-expected=$top_srcdir/tests/expected
+expected=$data/expected
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-batch.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -29,7 +29,7 @@ fail() {
 }
 
 # run NAME ARGS...: runs pagetop in tests/data, expects status 0 and no warnings, and
-# compares standard output with tests/expected/NAME.
+# compares standard output with tests/data/expected/NAME.
 run() {
 	name=$1
 	shift
@@ -52,7 +52,7 @@ run() {
 		return
 	fi
 	if ! cmp -s "$tmp/$name" "$expected/$name"; then
-		fail "$name: pagetop $* differs from tests/expected/$name:"
+		fail "$name: pagetop $* differs from tests/data/expected/$name:"
 		diff -u "$expected/$name" "$tmp/$name" | head -40
 	fi
 }

@@ -25,7 +25,7 @@ chmod 755 "$tmp"
 fails=0
 nsess=0
 sock=pagetop-rc-$$-0
-. "$top_srcdir/tests/tmux-lib.sh"
+. "$top_srcdir/tests/cli/tmux-lib.sh"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; rm -rf "$tmp"' EXIT INT TERM
 
 memlimit=

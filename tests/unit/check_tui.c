@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_tui.c - the UI, headless: curses draws to /dev/null (newterm()), keys come from
  * the test, and the screen is read back from curses' own buffer (mvwin_wchnstr) and
- * compared with expected text (tests/expected/tui/) or searched for what must be there.
+ * compared with expected text (tests/data/expected/tui/) or searched for what must be there.
  *
  * Sources: the real fixtures (tests/data/demo is a 90-sample recording folder of a
  * ramdisk leak in [brd]; small/; plain/) and a fake live source fed from the test, for
@@ -29,7 +29,7 @@
 #ifndef TEST_SRCDIR
 #define TEST_SRCDIR TEST_DATA "/../.."
 #endif
-#define EXPECTED TEST_DATA "/../expected/tui"
+#define EXPECTED TEST_DATA "/expected/tui"
 
 /* ---- a fake live source ---- */
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# tests/live.sh - pagetop on a real page_owner kernel: the lab in ../shared/kernel-lab (qemu,
+# tests/lab/live.sh - pagetop on a real page_owner kernel: the lab in ../shared/kernel-lab (qemu,
 # Linux 7.3.4 booted with page_owner=on). Run by "make check-live".
 #
 # 1. live batch mode with the leak workload finds brd_submit_bio [brd], sees it grow, ranks
@@ -18,7 +18,7 @@
 # Environment: KERNEL_LAB (default $top_srcdir/../shared/kernel-lab), PAGETOP, top_srcdir.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/.." && pwd)}
+top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
 PAGETOP=${PAGETOP:-$top_builddir/src/pagetop}
 KERNEL_LAB=${KERNEL_LAB:-$top_srcdir/../shared/kernel-lab}

@@ -24,7 +24,7 @@ full=$tmp/full
 sock=pagetop-full-$$
 fails=0
 mounted=0
-. "$top_srcdir/tests/tmux-lib.sh"
+. "$top_srcdir/tests/cli/tmux-lib.sh"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; [ $mounted = 1 ] && umount "$full"; rm -rf "$tmp"' EXIT INT TERM
 
 mkdir "$full"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# tests/symbols-live.sh - every frame of the real fixtures resolves against the kernel lab's
+# tests/lab/symbols-live.sh - every frame of the real fixtures resolves against the kernel lab's
 # debug info (../shared/kernel-lab: vmlinux.xz with full DWARF, modules/*.ko), and agrees
 # with eu-addr2line -f -i at the same address, function by function and file:line:column
 # by file:line:column, for every inlined level; then, in the lab's VM, that live pagetop checks
@@ -17,14 +17,14 @@
 # top_builddir.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/.." && pwd)}
+top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
 KERNEL_LAB=${KERNEL_LAB:-$top_srcdir/../shared/kernel-lab}
-SYMRES=${SYMRES:-$top_builddir/tests/symres}
+SYMRES=${SYMRES:-$top_builddir/tests/unit/symres}
 export LC_ALL=C.UTF-8 LANGUAGE=
 
 [[ -r $KERNEL_LAB/vmlinux.xz ]] || { echo "symbols-live.sh: no kernel lab at $KERNEL_LAB (set KERNEL_LAB)" >&2; exit 1; }
-[[ -x $SYMRES ]] || { echo "symbols-live.sh: $SYMRES is not built (make tests/symres)" >&2; exit 1; }
+[[ -x $SYMRES ]] || { echo "symbols-live.sh: $SYMRES is not built (make tests/unit/symres)" >&2; exit 1; }
 command -v eu-addr2line >/dev/null || { echo "symbols-live.sh: eu-addr2line is missing (apt install elfutils)" >&2; exit 1; }
 command -v nm >/dev/null || { echo "symbols-live.sh: nm is missing (apt install binutils)" >&2; exit 1; }
 

@@ -7,6 +7,8 @@ set -u
 LC_ALL=C.UTF-8
 TZ=UTC
 export LC_ALL TZ
+. "$top_srcdir/tests/lib.sh"
+[ -w /dev/full ] || missing "a writable /dev/full" "mknod -m 666 /dev/full c 1 7"
 
 data=$top_srcdir/tests/data
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-cli.XXXXXX") || exit 99
@@ -163,12 +165,10 @@ grep -Eq '^pagetop [0-9]+\.[0-9]+' "$tmp/out" || fail "--version: $(head -1 "$tm
 cmp -s "$tmp/out" "$tmp/out2" || fail "-V and --version differ"
 
 # -- output errors: a full disk is an error; a closed pipe is not
-if [ -w /dev/full ]; then
-	"$PAGETOP" -b --format csv "$data/plain/0030.show_stacks" >/dev/full 2>"$tmp/err"
-	rc=$?
-	[ $rc -eq 1 ] || fail "writing to /dev/full: exit status $rc, expected 1"
-	grep -q '^pagetop: cannot write the output: ' "$tmp/err" || fail "/dev/full: $(cat "$tmp/err")"
-fi
+"$PAGETOP" -b --format csv "$data/plain/0030.show_stacks" >/dev/full 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] || fail "writing to /dev/full: exit status $rc, expected 1"
+grep -q '^pagetop: cannot write the output: ' "$tmp/err" || fail "/dev/full: $(cat "$tmp/err")"
 ("$PAGETOP" -b "$demo" 2>"$tmp/err"; echo $? >"$tmp/rc") | head -n 1 >/dev/null
 [ "$(cat "$tmp/rc")" = 0 ] || fail "closed pipe: exit status $(cat "$tmp/rc"), expected 0"
 [ -s "$tmp/err" ] && fail "closed pipe: stderr: $(cat "$tmp/err")"

@@ -7,7 +7,8 @@ set -u
 : "${top_srcdir:?}" "${PAGETOP:?}"
 LC_ALL=C.UTF-8
 export LC_ALL
-command -v bash >/dev/null 2>&1 || { echo "SKIP: no bash"; exit 77; }
+. "$top_srcdir/tests/lib.sh"
+require bash
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-completion.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT

@@ -197,11 +197,12 @@ xz -dc "$demo/0040.show_stacks.xz" | "$PAGETOP" diff --limit 1 --format csv "$de
 	>"$tmp/out" 2>"$tmp/err" || fail "standard input as B: $(cat "$tmp/err")"
 grep -q '^0,15872,15872,65011712,new,"brd_submit_bio \[brd\]"$' "$tmp/out" ||
 	fail "standard input as B: $(cat "$tmp/out")"
-if "$PAGETOP" record --help >/dev/null 2>&1 &&
-	"$PAGETOP" record --from "$demo" -o "$tmp/demo.ptrec" >/dev/null 2>&1; then
+if "$PAGETOP" record --from "$demo" -o "$tmp/demo.ptrec" >/dev/null 2>"$tmp/err"; then
 	run 0 --limit 1 --format csv "$tmp/demo.ptrec@0" "$tmp/demo.ptrec@40"
 	grep -q '^0,15872,15872,65011712,new,"brd_submit_bio \[brd\]"$' "$tmp/out" ||
 		fail "recording@0 recording@40: $(cat "$tmp/out")"
+else
+	fail "pagetop record --from demo: $(cat "$tmp/err")"
 fi
 
 # -- errors: 1 for bad input, 2 for bad usage

@@ -6,15 +6,16 @@
 # with the reason and exit status 1, its file cut back to the last complete sample and
 # readable.
 #
-# Mounting needs root: skipped (exit 77) when not root, or without tmux. Where root cannot
+# Mounting needs root, and the UI tmux (tests/lib.sh: SKIP without them). Where root cannot
 # mount (a container without CAP_SYS_ADMIN) a file-size limit stands in for the full disk
 # (ulimit -f with SIGXFSZ ignored: writes fail with EFBIG, "File too large"), so the same
 # paths are tested everywhere (FULLDISK_NO_MOUNT=1 takes that way where root can mount).
 set -u
 : "${PAGETOP:=./src/pagetop}"
 : "${top_srcdir:=.}"
-[ "$(id -u)" = 0 ] || { echo "full-disk.sh: not root (mounts a tmpfs), skipped"; exit 77; }
-command -v tmux >/dev/null 2>&1 || { echo "full-disk.sh: no tmux, skipped"; exit 77; }
+. "$top_srcdir/tests/lib.sh"
+require_root "it mounts a tmpfs"
+require tmux
 case $PAGETOP in /*) ;; *) PAGETOP=$(pwd)/$PAGETOP ;; esac
 
 demo=$top_srcdir/tests/data/demo

@@ -10,16 +10,30 @@
 # bindtextdomain at: no install needed, so this works on the build tree and under
 # "make distcheck". glibc ignores LANGUAGE only in the C/POSIX locale; C.UTF-8 is
 # not that, so no German locale needs to be generated (de_DE.UTF-8 is used when
-# C.UTF-8 is missing; with neither the test is skipped).
+# C.UTF-8 is missing; with neither, or built without NLS, a precondition is missing:
+# tests/lib.sh).
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}" "${PAGETOP:?}"
 TZ=UTC
 export TZ
 
-if ! grep -q '^#define ENABLE_NLS 1' "$top_builddir/config.h" 2>/dev/null; then
-	echo "SKIP: built without NLS (configure --disable-nls)"
-	exit 77
-fi
+. "$top_srcdir/tests/lib.sh"
+grep -q '^#define ENABLE_NLS 1' "$top_builddir/config.h" 2>/dev/null ||
+	missing "a build with NLS" "configure without --disable-nls"
+require msgfmt gettext
+require locale libc-bin
+
+# A UTF-8 locale that is not C/POSIX.
+avail=$(locale -a 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/utf-8/utf8/')
+loc=
+for l in ${I18N_LOCALES:-C.UTF-8 de_DE.UTF-8}; do
+	want=$(echo "$l" | tr 'A-Z' 'a-z' | sed 's/utf-8/utf8/')
+	if echo "$avail" | grep -qx "$want"; then
+		loc=$l
+		break
+	fi
+done
+[ -n "$loc" ] || missing "the C.UTF-8 or the de_DE.UTF-8 locale" "apt-get install locales-all"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-i18n.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
@@ -37,17 +51,15 @@ ok() {
 }
 
 # po/de.po: no errors, nothing fuzzy, nothing untranslated.
-if command -v msgfmt >/dev/null 2>&1; then
-	if LC_ALL=C msgfmt -c --statistics -o "$tmp/de.mo" "$po" 2>"$tmp/stats"; then
-		if grep -Eq 'fuzzy|untranslated' "$tmp/stats"; then
-			fail "po/de.po is incomplete: $(cat "$tmp/stats")"
-		else
-			ok
-		fi
+if LC_ALL=C msgfmt -c --statistics -o "$tmp/de.mo" "$po" 2>"$tmp/stats"; then
+	if grep -Eq 'fuzzy|untranslated' "$tmp/stats"; then
+		fail "po/de.po is incomplete: $(cat "$tmp/stats")"
 	else
-		fail "msgfmt -c po/de.po:"
-		sed 's/^/  /' "$tmp/stats"
+		ok
 	fi
+else
+	fail "msgfmt -c po/de.po:"
+	sed 's/^/  /' "$tmp/stats"
 fi
 
 # The catalog make built (po/de.gmo, in the source tree for a VPATH build), unless
@@ -61,31 +73,12 @@ for g in "$top_builddir/po/de.gmo" "$top_srcdir/po/de.gmo"; do
 done
 [ -z "$mo" ] && [ -s "$tmp/de.mo" ] && mo=$tmp/de.mo
 if [ -z "$mo" ]; then
-	echo "ERROR: no po/de.gmo and no msgfmt to compile po/de.po"
+	echo "ERROR: no po/de.gmo, and msgfmt could not compile po/de.po"
 	exit 99
 fi
 mkdir -p "$tmp/locale/de/LC_MESSAGES" && cp "$mo" "$tmp/locale/de/LC_MESSAGES/pagetop.mo" || exit 99
 PAGETOP_LOCALEDIR=$tmp/locale
 export PAGETOP_LOCALEDIR
-
-# A UTF-8 locale that is not C/POSIX.
-loc=
-if command -v locale >/dev/null 2>&1; then
-	avail=$(locale -a 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/utf-8/utf8/')
-	for l in ${I18N_LOCALES:-C.UTF-8 de_DE.UTF-8}; do
-		want=$(echo "$l" | tr 'A-Z' 'a-z' | sed 's/utf-8/utf8/')
-		if echo "$avail" | grep -qx "$want"; then
-			loc=$l
-			break
-		fi
-	done
-else
-	loc=C.UTF-8
-fi
-if [ -z "$loc" ]; then
-	echo "SKIP: neither the C.UTF-8 nor the de_DE.UTF-8 locale is available"
-	exit 77
-fi
 
 # de ARGS... / en ARGS...: pagetop in German / English; $tmp/out, $tmp/err, $rc.
 de() {

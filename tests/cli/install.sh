@@ -43,6 +43,9 @@ EOF_MK
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" -f "$tmp/vars.mk" print-vars \
 	>"$tmp/vars" 2>"$tmp/vars.err" || { cat "$tmp/vars.err"; exit 99; }
 . "$tmp/vars"
+. "$top_srcdir/tests/lib.sh"
+require man man-db
+[ -z "$bashcompletiondir" ] || require bash
 
 # What must be installed, one path a line.
 {
@@ -78,7 +81,7 @@ if [ -x "$dest$bindir/pagetop" ] && "$dest$bindir/pagetop" --version >/dev/null 
 else
 	fail "the installed pagetop does not run"
 fi
-if [ -n "$bashcompletiondir" ] && command -v bash >/dev/null 2>&1; then
+if [ -n "$bashcompletiondir" ]; then
 	if bash --norc --noprofile -c '. "$1" && complete -p pagetop' sh \
 		"$dest$bashcompletiondir/pagetop" >/dev/null 2>&1; then
 		ok
@@ -86,12 +89,10 @@ if [ -n "$bashcompletiondir" ] && command -v bash >/dev/null 2>&1; then
 		fail "the installed completion does not load"
 	fi
 fi
-if command -v man >/dev/null 2>&1 && [ -f "$dest$mandir/man1/pagetop.1" ]; then
-	if MANWIDTH=80 man -l "$dest$mandir/man1/pagetop.1" 2>"$tmp/man.err" | grep -q 'pagetop diff'; then
-		ok
-	else
-		fail "the installed manual does not show 'pagetop diff': $(head -3 "$tmp/man.err")"
-	fi
+if MANWIDTH=80 man -l "$dest$mandir/man1/pagetop.1" 2>"$tmp/man.err" | grep -q 'pagetop diff'; then
+	ok
+else
+	fail "the installed manual does not show 'pagetop diff': $(head -3 "$tmp/man.err")"
 fi
 
 if mk uninstall DESTDIR="$dest"; then

@@ -4,9 +4,10 @@
 # pull it in through libdebuginfod on some distributions): a page_owner viewer run as root
 # has no business with a network client.
 set -u
-: "${PAGETOP:?}"
-command -v readelf >/dev/null 2>&1 || { echo "SKIP: no readelf"; exit 77; }
-command -v ldd >/dev/null 2>&1 || { echo "SKIP: no ldd"; exit 77; }
+: "${top_srcdir:?}" "${PAGETOP:?}"
+. "$top_srcdir/tests/lib.sh"
+require readelf binutils
+require ldd libc-bin
 failed=0
 
 needed=$(LC_ALL=C readelf -d "$PAGETOP" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')

@@ -10,12 +10,13 @@
 # pagetop runs under a 2 GiB address-space limit (not with ASan, which reserves more), so
 # that reading /dev/zero as one line fails here instead of filling the machine's memory.
 #
-# Needs root (files of root's and of another user) and tmux: skipped (exit 77) otherwise.
+# Needs root (files of root's and of another user) and tmux (tests/lib.sh).
 set -u
 : "${PAGETOP:=./src/pagetop}"
 : "${top_srcdir:=.}"
-[ "$(id -u)" = 0 ] || { echo "settings-file.sh: not root, skipped"; exit 77; }
-command -v tmux >/dev/null 2>&1 || { echo "settings-file.sh: no tmux, skipped"; exit 77; }
+. "$top_srcdir/tests/lib.sh"
+require_root "files of root's and of another user"
+require tmux
 case $PAGETOP in /*) ;; *) PAGETOP=$(pwd)/$PAGETOP ;; esac
 
 demo=$top_srcdir/tests/data/demo

@@ -16,12 +16,13 @@
 #  4. a closed pipe (pagetop -b ... | head -1): quiet, exit status 0, live or not;
 #  5. pagetop record never writes over a file or through a symbolic link.
 #
-# Needs tmux and xz (skipped, exit 77, without them). Every wait polls with a deadline.
+# Needs tmux and xz (tests/lib.sh). Every wait polls with a deadline.
 set -u
 : "${PAGETOP:=./src/pagetop}"
 : "${top_srcdir:=.}"
-command -v tmux >/dev/null 2>&1 || { echo "tui-stress.sh: no tmux, skipped"; exit 77; }
-command -v xz >/dev/null 2>&1 || { echo "tui-stress.sh: no xz, skipped"; exit 77; }
+. "$top_srcdir/tests/lib.sh"
+require tmux
+require xz xz-utils
 case $PAGETOP in /*) ;; *) PAGETOP=$(pwd)/$PAGETOP ;; esac
 
 demo=$top_srcdir/tests/data/demo

@@ -6,11 +6,12 @@
 # itself; a named pipe without a writer is waited for (^C leaves); without a terminal
 # pagetop falls back to batch output.
 #
-# Needs tmux (skipped, exit 77, without it). Uses its own tmux server (-L).
+# Needs tmux (tests/lib.sh). Uses its own tmux server (-L).
 set -u
 : "${PAGETOP:=./src/pagetop}"
 : "${top_srcdir:=.}"
-command -v tmux >/dev/null 2>&1 || { echo "tui-tmux.sh: no tmux, skipped"; exit 77; }
+. "$top_srcdir/tests/lib.sh"
+require tmux
 
 demo=$top_srcdir/tests/data/demo
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-tmux.XXXXXX")

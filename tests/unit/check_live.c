@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "require.h"
 #include "source.h"
 #include "source_live.h"
 #include "source_privsep.h"
@@ -2148,8 +2149,7 @@ static Suite *live_suite(void)
 	tcase_add_loop_test(tc, read_fault_transient_forever, 0, 2);
 	suite_add_tcase(s, tc);
 
-	/* --drop-privileges needs root to drop (CI runs as root) */
-	if (geteuid() == 0) {
+	if (test_require_root("--drop-privileges drops to another user")) {
 		tc = tcase_create("privsep");
 		tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 		tcase_set_timeout(tc, 30);
@@ -2162,8 +2162,6 @@ static Suite *live_suite(void)
 		tcase_add_test(tc, privsep_pick);
 		tcase_add_test(tc, privsep_not_root);
 		suite_add_tcase(s, tc);
-	} else {
-		fprintf(stderr, "check_live: SKIP the privsep cases: they need root\n");
 	}
 
 	tc = tcase_create("host");
@@ -2181,5 +2179,5 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_exit_status(failed);
 }

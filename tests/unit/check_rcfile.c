@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "require.h"
 #include "settings_file.h"
 #include "util.h"
 
@@ -109,83 +110,87 @@ START_TEST(path_sources)
 	ck_assert_str_eq(p, "/xdg/pagetop/pagetoprc");
 	free(p);
 	unsetenv("XDG_CONFIG_HOME");
-	if (getuid() == 0) {
-		struct passwd *pw = getpwuid(65534);
-		char *want;
+}
+END_TEST
 
-		if (!pw)
-			return;
-		/* sudo: the invoking user's home, not root's */
+/* As root under sudo, and after --drop-privileges. */
+START_TEST(path_sudo_user)
+{
+	struct passwd *pw = getpwuid(65534);
+	char *p, *want;
+
+	ck_assert_msg(pw != NULL, "no user 65534 in the passwd database");
+	setenv("HOME", "/home/someone", 1);
+	/* sudo: the invoking user's home, not root's */
+	setenv("SUDO_UID", "65534", 1);
+	want = xasprintf("%s/.config/pagetop/pagetoprc", pw->pw_dir);
+	p = rc_path();
+	ck_assert_str_eq(p, want);
+	free(p);
+	free(want);
+	/* a kept XDG_CONFIG_HOME wins */
+	setenv("XDG_CONFIG_HOME", "/xdg", 1);
+	p = rc_path();
+	ck_assert_str_eq(p, "/xdg/pagetop/pagetoprc");
+	free(p);
+	/* nonsense is ignored */
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("SUDO_UID", "0", 1);
+	p = rc_path();
+	ck_assert_str_eq(p, "/home/someone/.config/pagetop/pagetoprc");
+	free(p);
+	/* --drop-privileges made this process the sudo user: still their file */
+	{
+		pid_t pid;
+		int status;
+
 		setenv("SUDO_UID", "65534", 1);
-		want = xasprintf("%s/.config/pagetop/pagetoprc", pw->pw_dir);
-		p = rc_path();
-		ck_assert_str_eq(p, want);
-		free(p);
-		free(want);
-		/* a kept XDG_CONFIG_HOME wins */
-		setenv("XDG_CONFIG_HOME", "/xdg", 1);
-		p = rc_path();
-		ck_assert_str_eq(p, "/xdg/pagetop/pagetoprc");
-		free(p);
-		/* nonsense is ignored */
-		unsetenv("XDG_CONFIG_HOME");
-		setenv("SUDO_UID", "0", 1);
-		p = rc_path();
-		ck_assert_str_eq(p, "/home/someone/.config/pagetop/pagetoprc");
-		free(p);
-		/* --drop-privileges made this process the sudo user: still their file */
-		{
-			pid_t pid;
-			int status;
+		pid = fork();
+		ck_assert(pid >= 0);
+		if (pid == 0) {
+			char *w = xasprintf("%s/.config/pagetop/pagetoprc", pw->pw_dir);
+			int ok;
 
-			setenv("SUDO_UID", "65534", 1);
-			pid = fork();
-			ck_assert(pid >= 0);
-			if (pid == 0) {
-				char *w = xasprintf("%s/.config/pagetop/pagetoprc", pw->pw_dir);
-				int ok;
-
-				if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
-				    setresuid(65534, 65534, 65534) < 0)
-					_exit(3);
-				p = rc_path();
-				ok = p && strcmp(p, w) == 0;
-				free(p);
-				free(w);
-				_exit(ok ? 0 : 4);
-			}
-			ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-			ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x",
-				      status);
-			unsetenv("SUDO_UID");
+			if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+			    setresuid(65534, 65534, 65534) < 0)
+				_exit(3);
+			p = rc_path();
+			ok = p && strcmp(p, w) == 0;
+			free(p);
+			free(w);
+			_exit(ok ? 0 : 4);
 		}
-		/* --drop-privileges made root nobody (no SUDO_UID): root's HOME, or an
-		 * XDG_CONFIG_HOME of root's, is no settings file of nobody's */
-		{
-			pid_t pid;
-			int status;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x",
+			      status);
+		unsetenv("SUDO_UID");
+	}
+	/* --drop-privileges made root nobody (no SUDO_UID): root's HOME, or an
+	 * XDG_CONFIG_HOME of root's, is no settings file of nobody's */
+	{
+		pid_t pid;
+		int status;
 
-			ck_assert_int_eq(chown(tmp_root, 0, 0), 0);
-			pid = fork();
-			ck_assert(pid >= 0);
-			if (pid == 0) {
-				setenv("HOME", tmp_root, 1);
-				if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
-				    setresuid(65534, 65534, 65534) < 0)
-					_exit(3);
-				p = rc_path();
-				if (p)
-					_exit(4);
-				setenv("XDG_CONFIG_HOME", tmp_root, 1);
-				p = rc_path();
-				if (p)
-					_exit(5);
-				_exit(0);
-			}
-			ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-			ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x",
-				      status);
+		ck_assert_int_eq(chown(tmp_root, 0, 0), 0);
+		pid = fork();
+		ck_assert(pid >= 0);
+		if (pid == 0) {
+			setenv("HOME", tmp_root, 1);
+			if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+			    setresuid(65534, 65534, 65534) < 0)
+				_exit(3);
+			p = rc_path();
+			if (p)
+				_exit(4);
+			setenv("XDG_CONFIG_HOME", tmp_root, 1);
+			p = rc_path();
+			if (p)
+				_exit(5);
+			_exit(0);
 		}
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x",
+			      status);
 	}
 }
 END_TEST
@@ -198,8 +203,6 @@ START_TEST(save_as_sudo_user)
 	struct pt_err err;
 	struct stat st;
 
-	if (getuid() != 0)
-		return;
 	ck_assert_int_eq(chmod(tmp_root, 0755), 0);
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	ck_assert_int_eq(chown(dir, 65534, 65534), 0);
@@ -481,8 +484,6 @@ START_TEST(read_as_sudo_user)
 	struct seen s;
 	char errs[4096];
 
-	if (getuid() != 0)
-		return;
 	ck_assert_int_eq(chmod(tmp_root, 0755), 0);
 	ck_assert_int_eq(mkdir(rootonly, 0755), 0);
 	write_text(secret, "set sort = SECRETVALUE\n", 0600);
@@ -524,7 +525,6 @@ int main(void)
 	tcase_add_test(tc, save_mode_0600);
 	tcase_add_test(tc, save_no_symlink);
 	tcase_add_test(tc, path_sources);
-	tcase_add_test(tc, save_as_sudo_user);
 	tcase_add_test(tc, save_regular_only);
 	tcase_add_test(tc, read_lines);
 	tcase_add_test(tc, save_values);
@@ -532,11 +532,15 @@ int main(void)
 	tcase_add_test(tc, read_regular_only);
 	tcase_add_test(tc, read_size_cap);
 	tcase_add_test(tc, read_line_cap);
-	tcase_add_test(tc, read_as_sudo_user);
+	if (test_require_root("files of another user's, as under sudo")) {
+		tcase_add_test(tc, path_sudo_user);
+		tcase_add_test(tc, save_as_sudo_user);
+		tcase_add_test(tc, read_as_sudo_user);
+	}
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_exit_status(failed);
 }

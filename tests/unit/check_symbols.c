@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "require.h"
 #include "source.h"
 #include "symbols.h"
 #include "symbols_report.h"
@@ -37,7 +38,7 @@
 #define SRC TEST_DATA "/symbols"
 
 static char tmp[1024];       /* the build folder */
-static int have_clang, have_eu, have_zstd;
+static int have_clang, have_eu, have_zstd; /* the tests that need them run only with them */
 
 /* ---- building ---- */
 
@@ -80,8 +81,6 @@ static int build(void)
 	if (!mkdtemp(d))
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s", d);
-	have_clang = system("clang --version >/dev/null 2>&1") == 0;
-	have_eu = system("eu-addr2line --version >/dev/null 2>&1") == 0;
 	/* compiled from a copy that is removed afterwards: source text then only comes
 	 * through --source-dir and --source-map */
 	if (sh("mkdir -p %s/src %s/mods/kernel/x %s/root %s/sys && cp %s/*.c %s/*.h %s/src/",
@@ -99,12 +98,12 @@ static int build(void)
 	       "(head -c 64 inl.ko; head -c 4000 /dev/zero | tr '\\0' 'x') > corrupt.ko", tmp) ||
 	    sh("cd %s && xz -c vmlinux > vmlinux.xz && gzip -c vmlinux > vmlinux.gz", tmp))
 		return -1;
-	have_zstd = system("zstd --version >/dev/null 2>&1") == 0 &&
-		    sh("cd %s/mods && zstd -q -c inl.ko > inlzst.ko.zst", tmp) == 0;
+	if (have_zstd && sh("cd %s/mods && zstd -q -c inl.ko > inlzst.ko.zst", tmp))
+		return -1;
 	if (have_clang &&
 	    (sh("cd %s/src && clang " CFLAGS " -c clang.c -o ../clang.o", tmp) ||
 	     sh("cd %s && ld -r -o mods/clangmod.ko clang.o", tmp)))
-		have_clang = 0;
+		return -1;
 	/* the distributions' layout, under a root */
 	if (sh("cd %s && mkdir -p root/usr/lib/debug/boot root/lib/modules/9.9.9-t/kernel/y && "
 	       "cp vmlinux root/usr/lib/debug/boot/vmlinux-9.9.9-t && "
@@ -524,10 +523,6 @@ START_TEST(test_clang_no_aranges)
 	unsigned checked = 0;
 	char cmd[8192];
 
-	if (!have_clang) {
-		fprintf(stderr, "check_symbols: clang not installed, skipping the clang object\n");
-		return;
-	}
 	/* the point of this object: no .debug_aranges */
 	snprintf(cmd, sizeof(cmd), "eu-readelf -S %s 2>/dev/null | grep -q debug_aranges || "
 		 "readelf -S %s | grep -q debug_aranges", P("mods/clangmod.ko"),
@@ -1200,7 +1195,8 @@ static Suite *symbols_suite(void)
 	tcase_add_test(tc, test_vmlinux);
 	tcase_add_test(tc, test_modules);
 	tcase_add_test(tc, test_cold);
-	tcase_add_test(tc, test_clang_no_aranges);
+	if (have_clang)
+		tcase_add_test(tc, test_clang_no_aranges);
 	tcase_add_test(tc, test_ambiguous);
 	tcase_add_test(tc, test_compressed);
 	tcase_add_test(tc, test_failures);
@@ -1220,10 +1216,12 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	if (system("gcc --version >/dev/null 2>&1") != 0) {
-		fprintf(stderr, "check_symbols: no gcc to build the test objects\n");
-		return 77;
-	}
+	/* the objects are built here: without gcc and binutils nothing can run */
+	if (!test_require_cmd("gcc", "gcc") || !test_require_cmd("objcopy", "binutils"))
+		return test_exit_status(0);
+	have_clang = test_require_cmd("clang", "clang");
+	have_eu = test_require_cmd("eu-addr2line", "elfutils");
+	have_zstd = test_require_cmd("zstd", "zstd");
 	if (build() < 0) {
 		cleanup();
 		return 99;
@@ -1234,5 +1232,5 @@ int main(void)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	cleanup();
-	return failed ? 1 : 0;
+	return test_exit_status(failed);
 }

@@ -1033,8 +1033,6 @@ START_TEST(test_snapshot_sudo)
 	char *mine, *p;
 	const char *line;
 
-	if (getuid() != 0)
-		return;
 	ht_open(&h, "demo", NULL, 24, 200, NULL, NULL);
 	mine = users_folder(h.tmp, "mine");
 	setenv("SUDO_UID", "65534", 1);
@@ -1329,8 +1327,6 @@ START_TEST(test_live_record_sudo)
 	struct model *m;
 	const char *p;
 
-	if (getuid() != 0)
-		return;
 	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 200, NULL, NULL);
 	mine = users_folder(h.tmp, "mine");
 	setenv("SUDO_UID", "65534", 1);
@@ -1720,10 +1716,10 @@ START_TEST(test_keys_documented)
 }
 END_TEST
 
-/* Source lines under the frames, when the lab's debug info is on this machine. */
+/* Source lines under the frames, with the kernel lab's debug info. */
 START_TEST(test_symbols)
 {
-	const char *lab = TEST_DATA "/../../../shared/kernel-lab";
+	const char *lab = test_kernel_lab();
 	char *vmlinux = xasprintf("%s/vmlinux.xz", lab), *mods = xasprintf("%s/modules", lab);
 	const char *dirs[1] = { mods };
 	struct symbols_opts so;
@@ -1732,12 +1728,6 @@ START_TEST(test_symbols)
 	struct ht h = { 0 };
 	struct pt_err err;
 
-	if (access(vmlinux, R_OK) != 0) {
-		fprintf(stderr, "test_symbols: no %s, skipped\n", vmlinux);
-		free(vmlinux);
-		free(mods);
-		return;
-	}
 	symbols_opts_init(&so);
 	so.vmlinux = vmlinux;
 	so.module_dirs = dirs;
@@ -2036,6 +2026,7 @@ static Suite *tui_suite(void)
 {
 	Suite *s = suite_create("tui");
 	TCase *tc = tcase_create("screen");
+	int sudo = test_require_root("files of another user's, as under sudo");
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_keys_table);
@@ -2063,14 +2054,16 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_redraw);
 	tcase_add_test(tc, test_snapshot);
 	tcase_add_test(tc, test_snapshot_safety);
-	tcase_add_test(tc, test_snapshot_sudo);
+	if (sudo)
+		tcase_add_test(tc, test_snapshot_sudo);
 	tcase_add_test(tc, test_live_pause);
 	tcase_add_test(tc, test_forget_not_what_is_shown);
 	tcase_add_test(tc, test_replay_forgotten);
 	tcase_add_test(tc, test_live_follow);
 	tcase_add_test(tc, test_live_status);
 	tcase_add_test(tc, test_live_record);
-	tcase_add_test(tc, test_live_record_sudo);
+	if (sudo)
+		tcase_add_test(tc, test_live_record_sudo);
 	tcase_add_test(tc, test_colors);
 	tcase_add_test(tc, test_mouse);
 	tcase_add_test(tc, test_config);
@@ -2079,7 +2072,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_config_controls);
 	tcase_add_test(tc, test_small_and_plain);
 	tcase_add_test(tc, test_control_characters);
-	tcase_add_test(tc, test_symbols);
+	if (test_require_lab_debuginfo())
+		tcase_add_test(tc, test_symbols);
 	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_speed_100k);
 	suite_add_tcase(s, tc);

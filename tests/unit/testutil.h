@@ -6,7 +6,8 @@
  * - parsing a string through reader_open_mem() and parse_stream();
  * - capturing warnings from diag_warn();
  * - feeding synthetic samples to a model;
- * - temporary folders, reading and writing whole files, gzip and xz compression.
+ * - temporary folders, reading and writing whole files, gzip and xz compression;
+ * - the program's exit status, with the preconditions of require.h.
  *
  * Everything is static inline so each test program includes only what it uses without
  * unused-function warnings. */
@@ -31,6 +32,7 @@
 #include "model.h"
 #include "parse.h"
 #include "reader.h"
+#include "require.h"
 #include "sink.h"
 #include "source.h"
 #include "util.h"
@@ -643,7 +645,7 @@ static inline int run_suite(Suite *s)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_exit_status(failed);
 }
 
 #endif

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# tests/lab/live.sh - pagetop on a real page_owner kernel: the lab in ../shared/kernel-lab (qemu,
-# Linux 7.3.4 booted with page_owner=on). Run by "make check-live".
+# tests/lab/live.sh - pagetop on a real page_owner kernel: the kernel lab (qemu, Linux
+# 7.3.4 booted with page_owner=on). Run by "make check-live".
 #
 # 1. live batch mode with the leak workload finds brd_submit_bio [brd], sees it grow, ranks
 #    it first by leak score within 10 samples;
@@ -21,12 +21,12 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
 PAGETOP=${PAGETOP:-$top_builddir/src/pagetop}
-KERNEL_LAB=${KERNEL_LAB:-$top_srcdir/../shared/kernel-lab}
-RUNVM=$KERNEL_LAB/run-vm
 export LC_ALL=C.UTF-8 LANGUAGE=
 
-[[ -x $RUNVM ]] || { echo "live.sh: no kernel lab at $KERNEL_LAB (set KERNEL_LAB)" >&2; exit 1; }
-[[ -x $PAGETOP ]] || { echo "live.sh: $PAGETOP is not built" >&2; exit 1; }
+. "$top_srcdir/tests/lib.sh"
+require_lab
+[[ -x $PAGETOP ]] || missing "pagetop built ($PAGETOP)" "make"
+RUNVM=$KERNEL_LAB/run-vm
 PAGETOP=$(cd "$(dirname "$PAGETOP")" && pwd)/$(basename "$PAGETOP")
 
 # The guest sees the host's /tmp read-write: results come back through it.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lab/symbols-live.sh - every frame of the real fixtures resolves against the kernel lab's
-# debug info (../shared/kernel-lab: vmlinux.xz with full DWARF, modules/*.ko), and agrees
+# debug info (the kernel lab: vmlinux.xz with full DWARF, modules/*.ko), and agrees
 # with eu-addr2line -f -i at the same address, function by function and file:line:column
 # by file:line:column, for every inlined level; then, in the lab's VM, that live pagetop checks
 # the build ids of /sys/kernel/notes and /sys/module/NAME/notes. Run by "make check-live".
@@ -19,14 +19,17 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
-KERNEL_LAB=${KERNEL_LAB:-$top_srcdir/../shared/kernel-lab}
 SYMRES=${SYMRES:-$top_builddir/tests/unit/symres}
+PAGETOP=${PAGETOP:-$top_builddir/src/pagetop}
 export LC_ALL=C.UTF-8 LANGUAGE=
 
-[[ -r $KERNEL_LAB/vmlinux.xz ]] || { echo "symbols-live.sh: no kernel lab at $KERNEL_LAB (set KERNEL_LAB)" >&2; exit 1; }
-[[ -x $SYMRES ]] || { echo "symbols-live.sh: $SYMRES is not built (make tests/unit/symres)" >&2; exit 1; }
-command -v eu-addr2line >/dev/null || { echo "symbols-live.sh: eu-addr2line is missing (apt install elfutils)" >&2; exit 1; }
-command -v nm >/dev/null || { echo "symbols-live.sh: nm is missing (apt install binutils)" >&2; exit 1; }
+. "$top_srcdir/tests/lib.sh"
+require_lab
+[[ -x $SYMRES ]] || missing "tests/unit/symres built ($SYMRES)" "make tests/unit/symres"
+[[ -x $PAGETOP ]] || missing "pagetop built ($PAGETOP)" "make"
+require eu-addr2line elfutils
+require eu-readelf elfutils
+require nm binutils
 
 T=$(mktemp -d /tmp/pagetop-symbols.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -213,38 +216,33 @@ else
 fi
 
 # ---- live, in the lab's VM: build ids from /sys/kernel/notes and /sys/module --------------
-PAGETOP=${PAGETOP:-$top_builddir/src/pagetop}
 RUNVM=$KERNEL_LAB/run-vm
-if [[ -x $RUNVM && -x $PAGETOP ]]; then
-	PAGETOP=$(cd "$(dirname "$PAGETOP")" && pwd)/$(basename "$PAGETOP")
-	lab=$(cd "$KERNEL_LAB" && pwd)
-	mkdir -p "$T/other"
-	cp "$lab/modules/loop.ko" "$T/other/brd.ko" # another module's build id under brd's name
-	chmod -R a+rX "$T"
-	{
-		echo "\"$PAGETOP\" --check-symbols --vmlinux \"$lab/vmlinux.xz\" --modules \"$lab/modules\" > \"$T/live-ok.out\" 2>&1"
-		echo "echo \$? > \"$T/live-ok.rc\""
-		echo "\"$PAGETOP\" --check-symbols --vmlinux \"$lab/vmlinux.xz\" --modules \"$T/other\" --modules \"$lab/modules\" > \"$T/live-other.out\" 2>&1"
-		echo "echo \$? > \"$T/live-other.rc\""
-	} > "$T/live.sh"
-	"$RUNVM" -t 280 -m brd,loop -- sh "$T/live.sh" > "$T/vm.out" 2>&1
-	if [[ $(cat "$T/live-ok.rc" 2>/dev/null) == 0 ]] &&
-	   grep -q '^vmlinux  *ok ' "$T/live-ok.out" && grep -q '^brd  *ok ' "$T/live-ok.out"; then
-		pass "live: vmlinux and brd match the running kernel's build ids (sysfs), exit 0"
-	else
-		fail "live --check-symbols with the right files:"
-		cat "$T/live-ok.out" "$T/vm.out" 2>/dev/null | sed 's/^/  /' | head -30
-	fi
-	# a brd.ko of another build is passed over for the right one further on the path
-	if [[ $(cat "$T/live-other.rc" 2>/dev/null) == 0 ]] &&
-	   grep -q "^brd  *ok .*$lab/modules/brd.ko" "$T/live-other.out"; then
-		pass "live: a brd.ko of another build is passed over for the matching one"
-	else
-		fail "live --check-symbols with another brd.ko first:"
-		sed 's/^/  /' "$T/live-other.out" 2>/dev/null | head -30
-	fi
+PAGETOP=$(cd "$(dirname "$PAGETOP")" && pwd)/$(basename "$PAGETOP")
+lab=$KERNEL_LAB
+mkdir -p "$T/other"
+cp "$lab/modules/loop.ko" "$T/other/brd.ko" # another module's build id under brd's name
+chmod -R a+rX "$T"
+{
+	echo "\"$PAGETOP\" --check-symbols --vmlinux \"$lab/vmlinux.xz\" --modules \"$lab/modules\" > \"$T/live-ok.out\" 2>&1"
+	echo "echo \$? > \"$T/live-ok.rc\""
+	echo "\"$PAGETOP\" --check-symbols --vmlinux \"$lab/vmlinux.xz\" --modules \"$T/other\" --modules \"$lab/modules\" > \"$T/live-other.out\" 2>&1"
+	echo "echo \$? > \"$T/live-other.rc\""
+} > "$T/live.sh"
+"$RUNVM" -t 280 -m brd,loop -- sh "$T/live.sh" > "$T/vm.out" 2>&1
+if [[ $(cat "$T/live-ok.rc" 2>/dev/null) == 0 ]] &&
+   grep -q '^vmlinux  *ok ' "$T/live-ok.out" && grep -q '^brd  *ok ' "$T/live-ok.out"; then
+	pass "live: vmlinux and brd match the running kernel's build ids (sysfs), exit 0"
 else
-	echo "SKIP: no $RUNVM or $PAGETOP: the live build-id checks"
+	fail "live --check-symbols with the right files:"
+	cat "$T/live-ok.out" "$T/vm.out" 2>/dev/null | sed 's/^/  /' | head -30
+fi
+# a brd.ko of another build is passed over for the right one further on the path
+if [[ $(cat "$T/live-other.rc" 2>/dev/null) == 0 ]] &&
+   grep -q "^brd  *ok .*$lab/modules/brd.ko" "$T/live-other.out"; then
+	pass "live: a brd.ko of another build is passed over for the matching one"
+else
+	fail "live --check-symbols with another brd.ko first:"
+	sed 's/^/  /' "$T/live-other.out" 2>/dev/null | head -30
 fi
 
 echo "symbols-live: $failures failures"

@@ -3,14 +3,15 @@
 # tui-live.sh - the UI on a real page_owner kernel (the lab's run-vm -i, under tmux), with
 # the leak workload: a ramdisk in [brd] grows by 2 MiB a second. Sorted by the change
 # since the baseline, the [brd] row must reach the top; expanding it must show its
-# frames; q must leave the terminal clean. Part of make check-live (needs qemu; skipped,
-# exit 77, without the lab or tmux).
+# frames; q must leave the terminal clean. Part of make check-live (needs the kernel lab
+# and tmux: tests/lib.sh).
 set -u
 : "${PAGETOP:=$(pwd)/src/pagetop}"
 : "${top_srcdir:=.}"
-lab=${KERNEL_LAB:-$top_srcdir/../shared/kernel-lab}
-[ -x "$lab/run-vm" ] || { echo "tui-live.sh: no kernel lab at $lab, skipped"; exit 77; }
-command -v tmux >/dev/null 2>&1 || { echo "tui-live.sh: no tmux, skipped"; exit 77; }
+. "$top_srcdir/tests/lib.sh"
+require_lab
+require tmux
+lab=$KERNEL_LAB
 case $PAGETOP in /*) ;; *) PAGETOP=$(pwd)/$PAGETOP ;; esac
 
 tmp=$(mktemp -d /tmp/pagetop-tuilive.XXXXXX)

@@ -4,7 +4,8 @@
 #   ./dev.sh run    install build dependencies, build, run pagetop (on the live kernel
 #                   when this machine can, else on the bundled real recording)
 #   ./dev.sh test   install build and test dependencies, build, run the whole suite
-#                   (make check, then make distcheck)
+#                   (make check, then make distcheck); PAGETOP_CI=1 (as .ci/run sets
+#                   it) makes a test whose precondition is missing fail (tests/README.md)
 #
 # Works on a fresh Debian 12 (or Ubuntu) as root or through sudo.
 set -eu
@@ -14,7 +15,8 @@ mode=${1:-run}
 
 build_deps="build-essential autoconf automake autopoint libtool gettext pkg-config
   libncurses-dev libdw-dev libelf-dev check zlib1g-dev liblzma-dev libzstd-dev xz-utils gzip"
-test_deps="valgrind tmux elfutils qemu-system-x86 busybox-static cpio util-linux libclang-rt-14-dev clang zstd"
+test_deps="valgrind tmux elfutils qemu-system-x86 busybox-static cpio util-linux libclang-rt-14-dev clang zstd
+  man-db"
 
 install_deps() {
 	missing=""
@@ -56,6 +58,11 @@ run)
 test)
 	install_deps $build_deps $test_deps
 	build
+	# the kernel lab, absolute: make distcheck builds and tests far from ../shared
+	if [ -z "${KERNEL_LAB:-}" ] && [ -d ../shared/kernel-lab ]; then
+		KERNEL_LAB=$(cd ../shared/kernel-lab && pwd)
+		export KERNEL_LAB
+	fi
 	make check
 	make distcheck
 	;;

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # symbols.sh - how fast pagetop turns frames into source lines (`make bench` runs it).
 #
-# The frames: every distinct frame of the kernel lab's real fixtures (tests/data and
-# ../shared/fixtures/lab-*), resolved against ../shared/kernel-lab/vmlinux.xz and its
-# modules by tests/unit/symres (the symbols service, as --expand and the UI use it):
+# The frames: every distinct frame of the kernel lab's real fixtures of 7.3.4 (tests/data
+# and ../shared/fixtures/lab-7.3.4-*), resolved against ../shared/kernel-lab/vmlinux.xz and
+# its modules by tests/unit/symres (the symbols service, as --expand and the UI use it):
 #   cold    a new process: decompressing vmlinux.xz (threaded), loading, every frame
 #   warm    a frame not asked before, with the debug info already loaded
 #   cached  a frame asked before (what the UI does on every redraw)
@@ -39,7 +39,7 @@ mkdir -p "$out"
 # ---- the frames ----
 {
 	for f in "$srcdir"/tests/data/demo/* "$srcdir"/tests/data/small/* \
-		 "$srcdir"/tests/data/plain/* "$lab"/../fixtures/lab-*/*; do
+		 "$srcdir"/tests/data/plain/* "$lab"/../fixtures/lab-7.3.4-*/*; do
 		[ -f "$f" ] || continue
 		case $f in
 		*.xz) xz -dc "$f" ;;
@@ -109,5 +109,5 @@ ratio=""
 		echo "| per frame vs the kernel's scripts/faddr2line ($nfa frames, uncompressed vmlinux) | $per_frame_ms ms (cold run / frames) | faddr2line: $fa_per s | ${ratio}x faster | ≥ 100x | $(met "$ratio" ">=" 100) |"
 	fi
 	echo
-	echo "Symbolization: medians of $runs runs of tests/unit/symres (the symbols service, as --expand uses it) on every distinct frame of tests/data and ../shared/fixtures/lab-*, against ../shared/kernel-lab/vmlinux.xz (30 MB, 106 MB uncompressed, full DWARF 5) and modules/; xz decompressed with $(nproc) threads. faddr2line: scripts/faddr2line of Debian 12's linux-source-6.1 with binutils $(addr2line --version 2>/dev/null | sed -n '1s/.* //p')."
+	echo "Symbolization: medians of $runs runs of tests/unit/symres (the symbols service, as --expand uses it) on every distinct frame of tests/data and ../shared/fixtures/lab-7.3.4-*, against ../shared/kernel-lab/vmlinux.xz (30 MB, 106 MB uncompressed, full DWARF 5) and modules/; xz decompressed with $(nproc) threads. faddr2line: scripts/faddr2line of Debian 12's linux-source-6.1 with binutils $(addr2line --version 2>/dev/null | sed -n '1s/.* //p')."
 } | tee "$out/symbols.md"

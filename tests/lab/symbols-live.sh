@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# tests/lab/symbols-live.sh - every frame of the real fixtures resolves against the kernel lab's
+# tests/lab/symbols-live.sh - every frame of the 7.3.4 fixtures resolves against the kernel lab's
 # debug info (the kernel lab: vmlinux.xz with full DWARF, modules/*.ko), and agrees
 # with eu-addr2line -f -i at the same address, function by function and file:line:column
 # by file:line:column, for every inlined level; then, in the lab's VM, that live pagetop checks
@@ -13,8 +13,8 @@
 # SECTION takes the offset in the section, which is what the symbol table's value plus
 # the frame's offset minus one is.
 #
-# Environment: KERNEL_LAB (default $top_srcdir/../shared/kernel-lab), top_srcdir,
-# top_builddir.
+# Environment: KERNEL_LAB (default $top_srcdir/../shared/kernel-lab), LAB_FIXTURES (default
+# $KERNEL_LAB/../fixtures), top_srcdir, top_builddir.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
@@ -30,6 +30,13 @@ require_lab
 require eu-addr2line elfutils
 require eu-readelf elfutils
 require nm binutils
+# The fixtures of the kernel this vmlinux is, 7.3.4, only: another kernel's frames (lab-6.12-*)
+# name functions this one lacks, or has at another size.
+LAB_FIXTURES=${LAB_FIXTURES:-$KERNEL_LAB/../fixtures}
+for d in lab-7.3.4-demo lab-7.3.4-small; do
+	[[ -d $LAB_FIXTURES/$d ]] ||
+		missing "the lab's fixtures $LAB_FIXTURES/$d" "set LAB_FIXTURES to their folder"
+done
 
 T=$(mktemp -d /tmp/pagetop-symbols.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -40,7 +47,7 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 # ---- the frames: every distinct frame line of the lab's fixtures ------------------------
 {
 	for f in "$top_srcdir"/tests/data/demo/* "$top_srcdir"/tests/data/small/* \
-		 "$top_srcdir"/tests/data/plain/* "$KERNEL_LAB"/../fixtures/lab-*/*; do
+		 "$top_srcdir"/tests/data/plain/* "$LAB_FIXTURES"/lab-7.3.4-*/*; do
 		[[ -f $f ]] || continue
 		case $f in
 		*.xz) xz -dc "$f" ;;
@@ -53,17 +60,29 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 nframes=$(wc -l < "$T/frames")
 echo "frames: $nframes distinct"
 [[ $nframes -ge 500 ]] || fail "expected hundreds of frames in the fixtures, found $nframes"
+# Two frames that must not resolve, in the same run: a function this kernel lacks, and one it
+# has at another size (a frame of Linux 6.12's).
+printf '%s\n' pagetop_no_such_function+0x10/0x20 __alloc_pages_noprof+0x102/0x126 > "$T/canary"
 
 start=$(date +%s.%N)
-"$SYMRES" -t -v "$KERNEL_LAB/vmlinux.xz" -m "$KERNEL_LAB/modules" \
-	-b 39c628f08de750126d96253099dff1f755e473a7 < "$T/frames" > "$T/res" 2> "$T/timing"
+grep -vxF -f "$T/canary" "$T/frames" | cat - "$T/canary" | "$SYMRES" -t -v "$KERNEL_LAB/vmlinux.xz" -m "$KERNEL_LAB/modules" \
+	-b 39c628f08de750126d96253099dff1f755e473a7 > "$T/all" 2> "$T/timing"
 rc=$?
 end=$(date +%s.%N)
 [[ $rc -eq 0 ]] && pass "symres exits 0" || fail "symres exits $rc"
 sed 's/^/  /' "$T/timing"
+awk -F'\t' -v res="$T/res" -v can="$T/canary.res" 'NR == FNR { c[$1] = 1; next }
+	{ print > ($1 in c ? can : res) }' "$T/canary" "$T/all"
 
-# Every frame but bare addresses resolves.
-awk -F'\t' '$2 != "ok" && $2 != "raw"' "$T/res" > "$T/notok"
+# Every frame but bare addresses resolves; and the check sees a frame that does not.
+unresolved() { awk -F'\t' '$2 != "ok" && $2 != "raw"' "$@"; }
+if [[ $(unresolved "$T/canary.res" | wc -l) -eq 2 ]]; then
+	pass "frames that cannot resolve are seen: $(cut -f1,2 "$T/canary.res" | tr '\t\n' ' ;')"
+else
+	fail "frames that cannot resolve passed for resolved:"
+	sed 's/^/  /' "$T/canary.res"
+fi
+unresolved "$T/res" > "$T/notok"
 if [[ -s $T/notok ]]; then
 	fail "$(wc -l < "$T/notok") frames did not resolve:"
 	head -20 "$T/notok" | sed 's/^/  /'

@@ -14,7 +14,7 @@
 
 #define SCORE_WINDOW 60        /* intervals the leak score looks at */
 /* Samples of history kept per row; a stack at 0 pages for that long is forgotten
- * (doc/design.md). The score's window and as much again. */
+ * (doc/internals.md). The score's window and as much again. */
 #define MODEL_HISTORY (2 * SCORE_WINDOW)
 
 enum stack_kind {

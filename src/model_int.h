@@ -64,7 +64,7 @@ struct model {
 	size_t hist_bytes;          /* histories allocated */
 	size_t nblock_summaries;    /* block summaries allocated */
 
-	/* forgetting (doc/design.md) */
+	/* forgetting (doc/internals.md) */
 	uint32_t *to_forget;        /* stacks of this sample that may be forgotten */
 	size_t nto_forget, cap_to_forget;
 	uint64_t *forgot, *forgot_out; /* handles forgotten (sink_ops.forgotten) */

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "model_replay.h"
 #include "output_recording.h"
 #include "source.h"
 #include "symbols.h"
@@ -34,7 +35,6 @@
 #include "tui_draw.h"
 #include "tui_keys.h"
 #include "tui_prompt.h"
-#include "model_replay.h"
 #include "util.h"
 
 #define TUI_MIN_COLS 40
@@ -83,9 +83,9 @@ extern const struct screen_ops list_screen_ops, help_screen_ops, symbols_screen_
 struct timeline {
 	uint32_t pos;               /* the shown sample */
 	uint32_t baseline;          /* the baseline sample wanted (0: the first) */
-	struct replay_tape *tape;         /* what replicas are built from (series only) */
+	struct replay_tape *tape;   /* what replicas are built from (series only) */
 	struct replay replica;      /* a model at an earlier sample (m NULL: none) */
-	struct replay build;         /* a replica being built toward build_target */
+	struct replay build;        /* a replica being built toward build_target */
 	int building;
 	uint32_t build_target;
 	double sync_work;           /* rebuilds up to this many stack feeds happen at once */

@@ -50,6 +50,26 @@ ok() {
 	passed=$((passed + 1))
 }
 
+# Every source file with translatable strings is in po/POTFILES.in, and po/de.po has
+# every message the sources have now (not only those of the last make update-po).
+for f in "$top_srcdir"/src/*.c "$top_srcdir"/src/*.def; do
+	rel=src/${f##*/}
+	grep -Eq '(^|[^A-Za-z0-9_])(N?C?_|ngettext)\(' "$f" || continue
+	grep -qx "$rel" "$top_srcdir/po/POTFILES.in" || fail "$rel has messages but is not in po/POTFILES.in"
+done
+require xgettext gettext
+require msgmerge gettext
+(cd "$top_srcdir" && grep -v '^#' po/POTFILES.in | xargs xgettext -o "$tmp/now.pot" \
+	--keyword=_ --keyword=N_ --keyword=NC_:1c,2 --keyword=ngettext:1,2 --from-code=UTF-8 \
+	2>"$tmp/xgettext.err") || fail "xgettext: $(cat "$tmp/xgettext.err")"
+if LC_ALL=C msgmerge -q -o "$tmp/merged.po" "$po" "$tmp/now.pot" 2>/dev/null &&
+	LC_ALL=C msgfmt --statistics -o /dev/null "$tmp/merged.po" 2>"$tmp/mstats" &&
+	! grep -Eq 'fuzzy|untranslated' "$tmp/mstats"; then
+	ok
+else
+	fail "po/de.po lacks messages of the sources (make update-po, then translate): $(cat "$tmp/mstats")"
+fi
+
 # po/de.po: no errors, nothing fuzzy, nothing untranslated.
 if LC_ALL=C msgfmt -c --statistics -o "$tmp/de.mo" "$po" 2>"$tmp/stats"; then
 	if grep -Eq 'fuzzy|untranslated' "$tmp/stats"; then

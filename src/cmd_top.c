@@ -298,7 +298,6 @@ int top_run(struct top_opts *o)
 	b.vo = o->view;
 	b.oo = o->out;
 	b.iterations = o->iterations;
-	model_want_group(b.m, b.vo.group);
 	b.vo.limit = o->batch ? b.oo.limit : 0;
 	b.vo.top_only = o->batch; /* batch output prints only the first rows */
 	if (o->nallocs)

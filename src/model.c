@@ -732,6 +732,7 @@ static void stack_forget(struct model *m, struct stack *st)
 	} else {
 		frames_unlink(m, st);
 	}
+	group_forget_stack(m, st);
 	m->gone_base = sat_add(m->gone_base, st->s.base);
 	if (st->s.first_seen == 0)
 		m->gone_first = sat_add(m->gone_first, st->s.first_value);

@@ -83,7 +83,9 @@ struct group {
 	struct counter s;
 	uint32_t label;           /* label id */
 	uint32_t nstacks;         /* member stacks with pages now */
-	uint32_t example;         /* a member stack id (the largest) */
+	uint32_t example;         /* a member stack id (the largest); UINT32_MAX: none (a
+				   * function group's, forgotten: model_stack() gives NULL) */
+	int64_t example_pages;    /* its pages (the model's: no look into the stack) */
 };
 
 struct model;
@@ -191,10 +193,9 @@ struct view {
 };
 void view_init(struct view *v);
 void view_free(struct view *v);
-/* Function groups cost an update per frame and sample: the model keeps them from the
- * first call asking for GROUP_FUNCTION on (model_view() asks by itself). */
-void model_want_group(struct model *m, enum group_mode g);
-/* Builds (filters, groups, sorts) the view for the current sample. */
+/* Builds (filters, groups, sorts) the view for the current sample. The model keeps the
+ * groups of every mode from the first sample on, so any mode asked for at any sample has
+ * its whole history: the screen and batch mode give the same numbers. */
 void model_view(struct model *m, const struct view_opts *o, struct view *v);
 
 #endif

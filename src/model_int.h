@@ -80,7 +80,6 @@ struct model {
 	size_t function_stamp_cap;
 
 	const struct stack *special[4];
-	int want_functions;         /* function groups are kept once a view asked for them */
 
 	char **patterns;            /* allocator machinery (NULL: the defaults) */
 	size_t npatterns;
@@ -128,6 +127,8 @@ uint32_t group_get(struct model *m, enum group_mode g, uint32_t label);
 void stack_place(struct model *m, struct stack *st);
 /* Whether a stack is the example of one of its groups (which keeps it). */
 int group_example(const struct model *m, const struct stack *st);
+/* A stack about to be forgotten: no function group has it as its example any more. */
+void group_forget_stack(struct model *m, const struct stack *st);
 /* A sample's sums: groups_sample_begin(), then groups_count() for every stack with
  * pages (inline: it runs for each of them every sample), then groups_sample_end(). */
 void groups_sample_begin(struct model *m);
@@ -137,15 +138,18 @@ static inline void group_count(const struct model *m, struct group *gr, const st
 			       int64_t v)
 {
 	gr->s.acc = sat_add(gr->s.acc, v);
-	if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.now)
+	(void)m;
+	if (!gr->nstacks++ || v > gr->example_pages) {
 		gr->example = st->id;
+		gr->example_pages = v;
+	}
 }
 
 static inline void groups_count(struct model *m, const struct stack *st, int64_t v)
 {
 	group_count(m, group_of(m, GROUP_CALLER, st->label), st, v);
 	group_count(m, group_of(m, GROUP_MODULE, stack_module(m, st)), st, v);
-	for (unsigned f = 0; m->want_functions && f < st->nframes; f++) {
+	for (unsigned f = 0; f < st->nframes; f++) {
 		uint32_t func = m->frame_info[st->frames[f]].func;
 		uint32_t gi = m->label2group[GROUP_FUNCTION][func] - 1;
 

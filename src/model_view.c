@@ -493,7 +493,6 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 	struct order ord;
 	struct topk tk, *t = NULL;
 
-	model_want_group(m, o->group);
 	view_totals(m, v);
 	order_init(&ord, m, o);
 	if (o->top_only && o->limit) {

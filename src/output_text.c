@@ -133,7 +133,8 @@ static void text_row(FILE *fp, const struct model *m, const struct row *r, int e
 	} else if (expand && r->group) {
 		const struct stack *ex = model_stack(m, r->group->example);
 
-		fprintf(fp, "%*s%s\n", 20, "", _("(largest stack of the group:)"));
+		if (ex)
+			fprintf(fp, "%*s%s\n", 20, "", _("(largest stack of the group:)"));
 		for (unsigned i = 0; ex && i < ex->nframes; i++)
 			text_frame(fp, m, ex->frames[i], i == ex->caller, sym, utf8);
 	}

@@ -77,6 +77,34 @@ expect "group caller"
 keys q
 ended 0
 
+# ---- the screen and batch mode agree: a group mode asked for late ----
+# A user's first steps on a recording: at its last sample, g g to the function groups.
+# The first rows' pages, change and change since the baseline are batch mode's.
+echo "tui-tmux.sh: the screen and batch mode agree on a group asked for late"
+rec=$top_srcdir/tests/data/lab.ptrec.xz
+start "$PAGETOP" "$rec"
+expect "sample 90/90"
+keys g g
+expect "group function"
+expect "FUNCTION"
+# the columns by their titles (the sort mark and the stack counts taken off)
+awk 'f == 0 && /FUNCTION/ { for (i = 1; i <= NF; i++) { t = $i; sub(/[▲▼]$/, "", t); c[t] = i }
+	f = 1; next }
+     f == 1 && n < 8 && NF > 0 { l = $0; sub(/ \([0-9,]+ stacks?\)$/, "", l)
+	for (i = 1; i < c["FUNCTION"]; i++) sub(/^ *[^ ]+ +/, "", l)
+	printf "%d %d %d %s\n", $c["PAGES"], $c["Δ"], $c["ΔBASE"], l; n++ }' \
+	"$tmp/screen" >"$tmp/screen-rows"
+"$PAGETOP" -b --group function --format csv "$rec" |
+	awk -F, '$1 == 89 && n < 8 { l = $13; gsub(/^"|"$/, "", l)
+		printf "%d %d %d %s\n", $5, $7, $9, l; n++ }' >"$tmp/batch-rows"
+[ "$(wc -l <"$tmp/batch-rows")" -eq 8 ] || fail "batch mode printed no rows for the last sample"
+cmp -s "$tmp/screen-rows" "$tmp/batch-rows" ||
+	fail "the screen and batch mode differ (pages, change, since the baseline, label):
+$(diff "$tmp/screen-rows" "$tmp/batch-rows")"
+grep -q '^[0-9]* -16 ' "$tmp/screen-rows" || fail "the function groups show no change"
+keys q
+ended 0
+
 # ---- -n: leaves by itself (smoke test, like htop -n) ----
 echo "tui-tmux.sh: -n: leaves by itself (smoke test, like htop -n)"
 start "$PAGETOP" -n 3 "$demo"

@@ -798,14 +798,13 @@ END_TEST
 
 START_TEST(test_group_function_from_start)
 {
-	/* asked for before the first sample: the same values, with history from sample 0 */
+	/* first asked for at the last sample: still the history from sample 0 */
 	struct model *m = model_new();
 	struct view v;
 	int64_t h[4];
 	const struct row *r;
 
 	view_init(&v);
-	model_want_group(m, GROUP_FUNCTION);
 	feed(m, 0, "a;rec;rec=5|b;rec=1");
 	feed(m, 1, "a;rec;rec=7|b;rec=1");
 	view_with(m, &v, GROUP_FUNCTION, KEY_PAGES, 0);
@@ -1863,6 +1862,11 @@ START_TEST(test_forget_group_example)
 	ck_assert_int_eq(must_row(m, &v, "solo")->group->example, x->id);
 	ck_assert_ptr_eq(model_stack(m, x->id), x);
 	ck_assert_ptr_null(model_stack(m, y->id));
+	/* function groups keep none (there is one for every function): the group of y,
+	 * its only stack, has none left, not one whose id went to another stack */
+	view_with(m, &v, GROUP_FUNCTION, KEY_PAGES, 0);
+	ck_assert_int_eq(must_row(m, &v, "y")->group->example, UINT32_MAX);
+	ck_assert_int_eq(must_row(m, &v, "x")->group->example, x->id);
 	view_free(&v);
 	model_free(m);
 }
@@ -2010,7 +2014,7 @@ START_TEST(test_replay_matches)
 		;
 	source_close(src);
 	model_set_baseline(part); /* at sample 40, as the replay will */
-	replay_init(&r, NULL, 0, GROUP_STACK);
+	replay_init(&r, NULL, 0);
 	ck_assert_int_eq(replay_advance(&r, tp, full, 20, 0, &err), 0);
 	ck_assert_int_eq(replay_advance(&r, tp, full, 40, 40, &err), 0);
 	ck_assert_uint_eq(model_nsamples(r.m), 41);

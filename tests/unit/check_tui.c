@@ -17,6 +17,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "output.h"
+#include "settings.h"
 #include "output_recording.h"
 #include "testutil.h"
 #include "tui.h"
@@ -2022,6 +2024,176 @@ START_TEST(test_speed_100k)
 }
 END_TEST
 
+/* ---- the screen and batch mode agree ---- */
+
+/* The first n rows of a view as batch mode prints them in a format: the same printer for
+ * the screen's view and batch mode's, so what differs is the numbers. */
+static char *agree_print(const struct model *m, const struct view_opts *vo,
+			 const struct view *v, size_t n, enum out_format f)
+{
+	struct out_opts oo = { .format = f };
+	struct view part = *v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	part.nrows = n < v->nrows ? n : v->nrows;
+	if (f == OUT_CSV)
+		ck_assert_int_eq(output_begin(fp, m, &oo), 0);
+	ck_assert_int_eq(output_sample(fp, m, vo, &part, &oo), 0);
+	fclose(fp);
+	return buf;
+}
+
+/* Batch mode: a model of its own, fed from a source of its own, one sample at a time.
+ * pagetop -b views every sample it takes; this views only those compared, which gives
+ * the same numbers as long as the model keeps every group mode whatever was viewed
+ * (model.h): asking for a mode late is what the screen does. */
+struct agree_batch {
+	struct source *src;
+	struct model *m;
+	long k;                   /* the sample it is at, -1: none yet */
+};
+
+static void agree_batch_open(struct agree_batch *b, const char *rel)
+{
+	struct source_opts so;
+	struct pt_err err;
+	const char *path = rel;
+
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&b->src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	b->m = model_new();
+	b->k = -1;
+}
+
+static void agree_batch_to(struct agree_batch *b, long k)
+{
+	struct sink sink = model_sink(b->m);
+	struct pt_err err;
+
+	while (b->k < k) {
+		ck_assert_msg(source_next(b->src, &sink, -1, &err) == SRC_SAMPLE, "sample %ld: %s",
+			      b->k + 1, err.msg);
+		b->k++;
+	}
+}
+
+static void agree_batch_close(struct agree_batch *b)
+{
+	model_free(b->m);
+	source_close(b->src);
+}
+
+/* The screen as it is now (its model, sample, group and sort) against batch mode at
+ * the same sample with the same options, in text and CSV. */
+static void agree_check(struct ht *h, struct agree_batch *b, long k)
+{
+	struct app *app = h->t;
+	const struct view_opts *uvo = &app->settings.view;
+	struct view_opts vo;
+	struct view v;
+	size_t n;
+	static const enum out_format formats[] = { OUT_TEXT, OUT_CSV };
+
+	tui_render(app);
+	ck_assert_uint_eq(model_nsamples(app->model), (uint32_t)k + 1);
+	agree_batch_to(b, k);
+	/* the batch options as the command line gives them: not copied from the screen */
+	view_opts_init(&vo);
+	vo.group = uvo->group;
+	vo.key = uvo->key;
+	vo.ascending = uvo->ascending;
+	vo.top_only = 1;
+	view_init(&v);
+	model_view(b->m, &vo, &v);
+	/* the screen sorts the rows near the cursor; the rest are there, unsorted */
+	n = app->list->sorted < app->list->view.nrows ? app->list->sorted : app->list->view.nrows;
+	ck_assert_uint_eq(app->list->view.nrows, v.nrows);
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		char *screen = agree_print(app->model, &vo, &app->list->view, n, formats[i]);
+		char *batch = agree_print(b->m, &vo, &v, n, formats[i]);
+
+		ck_assert_msg(strcmp(screen, batch) == 0,
+			      "sample %ld, group %s, sort %s%s, %s: the screen's view differs from batch mode's:\n--- screen:\n%s--- batch:\n%s",
+			      k, group_name(vo.group), sort_key_name(vo.key),
+			      vo.ascending ? ":asc" : "", out_format_name(formats[i]), screen, batch);
+		free(screen);
+		free(batch);
+	}
+	view_free(&v);
+}
+
+/* Every group mode, sort key and order at the screen's sample. */
+static void agree_walk(struct ht *h, struct agree_batch *b, long k)
+{
+	for (int g = 0; g < GROUP__N; g++) {
+		for (size_t s = 0; s < ARRAY_SIZE(settings_sort_menu); s++) {
+			char keys[3] = { 's', (char)('1' + s), '\0' };
+
+			ht_keys(h, keys);
+			ck_assert_int_eq(h->t->settings.view.key, settings_sort_menu[s]);
+			agree_check(h, b, k);
+			ht_keys(h, "r");
+			agree_check(h, b, k);
+			ht_keys(h, "r");
+		}
+		/* a tree mode, once views have one, is walked here too */
+		ht_keys(h, "g");
+	}
+	ck_assert_int_eq(h->t->settings.view.group, GROUP_STACK);
+}
+
+START_TEST(test_agree_late_group)
+{
+	struct ht h = { 0 };
+	struct agree_batch b;
+	long last;
+	char delta[32];
+
+	/* a user's first steps: the last sample, then g to the function groups */
+	ht_open(&h, "lab.ptrec.xz", NULL, 24, 100, NULL, NULL);
+	last = h.t->nread - 1;
+	ck_assert_int_gt(last, 10);
+	agree_batch_open(&b, "lab.ptrec.xz");
+	ht_keys(&h, "gg");
+	ck_assert_int_eq(h.t->settings.view.group, GROUP_FUNCTION);
+	ck_assert_ptr_eq(h.t->model, h.t->master);
+	agree_check(&h, &b, last);
+	/* and on the screen itself: the first row's change since the last sample */
+	ck_assert_int_ne(h.t->list->view.rows[0].s->delta, 0);
+	snprintf(delta, sizeof(delta), "%+lld", (long long)h.t->list->view.rows[0].s->delta);
+	ck_line_has(&h, TUI_HEADER_LINES, delta);
+	ht_keys(&h, "gg");
+	agree_walk(&h, &b, last);
+	agree_batch_close(&b);
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_agree_every_sample)
+{
+	struct ht h = { 0 };
+	struct agree_batch b;
+	long last, step = under_valgrind() ? 15 : 1;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 24, 100, NULL, NULL);
+	last = h.t->nread - 1;
+	agree_batch_open(&b, "lab.ptrec.xz");
+	/* under valgrind every sample takes minutes: every 15th, and the last */
+	for (long k = 0; k <= last; k = k < last && k + step > last ? last : k + step) {
+		time_goto(h.t, k);
+		while (!time_build_step(h.t, -1))
+			;
+		ck_assert_uint_eq(h.t->time.pos, (uint32_t)k);
+		agree_walk(&h, &b, k);
+	}
+	agree_batch_close(&b);
+	ht_close(&h);
+}
+END_TEST
+
 static Suite *tui_suite(void)
 {
 	Suite *s = suite_create("tui");
@@ -2076,6 +2248,13 @@ static Suite *tui_suite(void)
 		tcase_add_test(tc, test_symbols);
 	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_speed_100k);
+	suite_add_tcase(s, tc);
+
+	/* every sample x group x sort of a recording: CK_RUN_CASE=agree runs it alone */
+	tc = tcase_create("agree");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_agree_late_group);
+	tcase_add_test(tc, test_agree_every_sample);
 	suite_add_tcase(s, tc);
 	return s;
 }

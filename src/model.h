@@ -31,7 +31,9 @@ int group_parse(const char *s, enum group_mode *g);   /* 0 or -1 */
 /* Column and sort-key names, the same in --sort, CSV, JSON and the UI. */
 enum sort_key {
 	KEY_PAGES = 0, KEY_BYTES, KEY_DELTA, KEY_RATE, KEY_DELTA_BASE, KEY_PEAK,
-	KEY_SCORE, KEY_FIRST_SEEN, KEY_LABEL, KEY__N
+	KEY_SCORE, KEY_FIRST_SEEN, KEY_LABEL,
+	KEY_SHARE,                /* the share of the sample's pages: the order of KEY_PAGES */
+	KEY__N
 };
 const char *sort_key_name(enum sort_key k);
 int sort_key_parse(const char *s, enum sort_key *k);
@@ -193,6 +195,9 @@ struct view {
 };
 void view_init(struct view *v);
 void view_free(struct view *v);
+/* A row's pages in percent of all the sample's pages (total_pages), 0 when it has none:
+ * the "%" column of the screen and of batch mode. */
+double view_share(const struct view *v, const struct counter *s);
 /* Builds (filters, groups, sorts) the view for the current sample. The model keeps the
  * groups of every mode from the first sample on, so any mode asked for at any sample has
  * its whole history: the screen and batch mode give the same numbers. */

@@ -12,6 +12,7 @@
 
 static const char *const key_names[KEY__N] = {
 	"pages", "bytes", "delta", "rate", "delta_base", "peak", "score", "first_seen", "label",
+	"share",
 };
 
 const char *sort_key_name(enum sort_key k)
@@ -301,7 +302,8 @@ static double row_key(const struct row *r, enum sort_key k)
 
 	switch (k) {
 	case KEY_PAGES:
-	case KEY_BYTES: return (double)s->now;
+	case KEY_BYTES:
+	case KEY_SHARE: return (double)s->now;
 	case KEY_DELTA: return (double)s->delta;
 	case KEY_RATE: return s->rate;
 	case KEY_DELTA_BASE: return (double)s->delta_base;
@@ -486,6 +488,11 @@ static void offer_groups(struct model *m, const struct view_opts *o, struct view
 			continue;
 		view_offer(m, v, o, t, &r);
 	}
+}
+
+double view_share(const struct view *v, const struct counter *s)
+{
+	return v->total_pages > 0 ? (double)s->now * 100.0 / (double)v->total_pages : 0;
 }
 
 void model_view(struct model *m, const struct view_opts *o, struct view *v)

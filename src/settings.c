@@ -30,8 +30,8 @@ static const struct setting table[SETTING__N] = {
 	[SETTING_SORT] = {
 		"sort", SETTING_TYPE_SORT, 0, 0, "pages", 1,
 		{ NULL,
-		  N_("sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found '%s'"),
-		  N_("--sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found '%s'") },
+		  N_("sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found '%s'"),
+		  N_("--sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label, found '%s'") },
 		N_("--sort: expected KEY:asc or KEY:desc, found '%s'"),
 	},
 	[SETTING_GROUP] = {
@@ -59,7 +59,7 @@ static const struct setting table[SETTING__N] = {
 		"columns", SETTING_TYPE_COLUMNS, 0, 0, "pages,bytes,delta,rate,delta_base,trend,score,label", 1,
 		/* the word that is no column, not the whole value */
 		{ NULL,
-		  N_("columns: unknown column '%s' (pages, bytes, delta, rate, delta_base, trend, score, peak, first_seen, label)"),
+		  N_("columns: unknown column '%s' (pages, bytes, share, delta, rate, delta_base, trend, score, peak, first_seen, label)"),
 		  NULL },
 		NULL,
 	},
@@ -111,8 +111,8 @@ static const struct setting table[SETTING__N] = {
 };
 
 static const char *const column_names[SETTINGS_COLUMNS_N] = {
-	"pages", "bytes", "delta", "rate", "delta_base", "trend", "score", "peak", "first_seen",
-	"label",
+	"pages", "bytes", "share", "delta", "rate", "delta_base", "trend", "score", "peak",
+	"first_seen", "label",
 };
 
 static const char *const diff_key_names[] = {
@@ -122,7 +122,7 @@ static const char *const diff_key_names[] = {
 
 const enum sort_key settings_sort_menu[KEY__N] = {
 	KEY_PAGES, KEY_BYTES, KEY_DELTA, KEY_RATE, KEY_DELTA_BASE, KEY_SCORE, KEY_PEAK,
-	KEY_FIRST_SEEN, KEY_LABEL,
+	KEY_FIRST_SEEN, KEY_LABEL, KEY_SHARE, /* the tenth is 0 */
 };
 
 const char *settings_column_name(unsigned i)

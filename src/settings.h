@@ -70,10 +70,10 @@ enum setting_from {
 
 /* The list screen's columns, in their order on the screen ("set columns" names them);
  * bit i of setting_value.columns is column i. The label is always shown. */
-enum { SETTINGS_COLUMNS_N = 10, SETTINGS_COLUMN_LABEL = 9 };
+enum { SETTINGS_COLUMNS_N = 11, SETTINGS_COLUMN_LABEL = 10 };
 const char *settings_column_name(unsigned i);  /* "pages", ...; NULL past the last */
-/* all but peak (7) and first_seen (8) */
-#define SETTINGS_COLUMNS_DEFAULT (((1u << SETTINGS_COLUMNS_N) - 1) & ~(3u << 7))
+/* all but share (2), peak (8) and first_seen (9) */
+#define SETTINGS_COLUMNS_DEFAULT (((1u << SETTINGS_COLUMNS_N) - 1) & ~(1u << 2) & ~(3u << 8))
 
 /* A setting's value; the member that holds it follows from id (settings_type()). */
 struct setting_value {
@@ -142,7 +142,8 @@ char *settings_print(const struct setting_value *v);
 /* Frees what a value owns (alloc-patterns' words); v may be parsed again after. */
 void settings_value_free(struct setting_value *v);
 
-/* The sort keys as the UI offers them (its sort menu 1-9): the order of the columns. */
+/* The sort keys as the UI offers them (its sort menu 1-9, then 0): the order of the
+ * columns, then share (a column of its own, but the digits stay where they were). */
 extern const enum sort_key settings_sort_menu[KEY__N];
 /* pagetop diff's sort keys: "delta", "bytes", "pages", "pages_a", "pages_b", "label";
  * *n set to their number. */

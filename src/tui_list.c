@@ -706,6 +706,7 @@ static void cell(const struct app *app, enum col c, const struct counter *s, cha
 		else
 			cell_bytes(buf, n, (double)s->now * (double)model_page_size(m));
 		break;
+	case COL_SHARE: snprintf(buf, n, "%.1f", view_share(&app->list->view, s)); break;
 	case COL_DELTA: cell_int(buf, n, w, s->delta, 1); break;
 	case COL_RATE: cell_rate(buf, n, w, s->rate); break;
 	case COL_DELTA_BASE: cell_int(buf, n, w, s->delta_base, 1); break;

@@ -836,7 +836,7 @@ START_TEST(test_group_names)
 	{
 		static const char *const keys[] = { "pages", "bytes", "delta", "rate",
 						    "delta_base", "peak", "score", "first_seen",
-						    "label" };
+						    "label", "share" };
 
 		for (int i = 0; i < KEY__N; i++) {
 			ck_assert_str_eq(sort_key_name((enum sort_key)i), keys[i]);
@@ -855,7 +855,8 @@ static double key_of(const struct row *r, enum sort_key k)
 {
 	switch (k) {
 	case KEY_PAGES:
-	case KEY_BYTES: return (double)r->s->now;
+	case KEY_BYTES:
+	case KEY_SHARE: return (double)r->s->now;
 	case KEY_DELTA: return (double)r->s->delta;
 	case KEY_RATE: return r->s->rate;
 	case KEY_DELTA_BASE: return (double)r->s->delta_base;

@@ -486,12 +486,18 @@ START_TEST(test_sort)
 	ht_keys(&h, ">");
 	ck_line_has(&h, 2, "Sort SIZE ▼");
 	ht_keys(&h, "<<");
-	ck_line_has(&h, 2, "Sort CALLER ▲"); /* wraps; labels go up */
+	ck_line_has(&h, 2, "Sort % ▼"); /* wraps */
+	ht_keys(&h, "<");
+	ck_line_has(&h, 2, "Sort CALLER ▲"); /* labels go up */
 	ht_keys(&h, "r");
 	ck_line_has(&h, 2, "Sort CALLER ▼");
 	ht_keys(&h, "s");
 	ck_line_has(&h, 23, "Sort by: 1 PAGES");
-	ht_keys(&h, "7");
+	ht_keys(&h, "0");
+	ck_line_has(&h, 2, "Sort % ▼");
+	ht_keys(&h, "s:");
+	ck_line_has(&h, 2, "Sort % ▼"); /* no tenth digit after 9 */
+	ht_keys(&h, "s7");
 	ck_line_has(&h, 2, "Sort PEAK ▼");
 	ht_keys(&h, "s\033");
 	ck_line_has(&h, 2, "Sort PEAK ▼");
@@ -1531,6 +1537,42 @@ END_TEST
 
 /* ---- the config file ---- */
 
+START_TEST(test_share_column)
+{
+	struct ht h = { 0 };
+	char *dir, *rc;
+	char want[32];
+	const struct view *v;
+
+	env_setup(&h);
+	dir = path_join(h.tmp, "pagetop");
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	rc = path_join(dir, "pagetoprc");
+	write_str(rc, "set columns = pages,share,delta,label\nset sort = share\n");
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ck_line_has(&h, 2, "Sort % ▼");
+	ck_line_has(&h, 3, "PAGES");
+	ck_line_has(&h, 3, "%▼");
+	/* the share of the sample's pages: of the header's total, the first row's */
+	v = &h.t->list->view;
+	ck_assert_int_gt(v->total_pages, 0);
+	snprintf(want, sizeof(want), "%.1f",
+		 (double)v->rows[0].s->now * 100.0 / (double)v->total_pages);
+	ck_assert_double_eq_tol(view_share(v, v->rows[0].s),
+				(double)v->rows[0].s->now * 100.0 / (double)v->total_pages, 1e-9);
+	ck_line_has(&h, TUI_HEADER_LINES, want);
+	/* sorted as pages are */
+	for (size_t i = 1; i < h.t->list->nrows; i++)
+		ck_assert(h.t->list->rows[i - 1].s->now >= h.t->list->rows[i].s->now);
+	/* r: the other way */
+	ht_keys(&h, "r");
+	ck_line_has(&h, 3, "%▲");
+	ht_close(&h);
+	free(rc);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_config)
 {
 	struct ht h = { 0 };
@@ -2130,7 +2172,7 @@ static void agree_walk(struct ht *h, struct agree_batch *b, long k)
 {
 	for (int g = 0; g < GROUP__N; g++) {
 		for (size_t s = 0; s < ARRAY_SIZE(settings_sort_menu); s++) {
-			char keys[3] = { 's', (char)('1' + s), '\0' };
+			char keys[3] = { 's', s == 9 ? '0' : (char)('1' + s), '\0' };
 
 			ht_keys(h, keys);
 			ck_assert_int_eq(h->t->settings.view.key, settings_sort_menu[s]);
@@ -2239,6 +2281,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_colors);
 	tcase_add_test(tc, test_mouse);
 	tcase_add_test(tc, test_config);
+	tcase_add_test(tc, test_share_column);
 	tcase_add_test(tc, test_config_save_all);
 	tcase_add_test(tc, test_config_cli_wins);
 	tcase_add_test(tc, test_config_controls);

@@ -48,7 +48,8 @@ static void csv_frames(FILE *fp, const struct model *m, const struct stack *st,
 	fputc('"', fp);
 }
 
-static void csv_row(FILE *fp, const struct model *m, const struct row *r, int expand)
+static void csv_row(FILE *fp, const struct model *m, const struct view *v, const struct row *r,
+		    int expand)
 {
 	const struct counter *s = r->s;
 
@@ -60,8 +61,8 @@ static void csv_row(FILE *fp, const struct model *m, const struct row *r, int ex
 	fprintf(fp, "%lld,", (long long)s->now);
 	if (output_is_pages(m))
 		fprintf(fp, "%lld", sat_mul(s->now, model_page_size(m)));
-	fprintf(fp, ",%lld,%.3f,%lld,%lld,%.4f,%.3f,", (long long)s->delta, s->rate,
-		(long long)s->delta_base, (long long)s->peak, s->score,
+	fprintf(fp, ",%.3f,%lld,%.3f,%lld,%lld,%.4f,%.3f,", view_share(v, s), (long long)s->delta,
+		s->rate, (long long)s->delta_base, (long long)s->peak, s->score,
 		model_time_at(m, s->first_seen));
 	csv_str(fp, model_label(m, r->label));
 	if (expand)
@@ -71,7 +72,8 @@ static void csv_row(FILE *fp, const struct model *m, const struct row *r, int ex
 
 void output_csv_begin(FILE *fp, const struct out_opts *o)
 {
-	fputs("sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label", fp);
+	fputs("sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,"
+	      "label", fp);
 	if (o->expand)
 		fputs(",frames", fp);
 	fputc('\n', fp);
@@ -81,7 +83,7 @@ void output_csv_sample(FILE *fp, const struct model *m, const struct view *v,
 		       const struct out_opts *o, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		csv_row(fp, m, &v->rows[i], o->expand);
+		csv_row(fp, m, v, &v->rows[i], o->expand);
 }
 
 void output_csv_diff(FILE *fp, const struct diff_report *r)

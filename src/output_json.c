@@ -141,8 +141,8 @@ static void json_frames(FILE *fp, const struct model *m, const struct stack *st,
 }
 
 /* The members of a row's object. */
-static void json_row(FILE *fp, const struct model *m, const struct row *r,
-		     const struct out_opts *o)
+static void json_row(FILE *fp, const struct model *m, const struct view *v,
+		     const struct row *r, const struct out_opts *o)
 {
 	const struct counter *s = r->s;
 
@@ -152,6 +152,8 @@ static void json_row(FILE *fp, const struct model *m, const struct row *r,
 			(const char *[]){ "normal", "dummy", "failure", "early" }[r->stack->kind & 3]);
 	fprintf(fp, "\"pages\":%lld,\"bytes\":", (long long)s->now);
 	json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
+	fputs(",\"share\":", fp);
+	json_num(fp, view_share(v, s));
 	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)s->delta);
 	json_num(fp, s->rate);
 	fprintf(fp, ",\"delta_base\":%lld,\"peak\":%lld,\"score\":", (long long)s->delta_base,
@@ -208,7 +210,7 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 	fputs(",\"rows\":[", fp);
 	for (size_t i = 0; i < nrows; i++) {
 		fputs(i ? ",{" : "{", fp);
-		json_row(fp, m, &v->rows[i], o);
+		json_row(fp, m, v, &v->rows[i], o);
 		fputc('}', fp);
 	}
 	fputs("]}\n", fp);

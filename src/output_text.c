@@ -97,8 +97,8 @@ static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int call
 	free(b[1].p);
 }
 
-static void text_row(FILE *fp, const struct model *m, const struct row *r, int expand,
-		     struct symbols *sym, int utf8)
+static void text_row(FILE *fp, const struct model *m, const struct view *v,
+		     const struct row *r, int expand, struct symbols *sym, int utf8)
 {
 	const struct counter *s = r->s;
 	char size[32], first[32];
@@ -110,9 +110,10 @@ static void text_row(FILE *fp, const struct model *m, const struct row *r, int e
 		snprintf(size, sizeof(size), "-");
 	snprintf(first, sizeof(first), "%+.1f",
 		 model_time_at(m, s->first_seen) - model_first_time(m));
-	fprintf(fp, "%10lld %10s %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
-		(long long)s->now, size, (long long)s->delta, s->rate, (long long)s->delta_base,
-		(long long)s->peak, s->score, first, esc_str(&b, model_label(m, r->label), utf8));
+	fprintf(fp, "%10lld %10s %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
+		(long long)s->now, size, view_share(v, s), (long long)s->delta, s->rate,
+		(long long)s->delta_base, (long long)s->peak, s->score, first,
+		esc_str(&b, model_label(m, r->label), utf8));
 	if (expand && r->stack && r->stack->blk) {
 		const struct block_summary *blk = r->stack->blk;
 		char orders[64] = "";
@@ -147,10 +148,10 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 	int utf8 = text_locale_utf8();
 
 	text_header(fp, m, vo, v, utf8);
-	fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "DELTA",
-		"RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "LABEL");
+	fprintf(fp, "%10s %10s %7s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "SHARE",
+		"DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "LABEL");
 	for (size_t i = 0; i < n; i++)
-		text_row(fp, m, &v->rows[i], o->expand, o->sym, utf8);
+		text_row(fp, m, v, &v->rows[i], o->expand, o->sym, utf8);
 	fputc('\n', fp);
 }
 

@@ -108,7 +108,7 @@ tail -n 5 "$tmp/demo-score.csv" | head -n 1 | grep -q '^39,.*,"brd_submit_bio \[
 [ "$(grep -c '^{"sample":' "$tmp/demo-score.json")" = 40 ] ||
 	fail "demo-score.json: expected 40 lines of one object each"
 [ "$(wc -l <"$tmp/demo-score.json")" = 40 ] || fail "demo-score.json: expected 40 lines"
-head -n 1 "$tmp/demo-score.csv" | grep -qx 'sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label' ||
+head -n 1 "$tmp/demo-score.csv" | grep -qx 'sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,label' ||
 	fail "demo-score.csv: header"
 
 # -- the per-block dump, the handles pair, the proposal: folded (no times)

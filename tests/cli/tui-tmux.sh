@@ -95,8 +95,10 @@ awk 'f == 0 && /FUNCTION/ { for (i = 1; i <= NF; i++) { t = $i; sub(/[▲▼]$/,
 	printf "%d %d %d %s\n", $c["PAGES"], $c["Δ"], $c["ΔBASE"], l; n++ }' \
 	"$tmp/screen" >"$tmp/screen-rows"
 "$PAGETOP" -b --group function --format csv "$rec" |
-	awk -F, '$1 == 89 && n < 8 { l = $13; gsub(/^"|"$/, "", l)
-		printf "%d %d %d %s\n", $5, $7, $9, l; n++ }' >"$tmp/batch-rows"
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$1 == 89 && n < 8 { l = $c["label"]; gsub(/^"|"$/, "", l)
+		printf "%d %d %d %s\n", $c["pages"], $c["delta"], $c["delta_base"], l; n++ }' \
+	>"$tmp/batch-rows"
 [ "$(wc -l <"$tmp/batch-rows")" -eq 8 ] || fail "batch mode printed no rows for the last sample"
 cmp -s "$tmp/screen-rows" "$tmp/batch-rows" ||
 	fail "the screen and batch mode differ (pages, change, since the baseline, label):

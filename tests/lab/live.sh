@@ -48,7 +48,7 @@ echo "== live batch mode with the leak workload"
 rc=$?
 check "pagetop -b -n 10 -d 1 --sort score exits 0 (got $rc)" test $rc -eq 0
 [[ -s $T/leak.err ]] && sed 's/^/  stderr: /' "$T/leak.err"
-# CSV: sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label
+# CSV: sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,label
 # rows of a sample come in sort order: the first row of a sample is its rank 1
 awk -F, -v out="$T/leak" '
 	BEGIN { last = -1 }

@@ -37,6 +37,7 @@ const char *sort_key_name(enum sort_key k);
 int sort_key_parse(const char *s, enum sort_key *k);
 
 struct counter_hist;
+struct trace;
 
 /* A count over the samples, with what is derived from it: a stack's pages, a group's.
  * Sample numbers count from 0. */
@@ -50,6 +51,9 @@ struct counter {
 	/* history: NULL until the count first changes (before that it is constant), then
 	 * the changes of the last MODEL_HISTORY samples (model.c) */
 	struct counter_hist *hist;
+	/* the whole series, downsampled (model_series.c): NULL until the count first
+	 * changes, and for the copies of model_counter_copy() */
+	struct trace *trace;
 	int64_t first_value;      /* value at first_seen */
 	int64_t acc;              /* sum for the sample being built */
 };
@@ -142,6 +146,27 @@ int model_history(const struct model *m, const struct counter *s, int64_t *out, 
 /* The same up to sample k, for a copy of s taken then (model_counter_copy()). */
 int model_history_at(const struct model *m, const struct counter *s, uint32_t k, int64_t *out,
 		     int n);
+
+/* Buckets the charts keep of a row (a stack, a group) and of the total. */
+#define MODEL_CHART_BUCKETS 64
+#define MODEL_CHART_TOTAL_BUCKETS 1024
+/* Charts: the pages of a row over samples lo..hi (hi past the last sample: the last),
+ * in at most ncols columns, each the smallest and largest value of its samples (column
+ * c from lo + c * n / ncols, n = hi - lo + 1). One column a sample when there are fewer
+ * samples. Every sample since the first is kept, downsampled to a bounded number of
+ * buckets per row (a stack's go with it when the model forgets it): a column covering
+ * part of a bucket gets the bucket's. Returns the columns filled (0: no sample). */
+int model_chart(const struct model *m, const struct counter *s, uint32_t lo, uint32_t hi,
+		int ncols, int64_t *cmin, int64_t *cmax);
+/* The same for the total pages of every stack. */
+int model_chart_total(const struct model *m, uint32_t lo, uint32_t hi, int ncols,
+		      int64_t *cmin, int64_t *cmax);
+/* Bytes the charts' series take (part of model_mem_bytes()). */
+size_t model_chart_bytes(const struct model *m);
+/* The counter of the row that is the same as a row of another model (a replica built
+ * from this one): a stack by handle or frame texts, a group by label. NULL: none. */
+const struct counter *model_same_row(const struct model *m, const struct model *other,
+				     enum group_mode g, const struct stack *st, uint32_t label);
 
 /* A copy of a counter that stays as it is while the model goes on (a paused display):
  * its history goes to mem, which has model_counter_copy_size(s) bytes (a multiple of 8)

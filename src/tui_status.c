@@ -178,6 +178,22 @@ static void state_text(const struct app *app, char *buf, size_t n)
 		buf[--len] = '\0';
 }
 
+/* Line 2, right: the total over the whole series, a sparkline of up to 24 columns in
+ * the room the totals leave (none under 8). */
+static void total_chart_text(const struct app *app, int room, char *buf, size_t n)
+{
+	enum { W = 24 };
+	int64_t cmin[W], cmax[W];
+	uint32_t ns = (uint32_t)model_nsamples(app->master);
+	int w = room < W ? room : W, got = 0;
+
+	buf[0] = '\0';
+	if (ns > 1 && w >= 8)
+		got = model_chart_total(app->master, 0, ns - 1, w, cmin, cmax);
+	if (got > 1)
+		cell_sparkline(buf, n, got, cmax, got);
+}
+
 void status_draw_header(const struct app *app, const struct view *v)
 {
 	char left[512], right[256];
@@ -186,7 +202,8 @@ void status_draw_header(const struct app *app, const struct view *v)
 	sample_text(app, right, sizeof(right));
 	draw_left_right(0, left, A_BOLD, right, A_BOLD);
 	totals_text(app, v, left, sizeof(left));
-	draw_left_right(1, left, A_NORMAL, NULL, 0);
+	total_chart_text(app, COLS - text_width(left) - 3, right, sizeof(right));
+	draw_left_right(1, left, A_NORMAL, right[0] ? right : NULL, role_attr(ROLE_COOL));
 	view_settings_text(app, left, sizeof(left));
 	state_text(app, right, sizeof(right));
 	draw_left_right(2, left, A_NORMAL, right, role_attr(ROLE_STATE));

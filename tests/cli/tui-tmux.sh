@@ -77,6 +77,25 @@ expect "group caller"
 keys q
 ended 0
 
+# ---- the chart of a row: the [brd] leak of the lab recording rises ----
+echo "tui-tmux.sh: the chart of a row"
+start "$PAGETOP" "$top_srcdir/tests/data/lab.ptrec.xz"
+expect "sample 90/90"
+keys c
+expect "brd_submit_bio [brd]  156.0 MiB now  ▲ peak 156.0 MiB"
+expect "└◆"
+# the top line of the plot has dots only at its right end, the bottom one from its start
+top=$(sed -n 's/.*156\.0 MiB ┤//p' "$tmp/screen")
+bottom=$(sed -n 's/.* 4\.0 MiB ┤//p' "$tmp/screen")
+case $top in "                                        "*[!\ ]*) ;; *) fail "the chart's top line: '$top'" ;; esac
+case $bottom in [!\ ]*) ;; *) fail "the chart's bottom line: '$bottom'" ;; esac
+keys j
+expect "shmem_alloc_and_add_folio.constprop.0  48.2 MiB now"
+keys c
+wait_for "peak" 1 && fail "c did not hide the chart"
+keys q
+ended 0
+
 # ---- -n: leaves by itself (smoke test, like htop -n) ----
 echo "tui-tmux.sh: -n: leaves by itself (smoke test, like htop -n)"
 start "$PAGETOP" -n 3 "$demo"

@@ -21,6 +21,7 @@
 #include "testutil.h"
 #include "tui.h"
 #include "tui_app.h"
+#include "tui_chart.h"
 #include "tui_list.h"
 #include "tui_pager.h"
 #include "tui_status.h"
@@ -288,6 +289,162 @@ static void ck_expected(struct ht *h, const char *name)
 	free(want);
 	free(path);
 }
+
+
+/* ---- the chart ---- */
+
+/* A chart as text, to the letter: values 0..8 pages over nine samples. */
+START_TEST(test_chart_render)
+{
+	static const int64_t v[9] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct chart c;
+	char *got;
+
+	memset(&c, 0, sizeof(c));
+	c.cmin = c.cmax = v;
+	c.ncols = 9;
+	c.nsamples = 9;
+	c.peak_sample = 8;
+	c.base = 0;
+	c.base_sample = 0;
+	c.mark_sample = -1;
+	c.page_size = 4096;
+	c.title = "T";
+	c.t_first = "0";
+	c.t_mid = "4";
+	c.t_last = "8";
+	ck_assert_int_eq(chart_plot_cols(20, 6, 0), 9);
+	ck_assert_int_eq(chart_plot_cols(20, 6, 1), 18);
+	got = chart_render(&c, 20, 6);
+	ck_assert_str_eq(got, "T\n"
+			      " 32.0 KiB +      .-'\n"
+			      "          |   .-'   \n"
+			      "      0 B +.-'======\n"
+			      "          +B-------^\n"
+			      "           0   4   8\n");
+	free(got);
+	c.utf8 = 1;
+	got = chart_render(&c, 20, 6);
+	ck_assert_str_eq(got, "T\n"
+			      " 32.0 KiB ┤      ⣀⠒⠉\n"
+			      "          │   ⣀⠒⠉   \n"
+			      "      0 B ┤⣀⠤⠉┄┄┄┄┄┄\n"
+			      "          └◆───────▲\n"
+			      "           0   4   8\n");
+	free(got);
+	/* the shown sample; the peak wins over it; counts without units */
+	c.utf8 = 0;
+	c.mark_sample = 4;
+	c.page_size = 0;
+	c.t_mid = NULL;
+	got = chart_render(&c, 20, 6);
+	ck_assert_str_eq(got, "T\n"
+			      "        8 +      .-'\n"
+			      "          |   .-'   \n"
+			      "        0 +.-'======\n"
+			      "          +B---o---^\n"
+			      "           0       8\n");
+	free(got);
+	/* too narrow or too low: the title and blank lines */
+	got = chart_render(&c, 12, 6);
+	ck_assert_str_eq(got, "T\n\n\n\n\n\n");
+	free(got);
+	got = chart_render(&c, 40, 3);
+	ck_assert_str_eq(got, "T\n\n\n");
+	free(got);
+}
+END_TEST
+
+/* The plot's lines of the chart panel (ASCII): for each character column, the highest
+ * line with a mark of the series (not the baseline's '='), -1 for none. */
+static void chart_tops(struct ht *h, int y0, int rows, int *top, int w)
+{
+	for (int x = 0; x < w; x++)
+		top[x] = -1;
+	for (int r = rows - 1; r >= 0; r--) {
+		const char *line = ht_line(h, y0 + r);
+		size_t len = strlen(line);
+
+		for (int x = 0; x < w; x++) {
+			char ch = (size_t)(11 + x) < len ? line[11 + x] : ' ';
+
+			if (ch != ' ' && ch != '=')
+				top[x] = r;
+		}
+	}
+}
+
+/* c on the lab recording: the [brd] leak's chart rises over the whole series. */
+START_TEST(test_chart_panel)
+{
+	struct ht h = { 0 };
+	int top[100], rows, y0, w = 100 - 11;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 30, 100, NULL, NULL);
+	/* the header's sparkline of the total, over the whole series */
+	ck_line_has(&h, 1, "▁");
+	ck_line_has(&h, 1, "█");
+	ck_screen_lacks(&h, "peak");
+	ht_key(&h, 'c');
+	ck_assert_int_eq(list_chart_height(), 10);
+	ck_assert_int_eq(list_height(), 30 - TUI_HEADER_LINES - 1 - 10);
+	y0 = TUI_HEADER_LINES + list_height();
+	ck_line_has(&h, 4, "brd_submit_bio [brd]");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  156.0 MiB now  ▲ peak 156.0 MiB at 22:46:50  ◆ baseline 4.0 MiB");
+	ck_line_has(&h, y0 + 1, "156.0 MiB ┤");
+	ck_line_has(&h, y0 + 7, "  4.0 MiB ┤");
+	ck_line_has(&h, y0 + 8, "└◆");
+	ck_line_has(&h, y0 + 8, "▲");
+	ck_line_has(&h, y0 + 9, "22:45:22");
+	ck_line_has(&h, y0 + 9, "22:46:51");
+	ck_line_has(&h, 29, "? help");
+	ck_expected(&h, "lab-chart");
+	/* the selection moves: the chart follows it */
+	ht_key(&h, 'j');
+	ck_line_has(&h, y0, "shmem_alloc_and_add_folio");
+	ht_key(&h, 'k');
+	/* replay: the chart stays the whole series, the shown sample marked */
+	ht_keys(&h, "{");
+	ck_line_has(&h, 0, "sample 80/90");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]");
+	ck_line_has(&h, y0, "peak 156.0 MiB");
+	ck_line_has(&h, y0 + 8, "●");
+	ck_line_has(&h, y0 + 9, "22:46:51");
+	/* groups have charts too */
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group caller");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  ");
+	ck_line_has(&h, y0, "peak");
+	ht_keys(&h, "g");
+	/* again: gone */
+	ht_key(&h, 'c');
+	ck_assert_int_eq(list_chart_height(), 0);
+	ck_screen_lacks(&h, "peak");
+	ht_close(&h);
+
+	/* ASCII: the leak rises from the bottom line to the top, never falling */
+	ht_open(&h, "lab.ptrec.xz", NULL, 30, 100, "xterm", "C");
+	ht_key(&h, 'c');
+	y0 = TUI_HEADER_LINES + list_height();
+	rows = list_chart_height() - 3;
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  156.0 MiB now  ^ peak 156.0 MiB");
+	ck_line_has(&h, y0 + rows + 1, "+B");
+	chart_tops(&h, y0 + 1, rows, top, w);
+	ck_assert_int_eq(top[0], rows - 1);
+	ck_assert_int_eq(top[w - 1], 0);
+	for (int x = 1; x < w; x++)
+		ck_assert_msg(top[x] >= 0 && top[x] <= top[x - 1],
+			      "the chart falls at column %d:\n%s", x, h.screen);
+	ht_close(&h);
+
+	/* too small a screen: a message, no chart */
+	ht_open(&h, "lab.ptrec.xz", NULL, 12, 80, NULL, NULL);
+	ht_key(&h, 'c');
+	ck_assert_int_eq(list_chart_height(), 0);
+	ck_screen_has(&h, "too small for the chart");
+	ht_close(&h);
+}
+END_TEST
 
 /* ---- the screen ---- */
 
@@ -2036,6 +2193,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_demo_start);
 	tcase_add_test(tc, test_demo_replay_leak);
 	tcase_add_test(tc, test_ascii);
+	tcase_add_test(tc, test_chart_render);
+	tcase_add_test(tc, test_chart_panel);
 	tcase_add_test(tc, test_columns_drop);
 	tcase_add_test(tc, test_resize);
 	tcase_add_test(tc, test_resize_storm);

@@ -109,7 +109,6 @@ void model_free(struct model *m)
 		struct stack *st = &m->chunks[i / STACK_CHUNK][i % STACK_CHUNK];
 
 		free(st->s.hist);
-		free(st->s.trace);
 		free(st->blk);
 	}
 	free(m->chunks);
@@ -118,15 +117,14 @@ void model_free(struct model *m)
 	free(m->forgot);
 	free(m->forgot_out);
 	for (int g = 0; g < GROUP__N; g++) {
-		for (size_t i = 0; i < m->ngroups[g]; i++) {
+		for (size_t i = 0; i < m->ngroups[g]; i++)
 			free(m->groups[g][i].s.hist);
-			free(m->groups[g][i].s.trace);
-		}
 		free(m->groups[g]);
 		free(m->label2group[g]);
 	}
 	free(m->function_stamp);
-	free(m->total_trace);
+	trace_free(m, &m->total_trace);
+	trace_pool_free(m); /* the rows' traces */
 	free(m->times);
 	arena_free(&m->arena);
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
@@ -786,7 +784,7 @@ size_t model_mem_bytes(const struct model *m)
 	n += m->freemap_words * sizeof(uint64_t);
 	n += m->nslots_frames * sizeof(uint64_t) + m->nslots_handles * sizeof(struct handle_slot);
 	n += PENDING_MAX * sizeof(*m->pending);
-	n += m->hist_bytes + m->trace_bytes + m->nblock_summaries * sizeof(struct block_summary);
+	n += m->hist_bytes + trace_mem_bytes(m) + m->nblock_summaries * sizeof(struct block_summary);
 	n += m->cap_to_forget * sizeof(uint32_t);
 	n += (m->capforgot + m->capforgot_out) * sizeof(uint64_t);
 	for (int g = 0; g < GROUP__N; g++)
@@ -836,8 +834,8 @@ static int m_end(void *self, struct pt_err *err)
 		groups_count(m, st, v);
 	}
 	if (!m->total_trace)
-		m->total_trace = trace_new(&m->trace_bytes, k, TRACE_TOTAL_BUCKETS);
-	trace_add(&m->trace_bytes, &m->total_trace, k, total);
+		m->total_trace = trace_new(m, k, TRACE_TOTAL_BUCKETS);
+	trace_add(m, &m->total_trace, k, total);
 	groups_sample_end(m, k, dt);
 	for (size_t i = 0; i < m->nto_forget; i++)
 		if (!group_example(m, stack_at(m, m->to_forget[i])))

@@ -147,7 +147,8 @@ int model_history(const struct model *m, const struct counter *s, int64_t *out, 
 int model_history_at(const struct model *m, const struct counter *s, uint32_t k, int64_t *out,
 		     int n);
 
-/* Buckets the charts keep of a row (a stack, a group) and of the total. */
+/* Buckets the charts keep of a row (a stack, a group; fewer when they need more than
+ * 208 bytes) and of the total. */
 #define MODEL_CHART_BUCKETS 64
 #define MODEL_CHART_TOTAL_BUCKETS 1024
 /* Charts: the pages of a row over samples lo..hi (hi past the last sample: the last),
@@ -161,6 +162,9 @@ int model_chart(const struct model *m, const struct counter *s, uint32_t lo, uin
 /* The same for the total pages of every stack. */
 int model_chart_total(const struct model *m, uint32_t lo, uint32_t hi, int ncols,
 		      int64_t *cmin, int64_t *cmax);
+/* The samples a bucket of a row (NULL: of the total) spans now, from its first sample:
+ * columns of whole buckets are exact. */
+uint32_t model_chart_span(const struct model *m, const struct counter *s);
 /* Bytes the charts' series take (part of model_mem_bytes()). */
 size_t model_chart_bytes(const struct model *m);
 /* The counter of the row that is the same as a row of another model (a replica built

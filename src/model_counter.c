@@ -136,7 +136,7 @@ static struct counter_hist *hist_new(struct model *m, uint32_t s0, int64_t v0)
 
 void counter_hist_free(struct model *m, struct counter *s)
 {
-	trace_free(&m->trace_bytes, &s->trace);
+	trace_free(m, &s->trace);
 	if (s->hist) {
 		m->hist_bytes -= hist_size(s->hist->cap);
 		free(s->hist);
@@ -325,9 +325,9 @@ void counter_push(struct model *m, struct counter *s, uint32_t k, double dt, int
 	} else if (s->delta != 0) {
 		/* the whole series: from the first sample, kept once it changes */
 		if (!s->trace)
-			s->trace = trace_new(&m->trace_bytes, s->first_seen, TRACE_ROW_BUCKETS);
-		trace_add(&m->trace_bytes, &s->trace, k - 1, old); /* none when k - 1 is in */
-		trace_add(&m->trace_bytes, &s->trace, k, v);
+			s->trace = trace_new(m, s->first_seen, TRACE_ROW_BUCKETS);
+		trace_add(m, &s->trace, k - 1, old); /* none when k - 1 is in */
+		trace_add(m, &s->trace, k, v);
 		s->last_changed = k;
 		if (!s->hist) {
 			/* constant until now: the samples before k in the window have old */

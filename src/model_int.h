@@ -62,8 +62,10 @@ struct model {
 	uint32_t *frames_free[STACK_MAX_FRAMES + 1]; /* arrays given back, by length (>= 2) */
 	struct arena arena;         /* stack chunks and frame id arrays: they never move */
 	size_t hist_bytes;          /* histories allocated */
-	size_t trace_bytes;        /* the charts' series allocated */
-	struct trace *total_trace;   /* the total pages over the series */
+	size_t trace_bytes;         /* the charts' traces, in use */
+	size_t trace_slab_bytes;    /* the slabs they come from (model_series.c) */
+	struct trace_pool *trace_pool;
+	struct trace *total_trace;  /* the total pages over the series */
 	size_t nblock_summaries;    /* block summaries allocated */
 
 	/* forgetting (doc/internals.md) */
@@ -163,16 +165,19 @@ static inline void groups_count(struct model *m, const struct stack *st, int64_t
 void counter_push(struct model *m, struct counter *s, uint32_t k, double dt, int64_t v);
 void counter_hist_free(struct model *m, struct counter *s);
 
-/* model_series.c: a count over the whole series in at most nb buckets; bytes counts what
- * they take. trace_add(): the samples from the last one in up to "to" had v. */
+/* model_series.c: a count over the whole series in at most nb buckets. trace_add(): the samples from the last one in up to "to" had v. */
 #define TRACE_ROW_BUCKETS MODEL_CHART_BUCKETS
 #define TRACE_TOTAL_BUCKETS MODEL_CHART_TOTAL_BUCKETS
 struct trace_bucket {
 	int64_t min, max, last;
 };
-struct trace *trace_new(size_t *bytes, uint32_t s0, uint16_t nb);
-void trace_free(size_t *bytes, struct trace **s);
-void trace_add(size_t *bytes, struct trace **s, uint32_t to, int64_t v);
+struct trace *trace_new(struct model *m, uint32_t s0, uint16_t nb);
+void trace_free(struct model *m, struct trace **s);
+void trace_add(struct model *m, struct trace **s, uint32_t to, int64_t v);
+/* Every trace's memory, with the model. */
+void trace_pool_free(struct model *m);
+/* Bytes the traces take, with their slabs. */
+size_t trace_mem_bytes(const struct model *m);
 /* The buckets (out has room for nb + 1), the first sample, the span's log2 and the
  * sample after the last one in. Returns how many. */
 uint32_t trace_buckets(const struct trace *s, struct trace_bucket *out, uint32_t *s0,

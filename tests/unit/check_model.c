@@ -1988,9 +1988,9 @@ END_TEST
 
 /* ------------------------------------------------------------------ charts */
 
-/* Feeds K samples of NS stacks (series_next()'s patterns; stack 5 comes at sample 300)
- * and keeps every value, and the total's. */
-enum { CH_NS = 6 };
+/* Feeds K samples of NS stacks (series_next()'s patterns; stack 5 comes at sample 300,
+ * stack 6 jumps between 1 and nearly 2^63) and keeps every value, and the total's. */
+enum { CH_NS = 7 };
 struct chart_ref {
 	int64_t *v[CH_NS], *total;
 };
@@ -1998,8 +1998,8 @@ struct chart_ref {
 static void chart_feed(struct model *m, struct chart_ref *r, uint32_t K)
 {
 	static const char *const names[CH_NS] = { "a+0x1/0x2", "b+0x1/0x2", "c+0x1/0x2",
-		"d+0x1/0x2", "e+0x1/0x2", "f+0x1/0x2" };
-	int64_t x[CH_NS] = { 5, 0, 7, 1, 9, 4 };
+		"d+0x1/0x2", "e+0x1/0x2", "f+0x1/0x2", "g+0x1/0x2" };
+	int64_t x[CH_NS] = { 5, 0, 7, 1, 9, 4, 1 };
 
 	r->total = calloc(K, sizeof(int64_t));
 	for (int i = 0; i < CH_NS; i++)
@@ -2014,12 +2014,11 @@ static void chart_feed(struct model *m, struct chart_ref *r, uint32_t K)
 				continue;
 			if (k == first)
 				feed_handle_rec(m, 100 + (uint64_t)i, fr, 2);
-			/* case 4's huge values would saturate the total */
-			x[i] = i == 4 ? series_next(6, k, x[i]) : series_next(i, k, x[i]);
+			x[i] = series_next(i == 4 ? 6 : i == 6 ? 4 : i, k, x[i]);
 			if (x[i])
 				count_handle(m, 100 + (uint64_t)i, (uint64_t)x[i]);
 			r->v[i][k] = x[i];
-			r->total[k] += x[i];
+			r->total[k] = sat_add(r->total[k], x[i]); /* as the model's */
 		}
 		end_sample(m);
 	}
@@ -2078,8 +2077,9 @@ static void ck_columns(const int64_t *v, uint32_t lo, uint32_t hi, int ncols,
 
 START_TEST(test_chart_exact)
 {
-	/* 4096 samples: a row's 64 buckets span 128 samples at most, the total's 1024
-	 * eight; columns of whole buckets are exactly the samples' smallest and largest */
+	/* 4096 samples: columns of whole buckets (a row's 64 span 128 samples, fewer
+	 * larger ones need more; the total's 1024 eight) are exactly the samples' smallest
+	 * and largest, other columns cover them */
 	enum { K = 4096 };
 	struct model *m = model_new();
 	struct chart_ref r;
@@ -2092,9 +2092,13 @@ START_TEST(test_chart_exact)
 		const struct counter *s = chart_row(m, i);
 
 		snprintf(what, sizeof(what), "stack %d", i);
-		for (int nc = 1; nc <= 32; nc *= 2) {
+		uint32_t span = model_chart_span(m, s);
+
+		ck_assert_uint_le(span, 1024);
+		for (int nc = 1; nc <= 64; nc *= 2) {
 			got = model_chart(m, s, 0, K - 1, nc, cmin, cmax);
-			ck_columns(r.v[i], 0, K - 1, nc, cmin, cmax, got, i != 5, what);
+			ck_columns(r.v[i], 0, K - 1, nc, cmin, cmax, got,
+				   i != 5 && (K / nc) % span == 0, what);
 		}
 		/* any columns cover their samples; past the last sample is the last */
 		got = model_chart(m, s, 77, K + 50, 333, cmin, cmax);
@@ -2102,6 +2106,7 @@ START_TEST(test_chart_exact)
 		got = model_chart(m, s, 0, K - 1, K, cmin, cmax);
 		ck_columns(r.v[i], 0, K - 1, K, cmin, cmax, got, 0, what);
 	}
+	ck_assert_uint_eq(model_chart_span(m, NULL), 8);
 	for (int nc = 1; nc <= 512; nc *= 2) {
 		got = model_chart_total(m, 0, K - 1, nc, cmin, cmax);
 		ck_columns(r.total, 0, K - 1, nc, cmin, cmax, got, 1, "total");
@@ -2128,9 +2133,10 @@ START_TEST(test_chart_memory_bounded)
 	struct model *m = model_new();
 	struct chart_ref r;
 	static int64_t cmin[1000], cmax[1000];
-	/* a bucket takes 30 bytes at most, a buffer half as much again */
-	size_t at_half = 0, bound = (size_t)CH_NS * (64 + 60 * (MODEL_CHART_BUCKETS + 1)) +
-				    64 + 60 * (MODEL_CHART_TOTAL_BUCKETS + 1);
+	/* a row's trace is a block of 256 bytes at most; the total's buckets take 32 bytes
+	 * at most, its buffer half as much again */
+	size_t at_half = 0, bound = (size_t)CH_NS * 256 +
+				    64 + 48 * (MODEL_CHART_TOTAL_BUCKETS + 1);
 	int got;
 
 	chart_feed(m, &r, K / 2);

@@ -267,6 +267,27 @@ else
 	echo "skipped: needs a working src/pagetop and src/libpagetop.a" >&2
 fi
 
+say "charts: $nrec_stacks stacks, 600 samples, 5% of the counts changing each"
+# bench/chart.c feeds the model in-process: a sample's update with every row's whole
+# series kept, the charts' memory, and what the chart of a row costs to draw.
+t_chs="" t_chr="" t_cht="" b_chs="" m_chs=""
+if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
+	# shellcheck disable=SC2086
+	if $CC -std=gnu11 -O2 $san -I"$srcdir/src" -I"$BUILDDIR" -o "$out/chart" \
+		"$srcdir/bench/chart.c" "$lib" $libs 2>"$out/chart-build.err" &&
+		"$out/chart" -n 600 -s "$nrec_stacks" >"$out/chart.txt" 2>&1; then
+		tee -a "$log" <"$out/chart.txt" >&2
+		val() { awk -v k="$1:" '$1 == k { print $2 }' "$out/chart.txt"; }
+		t_chs=$(val sample_ms) t_chr=$(val chart_row_us) t_cht=$(val chart_total_us)
+		b_chs=$(val chart_bytes_per_stack) m_chs=$(val chart_mib)
+	else
+		echo "run.sh: bench/chart.c failed:" >&2
+		cat "$out/chart-build.err" "$out/chart.txt" 2>/dev/null | head -n 20 >&2
+	fi
+else
+	echo "skipped: needs a working src/pagetop and src/libpagetop.a" >&2
+fi
+
 say "per-block dump: $nrec_dump blocks, $(mb "$dump")"
 pos=$out/page_owner_sort
 if [ ! -x "$pos" ]; then
@@ -336,6 +357,7 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	echo "| per-sample update: parse show_handles ($sz_h, ~5% of counts changed) + sorted view | $(tm "$t_upd" "$c_upd"), median of 20 | | | < 20 ms | $(verdict "$t_upd" "<" 20) |"
 	x_ch=$(ratio "$r_ch600" "$r_ch50")
 	echo "| churn: $(thousands "$nrec_stacks") live stacks, 0.5% gone and 0.5% new per sample (bench/churn.c): peak RSS after 50 / 300 / 600 samples | $(mib "$r_ch50") / $(mib "$r_ch300") / $(mib "$r_ch600") (model ${m_ch50:--} / ${m_ch600:--} MiB after 50 / 600) | | $(x "$x_ch") after 600 of after 50 | ≤ 1.5x | $(verdict "$x_ch" "<=" 1.5) |"
+	echo "| charts: $(thousands "$nrec_stacks") stacks, 600 samples, 5% of the counts changing per sample (bench/chart.c): the chart of the largest row, 100x12 in braille, and of the total / a sample's update / the charts' memory | ${t_chr:--} / ${t_cht:--} µs / $(ms "$t_chs") of CPU / ${m_chs:--} MiB, ${b_chs:--} bytes a stack | | | chart < 1 ms, ≤ 260 bytes a stack | $(verdict "$t_chr" "<" 1000), $(verdict "$b_chs" "<=" 260) |"
 	echo "| per-block dump, $(thousands "$nrec_dump") blocks ($sz_d): wall time vs page_owner_sort --cull=stacktrace | $(tm "$t_ptd" "$c_ptd") | page_owner_sort: $(tm "$t_pos" "$c_pos") | $(x "$x_pos")$(cx "$cx_pos") faster | ≥ 5x | $(verdict "$x_pos" ">=" 5) |"
 	echo "| peak RSS on the dump | $(mib "$r_ptd") | page_owner_sort: $(mib "$r_pos") | | < 32 MiB | $(verdict "$r_ptd" "<" 32768) |"
 	echo

@@ -446,6 +446,46 @@ START_TEST(test_chart_panel)
 }
 END_TEST
 
+/* Live: the chart is everything since the start, past the history the trend keeps; a
+ * paused display marks its sample while sampling goes on. */
+START_TEST(test_chart_live)
+{
+	struct ht h = { 0 };
+	char spec[200][128];
+	const char *specs[200];
+	int y0;
+
+	for (int i = 0; i < 200; i++) {
+		snprintf(spec[i], sizeof(spec[i]), "alloc_pages;a_caller [brd]=%d|alloc_pages;b_caller=5",
+			 10 + i);
+		specs[i] = spec[i];
+	}
+	ck_assert_int_gt(200, MODEL_HISTORY);
+	ht_start(&h, fake_new(specs, 200), NULL, 30, 100, NULL, NULL);
+	ck_line_has(&h, 0, "sample 200");
+	ht_key(&h, 'c');
+	y0 = TUI_HEADER_LINES + list_height();
+	ck_line_has(&h, y0, "a_caller [brd]  836.0 KiB now  ▲ peak 836.0 KiB");
+	ck_line_has(&h, y0 + 1, "836.0 KiB ┤");
+	ck_line_has(&h, y0 + 7, " 40.0 KiB ┤"); /* the first sample's 10 pages */
+	ck_line_has(&h, y0 + 8, "└◆");
+	/* paused: the chart goes on, the shown sample marked */
+	ht_keys(&h, "p");
+	for (int i = 0; i < 30; i++) {
+		snprintf(spec[i], sizeof(spec[i]),
+			 "alloc_pages;a_caller [brd]=%d|alloc_pages;b_caller=5", 210 + 3 * i);
+		fake_add(h.src, spec[i]);
+	}
+	for (int i = 0; i < 30; i++)
+		tui_pump(h.t, -1);
+	ck_line_has(&h, 2, "PAUSED (+30)");
+	ck_line_has(&h, 0, "sample 200");
+	ck_line_has(&h, y0, "a_caller [brd]  836.0 KiB now  ▲ peak 1.2 MiB");
+	ck_line_has(&h, y0 + 8, "●");
+	ht_close(&h);
+}
+END_TEST
+
 /* ---- the screen ---- */
 
 START_TEST(test_demo_start)
@@ -2195,6 +2235,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_ascii);
 	tcase_add_test(tc, test_chart_render);
 	tcase_add_test(tc, test_chart_panel);
+	tcase_add_test(tc, test_chart_live);
 	tcase_add_test(tc, test_columns_drop);
 	tcase_add_test(tc, test_resize);
 	tcase_add_test(tc, test_resize_storm);

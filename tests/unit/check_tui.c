@@ -437,6 +437,18 @@ START_TEST(test_chart_panel)
 			      "the chart falls at column %d:\n%s", x, h.screen);
 	ht_close(&h);
 
+	/* a folder of show_stacks (no handles): in a replay the row is found by its frames */
+	ht_open(&h, "demo", NULL, 30, 100, NULL, NULL);
+	ht_keys(&h, "{{c");
+	ck_line_has(&h, 0, "sample 70/90");
+	y0 = TUI_HEADER_LINES + list_height();
+	ck_line_has(&h, 4, "brd_submit_bio [brd]");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  120.0 MiB now  ▲ peak 134.0 MiB at +95.6 s  ◆ baseline 0 B");
+	ck_line_has(&h, y0 + 8, "●");
+	ht_keys(&h, "g");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  120.0 MiB now  ▲ peak 134.0 MiB at +95.6 s  ◆ baseline 0 B");
+	ht_close(&h);
+
 	/* too small a screen: a message, no chart */
 	ht_open(&h, "lab.ptrec.xz", NULL, 12, 80, NULL, NULL);
 	ht_key(&h, 'c');

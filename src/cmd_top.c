@@ -57,6 +57,7 @@ static int run_batch(struct batch_run *b)
 {
 	struct sink sink = model_sink(b->m);
 	struct view v;
+	struct tree tree;
 	struct pt_err err;
 	long n = 0;
 	int64_t fail_seen = -1;
@@ -64,6 +65,7 @@ static int run_batch(struct batch_run *b)
 	int folded_last = b->oo.format == OUT_FOLDED && source_meta(b->src)->series;
 
 	view_init(&v);
+	tree_init(&tree);
 	for (;;) {
 		enum src_status st;
 
@@ -88,13 +90,17 @@ static int run_batch(struct batch_run *b)
 		batch_check_failures(b->m, &fail_seen);
 		if (folded_last)
 			continue;
-		model_view(b->m, &b->vo, &v);
+		if (b->oo.tree != TREE_OFF)
+			model_tree(b->m, &b->vo, b->oo.tree, &tree);
+		else
+			model_view(b->m, &b->vo, &v);
 		if (!started) {
 			started = 1;
 			if (output_begin(stdout, b->m, &b->oo) < 0)
 				goto write_error;
 		}
-		if (output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
+		if (b->oo.tree != TREE_OFF ? output_tree(stdout, b->m, &b->vo, &tree, &b->oo) < 0
+					   : output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
 			goto write_error;
 	}
 	if (folded_last && n) {
@@ -103,9 +109,11 @@ static int run_batch(struct batch_run *b)
 			goto write_error;
 	}
 	view_free(&v);
+	tree_free(&tree);
 	return rc;
 write_error:
 	view_free(&v);
+	tree_free(&tree);
 	if (errno == EPIPE)
 		return rc;
 	fprintf(stderr, _("pagetop: cannot write the output: %s\n"), strerror(errno));

@@ -31,6 +31,7 @@ enum {
 	OPT_NO_MOUSE,
 	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
 	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS,
+	OPT_TREE,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "expand", no_argument, NULL, OPT_EXPAND },
+	{ "tree", required_argument, NULL, OPT_TREE },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
@@ -88,6 +90,7 @@ static void usage(FILE *fp)
 		      "      --limit=ROWS          rows per sample (0: all, the batch default)\n"
 		      "      --format=F            text, csv, json or folded (batch)\n"
 		      "      --expand              print each stack's frames under its row\n"));
+	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree (batch)\n"));
 	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
 		      "                            lines (compressed works: vmlinux.xz)\n"
 		      "      --modules=DIR         where modules with debug info are; repeatable\n"
@@ -195,6 +198,10 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		break;
 	case OPT_EXPAND:
 		o->out.expand = 1;
+		break;
+	case OPT_TREE:
+		arg_setting(SETTING_TREE, arg, &v);
+		o->out.tree = v.tree;
 		break;
 	case OPT_ALLOC:
 		arg_list(o->allocs, &o->nallocs, ARRAY_SIZE(o->allocs),
@@ -340,6 +347,9 @@ static void top_validate(struct top_opts *o)
 	if (o->source.drop_privileges && o->nsources)
 		usage_error(_("--drop-privileges is for the running kernel, not the SOURCE '%s': read files as the user you are"),
 			    o->sources[0]);
+	if (o->out.tree != TREE_OFF && o->out.format == OUT_FOLDED)
+		usage_error(_("--tree: not with --format %s: folded stacks are a tree already"),
+			    "folded");
 	if (o->nfilters) {
 		o->view.filter = filter_new(o->filters, o->nfilters, &err);
 		if (!o->view.filter)

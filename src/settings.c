@@ -103,6 +103,11 @@ static const struct setting table[SETTING__N] = {
 		{ N_("expected a time such as 30s, 5m or 1h, found '%s'"), NULL, NULL },
 		NULL,
 	},
+	[SETTING_TREE] = {
+		"tree", SETTING_TYPE_TREE, 0, 0, "off", 0,
+		{ NULL, NULL, N_("--tree: expected top-down, bottom-up or off, found '%s'") },
+		NULL,
+	},
 	[SETTING_PLAY_SPEED] = {
 		"speed", SETTING_TYPE_NUMBER, 0, 1e6, NULL, 0,
 		{ N_("expected a speed such as 1, 2 or 0.5, found '%s'"), NULL, NULL },
@@ -312,6 +317,8 @@ static int parse_choice(const struct setting *s, const char *text, struct settin
 		return group_parse(text, &v->group);
 	case SETTING_TYPE_FORMAT:
 		return out_format_parse(text, &v->format);
+	case SETTING_TYPE_TREE:
+		return tree_mode_parse(text, &v->tree);
 	default:
 		return -1;
 	}
@@ -350,6 +357,7 @@ int settings_parse(enum setting_id id, const char *text, struct setting_value *v
 		return rc < 0 ? fail(message(s, from), text, err) : 0;
 	case SETTING_TYPE_GROUP:
 	case SETTING_TYPE_FORMAT:
+	case SETTING_TYPE_TREE:
 		return parse_choice(s, text, v) < 0 ? fail(message(s, from), text, err) : 0;
 	case SETTING_TYPE_COLUMNS:
 		return parse_columns(s, text, &v->columns, from, err);
@@ -462,6 +470,8 @@ char *settings_print(const struct setting_value *v)
 		return xstrdup(group_name(v->group));
 	case SETTING_TYPE_FORMAT:
 		return xstrdup(out_format_name(v->format));
+	case SETTING_TYPE_TREE:
+		return xstrdup(tree_mode_name(v->tree));
 	case SETTING_TYPE_COLUMNS:
 		return print_columns(v->columns);
 	case SETTING_TYPE_PATTERNS:

@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "model_tree.h"
 #include "output.h"
 #include "util.h"
 
@@ -53,6 +54,7 @@ enum setting_id {
 	SETTING_KERNEL_THRESHOLD,  /* the kernel's count_threshold while running */
 	SETTING_DIFF_SORT,         /* pagetop diff --sort: KEY[:asc|desc] of its keys */
 	SETTING_DURATION,          /* pagetop record --duration: 30s, 5m, 1h, 1d, seconds */
+	SETTING_TREE,              /* --tree: off, top-down or bottom-up */
 	/* the UI's prompts' only */
 	SETTING_PLAY_SPEED,        /* play: times the recorded pace (0: no waiting) */
 	SETTING__N
@@ -88,6 +90,7 @@ struct setting_value {
 		} sort;                        /* SETTING_TYPE_SORT, _DIFF_SORT */
 		enum group_mode group;         /* SETTING_TYPE_GROUP */
 		enum out_format format;        /* SETTING_TYPE_FORMAT */
+		enum tree_mode tree;           /* SETTING_TYPE_TREE */
 		unsigned columns;              /* SETTING_TYPE_COLUMNS: a mask, see above */
 		struct {
 			char *text;            /* the words (owned: settings_value_free()) */
@@ -104,6 +107,7 @@ enum setting_type {
 	SETTING_TYPE_DIFF_SORT,
 	SETTING_TYPE_GROUP,
 	SETTING_TYPE_FORMAT,
+	SETTING_TYPE_TREE,
 	SETTING_TYPE_COLUMNS,
 	SETTING_TYPE_PATTERNS,
 	SETTING_TYPE_DURATION,     /* a number of seconds, or with s, m, h or d after it */

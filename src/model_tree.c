@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model_tree.c - the call tree of a sample (model_tree.h): each stack of the flat view
- * walks its path, finding or making a node per frame in a (parent, frame) hash table,
- * and adds its counter to every node of the path; then the children are listed and
+ * finds the node its path ends at (remembered from the build before, else walked through
+ * a (parent, frame) hash table) and adds its numbers there; one pass from the last node
+ * to the first adds each node into its parent; then the children are listed and
  * sorted, node by node. */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 
 #include "model_int.h"
 #include "model_tree.h"
+#include "parse.h"
 
 static const char *const tree_names[TREE__N] = { "off", "top-down", "bottom-up" };
 
@@ -28,6 +30,21 @@ int tree_mode_parse(const char *s, enum tree_mode *t)
 	return -1;
 }
 
+struct tree_slot {
+	uint64_t key;             /* parent << 32 | frame (or LABEL_KEY | label); EMPTY */
+	uint32_t node;
+};
+
+struct tree_leaf {
+	uint64_t hash;            /* the stack's, when its path was walked */
+	uint32_t node;            /* where its path ends */
+	uint32_t gen;
+	uint16_t caller, nframes;
+};
+
+#define EMPTY UINT64_MAX
+#define LABEL_KEY 0x80000000u     /* frame ids stay below */
+
 void tree_init(struct tree *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -40,170 +57,143 @@ void tree_free(struct tree *t)
 	free(t->nodes);
 	free(t->kids);
 	free(t->next_stack);
-	free(t->hkeys);
-	free(t->hvals);
+	free(t->slots);
+	free(t->leaves);
+	free(t->keys);
 	memset(t, 0, sizeof(*t));
 }
 
-/* ---- the (parent, key) table: key is a frame id, or 1 << 32 | label for a stack
- * without frames; empty slots hold UINT64_MAX ---- */
+/* ---- the (parent, key) table ---- */
 
-static inline uint64_t node_key(uint32_t parent, uint64_t key)
-{
-	return ((uint64_t)parent << 33) ^ key;
-}
-
-static inline size_t slot_of(uint64_t k, size_t cap)
+static inline size_t slot_of(uint64_t k, size_t n)
 {
 	k *= 0x9E3779B97F4A7C15ULL;
-	return (size_t)(k >> 32) & (cap - 1);
-}
-
-static void table_reset(struct tree *t, size_t want)
-{
-	size_t cap = 1024;
-
-	while (cap < want * 2)
-		cap *= 2;
-	if (cap != t->hcap) {
-		free(t->hkeys);
-		free(t->hvals);
-		t->hkeys = xmalloc(cap * sizeof(*t->hkeys));
-		t->hvals = xmalloc(cap * sizeof(*t->hvals));
-		t->hcap = cap;
-	}
-	memset(t->hkeys, 0xff, cap * sizeof(*t->hkeys));
+	return (size_t)(k >> 40) & (n - 1);
 }
 
 static void table_grow(struct tree *t)
 {
-	uint64_t *ok = t->hkeys;
-	uint32_t *ov = t->hvals;
-	size_t oc = t->hcap, cap = oc * 2;
+	struct tree_slot *old = t->slots;
+	size_t on = t->nslots, n = on ? on * 2 : 4096;
 
-	t->hkeys = xmalloc(cap * sizeof(*t->hkeys));
-	t->hvals = xmalloc(cap * sizeof(*t->hvals));
-	memset(t->hkeys, 0xff, cap * sizeof(*t->hkeys));
-	t->hcap = cap;
-	for (size_t i = 0; i < oc; i++) {
+	t->slots = xmalloc(n * sizeof(*t->slots));
+	for (size_t i = 0; i < n; i++)
+		t->slots[i].key = EMPTY;
+	t->nslots = n;
+	for (size_t i = 0; i < on; i++) {
 		size_t j;
 
-		if (ok[i] == UINT64_MAX)
+		if (old[i].key == EMPTY)
 			continue;
-		for (j = slot_of(ok[i], cap); t->hkeys[j] != UINT64_MAX; j = (j + 1) & (cap - 1))
+		for (j = slot_of(old[i].key, n); t->slots[j].key != EMPTY; j = (j + 1) & (n - 1))
 			;
-		t->hkeys[j] = ok[i];
-		t->hvals[j] = ov[i];
+		t->slots[j] = old[i];
 	}
-	free(ok);
-	free(ov);
+	free(old);
 }
 
-/* The child of parent with frame (or label) key: found or made. */
-static uint32_t node_get(struct tree *t, uint32_t parent, uint64_t key, uint16_t depth)
+/* Forgets every node (another model or mode, or too many nodes no stack reaches). */
+static void tree_reset(struct tree *t)
 {
-	uint64_t k = node_key(parent, key);
-	size_t j = slot_of(k, t->hcap);
+	t->nnodes = 0;
+	for (size_t i = 0; i < t->nslots; i++)
+		t->slots[i].key = EMPTY;
+	t->gen++;
+}
+
+/* The child of parent with frame (or LABEL_KEY | label) key: found or made. */
+static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t depth)
+{
+	uint64_t k = (uint64_t)parent << 32 | key;
+	size_t j = slot_of(k, t->nslots);
 	struct tree_node *n;
 
-	for (; t->hkeys[j] != UINT64_MAX; j = (j + 1) & (t->hcap - 1)) {
-		if (t->hkeys[j] == k) {
-			uint32_t i = t->hvals[j];
-
-			/* keys mix parent and frame: check both */
-			if (t->nodes[i].parent == parent &&
-			    (key >> 32 ? t->nodes[i].label == (uint32_t)key && t->nodes[i].frame == TREE_NONE
-				       : t->nodes[i].frame == (uint32_t)key))
-				return i;
-		}
-	}
+	for (; t->slots[j].key != EMPTY; j = (j + 1) & (t->nslots - 1))
+		if (t->slots[j].key == k)
+			return t->slots[j].node;
 	if (t->nnodes == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 4096;
 		t->nodes = xreallocarray(t->nodes, t->cap, sizeof(*t->nodes));
 	}
 	n = &t->nodes[t->nnodes];
 	memset(n, 0, sizeof(*n));
-	n->frame = key >> 32 ? TREE_NONE : (uint32_t)key;
-	n->label = key >> 32 ? (uint32_t)key : TREE_NONE;
+	n->frame = key & LABEL_KEY ? TREE_NONE : key;
+	n->label = key & LABEL_KEY ? key & ~LABEL_KEY : TREE_NONE;
 	n->parent = parent;
 	n->depth = depth;
-	n->stacks = TREE_NONE;
-	n->example = TREE_NONE;
+	n->stacks = n->example = TREE_NONE;
 	n->s.first_seen = UINT32_MAX;
-	t->hkeys[j] = k;
-	t->hvals[j] = (uint32_t)t->nnodes;
-	if (++t->nnodes * 2 > t->hcap)
+	t->slots[j].key = k;
+	t->slots[j].node = (uint32_t)t->nnodes;
+	if (++t->nnodes * 2 > t->nslots)
 		table_grow(t);
 	return (uint32_t)(t->nnodes - 1);
 }
 
-/* Adds a stack's counter to a node's. */
-static void node_add(const struct model *m, struct tree_node *n, const struct stack *st)
+/* Where a stack's path ends: remembered, or walked (and remembered). prev and prev_node
+ * are the path walked last: a path that starts the same way takes its nodes. */
+static uint32_t stack_leaf(struct tree *t, const struct stack *st, uint32_t *prev,
+			   uint32_t *prev_node, unsigned *nprev)
 {
-	const struct counter *c = &st->s;
+	struct tree_leaf *lf = &t->leaves[st->id];
+	uint32_t parent = TREE_NONE, path[STACK_MAX_FRAMES + 1];
+	unsigned n = 0, same = 0;
 
-	n->s.now = sat_add(n->s.now, c->now);
-	n->s.prev = sat_add(n->s.prev, c->prev);
-	n->s.base = sat_add(n->s.base, c->base);
-	n->s.delta = sat_add(n->s.delta, c->delta);
-	n->s.delta_base = sat_add(n->s.delta_base, c->delta_base);
-	n->s.rate += c->rate;
-	if (c->peak > n->s.peak)
-		n->s.peak = c->peak;
-	if (c->score > n->s.score)
-		n->s.score = c->score;
-	if (c->first_seen < n->s.first_seen)
-		n->s.first_seen = c->first_seen;
-	if (c->last_changed > n->s.last_changed)
-		n->s.last_changed = c->last_changed;
-	if (!n->nstacks++ || c->now > stack_at(m, n->example)->s.now)
-		n->example = st->id;
+	if (lf->gen == t->gen && lf->hash == st->hash && lf->caller == st->caller &&
+	    lf->nframes == st->nframes)
+		return lf->node;
+	if (!st->nframes) {
+		path[n++] = LABEL_KEY | st->label;
+	} else if (t->mode == TREE_TOP_DOWN) {
+		for (int i = st->nframes - 1; i >= (int)st->caller && n < STACK_MAX_FRAMES; i--)
+			path[n++] = st->frames[i];
+	} else {
+		for (int i = st->caller; i < st->nframes && n < STACK_MAX_FRAMES; i++)
+			path[n++] = st->frames[i];
+	}
+	while (same < n && same < *nprev && prev[same] == path[same])
+		same++;
+	if (same)
+		parent = prev_node[same - 1];
+	for (unsigned d = same; d < n; d++) {
+		parent = node_get(t, parent, path[d], (uint16_t)d);
+		prev[d] = path[d];
+		prev_node[d] = parent;
+	}
+	*nprev = n;
+	lf->hash = st->hash;
+	lf->node = parent;
+	lf->gen = t->gen;
+	lf->caller = st->caller;
+	lf->nframes = st->nframes;
+	return parent;
 }
 
-/* One stack (view row r) down its path. */
-static void tree_add(const struct model *m, struct tree *t, const struct stack *st, uint32_t r)
+/* Adds a stack's numbers, or a child's, to a node's. */
+static void sum_add(struct tree_sum *a, const struct tree_sum *b)
 {
-	uint32_t parent = TREE_NONE;
-	uint16_t depth = 0;
-	int first, last, step;
+	a->now = sat_add(a->now, b->now);
+	a->delta = sat_add(a->delta, b->delta);
+	a->delta_base = sat_add(a->delta_base, b->delta_base);
+	a->rate += b->rate;
+	if (b->peak > a->peak)
+		a->peak = b->peak;
+	if (b->score > a->score)
+		a->score = b->score;
+	if (b->first_seen < a->first_seen)
+		a->first_seen = b->first_seen;
+}
 
-	if (!st->nframes) {
-		parent = node_get(t, TREE_NONE, 1ULL << 32 | st->label, 0);
-		node_add(m, &t->nodes[parent], st);
-	} else {
-		if (t->mode == TREE_TOP_DOWN) {
-			first = st->nframes - 1;
-			last = st->caller;
-			step = -1;
-		} else {
-			first = st->caller;
-			last = st->nframes - 1;
-			step = 1;
-		}
-		for (int i = first;; i += step) {
-			uint32_t k = node_get(t, parent, st->frames[i], depth++);
-			struct tree_node *n = &t->nodes[k];
-
-			node_add(m, n, st);
-			if (i == st->caller)
-				n->caller = 1;
-			parent = k;
-			if (i == last)
-				break;
-		}
+static void example_add(struct tree_node *n, uint32_t id, int64_t now)
+{
+	if (n->example == TREE_NONE || now > n->example_now ||
+	    (now == n->example_now && id < n->example)) {
+		n->example = id;
+		n->example_now = now;
 	}
-	t->next_stack[r] = t->nodes[parent].stacks;
-	t->nodes[parent].stacks = r;
 }
 
 /* ---- ordering the children ---- */
-
-struct kid_order {
-	const struct model *m;
-	const struct tree *t;
-	enum sort_key key;
-	int ascending;
-};
 
 static double node_sort_key(const struct tree_node *n, enum sort_key k)
 {
@@ -220,103 +210,188 @@ static double node_sort_key(const struct tree_node *n, enum sort_key k)
 	}
 }
 
-static int cmp_kids(const void *a, const void *b, void *arg)
+/* What sorting looks at, apart from the nodes (fewer cache lines). */
+struct tree_key {
+	double key;
+	uint32_t example;
+};
+
+struct kid_order {
+	const struct model *m;
+	const struct tree *t;
+	enum sort_key key;
+	int ascending;
+};
+
+/* Node i before node j: by key (t->keys), then by their largest stacks' ids (siblings
+ * have different ones: a total order). */
+static int kid_cmp(const struct kid_order *o, uint32_t i, uint32_t j)
 {
-	const struct kid_order *o = arg;
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	const struct tree_node *x = &o->t->nodes[i], *y = &o->t->nodes[j];
+	const struct tree_key *x = &o->t->keys[i], *y = &o->t->keys[j];
 	int c;
 
-	if (o->key == KEY_LABEL) {
-		c = strcmp(tree_node_text(o->m, x), tree_node_text(o->m, y));
-		if (!o->ascending)
-			c = -c;
-	} else {
-		double kx = node_sort_key(x, o->key), ky = node_sort_key(y, o->key);
-
-		c = kx < ky ? -1 : kx > ky;
-		if (!o->ascending)
-			c = -c;
-	}
+	if (o->key == KEY_LABEL)
+		c = strcmp(tree_node_text(o->m, &o->t->nodes[i]),
+			   tree_node_text(o->m, &o->t->nodes[j]));
+	else
+		c = x->key < y->key ? -1 : x->key > y->key;
 	if (c)
-		return c;
-	return i < j ? -1 : i > j;
+		return o->ascending ? c : -c;
+	return x->example < y->example ? -1 : x->example > y->example;
 }
 
-/* Lists each node's children (roots first) and sorts every list. */
+static int cmp_kids(const void *a, const void *b, void *arg)
+{
+	return kid_cmp(arg, *(const uint32_t *)a, *(const uint32_t *)b);
+}
+
+/* Most lists are short: insertion sort, else qsort_r(). */
+static void sort_kids(const struct kid_order *o, uint32_t *k, size_t n)
+{
+	if (n > 12) {
+		qsort_r(k, n, sizeof(*k), cmp_kids, (void *)o);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint32_t v = k[i];
+		size_t j = i;
+
+		for (; j > 0 && kid_cmp(o, v, k[j - 1]) < 0; j--)
+			k[j] = k[j - 1];
+		k[j] = v;
+	}
+}
+
+/* Lists the children of the nodes with stacks (roots first), in one pass from the first
+ * node on (a parent comes before its children), and sorts every list. */
 static void tree_link(const struct model *m, struct tree *t, const struct view_opts *o)
 {
 	struct kid_order ord = { m, t, o->key, o->ascending };
-	uint32_t *fill;
-	size_t pos;
+	size_t pos = t->nroots, root = 0;
 
 	t->kids = xreallocarray(t->kids, t->nnodes ? t->nnodes : 1, sizeof(*t->kids));
-	t->nroots = 0;
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct tree_node *n = &t->nodes[i];
 
-		n->nkids = 0;
-		if (n->parent == TREE_NONE)
-			t->nroots++;
-		else
-			t->nodes[n->parent].nkids++;
+		if (n->build != t->build)
+			continue;
+		n->kids = (uint32_t)pos;
+		pos += n->nkids;
+		n->nkids = 0; /* counts again as they come */
+		if (n->parent == TREE_NONE) {
+			t->kids[root++] = (uint32_t)i;
+		} else {
+			struct tree_node *p = &t->nodes[n->parent];
+
+			t->kids[p->kids + p->nkids++] = (uint32_t)i;
+		}
 	}
-	pos = t->nroots;
-	for (size_t i = 0; i < t->nnodes; i++) {
-		t->nodes[i].kids = (uint32_t)pos;
-		pos += t->nodes[i].nkids;
-	}
-	/* count again while filling: nkids is each list's fill level */
-	fill = xcalloc(t->nnodes ? t->nnodes : 1, sizeof(*fill));
-	pos = 0;
+	sort_kids(&ord, t->kids, t->nroots);
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const struct tree_node *n = &t->nodes[i];
 
-		if (n->parent == TREE_NONE)
-			t->kids[pos++] = (uint32_t)i;
-		else
-			t->kids[t->nodes[n->parent].kids + fill[n->parent]++] = (uint32_t)i;
+		if (n->nkids > 1 && n->build == t->build)
+			sort_kids(&ord, t->kids + n->kids, n->nkids);
 	}
-	free(fill);
-	if (t->nroots > 1)
-		qsort_r(t->kids, t->nroots, sizeof(*t->kids), cmp_kids, &ord);
-	for (size_t i = 0; i < t->nnodes; i++) {
-		const struct tree_node *n = &t->nodes[i];
+}
 
-		if (n->nkids > 1)
-			qsort_r(t->kids + n->kids, n->nkids, sizeof(*t->kids), cmp_kids, &ord);
+/* A node's numbers for this build: 0 until the first stack comes. */
+static inline struct tree_node *node_touch(struct tree *t, uint32_t i)
+{
+	struct tree_node *n = &t->nodes[i];
+
+	if (n->build != t->build) {
+		memset(&n->s, 0, sizeof(n->s));
+		n->s.first_seen = UINT32_MAX;
+		n->nstacks = n->nkids = 0;
+		n->stacks = n->example = TREE_NONE;
+		n->example_now = 0;
+		n->build = t->build;
 	}
+	return n;
 }
 
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t)
 {
 	struct view_opts vo = *o;
-	size_t paths = 0;
+	uint32_t prev[STACK_MAX_FRAMES + 1], prev_node[STACK_MAX_FRAMES + 1];
+	unsigned nprev = 0;
 
+	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
+	/* every row, in no order past the first: the children are sorted here */
 	vo.group = GROUP_STACK;
-	vo.limit = 0;
+	vo.key = KEY_PAGES;
+	vo.ascending = 0;
+	vo.limit = 1;
 	vo.top_only = 0;
 	model_view(m, &vo, &t->v);
-	t->mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
-	t->nnodes = 0;
-	t->nroots = 0;
-	for (size_t i = 0; i < t->v.nrows; i++) {
-		const struct stack *st = t->v.rows[i].stack;
-
-		paths += st->nframes ? (size_t)(st->nframes - st->caller) : 1;
+	/* too many nodes no stack reaches (stacks forgotten): start over */
+	if (t->m != m || t->mode != mode || (t->nnodes > 65536 && t->nnodes > 4 * t->nshown) ||
+	    !t->nslots) {
+		if (!t->nslots)
+			table_grow(t);
+		tree_reset(t);
+		t->m = m;
+		t->mode = mode;
 	}
-	/* a guess: stacks share most of their paths */
-	table_reset(t, paths / 4 + 64);
+	if (model_nstacks(m) > t->nleaves) {
+		size_t n = model_nstacks(m) + model_nstacks(m) / 2;
+
+		t->leaves = xreallocarray(t->leaves, n, sizeof(*t->leaves));
+		memset(t->leaves + t->nleaves, 0, (n - t->nleaves) * sizeof(*t->leaves));
+		t->nleaves = n;
+	}
+	if (++t->build == 0) { /* wrapped: no node may look current */
+		for (size_t i = 0; i < t->nnodes; i++)
+			t->nodes[i].build = 0;
+		t->build = 1;
+	}
 	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
 				      sizeof(*t->next_stack));
-	for (size_t i = 0; i < t->v.nrows; i++)
-		tree_add(m, t, t->v.rows[i].stack, (uint32_t)i);
-	for (size_t i = 0; i < t->nnodes; i++) {
-		struct tree_node *n = &t->nodes[i];
+	for (size_t r = 0; r < t->v.nrows; r++) {
+		const struct stack *st = t->v.rows[r].stack;
+		const struct counter *c = &st->s;
+		uint32_t leaf = stack_leaf(t, st, prev, prev_node, &nprev); /* may move nodes */
+		struct tree_node *n = node_touch(t, leaf);
+		struct tree_sum one = { c->now, c->delta, c->delta_base, c->peak, c->rate, c->score,
+					c->first_seen };
 
+		sum_add(&n->s, &one);
+		n->nstacks++;
+		example_add(n, st->id, c->now);
+		t->next_stack[r] = n->stacks;
+		n->stacks = (uint32_t)r;
+	}
+	if (t->nnodes > t->nkeys) {
+		t->nkeys = t->cap;
+		free(t->keys);
+		t->keys = xmalloc(t->nkeys * sizeof(*t->keys));
+	}
+	/* from the last node up: a node's numbers are complete when it comes (its children
+	 * come after it), and go into its parent */
+	t->nroots = t->nshown = 0;
+	for (size_t i = t->nnodes; i-- > 0;) {
+		struct tree_node *n = &t->nodes[i], *p;
+
+		if (n->build != t->build)
+			continue;
+		t->nshown++;
 		if (n->s.now > n->s.peak)
 			n->s.peak = n->s.now;
+		n->caller = n->frame != TREE_NONE &&
+			    (t->mode == TREE_TOP_DOWN ? n->stacks != TREE_NONE : n->depth == 0);
+		t->keys[i].key = node_sort_key(n, o->key);
+		t->keys[i].example = n->example;
+		if (n->parent == TREE_NONE) {
+			t->nroots++;
+			continue;
+		}
+		p = node_touch(t, n->parent);
+		sum_add(&p->s, &n->s);
+		p->nstacks += n->nstacks;
+		p->nkids++;
+		example_add(p, n->example, n->example_now);
 	}
 	tree_link(m, t, o);
 }

@@ -11,7 +11,7 @@
  * peak and score are not those of a summed history (the model keeps histories per
  * stack, not per node): peak is the larger of the node's pages and the highest peak of
  * one stack below, score the highest score below. Children follow the view's sort key
- * and direction; equal keys keep the order in which the nodes first came. */
+ * and direction; equal keys are ordered by their largest stack's id (their examples). */
 #ifndef PAGETOP_MODEL_TREE_H
 #define PAGETOP_MODEL_TREE_H
 
@@ -27,38 +27,69 @@ int tree_mode_parse(const char *s, enum tree_mode *t);
 
 #define TREE_NONE UINT32_MAX
 
+/* A node's numbers (see above); the names are those of struct counter's members. */
+struct tree_sum {
+	int64_t now, delta, delta_base, peak;
+	double rate, score;
+	uint32_t first_seen;
+};
+
 struct tree_node {
-	struct counter s;         /* over the stacks below (see above); hist is NULL */
+	struct tree_sum s;        /* over the stacks below that the view shows */
+	int64_t example_now;      /* the pages of example */
 	uint32_t frame;           /* frame id; TREE_NONE: a stack without frames */
 	uint32_t label;           /* that stack's label id (else TREE_NONE) */
-	uint32_t parent;          /* node index; TREE_NONE for a root */
+	uint32_t parent;          /* node index (below the node's); TREE_NONE for a root */
 	uint32_t kids, nkids;     /* children: tree.kids[kids .. kids + nkids), in order */
 	uint32_t nstacks;         /* stacks below */
-	uint32_t example;         /* the largest stack below (its id) */
+	uint32_t example;         /* the largest stack below (its id; ties: the lowest) */
 	uint32_t stacks;          /* the first stack ending here: a view row index, its
 				   * next in tree.next_stack; TREE_NONE: none */
+	uint32_t build;           /* the build the numbers are of (else they are 0) */
 	uint16_t depth;           /* 0 for a root */
 	uint8_t caller;           /* the frame is the caller frame of its stacks */
 };
 
+struct tree_slot;
+struct tree_leaf;
+struct tree_key;
+
+/* The nodes stay from one build to the next (a stack keeps its path, so a new sample only
+ * adds counts); nodes no stack of the sample reaches are in no children list, and their
+ * numbers are stale (tree_node_shown() says which). */
 struct tree {
 	enum tree_mode mode;
-	struct view v;            /* the flat view of stacks the tree is made of */
+	struct view v;            /* the flat view of stacks the tree is made of (its rows in
+				   * no order) */
 	struct tree_node *nodes;
 	size_t nnodes, cap;
 	uint32_t *kids;           /* the roots (kids[0 .. nroots)), then each node's children */
 	size_t nroots;
+	size_t nshown;            /* nodes with stacks in this sample */
 	uint32_t *next_stack;     /* by view row: the next row ending at the same node */
-	/* the (parent, frame) -> node table while building */
-	uint64_t *hkeys;
-	uint32_t *hvals;
-	size_t hcap;
+	/* kept between builds: the (parent, frame) -> node table, each stack's last node */
+	const struct model *m;
+	struct tree_slot *slots;
+	size_t nslots;
+	struct tree_leaf *leaves; /* by stack id */
+	size_t nleaves;
+	uint32_t gen;             /* leaves of another generation are stale */
+	uint32_t build;           /* builds so far */
+	struct tree_key *keys;    /* by node: its sort key, while sorting */
+	size_t nkeys;
 };
+
+static inline int tree_node_shown(const struct tree *t, const struct tree_node *n)
+{
+	return n->build == t->build;
+}
 
 void tree_init(struct tree *t);
 void tree_free(struct tree *t);
 /* Builds the tree of the current sample: the stacks o's threshold and filter let
- * through (o->group, limit and top_only are not used), children ordered by o's key. */
+ * through (o->group, limit and top_only are not used), children ordered by o's key.
+ * The first build walks every stack's path; later ones (same model and mode) only the
+ * paths of stacks not seen before. */
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t);
 /* A node's text: its frame's, or the label of its stack without frames. */

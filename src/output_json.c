@@ -228,7 +228,7 @@ static void json_node(FILE *fp, const struct model *m, const struct tree *t, uin
 		      const struct out_opts *o)
 {
 	const struct tree_node *n = &t->nodes[i];
-	const struct counter *s = &n->s;
+	const struct tree_sum *s = &n->s;
 	const uint32_t *kids;
 	size_t nk = output_tree_kids(t, i, o, &kids);
 

@@ -167,7 +167,7 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 /* ---- the call tree ---- */
 
 /* The numbers of a row or node, as text_row prints them. */
-static void text_numbers(FILE *fp, const struct model *m, const struct counter *s)
+static void text_numbers(FILE *fp, const struct model *m, const struct tree_sum *s)
 {
 	char size[32], first[32];
 

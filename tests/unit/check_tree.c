@@ -105,6 +105,9 @@ static void check_sums(const struct tree *t)
 		int64_t now = 0, delta = 0;
 		uint32_t ns = 0;
 
+		if (!tree_node_shown(t, n))
+			continue;
+
 		for (uint32_t r = n->stacks; r != TREE_NONE; r = t->next_stack[r]) {
 			now += t->v.rows[r].s->now;
 			delta += t->v.rows[r].s->delta;
@@ -253,7 +256,7 @@ START_TEST(test_order)
 					}
 					ck_assert_msg(asc ? x <= y : x >= y, "key %d asc %d", k, asc);
 					if (x == y)
-						ck_assert_uint_lt(kids[j - 1], kids[j]);
+						ck_assert_uint_lt(a->example, b->example);
 				}
 			}
 		}
@@ -306,8 +309,80 @@ START_TEST(test_threshold_filter)
 	filter_free(f);
 	/* nothing passes: no nodes */
 	build(m, &t, TREE_BOTTOM_UP, KEY_PAGES, 0, 1000, NULL);
-	ck_assert_uint_eq(t.nnodes, 0);
+	ck_assert_uint_eq(t.nshown, 0);
 	ck_assert_uint_eq(t.nroots, 0);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
+/* Two trees print the same: the same nodes in the same order with the same numbers. */
+static void same_kids(const struct model *m, const struct tree *a, uint32_t i,
+		      const struct tree *b, uint32_t j)
+{
+	const uint32_t *ka = i == TREE_NONE ? a->kids : a->kids + a->nodes[i].kids;
+	const uint32_t *kb = j == TREE_NONE ? b->kids : b->kids + b->nodes[j].kids;
+	size_t na = i == TREE_NONE ? a->nroots : a->nodes[i].nkids;
+	size_t nb = j == TREE_NONE ? b->nroots : b->nodes[j].nkids;
+
+	ck_assert_uint_eq(na, nb);
+	for (size_t k = 0; k < na; k++) {
+		const struct tree_node *x = &a->nodes[ka[k]], *y = &b->nodes[kb[k]];
+
+		ck_assert_str_eq(tree_node_text(m, x), tree_node_text(m, y));
+		ck_assert_int_eq(x->s.now, y->s.now);
+		ck_assert_int_eq(x->s.delta, y->s.delta);
+		ck_assert_int_eq(x->s.delta_base, y->s.delta_base);
+		ck_assert_int_eq(x->s.peak, y->s.peak);
+		ck_assert_uint_eq(x->s.first_seen, y->s.first_seen);
+		ck_assert_uint_eq(x->nstacks, y->nstacks);
+		ck_assert_uint_eq(x->example, y->example);
+		ck_assert_uint_eq(x->caller, y->caller);
+		ck_assert_uint_eq(x->depth, y->depth);
+		same_kids(m, a, ka[k], b, kb[k]);
+	}
+}
+
+static void check_fresh(struct model *m, struct tree *kept, enum tree_mode mode)
+{
+	struct tree fresh;
+
+	tree_init(&fresh);
+	build(m, kept, mode, KEY_PAGES, 0, 0, NULL);
+	build(m, &fresh, mode, KEY_PAGES, 0, 0, NULL);
+	check_sums(kept);
+	same_kids(m, kept, TREE_NONE, &fresh, TREE_NONE);
+	tree_free(&fresh);
+}
+
+/* A tree kept from sample to sample (its nodes and each stack's path remembered) is the
+ * tree built anew: when counts change, stacks come, go, and are forgotten and their ids
+ * given to other stacks, and when the mode changes. */
+START_TEST(test_kept)
+{
+	struct model *m = model_new();
+	struct tree t;
+	char spec[2048];
+
+	tree_init(&t);
+	feed(m, 0, SPEC);
+	check_fresh(m, &t, TREE_TOP_DOWN);
+	feed(m, 1, SPEC2);
+	check_fresh(m, &t, TREE_TOP_DOWN);
+	check_fresh(m, &t, TREE_BOTTOM_UP);
+	/* the kthread stack goes, for long enough to be forgotten */
+	for (int i = 2; i < MODEL_HISTORY + 6; i++) {
+		feed(m, i, "prep_new_page;__alloc_pages_noprof;brd_submit_bio [brd];__submit_bio;submit_bio;ksys_write;entry_SYSCALL_64=110"
+			"|prep_new_page;get_page_from_freelist=1");
+		if (i % 40 == 0)
+			check_fresh(m, &t, TREE_BOTTOM_UP);
+	}
+	/* new stacks take the ids of those forgotten */
+	snprintf(spec, sizeof(spec), "%s|%s", SPEC,
+		 "prep_new_page;alloc_pages_mpol;ext2_get_block [ext2];ext2_write_begin [ext2];ksys_write;entry_SYSCALL_64=5");
+	feed(m, MODEL_HISTORY + 6, spec);
+	check_fresh(m, &t, TREE_BOTTOM_UP);
+	check_fresh(m, &t, TREE_TOP_DOWN);
 	tree_free(&t);
 	model_free(m);
 }
@@ -371,6 +446,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_order);
 	tcase_add_test(tc, test_threshold_filter);
 	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_mode_names);
 	suite_add_tcase(s, tc);
 	return s;

@@ -10,10 +10,12 @@
  * usage: tree STACKS_HANDLES HANDLES_A HANDLES_B [BUILDS]
  * Times the first build of each tree (every path walked: what the first sample costs),
  * then BUILDS (default 20) builds more (the paths remembered: every sample after, and a
- * change of sort or filter), and prints the tree's size and the times in milliseconds;
- * the last lines are "first_cpu_ms_top_down: X", "median_cpu_ms_top_down: X",
- * "median_ms_top_down: X", the same for bottom_up (this thread's CPU time, wall). Built
- * by bench/run.sh against src/libpagetop.a. */
+ * change of sort or filter), the roots sorted as a screen wants them, then BUILDS builds
+ * with every node's children sorted, as batch output wants them. Prints the tree's size
+ * and the times in milliseconds; the last lines are "first_cpu_ms_top_down: X",
+ * "median_cpu_ms_top_down: X", "median_ms_top_down: X", "median_cpu_ms_all_top_down: X"
+ * (every list sorted), the same for bottom_up (this thread's CPU time, wall). Built by
+ * bench/run.sh against src/libpagetop.a. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,12 +106,14 @@ static void quiet(const char *msg)
 
 /* Builds the tree n times; t and c get the wall and CPU times. */
 static void time_tree(struct model *m, const struct view_opts *vo, enum tree_mode mode,
-		      struct tree *tr, int n, double *t, double *c)
+		      struct tree *tr, int n, int all, double *t, double *c)
 {
 	for (int i = 0; i < n; i++) {
 		double start = now_ms(), cstart = cpu_ms();
 
 		model_tree(m, vo, mode, tr);
+		if (all)
+			tree_sort(tr, TREE_NONE);
 		t[i] = now_ms() - start;
 		c[i] = cpu_ms() - cstart;
 	}
@@ -156,14 +160,16 @@ int main(int argc, char **argv)
 	double *t = malloc(builds * sizeof(double)), *c = malloc(builds * sizeof(double));
 	static const enum tree_mode modes[] = { TREE_TOP_DOWN, TREE_BOTTOM_UP };
 	static const char *const names[] = { "top_down", "bottom_up" };
-	double med[2], medc[2], first[2];
+	double med[2], medc[2], first[2], meda[2];
 	for (int k = 0; k < 2; k++) {
 		struct tree tr;
 		double f;
 
 		tree_init(&tr);
-		time_tree(m, &vo, modes[k], &tr, 1, &f, &first[k]);
-		time_tree(m, &vo, modes[k], &tr, builds, t, c);
+		time_tree(m, &vo, modes[k], &tr, 1, 0, &f, &first[k]);
+		time_tree(m, &vo, modes[k], &tr, builds, 1, t, c);
+		meda[k] = median(c, builds);
+		time_tree(m, &vo, modes[k], &tr, builds, 0, t, c);
 		printf("%s: %zu stacks, %zu nodes, %zu roots, builds:", names[k], tr.v.nrows,
 		       tr.nnodes, tr.nroots);
 		for (int i = 0; i < builds; i++)
@@ -177,6 +183,7 @@ int main(int argc, char **argv)
 		printf("first_cpu_ms_%s: %.2f\n", names[k], first[k]);
 		printf("median_cpu_ms_%s: %.2f\n", names[k], medc[k]);
 		printf("median_ms_%s: %.2f\n", names[k], med[k]);
+		printf("median_cpu_ms_all_%s: %.2f\n", names[k], meda[k]);
 	}
 
 	model_free(m);

@@ -90,9 +90,10 @@ static int run_batch(struct batch_run *b)
 		batch_check_failures(b->m, &fail_seen);
 		if (folded_last)
 			continue;
-		if (b->oo.tree != TREE_OFF)
+		if (b->oo.tree != TREE_OFF) {
 			model_tree(b->m, &b->vo, b->oo.tree, &tree);
-		else
+			tree_sort(&tree, TREE_NONE); /* every node is printed */
+		} else
 			model_view(b->m, &b->vo, &v);
 		if (!started) {
 			started = 1;

@@ -263,12 +263,14 @@ static void sort_kids(const struct kid_order *o, uint32_t *k, size_t n)
 }
 
 /* Lists the children of the nodes with stacks (roots first), in one pass from the first
- * node on (a parent comes before its children), and sorts every list. */
+ * node on (a parent comes before its children); sorts the roots. */
 static void tree_link(const struct model *m, struct tree *t, const struct view_opts *o)
 {
 	struct kid_order ord = { m, t, o->key, o->ascending };
 	size_t pos = t->nroots, root = 0;
 
+	t->key = o->key;
+	t->ascending = o->ascending;
 	t->kids = xreallocarray(t->kids, t->nnodes ? t->nnodes : 1, sizeof(*t->kids));
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct tree_node *n = &t->nodes[i];
@@ -277,6 +279,7 @@ static void tree_link(const struct model *m, struct tree *t, const struct view_o
 			continue;
 		n->kids = (uint32_t)pos;
 		pos += n->nkids;
+		n->sorted = n->nkids < 2;
 		n->nkids = 0; /* counts again as they come */
 		if (n->parent == TREE_NONE) {
 			t->kids[root++] = (uint32_t)i;
@@ -287,11 +290,28 @@ static void tree_link(const struct model *m, struct tree *t, const struct view_o
 		}
 	}
 	sort_kids(&ord, t->kids, t->nroots);
-	for (size_t i = 0; i < t->nnodes; i++) {
-		const struct tree_node *n = &t->nodes[i];
+}
 
-		if (n->nkids > 1 && n->build == t->build)
+void tree_sort(struct tree *t, uint32_t i)
+{
+	struct kid_order ord = { t->m, t, t->key, t->ascending };
+
+	if (i != TREE_NONE) {
+		struct tree_node *n = &t->nodes[i];
+
+		if (!n->sorted && n->build == t->build) {
 			sort_kids(&ord, t->kids + n->kids, n->nkids);
+			n->sorted = 1;
+		}
+		return;
+	}
+	for (size_t k = 0; k < t->nnodes; k++) {
+		struct tree_node *n = &t->nodes[k];
+
+		if (!n->sorted && n->build == t->build) {
+			sort_kids(&ord, t->kids + n->kids, n->nkids);
+			n->sorted = 1;
+		}
 	}
 }
 

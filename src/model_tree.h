@@ -48,6 +48,7 @@ struct tree_node {
 	uint32_t build;           /* the build the numbers are of (else they are 0) */
 	uint16_t depth;           /* 0 for a root */
 	uint8_t caller;           /* the frame is the caller frame of its stacks */
+	uint8_t sorted;           /* its children are in order (tree_sort()) */
 };
 
 struct tree_slot;
@@ -63,7 +64,8 @@ struct tree {
 				   * no order) */
 	struct tree_node *nodes;
 	size_t nnodes, cap;
-	uint32_t *kids;           /* the roots (kids[0 .. nroots)), then each node's children */
+	uint32_t *kids;           /* the roots (kids[0 .. nroots)), in order, then each node's
+				   * children, in order once tree_sort() sorted them */
 	size_t nroots;
 	size_t nshown;            /* nodes with stacks in this sample */
 	uint32_t *next_stack;     /* by view row: the next row ending at the same node */
@@ -75,8 +77,10 @@ struct tree {
 	size_t nleaves;
 	uint32_t gen;             /* leaves of another generation are stale */
 	uint32_t build;           /* builds so far */
-	struct tree_key *keys;    /* by node: its sort key, while sorting */
+	struct tree_key *keys;    /* by node: its sort key */
 	size_t nkeys;
+	enum sort_key key;        /* the order of the children */
+	int ascending;
 };
 
 static inline int tree_node_shown(const struct tree *t, const struct tree_node *n)
@@ -89,9 +93,12 @@ void tree_free(struct tree *t);
 /* Builds the tree of the current sample: the stacks o's threshold and filter let
  * through (o->group, limit and top_only are not used), children ordered by o's key.
  * The first build walks every stack's path; later ones (same model and mode) only the
- * paths of stacks not seen before. */
+ * paths of stacks not seen before. The roots are sorted; children when tree_sort() is
+ * asked (a screen sorts those it shows, batch output all). */
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t);
+/* Puts the children of node i in order (TREE_NONE: every node's). */
+void tree_sort(struct tree *t, uint32_t i);
 /* A node's text: its frame's, or the label of its stack without frames. */
 const char *tree_node_text(const struct model *m, const struct tree_node *n);
 /* The frames from the root down to node i (at most n, root first): how many. */

@@ -394,6 +394,10 @@ static void check_trees(struct model *m, struct tree *kept, int full)
 			continue;
 		tree_init(&fresh);
 		model_tree(m, &o, mode, &fresh);
+		/* one sorted node by node as a screen does, one all at once */
+		for (size_t i = 0; i < kept[t].nnodes; i++)
+			tree_sort(&kept[t], (uint32_t)i);
+		tree_sort(&fresh, TREE_NONE);
 		check_tree_node(m, &kept[t], TREE_NONE, &fresh, TREE_NONE);
 		tree_free(&fresh);
 	}

@@ -81,6 +81,7 @@ static void build(struct model *m, struct tree *t, enum tree_mode mode, enum sor
 	o.threshold = threshold;
 	o.filter = f;
 	model_tree(m, &o, mode, t);
+	tree_sort(t, TREE_NONE);
 }
 
 /* Every node's numbers are its children's plus those of the stacks ending at it. */

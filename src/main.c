@@ -347,6 +347,8 @@ static void top_validate(struct top_opts *o)
 	if (o->source.drop_privileges && o->nsources)
 		usage_error(_("--drop-privileges is for the running kernel, not the SOURCE '%s': read files as the user you are"),
 			    o->sources[0]);
+	if (o->out.tree != TREE_OFF && !o->batch)
+		usage_error(_("--tree %s is for batch output: add -b"), tree_mode_name(o->out.tree));
 	if (o->out.tree != TREE_OFF && o->out.format == OUT_FOLDED)
 		usage_error(_("--tree: not with --format %s: folded stacks are a tree already"),
 			    "folded");

@@ -170,8 +170,8 @@ int main(int argc, char **argv)
 		time_tree(m, &vo, modes[k], &tr, builds, 1, t, c);
 		meda[k] = median(c, builds);
 		time_tree(m, &vo, modes[k], &tr, builds, 0, t, c);
-		printf("%s: %zu stacks, %zu nodes, %zu roots, builds:", names[k], tr.v.nrows,
-		       tr.nnodes, tr.nroots);
+		printf("%s: %zu stacks, %zu nodes, %zu roots, %.1f MiB, builds:", names[k],
+		       tr.v.nrows, tr.nnodes, tr.nroots, tree_mem_bytes(&tr) / 1048576.0);
 		for (int i = 0; i < builds; i++)
 			printf(" %.2f", t[i]);
 		printf("\n");

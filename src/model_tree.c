@@ -416,6 +416,14 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	tree_link(m, t, o);
 }
 
+size_t tree_mem_bytes(const struct tree *t)
+{
+	return t->cap * sizeof(*t->nodes) + t->nslots * sizeof(*t->slots) +
+	       t->nleaves * sizeof(*t->leaves) + t->nkeys * sizeof(*t->keys) +
+	       t->nnodes * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
+	       t->v.cap * sizeof(*t->v.rows);
+}
+
 const char *tree_node_text(const struct model *m, const struct tree_node *n)
 {
 	return n->frame == TREE_NONE ? model_label(m, n->label) : model_frame(m, n->frame);

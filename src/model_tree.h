@@ -97,6 +97,8 @@ void tree_free(struct tree *t);
  * asked (a screen sorts those it shows, batch output all). */
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t);
+/* Bytes the tree has allocated (its nodes, tables and lists, the view's rows). */
+size_t tree_mem_bytes(const struct tree *t);
 /* Puts the children of node i in order (TREE_NONE: every node's). */
 void tree_sort(struct tree *t, uint32_t i);
 /* A node's text: its frame's, or the label of its stack without frames. */

@@ -59,7 +59,6 @@ void tree_free(struct tree *t)
 	free(t->next_stack);
 	free(t->slots);
 	free(t->leaves);
-	free(t->keys);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -210,10 +209,11 @@ static double node_sort_key(const struct tree_node *n, enum sort_key k)
 	}
 }
 
-/* What sorting looks at, apart from the nodes (fewer cache lines). */
+/* A child as sorting sees it: its key, its largest stack (siblings have different ones:
+ * ties are broken by it, a total order), the node. */
 struct tree_key {
 	double key;
-	uint32_t example;
+	uint32_t example, node;
 };
 
 struct kid_order {
@@ -223,16 +223,13 @@ struct kid_order {
 	int ascending;
 };
 
-/* Node i before node j: by key (t->keys), then by their largest stacks' ids (siblings
- * have different ones: a total order). */
-static int kid_cmp(const struct kid_order *o, uint32_t i, uint32_t j)
+static int kid_cmp(const struct kid_order *o, const struct tree_key *x, const struct tree_key *y)
 {
-	const struct tree_key *x = &o->t->keys[i], *y = &o->t->keys[j];
 	int c;
 
 	if (o->key == KEY_LABEL)
-		c = strcmp(tree_node_text(o->m, &o->t->nodes[i]),
-			   tree_node_text(o->m, &o->t->nodes[j]));
+		c = strcmp(tree_node_text(o->m, &o->t->nodes[x->node]),
+			   tree_node_text(o->m, &o->t->nodes[y->node]));
 	else
 		c = x->key < y->key ? -1 : x->key > y->key;
 	if (c)
@@ -242,24 +239,39 @@ static int kid_cmp(const struct kid_order *o, uint32_t i, uint32_t j)
 
 static int cmp_kids(const void *a, const void *b, void *arg)
 {
-	return kid_cmp(arg, *(const uint32_t *)a, *(const uint32_t *)b);
+	return kid_cmp(arg, a, b);
 }
 
-/* Most lists are short: insertion sort, else qsort_r(). */
+/* Sorts a children list: the keys are gathered first (one look at each node); most
+ * lists are short: insertion sort, else qsort_r(). */
 static void sort_kids(const struct kid_order *o, uint32_t *k, size_t n)
 {
-	if (n > 12) {
-		qsort_r(k, n, sizeof(*k), cmp_kids, (void *)o);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		uint32_t v = k[i];
-		size_t j = i;
+	struct tree_key small[16], *e = n <= 16 ? small : xmalloc(n * sizeof(*e));
 
-		for (; j > 0 && kid_cmp(o, v, k[j - 1]) < 0; j--)
-			k[j] = k[j - 1];
-		k[j] = v;
+	if (n < 2)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct tree_node *nd = &o->t->nodes[k[i]];
+
+		e[i] = (struct tree_key){ node_sort_key(nd, o->key), nd->example, k[i] };
 	}
+	if (n > 16) {
+		qsort_r(e, n, sizeof(*e), cmp_kids, (void *)o);
+	} else {
+		for (size_t i = 1; i < n; i++) {
+			struct tree_key v = e[i];
+			size_t j = i;
+
+			for (; j > 0 && kid_cmp(o, &v, &e[j - 1]) < 0; j--)
+				e[j] = e[j - 1];
+			e[j] = v;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = e[i].node;
+out:
+	if (e != small)
+		free(e);
 }
 
 /* Lists the children of the nodes with stacks (roots first), in one pass from the first
@@ -383,11 +395,6 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		t->next_stack[r] = n->stacks;
 		n->stacks = (uint32_t)r;
 	}
-	if (t->nnodes > t->nkeys) {
-		t->nkeys = t->cap;
-		free(t->keys);
-		t->keys = xmalloc(t->nkeys * sizeof(*t->keys));
-	}
 	/* from the last node up: a node's numbers are complete when it comes (its children
 	 * come after it), and go into its parent */
 	t->nroots = t->nshown = 0;
@@ -401,8 +408,6 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 			n->s.peak = n->s.now;
 		n->caller = n->frame != TREE_NONE &&
 			    (t->mode == TREE_TOP_DOWN ? n->stacks != TREE_NONE : n->depth == 0);
-		t->keys[i].key = node_sort_key(n, o->key);
-		t->keys[i].example = n->example;
 		if (n->parent == TREE_NONE) {
 			t->nroots++;
 			continue;
@@ -419,7 +424,7 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 size_t tree_mem_bytes(const struct tree *t)
 {
 	return t->cap * sizeof(*t->nodes) + t->nslots * sizeof(*t->slots) +
-	       t->nleaves * sizeof(*t->leaves) + t->nkeys * sizeof(*t->keys) +
+	       t->nleaves * sizeof(*t->leaves) +
 	       t->nnodes * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
 	       t->v.cap * sizeof(*t->v.rows);
 }

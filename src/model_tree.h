@@ -53,7 +53,6 @@ struct tree_node {
 
 struct tree_slot;
 struct tree_leaf;
-struct tree_key;
 
 /* The nodes stay from one build to the next (a stack keeps its path, so a new sample only
  * adds counts); nodes no stack of the sample reaches are in no children list, and their
@@ -77,8 +76,6 @@ struct tree {
 	size_t nleaves;
 	uint32_t gen;             /* leaves of another generation are stale */
 	uint32_t build;           /* builds so far */
-	struct tree_key *keys;    /* by node: its sort key */
-	size_t nkeys;
 	enum sort_key key;        /* the order of the children */
 	int ascending;
 };

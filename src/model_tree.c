@@ -2,8 +2,8 @@
 /* model_tree.c - the call tree of a sample (model_tree.h): each stack of the flat view
  * finds the node its path ends at (remembered from the build before, else walked through
  * a (parent, frame) hash table) and adds its numbers there; one pass from the last node
- * to the first adds each node into its parent; then the children are listed and
- * sorted, node by node. */
+ * to the first adds each node into its parent; one from the first lists the children;
+ * the roots are sorted, the other lists when tree_sort() asks (doc/internals.md). */
 #include "config.h"
 
 #include <stdlib.h>

@@ -340,6 +340,31 @@ static void top_validate(struct top_opts *o)
 	if (o->source.drop_privileges && o->nsources)
 		usage_error(_("--drop-privileges is for the running kernel, not the SOURCE '%s': read files as the user you are"),
 			    o->sources[0]);
+	if (o->nsources) {
+		/* SOURCE@SEL: one parser for every command (source_select.h) */
+		struct sample_sel sel;
+		const char *sel_arg = NULL;
+		char *path;
+
+		for (int i = 0; i < o->nsources; i++) {
+			if (source_arg_split(o->sources[i], &path, &sel, &err) < 0)
+				usage_error("%s", err.msg);
+			if (sel.pick != SAMPLE_NONE && o->nsources > 1)
+				usage_error(_("%s: a sample is picked from one SOURCE (a folder or a recording), not from a list of files"),
+					    o->sources[i]);
+			if (sel.pick != SAMPLE_NONE) {
+				sel_arg = o->sources[i];
+				o->select = sel;
+				o->select_path = path;
+				o->sources = (const char *const *)&o->select_path;
+			} else {
+				free(path);
+			}
+		}
+		if (o->select.pick != SAMPLE_NONE && o->iterations > 0)
+			usage_error(_("-n and a sample (%s) do not go together: the sample says where to stop"),
+				    sel_arg);
+	}
 	if (o->nfilters) {
 		o->view.filter = filter_new(o->filters, o->nfilters, &err);
 		if (!o->view.filter)

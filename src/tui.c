@@ -71,6 +71,7 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 	}
 	app->sym = o->sym;
 	time_init(app);
+	app->time.start = o->start;
 	for (int i = 0; i < SCREEN__N; i++) {
 		app->screens[i] = screen_table[i]->create();
 		app->screens[i]->ops = screen_table[i];
@@ -189,6 +190,7 @@ static void after_sample(struct app *app)
 			app_changed(app, UPDATE_VIEW);
 	}
 	app->dirty = 1;
+	time_start_check(app);
 }
 
 int tui_pump(struct app *app, int budget_ms)
@@ -207,11 +209,13 @@ int tui_pump(struct app *app, int budget_ms)
 		if (st == SRC_ERROR) {
 			app->src_error = 1;
 			status_message(app, 1, "%s", err.msg);
+			time_start_check(app);
 			break;
 		}
 		if (st == SRC_END) {
 			app->src_end = 1;
 			app->dirty = 1;
+			time_start_check(app);
 			break;
 		}
 		if (st == SRC_TIMEOUT)

@@ -92,6 +92,9 @@ struct timeline {
 	int build_slice_ms;         /* else they take this long a turn of the loop */
 	int playing;
 	double play_speed, play_next;
+	struct sample_sel start;    /* SOURCE@SEL: where to go once read (pick NONE: done) */
+	int64_t start_best;         /* @peak: the highest total so far, and its sample */
+	uint32_t start_peak;
 };
 
 /* A paused display (live): sampling goes on, the screen stays. */

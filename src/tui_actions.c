@@ -387,6 +387,139 @@ static unsigned act_sample_fwd10(struct app *app)
 	return step_samples(app, 10);
 }
 
+/* ---- a row's moments: where it peaked, where it first appeared ---- */
+
+/* The sample the shown rows are of. */
+static uint32_t shown_sample(const struct app *app)
+{
+	if (app->pause.on && app->model == app->master)
+		return app->pause.sample;
+	return model_nsamples(app->model) - 1;
+}
+
+/* The first sample at or before k where s, of model m, had its peak, within the history
+ * kept per row; -1 when the peak is older. */
+static long peak_sample(const struct model *m, const struct counter *s, uint32_t k)
+{
+	int64_t v[MODEL_HISTORY];
+	int n = model_history_at(m, s, k, v, MODEL_HISTORY);
+
+	for (int i = 0; i < n; i++)
+		if (v[i] == s->peak)
+			return (long)k - (n - 1) + i;
+	return -1;
+}
+
+static int same_stack(const struct model *ma, const struct stack *a, const struct model *mb,
+		      const struct stack *b)
+{
+	if (a->handle || b->handle)
+		return a->handle == b->handle;
+	if (a->hash != b->hash || a->nframes != b->nframes || a->kind != b->kind)
+		return 0;
+	for (unsigned i = 0; i < a->nframes; i++)
+		if (strcmp(model_frame(ma, a->frames[i]), model_frame(mb, b->frames[i])) != 0)
+			return 0;
+	return 1;
+}
+
+/* The selected row in the master, which has read the whole series: its peak is the
+ * series' (a replica knows the samples up to the one shown only). NULL when the master
+ * shows no such row (it forgot the stack). */
+static const struct counter *master_counter(struct app *app, const struct list_row *r)
+{
+	const struct model *m = app->master;
+	const char *label = model_label(app->model, r->label);
+	const struct counter *c = NULL;
+	struct view_opts vo;
+	struct view v;
+
+	if (r->stack) {
+		for (size_t i = 0; i < model_nstacks(m); i++) {
+			const struct stack *st = model_stack(m, (uint32_t)i);
+
+			if (st && same_stack(m, st, app->model, r->stack))
+				return &st->s;
+		}
+		return NULL;
+	}
+	view_opts_init(&vo);
+	vo.group = app->settings.view.group;
+	view_init(&v);
+	model_view(app->master, &vo, &v);
+	for (size_t i = 0; i < v.nrows && !c; i++)
+		if (strcmp(model_label(m, v.rows[i].label), label) == 0)
+			c = v.rows[i].s;
+	view_free(&v);
+	return c;
+}
+
+/* To sample k, saying msg; live, only msg: a live source keeps no earlier samples to
+ * show. */
+static unsigned jump_to(struct app *app, long k, const char *msg)
+{
+	if (!app->series) {
+		status_message(app, 0, _("%s; a live source cannot go back"), msg);
+		return ACTION_REDRAW;
+	}
+	app->time.playing = 0;
+	app->list->follow = 1; /* the row, wherever the sort puts it then */
+	time_goto(app, k);
+	status_message(app, 0, "%s", msg);
+	return ACTION_REDRAW;
+}
+
+static const struct list_row *selected_row(const struct app *app)
+{
+	const struct list_screen *l = app->list;
+
+	if (!model_nsamples(app->model) || l->cursor.row >= l->nrows)
+		return NULL;
+	return &l->rows[l->cursor.row];
+}
+
+static unsigned act_jump_peak(struct app *app)
+{
+	const struct list_row *r = selected_row(app);
+	const struct counter *c;
+	char pages[32], msg[256];
+	long k;
+
+	if (!r) {
+		status_message(app, 0, "%s", _("no row selected"));
+		return ACTION_REDRAW;
+	}
+	if (app->series && app->model != app->master && (c = master_counter(app, r)) != NULL) {
+		fmt_count(pages, sizeof(pages), c->peak);
+		k = peak_sample(app->master, c, model_nsamples(app->master) - 1);
+	} else {
+		fmt_count(pages, sizeof(pages), r->s->peak);
+		k = peak_sample(app->model, r->s, shown_sample(app));
+	}
+	if (k < 0) {
+		status_message(app, 0, _("the row's peak (%s pages) is older than the %d samples kept per row"),
+			       pages, MODEL_HISTORY);
+		return ACTION_REDRAW;
+	}
+	/* samples count from 1 here, as in the header */
+	snprintf(msg, sizeof(msg), _("the row peaked at %s pages in sample %ld"), pages, k + 1);
+	return jump_to(app, k, msg);
+}
+
+static unsigned act_jump_first(struct app *app)
+{
+	const struct list_row *r = selected_row(app);
+	char msg[256];
+
+	if (!r) {
+		status_message(app, 0, "%s", _("no row selected"));
+		return ACTION_REDRAW;
+	}
+	snprintf(msg, sizeof(msg), _("the row first appeared in sample %lu"),
+		 (unsigned long)r->s->first_seen + 1);
+	return jump_to(app, (long)r->s->first_seen, msg);
+}
+
 static unsigned play_accept(struct app *app, const char *text)
 {
 	struct pt_err err;
@@ -642,6 +775,8 @@ static unsigned (*const actions[ACT__N])(struct app *app) = {
 	[ACT_SAMPLE_BACK10] = act_sample_back10,
 	[ACT_SAMPLE_FWD10] = act_sample_fwd10,
 	[ACT_PLAY] = act_play,
+	[ACT_JUMP_PEAK] = act_jump_peak,
+	[ACT_JUMP_FIRST] = act_jump_first,
 	[ACT_SNAPSHOT] = act_snapshot,
 	[ACT_RECORD] = act_record,
 	[ACT_SAVE_CONFIG] = act_save_config,

@@ -481,7 +481,8 @@ static void rebuild(struct list_screen *list, int all)
 		frozen_copy(list);
 	if (list->search.model != app->model)
 		search_set(list, list->search.text);
-	if (list->selected.valid && list->cursor.row == 0 && list->cursor.frame_line < 0) {
+	if (list->selected.valid && list->cursor.row == 0 && list->cursor.frame_line < 0 &&
+	    !list->follow) {
 		/* the top of the list stays the top, like top */
 		list->cursor = list->top = (struct list_pos){ 0, -1 };
 	} else if (list->selected.valid) {
@@ -1021,6 +1022,8 @@ static void list_update(struct screen *s, unsigned what)
 	}
 	if (what & (UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL))
 		rebuild(list, 0);
+	if (what & UPDATE_MODEL)
+		list->follow = 0;
 	else if (what & (UPDATE_SYMBOLS | UPDATE_SIZE))
 		show_cursor(list); /* expanded rows may have more lines, the screen fewer */
 }

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "cmd_select.h"
 #include "output_recording.h"
 #include "testutil.h"
 #include "tui.h"
@@ -1175,6 +1176,115 @@ START_TEST(test_forget_not_what_is_shown)
 }
 END_TEST
 
+/* SOURCE@SEL: the screen opens at that sample once the series has it. */
+static void ck_start_at(struct sample_sel sel, const char *header, const char *status)
+{
+	struct ht h = { 0 };
+	struct tui_opts o;
+
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.start = sel;
+	ht_open(&h, "demo", &o, 24, 80, NULL, NULL);
+	ck_line_has(&h, 0, header);
+	if (status)
+		ck_line_has(&h, 23, status);
+	/* the rest of the series is read, the screen stays there */
+	ck_assert_uint_eq(model_nsamples(h.t->master), 90);
+	ht_close(&h);
+}
+
+START_TEST(test_start_at)
+{
+	struct source_opts so;
+	struct pt_err err;
+	uint64_t peak;
+	char want[32];
+
+	ck_start_at((struct sample_sel){ SAMPLE_AT, 40 }, "sample 41/90", NULL);
+	ck_start_at((struct sample_sel){ SAMPLE_AT, 0 }, "sample 1/90", NULL);
+	ck_start_at((struct sample_sel){ SAMPLE_FIRST, 0 }, "sample 1/90", NULL);
+	ck_start_at((struct sample_sel){ SAMPLE_LAST, 0 }, "sample 90/90", NULL);
+	ck_start_at((struct sample_sel){ SAMPLE_FROM_END, 5 }, "sample 85/90", NULL);
+	ck_start_at((struct sample_sel){ SAMPLE_FROM_END, 0 }, "sample 90/90", NULL);
+	/* @peak is the sample batch mode and diff pick (check_source checks it against the
+	 * view's totals) */
+	source_opts_init(&so);
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	ck_assert_int_eq(select_sample("demo", &(struct sample_sel){ SAMPLE_PEAK, 0 }, &so, &peak,
+				       &err), 0);
+	ck_assert_uint_gt(peak, 0);
+	ck_assert_uint_lt(peak, 89);
+	snprintf(want, sizeof(want), "sample %llu/90", (unsigned long long)peak + 1);
+	ck_start_at((struct sample_sel){ SAMPLE_PEAK, 0 }, want, NULL);
+	/* a sample the series lacks: said, and the last one shown */
+	ck_start_at((struct sample_sel){ SAMPLE_AT, 90 }, "sample 90/90",
+		    "@90: no sample 90: it has 90 (numbered from 0); showing the last sample");
+	ck_start_at((struct sample_sel){ SAMPLE_FROM_END, 100 }, "sample 90/90",
+		    "@-100: no sample 100 before the last: it has 90");
+}
+END_TEST
+
+/* ^ and a: to the sample where the selected row peaked, and where it first appeared. */
+START_TEST(test_jumps)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 120, NULL, NULL);
+	/* by peak: on top the shmem stack that held 12,416 pages from sample 36 on and
+	 * came in sample 11 (batch: sample 35 and 10, counted from 0) */
+	ht_keys(&h, "s7");
+	ck_line_has(&h, 2, "Sort PEAK ▼");
+	ck_line_has(&h, 4, "shmem_alloc_and_add_folio.constprop.0");
+	ck_line_has(&h, 4, " 128 ");
+	ht_keys(&h, "^");
+	ck_line_has(&h, 0, "sample 36/90");
+	ck_line_has(&h, 23, "the row peaked at 12,416 pages in sample 36");
+	/* the row stays selected: its pages are its peak now */
+	ck_assert_int_eq(ht_cursor_y(&h), 4);
+	ck_line_has(&h, 4, "shmem_alloc_and_add_folio.constprop.0");
+	ck_line_has(&h, 4, " 12416 ");
+	ht_keys(&h, "a");
+	ck_line_has(&h, 0, "sample 11/90");
+	ck_line_has(&h, 23, "the row first appeared in sample 11");
+	ck_line_has(&h, 4, "shmem_alloc_and_add_folio.constprop.0");
+	ck_line_has(&h, 4, " 12288 ");
+	/* and back to its peak, the row still selected */
+	ht_keys(&h, "^");
+	ck_line_has(&h, 0, "sample 36/90");
+	ck_assert_int_eq(ht_cursor_y(&h), 4);
+	ck_line_has(&h, 4, "shmem_alloc_and_add_folio.constprop.0");
+	/* one sample before it appeared it was not there */
+	ht_keys(&h, "a[");
+	ck_line_has(&h, 0, "sample 10/90");
+	ck_screen_lacks(&h, "12288");
+	/* a group's moments too */
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group caller");
+	ht_keys(&h, "a");
+	ck_line_has(&h, 23, "the row first appeared in sample ");
+	ht_close(&h);
+}
+END_TEST
+
+/* Live: no earlier sample to show; the sample is said. */
+START_TEST(test_jumps_live)
+{
+	struct ht h = { 0 };
+
+	ht_start(&h, fake_new(live_specs, 2), NULL, 24, 80, NULL, NULL);
+	ck_line_has(&h, 5, "b_caller");
+	ht_keys(&h, "j^");
+	ck_line_has(&h, 23, "the row peaked at 20 pages in sample 1; a live source cannot go back");
+	ht_keys(&h, "a");
+	ck_line_has(&h, 23, "the row first appeared in sample 1; a live source cannot go back");
+	ck_line_has(&h, 0, "sample 2");
+	/* the hint is for series only */
+	ck_screen_lacks(&h, "^ peak");
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_replay_forgotten)
 {
 	/* going back in a recording of stacks that come and go shows those the model
@@ -1640,14 +1750,14 @@ START_TEST(test_hints_follow_keys)
 
 	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
 	status_hints(h.t, hint, sizeof(hint));
-	ck_assert_str_eq(hint, "? help  q quit  [ ] sample  P play  / search  f filter  s sort  g group");
+	ck_assert_str_eq(hint, "? help  q quit  [ ] sample  P play  ^ peak  / search  f filter  s sort  g group");
 	ck_line_has(&h, 23, hint);
 	ht_close(&h);
 
 	env_setup(&h);
 	rc_write(&h, "bind q none\nbind ? none\nbind / none\nbind x search\nbind ] none\n");
 	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
-	ck_line_has(&h, 23, "F1 help  [ sample  P play  x search  f filter");
+	ck_line_has(&h, 23, "F1 help  [ sample  P play  ^ peak  x search  f filter");
 	ck_assert_ptr_null(strstr(ht_line(&h, 23), "quit"));
 	ck_assert_ptr_null(strstr(ht_line(&h, 23), "/ search"));
 	ht_keys(&h, "q");
@@ -2050,6 +2160,9 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_replay_background);
+	tcase_add_test(tc, test_start_at);
+	tcase_add_test(tc, test_jumps);
+	tcase_add_test(tc, test_jumps_live);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_redraw);
 	tcase_add_test(tc, test_snapshot);

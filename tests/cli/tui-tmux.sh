@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tui-tmux.sh - the real binary's UI in a real terminal (tmux) on the bundled recording
 # folder tests/data/demo: keys go in with send-keys, the screen comes back with
-# capture-pane. Also: the terminal is clean after q, SIGTERM and SIGINT; -n leaves by
+# capture-pane. Also: SOURCE@SAMPLE opens at that sample, ^ and a jump to a row's peak
+# and first sample; the terminal is clean after q, SIGTERM and SIGINT; -n leaves by
 # itself; a named pipe without a writer is waited for (^C leaves); without a terminal
 # pagetop falls back to batch output.
 #
@@ -80,6 +81,31 @@ ended 0
 # ---- -n: leaves by itself (smoke test, like htop -n) ----
 echo "tui-tmux.sh: -n: leaves by itself (smoke test, like htop -n)"
 start "$PAGETOP" -n 3 "$demo"
+ended 0
+
+# ---- SOURCE@SAMPLE: the screen opens there; ^ and a go to the selected row's peak and
+# first sample ----
+echo "tui-tmux.sh: a sample picked on the command line, jumps to a row's moments"
+start "$PAGETOP" "$demo@40"
+expect "sample 41/90"
+# by peak, the first shmem row: the stack that held 12,416 pages from sample 36 on (from
+# 1, as the header counts) and came in sample 11
+keys s 7
+expect "Sort PEAK ▼"
+keys / s h m e m Enter
+keys -l '^'
+expect "the row peaked at 12,416 pages in sample 36"
+expect "sample 36/90"
+keys a
+expect "the row first appeared in sample 11"
+expect "sample 11/90"
+keys q
+ended 0
+# @peak opens at the sample batch mode prints for it
+peak=$("$PAGETOP" -b --format json "$demo@peak" | sed -n 's/^{"sample":\([0-9]*\),.*/\1/p')
+start "$PAGETOP" "$demo@peak"
+expect "sample $((peak + 1))/90"
+keys q
 ended 0
 
 # ---- signals restore the terminal ----

@@ -122,6 +122,9 @@ int model_frame_is_alloc(const struct model *m, uint32_t frame_id);
  * frames). UINT32_MAX for GROUP_STACK. For tests that check the groups' sums. */
 uint32_t model_group_label(const struct model *m, const struct stack *st, enum group_mode g,
 			   unsigned i);
+/* The same for a stack of these frames (ids of m), kept or not (a replay tape's). */
+uint32_t model_frames_label(const struct model *m, const uint32_t *frames, unsigned n,
+			    enum group_mode g, unsigned i);
 /* Stacks of a special kind, for warnings (NULL when absent). */
 const struct stack *model_special(const struct model *m, enum stack_kind k);
 

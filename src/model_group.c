@@ -223,6 +223,25 @@ uint32_t model_group_label(const struct model *m, const struct stack *st, enum g
 	}
 }
 
+uint32_t model_frames_label(const struct model *m, const uint32_t *frames, unsigned n,
+			    enum group_mode g, unsigned i)
+{
+	unsigned c = 0;
+
+	if (g == GROUP_STACK)
+		return UINT32_MAX;
+	if (g == GROUP_FUNCTION)
+		return i < n ? m->frame_info[frames[i]].func : m->label_unknown;
+	if (!n)
+		return m->label_unknown;
+	/* the caller as stack_place() finds it */
+	while (c < n && m->frame_info[frames[c]].is_alloc)
+		c++;
+	if (c == n)
+		c = n - 1;
+	return g == GROUP_CALLER ? m->frame_info[frames[c]].func : m->frame_info[frames[c]].module;
+}
+
 /* A group without pages shows its last largest stack when expanded: that one stays. */
 int group_example(const struct model *m, const struct stack *st)
 {

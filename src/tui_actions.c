@@ -410,48 +410,64 @@ static long peak_sample(const struct model *m, const struct counter *s, uint32_t
 	return -1;
 }
 
-static int same_stack(const struct model *ma, const struct stack *a, const struct model *mb,
-		      const struct stack *b)
+/* Which stacks of the tape are the row's: its stack (by handle, else by the frames' text),
+ * or those of its group (by the label's text). */
+struct row_match {
+	const struct model *shown, *from;
+	const struct stack *stack;    /* GROUP_STACK, else NULL */
+	const char *label;
+	enum group_mode g;
+};
+
+static int row_match(void *ctx, uint64_t handle, const uint32_t *frames, unsigned n)
 {
-	if (a->handle || b->handle)
-		return a->handle == b->handle;
-	if (a->hash != b->hash || a->nframes != b->nframes || a->kind != b->kind)
-		return 0;
-	for (unsigned i = 0; i < a->nframes; i++)
-		if (strcmp(model_frame(ma, a->frames[i]), model_frame(mb, b->frames[i])) != 0)
+	const struct row_match *rm = ctx;
+	const struct stack *st = rm->stack;
+
+	if (st) {
+		if (st->handle || handle)
+			return st->handle == handle;
+		if (st->nframes != n)
 			return 0;
-	return 1;
+		for (unsigned i = 0; i < n; i++)
+			if (strcmp(model_frame(rm->from, frames[i]), model_frame(rm->shown, st->frames[i])) != 0)
+				return 0;
+		return 1;
+	}
+	for (unsigned i = 0; i < (rm->g == GROUP_FUNCTION ? n : 1); i++)
+		if (strcmp(model_label(rm->from, model_frames_label(rm->from, frames, n, rm->g, i)),
+			   rm->label) == 0)
+			return 1;
+	return 0;
 }
 
-/* The selected row in the master, which has read the whole series: its peak is the
- * series' (a replica knows the samples up to the one shown only). NULL when the master
- * shows no such row (it forgot the stack). */
-static const struct counter *master_counter(struct app *app, const struct list_row *r)
+/* A series: the row over every sample read (the tape), not only the history kept per
+ * row: the first sample of its peak, and the first where it had pages (-1: none). 0, or
+ * -1 without a tape (live). */
+static int row_moments(const struct app *app, const struct list_row *r, int64_t *peak,
+		       long *peak_k, long *first_k)
 {
-	const struct model *m = app->master;
-	const char *label = model_label(app->model, r->label);
-	const struct counter *c = NULL;
-	struct view_opts vo;
-	struct view v;
+	uint32_t n = app->time.tape ? replay_tape_len(app->time.tape) : 0;
+	struct row_match rm = { app->model, app->master, r->stack,
+				model_label(app->model, r->label), app->settings.view.group };
+	int64_t *v;
 
-	if (r->stack) {
-		for (size_t i = 0; i < model_nstacks(m); i++) {
-			const struct stack *st = model_stack(m, (uint32_t)i);
-
-			if (st && same_stack(m, st, app->model, r->stack))
-				return &st->s;
+	if (!n)
+		return -1;
+	v = xcalloc(n, sizeof(*v));
+	replay_tape_row(app->time.tape, row_match, &rm, v);
+	*peak = -1;
+	*peak_k = *first_k = -1;
+	for (uint32_t j = 0; j < n; j++) {
+		if (v[j] > *peak) {
+			*peak = v[j];
+			*peak_k = j;
 		}
-		return NULL;
+		if (*first_k < 0 && v[j] != 0)
+			*first_k = j;
 	}
-	view_opts_init(&vo);
-	vo.group = app->settings.view.group;
-	view_init(&v);
-	model_view(app->master, &vo, &v);
-	for (size_t i = 0; i < v.nrows && !c; i++)
-		if (strcmp(model_label(m, v.rows[i].label), label) == 0)
-			c = v.rows[i].s;
-	view_free(&v);
-	return c;
+	free(v);
+	return 0;
 }
 
 /* To sample k, saying msg; live, only msg: a live source keeps no earlier samples to
@@ -481,21 +497,20 @@ static const struct list_row *selected_row(const struct app *app)
 static unsigned act_jump_peak(struct app *app)
 {
 	const struct list_row *r = selected_row(app);
-	const struct counter *c;
 	char pages[32], msg[256];
-	long k;
+	long k, first;
+	int64_t peak;
 
 	if (!r) {
 		status_message(app, 0, "%s", _("no row selected"));
 		return ACTION_REDRAW;
 	}
-	if (app->series && app->model != app->master && (c = master_counter(app, r)) != NULL) {
-		fmt_count(pages, sizeof(pages), c->peak);
-		k = peak_sample(app->master, c, model_nsamples(app->master) - 1);
-	} else {
-		fmt_count(pages, sizeof(pages), r->s->peak);
+	if (row_moments(app, r, &peak, &k, &first) < 0) {
+		/* live: within the history kept */
+		peak = r->s->peak;
 		k = peak_sample(app->model, r->s, shown_sample(app));
 	}
+	fmt_count(pages, sizeof(pages), peak);
 	if (k < 0) {
 		status_message(app, 0, _("the row's peak (%s pages) is older than the %d samples kept per row"),
 			       pages, MODEL_HISTORY);
@@ -510,14 +525,17 @@ static unsigned act_jump_first(struct app *app)
 {
 	const struct list_row *r = selected_row(app);
 	char msg[256];
+	long k, peak_k;
+	int64_t peak;
 
 	if (!r) {
 		status_message(app, 0, "%s", _("no row selected"));
 		return ACTION_REDRAW;
 	}
-	snprintf(msg, sizeof(msg), _("the row first appeared in sample %lu"),
-		 (unsigned long)r->s->first_seen + 1);
-	return jump_to(app, (long)r->s->first_seen, msg);
+	if (row_moments(app, r, &peak, &peak_k, &k) < 0 || k < 0)
+		k = (long)r->s->first_seen;
+	snprintf(msg, sizeof(msg), _("the row first appeared in sample %lu"), (unsigned long)k + 1);
+	return jump_to(app, k, msg);
 }
 
 static unsigned play_accept(struct app *app, const char *text)

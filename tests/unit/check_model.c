@@ -2039,6 +2039,79 @@ START_TEST(test_replay_matches)
 }
 END_TEST
 
+/* A row over the tape: its stacks picked by the label their frames give. */
+struct tape_label {
+	const struct model *m;
+	enum group_mode g;
+	uint32_t label;
+};
+
+static int tape_label_match(void *ctx, uint64_t handle, const uint32_t *frames, unsigned n)
+{
+	const struct tape_label *tl = ctx;
+
+	(void)handle;
+	for (unsigned i = 0; i < (tl->g == GROUP_FUNCTION ? n : 1); i++)
+		if (model_frames_label(tl->m, frames, n, tl->g, i) == tl->label)
+			return 1;
+	return 0;
+}
+
+/* Every row of every group mode over the whole tape: its count now and its peak are the
+ * model's; the labels of frames are those of the stacks. */
+START_TEST(test_tape_row)
+{
+	const char *path = TD("demo");
+	struct model *m = model_new();
+	struct source *src;
+	struct source_opts so;
+	struct sink sink = model_sink(m);
+	struct pt_err err;
+	struct replay_tape *tp = replay_tape_new();
+	struct view v;
+	struct view_opts vo;
+	int64_t out[90];
+
+	model_want_group(m, GROUP_FUNCTION);
+	source_opts_init(&so);
+	ck_assert_int_eq(source_open(&src, &path, 1, &so, &err), 0);
+	while (source_next(src, &sink, -1, &err) == SRC_SAMPLE)
+		replay_tape_add(tp, m);
+	source_close(src);
+	ck_assert_uint_eq(replay_tape_len(tp), 90);
+	for (size_t i = 0; i < model_nstacks(m); i++) {
+		const struct stack *st = model_stack(m, (uint32_t)i);
+
+		if (!st)
+			continue;
+		for (int g = GROUP_CALLER; g < GROUP__N; g++)
+			for (unsigned f = 0; f < (g == GROUP_FUNCTION ? st->nframes : 1u); f++)
+				ck_assert_uint_eq(model_frames_label(m, st->frames, st->nframes, g, f),
+						  model_group_label(m, st, g, f));
+	}
+	view_opts_init(&vo);
+	view_init(&v);
+	for (int g = GROUP_CALLER; g < GROUP__N; g++) {
+		vo.group = (enum group_mode)g;
+		model_view(m, &vo, &v);
+		ck_assert_uint_gt(v.nrows, 1);
+		for (size_t i = 0; i < v.nrows; i++) {
+			struct tape_label tl = { m, (enum group_mode)g, v.rows[i].label };
+			int64_t peak = 0;
+
+			replay_tape_row(tp, tape_label_match, &tl, out);
+			for (int j = 0; j < 90; j++)
+				peak = out[j] > peak ? out[j] : peak;
+			ck_assert_int_eq(out[89], v.rows[i].s->now);
+			ck_assert_int_eq(peak, v.rows[i].s->peak);
+		}
+	}
+	view_free(&v);
+	replay_tape_free(tp);
+	model_free(m);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -2107,6 +2180,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_blocks_real_dump);
 	tcase_add_test(tc, test_demo_brd_leak);
 	tcase_add_test(tc, test_replay_matches);
+	tcase_add_test(tc, test_tape_row);
 	suite_add_tcase(s, tc);
 	return s;
 }

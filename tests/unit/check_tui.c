@@ -1338,6 +1338,90 @@ START_TEST(test_replay_forgotten)
 }
 END_TEST
 
+/* ^ and a on a series longer than the history kept per row: the tape has every sample. */
+START_TEST(test_jumps_long_series)
+{
+	char *dir = tmpdir_new(), *path = path_join(dir, "long.ptrec");
+	const int n = MODEL_HISTORY * 2 + 10;
+	struct recorder *rec;
+	struct model *w = model_new();
+	struct sink rs;
+	struct pt_err err;
+	struct ht h = { 0 };
+	char line[64];
+
+	ck_assert_msg(recorder_open(&rec, path, 0, &err) == 0, "%s", err.msg);
+	rs = recorder_sink(rec);
+	for (int k = 0; k < n; k++) {
+		char spec[256], *t;
+		/* big_caller comes in sample 3 (from 0), peaks at 500 pages in 10, then holds
+		 * 100; other_caller is there throughout with 50 */
+		int big = k < 3 ? 0 : k < 10 ? 10 * k : k == 10 ? 500 : 100;
+
+		if (big)
+			snprintf(spec, sizeof(spec), "alloc_pages;big_caller=%d|alloc_pages;other_caller=50",
+				 big);
+		else
+			snprintf(spec, sizeof(spec), "alloc_pages;other_caller=50");
+		t = spec_text(spec);
+		model_feed_text(w, k, t);
+		free(t);
+		ck_assert_msg(model_replay_sample(w, &rs, k == 0, &err) == 0, "%s", err.msg);
+	}
+	ck_assert_int_eq(recorder_close(rec, &err), 0);
+	recorder_free(rec);
+	model_free(w);
+
+	ht_open(&h, path, NULL, 24, 100, NULL, NULL);
+	snprintf(line, sizeof(line), "sample %d/%d", n, n);
+	ck_line_has(&h, 0, line);
+	ck_line_has(&h, 4, "big_caller");
+	ht_keys(&h, "^");
+	snprintf(line, sizeof(line), "sample 11/%d", n);
+	ck_line_has(&h, 0, line);
+	ck_line_has(&h, 23, "the row peaked at 500 pages in sample 11");
+	ck_line_has(&h, 4, "big_caller");
+	ck_line_has(&h, 4, " 500 ");
+	ht_keys(&h, "a");
+	snprintf(line, sizeof(line), "sample 4/%d", n);
+	ck_line_has(&h, 0, line);
+	ck_line_has(&h, 23, "the row first appeared in sample 4");
+	/* from the end again, by caller: the group's moments are its stack's */
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group caller");
+	time_goto(h.t, n - 1);
+	time_build_step(h.t, -1);
+	ht_key(&h, FN(KEY_HOME));
+	ck_line_has(&h, 4, "big_caller");
+	ht_keys(&h, "^");
+	snprintf(line, sizeof(line), "sample 11/%d", n);
+	ck_line_has(&h, 0, line);
+	ht_close(&h);
+	free(path);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* Live, only the history kept per row tells where a peak was. */
+START_TEST(test_jumps_live_history)
+{
+	struct ht h = { 0 };
+	char line[96];
+
+	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 100, NULL, NULL);
+	fake_add(h.src, "alloc_pages;a_caller [brd]=900|alloc_pages;b_caller=20");
+	for (int k = 0; k < MODEL_HISTORY + 5; k++)
+		fake_add(h.src, "alloc_pages;a_caller [brd]=100|alloc_pages;b_caller=20");
+	tui_pump(h.t, -1);
+	ck_line_has(&h, 4, "a_caller [brd]");
+	ht_keys(&h, "^");
+	snprintf(line, sizeof(line), "the row's peak (900 pages) is older than the %d samples kept per row",
+		 MODEL_HISTORY);
+	ck_line_has(&h, 23, line);
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_live_follow)
 {
 	struct ht h = { 0 };
@@ -2172,6 +2256,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_live_pause);
 	tcase_add_test(tc, test_forget_not_what_is_shown);
 	tcase_add_test(tc, test_replay_forgotten);
+	tcase_add_test(tc, test_jumps_long_series);
+	tcase_add_test(tc, test_jumps_live_history);
 	tcase_add_test(tc, test_live_follow);
 	tcase_add_test(tc, test_live_status);
 	tcase_add_test(tc, test_live_record);

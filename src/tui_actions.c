@@ -363,6 +363,7 @@ static unsigned step_samples(struct app *app, long n)
 	struct timeline *tl = &app->time;
 
 	tl->playing = 0;
+	tl->start.pick = SAMPLE_NONE; /* the user's way wins over SOURCE@SAMPLE's */
 	time_goto(app, (long)(tl->building ? tl->build_target : tl->pos) + n);
 	return ACTION_REDRAW;
 }
@@ -479,6 +480,7 @@ static unsigned jump_to(struct app *app, long k, const char *msg)
 		return ACTION_REDRAW;
 	}
 	app->time.playing = 0;
+	app->time.start.pick = SAMPLE_NONE;
 	app->list->follow = 1; /* the row, wherever the sort puts it then */
 	time_goto(app, k);
 	status_message(app, 0, "%s", msg);

@@ -330,6 +330,7 @@ int top_run(struct top_opts *o)
 	if (source_open(&b.src, o->sources, o->nsources, &o->source, &err) < 0) {
 		msg_print(err.msg);
 		filter_free(o->view.filter);
+		free(o->select_path);
 		return 1;
 	}
 	b.m = model_new();

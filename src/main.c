@@ -75,6 +75,8 @@ static void usage(FILE *fp)
 		      "show_stacks_handles, page_owner_stacks, the page_owner dump; gzip and xz\n"
 		      "work too), a folder of snapshots, a pagetop recording, or - for standard\n"
 		      "input. Without SOURCE pagetop reads the running kernel.\n"
+		      "SOURCE@SAMPLE picks one sample of a series: @N (from 0), @first, @last,\n"
+		      "@peak (the highest total) or @-N (N before the last).\n"
 		      "\n"));
 	fprintf(fp, _("  -b, --batch               print samples as text instead of the screen\n"
 		      "  -n, --iterations=N        stop after N samples\n"

@@ -351,8 +351,9 @@ echo "tui-stress.sh: SIGINT, SIGTERM, SIGHUP, SIGQUIT end pagetop record"
 for sig in INT TERM HUP QUIT; do
 	rec=$tmp/rec-$sig.ptrec
 	# a background job of a shell without job control starts with SIGINT and SIGQUIT
-	# ignored (and pagetop keeps ignoring what was ignored, like nohup): put them back
-	env --default-signal=INT,QUIT "$PAGETOP" record --debugfs "$tmp/debug" -d 0.1 -o "$rec" \
+	# ignored, and under nohup SIGHUP is (pagetop keeps ignoring what was ignored): put
+	# them back
+	env --default-signal=INT,QUIT,HUP "$PAGETOP" record --debugfs "$tmp/debug" -d 0.1 -o "$rec" \
 		2>"$tmp/rec.err" &
 	rpid=$!
 	n=0

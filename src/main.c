@@ -83,7 +83,9 @@ static void usage(FILE *fp)
 		      "  -d, --delay=SECONDS       live: time between samples (default 2, min 0.1)\n"
 		      "      --sort=KEY[:asc]      pages, bytes, delta, rate, delta_base, peak,\n"
 		      "                            score, first_seen or label (default pages)\n"
-		      "      --threshold=PAGES     hide rows with fewer pages (pagetop only)\n"
+		      "      --threshold=T         hide rows with fewer pages than T: pages (64),\n"
+		      "                            bytes (256K, 64M, 1G) or percent of the\n"
+		      "                            sample's total (0.5%%) (pagetop only)\n"
 		      "      --group=G             stack, caller, function or module\n"
 		      "      --filter=REGEX        only stacks with a frame matching REGEX;\n"
 		      "                            !REGEX hides them; repeatable (all must hold)\n"
@@ -175,7 +177,7 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		break;
 	case OPT_THRESHOLD:
 		arg_setting(SETTING_THRESHOLD, arg, &v);
-		o->view.threshold = v.whole;
+		o->view.threshold = v.threshold;
 		o->cli_set |= TUI_SET_THRESHOLD;
 		break;
 	case OPT_GROUP:

@@ -164,11 +164,25 @@ struct filter;
 struct filter *filter_new(const char *const *patterns, size_t n, struct pt_err *err);
 void filter_free(struct filter *f);
 
+/* A threshold in the unit it was given in: rows with fewer pages than it are hidden.
+ * Bytes become pages with the input's page size (rounded up), a percentage becomes
+ * pages of each sample's total (rounded up), so both follow the input and the sample. */
+enum threshold_unit { THRESH_PAGES, THRESH_BYTES, THRESH_PERCENT };
+#define THRESH_PERCENT_ONE 1000   /* value per percent: to the thousandth of one */
+struct threshold {
+	enum threshold_unit unit;
+	int64_t value;            /* pages, bytes or thousandths of a percent; 0: none */
+};
+/* The threshold in pages, for pages of page_size bytes and a sample of total pages. */
+int64_t threshold_pages(const struct threshold *t, long page_size, int64_t total);
+/* As the settings read it back: "64", "64M", "4100B", "0.5%" (malloc'ed). */
+char *threshold_text(const struct threshold *t);
+
 struct view_opts {
 	enum group_mode group;
 	enum sort_key key;
 	int ascending;
-	int64_t threshold;        /* rows with fewer pages are hidden; 0: none */
+	struct threshold threshold; /* 0: none */
 	struct filter *filter;    /* may be NULL */
 	size_t limit;             /* only the first rows need sorting (0: all) */
 	int top_only;             /* with limit: the view keeps only the first rows */
@@ -191,6 +205,7 @@ struct view {
 	double total_rate;
 	int64_t shown_pages;
 	size_t total_rows;        /* rows before the threshold and the filter */
+	int64_t threshold;        /* the threshold of this sample, in pages */
 };
 void view_init(struct view *v);
 void view_free(struct view *v);

@@ -133,6 +133,66 @@ void view_opts_init(struct view_opts *o)
 	o->key = KEY_PAGES;
 }
 
+int64_t threshold_pages(const struct threshold *t, long page_size, int64_t total)
+{
+	int64_t q, r;
+
+	if (t->value <= 0)
+		return 0;
+	switch (t->unit) {
+	case THRESH_PAGES:
+		return t->value;
+	case THRESH_BYTES:
+		if (page_size <= 0)
+			page_size = 4096;
+		return t->value / page_size + (t->value % page_size != 0);
+	case THRESH_PERCENT:
+		if (total <= 0)
+			return 1;
+		/* value / 100000 of total, rounded up, without overflowing */
+		q = total / (100 * THRESH_PERCENT_ONE);
+		r = total % (100 * THRESH_PERCENT_ONE);
+		r = r * t->value;
+		return q * t->value + r / (100 * THRESH_PERCENT_ONE) +
+		       (r % (100 * THRESH_PERCENT_ONE) != 0);
+	}
+	return 0;
+}
+
+char *threshold_text(const struct threshold *t)
+{
+	static const char units[] = "KMGTP";
+	int64_t v = t->value;
+	int u = -1;
+
+	switch (t->unit) {
+	case THRESH_PAGES:
+		break;
+	case THRESH_BYTES:
+		while (v && v % 1024 == 0 && u + 1 < (int)sizeof(units) - 1) {
+			v /= 1024;
+			u++;
+		}
+		return u < 0 ? xasprintf("%lldB", (long long)v)
+			     : xasprintf("%lld%c", (long long)v, units[u]);
+	case THRESH_PERCENT: {
+		/* thousandths, the trailing zeros dropped */
+		char *s = xasprintf("%lld.%03lld", (long long)(v / THRESH_PERCENT_ONE),
+				    (long long)(v % THRESH_PERCENT_ONE)), *r;
+		size_t len = strlen(s);
+
+		while (s[len - 1] == '0')
+			s[--len] = '\0';
+		if (s[len - 1] == '.')
+			s[--len] = '\0';
+		r = xasprintf("%s%%", s);
+		free(s);
+		return r;
+	}
+	}
+	return xasprintf("%lld", (long long)v);
+}
+
 void view_init(struct view *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -462,7 +522,7 @@ static void offer_stacks(struct model *m, const struct view_opts *o, struct view
 		if (!st->s.now && !st->s.delta && !st->s.delta_base)
 			continue;
 		v->total_rows++;
-		if (st->s.now < o->threshold)
+		if (st->s.now < v->threshold)
 			continue;
 		if (o->filter && !filter_stack(m, o->filter, st))
 			continue;
@@ -480,7 +540,7 @@ static void offer_groups(struct model *m, const struct view_opts *o, struct view
 		if (!g->s.now && !g->s.delta && !g->s.delta_base)
 			continue;
 		v->total_rows++;
-		if (g->s.now < o->threshold)
+		if (g->s.now < v->threshold)
 			continue;
 		if (o->filter && !filter_label(m, o->filter, g->label))
 			continue;
@@ -495,6 +555,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 
 	model_want_group(m, o->group);
 	view_totals(m, v);
+	v->threshold = threshold_pages(&o->threshold, model_page_size(m), v->total_pages);
 	order_init(&ord, m, o);
 	if (o->top_only && o->limit) {
 		topk_init(&tk, o->limit, &ord);

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frame.h"
@@ -196,7 +197,16 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 		output_is_pages(m) ? "pages" : "allocations", ps, mt->page_size_known ? "true" : "false");
 	fprintf(fp, "\"group\":\"%s\",\"sort\":\"%s\",\"ascending\":%s,\"threshold\":%lld,",
 		group_name(vo->group), sort_key_name(vo->key), vo->ascending ? "true" : "false",
-		(long long)vo->threshold);
+		(long long)v->threshold);
+	if (vo->threshold.value && vo->threshold.unit != THRESH_PAGES) {
+		/* as given: "64M", "0.5%"; "threshold" is its pages at this sample */
+		char *t = threshold_text(&vo->threshold);
+
+		fputs("\"threshold_given\":", fp);
+		output_json_str(fp, t);
+		fputc(',', fp);
+		free(t);
+	}
 	fprintf(fp, "\"total\":{\"pages\":%lld,\"bytes\":", (long long)v->total_pages);
 	json_bytes(fp, output_is_pages(m), sat_mul(v->total_pages, ps));
 	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)v->total_delta);

@@ -44,10 +44,21 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 		fprintf(fp, _("Total %s allocations (stack_count counts allocations, not pages), change %s%s; rows %zu shown / %zu\n"),
 			tot, v->total_delta > 0 ? "+" : "", d, v->shown, v->total_rows);
 	}
-	fprintf(fp, _("Sort %s %s, group %s, threshold %lld%s\n"), sort_key_name(vo->key),
-		vo->ascending ? _("ascending") : _("descending"), group_name(vo->group),
-		(long long)vo->threshold,
-		mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
+	if (vo->threshold.unit == THRESH_PAGES || !vo->threshold.value) {
+		fprintf(fp, _("Sort %s %s, group %s, threshold %lld%s\n"), sort_key_name(vo->key),
+			vo->ascending ? _("ascending") : _("descending"), group_name(vo->group),
+			(long long)v->threshold,
+			mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
+	} else {
+		char *t = threshold_text(&vo->threshold);
+
+		/* TRANSLATORS: "threshold 64M (16384 pages)", "threshold 0.5% (97 pages)" */
+		fprintf(fp, _("Sort %s %s, group %s, threshold %s (%lld pages)%s\n"),
+			sort_key_name(vo->key), vo->ascending ? _("ascending") : _("descending"),
+			group_name(vo->group), t, (long long)v->threshold,
+			mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
+		free(t);
+	}
 }
 
 /* A frame's line: indented, '>' marks the caller frame. */

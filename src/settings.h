@@ -41,7 +41,8 @@ enum setting_id {
 	/* in the settings file and the UI, in the order W writes them */
 	SETTING_SORT,              /* KEY[:asc|desc], model.h's sort keys */
 	SETTING_GROUP,             /* stack, caller, function or module */
-	SETTING_THRESHOLD,         /* pages: rows with fewer are hidden */
+	SETTING_THRESHOLD,         /* pages, bytes or a percentage: rows with fewer pages
+				    * are hidden (model.h's struct threshold) */
 	SETTING_INTERVAL,          /* live: seconds between samples (-d) */
 	SETTING_COLUMNS,           /* the list's columns: "pages,bytes,..." */
 	SETTING_ALLOC_PATTERNS,    /* allocator functions (globs), blank-separated */
@@ -87,6 +88,7 @@ struct setting_value {
 			int ascending;
 		} sort;                        /* SETTING_TYPE_SORT, _DIFF_SORT */
 		enum group_mode group;         /* SETTING_TYPE_GROUP */
+		struct threshold threshold;    /* SETTING_TYPE_THRESHOLD */
 		enum out_format format;        /* SETTING_TYPE_FORMAT */
 		unsigned columns;              /* SETTING_TYPE_COLUMNS: a mask, see above */
 		struct {
@@ -107,6 +109,7 @@ enum setting_type {
 	SETTING_TYPE_COLUMNS,
 	SETTING_TYPE_PATTERNS,
 	SETTING_TYPE_DURATION,     /* a number of seconds, or with s, m, h or d after it */
+	SETTING_TYPE_THRESHOLD,    /* pages (64), bytes (256K, 64M, 1G: binary) or 0.5% */
 };
 
 /* The setting's name: the settings file's NAME for those in it, else its long option. */

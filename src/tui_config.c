@@ -146,7 +146,7 @@ static void set_value(struct load_ctx *c, const struct setting_value *v)
 		break;
 	case SETTING_THRESHOLD:
 		if (!(s->cli_set & TUI_SET_THRESHOLD))
-			s->view.threshold = v->whole;
+			s->view.threshold = v->threshold;
 		break;
 	case SETTING_INTERVAL:
 		s->file_interval = v->number;
@@ -223,7 +223,8 @@ int config_save(const struct tui_settings *s, struct pt_err *msg)
 	v[n++] = (struct setting_value){ .id = SETTING_SORT,
 		.sort = { (int)s->view.key, s->view.ascending } };
 	v[n++] = (struct setting_value){ .id = SETTING_GROUP, .group = s->view.group };
-	v[n++] = (struct setting_value){ .id = SETTING_THRESHOLD, .whole = s->view.threshold };
+	v[n++] = (struct setting_value){ .id = SETTING_THRESHOLD,
+		.threshold = s->view.threshold };
 	if (s->interval > 0)
 		v[n++] = (struct setting_value){ .id = SETTING_INTERVAL, .number = s->interval };
 	v[n++] = (struct setting_value){ .id = SETTING_COLUMNS, .columns = s->columns };

@@ -862,7 +862,7 @@ static void draw_no_rows(const struct app *app)
 
 	if (!model_nsamples(app->model))
 		pen_put(&pen, _("waiting for the first sample..."), A_NORMAL);
-	else if (app->settings.view.threshold || app->settings.view.filter)
+	else if (app->settings.view.threshold.value || app->settings.view.filter)
 		pen_put(&pen, _("no rows: the threshold or the filters hide them all (0 clears the threshold, F the filters)"),
 			A_NORMAL);
 	else

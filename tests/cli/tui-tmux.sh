@@ -78,6 +78,29 @@ expect "group caller"
 keys q
 ended 0
 
+# ---- thresholds in bytes and percent: t, the header, W and the file read back ----
+echo "tui-tmux.sh: thresholds in bytes and percent"
+start "$PAGETOP" "$demo"
+expect "sample 90/90"
+keys t 6 4 M Enter
+expect "threshold ≥ 64 MiB (16,384 pages)"
+expect "no rows: the threshold"
+keys t C-u 0 . 5 % Enter
+expect "threshold ≥ 0.5% (12 pages)"
+keys +
+expect "threshold ≥ 1% (24 pages)"
+keys W
+wait_for "saved" 10
+grep -qx 'set threshold = 1%' "$tmp/pagetop/pagetoprc" 2>/dev/null ||
+	fail "W did not save the threshold in percent: $(cat "$tmp/pagetop/pagetoprc" 2>/dev/null)"
+keys q
+ended 0
+start "$PAGETOP" "$demo"
+expect "threshold ≥ 1% (24 pages)"
+keys q
+ended 0
+rm -f "$tmp/pagetop/pagetoprc"
+
 # ---- -n: leaves by itself (smoke test, like htop -n) ----
 echo "tui-tmux.sh: -n: leaves by itself (smoke test, like htop -n)"
 start "$PAGETOP" -n 3 "$demo"

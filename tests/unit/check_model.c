@@ -1043,7 +1043,7 @@ START_TEST(test_sort_top_only)
 					o.group = (enum group_mode)g;
 					o.key = (enum sort_key)k;
 					o.ascending = asc;
-					o.threshold = l % 2 ? 3 : 0;
+					o.threshold.value = l % 2 ? 3 : 0;
 					model_view(m, &o, &full);
 					o.limit = limits[l];
 					o.top_only = 1;
@@ -1078,7 +1078,7 @@ START_TEST(test_threshold)
 	view_init(&v);
 	feed(m, 0, GROUPS_SPEC);
 	view_opts_init(&o);
-	o.threshold = 7;
+	o.threshold.value = 7;
 	model_view(m, &o, &v);
 	ck_assert_uint_eq(v.nrows, 4);           /* 100, 20, 11, 7 */
 	ck_assert_uint_eq(v.total_rows, 7);
@@ -1087,10 +1087,26 @@ START_TEST(test_threshold)
 	for (size_t i = 0; i < v.nrows; i++)
 		ck_assert_int_ge(v.rows[i].s->now, 7);
 	o.group = GROUP_CALLER;
-	o.threshold = 100;
+	o.threshold.value = 100;
 	model_view(m, &o, &v);
 	ck_assert_uint_eq(v.nrows, 1);
 	ck_assert_int_eq(v.rows[0].s->now, 120);
+	ck_assert_int_eq(v.threshold, 100);
+	/* bytes: pages of the input's size, rounded up; 7 pages and a byte: 8 */
+	o.group = GROUP_STACK;
+	o.threshold = (struct threshold){ THRESH_BYTES, 7 * model_page_size(m) + 1 };
+	model_view(m, &o, &v);
+	ck_assert_int_eq(v.threshold, 8);
+	ck_assert_uint_eq(v.nrows, 3);           /* 100, 20, 11 */
+	/* a percentage of this sample's 144 pages: 5% is 7.2, so 8 */
+	o.threshold = (struct threshold){ THRESH_PERCENT, 5 * THRESH_PERCENT_ONE };
+	model_view(m, &o, &v);
+	ck_assert_int_eq(v.threshold, 8);
+	ck_assert_uint_eq(v.nrows, 3);
+	o.threshold = (struct threshold){ THRESH_PERCENT, 4 * THRESH_PERCENT_ONE }; /* 5.76 */
+	model_view(m, &o, &v);
+	ck_assert_int_eq(v.threshold, 6);
+	ck_assert_uint_eq(v.nrows, 4);
 	view_free(&v);
 	model_free(m);
 }

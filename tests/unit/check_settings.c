@@ -33,6 +33,26 @@ static const struct good goods[] = {
 	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "1e15", "1000000000000000" },
 	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0x10", "16" },
 	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "250", NULL },
+	/* bytes, binary; printed in the largest unit that holds them whole */
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "256K", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "64M", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "1G", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "2T", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "64MiB", "64M" },
+	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "64 mb", "64M" },
+	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "1024k", "1M" },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "1.5G", "1536M" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1,5M", "1536K" },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "4100B", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "4096b", "4K" },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0K", "0B" },
+	/* a share of each sample's total, to a thousandth of a percent */
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0.5%", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "100%", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0.125%", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "2.50 %", "2.5%" },
+	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "0,5%", "0.5%" },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0.0004%", "0%" },
 	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "0.1", NULL },
 	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "86400", NULL },
 	{ SETTING_INTERVAL, SETTING_FROM_FILE, "2.50", "2.5" },
@@ -124,14 +144,29 @@ static const struct bad bads[] = {
 	  "--group: expected stack, caller, function or module, found 'stacks'" },
 	{ SETTING_GROUP, SETTING_FROM_FILE, "",
 	  "group: expected stack, caller, function or module, found ''" },
-	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "many",
-	  "--threshold: expected a whole number of pages, found 'many'" },
-	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "-1",
-	  "threshold: expected a whole number of pages, found '-1'" },
-	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1.5", "expected a whole number of pages, found '1.5'" },
-	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1e16", "expected a whole number of pages, found '1e16'" },
-	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "nan", "expected a whole number of pages, found 'nan'" },
-	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "", "expected a whole number of pages, found ''" },
+#define THR "expected pages (64), bytes (256K, 64M, 1G) or a share of the total (0.5%), found "
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "many", "--threshold: " THR "'many'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "-1", "threshold: " THR "'-1'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1.5", THR "'1.5'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1e16", THR "'1e16'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "nan", THR "'nan'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "", THR "''" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "101%", THR "'101%'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "-1%", THR "'-1%'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "%", THR "'%'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "5%%", THR "'5%%'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "64X", THR "'64X'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "64MX", THR "'64MX'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "64Mi", THR "'64Mi'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "64BiB", THR "'64BiB'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "64  M", THR "'64  M'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "M", THR "'M'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "+5M", THR "'+5M'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "infM", THR "'infM'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1e10P", THR "'1e10P'" },
+	/* a decimal comma is for people typing */
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "1,5M", "--threshold: " THR "'1,5M'" },
+#undef THR
 	{ SETTING_INTERVAL, SETTING_FROM_PROMPT, "x", "expected seconds from 0.1 to 86400, found 'x'" },
 	{ SETTING_INTERVAL, SETTING_FROM_PROMPT, "0.09", "expected seconds from 0.1 to 86400, found '0.09'" },
 	{ SETTING_INTERVAL, SETTING_FROM_FILE, "86401",
@@ -235,7 +270,8 @@ START_TEST(defaults)
 	ck_assert_int_eq(settings_default(SETTING_GROUP, &v), 0);
 	ck_assert_int_eq(v.group, GROUP_STACK);
 	ck_assert_int_eq(settings_default(SETTING_THRESHOLD, &v), 0);
-	ck_assert_int_eq(v.whole, 0);
+	ck_assert_int_eq(v.threshold.unit, THRESH_PAGES);
+	ck_assert_int_eq(v.threshold.value, 0);
 	ck_assert_int_eq(settings_default(SETTING_COLUMNS, &v), 0);
 	ck_assert_uint_eq(v.columns, SETTINGS_COLUMNS_DEFAULT);
 	text = settings_print(&v);
@@ -281,6 +317,54 @@ START_TEST(names)
 	ck_assert_int_eq(settings_parse_named("interval", "0,5", &v, &err), 0);
 	ck_assert_int_eq(v.id, SETTING_INTERVAL);
 	ck_assert(v.number == 0.5);
+}
+END_TEST
+
+/* A threshold keeps its unit; bytes and percentages become pages as the view needs. */
+START_TEST(thresholds)
+{
+	struct setting_value v;
+	struct pt_err err;
+	static const struct {
+		const char *text;
+		long page_size;
+		int64_t total, pages;
+	} cases[] = {
+		{ "64", 4096, 1000, 64 },
+		{ "0", 4096, 1000, 0 },
+		{ "256K", 4096, 1000, 64 },
+		{ "64M", 4096, 0, 16384 },
+		{ "64M", 65536, 0, 1024 },
+		{ "4097B", 4096, 0, 2 },      /* a row smaller than the bytes is hidden */
+		{ "1B", 4096, 0, 1 },
+		{ "0.5%", 4096, 1000, 5 },
+		{ "0.5%", 4096, 1001, 6 },    /* 5.005 pages: 5 is below */
+		{ "1%", 4096, 200, 2 },
+		{ "100%", 4096, 1414, 1414 },
+		{ "0.001%", 4096, 1, 1 },
+		{ "0.5%", 4096, 0, 1 },       /* nothing has pages: a row needs one */
+		{ "50%", 4096, INT64_MAX, INT64_MAX / 2 + 1 },
+		{ "0%", 4096, 1000, 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		ck_assert_msg(settings_parse(SETTING_THRESHOLD, cases[i].text, &v, SETTING_FROM_ARGS,
+					     &err) == 0, "%s: %s", cases[i].text, err.msg);
+		ck_assert_msg(threshold_pages(&v.threshold, cases[i].page_size, cases[i].total) ==
+			      cases[i].pages, "%s of %lld: %lld", cases[i].text,
+			      (long long)cases[i].total,
+			      (long long)threshold_pages(&v.threshold, cases[i].page_size,
+							 cases[i].total));
+	}
+	ck_assert_int_eq(settings_parse(SETTING_THRESHOLD, "64M", &v, SETTING_FROM_FILE, &err), 0);
+	ck_assert_int_eq(v.threshold.unit, THRESH_BYTES);
+	ck_assert_int_eq(v.threshold.value, 64 << 20);
+	ck_assert_int_eq(settings_parse(SETTING_THRESHOLD, "0.5%", &v, SETTING_FROM_FILE, &err), 0);
+	ck_assert_int_eq(v.threshold.unit, THRESH_PERCENT);
+	ck_assert_int_eq(v.threshold.value, THRESH_PERCENT_ONE / 2);
+	ck_assert_int_eq(settings_parse_named("threshold", "1G", &v, &err), 0);
+	ck_assert_int_eq(v.threshold.unit, THRESH_BYTES);
+	ck_assert_int_eq(v.threshold.value, 1 << 30);
 }
 END_TEST
 
@@ -336,6 +420,7 @@ int main(void)
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, patterns);
+	tcase_add_test(tc, thresholds);
 	tcase_add_test(tc, lists);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

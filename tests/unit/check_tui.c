@@ -521,7 +521,7 @@ START_TEST(test_threshold)
 	ht_keys(&h, "-");
 	ck_line_has(&h, 2, "threshold ≥ 5 pages");
 	ht_keys(&h, "t");
-	ck_line_has(&h, 23, "Threshold in pages: 5");
+	ck_line_has(&h, 23, "Threshold (64, 64M, 0.5%): 5");
 	ht_keys(&h, "\025"); /* ^U */
 	ht_keys(&h, "200\n");
 	ck_line_has(&h, 2, "threshold ≥ 200 pages");
@@ -534,10 +534,58 @@ START_TEST(test_threshold)
 	ck_line_has(&h, 2, "threshold none");
 	ck_assert_uint_eq(h.t->list->nrows, all);
 	ht_keys(&h, "tx\n");
-	ck_line_has(&h, 23, "expected a whole number of pages, found 'x'");
+	ck_line_has(&h, 23, "expected pages (64), bytes (256K, 64M, 1G) or a share of the total");
 	/* K: the kernel's count_threshold is the live kernel's business */
 	ht_keys(&h, "K");
 	ck_line_has(&h, 23, "count_threshold only matters for the live kernel");
+	ht_close(&h);
+}
+END_TEST
+
+/* t takes bytes and percentages; the header shows them in their unit and in pages,
+ * + and - step in that unit, 0 keeps it, and W saves it as typed. */
+START_TEST(test_threshold_units)
+{
+	struct ht h = { 0 };
+	size_t all;
+
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	all = h.t->list->nrows;
+	ht_keys(&h, "t64M\n");
+	ck_line_has(&h, 2, "threshold ≥ 64 MiB (16,384 pages)");
+	ck_line_has(&h, 23, "rows smaller than 64M hidden");
+	ck_screen_has(&h, "no rows: the threshold");
+	ht_keys(&h, "-");
+	ck_line_has(&h, 2, "threshold ≥ 32 MiB (8,192 pages)");
+	ht_keys(&h, "t\025256K\n");
+	ck_line_has(&h, 2, "threshold ≥ 256 KiB (64 pages)");
+	ck_assert_uint_gt(h.t->list->nrows, 0);
+	for (size_t i = 0; i < h.t->list->nrows; i++)
+		ck_assert_int_ge(h.t->list->rows[i].s->now, 64);
+	ht_keys(&h, "+");
+	ck_line_has(&h, 2, "threshold ≥ 512 KiB (128 pages)");
+	ht_keys(&h, "t");
+	ck_line_has(&h, 23, "Threshold (64, 64M, 0.5%): 512K");
+	ht_keys(&h, "\025" "0.5%\n");
+	ck_line_has(&h, 2, "threshold ≥ 0.5% (12 pages)");   /* of 2,371 pages */
+	ck_line_has(&h, 23, "rows with less than 0.5% of the pages hidden");
+	for (size_t i = 0; i < h.t->list->nrows; i++)
+		ck_assert_int_ge(h.t->list->rows[i].s->now, 12);
+	ck_assert_uint_lt(h.t->list->nrows, all);
+	ht_keys(&h, "+");
+	ck_line_has(&h, 2, "threshold ≥ 1% (24 pages)");
+	ht_keys(&h, "--");
+	ck_line_has(&h, 2, "threshold ≥ 0.2% (5 pages)");
+	ht_keys(&h, "K");
+	ck_line_has(&h, 23, "count_threshold only matters for the live kernel");
+	ht_keys(&h, "0");
+	ck_line_has(&h, 2, "threshold none");
+	ck_assert_uint_eq(h.t->list->nrows, all);
+	ht_keys(&h, "+");
+	ck_line_has(&h, 2, "threshold ≥ 0.01% (1 pages)");
+	ht_keys(&h, "t\025" "101%\n");
+	ck_line_has(&h, 23, "found '101%'");
+	ck_line_has(&h, 2, "threshold ≥ 0.01% (1 pages)");
 	ht_close(&h);
 }
 END_TEST
@@ -2237,6 +2285,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_expand);
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_threshold);
+	tcase_add_test(tc, test_threshold_units);
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);

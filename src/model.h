@@ -75,6 +75,11 @@ struct stack {
 	uint8_t freed;            /* model.c: the slot is free (model_stack() gives NULL) */
 	uint16_t pins;            /* model_pin(): not forgotten while above 0 */
 	uint32_t label;           /* label id (caller function with [module]) */
+	/* the label told apart from the other stacks of the same label, in ASCII and in
+	 * UTF-8: "label <- f", "label ← … ← f" with f the first frame outwards where they
+	 * differ (its offset too when only offsets differ); the label when no other stack
+	 * has it. Made by model_view() for stack rows (view_row_label()). */
+	uint32_t apart[2];
 	struct block_summary *blk;
 	uint64_t hash;
 };
@@ -207,6 +212,12 @@ struct view {
 	size_t total_rows;        /* rows before the threshold and the filter */
 	int64_t threshold;        /* the threshold of this sample, in pages */
 };
+/* What a row is called on the screen and in batch text: a stack's label told apart
+ * (struct stack's apart), a group's label. */
+static inline uint32_t view_row_label(const struct row *r, int utf8)
+{
+	return r->stack ? r->stack->apart[utf8 != 0] : r->label;
+}
 void view_init(struct view *v);
 void view_free(struct view *v);
 /* Function groups cost an update per frame and sample: the model keeps them from the

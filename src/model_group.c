@@ -146,6 +146,7 @@ void stack_place(struct model *m, struct stack *st)
 {
 	unsigned c = 0;
 
+	apart_mark(m, st->label);   /* the one it leaves, when placed again */
 	while (c < st->nframes && m->frame_info[st->frames[c]].is_alloc)
 		c++;
 	if (c == st->nframes && st->nframes)
@@ -155,6 +156,8 @@ void stack_place(struct model *m, struct stack *st)
 		st->label = m->frame_info[st->frames[c]].func;
 	else
 		st->label = m->label_unknown;
+	st->apart[0] = st->apart[1] = st->label;
+	apart_mark(m, st->label);
 	/* groups exist from their first stack on, so their history starts with it */
 	group_get(m, GROUP_CALLER, st->label);
 	group_get(m, GROUP_MODULE, stack_module(m, st));

@@ -123,7 +123,7 @@ static void text_row(FILE *fp, const struct model *m, const struct row *r, int e
 		 model_time_at(m, s->first_seen) - model_first_time(m));
 	fprintf(fp, "%10lld %10s %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
 		(long long)s->now, size, (long long)s->delta, s->rate, (long long)s->delta_base,
-		(long long)s->peak, s->score, first, esc_str(&b, model_label(m, r->label), utf8));
+		(long long)s->peak, s->score, first, esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
 	if (expand && r->stack && r->stack->blk) {
 		const struct block_summary *blk = r->stack->blk;
 		char orders[64] = "";

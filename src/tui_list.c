@@ -33,6 +33,12 @@ static int pos_lt(struct list_pos a, struct list_pos b)
 	return a.row < b.row || (a.row == b.row && a.frame_line < b.frame_line);
 }
 
+/* What a row is called: a stack's label told apart from the others of its label. */
+static uint32_t shown_label(const struct list_row *r)
+{
+	return r->stack ? r->stack->apart[draw_utf8() != 0] : r->label;
+}
+
 /* ---- expansion ---- */
 
 /* A row's identity that holds across models: a replica interns stacks and labels in
@@ -587,8 +593,8 @@ int list_row_matches(struct list_screen *list, size_t row)
 		return 0;
 	if (list->search.model != m)
 		search_set(list, list->search.text);
-	if (cached_match(list, &list->search.label_match, &list->search.nlabel_match, r->label,
-			 model_label(m, r->label)))
+	if (cached_match(list, &list->search.label_match, &list->search.nlabel_match,
+			 shown_label(r), model_label(m, shown_label(r))))
 		return 1;
 	for (unsigned i = 0; r->stack && i < r->stack->nframes; i++) {
 		uint32_t f = r->stack->frames[i];
@@ -772,7 +778,7 @@ static void draw_row(const struct list_screen *list, int y, size_t i, int sel,
 		pen_put(&p, buf, a);
 	}
 	pen_pad(&p, p.x + 1, a);
-	pen_put_marked(&p, model_label(app->model, r->label), list->search.text, a);
+	pen_put_marked(&p, model_label(app->model, shown_label(r)), list->search.text, a);
 	if (!r->stack && r->nstacks > 1 && p.x + 4 < COLS) {
 		snprintf(buf, sizeof(buf), ngettext(" (%u stack)", " (%u stacks)", r->nstacks),
 			 r->nstacks);

@@ -676,6 +676,78 @@ START_TEST(test_caller)
 }
 END_TEST
 
+/* Stacks of one caller label are told apart by the first frame where they differ:
+ * outwards from the caller by function, by offset when only offsets differ, inwards
+ * when only the allocator's frames do; a label no other stack has stays as it is. */
+static const char APART_SPEC[] =
+	"prep_new_page;__filemap_get_folio_mpol;filemap_fault;__do_fault;handle_mm_fault=10"
+	"|prep_new_page;__filemap_get_folio_mpol;ext2_write_begin [ext2];generic_perform_write=9"
+	"|prep_new_page;alloc_large_system_hash;tcp_init+0x1a1/0x311;inet_init=8"
+	"|prep_new_page;alloc_large_system_hash;tcp_init+0x127/0x311;inet_init=7"
+	"|prep_new_page;kernfs_new_node;kernfs_create_dir;sysfs_create_dir;kobject_add=6"
+	"|prep_new_page;kernfs_new_node;kernfs_create_dir;sysfs_create_dir;device_add=5"
+	"|prep_new_page;kernfs_new_node;kernfs_create_link;sysfs_create_link=4"
+	"|prep_new_page;__alloc_pages_noprof;execmem_vmalloc;execmem_alloc=3"
+	"|prep_new_page;alloc_pages_bulk_noprof;execmem_vmalloc;execmem_alloc=2"
+	"|prep_new_page;do_wp_page;handle_mm_fault=1";
+
+static const char *apart_of(const struct model *m, const char *frames, int utf8)
+{
+	return model_label(m, must_find(m, frames)->apart[utf8]);
+}
+
+START_TEST(test_apart)
+{
+	struct model *m = model_new();
+	struct view v;
+	struct view_opts o;
+
+	view_init(&v);
+	view_opts_init(&o);
+	feed(m, 0, APART_SPEC);
+	model_view(m, &o, &v);
+	ck_assert_str_eq(apart_of(m, "prep_new_page;__filemap_get_folio_mpol;filemap_fault;__do_fault;handle_mm_fault", 1),
+			 "__filemap_get_folio_mpol ← filemap_fault");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;__filemap_get_folio_mpol;ext2_write_begin [ext2];generic_perform_write", 1),
+			 "__filemap_get_folio_mpol ← ext2_write_begin [ext2]");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;__filemap_get_folio_mpol;filemap_fault;__do_fault;handle_mm_fault", 0),
+			 "__filemap_get_folio_mpol <- filemap_fault");
+	/* the same function: the offsets tell them apart */
+	ck_assert_str_eq(apart_of(m, "prep_new_page;alloc_large_system_hash;tcp_init+0x1a1/0x311;inet_init", 1),
+			 "alloc_large_system_hash ← tcp_init+0x1a1/0x311");
+	/* three of a label: the frame where each differs from the most alike */
+	ck_assert_str_eq(apart_of(m, "prep_new_page;kernfs_new_node;kernfs_create_dir;sysfs_create_dir;kobject_add", 1),
+			 "kernfs_new_node ← … ← kobject_add");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;kernfs_new_node;kernfs_create_dir;sysfs_create_dir;device_add", 0),
+			 "kernfs_new_node <- ... <- device_add");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;kernfs_new_node;kernfs_create_link;sysfs_create_link", 1),
+			 "kernfs_new_node ← kernfs_create_link");
+	/* the same callers: the allocator's frames */
+	ck_assert_str_eq(apart_of(m, "prep_new_page;__alloc_pages_noprof;execmem_vmalloc;execmem_alloc", 1),
+			 "execmem_vmalloc → __alloc_pages_noprof");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;alloc_pages_bulk_noprof;execmem_vmalloc;execmem_alloc", 0),
+			 "execmem_vmalloc -> alloc_pages_bulk_noprof");
+	/* alone with its label */
+	ck_assert_str_eq(apart_of(m, "prep_new_page;do_wp_page;handle_mm_fault", 1), "do_wp_page");
+	/* the rows carry it; groups keep their labels */
+	for (size_t i = 0; i < v.nrows; i++)
+		ck_assert_uint_eq(view_row_label(&v.rows[i], 1), v.rows[i].stack->apart[1]);
+	/* a stack that comes later is told apart too, and the one alone before with it */
+	feed(m, 1, "prep_new_page;do_wp_page;wp_page_copy=1");
+	model_view(m, &o, &v);
+	ck_assert_str_eq(apart_of(m, "prep_new_page;do_wp_page;handle_mm_fault", 1),
+			 "do_wp_page ← handle_mm_fault");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;do_wp_page;wp_page_copy", 1),
+			 "do_wp_page ← wp_page_copy");
+	o.group = GROUP_CALLER;
+	model_view(m, &o, &v);
+	for (size_t i = 0; i < v.nrows; i++)
+		ck_assert_uint_eq(view_row_label(&v.rows[i], 1), v.rows[i].label);
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_alloc_patterns)
 {
 	struct model *m = model_new();
@@ -2170,6 +2242,7 @@ static Suite *model_suite(void)
 
 	tc = tcase_new("groups");
 	tcase_add_test(tc, test_caller);
+	tcase_add_test(tc, test_apart);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);

@@ -590,6 +590,25 @@ START_TEST(test_threshold_units)
 }
 END_TEST
 
+/* Stacks of one caller label are told apart on the screen as in batch output; the
+ * search finds the part that tells them apart; groups keep their labels. */
+START_TEST(test_labels_apart)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 160, NULL, NULL);
+	ht_keys(&h, "/execmem_alloc\n");
+	ck_screen_has(&h, "execmem_vmalloc ← execmem_alloc");
+	ht_keys(&h, "/pty_init+0x11e\n");
+	ck_screen_has(&h, "__kernfs_new_node ← … ← pty_init+0x11e/0x319");
+	ck_screen_has(&h, "__kernfs_new_node ← … ← pty_init+0x135/0x319");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group caller");
+	ck_screen_lacks(&h, "←");
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_search)
 {
 	struct ht h = { 0 };
@@ -2286,6 +2305,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_threshold);
 	tcase_add_test(tc, test_threshold_units);
+	tcase_add_test(tc, test_labels_apart);
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);

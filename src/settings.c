@@ -69,6 +69,12 @@ static const struct setting table[SETTING__N] = {
 		/* any words are globs */
 		"alloc-patterns", SETTING_TYPE_PATTERNS, 0, 0, NULL, 1, { NULL, NULL, NULL }, NULL,
 	},
+	[SETTING_FUNCTION_BAR] = {
+		"function-bar", SETTING_TYPE_BOOL, 0, 1, "on", 1,
+		{ N_("expected on or off, found '%s'"),
+		  N_("function-bar: expected on or off, found '%s'"), NULL },
+		NULL,
+	},
 	[SETTING_ITERATIONS] = {
 		"iterations", SETTING_TYPE_WHOLE, 1, 1e12, NULL, 0,
 		{ NULL, NULL, N_("-n: expected a whole number of samples, found '%s'") },
@@ -292,6 +298,24 @@ out:
 	return rc;
 }
 
+static int parse_bool(const char *text, int64_t *v)
+{
+	static const char *const on[] = { "on", "yes", "true", "1" };
+	static const char *const off[] = { "off", "no", "false", "0" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(on); i++) {
+		if (strcasecmp(text, on[i]) == 0) {
+			*v = 1;
+			return 0;
+		}
+		if (strcasecmp(text, off[i]) == 0) {
+			*v = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int name_index(const char *s, size_t len, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -403,6 +427,10 @@ int settings_parse(enum setting_id id, const char *text, struct setting_value *v
 		if (parse_duration(text, &v->number) < 0)
 			return fail(message(s, from), text, err);
 		return 0;
+	case SETTING_TYPE_BOOL:
+		if (parse_bool(text, &v->whole) < 0)
+			return fail(message(s, from), text, err);
+		return 0;
 	case SETTING_TYPE_THRESHOLD:
 		if (parse_threshold(text, from != SETTING_FROM_ARGS, s->max, &v->threshold) < 0)
 			return fail(message(s, from), text, err);
@@ -434,7 +462,7 @@ int settings_parse_named(const char *name, const char *text, struct setting_valu
 	if (settings_find(name, &id) < 0) {
 		memset(v, 0, sizeof(*v));
 		v->id = SETTING__N;
-		pt_err_set(err, _("unknown setting '%s' (sort, group, threshold, interval, columns, alloc-patterns)"),
+		pt_err_set(err, _("unknown setting '%s' (sort, group, threshold, interval, columns, alloc-patterns, function-bar)"),
 			   name);
 		return -1;
 	}
@@ -520,6 +548,8 @@ char *settings_print(const struct setting_value *v)
 		return print_seconds(v->number);
 	case SETTING_TYPE_THRESHOLD:
 		return threshold_text(&v->threshold);
+	case SETTING_TYPE_BOOL:
+		return xstrdup(v->whole ? "on" : "off");
 	case SETTING_TYPE_SORT:
 		return xasprintf("%s:%s", sort_key_name((enum sort_key)v->sort.key),
 				 v->sort.ascending ? "asc" : "desc");

@@ -46,6 +46,7 @@ enum setting_id {
 	SETTING_INTERVAL,          /* live: seconds between samples (-d) */
 	SETTING_COLUMNS,           /* the list's columns: "pages,bytes,..." */
 	SETTING_ALLOC_PATTERNS,    /* allocator functions (globs), blank-separated */
+	SETTING_FUNCTION_BAR,      /* the UI's function-key bar: on or off */
 	/* the command line's only */
 	SETTING_ITERATIONS,        /* samples, then stop (-n; pagetop record -n too) */
 	SETTING_LIMIT,             /* rows per sample (0: all) */
@@ -80,7 +81,7 @@ const char *settings_column_name(unsigned i);  /* "pages", ...; NULL past the la
 struct setting_value {
 	enum setting_id id;
 	union {
-		int64_t whole;                 /* SETTING_TYPE_WHOLE */
+		int64_t whole;                 /* SETTING_TYPE_WHOLE, _BOOL */
 		double number;                 /* SETTING_TYPE_NUMBER, _DURATION: seconds */
 		struct {
 			int key;               /* enum sort_key; for SETTING_DIFF_SORT an
@@ -110,6 +111,7 @@ enum setting_type {
 	SETTING_TYPE_PATTERNS,
 	SETTING_TYPE_DURATION,     /* a number of seconds, or with s, m, h or d after it */
 	SETTING_TYPE_THRESHOLD,    /* pages (64), bytes (256K, 64M, 1G: binary) or 0.5% */
+	SETTING_TYPE_BOOL,         /* on or off (also yes/no, true/false, 1/0): whole 1 or 0 */
 };
 
 /* The setting's name: the settings file's NAME for those in it, else its long option. */

@@ -382,6 +382,7 @@ static void draw_too_small(void)
  * to the terminal. */
 static void draw_frame(struct app *app)
 {
+	draw_set_bottom_lines(app->settings.function_bar ? 2 : 1);
 	werase(stdscr);
 	if (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS) {
 		draw_too_small();

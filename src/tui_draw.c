@@ -39,6 +39,18 @@ int draw_start(int utf8, int want_color)
 	return color_on;
 }
 
+static int bottom_lines = 1;
+
+void draw_set_bottom_lines(int n)
+{
+	bottom_lines = n;
+}
+
+int draw_bottom_lines(void)
+{
+	return bottom_lines;
+}
+
 int draw_utf8(void)
 {
 	return utf8_on;

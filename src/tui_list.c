@@ -16,7 +16,7 @@
 
 int list_height(void)
 {
-	int h = LINES - TUI_HEADER_LINES - 1;
+	int h = LINES - TUI_HEADER_LINES - draw_bottom_lines();
 
 	return h > 0 ? h : 0;
 }

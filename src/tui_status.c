@@ -303,12 +303,35 @@ static int symbols_progress_text(const struct app *app, char *buf, size_t n)
 	return 1;
 }
 
+/* htop's bar on the last line: "F1Help  F3Search ...", from the actions table's FKEY
+ * entries and the F-keys bound to them now. */
+static void fkey_bar(const struct app *app)
+{
+	const struct fkey *f;
+	size_t nf = fkeys(&f);
+	struct pen p = PEN_AT(LINES - 1, 0);
+	char buf[64];
+
+	for (size_t i = 0; i < nf && p.x < COLS; i++) {
+		int n = keymap_fkey(&app->settings.keys, f[i].a);
+
+		if (!n)
+			continue;
+		snprintf(buf, sizeof(buf), "F%d", n);
+		pen_put(&p, buf, A_NORMAL);
+		snprintf(buf, sizeof(buf), "%-6s", gettext_context(f[i].word));
+		pen_put(&p, buf, role_attr(ROLE_TITLE));
+	}
+}
+
 void status_draw_line(struct app *app)
 {
-	struct pen p = PEN_AT(LINES - 1, 0);
+	struct pen p = PEN_AT(LINES - draw_bottom_lines(), 0);
 	char buf[1024];
 
 	curs_set(0);
+	if (draw_bottom_lines() > 1)
+		fkey_bar(app);
 	if (app->prompt.ops) {
 		prompt_draw(&app->prompt, app, &p);
 	} else if (app->status.msg[0]) {

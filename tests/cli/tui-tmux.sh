@@ -78,6 +78,32 @@ expect "group caller"
 keys q
 ended 0
 
+# ---- htop's F-keys and the bar at the bottom ----
+echo "tui-tmux.sh: F-keys and the function-key bar"
+start "$PAGETOP" "$demo"
+expect "F1Help  F3SearchF4FilterF6SortByF10Quit"
+tail -n 1 "$tmp/screen" | grep -q '^F1Help' || fail "the bar is not the last line"
+keys F3
+expect "Search:"
+keys Escape F4
+expect "Filter (regex, !regex hides):"
+keys Escape F6
+expect "Sort by:"
+keys 3
+expect "Sort Δ ▼"
+keys F1
+expect "keys (any other key closes this help)"
+keys Escape F10
+ended 0
+printf 'set function-bar = off\n' >"$tmp/rc-bar"
+mkdir -p "$tmp/pagetop" && cp "$tmp/rc-bar" "$tmp/pagetop/pagetoprc"
+start "$PAGETOP" "$demo"
+expect "sample 90/90"
+wait_for "F1Help" 1 && fail "set function-bar = off still shows the bar"
+keys q
+ended 0
+rm -f "$tmp/pagetop/pagetoprc"
+
 # ---- thresholds in bytes and percent: t, the header, W and the file read back ----
 echo "tui-tmux.sh: thresholds in bytes and percent"
 start "$PAGETOP" "$demo"

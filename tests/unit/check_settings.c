@@ -90,6 +90,10 @@ static const struct good goods[] = {
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "2d", "172800" },
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "0.25", NULL },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "0", NULL },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_FILE, "on", NULL },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_FILE, "off", NULL },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_FILE, "No", "off" },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_FILE, "1", "on" },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "0,5", "0.5" },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "1000000", NULL },
 };
@@ -204,6 +208,8 @@ static const struct bad bads[] = {
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "nan", "expected a time such as 30s, 5m or 1h, found 'nan'" },
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "inf", "expected a time such as 30s, 5m or 1h, found 'inf'" },
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "1e308d", "expected a time such as 30s, 5m or 1h, found '1e308d'" },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_FILE, "maybe", "function-bar: expected on or off, found 'maybe'" },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_PROMPT, "", "expected on or off, found ''" },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "-1", "expected a speed such as 1, 2 or 0.5, found '-1'" },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "fast", "expected a speed such as 1, 2 or 0.5, found 'fast'" },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "2000000", "expected a speed such as 1, 2 or 0.5, found '2000000'" },
@@ -307,7 +313,7 @@ START_TEST(names)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", n++ ? ", " : "",
 			 settings_name((enum setting_id)i));
 	}
-	ck_assert_int_eq(n, 6);
+	ck_assert_int_eq(n, 7);
 	ck_assert_int_eq(settings_find("limit", &id), -1);
 	ck_assert_int_eq(settings_parse_named("intervall", "2", &v, &err), -1);
 	snprintf(want, sizeof(want), "unknown setting 'intervall' (%s)", list);

@@ -165,6 +165,10 @@ static void ht_start(struct ht *h, struct source *src, const struct tui_opts *op
 	h->t = tui_new(src, h->m, &o);
 	h->t->fake_now = 1000;
 	tui_load_config(h->t, NULL);
+	/* the screens here are drawn without the function-key bar (test_function_bar has it),
+	 * so that the status line is the last line */
+	if (!getenv("PAGETOP_TEST_BAR"))
+		h->t->settings.function_bar = 0;
 	h->out = fopen("/dev/null", "w");
 	h->in = fopen("/dev/null", "r");
 	ck_assert_int_eq(tui_screen_open(h->t, h->out, h->in, term ? term : "xterm-256color"), 0);
@@ -1849,7 +1853,8 @@ START_TEST(test_config_save_all)
 	text = read_file(rc, NULL);
 	ck_assert_str_eq(text, "set interval = 0.25\nset alloc-patterns = a* b_alloc\n"
 			       "set columns = pages,peak,label\nset sort = label:asc\n"
-			       "set group = stack\nset threshold = 0\n");
+			       "set group = stack\nset threshold = 0\n"
+			       "set function-bar = off\n"); /* off: the harness's */
 	free(text);
 	ht_close(&h);
 	free(rc);
@@ -1906,7 +1911,8 @@ START_TEST(test_hints_follow_keys)
 	ht_close(&h);
 
 	env_setup(&h);
-	rc_write(&h, "bind q none\nbind ? none\nbind / none\nbind x search\nbind ] none\n");
+	rc_write(&h, "bind q none\nbind F10 none\nbind ? none\nbind / none\nbind F3 none\n"
+		 "bind x search\nbind ] none\n");
 	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
 	ck_line_has(&h, 23, "F1 help  [ sample  P play  ^ peak  x search  f filter");
 	ck_assert_ptr_null(strstr(ht_line(&h, 23), "quit"));
@@ -1917,12 +1923,67 @@ START_TEST(test_hints_follow_keys)
 
 	/* live: the pause and the threshold's pair; q given to another action */
 	env_setup(&h);
-	rc_write(&h, "bind q redraw\nbind Q quit\nbind - none\nbind Space none\n");
+	rc_write(&h, "bind q redraw\nbind F10 none\nbind Q quit\nbind - none\nbind Space none\n");
 	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 100, NULL, NULL);
 	status_hints(h.t, hint, sizeof(hint));
 	ck_assert_str_eq(hint, "? help  Q quit  p pause  / search  f filter  s sort  g group  + threshold");
 	ck_line_has(&h, 23, hint);
 	ht_close(&h);
+}
+END_TEST
+
+/* htop's F-keys, and the bar at the bottom drawn from the actions table: the status
+ * line goes one up, the list one shorter; set function-bar = off hides it. */
+START_TEST(test_function_bar)
+{
+	struct ht h = { 0 };
+	int last;
+
+	setenv("PAGETOP_TEST_BAR", "1", 1);
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	ck_line_has(&h, 23, "F1Help  F3SearchF4FilterF6SortByF10Quit");
+	ck_line_has(&h, 22, "? help  q quit");
+	ck_assert_int_eq(list_height(), 24 - TUI_HEADER_LINES - 2);
+	/* the words are the bar's colour (reverse without colours), the keys not */
+	ck_assert(draw_cell_attr(23, 2, NULL) & (A_REVERSE | A_COLOR));
+	ck_assert(!(draw_cell_attr(23, 0, NULL) & A_REVERSE));
+	/* the last row of the list is above the status line */
+	ht_key(&h, FN(KEY_END));
+	last = ht_cursor_y(&h);
+	ck_assert_int_eq(last, 21);
+	ht_key(&h, FN(KEY_F(3)));
+	ck_line_has(&h, 22, "Search:");
+	ck_line_has(&h, 23, "F1Help");
+	ht_keys(&h, "\033");
+	ht_key(&h, FN(KEY_F(4)));
+	ck_line_has(&h, 22, "Filter (regex, !regex hides):");
+	ht_keys(&h, "\033");
+	ht_key(&h, FN(KEY_F(6)));
+	ck_line_has(&h, 22, "Sort by:");
+	ht_keys(&h, "3");
+	ck_line_has(&h, 2, "Sort Δ ▼");
+	ht_key(&h, FN(KEY_F(1)));
+	ck_line_has(&h, 0, "keys (any other key closes this help)");
+	ck_line_has(&h, 23, "F10Quit");
+	ht_keys(&h, "x");
+	ht_key(&h, FN(KEY_F(10)));
+	ck_assert_int_eq(h.t->quit, 1);
+	ht_close(&h);
+
+	/* off in the file; an F-key unbound leaves the bar */
+	env_setup(&h);
+	rc_write(&h, "set function-bar = off\n");
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	ck_assert_int_eq(h.t->settings.function_bar, 0);
+	ck_line_has(&h, 23, "? help  q quit");
+	ck_assert_int_eq(list_height(), 24 - TUI_HEADER_LINES - 1);
+	ht_close(&h);
+	env_setup(&h);
+	rc_write(&h, "bind F6 none\nbind F9 sort-pick\n");
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	ck_line_has(&h, 23, "F4FilterF9SortByF10Quit");
+	ht_close(&h);
+	unsetenv("PAGETOP_TEST_BAR");
 }
 END_TEST
 
@@ -2290,6 +2351,7 @@ static Suite *tui_suite(void)
 	int sudo = test_require_root("files of another user's, as under sudo");
 
 	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_function_bar);
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);

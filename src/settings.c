@@ -75,6 +75,12 @@ static const struct setting table[SETTING__N] = {
 		  N_("function-bar: expected on or off, found '%s'"), NULL },
 		NULL,
 	},
+	[SETTING_COLORS] = {
+		"colors", SETTING_TYPE_BOOL, 0, 1, "on", 1,
+		{ N_("expected on or off, found '%s'"),
+		  N_("colors: expected on or off, found '%s'"), NULL },
+		NULL,
+	},
 	[SETTING_ITERATIONS] = {
 		"iterations", SETTING_TYPE_WHOLE, 1, 1e12, NULL, 0,
 		{ NULL, NULL, N_("-n: expected a whole number of samples, found '%s'") },
@@ -462,7 +468,7 @@ int settings_parse_named(const char *name, const char *text, struct setting_valu
 	if (settings_find(name, &id) < 0) {
 		memset(v, 0, sizeof(*v));
 		v->id = SETTING__N;
-		pt_err_set(err, _("unknown setting '%s' (sort, group, threshold, interval, columns, alloc-patterns, function-bar)"),
+		pt_err_set(err, _("unknown setting '%s' (sort, group, threshold, interval, columns, alloc-patterns, function-bar, colors)"),
 			   name);
 		return -1;
 	}

@@ -47,6 +47,7 @@ enum setting_id {
 	SETTING_COLUMNS,           /* the list's columns: "pages,bytes,..." */
 	SETTING_ALLOC_PATTERNS,    /* allocator functions (globs), blank-separated */
 	SETTING_FUNCTION_BAR,      /* the UI's function-key bar: on or off */
+	SETTING_COLORS,            /* the UI's colours: on or off (--no-color, NO_COLOR win) */
 	/* the command line's only */
 	SETTING_ITERATIONS,        /* samples, then stop (-n; pagetop record -n too) */
 	SETTING_LIMIT,             /* rows per sample (0: all) */

@@ -840,6 +840,12 @@ static unsigned act_help(struct app *app)
 	return ACTION_REDRAW;
 }
 
+static unsigned act_setup(struct app *app)
+{
+	app_show(app, SCREEN_SETUP);
+	return ACTION_REDRAW;
+}
+
 static unsigned act_quit(struct app *app)
 {
 	(void)app;
@@ -861,6 +867,7 @@ static unsigned (*const actions[ACT__N])(struct app *app) = {
 	[ACT_FILTER] = act_filter,
 	[ACT_FILTER_CLEAR] = act_filter_clear,
 	[ACT_GROUP] = act_group,
+	[ACT_SETUP] = act_setup,
 	[ACT_BASELINE] = act_baseline,
 	[ACT_BASELINE_RESET] = act_baseline_reset,
 	[ACT_PAUSE] = act_pause,

@@ -31,6 +31,7 @@ int tui_settings_init(struct tui_settings *s, const struct tui_opts *o, struct p
 		tui_settings_alloc_set(s, o->alloc, o->nalloc);
 	s->columns = SETTINGS_COLUMNS_DEFAULT;
 	s->function_bar = 1;
+	s->colors = 1;
 	keymap_defaults(&s->keys);
 	return rc;
 }
@@ -160,6 +161,9 @@ static void set_value(struct load_ctx *c, const struct setting_value *v)
 	case SETTING_FUNCTION_BAR:
 		s->function_bar = (int)v->whole;
 		break;
+	case SETTING_COLORS:
+		s->colors = (int)v->whole;
+		break;
 	case SETTING_ALLOC_PATTERNS:
 		if (!(s->cli_set & TUI_SET_ALLOC)) {
 			tui_settings_alloc_set(s, v->patterns.v, v->patterns.n);
@@ -216,7 +220,7 @@ int config_load(struct tui_settings *s, const char *path, int *alloc_read,
 
 int config_save(const struct tui_settings *s, struct pt_err *msg)
 {
-	struct setting_value v[SETTING_FUNCTION_BAR + 1];
+	struct setting_value v[SETTING_COLORS + 1];
 	size_t n = 0;
 	int rc;
 
@@ -240,6 +244,7 @@ int config_save(const struct tui_settings *s, struct pt_err *msg)
 		n++;
 	}
 	v[n++] = (struct setting_value){ .id = SETTING_FUNCTION_BAR, .whole = s->function_bar };
+	v[n++] = (struct setting_value){ .id = SETTING_COLORS, .whole = s->colors };
 	rc = rc_save_values(s->path, v, n, msg);
 	if (rc == 0)
 		pt_err_set(msg, _("settings saved to %s"), s->path);

@@ -55,6 +55,7 @@ struct tui_settings {
 	size_t nalloc;
 	unsigned cli_set;           /* TUI_SET_*: what the command line gave wins */
 	int function_bar;           /* the function-key bar at the bottom */
+	int colors;                 /* colours wanted (where allowed: struct app) */
 	char *path;                 /* the config file, or NULL when there is none */
 	struct keymap keys;
 };

@@ -81,7 +81,7 @@ ended 0
 # ---- htop's F-keys and the bar at the bottom ----
 echo "tui-tmux.sh: F-keys and the function-key bar"
 start "$PAGETOP" "$demo"
-expect "F1Help  F3SearchF4FilterF6SortByF10Quit"
+expect "F1Help  F2Setup F3SearchF4FilterF6SortByF10Quit"
 tail -n 1 "$tmp/screen" | grep -q '^F1Help' || fail "the bar is not the last line"
 keys F3
 expect "Search:"
@@ -93,7 +93,15 @@ keys 3
 expect "Sort Δ ▼"
 keys F1
 expect "keys (any other key closes this help)"
-keys Escape F10
+keys Escape F2
+expect "setup: Up/Down choose"
+expect "[ ] PEAK"
+# PEAK is the 13th line; End and Home differ between terminals, j does not
+keys j j j j j j j j j j j j Space
+expect "[x] PEAK"
+keys Escape
+expect "PEAK"
+keys F10
 ended 0
 printf 'set function-bar = off\n' >"$tmp/rc-bar"
 mkdir -p "$tmp/pagetop" && cp "$tmp/rc-bar" "$tmp/pagetop/pagetoprc"

@@ -1854,7 +1854,7 @@ START_TEST(test_config_save_all)
 	ck_assert_str_eq(text, "set interval = 0.25\nset alloc-patterns = a* b_alloc\n"
 			       "set columns = pages,peak,label\nset sort = label:asc\n"
 			       "set group = stack\nset threshold = 0\n"
-			       "set function-bar = off\n"); /* off: the harness's */
+			       "set function-bar = off\nset colors = on\n"); /* bar off: the harness's */
 	free(text);
 	ht_close(&h);
 	free(rc);
@@ -1941,7 +1941,7 @@ START_TEST(test_function_bar)
 
 	setenv("PAGETOP_TEST_BAR", "1", 1);
 	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
-	ck_line_has(&h, 23, "F1Help  F3SearchF4FilterF6SortByF10Quit");
+	ck_line_has(&h, 23, "F1Help  F2Setup F3SearchF4FilterF6SortByF10Quit");
 	ck_line_has(&h, 22, "? help  q quit");
 	ck_assert_int_eq(list_height(), 24 - TUI_HEADER_LINES - 2);
 	/* the words are the bar's colour (reverse without colours), the keys not */
@@ -1984,6 +1984,66 @@ START_TEST(test_function_bar)
 	ck_line_has(&h, 23, "F4FilterF9SortByF10Quit");
 	ht_close(&h);
 	unsetenv("PAGETOP_TEST_BAR");
+}
+END_TEST
+
+/* F2: the setup screen changes the sort, the group, the columns, colours and the bar
+ * at once, and W saves them. */
+START_TEST(test_setup_screen)
+{
+	struct ht h = { 0 };
+	char *rc, *text;
+
+	ht_open(&h, "demo", NULL, 24, 140, NULL, NULL);
+	ck_assert(draw_cell_attr(3, 5, NULL) & A_COLOR);
+	ht_key(&h, FN(KEY_F(2)));
+	ck_line_has(&h, 0, "setup: Up/Down choose");
+	ck_line_has(&h, 2, "Sort by");
+	ck_line_has(&h, 2, "◂ PAGES ▸");
+	ck_assert(draw_cell_attr(2, 2, NULL) & A_REVERSE);
+	ck_screen_has(&h, "[x] PAGES");
+	ck_screen_has(&h, "[ ] PEAK");
+	ht_keys(&h, "l");                      /* the next sort column */
+	ck_line_has(&h, 2, "◂ SIZE ▸");
+	ht_keys(&h, "j ");                     /* the order */
+	ck_line_has(&h, 3, "◂ ascending ▸");
+	ht_keys(&h, "j ");                     /* group: caller */
+	ck_line_has(&h, 4, "◂ caller ▸");
+	ht_keys(&h, "jh");                     /* colours off */
+	ck_line_has(&h, 5, "◂ off ▸");
+	ht_keys(&h, "j ");                     /* the bar on */
+	ck_line_has(&h, 6, "◂ on ▸");
+	ck_line_has(&h, 23, "F1Help  F2Setup");
+	ht_key(&h, FN(KEY_END));
+	ht_keys(&h, " ");                      /* FIRST shown */
+	ck_screen_has(&h, "[x] FIRST");
+	ht_keys(&h, "k ");                     /* PEAK shown */
+	ck_screen_has(&h, "[x] PEAK");
+	ht_key(&h, FN(KEY_HOME));
+	ck_assert(draw_cell_attr(2, 2, NULL) & A_REVERSE);
+	ht_keys(&h, "\033");
+	ck_line_has(&h, 2, "Sort SIZE ▲");
+	ck_line_has(&h, 2, "group caller");
+	ck_line_has(&h, 3, "PEAK");
+	ck_line_has(&h, 3, "FIRST");
+	ck_assert(!(draw_cell_attr(3, 5, NULL) & A_COLOR));
+	ck_line_has(&h, 23, "F1Help");
+	/* q closes it too, without quitting; W saves from it */
+	ht_key(&h, FN(KEY_F(2)));
+	ht_keys(&h, "W");
+	ck_line_has(&h, 22, "settings saved to ");
+	ht_keys(&h, "q");
+	ck_assert_int_eq(h.t->quit, 0);
+	ck_line_has(&h, 3, "PAGES");
+	rc = path_join(h.tmp, "pagetop/pagetoprc");
+	text = read_file(rc, NULL);
+	ck_assert_msg(strstr(text, "set sort = bytes:asc\n") && strstr(text, "set group = caller\n") &&
+		      strstr(text, ",peak,first_seen,label\n") &&
+		      strstr(text, "set function-bar = on\n") && strstr(text, "set colors = off\n"),
+		      "%s", text);
+	free(text);
+	free(rc);
+	ht_close(&h);
 }
 END_TEST
 
@@ -2352,6 +2412,7 @@ static Suite *tui_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_function_bar);
+	tcase_add_test(tc, test_setup_screen);
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);

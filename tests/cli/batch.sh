@@ -144,6 +144,14 @@ same threshold-bytes -b -n 40 --threshold 1000 --sort pages:asc --format csv dem
 	-b -n 40 --threshold 4000K --sort pages:asc --format csv demo
 same threshold-bytes-diff diff --threshold 500 --format csv demo@0 demo@40 -- \
 	diff --threshold 2000KiB --format csv demo@0 demo@40
+# pagetop diff: a percentage is of B's total, 31,820 pages at sample 40, rounded up:
+# 0.322% is 102.5 pages, so 103 (the row that grew by 103 stays), 0.324% is 103.1, so 104
+same threshold-percent-diff diff --threshold 103 --format csv demo@0 demo@40 -- \
+	diff --threshold 0.322% --format csv demo@0 demo@40
+same threshold-percent-diff2 diff --threshold 104 --format csv demo@0 demo@40 -- \
+	diff --threshold 0.324% --format csv demo@0 demo@40
+(cd "$data" && "$PAGETOP" diff --threshold 0.322% --format csv demo@0 demo@40 | grep -q '^[0-9]*,[0-9]*,103,') ||
+	fail "diff --threshold 0.322%: the row that grew by 103 pages is gone"
 # a compressed copy reads the same
 gzip -c <"$data/plain/0030.show_stacks" >"$tmp/copy.gz"
 same gzip-file -b --format folded plain/0030.show_stacks -- -b --format folded "$tmp/copy.gz"

@@ -77,13 +77,17 @@ static void usage(FILE *fp)
 		      "show_stacks_handles, page_owner_stacks, the page_owner dump; gzip and xz\n"
 		      "work too), a folder of snapshots, a pagetop recording, or - for standard\n"
 		      "input. Without SOURCE pagetop reads the running kernel.\n"
+		      "SOURCE@SAMPLE picks one sample of a series: @N (from 0), @first, @last,\n"
+		      "@peak (the highest total) or @-N (N before the last).\n"
 		      "\n"));
 	fprintf(fp, _("  -b, --batch               print samples as text instead of the screen\n"
 		      "  -n, --iterations=N        stop after N samples\n"
 		      "  -d, --delay=SECONDS       live: time between samples (default 2, min 0.1)\n"
 		      "      --sort=KEY[:asc]      pages, bytes, delta, rate, delta_base, peak,\n"
 		      "                            score, first_seen or label (default pages)\n"
-		      "      --threshold=PAGES     hide rows with fewer pages (pagetop only)\n"
+		      "      --threshold=T         hide rows with fewer pages than T: pages (64),\n"
+		      "                            bytes (256K, 64M, 1G) or percent of the\n"
+		      "                            sample's total (0.5%%) (pagetop only)\n"
 		      "      --group=G             stack, caller, function or module\n"
 		      "      --filter=REGEX        only stacks with a frame matching REGEX;\n"
 		      "                            !REGEX hides them; repeatable (all must hold)\n"
@@ -176,7 +180,7 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		break;
 	case OPT_THRESHOLD:
 		arg_setting(SETTING_THRESHOLD, arg, &v);
-		o->view.threshold = v.whole;
+		o->view.threshold = v.threshold;
 		o->cli_set |= TUI_SET_THRESHOLD;
 		break;
 	case OPT_GROUP:
@@ -352,6 +356,31 @@ static void top_validate(struct top_opts *o)
 	if (o->out.tree != TREE_OFF && o->out.format == OUT_FOLDED)
 		usage_error(_("--tree: not with --format %s: folded stacks are a tree already"),
 			    "folded");
+	if (o->nsources) {
+		/* SOURCE@SEL: one parser for every command (source_select.h) */
+		struct sample_sel sel;
+		const char *sel_arg = NULL;
+		char *path;
+
+		for (int i = 0; i < o->nsources; i++) {
+			if (source_arg_split(o->sources[i], &path, &sel, &err) < 0)
+				usage_error("%s", err.msg);
+			if (sel.pick != SAMPLE_NONE && o->nsources > 1)
+				usage_error(_("%s: a sample is picked from one SOURCE (a folder or a recording), not from a list of files"),
+					    o->sources[i]);
+			if (sel.pick != SAMPLE_NONE) {
+				sel_arg = o->sources[i];
+				o->select = sel;
+				o->select_path = path;
+				o->sources = (const char *const *)&o->select_path;
+			} else {
+				free(path);
+			}
+		}
+		if (o->select.pick != SAMPLE_NONE && o->iterations > 0)
+			usage_error(_("-n and a sample (%s) do not go together: the sample says where to stop"),
+				    sel_arg);
+	}
 	if (o->nfilters) {
 		o->view.filter = filter_new(o->filters, o->nfilters, &err);
 		if (!o->view.filter)

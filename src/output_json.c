@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frame.h"
@@ -161,6 +162,11 @@ static void json_row(FILE *fp, const struct model *m, const struct row *r,
 	json_time(fp, model_time_at(m, s->first_seen));
 	fputs(",\"label\":", fp);
 	output_json_str(fp, model_label(m, r->label));
+	if (view_row_label(r, 1) != r->label) {
+		/* told apart from the other stacks of its label (UTF-8, as JSON is) */
+		fputs(",\"label_distinct\":", fp);
+		output_json_str(fp, model_label(m, view_row_label(r, 1)));
+	}
 	if (r->stack && r->stack->blk) {
 		const struct block_summary *b = r->stack->blk;
 
@@ -197,7 +203,16 @@ static void json_head(FILE *fp, const struct model *m, const struct view_opts *v
 		output_is_pages(m) ? "pages" : "allocations", ps, mt->page_size_known ? "true" : "false");
 	fprintf(fp, "\"group\":\"%s\",\"sort\":\"%s\",\"ascending\":%s,\"threshold\":%lld,",
 		group_name(tree != TREE_OFF ? GROUP_STACK : vo->group), sort_key_name(vo->key),
-		vo->ascending ? "true" : "false", (long long)vo->threshold);
+		vo->ascending ? "true" : "false", (long long)v->threshold);
+	if (vo->threshold.value && vo->threshold.unit != THRESH_PAGES) {
+		/* as given: "64M", "0.5%"; "threshold" is its pages at this sample */
+		char *t = threshold_text(&vo->threshold);
+
+		fputs("\"threshold_given\":", fp);
+		output_json_str(fp, t);
+		fputc(',', fp);
+		free(t);
+	}
 	if (tree != TREE_OFF)
 		fprintf(fp, "\"tree\":\"%s\",", tree_mode_name(tree));
 	fprintf(fp, "\"total\":{\"pages\":%lld,\"bytes\":", (long long)v->total_pages);

@@ -44,16 +44,25 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 		fprintf(fp, _("Total %s allocations (stack_count counts allocations, not pages), change %s%s; rows %zu shown / %zu\n"),
 			tot, v->total_delta > 0 ? "+" : "", d, v->shown, v->total_rows);
 	}
-	if (tree != TREE_OFF)
-		fprintf(fp, _("Sort %s %s, tree %s, threshold %lld%s\n"), sort_key_name(vo->key),
-			vo->ascending ? _("ascending") : _("descending"), tree_mode_name(tree),
-			(long long)vo->threshold,
+	if (vo->threshold.unit == THRESH_PAGES || !vo->threshold.value) {
+		fprintf(fp, tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %lld%s\n")
+					     : _("Sort %s %s, group %s, threshold %lld%s\n"),
+			sort_key_name(vo->key), vo->ascending ? _("ascending") : _("descending"),
+			tree != TREE_OFF ? tree_mode_name(tree) : group_name(vo->group),
+			(long long)v->threshold,
 			mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
-	else
-		fprintf(fp, _("Sort %s %s, group %s, threshold %lld%s\n"), sort_key_name(vo->key),
-			vo->ascending ? _("ascending") : _("descending"), group_name(vo->group),
-			(long long)vo->threshold,
+	} else {
+		char *t = threshold_text(&vo->threshold);
+
+		/* TRANSLATORS: "threshold 64M (16384 pages)", "threshold 0.5% (97 pages)" */
+		fprintf(fp, tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %s (%lld pages)%s\n")
+					     : _("Sort %s %s, group %s, threshold %s (%lld pages)%s\n"),
+			sort_key_name(vo->key), vo->ascending ? _("ascending") : _("descending"),
+			tree != TREE_OFF ? tree_mode_name(tree) : group_name(vo->group), t,
+			(long long)v->threshold,
 			mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
+		free(t);
+	}
 }
 
 /* A frame's line: indented, '>' marks the caller frame. */
@@ -123,7 +132,7 @@ static void text_row(FILE *fp, const struct model *m, const struct row *r, int e
 		 model_time_at(m, s->first_seen) - model_first_time(m));
 	fprintf(fp, "%10lld %10s %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
 		(long long)s->now, size, (long long)s->delta, s->rate, (long long)s->delta_base,
-		(long long)s->peak, s->score, first, esc_str(&b, model_label(m, r->label), utf8));
+		(long long)s->peak, s->score, first, esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
 	if (expand && r->stack && r->stack->blk) {
 		const struct block_summary *blk = r->stack->blk;
 		char orders[64] = "";

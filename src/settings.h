@@ -42,10 +42,13 @@ enum setting_id {
 	/* in the settings file and the UI, in the order W writes them */
 	SETTING_SORT,              /* KEY[:asc|desc], model.h's sort keys */
 	SETTING_GROUP,             /* stack, caller, function or module */
-	SETTING_THRESHOLD,         /* pages: rows with fewer are hidden */
+	SETTING_THRESHOLD,         /* pages, bytes or a percentage: rows with fewer pages
+				    * are hidden (model.h's struct threshold) */
 	SETTING_INTERVAL,          /* live: seconds between samples (-d) */
 	SETTING_COLUMNS,           /* the list's columns: "pages,bytes,..." */
 	SETTING_ALLOC_PATTERNS,    /* allocator functions (globs), blank-separated */
+	SETTING_FUNCTION_BAR,      /* the UI's function-key bar: on or off */
+	SETTING_COLORS,            /* the UI's colours: on or off (--no-color, NO_COLOR win) */
 	/* the command line's only */
 	SETTING_ITERATIONS,        /* samples, then stop (-n; pagetop record -n too) */
 	SETTING_LIMIT,             /* rows per sample (0: all) */
@@ -81,7 +84,7 @@ const char *settings_column_name(unsigned i);  /* "pages", ...; NULL past the la
 struct setting_value {
 	enum setting_id id;
 	union {
-		int64_t whole;                 /* SETTING_TYPE_WHOLE */
+		int64_t whole;                 /* SETTING_TYPE_WHOLE, _BOOL */
 		double number;                 /* SETTING_TYPE_NUMBER, _DURATION: seconds */
 		struct {
 			int key;               /* enum sort_key; for SETTING_DIFF_SORT an
@@ -89,6 +92,7 @@ struct setting_value {
 			int ascending;
 		} sort;                        /* SETTING_TYPE_SORT, _DIFF_SORT */
 		enum group_mode group;         /* SETTING_TYPE_GROUP */
+		struct threshold threshold;    /* SETTING_TYPE_THRESHOLD */
 		enum out_format format;        /* SETTING_TYPE_FORMAT */
 		enum tree_mode tree;           /* SETTING_TYPE_TREE */
 		unsigned columns;              /* SETTING_TYPE_COLUMNS: a mask, see above */
@@ -111,6 +115,8 @@ enum setting_type {
 	SETTING_TYPE_COLUMNS,
 	SETTING_TYPE_PATTERNS,
 	SETTING_TYPE_DURATION,     /* a number of seconds, or with s, m, h or d after it */
+	SETTING_TYPE_THRESHOLD,    /* pages (64), bytes (256K, 64M, 1G: binary) or 0.5% */
+	SETTING_TYPE_BOOL,         /* on or off (also yes/no, true/false, 1/0): whole 1 or 0 */
 };
 
 /* The setting's name: the settings file's NAME for those in it, else its long option. */

@@ -94,6 +94,8 @@ run demo-function.txt -b -n 40 --group function --sort delta_base --limit 10 dem
 run demo-filter-brd.csv -b -n 40 --filter brd --format csv demo
 run demo-filter-not-brd.csv -b -n 40 --filter '!brd' --filter 'ext2|loop' --sort peak --limit 5 --format csv demo
 run demo-threshold.csv -b -n 40 --threshold 1000 --sort pages:asc --format csv demo
+run demo-threshold-bytes.txt -b -n 2 --threshold 256K demo
+run demo-threshold-percent.json -b -n 3 --threshold 2% --format json demo
 run demo-label-asc.txt -b -n 2 --sort label --group caller --limit 12 demo
 
 # the check by name, independent of the expected files: at sample 40 (the last printed),
@@ -164,6 +166,19 @@ SORTED=1
 same folded-last -b --format folded demo/0039.show_stacks.xz -- -b -n 40 --format folded demo
 same folded-all -b --format folded demo/0089.show_stacks.xz -- -b --format folded demo
 SORTED=
+# a threshold in bytes is its pages (4 KiB pages): 1000 pages are 4000K
+same threshold-bytes -b -n 40 --threshold 1000 --sort pages:asc --format csv demo -- \
+	-b -n 40 --threshold 4000K --sort pages:asc --format csv demo
+same threshold-bytes-diff diff --threshold 500 --format csv demo@0 demo@40 -- \
+	diff --threshold 2000KiB --format csv demo@0 demo@40
+# pagetop diff: a percentage is of B's total, 31,820 pages at sample 40, rounded up:
+# 0.322% is 102.5 pages, so 103 (the row that grew by 103 stays), 0.324% is 103.1, so 104
+same threshold-percent-diff diff --threshold 103 --format csv demo@0 demo@40 -- \
+	diff --threshold 0.322% --format csv demo@0 demo@40
+same threshold-percent-diff2 diff --threshold 104 --format csv demo@0 demo@40 -- \
+	diff --threshold 0.324% --format csv demo@0 demo@40
+(cd "$data" && "$PAGETOP" diff --threshold 0.322% --format csv demo@0 demo@40 | grep -q '^[0-9]*,[0-9]*,103,') ||
+	fail "diff --threshold 0.322%: the row that grew by 103 pages is gone"
 # a compressed copy reads the same
 gzip -c <"$data/plain/0030.show_stacks" >"$tmp/copy.gz"
 same gzip-file -b --format folded plain/0030.show_stacks -- -b --format folded "$tmp/copy.gz"

@@ -78,7 +78,7 @@ static void build(struct model *m, struct tree *t, enum tree_mode mode, enum sor
 	view_opts_init(&o);
 	o.key = k;
 	o.ascending = asc;
-	o.threshold = threshold;
+	o.threshold.value = threshold;
 	o.filter = f;
 	model_tree(m, &o, mode, t);
 	tree_sort(t, TREE_NONE);

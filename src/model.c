@@ -125,6 +125,7 @@ void model_free(struct model *m)
 	free(m->function_stamp);
 	trace_free(m, &m->total_trace);
 	trace_pool_free(m); /* the rows' traces */
+	free(m->apart_dirty);
 	free(m->times);
 	arena_free(&m->arena);
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
@@ -749,6 +750,7 @@ static void stack_forget(struct model *m, struct stack *st)
 	st->nframes = 0;
 	st->handle = 0;
 	st->freed = 1;
+	apart_mark(m, st->label);
 	/* a free slot counts nothing: views look at these only */
 	memset(&st->s, 0, sizeof(st->s));
 	m->nlive--;
@@ -790,6 +792,7 @@ size_t model_mem_bytes(const struct model *m)
 	for (int g = 0; g < GROUP__N; g++)
 		n += m->capgroups[g] * sizeof(struct group) + m->label2group_cap[g] * sizeof(uint32_t);
 	n += m->function_stamp_cap * sizeof(uint32_t) + m->times_cap * sizeof(double);
+	n += m->apart_dirty_cap;
 	return n;
 }
 

@@ -79,6 +79,11 @@ struct stack {
 	uint8_t freed;            /* model.c: the slot is free (model_stack() gives NULL) */
 	uint16_t pins;            /* model_pin(): not forgotten while above 0 */
 	uint32_t label;           /* label id (caller function with [module]) */
+	/* the label told apart from the other stacks of the same label, in ASCII and in
+	 * UTF-8: "label <- f", "label ← … ← f" with f the first frame outwards where they
+	 * differ (its offset too when only offsets differ); the label when no other stack
+	 * has it. Made by model_view() for stack rows (view_row_label()). */
+	uint32_t apart[2];
 	struct block_summary *blk;
 	uint64_t hash;
 };
@@ -126,6 +131,9 @@ int model_frame_is_alloc(const struct model *m, uint32_t frame_id);
  * frames). UINT32_MAX for GROUP_STACK. For tests that check the groups' sums. */
 uint32_t model_group_label(const struct model *m, const struct stack *st, enum group_mode g,
 			   unsigned i);
+/* The same for a stack of these frames (ids of m), kept or not (a replay tape's). */
+uint32_t model_frames_label(const struct model *m, const uint32_t *frames, unsigned n,
+			    enum group_mode g, unsigned i);
 /* Stacks of a special kind, for warnings (NULL when absent). */
 const struct stack *model_special(const struct model *m, enum stack_kind k);
 
@@ -190,11 +198,25 @@ struct filter;
 struct filter *filter_new(const char *const *patterns, size_t n, struct pt_err *err);
 void filter_free(struct filter *f);
 
+/* A threshold in the unit it was given in: rows with fewer pages than it are hidden.
+ * Bytes become pages with the input's page size (rounded up), a percentage becomes
+ * pages of each sample's total (rounded up), so both follow the input and the sample. */
+enum threshold_unit { THRESH_PAGES, THRESH_BYTES, THRESH_PERCENT };
+#define THRESH_PERCENT_ONE 1000   /* value per percent: to the thousandth of one */
+struct threshold {
+	enum threshold_unit unit;
+	int64_t value;            /* pages, bytes or thousandths of a percent; 0: none */
+};
+/* The threshold in pages, for pages of page_size bytes and a sample of total pages. */
+int64_t threshold_pages(const struct threshold *t, long page_size, int64_t total);
+/* As the settings read it back: "64", "64M", "4100B", "0.5%" (malloc'ed). */
+char *threshold_text(const struct threshold *t);
+
 struct view_opts {
 	enum group_mode group;
 	enum sort_key key;
 	int ascending;
-	int64_t threshold;        /* rows with fewer pages are hidden; 0: none */
+	struct threshold threshold; /* 0: none */
 	struct filter *filter;    /* may be NULL */
 	size_t limit;             /* only the first rows need sorting (0: all) */
 	int top_only;             /* with limit: the view keeps only the first rows */
@@ -217,7 +239,14 @@ struct view {
 	double total_rate;
 	int64_t shown_pages;
 	size_t total_rows;        /* rows before the threshold and the filter */
+	int64_t threshold;        /* the threshold of this sample, in pages */
 };
+/* What a row is called on the screen and in batch text: a stack's label told apart
+ * (struct stack's apart), a group's label. */
+static inline uint32_t view_row_label(const struct row *r, int utf8)
+{
+	return r->stack ? r->stack->apart[utf8 != 0] : r->label;
+}
 void view_init(struct view *v);
 void view_free(struct view *v);
 /* Function groups cost an update per frame and sample: the model keeps them from the

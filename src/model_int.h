@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "model.h"
 #include "parse.h"
@@ -84,6 +85,9 @@ struct model {
 	size_t function_stamp_cap;
 
 	const struct stack *special[4];
+	/* labels whose stacks came, went or changed since the apart labels were made */
+	uint8_t *apart_dirty;       /* by label id */
+	size_t apart_dirty_cap, napart_dirty;
 	int want_functions;         /* function groups are kept once a view asked for them */
 
 	char **patterns;            /* allocator machinery (NULL: the defaults) */
@@ -112,6 +116,24 @@ static inline struct stack *stack_at(const struct model *m, size_t id)
 static inline uint32_t stack_module(const struct model *m, const struct stack *st)
 {
 	return st->nframes ? m->frame_info[st->frames[st->caller]].module : m->label_unknown;
+}
+
+/* The stacks of a label changed: their apart labels are made again (model_view.c). */
+static inline void apart_mark(struct model *m, uint32_t label)
+{
+	if (label >= m->apart_dirty_cap) {
+		size_t cap = m->apart_dirty_cap ? m->apart_dirty_cap : 1024;
+
+		while (cap <= label)
+			cap *= 2;
+		m->apart_dirty = xrealloc(m->apart_dirty, cap);
+		memset(m->apart_dirty + m->apart_dirty_cap, 0, cap - m->apart_dirty_cap);
+		m->apart_dirty_cap = cap;
+	}
+	if (!m->apart_dirty[label]) {
+		m->apart_dirty[label] = 1;
+		m->napart_dirty++;
+	}
 }
 
 /* The group of mode g with a label (it exists: group_get() made it). */

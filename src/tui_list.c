@@ -30,7 +30,7 @@ int list_chart_height(void)
 
 int list_height(void)
 {
-	int h = LINES - TUI_HEADER_LINES - 1 - list_chart_height();
+	int h = LINES - TUI_HEADER_LINES - draw_bottom_lines() - list_chart_height();
 
 	return h > 0 ? h : 0;
 }
@@ -45,6 +45,12 @@ static int pos_eq(struct list_pos a, struct list_pos b)
 static int pos_lt(struct list_pos a, struct list_pos b)
 {
 	return a.row < b.row || (a.row == b.row && a.frame_line < b.frame_line);
+}
+
+/* What a row is called: a stack's label told apart from the others of its label. */
+static uint32_t shown_label(const struct list_row *r)
+{
+	return r->stack ? r->stack->apart[draw_utf8() != 0] : r->label;
 }
 
 /* ---- expansion ---- */
@@ -495,7 +501,8 @@ static void rebuild(struct list_screen *list, int all)
 		frozen_copy(list);
 	if (list->search.model != app->model)
 		search_set(list, list->search.text);
-	if (list->selected.valid && list->cursor.row == 0 && list->cursor.frame_line < 0) {
+	if (list->selected.valid && list->cursor.row == 0 && list->cursor.frame_line < 0 &&
+	    !list->follow) {
 		/* the top of the list stays the top, like top */
 		list->cursor = list->top = (struct list_pos){ 0, -1 };
 	} else if (list->selected.valid) {
@@ -600,8 +607,8 @@ int list_row_matches(struct list_screen *list, size_t row)
 		return 0;
 	if (list->search.model != m)
 		search_set(list, list->search.text);
-	if (cached_match(list, &list->search.label_match, &list->search.nlabel_match, r->label,
-			 model_label(m, r->label)))
+	if (cached_match(list, &list->search.label_match, &list->search.nlabel_match,
+			 shown_label(r), model_label(m, shown_label(r))))
 		return 1;
 	for (unsigned i = 0; r->stack && i < r->stack->nframes; i++) {
 		uint32_t f = r->stack->frames[i];
@@ -785,7 +792,7 @@ static void draw_row(const struct list_screen *list, int y, size_t i, int sel,
 		pen_put(&p, buf, a);
 	}
 	pen_pad(&p, p.x + 1, a);
-	pen_put_marked(&p, model_label(app->model, r->label), list->search.text, a);
+	pen_put_marked(&p, model_label(app->model, shown_label(r)), list->search.text, a);
 	if (!r->stack && r->nstacks > 1 && p.x + 4 < COLS) {
 		snprintf(buf, sizeof(buf), ngettext(" (%u stack)", " (%u stacks)", r->nstacks),
 			 r->nstacks);
@@ -971,7 +978,7 @@ static void draw_no_rows(const struct app *app)
 
 	if (!model_nsamples(app->model))
 		pen_put(&pen, _("waiting for the first sample..."), A_NORMAL);
-	else if (app->settings.view.threshold || app->settings.view.filter)
+	else if (app->settings.view.threshold.value || app->settings.view.filter)
 		pen_put(&pen, _("no rows: the threshold or the filters hide them all (0 clears the threshold, F the filters)"),
 			A_NORMAL);
 	else
@@ -1140,6 +1147,8 @@ static void list_update(struct screen *s, unsigned what)
 	}
 	if (what & (UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL))
 		rebuild(list, 0);
+	if (what & UPDATE_MODEL)
+		list->follow = 0;
 	else if (what & (UPDATE_SYMBOLS | UPDATE_SIZE))
 		show_cursor(list); /* expanded rows may have more lines, the screen fewer */
 }

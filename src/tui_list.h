@@ -57,6 +57,8 @@ struct list_screen {
 		uint32_t label;            /* or its group's label, */
 		uint64_t ident;            /* and its identity in any model */
 	} selected;
+	int follow;                 /* the next model shown keeps the selected row even from
+				     * the first row (a jump to the row's peak) */
 
 	/* expanded rows, per group mode: those listed, or all but those listed */
 	struct idents expanded[GROUP__N];

@@ -676,6 +676,78 @@ START_TEST(test_caller)
 }
 END_TEST
 
+/* Stacks of one caller label are told apart by the first frame where they differ:
+ * outwards from the caller by function, by offset when only offsets differ, inwards
+ * when only the allocator's frames do; a label no other stack has stays as it is. */
+static const char APART_SPEC[] =
+	"prep_new_page;__filemap_get_folio_mpol;filemap_fault;__do_fault;handle_mm_fault=10"
+	"|prep_new_page;__filemap_get_folio_mpol;ext2_write_begin [ext2];generic_perform_write=9"
+	"|prep_new_page;alloc_large_system_hash;tcp_init+0x1a1/0x311;inet_init=8"
+	"|prep_new_page;alloc_large_system_hash;tcp_init+0x127/0x311;inet_init=7"
+	"|prep_new_page;kernfs_new_node;kernfs_create_dir;sysfs_create_dir;kobject_add=6"
+	"|prep_new_page;kernfs_new_node;kernfs_create_dir;sysfs_create_dir;device_add=5"
+	"|prep_new_page;kernfs_new_node;kernfs_create_link;sysfs_create_link=4"
+	"|prep_new_page;__alloc_pages_noprof;execmem_vmalloc;execmem_alloc=3"
+	"|prep_new_page;alloc_pages_bulk_noprof;execmem_vmalloc;execmem_alloc=2"
+	"|prep_new_page;do_wp_page;handle_mm_fault=1";
+
+static const char *apart_of(const struct model *m, const char *frames, int utf8)
+{
+	return model_label(m, must_find(m, frames)->apart[utf8]);
+}
+
+START_TEST(test_apart)
+{
+	struct model *m = model_new();
+	struct view v;
+	struct view_opts o;
+
+	view_init(&v);
+	view_opts_init(&o);
+	feed(m, 0, APART_SPEC);
+	model_view(m, &o, &v);
+	ck_assert_str_eq(apart_of(m, "prep_new_page;__filemap_get_folio_mpol;filemap_fault;__do_fault;handle_mm_fault", 1),
+			 "__filemap_get_folio_mpol ← filemap_fault");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;__filemap_get_folio_mpol;ext2_write_begin [ext2];generic_perform_write", 1),
+			 "__filemap_get_folio_mpol ← ext2_write_begin [ext2]");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;__filemap_get_folio_mpol;filemap_fault;__do_fault;handle_mm_fault", 0),
+			 "__filemap_get_folio_mpol <- filemap_fault");
+	/* the same function: the offsets tell them apart */
+	ck_assert_str_eq(apart_of(m, "prep_new_page;alloc_large_system_hash;tcp_init+0x1a1/0x311;inet_init", 1),
+			 "alloc_large_system_hash ← tcp_init+0x1a1/0x311");
+	/* three of a label: the frame where each differs from the most alike */
+	ck_assert_str_eq(apart_of(m, "prep_new_page;kernfs_new_node;kernfs_create_dir;sysfs_create_dir;kobject_add", 1),
+			 "kernfs_new_node ← … ← kobject_add");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;kernfs_new_node;kernfs_create_dir;sysfs_create_dir;device_add", 0),
+			 "kernfs_new_node <- ... <- device_add");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;kernfs_new_node;kernfs_create_link;sysfs_create_link", 1),
+			 "kernfs_new_node ← kernfs_create_link");
+	/* the same callers: the allocator's frames */
+	ck_assert_str_eq(apart_of(m, "prep_new_page;__alloc_pages_noprof;execmem_vmalloc;execmem_alloc", 1),
+			 "execmem_vmalloc → __alloc_pages_noprof");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;alloc_pages_bulk_noprof;execmem_vmalloc;execmem_alloc", 0),
+			 "execmem_vmalloc -> alloc_pages_bulk_noprof");
+	/* alone with its label */
+	ck_assert_str_eq(apart_of(m, "prep_new_page;do_wp_page;handle_mm_fault", 1), "do_wp_page");
+	/* the rows carry it; groups keep their labels */
+	for (size_t i = 0; i < v.nrows; i++)
+		ck_assert_uint_eq(view_row_label(&v.rows[i], 1), v.rows[i].stack->apart[1]);
+	/* a stack that comes later is told apart too, and the one alone before with it */
+	feed(m, 1, "prep_new_page;do_wp_page;wp_page_copy=1");
+	model_view(m, &o, &v);
+	ck_assert_str_eq(apart_of(m, "prep_new_page;do_wp_page;handle_mm_fault", 1),
+			 "do_wp_page ← handle_mm_fault");
+	ck_assert_str_eq(apart_of(m, "prep_new_page;do_wp_page;wp_page_copy", 1),
+			 "do_wp_page ← wp_page_copy");
+	o.group = GROUP_CALLER;
+	model_view(m, &o, &v);
+	for (size_t i = 0; i < v.nrows; i++)
+		ck_assert_uint_eq(view_row_label(&v.rows[i], 1), v.rows[i].label);
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_alloc_patterns)
 {
 	struct model *m = model_new();
@@ -1043,7 +1115,7 @@ START_TEST(test_sort_top_only)
 					o.group = (enum group_mode)g;
 					o.key = (enum sort_key)k;
 					o.ascending = asc;
-					o.threshold = l % 2 ? 3 : 0;
+					o.threshold.value = l % 2 ? 3 : 0;
 					model_view(m, &o, &full);
 					o.limit = limits[l];
 					o.top_only = 1;
@@ -1078,7 +1150,7 @@ START_TEST(test_threshold)
 	view_init(&v);
 	feed(m, 0, GROUPS_SPEC);
 	view_opts_init(&o);
-	o.threshold = 7;
+	o.threshold.value = 7;
 	model_view(m, &o, &v);
 	ck_assert_uint_eq(v.nrows, 4);           /* 100, 20, 11, 7 */
 	ck_assert_uint_eq(v.total_rows, 7);
@@ -1087,10 +1159,26 @@ START_TEST(test_threshold)
 	for (size_t i = 0; i < v.nrows; i++)
 		ck_assert_int_ge(v.rows[i].s->now, 7);
 	o.group = GROUP_CALLER;
-	o.threshold = 100;
+	o.threshold.value = 100;
 	model_view(m, &o, &v);
 	ck_assert_uint_eq(v.nrows, 1);
 	ck_assert_int_eq(v.rows[0].s->now, 120);
+	ck_assert_int_eq(v.threshold, 100);
+	/* bytes: pages of the input's size, rounded up; 7 pages and a byte: 8 */
+	o.group = GROUP_STACK;
+	o.threshold = (struct threshold){ THRESH_BYTES, 7 * model_page_size(m) + 1 };
+	model_view(m, &o, &v);
+	ck_assert_int_eq(v.threshold, 8);
+	ck_assert_uint_eq(v.nrows, 3);           /* 100, 20, 11 */
+	/* a percentage of this sample's 144 pages: 5% is 7.2, so 8 */
+	o.threshold = (struct threshold){ THRESH_PERCENT, 5 * THRESH_PERCENT_ONE };
+	model_view(m, &o, &v);
+	ck_assert_int_eq(v.threshold, 8);
+	ck_assert_uint_eq(v.nrows, 3);
+	o.threshold = (struct threshold){ THRESH_PERCENT, 4 * THRESH_PERCENT_ONE }; /* 5.76 */
+	model_view(m, &o, &v);
+	ck_assert_int_eq(v.threshold, 6);
+	ck_assert_uint_eq(v.nrows, 4);
 	view_free(&v);
 	model_free(m);
 }
@@ -2214,6 +2302,79 @@ START_TEST(test_replay_matches)
 }
 END_TEST
 
+/* A row over the tape: its stacks picked by the label their frames give. */
+struct tape_label {
+	const struct model *m;
+	enum group_mode g;
+	uint32_t label;
+};
+
+static int tape_label_match(void *ctx, uint64_t handle, const uint32_t *frames, unsigned n)
+{
+	const struct tape_label *tl = ctx;
+
+	(void)handle;
+	for (unsigned i = 0; i < (tl->g == GROUP_FUNCTION ? n : 1); i++)
+		if (model_frames_label(tl->m, frames, n, tl->g, i) == tl->label)
+			return 1;
+	return 0;
+}
+
+/* Every row of every group mode over the whole tape: its count now and its peak are the
+ * model's; the labels of frames are those of the stacks. */
+START_TEST(test_tape_row)
+{
+	const char *path = TD("demo");
+	struct model *m = model_new();
+	struct source *src;
+	struct source_opts so;
+	struct sink sink = model_sink(m);
+	struct pt_err err;
+	struct replay_tape *tp = replay_tape_new();
+	struct view v;
+	struct view_opts vo;
+	int64_t out[90];
+
+	model_want_group(m, GROUP_FUNCTION);
+	source_opts_init(&so);
+	ck_assert_int_eq(source_open(&src, &path, 1, &so, &err), 0);
+	while (source_next(src, &sink, -1, &err) == SRC_SAMPLE)
+		replay_tape_add(tp, m);
+	source_close(src);
+	ck_assert_uint_eq(replay_tape_len(tp), 90);
+	for (size_t i = 0; i < model_nstacks(m); i++) {
+		const struct stack *st = model_stack(m, (uint32_t)i);
+
+		if (!st)
+			continue;
+		for (int g = GROUP_CALLER; g < GROUP__N; g++)
+			for (unsigned f = 0; f < (g == GROUP_FUNCTION ? st->nframes : 1u); f++)
+				ck_assert_uint_eq(model_frames_label(m, st->frames, st->nframes, g, f),
+						  model_group_label(m, st, g, f));
+	}
+	view_opts_init(&vo);
+	view_init(&v);
+	for (int g = GROUP_CALLER; g < GROUP__N; g++) {
+		vo.group = (enum group_mode)g;
+		model_view(m, &vo, &v);
+		ck_assert_uint_gt(v.nrows, 1);
+		for (size_t i = 0; i < v.nrows; i++) {
+			struct tape_label tl = { m, (enum group_mode)g, v.rows[i].label };
+			int64_t peak = 0;
+
+			replay_tape_row(tp, tape_label_match, &tl, out);
+			for (int j = 0; j < 90; j++)
+				peak = out[j] > peak ? out[j] : peak;
+			ck_assert_int_eq(out[89], v.rows[i].s->now);
+			ck_assert_int_eq(peak, v.rows[i].s->peak);
+		}
+	}
+	view_free(&v);
+	replay_tape_free(tp);
+	model_free(m);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -2261,6 +2422,7 @@ static Suite *model_suite(void)
 
 	tc = tcase_new("groups");
 	tcase_add_test(tc, test_caller);
+	tcase_add_test(tc, test_apart);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);
@@ -2287,6 +2449,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_blocks_real_dump);
 	tcase_add_test(tc, test_demo_brd_leak);
 	tcase_add_test(tc, test_replay_matches);
+	tcase_add_test(tc, test_tape_row);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmd_diff.h"
+#include "cmd_select.h"
 #include "frame.h"
 #include "model.h"
 #include "output.h"
@@ -31,7 +31,8 @@
 struct side {
 	const char *arg;      /* as given */
 	char *path;
-	long want;            /* sample number from 0; -1: the last one */
+	struct sample_sel sel;
+	uint64_t want;        /* sample number from 0 (sel.pick SAMPLE_NONE: the last) */
 	struct model *m;
 	uint32_t sample;      /* the sample the model holds, from 0 */
 	int series;
@@ -50,7 +51,7 @@ struct diff {
 	enum diff_key key;
 	int ascending;
 	size_t limit;
-	int64_t threshold;
+	struct threshold threshold;
 	struct strtab *keys, *labels;
 	struct diff_row *e;
 	size_t ne, cap;
@@ -68,34 +69,18 @@ struct diff_opts {
 	enum diff_key key;
 	int ascending;
 	size_t limit;
-	int64_t threshold;
+	struct threshold threshold;
 	struct source_opts source;  /* --page-size */
 	const char *a, *b;          /* the sides as given: PATH or PATH@N */
 };
 
 /* ---- reading a side ---- */
 
-/* "PATH@N": N is a sample number when PATH@N itself does not exist. */
-static int side_parse(struct side *sd, const char *arg)
+/* PATH or PATH@SEL (source_select.h): 0, or -1 with err. */
+static int side_parse(struct side *sd, const char *arg, struct pt_err *err)
 {
-	const char *at = strrchr(arg, '@');
-	struct stat st;
-
 	sd->arg = arg;
-	sd->want = -1;
-	if (at && at[1] && at != arg && strspn(at + 1, "0123456789") == strlen(at + 1) &&
-	    stat(arg, &st) != 0) {
-		char *end;
-
-		errno = 0;
-		sd->want = strtol(at + 1, &end, 10);
-		if (errno || *end || sd->want < 0)
-			return -1;
-		sd->path = xstrndup(arg, (size_t)(at - arg));
-	} else {
-		sd->path = xstrdup(arg);
-	}
-	return 0;
+	return source_arg_split(arg, &sd->path, &sd->sel, err);
 }
 
 static int side_load(struct side *sd, const struct source_opts *so)
@@ -106,7 +91,12 @@ static int side_load(struct side *sd, const struct source_opts *so)
 	struct sink sink;
 	const struct source_meta *mt;
 	uint32_t n = 0;
+	int all = sd->sel.pick == SAMPLE_NONE;
 
+	if (!all && select_sample(sd->path, &sd->sel, so, &sd->want, &err) < 0) {
+		msg_print(err.msg);
+		return -1;
+	}
 	if (source_open(&src, paths, 1, so, &err) < 0) {
 		msg_print(err.msg);
 		return -1;
@@ -117,7 +107,7 @@ static int side_load(struct side *sd, const struct source_opts *so)
 		enum src_status st;
 
 		/* no cast of want to 32 bits: @4294967296 would be @0 */
-		if (sd->want >= 0 && (long)n > sd->want)
+		if (!all && n > sd->want)
 			break;
 		st = source_next(src, &sink, -1, &err);
 		if (st == SRC_ERROR) {
@@ -137,16 +127,9 @@ static int side_load(struct side *sd, const struct source_opts *so)
 	sd->name = xstrdup(mt->name ? mt->name : sd->path);
 	sd->iface = xstrdup(iface_name(mt->iface));
 	source_close(src);
-	if (n == 0 || (sd->want >= 0 && (long)n <= sd->want)) {
-		struct esc_buf b = { NULL, 0 };
-		const char *path = esc_str(&b, sd->path, text_locale_utf8());
-
-		if (n == 0)
-			fprintf(stderr, _("pagetop: %s: no samples\n"), path);
-		else
-			fprintf(stderr, _("pagetop: %s: no sample %ld: it has %u (numbered from 0)\n"),
-				path, sd->want, n);
-		free(b.p);
+	if (n == 0 || (!all && n <= sd->want)) {
+		select_too_few(sd->path, &sd->sel, n, &err);
+		msg_print(err.msg);
 		return -1;
 	}
 	sd->sample = n - 1;
@@ -357,7 +340,8 @@ static void usage(FILE *fp)
 		"\n"
 		"A and B are snapshot files, folders of snapshots or pagetop recordings, or -\n"
 		"for standard input (one of them). Of a series the last sample is used;\n"
-		"PATH@N picks sample N (numbered from 0).\n"
+		"PATH@N picks sample N (numbered from 0), PATH@first, PATH@last, PATH@peak\n"
+		"(the highest total) and PATH@-N (N before the last) the others.\n"
 		"\n"), fp);
 	fputs(_("      --format=F            text, csv, json or folded (growth only, for a\n"
 		"                            flame graph)\n"
@@ -366,7 +350,8 @@ static void usage(FILE *fp)
 		"      --sort=KEY[:asc]      delta (default), bytes, pages (in B), pages_a,\n"
 		"                            pages_b or label\n"
 		"      --limit=ROWS          print at most ROWS rows (0: all, the default)\n"
-		"      --threshold=PAGES     hide rows that changed by fewer pages\n"
+		"      --threshold=T         hide rows that changed by less than T: pages,\n"
+		"                            bytes (2M) or percent of B's total (0.5%)\n"
 		"      --expand              print each stack's frames under its row\n"
 		"      --page-size=BYTES     page size of saved snapshots (default 4096)\n"
 		"  -h, --help                show this help and exit\n"
@@ -430,7 +415,7 @@ static int diff_option(struct diff_opts *o, int c, const char *arg, const char *
 	case OPT_THRESHOLD:
 		if (arg_setting(SETTING_THRESHOLD, arg, &v))
 			return 2;
-		o->threshold = v.whole;
+		o->threshold = v.threshold;
 		break;
 	case OPT_EXPAND:
 		o->expand = 1;
@@ -494,10 +479,11 @@ static int diff_parse(int argc, char **argv, struct diff_opts *o)
 static int diff_load(struct diff *d, const struct diff_opts *o)
 {
 	const char *args[2] = { o->a, o->b };
+	struct pt_err err;
 
 	for (int i = 0; i < 2; i++)
-		if (side_parse(&d->s[i], args[i]) < 0)
-			return usage_error(_("expected PATH or PATH@SAMPLE, found '%s'"), args[i]);
+		if (side_parse(&d->s[i], args[i], &err) < 0)
+			return usage_error("%s", err.msg);
 	for (int i = 0; i < 2; i++)
 		if (side_load(&d->s[i], &o->source) < 0)
 			return 1;
@@ -528,6 +514,7 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchanged)
 {
 	struct diff_row **rows;
+	int64_t total_b = 0, threshold;
 
 	d->keys = strtab_new();
 	add_side(d, 0);
@@ -535,6 +522,10 @@ static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchang
 	set_labels(d);
 	rows = xcalloc(d->ne ? d->ne : 1, sizeof(*rows));
 	*nrows = *nchanged = 0;
+	/* a percentage is of B's total */
+	for (size_t i = 0; i < d->ne; i++)
+		total_b = sat_add(total_b, d->e[i].b);
+	threshold = threshold_pages(&d->threshold, d->page_size, total_b);
 	for (size_t i = 0; i < d->ne; i++) {
 		struct diff_row *e = &d->e[i];
 		int64_t delta = e->b - e->a;
@@ -542,7 +533,7 @@ static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchang
 		if (!delta || (!e->sa && !e->sb))
 			continue;
 		(*nchanged)++;
-		if (d->threshold && (delta < 0 ? -delta : delta) < d->threshold)
+		if (threshold && (delta < 0 ? -delta : delta) < threshold)
 			continue;
 		rows[(*nrows)++] = e;
 	}

@@ -17,6 +17,8 @@
 
 #include "util_asuser.h"
 #include "cmd_record.h"
+#include "cmd_select.h"
+#include "model_replay.h"
 #include "host.h"
 #include "output_recording.h"
 #include "settings.h"
@@ -75,6 +77,9 @@ static void usage(FILE *f)
 		  "  -n, --samples COUNT    stop after COUNT samples\n"
 		  "      --duration TIME    stop after TIME (30s, 5m, 1h, or seconds)\n"
 		  "      --from PATH...     convert saved snapshots (files or folders) instead\n"
+		  "      --from PATH@SAMPLE only that sample of a series: @N (from 0), @first,\n"
+		  "                         @last, @peak (the highest total), @-N (N before\n"
+		  "                         the last)\n"
 		  "      --debugfs DIR      where debugfs is mounted (default /sys/kernel/debug)\n"
 		  "      --kernel-threshold N  set the kernel's count_threshold meanwhile\n"
 		  "                         (global for the machine; restored on exit)\n"
@@ -139,6 +144,8 @@ struct record_opts {
 	const char **paths;         /* --from and what follows; none: the live kernel */
 	int npaths;
 	struct source_opts source;  /* -d, --debugfs, --kernel-threshold, --drop-privileges */
+	struct sample_sel sel;      /* --from SOURCE@SEL: that one sample */
+	char *sel_path;             /* SOURCE (allocated), paths[0] then */
 };
 
 /* A bad argument: the message, and the usage error's status. fmt is one of this file's
@@ -253,6 +260,37 @@ static int record_validate(const struct record_opts *o)
 	return 0;
 }
 
+/* --from SOURCE@SEL (source_select.h): one sample of one series. 0, or 2. */
+static int record_select_parse(struct record_opts *o)
+{
+	struct pt_err err;
+
+	for (int i = 0; i < o->npaths; i++) {
+		struct sample_sel sel;
+		char *path;
+
+		if (source_arg_split(o->paths[i], &path, &sel, &err) < 0) {
+			fail_msg(err.msg);
+			return 2;
+		}
+		if (sel.pick == SAMPLE_NONE) {
+			free(path);
+			continue;
+		}
+		if (o->npaths > 1) {
+			pt_err_set(&err, _("%s: a sample is picked from one SOURCE (a folder or a recording), not from a list of files"),
+				   o->paths[i]);
+			fail_msg(err.msg);
+			free(path);
+			return 2;
+		}
+		o->sel = sel;
+		o->sel_path = path;
+		o->paths[0] = path;
+	}
+	return 0;
+}
+
 enum { RECORD_RUN = -1 };
 
 /* argv into o (o->paths is the caller's to free), checked: RECORD_RUN, or the exit
@@ -293,6 +331,8 @@ static int record_parse(int argc, char **argv, struct record_opts *o)
 		else
 			o->paths[o->npaths++] = argv[optind];
 	}
+	if (!rc)
+		rc = record_select_parse(o);
 	if (!rc)
 		rc = record_validate(o);
 	if (rc) {
@@ -349,6 +389,81 @@ static int record_loop(const struct record_opts *o, struct source *src, struct r
 	return 0;
 }
 
+/* --from SOURCE@SEL: the series read up to that sample into a model (*out). 0, or 1. */
+static int record_select_load(const struct record_opts *o, struct model **out)
+{
+	const char *paths[1] = { o->sel_path };
+	struct source *src;
+	struct model *m;
+	struct sink sink;
+	struct pt_err err;
+	uint64_t k, n = 0;
+
+	if (select_sample(o->sel_path, &o->sel, &o->source, &k, &err) < 0 ||
+	    source_open(&src, paths, 1, &o->source, &err) < 0) {
+		fail_msg(err.msg);
+		return 1;
+	}
+	m = model_new();
+	sink = model_sink(m);
+	while (n <= k) {
+		enum src_status st = source_next(src, &sink, -1, &err);
+
+		if (st == SRC_ERROR) {
+			fail_msg(err.msg);
+			source_close(src);
+			model_free(m);
+			return 1;
+		}
+		if (st == SRC_END)
+			break;
+		if (st == SRC_SAMPLE)
+			n++;
+	}
+	source_close(src);
+	if (n <= k) {
+		select_too_few(o->sel_path, &o->sel, n, &err);
+		fail_msg(err.msg);
+		model_free(m);
+		return 1;
+	}
+	*out = m;
+	return 0;
+}
+
+/* That one sample into a recording of its own. */
+static int record_one(const struct record_opts *o)
+{
+	struct recorder *rec = NULL;
+	struct model *m;
+	struct sink snk;
+	struct pt_err err;
+	int status = 0;
+
+	if (record_select_load(o, &m))
+		return 1;
+	if (recorder_open(&rec, o->out, o->force, &err) < 0) {
+		int e = errno;
+
+		fail_msg(err.msg);
+		record_open_failed(o, e);
+		model_free(m);
+		return 1;
+	}
+	snk = recorder_sink(rec);
+	if (model_replay_sample(m, &snk, 1, &err) < 0) {
+		fail_msg(err.msg);
+		status = 1;
+	}
+	if (recorder_close(rec, &err) < 0) {
+		fail_msg(err.msg);
+		status = 1;
+	}
+	recorder_free(rec);
+	model_free(m);
+	return status;
+}
+
 static int record_run(const struct record_opts *o)
 {
 	struct source *src = NULL;
@@ -391,7 +506,8 @@ int cmd_record(int argc, char **argv)
 	int rc = record_parse(argc, argv, &o);
 
 	if (rc == RECORD_RUN)
-		rc = record_run(&o);
+		rc = o.sel.pick != SAMPLE_NONE ? record_one(&o) : record_run(&o);
+	free(o.sel_path);
 	free(o.paths);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd_top.h"
+#include "cmd_select.h"
 #include "host.h"
 #include "source_live.h"
 #include "symbols_report.h"
@@ -39,6 +41,8 @@ struct batch_run {
 	struct view_opts vo;
 	struct out_opts oo;
 	long iterations;
+	int only_last;        /* print only the sample read last (a SOURCE@SEL) */
+	long nread;           /* samples read */
 };
 
 /* The failure stack counts pages whose stack the kernel could not save: say when it grows. */
@@ -57,6 +61,7 @@ static int run_batch(struct batch_run *b)
 {
 	struct sink sink = model_sink(b->m);
 	struct view v;
+	struct tree tree;
 	struct pt_err err;
 	long n = 0;
 	int64_t fail_seen = -1;
@@ -64,6 +69,7 @@ static int run_batch(struct batch_run *b)
 	int folded_last = b->oo.format == OUT_FOLDED && source_meta(b->src)->series;
 
 	view_init(&v);
+	tree_init(&tree);
 	for (;;) {
 		enum src_status st;
 
@@ -85,31 +91,56 @@ static int run_batch(struct batch_run *b)
 			continue;
 		}
 		n++;
+		b->nread = n;
 		batch_check_failures(b->m, &fail_seen);
-		if (folded_last)
+		if (folded_last || (b->only_last && n < b->iterations))
 			continue;
-		model_view(b->m, &b->vo, &v);
+		if (b->oo.tree != TREE_OFF) {
+			model_tree(b->m, &b->vo, b->oo.tree, &tree);
+			tree_sort(&tree, TREE_NONE); /* every node is printed */
+		} else
+			model_view(b->m, &b->vo, &v);
 		if (!started) {
 			started = 1;
 			if (output_begin(stdout, b->m, &b->oo) < 0)
 				goto write_error;
 		}
-		if (output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
+		if (b->oo.tree != TREE_OFF ? output_tree(stdout, b->m, &b->vo, &tree, &b->oo) < 0
+					   : output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
 			goto write_error;
 	}
-	if (folded_last && n) {
+	if (folded_last && n && (!b->only_last || n == b->iterations)) {
 		model_view(b->m, &b->vo, &v);
 		if (output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
 			goto write_error;
 	}
 	view_free(&v);
+	tree_free(&tree);
 	return rc;
 write_error:
 	view_free(&v);
+	tree_free(&tree);
 	if (errno == EPIPE)
 		return rc;
 	fprintf(stderr, _("pagetop: cannot write the output: %s\n"), strerror(errno));
 	return 1;
+}
+
+/* SOURCE@SEL: read up to that sample and print only it. 0, or -1 said. */
+static int batch_select(struct batch_run *b, const struct top_opts *o)
+{
+	struct pt_err err;
+	uint64_t k;
+
+	if (o->select.pick == SAMPLE_NONE)
+		return 0;
+	if (select_sample(o->sources[0], &o->select, &o->source, &k, &err) < 0) {
+		msg_print(err.msg);
+		return -1;
+	}
+	b->iterations = k >= (uint64_t)LONG_MAX ? LONG_MAX : (long)k + 1;
+	b->only_last = 1;
+	return 0;
 }
 
 /* ---- symbols (doc/symbols.md) ---- */
@@ -236,6 +267,7 @@ static int run_check_symbols(struct batch_run *b, const struct top_opts *o)
 		if (st == SRC_SAMPLE)
 			n++;
 	}
+	b->nread = n;
 	symbols_report_build(s, b->m, 1, &rep);
 	if (symbols_report_print(stdout, &rep) < 0 || fflush(stdout) != 0)
 		rc = 1;
@@ -254,6 +286,20 @@ static int run_screen(struct batch_run *b, const struct top_opts *o, struct symb
 	struct tui_opts to;
 	int rc;
 
+	if (o->select.pick != SAMPLE_NONE && o->select.pick != SAMPLE_PEAK &&
+	    source_meta(b->src)->nsamples >= 0) {
+		/* a folder's length is known: a sample it lacks is said before the screen */
+		struct pt_err err;
+		uint64_t k;
+
+		if (sample_sel_resolve(&o->select, (uint64_t)source_meta(b->src)->nsamples, 0, &k,
+				       &err) < 0) {
+			select_too_few(o->sources[0], &o->select,
+				       (uint64_t)source_meta(b->src)->nsamples, &err);
+			msg_print(err.msg);
+			return 1;
+		}
+	}
 	memset(&to, 0, sizeof(to));
 	to.view = b->vo;
 	to.iterations = (int)b->iterations;
@@ -270,9 +316,10 @@ static int run_screen(struct batch_run *b, const struct top_opts *o, struct symb
 		to.alloc = o->allocs;
 		to.nalloc = o->nallocs;
 	}
+	to.start = o->select;
 	rc = tui_run(b->src, b->m, &to);
 	if (rc < 0) /* no terminal UI here: fall back to batch output */
-		rc = run_batch(b);
+		rc = batch_select(b, o) < 0 ? 1 : run_batch(b);
 	return rc;
 }
 
@@ -292,12 +339,20 @@ int top_run(struct top_opts *o)
 	if (source_open(&b.src, o->sources, o->nsources, &o->source, &err) < 0) {
 		msg_print(err.msg);
 		filter_free(o->view.filter);
+		free(o->select_path);
 		return 1;
 	}
 	b.m = model_new();
 	b.vo = o->view;
 	b.oo = o->out;
 	b.iterations = o->iterations;
+	if ((o->batch || o->check_symbols) && batch_select(&b, o) < 0) {
+		source_close(b.src);
+		model_free(b.m);
+		filter_free(o->view.filter);
+		free(o->select_path);
+		return 1;
+	}
 	b.vo.limit = o->batch ? b.oo.limit : 0;
 	b.vo.top_only = o->batch; /* batch output prints only the first rows */
 	if (o->nallocs)
@@ -311,6 +366,11 @@ int top_run(struct top_opts *o)
 		rc = run_screen(&b, o, &sym);
 	else
 		rc = run_batch(&b);
+	if (rc == 0 && b.only_last && b.nread < b.iterations) {
+		select_too_few(o->sources[0], &o->select, (uint64_t)b.nread, &err);
+		msg_print(err.msg);
+		rc = 1;
+	}
 	if (sym) {
 		if (o->batch) /* the UI says it on its status line */
 			symbols_warn(sym);
@@ -327,5 +387,6 @@ int top_run(struct top_opts *o)
 		model_free(b.m);
 	}
 	filter_free(o->view.filter);
+	free(o->select_path);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "output.h"
 #include "settings.h"
 #include "source.h"
+#include "source_select.h"
 #include "symbols.h"
 
 #define TOP_FILTERS_MAX 31      /* --filter */
@@ -38,6 +39,8 @@ struct top_opts {
 	unsigned cli_set;               /* TUI_SET_*: what the settings file may not change */
 	const char *const *sources;     /* SOURCE...; none: the live kernel */
 	int nsources;
+	struct sample_sel select;       /* SOURCE@SEL: sources[0] is then the path alone */
+	char *select_path;              /* that path (allocated) */
 };
 
 /* The options as they are before any is given. */

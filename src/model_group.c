@@ -146,6 +146,7 @@ void stack_place(struct model *m, struct stack *st)
 {
 	unsigned c = 0;
 
+	apart_mark(m, st->label);   /* the one it leaves, when placed again */
 	while (c < st->nframes && m->frame_info[st->frames[c]].is_alloc)
 		c++;
 	if (c == st->nframes && st->nframes)
@@ -155,6 +156,8 @@ void stack_place(struct model *m, struct stack *st)
 		st->label = m->frame_info[st->frames[c]].func;
 	else
 		st->label = m->label_unknown;
+	st->apart[0] = st->apart[1] = st->label;
+	apart_mark(m, st->label);
 	/* groups of every mode exist from their first stack on, so their history starts
 	 * with it: a view may ask for any mode at any sample */
 	group_get(m, GROUP_CALLER, st->label);
@@ -176,6 +179,25 @@ uint32_t model_group_label(const struct model *m, const struct stack *st, enum g
 	default:
 		return UINT32_MAX;
 	}
+}
+
+uint32_t model_frames_label(const struct model *m, const uint32_t *frames, unsigned n,
+			    enum group_mode g, unsigned i)
+{
+	unsigned c = 0;
+
+	if (g == GROUP_STACK)
+		return UINT32_MAX;
+	if (g == GROUP_FUNCTION)
+		return i < n ? m->frame_info[frames[i]].func : m->label_unknown;
+	if (!n)
+		return m->label_unknown;
+	/* the caller as stack_place() finds it */
+	while (c < n && m->frame_info[frames[c]].is_alloc)
+		c++;
+	if (c == n)
+		c = n - 1;
+	return g == GROUP_CALLER ? m->frame_info[frames[c]].func : m->frame_info[frames[c]].module;
 }
 
 /* A caller or module group without pages shows its last largest stack when expanded:

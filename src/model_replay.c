@@ -173,6 +173,38 @@ void replay_tape_add(struct replay_tape *tp, const struct model *m)
 	tp->off[tp->n] = tp->nchanges;
 }
 
+uint32_t replay_tape_len(const struct replay_tape *tp)
+{
+	return tp->n;
+}
+
+void replay_tape_row(const struct replay_tape *tp,
+		     int (*match)(void *ctx, uint64_t handle, const uint32_t *frames,
+				  unsigned nframes),
+		     void *ctx, int64_t *out)
+{
+	int64_t *now = xcalloc(tp->nstacks ? tp->nstacks : 1, sizeof(*now));
+	uint8_t *in = xcalloc(tp->nstacks ? tp->nstacks : 1, 1);
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < tp->nstacks; i++)
+		in[i] = match(ctx, tp->stacks[i].handle, tp->frame_ids + tp->stacks[i].frames,
+			      tp->stacks[i].nframes) != 0;
+	for (uint32_t j = 0; j < tp->n; j++) {
+		for (size_t c = tp->off[j]; c < tp->off[j + 1]; c++) {
+			uint32_t id = tp->change_stack[c];
+
+			if (!in[id])
+				continue;
+			sum = sat_add(sum, tp->change_count[c] - now[id]);
+			now[id] = tp->change_count[c];
+		}
+		out[j] = sum;
+	}
+	free(now);
+	free(in);
+}
+
 void replay_init(struct replay *r, const char *const *alloc, size_t nalloc)
 {
 	memset(r, 0, sizeof(*r));

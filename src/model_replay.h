@@ -27,6 +27,16 @@ void replay_tape_free(struct replay_tape *tp);
 void replay_tape_add(struct replay_tape *tp, const struct model *m);
 size_t replay_tape_bytes(const struct replay_tape *tp);
 
+/* Samples on the tape. */
+uint32_t replay_tape_len(const struct replay_tape *tp);
+/* A row over the whole tape: out[j], for every sample j, is the sum of the counts then of
+ * the tape's stacks that match() says are the row's; match gets each stack once, with its
+ * handle and its frame ids in the model the tape was taken from. */
+void replay_tape_row(const struct replay_tape *tp,
+		     int (*match)(void *ctx, uint64_t handle, const uint32_t *frames,
+				  unsigned nframes),
+		     void *ctx, int64_t *out);
+
 /* A model built from the tape. */
 struct replay {
 	struct model *m;

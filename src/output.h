@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include "model.h"
+#include "model_tree.h"
 #include "symbols.h"
 
 enum out_format { OUT_TEXT = 0, OUT_CSV, OUT_JSON, OUT_FOLDED };
@@ -18,11 +19,16 @@ struct out_opts {
 	size_t limit;      /* 0: every row */
 	int expand;        /* frames under each row */
 	struct symbols *sym; /* with expand: frames resolved to source lines (NULL: raw) */
+	enum tree_mode tree; /* --tree: the sample as a call tree (output_tree()) */
 };
 
 /* Prints one sample's view. Returns 0, or -1 when the stream failed (errno set). */
 int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 		  const struct view *v, const struct out_opts *o);
+/* Prints one sample's call tree (o->tree): limit is the children shown per node, the
+ * roots' too. Returns 0, or -1 when the stream failed (errno set). */
+int output_tree(FILE *fp, const struct model *m, const struct view_opts *vo,
+		const struct tree *t, const struct out_opts *o);
 /* Called once before the first sample (CSV header row). */
 int output_begin(FILE *fp, const struct model *m, const struct out_opts *o);
 

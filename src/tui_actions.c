@@ -100,55 +100,88 @@ static int kernel_threshold_write(struct app *app, long value)
 	return 0;
 }
 
+/* The threshold in pages for the kernel: bytes with the input's page size; -1 for a
+ * percentage, which changes with every sample and stays in pagetop. */
+static long kernel_pages(const struct app *app, const struct threshold *t)
+{
+	if (t->unit == THRESH_PERCENT)
+		return -1;
+	return (long)threshold_pages(t, model_page_size(app->model), 0);
+}
+
 static unsigned act_kernel_threshold(struct app *app)
 {
-	int64_t threshold = app->settings.view.threshold;
+	const struct threshold *t = &app->settings.view.threshold;
 
 	if (!is_live(app)) {
 		status_message(app, 0, "%s", _("the kernel's count_threshold only matters for the live kernel"));
 	} else if (app->kernel_threshold >= 0) {
 		if (kernel_threshold_write(app, -1) == 0)
 			status_message(app, 0, "%s", _("the kernel's count_threshold is back to its value"));
-	} else if (!threshold) {
+	} else if (!t->value) {
 		status_message(app, 0, "%s", _("no threshold to write: + or t sets one first"));
-	} else if (kernel_threshold_write(app, (long)threshold) == 0) {
+	} else if (t->unit == THRESH_PERCENT) {
+		status_message(app, 1, "%s", _("a threshold in percent stays in pagetop: the kernel's count_threshold takes pages or bytes"));
+	} else if (kernel_threshold_write(app, kernel_pages(app, t)) == 0) {
 		status_message(app, 0, _("the kernel's count_threshold is %ld for the whole machine until K again or the end"),
 			       app->kernel_threshold);
 	}
 	return ACTION_REDRAW;
 }
 
-static unsigned threshold_to(struct app *app, int64_t pages)
+static unsigned threshold_to(struct app *app, struct threshold t)
 {
-	app->settings.view.threshold = pages;
-	/* while K is on, the kernel's threshold follows pagetop's */
-	if (app->kernel_threshold >= 0 && app->kernel_threshold != (long)pages)
-		kernel_threshold_write(app, pages ? (long)pages : -1);
-	if (pages)
-		status_message(app, 0, _("rows with fewer than %lld pages hidden"), (long long)pages);
-	else
+	char *text;
+
+	app->settings.view.threshold = t;
+	/* while K is on, the kernel's threshold follows pagetop's, in pages */
+	if (app->kernel_threshold >= 0) {
+		long pages = t.value ? kernel_pages(app, &t) : -1;
+
+		if (pages < 0 && t.value) {
+			if (kernel_threshold_write(app, -1) == 0)
+				status_message(app, 0, "%s", _("a threshold in percent stays in pagetop: the kernel's count_threshold is back to its value"));
+			return REBUILD;
+		}
+		if (app->kernel_threshold != pages)
+			kernel_threshold_write(app, pages);
+	}
+	if (!t.value) {
 		status_message(app, 0, "%s", _("no threshold"));
+	} else if (t.unit == THRESH_PAGES) {
+		status_message(app, 0, _("rows with fewer than %lld pages hidden"), (long long)t.value);
+	} else {
+		text = threshold_text(&t);
+		if (t.unit == THRESH_BYTES)
+			/* TRANSLATORS: "rows smaller than 64M hidden" */
+			status_message(app, 0, _("rows smaller than %s hidden"), text);
+		else
+			/* TRANSLATORS: "rows with less than 0.5% of the pages hidden" */
+			status_message(app, 0, _("rows with less than %s of the pages hidden"), text);
+		free(text);
+	}
 	return REBUILD;
 }
 
-/* The next threshold up or down the steps 1, 2, 5, 10, 20, 50, ... (down from 1: 0). */
-static int64_t threshold_step(int64_t v, int up)
+/* The next value up or down the steps 1, 2, 5, 10, 20, 50, ... from lo (down from lo:
+ * 0), never past hi. */
+static int64_t step_125(int64_t v, int up, int64_t lo, int64_t hi)
 {
-	int64_t d = 1;
+	int64_t d = lo, best = 0;
 
 	if (up) {
 		for (;;) {
 			for (int m = 1; m <= 5; m += m == 2 ? 3 : 1)
 				if (d * m > v)
-					return d * m;
+					return d * m < hi ? d * m : hi;
 			if (d > INT64_MAX / 100)
 				return v;
 			d *= 10;
 		}
 	}
-	if (v <= 1)
+	if (v <= lo)
 		return 0;
-	for (int64_t best = 0;; d *= 10) {
+	for (;; d *= 10) {
 		for (int m = 1; m <= 5; m += m == 2 ? 3 : 1) {
 			if (d * m >= v)
 				return best;
@@ -157,6 +190,42 @@ static int64_t threshold_step(int64_t v, int up)
 		if (d > INT64_MAX / 100)
 			return best;
 	}
+}
+
+/* Powers of two from lo (down from lo: 0). */
+static int64_t step_pow2(int64_t v, int up, int64_t lo)
+{
+	int64_t p = lo;
+
+	if (up) {
+		while (p <= v && p <= INT64_MAX / 2)
+			p *= 2;
+		return p > v ? p : v;
+	}
+	if (v <= lo)
+		return 0;
+	while (p * 2 < v)
+		p *= 2;
+	return p;
+}
+
+/* The next threshold up or down in its unit: pages 1, 2, 5, 10, ...; bytes 4K, 8K, 16K,
+ * ...; percentages 0.01%, 0.02%, 0.05%, 0.1%, ... up to 100%. */
+static struct threshold threshold_step(struct threshold t, int up)
+{
+	switch (t.unit) {
+	case THRESH_PAGES:
+		t.value = step_125(t.value, up, 1, (int64_t)1e15);
+		break;
+	case THRESH_BYTES:
+		t.value = step_pow2(t.value, up, 4096);
+		break;
+	case THRESH_PERCENT:
+		t.value = step_125(t.value, up, THRESH_PERCENT_ONE / 100,
+				   100 * THRESH_PERCENT_ONE);
+		break;
+	}
+	return t;
 }
 
 static unsigned act_threshold_up(struct app *app)
@@ -169,9 +238,13 @@ static unsigned act_threshold_down(struct app *app)
 	return threshold_to(app, threshold_step(app->settings.view.threshold, 0));
 }
 
+/* 0: none, in the unit in use (+ goes on in it) */
 static unsigned act_threshold_clear(struct app *app)
 {
-	return threshold_to(app, 0);
+	struct threshold t = app->settings.view.threshold;
+
+	t.value = 0;
+	return threshold_to(app, t);
 }
 
 static unsigned threshold_accept(struct app *app, const char *text)
@@ -183,20 +256,22 @@ static unsigned threshold_accept(struct app *app, const char *text)
 		status_message(app, 1, "%s", err.msg);
 		return ACTION_REDRAW;
 	}
-	return threshold_to(app, v.whole);
+	return threshold_to(app, v.threshold);
 }
 
 static const struct prompt_ops threshold_prompt = {
-	.label = N_("Threshold in pages: "),
+	/* TRANSLATORS: the prompt of t; the examples are what it takes, not to translate */
+	.label = N_("Threshold (64, 64M, 0.5%): "),
 	.accept = threshold_accept,
 };
 
 static unsigned act_threshold_set(struct app *app)
 {
-	char buf[32];
+	char *text = threshold_text(&app->settings.view.threshold);
 
-	snprintf(buf, sizeof(buf), "%lld", (long long)app->settings.view.threshold);
-	prompt_start(&app->prompt, &threshold_prompt, app->settings.view.threshold ? buf : NULL);
+	prompt_start(&app->prompt, &threshold_prompt,
+		     app->settings.view.threshold.value ? text : NULL);
+	free(text);
 	return ACTION_REDRAW;
 }
 
@@ -365,6 +440,7 @@ static unsigned step_samples(struct app *app, long n)
 	struct timeline *tl = &app->time;
 
 	tl->playing = 0;
+	tl->start.pick = SAMPLE_NONE; /* the user's way wins over SOURCE@SAMPLE's */
 	time_goto(app, (long)(tl->building ? tl->build_target : tl->pos) + n);
 	return ACTION_REDRAW;
 }
@@ -387,6 +463,158 @@ static unsigned act_sample_back10(struct app *app)
 static unsigned act_sample_fwd10(struct app *app)
 {
 	return step_samples(app, 10);
+}
+
+/* ---- a row's moments: where it peaked, where it first appeared ---- */
+
+/* The sample the shown rows are of. */
+static uint32_t shown_sample(const struct app *app)
+{
+	if (app->pause.on && app->model == app->master)
+		return app->pause.sample;
+	return model_nsamples(app->model) - 1;
+}
+
+/* The first sample at or before k where s, of model m, had its peak, within the history
+ * kept per row; -1 when the peak is older. */
+static long peak_sample(const struct model *m, const struct counter *s, uint32_t k)
+{
+	int64_t v[MODEL_HISTORY];
+	int n = model_history_at(m, s, k, v, MODEL_HISTORY);
+
+	for (int i = 0; i < n; i++)
+		if (v[i] == s->peak)
+			return (long)k - (n - 1) + i;
+	return -1;
+}
+
+/* Which stacks of the tape are the row's: its stack (by handle, else by the frames' text),
+ * or those of its group (by the label's text). */
+struct row_match {
+	const struct model *shown, *from;
+	const struct stack *stack;    /* GROUP_STACK, else NULL */
+	const char *label;
+	enum group_mode g;
+};
+
+static int row_match(void *ctx, uint64_t handle, const uint32_t *frames, unsigned n)
+{
+	const struct row_match *rm = ctx;
+	const struct stack *st = rm->stack;
+
+	if (st) {
+		if (st->handle || handle)
+			return st->handle == handle;
+		if (st->nframes != n)
+			return 0;
+		for (unsigned i = 0; i < n; i++)
+			if (strcmp(model_frame(rm->from, frames[i]), model_frame(rm->shown, st->frames[i])) != 0)
+				return 0;
+		return 1;
+	}
+	for (unsigned i = 0; i < (rm->g == GROUP_FUNCTION ? n : 1); i++)
+		if (strcmp(model_label(rm->from, model_frames_label(rm->from, frames, n, rm->g, i)),
+			   rm->label) == 0)
+			return 1;
+	return 0;
+}
+
+/* A series: the row over every sample read (the tape), not only the history kept per
+ * row: the first sample of its peak, and the first where it had pages (-1: none). 0, or
+ * -1 without a tape (live). */
+static int row_moments(const struct app *app, const struct list_row *r, int64_t *peak,
+		       long *peak_k, long *first_k)
+{
+	uint32_t n = app->time.tape ? replay_tape_len(app->time.tape) : 0;
+	struct row_match rm = { app->model, app->master, r->stack,
+				model_label(app->model, r->label), app->settings.view.group };
+	int64_t *v;
+
+	if (!n)
+		return -1;
+	v = xcalloc(n, sizeof(*v));
+	replay_tape_row(app->time.tape, row_match, &rm, v);
+	*peak = -1;
+	*peak_k = *first_k = -1;
+	for (uint32_t j = 0; j < n; j++) {
+		if (v[j] > *peak) {
+			*peak = v[j];
+			*peak_k = j;
+		}
+		if (*first_k < 0 && v[j] != 0)
+			*first_k = j;
+	}
+	free(v);
+	return 0;
+}
+
+/* To sample k, saying msg; live, only msg: a live source keeps no earlier samples to
+ * show. */
+static unsigned jump_to(struct app *app, long k, const char *msg)
+{
+	if (!app->series) {
+		status_message(app, 0, _("%s; a live source cannot go back"), msg);
+		return ACTION_REDRAW;
+	}
+	app->time.playing = 0;
+	app->time.start.pick = SAMPLE_NONE;
+	app->list->follow = 1; /* the row, wherever the sort puts it then */
+	time_goto(app, k);
+	status_message(app, 0, "%s", msg);
+	return ACTION_REDRAW;
+}
+
+static const struct list_row *selected_row(const struct app *app)
+{
+	const struct list_screen *l = app->list;
+
+	if (!model_nsamples(app->model) || l->cursor.row >= l->nrows)
+		return NULL;
+	return &l->rows[l->cursor.row];
+}
+
+static unsigned act_jump_peak(struct app *app)
+{
+	const struct list_row *r = selected_row(app);
+	char pages[32], msg[256];
+	long k, first;
+	int64_t peak;
+
+	if (!r) {
+		status_message(app, 0, "%s", _("no row selected"));
+		return ACTION_REDRAW;
+	}
+	if (row_moments(app, r, &peak, &k, &first) < 0) {
+		/* live: within the history kept */
+		peak = r->s->peak;
+		k = peak_sample(app->model, r->s, shown_sample(app));
+	}
+	fmt_count(pages, sizeof(pages), peak);
+	if (k < 0) {
+		status_message(app, 0, _("the row's peak (%s pages) is older than the %d samples kept per row"),
+			       pages, MODEL_HISTORY);
+		return ACTION_REDRAW;
+	}
+	/* samples count from 1 here, as in the header */
+	snprintf(msg, sizeof(msg), _("the row peaked at %s pages in sample %ld"), pages, k + 1);
+	return jump_to(app, k, msg);
+}
+
+static unsigned act_jump_first(struct app *app)
+{
+	const struct list_row *r = selected_row(app);
+	char msg[256];
+	long k, peak_k;
+	int64_t peak;
+
+	if (!r) {
+		status_message(app, 0, "%s", _("no row selected"));
+		return ACTION_REDRAW;
+	}
+	if (row_moments(app, r, &peak, &peak_k, &k) < 0 || k < 0)
+		k = (long)r->s->first_seen;
+	snprintf(msg, sizeof(msg), _("the row first appeared in sample %lu"), (unsigned long)k + 1);
+	return jump_to(app, k, msg);
 }
 
 static unsigned play_accept(struct app *app, const char *text)
@@ -614,6 +842,12 @@ static unsigned act_help(struct app *app)
 	return ACTION_REDRAW;
 }
 
+static unsigned act_setup(struct app *app)
+{
+	app_show(app, SCREEN_SETUP);
+	return ACTION_REDRAW;
+}
+
 static unsigned act_quit(struct app *app)
 {
 	(void)app;
@@ -635,6 +869,7 @@ static unsigned (*const actions[ACT__N])(struct app *app) = {
 	[ACT_FILTER] = act_filter,
 	[ACT_FILTER_CLEAR] = act_filter_clear,
 	[ACT_GROUP] = act_group,
+	[ACT_SETUP] = act_setup,
 	[ACT_BASELINE] = act_baseline,
 	[ACT_BASELINE_RESET] = act_baseline_reset,
 	[ACT_PAUSE] = act_pause,
@@ -644,6 +879,8 @@ static unsigned (*const actions[ACT__N])(struct app *app) = {
 	[ACT_SAMPLE_BACK10] = act_sample_back10,
 	[ACT_SAMPLE_FWD10] = act_sample_fwd10,
 	[ACT_PLAY] = act_play,
+	[ACT_JUMP_PEAK] = act_jump_peak,
+	[ACT_JUMP_FIRST] = act_jump_first,
 	[ACT_SNAPSHOT] = act_snapshot,
 	[ACT_RECORD] = act_record,
 	[ACT_SAVE_CONFIG] = act_save_config,

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "source_select.h"
 #include "tui_keys.h"
 #include "util.h"
 
@@ -37,6 +38,7 @@ struct tui_opts {
 	size_t nalloc;
 	double interval;                /* -d in seconds, 0 when not given */
 	struct symbols *sym;            /* source lines of frames, or NULL (not owned) */
+	struct sample_sel start;        /* SOURCE@SEL: the sample to open at */
 };
 
 #define TUI_FILTERS_MAX 31
@@ -52,6 +54,8 @@ struct tui_settings {
 	const char **alloc;         /* allocator patterns in force (NULL: built-in) */
 	size_t nalloc;
 	unsigned cli_set;           /* TUI_SET_*: what the command line gave wins */
+	int function_bar;           /* the function-key bar at the bottom */
+	int colors;                 /* colours wanted (where allowed: struct app) */
 	char *path;                 /* the config file, or NULL when there is none */
 	struct keymap keys;
 };

@@ -57,6 +57,8 @@ struct list_screen {
 		uint32_t label;            /* or its group's label, */
 		uint64_t ident;            /* and its identity in any model */
 	} selected;
+	int follow;                 /* the next model shown keeps the selected row even from
+				     * the first row (a jump to the row's peak) */
 
 	/* expanded rows, per group mode: those listed, or all but those listed */
 	struct idents expanded[GROUP__N];
@@ -86,6 +88,8 @@ struct list_screen {
 
 /* Lines the rows have on the screen. */
 int list_height(void);
+/* Lines of the chart panel under the rows (c), 0 when off or the screen is too small. */
+int list_chart_height(void);
 int list_expanded(const struct list_screen *l, size_t row);
 /* The stack a row shows expanded: its own, or its group's largest. */
 const struct stack *list_row_stack(const struct list_screen *l, size_t row);

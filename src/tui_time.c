@@ -22,6 +22,7 @@ void time_init(struct app *app)
 	tl->play_speed = 1;
 	tl->sync_work = SYNC_WORK;
 	tl->build_slice_ms = 30;
+	tl->start_best = -1;
 }
 
 void time_free(struct app *app)
@@ -120,6 +121,59 @@ void time_goto(struct app *app, long k)
 	tl->build_target = (uint32_t)k;
 	work = ((double)k + 1) * (double)model_nstacks(app->master);
 	time_build_step(app, work <= tl->sync_work ? -1 : tl->build_slice_ms);
+}
+
+/* Every stack's pages: the header's total. */
+static int64_t master_total(const struct model *m)
+{
+	size_t ns = model_nstacks(m);
+	int64_t t = 0;
+
+	for (size_t i = 0; i < ns; i++) {
+		const struct stack *st = model_stack(m, (uint32_t)i);
+
+		if (st)
+			t = sat_add(t, st->s.now);
+	}
+	return t;
+}
+
+void time_start_check(struct app *app)
+{
+	struct timeline *tl = &app->time;
+	int ended = app->src_end || app->src_error;
+	struct pt_err err;
+	uint64_t k;
+
+	if (tl->start.pick == SAMPLE_NONE || !app->nread)
+		return;
+	if (tl->start.pick == SAMPLE_PEAK && !ended) {
+		int64_t t = master_total(app->master);
+
+		if (t > tl->start_best) {
+			tl->start_best = t;
+			tl->start_peak = (uint32_t)(app->nread - 1);
+		}
+	}
+	if (!ended) {
+		/* @N as soon as a later sample came: the newest is shown as it grows */
+		if (sample_sel_needs_end(&tl->start))
+			return;
+		k = tl->start.pick == SAMPLE_AT ? tl->start.n : 0;
+		if (k + 1 >= (uint64_t)app->nread)
+			return;
+	} else if (sample_sel_resolve(&tl->start, (uint64_t)app->nread, tl->start_peak, &k,
+				      &err) < 0) {
+		char sel[32];
+
+		status_message(app, 1, _("%s: %s; showing the last sample"),
+			       sample_sel_str(&tl->start, sel, sizeof(sel)), err.msg);
+		tl->start.pick = SAMPLE_NONE;
+		return;
+	}
+	tl->start.pick = SAMPLE_NONE;
+	if (app->series)
+		time_goto(app, (long)k);
 }
 
 /* A build under way took the old baseline: start it again. */

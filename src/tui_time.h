@@ -10,6 +10,9 @@
 
 void time_init(struct app *app);
 void time_free(struct app *app);
+/* SOURCE@SEL: after each sample read and at the end of the series, goes to the sample
+ * asked for once the series has it; says why not when it has too few. */
+void time_start_check(struct app *app);
 /* Goes to sample k of the series (clamped to those read). */
 void time_goto(struct app *app, long k);
 /* Works on a rebuild under way for at most budget_ms (< 0: to the end). 1 when none is

@@ -76,6 +76,13 @@ expect "snaps snaps.txt" pagetop -b snap
 expect "snaps snaps.txt" pagetop diff snaps.txt snap
 expect "snaps" pagetop --debugfs sn
 expect "" pagetop --limit ""
+# SOURCE@SEL, split at '@' or not
+expect "first last peak" pagetop -b snaps @ ""
+expect "peak" pagetop snaps @ p
+expect "last" pagetop diff snaps.txt snaps @ la
+expect "snaps@first" pagetop snaps@f
+expect "snaps.txt@first snaps.txt@last snaps.txt@peak" pagetop record --from snaps.txt@
+expect "" pagetop nothere @ p
 # "pagetop diff" is a subcommand only as the first word
 expect "--batch" pagetop diff.txt --bat
 

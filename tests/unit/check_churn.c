@@ -159,18 +159,18 @@ static char *churn_text(unsigned first, unsigned nlive, unsigned k)
 	return t;
 }
 
-/* Through the live source: 100 live stacks, 20 new and 20 gone every tick. */
-START_TEST(live_churn_bounded)
+/* Through the live source: nlive live stacks, churn new and churn gone every tick, for n
+ * ticks; the stacks kept and the model's memory stay bounded. */
+static void live_churn(unsigned n, unsigned nlive, unsigned churn)
 {
 	struct model *m = model_new();
 	char *pos, *d = tree(0, &pos);
 	struct source *s;
 	size_t early = 0;
-	unsigned n = 3 * MODEL_HISTORY;
 
 	s = open_live(d);
 	for (unsigned k = 0; k < n; k++) {
-		char *t = churn_text(20 * k, 100, k);
+		char *t = churn_text(churn * k, nlive, k);
 
 		put(pos, "show_stacks", t);
 		free(t);
@@ -179,7 +179,7 @@ START_TEST(live_churn_bounded)
 			early = model_mem_bytes(m);
 	}
 	/* the live ones and those gone for less than the window */
-	ck_assert_uint_le(model_nlive(m), 100 + 20 * MODEL_HISTORY);
+	ck_assert_uint_le(model_nlive(m), nlive + churn * MODEL_HISTORY);
 	ck_assert_msg(model_mem_bytes(m) <= early * 11 / 10,
 		      "%zu bytes after %u samples, %zu after %d", model_mem_bytes(m), n, early,
 		      MODEL_HISTORY + 10);
@@ -187,6 +187,18 @@ START_TEST(live_churn_bounded)
 	model_free(m);
 	free(d);
 	free(pos);
+}
+
+START_TEST(live_churn_bounded)
+{
+	live_churn(3 * MODEL_HISTORY, 100, 20);
+}
+END_TEST
+
+/* The long run: 2,000 samples, 200 stacks come and 200 go on each. */
+START_TEST(live_churn_long)
+{
+	live_churn(2000, 400, 200);
 }
 END_TEST
 
@@ -261,6 +273,7 @@ static Suite *churn_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, handles_forgotten);
 	tcase_add_test(tc, live_churn_bounded);
+	tcase_add_test(tc, live_churn_long);
 	tcase_add_test(tc, recording_churn_bounded);
 	suite_add_tcase(s, tc);
 	return s;

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <time.h>
 
+#include "cmd_select.h"
+#include "source_select.h"
 #include "testutil.h"
 
 static const char STACKS_A[] =
@@ -1266,6 +1268,213 @@ START_TEST(test_folder_links)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ SOURCE@SEL */
+
+START_TEST(test_select_parse)
+{
+	static const struct {
+		const char *s;
+		enum sample_pick pick;
+		uint64_t n;
+	} ok[] = {
+		{ "0", SAMPLE_AT, 0 },
+		{ "40", SAMPLE_AT, 40 },
+		{ "18446744073709551615", SAMPLE_AT, UINT64_MAX },
+		{ "first", SAMPLE_FIRST, 0 },
+		{ "last", SAMPLE_LAST, 0 },
+		{ "peak", SAMPLE_PEAK, 0 },
+		{ "-5", SAMPLE_FROM_END, 5 },
+		{ "-0", SAMPLE_FROM_END, 0 },
+	};
+	static const char *const bad[] = {
+		"", "-", "+5", " 5", "5 ", "0x10", "1e3", "18446744073709551616", "--5", "-first",
+		"First", "PEAK", "peak ", "last5", "5last", "@5", "-5-",
+	};
+	struct sample_sel sel;
+	struct pt_err err;
+	char buf[32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
+		ck_assert_msg(sample_sel_parse(ok[i].s, &sel, &err) == 0, "'%s': %s", ok[i].s, err.msg);
+		ck_assert_int_eq(sel.pick, ok[i].pick);
+		ck_assert_uint_eq(sel.n, ok[i].n);
+		ck_assert_int_eq(sample_sel_needs_end(&sel),
+				 ok[i].pick == SAMPLE_LAST || ok[i].pick == SAMPLE_FROM_END ||
+					 ok[i].pick == SAMPLE_PEAK);
+		/* the text it prints is what it parses back */
+		sample_sel_str(&sel, buf, sizeof(buf));
+		ck_assert_int_eq(buf[0], '@');
+	}
+	ck_assert_str_eq(sample_sel_str(&(struct sample_sel){ SAMPLE_FROM_END, 5 }, buf, sizeof(buf)),
+			 "@-5");
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		ck_assert_msg(sample_sel_parse(bad[i], &sel, &err) < 0, "'%s' parsed", bad[i]);
+		/* says what was given and what is accepted */
+		ck_assert_ptr_nonnull(strstr(err.msg, bad[i]));
+		ck_assert_ptr_nonnull(strstr(err.msg, "@first, @last, @peak or @-N"));
+	}
+}
+END_TEST
+
+START_TEST(test_select_resolve)
+{
+	struct sample_sel sel;
+	struct pt_err err;
+	uint64_t k;
+
+	sel = (struct sample_sel){ SAMPLE_AT, 0 };
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), 0);
+	ck_assert_uint_eq(k, 0);
+	sel.n = 89;
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), 0);
+	ck_assert_uint_eq(k, 89);
+	sel.n = 90;
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), -1);
+	ck_assert_str_eq(err.msg, "no sample 90: it has 90 (numbered from 0)");
+	sel.n = UINT64_MAX;
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), -1);
+	sel = (struct sample_sel){ SAMPLE_FROM_END, 0 };
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), 0);
+	ck_assert_uint_eq(k, 89);
+	sel.n = 5;
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), 0);
+	ck_assert_uint_eq(k, 84);
+	sel.n = 89;
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), 0);
+	ck_assert_uint_eq(k, 0);
+	sel.n = 90;
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), -1);
+	ck_assert_str_eq(err.msg, "no sample 90 before the last: it has 90");
+	sel = (struct sample_sel){ SAMPLE_FIRST, 0 };
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), 0);
+	ck_assert_uint_eq(k, 0);
+	sel.pick = SAMPLE_LAST;
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), 0);
+	ck_assert_uint_eq(k, 89);
+	sel.pick = SAMPLE_PEAK;
+	ck_assert_int_eq(sample_sel_resolve(&sel, 90, 7, &k, &err), 0);
+	ck_assert_uint_eq(k, 7);
+	ck_assert_int_eq(sample_sel_resolve(&sel, 1, 0, &k, &err), 0);
+	ck_assert_uint_eq(k, 0);
+	/* an empty series has no sample of any kind */
+	ck_assert_int_eq(sample_sel_resolve(&sel, 0, 0, &k, &err), -1);
+	ck_assert_str_eq(err.msg, "no samples");
+}
+END_TEST
+
+START_TEST(test_select_split)
+{
+	char *dir = tmpdir_new();
+	char *at = path_join(dir, "snap@3");
+	char *arg, *path;
+	struct sample_sel sel;
+	struct pt_err err;
+
+	/* a path that is there is taken whole, '@' and all */
+	write_str(at, STACKS_A);
+	ck_assert_int_eq(source_arg_split(at, &path, &sel, &err), 0);
+	ck_assert_str_eq(path, at);
+	ck_assert_int_eq(sel.pick, SAMPLE_NONE);
+	free(path);
+	/* ... and gets a selector after it */
+	ck_assert_int_ge(asprintf(&arg, "%s@last", at), 0);
+	ck_assert_int_eq(source_arg_split(arg, &path, &sel, &err), 0);
+	ck_assert_str_eq(path, at);
+	ck_assert_int_eq(sel.pick, SAMPLE_LAST);
+	free(path);
+	free(arg);
+	/* a path that is not there: the last '@' starts the selector */
+	ck_assert_int_ge(asprintf(&arg, "%s/a@b/rec@-2", dir), 0);
+	ck_assert_int_eq(source_arg_split(arg, &path, &sel, &err), 0);
+	ck_assert_int_eq(sel.pick, SAMPLE_FROM_END);
+	ck_assert_uint_eq(sel.n, 2);
+	ck_assert_ptr_nonnull(strstr(path, "/a@b/rec"));
+	ck_assert_uint_eq(strlen(path), strlen(arg) - 3);
+	free(path);
+	free(arg);
+	ck_assert_int_ge(asprintf(&arg, "%s/rec@nope", dir), 0);
+	ck_assert_int_eq(source_arg_split(arg, &path, &sel, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "rec@nope: no such file, and '@nope' picks no sample"));
+	free(arg);
+	/* no '@', or only a leading one: a path, whether there or not */
+	ck_assert_int_eq(source_arg_split("-", &path, &sel, &err), 0);
+	ck_assert_str_eq(path, "-");
+	free(path);
+	ck_assert_int_eq(source_arg_split("@5", &path, &sel, &err), 0);
+	ck_assert_str_eq(path, "@5");
+	ck_assert_int_eq(sel.pick, SAMPLE_NONE);
+	free(path);
+	ck_assert_int_eq(source_arg_split("-@first", &path, &sel, &err), 0);
+	ck_assert_str_eq(path, "-");
+	ck_assert_int_eq(sel.pick, SAMPLE_FIRST);
+	free(path);
+	free(at);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* @peak is the first sample of the highest total, as the view counts it. */
+START_TEST(test_select_peak)
+{
+	const char *path = TD("lab.ptrec.xz");
+	struct source_opts so;
+	struct source *src;
+	struct model *m = model_new();
+	struct sink sink = model_sink(m);
+	struct view_opts vo;
+	struct view v;
+	struct sample_sel sel;
+	struct pt_err err;
+	int64_t best = -1;
+	uint64_t n = 0, peak = 0, k;
+
+	source_opts_init(&so);
+	view_opts_init(&vo);
+	view_init(&v);
+	ck_assert_int_eq(source_open(&src, &path, 1, &so, &err), 0);
+	while (source_next(src, &sink, -1, &err) == SRC_SAMPLE) {
+		model_view(m, &vo, &v);
+		if (v.total_pages > best) {
+			best = v.total_pages;
+			peak = n;
+		}
+		n++;
+	}
+	source_close(src);
+	view_free(&v);
+	model_free(m);
+	ck_assert_uint_eq(n, 90);
+	ck_assert_uint_gt(peak, 0);
+	sel = (struct sample_sel){ SAMPLE_PEAK, 0 };
+	ck_assert_int_eq(select_sample(path, &sel, &so, &k, &err), 0);
+	ck_assert_uint_eq(k, peak);
+	/* a recording's length is known once read: @last, @-N */
+	sel = (struct sample_sel){ SAMPLE_LAST, 0 };
+	ck_assert_int_eq(select_sample(path, &sel, &so, &k, &err), 0);
+	ck_assert_uint_eq(k, 89);
+	sel = (struct sample_sel){ SAMPLE_FROM_END, 5 };
+	ck_assert_int_eq(select_sample(path, &sel, &so, &k, &err), 0);
+	ck_assert_uint_eq(k, 84);
+	sel.n = 90;
+	ck_assert_int_eq(select_sample(path, &sel, &so, &k, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "lab.ptrec.xz: no sample 90 before the last: it has 90"));
+	/* a folder says its length: no reading */
+	sel = (struct sample_sel){ SAMPLE_FROM_END, 0 };
+	ck_assert_int_eq(select_sample(TD("demo"), &sel, &so, &k, &err), 0);
+	ck_assert_uint_eq(k, 89);
+	/* @N is checked by whoever reads up to it */
+	sel = (struct sample_sel){ SAMPLE_AT, 1000 };
+	ck_assert_int_eq(select_sample(path, &sel, &so, &k, &err), 0);
+	ck_assert_uint_eq(k, 1000);
+	select_too_few(path, &sel, 90, &err);
+	ck_assert_ptr_nonnull(strstr(err.msg, "lab.ptrec.xz: no sample 1000: it has 90 (numbered from 0)"));
+	/* standard input is read once */
+	sel = (struct sample_sel){ SAMPLE_PEAK, 0 };
+	ck_assert_int_eq(select_sample("-", &sel, &so, &k, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "standard input is read once: @peak needs a file"));
+}
+END_TEST
+
 static Suite *source_suite(void)
 {
 	Suite *s = suite_create("source");
@@ -1299,6 +1508,13 @@ static Suite *source_suite(void)
 	tcase_add_test(tc, test_folder_handles_pairs);
 	tcase_add_test(tc, test_folder_errors);
 	tcase_add_test(tc, test_folder_formats);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("select");
+	tcase_add_test(tc, test_select_parse);
+	tcase_add_test(tc, test_select_resolve);
+	tcase_add_test(tc, test_select_split);
+	tcase_add_test(tc, test_select_peak);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("handles");

@@ -17,12 +17,14 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "cmd_select.h"
 #include "output.h"
 #include "settings.h"
 #include "output_recording.h"
 #include "testutil.h"
 #include "tui.h"
 #include "tui_app.h"
+#include "tui_chart.h"
 #include "tui_list.h"
 #include "tui_pager.h"
 #include "tui_status.h"
@@ -166,6 +168,10 @@ static void ht_start(struct ht *h, struct source *src, const struct tui_opts *op
 	h->t = tui_new(src, h->m, &o);
 	h->t->fake_now = 1000;
 	tui_load_config(h->t, NULL);
+	/* the screens here are drawn without the function-key bar (test_function_bar has it),
+	 * so that the status line is the last line */
+	if (!getenv("PAGETOP_TEST_BAR"))
+		h->t->settings.function_bar = 0;
 	h->out = fopen("/dev/null", "w");
 	h->in = fopen("/dev/null", "r");
 	ck_assert_int_eq(tui_screen_open(h->t, h->out, h->in, term ? term : "xterm-256color"), 0);
@@ -290,6 +296,214 @@ static void ck_expected(struct ht *h, const char *name)
 	free(want);
 	free(path);
 }
+
+
+/* ---- the chart ---- */
+
+/* A chart as text, to the letter: values 0..8 pages over nine samples. */
+START_TEST(test_chart_render)
+{
+	static const int64_t v[9] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct chart c;
+	char *got;
+
+	memset(&c, 0, sizeof(c));
+	c.cmin = c.cmax = v;
+	c.ncols = 9;
+	c.nsamples = 9;
+	c.peak_sample = 8;
+	c.base = 0;
+	c.base_sample = 0;
+	c.mark_sample = -1;
+	c.page_size = 4096;
+	c.title = "T";
+	c.t_first = "0";
+	c.t_mid = "4";
+	c.t_last = "8";
+	ck_assert_int_eq(chart_plot_cols(20, 6, 0), 9);
+	ck_assert_int_eq(chart_plot_cols(20, 6, 1), 18);
+	got = chart_render(&c, 20, 6);
+	ck_assert_str_eq(got, "T\n"
+			      " 32.0 KiB +      .-'\n"
+			      "          |   .-'   \n"
+			      "      0 B +.-'======\n"
+			      "          +B-------^\n"
+			      "           0   4   8\n");
+	free(got);
+	c.utf8 = 1;
+	got = chart_render(&c, 20, 6);
+	ck_assert_str_eq(got, "T\n"
+			      " 32.0 KiB ┤      ⣀⠒⠉\n"
+			      "          │   ⣀⠒⠉   \n"
+			      "      0 B ┤⣀⠤⠉┄┄┄┄┄┄\n"
+			      "          └◆───────▲\n"
+			      "           0   4   8\n");
+	free(got);
+	/* the shown sample; the peak wins over it; counts without units */
+	c.utf8 = 0;
+	c.mark_sample = 4;
+	c.page_size = 0;
+	c.t_mid = NULL;
+	got = chart_render(&c, 20, 6);
+	ck_assert_str_eq(got, "T\n"
+			      "        8 +      .-'\n"
+			      "          |   .-'   \n"
+			      "        0 +.-'======\n"
+			      "          +B---o---^\n"
+			      "           0       8\n");
+	free(got);
+	/* too narrow or too low: the title and blank lines */
+	got = chart_render(&c, 12, 6);
+	ck_assert_str_eq(got, "T\n\n\n\n\n\n");
+	free(got);
+	got = chart_render(&c, 40, 3);
+	ck_assert_str_eq(got, "T\n\n\n");
+	free(got);
+}
+END_TEST
+
+/* The plot's lines of the chart panel (ASCII): for each character column, the highest
+ * line with a mark of the series (not the baseline's '='), -1 for none. */
+static void chart_tops(struct ht *h, int y0, int rows, int *top, int w)
+{
+	for (int x = 0; x < w; x++)
+		top[x] = -1;
+	for (int r = rows - 1; r >= 0; r--) {
+		const char *line = ht_line(h, y0 + r);
+		size_t len = strlen(line);
+
+		for (int x = 0; x < w; x++) {
+			char ch = (size_t)(11 + x) < len ? line[11 + x] : ' ';
+
+			if (ch != ' ' && ch != '=')
+				top[x] = r;
+		}
+	}
+}
+
+/* c on the lab recording: the [brd] leak's chart rises over the whole series. */
+START_TEST(test_chart_panel)
+{
+	struct ht h = { 0 };
+	int top[100], rows, y0, w = 100 - 11;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 30, 100, NULL, NULL);
+	/* the header's sparkline of the total, over the whole series */
+	ck_line_has(&h, 1, "▁");
+	ck_line_has(&h, 1, "█");
+	ck_screen_lacks(&h, "▲ peak");
+	ht_key(&h, 'c');
+	ck_assert_int_eq(list_chart_height(), 10);
+	ck_assert_int_eq(list_height(), 30 - TUI_HEADER_LINES - 1 - 10);
+	y0 = TUI_HEADER_LINES + list_height();
+	ck_line_has(&h, 4, "brd_submit_bio [brd]");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  156.0 MiB now  ▲ peak 156.0 MiB at 22:46:50  ◆ baseline 4.0 MiB");
+	ck_line_has(&h, y0 + 1, "156.0 MiB ┤");
+	ck_line_has(&h, y0 + 7, "  4.0 MiB ┤");
+	ck_line_has(&h, y0 + 8, "└◆");
+	ck_line_has(&h, y0 + 8, "▲");
+	ck_line_has(&h, y0 + 9, "22:45:22");
+	ck_line_has(&h, y0 + 9, "22:46:51");
+	ck_line_has(&h, 29, "? help");
+	ck_expected(&h, "lab-chart");
+	/* the selection moves: the chart follows it */
+	ht_key(&h, 'j');
+	ck_line_has(&h, y0, "shmem_alloc_and_add_folio");
+	ht_key(&h, 'k');
+	/* replay: the chart stays the whole series, the shown sample marked */
+	ht_keys(&h, "{");
+	ck_line_has(&h, 0, "sample 80/90");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]");
+	ck_line_has(&h, y0, "peak 156.0 MiB");
+	ck_line_has(&h, y0 + 8, "●");
+	ck_line_has(&h, y0 + 9, "22:46:51");
+	/* groups have charts too */
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group caller");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  ");
+	ck_line_has(&h, y0, "peak");
+	ht_keys(&h, "g");
+	/* again: gone */
+	ht_key(&h, 'c');
+	ck_assert_int_eq(list_chart_height(), 0);
+	ck_screen_lacks(&h, "▲ peak");
+	ht_close(&h);
+
+	/* ASCII: the leak rises from the bottom line to the top, never falling */
+	ht_open(&h, "lab.ptrec.xz", NULL, 30, 100, "xterm", "C");
+	ht_key(&h, 'c');
+	y0 = TUI_HEADER_LINES + list_height();
+	rows = list_chart_height() - 3;
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  156.0 MiB now  ^ peak 156.0 MiB");
+	ck_line_has(&h, y0 + rows + 1, "+B");
+	chart_tops(&h, y0 + 1, rows, top, w);
+	ck_assert_int_eq(top[0], rows - 1);
+	ck_assert_int_eq(top[w - 1], 0);
+	for (int x = 1; x < w; x++)
+		ck_assert_msg(top[x] >= 0 && top[x] <= top[x - 1],
+			      "the chart falls at column %d:\n%s", x, h.screen);
+	ht_close(&h);
+
+	/* a folder of show_stacks (no handles): in a replay the row is found by its frames */
+	ht_open(&h, "demo", NULL, 30, 100, NULL, NULL);
+	ht_keys(&h, "{{c");
+	ck_line_has(&h, 0, "sample 70/90");
+	y0 = TUI_HEADER_LINES + list_height();
+	ck_line_has(&h, 4, "brd_submit_bio [brd]");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  120.0 MiB now  ▲ peak 134.0 MiB at +95.6 s  ◆ baseline 0 B");
+	ck_line_has(&h, y0 + 8, "●");
+	ht_keys(&h, "g");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  120.0 MiB now  ▲ peak 134.0 MiB at +95.6 s  ◆ baseline 0 B");
+	ht_close(&h);
+
+	/* too small a screen: a message, no chart */
+	ht_open(&h, "lab.ptrec.xz", NULL, 12, 80, NULL, NULL);
+	ht_key(&h, 'c');
+	ck_assert_int_eq(list_chart_height(), 0);
+	ck_screen_has(&h, "too small for the chart");
+	ht_close(&h);
+}
+END_TEST
+
+/* Live: the chart is everything since the start, past the history the trend keeps; a
+ * paused display marks its sample while sampling goes on. */
+START_TEST(test_chart_live)
+{
+	struct ht h = { 0 };
+	char spec[200][128];
+	const char *specs[200];
+	int y0;
+
+	for (int i = 0; i < 200; i++) {
+		snprintf(spec[i], sizeof(spec[i]), "alloc_pages;a_caller [brd]=%d|alloc_pages;b_caller=5",
+			 10 + i);
+		specs[i] = spec[i];
+	}
+	ck_assert_int_gt(200, MODEL_HISTORY);
+	ht_start(&h, fake_new(specs, 200), NULL, 30, 100, NULL, NULL);
+	ck_line_has(&h, 0, "sample 200");
+	ht_key(&h, 'c');
+	y0 = TUI_HEADER_LINES + list_height();
+	ck_line_has(&h, y0, "a_caller [brd]  836.0 KiB now  ▲ peak 836.0 KiB");
+	ck_line_has(&h, y0 + 1, "836.0 KiB ┤");
+	ck_line_has(&h, y0 + 7, " 40.0 KiB ┤"); /* the first sample's 10 pages */
+	ck_line_has(&h, y0 + 8, "└◆");
+	/* paused: the chart goes on, the shown sample marked */
+	ht_keys(&h, "p");
+	for (int i = 0; i < 30; i++) {
+		snprintf(spec[i], sizeof(spec[i]),
+			 "alloc_pages;a_caller [brd]=%d|alloc_pages;b_caller=5", 210 + 3 * i);
+		fake_add(h.src, spec[i]);
+	}
+	for (int i = 0; i < 30; i++)
+		tui_pump(h.t, -1);
+	ck_line_has(&h, 2, "PAUSED (+30)");
+	ck_line_has(&h, 0, "sample 200");
+	ck_line_has(&h, y0, "a_caller [brd]  836.0 KiB now  ▲ peak 1.2 MiB");
+	ck_line_has(&h, y0 + 8, "●");
+	ht_close(&h);
+}
+END_TEST
 
 /* ---- the screen ---- */
 
@@ -528,7 +742,7 @@ START_TEST(test_threshold)
 	ht_keys(&h, "-");
 	ck_line_has(&h, 2, "threshold ≥ 5 pages");
 	ht_keys(&h, "t");
-	ck_line_has(&h, 23, "Threshold in pages: 5");
+	ck_line_has(&h, 23, "Threshold (64, 64M, 0.5%): 5");
 	ht_keys(&h, "\025"); /* ^U */
 	ht_keys(&h, "200\n");
 	ck_line_has(&h, 2, "threshold ≥ 200 pages");
@@ -541,10 +755,77 @@ START_TEST(test_threshold)
 	ck_line_has(&h, 2, "threshold none");
 	ck_assert_uint_eq(h.t->list->nrows, all);
 	ht_keys(&h, "tx\n");
-	ck_line_has(&h, 23, "expected a whole number of pages, found 'x'");
+	ck_line_has(&h, 23, "expected pages (64), bytes (256K, 64M, 1G) or a share of the total");
 	/* K: the kernel's count_threshold is the live kernel's business */
 	ht_keys(&h, "K");
 	ck_line_has(&h, 23, "count_threshold only matters for the live kernel");
+	ht_close(&h);
+}
+END_TEST
+
+/* t takes bytes and percentages; the header shows them in their unit and in pages,
+ * + and - step in that unit, 0 keeps it, and W saves it as typed. */
+START_TEST(test_threshold_units)
+{
+	struct ht h = { 0 };
+	size_t all;
+
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	all = h.t->list->nrows;
+	ht_keys(&h, "t64M\n");
+	ck_line_has(&h, 2, "threshold ≥ 64 MiB (16,384 pages)");
+	ck_line_has(&h, 23, "rows smaller than 64M hidden");
+	ck_screen_has(&h, "no rows: the threshold");
+	ht_keys(&h, "-");
+	ck_line_has(&h, 2, "threshold ≥ 32 MiB (8,192 pages)");
+	ht_keys(&h, "t\025256K\n");
+	ck_line_has(&h, 2, "threshold ≥ 256 KiB (64 pages)");
+	ck_assert_uint_gt(h.t->list->nrows, 0);
+	for (size_t i = 0; i < h.t->list->nrows; i++)
+		ck_assert_int_ge(h.t->list->rows[i].s->now, 64);
+	ht_keys(&h, "+");
+	ck_line_has(&h, 2, "threshold ≥ 512 KiB (128 pages)");
+	ht_keys(&h, "t");
+	ck_line_has(&h, 23, "Threshold (64, 64M, 0.5%): 512K");
+	ht_keys(&h, "\025" "0.5%\n");
+	ck_line_has(&h, 2, "threshold ≥ 0.5% (12 pages)");   /* of 2,371 pages */
+	ck_line_has(&h, 23, "rows with less than 0.5% of the pages hidden");
+	for (size_t i = 0; i < h.t->list->nrows; i++)
+		ck_assert_int_ge(h.t->list->rows[i].s->now, 12);
+	ck_assert_uint_lt(h.t->list->nrows, all);
+	ht_keys(&h, "+");
+	ck_line_has(&h, 2, "threshold ≥ 1% (24 pages)");
+	ht_keys(&h, "--");
+	ck_line_has(&h, 2, "threshold ≥ 0.2% (5 pages)");
+	ht_keys(&h, "K");
+	ck_line_has(&h, 23, "count_threshold only matters for the live kernel");
+	ht_keys(&h, "0");
+	ck_line_has(&h, 2, "threshold none");
+	ck_assert_uint_eq(h.t->list->nrows, all);
+	ht_keys(&h, "+");
+	ck_line_has(&h, 2, "threshold ≥ 0.01% (1 pages)");
+	ht_keys(&h, "t\025" "101%\n");
+	ck_line_has(&h, 23, "found '101%'");
+	ck_line_has(&h, 2, "threshold ≥ 0.01% (1 pages)");
+	ht_close(&h);
+}
+END_TEST
+
+/* Stacks of one caller label are told apart on the screen as in batch output; the
+ * search finds the part that tells them apart; groups keep their labels. */
+START_TEST(test_labels_apart)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 160, NULL, NULL);
+	ht_keys(&h, "/execmem_alloc\n");
+	ck_screen_has(&h, "execmem_vmalloc ← execmem_alloc");
+	ht_keys(&h, "/pty_init+0x11e\n");
+	ck_screen_has(&h, "__kernfs_new_node ← … ← pty_init+0x11e/0x319");
+	ck_screen_has(&h, "__kernfs_new_node ← … ← pty_init+0x135/0x319");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group caller");
+	ck_screen_lacks(&h, "←");
 	ht_close(&h);
 }
 END_TEST
@@ -1183,6 +1464,115 @@ START_TEST(test_forget_not_what_is_shown)
 }
 END_TEST
 
+/* SOURCE@SEL: the screen opens at that sample once the series has it. */
+static void ck_start_at(struct sample_sel sel, const char *header, const char *status)
+{
+	struct ht h = { 0 };
+	struct tui_opts o;
+
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.start = sel;
+	ht_open(&h, "demo", &o, 24, 80, NULL, NULL);
+	ck_line_has(&h, 0, header);
+	if (status)
+		ck_line_has(&h, 23, status);
+	/* the rest of the series is read, the screen stays there */
+	ck_assert_uint_eq(model_nsamples(h.t->master), 90);
+	ht_close(&h);
+}
+
+START_TEST(test_start_at)
+{
+	struct source_opts so;
+	struct pt_err err;
+	uint64_t peak;
+	char want[32];
+
+	ck_start_at((struct sample_sel){ SAMPLE_AT, 40 }, "sample 41/90", NULL);
+	ck_start_at((struct sample_sel){ SAMPLE_AT, 0 }, "sample 1/90", NULL);
+	ck_start_at((struct sample_sel){ SAMPLE_FIRST, 0 }, "sample 1/90", NULL);
+	ck_start_at((struct sample_sel){ SAMPLE_LAST, 0 }, "sample 90/90", NULL);
+	ck_start_at((struct sample_sel){ SAMPLE_FROM_END, 5 }, "sample 85/90", NULL);
+	ck_start_at((struct sample_sel){ SAMPLE_FROM_END, 0 }, "sample 90/90", NULL);
+	/* @peak is the sample batch mode and diff pick (check_source checks it against the
+	 * view's totals) */
+	source_opts_init(&so);
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	ck_assert_int_eq(select_sample("demo", &(struct sample_sel){ SAMPLE_PEAK, 0 }, &so, &peak,
+				       &err), 0);
+	ck_assert_uint_gt(peak, 0);
+	ck_assert_uint_lt(peak, 89);
+	snprintf(want, sizeof(want), "sample %llu/90", (unsigned long long)peak + 1);
+	ck_start_at((struct sample_sel){ SAMPLE_PEAK, 0 }, want, NULL);
+	/* a sample the series lacks: said, and the last one shown */
+	ck_start_at((struct sample_sel){ SAMPLE_AT, 90 }, "sample 90/90",
+		    "@90: no sample 90: it has 90 (numbered from 0); showing the last sample");
+	ck_start_at((struct sample_sel){ SAMPLE_FROM_END, 100 }, "sample 90/90",
+		    "@-100: no sample 100 before the last: it has 90");
+}
+END_TEST
+
+/* ^ and a: to the sample where the selected row peaked, and where it first appeared. */
+START_TEST(test_jumps)
+{
+	struct ht h = { 0 };
+
+	ht_open(&h, "demo", NULL, 24, 120, NULL, NULL);
+	/* by peak: on top the shmem stack that held 12,416 pages from sample 36 on and
+	 * came in sample 11 (batch: sample 35 and 10, counted from 0) */
+	ht_keys(&h, "s7");
+	ck_line_has(&h, 2, "Sort PEAK ▼");
+	ck_line_has(&h, 4, "shmem_alloc_and_add_folio.constprop.0");
+	ck_line_has(&h, 4, " 128 ");
+	ht_keys(&h, "^");
+	ck_line_has(&h, 0, "sample 36/90");
+	ck_line_has(&h, 23, "the row peaked at 12,416 pages in sample 36");
+	/* the row stays selected: its pages are its peak now */
+	ck_assert_int_eq(ht_cursor_y(&h), 4);
+	ck_line_has(&h, 4, "shmem_alloc_and_add_folio.constprop.0");
+	ck_line_has(&h, 4, " 12416 ");
+	ht_keys(&h, "a");
+	ck_line_has(&h, 0, "sample 11/90");
+	ck_line_has(&h, 23, "the row first appeared in sample 11");
+	ck_line_has(&h, 4, "shmem_alloc_and_add_folio.constprop.0");
+	ck_line_has(&h, 4, " 12288 ");
+	/* and back to its peak, the row still selected */
+	ht_keys(&h, "^");
+	ck_line_has(&h, 0, "sample 36/90");
+	ck_assert_int_eq(ht_cursor_y(&h), 4);
+	ck_line_has(&h, 4, "shmem_alloc_and_add_folio.constprop.0");
+	/* one sample before it appeared it was not there */
+	ht_keys(&h, "a[");
+	ck_line_has(&h, 0, "sample 10/90");
+	ck_screen_lacks(&h, "12288");
+	/* a group's moments too */
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group caller");
+	ht_keys(&h, "a");
+	ck_line_has(&h, 23, "the row first appeared in sample ");
+	ht_close(&h);
+}
+END_TEST
+
+/* Live: no earlier sample to show; the sample is said. */
+START_TEST(test_jumps_live)
+{
+	struct ht h = { 0 };
+
+	ht_start(&h, fake_new(live_specs, 2), NULL, 24, 80, NULL, NULL);
+	ck_line_has(&h, 5, "b_caller");
+	ht_keys(&h, "j^");
+	ck_line_has(&h, 23, "the row peaked at 20 pages in sample 1; a live source cannot go back");
+	ht_keys(&h, "a");
+	ck_line_has(&h, 23, "the row first appeared in sample 1; a live source cannot go back");
+	ck_line_has(&h, 0, "sample 2");
+	/* the hint is for series only */
+	ck_screen_lacks(&h, "^ peak");
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_replay_forgotten)
 {
 	/* going back in a recording of stacks that come and go shows those the model
@@ -1233,6 +1623,90 @@ START_TEST(test_replay_forgotten)
 	ht_close(&h);
 	free(path);
 	tmpdir_free(dir);
+}
+END_TEST
+
+/* ^ and a on a series longer than the history kept per row: the tape has every sample. */
+START_TEST(test_jumps_long_series)
+{
+	char *dir = tmpdir_new(), *path = path_join(dir, "long.ptrec");
+	const int n = MODEL_HISTORY * 2 + 10;
+	struct recorder *rec;
+	struct model *w = model_new();
+	struct sink rs;
+	struct pt_err err;
+	struct ht h = { 0 };
+	char line[64];
+
+	ck_assert_msg(recorder_open(&rec, path, 0, &err) == 0, "%s", err.msg);
+	rs = recorder_sink(rec);
+	for (int k = 0; k < n; k++) {
+		char spec[256], *t;
+		/* big_caller comes in sample 3 (from 0), peaks at 500 pages in 10, then holds
+		 * 100; other_caller is there throughout with 50 */
+		int big = k < 3 ? 0 : k < 10 ? 10 * k : k == 10 ? 500 : 100;
+
+		if (big)
+			snprintf(spec, sizeof(spec), "alloc_pages;big_caller=%d|alloc_pages;other_caller=50",
+				 big);
+		else
+			snprintf(spec, sizeof(spec), "alloc_pages;other_caller=50");
+		t = spec_text(spec);
+		model_feed_text(w, k, t);
+		free(t);
+		ck_assert_msg(model_replay_sample(w, &rs, k == 0, &err) == 0, "%s", err.msg);
+	}
+	ck_assert_int_eq(recorder_close(rec, &err), 0);
+	recorder_free(rec);
+	model_free(w);
+
+	ht_open(&h, path, NULL, 24, 100, NULL, NULL);
+	snprintf(line, sizeof(line), "sample %d/%d", n, n);
+	ck_line_has(&h, 0, line);
+	ck_line_has(&h, 4, "big_caller");
+	ht_keys(&h, "^");
+	snprintf(line, sizeof(line), "sample 11/%d", n);
+	ck_line_has(&h, 0, line);
+	ck_line_has(&h, 23, "the row peaked at 500 pages in sample 11");
+	ck_line_has(&h, 4, "big_caller");
+	ck_line_has(&h, 4, " 500 ");
+	ht_keys(&h, "a");
+	snprintf(line, sizeof(line), "sample 4/%d", n);
+	ck_line_has(&h, 0, line);
+	ck_line_has(&h, 23, "the row first appeared in sample 4");
+	/* from the end again, by caller: the group's moments are its stack's */
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group caller");
+	time_goto(h.t, n - 1);
+	time_build_step(h.t, -1);
+	ht_key(&h, FN(KEY_HOME));
+	ck_line_has(&h, 4, "big_caller");
+	ht_keys(&h, "^");
+	snprintf(line, sizeof(line), "sample 11/%d", n);
+	ck_line_has(&h, 0, line);
+	ht_close(&h);
+	free(path);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* Live, only the history kept per row tells where a peak was. */
+START_TEST(test_jumps_live_history)
+{
+	struct ht h = { 0 };
+	char line[96];
+
+	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 100, NULL, NULL);
+	fake_add(h.src, "alloc_pages;a_caller [brd]=900|alloc_pages;b_caller=20");
+	for (int k = 0; k < MODEL_HISTORY + 5; k++)
+		fake_add(h.src, "alloc_pages;a_caller [brd]=100|alloc_pages;b_caller=20");
+	tui_pump(h.t, -1);
+	ck_line_has(&h, 4, "a_caller [brd]");
+	ht_keys(&h, "^");
+	snprintf(line, sizeof(line), "the row's peak (900 pages) is older than the %d samples kept per row",
+		 MODEL_HISTORY);
+	ck_line_has(&h, 23, line);
+	ht_close(&h);
 }
 END_TEST
 
@@ -1632,7 +2106,8 @@ START_TEST(test_config_save_all)
 	text = read_file(rc, NULL);
 	ck_assert_str_eq(text, "set interval = 0.25\nset alloc-patterns = a* b_alloc\n"
 			       "set columns = pages,peak,label\nset sort = label:asc\n"
-			       "set group = stack\nset threshold = 0\n");
+			       "set group = stack\nset threshold = 0\n"
+			       "set function-bar = off\nset colors = on\n"); /* bar off: the harness's */
 	free(text);
 	ht_close(&h);
 	free(rc);
@@ -1684,14 +2159,15 @@ START_TEST(test_hints_follow_keys)
 
 	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
 	status_hints(h.t, hint, sizeof(hint));
-	ck_assert_str_eq(hint, "? help  q quit  [ ] sample  P play  / search  f filter  s sort  g group");
+	ck_assert_str_eq(hint, "? help  q quit  [ ] sample  P play  ^ peak  / search  f filter  s sort  g group");
 	ck_line_has(&h, 23, hint);
 	ht_close(&h);
 
 	env_setup(&h);
-	rc_write(&h, "bind q none\nbind ? none\nbind / none\nbind x search\nbind ] none\n");
+	rc_write(&h, "bind q none\nbind F10 none\nbind ? none\nbind / none\nbind F3 none\n"
+		 "bind x search\nbind ] none\n");
 	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
-	ck_line_has(&h, 23, "F1 help  [ sample  P play  x search  f filter");
+	ck_line_has(&h, 23, "F1 help  [ sample  P play  ^ peak  x search  f filter");
 	ck_assert_ptr_null(strstr(ht_line(&h, 23), "quit"));
 	ck_assert_ptr_null(strstr(ht_line(&h, 23), "/ search"));
 	ht_keys(&h, "q");
@@ -1700,11 +2176,126 @@ START_TEST(test_hints_follow_keys)
 
 	/* live: the pause and the threshold's pair; q given to another action */
 	env_setup(&h);
-	rc_write(&h, "bind q redraw\nbind Q quit\nbind - none\nbind Space none\n");
+	rc_write(&h, "bind q redraw\nbind F10 none\nbind Q quit\nbind - none\nbind Space none\n");
 	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 100, NULL, NULL);
 	status_hints(h.t, hint, sizeof(hint));
 	ck_assert_str_eq(hint, "? help  Q quit  p pause  / search  f filter  s sort  g group  + threshold");
 	ck_line_has(&h, 23, hint);
+	ht_close(&h);
+}
+END_TEST
+
+/* htop's F-keys, and the bar at the bottom drawn from the actions table: the status
+ * line goes one up, the list one shorter; set function-bar = off hides it. */
+START_TEST(test_function_bar)
+{
+	struct ht h = { 0 };
+	int last;
+
+	setenv("PAGETOP_TEST_BAR", "1", 1);
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	ck_line_has(&h, 23, "F1Help  F2Setup F3SearchF4FilterF6SortByF10Quit");
+	ck_line_has(&h, 22, "? help  q quit");
+	ck_assert_int_eq(list_height(), 24 - TUI_HEADER_LINES - 2);
+	/* the words are the bar's colour (reverse without colours), the keys not */
+	ck_assert(draw_cell_attr(23, 2, NULL) & (A_REVERSE | A_COLOR));
+	ck_assert(!(draw_cell_attr(23, 0, NULL) & A_REVERSE));
+	/* the last row of the list is above the status line */
+	ht_key(&h, FN(KEY_END));
+	last = ht_cursor_y(&h);
+	ck_assert_int_eq(last, 21);
+	ht_key(&h, FN(KEY_F(3)));
+	ck_line_has(&h, 22, "Search:");
+	ck_line_has(&h, 23, "F1Help");
+	ht_keys(&h, "\033");
+	ht_key(&h, FN(KEY_F(4)));
+	ck_line_has(&h, 22, "Filter (regex, !regex hides):");
+	ht_keys(&h, "\033");
+	ht_key(&h, FN(KEY_F(6)));
+	ck_line_has(&h, 22, "Sort by:");
+	ht_keys(&h, "3");
+	ck_line_has(&h, 2, "Sort Δ ▼");
+	ht_key(&h, FN(KEY_F(1)));
+	ck_line_has(&h, 0, "keys (any other key closes this help)");
+	ck_line_has(&h, 23, "F10Quit");
+	ht_keys(&h, "x");
+	ht_key(&h, FN(KEY_F(10)));
+	ck_assert_int_eq(h.t->quit, 1);
+	ht_close(&h);
+
+	/* off in the file; an F-key unbound leaves the bar */
+	env_setup(&h);
+	rc_write(&h, "set function-bar = off\n");
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	ck_assert_int_eq(h.t->settings.function_bar, 0);
+	ck_line_has(&h, 23, "? help  q quit");
+	ck_assert_int_eq(list_height(), 24 - TUI_HEADER_LINES - 1);
+	ht_close(&h);
+	env_setup(&h);
+	rc_write(&h, "bind F6 none\nbind F9 sort-pick\n");
+	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
+	ck_line_has(&h, 23, "F4FilterF9SortByF10Quit");
+	ht_close(&h);
+	unsetenv("PAGETOP_TEST_BAR");
+}
+END_TEST
+
+/* F2: the setup screen changes the sort, the group, the columns, colours and the bar
+ * at once, and W saves them. */
+START_TEST(test_setup_screen)
+{
+	struct ht h = { 0 };
+	char *rc, *text;
+
+	ht_open(&h, "demo", NULL, 24, 140, NULL, NULL);
+	ck_assert(draw_cell_attr(3, 5, NULL) & A_COLOR);
+	ht_key(&h, FN(KEY_F(2)));
+	ck_line_has(&h, 0, "setup: Up/Down choose");
+	ck_line_has(&h, 2, "Sort by");
+	ck_line_has(&h, 2, "◂ PAGES ▸");
+	ck_assert(draw_cell_attr(2, 2, NULL) & A_REVERSE);
+	ck_screen_has(&h, "[x] PAGES");
+	ck_screen_has(&h, "[ ] PEAK");
+	ht_keys(&h, "l");                      /* the next sort column */
+	ck_line_has(&h, 2, "◂ SIZE ▸");
+	ht_keys(&h, "j ");                     /* the order */
+	ck_line_has(&h, 3, "◂ ascending ▸");
+	ht_keys(&h, "j ");                     /* group: caller */
+	ck_line_has(&h, 4, "◂ caller ▸");
+	ht_keys(&h, "jh");                     /* colours off */
+	ck_line_has(&h, 5, "◂ off ▸");
+	ht_keys(&h, "j ");                     /* the bar on */
+	ck_line_has(&h, 6, "◂ on ▸");
+	ck_line_has(&h, 23, "F1Help  F2Setup");
+	ht_key(&h, FN(KEY_END));
+	ht_keys(&h, " ");                      /* FIRST shown */
+	ck_screen_has(&h, "[x] FIRST");
+	ht_keys(&h, "k ");                     /* PEAK shown */
+	ck_screen_has(&h, "[x] PEAK");
+	ht_key(&h, FN(KEY_HOME));
+	ck_assert(draw_cell_attr(2, 2, NULL) & A_REVERSE);
+	ht_keys(&h, "\033");
+	ck_line_has(&h, 2, "Sort SIZE ▲");
+	ck_line_has(&h, 2, "group caller");
+	ck_line_has(&h, 3, "PEAK");
+	ck_line_has(&h, 3, "FIRST");
+	ck_assert(!(draw_cell_attr(3, 5, NULL) & A_COLOR));
+	ck_line_has(&h, 23, "F1Help");
+	/* q closes it too, without quitting; W saves from it */
+	ht_key(&h, FN(KEY_F(2)));
+	ht_keys(&h, "W");
+	ck_line_has(&h, 22, "settings saved to ");
+	ht_keys(&h, "q");
+	ck_assert_int_eq(h.t->quit, 0);
+	ck_line_has(&h, 3, "PAGES");
+	rc = path_join(h.tmp, "pagetop/pagetoprc");
+	text = read_file(rc, NULL);
+	ck_assert_msg(strstr(text, "set sort = bytes:asc\n") && strstr(text, "set group = caller\n") &&
+		      strstr(text, ",peak,first_seen,label\n") &&
+		      strstr(text, "set function-bar = on\n") && strstr(text, "set colors = off\n"),
+		      "%s", text);
+	free(text);
+	free(rc);
 	ht_close(&h);
 }
 END_TEST
@@ -2243,6 +2834,8 @@ static Suite *tui_suite(void)
 	int sudo = test_require_root("files of another user's, as under sudo");
 
 	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_function_bar);
+	tcase_add_test(tc, test_setup_screen);
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);
@@ -2250,6 +2843,9 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_demo_start);
 	tcase_add_test(tc, test_demo_replay_leak);
 	tcase_add_test(tc, test_ascii);
+	tcase_add_test(tc, test_chart_render);
+	tcase_add_test(tc, test_chart_panel);
+	tcase_add_test(tc, test_chart_live);
 	tcase_add_test(tc, test_columns_drop);
 	tcase_add_test(tc, test_resize);
 	tcase_add_test(tc, test_resize_storm);
@@ -2257,6 +2853,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_expand);
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_threshold);
+	tcase_add_test(tc, test_threshold_units);
+	tcase_add_test(tc, test_labels_apart);
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);
@@ -2264,6 +2862,9 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_replay_background);
+	tcase_add_test(tc, test_start_at);
+	tcase_add_test(tc, test_jumps);
+	tcase_add_test(tc, test_jumps_live);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_redraw);
 	tcase_add_test(tc, test_snapshot);
@@ -2273,6 +2874,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_live_pause);
 	tcase_add_test(tc, test_forget_not_what_is_shown);
 	tcase_add_test(tc, test_replay_forgotten);
+	tcase_add_test(tc, test_jumps_long_series);
+	tcase_add_test(tc, test_jumps_live_history);
 	tcase_add_test(tc, test_live_follow);
 	tcase_add_test(tc, test_live_status);
 	tcase_add_test(tc, test_live_record);

@@ -302,6 +302,7 @@ static int run_screen(struct batch_run *b, const struct top_opts *o, struct symb
 	}
 	memset(&to, 0, sizeof(to));
 	to.view = b->vo;
+	to.tree = b->oo.tree;
 	to.iterations = (int)b->iterations;
 	to.no_color = o->no_color;
 	to.no_mouse = o->no_mouse;

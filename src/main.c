@@ -94,7 +94,7 @@ static void usage(FILE *fp)
 		      "      --limit=ROWS          rows per sample (0: all, the batch default)\n"
 		      "      --format=F            text, csv, json or folded (batch)\n"
 		      "      --expand              print each stack's frames under its row\n"));
-	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree (batch)\n"));
+	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree\n"));
 	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
 		      "                            lines (compressed works: vmlinux.xz)\n"
 		      "      --modules=DIR         where modules with debug info are; repeatable\n"
@@ -206,6 +206,7 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 	case OPT_TREE:
 		arg_setting(SETTING_TREE, arg, &v);
 		o->out.tree = v.tree;
+		o->cli_set |= TUI_SET_TREE;
 		break;
 	case OPT_ALLOC:
 		arg_list(o->allocs, &o->nallocs, ARRAY_SIZE(o->allocs),
@@ -351,8 +352,6 @@ static void top_validate(struct top_opts *o)
 	if (o->source.drop_privileges && o->nsources)
 		usage_error(_("--drop-privileges is for the running kernel, not the SOURCE '%s': read files as the user you are"),
 			    o->sources[0]);
-	if (o->out.tree != TREE_OFF && !o->batch)
-		usage_error(_("--tree %s is for batch output: add -b"), tree_mode_name(o->out.tree));
 	if (o->out.tree != TREE_OFF && o->out.format == OUT_FOLDED)
 		usage_error(_("--tree: not with --format %s: folded stacks are a tree already"),
 			    "folded");

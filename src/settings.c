@@ -118,8 +118,9 @@ static const struct setting table[SETTING__N] = {
 		NULL,
 	},
 	[SETTING_TREE] = {
-		"tree", SETTING_TYPE_TREE, 0, 0, "off", 0,
-		{ NULL, NULL, N_("--tree: expected top-down, bottom-up or off, found '%s'") },
+		"tree", SETTING_TYPE_TREE, 0, 0, "off", 1,
+		{ N_("expected top-down, bottom-up or off, found '%s'"),
+		  N_("tree: expected top-down, bottom-up or off, found '%s'"), N_("--tree: expected top-down, bottom-up or off, found '%s'") },
 		NULL,
 	},
 	[SETTING_PLAY_SPEED] = {

@@ -342,6 +342,16 @@ static unsigned act_group(struct app *app)
 	return ACTION_REBUILD_VIEW; /* rows of another kind: the cursor goes to the top */
 }
 
+static unsigned act_tree(struct app *app)
+{
+	app->settings.tree = (enum tree_mode)((app->settings.tree + 1) % TREE__N);
+	if (app->settings.tree == TREE_OFF)
+		status_message(app, 0, "%s", _("call tree off"));
+	else
+		status_message(app, 0, _("call tree %s"), tree_mode_name(app->settings.tree));
+	return ACTION_REBUILD_VIEW | ACTION_KEEP_SELECTION;
+}
+
 /* ---- time ---- */
 
 static unsigned act_baseline(struct app *app)
@@ -869,6 +879,7 @@ static unsigned (*const actions[ACT__N])(struct app *app) = {
 	[ACT_FILTER] = act_filter,
 	[ACT_FILTER_CLEAR] = act_filter_clear,
 	[ACT_GROUP] = act_group,
+	[ACT_TREE] = act_tree,
 	[ACT_SETUP] = act_setup,
 	[ACT_BASELINE] = act_baseline,
 	[ACT_BASELINE_RESET] = act_baseline_reset,

@@ -20,6 +20,7 @@ int tui_settings_init(struct tui_settings *s, const struct tui_opts *o, struct p
 	s->cli_set = o->cli_set;
 	s->interval = o->interval;
 	s->view = o->view;
+	s->tree = o->tree;
 	s->view.limit = 0;
 	for (size_t i = 0; i < o->nfilters && i < TUI_FILTERS_MAX; i++)
 		s->filters[s->nfilters++] = xstrdup(o->filters[i]);
@@ -158,6 +159,10 @@ static void set_value(struct load_ctx *c, const struct setting_value *v)
 	case SETTING_COLUMNS:
 		s->columns = v->columns;
 		break;
+	case SETTING_TREE:
+		if (!(s->cli_set & TUI_SET_TREE))
+			s->tree = v->tree;
+		break;
 	case SETTING_FUNCTION_BAR:
 		s->function_bar = (int)v->whole;
 		break;
@@ -220,7 +225,7 @@ int config_load(struct tui_settings *s, const char *path, int *alloc_read,
 
 int config_save(const struct tui_settings *s, struct pt_err *msg)
 {
-	struct setting_value v[SETTING_COLORS + 1];
+	struct setting_value v[SETTING_COLORS + 2];
 	size_t n = 0;
 	int rc;
 
@@ -236,6 +241,7 @@ int config_save(const struct tui_settings *s, struct pt_err *msg)
 	if (s->interval > 0)
 		v[n++] = (struct setting_value){ .id = SETTING_INTERVAL, .number = s->interval };
 	v[n++] = (struct setting_value){ .id = SETTING_COLUMNS, .columns = s->columns };
+	v[n++] = (struct setting_value){ .id = SETTING_TREE, .tree = s->tree };
 	if (s->alloc) {
 		/* borrowed words: v is not freed with settings_value_free() */
 		v[n] = (struct setting_value){ .id = SETTING_ALLOC_PATTERNS };

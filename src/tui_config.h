@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "model_tree.h"
 #include "source_select.h"
 #include "tui_keys.h"
 #include "util.h"
@@ -24,10 +25,12 @@ enum {
 	TUI_SET_THRESHOLD = 1 << 2,
 	TUI_SET_INTERVAL = 1 << 3,
 	TUI_SET_ALLOC = 1 << 4,
+	TUI_SET_TREE = 1 << 5,
 };
 
 struct tui_opts {
 	struct view_opts view;
+	enum tree_mode tree;            /* --tree: the list opens as that tree */
 	int iterations;   /* leave after this many samples were shown; 0: until q */
 	int no_color, no_mouse;
 	unsigned cli_set;               /* TUI_SET_* */
@@ -45,6 +48,7 @@ struct tui_opts {
 
 struct tui_settings {
 	struct view_opts view;      /* sort, group, threshold, the filter in force */
+	enum tree_mode tree;        /* the list as a call tree (TREE_OFF: rows) */
 	char *filters[TUI_FILTERS_MAX]; /* --filter's and those typed at f */
 	size_t nfilters;
 	struct filter *own_filter;  /* built from filters[] (else view.filter is main's) */

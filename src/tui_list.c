@@ -12,6 +12,7 @@
 #include "tui_columns.h"
 #include "tui_list.h"
 #include "tui_status.h"
+#include "tui_tree.h"
 
 #define LIST(s) ((struct list_screen *)(s))
 
@@ -626,6 +627,8 @@ static int search_step(struct list_screen *list, int dir, int include)
 {
 	size_t n;
 
+	if (list->base.app->settings.tree != TREE_OFF)
+		return tree_ui_search(list, dir, include);
 	sort_all(list);
 	n = list->nrows;
 	for (size_t k = 0; k < n; k++) {
@@ -670,6 +673,15 @@ static const char *search_note(struct app *app, const char *text)
 {
 	struct list_screen *list = app->list;
 
+	if (app->settings.tree != TREE_OFF) {
+		const struct tree_ui *u = list->tree;
+
+		if (text[0] && u->nlines &&
+		    !strcasestr(tree_node_text(app->model, &u->t.nodes[u->lines[u->cursor].node]),
+				text))
+			return _("  (not found)");
+		return NULL;
+	}
 	if (text[0] && list->nrows && !list_row_matches(list, list->cursor.row))
 		return _("  (not found)");
 	return NULL;
@@ -712,8 +724,8 @@ static void trend_cell(const struct app *app, const struct counter *s, char *buf
 	cell_sparkline(buf, n, w, v, got);
 }
 
-static void cell(const struct app *app, enum col c, const struct counter *s, char *buf,
-		 size_t n)
+void list_cell(const struct app *app, const struct view *v, enum col c,
+	       const struct counter *s, char *buf, size_t n)
 {
 	const struct model *m = app->model;
 	int w = col_width(c);
@@ -727,7 +739,7 @@ static void cell(const struct app *app, enum col c, const struct counter *s, cha
 		else
 			cell_bytes(buf, n, (double)s->now * (double)model_page_size(m));
 		break;
-	case COL_SHARE: snprintf(buf, n, "%.1f", view_share(&app->list->view, s)); break;
+	case COL_SHARE: snprintf(buf, n, "%.1f", view_share(v, s)); break;
 	case COL_DELTA: cell_int(buf, n, w, s->delta, 1); break;
 	case COL_RATE: cell_rate(buf, n, w, s->rate); break;
 	case COL_DELTA_BASE: cell_int(buf, n, w, s->delta_base, 1); break;
@@ -766,7 +778,8 @@ static void draw_titles(const struct app *app, int y, const enum col *cols, int 
 		pen_put(&p, buf, a | ((int)cols[i] == sortcol ? A_BOLD : 0));
 	}
 	pen_pad(&p, p.x + 1, a);
-	snprintf(buf, sizeof(buf), "%s%s", col_title(COL_LABEL, app->model, vo->group),
+	snprintf(buf, sizeof(buf), "%s%s",
+		 app->settings.tree != TREE_OFF ? _("FRAME") : col_title(COL_LABEL, app->model, vo->group),
 		 sortcol == COL_LABEL ? sort_arrow(vo->ascending) : "");
 	pen_put(&p, buf, a | (sortcol == COL_LABEL ? A_BOLD : 0));
 	pen_pad(&p, COLS, a);
@@ -787,7 +800,7 @@ static void draw_row(const struct list_screen *list, int y, size_t i, int sel,
 	for (int k = 0; k < nc; k++) {
 		int w = col_width(cols[k]), tw;
 
-		cell(app, cols[k], s, buf, sizeof(buf));
+		list_cell(app, &list->view, cols[k], s, buf, sizeof(buf));
 		tw = text_width(buf);
 		pen_pad(&p, p.x + 1 + (w > tw ? w - tw : 0), a);
 		pen_put(&p, buf, a);
@@ -998,6 +1011,10 @@ static void list_draw(struct screen *s)
 	draw_titles(app, TUI_HEADER_LINES - 1, cols, nc);
 	if (list_chart_height())
 		draw_chart(list, TUI_HEADER_LINES + h, list_chart_height());
+	if (app->settings.tree != TREE_OFF) {
+		tree_ui_draw(list, cols, nc);
+		return;
+	}
 	if (!list->nrows) {
 		draw_no_rows(app);
 		return;
@@ -1045,6 +1062,13 @@ static unsigned list_key(struct screen *s, enum action a, int key)
 	struct list_screen *list = LIST(s);
 
 	(void)key;
+	if (list->base.app->settings.tree != TREE_OFF && a != ACT_CHART) {
+		unsigned r = tree_ui_key(list, a);
+
+		if (r != ACTION_PASS || a == ACT_SEARCH_NEXT || a == ACT_SEARCH_PREV)
+			return r != ACTION_PASS ? r : search_again(list, a == ACT_SEARCH_NEXT ? 1 : -1);
+		return r;
+	}
 	switch (a) {
 	case ACT_UP: move_lines(list, -1); break;
 	case ACT_DOWN: move_lines(list, 1); break;
@@ -1102,6 +1126,14 @@ static unsigned click_line(struct list_screen *list, int y)
 	double now = app_now(list->base.app);
 	struct list_pos p;
 
+	if (list->base.app->settings.tree != TREE_OFF) {
+		int twice = y == list->last_click_pos.frame_line && now - list->last_click < 0.4;
+
+		tree_ui_click(list, y, twice);
+		list->last_click = twice ? 0 : now;
+		list->last_click_pos = (struct list_pos){ 0, y };
+		return ACTION_REDRAW;
+	}
 	if (!pos_at_line(list, y, &p))
 		return ACTION_DONE;
 	if (pos_eq(p, list->last_click_pos) && now - list->last_click < 0.4) {
@@ -1120,7 +1152,11 @@ static unsigned list_mouse(struct screen *s, const MEVENT *ev)
 {
 	struct list_screen *list = LIST(s);
 
-	if (ev->bstate & BUTTON4_PRESSED) {
+	if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED) &&
+	    s->app->settings.tree != TREE_OFF) {
+		for (int i = 0; i < 3; i++)
+			tree_ui_key(list, ev->bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN);
+	} else if (ev->bstate & BUTTON4_PRESSED) {
 		move_lines(list, -3);
 	} else if (ev->bstate & BUTTON5_PRESSED) {
 		move_lines(list, 3);
@@ -1146,8 +1182,10 @@ static void list_update(struct screen *s, unsigned what)
 		list->selected.valid = 0;
 		list->cursor = list->top = (struct list_pos){ 0, -1 };
 	}
-	if (what & (UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL))
+	if (what & (UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL)) {
 		rebuild(list, 0);
+		tree_ui_rebuild(list);
+	}
 	if (what & UPDATE_MODEL)
 		list->follow = 0;
 	else if (what & (UPDATE_SYMBOLS | UPDATE_SIZE))
@@ -1159,6 +1197,7 @@ static struct screen *list_create(void)
 	struct list_screen *list = xcalloc(1, sizeof(*list));
 
 	view_init(&list->view);
+	list->tree = tree_ui_new();
 	list->cursor.frame_line = list->top.frame_line = -1;
 	chart_on = 0;
 	return &list->base;
@@ -1169,6 +1208,7 @@ static void list_destroy(struct screen *s)
 	struct list_screen *list = LIST(s);
 
 	view_free(&list->view);
+	tree_ui_free(list->tree);
 	free(list->rows);
 	free(list->frozen);
 	free(list->frozen_history);

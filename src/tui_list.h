@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 #include "tui_app.h"
+#include "tui_columns.h"
+
+struct tree_ui;
 
 /* A row as the list shows it: the model's row, and its identity. */
 struct list_row {
@@ -81,6 +84,9 @@ struct list_screen {
 		char saved[256];            /* the search before / */
 	} search;
 
+	/* the call tree (T), shown instead of the rows when the tree setting is on */
+	struct tree_ui *tree;
+
 	/* the mouse */
 	double last_click;
 	struct list_pos last_click_pos;
@@ -97,6 +103,9 @@ int list_row_matches(struct list_screen *l, size_t row);
 /* Pause: the rows stay as they are (all sorted, their counters copied) until unfreeze. */
 void list_freeze(struct list_screen *l);
 void list_unfreeze(struct list_screen *l);
+/* The text of a cell of column c for counter s (v: the view whose share it is). */
+void list_cell(const struct app *app, const struct view *v, enum col c,
+	       const struct counter *s, char *buf, size_t n);
 /* / : the search prompt, incremental from the cursor. */
 void list_search_begin(struct list_screen *l);
 

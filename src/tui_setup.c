@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tui_setup.c - the setup screen (F2, htop's): the sort column and its direction, the
- * grouping, which columns the list shows, colours and the function-key bar. A change
+ * grouping, the call tree, which columns the list shows, colours and the function-key bar. A change
  * applies at once; W saves them with the rest of the settings. */
 #include "config.h"
 
@@ -13,7 +13,7 @@
 #include "tui_columns.h"
 
 /* The lines that can be chosen: these, then one per column but the label. */
-enum item { IT_SORT, IT_DIRECTION, IT_GROUP, IT_COLORS, IT_BAR, IT_COLUMNS };
+enum item { IT_SORT, IT_DIRECTION, IT_GROUP, IT_TREE, IT_COLORS, IT_BAR, IT_COLUMNS };
 #define NITEMS (IT_COLUMNS + COL_LABEL)
 
 struct setup_screen {
@@ -45,6 +45,9 @@ static void item_text(const struct app *app, int i, char *buf, size_t n)
 		break;
 	case IT_GROUP:
 		snprintf(buf, n, "%-22s %s %s %s", _("Group by"), l, group_name(s->view.group), r);
+		break;
+	case IT_TREE:
+		snprintf(buf, n, "%-22s %s %s %s", _("Tree"), l, tree_mode_name(s->tree), r);
 		break;
 	case IT_COLORS:
 		snprintf(buf, n, "%-22s %s %s %s", _("Colours"), l, on_off(s->colors), r);
@@ -102,6 +105,9 @@ static unsigned change(struct app *app, int i, int dir)
 	case IT_GROUP:
 		s->view.group = (enum group_mode)((s->view.group + GROUP__N + dir) % GROUP__N);
 		return ACTION_REBUILD_VIEW | ACTION_REDRAW;
+	case IT_TREE:
+		s->tree = (enum tree_mode)((s->tree + TREE__N + dir) % TREE__N);
+		return ACTION_REBUILD_VIEW | ACTION_KEEP_SELECTION | ACTION_REDRAW;
 	case IT_COLORS:
 		s->colors = !s->colors;
 		app->color = draw_set_color(s->colors && app->color_allowed);

@@ -171,6 +171,9 @@ static void view_settings_text(const struct app *app, const struct view *v, char
 		len += (size_t)snprintf(buf + len, n - len, "%s", _("   threshold none"));
 	}
 	len += (size_t)snprintf(buf + len, n - len, _("   group %s"), group_name(vo->group));
+	if (app->settings.tree != TREE_OFF)
+		len += (size_t)snprintf(buf + len, n - len, _("   tree %s"),
+					tree_mode_name(app->settings.tree));
 	len += (size_t)snprintf(buf + len, n - len, "%s", _("   filter "));
 	len += filters_text(&app->settings, buf + len, n - len);
 	if (app->kernel_threshold >= 0 && len + 4 < n)

@@ -1076,7 +1076,7 @@ START_TEST(test_help)
 	const struct help_entry *e;
 	size_t n = help_entries(&e);
 
-	ht_open(&h, "demo", NULL, 60, 100, NULL, NULL);
+	ht_open(&h, "demo", NULL, 64, 100, NULL, NULL);
 	ht_keys(&h, "?");
 	ck_line_has(&h, 0, "keys (any other key closes this help)");
 	/* every action of the list is on the help screen with its keys */
@@ -2106,7 +2106,7 @@ START_TEST(test_config_save_all)
 	text = read_file(rc, NULL);
 	ck_assert_str_eq(text, "set interval = 0.25\nset alloc-patterns = a* b_alloc\n"
 			       "set columns = pages,peak,label\nset sort = label:asc\n"
-			       "set group = stack\nset threshold = 0\n"
+			       "set group = stack\nset threshold = 0\nset tree = off\n"
 			       "set function-bar = off\nset colors = on\n"); /* bar off: the harness's */
 	free(text);
 	ht_close(&h);
@@ -2194,7 +2194,7 @@ START_TEST(test_function_bar)
 
 	setenv("PAGETOP_TEST_BAR", "1", 1);
 	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
-	ck_line_has(&h, 23, "F1Help  F2Setup F3SearchF4FilterF6SortByF10Quit");
+	ck_line_has(&h, 23, "F1Help  F2Setup F3SearchF4FilterF5Tree  F6SortByF10Quit");
 	ck_line_has(&h, 22, "? help  q quit");
 	ck_assert_int_eq(list_height(), 24 - TUI_HEADER_LINES - 2);
 	/* the words are the bar's colour (reverse without colours), the keys not */
@@ -2234,7 +2234,7 @@ START_TEST(test_function_bar)
 	env_setup(&h);
 	rc_write(&h, "bind F6 none\nbind F9 sort-pick\n");
 	ht_open(&h, "demo", NULL, 24, 100, NULL, NULL);
-	ck_line_has(&h, 23, "F4FilterF9SortByF10Quit");
+	ck_line_has(&h, 23, "F4FilterF5Tree  F9SortByF10Quit");
 	ht_close(&h);
 	unsetenv("PAGETOP_TEST_BAR");
 }
@@ -2262,10 +2262,13 @@ START_TEST(test_setup_screen)
 	ck_line_has(&h, 3, "◂ ascending ▸");
 	ht_keys(&h, "j ");                     /* group: caller */
 	ck_line_has(&h, 4, "◂ caller ▸");
+	ht_keys(&h, "j ");                     /* the call tree top-down */
+	ck_line_has(&h, 5, "Tree");
+	ck_line_has(&h, 5, "◂ top-down ▸");
 	ht_keys(&h, "jh");                     /* colours off */
-	ck_line_has(&h, 5, "◂ off ▸");
+	ck_line_has(&h, 6, "◂ off ▸");
 	ht_keys(&h, "j ");                     /* the bar on */
-	ck_line_has(&h, 6, "◂ on ▸");
+	ck_line_has(&h, 7, "◂ on ▸");
 	ck_line_has(&h, 23, "F1Help  F2Setup");
 	ht_key(&h, FN(KEY_END));
 	ht_keys(&h, " ");                      /* FIRST shown */
@@ -2277,6 +2280,7 @@ START_TEST(test_setup_screen)
 	ht_keys(&h, "\033");
 	ck_line_has(&h, 2, "Sort SIZE ▲");
 	ck_line_has(&h, 2, "group caller");
+	ck_line_has(&h, 2, "tree top-down");
 	ck_line_has(&h, 3, "PEAK");
 	ck_line_has(&h, 3, "FIRST");
 	ck_assert(!(draw_cell_attr(3, 5, NULL) & A_COLOR));
@@ -2292,7 +2296,8 @@ START_TEST(test_setup_screen)
 	text = read_file(rc, NULL);
 	ck_assert_msg(strstr(text, "set sort = bytes:asc\n") && strstr(text, "set group = caller\n") &&
 		      strstr(text, ",peak,first_seen,label\n") &&
-		      strstr(text, "set function-bar = on\n") && strstr(text, "set colors = off\n"),
+		      strstr(text, "set function-bar = on\n") && strstr(text, "set colors = off\n") &&
+		      strstr(text, "set tree = top-down\n"),
 		      "%s", text);
 	free(text);
 	free(rc);

@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tui_tree.c - the list screen as a call tree (tui_tree.h). The model builds and sorts
+ * the tree (model_tree.h); this keeps which nodes are expanded, lays out the lines they
+ * show (only those: a collapsed subtree costs nothing) and draws them with the list's
+ * columns. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui_columns.h"
+#include "tui_status.h"
+#include "tui_tree.h"
+
+/* ---- sets of identities ---- */
+
+static size_t set_slot(const struct tree_set *s, uint64_t k)
+{
+	size_t i = (size_t)hash_u64(k) & (s->cap - 1);
+
+	while (s->v[i] && s->v[i] != k)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+static int set_has(const struct tree_set *s, uint64_t k)
+{
+	return s->cap && s->v[set_slot(s, k)] == k;
+}
+
+static void set_add(struct tree_set *s, uint64_t k)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		struct tree_set b = { NULL, 0, s->cap ? s->cap * 2 : 64 };
+
+		b.v = xcalloc(b.cap, sizeof(uint64_t));
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->v[i])
+				b.v[set_slot(&b, s->v[i])] = s->v[i];
+		b.n = s->n;
+		free(s->v);
+		*s = b;
+	}
+	size_t i = set_slot(s, k);
+
+	if (!s->v[i]) {
+		s->v[i] = k;
+		s->n++;
+	}
+}
+
+static void set_del(struct tree_set *s, uint64_t k)
+{
+	size_t i, j;
+
+	if (!set_has(s, k))
+		return;
+	i = set_slot(s, k);
+	s->v[i] = 0;
+	s->n--;
+	/* the keys after it in its run go where a lookup finds them */
+	for (j = (i + 1) & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1)) {
+		uint64_t m = s->v[j];
+
+		s->v[j] = 0;
+		s->v[set_slot(s, m)] = m;
+	}
+}
+
+static void set_clear(struct tree_set *s)
+{
+	if (s->v)
+		memset(s->v, 0, s->cap * sizeof(uint64_t));
+	s->n = 0;
+}
+
+/* ---- the lines ---- */
+
+struct tree_ui *tree_ui_new(void)
+{
+	struct tree_ui *u = xcalloc(1, sizeof(*u));
+
+	tree_init(&u->t);
+	return u;
+}
+
+void tree_ui_free(struct tree_ui *u)
+{
+	if (!u)
+		return;
+	tree_free(&u->t);
+	free(u->lines);
+	for (int i = 0; i < TREE__N; i++)
+		free(u->toggled[i].v);
+	free(u);
+}
+
+static uint64_t node_ident(const struct model *m, const struct tree *t, uint32_t i,
+			   uint64_t parent)
+{
+	const char *s = tree_node_text(m, &t->nodes[i]);
+	uint64_t h = hash_bytes(s, strlen(s), parent + 0x9e3779b97f4a7c15ULL);
+
+	return h ? h : 1;
+}
+
+int tree_ui_expanded(const struct tree_ui *u, uint64_t ident)
+{
+	return u->all[u->mode] != set_has(&u->toggled[u->mode], ident);
+}
+
+static void set_expanded(struct tree_ui *u, uint64_t ident, int on)
+{
+	if (on != u->all[u->mode])
+		set_add(&u->toggled[u->mode], ident);
+	else
+		set_del(&u->toggled[u->mode], ident);
+}
+
+static void lay_out(const struct model *m, struct tree_ui *u, uint32_t i, uint16_t depth,
+		    int last, uint64_t parent, uint64_t more)
+{
+	struct tree *t = &u->t;
+	const struct tree_node *n = &t->nodes[i];
+	struct tree_line *l;
+	uint64_t ident = node_ident(m, t, i, parent);
+
+	if (u->nlines == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 256;
+		u->lines = xreallocarray(u->lines, u->cap, sizeof(*u->lines));
+	}
+	l = &u->lines[u->nlines++];
+	*l = (struct tree_line){ i, depth, (uint8_t)last, ident, more };
+	if (!n->nkids || !tree_ui_expanded(u, ident))
+		return;
+	if (!n->sorted)
+		tree_sort(t, i);
+	if (!last && depth > 0 && depth < 64)
+		more |= (uint64_t)1 << depth;
+	for (uint32_t k = 0; k < t->nodes[i].nkids; k++) {
+		uint32_t c = t->kids[t->nodes[i].kids + k];
+
+		lay_out(m, u, c, (uint16_t)(depth + 1), k + 1 == t->nodes[i].nkids, ident, more);
+	}
+}
+
+static void lay_out_all(struct list_screen *l)
+{
+	struct tree_ui *u = l->tree;
+
+	u->nlines = 0;
+	for (size_t k = 0; k < u->t.nroots; k++)
+		lay_out(l->base.app->model, u, u->t.kids[k], 0, k + 1 == u->t.nroots, 0, 0);
+}
+
+/* The cursor within the lines, the top such that the cursor is on the screen. */
+static void show_cursor(struct list_screen *l)
+{
+	struct tree_ui *u = l->tree;
+	int h = list_height();
+
+	if (!u->nlines) {
+		u->cursor = u->top = 0;
+		u->cursor_y = 0;
+		u->selected = 0;
+		return;
+	}
+	if (u->cursor >= u->nlines)
+		u->cursor = u->nlines - 1;
+	if (h <= 0)
+		h = 1;
+	if (u->cursor < u->top)
+		u->top = u->cursor;
+	if (u->cursor >= u->top + (size_t)h)
+		u->top = u->cursor - (size_t)h + 1;
+	if (u->top + (size_t)h > u->nlines)
+		u->top = u->nlines > (size_t)h ? u->nlines - (size_t)h : 0;
+	u->cursor_y = (int)(u->cursor - u->top);
+	u->selected = u->lines[u->cursor].ident;
+}
+
+/* The lines again; the cursor stays on its node, at its line of the screen. */
+static void relayout(struct list_screen *l)
+{
+	struct tree_ui *u = l->tree;
+	uint64_t sel = u->selected;
+	int y = u->cursor_y;
+
+	lay_out_all(l);
+	if (sel) {
+		for (size_t i = 0; i < u->nlines; i++)
+			if (u->lines[i].ident == sel) {
+				u->cursor = i;
+				u->top = i > (size_t)y ? i - (size_t)y : 0;
+				break;
+			}
+	}
+	show_cursor(l);
+}
+
+void tree_ui_rebuild(struct list_screen *l)
+{
+	struct app *app = l->base.app;
+	struct tree_ui *u = l->tree;
+	struct view_opts vo = app->settings.view;
+	double t0 = time_mono();
+
+	if (app->settings.tree == TREE_OFF)
+		return;
+	vo.limit = 0;
+	u->mode = app->settings.tree;
+	model_tree(app->model, &vo, u->mode, &u->t);
+	relayout(l);
+	u->build_ms = (time_mono() - t0) * 1e3;
+}
+
+/* ---- drawing ---- */
+
+static void node_counter(const struct tree_node *n, struct counter *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->now = n->s.now;
+	c->delta = n->s.delta;
+	c->delta_base = n->s.delta_base;
+	c->peak = n->s.peak;
+	c->rate = n->s.rate;
+	c->score = n->s.score;
+	c->first_seen = n->s.first_seen;
+}
+
+/* The guides before a node's text: a line down for each ancestor with siblings after
+ * it, then the branch to the node itself. */
+static void guides(struct pen *p, const struct tree_line *ln, attr_t a)
+{
+	for (int d = 1; d < ln->depth; d++)
+		pen_put(p, d < 64 && (ln->more >> d) & 1 ? draw_glyph("│  ", "|  ") : "   ", a);
+	if (ln->depth)
+		pen_put(p, ln->last ? draw_glyph("└─ ", "`- ") : draw_glyph("├─ ", "|- "), a);
+}
+
+static void draw_line(struct list_screen *l, int y, size_t li, int sel, const enum col *cols,
+		      int nc)
+{
+	struct app *app = l->base.app;
+	struct tree_ui *u = l->tree;
+	const struct tree_line *ln = &u->lines[li];
+	const struct tree_node *n = &u->t.nodes[ln->node];
+	struct pen p = PEN_AT(y, 0);
+	attr_t a = sel ? A_REVERSE | A_BOLD :
+		   role_attr(n->s.delta > 0 ? ROLE_WARM : n->s.delta < 0 ? ROLE_COOL : ROLE_NORMAL);
+	struct counter c;
+	char buf[128];
+
+	node_counter(n, &c);
+	pen_put(&p, "  ", a);
+	for (int k = 0; k < nc; k++) {
+		int w = col_width(cols[k]), tw;
+
+		if (cols[k] == COL_TREND) {
+			int64_t v[MODEL_HISTORY];
+			int got = tree_history(app->model, &u->t, ln->node, v,
+					       w < MODEL_HISTORY ? w : MODEL_HISTORY);
+			int changed = 0;
+
+			for (int j = 1; j < got; j++)
+				changed |= v[j] != v[0];
+			buf[0] = '\0';
+			if (changed)
+				cell_sparkline(buf, sizeof(buf), w < MODEL_HISTORY ? w : MODEL_HISTORY,
+					       v, got);
+		} else {
+			list_cell(app, &u->t.v, cols[k], &c, buf, sizeof(buf));
+		}
+		tw = text_width(buf);
+		pen_pad(&p, p.x + 1 + (w > tw ? w - tw : 0), a);
+		pen_put(&p, buf, a);
+	}
+	pen_pad(&p, p.x + 1, a);
+	guides(&p, ln, a | (sel ? 0 : role_attr(ROLE_DIM)));
+	pen_put(&p, !n->nkids ? draw_glyph("· ", "  ") :
+		    tree_ui_expanded(u, ln->ident) ? draw_glyph("▾ ", "- ") : draw_glyph("▸ ", "+ "),
+		a);
+	pen_put_marked(&p, tree_node_text(app->model, n), l->search.text,
+		       a | (n->caller && !sel ? A_BOLD : 0));
+	if (p.x + 4 < COLS) {
+		snprintf(buf, sizeof(buf), ngettext(" (%u stack)", " (%u stacks)", n->nstacks),
+			 n->nstacks);
+		pen_put(&p, buf, a | (sel ? 0 : role_attr(ROLE_DIM)));
+	}
+	pen_pad(&p, COLS, a);
+}
+
+void tree_ui_draw(struct list_screen *l, const enum col *cols, int nc)
+{
+	struct tree_ui *u = l->tree;
+	int h = list_height();
+
+	if (!u->nlines) {
+		struct pen pen = PEN_AT(TUI_HEADER_LINES, 2);
+
+		pen_put(&pen, _("no nodes: no stack passes the threshold and the filters"),
+			A_NORMAL);
+		return;
+	}
+	for (int y = 0; y < h && u->top + (size_t)y < u->nlines; y++)
+		draw_line(l, TUI_HEADER_LINES + y, u->top + (size_t)y,
+			  u->top + (size_t)y == u->cursor, cols, nc);
+}
+
+/* ---- keys ---- */
+
+static void move_to(struct list_screen *l, long to)
+{
+	struct tree_ui *u = l->tree;
+
+	if (!u->nlines)
+		return;
+	u->cursor = to < 0 ? 0 : (size_t)to >= u->nlines ? u->nlines - 1 : (size_t)to;
+	show_cursor(l);
+}
+
+static void expand(struct list_screen *l, size_t li, int on)
+{
+	struct tree_ui *u = l->tree;
+
+	set_expanded(u, u->lines[li].ident, on);
+	u->cursor = li;
+	u->selected = u->lines[li].ident;
+	relayout(l);
+}
+
+/* Expands node i and every node below it. */
+static void expand_subtree(struct list_screen *l, uint32_t i, uint64_t ident)
+{
+	struct tree_ui *u = l->tree;
+	const struct tree_node *n = &u->t.nodes[i];
+
+	if (!n->nkids)
+		return;
+	set_expanded(u, ident, 1);
+	for (uint32_t k = 0; k < n->nkids; k++) {
+		uint32_t c = u->t.kids[n->kids + k];
+
+		expand_subtree(l, c, node_ident(l->base.app->model, &u->t, c, ident));
+	}
+}
+
+static size_t parent_line(const struct tree_ui *u, size_t li)
+{
+	uint16_t d = u->lines[li].depth;
+
+	while (li > 0 && u->lines[li].depth >= d)
+		li--;
+	return li;
+}
+
+unsigned tree_ui_key(struct list_screen *l, enum action a)
+{
+	struct tree_ui *u = l->tree;
+	long h = list_height() > 0 ? list_height() : 1;
+	const struct tree_line *ln = u->nlines ? &u->lines[u->cursor] : NULL;
+
+	switch (a) {
+	case ACT_UP: move_to(l, (long)u->cursor - 1); break;
+	case ACT_DOWN: move_to(l, (long)u->cursor + 1); break;
+	case ACT_PAGE_UP: move_to(l, (long)u->cursor - h); break;
+	case ACT_PAGE_DOWN: move_to(l, (long)u->cursor + h); break;
+	case ACT_FIRST: move_to(l, 0); break;
+	case ACT_LAST: move_to(l, (long)u->nlines - 1); break;
+	case ACT_EXPAND:
+		if (!ln || !u->t.nodes[ln->node].nkids)
+			break;
+		if (tree_ui_expanded(u, ln->ident))
+			move_to(l, (long)u->cursor + 1);
+		else
+			expand(l, u->cursor, 1);
+		break;
+	case ACT_COLLAPSE:
+		if (!ln)
+			break;
+		if (u->t.nodes[ln->node].nkids && tree_ui_expanded(u, ln->ident))
+			expand(l, u->cursor, 0);
+		else if (ln->depth)
+			move_to(l, (long)parent_line(u, u->cursor));
+		break;
+	case ACT_EXPAND_SUBTREE:
+		if (!ln)
+			break;
+		expand_subtree(l, ln->node, ln->ident);
+		relayout(l);
+		break;
+	case ACT_EXPAND_ALL:
+	case ACT_COLLAPSE_ALL:
+		u->all[u->mode] = a == ACT_EXPAND_ALL;
+		set_clear(&u->toggled[u->mode]);
+		relayout(l);
+		break;
+	default: return ACTION_PASS;
+	}
+	return ACTION_REDRAW;
+}
+
+void tree_ui_click(struct list_screen *l, int y, int twice)
+{
+	struct tree_ui *u = l->tree;
+	size_t li = u->top + (size_t)(y < 0 ? 0 : y);
+
+	if (li >= u->nlines)
+		return;
+	if (twice && u->t.nodes[u->lines[li].node].nkids)
+		expand(l, li, !tree_ui_expanded(u, u->lines[li].ident));
+	else
+		move_to(l, (long)li);
+}
+
+int tree_ui_search(struct list_screen *l, int dir, int include)
+{
+	struct tree_ui *u = l->tree;
+	const struct model *m = l->base.app->model;
+	size_t n = u->nlines;
+
+	for (size_t k = 0; k < n; k++) {
+		size_t off = (include ? k : k + 1) % n;
+		size_t i = dir > 0 ? (u->cursor + off) % n : (u->cursor + n - off) % n;
+
+		if (strcasestr(tree_node_text(m, &u->t.nodes[u->lines[i].node]), l->search.text)) {
+			move_to(l, (long)i);
+			return 0;
+		}
+	}
+	return -1;
+}

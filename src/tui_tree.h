@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tui_tree.h - the list screen as a call tree (T): the model's tree of the sample, the
+ * nodes shown (the roots, and the children of expanded nodes) as lines, the cursor on
+ * them. Expanded nodes are known by their path's text, so they stay expanded across
+ * samples and replicas; each tree mode keeps its own. */
+#ifndef PAGETOP_TUI_TREE_H
+#define PAGETOP_TUI_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model_tree.h"
+#include "tui_list.h"
+
+struct tree_line {
+	uint32_t node;
+	uint16_t depth;
+	uint8_t last;               /* the last of its siblings */
+	uint64_t ident;             /* its path's, the same across models */
+	uint64_t more;              /* bit d: its ancestor at depth d has siblings after it */
+};
+
+struct tree_set {               /* node identities (open addressing, 0 empty) */
+	uint64_t *v;
+	size_t n, cap;
+};
+
+struct tree_ui {
+	struct tree t;
+	enum tree_mode mode;        /* of t's last build */
+	struct tree_line *lines;
+	size_t nlines, cap;
+	size_t cursor, top;
+	int cursor_y;
+	uint64_t selected;          /* the cursor's node's identity (0: none) */
+	struct tree_set toggled[TREE__N]; /* per mode: expanded, or (all) collapsed */
+	int all[TREE__N];
+	double build_ms;            /* what the last build cost */
+};
+
+struct tree_ui *tree_ui_new(void);
+void tree_ui_free(struct tree_ui *u);
+/* Builds the tree of the shown sample again (the view or the model changed). */
+void tree_ui_rebuild(struct list_screen *l);
+void tree_ui_draw(struct list_screen *l, const enum col *cols, int nc);
+/* A key of the list in tree mode; ACTION_PASS when it is not the tree's. */
+unsigned tree_ui_key(struct list_screen *l, enum action a);
+void tree_ui_click(struct list_screen *l, int y, int twice);
+/* The next (dir 1) or previous line whose text matches the search (from the cursor's
+ * own when include). Returns 0, or -1 when none does. */
+int tree_ui_search(struct list_screen *l, int dir, int include);
+int tree_ui_expanded(const struct tree_ui *u, uint64_t ident);
+
+#endif

@@ -1182,6 +1182,11 @@ static void list_update(struct screen *s, unsigned what)
 		list->selected.valid = 0;
 		list->cursor = list->top = (struct list_pos){ 0, -1 };
 	}
+	if (what & UPDATE_MODEL) {
+		/* another model may sit where a freed one was: the tree starts afresh */
+		tree_free(&list->tree->t);
+		tree_init(&list->tree->t);
+	}
 	if (what & (UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL)) {
 		rebuild(list, 0);
 		tree_ui_rebuild(list);

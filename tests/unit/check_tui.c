@@ -29,6 +29,7 @@
 #include "tui_pager.h"
 #include "tui_status.h"
 #include "tui_time.h"
+#include "tui_tree.h"
 
 #ifndef TEST_SRCDIR
 #define TEST_SRCDIR TEST_DATA "/../.."
@@ -2598,6 +2599,241 @@ END_TEST
 
 /* ---- speed: 100,000 stacks ---- */
 
+/* ---- the call tree ---- */
+
+static const struct tree_node *tl_node(struct ht *h, size_t li)
+{
+	const struct tree_ui *u = h->t->list->tree;
+
+	ck_assert_uint_lt(li, u->nlines);
+	return &u->t.nodes[u->lines[li].node];
+}
+
+/* Nodes at and below node i. */
+static size_t subtree_size(const struct tree *t, uint32_t i)
+{
+	size_t n = 1;
+
+	for (uint32_t k = 0; k < t->nodes[i].nkids; k++)
+		n += subtree_size(t, t->kids[t->nodes[i].kids + k]);
+	return n;
+}
+
+/* The roots add up to the flat view's shown pages; every root is a line. */
+static void ck_roots_sum(struct ht *h)
+{
+	const struct tree_ui *u = h->t->list->tree;
+	int64_t sum = 0;
+	size_t roots = 0;
+
+	for (size_t i = 0; i < u->nlines; i++)
+		if (u->lines[i].depth == 0) {
+			sum += tl_node(h, i)->s.now;
+			roots++;
+		}
+	ck_assert_uint_eq(roots, u->t.nroots);
+	ck_assert_int_eq(sum, h->t->list->view.shown_pages);
+}
+
+/* The line of the first root with at least two children. */
+static size_t first_fork(struct ht *h)
+{
+	const struct tree_ui *u = h->t->list->tree;
+
+	for (size_t i = 0; i < u->nlines; i++)
+		if (u->lines[i].depth == 0 && tl_node(h, i)->nkids >= 2)
+			return i;
+	ck_abort_msg("no root with two children");
+	return 0;
+}
+
+START_TEST(test_tree)
+{
+	struct ht h = { 0 };
+	struct tree_ui *u;
+	size_t n0, f, kids;
+	int64_t first;
+	uint64_t fid;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->settings.tree, TREE_TOP_DOWN);
+	ck_line_has(&h, 2, "tree top-down");
+	ck_line_has(&h, 3, "FRAME");
+	ck_roots_sum(&h);
+	n0 = u->nlines;
+	ck_assert_uint_eq(n0, u->t.nroots); /* all collapsed */
+	ck_line_has(&h, TUI_HEADER_LINES, draw_glyph("▸ ", "+ "));
+	ck_line_has(&h, TUI_HEADER_LINES, "stack");
+	/* the first line is the largest root, its numbers those of its stacks */
+	ck_assert_int_ge(tl_node(&h, 0)->s.now, tl_node(&h, 1)->s.now);
+
+	/* Enter expands a node with two children or more: they follow, in the sort's order */
+	f = first_fork(&h);
+	while (u->cursor < f)
+		ht_keys(&h, "j");
+	kids = tl_node(&h, f)->nkids;
+	ht_keys(&h, "\n");
+	ck_assert_uint_eq(u->nlines, n0 + kids);
+	ck_assert_int_eq(u->lines[f + 1].depth, 1);
+	ck_assert_int_ge(tl_node(&h, f + 1)->s.now, tl_node(&h, f + 2)->s.now);
+	ck_screen_has(&h, "├─ ");
+	ck_screen_has(&h, "└─ ");
+	ck_screen_has(&h, draw_glyph("▾ ", "- "));
+	/* r reverses the children; the expanded node stays expanded, the cursor on it */
+	first = tl_node(&h, f + 1)->s.now;
+	fid = u->lines[f].ident;
+	ht_keys(&h, "r");
+	ck_assert_uint_eq(u->nlines, n0 + kids);
+	ck_assert_uint_eq(u->lines[u->cursor].ident, fid);
+	f = u->cursor;
+	ck_assert_int_le(tl_node(&h, f + 1)->s.now, tl_node(&h, f + 2)->s.now);
+	ck_assert_int_le(tl_node(&h, f + 1)->s.now, first);
+	ht_keys(&h, "r");
+	f = u->cursor;
+	ck_assert_int_eq(tl_node(&h, f + 1)->s.now, first);
+	/* Enter again moves into the children; Left on a collapsed child goes to the parent,
+	 * Left again collapses it */
+	ht_keys(&h, "\n");
+	ck_assert_uint_eq(u->cursor, f + 1);
+	if (tl_node(&h, f + 1)->nkids && tree_ui_expanded(u, u->lines[f + 1].ident))
+		ht_keys(&h, "h");
+	ht_keys(&h, "h");
+	ck_assert_uint_eq(u->cursor, f);
+	ht_keys(&h, "h");
+	ck_assert_uint_eq(u->nlines, n0);
+	ck_assert_uint_eq(u->cursor, f);
+	/* * expands the whole subtree */
+	ht_keys(&h, "*");
+	ck_assert_uint_eq(u->nlines, n0 - 1 + subtree_size(&u->t, u->lines[f].node));
+	/* the sums stay those of the flat view whatever is expanded */
+	ck_roots_sum(&h);
+	/* E collapses all, e expands all: every node is a line */
+	ht_keys(&h, "E");
+	ck_assert_uint_eq(u->nlines, n0);
+	ht_keys(&h, "e");
+	ck_assert_uint_eq(u->nlines, u->t.nshown);
+	ht_keys(&h, "E");
+
+	/* bottom-up: rooted at the callers, the same sum */
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->settings.tree, TREE_BOTTOM_UP);
+	ck_line_has(&h, 2, "tree bottom-up");
+	ck_roots_sum(&h);
+	ck_assert(tl_node(&h, 0)->caller);
+	/* F5 cycles too: back to the list */
+	ht_key(&h, FN(KEY_F(5)));
+	ck_assert_int_eq(h.t->settings.tree, TREE_OFF);
+	ck_screen_lacks(&h, "tree top-down");
+	ck_line_has(&h, 3, "CALLER");
+	ht_close(&h);
+}
+END_TEST
+
+/* A filter keeps the nodes with a matching stack below; the threshold the nodes with a
+ * stack that passes it. */
+START_TEST(test_tree_filter)
+{
+	struct ht h = { 0 };
+	struct tree_ui *u;
+	size_t all;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "Te");
+	all = u->nlines;
+	ht_keys(&h, "ffilemap\n");
+	ck_line_has(&h, 2, "filter filemap");
+	ck_assert_uint_gt(u->nlines, 0);
+	ck_assert_uint_lt(u->nlines, all);
+	ck_roots_sum(&h);
+	/* the stacks ending at each node are matching ones, and the top-down path is theirs */
+	for (size_t i = 0; i < u->nlines; i++) {
+		const struct tree_node *n = tl_node(&h, i);
+
+		for (uint32_t r = n->stacks; r != TREE_NONE; r = u->t.next_stack[r]) {
+			const struct stack *st = u->t.v.rows[r].stack;
+			int found = 0;
+
+			ck_assert_ptr_nonnull(st);
+			for (unsigned k = 0; k < st->nframes; k++)
+				if (strstr(model_frame(h.t->model, st->frames[k]), "filemap"))
+					found = 1;
+			ck_assert_msg(found, "line %zu: a stack without filemap", i);
+		}
+	}
+	ht_keys(&h, "F");
+	ck_assert_uint_eq(u->nlines, all);
+	/* a threshold: every root holds at least that many pages */
+	ht_keys(&h, "t100\n");
+	ck_roots_sum(&h);
+	for (size_t i = 0; i < u->nlines; i++)
+		ck_assert_int_ge(tl_node(&h, i)->s.now, 100);
+	/* the search moves to a matching node */
+	ht_keys(&h, "0/bdev_release\n");
+	ck_assert(strstr(tree_node_text(h.t->model, tl_node(&h, u->cursor)), "bdev_release"));
+	ht_close(&h);
+}
+END_TEST
+
+/* Replay keeps what is expanded where the nodes still are. */
+START_TEST(test_tree_replay)
+{
+	struct ht h = { 0 };
+	struct tree_ui *u;
+	uint64_t ident;
+	size_t n;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "T\n");
+	ident = u->lines[0].ident;
+	n = u->nlines;
+	ck_assert_uint_gt(n, u->t.nroots);
+	ht_keys(&h, "[[");
+	while (!time_build_step(h.t, -1))
+		;
+	tui_render(h.t);
+	ck_assert_ptr_ne(h.t->model, h.t->master);
+	ck_assert_int_eq(h.t->settings.tree, TREE_TOP_DOWN);
+	ck_assert(tree_ui_expanded(u, ident));
+	for (size_t i = 0; i + 1 < u->nlines; i++)
+		if (u->lines[i].ident == ident && tl_node(&h, i)->nkids)
+			ck_assert_int_eq(u->lines[i + 1].depth, 1); /* still expanded */
+	ck_roots_sum(&h);
+	ht_keys(&h, "]]");
+	while (!time_build_step(h.t, -1))
+		;
+	tui_render(h.t);
+	ck_assert_uint_eq(u->nlines, n);
+	ck_assert_uint_eq(u->lines[0].ident, ident);
+	ht_close(&h);
+}
+END_TEST
+
+/* --tree opens the screen in that mode; W saves it, the file gives it back. */
+START_TEST(test_tree_setting)
+{
+	struct ht h = { 0 };
+	struct tui_opts o;
+
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.tree = TREE_BOTTOM_UP;
+	o.cli_set = TUI_SET_TREE;
+	ht_open(&h, "demo", &o, 24, 120, NULL, NULL);
+	ck_line_has(&h, 2, "tree bottom-up");
+	ck_line_has(&h, 3, "FRAME");
+	ht_close(&h);
+	env_setup(&h);
+	rc_write(&h, "set tree = top-down\n");
+	ht_open(&h, "demo", NULL, 24, 120, NULL, NULL);
+	ck_line_has(&h, 2, "tree top-down");
+	ht_close(&h);
+}
+END_TEST
+
 static double cpu_ms(void)
 {
 	struct timespec ts;
@@ -2863,6 +3099,10 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);
+	tcase_add_test(tc, test_tree);
+	tcase_add_test(tc, test_tree_filter);
+	tcase_add_test(tc, test_tree_replay);
+	tcase_add_test(tc, test_tree_setting);
 	tcase_add_test(tc, test_group);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);

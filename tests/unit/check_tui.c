@@ -2855,6 +2855,8 @@ START_TEST(test_speed_100k)
 	struct sbuf b = { 0 };
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
 			       "b", NULL };
+	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "G", "T",
+				    "l", "T", NULL };
 	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
 				 atof(getenv("PAGETOP_TUI_MAX_MS")) : 250;
 	struct source *src;
@@ -2894,6 +2896,20 @@ START_TEST(test_speed_100k)
 	if (!slow)
 		ck_assert_msg(worst < limit, "a key took %.1f ms (PAGETOP_TUI_MAX_MS=%.0f)", worst,
 			      limit);
+	/* the call tree: timed for the record, not asserted */
+	for (int i = 0; tree_keys[i]; i++) {
+		double t0 = cpu_ms(), ms;
+
+		h.t->list->tree->build_ms = 0;
+		for (const char *k = tree_keys[i]; *k; k++)
+			tui_key(h.t, (unsigned char)*k);
+		tui_render(h.t);
+		ms = cpu_ms() - t0;
+		fprintf(stderr, "%d stacks: tree key %-3s %6.2f ms (tree %.2f, draw %.2f)\n",
+			nstacks, tree_keys[i][0] == 6 ? "^F" : tree_keys[i], ms,
+			h.t->list->tree->build_ms, h.t->draw_ms);
+	}
+	ck_assert_int_eq(h.t->settings.tree, TREE_OFF);
 	ht_close(&h);
 }
 END_TEST
@@ -2999,6 +3015,58 @@ static void agree_check(struct ht *h, struct agree_batch *b, long k)
 	view_free(&v);
 }
 
+/* A sample's call tree as batch mode prints it: the screen's tree and batch mode's go
+ * through the same printer. Every node is printed, so every list is sorted. */
+static char *agree_tree_print(const struct model *m, const struct view_opts *vo,
+			      struct tree *t, enum out_format f)
+{
+	struct out_opts oo = { .format = f, .tree = t->mode };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	tree_sort(t, TREE_NONE);
+	if (f == OUT_CSV)
+		ck_assert_int_eq(output_begin(fp, m, &oo), 0);
+	ck_assert_int_eq(output_tree(fp, m, vo, t, &oo), 0);
+	fclose(fp);
+	return buf;
+}
+
+/* The screen's tree against pagetop -b --tree at the same sample, sort and order. */
+static void agree_tree_check(struct ht *h, struct agree_batch *b, long k)
+{
+	struct app *app = h->t;
+	const struct view_opts *uvo = &app->settings.view;
+	struct tree_ui *u = app->list->tree;
+	static const enum out_format formats[] = { OUT_TEXT, OUT_CSV };
+	struct view_opts vo;
+	struct tree t;
+
+	tui_render(app);
+	ck_assert_int_ne(app->settings.tree, TREE_OFF);
+	ck_assert_int_eq(u->t.mode, app->settings.tree);
+	agree_batch_to(b, k);
+	view_opts_init(&vo);
+	vo.key = uvo->key;
+	vo.ascending = uvo->ascending;
+	tree_init(&t);
+	model_tree(b->m, &vo, app->settings.tree, &t);
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		char *screen = agree_tree_print(app->model, &vo, &u->t, formats[i]);
+		char *batch = agree_tree_print(b->m, &vo, &t, formats[i]);
+
+		ck_assert_msg(strcmp(screen, batch) == 0,
+			      "sample %ld, tree %s, sort %s%s, %s: the screen's tree differs from batch mode's:\n--- screen:\n%s--- batch:\n%s",
+			      k, tree_mode_name(t.mode), sort_key_name(vo.key),
+			      vo.ascending ? ":asc" : "", out_format_name(formats[i]), screen, batch);
+		free(screen);
+		free(batch);
+	}
+	tree_free(&t);
+}
+
 /* Every group mode, sort key and order at the screen's sample. */
 static void agree_walk(struct ht *h, struct agree_batch *b, long k)
 {
@@ -3013,10 +3081,25 @@ static void agree_walk(struct ht *h, struct agree_batch *b, long k)
 			agree_check(h, b, k);
 			ht_keys(h, "r");
 		}
-		/* a tree mode, once views have one, is walked here too */
 		ht_keys(h, "g");
 	}
 	ck_assert_int_eq(h->t->settings.view.group, GROUP_STACK);
+	/* the tree modes: T to top-down, to bottom-up, and back to the list */
+	for (int m = TREE_TOP_DOWN; m < TREE__N; m++) {
+		ht_keys(h, "T");
+		ck_assert_int_eq(h->t->settings.tree, m);
+		for (size_t s = 0; s < ARRAY_SIZE(settings_sort_menu); s++) {
+			char keys[3] = { 's', s == 9 ? '0' : (char)('1' + s), '\0' };
+
+			ht_keys(h, keys);
+			agree_tree_check(h, b, k);
+			ht_keys(h, "r");
+			agree_tree_check(h, b, k);
+			ht_keys(h, "r");
+		}
+	}
+	ht_keys(h, "T");
+	ck_assert_int_eq(h->t->settings.tree, TREE_OFF);
 }
 
 START_TEST(test_agree_late_group)

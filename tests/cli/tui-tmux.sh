@@ -4,8 +4,8 @@
 # folder tests/data/demo: keys go in with send-keys, the screen comes back with
 # capture-pane. Also: SOURCE@SAMPLE opens at that sample, ^ and a jump to a row's peak
 # and first sample; the terminal is clean after q, SIGTERM and SIGINT; -n leaves by
-# itself; a named pipe without a writer is waited for (^C leaves); without a terminal
-# pagetop falls back to batch output.
+# itself; T and F5 show the call tree; a named pipe without a writer is waited for (^C
+# leaves); without a terminal pagetop falls back to batch output.
 #
 # Needs tmux (tests/lib.sh). Uses its own tmux server (-L).
 set -u
@@ -109,6 +109,40 @@ grep -q '^[0-9]* -16 ' "$tmp/screen-rows" || fail "the function groups show no c
 keys q
 ended 0
 
+# ---- the call tree: T and F5, expanding ----
+echo "tui-tmux.sh: the call tree"
+start "$PAGETOP" "$top_srcdir/tests/data/lab.ptrec.xz"
+expect "sample 90/90"
+expect "F5Tree"
+keys T
+expect "tree top-down"
+expect "FRAME"
+sed -n 5p "$tmp/screen" | grep -q '39936 .*▸ __x64_sys_close+0x3e/0x6e (1 stack)' ||
+	fail "the largest root is not the first line"
+keys Enter
+expect "└─ ▸ __fput+0xfb/0x1b4 (1 stack)"
+keys '*'
+expect "└─ · brd_sub"
+keys Down Left
+expect "└─ ▸ __fput+0xfb/0x1b4 (1 stack)"
+wait_for "brd_sub" 1 && fail "Left did not collapse __fput"
+keys Left Left
+wait_for "└─ ▸ __fput" 1 && fail "Left on a collapsed node did not go to its parent"
+sed -n 5p "$tmp/screen" | grep -q '▸ __x64_sys_close' || fail "the root is not collapsed"
+keys F5
+expect "tree bottom-up"
+keys F5
+wait_for "tree bottom-up" 1 && fail "F5 did not leave the tree"
+expect "CALLER"
+keys q
+ended 0
+# --tree opens the screen in that mode
+start "$PAGETOP" --tree bottom-up "$top_srcdir/tests/data/lab.ptrec.xz"
+expect "tree bottom-up"
+expect "▸ brd_submit_bio+0x28d/0x42b [brd]"
+keys q
+ended 0
+
 # ---- the chart of a row: the [brd] leak of the lab recording rises ----
 echo "tui-tmux.sh: the chart of a row"
 start "$PAGETOP" "$top_srcdir/tests/data/lab.ptrec.xz"
@@ -131,7 +165,7 @@ ended 0
 # ---- htop's F-keys and the bar at the bottom ----
 echo "tui-tmux.sh: F-keys and the function-key bar"
 start "$PAGETOP" "$demo"
-expect "F1Help  F2Setup F3SearchF4FilterF6SortByF10Quit"
+expect "F1Help  F2Setup F3SearchF4FilterF5Tree  F6SortByF10Quit"
 tail -n 1 "$tmp/screen" | grep -q '^F1Help' || fail "the bar is not the last line"
 keys F3
 expect "Search:"
@@ -146,8 +180,8 @@ expect "keys (any other key closes this help)"
 keys Escape F2
 expect "setup: Up/Down choose"
 expect "[ ] PEAK"
-# PEAK is the 14th line; End and Home differ between terminals, j does not
-keys j j j j j j j j j j j j j Space
+# PEAK is the 15th line; End and Home differ between terminals, j does not
+keys j j j j j j j j j j j j j j Space
 expect "[x] PEAK"
 keys Escape
 expect "PEAK"

@@ -923,7 +923,7 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 	c.peak_sample = c.base_sample = c.mark_sample = -1;
 	c.utf8 = draw_utf8();
 	c.page_size = model_meta(m)->unit == UNIT_ALLOCS ? 0 : (double)model_page_size(m);
-	if (list->nrows) {
+	if (list->nrows && app->settings.tree == TREE_OFF) {
 		shown = list->rows[list->cursor.row].s;
 		label = model_label(app->model, list->rows[list->cursor.row].label);
 		s = chart_counter(list, list->cursor.row);
@@ -961,6 +961,9 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 		 * mark under the axis) and when, at the baseline (its mark) */
 		snprintf(title, sizeof(title), _("%s  %s now  %s peak %s at %s  %s baseline %s"),
 			 label, now, draw_glyph("▲", "^"), peak, peak_at, draw_glyph("◆", "B"), base);
+	} else if (app->settings.tree != TREE_OFF) {
+		snprintf(title, sizeof(title), "%s",
+			 _("no chart of a tree's node: the chart is of a row (T back to the list)"));
 	} else if (list->nrows) {
 		snprintf(title, sizeof(title), _("%s  no chart: the row is no longer in the series"),
 			 label);

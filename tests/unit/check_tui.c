@@ -2722,6 +2722,10 @@ START_TEST(test_tree)
 	ck_line_has(&h, 2, "tree bottom-up");
 	ck_roots_sum(&h);
 	ck_assert(tl_node(&h, 0)->caller);
+	/* the chart is of rows: in the tree it says so */
+	ht_keys(&h, "c");
+	ck_screen_has(&h, "no chart of a tree's node");
+	ht_keys(&h, "c");
 	/* F5 cycles too: back to the list */
 	ht_key(&h, FN(KEY_F(5)));
 	ck_assert_int_eq(h.t->settings.tree, TREE_OFF);

@@ -578,6 +578,14 @@ START_TEST(test_ascii)
 	ck_line_has(&h, 4, "v ");
 	ck_line_has(&h, 4, "_.:-=+*#");
 	ck_expected(&h, "demo-ascii");
+	/* the call tree's guides and marks */
+	ht_keys(&h, "Te");
+	s = ht_screen(&h);
+	for (const char *p = s; *p; p++)
+		ck_assert_msg((unsigned char)*p < 0x80, "non-ASCII byte in:\n%s", s);
+	ck_screen_has(&h, "|- ");
+	ck_screen_has(&h, "`- ");
+	ck_screen_has(&h, "- ");
 	ht_close(&h);
 }
 END_TEST

@@ -477,7 +477,7 @@ int settings_parse_named(const char *name, const char *text, struct setting_valu
 	if (settings_find(name, &id) < 0) {
 		memset(v, 0, sizeof(*v));
 		v->id = SETTING__N;
-		pt_err_set(err, _("unknown setting '%s' (sort, group, threshold, interval, columns, alloc-patterns, function-bar, colors)"),
+		pt_err_set(err, _("unknown setting '%s' (sort, group, threshold, interval, columns, alloc-patterns, function-bar, colors, tree)"),
 			   name);
 		return -1;
 	}

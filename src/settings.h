@@ -57,7 +57,8 @@ enum setting_id {
 	SETTING_KERNEL_THRESHOLD,  /* the kernel's count_threshold while running */
 	SETTING_DIFF_SORT,         /* pagetop diff --sort: KEY[:asc|desc] of its keys */
 	SETTING_DURATION,          /* pagetop record --duration: 30s, 5m, 1h, 1d, seconds */
-	SETTING_TREE,              /* --tree: off, top-down or bottom-up */
+	SETTING_TREE,              /* --tree, and the UI's in the file: off, top-down or
+				    * bottom-up */
 	/* the UI's prompts' only */
 	SETTING_PLAY_SPEED,        /* play: times the recorded pace (0: no waiting) */
 	SETTING__N

@@ -569,6 +569,12 @@ void list_unfreeze(struct list_screen *list)
 	list->frozen_history = NULL;
 }
 
+/* What the tree mode takes from the list. */
+static struct tree_env tree_env(struct list_screen *list)
+{
+	return (struct tree_env){ list->base.app, list->search.text, list_height(), list_cell };
+}
+
 /* ---- search ---- */
 
 static void search_set(struct list_screen *list, const char *text)
@@ -627,8 +633,11 @@ static int search_step(struct list_screen *list, int dir, int include)
 {
 	size_t n;
 
-	if (list->base.app->settings.tree != TREE_OFF)
-		return tree_ui_search(list, dir, include);
+	if (list->base.app->settings.tree != TREE_OFF) {
+		struct tree_env e = tree_env(list);
+
+		return tree_ui_search(list->tree, &e, dir, include);
+	}
 	sort_all(list);
 	n = list->nrows;
 	for (size_t k = 0; k < n; k++) {
@@ -1015,7 +1024,9 @@ static void list_draw(struct screen *s)
 	if (list_chart_height())
 		draw_chart(list, TUI_HEADER_LINES + h, list_chart_height());
 	if (app->settings.tree != TREE_OFF) {
-		tree_ui_draw(list, cols, nc);
+		struct tree_env e = tree_env(list);
+
+		tree_ui_draw(list->tree, &e, cols, nc);
 		return;
 	}
 	if (!list->nrows) {
@@ -1066,7 +1077,8 @@ static unsigned list_key(struct screen *s, enum action a, int key)
 
 	(void)key;
 	if (list->base.app->settings.tree != TREE_OFF && a != ACT_CHART) {
-		unsigned r = tree_ui_key(list, a);
+		struct tree_env e = tree_env(list);
+		unsigned r = tree_ui_key(list->tree, &e, a);
 
 		if (r != ACTION_PASS || a == ACT_SEARCH_NEXT || a == ACT_SEARCH_PREV)
 			return r != ACTION_PASS ? r : search_again(list, a == ACT_SEARCH_NEXT ? 1 : -1);
@@ -1132,7 +1144,9 @@ static unsigned click_line(struct list_screen *list, int y)
 	if (list->base.app->settings.tree != TREE_OFF) {
 		int twice = y == list->last_click_pos.frame_line && now - list->last_click < 0.4;
 
-		tree_ui_click(list, y, twice);
+		struct tree_env e = tree_env(list);
+
+		tree_ui_click(list->tree, &e, y, twice);
 		list->last_click = twice ? 0 : now;
 		list->last_click_pos = (struct list_pos){ 0, y };
 		return ACTION_REDRAW;
@@ -1157,8 +1171,10 @@ static unsigned list_mouse(struct screen *s, const MEVENT *ev)
 
 	if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED) &&
 	    s->app->settings.tree != TREE_OFF) {
+		struct tree_env e = tree_env(list);
+
 		for (int i = 0; i < 3; i++)
-			tree_ui_key(list, ev->bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN);
+			tree_ui_key(list->tree, &e, ev->bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN);
 	} else if (ev->bstate & BUTTON4_PRESSED) {
 		move_lines(list, -3);
 	} else if (ev->bstate & BUTTON5_PRESSED) {
@@ -1191,8 +1207,10 @@ static void list_update(struct screen *s, unsigned what)
 		tree_init(&list->tree->t);
 	}
 	if (what & (UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL)) {
+		struct tree_env e = tree_env(list);
+
 		rebuild(list, 0);
-		tree_ui_rebuild(list);
+		tree_ui_rebuild(list->tree, &e);
 	}
 	if (what & UPDATE_MODEL)
 		list->follow = 0;

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui_columns.h"
-#include "tui_status.h"
 #include "tui_tree.h"
 
 /* ---- sets of identities ---- */
@@ -145,20 +143,18 @@ static void lay_out(const struct model *m, struct tree_ui *u, uint32_t i, uint16
 	}
 }
 
-static void lay_out_all(struct list_screen *l)
+static void lay_out_all(struct tree_ui *u, const struct tree_env *e)
 {
-	struct tree_ui *u = l->tree;
 
 	u->nlines = 0;
 	for (size_t k = 0; k < u->t.nroots; k++)
-		lay_out(l->base.app->model, u, u->t.kids[k], 0, k + 1 == u->t.nroots, 0, 0);
+		lay_out(e->app->model, u, u->t.kids[k], 0, k + 1 == u->t.nroots, 0, 0);
 }
 
 /* The cursor within the lines, the top such that the cursor is on the screen. */
-static void show_cursor(struct list_screen *l)
+static void show_cursor(struct tree_ui *u, const struct tree_env *e)
 {
-	struct tree_ui *u = l->tree;
-	int h = list_height();
+	int h = e->height;
 
 	if (!u->nlines) {
 		u->cursor = u->top = 0;
@@ -181,13 +177,12 @@ static void show_cursor(struct list_screen *l)
 }
 
 /* The lines again; the cursor stays on its node, at its line of the screen. */
-static void relayout(struct list_screen *l)
+static void relayout(struct tree_ui *u, const struct tree_env *e)
 {
-	struct tree_ui *u = l->tree;
 	uint64_t sel = u->selected;
 	int y = u->cursor_y;
 
-	lay_out_all(l);
+	lay_out_all(u, e);
 	if (sel) {
 		for (size_t i = 0; i < u->nlines; i++)
 			if (u->lines[i].ident == sel) {
@@ -196,22 +191,32 @@ static void relayout(struct list_screen *l)
 				break;
 			}
 	}
-	show_cursor(l);
+	show_cursor(u, e);
 }
 
-void tree_ui_rebuild(struct list_screen *l)
+void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
 {
-	struct app *app = l->base.app;
-	struct tree_ui *u = l->tree;
+	struct app *app = e->app;
 	struct view_opts vo = app->settings.view;
 	double t0 = time_mono();
 
-	if (app->settings.tree == TREE_OFF)
+	if (app->settings.tree == TREE_OFF) {
+		if (u->t.nnodes) { /* 100,000 stacks: tens of MiB */
+			tree_free(&u->t);
+			tree_init(&u->t);
+		}
 		return;
+	}
+	if (u->mode != app->settings.tree) {
+		/* another tree: from its top */
+		u->cursor = u->top = 0;
+		u->cursor_y = 0;
+		u->selected = 0;
+	}
 	vo.limit = 0;
 	u->mode = app->settings.tree;
 	model_tree(app->model, &vo, u->mode, &u->t);
-	relayout(l);
+	relayout(u, e);
 	u->build_ms = (time_mono() - t0) * 1e3;
 }
 
@@ -239,11 +244,10 @@ static void guides(struct pen *p, const struct tree_line *ln, attr_t a)
 		pen_put(p, ln->last ? draw_glyph("└─ ", "`- ") : draw_glyph("├─ ", "|- "), a);
 }
 
-static void draw_line(struct list_screen *l, int y, size_t li, int sel, const enum col *cols,
-		      int nc)
+static void draw_line(struct tree_ui *u, const struct tree_env *e, int y, size_t li, int sel,
+		      const enum col *cols, int nc)
 {
-	struct app *app = l->base.app;
-	struct tree_ui *u = l->tree;
+	struct app *app = e->app;
 	const struct tree_line *ln = &u->lines[li];
 	const struct tree_node *n = &u->t.nodes[ln->node];
 	struct pen p = PEN_AT(y, 0);
@@ -270,7 +274,7 @@ static void draw_line(struct list_screen *l, int y, size_t li, int sel, const en
 				cell_sparkline(buf, sizeof(buf), w < MODEL_HISTORY ? w : MODEL_HISTORY,
 					       v, got);
 		} else {
-			list_cell(app, &u->t.v, cols[k], &c, buf, sizeof(buf));
+			e->cell(app, &u->t.v, cols[k], &c, buf, sizeof(buf));
 		}
 		tw = text_width(buf);
 		pen_pad(&p, p.x + 1 + (w > tw ? w - tw : 0), a);
@@ -281,7 +285,7 @@ static void draw_line(struct list_screen *l, int y, size_t li, int sel, const en
 	pen_put(&p, !n->nkids ? draw_glyph("· ", "  ") :
 		    tree_ui_expanded(u, ln->ident) ? draw_glyph("▾ ", "- ") : draw_glyph("▸ ", "+ "),
 		a);
-	pen_put_marked(&p, tree_node_text(app->model, n), l->search.text,
+	pen_put_marked(&p, tree_node_text(app->model, n), e->search,
 		       a | (n->caller && !sel ? A_BOLD : 0));
 	if (p.x + 4 < COLS) {
 		snprintf(buf, sizeof(buf), ngettext(" (%u stack)", " (%u stacks)", n->nstacks),
@@ -291,10 +295,9 @@ static void draw_line(struct list_screen *l, int y, size_t li, int sel, const en
 	pen_pad(&p, COLS, a);
 }
 
-void tree_ui_draw(struct list_screen *l, const enum col *cols, int nc)
+void tree_ui_draw(struct tree_ui *u, const struct tree_env *e, const enum col *cols, int nc)
 {
-	struct tree_ui *u = l->tree;
-	int h = list_height();
+	int h = e->height;
 
 	if (!u->nlines) {
 		struct pen pen = PEN_AT(TUI_HEADER_LINES, 2);
@@ -304,36 +307,33 @@ void tree_ui_draw(struct list_screen *l, const enum col *cols, int nc)
 		return;
 	}
 	for (int y = 0; y < h && u->top + (size_t)y < u->nlines; y++)
-		draw_line(l, TUI_HEADER_LINES + y, u->top + (size_t)y,
+		draw_line(u, e, TUI_HEADER_LINES + y, u->top + (size_t)y,
 			  u->top + (size_t)y == u->cursor, cols, nc);
 }
 
 /* ---- keys ---- */
 
-static void move_to(struct list_screen *l, long to)
+static void move_to(struct tree_ui *u, const struct tree_env *e, long to)
 {
-	struct tree_ui *u = l->tree;
 
 	if (!u->nlines)
 		return;
 	u->cursor = to < 0 ? 0 : (size_t)to >= u->nlines ? u->nlines - 1 : (size_t)to;
-	show_cursor(l);
+	show_cursor(u, e);
 }
 
-static void expand(struct list_screen *l, size_t li, int on)
+static void expand(struct tree_ui *u, const struct tree_env *e, size_t li, int on)
 {
-	struct tree_ui *u = l->tree;
 
 	set_expanded(u, u->lines[li].ident, on);
 	u->cursor = li;
 	u->selected = u->lines[li].ident;
-	relayout(l);
+	relayout(u, e);
 }
 
 /* Expands node i and every node below it. */
-static void expand_subtree(struct list_screen *l, uint32_t i, uint64_t ident)
+static void expand_subtree(struct tree_ui *u, const struct model *m, uint32_t i, uint64_t ident)
 {
-	struct tree_ui *u = l->tree;
 	const struct tree_node *n = &u->t.nodes[i];
 
 	if (!n->nkids)
@@ -342,7 +342,7 @@ static void expand_subtree(struct list_screen *l, uint32_t i, uint64_t ident)
 	for (uint32_t k = 0; k < n->nkids; k++) {
 		uint32_t c = u->t.kids[n->kids + k];
 
-		expand_subtree(l, c, node_ident(l->base.app->model, &u->t, c, ident));
+		expand_subtree(u, m, c, node_ident(m, &u->t, c, ident));
 	}
 }
 
@@ -355,77 +355,74 @@ static size_t parent_line(const struct tree_ui *u, size_t li)
 	return li;
 }
 
-unsigned tree_ui_key(struct list_screen *l, enum action a)
+unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 {
-	struct tree_ui *u = l->tree;
-	long h = list_height() > 0 ? list_height() : 1;
+	long h = e->height > 0 ? e->height : 1;
 	const struct tree_line *ln = u->nlines ? &u->lines[u->cursor] : NULL;
 
 	switch (a) {
-	case ACT_UP: move_to(l, (long)u->cursor - 1); break;
-	case ACT_DOWN: move_to(l, (long)u->cursor + 1); break;
-	case ACT_PAGE_UP: move_to(l, (long)u->cursor - h); break;
-	case ACT_PAGE_DOWN: move_to(l, (long)u->cursor + h); break;
-	case ACT_FIRST: move_to(l, 0); break;
-	case ACT_LAST: move_to(l, (long)u->nlines - 1); break;
+	case ACT_UP: move_to(u, e, (long)u->cursor - 1); break;
+	case ACT_DOWN: move_to(u, e, (long)u->cursor + 1); break;
+	case ACT_PAGE_UP: move_to(u, e, (long)u->cursor - h); break;
+	case ACT_PAGE_DOWN: move_to(u, e, (long)u->cursor + h); break;
+	case ACT_FIRST: move_to(u, e, 0); break;
+	case ACT_LAST: move_to(u, e, (long)u->nlines - 1); break;
 	case ACT_EXPAND:
 		if (!ln || !u->t.nodes[ln->node].nkids)
 			break;
 		if (tree_ui_expanded(u, ln->ident))
-			move_to(l, (long)u->cursor + 1);
+			move_to(u, e, (long)u->cursor + 1);
 		else
-			expand(l, u->cursor, 1);
+			expand(u, e, u->cursor, 1);
 		break;
 	case ACT_COLLAPSE:
 		if (!ln)
 			break;
 		if (u->t.nodes[ln->node].nkids && tree_ui_expanded(u, ln->ident))
-			expand(l, u->cursor, 0);
+			expand(u, e, u->cursor, 0);
 		else if (ln->depth)
-			move_to(l, (long)parent_line(u, u->cursor));
+			move_to(u, e, (long)parent_line(u, u->cursor));
 		break;
 	case ACT_EXPAND_SUBTREE:
 		if (!ln)
 			break;
-		expand_subtree(l, ln->node, ln->ident);
-		relayout(l);
+		expand_subtree(u, e->app->model, ln->node, ln->ident);
+		relayout(u, e);
 		break;
 	case ACT_EXPAND_ALL:
 	case ACT_COLLAPSE_ALL:
 		u->all[u->mode] = a == ACT_EXPAND_ALL;
 		set_clear(&u->toggled[u->mode]);
-		relayout(l);
+		relayout(u, e);
 		break;
 	default: return ACTION_PASS;
 	}
 	return ACTION_REDRAW;
 }
 
-void tree_ui_click(struct list_screen *l, int y, int twice)
+void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice)
 {
-	struct tree_ui *u = l->tree;
 	size_t li = u->top + (size_t)(y < 0 ? 0 : y);
 
 	if (li >= u->nlines)
 		return;
 	if (twice && u->t.nodes[u->lines[li].node].nkids)
-		expand(l, li, !tree_ui_expanded(u, u->lines[li].ident));
+		expand(u, e, li, !tree_ui_expanded(u, u->lines[li].ident));
 	else
-		move_to(l, (long)li);
+		move_to(u, e, (long)li);
 }
 
-int tree_ui_search(struct list_screen *l, int dir, int include)
+int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include)
 {
-	struct tree_ui *u = l->tree;
-	const struct model *m = l->base.app->model;
+	const struct model *m = e->app->model;
 	size_t n = u->nlines;
 
 	for (size_t k = 0; k < n; k++) {
 		size_t off = (include ? k : k + 1) % n;
 		size_t i = dir > 0 ? (u->cursor + off) % n : (u->cursor + n - off) % n;
 
-		if (strcasestr(tree_node_text(m, &u->t.nodes[u->lines[i].node]), l->search.text)) {
-			move_to(l, (long)i);
+		if (strcasestr(tree_node_text(m, &u->t.nodes[u->lines[i].node]), e->search)) {
+			move_to(u, e, (long)i);
 			return 0;
 		}
 	}

@@ -10,7 +10,8 @@
 #include <stdint.h>
 
 #include "model_tree.h"
-#include "tui_list.h"
+#include "tui_app.h"
+#include "tui_columns.h"
 
 struct tree_line {
 	uint32_t node;
@@ -38,17 +39,28 @@ struct tree_ui {
 	double build_ms;            /* what the last build cost */
 };
 
+/* What the tree takes from the list screen it is a mode of (the list is the layer
+ * above: it hands these down). */
+struct tree_env {
+	struct app *app;
+	const char *search;         /* the search: marked, and n/N go to it */
+	int height;                 /* lines the tree has on the screen */
+	/* the text of column c's cell for s (v: the view whose share it is) */
+	void (*cell)(const struct app *app, const struct view *v, enum col c,
+		     const struct counter *s, char *buf, size_t n);
+};
+
 struct tree_ui *tree_ui_new(void);
 void tree_ui_free(struct tree_ui *u);
 /* Builds the tree of the shown sample again (the view or the model changed). */
-void tree_ui_rebuild(struct list_screen *l);
-void tree_ui_draw(struct list_screen *l, const enum col *cols, int nc);
+void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e);
+void tree_ui_draw(struct tree_ui *u, const struct tree_env *e, const enum col *cols, int nc);
 /* A key of the list in tree mode; ACTION_PASS when it is not the tree's. */
-unsigned tree_ui_key(struct list_screen *l, enum action a);
-void tree_ui_click(struct list_screen *l, int y, int twice);
+unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a);
+void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice);
 /* The next (dir 1) or previous line whose text matches the search (from the cursor's
  * own when include). Returns 0, or -1 when none does. */
-int tree_ui_search(struct list_screen *l, int dir, int include);
+int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include);
 int tree_ui_expanded(const struct tree_ui *u, uint64_t ident);
 
 #endif

@@ -313,7 +313,7 @@ START_TEST(names)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", n++ ? ", " : "",
 			 settings_name((enum setting_id)i));
 	}
-	ck_assert_int_eq(n, 8);
+	ck_assert_int_eq(n, 9);
 	ck_assert_int_eq(settings_find("limit", &id), -1);
 	ck_assert_int_eq(settings_parse_named("intervall", "2", &v, &err), -1);
 	snprintf(want, sizeof(want), "unknown setting 'intervall' (%s)", list);

@@ -136,7 +136,18 @@ static void pin_selection(struct list_screen *list, const struct stack *st)
 		model_pin(app->master, st);
 }
 
-/* Pins the stacks of the rows shown expanded or paused (after a change of either). */
+static void pin_add(struct list_screen *list, const struct stack *st)
+{
+	if (list->npins == list->cappins) {
+		list->cappins = list->cappins ? list->cappins * 2 : 64;
+		list->pins = xreallocarray(list->pins, list->cappins, sizeof(*list->pins));
+	}
+	model_pin(list->base.app->master, st);
+	list->pins[list->npins++] = st;
+}
+
+/* Pins the stacks of the rows shown expanded or paused (after a change of either), and
+ * of a paused tree. */
 static void pins_update(struct list_screen *list)
 {
 	struct app *app = list->base.app;
@@ -147,6 +158,15 @@ static void pins_update(struct list_screen *list)
 	for (size_t i = 0; i < list->npins; i++)
 		model_unpin(app->master, list->pins[i]);
 	list->npins = 0;
+	if (app->model == app->master && app->pause.on && app->settings.tree != TREE_OFF) {
+		/* the paused tree's trends read its stacks' histories */
+		const struct view *tv = &list->tree->t.v;
+
+		for (size_t i = 0; i < tv->nrows; i++)
+			if (tv->rows[i].stack)
+				pin_add(list, tv->rows[i].stack);
+		return;
+	}
 	if (app->model != app->master || g != GROUP_STACK || !(all || list->expand_all[g] || k->n))
 		return;
 	for (size_t i = 0; i < list->nrows; i++) {
@@ -154,12 +174,7 @@ static void pins_update(struct list_screen *list)
 
 		if (!st || (!all && !list_expanded(list, i)))
 			continue;
-		if (list->npins == list->cappins) {
-			list->cappins = list->cappins ? list->cappins * 2 : 64;
-			list->pins = xreallocarray(list->pins, list->cappins, sizeof(*list->pins));
-		}
-		model_pin(app->master, st);
-		list->pins[list->npins++] = st;
+		pin_add(list, st);
 	}
 }
 
@@ -555,6 +570,8 @@ void list_freeze(struct list_screen *list)
 		rebuild(list, 1); /* sorts all the rows, then copies them */
 	else
 		frozen_copy(list);
+	if (list->base.app->settings.tree != TREE_OFF)
+		pins_update(list);
 }
 
 void list_unfreeze(struct list_screen *list)
@@ -1211,6 +1228,8 @@ static void list_update(struct screen *s, unsigned what)
 
 		rebuild(list, 0);
 		tree_ui_rebuild(list->tree, &e);
+		if (s->app->pause.on && s->app->settings.tree != TREE_OFF)
+			pins_update(list); /* the tree's stacks, now built */
 	}
 	if (what & UPDATE_MODEL)
 		list->follow = 0;

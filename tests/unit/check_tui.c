@@ -2824,6 +2824,33 @@ START_TEST(test_tree_replay)
 }
 END_TEST
 
+/* Live and paused: the tree stays as it was while samples go on, and its stacks are
+ * pinned (their histories are its trends); resumed, it follows again. */
+START_TEST(test_tree_live_pause)
+{
+	struct ht h = { 0 };
+
+	ht_start(&h, fake_new(live_specs, 2), NULL, 24, 100, NULL, NULL);
+	ht_keys(&h, "T");
+	ck_line_has(&h, 2, "tree top-down");
+	ck_line_has(&h, 4, "a_caller+0x1/0x10 [brd]");
+	ck_line_has(&h, 4, "40");
+	ht_keys(&h, "p");
+	ck_line_has(&h, 2, "PAUSED (+0)");
+	ck_assert_uint_gt(h.t->list->npins, 0);
+	for (int i = 0; i < 3; i++) {
+		fake_add(h.src, "alloc_pages;a_caller [brd]=0|alloc_pages;b_caller=18");
+		tui_pump(h.t, -1);
+	}
+	ck_line_has(&h, 2, "PAUSED (+3)");
+	ck_line_has(&h, 4, "40");
+	ht_keys(&h, " ");
+	ck_line_has(&h, 0, "sample 5");
+	ck_line_has(&h, 4, "b_caller");
+	ht_close(&h);
+}
+END_TEST
+
 /* --tree opens the screen in that mode; W saves it, the file gives it back. */
 START_TEST(test_tree_setting)
 {
@@ -3198,6 +3225,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_tree_filter);
 	tcase_add_test(tc, test_tree_replay);
 	tcase_add_test(tc, test_tree_setting);
+	tcase_add_test(tc, test_tree_live_pause);
 	tcase_add_test(tc, test_group);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);

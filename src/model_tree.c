@@ -3,7 +3,8 @@
  * finds the node its path ends at (remembered from the build before, else walked through
  * a (parent, frame) hash table) and adds its numbers there; one pass from the last node
  * to the first adds each node into its parent; one from the first lists the children;
- * the roots are sorted, the other lists when tree_sort() asks (doc/internals.md). */
+ * the roots are sorted, the other lists when tree_sort() asks; a tree made anew is
+ * numbered depth-first (doc/internals.md). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -169,7 +170,7 @@ static uint32_t stack_leaf(struct tree *t, const struct stack *st, uint32_t *pre
 }
 
 /* Adds a stack's numbers, or a child's, to a node's. */
-static void sum_add(struct tree_sum *a, const struct tree_sum *b)
+static inline __attribute__((always_inline)) void sum_add(struct tree_sum *a, const struct tree_sum *b)
 {
 	a->now = sat_add(a->now, b->now);
 	a->delta = sat_add(a->delta, b->delta);
@@ -183,13 +184,72 @@ static void sum_add(struct tree_sum *a, const struct tree_sum *b)
 		a->first_seen = b->first_seen;
 }
 
-static void example_add(struct tree_node *n, uint32_t id, int64_t now)
+static inline __attribute__((always_inline)) void example_add(struct tree_node *n, uint32_t id, int64_t now)
 {
 	if (n->example == TREE_NONE || now > n->example_now ||
 	    (now == n->example_now && id < n->example)) {
 		n->example = id;
 		n->example_now = now;
 	}
+}
+
+/* Numbers the nodes of a tree made anew depth-first (a node's subtree right after it),
+ * so that the passes of later builds find a node's parent among the nodes they just saw
+ * (in the cache), not anywhere in the array: the first position of a node is its
+ * parent's next free one, its subtree's size the space it takes there. Every node has
+ * stacks (the tree was made anew), and nkids counts its children. */
+static void tree_renumber(struct tree *t)
+{
+	size_t nn = t->nnodes, next_root = 0;
+	uint32_t *size = xmalloc(nn * sizeof(*size)), *pos = xmalloc(nn * sizeof(*pos));
+	uint32_t *free_pos = xmalloc(nn * sizeof(*free_pos));
+	struct tree_node *nodes = xmalloc((t->cap ? t->cap : 1) * sizeof(*nodes));
+
+	for (size_t i = 0; i < nn; i++)
+		size[i] = 1;
+	for (size_t i = nn; i-- > 0;)
+		if (t->nodes[i].parent != TREE_NONE)
+			size[t->nodes[i].parent] += size[i];
+	for (size_t i = 0; i < nn; i++) {
+		uint32_t p = t->nodes[i].parent;
+
+		if (p == TREE_NONE) {
+			pos[i] = (uint32_t)next_root;
+			next_root += size[i];
+		} else {
+			pos[i] = free_pos[p];
+			free_pos[p] += size[i];
+		}
+		free_pos[i] = pos[i] + 1;
+	}
+	for (size_t i = 0; i < nn; i++) {
+		struct tree_node *n = &nodes[pos[i]];
+
+		*n = t->nodes[i];
+		if (n->parent != TREE_NONE)
+			n->parent = pos[n->parent];
+	}
+	free(t->nodes);
+	t->nodes = nodes;
+	for (size_t j = 0; j < t->nslots; j++)
+		t->slots[j].key = EMPTY;
+	for (size_t i = 0; i < nn; i++) {
+		const struct tree_node *n = &nodes[i];
+		uint32_t key = n->frame != TREE_NONE ? n->frame : LABEL_KEY | n->label;
+		uint64_t k = (uint64_t)n->parent << 32 | key;
+		size_t j = slot_of(k, t->nslots);
+
+		for (; t->slots[j].key != EMPTY; j = (j + 1) & (t->nslots - 1))
+			;
+		t->slots[j].key = k;
+		t->slots[j].node = (uint32_t)i;
+	}
+	for (size_t i = 0; i < t->nleaves; i++)
+		if (t->leaves[i].gen == t->gen)
+			t->leaves[i].node = pos[t->leaves[i].node];
+	free(size);
+	free(pos);
+	free(free_pos);
 }
 
 /* ---- ordering the children ---- */
@@ -350,6 +410,7 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	struct view_opts vo = *o;
 	uint32_t prev[STACK_MAX_FRAMES + 1], prev_node[STACK_MAX_FRAMES + 1];
 	unsigned nprev = 0;
+	int fresh;
 
 	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
 	/* every row, in no order past the first: the children are sorted here */
@@ -380,6 +441,7 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 			t->nodes[i].build = 0;
 		t->build = 1;
 	}
+	fresh = t->nnodes == 0;
 	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
 				      sizeof(*t->next_stack));
 	for (size_t r = 0; r < t->v.nrows; r++) {
@@ -419,6 +481,8 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		p->nkids++;
 		example_add(p, n->example, n->example_now);
 	}
+	if (fresh && t->nnodes > 1)
+		tree_renumber(t);
 	tree_link(m, t, o);
 }
 

@@ -32,7 +32,9 @@ int tree_mode_parse(const char *s, enum tree_mode *t)
 }
 
 struct tree_slot {
-	uint64_t key;             /* parent << 32 | frame (or LABEL_KEY | label); EMPTY */
+	/* parent << 32 | frame (or LABEL_KEY | label), or EMPTY, in two halves: 12 bytes a
+	 * slot, not 16 */
+	uint32_t key_lo, key_hi;
 	uint32_t node;
 };
 
@@ -44,6 +46,18 @@ struct tree_leaf {
 };
 
 #define EMPTY UINT64_MAX
+
+static inline uint64_t slot_key(const struct tree_slot *s)
+{
+	return (uint64_t)s->key_hi << 32 | s->key_lo;
+}
+
+static inline void slot_set(struct tree_slot *s, uint64_t k, uint32_t node)
+{
+	s->key_lo = (uint32_t)k;
+	s->key_hi = (uint32_t)(k >> 32);
+	s->node = node;
+}
 #define LABEL_KEY 0x80000000u     /* frame ids stay below */
 
 void tree_init(struct tree *t)
@@ -78,14 +92,15 @@ static void table_grow(struct tree *t)
 
 	t->slots = xmalloc(n * sizeof(*t->slots));
 	for (size_t i = 0; i < n; i++)
-		t->slots[i].key = EMPTY;
+		slot_set(&t->slots[i], EMPTY, 0);
 	t->nslots = n;
 	for (size_t i = 0; i < on; i++) {
 		size_t j;
 
-		if (old[i].key == EMPTY)
+		if (slot_key(&old[i]) == EMPTY)
 			continue;
-		for (j = slot_of(old[i].key, n); t->slots[j].key != EMPTY; j = (j + 1) & (n - 1))
+		for (j = slot_of(slot_key(&old[i]), n); slot_key(&t->slots[j]) != EMPTY;
+		     j = (j + 1) & (n - 1))
 			;
 		t->slots[j] = old[i];
 	}
@@ -97,7 +112,7 @@ static void tree_reset(struct tree *t)
 {
 	t->nnodes = 0;
 	for (size_t i = 0; i < t->nslots; i++)
-		t->slots[i].key = EMPTY;
+		slot_set(&t->slots[i], EMPTY, 0);
 	t->gen++;
 }
 
@@ -108,8 +123,8 @@ static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t
 	size_t j = slot_of(k, t->nslots);
 	struct tree_node *n;
 
-	for (; t->slots[j].key != EMPTY; j = (j + 1) & (t->nslots - 1))
-		if (t->slots[j].key == k)
+	for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
+		if (slot_key(&t->slots[j]) == k)
 			return t->slots[j].node;
 	if (t->nnodes == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 4096;
@@ -123,8 +138,7 @@ static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t
 	n->depth = depth;
 	n->stacks = n->example = TREE_NONE;
 	n->s.first_seen = UINT32_MAX;
-	t->slots[j].key = k;
-	t->slots[j].node = (uint32_t)t->nnodes;
+	slot_set(&t->slots[j], k, (uint32_t)t->nnodes);
 	if (++t->nnodes * 2 > t->nslots)
 		table_grow(t);
 	return (uint32_t)(t->nnodes - 1);
@@ -203,7 +217,7 @@ static void tree_renumber(struct tree *t)
 	size_t nn = t->nnodes, next_root = 0;
 	uint32_t *size = xmalloc(nn * sizeof(*size)), *pos = xmalloc(nn * sizeof(*pos));
 	uint32_t *free_pos = xmalloc(nn * sizeof(*free_pos));
-	struct tree_node *nodes = xmalloc((t->cap ? t->cap : 1) * sizeof(*nodes));
+	struct tree_node *nodes = xmalloc(nn * sizeof(*nodes)); /* no room to spare */
 
 	for (size_t i = 0; i < nn; i++)
 		size[i] = 1;
@@ -231,18 +245,18 @@ static void tree_renumber(struct tree *t)
 	}
 	free(t->nodes);
 	t->nodes = nodes;
+	t->cap = nn;
 	for (size_t j = 0; j < t->nslots; j++)
-		t->slots[j].key = EMPTY;
+		slot_set(&t->slots[j], EMPTY, 0);
 	for (size_t i = 0; i < nn; i++) {
 		const struct tree_node *n = &nodes[i];
 		uint32_t key = n->frame != TREE_NONE ? n->frame : LABEL_KEY | n->label;
 		uint64_t k = (uint64_t)n->parent << 32 | key;
 		size_t j = slot_of(k, t->nslots);
 
-		for (; t->slots[j].key != EMPTY; j = (j + 1) & (t->nslots - 1))
+		for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
 			;
-		t->slots[j].key = k;
-		t->slots[j].node = (uint32_t)i;
+		slot_set(&t->slots[j], k, (uint32_t)i);
 	}
 	for (size_t i = 0; i < t->nleaves; i++)
 		if (t->leaves[i].gen == t->gen)

@@ -59,6 +59,7 @@ static inline void slot_set(struct tree_slot *s, uint64_t k, uint32_t node)
 	s->node = node;
 }
 #define LABEL_KEY 0x80000000u     /* frame ids stay below */
+#define PREFETCH 16               /* rows ahead */
 
 void tree_init(struct tree *t)
 {
@@ -458,11 +459,23 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	fresh = t->nnodes == 0;
 	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
 				      sizeof(*t->next_stack));
+	/* each row's node first (next_stack holds it until the second pass), which may make
+	 * nodes; then the numbers, the node of a row a few ahead asked for early: the rows
+	 * come in the stacks' order, their nodes anywhere */
+	for (size_t r = 0; r < t->v.nrows; r++)
+		t->next_stack[r] = stack_leaf(t, t->v.rows[r].stack, prev, prev_node, &nprev);
 	for (size_t r = 0; r < t->v.nrows; r++) {
 		const struct stack *st = t->v.rows[r].stack;
 		const struct counter *c = &st->s;
-		uint32_t leaf = stack_leaf(t, st, prev, prev_node, &nprev); /* may move nodes */
-		struct tree_node *n = node_touch(t, leaf);
+		struct tree_node *n;
+
+		if (r + PREFETCH < t->v.nrows) {
+			const char *a = (const char *)&t->nodes[t->next_stack[r + PREFETCH]];
+
+			__builtin_prefetch(a, 1);
+			__builtin_prefetch(a + sizeof(*n) - 1, 1);
+		}
+		n = node_touch(t, t->next_stack[r]);
 		struct tree_sum one = { c->now, c->delta, c->delta_base, c->peak, c->rate, c->score,
 					c->first_seen };
 

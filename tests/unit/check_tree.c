@@ -446,6 +446,39 @@ START_TEST(test_depth_first)
 }
 END_TEST
 
+/* Over every sample of the bundled recording, trees kept from sample to sample (one per
+ * mode) are the trees built anew. */
+START_TEST(test_kept_recording)
+{
+	const char *path = TD("lab.ptrec.xz");
+	struct model *m = model_new();
+	struct sink snk = model_sink(m);
+	struct tree td, bu;
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	enum src_status st;
+	int k = 0;
+
+	tree_init(&td);
+	tree_init(&bu);
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	while ((st = source_next(src, &snk, -1, &err)) == SRC_SAMPLE) {
+		check_fresh(m, &td, TREE_TOP_DOWN);
+		check_fresh(m, &bu, TREE_BOTTOM_UP);
+		k++;
+	}
+	ck_assert_msg(st == SRC_END, "%s", err.msg);
+	ck_assert_int_gt(k, 10);
+	ck_assert_uint_gt(td.nnodes, 10);
+	source_close(src);
+	tree_free(&td);
+	tree_free(&bu);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_history)
 {
 	struct model *m = model_new();
@@ -506,6 +539,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_depth_first);
+	tcase_add_test(tc, test_kept_recording);
 	tcase_add_test(tc, test_mode_names);
 	suite_add_tcase(s, tc);
 	return s;

@@ -996,6 +996,34 @@ START_TEST(threshold_set_restore)
 }
 END_TEST
 
+/* Linux 6.9 to 6.18 (show_stacks, no handles): count_threshold reads back without a
+ * newline ("12"); it is taken, set and put back the same. */
+START_TEST(threshold_show_stacks_no_newline)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	const char *d = tree(L_SHOW_STACKS);
+	char *v;
+
+	put_str(path_of("%s/page_owner_stacks/count_threshold", d), "12");
+	diag_set_sink(catch_warning);
+	ck_assert_msg(open_live(&s, d, 3600, 5, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_meta(s)->iface, IFACE_SHOW_STACKS);
+	ck_assert_msg(strstr(warned, "count_threshold set to 5 (was 12)") != NULL, "%s", warned);
+	live_get_stats(s, &st);
+	ck_assert_int_eq(st.threshold_orig, 12);
+	next_sample(s, &t);
+	source_close(s);
+	v = threshold_now(d, L_SHOW_STACKS);
+	ck_assert_str_eq(v, "12\n");
+	free(v);
+	diag_set_sink(NULL);
+	tally_free(&t);
+}
+END_TEST
+
 /* The UI's K and d keys: change the threshold and the interval of a running source. */
 /* The restore reopens count_threshold by its path: a link put there, or another file,
  * is not written (nor cut), and the original is left where it was moved to. */
@@ -2119,6 +2147,7 @@ static Suite *live_suite(void)
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, threshold_set_restore);
+	tcase_add_test(tc, threshold_show_stacks_no_newline);
 	tcase_add_test(tc, threshold_restore_same_file);
 	tcase_add_loop_test(tc, threshold_link_refused, 0, 2);
 	tcase_add_test(tc, threshold_exit_refused);

@@ -5,6 +5,7 @@
 #define PAGETOP_OUTPUT_H
 
 #include <stdio.h>
+#include "meminfo.h"
 #include "model.h"
 #include "symbols.h"
 
@@ -18,6 +19,10 @@ struct out_opts {
 	size_t limit;      /* 0: every row */
 	int expand;        /* frames under each row */
 	struct symbols *sym; /* with expand: frames resolved to source lines (NULL: raw) */
+	/* live: the system's counters go with each sample (CSV: three more columns before
+	 * label; JSON: "system"), mem those of the sample (NULL or not valid: unknown) */
+	int system;
+	const struct meminfo *mem;
 };
 
 /* Prints one sample's view. Returns 0, or -1 when the stream failed (errno set). */

@@ -48,8 +48,10 @@ static void csv_frames(FILE *fp, const struct model *m, const struct stack *st,
 	fputc('"', fp);
 }
 
-static void csv_row(FILE *fp, const struct model *m, const struct row *r, int expand)
+static void csv_row(FILE *fp, const struct model *m, const struct row *r,
+		    const struct out_opts *o)
 {
+	int expand = o->expand;
 	const struct counter *s = r->s;
 
 	fprintf(fp, "%u,%.3f,", model_nsamples(m) - 1, model_sample_time(m));
@@ -63,6 +65,11 @@ static void csv_row(FILE *fp, const struct model *m, const struct row *r, int ex
 	fprintf(fp, ",%lld,%.3f,%lld,%lld,%.4f,%.3f,", (long long)s->delta, s->rate,
 		(long long)s->delta_base, (long long)s->peak, s->score,
 		model_time_at(m, s->first_seen));
+	if (o->system && o->mem && o->mem->valid)
+		fprintf(fp, "%llu,%llu,%llu,", (unsigned long long)meminfo_in_use(o->mem),
+			(unsigned long long)o->mem->slab, (unsigned long long)o->mem->page_tables);
+	else if (o->system)
+		fputs(",,,", fp);
 	csv_str(fp, model_label(m, r->label));
 	if (expand)
 		csv_frames(fp, m, r->stack, 0);
@@ -71,7 +78,10 @@ static void csv_row(FILE *fp, const struct model *m, const struct row *r, int ex
 
 void output_csv_begin(FILE *fp, const struct out_opts *o)
 {
-	fputs("sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label", fp);
+	fputs("sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,", fp);
+	if (o->system)
+		fputs("mem_in_use,slab,page_tables,", fp);
+	fputs("label", fp);
 	if (o->expand)
 		fputs(",frames", fp);
 	fputc('\n', fp);
@@ -81,7 +91,7 @@ void output_csv_sample(FILE *fp, const struct model *m, const struct view *v,
 		       const struct out_opts *o, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		csv_row(fp, m, &v->rows[i], o->expand);
+		csv_row(fp, m, &v->rows[i], o);
 }
 
 void output_csv_diff(FILE *fp, const struct diff_report *r)

@@ -5,7 +5,7 @@
 # layout: tests/lab/live-6.12.sh). Run by "make check-live".
 #
 # 1. live batch mode with the leak workload finds the [brd] stack, sees it grow, ranks
-#    it first by leak score within 10 samples;
+#    it first by leak score within 10 samples; each row has the system's counters;
 # 2. a recording made in the VM replays on the host to the numbers the recorder saw live;
 # 3. count_threshold is back to its value after SIGINT and SIGTERM (pagetop -b and
 #    pagetop record);
@@ -100,6 +100,11 @@ check "it never shrinks" test "$shrank" -eq 0
 check "it grows from sample to sample (never flat twice in a row)" test "$flat2" -eq 0
 check "it grew by at least $MINGROW x 2 MiB over 9 s" test "$growth" -ge $((MINGROW * 512))
 check "it ranks first by leak score within 10 samples" test "$rank1" -ge 0 -a "$rank1" -le 9
+# the system's counters (/proc/meminfo) with every row: mem_in_use, slab, page_tables
+check "every row has the system's memory in use, slab and page tables" awk -F, '
+	NR == 1 { ok = $13 == "mem_in_use" && $14 == "slab" && $15 == "page_tables"; next }
+	!($13 > 0 && $14 > 0 && $15 > 0) { ok = 0 }
+	END { exit !ok }' "$T/leak.csv"
 
 # ---- 2-4. recording, threshold, preconditions: one boot ---------------------------
 cat > "$T/guest.sh" <<'GUEST'

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-or-later
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tickread.c - the raw cost of one poll of a kernel file, as pagetop's live source reads
  * it: seek to 0, read() to the end in 1 MiB calls, on a descriptor kept open. Run in the
  * kernel lab by bench/live-tick.sh (not part of pagetop).

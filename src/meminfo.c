@@ -1,9 +1,8 @@
-// SPDX-License-Identifier: GPL-2.0-or-later
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* meminfo.c - /proc/meminfo's totals, read each live sample on the source's worker. */
 #include "config.h"
 
 #include <fcntl.h>
-#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,15 +32,8 @@ static uint64_t kb_value(const char *p, const char *end)
 
 int meminfo_parse(const char *text, size_t len, struct meminfo *mi)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} keys[] = {
-		{ "MemTotal", offsetof(struct meminfo, total) },
-		{ "MemAvailable", offsetof(struct meminfo, available) },
-		{ "Slab", offsetof(struct meminfo, slab) },
-		{ "PageTables", offsetof(struct meminfo, page_tables) },
-	};
+	static const char *const names[] = { "MemTotal", "MemAvailable", "Slab", "PageTables" };
+	uint64_t *const dst[] = { &mi->total, &mi->available, &mi->slab, &mi->page_tables };
 	const char *p = text, *end = text + len;
 	int seen = 0;
 
@@ -52,15 +44,12 @@ int meminfo_parse(const char *text, size_t len, struct meminfo *mi)
 		if (!nl)
 			nl = end;
 		colon = memchr(p, ':', (size_t)(nl - p));
-		if (colon) {
-			for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-				size_t n = strlen(keys[i].name);
+		for (size_t i = 0; colon && i < sizeof(names) / sizeof(names[0]); i++) {
+			size_t n = strlen(names[i]);
 
-				if ((size_t)(colon - p) == n && memcmp(p, keys[i].name, n) == 0) {
-					*(uint64_t *)(void *)((char *)mi + keys[i].off) =
-						kb_value(colon + 1, nl);
-					seen |= 1 << i;
-				}
+			if ((size_t)(colon - p) == n && memcmp(p, names[i], n) == 0) {
+				*dst[i] = kb_value(colon + 1, nl);
+				seen |= 1 << i;
 			}
 		}
 		p = nl + 1;

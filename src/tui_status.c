@@ -137,8 +137,9 @@ static void meminfo_text(const struct app *app, const struct view *v, char *buf,
 	char src[32], used[32], slab[32], pt[32];
 
 	buf[0] = '\0';
+	/* the counters are those of the newest sample: not for a paused or earlier one */
 	if (live_get_stats(app->src, &ls) < 0 || !ls.mem.valid || app->pause.on ||
-	    model_meta(app->model)->unit != UNIT_PAGES)
+	    app->model != app->master || model_meta(app->model)->unit != UNIT_PAGES)
 		return;
 	fmt_bytes(src, sizeof(src), (double)v->total_pages * (double)model_page_size(app->model));
 	fmt_bytes(used, sizeof(used), (double)meminfo_in_use(&ls.mem));

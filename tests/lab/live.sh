@@ -330,6 +330,8 @@ nobody_ids=$(getent passwd nobody | cut -d: -f3,4 | tr : ' ')
 check "drop: pagetop -b -n 3 --drop-privileges exits 0 (status $(cat "$T/priv.rc"))" \
 	test "$(cat "$T/priv.rc")" = 0
 check "drop: 3 samples with stacks" awk -F, 'NR > 1 { s[$1]++ } END { exit !(length(s) == 3) }' "$T/priv.csv"
+check "drop: the system's counters too (/proc/meminfo read as nobody)" awk -F, '
+	NR == 1 { ok = $13 == "mem_in_use"; next } !($13 > 0) { ok = 0 } END { exit !ok }' "$T/priv.csv"
 echo "  drop: $(awk -F, 'NR > 1 { s[$1]++ } END { for (k in s) printf "sample %s: %d rows; ", k, s[k] }' "$T/priv.csv")"
 check "drop: pagetop ran as nobody ($nobody_ids), its helper as root (ids: $(cat "$T/priv.ids" 2>/dev/null))" \
 	test "$(cat "$T/priv.ids" 2>/dev/null)" = "$nobody_ids 0 0"

@@ -51,7 +51,7 @@ struct diff {
 	enum diff_key key;
 	int ascending;
 	size_t limit;
-	int64_t threshold;
+	struct threshold threshold;
 	struct strtab *keys, *labels;
 	struct diff_row *e;
 	size_t ne, cap;
@@ -69,7 +69,7 @@ struct diff_opts {
 	enum diff_key key;
 	int ascending;
 	size_t limit;
-	int64_t threshold;
+	struct threshold threshold;
 	struct source_opts source;  /* --page-size */
 	const char *a, *b;          /* the sides as given: PATH or PATH@N */
 };
@@ -350,7 +350,8 @@ static void usage(FILE *fp)
 		"      --sort=KEY[:asc]      delta (default), bytes, pages (in B), pages_a,\n"
 		"                            pages_b or label\n"
 		"      --limit=ROWS          print at most ROWS rows (0: all, the default)\n"
-		"      --threshold=PAGES     hide rows that changed by fewer pages\n"
+		"      --threshold=T         hide rows that changed by less than T: pages,\n"
+		"                            bytes (2M) or percent of B's total (0.5%)\n"
 		"      --expand              print each stack's frames under its row\n"
 		"      --page-size=BYTES     page size of saved snapshots (default 4096)\n"
 		"  -h, --help                show this help and exit\n"
@@ -414,7 +415,7 @@ static int diff_option(struct diff_opts *o, int c, const char *arg, const char *
 	case OPT_THRESHOLD:
 		if (arg_setting(SETTING_THRESHOLD, arg, &v))
 			return 2;
-		o->threshold = v.whole;
+		o->threshold = v.threshold;
 		break;
 	case OPT_EXPAND:
 		o->expand = 1;
@@ -513,6 +514,7 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchanged)
 {
 	struct diff_row **rows;
+	int64_t total_b = 0, threshold;
 
 	d->keys = strtab_new();
 	add_side(d, 0);
@@ -520,6 +522,10 @@ static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchang
 	set_labels(d);
 	rows = xcalloc(d->ne ? d->ne : 1, sizeof(*rows));
 	*nrows = *nchanged = 0;
+	/* a percentage is of B's total */
+	for (size_t i = 0; i < d->ne; i++)
+		total_b = sat_add(total_b, d->e[i].b);
+	threshold = threshold_pages(&d->threshold, d->page_size, total_b);
 	for (size_t i = 0; i < d->ne; i++) {
 		struct diff_row *e = &d->e[i];
 		int64_t delta = e->b - e->a;
@@ -527,7 +533,7 @@ static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchang
 		if (!delta || (!e->sa && !e->sb))
 			continue;
 		(*nchanged)++;
-		if (d->threshold && (delta < 0 ? -delta : delta) < d->threshold)
+		if (threshold && (delta < 0 ? -delta : delta) < threshold)
 			continue;
 		rows[(*nrows)++] = e;
 	}

@@ -61,6 +61,7 @@ static int run_batch(struct batch_run *b)
 {
 	struct sink sink = model_sink(b->m);
 	struct view v;
+	struct tree tree;
 	struct pt_err err;
 	long n = 0;
 	int64_t fail_seen = -1;
@@ -71,6 +72,7 @@ static int run_batch(struct batch_run *b)
 	view_init(&v);
 	b->oo.system = live_get_stats(b->src, &ls) == 0;
 	b->oo.mem = &ls.mem;
+	tree_init(&tree);
 	for (;;) {
 		enum src_status st;
 
@@ -96,7 +98,11 @@ static int run_batch(struct batch_run *b)
 		batch_check_failures(b->m, &fail_seen);
 		if (folded_last || (b->only_last && n < b->iterations))
 			continue;
-		model_view(b->m, &b->vo, &v);
+		if (b->oo.tree != TREE_OFF) {
+			model_tree(b->m, &b->vo, b->oo.tree, &tree);
+			tree_sort(&tree, TREE_NONE); /* every node is printed */
+		} else
+			model_view(b->m, &b->vo, &v);
 		if (b->oo.system)
 			live_get_stats(b->src, &ls); /* the counters of the sample just read */
 		if (!started) {
@@ -104,7 +110,8 @@ static int run_batch(struct batch_run *b)
 			if (output_begin(stdout, b->m, &b->oo) < 0)
 				goto write_error;
 		}
-		if (output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
+		if (b->oo.tree != TREE_OFF ? output_tree(stdout, b->m, &b->vo, &tree, &b->oo) < 0
+					   : output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
 			goto write_error;
 	}
 	if (folded_last && n && (!b->only_last || n == b->iterations)) {
@@ -113,9 +120,11 @@ static int run_batch(struct batch_run *b)
 			goto write_error;
 	}
 	view_free(&v);
+	tree_free(&tree);
 	return rc;
 write_error:
 	view_free(&v);
+	tree_free(&tree);
 	if (errno == EPIPE)
 		return rc;
 	fprintf(stderr, _("pagetop: cannot write the output: %s\n"), strerror(errno));
@@ -349,7 +358,6 @@ int top_run(struct top_opts *o)
 		free(o->select_path);
 		return 1;
 	}
-	model_want_group(b.m, b.vo.group);
 	b.vo.limit = o->batch ? b.oo.limit : 0;
 	b.vo.top_only = o->batch; /* batch output prints only the first rows */
 	if (o->nallocs)

@@ -31,6 +31,7 @@ enum {
 	OPT_NO_MOUSE,
 	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
 	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS,
+	OPT_TREE,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "expand", no_argument, NULL, OPT_EXPAND },
+	{ "tree", required_argument, NULL, OPT_TREE },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
@@ -81,15 +83,18 @@ static void usage(FILE *fp)
 	fprintf(fp, _("  -b, --batch               print samples as text instead of the screen\n"
 		      "  -n, --iterations=N        stop after N samples\n"
 		      "  -d, --delay=SECONDS       live: time between samples (default 2, min 0.1)\n"
-		      "      --sort=KEY[:asc]      pages, bytes, delta, rate, delta_base, peak,\n"
-		      "                            score, first_seen or label (default pages)\n"
-		      "      --threshold=PAGES     hide rows with fewer pages (pagetop only)\n"
+		      "      --sort=KEY[:asc]      pages, bytes, share, delta, rate, delta_base,\n"
+		      "                            peak, score, first_seen or label (default pages)\n"
+		      "      --threshold=T         hide rows with fewer pages than T: pages (64),\n"
+		      "                            bytes (256K, 64M, 1G) or percent of the\n"
+		      "                            sample's total (0.5%%) (pagetop only)\n"
 		      "      --group=G             stack, caller, function or module\n"
 		      "      --filter=REGEX        only stacks with a frame matching REGEX;\n"
 		      "                            !REGEX hides them; repeatable (all must hold)\n"
 		      "      --limit=ROWS          rows per sample (0: all, the batch default)\n"
 		      "      --format=F            text, csv, json or folded (batch)\n"
 		      "      --expand              print each stack's frames under its row\n"));
+	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree (batch)\n"));
 	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
 		      "                            lines (compressed works: vmlinux.xz)\n"
 		      "      --modules=DIR         where modules with debug info are; repeatable\n"
@@ -175,7 +180,7 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		break;
 	case OPT_THRESHOLD:
 		arg_setting(SETTING_THRESHOLD, arg, &v);
-		o->view.threshold = v.whole;
+		o->view.threshold = v.threshold;
 		o->cli_set |= TUI_SET_THRESHOLD;
 		break;
 	case OPT_GROUP:
@@ -197,6 +202,10 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		break;
 	case OPT_EXPAND:
 		o->out.expand = 1;
+		break;
+	case OPT_TREE:
+		arg_setting(SETTING_TREE, arg, &v);
+		o->out.tree = v.tree;
 		break;
 	case OPT_ALLOC:
 		arg_list(o->allocs, &o->nallocs, ARRAY_SIZE(o->allocs),
@@ -342,6 +351,11 @@ static void top_validate(struct top_opts *o)
 	if (o->source.drop_privileges && o->nsources)
 		usage_error(_("--drop-privileges is for the running kernel, not the SOURCE '%s': read files as the user you are"),
 			    o->sources[0]);
+	if (o->out.tree != TREE_OFF && !o->batch)
+		usage_error(_("--tree %s is for batch output: add -b"), tree_mode_name(o->out.tree));
+	if (o->out.tree != TREE_OFF && o->out.format == OUT_FOLDED)
+		usage_error(_("--tree: not with --format %s: folded stacks are a tree already"),
+			    "folded");
 	if (o->nsources) {
 		/* SOURCE@SEL: one parser for every command (source_select.h) */
 		struct sample_sel sel;

@@ -136,6 +136,7 @@ static struct counter_hist *hist_new(struct model *m, uint32_t s0, int64_t v0)
 
 void counter_hist_free(struct model *m, struct counter *s)
 {
+	trace_free(m, &s->trace);
 	if (s->hist) {
 		m->hist_bytes -= hist_size(s->hist->cap);
 		free(s->hist);
@@ -322,6 +323,11 @@ void counter_push(struct model *m, struct counter *s, uint32_t k, double dt, int
 		if (k > 0 && v != 0)
 			s->hist = hist_new(m, k, v); /* it had 0 before: a change */
 	} else if (s->delta != 0) {
+		/* the whole series: from the first sample, kept once it changes */
+		if (!s->trace)
+			s->trace = trace_new(m, s->first_seen, TRACE_ROW_BUCKETS);
+		trace_add(m, &s->trace, k - 1, old); /* none when k - 1 is in */
+		trace_add(m, &s->trace, k, v);
 		s->last_changed = k;
 		if (!s->hist) {
 			/* constant until now: the samples before k in the window have old */
@@ -362,6 +368,7 @@ size_t model_counter_copy_size(const struct counter *s)
 void model_counter_copy(struct counter *dst, const struct counter *s, void *mem)
 {
 	*dst = *s;
+	dst->trace = NULL; /* the live one's: charts read the master */
 	if (s->hist) {
 		dst->hist = mem;
 		memcpy(dst->hist, s->hist, sizeof(*s->hist) + s->hist->len);

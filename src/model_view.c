@@ -12,6 +12,7 @@
 
 static const char *const key_names[KEY__N] = {
 	"pages", "bytes", "delta", "rate", "delta_base", "peak", "score", "first_seen", "label",
+	"share",
 };
 
 const char *sort_key_name(enum sort_key k)
@@ -131,6 +132,66 @@ void view_opts_init(struct view_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->group = GROUP_STACK;
 	o->key = KEY_PAGES;
+}
+
+int64_t threshold_pages(const struct threshold *t, long page_size, int64_t total)
+{
+	int64_t q, r;
+
+	if (t->value <= 0)
+		return 0;
+	switch (t->unit) {
+	case THRESH_PAGES:
+		return t->value;
+	case THRESH_BYTES:
+		if (page_size <= 0)
+			page_size = 4096;
+		return t->value / page_size + (t->value % page_size != 0);
+	case THRESH_PERCENT:
+		if (total <= 0)
+			return 1;
+		/* value / 100000 of total, rounded up, without overflowing */
+		q = total / (100 * THRESH_PERCENT_ONE);
+		r = total % (100 * THRESH_PERCENT_ONE);
+		r = r * t->value;
+		return q * t->value + r / (100 * THRESH_PERCENT_ONE) +
+		       (r % (100 * THRESH_PERCENT_ONE) != 0);
+	}
+	return 0;
+}
+
+char *threshold_text(const struct threshold *t)
+{
+	static const char units[] = "KMGTP";
+	int64_t v = t->value;
+	int u = -1;
+
+	switch (t->unit) {
+	case THRESH_PAGES:
+		break;
+	case THRESH_BYTES:
+		while (v && v % 1024 == 0 && u + 1 < (int)sizeof(units) - 1) {
+			v /= 1024;
+			u++;
+		}
+		return u < 0 ? xasprintf("%lldB", (long long)v)
+			     : xasprintf("%lld%c", (long long)v, units[u]);
+	case THRESH_PERCENT: {
+		/* thousandths, the trailing zeros dropped */
+		char *s = xasprintf("%lld.%03lld", (long long)(v / THRESH_PERCENT_ONE),
+				    (long long)(v % THRESH_PERCENT_ONE)), *r;
+		size_t len = strlen(s);
+
+		while (s[len - 1] == '0')
+			s[--len] = '\0';
+		if (s[len - 1] == '.')
+			s[--len] = '\0';
+		r = xasprintf("%s%%", s);
+		free(s);
+		return r;
+	}
+	}
+	return xasprintf("%lld", (long long)v);
 }
 
 void view_init(struct view *v)
@@ -301,7 +362,8 @@ static double row_key(const struct row *r, enum sort_key k)
 
 	switch (k) {
 	case KEY_PAGES:
-	case KEY_BYTES: return (double)s->now;
+	case KEY_BYTES:
+	case KEY_SHARE: return (double)s->now;
 	case KEY_DELTA: return (double)s->delta;
 	case KEY_RATE: return s->rate;
 	case KEY_DELTA_BASE: return (double)s->delta_base;
@@ -462,7 +524,7 @@ static void offer_stacks(struct model *m, const struct view_opts *o, struct view
 		if (!st->s.now && !st->s.delta && !st->s.delta_base)
 			continue;
 		v->total_rows++;
-		if (st->s.now < o->threshold)
+		if (st->s.now < v->threshold)
 			continue;
 		if (o->filter && !filter_stack(m, o->filter, st))
 			continue;
@@ -480,7 +542,7 @@ static void offer_groups(struct model *m, const struct view_opts *o, struct view
 		if (!g->s.now && !g->s.delta && !g->s.delta_base)
 			continue;
 		v->total_rows++;
-		if (g->s.now < o->threshold)
+		if (g->s.now < v->threshold)
 			continue;
 		if (o->filter && !filter_label(m, o->filter, g->label))
 			continue;
@@ -488,13 +550,154 @@ static void offer_groups(struct model *m, const struct view_opts *o, struct view
 	}
 }
 
+double view_share(const struct view *v, const struct counter *s)
+{
+	return v->total_pages > 0 ? (double)s->now * 100.0 / (double)v->total_pages : 0;
+}
+
+/* ---- stacks of the same label told apart ---- */
+
+/* Stacks of one label are sorted by their frames: outwards from the caller by function,
+ * then by frame (offsets), then inwards (the allocator's frames) the same two ways. The
+ * other stack most like one is then next to it, so the first place where it differs
+ * from its neighbours is where it differs from them all. */
+enum { APART_PARTS = 4, APART_SHIFT = 20 };
+
+/* Frame i of part p of st: outwards from the caller (p 0, 1) or inwards from it (2,
+ * 3), as its function (p even) or as the frame; -1 past the end. */
+static int64_t apart_at(const struct model *m, const struct stack *st, int p, unsigned i)
+{
+	unsigned k;
+
+	if (p < 2) {
+		k = st->caller + 1u + i;
+		if (k >= st->nframes)
+			return -1;
+	} else {
+		if (i >= st->caller)
+			return -1;
+		k = st->caller - 1u - i;
+	}
+	return p % 2 ? (int64_t)st->frames[k] : (int64_t)m->frame_info[st->frames[k]].func;
+}
+
+/* Where a and b differ first: (p << APART_SHIFT) + i, larger the more alike they are;
+ * -1 when they do not differ. */
+static int apart_diff(const struct model *m, const struct stack *a, const struct stack *b,
+		      int *order)
+{
+	for (int p = 0; p < APART_PARTS; p++)
+		for (unsigned i = 0;; i++) {
+			int64_t x = apart_at(m, a, p, i), y = apart_at(m, b, p, i);
+
+			if (x != y) {
+				*order = x < y ? -1 : 1;
+				return (p << APART_SHIFT) + (int)i;
+			}
+			if (x < 0)
+				break;
+		}
+	*order = 0;
+	return -1;
+}
+
+static int cmp_apart(const void *pa, const void *pb, void *arg)
+{
+	const struct stack *a = *(const struct stack *const *)pa;
+	const struct stack *b = *(const struct stack *const *)pb;
+	int order;
+
+	if (a->label != b->label)
+		return a->label < b->label ? -1 : 1;
+	apart_diff(arg, a, b, &order);
+	if (order)
+		return order;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* "label <- f", "label ← … ← f" (outwards), "label -> f" (inwards) for a stack that
+ * differs from the most alike other at d. */
+static void apart_name(struct model *m, struct stack *st, int d)
+{
+	int p = d >> APART_SHIFT;
+	unsigned i = (unsigned)(d & ((1 << APART_SHIFT) - 1));
+	int64_t f = apart_at(m, st, p, i);
+	const char *label = strtab_str(m->labels, st->label), *name;
+	char *s;
+
+	if (f < 0) {
+		/* it ends where the other goes on: its last frame that way names it */
+		if (!i)
+			return;
+		f = apart_at(m, st, p, --i);
+	}
+	name = p % 2 ? strtab_str(m->frames, (uint32_t)f) : strtab_str(m->labels, (uint32_t)f);
+	for (int utf8 = 0; utf8 < 2; utf8++) {
+		const char *arrow = p < 2 ? (utf8 ? " ← " : " <- ") : (utf8 ? " → " : " -> ");
+		const char *skip = utf8 ? "…" : "...";
+
+		s = i ? xasprintf("%s%s%s%s%s", label, arrow, skip, arrow, name)
+		      : xasprintf("%s%s%s", label, arrow, name);
+		st->apart[utf8] = strtab_intern(m->labels, s, strlen(s));
+		free(s);
+	}
+}
+
+/* The apart labels of the stacks of every label whose stacks came, went or changed
+ * labels since: a scan of the stacks, and a sort of those of these labels only. */
+static void make_apart(struct model *m)
+{
+	uint32_t *count;
+	struct stack **v;
+	size_t n = 0, cap = m->apart_dirty_cap;
+	const uint8_t *dirty = m->apart_dirty;
+
+	if (!m->napart_dirty)
+		return;
+	count = xcalloc(cap, sizeof(*count));
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = stack_at(m, i);
+
+		if (st->freed || st->label >= cap || !dirty[st->label])
+			continue;
+		st->apart[0] = st->apart[1] = st->label;
+		if (count[st->label] < 2)
+			count[st->label]++;
+	}
+	v = xcalloc(m->nlive ? m->nlive : 1, sizeof(*v));
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = stack_at(m, i);
+
+		if (!st->freed && st->label < cap && count[st->label] > 1 && n < m->nlive)
+			v[n++] = st;
+	}
+	free(count);
+	memset(m->apart_dirty, 0, cap);
+	m->napart_dirty = 0;
+	qsort_r(v, n, sizeof(*v), cmp_apart, m);
+	for (size_t i = 0; i < n; i++) {
+		int d = -1, e, order;
+
+		if (i > 0 && v[i - 1]->label == v[i]->label)
+			d = apart_diff(m, v[i], v[i - 1], &order);
+		if (i + 1 < n && v[i + 1]->label == v[i]->label &&
+		    (e = apart_diff(m, v[i], v[i + 1], &order)) > d)
+			d = e;
+		if (d >= 0)
+			apart_name(m, v[i], d);
+	}
+	free(v);
+}
+
 void model_view(struct model *m, const struct view_opts *o, struct view *v)
 {
 	struct order ord;
 	struct topk tk, *t = NULL;
 
-	model_want_group(m, o->group);
+	if (o->group == GROUP_STACK)
+		make_apart(m);
 	view_totals(m, v);
+	v->threshold = threshold_pages(&o->threshold, model_page_size(m), v->total_pages);
 	order_init(&ord, m, o);
 	if (o->top_only && o->limit) {
 		topk_init(&tk, o->limit, &ord);

@@ -6,12 +6,14 @@
  * msgids, which the translations are keyed by. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "settings.h"
 #include "sink.h"
@@ -30,8 +32,8 @@ static const struct setting table[SETTING__N] = {
 	[SETTING_SORT] = {
 		"sort", SETTING_TYPE_SORT, 0, 0, "pages", 1,
 		{ NULL,
-		  N_("sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found '%s'"),
-		  N_("--sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found '%s'") },
+		  N_("sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found '%s'"),
+		  N_("--sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label, found '%s'") },
 		N_("--sort: expected KEY:asc or KEY:desc, found '%s'"),
 	},
 	[SETTING_GROUP] = {
@@ -42,10 +44,10 @@ static const struct setting table[SETTING__N] = {
 		NULL,
 	},
 	[SETTING_THRESHOLD] = {
-		"threshold", SETTING_TYPE_WHOLE, 0, 1e15, "0", 1,
-		{ N_("expected a whole number of pages, found '%s'"),
-		  N_("threshold: expected a whole number of pages, found '%s'"),
-		  N_("--threshold: expected a whole number of pages, found '%s'") },
+		"threshold", SETTING_TYPE_THRESHOLD, 0, 1e15, "0", 1,
+		{ N_("expected pages (64), bytes (256K, 64M, 1G) or a share of the total (0.5%%), found '%s'"),
+		  N_("threshold: expected pages (64), bytes (256K, 64M, 1G) or a share of the total (0.5%%), found '%s'"),
+		  N_("--threshold: expected pages (64), bytes (256K, 64M, 1G) or a share of the total (0.5%%), found '%s'") },
 		NULL,
 	},
 	[SETTING_INTERVAL] = {
@@ -59,13 +61,25 @@ static const struct setting table[SETTING__N] = {
 		"columns", SETTING_TYPE_COLUMNS, 0, 0, "pages,bytes,delta,rate,delta_base,trend,score,label", 1,
 		/* the word that is no column, not the whole value */
 		{ NULL,
-		  N_("columns: unknown column '%s' (pages, bytes, delta, rate, delta_base, trend, score, peak, first_seen, label)"),
+		  N_("columns: unknown column '%s' (pages, bytes, share, delta, rate, delta_base, trend, score, peak, first_seen, label)"),
 		  NULL },
 		NULL,
 	},
 	[SETTING_ALLOC_PATTERNS] = {
 		/* any words are globs */
 		"alloc-patterns", SETTING_TYPE_PATTERNS, 0, 0, NULL, 1, { NULL, NULL, NULL }, NULL,
+	},
+	[SETTING_FUNCTION_BAR] = {
+		"function-bar", SETTING_TYPE_BOOL, 0, 1, "on", 1,
+		{ N_("expected on or off, found '%s'"),
+		  N_("function-bar: expected on or off, found '%s'"), NULL },
+		NULL,
+	},
+	[SETTING_COLORS] = {
+		"colors", SETTING_TYPE_BOOL, 0, 1, "on", 1,
+		{ N_("expected on or off, found '%s'"),
+		  N_("colors: expected on or off, found '%s'"), NULL },
+		NULL,
 	},
 	[SETTING_ITERATIONS] = {
 		"iterations", SETTING_TYPE_WHOLE, 1, 1e12, NULL, 0,
@@ -103,6 +117,11 @@ static const struct setting table[SETTING__N] = {
 		{ N_("expected a time such as 30s, 5m or 1h, found '%s'"), NULL, NULL },
 		NULL,
 	},
+	[SETTING_TREE] = {
+		"tree", SETTING_TYPE_TREE, 0, 0, "off", 0,
+		{ NULL, NULL, N_("--tree: expected top-down, bottom-up or off, found '%s'") },
+		NULL,
+	},
 	[SETTING_PLAY_SPEED] = {
 		"speed", SETTING_TYPE_NUMBER, 0, 1e6, NULL, 0,
 		{ N_("expected a speed such as 1, 2 or 0.5, found '%s'"), NULL, NULL },
@@ -111,8 +130,8 @@ static const struct setting table[SETTING__N] = {
 };
 
 static const char *const column_names[SETTINGS_COLUMNS_N] = {
-	"pages", "bytes", "delta", "rate", "delta_base", "trend", "score", "peak", "first_seen",
-	"label",
+	"pages", "bytes", "share", "delta", "rate", "delta_base", "trend", "score", "peak",
+	"first_seen", "label",
 };
 
 static const char *const diff_key_names[] = {
@@ -122,7 +141,7 @@ static const char *const diff_key_names[] = {
 
 const enum sort_key settings_sort_menu[KEY__N] = {
 	KEY_PAGES, KEY_BYTES, KEY_DELTA, KEY_RATE, KEY_DELTA_BASE, KEY_SCORE, KEY_PEAK,
-	KEY_FIRST_SEEN, KEY_LABEL,
+	KEY_FIRST_SEEN, KEY_LABEL, KEY_SHARE, /* the tenth is 0 */
 };
 
 const char *settings_column_name(unsigned i)
@@ -230,6 +249,84 @@ static int parse_duration(const char *s, double *v)
 	return -1;
 }
 
+/* "64" pages, "256K", "64MiB", "1.5G", "4096B" bytes (binary units), "0.5%": 0, or -1.
+ * Pages are whole; bytes are rounded to whole bytes, a percentage to a thousandth of
+ * one; each up to max of its unit (a percentage to 100). */
+static int parse_threshold(const char *text, int comma, double max, struct threshold *t)
+{
+	static const struct { const char *unit; double mult; } units[] = {
+		{ "b", 1 }, { "k", 1024.0 }, { "m", 1048576.0 }, { "g", 1073741824.0 },
+		{ "t", 1099511627776.0 }, { "p", 1125899906842624.0 },
+	};
+	char *copy = xstrdup(text), *end, *u;
+	double n;
+	int rc = -1;
+
+	if (comma)
+		for (char *p = copy; *p; p++)
+			if (*p == ',')
+				*p = '.';
+	errno = 0;
+	n = strtod_c(copy, &end);
+	if (errno || end == copy || !isfinite(n) || n < 0 || copy[0] == '+' || copy[0] == '-')
+		goto out;
+	u = end + (*end == ' ');
+	if (!*end) {
+		if (n != floor(n) || n > max)
+			goto out;
+		t->unit = THRESH_PAGES;
+		t->value = (int64_t)n;
+		rc = 0;
+	} else if (strcmp(u, "%") == 0) {
+		if (n > 100)
+			goto out;
+		t->unit = THRESH_PERCENT;
+		t->value = llround(n * THRESH_PERCENT_ONE);
+		rc = 0;
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+			size_t len;
+
+			if (tolower((unsigned char)u[0]) != units[i].unit[0])
+				continue;
+			len = strlen(u);
+			/* K, KB, KiB (any case); B alone */
+			if (len == 1 || (i && (strcasecmp(u + 1, "b") == 0 ||
+					       strcasecmp(u + 1, "ib") == 0))) {
+				double b = n * units[i].mult;
+
+				if (b > max * 4096.0)
+					break;
+				t->unit = THRESH_BYTES;
+				t->value = llround(b);
+				rc = 0;
+			}
+			break;
+		}
+	}
+out:
+	free(copy);
+	return rc;
+}
+
+static int parse_bool(const char *text, int64_t *v)
+{
+	static const char *const on[] = { "on", "yes", "true", "1" };
+	static const char *const off[] = { "off", "no", "false", "0" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(on); i++) {
+		if (strcasecmp(text, on[i]) == 0) {
+			*v = 1;
+			return 0;
+		}
+		if (strcasecmp(text, off[i]) == 0) {
+			*v = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int name_index(const char *s, size_t len, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -312,6 +409,8 @@ static int parse_choice(const struct setting *s, const char *text, struct settin
 		return group_parse(text, &v->group);
 	case SETTING_TYPE_FORMAT:
 		return out_format_parse(text, &v->format);
+	case SETTING_TYPE_TREE:
+		return tree_mode_parse(text, &v->tree);
 	default:
 		return -1;
 	}
@@ -341,6 +440,14 @@ int settings_parse(enum setting_id id, const char *text, struct setting_value *v
 		if (parse_duration(text, &v->number) < 0)
 			return fail(message(s, from), text, err);
 		return 0;
+	case SETTING_TYPE_BOOL:
+		if (parse_bool(text, &v->whole) < 0)
+			return fail(message(s, from), text, err);
+		return 0;
+	case SETTING_TYPE_THRESHOLD:
+		if (parse_threshold(text, from != SETTING_FROM_ARGS, s->max, &v->threshold) < 0)
+			return fail(message(s, from), text, err);
+		return 0;
 	case SETTING_TYPE_SORT:
 	case SETTING_TYPE_DIFF_SORT:
 		rc = parse_sort(text, s->type == SETTING_TYPE_DIFF_SORT, &v->sort.key,
@@ -350,6 +457,7 @@ int settings_parse(enum setting_id id, const char *text, struct setting_value *v
 		return rc < 0 ? fail(message(s, from), text, err) : 0;
 	case SETTING_TYPE_GROUP:
 	case SETTING_TYPE_FORMAT:
+	case SETTING_TYPE_TREE:
 		return parse_choice(s, text, v) < 0 ? fail(message(s, from), text, err) : 0;
 	case SETTING_TYPE_COLUMNS:
 		return parse_columns(s, text, &v->columns, from, err);
@@ -368,7 +476,7 @@ int settings_parse_named(const char *name, const char *text, struct setting_valu
 	if (settings_find(name, &id) < 0) {
 		memset(v, 0, sizeof(*v));
 		v->id = SETTING__N;
-		pt_err_set(err, _("unknown setting '%s' (sort, group, threshold, interval, columns, alloc-patterns)"),
+		pt_err_set(err, _("unknown setting '%s' (sort, group, threshold, interval, columns, alloc-patterns, function-bar, colors)"),
 			   name);
 		return -1;
 	}
@@ -452,6 +560,10 @@ char *settings_print(const struct setting_value *v)
 	case SETTING_TYPE_NUMBER:
 	case SETTING_TYPE_DURATION:
 		return print_seconds(v->number);
+	case SETTING_TYPE_THRESHOLD:
+		return threshold_text(&v->threshold);
+	case SETTING_TYPE_BOOL:
+		return xstrdup(v->whole ? "on" : "off");
 	case SETTING_TYPE_SORT:
 		return xasprintf("%s:%s", sort_key_name((enum sort_key)v->sort.key),
 				 v->sort.ascending ? "asc" : "desc");
@@ -462,6 +574,8 @@ char *settings_print(const struct setting_value *v)
 		return xstrdup(group_name(v->group));
 	case SETTING_TYPE_FORMAT:
 		return xstrdup(out_format_name(v->format));
+	case SETTING_TYPE_TREE:
+		return xstrdup(tree_mode_name(v->tree));
 	case SETTING_TYPE_COLUMNS:
 		return print_columns(v->columns);
 	case SETTING_TYPE_PATTERNS:

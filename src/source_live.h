@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "meminfo.h"
+#include "host_meminfo.h"
 #include "sink.h"
 
 struct source;

@@ -39,6 +39,7 @@ static const struct screen_ops *const screen_table[SCREEN__N] = {
 	[SCREEN_LIST] = &list_screen_ops,
 	[SCREEN_HELP] = &help_screen_ops,
 	[SCREEN_SYMBOLS] = &symbols_screen_ops,
+	[SCREEN_SETUP] = &setup_screen_ops,
 };
 
 static struct app *diag_app; /* where diag_warn() goes while the UI runs */
@@ -80,7 +81,8 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 	app->list = (struct list_screen *)app->screens[SCREEN_LIST];
 	app->screen = app->screens[SCREEN_LIST];
 	app->utf8 = text_locale_utf8();
-	app->color = !o->no_color && !(nc && *nc);
+	app->color_allowed = !o->no_color && !(nc && *nc);
+	app->color = app->color_allowed;
 	app->mouse = !o->no_mouse;
 	app->in_fd = -1;
 	app_changed(app, UPDATE_VIEW);
@@ -137,7 +139,7 @@ int tui_screen_open(struct app *app, FILE *out, FILE *in, const char *term)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	app->color = draw_start(app->utf8, app->color);
+	app->color = draw_start(app->utf8, app->color_allowed && app->settings.colors);
 	if (app->mouse) {
 		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 		mouseinterval(0); /* double clicks are told apart here, without a delay */
@@ -382,6 +384,7 @@ static void draw_too_small(void)
  * to the terminal. */
 static void draw_frame(struct app *app)
 {
+	draw_set_bottom_lines(app->settings.function_bar ? 2 : 1);
 	werase(stdscr);
 	if (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS) {
 		draw_too_small();

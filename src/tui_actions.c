@@ -30,18 +30,20 @@ static unsigned sort_to(struct app *app, enum sort_key k)
 
 static unsigned sort_choose(struct app *app, int key)
 {
-	if (key >= '1' && key < '1' + (int)ARRAY_SIZE(settings_sort_menu))
-		return sort_to(app, settings_sort_menu[key - '1']);
+	int i = key == '0' ? 9 : key - '1'; /* the digits as on the keyboard: 1 .. 9, 0 */
+
+	if (key >= '0' && key <= '9' && i < (int)ARRAY_SIZE(settings_sort_menu))
+		return sort_to(app, settings_sort_menu[i]);
 	return ACTION_REDRAW;
 }
 
-/* "1 PAGES  2 SIZE ... (Esc cancels)" */
+/* "1 PAGES  2 SIZE ... 0 %  (Esc cancels)" */
 static void sort_menu(struct app *app, char *buf, size_t n)
 {
 	size_t len = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(settings_sort_menu) && len < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, "%zu %s  ", i + 1,
+		len += (size_t)snprintf(buf + len, n - len, "%zu %s  ", (i + 1) % 10,
 					col_title((enum col)col_of_key(settings_sort_menu[i]),
 						  app->model, app->settings.view.group));
 	if (len < n)
@@ -98,55 +100,88 @@ static int kernel_threshold_write(struct app *app, long value)
 	return 0;
 }
 
+/* The threshold in pages for the kernel: bytes with the input's page size; -1 for a
+ * percentage, which changes with every sample and stays in pagetop. */
+static long kernel_pages(const struct app *app, const struct threshold *t)
+{
+	if (t->unit == THRESH_PERCENT)
+		return -1;
+	return (long)threshold_pages(t, model_page_size(app->model), 0);
+}
+
 static unsigned act_kernel_threshold(struct app *app)
 {
-	int64_t threshold = app->settings.view.threshold;
+	const struct threshold *t = &app->settings.view.threshold;
 
 	if (!is_live(app)) {
 		status_message(app, 0, "%s", _("the kernel's count_threshold only matters for the live kernel"));
 	} else if (app->kernel_threshold >= 0) {
 		if (kernel_threshold_write(app, -1) == 0)
 			status_message(app, 0, "%s", _("the kernel's count_threshold is back to its value"));
-	} else if (!threshold) {
+	} else if (!t->value) {
 		status_message(app, 0, "%s", _("no threshold to write: + or t sets one first"));
-	} else if (kernel_threshold_write(app, (long)threshold) == 0) {
+	} else if (t->unit == THRESH_PERCENT) {
+		status_message(app, 1, "%s", _("a threshold in percent stays in pagetop: the kernel's count_threshold takes pages or bytes"));
+	} else if (kernel_threshold_write(app, kernel_pages(app, t)) == 0) {
 		status_message(app, 0, _("the kernel's count_threshold is %ld for the whole machine until K again or the end"),
 			       app->kernel_threshold);
 	}
 	return ACTION_REDRAW;
 }
 
-static unsigned threshold_to(struct app *app, int64_t pages)
+static unsigned threshold_to(struct app *app, struct threshold t)
 {
-	app->settings.view.threshold = pages;
-	/* while K is on, the kernel's threshold follows pagetop's */
-	if (app->kernel_threshold >= 0 && app->kernel_threshold != (long)pages)
-		kernel_threshold_write(app, pages ? (long)pages : -1);
-	if (pages)
-		status_message(app, 0, _("rows with fewer than %lld pages hidden"), (long long)pages);
-	else
+	char *text;
+
+	app->settings.view.threshold = t;
+	/* while K is on, the kernel's threshold follows pagetop's, in pages */
+	if (app->kernel_threshold >= 0) {
+		long pages = t.value ? kernel_pages(app, &t) : -1;
+
+		if (pages < 0 && t.value) {
+			if (kernel_threshold_write(app, -1) == 0)
+				status_message(app, 0, "%s", _("a threshold in percent stays in pagetop: the kernel's count_threshold is back to its value"));
+			return REBUILD;
+		}
+		if (app->kernel_threshold != pages)
+			kernel_threshold_write(app, pages);
+	}
+	if (!t.value) {
 		status_message(app, 0, "%s", _("no threshold"));
+	} else if (t.unit == THRESH_PAGES) {
+		status_message(app, 0, _("rows with fewer than %lld pages hidden"), (long long)t.value);
+	} else {
+		text = threshold_text(&t);
+		if (t.unit == THRESH_BYTES)
+			/* TRANSLATORS: "rows smaller than 64M hidden" */
+			status_message(app, 0, _("rows smaller than %s hidden"), text);
+		else
+			/* TRANSLATORS: "rows with less than 0.5% of the pages hidden" */
+			status_message(app, 0, _("rows with less than %s of the pages hidden"), text);
+		free(text);
+	}
 	return REBUILD;
 }
 
-/* The next threshold up or down the steps 1, 2, 5, 10, 20, 50, ... (down from 1: 0). */
-static int64_t threshold_step(int64_t v, int up)
+/* The next value up or down the steps 1, 2, 5, 10, 20, 50, ... from lo (down from lo:
+ * 0), never past hi. */
+static int64_t step_125(int64_t v, int up, int64_t lo, int64_t hi)
 {
-	int64_t d = 1;
+	int64_t d = lo, best = 0;
 
 	if (up) {
 		for (;;) {
 			for (int m = 1; m <= 5; m += m == 2 ? 3 : 1)
 				if (d * m > v)
-					return d * m;
+					return d * m < hi ? d * m : hi;
 			if (d > INT64_MAX / 100)
 				return v;
 			d *= 10;
 		}
 	}
-	if (v <= 1)
+	if (v <= lo)
 		return 0;
-	for (int64_t best = 0;; d *= 10) {
+	for (;; d *= 10) {
 		for (int m = 1; m <= 5; m += m == 2 ? 3 : 1) {
 			if (d * m >= v)
 				return best;
@@ -155,6 +190,42 @@ static int64_t threshold_step(int64_t v, int up)
 		if (d > INT64_MAX / 100)
 			return best;
 	}
+}
+
+/* Powers of two from lo (down from lo: 0). */
+static int64_t step_pow2(int64_t v, int up, int64_t lo)
+{
+	int64_t p = lo;
+
+	if (up) {
+		while (p <= v && p <= INT64_MAX / 2)
+			p *= 2;
+		return p > v ? p : v;
+	}
+	if (v <= lo)
+		return 0;
+	while (p * 2 < v)
+		p *= 2;
+	return p;
+}
+
+/* The next threshold up or down in its unit: pages 1, 2, 5, 10, ...; bytes 4K, 8K, 16K,
+ * ...; percentages 0.01%, 0.02%, 0.05%, 0.1%, ... up to 100%. */
+static struct threshold threshold_step(struct threshold t, int up)
+{
+	switch (t.unit) {
+	case THRESH_PAGES:
+		t.value = step_125(t.value, up, 1, (int64_t)1e15);
+		break;
+	case THRESH_BYTES:
+		t.value = step_pow2(t.value, up, 4096);
+		break;
+	case THRESH_PERCENT:
+		t.value = step_125(t.value, up, THRESH_PERCENT_ONE / 100,
+				   100 * THRESH_PERCENT_ONE);
+		break;
+	}
+	return t;
 }
 
 static unsigned act_threshold_up(struct app *app)
@@ -167,9 +238,13 @@ static unsigned act_threshold_down(struct app *app)
 	return threshold_to(app, threshold_step(app->settings.view.threshold, 0));
 }
 
+/* 0: none, in the unit in use (+ goes on in it) */
 static unsigned act_threshold_clear(struct app *app)
 {
-	return threshold_to(app, 0);
+	struct threshold t = app->settings.view.threshold;
+
+	t.value = 0;
+	return threshold_to(app, t);
 }
 
 static unsigned threshold_accept(struct app *app, const char *text)
@@ -181,20 +256,22 @@ static unsigned threshold_accept(struct app *app, const char *text)
 		status_message(app, 1, "%s", err.msg);
 		return ACTION_REDRAW;
 	}
-	return threshold_to(app, v.whole);
+	return threshold_to(app, v.threshold);
 }
 
 static const struct prompt_ops threshold_prompt = {
-	.label = N_("Threshold in pages: "),
+	/* TRANSLATORS: the prompt of t; the examples are what it takes, not to translate */
+	.label = N_("Threshold (64, 64M, 0.5%): "),
 	.accept = threshold_accept,
 };
 
 static unsigned act_threshold_set(struct app *app)
 {
-	char buf[32];
+	char *text = threshold_text(&app->settings.view.threshold);
 
-	snprintf(buf, sizeof(buf), "%lld", (long long)app->settings.view.threshold);
-	prompt_start(&app->prompt, &threshold_prompt, app->settings.view.threshold ? buf : NULL);
+	prompt_start(&app->prompt, &threshold_prompt,
+		     app->settings.view.threshold.value ? text : NULL);
+	free(text);
 	return ACTION_REDRAW;
 }
 
@@ -765,6 +842,12 @@ static unsigned act_help(struct app *app)
 	return ACTION_REDRAW;
 }
 
+static unsigned act_setup(struct app *app)
+{
+	app_show(app, SCREEN_SETUP);
+	return ACTION_REDRAW;
+}
+
 static unsigned act_quit(struct app *app)
 {
 	(void)app;
@@ -786,6 +869,7 @@ static unsigned (*const actions[ACT__N])(struct app *app) = {
 	[ACT_FILTER] = act_filter,
 	[ACT_FILTER_CLEAR] = act_filter_clear,
 	[ACT_GROUP] = act_group,
+	[ACT_SETUP] = act_setup,
 	[ACT_BASELINE] = act_baseline,
 	[ACT_BASELINE_RESET] = act_baseline_reset,
 	[ACT_PAUSE] = act_pause,

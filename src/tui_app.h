@@ -8,7 +8,8 @@
  *
  *   tui.c          the app's life: the loop, keys, samples in, signals, suspend, resize
  *   tui_actions.c  the actions of tui_actions.def as functions
- *   tui_list.c tui_help.c tui_symbols.c   the screens (tui_pager.c: help's and symbols')
+ *   tui_list.c tui_help.c tui_symbols.c tui_setup.c   the screens (tui_pager.c: help's
+ *                  and symbols')
  *   tui_time.c     the shown sample: replay, baseline, playing
  *   tui_status.c   the header and the status line
  *   this header    the app's state, the screens' interface
@@ -76,8 +77,9 @@ struct screen {
 	const struct screen_ops *ops;
 	struct app *app;
 };
-enum screen_id { SCREEN_LIST, SCREEN_HELP, SCREEN_SYMBOLS, SCREEN__N };
-extern const struct screen_ops list_screen_ops, help_screen_ops, symbols_screen_ops;
+enum screen_id { SCREEN_LIST, SCREEN_HELP, SCREEN_SYMBOLS, SCREEN_SETUP, SCREEN__N };
+extern const struct screen_ops list_screen_ops, help_screen_ops, symbols_screen_ops,
+	setup_screen_ops;
 
 /* The shown sample of a series and the way there (tui_time.c). */
 struct timeline {
@@ -151,6 +153,7 @@ struct app {
 	FILE *term_out, *term_in;
 	int in_fd;
 	int utf8, color, mouse;
+	int color_allowed;          /* not --no-color nor NO_COLOR: the colors setting decides */
 	int away;                   /* stopped or in the background: no drawing until back */
 	int dirty, redraw_all, quit;
 	double draw_ms;             /* what the last draw cost */

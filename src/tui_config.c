@@ -30,6 +30,8 @@ int tui_settings_init(struct tui_settings *s, const struct tui_opts *o, struct p
 	if (o->alloc)
 		tui_settings_alloc_set(s, o->alloc, o->nalloc);
 	s->columns = SETTINGS_COLUMNS_DEFAULT;
+	s->function_bar = 1;
+	s->colors = 1;
 	keymap_defaults(&s->keys);
 	return rc;
 }
@@ -146,7 +148,7 @@ static void set_value(struct load_ctx *c, const struct setting_value *v)
 		break;
 	case SETTING_THRESHOLD:
 		if (!(s->cli_set & TUI_SET_THRESHOLD))
-			s->view.threshold = v->whole;
+			s->view.threshold = v->threshold;
 		break;
 	case SETTING_INTERVAL:
 		s->file_interval = v->number;
@@ -155,6 +157,12 @@ static void set_value(struct load_ctx *c, const struct setting_value *v)
 		break;
 	case SETTING_COLUMNS:
 		s->columns = v->columns;
+		break;
+	case SETTING_FUNCTION_BAR:
+		s->function_bar = (int)v->whole;
+		break;
+	case SETTING_COLORS:
+		s->colors = (int)v->whole;
 		break;
 	case SETTING_ALLOC_PATTERNS:
 		if (!(s->cli_set & TUI_SET_ALLOC)) {
@@ -212,7 +220,7 @@ int config_load(struct tui_settings *s, const char *path, int *alloc_read,
 
 int config_save(const struct tui_settings *s, struct pt_err *msg)
 {
-	struct setting_value v[SETTING_ALLOC_PATTERNS + 1];
+	struct setting_value v[SETTING_COLORS + 1];
 	size_t n = 0;
 	int rc;
 
@@ -223,7 +231,8 @@ int config_save(const struct tui_settings *s, struct pt_err *msg)
 	v[n++] = (struct setting_value){ .id = SETTING_SORT,
 		.sort = { (int)s->view.key, s->view.ascending } };
 	v[n++] = (struct setting_value){ .id = SETTING_GROUP, .group = s->view.group };
-	v[n++] = (struct setting_value){ .id = SETTING_THRESHOLD, .whole = s->view.threshold };
+	v[n++] = (struct setting_value){ .id = SETTING_THRESHOLD,
+		.threshold = s->view.threshold };
 	if (s->interval > 0)
 		v[n++] = (struct setting_value){ .id = SETTING_INTERVAL, .number = s->interval };
 	v[n++] = (struct setting_value){ .id = SETTING_COLUMNS, .columns = s->columns };
@@ -234,6 +243,8 @@ int config_save(const struct tui_settings *s, struct pt_err *msg)
 			v[n].patterns.v[v[n].patterns.n++] = s->alloc[i];
 		n++;
 	}
+	v[n++] = (struct setting_value){ .id = SETTING_FUNCTION_BAR, .whole = s->function_bar };
+	v[n++] = (struct setting_value){ .id = SETTING_COLORS, .whole = s->colors };
 	rc = rc_save_values(s->path, v, n, msg);
 	if (rc == 0)
 		pt_err_set(msg, _("settings saved to %s"), s->path);

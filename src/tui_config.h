@@ -54,6 +54,8 @@ struct tui_settings {
 	const char **alloc;         /* allocator patterns in force (NULL: built-in) */
 	size_t nalloc;
 	unsigned cli_set;           /* TUI_SET_*: what the command line gave wins */
+	int function_bar;           /* the function-key bar at the bottom */
+	int colors;                 /* colours wanted (where allowed: struct app) */
 	char *path;                 /* the config file, or NULL when there is none */
 	struct keymap keys;
 };

@@ -20,11 +20,26 @@
 
 static int utf8_on, color_on;
 
+static int colors_ready;
+
 int draw_start(int utf8, int want_color)
 {
 	utf8_on = utf8;
-	color_on = 0;
-	if (want_color && has_colors() && start_color() == OK) {
+	color_on = colors_ready = 0;
+	return draw_set_color(want_color);
+}
+
+int draw_set_color(int want)
+{
+	if (!want) {
+		color_on = 0;
+		return 0;
+	}
+	if (colors_ready) {
+		color_on = 1;
+		return 1;
+	}
+	if (has_colors() && start_color() == OK) {
 		short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
 
 		init_pair(1, COLOR_RED, bg);      /* growing */
@@ -34,9 +49,21 @@ int draw_start(int utf8, int want_color)
 		init_pair(5, COLOR_BLACK, COLOR_YELLOW); /* search matches */
 		init_pair(6, COLOR_YELLOW, bg);   /* states: paused, recording */
 		init_pair(7, COLOR_BLUE, bg);     /* allocator machinery frames */
-		color_on = 1;
+		color_on = colors_ready = 1;
 	}
 	return color_on;
+}
+
+static int bottom_lines = 1;
+
+void draw_set_bottom_lines(int n)
+{
+	bottom_lines = n;
+}
+
+int draw_bottom_lines(void)
+{
+	return bottom_lines;
 }
 
 int draw_utf8(void)

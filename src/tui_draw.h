@@ -25,6 +25,12 @@ enum role {
  * them. Returns 1 when colours are on. */
 int draw_start(int utf8, int want_color);
 int draw_utf8(void);
+/* Colours on (when the terminal has them: they are started the first time) or off;
+ * returns whether they are on. */
+int draw_set_color(int want);
+/* Lines under the screens: the status line, and the function-key bar when shown. */
+void draw_set_bottom_lines(int n);
+int draw_bottom_lines(void);
 /* The UTF-8 text in a UTF-8 locale, else its ASCII stand-in ("▾ " or "v "). */
 const char *draw_glyph(const char *utf8, const char *ascii);
 attr_t role_attr(enum role r);

@@ -16,7 +16,7 @@ static const char *const help_extra[] = {
 	N_("ΔBASE since the baseline, TREND the last samples, SCORE leak suspicion (0-1), PEAK,"),
 	N_("FIRST first seen; the last column is the row's label: caller, function or module."),
 	N_("Mouse: click selects, double-click expands, the wheel scrolls, a click on a title sorts."),
-	N_("Config: 'set NAME = VALUE' (sort, group, threshold, interval, columns, alloc-patterns)"),
+	N_("Config: 'set NAME = VALUE' (sort, group, threshold, interval, columns, alloc-patterns, function-bar, colors)"),
 	N_("and 'bind KEY ACTION' lines (action names show 100 columns wide); W saves settings."),
 };
 

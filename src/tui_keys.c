@@ -28,31 +28,67 @@ static const struct action_def actions[ACT__N] = {
 #define SECTION(title)
 #define ACTION(id, name, help, ...) [ACT_##id] = { name, help, { __VA_ARGS__ } },
 #define HINT(when, word, id, id2)
+#define FKEY(word, id)
 #include "tui_actions.def"
 #undef SECTION
 #undef ACTION
 #undef HINT
+#undef FKEY
 };
 
 static const struct help_entry help_list[] = {
 #define SECTION(title) { title, ACT_NONE },
 #define ACTION(id, name, help, ...) { NULL, ACT_##id },
 #define HINT(when, word, id, id2)
+#define FKEY(word, id)
 #include "tui_actions.def"
 #undef SECTION
 #undef ACTION
 #undef HINT
+#undef FKEY
 };
 
 static const struct hint hint_list[] = {
 #define SECTION(title)
 #define ACTION(id, name, help, ...)
 #define HINT(when, word, id, id2) { HINT_##when, word, ACT_##id, ACT_##id2 },
+#define FKEY(word, id)
 #include "tui_actions.def"
 #undef SECTION
 #undef ACTION
 #undef HINT
+#undef FKEY
 };
+
+static const struct fkey fkey_list[] = {
+#define SECTION(title)
+#define ACTION(id, name, help, ...)
+#define HINT(when, word, id, id2)
+#define FKEY(word, id) { word, ACT_##id },
+#include "tui_actions.def"
+#undef SECTION
+#undef ACTION
+#undef HINT
+#undef FKEY
+};
+
+size_t fkeys(const struct fkey **out)
+{
+	*out = fkey_list;
+	return ARRAY_SIZE(fkey_list);
+}
+
+int keymap_fkey(const struct keymap *km, enum action a)
+{
+	for (size_t i = 0; i < km->n; i++) {
+		int k = km->b[i].key;
+
+		if (km->b[i].a == a && (k & TK_FN) && (k & ~TK_FN) >= KEY_F(1) &&
+		    (k & ~TK_FN) <= KEY_F(12))
+			return (k & ~TK_FN) - KEY_F0;
+	}
+	return 0;
+}
 
 const char *action_name(enum action a)
 {

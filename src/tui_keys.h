@@ -66,6 +66,13 @@ struct hint {
 };
 size_t hints(const struct hint **out);
 
+/* An entry of the function-key bar: the word, for the F-key bound to a. */
+struct fkey {
+	const char *word;     /* NC_() */
+	enum action a;
+};
+size_t fkeys(const struct fkey **out);
+
 /* "q", "Space", "Enter", "Up", "PgDn", "F1", "^L". buf of at least 16 bytes. */
 const char *tk_name(int key, char *buf, size_t n);
 /* Parses such a name (also a single UTF-8 character). Returns the key or -1. */
@@ -77,6 +84,8 @@ struct keymap {
 	size_t n;
 };
 void keymap_defaults(struct keymap *km);
+/* n of the first F<n> key (F1..F12) bound to a, 0 when none is. */
+int keymap_fkey(const struct keymap *km, enum action a);
 /* Binds key to a (ACT_NONE unbinds). Returns 0, or -1 when the map is full. */
 int keymap_bind(struct keymap *km, int key, enum action a);
 enum action keymap_lookup(const struct keymap *km, int key);

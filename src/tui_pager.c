@@ -82,7 +82,7 @@ void lines_free(struct lines *l)
 /* Lines between the title and the status line. */
 static int pager_body(void)
 {
-	return LINES - 2;
+	return LINES - 1 - draw_bottom_lines();
 }
 
 void pager_draw(struct pager *pager, const char *title, const struct lines *l)

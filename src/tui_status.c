@@ -5,10 +5,12 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "source_live.h"
+#include "settings.h"
 #include "tui_columns.h"
 #include "tui_status.h"
 
@@ -163,7 +165,24 @@ static void meminfo_text(const struct app *app, const struct view *v, char *buf,
 }
 
 /* Line 3, left: sort, threshold, group, filters, the kernel's threshold. */
-static void view_settings_text(const struct app *app, char *buf, size_t n)
+/* A threshold in bytes or percent as shown: "64 MiB", "4100 B", "0.5%". */
+static char *threshold_show(const struct threshold *t)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	int64_t v = t->value;
+	size_t u = 0;
+
+	if (t->unit != THRESH_BYTES)
+		return threshold_text(t);
+	while (v && v % 1024 == 0 && u + 1 < ARRAY_SIZE(units)) {
+		v /= 1024;
+		u++;
+	}
+	return xasprintf("%lld %s", (long long)v, units[u]);
+}
+
+static void view_settings_text(const struct app *app, const struct view *v, char *buf,
+			       size_t n)
 {
 	const struct view_opts *vo = &app->settings.view;
 	char count[64];
@@ -172,8 +191,16 @@ static void view_settings_text(const struct app *app, char *buf, size_t n)
 	len = (size_t)snprintf(buf, n, _("Sort %s %s"),
 			       col_title((enum col)col_of_key(vo->key), app->model, vo->group),
 			       sort_arrow(vo->ascending));
-	if (vo->threshold) {
-		fmt_count(count, sizeof(count), vo->threshold);
+	if (vo->threshold.value && vo->threshold.unit != THRESH_PAGES) {
+		char *t = threshold_show(&vo->threshold);
+
+		fmt_count(count, sizeof(count), v->threshold);
+		/* TRANSLATORS: "threshold ≥ 64 MiB (16,384 pages)", "≥ 0.5% (97 pages)" */
+		len += (size_t)snprintf(buf + len, n - len, _("   threshold %s %s (%s pages)"),
+					draw_glyph("≥", ">="), t, count);
+		free(t);
+	} else if (vo->threshold.value) {
+		fmt_count(count, sizeof(count), vo->threshold.value);
 		len += (size_t)snprintf(buf + len, n - len, _("   threshold %s %s pages"),
 					draw_glyph("≥", ">="), count);
 	} else {
@@ -214,6 +241,22 @@ static void state_text(const struct app *app, char *buf, size_t n)
 		buf[--len] = '\0';
 }
 
+/* Line 2, right: the total over the whole series, a sparkline of up to 24 columns in
+ * the room the totals leave (none under 8). */
+static void total_chart_text(const struct app *app, int room, char *buf, size_t n)
+{
+	enum { W = 24 };
+	int64_t cmin[W], cmax[W];
+	uint32_t ns = (uint32_t)model_nsamples(app->master);
+	int w = room < W ? room : W, got = 0;
+
+	buf[0] = '\0';
+	if (ns > 1 && w >= 8)
+		got = model_chart_total(app->master, 0, ns - 1, w, cmin, cmax);
+	if (got > 1)
+		cell_sparkline(buf, n, got, cmax, got);
+}
+
 void status_draw_header(const struct app *app, const struct view *v)
 {
 	char left[512], right[256];
@@ -222,9 +265,15 @@ void status_draw_header(const struct app *app, const struct view *v)
 	sample_text(app, right, sizeof(right));
 	draw_left_right(0, left, A_BOLD, right, A_BOLD);
 	totals_text(app, v, left, sizeof(left));
+	/* live: the system's memory beside the totals, else the total's sparkline */
 	meminfo_text(app, v, right, sizeof(right), COLS - text_width(left) - 3);
-	draw_left_right(1, left, A_NORMAL, right[0] ? right : NULL, 0);
-	view_settings_text(app, left, sizeof(left));
+	if (right[0]) {
+		draw_left_right(1, left, A_NORMAL, right, 0);
+	} else {
+		total_chart_text(app, COLS - text_width(left) - 3, right, sizeof(right));
+		draw_left_right(1, left, A_NORMAL, right[0] ? right : NULL, role_attr(ROLE_COOL));
+	}
+	view_settings_text(app, v, left, sizeof(left));
 	state_text(app, right, sizeof(right));
 	draw_left_right(2, left, A_NORMAL, right, role_attr(ROLE_STATE));
 }
@@ -313,12 +362,35 @@ static int symbols_progress_text(const struct app *app, char *buf, size_t n)
 	return 1;
 }
 
+/* htop's bar on the last line: "F1Help  F3Search ...", from the actions table's FKEY
+ * entries and the F-keys bound to them now. */
+static void fkey_bar(const struct app *app)
+{
+	const struct fkey *f;
+	size_t nf = fkeys(&f);
+	struct pen p = PEN_AT(LINES - 1, 0);
+	char buf[64];
+
+	for (size_t i = 0; i < nf && p.x < COLS; i++) {
+		int n = keymap_fkey(&app->settings.keys, f[i].a);
+
+		if (!n)
+			continue;
+		snprintf(buf, sizeof(buf), "F%d", n);
+		pen_put(&p, buf, A_NORMAL);
+		snprintf(buf, sizeof(buf), "%-6s", gettext_context(f[i].word));
+		pen_put(&p, buf, role_attr(ROLE_TITLE));
+	}
+}
+
 void status_draw_line(struct app *app)
 {
-	struct pen p = PEN_AT(LINES - 1, 0);
+	struct pen p = PEN_AT(LINES - draw_bottom_lines(), 0);
 	char buf[1024];
 
 	curs_set(0);
+	if (draw_bottom_lines() > 1)
+		fkey_bar(app);
 	if (app->prompt.ops) {
 		prompt_draw(&app->prompt, app, &p);
 	} else if (app->status.msg[0]) {

@@ -110,6 +110,8 @@ void strtab_free(struct strtab *t);
 uint32_t strtab_intern(struct strtab *t, const char *s, size_t len);
 /* The same with h == hash_bytes(s, len, 0) already known. */
 uint32_t strtab_intern_h(struct strtab *t, const char *s, size_t len, uint64_t h);
+/* The id of a text, UINT32_MAX when it is not in the table. */
+uint32_t strtab_find(const struct strtab *t, const char *s, size_t len);
 const char *strtab_str(const struct strtab *t, uint32_t id);
 uint32_t strtab_len(const struct strtab *t, uint32_t id);
 uint32_t strtab_count(const struct strtab *t);

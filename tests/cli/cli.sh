@@ -52,7 +52,7 @@ expect() {
 demo=$data/demo
 
 # -- usage errors: 2
-expect 2 "^pagetop: --sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found 'bogus'$" \
+expect 2 "^pagetop: --sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label, found 'bogus'$" \
 	-b --sort bogus "$demo"
 expect 2 "^pagetop: --sort: expected KEY:asc or KEY:desc, found 'pages:up'$" -b --sort pages:up "$demo"
 expect 2 "^pagetop: --group: expected stack, caller, function or module, found 'stacks'$" -b --group stacks "$demo"
@@ -70,7 +70,12 @@ for r in 7.3.4 6.8.0-45-generic 5.14.0-427.13.1.el9_4.x86_64 6.6.30+rpt-rpi-v8; 
 done
 expect 2 "^pagetop: --format: expected text, csv, json or folded, found 'xml'$" -b --format xml "$demo"
 expect 2 "^pagetop: --limit: expected a whole number of rows, found '-1'$" -b --limit -1 "$demo"
-expect 2 "^pagetop: --threshold: expected a whole number of pages, found 'many'$" -b --threshold many "$demo"
+for t in many 1.5 -1 101% 64X 64Mi 1,5M; do
+	expect 2 "^pagetop: --threshold: expected pages \(64\), bytes \(256K, 64M, 1G\) or a share of the total \(0\.5%\), found '$t'$" -b --threshold "$t" "$demo"
+done
+for t in 64 256K 64M 1G 0.5% 100%; do
+	expect 0 "" -b -n 1 --threshold "$t" "$demo"
+done
 expect 2 "^pagetop: --page-size: expected bytes from 512 to 16777216, found '100'$" -b --page-size 100 "$demo"
 expect 2 "^pagetop: bad filter \"\(\": " -b --filter '(' "$demo"
 expect 2 "^pagetop: --live reads the running kernel: drop the SOURCE" --live "$demo"

@@ -34,7 +34,7 @@ live() { # live FORMAT [ARG...]: two live samples of the fake tree, 2 rows each
 }
 
 live csv
-head -n 1 "$tmp/out" | grep -qx 'sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,mem_in_use,slab,page_tables,label' ||
+head -n 1 "$tmp/out" | grep -qx 'sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,mem_in_use,slab,page_tables,label' ||
 	fail "live CSV header: $(head -n 1 "$tmp/out")"
 [ "$(grep -c ',614400,51200,7168,"' "$tmp/out")" = 4 ] ||
 	fail "live CSV rows: MemTotal - MemAvailable, Slab, PageTables in bytes in every row: $(cat "$tmp/out")"
@@ -53,7 +53,7 @@ grep -q '"system"' "$tmp/out" && fail "JSON without meminfo has a system object"
 
 # a saved file: the columns of before
 "$PAGETOP" -b -n 1 --format csv "$tmp/debug/page_owner_stacks/show_stacks" >"$tmp/out" 2>"$tmp/err"
-head -n 1 "$tmp/out" | grep -qx 'sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label' ||
+head -n 1 "$tmp/out" | grep -qx 'sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,label' ||
 	fail "file CSV header changed: $(head -n 1 "$tmp/out")"
 
 [ $failed -eq 0 ] || exit 1

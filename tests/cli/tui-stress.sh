@@ -149,12 +149,13 @@ echo "tui-stress.sh: $n resizes in $((t1 - t0)) s"
 kill -0 "$(cat "$tmp/pid")" 2>/dev/null || fail "pagetop died during the resizes"
 tmux -L "$sock" resize-window -t t -x 100 -y 30
 keys Escape
-# the screen is whole again: the header, the titles, the status line at the bottom
+# the screen is whole again: the header, the titles, the status line and the F-key bar
 expect "pagetop " 
 expect "PAGES"
 expect "Sort PAGES"
 n=0
-until capture; sed -n 30p "$tmp/screen" | grep -q '? help' && sed -n 1p "$tmp/screen" | grep -q 'live'; do
+until capture; sed -n 29p "$tmp/screen" | grep -q '? help' && sed -n 30p "$tmp/screen" | grep -q '^F1Help' &&
+	sed -n 1p "$tmp/screen" | grep -q 'live'; do
 	n=$((n + 1))
 	[ $n -gt 200 ] && { fail "the screen did not recover at 100x30"; break; }
 	sleep 0.1
@@ -207,7 +208,9 @@ suspended() {
 back() {
 	expect "sample 90/90"
 	n=0
-	until capture; sed -n "${2}p" "$tmp/screen" | grep -q '? help' && ! grep -q 'ptprompt' "$tmp/screen"; do
+	# the status line above the F-key bar, the last line
+	until capture; sed -n "$(($2 - 1))p" "$tmp/screen" | grep -q '? help' &&
+		sed -n "${2}p" "$tmp/screen" | grep -q '^F1Help' && ! grep -q 'ptprompt' "$tmp/screen"; do
 		n=$((n + 1))
 		[ $n -gt 200 ] && { fail "$1: the screen was not drawn again whole at height $2"; break; }
 		sleep 0.1
@@ -351,8 +354,9 @@ echo "tui-stress.sh: SIGINT, SIGTERM, SIGHUP, SIGQUIT end pagetop record"
 for sig in INT TERM HUP QUIT; do
 	rec=$tmp/rec-$sig.ptrec
 	# a background job of a shell without job control starts with SIGINT and SIGQUIT
-	# ignored (and pagetop keeps ignoring what was ignored, like nohup): put them back
-	env --default-signal=INT,QUIT "$PAGETOP" record --debugfs "$tmp/debug" -d 0.1 -o "$rec" \
+	# ignored, and under nohup SIGHUP is (pagetop keeps ignoring what was ignored): put
+	# them back
+	env --default-signal=INT,QUIT,HUP "$PAGETOP" record --debugfs "$tmp/debug" -d 0.1 -o "$rec" \
 		2>"$tmp/rec.err" &
 	rpid=$!
 	n=0

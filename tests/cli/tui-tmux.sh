@@ -38,7 +38,8 @@ start() {
 ended() {
 	n=0
 	while [ ! -s "$tmp/stty" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-	capture
+	# the shell says DONE just after stty: on a busy machine that takes a moment
+	wait_for DONE 10 || :
 	grep -qx "EXIT=$1" "$tmp/rc" 2>/dev/null || fail "exit status: $(cat "$tmp/rc" 2>/dev/null), wanted $1"
 	grep -q -- ' icanon' "$tmp/stty" && grep -q -- ' echo ' "$tmp/stty" ||
 		fail "the terminal was left in raw mode: $(cat "$tmp/stty" 2>/dev/null)"
@@ -77,6 +78,112 @@ keys Escape
 expect "group caller"
 keys q
 ended 0
+
+# ---- the screen and batch mode agree: a group mode asked for late ----
+# A user's first steps on a recording: at its last sample, g g to the function groups.
+# The first rows' pages, change and change since the baseline are batch mode's.
+echo "tui-tmux.sh: the screen and batch mode agree on a group asked for late"
+rec=$top_srcdir/tests/data/lab.ptrec.xz
+start "$PAGETOP" "$rec"
+expect "sample 90/90"
+keys g g
+expect "group function"
+expect "FUNCTION"
+# the columns by their titles (the sort mark and the stack counts taken off)
+awk 'f == 0 && /FUNCTION/ { for (i = 1; i <= NF; i++) { t = $i; sub(/[▲▼]$/, "", t); c[t] = i }
+	f = 1; next }
+     f == 1 && n < 8 && NF > 0 { l = $0; sub(/ \([0-9,]+ stacks?\)$/, "", l)
+	for (i = 1; i < c["FUNCTION"]; i++) sub(/^ *[^ ]+ +/, "", l)
+	printf "%d %d %d %s\n", $c["PAGES"], $c["Δ"], $c["ΔBASE"], l; n++ }' \
+	"$tmp/screen" >"$tmp/screen-rows"
+"$PAGETOP" -b --group function --format csv "$rec" |
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$1 == 89 && n < 8 { l = $c["label"]; gsub(/^"|"$/, "", l)
+		printf "%d %d %d %s\n", $c["pages"], $c["delta"], $c["delta_base"], l; n++ }' \
+	>"$tmp/batch-rows"
+[ "$(wc -l <"$tmp/batch-rows")" -eq 8 ] || fail "batch mode printed no rows for the last sample"
+cmp -s "$tmp/screen-rows" "$tmp/batch-rows" ||
+	fail "the screen and batch mode differ (pages, change, since the baseline, label):
+$(diff "$tmp/screen-rows" "$tmp/batch-rows")"
+grep -q '^[0-9]* -16 ' "$tmp/screen-rows" || fail "the function groups show no change"
+keys q
+ended 0
+
+# ---- the chart of a row: the [brd] leak of the lab recording rises ----
+echo "tui-tmux.sh: the chart of a row"
+start "$PAGETOP" "$top_srcdir/tests/data/lab.ptrec.xz"
+expect "sample 90/90"
+keys c
+expect "brd_submit_bio [brd]  156.0 MiB now  ▲ peak 156.0 MiB"
+expect "└◆"
+# the top line of the plot has dots only at its right end, the bottom one from its start
+top=$(sed -n 's/.*156\.0 MiB ┤//p' "$tmp/screen")
+bottom=$(sed -n 's/.* 4\.0 MiB ┤//p' "$tmp/screen")
+case $top in "                                        "*[!\ ]*) ;; *) fail "the chart's top line: '$top'" ;; esac
+case $bottom in [!\ ]*) ;; *) fail "the chart's bottom line: '$bottom'" ;; esac
+keys j
+expect "shmem_alloc_and_add_folio.constprop.0  48.2 MiB now"
+keys c
+wait_for "▲ peak" 1 && fail "c did not hide the chart"
+keys q
+ended 0
+
+# ---- htop's F-keys and the bar at the bottom ----
+echo "tui-tmux.sh: F-keys and the function-key bar"
+start "$PAGETOP" "$demo"
+expect "F1Help  F2Setup F3SearchF4FilterF6SortByF10Quit"
+tail -n 1 "$tmp/screen" | grep -q '^F1Help' || fail "the bar is not the last line"
+keys F3
+expect "Search:"
+keys Escape F4
+expect "Filter (regex, !regex hides):"
+keys Escape F6
+expect "Sort by:"
+keys 3
+expect "Sort Δ ▼"
+keys F1
+expect "keys (any other key closes this help)"
+keys Escape F2
+expect "setup: Up/Down choose"
+expect "[ ] PEAK"
+# PEAK is the 14th line; End and Home differ between terminals, j does not
+keys j j j j j j j j j j j j j Space
+expect "[x] PEAK"
+keys Escape
+expect "PEAK"
+keys F10
+ended 0
+printf 'set function-bar = off\n' >"$tmp/rc-bar"
+mkdir -p "$tmp/pagetop" && cp "$tmp/rc-bar" "$tmp/pagetop/pagetoprc"
+start "$PAGETOP" "$demo"
+expect "sample 90/90"
+wait_for "F1Help" 1 && fail "set function-bar = off still shows the bar"
+keys q
+ended 0
+rm -f "$tmp/pagetop/pagetoprc"
+
+# ---- thresholds in bytes and percent: t, the header, W and the file read back ----
+echo "tui-tmux.sh: thresholds in bytes and percent"
+start "$PAGETOP" "$demo"
+expect "sample 90/90"
+keys t 6 4 M Enter
+expect "threshold ≥ 64 MiB (16,384 pages)"
+expect "no rows: the threshold"
+keys t C-u 0 . 5 % Enter
+expect "threshold ≥ 0.5% (12 pages)"
+keys +
+expect "threshold ≥ 1% (24 pages)"
+keys W
+wait_for "saved" 10
+grep -qx 'set threshold = 1%' "$tmp/pagetop/pagetoprc" 2>/dev/null ||
+	fail "W did not save the threshold in percent: $(cat "$tmp/pagetop/pagetoprc" 2>/dev/null)"
+keys q
+ended 0
+start "$PAGETOP" "$demo"
+expect "threshold ≥ 1% (24 pages)"
+keys q
+ended 0
+rm -f "$tmp/pagetop/pagetoprc"
 
 # ---- -n: leaves by itself (smoke test, like htop -n) ----
 echo "tui-tmux.sh: -n: leaves by itself (smoke test, like htop -n)"

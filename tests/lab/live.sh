@@ -69,7 +69,7 @@ echo "== live batch mode with the leak workload"
 rc=$?
 check "pagetop -b -n 10 -d 1 --sort score exits 0 (got $rc)" test $rc -eq 0
 [[ -s $T/leak.err ]] && sed 's/^/  stderr: /' "$T/leak.err"
-# CSV: sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label
+# CSV: sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,label
 # rows of a sample come in sort order: the first row of a sample is its rank 1
 awk -F, -v out="$T/leak" -v leak="\"$LEAK\"" '
 	BEGIN { last = -1 }
@@ -102,8 +102,8 @@ check "it grew by at least $MINGROW x 2 MiB over 9 s" test "$growth" -ge $((MING
 check "it ranks first by leak score within 10 samples" test "$rank1" -ge 0 -a "$rank1" -le 9
 # the system's counters (/proc/meminfo) with every row: mem_in_use, slab, page_tables
 check "every row has the system's memory in use, slab and page tables" awk -F, '
-	NR == 1 { ok = $13 == "mem_in_use" && $14 == "slab" && $15 == "page_tables"; next }
-	!($13 > 0 && $14 > 0 && $15 > 0) { ok = 0 }
+	NR == 1 { ok = $14 == "mem_in_use" && $15 == "slab" && $16 == "page_tables"; next }
+	!($14 > 0 && $15 > 0 && $16 > 0) { ok = 0 }
 	END { exit !ok }' "$T/leak.csv"
 
 # ---- 2-4. recording, threshold, preconditions: one boot ---------------------------
@@ -331,7 +331,7 @@ check "drop: pagetop -b -n 3 --drop-privileges exits 0 (status $(cat "$T/priv.rc
 	test "$(cat "$T/priv.rc")" = 0
 check "drop: 3 samples with stacks" awk -F, 'NR > 1 { s[$1]++ } END { exit !(length(s) == 3) }' "$T/priv.csv"
 check "drop: the system's counters too (/proc/meminfo read as nobody)" awk -F, '
-	NR == 1 { ok = $13 == "mem_in_use"; next } !($13 > 0) { ok = 0 } END { exit !ok }' "$T/priv.csv"
+	NR == 1 { ok = $14 == "mem_in_use"; next } !($14 > 0) { ok = 0 } END { exit !ok }' "$T/priv.csv"
 echo "  drop: $(awk -F, 'NR > 1 { s[$1]++ } END { for (k in s) printf "sample %s: %d rows; ", k, s[k] }' "$T/priv.csv")"
 check "drop: pagetop ran as nobody ($nobody_ids), its helper as root (ids: $(cat "$T/priv.ids" 2>/dev/null))" \
 	test "$(cat "$T/priv.ids" 2>/dev/null)" = "$nobody_ids 0 0"

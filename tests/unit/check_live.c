@@ -1384,9 +1384,13 @@ static void threshold_child(int sig, enum exit_way way)
 		setrlimit(RLIMIT_CORE, &no_core);
 		close(ready[0]);
 		/* as a fresh process: Check's runner handles SIGINT/SIGTERM by killing the
-		 * process group, and the handlers chain to what was there */
+		 * process group, a background job or nohup may ignore SIGINT, SIGQUIT or
+		 * SIGHUP (which pagetop keeps ignoring), and the handlers chain to what was
+		 * there */
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		if (way == BY_CHAINED)
 			signal(sig, earlier_handler);
 		live_install_signal_handlers();

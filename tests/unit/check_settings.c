@@ -33,6 +33,26 @@ static const struct good goods[] = {
 	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "1e15", "1000000000000000" },
 	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0x10", "16" },
 	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "250", NULL },
+	/* bytes, binary; printed in the largest unit that holds them whole */
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "256K", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "64M", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "1G", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "2T", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "64MiB", "64M" },
+	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "64 mb", "64M" },
+	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "1024k", "1M" },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "1.5G", "1536M" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1,5M", "1536K" },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "4100B", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "4096b", "4K" },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0K", "0B" },
+	/* a share of each sample's total, to a thousandth of a percent */
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0.5%", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "100%", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0.125%", NULL },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "2.50 %", "2.5%" },
+	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "0,5%", "0.5%" },
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "0.0004%", "0%" },
 	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "0.1", NULL },
 	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "86400", NULL },
 	{ SETTING_INTERVAL, SETTING_FROM_FILE, "2.50", "2.5" },
@@ -70,6 +90,10 @@ static const struct good goods[] = {
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "2d", "172800" },
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "0.25", NULL },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "0", NULL },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_FILE, "on", NULL },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_FILE, "off", NULL },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_FILE, "No", "off" },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_FILE, "1", "on" },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "0,5", "0.5" },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "1000000", NULL },
 };
@@ -108,30 +132,45 @@ struct bad {
 
 static const struct bad bads[] = {
 	{ SETTING_SORT, SETTING_FROM_ARGS, "bogus",
-	  "--sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found 'bogus'" },
+	  "--sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label, found 'bogus'" },
 	{ SETTING_SORT, SETTING_FROM_ARGS, ":asc",
-	  "--sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found ':asc'" },
+	  "--sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label, found ':asc'" },
 	{ SETTING_SORT, SETTING_FROM_ARGS, "pages:up", "--sort: expected KEY:asc or KEY:desc, found 'pages:up'" },
 	{ SETTING_SORT, SETTING_FROM_ARGS, "label:", "--sort: expected KEY:asc or KEY:desc, found 'label:'" },
 	{ SETTING_SORT, SETTING_FROM_FILE, "pages:up",
-	  "sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'pages:up'" },
+	  "sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'pages:up'" },
 	{ SETTING_SORT, SETTING_FROM_PROMPT, "PAGES",
-	  "sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'PAGES'" },
+	  "sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'PAGES'" },
 	{ SETTING_SORT, SETTING_FROM_FILE,
 	  "pagespagespagespagespagespagespagespagespagespagespagespagespages",
-	  "sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'pagespagespagespagespagespagespagespagespagespagespagespagespages'" },
+	  "sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'pagespagespagespagespagespagespagespagespagespagespagespagespages'" },
 	{ SETTING_GROUP, SETTING_FROM_ARGS, "stacks",
 	  "--group: expected stack, caller, function or module, found 'stacks'" },
 	{ SETTING_GROUP, SETTING_FROM_FILE, "",
 	  "group: expected stack, caller, function or module, found ''" },
-	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "many",
-	  "--threshold: expected a whole number of pages, found 'many'" },
-	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "-1",
-	  "threshold: expected a whole number of pages, found '-1'" },
-	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1.5", "expected a whole number of pages, found '1.5'" },
-	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1e16", "expected a whole number of pages, found '1e16'" },
-	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "nan", "expected a whole number of pages, found 'nan'" },
-	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "", "expected a whole number of pages, found ''" },
+#define THR "expected pages (64), bytes (256K, 64M, 1G) or a share of the total (0.5%), found "
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "many", "--threshold: " THR "'many'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "-1", "threshold: " THR "'-1'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1.5", THR "'1.5'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1e16", THR "'1e16'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "nan", THR "'nan'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "", THR "''" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "101%", THR "'101%'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "-1%", THR "'-1%'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "%", THR "'%'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "5%%", THR "'5%%'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "64X", THR "'64X'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "64MX", THR "'64MX'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "64Mi", THR "'64Mi'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "64BiB", THR "'64BiB'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "64  M", THR "'64  M'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "M", THR "'M'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "+5M", THR "'+5M'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "infM", THR "'infM'" },
+	{ SETTING_THRESHOLD, SETTING_FROM_PROMPT, "1e10P", THR "'1e10P'" },
+	/* a decimal comma is for people typing */
+	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "1,5M", "--threshold: " THR "'1,5M'" },
+#undef THR
 	{ SETTING_INTERVAL, SETTING_FROM_PROMPT, "x", "expected seconds from 0.1 to 86400, found 'x'" },
 	{ SETTING_INTERVAL, SETTING_FROM_PROMPT, "0.09", "expected seconds from 0.1 to 86400, found '0.09'" },
 	{ SETTING_INTERVAL, SETTING_FROM_FILE, "86401",
@@ -141,7 +180,7 @@ static const struct bad bads[] = {
 	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "0,5", "-d: expected seconds from 0.1 to 86400, found '0,5'" },
 	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "5 ", "-d: expected seconds from 0.1 to 86400, found '5 '" },
 	{ SETTING_COLUMNS, SETTING_FROM_FILE, "pages,bogus,bytes",
-	  "columns: unknown column 'bogus' (pages, bytes, delta, rate, delta_base, trend, score, peak, first_seen, label)" },
+	  "columns: unknown column 'bogus' (pages, bytes, share, delta, rate, delta_base, trend, score, peak, first_seen, label)" },
 	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "0", "-n: expected a whole number of samples, found '0'" },
 	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1.5", "-n: expected a whole number of samples, found '1.5'" },
 	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1e13", "-n: expected a whole number of samples, found '1e13'" },
@@ -169,6 +208,8 @@ static const struct bad bads[] = {
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "nan", "expected a time such as 30s, 5m or 1h, found 'nan'" },
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "inf", "expected a time such as 30s, 5m or 1h, found 'inf'" },
 	{ SETTING_DURATION, SETTING_FROM_ARGS, "1e308d", "expected a time such as 30s, 5m or 1h, found '1e308d'" },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_FILE, "maybe", "function-bar: expected on or off, found 'maybe'" },
+	{ SETTING_FUNCTION_BAR, SETTING_FROM_PROMPT, "", "expected on or off, found ''" },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "-1", "expected a speed such as 1, 2 or 0.5, found '-1'" },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "fast", "expected a speed such as 1, 2 or 0.5, found 'fast'" },
 	{ SETTING_PLAY_SPEED, SETTING_FROM_PROMPT, "2000000", "expected a speed such as 1, 2 or 0.5, found '2000000'" },
@@ -235,7 +276,8 @@ START_TEST(defaults)
 	ck_assert_int_eq(settings_default(SETTING_GROUP, &v), 0);
 	ck_assert_int_eq(v.group, GROUP_STACK);
 	ck_assert_int_eq(settings_default(SETTING_THRESHOLD, &v), 0);
-	ck_assert_int_eq(v.whole, 0);
+	ck_assert_int_eq(v.threshold.unit, THRESH_PAGES);
+	ck_assert_int_eq(v.threshold.value, 0);
 	ck_assert_int_eq(settings_default(SETTING_COLUMNS, &v), 0);
 	ck_assert_uint_eq(v.columns, SETTINGS_COLUMNS_DEFAULT);
 	text = settings_print(&v);
@@ -271,7 +313,7 @@ START_TEST(names)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", n++ ? ", " : "",
 			 settings_name((enum setting_id)i));
 	}
-	ck_assert_int_eq(n, 6);
+	ck_assert_int_eq(n, 8);
 	ck_assert_int_eq(settings_find("limit", &id), -1);
 	ck_assert_int_eq(settings_parse_named("intervall", "2", &v, &err), -1);
 	snprintf(want, sizeof(want), "unknown setting 'intervall' (%s)", list);
@@ -281,6 +323,54 @@ START_TEST(names)
 	ck_assert_int_eq(settings_parse_named("interval", "0,5", &v, &err), 0);
 	ck_assert_int_eq(v.id, SETTING_INTERVAL);
 	ck_assert(v.number == 0.5);
+}
+END_TEST
+
+/* A threshold keeps its unit; bytes and percentages become pages as the view needs. */
+START_TEST(thresholds)
+{
+	struct setting_value v;
+	struct pt_err err;
+	static const struct {
+		const char *text;
+		long page_size;
+		int64_t total, pages;
+	} cases[] = {
+		{ "64", 4096, 1000, 64 },
+		{ "0", 4096, 1000, 0 },
+		{ "256K", 4096, 1000, 64 },
+		{ "64M", 4096, 0, 16384 },
+		{ "64M", 65536, 0, 1024 },
+		{ "4097B", 4096, 0, 2 },      /* a row smaller than the bytes is hidden */
+		{ "1B", 4096, 0, 1 },
+		{ "0.5%", 4096, 1000, 5 },
+		{ "0.5%", 4096, 1001, 6 },    /* 5.005 pages: 5 is below */
+		{ "1%", 4096, 200, 2 },
+		{ "100%", 4096, 1414, 1414 },
+		{ "0.001%", 4096, 1, 1 },
+		{ "0.5%", 4096, 0, 1 },       /* nothing has pages: a row needs one */
+		{ "50%", 4096, INT64_MAX, INT64_MAX / 2 + 1 },
+		{ "0%", 4096, 1000, 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		ck_assert_msg(settings_parse(SETTING_THRESHOLD, cases[i].text, &v, SETTING_FROM_ARGS,
+					     &err) == 0, "%s: %s", cases[i].text, err.msg);
+		ck_assert_msg(threshold_pages(&v.threshold, cases[i].page_size, cases[i].total) ==
+			      cases[i].pages, "%s of %lld: %lld", cases[i].text,
+			      (long long)cases[i].total,
+			      (long long)threshold_pages(&v.threshold, cases[i].page_size,
+							 cases[i].total));
+	}
+	ck_assert_int_eq(settings_parse(SETTING_THRESHOLD, "64M", &v, SETTING_FROM_FILE, &err), 0);
+	ck_assert_int_eq(v.threshold.unit, THRESH_BYTES);
+	ck_assert_int_eq(v.threshold.value, 64 << 20);
+	ck_assert_int_eq(settings_parse(SETTING_THRESHOLD, "0.5%", &v, SETTING_FROM_FILE, &err), 0);
+	ck_assert_int_eq(v.threshold.unit, THRESH_PERCENT);
+	ck_assert_int_eq(v.threshold.value, THRESH_PERCENT_ONE / 2);
+	ck_assert_int_eq(settings_parse_named("threshold", "1G", &v, &err), 0);
+	ck_assert_int_eq(v.threshold.unit, THRESH_BYTES);
+	ck_assert_int_eq(v.threshold.value, 1 << 30);
 }
 END_TEST
 
@@ -336,6 +426,7 @@ int main(void)
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, patterns);
+	tcase_add_test(tc, thresholds);
 	tcase_add_test(tc, lists);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* meminfo.c - /proc/meminfo's totals, read each live sample on the source's worker. */
+/* host_meminfo.c - /proc/meminfo's totals, read each live sample on the source's worker. */
 #include "config.h"
 
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "meminfo.h"
+#include "host_meminfo.h"
 
 uint64_t meminfo_in_use(const struct meminfo *mi)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* meminfo.h - the system's own memory counters (/proc/meminfo), to relate what a source
+/* host_meminfo.h - the system's own memory counters (/proc/meminfo), to relate what a source
  * accounts for to the memory in use. */
 #ifndef PAGETOP_MEMINFO_H
 #define PAGETOP_MEMINFO_H

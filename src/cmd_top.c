@@ -67,8 +67,11 @@ static int run_batch(struct batch_run *b)
 	int64_t fail_seen = -1;
 	int started = 0, rc = 0;
 	int folded_last = b->oo.format == OUT_FOLDED && source_meta(b->src)->series;
+	struct live_stats ls = { 0 };
 
 	view_init(&v);
+	b->oo.system = live_get_stats(b->src, &ls) == 0;
+	b->oo.mem = &ls.mem;
 	tree_init(&tree);
 	for (;;) {
 		enum src_status st;
@@ -100,6 +103,8 @@ static int run_batch(struct batch_run *b)
 			tree_sort(&tree, TREE_NONE); /* every node is printed */
 		} else
 			model_view(b->m, &b->vo, &v);
+		if (b->oo.system)
+			live_get_stats(b->src, &ls); /* the counters of the sample just read */
 		if (!started) {
 			started = 1;
 			if (output_begin(stdout, b->m, &b->oo) < 0)

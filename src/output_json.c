@@ -231,6 +231,12 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 			const struct view *v, const struct out_opts *o, size_t nrows)
 {
 	json_head(fp, m, vo, v, TREE_OFF);
+	if (o->system && o->mem && o->mem->valid)
+		fprintf(fp, ",\"system\":{\"mem_total\":%llu,\"mem_available\":%llu,"
+			"\"mem_in_use\":%llu,\"slab\":%llu,\"page_tables\":%llu}",
+			(unsigned long long)o->mem->total, (unsigned long long)o->mem->available,
+			(unsigned long long)meminfo_in_use(o->mem), (unsigned long long)o->mem->slab,
+			(unsigned long long)o->mem->page_tables);
 	fputs(",\"rows\":[", fp);
 	for (size_t i = 0; i < nrows; i++) {
 		fputs(i ? ",{" : "{", fp);

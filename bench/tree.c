@@ -17,92 +17,8 @@
  * (every list sorted), the same for bottom_up (this thread's CPU time, wall). Built by
  * bench/run.sh against src/libpagetop.a. */
 #define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
-#include "model.h"
+#include "bench.h"
 #include "model_tree.h"
-#include "parse.h"
-#include "reader.h"
-#include "sink.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		exit(1);
-	}
-	size_t cap = 1 << 20, n = 0;
-	char *buf = malloc(cap);
-	size_t r;
-	while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap)
-			buf = realloc(buf, cap *= 2);
-	}
-	if (!buf || ferror(f)) {
-		fprintf(stderr, "tree: cannot read %s\n", path);
-		exit(1);
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
-static int cmp_double(const void *a, const void *b);
-
-static double clock_ms(clockid_t c)
-{
-	struct timespec ts;
-	clock_gettime(c, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-static double now_ms(void)
-{
-	return clock_ms(CLOCK_MONOTONIC);
-}
-static double cpu_ms(void) /* this thread's CPU time: steady on a busy machine */
-{
-	return clock_ms(CLOCK_THREAD_CPUTIME_ID);
-}
-
-static double median(double *t, int n)
-{
-	qsort(t, n, sizeof(double), cmp_double);
-	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-}
-
-static void check(int rc, const struct pt_err *err, const char *what)
-{
-	if (rc) {
-		fprintf(stderr, "tree: %s: %s\n", what, err->msg);
-		exit(1);
-	}
-}
-
-static void feed(const struct sink *sink, const char *buf, size_t len, const char *name,
-		 enum pfmt fmt)
-{
-	struct pt_err err = { { 0 } };
-	struct reader *r;
-	check(reader_open_mem(&r, buf, len, name, &err), &err, name);
-	check(parse_stream(r, fmt, NULL, sink, &err), &err, name);
-	reader_close(r);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static void quiet(const char *msg)
-{
-	(void)msg;
-}
 
 /* Builds the tree n times; t and c get the wall and CPU times. */
 static void time_tree(struct model *m, const struct view_opts *vo, enum tree_mode mode,
@@ -121,6 +37,7 @@ static void time_tree(struct model *m, const struct view_opts *vo, enum tree_mod
 
 int main(int argc, char **argv)
 {
+	bench_prog = "tree";
 	if (argc < 4) {
 		fprintf(stderr, "usage: tree STACKS_HANDLES HANDLES_A HANDLES_B [BUILDS]\n");
 		return 2;

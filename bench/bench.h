@@ -93,10 +93,51 @@ static inline void feed(const struct sink *sink, const char *buf, size_t len,
 	reader_close(r);
 }
 
+/* A model fed as from a file of the handles interface (4 KiB pages), its sink in *sink;
+ * exits on an error. */
+static inline struct model *bench_model(struct sink *sink)
+{
+	struct model *m = model_new();
+	struct pt_err err = { { 0 } };
+	struct source_meta meta = {
+		.name = "bench", .kind = "file", .iface = IFACE_HANDLES, .unit = UNIT_PAGES,
+		.page_size = 4096, .page_size_known = 1, .series = 0, .nsamples = -1,
+	};
+
+	*sink = model_sink(m);
+	check(sink->ops->meta(sink->self, &meta, &err), &err, "meta");
+	return m;
+}
+
 /* A diag sink that drops the library's warnings. */
 static inline void quiet(const char *msg)
 {
 	(void)msg;
+}
+
+/* The arguments of update and tree, STACKS_HANDLES HANDLES_A HANDLES_B [N], with the
+ * files read into memory (reading them is not what is timed); exits on a usage error.
+ * Also drops the library's warnings. */
+struct bench_files {
+	char *sh, *ha, *hb;
+	size_t lsh, la, lb;
+	int n; /* N: 20 when not given */
+};
+static inline void bench_files(struct bench_files *f, int argc, char **argv,
+			       const char *n_name)
+{
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s STACKS_HANDLES HANDLES_A HANDLES_B [%s]\n", bench_prog,
+			n_name);
+		exit(2);
+	}
+	f->n = argc > 4 ? atoi(argv[4]) : 20;
+	if (f->n < 1)
+		f->n = 20;
+	diag_set_sink(quiet);
+	f->sh = slurp(argv[1], &f->lsh);
+	f->ha = slurp(argv[2], &f->la);
+	f->hb = slurp(argv[3], &f->lb);
 }
 
 /* splitmix64 with a fixed seed: the same inputs on every run. */

@@ -38,43 +38,29 @@ static void time_tree(struct model *m, const struct view_opts *vo, enum tree_mod
 int main(int argc, char **argv)
 {
 	bench_prog = "tree";
-	if (argc < 4) {
-		fprintf(stderr, "usage: tree STACKS_HANDLES HANDLES_A HANDLES_B [BUILDS]\n");
-		return 2;
-	}
-	int builds = argc > 4 ? atoi(argv[4]) : 20;
-	if (builds < 1)
-		builds = 20;
-	diag_set_sink(quiet);
+	struct bench_files in;
+	bench_files(&in, argc, argv, "BUILDS");
 
-	size_t lsh, la, lb;
-	char *sh = slurp(argv[1], &lsh), *ha = slurp(argv[2], &la), *hb = slurp(argv[3], &lb);
-
-	struct model *m = model_new();
-	struct sink sink = model_sink(m);
+	struct sink sink;
+	struct model *m = bench_model(&sink);
 	struct pt_err err = { { 0 } };
-	struct source_meta meta = {
-		.name = "bench", .kind = "file", .iface = IFACE_HANDLES, .unit = UNIT_PAGES,
-		.page_size = 4096, .page_size_known = 1, .series = 0, .nsamples = -1,
-	};
-	check(sink.ops->meta(sink.self, &meta, &err), &err, "meta");
 
 	struct sample_info si = { .time = 0, .time_abs = 0, .seq = 0 };
 	check(sink.ops->begin(sink.self, &si, &err), &err, "begin");
-	feed(&sink, sh, lsh, argv[1], PF_STACKS_HANDLES);
-	feed(&sink, ha, la, argv[2], PF_HANDLES);
+	feed(&sink, in.sh, in.lsh, argv[1], PF_STACKS_HANDLES);
+	feed(&sink, in.ha, in.la, argv[2], PF_HANDLES);
 	check(sink.ops->end(sink.self, &err), &err, "end");
 	si.seq = 1;
 	si.time = 1;
 	check(sink.ops->begin(sink.self, &si, &err), &err, "begin");
-	feed(&sink, hb, lb, argv[3], PF_HANDLES);
+	feed(&sink, in.hb, in.lb, argv[3], PF_HANDLES);
 	check(sink.ops->end(sink.self, &err), &err, "end");
 
 	struct view_opts vo;
 	view_opts_init(&vo);
 	vo.key = KEY_PAGES;
 
-	double *t = malloc(builds * sizeof(double)), *c = malloc(builds * sizeof(double));
+	double *t = malloc(in.n * sizeof(double)), *c = malloc(in.n * sizeof(double));
 	static const enum tree_mode modes[] = { TREE_TOP_DOWN, TREE_BOTTOM_UP };
 	static const char *const names[] = { "top_down", "bottom_up" };
 	double med[2], medc[2], first[2], meda[2];
@@ -84,16 +70,16 @@ int main(int argc, char **argv)
 
 		tree_init(&tr);
 		time_tree(m, &vo, modes[k], &tr, 1, 0, &f, &first[k]);
-		time_tree(m, &vo, modes[k], &tr, builds, 1, t, c);
-		meda[k] = median(c, builds);
-		time_tree(m, &vo, modes[k], &tr, builds, 0, t, c);
+		time_tree(m, &vo, modes[k], &tr, in.n, 1, t, c);
+		meda[k] = median(c, in.n);
+		time_tree(m, &vo, modes[k], &tr, in.n, 0, t, c);
 		printf("%s: %zu stacks, %zu nodes, %zu roots, %.1f MiB, builds:", names[k],
 		       tr.v.nrows, tr.nnodes, tr.nroots, tree_mem_bytes(&tr) / 1048576.0);
-		for (int i = 0; i < builds; i++)
+		for (int i = 0; i < in.n; i++)
 			printf(" %.2f", t[i]);
 		printf("\n");
-		med[k] = median(t, builds);
-		medc[k] = median(c, builds);
+		med[k] = median(t, in.n);
+		medc[k] = median(c, in.n);
 		tree_free(&tr);
 	}
 	for (int k = 0; k < 2; k++) {
@@ -106,8 +92,8 @@ int main(int argc, char **argv)
 	model_free(m);
 	free(t);
 	free(c);
-	free(sh);
-	free(ha);
-	free(hb);
+	free(in.sh);
+	free(in.ha);
+	free(in.hb);
 	return 0;
 }

@@ -2,7 +2,8 @@
 /* main.c - the command line: which command (pagetop, pagetop record, pagetop diff), and
  * pagetop's own options into struct top_opts (cmd_top.h), checked, then run.
  *
- * Exit status: 0 success, 1 an error (bad input, unreadable source), 2 bad usage. */
+ * Exit status: 0 success, 1 an error (bad input, unreadable source), 2 bad usage, 3 a
+ * row met --fail-if (settings_gate.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -30,7 +31,7 @@ enum {
 	OPT_LIVE, OPT_DEBUGFS, OPT_KTHRESH, OPT_PAGE_SIZE, OPT_ALLOC, OPT_NO_COLOR,
 	OPT_NO_MOUSE,
 	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
-	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS,
+	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS, OPT_FAIL_IF,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "expand", no_argument, NULL, OPT_EXPAND },
+	{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
@@ -92,6 +94,9 @@ static void usage(FILE *fp)
 		      "      --limit=ROWS          rows per sample (0: all, the batch default)\n"
 		      "      --format=F            text, csv, json or folded (batch)\n"
 		      "      --expand              print each stack's frames under its row\n"));
+	fprintf(fp, _("      --fail-if=EXPR        batch: stop with status 3 after a sample where a\n"
+		      "                            row meets EXPR (delta_base>5000,score>=0.9;\n"
+		      "                            pages>1%%), the rows said on standard error\n"));
 	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
 		      "                            lines (compressed works: vmlinux.xz)\n"
 		      "      --modules=DIR         where modules with debug info are; repeatable\n"
@@ -200,6 +205,13 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 	case OPT_EXPAND:
 		o->out.expand = 1;
 		break;
+	case OPT_FAIL_IF: {
+		struct pt_err err;
+
+		if (gate_parse(&o->gate, arg, GATE_COLS_TOP, &err) < 0)
+			usage_error("%s", err.msg);
+		break;
+	}
 	case OPT_ALLOC:
 		arg_list(o->allocs, &o->nallocs, ARRAY_SIZE(o->allocs),
 			 _("--alloc-pattern: at most 64 patterns, found more with '%s'"), arg);
@@ -369,6 +381,8 @@ static void top_validate(struct top_opts *o)
 			usage_error(_("-n and a sample (%s) do not go together: the sample says where to stop"),
 				    sel_arg);
 	}
+	if (o->gate.n && (!o->batch || o->check_symbols))
+		usage_error("%s", _("--fail-if checks the samples of batch mode: add -b"));
 	if (o->nfilters) {
 		o->view.filter = filter_new(o->filters, o->nfilters, &err);
 		if (!o->view.filter)

@@ -400,6 +400,8 @@ static int diff_option(struct diff_opts *o, int c, const char *arg, const char *
 	case OPT_FORMAT:
 		if (arg_setting(SETTING_FORMAT, arg, &v))
 			return 2;
+		if (v.format == OUT_OPENMETRICS)
+			return usage_error("%s", _("--format openmetrics is for one sample (pagetop -b), not for a diff"));
 		o->format = v.format;
 		break;
 	case OPT_IGNORE_OFFSETS:

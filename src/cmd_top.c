@@ -108,7 +108,9 @@ static int run_batch(struct batch_run *b)
 	long n = 0;
 	int64_t fail_seen = -1;
 	int started = 0, rc = 0, tripped;
-	int folded_last = b->oo.format == OUT_FOLDED && source_meta(b->src)->series;
+	/* one sample, the last: folded of a series, openmetrics always */
+	int folded_last = (b->oo.format == OUT_FOLDED && source_meta(b->src)->series) ||
+			  b->oo.format == OUT_OPENMETRICS;
 
 	view_init(&v);
 	for (;;) {
@@ -387,6 +389,13 @@ int top_run(struct top_opts *o)
 	b.m = model_new();
 	b.vo = o->view;
 	b.oo = o->out;
+	if (o->out.format == OUT_OPENMETRICS) {
+		/* a series each row: few by default (doc/formats.md) */
+		if (!(o->cli_set & TUI_SET_GROUP))
+			b.vo.group = GROUP_CALLER;
+		if (!o->limit_given)
+			b.oo.limit = 20;
+	}
 	b.iterations = o->iterations;
 	if ((o->batch || o->check_symbols) && batch_select(&b, o) < 0) {
 		source_close(b.src);

@@ -25,6 +25,7 @@ struct top_opts {
 					 * built from filters[] (top_validate()) */
 	struct out_opts out;            /* --format, --limit, --expand */
 	struct gate gate;               /* --fail-if (gate.n 0: none) */
+	int limit_given;                /* --limit (openmetrics has its own default) */
 	struct source_opts source;      /* -d, --debugfs, --kernel-threshold,
 					 * --drop-privileges, --page-size */
 	struct symbols_opts sym;        /* --vmlinux, --kernel-release, and the lists: */

@@ -97,6 +97,8 @@ static void usage(FILE *fp)
 	fprintf(fp, _("      --fail-if=EXPR        batch: stop with status 3 after a sample where a\n"
 		      "                            row meets EXPR (delta_base>5000,score>=0.9;\n"
 		      "                            pages>1%%), the rows said on standard error\n"));
+	fprintf(fp, _("      --format=openmetrics  batch: the last sample for Prometheus; by default\n"
+		      "                            --group caller --limit 20, the rest as (other)\n"));
 	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
 		      "                            lines (compressed works: vmlinux.xz)\n"
 		      "      --modules=DIR         where modules with debug info are; repeatable\n"
@@ -197,6 +199,7 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 	case OPT_LIMIT:
 		arg_setting(SETTING_LIMIT, arg, &v);
 		o->out.limit = (size_t)v.whole;
+		o->limit_given = 1;
 		break;
 	case OPT_FORMAT:
 		arg_setting(SETTING_FORMAT, arg, &v);
@@ -381,6 +384,9 @@ static void top_validate(struct top_opts *o)
 			usage_error(_("-n and a sample (%s) do not go together: the sample says where to stop"),
 				    sel_arg);
 	}
+	/* one sample: live, the first unless -n says */
+	if (o->out.format == OUT_OPENMETRICS && !o->nsources && !o->iterations)
+		o->iterations = 1;
 	if (o->gate.n && (!o->batch || o->check_symbols))
 		usage_error("%s", _("--fail-if checks the samples of batch mode: add -b"));
 	if (o->nfilters) {

@@ -29,6 +29,8 @@ void output_csv_sample(FILE *fp, const struct model *m, const struct view *v,
 void output_json_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 			const struct view *v, const struct out_opts *o, size_t n);
 void output_folded_sample(FILE *fp, const struct model *m, const struct view *v, size_t n);
+void output_openmetrics_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
+			       const struct view *v, size_t n);
 
 /* The stack whose frames a diff row shows, B's when it has one, and its model. */
 static inline const struct stack *diff_row_stack(const struct diff_report *r,

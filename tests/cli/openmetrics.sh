@@ -4,7 +4,8 @@
 # output (each grouping, allocation counts, labels with control characters, quotes and
 # backslashes); one sample ending in "# EOF" (the last of a series); the series are
 # bounded (--limit, the rest in (other), which adds up to the total); a stack's id does
-# not depend on the frames' offsets (two boots are one series); pagetop diff refuses it.
+# not depend on the frames' offsets (two boots are one series); pagetop diff refuses it;
+# pagetop record --textfile rewrites its file whole (a rename) with every sample.
 set -u
 : "${top_srcdir:?}" "${PAGETOP:?}"
 . "$top_srcdir/tests/lib.sh"
@@ -138,6 +139,43 @@ sed 's/ [0-9]*$//' "$tmp/out" | grep '^pagetop_pages{' | sort >"$tmp/ids2"
 "$PAGETOP" diff --format openmetrics "$lab@0" "$lab" >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && grep -q 'openmetrics is for one sample' "$tmp/err" && ok ||
 	fail "pagetop diff --format openmetrics is not refused"
+
+# -- pagetop record --textfile: the file is rewritten whole with every sample
+tf=$tmp/tf
+mkdir "$tf"
+if "$PAGETOP" record --from "$lab" --textfile "$tf/pagetop.prom" -o "$tf/run.ptrec" 2>"$tmp/err"; then
+	ok
+else
+	fail "record --textfile: status $?"
+	sed 's/^/  stderr: /' "$tmp/err"
+fi
+"$PAGETOP" -b --format openmetrics "$lab" >"$tmp/want"
+cmp -s "$tf/pagetop.prom" "$tmp/want" && ok || fail "record --textfile: not the last sample as -b writes it"
+promtool check metrics <"$tf/pagetop.prom" >/dev/null 2>&1 && ok || fail "record --textfile: promtool"
+# the recording is made as without it
+"$PAGETOP" -b --format csv "$tf/run.ptrec" >"$tmp/a" && "$PAGETOP" -b --format csv "$lab" >"$tmp/b"
+cmp -s "$tmp/a" "$tmp/b" && ok || fail "record --textfile -o: the recording differs"
+# without -o, over the file of the last run; no temporary file is left
+if "$PAGETOP" record --from "$data/plain/0030.show_stacks" --textfile "$tf/pagetop.prom" 2>"$tmp/err"; then
+	ok
+else
+	fail "record --textfile over an existing file: status $?"
+	sed 's/^/  stderr: /' "$tmp/err"
+fi
+"$PAGETOP" -b --format openmetrics "$data/plain/0030.show_stacks" >"$tmp/want"
+cmp -s "$tf/pagetop.prom" "$tmp/want" && ok || fail "record --textfile: the file was not replaced"
+[ "$(ls -A "$tf" | grep -vx 'pagetop.prom\|run.ptrec')" = "" ] && ok ||
+	fail "record --textfile left files behind: $(ls -A "$tf")"
+# every sample is a rename of a whole file onto the name (90 samples, 90 renames)
+if command -v strace >/dev/null 2>&1; then
+	strace -f -e trace=rename -o "$tmp/strace" \
+		"$PAGETOP" record --from "$lab" --textfile "$tf/pagetop.prom" 2>/dev/null
+	n=$(grep -c "rename(\"$tf/\.pagetop-[0-9a-f]*\.tmp\", \"$tf/pagetop.prom\") = 0" "$tmp/strace")
+	[ "$n" = 90 ] && ok || fail "record --textfile: $n renames onto the file for 90 samples"
+fi
+# a folder that is not there: status 1, the message names the file
+"$PAGETOP" record --from "$data/plain/0030.show_stacks" --textfile "$tf/none/p.prom" 2>"$tmp/err"
+[ $? = 1 ] && grep -q "none/p.prom" "$tmp/err" && ok || fail "record --textfile into no folder: not an error"
 
 echo "openmetrics.sh: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

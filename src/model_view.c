@@ -616,7 +616,7 @@ static void apart_name(struct model *m, struct stack *st, int d)
 	unsigned i = (unsigned)(d & ((1 << APART_SHIFT) - 1));
 	int64_t f = apart_at(m, st, p, i);
 	const char *label = strtab_str(m->labels, st->label), *name;
-	char *s;
+	char *s[2];
 
 	if (f < 0) {
 		/* it ends where the other goes on: its last frame that way names it */
@@ -629,10 +629,13 @@ static void apart_name(struct model *m, struct stack *st, int d)
 		const char *arrow = p < 2 ? (utf8 ? " ← " : " <- ") : (utf8 ? " → " : " -> ");
 		const char *skip = utf8 ? "…" : "...";
 
-		s = i ? xasprintf("%s%s%s%s%s", label, arrow, skip, arrow, name)
-		      : xasprintf("%s%s%s", label, arrow, name);
-		st->apart[utf8] = strtab_intern(m->labels, s, strlen(s));
-		free(s);
+		s[utf8] = i ? xasprintf("%s%s%s%s%s", label, arrow, skip, arrow, name)
+			    : xasprintf("%s%s%s", label, arrow, name);
+	}
+	/* both made first: interning may move the table that label and name point into */
+	for (int utf8 = 0; utf8 < 2; utf8++) {
+		st->apart[utf8] = strtab_intern(m->labels, s[utf8], strlen(s[utf8]));
+		free(s[utf8]);
 	}
 }
 

@@ -385,7 +385,7 @@ static void top_validate(struct top_opts *o)
 				    sel_arg);
 	}
 	/* one sample: live, the first unless -n says */
-	if (o->out.format == OUT_OPENMETRICS && !o->nsources && !o->iterations)
+	if (o->batch && o->out.format == OUT_OPENMETRICS && !o->nsources && !o->iterations)
 		o->iterations = 1;
 	if (o->gate.n && (!o->batch || o->check_symbols))
 		usage_error("%s", _("--fail-if checks the samples of batch mode: add -b"));

@@ -389,7 +389,7 @@ int top_run(struct top_opts *o)
 	b.m = model_new();
 	b.vo = o->view;
 	b.oo = o->out;
-	if (o->out.format == OUT_OPENMETRICS) {
+	if (o->batch && o->out.format == OUT_OPENMETRICS) {
 		/* a series each row: few by default (doc/formats.md) */
 		if (!(o->cli_set & TUI_SET_GROUP))
 			b.vo.group = GROUP_CALLER;

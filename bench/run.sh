@@ -239,6 +239,31 @@ else
 	echo "skipped: needs a working src/pagetop and src/libpagetop.a" >&2
 fi
 
+say "call tree: $nrec_stacks stacks, top-down and bottom-up"
+# bench/tree.c builds the tree of the model in-process (as update.c does)
+t_trd="" c_trd="" f_trd="" a_trd="" t_tru="" c_tru="" f_tru="" a_tru=""
+if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
+	# shellcheck disable=SC2086
+	if $CC -std=gnu11 -O2 $san -I"$srcdir/src" -I"$BUILDDIR" -o "$out/tree" \
+		"$srcdir/bench/tree.c" "$lib" $libs 2>"$out/tree-build.err"; then
+		if "$out/tree" "$stacks.show_stacks_handles" "$stacks.show_handles" \
+			"$stacks.show_handles2" 20 >"$out/tree.txt" 2>&1; then
+			tee -a "$log" <"$out/tree.txt" >&2
+			val() { awk -v k="$1:" '$1 == k { print $2 }' "$out/tree.txt"; }
+			t_trd=$(val median_ms_top_down) c_trd=$(val median_cpu_ms_top_down)
+			f_trd=$(val first_cpu_ms_top_down) a_trd=$(val median_cpu_ms_all_top_down)
+			t_tru=$(val median_ms_bottom_up) c_tru=$(val median_cpu_ms_bottom_up)
+			f_tru=$(val first_cpu_ms_bottom_up) a_tru=$(val median_cpu_ms_all_bottom_up)
+		else
+			echo "run.sh: bench/tree failed:" >&2
+			tail -n 5 "$out/tree.txt" >&2
+		fi
+	else
+		echo "run.sh: bench/tree.c does not build:" >&2
+		head -n 20 "$out/tree-build.err" >&2
+	fi
+fi
+
 say "churn: $nrec_stacks live stacks, 0.5% gone and as many new per sample"
 # bench/churn.c feeds the model in-process (as update.c does); GNU time gives the peak RSS
 # of runs of 50, 300 and 600 samples, the program the model's own accounting.
@@ -262,6 +287,27 @@ if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
 	else
 		echo "run.sh: bench/churn.c does not build:" >&2
 		head -n 20 "$out/churn-build.err" >&2
+	fi
+else
+	echo "skipped: needs a working src/pagetop and src/libpagetop.a" >&2
+fi
+
+say "charts: $nrec_stacks stacks, 600 samples, 5% of the counts changing each"
+# bench/chart.c feeds the model in-process: a sample's update with every row's whole
+# series kept, the charts' memory, and what the chart of a row costs to draw.
+t_chs="" t_chr="" t_cht="" b_chs="" m_chs=""
+if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
+	# shellcheck disable=SC2086
+	if $CC -std=gnu11 -O2 $san -I"$srcdir/src" -I"$BUILDDIR" -o "$out/chart" \
+		"$srcdir/bench/chart.c" "$lib" $libs 2>"$out/chart-build.err" &&
+		"$out/chart" -n 600 -s "$nrec_stacks" >"$out/chart.txt" 2>&1; then
+		tee -a "$log" <"$out/chart.txt" >&2
+		val() { awk -v k="$1:" '$1 == k { print $2 }' "$out/chart.txt"; }
+		t_chs=$(val sample_ms) t_chr=$(val chart_row_us) t_cht=$(val chart_total_us)
+		b_chs=$(val chart_bytes_per_stack) m_chs=$(val chart_mib)
+	else
+		echo "run.sh: bench/chart.c failed:" >&2
+		cat "$out/chart-build.err" "$out/chart.txt" 2>/dev/null | head -n 20 >&2
 	fi
 else
 	echo "skipped: needs a working src/pagetop and src/libpagetop.a" >&2
@@ -334,8 +380,10 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	fi
 	echo "| peak RSS on that file | $(mib "$r_pt") | $awkname: $(mib "$r_awk") | | < 64 MiB | $(verdict "$r_pt" "<" 65536) |"
 	echo "| per-sample update: parse show_handles ($sz_h, ~5% of counts changed) + sorted view | $(tm "$t_upd" "$c_upd"), median of 20 | | | < 20 ms | $(verdict "$t_upd" "<" 20) |"
+	echo "| call tree of $(thousands "$nrec_stacks") stacks (bench/tree.c), top-down / bottom-up: a sample after the first | $(tm "$t_trd" "$c_trd") / $(tm "$t_tru" "$c_tru"), median of 20 | | every list sorted (batch): cpu $(ms "$a_trd") / $(ms "$a_tru"); first build (every path walked): cpu $(ms "$f_trd") / $(ms "$f_tru") | < 16 ms | $(verdict "$t_trd" "<" 16) / $(verdict "$t_tru" "<" 16) |"
 	x_ch=$(ratio "$r_ch600" "$r_ch50")
 	echo "| churn: $(thousands "$nrec_stacks") live stacks, 0.5% gone and 0.5% new per sample (bench/churn.c): peak RSS after 50 / 300 / 600 samples | $(mib "$r_ch50") / $(mib "$r_ch300") / $(mib "$r_ch600") (model ${m_ch50:--} / ${m_ch600:--} MiB after 50 / 600) | | $(x "$x_ch") after 600 of after 50 | ≤ 1.5x | $(verdict "$x_ch" "<=" 1.5) |"
+	echo "| charts: $(thousands "$nrec_stacks") stacks, 600 samples, 5% of the counts changing per sample (bench/chart.c): the chart of the largest row, 100x12 in braille, and of the total / a sample's update / the charts' memory | ${t_chr:--} / ${t_cht:--} µs / $(ms "$t_chs") of CPU / ${m_chs:--} MiB, ${b_chs:--} bytes a stack | | | chart < 1 ms, ≤ 260 bytes a stack | $(verdict "$t_chr" "<" 1000), $(verdict "$b_chs" "<=" 260) |"
 	echo "| per-block dump, $(thousands "$nrec_dump") blocks ($sz_d): wall time vs page_owner_sort --cull=stacktrace | $(tm "$t_ptd" "$c_ptd") | page_owner_sort: $(tm "$t_pos" "$c_pos") | $(x "$x_pos")$(cx "$cx_pos") faster | ≥ 5x | $(verdict "$x_pos" ">=" 5) |"
 	echo "| peak RSS on the dump | $(mib "$r_ptd") | page_owner_sort: $(mib "$r_pos") | | < 32 MiB | $(verdict "$r_ptd" "<" 32768) |"
 	echo
@@ -354,6 +402,17 @@ if BUILDDIR=$BUILDDIR "$srcdir/bench/record.sh" > "$out/record.txt" 2>&1; then
 	{ echo; echo '```'; tail -n 12 "$out/record.txt"; echo '```'; } >> "$out/results.md"
 else
 	echo "run.sh: bench/record.sh failed" >&2
+fi
+
+say "live ticks on the kernel lab's kernels (bench/live-tick.sh)"
+rc=0
+BUILDDIR=$BUILDDIR BENCH_OUT=$out "$srcdir/bench/live-tick.sh" $([ $quick = 1 ] && echo --quick) || rc=$?
+if [ $rc = 0 ]; then
+	{ echo; cat "$out/live-tick.md"; } >> "$out/results.md"
+elif [ $rc = 77 ]; then
+	echo "run.sh: no kernel lab (KERNEL_LAB): the per-tick costs of the live interfaces are not measured" >&2
+else
+	echo "run.sh: bench/live-tick.sh failed" >&2
 fi
 
 say "results (also in ${out#"$PWD"/}/results.md)"

@@ -9,8 +9,9 @@
  *
  * usage: update STACKS_HANDLES HANDLES_A HANDLES_B [UPDATES]
  * Times UPDATES (default 20) updates alternating HANDLES_B and HANDLES_A (so every update
- * changes ~5% of the counts), and prints each time and the median in milliseconds; the
- * last lines are "median_cpu_ms: X" (this thread's CPU time) and "median_ms: X" (wall). Built by bench/run.sh against src/libpagetop.a. */
+ * changes ~5% of the counts), and prints each time, the view of each group mode after
+ * them, and the median in milliseconds; the last lines are "median_cpu_ms: X" (this
+ * thread's CPU time) and "median_ms: X" (wall). Built by bench/run.sh against src/libpagetop.a. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +162,25 @@ int main(int argc, char **argv)
 	for (int i = 0; i < updates; i++)
 		printf(" %.2f", t[i]);
 	printf("\n");
+	/* the view of each group mode at the last sample, as a key press asks for it: the
+	 * model keeps every mode's groups, so none has to be built then */
+	for (int g = GROUP_CALLER; g < GROUP__N; g++) {
+		double vt[5];
+		struct view gv;
+
+		view_init(&gv);
+		vo.group = (enum group_mode)g;
+		vo.limit = 1000; /* the screen sorts the rows near the cursor */
+		for (int i = 0; i < 5; i++) {
+			double cstart = cpu_ms();
+
+			model_view(m, &vo, &gv);
+			vt[i] = cpu_ms() - cstart;
+		}
+		printf("view by %s (%zu rows): %.2f ms cpu\n", group_name((enum group_mode)g),
+		       gv.nrows, median(vt, 5));
+		view_free(&gv);
+	}
 	printf("median_cpu_ms: %.2f\n", median(c, updates));
 	printf("median_ms: %.2f\n", median(t, updates));
 

@@ -391,7 +391,6 @@ static void textfile_init(struct textfile *t, const char *path)
 	t->vo.top_only = 1;
 	t->oo.format = OUT_OPENMETRICS;
 	t->oo.limit = 20;
-	model_want_group(t->m, t->vo.group);
 	view_init(&t->v);
 }
 

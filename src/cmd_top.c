@@ -104,6 +104,7 @@ static int run_batch(struct batch_run *b)
 {
 	struct sink sink = model_sink(b->m);
 	struct view v;
+	struct tree tree;
 	struct pt_err err;
 	long n = 0;
 	int64_t fail_seen = -1;
@@ -111,8 +112,12 @@ static int run_batch(struct batch_run *b)
 	/* one sample, the last: folded of a series, openmetrics always */
 	int folded_last = (b->oo.format == OUT_FOLDED && source_meta(b->src)->series) ||
 			  b->oo.format == OUT_OPENMETRICS;
+	struct live_stats ls = { 0 };
 
 	view_init(&v);
+	b->oo.system = live_get_stats(b->src, &ls) == 0;
+	b->oo.mem = &ls.mem;
+	tree_init(&tree);
 	for (;;) {
 		enum src_status st;
 
@@ -138,17 +143,24 @@ static int run_batch(struct batch_run *b)
 		batch_check_failures(b->m, &fail_seen);
 		if (folded_last || (b->only_last && n < b->iterations))
 			continue;
-		model_view(b->m, &b->vo, &v);
+		if (b->oo.tree != TREE_OFF) {
+			model_tree(b->m, &b->vo, b->oo.tree, &tree);
+			tree_sort(&tree, TREE_NONE); /* every node is printed */
+		} else
+			model_view(b->m, &b->vo, &v);
+		if (b->oo.system)
+			live_get_stats(b->src, &ls); /* the counters of the sample just read */
 		if (!started) {
 			started = 1;
 			if (output_begin(stdout, b->m, &b->oo) < 0)
 				goto write_error;
 		}
-		/* said even when the output is gone (a closed pipe) */
-		tripped = batch_gate(b, &v);
+		/* said even when the output is gone (a closed pipe); not of a tree */
+		tripped = b->oo.tree == TREE_OFF && batch_gate(b, &v);
 		if (tripped)
 			rc = GATE_EXIT;
-		if (output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
+		if (b->oo.tree != TREE_OFF ? output_tree(stdout, b->m, &b->vo, &tree, &b->oo) < 0
+					   : output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
 			goto write_error;
 		if (tripped)
 			break;
@@ -161,9 +173,11 @@ static int run_batch(struct batch_run *b)
 			goto write_error;
 	}
 	view_free(&v);
+	tree_free(&tree);
 	return rc;
 write_error:
 	view_free(&v);
+	tree_free(&tree);
 	if (errno == EPIPE)
 		return rc;
 	fprintf(stderr, _("pagetop: cannot write the output: %s\n"), strerror(errno));
@@ -404,7 +418,6 @@ int top_run(struct top_opts *o)
 		free(o->select_path);
 		return 1;
 	}
-	model_want_group(b.m, b.vo.group);
 	b.vo.limit = o->batch ? b.oo.limit : 0;
 	b.vo.top_only = o->batch; /* batch output prints only the first rows */
 	if (o->gate.n) {

@@ -32,6 +32,7 @@ enum {
 	OPT_NO_MOUSE,
 	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
 	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS, OPT_FAIL_IF,
+	OPT_TREE,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +47,7 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "expand", no_argument, NULL, OPT_EXPAND },
 	{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
+	{ "tree", required_argument, NULL, OPT_TREE },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
@@ -83,8 +85,8 @@ static void usage(FILE *fp)
 	fprintf(fp, _("  -b, --batch               print samples as text instead of the screen\n"
 		      "  -n, --iterations=N        stop after N samples\n"
 		      "  -d, --delay=SECONDS       live: time between samples (default 2, min 0.1)\n"
-		      "      --sort=KEY[:asc]      pages, bytes, delta, rate, delta_base, peak,\n"
-		      "                            score, first_seen or label (default pages)\n"
+		      "      --sort=KEY[:asc]      pages, bytes, share, delta, rate, delta_base,\n"
+		      "                            peak, score, first_seen or label (default pages)\n"
 		      "      --threshold=T         hide rows with fewer pages than T: pages (64),\n"
 		      "                            bytes (256K, 64M, 1G) or percent of the\n"
 		      "                            sample's total (0.5%%) (pagetop only)\n"
@@ -99,6 +101,7 @@ static void usage(FILE *fp)
 		      "                            pages>1%%), the rows said on standard error\n"));
 	fprintf(fp, _("      --format=openmetrics  batch: the last sample for Prometheus; by default\n"
 		      "                            --group caller --limit 20, the rest as (other)\n"));
+	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree (batch)\n"));
 	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
 		      "                            lines (compressed works: vmlinux.xz)\n"
 		      "      --modules=DIR         where modules with debug info are; repeatable\n"
@@ -215,6 +218,10 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 			usage_error("%s", err.msg);
 		break;
 	}
+	case OPT_TREE:
+		arg_setting(SETTING_TREE, arg, &v);
+		o->out.tree = v.tree;
+		break;
 	case OPT_ALLOC:
 		arg_list(o->allocs, &o->nallocs, ARRAY_SIZE(o->allocs),
 			 _("--alloc-pattern: at most 64 patterns, found more with '%s'"), arg);
@@ -359,6 +366,17 @@ static void top_validate(struct top_opts *o)
 	if (o->source.drop_privileges && o->nsources)
 		usage_error(_("--drop-privileges is for the running kernel, not the SOURCE '%s': read files as the user you are"),
 			    o->sources[0]);
+	if (o->out.tree != TREE_OFF && !o->batch)
+		usage_error(_("--tree %s is for batch output: add -b"), tree_mode_name(o->out.tree));
+	if (o->out.tree != TREE_OFF && o->out.format == OUT_FOLDED)
+		usage_error(_("--tree: not with --format %s: folded stacks are a tree already"),
+			    "folded");
+	if (o->out.tree != TREE_OFF && o->out.format == OUT_OPENMETRICS)
+		usage_error(_("--tree: not with --format %s: its series are rows of a sample"),
+			    "openmetrics");
+	if (o->out.tree != TREE_OFF && o->gate.n)
+		usage_error(_("--fail-if checks the rows of a sample, not a tree: drop --tree %s"),
+			    tree_mode_name(o->out.tree));
 	if (o->nsources) {
 		/* SOURCE@SEL: one parser for every command (source_select.h) */
 		struct sample_sel sel;

@@ -123,6 +123,8 @@ void model_free(struct model *m)
 		free(m->label2group[g]);
 	}
 	free(m->function_stamp);
+	trace_free(m, &m->total_trace);
+	trace_pool_free(m); /* the rows' traces */
 	free(m->apart_dirty);
 	free(m->times);
 	arena_free(&m->arena);
@@ -733,6 +735,7 @@ static void stack_forget(struct model *m, struct stack *st)
 	} else {
 		frames_unlink(m, st);
 	}
+	group_forget_stack(m, st);
 	m->gone_base = sat_add(m->gone_base, st->s.base);
 	if (st->s.first_seen == 0)
 		m->gone_first = sat_add(m->gone_first, st->s.first_value);
@@ -784,7 +787,7 @@ size_t model_mem_bytes(const struct model *m)
 	n += m->freemap_words * sizeof(uint64_t);
 	n += m->nslots_frames * sizeof(uint64_t) + m->nslots_handles * sizeof(struct handle_slot);
 	n += PENDING_MAX * sizeof(*m->pending);
-	n += m->hist_bytes + m->nblock_summaries * sizeof(struct block_summary);
+	n += m->hist_bytes + trace_mem_bytes(m) + m->nblock_summaries * sizeof(struct block_summary);
 	n += m->cap_to_forget * sizeof(uint32_t);
 	n += (m->capforgot + m->capforgot_out) * sizeof(uint64_t);
 	for (int g = 0; g < GROUP__N; g++)
@@ -799,6 +802,7 @@ static int m_end(void *self, struct pt_err *err)
 	struct model *m = self;
 	uint32_t k = m->nsamples;
 	double dt = k > 0 ? m->t_cur - m->t_prev : 0;
+	int64_t total = 0;
 
 	(void)err;
 	counts_flush(m);
@@ -830,8 +834,12 @@ static int m_end(void *self, struct pt_err *err)
 			}
 			continue;
 		}
+		total = sat_add(total, v);
 		groups_count(m, st, v);
 	}
+	if (!m->total_trace)
+		m->total_trace = trace_new(m, k, TRACE_TOTAL_BUCKETS);
+	trace_add(m, &m->total_trace, k, total);
 	groups_sample_end(m, k, dt);
 	for (size_t i = 0; i < m->nto_forget; i++)
 		if (!group_example(m, stack_at(m, m->to_forget[i])))

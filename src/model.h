@@ -31,12 +31,15 @@ int group_parse(const char *s, enum group_mode *g);   /* 0 or -1 */
 /* Column and sort-key names, the same in --sort, CSV, JSON and the UI. */
 enum sort_key {
 	KEY_PAGES = 0, KEY_BYTES, KEY_DELTA, KEY_RATE, KEY_DELTA_BASE, KEY_PEAK,
-	KEY_SCORE, KEY_FIRST_SEEN, KEY_LABEL, KEY__N
+	KEY_SCORE, KEY_FIRST_SEEN, KEY_LABEL,
+	KEY_SHARE,                /* the share of the sample's pages: the order of KEY_PAGES */
+	KEY__N
 };
 const char *sort_key_name(enum sort_key k);
 int sort_key_parse(const char *s, enum sort_key *k);
 
 struct counter_hist;
+struct trace;
 
 /* A count over the samples, with what is derived from it: a stack's pages, a group's.
  * Sample numbers count from 0. */
@@ -50,6 +53,9 @@ struct counter {
 	/* history: NULL until the count first changes (before that it is constant), then
 	 * the changes of the last MODEL_HISTORY samples (model.c) */
 	struct counter_hist *hist;
+	/* the whole series, downsampled (model_series.c): NULL until the count first
+	 * changes, and for the copies of model_counter_copy() */
+	struct trace *trace;
 	int64_t first_value;      /* value at first_seen */
 	int64_t acc;              /* sum for the sample being built */
 };
@@ -88,7 +94,9 @@ struct group {
 	struct counter s;
 	uint32_t label;           /* label id */
 	uint32_t nstacks;         /* member stacks with pages now */
-	uint32_t example;         /* a member stack id (the largest) */
+	uint32_t example;         /* a member stack id (the largest); UINT32_MAX: none (a
+				   * function group's, forgotten: model_stack() gives NULL) */
+	int64_t example_pages;    /* its pages (the model's: no look into the stack) */
 };
 
 struct model;
@@ -150,6 +158,31 @@ int model_history(const struct model *m, const struct counter *s, int64_t *out, 
 /* The same up to sample k, for a copy of s taken then (model_counter_copy()). */
 int model_history_at(const struct model *m, const struct counter *s, uint32_t k, int64_t *out,
 		     int n);
+
+/* Buckets the charts keep of a row (a stack, a group; fewer when they need more than
+ * 208 bytes) and of the total. */
+#define MODEL_CHART_BUCKETS 64
+#define MODEL_CHART_TOTAL_BUCKETS 1024
+/* Charts: the pages of a row over samples lo..hi (hi past the last sample: the last),
+ * in at most ncols columns, each the smallest and largest value of its samples (column
+ * c from lo + c * n / ncols, n = hi - lo + 1). One column a sample when there are fewer
+ * samples. Every sample since the first is kept, downsampled to a bounded number of
+ * buckets per row (a stack's go with it when the model forgets it): a column covering
+ * part of a bucket gets the bucket's. Returns the columns filled (0: no sample). */
+int model_chart(const struct model *m, const struct counter *s, uint32_t lo, uint32_t hi,
+		int ncols, int64_t *cmin, int64_t *cmax);
+/* The same for the total pages of every stack. */
+int model_chart_total(const struct model *m, uint32_t lo, uint32_t hi, int ncols,
+		      int64_t *cmin, int64_t *cmax);
+/* The samples a bucket of a row (NULL: of the total) spans now, from its first sample:
+ * columns of whole buckets are exact. */
+uint32_t model_chart_span(const struct model *m, const struct counter *s);
+/* Bytes the charts' series take (part of model_mem_bytes()). */
+size_t model_chart_bytes(const struct model *m);
+/* The counter of the row that is the same as a row of another model (a replica built
+ * from this one): a stack by handle or frame texts, a group by label. NULL: none. */
+const struct counter *model_same_row(const struct model *m, const struct model *other,
+				     enum group_mode g, const struct stack *st, uint32_t label);
 
 /* A copy of a counter that stays as it is while the model goes on (a paused display):
  * its history goes to mem, which has model_counter_copy_size(s) bytes (a multiple of 8)
@@ -220,10 +253,12 @@ static inline uint32_t view_row_label(const struct row *r, int utf8)
 }
 void view_init(struct view *v);
 void view_free(struct view *v);
-/* Function groups cost an update per frame and sample: the model keeps them from the
- * first call asking for GROUP_FUNCTION on (model_view() asks by itself). */
-void model_want_group(struct model *m, enum group_mode g);
-/* Builds (filters, groups, sorts) the view for the current sample. */
+/* A row's pages in percent of all the sample's pages (total_pages), 0 when it has none:
+ * the "%" column of the screen and of batch mode. */
+double view_share(const struct view *v, const struct counter *s);
+/* Builds (filters, groups, sorts) the view for the current sample. The model keeps the
+ * groups of every mode from the first sample on, so any mode asked for at any sample has
+ * its whole history: the screen and batch mode give the same numbers. */
 void model_view(struct model *m, const struct view_opts *o, struct view *v);
 
 #endif

@@ -158,57 +158,12 @@ void stack_place(struct model *m, struct stack *st)
 		st->label = m->label_unknown;
 	st->apart[0] = st->apart[1] = st->label;
 	apart_mark(m, st->label);
-	/* groups exist from their first stack on, so their history starts with it */
+	/* groups of every mode exist from their first stack on, so their history starts
+	 * with it: a view may ask for any mode at any sample */
 	group_get(m, GROUP_CALLER, st->label);
 	group_get(m, GROUP_MODULE, stack_module(m, st));
-	if (m->want_functions)
-		for (unsigned i = 0; i < st->nframes; i++)
-			group_get(m, GROUP_FUNCTION, m->frame_info[st->frames[i]].func);
-}
-
-void model_want_group(struct model *m, enum group_mode g)
-{
-	if (g != GROUP_FUNCTION || m->want_functions)
-		return;
-	/* Every frame costs a group update per sample: only pay for it when asked. The
-	 * groups' history starts at the sample they were asked for. */
-	m->want_functions = 1;
-	for (size_t i = 0; i < m->nstacks; i++) {
-		struct stack *st = stack_at(m, i);
-
-		for (unsigned f = 0; !st->freed && f < st->nframes; f++)
-			group_get(m, GROUP_FUNCTION, m->frame_info[st->frames[f]].func);
-	}
-	if (!m->nsamples)
-		return;
-	/* the current sample's values, as if the groups had always been there */
-	{
-		uint32_t *stamp = xcalloc(m->ngroups[GROUP_FUNCTION], sizeof(uint32_t));
-
-		for (size_t i = 0; i < m->nstacks; i++) {
-			struct stack *st = stack_at(m, i);
-
-			for (unsigned f = 0; !st->freed && st->s.now && f < st->nframes; f++) {
-				uint32_t func = m->frame_info[st->frames[f]].func;
-				uint32_t gi = m->label2group[GROUP_FUNCTION][func] - 1;
-				struct group *gr = &m->groups[GROUP_FUNCTION][gi];
-
-				if (stamp[gi] == st->id + 1)
-					continue;
-				stamp[gi] = st->id + 1;
-				gr->s.now = sat_add(gr->s.now, st->s.now);
-				if (!gr->nstacks++ || st->s.now > stack_at(m, gr->example)->s.now)
-					gr->example = st->id;
-			}
-		}
-		free(stamp);
-		for (size_t i = 0; i < m->ngroups[GROUP_FUNCTION]; i++) {
-			struct counter *gs = &m->groups[GROUP_FUNCTION][i].s;
-
-			gs->first_seen = gs->last_changed = m->nsamples - 1;
-			gs->prev = gs->base = gs->peak = gs->first_value = gs->now;
-		}
-	}
+	for (unsigned i = 0; i < st->nframes; i++)
+		group_get(m, GROUP_FUNCTION, m->frame_info[st->frames[i]].func);
 }
 
 uint32_t model_group_label(const struct model *m, const struct stack *st, enum group_mode g,
@@ -245,17 +200,23 @@ uint32_t model_frames_label(const struct model *m, const uint32_t *frames, unsig
 	return g == GROUP_CALLER ? m->frame_info[frames[c]].func : m->frame_info[frames[c]].module;
 }
 
-/* A group without pages shows its last largest stack when expanded: that one stays. */
+/* A caller or module group without pages shows its last largest stack when expanded:
+ * that one stays. Function groups, one per function a stack passes through, would keep
+ * nearly every stack that ever was: theirs may go (group_forget_stack()). */
 int group_example(const struct model *m, const struct stack *st)
 {
-	if (group_of(m, GROUP_CALLER, st->label)->example == st->id ||
-	    group_of(m, GROUP_MODULE, stack_module(m, st))->example == st->id)
-		return 1;
-	for (unsigned f = 0; m->want_functions && f < st->nframes; f++)
-		if (group_of(m, GROUP_FUNCTION, m->frame_info[st->frames[f]].func)->example ==
-		    st->id)
-			return 1;
-	return 0;
+	return group_of(m, GROUP_CALLER, st->label)->example == st->id ||
+	       group_of(m, GROUP_MODULE, stack_module(m, st))->example == st->id;
+}
+
+void group_forget_stack(struct model *m, const struct stack *st)
+{
+	for (unsigned f = 0; f < st->nframes; f++) {
+		struct group *gr = group_of(m, GROUP_FUNCTION, m->frame_info[st->frames[f]].func);
+
+		if (gr->example == st->id)
+			gr->example = UINT32_MAX; /* its id goes to another stack */
+	}
 }
 
 void groups_sample_begin(struct model *m)
@@ -269,7 +230,7 @@ void groups_sample_begin(struct model *m)
 		free(m->function_stamp);
 		m->function_stamp_cap = m->ngroups[GROUP_FUNCTION] * 2;
 		m->function_stamp = xcalloc(m->function_stamp_cap, sizeof(uint32_t));
-	} else if (m->function_stamp) { /* none until function groups are wanted */
+	} else if (m->function_stamp) {
 		memset(m->function_stamp, 0, m->function_stamp_cap * sizeof(uint32_t));
 	}
 }

@@ -63,6 +63,10 @@ struct model {
 	uint32_t *frames_free[STACK_MAX_FRAMES + 1]; /* arrays given back, by length (>= 2) */
 	struct arena arena;         /* stack chunks and frame id arrays: they never move */
 	size_t hist_bytes;          /* histories allocated */
+	size_t trace_bytes;         /* the charts' traces, in use */
+	size_t trace_slab_bytes;    /* the slabs they come from (model_series.c) */
+	struct trace_pool *trace_pool;
+	struct trace *total_trace;  /* the total pages over the series */
 	size_t nblock_summaries;    /* block summaries allocated */
 
 	/* forgetting (doc/internals.md) */
@@ -84,7 +88,6 @@ struct model {
 	/* labels whose stacks came, went or changed since the apart labels were made */
 	uint8_t *apart_dirty;       /* by label id */
 	size_t apart_dirty_cap, napart_dirty;
-	int want_functions;         /* function groups are kept once a view asked for them */
 
 	char **patterns;            /* allocator machinery (NULL: the defaults) */
 	size_t npatterns;
@@ -150,6 +153,8 @@ uint32_t group_get(struct model *m, enum group_mode g, uint32_t label);
 void stack_place(struct model *m, struct stack *st);
 /* Whether a stack is the example of one of its groups (which keeps it). */
 int group_example(const struct model *m, const struct stack *st);
+/* A stack about to be forgotten: no function group has it as its example any more. */
+void group_forget_stack(struct model *m, const struct stack *st);
 /* A sample's sums: groups_sample_begin(), then groups_count() for every stack with
  * pages (inline: it runs for each of them every sample), then groups_sample_end(). */
 void groups_sample_begin(struct model *m);
@@ -159,15 +164,18 @@ static inline void group_count(const struct model *m, struct group *gr, const st
 			       int64_t v)
 {
 	gr->s.acc = sat_add(gr->s.acc, v);
-	if (!gr->nstacks++ || v > stack_at(m, gr->example)->s.now)
+	(void)m;
+	if (!gr->nstacks++ || v > gr->example_pages) {
 		gr->example = st->id;
+		gr->example_pages = v;
+	}
 }
 
 static inline void groups_count(struct model *m, const struct stack *st, int64_t v)
 {
 	group_count(m, group_of(m, GROUP_CALLER, st->label), st, v);
 	group_count(m, group_of(m, GROUP_MODULE, stack_module(m, st)), st, v);
-	for (unsigned f = 0; m->want_functions && f < st->nframes; f++) {
+	for (unsigned f = 0; f < st->nframes; f++) {
 		uint32_t func = m->frame_info[st->frames[f]].func;
 		uint32_t gi = m->label2group[GROUP_FUNCTION][func] - 1;
 
@@ -182,5 +190,24 @@ static inline void groups_count(struct model *m, const struct stack *st, int64_t
 /* The counter's value v at sample k, dt seconds after the sample before. */
 void counter_push(struct model *m, struct counter *s, uint32_t k, double dt, int64_t v);
 void counter_hist_free(struct model *m, struct counter *s);
+
+/* model_series.c: a count over the whole series in at most nb buckets. trace_add(): the samples from the last one in up to "to" had v. */
+#define TRACE_ROW_BUCKETS MODEL_CHART_BUCKETS
+#define TRACE_TOTAL_BUCKETS MODEL_CHART_TOTAL_BUCKETS
+struct trace_bucket {
+	int64_t min, max, last;
+};
+struct trace *trace_new(struct model *m, uint32_t s0, uint16_t nb);
+void trace_free(struct model *m, struct trace **s);
+void trace_add(struct model *m, struct trace **s, uint32_t to, int64_t v);
+/* Every trace's memory, with the model. */
+void trace_pool_free(struct model *m);
+/* Bytes the traces take, with their slabs. */
+size_t trace_mem_bytes(const struct model *m);
+/* The buckets (out has room for nb + 1), the first sample, the span's log2 and the
+ * sample after the last one in. Returns how many. */
+uint32_t trace_buckets(const struct trace *s, struct trace_bucket *out, uint32_t *s0,
+			unsigned *shift, uint32_t *next);
+uint16_t trace_nb(const struct trace *s);
 
 #endif

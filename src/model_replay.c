@@ -205,13 +205,12 @@ void replay_tape_row(const struct replay_tape *tp,
 	free(in);
 }
 
-void replay_init(struct replay *r, const char *const *alloc, size_t nalloc, enum group_mode g)
+void replay_init(struct replay *r, const char *const *alloc, size_t nalloc)
 {
 	memset(r, 0, sizeof(*r));
 	r->m = model_new();
 	if (alloc)
 		model_set_alloc_patterns(r->m, alloc, nalloc);
-	model_want_group(r->m, g);
 }
 
 void replay_free(struct replay *r)

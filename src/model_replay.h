@@ -49,9 +49,8 @@ struct replay {
 	uint32_t next;            /* the next sample to feed */
 };
 
-/* Starts an empty replay with the given allocator patterns (NULL: the defaults), keeping
- * the groups of mode g from the start. */
-void replay_init(struct replay *r, const char *const *alloc, size_t nalloc, enum group_mode g);
+/* Starts an empty replay with the given allocator patterns (NULL: the defaults). */
+void replay_init(struct replay *r, const char *const *alloc, size_t nalloc);
 void replay_free(struct replay *r);
 /* Feeds samples r->next..k (k: a sample the tape has); sets the baseline when it feeds
  * sample baseline (> 0). Frames come from "from", the model the tape was taken from.

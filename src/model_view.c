@@ -12,6 +12,7 @@
 
 static const char *const key_names[KEY__N] = {
 	"pages", "bytes", "delta", "rate", "delta_base", "peak", "score", "first_seen", "label",
+	"share",
 };
 
 const char *sort_key_name(enum sort_key k)
@@ -361,7 +362,8 @@ static double row_key(const struct row *r, enum sort_key k)
 
 	switch (k) {
 	case KEY_PAGES:
-	case KEY_BYTES: return (double)s->now;
+	case KEY_BYTES:
+	case KEY_SHARE: return (double)s->now;
 	case KEY_DELTA: return (double)s->delta;
 	case KEY_RATE: return s->rate;
 	case KEY_DELTA_BASE: return (double)s->delta_base;
@@ -548,6 +550,11 @@ static void offer_groups(struct model *m, const struct view_opts *o, struct view
 	}
 }
 
+double view_share(const struct view *v, const struct counter *s)
+{
+	return v->total_pages > 0 ? (double)s->now * 100.0 / (double)v->total_pages : 0;
+}
+
 /* ---- stacks of the same label told apart ---- */
 
 /* Stacks of one label are sorted by their frames: outwards from the caller by function,
@@ -615,8 +622,8 @@ static void apart_name(struct model *m, struct stack *st, int d)
 	int p = d >> APART_SHIFT;
 	unsigned i = (unsigned)(d & ((1 << APART_SHIFT) - 1));
 	int64_t f = apart_at(m, st, p, i);
-	const char *label = strtab_str(m->labels, st->label), *name;
-	char *s[2];
+	const char *label, *name;
+	char *s;
 
 	if (f < 0) {
 		/* it ends where the other goes on: its last frame that way names it */
@@ -624,18 +631,18 @@ static void apart_name(struct model *m, struct stack *st, int d)
 			return;
 		f = apart_at(m, st, p, --i);
 	}
-	name = p % 2 ? strtab_str(m->frames, (uint32_t)f) : strtab_str(m->labels, (uint32_t)f);
 	for (int utf8 = 0; utf8 < 2; utf8++) {
 		const char *arrow = p < 2 ? (utf8 ? " ← " : " <- ") : (utf8 ? " → " : " -> ");
 		const char *skip = utf8 ? "…" : "...";
 
-		s[utf8] = i ? xasprintf("%s%s%s%s%s", label, arrow, skip, arrow, name)
-			    : xasprintf("%s%s%s", label, arrow, name);
-	}
-	/* both made first: interning may move the table that label and name point into */
-	for (int utf8 = 0; utf8 < 2; utf8++) {
-		st->apart[utf8] = strtab_intern(m->labels, s[utf8], strlen(s[utf8]));
-		free(s[utf8]);
+		/* looked up again: interning may move the labels' texts */
+		label = strtab_str(m->labels, st->label);
+		name = p % 2 ? strtab_str(m->frames, (uint32_t)f)
+			     : strtab_str(m->labels, (uint32_t)f);
+		s = i ? xasprintf("%s%s%s%s%s", label, arrow, skip, arrow, name)
+		      : xasprintf("%s%s%s", label, arrow, name);
+		st->apart[utf8] = strtab_intern(m->labels, s, strlen(s));
+		free(s);
 	}
 }
 
@@ -690,7 +697,6 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 	struct order ord;
 	struct topk tk, *t = NULL;
 
-	model_want_group(m, o->group);
 	if (o->group == GROUP_STACK)
 		make_apart(m);
 	view_totals(m, v);

@@ -90,6 +90,48 @@ int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 	return 0;
 }
 
+/* Asks the symbols for the frames of the nodes printed, and waits. */
+static void tree_request(const struct model *m, const struct tree *t, uint32_t i,
+			 const struct out_opts *o)
+{
+	const uint32_t *kids;
+	size_t n = output_tree_kids(t, i, o, &kids);
+
+	if (i != TREE_NONE && t->nodes[i].frame != TREE_NONE) {
+		const char *f = model_frame(m, t->nodes[i].frame);
+
+		symbols_request(o->sym, f, strlen(f));
+	}
+	for (size_t k = 0; k < n; k++)
+		tree_request(m, t, kids[k], o);
+}
+
+int output_tree(FILE *fp, const struct model *m, const struct view_opts *vo,
+		const struct tree *t, const struct out_opts *o)
+{
+	if (o->expand && o->sym && (o->format == OUT_TEXT || o->format == OUT_JSON)) {
+		tree_request(m, t, TREE_NONE, o);
+		symbols_wait(o->sym);
+	}
+	switch (o->format) {
+	case OUT_TEXT:
+		output_text_tree(fp, m, vo, t, o);
+		break;
+	case OUT_CSV:
+		output_csv_tree(fp, m, t, o);
+		break;
+	case OUT_JSON:
+		output_json_tree(fp, m, vo, t, o);
+		break;
+	case OUT_FOLDED: /* the command line refuses these: folded stacks are a tree already, */
+	case OUT_OPENMETRICS: /* a series per row of a sample */
+		break;
+	}
+	if (fflush(fp) != 0 || ferror(fp))
+		return -1;
+	return 0;
+}
+
 const char *diff_row_status(const struct diff_row *e)
 {
 	if (e->a == 0)

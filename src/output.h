@@ -5,7 +5,9 @@
 #define PAGETOP_OUTPUT_H
 
 #include <stdio.h>
+#include "host_meminfo.h"
 #include "model.h"
+#include "model_tree.h"
 #include "symbols.h"
 
 enum out_format { OUT_TEXT = 0, OUT_CSV, OUT_JSON, OUT_FOLDED, OUT_OPENMETRICS };
@@ -18,11 +20,20 @@ struct out_opts {
 	size_t limit;      /* 0: every row */
 	int expand;        /* frames under each row */
 	struct symbols *sym; /* with expand: frames resolved to source lines (NULL: raw) */
+	/* live: the system's counters go with each sample (CSV: three more columns before
+	 * label; JSON: "system"), mem those of the sample (NULL or not valid: unknown) */
+	int system;
+	const struct meminfo *mem;
+	enum tree_mode tree; /* --tree: the sample as a call tree (output_tree()) */
 };
 
 /* Prints one sample's view. Returns 0, or -1 when the stream failed (errno set). */
 int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 		  const struct view *v, const struct out_opts *o);
+/* Prints one sample's call tree (o->tree): limit is the children shown per node, the
+ * roots' too. Returns 0, or -1 when the stream failed (errno set). */
+int output_tree(FILE *fp, const struct model *m, const struct view_opts *vo,
+		const struct tree *t, const struct out_opts *o);
 /* Called once before the first sample (CSV header row). */
 int output_begin(FILE *fp, const struct model *m, const struct out_opts *o);
 

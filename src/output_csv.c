@@ -8,6 +8,7 @@
 
 #include "frame.h"
 #include "output_int.h"
+#include "parse.h"
 
 void output_csv_body(FILE *fp, const char *s)
 {
@@ -48,8 +49,10 @@ static void csv_frames(FILE *fp, const struct model *m, const struct stack *st,
 	fputc('"', fp);
 }
 
-static void csv_row(FILE *fp, const struct model *m, const struct row *r, int expand)
+static void csv_row(FILE *fp, const struct model *m, const struct view *v, const struct row *r,
+		    const struct out_opts *o)
 {
+	int expand = o->expand;
 	const struct counter *s = r->s;
 
 	fprintf(fp, "%u,%.3f,", model_nsamples(m) - 1, model_sample_time(m));
@@ -60,9 +63,14 @@ static void csv_row(FILE *fp, const struct model *m, const struct row *r, int ex
 	fprintf(fp, "%lld,", (long long)s->now);
 	if (output_is_pages(m))
 		fprintf(fp, "%lld", sat_mul(s->now, model_page_size(m)));
-	fprintf(fp, ",%lld,%.3f,%lld,%lld,%.4f,%.3f,", (long long)s->delta, s->rate,
-		(long long)s->delta_base, (long long)s->peak, s->score,
+	fprintf(fp, ",%.3f,%lld,%.3f,%lld,%lld,%.4f,%.3f,", view_share(v, s), (long long)s->delta,
+		s->rate, (long long)s->delta_base, (long long)s->peak, s->score,
 		model_time_at(m, s->first_seen));
+	if (o->system && o->mem && o->mem->valid)
+		fprintf(fp, "%llu,%llu,%llu,", (unsigned long long)meminfo_in_use(o->mem),
+			(unsigned long long)o->mem->slab, (unsigned long long)o->mem->page_tables);
+	else if (o->system)
+		fputs(",,,", fp);
 	csv_str(fp, model_label(m, r->label));
 	if (expand)
 		csv_frames(fp, m, r->stack, 0);
@@ -71,7 +79,15 @@ static void csv_row(FILE *fp, const struct model *m, const struct row *r, int ex
 
 void output_csv_begin(FILE *fp, const struct out_opts *o)
 {
-	fputs("sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label", fp);
+	if (o->tree != TREE_OFF) {
+		fputs("sample,time,depth,pages,bytes,delta,rate,delta_base,peak,score,first_seen,stacks,frame,path\n",
+		      fp);
+		return;
+	}
+	fputs("sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,", fp);
+	if (o->system)
+		fputs("mem_in_use,slab,page_tables,", fp);
+	fputs("label", fp);
 	if (o->expand)
 		fputs(",frames", fp);
 	fputc('\n', fp);
@@ -81,7 +97,57 @@ void output_csv_sample(FILE *fp, const struct model *m, const struct view *v,
 		       const struct out_opts *o, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		csv_row(fp, m, &v->rows[i], o->expand);
+		csv_row(fp, m, v, &v->rows[i], o);
+}
+
+/* The path column: the frames from the root to node i, ';' between them. */
+static void csv_path(FILE *fp, const struct model *m, const struct tree *t, uint32_t i)
+{
+	uint32_t path[STACK_MAX_FRAMES + 1];
+	size_t n = tree_path(t, i, path, ARRAY_SIZE(path));
+
+	fputc('"', fp);
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			fputc(';', fp);
+		/* a stack without frames is a root of its own */
+		output_csv_body(fp, path[k] == TREE_NONE ? tree_node_text(m, &t->nodes[i])
+							 : model_frame(m, path[k]));
+	}
+	fputc('"', fp);
+}
+
+static void csv_node(FILE *fp, const struct model *m, const struct tree *t, uint32_t i,
+		     const struct out_opts *o)
+{
+	const struct tree_node *n = &t->nodes[i];
+	const struct tree_sum *s = &n->s;
+	const uint32_t *kids;
+	size_t nk = output_tree_kids(t, i, o, &kids);
+
+	fprintf(fp, "%u,%.3f,%u,%lld,", model_nsamples(m) - 1, model_sample_time(m), n->depth,
+		(long long)s->now);
+	if (output_is_pages(m))
+		fprintf(fp, "%lld", sat_mul(s->now, model_page_size(m)));
+	fprintf(fp, ",%lld,%.3f,%lld,%lld,%.4f,%.3f,%u,", (long long)s->delta, s->rate,
+		(long long)s->delta_base, (long long)s->peak, s->score,
+		model_time_at(m, s->first_seen), n->nstacks);
+	csv_str(fp, tree_node_text(m, n));
+	fputc(',', fp);
+	csv_path(fp, m, t, i);
+	fputc('\n', fp);
+	for (size_t k = 0; k < nk; k++)
+		csv_node(fp, m, t, kids[k], o);
+}
+
+void output_csv_tree(FILE *fp, const struct model *m, const struct tree *t,
+		     const struct out_opts *o)
+{
+	const uint32_t *kids;
+	size_t n = output_tree_kids(t, TREE_NONE, o, &kids);
+
+	for (size_t k = 0; k < n; k++)
+		csv_node(fp, m, t, kids[k], o);
 }
 
 void output_csv_diff(FILE *fp, const struct diff_report *r)

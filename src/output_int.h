@@ -32,6 +32,24 @@ void output_folded_sample(FILE *fp, const struct model *m, const struct view *v,
 void output_openmetrics_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 			       const struct view *v, size_t n);
 
+/* The children of node i (TREE_NONE: the roots) that are printed: at most limit. */
+static inline size_t output_tree_kids(const struct tree *t, uint32_t i, const struct out_opts *o,
+				      const uint32_t **kids)
+{
+	size_t n = i == TREE_NONE ? t->nroots : t->nodes[i].nkids;
+
+	*kids = i == TREE_NONE ? t->kids : t->kids + t->nodes[i].kids;
+	return o->limit && o->limit < n ? o->limit : n;
+}
+
+/* The call tree, in each format (not folded). */
+void output_text_tree(FILE *fp, const struct model *m, const struct view_opts *vo,
+		      const struct tree *t, const struct out_opts *o);
+void output_csv_tree(FILE *fp, const struct model *m, const struct tree *t,
+		     const struct out_opts *o);
+void output_json_tree(FILE *fp, const struct model *m, const struct view_opts *vo,
+		      const struct tree *t, const struct out_opts *o);
+
 /* The stack whose frames a diff row shows, B's when it has one, and its model. */
 static inline const struct stack *diff_row_stack(const struct diff_report *r,
 						 const struct diff_row *e, const struct model **m)

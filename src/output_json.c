@@ -142,8 +142,8 @@ static void json_frames(FILE *fp, const struct model *m, const struct stack *st,
 }
 
 /* The members of a row's object. */
-static void json_row(FILE *fp, const struct model *m, const struct row *r,
-		     const struct out_opts *o)
+static void json_row(FILE *fp, const struct model *m, const struct view *v,
+		     const struct row *r, const struct out_opts *o)
 {
 	const struct counter *s = r->s;
 
@@ -153,6 +153,8 @@ static void json_row(FILE *fp, const struct model *m, const struct row *r,
 			(const char *[]){ "normal", "dummy", "failure", "early" }[r->stack->kind & 3]);
 	fprintf(fp, "\"pages\":%lld,\"bytes\":", (long long)s->now);
 	json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
+	fputs(",\"share\":", fp);
+	json_num(fp, view_share(v, s));
 	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)s->delta);
 	json_num(fp, s->rate);
 	fprintf(fp, ",\"delta_base\":%lld,\"peak\":%lld,\"score\":", (long long)s->delta_base,
@@ -179,8 +181,9 @@ static void json_row(FILE *fp, const struct model *m, const struct row *r,
 		json_frames(fp, m, output_row_stack(m, r), o->sym);
 }
 
-void output_json_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
-			const struct view *v, const struct out_opts *o, size_t nrows)
+/* A sample's object up to its rows: {"sample":...,"rows_total":N, */
+static void json_head(FILE *fp, const struct model *m, const struct view_opts *vo,
+		      const struct view *v, enum tree_mode tree)
 {
 	const struct source_meta *mt = model_meta(m);
 	long ps = model_page_size(m);
@@ -201,8 +204,8 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 	fprintf(fp, "},\"unit\":\"%s\",\"page_size\":%ld,\"page_size_known\":%s,",
 		output_is_pages(m) ? "pages" : "allocations", ps, mt->page_size_known ? "true" : "false");
 	fprintf(fp, "\"group\":\"%s\",\"sort\":\"%s\",\"ascending\":%s,\"threshold\":%lld,",
-		group_name(vo->group), sort_key_name(vo->key), vo->ascending ? "true" : "false",
-		(long long)v->threshold);
+		group_name(tree != TREE_OFF ? GROUP_STACK : vo->group), sort_key_name(vo->key),
+		vo->ascending ? "true" : "false", (long long)v->threshold);
 	if (vo->threshold.value && vo->threshold.unit != THRESH_PAGES) {
 		/* as given: "64M", "0.5%"; "threshold" is its pages at this sample */
 		char *t = threshold_text(&vo->threshold);
@@ -212,6 +215,8 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 		fputc(',', fp);
 		free(t);
 	}
+	if (tree != TREE_OFF)
+		fprintf(fp, "\"tree\":\"%s\",", tree_mode_name(tree));
 	fprintf(fp, "\"total\":{\"pages\":%lld,\"bytes\":", (long long)v->total_pages);
 	json_bytes(fp, output_is_pages(m), sat_mul(v->total_pages, ps));
 	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)v->total_delta);
@@ -220,11 +225,77 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 		(long long)v->total_delta_base, v->shown, v->total_rows);
 	if (fail)
 		fprintf(fp, ",\"failure_pages\":%lld", (long long)fail->s.now);
+}
+
+void output_json_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
+			const struct view *v, const struct out_opts *o, size_t nrows)
+{
+	json_head(fp, m, vo, v, TREE_OFF);
+	if (o->system && o->mem && o->mem->valid)
+		fprintf(fp, ",\"system\":{\"mem_total\":%llu,\"mem_available\":%llu,"
+			"\"mem_in_use\":%llu,\"slab\":%llu,\"page_tables\":%llu}",
+			(unsigned long long)o->mem->total, (unsigned long long)o->mem->available,
+			(unsigned long long)meminfo_in_use(o->mem), (unsigned long long)o->mem->slab,
+			(unsigned long long)o->mem->page_tables);
 	fputs(",\"rows\":[", fp);
 	for (size_t i = 0; i < nrows; i++) {
 		fputs(i ? ",{" : "{", fp);
-		json_row(fp, m, &v->rows[i], o);
+		json_row(fp, m, v, &v->rows[i], o);
 		fputc('}', fp);
+	}
+	fputs("]}\n", fp);
+}
+
+/* Node i's object, its children in it. */
+static void json_node(FILE *fp, const struct model *m, const struct tree *t, uint32_t i,
+		      const struct out_opts *o)
+{
+	const struct tree_node *n = &t->nodes[i];
+	const struct tree_sum *s = &n->s;
+	const uint32_t *kids;
+	size_t nk = output_tree_kids(t, i, o, &kids);
+
+	if (n->frame != TREE_NONE) {
+		fputs("{\"frame\":", fp);
+		output_json_str(fp, model_frame(m, n->frame));
+		fprintf(fp, ",\"caller\":%s", n->caller ? "true" : "false");
+	} else {
+		fputs("{\"frame\":null,\"label\":", fp);
+		output_json_str(fp, model_label(m, n->label));
+	}
+	fprintf(fp, ",\"pages\":%lld,\"bytes\":", (long long)s->now);
+	json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
+	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)s->delta);
+	json_num(fp, s->rate);
+	fprintf(fp, ",\"delta_base\":%lld,\"peak\":%lld,\"score\":", (long long)s->delta_base,
+		(long long)s->peak);
+	json_num(fp, s->score);
+	fputs(",\"first_seen\":", fp);
+	json_time(fp, model_time_at(m, s->first_seen));
+	fprintf(fp, ",\"stacks\":%u", n->nstacks);
+	if (o->expand && o->sym && n->frame != TREE_NONE)
+		json_symbols(fp, model_frame(m, n->frame), o->sym);
+	fputs(",\"children\":[", fp);
+	for (size_t k = 0; k < nk; k++) {
+		if (k)
+			fputc(',', fp);
+		json_node(fp, m, t, kids[k], o);
+	}
+	fputs("]}", fp);
+}
+
+void output_json_tree(FILE *fp, const struct model *m, const struct view_opts *vo,
+		      const struct tree *t, const struct out_opts *o)
+{
+	const uint32_t *kids;
+	size_t n = output_tree_kids(t, TREE_NONE, o, &kids);
+
+	json_head(fp, m, vo, &t->v, t->mode);
+	fputs(",\"rows\":[", fp);
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			fputc(',', fp);
+		json_node(fp, m, t, kids[k], o);
 	}
 	fputs("]}\n", fp);
 }

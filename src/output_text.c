@@ -12,7 +12,7 @@
 #include "output_int.h"
 
 static void text_header(FILE *fp, const struct model *m, const struct view_opts *vo,
-			const struct view *v, int utf8)
+			const struct view *v, enum tree_mode tree, int utf8)
 {
 	const struct source_meta *mt = model_meta(m);
 	char tbuf[64], tot[32], bytes[32], d[32], db[32];
@@ -45,17 +45,21 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 			tot, v->total_delta > 0 ? "+" : "", d, v->shown, v->total_rows);
 	}
 	if (vo->threshold.unit == THRESH_PAGES || !vo->threshold.value) {
-		fprintf(fp, _("Sort %s %s, group %s, threshold %lld%s\n"), sort_key_name(vo->key),
-			vo->ascending ? _("ascending") : _("descending"), group_name(vo->group),
+		fprintf(fp, tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %lld%s\n")
+					     : _("Sort %s %s, group %s, threshold %lld%s\n"),
+			sort_key_name(vo->key), vo->ascending ? _("ascending") : _("descending"),
+			tree != TREE_OFF ? tree_mode_name(tree) : group_name(vo->group),
 			(long long)v->threshold,
 			mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
 	} else {
 		char *t = threshold_text(&vo->threshold);
 
 		/* TRANSLATORS: "threshold 64M (16384 pages)", "threshold 0.5% (97 pages)" */
-		fprintf(fp, _("Sort %s %s, group %s, threshold %s (%lld pages)%s\n"),
+		fprintf(fp, tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %s (%lld pages)%s\n")
+					     : _("Sort %s %s, group %s, threshold %s (%lld pages)%s\n"),
 			sort_key_name(vo->key), vo->ascending ? _("ascending") : _("descending"),
-			group_name(vo->group), t, (long long)v->threshold,
+			tree != TREE_OFF ? tree_mode_name(tree) : group_name(vo->group), t,
+			(long long)v->threshold,
 			mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
 		free(t);
 	}
@@ -72,23 +76,19 @@ static void text_frame_line(FILE *fp, int indent, int caller, const char *text, 
 
 /* A frame and, resolved, its source lines: the innermost function first, then the
  * functions it was inlined into, as eu-addr2line --pretty-print -i shows them. */
-static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int caller,
-		       struct symbols *sym, int utf8)
+static void text_frame_sym(FILE *fp, const char *text, struct symbols *sym, int indent,
+			   int utf8)
 {
-	const char *text = model_frame(m, frame);
 	const struct sym_result *r;
 	struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
 
-	text_frame_line(fp, 20, caller, text, strlen(text), utf8);
-	if (!sym || !(r = symbols_lookup(sym, text, strlen(text)))) {
-		free(b[0].p);
+	if (!sym || !(r = symbols_lookup(sym, text, strlen(text))))
 		return;
-	}
 	if (r->status == SYM_OK) {
 		for (unsigned i = 0; i < r->nframes; i++) {
 			const struct sym_frame *f = &r->frames[i];
 
-			fprintf(fp, "%*s%s%s (%s:%u)\n", 24, "", i ? _("(inlined by) ") : "",
+			fprintf(fp, "%*s%s%s (%s:%u)\n", indent, "", i ? _("(inlined by) ") : "",
 				f->function ? esc_str(&b[0], f->function, utf8) : "??",
 				f->short_file ? esc_str(&b[1], f->short_file, utf8) : "??", f->line);
 			if (f->source) {
@@ -96,20 +96,29 @@ static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int call
 
 				while (*src == ' ' || *src == '\t')
 					src++;
-				fprintf(fp, "%*s| %s\n", 26, "", esc_str(&b[0], src, utf8));
+				fprintf(fp, "%*s| %s\n", indent + 2, "", esc_str(&b[0], src, utf8));
 			}
 		}
 	} else if (r->status == SYM_AMBIGUOUS || r->status == SYM_NO_SYMBOL ||
 		   r->status == SYM_NO_LINE) {
-		fprintf(fp, "%*s(%s)\n", 24, "", esc_str(&b[0], r->reason, utf8));
+		fprintf(fp, "%*s(%s)\n", indent, "", esc_str(&b[0], r->reason, utf8));
 	}
 	/* raw frames and objects without debug info: the warning says it once */
 	free(b[0].p);
 	free(b[1].p);
 }
 
-static void text_row(FILE *fp, const struct model *m, const struct row *r, int expand,
-		     struct symbols *sym, int utf8)
+static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int caller,
+		       struct symbols *sym, int utf8)
+{
+	const char *text = model_frame(m, frame);
+
+	text_frame_line(fp, 20, caller, text, strlen(text), utf8);
+	text_frame_sym(fp, text, sym, 24, utf8);
+}
+
+static void text_row(FILE *fp, const struct model *m, const struct view *v,
+		     const struct row *r, int expand, struct symbols *sym, int utf8)
 {
 	const struct counter *s = r->s;
 	char size[32], first[32];
@@ -121,9 +130,10 @@ static void text_row(FILE *fp, const struct model *m, const struct row *r, int e
 		snprintf(size, sizeof(size), "-");
 	snprintf(first, sizeof(first), "%+.1f",
 		 model_time_at(m, s->first_seen) - model_first_time(m));
-	fprintf(fp, "%10lld %10s %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
-		(long long)s->now, size, (long long)s->delta, s->rate, (long long)s->delta_base,
-		(long long)s->peak, s->score, first, esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
+	fprintf(fp, "%10lld %10s %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
+		(long long)s->now, size, view_share(v, s), (long long)s->delta, s->rate,
+		(long long)s->delta_base, (long long)s->peak, s->score, first,
+		esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
 	if (expand && r->stack && r->stack->blk) {
 		const struct block_summary *blk = r->stack->blk;
 		char orders[64] = "";
@@ -144,7 +154,8 @@ static void text_row(FILE *fp, const struct model *m, const struct row *r, int e
 	} else if (expand && r->group) {
 		const struct stack *ex = model_stack(m, r->group->example);
 
-		fprintf(fp, "%*s%s\n", 20, "", _("(largest stack of the group:)"));
+		if (ex)
+			fprintf(fp, "%*s%s\n", 20, "", _("(largest stack of the group:)"));
 		for (unsigned i = 0; ex && i < ex->nframes; i++)
 			text_frame(fp, m, ex->frames[i], i == ex->caller, sym, utf8);
 	}
@@ -156,11 +167,63 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 	/* text is for the terminal: escaped for what the locale says it shows */
 	int utf8 = text_locale_utf8();
 
-	text_header(fp, m, vo, v, utf8);
-	fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "DELTA",
-		"RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "LABEL");
+	text_header(fp, m, vo, v, TREE_OFF, utf8);
+	fprintf(fp, "%10s %10s %7s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "SHARE",
+		"DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "LABEL");
 	for (size_t i = 0; i < n; i++)
-		text_row(fp, m, &v->rows[i], o->expand, o->sym, utf8);
+		text_row(fp, m, v, &v->rows[i], o->expand, o->sym, utf8);
+	fputc('\n', fp);
+}
+
+/* ---- the call tree ---- */
+
+/* The numbers of a row or node, as text_row prints them. */
+static void text_numbers(FILE *fp, const struct model *m, const struct tree_sum *s)
+{
+	char size[32], first[32];
+
+	if (output_is_pages(m))
+		fmt_bytes(size, sizeof(size), (double)s->now * (double)model_page_size(m));
+	else
+		snprintf(size, sizeof(size), "-");
+	snprintf(first, sizeof(first), "%+.1f",
+		 model_time_at(m, s->first_seen) - model_first_time(m));
+	fprintf(fp, "%10lld %10s %+9lld %+10.1f %+11lld %10lld %6.3f %10s",
+		(long long)s->now, size, (long long)s->delta, s->rate, (long long)s->delta_base,
+		(long long)s->peak, s->score, first);
+}
+
+/* Node i and what is printed below it, two columns deeper a level. */
+static void text_node(FILE *fp, const struct model *m, const struct tree *t, uint32_t i,
+		      const struct out_opts *o, struct esc_buf *b, int utf8)
+{
+	const struct tree_node *n = &t->nodes[i];
+	const uint32_t *kids;
+	size_t nk = output_tree_kids(t, i, o, &kids);
+	const char *text = tree_node_text(m, n);
+
+	text_numbers(fp, m, &n->s);
+	fprintf(fp, " %7u  %*s%s\n", n->nstacks, 2 * n->depth, "", esc_str(b, text, utf8));
+	if (o->expand && n->frame != TREE_NONE)
+		text_frame_sym(fp, text, o->sym, 95 + 2 * n->depth, utf8);
+	for (size_t k = 0; k < nk; k++)
+		text_node(fp, m, t, kids[k], o, b, utf8);
+}
+
+void output_text_tree(FILE *fp, const struct model *m, const struct view_opts *vo,
+		      const struct tree *t, const struct out_opts *o)
+{
+	int utf8 = text_locale_utf8();
+	struct esc_buf b = { NULL, 0 };
+	const uint32_t *kids;
+	size_t n = output_tree_kids(t, TREE_NONE, o, &kids);
+
+	text_header(fp, m, vo, &t->v, t->mode, utf8);
+	fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s %7s  %s\n", "PAGES", "SIZE", "DELTA",
+		"RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "STACKS", "FRAME");
+	for (size_t k = 0; k < n; k++)
+		text_node(fp, m, t, kids[k], o, &b, utf8);
+	free(b.p);
 	fputc('\n', fp);
 }
 

@@ -32,8 +32,8 @@ static const struct setting table[SETTING__N] = {
 	[SETTING_SORT] = {
 		"sort", SETTING_TYPE_SORT, 0, 0, "pages", 1,
 		{ NULL,
-		  N_("sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found '%s'"),
-		  N_("--sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found '%s'") },
+		  N_("sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found '%s'"),
+		  N_("--sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label, found '%s'") },
 		N_("--sort: expected KEY:asc or KEY:desc, found '%s'"),
 	},
 	[SETTING_GROUP] = {
@@ -61,7 +61,7 @@ static const struct setting table[SETTING__N] = {
 		"columns", SETTING_TYPE_COLUMNS, 0, 0, "pages,bytes,delta,rate,delta_base,trend,score,label", 1,
 		/* the word that is no column, not the whole value */
 		{ NULL,
-		  N_("columns: unknown column '%s' (pages, bytes, delta, rate, delta_base, trend, score, peak, first_seen, label)"),
+		  N_("columns: unknown column '%s' (pages, bytes, share, delta, rate, delta_base, trend, score, peak, first_seen, label)"),
 		  NULL },
 		NULL,
 	},
@@ -117,6 +117,11 @@ static const struct setting table[SETTING__N] = {
 		{ N_("expected a time such as 30s, 5m or 1h, found '%s'"), NULL, NULL },
 		NULL,
 	},
+	[SETTING_TREE] = {
+		"tree", SETTING_TYPE_TREE, 0, 0, "off", 0,
+		{ NULL, NULL, N_("--tree: expected top-down, bottom-up or off, found '%s'") },
+		NULL,
+	},
 	[SETTING_PLAY_SPEED] = {
 		"speed", SETTING_TYPE_NUMBER, 0, 1e6, NULL, 0,
 		{ N_("expected a speed such as 1, 2 or 0.5, found '%s'"), NULL, NULL },
@@ -125,8 +130,8 @@ static const struct setting table[SETTING__N] = {
 };
 
 static const char *const column_names[SETTINGS_COLUMNS_N] = {
-	"pages", "bytes", "delta", "rate", "delta_base", "trend", "score", "peak", "first_seen",
-	"label",
+	"pages", "bytes", "share", "delta", "rate", "delta_base", "trend", "score", "peak",
+	"first_seen", "label",
 };
 
 static const char *const diff_key_names[] = {
@@ -136,7 +141,7 @@ static const char *const diff_key_names[] = {
 
 const enum sort_key settings_sort_menu[KEY__N] = {
 	KEY_PAGES, KEY_BYTES, KEY_DELTA, KEY_RATE, KEY_DELTA_BASE, KEY_SCORE, KEY_PEAK,
-	KEY_FIRST_SEEN, KEY_LABEL,
+	KEY_FIRST_SEEN, KEY_LABEL, KEY_SHARE, /* the tenth is 0 */
 };
 
 const char *settings_column_name(unsigned i)
@@ -404,6 +409,8 @@ static int parse_choice(const struct setting *s, const char *text, struct settin
 		return group_parse(text, &v->group);
 	case SETTING_TYPE_FORMAT:
 		return out_format_parse(text, &v->format);
+	case SETTING_TYPE_TREE:
+		return tree_mode_parse(text, &v->tree);
 	default:
 		return -1;
 	}
@@ -450,6 +457,7 @@ int settings_parse(enum setting_id id, const char *text, struct setting_value *v
 		return rc < 0 ? fail(message(s, from), text, err) : 0;
 	case SETTING_TYPE_GROUP:
 	case SETTING_TYPE_FORMAT:
+	case SETTING_TYPE_TREE:
 		return parse_choice(s, text, v) < 0 ? fail(message(s, from), text, err) : 0;
 	case SETTING_TYPE_COLUMNS:
 		return parse_columns(s, text, &v->columns, from, err);
@@ -566,6 +574,8 @@ char *settings_print(const struct setting_value *v)
 		return xstrdup(group_name(v->group));
 	case SETTING_TYPE_FORMAT:
 		return xstrdup(out_format_name(v->format));
+	case SETTING_TYPE_TREE:
+		return xstrdup(tree_mode_name(v->tree));
 	case SETTING_TYPE_COLUMNS:
 		return print_columns(v->columns);
 	case SETTING_TYPE_PATTERNS:

@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "model_tree.h"
 #include "output.h"
 #include "util.h"
 
@@ -56,6 +57,7 @@ enum setting_id {
 	SETTING_KERNEL_THRESHOLD,  /* the kernel's count_threshold while running */
 	SETTING_DIFF_SORT,         /* pagetop diff --sort: KEY[:asc|desc] of its keys */
 	SETTING_DURATION,          /* pagetop record --duration: 30s, 5m, 1h, 1d, seconds */
+	SETTING_TREE,              /* --tree: off, top-down or bottom-up */
 	/* the UI's prompts' only */
 	SETTING_PLAY_SPEED,        /* play: times the recorded pace (0: no waiting) */
 	SETTING__N
@@ -73,10 +75,10 @@ enum setting_from {
 
 /* The list screen's columns, in their order on the screen ("set columns" names them);
  * bit i of setting_value.columns is column i. The label is always shown. */
-enum { SETTINGS_COLUMNS_N = 10, SETTINGS_COLUMN_LABEL = 9 };
+enum { SETTINGS_COLUMNS_N = 11, SETTINGS_COLUMN_LABEL = 10 };
 const char *settings_column_name(unsigned i);  /* "pages", ...; NULL past the last */
-/* all but peak (7) and first_seen (8) */
-#define SETTINGS_COLUMNS_DEFAULT (((1u << SETTINGS_COLUMNS_N) - 1) & ~(3u << 7))
+/* all but share (2), peak (8) and first_seen (9) */
+#define SETTINGS_COLUMNS_DEFAULT (((1u << SETTINGS_COLUMNS_N) - 1) & ~(1u << 2) & ~(3u << 8))
 
 /* A setting's value; the member that holds it follows from id (settings_type()). */
 struct setting_value {
@@ -92,6 +94,7 @@ struct setting_value {
 		enum group_mode group;         /* SETTING_TYPE_GROUP */
 		struct threshold threshold;    /* SETTING_TYPE_THRESHOLD */
 		enum out_format format;        /* SETTING_TYPE_FORMAT */
+		enum tree_mode tree;           /* SETTING_TYPE_TREE */
 		unsigned columns;              /* SETTING_TYPE_COLUMNS: a mask, see above */
 		struct {
 			char *text;            /* the words (owned: settings_value_free()) */
@@ -108,6 +111,7 @@ enum setting_type {
 	SETTING_TYPE_DIFF_SORT,
 	SETTING_TYPE_GROUP,
 	SETTING_TYPE_FORMAT,
+	SETTING_TYPE_TREE,
 	SETTING_TYPE_COLUMNS,
 	SETTING_TYPE_PATTERNS,
 	SETTING_TYPE_DURATION,     /* a number of seconds, or with s, m, h or d after it */
@@ -148,7 +152,8 @@ char *settings_print(const struct setting_value *v);
 /* Frees what a value owns (alloc-patterns' words); v may be parsed again after. */
 void settings_value_free(struct setting_value *v);
 
-/* The sort keys as the UI offers them (its sort menu 1-9): the order of the columns. */
+/* The sort keys as the UI offers them (its sort menu 1-9, then 0): the order of the
+ * columns, then share (a column of its own, but the digits stay where they were). */
 extern const enum sort_key settings_sort_menu[KEY__N];
 /* pagetop diff's sort keys: "delta", "bytes", "pages", "pages_a", "pages_b", "label";
  * *n set to their number. */

@@ -30,18 +30,20 @@ static unsigned sort_to(struct app *app, enum sort_key k)
 
 static unsigned sort_choose(struct app *app, int key)
 {
-	if (key >= '1' && key < '1' + (int)ARRAY_SIZE(settings_sort_menu))
-		return sort_to(app, settings_sort_menu[key - '1']);
+	int i = key == '0' ? 9 : key - '1'; /* the digits as on the keyboard: 1 .. 9, 0 */
+
+	if (key >= '0' && key <= '9' && i < (int)ARRAY_SIZE(settings_sort_menu))
+		return sort_to(app, settings_sort_menu[i]);
 	return ACTION_REDRAW;
 }
 
-/* "1 PAGES  2 SIZE ... (Esc cancels)" */
+/* "1 PAGES  2 SIZE ... 0 %  (Esc cancels)" */
 static void sort_menu(struct app *app, char *buf, size_t n)
 {
 	size_t len = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(settings_sort_menu) && len < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, "%zu %s  ", i + 1,
+		len += (size_t)snprintf(buf + len, n - len, "%zu %s  ", (i + 1) % 10,
 					col_title((enum col)col_of_key(settings_sort_menu[i]),
 						  app->model, app->settings.view.group));
 	if (len < n)

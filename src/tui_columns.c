@@ -12,7 +12,7 @@ _Static_assert((int)COL__N == (int)SETTINGS_COLUMNS_N &&
 	       (int)COL_LABEL == (int)SETTINGS_COLUMN_LABEL,
 	       "enum col follows settings.h's columns");
 
-static const int col_widths[COL__N] = { 8, 6, 6, 7, 7, 8, 5, 8, 8, 0 };
+static const int col_widths[COL__N] = { 8, 6, 5, 6, 7, 7, 8, 5, 8, 8, 0 };
 #define LABEL_MIN 12
 
 int col_width(enum col c)
@@ -23,11 +23,11 @@ int col_width(enum col c)
 const char *col_title(enum col c, const struct model *m, enum group_mode g)
 {
 	static const char *const utf8[COL__N] = {
-		N_("PAGES"), N_("SIZE"), "Δ", "Δ/s", "ΔBASE", N_("TREND"), N_("SCORE"),
+		N_("PAGES"), N_("SIZE"), "%", "Δ", "Δ/s", "ΔBASE", N_("TREND"), N_("SCORE"),
 		N_("PEAK"), N_("FIRST"), NULL,
 	};
 	static const char *const ascii[COL__N] = {
-		N_("PAGES"), N_("SIZE"), N_("DELTA"), N_("RATE"), N_("DBASE"), N_("TREND"),
+		N_("PAGES"), N_("SIZE"), "%", N_("DELTA"), N_("RATE"), N_("DBASE"), N_("TREND"),
 		N_("SCORE"), N_("PEAK"), N_("FIRST"), NULL,
 	};
 
@@ -50,6 +50,7 @@ int col_of_key(enum sort_key k)
 		[KEY_RATE] = COL_RATE, [KEY_DELTA_BASE] = COL_DELTA_BASE,
 		[KEY_PEAK] = COL_PEAK, [KEY_SCORE] = COL_SCORE,
 		[KEY_FIRST_SEEN] = COL_FIRST_SEEN, [KEY_LABEL] = COL_LABEL,
+		[KEY_SHARE] = COL_SHARE,
 	};
 
 	return (unsigned)k < KEY__N ? map[k] : -1;

@@ -9,8 +9,8 @@
 
 /* In settings.h's order of columns: bit c of the columns setting is column c. */
 enum col {
-	COL_PAGES, COL_BYTES, COL_DELTA, COL_RATE, COL_DELTA_BASE, COL_TREND, COL_SCORE,
-	COL_PEAK, COL_FIRST_SEEN, COL_LABEL, COL__N
+	COL_PAGES, COL_BYTES, COL_SHARE, COL_DELTA, COL_RATE, COL_DELTA_BASE, COL_TREND,
+	COL_SCORE, COL_PEAK, COL_FIRST_SEEN, COL_LABEL, COL__N
 };
 /* Columns every row line starts with: the expansion mark. */
 #define COL_MARK_WIDTH 2

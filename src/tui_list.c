@@ -8,15 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui_chart.h"
 #include "tui_columns.h"
 #include "tui_list.h"
 #include "tui_status.h"
 
 #define LIST(s) ((struct list_screen *)(s))
 
+/* Whether the chart panel is on: the list is one screen, as curses is. */
+static int chart_on;
+
+int list_chart_height(void)
+{
+	int h = LINES / 3;
+
+	if (!chart_on)
+		return 0;
+	h = h < 7 ? 7 : h > 14 ? 14 : h;
+	return LINES - TUI_HEADER_LINES - 1 - h >= 3 ? h : 0;
+}
+
 int list_height(void)
 {
-	int h = LINES - TUI_HEADER_LINES - draw_bottom_lines();
+	int h = LINES - TUI_HEADER_LINES - draw_bottom_lines() - list_chart_height();
 
 	return h > 0 ? h : 0;
 }
@@ -713,6 +727,7 @@ static void cell(const struct app *app, enum col c, const struct counter *s, cha
 		else
 			cell_bytes(buf, n, (double)s->now * (double)model_page_size(m));
 		break;
+	case COL_SHARE: snprintf(buf, n, "%.1f", view_share(&app->list->view, s)); break;
 	case COL_DELTA: cell_int(buf, n, w, s->delta, 1); break;
 	case COL_RATE: cell_rate(buf, n, w, s->rate); break;
 	case COL_DELTA_BASE: cell_int(buf, n, w, s->delta_base, 1); break;
@@ -861,6 +876,102 @@ static void draw_frame_line(const struct list_screen *list, int y, size_t i, int
 	pen_pad(&p, COLS, a);
 }
 
+/* ---- the chart panel ---- */
+
+/* The master's counter of a row, whose series is whole: a replica's rows and a paused
+ * display's copies have none. */
+static const struct counter *chart_counter(const struct list_screen *list, size_t row)
+{
+	const struct app *app = list->base.app;
+	const struct list_row *r = &list->rows[row];
+	enum group_mode g = app->settings.view.group;
+
+	if (app->model == app->master && r->stack)
+		return &r->stack->s; /* pinned */
+	return model_same_row(app->master, app->model, g, r->stack, r->label);
+}
+
+/* The selected row's pages over the whole series, h lines from line y. */
+static void draw_chart(const struct list_screen *list, int y, int h)
+{
+	const struct app *app = list->base.app;
+	const struct model *m = app->master;
+	uint32_t n = (uint32_t)model_nsamples(m);
+	int nc = chart_plot_cols(COLS, h, draw_utf8()), got = 0;
+	int64_t *cmin = xreallocarray(NULL, nc > 0 ? (size_t)nc : 1, sizeof(int64_t));
+	int64_t *cmax = xreallocarray(NULL, nc > 0 ? (size_t)nc : 1, sizeof(int64_t));
+	const struct counter *s = NULL, *shown = NULL;
+	char title[512], now[64], peak[64], base[64], t[3][64], peak_at[64];
+	const char *label = "";
+	struct chart c;
+	char *text, *line;
+
+	memset(&c, 0, sizeof(c));
+	c.peak_sample = c.base_sample = c.mark_sample = -1;
+	c.utf8 = draw_utf8();
+	c.page_size = model_meta(m)->unit == UNIT_ALLOCS ? 0 : (double)model_page_size(m);
+	if (list->nrows) {
+		shown = list->rows[list->cursor.row].s;
+		label = model_label(app->model, list->rows[list->cursor.row].label);
+		s = chart_counter(list, list->cursor.row);
+	}
+	if (s && n && nc > 0)
+		got = model_chart(m, s, 0, n - 1, nc, cmin, cmax);
+	if (got) {
+		int j = 0;
+
+		for (int i = 1; i < got; i++)
+			if (cmax[i] > cmax[j])
+				j = i;
+		c.cmin = cmin;
+		c.cmax = cmax;
+		c.ncols = got;
+		c.nsamples = n;
+		c.peak_sample = (long)((uint64_t)j * n / (uint32_t)got);
+		c.base = shown->base;
+		c.base_sample = (long)model_baseline_sample(app->model);
+		c.mark_sample = app->pause.on && app->model == app->master ? (long)app->pause.sample :
+			       app->series ? (long)app->time.pos : -1;
+		if (c.mark_sample == (long)n - 1)
+			c.mark_sample = -1; /* the last: the axis' end says it */
+		format_clock(m, model_time_at(m, 0), t[0], sizeof(t[0]));
+		format_clock(m, model_time_at(m, n / 2), t[1], sizeof(t[1]));
+		format_clock(m, model_time_at(m, n - 1), t[2], sizeof(t[2]));
+		c.t_first = t[0];
+		c.t_mid = n > 2 ? t[1] : NULL;
+		c.t_last = n > 1 ? t[2] : NULL;
+		chart_value(now, sizeof(now), shown->now, c.page_size);
+		chart_value(peak, sizeof(peak), cmax[j], c.page_size);
+		chart_value(base, sizeof(base), shown->base, c.page_size);
+		format_clock(m, model_time_at(m, (uint32_t)c.peak_sample), peak_at, sizeof(peak_at));
+		/* TRANSLATORS: the chart's title: the row, its pages now, at the peak (the
+		 * mark under the axis) and when, at the baseline (its mark) */
+		snprintf(title, sizeof(title), _("%s  %s now  %s peak %s at %s  %s baseline %s"),
+			 label, now, draw_glyph("▲", "^"), peak, peak_at, draw_glyph("◆", "B"), base);
+	} else if (list->nrows) {
+		snprintf(title, sizeof(title), _("%s  no chart: the row is no longer in the series"),
+			 label);
+	} else {
+		snprintf(title, sizeof(title), "%s", _("no row to chart"));
+	}
+	c.title = title;
+	text = chart_render(&c, COLS, h);
+	line = text;
+	for (int i = 0; i < h && *line; i++) {
+		char *nl = strchr(line, '\n');
+		struct pen pen = PEN_AT(y + i, 0);
+		attr_t a = i == 0 ? role_attr(ROLE_TITLE) : A_NORMAL;
+
+		pen_put_n(&pen, line, (size_t)(nl - line), a);
+		if (i == 0)
+			pen_pad(&pen, COLS, a);
+		line = nl + 1;
+	}
+	free(text);
+	free(cmin);
+	free(cmax);
+}
+
 /* What the list says when it has no rows. */
 static void draw_no_rows(const struct app *app)
 {
@@ -885,6 +996,8 @@ static void list_draw(struct screen *s)
 
 	status_draw_header(app, &list->view);
 	draw_titles(app, TUI_HEADER_LINES - 1, cols, nc);
+	if (list_chart_height())
+		draw_chart(list, TUI_HEADER_LINES + h, list_chart_height());
 	if (!list->nrows) {
 		draw_no_rows(app);
 		return;
@@ -955,6 +1068,13 @@ static unsigned list_key(struct screen *s, enum action a, int key)
 	case ACT_COLLAPSE_ALL: return expand_all(list, 0);
 	case ACT_SEARCH_NEXT: return search_again(list, 1);
 	case ACT_SEARCH_PREV: return search_again(list, -1);
+	case ACT_CHART:
+		chart_on = !chart_on;
+		if (chart_on && !list_chart_height())
+			status_message(list->base.app, 0, "%s",
+				       _("the screen is too small for the chart"));
+		show_cursor(list); /* fewer lines for the rows */
+		break;
 	default: return ACTION_PASS;
 	}
 	return ACTION_REDRAW;
@@ -1040,6 +1160,7 @@ static struct screen *list_create(void)
 
 	view_init(&list->view);
 	list->cursor.frame_line = list->top.frame_line = -1;
+	chart_on = 0;
 	return &list->base;
 }
 

@@ -88,6 +88,8 @@ struct list_screen {
 
 /* Lines the rows have on the screen. */
 int list_height(void);
+/* Lines of the chart panel under the rows (c), 0 when off or the screen is too small. */
+int list_chart_height(void);
 int list_expanded(const struct list_screen *l, size_t row);
 /* The stack a row shows expanded: its own, or its group's largest. */
 const struct stack *list_row_stack(const struct list_screen *l, size_t row);

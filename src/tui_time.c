@@ -116,8 +116,7 @@ void time_goto(struct app *app, long k)
 		return;
 	}
 	build_cancel(app);
-	replay_init(&tl->build, (const char *const *)app->settings.alloc, app->settings.nalloc,
-		     app->settings.view.group);
+	replay_init(&tl->build, (const char *const *)app->settings.alloc, app->settings.nalloc);
 	tl->building = 1;
 	tl->build_target = (uint32_t)k;
 	work = ((double)k + 1) * (double)model_nstacks(app->master);

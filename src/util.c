@@ -383,6 +383,13 @@ static uint32_t strtab_lookup(const struct strtab *t, const char *s, size_t len,
 	return UINT32_MAX;
 }
 
+uint32_t strtab_find(const struct strtab *t, const char *s, size_t len)
+{
+	uint32_t slot;
+
+	return strtab_lookup(t, s, len, hash_bytes(s, len, 0), &slot);
+}
+
 uint32_t strtab_intern(struct strtab *t, const char *s, size_t len)
 {
 	return strtab_intern_h(t, s, len, hash_bytes(s, len, 0));

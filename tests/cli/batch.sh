@@ -28,12 +28,12 @@ fail() {
 	failed=$((failed + 1))
 }
 
-# run NAME ARGS...: runs pagetop in tests/data, expects status 0 and no warnings, and
+# run NAME ARGS...: runs pagetop in tests/data (or $RUN_DIR), expects status 0 and no warnings, and
 # compares standard output with tests/data/expected/NAME.
 run() {
 	name=$1
 	shift
-	(cd "$data" && "$PAGETOP" "$@") >"$tmp/$name.raw" 2>"$tmp/$name.err"
+	(cd "${RUN_DIR:-$data}" && "$PAGETOP" "$@") >"$tmp/$name.raw" 2>"$tmp/$name.err"
 	rc=$?
 	sed "s/^pagetop $version - /pagetop VERSION - /" "$tmp/$name.raw" >"$tmp/$name"
 	if [ $rc -ne 0 ]; then
@@ -110,7 +110,7 @@ tail -n 5 "$tmp/demo-score.csv" | head -n 1 | grep -q '^39,.*,"brd_submit_bio \[
 [ "$(grep -c '^{"sample":' "$tmp/demo-score.json")" = 40 ] ||
 	fail "demo-score.json: expected 40 lines of one object each"
 [ "$(wc -l <"$tmp/demo-score.json")" = 40 ] || fail "demo-score.json: expected 40 lines"
-head -n 1 "$tmp/demo-score.csv" | grep -qx 'sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label' ||
+head -n 1 "$tmp/demo-score.csv" | grep -qx 'sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,label' ||
 	fail "demo-score.csv: header"
 
 # -- the per-block dump, the handles pair, the proposal: folded (no times)
@@ -124,6 +124,33 @@ touch -d @1700000000 "$tmp/prop/page_owner_full_stacks.example"
 touch -d @1700000010 "$tmp/prop/page_owner_full_stacks_5000.example"
 run proposal.folded -b --format folded "$tmp/prop/page_owner_full_stacks.example" "$tmp/prop/page_owner_full_stacks_5000.example"
 run proposal-derived.folded -b --format folded --limit 10 proposal/derived-from-0060.page_owner_stacks.xz
+
+# -- the call tree: on the recording, and on the per-block dump (its time from its mtime)
+run lab-tree-top-down.txt -b -n 3 --tree top-down --limit 3 lab.ptrec.xz
+run lab-tree-bottom-up.json -b -n 2 --tree bottom-up --limit 3 --format json lab.ptrec.xz
+run lab-tree-filter.csv -b -n 5 --tree bottom-up --format csv --filter filemap --threshold 2 --sort delta_base lab.ptrec.xz
+cp "$data/small/page_owner.xz" "$tmp/page_owner.xz"
+touch -d @1700000000 "$tmp/page_owner.xz"
+RUN_DIR=$tmp
+run page_owner-tree.txt -b --tree bottom-up --limit 4 --sort label:asc page_owner.xz
+RUN_DIR=
+# every sample's roots add up to the pages of the flat view's rows, both ways
+(cd "$data" && "$PAGETOP" -b --format csv lab.ptrec.xz) >"$tmp/flat.csv" || fail "flat csv"
+for mode in top-down bottom-up; do
+	(cd "$data" && "$PAGETOP" -b --format csv --tree $mode lab.ptrec.xz) >"$tmp/tree.csv" ||
+		fail "tree csv $mode"
+	a=$(awk -F, 'NR > 1 {s[$1] += $5} END {for (k in s) print k, s[k]}' "$tmp/flat.csv" | sort)
+	b=$(awk -F, 'NR > 1 && $3 == 0 {s[$1] += $4} END {for (k in s) print k, s[k]}' "$tmp/tree.csv" | sort)
+	[ -n "$a" ] && [ "$a" = "$b" ] || fail "tree $mode: the roots do not add up to the rows"
+done
+# the screen has no tree yet: --tree is for batch output
+(cd "$data" && "$PAGETOP" --tree bottom-up lab.ptrec.xz) >/dev/null 2>"$tmp/tree.err" </dev/null
+[ $? = 2 ] && grep -q -- '--tree bottom-up is for batch output: add -b' "$tmp/tree.err" ||
+	fail "--tree without -b is not refused"
+# folded stacks are a tree already
+(cd "$data" && "$PAGETOP" -b --tree top-down --format folded lab.ptrec.xz) >/dev/null 2>"$tmp/tree.err"
+[ $? = 2 ] && grep -q -- '--tree: not with --format folded' "$tmp/tree.err" ||
+	fail "--tree with --format folded is not refused"
 
 # the folded dump adds up to the pages of the dump (sum of 2^order over its blocks)
 want=$(xz -dc "$data/small/page_owner.xz" | awk '/^Page allocated via order /{o=$5; sub(",", "", o); s += 2^o} END{print s}')

@@ -52,7 +52,7 @@ expect() {
 demo=$data/demo
 
 # -- usage errors: 2
-expect 2 "^pagetop: --sort: expected pages, bytes, delta, rate, delta_base, peak, score, first_seen or label, found 'bogus'$" \
+expect 2 "^pagetop: --sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label, found 'bogus'$" \
 	-b --sort bogus "$demo"
 expect 2 "^pagetop: --sort: expected KEY:asc or KEY:desc, found 'pages:up'$" -b --sort pages:up "$demo"
 expect 2 "^pagetop: --group: expected stack, caller, function or module, found 'stacks'$" -b --group stacks "$demo"

@@ -141,7 +141,7 @@ if ! grep -q '^Aufruf: pagetop ' "$tmp/out"; then
 fi
 has "$tmp/out" '^  oder: pagetop diff \[OPTION\]\.\.\. A B$' "pagetop --help"
 has "$tmp/out" '^QUELLE ist eine Snapshot-Datei' "pagetop --help"
-has "$tmp/out" '^      --sort=FELD\[:asc\]     pages, bytes, delta' "pagetop --help"
+has "$tmp/out" '^      --sort=FELD\[:asc\]     pages, bytes, share, delta' "pagetop --help"
 has "$tmp/out" '^Exit-Status: 0 Erfolg, 1 Fehler, 2 falscher Aufruf\.$' "pagetop --help"
 has "$tmp/out" '^Vollständige Dokumentation: man pagetop$' "pagetop --help"
 de diff --help
@@ -159,7 +159,7 @@ cp "$tmp/out" "$tmp/de.txt"
 has "$tmp/de.txt" '^pagetop [0-9.]+ - folder .*demo \(show_stacks\), Messung 1 von 90, ' "batch header"
 has "$tmp/de.txt" '^Gesamt [0-9.,]+ Seiten \([0-9.,]+ [KMG]iB\), Änderung [-+]?[0-9.,]+, [-+][0-9.,]+/s, seit der Basis [-+]?[0-9.,]+; Zeilen [0-9]+ angezeigt / [0-9]+$' "batch header"
 has "$tmp/de.txt" '^Sortierung pages absteigend, Gruppe stack, Schwelle 0$' "batch header"
-has "$tmp/de.txt" '^ +PAGES +SIZE +DELTA +RATE +DELTA_BASE +PEAK +SCORE +FIRST_SEEN +LABEL$' "batch column titles"
+has "$tmp/de.txt" '^ +PAGES +SIZE +SHARE +DELTA +RATE +DELTA_BASE +PEAK +SCORE +FIRST_SEEN +LABEL$' "batch column titles"
 en -b --limit 3 -n 2 "$demo"
 status 0 "pagetop -b (en)"
 cp "$tmp/out" "$tmp/en.txt"
@@ -212,7 +212,7 @@ has "$tmp/err" "^pagetop: $tmp/missing: kann nicht geöffnet werden: " "missing 
 # Usage errors: exit status 2, German message and hint.
 de -b --sort nope "$demo"
 status 2 "pagetop --sort nope"
-has "$tmp/err" "^pagetop: --sort: erwartet pages, bytes, delta, rate, delta_base, peak, score, first_seen oder label, gefunden 'nope'\$" "--sort nope"
+has "$tmp/err" "^pagetop: --sort: erwartet pages, bytes, share, delta, rate, delta_base, peak, score, first_seen oder label, gefunden 'nope'\$" "--sort nope"
 has "$tmp/err" "^'pagetop --help' liefert weitere Informationen\\.\$" "--sort nope"
 de diff "$demo"
 status 2 "pagetop diff with one snapshot"

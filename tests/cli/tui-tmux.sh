@@ -79,6 +79,55 @@ expect "group caller"
 keys q
 ended 0
 
+# ---- the screen and batch mode agree: a group mode asked for late ----
+# A user's first steps on a recording: at its last sample, g g to the function groups.
+# The first rows' pages, change and change since the baseline are batch mode's.
+echo "tui-tmux.sh: the screen and batch mode agree on a group asked for late"
+rec=$top_srcdir/tests/data/lab.ptrec.xz
+start "$PAGETOP" "$rec"
+expect "sample 90/90"
+keys g g
+expect "group function"
+expect "FUNCTION"
+# the columns by their titles (the sort mark and the stack counts taken off)
+awk 'f == 0 && /FUNCTION/ { for (i = 1; i <= NF; i++) { t = $i; sub(/[▲▼]$/, "", t); c[t] = i }
+	f = 1; next }
+     f == 1 && n < 8 && NF > 0 { l = $0; sub(/ \([0-9,]+ stacks?\)$/, "", l)
+	for (i = 1; i < c["FUNCTION"]; i++) sub(/^ *[^ ]+ +/, "", l)
+	printf "%d %d %d %s\n", $c["PAGES"], $c["Δ"], $c["ΔBASE"], l; n++ }' \
+	"$tmp/screen" >"$tmp/screen-rows"
+"$PAGETOP" -b --group function --format csv "$rec" |
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$1 == 89 && n < 8 { l = $c["label"]; gsub(/^"|"$/, "", l)
+		printf "%d %d %d %s\n", $c["pages"], $c["delta"], $c["delta_base"], l; n++ }' \
+	>"$tmp/batch-rows"
+[ "$(wc -l <"$tmp/batch-rows")" -eq 8 ] || fail "batch mode printed no rows for the last sample"
+cmp -s "$tmp/screen-rows" "$tmp/batch-rows" ||
+	fail "the screen and batch mode differ (pages, change, since the baseline, label):
+$(diff "$tmp/screen-rows" "$tmp/batch-rows")"
+grep -q '^[0-9]* -16 ' "$tmp/screen-rows" || fail "the function groups show no change"
+keys q
+ended 0
+
+# ---- the chart of a row: the [brd] leak of the lab recording rises ----
+echo "tui-tmux.sh: the chart of a row"
+start "$PAGETOP" "$top_srcdir/tests/data/lab.ptrec.xz"
+expect "sample 90/90"
+keys c
+expect "brd_submit_bio [brd]  156.0 MiB now  ▲ peak 156.0 MiB"
+expect "└◆"
+# the top line of the plot has dots only at its right end, the bottom one from its start
+top=$(sed -n 's/.*156\.0 MiB ┤//p' "$tmp/screen")
+bottom=$(sed -n 's/.* 4\.0 MiB ┤//p' "$tmp/screen")
+case $top in "                                        "*[!\ ]*) ;; *) fail "the chart's top line: '$top'" ;; esac
+case $bottom in [!\ ]*) ;; *) fail "the chart's bottom line: '$bottom'" ;; esac
+keys j
+expect "shmem_alloc_and_add_folio.constprop.0  48.2 MiB now"
+keys c
+wait_for "▲ peak" 1 && fail "c did not hide the chart"
+keys q
+ended 0
+
 # ---- htop's F-keys and the bar at the bottom ----
 echo "tui-tmux.sh: F-keys and the function-key bar"
 start "$PAGETOP" "$demo"
@@ -97,8 +146,8 @@ expect "keys (any other key closes this help)"
 keys Escape F2
 expect "setup: Up/Down choose"
 expect "[ ] PEAK"
-# PEAK is the 13th line; End and Home differ between terminals, j does not
-keys j j j j j j j j j j j j Space
+# PEAK is the 14th line; End and Home differ between terminals, j does not
+keys j j j j j j j j j j j j j Space
 expect "[x] PEAK"
 keys Escape
 expect "PEAK"

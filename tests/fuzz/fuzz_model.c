@@ -14,13 +14,17 @@
  * - model_view() in every group mode, by every sort key, both ways, gives its rows in
  *   that order, the view's total is the stacks' sum, and the first rows are the same with
  *   a row limit and with top_only (216 views: after the first FULL_SAMPLES samples, every
- *   FULL_EVERY-th and the last; the others by pages only).
+ *   FULL_EVERY-th and the last; the others by pages only);
+ * - the call trees, kept from sample to sample as the UI and batch mode keep them: the
+ *   roots add up to the total, each node's numbers are its children's and its own
+ *   stacks' sums, and they are those of a tree built anew (same nodes, same order).
  * Overflows show up as UBSan reports in the fuzzing build. */
 #include "config.h"
 
 #include <math.h>
 
 #include "fuzz.h"
+#include "model_tree.h"
 
 #define MAX_SAMPLES 4096
 #define FULL_SAMPLES 4
@@ -339,6 +343,66 @@ static void check_views(struct model *m, int64_t total, int every_key)
 	view_free(&lim);
 }
 
+/* Node i (TREE_NONE: the roots) and its subtree in a, as in b; the sums checked. */
+static void check_tree_node(const struct model *m, const struct tree *a, uint32_t i,
+			    const struct tree *b, uint32_t j)
+{
+	const uint32_t *ka = i == TREE_NONE ? a->kids : a->kids + a->nodes[i].kids;
+	const uint32_t *kb = j == TREE_NONE ? b->kids : b->kids + b->nodes[j].kids;
+	size_t na = i == TREE_NONE ? a->nroots : a->nodes[i].nkids;
+	size_t nb = j == TREE_NONE ? b->nroots : b->nodes[j].nkids;
+	int64_t now = 0;
+	uint32_t ns = 0;
+
+	FUZZ_CHECK(na == nb);
+	if (i != TREE_NONE)
+		for (uint32_t r = a->nodes[i].stacks; r != TREE_NONE; r = a->next_stack[r]) {
+			now = sat_add(now, a->v.rows[r].s->now);
+			ns++;
+		}
+	for (size_t k = 0; k < na; k++) {
+		const struct tree_node *x = &a->nodes[ka[k]], *y = &b->nodes[kb[k]];
+
+		FUZZ_CHECK(x->frame == y->frame && x->label == y->label);
+		FUZZ_CHECK(x->s.now == y->s.now && x->s.delta == y->s.delta);
+		FUZZ_CHECK(x->nstacks == y->nstacks && x->example == y->example);
+		FUZZ_CHECK(x->s.peak >= x->s.now);
+		now = sat_add(now, x->s.now);
+		ns += x->nstacks;
+		check_tree_node(m, a, ka[k], b, kb[k]);
+	}
+	if (i != TREE_NONE) {
+		FUZZ_CHECK(now == a->nodes[i].s.now);
+		FUZZ_CHECK(ns == a->nodes[i].nstacks);
+	} else {
+		FUZZ_CHECK(now == a->v.shown_pages);
+	}
+}
+
+/* The kept trees follow every sample; they are compared with new ones when full. */
+static void check_trees(struct model *m, struct tree *kept, int full)
+{
+	struct view_opts o;
+
+	view_opts_init(&o);
+	for (int t = 0; t < 2; t++) {
+		struct tree fresh;
+		enum tree_mode mode = t ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
+
+		model_tree(m, &o, mode, &kept[t]);
+		if (!full)
+			continue;
+		tree_init(&fresh);
+		model_tree(m, &o, mode, &fresh);
+		/* one sorted node by node as a screen does, one all at once */
+		for (size_t i = 0; i < kept[t].nnodes; i++)
+			tree_sort(&kept[t], (uint32_t)i);
+		tree_sort(&fresh, TREE_NONE);
+		check_tree_node(m, &kept[t], TREE_NONE, &fresh, TREE_NONE);
+		tree_free(&fresh);
+	}
+}
+
 static void check_model(struct model *m, int64_t want_total, int every_key)
 {
 	int64_t total = 0;
@@ -365,6 +429,7 @@ FUZZ_TARGET(model)
 	enum src_status st = SRC_ERROR;
 	int samples = 0, swept = 0;
 	int64_t total = 0;
+	struct tree trees[2];
 
 	fuzz_init();
 	source_opts_init(&o);
@@ -377,12 +442,15 @@ FUZZ_TARGET(model)
 	}
 	m = model_new();
 	sink = model_sink(m);
+	tree_init(&trees[0]);
+	tree_init(&trees[1]);
 	while (samples < MAX_SAMPLES && (st = source_next(src, &sink, -1, &err)) == SRC_SAMPLE) {
 		samples++;
 		FUZZ_CHECK(model_nsamples(m) == (uint32_t)samples);
 		total = shadow_next(&sh);
 		swept = samples <= FULL_SAMPLES || samples % FULL_EVERY == 0;
 		check_model(m, total, swept);
+		check_trees(m, trees, swept);
 		if (swept)
 			check_defs(m, &sh);
 	}
@@ -393,6 +461,8 @@ FUZZ_TARGET(model)
 	if (st == SRC_ERROR)
 		fuzz_check_err(&err);
 	source_close(src);
+	tree_free(&trees[0]);
+	tree_free(&trees[1]);
 	model_free(m);
 	free(sh.cur);
 	free(sh.fed);

@@ -870,14 +870,13 @@ END_TEST
 
 START_TEST(test_group_function_from_start)
 {
-	/* asked for before the first sample: the same values, with history from sample 0 */
+	/* first asked for at the last sample: still the history from sample 0 */
 	struct model *m = model_new();
 	struct view v;
 	int64_t h[4];
 	const struct row *r;
 
 	view_init(&v);
-	model_want_group(m, GROUP_FUNCTION);
 	feed(m, 0, "a;rec;rec=5|b;rec=1");
 	feed(m, 1, "a;rec;rec=7|b;rec=1");
 	view_with(m, &v, GROUP_FUNCTION, KEY_PAGES, 0);
@@ -909,7 +908,7 @@ START_TEST(test_group_names)
 	{
 		static const char *const keys[] = { "pages", "bytes", "delta", "rate",
 						    "delta_base", "peak", "score", "first_seen",
-						    "label" };
+						    "label", "share" };
 
 		for (int i = 0; i < KEY__N; i++) {
 			ck_assert_str_eq(sort_key_name((enum sort_key)i), keys[i]);
@@ -928,7 +927,8 @@ static double key_of(const struct row *r, enum sort_key k)
 {
 	switch (k) {
 	case KEY_PAGES:
-	case KEY_BYTES: return (double)r->s->now;
+	case KEY_BYTES:
+	case KEY_SHARE: return (double)r->s->now;
 	case KEY_DELTA: return (double)r->s->delta;
 	case KEY_RATE: return r->s->rate;
 	case KEY_DELTA_BASE: return (double)r->s->delta_base;
@@ -1951,6 +1951,11 @@ START_TEST(test_forget_group_example)
 	ck_assert_int_eq(must_row(m, &v, "solo")->group->example, x->id);
 	ck_assert_ptr_eq(model_stack(m, x->id), x);
 	ck_assert_ptr_null(model_stack(m, y->id));
+	/* function groups keep none (there is one for every function): the group of y,
+	 * its only stack, has none left, not one whose id went to another stack */
+	view_with(m, &v, GROUP_FUNCTION, KEY_PAGES, 0);
+	ck_assert_int_eq(must_row(m, &v, "y")->group->example, UINT32_MAX);
+	ck_assert_int_eq(must_row(m, &v, "x")->group->example, x->id);
 	view_free(&v);
 	model_free(m);
 }
@@ -2049,7 +2054,8 @@ END_TEST
 START_TEST(test_memory_per_stack)
 {
 	/* every count changing every sample: the history of a stack is its changes, a few
-	 * bytes each, not a counter per sample of the window */
+	 * bytes each, not a counter per sample of the window; with the whole-series chart
+	 * of the stack and of the function group of its own frame (up to 256 bytes each) */
 	struct model *m = model_new();
 	size_t empty = model_mem_bytes(m), per;
 
@@ -2068,7 +2074,182 @@ START_TEST(test_memory_per_stack)
 		end_sample(m);
 	}
 	per = (model_mem_bytes(m) - empty) / model_nlive(m);
-	ck_assert_msg(per < 768, "%zu bytes per stack", per);
+	ck_assert_msg(per < 1536, "%zu bytes per stack", per);
+	model_free(m);
+}
+END_TEST
+
+
+/* ------------------------------------------------------------------ charts */
+
+/* Feeds K samples of NS stacks (series_next()'s patterns; stack 5 comes at sample 300,
+ * stack 6 jumps between 1 and nearly 2^63) and keeps every value, and the total's. */
+enum { CH_NS = 7 };
+struct chart_ref {
+	int64_t *v[CH_NS], *total;
+};
+
+static void chart_feed(struct model *m, struct chart_ref *r, uint32_t K)
+{
+	static const char *const names[CH_NS] = { "a+0x1/0x2", "b+0x1/0x2", "c+0x1/0x2",
+		"d+0x1/0x2", "e+0x1/0x2", "f+0x1/0x2", "g+0x1/0x2" };
+	int64_t x[CH_NS] = { 5, 0, 7, 1, 9, 4, 1 };
+
+	r->total = calloc(K, sizeof(int64_t));
+	for (int i = 0; i < CH_NS; i++)
+		r->v[i] = calloc(K, sizeof(int64_t));
+	for (uint32_t k = 0; k < K; k++) {
+		begin_sample(m, k);
+		for (int i = 0; i < CH_NS; i++) {
+			const char *fr[2] = { "prep_new_page+0x17/0x43", names[i] };
+			uint32_t first = i == 5 ? 300 : 0;
+
+			if (k < first)
+				continue;
+			if (k == first)
+				feed_handle_rec(m, 100 + (uint64_t)i, fr, 2);
+			x[i] = series_next(i == 4 ? 6 : i == 6 ? 4 : i, k, x[i]);
+			if (x[i])
+				count_handle(m, 100 + (uint64_t)i, (uint64_t)x[i]);
+			r->v[i][k] = x[i];
+			r->total[k] = sat_add(r->total[k], x[i]); /* as the model's */
+		}
+		end_sample(m);
+	}
+}
+
+static void chart_ref_free(struct chart_ref *r)
+{
+	for (int i = 0; i < CH_NS; i++)
+		free(r->v[i]);
+	free(r->total);
+}
+
+static const struct counter *chart_row(const struct model *m, int i)
+{
+	for (size_t id = 0; id < model_nstacks(m); id++) {
+		const struct stack *st = model_stack(m, (uint32_t)id);
+
+		if (st && st->handle == 100 + (uint64_t)i)
+			return &st->s;
+	}
+	ck_abort_msg("no stack %d", i);
+	return NULL;
+}
+
+/* Columns of a chart against every value: exact (aligned columns) or at least covering
+ * them. */
+static void ck_columns(const int64_t *v, uint32_t lo, uint32_t hi, int ncols,
+		       const int64_t *cmin, const int64_t *cmax, int got, int exact,
+		       const char *what)
+{
+	uint32_t n = hi - lo + 1;
+
+	ck_assert_int_eq(got, (uint32_t)ncols < n ? ncols : (int)n);
+	for (int c = 0; c < got; c++) {
+		uint32_t a = lo + (uint32_t)((uint64_t)c * n / (uint32_t)got);
+		uint32_t e = lo + (uint32_t)((uint64_t)(c + 1) * n / (uint32_t)got) - 1;
+		int64_t mn = INT64_MAX, mx = INT64_MIN;
+
+		for (uint32_t k = a; k <= e; k++) {
+			mn = v[k] < mn ? v[k] : mn;
+			mx = v[k] > mx ? v[k] : mx;
+		}
+		if (exact) {
+			ck_assert_msg(cmin[c] == mn && cmax[c] == mx,
+				      "%s, column %d (samples %u..%u): %lld..%lld, want %lld..%lld",
+				      what, c, a, e, (long long)cmin[c], (long long)cmax[c],
+				      (long long)mn, (long long)mx);
+		} else {
+			ck_assert_msg(cmin[c] <= mn && cmax[c] >= mx,
+				      "%s, column %d: %lld..%lld does not cover %lld..%lld", what,
+				      c, (long long)cmin[c], (long long)cmax[c], (long long)mn,
+				      (long long)mx);
+		}
+	}
+}
+
+START_TEST(test_chart_exact)
+{
+	/* 4096 samples: columns of whole buckets (a row's 64 span 128 samples, fewer
+	 * larger ones need more; the total's 1024 eight) are exactly the samples' smallest
+	 * and largest, other columns cover them */
+	enum { K = 4096 };
+	struct model *m = model_new();
+	struct chart_ref r;
+	int64_t cmin[K], cmax[K];
+	char what[64];
+	int got;
+
+	chart_feed(m, &r, K);
+	for (int i = 0; i < CH_NS; i++) {
+		const struct counter *s = chart_row(m, i);
+
+		snprintf(what, sizeof(what), "stack %d", i);
+		uint32_t span = model_chart_span(m, s);
+
+		ck_assert_uint_le(span, 1024);
+		for (int nc = 1; nc <= 64; nc *= 2) {
+			got = model_chart(m, s, 0, K - 1, nc, cmin, cmax);
+			ck_columns(r.v[i], 0, K - 1, nc, cmin, cmax, got,
+				   i != 5 && (K / nc) % span == 0, what);
+		}
+		/* any columns cover their samples; past the last sample is the last */
+		got = model_chart(m, s, 77, K + 50, 333, cmin, cmax);
+		ck_columns(r.v[i], 77, K - 1, 333, cmin, cmax, got, 0, what);
+		got = model_chart(m, s, 0, K - 1, K, cmin, cmax);
+		ck_columns(r.v[i], 0, K - 1, K, cmin, cmax, got, 0, what);
+	}
+	ck_assert_uint_eq(model_chart_span(m, NULL), 8);
+	for (int nc = 1; nc <= 512; nc *= 2) {
+		got = model_chart_total(m, 0, K - 1, nc, cmin, cmax);
+		ck_columns(r.total, 0, K - 1, nc, cmin, cmax, got, 1, "total");
+	}
+	chart_ref_free(&r);
+	model_free(m);
+
+	/* fewer samples than columns: one column a sample, exact */
+	m = model_new();
+	chart_feed(m, &r, 40);
+	got = model_chart(m, chart_row(m, 1), 0, 39, 200, cmin, cmax);
+	ck_columns(r.v[1], 0, 39, 200, cmin, cmax, got, 1, "short");
+	got = model_chart_total(m, 0, 39, 200, cmin, cmax);
+	ck_columns(r.total, 0, 39, 200, cmin, cmax, got, 1, "short total");
+	chart_ref_free(&r);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_chart_memory_bounded)
+{
+	/* 100,000 samples: the charts' memory stops at their buckets */
+	enum { K = 100000 };
+	struct model *m = model_new();
+	struct chart_ref r;
+	static int64_t cmin[1000], cmax[1000];
+	/* a row's trace is a block of 256 bytes at most; the total's buckets take 32 bytes
+	 * at most, its buffer half as much again */
+	size_t at_half = 0, bound = (size_t)CH_NS * 256 +
+				    64 + 48 * (MODEL_CHART_TOTAL_BUCKETS + 1);
+	int got;
+
+	chart_feed(m, &r, K / 2);
+	at_half = model_chart_bytes(m);
+	chart_ref_free(&r);
+	model_free(m);
+	m = model_new();
+	chart_feed(m, &r, K);
+	ck_assert_msg(model_chart_bytes(m) <= bound, "%zu bytes, at most %zu",
+		      model_chart_bytes(m), bound);
+	ck_assert_msg(model_chart_bytes(m) <= at_half * 2, "%zu bytes, %zu at half",
+		      model_chart_bytes(m), at_half);
+	for (int i = 0; i < CH_NS; i++) {
+		got = model_chart(m, chart_row(m, i), 0, K - 1, 1000, cmin, cmax);
+		ck_columns(r.v[i], 0, K - 1, 1000, cmin, cmax, got, 0, "100k");
+	}
+	got = model_chart_total(m, 0, K - 1, 1000, cmin, cmax);
+	ck_columns(r.total, 0, K - 1, 1000, cmin, cmax, got, 0, "100k total");
+	chart_ref_free(&r);
 	model_free(m);
 }
 END_TEST
@@ -2098,7 +2279,7 @@ START_TEST(test_replay_matches)
 		;
 	source_close(src);
 	model_set_baseline(part); /* at sample 40, as the replay will */
-	replay_init(&r, NULL, 0, GROUP_STACK);
+	replay_init(&r, NULL, 0);
 	ck_assert_int_eq(replay_advance(&r, tp, full, 20, 0, &err), 0);
 	ck_assert_int_eq(replay_advance(&r, tp, full, 40, 40, &err), 0);
 	ck_assert_uint_eq(model_nsamples(r.m), 41);
@@ -2160,7 +2341,6 @@ START_TEST(test_tape_row)
 	struct view_opts vo;
 	int64_t out[90];
 
-	model_want_group(m, GROUP_FUNCTION);
 	source_opts_init(&so);
 	ck_assert_int_eq(source_open(&src, &path, 1, &so, &err), 0);
 	while (source_next(src, &sink, -1, &err) == SRC_SAMPLE)
@@ -2233,6 +2413,11 @@ static Suite *model_suite(void)
 
 	tc = tcase_new("memory");
 	tcase_add_test(tc, test_memory_per_stack);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("charts");
+	tcase_add_test(tc, test_chart_exact);
+	tcase_add_test(tc, test_chart_memory_bounded);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("score");

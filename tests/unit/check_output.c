@@ -23,7 +23,7 @@ static const char S1[] =
 	" register_dummy_stack+0x23/0x3e\n init_page_owner+0x24/0x237\nnr_base_pages: 2\n\n";
 
 #define CSV_HEADER \
-	"sample,time,id,handle,pages,bytes,delta,rate,delta_base,peak,score,first_seen,label"
+	"sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,label"
 
 static struct model *small_model(void)
 {
@@ -242,31 +242,31 @@ START_TEST(test_csv)
 	/* one row per stack with pages or a change, largest first */
 	ck_assert_uint_eq(count_lines(out), 1 + 5);
 	snprintf(want, sizeof(want),
-		 "\n1,12.000,0,0,150,614400,50,25.000,50,150,%.4f,10.000,\"brd_submit_bio [brd]\"\n",
+		 "\n1,12.000,0,0,150,614400,77.320,50,25.000,50,150,%.4f,10.000,\"brd_submit_bio [brd]\"\n",
 		 brd->s.score);
 	ck_assert_msg(strstr(out, want), "no row %s in:\n%s", want, out);
 	ck_assert_double_gt(brd->s.score, 0);
 	/* quotes doubled inside a quoted label */
-	ck_assert_msg(strstr(out, "\n1,12.000,1,0,30,122880,-10,-5.000,-10,40,0.0000,10.000,\"we\"\"ird\\name\"\n"),
+	ck_assert_msg(strstr(out, "\n1,12.000,1,0,30,122880,15.464,-10,-5.000,-10,40,0.0000,10.000,\"we\"\"ird\\name\"\n"),
 		      "%s", out);
 	/* a bare address as the caller; the dummy stack; a new stack */
-	ck_assert_msg(strstr(out, "\n1,12.000,2,0,8,32768,0,0.000,0,8,0.0000,10.000,\"0xffffffffc0001234\"\n"),
+	ck_assert_msg(strstr(out, "\n1,12.000,2,0,8,32768,4.124,0,0.000,0,8,0.0000,10.000,\"0xffffffffc0001234\"\n"),
 		      "%s", out);
-	ck_assert_msg(strstr(out, "\n1,12.000,3,0,2,8192,0,0.000,0,2,0.0000,10.000,\"register_dummy_stack\"\n"),
+	ck_assert_msg(strstr(out, "\n1,12.000,3,0,2,8192,1.031,0,0.000,0,2,0.0000,10.000,\"register_dummy_stack\"\n"),
 		      "%s", out);
-	ck_assert_msg(strstr(out, ",4,0,4,16384,4,2.000,4,4,"), "%s", out);
+	ck_assert_msg(strstr(out, ",4,0,4,16384,2.062,4,2.000,4,4,"), "%s", out);
 	ck_assert_msg(strstr(out, ",12.000,\"brd_do_other [brd]\"\n"), "first_seen of a new stack: %s", out);
-	/* every data row has 13 fields (no comma inside these labels but the quoted one) */
+	/* every data row has 14 fields (no comma inside these labels but the quoted one) */
 	free(out);
 
 	/* no header without output_begin; groups have no id or handle */
 	out = render_fmt(m, OUT_CSV, GROUP_CALLER, 0, 0, 0);
 	ck_assert_msg(strncmp(out, "sample,", 7) != 0, "%s", out);
-	ck_assert_msg(strstr(out, "1,12.000,,,150,614400,50,25.000,50,150,"), "%s", out);
+	ck_assert_msg(strstr(out, "1,12.000,,,150,614400,77.320,50,25.000,50,150,"), "%s", out);
 	free(out);
 
 	out = render_fmt(m, OUT_CSV, GROUP_MODULE, 0, 0, 0);
-	ck_assert_msg(strstr(out, "1,12.000,,,154,630784,54,27.000,54,154,"), "%s", out);
+	ck_assert_msg(strstr(out, "1,12.000,,,154,630784,79.381,54,27.000,54,154,"), "%s", out);
 	ck_assert_msg(strstr(out, ",\"brd\"\n"), "%s", out);
 	free(out);
 	model_free(m);
@@ -305,7 +305,7 @@ START_TEST(test_json)
 		"\"rows_shown\":5", "\"rows_total\":5", "\"rows\":[{",
 	};
 	static const char *const row_fields[] = {
-		"\"id\":", "\"handle\":", "\"kind\":", "\"pages\":", "\"bytes\":", "\"delta\":",
+		"\"id\":", "\"handle\":", "\"kind\":", "\"pages\":", "\"bytes\":", "\"share\":", "\"delta\":",
 		"\"rate\":", "\"delta_base\":", "\"peak\":", "\"score\":", "\"first_seen\":",
 		"\"label\":",
 	};
@@ -332,7 +332,7 @@ START_TEST(test_json)
 		}
 		ck_assert_int_eq(rows, 5);
 	}
-	ck_assert_msg(strstr(out, "{\"id\":0,\"handle\":0,\"kind\":\"normal\",\"pages\":150,\"bytes\":614400,\"delta\":50,\"rate\":25,\"delta_base\":50,\"peak\":150,\"score\":"),
+	ck_assert_msg(strstr(out, "{\"id\":0,\"handle\":0,\"kind\":\"normal\",\"pages\":150,\"bytes\":614400,\"share\":77.3196,\"delta\":50,\"rate\":25,\"delta_base\":50,\"peak\":150,\"score\":"),
 		      "%s", out);
 	ck_assert_msg(strstr(out, "\"first_seen\":10,\"label\":\"brd_submit_bio [brd]\"}"), "%s", out);
 	/* escapes: quote and backslash */
@@ -504,11 +504,11 @@ START_TEST(test_text)
 	ck_assert_msg(strstr(out, "\nTotal 194 pages (776.0 KiB), change +44, +22.0/s, since baseline +44; rows 5 shown / 5\n"),
 		      "%s", out);
 	ck_assert_msg(strstr(out, "\nSort pages descending, group stack, threshold 0\n"), "%s", out);
-	ck_assert_msg(strstr(out, "\n     PAGES       SIZE     DELTA       RATE  DELTA_BASE       PEAK  SCORE FIRST_SEEN  LABEL\n"),
+	ck_assert_msg(strstr(out, "\n     PAGES       SIZE   SHARE     DELTA       RATE  DELTA_BASE       PEAK  SCORE FIRST_SEEN  LABEL\n"),
 		      "%s", out);
-	ck_assert_msg(strstr(out, "\n       150  600.0 KiB       +50      +25.0         +50        150  0.006       +0.0  brd_submit_bio [brd]\n"),
+	ck_assert_msg(strstr(out, "\n       150  600.0 KiB  77.32%       +50      +25.0         +50        150  0.006       +0.0  brd_submit_bio [brd]\n"),
 		      "%s", out);
-	ck_assert_msg(strstr(out, "\n         4   16.0 KiB        +4       +2.0          +4          4  0.000       +2.0  brd_do_other [brd]\n"),
+	ck_assert_msg(strstr(out, "\n         4   16.0 KiB   2.06%        +4       +2.0          +4          4  0.000       +2.0  brd_do_other [brd]\n"),
 		      "%s", out);
 	/* header, totals, view, column names, 5 rows, a blank line */
 	ck_assert_uint_eq(count_lines(out), 4 + 5 + 1);
@@ -572,7 +572,7 @@ START_TEST(test_text_units)
 	ck_assert_ptr_null(strstr(out, "page size unknown"));
 	free(out);
 	out = render_fmt(m, OUT_CSV, GROUP_STACK, 0, 0, 0);
-	ck_assert_msg(strstr(out, "0,5.000,0,0,7,,0,"), "%s", out);
+	ck_assert_msg(strstr(out, "0,5.000,0,0,7,,100.000,0,"), "%s", out);
 	free(out);
 	out = render_fmt(m, OUT_JSON, GROUP_STACK, 0, 0, 0);
 	assert_json_lines(out);

@@ -18,10 +18,13 @@
 #include <time.h>
 
 #include "cmd_select.h"
+#include "output.h"
+#include "settings.h"
 #include "output_recording.h"
 #include "testutil.h"
 #include "tui.h"
 #include "tui_app.h"
+#include "tui_chart.h"
 #include "tui_list.h"
 #include "tui_pager.h"
 #include "tui_status.h"
@@ -294,6 +297,214 @@ static void ck_expected(struct ht *h, const char *name)
 	free(path);
 }
 
+
+/* ---- the chart ---- */
+
+/* A chart as text, to the letter: values 0..8 pages over nine samples. */
+START_TEST(test_chart_render)
+{
+	static const int64_t v[9] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct chart c;
+	char *got;
+
+	memset(&c, 0, sizeof(c));
+	c.cmin = c.cmax = v;
+	c.ncols = 9;
+	c.nsamples = 9;
+	c.peak_sample = 8;
+	c.base = 0;
+	c.base_sample = 0;
+	c.mark_sample = -1;
+	c.page_size = 4096;
+	c.title = "T";
+	c.t_first = "0";
+	c.t_mid = "4";
+	c.t_last = "8";
+	ck_assert_int_eq(chart_plot_cols(20, 6, 0), 9);
+	ck_assert_int_eq(chart_plot_cols(20, 6, 1), 18);
+	got = chart_render(&c, 20, 6);
+	ck_assert_str_eq(got, "T\n"
+			      " 32.0 KiB +      .-'\n"
+			      "          |   .-'   \n"
+			      "      0 B +.-'======\n"
+			      "          +B-------^\n"
+			      "           0   4   8\n");
+	free(got);
+	c.utf8 = 1;
+	got = chart_render(&c, 20, 6);
+	ck_assert_str_eq(got, "T\n"
+			      " 32.0 KiB ┤      ⣀⠒⠉\n"
+			      "          │   ⣀⠒⠉   \n"
+			      "      0 B ┤⣀⠤⠉┄┄┄┄┄┄\n"
+			      "          └◆───────▲\n"
+			      "           0   4   8\n");
+	free(got);
+	/* the shown sample; the peak wins over it; counts without units */
+	c.utf8 = 0;
+	c.mark_sample = 4;
+	c.page_size = 0;
+	c.t_mid = NULL;
+	got = chart_render(&c, 20, 6);
+	ck_assert_str_eq(got, "T\n"
+			      "        8 +      .-'\n"
+			      "          |   .-'   \n"
+			      "        0 +.-'======\n"
+			      "          +B---o---^\n"
+			      "           0       8\n");
+	free(got);
+	/* too narrow or too low: the title and blank lines */
+	got = chart_render(&c, 12, 6);
+	ck_assert_str_eq(got, "T\n\n\n\n\n\n");
+	free(got);
+	got = chart_render(&c, 40, 3);
+	ck_assert_str_eq(got, "T\n\n\n");
+	free(got);
+}
+END_TEST
+
+/* The plot's lines of the chart panel (ASCII): for each character column, the highest
+ * line with a mark of the series (not the baseline's '='), -1 for none. */
+static void chart_tops(struct ht *h, int y0, int rows, int *top, int w)
+{
+	for (int x = 0; x < w; x++)
+		top[x] = -1;
+	for (int r = rows - 1; r >= 0; r--) {
+		const char *line = ht_line(h, y0 + r);
+		size_t len = strlen(line);
+
+		for (int x = 0; x < w; x++) {
+			char ch = (size_t)(11 + x) < len ? line[11 + x] : ' ';
+
+			if (ch != ' ' && ch != '=')
+				top[x] = r;
+		}
+	}
+}
+
+/* c on the lab recording: the [brd] leak's chart rises over the whole series. */
+START_TEST(test_chart_panel)
+{
+	struct ht h = { 0 };
+	int top[100], rows, y0, w = 100 - 11;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 30, 100, NULL, NULL);
+	/* the header's sparkline of the total, over the whole series */
+	ck_line_has(&h, 1, "▁");
+	ck_line_has(&h, 1, "█");
+	ck_screen_lacks(&h, "▲ peak");
+	ht_key(&h, 'c');
+	ck_assert_int_eq(list_chart_height(), 10);
+	ck_assert_int_eq(list_height(), 30 - TUI_HEADER_LINES - 1 - 10);
+	y0 = TUI_HEADER_LINES + list_height();
+	ck_line_has(&h, 4, "brd_submit_bio [brd]");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  156.0 MiB now  ▲ peak 156.0 MiB at 22:46:50  ◆ baseline 4.0 MiB");
+	ck_line_has(&h, y0 + 1, "156.0 MiB ┤");
+	ck_line_has(&h, y0 + 7, "  4.0 MiB ┤");
+	ck_line_has(&h, y0 + 8, "└◆");
+	ck_line_has(&h, y0 + 8, "▲");
+	ck_line_has(&h, y0 + 9, "22:45:22");
+	ck_line_has(&h, y0 + 9, "22:46:51");
+	ck_line_has(&h, 29, "? help");
+	ck_expected(&h, "lab-chart");
+	/* the selection moves: the chart follows it */
+	ht_key(&h, 'j');
+	ck_line_has(&h, y0, "shmem_alloc_and_add_folio");
+	ht_key(&h, 'k');
+	/* replay: the chart stays the whole series, the shown sample marked */
+	ht_keys(&h, "{");
+	ck_line_has(&h, 0, "sample 80/90");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]");
+	ck_line_has(&h, y0, "peak 156.0 MiB");
+	ck_line_has(&h, y0 + 8, "●");
+	ck_line_has(&h, y0 + 9, "22:46:51");
+	/* groups have charts too */
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group caller");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  ");
+	ck_line_has(&h, y0, "peak");
+	ht_keys(&h, "g");
+	/* again: gone */
+	ht_key(&h, 'c');
+	ck_assert_int_eq(list_chart_height(), 0);
+	ck_screen_lacks(&h, "▲ peak");
+	ht_close(&h);
+
+	/* ASCII: the leak rises from the bottom line to the top, never falling */
+	ht_open(&h, "lab.ptrec.xz", NULL, 30, 100, "xterm", "C");
+	ht_key(&h, 'c');
+	y0 = TUI_HEADER_LINES + list_height();
+	rows = list_chart_height() - 3;
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  156.0 MiB now  ^ peak 156.0 MiB");
+	ck_line_has(&h, y0 + rows + 1, "+B");
+	chart_tops(&h, y0 + 1, rows, top, w);
+	ck_assert_int_eq(top[0], rows - 1);
+	ck_assert_int_eq(top[w - 1], 0);
+	for (int x = 1; x < w; x++)
+		ck_assert_msg(top[x] >= 0 && top[x] <= top[x - 1],
+			      "the chart falls at column %d:\n%s", x, h.screen);
+	ht_close(&h);
+
+	/* a folder of show_stacks (no handles): in a replay the row is found by its frames */
+	ht_open(&h, "demo", NULL, 30, 100, NULL, NULL);
+	ht_keys(&h, "{{c");
+	ck_line_has(&h, 0, "sample 70/90");
+	y0 = TUI_HEADER_LINES + list_height();
+	ck_line_has(&h, 4, "brd_submit_bio [brd]");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  120.0 MiB now  ▲ peak 134.0 MiB at +95.6 s  ◆ baseline 0 B");
+	ck_line_has(&h, y0 + 8, "●");
+	ht_keys(&h, "g");
+	ck_line_has(&h, y0, "brd_submit_bio [brd]  120.0 MiB now  ▲ peak 134.0 MiB at +95.6 s  ◆ baseline 0 B");
+	ht_close(&h);
+
+	/* too small a screen: a message, no chart */
+	ht_open(&h, "lab.ptrec.xz", NULL, 12, 80, NULL, NULL);
+	ht_key(&h, 'c');
+	ck_assert_int_eq(list_chart_height(), 0);
+	ck_screen_has(&h, "too small for the chart");
+	ht_close(&h);
+}
+END_TEST
+
+/* Live: the chart is everything since the start, past the history the trend keeps; a
+ * paused display marks its sample while sampling goes on. */
+START_TEST(test_chart_live)
+{
+	struct ht h = { 0 };
+	char spec[200][128];
+	const char *specs[200];
+	int y0;
+
+	for (int i = 0; i < 200; i++) {
+		snprintf(spec[i], sizeof(spec[i]), "alloc_pages;a_caller [brd]=%d|alloc_pages;b_caller=5",
+			 10 + i);
+		specs[i] = spec[i];
+	}
+	ck_assert_int_gt(200, MODEL_HISTORY);
+	ht_start(&h, fake_new(specs, 200), NULL, 30, 100, NULL, NULL);
+	ck_line_has(&h, 0, "sample 200");
+	ht_key(&h, 'c');
+	y0 = TUI_HEADER_LINES + list_height();
+	ck_line_has(&h, y0, "a_caller [brd]  836.0 KiB now  ▲ peak 836.0 KiB");
+	ck_line_has(&h, y0 + 1, "836.0 KiB ┤");
+	ck_line_has(&h, y0 + 7, " 40.0 KiB ┤"); /* the first sample's 10 pages */
+	ck_line_has(&h, y0 + 8, "└◆");
+	/* paused: the chart goes on, the shown sample marked */
+	ht_keys(&h, "p");
+	for (int i = 0; i < 30; i++) {
+		snprintf(spec[i], sizeof(spec[i]),
+			 "alloc_pages;a_caller [brd]=%d|alloc_pages;b_caller=5", 210 + 3 * i);
+		fake_add(h.src, spec[i]);
+	}
+	for (int i = 0; i < 30; i++)
+		tui_pump(h.t, -1);
+	ck_line_has(&h, 2, "PAUSED (+30)");
+	ck_line_has(&h, 0, "sample 200");
+	ck_line_has(&h, y0, "a_caller [brd]  836.0 KiB now  ▲ peak 1.2 MiB");
+	ck_line_has(&h, y0 + 8, "●");
+	ht_close(&h);
+}
+END_TEST
+
 /* ---- the screen ---- */
 
 START_TEST(test_demo_start)
@@ -489,12 +700,18 @@ START_TEST(test_sort)
 	ht_keys(&h, ">");
 	ck_line_has(&h, 2, "Sort SIZE ▼");
 	ht_keys(&h, "<<");
-	ck_line_has(&h, 2, "Sort CALLER ▲"); /* wraps; labels go up */
+	ck_line_has(&h, 2, "Sort % ▼"); /* wraps */
+	ht_keys(&h, "<");
+	ck_line_has(&h, 2, "Sort CALLER ▲"); /* labels go up */
 	ht_keys(&h, "r");
 	ck_line_has(&h, 2, "Sort CALLER ▼");
 	ht_keys(&h, "s");
 	ck_line_has(&h, 23, "Sort by: 1 PAGES");
-	ht_keys(&h, "7");
+	ht_keys(&h, "0");
+	ck_line_has(&h, 2, "Sort % ▼");
+	ht_keys(&h, "s:");
+	ck_line_has(&h, 2, "Sort % ▼"); /* no tenth digit after 9 */
+	ht_keys(&h, "s7");
 	ck_line_has(&h, 2, "Sort PEAK ▼");
 	ht_keys(&h, "s\033");
 	ck_line_has(&h, 2, "Sort PEAK ▼");
@@ -1794,6 +2011,42 @@ END_TEST
 
 /* ---- the config file ---- */
 
+START_TEST(test_share_column)
+{
+	struct ht h = { 0 };
+	char *dir, *rc;
+	char want[32];
+	const struct view *v;
+
+	env_setup(&h);
+	dir = path_join(h.tmp, "pagetop");
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	rc = path_join(dir, "pagetoprc");
+	write_str(rc, "set columns = pages,share,delta,label\nset sort = share\n");
+	ht_open(&h, "demo", NULL, 24, 80, NULL, NULL);
+	ck_line_has(&h, 2, "Sort % ▼");
+	ck_line_has(&h, 3, "PAGES");
+	ck_line_has(&h, 3, "%▼");
+	/* the share of the sample's pages: of the header's total, the first row's */
+	v = &h.t->list->view;
+	ck_assert_int_gt(v->total_pages, 0);
+	snprintf(want, sizeof(want), "%.1f",
+		 (double)v->rows[0].s->now * 100.0 / (double)v->total_pages);
+	ck_assert_double_eq_tol(view_share(v, v->rows[0].s),
+				(double)v->rows[0].s->now * 100.0 / (double)v->total_pages, 1e-9);
+	ck_line_has(&h, TUI_HEADER_LINES, want);
+	/* sorted as pages are */
+	for (size_t i = 1; i < h.t->list->nrows; i++)
+		ck_assert(h.t->list->rows[i - 1].s->now >= h.t->list->rows[i].s->now);
+	/* r: the other way */
+	ht_keys(&h, "r");
+	ck_line_has(&h, 3, "%▲");
+	ht_close(&h);
+	free(rc);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_config)
 {
 	struct ht h = { 0 };
@@ -2404,6 +2657,231 @@ START_TEST(test_speed_100k)
 }
 END_TEST
 
+/* Live, the header's second line relates the stacks' pages to the system's memory in use
+ * (/proc/meminfo, here PAGETOP_MEMINFO), shorter on a narrower terminal. */
+START_TEST(test_live_meminfo_header)
+{
+	struct ht h = { 0 };
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	char *dbg, *pos, *f;
+	const char *l;
+
+	env_setup(&h);
+	dbg = path_join(h.tmp, "debug");
+	pos = path_join(dbg, "page_owner_stacks");
+	ck_assert_int_eq(mkdir(dbg, 0755), 0);
+	ck_assert_int_eq(mkdir(pos, 0755), 0);
+	f = path_join(pos, "show_stacks");
+	write_str(f, " alloc_pages+0x1/0x2\n leaky_fn+0x3/0x4\nnr_base_pages: 2560\n\n");
+	free(f);
+	f = path_join(pos, "count_threshold");
+	write_str(f, "0");
+	free(f);
+	f = path_join(h.tmp, "meminfo");
+	write_str(f, "MemTotal: 1048576 kB\nMemAvailable: 419840 kB\nSlab: 41984 kB\n"
+		     "PageTables: 3072 kB\n");
+	setenv("PAGETOP_MEMINFO", f, 1);
+	setenv("PAGETOP_DEBUGFS_MOUNTED", "1", 1);
+	source_opts_init(&so);
+	so.debugfs = dbg;
+	so.interval = 0.1;
+	ck_assert_msg(source_open(&src, NULL, 0, &so, &err) == 0, "%s", err.msg);
+	ht_start(&h, src, NULL, 24, 160, NULL, NULL);
+	for (int i = 0; i < 200 && !strstr(ht_line(&h, 1), "in use"); i++)
+		tui_pump(h.t, 50);
+	l = ht_line(&h, 1);
+	ck_assert_msg(strstr(l, "Total 2,560 pages (10.0 MiB)"), "%s", l);
+	ck_assert_msg(strstr(l, "page_owner accounts for 10.0 MiB of 614.0 MiB in use; slab 41.0 MiB, page tables 3.0 MiB"),
+		      "%s", l);
+	resizeterm(24, 110);
+	ht_key(&h, FN(KEY_RESIZE));
+	l = ht_line(&h, 1);
+	ck_assert_msg(strstr(l, "  10.0 MiB of 614.0 MiB in use") && !strstr(l, "accounts"), "%s", l);
+	resizeterm(24, 60);
+	ht_key(&h, FN(KEY_RESIZE));
+	l = ht_line(&h, 1);
+	ck_assert_msg(!strstr(l, "in use") && strstr(l, "Total 2,560 pages"), "%s", l);
+	unsetenv("PAGETOP_MEMINFO");
+	unsetenv("PAGETOP_DEBUGFS_MOUNTED");
+	free(f);
+	free(pos);
+	free(dbg);
+	ht_close(&h);
+}
+END_TEST
+
+/* ---- the screen and batch mode agree ---- */
+
+/* The first n rows of a view as batch mode prints them in a format: the same printer for
+ * the screen's view and batch mode's, so what differs is the numbers. */
+static char *agree_print(const struct model *m, const struct view_opts *vo,
+			 const struct view *v, size_t n, enum out_format f)
+{
+	struct out_opts oo = { .format = f };
+	struct view part = *v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	part.nrows = n < v->nrows ? n : v->nrows;
+	if (f == OUT_CSV)
+		ck_assert_int_eq(output_begin(fp, m, &oo), 0);
+	ck_assert_int_eq(output_sample(fp, m, vo, &part, &oo), 0);
+	fclose(fp);
+	return buf;
+}
+
+/* Batch mode: a model of its own, fed from a source of its own, one sample at a time.
+ * pagetop -b views every sample it takes; this views only those compared, which gives
+ * the same numbers as long as the model keeps every group mode whatever was viewed
+ * (model.h): asking for a mode late is what the screen does. */
+struct agree_batch {
+	struct source *src;
+	struct model *m;
+	long k;                   /* the sample it is at, -1: none yet */
+};
+
+static void agree_batch_open(struct agree_batch *b, const char *rel)
+{
+	struct source_opts so;
+	struct pt_err err;
+	const char *path = rel;
+
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&b->src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	b->m = model_new();
+	b->k = -1;
+}
+
+static void agree_batch_to(struct agree_batch *b, long k)
+{
+	struct sink sink = model_sink(b->m);
+	struct pt_err err;
+
+	while (b->k < k) {
+		ck_assert_msg(source_next(b->src, &sink, -1, &err) == SRC_SAMPLE, "sample %ld: %s",
+			      b->k + 1, err.msg);
+		b->k++;
+	}
+}
+
+static void agree_batch_close(struct agree_batch *b)
+{
+	model_free(b->m);
+	source_close(b->src);
+}
+
+/* The screen as it is now (its model, sample, group and sort) against batch mode at
+ * the same sample with the same options, in text and CSV. */
+static void agree_check(struct ht *h, struct agree_batch *b, long k)
+{
+	struct app *app = h->t;
+	const struct view_opts *uvo = &app->settings.view;
+	struct view_opts vo;
+	struct view v;
+	size_t n;
+	static const enum out_format formats[] = { OUT_TEXT, OUT_CSV };
+
+	tui_render(app);
+	ck_assert_uint_eq(model_nsamples(app->model), (uint32_t)k + 1);
+	agree_batch_to(b, k);
+	/* the batch options as the command line gives them: not copied from the screen */
+	view_opts_init(&vo);
+	vo.group = uvo->group;
+	vo.key = uvo->key;
+	vo.ascending = uvo->ascending;
+	vo.top_only = 1;
+	view_init(&v);
+	model_view(b->m, &vo, &v);
+	/* the screen sorts the rows near the cursor; the rest are there, unsorted */
+	n = app->list->sorted < app->list->view.nrows ? app->list->sorted : app->list->view.nrows;
+	ck_assert_uint_eq(app->list->view.nrows, v.nrows);
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		char *screen = agree_print(app->model, &vo, &app->list->view, n, formats[i]);
+		char *batch = agree_print(b->m, &vo, &v, n, formats[i]);
+
+		ck_assert_msg(strcmp(screen, batch) == 0,
+			      "sample %ld, group %s, sort %s%s, %s: the screen's view differs from batch mode's:\n--- screen:\n%s--- batch:\n%s",
+			      k, group_name(vo.group), sort_key_name(vo.key),
+			      vo.ascending ? ":asc" : "", out_format_name(formats[i]), screen, batch);
+		free(screen);
+		free(batch);
+	}
+	view_free(&v);
+}
+
+/* Every group mode, sort key and order at the screen's sample. */
+static void agree_walk(struct ht *h, struct agree_batch *b, long k)
+{
+	for (int g = 0; g < GROUP__N; g++) {
+		for (size_t s = 0; s < ARRAY_SIZE(settings_sort_menu); s++) {
+			char keys[3] = { 's', s == 9 ? '0' : (char)('1' + s), '\0' };
+
+			ht_keys(h, keys);
+			ck_assert_int_eq(h->t->settings.view.key, settings_sort_menu[s]);
+			agree_check(h, b, k);
+			ht_keys(h, "r");
+			agree_check(h, b, k);
+			ht_keys(h, "r");
+		}
+		/* a tree mode, once views have one, is walked here too */
+		ht_keys(h, "g");
+	}
+	ck_assert_int_eq(h->t->settings.view.group, GROUP_STACK);
+}
+
+START_TEST(test_agree_late_group)
+{
+	struct ht h = { 0 };
+	struct agree_batch b;
+	long last;
+	char delta[32];
+
+	/* a user's first steps: the last sample, then g to the function groups */
+	ht_open(&h, "lab.ptrec.xz", NULL, 24, 100, NULL, NULL);
+	last = h.t->nread - 1;
+	ck_assert_int_gt(last, 10);
+	agree_batch_open(&b, "lab.ptrec.xz");
+	ht_keys(&h, "gg");
+	ck_assert_int_eq(h.t->settings.view.group, GROUP_FUNCTION);
+	ck_assert_ptr_eq(h.t->model, h.t->master);
+	agree_check(&h, &b, last);
+	/* and on the screen itself: the first row's change since the last sample */
+	ck_assert_int_ne(h.t->list->view.rows[0].s->delta, 0);
+	snprintf(delta, sizeof(delta), "%+lld", (long long)h.t->list->view.rows[0].s->delta);
+	ck_line_has(&h, TUI_HEADER_LINES, delta);
+	ht_keys(&h, "gg");
+	agree_walk(&h, &b, last);
+	agree_batch_close(&b);
+	ht_close(&h);
+}
+END_TEST
+
+START_TEST(test_agree_every_sample)
+{
+	struct ht h = { 0 };
+	struct agree_batch b;
+	long last, step = under_valgrind() ? 15 : 1;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 24, 100, NULL, NULL);
+	last = h.t->nread - 1;
+	agree_batch_open(&b, "lab.ptrec.xz");
+	/* under valgrind every sample takes minutes: every 15th, and the last */
+	for (long k = 0; k <= last; k = k < last && k + step > last ? last : k + step) {
+		time_goto(h.t, k);
+		while (!time_build_step(h.t, -1))
+			;
+		ck_assert_uint_eq(h.t->time.pos, (uint32_t)k);
+		agree_walk(&h, &b, k);
+	}
+	agree_batch_close(&b);
+	ht_close(&h);
+}
+END_TEST
+
 static Suite *tui_suite(void)
 {
 	Suite *s = suite_create("tui");
@@ -2416,10 +2894,14 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);
+	tcase_add_test(tc, test_live_meminfo_header);
 	tcase_add_test(tc, test_keys_documented);
 	tcase_add_test(tc, test_demo_start);
 	tcase_add_test(tc, test_demo_replay_leak);
 	tcase_add_test(tc, test_ascii);
+	tcase_add_test(tc, test_chart_render);
+	tcase_add_test(tc, test_chart_panel);
+	tcase_add_test(tc, test_chart_live);
 	tcase_add_test(tc, test_columns_drop);
 	tcase_add_test(tc, test_resize);
 	tcase_add_test(tc, test_resize_storm);
@@ -2458,6 +2940,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_colors);
 	tcase_add_test(tc, test_mouse);
 	tcase_add_test(tc, test_config);
+	tcase_add_test(tc, test_share_column);
 	tcase_add_test(tc, test_config_save_all);
 	tcase_add_test(tc, test_config_cli_wins);
 	tcase_add_test(tc, test_config_controls);
@@ -2467,6 +2950,13 @@ static Suite *tui_suite(void)
 		tcase_add_test(tc, test_symbols);
 	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_speed_100k);
+	suite_add_tcase(s, tc);
+
+	/* every sample x group x sort of a recording: CK_RUN_CASE=agree runs it alone */
+	tc = tcase_create("agree");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_agree_late_group);
+	tcase_add_test(tc, test_agree_every_sample);
 	suite_add_tcase(s, tc);
 	return s;
 }

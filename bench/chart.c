@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* chart.c - the charts at 100,000 stacks: what keeping every row's whole series costs
+ * a sample, what it takes in memory, and what a chart of a row costs to draw.
+ *
+ * 100,000 stacks by handle (4 frames, 1,000 callers), fed through the model's sink in
+ * memory, as a live 6.19+ source does. Each sample, a share of the counts changes (-p,
+ * per mille; only rows that change feed their series). Prints the median time of a
+ * sample's update (sink counts, end), the model's bytes and those of the charts' series
+ * per stack, then the median time of the selected row's chart as the UI draws it:
+ * model_chart() into the 178 columns of a 100-column panel in braille and
+ * chart_render() of its 12 lines, the same for the total, and the header's sparkline
+ * data (24 columns of the total).
+ *
+ * Times are CPU times of the thread (the machine may be busy), medians.
+ *
+ * usage: chart [-n SAMPLES] [-s STACKS] [-p PER_MILLE]
+ * defaults: 600 samples, 100,000 stacks, 50 per mille (5%). Built by bench/run.sh
+ * against src/libpagetop.a; with -DNO_CHART it leaves the charts out, to be built
+ * against a library from before them and compare the update. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model.h"
+#include "sink.h"
+#ifndef NO_CHART
+#include "tui_chart.h"
+#endif
+
+static uint64_t rng_state = 0x243f6a8885a308d3ULL;
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* CPU time of this thread: the machine may be busy, and this is the model's work. */
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n ? v[n / 2] : 0;
+}
+
+static void check(int rc, const struct pt_err *err, const char *what)
+{
+	if (rc) {
+		fprintf(stderr, "chart: %s: %s\n", what, err->msg);
+		exit(1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	long samples = 600, nstacks = 100000, per_mille = 50, reps = 200;
+	struct pt_err err = { { 0 } };
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "-n") == 0)
+			samples = atol(argv[i + 1]);
+		else if (strcmp(argv[i], "-s") == 0)
+			nstacks = atol(argv[i + 1]);
+		else if (strcmp(argv[i], "-p") == 0)
+			per_mille = atol(argv[i + 1]);
+	}
+	if (samples < 2 || nstacks < 1 || per_mille < 0 || per_mille > 1000) {
+		fprintf(stderr, "usage: chart [-n SAMPLES] [-s STACKS] [-p PER_MILLE]\n");
+		return 2;
+	}
+
+	struct model *m = model_new();
+	struct sink sink = model_sink(m);
+	struct source_meta meta = {
+		.name = "chart", .kind = "live", .iface = IFACE_HANDLES, .unit = UNIT_PAGES,
+		.page_size = 4096, .page_size_known = 1, .series = 0, .nsamples = -1,
+	};
+	uint64_t *count = malloc((size_t)nstacks * sizeof(uint64_t));
+	double *t_sample = malloc((size_t)samples * sizeof(double));
+	double *t_chart = malloc((size_t)reps * sizeof(double));
+	double *t_total = malloc((size_t)reps * sizeof(double));
+	double *t_spark = malloc((size_t)reps * sizeof(double));
+	size_t changes = (size_t)(nstacks * per_mille / 1000);
+#ifndef NO_CHART
+	const struct stack *big = NULL;
+	enum { W = 100, H = 12 };
+	int nc = chart_plot_cols(W, H, 1);
+	int64_t cmin[512], cmax[512];
+#endif
+
+	check(sink.ops->meta(sink.self, &meta, &err), &err, "meta");
+	for (long i = 0; i < nstacks; i++)
+		count[i] = 1 + rnd() % 4096;
+	for (long k = 0; k < samples; k++) {
+		struct sample_info si = { .time = (double)k, .time_abs = 0, .seq = (uint64_t)k };
+		double t0;
+
+		for (size_t c = 0; k > 0 && c < changes; c++) {
+			size_t i = per_mille == 1000 ? c : rnd() % (uint64_t)nstacks;
+
+			count[i] = rnd() % 2 || count[i] < 16 ? count[i] + 1 + count[i] / 16 :
+								 count[i] - count[i] / 16;
+		}
+		check(sink.ops->begin(sink.self, &si, &err), &err, "begin");
+		if (k == 0) {
+			for (long i = 0; i < nstacks; i++) {
+				char f1[64], f2[64];
+				struct frame_text ft[4] = {
+					{ .s = "prep_new_page+0x17/0x43" },
+					{ .s = "get_page_from_freelist+0x695/0x6fa" },
+					{ .s = f1 }, { .s = f2 },
+				};
+				struct stack_rec rec;
+
+				snprintf(f1, sizeof(f1), "caller%ld+0x%lx/0x400", i % 1000, i % 977);
+				snprintf(f2, sizeof(f2), "outer%ld+0x10/0x200", i / 1000);
+				for (int f = 0; f < 4; f++)
+					ft[f].len = (uint32_t)strlen(ft[f].s);
+				memset(&rec, 0, sizeof(rec));
+				rec.frames = ft;
+				rec.nframes = 4;
+				rec.handle = 1 + (uint64_t)i;
+				check(sink.ops->stack(sink.self, &rec, &err), &err, "stack");
+			}
+		}
+		t0 = now_ms();
+		for (long i = 0; i < nstacks; i++)
+			check(sink.ops->count(sink.self, 1 + (uint64_t)i, count[i], &err), &err,
+			      "count");
+		check(sink.ops->end(sink.self, &err), &err, "end");
+		t_sample[k] = now_ms() - t0;
+	}
+	printf("stacks: %ld, samples: %ld, counts changing per sample: %zu\n", nstacks, samples,
+	       changes);
+	printf("sample_ms: %.2f\n", median(t_sample + 1, (size_t)samples - 1));
+	printf("model_mib: %.1f\n", model_mem_bytes(m) / 1048576.0);
+#ifndef NO_CHART
+	printf("chart_mib: %.1f\n", model_chart_bytes(m) / 1048576.0);
+	printf("chart_bytes_per_stack: %.0f\n", (double)model_chart_bytes(m) / (double)nstacks);
+
+	/* the row the UI would chart first: the largest */
+	for (size_t id = 0; id < model_nstacks(m); id++) {
+		const struct stack *st = model_stack(m, (uint32_t)id);
+
+		if (st && (!big || st->s.now > big->s.now))
+			big = st;
+	}
+	for (long r = 0; r < reps; r++) {
+		struct chart c;
+		uint32_t n = model_nsamples(m);
+		double t0 = now_ms();
+		char *text;
+
+		memset(&c, 0, sizeof(c));
+		c.ncols = model_chart(m, &big->s, 0, n - 1, nc, cmin, cmax);
+		c.cmin = cmin;
+		c.cmax = cmax;
+		c.nsamples = n;
+		c.peak_sample = c.base_sample = 0;
+		c.mark_sample = -1;
+		c.page_size = 4096;
+		c.title = "the largest stack";
+		c.t_first = "+0.0 s";
+		c.t_last = "+599.0 s";
+		c.utf8 = 1;
+		text = chart_render(&c, W, H);
+		t_chart[r] = now_ms() - t0;
+		free(text);
+		t0 = now_ms();
+		c.ncols = model_chart_total(m, 0, n - 1, nc, cmin, cmax);
+		text = chart_render(&c, W, H);
+		t_total[r] = now_ms() - t0;
+		free(text);
+		t0 = now_ms();
+		model_chart_total(m, 0, n - 1, 24, cmin, cmax);
+		t_spark[r] = now_ms() - t0;
+	}
+	printf("chart_row_us: %.1f\n", median(t_chart, (size_t)reps) * 1e3);
+	printf("chart_total_us: %.1f\n", median(t_total, (size_t)reps) * 1e3);
+	printf("sparkline_total_us: %.1f\n", median(t_spark, (size_t)reps) * 1e3);
+#endif
+	model_free(m);
+	free(count);
+	free(t_sample);
+	free(t_chart);
+	free(t_total);
+	free(t_spark);
+	return 0;
+}

@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* model_series.c - a count over the whole series, downsampled (struct trace): for the
+ * charts, every sample since the first, in bounded memory.
+ *
+ * A trace keeps at most nb buckets, each the smallest, largest and last value of a span
+ * of 2^shift samples from s0; when the last one fills up, neighbours merge in pairs and
+ * the span doubles. The buckets before the one being filled are varints (LEB128): first
+ * u, the difference of min from the bucket before's last (zigzag) shifted left by 3 and
+ * a kind: 0 flat (max = last = min), 1 last = min, 2 last = max (then max - min), 3 any
+ * (then max - min and last - min); bit 2 set says the difference follows as a varint of
+ * its own (too large to shift). A quiet bucket takes one byte, one with a change two or
+ * three. Differences wrap as unsigned 64-bit numbers, so any two counts round-trip.
+ * Counters feed it only when they change (runs of equal samples take one call), so the
+ * stacks that never change have none. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_int.h"
+
+struct trace {
+	uint32_t s0;              /* the first sample */
+	uint32_t next;            /* samples before it are in */
+	uint16_t len, cap;        /* bytes of b */
+	uint16_t n;               /* closed buckets, in b */
+	uint8_t shift;            /* a bucket spans 2^shift samples */
+	uint8_t flags;            /* log2 of nb, TRACE_OPEN, TRACE_HEAP */
+	int64_t omin, omax, olast; /* the open bucket (number n) */
+	int64_t plast;            /* the last value of closed bucket n - 1 */
+	uint8_t b[];
+};
+
+#define TRACE_OPEN 0x80           /* the open bucket has samples */
+#define TRACE_HEAP 0x40           /* from malloc, growing (the total's); else a block */
+#define TRACE_LG 0x1f             /* log2 of nb */
+#define TRACE_MAX_BUCKET 32       /* bytes a closed bucket takes at most */
+
+static size_t trace_size(uint32_t cap)
+{
+	return (sizeof(struct trace) + cap + 15) & ~(size_t)15;
+}
+
+static inline uint32_t trace_nb_of(const struct trace *s)
+{
+	return 1u << (s->flags & TRACE_LG);
+}
+
+/* ---- memory ----
+ * A row's trace is a block of 64 bytes, then one of 256 (the buckets take at most 208
+ * bytes: a row whose buckets need more merges them earlier). Blocks come from slabs of
+ * their own: the model walks every row's history every sample, and traces of many sizes
+ * among the histories in the heap spread those over more pages (with malloc, a sample of
+ * 100,000 stacks took a third longer). A free block goes to its size's list and to the
+ * next trace; the slabs go with the model. The total's trace grows in the heap. */
+#define BLOCK_SMALL 64
+#define BLOCK_LARGE 256
+#define POOL_SLAB (128 * 1024)
+
+struct trace_pool {
+	void *free[2];              /* free blocks, small and large, linked through them */
+	char *slab;                 /* carving from it */
+	size_t left;
+	void **slabs;
+	size_t nslabs, capslabs;
+};
+
+static void *block_alloc(struct model *m, size_t size)
+{
+	struct trace_pool *p = m->trace_pool;
+	int c = size == BLOCK_LARGE;
+	void *b;
+
+	m->trace_bytes += size;
+	if (!p)
+		p = m->trace_pool = xcalloc(1, sizeof(*p));
+	if (p->free[c]) {
+		b = p->free[c];
+		memcpy(&p->free[c], b, sizeof(void *));
+		return b;
+	}
+	if (p->left < size) {
+		if (p->nslabs == p->capslabs) {
+			p->capslabs = p->capslabs ? p->capslabs * 2 : 16;
+			p->slabs = xreallocarray(p->slabs, p->capslabs, sizeof(void *));
+		}
+		p->slab = p->slabs[p->nslabs++] = xmalloc(POOL_SLAB);
+		p->left = POOL_SLAB;
+		m->trace_slab_bytes += POOL_SLAB;
+	}
+	b = p->slab;
+	p->slab += size;
+	p->left -= size;
+	return b;
+}
+
+static void block_free(struct model *m, void *b, size_t size)
+{
+	struct trace_pool *p = m->trace_pool;
+	int c = size == BLOCK_LARGE;
+
+	m->trace_bytes -= size;
+	memcpy(b, &p->free[c], sizeof(void *));
+	p->free[c] = b;
+}
+
+void trace_pool_free(struct model *m)
+{
+	struct trace_pool *p = m->trace_pool;
+
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nslabs; i++)
+		free(p->slabs[i]);
+	free(p->slabs);
+	free(p);
+	m->trace_pool = NULL;
+}
+
+size_t trace_mem_bytes(const struct model *m)
+{
+	/* the slabs, and the total's trace */
+	return m->trace_slab_bytes + (m->total_trace ? trace_size(m->total_trace->cap) : 0);
+}
+
+struct trace *trace_new(struct model *m, uint32_t s0, uint16_t nb)
+{
+	int heap = nb > TRACE_ROW_BUCKETS;
+	uint32_t cap = heap ? 64 : BLOCK_SMALL - sizeof(struct trace);
+	struct trace *s;
+	uint8_t lg = 0;
+
+	while ((1u << lg) < nb)
+		lg++;
+	if (heap) {
+		s = xmalloc(trace_size(cap));
+	} else {
+		s = block_alloc(m, BLOCK_SMALL);
+	}
+	memset(s, 0, sizeof(*s));
+	s->s0 = s->next = s0;
+	s->cap = (uint16_t)cap;
+	s->flags = (uint8_t)(lg | (heap ? TRACE_HEAP : 0));
+	return s;
+}
+
+void trace_free(struct model *m, struct trace **sp)
+{
+	struct trace *s = *sp;
+
+	if (!s)
+		return;
+	if (s->flags & TRACE_HEAP)
+		free(s);
+	else
+		block_free(m, s, sizeof(*s) + s->cap);
+	*sp = NULL;
+}
+
+/* The bucket at *pos, after one whose last value was *last (0 before the first). */
+static void bucket_get(const uint8_t *b, uint32_t *pos, int64_t *last,
+		       struct trace_bucket *out)
+{
+	uint64_t u = varint_get(b, pos), d = u & 4 ? varint_get(b, pos) : u >> 3, span;
+	int64_t mn = (int64_t)((uint64_t)*last + (uint64_t)zigzag_dec(d));
+
+	out->min = out->max = out->last = mn;
+	switch (u & 3) {
+	case 1:
+		out->max = (int64_t)((uint64_t)mn + varint_get(b, pos));
+		break;
+	case 2:
+		span = varint_get(b, pos);
+		out->max = out->last = (int64_t)((uint64_t)mn + span);
+		break;
+	case 3:
+		out->max = (int64_t)((uint64_t)mn + varint_get(b, pos));
+		out->last = (int64_t)((uint64_t)mn + varint_get(b, pos));
+		break;
+	}
+	*last = out->last;
+}
+
+/* Decodes the closed buckets into out[0..n-1]. */
+static void decode(const struct trace *s, struct trace_bucket *out)
+{
+	uint32_t pos = 0;
+	int64_t last = 0;
+
+	for (uint16_t i = 0; i < s->n; i++)
+		bucket_get(s->b, &pos, &last, &out[i]);
+}
+
+/* Appends a closed bucket (room was made). */
+static void encode(struct trace *s, int64_t mn, int64_t mx, int64_t last)
+{
+	uint64_t d = zigzag_enc((int64_t)((uint64_t)mn - (uint64_t)s->plast));
+	unsigned kind = mx == mn ? 0 : last == mn ? 1 : last == mx ? 2 : 3;
+	uint32_t len = s->len;
+
+	if (d >> 60) {
+		len += varint_put(s->b + len, 4 | kind);
+		len += varint_put(s->b + len, d);
+	} else {
+		len += varint_put(s->b + len, d << 3 | kind);
+	}
+	if (kind)
+		len += varint_put(s->b + len, (uint64_t)mx - (uint64_t)mn);
+	if (kind == 3)
+		len += varint_put(s->b + len, (uint64_t)last - (uint64_t)mn);
+	s->len = (uint16_t)len;
+	s->plast = last;
+	s->n++;
+}
+
+/* Every closed bucket full, or no room for another: neighbours merge, the span
+ * doubles. With an odd number, the last one and the open one are the new open one. */
+static void merge(struct trace *s)
+{
+	struct trace_bucket t[TRACE_ROW_BUCKETS + 1], *bk = t;
+	uint16_t n = s->n;
+
+	if (n > TRACE_ROW_BUCKETS)
+		bk = xreallocarray(NULL, n, sizeof(*bk));
+	decode(s, bk);
+	s->len = 0;
+	s->n = 0;
+	s->plast = 0;
+	for (uint16_t i = 0; i + 1 < n; i += 2)
+		encode(s, bk[i].min < bk[i + 1].min ? bk[i].min : bk[i + 1].min,
+		       bk[i].max > bk[i + 1].max ? bk[i].max : bk[i + 1].max, bk[i + 1].last);
+	if (n % 2) {
+		struct trace_bucket *l = &bk[n - 1];
+
+		if (!(s->flags & TRACE_OPEN)) {
+			s->omin = l->min;
+			s->omax = l->max;
+			s->olast = l->last;
+			s->flags |= TRACE_OPEN;
+		} else {
+			s->omin = l->min < s->omin ? l->min : s->omin;
+			s->omax = l->max > s->omax ? l->max : s->omax;
+		}
+	}
+	s->shift++;
+	if (bk != t)
+		free(bk);
+}
+
+/* Room for a closed bucket: the heap's grows by half, a small block becomes a large
+ * one; a large one that is full merges (0 then: the buckets changed). */
+static int make_room(struct model *m, struct trace **sp)
+{
+	struct trace *s = *sp, *t;
+	uint32_t cap = s->cap;
+
+	if (s->len + TRACE_MAX_BUCKET <= cap)
+		return 1;
+	if (s->flags & TRACE_HEAP) {
+		while (cap < (uint32_t)s->len + TRACE_MAX_BUCKET)
+			cap += ((cap / 2) + 15) & ~15u;
+		s = xrealloc(s, trace_size(cap));
+		s->cap = (uint16_t)cap;
+	} else if (sizeof(*s) + cap == BLOCK_SMALL) {
+		t = block_alloc(m, BLOCK_LARGE);
+		memcpy(t, s, sizeof(*s) + s->len);
+		t->cap = BLOCK_LARGE - sizeof(*s);
+		block_free(m, s, BLOCK_SMALL);
+		s = t;
+	} else {
+		merge(s);
+		return 0;
+	}
+	*sp = s;
+	return 1;
+}
+
+void trace_add(struct model *m, struct trace **sp, uint32_t to, int64_t v)
+{
+	struct trace *s = *sp;
+
+	for (;;) {
+		uint32_t end = s->s0 + ((uint32_t)(s->n + 1) << s->shift) - 1;
+
+		if ((s->flags & TRACE_OPEN) && s->next > end) {
+			/* the open bucket is complete: it closes */
+			if (!make_room(m, &s))
+				continue;
+			encode(s, s->omin, s->omax, s->olast);
+			s->flags &= (uint8_t)~TRACE_OPEN;
+			if (s->n == trace_nb_of(s))
+				merge(s);
+			continue;
+		}
+		if (s->next > to)
+			break;
+		if (!(s->flags & TRACE_OPEN)) {
+			s->omin = s->omax = s->olast = v;
+			s->flags |= TRACE_OPEN;
+		} else {
+			if (v < s->omin)
+				s->omin = v;
+			if (v > s->omax)
+				s->omax = v;
+			s->olast = v;
+		}
+		s->next = (to < end ? to : end) + 1;
+	}
+	*sp = s;
+}
+
+uint32_t trace_buckets(const struct trace *s, struct trace_bucket *out, uint32_t *s0,
+		       unsigned *shift, uint32_t *next)
+{
+	int open = !!(s->flags & TRACE_OPEN);
+
+	decode(s, out);
+	if (open) {
+		out[s->n].min = s->omin;
+		out[s->n].max = s->omax;
+		out[s->n].last = s->olast;
+	}
+	*s0 = s->s0;
+	*shift = s->shift;
+	*next = s->next;
+	return s->n + (uint32_t)open;
+}
+
+uint16_t trace_nb(const struct trace *s)
+{
+	return (uint16_t)trace_nb_of(s);
+}
+
+/* ---- reading: columns of a chart ---- */
+
+static inline void widen(int64_t *mn, int64_t *mx, int64_t lo, int64_t hi)
+{
+	if (lo < *mn)
+		*mn = lo;
+	if (hi > *mx)
+		*mx = hi;
+}
+
+/* Columns over samples lo..hi of a count that was 0 before first, is in the series from
+ * s0 (== first when there is one) to next - 1, and is tail from next on. */
+static int columns(const struct trace *ser, uint32_t first, int64_t tail, uint32_t lo,
+		   uint32_t hi, int ncols, int64_t *cmin, int64_t *cmax)
+{
+	struct trace_bucket stackbuf[TRACE_ROW_BUCKETS + 1], *b = stackbuf;
+	uint32_t s0 = first, next = first, nbk = 0, span = (uint32_t)hi - lo + 1;
+	unsigned shift = 0;
+
+	if (hi < lo || ncols <= 0)
+		return 0;
+	if ((uint32_t)ncols > span)
+		ncols = (int)span;
+	if (ser) {
+		if (trace_nb(ser) > TRACE_ROW_BUCKETS)
+			b = xreallocarray(NULL, trace_nb(ser) + 1u, sizeof(*b));
+		nbk = trace_buckets(ser, b, &s0, &shift, &next);
+	}
+	for (int c = 0; c < ncols; c++) {
+		uint32_t a = lo + (uint32_t)((uint64_t)c * span / (uint32_t)ncols);
+		uint32_t e = lo + (uint32_t)((uint64_t)(c + 1) * span / (uint32_t)ncols) - 1;
+		int64_t mn = INT64_MAX, mx = INT64_MIN;
+
+		if (a < first)
+			widen(&mn, &mx, 0, 0);
+		if (nbk && e >= s0 && a < next) {
+			uint32_t from = a > s0 ? a : s0, to = e < next - 1 ? e : next - 1;
+
+			for (uint32_t j = (from - s0) >> shift; j <= (to - s0) >> shift && j < nbk;
+			     j++)
+				widen(&mn, &mx, b[j].min, b[j].max);
+		}
+		if (e >= next && e >= first)
+			widen(&mn, &mx, tail, tail);
+		cmin[c] = mn;
+		cmax[c] = mx;
+	}
+	if (b != stackbuf)
+		free(b);
+	return ncols;
+}
+
+int model_chart(const struct model *m, const struct counter *s, uint32_t lo, uint32_t hi,
+		int ncols, int64_t *cmin, int64_t *cmax)
+{
+	if (!m->nsamples)
+		return 0;
+	if (hi > m->nsamples - 1)
+		hi = m->nsamples - 1;
+	return columns(s->trace, s->first_seen, s->now, lo, hi, ncols, cmin, cmax);
+}
+
+int model_chart_total(const struct model *m, uint32_t lo, uint32_t hi, int ncols,
+		      int64_t *cmin, int64_t *cmax)
+{
+	if (!m->nsamples || !m->total_trace)
+		return 0;
+	if (hi > m->nsamples - 1)
+		hi = m->nsamples - 1;
+	return columns(m->total_trace, 0, 0, lo, hi, ncols, cmin, cmax);
+}
+
+uint32_t model_chart_span(const struct model *m, const struct counter *s)
+{
+	const struct trace *t = s ? s->trace : m->total_trace;
+
+	return t ? 1u << t->shift : 1;
+}
+
+size_t model_chart_bytes(const struct model *m)
+{
+	return m->trace_bytes + (m->total_trace ? trace_size(m->total_trace->cap) : 0);
+}
+
+/* ---- the same row in another model ---- */
+
+static int same_frames(const struct model *m, const struct stack *a, const struct model *o,
+		       const struct stack *b)
+{
+	if (a->nframes != b->nframes)
+		return 0;
+	for (unsigned i = 0; i < a->nframes; i++)
+		if (strcmp(model_frame(m, a->frames[i]), model_frame(o, b->frames[i])) != 0)
+			return 0;
+	return 1;
+}
+
+const struct counter *model_same_row(const struct model *m, const struct model *other,
+				     enum group_mode g, const struct stack *st, uint32_t label)
+{
+	if (g == GROUP_STACK) {
+		if (!st)
+			return NULL;
+		if (st->handle) {
+			size_t mask = m->nslots_handles - 1, j = hash_u64(st->handle) & mask;
+
+			for (; m->by_handle[j].handle; j = (j + 1) & mask)
+				if (m->by_handle[j].handle == st->handle)
+					return &stack_at(m, m->by_handle[j].id)->s;
+			return NULL;
+		}
+		for (size_t mask = m->nslots_frames - 1, j = st->hash & mask; m->by_frames[j];
+		     j = (j + 1) & mask) {
+			const struct stack *t = stack_at(m, (uint32_t)m->by_frames[j] - 1);
+
+			if (t->hash == st->hash && !t->handle && same_frames(m, t, other, st))
+				return &t->s;
+		}
+		return NULL;
+	} else {
+		const char *text = model_label(other, label);
+		uint32_t id = strtab_find(m->labels, text, strlen(text));
+
+		if (id == UINT32_MAX || id >= m->label2group_cap[g] || !m->label2group[g][id])
+			return NULL;
+		return &group_of(m, g, id)->s;
+	}
+}

@@ -1,0 +1,570 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* model_tree.c - the call tree of a sample (model_tree.h): each stack of the flat view
+ * finds the node its path ends at (remembered from the build before, else walked through
+ * a (parent, frame) hash table) and adds its numbers there; one pass from the last node
+ * to the first adds each node into its parent; one from the first lists the children;
+ * the roots are sorted, the other lists when tree_sort() asks; a tree made anew is
+ * numbered depth-first (doc/internals.md). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_int.h"
+#include "model_tree.h"
+#include "parse.h"
+
+static const char *const tree_names[TREE__N] = { "off", "top-down", "bottom-up" };
+
+const char *tree_mode_name(enum tree_mode t)
+{
+	return (unsigned)t < TREE__N ? tree_names[t] : "?";
+}
+
+int tree_mode_parse(const char *s, enum tree_mode *t)
+{
+	for (int i = 0; i < TREE__N; i++)
+		if (strcmp(s, tree_names[i]) == 0) {
+			*t = (enum tree_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+struct tree_slot {
+	/* parent << 32 | frame (or LABEL_KEY | label), or EMPTY, in two halves: 12 bytes a
+	 * slot, not 16 */
+	uint32_t key_lo, key_hi;
+	uint32_t node;
+};
+
+struct tree_leaf {
+	uint64_t hash;            /* the stack's, when its path was walked */
+	uint32_t node;            /* where its path ends */
+	uint32_t gen;
+	uint16_t caller, nframes;
+};
+
+#define EMPTY UINT64_MAX
+
+static inline uint64_t slot_key(const struct tree_slot *s)
+{
+	return (uint64_t)s->key_hi << 32 | s->key_lo;
+}
+
+static inline void slot_set(struct tree_slot *s, uint64_t k, uint32_t node)
+{
+	s->key_lo = (uint32_t)k;
+	s->key_hi = (uint32_t)(k >> 32);
+	s->node = node;
+}
+#define LABEL_KEY 0x80000000u     /* frame ids stay below */
+#define PREFETCH 16               /* rows ahead */
+
+void tree_init(struct tree *t)
+{
+	memset(t, 0, sizeof(*t));
+	view_init(&t->v);
+}
+
+void tree_free(struct tree *t)
+{
+	view_free(&t->v);
+	free(t->nodes);
+	free(t->kids);
+	free(t->next_stack);
+	free(t->slots);
+	free(t->leaves);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- the (parent, key) table ---- */
+
+static inline size_t slot_of(uint64_t k, size_t n)
+{
+	k *= 0x9E3779B97F4A7C15ULL;
+	return (size_t)(k >> 40) & (n - 1);
+}
+
+static void table_grow(struct tree *t)
+{
+	struct tree_slot *old = t->slots;
+	size_t on = t->nslots, n = on ? on * 2 : 4096;
+
+	t->slots = xmalloc(n * sizeof(*t->slots));
+	for (size_t i = 0; i < n; i++)
+		slot_set(&t->slots[i], EMPTY, 0);
+	t->nslots = n;
+	for (size_t i = 0; i < on; i++) {
+		size_t j;
+
+		if (slot_key(&old[i]) == EMPTY)
+			continue;
+		for (j = slot_of(slot_key(&old[i]), n); slot_key(&t->slots[j]) != EMPTY;
+		     j = (j + 1) & (n - 1))
+			;
+		t->slots[j] = old[i];
+	}
+	free(old);
+}
+
+/* Forgets every node (another model or mode, or too many nodes no stack reaches). */
+static void tree_reset(struct tree *t)
+{
+	t->nnodes = 0;
+	for (size_t i = 0; i < t->nslots; i++)
+		slot_set(&t->slots[i], EMPTY, 0);
+	t->gen++;
+}
+
+/* The child of parent with frame (or LABEL_KEY | label) key: found or made. */
+static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t depth)
+{
+	uint64_t k = (uint64_t)parent << 32 | key;
+	size_t j = slot_of(k, t->nslots);
+	struct tree_node *n;
+
+	for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
+		if (slot_key(&t->slots[j]) == k)
+			return t->slots[j].node;
+	if (t->nnodes == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 4096;
+		t->nodes = xreallocarray(t->nodes, t->cap, sizeof(*t->nodes));
+	}
+	n = &t->nodes[t->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->frame = key & LABEL_KEY ? TREE_NONE : key;
+	n->label = key & LABEL_KEY ? key & ~LABEL_KEY : TREE_NONE;
+	n->parent = parent;
+	n->depth = depth;
+	n->stacks = n->example = TREE_NONE;
+	n->s.first_seen = UINT32_MAX;
+	slot_set(&t->slots[j], k, (uint32_t)t->nnodes);
+	if (++t->nnodes * 2 > t->nslots)
+		table_grow(t);
+	return (uint32_t)(t->nnodes - 1);
+}
+
+/* Where a stack's path ends: remembered, or walked (and remembered). prev and prev_node
+ * are the path walked last: a path that starts the same way takes its nodes. */
+static uint32_t stack_leaf(struct tree *t, const struct stack *st, uint32_t *prev,
+			   uint32_t *prev_node, unsigned *nprev)
+{
+	struct tree_leaf *lf = &t->leaves[st->id];
+	uint32_t parent = TREE_NONE, path[STACK_MAX_FRAMES + 1];
+	unsigned n = 0, same = 0;
+
+	if (lf->gen == t->gen && lf->hash == st->hash && lf->caller == st->caller &&
+	    lf->nframes == st->nframes)
+		return lf->node;
+	if (!st->nframes) {
+		path[n++] = LABEL_KEY | st->label;
+	} else if (t->mode == TREE_TOP_DOWN) {
+		for (int i = st->nframes - 1; i >= (int)st->caller && n < STACK_MAX_FRAMES; i--)
+			path[n++] = st->frames[i];
+	} else {
+		for (int i = st->caller; i < st->nframes && n < STACK_MAX_FRAMES; i++)
+			path[n++] = st->frames[i];
+	}
+	while (same < n && same < *nprev && prev[same] == path[same])
+		same++;
+	if (same)
+		parent = prev_node[same - 1];
+	for (unsigned d = same; d < n; d++) {
+		parent = node_get(t, parent, path[d], (uint16_t)d);
+		prev[d] = path[d];
+		prev_node[d] = parent;
+	}
+	*nprev = n;
+	lf->hash = st->hash;
+	lf->node = parent;
+	lf->gen = t->gen;
+	lf->caller = st->caller;
+	lf->nframes = st->nframes;
+	return parent;
+}
+
+/* Adds a stack's numbers, or a child's, to a node's. */
+static inline __attribute__((always_inline)) void sum_add(struct tree_sum *a, const struct tree_sum *b)
+{
+	a->now = sat_add(a->now, b->now);
+	a->delta = sat_add(a->delta, b->delta);
+	a->delta_base = sat_add(a->delta_base, b->delta_base);
+	a->rate += b->rate;
+	if (b->peak > a->peak)
+		a->peak = b->peak;
+	if (b->score > a->score)
+		a->score = b->score;
+	if (b->first_seen < a->first_seen)
+		a->first_seen = b->first_seen;
+}
+
+static inline __attribute__((always_inline)) void example_add(struct tree_node *n, uint32_t id, int64_t now)
+{
+	if (n->example == TREE_NONE || now > n->example_now ||
+	    (now == n->example_now && id < n->example)) {
+		n->example = id;
+		n->example_now = now;
+	}
+}
+
+/* Numbers the nodes of a tree made anew depth-first (a node's subtree right after it),
+ * so that the passes of later builds find a node's parent among the nodes they just saw
+ * (in the cache), not anywhere in the array: the first position of a node is its
+ * parent's next free one, its subtree's size the space it takes there. Every node has
+ * stacks (the tree was made anew), and nkids counts its children. */
+static void tree_renumber(struct tree *t)
+{
+	size_t nn = t->nnodes, next_root = 0;
+	uint32_t *size = xmalloc(nn * sizeof(*size)), *pos = xmalloc(nn * sizeof(*pos));
+	uint32_t *free_pos = xmalloc(nn * sizeof(*free_pos));
+	struct tree_node *nodes = xmalloc(nn * sizeof(*nodes)); /* no room to spare */
+
+	for (size_t i = 0; i < nn; i++)
+		size[i] = 1;
+	for (size_t i = nn; i-- > 0;)
+		if (t->nodes[i].parent != TREE_NONE)
+			size[t->nodes[i].parent] += size[i];
+	for (size_t i = 0; i < nn; i++) {
+		uint32_t p = t->nodes[i].parent;
+
+		if (p == TREE_NONE) {
+			pos[i] = (uint32_t)next_root;
+			next_root += size[i];
+		} else {
+			pos[i] = free_pos[p];
+			free_pos[p] += size[i];
+		}
+		free_pos[i] = pos[i] + 1;
+	}
+	for (size_t i = 0; i < nn; i++) {
+		struct tree_node *n = &nodes[pos[i]];
+
+		*n = t->nodes[i];
+		if (n->parent != TREE_NONE)
+			n->parent = pos[n->parent];
+	}
+	free(t->nodes);
+	t->nodes = nodes;
+	t->cap = nn;
+	for (size_t j = 0; j < t->nslots; j++)
+		slot_set(&t->slots[j], EMPTY, 0);
+	for (size_t i = 0; i < nn; i++) {
+		const struct tree_node *n = &nodes[i];
+		uint32_t key = n->frame != TREE_NONE ? n->frame : LABEL_KEY | n->label;
+		uint64_t k = (uint64_t)n->parent << 32 | key;
+		size_t j = slot_of(k, t->nslots);
+
+		for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
+			;
+		slot_set(&t->slots[j], k, (uint32_t)i);
+	}
+	for (size_t i = 0; i < t->nleaves; i++)
+		if (t->leaves[i].gen == t->gen)
+			t->leaves[i].node = pos[t->leaves[i].node];
+	free(size);
+	free(pos);
+	free(free_pos);
+}
+
+/* ---- ordering the children ---- */
+
+static double node_sort_key(const struct tree_node *n, enum sort_key k)
+{
+	switch (k) {
+	case KEY_PAGES:
+	case KEY_SHARE:
+	case KEY_BYTES: return (double)n->s.now;
+	case KEY_DELTA: return (double)n->s.delta;
+	case KEY_RATE: return n->s.rate;
+	case KEY_DELTA_BASE: return (double)n->s.delta_base;
+	case KEY_PEAK: return (double)n->s.peak;
+	case KEY_SCORE: return n->s.score;
+	case KEY_FIRST_SEEN: return (double)n->s.first_seen;
+	default: return 0;
+	}
+}
+
+/* A child as sorting sees it: its key, its largest stack (siblings have different ones:
+ * ties are broken by it, a total order), the node. */
+struct tree_key {
+	double key;
+	uint32_t example, node;
+};
+
+struct kid_order {
+	const struct model *m;
+	const struct tree *t;
+	enum sort_key key;
+	int ascending;
+};
+
+static int kid_cmp(const struct kid_order *o, const struct tree_key *x, const struct tree_key *y)
+{
+	int c;
+
+	if (o->key == KEY_LABEL)
+		c = strcmp(tree_node_text(o->m, &o->t->nodes[x->node]),
+			   tree_node_text(o->m, &o->t->nodes[y->node]));
+	else
+		c = x->key < y->key ? -1 : x->key > y->key;
+	if (c)
+		return o->ascending ? c : -c;
+	return x->example < y->example ? -1 : x->example > y->example;
+}
+
+static int cmp_kids(const void *a, const void *b, void *arg)
+{
+	return kid_cmp(arg, a, b);
+}
+
+/* Sorts a children list: the keys are gathered first (one look at each node); most
+ * lists are short: insertion sort, else qsort_r(). */
+static void sort_kids(const struct kid_order *o, uint32_t *k, size_t n)
+{
+	struct tree_key small[16], *e = n <= 16 ? small : xmalloc(n * sizeof(*e));
+
+	if (n < 2)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct tree_node *nd = &o->t->nodes[k[i]];
+
+		e[i] = (struct tree_key){ node_sort_key(nd, o->key), nd->example, k[i] };
+	}
+	if (n > 16) {
+		qsort_r(e, n, sizeof(*e), cmp_kids, (void *)o);
+	} else {
+		for (size_t i = 1; i < n; i++) {
+			struct tree_key v = e[i];
+			size_t j = i;
+
+			for (; j > 0 && kid_cmp(o, &v, &e[j - 1]) < 0; j--)
+				e[j] = e[j - 1];
+			e[j] = v;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = e[i].node;
+out:
+	if (e != small)
+		free(e);
+}
+
+/* Lists the children of the nodes with stacks (roots first), in one pass from the first
+ * node on (a parent comes before its children); sorts the roots. */
+static void tree_link(const struct model *m, struct tree *t, const struct view_opts *o)
+{
+	struct kid_order ord = { m, t, o->key, o->ascending };
+	size_t pos = t->nroots, root = 0;
+
+	t->key = o->key;
+	t->ascending = o->ascending;
+	t->kids = xreallocarray(t->kids, t->nnodes ? t->nnodes : 1, sizeof(*t->kids));
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct tree_node *n = &t->nodes[i];
+
+		if (n->build != t->build)
+			continue;
+		n->kids = (uint32_t)pos;
+		pos += n->nkids;
+		n->sorted = n->nkids < 2;
+		n->nkids = 0; /* counts again as they come */
+		if (n->parent == TREE_NONE) {
+			t->kids[root++] = (uint32_t)i;
+		} else {
+			struct tree_node *p = &t->nodes[n->parent];
+
+			t->kids[p->kids + p->nkids++] = (uint32_t)i;
+		}
+	}
+	sort_kids(&ord, t->kids, t->nroots);
+}
+
+void tree_sort(struct tree *t, uint32_t i)
+{
+	struct kid_order ord = { t->m, t, t->key, t->ascending };
+
+	if (i != TREE_NONE) {
+		struct tree_node *n = &t->nodes[i];
+
+		if (!n->sorted && n->build == t->build) {
+			sort_kids(&ord, t->kids + n->kids, n->nkids);
+			n->sorted = 1;
+		}
+		return;
+	}
+	for (size_t k = 0; k < t->nnodes; k++) {
+		struct tree_node *n = &t->nodes[k];
+
+		if (!n->sorted && n->build == t->build) {
+			sort_kids(&ord, t->kids + n->kids, n->nkids);
+			n->sorted = 1;
+		}
+	}
+}
+
+/* A node's numbers for this build: 0 until the first stack comes. */
+static inline struct tree_node *node_touch(struct tree *t, uint32_t i)
+{
+	struct tree_node *n = &t->nodes[i];
+
+	if (n->build != t->build) {
+		memset(&n->s, 0, sizeof(n->s));
+		n->s.first_seen = UINT32_MAX;
+		n->nstacks = n->nkids = 0;
+		n->stacks = n->example = TREE_NONE;
+		n->example_now = 0;
+		n->build = t->build;
+	}
+	return n;
+}
+
+void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
+		struct tree *t)
+{
+	struct view_opts vo = *o;
+	uint32_t prev[STACK_MAX_FRAMES + 1], prev_node[STACK_MAX_FRAMES + 1];
+	unsigned nprev = 0;
+	int fresh;
+
+	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
+	/* every row, in no order past the first: the children are sorted here */
+	vo.group = GROUP_STACK;
+	vo.key = KEY_PAGES;
+	vo.ascending = 0;
+	vo.limit = 1;
+	vo.top_only = 0;
+	model_view(m, &vo, &t->v);
+	/* too many nodes no stack reaches (stacks forgotten): start over */
+	if (t->m != m || t->mode != mode || (t->nnodes > 65536 && t->nnodes > 4 * t->nshown) ||
+	    !t->nslots) {
+		if (!t->nslots)
+			table_grow(t);
+		tree_reset(t);
+		t->m = m;
+		t->mode = mode;
+	}
+	if (model_nstacks(m) > t->nleaves) {
+		size_t n = model_nstacks(m) + model_nstacks(m) / 2;
+
+		t->leaves = xreallocarray(t->leaves, n, sizeof(*t->leaves));
+		memset(t->leaves + t->nleaves, 0, (n - t->nleaves) * sizeof(*t->leaves));
+		t->nleaves = n;
+	}
+	if (++t->build == 0) { /* wrapped: no node may look current */
+		for (size_t i = 0; i < t->nnodes; i++)
+			t->nodes[i].build = 0;
+		t->build = 1;
+	}
+	fresh = t->nnodes == 0;
+	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
+				      sizeof(*t->next_stack));
+	/* each row's node first (next_stack holds it until the second pass), which may make
+	 * nodes; then the numbers, the node of a row a few ahead asked for early: the rows
+	 * come in the stacks' order, their nodes anywhere */
+	for (size_t r = 0; r < t->v.nrows; r++)
+		t->next_stack[r] = stack_leaf(t, t->v.rows[r].stack, prev, prev_node, &nprev);
+	for (size_t r = 0; r < t->v.nrows; r++) {
+		const struct stack *st = t->v.rows[r].stack;
+		const struct counter *c = &st->s;
+		struct tree_node *n;
+
+		if (r + PREFETCH < t->v.nrows) {
+			const char *a = (const char *)&t->nodes[t->next_stack[r + PREFETCH]];
+
+			__builtin_prefetch(a, 1);
+			__builtin_prefetch(a + sizeof(*n) - 1, 1);
+		}
+		n = node_touch(t, t->next_stack[r]);
+		struct tree_sum one = { c->now, c->delta, c->delta_base, c->peak, c->rate, c->score,
+					c->first_seen };
+
+		sum_add(&n->s, &one);
+		n->nstacks++;
+		example_add(n, st->id, c->now);
+		t->next_stack[r] = n->stacks;
+		n->stacks = (uint32_t)r;
+	}
+	/* from the last node up: a node's numbers are complete when it comes (its children
+	 * come after it), and go into its parent */
+	t->nroots = t->nshown = 0;
+	for (size_t i = t->nnodes; i-- > 0;) {
+		struct tree_node *n = &t->nodes[i], *p;
+
+		if (n->build != t->build)
+			continue;
+		t->nshown++;
+		if (n->s.now > n->s.peak)
+			n->s.peak = n->s.now;
+		n->caller = n->frame != TREE_NONE &&
+			    (t->mode == TREE_TOP_DOWN ? n->stacks != TREE_NONE : n->depth == 0);
+		if (n->parent == TREE_NONE) {
+			t->nroots++;
+			continue;
+		}
+		p = node_touch(t, n->parent);
+		sum_add(&p->s, &n->s);
+		p->nstacks += n->nstacks;
+		p->nkids++;
+		example_add(p, n->example, n->example_now);
+	}
+	if (fresh && t->nnodes > 1)
+		tree_renumber(t);
+	tree_link(m, t, o);
+}
+
+size_t tree_mem_bytes(const struct tree *t)
+{
+	return t->cap * sizeof(*t->nodes) + t->nslots * sizeof(*t->slots) +
+	       t->nleaves * sizeof(*t->leaves) +
+	       t->nnodes * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
+	       t->v.cap * sizeof(*t->v.rows);
+}
+
+const char *tree_node_text(const struct model *m, const struct tree_node *n)
+{
+	return n->frame == TREE_NONE ? model_label(m, n->label) : model_frame(m, n->frame);
+}
+
+size_t tree_path(const struct tree *t, uint32_t i, uint32_t *out, size_t n)
+{
+	size_t d = (size_t)t->nodes[i].depth + 1, k = d < n ? d : n;
+
+	/* walk up, writing from the end of the path; parts past n are not written */
+	for (size_t p = d; p-- > 0; i = t->nodes[i].parent)
+		if (p < k)
+			out[p] = t->nodes[i].frame;
+	return k;
+}
+
+int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_t *out, int n)
+{
+	int64_t *one = xmalloc((size_t)(n > 0 ? n : 1) * sizeof(*one));
+	uint32_t *todo = xmalloc((t->nnodes ? t->nnodes : 1) * sizeof(*todo));
+	size_t ntodo = 0;
+	int filled = 0;
+
+	for (int k = 0; k < n; k++)
+		out[k] = 0;
+	todo[ntodo++] = i;
+	while (ntodo) {
+		const struct tree_node *nd = &t->nodes[todo[--ntodo]];
+
+		for (uint32_t r = nd->stacks; r != TREE_NONE; r = t->next_stack[r]) {
+			int got = model_history(m, t->v.rows[r].s, one, n);
+
+			/* both end at the current sample: add them aligned at the end */
+			for (int k = 0; k < got; k++)
+				out[n - got + k] = sat_add(out[n - got + k], one[k]);
+			if (got > filled)
+				filled = got;
+		}
+		for (uint32_t k = 0; k < nd->nkids; k++)
+			todo[ntodo++] = t->kids[nd->kids + k];
+	}
+	if (filled < n)
+		memmove(out, out + n - filled, (size_t)filled * sizeof(*out));
+	free(one);
+	free(todo);
+	return filled;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* model_tree.h - the call tree of a sample: the stacks of the flat view merged by their
+ * frames, top-down (from the outermost frames to the caller) or bottom-up (from the
+ * caller, the first frame that is no allocator machinery, outwards).
+ *
+ * A node is one frame (its exact text, offsets included) at one place in the tree; a
+ * stack without frames (the special ones) is a root of its own, named by its label.
+ * A node counts the stacks below it that the view shows (threshold and filter apply to
+ * stacks: a node is there when a stack below it passes), so the roots add up to the
+ * view's shown pages. pages, delta, delta_base, rate are sums; first_seen the earliest;
+ * peak and score are not those of a summed history (the model keeps histories per
+ * stack, not per node): peak is the larger of the node's pages and the highest peak of
+ * one stack below, score the highest score below. Children follow the view's sort key
+ * and direction; equal keys are ordered by their largest stack's id (their examples). */
+#ifndef PAGETOP_MODEL_TREE_H
+#define PAGETOP_MODEL_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+enum tree_mode { TREE_OFF = 0, TREE_TOP_DOWN, TREE_BOTTOM_UP, TREE__N };
+/* "off", "top-down", "bottom-up"; tree_mode_parse() returns 0, or -1 for another. */
+const char *tree_mode_name(enum tree_mode t);
+int tree_mode_parse(const char *s, enum tree_mode *t);
+
+#define TREE_NONE UINT32_MAX
+
+/* A node's numbers (see above); the names are those of struct counter's members. */
+struct tree_sum {
+	int64_t now, delta, delta_base, peak;
+	double rate, score;
+	uint32_t first_seen;
+};
+
+struct tree_node {
+	struct tree_sum s;        /* over the stacks below that the view shows */
+	int64_t example_now;      /* the pages of example */
+	uint32_t frame;           /* frame id; TREE_NONE: a stack without frames */
+	uint32_t label;           /* that stack's label id (else TREE_NONE) */
+	uint32_t parent;          /* node index (below the node's); TREE_NONE for a root */
+	uint32_t kids, nkids;     /* children: tree.kids[kids .. kids + nkids), in order */
+	uint32_t nstacks;         /* stacks below */
+	uint32_t example;         /* the largest stack below (its id; ties: the lowest) */
+	uint32_t stacks;          /* the first stack ending here: a view row index, its
+				   * next in tree.next_stack; TREE_NONE: none */
+	uint32_t build;           /* the build the numbers are of (else they are 0) */
+	uint16_t depth;           /* 0 for a root */
+	uint8_t caller;           /* the frame is the caller frame of its stacks */
+	uint8_t sorted;           /* its children are in order (tree_sort()) */
+};
+
+struct tree_slot;
+struct tree_leaf;
+
+/* The nodes stay from one build to the next (a stack keeps its path, so a new sample only
+ * adds counts); nodes no stack of the sample reaches are in no children list, and their
+ * numbers are stale (tree_node_shown() says which). */
+struct tree {
+	enum tree_mode mode;
+	struct view v;            /* the flat view of stacks the tree is made of (its rows in
+				   * no order) */
+	struct tree_node *nodes;
+	size_t nnodes, cap;
+	uint32_t *kids;           /* the roots (kids[0 .. nroots)), in order, then each node's
+				   * children, in order once tree_sort() sorted them */
+	size_t nroots;
+	size_t nshown;            /* nodes with stacks in this sample */
+	uint32_t *next_stack;     /* by view row: the next row ending at the same node */
+	/* kept between builds: the (parent, frame) -> node table, each stack's last node */
+	const struct model *m;
+	struct tree_slot *slots;
+	size_t nslots;
+	struct tree_leaf *leaves; /* by stack id */
+	size_t nleaves;
+	uint32_t gen;             /* leaves of another generation are stale */
+	uint32_t build;           /* builds so far */
+	enum sort_key key;        /* the order of the children */
+	int ascending;
+};
+
+static inline int tree_node_shown(const struct tree *t, const struct tree_node *n)
+{
+	return n->build == t->build;
+}
+
+void tree_init(struct tree *t);
+void tree_free(struct tree *t);
+/* Builds the tree of the current sample: the stacks o's threshold and filter let
+ * through (o->group, limit and top_only are not used), children ordered by o's key.
+ * The first build walks every stack's path; later ones (same model and mode) only the
+ * paths of stacks not seen before. The roots are sorted; children when tree_sort() is
+ * asked (a screen sorts those it shows, batch output all). */
+void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
+		struct tree *t);
+/* Bytes the tree has allocated (its nodes, tables and lists, the view's rows). */
+size_t tree_mem_bytes(const struct tree *t);
+/* Puts the children of node i in order (TREE_NONE: every node's). */
+void tree_sort(struct tree *t, uint32_t i);
+/* A node's text: its frame's, or the label of its stack without frames. */
+const char *tree_node_text(const struct model *m, const struct tree_node *n);
+/* The frames from the root down to node i (at most n, root first): how many. */
+size_t tree_path(const struct tree *t, uint32_t i, uint32_t *out, size_t n);
+/* The summed history of the stacks below node i: the last n values, oldest first, as
+ * model_history() gives them per stack; returns how many were filled. */
+int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_t *out, int n);
+
+#endif

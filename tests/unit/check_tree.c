@@ -1,0 +1,551 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* check_tree.c - the call tree: top-down and bottom-up paths, sums equal to the flat
+ * view's, the children's order by every key, threshold and filters, the summed history. */
+#include "config.h"
+
+#include "model_tree.h"
+#include "testutil.h"
+
+static void feed(struct model *m, double t, const char *spec)
+{
+	char *text = spec_text(spec);
+
+	model_feed_text(m, t, text);
+	free(text);
+}
+
+/* Innermost first, as page_owner prints them: two syscall paths and a kthread into
+ * brd, an inode allocation, and a stack of allocator frames only. */
+static const char SPEC[] =
+	"prep_new_page;__alloc_pages_noprof;brd_submit_bio [brd];__submit_bio;submit_bio;ksys_write;entry_SYSCALL_64=100"
+	"|prep_new_page;get_page_from_freelist;brd_submit_bio [brd];__submit_bio;submit_bio;ksys_read;entry_SYSCALL_64=20"
+	"|prep_new_page;get_page_from_freelist;brd_submit_bio [brd];worker;kthread;ret_from_fork=30"
+	"|prep_new_page;alloc_slab_page;new_slab;kmem_cache_alloc_noprof;alloc_inode;ksys_write;entry_SYSCALL_64=7"
+	"|prep_new_page;get_page_from_freelist=1";
+
+static const char SPEC2[] =
+	"prep_new_page;__alloc_pages_noprof;brd_submit_bio [brd];__submit_bio;submit_bio;ksys_write;entry_SYSCALL_64=110"
+	"|prep_new_page;get_page_from_freelist;brd_submit_bio [brd];__submit_bio;submit_bio;ksys_read;entry_SYSCALL_64=20"
+	"|prep_new_page;get_page_from_freelist;brd_submit_bio [brd];worker;kthread;ret_from_fork=25"
+	"|prep_new_page;alloc_slab_page;new_slab;kmem_cache_alloc_noprof;alloc_inode;ksys_write;entry_SYSCALL_64=9"
+	"|prep_new_page;get_page_from_freelist=1";
+
+/* The function name of a node's frame (its text up to '+'). */
+static void node_name(const struct model *m, const struct tree_node *n, char *buf, size_t len)
+{
+	const char *t = tree_node_text(m, n);
+	size_t k = strcspn(t, "+");
+
+	ck_assert_uint_lt(k, len);
+	memcpy(buf, t, k);
+	buf[k] = 0;
+}
+
+/* The child of node i (TREE_NONE: the roots) whose function is name, or TREE_NONE. */
+static uint32_t child(const struct model *m, const struct tree *t, uint32_t i, const char *name)
+{
+	const uint32_t *k = i == TREE_NONE ? t->kids : t->kids + t->nodes[i].kids;
+	size_t n = i == TREE_NONE ? t->nroots : t->nodes[i].nkids;
+	char buf[256];
+
+	for (size_t j = 0; j < n; j++) {
+		node_name(m, &t->nodes[k[j]], buf, sizeof(buf));
+		if (strcmp(buf, name) == 0)
+			return k[j];
+	}
+	return TREE_NONE;
+}
+
+/* The node at a path of functions ("a;b;c", from a root). */
+static uint32_t must_path(const struct model *m, const struct tree *t, const char *path)
+{
+	char *dup = strdup(path), *save = NULL;
+	uint32_t i = TREE_NONE;
+
+	for (char *p = strtok_r(dup, ";", &save); p; p = strtok_r(NULL, ";", &save)) {
+		i = child(m, t, i, p);
+		ck_assert_msg(i != TREE_NONE, "no node %s in %s", p, path);
+	}
+	free(dup);
+	return i;
+}
+
+static void build(struct model *m, struct tree *t, enum tree_mode mode, enum sort_key k,
+		  int asc, int64_t threshold, struct filter *f)
+{
+	struct view_opts o;
+
+	view_opts_init(&o);
+	o.key = k;
+	o.ascending = asc;
+	o.threshold.value = threshold;
+	o.filter = f;
+	model_tree(m, &o, mode, t);
+	tree_sort(t, TREE_NONE);
+}
+
+/* Every node's numbers are its children's plus those of the stacks ending at it. */
+static void check_sums(const struct tree *t)
+{
+	int64_t roots = 0, rd = 0;
+
+	for (size_t i = 0; i < t->nroots; i++) {
+		roots += t->nodes[t->kids[i]].s.now;
+		rd += t->nodes[t->kids[i]].s.delta;
+	}
+	ck_assert_int_eq(roots, t->v.shown_pages);
+	{
+		int64_t d = 0;
+
+		for (size_t i = 0; i < t->v.nrows; i++)
+			d += t->v.rows[i].s->delta;
+		ck_assert_int_eq(rd, d);
+	}
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct tree_node *n = &t->nodes[i];
+		int64_t now = 0, delta = 0;
+		uint32_t ns = 0;
+
+		if (!tree_node_shown(t, n))
+			continue;
+
+		for (uint32_t r = n->stacks; r != TREE_NONE; r = t->next_stack[r]) {
+			now += t->v.rows[r].s->now;
+			delta += t->v.rows[r].s->delta;
+			ns++;
+		}
+		for (uint32_t k = 0; k < n->nkids; k++) {
+			const struct tree_node *c = &t->nodes[t->kids[n->kids + k]];
+
+			ck_assert_uint_eq(c->parent, i);
+			ck_assert_uint_eq(c->depth, n->depth + 1);
+			now += c->s.now;
+			delta += c->s.delta;
+			ns += c->nstacks;
+		}
+		ck_assert_int_eq(now, n->s.now);
+		ck_assert_int_eq(delta, n->s.delta);
+		ck_assert_uint_eq(ns, n->nstacks);
+		ck_assert_int_ge(n->s.peak, n->s.now);
+	}
+}
+
+START_TEST(test_top_down)
+{
+	struct model *m = model_new();
+	struct tree t;
+	uint32_t i;
+
+	feed(m, 0, SPEC);
+	feed(m, 1, SPEC2);
+	tree_init(&t);
+	build(m, &t, TREE_TOP_DOWN, KEY_PAGES, 0, 0, NULL);
+	check_sums(&t);
+	ck_assert_int_eq(t.v.shown_pages, 165);
+	/* roots: the outermost frames, largest first; the allocator-only stack is its own */
+	ck_assert_uint_eq(t.nroots, 3);
+	i = must_path(m, &t, "entry_SYSCALL_64");
+	ck_assert_uint_eq(t.kids[0], i);
+	ck_assert_int_eq(t.nodes[i].s.now, 139);
+	ck_assert_int_eq(t.nodes[i].s.delta, 12);
+	ck_assert_uint_eq(t.nodes[i].nstacks, 3);
+	ck_assert_uint_eq(t.nodes[i].depth, 0);
+	i = must_path(m, &t, "entry_SYSCALL_64;ksys_write");
+	ck_assert_int_eq(t.nodes[i].s.now, 119);
+	ck_assert_uint_eq(t.nodes[i].nkids, 2);
+	/* down to the caller, not into the allocator */
+	i = must_path(m, &t, "entry_SYSCALL_64;ksys_write;submit_bio;__submit_bio;brd_submit_bio");
+	ck_assert_uint_eq(t.nodes[i].nkids, 0);
+	ck_assert(t.nodes[i].caller);
+	ck_assert_int_eq(t.nodes[i].s.now, 110);
+	ck_assert_int_eq(t.nodes[i].s.delta, 10);
+	ck_assert_uint_eq(t.nodes[i].stacks != TREE_NONE, 1);
+	i = must_path(m, &t, "ret_from_fork;kthread;worker;brd_submit_bio");
+	ck_assert_int_eq(t.nodes[i].s.now, 25);
+	ck_assert_int_eq(t.nodes[i].s.delta, -5);
+	ck_assert_int_eq(t.nodes[i].s.peak, 30);
+	/* the stack of allocator frames only: its outermost is its caller and root */
+	i = must_path(m, &t, "get_page_from_freelist");
+	ck_assert_uint_eq(t.nodes[i].nkids, 0);
+	ck_assert_uint_eq(t.kids[2], i);
+	{
+		uint32_t path[8];
+		size_t n;
+
+		i = must_path(m, &t, "entry_SYSCALL_64;ksys_read;submit_bio");
+		n = tree_path(&t, i, path, 8);
+		ck_assert_uint_eq(n, 3);
+		ck_assert_uint_eq(path[2], t.nodes[i].frame);
+		ck_assert_uint_eq(path[0], t.nodes[t.kids[0]].frame);
+	}
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_bottom_up)
+{
+	struct model *m = model_new();
+	struct tree t;
+	uint32_t i, j;
+
+	feed(m, 0, SPEC);
+	feed(m, 1, SPEC2);
+	tree_init(&t);
+	build(m, &t, TREE_BOTTOM_UP, KEY_PAGES, 0, 0, NULL);
+	check_sums(&t);
+	/* roots: the callers, allocator frames folded away */
+	ck_assert_uint_eq(t.nroots, 3);
+	i = must_path(m, &t, "brd_submit_bio");
+	ck_assert_uint_eq(t.kids[0], i);
+	ck_assert_int_eq(t.nodes[i].s.now, 155);
+	ck_assert_uint_eq(t.nodes[i].nstacks, 3);
+	ck_assert(t.nodes[i].caller);
+	/* two call sites of brd_submit_bio: __submit_bio (130) before worker (25) */
+	ck_assert_uint_eq(t.nodes[i].nkids, 2);
+	j = must_path(m, &t, "brd_submit_bio;__submit_bio");
+	ck_assert_uint_eq(t.kids[t.nodes[i].kids], j);
+	ck_assert_int_eq(t.nodes[j].s.now, 130);
+	i = must_path(m, &t, "brd_submit_bio;__submit_bio;submit_bio;ksys_read;entry_SYSCALL_64");
+	ck_assert_int_eq(t.nodes[i].s.now, 20);
+	ck_assert_uint_eq(t.nodes[i].nkids, 0);
+	i = must_path(m, &t, "alloc_inode;ksys_write;entry_SYSCALL_64");
+	ck_assert_int_eq(t.nodes[i].s.now, 9);
+	ck_assert_int_eq(t.nodes[i].s.delta, 2);
+	ck_assert(child(m, &t, TREE_NONE, "prep_new_page") == TREE_NONE);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
+/* Children follow every key, both ways; ties by first coming. */
+START_TEST(test_order)
+{
+	struct model *m = model_new();
+	struct tree t;
+
+	feed(m, 0, SPEC);
+	feed(m, 1, SPEC2);
+	tree_init(&t);
+	for (int k = 0; k < KEY__N; k++)
+		for (int asc = 0; asc < 2; asc++) {
+			build(m, &t, TREE_BOTTOM_UP, (enum sort_key)k, asc, 0, NULL);
+			check_sums(&t);
+			for (size_t i = 0; i < t.nnodes + 1; i++) {
+				const uint32_t *kids = i == t.nnodes ? t.kids : t.kids + t.nodes[i].kids;
+				size_t n = i == t.nnodes ? t.nroots : t.nodes[i].nkids;
+
+				for (size_t j = 1; j < n; j++) {
+					const struct tree_node *a = &t.nodes[kids[j - 1]],
+						*b = &t.nodes[kids[j]];
+					double x, y;
+
+					if (k == KEY_LABEL) {
+						int c = strcmp(tree_node_text(m, a), tree_node_text(m, b));
+
+						ck_assert(asc ? c <= 0 : c >= 0);
+						continue;
+					}
+					switch (k) {
+					case KEY_DELTA: x = (double)a->s.delta; y = (double)b->s.delta; break;
+					case KEY_RATE: x = a->s.rate; y = b->s.rate; break;
+					case KEY_DELTA_BASE: x = (double)a->s.delta_base; y = (double)b->s.delta_base; break;
+					case KEY_PEAK: x = (double)a->s.peak; y = (double)b->s.peak; break;
+					case KEY_SCORE: x = a->s.score; y = b->s.score; break;
+					case KEY_FIRST_SEEN: x = a->s.first_seen; y = b->s.first_seen; break;
+					default: x = (double)a->s.now; y = (double)b->s.now; break;
+					}
+					ck_assert_msg(asc ? x <= y : x >= y, "key %d asc %d", k, asc);
+					if (x == y)
+						ck_assert_uint_lt(a->example, b->example);
+				}
+			}
+		}
+	/* ascending by pages: the smallest root first */
+	build(m, &t, TREE_TOP_DOWN, KEY_PAGES, 1, 0, NULL);
+	ck_assert_int_eq(t.nodes[t.kids[0]].s.now, 1);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_threshold_filter)
+{
+	struct model *m = model_new();
+	struct tree t;
+	struct pt_err err;
+	const char *pat[] = { "ksys_write" }, *notpat[] = { "!brd_submit_bio" };
+	struct filter *f;
+	uint32_t i;
+
+	feed(m, 0, SPEC);
+	tree_init(&t);
+	/* threshold on stacks: the 7- and 1-page stacks go, and the nodes only they had */
+	build(m, &t, TREE_TOP_DOWN, KEY_PAGES, 0, 20, NULL);
+	check_sums(&t);
+	ck_assert_int_eq(t.v.shown_pages, 150);
+	ck_assert_uint_eq(t.nroots, 2);
+	ck_assert(child(m, &t, t.kids[0], "ksys_write") != TREE_NONE);
+	i = must_path(m, &t, "entry_SYSCALL_64;ksys_write");
+	ck_assert_uint_eq(t.nodes[i].nkids, 1);
+	ck_assert_int_eq(t.nodes[i].s.now, 100);
+
+	f = filter_new(pat, 1, &err);
+	ck_assert_ptr_nonnull(f);
+	build(m, &t, TREE_BOTTOM_UP, KEY_PAGES, 0, 0, f);
+	check_sums(&t);
+	ck_assert_int_eq(t.v.shown_pages, 107);
+	ck_assert_uint_eq(t.nroots, 2);
+	i = must_path(m, &t, "brd_submit_bio");
+	ck_assert_uint_eq(t.nodes[i].nkids, 1);
+	ck_assert_int_eq(t.nodes[i].s.now, 100);
+	filter_free(f);
+
+	f = filter_new(notpat, 1, &err);
+	ck_assert_ptr_nonnull(f);
+	build(m, &t, TREE_BOTTOM_UP, KEY_PAGES, 0, 0, f);
+	check_sums(&t);
+	ck_assert_uint_eq(t.nroots, 2);
+	ck_assert(child(m, &t, TREE_NONE, "brd_submit_bio") == TREE_NONE);
+	filter_free(f);
+	/* nothing passes: no nodes */
+	build(m, &t, TREE_BOTTOM_UP, KEY_PAGES, 0, 1000, NULL);
+	ck_assert_uint_eq(t.nshown, 0);
+	ck_assert_uint_eq(t.nroots, 0);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
+/* Two trees print the same: the same nodes in the same order with the same numbers. */
+static void same_kids(const struct model *m, const struct tree *a, uint32_t i,
+		      const struct tree *b, uint32_t j)
+{
+	const uint32_t *ka = i == TREE_NONE ? a->kids : a->kids + a->nodes[i].kids;
+	const uint32_t *kb = j == TREE_NONE ? b->kids : b->kids + b->nodes[j].kids;
+	size_t na = i == TREE_NONE ? a->nroots : a->nodes[i].nkids;
+	size_t nb = j == TREE_NONE ? b->nroots : b->nodes[j].nkids;
+
+	ck_assert_uint_eq(na, nb);
+	for (size_t k = 0; k < na; k++) {
+		const struct tree_node *x = &a->nodes[ka[k]], *y = &b->nodes[kb[k]];
+
+		ck_assert_str_eq(tree_node_text(m, x), tree_node_text(m, y));
+		ck_assert_int_eq(x->s.now, y->s.now);
+		ck_assert_int_eq(x->s.delta, y->s.delta);
+		ck_assert_int_eq(x->s.delta_base, y->s.delta_base);
+		ck_assert_int_eq(x->s.peak, y->s.peak);
+		ck_assert_uint_eq(x->s.first_seen, y->s.first_seen);
+		ck_assert_uint_eq(x->nstacks, y->nstacks);
+		ck_assert_uint_eq(x->example, y->example);
+		ck_assert_uint_eq(x->caller, y->caller);
+		ck_assert_uint_eq(x->depth, y->depth);
+		same_kids(m, a, ka[k], b, kb[k]);
+	}
+}
+
+static void check_fresh(struct model *m, struct tree *kept, enum tree_mode mode)
+{
+	struct tree fresh;
+
+	tree_init(&fresh);
+	build(m, kept, mode, KEY_PAGES, 0, 0, NULL);
+	build(m, &fresh, mode, KEY_PAGES, 0, 0, NULL);
+	check_sums(kept);
+	same_kids(m, kept, TREE_NONE, &fresh, TREE_NONE);
+	tree_free(&fresh);
+}
+
+/* A tree kept from sample to sample (its nodes and each stack's path remembered) is the
+ * tree built anew: when counts change, stacks come, go, and are forgotten and their ids
+ * given to other stacks, and when the mode changes. */
+START_TEST(test_kept)
+{
+	struct model *m = model_new();
+	struct tree t;
+	char spec[2048];
+
+	tree_init(&t);
+	feed(m, 0, SPEC);
+	check_fresh(m, &t, TREE_TOP_DOWN);
+	feed(m, 1, SPEC2);
+	check_fresh(m, &t, TREE_TOP_DOWN);
+	check_fresh(m, &t, TREE_BOTTOM_UP);
+	/* the kthread stack goes, for long enough to be forgotten */
+	for (int i = 2; i < MODEL_HISTORY + 6; i++) {
+		feed(m, i, "prep_new_page;__alloc_pages_noprof;brd_submit_bio [brd];__submit_bio;submit_bio;ksys_write;entry_SYSCALL_64=110"
+			"|prep_new_page;get_page_from_freelist=1");
+		if (i % 40 == 0)
+			check_fresh(m, &t, TREE_BOTTOM_UP);
+	}
+	/* new stacks take the ids of those forgotten */
+	snprintf(spec, sizeof(spec), "%s|%s", SPEC,
+		 "prep_new_page;alloc_pages_mpol;ext2_get_block [ext2];ext2_write_begin [ext2];ksys_write;entry_SYSCALL_64=5");
+	feed(m, MODEL_HISTORY + 6, spec);
+	check_fresh(m, &t, TREE_BOTTOM_UP);
+	check_fresh(m, &t, TREE_TOP_DOWN);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
+/* A tree made anew numbers its nodes depth-first: a node's subtree comes right after it
+ * (the later builds' passes find parents in the cache); a later build that makes nodes
+ * finds the renumbered ones (the table and the stacks' paths follow). */
+static void check_depth_first(const struct tree *t)
+{
+	uint32_t *size = calloc(t->nnodes, sizeof(*size));
+
+	ck_assert_ptr_nonnull(size);
+	for (size_t i = t->nnodes; i-- > 0;) {
+		size[i]++;
+		if (t->nodes[i].parent != TREE_NONE) {
+			ck_assert_uint_lt(t->nodes[i].parent, i);
+			size[t->nodes[i].parent] += size[i];
+		}
+	}
+	for (size_t i = 0; i < t->nnodes; i++) {
+		uint32_t p = t->nodes[i].parent;
+
+		if (p != TREE_NONE)
+			ck_assert_uint_lt(i, p + size[p]);
+		if (i > 0 && p != TREE_NONE && p != i - 1) /* a sibling's subtree before it */
+			ck_assert_uint_eq(t->nodes[i - 1].depth >= t->nodes[i].depth, 1);
+	}
+	free(size);
+}
+
+START_TEST(test_depth_first)
+{
+	struct model *m = model_new();
+	struct tree t;
+	char spec[2048];
+
+	tree_init(&t);
+	/* the kthread path before the syscall ones: made in another order than their own */
+	snprintf(spec, sizeof(spec), "%s|%s",
+		 "prep_new_page;alloc_pages_mpol;ext2_get_block [ext2];worker;kthread;ret_from_fork=3", SPEC);
+	feed(m, 0, spec);
+	for (int mode = TREE_BOTTOM_UP; mode >= TREE_TOP_DOWN; mode--) {
+		build(m, &t, (enum tree_mode)mode, KEY_PAGES, 0, 0, NULL);
+		ck_assert_uint_eq(t.nshown, t.nnodes);
+		check_depth_first(&t);
+		check_sums(&t);
+	}
+	/* new paths under renumbered nodes, and a new root */
+	snprintf(spec, sizeof(spec), "%s|%s|%s", SPEC,
+		 "prep_new_page;alloc_pages_mpol;ext2_get_block [ext2];ext2_write_begin [ext2];ksys_write;entry_SYSCALL_64=5",
+		 "prep_new_page;alloc_pages_mpol;start_kernel=2");
+	feed(m, 1, spec);
+	check_fresh(m, &t, TREE_TOP_DOWN);
+	/* submit_bio, alloc_inode and ext2_write_begin */
+	ck_assert_uint_eq(t.nodes[must_path(m, &t, "entry_SYSCALL_64;ksys_write")].nkids, 3);
+	ck_assert_uint_ne(child(m, &t, TREE_NONE, "start_kernel"), TREE_NONE);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
+/* Over every sample of the bundled recording, trees kept from sample to sample (one per
+ * mode) are the trees built anew. */
+START_TEST(test_kept_recording)
+{
+	const char *path = TD("lab.ptrec.xz");
+	struct model *m = model_new();
+	struct sink snk = model_sink(m);
+	struct tree td, bu;
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	enum src_status st;
+	int k = 0;
+
+	tree_init(&td);
+	tree_init(&bu);
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	while ((st = source_next(src, &snk, -1, &err)) == SRC_SAMPLE) {
+		check_fresh(m, &td, TREE_TOP_DOWN);
+		check_fresh(m, &bu, TREE_BOTTOM_UP);
+		k++;
+	}
+	ck_assert_msg(st == SRC_END, "%s", err.msg);
+	ck_assert_int_gt(k, 10);
+	ck_assert_uint_gt(td.nnodes, 10);
+	source_close(src);
+	tree_free(&td);
+	tree_free(&bu);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_history)
+{
+	struct model *m = model_new();
+	struct tree t;
+	int64_t h[8], one[8];
+	int n;
+	uint32_t i;
+
+	feed(m, 0, SPEC);
+	feed(m, 1, SPEC2);
+	feed(m, 2, SPEC);
+	tree_init(&t);
+	build(m, &t, TREE_TOP_DOWN, KEY_PAGES, 0, 0, NULL);
+	i = must_path(m, &t, "entry_SYSCALL_64");
+	n = tree_history(m, &t, i, h, 8);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(h[0], 127);
+	ck_assert_int_eq(h[1], 139);
+	ck_assert_int_eq(h[2], 127);
+	/* a leaf: its stack's own history */
+	i = must_path(m, &t, "ret_from_fork;kthread;worker;brd_submit_bio");
+	n = tree_history(m, &t, i, h, 2);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(model_history(m, t.v.rows[t.nodes[i].stacks].s, one, 2), 2);
+	ck_assert_int_eq(h[0], one[0]);
+	ck_assert_int_eq(h[1], one[1]);
+	ck_assert_int_eq(h[0], 25);
+	ck_assert_int_eq(h[1], 30);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_mode_names)
+{
+	enum tree_mode t;
+
+	ck_assert_int_eq(tree_mode_parse("top-down", &t), 0);
+	ck_assert_int_eq(t, TREE_TOP_DOWN);
+	ck_assert_int_eq(tree_mode_parse("bottom-up", &t), 0);
+	ck_assert_int_eq(t, TREE_BOTTOM_UP);
+	ck_assert_int_eq(tree_mode_parse("off", &t), 0);
+	ck_assert_int_eq(t, TREE_OFF);
+	ck_assert_int_eq(tree_mode_parse("up", &t), -1);
+	ck_assert_str_eq(tree_mode_name(TREE_BOTTOM_UP), "bottom-up");
+}
+END_TEST
+
+static Suite *tree_suite(void)
+{
+	Suite *s = suite_create("tree");
+	TCase *tc = tcase_new("tree");
+
+	tcase_add_test(tc, test_top_down);
+	tcase_add_test(tc, test_bottom_up);
+	tcase_add_test(tc, test_order);
+	tcase_add_test(tc, test_threshold_filter);
+	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_kept);
+	tcase_add_test(tc, test_depth_first);
+	tcase_add_test(tc, test_kept_recording);
+	tcase_add_test(tc, test_mode_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(tree_suite());
+}

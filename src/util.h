@@ -228,6 +228,11 @@ double time_real(void);
  * temporary file is removed and err says what failed. Returns 0 or -1. */
 int write_new_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx, struct pt_err *err),
 		   void *ctx, struct pt_err *err);
+/* The same, but path is replaced when it exists (rename(), atomic: a reader sees the old
+ * file or the new one, whole); a symbolic link at path is replaced, not followed. For
+ * files rewritten again and again (pagetop record --textfile). Returns 0 or -1. */
+int replace_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx, struct pt_err *err),
+		 void *ctx, struct pt_err *err);
 /* Tests: 1 makes write_new_file() take the link() and unlink() way. */
 extern int write_new_file_no_renameat2;
 

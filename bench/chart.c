@@ -18,58 +18,14 @@
  * against src/libpagetop.a; with -DNO_CHART it leaves the charts out, to be built
  * against a library from before them and compare the update. */
 #define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
-#include "model.h"
-#include "sink.h"
+#include "bench.h"
 #ifndef NO_CHART
 #include "tui_chart.h"
 #endif
 
-static uint64_t rng_state = 0x243f6a8885a308d3ULL;
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* CPU time of this thread: the machine may be busy, and this is the model's work. */
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n ? v[n / 2] : 0;
-}
-
-static void check(int rc, const struct pt_err *err, const char *what)
-{
-	if (rc) {
-		fprintf(stderr, "chart: %s: %s\n", what, err->msg);
-		exit(1);
-	}
-}
-
 int main(int argc, char **argv)
 {
+	bench_prog = "chart";
 	long samples = 600, nstacks = 100000, per_mille = 50, reps = 200;
 	struct pt_err err = { { 0 } };
 
@@ -140,12 +96,12 @@ int main(int argc, char **argv)
 				check(sink.ops->stack(sink.self, &rec, &err), &err, "stack");
 			}
 		}
-		t0 = now_ms();
+		t0 = cpu_ms();
 		for (long i = 0; i < nstacks; i++)
 			check(sink.ops->count(sink.self, 1 + (uint64_t)i, count[i], &err), &err,
 			      "count");
 		check(sink.ops->end(sink.self, &err), &err, "end");
-		t_sample[k] = now_ms() - t0;
+		t_sample[k] = cpu_ms() - t0;
 	}
 	printf("stacks: %ld, samples: %ld, counts changing per sample: %zu\n", nstacks, samples,
 	       changes);
@@ -165,7 +121,7 @@ int main(int argc, char **argv)
 	for (long r = 0; r < reps; r++) {
 		struct chart c;
 		uint32_t n = model_nsamples(m);
-		double t0 = now_ms();
+		double t0 = cpu_ms();
 		char *text;
 
 		memset(&c, 0, sizeof(c));
@@ -181,16 +137,16 @@ int main(int argc, char **argv)
 		c.t_last = "+599.0 s";
 		c.utf8 = 1;
 		text = chart_render(&c, W, H);
-		t_chart[r] = now_ms() - t0;
+		t_chart[r] = cpu_ms() - t0;
 		free(text);
-		t0 = now_ms();
+		t0 = cpu_ms();
 		c.ncols = model_chart_total(m, 0, n - 1, nc, cmin, cmax);
 		text = chart_render(&c, W, H);
-		t_total[r] = now_ms() - t0;
+		t_total[r] = cpu_ms() - t0;
 		free(text);
-		t0 = now_ms();
+		t0 = cpu_ms();
 		model_chart_total(m, 0, n - 1, 24, cmin, cmax);
-		t_spark[r] = now_ms() - t0;
+		t_spark[r] = cpu_ms() - t0;
 	}
 	printf("chart_row_us: %.1f\n", median(t_chart, (size_t)reps) * 1e3);
 	printf("chart_total_us: %.1f\n", median(t_total, (size_t)reps) * 1e3);

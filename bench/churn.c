@@ -16,26 +16,11 @@
  * (model_mem_bytes) and the stacks it keeps. Built by bench/run.sh against
  * src/libpagetop.a. */
 #define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
-#include "model.h"
-#include "parse.h"
-#include "reader.h"
-#include "sink.h"
+#include "bench.h"
 
-/* ---- random numbers: splitmix64, fixed seed ---- */
-static uint64_t rng_state = 0x243f6a8885a308d3ULL;
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+/* ---- random numbers (rnd(): bench.h) ---- */
 static uint32_t rndn(uint32_t n)
 {
 	return n ? (uint32_t)(rnd() % n) : 0;
@@ -132,13 +117,6 @@ struct lstack {
 	uint64_t count;
 };
 
-static void check(int rc, const struct pt_err *err, const char *what)
-{
-	if (rc) {
-		fprintf(stderr, "churn: %s: %s\n", what, err->msg);
-		exit(1);
-	}
-}
 
 static void define(const struct sink *sink, const struct lstack *l)
 {
@@ -178,6 +156,7 @@ static long peak_kib(void)
 
 int main(int argc, char **argv)
 {
+	bench_prog = "churn";
 	long samples = 600, per_mille = 5;
 	const char *path = NULL;
 

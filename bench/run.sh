@@ -404,5 +404,16 @@ else
 	echo "run.sh: bench/record.sh failed" >&2
 fi
 
+say "live ticks on the kernel lab's kernels (bench/live-tick.sh)"
+rc=0
+BUILDDIR=$BUILDDIR BENCH_OUT=$out "$srcdir/bench/live-tick.sh" $([ $quick = 1 ] && echo --quick) || rc=$?
+if [ $rc = 0 ]; then
+	{ echo; cat "$out/live-tick.md"; } >> "$out/results.md"
+elif [ $rc = 77 ]; then
+	echo "run.sh: no kernel lab (KERNEL_LAB): the per-tick costs of the live interfaces are not measured" >&2
+else
+	echo "run.sh: bench/live-tick.sh failed" >&2
+fi
+
 say "results (also in ${out#"$PWD"/}/results.md)"
 cat "$out/results.md"

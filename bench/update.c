@@ -13,114 +13,17 @@
  * them, and the median in milliseconds; the last lines are "median_cpu_ms: X" (this
  * thread's CPU time) and "median_ms: X" (wall). Built by bench/run.sh against src/libpagetop.a. */
 #define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
-#include "model.h"
-#include "parse.h"
-#include "reader.h"
-#include "sink.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		exit(1);
-	}
-	size_t cap = 1 << 20, n = 0;
-	char *buf = malloc(cap);
-	size_t r;
-	while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap)
-			buf = realloc(buf, cap *= 2);
-	}
-	if (!buf || ferror(f)) {
-		fprintf(stderr, "update: cannot read %s\n", path);
-		exit(1);
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
-static int cmp_double(const void *a, const void *b);
-
-static double clock_ms(clockid_t c)
-{
-	struct timespec ts;
-	clock_gettime(c, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-static double now_ms(void)
-{
-	return clock_ms(CLOCK_MONOTONIC);
-}
-static double cpu_ms(void) /* this thread's CPU time: steady on a busy machine */
-{
-	return clock_ms(CLOCK_THREAD_CPUTIME_ID);
-}
-
-static double median(double *t, int n)
-{
-	qsort(t, n, sizeof(double), cmp_double);
-	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-}
-
-static void check(int rc, const struct pt_err *err, const char *what)
-{
-	if (rc) {
-		fprintf(stderr, "update: %s: %s\n", what, err->msg);
-		exit(1);
-	}
-}
-
-static void feed(const struct sink *sink, const char *buf, size_t len, const char *name,
-		 enum pfmt fmt)
-{
-	struct pt_err err = { { 0 } };
-	struct reader *r;
-	check(reader_open_mem(&r, buf, len, name, &err), &err, name);
-	check(parse_stream(r, fmt, NULL, sink, &err), &err, name);
-	reader_close(r);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static void quiet(const char *msg)
-{
-	(void)msg;
-}
+#include "bench.h"
 
 int main(int argc, char **argv)
 {
-	if (argc < 4) {
-		fprintf(stderr, "usage: update STACKS_HANDLES HANDLES_A HANDLES_B [UPDATES]\n");
-		return 2;
-	}
-	int updates = argc > 4 ? atoi(argv[4]) : 20;
-	if (updates < 1)
-		updates = 20;
-	diag_set_sink(quiet);
+	bench_prog = "update";
+	struct bench_files in;
+	bench_files(&in, argc, argv, "UPDATES");
 
-	size_t lsh, la, lb;
-	char *sh = slurp(argv[1], &lsh), *ha = slurp(argv[2], &la), *hb = slurp(argv[3], &lb);
-
-	struct model *m = model_new();
-	struct sink sink = model_sink(m);
+	struct sink sink;
+	struct model *m = bench_model(&sink);
 	struct pt_err err = { { 0 } };
-	struct source_meta meta = {
-		.name = "bench", .kind = "file", .iface = IFACE_HANDLES, .unit = UNIT_PAGES,
-		.page_size = 4096, .page_size_known = 1, .series = 0, .nsamples = -1,
-	};
-	check(sink.ops->meta(sink.self, &meta, &err), &err, "meta");
 
 	struct view_opts vo;
 	view_opts_init(&vo);
@@ -133,16 +36,16 @@ int main(int argc, char **argv)
 	double t0 = now_ms();
 	struct sample_info si = { .time = 0, .time_abs = 0, .seq = 0 };
 	check(sink.ops->begin(sink.self, &si, &err), &err, "begin");
-	feed(&sink, sh, lsh, argv[1], PF_STACKS_HANDLES);
-	feed(&sink, ha, la, argv[2], PF_HANDLES);
+	feed(&sink, in.sh, in.lsh, argv[1], PF_STACKS_HANDLES);
+	feed(&sink, in.ha, in.la, argv[2], PF_HANDLES);
 	check(sink.ops->end(sink.self, &err), &err, "end");
 	model_view(m, &vo, &v);
 	double tfirst = now_ms() - t0;
 
-	double *t = malloc(updates * sizeof(double)), *c = malloc(updates * sizeof(double));
-	for (int i = 0; i < updates; i++) {
-		const char *buf = (i % 2) ? ha : hb;
-		size_t len = (i % 2) ? la : lb;
+	double *t = malloc(in.n * sizeof(double)), *c = malloc(in.n * sizeof(double));
+	for (int i = 0; i < in.n; i++) {
+		const char *buf = (i % 2) ? in.ha : in.hb;
+		size_t len = (i % 2) ? in.la : in.lb;
 		double start = now_ms(), cstart = cpu_ms();
 		si.seq = (uint64_t)i + 1;
 		si.time = (double)(i + 1);
@@ -159,7 +62,7 @@ int main(int argc, char **argv)
 	printf("first sample (define %zu stacks + counts + view): %.1f ms\n", model_nstacks(m),
 	       tfirst);
 	printf("updates:");
-	for (int i = 0; i < updates; i++)
+	for (int i = 0; i < in.n; i++)
 		printf(" %.2f", t[i]);
 	printf("\n");
 	/* the view of each group mode at the last sample, as a key press asks for it: the
@@ -181,15 +84,15 @@ int main(int argc, char **argv)
 		       gv.nrows, median(vt, 5));
 		view_free(&gv);
 	}
-	printf("median_cpu_ms: %.2f\n", median(c, updates));
-	printf("median_ms: %.2f\n", median(t, updates));
+	printf("median_cpu_ms: %.2f\n", median(c, in.n));
+	printf("median_ms: %.2f\n", median(t, in.n));
 
 	view_free(&v);
 	model_free(m);
 	free(t);
 	free(c);
-	free(sh);
-	free(ha);
-	free(hb);
+	free(in.sh);
+	free(in.ha);
+	free(in.hb);
 	return 0;
 }

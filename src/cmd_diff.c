@@ -24,6 +24,7 @@
 #include "output.h"
 #include "parse.h"
 #include "settings.h"
+#include "settings_gate.h"
 #include "source.h"
 #include "util.h"
 
@@ -71,6 +72,7 @@ struct diff_opts {
 	size_t limit;
 	struct threshold threshold;
 	struct source_opts source;  /* --page-size */
+	struct gate gate;           /* --fail-if */
 	const char *a, *b;          /* the sides as given: PATH or PATH@N */
 };
 
@@ -343,6 +345,8 @@ static void usage(FILE *fp)
 		"PATH@N picks sample N (numbered from 0), PATH@first, PATH@last, PATH@peak\n"
 		"(the highest total) and PATH@-N (N before the last) the others.\n"
 		"\n"), fp);
+	fputs(_("      --fail-if=EXPR        exit with status 3 when a row meets EXPR\n"
+		"                            (delta>5000,pages_b>1%), said on standard error\n"), fp);
 	fputs(_("      --format=F            text, csv, json or folded (growth only, for a\n"
 		"                            flame graph)\n"
 		"      --ignore-offsets      match frames by function and module only, so that\n"
@@ -375,7 +379,7 @@ static int usage_error(const char *fmt, const char *arg)
 #pragma GCC diagnostic pop
 
 enum { OPT_FORMAT = 256, OPT_IGNORE_OFFSETS, OPT_SORT, OPT_LIMIT, OPT_THRESHOLD, OPT_EXPAND,
-       OPT_PAGE_SIZE };
+       OPT_PAGE_SIZE, OPT_FAIL_IF };
 
 /* An option's value as a setting's (settings.h): 0, or the usage error's status. */
 static int arg_setting(enum setting_id id, const char *arg, struct setting_value *v)
@@ -396,6 +400,8 @@ static int diff_option(struct diff_opts *o, int c, const char *arg, const char *
 	case OPT_FORMAT:
 		if (arg_setting(SETTING_FORMAT, arg, &v))
 			return 2;
+		if (v.format == OUT_OPENMETRICS)
+			return usage_error("%s", _("--format openmetrics is for one sample (pagetop -b), not for a diff"));
 		o->format = v.format;
 		break;
 	case OPT_IGNORE_OFFSETS:
@@ -425,6 +431,13 @@ static int diff_option(struct diff_opts *o, int c, const char *arg, const char *
 			return 2;
 		o->source.page_size = (long)v.whole;
 		break;
+	case OPT_FAIL_IF: {
+		struct pt_err err;
+
+		if (gate_parse(&o->gate, arg, GATE_COLS_DIFF, &err) < 0)
+			return usage_error("%s", err.msg);
+		break;
+	}
 	case 'h':
 		usage(stdout);
 		*done = 1;
@@ -450,6 +463,7 @@ static int diff_parse(int argc, char **argv, struct diff_opts *o)
 		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 		{ "expand", no_argument, NULL, OPT_EXPAND },
 		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+		{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -556,6 +570,42 @@ static int diff_print(const struct diff *d, struct diff_row **rows, size_t nrows
 	return 0;
 }
 
+/* --fail-if on every row that changed by the threshold, printed or not: 1 when some row
+ * met it (said on standard error). */
+static int diff_gate(const struct diff *d, const struct gate *g, struct diff_row *const *rows,
+		     size_t nrows)
+{
+	int64_t total_b = 0;
+	int tripped = 0;
+
+	for (size_t i = 0; i < d->ne; i++)
+		total_b = sat_add(total_b, d->e[i].b);
+	for (size_t i = 0; i < nrows; i++) {
+		const struct diff_row *e = rows[i];
+		double v[GATE__N] = { 0 };
+		const struct gate_cond *c;
+		struct pt_err msg;
+		char num[64];
+		int k;
+
+		v[GATE_PAGES] = v[GATE_PAGES_B] = (double)e->b;
+		v[GATE_PAGES_A] = (double)e->a;
+		v[GATE_DELTA] = v[GATE_BYTES] = (double)(e->b - e->a);
+		k = gate_check(g, v, d->page_size, total_b);
+		if (k < 0 || ++tripped > GATE_ROWS_SAID)
+			continue;
+		c = &g->c[k];
+		if (c->col == GATE_BYTES)
+			v[GATE_BYTES] *= (double)d->page_size;
+		pt_err_set(&msg, _("%s: %s (%s %s)"), c->text, row_label(d, e), gate_col_name(c->col),
+			   gate_value_text(c->col, v[c->col], num, sizeof(num)));
+		msg_print(msg.msg);
+	}
+	if (tripped > GATE_ROWS_SAID)
+		diag_warn(_("--fail-if: and %d more rows"), tripped - GATE_ROWS_SAID);
+	return tripped > 0;
+}
+
 static int diff_run(const struct diff_opts *o)
 {
 	struct diff d;
@@ -575,6 +625,8 @@ static int diff_run(const struct diff_opts *o)
 	if (rc == 0) {
 		rows = diff_rows(&d, &nrows, &nchanged);
 		rc = diff_print(&d, rows, nrows, nchanged);
+		if (rc == 0 && o->gate.n && diff_gate(&d, &o->gate, rows, nrows))
+			rc = GATE_EXIT;
 	}
 	free(rows);
 	free(d.e);

@@ -20,6 +20,7 @@
 #include "cmd_select.h"
 #include "model_replay.h"
 #include "host.h"
+#include "output.h"
 #include "output_recording.h"
 #include "settings.h"
 #include "source.h"
@@ -87,6 +88,10 @@ static void usage(FILE *f)
 		  "                         sudo user (or nobody), who also creates FILE\n"
 		  "  -v, --verbose          a line per sample on standard error\n"
 		  "  -h, --help             this help\n"));
+	fprintf(f, "%s",
+		_("      --textfile FILE.prom  rewrite FILE.prom with each sample as OpenMetrics\n"
+		  "                         (the node exporter's textfile collector: callers,\n"
+		  "                         the 20 largest); -o may then be left out\n"));
 }
 
 static void fail_msg(const char *msg)
@@ -133,11 +138,13 @@ void record_add_live_meta(struct recorder *rec, const struct source *src)
 	free(mods);
 }
 
-enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH, OPT_DROP_PRIVS };
+enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH, OPT_DROP_PRIVS,
+       OPT_TEXTFILE };
 
 /* What the command line asks for. */
 struct record_opts {
-	const char *out;            /* -o: a file, or - */
+	const char *out;            /* -o: a file, or -; NULL: none (--textfile only) */
+	const char *textfile;       /* --textfile: rewritten every sample as OpenMetrics */
 	int force, verbose;
 	long long limit;            /* -n; -1: no end */
 	double duration;            /* --duration in seconds; -1: none */
@@ -212,6 +219,9 @@ static int record_option(struct record_opts *o, int c, const char *arg, const ch
 	case OPT_FORCE:
 		o->force = 1;
 		break;
+	case OPT_TEXTFILE:
+		o->textfile = arg;
+		break;
 	case 'd':
 	case 'n':
 	case OPT_DURATION:
@@ -244,8 +254,12 @@ static int record_option(struct record_opts *o, int c, const char *arg, const ch
 /* What no single option says: the recording, live options with --from, a terminal. */
 static int record_validate(const struct record_opts *o)
 {
-	if (!o->out) {
+	if (!o->out && !o->textfile) {
 		fail_msg(_("record: give the recording with -o FILE (or -o - for standard output)"));
+		return 2;
+	}
+	if (o->textfile && o->sel.pick != SAMPLE_NONE) {
+		fail_msg(_("record: --textfile follows a series sample by sample, not one sample (SOURCE@SAMPLE)"));
 		return 2;
 	}
 	if (o->npaths && (o->source.debugfs || o->source.kernel_threshold >= 0 ||
@@ -253,7 +267,7 @@ static int record_validate(const struct record_opts *o)
 		fail_msg(_("record: --debugfs, --kernel-threshold and --drop-privileges are for live recording, not --from"));
 		return 2;
 	}
-	if (strcmp(o->out, "-") == 0 && isatty(STDOUT_FILENO)) {
+	if (o->out && strcmp(o->out, "-") == 0 && isatty(STDOUT_FILENO)) {
 		fail_msg(_("record: not writing a recording to a terminal: redirect standard output or use -o FILE"));
 		return 2;
 	}
@@ -308,6 +322,7 @@ static int record_parse(int argc, char **argv, struct record_opts *o)
 		{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
 		{ "drop-privileges", no_argument, NULL, OPT_DROP_PRIVS },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -353,15 +368,144 @@ static void record_open_failed(const struct record_opts *o, int e)
 		fail_msg(_("record: under sudo the recording is created by the user who ran it, and is theirs: give -o a folder they can write"));
 }
 
-/* Samples into the recording until -n, --duration, a signal or the end: 0, or 1. */
-static int record_loop(const struct record_opts *o, struct source *src, struct recorder *rec,
-		       long long *got)
+/* ---- --textfile: a model beside the recording, its view written every sample ---- */
+
+struct textfile {
+	const char *path;
+	struct model *m;
+	struct view_opts vo;
+	struct out_opts oo;
+	struct view v;
+	int failed;
+};
+
+static void textfile_init(struct textfile *t, const char *path)
 {
-	struct sink snk = recorder_sink(rec);
+	memset(t, 0, sizeof(*t));
+	t->path = path;
+	t->m = model_new();
+	view_opts_init(&t->vo);
+	/* as pagetop -b --format openmetrics by default (doc/formats.md) */
+	t->vo.group = GROUP_CALLER;
+	t->vo.limit = 20;
+	t->vo.top_only = 1;
+	t->oo.format = OUT_OPENMETRICS;
+	t->oo.limit = 20;
+	view_init(&t->v);
+}
+
+static void textfile_free(struct textfile *t)
+{
+	view_free(&t->v);
+	model_free(t->m);
+}
+
+static int textfile_fill(FILE *fp, void *ctx, struct pt_err *err)
+{
+	struct textfile *t = ctx;
+
+	if (output_sample(fp, t->m, &t->vo, &t->v, &t->oo) < 0) {
+		pt_err_set(err, _("cannot write %s: %s (it is as it was)"), t->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The sample just read, in place of the file's last one; a failure is said and the
+ * recording goes on (the status is 1 at the end). */
+static void textfile_write(struct textfile *t)
+{
+	struct pt_err err;
+
+	model_view(t->m, &t->vo, &t->v);
+	if (replace_file(t->path, 0644, textfile_fill, t, &err) < 0) {
+		fail_msg(err.msg);
+		t->failed = 1;
+	}
+}
+
+/* Both the recording and the textfile's model take every record. */
+struct tee {
+	struct sink a, b;
+};
+
+static int tee_meta(void *self, const struct source_meta *meta, struct pt_err *err)
+{
+	struct tee *t = self;
+
+	return t->a.ops->meta(t->a.self, meta, err) < 0 ? -1 : t->b.ops->meta(t->b.self, meta, err);
+}
+
+static int tee_begin(void *self, const struct sample_info *si, struct pt_err *err)
+{
+	struct tee *t = self;
+
+	return t->a.ops->begin(t->a.self, si, err) < 0 ? -1 : t->b.ops->begin(t->b.self, si, err);
+}
+
+static int tee_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+{
+	struct tee *t = self;
+
+	return t->a.ops->stack(t->a.self, rec, err) < 0 ? -1 : t->b.ops->stack(t->b.self, rec, err);
+}
+
+static int tee_count(void *self, uint64_t handle, uint64_t count, struct pt_err *err)
+{
+	struct tee *t = self;
+
+	return t->a.ops->count(t->a.self, handle, count, err) < 0 ? -1 :
+	       t->b.ops->count(t->b.self, handle, count, err);
+}
+
+static int tee_end(void *self, struct pt_err *err)
+{
+	struct tee *t = self;
+
+	return t->a.ops->end(t->a.self, err) < 0 ? -1 : t->b.ops->end(t->b.self, err);
+}
+
+static void tee_prefetch(void *self, const struct stack_rec *rec)
+{
+	struct tee *t = self;
+
+	if (t->a.ops->prefetch)
+		t->a.ops->prefetch(t->a.self, rec);
+	if (t->b.ops->prefetch)
+		t->b.ops->prefetch(t->b.self, rec);
+}
+
+/* The model's: a stack it forgot is defined again by the source, which the recording
+ * takes as the stack it knows. */
+static size_t tee_forgotten(void *self, const uint64_t **handles)
+{
+	struct tee *t = self;
+
+	return t->b.ops->forgotten ? t->b.ops->forgotten(t->b.self, handles) : 0;
+}
+
+static const struct sink_ops tee_ops = {
+	tee_meta, tee_begin, tee_stack, tee_count, tee_end, tee_prefetch, tee_forgotten,
+};
+
+/* Samples into the recording and/or the textfile until -n, --duration, a signal or the
+ * end: 0, or 1. */
+static int record_loop(const struct record_opts *o, struct source *src, struct recorder *rec,
+		       struct textfile *tf, long long *got)
+{
+	struct tee tee;
+	struct sink snk;
 	int live = o->npaths == 0;
 	double start = time_mono();
 	struct pt_err err;
 
+	if (rec && tf) {
+		tee.a = recorder_sink(rec);
+		tee.b = model_sink(tf->m);
+		snk = (struct sink){ &tee_ops, &tee };
+	} else {
+		snk = rec ? recorder_sink(rec) : model_sink(tf->m);
+	}
 	while (!stop_requested && (o->limit < 0 || *got < o->limit)) {
 		int wait = live ? POLL_MS : -1;
 		enum src_status st;
@@ -377,7 +521,9 @@ static int record_loop(const struct record_opts *o, struct source *src, struct r
 		st = source_next(src, &snk, wait, &err);
 		if (st == SRC_SAMPLE) {
 			(*got)++;
-			if (o->verbose)
+			if (tf)
+				textfile_write(tf);
+			if (o->verbose && rec)
 				print_sample(rec, src);
 		} else if (st == SRC_END) {
 			break;
@@ -468,6 +614,7 @@ static int record_run(const struct record_opts *o)
 {
 	struct source *src = NULL;
 	struct recorder *rec = NULL;
+	struct textfile tf;
 	struct pt_err err;
 	long long got = 0;
 	int status, live = o->npaths == 0;
@@ -477,7 +624,7 @@ static int record_run(const struct record_opts *o)
 		fail_msg(err.msg);
 		return 1;
 	}
-	if (recorder_open(&rec, o->out, o->force, &err) < 0) {
+	if (o->out && recorder_open(&rec, o->out, o->force, &err) < 0) {
 		int e = errno;
 
 		fail_msg(err.msg);
@@ -485,14 +632,22 @@ static int record_run(const struct record_opts *o)
 		source_close(src);
 		return 1;
 	}
-	if (live)
+	if (live && rec)
 		record_add_live_meta(rec, src);
-	status = record_loop(o, src, rec, &got);
-	if (recorder_close(rec, &err) < 0) {
+	if (o->textfile)
+		textfile_init(&tf, o->textfile);
+	status = record_loop(o, src, rec, o->textfile ? &tf : NULL, &got);
+	if (rec && recorder_close(rec, &err) < 0) {
 		fail_msg(err.msg);
 		status = 1;
 	}
-	recorder_free(rec);
+	if (rec)
+		recorder_free(rec);
+	if (o->textfile) {
+		if (tf.failed)
+			status = 1;
+		textfile_free(&tf);
+	}
 	source_close(src);
 	if (o->verbose && stop_requested)
 		fprintf(stderr, _("pagetop: stopped by signal %d; the recording ends cleanly after %lld samples\n"),

@@ -7,21 +7,6 @@
 #include "cmd_select.h"
 #include "model.h"
 
-/* Every stack's pages: the header's total. */
-static int64_t total_pages(const struct model *m)
-{
-	size_t ns = model_nstacks(m);
-	int64_t t = 0;
-
-	for (size_t i = 0; i < ns; i++) {
-		const struct stack *st = model_stack(m, (uint32_t)i);
-
-		if (st)
-			t = sat_add(t, st->s.now);
-	}
-	return t;
-}
-
 /* The whole series once: its length and its peak (the first sample of the highest
  * total). */
 static int read_through(struct source *src, uint64_t *n, uint64_t *peak, struct pt_err *err)
@@ -43,7 +28,7 @@ static int read_through(struct source *src, uint64_t *n, uint64_t *peak, struct 
 			break;
 		if (st != SRC_SAMPLE)
 			continue;
-		t = total_pages(m);
+		t = model_total_pages(m);
 		if (t > best) {
 			best = t;
 			*peak = *n;

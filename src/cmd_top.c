@@ -40,6 +40,7 @@ struct batch_run {
 	struct model *m;
 	struct view_opts vo;
 	struct out_opts oo;
+	const struct gate *gate;  /* --fail-if, or NULL */
 	long iterations;
 	int only_last;        /* print only the sample read last (a SOURCE@SEL) */
 	long nread;           /* samples read */
@@ -57,6 +58,48 @@ static void batch_check_failures(const struct model *m, int64_t *seen)
 		*seen = fs->s.now;
 }
 
+/* --fail-if on every row of a printed sample: the rows that meet it said on standard
+ * error. 1 when some did. */
+static int batch_gate(const struct batch_run *b, const struct view *v)
+{
+	long ps = model_page_size(b->m);
+	int utf8 = text_locale_utf8(), tripped = 0;
+
+	if (!b->gate)
+		return 0;
+	for (size_t i = 0; i < v->nrows; i++) {
+		const struct row *r = &v->rows[i];
+		const struct counter *s = r->s;
+		double val[GATE__N] = { 0 };
+		const struct gate_cond *c;
+		struct pt_err msg;
+		char num[64];
+		int k;
+
+		val[GATE_PAGES] = val[GATE_BYTES] = (double)s->now;
+		val[GATE_DELTA] = (double)s->delta;
+		val[GATE_RATE] = s->rate;
+		val[GATE_DELTA_BASE] = (double)s->delta_base;
+		val[GATE_PEAK] = (double)s->peak;
+		val[GATE_SCORE] = s->score;
+		k = gate_check(b->gate, val, ps, v->total_pages);
+		if (k < 0)
+			continue;
+		if (++tripped > GATE_ROWS_SAID)
+			continue;
+		c = &b->gate->c[k];
+		if (c->col == GATE_BYTES)
+			val[GATE_BYTES] = val[GATE_PAGES] * (double)ps;
+		pt_err_set(&msg, _("%s at sample %u: %s (%s %s)"), c->text, model_nsamples(b->m) - 1,
+			   model_label(b->m, view_row_label(r, utf8)), gate_col_name(c->col),
+			   gate_value_text(c->col, val[c->col], num, sizeof(num)));
+		msg_print(msg.msg);
+	}
+	if (tripped > GATE_ROWS_SAID)
+		diag_warn(_("--fail-if: and %d more rows"), tripped - GATE_ROWS_SAID);
+	return tripped > 0;
+}
+
 static int run_batch(struct batch_run *b)
 {
 	struct sink sink = model_sink(b->m);
@@ -65,10 +108,15 @@ static int run_batch(struct batch_run *b)
 	struct pt_err err;
 	long n = 0;
 	int64_t fail_seen = -1;
-	int started = 0, rc = 0;
-	int folded_last = b->oo.format == OUT_FOLDED && source_meta(b->src)->series;
+	int started = 0, rc = 0, tripped;
+	/* one sample, the last: folded of a series, openmetrics always */
+	int folded_last = (b->oo.format == OUT_FOLDED && source_meta(b->src)->series) ||
+			  b->oo.format == OUT_OPENMETRICS;
+	struct live_stats ls = { 0 };
 
 	view_init(&v);
+	b->oo.system = live_get_stats(b->src, &ls) == 0;
+	b->oo.mem = &ls.mem;
 	tree_init(&tree);
 	for (;;) {
 		enum src_status st;
@@ -100,17 +148,27 @@ static int run_batch(struct batch_run *b)
 			tree_sort(&tree, TREE_NONE); /* every node is printed */
 		} else
 			model_view(b->m, &b->vo, &v);
+		if (b->oo.system)
+			live_get_stats(b->src, &ls); /* the counters of the sample just read */
 		if (!started) {
 			started = 1;
 			if (output_begin(stdout, b->m, &b->oo) < 0)
 				goto write_error;
 		}
+		/* said even when the output is gone (a closed pipe); not of a tree */
+		tripped = b->oo.tree == TREE_OFF && batch_gate(b, &v);
+		if (tripped)
+			rc = GATE_EXIT;
 		if (b->oo.tree != TREE_OFF ? output_tree(stdout, b->m, &b->vo, &tree, &b->oo) < 0
 					   : output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
 			goto write_error;
+		if (tripped)
+			break;
 	}
 	if (folded_last && n && (!b->only_last || n == b->iterations)) {
 		model_view(b->m, &b->vo, &v);
+		if (batch_gate(b, &v))
+			rc = GATE_EXIT;
 		if (output_sample(stdout, b->m, &b->vo, &v, &b->oo) < 0)
 			goto write_error;
 	}
@@ -346,6 +404,13 @@ int top_run(struct top_opts *o)
 	b.m = model_new();
 	b.vo = o->view;
 	b.oo = o->out;
+	if (o->batch && o->out.format == OUT_OPENMETRICS) {
+		/* a series each row: few by default (doc/formats.md) */
+		if (!(o->cli_set & TUI_SET_GROUP))
+			b.vo.group = GROUP_CALLER;
+		if (!o->limit_given)
+			b.oo.limit = 20;
+	}
 	b.iterations = o->iterations;
 	if ((o->batch || o->check_symbols) && batch_select(&b, o) < 0) {
 		source_close(b.src);
@@ -356,6 +421,12 @@ int top_run(struct top_opts *o)
 	}
 	b.vo.limit = o->batch ? b.oo.limit : 0;
 	b.vo.top_only = o->batch; /* batch output prints only the first rows */
+	if (o->gate.n) {
+		/* the gate sees every row, printed or not */
+		b.gate = &o->gate;
+		b.vo.limit = 0;
+		b.vo.top_only = 0;
+	}
 	if (o->nallocs)
 		model_set_alloc_patterns(b.m, o->allocs, o->nallocs);
 	if (o->batch && b.oo.expand && !o->no_symbols && !o->check_symbols &&

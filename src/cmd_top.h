@@ -9,6 +9,7 @@
 #include "model.h"
 #include "output.h"
 #include "settings.h"
+#include "settings_gate.h"
 #include "source.h"
 #include "source_select.h"
 #include "symbols.h"
@@ -23,6 +24,8 @@ struct top_opts {
 	struct view_opts view;          /* --sort, --group, --threshold; its filter is
 					 * built from filters[] (top_validate()) */
 	struct out_opts out;            /* --format, --limit, --expand */
+	struct gate gate;               /* --fail-if (gate.n 0: none) */
+	int limit_given;                /* --limit (openmetrics has its own default) */
 	struct source_opts source;      /* -d, --debugfs, --kernel-threshold,
 					 * --drop-privileges, --page-size */
 	struct symbols_opts sym;        /* --vmlinux, --kernel-release, and the lists: */
@@ -48,7 +51,7 @@ void top_opts_init(struct top_opts *o);
 
 /* Opens the source and shows it: the screen (batch output when there is no terminal),
  * batch output, or --check-symbols' report. Returns the exit status (0, or 1 for an
- * error, said on standard error). Frees o->view.filter. */
+ * error, said on standard error; GATE_EXIT when a row met --fail-if). Frees o->view.filter. */
 int top_run(struct top_opts *o);
 
 #endif

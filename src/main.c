@@ -2,7 +2,8 @@
 /* main.c - the command line: which command (pagetop, pagetop record, pagetop diff), and
  * pagetop's own options into struct top_opts (cmd_top.h), checked, then run.
  *
- * Exit status: 0 success, 1 an error (bad input, unreadable source), 2 bad usage. */
+ * Exit status: 0 success, 1 an error (bad input, unreadable source), 2 bad usage, 3 a
+ * row met --fail-if (settings_gate.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -30,7 +31,7 @@ enum {
 	OPT_LIVE, OPT_DEBUGFS, OPT_KTHRESH, OPT_PAGE_SIZE, OPT_ALLOC, OPT_NO_COLOR,
 	OPT_NO_MOUSE,
 	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
-	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS,
+	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS, OPT_FAIL_IF,
 	OPT_TREE,
 };
 
@@ -45,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "expand", no_argument, NULL, OPT_EXPAND },
+	{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
 	{ "tree", required_argument, NULL, OPT_TREE },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
@@ -94,6 +96,11 @@ static void usage(FILE *fp)
 		      "      --limit=ROWS          rows per sample (0: all, the batch default)\n"
 		      "      --format=F            text, csv, json or folded (batch)\n"
 		      "      --expand              print each stack's frames under its row\n"));
+	fprintf(fp, _("      --fail-if=EXPR        batch: stop with status 3 after a sample where a\n"
+		      "                            row meets EXPR (delta_base>5000,score>=0.9;\n"
+		      "                            pages>1%%), the rows said on standard error\n"));
+	fprintf(fp, _("      --format=openmetrics  batch: the last sample for Prometheus; by default\n"
+		      "                            --group caller --limit 20, the rest as (other)\n"));
 	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree\n"));
 	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
 		      "                            lines (compressed works: vmlinux.xz)\n"
@@ -195,6 +202,7 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 	case OPT_LIMIT:
 		arg_setting(SETTING_LIMIT, arg, &v);
 		o->out.limit = (size_t)v.whole;
+		o->limit_given = 1;
 		break;
 	case OPT_FORMAT:
 		arg_setting(SETTING_FORMAT, arg, &v);
@@ -203,6 +211,13 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 	case OPT_EXPAND:
 		o->out.expand = 1;
 		break;
+	case OPT_FAIL_IF: {
+		struct pt_err err;
+
+		if (gate_parse(&o->gate, arg, GATE_COLS_TOP, &err) < 0)
+			usage_error("%s", err.msg);
+		break;
+	}
 	case OPT_TREE:
 		arg_setting(SETTING_TREE, arg, &v);
 		o->out.tree = v.tree;
@@ -355,6 +370,12 @@ static void top_validate(struct top_opts *o)
 	if (o->out.tree != TREE_OFF && o->out.format == OUT_FOLDED)
 		usage_error(_("--tree: not with --format %s: folded stacks are a tree already"),
 			    "folded");
+	if (o->out.tree != TREE_OFF && o->out.format == OUT_OPENMETRICS)
+		usage_error(_("--tree: not with --format %s: its series are rows of a sample"),
+			    "openmetrics");
+	if (o->out.tree != TREE_OFF && o->gate.n)
+		usage_error(_("--fail-if checks the rows of a sample, not a tree: drop --tree %s"),
+			    tree_mode_name(o->out.tree));
 	if (o->nsources) {
 		/* SOURCE@SEL: one parser for every command (source_select.h) */
 		struct sample_sel sel;
@@ -380,6 +401,11 @@ static void top_validate(struct top_opts *o)
 			usage_error(_("-n and a sample (%s) do not go together: the sample says where to stop"),
 				    sel_arg);
 	}
+	/* one sample: live, the first unless -n says */
+	if (o->batch && o->out.format == OUT_OPENMETRICS && !o->nsources && !o->iterations)
+		o->iterations = 1;
+	if (o->gate.n && (!o->batch || o->check_symbols))
+		usage_error("%s", _("--fail-if checks the samples of batch mode: add -b"));
 	if (o->nfilters) {
 		o->view.filter = filter_new(o->filters, o->nfilters, &err);
 		if (!o->view.filter)

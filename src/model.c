@@ -164,6 +164,19 @@ const struct stack *model_stack(const struct model *m, uint32_t id)
 	return st && !st->freed ? st : NULL;
 }
 
+int64_t model_total_pages(const struct model *m)
+{
+	int64_t t = 0;
+
+	for (size_t i = 0; i < m->nstacks; i++) {
+		const struct stack *st = model_stack(m, (uint32_t)i);
+
+		if (st)
+			t = sat_add(t, st->s.now);
+	}
+	return t;
+}
+
 void model_pin(struct model *m, const struct stack *st)
 {
 	struct stack *s = stack_at(m, st->id);

@@ -120,6 +120,8 @@ long model_page_size(const struct model *m);
 size_t model_nstacks(const struct model *m);
 size_t model_nlive(const struct model *m);            /* stacks kept now */
 const struct stack *model_stack(const struct model *m, uint32_t id);
+/* Every stack's pages now (saturating): the header's total. */
+int64_t model_total_pages(const struct model *m);
 /* A stack someone shows (the UI's selected, expanded and paused rows) is not forgotten
  * while pinned; pins count. */
 void model_pin(struct model *m, const struct stack *st);

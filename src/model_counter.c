@@ -27,16 +27,6 @@ struct counter_hist {
 
 #define HIST_MIN 16
 
-static inline uint64_t zz_enc(int64_t d)
-{
-	return ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
-}
-
-static inline int64_t zz_dec(uint64_t u)
-{
-	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
-}
-
 static unsigned uv_len(uint64_t u)
 {
 	unsigned n = 1;
@@ -46,34 +36,6 @@ static unsigned uv_len(uint64_t u)
 		n++;
 	}
 	return n;
-}
-
-static unsigned uv_put(uint8_t *p, uint64_t u)
-{
-	unsigned n = 0;
-
-	while (u >= 0x80) {
-		p[n++] = (uint8_t)(u | 0x80);
-		u >>= 7;
-	}
-	p[n++] = (uint8_t)u;
-	return n;
-}
-
-/* The varint at p[*next]; *next goes past it. */
-static uint64_t uv_get(const uint8_t *p, uint32_t *next)
-{
-	uint64_t u = 0;
-	unsigned sh = 0;
-	uint32_t i = *next;
-
-	while (p[i] & 0x80) {
-		u |= (uint64_t)(p[i++] & 0x7f) << sh;
-		sh += 7;
-	}
-	u |= (uint64_t)p[i++] << sh;
-	*next = i;
-	return u;
 }
 
 /* The varint that ends at *pos, read backwards from its last (highest) group; *pos
@@ -93,14 +55,14 @@ static inline uint64_t uv_back(const uint8_t *p, uint32_t *pos)
  * over and the change at its last one (0 for a run). */
 static uint32_t hist_next(const struct counter_hist *h, uint32_t *pos, int64_t *d)
 {
-	uint64_t u = uv_get(h->b, pos);
+	uint64_t u = varint_get(h->b, pos);
 
 	if (!u) {
-		*d = zz_dec(uv_get(h->b, pos));
-		uv_get(h->b, pos);
+		*d = zigzag_dec(varint_get(h->b, pos));
+		varint_get(h->b, pos);
 		return 1;
 	}
-	*d = u & 1 ? zz_dec(u >> 1) : 0;
+	*d = u & 1 ? zigzag_dec(u >> 1) : 0;
 	return u & 1 ? 1 : (uint32_t)(u >> 1);
 }
 
@@ -109,11 +71,11 @@ static inline uint32_t hist_prev(const struct counter_hist *h, uint32_t *pos, in
 	uint64_t u = uv_back(h->b, pos);
 
 	if (__builtin_expect(!u, 0)) {
-		*d = zz_dec(uv_back(h->b, pos));
+		*d = zigzag_dec(uv_back(h->b, pos));
 		uv_back(h->b, pos);
 		return 1;
 	}
-	*d = u & 1 ? zz_dec(u >> 1) : 0;
+	*d = u & 1 ? zigzag_dec(u >> 1) : 0;
 	return u & 1 ? 1 : (uint32_t)(u >> 1);
 }
 
@@ -166,7 +128,7 @@ static void hist_fold(struct counter_hist *h, uint32_t t)
 		n -= t - s0;
 		s0 = t;
 		p = end - uv_len((uint64_t)n << 1);
-		uv_put(h->b + p, (uint64_t)n << 1);
+		varint_put(h->b + p, (uint64_t)n << 1);
 		break;
 	}
 	memmove(h->b, h->b + p, h->len - p);
@@ -181,16 +143,16 @@ static void hist_add(struct model *m, struct counter *s, uint32_t last, uint32_t
 	struct counter_hist *h = s->hist;
 	uint8_t e[32];
 	unsigned n = 0;
-	uint64_t z = zz_enc(d);
+	uint64_t z = zigzag_enc(d);
 
 	if (k - last > 1)
-		n += uv_put(e, (uint64_t)(k - last - 1) << 1);
+		n += varint_put(e, (uint64_t)(k - last - 1) << 1);
 	if (z >> 62) {
 		e[n++] = 0;
-		n += uv_put(e + n, z);
+		n += varint_put(e + n, z);
 		e[n++] = 0;
 	} else {
-		n += uv_put(e + n, (z << 1) | 1);
+		n += varint_put(e + n, (z << 1) | 1);
 	}
 	if (h->len + n > h->cap) {
 		/* full: first drop what no window looks at any more */

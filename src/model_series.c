@@ -123,43 +123,6 @@ size_t trace_mem_bytes(const struct model *m)
 	return m->trace_slab_bytes + (m->total_trace ? trace_size(m->total_trace->cap) : 0);
 }
 
-static inline uint64_t zz(int64_t d)
-{
-	return ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
-}
-
-static inline int64_t unzz(uint64_t u)
-{
-	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
-}
-
-static unsigned put(uint8_t *p, uint64_t u)
-{
-	unsigned n = 0;
-
-	while (u >= 0x80) {
-		p[n++] = (uint8_t)(u | 0x80);
-		u >>= 7;
-	}
-	p[n++] = (uint8_t)u;
-	return n;
-}
-
-static uint64_t get(const uint8_t *p, uint32_t *pos)
-{
-	uint64_t u = 0;
-	unsigned sh = 0;
-	uint32_t i = *pos;
-
-	while (p[i] & 0x80) {
-		u |= (uint64_t)(p[i++] & 0x7f) << sh;
-		sh += 7;
-	}
-	u |= (uint64_t)p[i++] << sh;
-	*pos = i;
-	return u;
-}
-
 struct trace *trace_new(struct model *m, uint32_t s0, uint16_t nb)
 {
 	int heap = nb > TRACE_ROW_BUCKETS;
@@ -198,21 +161,21 @@ void trace_free(struct model *m, struct trace **sp)
 static void bucket_get(const uint8_t *b, uint32_t *pos, int64_t *last,
 		       struct trace_bucket *out)
 {
-	uint64_t u = get(b, pos), d = u & 4 ? get(b, pos) : u >> 3, span;
-	int64_t mn = (int64_t)((uint64_t)*last + (uint64_t)unzz(d));
+	uint64_t u = varint_get(b, pos), d = u & 4 ? varint_get(b, pos) : u >> 3, span;
+	int64_t mn = (int64_t)((uint64_t)*last + (uint64_t)zigzag_dec(d));
 
 	out->min = out->max = out->last = mn;
 	switch (u & 3) {
 	case 1:
-		out->max = (int64_t)((uint64_t)mn + get(b, pos));
+		out->max = (int64_t)((uint64_t)mn + varint_get(b, pos));
 		break;
 	case 2:
-		span = get(b, pos);
+		span = varint_get(b, pos);
 		out->max = out->last = (int64_t)((uint64_t)mn + span);
 		break;
 	case 3:
-		out->max = (int64_t)((uint64_t)mn + get(b, pos));
-		out->last = (int64_t)((uint64_t)mn + get(b, pos));
+		out->max = (int64_t)((uint64_t)mn + varint_get(b, pos));
+		out->last = (int64_t)((uint64_t)mn + varint_get(b, pos));
 		break;
 	}
 	*last = out->last;
@@ -231,20 +194,20 @@ static void decode(const struct trace *s, struct trace_bucket *out)
 /* Appends a closed bucket (room was made). */
 static void encode(struct trace *s, int64_t mn, int64_t mx, int64_t last)
 {
-	uint64_t d = zz((int64_t)((uint64_t)mn - (uint64_t)s->plast));
+	uint64_t d = zigzag_enc((int64_t)((uint64_t)mn - (uint64_t)s->plast));
 	unsigned kind = mx == mn ? 0 : last == mn ? 1 : last == mx ? 2 : 3;
 	uint32_t len = s->len;
 
 	if (d >> 60) {
-		len += put(s->b + len, 4 | kind);
-		len += put(s->b + len, d);
+		len += varint_put(s->b + len, 4 | kind);
+		len += varint_put(s->b + len, d);
 	} else {
-		len += put(s->b + len, d << 3 | kind);
+		len += varint_put(s->b + len, d << 3 | kind);
 	}
 	if (kind)
-		len += put(s->b + len, (uint64_t)mx - (uint64_t)mn);
+		len += varint_put(s->b + len, (uint64_t)mx - (uint64_t)mn);
 	if (kind == 3)
-		len += put(s->b + len, (uint64_t)last - (uint64_t)mn);
+		len += varint_put(s->b + len, (uint64_t)last - (uint64_t)mn);
 	s->len = (uint16_t)len;
 	s->plast = last;
 	s->n++;

@@ -3,7 +3,8 @@
  * finds the node its path ends at (remembered from the build before, else walked through
  * a (parent, frame) hash table) and adds its numbers there; one pass from the last node
  * to the first adds each node into its parent; one from the first lists the children;
- * the roots are sorted, the other lists when tree_sort() asks (doc/internals.md). */
+ * the roots are sorted, the other lists when tree_sort() asks; a tree made anew is
+ * numbered depth-first (doc/internals.md). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -31,7 +32,9 @@ int tree_mode_parse(const char *s, enum tree_mode *t)
 }
 
 struct tree_slot {
-	uint64_t key;             /* parent << 32 | frame (or LABEL_KEY | label); EMPTY */
+	/* parent << 32 | frame (or LABEL_KEY | label), or EMPTY, in two halves: 12 bytes a
+	 * slot, not 16 */
+	uint32_t key_lo, key_hi;
 	uint32_t node;
 };
 
@@ -43,7 +46,20 @@ struct tree_leaf {
 };
 
 #define EMPTY UINT64_MAX
+
+static inline uint64_t slot_key(const struct tree_slot *s)
+{
+	return (uint64_t)s->key_hi << 32 | s->key_lo;
+}
+
+static inline void slot_set(struct tree_slot *s, uint64_t k, uint32_t node)
+{
+	s->key_lo = (uint32_t)k;
+	s->key_hi = (uint32_t)(k >> 32);
+	s->node = node;
+}
 #define LABEL_KEY 0x80000000u     /* frame ids stay below */
+#define PREFETCH 16               /* rows ahead */
 
 void tree_init(struct tree *t)
 {
@@ -77,14 +93,15 @@ static void table_grow(struct tree *t)
 
 	t->slots = xmalloc(n * sizeof(*t->slots));
 	for (size_t i = 0; i < n; i++)
-		t->slots[i].key = EMPTY;
+		slot_set(&t->slots[i], EMPTY, 0);
 	t->nslots = n;
 	for (size_t i = 0; i < on; i++) {
 		size_t j;
 
-		if (old[i].key == EMPTY)
+		if (slot_key(&old[i]) == EMPTY)
 			continue;
-		for (j = slot_of(old[i].key, n); t->slots[j].key != EMPTY; j = (j + 1) & (n - 1))
+		for (j = slot_of(slot_key(&old[i]), n); slot_key(&t->slots[j]) != EMPTY;
+		     j = (j + 1) & (n - 1))
 			;
 		t->slots[j] = old[i];
 	}
@@ -96,7 +113,7 @@ static void tree_reset(struct tree *t)
 {
 	t->nnodes = 0;
 	for (size_t i = 0; i < t->nslots; i++)
-		t->slots[i].key = EMPTY;
+		slot_set(&t->slots[i], EMPTY, 0);
 	t->gen++;
 }
 
@@ -107,8 +124,8 @@ static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t
 	size_t j = slot_of(k, t->nslots);
 	struct tree_node *n;
 
-	for (; t->slots[j].key != EMPTY; j = (j + 1) & (t->nslots - 1))
-		if (t->slots[j].key == k)
+	for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
+		if (slot_key(&t->slots[j]) == k)
 			return t->slots[j].node;
 	if (t->nnodes == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 4096;
@@ -122,8 +139,7 @@ static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t
 	n->depth = depth;
 	n->stacks = n->example = TREE_NONE;
 	n->s.first_seen = UINT32_MAX;
-	t->slots[j].key = k;
-	t->slots[j].node = (uint32_t)t->nnodes;
+	slot_set(&t->slots[j], k, (uint32_t)t->nnodes);
 	if (++t->nnodes * 2 > t->nslots)
 		table_grow(t);
 	return (uint32_t)(t->nnodes - 1);
@@ -169,7 +185,7 @@ static uint32_t stack_leaf(struct tree *t, const struct stack *st, uint32_t *pre
 }
 
 /* Adds a stack's numbers, or a child's, to a node's. */
-static void sum_add(struct tree_sum *a, const struct tree_sum *b)
+static inline __attribute__((always_inline)) void sum_add(struct tree_sum *a, const struct tree_sum *b)
 {
 	a->now = sat_add(a->now, b->now);
 	a->delta = sat_add(a->delta, b->delta);
@@ -183,13 +199,72 @@ static void sum_add(struct tree_sum *a, const struct tree_sum *b)
 		a->first_seen = b->first_seen;
 }
 
-static void example_add(struct tree_node *n, uint32_t id, int64_t now)
+static inline __attribute__((always_inline)) void example_add(struct tree_node *n, uint32_t id, int64_t now)
 {
 	if (n->example == TREE_NONE || now > n->example_now ||
 	    (now == n->example_now && id < n->example)) {
 		n->example = id;
 		n->example_now = now;
 	}
+}
+
+/* Numbers the nodes of a tree made anew depth-first (a node's subtree right after it),
+ * so that the passes of later builds find a node's parent among the nodes they just saw
+ * (in the cache), not anywhere in the array: the first position of a node is its
+ * parent's next free one, its subtree's size the space it takes there. Every node has
+ * stacks (the tree was made anew), and nkids counts its children. */
+static void tree_renumber(struct tree *t)
+{
+	size_t nn = t->nnodes, next_root = 0;
+	uint32_t *size = xmalloc(nn * sizeof(*size)), *pos = xmalloc(nn * sizeof(*pos));
+	uint32_t *free_pos = xmalloc(nn * sizeof(*free_pos));
+	struct tree_node *nodes = xmalloc(nn * sizeof(*nodes)); /* no room to spare */
+
+	for (size_t i = 0; i < nn; i++)
+		size[i] = 1;
+	for (size_t i = nn; i-- > 0;)
+		if (t->nodes[i].parent != TREE_NONE)
+			size[t->nodes[i].parent] += size[i];
+	for (size_t i = 0; i < nn; i++) {
+		uint32_t p = t->nodes[i].parent;
+
+		if (p == TREE_NONE) {
+			pos[i] = (uint32_t)next_root;
+			next_root += size[i];
+		} else {
+			pos[i] = free_pos[p];
+			free_pos[p] += size[i];
+		}
+		free_pos[i] = pos[i] + 1;
+	}
+	for (size_t i = 0; i < nn; i++) {
+		struct tree_node *n = &nodes[pos[i]];
+
+		*n = t->nodes[i];
+		if (n->parent != TREE_NONE)
+			n->parent = pos[n->parent];
+	}
+	free(t->nodes);
+	t->nodes = nodes;
+	t->cap = nn;
+	for (size_t j = 0; j < t->nslots; j++)
+		slot_set(&t->slots[j], EMPTY, 0);
+	for (size_t i = 0; i < nn; i++) {
+		const struct tree_node *n = &nodes[i];
+		uint32_t key = n->frame != TREE_NONE ? n->frame : LABEL_KEY | n->label;
+		uint64_t k = (uint64_t)n->parent << 32 | key;
+		size_t j = slot_of(k, t->nslots);
+
+		for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
+			;
+		slot_set(&t->slots[j], k, (uint32_t)i);
+	}
+	for (size_t i = 0; i < t->nleaves; i++)
+		if (t->leaves[i].gen == t->gen)
+			t->leaves[i].node = pos[t->leaves[i].node];
+	free(size);
+	free(pos);
+	free(free_pos);
 }
 
 /* ---- ordering the children ---- */
@@ -350,6 +425,7 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	struct view_opts vo = *o;
 	uint32_t prev[STACK_MAX_FRAMES + 1], prev_node[STACK_MAX_FRAMES + 1];
 	unsigned nprev = 0;
+	int fresh;
 
 	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
 	/* every row, in no order past the first: the children are sorted here */
@@ -380,13 +456,26 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 			t->nodes[i].build = 0;
 		t->build = 1;
 	}
+	fresh = t->nnodes == 0;
 	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
 				      sizeof(*t->next_stack));
+	/* each row's node first (next_stack holds it until the second pass), which may make
+	 * nodes; then the numbers, the node of a row a few ahead asked for early: the rows
+	 * come in the stacks' order, their nodes anywhere */
+	for (size_t r = 0; r < t->v.nrows; r++)
+		t->next_stack[r] = stack_leaf(t, t->v.rows[r].stack, prev, prev_node, &nprev);
 	for (size_t r = 0; r < t->v.nrows; r++) {
 		const struct stack *st = t->v.rows[r].stack;
 		const struct counter *c = &st->s;
-		uint32_t leaf = stack_leaf(t, st, prev, prev_node, &nprev); /* may move nodes */
-		struct tree_node *n = node_touch(t, leaf);
+		struct tree_node *n;
+
+		if (r + PREFETCH < t->v.nrows) {
+			const char *a = (const char *)&t->nodes[t->next_stack[r + PREFETCH]];
+
+			__builtin_prefetch(a, 1);
+			__builtin_prefetch(a + sizeof(*n) - 1, 1);
+		}
+		n = node_touch(t, t->next_stack[r]);
 		struct tree_sum one = { c->now, c->delta, c->delta_base, c->peak, c->rate, c->score,
 					c->first_seen };
 
@@ -419,6 +508,8 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		p->nkids++;
 		example_add(p, n->example, n->example_now);
 	}
+	if (fresh && t->nnodes > 1)
+		tree_renumber(t);
 	tree_link(m, t, o);
 }
 

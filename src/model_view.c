@@ -622,7 +622,7 @@ static void apart_name(struct model *m, struct stack *st, int d)
 	int p = d >> APART_SHIFT;
 	unsigned i = (unsigned)(d & ((1 << APART_SHIFT) - 1));
 	int64_t f = apart_at(m, st, p, i);
-	const char *label = strtab_str(m->labels, st->label), *name;
+	const char *label, *name;
 	char *s;
 
 	if (f < 0) {
@@ -631,11 +631,14 @@ static void apart_name(struct model *m, struct stack *st, int d)
 			return;
 		f = apart_at(m, st, p, --i);
 	}
-	name = p % 2 ? strtab_str(m->frames, (uint32_t)f) : strtab_str(m->labels, (uint32_t)f);
 	for (int utf8 = 0; utf8 < 2; utf8++) {
 		const char *arrow = p < 2 ? (utf8 ? " ← " : " <- ") : (utf8 ? " → " : " -> ");
 		const char *skip = utf8 ? "…" : "...";
 
+		/* looked up again: interning may move the labels' texts */
+		label = strtab_str(m->labels, st->label);
+		name = p % 2 ? strtab_str(m->frames, (uint32_t)f)
+			     : strtab_str(m->labels, (uint32_t)f);
 		s = i ? xasprintf("%s%s%s%s%s", label, arrow, skip, arrow, name)
 		      : xasprintf("%s%s%s", label, arrow, name);
 		st->apart[utf8] = strtab_intern(m->labels, s, strlen(s));

@@ -12,7 +12,7 @@
 
 #include "output_int.h"
 
-static const char *const format_names[] = { "text", "csv", "json", "folded" };
+static const char *const format_names[] = { "text", "csv", "json", "folded", "openmetrics" };
 
 const char *out_format_name(enum out_format f)
 {
@@ -81,6 +81,9 @@ int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 	case OUT_FOLDED:
 		output_folded_sample(fp, m, v, n);
 		break;
+	case OUT_OPENMETRICS:
+		output_openmetrics_sample(fp, m, vo, v, n);
+		break;
 	}
 	if (fflush(fp) != 0 || ferror(fp))
 		return -1;
@@ -120,7 +123,8 @@ int output_tree(FILE *fp, const struct model *m, const struct view_opts *vo,
 	case OUT_JSON:
 		output_json_tree(fp, m, vo, t, o);
 		break;
-	case OUT_FOLDED: /* the command line refuses it: folded stacks are a tree already */
+	case OUT_FOLDED: /* the command line refuses these: folded stacks are a tree already, */
+	case OUT_OPENMETRICS: /* a series per row of a sample */
 		break;
 	}
 	if (fflush(fp) != 0 || ferror(fp))
@@ -151,6 +155,8 @@ int output_diff(FILE *fp, enum out_format f, const struct diff_report *r)
 		break;
 	case OUT_FOLDED:
 		output_folded_diff(fp, r);
+		break;
+	case OUT_OPENMETRICS: /* refused by pagetop diff */
 		break;
 	}
 	if (fflush(fp) != 0 || ferror(fp))

@@ -5,12 +5,13 @@
 #define PAGETOP_OUTPUT_H
 
 #include <stdio.h>
+#include "host_meminfo.h"
 #include "model.h"
 #include "model_tree.h"
 #include "symbols.h"
 
-enum out_format { OUT_TEXT = 0, OUT_CSV, OUT_JSON, OUT_FOLDED };
-/* "text", "csv", "json", "folded"; out_format_parse() returns 0, or -1 for another. */
+enum out_format { OUT_TEXT = 0, OUT_CSV, OUT_JSON, OUT_FOLDED, OUT_OPENMETRICS };
+/* "text", "csv", "json", "folded", "openmetrics"; out_format_parse() returns 0, or -1 for another. */
 const char *out_format_name(enum out_format f);
 int out_format_parse(const char *s, enum out_format *f);
 
@@ -19,6 +20,10 @@ struct out_opts {
 	size_t limit;      /* 0: every row */
 	int expand;        /* frames under each row */
 	struct symbols *sym; /* with expand: frames resolved to source lines (NULL: raw) */
+	/* live: the system's counters go with each sample (CSV: three more columns before
+	 * label; JSON: "system"), mem those of the sample (NULL or not valid: unknown) */
+	int system;
+	const struct meminfo *mem;
 	enum tree_mode tree; /* --tree: the sample as a call tree (output_tree()) */
 };
 

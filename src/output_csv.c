@@ -50,8 +50,9 @@ static void csv_frames(FILE *fp, const struct model *m, const struct stack *st,
 }
 
 static void csv_row(FILE *fp, const struct model *m, const struct view *v, const struct row *r,
-		    int expand)
+		    const struct out_opts *o)
 {
+	int expand = o->expand;
 	const struct counter *s = r->s;
 
 	fprintf(fp, "%u,%.3f,", model_nsamples(m) - 1, model_sample_time(m));
@@ -65,6 +66,11 @@ static void csv_row(FILE *fp, const struct model *m, const struct view *v, const
 	fprintf(fp, ",%.3f,%lld,%.3f,%lld,%lld,%.4f,%.3f,", view_share(v, s), (long long)s->delta,
 		s->rate, (long long)s->delta_base, (long long)s->peak, s->score,
 		model_time_at(m, s->first_seen));
+	if (o->system && o->mem && o->mem->valid)
+		fprintf(fp, "%llu,%llu,%llu,", (unsigned long long)meminfo_in_use(o->mem),
+			(unsigned long long)o->mem->slab, (unsigned long long)o->mem->page_tables);
+	else if (o->system)
+		fputs(",,,", fp);
 	csv_str(fp, model_label(m, r->label));
 	if (expand)
 		csv_frames(fp, m, r->stack, 0);
@@ -78,8 +84,10 @@ void output_csv_begin(FILE *fp, const struct out_opts *o)
 		      fp);
 		return;
 	}
-	fputs("sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,"
-	      "label", fp);
+	fputs("sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,", fp);
+	if (o->system)
+		fputs("mem_in_use,slab,page_tables,", fp);
+	fputs("label", fp);
 	if (o->expand)
 		fputs(",frames", fp);
 	fputc('\n', fp);
@@ -89,7 +97,7 @@ void output_csv_sample(FILE *fp, const struct model *m, const struct view *v,
 		       const struct out_opts *o, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		csv_row(fp, m, v, &v->rows[i], o->expand);
+		csv_row(fp, m, v, &v->rows[i], o);
 }
 
 /* The path column: the frames from the root to node i, ';' between them. */

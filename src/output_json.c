@@ -141,6 +141,19 @@ static void json_frames(FILE *fp, const struct model *m, const struct stack *st,
 	fputc(']', fp);
 }
 
+/* The fields after "pages" and "bytes" (and "share") that rows and tree nodes share. */
+static void json_changes(FILE *fp, const struct model *m, int64_t delta, double rate,
+			 int64_t delta_base, int64_t peak, double score, uint32_t first_seen)
+{
+	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)delta);
+	json_num(fp, rate);
+	fprintf(fp, ",\"delta_base\":%lld,\"peak\":%lld,\"score\":", (long long)delta_base,
+		(long long)peak);
+	json_num(fp, score);
+	fputs(",\"first_seen\":", fp);
+	json_time(fp, model_time_at(m, first_seen));
+}
+
 /* The members of a row's object. */
 static void json_row(FILE *fp, const struct model *m, const struct view *v,
 		     const struct row *r, const struct out_opts *o)
@@ -155,13 +168,7 @@ static void json_row(FILE *fp, const struct model *m, const struct view *v,
 	json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
 	fputs(",\"share\":", fp);
 	json_num(fp, view_share(v, s));
-	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)s->delta);
-	json_num(fp, s->rate);
-	fprintf(fp, ",\"delta_base\":%lld,\"peak\":%lld,\"score\":", (long long)s->delta_base,
-		(long long)s->peak);
-	json_num(fp, s->score);
-	fputs(",\"first_seen\":", fp);
-	json_time(fp, model_time_at(m, s->first_seen));
+	json_changes(fp, m, s->delta, s->rate, s->delta_base, s->peak, s->score, s->first_seen);
 	fputs(",\"label\":", fp);
 	output_json_str(fp, model_label(m, r->label));
 	if (view_row_label(r, 1) != r->label) {
@@ -231,6 +238,12 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 			const struct view *v, const struct out_opts *o, size_t nrows)
 {
 	json_head(fp, m, vo, v, TREE_OFF);
+	if (o->system && o->mem && o->mem->valid)
+		fprintf(fp, ",\"system\":{\"mem_total\":%llu,\"mem_available\":%llu,"
+			"\"mem_in_use\":%llu,\"slab\":%llu,\"page_tables\":%llu}",
+			(unsigned long long)o->mem->total, (unsigned long long)o->mem->available,
+			(unsigned long long)meminfo_in_use(o->mem), (unsigned long long)o->mem->slab,
+			(unsigned long long)o->mem->page_tables);
 	fputs(",\"rows\":[", fp);
 	for (size_t i = 0; i < nrows; i++) {
 		fputs(i ? ",{" : "{", fp);
@@ -259,13 +272,7 @@ static void json_node(FILE *fp, const struct model *m, const struct tree *t, uin
 	}
 	fprintf(fp, ",\"pages\":%lld,\"bytes\":", (long long)s->now);
 	json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
-	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)s->delta);
-	json_num(fp, s->rate);
-	fprintf(fp, ",\"delta_base\":%lld,\"peak\":%lld,\"score\":", (long long)s->delta_base,
-		(long long)s->peak);
-	json_num(fp, s->score);
-	fputs(",\"first_seen\":", fp);
-	json_time(fp, model_time_at(m, s->first_seen));
+	json_changes(fp, m, s->delta, s->rate, s->delta_base, s->peak, s->score, s->first_seen);
 	fprintf(fp, ",\"stacks\":%u", n->nstacks);
 	if (o->expand && o->sym && n->frame != TREE_NONE)
 		json_symbols(fp, model_frame(m, n->frame), o->sym);

@@ -117,22 +117,32 @@ static void text_frame(FILE *fp, const struct model *m, uint32_t frame, int call
 	text_frame_sym(fp, text, sym, 24, utf8);
 }
 
+/* The size and "first seen" columns of rows and tree nodes. */
+struct size_first {
+	char size[32], first[32];
+};
+static void text_size_first(struct size_first *c, const struct model *m, int64_t now,
+			    uint32_t first_seen)
+{
+	if (output_is_pages(m))
+		fmt_bytes(c->size, sizeof(c->size), (double)now * (double)model_page_size(m));
+	else
+		snprintf(c->size, sizeof(c->size), "-");
+	snprintf(c->first, sizeof(c->first), "%+.1f",
+		 model_time_at(m, first_seen) - model_first_time(m));
+}
+
 static void text_row(FILE *fp, const struct model *m, const struct view *v,
 		     const struct row *r, int expand, struct symbols *sym, int utf8)
 {
 	const struct counter *s = r->s;
-	char size[32], first[32];
+	struct size_first c;
 	struct esc_buf b = { NULL, 0 };
 
-	if (output_is_pages(m))
-		fmt_bytes(size, sizeof(size), (double)s->now * (double)model_page_size(m));
-	else
-		snprintf(size, sizeof(size), "-");
-	snprintf(first, sizeof(first), "%+.1f",
-		 model_time_at(m, s->first_seen) - model_first_time(m));
+	text_size_first(&c, m, s->now, s->first_seen);
 	fprintf(fp, "%10lld %10s %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
-		(long long)s->now, size, view_share(v, s), (long long)s->delta, s->rate,
-		(long long)s->delta_base, (long long)s->peak, s->score, first,
+		(long long)s->now, c.size, view_share(v, s), (long long)s->delta, s->rate,
+		(long long)s->delta_base, (long long)s->peak, s->score, c.first,
 		esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
 	if (expand && r->stack && r->stack->blk) {
 		const struct block_summary *blk = r->stack->blk;
@@ -180,17 +190,12 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 /* The numbers of a row or node, as text_row prints them. */
 static void text_numbers(FILE *fp, const struct model *m, const struct tree_sum *s)
 {
-	char size[32], first[32];
+	struct size_first c;
 
-	if (output_is_pages(m))
-		fmt_bytes(size, sizeof(size), (double)s->now * (double)model_page_size(m));
-	else
-		snprintf(size, sizeof(size), "-");
-	snprintf(first, sizeof(first), "%+.1f",
-		 model_time_at(m, s->first_seen) - model_first_time(m));
+	text_size_first(&c, m, s->now, s->first_seen);
 	fprintf(fp, "%10lld %10s %+9lld %+10.1f %+11lld %10lld %6.3f %10s",
-		(long long)s->now, size, (long long)s->delta, s->rate, (long long)s->delta_base,
-		(long long)s->peak, s->score, first);
+		(long long)s->now, c.size, (long long)s->delta, s->rate, (long long)s->delta_base,
+		(long long)s->peak, s->score, c.first);
 }
 
 /* Node i and what is printed below it, two columns deeper a level. */

@@ -95,6 +95,7 @@ struct tick_count {
 struct tick_sample {
 	struct tick_sample *next;
 	double time;
+	struct meminfo mem;     /* the system's counters, read right after the tick */
 	int failed;             /* 1: the source ended; 2: this tick failed, retrying */
 	uint64_t recovered;     /* good tick after this many failed ones */
 	struct pt_err err;
@@ -263,6 +264,7 @@ struct live {
 	int privsep;            /* --drop-privileges: files come from the helper */
 	struct live_faults faults;
 	char *release, *build_id, *hostname;
+	char *meminfo_path;     /* /proc/meminfo, or PAGETOP_MEMINFO */
 	long threshold_set, threshold_orig;
 
 	/* worker only */
@@ -950,6 +952,8 @@ static void *live_worker(void *arg)
 		m->time = time_real();
 		rc = live_tick(L, m, &err);
 		t1 = mono_now();
+		if (rc == 0)
+			meminfo_read(L->meminfo_path, &m->mem);
 
 		pthread_mutex_lock(&L->mu);
 		L->reading = 0;
@@ -1068,6 +1072,9 @@ static enum src_status live_next(struct source *s, const struct sink *sink, int 
 				diag_warn(_("the live source is back after %llu failed reads"),
 					  (unsigned long long)m->recovered);
 			rc = replay(s, m, sink, err);
+			pthread_mutex_lock(&L->mu);
+			L->stats.mem = m->mem;
+			pthread_mutex_unlock(&L->mu);
 			tick_sample_free(m);
 			return rc < 0 ? SRC_ERROR : SRC_SAMPLE;
 		}
@@ -1138,6 +1145,7 @@ static void live_free(struct live *L)
 	}
 	for (int i = 0; i < PSF__N; i++)
 		free(L->path[i]);
+	free(L->meminfo_path);
 	if (L->efd >= 0)
 		close(L->efd);
 	free(L->known.v);
@@ -1315,6 +1323,11 @@ static struct live *live_new(const char *dir)
 	for (int i = 0; i < PSF__N; i++)
 		L->path[i] = xasprintf("%s/%s", L->dir, ps_file_rel[i]);
 	live_faults_load(&L->faults);
+	{
+		const char *mi = getenv("PAGETOP_MEMINFO");
+
+		L->meminfo_path = xstrdup(mi && *mi ? mi : "/proc/meminfo");
+	}
 	return L;
 }
 

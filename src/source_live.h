@@ -23,6 +23,7 @@
  *   PAGETOP_IFACE=NAME            use this interface (handles, show_stacks, proposal,
  *                                 page_owner) instead of the best one available: to
  *                                 compare their costs on one kernel
+ *   PAGETOP_MEMINFO=FILE          the system's memory counters (default /proc/meminfo)
  */
 #ifndef PAGETOP_SOURCE_LIVE_H
 #define PAGETOP_SOURCE_LIVE_H
@@ -30,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "host_meminfo.h"
 #include "sink.h"
 
 struct source;
@@ -81,6 +83,7 @@ struct live_stats {
 	uint64_t retries;         /* read() calls retried after EINTR or EAGAIN */
 	long threshold_set;       /* value pagetop wrote to count_threshold, -1 none */
 	long threshold_orig;      /* what it was before */
+	struct meminfo mem;       /* /proc/meminfo at the sample last delivered */
 };
 /* Returns 0, or -1 when s is not a live source. */
 int live_get_stats(const struct source *s, struct live_stats *st);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "source_live.h"
 #include "settings.h"
 #include "tui_columns.h"
 #include "tui_status.h"
@@ -128,6 +129,41 @@ static size_t filters_text(const struct tui_settings *s, char *buf, size_t n)
 	return (size_t)snprintf(buf, n, "%s", draw_glyph("—", "-"));
 }
 
+/* Line 2, right, live: what the source accounts for against the system's memory in use,
+ * "page_owner accounts for 219 MiB of 612 MiB in use; slab 41 MiB, page tables 3 MiB",
+ * shorter when that does not fit in avail columns; empty when there are no counters. */
+static void meminfo_text(const struct app *app, const struct view *v, char *buf, size_t n,
+			 int avail)
+{
+	struct live_stats ls;
+	char src[32], used[32], slab[32], pt[32];
+
+	buf[0] = '\0';
+	/* the counters are those of the newest sample: not for a paused or earlier one */
+	if (live_get_stats(app->src, &ls) < 0 || !ls.mem.valid || app->pause.on ||
+	    app->model != app->master || model_meta(app->model)->unit != UNIT_PAGES)
+		return;
+	fmt_bytes(src, sizeof(src), (double)v->total_pages * (double)model_page_size(app->model));
+	fmt_bytes(used, sizeof(used), (double)meminfo_in_use(&ls.mem));
+	fmt_bytes(slab, sizeof(slab), (double)ls.mem.slab);
+	fmt_bytes(pt, sizeof(pt), (double)ls.mem.page_tables);
+	/* TRANSLATORS: "page_owner accounts for 219 MiB of 612 MiB in use; slab 41 MiB,
+	 * page tables 3 MiB": the pages the stacks hold, MemTotal - MemAvailable, and
+	 * /proc/meminfo's Slab and PageTables */
+	snprintf(buf, n, _("page_owner accounts for %s of %s in use; slab %s, page tables %s"),
+		 src, used, slab, pt);
+	if (text_width(buf) <= avail)
+		return;
+	/* TRANSLATORS: shorter: "219 MiB of 612 MiB in use; slab 41 MiB" */
+	snprintf(buf, n, _("%s of %s in use; slab %s"), src, used, slab);
+	if (text_width(buf) <= avail)
+		return;
+	/* TRANSLATORS: shortest: "219 MiB of 612 MiB in use" */
+	snprintf(buf, n, _("%s of %s in use"), src, used);
+	if (text_width(buf) > avail)
+		buf[0] = '\0';
+}
+
 /* Line 3, left: sort, threshold, group, filters, the kernel's threshold. */
 /* A threshold in bytes or percent as shown: "64 MiB", "4100 B", "0.5%". */
 static char *threshold_show(const struct threshold *t)
@@ -232,8 +268,14 @@ void status_draw_header(const struct app *app, const struct view *v)
 	sample_text(app, right, sizeof(right));
 	draw_left_right(0, left, A_BOLD, right, A_BOLD);
 	totals_text(app, v, left, sizeof(left));
-	total_chart_text(app, COLS - text_width(left) - 3, right, sizeof(right));
-	draw_left_right(1, left, A_NORMAL, right[0] ? right : NULL, role_attr(ROLE_COOL));
+	/* live: the system's memory beside the totals, else the total's sparkline */
+	meminfo_text(app, v, right, sizeof(right), COLS - text_width(left) - 3);
+	if (right[0]) {
+		draw_left_right(1, left, A_NORMAL, right, 0);
+	} else {
+		total_chart_text(app, COLS - text_width(left) - 3, right, sizeof(right));
+		draw_left_right(1, left, A_NORMAL, right[0] ? right : NULL, role_attr(ROLE_COOL));
+	}
 	view_settings_text(app, v, left, sizeof(left));
 	state_text(app, right, sizeof(right));
 	draw_left_right(2, left, A_NORMAL, right, role_attr(ROLE_STATE));

@@ -123,21 +123,6 @@ void time_goto(struct app *app, long k)
 	time_build_step(app, work <= tl->sync_work ? -1 : tl->build_slice_ms);
 }
 
-/* Every stack's pages: the header's total. */
-static int64_t master_total(const struct model *m)
-{
-	size_t ns = model_nstacks(m);
-	int64_t t = 0;
-
-	for (size_t i = 0; i < ns; i++) {
-		const struct stack *st = model_stack(m, (uint32_t)i);
-
-		if (st)
-			t = sat_add(t, st->s.now);
-	}
-	return t;
-}
-
 void time_start_check(struct app *app)
 {
 	struct timeline *tl = &app->time;
@@ -148,7 +133,7 @@ void time_start_check(struct app *app)
 	if (tl->start.pick == SAMPLE_NONE || !app->nread)
 		return;
 	if (tl->start.pick == SAMPLE_PEAK && !ended) {
-		int64_t t = master_total(app->master);
+		int64_t t = model_total_pages(app->master);
 
 		if (t > tl->start_best) {
 			tl->start_best = t;

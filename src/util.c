@@ -971,3 +971,28 @@ int write_new_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ct
 			   strerror(e));
 	return -1;
 }
+
+int replace_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx, struct pt_err *err),
+		 void *ctx, struct pt_err *err)
+{
+	char *tmp = NULL;
+	int fd = open_temp(path, mode, &tmp), e;
+
+	if (fd < 0) {
+		pt_err_set(err, _("cannot create a temporary file beside %s: %s"), path,
+			   strerror(errno));
+		return -1;
+	}
+	e = fill_temp(fd, fill, ctx, err);
+	if (e == 0 && rename(tmp, path) == 0) {
+		free(tmp);
+		return 0;
+	}
+	if (e == 0)
+		e = errno;
+	unlink(tmp);
+	free(tmp);
+	if (e > 0)
+		pt_err_set(err, _("cannot write %s: %s (it is as it was)"), path, strerror(e));
+	return -1;
+}

@@ -69,6 +69,46 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Varints (LEB128) and zigzag: the compact numbers of a row's history and chart. */
+static inline uint64_t zigzag_enc(int64_t d)
+{
+	return ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
+}
+
+static inline int64_t zigzag_dec(uint64_t u)
+{
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+/* u at p; returns the bytes written (at most 10). */
+static inline unsigned varint_put(uint8_t *p, uint64_t u)
+{
+	unsigned n = 0;
+
+	while (u >= 0x80) {
+		p[n++] = (uint8_t)(u | 0x80);
+		u >>= 7;
+	}
+	p[n++] = (uint8_t)u;
+	return n;
+}
+
+/* The varint at p[*next]; *next goes past it. */
+static inline uint64_t varint_get(const uint8_t *p, uint32_t *next)
+{
+	uint64_t u = 0;
+	unsigned sh = 0;
+	uint32_t i = *next;
+
+	while (p[i] & 0x80) {
+		u |= (uint64_t)(p[i++] & 0x7f) << sh;
+		sh += 7;
+	}
+	u |= (uint64_t)p[i++] << sh;
+	*next = i;
+	return u;
+}
+
 /* Fast non-cryptographic 64-bit hash (identity is always confirmed by comparison).
  * Defined over 16-byte blocks (two little-endian words; the last block zero-padded),
  * then the length; its steps are here so that other hashes can be built the same way
@@ -188,6 +228,11 @@ double time_real(void);
  * temporary file is removed and err says what failed. Returns 0 or -1. */
 int write_new_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx, struct pt_err *err),
 		   void *ctx, struct pt_err *err);
+/* The same, but path is replaced when it exists (rename(), atomic: a reader sees the old
+ * file or the new one, whole); a symbolic link at path is replaced, not followed. For
+ * files rewritten again and again (pagetop record --textfile). Returns 0 or -1. */
+int replace_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx, struct pt_err *err),
+		 void *ctx, struct pt_err *err);
 /* Tests: 1 makes write_new_file() take the link() and unlink() way. */
 extern int write_new_file_no_renameat2;
 

@@ -28,6 +28,10 @@ tmux -L "$sock" -u new-session -d -s t -x 120 -y 40 \
 # the kernel boots under emulation: give it time
 wait_for "Sort ΔBASE ▼" 150 || fail "the UI did not start in the guest"
 wait_for "sample 3" 60 || fail "no live samples"
+# the header's second line relates the stacks to the memory in use (/proc/meminfo)
+capture
+sed -n 2p "$tmp/screen" | grep -q ' MiB of [0-9.]* [MG]iB in use' ||
+	fail "no memory in use in the header: $(sed -n 2p "$tmp/screen")"
 
 # the leak reaches the top of the list (screen line 5)
 n=0

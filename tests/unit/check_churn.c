@@ -175,14 +175,16 @@ static void live_churn(unsigned n, unsigned nlive, unsigned churn)
 		put(pos, "show_stacks", t);
 		free(t);
 		tick(s, m);
-		if (k == MODEL_HISTORY + 10)
+		if (k == 2 * MODEL_HISTORY)
 			early = model_mem_bytes(m);
 	}
 	/* the live ones and those gone for less than the window */
 	ck_assert_uint_le(model_nlive(m), nlive + churn * MODEL_HISTORY);
-	ck_assert_msg(model_mem_bytes(m) <= early * 11 / 10,
+	/* a slack for the allocator's and the tables' steps: without forgetting, memory
+	 * grows with every sample (after 2,000 samples 16 times the stacks kept at 240) */
+	ck_assert_msg(model_mem_bytes(m) <= early * 5 / 4,
 		      "%zu bytes after %u samples, %zu after %d", model_mem_bytes(m), n, early,
-		      MODEL_HISTORY + 10);
+		      2 * MODEL_HISTORY);
 	source_close(s);
 	model_free(m);
 	free(d);
@@ -191,7 +193,7 @@ static void live_churn(unsigned n, unsigned nlive, unsigned churn)
 
 START_TEST(live_churn_bounded)
 {
-	live_churn(3 * MODEL_HISTORY, 100, 20);
+	live_churn(4 * MODEL_HISTORY, 100, 20);
 }
 END_TEST
 

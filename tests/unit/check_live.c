@@ -321,6 +321,76 @@ static void next_sample(struct source *s, struct tally *t)
 		      st == SRC_ERROR ? err.msg : "");
 }
 
+/* /proc/meminfo's counters: parsed in kB, the ones not needed skipped; without MemTotal
+ * or MemAvailable nothing is known. */
+START_TEST(meminfo_parsing)
+{
+	static const char text[] = "MemTotal:        2000000 kB\nMemFree:  10 kB\n"
+				   "MemAvailable:    1500000 kB\nSlab:  41000 kB\nSlabX: 7 kB\n"
+				   "PageTables:       3000 kB";
+	struct meminfo mi;
+
+	ck_assert_int_eq(meminfo_parse(text, strlen(text), &mi), 0);
+	ck_assert(mi.valid);
+	ck_assert_uint_eq(mi.total, 2000000ULL * 1024);
+	ck_assert_uint_eq(mi.available, 1500000ULL * 1024);
+	ck_assert_uint_eq(meminfo_in_use(&mi), 500000ULL * 1024);
+	ck_assert_uint_eq(mi.slab, 41000ULL * 1024);
+	ck_assert_uint_eq(mi.page_tables, 3000ULL * 1024); /* no newline at the end */
+	ck_assert_int_eq(meminfo_parse("MemTotal: 5 kB\nSlab: 1 kB\n", 26, &mi), -1);
+	ck_assert(!mi.valid);
+	mi.total = 1;
+	mi.available = 2;
+	ck_assert_uint_eq(meminfo_in_use(&mi), 0);
+	ck_assert_int_eq(meminfo_read(path_of("%s/none", tmp_root), &mi), -1);
+	ck_assert(!mi.valid);
+}
+END_TEST
+
+/* The live source reads the system's counters with each sample (PAGETOP_MEMINFO stands
+ * for /proc/meminfo), and its stats hold those of the sample delivered last. */
+START_TEST(meminfo_live)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	char *mi = xstrdup(path_of("%s/meminfo", tmp_root));
+
+	put_str(mi, "MemTotal: 1000 kB\nMemAvailable: 400 kB\nSlab: 50 kB\nPageTables: 7 kB\n");
+	setenv("PAGETOP_MEMINFO", mi, 1);
+	ck_assert_msg(open_live(&s, tree(L_SHOW_STACKS), 0.1, -1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(live_get_stats(s, &st), 0);
+	ck_assert(!st.mem.valid); /* no sample yet */
+	next_sample(s, &t);
+	ck_assert_int_eq(live_get_stats(s, &st), 0);
+	ck_assert(st.mem.valid);
+	ck_assert_uint_eq(meminfo_in_use(&st.mem), 600 * 1024);
+	ck_assert_uint_eq(st.mem.slab, 50 * 1024);
+	ck_assert_uint_eq(st.mem.page_tables, 7 * 1024);
+	/* the file changes: a later sample has the new numbers; gone: unknown again */
+	put_str(mi, "MemTotal: 1000 kB\nMemAvailable: 100 kB\nSlab: 60 kB\nPageTables: 8 kB\n");
+	for (int i = 0; i < 100; i++) {
+		next_sample(s, &t);
+		live_get_stats(s, &st);
+		if (meminfo_in_use(&st.mem) == 900 * 1024)
+			break;
+	}
+	ck_assert_uint_eq(meminfo_in_use(&st.mem), 900 * 1024);
+	ck_assert_uint_eq(st.mem.slab, 60 * 1024);
+	ck_assert_int_eq(unlink(mi), 0);
+	for (int i = 0; i < 100 && st.mem.valid; i++) {
+		next_sample(s, &t);
+		live_get_stats(s, &st);
+	}
+	ck_assert(!st.mem.valid);
+	source_close(s);
+	tally_free(&t);
+	unsetenv("PAGETOP_MEMINFO");
+	free(mi);
+}
+END_TEST
+
 static char warned[2048];
 static void catch_warning(const char *msg)
 {
@@ -989,6 +1059,34 @@ START_TEST(threshold_set_restore)
 	next_sample(s, &t);
 	source_close(s);
 	v = threshold_now(d, L_HANDLES);
+	ck_assert_str_eq(v, "12\n");
+	free(v);
+	diag_set_sink(NULL);
+	tally_free(&t);
+}
+END_TEST
+
+/* Linux 6.9 to 6.18 (show_stacks, no handles): count_threshold reads back without a
+ * newline ("12"); it is taken, set and put back the same. */
+START_TEST(threshold_show_stacks_no_newline)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats st;
+	const char *d = tree(L_SHOW_STACKS);
+	char *v;
+
+	put_str(path_of("%s/page_owner_stacks/count_threshold", d), "12");
+	diag_set_sink(catch_warning);
+	ck_assert_msg(open_live(&s, d, 3600, 5, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_meta(s)->iface, IFACE_SHOW_STACKS);
+	ck_assert_msg(strstr(warned, "count_threshold set to 5 (was 12)") != NULL, "%s", warned);
+	live_get_stats(s, &st);
+	ck_assert_int_eq(st.threshold_orig, 12);
+	next_sample(s, &t);
+	source_close(s);
+	v = threshold_now(d, L_SHOW_STACKS);
 	ck_assert_str_eq(v, "12\n");
 	free(v);
 	diag_set_sink(NULL);
@@ -2096,6 +2194,8 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, layout_page_owner);
 	tcase_add_test(tc, iface_forced);
 	tcase_add_test(tc, interval_minimum);
+	tcase_add_test(tc, meminfo_parsing);
+	tcase_add_test(tc, meminfo_live);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("incremental");
@@ -2123,6 +2223,7 @@ static Suite *live_suite(void)
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, threshold_set_restore);
+	tcase_add_test(tc, threshold_show_stacks_no_newline);
 	tcase_add_test(tc, threshold_restore_same_file);
 	tcase_add_loop_test(tc, threshold_link_refused, 0, 2);
 	tcase_add_test(tc, threshold_exit_refused);

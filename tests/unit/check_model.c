@@ -269,6 +269,7 @@ START_TEST(test_frame_keys)
 	view_init(&v);
 	view_with(m, &v, GROUP_STACK, KEY_PAGES, 0);
 	ck_assert_int_eq(v.total_pages, 7);
+	ck_assert_int_eq(model_total_pages(m), 7);
 	view_free(&v);
 	model_free(m);
 }
@@ -423,6 +424,7 @@ START_TEST(test_deltas_rate_peak)
 	/* totals of the view: every stack */
 	view_with(m, &v, GROUP_STACK, KEY_PAGES, 0);
 	ck_assert_int_eq(v.total_pages, 12);
+	ck_assert_int_eq(model_total_pages(m), 12);
 	ck_assert_int_eq(v.total_delta, -8);
 	ck_assert_double_eq_tol(v.total_rate, -2.0, 1e-9);
 	ck_assert_int_eq(v.total_delta_base, 2);   /* a: 12-10, b: 0-0 */

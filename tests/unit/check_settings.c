@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "settings.h"
+#include "settings_gate.h"
 #include "util.h"
 
 /* text -> the value printed (NULL: the text itself). */
@@ -185,8 +186,8 @@ static const struct bad bads[] = {
 	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1.5", "-n: expected a whole number of samples, found '1.5'" },
 	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1e13", "-n: expected a whole number of samples, found '1e13'" },
 	{ SETTING_LIMIT, SETTING_FROM_ARGS, "-1", "--limit: expected a whole number of rows, found '-1'" },
-	{ SETTING_FORMAT, SETTING_FROM_ARGS, "xml", "--format: expected text, csv, json or folded, found 'xml'" },
-	{ SETTING_FORMAT, SETTING_FROM_ARGS, "TEXT", "--format: expected text, csv, json or folded, found 'TEXT'" },
+	{ SETTING_FORMAT, SETTING_FROM_ARGS, "xml", "--format: expected text, csv, json, folded or openmetrics, found 'xml'" },
+	{ SETTING_FORMAT, SETTING_FROM_ARGS, "TEXT", "--format: expected text, csv, json, folded or openmetrics, found 'TEXT'" },
 	{ SETTING_PAGE_SIZE, SETTING_FROM_ARGS, "511", "--page-size: expected bytes from 512 to 16777216, found '511'" },
 	{ SETTING_PAGE_SIZE, SETTING_FROM_ARGS, "16777217",
 	  "--page-size: expected bytes from 512 to 16777216, found '16777217'" },
@@ -413,6 +414,139 @@ START_TEST(lists)
 }
 END_TEST
 
+/* ---- --fail-if (settings_gate.h) ---- */
+
+/* A condition on a row: with page size 4096 and a total of 10000 pages. */
+struct gate_case {
+	const char *text;
+	enum gate_col col;
+	double value;       /* the row's value of col */
+	int met;
+};
+
+static const struct gate_case gate_cases[] = {
+	{ "pages>100", GATE_PAGES, 101, 1 },
+	{ "pages>100", GATE_PAGES, 100, 0 },
+	{ "pages>=100", GATE_PAGES, 100, 1 },
+	{ "pages>=100", GATE_PAGES, 99, 0 },
+	{ "pages<100", GATE_PAGES, 99, 1 },
+	{ "pages<100", GATE_PAGES, 100, 0 },
+	{ "pages<=100", GATE_PAGES, 100, 1 },
+	{ "pages<=100", GATE_PAGES, 101, 0 },
+	{ "pages=100", GATE_PAGES, 100, 1 },
+	{ "pages==100", GATE_PAGES, 100, 1 },
+	{ "pages=100", GATE_PAGES, 101, 0 },
+	{ "pages!=100", GATE_PAGES, 101, 1 },
+	{ "pages!=100", GATE_PAGES, 100, 0 },
+	/* blanks around the parts */
+	{ "  delta_base >= 5000 ", GATE_DELTA_BASE, 5000, 1 },
+	/* bytes: 64M are 16384 pages of 4096 bytes */
+	{ "delta_base>64M", GATE_DELTA_BASE, 16385, 1 },
+	{ "delta_base>64M", GATE_DELTA_BASE, 16384, 0 },
+	{ "bytes>=64M", GATE_BYTES, 16384, 1 },
+	{ "bytes>65536", GATE_BYTES, 17, 1 },   /* a plain number is bytes here */
+	{ "bytes>65536", GATE_BYTES, 16, 0 },
+	/* a share of the total: 1% of 10000 pages is 100 */
+	{ "pages>1%", GATE_PAGES, 101, 1 },
+	{ "pages>1%", GATE_PAGES, 100, 0 },
+	{ "pages>=0.5%", GATE_PAGES, 50, 1 },
+	/* signs */
+	{ "delta<-100", GATE_DELTA, -101, 1 },
+	{ "delta<-100", GATE_DELTA, -100, 0 },
+	{ "delta<=-1M", GATE_DELTA, -256, 1 },
+	/* numbers */
+	{ "score>=0.9", GATE_SCORE, 0.9, 1 },
+	{ "score>=0.9", GATE_SCORE, 0.89, 0 },
+	{ "rate>100", GATE_RATE, 100.5, 1 },
+	{ "rate>100", GATE_RATE, 100, 0 },
+	{ "rate>-0.5", GATE_RATE, 0, 1 },
+	{ "peak>10", GATE_PEAK, 11, 1 },
+	{ "delta>0", GATE_DELTA, 1, 1 },
+};
+
+START_TEST(gate_conditions)
+{
+	const struct gate_case *c = &gate_cases[_i];
+	double v[GATE__N] = { 0 };
+	struct gate g;
+	struct pt_err err;
+
+	if (gate_parse(&g, c->text, GATE_COLS_TOP, &err) < 0)
+		ck_abort_msg("%s: %s", c->text, err.msg);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_int_eq(g.c[0].col, c->col);
+	v[c->col] = c->value;
+	ck_assert_msg((gate_check(&g, v, 4096, 10000) == 0) == c->met, "%s with %g: expected %s",
+		      c->text, c->value, c->met ? "met" : "not met");
+}
+END_TEST
+
+START_TEST(gate_any)
+{
+	double v[GATE__N] = { 0 };
+	struct gate g;
+	struct pt_err err;
+
+	ck_assert_int_eq(gate_parse(&g, "delta_base>5000,score>=0.9, rate>100", GATE_COLS_TOP, &err), 0);
+	ck_assert_uint_eq(g.n, 3);
+	ck_assert_str_eq(g.c[1].text, "score>=0.9");
+	ck_assert_str_eq(g.c[2].text, "rate>100");
+	ck_assert_int_eq(gate_check(&g, v, 4096, 0), -1);
+	v[GATE_SCORE] = 0.95;
+	ck_assert_int_eq(gate_check(&g, v, 4096, 0), 1);
+	v[GATE_DELTA_BASE] = 6000;
+	ck_assert_int_eq(gate_check(&g, v, 4096, 0), 0);
+	/* pagetop diff's columns */
+	ck_assert_int_eq(gate_parse(&g, "pages_a<10,pages_b>20,delta>1", GATE_COLS_DIFF, &err), 0);
+	ck_assert_int_eq(gate_parse(&g, "score>0.9", GATE_COLS_DIFF, &err), -1);
+	ck_assert_str_eq(err.msg, "--fail-if: expected a column (pages, bytes, delta, pages_a, pages_b) at the start of 'score>0.9'");
+	ck_assert_int_eq(gate_parse(&g, "pages_a>1", GATE_COLS_TOP, &err), -1);
+}
+END_TEST
+
+/* bad expressions: the message says what was expected */
+static const struct { const char *text, *msg; } gate_bads[] = {
+	{ "", "--fail-if: expected a condition such as delta_base>5000, found an empty one" },
+	{ "pages>1,", "--fail-if: expected a condition such as delta_base>5000, found an empty one" },
+	{ "foo>1", "--fail-if: expected a column (pages, bytes, delta, rate, delta_base, peak, score) at the start of 'foo>1'" },
+	{ ">1", "--fail-if: expected a column (pages, bytes, delta, rate, delta_base, peak, score) at the start of '>1'" },
+	{ "label>1", "--fail-if: expected a column (pages, bytes, delta, rate, delta_base, peak, score) at the start of 'label>1'" },
+	{ "pages", "--fail-if: expected an operator (>, >=, <, <=, =, !=) after 'pages' in 'pages'" },
+	{ "pages=>1", "--fail-if: expected pages (5000), bytes (64M) or a share of the total (1%) after 'pages=' in 'pages=>1'" },
+	{ "pages~1", "--fail-if: expected an operator (>, >=, <, <=, =, !=) after 'pages' in 'pages~1'" },
+	{ "pages>", "--fail-if: expected pages (5000), bytes (64M) or a share of the total (1%) after 'pages>' in 'pages>'" },
+	{ "pages>x", "--fail-if: expected pages (5000), bytes (64M) or a share of the total (1%) after 'pages>' in 'pages>x'" },
+	{ "pages>1.5", "--fail-if: expected pages (5000), bytes (64M) or a share of the total (1%) after 'pages>' in 'pages>1.5'" },
+	{ "pages>--1", "--fail-if: expected pages (5000), bytes (64M) or a share of the total (1%) after 'pages>' in 'pages>--1'" },
+	{ "pages>200%", "--fail-if: expected pages (5000), bytes (64M) or a share of the total (1%) after 'pages>' in 'pages>200%'" },
+	{ "score>1%", "--fail-if: expected a number (0.9) after 'score' in 'score>1%'" },
+	{ "rate>64M", "--fail-if: expected a number (100) after 'rate' in 'rate>64M'" },
+	{ "pages>1 2", "--fail-if: expected pages (5000), bytes (64M) or a share of the total (1%) after 'pages>' in 'pages>1 2'" },
+	{ "pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1",
+	  "--fail-if: expected at most 16 conditions, found more in 'pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1,pages>1'" },
+};
+
+START_TEST(gate_bad)
+{
+	struct gate g;
+	struct pt_err err;
+
+	ck_assert_int_eq(gate_parse(&g, gate_bads[_i].text, GATE_COLS_TOP, &err), -1);
+	ck_assert_str_eq(err.msg, gate_bads[_i].msg);
+}
+END_TEST
+
+START_TEST(gate_values)
+{
+	char buf[32];
+
+	ck_assert_str_eq(gate_value_text(GATE_DELTA_BASE, 38912, buf, sizeof(buf)), "38912");
+	ck_assert_str_eq(gate_value_text(GATE_SCORE, 0.98271, buf, sizeof(buf)), "0.98");
+	ck_assert_str_eq(gate_value_text(GATE_RATE, 509.96, buf, sizeof(buf)), "510.0");
+	ck_assert_str_eq(gate_col_name(GATE_PAGES_B), "pages_b");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("settings");
@@ -428,6 +562,10 @@ int main(void)
 	tcase_add_test(tc, patterns);
 	tcase_add_test(tc, thresholds);
 	tcase_add_test(tc, lists);
+	tcase_add_loop_test(tc, gate_conditions, 0, (int)ARRAY_SIZE(gate_cases));
+	tcase_add_test(tc, gate_any);
+	tcase_add_loop_test(tc, gate_bad, 0, (int)ARRAY_SIZE(gate_bads));
+	tcase_add_test(tc, gate_values);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

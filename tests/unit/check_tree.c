@@ -389,6 +389,96 @@ START_TEST(test_kept)
 }
 END_TEST
 
+/* A tree made anew numbers its nodes depth-first: a node's subtree comes right after it
+ * (the later builds' passes find parents in the cache); a later build that makes nodes
+ * finds the renumbered ones (the table and the stacks' paths follow). */
+static void check_depth_first(const struct tree *t)
+{
+	uint32_t *size = calloc(t->nnodes, sizeof(*size));
+
+	ck_assert_ptr_nonnull(size);
+	for (size_t i = t->nnodes; i-- > 0;) {
+		size[i]++;
+		if (t->nodes[i].parent != TREE_NONE) {
+			ck_assert_uint_lt(t->nodes[i].parent, i);
+			size[t->nodes[i].parent] += size[i];
+		}
+	}
+	for (size_t i = 0; i < t->nnodes; i++) {
+		uint32_t p = t->nodes[i].parent;
+
+		if (p != TREE_NONE)
+			ck_assert_uint_lt(i, p + size[p]);
+		if (i > 0 && p != TREE_NONE && p != i - 1) /* a sibling's subtree before it */
+			ck_assert_uint_eq(t->nodes[i - 1].depth >= t->nodes[i].depth, 1);
+	}
+	free(size);
+}
+
+START_TEST(test_depth_first)
+{
+	struct model *m = model_new();
+	struct tree t;
+	char spec[2048];
+
+	tree_init(&t);
+	/* the kthread path before the syscall ones: made in another order than their own */
+	snprintf(spec, sizeof(spec), "%s|%s",
+		 "prep_new_page;alloc_pages_mpol;ext2_get_block [ext2];worker;kthread;ret_from_fork=3", SPEC);
+	feed(m, 0, spec);
+	for (int mode = TREE_BOTTOM_UP; mode >= TREE_TOP_DOWN; mode--) {
+		build(m, &t, (enum tree_mode)mode, KEY_PAGES, 0, 0, NULL);
+		ck_assert_uint_eq(t.nshown, t.nnodes);
+		check_depth_first(&t);
+		check_sums(&t);
+	}
+	/* new paths under renumbered nodes, and a new root */
+	snprintf(spec, sizeof(spec), "%s|%s|%s", SPEC,
+		 "prep_new_page;alloc_pages_mpol;ext2_get_block [ext2];ext2_write_begin [ext2];ksys_write;entry_SYSCALL_64=5",
+		 "prep_new_page;alloc_pages_mpol;start_kernel=2");
+	feed(m, 1, spec);
+	check_fresh(m, &t, TREE_TOP_DOWN);
+	/* submit_bio, alloc_inode and ext2_write_begin */
+	ck_assert_uint_eq(t.nodes[must_path(m, &t, "entry_SYSCALL_64;ksys_write")].nkids, 3);
+	ck_assert_uint_ne(child(m, &t, TREE_NONE, "start_kernel"), TREE_NONE);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
+/* Over every sample of the bundled recording, trees kept from sample to sample (one per
+ * mode) are the trees built anew. */
+START_TEST(test_kept_recording)
+{
+	const char *path = TD("lab.ptrec.xz");
+	struct model *m = model_new();
+	struct sink snk = model_sink(m);
+	struct tree td, bu;
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	enum src_status st;
+	int k = 0;
+
+	tree_init(&td);
+	tree_init(&bu);
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	while ((st = source_next(src, &snk, -1, &err)) == SRC_SAMPLE) {
+		check_fresh(m, &td, TREE_TOP_DOWN);
+		check_fresh(m, &bu, TREE_BOTTOM_UP);
+		k++;
+	}
+	ck_assert_msg(st == SRC_END, "%s", err.msg);
+	ck_assert_int_gt(k, 10);
+	ck_assert_uint_gt(td.nnodes, 10);
+	source_close(src);
+	tree_free(&td);
+	tree_free(&bu);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_history)
 {
 	struct model *m = model_new();
@@ -448,6 +538,8 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_threshold_filter);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_kept);
+	tcase_add_test(tc, test_depth_first);
+	tcase_add_test(tc, test_kept_recording);
 	tcase_add_test(tc, test_mode_names);
 	suite_add_tcase(s, tc);
 	return s;

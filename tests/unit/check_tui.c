@@ -2953,6 +2953,61 @@ START_TEST(test_speed_100k)
 }
 END_TEST
 
+/* Live, the header's second line relates the stacks' pages to the system's memory in use
+ * (/proc/meminfo, here PAGETOP_MEMINFO), shorter on a narrower terminal. */
+START_TEST(test_live_meminfo_header)
+{
+	struct ht h = { 0 };
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	char *dbg, *pos, *f;
+	const char *l;
+
+	env_setup(&h);
+	dbg = path_join(h.tmp, "debug");
+	pos = path_join(dbg, "page_owner_stacks");
+	ck_assert_int_eq(mkdir(dbg, 0755), 0);
+	ck_assert_int_eq(mkdir(pos, 0755), 0);
+	f = path_join(pos, "show_stacks");
+	write_str(f, " alloc_pages+0x1/0x2\n leaky_fn+0x3/0x4\nnr_base_pages: 2560\n\n");
+	free(f);
+	f = path_join(pos, "count_threshold");
+	write_str(f, "0");
+	free(f);
+	f = path_join(h.tmp, "meminfo");
+	write_str(f, "MemTotal: 1048576 kB\nMemAvailable: 419840 kB\nSlab: 41984 kB\n"
+		     "PageTables: 3072 kB\n");
+	setenv("PAGETOP_MEMINFO", f, 1);
+	setenv("PAGETOP_DEBUGFS_MOUNTED", "1", 1);
+	source_opts_init(&so);
+	so.debugfs = dbg;
+	so.interval = 0.1;
+	ck_assert_msg(source_open(&src, NULL, 0, &so, &err) == 0, "%s", err.msg);
+	ht_start(&h, src, NULL, 24, 160, NULL, NULL);
+	for (int i = 0; i < 200 && !strstr(ht_line(&h, 1), "in use"); i++)
+		tui_pump(h.t, 50);
+	l = ht_line(&h, 1);
+	ck_assert_msg(strstr(l, "Total 2,560 pages (10.0 MiB)"), "%s", l);
+	ck_assert_msg(strstr(l, "page_owner accounts for 10.0 MiB of 614.0 MiB in use; slab 41.0 MiB, page tables 3.0 MiB"),
+		      "%s", l);
+	resizeterm(24, 110);
+	ht_key(&h, FN(KEY_RESIZE));
+	l = ht_line(&h, 1);
+	ck_assert_msg(strstr(l, "  10.0 MiB of 614.0 MiB in use") && !strstr(l, "accounts"), "%s", l);
+	resizeterm(24, 60);
+	ht_key(&h, FN(KEY_RESIZE));
+	l = ht_line(&h, 1);
+	ck_assert_msg(!strstr(l, "in use") && strstr(l, "Total 2,560 pages"), "%s", l);
+	unsetenv("PAGETOP_MEMINFO");
+	unsetenv("PAGETOP_DEBUGFS_MOUNTED");
+	free(f);
+	free(pos);
+	free(dbg);
+	ht_close(&h);
+}
+END_TEST
+
 /* ---- the screen and batch mode agree ---- */
 
 /* The first n rows of a view as batch mode prints them in a format: the same printer for
@@ -3202,6 +3257,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);
+	tcase_add_test(tc, test_live_meminfo_header);
 	tcase_add_test(tc, test_keys_documented);
 	tcase_add_test(tc, test_demo_start);
 	tcase_add_test(tc, test_demo_replay_leak);

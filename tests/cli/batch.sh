@@ -151,6 +151,13 @@ done
 (cd "$data" && "$PAGETOP" -b --tree top-down --format folded lab.ptrec.xz) >/dev/null 2>"$tmp/tree.err"
 [ $? = 2 ] && grep -q -- '--tree: not with --format folded' "$tmp/tree.err" ||
 	fail "--tree with --format folded is not refused"
+# nor are OpenMetrics' series and --fail-if's rows a tree
+(cd "$data" && "$PAGETOP" -b --tree top-down --format openmetrics lab.ptrec.xz) >/dev/null 2>"$tmp/tree.err"
+[ $? = 2 ] && grep -q -- '--tree: not with --format openmetrics' "$tmp/tree.err" ||
+	fail "--tree with --format openmetrics is not refused"
+(cd "$data" && "$PAGETOP" -b --tree bottom-up --fail-if 'pages>1' lab.ptrec.xz) >/dev/null 2>"$tmp/tree.err"
+[ $? = 2 ] && grep -q -- '--fail-if checks the rows of a sample, not a tree: drop --tree bottom-up' "$tmp/tree.err" ||
+	fail "--tree with --fail-if is not refused"
 
 # the folded dump adds up to the pages of the dump (sum of 2^order over its blocks)
 want=$(xz -dc "$data/small/page_owner.xz" | awk '/^Page allocated via order /{o=$5; sub(",", "", o); s += 2^o} END{print s}')

@@ -348,8 +348,10 @@ static void usage(FILE *fp)
 		"\n"), fp);
 	fputs(_("      --fail-if=EXPR        exit with status 3 when a row meets EXPR\n"
 		"                            (delta>5000,pages_b>1%), said on standard error\n"), fp);
-	fputs(_("      --format=F            text, csv, json, folded (growth only, for a\n"
-		"                            flame graph) or pprof (the change per stack)\n"
+	fputs(_("      --format=pprof        the change per stack as a pprof profile\n"
+		"                            (gzip-compressed protobuf), for go tool pprof\n"), fp);
+	fputs(_("      --format=F            text, csv, json or folded (growth only, for a\n"
+		"                            flame graph)\n"
 		"      --ignore-offsets      match frames by function and module only, so that\n"
 		"                            two boots or two kernel builds compare\n"
 		"      --sort=KEY[:asc]      delta (default), bytes, pages (in B), pages_a,\n"

@@ -211,6 +211,9 @@ static uint64_t prof_loc(struct prof *p, const char *f, size_t len)
 
 			map = fp.module ? prof_map(p, fp.module, ml) : prof_map(p, "vmlinux", 7);
 			pb_uint(&loc, LOC_MAPPING_ID, map);
+			/* the offset in the function: pprof takes locations with the same
+			 * address and function for one, and call sites differ */
+			pb_uint(&loc, LOC_ADDRESS, fp.off);
 		}
 	}
 	if (r && r->status == SYM_OK && r->nframes) {

@@ -289,7 +289,8 @@ static void prof_label_str(struct prof *p, struct pb *s, const char *key, const 
 }
 
 /* A sample: the stack's frames (or, without frames, a location named by its label),
- * its count in pages (and bytes) or allocations, and the labels of c when given. */
+ * its count in pages (and bytes) or allocations; labels: the caller (the stack's label),
+ * its kind when not a plain stack, and the counter c's changes and peak when given. */
 static void prof_sample(struct prof *p, const struct model *m, const struct stack *st,
 			const char *label, int64_t count, const struct counter *c)
 {
@@ -310,6 +311,14 @@ static void prof_sample(struct prof *p, const struct model *m, const struct stac
 	if (p->nvalues == 2)
 		pb_varint(&ids, (uint64_t)sat_mul(count, p->page_size));
 	pb_bytes(&s, SAMPLE_VALUE, ids.p, ids.n);
+	{
+		char *caller = xmalloc(strlen(label) + 1);
+
+		/* without the module's build id: one caller on two builds */
+		frame_label_strip(label, strlen(label), caller, strlen(label) + 1);
+		prof_label_str(p, &s, "caller", caller);
+		free(caller);
+	}
 	if (st && st->kind < ARRAY_SIZE(kinds) && kinds[st->kind])
 		prof_label_str(p, &s, "kind", kinds[st->kind]);
 	if (c) {
@@ -408,7 +417,8 @@ void output_pprof_sample(FILE *fp, const struct model *m, const struct view *v,
 
 		if (r->s->now <= 0)
 			continue;
-		prof_sample(&p, m, r->stack, model_label(m, r->label), r->s->now, r->s);
+		prof_sample(&p, m, r->stack, model_label(m, r->stack ? r->stack->label : r->label),
+			    r->s->now, r->s);
 	}
 	prof_finish(&p, fp);
 }

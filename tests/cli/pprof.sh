@@ -108,6 +108,15 @@ through=$("$PAGETOP" -b --format folded --filter brd_submit_bio "$lab" | awk '{ 
 awk -v c="$caller" -v p="$through" '{ l = $0; for (i = 0; i < 5; i++) sub(/^ *[^ ]+ +/, "", l) }
 	l == c && $4 == p { f = 1 } END { exit !f }' "$tmp/top" && [ "$through" -ge "$pages" ] && ok ||
 	fail "-top: $caller has not $through pages cumulated: $(grep -F "$caller" "$tmp/top")"
+# the caller label: pprof -tags sums the pages of each as pagetop --group caller does
+"$PAGETOP" -b --group caller --format csv "$lab@last" | sed 1d |
+	awk -F, '$5 > 0 { l = $0; sub(/^[^"]*"/, "", l); sub(/"$/, "", l); print l " " $5 }' |
+	LC_ALL=C sort >"$tmp/want"
+pp -tags "$tmp/p.pb.gz" | awk '/^ *caller: Total/ { s = 1; next } s && !NF { exit }
+	s && /^ / { n = $1; sub(/^ *[0-9.]+ +\( *[0-9.]+%\): /, ""); printf "%s %d\n", $0, n }' |
+	LC_ALL=C sort >"$tmp/got"
+[ "$(wc -l <"$tmp/want")" -gt 20 ] && cmp -s "$tmp/want" "$tmp/got" && ok ||
+	fail "-tags caller: not pagetop --group caller: $(diff "$tmp/want" "$tmp/got" | head)"
 # bytes: the pages times the page size, in every sample
 pp -raw "$tmp/p.pb.gz" >"$tmp/raw"
 grep -q "^pages/count\[dflt\] bytes/bytes$" "$tmp/raw" && ok ||
@@ -116,6 +125,7 @@ awk '/^Samples:/ { s = 1; next } /^Locations/ { s = 0 }
      s && $2 ~ /^-?[0-9]+:$/ { n++; if ($1 * 4096 != $2 + 0) bad++ }
      END { exit !(n > 0 && !bad) }' "$tmp/raw" && ok || fail "-raw: bytes are not pages * 4096"
 grep -q "delta_base:\[38912 pages\]" "$tmp/raw" && ok || fail "-raw: no delta_base label"
+grep -q "caller:\[brd_submit_bio \[brd\]\]" "$tmp/raw" && ok || fail "-raw: no caller label"
 grep -q "^1: .*\[vmlinux\] [0-9a-f]* *\[FN\]$" "$tmp/raw" && ok || fail "-raw: no [vmlinux] mapping"
 
 # -- a sample picked, a limit: the first rows only

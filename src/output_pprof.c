@@ -195,13 +195,14 @@ static uint64_t prof_map(struct prof *p, const char *obj, size_t n)
 static uint64_t prof_loc(struct prof *p, const char *f, size_t len)
 {
 	uint32_t before = strtab_count(p->locs), id = strtab_intern(p->locs, f, len);
-	const struct sym_result *r = p->sym ? symbols_lookup(p->sym, f, len) : NULL;
+	const struct sym_result *r;
 	struct frame_parts fp;
 	struct pb loc = { NULL, 0, 0 }, line = { NULL, 0, 0 };
 	uint64_t map = 0;
 
 	if (id != before)
 		return (uint64_t)id + 1;
+	r = p->sym ? symbols_lookup(p->sym, f, len) : NULL;
 	pb_uint(&loc, LOC_ID, (uint64_t)id + 1);
 	if (frame_split(f, len, &fp) == 0) {
 		if (fp.is_addr) {

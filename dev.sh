@@ -63,8 +63,8 @@ test)
 		KERNEL_LAB=$(cd ../shared/kernel-lab && pwd)
 		export KERNEL_LAB
 	fi
-	make check
-	make distcheck
+	make -j"$(nproc)" check
+	make -j"$(nproc)" distcheck
 	;;
 *)
 	echo "usage: ./dev.sh run|test" >&2

@@ -73,7 +73,15 @@ const char *model_frame(const struct model *m, uint32_t id)
 
 const char *model_label(const struct model *m, uint32_t id)
 {
+	if (id & MODEL_APART_ID)
+		return (id & ~MODEL_APART_ID) < m->napart
+			       ? m->apart_buf + m->apart_off[id & ~MODEL_APART_ID] : "";
 	return strtab_str(m->labels, id);
+}
+
+uint32_t model_apart_gen(const struct model *m)
+{
+	return m->apart_gen;
 }
 
 int model_frame_is_alloc(const struct model *m, uint32_t id)
@@ -136,6 +144,8 @@ void model_free(struct model *m)
 		free(m->key_maps[i].map);
 	strtab_free(m->frames);
 	strtab_free(m->labels);
+	free(m->apart_buf);
+	free(m->apart_off);
 	for (size_t i = 0; i < m->npatterns; i++)
 		free(m->patterns[i]);
 	free(m->patterns);
@@ -806,7 +816,7 @@ size_t model_mem_bytes(const struct model *m)
 	for (int g = 0; g < GROUP__N; g++)
 		n += m->capgroups[g] * sizeof(struct group) + m->label2group_cap[g] * sizeof(uint32_t);
 	n += m->function_stamp_cap * sizeof(uint32_t) + m->times_cap * sizeof(double);
-	n += m->apart_dirty_cap;
+	n += m->apart_dirty_cap + m->apart_cap + m->capapart * sizeof(uint32_t);
 	return n;
 }
 

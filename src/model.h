@@ -84,7 +84,8 @@ struct stack {
 	/* the label told apart from the other stacks of the same label, in ASCII and in
 	 * UTF-8: "label <- f", "label ← … ← f" with f the first frame outwards where they
 	 * differ (its offset too when only offsets differ); the label when no other stack
-	 * has it. Made by model_view() for stack rows (view_row_label()). */
+	 * has it. Made by model_view() for stack rows (view_row_label()). A text of its own
+	 * has MODEL_APART_ID set: model_label() gives it until model_apart_gen() changes. */
 	uint32_t apart[2];
 	struct block_summary *blk;
 	uint64_t hash;
@@ -131,6 +132,11 @@ void model_unpin(struct model *m, const struct stack *st);
 size_t model_mem_bytes(const struct model *m);
 const char *model_frame(const struct model *m, uint32_t frame_id);
 const char *model_label(const struct model *m, uint32_t label_id);
+/* A stack's told-apart label (struct stack's apart) of its own is no label: its text is
+ * kept only while a stack has it, and such texts are numbered again (their ids change)
+ * when model_apart_gen() changes. */
+#define MODEL_APART_ID 0x80000000u
+uint32_t model_apart_gen(const struct model *m);
 int model_frame_is_alloc(const struct model *m, uint32_t frame_id);
 /* The label of the group of mode g that a stack counts in: GROUP_CALLER, GROUP_MODULE;
  * GROUP_FUNCTION: that of its frame i (a stack counts once in each function of its

@@ -88,6 +88,13 @@ struct model {
 	/* labels whose stacks came, went or changed since the apart labels were made */
 	uint8_t *apart_dirty;       /* by label id */
 	size_t apart_dirty_cap, napart_dirty;
+	/* the apart labels' own texts (ids with MODEL_APART_ID), NUL-terminated back to
+	 * back; those no stack has any more go when they pile up (model_view.c) */
+	char *apart_buf;
+	uint32_t apart_len, apart_cap, apart_kept; /* bytes: used, allocated, kept the last time */
+	uint32_t *apart_off;        /* by id: where the text starts */
+	uint32_t napart, capapart;
+	uint32_t apart_gen;         /* times they were numbered again */
 
 	char **patterns;            /* allocator machinery (NULL: the defaults) */
 	size_t npatterns;

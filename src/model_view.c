@@ -615,33 +615,122 @@ static int cmp_apart(const void *pa, const void *pb, void *arg)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* The texts no stack has any more pile up as stacks come and go: when they take half as
+ * much again as those kept the last time (and 64 KiB), the stacks' own move down over
+ * them, in place, and are numbered again (model_apart_gen() says so). */
+static void aparts_compact(struct model *m)
+{
+	uint64_t *keep;
+	uint32_t *to, n = 0, len = 0;
+
+	if ((uint64_t)m->apart_len <= m->apart_kept + (uint64_t)m->apart_kept / 2 + 65536)
+		return;
+	keep = xcalloc(m->napart / 64 + 1, sizeof(*keep));
+	to = xmalloc((m->napart ? m->napart : 1) * sizeof(*to));
+	for (size_t i = 0; i < m->nstacks; i++) {
+		const struct stack *st = stack_at(m, i);
+
+		for (int u = 0; u < 2 && !st->freed; u++)
+			if (st->apart[u] & MODEL_APART_ID) {
+				uint32_t id = st->apart[u] & ~MODEL_APART_ID;
+
+				keep[id / 64] |= 1ULL << (id % 64);
+			}
+	}
+	/* texts lie in the order of their ids: each moves down, never over one kept */
+	for (uint32_t id = 0; id < m->napart; id++) {
+		const char *s;
+		size_t l;
+
+		if (!(keep[id / 64] >> (id % 64) & 1))
+			continue;
+		s = m->apart_buf + m->apart_off[id];
+		l = strlen(s) + 1;
+		if (s != m->apart_buf + len)
+			memmove(m->apart_buf + len, s, l);
+		m->apart_off[n] = len;
+		to[id] = n++;
+		len += (uint32_t)l;
+	}
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = stack_at(m, i);
+
+		for (int u = 0; u < 2 && !st->freed; u++)
+			if (st->apart[u] & MODEL_APART_ID)
+				st->apart[u] = MODEL_APART_ID | to[st->apart[u] & ~MODEL_APART_ID];
+	}
+	free(keep);
+	free(to);
+	m->napart = n;
+	m->apart_len = m->apart_kept = len;
+	m->apart_gen++;
+	/* what was allocated for the texts of a busier time goes back */
+	if (m->apart_cap > 4 * (uint64_t)len + 65536) {
+		m->apart_cap = 2 * len + 65536;
+		m->apart_buf = xrealloc(m->apart_buf, m->apart_cap);
+	}
+	if (m->capapart > 4 * (uint64_t)n + 1024) {
+		m->capapart = 2 * n + 1024;
+		m->apart_off = xreallocarray(m->apart_off, m->capapart, sizeof(uint32_t));
+	}
+}
+
+/* A text of the stack's own (when it has it already, that one): its id, or its label's
+ * when the texts would pass 4 GiB. */
+static uint32_t apart_text(struct model *m, const struct stack *st, int utf8, const char *s)
+{
+	uint32_t old = st->apart[utf8], l = (uint32_t)strlen(s) + 1;
+
+	if ((old & MODEL_APART_ID) && strcmp(model_label(m, old), s) == 0)
+		return old;
+	if ((uint64_t)m->apart_len + l > UINT32_MAX - 1)
+		return st->label;
+	if (m->apart_len + l > m->apart_cap) {
+		uint64_t cap = m->apart_cap ? 2 * (uint64_t)m->apart_cap : 65536;
+
+		while (cap < (uint64_t)m->apart_len + l)
+			cap *= 2;
+		m->apart_cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+		m->apart_buf = xrealloc(m->apart_buf, m->apart_cap);
+	}
+	if (m->napart == m->capapart) {
+		m->capapart = m->capapart ? 2 * m->capapart : 1024;
+		m->apart_off = xreallocarray(m->apart_off, m->capapart, sizeof(uint32_t));
+	}
+	memcpy(m->apart_buf + m->apart_len, s, l);
+	m->apart_off[m->napart] = m->apart_len;
+	m->apart_len += l;
+	return MODEL_APART_ID | m->napart++;
+}
+
 /* "label <- f", "label ← … ← f" (outwards), "label -> f" (inwards) for a stack that
- * differs from the most alike other at d. */
+ * differs from the most alike other at d; the label when it does not (d < 0). */
 static void apart_name(struct model *m, struct stack *st, int d)
 {
 	int p = d >> APART_SHIFT;
 	unsigned i = (unsigned)(d & ((1 << APART_SHIFT) - 1));
-	int64_t f = apart_at(m, st, p, i);
+	int64_t f = d < 0 ? -1 : apart_at(m, st, p, i);
 	const char *label, *name;
 	char *s;
 
 	if (f < 0) {
 		/* it ends where the other goes on: its last frame that way names it */
-		if (!i)
+		if (d < 0 || !i) {
+			st->apart[0] = st->apart[1] = st->label;
 			return;
+		}
 		f = apart_at(m, st, p, --i);
 	}
 	for (int utf8 = 0; utf8 < 2; utf8++) {
 		const char *arrow = p < 2 ? (utf8 ? " ← " : " <- ") : (utf8 ? " → " : " -> ");
 		const char *skip = utf8 ? "…" : "...";
 
-		/* looked up again: interning may move the labels' texts */
 		label = strtab_str(m->labels, st->label);
 		name = p % 2 ? strtab_str(m->frames, (uint32_t)f)
 			     : strtab_str(m->labels, (uint32_t)f);
 		s = i ? xasprintf("%s%s%s%s%s", label, arrow, skip, arrow, name)
 		      : xasprintf("%s%s%s", label, arrow, name);
-		st->apart[utf8] = strtab_intern(m->labels, s, strlen(s));
+		st->apart[utf8] = apart_text(m, st, utf8, s);
 		free(s);
 	}
 }
@@ -664,7 +753,6 @@ static void make_apart(struct model *m)
 
 		if (st->freed || st->label >= cap || !dirty[st->label])
 			continue;
-		st->apart[0] = st->apart[1] = st->label;
 		count[st->label]++;
 	}
 	/* where each label's run starts; labels with one stack have nothing to tell apart */
@@ -679,8 +767,12 @@ static void make_apart(struct model *m)
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
 
-		if (!st->freed && st->label < cap && dirty[st->label] && count[st->label] > 1)
+		if (st->freed || st->label >= cap || !dirty[st->label])
+			continue;
+		if (count[st->label] > 1)
 			v[at[st->label]++] = st;
+		else
+			st->apart[0] = st->apart[1] = st->label; /* alone with its label */
 	}
 	memset(m->apart_dirty, 0, cap);
 	m->napart_dirty = 0;
@@ -697,8 +789,7 @@ static void make_apart(struct model *m)
 				if (i + 1 < start + k &&
 				    (e = apart_diff(m, v[i], v[i + 1], &order)) > d)
 					d = e;
-				if (d >= 0)
-					apart_name(m, v[i], d);
+				apart_name(m, v[i], d);
 			}
 		}
 		start += k;
@@ -706,6 +797,7 @@ static void make_apart(struct model *m)
 	free(count);
 	free(at);
 	free(v);
+	aparts_compact(m);
 }
 
 void model_view(struct model *m, const struct view_opts *o, struct view *v)

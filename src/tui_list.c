@@ -622,6 +622,7 @@ static void search_set(struct list_screen *list, const char *text)
 		narrow = 0;
 	forget_matches(list->search.frame_match, list->search.nframe_match, narrow);
 	forget_matches(list->search.label_match, list->search.nlabel_match, narrow);
+	forget_matches(list->search.apart_match, list->search.napart_match, narrow);
 	forget_matches(list->search.row_match, list->search.nrow_match, narrow);
 	if (!narrow)
 		list->search.nrow_match = 0;
@@ -649,9 +650,22 @@ static int row_match(struct list_screen *list, const struct list_row *r)
 {
 	const struct model *m = list->base.app->model;
 
-	if (cached_match(list, &list->search.label_match, &list->search.nlabel_match,
-			 shown_label(r), model_label(m, shown_label(r))))
-		return 1;
+	uint32_t id = shown_label(r);
+
+	if (!(id & MODEL_APART_ID)) {
+		if (cached_match(list, &list->search.label_match, &list->search.nlabel_match, id,
+				 model_label(m, id)))
+			return 1;
+	} else {
+		/* a stack's own text, by its number of now */
+		if (list->search.apart_gen != model_apart_gen(m)) {
+			forget_matches(list->search.apart_match, list->search.napart_match, 0);
+			list->search.apart_gen = model_apart_gen(m);
+		}
+		if (cached_match(list, &list->search.apart_match, &list->search.napart_match,
+				 id & ~MODEL_APART_ID, model_label(m, id)))
+			return 1;
+	}
 	for (unsigned i = 0; r->stack && i < r->stack->nframes; i++) {
 		uint32_t f = r->stack->frames[i];
 
@@ -1302,6 +1316,7 @@ static void list_destroy(struct screen *s)
 		free(list->expanded[g].v);
 	free(list->search.frame_match);
 	free(list->search.label_match);
+	free(list->search.apart_match);
 	free(list->search.row_match);
 	free(list);
 }

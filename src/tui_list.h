@@ -79,6 +79,10 @@ struct list_screen {
 		/* per frame / label id: 0 unknown, 1 no match, 2 a match */
 		uint8_t *frame_match, *label_match;
 		size_t nframe_match, nlabel_match;
+		/* the same by apart text (a stack's own label), of model_apart_gen() */
+		uint8_t *apart_match;
+		size_t napart_match;
+		uint32_t apart_gen;
 		/* per row of rows[] (forgotten when the rows change), the same values */
 		uint8_t *row_match;
 		size_t nrow_match;

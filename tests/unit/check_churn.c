@@ -204,6 +204,47 @@ START_TEST(live_churn_long)
 }
 END_TEST
 
+/* Stacks of one label told apart while they come and go, a view every sample: the texts
+ * no stack has any more go (the memory stays bounded, the texts are numbered again), and
+ * every stack keeps the text a model that told them apart once at the end gives it. */
+START_TEST(apart_churn_bounded)
+{
+	struct model *m = model_new(), *once = model_new();
+	struct view_opts o;
+	struct view v;
+	size_t early = 0;
+	unsigned n = 4 * MODEL_HISTORY, nlive = 400, churn = 100;
+
+	view_opts_init(&o);
+	view_init(&v);
+	for (unsigned k = 0; k < n; k++) {
+		char *t = churn_text(churn * k, nlive, k);
+
+		model_feed_text(m, k, t);
+		model_feed_text(once, k, t);
+		free(t);
+		model_view(m, &o, &v);
+		if (k == 2 * MODEL_HISTORY)
+			early = model_mem_bytes(m);
+	}
+	ck_assert_uint_gt(model_apart_gen(m), 1);
+	ck_assert_msg(model_mem_bytes(m) <= early * 5 / 4, "%zu bytes after %u samples, %zu after %d",
+		      model_mem_bytes(m), n, early, 2 * MODEL_HISTORY);
+	model_view(once, &o, &v);
+	ck_assert_uint_eq(model_nstacks(m), model_nstacks(once));
+	for (uint32_t id = 0; id < model_nstacks(m); id++) {
+		const struct stack *a = model_stack(m, id), *b = model_stack(once, id);
+
+		ck_assert_int_eq(!a, !b);
+		for (int u = 0; a && u < 2; u++)
+			ck_assert_str_eq(model_label(m, a->apart[u]), model_label(once, b->apart[u]));
+	}
+	view_free(&v);
+	model_free(m);
+	model_free(once);
+}
+END_TEST
+
 /* A recording of stacks that come and go, replayed: the same, and bounded. */
 START_TEST(recording_churn_bounded)
 {
@@ -277,6 +318,7 @@ static Suite *churn_suite(void)
 	tcase_add_test(tc, live_churn_bounded);
 	tcase_add_test(tc, live_churn_long);
 	tcase_add_test(tc, recording_churn_bounded);
+	tcase_add_test(tc, apart_churn_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -665,8 +665,8 @@ static void aparts_compact(struct model *m)
 	m->apart_len = m->apart_kept = len;
 	m->apart_gen++;
 	/* what was allocated for the texts of a busier time goes back */
-	if (m->apart_cap > 4 * (uint64_t)len + 65536) {
-		m->apart_cap = 2 * len + 65536;
+	if (m->apart_cap > 2 * (uint64_t)len + 65536) {
+		m->apart_cap = len + len / 2 + 65536;
 		m->apart_buf = xrealloc(m->apart_buf, m->apart_cap);
 	}
 	if (m->capapart > 4 * (uint64_t)n + 1024) {
@@ -686,10 +686,10 @@ static uint32_t apart_text(struct model *m, const struct stack *st, int utf8, co
 	if ((uint64_t)m->apart_len + l > UINT32_MAX - 1)
 		return st->label;
 	if (m->apart_len + l > m->apart_cap) {
-		uint64_t cap = m->apart_cap ? 2 * (uint64_t)m->apart_cap : 65536;
+		uint64_t cap = m->apart_cap ? m->apart_cap + (uint64_t)m->apart_cap / 2 : 65536;
 
 		while (cap < (uint64_t)m->apart_len + l)
-			cap *= 2;
+			cap += cap / 2;
 		m->apart_cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
 		m->apart_buf = xrealloc(m->apart_buf, m->apart_cap);
 	}

@@ -13,7 +13,7 @@
  * -n: samples (default 600); -p: stacks that go and come per sample, per 1000 live
  * (default 5). Prints, at samples 50, 300, 600 and every 1000 (and the last), the peak
  * RSS so far (getrusage) and, built with -DHAVE_MODEL_MEM, the model's own accounting
- * (model_mem_bytes) and the stacks it keeps. Built by bench/run.sh against
+ * (model_mem_bytes, also per live stack) and the stacks it keeps. Built by bench/run.sh against
  * src/libpagetop.a. */
 #define _GNU_SOURCE
 #include <sys/resource.h>
@@ -248,7 +248,8 @@ int main(int argc, char **argv)
 		    k + 1 == samples) {
 			printf("after %ld samples: peak RSS %.1f MiB", k + 1, peak_kib() / 1024.0);
 #ifdef HAVE_MODEL_MEM
-			printf(", model %.1f MiB, %zu stacks kept", model_mem_bytes(m) / 1048576.0,
+			printf(", model %.1f MiB (%.0f bytes a live stack), %zu stacks kept",
+			       model_mem_bytes(m) / 1048576.0, (double)model_mem_bytes(m) / nlive,
 			       model_nlive(m));
 #else
 			printf(", %zu stacks kept", model_nstacks(m));

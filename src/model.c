@@ -818,6 +818,7 @@ static int m_end(void *self, struct pt_err *err)
 	int64_t total = 0;
 
 	(void)err;
+	m->dt = dt;
 	counts_flush(m);
 	m->in_sample = 0;
 	groups_sample_begin(m);

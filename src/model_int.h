@@ -96,6 +96,7 @@ struct model {
 	uint32_t nsamples;          /* complete samples */
 	int in_sample;
 	double t_cur, t_prev, t_first;
+	double dt;                  /* of the last complete sample: each rate is delta / dt */
 	double *times;              /* time of every sample */
 	size_t times_cap;
 	int time_abs;

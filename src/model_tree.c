@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* model_tree.c - the call tree of a sample (model_tree.h): each stack of the flat view
- * finds the node its path ends at (remembered from the build before, else walked through
- * a (parent, frame) hash table) and adds its numbers there; one pass from the last node
- * to the first adds each node into its parent; one from the first lists the children;
- * the roots are sorted, the other lists when tree_sort() asks; a tree made anew is
- * numbered depth-first (doc/internals.md). */
+/* model_tree.c - the call tree of a sample (model_tree.h), made as far as it is looked
+ * at: the roots, and the children of the nodes tree_sort() opened. Each stack of the flat
+ * view finds the deepest made node on its path (remembered from the build before, else
+ * walked through a (parent, frame) hash table) and adds its numbers there; one pass from
+ * the last node to the first adds each node into its parent (a child is made after its
+ * parent); one from the first lists the children; the roots are sorted. Opening a node
+ * hands its stacks on to its children, made then (doc/internals.md). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -145,52 +146,56 @@ static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t
 	return (uint32_t)(t->nnodes - 1);
 }
 
-/* Where a stack's path ends: remembered, or walked (and remembered). prev and prev_node
- * are the path walked last: a path that starts the same way takes its nodes. */
-static uint32_t stack_leaf(struct tree *t, const struct stack *st, uint32_t *prev,
-			   uint32_t *prev_node, unsigned *nprev)
+/* A stack's path: its length (frames from the outermost, or from the caller, to the
+ * other end; a stack without frames is its label) and its key at depth d. */
+static inline unsigned path_len(const struct stack *st)
 {
-	struct tree_leaf *lf = &t->leaves[st->id];
-	uint32_t parent = TREE_NONE, path[STACK_MAX_FRAMES + 1];
-	unsigned n = 0, same = 0;
+	unsigned n = st->nframes ? (unsigned)(st->nframes - st->caller) : 1;
 
-	if (lf->gen == t->gen && lf->hash == st->hash && lf->caller == st->caller &&
-	    lf->nframes == st->nframes)
-		return lf->node;
-	if (!st->nframes) {
-		path[n++] = LABEL_KEY | st->label;
-	} else if (t->mode == TREE_TOP_DOWN) {
-		for (int i = st->nframes - 1; i >= (int)st->caller && n < STACK_MAX_FRAMES; i--)
-			path[n++] = st->frames[i];
-	} else {
-		for (int i = st->caller; i < st->nframes && n < STACK_MAX_FRAMES; i++)
-			path[n++] = st->frames[i];
-	}
-	while (same < n && same < *nprev && prev[same] == path[same])
-		same++;
-	if (same)
-		parent = prev_node[same - 1];
-	for (unsigned d = same; d < n; d++) {
-		parent = node_get(t, parent, path[d], (uint16_t)d);
-		prev[d] = path[d];
-		prev_node[d] = parent;
-	}
-	*nprev = n;
-	lf->hash = st->hash;
-	lf->node = parent;
-	lf->gen = t->gen;
-	lf->caller = st->caller;
-	lf->nframes = st->nframes;
-	return parent;
+	return n < STACK_MAX_FRAMES ? n : STACK_MAX_FRAMES;
 }
 
-/* Adds a stack's numbers, or a child's, to a node's. */
+static inline uint32_t path_at(enum tree_mode mode, const struct stack *st, unsigned d)
+{
+	if (!st->nframes)
+		return LABEL_KEY | st->label;
+	return mode == TREE_TOP_DOWN ? st->frames[st->nframes - 1 - d] : st->frames[st->caller + d];
+}
+
+/* The deepest made node on a stack's path: the one remembered (if it was opened since,
+ * on down from it), or walked to from its root. */
+static uint32_t stack_leaf(struct tree *t, const struct stack *st)
+{
+	struct tree_leaf *lf = &t->leaves[st->id];
+	unsigned len = path_len(st), d;
+	uint32_t node;
+
+	if (lf->gen == t->gen && lf->hash == st->hash && lf->caller == st->caller &&
+	    lf->nframes == st->nframes) {
+		node = lf->node;
+		if (!t->nodes[node].open)
+			return node;
+		d = t->nodes[node].depth;
+	} else {
+		node = node_get(t, TREE_NONE, path_at(t->mode, st, 0), 0);
+		d = 0;
+		lf->hash = st->hash;
+		lf->gen = t->gen;
+		lf->caller = st->caller;
+		lf->nframes = st->nframes;
+	}
+	for (; t->nodes[node].open && d + 1 < len; d++)
+		node = node_get(t, node, path_at(t->mode, st, d + 1), (uint16_t)(d + 1));
+	lf->node = node;
+	return node;
+}
+
+/* Adds a stack's numbers, or a child's, to a node's (not the rate: node_rate()). */
 static inline __attribute__((always_inline)) void sum_add(struct tree_sum *a, const struct tree_sum *b)
 {
 	a->now = sat_add(a->now, b->now);
 	a->delta = sat_add(a->delta, b->delta);
 	a->delta_base = sat_add(a->delta_base, b->delta_base);
-	a->rate += b->rate;
 	if (b->peak > a->peak)
 		a->peak = b->peak;
 	if (b->score > a->score)
@@ -208,63 +213,12 @@ static inline __attribute__((always_inline)) void example_add(struct tree_node *
 	}
 }
 
-/* Numbers the nodes of a tree made anew depth-first (a node's subtree right after it),
- * so that the passes of later builds find a node's parent among the nodes they just saw
- * (in the cache), not anywhere in the array: the first position of a node is its
- * parent's next free one, its subtree's size the space it takes there. Every node has
- * stacks (the tree was made anew), and nkids counts its children. */
-static void tree_renumber(struct tree *t)
+/* A node's rate: every stack's is its delta over the sample's interval, so the sum is
+ * the summed delta's, the same in whatever order the stacks came (a sum of the rates
+ * would differ in its last bits, enough for a -0.0 or another order of equal nodes). */
+static inline void node_rate(const struct tree *t, struct tree_node *n)
 {
-	size_t nn = t->nnodes, next_root = 0;
-	uint32_t *size = xmalloc(nn * sizeof(*size)), *pos = xmalloc(nn * sizeof(*pos));
-	uint32_t *free_pos = xmalloc(nn * sizeof(*free_pos));
-	struct tree_node *nodes = xmalloc(nn * sizeof(*nodes)); /* no room to spare */
-
-	for (size_t i = 0; i < nn; i++)
-		size[i] = 1;
-	for (size_t i = nn; i-- > 0;)
-		if (t->nodes[i].parent != TREE_NONE)
-			size[t->nodes[i].parent] += size[i];
-	for (size_t i = 0; i < nn; i++) {
-		uint32_t p = t->nodes[i].parent;
-
-		if (p == TREE_NONE) {
-			pos[i] = (uint32_t)next_root;
-			next_root += size[i];
-		} else {
-			pos[i] = free_pos[p];
-			free_pos[p] += size[i];
-		}
-		free_pos[i] = pos[i] + 1;
-	}
-	for (size_t i = 0; i < nn; i++) {
-		struct tree_node *n = &nodes[pos[i]];
-
-		*n = t->nodes[i];
-		if (n->parent != TREE_NONE)
-			n->parent = pos[n->parent];
-	}
-	free(t->nodes);
-	t->nodes = nodes;
-	t->cap = nn;
-	for (size_t j = 0; j < t->nslots; j++)
-		slot_set(&t->slots[j], EMPTY, 0);
-	for (size_t i = 0; i < nn; i++) {
-		const struct tree_node *n = &nodes[i];
-		uint32_t key = n->frame != TREE_NONE ? n->frame : LABEL_KEY | n->label;
-		uint64_t k = (uint64_t)n->parent << 32 | key;
-		size_t j = slot_of(k, t->nslots);
-
-		for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
-			;
-		slot_set(&t->slots[j], k, (uint32_t)i);
-	}
-	for (size_t i = 0; i < t->nleaves; i++)
-		if (t->leaves[i].gen == t->gen)
-			t->leaves[i].node = pos[t->leaves[i].node];
-	free(size);
-	free(pos);
-	free(free_pos);
+	n->s.rate = t->dt > 0 ? (double)n->s.delta / t->dt : 0;
 }
 
 /* ---- ordering the children ---- */
@@ -350,59 +304,6 @@ out:
 		free(e);
 }
 
-/* Lists the children of the nodes with stacks (roots first), in one pass from the first
- * node on (a parent comes before its children); sorts the roots. */
-static void tree_link(const struct model *m, struct tree *t, const struct view_opts *o)
-{
-	struct kid_order ord = { m, t, o->key, o->ascending };
-	size_t pos = t->nroots, root = 0;
-
-	t->key = o->key;
-	t->ascending = o->ascending;
-	t->kids = xreallocarray(t->kids, t->nnodes ? t->nnodes : 1, sizeof(*t->kids));
-	for (size_t i = 0; i < t->nnodes; i++) {
-		struct tree_node *n = &t->nodes[i];
-
-		if (n->build != t->build)
-			continue;
-		n->kids = (uint32_t)pos;
-		pos += n->nkids;
-		n->sorted = n->nkids < 2;
-		n->nkids = 0; /* counts again as they come */
-		if (n->parent == TREE_NONE) {
-			t->kids[root++] = (uint32_t)i;
-		} else {
-			struct tree_node *p = &t->nodes[n->parent];
-
-			t->kids[p->kids + p->nkids++] = (uint32_t)i;
-		}
-	}
-	sort_kids(&ord, t->kids, t->nroots);
-}
-
-void tree_sort(struct tree *t, uint32_t i)
-{
-	struct kid_order ord = { t->m, t, t->key, t->ascending };
-
-	if (i != TREE_NONE) {
-		struct tree_node *n = &t->nodes[i];
-
-		if (!n->sorted && n->build == t->build) {
-			sort_kids(&ord, t->kids + n->kids, n->nkids);
-			n->sorted = 1;
-		}
-		return;
-	}
-	for (size_t k = 0; k < t->nnodes; k++) {
-		struct tree_node *n = &t->nodes[k];
-
-		if (!n->sorted && n->build == t->build) {
-			sort_kids(&ord, t->kids + n->kids, n->nkids);
-			n->sorted = 1;
-		}
-	}
-}
-
 /* A node's numbers for this build: 0 until the first stack comes. */
 static inline struct tree_node *node_touch(struct tree *t, uint32_t i)
 {
@@ -414,18 +315,145 @@ static inline struct tree_node *node_touch(struct tree *t, uint32_t i)
 		n->nstacks = n->nkids = 0;
 		n->stacks = n->example = TREE_NONE;
 		n->example_now = 0;
+		n->haskids = 0;
+		n->caller = t->mode == TREE_BOTTOM_UP && n->depth == 0 && n->frame != TREE_NONE;
 		n->build = t->build;
 	}
 	return n;
+}
+
+/* Adds the stack of view row r to node i (the deepest made node on its path). */
+static inline __attribute__((always_inline)) void row_add(struct tree *t, uint32_t i, uint32_t r)
+{
+	const struct stack *st = t->v.rows[r].stack;
+	const struct counter *c = &st->s;
+	struct tree_node *n = node_touch(t, i);
+	struct tree_sum one = { c->now, c->delta, c->delta_base, c->peak, 0, c->score,
+				c->first_seen };
+
+	sum_add(&n->s, &one);
+	n->nstacks++;
+	example_add(n, st->id, c->now);
+	if (path_len(st) > (unsigned)n->depth + 1)
+		n->haskids = 1;
+	else if (t->mode == TREE_TOP_DOWN && n->frame != TREE_NONE)
+		n->caller = 1; /* a stack ends here */
+	t->next_stack[r] = n->stacks;
+	n->stacks = r;
+}
+
+/* Room for n more entries in the children lists. */
+static void kids_room(struct tree *t, size_t n)
+{
+	if (t->nkids_used + n > t->kids_cap) {
+		t->kids_cap = t->nkids_used + n > 2 * t->kids_cap ? t->nkids_used + n : 2 * t->kids_cap;
+		t->kids = xreallocarray(t->kids, t->kids_cap ? t->kids_cap : 1, sizeof(*t->kids));
+	}
+}
+
+/* Makes the children of node i (which has stacks in this build and was not opened): its
+ * stacks that go on below go to them, the others stay; the list is not sorted yet. */
+static void tree_open(struct tree *t, uint32_t i)
+{
+	uint32_t r = t->nodes[i].stacks, first = (uint32_t)t->nnodes;
+	unsigned d = t->nodes[i].depth + 1u;
+
+	t->nodes[i].open = 1;
+	t->nodes[i].stacks = TREE_NONE;
+	while (r != TREE_NONE) {
+		uint32_t next = t->next_stack[r];
+		const struct stack *st = t->v.rows[r].stack;
+
+		if (path_len(st) <= d) {
+			t->next_stack[r] = t->nodes[i].stacks;
+			t->nodes[i].stacks = r;
+		} else {
+			uint32_t c = node_get(t, i, path_at(t->mode, st, d), (uint16_t)d);
+
+			row_add(t, c, r);
+			t->leaves[st->id].node = c;
+		}
+		r = next;
+	}
+	/* every child is new: a node not opened has none */
+	struct tree_node *n = &t->nodes[i];
+
+	n->nkids = (uint32_t)(t->nnodes - first);
+	kids_room(t, n->nkids);
+	n->kids = (uint32_t)t->nkids_used;
+	for (uint32_t k = 0; k < n->nkids; k++) {
+		struct tree_node *c = &t->nodes[first + k];
+
+		if (c->s.now > c->s.peak)
+			c->s.peak = c->s.now;
+		node_rate(t, c);
+		t->kids[t->nkids_used++] = first + k;
+	}
+	t->nshown += n->nkids;
+	n->sorted = n->nkids < 2;
+}
+
+/* Lists the children of the opened nodes with stacks (roots first), in one pass from the
+ * first node on (a parent comes before its children); sorts the roots. */
+static void tree_link(const struct model *m, struct tree *t, const struct view_opts *o)
+{
+	struct kid_order ord = { m, t, o->key, o->ascending };
+	size_t pos = t->nroots, root = 0;
+
+	t->key = o->key;
+	t->ascending = o->ascending;
+	t->nkids_used = 0;
+	kids_room(t, t->nnodes);
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct tree_node *n = &t->nodes[i];
+
+		if (n->build != t->build)
+			continue;
+		n->kids = (uint32_t)pos;
+		pos += n->nkids;
+		n->sorted = n->open && n->nkids < 2;
+		n->nkids = 0; /* counts again as they come */
+		if (n->parent == TREE_NONE) {
+			t->kids[root++] = (uint32_t)i;
+		} else {
+			struct tree_node *p = &t->nodes[n->parent];
+
+			t->kids[p->kids + p->nkids++] = (uint32_t)i;
+		}
+	}
+	t->nkids_used = pos;
+	sort_kids(&ord, t->kids, t->nroots);
+}
+
+static void sort_node(struct tree *t, uint32_t i)
+{
+	struct kid_order ord = { t->m, t, t->key, t->ascending };
+	struct tree_node *n = &t->nodes[i];
+
+	if (n->sorted || n->build != t->build)
+		return;
+	if (!n->open)
+		tree_open(t, i);
+	n = &t->nodes[i];
+	sort_kids(&ord, t->kids + n->kids, n->nkids);
+	n->sorted = 1;
+}
+
+void tree_sort(struct tree *t, uint32_t i)
+{
+	if (i != TREE_NONE) {
+		sort_node(t, i);
+		return;
+	}
+	/* the nodes opened here come after, and are sorted in turn */
+	for (size_t k = 0; k < t->nnodes; k++)
+		sort_node(t, (uint32_t)k);
 }
 
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t)
 {
 	struct view_opts vo = *o;
-	uint32_t prev[STACK_MAX_FRAMES + 1], prev_node[STACK_MAX_FRAMES + 1];
-	unsigned nprev = 0;
-	int fresh;
 
 	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
 	/* every row, in no order past the first: the children are sorted here */
@@ -435,6 +463,7 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	vo.limit = 1;
 	vo.top_only = 0;
 	model_view(m, &vo, &t->v);
+	t->dt = m->dt;
 	/* too many nodes no stack reaches (stacks forgotten): start over */
 	if (t->m != m || t->mode != mode || (t->nnodes > 65536 && t->nnodes > 4 * t->nshown) ||
 	    !t->nslots) {
@@ -456,34 +485,21 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 			t->nodes[i].build = 0;
 		t->build = 1;
 	}
-	fresh = t->nnodes == 0;
 	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
 				      sizeof(*t->next_stack));
 	/* each row's node first (next_stack holds it until the second pass), which may make
 	 * nodes; then the numbers, the node of a row a few ahead asked for early: the rows
 	 * come in the stacks' order, their nodes anywhere */
 	for (size_t r = 0; r < t->v.nrows; r++)
-		t->next_stack[r] = stack_leaf(t, t->v.rows[r].stack, prev, prev_node, &nprev);
+		t->next_stack[r] = stack_leaf(t, t->v.rows[r].stack);
 	for (size_t r = 0; r < t->v.nrows; r++) {
-		const struct stack *st = t->v.rows[r].stack;
-		const struct counter *c = &st->s;
-		struct tree_node *n;
-
 		if (r + PREFETCH < t->v.nrows) {
 			const char *a = (const char *)&t->nodes[t->next_stack[r + PREFETCH]];
 
 			__builtin_prefetch(a, 1);
-			__builtin_prefetch(a + sizeof(*n) - 1, 1);
+			__builtin_prefetch(a + sizeof(struct tree_node) - 1, 1);
 		}
-		n = node_touch(t, t->next_stack[r]);
-		struct tree_sum one = { c->now, c->delta, c->delta_base, c->peak, c->rate, c->score,
-					c->first_seen };
-
-		sum_add(&n->s, &one);
-		n->nstacks++;
-		example_add(n, st->id, c->now);
-		t->next_stack[r] = n->stacks;
-		n->stacks = (uint32_t)r;
+		row_add(t, t->next_stack[r], (uint32_t)r);
 	}
 	/* from the last node up: a node's numbers are complete when it comes (its children
 	 * come after it), and go into its parent */
@@ -496,8 +512,7 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		t->nshown++;
 		if (n->s.now > n->s.peak)
 			n->s.peak = n->s.now;
-		n->caller = n->frame != TREE_NONE &&
-			    (t->mode == TREE_TOP_DOWN ? n->stacks != TREE_NONE : n->depth == 0);
+		node_rate(t, n);
 		if (n->parent == TREE_NONE) {
 			t->nroots++;
 			continue;
@@ -506,10 +521,9 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		sum_add(&p->s, &n->s);
 		p->nstacks += n->nstacks;
 		p->nkids++;
+		p->haskids = 1;
 		example_add(p, n->example, n->example_now);
 	}
-	if (fresh && t->nnodes > 1)
-		tree_renumber(t);
 	tree_link(m, t, o);
 }
 
@@ -517,7 +531,7 @@ size_t tree_mem_bytes(const struct tree *t)
 {
 	return t->cap * sizeof(*t->nodes) + t->nslots * sizeof(*t->slots) +
 	       t->nleaves * sizeof(*t->leaves) +
-	       t->nnodes * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
+	       t->kids_cap * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
 	       t->v.cap * sizeof(*t->v.rows);
 }
 

@@ -130,7 +130,7 @@ static void lay_out(const struct model *m, struct tree_ui *u, uint32_t i, uint16
 	}
 	l = &u->lines[u->nlines++];
 	*l = (struct tree_line){ i, depth, (uint8_t)last, ident, more };
-	if (!n->nkids || !tree_ui_expanded(u, ident))
+	if (!n->haskids || !tree_ui_expanded(u, ident))
 		return;
 	if (!n->sorted)
 		tree_sort(t, i);
@@ -282,7 +282,7 @@ static void draw_line(struct tree_ui *u, const struct tree_env *e, int y, size_t
 	}
 	pen_pad(&p, p.x + 1, a);
 	guides(&p, ln, a | (sel ? 0 : role_attr(ROLE_DIM)));
-	pen_put(&p, !n->nkids ? draw_glyph("· ", "  ") :
+	pen_put(&p, !n->haskids ? draw_glyph("· ", "  ") :
 		    tree_ui_expanded(u, ln->ident) ? draw_glyph("▾ ", "- ") : draw_glyph("▸ ", "+ "),
 		a);
 	pen_put_marked(&p, tree_node_text(app->model, n), e->search,
@@ -334,13 +334,12 @@ static void expand(struct tree_ui *u, const struct tree_env *e, size_t li, int o
 /* Expands node i and every node below it. */
 static void expand_subtree(struct tree_ui *u, const struct model *m, uint32_t i, uint64_t ident)
 {
-	const struct tree_node *n = &u->t.nodes[i];
-
-	if (!n->nkids)
+	if (!u->t.nodes[i].haskids)
 		return;
 	set_expanded(u, ident, 1);
-	for (uint32_t k = 0; k < n->nkids; k++) {
-		uint32_t c = u->t.kids[n->kids + k];
+	tree_sort(&u->t, i); /* makes the children */
+	for (uint32_t k = 0; k < u->t.nodes[i].nkids; k++) {
+		uint32_t c = u->t.kids[u->t.nodes[i].kids + k];
 
 		expand_subtree(u, m, c, node_ident(m, &u->t, c, ident));
 	}
@@ -368,7 +367,7 @@ unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 	case ACT_FIRST: move_to(u, e, 0); break;
 	case ACT_LAST: move_to(u, e, (long)u->nlines - 1); break;
 	case ACT_EXPAND:
-		if (!ln || !u->t.nodes[ln->node].nkids)
+		if (!ln || !u->t.nodes[ln->node].haskids)
 			break;
 		if (tree_ui_expanded(u, ln->ident))
 			move_to(u, e, (long)u->cursor + 1);
@@ -378,7 +377,7 @@ unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 	case ACT_COLLAPSE:
 		if (!ln)
 			break;
-		if (u->t.nodes[ln->node].nkids && tree_ui_expanded(u, ln->ident))
+		if (u->t.nodes[ln->node].haskids && tree_ui_expanded(u, ln->ident))
 			expand(u, e, u->cursor, 0);
 		else if (ln->depth)
 			move_to(u, e, (long)parent_line(u, u->cursor));
@@ -406,7 +405,7 @@ void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice
 
 	if (li >= u->nlines)
 		return;
-	if (twice && u->t.nodes[u->lines[li].node].nkids)
+	if (twice && u->t.nodes[u->lines[li].node].haskids)
 		expand(u, e, li, !tree_ui_expanded(u, u->lines[li].ident));
 	else
 		move_to(u, e, (long)li);

@@ -2648,9 +2648,13 @@ static size_t first_fork(struct ht *h)
 {
 	const struct tree_ui *u = h->t->list->tree;
 
-	for (size_t i = 0; i < u->nlines; i++)
-		if (u->lines[i].depth == 0 && tl_node(h, i)->nkids >= 2)
+	for (size_t i = 0; i < u->nlines; i++) {
+		if (u->lines[i].depth != 0)
+			continue;
+		tree_sort(&h->t->list->tree->t, u->lines[i].node); /* its children made */
+		if (tl_node(h, i)->nkids >= 2)
 			return i;
+	}
 	ck_abort_msg("no root with two children");
 	return 0;
 }
@@ -2705,7 +2709,7 @@ START_TEST(test_tree)
 	 * Left again collapses it */
 	ht_keys(&h, "\n");
 	ck_assert_uint_eq(u->cursor, f + 1);
-	if (tl_node(&h, f + 1)->nkids && tree_ui_expanded(u, u->lines[f + 1].ident))
+	if (tl_node(&h, f + 1)->haskids && tree_ui_expanded(u, u->lines[f + 1].ident))
 		ht_keys(&h, "h");
 	ht_keys(&h, "h");
 	ck_assert_uint_eq(u->cursor, f);

@@ -76,6 +76,7 @@ void tree_free(struct tree *t)
 	free(t->next_stack);
 	free(t->slots);
 	free(t->leaves);
+	free(t->child_of);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -163,8 +164,9 @@ static inline uint32_t path_at(enum tree_mode mode, const struct stack *st, unsi
 }
 
 /* The deepest made node on a stack's path: the one remembered (if it was opened since,
- * on down from it), or walked to from its root. */
-static uint32_t stack_leaf(struct tree *t, const struct stack *st)
+ * on down from it), or walked to from its root. all: every node on the way is opened,
+ * the path walked to its end. */
+static uint32_t stack_leaf(struct tree *t, const struct stack *st, int all)
 {
 	struct tree_leaf *lf = &t->leaves[st->id];
 	unsigned len = path_len(st), d;
@@ -173,7 +175,7 @@ static uint32_t stack_leaf(struct tree *t, const struct stack *st)
 	if (lf->gen == t->gen && lf->hash == st->hash && lf->caller == st->caller &&
 	    lf->nframes == st->nframes) {
 		node = lf->node;
-		if (!t->nodes[node].open)
+		if (!t->nodes[node].open && !all)
 			return node;
 		d = t->nodes[node].depth;
 	} else {
@@ -184,8 +186,10 @@ static uint32_t stack_leaf(struct tree *t, const struct stack *st)
 		lf->caller = st->caller;
 		lf->nframes = st->nframes;
 	}
-	for (; t->nodes[node].open && d + 1 < len; d++)
+	for (; (all || t->nodes[node].open) && d + 1 < len; d++) {
+		t->nodes[node].open = 1;
 		node = node_get(t, node, path_at(t->mode, st, d + 1), (uint16_t)(d + 1));
+	}
 	lf->node = node;
 	return node;
 }
@@ -219,6 +223,65 @@ static inline __attribute__((always_inline)) void example_add(struct tree_node *
 static inline void node_rate(const struct tree *t, struct tree_node *n)
 {
 	n->s.rate = t->dt > 0 ? (double)n->s.delta / t->dt : 0;
+}
+
+/* Numbers the nodes of a tree walked whole depth-first (a node's subtree right after it),
+ * so that the passes of later builds find a node's parent among the nodes they just saw
+ * (in the cache), not anywhere in the array: the first position of a node is its
+ * parent's next free one, its subtree's size the space it takes there. Every node has
+ * stacks in this build, and nkids counts its children. */
+static void tree_renumber(struct tree *t)
+{
+	size_t nn = t->nnodes, next_root = 0;
+	uint32_t *size = xmalloc(nn * sizeof(*size)), *pos = xmalloc(nn * sizeof(*pos));
+	uint32_t *free_pos = xmalloc(nn * sizeof(*free_pos));
+	struct tree_node *nodes = xmalloc(nn * sizeof(*nodes)); /* no room to spare */
+
+	for (size_t i = 0; i < nn; i++)
+		size[i] = 1;
+	for (size_t i = nn; i-- > 0;)
+		if (t->nodes[i].parent != TREE_NONE)
+			size[t->nodes[i].parent] += size[i];
+	for (size_t i = 0; i < nn; i++) {
+		uint32_t p = t->nodes[i].parent;
+
+		if (p == TREE_NONE) {
+			pos[i] = (uint32_t)next_root;
+			next_root += size[i];
+		} else {
+			pos[i] = free_pos[p];
+			free_pos[p] += size[i];
+		}
+		free_pos[i] = pos[i] + 1;
+	}
+	for (size_t i = 0; i < nn; i++) {
+		struct tree_node *n = &nodes[pos[i]];
+
+		*n = t->nodes[i];
+		if (n->parent != TREE_NONE)
+			n->parent = pos[n->parent];
+	}
+	free(t->nodes);
+	t->nodes = nodes;
+	t->cap = nn;
+	for (size_t j = 0; j < t->nslots; j++)
+		slot_set(&t->slots[j], EMPTY, 0);
+	for (size_t i = 0; i < nn; i++) {
+		const struct tree_node *n = &nodes[i];
+		uint32_t key = n->frame != TREE_NONE ? n->frame : LABEL_KEY | n->label;
+		uint64_t k = (uint64_t)n->parent << 32 | key;
+		size_t j = slot_of(k, t->nslots);
+
+		for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
+			;
+		slot_set(&t->slots[j], k, (uint32_t)i);
+	}
+	for (size_t i = 0; i < t->nleaves; i++)
+		if (t->leaves[i].gen == t->gen)
+			t->leaves[i].node = pos[t->leaves[i].node];
+	free(size);
+	free(pos);
+	free(free_pos);
 }
 
 /* ---- ordering the children ---- */
@@ -360,22 +423,37 @@ static void tree_open(struct tree *t, uint32_t i)
 
 	t->nodes[i].open = 1;
 	t->nodes[i].stacks = TREE_NONE;
-	while (r != TREE_NONE) {
-		uint32_t next = t->next_stack[r];
+	/* the children by frame in child_of (their index + 1), not through the table: it is
+	 * looked up once a child, not once a stack */
+	for (uint32_t next; r != TREE_NONE; r = next) {
 		const struct stack *st = t->v.rows[r].stack;
 
+		next = t->next_stack[r];
 		if (path_len(st) <= d) {
 			t->next_stack[r] = t->nodes[i].stacks;
 			t->nodes[i].stacks = r;
 		} else {
-			uint32_t c = node_get(t, i, path_at(t->mode, st, d), (uint16_t)d);
+			uint32_t f = path_at(t->mode, st, d), c;
 
+			if (f >= t->nchild_of) {
+				size_t n = (size_t)f + 1 + f / 2;
+
+				t->child_of = xreallocarray(t->child_of, n, sizeof(*t->child_of));
+				memset(t->child_of + t->nchild_of, 0,
+				       (n - t->nchild_of) * sizeof(*t->child_of));
+				t->nchild_of = n;
+			}
+			c = t->child_of[f];
+			if (!c--) {
+				c = node_get(t, i, f, (uint16_t)d);
+				t->child_of[f] = c + 1;
+			}
 			row_add(t, c, r);
 			t->leaves[st->id].node = c;
 		}
-		r = next;
 	}
-	/* every child is new: a node not opened has none */
+	/* every child is new: a node not opened has none (and a stack without frames, whose
+	 * key is no frame, no children) */
 	struct tree_node *n = &t->nodes[i];
 
 	n->nkids = (uint32_t)(t->nnodes - first);
@@ -387,6 +465,7 @@ static void tree_open(struct tree *t, uint32_t i)
 		if (c->s.now > c->s.peak)
 			c->s.peak = c->s.now;
 		node_rate(t, c);
+		t->child_of[c->frame] = 0;
 		t->kids[t->nkids_used++] = first + k;
 	}
 	t->nshown += n->nkids;
@@ -395,13 +474,11 @@ static void tree_open(struct tree *t, uint32_t i)
 
 /* Lists the children of the opened nodes with stacks (roots first), in one pass from the
  * first node on (a parent comes before its children); sorts the roots. */
-static void tree_link(const struct model *m, struct tree *t, const struct view_opts *o)
+static void tree_link(struct tree *t)
 {
-	struct kid_order ord = { m, t, o->key, o->ascending };
+	struct kid_order ord = { t->m, t, t->key, t->ascending };
 	size_t pos = t->nroots, root = 0;
 
-	t->key = o->key;
-	t->ascending = o->ascending;
 	t->nkids_used = 0;
 	kids_room(t, t->nnodes);
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -425,6 +502,8 @@ static void tree_link(const struct model *m, struct tree *t, const struct view_o
 	sort_kids(&ord, t->kids, t->nroots);
 }
 
+static void tree_pass(struct tree *t, int all);
+
 static void sort_node(struct tree *t, uint32_t i)
 {
 	struct kid_order ord = { t->m, t, t->key, t->ascending };
@@ -445,53 +524,32 @@ void tree_sort(struct tree *t, uint32_t i)
 		sort_node(t, i);
 		return;
 	}
-	/* the nodes opened here come after, and are sorted in turn */
+	/* one walk of every stack's whole path in the order of the stacks (in memory), the
+	 * build's sums again: not node by node, each a walk through its stacks anywhere */
+	for (size_t k = 0; k < t->nnodes; k++)
+		if (t->nodes[k].build == t->build && !t->nodes[k].open && t->nodes[k].haskids) {
+			tree_pass(t, 1);
+			break;
+		}
+	/* nodes opened here come after, and are sorted in turn */
 	for (size_t k = 0; k < t->nnodes; k++)
 		sort_node(t, (uint32_t)k);
 }
 
-void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
-		struct tree *t)
+/* A build's passes over the view's rows (all: every path walked to its end, every node
+ * opened). */
+static void tree_pass(struct tree *t, int all)
 {
-	struct view_opts vo = *o;
-
-	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
-	/* every row, in no order past the first: the children are sorted here */
-	vo.group = GROUP_STACK;
-	vo.key = KEY_PAGES;
-	vo.ascending = 0;
-	vo.limit = 1;
-	vo.top_only = 0;
-	model_view(m, &vo, &t->v);
-	t->dt = m->dt;
-	/* too many nodes no stack reaches (stacks forgotten): start over */
-	if (t->m != m || t->mode != mode || (t->nnodes > 65536 && t->nnodes > 4 * t->nshown) ||
-	    !t->nslots) {
-		if (!t->nslots)
-			table_grow(t);
-		tree_reset(t);
-		t->m = m;
-		t->mode = mode;
-	}
-	if (model_nstacks(m) > t->nleaves) {
-		size_t n = model_nstacks(m) + model_nstacks(m) / 2;
-
-		t->leaves = xreallocarray(t->leaves, n, sizeof(*t->leaves));
-		memset(t->leaves + t->nleaves, 0, (n - t->nleaves) * sizeof(*t->leaves));
-		t->nleaves = n;
-	}
 	if (++t->build == 0) { /* wrapped: no node may look current */
 		for (size_t i = 0; i < t->nnodes; i++)
 			t->nodes[i].build = 0;
 		t->build = 1;
 	}
-	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
-				      sizeof(*t->next_stack));
 	/* each row's node first (next_stack holds it until the second pass), which may make
 	 * nodes; then the numbers, the node of a row a few ahead asked for early: the rows
 	 * come in the stacks' order, their nodes anywhere */
 	for (size_t r = 0; r < t->v.nrows; r++)
-		t->next_stack[r] = stack_leaf(t, t->v.rows[r].stack);
+		t->next_stack[r] = stack_leaf(t, t->v.rows[r].stack, all);
 	for (size_t r = 0; r < t->v.nrows; r++) {
 		if (r + PREFETCH < t->v.nrows) {
 			const char *a = (const char *)&t->nodes[t->next_stack[r + PREFETCH]];
@@ -524,13 +582,52 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		p->haskids = 1;
 		example_add(p, n->example, n->example_now);
 	}
-	tree_link(m, t, o);
+	if (all && t->nshown == t->nnodes && t->nnodes > 1)
+		tree_renumber(t);
+	tree_link(t);
+}
+
+void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
+		struct tree *t)
+{
+	struct view_opts vo = *o;
+
+	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
+	/* every row, in no order past the first: the children are sorted here */
+	vo.group = GROUP_STACK;
+	vo.key = KEY_PAGES;
+	vo.ascending = 0;
+	vo.limit = 1;
+	vo.top_only = 0;
+	model_view(m, &vo, &t->v);
+	t->dt = m->dt;
+	/* too many nodes no stack reaches (stacks forgotten): start over */
+	if (t->m != m || t->mode != mode || (t->nnodes > 65536 && t->nnodes > 4 * t->nshown) ||
+	    !t->nslots) {
+		if (!t->nslots)
+			table_grow(t);
+		tree_reset(t);
+		t->m = m;
+		t->mode = mode;
+	}
+	if (model_nstacks(m) > t->nleaves) {
+		size_t n = model_nstacks(m) + model_nstacks(m) / 2;
+
+		t->leaves = xreallocarray(t->leaves, n, sizeof(*t->leaves));
+		memset(t->leaves + t->nleaves, 0, (n - t->nleaves) * sizeof(*t->leaves));
+		t->nleaves = n;
+	}
+	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
+				      sizeof(*t->next_stack));
+	t->key = o->key;
+	t->ascending = o->ascending;
+	tree_pass(t, 0);
 }
 
 size_t tree_mem_bytes(const struct tree *t)
 {
 	return t->cap * sizeof(*t->nodes) + t->nslots * sizeof(*t->slots) +
-	       t->nleaves * sizeof(*t->leaves) +
+	       t->nleaves * sizeof(*t->leaves) + t->nchild_of * sizeof(*t->child_of) +
 	       t->kids_cap * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
 	       t->v.cap * sizeof(*t->v.rows);
 }
@@ -538,6 +635,19 @@ size_t tree_mem_bytes(const struct tree *t)
 const char *tree_node_text(const struct model *m, const struct tree_node *n)
 {
 	return n->frame == TREE_NONE ? model_label(m, n->label) : model_frame(m, n->frame);
+}
+
+uint64_t tree_node_ident(const struct model *m, struct tree *t, uint32_t i, uint64_t parent)
+{
+	struct tree_node *n = &t->nodes[i];
+
+	if (!n->ident) {
+		const char *s = tree_node_text(m, n);
+		uint64_t h = hash_bytes(s, strlen(s), parent + 0x9e3779b97f4a7c15ULL);
+
+		n->ident = h ? h : 1;
+	}
+	return n->ident;
 }
 
 size_t tree_path(const struct tree *t, uint32_t i, uint32_t *out, size_t n)

@@ -54,6 +54,7 @@ struct tree_node {
 	uint8_t sorted;           /* its children are listed and in order (tree_sort()) */
 	uint8_t open;             /* its children are made (tree_sort() did, in some build) */
 	uint8_t haskids;          /* stacks go on below it: it has children */
+	uint64_t ident;           /* tree_node_ident()'s, once asked (else 0) */
 };
 
 struct tree_slot;
@@ -83,6 +84,8 @@ struct tree {
 	struct tree_leaf *leaves; /* by stack id */
 	size_t nleaves;
 	uint32_t gen;             /* leaves of another generation are stale */
+	uint32_t *child_of;       /* by frame id: 0, or a child + 1 while a node is opened */
+	size_t nchild_of;
 	uint32_t build;           /* builds so far */
 	double dt;                /* the sample's interval (the model's) */
 	enum sort_key key;        /* the order of the children */
@@ -110,6 +113,9 @@ size_t tree_mem_bytes(const struct tree *t);
 void tree_sort(struct tree *t, uint32_t i);
 /* A node's text: its frame's, or the label of its stack without frames. */
 const char *tree_node_text(const struct model *m, const struct tree_node *n);
+/* An identity of node i from its text and its parent's identity (0 for a root), the same
+ * in any model and tree; never 0. Kept in the node once made. */
+uint64_t tree_node_ident(const struct model *m, struct tree *t, uint32_t i, uint64_t parent);
 /* The frames from the root down to node i (at most n, root first): how many. */
 size_t tree_path(const struct tree *t, uint32_t i, uint32_t *out, size_t n);
 /* The summed history of the stacks below node i: the last n values, oldest first, as

@@ -94,13 +94,9 @@ void tree_ui_free(struct tree_ui *u)
 	free(u);
 }
 
-static uint64_t node_ident(const struct model *m, const struct tree *t, uint32_t i,
-			   uint64_t parent)
+static uint64_t node_ident(const struct model *m, struct tree *t, uint32_t i, uint64_t parent)
 {
-	const char *s = tree_node_text(m, &t->nodes[i]);
-	uint64_t h = hash_bytes(s, strlen(s), parent + 0x9e3779b97f4a7c15ULL);
-
-	return h ? h : 1;
+	return tree_node_ident(m, t, i, parent);
 }
 
 int tree_ui_expanded(const struct tree_ui *u, uint64_t ident)
@@ -216,6 +212,8 @@ void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
 	vo.limit = 0;
 	u->mode = app->settings.tree;
 	model_tree(app->model, &vo, u->mode, &u->t);
+	if (u->all[u->mode])
+		tree_sort(&u->t, TREE_NONE); /* the whole tree at once: faster than node by node */
 	relayout(u, e);
 	u->build_ms = (time_mono() - t0) * 1e3;
 }
@@ -392,6 +390,8 @@ unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 	case ACT_COLLAPSE_ALL:
 		u->all[u->mode] = a == ACT_EXPAND_ALL;
 		set_clear(&u->toggled[u->mode]);
+		if (u->all[u->mode])
+			tree_sort(&u->t, TREE_NONE);
 		relayout(u, e);
 		break;
 	default: return ACTION_PASS;

@@ -2898,7 +2898,7 @@ START_TEST(test_speed_100k)
 	struct sbuf b = { 0 };
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
 			       "b", NULL };
-	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "G", "T",
+	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "e", "E", "G", "T",
 				    "l", "T", NULL };
 	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
 				 atof(getenv("PAGETOP_TUI_MAX_MS")) : 250;

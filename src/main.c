@@ -32,7 +32,7 @@ enum {
 	OPT_NO_MOUSE,
 	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
 	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS, OPT_FAIL_IF,
-	OPT_TREE,
+	OPT_TREE, OPT_ALLOCINFO,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +52,7 @@ static const struct option long_opts[] = {
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
 	{ "drop-privileges", no_argument, NULL, OPT_DROP_PRIVS },
+	{ "allocinfo", no_argument, NULL, OPT_ALLOCINFO },
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 	{ "alloc-pattern", required_argument, NULL, OPT_ALLOC },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -118,6 +119,9 @@ static void usage(FILE *fp)
 	fprintf(fp, _("      --drop-privileges     live: open the debugfs files as root, then run\n"
 		      "                            as the sudo user (or nobody); a root helper\n"
 		      "                            reopens files and restores count_threshold\n"));
+	fprintf(fp, _("      --allocinfo           read /proc/allocinfo (bytes and calls per call\n"
+		      "                            site) where page_owner is there too; in a\n"
+		      "                            folder, NAME.allocinfo before NAME.show_stacks\n"));
 	fprintf(fp, _("      --page-size=BYTES     page size of a saved snapshot (default 4096)\n"
 		      "      --alloc-pattern=GLOB  allocator functions skipped to find the caller;\n"
 		      "                            repeatable, replaces the built-in list\n"
@@ -257,6 +261,9 @@ static int parse_source_option(struct top_opts *o, int c, const char *arg)
 		break;
 	case OPT_DROP_PRIVS:
 		o->source.drop_privileges = 1;
+		break;
+	case OPT_ALLOCINFO:
+		o->source.allocinfo = 1;
 		break;
 	case OPT_PAGE_SIZE:
 		arg_setting(SETTING_PAGE_SIZE, arg, &v);

@@ -27,9 +27,18 @@ void classify_frame(struct model *m, uint32_t id)
 	size_t len = strtab_len(m->frames, id);
 	struct frame_info *f = &m->frame_info[id];
 	struct frame_parts fp;
+	struct site_parts sp;
 	char buf[FRAME_MAX + 80];
 
 	f->kind = SK_NORMAL;
+	if (frame_site_split(s, len, &sp) == 0) {
+		/* an allocinfo call site: labelled by its function */
+		f->func = strtab_intern(m->labels, buf, frame_site_label(&sp, buf, sizeof(buf)));
+		f->module = sp.module ? strtab_intern(m->labels, sp.module, sp.module_len)
+				      : m->label_vmlinux;
+		f->is_alloc = 0;
+		return;
+	}
 	if (frame_split(s, len, &fp) < 0 || fp.is_addr) {
 		f->func = strtab_intern(m->labels, s, len);
 		f->module = m->label_unknown;

@@ -22,6 +22,7 @@ static enum pt_iface iface_of(enum pfmt f)
 	switch (f) {
 	case PF_PROPOSAL: return IFACE_PROPOSAL;
 	case PF_PAGE_OWNER: return IFACE_PAGE_OWNER;
+	case PF_ALLOCINFO: return IFACE_ALLOCINFO;
 	case PF_HANDLES:
 	case PF_STACKS_HANDLES: return IFACE_HANDLES;
 	default: return IFACE_SHOW_STACKS;
@@ -80,7 +81,7 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 		*err = perr;
 		return -1;
 	}
-	if (n == 0 || parse_detect(head, n) == PF_PAGE_OWNER)
+	if (n == 0 || parse_detect(head, n) == PF_PAGE_OWNER || parse_detect(head, n) == PF_ALLOCINFO)
 		return parse_stream(r, expect, got, sink, err);
 	/* a plain file opened by name, so read from its start (standard input may be a file
 	 * partly read already: parse_split() reads from offset 0) */
@@ -198,6 +199,12 @@ int source_open_series(struct source *s, struct series *sr, const char *kind,
 	s->meta.unit = sr->n && sr->samples[0].fmt == PF_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
 	s->meta.page_size = o->page_size > 0 ? o->page_size : sr->page_size > 0 ? sr->page_size : 4096;
 	s->meta.page_size_known = o->page_size > 0 || sr->page_size > 0;
+	if (s->meta.iface == IFACE_ALLOCINFO) {
+		/* counts are bytes: a "page" of one byte */
+		s->meta.unit = UNIT_BYTES;
+		s->meta.page_size = 1;
+		s->meta.page_size_known = 1;
+	}
 	s->meta.kernel_release = sr->release;
 	s->meta.series = sr->n > 1;
 	s->meta.nsamples = (int)sr->n;
@@ -243,8 +250,14 @@ int source_open_file(struct source *s, const char *path, enum pfmt fmt,
 int source_open_stream(struct source *s, const char *path, struct reader *in,
 		       const struct source_opts *o, struct pt_err *err)
 {
-	/* read now, once */
-	return open_one(s, path, in, PF_UNKNOWN, time_real(), o, err);
+	const char *head;
+	struct pt_err perr;
+	size_t n = reader_peek(in, &head, &perr);
+	enum pfmt f = n ? parse_detect(head, n) : PF_UNKNOWN;
+
+	/* read now, once; the format names the source before its first sample */
+	return open_one(s, path, in, f == PF_ALLOCINFO || f == PF_PROPOSAL ? f : PF_UNKNOWN,
+			time_real(), o, err);
 }
 
 /* Files named one after the other are samples in that order, timed by their

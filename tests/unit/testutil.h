@@ -51,6 +51,7 @@ struct rstack {
 	uint64_t handle;
 	int has_count;
 	uint64_t count;
+	uint64_t calls;
 	int has_block;
 	struct block_info blk;   /* blk.comm points into comm */
 	char comm[128];
@@ -160,6 +161,7 @@ static inline int rs_stack(void *self, const struct stack_rec *rec, struct pt_er
 	s->handle = rec->handle;
 	s->has_count = rec->has_count;
 	s->count = rec->count;
+	s->calls = rec->calls;
 	s->sample = (uint64_t)rs->nbegin;
 	if (rec->block) {
 		size_t k = rec->block->comm_len < sizeof(s->comm) - 1 ? rec->block->comm_len

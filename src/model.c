@@ -583,6 +583,9 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	}
 	if (rec->has_count)
 		st->s.acc = sat_add(st->s.acc, rec->count > INT64_MAX ? INT64_MAX : (int64_t)rec->count);
+	if (rec->calls)
+		st->s.calls_acc = sat_add(st->s.calls_acc, rec->calls > INT64_MAX ? INT64_MAX
+										  : (int64_t)rec->calls);
 	if (rec->block)
 		block_add(m, st, rec->block);
 	return 0;
@@ -683,7 +686,7 @@ static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
 	 * (its source failed half way) leaves partial sums behind */
 	if (m->in_sample)
 		for (size_t i = 0; i < m->nstacks; i++)
-			stack_at(m, i)->s.acc = 0;
+			stack_at(m, i)->s.acc = stack_at(m, i)->s.calls_acc = 0;
 	m->npending = 0;
 	m->nforgot = 0;
 	m->in_sample = 1;
@@ -840,6 +843,8 @@ static int m_end(void *self, struct pt_err *err)
 		v = st->s.acc;
 		counter_push(m, &st->s, k, dt, v);
 		st->s.acc = 0;
+		st->s.calls = st->s.calls_acc;
+		st->s.calls_acc = 0;
 		if (st->blk && st->blk->sample != k)
 			memset(st->blk, 0, sizeof(*st->blk)); /* no block of it in this dump */
 		if (!v) {

@@ -33,6 +33,7 @@ enum sort_key {
 	KEY_PAGES = 0, KEY_BYTES, KEY_DELTA, KEY_RATE, KEY_DELTA_BASE, KEY_PEAK,
 	KEY_SCORE, KEY_FIRST_SEEN, KEY_LABEL,
 	KEY_SHARE,                /* the share of the sample's pages: the order of KEY_PAGES */
+	KEY_CALLS, KEY_AVG,       /* allocinfo: calls, bytes per call (0 for other sources) */
 	KEY__N
 };
 const char *sort_key_name(enum sort_key k);
@@ -58,6 +59,8 @@ struct counter {
 	struct trace *trace;
 	int64_t first_value;      /* value at first_seen */
 	int64_t acc;              /* sum for the sample being built */
+	/* allocinfo: the allocations behind the bytes now, and their sum being built */
+	int64_t calls, calls_acc;
 };
 
 struct block_summary {      /* per-block dump: what the blocks of a stack had */
@@ -244,6 +247,7 @@ struct view {
 	int64_t total_pages, total_delta, total_delta_base;
 	double total_rate;
 	int64_t shown_pages;
+	int64_t total_calls;      /* allocinfo: every call site's calls */
 	size_t total_rows;        /* rows before the threshold and the filter */
 	int64_t threshold;        /* the threshold of this sample, in pages */
 };

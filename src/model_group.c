@@ -224,6 +224,7 @@ void groups_sample_begin(struct model *m)
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; i < m->ngroups[g]; i++) {
 			m->groups[g][i].s.acc = 0;
+			m->groups[g][i].s.calls_acc = 0;
 			m->groups[g][i].nstacks = 0;
 		}
 	if (m->function_stamp_cap < m->ngroups[GROUP_FUNCTION]) {
@@ -238,6 +239,8 @@ void groups_sample_begin(struct model *m)
 void groups_sample_end(struct model *m, uint32_t k, double dt)
 {
 	for (int g = 1; g < GROUP__N; g++)
-		for (size_t i = 0; i < m->ngroups[g]; i++)
+		for (size_t i = 0; i < m->ngroups[g]; i++) {
 			counter_push(m, &m->groups[g][i].s, k, dt, m->groups[g][i].s.acc);
+			m->groups[g][i].s.calls = m->groups[g][i].s.calls_acc;
+		}
 }

@@ -164,6 +164,7 @@ static inline void group_count(const struct model *m, struct group *gr, const st
 			       int64_t v)
 {
 	gr->s.acc = sat_add(gr->s.acc, v);
+	gr->s.calls_acc = sat_add(gr->s.calls_acc, st->s.calls);
 	(void)m;
 	if (!gr->nstacks++ || v > gr->example_pages) {
 		gr->example = st->id;

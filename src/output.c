@@ -44,9 +44,8 @@ void output_fmt_time(char *buf, size_t n, const struct model *m, double t)
 
 int output_begin(FILE *fp, const struct model *m, const struct out_opts *o)
 {
-	(void)m;
 	if (o->format == OUT_CSV)
-		output_csv_begin(fp, o);
+		output_csv_begin(fp, m, o);
 	return ferror(fp) ? -1 : 0;
 }
 

@@ -80,7 +80,8 @@ struct diff_report {
 	int ascending;
 	int ignore_offsets;           /* frames by function and module (frame_strip()) */
 	int expand;                   /* frames under each row */
-	int pages;                    /* the counts are base pages (else allocations) */
+	int pages;                    /* the counts have a size: pages (or bytes) */
+	int bytes;                    /* the counts are bytes (allocinfo; page_size 1) */
 	long page_size;               /* B's */
 };
 

@@ -185,9 +185,9 @@ static struct om_row *om_rows(const struct model *m, const struct view_opts *vo,
 void output_openmetrics_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 			       const struct view *v, size_t n)
 {
-	int pages = output_is_pages(m);
+	int pages = output_is_pages(m), bytes = output_is_bytes(m);
 	long ps = model_page_size(m);
-	const char *fam = pages ? "pagetop_pages" : "pagetop_allocations";
+	const char *fam = pages ? "pagetop_pages" : bytes ? "pagetop_bytes" : "pagetop_allocations";
 	const struct stack *fs = model_special(m, SK_FAILURE);
 	size_t nstacks = 0, nr;
 	struct om_row *r = om_rows(m, vo, v, n, &nr);
@@ -197,6 +197,8 @@ void output_openmetrics_sample(FILE *fp, const struct model *m, const struct vie
 
 		if (b)
 			om_family(fp, name, "bytes", "Bytes of the pages held by the row's stacks.");
+		else if (bytes)
+			om_family(fp, name, "bytes", "Bytes held by the row's call sites (allocinfo).");
 		else if (pages)
 			om_family(fp, name, "pages", "Pages held by the row's stacks.");
 		else
@@ -222,11 +224,21 @@ void output_openmetrics_sample(FILE *fp, const struct model *m, const struct vie
 		om_family(fp, "pagetop_failure_pages", "pages",
 			  "Pages whose stack the kernel could not save (stacks being lost).");
 		fprintf(fp, "pagetop_failure_pages %lld\n", (long long)(fs ? fs->s.now : 0));
+	} else if (bytes) {
+		om_family(fp, "pagetop_total_bytes", "bytes", "Bytes held by all call sites (allocinfo).");
+		fprintf(fp, "pagetop_total_bytes %lld\n", (long long)v->total_pages);
+		om_family(fp, "pagetop_total_calls", NULL, "Allocations held by all call sites (allocinfo).");
+		fprintf(fp, "pagetop_total_calls %lld\n", (long long)v->total_calls);
 	} else {
 		om_family(fp, "pagetop_total_allocations", NULL, "Allocations counted for all stacks.");
 		fprintf(fp, "pagetop_total_allocations %lld\n", (long long)v->total_pages);
 	}
-	om_family(fp, "pagetop_stacks", NULL, "Stacks holding pages.");
-	fprintf(fp, "pagetop_stacks %zu\n", nstacks);
+	if (bytes) {
+		om_family(fp, "pagetop_call_sites", NULL, "Call sites holding bytes.");
+		fprintf(fp, "pagetop_call_sites %zu\n", nstacks);
+	} else {
+		om_family(fp, "pagetop_stacks", NULL, "Stacks holding pages.");
+		fprintf(fp, "pagetop_stacks %zu\n", nstacks);
+	}
 	fputs("# EOF\n", fp);
 }

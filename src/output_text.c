@@ -35,7 +35,16 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 	fmt_count(tot, sizeof(tot), v->total_pages);
 	fmt_count(d, sizeof(d), v->total_delta);
 	fmt_count(db, sizeof(db), v->total_delta_base);
-	if (output_is_pages(m)) {
+	if (output_is_bytes(m)) {
+		char calls[32];
+
+		fmt_bytes(bytes, sizeof(bytes), (double)v->total_pages);
+		fmt_count(calls, sizeof(calls), v->total_calls);
+		/* TRANSLATORS: allocinfo: bytes the call sites hold, and in how many calls */
+		fprintf(fp, _("Total %s bytes (%s) in %s calls, change %s%s, %+.1f/s, since baseline %s%s; rows %zu shown / %zu\n"),
+			tot, bytes, calls, v->total_delta > 0 ? "+" : "", d, v->total_rate,
+			v->total_delta_base > 0 ? "+" : "", db, v->shown, v->total_rows);
+	} else if (output_is_pages(m)) {
 		fmt_bytes(bytes, sizeof(bytes), (double)v->total_pages * (double)model_page_size(m));
 		fprintf(fp, _("Total %s pages (%s), change %s%s, %+.1f/s, since baseline %s%s; rows %zu shown / %zu\n"),
 			tot, bytes, v->total_delta > 0 ? "+" : "", d, v->total_rate,
@@ -47,7 +56,7 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 	if (vo->threshold.unit == THRESH_PAGES || !vo->threshold.value) {
 		fprintf(fp, tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %lld%s\n")
 					     : _("Sort %s %s, group %s, threshold %lld%s\n"),
-			sort_key_name(vo->key), vo->ascending ? _("ascending") : _("descending"),
+			output_key_name(m, vo->key), vo->ascending ? _("ascending") : _("descending"),
 			tree != TREE_OFF ? tree_mode_name(tree) : group_name(vo->group),
 			(long long)v->threshold,
 			mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
@@ -55,9 +64,11 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 		char *t = threshold_text(&vo->threshold);
 
 		/* TRANSLATORS: "threshold 64M (16384 pages)", "threshold 0.5% (97 pages)" */
-		fprintf(fp, tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %s (%lld pages)%s\n")
+		fprintf(fp, output_is_bytes(m) ? (tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %s (%lld bytes)%s\n")
+					     : _("Sort %s %s, group %s, threshold %s (%lld bytes)%s\n")) :
+			tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %s (%lld pages)%s\n")
 					     : _("Sort %s %s, group %s, threshold %s (%lld pages)%s\n"),
-			sort_key_name(vo->key), vo->ascending ? _("ascending") : _("descending"),
+			output_key_name(m, vo->key), vo->ascending ? _("ascending") : _("descending"),
 			tree != TREE_OFF ? tree_mode_name(tree) : group_name(vo->group), t,
 			(long long)v->threshold,
 			mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
@@ -124,7 +135,7 @@ struct size_first {
 static void text_size_first(struct size_first *c, const struct model *m, int64_t now,
 			    uint32_t first_seen)
 {
-	if (output_is_pages(m))
+	if (output_is_pages(m) || output_is_bytes(m))
 		fmt_bytes(c->size, sizeof(c->size), (double)now * (double)model_page_size(m));
 	else
 		snprintf(c->size, sizeof(c->size), "-");
@@ -140,8 +151,13 @@ static void text_row(FILE *fp, const struct model *m, const struct view *v,
 	struct esc_buf b = { NULL, 0 };
 
 	text_size_first(&c, m, s->now, s->first_seen);
-	fprintf(fp, "%10lld %10s %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
-		(long long)s->now, c.size, view_share(v, s), (long long)s->delta, s->rate,
+	if (output_is_bytes(m))
+		fprintf(fp, "%12lld %10s %9lld %9lld", (long long)s->now, c.size,
+			(long long)s->calls, output_avg(s));
+	else
+		fprintf(fp, "%10lld %10s", (long long)s->now, c.size);
+	fprintf(fp, " %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
+		view_share(v, s), (long long)s->delta, s->rate,
 		(long long)s->delta_base, (long long)s->peak, s->score, c.first,
 		esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
 	if (expand && r->stack && r->stack->blk) {
@@ -178,7 +194,12 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 	int utf8 = text_locale_utf8();
 
 	text_header(fp, m, vo, v, TREE_OFF, utf8);
-	fprintf(fp, "%10s %10s %7s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "SHARE",
+	if (output_is_bytes(m))
+		fprintf(fp, "%12s %10s %9s %9s %7s %9s %10s %11s %10s %6s %10s  %s\n", "BYTES", "SIZE",
+			"CALLS", "AVG", "SHARE", "DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE",
+			"FIRST_SEEN", "LABEL");
+	else
+		fprintf(fp, "%10s %10s %7s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "SHARE",
 		"DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "LABEL");
 	for (size_t i = 0; i < n; i++)
 		text_row(fp, m, v, &v->rows[i], o->expand, o->sym, utf8);
@@ -224,7 +245,8 @@ void output_text_tree(FILE *fp, const struct model *m, const struct view_opts *v
 	size_t n = output_tree_kids(t, TREE_NONE, o, &kids);
 
 	text_header(fp, m, vo, &t->v, t->mode, utf8);
-	fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s %7s  %s\n", "PAGES", "SIZE", "DELTA",
+	fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s %7s  %s\n",
+		output_is_bytes(m) ? "BYTES" : "PAGES", "SIZE", "DELTA",
 		"RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "STACKS", "FRAME");
 	for (size_t k = 0; k < n; k++)
 		text_node(fp, m, t, kids[k], o, &b, utf8);
@@ -280,7 +302,12 @@ static void diff_header(FILE *fp, const struct diff_report *r, int utf8)
 	fmt_count(c + 1, sizeof(c) - 1, tb - ta);
 	c[0] = '+';
 	diff_delta_bytes(r, cb, sizeof(cb), tb - ta);
-	if (r->pages) {
+	if (r->bytes) {
+		fmt_bytes(ab, sizeof(ab), (double)ta);
+		fmt_bytes(bb, sizeof(bb), (double)tb);
+		fprintf(fp, _("Total A %s bytes (%s), B %s bytes (%s), change %s bytes (%s)\n"), a, ab,
+			b, bb, tb - ta > 0 ? c : c + 1, cb);
+	} else if (r->pages) {
 		fmt_bytes(ab, sizeof(ab), (double)ta * (double)r->page_size);
 		fmt_bytes(bb, sizeof(bb), (double)tb * (double)r->page_size);
 		fprintf(fp, _("Total A %s pages (%s), B %s pages (%s), change %s pages (%s)\n"), a, ab,
@@ -294,7 +321,7 @@ static void diff_header(FILE *fp, const struct diff_report *r, int utf8)
 	fprintf(fp, _("Sort %s %s, frames matched %s%s\n"), r->sort,
 		r->ascending ? _("ascending") : _("descending"),
 		r->ignore_offsets ? _("by function and module") : _("exactly"),
-		r->pages && r->page_size == 4096 &&
+		r->pages && !r->bytes && r->page_size == 4096 &&
 		(!model_meta(r->in[0].m)->page_size_known || !model_meta(r->in[1].m)->page_size_known) ?
 		_(", page size unknown: 4096 bytes assumed") : "");
 	fputc('\n', fp);
@@ -307,8 +334,9 @@ void output_text_diff(FILE *fp, const struct diff_report *r)
 	char tmp[FRAME_MAX + 80];
 
 	diff_header(fp, r, utf8);
-	fprintf(fp, "%10s %10s %10s %11s  %s\n", r->pages ? "PAGES_A" : "ALLOCS_A",
-		r->pages ? "PAGES_B" : "ALLOCS_B", "CHANGE", "SIZE", "LABEL");
+	fprintf(fp, "%10s %10s %10s %11s  %s\n",
+		r->bytes ? "BYTES_A" : r->pages ? "PAGES_A" : "ALLOCS_A",
+		r->bytes ? "BYTES_B" : r->pages ? "PAGES_B" : "ALLOCS_B", "CHANGE", "SIZE", "LABEL");
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct diff_row *e = r->rows[i];
 		const struct model *m;

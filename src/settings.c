@@ -140,7 +140,7 @@ static const char *const diff_key_names[] = {
 };
 #define DIFF_KEY_LABEL 5
 
-const enum sort_key settings_sort_menu[KEY__N] = {
+const enum sort_key settings_sort_menu[SETTINGS_SORT_MENU_N] = {
 	KEY_PAGES, KEY_BYTES, KEY_DELTA, KEY_RATE, KEY_DELTA_BASE, KEY_SCORE, KEY_PEAK,
 	KEY_FIRST_SEEN, KEY_LABEL, KEY_SHARE, /* the tenth is 0 */
 };

@@ -155,7 +155,8 @@ void settings_value_free(struct setting_value *v);
 
 /* The sort keys as the UI offers them (its sort menu 1-9, then 0): the order of the
  * columns, then share (a column of its own, but the digits stay where they were). */
-extern const enum sort_key settings_sort_menu[KEY__N];
+#define SETTINGS_SORT_MENU_N 10
+extern const enum sort_key settings_sort_menu[SETTINGS_SORT_MENU_N];
 /* pagetop diff's sort keys: "delta", "bytes", "pages", "pages_a", "pages_b", "label";
  * *n set to their number. */
 const char *const *settings_diff_keys(size_t *n);

@@ -33,6 +33,8 @@ const char *col_title(enum col c, const struct model *m, enum group_mode g)
 
 	if (c == COL_PAGES && model_meta(m)->unit == UNIT_ALLOCS)
 		return _("ALLOCS");
+	if (c == COL_PAGES && model_meta(m)->unit == UNIT_BYTES)
+		return _("BYTES");
 	if (c == COL_LABEL) {
 		switch (g) {
 		case GROUP_FUNCTION: return _("FUNCTION");
@@ -50,7 +52,7 @@ int col_of_key(enum sort_key k)
 		[KEY_RATE] = COL_RATE, [KEY_DELTA_BASE] = COL_DELTA_BASE,
 		[KEY_PEAK] = COL_PEAK, [KEY_SCORE] = COL_SCORE,
 		[KEY_FIRST_SEEN] = COL_FIRST_SEEN, [KEY_LABEL] = COL_LABEL,
-		[KEY_SHARE] = COL_SHARE,
+		[KEY_SHARE] = COL_SHARE, [KEY_CALLS] = -1, [KEY_AVG] = -1,
 	};
 
 	return (unsigned)k < KEY__N ? map[k] : -1;

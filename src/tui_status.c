@@ -92,6 +92,13 @@ static void totals_text(const struct app *app, const struct view *v, char *buf, 
 	fmt_count(count, sizeof(count), v->total_pages);
 	if (model_meta(m)->unit == UNIT_ALLOCS) {
 		len = (size_t)snprintf(buf, n, _("Total %s allocations"), count);
+	} else if (model_meta(m)->unit == UNIT_BYTES) {
+		char bytes[32], calls[32];
+
+		fmt_bytes(bytes, sizeof(bytes), (double)v->total_pages);
+		fmt_count(calls, sizeof(calls), v->total_calls);
+		/* TRANSLATORS: allocinfo: "Total 127.3 MiB in 52,347 calls" */
+		len = (size_t)snprintf(buf, n, _("Total %s in %s calls"), bytes, calls);
 	} else {
 		char bytes[32];
 

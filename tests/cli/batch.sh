@@ -243,6 +243,41 @@ if [ "$fifo_rc" -ge 0 ]; then
 		fail "an empty named pipe: stderr: $(cat "$tmp/fifo.err")"
 fi
 
+# -- /proc/allocinfo: bytes and calls per call site; the brd ramdisk's call site grows
+run allocinfo-score.txt -b -n 30 --sort score --limit 5 allocinfo
+run allocinfo.csv -b -n 6 --limit 4 --format csv allocinfo
+run allocinfo.json -b -n 2 --limit 3 --format json allocinfo
+run allocinfo.openmetrics -b -n 6 --limit 3 --format openmetrics allocinfo
+run allocinfo-avg.txt -b -n 1 --threshold 4M --sort avg allocinfo
+run allocinfo-calls.csv -b -n 6 --sort calls --limit 3 --format csv allocinfo
+run allocinfo.folded -b --format folded allocinfo-file/6.12.allocinfo
+for f in allocinfo-score.txt allocinfo.csv allocinfo.json allocinfo.openmetrics allocinfo-avg.txt \
+	allocinfo-calls.csv; do
+	# no pages where the counts are bytes
+	grep -iqw 'pages\|page_size' "$tmp/$f" && fail "$f: says pages: $(grep -iw 'pages\|page_size' "$tmp/$f" | head -2)"
+done
+# the last sample: brd's call site among the two highest scores (a tie at the top)
+tail -6 "$tmp/allocinfo-score.txt" | head -2 | grep -q 'brd_insert_page \[brd\]$' ||
+	fail "allocinfo: brd_insert_page is not among the first by score"
+same allocinfo-stdin -b --format folded allocinfo-file/6.12.allocinfo -- -b --format folded - <"$data/allocinfo-file/6.12.allocinfo"
+xz -c "$data/allocinfo-file/6.12.allocinfo" >"$tmp/0029.allocinfo.xz"
+gzip -c "$data/allocinfo-file/6.12.allocinfo" >"$tmp/0029.allocinfo.gz"
+"$PAGETOP" -b --format folded "$tmp/0029.allocinfo.xz" >"$tmp/ai.xz.out" 2>&1 || fail "allocinfo.xz: failed"
+"$PAGETOP" -b --format folded "$tmp/0029.allocinfo.gz" >"$tmp/ai.gz.out" 2>&1 || fail "allocinfo.gz: failed"
+cmp -s "$tmp/ai.xz.out" "$expected/allocinfo.folded" || fail "allocinfo.xz: not what the plain file gives"
+cmp -s "$tmp/ai.gz.out" "$expected/allocinfo.folded" || fail "allocinfo.gz: not what the plain file gives"
+# page_owner stays the default where a folder has both
+mkdir "$tmp/both"
+cp "$data/allocinfo/0000.allocinfo.xz" "$data/allocinfo/0000.uptime" "$tmp/both/"
+cp "$data/plain/0030.show_stacks" "$tmp/both/0000.show_stacks"
+"$PAGETOP" -b --format json "$tmp/both" 2>/dev/null | grep -q '"interface":"show_stacks"' ||
+	fail "a folder with both: not show_stacks by default"
+"$PAGETOP" -b --allocinfo --format json "$tmp/both" 2>/dev/null | grep -q '"interface":"allocinfo"' ||
+	fail "a folder with both: not allocinfo with --allocinfo"
+d=$("$PAGETOP" diff --limit 1 "$data/allocinfo/0000.allocinfo.xz" "$data/allocinfo-file/6.12.allocinfo" 2>&1)
+echo "$d" | grep -q 'brd_insert_page \[brd\]$' || fail "allocinfo diff: $d"
+echo "$d" | grep -qiw pages && fail "allocinfo diff says pages: $d"
+
 # a reader that stops early (| head -1): status 0, nothing on stderr
 st=$( { "$PAGETOP" -b --format csv "$data/demo" 2>"$tmp/pipe.err"; echo $? >"$tmp/pipe.rc"; } | head -1)
 [ "$(cat "$tmp/pipe.rc")" = 0 ] || fail "pagetop -b | head -1: status $(cat "$tmp/pipe.rc")"

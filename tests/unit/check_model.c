@@ -910,7 +910,7 @@ START_TEST(test_group_names)
 	{
 		static const char *const keys[] = { "pages", "bytes", "delta", "rate",
 						    "delta_base", "peak", "score", "first_seen",
-						    "label", "share" };
+						    "label", "share", "calls", "avg" };
 
 		for (int i = 0; i < KEY__N; i++) {
 			ck_assert_str_eq(sort_key_name((enum sort_key)i), keys[i]);

@@ -429,7 +429,9 @@ int top_run(struct top_opts *o)
 	}
 	if (o->nallocs)
 		model_set_alloc_patterns(b.m, o->allocs, o->nallocs);
+	/* an allocinfo call site names its source line itself */
 	if (o->batch && b.oo.expand && !o->no_symbols && !o->check_symbols &&
+	    source_meta(b.src)->unit != UNIT_BYTES &&
 	    (b.oo.format == OUT_TEXT || b.oo.format == OUT_JSON))
 		sym = b.oo.sym = symbols_start(o, source_meta(b.src), 1);
 	if (o->check_symbols)

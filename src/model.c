@@ -37,8 +37,17 @@ void classify_frame(struct model *m, uint32_t id)
 		f->module = sp.module ? strtab_intern(m->labels, sp.module, sp.module_len)
 				      : m->label_vmlinux;
 		f->is_alloc = 0;
+		f->is_site = 1;
+		f->file = strtab_intern(m->labels, sp.file, sp.file_len);
+		{
+			const char *slash = memrchr(sp.file, '/', sp.file_len);
+
+			f->dir = slash ? strtab_intern(m->labels, sp.file, (size_t)(slash - sp.file) + 1)
+				       : strtab_intern(m->labels, "./", 2);
+		}
 		return;
 	}
+	f->is_site = 0;
 	if (frame_split(s, len, &fp) < 0 || fp.is_addr) {
 		f->func = strtab_intern(m->labels, s, len);
 		f->module = m->label_unknown;

@@ -24,7 +24,12 @@ enum stack_kind {
 	SK_EARLY,    /* early boot pages (register_early_stack, per-block dump only) */
 };
 
-enum group_mode { GROUP_STACK = 0, GROUP_CALLER, GROUP_FUNCTION, GROUP_MODULE, GROUP__N };
+/* GROUP_FILE and GROUP_DIR: the source file and directory of allocinfo's call sites
+ * ("mm/slub.c", "mm/"); stacks of page_owner are in none. */
+enum group_mode {
+	GROUP_STACK = 0, GROUP_CALLER, GROUP_FUNCTION, GROUP_MODULE, GROUP_FILE, GROUP_DIR,
+	GROUP__N
+};
 const char *group_name(enum group_mode g);             /* "stack", "caller", ... */
 int group_parse(const char *s, enum group_mode *g);   /* 0 or -1 */
 

@@ -18,6 +18,9 @@ struct frame_info {
 	uint32_t module;   /* label id: module name, "vmlinux", or "?" for bare addresses */
 	uint8_t is_alloc;
 	uint8_t kind;      /* enum stack_kind of a stack with this innermost frame */
+	uint8_t is_site;   /* an allocinfo call site: file and dir are set */
+	uint32_t file;     /* label id: "mm/slub.c" */
+	uint32_t dir;      /* label id: "mm/" ("./" for a file in no directory) */
 };
 
 #define STACK_CHUNK 4096
@@ -176,6 +179,12 @@ static inline void groups_count(struct model *m, const struct stack *st, int64_t
 {
 	group_count(m, group_of(m, GROUP_CALLER, st->label), st, v);
 	group_count(m, group_of(m, GROUP_MODULE, stack_module(m, st)), st, v);
+	if (st->nframes && m->frame_info[st->frames[st->caller]].is_site) {
+		const struct frame_info *fi = &m->frame_info[st->frames[st->caller]];
+
+		group_count(m, group_of(m, GROUP_FILE, fi->file), st, v);
+		group_count(m, group_of(m, GROUP_DIR, fi->dir), st, v);
+	}
 	for (unsigned f = 0; f < st->nframes; f++) {
 		uint32_t func = m->frame_info[st->frames[f]].func;
 		uint32_t gi = m->label2group[GROUP_FUNCTION][func] - 1;

@@ -650,6 +650,18 @@ static void apart_name(struct model *m, struct stack *st, int d)
 	}
 }
 
+/* An allocinfo call site among others of its function: "label @ FILE:LINE". */
+static void apart_site(struct model *m, struct stack *st)
+{
+	const char *site = strtab_str(m->frames, st->frames[st->caller]);
+	const char *sp = strchr(site, ' ');
+	char *s = xasprintf("%s @ %.*s", strtab_str(m->labels, st->label),
+			    (int)(sp ? (size_t)(sp - site) : strlen(site)), site);
+
+	st->apart[0] = st->apart[1] = strtab_intern(m->labels, s, strlen(s));
+	free(s);
+}
+
 /* The apart labels of the stacks of every label whose stacks came, went or changed
  * labels since: a scan of the stacks, and a sort of those of these labels only. */
 static void make_apart(struct model *m)
@@ -692,6 +704,8 @@ static void make_apart(struct model *m)
 			d = e;
 		if (d >= 0)
 			apart_name(m, v[i], d);
+		else if (v[i]->nframes && m->frame_info[v[i]->frames[v[i]->caller]].is_site)
+			apart_site(m, v[i]);
 	}
 	free(v);
 }

@@ -88,8 +88,8 @@ static void om_labels(FILE *fp, const struct model *m, const struct view_opts *v
 	int first = 1;
 
 	fputc('{', fp);
-	if (vo->group == GROUP_MODULE) {
-		om_label(fp, &first, "module", l, strlen(l));
+	if (vo->group == GROUP_MODULE || vo->group == GROUP_FILE || vo->group == GROUP_DIR) {
+		om_label(fp, &first, group_name(vo->group), l, strlen(l));
 	} else if (!r) {
 		om_label(fp, &first, vo->group == GROUP_FUNCTION ? "function" : "caller", l,
 			 strlen(l));

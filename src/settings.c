@@ -39,8 +39,8 @@ static const struct setting table[SETTING__N] = {
 	[SETTING_GROUP] = {
 		"group", SETTING_TYPE_GROUP, 0, 0, "stack", 1,
 		{ NULL,
-		  N_("group: expected stack, caller, function or module, found '%s'"),
-		  N_("--group: expected stack, caller, function or module, found '%s'") },
+		  N_("group: expected stack, caller, function, module, file or directory, found '%s'"),
+		  N_("--group: expected stack, caller, function, module, file or directory, found '%s'") },
 		NULL,
 	},
 	[SETTING_THRESHOLD] = {

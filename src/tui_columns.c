@@ -39,6 +39,8 @@ const char *col_title(enum col c, const struct model *m, enum group_mode g)
 		switch (g) {
 		case GROUP_FUNCTION: return _("FUNCTION");
 		case GROUP_MODULE: return _("MODULE");
+		case GROUP_FILE: return _("FILE");
+		case GROUP_DIR: return _("DIRECTORY");
 		default: return _("CALLER");
 		}
 	}

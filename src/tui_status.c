@@ -82,7 +82,8 @@ static void sample_text(const struct app *app, char *buf, size_t n)
 static void totals_text(const struct app *app, const struct view *v, char *buf, size_t n)
 {
 	static const char *const what[GROUP__N] = {
-		N_("stacks"), N_("callers"), N_("functions"), N_("modules"),
+		N_("stacks"), N_("callers"), N_("functions"), N_("modules"), N_("files"),
+		N_("directories"),
 	};
 	const struct model *m = app->model;
 	char count[64], change[64], since[64];

@@ -251,8 +251,13 @@ run allocinfo.openmetrics -b -n 6 --limit 3 --format openmetrics allocinfo
 run allocinfo-avg.txt -b -n 1 --threshold 4M --sort avg allocinfo
 run allocinfo-calls.csv -b -n 6 --sort calls --limit 3 --format csv allocinfo
 run allocinfo.folded -b --format folded allocinfo-file/6.12.allocinfo
+run allocinfo-file.txt -b -n 30 --group file --sort delta_base --limit 4 allocinfo
+run allocinfo-directory.csv -b -n 30 --group directory --limit 5 --format csv allocinfo
+run allocinfo-module.json -b -n 30 --group module --limit 3 --format json allocinfo
+run allocinfo-function.txt -b -n 1 --group function --filter '^unix_net_init$' allocinfo
+run allocinfo-sites.txt -b -n 1 --filter unix_net_init --sort label allocinfo
 for f in allocinfo-score.txt allocinfo.csv allocinfo.json allocinfo.openmetrics allocinfo-avg.txt \
-	allocinfo-calls.csv; do
+	allocinfo-calls.csv allocinfo-file.txt allocinfo-directory.csv allocinfo-module.json; do
 	# no pages where the counts are bytes
 	grep -iqw 'pages\|page_size' "$tmp/$f" && fail "$f: says pages: $(grep -iw 'pages\|page_size' "$tmp/$f" | head -2)"
 done
@@ -266,6 +271,13 @@ gzip -c "$data/allocinfo-file/6.12.allocinfo" >"$tmp/0029.allocinfo.gz"
 "$PAGETOP" -b --format folded "$tmp/0029.allocinfo.gz" >"$tmp/ai.gz.out" 2>&1 || fail "allocinfo.gz: failed"
 cmp -s "$tmp/ai.xz.out" "$expected/allocinfo.folded" || fail "allocinfo.xz: not what the plain file gives"
 cmp -s "$tmp/ai.gz.out" "$expected/allocinfo.folded" || fail "allocinfo.gz: not what the plain file gives"
+# the ramdisk's growth by file, directory and module: drivers/block/brd.c, drivers/block/, brd
+tail -5 "$tmp/allocinfo-file.txt" | head -1 | grep -q ' drivers/block/brd\.c$' ||
+	fail "allocinfo --group file: brd.c is not first by growth"
+grep -q '^29,.*"drivers/block/"$' "$tmp/allocinfo-directory.csv" ||
+	fail "allocinfo --group directory: no drivers/block/"
+tail -1 "$tmp/allocinfo-module.json" | grep -q '"rows":\[{[^}]*"label":"vmlinux"},{[^}]*"label":"brd"}' ||
+	fail "allocinfo --group module: not vmlinux then brd"
 # page_owner stays the default where a folder has both
 mkdir "$tmp/both"
 cp "$data/allocinfo/0000.allocinfo.xz" "$data/allocinfo/0000.uptime" "$tmp/both/"

@@ -146,9 +146,9 @@ static const struct bad bads[] = {
 	  "pagespagespagespagespagespagespagespagespagespagespagespagespages",
 	  "sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'pagespagespagespagespagespagespagespagespagespagespagespagespages'" },
 	{ SETTING_GROUP, SETTING_FROM_ARGS, "stacks",
-	  "--group: expected stack, caller, function or module, found 'stacks'" },
+	  "--group: expected stack, caller, function, module, file or directory, found 'stacks'" },
 	{ SETTING_GROUP, SETTING_FROM_FILE, "",
-	  "group: expected stack, caller, function or module, found ''" },
+	  "group: expected stack, caller, function, module, file or directory, found ''" },
 #define THR "expected pages (64), bytes (256K, 64M, 1G) or a share of the total (0.5%), found "
 	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "many", "--threshold: " THR "'many'" },
 	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "-1", "threshold: " THR "'-1'" },

@@ -549,6 +549,36 @@ static inline char *read_xz_file(const char *path, size_t *outlen)
 
 /* ---- models ---- */
 
+/* Feeds one sample of /proc/allocinfo text to the model (a model of bytes). */
+static inline void model_feed_allocinfo(struct model *m, double t, const char *text)
+{
+	struct sink s = model_sink(m);
+	struct sample_info si = { t, 0, model_nsamples(m) };
+	struct pt_err err;
+	struct reader *r;
+
+	memset(&err, 0, sizeof(err));
+	if (model_nsamples(m) == 0) {
+		struct source_meta meta;
+
+		memset(&meta, 0, sizeof(meta));
+		meta.name = "synthetic";
+		meta.kind = "test";
+		meta.iface = IFACE_ALLOCINFO;
+		meta.unit = UNIT_BYTES;
+		meta.page_size = 1;
+		meta.page_size_known = 1;
+		meta.series = 1;
+		meta.nsamples = -1;
+		ck_assert_int_eq(s.ops->meta(s.self, &meta, &err), 0);
+	}
+	ck_assert_int_eq(s.ops->begin(s.self, &si, &err), 0);
+	ck_assert_int_eq(reader_open_mem(&r, text, strlen(text), "synthetic", &err), 0);
+	ck_assert_msg(parse_stream(r, PF_UNKNOWN, NULL, &s, &err) == 0, "%s", err.msg);
+	reader_close(r);
+	ck_assert_int_eq(s.ops->end(s.self, &err), 0);
+}
+
 /* Feeds one sample to the model: text in show_stacks form (frames, "nr_base_pages: N",
  * blank line; frames may go without the leading space). */
 static inline void model_feed_text(struct model *m, double t, const char *text)

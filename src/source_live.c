@@ -81,6 +81,7 @@ struct tick_frame {
 
 struct tick_stack {
 	uint64_t handle, count;
+	uint64_t calls;         /* allocinfo */
 	uint32_t first;         /* into refs */
 	uint16_t nframes;
 	uint8_t has_count, has_block;
@@ -329,6 +330,7 @@ static const enum ps_file iface_files[][2] = {
 	[IFACE_SHOW_STACKS] = { PSF_STACKS, PSF_DATA_N },
 	[IFACE_PROPOSAL] = { PSF_PROPOSAL, PSF_DATA_N },
 	[IFACE_PAGE_OWNER] = { PSF_PAGE_OWNER, PSF_DATA_N },
+	[IFACE_ALLOCINFO] = { PSF_ALLOCINFO, PSF_DATA_N },
 };
 
 static void live_close_files(struct live *L)
@@ -374,7 +376,9 @@ static int live_check_files(struct live *L, struct pt_err *err)
 			int e = errno;
 
 			live_close_files(L);
-			if (e == ENOENT || e == ENOTDIR)
+			if ((e == ENOENT || e == ENOTDIR) && L->iface == IFACE_ALLOCINFO)
+				pt_err_set(err, _("%s is gone"), L->path[f]);
+			else if (e == ENOENT || e == ENOTDIR)
 				pt_err_set(err, _("%s is gone (debugfs unmounted?)"), L->path[f]);
 			else
 				live_say_access(L->path[f], e, err);
@@ -404,6 +408,10 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 	struct kthreshold_file t;
 	long orig;
 
+	if (L->iface == IFACE_ALLOCINFO) {
+		pt_err_set(err, "%s", _("--kernel-threshold is page_owner's: /proc/allocinfo has no threshold"));
+		return -1;
+	}
 	if (L->iface == IFACE_PAGE_OWNER) {
 		pt_err_set(err, "%s",
 			   _("--kernel-threshold needs page_owner_stacks (Linux 6.9+ or the proposal's page_owner_threshold); this kernel has only the per-block dump"));
@@ -575,6 +583,7 @@ static int collect_stack(void *self, const struct stack_rec *rec, struct pt_err 
 	s->handle = rec->handle;
 	s->has_count = rec->has_count != 0;
 	s->count = rec->count;
+	s->calls = rec->calls;
 	s->first = (uint32_t)m->nrefs;
 	s->nframes = (uint16_t)rec->nframes;
 	for (unsigned i = 0; i < rec->nframes; i++)
@@ -817,6 +826,9 @@ static int live_tick(struct live *L, struct tick_sample *m, struct pt_err *err)
 	case IFACE_PAGE_OWNER:
 		rc = tick_whole(L, PSF_PAGE_OWNER, PF_PAGE_OWNER, &c, err);
 		break;
+	case IFACE_ALLOCINFO:
+		rc = tick_whole(L, PSF_ALLOCINFO, PF_ALLOCINFO, &c, err);
+		break;
 	default:
 		pt_err_set(err, "%s", _("no page_owner interface"));
 		rc = -1;
@@ -1011,6 +1023,7 @@ static int replay(struct source *s, struct tick_sample *m, const struct sink *si
 		rec.handle = ls->handle;
 		rec.has_count = ls->has_count;
 		rec.count = ls->count;
+		rec.calls = ls->calls;
 		rec.block = NULL;
 		if (ls->has_block) {
 			blk = ls->blk;
@@ -1391,11 +1404,54 @@ static void live_fill_meta(struct source *s, const struct live *L)
 	s->meta.page_size_known = s->meta.page_size > 0;
 	if (!s->meta.page_size_known)
 		s->meta.page_size = 4096;
+	if (L->iface == IFACE_ALLOCINFO) {
+		s->meta.unit = UNIT_BYTES; /* a "page" of one byte */
+		s->meta.page_size = 1;
+		s->meta.page_size_known = 1;
+	}
 	s->meta.kernel_release = L->release;
 	s->meta.kernel_build_id = L->build_id;
 	s->meta.hostname = L->hostname;
 	s->meta.series = 0;
 	s->meta.nsamples = -1;
+}
+
+/* The folder of /proc/allocinfo: PAGETOP_PROC (tests) or /proc. */
+static const char *proc_dir(void)
+{
+	const char *p = getenv("PAGETOP_PROC");
+
+	return p && *p ? p : LIVE_DEFAULT_PROC;
+}
+
+/* The interface: page_owner's best when it has one (unless --allocinfo), else
+ * /proc/allocinfo when it is there. L is made anew, rooted at /proc, for allocinfo.
+ * Returns IFACE_NONE with err when there is none. */
+static enum pt_iface live_pick(struct live **Lp, const struct source_opts *o,
+			       struct pt_err *err)
+{
+	struct live *L = *Lp;
+	enum pt_iface iface = IFACE_NONE;
+	struct stat st;
+	char *ai = xasprintf("%s/%s", proc_dir(), ps_file_rel[PSF_ALLOCINFO]);
+	int have_ai = stat(ai, &st) == 0 && S_ISREG(st.st_mode);
+
+	if (o && o->allocinfo && !have_ai) {
+		live_say_allocinfo_missing(ai, err);
+	} else if (!(o && o->allocinfo)) {
+		struct pt_err perr;
+
+		iface = live_detect(L->dir, L->path, &perr);
+		if (iface == IFACE_NONE && !have_ai)
+			*err = perr;
+	}
+	free(ai);
+	if (iface != IFACE_NONE || !have_ai)
+		return iface;
+	live_free(L);
+	*Lp = L = live_new(proc_dir());
+	live_check_mem_profiling(L->dir);
+	return IFACE_ALLOCINFO;
 }
 
 int source_open_live(struct source *s, const struct source_opts *o, struct pt_err *err)
@@ -1408,6 +1464,10 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 			   o->interval, LIVE_MIN_INTERVAL);
 		goto fail;
 	}
+	/* which interface, and so which folder: debugfs, or /proc for allocinfo */
+	L->iface = live_pick(&L, o, err);
+	if (L->iface == IFACE_NONE)
+		goto fail;
 	/* --drop-privileges: from here on files come from a root helper; this process
 	 * becomes the user below once they are open, before it parses anything */
 	if (o && o->drop_privileges) {
@@ -1419,8 +1479,7 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 			L->privsep = 1;
 		}
 	}
-	L->iface = live_detect(L->dir, L->path, err);
-	if (L->iface == IFACE_NONE || live_open_files(L, err) < 0)
+	if (live_open_files(L, err) < 0)
 		goto fail;
 	live_pick_interval(L, o);
 	if (o && o->kernel_threshold >= 0 && live_set_threshold(L, o->kernel_threshold, err) < 0)

@@ -227,3 +227,26 @@ enum pt_iface live_detect(const char *dir, char *const path[PSF__N], struct pt_e
 		say_missing(err);
 	return IFACE_NONE;
 }
+
+void live_say_allocinfo_missing(const char *path, struct pt_err *err)
+{
+	pt_err_set(err, _("%s is not there: this kernel has no memory allocation profiling (CONFIG_MEM_ALLOC_PROFILING, Linux 6.10+)"),
+		   path);
+}
+
+void live_check_mem_profiling(const char *proc)
+{
+	char *path = xasprintf("%s/sys/vm/mem_profiling", proc);
+	char buf[32];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0 && buf[0] == '0' && (n == 1 || buf[1] == '\n'))
+			diag_warn(_("memory allocation profiling is off (%s is 0): turn it on with sysctl vm.mem_profiling=1; allocations made before that are not counted"),
+				  path);
+	}
+	free(path);
+}

@@ -149,7 +149,7 @@ static void meminfo_text(const struct app *app, const struct view *v, char *buf,
 	buf[0] = '\0';
 	/* the counters are those of the newest sample: not for a paused or earlier one */
 	if (live_get_stats(app->src, &ls) < 0 || !ls.mem.valid || app->pause.on ||
-	    app->model != app->master || model_meta(app->model)->unit != UNIT_PAGES)
+	    app->model != app->master || model_meta(app->model)->unit == UNIT_ALLOCS)
 		return;
 	fmt_bytes(src, sizeof(src), (double)v->total_pages * (double)model_page_size(app->model));
 	fmt_bytes(used, sizeof(used), (double)meminfo_in_use(&ls.mem));
@@ -158,8 +158,13 @@ static void meminfo_text(const struct app *app, const struct view *v, char *buf,
 	/* TRANSLATORS: "page_owner accounts for 219 MiB of 612 MiB in use; slab 41 MiB,
 	 * page tables 3 MiB": the pages the stacks hold, MemTotal - MemAvailable, and
 	 * /proc/meminfo's Slab and PageTables */
-	snprintf(buf, n, _("page_owner accounts for %s of %s in use; slab %s, page tables %s"),
-		 src, used, slab, pt);
+	if (model_meta(app->model)->unit == UNIT_BYTES)
+		/* TRANSLATORS: as the one below, for /proc/allocinfo's bytes */
+		snprintf(buf, n, _("allocinfo accounts for %s of %s in use; slab %s, page tables %s"),
+			 src, used, slab, pt);
+	else
+		snprintf(buf, n, _("page_owner accounts for %s of %s in use; slab %s, page tables %s"),
+			 src, used, slab, pt);
 	if (text_width(buf) <= avail)
 		return;
 	/* TRANSLATORS: shorter: "219 MiB of 612 MiB in use; slab 41 MiB" */

@@ -77,6 +77,7 @@ static void buf_reserve(struct buf *b, size_t extra)
 struct tick_frame {
 	uint32_t off, len;      /* into text */
 	uint64_t hash;
+	uint32_t key;           /* the parse's key of the text (keyspace), or 0 */
 };
 
 struct tick_stack {
@@ -111,6 +112,7 @@ struct tick_sample {
 	size_t nst, cst;
 	struct tick_count *ct;
 	size_t nct, cct;
+	uint64_t keyspace;      /* of the frames' keys (allocinfo: the same every tick), or 0 */
 };
 
 static void tick_sample_free(struct tick_sample *m)
@@ -177,6 +179,7 @@ static uint32_t tick_sample_frame(struct tick_sample *m, const char *s, uint32_t
 	m->uf[m->nuf].off = tick_sample_text(m, s, len);
 	m->uf[m->nuf].len = len;
 	m->uf[m->nuf].hash = h;
+	m->uf[m->nuf].key = 0;
 	m->slots[j] = (uint32_t)m->nuf + 1;
 	return (uint32_t)m->nuf++;
 }
@@ -273,6 +276,7 @@ struct live {
 	struct buf rb[PSF_DATA_N];
 	struct handle_set known;      /* handles already defined to the consumer */
 	struct handle_set missing;    /* counted in show_handles, absent from show_stacks_handles */
+	struct parse_dict *dict;      /* allocinfo: the frame dictionary of every tick */
 	uint64_t *fw;           /* handles the consumer forgot, taken from fq */
 	size_t cfw;
 	uint64_t fails;         /* failed ticks in a row */
@@ -586,8 +590,16 @@ static int collect_stack(void *self, const struct stack_rec *rec, struct pt_err 
 	s->calls = rec->calls;
 	s->first = (uint32_t)m->nrefs;
 	s->nframes = (uint16_t)rec->nframes;
-	for (unsigned i = 0; i < rec->nframes; i++)
-		m->refs[m->nrefs++] = tick_sample_frame(m, rec->frames[i].s, rec->frames[i].len);
+	for (unsigned i = 0; i < rec->nframes; i++) {
+		uint32_t u = tick_sample_frame(m, rec->frames[i].s, rec->frames[i].len);
+
+		m->refs[m->nrefs++] = u;
+		if (c->L->dict && rec->keyspace) {
+			/* the dictionary lasts: the model maps its keys once, not texts each tick */
+			m->keyspace = rec->keyspace;
+			m->uf[u].key = rec->frames[i].key;
+		}
+	}
 	if (rec->block) {
 		s->has_block = 1;
 		s->blk = *rec->block;
@@ -635,6 +647,17 @@ static int parse_into(struct collect *c, enum ps_file f, const char *p, size_t n
 		return 0;
 	if (reader_open_mem(&r, p, n, c->L->path[f], err) < 0)
 		return -1;
+	if (fmt == PF_ALLOCINFO) {
+		/* the same call sites every tick: one dictionary for them all */
+		struct parse_at at = { .fmt = PF_UNKNOWN, .first = 1 };
+
+		if (!c->L->dict)
+			c->L->dict = parse_dict_new();
+		at.dict = c->L->dict;
+		rc = parse_stream_at(r, &at, NULL, NULL, &snk, err);
+		reader_close(r);
+		return rc;
+	}
 	rc = parse_stream(r, fmt, NULL, &snk, err);
 	reader_close(r);
 	return rc;
@@ -1016,10 +1039,11 @@ static int replay(struct source *s, struct tick_sample *m, const struct sink *si
 			ft[k].s = m->text.p + f->off;
 			ft[k].len = f->len;
 			ft[k].hash = f->hash;
+			ft[k].key = f->key;
 		}
 		rec.frames = ft;
 		rec.nframes = nf;
-		rec.keyspace = 0;
+		rec.keyspace = m->keyspace;
 		rec.handle = ls->handle;
 		rec.has_count = ls->has_count;
 		rec.count = ls->count;
@@ -1145,6 +1169,7 @@ static int live_fd(const struct source *s)
 
 static void live_free(struct live *L)
 {
+	parse_dict_free(L->dict);
 	while (L->qhead) {
 		struct tick_sample *m = L->qhead;
 

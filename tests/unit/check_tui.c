@@ -3164,7 +3164,8 @@ static void agree_tree_check(struct ht *h, struct agree_batch *b, long k)
 /* Every group mode, sort key and order at the screen's sample. */
 static void agree_walk(struct ht *h, struct agree_batch *b, long k)
 {
-	for (int g = 0; g < GROUP__N; g++) {
+	/* page_owner's modes: g skips file and directory (allocinfo's) for its stacks */
+	for (int g = 0; g < GROUP_FILE; g++) {
 		for (size_t s = 0; s < ARRAY_SIZE(settings_sort_menu); s++) {
 			char keys[3] = { 's', s == 9 ? '0' : (char)('1' + s), '\0' };
 

@@ -429,6 +429,17 @@ struct tee {
 	struct sink a, b;
 };
 
+/* A recording holds pages (or allocations), not allocinfo's bytes and calls: refused,
+ * with what to do instead (closes src). Returns 1 when refused. */
+static int no_allocinfo(struct source *src)
+{
+	if (source_meta(src)->unit != UNIT_BYTES)
+		return 0;
+	fail_msg(_("record: recordings of /proc/allocinfo are not written yet: save copies of it in a folder (cat /proc/allocinfo > NNNN.allocinfo), which pagetop reads as a series"));
+	source_close(src);
+	return 1;
+}
+
 static int tee_meta(void *self, const struct source_meta *meta, struct pt_err *err)
 {
 	struct tee *t = self;
@@ -550,6 +561,8 @@ static int record_select_load(const struct record_opts *o, struct model **out)
 		fail_msg(err.msg);
 		return 1;
 	}
+	if (no_allocinfo(src))
+		return 1;
 	m = model_new();
 	sink = model_sink(m);
 	while (n <= k) {
@@ -624,6 +637,8 @@ static int record_run(const struct record_opts *o)
 		fail_msg(err.msg);
 		return 1;
 	}
+	if (no_allocinfo(src))
+		return 1;
 	if (o->out && recorder_open(&rec, o->out, o->force, &err) < 0) {
 		int e = errno;
 

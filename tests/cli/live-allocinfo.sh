@@ -3,7 +3,7 @@
 # live-allocinfo.sh - the live source of /proc/allocinfo on a fake /proc (PAGETOP_PROC)
 # and a fake debugfs: page_owner stays the default where both are, allocinfo is read where
 # page_owner is not or with --allocinfo; --allocinfo where there is none, profiling off,
-# --kernel-threshold; --drop-privileges (as root).
+# --kernel-threshold; recordings refused; --drop-privileges (as root).
 set -u
 : "${top_srcdir:?}" "${PAGETOP:?}"
 LC_ALL=C.UTF-8
@@ -63,6 +63,14 @@ printf '1\n' >"$tmp/proc/sys/vm/mem_profiling"
 run "$tmp/debug" --allocinfo --kernel-threshold 5
 [ $rc = 1 ] && grep -q "kernel-threshold is page_owner's: /proc/allocinfo has no threshold" "$tmp/err" ||
 	fail "--kernel-threshold: $rc $(cat "$tmp/err")"
+# recordings of allocinfo: refused, with what to do instead; nothing written
+msg="pagetop: record: recordings of /proc/allocinfo are not written yet: save copies of it in a folder (cat /proc/allocinfo > NNNN.allocinfo), which pagetop reads as a series"
+"$PAGETOP" record --from "$data/allocinfo" -o "$tmp/a.ptrec" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -qxF "$msg" "$tmp/err" && [ ! -e "$tmp/a.ptrec" ] || fail "record --from allocinfo: $rc $(cat "$tmp/err")"
+PAGETOP_PROC=$tmp/proc "$PAGETOP" record -n 1 --debugfs "$tmp/nodebugfs" -o "$tmp/b.ptrec" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -qxF "$msg" "$tmp/err" && [ ! -e "$tmp/b.ptrec" ] || fail "record live allocinfo: $rc $(cat "$tmp/err")"
 if [ "$(id -u)" = 0 ]; then
 	chmod 400 "$tmp/proc/allocinfo"
 	SUDO_UID=65534 SUDO_GID=65534 run "$tmp/debug" --allocinfo --drop-privileges

@@ -429,11 +429,12 @@ int top_run(struct top_opts *o)
 	}
 	if (o->nallocs)
 		model_set_alloc_patterns(b.m, o->allocs, o->nallocs);
-	/* an allocinfo call site names its source line itself */
+	/* an allocinfo call site names its source line itself: only its text is looked up */
 	if (o->batch && b.oo.expand && !o->no_symbols && !o->check_symbols &&
-	    source_meta(b.src)->unit != UNIT_BYTES &&
+	    (source_meta(b.src)->unit != UNIT_BYTES || o->sym.nsource_dirs) &&
 	    (b.oo.format == OUT_TEXT || b.oo.format == OUT_JSON))
-		sym = b.oo.sym = symbols_start(o, source_meta(b.src), 1);
+		sym = b.oo.sym = symbols_start(o, source_meta(b.src),
+					       source_meta(b.src)->unit != UNIT_BYTES);
 	if (o->check_symbols)
 		rc = run_check_symbols(&b, o);
 	else if (!o->batch)

@@ -278,6 +278,16 @@ grep -q '^29,.*"drivers/block/"$' "$tmp/allocinfo-directory.csv" ||
 	fail "allocinfo --group directory: no drivers/block/"
 tail -1 "$tmp/allocinfo-module.json" | grep -q '"rows":\[{[^}]*"label":"vmlinux"},{[^}]*"label":"brd"}' ||
 	fail "allocinfo --group module: not vmlinux then brd"
+# a call site expanded with --source-dir: its line's text, no debug info needed, no warning
+mkdir -p "$tmp/src/drivers/block"
+awk 'BEGIN { for (i = 1; i < 67; i++) print "/* " i " */"; print "\tpage = alloc_page(gfp | __GFP_ZERO | __GFP_HIGHMEM);" }' \
+	>"$tmp/src/drivers/block/brd.c"
+"$PAGETOP" -b --filter brd_insert --expand --source-dir "$tmp/src" "$data/allocinfo-file/6.12.allocinfo" \
+	>"$tmp/ai-src.out" 2>"$tmp/ai-src.err" || fail "allocinfo --source-dir: status $?"
+[ -s "$tmp/ai-src.err" ] && fail "allocinfo --source-dir: said $(cat "$tmp/ai-src.err")"
+tr -s ' ' <"$tmp/ai-src.out" | grep -qxF ' brd_insert_page (drivers/block/brd.c:67)' &&
+	tr -s ' ' <"$tmp/ai-src.out" | grep -qxF ' | page = alloc_page(gfp | __GFP_ZERO | __GFP_HIGHMEM);' ||
+	fail "allocinfo --source-dir: $(tail -4 "$tmp/ai-src.out")"
 # page_owner stays the default where a folder has both
 mkdir "$tmp/both"
 cp "$data/allocinfo/0000.allocinfo.xz" "$data/allocinfo/0000.uptime" "$tmp/both/"

@@ -117,8 +117,9 @@ static void totals_text(const struct app *app, const struct view *v, char *buf, 
 				v->total_delta_base > 0 ? "+" : "", change);
 	/* TRANSLATORS: "stacks 271 of 434": rows shown, rows before the threshold and
 	 * the filters */
-	snprintf(buf + len, n - len, _("  %s %zu of %zu"), _(what[app->settings.view.group]),
-		 v->nrows, v->total_rows);
+	snprintf(buf + len, n - len, _("  %s %zu of %zu"),
+		 app->settings.view.group == GROUP_STACK && model_meta(m)->unit == UNIT_BYTES ?
+		 _("call sites") : _(what[app->settings.view.group]), v->nrows, v->total_rows);
 }
 
 /* "!kernfs, shmem", "(command line)" or "—": the filters in force. */

@@ -294,6 +294,27 @@ expect "terminal too small"
 tmux -L "$sock" resize-window -t t -x 90 -y 25 2>/dev/null
 expect "sample 90/90"
 
+# ---- /proc/allocinfo: bytes, call sites, files; no pages ----
+echo "tui-tmux.sh: /proc/allocinfo"
+start "$PAGETOP" "$top_srcdir/tests/data/allocinfo"
+expect "sample 30/30"
+expect "Total 127.3 MiB in 52,347 calls"
+expect "call sites 338 of 338"
+expect "BYTES▼"
+expect "brd_insert_page [brd]"
+expect "alloc_page_ext @ mm/page_ext.c:271"
+keys g g g g
+expect "group file"
+expect "drivers/block/brd.c (2 call sites)"
+keys g
+expect "group directory"
+expect "drivers/block/ ("
+grep -qiw pages "$tmp/screen" && fail "allocinfo's screen says pages"
+keys g
+expect "group stack"
+keys q
+ended 0
+
 # ---- no terminal: batch output ----
 echo "tui-tmux.sh: no terminal: batch output"
 "$PAGETOP" -n 1 "$demo" </dev/null >"$tmp/batch" 2>&1

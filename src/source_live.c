@@ -1450,8 +1450,9 @@ static const char *proc_dir(void)
 }
 
 /* The interface: page_owner's best when it has one (unless --allocinfo), else
- * /proc/allocinfo when it is there. L is made anew, rooted at /proc, for allocinfo.
- * Returns IFACE_NONE with err when there is none. */
+ * /proc/allocinfo when it is there and page_owner is not built in or not enabled (debugfs
+ * not mounted or not readable is said as ever: page_owner may be there). L is made anew,
+ * rooted at /proc, for allocinfo. Returns IFACE_NONE with err when there is none. */
 static enum pt_iface live_pick(struct live **Lp, const struct source_opts *o,
 			       struct pt_err *err)
 {
@@ -1465,10 +1466,13 @@ static enum pt_iface live_pick(struct live **Lp, const struct source_opts *o,
 		live_say_allocinfo_missing(ai, err);
 	} else if (!(o && o->allocinfo)) {
 		struct pt_err perr;
+		int absent = 0;
 
-		iface = live_detect(L->dir, L->path, &perr);
-		if (iface == IFACE_NONE && !have_ai)
+		iface = live_detect(L->dir, L->path, &perr, &absent);
+		if (iface == IFACE_NONE && (!have_ai || !absent)) {
 			*err = perr;
+			have_ai = 0;
+		}
 	}
 	free(ai);
 	if (iface != IFACE_NONE || !have_ai)

@@ -179,7 +179,8 @@ static enum pt_iface iface_best(const int *have, enum pt_iface want)
 	return IFACE_NONE;
 }
 
-enum pt_iface live_detect(const char *dir, char *const path[PSF__N], struct pt_err *err)
+enum pt_iface live_detect(const char *dir, char *const path[PSF__N], struct pt_err *err,
+			  int *absent)
 {
 	struct stat st, fst;
 	int have[PSF_DATA_N] = { 0 }, denied = 0, want;
@@ -223,8 +224,10 @@ enum pt_iface live_detect(const char *dir, char *const path[PSF__N], struct pt_e
 		/* name the folder that refuses (debugfs's root is 0700), not a file in it */
 		live_say_access(access(dir, X_OK) < 0 && errno == EACCES ? dir : denied_path,
 				EACCES, err);
-	else
+	else {
 		say_missing(err);
+		*absent = 1;
+	}
 	return IFACE_NONE;
 }
 

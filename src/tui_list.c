@@ -841,22 +841,6 @@ static void draw_row(const struct list_screen *list, int y, size_t i, int sel,
 	pen_pad(&p, COLS, a);
 }
 
-/* "function file:line" of a resolved frame; the function only when it is not the one
- * the frame names (an inlined callee). */
-static void where(const struct sym_frame *f, const char *name, size_t namelen, char *buf,
-		  size_t n)
-{
-	const char *file = f->short_file ? f->short_file : f->file;
-	size_t len = 0;
-
-	buf[0] = '\0';
-	if (f->function && (!name || strlen(f->function) != namelen ||
-			    strncmp(f->function, name, namelen) != 0))
-		len = (size_t)snprintf(buf, n, "%s ", f->function);
-	if (file && len < n)
-		snprintf(buf + len, n - len, f->line ? "%s:%u" : "%s", file, f->line);
-}
-
 /* Frame fi of the stack, or (inl > 0) the inl-th function it was inlined into. */
 static void draw_frame(const struct list_screen *list, struct pen *p, const struct stack *st,
 		       int fi, int inl, attr_t a, int sel)
@@ -878,14 +862,14 @@ static void draw_frame(const struct list_screen *list, struct pen *p, const stru
 		pen_put(p, fi == st->caller ? "> " : "  ", fa);
 		pen_put_marked(p, text, needle, fa);
 		if (res && res->status == SYM_OK && res->nframes) {
-			where(&res->frames[0], text, namelen, buf, sizeof(buf));
+			format_where(&res->frames[0], text, namelen, buf, sizeof(buf));
 			pen_pad(p, p->x + 2 > 56 ? p->x + 2 : 56, a);
 			pen_put_marked(p, buf, needle, a | dim);
 		}
 	} else if (res && (unsigned)inl < res->nframes) {
 		pen_pad(p, 10, a);
 		pen_put(p, _("(inlined by) "), a | dim);
-		where(&res->frames[inl], NULL, 0, buf, sizeof(buf));
+		format_where(&res->frames[inl], NULL, 0, buf, sizeof(buf));
 		pen_put_marked(p, buf, needle, a | dim);
 	}
 }
@@ -1230,6 +1214,11 @@ static void list_update(struct screen *s, unsigned what)
 		tree_ui_rebuild(list->tree, &e);
 		if (s->app->pause.on && s->app->settings.tree != TREE_OFF)
 			pins_update(list); /* the tree's stacks, now built */
+	}
+	if (what & UPDATE_SYMBOLS) {
+		struct tree_env e = tree_env(list);
+
+		tree_ui_symbols(list->tree, &e); /* nodes may take more lines */
 	}
 	if (what & UPDATE_MODEL)
 		list->follow = 0;

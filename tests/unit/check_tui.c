@@ -2414,6 +2414,73 @@ START_TEST(test_symbols)
 }
 END_TEST
 
+/* The tree's nodes are frames: their source lines after them, a line of their own for
+ * each function they were inlined into, as under a stack of the list. */
+START_TEST(test_tree_symbols)
+{
+	const char *lab = test_kernel_lab();
+	char *vmlinux = xasprintf("%s/vmlinux.xz", lab), *mods = xasprintf("%s/modules", lab);
+	const char *dirs[1] = { mods };
+	struct symbols_opts so;
+	struct symbols *sym;
+	struct tui_opts o;
+	struct ht h = { 0 };
+	struct pt_err err;
+	struct tree_ui *u;
+	size_t n0, inl = 0, child = 0;
+
+	symbols_opts_init(&so);
+	so.vmlinux = vmlinux;
+	so.module_dirs = dirs;
+	so.nmodule_dirs = 1;
+	sym = symbols_new(&so, &err);
+	ck_assert_msg(sym != NULL, "%s", err.msg);
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.sym = sym;
+	ht_open(&h, "demo", &o, 60, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "Te");
+	n0 = u->nlines;
+	ck_assert_uint_eq(n0, u->t.nshown); /* no answers yet: a line a node */
+	/* the shown nodes asked for their frames; the answers add lines */
+	symbols_wait(sym);
+	tui_symbols(h.t);
+	ck_screen_has(&h, "do_syscall_64+0x6b/0x191  do_syscall_x64 arch/x86/entry/syscall_64.c:64");
+	ck_screen_has(&h, "(inlined by) ");
+	ck_assert_uint_gt(u->nlines, u->t.nshown);
+	for (size_t i = 0; i < u->nlines; i++) {
+		if (u->lines[i].inl) {
+			/* under its node, at its depth */
+			ck_assert_uint_eq(u->lines[i].node, u->lines[i - 1].node);
+			ck_assert_uint_eq(u->lines[i].depth, u->lines[i - 1].depth);
+			if (!inl)
+				inl = i;
+		} else if (inl && !child && u->lines[i].depth > u->lines[inl].depth) {
+			child = i; /* a child of a node with inlined lines */
+		}
+	}
+	ck_assert_uint_gt(inl, 0);
+	/* the cursor walks the inlined lines; Left from a child goes to the node's line */
+	ck_assert_uint_gt(child, 0);
+	while (u->cursor < child)
+		ht_keys(&h, "j");
+	if (u->t.nodes[u->lines[child].node].nkids)
+		ht_keys(&h, "h"); /* collapse it first */
+	ht_keys(&h, "h");
+	ck_assert_uint_eq(u->lines[u->cursor].inl, 0);
+	ck_assert_uint_lt(u->cursor, child);
+	ck_assert_uint_eq(u->lines[u->cursor].depth + 1, u->lines[child].depth);
+	ht_key(&h, FN(KEY_END));
+	ht_key(&h, FN(KEY_HOME));
+	ck_assert_uint_eq(u->cursor, 0);
+	ht_close(&h);
+	symbols_free(sym);
+	free(vmlinux);
+	free(mods);
+}
+END_TEST
+
 /* The symbols panel (S): per object its debug info, the pages of its frames, and how to
  * get what is missing. No debug info anywhere: the distribution paths under a root that
  * does not exist (relative to tests/data, so the screen is the same on any machine). */
@@ -3316,6 +3383,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_control_characters);
 	if (test_require_lab_debuginfo())
 		tcase_add_test(tc, test_symbols);
+	if (test_require_lab_debuginfo())
+		tcase_add_test(tc, test_tree_symbols);
 	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_speed_100k);
 	suite_add_tcase(s, tc);

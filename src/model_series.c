@@ -393,6 +393,33 @@ int model_chart(const struct model *m, const struct counter *s, uint32_t lo, uin
 	return columns(s->trace, s->first_seen, s->now, lo, hi, ncols, cmin, cmax);
 }
 
+int model_chart_sum(const struct model *m, const struct counter *const *s, size_t n,
+		    uint32_t lo, uint32_t hi, int ncols, int64_t *cmin, int64_t *cmax)
+{
+	int64_t *one;
+	int got = 0;
+
+	if (!m->nsamples || ncols <= 0)
+		return 0;
+	if (hi > m->nsamples - 1)
+		hi = m->nsamples - 1;
+	if (hi < lo)
+		return 0;
+	got = (uint32_t)ncols > hi - lo + 1 ? (int)(hi - lo + 1) : ncols;
+	for (int c = 0; c < got; c++)
+		cmin[c] = cmax[c] = 0;
+	one = xreallocarray(NULL, 2 * (size_t)got, sizeof(*one));
+	for (size_t i = 0; i < n; i++) {
+		columns(s[i]->trace, s[i]->first_seen, s[i]->now, lo, hi, got, one, one + got);
+		for (int c = 0; c < got; c++) {
+			cmin[c] = sat_add(cmin[c], one[c]);
+			cmax[c] = sat_add(cmax[c], one[got + c]);
+		}
+	}
+	free(one);
+	return got;
+}
+
 int model_chart_total(const struct model *m, uint32_t lo, uint32_t hi, int ncols,
 		      int64_t *cmin, int64_t *cmax)
 {

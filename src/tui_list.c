@@ -933,10 +933,25 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 	c.peak_sample = c.base_sample = c.mark_sample = -1;
 	c.utf8 = draw_utf8();
 	c.page_size = model_meta(m)->unit == UNIT_ALLOCS ? 0 : (double)model_page_size(m);
-	if (list->nrows && app->settings.tree == TREE_OFF) {
+	int64_t shown_now = 0, shown_base = 0;
+
+	if (app->settings.tree != TREE_OFF) {
+		const struct tree_node *node = tree_ui_node(list->tree);
+
+		if (node && n && nc > 0) {
+			struct tree_env e = tree_env((struct list_screen *)list);
+
+			label = tree_node_text(app->model, node);
+			shown_now = node->s.now;
+			shown_base = node->s.now - node->s.delta_base;
+			got = tree_ui_chart(list->tree, &e, 0, n - 1, nc, cmin, cmax);
+		}
+	} else if (list->nrows) {
 		shown = list->rows[list->cursor.row].s;
 		label = model_label(app->model, list->rows[list->cursor.row].label);
 		s = chart_counter(list, list->cursor.row);
+		shown_now = shown->now;
+		shown_base = shown->base;
 	}
 	if (s && n && nc > 0)
 		got = model_chart(m, s, 0, n - 1, nc, cmin, cmax);
@@ -951,7 +966,7 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 		c.ncols = got;
 		c.nsamples = n;
 		c.peak_sample = (long)((uint64_t)j * n / (uint32_t)got);
-		c.base = shown->base;
+		c.base = shown_base;
 		c.base_sample = (long)model_baseline_sample(app->model);
 		c.mark_sample = app->pause.on && app->model == app->master ? (long)app->pause.sample :
 			       app->series ? (long)app->time.pos : -1;
@@ -963,17 +978,16 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 		c.t_first = t[0];
 		c.t_mid = n > 2 ? t[1] : NULL;
 		c.t_last = n > 1 ? t[2] : NULL;
-		chart_value(now, sizeof(now), shown->now, c.page_size);
+		chart_value(now, sizeof(now), shown_now, c.page_size);
 		chart_value(peak, sizeof(peak), cmax[j], c.page_size);
-		chart_value(base, sizeof(base), shown->base, c.page_size);
+		chart_value(base, sizeof(base), shown_base, c.page_size);
 		format_clock(m, model_time_at(m, (uint32_t)c.peak_sample), peak_at, sizeof(peak_at));
 		/* TRANSLATORS: the chart's title: the row, its pages now, at the peak (the
 		 * mark under the axis) and when, at the baseline (its mark) */
 		snprintf(title, sizeof(title), _("%s  %s now  %s peak %s at %s  %s baseline %s"),
 			 label, now, draw_glyph("▲", "^"), peak, peak_at, draw_glyph("◆", "B"), base);
 	} else if (app->settings.tree != TREE_OFF) {
-		snprintf(title, sizeof(title), "%s",
-			 _("no chart of a tree's node: the chart is of a row (T back to the list)"));
+		snprintf(title, sizeof(title), "%s", _("no node to chart"));
 	} else if (list->nrows) {
 		snprintf(title, sizeof(title), _("%s  no chart: the row is no longer in the series"),
 			 label);

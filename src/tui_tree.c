@@ -90,6 +90,8 @@ void tree_ui_free(struct tree_ui *u)
 	tree_free(&u->t);
 	free(u->lines);
 	free(u->sym_lines);
+	free(u->chart.cmin);
+	free(u->chart.cmax);
 	for (int i = 0; i < TREE__N; i++)
 		free(u->toggled[i].v);
 	free(u);
@@ -272,6 +274,7 @@ void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
 		u->selected_inl = 0;
 	}
 	vo.limit = 0;
+	u->chart.ncols = 0; /* the chart again, of this build */
 	u->mode = app->settings.tree;
 	model_tree(app->model, &vo, u->mode, &u->t);
 	relayout(u, e);
@@ -284,6 +287,81 @@ void tree_ui_symbols(struct tree_ui *u, const struct tree_env *e)
 		memset(u->sym_lines, 0, u->nsym_lines);
 	if (e->app->settings.tree != TREE_OFF && u->t.nnodes)
 		relayout(u, e);
+}
+
+/* ---- the chart ---- */
+
+const struct tree_node *tree_ui_node(const struct tree_ui *u)
+{
+	return u->nlines ? &u->t.nodes[u->lines[u->cursor].node] : NULL;
+}
+
+/* The counters of the stacks below node i whose series are whole: the master's (a
+ * replica's are its own, a paused tree's stacks are pinned in the master). */
+static size_t node_counters(const struct tree_ui *u, const struct app *app, uint32_t i,
+			    const struct counter ***out)
+{
+	const struct tree *t = &u->t;
+	uint32_t *todo = xmalloc((t->nnodes ? t->nnodes : 1) * sizeof(*todo));
+	const struct counter **v = xmalloc((t->v.nrows ? t->v.nrows : 1) * sizeof(*v));
+	size_t ntodo = 0, n = 0;
+
+	todo[ntodo++] = i;
+	while (ntodo) {
+		const struct tree_node *nd = &t->nodes[todo[--ntodo]];
+
+		for (uint32_t r = nd->stacks; r != TREE_NONE; r = t->next_stack[r]) {
+			const struct row *row = &t->v.rows[r];
+			const struct counter *c;
+
+			if (app->model == app->master)
+				c = row->stack ? &row->stack->s : row->s;
+			else
+				c = model_same_row(app->master, app->model, GROUP_STACK, row->stack,
+						   0);
+			if (c)
+				v[n++] = c;
+		}
+		for (uint32_t k = 0; k < nd->nkids; k++)
+			todo[ntodo++] = t->kids[nd->kids + k];
+	}
+	free(todo);
+	*out = v;
+	return n;
+}
+
+int tree_ui_chart(struct tree_ui *u, const struct tree_env *e, uint32_t lo, uint32_t hi,
+		  int ncols, int64_t *cmin, int64_t *cmax)
+{
+	const struct app *app = e->app;
+	struct tree_chart *c = &u->chart;
+	uint32_t ns = (uint32_t)model_nsamples(app->master);
+	const struct tree_line *ln;
+
+	if (!u->nlines || ncols <= 0)
+		return 0;
+	ln = &u->lines[u->cursor];
+	/* a node of 100,000 stacks reads them all: once per node, sample and size */
+	if (c->ident != ln->ident || c->model != app->model || c->build != u->t.build ||
+	    c->nsamples != ns || c->lo != lo || c->hi != hi || c->ncols != ncols) {
+		const struct counter **v;
+		size_t n = node_counters(u, app, ln->node, &v);
+
+		c->cmin = xreallocarray(c->cmin, (size_t)ncols, sizeof(int64_t));
+		c->cmax = xreallocarray(c->cmax, (size_t)ncols, sizeof(int64_t));
+		c->got = model_chart_sum(app->master, v, n, lo, hi, ncols, c->cmin, c->cmax);
+		free(v);
+		c->ident = ln->ident;
+		c->model = app->model;
+		c->build = u->t.build;
+		c->nsamples = ns;
+		c->lo = lo;
+		c->hi = hi;
+		c->ncols = ncols;
+	}
+	memcpy(cmin, c->cmin, (size_t)c->got * sizeof(int64_t));
+	memcpy(cmax, c->cmax, (size_t)c->got * sizeof(int64_t));
+	return c->got;
 }
 
 /* ---- drawing ---- */

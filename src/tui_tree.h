@@ -45,6 +45,13 @@ struct tree_ui {
 	uint8_t *sym_lines;
 	size_t nsym_lines;
 	const struct model *sym_model;
+	struct tree_chart {         /* the cursor's node's last chart */
+		uint64_t ident;
+		const struct model *model;
+		uint32_t build, nsamples, lo, hi;
+		int ncols, got;
+		int64_t *cmin, *cmax;
+	} chart;
 };
 
 /* What the tree takes from the list screen it is a mode of (the list is the layer
@@ -70,6 +77,12 @@ void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice
  * own when include). Returns 0, or -1 when none does. */
 int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include);
 int tree_ui_expanded(const struct tree_ui *u, uint64_t ident);
+/* The cursor's node (NULL: none). */
+const struct tree_node *tree_ui_node(const struct tree_ui *u);
+/* The chart of the cursor's node, the sum of the stacks below it, over samples lo..hi of
+ * the whole series (model_chart_sum()); returns the columns filled. */
+int tree_ui_chart(struct tree_ui *u, const struct tree_env *e, uint32_t lo, uint32_t hi,
+		  int ncols, int64_t *cmin, int64_t *cmax);
 /* Source lines arrived: nodes may take more lines. */
 void tree_ui_symbols(struct tree_ui *u, const struct tree_env *e);
 

@@ -2797,15 +2797,98 @@ START_TEST(test_tree)
 	ck_line_has(&h, 2, "tree bottom-up");
 	ck_roots_sum(&h);
 	ck_assert(tl_node(&h, 0)->caller);
-	/* the chart is of rows: in the tree it says so */
+	/* the chart is of the node */
 	ht_keys(&h, "c");
-	ck_screen_has(&h, "no chart of a tree's node");
+	ck_line_has(&h, TUI_HEADER_LINES + list_height(), tree_node_text(h.t->model, tl_node(&h, 0)));
+	ck_line_has(&h, TUI_HEADER_LINES + list_height(), "peak");
 	ht_keys(&h, "c");
 	/* F5 cycles too: back to the list */
 	ht_key(&h, FN(KEY_F(5)));
 	ck_assert_int_eq(h.t->settings.tree, TREE_OFF);
 	ck_screen_lacks(&h, "tree top-down");
 	ck_line_has(&h, 3, "CALLER");
+	ht_close(&h);
+}
+END_TEST
+
+/* c on a node charts the stacks below it: at every sample the chart has, the sum of their
+ * pages there (their histories, which hold every sample of the recording, say what). */
+START_TEST(test_tree_chart)
+{
+	struct ht h = { 0 };
+	struct tree_ui *u;
+	struct tree_env e;
+	int64_t cmin[256], cmax[256], hist[MODEL_HISTORY];
+	const struct tree_node *node;
+	uint32_t n;
+	int got, filled, exact = 0;
+	size_t f, y0;
+	char *text;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "Tc");
+	f = first_fork(&h);
+	while (u->cursor < f)
+		ht_keys(&h, "j");
+	node = tl_node(&h, f);
+	ck_assert_uint_ge(node->nstacks, 2);
+	y0 = TUI_HEADER_LINES + (size_t)list_height();
+	ck_line_has(&h, (int)y0, tree_node_text(h.t->model, node));
+	ck_line_has(&h, (int)y0, "peak");
+	ck_screen_lacks(&h, "no node to chart");
+
+	n = (uint32_t)model_nsamples(h.t->master);
+	ck_assert_uint_le(n, MODEL_HISTORY);
+	ck_assert_uint_le(n, 256);
+	e = (struct tree_env){ h.t, "", list_height(), NULL };
+	/* every node: its chart's columns hold the sums, exactly where the stacks' series
+	 * kept one value (a column of one sample, in buckets that did not change) */
+	ht_keys(&h, "e");
+	for (size_t li = 0; li < u->nlines; li++) {
+		u->cursor = li;
+		node = tl_node(&h, li);
+		got = tree_ui_chart(u, &e, 0, n - 1, (int)n, cmin, cmax);
+		ck_assert_int_eq(got, (int)n);
+		filled = tree_history(h.t->model, &u->t, u->lines[li].node, hist, (int)n);
+		ck_assert_int_ge(filled, 1);
+		for (int k = 0; k < filled; k++) {
+			uint32_t at = n - (uint32_t)filled + (uint32_t)k;
+
+			ck_assert_msg(cmin[at] <= hist[k] && hist[k] <= cmax[at],
+				      "sample %u: %lld not in %lld..%lld", at, (long long)hist[k],
+				      (long long)cmin[at], (long long)cmax[at]);
+			if (cmin[at] == cmax[at]) {
+				ck_assert_int_eq(cmin[at], hist[k]);
+				exact++;
+			}
+		}
+		ck_assert(cmin[n - 1] <= node->s.now && node->s.now <= cmax[n - 1]);
+		/* fewer columns: each one's range holds its samples' sums */
+		got = tree_ui_chart(u, &e, 0, n - 1, 10, cmin, cmax);
+		ck_assert_int_eq(got, 10);
+		for (int k = 0; k < filled; k++) {
+			uint32_t at = n - (uint32_t)filled + (uint32_t)k, c = at * 10 / n;
+
+			ck_assert(cmin[c] <= hist[k] && hist[k] <= cmax[c]);
+		}
+	}
+	ck_assert_int_gt(exact, 100);
+	ht_keys(&h, "E");
+	u->cursor = 0;
+	while (u->cursor < f)
+		ht_keys(&h, "j");
+	node = tl_node(&h, f);
+	/* another node: the chart follows the cursor */
+	ht_keys(&h, "j");
+	ck_line_has(&h, (int)y0, tree_node_text(h.t->model, tl_node(&h, u->cursor)));
+	/* replay: the chart stays the whole series, the shown sample marked */
+	text = xstrdup(tree_node_text(h.t->model, node));
+	ht_keys(&h, "k{");
+	ck_line_has(&h, 0, "sample 80/90");
+	ck_line_has(&h, (int)y0, text);
+	ck_screen_has(&h, "●");
+	free(text);
 	ht_close(&h);
 }
 END_TEST
@@ -3346,6 +3429,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_tree);
 	tcase_add_test(tc, test_tree_filter);
+	tcase_add_test(tc, test_tree_chart);
 	tcase_add_test(tc, test_tree_replay);
 	tcase_add_test(tc, test_tree_setting);
 	tcase_add_test(tc, test_tree_live_pause);

@@ -1031,7 +1031,7 @@ static void list_draw(struct screen *s)
 	struct list_screen *list = LIST(s);
 	const struct app *app = s->app;
 	enum col cols[COL__N];
-	int nc = cols_layout(app->settings.columns, COLS, cols), h = list_height();
+	int nc = cols_layout(&app->settings.columns, COLS, cols), h = list_height();
 	struct list_pos p = list->top;
 
 	status_draw_header(app, &list->view);
@@ -1138,7 +1138,7 @@ static unsigned list_key(struct screen *s, enum action a, int key)
 static unsigned click_title(struct list_screen *list, int x)
 {
 	struct view_opts *vo = &list->base.app->settings.view;
-	int k = cols_key_at(list->base.app->settings.columns, x);
+	int k = cols_key_at(&list->base.app->settings.columns, x);
 
 	if (k < 0)
 		return ACTION_DONE;

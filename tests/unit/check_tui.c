@@ -2314,6 +2314,79 @@ START_TEST(test_setup_screen)
 }
 END_TEST
 
+/* Both texts are in t, a before b. */
+#define ck_before(t, a, b) \
+	ck_assert_msg(strstr(t, a) && strstr(t, b) && strstr(t, a) < strstr(t, b), \
+		      "\"%s\" not before \"%s\": \"%s\"", a, b, t)
+
+/* F2: [ and ] (htop's F7 and F8) move the chosen column; the list's titles follow, W
+ * saves the order, and a settings file's order is the list's. */
+START_TEST(test_setup_columns_order)
+{
+	struct ht h = { 0 };
+	char *rc, *text, *dir;
+	const char *t;
+
+	ht_open(&h, "demo", NULL, 24, 140, NULL, NULL);
+	t = ht_line(&h, 3);
+	ck_before(t, "PAGES", "SIZE");
+	ht_key(&h, FN(KEY_F(2)));
+	ck_line_has(&h, 0, "F7 F8 move a column");
+	for (int i = 0; i < 6; i++)
+		ht_keys(&h, "j");
+	ck_line_has(&h, 9, "[x] PAGES");
+	ht_keys(&h, "[");                     /* the first: stays */
+	ck_line_has(&h, 9, "[x] PAGES");
+	ht_keys(&h, "]");                     /* below SIZE, the cursor with it */
+	ck_line_has(&h, 9, "[x] SIZE");
+	ck_line_has(&h, 10, "[x] PAGES");
+	ck_assert(draw_cell_attr(10, 3, NULL) & A_REVERSE);
+	ht_key(&h, FN(KEY_F(8)));             /* below the hidden % */
+	ck_line_has(&h, 11, "[x] PAGES");
+	ht_keys(&h, " ");                     /* hidden where it is */
+	ck_line_has(&h, 11, "[ ] PAGES");
+	ht_keys(&h, " ");
+	ht_key(&h, FN(KEY_END));
+	ht_keys(&h, "]");                     /* the last but the label: stays */
+	ck_screen_has(&h, "[ ] FIRST");
+	ht_key(&h, FN(KEY_F(7)));             /* FIRST above PEAK */
+	ht_keys(&h, " ");
+	ck_screen_has(&h, "[x] FIRST");
+	ht_keys(&h, "W\033");
+	t = ht_line(&h, 3);
+	ck_before(t, "SIZE", "PAGES");
+	ck_before(t, "SCORE", "FIRST");
+	ck_before(t, "FIRST", "CALLER");
+	rc = path_join(h.tmp, "pagetop/pagetoprc");
+	text = read_file(rc, NULL);
+	ck_assert_msg(strstr(text, "set columns = bytes,pages,delta,rate,delta_base,trend,score,first_seen,label\n"),
+		      "%s", text);
+	free(text);
+	ht_close(&h);
+
+	/* a file's order is the list's, the label last wherever it is named */
+	env_setup(&h);
+	dir = path_join(h.tmp, "pagetop");
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	free(rc);
+	rc = path_join(dir, "pagetoprc");
+	write_str(rc, "set columns = score,pages,label,delta\n");
+	ht_open(&h, "demo", NULL, 24, 140, NULL, NULL);
+	t = ht_line(&h, 3);
+	ck_assert_ptr_null(strstr(t, "SIZE"));
+	ck_before(t, "SCORE", "PAGES");
+	ck_before(t, "PAGES", "Δ ");
+	ck_before(t, "Δ ", "CALLER");
+	ht_keys(&h, "W");
+	text = read_file(rc, NULL);
+	ck_assert_msg(strstr(text, "set columns = score,pages,delta,label\n"), "%s", text);
+	free(text);
+	ht_close(&h);
+	free(rc);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_keys_table)
 {
 	struct keymap km;
@@ -3404,6 +3477,7 @@ static Suite *tui_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_function_bar);
 	tcase_add_test(tc, test_setup_screen);
+	tcase_add_test(tc, test_setup_columns_order);
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);

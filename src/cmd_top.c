@@ -115,8 +115,9 @@ static int run_batch(struct batch_run *b)
 	struct live_stats ls = { 0 };
 
 	view_init(&v);
+	/* live always; other sources when their first sample printed has the counters */
 	b->oo.system = live_get_stats(b->src, &ls) == 0;
-	b->oo.mem = &ls.mem;
+	b->oo.mem = model_meminfo(b->m);
 	tree_init(&tree);
 	for (;;) {
 		enum src_status st;
@@ -148,10 +149,10 @@ static int run_batch(struct batch_run *b)
 			tree_sort(&tree, TREE_NONE); /* every node is printed */
 		} else
 			model_view(b->m, &b->vo, &v);
-		if (b->oo.system)
-			live_get_stats(b->src, &ls); /* the counters of the sample just read */
 		if (!started) {
 			started = 1;
+			if (model_meminfo(b->m)->valid)
+				b->oo.system = 1;
 			if (output_begin(stdout, b->m, &b->oo) < 0)
 				goto write_error;
 		}

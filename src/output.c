@@ -82,7 +82,7 @@ int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 		output_folded_sample(fp, m, v, n);
 		break;
 	case OUT_OPENMETRICS:
-		output_openmetrics_sample(fp, m, vo, v, n);
+		output_openmetrics_sample(fp, m, vo, v, o->mem, n);
 		break;
 	}
 	if (fflush(fp) != 0 || ferror(fp))

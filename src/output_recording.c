@@ -19,6 +19,7 @@
 
 #include "util_asuser.h"
 #include "host.h"
+#include "host_meminfo.h"
 #include "output_recording.h"
 #include "recording.h"
 #include "util.h"
@@ -132,6 +133,7 @@ struct recorder {
 	uint64_t cur;           /* sample being built, from 1 */
 	int in_sample;
 	struct sample_info si;
+	struct meminfo mem;     /* the sample's system counters (valid 0: none) */
 	struct obuf defs, body;
 	struct recorder_stats stats;
 };
@@ -309,6 +311,11 @@ static int rec_begin(void *self, const struct sample_info *s, struct pt_err *err
 	r->cur++;
 	r->in_sample = 1;
 	r->si = *s;
+	r->si.mem = NULL;
+	if (s->mem && s->mem->valid)
+		r->mem = *s->mem;
+	else
+		memset(&r->mem, 0, sizeof(r->mem));
 	return 0;
 }
 
@@ -501,6 +508,18 @@ static int rec_end(void *self, struct pt_err *err)
 	ob_chr(&r->body, ' ');
 	ob_time(&r->body, r->si.time);
 	ob_str(&r->body, r->si.time_abs ? " 1\n" : " 0\n");
+	if (r->mem.valid) {
+		/* /proc/meminfo's names, in bytes */
+		ob_str(&r->body, "m MemTotal ");
+		ob_u64(&r->body, r->mem.total);
+		ob_str(&r->body, " MemAvailable ");
+		ob_u64(&r->body, r->mem.available);
+		ob_str(&r->body, " Slab ");
+		ob_u64(&r->body, r->mem.slab);
+		ob_str(&r->body, " PageTables ");
+		ob_u64(&r->body, r->mem.page_tables);
+		ob_chr(&r->body, '\n');
+	}
 	for (size_t i = 0; i < r->nst; i++) {
 		struct recorder_stack *s = &r->st[i];
 		int64_t now = s->seen == r->cur ? s->acc : 0;

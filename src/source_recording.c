@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_meminfo.h"
 #include "parse.h"
 #include "reader.h"
 #include "recording.h"
@@ -574,6 +575,7 @@ struct sample_lines {
 	int open;               /* its "t" line was read, its "e" line not yet */
 	uint64_t seq;           /* the file's number for it */
 	struct sample_info si;
+	struct meminfo mem;     /* its "m" line's counters (valid 0: none) */
 };
 
 /* "end N": the recording ends. Returns SRC_END, or SRC_ERROR with err. */
@@ -683,6 +685,46 @@ static int time_line(struct recording_reader *rr, struct sample_lines *cur, cons
 	return 0;
 }
 
+/* "m NAME BYTES ...": the system's counters at the sample, by /proc/meminfo's names;
+ * names this reader does not know are skipped. Returns 0, or -1 with err. */
+static int mem_line(struct recording_reader *rr, struct sample_lines *cur, const char *line,
+		    size_t n, struct pt_err *err)
+{
+	static const char *const names[] = { "MemTotal", "MemAvailable", "Slab", "PageTables" };
+	uint64_t *const dst[] = { &cur->mem.total, &cur->mem.available, &cur->mem.slab,
+				  &cur->mem.page_tables };
+	const char *p = line + 1, *end = line + n;
+	unsigned seen = 0;
+
+	if (!cur->open)
+		return bad(rr, _("\"m NAME BYTES...\" inside a sample"), line, n, err);
+	memset(&cur->mem, 0, sizeof(cur->mem));
+	while (p < end) {
+		const char *k;
+		uint64_t v;
+		size_t kl;
+
+		if (skip_sp(&p, end) < 0)
+			break;
+		k = p;
+		while (p < end && *p != ' ')
+			p++;
+		kl = (size_t)(p - k);
+		if (skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || (p < end && *p != ' '))
+			return bad(rr, _("\"m NAME BYTES...\" inside a sample"), line, n, err);
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (kl == strlen(names[i]) && memcmp(k, names[i], kl) == 0) {
+				*dst[i] = v;
+				seen |= 1u << i;
+			}
+	}
+	if (p != end)
+		return bad(rr, _("\"m NAME BYTES...\" inside a sample"), line, n, err);
+	cur->mem.valid = (seen & 3) == 3;
+	cur->si.mem = cur->mem.valid ? &cur->mem : NULL;
+	return 0;
+}
+
 /* "e SEQ N": the sample is complete; it goes to the sink. Returns SRC_SAMPLE, or
  * SRC_ERROR with err. */
 static enum src_status sample_end_line(struct source *src, struct recording_reader *rr,
@@ -765,19 +807,24 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			if (time_line(rr, &cur, line, n, err) < 0)
 				return SRC_ERROR;
 			continue;
-		case 'e':
-			return sample_end_line(src, rr, &cur, line, n, sink, err);
 		case 'm':
+			if (n > 1 && line[1] == ' ') {
+				if (mem_line(rr, &cur, line, n, err) < 0)
+					return SRC_ERROR;
+				continue;
+			}
 			if (n > 5 && memcmp(line, "meta ", 5) == 0 && !cur.open) {
 				if (do_meta(rr, line, n, err) < 0)
 					return SRC_ERROR;
 				continue;
 			}
 			break;
+		case 'e':
+			return sample_end_line(src, rr, &cur, line, n, sink, err);
 		default:
 			break;
 		}
-		bad(rr, _("a recording line (s, f, t, c, e, meta or end)"), line, n, err);
+		bad(rr, _("a recording line (s, f, t, m, c, e, meta or end)"), line, n, err);
 		return SRC_ERROR;
 	}
 }
@@ -860,9 +907,10 @@ int source_open_recording_reader(struct source *s, struct reader *r,
 		bad(rr, _("\"#pagetop-recording VERSION\""), line, n, err);
 		goto fail;
 	}
-	if (version != RECORDING_VERSION) {
-		pt_err_set(err, _("%s: recording format version %llu; this pagetop reads version %d"),
-			   rr->name, (unsigned long long)version, RECORDING_VERSION);
+	if (version < RECORDING_VERSION_MIN || version > RECORDING_VERSION) {
+		pt_err_set(err, _("%s: recording format version %llu; this pagetop reads versions %d to %d"),
+			   rr->name, (unsigned long long)version, RECORDING_VERSION_MIN,
+			   RECORDING_VERSION);
 		goto fail;
 	}
 	/* The header: meta lines up to the first stack or sample, so the meta is known

@@ -25,6 +25,7 @@
 #include "settings.h"
 #include "source.h"
 #include "source_live.h"
+#include "symbols.h"
 #include "util.h"
 
 #define POLL_MS 200 /* how soon a signal or the end of --duration is noticed */
@@ -92,6 +93,11 @@ static void usage(FILE *f)
 		_("      --textfile FILE.prom  rewrite FILE.prom with each sample as OpenMetrics\n"
 		  "                         (the node exporter's textfile collector: callers,\n"
 		  "                         the 20 largest); -o may then be left out\n"));
+	fprintf(f, "%s",
+		_("      --vmlinux FILE     the kernel's debug info (default: the usual places)\n"
+		  "      --modules DIR      where the modules' debug info is (repeatable)\n"
+		  "      --no-symbols       do not keep the frames' source lines in the\n"
+		  "                         recording (kept when debug info is found)\n"));
 }
 
 static void fail_msg(const char *msg)
@@ -139,7 +145,7 @@ void record_add_live_meta(struct recorder *rec, const struct source *src)
 }
 
 enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH, OPT_DROP_PRIVS,
-       OPT_TEXTFILE };
+       OPT_TEXTFILE, OPT_VMLINUX, OPT_MODULES, OPT_NO_SYMBOLS };
 
 /* What the command line asks for. */
 struct record_opts {
@@ -153,6 +159,10 @@ struct record_opts {
 	struct source_opts source;  /* -d, --debugfs, --kernel-threshold, --drop-privileges */
 	struct sample_sel sel;      /* --from SOURCE@SEL: that one sample */
 	char *sel_path;             /* SOURCE (allocated), paths[0] then */
+	int no_symbols;             /* --no-symbols: no source lines carried */
+	const char *vmlinux;        /* --vmlinux */
+	const char **module_dirs;   /* --modules, in order */
+	size_t nmodule_dirs;
 };
 
 /* A bad argument: the message, and the usage error's status. fmt is one of this file's
@@ -218,6 +228,17 @@ static int record_option(struct record_opts *o, int c, const char *arg, const ch
 		break;
 	case OPT_FORCE:
 		o->force = 1;
+		break;
+	case OPT_VMLINUX:
+		o->vmlinux = arg;
+		break;
+	case OPT_MODULES:
+		o->module_dirs = xreallocarray(o->module_dirs, o->nmodule_dirs + 1,
+					       sizeof(*o->module_dirs));
+		o->module_dirs[o->nmodule_dirs++] = arg;
+		break;
+	case OPT_NO_SYMBOLS:
+		o->no_symbols = 1;
 		break;
 	case OPT_TEXTFILE:
 		o->textfile = arg;
@@ -323,6 +344,9 @@ static int record_parse(int argc, char **argv, struct record_opts *o)
 		{ "drop-privileges", no_argument, NULL, OPT_DROP_PRIVS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+		{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+		{ "modules", required_argument, NULL, OPT_MODULES },
+		{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -610,6 +634,33 @@ static int record_one(const struct record_opts *o)
 	return status;
 }
 
+/* The frames' source lines go into the recording when debug info for them is found
+ * (doc/recording.md); NULL with --no-symbols or when the service cannot start. */
+static struct symbols *record_symbols(const struct record_opts *o, const struct source *src)
+{
+	const struct source_meta *mt = source_meta(src);
+	struct symbols_opts so;
+	char release[256];
+	struct pt_err err;
+	struct symbols *s;
+
+	if (o->no_symbols)
+		return NULL;
+	symbols_opts_init(&so);
+	so.vmlinux = o->vmlinux;
+	so.module_dirs = o->module_dirs;
+	so.nmodule_dirs = o->nmodule_dirs;
+	so.live = mt->kind && strcmp(mt->kind, "live") == 0;
+	so.release = mt->kernel_release;
+	if (!so.release && so.live && host_kernel_release(release, sizeof(release)) == 0)
+		so.release = release;
+	so.vmlinux_build_id = mt->kernel_build_id;
+	s = symbols_new(&so, &err);
+	if (!s)
+		msg_print(err.msg);
+	return s;
+}
+
 static int record_run(const struct record_opts *o)
 {
 	struct source *src = NULL;
@@ -617,6 +668,7 @@ static int record_run(const struct record_opts *o)
 	struct textfile tf;
 	struct pt_err err;
 	long long got = 0;
+	struct symbols *sym = NULL;
 	int status, live = o->npaths == 0;
 
 	install_signals();
@@ -634,6 +686,8 @@ static int record_run(const struct record_opts *o)
 	}
 	if (live && rec)
 		record_add_live_meta(rec, src);
+	if (rec && (sym = record_symbols(o, src)))
+		recorder_set_symbols(rec, sym);
 	if (o->textfile)
 		textfile_init(&tf, o->textfile);
 	status = record_loop(o, src, rec, o->textfile ? &tf : NULL, &got);
@@ -643,6 +697,7 @@ static int record_run(const struct record_opts *o)
 	}
 	if (rec)
 		recorder_free(rec);
+	symbols_free(sym);
 	if (o->textfile) {
 		if (tf.failed)
 			status = 1;
@@ -664,5 +719,6 @@ int cmd_record(int argc, char **argv)
 		rc = o.sel.pick != SAMPLE_NONE ? record_one(&o) : record_run(&o);
 	free(o.sel_path);
 	free(o.paths);
+	free(o.module_dirs);
 	return rc;
 }

@@ -280,10 +280,13 @@ static void symbols_warn(struct symbols *s)
 {
 	struct sym_object *v;
 	size_t n = symbols_objects(s, &v);
-	int missing = 0;
+	int missing = 0, carried = sym_carry_count() > 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].state == SOBJ_OK || v[i].state == SOBJ_UNUSED)
+			continue;
+		/* the recording's own lines stood in for it */
+		if (carried && (v[i].state == SOBJ_MISSING || v[i].state == SOBJ_MISMATCH))
 			continue;
 		if (v[i].state == SOBJ_UNCHECKED) {
 			diag_warn(_("%s: %s"), v[i].name, v[i].reason);

@@ -16,6 +16,7 @@
 #include "reader.h"
 #include "recording.h"
 #include "source_impl.h"
+#include "symbols.h"
 #include "util.h"
 
 /* The frame texts of a stack, one after the other. */
@@ -79,6 +80,14 @@ struct recording_reader {
 	int last_abs;
 	uint64_t clock_back;    /* samples not later than the one before */
 	int ended;
+	/* "meta symbols-build-id OBJECT HEX": where carried lines came from; bad when
+	 * another build than the recording's kernel or module */
+	struct carry_obj {
+		char name[64];
+		int bad;
+	} *cobj;
+	size_t ncobj;
+	uint64_t carried;
 	/* the first line after the header, read ahead */
 	char *pending;
 	size_t pending_len;
@@ -138,6 +147,9 @@ static int skip_sp(const char **p, const char *end)
 	return 0;
 }
 
+/* The most lines a carried frame has (itself and the functions it was inlined into). */
+#define SYM_CARRY_MAX 64
+
 /* Lines are quoted with control bytes escaped: a recording from elsewhere must not put
  * escape sequences on the terminal through a message. */
 static int bad(struct recording_reader *rr, const char *what, const char *line, size_t n,
@@ -173,6 +185,49 @@ static void set_str(char **dst, const char *s, size_t n)
 static int ignored(struct recording_reader *rr, const char *msg)
 {
 	diag_warn("%s:%llu: %s", rr->name, (unsigned long long)reader_lineno(rr->r), msg);
+	return 0;
+}
+
+/* "meta symbols-build-id OBJECT HEX": the debug info the following carried lines of
+ * OBJECT came from. Lines of another build than the recording's own are not used. */
+static int do_symbols_id(struct recording_reader *rr, const char *v, size_t vl)
+{
+	const char *sp = memchr(v, ' ', vl), *hex;
+	const char *expect = NULL;
+	char qv[300], m[512];
+	size_t nl, hl;
+	struct carry_obj *c;
+
+	if (!sp || (size_t)(sp - v) >= sizeof(c->name) || !module_name_ok(v, (size_t)(sp - v)) ||
+	    !build_id_ok(sp + 1, (size_t)(v + vl - sp - 1))) {
+		snprintf(m, sizeof(m), _("symbols-build-id '%s' is not an object and its build id; ignored"),
+			 quote_value(v, vl, qv, sizeof(qv)));
+		return ignored(rr, m);
+	}
+	nl = (size_t)(sp - v);
+	hex = sp + 1;
+	hl = (size_t)(v + vl - hex);
+	if (nl == 7 && memcmp(v, "vmlinux", 7) == 0) {
+		expect = rr->build_id;
+	} else {
+		for (size_t i = 0; i < rr->nmids; i++)
+			if (strncmp(rr->mids[i], v, nl) == 0 && rr->mids[i][nl] == ' ')
+				expect = rr->mids[i] + nl + 1;
+	}
+	for (size_t i = 0; i < rr->ncobj; i++)
+		if (strlen(rr->cobj[i].name) == nl && memcmp(rr->cobj[i].name, v, nl) == 0)
+			return 0;
+	if (rr->ncobj >= 4096)
+		return 0;
+	rr->cobj = xreallocarray(rr->cobj, rr->ncobj + 1, sizeof(*rr->cobj));
+	c = &rr->cobj[rr->ncobj++];
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)nl, v);
+	c->bad = expect && (strlen(expect) != hl || memcmp(expect, hex, hl) != 0);
+	if (c->bad) {
+		snprintf(m, sizeof(m), _("the source lines of %s come from another build (%s) than the recording's: not used"),
+			 c->name, quote_value(hex, hl, qv, sizeof(qv)));
+		return ignored(rr, m);
+	}
 	return 0;
 }
 
@@ -226,6 +281,8 @@ static int do_meta(struct recording_reader *rr, const char *line, size_t n, stru
 			rr->mids[rr->nmids++] = xstrndup(v, vl);
 			rr->mids[rr->nmids] = NULL;
 		}
+	} else if (KEY("symbols-build-id")) {
+		return do_symbols_id(rr, v, vl);
 	} else if (KEY("hostname")) {
 		if (!hostname_ok(v, vl)) {
 			snprintf(m, sizeof(m), _("hostname '%s' is not a host name; ignored"),
@@ -462,6 +519,76 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 		s->fr[i].len = lens[i];
 	}
 	return 1;
+}
+
+/* "x N TEXT" and its N "l LINE COLUMN SHORT FUNCTION FILE" lines: what debug info said
+ * of the frame TEXT, innermost first. 1 done, 0 cut short, -1 error, -2 the input
+ * failed. */
+static int do_carried(struct recording_reader *rr, const char *line, size_t n, struct pt_err *err)
+{
+	const char *p = line + 1, *end = line + n;
+	struct sym_frame fr[SYM_CARRY_MAX];
+	char *text, *store[SYM_CARRY_MAX * 2] = { 0 };
+	uint64_t nl;
+	size_t tl;
+	char obj[64];
+	int rc = 1, use;
+
+	if (skip_sp(&p, end) < 0 || read_u64(&p, end, &nl) < 0 || skip_sp(&p, end) < 0 ||
+	    nl == 0 || nl > SYM_CARRY_MAX)
+		return bad(rr, _("\"x N FRAME\" with N from 1 to 64"), line, n, err);
+	tl = (size_t)(end - p);
+	if (!frame_text_ok(p, tl) || memchr(p, '\0', tl))
+		return bad(rr, _("\"x N FRAME\" with N from 1 to 64"), line, n, err);
+	text = xstrndup(p, tl);
+	use = symbols_frame_object(text, tl, obj, sizeof(obj)) == 0;
+	for (size_t i = 0; use && i < rr->ncobj; i++)
+		if (strcmp(rr->cobj[i].name, obj) == 0 && rr->cobj[i].bad)
+			use = 0;
+	memset(fr, 0, sizeof(fr));
+	for (uint64_t i = 0; i < nl && rc == 1; i++) {
+		const char *l, *q, *le, *fn, *fe;
+		size_t ln;
+		uint64_t lno, col, skip;
+		enum line_read k = rr_line(rr, &l, &ln, err);
+
+		if (k != RL_LINE) {
+			rc = k == RL_ERR ? -2 : 0;
+			break;
+		}
+		q = l + 1;
+		le = l + ln;
+		if (ln < 2 || l[0] != 'l' || memchr(l, '\0', ln) || skip_sp(&q, le) < 0 ||
+		    read_u64(&q, le, &lno) < 0 || lno > UINT32_MAX || skip_sp(&q, le) < 0 ||
+		    read_u64(&q, le, &col) < 0 || col > UINT32_MAX || skip_sp(&q, le) < 0 ||
+		    read_u64(&q, le, &skip) < 0 || skip_sp(&q, le) < 0) {
+			rc = bad(rr, _("\"l LINE COLUMN SHORT FUNCTION FILE\""), l, ln, err);
+			break;
+		}
+		fn = q;
+		while (q < le && *q != ' ')
+			q++;
+		fe = q;
+		if (fe == fn || skip_sp(&q, le) < 0 || q >= le || skip > (uint64_t)(le - q)) {
+			rc = bad(rr, _("\"l LINE COLUMN SHORT FUNCTION FILE\""), l, ln, err);
+			break;
+		}
+		store[2 * i] = (fe - fn == 1 && *fn == '?') ? NULL : xstrndup(fn, (size_t)(fe - fn));
+		store[2 * i + 1] = (le - q == 1 && *q == '?') ? NULL : xstrndup(q, (size_t)(le - q));
+		fr[i].function = store[2 * i];
+		fr[i].file = store[2 * i + 1];
+		fr[i].short_file = fr[i].file ? fr[i].file + skip : NULL;
+		fr[i].line = (unsigned)lno;
+		fr[i].column = (unsigned)col;
+	}
+	if (rc == 1 && use) {
+		sym_carry_add(text, tl, fr, (unsigned)nl);
+		rr->carried++;
+	}
+	for (size_t i = 0; i < SYM_CARRY_MAX * 2; i++)
+		free(store[i]);
+	free(text);
+	return rc;
 }
 
 static int feed(struct source *src, struct recording_reader *rr, const struct sample_info *si,
@@ -787,6 +914,20 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			if (count_line(rr, &cur, line, n, err) < 0)
 				return SRC_ERROR;
 			continue;
+		case 'x':
+			if (cur.open || n < 2 || line[1] != ' ')
+				break;
+			switch (do_carried(rr, line, n, err)) {
+			case -1:
+				return SRC_ERROR;
+			case -2:
+				return torn_read(rr, err);
+			case 0:
+				torn(rr, _("the last sample is cut short (the recording was interrupted)"));
+				return rr_end(rr);
+			default:
+				continue;
+			}
 		case 's':
 			if (cur.open) {
 				bad(rr, _("\"c ID COUNT\" or \"e SEQ N\""), line, n, err);
@@ -824,7 +965,7 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 		default:
 			break;
 		}
-		bad(rr, _("a recording line (s, f, t, m, c, e, meta or end)"), line, n, err);
+		bad(rr, _("a recording line (s, f, x, l, t, m, c, e, meta or end)"), line, n, err);
 		return SRC_ERROR;
 	}
 }
@@ -867,6 +1008,7 @@ static void rr_close(struct source *s)
 		free(rr->mids[i]);
 	free(rr->mids);
 	free(rr->pending);
+	free(rr->cobj);
 	free(rr);
 	s->priv = NULL;
 }

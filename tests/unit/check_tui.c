@@ -2414,6 +2414,39 @@ START_TEST(test_symbols)
 }
 END_TEST
 
+/* A recording that carries its frames' source lines (the bundled lab.ptrec.xz) shows
+ * them on Enter with no debug info anywhere (the distribution paths under a root that
+ * does not exist). */
+START_TEST(test_symbols_carried)
+{
+	struct symbols_opts so;
+	struct symbols *sym;
+	struct tui_opts o;
+	struct ht h = { 0 };
+	struct pt_err err;
+
+	symbols_opts_init(&so);
+	so.root = "no-debug-root";
+	so.release = "7.3.4";
+	so.sysfs = "no-debug-root/sys";
+	sym = symbols_new(&so, &err);
+	ck_assert_msg(sym != NULL, "%s", err.msg);
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.sym = sym;
+	ht_open(&h, "lab.ptrec.xz", &o, 40, 130, NULL, NULL);
+	ht_keys(&h, "\n");
+	symbols_wait(sym);
+	tui_symbols(h.t);
+	ck_line_has(&h, 5, "prep_new_page+0x17/0x43");
+	ck_line_has(&h, 5, "mm/page_alloc.c:1882");
+	ck_screen_lacks(&h, "no debug info");
+	ht_close(&h);
+	symbols_free(sym);
+	sym_carry_clear();
+}
+END_TEST
+
 /* The symbols panel (S): per object its debug info, the pages of its frames, and how to
  * get what is missing. No debug info anywhere: the distribution paths under a root that
  * does not exist (relative to tests/data, so the screen is the same on any machine). */
@@ -3317,6 +3350,7 @@ static Suite *tui_suite(void)
 	if (test_require_lab_debuginfo())
 		tcase_add_test(tc, test_symbols);
 	tcase_add_test(tc, test_symbols_panel);
+	tcase_add_test(tc, test_symbols_carried);
 	tcase_add_test(tc, test_speed_100k);
 	suite_add_tcase(s, tc);
 

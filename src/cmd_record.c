@@ -601,10 +601,52 @@ static int record_select_load(const struct record_opts *o, struct model **out)
 	return 0;
 }
 
+/* The frames' source lines go into the recording when debug info for them is found
+ * (doc/recording.md); NULL with --no-symbols or when the service cannot start. */
+static struct symbols *record_symbols(const struct record_opts *o, const struct source_meta *mt)
+{
+	struct symbols_opts so;
+	struct symbols_modid mids[512];
+	char release[256], names[512][64];
+	struct pt_err err;
+	struct symbols *s;
+
+	if (o->no_symbols)
+		return NULL;
+	symbols_opts_init(&so);
+	so.vmlinux = o->vmlinux;
+	so.module_dirs = o->module_dirs;
+	so.nmodule_dirs = o->nmodule_dirs;
+	so.live = mt->kind && strcmp(mt->kind, "live") == 0;
+	so.release = mt->kernel_release;
+	if (!so.release && so.live && host_kernel_release(release, sizeof(release)) == 0)
+		so.release = release;
+	so.vmlinux_build_id = mt->kernel_build_id;
+	/* a recording's modules: their files are checked against these ids */
+	for (size_t i = 0; mt->module_build_ids && mt->module_build_ids[i] &&
+			   so.nmodule_ids < ARRAY_SIZE(mids); i++) {
+		const char *id = mt->module_build_ids[i], *sp = strchr(id, ' ');
+
+		if (!sp || (size_t)(sp - id) >= sizeof(names[0]))
+			continue;
+		snprintf(names[so.nmodule_ids], sizeof(names[0]), "%.*s", (int)(sp - id), id);
+		mids[so.nmodule_ids].name = names[so.nmodule_ids];
+		mids[so.nmodule_ids].hex = sp + 1;
+		so.nmodule_ids++;
+	}
+	so.module_ids = mids;
+	s = symbols_new(&so, &err);
+	if (!s)
+		msg_print(err.msg);
+	return s;
+}
+
 /* That one sample into a recording of its own. */
 static int record_one(const struct record_opts *o)
 {
+	struct symbols *sym = NULL;
 	struct recorder *rec = NULL;
+	struct source_meta mt;
 	struct model *m;
 	struct sink snk;
 	struct pt_err err;
@@ -620,6 +662,11 @@ static int record_one(const struct record_opts *o)
 		model_free(m);
 		return 1;
 	}
+	/* the model keeps no module build ids (they were the closed source's) */
+	mt = *model_meta(m);
+	mt.module_build_ids = NULL;
+	if ((sym = record_symbols(o, &mt)))
+		recorder_set_symbols(rec, sym);
 	snk = recorder_sink(rec);
 	if (model_replay_sample(m, &snk, 1, &err) < 0) {
 		fail_msg(err.msg);
@@ -630,35 +677,9 @@ static int record_one(const struct record_opts *o)
 		status = 1;
 	}
 	recorder_free(rec);
+	symbols_free(sym);
 	model_free(m);
 	return status;
-}
-
-/* The frames' source lines go into the recording when debug info for them is found
- * (doc/recording.md); NULL with --no-symbols or when the service cannot start. */
-static struct symbols *record_symbols(const struct record_opts *o, const struct source *src)
-{
-	const struct source_meta *mt = source_meta(src);
-	struct symbols_opts so;
-	char release[256];
-	struct pt_err err;
-	struct symbols *s;
-
-	if (o->no_symbols)
-		return NULL;
-	symbols_opts_init(&so);
-	so.vmlinux = o->vmlinux;
-	so.module_dirs = o->module_dirs;
-	so.nmodule_dirs = o->nmodule_dirs;
-	so.live = mt->kind && strcmp(mt->kind, "live") == 0;
-	so.release = mt->kernel_release;
-	if (!so.release && so.live && host_kernel_release(release, sizeof(release)) == 0)
-		so.release = release;
-	so.vmlinux_build_id = mt->kernel_build_id;
-	s = symbols_new(&so, &err);
-	if (!s)
-		msg_print(err.msg);
-	return s;
 }
 
 static int record_run(const struct record_opts *o)
@@ -686,7 +707,7 @@ static int record_run(const struct record_opts *o)
 	}
 	if (live && rec)
 		record_add_live_meta(rec, src);
-	if (rec && (sym = record_symbols(o, src)))
+	if (rec && (sym = record_symbols(o, source_meta(src))))
 		recorder_set_symbols(rec, sym);
 	if (o->textfile)
 		textfile_init(&tf, o->textfile);

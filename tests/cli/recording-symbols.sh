@@ -57,6 +57,12 @@ check "record: every frame of the first sample's stacks carried" \
 	-o "$tmp/plain.ptrec" 2>/dev/null || fail "record --no-symbols: status $?"
 check "record --no-symbols: no lines" test "$(grep -c '^x \|^l ' "$tmp/plain.ptrec")" = 0
 
+# one sample of a series (SOURCE@SAMPLE) carries them too
+"$PAGETOP" record --from "$data/lab-v1.ptrec.xz@last" --vmlinux "$KERNEL_LAB/vmlinux.xz" \
+	--modules "$KERNEL_LAB/modules" -o "$tmp/one.ptrec" 2>/dev/null || fail "record @last: status $?"
+check "record SOURCE@SAMPLE: the brd frame carried" \
+	grep -q '^x 4 brd_submit_bio+0x28d/0x42b \[brd\]$' "$tmp/one.ptrec"
+
 # replayed with no debug info given (none found for 7.3.4 on this machine)
 "$PAGETOP" -b --sort delta_base --limit 1 --expand "$tmp/r.ptrec@last" >"$tmp/out.txt" 2>"$tmp/err"
 check "replay: the source lines in batch text" grep -q 'prep_new_page (mm/page_alloc.c:1882)' "$tmp/out.txt"

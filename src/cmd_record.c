@@ -92,7 +92,11 @@ static void usage(FILE *f)
 	fprintf(f, "%s",
 		_("      --textfile FILE.prom  rewrite FILE.prom with each sample as OpenMetrics\n"
 		  "                         (the node exporter's textfile collector: callers,\n"
-		  "                         the 20 largest); -o may then be left out\n"));
+		  "                         the 20 largest); -o may then be left out\n"
+		  "      --group MODE       the textfile's rows: stack, caller, function, module\n"
+		  "      --limit K          the textfile's K largest rows, the rest as (other);\n"
+		  "                         0: every row\n"
+		  "      --sort KEY         what largest means (pages by default)\n"));
 	fprintf(f, "%s",
 		_("      --vmlinux FILE     the kernel's debug info (default: the usual places)\n"
 		  "      --modules DIR      where the modules' debug info is (repeatable)\n"
@@ -145,12 +149,14 @@ void record_add_live_meta(struct recorder *rec, const struct source *src)
 }
 
 enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH, OPT_DROP_PRIVS,
-       OPT_TEXTFILE, OPT_VMLINUX, OPT_MODULES, OPT_NO_SYMBOLS };
+       OPT_TEXTFILE, OPT_GROUP, OPT_LIMIT, OPT_SORT, OPT_VMLINUX, OPT_MODULES, OPT_NO_SYMBOLS };
 
 /* What the command line asks for. */
 struct record_opts {
 	const char *out;            /* -o: a file, or -; NULL: none (--textfile only) */
 	const char *textfile;       /* --textfile: rewritten every sample as OpenMetrics */
+	struct setting_value group, rows, sort; /* --textfile's --group, --limit, --sort */
+	int group_set, rows_set, sort_set;
 	int force, verbose;
 	long long limit;            /* -n; -1: no end */
 	double duration;            /* --duration in seconds; -1: none */
@@ -214,6 +220,21 @@ static int record_value(struct record_opts *o, int c, const char *arg)
 					 arg);
 		o->source.kernel_threshold = (long)v.whole;
 		break;
+	case OPT_GROUP:
+	case OPT_LIMIT:
+	case OPT_SORT: {
+		static const enum setting_id ids[] = { SETTING_GROUP, SETTING_LIMIT, SETTING_SORT };
+		int k = c - OPT_GROUP;
+		struct setting_value *dst[] = { &o->group, &o->rows, &o->sort };
+		int *set[] = { &o->group_set, &o->rows_set, &o->sort_set };
+
+		if (settings_parse(ids[k], arg, dst[k], SETTING_FROM_ARGS, &err) < 0) {
+			fail_msg(err.msg);
+			return 2;
+		}
+		*set[k] = 1;
+		break;
+	}
 	}
 	return 0;
 }
@@ -247,6 +268,9 @@ static int record_option(struct record_opts *o, int c, const char *arg, const ch
 	case 'n':
 	case OPT_DURATION:
 	case OPT_KTHRESH:
+	case OPT_GROUP:
+	case OPT_LIMIT:
+	case OPT_SORT:
 		return record_value(o, c, arg);
 	case OPT_FROM:
 		o->paths[o->npaths++] = arg;
@@ -277,6 +301,10 @@ static int record_validate(const struct record_opts *o)
 {
 	if (!o->out && !o->textfile) {
 		fail_msg(_("record: give the recording with -o FILE (or -o - for standard output)"));
+		return 2;
+	}
+	if (!o->textfile && (o->group_set || o->rows_set || o->sort_set)) {
+		fail_msg(_("record: --group, --limit and --sort shape the --textfile; a recording keeps every stack"));
 		return 2;
 	}
 	if (o->textfile && o->sel.pick != SAMPLE_NONE) {
@@ -347,6 +375,9 @@ static int record_parse(int argc, char **argv, struct record_opts *o)
 		{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
 		{ "modules", required_argument, NULL, OPT_MODULES },
 		{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -403,18 +434,22 @@ struct textfile {
 	int failed;
 };
 
-static void textfile_init(struct textfile *t, const char *path)
+static void textfile_init(struct textfile *t, const struct record_opts *o)
 {
 	memset(t, 0, sizeof(*t));
-	t->path = path;
+	t->path = o->textfile;
 	t->m = model_new();
 	view_opts_init(&t->vo);
 	/* as pagetop -b --format openmetrics by default (doc/formats.md) */
-	t->vo.group = GROUP_CALLER;
-	t->vo.limit = 20;
-	t->vo.top_only = 1;
+	t->vo.group = o->group_set ? o->group.group : GROUP_CALLER;
+	t->vo.limit = o->rows_set ? (size_t)o->rows.whole : 20;
+	t->vo.top_only = t->vo.limit > 0;
+	if (o->sort_set) {
+		t->vo.key = (enum sort_key)o->sort.sort.key;
+		t->vo.ascending = o->sort.sort.ascending;
+	}
 	t->oo.format = OUT_OPENMETRICS;
-	t->oo.limit = 20;
+	t->oo.limit = t->vo.limit;
 	view_init(&t->v);
 }
 
@@ -710,7 +745,7 @@ static int record_run(const struct record_opts *o)
 	if (rec && (sym = record_symbols(o, source_meta(src))))
 		recorder_set_symbols(rec, sym);
 	if (o->textfile)
-		textfile_init(&tf, o->textfile);
+		textfile_init(&tf, o);
 	status = record_loop(o, src, rec, o->textfile ? &tf : NULL, &got);
 	if (rec && recorder_close(rec, &err) < 0) {
 		fail_msg(err.msg);

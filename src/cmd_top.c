@@ -109,9 +109,9 @@ static int run_batch(struct batch_run *b)
 	long n = 0;
 	int64_t fail_seen = -1;
 	int started = 0, rc = 0, tripped;
-	/* one sample, the last: folded of a series, openmetrics always */
+	/* one sample, the last: folded of a series, openmetrics and pprof always */
 	int folded_last = (b->oo.format == OUT_FOLDED && source_meta(b->src)->series) ||
-			  b->oo.format == OUT_OPENMETRICS;
+			  b->oo.format == OUT_OPENMETRICS || b->oo.format == OUT_PPROF;
 	struct live_stats ls = { 0 };
 
 	view_init(&v);
@@ -415,6 +415,8 @@ int top_run(struct top_opts *o)
 		if (!o->limit_given)
 			b.oo.limit = 20;
 	}
+	if (o->batch && o->out.format == OUT_PPROF)
+		b.vo.group = GROUP_STACK; /* pprof groups a profile's stacks itself */
 	b.iterations = o->iterations;
 	if ((o->batch || o->check_symbols) && batch_select(&b, o) < 0) {
 		source_close(b.src);
@@ -436,6 +438,8 @@ int top_run(struct top_opts *o)
 	if (o->batch && b.oo.expand && !o->no_symbols && !o->check_symbols &&
 	    (b.oo.format == OUT_TEXT || b.oo.format == OUT_JSON))
 		sym = b.oo.sym = symbols_start(o, source_meta(b.src), 1);
+	if (o->batch && b.oo.format == OUT_PPROF && !o->no_symbols && !o->check_symbols)
+		sym = b.oo.sym = symbols_start(o, source_meta(b.src), 1);
 	if (o->check_symbols)
 		rc = run_check_symbols(&b, o);
 	else if (!o->batch)
@@ -448,7 +452,9 @@ int top_run(struct top_opts *o)
 		rc = 1;
 	}
 	if (sym) {
-		if (o->batch) /* the UI says it on its status line */
+		/* the UI says it on its status line; a profile's lines are only asked for
+		 * with --vmlinux or --modules */
+		if (o->batch && (b.oo.format != OUT_PPROF || o->sym.vmlinux || o->sym.nmodule_dirs))
 			symbols_warn(sym);
 		symbols_free(sym);
 	}

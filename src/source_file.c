@@ -97,7 +97,8 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 	 * partly read already: parse_split() reads from offset 0) */
 	if (path && strcmp(path, "-") != 0 && reader_fd(r) >= 0 &&
 	    fstat(reader_fd(r), &st) == 0 && S_ISREG(st.st_mode)) {
-		if (st.st_size < THREAD_MIN_BYTES)
+		/* a busy machine: threads would wait for each other's CPU */
+		if (st.st_size < THREAD_MIN_BYTES || cpus_free() < 2)
 			return parse_stream(r, expect, got, sink, err);
 		if (st.st_size >= SPLIT_MIN_BYTES) {
 			int rc = parse_split(reader_fd(r), reader_name(r), expect, got, sink, NULL,

@@ -2925,8 +2925,9 @@ START_TEST(test_speed_100k)
 {
 	struct ht h = { 0 };
 	struct sbuf b = { 0 };
+	/* the search typed a character at a time: a match, narrower ones, then none */
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
-			       "b", NULL };
+			       "b", "/", "f", "n", "5", "_", "3", "x", "y", "\n", "n", NULL };
 	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "G", "T",
 				    "l", "T", NULL };
 	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
@@ -2934,6 +2935,9 @@ START_TEST(test_speed_100k)
 	struct source *src;
 	int slow = under_valgrind(), nstacks = slow ? 5000 : 100000;
 
+	/* make bench: PAGETOP_TUI_STACKS=1000000 */
+	if (!slow && getenv("PAGETOP_TUI_STACKS"))
+		nstacks = atoi(getenv("PAGETOP_TUI_STACKS"));
 	/* two samples of 100,000 distinct stacks of 12 frames, counts changing */
 	src = fake_new(NULL, 0);
 	for (int smp = 0; smp < 2; smp++) {
@@ -2959,7 +2963,8 @@ START_TEST(test_speed_100k)
 		tui_render(h.t);
 		ms = cpu_ms() - t0;
 		fprintf(stderr, "%d stacks: key %-3s %6.2f ms (view %.2f, draw %.2f)\n", nstacks,
-			keys[i][0] == 6 ? "^F" : keys[i], ms, h.t->list->view_ms, h.t->draw_ms);
+			keys[i][0] == 6 ? "^F" : keys[i][0] == '\n' ? "RET" : keys[i], ms,
+			h.t->list->view_ms, h.t->draw_ms);
 		h.t->list->view_ms = 0;
 		if (ms > worst)
 			worst = ms;

@@ -18,7 +18,9 @@ TZ=UTC
 export LC_ALL TZ
 
 data=$top_srcdir/tests/data
-lab=$data/lab.ptrec.xz
+# the bundled recording as first made, without the source lines it now carries: its
+# frames are pagetop -b's
+lab=$data/lab-v1.ptrec.xz
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-pprof.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 # go tool pprof keeps a cache and its downloads under HOME: here, not in the user's
@@ -95,7 +97,7 @@ pp -top "$tmp/p.pb.gz" >"$tmp/top"
 grep -q "^Type: pages$" "$tmp/top" && ok || fail "-top: not Type: pages: $(head -5 "$tmp/top")"
 grep -q " of $total total" "$tmp/top" && ok ||
 	fail "-top: the total is not pagetop's $total: $(grep total "$tmp/top")"
-grep -q "^pagetop: recording .*lab.ptrec.xz, sample 89$" "$tmp/top" && ok ||
+grep -q "^pagetop: recording .*lab-v1.ptrec.xz, sample 89$" "$tmp/top" && ok ||
 	fail "-top: no comment naming the source and sample"
 # the top caller of pagetop -b --group caller: pprof's cumulated pages of its function
 # are those of pagetop's stacks through it (--filter), its own and some others'
@@ -141,6 +143,14 @@ grep -q "^allocations/count$" "$tmp/raw" && ok || fail "stack_count: not allocat
 "$PAGETOP" -b --format folded "$data/live/proposal.page_owner_stacks" | sum_folded >"$tmp/want"
 pp -traces "$tmp/c.pb.gz" | traces_folded >"$tmp/got"
 cmp -s "$tmp/want" "$tmp/got" && ok || fail "stack_count: -traces differ: $(diff "$tmp/want" "$tmp/got" | head)"
+
+# -- the bundled recording carries its frames' source lines: the profile has them with
+# no debug info installed (the leak's inlined allocation, its file and line)
+prof "$tmp/cl.pb.gz" -b --format pprof --filter brd_submit_bio "$data/lab.ptrec.xz"
+pp -traces "$tmp/cl.pb.gz" | grep -q "brd_insert_page (inline)" && ok ||
+	fail "carried lines: no inlined brd_insert_page in -traces"
+pp -top -lines "$tmp/cl.pb.gz" | grep -q "mm/page_alloc.c:[0-9]" && ok ||
+	fail "carried lines: no mm/page_alloc.c line in -top -lines"
 
 # -- source lines: a module compiled here, its frames resolved by pagetop --modules
 mkdir -p "$tmp/dw/build" "$tmp/dw/mods"
@@ -201,7 +211,7 @@ grep -q "^ *-[0-9]* *-[0-9]*: " "$tmp/raw" && ok || fail "diff: no stack that sh
 change=$(awk '{ s += $1 } END { print s }' "$tmp/want")
 [ "$change" = 39844 ] && ok || fail "diff: the change is $change, not +39,844"
 pp -top "$tmp/d.pb.gz" >"$tmp/top"
-grep -q "^pagetop diff: recording .*lab.ptrec.xz sample 0 -> recording .*lab.ptrec.xz sample 89$" \
+grep -q "^pagetop diff: recording .*lab-v1.ptrec.xz sample 0 -> recording .*lab-v1.ptrec.xz sample 89$" \
 	"$tmp/top" && ok || fail "diff: no comment naming A and B"
 
 # -- refused: a terminal, a tree, groups

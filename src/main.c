@@ -102,6 +102,8 @@ static void usage(FILE *fp)
 		      "                            pages>1%%), the rows said on standard error\n"));
 	fprintf(fp, _("      --format=openmetrics  batch: the last sample for Prometheus; by default\n"
 		      "                            --group caller --limit 20, the rest as (other)\n"));
+	fprintf(fp, _("      --format=pprof        batch: the last sample as a pprof profile\n"
+		      "                            (gzip-compressed protobuf), for go tool pprof\n"));
 	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree\n"));
 	fprintf(fp, _("      --columns=LIST        batch text: these columns in this order, as the\n"
 		      "                            settings file's columns (pages,delta,label)\n"));
@@ -384,6 +386,15 @@ static void top_validate(struct top_opts *o)
 	if (o->out.tree != TREE_OFF && o->out.format == OUT_OPENMETRICS)
 		usage_error(_("--tree: not with --format %s: its series are rows of a sample"),
 			    "openmetrics");
+	if (o->out.tree != TREE_OFF && o->out.format == OUT_PPROF)
+		usage_error(_("--tree: not with --format %s: pprof makes its own trees of the stacks"),
+			    "pprof");
+	if (o->batch && o->out.format == OUT_PPROF && (o->cli_set & TUI_SET_GROUP) &&
+	    o->view.group != GROUP_STACK)
+		usage_error(_("--group %s: not with --format pprof: a profile holds stacks, pprof groups them"),
+			    group_name(o->view.group));
+	if (o->batch && o->out.format == OUT_PPROF && isatty(STDOUT_FILENO))
+		usage_error("%s", _("not writing a pprof profile (binary) to a terminal: redirect standard output"));
 	if (o->out.tree != TREE_OFF && o->gate.n)
 		usage_error(_("--fail-if checks the rows of a sample, not a tree: drop --tree %s"),
 			    tree_mode_name(o->out.tree));
@@ -413,7 +424,8 @@ static void top_validate(struct top_opts *o)
 				    sel_arg);
 	}
 	/* one sample: live, the first unless -n says */
-	if (o->batch && o->out.format == OUT_OPENMETRICS && !o->nsources && !o->iterations)
+	if (o->batch && (o->out.format == OUT_OPENMETRICS || o->out.format == OUT_PPROF) &&
+	    !o->nsources && !o->iterations)
 		o->iterations = 1;
 	if (o->gate.n && (!o->batch || o->check_symbols))
 		usage_error("%s", _("--fail-if checks the samples of batch mode: add -b"));

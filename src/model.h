@@ -111,6 +111,8 @@ double model_sample_time(const struct model *m);      /* of the current sample *
 int model_time_abs(const struct model *m);
 double model_time_at(const struct model *m, uint32_t sample); /* time of a sample */
 double model_first_time(const struct model *m);
+/* The system's counters at the current sample (valid 0: unknown); the pointer stays. */
+const struct meminfo *model_meminfo(const struct model *m);
 long model_page_size(const struct model *m);
 
 /* Stacks and frames. A stack at 0 pages for MODEL_HISTORY samples is forgotten (unless

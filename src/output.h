@@ -10,8 +10,8 @@
 #include "model_tree.h"
 #include "symbols.h"
 
-enum out_format { OUT_TEXT = 0, OUT_CSV, OUT_JSON, OUT_FOLDED, OUT_OPENMETRICS };
-/* "text", "csv", "json", "folded", "openmetrics"; out_format_parse() returns 0, or -1 for another. */
+enum out_format { OUT_TEXT = 0, OUT_CSV, OUT_JSON, OUT_FOLDED, OUT_OPENMETRICS, OUT_PPROF };
+/* "text", "csv", "json", "folded", "openmetrics", "pprof"; out_format_parse() returns 0, or -1 for another. */
 const char *out_format_name(enum out_format f);
 int out_format_parse(const char *s, enum out_format *f);
 

@@ -13,7 +13,7 @@
 #include "settings.h"
 
 static void text_header(FILE *fp, const struct model *m, const struct view_opts *vo,
-			const struct view *v, enum tree_mode tree, int utf8)
+			const struct view *v, enum tree_mode tree, const struct meminfo *mem, int utf8)
 {
 	const struct source_meta *mt = model_meta(m);
 	char tbuf[64], tot[32], bytes[32], d[32], db[32];
@@ -44,6 +44,17 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 	} else {
 		fprintf(fp, _("Total %s allocations (stack_count counts allocations, not pages), change %s%s; rows %zu shown / %zu\n"),
 			tot, v->total_delta > 0 ? "+" : "", d, v->shown, v->total_rows);
+	}
+	if (mem && mem->valid && output_is_pages(m)) {
+		char used[32], slab[32], pt[32];
+
+		fmt_bytes(used, sizeof(used), (double)meminfo_in_use(mem));
+		fmt_bytes(slab, sizeof(slab), (double)mem->slab);
+		fmt_bytes(pt, sizeof(pt), (double)mem->page_tables);
+		/* the screen's header line, with the system's counters of the sample */
+		fprintf(fp, _("page_owner accounts for %s of %s in use; slab %s, page tables %s"),
+			bytes, used, slab, pt);
+		fputc('\n', fp);
 	}
 	if (vo->threshold.unit == THRESH_PAGES || !vo->threshold.value) {
 		fprintf(fp, tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %lld%s\n")
@@ -254,7 +265,7 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 	/* text is for the terminal: escaped for what the locale says it shows */
 	int utf8 = text_locale_utf8();
 
-	text_header(fp, m, vo, v, TREE_OFF, utf8);
+	text_header(fp, m, vo, v, TREE_OFF, o->mem, utf8);
 	if (o->columns) {
 		text_titles(fp, o->columns);
 		fprintf(fp, "  %s\n", "LABEL");
@@ -309,7 +320,7 @@ void output_text_tree(FILE *fp, const struct model *m, const struct view_opts *v
 	const uint32_t *kids;
 	size_t n = output_tree_kids(t, TREE_NONE, o, &kids);
 
-	text_header(fp, m, vo, &t->v, t->mode, utf8);
+	text_header(fp, m, vo, &t->v, t->mode, o->mem, utf8);
 	if (o->columns) {
 		text_titles(fp, o->columns);
 		fprintf(fp, " %7s  %s\n", "STACKS", "FRAME");

@@ -93,7 +93,7 @@ static const struct setting table[SETTING__N] = {
 	},
 	[SETTING_FORMAT] = {
 		"format", SETTING_TYPE_FORMAT, 0, 0, "text", 0,
-		{ NULL, NULL, N_("--format: expected text, csv, json, folded or openmetrics, found '%s'") },
+		{ NULL, NULL, N_("--format: expected text, csv, json, folded, openmetrics or pprof, found '%s'") },
 		NULL,
 	},
 	[SETTING_PAGE_SIZE] = {

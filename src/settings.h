@@ -52,7 +52,7 @@ enum setting_id {
 	/* the command line's only */
 	SETTING_ITERATIONS,        /* samples, then stop (-n; pagetop record -n too) */
 	SETTING_LIMIT,             /* rows per sample (0: all) */
-	SETTING_FORMAT,            /* text, csv, json, folded or openmetrics */
+	SETTING_FORMAT,            /* text, csv, json, folded, openmetrics or pprof */
 	SETTING_PAGE_SIZE,         /* bytes of a page in saved snapshots */
 	SETTING_KERNEL_THRESHOLD,  /* the kernel's count_threshold while running */
 	SETTING_DIFF_SORT,         /* pagetop diff --sort: KEY[:asc|desc] of its keys */

@@ -428,6 +428,8 @@ static void rows_copy(struct list_screen *list)
 		list->rows = xreallocarray(list->rows, list->caprows, sizeof(*list->rows));
 	}
 	list->nrows = list->view.nrows;
+	/* other rows, or the same in another order */
+	list->search.nrow_match = 0;
 	for (size_t i = 0; i < list->nrows; i++) {
 		const struct row *r = &list->view.rows[i];
 		struct list_row *d = &list->rows[i];
@@ -594,14 +596,35 @@ static struct tree_env tree_env(struct list_screen *list)
 
 /* ---- search ---- */
 
+/* Keeps what is known to fail: whatever contains the new text contains the old one. */
+static void forget_matches(uint8_t *m, size_t n, int narrow)
+{
+	if (!m)
+		return;
+	if (!narrow) {
+		memset(m, 0, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (m[i] == 2)
+			m[i] = 0;
+}
+
 static void search_set(struct list_screen *list, const char *text)
 {
+	/* a longer search narrows the last one's results instead of scanning all again */
+	int narrow = list->search.model == list->base.app->model && list->search.text[0] &&
+		     strcasestr(text, list->search.text);
+
 	if (text != list->search.text)
 		snprintf(list->search.text, sizeof(list->search.text), "%s", text);
-	if (list->search.frame_match)
-		memset(list->search.frame_match, 0, list->search.nframe_match);
-	if (list->search.label_match)
-		memset(list->search.label_match, 0, list->search.nlabel_match);
+	else
+		narrow = 0;
+	forget_matches(list->search.frame_match, list->search.nframe_match, narrow);
+	forget_matches(list->search.label_match, list->search.nlabel_match, narrow);
+	forget_matches(list->search.row_match, list->search.nrow_match, narrow);
+	if (!narrow)
+		list->search.nrow_match = 0;
 	list->search.model = list->base.app->model;
 }
 
@@ -622,15 +645,10 @@ static int cached_match(struct list_screen *list, uint8_t **cache, size_t *n, ui
 	return (*cache)[id] == 2;
 }
 
-int list_row_matches(struct list_screen *list, size_t row)
+static int row_match(struct list_screen *list, const struct list_row *r)
 {
 	const struct model *m = list->base.app->model;
-	const struct list_row *r = &list->rows[row];
 
-	if (!list->search.text[0])
-		return 0;
-	if (list->search.model != m)
-		search_set(list, list->search.text);
 	if (cached_match(list, &list->search.label_match, &list->search.nlabel_match,
 			 shown_label(r), model_label(m, shown_label(r))))
 		return 1;
@@ -642,6 +660,28 @@ int list_row_matches(struct list_screen *list, size_t row)
 			return 1;
 	}
 	return 0;
+}
+
+int list_row_matches(struct list_screen *list, size_t row)
+{
+	uint8_t *rm;
+
+	if (!list->search.text[0])
+		return 0;
+	if (list->search.model != list->base.app->model)
+		search_set(list, list->search.text);
+	if (list->search.nrow_match != list->nrows) {
+		/* a row's answer, kept until the rows change: a longer search then looks only
+		 * at the rows that matched the shorter one */
+		list->search.row_match = xrealloc(list->search.row_match,
+						  list->nrows ? list->nrows : 1);
+		memset(list->search.row_match, 0, list->nrows);
+		list->search.nrow_match = list->nrows;
+	}
+	rm = &list->search.row_match[row];
+	if (!*rm)
+		*rm = row_match(list, &list->rows[row]) ? 2 : 1;
+	return *rm == 2;
 }
 
 /* Moves to the next (dir 1) or previous (-1) matching row; from the cursor's row itself
@@ -1265,6 +1305,7 @@ static void list_destroy(struct screen *s)
 		free(list->expanded[g].v);
 	free(list->search.frame_match);
 	free(list->search.label_match);
+	free(list->search.row_match);
 	free(list);
 }
 

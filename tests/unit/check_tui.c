@@ -2554,6 +2554,39 @@ START_TEST(test_tree_symbols)
 }
 END_TEST
 
+/* A recording that carries its frames' source lines (the bundled lab.ptrec.xz) shows
+ * them on Enter with no debug info anywhere (the distribution paths under a root that
+ * does not exist). */
+START_TEST(test_symbols_carried)
+{
+	struct symbols_opts so;
+	struct symbols *sym;
+	struct tui_opts o;
+	struct ht h = { 0 };
+	struct pt_err err;
+
+	symbols_opts_init(&so);
+	so.root = "no-debug-root";
+	so.release = "7.3.4";
+	so.sysfs = "no-debug-root/sys";
+	sym = symbols_new(&so, &err);
+	ck_assert_msg(sym != NULL, "%s", err.msg);
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.sym = sym;
+	ht_open(&h, "lab.ptrec.xz", &o, 40, 130, NULL, NULL);
+	ht_keys(&h, "\n");
+	symbols_wait(sym);
+	tui_symbols(h.t);
+	ck_line_has(&h, 5, "prep_new_page+0x17/0x43");
+	ck_line_has(&h, 5, "mm/page_alloc.c:1882");
+	ck_screen_lacks(&h, "no debug info");
+	ht_close(&h);
+	symbols_free(sym);
+	sym_carry_clear();
+}
+END_TEST
+
 /* The symbols panel (S): per object its debug info, the pages of its frames, and how to
  * get what is missing. No debug info anywhere: the distribution paths under a root that
  * does not exist (relative to tests/data, so the screen is the same on any machine). */
@@ -3115,8 +3148,9 @@ START_TEST(test_speed_100k)
 {
 	struct ht h = { 0 };
 	struct sbuf b = { 0 };
+	/* the search typed a character at a time: a match, narrower ones, then none */
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
-			       "b", NULL };
+			       "b", "/", "f", "n", "5", "_", "3", "x", "y", "\n", "n", NULL };
 	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "G", "T",
 				    "l", "T", NULL };
 	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
@@ -3124,6 +3158,9 @@ START_TEST(test_speed_100k)
 	struct source *src;
 	int slow = under_valgrind(), nstacks = slow ? 5000 : 100000;
 
+	/* make bench: PAGETOP_TUI_STACKS=1000000 */
+	if (!slow && getenv("PAGETOP_TUI_STACKS"))
+		nstacks = atoi(getenv("PAGETOP_TUI_STACKS"));
 	/* two samples of 100,000 distinct stacks of 12 frames, counts changing */
 	src = fake_new(NULL, 0);
 	for (int smp = 0; smp < 2; smp++) {
@@ -3149,7 +3186,8 @@ START_TEST(test_speed_100k)
 		tui_render(h.t);
 		ms = cpu_ms() - t0;
 		fprintf(stderr, "%d stacks: key %-3s %6.2f ms (view %.2f, draw %.2f)\n", nstacks,
-			keys[i][0] == 6 ? "^F" : keys[i], ms, h.t->list->view_ms, h.t->draw_ms);
+			keys[i][0] == 6 ? "^F" : keys[i][0] == '\n' ? "RET" : keys[i], ms,
+			h.t->list->view_ms, h.t->draw_ms);
 		h.t->list->view_ms = 0;
 		if (ms > worst)
 			worst = ms;
@@ -3544,6 +3582,7 @@ static Suite *tui_suite(void)
 	if (test_require_lab_debuginfo())
 		tcase_add_test(tc, test_tree_symbols);
 	tcase_add_test(tc, test_symbols_panel);
+	tcase_add_test(tc, test_symbols_carried);
 	tcase_add_test(tc, test_speed_100k);
 	suite_add_tcase(s, tc);
 

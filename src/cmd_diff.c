@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd_diff.h"
 #include "cmd_select.h"
@@ -349,6 +350,8 @@ static void usage(FILE *fp)
 		"\n"), fp);
 	fputs(_("      --fail-if=EXPR        exit with status 3 when a row meets EXPR\n"
 		"                            (delta>5000,pages_b>1%), said on standard error\n"), fp);
+	fputs(_("      --format=pprof        the change per stack as a pprof profile\n"
+		"                            (gzip-compressed protobuf), for go tool pprof\n"), fp);
 	fputs(_("      --format=F            text, csv, json or folded (growth only, for a\n"
 		"                            flame graph)\n"
 		"      --ignore-offsets      match frames by function and module only, so that\n"
@@ -486,6 +489,8 @@ static int diff_parse(int argc, char **argv, struct diff_opts *o)
 		return usage_error(_("expected two snapshots, A and B: what is '%s'?"), argv[optind + 2]);
 	if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0)
 		return usage_error(_("%s: only one of A and B can be standard input"), "-");
+	if (o->format == OUT_PPROF && isatty(STDOUT_FILENO))
+		return usage_error("%s", _("not writing a pprof profile (binary) to a terminal: redirect standard output"));
 	o->a = argv[optind];
 	o->b = argv[optind + 1];
 	return DIFF_RUN;

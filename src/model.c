@@ -243,6 +243,11 @@ double model_time_at(const struct model *m, uint32_t sample)
 	return m->times[sample < m->nsamples ? sample : m->nsamples - 1];
 }
 
+const struct meminfo *model_meminfo(const struct model *m)
+{
+	return &m->mem;
+}
+
 int model_time_abs(const struct model *m)
 {
 	return m->time_abs;
@@ -684,6 +689,10 @@ static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
 	m->t_prev = m->t_cur;
 	m->t_cur = si->time;
 	m->time_abs = si->time_abs;
+	if (si->mem && si->mem->valid)
+		m->mem = *si->mem;
+	else
+		memset(&m->mem, 0, sizeof(m->mem));
 	if (m->nsamples == 0)
 		m->t_first = si->time;
 	if (m->nsamples >= m->times_cap) {

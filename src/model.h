@@ -119,6 +119,8 @@ double model_sample_time(const struct model *m);      /* of the current sample *
 int model_time_abs(const struct model *m);
 double model_time_at(const struct model *m, uint32_t sample); /* time of a sample */
 double model_first_time(const struct model *m);
+/* The system's counters at the current sample (valid 0: unknown); the pointer stays. */
+const struct meminfo *model_meminfo(const struct model *m);
 long model_page_size(const struct model *m);
 
 /* Stacks and frames. A stack at 0 pages for MODEL_HISTORY samples is forgotten (unless
@@ -181,6 +183,11 @@ int model_history_at(const struct model *m, const struct counter *s, uint32_t k,
  * part of a bucket gets the bucket's. Returns the columns filled (0: no sample). */
 int model_chart(const struct model *m, const struct counter *s, uint32_t lo, uint32_t hi,
 		int ncols, int64_t *cmin, int64_t *cmax);
+/* The same for the sum of n rows (a tree's node: the stacks below it), in bounded
+ * memory: a column's smallest and largest value are the sums of the rows' (exact where
+ * each row's column is one value, else a range around the sum's). */
+int model_chart_sum(const struct model *m, const struct counter *const *s, size_t n,
+		    uint32_t lo, uint32_t hi, int ncols, int64_t *cmin, int64_t *cmax);
 /* The same for the total pages of every stack. */
 int model_chart_total(const struct model *m, uint32_t lo, uint32_t hi, int ncols,
 		      int64_t *cmin, int64_t *cmax);

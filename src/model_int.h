@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "host_meminfo.h"
 #include "model.h"
 #include "parse.h"
 #include "util.h"
@@ -102,6 +103,7 @@ struct model {
 	double *times;              /* time of every sample */
 	size_t times_cap;
 	int time_abs;
+	struct meminfo mem;         /* the system's counters at the current sample */
 	uint32_t baseline;
 
 	/* meta, copied */

@@ -663,50 +663,67 @@ static void apart_site(struct model *m, struct stack *st)
 }
 
 /* The apart labels of the stacks of every label whose stacks came, went or changed
- * labels since: a scan of the stacks, and a sort of those of these labels only. */
+ * labels since: a scan of the stacks into one run per label (a counting sort), then a
+ * sort of each run of these labels alone. */
 static void make_apart(struct model *m)
 {
-	uint32_t *count;
+	uint32_t *count, *at;
 	struct stack **v;
 	size_t n = 0, cap = m->apart_dirty_cap;
 	const uint8_t *dirty = m->apart_dirty;
 
 	if (!m->napart_dirty)
 		return;
-	count = xcalloc(cap, sizeof(*count));
+	count = xcalloc(cap + 1, sizeof(*count));
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
 
 		if (st->freed || st->label >= cap || !dirty[st->label])
 			continue;
 		st->apart[0] = st->apart[1] = st->label;
-		if (count[st->label] < 2)
-			count[st->label]++;
+		count[st->label]++;
 	}
-	v = xcalloc(m->nlive ? m->nlive : 1, sizeof(*v));
+	/* where each label's run starts; labels with one stack have nothing to tell apart */
+	at = xcalloc(cap + 1, sizeof(*at));
+	for (size_t l = 0; l < cap; l++) {
+		at[l] = (uint32_t)n;
+		if (count[l] > 1)
+			n += count[l];
+	}
+	at[cap] = (uint32_t)n;
+	v = xcalloc(n ? n : 1, sizeof(*v));
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
 
-		if (!st->freed && st->label < cap && count[st->label] > 1 && n < m->nlive)
-			v[n++] = st;
+		if (!st->freed && st->label < cap && dirty[st->label] && count[st->label] > 1)
+			v[at[st->label]++] = st;
 	}
-	free(count);
 	memset(m->apart_dirty, 0, cap);
 	m->napart_dirty = 0;
-	qsort_r(v, n, sizeof(*v), cmp_apart, m);
-	for (size_t i = 0; i < n; i++) {
-		int d = -1, e, order;
+	for (size_t l = 0, start = 0; l < cap; l++) {
+		size_t k = count[l] > 1 ? count[l] : 0;
 
-		if (i > 0 && v[i - 1]->label == v[i]->label)
-			d = apart_diff(m, v[i], v[i - 1], &order);
-		if (i + 1 < n && v[i + 1]->label == v[i]->label &&
-		    (e = apart_diff(m, v[i], v[i + 1], &order)) > d)
-			d = e;
-		if (d >= 0)
-			apart_name(m, v[i], d);
-		else if (v[i]->nframes && m->frame_info[v[i]->frames[v[i]->caller]].is_site)
-			apart_site(m, v[i]);
+		if (k) {
+			qsort_r(v + start, k, sizeof(*v), cmp_apart, m);
+			for (size_t i = start; i < start + k; i++) {
+				int d = -1, e, order;
+
+				if (i > start)
+					d = apart_diff(m, v[i], v[i - 1], &order);
+				if (i + 1 < start + k &&
+				    (e = apart_diff(m, v[i], v[i + 1], &order)) > d)
+					d = e;
+				if (d >= 0)
+					apart_name(m, v[i], d);
+				else if (v[i]->nframes &&
+					 m->frame_info[v[i]->frames[v[i]->caller]].is_site)
+					apart_site(m, v[i]);
+			}
+		}
+		start += k;
 	}
+	free(count);
+	free(at);
 	free(v);
 }
 

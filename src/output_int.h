@@ -48,7 +48,11 @@ void output_json_sample(FILE *fp, const struct model *m, const struct view_opts 
 			const struct view *v, const struct out_opts *o, size_t n);
 void output_folded_sample(FILE *fp, const struct model *m, const struct view *v, size_t n);
 void output_openmetrics_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
-			       const struct view *v, size_t n);
+			       const struct view *v,
+			       const struct meminfo *mem, size_t n);
+/* A gzip-compressed pprof profile: a sample per stack row (frames resolved when o->sym). */
+void output_pprof_sample(FILE *fp, const struct model *m, const struct view *v,
+			 const struct out_opts *o, size_t n);
 
 /* The children of node i (TREE_NONE: the roots) that are printed: at most limit. */
 static inline size_t output_tree_kids(const struct tree *t, uint32_t i, const struct out_opts *o,
@@ -89,5 +93,6 @@ void output_text_diff(FILE *fp, const struct diff_report *r);
 void output_csv_diff(FILE *fp, const struct diff_report *r);
 void output_json_diff(FILE *fp, const struct diff_report *r);
 void output_folded_diff(FILE *fp, const struct diff_report *r);
+void output_pprof_diff(FILE *fp, const struct diff_report *r);
 
 #endif

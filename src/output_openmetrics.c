@@ -182,8 +182,35 @@ static struct om_row *om_rows(const struct model *m, const struct view_opts *vo,
 	return r;
 }
 
+/* The system's counters (/proc/meminfo) of the sample, when known. */
+static void om_meminfo(FILE *fp, const struct meminfo *mem)
+{
+	static const struct {
+		const char *name, *help;
+	} f[] = {
+		{ "pagetop_system_mem_total_bytes", "MemTotal of /proc/meminfo." },
+		{ "pagetop_system_mem_available_bytes", "MemAvailable of /proc/meminfo." },
+		{ "pagetop_system_mem_in_use_bytes", "Memory in use: MemTotal minus MemAvailable." },
+		{ "pagetop_system_slab_bytes", "Slab of /proc/meminfo." },
+		{ "pagetop_system_page_tables_bytes", "PageTables of /proc/meminfo." },
+	};
+	uint64_t v[5];
+
+	if (!mem || !mem->valid)
+		return;
+	v[0] = mem->total;
+	v[1] = mem->available;
+	v[2] = meminfo_in_use(mem);
+	v[3] = mem->slab;
+	v[4] = mem->page_tables;
+	for (size_t i = 0; i < 5; i++) {
+		om_family(fp, f[i].name, "bytes", f[i].help);
+		fprintf(fp, "%s %" PRIu64 "\n", f[i].name, v[i]);
+	}
+}
+
 void output_openmetrics_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
-			       const struct view *v, size_t n)
+			       const struct view *v, const struct meminfo *mem, size_t n)
 {
 	int pages = output_is_pages(m), bytes = output_is_bytes(m);
 	long ps = model_page_size(m);
@@ -240,5 +267,6 @@ void output_openmetrics_sample(FILE *fp, const struct model *m, const struct vie
 		om_family(fp, "pagetop_stacks", NULL, "Stacks holding pages.");
 		fprintf(fp, "pagetop_stacks %zu\n", nstacks);
 	}
+	om_meminfo(fp, mem);
 	fputs("# EOF\n", fp);
 }

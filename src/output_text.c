@@ -10,9 +10,10 @@
 
 #include "frame.h"
 #include "output_int.h"
+#include "settings.h"
 
 static void text_header(FILE *fp, const struct model *m, const struct view_opts *vo,
-			const struct view *v, enum tree_mode tree, int utf8)
+			const struct view *v, enum tree_mode tree, const struct meminfo *mem, int utf8)
 {
 	const struct source_meta *mt = model_meta(m);
 	char tbuf[64], tot[32], bytes[32], d[32], db[32];
@@ -52,6 +53,17 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 	} else {
 		fprintf(fp, _("Total %s allocations (stack_count counts allocations, not pages), change %s%s; rows %zu shown / %zu\n"),
 			tot, v->total_delta > 0 ? "+" : "", d, v->shown, v->total_rows);
+	}
+	if (mem && mem->valid && output_is_pages(m)) {
+		char used[32], slab[32], pt[32];
+
+		fmt_bytes(used, sizeof(used), (double)meminfo_in_use(mem));
+		fmt_bytes(slab, sizeof(slab), (double)mem->slab);
+		fmt_bytes(pt, sizeof(pt), (double)mem->page_tables);
+		/* the screen's header line, with the system's counters of the sample */
+		fprintf(fp, _("page_owner accounts for %s of %s in use; slab %s, page tables %s"),
+			bytes, used, slab, pt);
+		fputc('\n', fp);
 	}
 	if (vo->threshold.unit == THRESH_PAGES || !vo->threshold.value) {
 		fprintf(fp, tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %lld%s\n")
@@ -143,23 +155,99 @@ static void text_size_first(struct size_first *c, const struct model *m, int64_t
 		 model_time_at(m, first_seen) - model_first_time(m));
 }
 
+/* --columns: the titles and cells of settings.h's columns (trend has none in text). */
+static const struct {
+	const char *title;
+	int width;
+} text_cols[SETTINGS_COLUMNS_N] = {
+	{ "PAGES", 10 }, { "SIZE", 10 }, { "SHARE", 7 }, { "DELTA", 9 }, { "RATE", 10 },
+	{ "DELTA_BASE", 11 }, { NULL, 0 }, { "SCORE", 6 }, { "PEAK", 10 },
+	{ "FIRST_SEEN", 10 }, { NULL, 0 },
+};
+
+/* The columns of --columns that text has, in their order; how many. */
+static int text_columns(const struct settings_columns *sc, unsigned *out)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < SETTINGS_COLUMNS_N; i++)
+		if (sc->mask & (1u << sc->order[i]) && text_cols[sc->order[i]].title)
+			out[n++] = sc->order[i];
+	return n;
+}
+
+static void text_titles(FILE *fp, const struct settings_columns *sc)
+{
+	unsigned cols[SETTINGS_COLUMNS_N];
+	int n = text_columns(sc, cols);
+
+	for (int i = 0; i < n; i++)
+		fprintf(fp, "%s%*s", i ? " " : "", text_cols[cols[i]].width,
+			text_cols[cols[i]].title);
+}
+
+/* A row's or node's cells, share in percent of total pages. */
+static void text_cells(FILE *fp, const struct settings_columns *sc, const struct model *m,
+		       const struct tree_sum *s, int64_t total)
+{
+	unsigned cols[SETTINGS_COLUMNS_N];
+	int n = text_columns(sc, cols);
+	struct size_first c;
+	char buf[64];
+
+	text_size_first(&c, m, s->now, s->first_seen);
+	for (int i = 0; i < n; i++) {
+		switch (cols[i]) {
+		case 0: snprintf(buf, sizeof(buf), "%lld", (long long)s->now); break;
+		case 1: snprintf(buf, sizeof(buf), "%s", c.size); break;
+		case 2:
+			snprintf(buf, sizeof(buf), "%.2f%%",
+				 total > 0 ? (double)s->now * 100.0 / (double)total : 0);
+			break;
+		case 3: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta); break;
+		case 4: snprintf(buf, sizeof(buf), "%+.1f", s->rate); break;
+		case 5: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta_base); break;
+		case 7: snprintf(buf, sizeof(buf), "%.3f", s->score); break;
+		case 8: snprintf(buf, sizeof(buf), "%lld", (long long)s->peak); break;
+		default: snprintf(buf, sizeof(buf), "%s", c.first); break;
+		}
+		fprintf(fp, "%s%*s", i ? " " : "", text_cols[cols[i]].width, buf);
+	}
+}
+
+static void counter_sum(const struct counter *c, struct tree_sum *s)
+{
+	*s = (struct tree_sum){ c->now, c->delta, c->delta_base, c->peak, c->rate, c->score,
+				c->first_seen };
+}
+
 static void text_row(FILE *fp, const struct model *m, const struct view *v,
-		     const struct row *r, int expand, struct symbols *sym, int utf8)
+		     const struct row *r, const struct out_opts *o, int utf8)
 {
 	const struct counter *s = r->s;
 	struct size_first c;
 	struct esc_buf b = { NULL, 0 };
+	struct symbols *sym = o->sym;
+	int expand = o->expand;
 
-	text_size_first(&c, m, s->now, s->first_seen);
-	if (output_is_bytes(m))
-		fprintf(fp, "%12lld %10s %9lld %9lld", (long long)s->now, c.size,
-			(long long)s->calls, output_avg(s));
-	else
-		fprintf(fp, "%10lld %10s", (long long)s->now, c.size);
-	fprintf(fp, " %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
-		view_share(v, s), (long long)s->delta, s->rate,
-		(long long)s->delta_base, (long long)s->peak, s->score, c.first,
-		esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
+	if (o->columns) {
+		struct tree_sum ts;
+
+		counter_sum(s, &ts);
+		text_cells(fp, o->columns, m, &ts, v->total_pages);
+		fprintf(fp, "  %s\n", esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
+	} else {
+		text_size_first(&c, m, s->now, s->first_seen);
+		if (output_is_bytes(m))
+			fprintf(fp, "%12lld %10s %9lld %9lld", (long long)s->now, c.size,
+				(long long)s->calls, output_avg(s));
+		else
+			fprintf(fp, "%10lld %10s", (long long)s->now, c.size);
+		fprintf(fp, " %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
+			view_share(v, s), (long long)s->delta, s->rate,
+			(long long)s->delta_base, (long long)s->peak, s->score, c.first,
+			esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
+	}
 	if (expand && r->stack && r->stack->blk) {
 		const struct block_summary *blk = r->stack->blk;
 		char orders[64] = "";
@@ -193,16 +281,21 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 	/* text is for the terminal: escaped for what the locale says it shows */
 	int utf8 = text_locale_utf8();
 
-	text_header(fp, m, vo, v, TREE_OFF, utf8);
-	if (output_is_bytes(m))
+	text_header(fp, m, vo, v, TREE_OFF, o->mem, utf8);
+	if (o->columns) {
+		text_titles(fp, o->columns);
+		fprintf(fp, "  %s\n", "LABEL");
+	} else if (output_is_bytes(m)) {
 		fprintf(fp, "%12s %10s %9s %9s %7s %9s %10s %11s %10s %6s %10s  %s\n", "BYTES", "SIZE",
 			"CALLS", "AVG", "SHARE", "DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE",
 			"FIRST_SEEN", "LABEL");
-	else
-		fprintf(fp, "%10s %10s %7s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "SHARE",
-		"DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "LABEL");
+	} else {
+		fprintf(fp, "%10s %10s %7s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE",
+			"SHARE", "DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN",
+			"LABEL");
+	}
 	for (size_t i = 0; i < n; i++)
-		text_row(fp, m, v, &v->rows[i], o->expand, o->sym, utf8);
+		text_row(fp, m, v, &v->rows[i], o, utf8);
 	fputc('\n', fp);
 }
 
@@ -228,7 +321,10 @@ static void text_node(FILE *fp, const struct model *m, const struct tree *t, uin
 	size_t nk = output_tree_kids(t, i, o, &kids);
 	const char *text = tree_node_text(m, n);
 
-	text_numbers(fp, m, &n->s);
+	if (o->columns)
+		text_cells(fp, o->columns, m, &n->s, t->v.total_pages);
+	else
+		text_numbers(fp, m, &n->s);
 	fprintf(fp, " %7u  %*s%s\n", n->nstacks, 2 * n->depth, "", esc_str(b, text, utf8));
 	if (o->expand && n->frame != TREE_NONE)
 		text_frame_sym(fp, text, o->sym, 95 + 2 * n->depth, utf8);
@@ -244,10 +340,15 @@ void output_text_tree(FILE *fp, const struct model *m, const struct view_opts *v
 	const uint32_t *kids;
 	size_t n = output_tree_kids(t, TREE_NONE, o, &kids);
 
-	text_header(fp, m, vo, &t->v, t->mode, utf8);
-	fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s %7s  %s\n",
-		output_is_bytes(m) ? "BYTES" : "PAGES", "SIZE", "DELTA",
-		"RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "STACKS", "FRAME");
+	text_header(fp, m, vo, &t->v, t->mode, o->mem, utf8);
+	if (o->columns) {
+		text_titles(fp, o->columns);
+		fprintf(fp, " %7s  %s\n", "STACKS", "FRAME");
+	} else {
+		fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s %7s  %s\n",
+			output_is_bytes(m) ? "BYTES" : "PAGES", "SIZE", "DELTA", "RATE",
+			"DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "STACKS", "FRAME");
+	}
 	for (size_t k = 0; k < n; k++)
 		text_node(fp, m, t, kids[k], o, &b, utf8);
 	free(b.p);

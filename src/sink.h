@@ -81,10 +81,15 @@ struct source_meta {
 	int nsamples;                /* of a series when known in advance, else -1 */
 };
 
+struct meminfo;
+
 struct sample_info {
 	double time;       /* seconds: since the epoch when time_abs, else relative */
 	int time_abs;
 	uint64_t seq;      /* sample number from 0 */
+	/* the system's counters at the sample (live, a recording, a folder's NAME.meminfo),
+	 * valid during begin() only; NULL or not valid: unknown */
+	const struct meminfo *mem;
 };
 
 struct frame_text {

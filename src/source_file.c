@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "host_meminfo.h"
 #include "parse.h"
 #include "source_series.h"
 
@@ -36,6 +37,7 @@ void series_free(struct series *sr)
 	for (size_t i = 0; i < sr->n; i++) {
 		free(sr->samples[i].stacks);
 		free(sr->samples[i].handles);
+		free(sr->samples[i].meminfo);
 	}
 	free(sr->samples);
 	free(sr->release);
@@ -60,6 +62,15 @@ void series_add(struct series *sr, const char *stacks, const char *handles, enum
 	sa->fmt = fmt;
 	sa->time = time;
 	sa->time_abs = time_abs;
+	sa->meminfo = NULL;
+}
+
+void series_set_meminfo(struct series *sr, const char *path)
+{
+	if (!sr->n)
+		return;
+	free(sr->samples[sr->n - 1].meminfo);
+	sr->samples[sr->n - 1].meminfo = xstrdup(path);
 }
 
 /* A worker thread pays off for stack files from about a megabyte on, or anything to
@@ -87,7 +98,8 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 	 * partly read already: parse_split() reads from offset 0) */
 	if (path && strcmp(path, "-") != 0 && reader_fd(r) >= 0 &&
 	    fstat(reader_fd(r), &st) == 0 && S_ISREG(st.st_mode)) {
-		if (st.st_size < THREAD_MIN_BYTES)
+		/* a busy machine: threads would wait for each other's CPU */
+		if (st.st_size < THREAD_MIN_BYTES || cpus_free() < 2)
 			return parse_stream(r, expect, got, sink, err);
 		if (st.st_size >= SPLIT_MIN_BYTES) {
 			int rc = parse_split(reader_fd(r), reader_name(r), expect, got, sink, NULL,
@@ -127,7 +139,8 @@ static enum src_status series_next(struct source *s, const struct sink *sink, in
 {
 	struct series *sr = s->priv;
 	const struct series_sample *sa;
-	struct sample_info si;
+	struct sample_info si = { 0 };
+	struct meminfo mem;
 	enum pfmt got;
 
 	(void)timeout_ms;
@@ -139,6 +152,9 @@ static enum src_status series_next(struct source *s, const struct sink *sink, in
 	si.time = sa->time;
 	si.time_abs = sa->time_abs;
 	si.seq = s->seq++;
+	/* a copy that is not /proc/meminfo's text is no counters, not an error */
+	if (sa->meminfo && meminfo_read(sa->meminfo, &mem) == 0)
+		si.mem = &mem;
 	if (sink->ops->begin(sink->self, &si, err) < 0)
 		return SRC_ERROR;
 	if (sa->handles) {

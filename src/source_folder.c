@@ -58,6 +58,8 @@ static int is_meta_file(const char *name)
 		return 1;
 	if (n > 7 && strcmp(name + n - 7, ".uptime") == 0)
 		return 1;
+	if (n > 8 && strcmp(name + n - 8, ".meminfo") == 0)
+		return 1;
 	return 0;
 }
 
@@ -628,8 +630,16 @@ static struct series *folder_series(const char *dir, const struct moment *mo, si
 		}
 		free(ps);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		char *mi = xasprintf("%s/%s.meminfo", dir, mo[i].e->stem);
+		struct stat st;
+
 		series_add(sr, mo[i].stacks, mo[i].handles, mo[i].fmt, mo[i].t, mo[i].abs);
+		/* NAME.meminfo: /proc/meminfo saved with the snapshot */
+		if (lstat(mi, &st) == 0 && S_ISREG(st.st_mode))
+			series_set_meminfo(sr, mi);
+		free(mi);
+	}
 	return sr;
 }
 

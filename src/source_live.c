@@ -1018,13 +1018,14 @@ static int replay(struct source *s, struct tick_sample *m, const struct sink *si
 		  struct pt_err *err)
 {
 	struct frame_text ft[STACK_MAX_FRAMES];
-	struct sample_info si;
+	struct sample_info si = { 0 };
 
 	if (source_send_meta(s, sink, err) < 0)
 		return -1;
 	si.time = m->time;
 	si.time_abs = 1;
 	si.seq = s->seq;
+	si.mem = &m->mem;
 	if (sink->ops->begin(sink->self, &si, err) < 0)
 		return -1;
 	for (size_t i = 0; i < m->nst; i++) {

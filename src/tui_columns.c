@@ -75,24 +75,27 @@ const char *sort_arrow(int ascending)
 	return ascending ? "^" : "v";
 }
 
-int cols_layout(unsigned mask, int width, enum col *cols)
+int cols_layout(const struct settings_columns *sc, int width, enum col *cols)
 {
 	int n = 0, total = COL_MARK_WIDTH;
 
-	for (int c = 0; c < COL_LABEL; c++)
-		if (mask & (1u << c)) {
+	for (int i = 0; i < COL__N; i++) {
+		int c = sc->order[i];
+
+		if (c != COL_LABEL && sc->mask & (1u << c)) {
 			cols[n++] = (enum col)c;
 			total += col_widths[c] + 1;
 		}
+	}
 	while (n > 0 && total + 1 + LABEL_MIN > width)
 		total -= col_widths[cols[--n]] + 1;
 	return n;
 }
 
-int cols_key_at(unsigned mask, int x)
+int cols_key_at(const struct settings_columns *sc, int x)
 {
 	enum col cols[COL__N];
-	int n = cols_layout(mask, COLS, cols), pos = COL_MARK_WIDTH;
+	int n = cols_layout(sc, COLS, cols), pos = COL_MARK_WIDTH;
 
 	for (int i = 0; i < n; i++) {
 		int end = pos + 1 + col_widths[cols[i]];

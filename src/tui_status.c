@@ -138,24 +138,25 @@ static size_t filters_text(const struct tui_settings *s, char *buf, size_t n)
 	return (size_t)snprintf(buf, n, "%s", draw_glyph("—", "-"));
 }
 
-/* Line 2, right, live: what the source accounts for against the system's memory in use,
+/* Line 2, right: what the source accounts for against the system's memory in use,
  * "page_owner accounts for 219 MiB of 612 MiB in use; slab 41 MiB, page tables 3 MiB",
  * shorter when that does not fit in avail columns; empty when there are no counters. */
 static void meminfo_text(const struct app *app, const struct view *v, char *buf, size_t n,
 			 int avail)
 {
-	struct live_stats ls;
+	const struct meminfo *mem = model_meminfo(app->model);
 	char src[32], used[32], slab[32], pt[32];
 
 	buf[0] = '\0';
-	/* the counters are those of the newest sample: not for a paused or earlier one */
-	if (live_get_stats(app->src, &ls) < 0 || !ls.mem.valid || app->pause.on ||
-	    app->model != app->master || model_meta(app->model)->unit == UNIT_ALLOCS)
+	/* the counters are those of the newest sample (live, a recording, a folder's
+	 * NAME.meminfo): not for a paused or earlier one */
+	if (!mem->valid || app->pause.on || app->model != app->master ||
+	    model_meta(app->model)->unit == UNIT_ALLOCS)
 		return;
 	fmt_bytes(src, sizeof(src), (double)v->total_pages * (double)model_page_size(app->model));
-	fmt_bytes(used, sizeof(used), (double)meminfo_in_use(&ls.mem));
-	fmt_bytes(slab, sizeof(slab), (double)ls.mem.slab);
-	fmt_bytes(pt, sizeof(pt), (double)ls.mem.page_tables);
+	fmt_bytes(used, sizeof(used), (double)meminfo_in_use(mem));
+	fmt_bytes(slab, sizeof(slab), (double)mem->slab);
+	fmt_bytes(pt, sizeof(pt), (double)mem->page_tables);
 	/* TRANSLATORS: "page_owner accounts for 219 MiB of 612 MiB in use; slab 41 MiB,
 	 * page tables 3 MiB": the pages the stacks hold, MemTotal - MemAvailable, and
 	 * /proc/meminfo's Slab and PageTables */

@@ -147,6 +147,17 @@ done
 (cd "$data" && "$PAGETOP" --tree bottom-up -n 1 lab.ptrec.xz) >"$tmp/tree.out" 2>"$tmp/tree.err" </dev/null
 [ $? = 0 ] && grep -q -- 'tree bottom-up' "$tmp/tree.out" ||
 	fail "--tree without -b and without a terminal does not print the tree"
+# -- --columns: text's columns in their order; in the default order the default output
+run lab-columns.txt -b -n 2 --limit 3 --columns score,share,label,pages,trend lab.ptrec.xz
+run lab-tree-columns.txt -b -n 2 --tree top-down --limit 2 --columns delta_base,pages lab.ptrec.xz
+same columns-default -b -n 3 --limit 5 lab.ptrec.xz -- \
+	-b -n 3 --limit 5 --columns pages,bytes,share,delta,rate,delta_base,peak,score,first_seen lab.ptrec.xz
+same columns-tree-default -b -n 3 --tree bottom-up --limit 3 lab.ptrec.xz -- \
+	-b -n 3 --tree bottom-up --limit 3 --columns pages,bytes,delta,rate,delta_base,peak,score,first_seen lab.ptrec.xz
+(cd "$data" && "$PAGETOP" -b --format csv --columns pages lab.ptrec.xz) >/dev/null 2>"$tmp/cols.err"
+[ $? = 2 ] && grep -q -- '--columns: only with --format text' "$tmp/cols.err" ||
+	fail "--columns with --format csv is not refused"
+
 # folded stacks are a tree already
 (cd "$data" && "$PAGETOP" -b --tree top-down --format folded lab.ptrec.xz) >/dev/null 2>"$tmp/tree.err"
 [ $? = 2 ] && grep -q -- '--tree: not with --format folded' "$tmp/tree.err" ||

@@ -71,6 +71,8 @@ expect "file function" pagetop -b --group f
 expect "csv" pagetop --format c
 expect "csv" pagetop diff --format c
 expect "folded" pagetop diff A B --format f
+expect "pprof" pagetop diff A B --format p
+expect "pprof" pagetop -b --format pp
 expect "json" pagetop -b --format=j
 expect "snaps snaps.txt" pagetop -b snap
 expect "snaps snaps.txt" pagetop diff snaps.txt snap

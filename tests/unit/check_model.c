@@ -2283,6 +2283,87 @@ START_TEST(test_chart_exact)
 }
 END_TEST
 
+/* The chart of a sum of rows (a tree's node): its columns cover the sum's values, no wider
+ * than the rows' own columns added; one column a sample of rows that never merged is
+ * exact. */
+START_TEST(test_chart_sum)
+{
+	enum { K = 4096 };
+	struct model *m = model_new();
+	struct chart_ref r;
+	const struct counter *rows[CH_NS];
+	int nr = 0;
+	static int64_t sum[K], cmin[K], cmax[K], one_min[K], one_max[K], add_min[K], add_max[K];
+	int got;
+
+	chart_feed(m, &r, K);
+	/* the rows of page counts (the others test the extremes of 64 bits) */
+	for (int i = 0; i < CH_NS; i++) {
+		int small = 1;
+
+		for (uint32_t k = 0; k < K; k++)
+			small &= r.v[i][k] > -(1LL << 40) && r.v[i][k] < (1LL << 40);
+		if (small)
+			rows[nr++] = chart_row(m, i);
+	}
+	ck_assert_int_ge(nr, 3);
+	for (uint32_t k = 0; k < K; k++) {
+		sum[k] = 0;
+		for (int i = 0; i < CH_NS; i++)
+			for (int j = 0; j < nr; j++)
+				if (rows[j] == chart_row(m, i))
+					sum[k] += r.v[i][k];
+	}
+	for (int nc = 1; nc <= K; nc *= 4) {
+		got = model_chart_sum(m, rows, (size_t)nr, 0, K - 1, nc, cmin, cmax);
+		ck_columns(sum, 0, K - 1, nc, cmin, cmax, got, 0, "sum");
+		memset(add_min, 0, sizeof(add_min));
+		memset(add_max, 0, sizeof(add_max));
+		for (int i = 0; i < nr; i++) {
+			model_chart(m, rows[i], 0, K - 1, nc, one_min, one_max);
+			for (int c = 0; c < got; c++) {
+				add_min[c] += one_min[c];
+				add_max[c] += one_max[c];
+			}
+		}
+		for (int c = 0; c < got; c++) {
+			ck_assert_int_ge(cmin[c], add_min[c]);
+			ck_assert_int_le(cmax[c], add_max[c]);
+		}
+	}
+	/* a window, past the end */
+	got = model_chart_sum(m, rows, (size_t)nr, 100, K + 10, 77, cmin, cmax);
+	ck_columns(sum, 100, K - 1, 77, cmin, cmax, got, 0, "sum window");
+	/* no rows: zeros */
+	got = model_chart_sum(m, rows, 0, 0, K - 1, 10, cmin, cmax);
+	ck_assert_int_eq(got, 10);
+	ck_assert_int_eq(cmin[3], 0);
+	ck_assert_int_eq(cmax[3], 0);
+	chart_ref_free(&r);
+	model_free(m);
+
+	/* 40 samples: no bucket merged, one column a sample is the sum itself */
+	m = model_new();
+	chart_feed(m, &r, 40);
+	nr = 0;
+	for (int i = 0; i < CH_NS; i++) {
+		int small = 1;
+
+		for (uint32_t k = 0; k < 40; k++)
+			small &= r.v[i][k] > -(1LL << 40) && r.v[i][k] < (1LL << 40);
+		if (small && i != 5) { /* 5 starts at sample 300 */
+			rows[nr++] = chart_row(m, i);
+			for (uint32_t k = 0; k < 40; k++)
+				sum[k] = (nr == 1 ? 0 : sum[k]) + r.v[i][k];
+		}
+	}
+	got = model_chart_sum(m, rows, (size_t)nr, 0, 39, 200, cmin, cmax);
+	ck_columns(sum, 0, 39, 200, cmin, cmax, got, 1, "sum of 40");
+	chart_ref_free(&r);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_chart_memory_bounded)
 {
 	/* 100,000 samples: the charts' memory stops at their buckets */
@@ -2485,6 +2566,7 @@ static Suite *model_suite(void)
 
 	tc = tcase_new("charts");
 	tcase_add_test(tc, test_chart_exact);
+	tcase_add_test(tc, test_chart_sum);
 	tcase_add_test(tc, test_chart_memory_bounded);
 	suite_add_tcase(s, tc);
 

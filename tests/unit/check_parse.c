@@ -1977,6 +1977,24 @@ static void big_records(struct sbuf *b, size_t len, enum bigcount kind)
 	free(text);
 }
 
+/* The threads a parse may use: what is free of the CPUs this process may run on, at
+ * least one; PAGETOP_THREADS decides instead when set. */
+START_TEST(test_cpus_free)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned got;
+
+	setenv("PAGETOP_THREADS", "3", 1);
+	ck_assert_uint_eq(cpus_free(), 3);
+	setenv("PAGETOP_THREADS", "0", 1);
+	ck_assert_uint_eq(cpus_free(), 1);
+	unsetenv("PAGETOP_THREADS");
+	got = cpus_free();
+	ck_assert_uint_ge(got, 1);
+	ck_assert_uint_le(got, n > 0 ? (unsigned long)n : 1);
+}
+END_TEST
+
 START_TEST(test_split_same_as_serial)
 {
 	char *dir = tmpdir_new();
@@ -2325,6 +2343,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_split_file_shrinks);
 	tcase_add_test(tc, test_split_file_rewritten);
 	tcase_add_test(tc, test_split_not_a_file);
+	tcase_add_test(tc, test_cpus_free);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -119,6 +119,29 @@ struct model *model_new(void)
 	return m;
 }
 
+static void meta_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A NULL-terminated list of strings, copied (the source's goes with it). */
+static char **meta_strv(const char *const *src)
+{
+	size_t n = 0;
+	char **v;
+
+	if (!src)
+		return NULL;
+	while (src[n])
+		n++;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = xstrdup(src[i]);
+	return v;
+}
+
 void model_free(struct model *m)
 {
 	if (!m)
@@ -162,6 +185,7 @@ void model_free(struct model *m)
 	free(m->meta_release);
 	free(m->meta_build_id);
 	free(m->meta_host);
+	meta_strv_free(m->meta_modules);
 	free(m);
 }
 
@@ -661,6 +685,7 @@ static void meta_str(char **dst, const char *src)
 static int m_meta(void *self, const struct source_meta *meta, struct pt_err *err)
 {
 	struct model *m = self;
+	char **mods;
 
 	(void)err;
 	m->meta = *meta;
@@ -669,11 +694,15 @@ static int m_meta(void *self, const struct source_meta *meta, struct pt_err *err
 	meta_str(&m->meta_release, meta->kernel_release);
 	meta_str(&m->meta_build_id, meta->kernel_build_id);
 	meta_str(&m->meta_host, meta->hostname);
+	mods = meta_strv(meta->module_build_ids); /* before the old go: meta may be m's */
+	meta_strv_free(m->meta_modules);
+	m->meta_modules = mods;
 	m->meta.name = m->meta_name;
 	m->meta.kind = m->meta_kind;
 	m->meta.kernel_release = m->meta_release;
 	m->meta.kernel_build_id = m->meta_build_id;
 	m->meta.hostname = m->meta_host;
+	m->meta.module_build_ids = (const char *const *)m->meta_modules;
 	if (m->meta.page_size <= 0) {
 		m->meta.page_size = 4096;
 		m->meta.page_size_known = 0;

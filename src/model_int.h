@@ -109,6 +109,7 @@ struct model {
 	/* meta, copied */
 	struct source_meta meta;
 	char *meta_name, *meta_kind, *meta_release, *meta_build_id, *meta_host;
+	char **meta_modules;        /* meta.module_build_ids, copied */
 };
 
 static inline struct stack *stack_at(const struct model *m, size_t id)

@@ -1591,19 +1591,26 @@ START_TEST(test_meta_copied)
 	struct sink s = model_sink(m);
 	struct source_meta meta;
 	struct pt_err err;
-	char name[32] = "volatile-name", rel[16] = "7.3.4";
+	char name[32] = "volatile-name", rel[16] = "7.3.4", mod[32] = "brd 0a1b";
+	const char *mods[2] = { mod, NULL };
 
 	memset(&meta, 0, sizeof(meta));
 	meta.name = name;
 	meta.kind = "file";
 	meta.kernel_release = rel;
+	meta.module_build_ids = mods;
 	meta.iface = IFACE_PROPOSAL;
 	meta.unit = UNIT_ALLOCS;
 	meta.page_size = 0;
 	ck_assert_int_eq(s.ops->meta(s.self, &meta, &err), 0);
 	memset(name, 'x', sizeof(name) - 1);
 	memset(rel, 'y', sizeof(rel) - 1);
+	memset(mod, 'z', sizeof(mod) - 1);
+	mods[0] = NULL;
 	ck_assert_str_eq(model_meta(m)->name, "volatile-name");
+	ck_assert_ptr_nonnull(model_meta(m)->module_build_ids);
+	ck_assert_str_eq(model_meta(m)->module_build_ids[0], "brd 0a1b");
+	ck_assert_ptr_null(model_meta(m)->module_build_ids[1]);
 	ck_assert_str_eq(model_meta(m)->kernel_release, "7.3.4");
 	ck_assert_int_eq(model_meta(m)->unit, UNIT_ALLOCS);
 	ck_assert_int_eq(model_page_size(m), 4096);

@@ -16,7 +16,7 @@ mode=${1:-run}
 build_deps="build-essential autoconf automake autopoint libtool gettext pkg-config
   libncurses-dev libdw-dev libelf-dev check zlib1g-dev liblzma-dev libzstd-dev xz-utils gzip"
 test_deps="valgrind tmux elfutils qemu-system-x86 busybox-static cpio util-linux libclang-rt-14-dev clang zstd
-  man-db prometheus"
+  man-db prometheus prometheus-node-exporter curl golang-go"
 
 install_deps() {
 	missing=""
@@ -63,8 +63,8 @@ test)
 		KERNEL_LAB=$(cd ../shared/kernel-lab && pwd)
 		export KERNEL_LAB
 	fi
-	make check
-	make distcheck
+	make -j"$(nproc)" check
+	make -j"$(nproc)" distcheck
 	;;
 *)
 	echo "usage: ./dev.sh run|test" >&2

@@ -239,6 +239,24 @@ else
 	echo "skipped: needs a working src/pagetop and src/libpagetop.a" >&2
 fi
 
+say "allocinfo: a live tick of a 10,000-line /proc/allocinfo"
+# bench/allocinfo.c: read + parse + update + view, in-process, from the real 6.12 file grown
+t_ai="" c_ai=""
+if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
+	# shellcheck disable=SC2086
+	if $CC -std=gnu11 -O2 $san -I"$srcdir/src" -I"$BUILDDIR" -o "$out/allocinfo" \
+		"$srcdir/bench/allocinfo.c" "$lib" $libs 2>"$out/allocinfo-build.err" &&
+		"$out/allocinfo" "$srcdir/tests/data/allocinfo-file/6.12.allocinfo" 10000 50 \
+			>"$out/allocinfo.txt" 2>&1; then
+		tee -a "$log" <"$out/allocinfo.txt" >&2
+		t_ai=$(awk '/^median_ms:/ { print $2 }' "$out/allocinfo.txt")
+		c_ai=$(awk '/^median_cpu_ms:/ { print $2 }' "$out/allocinfo.txt")
+	else
+		echo "run.sh: bench/allocinfo failed:" >&2
+		cat "$out/allocinfo-build.err" "$out/allocinfo.txt" 2>/dev/null | tail -n 5 >&2
+	fi
+fi
+
 say "call tree: $nrec_stacks stacks, top-down and bottom-up"
 # bench/tree.c builds the tree of the model in-process (as update.c does)
 tree_keys="first sample sort threshold subtree all_first all"
@@ -389,6 +407,7 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 		echo "$w"
 	}
 	echo "| call tree of $(thousands "$nrec_stacks") stacks (bench/tree.c), top-down / bottom-up, CPU, median of 20: the first build (T); a new sample; another sort; another threshold; \`*\` on the largest root | $(trp first); $(trp sample); $(trp sort); $(trp threshold); $(trp subtree) | | the whole tree (batch output, \`e\`): made anew $(trp all_first), a later sample $(trp all) | < 16 ms | $(verdict "$(trworst top_down)" "<" 16) / $(verdict "$(trworst bottom_up)" "<" 16) |"
+	echo "| a live tick of /proc/allocinfo, 10,000 call sites (bench/allocinfo.c): read + parse + update + sorted view | $(tm "$t_ai" "$c_ai"), median of 50 | | | < 5 ms | $(verdict "$t_ai" "<" 5) |"
 	x_ch=$(ratio "$r_ch600" "$r_ch50")
 	echo "| churn: $(thousands "$nrec_stacks") live stacks, 0.5% gone and 0.5% new per sample (bench/churn.c): peak RSS after 50 / 300 / 600 samples | $(mib "$r_ch50") / $(mib "$r_ch300") / $(mib "$r_ch600") (model ${m_ch50:--} / ${m_ch600:--} MiB after 50 / 600) | | $(x "$x_ch") after 600 of after 50 | ≤ 1.5x | $(verdict "$x_ch" "<=" 1.5) |"
 	echo "| charts: $(thousands "$nrec_stacks") stacks, 600 samples, 5% of the counts changing per sample (bench/chart.c): the chart of the largest row, 100x12 in braille, and of the total / a sample's update / the charts' memory | ${t_chr:--} / ${t_cht:--} µs / $(ms "$t_chs") of CPU / ${m_chs:--} MiB, ${b_chs:--} bytes a stack | | | chart < 1 ms, ≤ 260 bytes a stack | $(verdict "$t_chr" "<" 1000), $(verdict "$b_chs" "<=" 260) |"

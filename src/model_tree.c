@@ -291,6 +291,8 @@ static double node_sort_key(const struct tree_node *n, enum sort_key k)
 	switch (k) {
 	case KEY_PAGES:
 	case KEY_SHARE:
+	case KEY_CALLS:  /* the tree keeps no calls: by bytes */
+	case KEY_AVG:
 	case KEY_BYTES: return (double)n->s.now;
 	case KEY_DELTA: return (double)n->s.delta;
 	case KEY_RATE: return n->s.rate;

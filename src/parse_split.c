@@ -393,9 +393,9 @@ static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
 
 static unsigned nthreads(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n = cpus_free();
 
-	return n < 2 ? 2 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+	return n < 2 ? 2 : n > MAX_THREADS ? MAX_THREADS : n;
 }
 
 /* The caller's side of the split, with the chunks' state. */

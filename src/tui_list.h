@@ -79,6 +79,9 @@ struct list_screen {
 		/* per frame / label id: 0 unknown, 1 no match, 2 a match */
 		uint8_t *frame_match, *label_match;
 		size_t nframe_match, nlabel_match;
+		/* per row of rows[] (forgotten when the rows change), the same values */
+		uint8_t *row_match;
+		size_t nrow_match;
 		const struct model *model;  /* what the matches are of */
 		struct list_pos origin;     /* where / started */
 		char saved[256];            /* the search before / */

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
@@ -995,4 +996,33 @@ int replace_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx,
 	if (e > 0)
 		pt_err_set(err, _("cannot write %s: %s (it is as it was)"), path, strerror(e));
 	return -1;
+}
+
+unsigned cpus_free(void)
+{
+	const char *env = getenv("PAGETOP_THREADS");
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned running = 0, total = 0;
+	cpu_set_t set;
+	FILE *fp;
+
+	if (env && *env) {
+		long v = strtol(env, NULL, 10);
+
+		return v < 1 ? 1 : v > 64 ? 64 : (unsigned)v;
+	}
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		n = CPU_COUNT(&set);
+	if (n < 1)
+		n = 1;
+	/* "0.50 0.40 0.30 3/345 6789": 3 runnable now, this thread among them */
+	fp = fopen("/proc/loadavg", "re");
+	if (fp) {
+		if (fscanf(fp, "%*s %*s %*s %u/%u", &running, &total) != 2)
+			running = 0;
+		fclose(fp);
+	}
+	if (running > 1)
+		n -= (long)running - 1;
+	return n < 1 ? 1 : (unsigned)n;
 }

@@ -217,6 +217,11 @@ const char *quote_value(const char *s, size_t len, char *buf, size_t bufsz);
 
 /* Time in seconds. */
 double time_mono(void);
+
+/* CPUs this process may run on that nothing else is running on now (the affinity mask
+ * less the other runnable tasks of /proc/loadavg), at least 1. PAGETOP_THREADS, when
+ * set to a number, is the answer instead (benchmarks compare with it). */
+unsigned cpus_free(void);
 double time_real(void);
 
 /* Writes a new file: fill(fp, ctx) writes the content (returns < 0 on an error of its

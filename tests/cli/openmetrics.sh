@@ -176,6 +176,18 @@ fi
 # a folder that is not there: status 1, the message names the file
 "$PAGETOP" record --from "$data/plain/0030.show_stacks" --textfile "$tf/none/p.prom" 2>"$tmp/err"
 [ $? = 1 ] && grep -q "none/p.prom" "$tmp/err" && ok || fail "record --textfile into no folder: not an error"
+# --group, --limit and --sort shape the textfile as they shape -b's output
+for shape in "--group module --limit 1" "--group function --limit 0" "--sort score --limit 3"; do
+	# shellcheck disable=SC2086
+	"$PAGETOP" record --from "$lab" --textfile "$tf/pagetop.prom" $shape 2>"$tmp/err" &&
+		"$PAGETOP" -b --format openmetrics $shape "$lab" >"$tmp/want" &&
+		cmp -s "$tf/pagetop.prom" "$tmp/want" && ok ||
+		fail "record --textfile $shape: not the last sample as -b $shape writes it"
+done
+# without --textfile they have nothing to shape: a recording keeps every stack
+"$PAGETOP" record --from "$lab" -o "$tf/x.ptrec" --limit 3 2>"$tmp/err"
+[ $? = 2 ] && grep -q -- "--textfile" "$tmp/err" && [ ! -e "$tf/x.ptrec" ] && ok ||
+	fail "record -o --limit: not refused"
 
 echo "openmetrics.sh: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

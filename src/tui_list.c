@@ -1269,7 +1269,16 @@ static void list_update(struct screen *s, unsigned what)
 	if (what & (UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL)) {
 		struct tree_env e = tree_env(list);
 
-		rebuild(list, 0);
+		if (s->app->settings.tree == TREE_OFF) {
+			rebuild(list, 0);
+		} else {
+			/* the tree has a view of its own: the rows wait until the tree is off
+			 * (which rebuilds them; they may point into a model that is gone) */
+			list->nrows = 0;
+			list->sorted = SIZE_MAX;
+			list->search.nrow_match = 0;
+			pins_update(list);
+		}
 		tree_ui_rebuild(list->tree, &e);
 		if (s->app->pause.on && s->app->settings.tree != TREE_OFF)
 			pins_update(list); /* the tree's stacks, now built */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # record-allocinfo.sh - recordings of /proc/allocinfo: pagetop record --from a folder of
 # allocinfo snapshots, replayed, prints what the folder prints in every batch format
-# (only the source's name differs), with call sites that leave and come back; a damaged
+# (only the source's name differs; pprof when go is there), with call sites that leave and come back; a damaged
 # count line is an error.
 set -u
 : "${top_srcdir:?}" "${PAGETOP:?}"
@@ -69,6 +69,20 @@ grep -q 'func:brd_' "$tmp/f/0000.allocinfo" && ! cmp -s "$tmp/f/0000.allocinfo" 
 grep -q '^c [0-9]* -$' "$tmp/g.ptrec" || fail "no call site left: $(grep -c '^c' "$tmp/g.ptrec")"
 same "$tmp/f" "$tmp/g.ptrec"
 same "$tmp/f" "$tmp/g.ptrec" --group module
+
+# pprof: the same samples, locations and values (go tool pprof -raw), but for the comment
+if command -v go >/dev/null; then
+	HOME=$tmp/home GOCACHE=$tmp/gocache PPROF_TMPDIR=$tmp/pprof
+	export HOME GOCACHE PPROF_TMPDIR
+	mkdir -p "$HOME" "$GOCACHE" "$PPROF_TMPDIR"
+	for src in "$data/allocinfo" "$tmp/r.ptrec"; do
+		"$PAGETOP" -b --format pprof "$src" >"$tmp/p.pb.gz" 2>"$tmp/err" || fail "pprof $src: $(cat "$tmp/err")"
+		go tool pprof -raw "$tmp/p.pb.gz" 2>"$tmp/err" | grep -v '^Comment: ' >"$tmp/p.$(basename "$src")" ||
+			fail "go tool pprof $src: $(cat "$tmp/err")"
+	done
+	[ -s "$tmp/p.r.ptrec" ] && cmp -s "$tmp/p.allocinfo" "$tmp/p.r.ptrec" && passed=$((passed + 1)) ||
+		fail "pprof: the recording's profile differs: $(diff "$tmp/p.allocinfo" "$tmp/p.r.ptrec" | head -5)"
+fi
 
 # a count line without its calls is damage, said with its line
 sed '0,/^c \([0-9]*\) \([0-9]*\) [0-9]*$/s//c \1 \2/' "$tmp/r.ptrec" >"$tmp/bad.ptrec"

@@ -58,6 +58,15 @@ same "$data/allocinfo" "$tmp/r.ptrec"
 same "$data/allocinfo" "$tmp/r.ptrec" --group function --sort calls
 same "$data/allocinfo" "$tmp/r.ptrec" --group file -n 3
 
+# one sample of a series (--from SOURCE@SAMPLE goes through the model, as the screen's
+# record key does): every call site's bytes and calls
+"$PAGETOP" record --from "$data/allocinfo@last" -o "$tmp/l.ptrec" 2>"$tmp/err" || fail "record @last: $(cat "$tmp/err")"
+for src in "$data/allocinfo@last" "$tmp/l.ptrec"; do
+	"$PAGETOP" -b --format csv "$src" 2>"$tmp/err" | awk -F, 'NR > 1 && $5 > 0 { print $5, $6, $15 }' | sort >"$tmp/c.$(basename "$src")"
+done
+[ "$(wc -l <"$tmp/c.l.ptrec")" -gt 300 ] && cmp -s "$tmp/c.allocinfo@last" "$tmp/c.l.ptrec" && passed=$((passed + 1)) ||
+	fail "@last: the recording's bytes and calls differ: $(diff "$tmp/c.allocinfo@last" "$tmp/c.l.ptrec" | head -5)"
+
 # call sites that leave (a module unloaded) and come back, and one with calls but no bytes
 mkdir "$tmp/f"
 xz -dc "$data/allocinfo/0000.allocinfo.xz" >"$tmp/f/0000.allocinfo"

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_attrib.c - pagetop -b with the per-block dump's attribution keys and selection
+ * (--group pid/comm/memcg/..., --pid, --tgid, --comm, --older-than): reads the samples
+ * into the model, and prints each one's blocks by those keys (output_attrib.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd_attrib.h"
+#include "gettext.h"
+#include "output_attrib.h"
+
+#define _(s) gettext(s)
+
+/* The uptime file of a saved source: "uptime" in its folder, or beside the file.
+ * 1 found (*secs), 0 none, -1 a bad one (said). */
+static int uptime_beside(const char *path, double *secs)
+{
+	struct stat sb;
+	struct pt_err err;
+	char *file;
+	int rc = 0;
+
+	if (!path || strcmp(path, "-") == 0)
+		return 0;
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		file = xasprintf("%s/uptime", path);
+	} else {
+		const char *slash = strrchr(path, '/');
+
+		file = slash ? xasprintf("%.*s/uptime", (int)(slash - path), path)
+			     : xstrdup("uptime");
+	}
+	if (access(file, F_OK) == 0) {
+		rc = attr_read_uptime(file, secs, &err) == 0 ? 1 : -1;
+		if (rc < 0)
+			msg_print(err.msg);
+	}
+	free(file);
+	return rc;
+}
+
+/* The clock the kernel's ts counts on, in the realtime clock's seconds: when it
+ * booted. -1 unknown. */
+static double boot_time(void)
+{
+	struct timespec ts;
+	struct pt_err err;
+	double up;
+
+	if (attr_read_uptime("/proc/uptime", &up, &err) < 0 ||
+	    clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return -1;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - up;
+}
+
+int attrib_check_opts(const struct attrib_opts *ao, const struct out_opts *oo, int batch,
+		      int tree, int gate, struct pt_err *err)
+{
+	if (!attrib_opts_active(ao))
+		return 0;
+	if (!batch) {
+		pt_err_set(err, _("--group by task, cgroup or block, and --pid, --tgid, --comm, --older-than: batch output only for now (add -b)"));
+		return -1;
+	}
+	if (oo->format != OUT_TEXT && oo->format != OUT_CSV && oo->format != OUT_JSON) {
+		pt_err_set(err, _("--group by task, cgroup or block, and --pid, --tgid, --comm, --older-than: with --format text, csv or json only"));
+		return -1;
+	}
+	if (tree || gate) {
+		pt_err_set(err, _("--group by task, cgroup or block, and --pid, --tgid, --comm, --older-than: not with --tree or --fail-if"));
+		return -1;
+	}
+	return 0;
+}
+
+int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao,
+	       const struct out_opts *oo, const char *path, long iterations, int only_last)
+{
+	struct sink sink = model_sink(m);
+	struct attrib *a = attrib_new(m);
+	struct attr_view v;
+	struct pt_err err;
+	double boot = -1, saved = -1;
+	long n = 0;
+	int rc = 0, started = 0;
+
+	attr_view_init(&v);
+	if (ao->now < 0) {
+		if (strcmp(source_meta(src)->kind ? source_meta(src)->kind : "", "live") == 0)
+			boot = boot_time();
+		else if (uptime_beside(path, &saved) < 0)
+			rc = 1;
+	}
+	while (rc == 0 && !(iterations > 0 && n >= iterations)) {
+		enum src_status st = source_next(src, &sink, -1, &err);
+		double now;
+
+		if (st == SRC_ERROR) {
+			msg_print(err.msg);
+			rc = 1;
+			break;
+		}
+		if (st == SRC_END)
+			break;
+		if (st == SRC_TIMEOUT)
+			continue;
+		n++;
+		if (only_last && n < iterations)
+			continue;
+		if (source_meta(src)->iface != IFACE_PAGE_OWNER) {
+			pt_err_set(&err, _("%s: --group by task, cgroup or block, and --pid, --tgid, --comm, --older-than need the per-block page_owner dump, found %s"),
+				   source_meta(src)->name ? source_meta(src)->name : "",
+				   iface_name(source_meta(src)->iface));
+			msg_print(err.msg);
+			rc = 1;
+			break;
+		}
+		now = ao->now >= 0 ? ao->now
+		      : boot >= 0 ? model_sample_time(m) - boot
+				  : saved;
+		if (attrib_view(a, ao, now, oo->limit, &v, &err) < 0) {
+			msg_print(err.msg);
+			rc = 1;
+			break;
+		}
+		if (!started) {
+			started = 1;
+			if (output_attrib_begin(stdout, oo) < 0)
+				goto write_error;
+		}
+		if (output_attrib(stdout, m, ao, &v, oo, now) < 0)
+			goto write_error;
+	}
+	attr_view_free(&v);
+	attrib_free(a);
+	return rc;
+write_error:
+	attr_view_free(&v);
+	attrib_free(a);
+	if (errno == EPIPE)
+		return rc;
+	fprintf(stderr, _("pagetop: cannot write the output: %s\n"), strerror(errno));
+	return 1;
+}

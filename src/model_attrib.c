@@ -78,7 +78,8 @@ void attrib_opts_free(struct attrib_opts *o)
 
 int attrib_opts_active(const struct attrib_opts *o)
 {
-	return o->keys[0] != AK_NONE || o->npids || o->ntgids || o->ncomms || o->older_than >= 0;
+	return o->keys[0] != AK_NONE || o->npids || o->ntgids || o->ncomms || o->older_than >= 0 ||
+	       o->sort_given;
 }
 
 int attr_parse_ids(const char *opt, const char *s, int *list, size_t *n, struct pt_err *err)

@@ -50,7 +50,7 @@ struct attrib_opts {
 };
 void attrib_opts_init(struct attrib_opts *o);
 void attrib_opts_free(struct attrib_opts *o);
-/* Whether any attribution option was given. */
+/* Whether any attribution option was given (--sort blocks, order or key too). */
 int attrib_opts_active(const struct attrib_opts *o);
 /* "1,2,3" into list (pids, tgids): 0, or -1 with err naming opt. */
 int attr_parse_ids(const char *opt, const char *s, int *list, size_t *n, struct pt_err *err);

@@ -109,6 +109,15 @@ static void usage(FILE *fp)
 	fprintf(fp, _("      --format=openmetrics  batch: the last sample for Prometheus; by default\n"
 		      "                            --group caller --limit 20, the rest as (other)\n"));
 	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree\n"));
+	fprintf(fp, _("  the per-block page_owner dump, batch (doc/page_owner_sort.md):\n"
+		      "      --group=K[,K2]        pid, tgid, comm, memcg, class, gfp, order,\n"
+		      "                            migratetype, migrated, age; stack or caller\n"
+		      "                            as K2 (--group comm,caller)\n"
+		      "      --sort=blocks         also order (average) or key\n"
+		      "      --pid=N,...  --tgid=N,...  --comm=NAME,...   only these blocks\n"
+		      "      --older-than=AGE      only blocks held longer (90s, 10m, 2h, 1d)\n"
+		      "      --now=SECONDS         a saved dump's read time, since boot (else an\n"
+		      "                            'uptime' file beside it)\n"));
 	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
 		      "                            lines (compressed works: vmlinux.xz)\n"
 		      "      --modules=DIR         where modules with debug info are; repeatable\n"

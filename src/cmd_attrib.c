@@ -52,9 +52,10 @@ static double boot_time(void)
 {
 	struct timespec ts;
 	struct pt_err err;
+	const char *path = getenv("PAGETOP_UPTIME"); /* tests: a file for /proc/uptime */
 	double up;
 
-	if (attr_read_uptime("/proc/uptime", &up, &err) < 0 ||
+	if (attr_read_uptime(path && *path ? path : "/proc/uptime", &up, &err) < 0 ||
 	    clock_gettime(CLOCK_REALTIME, &ts) < 0)
 		return -1;
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - up;
@@ -114,7 +115,9 @@ int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao
 		n++;
 		if (only_last && n < iterations)
 			continue;
-		if (source_meta(src)->iface != IFACE_PAGE_OWNER) {
+		/* pages without blocks: not the per-block dump (standard input's description
+		 * may be of another format before the input is seen) */
+		if (!attrib_nblocks(a) && model_total_pages(m) > 0) {
 			pt_err_set(&err, _("%s: --group by task, cgroup or block, and --pid, --tgid, --comm, --older-than need the per-block page_owner dump, found %s"),
 				   source_meta(src)->name ? source_meta(src)->name : "",
 				   iface_name(source_meta(src)->iface));

@@ -162,6 +162,29 @@ echo "soon" >"$tmp/uptime"
 run 1 -b --group age "$tmp/dump" && grep -q "uptime: expected the seconds since boot" "$tmp/err" &&
 	ok || fail "a bad uptime file: not said"
 
+# the same blocks through the parse thread (xz) and standard input, and live: a fake
+# debugfs with only the per-block dump, the read's time from (a stand-in for) /proc/uptime
+mkdir -p "$tmp/x" && xz -c "$made" >"$tmp/x/made.xz" || exit 99
+run 0 -b --group memcg,migrated --format csv "$made" && rows | sort >"$tmp/plain"
+run 0 -b --group memcg,migrated --format csv "$tmp/x/made.xz" && rows | sort | cmp -s - "$tmp/plain" &&
+	ok || fail "xz: not the rows of the plain file"
+"$PAGETOP" -b --group memcg,migrated --format csv - <"$made" >"$tmp/out" 2>"$tmp/err" &&
+	rows | sort | cmp -s - "$tmp/plain" && ok || fail "standard input: not the rows of the file"
+mkdir -p "$tmp/debug"
+cp "$made" "$tmp/debug/page_owner"
+echo "100.5 3.0" >"$tmp/proc-uptime"
+live() {
+	PAGETOP_DEBUGFS_MOUNTED=1 PAGETOP_UPTIME=$tmp/proc-uptime \
+		"$PAGETOP" -b -n 2 -d 0.1 --debugfs "$tmp/debug" --format csv "$@" >"$tmp/out" 2>"$tmp/err"
+}
+live --group memcg,migrated && awk -F, 'NR > 1 && $1 == 1' "$tmp/out" >"$tmp/one" &&
+	[ "$(wc -l <"$tmp/one")" = "$(wc -l <"$tmp/plain")" ] && ok ||
+	fail "live: not the file's rows in each sample: $(cat "$tmp/err")"
+live --older-than 80s && [ "$(awk -F, 'NR > 1 && $1 == 0 { s += $7 } END { print s }' "$tmp/out")" = 2 ] &&
+	ok || fail "live --older-than 80s: not the 2 blocks allocated before 20.5 s: $(cat "$tmp/out" "$tmp/err")"
+live --group age && grep -q '^1,age,"1m-10m","",4,16384,4,' "$tmp/out" && ok ||
+	fail "live --group age: $(cat "$tmp/out" "$tmp/err")"
+
 # json: two levels nest
 run 0 -b --group comm,memcg --format json "$made" &&
 	grep -q '{"label":"java","pages":2,"bytes":8192,"blocks":2,"avg_order":0.000,"rows":\[{"label":"docker-4711.scope (offline)"' "$tmp/out" &&

@@ -170,6 +170,11 @@ run 0 -b --group memcg,migrated --format csv "$tmp/x/made.xz" && rows | sort | c
 	ok || fail "xz: not the rows of the plain file"
 "$PAGETOP" -b --group memcg,migrated --format csv - <"$made" >"$tmp/out" 2>"$tmp/err" &&
 	rows | sort | cmp -s - "$tmp/plain" && ok || fail "standard input: not the rows of the file"
+"$PAGETOP" -b - <"$made" | head -n 1 | grep -q ' - (page_owner), sample 1' && ok ||
+	fail "standard input: the header does not name the per-block dump"
+xz -dc "$top_srcdir/tests/data/proposal/derived-from-0060.page_owner_stacks.xz" |
+	"$PAGETOP" -b - | sed -n 2p | grep -q '^Total 42,581 allocations' && ok ||
+	fail "standard input: the proposal's stack_count not counted as allocations"
 mkdir -p "$tmp/debug"
 cp "$made" "$tmp/debug/page_owner"
 echo "100.5 3.0" >"$tmp/proc-uptime"

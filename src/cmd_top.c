@@ -437,6 +437,8 @@ int top_run(struct top_opts *o)
 	if (o->check_symbols)
 		rc = run_check_symbols(&b, o);
 	else if (o->batch && attrib_opts_active(&o->attrib)) {
+		if (o->attrib.keys[0] == AK_NONE && o->view.group == GROUP_CALLER)
+			o->attrib.keys[0] = AK_CALLER; /* --group caller with a selection */
 		if (!o->attrib.sort_given) { /* --sort pages, label: the groups' too */
 			o->attrib.sort = o->view.key == KEY_LABEL ? ATTR_SORT_KEY : ATTR_SORT_PAGES;
 			o->attrib.ascending = o->view.ascending;

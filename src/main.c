@@ -486,6 +486,10 @@ static void top_validate(struct top_opts *o)
 	if (attrib_check_opts(&o->attrib, &o->out, o->batch, o->out.tree != TREE_OFF, o->gate.n != 0,
 			      &err) < 0)
 		usage_error("%s", err.msg);
+	if (attrib_opts_active(&o->attrib) && o->attrib.keys[0] == AK_NONE &&
+	    (o->view.group == GROUP_FUNCTION || o->view.group == GROUP_MODULE))
+		usage_error(_("--group %s: not with --pid, --tgid, --comm, --older-than or --sort blocks, order, key (stack or caller are)"),
+			    group_name(o->view.group));
 	if (o->nfilters) {
 		o->view.filter = filter_new(o->filters, o->nfilters, &err);
 		if (!o->view.filter)

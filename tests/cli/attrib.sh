@@ -214,6 +214,9 @@ run 2 --group comm "$made" && grep -q "batch output only" "$tmp/err" && ok ||
 run 1 -b --group comm "$top_srcdir/tests/data/small/0000.show_stacks.xz" &&
 	grep -q "need the per-block page_owner dump, found show_stacks" "$tmp/err" && ok ||
 	fail "--group comm on show_stacks: not refused"
+run 2 -b --group module --pid 1 "$made" && grep -q -- "--group module: not with --pid" "$tmp/err" &&
+	ok || fail "--group module --pid: not refused"
+run 0 -b --group caller --pid 412 --format csv "$made" && expect_rows "--group caller --pid 412" "alloc_inode||2|2"
 # the stack groups stay as they were
 run 0 -b --group caller --limit 1 "$made" && grep -q "LABEL$" "$tmp/out" &&
 	grep -q "DELTA_BASE" "$tmp/out" && ok || fail "--group caller: not the stack view any more"

@@ -729,9 +729,11 @@ static void emit_level(struct vctx *c, struct gtab *t, uint32_t parent, enum att
 	n = v->nrows - first;
 	if (ngroups)
 		*ngroups = n;
-	sort_by = &sc;
-	qsort(v->rows + first, n, sizeof(*v->rows), row_cmp);
-	sort_by = NULL;
+	if (n > 1) {
+		sort_by = &sc;
+		qsort(v->rows + first, n, sizeof(*v->rows), row_cmp);
+		sort_by = NULL;
+	}
 	if (limit && n > limit) {
 		for (size_t i = first + limit; i < v->nrows; i++)
 			free(v->rows[i].label);
@@ -792,7 +794,8 @@ int attrib_view(struct attrib *a, const struct attrib_opts *o, double now, size_
 		struct attr_row *top = xreallocarray(NULL, n0 ? n0 : 1, sizeof(*top));
 		struct attr_view sub;
 
-		memcpy(top, v->rows, n0 * sizeof(*top));
+		if (n0)
+			memcpy(top, v->rows, n0 * sizeof(*top));
 		v->nrows = 0;
 		attr_view_init(&sub);
 		for (size_t i = 0; i < n0; i++) {

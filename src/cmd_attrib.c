@@ -4,6 +4,7 @@
  * into the model, and prints each one's blocks by those keys (output_attrib.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,32 +19,62 @@
 
 #define _(s) gettext(s)
 
-/* The uptime file of a saved source: "uptime" in its folder, or beside the file.
- * 1 found (*secs), 0 none, -1 a bad one (said). */
+/* A file's stem as a folder of snapshots names it: NAME of NAME.page_owner.xz. */
+static char *stem_of(const char *path)
+{
+	static const char *const exts[] = { ".xz", ".gz", ".zst", ".page_owner", ".txt" };
+	char *s = xstrdup(path);
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		size_t k = strlen(exts[i]);
+
+		if (n > k && strcmp(s + n - k, exts[i]) == 0)
+			s[n -= k] = '\0';
+	}
+	return s;
+}
+
+/* The read's time of a saved dump: NAME.uptime beside NAME.page_owner (as in a folder of
+ * snapshots), else a file uptime beside it (a folder's: path is a name in it). 1 found
+ * (*secs), 0 none, -1 a bad one (said). */
 static int uptime_beside(const char *path, double *secs)
 {
-	struct stat sb;
+	const char *slash = strrchr(path, '/');
+	char *stem = stem_of(path), *files[2];
 	struct pt_err err;
-	char *file;
 	int rc = 0;
 
-	if (!path || strcmp(path, "-") == 0)
-		return 0;
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		file = xasprintf("%s/uptime", path);
-	} else {
-		const char *slash = strrchr(path, '/');
-
-		file = slash ? xasprintf("%.*s/uptime", (int)(slash - path), path)
-			     : xstrdup("uptime");
-	}
-	if (access(file, F_OK) == 0) {
-		rc = attr_read_uptime(file, secs, &err) == 0 ? 1 : -1;
+	files[0] = xasprintf("%s.uptime", stem);
+	files[1] = slash ? xasprintf("%.*s/uptime", (int)(slash - path), path) : xstrdup("uptime");
+	for (int i = 0; i < 2 && !rc; i++) {
+		if (access(files[i], F_OK) != 0)
+			continue;
+		rc = attr_read_uptime(files[i], secs, &err) == 0 ? 1 : -1;
 		if (rc < 0)
 			msg_print(err.msg);
 	}
-	free(file);
+	free(files[0]);
+	free(files[1]);
+	free(stem);
 	return rc;
+}
+
+/* A folder whose snapshots have NAME.uptime files: its samples' times are those. */
+static int folder_has_uptimes(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+
+		found = n > 7 && strcmp(e->d_name + n - 7, ".uptime") == 0;
+	}
+	if (d)
+		closedir(d);
+	return found;
 }
 
 /* The clock the kernel's ts counts on, in the realtime clock's seconds: when it
@@ -89,14 +120,26 @@ int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao
 	struct attr_view v;
 	struct pt_err err;
 	double boot = -1, saved = -1;
+	int folder_uptimes = 0;
 	long n = 0;
 	int rc = 0, started = 0;
 
 	attr_view_init(&v);
 	if (ao->now < 0) {
+		struct stat sb;
+
 		if (strcmp(source_meta(src)->kind ? source_meta(src)->kind : "", "live") == 0)
 			boot = boot_time();
-		else if (uptime_beside(path, &saved) < 0)
+		else if (path && strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
+			 S_ISDIR(sb.st_mode)) {
+			char *in = xasprintf("%s/x", path); /* its uptime file, when it has one */
+
+			folder_uptimes = folder_has_uptimes(path);
+			if (!folder_uptimes && uptime_beside(in, &saved) < 0)
+				rc = 1;
+			free(in);
+		}
+		else if (path && strcmp(path, "-") != 0 && uptime_beside(path, &saved) < 0)
 			rc = 1;
 	}
 	while (rc == 0 && !(iterations > 0 && n >= iterations)) {
@@ -127,7 +170,8 @@ int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao
 		}
 		now = ao->now >= 0 ? ao->now
 		      : boot >= 0 ? model_sample_time(m) - boot
-				  : saved;
+		      : folder_uptimes && !model_time_abs(m) ? model_sample_time(m)
+							     : saved;
 		if (attrib_view(a, ao, now, oo->limit, &v, &err) < 0) {
 			msg_print(err.msg);
 			rc = 1;

@@ -190,6 +190,23 @@ live --older-than 80s && [ "$(awk -F, 'NR > 1 && $1 == 0 { s += $7 } END { print
 live --group age && grep -q '^1,age,"1m-10m","",4,16384,4,' "$tmp/out" && ok ||
 	fail "live --group age: $(cat "$tmp/out" "$tmp/err")"
 
+# NAME.uptime beside NAME.page_owner (a folder's convention), per sample in a folder
+mkdir -p "$tmp/f"
+cp "$made" "$tmp/f/0001.page_owner"
+xz -c "$made" >"$tmp/f/0002.page_owner.xz"
+echo "200.0 1.0" >"$tmp/f/0001.uptime"
+echo "4000.0 1.0" >"$tmp/f/0002.uptime"
+run 0 -b --group age --format csv "$tmp/f/0002.page_owner.xz" &&
+	expect_rows "NAME.uptime beside NAME.page_owner.xz" "1h-1d||10|6"
+run 0 -b --group age --format csv "$tmp/f" &&
+	[ "$(awk -F, 'NR > 1 { print $1 $3 }' "$tmp/out" | tr '\n' ' ')" = '0"1m-10m" 1"1h-1d" ' ] && ok ||
+	fail "a folder with NAME.uptime files: each sample's own time: $(cat "$tmp/out" "$tmp/err")"
+rm "$tmp/f/0001.uptime" "$tmp/f/0002.uptime"
+echo "4000" >"$tmp/f/uptime"
+run 0 -b --group age --format csv "$tmp/f" && [ "$(grep -c '"1h-1d"' "$tmp/out")" = 2 ] &&
+	! grep -q skipped "$tmp/err" && ok ||
+	fail "a folder's uptime file: not the time of both samples, or warned: $(cat "$tmp/err")"
+
 # json: two levels nest
 run 0 -b --group comm,memcg --format json "$made" &&
 	grep -q '{"label":"java","pages":2,"bytes":8192,"blocks":2,"avg_order":0.000,"rows":\[{"label":"docker-4711.scope (offline)"' "$tmp/out" &&

@@ -125,7 +125,8 @@ int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao
 	int rc = 0, started = 0;
 
 	attr_view_init(&v);
-	if (ao->now < 0) {
+	/* the read's time, when the age of blocks is asked for */
+	if (ao->now < 0 && (ao->keys[0] == AK_AGE || ao->keys[1] == AK_AGE || ao->older_than >= 0)) {
 		struct stat sb;
 
 		if (strcmp(source_meta(src)->kind ? source_meta(src)->kind : "", "live") == 0)
@@ -161,9 +162,14 @@ int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao
 		/* pages without blocks: not the per-block dump (standard input's description
 		 * may be of another format before the input is seen) */
 		if (!attrib_nblocks(a) && model_total_pages(m) > 0) {
-			pt_err_set(&err, _("%s: --group by task, cgroup or block, and --pid, --tgid, --comm, --older-than need the per-block page_owner dump, found %s"),
-				   source_meta(src)->name ? source_meta(src)->name : "",
-				   iface_name(source_meta(src)->iface));
+			const struct source_meta *mt = source_meta(src);
+
+			if (mt->iface == IFACE_PAGE_OWNER) /* a recording of a dump */
+				pt_err_set(&err, _("%s: --group by task, cgroup or block, and --pid, --tgid, --comm, --older-than need the blocks of the per-block dump: a recording keeps only its stacks; give the dump itself"),
+					   mt->name ? mt->name : "");
+			else
+				pt_err_set(&err, _("%s: --group by task, cgroup or block, and --pid, --tgid, --comm, --older-than need the per-block page_owner dump, found %s"),
+					   mt->name ? mt->name : "", iface_name(mt->iface));
 			msg_print(err.msg);
 			rc = 1;
 			break;

@@ -603,7 +603,7 @@ struct sort_ctx {
 	int numeric;
 };
 
-static const struct sort_ctx *sort_by;
+static const struct sort_ctx *sort_by; /* qsort's context: views are made on one thread */
 
 static int row_cmp(const void *pa, const void *pb)
 {

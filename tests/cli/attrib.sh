@@ -161,6 +161,7 @@ run 0 -b --group age --format json "$tmp/dump" && grep -q '"now":12.500' "$tmp/o
 echo "soon" >"$tmp/uptime"
 run 1 -b --group age "$tmp/dump" && grep -q "uptime: expected the seconds since boot" "$tmp/err" &&
 	ok || fail "a bad uptime file: not said"
+run 0 -b --group comm "$tmp/dump" && ok # not read when no age is asked for
 
 # the same blocks through the parse thread (xz) and standard input, and live: a fake
 # debugfs with only the per-block dump, the read's time from (a stand-in for) /proc/uptime
@@ -234,6 +235,9 @@ run 1 -b --group comm "$top_srcdir/tests/data/small/0000.show_stacks.xz" &&
 run 2 -b --group module --pid 1 "$made" && grep -q -- "--group module: not with --pid" "$tmp/err" &&
 	ok || fail "--group module --pid: not refused"
 run 0 -b --group caller --pid 412 --format csv "$made" && expect_rows "--group caller --pid 412" "alloc_inode||2|2"
+"$PAGETOP" record -o "$tmp/x.ptrec" --from "$made" >/dev/null 2>&1 &&
+	run 1 -b --group comm "$tmp/x.ptrec" && grep -q "a recording keeps only its stacks" "$tmp/err" &&
+	ok || fail "--group comm on a recording of a dump: not said why"
 # the stack groups stay as they were
 run 0 -b --group caller --limit 1 "$made" && grep -q "LABEL$" "$tmp/out" &&
 	grep -q "DELTA_BASE" "$tmp/out" && ok || fail "--group caller: not the stack view any more"

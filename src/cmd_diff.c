@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd_diff.h"
 #include "cmd_select.h"
@@ -59,7 +60,8 @@ struct diff {
 	char *buf;            /* key being built */
 	size_t blen, bcap;
 	long page_size;
-	int pages;            /* unit: base pages (else allocations) */
+	int pages;            /* unit: base pages or bytes (else allocations) */
+	int bytes;            /* unit: bytes (allocinfo) */
 };
 
 /* What the command line asks for. */
@@ -328,6 +330,7 @@ static int diff_report_write(FILE *fp, const struct diff *d, struct diff_row *co
 	r.ignore_offsets = d->ignore_offsets;
 	r.expand = d->expand;
 	r.pages = d->pages;
+	r.bytes = d->bytes;
 	r.page_size = d->page_size;
 	return output_diff(fp, d->format, &r);
 }
@@ -347,6 +350,8 @@ static void usage(FILE *fp)
 		"\n"), fp);
 	fputs(_("      --fail-if=EXPR        exit with status 3 when a row meets EXPR\n"
 		"                            (delta>5000,pages_b>1%), said on standard error\n"), fp);
+	fputs(_("      --format=pprof        the change per stack as a pprof profile\n"
+		"                            (gzip-compressed protobuf), for go tool pprof\n"), fp);
 	fputs(_("      --format=F            text, csv, json or folded (growth only, for a\n"
 		"                            flame graph)\n"
 		"      --ignore-offsets      match frames by function and module only, so that\n"
@@ -484,6 +489,8 @@ static int diff_parse(int argc, char **argv, struct diff_opts *o)
 		return usage_error(_("expected two snapshots, A and B: what is '%s'?"), argv[optind + 2]);
 	if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0)
 		return usage_error(_("%s: only one of A and B can be standard input"), "-");
+	if (o->format == OUT_PPROF && isatty(STDOUT_FILENO))
+		return usage_error("%s", _("not writing a pprof profile (binary) to a terminal: redirect standard output"));
 	o->a = argv[optind];
 	o->b = argv[optind + 1];
 	return DIFF_RUN;
@@ -501,8 +508,21 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 	for (int i = 0; i < 2; i++)
 		if (side_load(&d->s[i], &o->source) < 0)
 			return 1;
+	d->bytes = model_meta(d->s[0].m)->unit == UNIT_BYTES;
+	if (d->bytes != (model_meta(d->s[1].m)->unit == UNIT_BYTES)) {
+		struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
+
+		fprintf(stderr, _("pagetop: %s counts %s and %s %s: they do not compare\n"),
+			esc_str(&b[0], d->s[0].arg, text_locale_utf8()),
+			d->bytes ? _("bytes (allocinfo)") : _("page_owner's stacks"),
+			esc_str(&b[1], d->s[1].arg, text_locale_utf8()),
+			d->bytes ? _("page_owner's stacks") : _("bytes (allocinfo)"));
+		free(b[0].p);
+		free(b[1].p);
+		return 1;
+	}
 	d->pages = model_meta(d->s[0].m)->unit == UNIT_PAGES;
-	if (d->pages != (model_meta(d->s[1].m)->unit == UNIT_PAGES)) {
+	if (!d->bytes && d->pages != (model_meta(d->s[1].m)->unit == UNIT_PAGES)) {
 		struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
 		const char *a = esc_str(&b[0], d->s[0].arg, text_locale_utf8());
 		const char *bn = esc_str(&b[1], d->s[1].arg, text_locale_utf8());
@@ -517,6 +537,7 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 		free(b[1].p);
 		return 1;
 	}
+	d->pages |= d->bytes;
 	d->page_size = model_page_size(d->s[1].m);
 	if (d->pages && model_page_size(d->s[0].m) != d->page_size)
 		diag_warn(_("the page sizes differ (A %ld, B %ld bytes): sizes of changes use B's"),

@@ -111,14 +111,15 @@ static int run_batch(struct batch_run *b)
 	long n = 0;
 	int64_t fail_seen = -1;
 	int started = 0, rc = 0, tripped;
-	/* one sample, the last: folded of a series, openmetrics always */
+	/* one sample, the last: folded of a series, openmetrics and pprof always */
 	int folded_last = (b->oo.format == OUT_FOLDED && source_meta(b->src)->series) ||
-			  b->oo.format == OUT_OPENMETRICS;
+			  b->oo.format == OUT_OPENMETRICS || b->oo.format == OUT_PPROF;
 	struct live_stats ls = { 0 };
 
 	view_init(&v);
+	/* live always; other sources when their first sample printed has the counters */
 	b->oo.system = live_get_stats(b->src, &ls) == 0;
-	b->oo.mem = &ls.mem;
+	b->oo.mem = model_meminfo(b->m);
 	tree_init(&tree);
 	for (;;) {
 		enum src_status st;
@@ -150,10 +151,10 @@ static int run_batch(struct batch_run *b)
 			tree_sort(&tree, TREE_NONE); /* every node is printed */
 		} else
 			model_view(b->m, &b->vo, &v);
-		if (b->oo.system)
-			live_get_stats(b->src, &ls); /* the counters of the sample just read */
 		if (!started) {
 			started = 1;
+			if (model_meminfo(b->m)->valid)
+				b->oo.system = 1;
 			if (output_begin(stdout, b->m, &b->oo) < 0)
 				goto write_error;
 		}
@@ -281,10 +282,13 @@ static void symbols_warn(struct symbols *s)
 {
 	struct sym_object *v;
 	size_t n = symbols_objects(s, &v);
-	int missing = 0;
+	int missing = 0, carried = sym_carry_count() > 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].state == SOBJ_OK || v[i].state == SOBJ_UNUSED)
+			continue;
+		/* the recording's own lines stood in for it */
+		if (carried && (v[i].state == SOBJ_MISSING || v[i].state == SOBJ_MISMATCH))
 			continue;
 		if (v[i].state == SOBJ_UNCHECKED) {
 			diag_warn(_("%s: %s"), v[i].name, v[i].reason);
@@ -413,6 +417,8 @@ int top_run(struct top_opts *o)
 		if (!o->limit_given)
 			b.oo.limit = 20;
 	}
+	if (o->batch && o->out.format == OUT_PPROF)
+		b.vo.group = GROUP_STACK; /* pprof groups a profile's stacks itself */
 	b.iterations = o->iterations;
 	if ((o->batch || o->check_symbols) && batch_select(&b, o) < 0) {
 		source_close(b.src);
@@ -431,8 +437,13 @@ int top_run(struct top_opts *o)
 	}
 	if (o->nallocs)
 		model_set_alloc_patterns(b.m, o->allocs, o->nallocs);
+	/* an allocinfo call site names its source line itself: only its text is looked up */
 	if (o->batch && b.oo.expand && !o->no_symbols && !o->check_symbols &&
+	    (source_meta(b.src)->unit != UNIT_BYTES || o->sym.nsource_dirs) &&
 	    (b.oo.format == OUT_TEXT || b.oo.format == OUT_JSON))
+		sym = b.oo.sym = symbols_start(o, source_meta(b.src),
+					       source_meta(b.src)->unit != UNIT_BYTES);
+	if (o->batch && b.oo.format == OUT_PPROF && !o->no_symbols && !o->check_symbols)
 		sym = b.oo.sym = symbols_start(o, source_meta(b.src), 1);
 	if (o->check_symbols)
 		rc = run_check_symbols(&b, o);
@@ -455,7 +466,9 @@ int top_run(struct top_opts *o)
 		rc = 1;
 	}
 	if (sym) {
-		if (o->batch) /* the UI says it on its status line */
+		/* the UI says it on its status line; a profile's lines are only asked for
+		 * with --vmlinux or --modules */
+		if (o->batch && (b.oo.format != OUT_PPROF || o->sym.vmlinux || o->sym.nmodule_dirs))
 			symbols_warn(sym);
 		symbols_free(sym);
 	}

@@ -24,7 +24,8 @@ struct top_opts {
 	long iterations;                /* -n; 0: until the end (or q) */
 	struct view_opts view;          /* --sort, --group, --threshold; its filter is
 					 * built from filters[] (top_validate()) */
-	struct out_opts out;            /* --format, --limit, --expand */
+	struct out_opts out;            /* --format, --limit, --expand, --columns */
+	struct settings_columns columns; /* --columns (out.columns points here) */
 	struct gate gate;               /* --fail-if (gate.n 0: none) */
 	int limit_given;                /* --limit (openmetrics has its own default) */
 	struct source_opts source;      /* -d, --debugfs, --kernel-threshold,

@@ -33,7 +33,7 @@ enum {
 	OPT_NO_MOUSE,
 	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
 	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS, OPT_FAIL_IF,
-	OPT_TREE,
+	OPT_TREE, OPT_ALLOCINFO, OPT_COLUMNS,
 	OPT_PID, OPT_TGID, OPT_COMM, OPT_OLDER_THAN, OPT_NOW,
 };
 
@@ -50,6 +50,7 @@ static const struct option long_opts[] = {
 	{ "expand", no_argument, NULL, OPT_EXPAND },
 	{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
 	{ "tree", required_argument, NULL, OPT_TREE },
+	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "tgid", required_argument, NULL, OPT_TGID },
 	{ "comm", required_argument, NULL, OPT_COMM },
@@ -59,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
 	{ "drop-privileges", no_argument, NULL, OPT_DROP_PRIVS },
+	{ "allocinfo", no_argument, NULL, OPT_ALLOCINFO },
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 	{ "alloc-pattern", required_argument, NULL, OPT_ALLOC },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -93,11 +95,13 @@ static void usage(FILE *fp)
 		      "  -n, --iterations=N        stop after N samples\n"
 		      "  -d, --delay=SECONDS       live: time between samples (default 2, min 0.1)\n"
 		      "      --sort=KEY[:asc]      pages, bytes, share, delta, rate, delta_base,\n"
-		      "                            peak, score, first_seen or label (default pages)\n"
+		      "                            peak, score, first_seen, label, or with\n"
+		      "                            allocinfo calls and avg (default pages)\n"
 		      "      --threshold=T         hide rows with fewer pages than T: pages (64),\n"
 		      "                            bytes (256K, 64M, 1G) or percent of the\n"
 		      "                            sample's total (0.5%%) (pagetop only)\n"
-		      "      --group=G             stack, caller, function or module\n"
+		      "      --group=G             stack, caller, function, module, or with\n"
+		      "                            allocinfo file and directory\n"
 		      "      --filter=REGEX        only stacks with a frame matching REGEX;\n"
 		      "                            !REGEX hides them; repeatable (all must hold)\n"
 		      "      --limit=ROWS          rows per sample (0: all, the batch default)\n"
@@ -108,7 +112,11 @@ static void usage(FILE *fp)
 		      "                            pages>1%%), the rows said on standard error\n"));
 	fprintf(fp, _("      --format=openmetrics  batch: the last sample for Prometheus; by default\n"
 		      "                            --group caller --limit 20, the rest as (other)\n"));
+	fprintf(fp, _("      --format=pprof        batch: the last sample as a pprof profile\n"
+		      "                            (gzip-compressed protobuf), for go tool pprof\n"));
 	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree\n"));
+	fprintf(fp, _("      --columns=LIST        batch text: these columns in this order, as the\n"
+		      "                            settings file's columns (pages,delta,label)\n"));
 	fprintf(fp, _("  the per-block page_owner dump, batch (doc/page_owner_sort.md):\n"
 		      "      --group=K[,K2]        pid, tgid, comm, memcg, class, gfp, order,\n"
 		      "                            migratetype, migrated, age; stack or caller\n"
@@ -134,6 +142,9 @@ static void usage(FILE *fp)
 	fprintf(fp, _("      --drop-privileges     live: open the debugfs files as root, then run\n"
 		      "                            as the sudo user (or nobody); a root helper\n"
 		      "                            reopens files and restores count_threshold\n"));
+	fprintf(fp, _("      --allocinfo           read /proc/allocinfo (bytes and calls per call\n"
+		      "                            site) where page_owner is there too; in a\n"
+		      "                            folder, NAME.allocinfo before NAME.show_stacks\n"));
 	fprintf(fp, _("      --page-size=BYTES     page size of a saved snapshot (default 4096)\n"
 		      "      --alloc-pattern=GLOB  allocator functions skipped to find the caller;\n"
 		      "                            repeatable, replaces the built-in list\n"
@@ -246,6 +257,11 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 			usage_error("%s", err.msg);
 		break;
 	}
+	case OPT_COLUMNS:
+		arg_setting(SETTING_COLUMNS, arg, &v);
+		o->columns = v.columns;
+		o->out.columns = &o->columns;
+		break;
 	case OPT_TREE:
 		arg_setting(SETTING_TREE, arg, &v);
 		o->out.tree = v.tree;
@@ -334,6 +350,9 @@ static int parse_source_option(struct top_opts *o, int c, const char *arg)
 		break;
 	case OPT_DROP_PRIVS:
 		o->source.drop_privileges = 1;
+		break;
+	case OPT_ALLOCINFO:
+		o->source.allocinfo = 1;
 		break;
 	case OPT_PAGE_SIZE:
 		arg_setting(SETTING_PAGE_SIZE, arg, &v);
@@ -444,12 +463,24 @@ static void top_validate(struct top_opts *o)
 	if (o->source.drop_privileges && o->nsources)
 		usage_error(_("--drop-privileges is for the running kernel, not the SOURCE '%s': read files as the user you are"),
 			    o->sources[0]);
+	if (o->out.columns && o->out.format != OUT_TEXT)
+		usage_error(_("--columns: only with --format text (the columns of %s are fixed)"),
+			    out_format_name(o->out.format));
 	if (o->out.tree != TREE_OFF && o->out.format == OUT_FOLDED)
 		usage_error(_("--tree: not with --format %s: folded stacks are a tree already"),
 			    "folded");
 	if (o->out.tree != TREE_OFF && o->out.format == OUT_OPENMETRICS)
 		usage_error(_("--tree: not with --format %s: its series are rows of a sample"),
 			    "openmetrics");
+	if (o->out.tree != TREE_OFF && o->out.format == OUT_PPROF)
+		usage_error(_("--tree: not with --format %s: pprof makes its own trees of the stacks"),
+			    "pprof");
+	if (o->batch && o->out.format == OUT_PPROF && (o->cli_set & TUI_SET_GROUP) &&
+	    o->view.group != GROUP_STACK)
+		usage_error(_("--group %s: not with --format pprof: a profile holds stacks, pprof groups them"),
+			    group_name(o->view.group));
+	if (o->batch && o->out.format == OUT_PPROF && isatty(STDOUT_FILENO))
+		usage_error("%s", _("not writing a pprof profile (binary) to a terminal: redirect standard output"));
 	if (o->out.tree != TREE_OFF && o->gate.n)
 		usage_error(_("--fail-if checks the rows of a sample, not a tree: drop --tree %s"),
 			    tree_mode_name(o->out.tree));
@@ -479,7 +510,8 @@ static void top_validate(struct top_opts *o)
 				    sel_arg);
 	}
 	/* one sample: live, the first unless -n says */
-	if (o->batch && o->out.format == OUT_OPENMETRICS && !o->nsources && !o->iterations)
+	if (o->batch && (o->out.format == OUT_OPENMETRICS || o->out.format == OUT_PPROF) &&
+	    !o->nsources && !o->iterations)
 		o->iterations = 1;
 	if (o->gate.n && (!o->batch || o->check_symbols))
 		usage_error("%s", _("--fail-if checks the samples of batch mode: add -b"));

@@ -339,7 +339,7 @@ int replay_advance(struct replay *r, struct replay_tape *tp, const struct model 
 	}
 	for (; r->next <= k; r->next++) {
 		uint32_t j = r->next;
-		struct sample_info si;
+		struct sample_info si = { 0 };
 
 		replay_apply(r, tp, j);
 		if (j == 0 && sink.ops->meta(sink.self, model_meta(from), err) < 0)
@@ -367,7 +367,7 @@ int replay_advance(struct replay *r, struct replay_tape *tp, const struct model 
 int model_replay_sample(const struct model *m, const struct sink *sink, int with_meta,
 			struct pt_err *err)
 {
-	struct sample_info si;
+	struct sample_info si = { 0 };
 	size_t ns = model_nstacks(m);
 
 	if (!model_nsamples(m))
@@ -377,6 +377,7 @@ int model_replay_sample(const struct model *m, const struct sink *sink, int with
 	si.time = model_sample_time(m);
 	si.time_abs = model_time_abs(m);
 	si.seq = model_nsamples(m) - 1;
+	si.mem = model_meminfo(m);
 	if (sink->ops->begin(sink->self, &si, err) < 0)
 		return -1;
 	for (size_t i = 0; i < ns; i++) {

@@ -12,7 +12,7 @@
 
 static const char *const key_names[KEY__N] = {
 	"pages", "bytes", "delta", "rate", "delta_base", "peak", "score", "first_seen", "label",
-	"share",
+	"share", "calls", "avg",
 };
 
 const char *sort_key_name(enum sort_key k)
@@ -370,6 +370,8 @@ static double row_key(const struct row *r, enum sort_key k)
 	case KEY_PEAK: return (double)s->peak;
 	case KEY_SCORE: return s->score;
 	case KEY_FIRST_SEEN: return (double)s->first_seen;
+	case KEY_CALLS: return (double)s->calls;
+	case KEY_AVG: return s->calls > 0 ? (double)(s->now / s->calls) : 0;
 	default: return (double)r->label;
 	}
 }
@@ -501,6 +503,7 @@ static void view_totals(const struct model *m, struct view *v)
 	v->nrows = v->shown = 0;
 	v->total_pages = v->total_delta = v->total_delta_base = v->shown_pages = 0;
 	v->total_rate = 0;
+	v->total_calls = 0;
 	v->total_rows = 0;
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct counter *s = &stack_at(m, i)->s;
@@ -509,6 +512,7 @@ static void view_totals(const struct model *m, struct view *v)
 		v->total_delta = sat_add(v->total_delta, s->delta);
 		v->total_delta_base = sat_add(v->total_delta_base, s->delta_base);
 		v->total_rate += s->rate;
+		v->total_calls = sat_add(v->total_calls, s->calls);
 	}
 	v->total_delta_base = sat_add(v->total_delta_base, -m->gone_base);
 }
@@ -646,49 +650,80 @@ static void apart_name(struct model *m, struct stack *st, int d)
 	}
 }
 
+/* An allocinfo call site among others of its function: "label @ FILE:LINE". */
+static void apart_site(struct model *m, struct stack *st)
+{
+	const char *site = strtab_str(m->frames, st->frames[st->caller]);
+	const char *sp = strchr(site, ' ');
+	char *s = xasprintf("%s @ %.*s", strtab_str(m->labels, st->label),
+			    (int)(sp ? (size_t)(sp - site) : strlen(site)), site);
+
+	st->apart[0] = st->apart[1] = strtab_intern(m->labels, s, strlen(s));
+	free(s);
+}
+
 /* The apart labels of the stacks of every label whose stacks came, went or changed
- * labels since: a scan of the stacks, and a sort of those of these labels only. */
+ * labels since: a scan of the stacks into one run per label (a counting sort), then a
+ * sort of each run of these labels alone. */
 static void make_apart(struct model *m)
 {
-	uint32_t *count;
+	uint32_t *count, *at;
 	struct stack **v;
 	size_t n = 0, cap = m->apart_dirty_cap;
 	const uint8_t *dirty = m->apart_dirty;
 
 	if (!m->napart_dirty)
 		return;
-	count = xcalloc(cap, sizeof(*count));
+	count = xcalloc(cap + 1, sizeof(*count));
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
 
 		if (st->freed || st->label >= cap || !dirty[st->label])
 			continue;
 		st->apart[0] = st->apart[1] = st->label;
-		if (count[st->label] < 2)
-			count[st->label]++;
+		count[st->label]++;
 	}
-	v = xcalloc(m->nlive ? m->nlive : 1, sizeof(*v));
+	/* where each label's run starts; labels with one stack have nothing to tell apart */
+	at = xcalloc(cap + 1, sizeof(*at));
+	for (size_t l = 0; l < cap; l++) {
+		at[l] = (uint32_t)n;
+		if (count[l] > 1)
+			n += count[l];
+	}
+	at[cap] = (uint32_t)n;
+	v = xcalloc(n ? n : 1, sizeof(*v));
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
 
-		if (!st->freed && st->label < cap && count[st->label] > 1 && n < m->nlive)
-			v[n++] = st;
+		if (!st->freed && st->label < cap && dirty[st->label] && count[st->label] > 1)
+			v[at[st->label]++] = st;
 	}
-	free(count);
 	memset(m->apart_dirty, 0, cap);
 	m->napart_dirty = 0;
-	qsort_r(v, n, sizeof(*v), cmp_apart, m);
-	for (size_t i = 0; i < n; i++) {
-		int d = -1, e, order;
+	for (size_t l = 0, start = 0; l < cap; l++) {
+		size_t k = count[l] > 1 ? count[l] : 0;
 
-		if (i > 0 && v[i - 1]->label == v[i]->label)
-			d = apart_diff(m, v[i], v[i - 1], &order);
-		if (i + 1 < n && v[i + 1]->label == v[i]->label &&
-		    (e = apart_diff(m, v[i], v[i + 1], &order)) > d)
-			d = e;
-		if (d >= 0)
-			apart_name(m, v[i], d);
+		if (k) {
+			qsort_r(v + start, k, sizeof(*v), cmp_apart, m);
+			for (size_t i = start; i < start + k; i++) {
+				int d = -1, e, order;
+
+				if (i > start)
+					d = apart_diff(m, v[i], v[i - 1], &order);
+				if (i + 1 < start + k &&
+				    (e = apart_diff(m, v[i], v[i + 1], &order)) > d)
+					d = e;
+				if (d >= 0)
+					apart_name(m, v[i], d);
+				else if (v[i]->nframes &&
+					 m->frame_info[v[i]->frames[v[i]->caller]].is_site)
+					apart_site(m, v[i]);
+			}
+		}
+		start += k;
 	}
+	free(count);
+	free(at);
 	free(v);
 }
 

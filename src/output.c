@@ -12,7 +12,7 @@
 
 #include "output_int.h"
 
-static const char *const format_names[] = { "text", "csv", "json", "folded", "openmetrics" };
+static const char *const format_names[] = { "text", "csv", "json", "folded", "openmetrics", "pprof" };
 
 const char *out_format_name(enum out_format f)
 {
@@ -44,9 +44,8 @@ void output_fmt_time(char *buf, size_t n, const struct model *m, double t)
 
 int output_begin(FILE *fp, const struct model *m, const struct out_opts *o)
 {
-	(void)m;
 	if (o->format == OUT_CSV)
-		output_csv_begin(fp, o);
+		output_csv_begin(fp, m, o);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -55,7 +54,8 @@ int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 {
 	size_t n = o->limit && o->limit < v->nrows ? o->limit : v->nrows;
 
-	if (o->expand && o->sym && (o->format == OUT_TEXT || o->format == OUT_JSON)) {
+	if (o->sym && ((o->expand && (o->format == OUT_TEXT || o->format == OUT_JSON)) ||
+		       o->format == OUT_PPROF)) {
 		/* ask for every frame shown, then wait: batch output prints answers */
 		for (size_t i = 0; i < n; i++) {
 			const struct stack *st = output_row_stack(m, &v->rows[i]);
@@ -82,7 +82,10 @@ int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 		output_folded_sample(fp, m, v, n);
 		break;
 	case OUT_OPENMETRICS:
-		output_openmetrics_sample(fp, m, vo, v, n);
+		output_openmetrics_sample(fp, m, vo, v, o->mem, n);
+		break;
+	case OUT_PPROF:
+		output_pprof_sample(fp, m, v, o, n);
 		break;
 	}
 	if (fflush(fp) != 0 || ferror(fp))
@@ -125,6 +128,7 @@ int output_tree(FILE *fp, const struct model *m, const struct view_opts *vo,
 		break;
 	case OUT_FOLDED: /* the command line refuses these: folded stacks are a tree already, */
 	case OUT_OPENMETRICS: /* a series per row of a sample */
+	case OUT_PPROF: /* pprof makes its own trees */
 		break;
 	}
 	if (fflush(fp) != 0 || ferror(fp))
@@ -155,6 +159,9 @@ int output_diff(FILE *fp, enum out_format f, const struct diff_report *r)
 		break;
 	case OUT_FOLDED:
 		output_folded_diff(fp, r);
+		break;
+	case OUT_PPROF:
+		output_pprof_diff(fp, r);
 		break;
 	case OUT_OPENMETRICS: /* refused by pagetop diff */
 		break;

@@ -19,8 +19,10 @@
 
 #include "util_asuser.h"
 #include "host.h"
+#include "host_meminfo.h"
 #include "output_recording.h"
 #include "recording.h"
+#include "symbols.h"
 #include "util.h"
 
 struct obuf {
@@ -132,8 +134,13 @@ struct recorder {
 	uint64_t cur;           /* sample being built, from 1 */
 	int in_sample;
 	struct sample_info si;
+	struct meminfo mem;     /* the sample's system counters (valid 0: none) */
 	struct obuf defs, body;
 	struct recorder_stats stats;
+	/* carried lines (recorder_set_symbols()) */
+	struct symbols *sym;
+	struct strtab *sym_asked;  /* frame texts whose answer was written (or was none) */
+	struct strtab *sym_objs;   /* objects whose symbols-build-id line was written */
 };
 
 int recorder_open(struct recorder **out, const char *path, int force, struct pt_err *err)
@@ -309,6 +316,11 @@ static int rec_begin(void *self, const struct sample_info *s, struct pt_err *err
 	r->cur++;
 	r->in_sample = 1;
 	r->si = *s;
+	r->si.mem = NULL;
+	if (s->mem && s->mem->valid)
+		r->mem = *s->mem;
+	else
+		memset(&r->mem, 0, sizeof(r->mem));
 	return 0;
 }
 
@@ -460,11 +472,139 @@ static int rec_count(void *self, uint64_t handle, uint64_t count, struct pt_err 
 	return rec_touch(r, rec_lookup(r, &rec), count, err);
 }
 
+void recorder_set_symbols(struct recorder *r, struct symbols *sym)
+{
+	r->sym = sym;
+	if (sym && !r->sym_asked) {
+		r->sym_asked = strtab_new();
+		r->sym_objs = strtab_new();
+	}
+}
+
+/* A field of an "l" line: one word, whatever the debug info holds. */
+static void ob_word(struct obuf *b, const char *s)
+{
+	if (!s || !*s) {
+		ob_chr(b, '?');
+		return;
+	}
+	for (; *s; s++)
+		ob_chr(b, *s == ' ' || *s == '\n' || *s == '\r' ? '_' : *s);
+}
+
+/* "meta symbols-build-id OBJECT HEX" before the object's first carried frame. */
+static void write_sym_object(struct recorder *r, const char *obj)
+{
+	struct sym_object *v;
+	size_t n;
+
+	if (strtab_find(r->sym_objs, obj, strlen(obj)) != UINT32_MAX)
+		return;
+	strtab_intern(r->sym_objs, obj, strlen(obj));
+	n = symbols_objects(r->sym, &v);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, obj) == 0 && v[i].build_id[0]) {
+			ob_str(&r->defs, "meta symbols-build-id ");
+			ob_str(&r->defs, obj);
+			ob_chr(&r->defs, ' ');
+			ob_str(&r->defs, v[i].build_id);
+			ob_chr(&r->defs, '\n');
+			break;
+		}
+	free(v);
+}
+
+/* "x N TEXT" and its N "l LINE COLUMN SHORT FUNCTION FILE" lines: what debug info says
+ * of a frame, once per text, when it has lines. */
+static void write_sym_frame(struct recorder *r, const char *text, size_t len)
+{
+	const struct sym_result *res;
+	char obj[64];
+
+	if (strtab_find(r->sym_asked, text, len) != UINT32_MAX)
+		return;
+	strtab_intern(r->sym_asked, text, len);
+	res = symbols_lookup(r->sym, text, len);
+	if (!res || res->status != SYM_OK || !res->nframes ||
+	    symbols_frame_object(text, len, obj, sizeof(obj)) < 0)
+		return;
+	write_sym_object(r, obj);
+	ob_str(&r->defs, "x ");
+	ob_u64(&r->defs, res->nframes);
+	ob_chr(&r->defs, ' ');
+	ob_add(&r->defs, text, len);
+	ob_chr(&r->defs, '\n');
+	r->stats.carried++;
+	for (unsigned i = 0; i < res->nframes; i++) {
+		const struct sym_frame *f = &res->frames[i];
+		size_t flen = f->file ? strlen(f->file) : 0;
+		size_t slen = f->short_file ? strlen(f->short_file) : 0, skip = 0;
+
+		/* the short name is the file's tail (relative to the compilation directory) */
+		if (flen && slen && slen <= flen && strcmp(f->file + flen - slen, f->short_file) == 0)
+			skip = flen - slen;
+
+		ob_str(&r->defs, "l ");
+		ob_u64(&r->defs, f->line);
+		ob_chr(&r->defs, ' ');
+		ob_u64(&r->defs, f->column);
+		ob_chr(&r->defs, ' ');
+		ob_u64(&r->defs, flen ? skip : 0);
+		ob_chr(&r->defs, ' ');
+		ob_word(&r->defs, f->function);
+		ob_chr(&r->defs, ' ');
+		if (!flen)
+			ob_chr(&r->defs, '?');
+		for (size_t k = 0; k < flen; k++)
+			ob_chr(&r->defs, f->file[k] == '\n' || f->file[k] == '\r' ? '_' : f->file[k]);
+		ob_chr(&r->defs, '\n');
+	}
+}
+
+/* The frames of the stacks defined in this sample are asked for at once, and waited
+ * for: their answers go before their definitions. */
+static void ask_symbols(struct recorder *r)
+{
+	int asked = 0;
+
+	for (size_t i = 0; i < r->nst; i++) {
+		struct recorder_stack *s = &r->st[i];
+		int64_t now = s->seen == r->cur ? s->acc : 0;
+		const char *p = s->text, *end = s->text + s->tlen;
+
+		if (now == s->prev || s->fid)
+			continue;
+		for (unsigned k = 0; k < s->nframes; k++) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = (size_t)((nl ? nl : end) - p);
+
+			if (strtab_find(r->sym_asked, p, n) == UINT32_MAX) {
+				symbols_request(r->sym, p, n);
+				asked = 1;
+			}
+			p += n + (nl ? 1 : 0);
+		}
+	}
+	if (asked)
+		symbols_wait(r->sym);
+}
+
 static void write_def(struct recorder *r, struct recorder_stack *s)
 {
 	struct obuf *b = &r->defs;
 	const char *p = s->text, *end = s->text + s->tlen;
 
+	if (r->sym) {
+		/* what debug info says of its frames, before the stack */
+		for (unsigned i = 0; i < s->nframes; i++) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = (size_t)((nl ? nl : end) - p);
+
+			write_sym_frame(r, p, n);
+			p += n + (nl ? 1 : 0);
+		}
+		p = s->text;
+	}
 	s->fid = r->next_fid++;
 	r->stats.stacks++;
 	ob_str(b, "s ");
@@ -496,11 +636,25 @@ static int rec_end(void *self, struct pt_err *err)
 	r->in_sample = 0;
 	r->defs.len = 0;
 	r->body.len = 0;
+	if (r->sym)
+		ask_symbols(r);
 	ob_str(&r->body, "t ");
 	ob_u64(&r->body, r->si.seq);
 	ob_chr(&r->body, ' ');
 	ob_time(&r->body, r->si.time);
 	ob_str(&r->body, r->si.time_abs ? " 1\n" : " 0\n");
+	if (r->mem.valid) {
+		/* /proc/meminfo's names, in bytes */
+		ob_str(&r->body, "m MemTotal ");
+		ob_u64(&r->body, r->mem.total);
+		ob_str(&r->body, " MemAvailable ");
+		ob_u64(&r->body, r->mem.available);
+		ob_str(&r->body, " Slab ");
+		ob_u64(&r->body, r->mem.slab);
+		ob_str(&r->body, " PageTables ");
+		ob_u64(&r->body, r->mem.page_tables);
+		ob_chr(&r->body, '\n');
+	}
 	for (size_t i = 0; i < r->nst; i++) {
 		struct recorder_stack *s = &r->st[i];
 		int64_t now = s->seen == r->cur ? s->acc : 0;
@@ -631,6 +785,10 @@ void recorder_free(struct recorder *r)
 	free(r->metatext.p);
 	free(r->defs.p);
 	free(r->body.p);
+	if (r->sym_asked) {
+		strtab_free(r->sym_asked);
+		strtab_free(r->sym_objs);
+	}
 	free(r->name);
 	free(r);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "parse_allocinfo.h"
 #include "recording.h"
 
 const char *pfmt_name(enum pfmt f)
@@ -23,6 +24,7 @@ const char *pfmt_name(enum pfmt f)
 	case PF_STACKS_HANDLES: return "show_stacks_handles";
 	case PF_HANDLES: return "show_handles";
 	case PF_PAGE_OWNER: return "page_owner";
+	case PF_ALLOCINFO: return "allocinfo";
 	case PF_RECORDING: return "recording";
 	default: return "unknown";
 	}
@@ -42,6 +44,7 @@ const char *iface_name(enum pt_iface i)
 	case IFACE_SHOW_STACKS: return "show_stacks";
 	case IFACE_PROPOSAL: return "proposal";
 	case IFACE_PAGE_OWNER: return "page_owner";
+	case IFACE_ALLOCINFO: return "allocinfo";
 	default: return "none";
 	}
 }
@@ -282,6 +285,9 @@ struct pstate {
 	/* show_handles */
 	int have_handle;
 	uint64_t handle;
+	/* allocinfo */
+	int ai_header;          /* the version line is the next line */
+	struct allocinfo_rec ai;
 };
 
 /* A dictionary that lasts across parses, with the state of the parse using it (so that
@@ -827,6 +833,49 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 	return add_frame(ps, s, n);
 }
 
+/* One line of /proc/allocinfo: a call site, the one frame of its "stack", with its bytes
+ * as the count and its calls beside them. */
+static int allocinfo_stack(struct pstate *ps, const char *s, size_t n)
+{
+	struct allocinfo_rec *a = &ps->ai;
+	struct frame_text ft;
+	struct stack_rec rec = { 0 };
+	const char *what;
+	uint64_t fp;
+	size_t slot;
+	uint32_t k;
+
+	if (ps->ai_header) {
+		ps->ai_header = 0;
+		return 0;
+	}
+	if (n == 0 || s[0] == '#')
+		return 0;
+	if (memchr(s, '\0', n))
+		return fail(ps, "", s, n);
+	if (allocinfo_line(s, n, a, &what) < 0)
+		return fail(ps, _(what), s, n);
+	if (a->bytes > PT_COUNT_MAX)
+		return fail(ps, _("a size in bytes from 0 to 2^48"), s, n);
+	fp = fdict_fp(a->site, a->site_len);
+	k = ps->dict->slots ? fdict_find(ps->dict, a->site, a->site_len, fp, &slot) : 0;
+	if (!k)
+		k = fdict_add(ps->dict, a->site, a->site_len, fp);
+	ft.s = ps->dict->ents[k].text;
+	ft.len = (uint32_t)a->site_len;
+	ft.key = k;
+	ft.hash = ps->dict->ents[k].hash;
+	rec.frames = &ft;
+	rec.nframes = 1;
+	rec.has_count = 1;
+	rec.count = a->bytes;
+	rec.calls = a->calls;
+	rec.keyspace = ps->dict->keyspace;
+	ps->rec_line = reader_lineno(ps->r);
+	ps->nrecords++;
+	return ps->sink->ops->stack(ps->sink->self, &rec, ps->err);
+}
+
 enum pfmt parse_detect(const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
@@ -846,6 +895,9 @@ enum pfmt parse_detect(const char *buf, size_t len)
 			return PF_RECORDING;
 		if (n > 19 && memcmp(s, "Page allocated via ", 19) == 0)
 			return PF_PAGE_OWNER;
+		if (n >= strlen(ALLOCINFO_MAGIC) &&
+		    memcmp(s, ALLOCINFO_MAGIC, strlen(ALLOCINFO_MAGIC)) == 0)
+			return PF_ALLOCINFO;
 		if (n > 7 && memcmp(s, "handle:", 7) == 0)
 			return PF_HANDLES;
 		if (n > 14 && memcmp(s, "nr_base_pages:", 14) == 0)
@@ -912,15 +964,25 @@ static void parse_begin(struct pstate *ps, struct reader *r, const struct parse_
  * dump from the stack formats. Returns 0, or -1 with ps->err. */
 static int first_line(struct pstate *ps, enum pfmt expect, const char *line, size_t n)
 {
+	unsigned major, minor;
+
 	if (n >= strlen(RECORDING_MAGIC) &&
 	    memcmp(line, RECORDING_MAGIC, strlen(RECORDING_MAGIC)) == 0) {
 		pt_err_set(ps->err, _("%s: a pagetop recording cannot be read as a snapshot here"),
 			   reader_name(ps->r));
 		return -1;
 	}
-	if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0)
+	if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0) {
 		ps->fmt = PF_PAGE_OWNER;
-	else if (expect == PF_PAGE_OWNER)
+	} else if (allocinfo_version(line, n, &major, &minor) == 0) {
+		static atomic_int said;
+
+		ps->fmt = PF_ALLOCINFO;
+		ps->ai_header = 1;
+		if (major != 1 && !atomic_exchange(&said, 1))
+			diag_warn(_("%s: allocinfo version %u.%u is not one pagetop knows (1.0): read as 1.0, fields it does not know skipped"),
+				  reader_name(ps->r), major, minor);
+	} else if (expect == PF_PAGE_OWNER)
 		return fail(ps, _("\"Page allocated via order N, ...\""), line, n);
 	return 0;
 }
@@ -974,6 +1036,11 @@ static int parse_end(struct pstate *ps, enum pfmt expect, enum pfmt *got, int wa
 		/* "nr_base_pages: 12" may be what is left of 12288 */
 		diag_warn(_("%s:%llu: the last line has no newline: the file may be cut short"),
 			  reader_name(r), (unsigned long long)reader_lineno(r));
+	if (ps->nrecords == 0 && ps->fmt == PF_ALLOCINFO) {
+		pt_err_set(ps->err, _("%s:%llu: expected allocinfo call sites, found none"),
+			   reader_name(r), (unsigned long long)reader_lineno(r));
+		return -1;
+	}
 	if (ps->nrecords == 0) {
 		if (reader_lineno(r) == 0)
 			pt_err_set(ps->err, _("%s: expected page_owner records, found an empty file"),
@@ -1010,6 +1077,8 @@ static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at 
 		}
 		if (ps->fmt == PF_PAGE_OWNER)
 			rc = page_owner_line(ps, line, n);
+		else if (ps->fmt == PF_ALLOCINFO)
+			rc = allocinfo_stack(ps, line, n);
 		else
 			rc = stack_line(ps, line, n);
 		if (rc < 0) {

@@ -55,7 +55,7 @@ demo=$data/demo
 expect 2 "^pagetop: --sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label, found 'bogus'$" \
 	-b --sort bogus "$demo"
 expect 2 "^pagetop: --sort: expected KEY:asc or KEY:desc, found 'pages:up'$" -b --sort pages:up "$demo"
-expect 2 "^pagetop: --group: expected stack, caller, function or module, found 'stacks'$" -b --group stacks "$demo"
+expect 2 "^pagetop: --group: expected stack, caller, function, module, file or directory, found 'stacks'$" -b --group stacks "$demo"
 expect 2 "^pagetop: -n: expected a whole number of samples, found '0'$" -b -n 0 "$demo"
 expect 2 "^pagetop: -n: expected a whole number of samples, found 'ten'$" -b -n ten "$demo"
 expect 2 "^pagetop: -n: expected a whole number of samples, found '1.5'$" -b -n 1.5 "$demo"
@@ -68,7 +68,7 @@ done
 for r in 7.3.4 6.8.0-45-generic 5.14.0-427.13.1.el9_4.x86_64 6.6.30+rpt-rpi-v8; do
 	expect 0 "" -b -n 1 --kernel-release "$r" "$demo"
 done
-expect 2 "^pagetop: --format: expected text, csv, json, folded or openmetrics, found 'xml'$" -b --format xml "$demo"
+expect 2 "^pagetop: --format: expected text, csv, json, folded, openmetrics or pprof, found 'xml'$" -b --format xml "$demo"
 expect 2 "^pagetop: --limit: expected a whole number of rows, found '-1'$" -b --limit -1 "$demo"
 for t in many 1.5 -1 101% 64X 64Mi 1,5M; do
 	expect 2 "^pagetop: --threshold: expected pages \(64\), bytes \(256K, 64M, 1G\) or a share of the total \(0\.5%\), found '$t'$" -b --threshold "$t" "$demo"

@@ -51,6 +51,7 @@ struct rstack {
 	uint64_t handle;
 	int has_count;
 	uint64_t count;
+	uint64_t calls;
 	int has_block;
 	struct block_info blk;   /* blk.comm points into comm */
 	char comm[128];
@@ -170,6 +171,7 @@ static inline int rs_stack(void *self, const struct stack_rec *rec, struct pt_er
 	s->handle = rec->handle;
 	s->has_count = rec->has_count;
 	s->count = rec->count;
+	s->calls = rec->calls;
 	s->sample = (uint64_t)rs->nbegin;
 	if (rec->block) {
 		size_t k = rec->block->comm_len < sizeof(s->comm) - 1 ? rec->block->comm_len
@@ -561,6 +563,36 @@ static inline char *read_xz_file(const char *path, size_t *outlen)
 }
 
 /* ---- models ---- */
+
+/* Feeds one sample of /proc/allocinfo text to the model (a model of bytes). */
+static inline void model_feed_allocinfo(struct model *m, double t, const char *text)
+{
+	struct sink s = model_sink(m);
+	struct sample_info si = { t, 0, model_nsamples(m) };
+	struct pt_err err;
+	struct reader *r;
+
+	memset(&err, 0, sizeof(err));
+	if (model_nsamples(m) == 0) {
+		struct source_meta meta;
+
+		memset(&meta, 0, sizeof(meta));
+		meta.name = "synthetic";
+		meta.kind = "test";
+		meta.iface = IFACE_ALLOCINFO;
+		meta.unit = UNIT_BYTES;
+		meta.page_size = 1;
+		meta.page_size_known = 1;
+		meta.series = 1;
+		meta.nsamples = -1;
+		ck_assert_int_eq(s.ops->meta(s.self, &meta, &err), 0);
+	}
+	ck_assert_int_eq(s.ops->begin(s.self, &si, &err), 0);
+	ck_assert_int_eq(reader_open_mem(&r, text, strlen(text), "synthetic", &err), 0);
+	ck_assert_msg(parse_stream(r, PF_UNKNOWN, NULL, &s, &err) == 0, "%s", err.msg);
+	reader_close(r);
+	ck_assert_int_eq(s.ops->end(s.self, &err), 0);
+}
 
 /* Feeds one sample to the model: text in show_stacks form (frames, "nr_base_pages: N",
  * blank line; frames may go without the leading space). */

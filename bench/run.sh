@@ -349,6 +349,17 @@ if [ $pt_ok = 1 ] && works pagetop-dump "$PAGETOP" -b -n 1 --limit 20 "$dump"; t
 	r_ptd=$(rss pagetop-dump "$PAGETOP" -b -n 1 --limit 20 "$dump")
 fi
 
+# by task: page_owner_sort --cull pid,name and pagetop's two keys, the same groups
+t_pos2="" r_pos2="" t_pta="" r_pta=""
+if [ -x "$pos" ]; then
+	t_pos2=$(hf page_owner_sort-pid "$runs_slow" "$pos" --cull=pid,name "$dump" "$out/page_owner_sort-pid.out")
+	r_pos2=$(rss page_owner_sort-pid "$pos" --cull=pid,name "$dump" "$out/page_owner_sort-pid.out")
+fi
+if [ $pt_ok = 1 ] && works pagetop-dump-pid "$PAGETOP" -b -n 1 --group pid,comm "$dump"; then
+	t_pta=$(hf pagetop-dump-pid "$runs_slow" "$PAGETOP" -b -n 1 --group pid,comm "$dump")
+	r_pta=$(rss pagetop-dump-pid "$PAGETOP" -b -n 1 --group pid,comm "$dump")
+fi
+
 if [ -n "$t_ptd" ] && [ -s "$out/page_owner_sort.out" ]; then
 	pos_top=$(awk '/ times, [0-9]+ pages/ { print $3 }' "$out/page_owner_sort.out" |
 		sort -rn | awk 'NR <= 20' | sort -n)
@@ -413,6 +424,8 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	echo "| charts: $(thousands "$nrec_stacks") stacks, 600 samples, 5% of the counts changing per sample (bench/chart.c): the chart of the largest row, 100x12 in braille, and of the total / a sample's update / the charts' memory | ${t_chr:--} / ${t_cht:--} µs / $(ms "$t_chs") of CPU / ${m_chs:--} MiB, ${b_chs:--} bytes a stack | | | chart < 1 ms, ≤ 260 bytes a stack | $(verdict "$t_chr" "<" 1000), $(verdict "$b_chs" "<=" 260) |"
 	echo "| per-block dump, $(thousands "$nrec_dump") blocks ($sz_d): wall time vs page_owner_sort --cull=stacktrace | $(tm "$t_ptd" "$c_ptd") | page_owner_sort: $(tm "$t_pos" "$c_pos") | $(x "$x_pos")$(cx "$cx_pos") faster | ≥ 5x | $(verdict "$x_pos" ">=" 5) |"
 	echo "| peak RSS on the dump | $(mib "$r_ptd") | page_owner_sort: $(mib "$r_pos") | | < 32 MiB | $(verdict "$r_ptd" "<" 32768) |"
+	x_pta=$(ratio "$t_pos2" "$t_pta")
+	echo "| same dump by task: \`--group pid,comm\` vs page_owner_sort --cull=pid,name; peak RSS | $(tm "$t_pta" "$(cpu pagetop-dump-pid || true)"); $(mib "$r_pta") | page_owner_sort: $(tm "$t_pos2" "$(cpu page_owner_sort-pid || true)"); $(mib "$r_pos2") | $(x "$x_pta") faster | | |"
 	echo
 	echo "Wall time: medians of hyperfine runs ($runs_fast runs for pagetop on show_stacks and wc, $runs_slow for the rest), inputs in the page cache; targets are judged on it. cpu: user + system time (hyperfine's mean; the update's own thread CPU time), steadier when the machine is busy ($(awk '{ print "load average " $1 }' /proc/loadavg) at the end of this run). Peak RSS from \`/usr/bin/time -v\`. Command: \`pagetop -b -n 1 --limit 20 FILE\`. Awk: $awkver. page_owner_sort: tools/vm/page_owner_sort.c of Debian 12's linux-source-6.1, \`cc -O2\`. Machine: $cpu, $(nproc) CPUs, $mem; $(date -u +%Y-%m-%d). Inputs from bench/gen.c (seed 1)."
 } >"$out/results.md"

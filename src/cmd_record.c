@@ -102,6 +102,9 @@ static void usage(FILE *f)
 		  "      --modules DIR      where the modules' debug info is (repeatable)\n"
 		  "      --no-symbols       do not keep the frames' source lines in the\n"
 		  "                         recording (kept when debug info is found)\n"));
+	fprintf(f, "%s",
+		_("      --allocinfo        record /proc/allocinfo (bytes and calls per call\n"
+		  "                         site) even where page_owner is readable\n"));
 }
 
 static void fail_msg(const char *msg)
@@ -149,7 +152,8 @@ void record_add_live_meta(struct recorder *rec, const struct source *src)
 }
 
 enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH, OPT_DROP_PRIVS,
-       OPT_TEXTFILE, OPT_GROUP, OPT_LIMIT, OPT_SORT, OPT_VMLINUX, OPT_MODULES, OPT_NO_SYMBOLS };
+       OPT_TEXTFILE, OPT_GROUP, OPT_LIMIT, OPT_SORT, OPT_VMLINUX, OPT_MODULES, OPT_NO_SYMBOLS,
+       OPT_ALLOCINFO };
 
 /* What the command line asks for. */
 struct record_opts {
@@ -260,6 +264,9 @@ static int record_option(struct record_opts *o, int c, const char *arg, const ch
 		break;
 	case OPT_NO_SYMBOLS:
 		o->no_symbols = 1;
+		break;
+	case OPT_ALLOCINFO:
+		o->source.allocinfo = 1;
 		break;
 	case OPT_TEXTFILE:
 		o->textfile = arg;
@@ -375,6 +382,7 @@ static int record_parse(int argc, char **argv, struct record_opts *o)
 		{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
 		{ "modules", required_argument, NULL, OPT_MODULES },
 		{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
+		{ "allocinfo", no_argument, NULL, OPT_ALLOCINFO },
 		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "sort", required_argument, NULL, OPT_SORT },
@@ -487,17 +495,6 @@ static void textfile_write(struct textfile *t)
 struct tee {
 	struct sink a, b;
 };
-
-/* A recording holds pages (or allocations), not allocinfo's bytes and calls: refused,
- * with what to do instead (closes src). Returns 1 when refused. */
-static int no_allocinfo(struct source *src)
-{
-	if (source_meta(src)->unit != UNIT_BYTES)
-		return 0;
-	fail_msg(_("record: recordings of /proc/allocinfo are not written yet: save copies of it in a folder (cat /proc/allocinfo > NNNN.allocinfo), which pagetop reads as a series"));
-	source_close(src);
-	return 1;
-}
 
 static int tee_meta(void *self, const struct source_meta *meta, struct pt_err *err)
 {
@@ -620,8 +617,6 @@ static int record_select_load(const struct record_opts *o, struct model **out)
 		fail_msg(err.msg);
 		return 1;
 	}
-	if (no_allocinfo(src))
-		return 1;
 	m = model_new();
 	sink = model_sink(m);
 	while (n <= k) {
@@ -745,8 +740,6 @@ static int record_run(const struct record_opts *o)
 		fail_msg(err.msg);
 		return 1;
 	}
-	if (no_allocinfo(src))
-		return 1;
 	if (o->out && recorder_open(&rec, o->out, o->force, &err) < 0) {
 		int e = errno;
 

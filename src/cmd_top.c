@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd_attrib.h"
 #include "cmd_top.h"
 #include "cmd_select.h"
 #include "host.h"
@@ -31,6 +32,7 @@ void top_opts_init(struct top_opts *o)
 	symbols_opts_init(&o->sym);
 	view_opts_init(&o->view);
 	source_opts_init(&o->source);
+	attrib_opts_init(&o->attrib);
 }
 
 /* ---- the batch loop ---- */
@@ -445,7 +447,16 @@ int top_run(struct top_opts *o)
 		sym = b.oo.sym = symbols_start(o, source_meta(b.src), 1);
 	if (o->check_symbols)
 		rc = run_check_symbols(&b, o);
-	else if (!o->batch)
+	else if (o->batch && attrib_opts_active(&o->attrib)) {
+		if (o->attrib.keys[0] == AK_NONE && o->view.group == GROUP_CALLER)
+			o->attrib.keys[0] = AK_CALLER; /* --group caller with a selection */
+		if (!o->attrib.sort_given) { /* --sort pages, label: the groups' too */
+			o->attrib.sort = o->view.key == KEY_LABEL ? ATTR_SORT_KEY : ATTR_SORT_PAGES;
+			o->attrib.ascending = o->view.ascending;
+		}
+		rc = attrib_run(b.src, b.m, &o->attrib, &b.oo, o->sources ? o->sources[0] : NULL,
+				b.iterations, b.only_last);
+	} else if (!o->batch)
 		rc = run_screen(&b, o, &sym);
 	else
 		rc = run_batch(&b);
@@ -473,5 +484,6 @@ int top_run(struct top_opts *o)
 	}
 	filter_free(o->view.filter);
 	free(o->select_path);
+	attrib_opts_free(&o->attrib);
 	return rc;
 }

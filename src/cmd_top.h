@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "model_attrib.h"
 #include "output.h"
 #include "settings.h"
 #include "settings_gate.h"
@@ -45,6 +46,8 @@ struct top_opts {
 	int nsources;
 	struct sample_sel select;       /* SOURCE@SEL: sources[0] is then the path alone */
 	char *select_path;              /* that path (allocated) */
+	struct attrib_opts attrib;      /* --group by task, cgroup or block; --pid, --tgid,
+					 * --comm, --older-than, --now (per-block dump) */
 };
 
 /* The options as they are before any is given. */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_attrib.h"
 #include "cmd_diff.h"
 #include "cmd_record.h"
 #include "cmd_top.h"
@@ -33,6 +34,7 @@ enum {
 	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
 	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS, OPT_FAIL_IF,
 	OPT_TREE, OPT_ALLOCINFO, OPT_COLUMNS,
+	OPT_PID, OPT_TGID, OPT_COMM, OPT_OLDER_THAN, OPT_NOW,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +51,11 @@ static const struct option long_opts[] = {
 	{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
 	{ "tree", required_argument, NULL, OPT_TREE },
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "tgid", required_argument, NULL, OPT_TGID },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "older-than", required_argument, NULL, OPT_OLDER_THAN },
+	{ "now", required_argument, NULL, OPT_NOW },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
@@ -110,6 +117,15 @@ static void usage(FILE *fp)
 	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree\n"));
 	fprintf(fp, _("      --columns=LIST        batch text: these columns in this order, as the\n"
 		      "                            settings file's columns (pages,delta,label)\n"));
+	fprintf(fp, _("  the per-block page_owner dump, batch (doc/page_owner_sort.md):\n"
+		      "      --group=K[,K2]        pid, tgid, comm, memcg, class, gfp, order,\n"
+		      "                            migratetype, migrated, age; stack or caller\n"
+		      "                            as K2 (--group comm,caller)\n"
+		      "      --sort=blocks         also order (average) or key\n"
+		      "      --pid=N,...  --tgid=N,...  --comm=NAME,...   only these blocks\n"
+		      "      --older-than=AGE      only blocks held longer (90s, 10m, 2h, 1d)\n"
+		      "      --now=SECONDS         a saved dump's read time, since boot (else an\n"
+		      "                            'uptime' file beside it)\n"));
 	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
 		      "                            lines (compressed works: vmlinux.xz)\n"
 		      "      --modules=DIR         where modules with debug info are; repeatable\n"
@@ -179,6 +195,8 @@ static void arg_list(const char **list, size_t *n, size_t max, const char *fmt, 
 	list[(*n)++] = arg;
 }
 
+static int parse_attrib_sort(struct top_opts *o, const char *arg);
+
 /* What is shown: sort, group, threshold, filters, limit, format, frames. 0, or -1 when
  * c is not one of these. */
 static int parse_view_option(struct top_opts *o, int c, const char *arg)
@@ -191,6 +209,8 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		o->iterations = (long)v.whole;
 		break;
 	case OPT_SORT:
+		if (parse_attrib_sort(o, arg) == 0)
+			break;
 		arg_setting(SETTING_SORT, arg, &v);
 		o->view.key = (enum sort_key)v.sort.key;
 		o->view.ascending = v.sort.ascending;
@@ -202,6 +222,14 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		o->cli_set |= TUI_SET_THRESHOLD;
 		break;
 	case OPT_GROUP:
+		if (attr_group_is_attrib(arg)) {
+			struct pt_err err;
+
+			if (attr_parse_group(&o->attrib, arg, &err) < 0)
+				usage_error("%s", err.msg);
+			break;
+		}
+		o->attrib.keys[0] = o->attrib.keys[1] = AK_NONE;
 		arg_setting(SETTING_GROUP, arg, &v);
 		o->view.group = v.group;
 		o->cli_set |= TUI_SET_GROUP;
@@ -248,6 +276,55 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		return -1;
 	}
 	return 0;
+}
+
+/* The per-block dump's selection: --pid, --tgid, --comm, --older-than, --now. 0, or -1
+ * when c is none of these. */
+static int parse_attrib_option(struct top_opts *o, int c, const char *arg)
+{
+	struct pt_err err;
+	struct attrib_opts *a = &o->attrib;
+	char *end;
+
+	switch (c) {
+	case OPT_PID:
+		if (attr_parse_ids("--pid", arg, a->pids, &a->npids, &err) < 0)
+			usage_error("%s", err.msg);
+		break;
+	case OPT_TGID:
+		if (attr_parse_ids("--tgid", arg, a->tgids, &a->ntgids, &err) < 0)
+			usage_error("%s", err.msg);
+		break;
+	case OPT_COMM:
+		if (attr_parse_comms(a, arg, &err) < 0)
+			usage_error("%s", err.msg);
+		break;
+	case OPT_OLDER_THAN:
+		if (attr_parse_duration(arg, &a->older_than) < 0)
+			usage_error(_("--older-than: expected a time such as 90s, 10m, 2h or 1d, found '%s'"),
+				    arg);
+		break;
+	case OPT_NOW:
+		a->now = strtod_c(arg, &end);
+		if (end == arg || *end || !(a->now >= 0 && a->now <= PT_TIME_MAX))
+			usage_error(_("--now: expected the seconds since boot at the read (the first number of /proc/uptime), found '%s'"),
+				    arg);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* --sort blocks, order, key: the per-block dump's groups (model_attrib.h). 0 when it
+ * was one of these, else -1 (or the usage error for a bad one). */
+static int parse_attrib_sort(struct top_opts *o, const char *arg)
+{
+	int rc = attr_parse_sort(&o->attrib, arg);
+
+	if (rc < 0)
+		usage_error(_("--sort: expected KEY:asc or KEY:desc, found '%s'"), arg);
+	return rc == 0 ? 0 : -1;
 }
 
 /* Where samples come from: the live kernel's options, saved snapshots'. */
@@ -348,7 +425,7 @@ static int top_parse(int argc, char **argv, struct top_opts *o)
 	top_opts_init(o);
 	while ((c = getopt_long(argc, argv, "bn:d:hV", long_opts, NULL)) != -1) {
 		if (parse_view_option(o, c, optarg) == 0 || parse_source_option(o, c, optarg) == 0 ||
-		    parse_symbols_option(o, c, optarg) == 0)
+		    parse_symbols_option(o, c, optarg) == 0 || parse_attrib_option(o, c, optarg) == 0)
 			continue;
 		switch (c) {
 		case 'b':
@@ -438,6 +515,13 @@ static void top_validate(struct top_opts *o)
 		o->iterations = 1;
 	if (o->gate.n && (!o->batch || o->check_symbols))
 		usage_error("%s", _("--fail-if checks the samples of batch mode: add -b"));
+	if (attrib_check_opts(&o->attrib, &o->out, o->batch, o->out.tree != TREE_OFF, o->gate.n != 0,
+			      &err) < 0)
+		usage_error("%s", err.msg);
+	if (attrib_opts_active(&o->attrib) && o->attrib.keys[0] == AK_NONE &&
+	    (o->view.group == GROUP_FUNCTION || o->view.group == GROUP_MODULE))
+		usage_error(_("--group %s: not with --pid, --tgid, --comm, --older-than or --sort blocks, order, key (stack or caller are)"),
+			    group_name(o->view.group));
 	if (o->nfilters) {
 		o->view.filter = filter_new(o->filters, o->nfilters, &err);
 		if (!o->view.filter)

@@ -624,8 +624,11 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	if (rec->calls)
 		st->s.calls_acc = sat_add(st->s.calls_acc, rec->calls > INT64_MAX ? INT64_MAX
 										  : (int64_t)rec->calls);
-	if (rec->block)
+	if (rec->block) {
 		block_add(m, st, rec->block);
+		if (m->block_hook)
+			m->block_hook(m->block_hook_self, st, rec->block);
+	}
 	return 0;
 }
 
@@ -982,4 +985,12 @@ struct sink model_sink(struct model *m)
 	struct sink s = { &model_ops, m };
 
 	return s;
+}
+
+void model_on_block(struct model *m,
+		    void (*fn)(void *self, const struct stack *st, const struct block_info *b),
+		    void *self)
+{
+	m->block_hook = fn;
+	m->block_hook_self = self;
 }

@@ -150,6 +150,11 @@ uint32_t model_group_label(const struct model *m, const struct stack *st, enum g
 /* The same for a stack of these frames (ids of m), kept or not (a replay tape's). */
 uint32_t model_frames_label(const struct model *m, const uint32_t *frames, unsigned n,
 			    enum group_mode g, unsigned i);
+/* fn is told of every block of a per-block dump as the model counts it, with its stack
+ * (during the sample: model_nsamples() is the sample's number); NULL: none. */
+void model_on_block(struct model *m,
+		    void (*fn)(void *self, const struct stack *st, const struct block_info *b),
+		    void *self);
 /* Stacks of a special kind, for warnings (NULL when absent). */
 const struct stack *model_special(const struct model *m, enum stack_kind k);
 

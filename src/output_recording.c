@@ -116,6 +116,8 @@ struct recorder_stack {
 	int64_t prev;           /* count last written */
 	int64_t acc;            /* this sample's sum, valid when seen == the sample */
 	uint64_t seen;
+	uint64_t calls, prev_calls; /* allocinfo: this sample's calls, those last written */
+	int present;            /* allocinfo: listed in the last sample written */
 };
 
 struct recorder {
@@ -123,6 +125,7 @@ struct recorder {
 	int close_fd;
 	char *name;
 	int header_done, closed, failed;
+	enum pt_unit unit;      /* UNIT_BYTES: counts carry calls (format version 3) */
 	uint64_t good;          /* bytes up to the end of the last complete sample */
 	struct obuf extra;      /* meta lines added by the caller */
 	struct obuf metatext;   /* the meta lines of the source, as last written */
@@ -251,8 +254,8 @@ static void meta_text(struct obuf *b, const struct source_meta *m)
 	meta_line(b, "source-name", m->name);
 	if (m->iface != IFACE_NONE)
 		meta_line(b, "iface", iface_name(m->iface));
-	meta_line(b, "unit", m->unit == UNIT_ALLOCS ? "allocs" : "pages");
-	if (m->page_size_known) {
+	meta_line(b, "unit", m->unit == UNIT_ALLOCS ? "allocs" : m->unit == UNIT_BYTES ? "bytes" : "pages");
+	if (m->page_size_known && m->unit != UNIT_BYTES) { /* bytes need no page size */
 		snprintf(num, sizeof(num), "%ld", m->page_size);
 		meta_line(b, "page-size", num);
 	}
@@ -270,9 +273,13 @@ static int write_header(struct recorder *r, struct pt_err *err)
 	if (r->header_done)
 		return 0;
 	r->header_done = 1;
-	snprintf(line, sizeof(line), "%s %d\n", RECORDING_MAGIC, RECORDING_VERSION);
+	/* only allocinfo needs version 3: other recordings stay readable by older pagetops */
+	snprintf(line, sizeof(line), "%s %d\n", RECORDING_MAGIC,
+		 r->unit == UNIT_BYTES ? RECORDING_VERSION : RECORDING_VERSION_PAGES);
 	ob_str(&b, line);
-	ob_str(&b, "# pagetop recording: page_owner stacks over time; format in pagetop's doc/recording.md\n");
+	ob_str(&b, r->unit == UNIT_BYTES ?
+	       "# pagetop recording: allocinfo call sites over time; format in pagetop's doc/recording.md\n" :
+	       "# pagetop recording: page_owner stacks over time; format in pagetop's doc/recording.md\n");
 	meta_line(&b, "pagetop-version", PACKAGE_VERSION);
 	ob_add(&b, r->extra.p, r->extra.len);
 	ob_add(&b, r->metatext.p, r->metatext.len);
@@ -289,6 +296,12 @@ static int rec_meta(void *self, const struct source_meta *m, struct pt_err *err)
 	struct obuf t = { 0 };
 	int rc = 0;
 
+	if (r->header_done && (m->unit == UNIT_BYTES) != (r->unit == UNIT_BYTES)) {
+		pt_err_set(err, _("%s: a recording holds either allocinfo's bytes or page_owner's stacks, not both"),
+			   r->name);
+		return -1;
+	}
+	r->unit = m->unit;
 	meta_text(&t, m);
 	if (r->header_done) {
 		/* a changed description is written again, between samples */
@@ -437,6 +450,7 @@ static int rec_touch(struct recorder *r, struct recorder_stack *s, uint64_t coun
 	if (s->seen != r->cur) {
 		s->seen = r->cur;
 		s->acc = 0;
+		s->calls = 0;
 	}
 	if (count > PT_COUNT_MAX - (uint64_t)s->acc) {
 		pt_err_set(err, _("sample %llu: the records of one stack add up to more than 2^48 pages: no machine has that many; the input is damaged"),
@@ -455,8 +469,18 @@ static int rec_stack(void *self, const struct stack_rec *rec, struct pt_err *err
 	if (!r->in_sample)
 		return 0;
 	s = rec_lookup(r, rec);
-	if (rec->has_count)
-		return rec_touch(r, s, rec->count, err);
+	if (rec->has_count && rec_touch(r, s, rec->count, err) < 0)
+		return -1;
+	if (rec->calls && r->unit == UNIT_BYTES) {
+		if (s->seen != r->cur)
+			rec_touch(r, s, 0, err);
+		if (rec->calls > PT_COUNT_MAX - s->calls) {
+			pt_err_set(err, _("sample %llu: a call site has more than 2^48 calls; the input is damaged"),
+				   (unsigned long long)r->si.seq);
+			return -1;
+		}
+		s->calls += rec->calls;
+	}
 	return 0;
 }
 
@@ -567,6 +591,8 @@ static void ask_symbols(struct recorder *r)
 {
 	int asked = 0;
 
+	if (r->unit == UNIT_BYTES)
+		return; /* a call site is its own source line */
 	for (size_t i = 0; i < r->nst; i++) {
 		struct recorder_stack *s = &r->st[i];
 		int64_t now = s->seen == r->cur ? s->acc : 0;
@@ -658,21 +684,38 @@ static int rec_end(void *self, struct pt_err *err)
 	for (size_t i = 0; i < r->nst; i++) {
 		struct recorder_stack *s = &r->st[i];
 		int64_t now = s->seen == r->cur ? s->acc : 0;
+		uint64_t calls = s->seen == r->cur ? s->calls : 0;
+		/* allocinfo lists every call site, with 0 bytes too: which are listed is
+		 * written as well ("c ID -" when one is not any more) */
+		int present = r->unit == UNIT_BYTES && s->seen == r->cur;
 
 		if (now) {
 			nonzero++;
 			total += (uint64_t)now;
 		}
-		if (now == s->prev)
+		if (now == s->prev && calls == s->prev_calls && present == s->present)
 			continue;
 		if (!s->fid)
 			write_def(r, s);
 		ob_add(&r->body, "c ", 2);
 		ob_u64(&r->body, s->fid);
+		s->present = present;
+		if (r->unit == UNIT_BYTES && !present) {
+			ob_str(&r->body, " -\n");
+			s->prev = 0;
+			s->prev_calls = 0;
+			changed++;
+			continue;
+		}
 		ob_chr(&r->body, ' ');
 		ob_i64(&r->body, now);
+		if (r->unit == UNIT_BYTES) {
+			ob_chr(&r->body, ' ');
+			ob_u64(&r->body, calls);
+		}
 		ob_chr(&r->body, '\n');
 		s->prev = now;
+		s->prev_calls = calls;
 		changed++;
 	}
 	ob_add(&r->body, "e ", 2);

@@ -144,3 +144,18 @@ int allocinfo_version(const char *s, size_t n, unsigned *major, unsigned *minor)
 	*minor = (unsigned)b;
 	return 0;
 }
+
+int allocinfo_site_ok(const char *s, size_t n)
+{
+	struct allocinfo_rec rec;
+	char line[FRAME_MAX + 8];
+	const char *what;
+
+	if (n == 0 || n > FRAME_MAX || memchr(s, '\0', n) || memchr(s, '\n', n))
+		return 0;
+	memcpy(line, "0 0 ", 4);
+	memcpy(line + 4, s, n);
+	/* what the parser makes of a line with this site is the site itself */
+	return allocinfo_line(line, n + 4, &rec, &what) == 0 && rec.site_len == n &&
+	       memcmp(rec.site, s, n) == 0;
+}

@@ -23,6 +23,9 @@ struct allocinfo_rec {
 /* Splits a line; returns 0, or -1 with *what the untranslated words of what was
  * expected (for "expected %s, found ..."). */
 int allocinfo_line(const char *s, size_t n, struct allocinfo_rec *rec, const char **what);
+/* Whether s is a call site exactly as allocinfo_line() makes it ("FILE:LINE [module]
+ * func:NAME"). */
+int allocinfo_site_ok(const char *s, size_t n);
 /* The version of a first line; -1 when it is no allocinfo header. */
 int allocinfo_version(const char *s, size_t n, unsigned *major, unsigned *minor);
 

@@ -13,7 +13,10 @@
 #define RECORDING_MAGIC "#pagetop-recording"
 /* Version 2 adds the system's counters per sample ("m") and what debug info said of the
  * frames ("meta symbols-build-id", "l"); a reader takes versions 1 and 2. */
-#define RECORDING_VERSION 2
+#define RECORDING_VERSION 3
+/* Version 3 adds allocinfo: "unit bytes" and "c ID BYTES CALLS". Recordings of other
+ * sources are written as version 2, which they need, so older pagetops read them. */
+#define RECORDING_VERSION_PAGES 2
 #define RECORDING_VERSION_MIN 1
 
 #endif

@@ -110,7 +110,27 @@ struct block_info {
 	uint32_t comm_len;
 	uint32_t gfp;     /* mask value */
 	uint64_t ts_ns;
+	/* What the rest of the record says. Texts are not terminated in place and valid
+	 * during the call only, as comm. */
+	const char *gfp_text;    /* the mask's flags by name: "GFP_KERNEL|__GFP_COMP" */
+	uint32_t gfp_text_len;
+	const char *memcg;       /* "Charged to memcg NAME": NAME, or NULL */
+	uint32_t memcg_len;
+	const char *reason;      /* "Page has been migrated, last migrate reason: R" */
+	uint32_t reason_len;
+	uint64_t free_ts_ns;     /* older kernels' ", free_ts N ns"; 0: none */
+	uint8_t has_ts;          /* the header had "ts N ns" */
+	uint8_t mt;              /* enum block_mt: the block's migrate type (PFN line) */
+	uint8_t migrated;        /* "Page has been migrated" */
+	uint8_t slab;            /* "Slab cache page", or slab in the PFN line's flags */
+	uint8_t memcg_offline;   /* "Charged to offline memcg NAME" */
+	uint8_t memcg_objcg;     /* "Charged (via objcg) to ..." */
+	uint8_t cma;             /* CMA in the PFN line (page_owner_sort's allocator class) */
 };
+
+/* A block's migrate type, as the PFN line names it (migratetype_names). */
+enum block_mt { MT_NONE = 0, MT_UNMOVABLE, MT_MOVABLE, MT_RECLAIMABLE, MT_HIGHATOMIC,
+		MT_CMA, MT_ISOLATE, MT_OTHER };
 
 struct stack_rec {
 	const struct frame_text *frames;

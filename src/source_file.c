@@ -174,6 +174,15 @@ static enum src_status series_next(struct source *s, const struct sink *sink, in
 	}
 	if (sink->ops->end(sink->self, err) < 0)
 		return SRC_ERROR;
+	if (sa->fmt == PF_UNKNOWN && !sa->handles && got != PF_UNKNOWN &&
+	    iface_of(got) != s->meta.iface) {
+		/* standard input is told only by its records: describe it again, now known */
+		s->meta.iface = iface_of(got);
+		s->meta.unit = got == PF_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
+		s->meta_sent = 0;
+		if (source_send_meta(s, sink, err) < 0)
+			return SRC_ERROR;
+	}
 	return SRC_SAMPLE;
 }
 

@@ -46,7 +46,7 @@ static const struct {
 static int is_meta_file(const char *name)
 {
 	static const char *const names[] = { "kernel-release", "page-size", "kernel-notes.bin",
-					     "count_threshold-after" };
+					     "count_threshold-after", "uptime" };
 	size_t n = strlen(name);
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)

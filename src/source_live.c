@@ -88,6 +88,7 @@ struct tick_stack {
 	uint8_t has_count, has_block;
 	struct block_info blk;  /* comm is comm_off into text */
 	uint32_t comm_off;
+	uint32_t gfp_off, memcg_off, reason_off; /* the block's other texts, as comm */
 };
 
 struct tick_count {
@@ -606,6 +607,15 @@ static int collect_stack(void *self, const struct stack_rec *rec, struct pt_err 
 		s->comm_off = tick_sample_text(m, rec->block->comm ? rec->block->comm : "",
 					   rec->block->comm ? rec->block->comm_len : 0);
 		s->blk.comm = NULL;
+		if (rec->block->gfp_text)
+			s->gfp_off = tick_sample_text(m, rec->block->gfp_text,
+						      rec->block->gfp_text_len);
+		if (rec->block->memcg)
+			s->memcg_off = tick_sample_text(m, rec->block->memcg,
+							rec->block->memcg_len);
+		if (rec->block->reason)
+			s->reason_off = tick_sample_text(m, rec->block->reason,
+							 rec->block->reason_len);
 	}
 	return 0;
 }
@@ -1053,6 +1063,12 @@ static int replay(struct source *s, struct tick_sample *m, const struct sink *si
 		if (ls->has_block) {
 			blk = ls->blk;
 			blk.comm = m->text.p + ls->comm_off;
+			if (blk.gfp_text)
+				blk.gfp_text = m->text.p + ls->gfp_off;
+			if (blk.memcg)
+				blk.memcg = m->text.p + ls->memcg_off;
+			if (blk.reason)
+				blk.reason = m->text.p + ls->reason_off;
 			rec.block = &blk;
 		}
 		if (sink->ops->stack(sink->self, &rec, err) < 0)

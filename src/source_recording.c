@@ -13,6 +13,7 @@
 
 #include "host_meminfo.h"
 #include "parse.h"
+#include "parse_allocinfo.h"
 #include "reader.h"
 #include "recording.h"
 #include "source_impl.h"
@@ -45,12 +46,15 @@ struct recorded_stack {
 	struct frame_text *fr;
 	uint16_t nframes;
 	uint64_t cur;
+	uint64_t calls;         /* allocinfo: the call site's calls now */
+	int present;            /* allocinfo: listed, with 0 bytes too */
 	uint64_t count_line;    /* of its last count line */
 };
 
 struct count_change {
 	uint32_t id;
-	uint64_t count;
+	uint64_t count, calls;
+	int present;
 };
 
 struct recording_reader {
@@ -59,6 +63,7 @@ struct recording_reader {
 	long page_size_opt;
 	/* meta, owned */
 	char *kind_src, *iface, *unit, *release, *build_id, *hostname;
+	int bytes;              /* "unit bytes": counts are "BYTES CALLS" (version 3) */
 	char **mids;            /* "NAME HEX" module build ids, NULL-terminated */
 	size_t nmids;
 	long page_size;
@@ -253,6 +258,7 @@ static int do_meta(struct recording_reader *rr, const char *line, size_t n, stru
 		set_str(&rr->iface, v, vl);
 	} else if (KEY("unit")) {
 		set_str(&rr->unit, v, vl);
+		rr->bytes = strcmp(rr->unit, "bytes") == 0;
 	} else if (KEY("kernel-release")) {
 		if (!release_ok(v, vl)) {
 			snprintf(m, sizeof(m), _("kernel-release '%s' is not a kernel release; ignored"),
@@ -319,11 +325,15 @@ static void rr_fill_meta(struct source *s, struct recording_reader *rr)
 	m->name = rr->name;
 	m->kind = "recording";
 	m->iface = IFACE_NONE;
-	for (int i = IFACE_HANDLES; i <= IFACE_PAGE_OWNER; i++)
+	for (int i = IFACE_HANDLES; i <= IFACE_ALLOCINFO; i++)
 		if (rr->iface && strcmp(rr->iface, iface_name((enum pt_iface)i)) == 0)
 			m->iface = (enum pt_iface)i;
-	m->unit = rr->unit && strcmp(rr->unit, "allocs") == 0 ? UNIT_ALLOCS : UNIT_PAGES;
-	if (rr->page_size_opt > 0) {
+	m->unit = rr->unit && strcmp(rr->unit, "allocs") == 0 ? UNIT_ALLOCS :
+		  rr->bytes ? UNIT_BYTES : UNIT_PAGES;
+	if (rr->bytes) {
+		m->page_size = 1; /* counts are bytes already */
+		m->page_size_known = 1;
+	} else if (rr->page_size_opt > 0) {
 		m->page_size = rr->page_size_opt;
 		m->page_size_known = 1;
 	} else if (rr->page_size > 0) {
@@ -465,7 +475,10 @@ static int stack_frames(struct recording_reader *rr, uint64_t nf, struct text_bu
 			pt_err_set(err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
 				   rr->name, (unsigned long long)reader_lineno(rr->r));
 			rc = -1;
-		} else if (!frame_text_ok(fl + 2, fn - 2)) {
+		} else if (rr->bytes && !allocinfo_site_ok(fl + 2, fn - 2)) {
+			rc = bad(rr, _("a call site line \"f FILE:LINE [module] func:NAME\", as /proc/allocinfo prints it"),
+				 fl, fn, err);
+		} else if (!rr->bytes && !frame_text_ok(fl + 2, fn - 2)) {
 			char what[160];
 
 			snprintf(what, sizeof(what),
@@ -609,7 +622,7 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 		struct recorded_stack *s = &rr->st[rr->nonzero[i]];
 		struct stack_rec rec = { 0 };
 
-		if (!s->cur)
+		if (!s->cur && !s->present)
 			continue;
 		rr->nonzero[k++] = rr->nonzero[i];
 		rec.frames = s->fr;
@@ -618,6 +631,7 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 		rec.handle = s->handle;
 		rec.has_count = 1;
 		rec.count = s->cur;
+		rec.calls = s->calls;
 		rec.block = NULL;
 		if (sink->ops->stack(sink->self, &rec, err) < 0)
 			return -1;
@@ -684,7 +698,7 @@ static void apply_changes(struct recording_reader *rr)
 	for (size_t i = 0; i < rr->nch; i++) {
 		struct recorded_stack *s = &rr->st[rr->ch[i].id];
 
-		if (!s->cur && rr->ch[i].count) {
+		if (!s->cur && !s->present && (rr->ch[i].count || rr->ch[i].present)) {
 			if (rr->nnz == rr->cnz) {
 				rr->cnz = rr->cnz ? rr->cnz * 2 : 1024;
 				rr->nonzero = xreallocarray(rr->nonzero, rr->cnz,
@@ -693,6 +707,8 @@ static void apply_changes(struct recording_reader *rr)
 			rr->nonzero[rr->nnz++] = rr->ch[i].id;
 		}
 		s->cur = rr->ch[i].count;
+		s->calls = rr->ch[i].calls;
+		s->present = rr->ch[i].present;
 	}
 	rr->nch = 0;
 }
@@ -736,16 +752,34 @@ static int count_line(struct recording_reader *rr, const struct sample_lines *cu
 		      const char *line, size_t n, struct pt_err *err)
 {
 	const char *p = line + 1, *end = line + n;
-	uint64_t id, v;
+	uint64_t id, v = 0, calls = 0;
+	int present = rr->bytes;
 
-	if (!cur->open || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
-	    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end)
+	if (rr->bytes) {
+		/* "c ID -": the call site is not listed any more */
+		if (!cur->open || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
+		    skip_sp(&p, end) < 0)
+			return bad(rr, _("\"c ID BYTES CALLS\" inside a sample"), line, n, err);
+		if (end - p == 1 && *p == '-')
+			present = 0, p++;
+		else if (read_u64(&p, end, &v) < 0 || skip_sp(&p, end) < 0 ||
+			 read_u64(&p, end, &calls) < 0)
+			p = NULL;
+		if (p != end)
+			return bad(rr, _("\"c ID BYTES CALLS\" inside a sample"), line, n, err);
+		if (calls > PT_COUNT_MAX)
+			return bad_why(rr, _("a number of calls from 0 to 2^48"), line, n,
+				       _("the recording is damaged or was edited"), err);
+	} else if (!cur->open || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
+		   skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end) {
 		return bad(rr, _("\"c ID COUNT\" inside a sample"), line, n, err);
+	}
 	if (id == 0 || id >= rr->nst)
 		return bad(rr, _("the id of a stack defined before"), line, n, err);
 	if (v > PT_COUNT_MAX)
 		return bad_why(rr, rr->unit && strcmp(rr->unit, "allocs") == 0 ?
-			       _("an allocation count from 0 to 2^48") :
+			       _("an allocation count from 0 to 2^48") : rr->bytes ?
+			       _("a size in bytes from 0 to 2^48") :
 			       _("a page count from 0 to 2^48"), line, n,
 			       _("no machine has that many pages; the recording is damaged or was edited"),
 			       err);
@@ -765,6 +799,8 @@ static int count_line(struct recording_reader *rr, const struct sample_lines *cu
 	}
 	rr->ch[rr->nch].id = (uint32_t)id;
 	rr->ch[rr->nch].count = v;
+	rr->ch[rr->nch].calls = calls;
+	rr->ch[rr->nch].present = present;
 	rr->nch++;
 	return 0;
 }

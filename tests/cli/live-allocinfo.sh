@@ -3,7 +3,7 @@
 # live-allocinfo.sh - the live source of /proc/allocinfo on a fake /proc (PAGETOP_PROC)
 # and a fake debugfs: page_owner stays the default where both are, allocinfo is read where
 # page_owner is not or with --allocinfo; --allocinfo where there is none, profiling off,
-# --kernel-threshold; recordings refused; --drop-privileges (as root).
+# --kernel-threshold; recordings; --drop-privileges (as root).
 set -u
 : "${top_srcdir:?}" "${PAGETOP:?}"
 LC_ALL=C.UTF-8
@@ -70,15 +70,19 @@ printf '1\n' >"$tmp/proc/sys/vm/mem_profiling"
 run "$tmp/debug" --allocinfo --kernel-threshold 5
 [ $rc = 1 ] && grep -q "kernel-threshold is page_owner's: /proc/allocinfo has no threshold" "$tmp/err" ||
 	fail "--kernel-threshold: $rc $(cat "$tmp/err")"
-# recordings of allocinfo: refused, with what to do instead; nothing written
-msg="pagetop: record: recordings of /proc/allocinfo are not written yet: save copies of it in a folder (cat /proc/allocinfo > NNNN.allocinfo), which pagetop reads as a series"
-"$PAGETOP" record --from "$data/allocinfo" -o "$tmp/a.ptrec" >/dev/null 2>"$tmp/err"
-rc=$?
-[ $rc = 1 ] && grep -qxF "$msg" "$tmp/err" && [ ! -e "$tmp/a.ptrec" ] || fail "record --from allocinfo: $rc $(cat "$tmp/err")"
-PAGETOP_DEBUGFS_MOUNTED=1 PAGETOP_PROC=$tmp/proc "$PAGETOP" record -n 1 --debugfs "$tmp/emptydebug" \
-	-o "$tmp/b.ptrec" >/dev/null 2>"$tmp/err"
-rc=$?
-[ $rc = 1 ] && grep -qxF "$msg" "$tmp/err" && [ ! -e "$tmp/b.ptrec" ] || fail "record live allocinfo: $rc $(cat "$tmp/err")"
+# recordings of allocinfo, live: where page_owner is not, and with --allocinfo; the
+# replay shows what the live sample showed
+for how in "--debugfs $tmp/emptydebug" "--allocinfo --debugfs $tmp/debug"; do
+	rm -f "$tmp/b.ptrec"
+	# shellcheck disable=SC2086 # $how is words
+	PAGETOP_DEBUGFS_MOUNTED=1 PAGETOP_PROC=$tmp/proc "$PAGETOP" record -n 1 $how \
+		-o "$tmp/b.ptrec" >/dev/null 2>"$tmp/err" || fail "record live allocinfo ($how): status $?: $(cat "$tmp/err")"
+	head -1 "$tmp/b.ptrec" | grep -qx '#pagetop-recording 3' && grep -qx 'meta unit bytes' "$tmp/b.ptrec" ||
+		fail "record live allocinfo ($how): $(head -8 "$tmp/b.ptrec")"
+	"$PAGETOP" -b --limit 1 --format json "$tmp/b.ptrec" >"$tmp/out" 2>"$tmp/err" &&
+		grep -q '"unit":"bytes"' "$tmp/out" && grep -q '"total":{"bytes":133523792,"calls":52347' "$tmp/out" ||
+		fail "replay of live allocinfo ($how): $(cat "$tmp/err") $(head -c 400 "$tmp/out")"
+done
 if [ "$(id -u)" = 0 ]; then
 	chmod 400 "$tmp/proc/allocinfo"
 	SUDO_UID=65534 SUDO_GID=65534 run "$tmp/debug" --allocinfo --drop-privileges

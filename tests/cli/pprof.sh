@@ -214,6 +214,31 @@ pp -top "$tmp/d.pb.gz" >"$tmp/top"
 grep -q "^pagetop diff: recording .*lab-v1.ptrec.xz sample 0 -> recording .*lab-v1.ptrec.xz sample 89$" \
 	"$tmp/top" && ok || fail "diff: no comment naming A and B"
 
+# -- /proc/allocinfo: bytes and calls, a location per call site with its function, file
+# and line: every site pagetop -b shows, with its numbers, and -top's as pagetop's
+ai=$data/allocinfo-file/6.12.allocinfo
+"$PAGETOP" -b -n 1 --limit 0 --expand "$ai" >"$tmp/ai.txt" 2>"$tmp/err" || fail "allocinfo: pagetop -b: $(cat "$tmp/err")"
+awk '/^ +[0-9]+ / { b = $1; c = $4; next }
+     /^ +> / && b > 0 { f = $NF; sub(/^func:/, "", f); print b, c, f, $2 }' "$tmp/ai.txt" | sort >"$tmp/want"
+if prof "$tmp/ai.pb.gz" -b -n 1 --format pprof "$ai"; then
+	awk '/^Samples:/ { s = 1; next } /^Locations/ { s = 0; l = 1; next } /^Mappings/ { l = 0 }
+	     s && /^ +[0-9]+ +[0-9]+: [0-9]+ *$/ { v[$3 + 0] = $1 " " ($2 + 0) }
+	     l && /^ +[0-9]+: / { id = $1 + 0; sub(/^ +[0-9]+: 0x0 M=[0-9]+ /, ""); sub(/ s=0$/, ""); loc[id] = $0 }
+	     END { for (i in v) print v[i], loc[i] }' "$tmp/raw" | sort >"$tmp/got"
+	[ "$(wc -l <"$tmp/want")" -gt 300 ] && cmp -s "$tmp/want" "$tmp/got" && ok ||
+		fail "allocinfo: pprof's samples are not pagetop's call sites: $(diff "$tmp/want" "$tmp/got" | head -5)"
+	grep -q '^bytes/bytes\[dflt\] calls/count$' "$tmp/raw" && ok || fail "allocinfo: sample types: $(grep -m1 bytes "$tmp/raw")"
+	pp -top -lines -unit=byte -nodecount=5 "$tmp/ai.pb.gz" >"$tmp/top"
+	grep -q "^Showing nodes accounting for .* of 133523792B total" "$tmp/top" && ok ||
+		fail "allocinfo: pprof's total is not pagetop's 133,523,792 bytes: $(cat "$tmp/top")"
+	awk '/^ +[0-9]+B / { sub(/B$/, "", $1); print $1, $6, $7 }' "$tmp/top" >"$tmp/gtop"
+	awk '/^ +[0-9]+ / { b = $1; next } /^ +> / { f = $NF; sub(/^func:/, "", f); print b, f, $2 }' "$tmp/ai.txt" |
+		head -5 >"$tmp/wtop"
+	cmp -s "$tmp/wtop" "$tmp/gtop" && ok || fail "allocinfo: -top is not pagetop's top 5: $(diff "$tmp/wtop" "$tmp/gtop")"
+	pp -top -sample_index=calls -nodecount=1 "$tmp/ai.pb.gz" >"$tmp/top"
+	grep -q "of 52347 total" "$tmp/top" && ok || fail "allocinfo: calls: $(cat "$tmp/top")"
+fi
+
 # -- refused: a terminal, a tree, groups
 script -qec "'$PAGETOP' -b --format pprof '$lab'" /dev/null </dev/null >"$tmp/tty" 2>&1
 grep -q "not writing a pprof profile (binary) to a terminal" "$tmp/tty" && ok ||

@@ -346,8 +346,8 @@ static const struct bcase cases[] = {
 	{ "gzip magic, no data", { { "s.gz", "\x1f\x8b", 2 } }, ONE("s.gz"), X_NEXT_ERR, 0,
 	  "@/s.gz: the compressed data ends early (truncated file)", NULL },
 	/* ---- recordings */
-	{ "recording: future version", { { "r", "#pagetop-recording 3\nmeta iface show_stacks\n" } }, ONE("r"),
-	  X_OPEN_ERR, 0, "@/r: recording format version 3; this pagetop reads versions 1 to 2", NULL },
+	{ "recording: future version", { { "r", "#pagetop-recording 4\nmeta iface show_stacks\n" } }, ONE("r"),
+	  X_OPEN_ERR, 0, "@/r: recording format version 4; this pagetop reads versions 1 to 3", NULL },
 	{ "recording: no version", { { "r", "#pagetop-recording\n" } }, ONE("r"), X_OPEN_ERR, 0,
 	  "@/r:1: expected \"#pagetop-recording VERSION\", found \"#pagetop-recording\"", NULL },
 	{ "recording: torn tail", { { "r", NULL } }, ONE("r"), X_FINE, 1, NULL,
@@ -917,7 +917,7 @@ START_TEST(test_program)
 
 		rc = run_pagetop(a, &err);
 		ck_assert_int_eq(rc, 1);
-		ck_assert_msg(strstr(err, "recording format version 9; this pagetop reads versions 1 to 2"), "stderr: %s", err);
+		ck_assert_msg(strstr(err, "recording format version 9; this pagetop reads versions 1 to 3"), "stderr: %s", err);
 		free(err);
 		free(f);
 	}

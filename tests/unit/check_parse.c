@@ -326,6 +326,62 @@ START_TEST(test_page_owner)
 	ck_assert_uint_eq(rs.st[2].blk.gfp, 0xcc0);
 	ck_assert_uint_eq(rs.st[2].blk.ts_ns, 99);
 	ck_assert_uint_eq(rs.st[2].nframes, 2);
+
+	/* every field of a record: flags by name, migrate type, time, migration, slab,
+	 * memory cgroup (online, offline, via objcg) */
+	ck_assert_str_eq(rs.st[0].gfp_text, "");
+	ck_assert_uint_eq(rs.st[0].blk.gfp_text_len, 0);
+	ck_assert_int_eq(rs.st[0].blk.mt, MT_UNMOVABLE);
+	ck_assert_int_eq(rs.st[0].blk.has_ts, 1);
+	ck_assert_int_eq(rs.st[0].blk.migrated, 0);
+	ck_assert_int_eq(rs.st[0].blk.slab, 0);
+	ck_assert_ptr_null(rs.st[0].blk.memcg);
+	ck_assert_str_eq(rs.st[1].gfp_text, "GFP_USER|__GFP_NOWARN|__GFP_COMP");
+	ck_assert_int_eq(rs.st[1].blk.migrated, 1);
+	ck_assert_str_eq(rs.st[1].reason, "compaction");
+	ck_assert_int_eq(rs.st[1].blk.slab, 1);
+	ck_assert_str_eq(rs.st[1].memcg, "system.slice");
+	ck_assert_int_eq(rs.st[1].blk.memcg_offline, 0);
+	ck_assert_int_eq(rs.st[1].blk.memcg_objcg, 0);
+	ck_assert_str_eq(rs.st[2].gfp_text, "GFP_KERNEL");
+	ck_assert_int_eq(rs.st[2].blk.mt, MT_MOVABLE);
+	ck_assert_int_eq(rs.st[2].blk.migrated, 0);
+	ck_assert_str_eq(rs.st[2].memcg, "user.slice");
+	ck_assert_int_eq(rs.st[2].blk.memcg_objcg, 1);
+	rs_clear(&rs);
+
+	/* older kernels: free_ts in the header; flags in the PFN line; an offline cgroup;
+	 * CMA blocks; lines a later kernel may add are ignored */
+	rs_init(&rs);
+	ck_assert_msg(parse_str("Page allocated via order 0, mask 0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO), pid 9, tgid 9 (sh), ts 5 ns, free_ts 3 ns\n"
+				"PFN 4096 type CMA Block 8 type CMA Flags 0x200(slab|zone=1)\n"
+				" a+0x1/0x2\n"
+				"Page has been migrated, last migrate reason: numa_misplaced\n"
+				"Charged (via objcg) to offline memcg docker-1234.scope\n"
+				"Something new: 1\n"
+				"\n"
+				"Page allocated via order 0, mask 0xcc0(GFP_KERNEL), pid 1, tgid 1 (init), ts 7 ns\n"
+				"PFN 0x1 type Isolate Block 0 type Movable Flags 0x0()\n"
+				" a+0x1/0x2\n"
+				"Charged to offline memcg /\n"
+				"\n", &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[0].blk.ts_ns, 5);
+	ck_assert_uint_eq(rs.st[0].blk.free_ts_ns, 3);
+	ck_assert_int_eq(rs.st[0].blk.mt, MT_CMA);
+	ck_assert_int_eq(rs.st[0].blk.cma, 1);
+	ck_assert_int_eq(rs.st[0].blk.slab, 1);
+	ck_assert_int_eq(rs.st[0].blk.migrated, 1);
+	ck_assert_str_eq(rs.st[0].reason, "numa_misplaced");
+	ck_assert_str_eq(rs.st[0].memcg, "docker-1234.scope");
+	ck_assert_int_eq(rs.st[0].blk.memcg_offline, 1);
+	ck_assert_int_eq(rs.st[0].blk.memcg_objcg, 1);
+	ck_assert_str_eq(rs.st[0].gfp_text, "GFP_KERNEL_ACCOUNT|__GFP_ZERO");
+	ck_assert_int_eq(rs.st[1].blk.mt, MT_ISOLATE);
+	ck_assert_int_eq(rs.st[1].blk.cma, 0);
+	ck_assert_uint_eq(rs.st[1].blk.free_ts_ns, 0);
+	ck_assert_str_eq(rs.st[1].memcg, "/");
+	ck_assert_int_eq(rs.st[1].blk.memcg_offline, 1);
 	rs_clear(&rs);
 }
 END_TEST

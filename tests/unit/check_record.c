@@ -813,7 +813,7 @@ static void expect_next_error(const char *text, const char *want)
 START_TEST(format_errors)
 {
 	expect_open_error("nr_base_pages: 3\n", "expected a pagetop recording");
-	expect_open_error("#pagetop-recording 3\nmeta x y\n", "version 3; this pagetop reads versions 1 to 2");
+	expect_open_error("#pagetop-recording 4\nmeta x y\n", "version 4; this pagetop reads versions 1 to 3");
 	expect_open_error("#pagetop-recording\n", "expected \"#pagetop-recording VERSION\"");
 	expect_next_error("#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\nt 0 1.5 0\nc 1 x\ne 0 1\nend 1\n",
 			  "bad.ptrec:5: expected \"c ID COUNT\" inside a sample");

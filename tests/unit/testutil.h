@@ -55,8 +55,18 @@ struct rstack {
 	int has_block;
 	struct block_info blk;   /* blk.comm points into comm */
 	char comm[128];
+	char gfp_text[300], memcg[128], reason[64]; /* the block's texts, "" when none */
 	uint64_t sample;         /* number of begin() calls before it (0: outside a sample) */
 };
+
+static inline void rs_text(char *dst, size_t cap, const char *s, uint32_t n)
+{
+	size_t k = s ? (n < cap - 1 ? n : cap - 1) : 0;
+
+	if (k)
+		memcpy(dst, s, k);
+	dst[k] = '\0';
+}
 
 struct rcount {
 	uint64_t handle, count;
@@ -173,6 +183,11 @@ static inline int rs_stack(void *self, const struct stack_rec *rec, struct pt_er
 			memcpy(s->comm, rec->block->comm, k);
 		s->comm[rec->block->comm ? k : 0] = '\0';
 		s->blk.comm = s->comm;
+		rs_text(s->gfp_text, sizeof(s->gfp_text), rec->block->gfp_text,
+			rec->block->gfp_text_len);
+		rs_text(s->memcg, sizeof(s->memcg), rec->block->memcg, rec->block->memcg_len);
+		rs_text(s->reason, sizeof(s->reason), rec->block->reason,
+			rec->block->reason_len);
 	}
 	if (rs->fail_at && rs->nst == rs->fail_at) {
 		pt_err_set(err, "test sink refuses record %zu", rs->nst);

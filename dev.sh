@@ -16,7 +16,7 @@ mode=${1:-run}
 build_deps="build-essential autoconf automake autopoint libtool gettext pkg-config
   libncurses-dev libdw-dev libelf-dev check zlib1g-dev liblzma-dev libzstd-dev xz-utils gzip"
 test_deps="valgrind tmux elfutils qemu-system-x86 busybox-static cpio util-linux libclang-rt-14-dev clang zstd
-  man-db prometheus prometheus-node-exporter curl golang-go"
+  man-db prometheus prometheus-node-exporter curl golang-go linux-source-6.1"
 
 install_deps() {
 	missing=""

@@ -9,7 +9,8 @@
  * per stack, then the median time of the selected row's chart as the UI draws it:
  * model_chart() into the 178 columns of a 100-column panel in braille and
  * chart_render() of its 12 lines, the same for the total, and the header's sparkline
- * data (24 columns of the total).
+ * data (24 columns of the total), and the chart of a call tree's node over every stack
+ * (model_chart_sum(), as c on a root above all of them reads it).
  *
  * Times are CPU times of the thread (the machine may be busy), medians.
  *
@@ -147,6 +148,27 @@ int main(int argc, char **argv)
 		t0 = cpu_ms();
 		model_chart_total(m, 0, n - 1, 24, cmin, cmax);
 		t_spark[r] = cpu_ms() - t0;
+	}
+	{
+		/* a tree node above every stack: its chart sums them all */
+		const struct counter **all = malloc(model_nstacks(m) * sizeof(*all));
+		double t_node[20];
+		size_t nall = 0;
+
+		for (size_t id = 0; id < model_nstacks(m); id++) {
+			const struct stack *st = model_stack(m, (uint32_t)id);
+
+			if (st)
+				all[nall++] = &st->s;
+		}
+		for (int r = 0; r < 20; r++) {
+			double t0 = cpu_ms();
+
+			model_chart_sum(m, all, nall, 0, model_nsamples(m) - 1, nc, cmin, cmax);
+			t_node[r] = cpu_ms() - t0;
+		}
+		printf("chart_node_all_ms: %.1f\n", median(t_node, 20));
+		free(all);
 	}
 	printf("chart_row_us: %.1f\n", median(t_chart, (size_t)reps) * 1e3);
 	printf("chart_total_us: %.1f\n", median(t_total, (size_t)reps) * 1e3);

@@ -239,9 +239,28 @@ else
 	echo "skipped: needs a working src/pagetop and src/libpagetop.a" >&2
 fi
 
+say "allocinfo: a live tick of a 10,000-line /proc/allocinfo"
+# bench/allocinfo.c: read + parse + update + view, in-process, from the real 6.12 file grown
+t_ai="" c_ai=""
+if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
+	# shellcheck disable=SC2086
+	if $CC -std=gnu11 -O2 $san -I"$srcdir/src" -I"$BUILDDIR" -o "$out/allocinfo" \
+		"$srcdir/bench/allocinfo.c" "$lib" $libs 2>"$out/allocinfo-build.err" &&
+		"$out/allocinfo" "$srcdir/tests/data/allocinfo-file/6.12.allocinfo" 10000 50 \
+			>"$out/allocinfo.txt" 2>&1; then
+		tee -a "$log" <"$out/allocinfo.txt" >&2
+		t_ai=$(awk '/^median_ms:/ { print $2 }' "$out/allocinfo.txt")
+		c_ai=$(awk '/^median_cpu_ms:/ { print $2 }' "$out/allocinfo.txt")
+	else
+		echo "run.sh: bench/allocinfo failed:" >&2
+		cat "$out/allocinfo-build.err" "$out/allocinfo.txt" 2>/dev/null | tail -n 5 >&2
+	fi
+fi
+
 say "call tree: $nrec_stacks stacks, top-down and bottom-up"
 # bench/tree.c builds the tree of the model in-process (as update.c does)
-t_trd="" c_trd="" f_trd="" a_trd="" t_tru="" c_tru="" f_tru="" a_tru=""
+tree_keys="first sample sort threshold subtree all_first all"
+declare -A tr=()
 if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
 	# shellcheck disable=SC2086
 	if $CC -std=gnu11 -O2 $san -I"$srcdir/src" -I"$BUILDDIR" -o "$out/tree" \
@@ -250,10 +269,9 @@ if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
 			"$stacks.show_handles2" 20 >"$out/tree.txt" 2>&1; then
 			tee -a "$log" <"$out/tree.txt" >&2
 			val() { awk -v k="$1:" '$1 == k { print $2 }' "$out/tree.txt"; }
-			t_trd=$(val median_ms_top_down) c_trd=$(val median_cpu_ms_top_down)
-			f_trd=$(val first_cpu_ms_top_down) a_trd=$(val median_cpu_ms_all_top_down)
-			t_tru=$(val median_ms_bottom_up) c_tru=$(val median_cpu_ms_bottom_up)
-			f_tru=$(val first_cpu_ms_bottom_up) a_tru=$(val median_cpu_ms_all_bottom_up)
+			for mode in top_down bottom_up; do
+				for k in $tree_keys; do tr[$k.$mode]=$(val "${k}_cpu_ms_$mode"); done
+			done
 		else
 			echo "run.sh: bench/tree failed:" >&2
 			tail -n 5 "$out/tree.txt" >&2
@@ -331,6 +349,17 @@ if [ $pt_ok = 1 ] && works pagetop-dump "$PAGETOP" -b -n 1 --limit 20 "$dump"; t
 	r_ptd=$(rss pagetop-dump "$PAGETOP" -b -n 1 --limit 20 "$dump")
 fi
 
+# by task: page_owner_sort --cull pid,name and pagetop's two keys, the same groups
+t_pos2="" r_pos2="" t_pta="" r_pta=""
+if [ -x "$pos" ]; then
+	t_pos2=$(hf page_owner_sort-pid "$runs_slow" "$pos" --cull=pid,name "$dump" "$out/page_owner_sort-pid.out")
+	r_pos2=$(rss page_owner_sort-pid "$pos" --cull=pid,name "$dump" "$out/page_owner_sort-pid.out")
+fi
+if [ $pt_ok = 1 ] && works pagetop-dump-pid "$PAGETOP" -b -n 1 --group pid,comm "$dump"; then
+	t_pta=$(hf pagetop-dump-pid "$runs_slow" "$PAGETOP" -b -n 1 --group pid,comm "$dump")
+	r_pta=$(rss pagetop-dump-pid "$PAGETOP" -b -n 1 --group pid,comm "$dump")
+fi
+
 if [ -n "$t_ptd" ] && [ -s "$out/page_owner_sort.out" ]; then
 	pos_top=$(awk '/ times, [0-9]+ pages/ { print $3 }' "$out/page_owner_sort.out" |
 		sort -rn | awk 'NR <= 20' | sort -n)
@@ -380,12 +409,23 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	fi
 	echo "| peak RSS on that file | $(mib "$r_pt") | $awkname: $(mib "$r_awk") | | < 64 MiB | $(verdict "$r_pt" "<" 65536) |"
 	echo "| per-sample update: parse show_handles ($sz_h, ~5% of counts changed) + sorted view | $(tm "$t_upd" "$c_upd"), median of 20 | | | < 20 ms | $(verdict "$t_upd" "<" 20) |"
-	echo "| call tree of $(thousands "$nrec_stacks") stacks (bench/tree.c), top-down / bottom-up: a sample after the first | $(tm "$t_trd" "$c_trd") / $(tm "$t_tru" "$c_tru"), median of 20 | | every list sorted (batch): cpu $(ms "$a_trd") / $(ms "$a_tru"); first build (every path walked): cpu $(ms "$f_trd") / $(ms "$f_tru") | < 16 ms | $(verdict "$t_trd" "<" 16) / $(verdict "$t_tru" "<" 16) |"
+	trp() { echo "$(ms "${tr[$1.top_down]:-}") / $(ms "${tr[$1.bottom_up]:-}")"; }
+	trworst() { # the slowest of the screen's cases, a mode
+		local w="" k
+		for k in first sample sort threshold subtree; do
+			w=$(awk -v a="$w" -v b="${tr[$k.$1]:-}" 'BEGIN { if (b == "") print a; else if (a == "" || b > a) print b; else print a }')
+		done
+		echo "$w"
+	}
+	echo "| call tree of $(thousands "$nrec_stacks") stacks (bench/tree.c), top-down / bottom-up, CPU, median of 20: the first build (T); a new sample; another sort; another threshold; \`*\` on the largest root | $(trp first); $(trp sample); $(trp sort); $(trp threshold); $(trp subtree) | | the whole tree (batch output, \`e\`): made anew $(trp all_first), a later sample $(trp all) | < 16 ms | $(verdict "$(trworst top_down)" "<" 16) / $(verdict "$(trworst bottom_up)" "<" 16) |"
+	echo "| a live tick of /proc/allocinfo, 10,000 call sites (bench/allocinfo.c): read + parse + update + sorted view | $(tm "$t_ai" "$c_ai"), median of 50 | | | < 5 ms | $(verdict "$t_ai" "<" 5) |"
 	x_ch=$(ratio "$r_ch600" "$r_ch50")
 	echo "| churn: $(thousands "$nrec_stacks") live stacks, 0.5% gone and 0.5% new per sample (bench/churn.c): peak RSS after 50 / 300 / 600 samples | $(mib "$r_ch50") / $(mib "$r_ch300") / $(mib "$r_ch600") (model ${m_ch50:--} / ${m_ch600:--} MiB after 50 / 600) | | $(x "$x_ch") after 600 of after 50 | ≤ 1.5x | $(verdict "$x_ch" "<=" 1.5) |"
 	echo "| charts: $(thousands "$nrec_stacks") stacks, 600 samples, 5% of the counts changing per sample (bench/chart.c): the chart of the largest row, 100x12 in braille, and of the total / a sample's update / the charts' memory | ${t_chr:--} / ${t_cht:--} µs / $(ms "$t_chs") of CPU / ${m_chs:--} MiB, ${b_chs:--} bytes a stack | | | chart < 1 ms, ≤ 260 bytes a stack | $(verdict "$t_chr" "<" 1000), $(verdict "$b_chs" "<=" 260) |"
 	echo "| per-block dump, $(thousands "$nrec_dump") blocks ($sz_d): wall time vs page_owner_sort --cull=stacktrace | $(tm "$t_ptd" "$c_ptd") | page_owner_sort: $(tm "$t_pos" "$c_pos") | $(x "$x_pos")$(cx "$cx_pos") faster | ≥ 5x | $(verdict "$x_pos" ">=" 5) |"
 	echo "| peak RSS on the dump | $(mib "$r_ptd") | page_owner_sort: $(mib "$r_pos") | | < 32 MiB | $(verdict "$r_ptd" "<" 32768) |"
+	x_pta=$(ratio "$t_pos2" "$t_pta")
+	echo "| same dump by task: \`--group pid,comm\` vs page_owner_sort --cull=pid,name; peak RSS | $(tm "$t_pta" "$(cpu pagetop-dump-pid || true)"); $(mib "$r_pta") | page_owner_sort: $(tm "$t_pos2" "$(cpu page_owner_sort-pid || true)"); $(mib "$r_pos2") | $(x "$x_pta") faster | | |"
 	echo
 	echo "Wall time: medians of hyperfine runs ($runs_fast runs for pagetop on show_stacks and wc, $runs_slow for the rest), inputs in the page cache; targets are judged on it. cpu: user + system time (hyperfine's mean; the update's own thread CPU time), steadier when the machine is busy ($(awk '{ print "load average " $1 }' /proc/loadavg) at the end of this run). Peak RSS from \`/usr/bin/time -v\`. Command: \`pagetop -b -n 1 --limit 20 FILE\`. Awk: $awkver. page_owner_sort: tools/vm/page_owner_sort.c of Debian 12's linux-source-6.1, \`cc -O2\`. Machine: $cpu, $(nproc) CPUs, $mem; $(date -u +%Y-%m-%d). Inputs from bench/gen.c (seed 1)."
 } >"$out/results.md"

@@ -1,99 +1,198 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tree.c - the call tree micro-benchmark.
  *
- * What pagetop does to show a sample as a call tree: model_tree() builds the tree of every
- * stack of the view (the flat view, then the paths through a hash table, the sums, the
- * children's order), top-down and bottom-up. The model holds the stacks of
- * show_stacks_handles with the counts of two show_handles snapshots (so that deltas are
- * not 0), fed beforehand and not timed.
+ * What pagetop does to show a sample as a call tree, top-down and bottom-up: model_tree()
+ * (the flat view, each stack down its path as far as the nodes are opened, the sums, the
+ * roots' order) and tree_sort() on the nodes a screen shows expanded or batch output
+ * prints. The model holds the stacks of show_stacks_handles with the counts of the
+ * show_handles snapshots, fed beforehand and between builds, not timed; its first view
+ * is made before anything is timed (the list made it already when T is pressed).
  *
- * usage: tree STACKS_HANDLES HANDLES_A HANDLES_B [BUILDS]
- * Times the first build of each tree (every path walked: what the first sample costs),
- * then BUILDS (default 20) builds more (the paths remembered: every sample after, and a
- * change of sort or filter), the roots sorted as a screen wants them, then BUILDS builds
- * with every node's children sorted, as batch output wants them. Prints the tree's size
- * and the times in milliseconds; the last lines are "first_cpu_ms_top_down: X",
- * "median_cpu_ms_top_down: X", "median_ms_top_down: X", "median_cpu_ms_all_top_down: X"
- * (every list sorted), the same for bottom_up (this thread's CPU time, wall). Built by
- * bench/run.sh against src/libpagetop.a. */
+ * usage: tree STACKS_HANDLES HANDLES_A HANDLES_B [N]
+ * Times, N (default 20) times each, this thread's CPU time (steady on a busy machine):
+ *   first      the first build: a tree made anew (T)
+ *   sample     a new sample (A and B in turn): the build, the tree kept
+ *   sort       the same sample in another order (pages, delta in turn)
+ *   threshold  the same sample with another threshold (0, 16 pages in turn)
+ *   subtree    `*` on the largest root: every node below it opened and sorted
+ *   all_first  the whole tree made anew and sorted (batch output's first sample, `e`)
+ *   all        a new sample of the whole tree, kept (batch output's later samples)
+ * In the first five the screen has the largest root and its largest child and grandchild
+ * expanded (their children sorted). Prints the tree's size, then the medians in ms as
+ * "NAME_cpu_ms_MODE: X" (MODE top_down or bottom_up), and "sample_ms_MODE: X" (wall).
+ * Built by bench/run.sh against src/libpagetop.a. */
 #define _GNU_SOURCE
 #include "bench.h"
 #include "model_tree.h"
 
-/* Builds the tree n times; t and c get the wall and CPU times. */
-static void time_tree(struct model *m, const struct view_opts *vo, enum tree_mode mode,
-		      struct tree *tr, int n, int all, double *t, double *c)
-{
-	for (int i = 0; i < n; i++) {
-		double start = now_ms(), cstart = cpu_ms();
+struct bench {
+	struct sink sink;
+	struct model *m;
+	struct bench_files in;
+	uint32_t seq;
+};
 
-		model_tree(m, vo, mode, tr);
-		if (all)
-			tree_sort(tr, TREE_NONE);
-		t[i] = now_ms() - start;
-		c[i] = cpu_ms() - cstart;
-	}
+/* The next sample of the model: the counts of A and B in turn. */
+static void next_sample(struct bench *b)
+{
+	struct pt_err err = { { 0 } };
+	struct sample_info si = { .time = b->seq, .time_abs = 0, .seq = b->seq };
+	int a = b->seq % 2 == 0;
+
+	check(b->sink.ops->begin(b->sink.self, &si, &err), &err, "begin");
+	feed(&b->sink, a ? b->in.ha : b->in.hb, a ? b->in.la : b->in.lb, a ? "A" : "B",
+	     PF_HANDLES);
+	check(b->sink.ops->end(b->sink.self, &err), &err, "end");
+	b->seq++;
 }
+
+/* The child of node i (TREE_NONE: the roots) with the most pages, opened and sorted. */
+static uint32_t largest(struct tree *t, uint32_t i)
+{
+	if (i == TREE_NONE)
+		return t->nroots ? t->kids[0] : TREE_NONE;
+	tree_sort(t, i);
+	return t->nodes[i].nkids ? t->kids[t->nodes[i].kids] : TREE_NONE;
+}
+
+/* What a screen opens after a build: the largest root, child and grandchild expanded. */
+static void screen(struct tree *t)
+{
+	uint32_t i = TREE_NONE;
+
+	for (int d = 0; d < 4 && (d == 0 || i != TREE_NONE); d++)
+		i = largest(t, i);
+}
+
+/* Opens and sorts every node below node i. */
+static void subtree(struct tree *t, uint32_t i)
+{
+	tree_sort(t, i);
+	for (uint32_t k = 0; k < t->nodes[i].nkids; k++)
+		subtree(t, t->kids[t->nodes[i].kids + k]);
+}
+
+static size_t nodes_below(const struct tree *t, uint32_t i)
+{
+	size_t n = 1;
+
+	for (uint32_t k = 0; k < t->nodes[i].nkids; k++)
+		n += nodes_below(t, t->kids[t->nodes[i].kids + k]);
+	return n;
+}
+
+enum what { FIRST, SAMPLE, SORT, THRESHOLD, SUBTREE, ALL_FIRST, ALL, W__N };
+static const char *const what_names[W__N] = { "first", "sample", "sort", "threshold",
+					       "subtree", "all_first", "all" };
 
 int main(int argc, char **argv)
 {
 	bench_prog = "tree";
-	struct bench_files in;
-	bench_files(&in, argc, argv, "BUILDS");
+	struct bench b = { .seq = 0 };
+	bench_files(&b.in, argc, argv, "N");
+	b.m = bench_model(&b.sink);
 
-	struct sink sink;
-	struct model *m = bench_model(&sink);
 	struct pt_err err = { { 0 } };
-
 	struct sample_info si = { .time = 0, .time_abs = 0, .seq = 0 };
-	check(sink.ops->begin(sink.self, &si, &err), &err, "begin");
-	feed(&sink, in.sh, in.lsh, argv[1], PF_STACKS_HANDLES);
-	feed(&sink, in.ha, in.la, argv[2], PF_HANDLES);
-	check(sink.ops->end(sink.self, &err), &err, "end");
-	si.seq = 1;
-	si.time = 1;
-	check(sink.ops->begin(sink.self, &si, &err), &err, "begin");
-	feed(&sink, in.hb, in.lb, argv[3], PF_HANDLES);
-	check(sink.ops->end(sink.self, &err), &err, "end");
+	check(b.sink.ops->begin(b.sink.self, &si, &err), &err, "begin");
+	feed(&b.sink, b.in.sh, b.in.lsh, argv[1], PF_STACKS_HANDLES);
+	check(b.sink.ops->end(b.sink.self, &err), &err, "end");
+	b.seq = 1;
+	next_sample(&b);
 
 	struct view_opts vo;
 	view_opts_init(&vo);
 	vo.key = KEY_PAGES;
+	{
+		struct view v;
 
-	double *t = malloc(in.n * sizeof(double)), *c = malloc(in.n * sizeof(double));
+		view_init(&v);
+		model_view(b.m, &vo, &v);
+		view_free(&v);
+	}
+
+	int n = b.in.n;
+	double *c = malloc(n * sizeof(double)), *w = malloc(n * sizeof(double));
 	static const enum tree_mode modes[] = { TREE_TOP_DOWN, TREE_BOTTOM_UP };
 	static const char *const names[] = { "top_down", "bottom_up" };
-	double med[2], medc[2], first[2], meda[2];
+	double med[2][W__N], wall[2];
+
 	for (int k = 0; k < 2; k++) {
+		enum tree_mode mode = modes[k];
 		struct tree tr;
-		double f;
+		size_t roots = 0, made = 0, below = 0, all_nodes = 0;
+		double mem = 0;
 
-		tree_init(&tr);
-		time_tree(m, &vo, modes[k], &tr, 1, 0, &f, &first[k]);
-		time_tree(m, &vo, modes[k], &tr, in.n, 1, t, c);
-		meda[k] = median(c, in.n);
-		time_tree(m, &vo, modes[k], &tr, in.n, 0, t, c);
-		printf("%s: %zu stacks, %zu nodes, %zu roots, %.1f MiB, builds:", names[k],
-		       tr.v.nrows, tr.nnodes, tr.nroots, tree_mem_bytes(&tr) / 1048576.0);
-		for (int i = 0; i < in.n; i++)
-			printf(" %.2f", t[i]);
-		printf("\n");
-		med[k] = median(t, in.n);
-		medc[k] = median(c, in.n);
-		tree_free(&tr);
+		for (int what = 0; what < W__N; what++) {
+			tree_init(&tr);
+			vo.key = KEY_PAGES;
+			vo.threshold.value = 0;
+			if (what != FIRST && what != ALL_FIRST && what != SUBTREE) {
+				model_tree(b.m, &vo, mode, &tr);
+				if (what == ALL)
+					tree_sort(&tr, TREE_NONE);
+				else
+					screen(&tr);
+			}
+			for (int i = 0; i < n; i++) {
+				double c0, w0;
+
+				if (what == SAMPLE || what == ALL)
+					next_sample(&b);
+				if (what == FIRST || what == ALL_FIRST || what == SUBTREE) {
+					tree_free(&tr);
+					tree_init(&tr);
+				}
+				if (what == SUBTREE)
+					model_tree(b.m, &vo, mode, &tr);
+				if (what == SORT)
+					vo.key = i % 2 ? KEY_PAGES : KEY_DELTA;
+				if (what == THRESHOLD)
+					vo.threshold.value = i % 2 ? 0 : 16;
+				c0 = cpu_ms();
+				w0 = now_ms();
+				if (what == SUBTREE) {
+					uint32_t r = largest(&tr, TREE_NONE);
+
+					subtree(&tr, r);
+					below = nodes_below(&tr, r);
+				} else {
+					model_tree(b.m, &vo, mode, &tr);
+					if (what == ALL || what == ALL_FIRST)
+						tree_sort(&tr, TREE_NONE);
+					else
+						screen(&tr);
+				}
+				c[i] = cpu_ms() - c0;
+				w[i] = now_ms() - w0;
+			}
+			if (what == FIRST) {
+				roots = tr.nroots;
+				made = tr.nnodes;
+			} else if (what == ALL_FIRST) {
+				all_nodes = tr.nnodes;
+				mem = tree_mem_bytes(&tr) / 1048576.0;
+			}
+			med[k][what] = median(c, n);
+			if (what == SAMPLE)
+				wall[k] = median(w, n);
+			tree_free(&tr);
+		}
+		printf("%s: %zu stacks, %zu roots (%zu nodes made by the first build), "
+		       "%zu nodes below the largest root, %zu nodes in all, %.1f MiB\n",
+		       names[k], model_nlive(b.m), roots, made, below, all_nodes, mem);
 	}
 	for (int k = 0; k < 2; k++) {
-		printf("first_cpu_ms_%s: %.2f\n", names[k], first[k]);
-		printf("median_cpu_ms_%s: %.2f\n", names[k], medc[k]);
-		printf("median_ms_%s: %.2f\n", names[k], med[k]);
-		printf("median_cpu_ms_all_%s: %.2f\n", names[k], meda[k]);
+		for (int what = 0; what < W__N; what++)
+			printf("%s_cpu_ms_%s: %.2f\n", what_names[what], names[k], med[k][what]);
+		printf("sample_ms_%s: %.2f\n", names[k], wall[k]);
 	}
 
-	model_free(m);
-	free(t);
+	model_free(b.m);
 	free(c);
-	free(in.sh);
-	free(in.ha);
-	free(in.hb);
+	free(w);
+	free(b.in.sh);
+	free(b.in.ha);
+	free(b.in.hb);
 	return 0;
 }

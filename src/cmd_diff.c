@@ -60,7 +60,8 @@ struct diff {
 	char *buf;            /* key being built */
 	size_t blen, bcap;
 	long page_size;
-	int pages;            /* unit: base pages (else allocations) */
+	int pages;            /* unit: base pages or bytes (else allocations) */
+	int bytes;            /* unit: bytes (allocinfo) */
 };
 
 /* What the command line asks for. */
@@ -329,6 +330,7 @@ static int diff_report_write(FILE *fp, const struct diff *d, struct diff_row *co
 	r.ignore_offsets = d->ignore_offsets;
 	r.expand = d->expand;
 	r.pages = d->pages;
+	r.bytes = d->bytes;
 	r.page_size = d->page_size;
 	return output_diff(fp, d->format, &r);
 }
@@ -506,8 +508,21 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 	for (int i = 0; i < 2; i++)
 		if (side_load(&d->s[i], &o->source) < 0)
 			return 1;
+	d->bytes = model_meta(d->s[0].m)->unit == UNIT_BYTES;
+	if (d->bytes != (model_meta(d->s[1].m)->unit == UNIT_BYTES)) {
+		struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
+
+		fprintf(stderr, _("pagetop: %s counts %s and %s %s: they do not compare\n"),
+			esc_str(&b[0], d->s[0].arg, text_locale_utf8()),
+			d->bytes ? _("bytes (allocinfo)") : _("page_owner's stacks"),
+			esc_str(&b[1], d->s[1].arg, text_locale_utf8()),
+			d->bytes ? _("page_owner's stacks") : _("bytes (allocinfo)"));
+		free(b[0].p);
+		free(b[1].p);
+		return 1;
+	}
 	d->pages = model_meta(d->s[0].m)->unit == UNIT_PAGES;
-	if (d->pages != (model_meta(d->s[1].m)->unit == UNIT_PAGES)) {
+	if (!d->bytes && d->pages != (model_meta(d->s[1].m)->unit == UNIT_PAGES)) {
 		struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
 		const char *a = esc_str(&b[0], d->s[0].arg, text_locale_utf8());
 		const char *bn = esc_str(&b[1], d->s[1].arg, text_locale_utf8());
@@ -522,6 +537,7 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 		free(b[1].p);
 		return 1;
 	}
+	d->pages |= d->bytes;
 	d->page_size = model_page_size(d->s[1].m);
 	if (d->pages && model_page_size(d->s[0].m) != d->page_size)
 		diag_warn(_("the page sizes differ (A %ld, B %ld bytes): sizes of changes use B's"),

@@ -25,6 +25,7 @@
 #include "settings.h"
 #include "source.h"
 #include "source_live.h"
+#include "symbols.h"
 #include "util.h"
 
 #define POLL_MS 200 /* how soon a signal or the end of --duration is noticed */
@@ -96,6 +97,14 @@ static void usage(FILE *f)
 		  "      --limit K          the textfile's K largest rows, the rest as (other);\n"
 		  "                         0: every row\n"
 		  "      --sort KEY         what largest means (pages by default)\n"));
+	fprintf(f, "%s",
+		_("      --vmlinux FILE     the kernel's debug info (default: the usual places)\n"
+		  "      --modules DIR      where the modules' debug info is (repeatable)\n"
+		  "      --no-symbols       do not keep the frames' source lines in the\n"
+		  "                         recording (kept when debug info is found)\n"));
+	fprintf(f, "%s",
+		_("      --allocinfo        record /proc/allocinfo (bytes and calls per call\n"
+		  "                         site) even where page_owner is readable\n"));
 }
 
 static void fail_msg(const char *msg)
@@ -143,7 +152,8 @@ void record_add_live_meta(struct recorder *rec, const struct source *src)
 }
 
 enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH, OPT_DROP_PRIVS,
-       OPT_TEXTFILE, OPT_GROUP, OPT_LIMIT, OPT_SORT };
+       OPT_TEXTFILE, OPT_GROUP, OPT_LIMIT, OPT_SORT, OPT_VMLINUX, OPT_MODULES, OPT_NO_SYMBOLS,
+       OPT_ALLOCINFO };
 
 /* What the command line asks for. */
 struct record_opts {
@@ -159,6 +169,10 @@ struct record_opts {
 	struct source_opts source;  /* -d, --debugfs, --kernel-threshold, --drop-privileges */
 	struct sample_sel sel;      /* --from SOURCE@SEL: that one sample */
 	char *sel_path;             /* SOURCE (allocated), paths[0] then */
+	int no_symbols;             /* --no-symbols: no source lines carried */
+	const char *vmlinux;        /* --vmlinux */
+	const char **module_dirs;   /* --modules, in order */
+	size_t nmodule_dirs;
 };
 
 /* A bad argument: the message, and the usage error's status. fmt is one of this file's
@@ -239,6 +253,20 @@ static int record_option(struct record_opts *o, int c, const char *arg, const ch
 		break;
 	case OPT_FORCE:
 		o->force = 1;
+		break;
+	case OPT_VMLINUX:
+		o->vmlinux = arg;
+		break;
+	case OPT_MODULES:
+		o->module_dirs = xreallocarray(o->module_dirs, o->nmodule_dirs + 1,
+					       sizeof(*o->module_dirs));
+		o->module_dirs[o->nmodule_dirs++] = arg;
+		break;
+	case OPT_NO_SYMBOLS:
+		o->no_symbols = 1;
+		break;
+	case OPT_ALLOCINFO:
+		o->source.allocinfo = 1;
 		break;
 	case OPT_TEXTFILE:
 		o->textfile = arg;
@@ -351,6 +379,10 @@ static int record_parse(int argc, char **argv, struct record_opts *o)
 		{ "drop-privileges", no_argument, NULL, OPT_DROP_PRIVS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+		{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+		{ "modules", required_argument, NULL, OPT_MODULES },
+		{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
+		{ "allocinfo", no_argument, NULL, OPT_ALLOCINFO },
 		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "sort", required_argument, NULL, OPT_SORT },
@@ -612,10 +644,52 @@ static int record_select_load(const struct record_opts *o, struct model **out)
 	return 0;
 }
 
+/* The frames' source lines go into the recording when debug info for them is found
+ * (doc/recording.md); NULL with --no-symbols or when the service cannot start. */
+static struct symbols *record_symbols(const struct record_opts *o, const struct source_meta *mt)
+{
+	struct symbols_opts so;
+	struct symbols_modid mids[512];
+	char release[256], names[512][64];
+	struct pt_err err;
+	struct symbols *s;
+
+	if (o->no_symbols)
+		return NULL;
+	symbols_opts_init(&so);
+	so.vmlinux = o->vmlinux;
+	so.module_dirs = o->module_dirs;
+	so.nmodule_dirs = o->nmodule_dirs;
+	so.live = mt->kind && strcmp(mt->kind, "live") == 0;
+	so.release = mt->kernel_release;
+	if (!so.release && so.live && host_kernel_release(release, sizeof(release)) == 0)
+		so.release = release;
+	so.vmlinux_build_id = mt->kernel_build_id;
+	/* a recording's modules: their files are checked against these ids */
+	for (size_t i = 0; mt->module_build_ids && mt->module_build_ids[i] &&
+			   so.nmodule_ids < ARRAY_SIZE(mids); i++) {
+		const char *id = mt->module_build_ids[i], *sp = strchr(id, ' ');
+
+		if (!sp || (size_t)(sp - id) >= sizeof(names[0]))
+			continue;
+		snprintf(names[so.nmodule_ids], sizeof(names[0]), "%.*s", (int)(sp - id), id);
+		mids[so.nmodule_ids].name = names[so.nmodule_ids];
+		mids[so.nmodule_ids].hex = sp + 1;
+		so.nmodule_ids++;
+	}
+	so.module_ids = mids;
+	s = symbols_new(&so, &err);
+	if (!s)
+		msg_print(err.msg);
+	return s;
+}
+
 /* That one sample into a recording of its own. */
 static int record_one(const struct record_opts *o)
 {
+	struct symbols *sym = NULL;
 	struct recorder *rec = NULL;
+	struct source_meta mt;
 	struct model *m;
 	struct sink snk;
 	struct pt_err err;
@@ -631,6 +705,11 @@ static int record_one(const struct record_opts *o)
 		model_free(m);
 		return 1;
 	}
+	/* the model keeps no module build ids (they were the closed source's) */
+	mt = *model_meta(m);
+	mt.module_build_ids = NULL;
+	if ((sym = record_symbols(o, &mt)))
+		recorder_set_symbols(rec, sym);
 	snk = recorder_sink(rec);
 	if (model_replay_sample(m, &snk, 1, &err) < 0) {
 		fail_msg(err.msg);
@@ -641,6 +720,7 @@ static int record_one(const struct record_opts *o)
 		status = 1;
 	}
 	recorder_free(rec);
+	symbols_free(sym);
 	model_free(m);
 	return status;
 }
@@ -652,6 +732,7 @@ static int record_run(const struct record_opts *o)
 	struct textfile tf;
 	struct pt_err err;
 	long long got = 0;
+	struct symbols *sym = NULL;
 	int status, live = o->npaths == 0;
 
 	install_signals();
@@ -669,6 +750,8 @@ static int record_run(const struct record_opts *o)
 	}
 	if (live && rec)
 		record_add_live_meta(rec, src);
+	if (rec && (sym = record_symbols(o, source_meta(src))))
+		recorder_set_symbols(rec, sym);
 	if (o->textfile)
 		textfile_init(&tf, o);
 	status = record_loop(o, src, rec, o->textfile ? &tf : NULL, &got);
@@ -678,6 +761,7 @@ static int record_run(const struct record_opts *o)
 	}
 	if (rec)
 		recorder_free(rec);
+	symbols_free(sym);
 	if (o->textfile) {
 		if (tf.failed)
 			status = 1;
@@ -699,5 +783,6 @@ int cmd_record(int argc, char **argv)
 		rc = o.sel.pick != SAMPLE_NONE ? record_one(&o) : record_run(&o);
 	free(o.sel_path);
 	free(o.paths);
+	free(o.module_dirs);
 	return rc;
 }

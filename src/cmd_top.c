@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd_attrib.h"
 #include "cmd_top.h"
 #include "cmd_select.h"
 #include "host.h"
@@ -31,6 +32,7 @@ void top_opts_init(struct top_opts *o)
 	symbols_opts_init(&o->sym);
 	view_opts_init(&o->view);
 	source_opts_init(&o->source);
+	attrib_opts_init(&o->attrib);
 }
 
 /* ---- the batch loop ---- */
@@ -115,8 +117,9 @@ static int run_batch(struct batch_run *b)
 	struct live_stats ls = { 0 };
 
 	view_init(&v);
+	/* live always; other sources when their first sample printed has the counters */
 	b->oo.system = live_get_stats(b->src, &ls) == 0;
-	b->oo.mem = &ls.mem;
+	b->oo.mem = model_meminfo(b->m);
 	tree_init(&tree);
 	for (;;) {
 		enum src_status st;
@@ -148,10 +151,10 @@ static int run_batch(struct batch_run *b)
 			tree_sort(&tree, TREE_NONE); /* every node is printed */
 		} else
 			model_view(b->m, &b->vo, &v);
-		if (b->oo.system)
-			live_get_stats(b->src, &ls); /* the counters of the sample just read */
 		if (!started) {
 			started = 1;
+			if (model_meminfo(b->m)->valid)
+				b->oo.system = 1;
 			if (output_begin(stdout, b->m, &b->oo) < 0)
 				goto write_error;
 		}
@@ -279,10 +282,13 @@ static void symbols_warn(struct symbols *s)
 {
 	struct sym_object *v;
 	size_t n = symbols_objects(s, &v);
-	int missing = 0;
+	int missing = 0, carried = sym_carry_count() > 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].state == SOBJ_OK || v[i].state == SOBJ_UNUSED)
+			continue;
+		/* the recording's own lines stood in for it */
+		if (carried && (v[i].state == SOBJ_MISSING || v[i].state == SOBJ_MISMATCH))
 			continue;
 		if (v[i].state == SOBJ_UNCHECKED) {
 			diag_warn(_("%s: %s"), v[i].name, v[i].reason);
@@ -431,14 +437,26 @@ int top_run(struct top_opts *o)
 	}
 	if (o->nallocs)
 		model_set_alloc_patterns(b.m, o->allocs, o->nallocs);
+	/* an allocinfo call site names its source line itself: only its text is looked up */
 	if (o->batch && b.oo.expand && !o->no_symbols && !o->check_symbols &&
+	    (source_meta(b.src)->unit != UNIT_BYTES || o->sym.nsource_dirs) &&
 	    (b.oo.format == OUT_TEXT || b.oo.format == OUT_JSON))
-		sym = b.oo.sym = symbols_start(o, source_meta(b.src), 1);
+		sym = b.oo.sym = symbols_start(o, source_meta(b.src),
+					       source_meta(b.src)->unit != UNIT_BYTES);
 	if (o->batch && b.oo.format == OUT_PPROF && !o->no_symbols && !o->check_symbols)
 		sym = b.oo.sym = symbols_start(o, source_meta(b.src), 1);
 	if (o->check_symbols)
 		rc = run_check_symbols(&b, o);
-	else if (!o->batch)
+	else if (o->batch && attrib_opts_active(&o->attrib)) {
+		if (o->attrib.keys[0] == AK_NONE && o->view.group == GROUP_CALLER)
+			o->attrib.keys[0] = AK_CALLER; /* --group caller with a selection */
+		if (!o->attrib.sort_given) { /* --sort pages, label: the groups' too */
+			o->attrib.sort = o->view.key == KEY_LABEL ? ATTR_SORT_KEY : ATTR_SORT_PAGES;
+			o->attrib.ascending = o->view.ascending;
+		}
+		rc = attrib_run(b.src, b.m, &o->attrib, &b.oo, o->sources ? o->sources[0] : NULL,
+				b.iterations, b.only_last);
+	} else if (!o->batch)
 		rc = run_screen(&b, o, &sym);
 	else
 		rc = run_batch(&b);
@@ -466,5 +484,6 @@ int top_run(struct top_opts *o)
 	}
 	filter_free(o->view.filter);
 	free(o->select_path);
+	attrib_opts_free(&o->attrib);
 	return rc;
 }

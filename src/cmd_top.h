@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "model_attrib.h"
 #include "output.h"
 #include "settings.h"
 #include "settings_gate.h"
@@ -23,7 +24,8 @@ struct top_opts {
 	long iterations;                /* -n; 0: until the end (or q) */
 	struct view_opts view;          /* --sort, --group, --threshold; its filter is
 					 * built from filters[] (top_validate()) */
-	struct out_opts out;            /* --format, --limit, --expand */
+	struct out_opts out;            /* --format, --limit, --expand, --columns */
+	struct settings_columns columns; /* --columns (out.columns points here) */
 	struct gate gate;               /* --fail-if (gate.n 0: none) */
 	int limit_given;                /* --limit (openmetrics has its own default) */
 	struct source_opts source;      /* -d, --debugfs, --kernel-threshold,
@@ -44,6 +46,8 @@ struct top_opts {
 	int nsources;
 	struct sample_sel select;       /* SOURCE@SEL: sources[0] is then the path alone */
 	char *select_path;              /* that path (allocated) */
+	struct attrib_opts attrib;      /* --group by task, cgroup or block; --pid, --tgid,
+					 * --comm, --older-than, --now (per-block dump) */
 };
 
 /* The options as they are before any is given. */

@@ -126,3 +126,56 @@ size_t frame_fold(const char *s, const char **module)
 	*module = s[n] ? strchr(s + n, '[') : NULL;
 	return n;
 }
+
+int frame_site_split(const char *s, size_t len, struct site_parts *p)
+{
+	const char *end = s + len, *sp, *colon, *f;
+	uint64_t line = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (len < 9 || len > FRAME_MAX || memchr(s, '\0', len))
+		return -1;
+	sp = memchr(s, ' ', len);
+	if (!sp)
+		return -1;
+	colon = memrchr(s, ':', (size_t)(sp - s));
+	if (!colon || colon == s || colon + 1 == sp)
+		return -1;
+	for (const char *c = colon + 1; c < sp; c++) {
+		if (*c < '0' || *c > '9' || line > UINT32_MAX / 10)
+			return -1;
+		line = line * 10 + (uint64_t)(*c - '0');
+	}
+	p->file = s;
+	p->file_len = (uint32_t)(colon - s);
+	p->line = (uint32_t)line;
+	f = sp + 1;
+	if (f < end && *f == '[') {
+		const char *rb = memchr(f, ']', (size_t)(end - f));
+
+		if (!rb || rb == f + 1 || rb + 1 == end || rb[1] != ' ' || memchr(f, ' ', (size_t)(rb - f)))
+			return -1;
+		p->module = f + 1;
+		p->module_len = (uint32_t)(rb - f - 1);
+		f = rb + 2;
+	}
+	if ((size_t)(end - f) < 6 || memcmp(f, "func:", 5) != 0 || memchr(f, ' ', (size_t)(end - f)))
+		return -1;
+	p->func = f + 5;
+	p->func_len = (uint32_t)(end - f - 5);
+	return 0;
+}
+
+size_t frame_site_label(const struct site_parts *p, char *out, size_t n)
+{
+	int k;
+
+	if (p->module)
+		k = snprintf(out, n, "%.*s [%.*s]", (int)p->func_len, p->func, (int)p->module_len,
+			     p->module);
+	else
+		k = snprintf(out, n, "%.*s", (int)p->func_len, p->func);
+	if (k < 0)
+		k = 0;
+	return (size_t)k < n ? (size_t)k : n - 1;
+}

@@ -85,4 +85,17 @@ static inline const char *frame_strip_if(const char *f, int strip, char *tmp, si
  * no module part, else points into the NUL-terminated s. */
 size_t frame_fold(const char *s, const char **module);
 
+/* A call site of /proc/allocinfo, as pagetop keeps its text: "FILE:LINE [module]
+ * func:NAME" (" [module]" only for a module's code). Returns 0 when s has that form,
+ * -1 otherwise; pointers point into s. */
+struct site_parts {
+	const char *file; uint32_t file_len;     /* "drivers/block/brd.c" */
+	uint32_t line;
+	const char *module; uint32_t module_len; /* 0 in vmlinux */
+	const char *func; uint32_t func_len;
+};
+int frame_site_split(const char *s, size_t len, struct site_parts *p);
+/* The label of a call site: "NAME [module]", or "NAME" in vmlinux (as frame_label()). */
+size_t frame_site_label(const struct site_parts *p, char *out, size_t n);
+
 #endif

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -62,13 +63,19 @@ int meminfo_read(const char *path, struct meminfo *mi)
 {
 	char buf[16384];
 	size_t len = 0;
+	struct stat st;
 	ssize_t r;
 	int fd;
 
 	memset(mi, 0, sizeof(*mi));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* a copy in a folder from elsewhere: no link followed, no pipe waited on */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
 	while (len < sizeof(buf) && (r = read(fd, buf + len, sizeof(buf) - len)) > 0)
 		len += (size_t)r;
 	close(fd);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_attrib.h"
 #include "cmd_diff.h"
 #include "cmd_record.h"
 #include "cmd_top.h"
@@ -32,7 +33,8 @@ enum {
 	OPT_NO_MOUSE,
 	OPT_VMLINUX, OPT_MODULES, OPT_KRELEASE, OPT_SOURCE_DIR, OPT_SOURCE_MAP, OPT_NO_SYMBOLS,
 	OPT_CHECK_SYMBOLS, OPT_DROP_PRIVS, OPT_FAIL_IF,
-	OPT_TREE,
+	OPT_TREE, OPT_ALLOCINFO, OPT_COLUMNS,
+	OPT_PID, OPT_TGID, OPT_COMM, OPT_OLDER_THAN, OPT_NOW,
 };
 
 static const struct option long_opts[] = {
@@ -48,10 +50,17 @@ static const struct option long_opts[] = {
 	{ "expand", no_argument, NULL, OPT_EXPAND },
 	{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
 	{ "tree", required_argument, NULL, OPT_TREE },
+	{ "columns", required_argument, NULL, OPT_COLUMNS },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "tgid", required_argument, NULL, OPT_TGID },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "older-than", required_argument, NULL, OPT_OLDER_THAN },
+	{ "now", required_argument, NULL, OPT_NOW },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "kernel-threshold", required_argument, NULL, OPT_KTHRESH },
 	{ "drop-privileges", no_argument, NULL, OPT_DROP_PRIVS },
+	{ "allocinfo", no_argument, NULL, OPT_ALLOCINFO },
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 	{ "alloc-pattern", required_argument, NULL, OPT_ALLOC },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -86,11 +95,13 @@ static void usage(FILE *fp)
 		      "  -n, --iterations=N        stop after N samples\n"
 		      "  -d, --delay=SECONDS       live: time between samples (default 2, min 0.1)\n"
 		      "      --sort=KEY[:asc]      pages, bytes, share, delta, rate, delta_base,\n"
-		      "                            peak, score, first_seen or label (default pages)\n"
+		      "                            peak, score, first_seen, label, or with\n"
+		      "                            allocinfo calls and avg (default pages)\n"
 		      "      --threshold=T         hide rows with fewer pages than T: pages (64),\n"
 		      "                            bytes (256K, 64M, 1G) or percent of the\n"
 		      "                            sample's total (0.5%%) (pagetop only)\n"
-		      "      --group=G             stack, caller, function or module\n"
+		      "      --group=G             stack, caller, function, module, or with\n"
+		      "                            allocinfo file and directory\n"
 		      "      --filter=REGEX        only stacks with a frame matching REGEX;\n"
 		      "                            !REGEX hides them; repeatable (all must hold)\n"
 		      "      --limit=ROWS          rows per sample (0: all, the batch default)\n"
@@ -104,6 +115,17 @@ static void usage(FILE *fp)
 	fprintf(fp, _("      --format=pprof        batch: the last sample as a pprof profile\n"
 		      "                            (gzip-compressed protobuf), for go tool pprof\n"));
 	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree\n"));
+	fprintf(fp, _("      --columns=LIST        batch text: these columns in this order, as the\n"
+		      "                            settings file's columns (pages,delta,label)\n"));
+	fprintf(fp, _("  the per-block page_owner dump, batch (doc/page_owner_sort.md):\n"
+		      "      --group=K[,K2]        pid, tgid, comm, memcg, class, gfp, order,\n"
+		      "                            migratetype, migrated, age; stack or caller\n"
+		      "                            as K2 (--group comm,caller)\n"
+		      "      --sort=blocks         also order (average) or key\n"
+		      "      --pid=N,...  --tgid=N,...  --comm=NAME,...   only these blocks\n"
+		      "      --older-than=AGE      only blocks held longer (90s, 10m, 2h, 1d)\n"
+		      "      --now=SECONDS         a saved dump's read time, since boot (else an\n"
+		      "                            'uptime' file beside it)\n"));
 	fprintf(fp, _("      --vmlinux=FILE        the kernel's debug info, to show frames as source\n"
 		      "                            lines (compressed works: vmlinux.xz)\n"
 		      "      --modules=DIR         where modules with debug info are; repeatable\n"
@@ -120,6 +142,9 @@ static void usage(FILE *fp)
 	fprintf(fp, _("      --drop-privileges     live: open the debugfs files as root, then run\n"
 		      "                            as the sudo user (or nobody); a root helper\n"
 		      "                            reopens files and restores count_threshold\n"));
+	fprintf(fp, _("      --allocinfo           read /proc/allocinfo (bytes and calls per call\n"
+		      "                            site) where page_owner is there too; in a\n"
+		      "                            folder, NAME.allocinfo before NAME.show_stacks\n"));
 	fprintf(fp, _("      --page-size=BYTES     page size of a saved snapshot (default 4096)\n"
 		      "      --alloc-pattern=GLOB  allocator functions skipped to find the caller;\n"
 		      "                            repeatable, replaces the built-in list\n"
@@ -170,6 +195,8 @@ static void arg_list(const char **list, size_t *n, size_t max, const char *fmt, 
 	list[(*n)++] = arg;
 }
 
+static int parse_attrib_sort(struct top_opts *o, const char *arg);
+
 /* What is shown: sort, group, threshold, filters, limit, format, frames. 0, or -1 when
  * c is not one of these. */
 static int parse_view_option(struct top_opts *o, int c, const char *arg)
@@ -182,6 +209,8 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		o->iterations = (long)v.whole;
 		break;
 	case OPT_SORT:
+		if (parse_attrib_sort(o, arg) == 0)
+			break;
 		arg_setting(SETTING_SORT, arg, &v);
 		o->view.key = (enum sort_key)v.sort.key;
 		o->view.ascending = v.sort.ascending;
@@ -193,6 +222,14 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		o->cli_set |= TUI_SET_THRESHOLD;
 		break;
 	case OPT_GROUP:
+		if (attr_group_is_attrib(arg)) {
+			struct pt_err err;
+
+			if (attr_parse_group(&o->attrib, arg, &err) < 0)
+				usage_error("%s", err.msg);
+			break;
+		}
+		o->attrib.keys[0] = o->attrib.keys[1] = AK_NONE;
 		arg_setting(SETTING_GROUP, arg, &v);
 		o->view.group = v.group;
 		o->cli_set |= TUI_SET_GROUP;
@@ -220,6 +257,11 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 			usage_error("%s", err.msg);
 		break;
 	}
+	case OPT_COLUMNS:
+		arg_setting(SETTING_COLUMNS, arg, &v);
+		o->columns = v.columns;
+		o->out.columns = &o->columns;
+		break;
 	case OPT_TREE:
 		arg_setting(SETTING_TREE, arg, &v);
 		o->out.tree = v.tree;
@@ -234,6 +276,55 @@ static int parse_view_option(struct top_opts *o, int c, const char *arg)
 		return -1;
 	}
 	return 0;
+}
+
+/* The per-block dump's selection: --pid, --tgid, --comm, --older-than, --now. 0, or -1
+ * when c is none of these. */
+static int parse_attrib_option(struct top_opts *o, int c, const char *arg)
+{
+	struct pt_err err;
+	struct attrib_opts *a = &o->attrib;
+	char *end;
+
+	switch (c) {
+	case OPT_PID:
+		if (attr_parse_ids("--pid", arg, a->pids, &a->npids, &err) < 0)
+			usage_error("%s", err.msg);
+		break;
+	case OPT_TGID:
+		if (attr_parse_ids("--tgid", arg, a->tgids, &a->ntgids, &err) < 0)
+			usage_error("%s", err.msg);
+		break;
+	case OPT_COMM:
+		if (attr_parse_comms(a, arg, &err) < 0)
+			usage_error("%s", err.msg);
+		break;
+	case OPT_OLDER_THAN:
+		if (attr_parse_duration(arg, &a->older_than) < 0)
+			usage_error(_("--older-than: expected a time such as 90s, 10m, 2h or 1d, found '%s'"),
+				    arg);
+		break;
+	case OPT_NOW:
+		a->now = strtod_c(arg, &end);
+		if (end == arg || *end || !(a->now >= 0 && a->now <= PT_TIME_MAX))
+			usage_error(_("--now: expected the seconds since boot at the read (the first number of /proc/uptime), found '%s'"),
+				    arg);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* --sort blocks, order, key: the per-block dump's groups (model_attrib.h). 0 when it
+ * was one of these, else -1 (or the usage error for a bad one). */
+static int parse_attrib_sort(struct top_opts *o, const char *arg)
+{
+	int rc = attr_parse_sort(&o->attrib, arg);
+
+	if (rc < 0)
+		usage_error(_("--sort: expected KEY:asc or KEY:desc, found '%s'"), arg);
+	return rc == 0 ? 0 : -1;
 }
 
 /* Where samples come from: the live kernel's options, saved snapshots'. */
@@ -259,6 +350,9 @@ static int parse_source_option(struct top_opts *o, int c, const char *arg)
 		break;
 	case OPT_DROP_PRIVS:
 		o->source.drop_privileges = 1;
+		break;
+	case OPT_ALLOCINFO:
+		o->source.allocinfo = 1;
 		break;
 	case OPT_PAGE_SIZE:
 		arg_setting(SETTING_PAGE_SIZE, arg, &v);
@@ -331,7 +425,7 @@ static int top_parse(int argc, char **argv, struct top_opts *o)
 	top_opts_init(o);
 	while ((c = getopt_long(argc, argv, "bn:d:hV", long_opts, NULL)) != -1) {
 		if (parse_view_option(o, c, optarg) == 0 || parse_source_option(o, c, optarg) == 0 ||
-		    parse_symbols_option(o, c, optarg) == 0)
+		    parse_symbols_option(o, c, optarg) == 0 || parse_attrib_option(o, c, optarg) == 0)
 			continue;
 		switch (c) {
 		case 'b':
@@ -369,6 +463,9 @@ static void top_validate(struct top_opts *o)
 	if (o->source.drop_privileges && o->nsources)
 		usage_error(_("--drop-privileges is for the running kernel, not the SOURCE '%s': read files as the user you are"),
 			    o->sources[0]);
+	if (o->out.columns && o->out.format != OUT_TEXT)
+		usage_error(_("--columns: only with --format text (the columns of %s are fixed)"),
+			    out_format_name(o->out.format));
 	if (o->out.tree != TREE_OFF && o->out.format == OUT_FOLDED)
 		usage_error(_("--tree: not with --format %s: folded stacks are a tree already"),
 			    "folded");
@@ -418,6 +515,13 @@ static void top_validate(struct top_opts *o)
 		o->iterations = 1;
 	if (o->gate.n && (!o->batch || o->check_symbols))
 		usage_error("%s", _("--fail-if checks the samples of batch mode: add -b"));
+	if (attrib_check_opts(&o->attrib, &o->out, o->batch, o->out.tree != TREE_OFF, o->gate.n != 0,
+			      &err) < 0)
+		usage_error("%s", err.msg);
+	if (attrib_opts_active(&o->attrib) && o->attrib.keys[0] == AK_NONE &&
+	    (o->view.group == GROUP_FUNCTION || o->view.group == GROUP_MODULE))
+		usage_error(_("--group %s: not with --pid, --tgid, --comm, --older-than or --sort blocks, order, key (stack or caller are)"),
+			    group_name(o->view.group));
 	if (o->nfilters) {
 		o->view.filter = filter_new(o->filters, o->nfilters, &err);
 		if (!o->view.filter)

@@ -27,9 +27,27 @@ void classify_frame(struct model *m, uint32_t id)
 	size_t len = strtab_len(m->frames, id);
 	struct frame_info *f = &m->frame_info[id];
 	struct frame_parts fp;
+	struct site_parts sp;
 	char buf[FRAME_MAX + 80];
 
 	f->kind = SK_NORMAL;
+	if (frame_site_split(s, len, &sp) == 0) {
+		/* an allocinfo call site: labelled by its function */
+		f->func = strtab_intern(m->labels, buf, frame_site_label(&sp, buf, sizeof(buf)));
+		f->module = sp.module ? strtab_intern(m->labels, sp.module, sp.module_len)
+				      : m->label_vmlinux;
+		f->is_alloc = 0;
+		f->is_site = 1;
+		f->file = strtab_intern(m->labels, sp.file, sp.file_len);
+		{
+			const char *slash = memrchr(sp.file, '/', sp.file_len);
+
+			f->dir = slash ? strtab_intern(m->labels, sp.file, (size_t)(slash - sp.file) + 1)
+				       : strtab_intern(m->labels, "./", 2);
+		}
+		return;
+	}
+	f->is_site = 0;
 	if (frame_split(s, len, &fp) < 0 || fp.is_addr) {
 		f->func = strtab_intern(m->labels, s, len);
 		f->module = m->label_unknown;
@@ -109,6 +127,29 @@ struct model *model_new(void)
 	return m;
 }
 
+static void meta_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A NULL-terminated list of strings, copied (the source's goes with it). */
+static char **meta_strv(const char *const *src)
+{
+	size_t n = 0;
+	char **v;
+
+	if (!src)
+		return NULL;
+	while (src[n])
+		n++;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = xstrdup(src[i]);
+	return v;
+}
+
 void model_free(struct model *m)
 {
 	if (!m)
@@ -154,6 +195,7 @@ void model_free(struct model *m)
 	free(m->meta_release);
 	free(m->meta_build_id);
 	free(m->meta_host);
+	meta_strv_free(m->meta_modules);
 	free(m);
 }
 
@@ -233,6 +275,11 @@ double model_time_at(const struct model *m, uint32_t sample)
 	if (!m->nsamples)
 		return 0;
 	return m->times[sample < m->nsamples ? sample : m->nsamples - 1];
+}
+
+const struct meminfo *model_meminfo(const struct model *m)
+{
+	return &m->mem;
 }
 
 int model_time_abs(const struct model *m)
@@ -584,8 +631,14 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	}
 	if (rec->has_count)
 		st->s.acc = sat_add(st->s.acc, rec->count > INT64_MAX ? INT64_MAX : (int64_t)rec->count);
-	if (rec->block)
+	if (rec->calls)
+		st->s.calls_acc = sat_add(st->s.calls_acc, rec->calls > INT64_MAX ? INT64_MAX
+										  : (int64_t)rec->calls);
+	if (rec->block) {
 		block_add(m, st, rec->block);
+		if (m->block_hook)
+			m->block_hook(m->block_hook_self, st, rec->block);
+	}
 	return 0;
 }
 
@@ -645,6 +698,7 @@ static void meta_str(char **dst, const char *src)
 static int m_meta(void *self, const struct source_meta *meta, struct pt_err *err)
 {
 	struct model *m = self;
+	char **mods;
 
 	(void)err;
 	m->meta = *meta;
@@ -653,11 +707,15 @@ static int m_meta(void *self, const struct source_meta *meta, struct pt_err *err
 	meta_str(&m->meta_release, meta->kernel_release);
 	meta_str(&m->meta_build_id, meta->kernel_build_id);
 	meta_str(&m->meta_host, meta->hostname);
+	mods = meta_strv(meta->module_build_ids); /* before the old go: meta may be m's */
+	meta_strv_free(m->meta_modules);
+	m->meta_modules = mods;
 	m->meta.name = m->meta_name;
 	m->meta.kind = m->meta_kind;
 	m->meta.kernel_release = m->meta_release;
 	m->meta.kernel_build_id = m->meta_build_id;
 	m->meta.hostname = m->meta_host;
+	m->meta.module_build_ids = (const char *const *)m->meta_modules;
 	if (m->meta.page_size <= 0) {
 		m->meta.page_size = 4096;
 		m->meta.page_size_known = 0;
@@ -673,6 +731,10 @@ static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
 	m->t_prev = m->t_cur;
 	m->t_cur = si->time;
 	m->time_abs = si->time_abs;
+	if (si->mem && si->mem->valid)
+		m->mem = *si->mem;
+	else
+		memset(&m->mem, 0, sizeof(m->mem));
 	if (m->nsamples == 0)
 		m->t_first = si->time;
 	if (m->nsamples >= m->times_cap) {
@@ -684,7 +746,7 @@ static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
 	 * (its source failed half way) leaves partial sums behind */
 	if (m->in_sample)
 		for (size_t i = 0; i < m->nstacks; i++)
-			stack_at(m, i)->s.acc = 0;
+			stack_at(m, i)->s.acc = stack_at(m, i)->s.calls_acc = 0;
 	m->npending = 0;
 	m->nforgot = 0;
 	m->in_sample = 1;
@@ -828,6 +890,7 @@ static int m_end(void *self, struct pt_err *err)
 	int64_t total = 0;
 
 	(void)err;
+	m->dt = dt;
 	counts_flush(m);
 	m->in_sample = 0;
 	groups_sample_begin(m);
@@ -841,6 +904,8 @@ static int m_end(void *self, struct pt_err *err)
 		v = st->s.acc;
 		counter_push(m, &st->s, k, dt, v);
 		st->s.acc = 0;
+		st->s.calls = st->s.calls_acc;
+		st->s.calls_acc = 0;
 		if (st->blk && st->blk->sample != k)
 			memset(st->blk, 0, sizeof(*st->blk)); /* no block of it in this dump */
 		if (!v) {
@@ -930,4 +995,12 @@ struct sink model_sink(struct model *m)
 	struct sink s = { &model_ops, m };
 
 	return s;
+}
+
+void model_on_block(struct model *m,
+		    void (*fn)(void *self, const struct stack *st, const struct block_info *b),
+		    void *self)
+{
+	m->block_hook = fn;
+	m->block_hook_self = self;
 }

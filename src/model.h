@@ -24,7 +24,12 @@ enum stack_kind {
 	SK_EARLY,    /* early boot pages (register_early_stack, per-block dump only) */
 };
 
-enum group_mode { GROUP_STACK = 0, GROUP_CALLER, GROUP_FUNCTION, GROUP_MODULE, GROUP__N };
+/* GROUP_FILE and GROUP_DIR: the source file and directory of allocinfo's call sites
+ * ("mm/slub.c", "mm/"); stacks of page_owner are in none. */
+enum group_mode {
+	GROUP_STACK = 0, GROUP_CALLER, GROUP_FUNCTION, GROUP_MODULE, GROUP_FILE, GROUP_DIR,
+	GROUP__N
+};
 const char *group_name(enum group_mode g);             /* "stack", "caller", ... */
 int group_parse(const char *s, enum group_mode *g);   /* 0 or -1 */
 
@@ -33,6 +38,7 @@ enum sort_key {
 	KEY_PAGES = 0, KEY_BYTES, KEY_DELTA, KEY_RATE, KEY_DELTA_BASE, KEY_PEAK,
 	KEY_SCORE, KEY_FIRST_SEEN, KEY_LABEL,
 	KEY_SHARE,                /* the share of the sample's pages: the order of KEY_PAGES */
+	KEY_CALLS, KEY_AVG,       /* allocinfo: calls, bytes per call (0 for other sources) */
 	KEY__N
 };
 const char *sort_key_name(enum sort_key k);
@@ -58,6 +64,8 @@ struct counter {
 	struct trace *trace;
 	int64_t first_value;      /* value at first_seen */
 	int64_t acc;              /* sum for the sample being built */
+	/* allocinfo: the allocations behind the bytes now, and their sum being built */
+	int64_t calls, calls_acc;
 };
 
 struct block_summary {      /* per-block dump: what the blocks of a stack had */
@@ -112,6 +120,8 @@ double model_sample_time(const struct model *m);      /* of the current sample *
 int model_time_abs(const struct model *m);
 double model_time_at(const struct model *m, uint32_t sample); /* time of a sample */
 double model_first_time(const struct model *m);
+/* The system's counters at the current sample (valid 0: unknown); the pointer stays. */
+const struct meminfo *model_meminfo(const struct model *m);
 long model_page_size(const struct model *m);
 
 /* Stacks and frames. A stack at 0 pages for MODEL_HISTORY samples is forgotten (unless
@@ -146,6 +156,11 @@ uint32_t model_group_label(const struct model *m, const struct stack *st, enum g
 /* The same for a stack of these frames (ids of m), kept or not (a replay tape's). */
 uint32_t model_frames_label(const struct model *m, const uint32_t *frames, unsigned n,
 			    enum group_mode g, unsigned i);
+/* fn is told of every block of a per-block dump as the model counts it, with its stack
+ * (during the sample: model_nsamples() is the sample's number); NULL: none. */
+void model_on_block(struct model *m,
+		    void (*fn)(void *self, const struct stack *st, const struct block_info *b),
+		    void *self);
 /* Stacks of a special kind, for warnings (NULL when absent). */
 const struct stack *model_special(const struct model *m, enum stack_kind k);
 
@@ -179,6 +194,11 @@ int model_history_at(const struct model *m, const struct counter *s, uint32_t k,
  * part of a bucket gets the bucket's. Returns the columns filled (0: no sample). */
 int model_chart(const struct model *m, const struct counter *s, uint32_t lo, uint32_t hi,
 		int ncols, int64_t *cmin, int64_t *cmax);
+/* The same for the sum of n rows (a tree's node: the stacks below it), in bounded
+ * memory: a column's smallest and largest value are the sums of the rows' (exact where
+ * each row's column is one value, else a range around the sum's). */
+int model_chart_sum(const struct model *m, const struct counter *const *s, size_t n,
+		    uint32_t lo, uint32_t hi, int ncols, int64_t *cmin, int64_t *cmax);
 /* The same for the total pages of every stack. */
 int model_chart_total(const struct model *m, uint32_t lo, uint32_t hi, int ncols,
 		      int64_t *cmin, int64_t *cmax);
@@ -250,6 +270,7 @@ struct view {
 	int64_t total_pages, total_delta, total_delta_base;
 	double total_rate;
 	int64_t shown_pages;
+	int64_t total_calls;      /* allocinfo: every call site's calls */
 	size_t total_rows;        /* rows before the threshold and the filter */
 	int64_t threshold;        /* the threshold of this sample, in pages */
 };

@@ -27,7 +27,8 @@ const char *const model_default_alloc_patterns[] = {
 	NULL,
 };
 
-static const char *const group_names[GROUP__N] = { "stack", "caller", "function", "module" };
+static const char *const group_names[GROUP__N] = { "stack", "caller", "function", "module",
+							"file", "directory" };
 
 const char *group_name(enum group_mode g)
 {
@@ -162,6 +163,10 @@ void stack_place(struct model *m, struct stack *st)
 	 * with it: a view may ask for any mode at any sample */
 	group_get(m, GROUP_CALLER, st->label);
 	group_get(m, GROUP_MODULE, stack_module(m, st));
+	if (st->nframes && m->frame_info[st->frames[c]].is_site) {
+		group_get(m, GROUP_FILE, m->frame_info[st->frames[c]].file);
+		group_get(m, GROUP_DIR, m->frame_info[st->frames[c]].dir);
+	}
 	for (unsigned i = 0; i < st->nframes; i++)
 		group_get(m, GROUP_FUNCTION, m->frame_info[st->frames[i]].func);
 }
@@ -176,6 +181,12 @@ uint32_t model_group_label(const struct model *m, const struct stack *st, enum g
 		return stack_module(m, st);
 	case GROUP_FUNCTION:
 		return i < st->nframes ? m->frame_info[st->frames[i]].func : m->label_unknown;
+	case GROUP_FILE:
+	case GROUP_DIR:
+		if (!st->nframes || !m->frame_info[st->frames[st->caller]].is_site)
+			return UINT32_MAX;
+		return g == GROUP_FILE ? m->frame_info[st->frames[st->caller]].file
+				       : m->frame_info[st->frames[st->caller]].dir;
 	default:
 		return UINT32_MAX;
 	}
@@ -197,6 +208,9 @@ uint32_t model_frames_label(const struct model *m, const uint32_t *frames, unsig
 		c++;
 	if (c == n)
 		c = n - 1;
+	if (g == GROUP_FILE || g == GROUP_DIR)
+		return !m->frame_info[frames[c]].is_site ? UINT32_MAX :
+		       g == GROUP_FILE ? m->frame_info[frames[c]].file : m->frame_info[frames[c]].dir;
 	return g == GROUP_CALLER ? m->frame_info[frames[c]].func : m->frame_info[frames[c]].module;
 }
 
@@ -224,6 +238,7 @@ void groups_sample_begin(struct model *m)
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; i < m->ngroups[g]; i++) {
 			m->groups[g][i].s.acc = 0;
+			m->groups[g][i].s.calls_acc = 0;
 			m->groups[g][i].nstacks = 0;
 		}
 	if (m->function_stamp_cap < m->ngroups[GROUP_FUNCTION]) {
@@ -238,6 +253,8 @@ void groups_sample_begin(struct model *m)
 void groups_sample_end(struct model *m, uint32_t k, double dt)
 {
 	for (int g = 1; g < GROUP__N; g++)
-		for (size_t i = 0; i < m->ngroups[g]; i++)
+		for (size_t i = 0; i < m->ngroups[g]; i++) {
 			counter_push(m, &m->groups[g][i].s, k, dt, m->groups[g][i].s.acc);
+			m->groups[g][i].s.calls = m->groups[g][i].s.calls_acc;
+		}
 }

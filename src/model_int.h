@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "host_meminfo.h"
 #include "model.h"
 #include "parse.h"
 #include "util.h"
@@ -18,6 +19,9 @@ struct frame_info {
 	uint32_t module;   /* label id: module name, "vmlinux", or "?" for bare addresses */
 	uint8_t is_alloc;
 	uint8_t kind;      /* enum stack_kind of a stack with this innermost frame */
+	uint8_t is_site;   /* an allocinfo call site: file and dir are set */
+	uint32_t file;     /* label id: "mm/slub.c" */
+	uint32_t dir;      /* label id: "mm/" ("./" for a file in no directory) */
 };
 
 #define STACK_CHUNK 4096
@@ -68,6 +72,9 @@ struct model {
 	struct trace_pool *trace_pool;
 	struct trace *total_trace;  /* the total pages over the series */
 	size_t nblock_summaries;    /* block summaries allocated */
+	/* model_on_block(): told of every block of a per-block dump, with its stack */
+	void (*block_hook)(void *self, const struct stack *st, const struct block_info *b);
+	void *block_hook_self;
 
 	/* forgetting (doc/internals.md) */
 	uint32_t *to_forget;        /* stacks of this sample that may be forgotten */
@@ -103,14 +110,17 @@ struct model {
 	uint32_t nsamples;          /* complete samples */
 	int in_sample;
 	double t_cur, t_prev, t_first;
+	double dt;                  /* of the last complete sample: each rate is delta / dt */
 	double *times;              /* time of every sample */
 	size_t times_cap;
 	int time_abs;
+	struct meminfo mem;         /* the system's counters at the current sample */
 	uint32_t baseline;
 
 	/* meta, copied */
 	struct source_meta meta;
 	char *meta_name, *meta_kind, *meta_release, *meta_build_id, *meta_host;
+	char **meta_modules;        /* meta.module_build_ids, copied */
 };
 
 static inline struct stack *stack_at(const struct model *m, size_t id)
@@ -171,6 +181,7 @@ static inline void group_count(const struct model *m, struct group *gr, const st
 			       int64_t v)
 {
 	gr->s.acc = sat_add(gr->s.acc, v);
+	gr->s.calls_acc = sat_add(gr->s.calls_acc, st->s.calls);
 	(void)m;
 	if (!gr->nstacks++ || v > gr->example_pages) {
 		gr->example = st->id;
@@ -182,6 +193,12 @@ static inline void groups_count(struct model *m, const struct stack *st, int64_t
 {
 	group_count(m, group_of(m, GROUP_CALLER, st->label), st, v);
 	group_count(m, group_of(m, GROUP_MODULE, stack_module(m, st)), st, v);
+	if (st->nframes && m->frame_info[st->frames[st->caller]].is_site) {
+		const struct frame_info *fi = &m->frame_info[st->frames[st->caller]];
+
+		group_count(m, group_of(m, GROUP_FILE, fi->file), st, v);
+		group_count(m, group_of(m, GROUP_DIR, fi->dir), st, v);
+	}
 	for (unsigned f = 0; f < st->nframes; f++) {
 		uint32_t func = m->frame_info[st->frames[f]].func;
 		uint32_t gi = m->label2group[GROUP_FUNCTION][func] - 1;

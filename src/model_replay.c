@@ -241,7 +241,7 @@ static const struct tape_frame *tape_frame(struct replay_tape *tp, const struct 
 
 /* A stack of the from model (its handle, its frame ids) with a count, into a sink. */
 static int sink_stack(const struct model *from, struct replay_tape *tp, uint64_t handle,
-		      const uint32_t *frames, unsigned nframes, int64_t count,
+		      const uint32_t *frames, unsigned nframes, int64_t count, int64_t calls,
 		      const struct sink *sink, struct pt_err *err)
 {
 	struct frame_text ft[STACK_MAX_FRAMES];
@@ -268,6 +268,7 @@ static int sink_stack(const struct model *from, struct replay_tape *tp, uint64_t
 	rec.handle = handle;
 	rec.has_count = 1;
 	rec.count = (uint64_t)count;
+	rec.calls = calls > 0 ? (uint64_t)calls : 0;
 	return sink->ops->stack(sink->self, &rec, err);
 }
 
@@ -339,7 +340,7 @@ int replay_advance(struct replay *r, struct replay_tape *tp, const struct model 
 	}
 	for (; r->next <= k; r->next++) {
 		uint32_t j = r->next;
-		struct sample_info si;
+		struct sample_info si = { 0 };
 
 		replay_apply(r, tp, j);
 		if (j == 0 && sink.ops->meta(sink.self, model_meta(from), err) < 0)
@@ -353,7 +354,7 @@ int replay_advance(struct replay *r, struct replay_tape *tp, const struct model 
 			const struct tape_stack *ts = &tp->stacks[r->with_pages[i]];
 
 			if (sink_stack(from, tp, ts->handle, tp->frame_ids + ts->frames, ts->nframes,
-				       r->counts[r->with_pages[i]], &sink, err) < 0)
+				       r->counts[r->with_pages[i]], 0, &sink, err) < 0)
 				return -1;
 		}
 		if (sink.ops->end(sink.self, err) < 0)
@@ -367,8 +368,9 @@ int replay_advance(struct replay *r, struct replay_tape *tp, const struct model 
 int model_replay_sample(const struct model *m, const struct sink *sink, int with_meta,
 			struct pt_err *err)
 {
-	struct sample_info si;
+	struct sample_info si = { 0 };
 	size_t ns = model_nstacks(m);
+	int bytes = model_meta(m)->unit == UNIT_BYTES;
 
 	if (!model_nsamples(m))
 		return 0;
@@ -377,14 +379,16 @@ int model_replay_sample(const struct model *m, const struct sink *sink, int with
 	si.time = model_sample_time(m);
 	si.time_abs = model_time_abs(m);
 	si.seq = model_nsamples(m) - 1;
+	si.mem = model_meminfo(m);
 	if (sink->ops->begin(sink->self, &si, err) < 0)
 		return -1;
 	for (size_t i = 0; i < ns; i++) {
 		const struct stack *st = model_stack(m, (uint32_t)i);
 
-		if (st && st->s.now > 0 &&
-		    sink_stack(m, NULL, st->handle, st->frames, st->nframes, st->s.now, sink,
-			       err) < 0)
+		/* allocinfo: every call site the model has, 0 bytes too, with its calls */
+		if (st && (st->s.now > 0 || (bytes && st->nframes)) &&
+		    sink_stack(m, NULL, st->handle, st->frames, st->nframes, st->s.now,
+			       st->s.calls, sink, err) < 0)
 			return -1;
 	}
 	return sink->ops->end(sink->self, err);

@@ -393,6 +393,149 @@ int model_chart(const struct model *m, const struct counter *s, uint32_t lo, uin
 	return columns(s->trace, s->first_seen, s->now, lo, hi, ncols, cmin, cmax);
 }
 
+/* The columns of a count given as buckets (see columns()) added to smin and smax, the
+ * columns' first and last samples given (ca, ce). */
+static void columns_add(const struct trace_bucket *b, uint32_t nbk, uint32_t s0,
+			unsigned shift, uint32_t next, uint32_t first, int64_t tail,
+			const uint32_t *ca, const uint32_t *ce, int ncols, int64_t *smin,
+			int64_t *smax)
+{
+	for (int c = 0; c < ncols; c++) {
+		uint32_t a = ca[c], e = ce[c];
+		int64_t mn = INT64_MAX, mx = INT64_MIN;
+
+		if (e < first)
+			continue; /* 0 there: adds nothing */
+		if (a < first)
+			widen(&mn, &mx, 0, 0);
+		if (nbk && e >= s0 && a < next) {
+			uint32_t from = a > s0 ? a : s0, to = e < next - 1 ? e : next - 1;
+
+			for (uint32_t j = (from - s0) >> shift; j <= (to - s0) >> shift && j < nbk;
+			     j++)
+				widen(&mn, &mx, b[j].min, b[j].max);
+		}
+		if (e >= next)
+			widen(&mn, &mx, tail, tail);
+		smin[c] = sat_add(smin[c], mn);
+		smax[c] = sat_add(smax[c], mx);
+	}
+}
+
+/* Rows whose buckets span the same samples are summed bucket by bucket first, then
+ * turned into columns once: a column's range is then that of the summed buckets, as
+ * tight as the rows' own or tighter, and a chart of many rows costs about a bucket a
+ * row, not a column a row. At most SUM_GROUPS such groups at a time (then they go into
+ * the columns and start again): the memory stays bounded whatever the rows. */
+#define SUM_GROUPS 512
+
+struct sum_group {
+	uint32_t first, s0, next, nbk;
+	unsigned shift;
+	int64_t tail;
+	struct trace_bucket *b;   /* min and max summed (last unused) */
+};
+
+struct sum_groups {
+	struct sum_group g[SUM_GROUPS];
+	uint16_t slot[2 * SUM_GROUPS]; /* index + 1, 0 empty */
+	int n;
+};
+
+static void groups_flush(struct sum_groups *gs, const uint32_t *ca, const uint32_t *ce,
+			 int ncols, int64_t *smin, int64_t *smax)
+{
+	for (int i = 0; i < gs->n; i++) {
+		struct sum_group *g = &gs->g[i];
+
+		columns_add(g->b, g->nbk, g->s0, g->shift, g->next, g->first, g->tail, ca, ce,
+			    ncols, smin, smax);
+		free(g->b);
+	}
+	gs->n = 0;
+	memset(gs->slot, 0, sizeof(gs->slot));
+}
+
+static struct sum_group *group_of_row(struct sum_groups *gs, uint32_t first, uint32_t s0,
+				      uint32_t next, uint32_t nbk, unsigned shift)
+{
+	uint64_t h = hash_u64(((uint64_t)first << 32 | s0) ^ ((uint64_t)next << 24) ^
+			      ((uint64_t)nbk << 8) ^ shift);
+	size_t mask = 2 * SUM_GROUPS - 1, j = (size_t)h & mask;
+	struct sum_group *g;
+
+	for (; gs->slot[j]; j = (j + 1) & mask) {
+		g = &gs->g[gs->slot[j] - 1];
+		if (g->first == first && g->s0 == s0 && g->next == next && g->nbk == nbk &&
+		    g->shift == shift)
+			return g;
+	}
+	if (gs->n == SUM_GROUPS)
+		return NULL;
+	g = &gs->g[gs->n];
+	*g = (struct sum_group){ first, s0, next, nbk, shift, 0, NULL };
+	g->b = xcalloc(nbk ? nbk : 1, sizeof(*g->b));
+	gs->slot[j] = (uint16_t)++gs->n;
+	return g;
+}
+
+int model_chart_sum(const struct model *m, const struct counter *const *s, size_t n,
+		    uint32_t lo, uint32_t hi, int ncols, int64_t *cmin, int64_t *cmax)
+{
+	struct trace_bucket stackbuf[TRACE_ROW_BUCKETS + 1], *b = stackbuf;
+	struct sum_groups *gs;
+	uint32_t *ca, *ce, span;
+	size_t nb = TRACE_ROW_BUCKETS;
+	int got;
+
+	if (!m->nsamples || ncols <= 0)
+		return 0;
+	if (hi > m->nsamples - 1)
+		hi = m->nsamples - 1;
+	if (hi < lo)
+		return 0;
+	span = hi - lo + 1;
+	got = (uint32_t)ncols > span ? (int)span : ncols;
+	ca = xreallocarray(NULL, 2 * (size_t)got, sizeof(*ca));
+	ce = ca + got;
+	for (int c = 0; c < got; c++) {
+		ca[c] = lo + (uint32_t)((uint64_t)c * span / (uint32_t)got);
+		ce[c] = lo + (uint32_t)((uint64_t)(c + 1) * span / (uint32_t)got) - 1;
+		cmin[c] = cmax[c] = 0;
+	}
+	gs = xcalloc(1, sizeof(*gs));
+	for (size_t i = 0; i < n; i++) {
+		const struct trace *ser = s[i]->trace;
+		uint32_t first = s[i]->first_seen, s0 = first, next = first, nbk = 0;
+		unsigned shift = 0;
+		struct sum_group *g;
+
+		if (ser) {
+			if (trace_nb(ser) > nb) {
+				nb = trace_nb(ser);
+				b = xreallocarray(b == stackbuf ? NULL : b, nb + 1, sizeof(*b));
+			}
+			nbk = trace_buckets(ser, b, &s0, &shift, &next);
+		}
+		g = group_of_row(gs, first, s0, next, nbk, shift);
+		if (!g) {
+			groups_flush(gs, ca, ce, got, cmin, cmax);
+			g = group_of_row(gs, first, s0, next, nbk, shift);
+		}
+		g->tail = sat_add(g->tail, s[i]->now);
+		for (uint32_t j = 0; j < nbk; j++) {
+			g->b[j].min = sat_add(g->b[j].min, b[j].min);
+			g->b[j].max = sat_add(g->b[j].max, b[j].max);
+		}
+	}
+	groups_flush(gs, ca, ce, got, cmin, cmax);
+	free(gs);
+	if (b != stackbuf)
+		free(b);
+	free(ca);
+	return got;
+}
+
 int model_chart_total(const struct model *m, uint32_t lo, uint32_t hi, int ncols,
 		      int64_t *cmin, int64_t *cmax)
 {

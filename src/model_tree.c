@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* model_tree.c - the call tree of a sample (model_tree.h): each stack of the flat view
- * finds the node its path ends at (remembered from the build before, else walked through
- * a (parent, frame) hash table) and adds its numbers there; one pass from the last node
- * to the first adds each node into its parent; one from the first lists the children;
- * the roots are sorted, the other lists when tree_sort() asks; a tree made anew is
- * numbered depth-first (doc/internals.md). */
+/* model_tree.c - the call tree of a sample (model_tree.h), made as far as it is looked
+ * at: the roots, and the children of the nodes tree_sort() opened. Each stack of the flat
+ * view finds the deepest made node on its path (remembered from the build before, else
+ * walked through a (parent, frame) hash table) and adds its numbers there; one pass from
+ * the last node to the first adds each node into its parent (a child is made after its
+ * parent); one from the first lists the children; the roots are sorted. Opening a node
+ * hands its stacks on to its children, made then (doc/internals.md). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -75,6 +76,7 @@ void tree_free(struct tree *t)
 	free(t->next_stack);
 	free(t->slots);
 	free(t->leaves);
+	free(t->child_of);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -145,52 +147,59 @@ static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t
 	return (uint32_t)(t->nnodes - 1);
 }
 
-/* Where a stack's path ends: remembered, or walked (and remembered). prev and prev_node
- * are the path walked last: a path that starts the same way takes its nodes. */
-static uint32_t stack_leaf(struct tree *t, const struct stack *st, uint32_t *prev,
-			   uint32_t *prev_node, unsigned *nprev)
+/* A stack's path: its length (frames from the outermost, or from the caller, to the
+ * other end; a stack without frames is its label) and its key at depth d. */
+static inline unsigned path_len(const struct stack *st)
 {
-	struct tree_leaf *lf = &t->leaves[st->id];
-	uint32_t parent = TREE_NONE, path[STACK_MAX_FRAMES + 1];
-	unsigned n = 0, same = 0;
+	unsigned n = st->nframes ? (unsigned)(st->nframes - st->caller) : 1;
 
-	if (lf->gen == t->gen && lf->hash == st->hash && lf->caller == st->caller &&
-	    lf->nframes == st->nframes)
-		return lf->node;
-	if (!st->nframes) {
-		path[n++] = LABEL_KEY | st->label;
-	} else if (t->mode == TREE_TOP_DOWN) {
-		for (int i = st->nframes - 1; i >= (int)st->caller && n < STACK_MAX_FRAMES; i--)
-			path[n++] = st->frames[i];
-	} else {
-		for (int i = st->caller; i < st->nframes && n < STACK_MAX_FRAMES; i++)
-			path[n++] = st->frames[i];
-	}
-	while (same < n && same < *nprev && prev[same] == path[same])
-		same++;
-	if (same)
-		parent = prev_node[same - 1];
-	for (unsigned d = same; d < n; d++) {
-		parent = node_get(t, parent, path[d], (uint16_t)d);
-		prev[d] = path[d];
-		prev_node[d] = parent;
-	}
-	*nprev = n;
-	lf->hash = st->hash;
-	lf->node = parent;
-	lf->gen = t->gen;
-	lf->caller = st->caller;
-	lf->nframes = st->nframes;
-	return parent;
+	return n < STACK_MAX_FRAMES ? n : STACK_MAX_FRAMES;
 }
 
-/* Adds a stack's numbers, or a child's, to a node's. */
+static inline uint32_t path_at(enum tree_mode mode, const struct stack *st, unsigned d)
+{
+	if (!st->nframes)
+		return LABEL_KEY | st->label;
+	return mode == TREE_TOP_DOWN ? st->frames[st->nframes - 1 - d] : st->frames[st->caller + d];
+}
+
+/* The deepest made node on a stack's path: the one remembered (if it was opened since,
+ * on down from it), or walked to from its root. all: every node on the way is opened,
+ * the path walked to its end. */
+static uint32_t stack_leaf(struct tree *t, const struct stack *st, int all)
+{
+	struct tree_leaf *lf = &t->leaves[st->id];
+	unsigned len = path_len(st), d;
+	uint32_t node;
+
+	if (lf->gen == t->gen && lf->hash == st->hash && lf->caller == st->caller &&
+	    lf->nframes == st->nframes) {
+		node = lf->node;
+		if (!t->nodes[node].open && !all)
+			return node;
+		d = t->nodes[node].depth;
+	} else {
+		node = node_get(t, TREE_NONE, path_at(t->mode, st, 0), 0);
+		d = 0;
+		lf->hash = st->hash;
+		lf->gen = t->gen;
+		lf->caller = st->caller;
+		lf->nframes = st->nframes;
+	}
+	for (; (all || t->nodes[node].open) && d + 1 < len; d++) {
+		t->nodes[node].open = 1;
+		node = node_get(t, node, path_at(t->mode, st, d + 1), (uint16_t)(d + 1));
+	}
+	lf->node = node;
+	return node;
+}
+
+/* Adds a stack's numbers, or a child's, to a node's (not the rate: node_rate()). */
 static inline __attribute__((always_inline)) void sum_add(struct tree_sum *a, const struct tree_sum *b)
 {
 	a->now = sat_add(a->now, b->now);
 	a->delta = sat_add(a->delta, b->delta);
 	a->delta_base = sat_add(a->delta_base, b->delta_base);
-	a->rate += b->rate;
 	if (b->peak > a->peak)
 		a->peak = b->peak;
 	if (b->score > a->score)
@@ -208,11 +217,19 @@ static inline __attribute__((always_inline)) void example_add(struct tree_node *
 	}
 }
 
-/* Numbers the nodes of a tree made anew depth-first (a node's subtree right after it),
+/* A node's rate: every stack's is its delta over the sample's interval, so the sum is
+ * the summed delta's, the same in whatever order the stacks came (a sum of the rates
+ * would differ in its last bits, enough for a -0.0 or another order of equal nodes). */
+static inline void node_rate(const struct tree *t, struct tree_node *n)
+{
+	n->s.rate = t->dt > 0 ? (double)n->s.delta / t->dt : 0;
+}
+
+/* Numbers the nodes of a tree walked whole depth-first (a node's subtree right after it),
  * so that the passes of later builds find a node's parent among the nodes they just saw
  * (in the cache), not anywhere in the array: the first position of a node is its
  * parent's next free one, its subtree's size the space it takes there. Every node has
- * stacks (the tree was made anew), and nkids counts its children. */
+ * stacks in this build, and nkids counts its children. */
 static void tree_renumber(struct tree *t)
 {
 	size_t nn = t->nnodes, next_root = 0;
@@ -274,6 +291,8 @@ static double node_sort_key(const struct tree_node *n, enum sort_key k)
 	switch (k) {
 	case KEY_PAGES:
 	case KEY_SHARE:
+	case KEY_CALLS:  /* the tree keeps no calls: by bytes */
+	case KEY_AVG:
 	case KEY_BYTES: return (double)n->s.now;
 	case KEY_DELTA: return (double)n->s.delta;
 	case KEY_RATE: return n->s.rate;
@@ -350,59 +369,6 @@ out:
 		free(e);
 }
 
-/* Lists the children of the nodes with stacks (roots first), in one pass from the first
- * node on (a parent comes before its children); sorts the roots. */
-static void tree_link(const struct model *m, struct tree *t, const struct view_opts *o)
-{
-	struct kid_order ord = { m, t, o->key, o->ascending };
-	size_t pos = t->nroots, root = 0;
-
-	t->key = o->key;
-	t->ascending = o->ascending;
-	t->kids = xreallocarray(t->kids, t->nnodes ? t->nnodes : 1, sizeof(*t->kids));
-	for (size_t i = 0; i < t->nnodes; i++) {
-		struct tree_node *n = &t->nodes[i];
-
-		if (n->build != t->build)
-			continue;
-		n->kids = (uint32_t)pos;
-		pos += n->nkids;
-		n->sorted = n->nkids < 2;
-		n->nkids = 0; /* counts again as they come */
-		if (n->parent == TREE_NONE) {
-			t->kids[root++] = (uint32_t)i;
-		} else {
-			struct tree_node *p = &t->nodes[n->parent];
-
-			t->kids[p->kids + p->nkids++] = (uint32_t)i;
-		}
-	}
-	sort_kids(&ord, t->kids, t->nroots);
-}
-
-void tree_sort(struct tree *t, uint32_t i)
-{
-	struct kid_order ord = { t->m, t, t->key, t->ascending };
-
-	if (i != TREE_NONE) {
-		struct tree_node *n = &t->nodes[i];
-
-		if (!n->sorted && n->build == t->build) {
-			sort_kids(&ord, t->kids + n->kids, n->nkids);
-			n->sorted = 1;
-		}
-		return;
-	}
-	for (size_t k = 0; k < t->nnodes; k++) {
-		struct tree_node *n = &t->nodes[k];
-
-		if (!n->sorted && n->build == t->build) {
-			sort_kids(&ord, t->kids + n->kids, n->nkids);
-			n->sorted = 1;
-		}
-	}
-}
-
 /* A node's numbers for this build: 0 until the first stack comes. */
 static inline struct tree_node *node_touch(struct tree *t, uint32_t i)
 {
@@ -414,18 +380,219 @@ static inline struct tree_node *node_touch(struct tree *t, uint32_t i)
 		n->nstacks = n->nkids = 0;
 		n->stacks = n->example = TREE_NONE;
 		n->example_now = 0;
+		n->haskids = 0;
+		n->caller = t->mode == TREE_BOTTOM_UP && n->depth == 0 && n->frame != TREE_NONE;
 		n->build = t->build;
 	}
 	return n;
+}
+
+/* Adds the stack of view row r to node i (the deepest made node on its path). */
+static inline __attribute__((always_inline)) void row_add(struct tree *t, uint32_t i, uint32_t r)
+{
+	const struct stack *st = t->v.rows[r].stack;
+	const struct counter *c = &st->s;
+	struct tree_node *n = node_touch(t, i);
+	struct tree_sum one = { c->now, c->delta, c->delta_base, c->peak, 0, c->score,
+				c->first_seen };
+
+	sum_add(&n->s, &one);
+	n->nstacks++;
+	example_add(n, st->id, c->now);
+	if (path_len(st) > (unsigned)n->depth + 1)
+		n->haskids = 1;
+	else if (t->mode == TREE_TOP_DOWN && n->frame != TREE_NONE)
+		n->caller = 1; /* a stack ends here */
+	t->next_stack[r] = n->stacks;
+	n->stacks = r;
+}
+
+/* Room for n more entries in the children lists. */
+static void kids_room(struct tree *t, size_t n)
+{
+	if (t->nkids_used + n > t->kids_cap) {
+		t->kids_cap = t->nkids_used + n > 2 * t->kids_cap ? t->nkids_used + n : 2 * t->kids_cap;
+		t->kids = xreallocarray(t->kids, t->kids_cap ? t->kids_cap : 1, sizeof(*t->kids));
+	}
+}
+
+/* Makes the children of node i (which has stacks in this build and was not opened): its
+ * stacks that go on below go to them, the others stay; the list is not sorted yet. */
+static void tree_open(struct tree *t, uint32_t i)
+{
+	uint32_t r = t->nodes[i].stacks, first = (uint32_t)t->nnodes;
+	unsigned d = t->nodes[i].depth + 1u;
+
+	t->nodes[i].open = 1;
+	t->nodes[i].stacks = TREE_NONE;
+	/* the children by frame in child_of (their index + 1), not through the table: it is
+	 * looked up once a child, not once a stack */
+	for (uint32_t next; r != TREE_NONE; r = next) {
+		const struct stack *st = t->v.rows[r].stack;
+
+		next = t->next_stack[r];
+		if (path_len(st) <= d) {
+			t->next_stack[r] = t->nodes[i].stacks;
+			t->nodes[i].stacks = r;
+		} else {
+			uint32_t f = path_at(t->mode, st, d), c;
+
+			if (f >= t->nchild_of) {
+				size_t n = (size_t)f + 1 + f / 2;
+
+				t->child_of = xreallocarray(t->child_of, n, sizeof(*t->child_of));
+				memset(t->child_of + t->nchild_of, 0,
+				       (n - t->nchild_of) * sizeof(*t->child_of));
+				t->nchild_of = n;
+			}
+			c = t->child_of[f];
+			if (!c--) {
+				c = node_get(t, i, f, (uint16_t)d);
+				t->child_of[f] = c + 1;
+			}
+			row_add(t, c, r);
+			t->leaves[st->id].node = c;
+		}
+	}
+	/* every child is new: a node not opened has none (and a stack without frames, whose
+	 * key is no frame, no children) */
+	struct tree_node *n = &t->nodes[i];
+
+	n->nkids = (uint32_t)(t->nnodes - first);
+	kids_room(t, n->nkids);
+	n->kids = (uint32_t)t->nkids_used;
+	for (uint32_t k = 0; k < n->nkids; k++) {
+		struct tree_node *c = &t->nodes[first + k];
+
+		if (c->s.now > c->s.peak)
+			c->s.peak = c->s.now;
+		node_rate(t, c);
+		t->child_of[c->frame] = 0;
+		t->kids[t->nkids_used++] = first + k;
+	}
+	t->nshown += n->nkids;
+	n->sorted = n->nkids < 2;
+}
+
+/* Lists the children of the opened nodes with stacks (roots first), in one pass from the
+ * first node on (a parent comes before its children); sorts the roots. */
+static void tree_link(struct tree *t)
+{
+	struct kid_order ord = { t->m, t, t->key, t->ascending };
+	size_t pos = t->nroots, root = 0;
+
+	t->nkids_used = 0;
+	kids_room(t, t->nnodes);
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct tree_node *n = &t->nodes[i];
+
+		if (n->build != t->build)
+			continue;
+		n->kids = (uint32_t)pos;
+		pos += n->nkids;
+		n->sorted = n->open && n->nkids < 2;
+		n->nkids = 0; /* counts again as they come */
+		if (n->parent == TREE_NONE) {
+			t->kids[root++] = (uint32_t)i;
+		} else {
+			struct tree_node *p = &t->nodes[n->parent];
+
+			t->kids[p->kids + p->nkids++] = (uint32_t)i;
+		}
+	}
+	t->nkids_used = pos;
+	sort_kids(&ord, t->kids, t->nroots);
+}
+
+static void tree_pass(struct tree *t, int all);
+
+static void sort_node(struct tree *t, uint32_t i)
+{
+	struct kid_order ord = { t->m, t, t->key, t->ascending };
+	struct tree_node *n = &t->nodes[i];
+
+	if (n->sorted || n->build != t->build)
+		return;
+	if (!n->open)
+		tree_open(t, i);
+	n = &t->nodes[i];
+	sort_kids(&ord, t->kids + n->kids, n->nkids);
+	n->sorted = 1;
+}
+
+void tree_sort(struct tree *t, uint32_t i)
+{
+	if (i != TREE_NONE) {
+		sort_node(t, i);
+		return;
+	}
+	/* one walk of every stack's whole path in the order of the stacks (in memory), the
+	 * build's sums again: not node by node, each a walk through its stacks anywhere */
+	for (size_t k = 0; k < t->nnodes; k++)
+		if (t->nodes[k].build == t->build && !t->nodes[k].open && t->nodes[k].haskids) {
+			tree_pass(t, 1);
+			break;
+		}
+	/* nodes opened here come after, and are sorted in turn */
+	for (size_t k = 0; k < t->nnodes; k++)
+		sort_node(t, (uint32_t)k);
+}
+
+/* A build's passes over the view's rows (all: every path walked to its end, every node
+ * opened). */
+static void tree_pass(struct tree *t, int all)
+{
+	if (++t->build == 0) { /* wrapped: no node may look current */
+		for (size_t i = 0; i < t->nnodes; i++)
+			t->nodes[i].build = 0;
+		t->build = 1;
+	}
+	/* each row's node first (next_stack holds it until the second pass), which may make
+	 * nodes; then the numbers, the node of a row a few ahead asked for early: the rows
+	 * come in the stacks' order, their nodes anywhere */
+	for (size_t r = 0; r < t->v.nrows; r++)
+		t->next_stack[r] = stack_leaf(t, t->v.rows[r].stack, all);
+	for (size_t r = 0; r < t->v.nrows; r++) {
+		if (r + PREFETCH < t->v.nrows) {
+			const char *a = (const char *)&t->nodes[t->next_stack[r + PREFETCH]];
+
+			__builtin_prefetch(a, 1);
+			__builtin_prefetch(a + sizeof(struct tree_node) - 1, 1);
+		}
+		row_add(t, t->next_stack[r], (uint32_t)r);
+	}
+	/* from the last node up: a node's numbers are complete when it comes (its children
+	 * come after it), and go into its parent */
+	t->nroots = t->nshown = 0;
+	for (size_t i = t->nnodes; i-- > 0;) {
+		struct tree_node *n = &t->nodes[i], *p;
+
+		if (n->build != t->build)
+			continue;
+		t->nshown++;
+		if (n->s.now > n->s.peak)
+			n->s.peak = n->s.now;
+		node_rate(t, n);
+		if (n->parent == TREE_NONE) {
+			t->nroots++;
+			continue;
+		}
+		p = node_touch(t, n->parent);
+		sum_add(&p->s, &n->s);
+		p->nstacks += n->nstacks;
+		p->nkids++;
+		p->haskids = 1;
+		example_add(p, n->example, n->example_now);
+	}
+	if (all && t->nshown == t->nnodes && t->nnodes > 1)
+		tree_renumber(t);
+	tree_link(t);
 }
 
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t)
 {
 	struct view_opts vo = *o;
-	uint32_t prev[STACK_MAX_FRAMES + 1], prev_node[STACK_MAX_FRAMES + 1];
-	unsigned nprev = 0;
-	int fresh;
 
 	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
 	/* every row, in no order past the first: the children are sorted here */
@@ -435,6 +602,7 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	vo.limit = 1;
 	vo.top_only = 0;
 	model_view(m, &vo, &t->v);
+	t->dt = m->dt;
 	/* too many nodes no stack reaches (stacks forgotten): start over */
 	if (t->m != m || t->mode != mode || (t->nnodes > 65536 && t->nnodes > 4 * t->nshown) ||
 	    !t->nslots) {
@@ -451,79 +619,37 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		memset(t->leaves + t->nleaves, 0, (n - t->nleaves) * sizeof(*t->leaves));
 		t->nleaves = n;
 	}
-	if (++t->build == 0) { /* wrapped: no node may look current */
-		for (size_t i = 0; i < t->nnodes; i++)
-			t->nodes[i].build = 0;
-		t->build = 1;
-	}
-	fresh = t->nnodes == 0;
 	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
 				      sizeof(*t->next_stack));
-	/* each row's node first (next_stack holds it until the second pass), which may make
-	 * nodes; then the numbers, the node of a row a few ahead asked for early: the rows
-	 * come in the stacks' order, their nodes anywhere */
-	for (size_t r = 0; r < t->v.nrows; r++)
-		t->next_stack[r] = stack_leaf(t, t->v.rows[r].stack, prev, prev_node, &nprev);
-	for (size_t r = 0; r < t->v.nrows; r++) {
-		const struct stack *st = t->v.rows[r].stack;
-		const struct counter *c = &st->s;
-		struct tree_node *n;
-
-		if (r + PREFETCH < t->v.nrows) {
-			const char *a = (const char *)&t->nodes[t->next_stack[r + PREFETCH]];
-
-			__builtin_prefetch(a, 1);
-			__builtin_prefetch(a + sizeof(*n) - 1, 1);
-		}
-		n = node_touch(t, t->next_stack[r]);
-		struct tree_sum one = { c->now, c->delta, c->delta_base, c->peak, c->rate, c->score,
-					c->first_seen };
-
-		sum_add(&n->s, &one);
-		n->nstacks++;
-		example_add(n, st->id, c->now);
-		t->next_stack[r] = n->stacks;
-		n->stacks = (uint32_t)r;
-	}
-	/* from the last node up: a node's numbers are complete when it comes (its children
-	 * come after it), and go into its parent */
-	t->nroots = t->nshown = 0;
-	for (size_t i = t->nnodes; i-- > 0;) {
-		struct tree_node *n = &t->nodes[i], *p;
-
-		if (n->build != t->build)
-			continue;
-		t->nshown++;
-		if (n->s.now > n->s.peak)
-			n->s.peak = n->s.now;
-		n->caller = n->frame != TREE_NONE &&
-			    (t->mode == TREE_TOP_DOWN ? n->stacks != TREE_NONE : n->depth == 0);
-		if (n->parent == TREE_NONE) {
-			t->nroots++;
-			continue;
-		}
-		p = node_touch(t, n->parent);
-		sum_add(&p->s, &n->s);
-		p->nstacks += n->nstacks;
-		p->nkids++;
-		example_add(p, n->example, n->example_now);
-	}
-	if (fresh && t->nnodes > 1)
-		tree_renumber(t);
-	tree_link(m, t, o);
+	t->key = o->key;
+	t->ascending = o->ascending;
+	tree_pass(t, 0);
 }
 
 size_t tree_mem_bytes(const struct tree *t)
 {
 	return t->cap * sizeof(*t->nodes) + t->nslots * sizeof(*t->slots) +
-	       t->nleaves * sizeof(*t->leaves) +
-	       t->nnodes * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
+	       t->nleaves * sizeof(*t->leaves) + t->nchild_of * sizeof(*t->child_of) +
+	       t->kids_cap * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
 	       t->v.cap * sizeof(*t->v.rows);
 }
 
 const char *tree_node_text(const struct model *m, const struct tree_node *n)
 {
 	return n->frame == TREE_NONE ? model_label(m, n->label) : model_frame(m, n->frame);
+}
+
+uint64_t tree_node_ident(const struct model *m, struct tree *t, uint32_t i, uint64_t parent)
+{
+	struct tree_node *n = &t->nodes[i];
+
+	if (!n->ident) {
+		const char *s = tree_node_text(m, n);
+		uint64_t h = hash_bytes(s, strlen(s), parent + 0x9e3779b97f4a7c15ULL);
+
+		n->ident = h ? h : 1;
+	}
+	return n->ident;
 }
 
 size_t tree_path(const struct tree *t, uint32_t i, uint32_t *out, size_t n)

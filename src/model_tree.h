@@ -7,7 +7,8 @@
  * stack without frames (the special ones) is a root of its own, named by its label.
  * A node counts the stacks below it that the view shows (threshold and filter apply to
  * stacks: a node is there when a stack below it passes), so the roots add up to the
- * view's shown pages. pages, delta, delta_base, rate are sums; first_seen the earliest;
+ * view's shown pages. pages, delta, delta_base, rate are sums (the rate is the summed
+ * delta's, as each stack's is its delta's); first_seen the earliest;
  * peak and score are not those of a summed history (the model keeps histories per
  * stack, not per node): peak is the larger of the node's pages and the highest peak of
  * one stack below, score the highest score below. Children follow the view's sort key
@@ -40,22 +41,29 @@ struct tree_node {
 	uint32_t frame;           /* frame id; TREE_NONE: a stack without frames */
 	uint32_t label;           /* that stack's label id (else TREE_NONE) */
 	uint32_t parent;          /* node index (below the node's); TREE_NONE for a root */
-	uint32_t kids, nkids;     /* children: tree.kids[kids .. kids + nkids), in order */
+	uint32_t kids, nkids;     /* children: tree.kids[kids .. kids + nkids), in order;
+				   * none listed until tree_sort() opened the node */
 	uint32_t nstacks;         /* stacks below */
 	uint32_t example;         /* the largest stack below (its id; ties: the lowest) */
-	uint32_t stacks;          /* the first stack ending here: a view row index, its
-				   * next in tree.next_stack; TREE_NONE: none */
+	uint32_t stacks;          /* the first stack ending here (every stack below, when
+				   * the node is not opened): a view row index, its next in
+				   * tree.next_stack; TREE_NONE: none */
 	uint32_t build;           /* the build the numbers are of (else they are 0) */
 	uint16_t depth;           /* 0 for a root */
 	uint8_t caller;           /* the frame is the caller frame of its stacks */
-	uint8_t sorted;           /* its children are in order (tree_sort()) */
+	uint8_t sorted;           /* its children are listed and in order (tree_sort()) */
+	uint8_t open;             /* its children are made (tree_sort() did, in some build) */
+	uint8_t haskids;          /* stacks go on below it: it has children */
+	uint64_t ident;           /* tree_node_ident()'s, once asked (else 0) */
 };
 
 struct tree_slot;
 struct tree_leaf;
 
-/* The nodes stay from one build to the next (a stack keeps its path, so a new sample only
- * adds counts); nodes no stack of the sample reaches are in no children list, and their
+/* The tree is made as far as it is looked at: the roots, and the children of the nodes
+ * tree_sort() opened; the stacks below a node not opened count in it. The nodes stay from
+ * one build to the next, opened (a stack keeps its path, so a new sample only adds
+ * counts); nodes no stack of the sample reaches are in no children list, and their
  * numbers are stale (tree_node_shown() says which). */
 struct tree {
 	enum tree_mode mode;
@@ -63,8 +71,9 @@ struct tree {
 				   * no order) */
 	struct tree_node *nodes;
 	size_t nnodes, cap;
-	uint32_t *kids;           /* the roots (kids[0 .. nroots)), in order, then each node's
-				   * children, in order once tree_sort() sorted them */
+	uint32_t *kids;           /* the roots (kids[0 .. nroots)), in order, then each opened
+				   * node's children, in order once tree_sort() sorted them */
+	size_t nkids_used, kids_cap;
 	size_t nroots;
 	size_t nshown;            /* nodes with stacks in this sample */
 	uint32_t *next_stack;     /* by view row: the next row ending at the same node */
@@ -75,7 +84,10 @@ struct tree {
 	struct tree_leaf *leaves; /* by stack id */
 	size_t nleaves;
 	uint32_t gen;             /* leaves of another generation are stale */
+	uint32_t *child_of;       /* by frame id: 0, or a child + 1 while a node is opened */
+	size_t nchild_of;
 	uint32_t build;           /* builds so far */
+	double dt;                /* the sample's interval (the model's) */
 	enum sort_key key;        /* the order of the children */
 	int ascending;
 };
@@ -89,17 +101,21 @@ void tree_init(struct tree *t);
 void tree_free(struct tree *t);
 /* Builds the tree of the current sample: the stacks o's threshold and filter let
  * through (o->group, limit and top_only are not used), children ordered by o's key.
- * The first build walks every stack's path; later ones (same model and mode) only the
- * paths of stacks not seen before. The roots are sorted; children when tree_sort() is
- * asked (a screen sorts those it shows, batch output all). */
+ * Each stack goes down its path as far as the nodes are opened (a later build, same
+ * model and mode, starts where it ended the build before). The roots are sorted; the
+ * children of a node when tree_sort() asks (a screen those it shows, batch output all). */
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t);
 /* Bytes the tree has allocated (its nodes, tables and lists, the view's rows). */
 size_t tree_mem_bytes(const struct tree *t);
-/* Puts the children of node i in order (TREE_NONE: every node's). */
+/* Opens node i (makes and lists its children) and puts them in order; TREE_NONE: every
+ * node, the whole tree. Nodes, kids and node pointers may move. */
 void tree_sort(struct tree *t, uint32_t i);
 /* A node's text: its frame's, or the label of its stack without frames. */
 const char *tree_node_text(const struct model *m, const struct tree_node *n);
+/* An identity of node i from its text and its parent's identity (0 for a root), the same
+ * in any model and tree; never 0. Kept in the node once made. */
+uint64_t tree_node_ident(const struct model *m, struct tree *t, uint32_t i, uint64_t parent);
 /* The frames from the root down to node i (at most n, root first): how many. */
 size_t tree_path(const struct tree *t, uint32_t i, uint32_t *out, size_t n);
 /* The summed history of the stacks below node i: the last n values, oldest first, as

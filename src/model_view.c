@@ -12,7 +12,7 @@
 
 static const char *const key_names[KEY__N] = {
 	"pages", "bytes", "delta", "rate", "delta_base", "peak", "score", "first_seen", "label",
-	"share",
+	"share", "calls", "avg",
 };
 
 const char *sort_key_name(enum sort_key k)
@@ -370,6 +370,8 @@ static double row_key(const struct row *r, enum sort_key k)
 	case KEY_PEAK: return (double)s->peak;
 	case KEY_SCORE: return s->score;
 	case KEY_FIRST_SEEN: return (double)s->first_seen;
+	case KEY_CALLS: return (double)s->calls;
+	case KEY_AVG: return s->calls > 0 ? (double)(s->now / s->calls) : 0;
 	default: return (double)r->label;
 	}
 }
@@ -501,6 +503,7 @@ static void view_totals(const struct model *m, struct view *v)
 	v->nrows = v->shown = 0;
 	v->total_pages = v->total_delta = v->total_delta_base = v->shown_pages = 0;
 	v->total_rate = 0;
+	v->total_calls = 0;
 	v->total_rows = 0;
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct counter *s = &stack_at(m, i)->s;
@@ -509,6 +512,7 @@ static void view_totals(const struct model *m, struct view *v)
 		v->total_delta = sat_add(v->total_delta, s->delta);
 		v->total_delta_base = sat_add(v->total_delta_base, s->delta_base);
 		v->total_rate += s->rate;
+		v->total_calls = sat_add(v->total_calls, s->calls);
 	}
 	v->total_delta_base = sat_add(v->total_delta_base, -m->gone_base);
 }
@@ -735,6 +739,19 @@ static void apart_name(struct model *m, struct stack *st, int d)
 	}
 }
 
+/* An allocinfo call site among others of its function: "label @ FILE:LINE". */
+static void apart_site(struct model *m, struct stack *st)
+{
+	const char *site = strtab_str(m->frames, st->frames[st->caller]);
+	const char *sp = strchr(site, ' ');
+	char *s = xasprintf("%s @ %.*s", strtab_str(m->labels, st->label),
+			    (int)(sp ? (size_t)(sp - site) : strlen(site)), site);
+
+	st->apart[0] = apart_text(m, st, 0, s);
+	st->apart[1] = apart_text(m, st, 1, s);
+	free(s);
+}
+
 /* The apart labels of the stacks of every label whose stacks came, went or changed
  * labels since: a scan of the stacks into one run per label (a counting sort), then a
  * sort of each run of these labels alone. */
@@ -789,7 +806,11 @@ static void make_apart(struct model *m)
 				if (i + 1 < start + k &&
 				    (e = apart_diff(m, v[i], v[i + 1], &order)) > d)
 					d = e;
-				apart_name(m, v[i], d);
+				if (d < 0 && v[i]->nframes &&
+				    m->frame_info[v[i]->frames[v[i]->caller]].is_site)
+					apart_site(m, v[i]);
+				else
+					apart_name(m, v[i], d);
 			}
 		}
 		start += k;

@@ -44,9 +44,8 @@ void output_fmt_time(char *buf, size_t n, const struct model *m, double t)
 
 int output_begin(FILE *fp, const struct model *m, const struct out_opts *o)
 {
-	(void)m;
 	if (o->format == OUT_CSV)
-		output_csv_begin(fp, o);
+		output_csv_begin(fp, m, o);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -83,7 +82,7 @@ int output_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 		output_folded_sample(fp, m, v, n);
 		break;
 	case OUT_OPENMETRICS:
-		output_openmetrics_sample(fp, m, vo, v, n);
+		output_openmetrics_sample(fp, m, vo, v, o->mem, n);
 		break;
 	case OUT_PPROF:
 		output_pprof_sample(fp, m, v, o, n);

@@ -15,6 +15,8 @@ enum out_format { OUT_TEXT = 0, OUT_CSV, OUT_JSON, OUT_FOLDED, OUT_OPENMETRICS, 
 const char *out_format_name(enum out_format f);
 int out_format_parse(const char *s, enum out_format *f);
 
+struct settings_columns;
+
 struct out_opts {
 	enum out_format format;
 	size_t limit;      /* 0: every row */
@@ -25,6 +27,9 @@ struct out_opts {
 	int system;
 	const struct meminfo *mem;
 	enum tree_mode tree; /* --tree: the sample as a call tree (output_tree()) */
+	/* --columns: text's columns, shown ones in their order, the label last (settings.h;
+	 * no trend in text); NULL: every one, in the order of doc/formats.md */
+	const struct settings_columns *columns;
 };
 
 /* Prints one sample's view. Returns 0, or -1 when the stream failed (errno set). */
@@ -80,7 +85,8 @@ struct diff_report {
 	int ascending;
 	int ignore_offsets;           /* frames by function and module (frame_strip()) */
 	int expand;                   /* frames under each row */
-	int pages;                    /* the counts are base pages (else allocations) */
+	int pages;                    /* the counts have a size: pages (or bytes) */
+	int bytes;                    /* the counts are bytes (allocinfo; page_size 1) */
 	long page_size;               /* B's */
 };
 

@@ -61,7 +61,9 @@ static void csv_row(FILE *fp, const struct model *m, const struct view *v, const
 	else
 		fputs(",,", fp);
 	fprintf(fp, "%lld,", (long long)s->now);
-	if (output_is_pages(m))
+	if (output_is_bytes(m))
+		fprintf(fp, "%lld,%lld", (long long)s->calls, output_avg(s));
+	else if (output_is_pages(m))
 		fprintf(fp, "%lld", sat_mul(s->now, model_page_size(m)));
 	fprintf(fp, ",%.3f,%lld,%.3f,%lld,%lld,%.4f,%.3f,", view_share(v, s), (long long)s->delta,
 		s->rate, (long long)s->delta_base, (long long)s->peak, s->score,
@@ -77,14 +79,20 @@ static void csv_row(FILE *fp, const struct model *m, const struct view *v, const
 	fputc('\n', fp);
 }
 
-void output_csv_begin(FILE *fp, const struct out_opts *o)
+void output_csv_begin(FILE *fp, const struct model *m, const struct out_opts *o)
 {
+	if (o->tree != TREE_OFF && output_is_bytes(m)) {
+		fputs("sample,time,depth,bytes,size,delta,rate,delta_base,peak,score,first_seen,stacks,frame,path\n",
+		      fp);
+		return;
+	}
 	if (o->tree != TREE_OFF) {
 		fputs("sample,time,depth,pages,bytes,delta,rate,delta_base,peak,score,first_seen,stacks,frame,path\n",
 		      fp);
 		return;
 	}
-	fputs("sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,", fp);
+	fputs(output_is_bytes(m) ? "sample,time,id,handle,bytes,calls,avg,share,delta,rate,delta_base,peak,score,first_seen,"
+				 : "sample,time,id,handle,pages,bytes,share,delta,rate,delta_base,peak,score,first_seen,", fp);
 	if (o->system)
 		fputs("mem_in_use,slab,page_tables,", fp);
 	fputs("label", fp);
@@ -127,7 +135,7 @@ static void csv_node(FILE *fp, const struct model *m, const struct tree *t, uint
 
 	fprintf(fp, "%u,%.3f,%u,%lld,", model_nsamples(m) - 1, model_sample_time(m), n->depth,
 		(long long)s->now);
-	if (output_is_pages(m))
+	if (output_is_pages(m) || output_is_bytes(m))
 		fprintf(fp, "%lld", sat_mul(s->now, model_page_size(m)));
 	fprintf(fp, ",%lld,%.3f,%lld,%lld,%.4f,%.3f,%u,", (long long)s->delta, s->rate,
 		(long long)s->delta_base, (long long)s->peak, s->score,
@@ -152,7 +160,7 @@ void output_csv_tree(FILE *fp, const struct model *m, const struct tree *t,
 
 void output_csv_diff(FILE *fp, const struct diff_report *r)
 {
-	fputs("pages_a,pages_b,delta,bytes,status,label", fp);
+	fputs(r->bytes ? "bytes_a,bytes_b,delta,bytes,status,label" : "pages_a,pages_b,delta,bytes,status,label", fp);
 	if (r->expand)
 		fputs(",frames", fp);
 	fputc('\n', fp);

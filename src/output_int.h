@@ -14,6 +14,24 @@ static inline int output_is_pages(const struct model *m)
 	return model_meta(m)->unit == UNIT_PAGES;
 }
 
+/* Whether the counts are bytes, with calls beside them (/proc/allocinfo). */
+static inline int output_is_bytes(const struct model *m)
+{
+	return model_meta(m)->unit == UNIT_BYTES;
+}
+
+/* Bytes per call of a row (allocinfo), 0 without calls. */
+static inline long long output_avg(const struct counter *s)
+{
+	return s->calls > 0 ? (long long)(s->now / s->calls) : 0;
+}
+
+/* A sort key's name as the output says it: "bytes" for pages that are bytes. */
+static inline const char *output_key_name(const struct model *m, enum sort_key k)
+{
+	return output_is_bytes(m) && k == KEY_PAGES ? sort_key_name(KEY_BYTES) : sort_key_name(k);
+}
+
 /* The stack whose frames a row shows: its own, or its group's largest (NULL: none). */
 static inline const struct stack *output_row_stack(const struct model *m, const struct row *r)
 {
@@ -23,14 +41,15 @@ static inline const struct stack *output_row_stack(const struct model *m, const 
 /* The first n rows of a view, in each format. */
 void output_text_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 			const struct view *v, const struct out_opts *o, size_t n);
-void output_csv_begin(FILE *fp, const struct out_opts *o);
+void output_csv_begin(FILE *fp, const struct model *m, const struct out_opts *o);
 void output_csv_sample(FILE *fp, const struct model *m, const struct view *v,
 		       const struct out_opts *o, size_t n);
 void output_json_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
 			const struct view *v, const struct out_opts *o, size_t n);
 void output_folded_sample(FILE *fp, const struct model *m, const struct view *v, size_t n);
 void output_openmetrics_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
-			       const struct view *v, size_t n);
+			       const struct view *v,
+			       const struct meminfo *mem, size_t n);
 /* A gzip-compressed pprof profile: a sample per stack row (frames resolved when o->sym). */
 void output_pprof_sample(FILE *fp, const struct model *m, const struct view *v,
 			 const struct out_opts *o, size_t n);

@@ -164,8 +164,13 @@ static void json_row(FILE *fp, const struct model *m, const struct view *v,
 		fprintf(fp, "\"id\":%u,\"handle\":%llu,\"kind\":\"%s\",", r->stack->id,
 			(unsigned long long)r->stack->handle,
 			(const char *[]){ "normal", "dummy", "failure", "early" }[r->stack->kind & 3]);
-	fprintf(fp, "\"pages\":%lld,\"bytes\":", (long long)s->now);
-	json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
+	if (output_is_bytes(m)) {
+		fprintf(fp, "\"bytes\":%lld,\"calls\":%lld,\"avg\":%lld", (long long)s->now,
+			(long long)s->calls, output_avg(s));
+	} else {
+		fprintf(fp, "\"pages\":%lld,\"bytes\":", (long long)s->now);
+		json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
+	}
 	fputs(",\"share\":", fp);
 	json_num(fp, view_share(v, s));
 	json_changes(fp, m, s->delta, s->rate, s->delta_base, s->peak, s->score, s->first_seen);
@@ -208,10 +213,14 @@ static void json_head(FILE *fp, const struct model *m, const struct view_opts *v
 		fputs(",\"kernel_release\":", fp);
 		output_json_str(fp, mt->kernel_release);
 	}
-	fprintf(fp, "},\"unit\":\"%s\",\"page_size\":%ld,\"page_size_known\":%s,",
-		output_is_pages(m) ? "pages" : "allocations", ps, mt->page_size_known ? "true" : "false");
+	if (output_is_bytes(m))
+		fputs("},\"unit\":\"bytes\",", fp);
+	else
+		fprintf(fp, "},\"unit\":\"%s\",\"page_size\":%ld,\"page_size_known\":%s,",
+			output_is_pages(m) ? "pages" : "allocations", ps,
+			mt->page_size_known ? "true" : "false");
 	fprintf(fp, "\"group\":\"%s\",\"sort\":\"%s\",\"ascending\":%s,\"threshold\":%lld,",
-		group_name(tree != TREE_OFF ? GROUP_STACK : vo->group), sort_key_name(vo->key),
+		group_name(tree != TREE_OFF ? GROUP_STACK : vo->group), output_key_name(m, vo->key),
 		vo->ascending ? "true" : "false", (long long)v->threshold);
 	if (vo->threshold.value && vo->threshold.unit != THRESH_PAGES) {
 		/* as given: "64M", "0.5%"; "threshold" is its pages at this sample */
@@ -224,8 +233,13 @@ static void json_head(FILE *fp, const struct model *m, const struct view_opts *v
 	}
 	if (tree != TREE_OFF)
 		fprintf(fp, "\"tree\":\"%s\",", tree_mode_name(tree));
-	fprintf(fp, "\"total\":{\"pages\":%lld,\"bytes\":", (long long)v->total_pages);
-	json_bytes(fp, output_is_pages(m), sat_mul(v->total_pages, ps));
+	if (output_is_bytes(m)) {
+		fprintf(fp, "\"total\":{\"bytes\":%lld,\"calls\":%lld", (long long)v->total_pages,
+			(long long)v->total_calls);
+	} else {
+		fprintf(fp, "\"total\":{\"pages\":%lld,\"bytes\":", (long long)v->total_pages);
+		json_bytes(fp, output_is_pages(m), sat_mul(v->total_pages, ps));
+	}
 	fprintf(fp, ",\"delta\":%lld,\"rate\":", (long long)v->total_delta);
 	json_num(fp, v->total_rate);
 	fprintf(fp, ",\"delta_base\":%lld},\"rows_shown\":%zu,\"rows_total\":%zu",
@@ -270,8 +284,12 @@ static void json_node(FILE *fp, const struct model *m, const struct tree *t, uin
 		fputs("{\"frame\":null,\"label\":", fp);
 		output_json_str(fp, model_label(m, n->label));
 	}
-	fprintf(fp, ",\"pages\":%lld,\"bytes\":", (long long)s->now);
-	json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
+	if (output_is_bytes(m)) {
+		fprintf(fp, ",\"bytes\":%lld", (long long)s->now);
+	} else {
+		fprintf(fp, ",\"pages\":%lld,\"bytes\":", (long long)s->now);
+		json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
+	}
 	json_changes(fp, m, s->delta, s->rate, s->delta_base, s->peak, s->score, s->first_seen);
 	fprintf(fp, ",\"stacks\":%u", n->nstacks);
 	if (o->expand && o->sym && n->frame != TREE_NONE)
@@ -310,7 +328,8 @@ void output_json_diff(FILE *fp, const struct diff_report *r)
 		const struct model *m;
 		const struct stack *st = diff_row_stack(r, e, &m);
 
-		fprintf(fp, "{\"pages_a\":%lld,\"pages_b\":%lld,\"delta\":%lld,\"bytes\":",
+		fprintf(fp, r->bytes ? "{\"bytes_a\":%lld,\"bytes_b\":%lld,\"delta\":%lld,\"bytes\":"
+				     : "{\"pages_a\":%lld,\"pages_b\":%lld,\"delta\":%lld,\"bytes\":",
 			(long long)e->a, (long long)e->b, (long long)(e->b - e->a));
 		json_bytes(fp, r->pages, sat_mul(e->b - e->a, r->page_size));
 		fprintf(fp, ",\"status\":\"%s\",\"label\":", diff_row_status(e));

@@ -88,8 +88,8 @@ static void om_labels(FILE *fp, const struct model *m, const struct view_opts *v
 	int first = 1;
 
 	fputc('{', fp);
-	if (vo->group == GROUP_MODULE) {
-		om_label(fp, &first, "module", l, strlen(l));
+	if (vo->group == GROUP_MODULE || vo->group == GROUP_FILE || vo->group == GROUP_DIR) {
+		om_label(fp, &first, group_name(vo->group), l, strlen(l));
 	} else if (!r) {
 		om_label(fp, &first, vo->group == GROUP_FUNCTION ? "function" : "caller", l,
 			 strlen(l));
@@ -182,12 +182,39 @@ static struct om_row *om_rows(const struct model *m, const struct view_opts *vo,
 	return r;
 }
 
-void output_openmetrics_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
-			       const struct view *v, size_t n)
+/* The system's counters (/proc/meminfo) of the sample, when known. */
+static void om_meminfo(FILE *fp, const struct meminfo *mem)
 {
-	int pages = output_is_pages(m);
+	static const struct {
+		const char *name, *help;
+	} f[] = {
+		{ "pagetop_system_mem_total_bytes", "MemTotal of /proc/meminfo." },
+		{ "pagetop_system_mem_available_bytes", "MemAvailable of /proc/meminfo." },
+		{ "pagetop_system_mem_in_use_bytes", "Memory in use: MemTotal minus MemAvailable." },
+		{ "pagetop_system_slab_bytes", "Slab of /proc/meminfo." },
+		{ "pagetop_system_page_tables_bytes", "PageTables of /proc/meminfo." },
+	};
+	uint64_t v[5];
+
+	if (!mem || !mem->valid)
+		return;
+	v[0] = mem->total;
+	v[1] = mem->available;
+	v[2] = meminfo_in_use(mem);
+	v[3] = mem->slab;
+	v[4] = mem->page_tables;
+	for (size_t i = 0; i < 5; i++) {
+		om_family(fp, f[i].name, "bytes", f[i].help);
+		fprintf(fp, "%s %" PRIu64 "\n", f[i].name, v[i]);
+	}
+}
+
+void output_openmetrics_sample(FILE *fp, const struct model *m, const struct view_opts *vo,
+			       const struct view *v, const struct meminfo *mem, size_t n)
+{
+	int pages = output_is_pages(m), bytes = output_is_bytes(m);
 	long ps = model_page_size(m);
-	const char *fam = pages ? "pagetop_pages" : "pagetop_allocations";
+	const char *fam = pages ? "pagetop_pages" : bytes ? "pagetop_bytes" : "pagetop_allocations";
 	const struct stack *fs = model_special(m, SK_FAILURE);
 	size_t nstacks = 0, nr;
 	struct om_row *r = om_rows(m, vo, v, n, &nr);
@@ -197,6 +224,8 @@ void output_openmetrics_sample(FILE *fp, const struct model *m, const struct vie
 
 		if (b)
 			om_family(fp, name, "bytes", "Bytes of the pages held by the row's stacks.");
+		else if (bytes)
+			om_family(fp, name, "bytes", "Bytes held by the row's call sites (allocinfo).");
 		else if (pages)
 			om_family(fp, name, "pages", "Pages held by the row's stacks.");
 		else
@@ -222,11 +251,22 @@ void output_openmetrics_sample(FILE *fp, const struct model *m, const struct vie
 		om_family(fp, "pagetop_failure_pages", "pages",
 			  "Pages whose stack the kernel could not save (stacks being lost).");
 		fprintf(fp, "pagetop_failure_pages %lld\n", (long long)(fs ? fs->s.now : 0));
+	} else if (bytes) {
+		om_family(fp, "pagetop_total_bytes", "bytes", "Bytes held by all call sites (allocinfo).");
+		fprintf(fp, "pagetop_total_bytes %lld\n", (long long)v->total_pages);
+		om_family(fp, "pagetop_total_calls", NULL, "Allocations held by all call sites (allocinfo).");
+		fprintf(fp, "pagetop_total_calls %lld\n", (long long)v->total_calls);
 	} else {
 		om_family(fp, "pagetop_total_allocations", NULL, "Allocations counted for all stacks.");
 		fprintf(fp, "pagetop_total_allocations %lld\n", (long long)v->total_pages);
 	}
-	om_family(fp, "pagetop_stacks", NULL, "Stacks holding pages.");
-	fprintf(fp, "pagetop_stacks %zu\n", nstacks);
+	if (bytes) {
+		om_family(fp, "pagetop_call_sites", NULL, "Call sites holding bytes.");
+		fprintf(fp, "pagetop_call_sites %zu\n", nstacks);
+	} else {
+		om_family(fp, "pagetop_stacks", NULL, "Stacks holding pages.");
+		fprintf(fp, "pagetop_stacks %zu\n", nstacks);
+	}
+	om_meminfo(fp, mem);
 	fputs("# EOF\n", fp);
 }

@@ -9,7 +9,10 @@
  * A sample per stack, its frames as locations (the innermost first, as pprof wants), a
  * location per frame text; a location's lines are the frame's function, or with debug
  * info its source lines: the innermost inlined function first, the function the code
- * belongs to last, as the symbols give them (symbols.h). */
+ * belongs to last, as the symbols give them (symbols.h).
+ *
+ * Of /proc/allocinfo: bytes and calls per sample, a location per call site with its
+ * function, file and line from the call site's own text. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -121,6 +124,7 @@ struct prof {
 	const char *kernel_build_id;
 	const char *const *module_build_ids;
 	int nvalues;
+	int bytes;              /* allocinfo: bytes (and calls), call sites as locations */
 	struct esc_buf esc;
 };
 
@@ -191,6 +195,45 @@ static uint64_t prof_map(struct prof *p, const char *obj, size_t n)
 	return (uint64_t)id + 1;
 }
 
+/* A call site "FILE:LINE [module] func:NAME" as a location: its mapping (the module,
+ * or vmlinux) and one line, the function in FILE at LINE. 0, or -1 when f is no site. */
+static int site_loc(struct prof *p, const char *f, size_t len, struct pb *loc, struct pb *line)
+{
+	const char *sp = memchr(f, ' ', len), *end = f + len, *colon, *fn, *mod = NULL;
+	size_t modn = 0;
+	int64_t ln = 0;
+	uint64_t map;
+	char *file;
+
+	if (!sp)
+		return -1;
+	colon = memrchr(f, ':', (size_t)(sp - f));
+	fn = memmem(sp, (size_t)(end - sp), " func:", 6);
+	if (!colon || !fn)
+		return -1;
+	for (const char *c = colon + 1; c < sp; c++) {
+		if (*c < '0' || *c > '9' || ln > 100000000)
+			return -1;
+		ln = ln * 10 + (*c - '0');
+	}
+	if (sp + 2 < fn && sp[1] == '[' && fn[-1] == ']') {
+		mod = sp + 2;
+		modn = (size_t)(fn - 1 - mod);
+	}
+	fn += 6;
+	map = mod ? prof_map(p, mod, modn) : prof_map(p, "vmlinux", 7);
+	p->map[map - 1].lines = 1;
+	pb_uint(loc, LOC_MAPPING_ID, map);
+	file = xmalloc((size_t)(colon - f) + 1);
+	memcpy(file, f, (size_t)(colon - f));
+	file[colon - f] = 0;
+	pb_uint(line, LINE_FUNCTION_ID, prof_func(p, fn, (size_t)(end - fn), file));
+	pb_int(line, LINE_LINE, ln);
+	pb_msg(loc, LOC_LINE, line);
+	free(file);
+	return 0;
+}
+
 /* The location of a frame text: its id, written when new. */
 static uint64_t prof_loc(struct prof *p, const char *f, size_t len)
 {
@@ -202,9 +245,15 @@ static uint64_t prof_loc(struct prof *p, const char *f, size_t len)
 
 	if (id != before)
 		return (uint64_t)id + 1;
-	r = p->sym ? symbols_lookup(p->sym, f, len) : NULL;
 	pb_uint(&loc, LOC_ID, (uint64_t)id + 1);
-	if (frame_split(f, len, &fp) == 0) {
+	if (p->bytes && site_loc(p, f, len, &loc, &line) == 0) {
+		pb_msg(&p->tmp, PROF_LOCATION, &loc);
+		free(loc.p);
+		free(line.p);
+		return (uint64_t)id + 1;
+	}
+	r = p->sym && !p->bytes ? symbols_lookup(p->sym, f, len) : NULL;
+	if (!p->bytes && frame_split(f, len, &fp) == 0) {
 		if (fp.is_addr) {
 			pb_uint(&loc, LOC_ADDRESS, fp.addr);
 		} else {
@@ -245,8 +294,14 @@ static uint64_t prof_loc(struct prof *p, const char *f, size_t len)
 	return (uint64_t)id + 1;
 }
 
-static void prof_init(struct prof *p, long page_size, struct symbols *sym, int pages)
+/* What a sample's values are: PV_PAGES pages and bytes, PV_ALLOCS allocations, PV_BYTES
+ * allocinfo's bytes and calls, PV_BYTES_ONLY its bytes (a diff). */
+enum { PV_ALLOCS, PV_PAGES, PV_BYTES, PV_BYTES_ONLY };
+
+static void prof_init(struct prof *p, long page_size, struct symbols *sym, int values)
 {
+	int pages = values == PV_PAGES;
+
 	memset(p, 0, sizeof(*p));
 	p->str = strtab_new();
 	p->locs = strtab_new();
@@ -255,8 +310,14 @@ static void prof_init(struct prof *p, long page_size, struct symbols *sym, int p
 	p->page_size = page_size;
 	p->sym = sym;
 	strtab_intern(p->str, "", 0);
-	p->nvalues = pages ? 2 : 1;
-	if (pages) {
+	p->nvalues = pages || values == PV_BYTES ? 2 : 1;
+	p->bytes = values == PV_BYTES || values == PV_BYTES_ONLY;
+	if (p->bytes) {
+		prof_value_type(p, PROF_SAMPLE_TYPE, "bytes", "bytes");
+		if (values == PV_BYTES)
+			prof_value_type(p, PROF_SAMPLE_TYPE, "calls", "count");
+		prof_value_type(p, PROF_PERIOD_TYPE, "bytes", "bytes");
+	} else if (pages) {
 		prof_value_type(p, PROF_SAMPLE_TYPE, "pages", "count");
 		prof_value_type(p, PROF_SAMPLE_TYPE, "bytes", "bytes");
 		prof_value_type(p, PROF_PERIOD_TYPE, "pages", "count");
@@ -297,7 +358,7 @@ static void prof_sample(struct prof *p, const struct model *m, const struct stac
 {
 	struct pb s = { NULL, 0, 0 }, ids = { NULL, 0, 0 };
 	static const char *const kinds[] = { NULL, "dummy", "failure", "early" };
-	const char *unit = p->nvalues == 2 ? "pages" : "count";
+	const char *unit = p->bytes ? "bytes" : p->nvalues == 2 ? "pages" : "count";
 
 	for (unsigned k = 0; st && k < st->nframes; k++) {
 		const char *f = model_frame(m, st->frames[k]);
@@ -309,7 +370,9 @@ static void prof_sample(struct prof *p, const struct model *m, const struct stac
 	pb_bytes(&s, SAMPLE_LOCATION_ID, ids.p, ids.n);
 	ids.n = 0;
 	pb_varint(&ids, (uint64_t)count);
-	if (p->nvalues == 2)
+	if (p->nvalues == 2 && p->bytes)
+		pb_varint(&ids, (uint64_t)(c ? c->calls : 0));
+	else if (p->nvalues == 2)
 		pb_varint(&ids, (uint64_t)sat_mul(count, p->page_size));
 	pb_bytes(&s, SAMPLE_VALUE, ids.p, ids.n);
 	{
@@ -403,11 +466,12 @@ void output_pprof_sample(FILE *fp, const struct model *m, const struct view *v,
 	struct prof p;
 	char comment[512];
 
-	prof_init(&p, model_page_size(m), o->sym, output_is_pages(m));
+	prof_init(&p, model_page_size(m), o->sym,
+		  output_is_bytes(m) ? PV_BYTES : output_is_pages(m) ? PV_PAGES : PV_ALLOCS);
 	p.kernel_build_id = meta->kernel_build_id;
 	p.module_build_ids = meta->module_build_ids;
 	if (p.nvalues == 2)
-		pb_int(&p.out, PROF_DEFAULT_SAMPLE_TYPE, prof_cstr(&p, "pages"));
+		pb_int(&p.out, PROF_DEFAULT_SAMPLE_TYPE, prof_cstr(&p, p.bytes ? "bytes" : "pages"));
 	if (model_time_abs(m))
 		pb_int(&p.out, PROF_TIME_NANOS, (int64_t)(model_sample_time(m) * 1e9));
 	snprintf(comment, sizeof(comment), "pagetop: %s %s, sample %u", meta->kind,
@@ -430,7 +494,7 @@ void output_pprof_diff(FILE *fp, const struct diff_report *r)
 	char comment[1024];
 
 	/* the sides' build ids are gone with their sources */
-	prof_init(&p, r->page_size, NULL, r->pages);
+	prof_init(&p, r->page_size, NULL, r->bytes ? PV_BYTES_ONLY : r->pages ? PV_PAGES : PV_ALLOCS);
 	if (p.nvalues == 2)
 		pb_int(&p.out, PROF_DEFAULT_SAMPLE_TYPE, prof_cstr(&p, "pages"));
 	snprintf(comment, sizeof(comment), "pagetop diff: %s %s sample %u -> %s %s sample %u",

@@ -19,8 +19,10 @@
 
 #include "util_asuser.h"
 #include "host.h"
+#include "host_meminfo.h"
 #include "output_recording.h"
 #include "recording.h"
+#include "symbols.h"
 #include "util.h"
 
 struct obuf {
@@ -114,6 +116,8 @@ struct recorder_stack {
 	int64_t prev;           /* count last written */
 	int64_t acc;            /* this sample's sum, valid when seen == the sample */
 	uint64_t seen;
+	uint64_t calls, prev_calls; /* allocinfo: this sample's calls, those last written */
+	int present;            /* allocinfo: listed in the last sample written */
 };
 
 struct recorder {
@@ -121,6 +125,7 @@ struct recorder {
 	int close_fd;
 	char *name;
 	int header_done, closed, failed;
+	enum pt_unit unit;      /* UNIT_BYTES: counts carry calls (format version 3) */
 	uint64_t good;          /* bytes up to the end of the last complete sample */
 	struct obuf extra;      /* meta lines added by the caller */
 	struct obuf metatext;   /* the meta lines of the source, as last written */
@@ -132,8 +137,13 @@ struct recorder {
 	uint64_t cur;           /* sample being built, from 1 */
 	int in_sample;
 	struct sample_info si;
+	struct meminfo mem;     /* the sample's system counters (valid 0: none) */
 	struct obuf defs, body;
 	struct recorder_stats stats;
+	/* carried lines (recorder_set_symbols()) */
+	struct symbols *sym;
+	struct strtab *sym_asked;  /* frame texts whose answer was written (or was none) */
+	struct strtab *sym_objs;   /* objects whose symbols-build-id line was written */
 };
 
 int recorder_open(struct recorder **out, const char *path, int force, struct pt_err *err)
@@ -244,8 +254,8 @@ static void meta_text(struct obuf *b, const struct source_meta *m)
 	meta_line(b, "source-name", m->name);
 	if (m->iface != IFACE_NONE)
 		meta_line(b, "iface", iface_name(m->iface));
-	meta_line(b, "unit", m->unit == UNIT_ALLOCS ? "allocs" : "pages");
-	if (m->page_size_known) {
+	meta_line(b, "unit", m->unit == UNIT_ALLOCS ? "allocs" : m->unit == UNIT_BYTES ? "bytes" : "pages");
+	if (m->page_size_known && m->unit != UNIT_BYTES) { /* bytes need no page size */
 		snprintf(num, sizeof(num), "%ld", m->page_size);
 		meta_line(b, "page-size", num);
 	}
@@ -263,9 +273,13 @@ static int write_header(struct recorder *r, struct pt_err *err)
 	if (r->header_done)
 		return 0;
 	r->header_done = 1;
-	snprintf(line, sizeof(line), "%s %d\n", RECORDING_MAGIC, RECORDING_VERSION);
+	/* only allocinfo needs version 3: other recordings stay readable by older pagetops */
+	snprintf(line, sizeof(line), "%s %d\n", RECORDING_MAGIC,
+		 r->unit == UNIT_BYTES ? RECORDING_VERSION : RECORDING_VERSION_PAGES);
 	ob_str(&b, line);
-	ob_str(&b, "# pagetop recording: page_owner stacks over time; format in pagetop's doc/recording.md\n");
+	ob_str(&b, r->unit == UNIT_BYTES ?
+	       "# pagetop recording: allocinfo call sites over time; format in pagetop's doc/recording.md\n" :
+	       "# pagetop recording: page_owner stacks over time; format in pagetop's doc/recording.md\n");
 	meta_line(&b, "pagetop-version", PACKAGE_VERSION);
 	ob_add(&b, r->extra.p, r->extra.len);
 	ob_add(&b, r->metatext.p, r->metatext.len);
@@ -282,6 +296,12 @@ static int rec_meta(void *self, const struct source_meta *m, struct pt_err *err)
 	struct obuf t = { 0 };
 	int rc = 0;
 
+	if (r->header_done && (m->unit == UNIT_BYTES) != (r->unit == UNIT_BYTES)) {
+		pt_err_set(err, _("%s: a recording holds either allocinfo's bytes or page_owner's stacks, not both"),
+			   r->name);
+		return -1;
+	}
+	r->unit = m->unit;
 	meta_text(&t, m);
 	if (r->header_done) {
 		/* a changed description is written again, between samples */
@@ -309,6 +329,11 @@ static int rec_begin(void *self, const struct sample_info *s, struct pt_err *err
 	r->cur++;
 	r->in_sample = 1;
 	r->si = *s;
+	r->si.mem = NULL;
+	if (s->mem && s->mem->valid)
+		r->mem = *s->mem;
+	else
+		memset(&r->mem, 0, sizeof(r->mem));
 	return 0;
 }
 
@@ -425,6 +450,7 @@ static int rec_touch(struct recorder *r, struct recorder_stack *s, uint64_t coun
 	if (s->seen != r->cur) {
 		s->seen = r->cur;
 		s->acc = 0;
+		s->calls = 0;
 	}
 	if (count > PT_COUNT_MAX - (uint64_t)s->acc) {
 		pt_err_set(err, _("sample %llu: the records of one stack add up to more than 2^48 pages: no machine has that many; the input is damaged"),
@@ -443,8 +469,18 @@ static int rec_stack(void *self, const struct stack_rec *rec, struct pt_err *err
 	if (!r->in_sample)
 		return 0;
 	s = rec_lookup(r, rec);
-	if (rec->has_count)
-		return rec_touch(r, s, rec->count, err);
+	if (rec->has_count && rec_touch(r, s, rec->count, err) < 0)
+		return -1;
+	if (rec->calls && r->unit == UNIT_BYTES) {
+		if (s->seen != r->cur)
+			rec_touch(r, s, 0, err);
+		if (rec->calls > PT_COUNT_MAX - s->calls) {
+			pt_err_set(err, _("sample %llu: a call site has more than 2^48 calls; the input is damaged"),
+				   (unsigned long long)r->si.seq);
+			return -1;
+		}
+		s->calls += rec->calls;
+	}
 	return 0;
 }
 
@@ -460,11 +496,141 @@ static int rec_count(void *self, uint64_t handle, uint64_t count, struct pt_err 
 	return rec_touch(r, rec_lookup(r, &rec), count, err);
 }
 
+void recorder_set_symbols(struct recorder *r, struct symbols *sym)
+{
+	r->sym = sym;
+	if (sym && !r->sym_asked) {
+		r->sym_asked = strtab_new();
+		r->sym_objs = strtab_new();
+	}
+}
+
+/* A field of an "l" line: one word, whatever the debug info holds. */
+static void ob_word(struct obuf *b, const char *s)
+{
+	if (!s || !*s) {
+		ob_chr(b, '?');
+		return;
+	}
+	for (; *s; s++)
+		ob_chr(b, *s == ' ' || *s == '\n' || *s == '\r' ? '_' : *s);
+}
+
+/* "meta symbols-build-id OBJECT HEX" before the object's first carried frame. */
+static void write_sym_object(struct recorder *r, const char *obj)
+{
+	struct sym_object *v;
+	size_t n;
+
+	if (strtab_find(r->sym_objs, obj, strlen(obj)) != UINT32_MAX)
+		return;
+	strtab_intern(r->sym_objs, obj, strlen(obj));
+	n = symbols_objects(r->sym, &v);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, obj) == 0 && v[i].build_id[0]) {
+			ob_str(&r->defs, "meta symbols-build-id ");
+			ob_str(&r->defs, obj);
+			ob_chr(&r->defs, ' ');
+			ob_str(&r->defs, v[i].build_id);
+			ob_chr(&r->defs, '\n');
+			break;
+		}
+	free(v);
+}
+
+/* "x N TEXT" and its N "l LINE COLUMN SHORT FUNCTION FILE" lines: what debug info says
+ * of a frame, once per text, when it has lines. */
+static void write_sym_frame(struct recorder *r, const char *text, size_t len)
+{
+	const struct sym_result *res;
+	char obj[64];
+
+	if (strtab_find(r->sym_asked, text, len) != UINT32_MAX)
+		return;
+	strtab_intern(r->sym_asked, text, len);
+	res = symbols_lookup(r->sym, text, len);
+	if (!res || res->status != SYM_OK || !res->nframes ||
+	    symbols_frame_object(text, len, obj, sizeof(obj)) < 0)
+		return;
+	write_sym_object(r, obj);
+	ob_str(&r->defs, "x ");
+	ob_u64(&r->defs, res->nframes);
+	ob_chr(&r->defs, ' ');
+	ob_add(&r->defs, text, len);
+	ob_chr(&r->defs, '\n');
+	r->stats.carried++;
+	for (unsigned i = 0; i < res->nframes; i++) {
+		const struct sym_frame *f = &res->frames[i];
+		size_t flen = f->file ? strlen(f->file) : 0;
+		size_t slen = f->short_file ? strlen(f->short_file) : 0, skip = 0;
+
+		/* the short name is the file's tail (relative to the compilation directory) */
+		if (flen && slen && slen <= flen && strcmp(f->file + flen - slen, f->short_file) == 0)
+			skip = flen - slen;
+
+		ob_str(&r->defs, "l ");
+		ob_u64(&r->defs, f->line);
+		ob_chr(&r->defs, ' ');
+		ob_u64(&r->defs, f->column);
+		ob_chr(&r->defs, ' ');
+		ob_u64(&r->defs, flen ? skip : 0);
+		ob_chr(&r->defs, ' ');
+		ob_word(&r->defs, f->function);
+		ob_chr(&r->defs, ' ');
+		if (!flen)
+			ob_chr(&r->defs, '?');
+		for (size_t k = 0; k < flen; k++)
+			ob_chr(&r->defs, f->file[k] == '\n' || f->file[k] == '\r' ? '_' : f->file[k]);
+		ob_chr(&r->defs, '\n');
+	}
+}
+
+/* The frames of the stacks defined in this sample are asked for at once, and waited
+ * for: their answers go before their definitions. */
+static void ask_symbols(struct recorder *r)
+{
+	int asked = 0;
+
+	if (r->unit == UNIT_BYTES)
+		return; /* a call site is its own source line */
+	for (size_t i = 0; i < r->nst; i++) {
+		struct recorder_stack *s = &r->st[i];
+		int64_t now = s->seen == r->cur ? s->acc : 0;
+		const char *p = s->text, *end = s->text + s->tlen;
+
+		if (now == s->prev || s->fid)
+			continue;
+		for (unsigned k = 0; k < s->nframes; k++) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = (size_t)((nl ? nl : end) - p);
+
+			if (strtab_find(r->sym_asked, p, n) == UINT32_MAX) {
+				symbols_request(r->sym, p, n);
+				asked = 1;
+			}
+			p += n + (nl ? 1 : 0);
+		}
+	}
+	if (asked)
+		symbols_wait(r->sym);
+}
+
 static void write_def(struct recorder *r, struct recorder_stack *s)
 {
 	struct obuf *b = &r->defs;
 	const char *p = s->text, *end = s->text + s->tlen;
 
+	if (r->sym) {
+		/* what debug info says of its frames, before the stack */
+		for (unsigned i = 0; i < s->nframes; i++) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = (size_t)((nl ? nl : end) - p);
+
+			write_sym_frame(r, p, n);
+			p += n + (nl ? 1 : 0);
+		}
+		p = s->text;
+	}
 	s->fid = r->next_fid++;
 	r->stats.stacks++;
 	ob_str(b, "s ");
@@ -496,29 +662,60 @@ static int rec_end(void *self, struct pt_err *err)
 	r->in_sample = 0;
 	r->defs.len = 0;
 	r->body.len = 0;
+	if (r->sym)
+		ask_symbols(r);
 	ob_str(&r->body, "t ");
 	ob_u64(&r->body, r->si.seq);
 	ob_chr(&r->body, ' ');
 	ob_time(&r->body, r->si.time);
 	ob_str(&r->body, r->si.time_abs ? " 1\n" : " 0\n");
+	if (r->mem.valid) {
+		/* /proc/meminfo's names, in bytes */
+		ob_str(&r->body, "m MemTotal ");
+		ob_u64(&r->body, r->mem.total);
+		ob_str(&r->body, " MemAvailable ");
+		ob_u64(&r->body, r->mem.available);
+		ob_str(&r->body, " Slab ");
+		ob_u64(&r->body, r->mem.slab);
+		ob_str(&r->body, " PageTables ");
+		ob_u64(&r->body, r->mem.page_tables);
+		ob_chr(&r->body, '\n');
+	}
 	for (size_t i = 0; i < r->nst; i++) {
 		struct recorder_stack *s = &r->st[i];
 		int64_t now = s->seen == r->cur ? s->acc : 0;
+		uint64_t calls = s->seen == r->cur ? s->calls : 0;
+		/* allocinfo lists every call site, with 0 bytes too: which are listed is
+		 * written as well ("c ID -" when one is not any more) */
+		int present = r->unit == UNIT_BYTES && s->seen == r->cur;
 
 		if (now) {
 			nonzero++;
 			total += (uint64_t)now;
 		}
-		if (now == s->prev)
+		if (now == s->prev && calls == s->prev_calls && present == s->present)
 			continue;
 		if (!s->fid)
 			write_def(r, s);
 		ob_add(&r->body, "c ", 2);
 		ob_u64(&r->body, s->fid);
+		s->present = present;
+		if (r->unit == UNIT_BYTES && !present) {
+			ob_str(&r->body, " -\n");
+			s->prev = 0;
+			s->prev_calls = 0;
+			changed++;
+			continue;
+		}
 		ob_chr(&r->body, ' ');
 		ob_i64(&r->body, now);
+		if (r->unit == UNIT_BYTES) {
+			ob_chr(&r->body, ' ');
+			ob_u64(&r->body, calls);
+		}
 		ob_chr(&r->body, '\n');
 		s->prev = now;
+		s->prev_calls = calls;
 		changed++;
 	}
 	ob_add(&r->body, "e ", 2);
@@ -631,6 +828,10 @@ void recorder_free(struct recorder *r)
 	free(r->metatext.p);
 	free(r->defs.p);
 	free(r->body.p);
+	if (r->sym_asked) {
+		strtab_free(r->sym_asked);
+		strtab_free(r->sym_objs);
+	}
 	free(r->name);
 	free(r);
 }

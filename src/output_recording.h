@@ -19,6 +19,10 @@ int recorder_open(struct recorder **out, const char *path, int force, struct pt_
  * before the header is written, that is before the first meta() or begin(). */
 void recorder_add_meta(struct recorder *r, const char *key, const char *value);
 struct sink recorder_sink(struct recorder *r);
+/* Frames of new stacks are resolved with sym (waited for) and what has lines is written
+ * with them ("x" and "l" lines, doc/recording.md). sym stays the caller's; NULL: none. */
+struct symbols;
+void recorder_set_symbols(struct recorder *r, struct symbols *sym);
 /* Ends the file cleanly (idempotent): the end line, then close. Returns 0 or -1 with err. */
 int recorder_close(struct recorder *r, struct pt_err *err);
 void recorder_free(struct recorder *r);
@@ -30,6 +34,7 @@ struct recorder_stats {
 	uint64_t last_nonzero;    /* stacks with pages in the last sample */
 	uint64_t last_changed;    /* counts written for the last sample */
 	uint64_t last_total;      /* sum of the last sample's counts */
+	uint64_t carried;         /* frames whose source lines were written */
 };
 void recorder_get_stats(const struct recorder *r, struct recorder_stats *st);
 

@@ -10,9 +10,10 @@
 
 #include "frame.h"
 #include "output_int.h"
+#include "settings.h"
 
 static void text_header(FILE *fp, const struct model *m, const struct view_opts *vo,
-			const struct view *v, enum tree_mode tree, int utf8)
+			const struct view *v, enum tree_mode tree, const struct meminfo *mem, int utf8)
 {
 	const struct source_meta *mt = model_meta(m);
 	char tbuf[64], tot[32], bytes[32], d[32], db[32];
@@ -35,7 +36,16 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 	fmt_count(tot, sizeof(tot), v->total_pages);
 	fmt_count(d, sizeof(d), v->total_delta);
 	fmt_count(db, sizeof(db), v->total_delta_base);
-	if (output_is_pages(m)) {
+	if (output_is_bytes(m)) {
+		char calls[32];
+
+		fmt_bytes(bytes, sizeof(bytes), (double)v->total_pages);
+		fmt_count(calls, sizeof(calls), v->total_calls);
+		/* TRANSLATORS: allocinfo: bytes the call sites hold, and in how many calls */
+		fprintf(fp, _("Total %s bytes (%s) in %s calls, change %s%s, %+.1f/s, since baseline %s%s; rows %zu shown / %zu\n"),
+			tot, bytes, calls, v->total_delta > 0 ? "+" : "", d, v->total_rate,
+			v->total_delta_base > 0 ? "+" : "", db, v->shown, v->total_rows);
+	} else if (output_is_pages(m)) {
 		fmt_bytes(bytes, sizeof(bytes), (double)v->total_pages * (double)model_page_size(m));
 		fprintf(fp, _("Total %s pages (%s), change %s%s, %+.1f/s, since baseline %s%s; rows %zu shown / %zu\n"),
 			tot, bytes, v->total_delta > 0 ? "+" : "", d, v->total_rate,
@@ -44,10 +54,21 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 		fprintf(fp, _("Total %s allocations (stack_count counts allocations, not pages), change %s%s; rows %zu shown / %zu\n"),
 			tot, v->total_delta > 0 ? "+" : "", d, v->shown, v->total_rows);
 	}
+	if (mem && mem->valid && output_is_pages(m)) {
+		char used[32], slab[32], pt[32];
+
+		fmt_bytes(used, sizeof(used), (double)meminfo_in_use(mem));
+		fmt_bytes(slab, sizeof(slab), (double)mem->slab);
+		fmt_bytes(pt, sizeof(pt), (double)mem->page_tables);
+		/* the screen's header line, with the system's counters of the sample */
+		fprintf(fp, _("page_owner accounts for %s of %s in use; slab %s, page tables %s"),
+			bytes, used, slab, pt);
+		fputc('\n', fp);
+	}
 	if (vo->threshold.unit == THRESH_PAGES || !vo->threshold.value) {
 		fprintf(fp, tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %lld%s\n")
 					     : _("Sort %s %s, group %s, threshold %lld%s\n"),
-			sort_key_name(vo->key), vo->ascending ? _("ascending") : _("descending"),
+			output_key_name(m, vo->key), vo->ascending ? _("ascending") : _("descending"),
 			tree != TREE_OFF ? tree_mode_name(tree) : group_name(vo->group),
 			(long long)v->threshold,
 			mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
@@ -55,9 +76,11 @@ static void text_header(FILE *fp, const struct model *m, const struct view_opts 
 		char *t = threshold_text(&vo->threshold);
 
 		/* TRANSLATORS: "threshold 64M (16384 pages)", "threshold 0.5% (97 pages)" */
-		fprintf(fp, tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %s (%lld pages)%s\n")
+		fprintf(fp, output_is_bytes(m) ? (tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %s (%lld bytes)%s\n")
+					     : _("Sort %s %s, group %s, threshold %s (%lld bytes)%s\n")) :
+			tree != TREE_OFF ? _("Sort %s %s, tree %s, threshold %s (%lld pages)%s\n")
 					     : _("Sort %s %s, group %s, threshold %s (%lld pages)%s\n"),
-			sort_key_name(vo->key), vo->ascending ? _("ascending") : _("descending"),
+			output_key_name(m, vo->key), vo->ascending ? _("ascending") : _("descending"),
 			tree != TREE_OFF ? tree_mode_name(tree) : group_name(vo->group), t,
 			(long long)v->threshold,
 			mt->page_size_known || !output_is_pages(m) ? "" : _(", page size unknown: 4096 bytes assumed"));
@@ -124,7 +147,7 @@ struct size_first {
 static void text_size_first(struct size_first *c, const struct model *m, int64_t now,
 			    uint32_t first_seen)
 {
-	if (output_is_pages(m))
+	if (output_is_pages(m) || output_is_bytes(m))
 		fmt_bytes(c->size, sizeof(c->size), (double)now * (double)model_page_size(m));
 	else
 		snprintf(c->size, sizeof(c->size), "-");
@@ -132,18 +155,99 @@ static void text_size_first(struct size_first *c, const struct model *m, int64_t
 		 model_time_at(m, first_seen) - model_first_time(m));
 }
 
+/* --columns: the titles and cells of settings.h's columns (trend has none in text). */
+static const struct {
+	const char *title;
+	int width;
+} text_cols[SETTINGS_COLUMNS_N] = {
+	{ "PAGES", 10 }, { "SIZE", 10 }, { "SHARE", 7 }, { "DELTA", 9 }, { "RATE", 10 },
+	{ "DELTA_BASE", 11 }, { NULL, 0 }, { "SCORE", 6 }, { "PEAK", 10 },
+	{ "FIRST_SEEN", 10 }, { NULL, 0 },
+};
+
+/* The columns of --columns that text has, in their order; how many. */
+static int text_columns(const struct settings_columns *sc, unsigned *out)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < SETTINGS_COLUMNS_N; i++)
+		if (sc->mask & (1u << sc->order[i]) && text_cols[sc->order[i]].title)
+			out[n++] = sc->order[i];
+	return n;
+}
+
+static void text_titles(FILE *fp, const struct settings_columns *sc)
+{
+	unsigned cols[SETTINGS_COLUMNS_N];
+	int n = text_columns(sc, cols);
+
+	for (int i = 0; i < n; i++)
+		fprintf(fp, "%s%*s", i ? " " : "", text_cols[cols[i]].width,
+			text_cols[cols[i]].title);
+}
+
+/* A row's or node's cells, share in percent of total pages. */
+static void text_cells(FILE *fp, const struct settings_columns *sc, const struct model *m,
+		       const struct tree_sum *s, int64_t total)
+{
+	unsigned cols[SETTINGS_COLUMNS_N];
+	int n = text_columns(sc, cols);
+	struct size_first c;
+	char buf[64];
+
+	text_size_first(&c, m, s->now, s->first_seen);
+	for (int i = 0; i < n; i++) {
+		switch (cols[i]) {
+		case 0: snprintf(buf, sizeof(buf), "%lld", (long long)s->now); break;
+		case 1: snprintf(buf, sizeof(buf), "%s", c.size); break;
+		case 2:
+			snprintf(buf, sizeof(buf), "%.2f%%",
+				 total > 0 ? (double)s->now * 100.0 / (double)total : 0);
+			break;
+		case 3: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta); break;
+		case 4: snprintf(buf, sizeof(buf), "%+.1f", s->rate); break;
+		case 5: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta_base); break;
+		case 7: snprintf(buf, sizeof(buf), "%.3f", s->score); break;
+		case 8: snprintf(buf, sizeof(buf), "%lld", (long long)s->peak); break;
+		default: snprintf(buf, sizeof(buf), "%s", c.first); break;
+		}
+		fprintf(fp, "%s%*s", i ? " " : "", text_cols[cols[i]].width, buf);
+	}
+}
+
+static void counter_sum(const struct counter *c, struct tree_sum *s)
+{
+	*s = (struct tree_sum){ c->now, c->delta, c->delta_base, c->peak, c->rate, c->score,
+				c->first_seen };
+}
+
 static void text_row(FILE *fp, const struct model *m, const struct view *v,
-		     const struct row *r, int expand, struct symbols *sym, int utf8)
+		     const struct row *r, const struct out_opts *o, int utf8)
 {
 	const struct counter *s = r->s;
 	struct size_first c;
 	struct esc_buf b = { NULL, 0 };
+	struct symbols *sym = o->sym;
+	int expand = o->expand;
 
-	text_size_first(&c, m, s->now, s->first_seen);
-	fprintf(fp, "%10lld %10s %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
-		(long long)s->now, c.size, view_share(v, s), (long long)s->delta, s->rate,
-		(long long)s->delta_base, (long long)s->peak, s->score, c.first,
-		esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
+	if (o->columns) {
+		struct tree_sum ts;
+
+		counter_sum(s, &ts);
+		text_cells(fp, o->columns, m, &ts, v->total_pages);
+		fprintf(fp, "  %s\n", esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
+	} else {
+		text_size_first(&c, m, s->now, s->first_seen);
+		if (output_is_bytes(m))
+			fprintf(fp, "%12lld %10s %9lld %9lld", (long long)s->now, c.size,
+				(long long)s->calls, output_avg(s));
+		else
+			fprintf(fp, "%10lld %10s", (long long)s->now, c.size);
+		fprintf(fp, " %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
+			view_share(v, s), (long long)s->delta, s->rate,
+			(long long)s->delta_base, (long long)s->peak, s->score, c.first,
+			esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
+	}
 	if (expand && r->stack && r->stack->blk) {
 		const struct block_summary *blk = r->stack->blk;
 		char orders[64] = "";
@@ -177,11 +281,21 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 	/* text is for the terminal: escaped for what the locale says it shows */
 	int utf8 = text_locale_utf8();
 
-	text_header(fp, m, vo, v, TREE_OFF, utf8);
-	fprintf(fp, "%10s %10s %7s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE", "SHARE",
-		"DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "LABEL");
+	text_header(fp, m, vo, v, TREE_OFF, o->mem, utf8);
+	if (o->columns) {
+		text_titles(fp, o->columns);
+		fprintf(fp, "  %s\n", "LABEL");
+	} else if (output_is_bytes(m)) {
+		fprintf(fp, "%12s %10s %9s %9s %7s %9s %10s %11s %10s %6s %10s  %s\n", "BYTES", "SIZE",
+			"CALLS", "AVG", "SHARE", "DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE",
+			"FIRST_SEEN", "LABEL");
+	} else {
+		fprintf(fp, "%10s %10s %7s %9s %10s %11s %10s %6s %10s  %s\n", "PAGES", "SIZE",
+			"SHARE", "DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN",
+			"LABEL");
+	}
 	for (size_t i = 0; i < n; i++)
-		text_row(fp, m, v, &v->rows[i], o->expand, o->sym, utf8);
+		text_row(fp, m, v, &v->rows[i], o, utf8);
 	fputc('\n', fp);
 }
 
@@ -207,7 +321,10 @@ static void text_node(FILE *fp, const struct model *m, const struct tree *t, uin
 	size_t nk = output_tree_kids(t, i, o, &kids);
 	const char *text = tree_node_text(m, n);
 
-	text_numbers(fp, m, &n->s);
+	if (o->columns)
+		text_cells(fp, o->columns, m, &n->s, t->v.total_pages);
+	else
+		text_numbers(fp, m, &n->s);
 	fprintf(fp, " %7u  %*s%s\n", n->nstacks, 2 * n->depth, "", esc_str(b, text, utf8));
 	if (o->expand && n->frame != TREE_NONE)
 		text_frame_sym(fp, text, o->sym, 95 + 2 * n->depth, utf8);
@@ -223,9 +340,15 @@ void output_text_tree(FILE *fp, const struct model *m, const struct view_opts *v
 	const uint32_t *kids;
 	size_t n = output_tree_kids(t, TREE_NONE, o, &kids);
 
-	text_header(fp, m, vo, &t->v, t->mode, utf8);
-	fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s %7s  %s\n", "PAGES", "SIZE", "DELTA",
-		"RATE", "DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "STACKS", "FRAME");
+	text_header(fp, m, vo, &t->v, t->mode, o->mem, utf8);
+	if (o->columns) {
+		text_titles(fp, o->columns);
+		fprintf(fp, " %7s  %s\n", "STACKS", "FRAME");
+	} else {
+		fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s %7s  %s\n",
+			output_is_bytes(m) ? "BYTES" : "PAGES", "SIZE", "DELTA", "RATE",
+			"DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "STACKS", "FRAME");
+	}
 	for (size_t k = 0; k < n; k++)
 		text_node(fp, m, t, kids[k], o, &b, utf8);
 	free(b.p);
@@ -280,7 +403,12 @@ static void diff_header(FILE *fp, const struct diff_report *r, int utf8)
 	fmt_count(c + 1, sizeof(c) - 1, tb - ta);
 	c[0] = '+';
 	diff_delta_bytes(r, cb, sizeof(cb), tb - ta);
-	if (r->pages) {
+	if (r->bytes) {
+		fmt_bytes(ab, sizeof(ab), (double)ta);
+		fmt_bytes(bb, sizeof(bb), (double)tb);
+		fprintf(fp, _("Total A %s bytes (%s), B %s bytes (%s), change %s bytes (%s)\n"), a, ab,
+			b, bb, tb - ta > 0 ? c : c + 1, cb);
+	} else if (r->pages) {
 		fmt_bytes(ab, sizeof(ab), (double)ta * (double)r->page_size);
 		fmt_bytes(bb, sizeof(bb), (double)tb * (double)r->page_size);
 		fprintf(fp, _("Total A %s pages (%s), B %s pages (%s), change %s pages (%s)\n"), a, ab,
@@ -294,7 +422,7 @@ static void diff_header(FILE *fp, const struct diff_report *r, int utf8)
 	fprintf(fp, _("Sort %s %s, frames matched %s%s\n"), r->sort,
 		r->ascending ? _("ascending") : _("descending"),
 		r->ignore_offsets ? _("by function and module") : _("exactly"),
-		r->pages && r->page_size == 4096 &&
+		r->pages && !r->bytes && r->page_size == 4096 &&
 		(!model_meta(r->in[0].m)->page_size_known || !model_meta(r->in[1].m)->page_size_known) ?
 		_(", page size unknown: 4096 bytes assumed") : "");
 	fputc('\n', fp);
@@ -307,8 +435,9 @@ void output_text_diff(FILE *fp, const struct diff_report *r)
 	char tmp[FRAME_MAX + 80];
 
 	diff_header(fp, r, utf8);
-	fprintf(fp, "%10s %10s %10s %11s  %s\n", r->pages ? "PAGES_A" : "ALLOCS_A",
-		r->pages ? "PAGES_B" : "ALLOCS_B", "CHANGE", "SIZE", "LABEL");
+	fprintf(fp, "%10s %10s %10s %11s  %s\n",
+		r->bytes ? "BYTES_A" : r->pages ? "PAGES_A" : "ALLOCS_A",
+		r->bytes ? "BYTES_B" : r->pages ? "PAGES_B" : "ALLOCS_B", "CHANGE", "SIZE", "LABEL");
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct diff_row *e = r->rows[i];
 		const struct model *m;

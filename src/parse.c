@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "parse_allocinfo.h"
 #include "recording.h"
 
 const char *pfmt_name(enum pfmt f)
@@ -23,6 +24,7 @@ const char *pfmt_name(enum pfmt f)
 	case PF_STACKS_HANDLES: return "show_stacks_handles";
 	case PF_HANDLES: return "show_handles";
 	case PF_PAGE_OWNER: return "page_owner";
+	case PF_ALLOCINFO: return "allocinfo";
 	case PF_RECORDING: return "recording";
 	default: return "unknown";
 	}
@@ -42,6 +44,7 @@ const char *iface_name(enum pt_iface i)
 	case IFACE_SHOW_STACKS: return "show_stacks";
 	case IFACE_PROPOSAL: return "proposal";
 	case IFACE_PAGE_OWNER: return "page_owner";
+	case IFACE_ALLOCINFO: return "allocinfo";
 	default: return "none";
 	}
 }
@@ -275,10 +278,16 @@ struct pstate {
 	int in_block;           /* 0 none, 1 after header, 2 after PFN line, 3 frames, 4 extras */
 	struct block_info blk;
 	char comm[64];
+	char gfp_text[256];
+	char memcg[96];
+	char reason[48];
 	uint64_t blk_handle;
 	/* show_handles */
 	int have_handle;
 	uint64_t handle;
+	/* allocinfo */
+	int ai_header;          /* the version line is the next line */
+	struct allocinfo_rec ai;
 };
 
 /* A dictionary that lasts across parses, with the state of the parse using it (so that
@@ -396,6 +405,80 @@ static int set_format(struct pstate *ps, enum pfmt f, const char *line, size_t n
 	return fail(ps, what, line, n);
 }
 
+/* The digits at *p, saturating, and *p moved past them; 0 when there are none. */
+static int digits(const char **p, const char *end, uint64_t *v)
+{
+	const char *q = *p;
+
+	*v = dec_at(q, end);
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	if (q == *p)
+		return 0;
+	*p = q;
+	return 1;
+}
+
+/* The header as the kernel prints it since 5.x, after the order, in one pass forward:
+ * ", mask 0x%x(%pGg), pid %d, tgid %d (%s), ts %llu ns[, free_ts %llu ns]". Gives what
+ * the general parse below would, or 0 for that parse to do it. */
+static int header_fast(struct pstate *ps, const char *p, const char *end)
+{
+	struct block_info *b = &ps->blk;
+	const char *open, *close = NULL, *flags, *c;
+	uint64_t m = 0, pid, tgid, ts;
+	size_t k, len, flen;
+
+	if (end - p < 9 || memcmp(p, ", mask 0x", 9) != 0)
+		return 0;
+	k = hex_parse(p + 7, (size_t)(end - p - 7), &m);
+	p += 7 + k;
+	if (!k || p >= end || *p != '(' || !(c = memchr(p + 1, ')', (size_t)(end - p - 1))))
+		return 0;
+	if (end - c < 7 || memcmp(c, "), pid ", 7) != 0)
+		return 0;
+	flags = p + 1;
+	flen = (size_t)(c - flags);
+	p = c + 7;
+	if (!digits(&p, end, &pid) || end - p < 7 || memcmp(p, ", tgid ", 7) != 0)
+		return 0;
+	p += 7;
+	if (!digits(&p, end, &tgid) || end - p < 2 || memcmp(p, " (", 2) != 0)
+		return 0;
+	open = p;
+	for (const char *q = end - 6; q > open; q--) {
+		if (memcmp(q, "), ts ", 6) == 0) {
+			close = q;
+			break;
+		}
+	}
+	if (!close || close <= open + 2)
+		return 0;
+	p = close + 6;
+	if (!digits(&p, end, &ts))
+		return 0;
+	b->gfp = (uint32_t)m;
+	b->pid = (int)(pid & 0x7fffffff);
+	b->tgid = (int)(tgid & 0x7fffffff);
+	len = (size_t)(close - open - 2);
+	if (len >= sizeof(ps->comm))
+		len = sizeof(ps->comm) - 1;
+	memcpy(ps->comm, open + 2, len);
+	ps->comm[len] = '\0';
+	b->comm = ps->comm;
+	b->comm_len = (uint32_t)len;
+	if (flen >= sizeof(ps->gfp_text))
+		flen = sizeof(ps->gfp_text) - 1;
+	memcpy(ps->gfp_text, flags, flen);
+	b->gfp_text = ps->gfp_text;
+	b->gfp_text_len = (uint32_t)flen;
+	b->ts_ns = ts;
+	b->has_ts = 1;
+	if (end - p > 13 && memcmp(p, " ns, free_ts ", 13) == 0)
+		b->free_ts_ns = dec_at(p + 13, end);
+	return 1;
+}
+
 /* "Page allocated via order 0, mask 0x0(), pid 0, tgid 0 (swapper), ts 122773472 ns"
  * Older kernels lack pid, tgid or ts; the command may hold spaces and parentheses. */
 static int parse_block_header(struct pstate *ps, const char *s, size_t n)
@@ -415,12 +498,27 @@ static int parse_block_header(struct pstate *ps, const char *s, size_t n)
 	if (v > 20)
 		return fail(ps, _("an allocation order from 0 to 20"), s, n);
 	b->order = (unsigned)v;
+	if (header_fast(ps, p, end))
+		goto done;
 	for (const char *q = p; q + 6 < end; q++) {
 		if (memcmp(q, "mask 0x", 7) == 0) {
 			uint64_t m = 0;
+			size_t k = hex_parse(q + 5, (size_t)(end - q - 5), &m);
+			const char *t = q + 5 + k, *c;
 
-			if (hex_parse(q + 5, (size_t)(end - q - 5), &m))
+			if (k)
 				b->gfp = (uint32_t)m;
+			/* the flags by name: "(GFP_KERNEL|__GFP_COMP)", no parentheses inside */
+			if (k && t < end && *t == '(' &&
+			    (c = memchr(t + 1, ')', (size_t)(end - t - 1))) != NULL) {
+				size_t len = (size_t)(c - t - 1);
+
+				if (len >= sizeof(ps->gfp_text))
+					len = sizeof(ps->gfp_text) - 1;
+				memcpy(ps->gfp_text, t + 1, len);
+				b->gfp_text = ps->gfp_text;
+				b->gfp_text_len = (uint32_t)len;
+			}
 			break;
 		}
 	}
@@ -465,9 +563,16 @@ static int parse_block_header(struct pstate *ps, const char *s, size_t n)
 			b->comm_len = (uint32_t)len;
 		}
 		q = close ? memmem(close, (size_t)(end - close), "), ts ", 6) : NULL;
-		if (q)
+		if (q) {
 			b->ts_ns = dec_at(q + 6, end);
+			b->has_ts = 1;
+			for (q += 6; q < end && isdigit((unsigned char)*q); q++)
+				;
+			if (end - q > 13 && memcmp(q, " ns, free_ts ", 13) == 0)
+				b->free_ts_ns = dec_at(q + 13, end);
+		}
 	}
+done:
 	ps->in_block = 1;
 	ps->rec_line = reader_lineno(ps->r);
 	return 0;
@@ -486,6 +591,103 @@ static int end_block(struct pstate *ps)
 	rc = emit_stack(ps, ps->blk_handle, 1, 1ULL << ps->blk.order, &ps->blk);
 	ps->in_block = 0;
 	return rc;
+}
+
+/* "PFN 0x100 type Unmovable Block 0 type Unmovable Flags 0x4(referenced|zone=0)": the
+ * block's migrate type (the first), CMA and slab anywhere in it (as page_owner_sort
+ * tells its allocator classes). */
+static uint8_t mt_named(const char *t, size_t len)
+{
+	static const struct { const char *name; uint8_t len, mt; } mts[] = {
+		{ "Unmovable", 9, MT_UNMOVABLE }, { "Movable", 7, MT_MOVABLE },
+		{ "Reclaimable", 11, MT_RECLAIMABLE }, { "HighAtomic", 10, MT_HIGHATOMIC },
+		{ "CMA", 3, MT_CMA }, { "Isolate", 7, MT_ISOLATE },
+	};
+
+	for (size_t i = 0; i < sizeof(mts) / sizeof(mts[0]); i++)
+		if (len == mts[i].len && memcmp(t, mts[i].name, len) == 0)
+			return mts[i].mt;
+	return MT_OTHER;
+}
+
+/* "PFN 0x100 type Unmovable Block 0 type Unmovable Flags 0x4(referenced|zone=0)": the
+ * block's migrate type (the first), CMA as either type and slab among the flags (what
+ * page_owner_sort looks for in this line to tell its allocator classes). */
+static void pfn_line(struct block_info *b, const char *s, size_t n)
+{
+	const char *end = s + n, *t = memchr(s + 4, ' ', n - 4), *w;
+
+	if (!t || end - t < 6 || memcmp(t, " type ", 6) != 0)
+		return;
+	t += 6;
+	w = memchr(t, ' ', (size_t)(end - t));
+	if (!w)
+		w = end;
+	b->mt = mt_named(t, (size_t)(w - t));
+	b->cma = b->mt == MT_CMA;
+	/* " Block N type NAME Flags ..." */
+	t = end - w > 7 ? memchr(w + 7, ' ', (size_t)(end - w - 7)) : NULL;
+	if (!t || end - t < 6 || memcmp(t, " type ", 6) != 0)
+		return;
+	t += 6;
+	w = memchr(t, ' ', (size_t)(end - t));
+	if (!w)
+		w = end;
+	if (w - t == 3 && memcmp(t, "CMA", 3) == 0)
+		b->cma = 1;
+	if (memmem(w, (size_t)(end - w), "slab", 4))
+		b->slab = 1;
+}
+
+static size_t copy_text(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, s, n);
+	return n;
+}
+
+/* A line after the frames: migration, slab, memory cgroup (mm/page_owner.c's
+ * print_page_owner_memcg()); others are ignored, as a later kernel may add some. */
+static void extra_line(struct pstate *ps, const char *s, size_t n)
+{
+	struct block_info *b = &ps->blk;
+	static const char mig[] = "Page has been migrated";
+	static const char why[] = ", last migrate reason: ";
+	const char *p, *end = s + n;
+
+	if (n >= sizeof(mig) - 1 && memcmp(s, mig, sizeof(mig) - 1) == 0) {
+		b->migrated = 1;
+		p = memmem(s, n, why, sizeof(why) - 1);
+		if (p) {
+			p += sizeof(why) - 1;
+			b->reason_len = (uint32_t)copy_text(ps->reason, sizeof(ps->reason), p,
+							    (size_t)(end - p));
+			b->reason = ps->reason;
+		}
+	} else if (n == 15 && memcmp(s, "Slab cache page", 15) == 0) {
+		b->slab = 1;
+	} else if (n > 8 && memcmp(s, "Charged ", 8) == 0) {
+		/* "Charged %sto %smemcg %s": "(via objcg) ", "offline " */
+		p = s + 8;
+		if ((size_t)(end - p) > 12 && memcmp(p, "(via objcg) ", 12) == 0) {
+			b->memcg_objcg = 1;
+			p += 12;
+		}
+		if ((size_t)(end - p) < 3 || memcmp(p, "to ", 3) != 0)
+			return;
+		p += 3;
+		if ((size_t)(end - p) > 8 && memcmp(p, "offline ", 8) == 0) {
+			b->memcg_offline = 1;
+			p += 8;
+		}
+		if ((size_t)(end - p) < 6 || memcmp(p, "memcg ", 6) != 0)
+			return;
+		p += 6;
+		b->memcg_len = (uint32_t)copy_text(ps->memcg, sizeof(ps->memcg), p,
+						   (size_t)(end - p));
+		b->memcg = ps->memcg;
+	}
 }
 
 static int page_owner_line(struct pstate *ps, const char *s, size_t n)
@@ -515,6 +717,7 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 	case 1:
 		if (n < 4 || memcmp(s, "PFN ", 4) != 0)
 			return fail(ps, _("the \"PFN ...\" line of a block"), s, n);
+		pfn_line(&ps->blk, s, n);
 		ps->in_block = 2;
 		return 0;
 	case 2:
@@ -535,6 +738,8 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 			if (!ok || v == 0)
 				return fail(ps, _("\"handle: N\" with a non-zero number"), s, n);
 			ps->blk_handle = v;
+		} else if (s[0] != ' ') {
+			extra_line(ps, s, n);
 		} else if (s[0] == ' ' && frame_text_ok(s + 1, n - 1)) {
 			return fail(ps, _("information lines after the frames, not more frames"), s,
 				    n);
@@ -628,6 +833,49 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 	return add_frame(ps, s, n);
 }
 
+/* One line of /proc/allocinfo: a call site, the one frame of its "stack", with its bytes
+ * as the count and its calls beside them. */
+static int allocinfo_stack(struct pstate *ps, const char *s, size_t n)
+{
+	struct allocinfo_rec *a = &ps->ai;
+	struct frame_text ft;
+	struct stack_rec rec = { 0 };
+	const char *what;
+	uint64_t fp;
+	size_t slot;
+	uint32_t k;
+
+	if (ps->ai_header) {
+		ps->ai_header = 0;
+		return 0;
+	}
+	if (n == 0 || s[0] == '#')
+		return 0;
+	if (memchr(s, '\0', n))
+		return fail(ps, "", s, n);
+	if (allocinfo_line(s, n, a, &what) < 0)
+		return fail(ps, _(what), s, n);
+	if (a->bytes > PT_COUNT_MAX)
+		return fail(ps, _("a size in bytes from 0 to 2^48"), s, n);
+	fp = fdict_fp(a->site, a->site_len);
+	k = ps->dict->slots ? fdict_find(ps->dict, a->site, a->site_len, fp, &slot) : 0;
+	if (!k)
+		k = fdict_add(ps->dict, a->site, a->site_len, fp);
+	ft.s = ps->dict->ents[k].text;
+	ft.len = (uint32_t)a->site_len;
+	ft.key = k;
+	ft.hash = ps->dict->ents[k].hash;
+	rec.frames = &ft;
+	rec.nframes = 1;
+	rec.has_count = 1;
+	rec.count = a->bytes;
+	rec.calls = a->calls;
+	rec.keyspace = ps->dict->keyspace;
+	ps->rec_line = reader_lineno(ps->r);
+	ps->nrecords++;
+	return ps->sink->ops->stack(ps->sink->self, &rec, ps->err);
+}
+
 enum pfmt parse_detect(const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
@@ -647,6 +895,9 @@ enum pfmt parse_detect(const char *buf, size_t len)
 			return PF_RECORDING;
 		if (n > 19 && memcmp(s, "Page allocated via ", 19) == 0)
 			return PF_PAGE_OWNER;
+		if (n >= strlen(ALLOCINFO_MAGIC) &&
+		    memcmp(s, ALLOCINFO_MAGIC, strlen(ALLOCINFO_MAGIC)) == 0)
+			return PF_ALLOCINFO;
 		if (n > 7 && memcmp(s, "handle:", 7) == 0)
 			return PF_HANDLES;
 		if (n > 14 && memcmp(s, "nr_base_pages:", 14) == 0)
@@ -713,15 +964,25 @@ static void parse_begin(struct pstate *ps, struct reader *r, const struct parse_
  * dump from the stack formats. Returns 0, or -1 with ps->err. */
 static int first_line(struct pstate *ps, enum pfmt expect, const char *line, size_t n)
 {
+	unsigned major, minor;
+
 	if (n >= strlen(RECORDING_MAGIC) &&
 	    memcmp(line, RECORDING_MAGIC, strlen(RECORDING_MAGIC)) == 0) {
 		pt_err_set(ps->err, _("%s: a pagetop recording cannot be read as a snapshot here"),
 			   reader_name(ps->r));
 		return -1;
 	}
-	if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0)
+	if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0) {
 		ps->fmt = PF_PAGE_OWNER;
-	else if (expect == PF_PAGE_OWNER)
+	} else if (allocinfo_version(line, n, &major, &minor) == 0) {
+		static atomic_int said;
+
+		ps->fmt = PF_ALLOCINFO;
+		ps->ai_header = 1;
+		if (major != 1 && !atomic_exchange(&said, 1))
+			diag_warn(_("%s: allocinfo version %u.%u is not one pagetop knows (1.0): read as 1.0, fields it does not know skipped"),
+				  reader_name(ps->r), major, minor);
+	} else if (expect == PF_PAGE_OWNER)
 		return fail(ps, _("\"Page allocated via order N, ...\""), line, n);
 	return 0;
 }
@@ -775,6 +1036,11 @@ static int parse_end(struct pstate *ps, enum pfmt expect, enum pfmt *got, int wa
 		/* "nr_base_pages: 12" may be what is left of 12288 */
 		diag_warn(_("%s:%llu: the last line has no newline: the file may be cut short"),
 			  reader_name(r), (unsigned long long)reader_lineno(r));
+	if (ps->nrecords == 0 && ps->fmt == PF_ALLOCINFO) {
+		pt_err_set(ps->err, _("%s:%llu: expected allocinfo call sites, found none"),
+			   reader_name(r), (unsigned long long)reader_lineno(r));
+		return -1;
+	}
 	if (ps->nrecords == 0) {
 		if (reader_lineno(r) == 0)
 			pt_err_set(ps->err, _("%s: expected page_owner records, found an empty file"),
@@ -811,6 +1077,8 @@ static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at 
 		}
 		if (ps->fmt == PF_PAGE_OWNER)
 			rc = page_owner_line(ps, line, n);
+		else if (ps->fmt == PF_ALLOCINFO)
+			rc = allocinfo_stack(ps, line, n);
 		else
 			rc = stack_line(ps, line, n);
 		if (rc < 0) {

@@ -17,6 +17,7 @@ enum pfmt {
 	PF_STACKS_HANDLES,  /* frames, handle: N */
 	PF_HANDLES,         /* handle: N, nr_base_pages: N */
 	PF_PAGE_OWNER,      /* per-block dump */
+	PF_ALLOCINFO,       /* /proc/allocinfo: bytes and calls per call site */
 	PF_RECORDING,       /* pagetop's own recording (source_recording.c reads it) */
 };
 const char *pfmt_name(enum pfmt f);

@@ -21,6 +21,7 @@
 #define NBATCH 4
 #define BATCH_ENTS 512
 #define BATCH_FRAMES (BATCH_ENTS * 24)
+#define BATCH_TEXT (BATCH_ENTS * 64)  /* the blocks' flags, cgroup and reason texts */
 #define POOL_MAX 6
 
 enum qtype { Q_STACK, Q_COUNT, Q_RETIRE, Q_WARN };
@@ -35,14 +36,16 @@ struct qent {
 	void *ptr;                /* Q_RETIRE: the buffer; Q_WARN: the message (malloc'd) */
 	struct block_info blk;
 	char comm[32];
+	uint32_t tx_off;          /* the block's texts in the batch's tx: flags, cgroup, reason */
 };
 
 struct record_batch {
 	struct record_batch *next;
-	unsigned nent, nfr;
+	unsigned nent, nfr, ntx;
 	int last;
 	struct qent ent[BATCH_ENTS];
 	struct frame_text fr[BATCH_FRAMES];
+	char tx[BATCH_TEXT];
 };
 
 struct pipe {
@@ -88,14 +91,15 @@ static void publish(struct pipe *p, int last)
 	}
 	pthread_mutex_unlock(&p->mu);
 	if (p->cur)
-		p->cur->nent = p->cur->nfr = 0;
+		p->cur->nent = p->cur->nfr = p->cur->ntx = 0;
 }
 
-static struct qent *ent_new(struct pipe *p, unsigned nframes)
+static struct qent *ent_new(struct pipe *p, unsigned nframes, size_t ntext)
 {
 	struct record_batch *b = p->cur;
 
-	if (b->nent == BATCH_ENTS || b->nfr + nframes > BATCH_FRAMES) {
+	if (b->nent == BATCH_ENTS || b->nfr + nframes > BATCH_FRAMES ||
+	    b->ntx + ntext > BATCH_TEXT) {
 		publish(p, 0);
 		b = p->cur;
 	}
@@ -103,6 +107,15 @@ static struct qent *ent_new(struct pipe *p, unsigned nframes)
 }
 
 /* ---- the queue sink (worker side) ---- */
+
+/* Texts too long for a batch's room are cut (the parser caps them far below it). */
+static void tx_put(struct record_batch *b, const char *s, uint32_t n)
+{
+	if (s && n && n <= BATCH_TEXT - b->ntx) {
+		memcpy(b->tx + b->ntx, s, n);
+		b->ntx += n;
+	}
+}
 
 static int q_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
@@ -114,7 +127,8 @@ static int q_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 		pt_err_set(err, "cancelled");
 		return -1;
 	}
-	e = ent_new(p, n);
+	e = ent_new(p, n, rec->block ? (size_t)rec->block->gfp_text_len +
+				       rec->block->memcg_len + rec->block->reason_len : 0);
 	e->type = Q_STACK;
 	e->nframes = (uint16_t)n;
 	e->fr_off = p->cur->nfr;
@@ -131,6 +145,10 @@ static int q_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 			e->blk.comm_len = sizeof(e->comm);
 		if (rec->block->comm)
 			memcpy(e->comm, rec->block->comm, e->blk.comm_len);
+		e->tx_off = p->cur->ntx;
+		tx_put(p->cur, rec->block->gfp_text, e->blk.gfp_text_len);
+		tx_put(p->cur, rec->block->memcg, e->blk.memcg_len);
+		tx_put(p->cur, rec->block->reason, e->blk.reason_len);
 	}
 	return 0;
 }
@@ -144,7 +162,7 @@ static int q_count(void *self, uint64_t handle, uint64_t count, struct pt_err *e
 		pt_err_set(err, "cancelled");
 		return -1;
 	}
-	e = ent_new(p, 0);
+	e = ent_new(p, 0, 0);
 	e->type = Q_COUNT;
 	e->handle = handle;
 	e->count = count;
@@ -154,7 +172,7 @@ static int q_count(void *self, uint64_t handle, uint64_t count, struct pt_err *e
 static void q_warn(void *ctx, const char *msg)
 {
 	struct pipe *p = ctx;
-	struct qent *e = ent_new(p, 0);
+	struct qent *e = ent_new(p, 0, 0);
 
 	e->type = Q_WARN;
 	e->ptr = xstrdup(msg);
@@ -195,7 +213,7 @@ static char *pool_get(void *ctx)
 static void pool_retire(void *ctx, char *buf)
 {
 	struct pipe *p = ctx;
-	struct qent *e = ent_new(p, 0);
+	struct qent *e = ent_new(p, 0, 0);
 
 	e->type = Q_RETIRE;
 	e->ptr = buf;
@@ -260,7 +278,17 @@ static void fill_rec(struct record_batch *b, struct qent *e, struct stack_rec *r
 	rec->count = e->count;
 	rec->keyspace = e->keyspace;
 	if (e->has_block) {
+		const char *t = b->tx + e->tx_off;
+
 		e->blk.comm = e->blk.comm ? e->comm : NULL;
+		if (e->blk.gfp_text)
+			e->blk.gfp_text = t;
+		t += e->blk.gfp_text_len;
+		if (e->blk.memcg)
+			e->blk.memcg = t;
+		t += e->blk.memcg_len;
+		if (e->blk.reason)
+			e->blk.reason = t;
 		rec->block = &e->blk;
 	}
 }
@@ -317,7 +345,7 @@ int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
 	pthread_cond_init(&p->cv_buf, NULL);
 	atomic_init(&p->cancel, 0);
 	for (int i = 0; i < NBATCH; i++)
-		batches[i].nent = batches[i].nfr = 0;
+		batches[i].nent = batches[i].nfr = batches[i].ntx = 0;
 	for (int i = 1; i < NBATCH; i++) {
 		batches[i].next = p->free_list;
 		p->free_list = &batches[i];

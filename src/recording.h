@@ -11,6 +11,12 @@
 
 /* The first line of a pagetop recording: this, a space and the version. */
 #define RECORDING_MAGIC "#pagetop-recording"
-#define RECORDING_VERSION 1
+/* Version 2 adds the system's counters per sample ("m") and what debug info said of the
+ * frames ("meta symbols-build-id", "l"); a reader takes versions 1 and 2. */
+#define RECORDING_VERSION 3
+/* Version 3 adds allocinfo: "unit bytes" and "c ID BYTES CALLS". Recordings of other
+ * sources are written as version 2, which they need, so older pagetops read them. */
+#define RECORDING_VERSION_PAGES 2
+#define RECORDING_VERSION_MIN 1
 
 #endif

@@ -39,8 +39,8 @@ static const struct setting table[SETTING__N] = {
 	[SETTING_GROUP] = {
 		"group", SETTING_TYPE_GROUP, 0, 0, "stack", 1,
 		{ NULL,
-		  N_("group: expected stack, caller, function or module, found '%s'"),
-		  N_("--group: expected stack, caller, function or module, found '%s'") },
+		  N_("group: expected stack, caller, function, module, file or directory, found '%s'"),
+		  N_("--group: expected stack, caller, function, module, file or directory, found '%s'") },
 		NULL,
 	},
 	[SETTING_THRESHOLD] = {
@@ -140,7 +140,7 @@ static const char *const diff_key_names[] = {
 };
 #define DIFF_KEY_LABEL 5
 
-const enum sort_key settings_sort_menu[KEY__N] = {
+const enum sort_key settings_sort_menu[SETTINGS_SORT_MENU_N] = {
 	KEY_PAGES, KEY_BYTES, KEY_DELTA, KEY_RATE, KEY_DELTA_BASE, KEY_SCORE, KEY_PEAK,
 	KEY_FIRST_SEEN, KEY_LABEL, KEY_SHARE, /* the tenth is 0 */
 };
@@ -370,14 +370,36 @@ static int parse_sort(const char *s, int diff, int *key, int *ascending)
 	return 0;
 }
 
-/* Column names separated by commas or blanks; the label is always there. */
-static int parse_columns(const struct setting *s, const char *text, unsigned *mask,
+void settings_columns_default(struct settings_columns *c)
+{
+	c->mask = SETTINGS_COLUMNS_DEFAULT;
+	for (unsigned i = 0; i < SETTINGS_COLUMNS_N; i++)
+		c->order[i] = (uint8_t)i;
+}
+
+int settings_columns_move(struct settings_columns *c, unsigned i, int dir)
+{
+	unsigned j = (unsigned)((int)i + dir);
+	uint8_t t;
+
+	if (i >= SETTINGS_COLUMNS_N - 1 || j >= SETTINGS_COLUMNS_N - 1)
+		return 0; /* the label stays last */
+	t = c->order[i];
+	c->order[i] = c->order[j];
+	c->order[j] = t;
+	return 1;
+}
+
+/* Column names separated by commas or blanks, in their order; the label is always there,
+ * last. A name given twice counts where it first is. */
+static int parse_columns(const struct setting *s, const char *text, struct settings_columns *c,
 			 enum setting_from from, struct pt_err *err)
 {
 	char *copy = xstrdup(text), *save = NULL;
+	unsigned n = 0;
 	int rc = 0;
 
-	*mask = 1u << SETTINGS_COLUMN_LABEL;
+	c->mask = 1u << SETTINGS_COLUMN_LABEL;
 	for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
 		int i = name_index(w, strlen(w), column_names, ARRAY_SIZE(column_names));
 
@@ -385,8 +407,14 @@ static int parse_columns(const struct setting *s, const char *text, unsigned *ma
 			rc = fail(message(s, from), w, err);
 			break;
 		}
-		*mask |= 1u << i;
+		if (!(c->mask & (1u << i)))
+			c->order[n++] = (uint8_t)i;
+		c->mask |= 1u << i;
 	}
+	for (unsigned i = 0; i < SETTINGS_COLUMN_LABEL; i++)
+		if (!(c->mask & (1u << i)))
+			c->order[n++] = (uint8_t)i;
+	c->order[n] = SETTINGS_COLUMN_LABEL;
 	free(copy);
 	return rc;
 }
@@ -542,14 +570,14 @@ static char *print_list(const char *const *words, size_t n, const char *sep)
 	return s;
 }
 
-static char *print_columns(unsigned mask)
+static char *print_columns(const struct settings_columns *c)
 {
 	const char *words[SETTINGS_COLUMNS_N];
 	size_t n = 0;
 
 	for (unsigned i = 0; i < SETTINGS_COLUMNS_N; i++)
-		if (mask & (1u << i))
-			words[n++] = column_names[i];
+		if (c->mask & (1u << c->order[i]))
+			words[n++] = column_names[c->order[i]];
 	return print_list(words, n, ",");
 }
 
@@ -578,7 +606,7 @@ char *settings_print(const struct setting_value *v)
 	case SETTING_TYPE_TREE:
 		return xstrdup(tree_mode_name(v->tree));
 	case SETTING_TYPE_COLUMNS:
-		return print_columns(v->columns);
+		return print_columns(&v->columns);
 	case SETTING_TYPE_PATTERNS:
 		return print_list(v->patterns.v, v->patterns.n, " ");
 	}

@@ -80,6 +80,18 @@ enum { SETTINGS_COLUMNS_N = 11, SETTINGS_COLUMN_LABEL = 10 };
 const char *settings_column_name(unsigned i);  /* "pages", ...; NULL past the last */
 /* all but share (2), peak (8) and first_seen (9) */
 #define SETTINGS_COLUMNS_DEFAULT (((1u << SETTINGS_COLUMNS_N) - 1) & ~(1u << 2) & ~(3u << 8))
+/* The columns shown (mask, bit i: column i) and their order: every column once, the
+ * label last. A value names the shown ones in their order ("set columns =
+ * peak,pages,label"); those it does not name follow, hidden, in settings.h's order. */
+struct settings_columns {
+	unsigned mask;
+	uint8_t order[SETTINGS_COLUMNS_N];
+};
+/* The default: settings.h's order, SETTINGS_COLUMNS_DEFAULT shown. */
+void settings_columns_default(struct settings_columns *c);
+/* Moves the column at position i of the order by dir (-1 earlier, 1 later); the label
+ * stays last. Returns 1 when it moved. */
+int settings_columns_move(struct settings_columns *c, unsigned i, int dir);
 
 /* A setting's value; the member that holds it follows from id (settings_type()). */
 struct setting_value {
@@ -96,7 +108,7 @@ struct setting_value {
 		struct threshold threshold;    /* SETTING_TYPE_THRESHOLD */
 		enum out_format format;        /* SETTING_TYPE_FORMAT */
 		enum tree_mode tree;           /* SETTING_TYPE_TREE */
-		unsigned columns;              /* SETTING_TYPE_COLUMNS: a mask, see above */
+		struct settings_columns columns; /* SETTING_TYPE_COLUMNS, see above */
 		struct {
 			char *text;            /* the words (owned: settings_value_free()) */
 			const char *v[SETTINGS_PATTERNS_MAX];
@@ -155,7 +167,8 @@ void settings_value_free(struct setting_value *v);
 
 /* The sort keys as the UI offers them (its sort menu 1-9, then 0): the order of the
  * columns, then share (a column of its own, but the digits stay where they were). */
-extern const enum sort_key settings_sort_menu[KEY__N];
+#define SETTINGS_SORT_MENU_N 10
+extern const enum sort_key settings_sort_menu[SETTINGS_SORT_MENU_N];
 /* pagetop diff's sort keys: "delta", "bytes", "pages", "pages_a", "pages_b", "label";
  * *n set to their number. */
 const char *const *settings_diff_keys(size_t *n);

@@ -48,6 +48,7 @@
 enum pt_unit {
 	UNIT_PAGES = 0,  /* base pages outstanding (6.9+ kernels, per-block dump) */
 	UNIT_ALLOCS = 1, /* allocations (the original proposal's stack_count) */
+	UNIT_BYTES = 2,  /* bytes, with calls beside them (/proc/allocinfo) */
 };
 
 /* Which kernel interface (or file format) the data came from. */
@@ -57,8 +58,10 @@ enum pt_iface {
 	IFACE_SHOW_STACKS,  /* show_stacks (6.9+) */
 	IFACE_PROPOSAL,     /* page_owner_stacks single file, stack_count */
 	IFACE_PAGE_OWNER,   /* per-block /sys/kernel/debug/page_owner dump */
+	IFACE_ALLOCINFO,    /* /proc/allocinfo: one call site a "stack", one frame */
 };
-const char *iface_name(enum pt_iface i); /* "handles", "show_stacks", "proposal", "page_owner" */
+const char *iface_name(enum pt_iface i); /* "handles", "show_stacks", "proposal", "page_owner",
+					  * "allocinfo" */
 
 /* What the consumer should know about the source; strings owned by the source. */
 struct source_meta {
@@ -78,10 +81,15 @@ struct source_meta {
 	int nsamples;                /* of a series when known in advance, else -1 */
 };
 
+struct meminfo;
+
 struct sample_info {
 	double time;       /* seconds: since the epoch when time_abs, else relative */
 	int time_abs;
 	uint64_t seq;      /* sample number from 0 */
+	/* the system's counters at the sample (live, a recording, a folder's NAME.meminfo),
+	 * valid during begin() only; NULL or not valid: unknown */
+	const struct meminfo *mem;
 };
 
 struct frame_text {
@@ -102,7 +110,27 @@ struct block_info {
 	uint32_t comm_len;
 	uint32_t gfp;     /* mask value */
 	uint64_t ts_ns;
+	/* What the rest of the record says. Texts are not terminated in place and valid
+	 * during the call only, as comm. */
+	const char *gfp_text;    /* the mask's flags by name: "GFP_KERNEL|__GFP_COMP" */
+	uint32_t gfp_text_len;
+	const char *memcg;       /* "Charged to memcg NAME": NAME, or NULL */
+	uint32_t memcg_len;
+	const char *reason;      /* "Page has been migrated, last migrate reason: R" */
+	uint32_t reason_len;
+	uint64_t free_ts_ns;     /* older kernels' ", free_ts N ns"; 0: none */
+	uint8_t has_ts;          /* the header had "ts N ns" */
+	uint8_t mt;              /* enum block_mt: the block's migrate type (PFN line) */
+	uint8_t migrated;        /* "Page has been migrated" */
+	uint8_t slab;            /* "Slab cache page", or slab in the PFN line's flags */
+	uint8_t memcg_offline;   /* "Charged to offline memcg NAME" */
+	uint8_t memcg_objcg;     /* "Charged (via objcg) to ..." */
+	uint8_t cma;             /* CMA in the PFN line (page_owner_sort's allocator class) */
 };
+
+/* A block's migrate type, as the PFN line names it (migratetype_names). */
+enum block_mt { MT_NONE = 0, MT_UNMOVABLE, MT_MOVABLE, MT_RECLAIMABLE, MT_HIGHATOMIC,
+		MT_CMA, MT_ISOLATE, MT_OTHER };
 
 struct stack_rec {
 	const struct frame_text *frames;
@@ -111,6 +139,7 @@ struct stack_rec {
 	int has_count;
 	uint64_t count;
 	const struct block_info *block; /* per-block dump only */
+	uint64_t calls;     /* allocinfo: the call site's allocations now (count: its bytes) */
 	uint64_t keyspace;  /* 0: frame keys unused; else from keyspace_new(), never reused */
 	uint64_t hash;      /* stack_rec_hash() of the frames when the producer has it, else 0 */
 };

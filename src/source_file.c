@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "host_meminfo.h"
 #include "parse.h"
 #include "source_series.h"
 
@@ -22,6 +23,7 @@ static enum pt_iface iface_of(enum pfmt f)
 	switch (f) {
 	case PF_PROPOSAL: return IFACE_PROPOSAL;
 	case PF_PAGE_OWNER: return IFACE_PAGE_OWNER;
+	case PF_ALLOCINFO: return IFACE_ALLOCINFO;
 	case PF_HANDLES:
 	case PF_STACKS_HANDLES: return IFACE_HANDLES;
 	default: return IFACE_SHOW_STACKS;
@@ -35,6 +37,7 @@ void series_free(struct series *sr)
 	for (size_t i = 0; i < sr->n; i++) {
 		free(sr->samples[i].stacks);
 		free(sr->samples[i].handles);
+		free(sr->samples[i].meminfo);
 	}
 	free(sr->samples);
 	free(sr->release);
@@ -59,6 +62,15 @@ void series_add(struct series *sr, const char *stacks, const char *handles, enum
 	sa->fmt = fmt;
 	sa->time = time;
 	sa->time_abs = time_abs;
+	sa->meminfo = NULL;
+}
+
+void series_set_meminfo(struct series *sr, const char *path)
+{
+	if (!sr->n)
+		return;
+	free(sr->samples[sr->n - 1].meminfo);
+	sr->samples[sr->n - 1].meminfo = xstrdup(path);
 }
 
 /* A worker thread pays off for stack files from about a megabyte on, or anything to
@@ -80,7 +92,7 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 		*err = perr;
 		return -1;
 	}
-	if (n == 0 || parse_detect(head, n) == PF_PAGE_OWNER)
+	if (n == 0 || parse_detect(head, n) == PF_PAGE_OWNER || parse_detect(head, n) == PF_ALLOCINFO)
 		return parse_stream(r, expect, got, sink, err);
 	/* a plain file opened by name, so read from its start (standard input may be a file
 	 * partly read already: parse_split() reads from offset 0) */
@@ -127,7 +139,8 @@ static enum src_status series_next(struct source *s, const struct sink *sink, in
 {
 	struct series *sr = s->priv;
 	const struct series_sample *sa;
-	struct sample_info si;
+	struct sample_info si = { 0 };
+	struct meminfo mem;
 	enum pfmt got;
 
 	(void)timeout_ms;
@@ -139,6 +152,9 @@ static enum src_status series_next(struct source *s, const struct sink *sink, in
 	si.time = sa->time;
 	si.time_abs = sa->time_abs;
 	si.seq = s->seq++;
+	/* a copy that is not /proc/meminfo's text is no counters, not an error */
+	if (sa->meminfo && meminfo_read(sa->meminfo, &mem) == 0)
+		si.mem = &mem;
 	if (sink->ops->begin(sink->self, &si, err) < 0)
 		return SRC_ERROR;
 	if (sa->handles) {
@@ -158,6 +174,15 @@ static enum src_status series_next(struct source *s, const struct sink *sink, in
 	}
 	if (sink->ops->end(sink->self, err) < 0)
 		return SRC_ERROR;
+	if (sa->fmt == PF_UNKNOWN && !sa->handles && got != PF_UNKNOWN &&
+	    iface_of(got) != s->meta.iface) {
+		/* standard input is told only by its records: describe it again, now known */
+		s->meta.iface = iface_of(got);
+		s->meta.unit = got == PF_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
+		s->meta_sent = 0;
+		if (source_send_meta(s, sink, err) < 0)
+			return SRC_ERROR;
+	}
 	return SRC_SAMPLE;
 }
 
@@ -199,6 +224,12 @@ int source_open_series(struct source *s, struct series *sr, const char *kind,
 	s->meta.unit = sr->n && sr->samples[0].fmt == PF_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
 	s->meta.page_size = o->page_size > 0 ? o->page_size : sr->page_size > 0 ? sr->page_size : 4096;
 	s->meta.page_size_known = o->page_size > 0 || sr->page_size > 0;
+	if (s->meta.iface == IFACE_ALLOCINFO) {
+		/* counts are bytes: a "page" of one byte */
+		s->meta.unit = UNIT_BYTES;
+		s->meta.page_size = 1;
+		s->meta.page_size_known = 1;
+	}
 	s->meta.kernel_release = sr->release;
 	s->meta.series = sr->n > 1;
 	s->meta.nsamples = (int)sr->n;
@@ -244,8 +275,14 @@ int source_open_file(struct source *s, const char *path, enum pfmt fmt,
 int source_open_stream(struct source *s, const char *path, struct reader *in,
 		       const struct source_opts *o, struct pt_err *err)
 {
-	/* read now, once */
-	return open_one(s, path, in, PF_UNKNOWN, time_real(), o, err);
+	const char *head;
+	struct pt_err perr;
+	size_t n = reader_peek(in, &head, &perr);
+	enum pfmt f = n ? parse_detect(head, n) : PF_UNKNOWN;
+
+	/* read now, once; the format names the source before its first sample */
+	return open_one(s, path, in, f == PF_ALLOCINFO || f == PF_PROPOSAL ? f : PF_UNKNOWN,
+			time_real(), o, err);
 }
 
 /* Files named one after the other are samples in that order, timed by their

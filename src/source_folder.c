@@ -25,6 +25,7 @@
  * of its own, read by its content. */
 enum file_role {
 	FR_OTHER, FR_SHOW_STACKS, FR_HANDLES, FR_STACKS_HANDLES, FR_PAGE_OWNER, FR_PROPOSAL,
+	FR_ALLOCINFO,
 	FR__N
 };
 
@@ -38,13 +39,14 @@ static const struct {
 	{ ".show_stacks", FR_SHOW_STACKS },
 	{ ".page_owner_stacks", FR_PROPOSAL },
 	{ ".page_owner", FR_PAGE_OWNER },
+	{ ".allocinfo", FR_ALLOCINFO },
 };
 
 /* Files that describe the folder rather than a moment. */
 static int is_meta_file(const char *name)
 {
 	static const char *const names[] = { "kernel-release", "page-size", "kernel-notes.bin",
-					     "count_threshold-after" };
+					     "count_threshold-after", "uptime" };
 	size_t n = strlen(name);
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
@@ -55,6 +57,8 @@ static int is_meta_file(const char *name)
 	if (n > 3 && strcmp(name + n - 3, ".md") == 0)
 		return 1;
 	if (n > 7 && strcmp(name + n - 7, ".uptime") == 0)
+		return 1;
+	if (n > 8 && strcmp(name + n - 8, ".meminfo") == 0)
 		return 1;
 	return 0;
 }
@@ -253,13 +257,18 @@ static int name_abs(const struct moment *m)
 
 /* The moment's snapshot, or 0 when it has none pagetop reads on its own (said); -1 with
  * err when a file cannot be read. */
-static int moment_files(const char *dir, const struct stem_files *e, struct moment *m,
-			struct pt_err *err)
+static int moment_files(const char *dir, const struct stem_files *e, int allocinfo,
+			struct moment *m, struct pt_err *err)
 {
 	enum file_role r = FR_OTHER;
 
 	m->handles = NULL;
-	if (e->file[FR_SHOW_STACKS]) {
+	if (e->file[FR_ALLOCINFO] && (allocinfo || (!e->file[FR_SHOW_STACKS] &&
+			!e->file[FR_HANDLES] && !e->file[FR_PROPOSAL] && !e->file[FR_PAGE_OWNER]))) {
+		/* page_owner first, when a moment has both */
+		r = FR_ALLOCINFO;
+		m->fmt = PF_ALLOCINFO;
+	} else if (e->file[FR_SHOW_STACKS]) {
 		r = FR_SHOW_STACKS;
 		m->fmt = PF_SHOW_STACKS;
 	} else if (e->file[FR_HANDLES] && e->file[FR_STACKS_HANDLES]) {
@@ -406,6 +415,7 @@ struct folder_scan {
 	size_t *by_id;         /* and their entries in v, by strtab id */
 	size_t by_id_cap;
 	int any_uptime;        /* a NAME.uptime file is there */
+	int allocinfo;         /* NAME.allocinfo before NAME.show_stacks and the like */
 };
 
 static void stems_free(struct stem_files *v, size_t n)
@@ -548,7 +558,7 @@ static struct moment *folder_moments(const struct folder_scan *fs, size_t *nmo,
 	size_t n = 0, same = 0;
 
 	for (size_t i = 0; i < fs->n; i++) {
-		int rc = moment_files(fs->dir, &fs->v[i], &mo[n], err);
+		int rc = moment_files(fs->dir, &fs->v[i], fs->allocinfo, &mo[n], err);
 
 		if (rc < 0) {
 			free(mo);
@@ -620,15 +630,23 @@ static struct series *folder_series(const char *dir, const struct moment *mo, si
 		}
 		free(ps);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		char *mi = xasprintf("%s/%s.meminfo", dir, mo[i].e->stem);
+		struct stat st;
+
 		series_add(sr, mo[i].stacks, mo[i].handles, mo[i].fmt, mo[i].t, mo[i].abs);
+		/* NAME.meminfo: /proc/meminfo saved with the snapshot */
+		if (lstat(mi, &st) == 0 && S_ISREG(st.st_mode))
+			series_set_meminfo(sr, mi);
+		free(mi);
+	}
 	return sr;
 }
 
 int source_open_folder(struct source *s, const char *dir, const struct source_opts *o,
 		       struct pt_err *err)
 {
-	struct folder_scan fs = { .dir = dir };
+	struct folder_scan fs = { .dir = dir, .allocinfo = o->allocinfo };
 	struct moment *mo = NULL;
 	struct series *sr;
 	size_t nmo = 0;

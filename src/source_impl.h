@@ -18,6 +18,7 @@ struct source_opts {
 	double interval;            /* seconds; <= 0: the interface's default */
 	long kernel_threshold;      /* -1: leave count_threshold alone */
 	int drop_privileges;        /* open the files as root, then run as SUDO_UID or nobody */
+	int allocinfo;              /* /proc/allocinfo (NAME.allocinfo) before page_owner */
 	/* files */
 	long page_size;             /* 0: from the source, else 4096 assumed */
 };

@@ -77,15 +77,18 @@ static void buf_reserve(struct buf *b, size_t extra)
 struct tick_frame {
 	uint32_t off, len;      /* into text */
 	uint64_t hash;
+	uint32_t key;           /* the parse's key of the text (keyspace), or 0 */
 };
 
 struct tick_stack {
 	uint64_t handle, count;
+	uint64_t calls;         /* allocinfo */
 	uint32_t first;         /* into refs */
 	uint16_t nframes;
 	uint8_t has_count, has_block;
 	struct block_info blk;  /* comm is comm_off into text */
 	uint32_t comm_off;
+	uint32_t gfp_off, memcg_off, reason_off; /* the block's other texts, as comm */
 };
 
 struct tick_count {
@@ -110,6 +113,7 @@ struct tick_sample {
 	size_t nst, cst;
 	struct tick_count *ct;
 	size_t nct, cct;
+	uint64_t keyspace;      /* of the frames' keys (allocinfo: the same every tick), or 0 */
 };
 
 static void tick_sample_free(struct tick_sample *m)
@@ -176,6 +180,7 @@ static uint32_t tick_sample_frame(struct tick_sample *m, const char *s, uint32_t
 	m->uf[m->nuf].off = tick_sample_text(m, s, len);
 	m->uf[m->nuf].len = len;
 	m->uf[m->nuf].hash = h;
+	m->uf[m->nuf].key = 0;
 	m->slots[j] = (uint32_t)m->nuf + 1;
 	return (uint32_t)m->nuf++;
 }
@@ -272,6 +277,7 @@ struct live {
 	struct buf rb[PSF_DATA_N];
 	struct handle_set known;      /* handles already defined to the consumer */
 	struct handle_set missing;    /* counted in show_handles, absent from show_stacks_handles */
+	struct parse_dict *dict;      /* allocinfo: the frame dictionary of every tick */
 	uint64_t *fw;           /* handles the consumer forgot, taken from fq */
 	size_t cfw;
 	uint64_t fails;         /* failed ticks in a row */
@@ -329,6 +335,7 @@ static const enum ps_file iface_files[][2] = {
 	[IFACE_SHOW_STACKS] = { PSF_STACKS, PSF_DATA_N },
 	[IFACE_PROPOSAL] = { PSF_PROPOSAL, PSF_DATA_N },
 	[IFACE_PAGE_OWNER] = { PSF_PAGE_OWNER, PSF_DATA_N },
+	[IFACE_ALLOCINFO] = { PSF_ALLOCINFO, PSF_DATA_N },
 };
 
 static void live_close_files(struct live *L)
@@ -374,7 +381,9 @@ static int live_check_files(struct live *L, struct pt_err *err)
 			int e = errno;
 
 			live_close_files(L);
-			if (e == ENOENT || e == ENOTDIR)
+			if ((e == ENOENT || e == ENOTDIR) && L->iface == IFACE_ALLOCINFO)
+				pt_err_set(err, _("%s is gone"), L->path[f]);
+			else if (e == ENOENT || e == ENOTDIR)
 				pt_err_set(err, _("%s is gone (debugfs unmounted?)"), L->path[f]);
 			else
 				live_say_access(L->path[f], e, err);
@@ -404,6 +413,10 @@ static int live_set_threshold(struct live *L, long value, struct pt_err *err)
 	struct kthreshold_file t;
 	long orig;
 
+	if (L->iface == IFACE_ALLOCINFO) {
+		pt_err_set(err, "%s", _("--kernel-threshold is page_owner's: /proc/allocinfo has no threshold"));
+		return -1;
+	}
 	if (L->iface == IFACE_PAGE_OWNER) {
 		pt_err_set(err, "%s",
 			   _("--kernel-threshold needs page_owner_stacks (Linux 6.9+ or the proposal's page_owner_threshold); this kernel has only the per-block dump"));
@@ -575,16 +588,34 @@ static int collect_stack(void *self, const struct stack_rec *rec, struct pt_err 
 	s->handle = rec->handle;
 	s->has_count = rec->has_count != 0;
 	s->count = rec->count;
+	s->calls = rec->calls;
 	s->first = (uint32_t)m->nrefs;
 	s->nframes = (uint16_t)rec->nframes;
-	for (unsigned i = 0; i < rec->nframes; i++)
-		m->refs[m->nrefs++] = tick_sample_frame(m, rec->frames[i].s, rec->frames[i].len);
+	for (unsigned i = 0; i < rec->nframes; i++) {
+		uint32_t u = tick_sample_frame(m, rec->frames[i].s, rec->frames[i].len);
+
+		m->refs[m->nrefs++] = u;
+		if (c->L->dict && rec->keyspace) {
+			/* the dictionary lasts: the model maps its keys once, not texts each tick */
+			m->keyspace = rec->keyspace;
+			m->uf[u].key = rec->frames[i].key;
+		}
+	}
 	if (rec->block) {
 		s->has_block = 1;
 		s->blk = *rec->block;
 		s->comm_off = tick_sample_text(m, rec->block->comm ? rec->block->comm : "",
 					   rec->block->comm ? rec->block->comm_len : 0);
 		s->blk.comm = NULL;
+		if (rec->block->gfp_text)
+			s->gfp_off = tick_sample_text(m, rec->block->gfp_text,
+						      rec->block->gfp_text_len);
+		if (rec->block->memcg)
+			s->memcg_off = tick_sample_text(m, rec->block->memcg,
+							rec->block->memcg_len);
+		if (rec->block->reason)
+			s->reason_off = tick_sample_text(m, rec->block->reason,
+							 rec->block->reason_len);
 	}
 	return 0;
 }
@@ -626,6 +657,17 @@ static int parse_into(struct collect *c, enum ps_file f, const char *p, size_t n
 		return 0;
 	if (reader_open_mem(&r, p, n, c->L->path[f], err) < 0)
 		return -1;
+	if (fmt == PF_ALLOCINFO) {
+		/* the same call sites every tick: one dictionary for them all */
+		struct parse_at at = { .fmt = PF_UNKNOWN, .first = 1 };
+
+		if (!c->L->dict)
+			c->L->dict = parse_dict_new();
+		at.dict = c->L->dict;
+		rc = parse_stream_at(r, &at, NULL, NULL, &snk, err);
+		reader_close(r);
+		return rc;
+	}
 	rc = parse_stream(r, fmt, NULL, &snk, err);
 	reader_close(r);
 	return rc;
@@ -817,6 +859,9 @@ static int live_tick(struct live *L, struct tick_sample *m, struct pt_err *err)
 	case IFACE_PAGE_OWNER:
 		rc = tick_whole(L, PSF_PAGE_OWNER, PF_PAGE_OWNER, &c, err);
 		break;
+	case IFACE_ALLOCINFO:
+		rc = tick_whole(L, PSF_ALLOCINFO, PF_ALLOCINFO, &c, err);
+		break;
 	default:
 		pt_err_set(err, "%s", _("no page_owner interface"));
 		rc = -1;
@@ -983,13 +1028,14 @@ static int replay(struct source *s, struct tick_sample *m, const struct sink *si
 		  struct pt_err *err)
 {
 	struct frame_text ft[STACK_MAX_FRAMES];
-	struct sample_info si;
+	struct sample_info si = { 0 };
 
 	if (source_send_meta(s, sink, err) < 0)
 		return -1;
 	si.time = m->time;
 	si.time_abs = 1;
 	si.seq = s->seq;
+	si.mem = &m->mem;
 	if (sink->ops->begin(sink->self, &si, err) < 0)
 		return -1;
 	for (size_t i = 0; i < m->nst; i++) {
@@ -1004,17 +1050,25 @@ static int replay(struct source *s, struct tick_sample *m, const struct sink *si
 			ft[k].s = m->text.p + f->off;
 			ft[k].len = f->len;
 			ft[k].hash = f->hash;
+			ft[k].key = f->key;
 		}
 		rec.frames = ft;
 		rec.nframes = nf;
-		rec.keyspace = 0;
+		rec.keyspace = m->keyspace;
 		rec.handle = ls->handle;
 		rec.has_count = ls->has_count;
 		rec.count = ls->count;
+		rec.calls = ls->calls;
 		rec.block = NULL;
 		if (ls->has_block) {
 			blk = ls->blk;
 			blk.comm = m->text.p + ls->comm_off;
+			if (blk.gfp_text)
+				blk.gfp_text = m->text.p + ls->gfp_off;
+			if (blk.memcg)
+				blk.memcg = m->text.p + ls->memcg_off;
+			if (blk.reason)
+				blk.reason = m->text.p + ls->reason_off;
 			rec.block = &blk;
 		}
 		if (sink->ops->stack(sink->self, &rec, err) < 0)
@@ -1132,6 +1186,7 @@ static int live_fd(const struct source *s)
 
 static void live_free(struct live *L)
 {
+	parse_dict_free(L->dict);
 	while (L->qhead) {
 		struct tick_sample *m = L->qhead;
 
@@ -1391,11 +1446,58 @@ static void live_fill_meta(struct source *s, const struct live *L)
 	s->meta.page_size_known = s->meta.page_size > 0;
 	if (!s->meta.page_size_known)
 		s->meta.page_size = 4096;
+	if (L->iface == IFACE_ALLOCINFO) {
+		s->meta.unit = UNIT_BYTES; /* a "page" of one byte */
+		s->meta.page_size = 1;
+		s->meta.page_size_known = 1;
+	}
 	s->meta.kernel_release = L->release;
 	s->meta.kernel_build_id = L->build_id;
 	s->meta.hostname = L->hostname;
 	s->meta.series = 0;
 	s->meta.nsamples = -1;
+}
+
+/* The folder of /proc/allocinfo: PAGETOP_PROC (tests) or /proc. */
+static const char *proc_dir(void)
+{
+	const char *p = getenv("PAGETOP_PROC");
+
+	return p && *p ? p : LIVE_DEFAULT_PROC;
+}
+
+/* The interface: page_owner's best when it has one (unless --allocinfo), else
+ * /proc/allocinfo when it is there and page_owner is not built in or not enabled (debugfs
+ * not mounted or not readable is said as ever: page_owner may be there). L is made anew,
+ * rooted at /proc, for allocinfo. Returns IFACE_NONE with err when there is none. */
+static enum pt_iface live_pick(struct live **Lp, const struct source_opts *o,
+			       struct pt_err *err)
+{
+	struct live *L = *Lp;
+	enum pt_iface iface = IFACE_NONE;
+	struct stat st;
+	char *ai = xasprintf("%s/%s", proc_dir(), ps_file_rel[PSF_ALLOCINFO]);
+	int have_ai = stat(ai, &st) == 0 && S_ISREG(st.st_mode);
+
+	if (o && o->allocinfo && !have_ai) {
+		live_say_allocinfo_missing(ai, err);
+	} else if (!(o && o->allocinfo)) {
+		struct pt_err perr;
+		int absent = 0;
+
+		iface = live_detect(L->dir, L->path, &perr, &absent);
+		if (iface == IFACE_NONE && (!have_ai || !absent)) {
+			*err = perr;
+			have_ai = 0;
+		}
+	}
+	free(ai);
+	if (iface != IFACE_NONE || !have_ai)
+		return iface;
+	live_free(L);
+	*Lp = L = live_new(proc_dir());
+	live_check_mem_profiling(L->dir);
+	return IFACE_ALLOCINFO;
 }
 
 int source_open_live(struct source *s, const struct source_opts *o, struct pt_err *err)
@@ -1408,6 +1510,10 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 			   o->interval, LIVE_MIN_INTERVAL);
 		goto fail;
 	}
+	/* which interface, and so which folder: debugfs, or /proc for allocinfo */
+	L->iface = live_pick(&L, o, err);
+	if (L->iface == IFACE_NONE)
+		goto fail;
 	/* --drop-privileges: from here on files come from a root helper; this process
 	 * becomes the user below once they are open, before it parses anything */
 	if (o && o->drop_privileges) {
@@ -1419,8 +1525,7 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 			L->privsep = 1;
 		}
 	}
-	L->iface = live_detect(L->dir, L->path, err);
-	if (L->iface == IFACE_NONE || live_open_files(L, err) < 0)
+	if (live_open_files(L, err) < 0)
 		goto fail;
 	live_pick_interval(L, o);
 	if (o && o->kernel_threshold >= 0 && live_set_threshold(L, o->kernel_threshold, err) < 0)

@@ -24,6 +24,8 @@
  *                                 page_owner) instead of the best one available: to
  *                                 compare their costs on one kernel
  *   PAGETOP_MEMINFO=FILE          the system's memory counters (default /proc/meminfo)
+ *   PAGETOP_PROC=DIR              the folder of allocinfo and sys/vm/mem_profiling
+ *                                 (default /proc)
  */
 #ifndef PAGETOP_SOURCE_LIVE_H
 #define PAGETOP_SOURCE_LIVE_H
@@ -40,6 +42,7 @@ struct source;
 #define LIVE_PAGE_OWNER_INTERVAL 30.0 /* the per-block dump walks every page frame */
 #define LIVE_MIN_INTERVAL 0.1
 #define LIVE_DEFAULT_DEBUGFS "/sys/kernel/debug"
+#define LIVE_DEFAULT_PROC "/proc"
 
 /* Restores the kernel's count_threshold if pagetop changed it: only into the file read
  * first, opened beneath the debugfs folder without following links. Async-signal-safe:

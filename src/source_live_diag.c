@@ -179,7 +179,8 @@ static enum pt_iface iface_best(const int *have, enum pt_iface want)
 	return IFACE_NONE;
 }
 
-enum pt_iface live_detect(const char *dir, char *const path[PSF__N], struct pt_err *err)
+enum pt_iface live_detect(const char *dir, char *const path[PSF__N], struct pt_err *err,
+			  int *absent)
 {
 	struct stat st, fst;
 	int have[PSF_DATA_N] = { 0 }, denied = 0, want;
@@ -223,7 +224,32 @@ enum pt_iface live_detect(const char *dir, char *const path[PSF__N], struct pt_e
 		/* name the folder that refuses (debugfs's root is 0700), not a file in it */
 		live_say_access(access(dir, X_OK) < 0 && errno == EACCES ? dir : denied_path,
 				EACCES, err);
-	else
+	else {
 		say_missing(err);
+		*absent = 1;
+	}
 	return IFACE_NONE;
+}
+
+void live_say_allocinfo_missing(const char *path, struct pt_err *err)
+{
+	pt_err_set(err, _("%s is not there: this kernel has no memory allocation profiling (CONFIG_MEM_ALLOC_PROFILING, Linux 6.10+)"),
+		   path);
+}
+
+void live_check_mem_profiling(const char *proc)
+{
+	char *path = xasprintf("%s/sys/vm/mem_profiling", proc);
+	char buf[32];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0 && buf[0] == '0' && (n == 1 || buf[1] == '\n'))
+			diag_warn(_("memory allocation profiling is off (%s is 0): turn it on with sysctl vm.mem_profiling=1; allocations made before that are not counted"),
+				  path);
+	}
+	free(path);
 }

@@ -20,9 +20,17 @@
  * it), or the one PAGETOP_IFACE names. IFACE_NONE with the one message that tells the
  * user what to do when there is none: debugfs not mounted, not root, page_owner not built
  * in or not enabled at boot. */
-enum pt_iface live_detect(const char *dir, char *const path[PSF__N], struct pt_err *err);
+enum pt_iface live_detect(const char *dir, char *const path[PSF__N], struct pt_err *err,
+			  int *absent);
+/* (*absent is set to 1 when the reason is that page_owner is not built in or not enabled:
+ * debugfs is mounted and readable and has none of its files) */
 /* The message for a file of the interface that cannot be opened or read (errno e). */
 void live_say_access(const char *path, int e, struct pt_err *err);
+/* --allocinfo where path (/proc/allocinfo) is not. */
+void live_say_allocinfo_missing(const char *path, struct pt_err *err);
+/* Says (a warning) when memory allocation profiling is compiled in but off:
+ * proc/sys/vm/mem_profiling reads 0. */
+void live_check_mem_profiling(const char *proc);
 
 /* ---- source_live_kthreshold.c ---- */
 

@@ -42,6 +42,7 @@ const char *const ps_file_rel[PSF__N] = {
 	[PSF_STACKS] = "page_owner_stacks/show_stacks",
 	[PSF_PROPOSAL] = "page_owner_stacks",
 	[PSF_PAGE_OWNER] = "page_owner",
+	[PSF_ALLOCINFO] = "allocinfo",
 	[PSF_COUNT_THRESHOLD] = "page_owner_stacks/count_threshold",
 	[PSF_PROPOSAL_THRESHOLD] = "page_owner_threshold",
 };

@@ -25,10 +25,12 @@
 
 #include "util.h"
 
-/* The files of the live interface, relative to the debugfs folder. The first five are
- * the data files (read-only); the last two the thresholds. */
+/* The files of the live interface, relative to the debugfs folder (allocinfo: to /proc,
+ * the folder of that source). The first six are the data files (read-only); the last two
+ * the thresholds. */
 enum ps_file {
 	PSF_HANDLES, PSF_STACKS_HANDLES, PSF_STACKS, PSF_PROPOSAL, PSF_PAGE_OWNER,
+	PSF_ALLOCINFO,      /* beneath /proc: the live source of allocinfo has it as folder */
 	PSF_COUNT_THRESHOLD, PSF_PROPOSAL_THRESHOLD, PSF__N
 };
 extern const char *const ps_file_rel[PSF__N];

@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_meminfo.h"
 #include "parse.h"
+#include "parse_allocinfo.h"
 #include "reader.h"
 #include "recording.h"
 #include "source_impl.h"
+#include "symbols.h"
 #include "util.h"
 
 /* The frame texts of a stack, one after the other. */
@@ -43,12 +46,15 @@ struct recorded_stack {
 	struct frame_text *fr;
 	uint16_t nframes;
 	uint64_t cur;
+	uint64_t calls;         /* allocinfo: the call site's calls now */
+	int present;            /* allocinfo: listed, with 0 bytes too */
 	uint64_t count_line;    /* of its last count line */
 };
 
 struct count_change {
 	uint32_t id;
-	uint64_t count;
+	uint64_t count, calls;
+	int present;
 };
 
 struct recording_reader {
@@ -57,6 +63,7 @@ struct recording_reader {
 	long page_size_opt;
 	/* meta, owned */
 	char *kind_src, *iface, *unit, *release, *build_id, *hostname;
+	int bytes;              /* "unit bytes": counts are "BYTES CALLS" (version 3) */
 	char **mids;            /* "NAME HEX" module build ids, NULL-terminated */
 	size_t nmids;
 	long page_size;
@@ -78,6 +85,14 @@ struct recording_reader {
 	int last_abs;
 	uint64_t clock_back;    /* samples not later than the one before */
 	int ended;
+	/* "meta symbols-build-id OBJECT HEX": where carried lines came from; bad when
+	 * another build than the recording's kernel or module */
+	struct carry_obj {
+		char name[64];
+		int bad;
+	} *cobj;
+	size_t ncobj;
+	uint64_t carried;
 	/* the first line after the header, read ahead */
 	char *pending;
 	size_t pending_len;
@@ -137,6 +152,9 @@ static int skip_sp(const char **p, const char *end)
 	return 0;
 }
 
+/* The most lines a carried frame has (itself and the functions it was inlined into). */
+#define SYM_CARRY_MAX 64
+
 /* Lines are quoted with control bytes escaped: a recording from elsewhere must not put
  * escape sequences on the terminal through a message. */
 static int bad(struct recording_reader *rr, const char *what, const char *line, size_t n,
@@ -175,6 +193,49 @@ static int ignored(struct recording_reader *rr, const char *msg)
 	return 0;
 }
 
+/* "meta symbols-build-id OBJECT HEX": the debug info the following carried lines of
+ * OBJECT came from. Lines of another build than the recording's own are not used. */
+static int do_symbols_id(struct recording_reader *rr, const char *v, size_t vl)
+{
+	const char *sp = memchr(v, ' ', vl), *hex;
+	const char *expect = NULL;
+	char qv[300], m[512];
+	size_t nl, hl;
+	struct carry_obj *c;
+
+	if (!sp || (size_t)(sp - v) >= sizeof(c->name) || !module_name_ok(v, (size_t)(sp - v)) ||
+	    !build_id_ok(sp + 1, (size_t)(v + vl - sp - 1))) {
+		snprintf(m, sizeof(m), _("symbols-build-id '%s' is not an object and its build id; ignored"),
+			 quote_value(v, vl, qv, sizeof(qv)));
+		return ignored(rr, m);
+	}
+	nl = (size_t)(sp - v);
+	hex = sp + 1;
+	hl = (size_t)(v + vl - hex);
+	if (nl == 7 && memcmp(v, "vmlinux", 7) == 0) {
+		expect = rr->build_id;
+	} else {
+		for (size_t i = 0; i < rr->nmids; i++)
+			if (strncmp(rr->mids[i], v, nl) == 0 && rr->mids[i][nl] == ' ')
+				expect = rr->mids[i] + nl + 1;
+	}
+	for (size_t i = 0; i < rr->ncobj; i++)
+		if (strlen(rr->cobj[i].name) == nl && memcmp(rr->cobj[i].name, v, nl) == 0)
+			return 0;
+	if (rr->ncobj >= 4096)
+		return 0;
+	rr->cobj = xreallocarray(rr->cobj, rr->ncobj + 1, sizeof(*rr->cobj));
+	c = &rr->cobj[rr->ncobj++];
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)nl, v);
+	c->bad = expect && (strlen(expect) != hl || memcmp(expect, hex, hl) != 0);
+	if (c->bad) {
+		snprintf(m, sizeof(m), _("the source lines of %s come from another build (%s) than the recording's: not used"),
+			 c->name, quote_value(hex, hl, qv, sizeof(qv)));
+		return ignored(rr, m);
+	}
+	return 0;
+}
+
 /* "meta KEY VALUE": unknown keys are for newer readers, and skipped. */
 static int do_meta(struct recording_reader *rr, const char *line, size_t n, struct pt_err *err)
 {
@@ -197,6 +258,7 @@ static int do_meta(struct recording_reader *rr, const char *line, size_t n, stru
 		set_str(&rr->iface, v, vl);
 	} else if (KEY("unit")) {
 		set_str(&rr->unit, v, vl);
+		rr->bytes = strcmp(rr->unit, "bytes") == 0;
 	} else if (KEY("kernel-release")) {
 		if (!release_ok(v, vl)) {
 			snprintf(m, sizeof(m), _("kernel-release '%s' is not a kernel release; ignored"),
@@ -225,6 +287,8 @@ static int do_meta(struct recording_reader *rr, const char *line, size_t n, stru
 			rr->mids[rr->nmids++] = xstrndup(v, vl);
 			rr->mids[rr->nmids] = NULL;
 		}
+	} else if (KEY("symbols-build-id")) {
+		return do_symbols_id(rr, v, vl);
 	} else if (KEY("hostname")) {
 		if (!hostname_ok(v, vl)) {
 			snprintf(m, sizeof(m), _("hostname '%s' is not a host name; ignored"),
@@ -261,11 +325,15 @@ static void rr_fill_meta(struct source *s, struct recording_reader *rr)
 	m->name = rr->name;
 	m->kind = "recording";
 	m->iface = IFACE_NONE;
-	for (int i = IFACE_HANDLES; i <= IFACE_PAGE_OWNER; i++)
+	for (int i = IFACE_HANDLES; i <= IFACE_ALLOCINFO; i++)
 		if (rr->iface && strcmp(rr->iface, iface_name((enum pt_iface)i)) == 0)
 			m->iface = (enum pt_iface)i;
-	m->unit = rr->unit && strcmp(rr->unit, "allocs") == 0 ? UNIT_ALLOCS : UNIT_PAGES;
-	if (rr->page_size_opt > 0) {
+	m->unit = rr->unit && strcmp(rr->unit, "allocs") == 0 ? UNIT_ALLOCS :
+		  rr->bytes ? UNIT_BYTES : UNIT_PAGES;
+	if (rr->bytes) {
+		m->page_size = 1; /* counts are bytes already */
+		m->page_size_known = 1;
+	} else if (rr->page_size_opt > 0) {
 		m->page_size = rr->page_size_opt;
 		m->page_size_known = 1;
 	} else if (rr->page_size > 0) {
@@ -407,7 +475,10 @@ static int stack_frames(struct recording_reader *rr, uint64_t nf, struct text_bu
 			pt_err_set(err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
 				   rr->name, (unsigned long long)reader_lineno(rr->r));
 			rc = -1;
-		} else if (!frame_text_ok(fl + 2, fn - 2)) {
+		} else if (rr->bytes && !allocinfo_site_ok(fl + 2, fn - 2)) {
+			rc = bad(rr, _("a call site line \"f FILE:LINE [module] func:NAME\", as /proc/allocinfo prints it"),
+				 fl, fn, err);
+		} else if (!rr->bytes && !frame_text_ok(fl + 2, fn - 2)) {
 			char what[160];
 
 			snprintf(what, sizeof(what),
@@ -463,6 +534,76 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 	return 1;
 }
 
+/* "x N TEXT" and its N "l LINE COLUMN SHORT FUNCTION FILE" lines: what debug info said
+ * of the frame TEXT, innermost first. 1 done, 0 cut short, -1 error, -2 the input
+ * failed. */
+static int do_carried(struct recording_reader *rr, const char *line, size_t n, struct pt_err *err)
+{
+	const char *p = line + 1, *end = line + n;
+	struct sym_frame fr[SYM_CARRY_MAX];
+	char *text, *store[SYM_CARRY_MAX * 2] = { 0 };
+	uint64_t nl;
+	size_t tl;
+	char obj[64];
+	int rc = 1, use;
+
+	if (skip_sp(&p, end) < 0 || read_u64(&p, end, &nl) < 0 || skip_sp(&p, end) < 0 ||
+	    nl == 0 || nl > SYM_CARRY_MAX)
+		return bad(rr, _("\"x N FRAME\" with N from 1 to 64"), line, n, err);
+	tl = (size_t)(end - p);
+	if (!frame_text_ok(p, tl) || memchr(p, '\0', tl))
+		return bad(rr, _("\"x N FRAME\" with N from 1 to 64"), line, n, err);
+	text = xstrndup(p, tl);
+	use = symbols_frame_object(text, tl, obj, sizeof(obj)) == 0;
+	for (size_t i = 0; use && i < rr->ncobj; i++)
+		if (strcmp(rr->cobj[i].name, obj) == 0 && rr->cobj[i].bad)
+			use = 0;
+	memset(fr, 0, sizeof(fr));
+	for (uint64_t i = 0; i < nl && rc == 1; i++) {
+		const char *l, *q, *le, *fn, *fe;
+		size_t ln;
+		uint64_t lno, col, skip;
+		enum line_read k = rr_line(rr, &l, &ln, err);
+
+		if (k != RL_LINE) {
+			rc = k == RL_ERR ? -2 : 0;
+			break;
+		}
+		q = l + 1;
+		le = l + ln;
+		if (ln < 2 || l[0] != 'l' || memchr(l, '\0', ln) || skip_sp(&q, le) < 0 ||
+		    read_u64(&q, le, &lno) < 0 || lno > UINT32_MAX || skip_sp(&q, le) < 0 ||
+		    read_u64(&q, le, &col) < 0 || col > UINT32_MAX || skip_sp(&q, le) < 0 ||
+		    read_u64(&q, le, &skip) < 0 || skip_sp(&q, le) < 0) {
+			rc = bad(rr, _("\"l LINE COLUMN SHORT FUNCTION FILE\""), l, ln, err);
+			break;
+		}
+		fn = q;
+		while (q < le && *q != ' ')
+			q++;
+		fe = q;
+		if (fe == fn || skip_sp(&q, le) < 0 || q >= le || skip > (uint64_t)(le - q)) {
+			rc = bad(rr, _("\"l LINE COLUMN SHORT FUNCTION FILE\""), l, ln, err);
+			break;
+		}
+		store[2 * i] = (fe - fn == 1 && *fn == '?') ? NULL : xstrndup(fn, (size_t)(fe - fn));
+		store[2 * i + 1] = (le - q == 1 && *q == '?') ? NULL : xstrndup(q, (size_t)(le - q));
+		fr[i].function = store[2 * i];
+		fr[i].file = store[2 * i + 1];
+		fr[i].short_file = fr[i].file ? fr[i].file + skip : NULL;
+		fr[i].line = (unsigned)lno;
+		fr[i].column = (unsigned)col;
+	}
+	if (rc == 1 && use) {
+		sym_carry_add(text, tl, fr, (unsigned)nl);
+		rr->carried++;
+	}
+	for (size_t i = 0; i < SYM_CARRY_MAX * 2; i++)
+		free(store[i]);
+	free(text);
+	return rc;
+}
+
 static int feed(struct source *src, struct recording_reader *rr, const struct sample_info *si,
 		const struct sink *sink, struct pt_err *err)
 {
@@ -481,7 +622,7 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 		struct recorded_stack *s = &rr->st[rr->nonzero[i]];
 		struct stack_rec rec = { 0 };
 
-		if (!s->cur)
+		if (!s->cur && !s->present)
 			continue;
 		rr->nonzero[k++] = rr->nonzero[i];
 		rec.frames = s->fr;
@@ -490,6 +631,7 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 		rec.handle = s->handle;
 		rec.has_count = 1;
 		rec.count = s->cur;
+		rec.calls = s->calls;
 		rec.block = NULL;
 		if (sink->ops->stack(sink->self, &rec, err) < 0)
 			return -1;
@@ -556,7 +698,7 @@ static void apply_changes(struct recording_reader *rr)
 	for (size_t i = 0; i < rr->nch; i++) {
 		struct recorded_stack *s = &rr->st[rr->ch[i].id];
 
-		if (!s->cur && rr->ch[i].count) {
+		if (!s->cur && !s->present && (rr->ch[i].count || rr->ch[i].present)) {
 			if (rr->nnz == rr->cnz) {
 				rr->cnz = rr->cnz ? rr->cnz * 2 : 1024;
 				rr->nonzero = xreallocarray(rr->nonzero, rr->cnz,
@@ -565,6 +707,8 @@ static void apply_changes(struct recording_reader *rr)
 			rr->nonzero[rr->nnz++] = rr->ch[i].id;
 		}
 		s->cur = rr->ch[i].count;
+		s->calls = rr->ch[i].calls;
+		s->present = rr->ch[i].present;
 	}
 	rr->nch = 0;
 }
@@ -574,6 +718,7 @@ struct sample_lines {
 	int open;               /* its "t" line was read, its "e" line not yet */
 	uint64_t seq;           /* the file's number for it */
 	struct sample_info si;
+	struct meminfo mem;     /* its "m" line's counters (valid 0: none) */
 };
 
 /* "end N": the recording ends. Returns SRC_END, or SRC_ERROR with err. */
@@ -607,16 +752,34 @@ static int count_line(struct recording_reader *rr, const struct sample_lines *cu
 		      const char *line, size_t n, struct pt_err *err)
 {
 	const char *p = line + 1, *end = line + n;
-	uint64_t id, v;
+	uint64_t id, v = 0, calls = 0;
+	int present = rr->bytes;
 
-	if (!cur->open || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
-	    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end)
+	if (rr->bytes) {
+		/* "c ID -": the call site is not listed any more */
+		if (!cur->open || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
+		    skip_sp(&p, end) < 0)
+			return bad(rr, _("\"c ID BYTES CALLS\" inside a sample"), line, n, err);
+		if (end - p == 1 && *p == '-')
+			present = 0, p++;
+		else if (read_u64(&p, end, &v) < 0 || skip_sp(&p, end) < 0 ||
+			 read_u64(&p, end, &calls) < 0)
+			p = NULL;
+		if (p != end)
+			return bad(rr, _("\"c ID BYTES CALLS\" inside a sample"), line, n, err);
+		if (calls > PT_COUNT_MAX)
+			return bad_why(rr, _("a number of calls from 0 to 2^48"), line, n,
+				       _("the recording is damaged or was edited"), err);
+	} else if (!cur->open || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
+		   skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end) {
 		return bad(rr, _("\"c ID COUNT\" inside a sample"), line, n, err);
+	}
 	if (id == 0 || id >= rr->nst)
 		return bad(rr, _("the id of a stack defined before"), line, n, err);
 	if (v > PT_COUNT_MAX)
 		return bad_why(rr, rr->unit && strcmp(rr->unit, "allocs") == 0 ?
-			       _("an allocation count from 0 to 2^48") :
+			       _("an allocation count from 0 to 2^48") : rr->bytes ?
+			       _("a size in bytes from 0 to 2^48") :
 			       _("a page count from 0 to 2^48"), line, n,
 			       _("no machine has that many pages; the recording is damaged or was edited"),
 			       err);
@@ -636,6 +799,8 @@ static int count_line(struct recording_reader *rr, const struct sample_lines *cu
 	}
 	rr->ch[rr->nch].id = (uint32_t)id;
 	rr->ch[rr->nch].count = v;
+	rr->ch[rr->nch].calls = calls;
+	rr->ch[rr->nch].present = present;
 	rr->nch++;
 	return 0;
 }
@@ -680,6 +845,46 @@ static int time_line(struct recording_reader *rr, struct sample_lines *cur, cons
 	rr->t_line = reader_lineno(rr->r);
 	cur->open = 1;
 	rr->nch = 0;
+	return 0;
+}
+
+/* "m NAME BYTES ...": the system's counters at the sample, by /proc/meminfo's names;
+ * names this reader does not know are skipped. Returns 0, or -1 with err. */
+static int mem_line(struct recording_reader *rr, struct sample_lines *cur, const char *line,
+		    size_t n, struct pt_err *err)
+{
+	static const char *const names[] = { "MemTotal", "MemAvailable", "Slab", "PageTables" };
+	uint64_t *const dst[] = { &cur->mem.total, &cur->mem.available, &cur->mem.slab,
+				  &cur->mem.page_tables };
+	const char *p = line + 1, *end = line + n;
+	unsigned seen = 0;
+
+	if (!cur->open)
+		return bad(rr, _("\"m NAME BYTES...\" inside a sample"), line, n, err);
+	memset(&cur->mem, 0, sizeof(cur->mem));
+	while (p < end) {
+		const char *k;
+		uint64_t v;
+		size_t kl;
+
+		if (skip_sp(&p, end) < 0)
+			break;
+		k = p;
+		while (p < end && *p != ' ')
+			p++;
+		kl = (size_t)(p - k);
+		if (skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || (p < end && *p != ' '))
+			return bad(rr, _("\"m NAME BYTES...\" inside a sample"), line, n, err);
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (kl == strlen(names[i]) && memcmp(k, names[i], kl) == 0) {
+				*dst[i] = v;
+				seen |= 1u << i;
+			}
+	}
+	if (p != end)
+		return bad(rr, _("\"m NAME BYTES...\" inside a sample"), line, n, err);
+	cur->mem.valid = (seen & 3) == 3;
+	cur->si.mem = cur->mem.valid ? &cur->mem : NULL;
 	return 0;
 }
 
@@ -745,6 +950,20 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			if (count_line(rr, &cur, line, n, err) < 0)
 				return SRC_ERROR;
 			continue;
+		case 'x':
+			if (cur.open || n < 2 || line[1] != ' ')
+				break;
+			switch (do_carried(rr, line, n, err)) {
+			case -1:
+				return SRC_ERROR;
+			case -2:
+				return torn_read(rr, err);
+			case 0:
+				torn(rr, _("the last sample is cut short (the recording was interrupted)"));
+				return rr_end(rr);
+			default:
+				continue;
+			}
 		case 's':
 			if (cur.open) {
 				bad(rr, _("\"c ID COUNT\" or \"e SEQ N\""), line, n, err);
@@ -765,19 +984,24 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 			if (time_line(rr, &cur, line, n, err) < 0)
 				return SRC_ERROR;
 			continue;
-		case 'e':
-			return sample_end_line(src, rr, &cur, line, n, sink, err);
 		case 'm':
+			if (n > 1 && line[1] == ' ') {
+				if (mem_line(rr, &cur, line, n, err) < 0)
+					return SRC_ERROR;
+				continue;
+			}
 			if (n > 5 && memcmp(line, "meta ", 5) == 0 && !cur.open) {
 				if (do_meta(rr, line, n, err) < 0)
 					return SRC_ERROR;
 				continue;
 			}
 			break;
+		case 'e':
+			return sample_end_line(src, rr, &cur, line, n, sink, err);
 		default:
 			break;
 		}
-		bad(rr, _("a recording line (s, f, t, c, e, meta or end)"), line, n, err);
+		bad(rr, _("a recording line (s, f, x, l, t, m, c, e, meta or end)"), line, n, err);
 		return SRC_ERROR;
 	}
 }
@@ -820,6 +1044,7 @@ static void rr_close(struct source *s)
 		free(rr->mids[i]);
 	free(rr->mids);
 	free(rr->pending);
+	free(rr->cobj);
 	free(rr);
 	s->priv = NULL;
 }
@@ -860,9 +1085,10 @@ int source_open_recording_reader(struct source *s, struct reader *r,
 		bad(rr, _("\"#pagetop-recording VERSION\""), line, n, err);
 		goto fail;
 	}
-	if (version != RECORDING_VERSION) {
-		pt_err_set(err, _("%s: recording format version %llu; this pagetop reads version %d"),
-			   rr->name, (unsigned long long)version, RECORDING_VERSION);
+	if (version < RECORDING_VERSION_MIN || version > RECORDING_VERSION) {
+		pt_err_set(err, _("%s: recording format version %llu; this pagetop reads versions %d to %d"),
+			   rr->name, (unsigned long long)version, RECORDING_VERSION_MIN,
+			   RECORDING_VERSION);
 		goto fail;
 	}
 	/* The header: meta lines up to the first stack or sample, so the meta is known

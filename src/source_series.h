@@ -18,6 +18,7 @@ struct series_sample {
 	enum pfmt fmt;
 	double time;
 	int time_abs;
+	char *meminfo;  /* the system's counters at that moment (a /proc/meminfo copy), or NULL */
 };
 
 struct series {
@@ -32,6 +33,8 @@ struct series {
 
 void series_add(struct series *sr, const char *stacks, const char *handles, enum pfmt fmt,
 		double time, int time_abs);
+/* The last sample added has the system's counters in the file path. */
+void series_set_meminfo(struct series *sr, const char *path);
 void series_free(struct series *sr);
 /* Sets the source up to read the series sr (takes it); kind is the meta's. */
 int source_open_series(struct source *s, struct series *sr, const char *kind,

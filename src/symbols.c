@@ -90,6 +90,9 @@ static void *worker(void *arg)
 
 		r = sym_pool_alloc(s->pool, sizeof(*r));
 		symdb_resolve(s->db, s->pool, e->text, e->len, r);
+		/* no usable debug info for the object: what a recording carries, if anything */
+		if (r->status == SYM_NO_DEBUG)
+			sym_carry_fill(s->pool, e->text, e->len, r);
 
 		pthread_mutex_lock(&s->lock);
 		e->res = r;

@@ -151,6 +151,15 @@ size_t symbols_objects(struct symbols *s, struct sym_object **out);
  * system (Debian/Ubuntu, Fedora/RHEL, or a self-built kernel): a few lines. */
 void symbols_advice(const struct symbols *s, const struct sym_object *o, char *buf, size_t n);
 
+/* ---- lines a recording carries (symbols_carry.c): one table for the process ---- */
+
+/* What a recording says frame text resolves to: frames[0] innermost, as sym_result. The
+ * first answer for a text stays. Copied. */
+void sym_carry_add(const char *text, size_t len, const struct sym_frame *frames, unsigned n);
+/* Frames with carried lines. */
+size_t sym_carry_count(void);
+void sym_carry_clear(void);
+
 /* The object a frame belongs to ("vmlinux", the module, or NULL for a bare address). */
 int symbols_frame_object(const char *text, size_t len, char *buf, size_t n);
 

@@ -1591,6 +1591,7 @@ void symdb_resolve(struct symdb *db, struct sym_pool *pool, const char *text, si
 		   struct sym_result *r)
 {
 	struct frame_parts fp;
+	struct site_parts sp;
 	struct dw_object *o;
 	struct elf_symbol *fitting[MAX_CANDIDATES];
 	size_t nf;
@@ -1598,6 +1599,20 @@ void symdb_resolve(struct symdb *db, struct sym_pool *pool, const char *text, si
 	uint64_t addr;
 
 	memset(r, 0, sizeof(*r));
+	if (frame_site_split(text, len, &sp) == 0) {
+		/* an allocinfo call site names its line: its text from --source-dir */
+		struct sym_frame *fr = sym_pool_alloc(pool, sizeof(*fr));
+
+		memset(fr, 0, sizeof(*fr));
+		fr->function = sym_pool_str(pool, sp.func, sp.func_len);
+		fr->file = fr->short_file = sym_pool_str(pool, sp.file, sp.file_len);
+		fr->line = sp.line;
+		fr->source = src_line(db, pool, fr->file, NULL, sp.line);
+		r->frames = fr;
+		r->nframes = 1;
+		r->status = SYM_OK;
+		return;
+	}
 	if (frame_split(text, len, &fp) < 0) {
 		r->status = SYM_RAW;
 		r->reason = _("not a frame");

@@ -68,6 +68,10 @@ size_t symdb_objects(struct symdb *db, struct sym_object **out);
 /* Under the lock: the object being loaded, "" when none. */
 void symdb_loading(struct symdb *db, char *buf, size_t n);
 const char *symdb_release(const struct symdb *db);
+
+/* ---- carried lines (symbols_carry.c) ---- */
+/* When text has carried lines: *r becomes them (SYM_OK, strings from pool); 1, else 0. */
+int sym_carry_fill(struct sym_pool *pool, const char *text, size_t len, struct sym_result *r);
 const char *symdb_root(const struct symdb *db);
 
 #endif

@@ -338,6 +338,9 @@ static unsigned act_group(struct app *app)
 	struct view_opts *vo = &app->settings.view;
 
 	vo->group = (enum group_mode)((vo->group + 1) % GROUP__N);
+	/* files and directories are allocinfo's */
+	if (vo->group >= GROUP_FILE && model_meta(app->model)->unit != UNIT_BYTES)
+		vo->group = GROUP_STACK;
 	status_message(app, 0, _("grouped by %s"), group_name(vo->group));
 	return ACTION_REBUILD_VIEW; /* rows of another kind: the cursor goes to the top */
 }

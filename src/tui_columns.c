@@ -33,10 +33,14 @@ const char *col_title(enum col c, const struct model *m, enum group_mode g)
 
 	if (c == COL_PAGES && model_meta(m)->unit == UNIT_ALLOCS)
 		return _("ALLOCS");
+	if (c == COL_PAGES && model_meta(m)->unit == UNIT_BYTES)
+		return _("BYTES");
 	if (c == COL_LABEL) {
 		switch (g) {
 		case GROUP_FUNCTION: return _("FUNCTION");
 		case GROUP_MODULE: return _("MODULE");
+		case GROUP_FILE: return _("FILE");
+		case GROUP_DIR: return _("DIRECTORY");
 		default: return _("CALLER");
 		}
 	}
@@ -50,7 +54,7 @@ int col_of_key(enum sort_key k)
 		[KEY_RATE] = COL_RATE, [KEY_DELTA_BASE] = COL_DELTA_BASE,
 		[KEY_PEAK] = COL_PEAK, [KEY_SCORE] = COL_SCORE,
 		[KEY_FIRST_SEEN] = COL_FIRST_SEEN, [KEY_LABEL] = COL_LABEL,
-		[KEY_SHARE] = COL_SHARE,
+		[KEY_SHARE] = COL_SHARE, [KEY_CALLS] = -1, [KEY_AVG] = -1,
 	};
 
 	return (unsigned)k < KEY__N ? map[k] : -1;
@@ -71,24 +75,27 @@ const char *sort_arrow(int ascending)
 	return ascending ? "^" : "v";
 }
 
-int cols_layout(unsigned mask, int width, enum col *cols)
+int cols_layout(const struct settings_columns *sc, int width, enum col *cols)
 {
 	int n = 0, total = COL_MARK_WIDTH;
 
-	for (int c = 0; c < COL_LABEL; c++)
-		if (mask & (1u << c)) {
+	for (int i = 0; i < COL__N; i++) {
+		int c = sc->order[i];
+
+		if (c != COL_LABEL && sc->mask & (1u << c)) {
 			cols[n++] = (enum col)c;
 			total += col_widths[c] + 1;
 		}
+	}
 	while (n > 0 && total + 1 + LABEL_MIN > width)
 		total -= col_widths[cols[--n]] + 1;
 	return n;
 }
 
-int cols_key_at(unsigned mask, int x)
+int cols_key_at(const struct settings_columns *sc, int x)
 {
 	enum col cols[COL__N];
-	int n = cols_layout(mask, COLS, cols), pos = COL_MARK_WIDTH;
+	int n = cols_layout(sc, COLS, cols), pos = COL_MARK_WIDTH;
 
 	for (int i = 0; i < n; i++) {
 		int end = pos + 1 + col_widths[cols[i]];

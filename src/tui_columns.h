@@ -6,6 +6,7 @@
 #define PAGETOP_TUI_COLUMNS_H
 
 #include "model.h"
+#include "settings.h"
 
 /* In settings.h's order of columns: bit c of the columns setting is column c. */
 enum col {
@@ -24,11 +25,11 @@ int col_of_key(enum sort_key k);
 int key_of_col(enum col c);
 /* "▼" or "▲" (ASCII: "v", "^") after the sort column's title. */
 const char *sort_arrow(int ascending);
-/* The columns of mask that fit before the label in width, in order: dropped from the
- * right, the label last. Returns how many (cols has room for COL__N). */
-int cols_layout(unsigned mask, int width, enum col *cols);
+/* The shown columns that fit before the label in width, in their order: dropped from
+ * the right, the label last. Returns how many (cols has room for COL__N). */
+int cols_layout(const struct settings_columns *c, int width, enum col *cols);
 /* The sort key of the title under screen column x of a title line as wide as the
  * terminal, or -1. */
-int cols_key_at(unsigned mask, int x);
+int cols_key_at(const struct settings_columns *c, int x);
 
 #endif

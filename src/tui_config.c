@@ -30,7 +30,7 @@ int tui_settings_init(struct tui_settings *s, const struct tui_opts *o, struct p
 		s->view.filter = o->view.filter; /* not ours: main frees it */
 	if (o->alloc)
 		tui_settings_alloc_set(s, o->alloc, o->nalloc);
-	s->columns = SETTINGS_COLUMNS_DEFAULT;
+	settings_columns_default(&s->columns);
 	s->function_bar = 1;
 	s->colors = 1;
 	keymap_defaults(&s->keys);

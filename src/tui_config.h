@@ -12,6 +12,7 @@
 
 #include "model.h"
 #include "model_tree.h"
+#include "settings.h"
 #include "source_select.h"
 #include "tui_keys.h"
 #include "util.h"
@@ -52,7 +53,7 @@ struct tui_settings {
 	char *filters[TUI_FILTERS_MAX]; /* --filter's and those typed at f */
 	size_t nfilters;
 	struct filter *own_filter;  /* built from filters[] (else view.filter is main's) */
-	unsigned columns;           /* 1 << COL_*: the list's columns (settings.h's bits) */
+	struct settings_columns columns; /* the list's: shown (1 << COL_*) and their order */
 	double interval;            /* live: seconds between samples, 0 when not known */
 	double file_interval;       /* the config file's interval, 0 when not there */
 	const char **alloc;         /* allocator patterns in force (NULL: built-in) */

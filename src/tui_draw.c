@@ -15,6 +15,7 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "symbols.h"
 #include "tui_draw.h"
 #include "util.h"
 
@@ -297,6 +298,20 @@ void cell_sparkline(char *buf, size_t n, int w, const int64_t *v, int nv)
 			buf[len++] = ascii[level];
 	}
 	buf[len] = '\0';
+}
+
+void format_where(const struct sym_frame *f, const char *name, size_t namelen, char *buf,
+		  size_t n)
+{
+	const char *file = f->short_file ? f->short_file : f->file;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (f->function && (!name || strlen(f->function) != namelen ||
+			    strncmp(f->function, name, namelen) != 0))
+		len = (size_t)snprintf(buf, n, "%s ", f->function);
+	if (file && len < n)
+		snprintf(buf + len, n - len, f->line ? "%s:%u" : "%s", file, f->line);
 }
 
 void format_clock(const struct model *m, double when, char *buf, size_t n)

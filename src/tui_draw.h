@@ -62,6 +62,11 @@ void cell_bytes(char *buf, size_t n, double bytes);
 /* The last nv values (nv <= w) as a sparkline of w columns, right-aligned; empty when
  * nv is 0. */
 void cell_sparkline(char *buf, size_t n, int w, const int64_t *v, int nv);
+/* Where a resolved frame is: "function file:line", the function only when it is not
+ * name (namelen bytes; NULL: always), as an inlined callee's is not. */
+struct sym_frame;
+void format_where(const struct sym_frame *f, const char *name, size_t namelen, char *buf,
+		  size_t n);
 /* A time of the model: the clock when its times are absolute, else "+12.5 s". */
 void format_clock(const struct model *m, double when, char *buf, size_t n);
 

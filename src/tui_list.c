@@ -888,27 +888,16 @@ static void draw_row(const struct list_screen *list, int y, size_t i, int sel,
 	pen_pad(&p, p.x + 1, a);
 	pen_put_marked(&p, model_label(app->model, shown_label(r)), list->search.text, a);
 	if (!r->stack && r->nstacks > 1 && p.x + 4 < COLS) {
-		snprintf(buf, sizeof(buf), ngettext(" (%u stack)", " (%u stacks)", r->nstacks),
-			 r->nstacks);
+		if (model_meta(app->model)->unit == UNIT_BYTES)
+			snprintf(buf, sizeof(buf),
+				 ngettext(" (%u call site)", " (%u call sites)", r->nstacks),
+				 r->nstacks);
+		else
+			snprintf(buf, sizeof(buf),
+				 ngettext(" (%u stack)", " (%u stacks)", r->nstacks), r->nstacks);
 		pen_put(&p, buf, a | (sel ? 0 : role_attr(ROLE_DIM)));
 	}
 	pen_pad(&p, COLS, a);
-}
-
-/* "function file:line" of a resolved frame; the function only when it is not the one
- * the frame names (an inlined callee). */
-static void where(const struct sym_frame *f, const char *name, size_t namelen, char *buf,
-		  size_t n)
-{
-	const char *file = f->short_file ? f->short_file : f->file;
-	size_t len = 0;
-
-	buf[0] = '\0';
-	if (f->function && (!name || strlen(f->function) != namelen ||
-			    strncmp(f->function, name, namelen) != 0))
-		len = (size_t)snprintf(buf, n, "%s ", f->function);
-	if (file && len < n)
-		snprintf(buf + len, n - len, f->line ? "%s:%u" : "%s", file, f->line);
 }
 
 /* Frame fi of the stack, or (inl > 0) the inl-th function it was inlined into. */
@@ -932,14 +921,14 @@ static void draw_frame(const struct list_screen *list, struct pen *p, const stru
 		pen_put(p, fi == st->caller ? "> " : "  ", fa);
 		pen_put_marked(p, text, needle, fa);
 		if (res && res->status == SYM_OK && res->nframes) {
-			where(&res->frames[0], text, namelen, buf, sizeof(buf));
+			format_where(&res->frames[0], text, namelen, buf, sizeof(buf));
 			pen_pad(p, p->x + 2 > 56 ? p->x + 2 : 56, a);
 			pen_put_marked(p, buf, needle, a | dim);
 		}
 	} else if (res && (unsigned)inl < res->nframes) {
 		pen_pad(p, 10, a);
 		pen_put(p, _("(inlined by) "), a | dim);
-		where(&res->frames[inl], NULL, 0, buf, sizeof(buf));
+		format_where(&res->frames[inl], NULL, 0, buf, sizeof(buf));
 		pen_put_marked(p, buf, needle, a | dim);
 	}
 }
@@ -1003,10 +992,25 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 	c.peak_sample = c.base_sample = c.mark_sample = -1;
 	c.utf8 = draw_utf8();
 	c.page_size = model_meta(m)->unit == UNIT_ALLOCS ? 0 : (double)model_page_size(m);
-	if (list->nrows && app->settings.tree == TREE_OFF) {
+	int64_t shown_now = 0, shown_base = 0;
+
+	if (app->settings.tree != TREE_OFF) {
+		const struct tree_node *node = tree_ui_node(list->tree);
+
+		if (node && n && nc > 0) {
+			struct tree_env e = tree_env((struct list_screen *)list);
+
+			label = tree_node_text(app->model, node);
+			shown_now = node->s.now;
+			shown_base = node->s.now - node->s.delta_base;
+			got = tree_ui_chart(list->tree, &e, 0, n - 1, nc, cmin, cmax);
+		}
+	} else if (list->nrows) {
 		shown = list->rows[list->cursor.row].s;
 		label = model_label(app->model, list->rows[list->cursor.row].label);
 		s = chart_counter(list, list->cursor.row);
+		shown_now = shown->now;
+		shown_base = shown->base;
 	}
 	if (s && n && nc > 0)
 		got = model_chart(m, s, 0, n - 1, nc, cmin, cmax);
@@ -1021,7 +1025,7 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 		c.ncols = got;
 		c.nsamples = n;
 		c.peak_sample = (long)((uint64_t)j * n / (uint32_t)got);
-		c.base = shown->base;
+		c.base = shown_base;
 		c.base_sample = (long)model_baseline_sample(app->model);
 		c.mark_sample = app->pause.on && app->model == app->master ? (long)app->pause.sample :
 			       app->series ? (long)app->time.pos : -1;
@@ -1033,17 +1037,16 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 		c.t_first = t[0];
 		c.t_mid = n > 2 ? t[1] : NULL;
 		c.t_last = n > 1 ? t[2] : NULL;
-		chart_value(now, sizeof(now), shown->now, c.page_size);
+		chart_value(now, sizeof(now), shown_now, c.page_size);
 		chart_value(peak, sizeof(peak), cmax[j], c.page_size);
-		chart_value(base, sizeof(base), shown->base, c.page_size);
+		chart_value(base, sizeof(base), shown_base, c.page_size);
 		format_clock(m, model_time_at(m, (uint32_t)c.peak_sample), peak_at, sizeof(peak_at));
 		/* TRANSLATORS: the chart's title: the row, its pages now, at the peak (the
 		 * mark under the axis) and when, at the baseline (its mark) */
 		snprintf(title, sizeof(title), _("%s  %s now  %s peak %s at %s  %s baseline %s"),
 			 label, now, draw_glyph("▲", "^"), peak, peak_at, draw_glyph("◆", "B"), base);
 	} else if (app->settings.tree != TREE_OFF) {
-		snprintf(title, sizeof(title), "%s",
-			 _("no chart of a tree's node: the chart is of a row (T back to the list)"));
+		snprintf(title, sizeof(title), "%s", _("no node to chart"));
 	} else if (list->nrows) {
 		snprintf(title, sizeof(title), _("%s  no chart: the row is no longer in the series"),
 			 label);
@@ -1087,7 +1090,7 @@ static void list_draw(struct screen *s)
 	struct list_screen *list = LIST(s);
 	const struct app *app = s->app;
 	enum col cols[COL__N];
-	int nc = cols_layout(app->settings.columns, COLS, cols), h = list_height();
+	int nc = cols_layout(&app->settings.columns, COLS, cols), h = list_height();
 	struct list_pos p = list->top;
 
 	status_draw_header(app, &list->view);
@@ -1194,7 +1197,7 @@ static unsigned list_key(struct screen *s, enum action a, int key)
 static unsigned click_title(struct list_screen *list, int x)
 {
 	struct view_opts *vo = &list->base.app->settings.view;
-	int k = cols_key_at(list->base.app->settings.columns, x);
+	int k = cols_key_at(&list->base.app->settings.columns, x);
 
 	if (k < 0)
 		return ACTION_DONE;
@@ -1280,10 +1283,24 @@ static void list_update(struct screen *s, unsigned what)
 	if (what & (UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL)) {
 		struct tree_env e = tree_env(list);
 
-		rebuild(list, 0);
+		if (s->app->settings.tree == TREE_OFF) {
+			rebuild(list, 0);
+		} else {
+			/* the tree has a view of its own: the rows wait until the tree is off
+			 * (which rebuilds them; they may point into a model that is gone) */
+			list->nrows = 0;
+			list->sorted = SIZE_MAX;
+			list->search.nrow_match = 0;
+			pins_update(list);
+		}
 		tree_ui_rebuild(list->tree, &e);
 		if (s->app->pause.on && s->app->settings.tree != TREE_OFF)
 			pins_update(list); /* the tree's stacks, now built */
+	}
+	if (what & UPDATE_SYMBOLS) {
+		struct tree_env e = tree_env(list);
+
+		tree_ui_symbols(list->tree, &e); /* nodes may take more lines */
 	}
 	if (what & UPDATE_MODEL)
 		list->follow = 0;

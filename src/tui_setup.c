@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tui_setup.c - the setup screen (F2, htop's): the sort column and its direction, the
- * grouping, the call tree, which columns the list shows, colours and the function-key bar. A change
+ * grouping, the call tree, which columns the list shows and in what order (htop's F7 and
+ * F8 move one), colours and the function-key bar. A change
  * applies at once; W saves them with the rest of the settings. */
 #include "config.h"
 
@@ -56,9 +57,9 @@ static void item_text(const struct app *app, int i, char *buf, size_t n)
 		snprintf(buf, n, "%-22s %s %s %s", _("Function-key bar"), l, on_off(s->function_bar), r);
 		break;
 	default: {
-		enum col c = (enum col)(i - IT_COLUMNS);
+		enum col c = (enum col)s->columns.order[i - IT_COLUMNS];
 
-		snprintf(buf, n, "  [%c] %s", s->columns & (1u << c) ? 'x' : ' ',
+		snprintf(buf, n, "  [%c] %s", s->columns.mask & (1u << c) ? 'x' : ' ',
 			 col_title(c, app->model, s->view.group));
 		break;
 	}
@@ -72,7 +73,7 @@ static void setup_draw(struct screen *scr)
 	char buf[256];
 	int y = 2;
 
-	snprintf(buf, sizeof(buf), _("pagetop %s setup: Up/Down choose, Space or Left/Right change, W saves, Esc closes"),
+	snprintf(buf, sizeof(buf), _("pagetop %s setup: Up/Down choose, Space or Left/Right change, [ ] or F7 F8 move a column, W saves, Esc closes"),
 		 draw_glyph("—", "-"));
 	pen_put(&p, buf, A_BOLD);
 	for (int i = 0; i < NITEMS && y < LINES - draw_bottom_lines(); i++, y++) {
@@ -116,9 +117,21 @@ static unsigned change(struct app *app, int i, int dir)
 		s->function_bar = !s->function_bar;
 		return ACTION_REDRAW_ALL;
 	default:
-		s->columns ^= 1u << (i - IT_COLUMNS);
+		s->columns.mask ^= 1u << s->columns.order[i - IT_COLUMNS];
 		return ACTION_REDRAW;
 	}
+}
+
+/* Moves the chosen column up (dir -1) or down the order, the cursor with it. */
+static unsigned move_column(struct setup_screen *st, int dir)
+{
+	struct settings_columns *c = &st->base.app->settings.columns;
+
+	if (st->cur < IT_COLUMNS ||
+	    !settings_columns_move(c, (unsigned)(st->cur - IT_COLUMNS), dir))
+		return ACTION_DONE;
+	st->cur += dir;
+	return ACTION_REDRAW;
 }
 
 static unsigned setup_key(struct screen *scr, enum action a, int key)
@@ -131,6 +144,11 @@ static unsigned setup_key(struct screen *scr, enum action a, int key)
 	}
 	if (key == ' ')
 		return change(scr->app, st->cur, 1);
+	/* htop's: F7 and F8 move a column; [ and ] too */
+	if (key == '[' || key == (TK_FN | KEY_F(7)))
+		return move_column(st, -1);
+	if (key == ']' || key == (TK_FN | KEY_F(8)))
+		return move_column(st, 1);
 	switch (a) {
 	case ACT_UP:
 		st->cur = st->cur > 0 ? st->cur - 1 : 0;

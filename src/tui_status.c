@@ -82,7 +82,8 @@ static void sample_text(const struct app *app, char *buf, size_t n)
 static void totals_text(const struct app *app, const struct view *v, char *buf, size_t n)
 {
 	static const char *const what[GROUP__N] = {
-		N_("stacks"), N_("callers"), N_("functions"), N_("modules"),
+		N_("stacks"), N_("callers"), N_("functions"), N_("modules"), N_("files"),
+		N_("directories"),
 	};
 	const struct model *m = app->model;
 	char count[64], change[64], since[64];
@@ -92,6 +93,13 @@ static void totals_text(const struct app *app, const struct view *v, char *buf, 
 	fmt_count(count, sizeof(count), v->total_pages);
 	if (model_meta(m)->unit == UNIT_ALLOCS) {
 		len = (size_t)snprintf(buf, n, _("Total %s allocations"), count);
+	} else if (model_meta(m)->unit == UNIT_BYTES) {
+		char bytes[32], calls[32];
+
+		fmt_bytes(bytes, sizeof(bytes), (double)v->total_pages);
+		fmt_count(calls, sizeof(calls), v->total_calls);
+		/* TRANSLATORS: allocinfo: "Total 127.3 MiB in 52,347 calls" */
+		len = (size_t)snprintf(buf, n, _("Total %s in %s calls"), bytes, calls);
 	} else {
 		char bytes[32];
 
@@ -109,8 +117,9 @@ static void totals_text(const struct app *app, const struct view *v, char *buf, 
 				v->total_delta_base > 0 ? "+" : "", change);
 	/* TRANSLATORS: "stacks 271 of 434": rows shown, rows before the threshold and
 	 * the filters */
-	snprintf(buf + len, n - len, _("  %s %zu of %zu"), _(what[app->settings.view.group]),
-		 v->nrows, v->total_rows);
+	snprintf(buf + len, n - len, _("  %s %zu of %zu"),
+		 app->settings.view.group == GROUP_STACK && model_meta(m)->unit == UNIT_BYTES ?
+		 _("call sites") : _(what[app->settings.view.group]), v->nrows, v->total_rows);
 }
 
 /* "!kernfs, shmem", "(command line)" or "—": the filters in force. */
@@ -129,29 +138,35 @@ static size_t filters_text(const struct tui_settings *s, char *buf, size_t n)
 	return (size_t)snprintf(buf, n, "%s", draw_glyph("—", "-"));
 }
 
-/* Line 2, right, live: what the source accounts for against the system's memory in use,
+/* Line 2, right: what the source accounts for against the system's memory in use,
  * "page_owner accounts for 219 MiB of 612 MiB in use; slab 41 MiB, page tables 3 MiB",
  * shorter when that does not fit in avail columns; empty when there are no counters. */
 static void meminfo_text(const struct app *app, const struct view *v, char *buf, size_t n,
 			 int avail)
 {
-	struct live_stats ls;
+	const struct meminfo *mem = model_meminfo(app->model);
 	char src[32], used[32], slab[32], pt[32];
 
 	buf[0] = '\0';
-	/* the counters are those of the newest sample: not for a paused or earlier one */
-	if (live_get_stats(app->src, &ls) < 0 || !ls.mem.valid || app->pause.on ||
-	    app->model != app->master || model_meta(app->model)->unit != UNIT_PAGES)
+	/* the counters are those of the newest sample (live, a recording, a folder's
+	 * NAME.meminfo): not for a paused or earlier one */
+	if (!mem->valid || app->pause.on || app->model != app->master ||
+	    model_meta(app->model)->unit == UNIT_ALLOCS)
 		return;
 	fmt_bytes(src, sizeof(src), (double)v->total_pages * (double)model_page_size(app->model));
-	fmt_bytes(used, sizeof(used), (double)meminfo_in_use(&ls.mem));
-	fmt_bytes(slab, sizeof(slab), (double)ls.mem.slab);
-	fmt_bytes(pt, sizeof(pt), (double)ls.mem.page_tables);
+	fmt_bytes(used, sizeof(used), (double)meminfo_in_use(mem));
+	fmt_bytes(slab, sizeof(slab), (double)mem->slab);
+	fmt_bytes(pt, sizeof(pt), (double)mem->page_tables);
 	/* TRANSLATORS: "page_owner accounts for 219 MiB of 612 MiB in use; slab 41 MiB,
 	 * page tables 3 MiB": the pages the stacks hold, MemTotal - MemAvailable, and
 	 * /proc/meminfo's Slab and PageTables */
-	snprintf(buf, n, _("page_owner accounts for %s of %s in use; slab %s, page tables %s"),
-		 src, used, slab, pt);
+	if (model_meta(app->model)->unit == UNIT_BYTES)
+		/* TRANSLATORS: as the one below, for /proc/allocinfo's bytes */
+		snprintf(buf, n, _("allocinfo accounts for %s of %s in use; slab %s, page tables %s"),
+			 src, used, slab, pt);
+	else
+		snprintf(buf, n, _("page_owner accounts for %s of %s in use; slab %s, page tables %s"),
+			 src, used, slab, pt);
 	if (text_width(buf) <= avail)
 		return;
 	/* TRANSLATORS: shorter: "219 MiB of 612 MiB in use; slab 41 MiB" */

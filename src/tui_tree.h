@@ -17,6 +17,8 @@ struct tree_line {
 	uint32_t node;
 	uint16_t depth;
 	uint8_t last;               /* the last of its siblings */
+	uint8_t inl;                /* 0: the node; k: the k-th function its frame was
+				     * inlined into (source lines) */
 	uint64_t ident;             /* its path's, the same across models */
 	uint64_t more;              /* bit d: its ancestor at depth d has siblings after it */
 };
@@ -34,9 +36,22 @@ struct tree_ui {
 	size_t cursor, top;
 	int cursor_y;
 	uint64_t selected;          /* the cursor's node's identity (0: none) */
+	uint8_t selected_inl;       /* and which of its lines */
 	struct tree_set toggled[TREE__N]; /* per mode: expanded, or (all) collapsed */
 	int all[TREE__N];
 	double build_ms;            /* what the last build cost */
+	/* by frame id: the lines a node of that frame takes (0: not looked up, 0xff: no
+	 * answer yet), for the model sym_model */
+	uint8_t *sym_lines;
+	size_t nsym_lines;
+	const struct model *sym_model;
+	struct tree_chart {         /* the cursor's node's last chart */
+		uint64_t ident;
+		const struct model *model;
+		uint32_t build, nsamples, lo, hi;
+		int ncols, got;
+		int64_t *cmin, *cmax;
+	} chart;
 };
 
 /* What the tree takes from the list screen it is a mode of (the list is the layer
@@ -62,5 +77,13 @@ void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice
  * own when include). Returns 0, or -1 when none does. */
 int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include);
 int tree_ui_expanded(const struct tree_ui *u, uint64_t ident);
+/* The cursor's node (NULL: none). */
+const struct tree_node *tree_ui_node(const struct tree_ui *u);
+/* The chart of the cursor's node, the sum of the stacks below it, over samples lo..hi of
+ * the whole series (model_chart_sum()); returns the columns filled. */
+int tree_ui_chart(struct tree_ui *u, const struct tree_env *e, uint32_t lo, uint32_t hi,
+		  int ncols, int64_t *cmin, int64_t *cmax);
+/* Source lines arrived: nodes may take more lines. */
+void tree_ui_symbols(struct tree_ui *u, const struct tree_env *e);
 
 #endif

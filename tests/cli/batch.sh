@@ -147,6 +147,17 @@ done
 (cd "$data" && "$PAGETOP" --tree bottom-up -n 1 lab.ptrec.xz) >"$tmp/tree.out" 2>"$tmp/tree.err" </dev/null
 [ $? = 0 ] && grep -q -- 'tree bottom-up' "$tmp/tree.out" ||
 	fail "--tree without -b and without a terminal does not print the tree"
+# -- --columns: text's columns in their order; in the default order the default output
+run lab-columns.txt -b -n 2 --limit 3 --columns score,share,label,pages,trend lab.ptrec.xz
+run lab-tree-columns.txt -b -n 2 --tree top-down --limit 2 --columns delta_base,pages lab.ptrec.xz
+same columns-default -b -n 3 --limit 5 lab.ptrec.xz -- \
+	-b -n 3 --limit 5 --columns pages,bytes,share,delta,rate,delta_base,peak,score,first_seen lab.ptrec.xz
+same columns-tree-default -b -n 3 --tree bottom-up --limit 3 lab.ptrec.xz -- \
+	-b -n 3 --tree bottom-up --limit 3 --columns pages,bytes,delta,rate,delta_base,peak,score,first_seen lab.ptrec.xz
+(cd "$data" && "$PAGETOP" -b --format csv --columns pages lab.ptrec.xz) >/dev/null 2>"$tmp/cols.err"
+[ $? = 2 ] && grep -q -- '--columns: only with --format text' "$tmp/cols.err" ||
+	fail "--columns with --format csv is not refused"
+
 # folded stacks are a tree already
 (cd "$data" && "$PAGETOP" -b --tree top-down --format folded lab.ptrec.xz) >/dev/null 2>"$tmp/tree.err"
 [ $? = 2 ] && grep -q -- '--tree: not with --format folded' "$tmp/tree.err" ||
@@ -242,6 +253,63 @@ if [ "$fifo_rc" -ge 0 ]; then
 	grep -q "^pagetop: $tmp/fifo: expected page_owner records, found an empty file\$" "$tmp/fifo.err" ||
 		fail "an empty named pipe: stderr: $(cat "$tmp/fifo.err")"
 fi
+
+# -- /proc/allocinfo: bytes and calls per call site; the brd ramdisk's call site grows
+run allocinfo-score.txt -b -n 30 --sort score --limit 5 allocinfo
+run allocinfo.csv -b -n 6 --limit 4 --format csv allocinfo
+run allocinfo.json -b -n 2 --limit 3 --format json allocinfo
+run allocinfo.openmetrics -b -n 6 --limit 3 --format openmetrics allocinfo
+run allocinfo-avg.txt -b -n 1 --threshold 4M --sort avg allocinfo
+run allocinfo-calls.csv -b -n 6 --sort calls --limit 3 --format csv allocinfo
+run allocinfo.folded -b --format folded allocinfo-file/6.12.allocinfo
+run allocinfo-file.txt -b -n 30 --group file --sort delta_base --limit 4 allocinfo
+run allocinfo-directory.csv -b -n 30 --group directory --limit 5 --format csv allocinfo
+run allocinfo-module.json -b -n 30 --group module --limit 3 --format json allocinfo
+run allocinfo-function.txt -b -n 1 --group function --filter '^unix_net_init$' allocinfo
+run allocinfo-sites.txt -b -n 1 --filter unix_net_init --sort label allocinfo
+for f in allocinfo-score.txt allocinfo.csv allocinfo.json allocinfo.openmetrics allocinfo-avg.txt \
+	allocinfo-calls.csv allocinfo-file.txt allocinfo-directory.csv allocinfo-module.json; do
+	# no pages where the counts are bytes
+	grep -iqw 'pages\|page_size' "$tmp/$f" && fail "$f: says pages: $(grep -iw 'pages\|page_size' "$tmp/$f" | head -2)"
+done
+# the last sample: brd's call site among the two highest scores (a tie at the top)
+tail -6 "$tmp/allocinfo-score.txt" | head -2 | grep -q 'brd_insert_page \[brd\]$' ||
+	fail "allocinfo: brd_insert_page is not among the first by score"
+same allocinfo-stdin -b --format folded allocinfo-file/6.12.allocinfo -- -b --format folded - <"$data/allocinfo-file/6.12.allocinfo"
+xz -c "$data/allocinfo-file/6.12.allocinfo" >"$tmp/0029.allocinfo.xz"
+gzip -c "$data/allocinfo-file/6.12.allocinfo" >"$tmp/0029.allocinfo.gz"
+"$PAGETOP" -b --format folded "$tmp/0029.allocinfo.xz" >"$tmp/ai.xz.out" 2>&1 || fail "allocinfo.xz: failed"
+"$PAGETOP" -b --format folded "$tmp/0029.allocinfo.gz" >"$tmp/ai.gz.out" 2>&1 || fail "allocinfo.gz: failed"
+cmp -s "$tmp/ai.xz.out" "$expected/allocinfo.folded" || fail "allocinfo.xz: not what the plain file gives"
+cmp -s "$tmp/ai.gz.out" "$expected/allocinfo.folded" || fail "allocinfo.gz: not what the plain file gives"
+# the ramdisk's growth by file, directory and module: drivers/block/brd.c, drivers/block/, brd
+tail -5 "$tmp/allocinfo-file.txt" | head -1 | grep -q ' drivers/block/brd\.c$' ||
+	fail "allocinfo --group file: brd.c is not first by growth"
+grep -q '^29,.*"drivers/block/"$' "$tmp/allocinfo-directory.csv" ||
+	fail "allocinfo --group directory: no drivers/block/"
+tail -1 "$tmp/allocinfo-module.json" | grep -q '"rows":\[{[^}]*"label":"vmlinux"},{[^}]*"label":"brd"}' ||
+	fail "allocinfo --group module: not vmlinux then brd"
+# a call site expanded with --source-dir: its line's text, no debug info needed, no warning
+mkdir -p "$tmp/src/drivers/block"
+awk 'BEGIN { for (i = 1; i < 67; i++) print "/* " i " */"; print "\tpage = alloc_page(gfp | __GFP_ZERO | __GFP_HIGHMEM);" }' \
+	>"$tmp/src/drivers/block/brd.c"
+"$PAGETOP" -b --filter brd_insert --expand --source-dir "$tmp/src" "$data/allocinfo-file/6.12.allocinfo" \
+	>"$tmp/ai-src.out" 2>"$tmp/ai-src.err" || fail "allocinfo --source-dir: status $?"
+[ -s "$tmp/ai-src.err" ] && fail "allocinfo --source-dir: said $(cat "$tmp/ai-src.err")"
+tr -s ' ' <"$tmp/ai-src.out" | grep -qxF ' brd_insert_page (drivers/block/brd.c:67)' &&
+	tr -s ' ' <"$tmp/ai-src.out" | grep -qxF ' | page = alloc_page(gfp | __GFP_ZERO | __GFP_HIGHMEM);' ||
+	fail "allocinfo --source-dir: $(tail -4 "$tmp/ai-src.out")"
+# page_owner stays the default where a folder has both
+mkdir "$tmp/both"
+cp "$data/allocinfo/0000.allocinfo.xz" "$data/allocinfo/0000.uptime" "$tmp/both/"
+cp "$data/plain/0030.show_stacks" "$tmp/both/0000.show_stacks"
+"$PAGETOP" -b --format json "$tmp/both" 2>/dev/null | grep -q '"interface":"show_stacks"' ||
+	fail "a folder with both: not show_stacks by default"
+"$PAGETOP" -b --allocinfo --format json "$tmp/both" 2>/dev/null | grep -q '"interface":"allocinfo"' ||
+	fail "a folder with both: not allocinfo with --allocinfo"
+d=$("$PAGETOP" diff --limit 1 "$data/allocinfo/0000.allocinfo.xz" "$data/allocinfo-file/6.12.allocinfo" 2>&1)
+echo "$d" | grep -q 'brd_insert_page \[brd\]$' || fail "allocinfo diff: $d"
+echo "$d" | grep -qiw pages && fail "allocinfo diff says pages: $d"
 
 # a reader that stops early (| head -1): status 0, nothing on stderr
 st=$( { "$PAGETOP" -b --format csv "$data/demo" 2>"$tmp/pipe.err"; echo $? >"$tmp/pipe.rc"; } | head -1)

@@ -55,7 +55,7 @@ demo=$data/demo
 expect 2 "^pagetop: --sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label, found 'bogus'$" \
 	-b --sort bogus "$demo"
 expect 2 "^pagetop: --sort: expected KEY:asc or KEY:desc, found 'pages:up'$" -b --sort pages:up "$demo"
-expect 2 "^pagetop: --group: expected stack, caller, function or module, found 'stacks'$" -b --group stacks "$demo"
+expect 2 "^pagetop: --group: expected stack, caller, function, module, file or directory, found 'stacks'$" -b --group stacks "$demo"
 expect 2 "^pagetop: -n: expected a whole number of samples, found '0'$" -b -n 0 "$demo"
 expect 2 "^pagetop: -n: expected a whole number of samples, found 'ten'$" -b -n ten "$demo"
 expect 2 "^pagetop: -n: expected a whole number of samples, found '1.5'$" -b -n 1.5 "$demo"

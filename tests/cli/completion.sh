@@ -67,7 +67,7 @@ expect "score" pagetop --sort=sc
 expect "pages pages:asc" pagetop --sort pa
 expect "pages pages_a pages_b" pagetop diff --sort pa
 expect "caller" pagetop --group ca
-expect "function" pagetop -b --group f
+expect "file function" pagetop -b --group f
 expect "csv" pagetop --format c
 expect "csv" pagetop diff --format c
 expect "folded" pagetop diff A B --format f

@@ -18,7 +18,9 @@ TZ=UTC
 export LC_ALL TZ
 
 data=$top_srcdir/tests/data
-lab=$data/lab.ptrec.xz
+# the bundled recording as first made, without the source lines it now carries: its
+# frames are pagetop -b's
+lab=$data/lab-v1.ptrec.xz
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pagetop-pprof.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 # go tool pprof keeps a cache and its downloads under HOME: here, not in the user's
@@ -95,7 +97,7 @@ pp -top "$tmp/p.pb.gz" >"$tmp/top"
 grep -q "^Type: pages$" "$tmp/top" && ok || fail "-top: not Type: pages: $(head -5 "$tmp/top")"
 grep -q " of $total total" "$tmp/top" && ok ||
 	fail "-top: the total is not pagetop's $total: $(grep total "$tmp/top")"
-grep -q "^pagetop: recording .*lab.ptrec.xz, sample 89$" "$tmp/top" && ok ||
+grep -q "^pagetop: recording .*lab-v1.ptrec.xz, sample 89$" "$tmp/top" && ok ||
 	fail "-top: no comment naming the source and sample"
 # the top caller of pagetop -b --group caller: pprof's cumulated pages of its function
 # are those of pagetop's stacks through it (--filter), its own and some others'
@@ -141,6 +143,14 @@ grep -q "^allocations/count$" "$tmp/raw" && ok || fail "stack_count: not allocat
 "$PAGETOP" -b --format folded "$data/live/proposal.page_owner_stacks" | sum_folded >"$tmp/want"
 pp -traces "$tmp/c.pb.gz" | traces_folded >"$tmp/got"
 cmp -s "$tmp/want" "$tmp/got" && ok || fail "stack_count: -traces differ: $(diff "$tmp/want" "$tmp/got" | head)"
+
+# -- the bundled recording carries its frames' source lines: the profile has them with
+# no debug info installed (the leak's inlined allocation, its file and line)
+prof "$tmp/cl.pb.gz" -b --format pprof --filter brd_submit_bio "$data/lab.ptrec.xz"
+pp -traces "$tmp/cl.pb.gz" | grep -q "brd_insert_page (inline)" && ok ||
+	fail "carried lines: no inlined brd_insert_page in -traces"
+pp -top -lines "$tmp/cl.pb.gz" | grep -q "mm/page_alloc.c:[0-9]" && ok ||
+	fail "carried lines: no mm/page_alloc.c line in -top -lines"
 
 # -- source lines: a module compiled here, its frames resolved by pagetop --modules
 mkdir -p "$tmp/dw/build" "$tmp/dw/mods"
@@ -201,8 +211,33 @@ grep -q "^ *-[0-9]* *-[0-9]*: " "$tmp/raw" && ok || fail "diff: no stack that sh
 change=$(awk '{ s += $1 } END { print s }' "$tmp/want")
 [ "$change" = 39844 ] && ok || fail "diff: the change is $change, not +39,844"
 pp -top "$tmp/d.pb.gz" >"$tmp/top"
-grep -q "^pagetop diff: recording .*lab.ptrec.xz sample 0 -> recording .*lab.ptrec.xz sample 89$" \
+grep -q "^pagetop diff: recording .*lab-v1.ptrec.xz sample 0 -> recording .*lab-v1.ptrec.xz sample 89$" \
 	"$tmp/top" && ok || fail "diff: no comment naming A and B"
+
+# -- /proc/allocinfo: bytes and calls, a location per call site with its function, file
+# and line: every site pagetop -b shows, with its numbers, and -top's as pagetop's
+ai=$data/allocinfo-file/6.12.allocinfo
+"$PAGETOP" -b -n 1 --limit 0 --expand "$ai" >"$tmp/ai.txt" 2>"$tmp/err" || fail "allocinfo: pagetop -b: $(cat "$tmp/err")"
+awk '/^ +[0-9]+ / { b = $1; c = $4; next }
+     /^ +> / && b > 0 { f = $NF; sub(/^func:/, "", f); print b, c, f, $2 }' "$tmp/ai.txt" | sort >"$tmp/want"
+if prof "$tmp/ai.pb.gz" -b -n 1 --format pprof "$ai"; then
+	awk '/^Samples:/ { s = 1; next } /^Locations/ { s = 0; l = 1; next } /^Mappings/ { l = 0 }
+	     s && /^ +[0-9]+ +[0-9]+: [0-9]+ *$/ { v[$3 + 0] = $1 " " ($2 + 0) }
+	     l && /^ +[0-9]+: / { id = $1 + 0; sub(/^ +[0-9]+: 0x0 M=[0-9]+ /, ""); sub(/ s=0$/, ""); loc[id] = $0 }
+	     END { for (i in v) print v[i], loc[i] }' "$tmp/raw" | sort >"$tmp/got"
+	[ "$(wc -l <"$tmp/want")" -gt 300 ] && cmp -s "$tmp/want" "$tmp/got" && ok ||
+		fail "allocinfo: pprof's samples are not pagetop's call sites: $(diff "$tmp/want" "$tmp/got" | head -5)"
+	grep -q '^bytes/bytes\[dflt\] calls/count$' "$tmp/raw" && ok || fail "allocinfo: sample types: $(grep -m1 bytes "$tmp/raw")"
+	pp -top -lines -unit=byte -nodecount=5 "$tmp/ai.pb.gz" >"$tmp/top"
+	grep -q "^Showing nodes accounting for .* of 133523792B total" "$tmp/top" && ok ||
+		fail "allocinfo: pprof's total is not pagetop's 133,523,792 bytes: $(cat "$tmp/top")"
+	awk '/^ +[0-9]+B / { sub(/B$/, "", $1); print $1, $6, $7 }' "$tmp/top" >"$tmp/gtop"
+	awk '/^ +[0-9]+ / { b = $1; next } /^ +> / { f = $NF; sub(/^func:/, "", f); print b, f, $2 }' "$tmp/ai.txt" |
+		head -5 >"$tmp/wtop"
+	cmp -s "$tmp/wtop" "$tmp/gtop" && ok || fail "allocinfo: -top is not pagetop's top 5: $(diff "$tmp/wtop" "$tmp/gtop")"
+	pp -top -sample_index=calls -nodecount=1 "$tmp/ai.pb.gz" >"$tmp/top"
+	grep -q "of 52347 total" "$tmp/top" && ok || fail "allocinfo: calls: $(cat "$tmp/top")"
+fi
 
 # -- refused: a terminal, a tree, groups
 script -qec "'$PAGETOP' -b --format pprof '$lab'" /dev/null </dev/null >"$tmp/tty" 2>&1

@@ -5,7 +5,8 @@
 # can read, a folder link to one, a link to /dev/zero, a sparse 1 GiB file, a FIFO. Each
 # is refused at the start with a message on the status line that names the file; nothing
 # of the root-only file shows on the screen or standard error; q still ends pagetop. And
-# w writes the snapshot as that user.
+# w writes the snapshot as that user. A file's column order is the list's; F2 moves a
+# column and W saves the order.
 #
 # pagetop runs under a 2 GiB address-space limit (not with ASan, which reserves more), so
 # that reading /dev/zero as one line fails here instead of filling the machine's memory.
@@ -114,6 +115,29 @@ mkfifo "$tmp/fifo/pagetop/pagetoprc"
 chown 65534:65534 "$tmp/fifo/pagetop/pagetoprc"
 start fifo
 refused fifo "$tmp/fifo/pagetop/pagetoprc is not a regular file (a FIFO)"
+
+echo "settings-file.sh: the columns in the file's order, moved in F2 and saved"
+xdg cols
+# the label anywhere (as the set of columns it was) still ends the line
+printf 'set columns = label,score,pages,delta\n' >"$tmp/cols/pagetop/pagetoprc"
+chown -R 65534:65534 "$tmp/cols"
+start cols
+expect "sample 90/90" 10
+grep -q 'SCORE.*PAGES.*Δ.*CALLER' "$tmp/screen" || fail "cols: the titles are not in the file's order"
+keys F2
+expect "move a column"
+keys Down Down Down Down Down Down ']' W
+expect "settings saved to"
+grep -qx 'set columns = pages,score,delta,label' "$tmp/cols/pagetop/pagetoprc" ||
+	fail "cols: saved $(grep columns "$tmp/cols/pagetop/pagetoprc")"
+keys Escape
+n=0
+while capture && ! grep -q 'PAGES.*SCORE.*Δ.*CALLER' "$tmp/screen" && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+grep -q 'PAGES.*SCORE.*Δ.*CALLER' "$tmp/screen" || fail "cols: the titles did not follow F2"
+quit cols
 
 if [ $fails -gt 0 ]; then
 	echo "settings-file.sh: $fails failures"

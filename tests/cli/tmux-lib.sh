@@ -30,6 +30,20 @@ wait_for() {
 	return 1
 }
 
+# wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT (default 20 s): after a
+# key that should remove it, the screen may still be the one before the key
+wait_gone() {
+	n=0
+	limit=$(( ${2:-20} * 10 ))
+	while [ $n -lt "$limit" ]; do
+		capture
+		grep -qF -- "$1" "$tmp/screen" || return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
 # expect TEXT [SECONDS]: wait_for, else a failure
 expect() {
 	wait_for "$1" "${2:-20}" || fail "expected '$1'"

@@ -32,7 +32,7 @@
 
 /* Every target, for the replay driver. */
 #define FUZZ_TARGETS(X) X(snapshot) X(page_owner) X(recording) X(frame) X(stream) X(rcfile) \
-	X(split) X(model)
+	X(split) X(model) X(allocinfo)
 #define FUZZ_DECL(name) int fuzz_##name(const uint8_t *data, size_t size);
 FUZZ_TARGETS(FUZZ_DECL)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -71,8 +71,8 @@ static inline void fuzz_meta(struct source_meta *meta, enum pt_iface iface)
 	meta->name = "fuzz";
 	meta->kind = "file";
 	meta->iface = iface;
-	meta->unit = iface == IFACE_PROPOSAL ? UNIT_ALLOCS : UNIT_PAGES;
-	meta->page_size = 4096;
+	meta->unit = iface == IFACE_PROPOSAL ? UNIT_ALLOCS : iface == IFACE_ALLOCINFO ? UNIT_BYTES : UNIT_PAGES;
+	meta->page_size = iface == IFACE_ALLOCINFO ? 1 : 4096;
 	meta->page_size_known = 1;
 	meta->series = 1;
 	meta->nsamples = -1;

@@ -216,6 +216,9 @@ static void check_groups(struct model *m, enum group_mode g, const struct view *
 
 		if (!st->s.now)
 			continue;
+		/* files and directories are allocinfo's call sites': other stacks are in none */
+		if ((g == GROUP_FILE || g == GROUP_DIR) && model_group_label(m, st, g, 0) == UINT32_MAX)
+			continue;
 		total = sat_add(total, st->s.now);
 		if (g != GROUP_FUNCTION) {
 			mb[n].label = model_group_label(m, st, g, 0);
@@ -278,6 +281,8 @@ static double key_of(const struct row *r, enum sort_key k)
 	case KEY_PEAK: return (double)s->peak;
 	case KEY_SCORE: return s->score;
 	case KEY_FIRST_SEEN: return (double)s->first_seen;
+	case KEY_CALLS: return (double)s->calls;
+	case KEY_AVG: return s->calls > 0 ? (double)(s->now / s->calls) : 0;
 	default: return 0;
 	}
 }

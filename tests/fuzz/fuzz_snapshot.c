@@ -54,7 +54,7 @@ static int parse_part(const char *buf, size_t len, const char *name, enum pfmt e
 		FUZZ_CHECK(strstr(err.msg, name) != NULL || strstr(err.msg, "test sink") != NULL);
 		return -1;
 	}
-	FUZZ_CHECK(got >= PF_SHOW_STACKS && got <= PF_PAGE_OWNER);
+	FUZZ_CHECK(got >= PF_SHOW_STACKS && got <= PF_ALLOCINFO);
 	FUZZ_CHECK(detected >= PF_UNKNOWN && detected <= PF_RECORDING);
 	if (expect != PF_UNKNOWN)
 		FUZZ_CHECK(got == expect || (expect == PF_SHOW_STACKS && got == PF_PROPOSAL));

@@ -222,7 +222,15 @@ def main():
         put(C, "live", rec("live", {"%04d.show_stacks" % i: cut(rd("live/small/%04d.show_stacks" % i), i, 3) for i in range(5)}))
         put(C, "torn", r1[:-25])
         put(C, "noend", r1[:r1.rfind(b"end")])
-        put(C, "future", r1.replace(b"#pagetop-recording 1", b"#pagetop-recording 2", 1))
+        put(C, "future", r1.replace(b"#pagetop-recording 2", b"#pagetop-recording 4", 1))
+        mi = b"MemTotal: 2000000 kB\nMemAvailable: %d kB\nSlab: 4000 kB\nPageTables: 300 kB\n"
+        put(C, "meminfo", rec("mi", dict([("%04d.show_stacks" % i, cut(rd("small/%04d.show_stacks.xz" % i), 0, 3)) for i in range(3)] +
+                                         [("%04d.meminfo" % i, mi % (1000000 - i)) for i in range(3)])))
+        # allocinfo (version 3): a few call sites, one leaving, one with calls only
+        ai = rd("allocinfo/0000.allocinfo.xz").split(b"\n")
+        put(C, "allocinfo", rec("ai", {"0000.allocinfo": b"\n".join(ai[:2] + ai[60:70]) + b"\n",
+                                       "0001.allocinfo": b"\n".join(ai[:2] + ai[61:72]) + b"\n",
+                                       "0002.allocinfo": b"\n".join(ai[:2] + ai[2:3] + ai[61:72]) + b"\n"}))
         put(C, "meta", r1.replace(b"\n", b"\nmeta page-size 16384\nmeta hostname fuzz\nmeta future-key x\n# a comment\n", 1))
     finally:
         shutil.rmtree(tmp)

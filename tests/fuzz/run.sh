@@ -20,7 +20,7 @@
 #   FUZZ_SEED                  libFuzzer's -seed (default 1: CI's runs repeat what a
 #                              run here did; 0 picks a new one, for long exploring runs)
 #   FUZZ_TARGETS               which targets (default: all: snapshot page_owner recording
-#                              frame stream rcfile split model; stream-big is stream with
+#                              frame stream rcfile split model allocinfo; stream-big is stream with
 #                              inputs up to 1 MiB, opt-in)
 #   FUZZ_BUILD_ONLY=1          build, do not run
 #   CC                         default clang
@@ -31,7 +31,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 FUZZ_SEED=${FUZZ_SEED:-1}
-FUZZ_TARGETS=${FUZZ_TARGETS:-snapshot page_owner recording frame stream rcfile split model}
+FUZZ_TARGETS=${FUZZ_TARGETS:-snapshot page_owner recording frame stream rcfile split model allocinfo}
 CC=${CC:-clang}
 out=$top_builddir/tests/fuzz
 bin=$out/bin

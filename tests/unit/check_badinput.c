@@ -346,8 +346,8 @@ static const struct bcase cases[] = {
 	{ "gzip magic, no data", { { "s.gz", "\x1f\x8b", 2 } }, ONE("s.gz"), X_NEXT_ERR, 0,
 	  "@/s.gz: the compressed data ends early (truncated file)", NULL },
 	/* ---- recordings */
-	{ "recording: future version", { { "r", "#pagetop-recording 2\nmeta iface show_stacks\n" } }, ONE("r"),
-	  X_OPEN_ERR, 0, "@/r: recording format version 2; this pagetop reads version 1", NULL },
+	{ "recording: future version", { { "r", "#pagetop-recording 4\nmeta iface show_stacks\n" } }, ONE("r"),
+	  X_OPEN_ERR, 0, "@/r: recording format version 4; this pagetop reads versions 1 to 3", NULL },
 	{ "recording: no version", { { "r", "#pagetop-recording\n" } }, ONE("r"), X_OPEN_ERR, 0,
 	  "@/r:1: expected \"#pagetop-recording VERSION\", found \"#pagetop-recording\"", NULL },
 	{ "recording: torn tail", { { "r", NULL } }, ONE("r"), X_FINE, 1, NULL,
@@ -359,7 +359,7 @@ static const struct bcase cases[] = {
 	{ "recording: unknown stack id", { { "r", NULL } }, ONE("r"), X_NEXT_ERR, 0,
 	  "@/r:7: expected the id of a stack defined before, found \"c 2 5\"", NULL },
 	{ "recording: garbage line", { { "r", NULL } }, ONE("r"), X_NEXT_ERR, 1,
-	  "@/r:9: expected a recording line (s, f, t, c, e, meta or end), found \"zzz\"", NULL },
+	  "@/r:9: expected a recording line (s, f, x, l, t, m, c, e, meta or end), found \"zzz\"", NULL },
 	{ "recording: wrong count of changes", { { "r", NULL } }, ONE("r"), X_NEXT_ERR, 0,
 	  "@/r:8: expected \"e SEQ N\" closing the sample with its N counts, found \"e 0 2\"", NULL },
 	{ "recording: gzip cut short", { { "r.gz", NULL } }, ONE("r.gz"), X_FINE, -1, NULL,
@@ -917,7 +917,7 @@ START_TEST(test_program)
 
 		rc = run_pagetop(a, &err);
 		ck_assert_int_eq(rc, 1);
-		ck_assert_msg(strstr(err, "recording format version 9; this pagetop reads version 1"), "stderr: %s", err);
+		ck_assert_msg(strstr(err, "recording format version 9; this pagetop reads versions 1 to 3"), "stderr: %s", err);
 		free(err);
 		free(f);
 	}

@@ -893,6 +893,67 @@ START_TEST(test_group_function_from_start)
 }
 END_TEST
 
+/* allocinfo's call sites: bytes and calls summed into function, file, directory and
+ * module groups; a function's two sites told apart by their lines. */
+START_TEST(test_allocinfo_groups)
+{
+	static const char *const sample[2] = {
+		"allocinfo - version: 1.0\n"
+		"#     <size>  <calls> <tag info>\n"
+		"    8192     2 drivers/block/brd.c:67 [brd] func:brd_insert_page \n"
+		"    4096     4 mm/slub.c:2410 func:alloc_slab_page \n"
+		"    1024     1 mm/slub.c:2478 func:alloc_slab_page \n"
+		"     512     8 fs/ext2/inode.c:7 [ext2] func:ext2_alloc \n",
+		"allocinfo - version: 1.0\n"
+		"   16384     4 drivers/block/brd.c:67 [brd] func:brd_insert_page \n"
+		"    4096     4 mm/slub.c:2410 func:alloc_slab_page \n"
+		"    2048     2 mm/slub.c:2478 func:alloc_slab_page \n"
+		"     512     8 fs/ext2/inode.c:7 [ext2] func:ext2_alloc \n",
+	};
+	static const struct {
+		enum group_mode g;
+		const char *label;
+		int64_t bytes, calls, delta;
+	} want[] = {
+		{ GROUP_FUNCTION, "alloc_slab_page", 6144, 6, 1024 },
+		{ GROUP_FUNCTION, "brd_insert_page [brd]", 16384, 4, 8192 },
+		{ GROUP_FILE, "mm/slub.c", 6144, 6, 1024 },
+		{ GROUP_FILE, "fs/ext2/inode.c", 512, 8, 0 },
+		{ GROUP_DIR, "mm/", 6144, 6, 1024 },
+		{ GROUP_DIR, "fs/ext2/", 512, 8, 0 },
+		{ GROUP_DIR, "drivers/block/", 16384, 4, 8192 },
+		{ GROUP_MODULE, "brd", 16384, 4, 8192 },
+		{ GROUP_MODULE, "vmlinux", 6144, 6, 1024 },
+		{ GROUP_STACK, "alloc_slab_page @ mm/slub.c:2478", 2048, 2, 1024 },
+	};
+	struct model *m = model_new();
+	struct view_opts vo;
+	struct view v = { 0 };
+
+	for (int k = 0; k < 2; k++)
+		model_feed_allocinfo(m, k, sample[k]);
+	view_opts_init(&vo);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct row *r;
+
+		vo.group = want[i].g;
+		model_view(m, &vo, &v);
+		ck_assert_int_eq(v.total_pages, 23040);
+		ck_assert_int_eq(v.total_calls, 18);
+		r = NULL;
+		for (size_t k = 0; k < v.nrows; k++)
+			if (strcmp(model_label(m, view_row_label(&v.rows[k], 1)), want[i].label) == 0)
+				r = &v.rows[k];
+		ck_assert_msg(r != NULL, "no row %s in %s", want[i].label, group_name(want[i].g));
+		ck_assert_int_eq(r->s->now, want[i].bytes);
+		ck_assert_int_eq(r->s->calls, want[i].calls);
+		ck_assert_int_eq(r->s->delta, want[i].delta);
+	}
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_group_names)
 {
 	enum group_mode g;
@@ -910,7 +971,7 @@ START_TEST(test_group_names)
 	{
 		static const char *const keys[] = { "pages", "bytes", "delta", "rate",
 						    "delta_base", "peak", "score", "first_seen",
-						    "label", "share" };
+						    "label", "share", "calls", "avg" };
 
 		for (int i = 0; i < KEY__N; i++) {
 			ck_assert_str_eq(sort_key_name((enum sort_key)i), keys[i]);
@@ -1530,19 +1591,26 @@ START_TEST(test_meta_copied)
 	struct sink s = model_sink(m);
 	struct source_meta meta;
 	struct pt_err err;
-	char name[32] = "volatile-name", rel[16] = "7.3.4";
+	char name[32] = "volatile-name", rel[16] = "7.3.4", mod[32] = "brd 0a1b";
+	const char *mods[2] = { mod, NULL };
 
 	memset(&meta, 0, sizeof(meta));
 	meta.name = name;
 	meta.kind = "file";
 	meta.kernel_release = rel;
+	meta.module_build_ids = mods;
 	meta.iface = IFACE_PROPOSAL;
 	meta.unit = UNIT_ALLOCS;
 	meta.page_size = 0;
 	ck_assert_int_eq(s.ops->meta(s.self, &meta, &err), 0);
 	memset(name, 'x', sizeof(name) - 1);
 	memset(rel, 'y', sizeof(rel) - 1);
+	memset(mod, 'z', sizeof(mod) - 1);
+	mods[0] = NULL;
 	ck_assert_str_eq(model_meta(m)->name, "volatile-name");
+	ck_assert_ptr_nonnull(model_meta(m)->module_build_ids);
+	ck_assert_str_eq(model_meta(m)->module_build_ids[0], "brd 0a1b");
+	ck_assert_ptr_null(model_meta(m)->module_build_ids[1]);
 	ck_assert_str_eq(model_meta(m)->kernel_release, "7.3.4");
 	ck_assert_int_eq(model_meta(m)->unit, UNIT_ALLOCS);
 	ck_assert_int_eq(model_page_size(m), 4096);
@@ -2222,6 +2290,87 @@ START_TEST(test_chart_exact)
 }
 END_TEST
 
+/* The chart of a sum of rows (a tree's node): its columns cover the sum's values, no wider
+ * than the rows' own columns added; one column a sample of rows that never merged is
+ * exact. */
+START_TEST(test_chart_sum)
+{
+	enum { K = 4096 };
+	struct model *m = model_new();
+	struct chart_ref r;
+	const struct counter *rows[CH_NS];
+	int nr = 0;
+	static int64_t sum[K], cmin[K], cmax[K], one_min[K], one_max[K], add_min[K], add_max[K];
+	int got;
+
+	chart_feed(m, &r, K);
+	/* the rows of page counts (the others test the extremes of 64 bits) */
+	for (int i = 0; i < CH_NS; i++) {
+		int small = 1;
+
+		for (uint32_t k = 0; k < K; k++)
+			small &= r.v[i][k] > -(1LL << 40) && r.v[i][k] < (1LL << 40);
+		if (small)
+			rows[nr++] = chart_row(m, i);
+	}
+	ck_assert_int_ge(nr, 3);
+	for (uint32_t k = 0; k < K; k++) {
+		sum[k] = 0;
+		for (int i = 0; i < CH_NS; i++)
+			for (int j = 0; j < nr; j++)
+				if (rows[j] == chart_row(m, i))
+					sum[k] += r.v[i][k];
+	}
+	for (int nc = 1; nc <= K; nc *= 4) {
+		got = model_chart_sum(m, rows, (size_t)nr, 0, K - 1, nc, cmin, cmax);
+		ck_columns(sum, 0, K - 1, nc, cmin, cmax, got, 0, "sum");
+		memset(add_min, 0, sizeof(add_min));
+		memset(add_max, 0, sizeof(add_max));
+		for (int i = 0; i < nr; i++) {
+			model_chart(m, rows[i], 0, K - 1, nc, one_min, one_max);
+			for (int c = 0; c < got; c++) {
+				add_min[c] += one_min[c];
+				add_max[c] += one_max[c];
+			}
+		}
+		for (int c = 0; c < got; c++) {
+			ck_assert_int_ge(cmin[c], add_min[c]);
+			ck_assert_int_le(cmax[c], add_max[c]);
+		}
+	}
+	/* a window, past the end */
+	got = model_chart_sum(m, rows, (size_t)nr, 100, K + 10, 77, cmin, cmax);
+	ck_columns(sum, 100, K - 1, 77, cmin, cmax, got, 0, "sum window");
+	/* no rows: zeros */
+	got = model_chart_sum(m, rows, 0, 0, K - 1, 10, cmin, cmax);
+	ck_assert_int_eq(got, 10);
+	ck_assert_int_eq(cmin[3], 0);
+	ck_assert_int_eq(cmax[3], 0);
+	chart_ref_free(&r);
+	model_free(m);
+
+	/* 40 samples: no bucket merged, one column a sample is the sum itself */
+	m = model_new();
+	chart_feed(m, &r, 40);
+	nr = 0;
+	for (int i = 0; i < CH_NS; i++) {
+		int small = 1;
+
+		for (uint32_t k = 0; k < 40; k++)
+			small &= r.v[i][k] > -(1LL << 40) && r.v[i][k] < (1LL << 40);
+		if (small && i != 5) { /* 5 starts at sample 300 */
+			rows[nr++] = chart_row(m, i);
+			for (uint32_t k = 0; k < 40; k++)
+				sum[k] = (nr == 1 ? 0 : sum[k]) + r.v[i][k];
+		}
+	}
+	got = model_chart_sum(m, rows, (size_t)nr, 0, 39, 200, cmin, cmax);
+	ck_columns(sum, 0, 39, 200, cmin, cmax, got, 1, "sum of 40");
+	chart_ref_free(&r);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_chart_memory_bounded)
 {
 	/* 100,000 samples: the charts' memory stops at their buckets */
@@ -2361,9 +2510,14 @@ START_TEST(test_tape_row)
 	}
 	view_opts_init(&vo);
 	view_init(&v);
+	/* files and directories are allocinfo's: page_owner's stacks are in none */
 	for (int g = GROUP_CALLER; g < GROUP__N; g++) {
 		vo.group = (enum group_mode)g;
 		model_view(m, &vo, &v);
+		if (g == GROUP_FILE || g == GROUP_DIR) {
+			ck_assert_uint_eq(v.nrows, 0);
+			continue;
+		}
 		ck_assert_uint_gt(v.nrows, 1);
 		for (size_t i = 0; i < v.nrows; i++) {
 			struct tape_label tl = { m, (enum group_mode)g, v.rows[i].label };
@@ -2419,6 +2573,7 @@ static Suite *model_suite(void)
 
 	tc = tcase_new("charts");
 	tcase_add_test(tc, test_chart_exact);
+	tcase_add_test(tc, test_chart_sum);
 	tcase_add_test(tc, test_chart_memory_bounded);
 	suite_add_tcase(s, tc);
 
@@ -2435,6 +2590,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_group_function);
 	tcase_add_test(tc, test_group_function_from_start);
 	tcase_add_test(tc, test_group_names);
+	tcase_add_test(tc, test_allocinfo_groups);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("views");

@@ -326,6 +326,62 @@ START_TEST(test_page_owner)
 	ck_assert_uint_eq(rs.st[2].blk.gfp, 0xcc0);
 	ck_assert_uint_eq(rs.st[2].blk.ts_ns, 99);
 	ck_assert_uint_eq(rs.st[2].nframes, 2);
+
+	/* every field of a record: flags by name, migrate type, time, migration, slab,
+	 * memory cgroup (online, offline, via objcg) */
+	ck_assert_str_eq(rs.st[0].gfp_text, "");
+	ck_assert_uint_eq(rs.st[0].blk.gfp_text_len, 0);
+	ck_assert_int_eq(rs.st[0].blk.mt, MT_UNMOVABLE);
+	ck_assert_int_eq(rs.st[0].blk.has_ts, 1);
+	ck_assert_int_eq(rs.st[0].blk.migrated, 0);
+	ck_assert_int_eq(rs.st[0].blk.slab, 0);
+	ck_assert_ptr_null(rs.st[0].blk.memcg);
+	ck_assert_str_eq(rs.st[1].gfp_text, "GFP_USER|__GFP_NOWARN|__GFP_COMP");
+	ck_assert_int_eq(rs.st[1].blk.migrated, 1);
+	ck_assert_str_eq(rs.st[1].reason, "compaction");
+	ck_assert_int_eq(rs.st[1].blk.slab, 1);
+	ck_assert_str_eq(rs.st[1].memcg, "system.slice");
+	ck_assert_int_eq(rs.st[1].blk.memcg_offline, 0);
+	ck_assert_int_eq(rs.st[1].blk.memcg_objcg, 0);
+	ck_assert_str_eq(rs.st[2].gfp_text, "GFP_KERNEL");
+	ck_assert_int_eq(rs.st[2].blk.mt, MT_MOVABLE);
+	ck_assert_int_eq(rs.st[2].blk.migrated, 0);
+	ck_assert_str_eq(rs.st[2].memcg, "user.slice");
+	ck_assert_int_eq(rs.st[2].blk.memcg_objcg, 1);
+	rs_clear(&rs);
+
+	/* older kernels: free_ts in the header; flags in the PFN line; an offline cgroup;
+	 * CMA blocks; lines a later kernel may add are ignored */
+	rs_init(&rs);
+	ck_assert_msg(parse_str("Page allocated via order 0, mask 0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO), pid 9, tgid 9 (sh), ts 5 ns, free_ts 3 ns\n"
+				"PFN 4096 type CMA Block 8 type CMA Flags 0x200(slab|zone=1)\n"
+				" a+0x1/0x2\n"
+				"Page has been migrated, last migrate reason: numa_misplaced\n"
+				"Charged (via objcg) to offline memcg docker-1234.scope\n"
+				"Something new: 1\n"
+				"\n"
+				"Page allocated via order 0, mask 0xcc0(GFP_KERNEL), pid 1, tgid 1 (init), ts 7 ns\n"
+				"PFN 0x1 type Isolate Block 0 type Movable Flags 0x0()\n"
+				" a+0x1/0x2\n"
+				"Charged to offline memcg /\n"
+				"\n", &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_uint_eq(rs.st[0].blk.ts_ns, 5);
+	ck_assert_uint_eq(rs.st[0].blk.free_ts_ns, 3);
+	ck_assert_int_eq(rs.st[0].blk.mt, MT_CMA);
+	ck_assert_int_eq(rs.st[0].blk.cma, 1);
+	ck_assert_int_eq(rs.st[0].blk.slab, 1);
+	ck_assert_int_eq(rs.st[0].blk.migrated, 1);
+	ck_assert_str_eq(rs.st[0].reason, "numa_misplaced");
+	ck_assert_str_eq(rs.st[0].memcg, "docker-1234.scope");
+	ck_assert_int_eq(rs.st[0].blk.memcg_offline, 1);
+	ck_assert_int_eq(rs.st[0].blk.memcg_objcg, 1);
+	ck_assert_str_eq(rs.st[0].gfp_text, "GFP_KERNEL_ACCOUNT|__GFP_ZERO");
+	ck_assert_int_eq(rs.st[1].blk.mt, MT_ISOLATE);
+	ck_assert_int_eq(rs.st[1].blk.cma, 0);
+	ck_assert_uint_eq(rs.st[1].blk.free_ts_ns, 0);
+	ck_assert_str_eq(rs.st[1].memcg, "/");
+	ck_assert_int_eq(rs.st[1].blk.memcg_offline, 1);
 	rs_clear(&rs);
 }
 END_TEST
@@ -1333,6 +1389,111 @@ START_TEST(test_expect)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ allocinfo */
+
+static const char ALLOCINFO[] =
+	"allocinfo - version: 1.0\n"
+	"#     <size>  <calls> <tag info>\n"
+	"           0        0 init/main.c:1311 func:do_initcalls \n"
+	"    39845888     9728 drivers/block/brd.c:67 [brd] func:brd_insert_page \n"
+	"       12288        3 mm/slub.c:2410 func:alloc_slab_page \n";
+
+START_TEST(test_allocinfo)
+{
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got = PF_UNKNOWN;
+
+	ck_assert_int_eq(parse_detect(ALLOCINFO, strlen(ALLOCINFO)), PF_ALLOCINFO);
+	rs_init(&rs);
+	ck_assert_int_eq(parse_str(ALLOCINFO, &rs, &got, &err), 0);
+	ck_assert_int_eq(got, PF_ALLOCINFO);
+	ck_assert_uint_eq(rs.nst, 3);
+	ck_assert_uint_eq(rs.st[1].nframes, 1);
+	ck_assert_str_eq(rs.st[0].frames[0], "init/main.c:1311 func:do_initcalls");
+	ck_assert_str_eq(rs.st[1].frames[0], "drivers/block/brd.c:67 [brd] func:brd_insert_page");
+	ck_assert_uint_eq(rs.st[1].count, 39845888);
+	ck_assert_uint_eq(rs.st[1].calls, 9728);
+	ck_assert_uint_eq(rs.st[2].calls, 3);
+	ck_assert_str_eq(pfmt_name(PF_ALLOCINFO), "allocinfo");
+	ck_assert_str_eq(iface_name(IFACE_ALLOCINFO), "allocinfo");
+	rs_clear(&rs);
+}
+END_TEST
+
+static int nwarn_ai;
+static char warn_ai[512];
+
+static void ai_warn(const char *msg)
+{
+	nwarn_ai++;
+	snprintf(warn_ai, sizeof(warn_ai), "%s", msg);
+}
+
+/* Fields a later version may add are skipped, several spaces are one; a version
+ * pagetop does not know is said once. */
+START_TEST(test_allocinfo_tolerated)
+{
+	static const char v2[] =
+		"allocinfo - version: 2.1\n"
+		"#     <size>  <calls> <tag info>\n"
+		"    4096   1   mm/slub.c:2410   func:alloc_slab_page accounted:y \n"
+		"      -8   2 fs/ext2/inode.c:7 [ext2] func:ext2_alloc  x:1\n";
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	diag_set_sink(ai_warn);
+	for (int i = 0; i < 2; i++) {
+		rs_init(&rs);
+		ck_assert_int_eq(parse_str(v2, &rs, &got, &err), 0);
+		ck_assert_uint_eq(rs.nst, 2);
+		ck_assert_str_eq(rs.st[0].frames[0], "mm/slub.c:2410 func:alloc_slab_page");
+		ck_assert_str_eq(rs.st[1].frames[0], "fs/ext2/inode.c:7 [ext2] func:ext2_alloc");
+		ck_assert_uint_eq(rs.st[1].count, 0); /* below zero for a moment */
+		rs_clear(&rs);
+	}
+	ck_assert_int_eq(nwarn_ai, 1);
+	ck_assert_msg(strstr(warn_ai, "version 2.1") != NULL, "%s", warn_ai);
+	diag_set_sink(NULL);
+}
+END_TEST
+
+START_TEST(test_allocinfo_rejected)
+{
+	REJECTS("allocinfo - version: 1.0\n     12 abc mm/a.c:1 func:a \n",
+		"bad.txt:2: expected \"SIZE CALLS FILE:LINE [module] func:NAME\", found \"     12 abc mm/a.c:1 func:a\"");
+	REJECTS("allocinfo - version: 1.0\n     12 1 mm/a.c func:a\n",
+		"bad.txt:2: expected \"SIZE CALLS FILE:LINE [module] func:NAME\", found \"     12 1 mm/a.c func:a\"");
+	REJECTS("allocinfo - version: 1.0\n     12 1 mm/a.c:1 [a]\n",
+		"bad.txt:2: expected \"SIZE CALLS FILE:LINE [module] func:NAME\", found \"     12 1 mm/a.c:1 [a]\"");
+	REJECTS("allocinfo - version: 1.0\n#     <size>  <calls> <tag info>\n",
+		"bad.txt:2: expected allocinfo call sites, found none");
+	REJECTS("allocinfo - version: 1.0\n 999999999999999999 1 mm/a.c:1 func:a\n",
+		"bad.txt:2: expected a size in bytes from 0 to 2^48, found \" 999999999999999999 1 mm/a.c:1 func:a\"");
+}
+END_TEST
+
+START_TEST(test_allocinfo_site_split)
+{
+	struct site_parts sp;
+	char buf[128];
+
+	ck_assert_int_eq(frame_site_split("drivers/block/brd.c:67 [brd] func:brd_insert_page", 49, &sp), 0);
+	ck_assert_uint_eq(sp.line, 67);
+	ck_assert_int_eq((int)sp.file_len, 19);
+	ck_assert_int_eq(memcmp(sp.module, "brd", 3), 0);
+	frame_site_label(&sp, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "brd_insert_page [brd]");
+	ck_assert_int_eq(frame_site_split("mm/slub.c:2410 func:alloc_slab_page", 35, &sp), 0);
+	ck_assert_ptr_null(sp.module);
+	frame_site_label(&sp, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "alloc_slab_page");
+	ck_assert_int_eq(frame_site_split("brd_submit_bio+0x28d/0x42b [brd]", 32, &sp), -1);
+	ck_assert_int_eq(frame_site_split("mm/slub.c:x func:a", 18, &sp), -1);
+}
+END_TEST
+
 START_TEST(test_sink_error_passes_up)
 {
 	struct rsink rs;
@@ -2216,6 +2377,13 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_reject_too_many_frames);
 	tcase_add_test(tc, test_expect);
 	tcase_add_test(tc, test_sink_error_passes_up);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("allocinfo");
+	tcase_add_test(tc, test_allocinfo);
+	tcase_add_test(tc, test_allocinfo_tolerated);
+	tcase_add_test(tc, test_allocinfo_rejected);
+	tcase_add_test(tc, test_allocinfo_site_split);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("streaming");

@@ -343,7 +343,7 @@ START_TEST(save_values)
 		settings_value_free(&v[i]);
 	ck_assert_int_eq(read_rc(path, &s, errs, sizeof(errs), &err), 0);
 	ck_assert_str_eq(s.text, "bind x=quit;set interval=0.25;set sort=label:asc;"
-				 "set columns=pages,bytes,label;set alloc-patterns=a* b;");
+				 "set columns=bytes,pages,label;set alloc-patterns=a* b;");
 	ck_assert_str_eq(errs, "");
 	free(path);
 }

@@ -525,7 +525,7 @@ START_TEST(roundtrip_live)
 		free(h);
 	}
 	p = slurp(out, NULL);
-	ck_assert(strncmp(p, "#pagetop-recording 1\n", 21) == 0);
+	ck_assert(strncmp(p, "#pagetop-recording 2\n", 21) == 0);
 	ck_assert(strstr(p, "\nmeta module-build-id brd 0123abcd\n") != NULL);
 	ck_assert(strstr(p, "\nmeta iface handles\n") != NULL);
 	ck_assert(strstr(p, "\nend 3\n") != NULL);
@@ -673,7 +673,7 @@ START_TEST(no_overwrite)
 	ck_assert_int_eq(recorder_close(rec, &err), 0);
 	recorder_free(rec);
 	t = slurp(out, NULL);
-	ck_assert(strncmp(t, "#pagetop-recording 1\n", 21) == 0);
+	ck_assert(strncmp(t, "#pagetop-recording 2\n", 21) == 0);
 	ck_assert(strstr(t, "\nend 0\n") != NULL);
 	free(t);
 	free(out);
@@ -813,7 +813,7 @@ static void expect_next_error(const char *text, const char *want)
 START_TEST(format_errors)
 {
 	expect_open_error("nr_base_pages: 3\n", "expected a pagetop recording");
-	expect_open_error("#pagetop-recording 2\nmeta x y\n", "version 2; this pagetop reads version 1");
+	expect_open_error("#pagetop-recording 4\nmeta x y\n", "version 4; this pagetop reads versions 1 to 3");
 	expect_open_error("#pagetop-recording\n", "expected \"#pagetop-recording VERSION\"");
 	expect_next_error("#pagetop-recording 1\ns 1 0 1\nf a+0x1/0x2\nt 0 1.5 0\nc 1 x\ne 0 1\nend 1\n",
 			  "bad.ptrec:5: expected \"c ID COUNT\" inside a sample");
@@ -826,7 +826,7 @@ START_TEST(format_errors)
 	expect_next_error("#pagetop-recording 1\nq what\n", "bad.ptrec:2: expected a recording line");
 	/* no escape sequence of the file reaches the terminal through a message */
 	expect_next_error("#pagetop-recording 1\nq \033]0;owned\007\033[2J\n",
-			  "bad.ptrec:2: expected a recording line (s, f, t, c, e, meta or end), found "
+			  "bad.ptrec:2: expected a recording line (s, f, x, l, t, m, c, e, meta or end), found "
 			  "\"q \\x1b]0;owned\\x07\\x1b[2J\"");
 	/* a page size no kernel has, as the folder's page-size file and --page-size */
 	expect_open_error("#pagetop-recording 1\nmeta page-size 1\n",

@@ -64,7 +64,7 @@ static const struct good goods[] = {
 	{ SETTING_COLUMNS, SETTING_FROM_FILE, "label , peak first_seen", "peak,first_seen,label" },
 	{ SETTING_COLUMNS, SETTING_FROM_FILE,
 	  "label,first_seen,peak,score,trend,delta_base,rate,delta,bytes,pages",
-	  "pages,bytes,delta,rate,delta_base,trend,score,peak,first_seen,label" },
+	  "first_seen,peak,score,trend,delta_base,rate,delta,bytes,pages,label" },
 	{ SETTING_ALLOC_PATTERNS, SETTING_FROM_FILE, "kmalloc* \t __alloc_pages*", "kmalloc* __alloc_pages*" },
 	{ SETTING_ALLOC_PATTERNS, SETTING_FROM_ARGS, "one", NULL },
 	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1", NULL },
@@ -146,9 +146,9 @@ static const struct bad bads[] = {
 	  "pagespagespagespagespagespagespagespagespagespagespagespagespages",
 	  "sort: expected pages, bytes, share, delta, rate, delta_base, peak, score, first_seen or label (with :asc or :desc), found 'pagespagespagespagespagespagespagespagespagespagespagespagespages'" },
 	{ SETTING_GROUP, SETTING_FROM_ARGS, "stacks",
-	  "--group: expected stack, caller, function or module, found 'stacks'" },
+	  "--group: expected stack, caller, function, module, file or directory, found 'stacks'" },
 	{ SETTING_GROUP, SETTING_FROM_FILE, "",
-	  "group: expected stack, caller, function or module, found ''" },
+	  "group: expected stack, caller, function, module, file or directory, found ''" },
 #define THR "expected pages (64), bytes (256K, 64M, 1G) or a share of the total (0.5%), found "
 	{ SETTING_THRESHOLD, SETTING_FROM_ARGS, "many", "--threshold: " THR "'many'" },
 	{ SETTING_THRESHOLD, SETTING_FROM_FILE, "-1", "threshold: " THR "'-1'" },
@@ -280,7 +280,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(v.threshold.unit, THRESH_PAGES);
 	ck_assert_int_eq(v.threshold.value, 0);
 	ck_assert_int_eq(settings_default(SETTING_COLUMNS, &v), 0);
-	ck_assert_uint_eq(v.columns, SETTINGS_COLUMNS_DEFAULT);
+	ck_assert_uint_eq(v.columns.mask, SETTINGS_COLUMNS_DEFAULT);
 	text = settings_print(&v);
 	ck_assert_str_eq(text, "pages,bytes,delta,rate,delta_base,trend,score,label");
 	free(text);
@@ -400,10 +400,10 @@ START_TEST(lists)
 	const char *const *keys;
 	size_t n;
 
-	/* the sort menu offers every key once */
-	for (int i = 0; i < KEY__N; i++)
+	/* the sort menu offers every key once, but allocinfo's calls and avg (batch) */
+	for (int i = 0; i < SETTINGS_SORT_MENU_N; i++)
 		seen |= 1u << settings_sort_menu[i];
-	ck_assert_uint_eq(seen, (1u << KEY__N) - 1);
+	ck_assert_uint_eq(seen, (1u << KEY_CALLS) - 1);
 	keys = settings_diff_keys(&n);
 	ck_assert_uint_eq(n, 6);
 	ck_assert_str_eq(keys[0], "delta");
@@ -463,6 +463,44 @@ static const struct gate_case gate_cases[] = {
 	{ "peak>10", GATE_PEAK, 11, 1 },
 	{ "delta>0", GATE_DELTA, 1, 1 },
 };
+
+/* The columns in their order: the shown ones as named, the label last, the others after
+ * them hidden; the order moves, the label stays last; a value in settings.h's order (as
+ * every file had before columns moved) reads as it always did. */
+START_TEST(column_order)
+{
+	struct setting_value v;
+	struct pt_err err;
+	char *text;
+
+	ck_assert_int_eq(settings_parse(SETTING_COLUMNS, "score pages,label,delta,pages", &v,
+					SETTING_FROM_FILE, &err), 0);
+	ck_assert_uint_eq(v.columns.mask, (1u << 7) | (1u << 0) | (1u << 10) | (1u << 3));
+	ck_assert_uint_eq(v.columns.order[0], 7);
+	ck_assert_uint_eq(v.columns.order[1], 0);
+	ck_assert_uint_eq(v.columns.order[2], 3);
+	ck_assert_uint_eq(v.columns.order[3], 1); /* the hidden ones */
+	ck_assert_uint_eq(v.columns.order[SETTINGS_COLUMNS_N - 1], SETTINGS_COLUMN_LABEL);
+	text = settings_print(&v);
+	ck_assert_str_eq(text, "score,pages,delta,label");
+	free(text);
+	ck_assert_int_eq(settings_columns_move(&v.columns, 0, -1), 0);
+	ck_assert_int_eq(settings_columns_move(&v.columns, 0, 1), 1);
+	ck_assert_int_eq(settings_columns_move(&v.columns, SETTINGS_COLUMNS_N - 2, 1), 0);
+	ck_assert_int_eq(settings_columns_move(&v.columns, SETTINGS_COLUMNS_N - 1, -1), 0);
+	text = settings_print(&v);
+	ck_assert_str_eq(text, "pages,score,delta,label");
+	free(text);
+	ck_assert_int_eq(settings_parse(SETTING_COLUMNS, "pages,bytes,delta,rate,delta_base,trend,score,label",
+					&v, SETTING_FROM_FILE, &err), 0);
+	ck_assert_uint_eq(v.columns.mask, SETTINGS_COLUMNS_DEFAULT);
+	for (unsigned i = 1, last = v.columns.order[0]; i < SETTINGS_COLUMNS_N; i++)
+		if (v.columns.mask & (1u << v.columns.order[i])) {
+			ck_assert_uint_gt(v.columns.order[i], last); /* shown in settings.h's order */
+			last = v.columns.order[i];
+		}
+}
+END_TEST
 
 START_TEST(gate_conditions)
 {
@@ -562,6 +600,7 @@ int main(void)
 	tcase_add_test(tc, patterns);
 	tcase_add_test(tc, thresholds);
 	tcase_add_test(tc, lists);
+	tcase_add_test(tc, column_order);
 	tcase_add_loop_test(tc, gate_conditions, 0, (int)ARRAY_SIZE(gate_cases));
 	tcase_add_test(tc, gate_any);
 	tcase_add_loop_test(tc, gate_bad, 0, (int)ARRAY_SIZE(gate_bads));

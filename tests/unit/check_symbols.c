@@ -636,6 +636,43 @@ static void expect_no_debug(struct symbols *s, const char *frame, const char *wh
 	ck_assert_uint_eq(r->nframes, 0);
 }
 
+/* Lines a recording carries answer a frame only when its object has no usable debug
+ * info: real DWARF wins, a missing file gives the carried lines as "ok". */
+START_TEST(test_carried)
+{
+	const struct sym_frame fake[2] = {
+		{ "carried_inner", "/build/lib/carried.c", "/build/lib/carried.c" + 7, 12, 3, NULL },
+		{ "outer", "/build/lib/outer.c", "/build/lib/outer.c" + 7, 40, 1, NULL },
+	};
+	struct symbols *real, *none;
+	const struct sym_result *r;
+
+	sym_carry_add("outer+0x5/0x20", 14, fake, 2);
+	ck_assert_uint_eq(sym_carry_count(), 1);
+	/* the first answer for a text stays */
+	sym_carry_add("outer+0x5/0x20", 14, fake + 1, 1);
+	real = svc(P("vmlinux"), NULL);
+	r = res(real, "outer+0x5/0x20");
+	ck_assert_int_eq(r->status, SYM_OK);
+	ck_assert_str_ne(r->frames[0].function, "carried_inner");
+	none = svc(P("missing-vmlinux"), NULL);
+	r = res(none, "outer+0x5/0x20");
+	ck_assert_int_eq(r->status, SYM_OK);
+	ck_assert_uint_eq(r->nframes, 2);
+	ck_assert_str_eq(r->frames[0].function, "carried_inner");
+	ck_assert_str_eq(r->frames[0].short_file, "lib/carried.c");
+	ck_assert_uint_eq(r->frames[0].line, 12);
+	ck_assert_str_eq(r->frames[1].function, "outer");
+	/* a frame the recording says nothing of stays without lines */
+	r = res(none, "middle+0x5/0x20");
+	ck_assert_int_eq(r->status, SYM_NO_DEBUG);
+	symbols_free(real);
+	symbols_free(none);
+	sym_carry_clear();
+	ck_assert_uint_eq(sym_carry_count(), 0);
+}
+END_TEST
+
 START_TEST(test_failures)
 {
 	struct symbols *s = svc(P("missing-vmlinux"), P("mods"));
@@ -1200,6 +1237,7 @@ static Suite *symbols_suite(void)
 	tcase_add_test(tc, test_ambiguous);
 	tcase_add_test(tc, test_compressed);
 	tcase_add_test(tc, test_failures);
+	tcase_add_test(tc, test_carried);
 	tcase_add_test(tc, test_build_ids);
 	tcase_add_test(tc, test_distribution_layout);
 	tcase_add_test(tc, test_untrusted_release);

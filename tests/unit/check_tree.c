@@ -389,50 +389,55 @@ START_TEST(test_kept)
 }
 END_TEST
 
-/* A tree made anew numbers its nodes depth-first: a node's subtree comes right after it
- * (the later builds' passes find parents in the cache); a later build that makes nodes
- * finds the renumbered ones (the table and the stacks' paths follow). */
-static void check_depth_first(const struct tree *t)
+/* A build makes the roots only; tree_sort() makes a node's children (after it: a child
+ * comes after its parent), the sums unchanged; a later build takes new paths down the
+ * opened nodes. */
+static void check_parents_first(const struct tree *t)
 {
-	uint32_t *size = calloc(t->nnodes, sizeof(*size));
-
-	ck_assert_ptr_nonnull(size);
-	for (size_t i = t->nnodes; i-- > 0;) {
-		size[i]++;
-		if (t->nodes[i].parent != TREE_NONE) {
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].parent != TREE_NONE)
 			ck_assert_uint_lt(t->nodes[i].parent, i);
-			size[t->nodes[i].parent] += size[i];
-		}
-	}
-	for (size_t i = 0; i < t->nnodes; i++) {
-		uint32_t p = t->nodes[i].parent;
-
-		if (p != TREE_NONE)
-			ck_assert_uint_lt(i, p + size[p]);
-		if (i > 0 && p != TREE_NONE && p != i - 1) /* a sibling's subtree before it */
-			ck_assert_uint_eq(t->nodes[i - 1].depth >= t->nodes[i].depth, 1);
-	}
-	free(size);
 }
 
-START_TEST(test_depth_first)
+START_TEST(test_lazy)
 {
 	struct model *m = model_new();
 	struct tree t;
+	struct view_opts o;
 	char spec[2048];
+	uint32_t i;
 
 	tree_init(&t);
-	/* the kthread path before the syscall ones: made in another order than their own */
+	view_opts_init(&o);
 	snprintf(spec, sizeof(spec), "%s|%s",
 		 "prep_new_page;alloc_pages_mpol;ext2_get_block [ext2];worker;kthread;ret_from_fork=3", SPEC);
 	feed(m, 0, spec);
 	for (int mode = TREE_BOTTOM_UP; mode >= TREE_TOP_DOWN; mode--) {
+		model_tree(m, &o, (enum tree_mode)mode, &t);
+		ck_assert_uint_eq(t.nnodes, t.nroots);
+		for (size_t k = 0; k < t.nroots; k++) {
+			const struct tree_node *n = &t.nodes[t.kids[k]];
+
+			ck_assert(!n->open && !n->nkids);
+		}
+		i = child(m, &t, TREE_NONE, mode == TREE_TOP_DOWN ? "entry_SYSCALL_64" :
+					    "brd_submit_bio");
+		ck_assert_uint_ne(i, TREE_NONE);
+		ck_assert(t.nodes[i].haskids);
+		tree_sort(&t, i);
+		ck_assert(t.nodes[i].open);
+		ck_assert_uint_eq(t.nodes[i].nkids, 2);
+		ck_assert_uint_eq(t.nnodes, t.nroots + 2);
+		tree_sort(&t, TREE_NONE);
+		ck_assert_uint_eq(t.nshown, t.nnodes);
+		check_parents_first(&t);
+		check_sums(&t);
+		/* a later build: every node made already, every one opened stays so */
 		build(m, &t, (enum tree_mode)mode, KEY_PAGES, 0, 0, NULL);
 		ck_assert_uint_eq(t.nshown, t.nnodes);
-		check_depth_first(&t);
 		check_sums(&t);
 	}
-	/* new paths under renumbered nodes, and a new root */
+	/* new paths under opened nodes, and a new root */
 	snprintf(spec, sizeof(spec), "%s|%s|%s", SPEC,
 		 "prep_new_page;alloc_pages_mpol;ext2_get_block [ext2];ext2_write_begin [ext2];ksys_write;entry_SYSCALL_64=5",
 		 "prep_new_page;alloc_pages_mpol;start_kernel=2");
@@ -538,7 +543,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_threshold_filter);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_kept);
-	tcase_add_test(tc, test_depth_first);
+	tcase_add_test(tc, test_lazy);
 	tcase_add_test(tc, test_kept_recording);
 	tcase_add_test(tc, test_mode_names);
 	suite_add_tcase(s, tc);

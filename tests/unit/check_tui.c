@@ -2314,6 +2314,79 @@ START_TEST(test_setup_screen)
 }
 END_TEST
 
+/* Both texts are in t, a before b. */
+#define ck_before(t, a, b) \
+	ck_assert_msg(strstr(t, a) && strstr(t, b) && strstr(t, a) < strstr(t, b), \
+		      "\"%s\" not before \"%s\": \"%s\"", a, b, t)
+
+/* F2: [ and ] (htop's F7 and F8) move the chosen column; the list's titles follow, W
+ * saves the order, and a settings file's order is the list's. */
+START_TEST(test_setup_columns_order)
+{
+	struct ht h = { 0 };
+	char *rc, *text, *dir;
+	const char *t;
+
+	ht_open(&h, "demo", NULL, 24, 140, NULL, NULL);
+	t = ht_line(&h, 3);
+	ck_before(t, "PAGES", "SIZE");
+	ht_key(&h, FN(KEY_F(2)));
+	ck_line_has(&h, 0, "F7 F8 move a column");
+	for (int i = 0; i < 6; i++)
+		ht_keys(&h, "j");
+	ck_line_has(&h, 9, "[x] PAGES");
+	ht_keys(&h, "[");                     /* the first: stays */
+	ck_line_has(&h, 9, "[x] PAGES");
+	ht_keys(&h, "]");                     /* below SIZE, the cursor with it */
+	ck_line_has(&h, 9, "[x] SIZE");
+	ck_line_has(&h, 10, "[x] PAGES");
+	ck_assert(draw_cell_attr(10, 3, NULL) & A_REVERSE);
+	ht_key(&h, FN(KEY_F(8)));             /* below the hidden % */
+	ck_line_has(&h, 11, "[x] PAGES");
+	ht_keys(&h, " ");                     /* hidden where it is */
+	ck_line_has(&h, 11, "[ ] PAGES");
+	ht_keys(&h, " ");
+	ht_key(&h, FN(KEY_END));
+	ht_keys(&h, "]");                     /* the last but the label: stays */
+	ck_screen_has(&h, "[ ] FIRST");
+	ht_key(&h, FN(KEY_F(7)));             /* FIRST above PEAK */
+	ht_keys(&h, " ");
+	ck_screen_has(&h, "[x] FIRST");
+	ht_keys(&h, "W\033");
+	t = ht_line(&h, 3);
+	ck_before(t, "SIZE", "PAGES");
+	ck_before(t, "SCORE", "FIRST");
+	ck_before(t, "FIRST", "CALLER");
+	rc = path_join(h.tmp, "pagetop/pagetoprc");
+	text = read_file(rc, NULL);
+	ck_assert_msg(strstr(text, "set columns = bytes,pages,delta,rate,delta_base,trend,score,first_seen,label\n"),
+		      "%s", text);
+	free(text);
+	ht_close(&h);
+
+	/* a file's order is the list's, the label last wherever it is named */
+	env_setup(&h);
+	dir = path_join(h.tmp, "pagetop");
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	free(rc);
+	rc = path_join(dir, "pagetoprc");
+	write_str(rc, "set columns = score,pages,label,delta\n");
+	ht_open(&h, "demo", NULL, 24, 140, NULL, NULL);
+	t = ht_line(&h, 3);
+	ck_assert_ptr_null(strstr(t, "SIZE"));
+	ck_before(t, "SCORE", "PAGES");
+	ck_before(t, "PAGES", "Δ ");
+	ck_before(t, "Δ ", "CALLER");
+	ht_keys(&h, "W");
+	text = read_file(rc, NULL);
+	ck_assert_msg(strstr(text, "set columns = score,pages,delta,label\n"), "%s", text);
+	free(text);
+	ht_close(&h);
+	free(rc);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_keys_table)
 {
 	struct keymap km;
@@ -2411,6 +2484,106 @@ START_TEST(test_symbols)
 	symbols_free(sym);
 	free(vmlinux);
 	free(mods);
+}
+END_TEST
+
+/* The tree's nodes are frames: their source lines after them, a line of their own for
+ * each function they were inlined into, as under a stack of the list. */
+START_TEST(test_tree_symbols)
+{
+	const char *lab = test_kernel_lab();
+	char *vmlinux = xasprintf("%s/vmlinux.xz", lab), *mods = xasprintf("%s/modules", lab);
+	const char *dirs[1] = { mods };
+	struct symbols_opts so;
+	struct symbols *sym;
+	struct tui_opts o;
+	struct ht h = { 0 };
+	struct pt_err err;
+	struct tree_ui *u;
+	size_t n0, inl = 0, child = 0;
+
+	symbols_opts_init(&so);
+	so.vmlinux = vmlinux;
+	so.module_dirs = dirs;
+	so.nmodule_dirs = 1;
+	sym = symbols_new(&so, &err);
+	ck_assert_msg(sym != NULL, "%s", err.msg);
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.sym = sym;
+	ht_open(&h, "demo", &o, 60, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "Te");
+	n0 = u->nlines;
+	ck_assert_uint_eq(n0, u->t.nshown); /* no answers yet: a line a node */
+	/* the shown nodes asked for their frames; the answers add lines */
+	symbols_wait(sym);
+	tui_symbols(h.t);
+	ck_screen_has(&h, "do_syscall_64+0x6b/0x191  do_syscall_x64 arch/x86/entry/syscall_64.c:64");
+	ck_screen_has(&h, "(inlined by) ");
+	ck_assert_uint_gt(u->nlines, u->t.nshown);
+	for (size_t i = 0; i < u->nlines; i++) {
+		if (u->lines[i].inl) {
+			/* under its node, at its depth */
+			ck_assert_uint_eq(u->lines[i].node, u->lines[i - 1].node);
+			ck_assert_uint_eq(u->lines[i].depth, u->lines[i - 1].depth);
+			if (!inl)
+				inl = i;
+		} else if (inl && !child && u->lines[i].depth > u->lines[inl].depth) {
+			child = i; /* a child of a node with inlined lines */
+		}
+	}
+	ck_assert_uint_gt(inl, 0);
+	/* the cursor walks the inlined lines; Left from a child goes to the node's line */
+	ck_assert_uint_gt(child, 0);
+	while (u->cursor < child)
+		ht_keys(&h, "j");
+	if (u->t.nodes[u->lines[child].node].nkids)
+		ht_keys(&h, "h"); /* collapse it first */
+	ht_keys(&h, "h");
+	ck_assert_uint_eq(u->lines[u->cursor].inl, 0);
+	ck_assert_uint_lt(u->cursor, child);
+	ck_assert_uint_eq(u->lines[u->cursor].depth + 1, u->lines[child].depth);
+	ht_key(&h, FN(KEY_END));
+	ht_key(&h, FN(KEY_HOME));
+	ck_assert_uint_eq(u->cursor, 0);
+	ht_close(&h);
+	symbols_free(sym);
+	free(vmlinux);
+	free(mods);
+}
+END_TEST
+
+/* A recording that carries its frames' source lines (the bundled lab.ptrec.xz) shows
+ * them on Enter with no debug info anywhere (the distribution paths under a root that
+ * does not exist). */
+START_TEST(test_symbols_carried)
+{
+	struct symbols_opts so;
+	struct symbols *sym;
+	struct tui_opts o;
+	struct ht h = { 0 };
+	struct pt_err err;
+
+	symbols_opts_init(&so);
+	so.root = "no-debug-root";
+	so.release = "7.3.4";
+	so.sysfs = "no-debug-root/sys";
+	sym = symbols_new(&so, &err);
+	ck_assert_msg(sym != NULL, "%s", err.msg);
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.sym = sym;
+	ht_open(&h, "lab.ptrec.xz", &o, 40, 130, NULL, NULL);
+	ht_keys(&h, "\n");
+	symbols_wait(sym);
+	tui_symbols(h.t);
+	ck_line_has(&h, 5, "prep_new_page+0x17/0x43");
+	ck_line_has(&h, 5, "mm/page_alloc.c:1882");
+	ck_screen_lacks(&h, "no debug info");
+	ht_close(&h);
+	symbols_free(sym);
+	sym_carry_clear();
 }
 END_TEST
 
@@ -2639,8 +2812,14 @@ static void ck_roots_sum(struct ht *h)
 			sum += tl_node(h, i)->s.now;
 			roots++;
 		}
+	struct view v;
+
 	ck_assert_uint_eq(roots, u->t.nroots);
-	ck_assert_int_eq(sum, h->t->list->view.shown_pages);
+	/* the flat view of the same sample and options */
+	view_init(&v);
+	model_view(h->t->model, &h->t->settings.view, &v);
+	ck_assert_int_eq(sum, v.shown_pages);
+	view_free(&v);
 }
 
 /* The line of the first root with at least two children. */
@@ -2648,9 +2827,13 @@ static size_t first_fork(struct ht *h)
 {
 	const struct tree_ui *u = h->t->list->tree;
 
-	for (size_t i = 0; i < u->nlines; i++)
-		if (u->lines[i].depth == 0 && tl_node(h, i)->nkids >= 2)
+	for (size_t i = 0; i < u->nlines; i++) {
+		if (u->lines[i].depth != 0)
+			continue;
+		tree_sort(&h->t->list->tree->t, u->lines[i].node); /* its children made */
+		if (tl_node(h, i)->nkids >= 2)
 			return i;
+	}
 	ck_abort_msg("no root with two children");
 	return 0;
 }
@@ -2705,7 +2888,7 @@ START_TEST(test_tree)
 	 * Left again collapses it */
 	ht_keys(&h, "\n");
 	ck_assert_uint_eq(u->cursor, f + 1);
-	if (tl_node(&h, f + 1)->nkids && tree_ui_expanded(u, u->lines[f + 1].ident))
+	if (tl_node(&h, f + 1)->haskids && tree_ui_expanded(u, u->lines[f + 1].ident))
 		ht_keys(&h, "h");
 	ht_keys(&h, "h");
 	ck_assert_uint_eq(u->cursor, f);
@@ -2730,15 +2913,98 @@ START_TEST(test_tree)
 	ck_line_has(&h, 2, "tree bottom-up");
 	ck_roots_sum(&h);
 	ck_assert(tl_node(&h, 0)->caller);
-	/* the chart is of rows: in the tree it says so */
+	/* the chart is of the node */
 	ht_keys(&h, "c");
-	ck_screen_has(&h, "no chart of a tree's node");
+	ck_line_has(&h, TUI_HEADER_LINES + list_height(), tree_node_text(h.t->model, tl_node(&h, 0)));
+	ck_line_has(&h, TUI_HEADER_LINES + list_height(), "peak");
 	ht_keys(&h, "c");
 	/* F5 cycles too: back to the list */
 	ht_key(&h, FN(KEY_F(5)));
 	ck_assert_int_eq(h.t->settings.tree, TREE_OFF);
 	ck_screen_lacks(&h, "tree top-down");
 	ck_line_has(&h, 3, "CALLER");
+	ht_close(&h);
+}
+END_TEST
+
+/* c on a node charts the stacks below it: at every sample the chart has, the sum of their
+ * pages there (their histories, which hold every sample of the recording, say what). */
+START_TEST(test_tree_chart)
+{
+	struct ht h = { 0 };
+	struct tree_ui *u;
+	struct tree_env e;
+	int64_t cmin[256], cmax[256], hist[MODEL_HISTORY];
+	const struct tree_node *node;
+	uint32_t n;
+	int got, filled, exact = 0;
+	size_t f, y0;
+	char *text;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "Tc");
+	f = first_fork(&h);
+	while (u->cursor < f)
+		ht_keys(&h, "j");
+	node = tl_node(&h, f);
+	ck_assert_uint_ge(node->nstacks, 2);
+	y0 = TUI_HEADER_LINES + (size_t)list_height();
+	ck_line_has(&h, (int)y0, tree_node_text(h.t->model, node));
+	ck_line_has(&h, (int)y0, "peak");
+	ck_screen_lacks(&h, "no node to chart");
+
+	n = (uint32_t)model_nsamples(h.t->master);
+	ck_assert_uint_le(n, MODEL_HISTORY);
+	ck_assert_uint_le(n, 256);
+	e = (struct tree_env){ h.t, "", list_height(), NULL };
+	/* every node: its chart's columns hold the sums, exactly where the stacks' series
+	 * kept one value (a column of one sample, in buckets that did not change) */
+	ht_keys(&h, "e");
+	for (size_t li = 0; li < u->nlines; li++) {
+		u->cursor = li;
+		node = tl_node(&h, li);
+		got = tree_ui_chart(u, &e, 0, n - 1, (int)n, cmin, cmax);
+		ck_assert_int_eq(got, (int)n);
+		filled = tree_history(h.t->model, &u->t, u->lines[li].node, hist, (int)n);
+		ck_assert_int_ge(filled, 1);
+		for (int k = 0; k < filled; k++) {
+			uint32_t at = n - (uint32_t)filled + (uint32_t)k;
+
+			ck_assert_msg(cmin[at] <= hist[k] && hist[k] <= cmax[at],
+				      "sample %u: %lld not in %lld..%lld", at, (long long)hist[k],
+				      (long long)cmin[at], (long long)cmax[at]);
+			if (cmin[at] == cmax[at]) {
+				ck_assert_int_eq(cmin[at], hist[k]);
+				exact++;
+			}
+		}
+		ck_assert(cmin[n - 1] <= node->s.now && node->s.now <= cmax[n - 1]);
+		/* fewer columns: each one's range holds its samples' sums */
+		got = tree_ui_chart(u, &e, 0, n - 1, 10, cmin, cmax);
+		ck_assert_int_eq(got, 10);
+		for (int k = 0; k < filled; k++) {
+			uint32_t at = n - (uint32_t)filled + (uint32_t)k, c = at * 10 / n;
+
+			ck_assert(cmin[c] <= hist[k] && hist[k] <= cmax[c]);
+		}
+	}
+	ck_assert_int_gt(exact, 100);
+	ht_keys(&h, "E");
+	u->cursor = 0;
+	while (u->cursor < f)
+		ht_keys(&h, "j");
+	node = tl_node(&h, f);
+	/* another node: the chart follows the cursor */
+	ht_keys(&h, "j");
+	ck_line_has(&h, (int)y0, tree_node_text(h.t->model, tl_node(&h, u->cursor)));
+	/* replay: the chart stays the whole series, the shown sample marked */
+	text = xstrdup(tree_node_text(h.t->model, node));
+	ht_keys(&h, "k{");
+	ck_line_has(&h, 0, "sample 80/90");
+	ck_line_has(&h, (int)y0, text);
+	ck_screen_has(&h, "●");
+	free(text);
 	ht_close(&h);
 }
 END_TEST
@@ -2895,7 +3161,7 @@ START_TEST(test_speed_100k)
 	/* the search typed a character at a time: a match, narrower ones, then none */
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
 			       "b", "/", "f", "n", "5", "_", "3", "x", "y", "\n", "n", NULL };
-	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "G", "T",
+	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "e", "E", "G", "T",
 				    "l", "T", NULL };
 	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
 				 atof(getenv("PAGETOP_TUI_MAX_MS")) : 250;
@@ -3169,7 +3435,8 @@ static void agree_tree_check(struct ht *h, struct agree_batch *b, long k)
 /* Every group mode, sort key and order at the screen's sample. */
 static void agree_walk(struct ht *h, struct agree_batch *b, long k)
 {
-	for (int g = 0; g < GROUP__N; g++) {
+	/* page_owner's modes: g skips file and directory (allocinfo's) for its stacks */
+	for (int g = 0; g < GROUP_FILE; g++) {
 		for (size_t s = 0; s < ARRAY_SIZE(settings_sort_menu); s++) {
 			char keys[3] = { 's', s == 9 ? '0' : (char)('1' + s), '\0' };
 
@@ -3259,6 +3526,7 @@ static Suite *tui_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_function_bar);
 	tcase_add_test(tc, test_setup_screen);
+	tcase_add_test(tc, test_setup_columns_order);
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);
@@ -3284,6 +3552,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_tree);
 	tcase_add_test(tc, test_tree_filter);
+	tcase_add_test(tc, test_tree_chart);
 	tcase_add_test(tc, test_tree_replay);
 	tcase_add_test(tc, test_tree_setting);
 	tcase_add_test(tc, test_tree_live_pause);
@@ -3321,7 +3590,10 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_control_characters);
 	if (test_require_lab_debuginfo())
 		tcase_add_test(tc, test_symbols);
+	if (test_require_lab_debuginfo())
+		tcase_add_test(tc, test_tree_symbols);
 	tcase_add_test(tc, test_symbols_panel);
+	tcase_add_test(tc, test_symbols_carried);
 	tcase_add_test(tc, test_speed_100k);
 	suite_add_tcase(s, tc);
 

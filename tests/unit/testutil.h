@@ -51,11 +51,22 @@ struct rstack {
 	uint64_t handle;
 	int has_count;
 	uint64_t count;
+	uint64_t calls;
 	int has_block;
 	struct block_info blk;   /* blk.comm points into comm */
 	char comm[128];
+	char gfp_text[300], memcg[128], reason[64]; /* the block's texts, "" when none */
 	uint64_t sample;         /* number of begin() calls before it (0: outside a sample) */
 };
+
+static inline void rs_text(char *dst, size_t cap, const char *s, uint32_t n)
+{
+	size_t k = s ? (n < cap - 1 ? n : cap - 1) : 0;
+
+	if (k)
+		memcpy(dst, s, k);
+	dst[k] = '\0';
+}
 
 struct rcount {
 	uint64_t handle, count;
@@ -160,6 +171,7 @@ static inline int rs_stack(void *self, const struct stack_rec *rec, struct pt_er
 	s->handle = rec->handle;
 	s->has_count = rec->has_count;
 	s->count = rec->count;
+	s->calls = rec->calls;
 	s->sample = (uint64_t)rs->nbegin;
 	if (rec->block) {
 		size_t k = rec->block->comm_len < sizeof(s->comm) - 1 ? rec->block->comm_len
@@ -171,6 +183,11 @@ static inline int rs_stack(void *self, const struct stack_rec *rec, struct pt_er
 			memcpy(s->comm, rec->block->comm, k);
 		s->comm[rec->block->comm ? k : 0] = '\0';
 		s->blk.comm = s->comm;
+		rs_text(s->gfp_text, sizeof(s->gfp_text), rec->block->gfp_text,
+			rec->block->gfp_text_len);
+		rs_text(s->memcg, sizeof(s->memcg), rec->block->memcg, rec->block->memcg_len);
+		rs_text(s->reason, sizeof(s->reason), rec->block->reason,
+			rec->block->reason_len);
 	}
 	if (rs->fail_at && rs->nst == rs->fail_at) {
 		pt_err_set(err, "test sink refuses record %zu", rs->nst);
@@ -546,6 +563,36 @@ static inline char *read_xz_file(const char *path, size_t *outlen)
 }
 
 /* ---- models ---- */
+
+/* Feeds one sample of /proc/allocinfo text to the model (a model of bytes). */
+static inline void model_feed_allocinfo(struct model *m, double t, const char *text)
+{
+	struct sink s = model_sink(m);
+	struct sample_info si = { t, 0, model_nsamples(m) };
+	struct pt_err err;
+	struct reader *r;
+
+	memset(&err, 0, sizeof(err));
+	if (model_nsamples(m) == 0) {
+		struct source_meta meta;
+
+		memset(&meta, 0, sizeof(meta));
+		meta.name = "synthetic";
+		meta.kind = "test";
+		meta.iface = IFACE_ALLOCINFO;
+		meta.unit = UNIT_BYTES;
+		meta.page_size = 1;
+		meta.page_size_known = 1;
+		meta.series = 1;
+		meta.nsamples = -1;
+		ck_assert_int_eq(s.ops->meta(s.self, &meta, &err), 0);
+	}
+	ck_assert_int_eq(s.ops->begin(s.self, &si, &err), 0);
+	ck_assert_int_eq(reader_open_mem(&r, text, strlen(text), "synthetic", &err), 0);
+	ck_assert_msg(parse_stream(r, PF_UNKNOWN, NULL, &s, &err) == 0, "%s", err.msg);
+	reader_close(r);
+	ck_assert_int_eq(s.ops->end(s.self, &err), 0);
+}
 
 /* Feeds one sample to the model: text in show_stacks form (frames, "nr_base_pages: N",
  * blank line; frames may go without the leading space). */

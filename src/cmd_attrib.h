@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_attrib.h - batch output of the per-block dump by task, cgroup and block
+ * (model_attrib.h), for pagetop -b. */
+#ifndef PAGETOP_CMD_ATTRIB_H
+#define PAGETOP_CMD_ATTRIB_H
+
+#include "model.h"
+#include "model_attrib.h"
+#include "output.h"
+#include "source.h"
+
+/* Whether the attribution options go with the others: 0, or -1 with err. */
+int attrib_check_opts(const struct attrib_opts *ao, const struct out_opts *oo, int batch,
+		      int tree, int gate, struct pt_err *err);
+/* Reads src into m and prints each sample by ao (the last only with only_last, up to
+ * iterations samples, 0: all); path: the saved source, for the uptime file beside it.
+ * The exit status: 0 or 1 (said). */
+int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao,
+	       const struct out_opts *oo, const char *path, long iterations, int only_last);
+
+#endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cmd_diff.h"
+#include "cmd_record.h"
 #include "cmd_select.h"
 #include "frame.h"
 #include "model.h"
@@ -47,6 +48,7 @@ enum diff_key { DK_DELTA = 0, DK_BYTES, DK_PAGES, DK_PAGES_A, DK_PAGES_B, DK_LAB
 
 struct diff {
 	struct side s[2];
+	struct symbols *sym;  /* pprof's source lines, or NULL */
 	int ignore_offsets;
 	int expand;
 	enum out_format format;
@@ -76,6 +78,10 @@ struct diff_opts {
 	struct source_opts source;  /* --page-size */
 	struct gate gate;           /* --fail-if */
 	const char *a, *b;          /* the sides as given: PATH or PATH@N */
+	const char *vmlinux;        /* --vmlinux */
+	const char *modules[32];    /* --modules */
+	size_t nmodules;
+	int no_symbols;             /* --no-symbols */
 };
 
 /* ---- reading a side ---- */
@@ -332,6 +338,7 @@ static int diff_report_write(FILE *fp, const struct diff *d, struct diff_row *co
 	r.pages = d->pages;
 	r.bytes = d->bytes;
 	r.page_size = d->page_size;
+	r.sym = d->sym;
 	return output_diff(fp, d->format, &r);
 }
 
@@ -352,6 +359,10 @@ static void usage(FILE *fp)
 		"                            (delta>5000,pages_b>1%), said on standard error\n"), fp);
 	fputs(_("      --format=pprof        the change per stack as a pprof profile\n"
 		"                            (gzip-compressed protobuf), for go tool pprof\n"), fp);
+	fputs(_("      --vmlinux=FILE        pprof: the kernel's debug info for source lines\n"
+		"      --modules=DIR         pprof: where modules' debug info is; repeatable\n"
+		"      --no-symbols          pprof: functions only, no source lines (else\n"
+		"                            those a recording carries, or the usual places)\n"), fp);
 	fputs(_("      --format=F            text, csv, json or folded (growth only, for a\n"
 		"                            flame graph)\n"
 		"      --ignore-offsets      match frames by function and module only, so that\n"
@@ -384,7 +395,7 @@ static int usage_error(const char *fmt, const char *arg)
 #pragma GCC diagnostic pop
 
 enum { OPT_FORMAT = 256, OPT_IGNORE_OFFSETS, OPT_SORT, OPT_LIMIT, OPT_THRESHOLD, OPT_EXPAND,
-       OPT_PAGE_SIZE, OPT_FAIL_IF };
+       OPT_PAGE_SIZE, OPT_FAIL_IF, OPT_VMLINUX, OPT_MODULES, OPT_NO_SYMBOLS };
 
 /* An option's value as a setting's (settings.h): 0, or the usage error's status. */
 static int arg_setting(enum setting_id id, const char *arg, struct setting_value *v)
@@ -443,6 +454,17 @@ static int diff_option(struct diff_opts *o, int c, const char *arg, const char *
 			return usage_error("%s", err.msg);
 		break;
 	}
+	case OPT_VMLINUX:
+		o->vmlinux = arg;
+		break;
+	case OPT_MODULES:
+		if (o->nmodules == ARRAY_SIZE(o->modules))
+			return usage_error(_("--modules: at most 32 folders, found more with '%s'"), arg);
+		o->modules[o->nmodules++] = arg;
+		break;
+	case OPT_NO_SYMBOLS:
+		o->no_symbols = 1;
+		break;
 	case 'h':
 		usage(stdout);
 		*done = 1;
@@ -469,6 +491,9 @@ static int diff_parse(int argc, char **argv, struct diff_opts *o)
 		{ "expand", no_argument, NULL, OPT_EXPAND },
 		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 		{ "fail-if", required_argument, NULL, OPT_FAIL_IF },
+		{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+		{ "modules", required_argument, NULL, OPT_MODULES },
+		{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -491,6 +516,8 @@ static int diff_parse(int argc, char **argv, struct diff_opts *o)
 		return usage_error(_("%s: only one of A and B can be standard input"), "-");
 	if (o->format == OUT_PPROF && isatty(STDOUT_FILENO))
 		return usage_error("%s", _("not writing a pprof profile (binary) to a terminal: redirect standard output"));
+	if ((o->vmlinux || o->nmodules || o->no_symbols) && o->format != OUT_PPROF)
+		return usage_error("%s", _("--vmlinux, --modules and --no-symbols are for --format pprof"));
 	o->a = argv[optind];
 	o->b = argv[optind + 1];
 	return DIFF_RUN;
@@ -643,6 +670,10 @@ static int diff_run(const struct diff_opts *o)
 	d.limit = o->limit;
 	d.threshold = o->threshold;
 	rc = diff_load(&d, o);
+	/* A's kernel names the debug info; the lines a recording carries come with it */
+	if (rc == 0 && o->format == OUT_PPROF && !o->no_symbols)
+		d.sym = symbols_for_source(o->vmlinux, o->modules, o->nmodules,
+					   model_meta(d.s[0].m));
 	if (rc == 0) {
 		rows = diff_rows(&d, &nrows, &nchanged);
 		rc = diff_print(&d, rows, nrows, nchanged);
@@ -650,6 +681,7 @@ static int diff_run(const struct diff_opts *o)
 			rc = GATE_EXIT;
 	}
 	free(rows);
+	symbols_free(d.sym);
 	free(d.e);
 	free(d.buf);
 	if (d.keys)

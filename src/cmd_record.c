@@ -644,9 +644,8 @@ static int record_select_load(const struct record_opts *o, struct model **out)
 	return 0;
 }
 
-/* The frames' source lines go into the recording when debug info for them is found
- * (doc/recording.md); NULL with --no-symbols or when the service cannot start. */
-static struct symbols *record_symbols(const struct record_opts *o, const struct source_meta *mt)
+struct symbols *symbols_for_source(const char *vmlinux, const char *const *module_dirs,
+				   size_t nmodule_dirs, const struct source_meta *mt)
 {
 	struct symbols_opts so;
 	struct symbols_modid mids[512];
@@ -654,12 +653,10 @@ static struct symbols *record_symbols(const struct record_opts *o, const struct 
 	struct pt_err err;
 	struct symbols *s;
 
-	if (o->no_symbols)
-		return NULL;
 	symbols_opts_init(&so);
-	so.vmlinux = o->vmlinux;
-	so.module_dirs = o->module_dirs;
-	so.nmodule_dirs = o->nmodule_dirs;
+	so.vmlinux = vmlinux;
+	so.module_dirs = module_dirs;
+	so.nmodule_dirs = nmodule_dirs;
 	so.live = mt->kind && strcmp(mt->kind, "live") == 0;
 	so.release = mt->kernel_release;
 	if (!so.release && so.live && host_kernel_release(release, sizeof(release)) == 0)
@@ -682,6 +679,15 @@ static struct symbols *record_symbols(const struct record_opts *o, const struct 
 	if (!s)
 		msg_print(err.msg);
 	return s;
+}
+
+/* The frames' source lines go into the recording when debug info for them is found
+ * (doc/recording.md); NULL with --no-symbols or when the service cannot start. */
+static struct symbols *record_symbols(const struct record_opts *o, const struct source_meta *mt)
+{
+	if (o->no_symbols)
+		return NULL;
+	return symbols_for_source(o->vmlinux, o->module_dirs, o->nmodule_dirs, mt);
 }
 
 /* That one sample into a recording of its own. */

@@ -3,6 +3,8 @@
 #ifndef PAGETOP_CMD_RECORD_H
 #define PAGETOP_CMD_RECORD_H
 
+#include <stddef.h>
+
 /* argv[0] is "record". Returns the exit status (0, 1 errors, 2 usage). Prints its
  * messages, "pagetop: ...", on standard error. */
 int cmd_record(int argc, char **argv);
@@ -13,5 +15,12 @@ struct source;
  * kernel (its module build ids, the threshold pagetop set, the interval); for `pagetop
  * record` and the screen's R. */
 void record_add_live_meta(struct recorder *rec, const struct source *src);
+
+struct source_meta;
+/* The symbols service for a source's frames (its release, its kernel's and modules'
+ * build ids), with --vmlinux and --modules; NULL after a message when it cannot start.
+ * For pagetop record and pagetop diff. */
+struct symbols *symbols_for_source(const char *vmlinux, const char *const *module_dirs,
+				   size_t nmodule_dirs, const struct source_meta *mt);
 
 #endif

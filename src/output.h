@@ -88,6 +88,7 @@ struct diff_report {
 	int pages;                    /* the counts have a size: pages (or bytes) */
 	int bytes;                    /* the counts are bytes (allocinfo; page_size 1) */
 	long page_size;               /* B's */
+	struct symbols *sym;          /* pprof: the frames' source lines, or NULL */
 };
 
 /* Prints a diff. Returns 0, or -1 when the stream failed (errno set). */

@@ -493,8 +493,22 @@ void output_pprof_diff(FILE *fp, const struct diff_report *r)
 	struct prof p;
 	char comment[1024];
 
+	if (r->sym && !r->bytes) {
+		for (size_t i = 0; i < r->nrows; i++) {
+			const struct model *m;
+			const struct stack *st = diff_row_stack(r, r->rows[i], &m);
+
+			for (unsigned k = 0; st && k < st->nframes; k++) {
+				const char *f = model_frame(m, st->frames[k]);
+
+				symbols_request(r->sym, f, strlen(f));
+			}
+		}
+		symbols_wait(r->sym);
+	}
 	/* the sides' build ids are gone with their sources */
-	prof_init(&p, r->page_size, NULL, r->bytes ? PV_BYTES_ONLY : r->pages ? PV_PAGES : PV_ALLOCS);
+	prof_init(&p, r->page_size, r->sym,
+		  r->bytes ? PV_BYTES_ONLY : r->pages ? PV_PAGES : PV_ALLOCS);
 	if (p.nvalues == 2)
 		pb_int(&p.out, PROF_DEFAULT_SAMPLE_TYPE, prof_cstr(&p, "pages"));
 	snprintf(comment, sizeof(comment), "pagetop diff: %s %s sample %u -> %s %s sample %u",

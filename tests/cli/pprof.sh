@@ -151,6 +151,17 @@ pp -traces "$tmp/cl.pb.gz" | grep -q "brd_insert_page (inline)" && ok ||
 	fail "carried lines: no inlined brd_insert_page in -traces"
 pp -top -lines "$tmp/cl.pb.gz" | grep -q "mm/page_alloc.c:[0-9]" && ok ||
 	fail "carried lines: no mm/page_alloc.c line in -top -lines"
+# and so has pagetop diff's profile; --no-symbols leaves them out
+prof "$tmp/cd.pb.gz" diff --format pprof "$data/lab.ptrec.xz@0" "$data/lab.ptrec.xz"
+pp -traces "$tmp/cd.pb.gz" | grep -q "brd_insert_page (inline)" && ok ||
+	fail "diff, carried lines: no inlined brd_insert_page in -traces"
+pp -top -lines "$tmp/cd.pb.gz" | grep -q "mm/page_alloc.c:[0-9]" && ok ||
+	fail "diff, carried lines: no mm/page_alloc.c line in -top -lines"
+prof "$tmp/cn.pb.gz" diff --format pprof --no-symbols "$data/lab.ptrec.xz@0" "$data/lab.ptrec.xz"
+pp -traces "$tmp/cn.pb.gz" | grep -q "(inline)" && fail "diff --no-symbols: inlined functions" || ok
+"$PAGETOP" diff --vmlinux x "$data/lab.ptrec.xz@0" "$data/lab.ptrec.xz" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q -- "--format pprof" "$tmp/err" && ok ||
+	fail "diff --vmlinux without --format pprof: not refused"
 
 # -- source lines: a module compiled here, its frames resolved by pagetop --modules
 mkdir -p "$tmp/dw/build" "$tmp/dw/mods"
@@ -182,6 +193,14 @@ if (cd "$tmp/dw/build" && gcc -g -O2 -fno-optimize-sibling-calls -fno-pie -c inl
 		fail "inlined functions: the trace is $(cat "$tmp/got")"
 	grep -q "^1: .*\[inl\] *\[FN\]\[FL\]\[LN\]\[IN\]$" "$tmp/raw" && ok ||
 		fail "-raw: the module's mapping has not functions, files, lines, inlines"
+	# pagetop diff --modules: the same lines for the change between two samples
+	printf '%s\n%s\n do_work+0x10/0x20\nnr_base_pages: 9\n\n%s\n do_work+0x10/0x20\nnr_base_pages: 1\n\n' \
+		"$i" "$d" "$d" >"$tmp/dw/snap2"
+	prof "$tmp/sd.pb.gz" diff --format pprof --modules "$tmp/dw/mods" "$tmp/dw/snap" "$tmp/dw/snap2"
+	pp -top -lines "$tmp/sd.pb.gz" |
+		sed -n 's|.*  \([a-z_]*\) /.*/\(inline\.c:[0-9]*\).*|\1 \2|p' | LC_ALL=C sort -u >"$tmp/got"
+	[ -s "$tmp/got" ] && cmp -s "$tmp/want" "$tmp/got" && ok ||
+		fail "diff --modules: source lines $(cat "$tmp/got"), expected $(cat "$tmp/want")"
 	# without debug info: the frames' functions, with their module
 	prof "$tmp/n.pb.gz" -b --format pprof --no-symbols "$tmp/dw/snap"
 	pp -top "$tmp/n.pb.gz" | grep -q " outer \[inl\]$" && ok ||

@@ -1504,14 +1504,17 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 {
 	struct live *L = live_new(o && o->debugfs ? o->debugfs : LIVE_DEFAULT_DEBUGFS);
 	struct privsep_user pu;
+	enum pt_iface iface;
 
 	if (o && o->interval > 0 && o->interval < LIVE_MIN_INTERVAL) {
 		pt_err_set(err, _("an interval of %g s is too short: the minimum is %g s"),
 			   o->interval, LIVE_MIN_INTERVAL);
 		goto fail;
 	}
-	/* which interface, and so which folder: debugfs, or /proc for allocinfo */
-	L->iface = live_pick(&L, o, err);
+	/* which interface, and so which folder: debugfs, or /proc for allocinfo (L may be
+	 * made anew: the store is its own statement) */
+	iface = live_pick(&L, o, err);
+	L->iface = iface;
 	if (L->iface == IFACE_NONE)
 		goto fail;
 	/* --drop-privileges: from here on files come from a root helper; this process

@@ -49,7 +49,7 @@ static enum src_status fake_next(struct source *s, const struct sink *sink, int 
 				 struct pt_err *err)
 {
 	struct fake *f = s->priv;
-	struct sample_info si;
+	struct sample_info si = { 0 };
 	struct reader *r;
 	int rc;
 

@@ -960,6 +960,14 @@ static void parse_begin(struct pstate *ps, struct reader *r, const struct parse_
 		ps->dict->keyspace = keyspace_new();
 }
 
+/* An allocinfo version pagetop does not know is said once a process. */
+static atomic_int ai_version_said;
+
+void parse_forget_said(void)
+{
+	atomic_store(&ai_version_said, 0);
+}
+
 /* The first line that is not empty tells a recording (refused here) and the per-block
  * dump from the stack formats. Returns 0, or -1 with ps->err. */
 static int first_line(struct pstate *ps, enum pfmt expect, const char *line, size_t n)
@@ -975,11 +983,15 @@ static int first_line(struct pstate *ps, enum pfmt expect, const char *line, siz
 	if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0) {
 		ps->fmt = PF_PAGE_OWNER;
 	} else if (allocinfo_version(line, n, &major, &minor) == 0) {
-		static atomic_int said;
+		void (*tfn)(void *, const char *);
+		void *tctx;
 
 		ps->fmt = PF_ALLOCINFO;
 		ps->ai_header = 1;
-		if (major != 1 && !atomic_exchange(&said, 1))
+		/* a chunk of a split parse (a thread sink) says it every time: the chunk is
+		 * then parsed again on the caller's thread, which says it once */
+		diag_get_thread_sink(&tfn, &tctx);
+		if (major != 1 && (tfn || !atomic_exchange(&ai_version_said, 1)))
 			diag_warn(_("%s: allocinfo version %u.%u is not one pagetop knows (1.0): read as 1.0, fields it does not know skipped"),
 				  reader_name(ps->r), major, minor);
 	} else if (expect == PF_PAGE_OWNER)

@@ -41,6 +41,9 @@ enum pfmt parse_detect_file(const char *path, struct pt_err *err);
  * "NAME:LINE: expected ..., found ...". A truncated last record is dropped with a
  * warning through diag_warn(); everything before it is kept. An input with no record
  * at all is an error ("no page_owner records"). */
+/* Forgets what was said once a process (an allocinfo version pagetop does not know), so
+ * that a parse says it again: for tests that compare two parses of one input. */
+void parse_forget_said(void);
 int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 		 const struct sink *sink, struct pt_err *err);
 

@@ -93,6 +93,7 @@ static void run(int fd, int split, struct trace *t)
 	memset(&err, 0, sizeof(err));
 	warn_to = t;
 	diag_set_sink(t_warn);
+	parse_forget_said();
 	if (split) {
 		rc = parse_split(fd, "fuzz.file", PF_UNKNOWN, &got, &snk, NULL, &err);
 		FUZZ_CHECK(rc != -2);

@@ -564,8 +564,10 @@ static inline char *read_xz_file(const char *path, size_t *outlen)
 
 /* ---- models ---- */
 
-/* Feeds one sample of /proc/allocinfo text to the model (a model of bytes). */
-static inline void model_feed_allocinfo(struct model *m, double t, const char *text)
+/* Feeds one sample of text to the model; the first also tells it the source: iface,
+ * unit and page size. An empty text is a sample without records. */
+static inline void model_feed_as(struct model *m, double t, const char *text,
+				 enum pt_iface iface, enum pt_unit unit, long page_size)
 {
 	struct sink s = model_sink(m);
 	struct sample_info si = { t, 0, model_nsamples(m) };
@@ -579,40 +581,9 @@ static inline void model_feed_allocinfo(struct model *m, double t, const char *t
 		memset(&meta, 0, sizeof(meta));
 		meta.name = "synthetic";
 		meta.kind = "test";
-		meta.iface = IFACE_ALLOCINFO;
-		meta.unit = UNIT_BYTES;
-		meta.page_size = 1;
-		meta.page_size_known = 1;
-		meta.series = 1;
-		meta.nsamples = -1;
-		ck_assert_int_eq(s.ops->meta(s.self, &meta, &err), 0);
-	}
-	ck_assert_int_eq(s.ops->begin(s.self, &si, &err), 0);
-	ck_assert_int_eq(reader_open_mem(&r, text, strlen(text), "synthetic", &err), 0);
-	ck_assert_msg(parse_stream(r, PF_UNKNOWN, NULL, &s, &err) == 0, "%s", err.msg);
-	reader_close(r);
-	ck_assert_int_eq(s.ops->end(s.self, &err), 0);
-}
-
-/* Feeds one sample to the model: text in show_stacks form (frames, "nr_base_pages: N",
- * blank line; frames may go without the leading space). */
-static inline void model_feed_text(struct model *m, double t, const char *text)
-{
-	struct sink s = model_sink(m);
-	struct sample_info si = { t, 0, model_nsamples(m) };
-	struct pt_err err;
-	struct reader *r;
-
-	memset(&err, 0, sizeof(err));
-	if (model_nsamples(m) == 0) {
-		struct source_meta meta;
-
-		memset(&meta, 0, sizeof(meta));
-		meta.name = "synthetic";
-		meta.kind = "test";
-		meta.iface = IFACE_SHOW_STACKS;
-		meta.unit = UNIT_PAGES;
-		meta.page_size = 4096;
+		meta.iface = iface;
+		meta.unit = unit;
+		meta.page_size = page_size;
 		meta.page_size_known = 1;
 		meta.series = 1;
 		meta.nsamples = -1;
@@ -625,6 +596,19 @@ static inline void model_feed_text(struct model *m, double t, const char *text)
 		reader_close(r);
 	}
 	ck_assert_int_eq(s.ops->end(s.self, &err), 0);
+}
+
+/* Feeds one sample of /proc/allocinfo text to the model (a model of bytes). */
+static inline void model_feed_allocinfo(struct model *m, double t, const char *text)
+{
+	model_feed_as(m, t, text, IFACE_ALLOCINFO, UNIT_BYTES, 1);
+}
+
+/* Feeds one sample to the model: text in show_stacks form (frames, "nr_base_pages: N",
+ * blank line; frames may go without the leading space). */
+static inline void model_feed_text(struct model *m, double t, const char *text)
+{
+	model_feed_as(m, t, text, IFACE_SHOW_STACKS, UNIT_PAGES, 4096);
 }
 
 /* Reads a whole source into the model; returns the number of samples. */

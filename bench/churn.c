@@ -244,6 +244,8 @@ int main(int argc, char **argv)
 			      "count");
 		check(sink.ops->end(sink.self, &err), &err, "end");
 		model_view(m, &vo, &v);
+		for (size_t i = 0; i < v.nrows; i++)
+			view_row_label(m, &v.rows[i], 0); /* as batch mode prints them */
 		if (k + 1 == 50 || k + 1 == 300 || k + 1 == 600 || (k + 1) % 1000 == 0 ||
 		    k + 1 == samples) {
 			printf("after %ld samples: peak RSS %.1f MiB", k + 1, peak_kib() / 1024.0);

@@ -93,7 +93,7 @@ static int batch_gate(const struct batch_run *b, const struct view *v)
 		if (c->col == GATE_BYTES)
 			val[GATE_BYTES] = val[GATE_PAGES] * (double)ps;
 		pt_err_set(&msg, _("%s at sample %u: %s (%s %s)"), c->text, model_nsamples(b->m) - 1,
-			   model_label(b->m, view_row_label(r, utf8)), gate_col_name(c->col),
+			   model_label(b->m, view_row_label(b->m, r, utf8)), gate_col_name(c->col),
 			   gate_value_text(c->col, val[c->col], num, sizeof(num)));
 		msg_print(msg.msg);
 	}

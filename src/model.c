@@ -175,6 +175,10 @@ void model_free(struct model *m)
 	trace_free(m, &m->total_trace);
 	trace_pool_free(m); /* the rows' traces */
 	free(m->apart_dirty);
+	free(m->apart_run_at);
+	free(m->apart_run_ids);
+	free(m->apart_run_asked);
+	free(m->apart_run_made);
 	free(m->times);
 	arena_free(&m->arena);
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
@@ -879,6 +883,9 @@ size_t model_mem_bytes(const struct model *m)
 		n += m->capgroups[g] * sizeof(struct group) + m->label2group_cap[g] * sizeof(uint32_t);
 	n += m->function_stamp_cap * sizeof(uint32_t) + m->times_cap * sizeof(double);
 	n += m->apart_dirty_cap + m->apart_cap + m->capapart * sizeof(uint32_t);
+	if (m->apart_run_labels)
+		n += (m->apart_run_labels + 1 + m->apart_run_n) * sizeof(uint32_t) +
+		     m->apart_run_labels + (m->apart_run_stacks / 64 + 1) * sizeof(uint64_t);
 	return n;
 }
 

@@ -92,7 +92,7 @@ struct stack {
 	/* the label told apart from the other stacks of the same label, in ASCII and in
 	 * UTF-8: "label <- f", "label ← … ← f" with f the first frame outwards where they
 	 * differ (its offset too when only offsets differ); the label when no other stack
-	 * has it. Made by model_view() for stack rows (view_row_label()). A text of its own
+	 * has it. Made when asked for (model_stack_apart(), view_row_label()). A text of its own
 	 * has MODEL_APART_ID set: model_label() gives it until model_apart_gen() changes. */
 	uint32_t apart[2];
 	struct block_summary *blk;
@@ -147,6 +147,8 @@ const char *model_label(const struct model *m, uint32_t label_id);
  * when model_apart_gen() changes. */
 #define MODEL_APART_ID 0x80000000u
 uint32_t model_apart_gen(const struct model *m);
+/* A stack's told-apart label (its apart[utf8]), made now when it is not yet. */
+uint32_t model_stack_apart(const struct model *m, const struct stack *st, int utf8);
 int model_frame_is_alloc(const struct model *m, uint32_t frame_id);
 /* The label of the group of mode g that a stack counts in: GROUP_CALLER, GROUP_MODULE;
  * GROUP_FUNCTION: that of its frame i (a stack counts once in each function of its
@@ -275,11 +277,8 @@ struct view {
 	int64_t threshold;        /* the threshold of this sample, in pages */
 };
 /* What a row is called on the screen and in batch text: a stack's label told apart
- * (struct stack's apart), a group's label. */
-static inline uint32_t view_row_label(const struct row *r, int utf8)
-{
-	return r->stack ? r->stack->apart[utf8 != 0] : r->label;
-}
+ * (model_stack_apart()), a group's label. */
+uint32_t view_row_label(const struct model *m, const struct row *r, int utf8);
 void view_init(struct view *v);
 void view_free(struct view *v);
 /* A row's pages in percent of all the sample's pages (total_pages), 0 when it has none:

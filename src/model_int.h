@@ -95,6 +95,16 @@ struct model {
 	/* labels whose stacks came, went or changed since the apart labels were made */
 	uint8_t *apart_dirty;       /* by label id */
 	size_t apart_dirty_cap, napart_dirty;
+	/* their stacks, one run per label (ids): made when a stack of one is asked for,
+	 * stale as soon as one is marked (model_view.c) */
+	uint32_t *apart_run_at;     /* by label id: its run starts; the run ends at l + 1's */
+	uint32_t *apart_run_ids;
+	size_t apart_run_n;         /* ids in the runs */
+	size_t apart_run_labels;    /* labels it has (apart_dirty_cap when made); 0: none */
+	uint8_t *apart_run_asked;   /* by label: stacks of it made one at a time */
+	uint64_t *apart_run_made;   /* by stack id: made one at a time since (bit set) */
+	size_t apart_run_stacks;    /* stack ids the bits cover */
+	int apart_run_ok;
 	/* the apart labels' own texts (ids with MODEL_APART_ID), NUL-terminated back to
 	 * back; those no stack has any more go when they pile up (model_view.c) */
 	char *apart_buf;
@@ -150,6 +160,7 @@ static inline void apart_mark(struct model *m, uint32_t label)
 		m->apart_dirty[label] = 1;
 		m->napart_dirty++;
 	}
+	m->apart_run_ok = 0;
 }
 
 /* The group of mode g with a label (it exists: group_get() made it). */

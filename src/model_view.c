@@ -605,18 +605,56 @@ static int apart_diff(const struct model *m, const struct stack *a, const struct
 	return -1;
 }
 
-static int cmp_apart(const void *pa, const void *pb, void *arg)
-{
-	const struct stack *a = *(const struct stack *const *)pa;
-	const struct stack *b = *(const struct stack *const *)pb;
-	int order;
+/* A run is sorted on flat keys: a stack's parts one after the other (apart_at()), each
+ * value + 1 and each part ended by 0, so that keys compare as apart_diff() does, on
+ * memory read in order. */
+struct apart_key {
+	uint32_t off, id;          /* its key in the keys' buffer; the stack (ties) */
+};
 
-	if (a->label != b->label)
-		return a->label < b->label ? -1 : 1;
-	apart_diff(arg, a, b, &order);
-	if (order)
-		return order;
+static size_t apart_key_put(const struct model *m, const struct stack *st, uint32_t *out)
+{
+	size_t n = 0;
+	int64_t x;
+
+	for (int p = 0; p < APART_PARTS; p++) {
+		for (unsigned i = 0; (x = apart_at(m, st, p, i)) >= 0; i++)
+			out[n++] = (uint32_t)x + 1;
+		out[n++] = 0;
+	}
+	return n;
+}
+
+static int cmp_apart_key(const void *pa, const void *pb, void *arg)
+{
+	const struct apart_key *a = pa, *b = pb;
+	const uint32_t *x = (const uint32_t *)arg + a->off, *y = (const uint32_t *)arg + b->off;
+
+	for (int ends = 0; ends < APART_PARTS; x++, y++) {
+		if (*x != *y)
+			return *x < *y ? -1 : 1;
+		if (!*x)
+			ends++;
+	}
 	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* apart_diff() of two keys. */
+static int apart_key_diff(const uint32_t *x, const uint32_t *y)
+{
+	int p = 0, i = 0;
+
+	for (;; x++, y++) {
+		if (*x != *y)
+			return (p << APART_SHIFT) + i;
+		if (*x) {
+			i++;
+		} else {
+			if (++p == APART_PARTS)
+				return -1;
+			i = 0;
+		}
+	}
 }
 
 /* The texts no stack has any more pile up as stacks come and go: when they take half as
@@ -752,73 +790,169 @@ static void apart_site(struct model *m, struct stack *st)
 	free(s);
 }
 
-/* The apart labels of the stacks of every label whose stacks came, went or changed
- * labels since: a scan of the stacks into one run per label (a counting sort), then a
- * sort of each run of these labels alone. */
-static void make_apart(struct model *m)
+static void apart_runs_free(struct model *m)
 {
-	uint32_t *count, *at;
-	struct stack **v;
-	size_t n = 0, cap = m->apart_dirty_cap;
+	free(m->apart_run_at);
+	free(m->apart_run_ids);
+	free(m->apart_run_asked);
+	free(m->apart_run_made);
+	m->apart_run_at = m->apart_run_ids = NULL;
+	m->apart_run_asked = NULL;
+	m->apart_run_made = NULL;
+	m->apart_run_n = m->apart_run_labels = m->apart_run_stacks = 0;
+	m->apart_run_ok = 0;
+}
+
+/* The stacks of every label whose stacks came, went or changed labels since their apart
+ * labels were made, one run per label: a counting sort of one scan of the stacks. */
+static void apart_runs(struct model *m)
+{
+	size_t cap = m->apart_dirty_cap, n = 0;
 	const uint8_t *dirty = m->apart_dirty;
+	uint32_t *at;
 
-	if (!m->napart_dirty)
-		return;
-	count = xcalloc(cap + 1, sizeof(*count));
-	for (size_t i = 0; i < m->nstacks; i++) {
-		struct stack *st = stack_at(m, i);
-
-		if (st->freed || st->label >= cap || !dirty[st->label])
-			continue;
-		count[st->label]++;
-	}
-	/* where each label's run starts; labels with one stack have nothing to tell apart */
+	apart_runs_free(m);
 	at = xcalloc(cap + 1, sizeof(*at));
-	for (size_t l = 0; l < cap; l++) {
-		at[l] = (uint32_t)n;
-		if (count[l] > 1)
-			n += count[l];
-	}
-	at[cap] = (uint32_t)n;
-	v = xcalloc(n ? n : 1, sizeof(*v));
 	for (size_t i = 0; i < m->nstacks; i++) {
-		struct stack *st = stack_at(m, i);
+		const struct stack *st = stack_at(m, i);
 
-		if (st->freed || st->label >= cap || !dirty[st->label])
-			continue;
-		if (count[st->label] > 1)
-			v[at[st->label]++] = st;
-		else
-			st->apart[0] = st->apart[1] = st->label; /* alone with its label */
-	}
-	memset(m->apart_dirty, 0, cap);
-	m->napart_dirty = 0;
-	for (size_t l = 0, start = 0; l < cap; l++) {
-		size_t k = count[l] > 1 ? count[l] : 0;
-
-		if (k) {
-			qsort_r(v + start, k, sizeof(*v), cmp_apart, m);
-			for (size_t i = start; i < start + k; i++) {
-				int d = -1, e, order;
-
-				if (i > start)
-					d = apart_diff(m, v[i], v[i - 1], &order);
-				if (i + 1 < start + k &&
-				    (e = apart_diff(m, v[i], v[i + 1], &order)) > d)
-					d = e;
-				if (d < 0 && v[i]->nframes &&
-				    m->frame_info[v[i]->frames[v[i]->caller]].is_site)
-					apart_site(m, v[i]);
-				else
-					apart_name(m, v[i], d);
-			}
+		if (!st->freed && st->label < cap && dirty[st->label]) {
+			at[st->label + 1]++;
+			n++;
 		}
-		start += k;
 	}
-	free(count);
-	free(at);
-	free(v);
-	aparts_compact(m);
+	for (size_t l = 0; l < cap; l++)
+		at[l + 1] += at[l];
+	m->apart_run_ids = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < m->nstacks; i++) {
+		const struct stack *st = stack_at(m, i);
+
+		if (!st->freed && st->label < cap && dirty[st->label])
+			m->apart_run_ids[at[st->label]++] = (uint32_t)i;
+	}
+	/* each at[l] is now where l's run ends: one place on, it is where l + 1's starts */
+	memmove(at + 1, at, cap * sizeof(*at));
+	at[0] = 0;
+	m->apart_run_at = at;
+	m->apart_run_n = n;
+	m->apart_run_labels = cap;
+	m->apart_run_asked = xcalloc(cap ? cap : 1, 1);
+	m->apart_run_stacks = m->nstacks;
+	m->apart_run_made = xcalloc(m->nstacks / 64 + 1, sizeof(uint64_t));
+	m->apart_run_ok = 1;
+}
+
+/* A stack's apart label from d, where it differs from the other of its label most like
+ * it (apart_diff()). */
+static void apart_one(struct model *m, struct stack *st, int d)
+{
+	if (d < 0 && st->nframes && m->frame_info[st->frames[st->caller]].is_site)
+		apart_site(m, st);
+	else
+		apart_name(m, st, d);
+}
+
+/* The apart labels of the stacks of one label: its run sorted, each stack named by where
+ * it differs from its neighbours. */
+static void make_apart(struct model *m, uint32_t label)
+{
+	size_t start = m->apart_run_at[label], k = m->apart_run_at[label + 1] - start;
+
+	m->apart_dirty[label] = 0;
+	m->napart_dirty--;
+	if (k == 1) {
+		struct stack *st = stack_at(m, m->apart_run_ids[start]);
+
+		st->apart[0] = st->apart[1] = st->label; /* alone with its label */
+	} else if (k > 1) {
+		size_t len = 0;
+		struct apart_key *key = xmalloc(k * sizeof(*key));
+		uint32_t *buf;
+
+		for (size_t i = 0; i < k; i++)
+			len += 2u * stack_at(m, m->apart_run_ids[start + i])->nframes + APART_PARTS;
+		buf = xmalloc(len * sizeof(*buf));
+		len = 0;
+		for (size_t i = 0; i < k; i++) {
+			const struct stack *st = stack_at(m, m->apart_run_ids[start + i]);
+
+			key[i].off = (uint32_t)len;
+			key[i].id = st->id;
+			len += apart_key_put(m, st, buf + len);
+		}
+		qsort_r(key, k, sizeof(*key), cmp_apart_key, buf);
+		for (size_t i = 0; i < k; i++) {
+			const uint32_t *x = buf + key[i].off;
+			int d = -1, e;
+
+			if (i > 0)
+				d = apart_key_diff(x, buf + key[i - 1].off);
+			if (i + 1 < k && (e = apart_key_diff(x, buf + key[i + 1].off)) > d)
+				d = e;
+			apart_one(m, stack_at(m, key[i].id), d);
+		}
+		free(key);
+		free(buf);
+	}
+	if (!m->napart_dirty)
+		apart_runs_free(m);
+}
+
+/* Stacks of a label made one at a time before its run is sorted: a look at each other
+ * stack of it costs far less than the sort while few rows of the label are shown. */
+#define APART_ASKED_SORT 4
+
+/* One stack's apart label: in the sorted run its neighbours are the others most like
+ * it, so where it differs from them is the most alike place over all the others. A stack
+ * that does not differ from another is named by its place in the run: the run is sorted. */
+static void make_apart_stack(struct model *m, struct stack *st)
+{
+	size_t start, k;
+	int d = -1, e, order;
+
+	if (!m->apart_run_ok || st->label >= m->apart_run_labels ||
+	    st->id >= m->apart_run_stacks)
+		apart_runs(m);
+	if (m->apart_run_made[st->id / 64] >> (st->id % 64) & 1)
+		return;
+	start = m->apart_run_at[st->label];
+	k = m->apart_run_at[st->label + 1] - start;
+	if (k < 2 || m->apart_run_asked[st->label] >= APART_ASKED_SORT) {
+		make_apart(m, st->label);
+		return;
+	}
+	m->apart_run_asked[st->label]++;
+	for (size_t i = start; i < start + k; i++) {
+		const struct stack *o = stack_at(m, m->apart_run_ids[i]);
+
+		if (o == st)
+			continue;
+		e = apart_diff(m, st, o, &order);
+		if (e < 0) {
+			make_apart(m, st->label);
+			return;
+		}
+		if (e > d)
+			d = e;
+	}
+	apart_one(m, st, d);
+	m->apart_run_made[st->id / 64] |= 1ULL << (st->id % 64);
+}
+
+/* Made when first asked for: the screen asks for the rows it shows, batch mode for those
+ * it prints. What it makes is the model's cache, not its state: hence the const. */
+uint32_t model_stack_apart(const struct model *cm, const struct stack *st, int utf8)
+{
+	struct model *m = (struct model *)cm;
+
+	if (st->label < m->apart_dirty_cap && m->apart_dirty[st->label])
+		make_apart_stack(m, stack_at(m, st->id));
+	return st->apart[utf8 != 0];
+}
+
+uint32_t view_row_label(const struct model *m, const struct row *r, int utf8)
+{
+	return r->stack ? model_stack_apart(m, r->stack, utf8) : r->label;
 }
 
 void model_view(struct model *m, const struct view_opts *o, struct view *v)
@@ -827,7 +961,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 	struct topk tk, *t = NULL;
 
 	if (o->group == GROUP_STACK)
-		make_apart(m);
+		aparts_compact(m);
 	view_totals(m, v);
 	v->threshold = threshold_pages(&o->threshold, model_page_size(m), v->total_pages);
 	order_init(&ord, m, o);

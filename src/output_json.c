@@ -176,10 +176,10 @@ static void json_row(FILE *fp, const struct model *m, const struct view *v,
 	json_changes(fp, m, s->delta, s->rate, s->delta_base, s->peak, s->score, s->first_seen);
 	fputs(",\"label\":", fp);
 	output_json_str(fp, model_label(m, r->label));
-	if (view_row_label(r, 1) != r->label) {
+	if (view_row_label(m, r, 1) != r->label) {
 		/* told apart from the other stacks of its label (UTF-8, as JSON is) */
 		fputs(",\"label_distinct\":", fp);
-		output_json_str(fp, model_label(m, view_row_label(r, 1)));
+		output_json_str(fp, model_label(m, view_row_label(m, r, 1)));
 	}
 	if (r->stack && r->stack->blk) {
 		const struct block_summary *b = r->stack->blk;

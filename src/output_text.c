@@ -235,7 +235,7 @@ static void text_row(FILE *fp, const struct model *m, const struct view *v,
 
 		counter_sum(s, &ts);
 		text_cells(fp, o->columns, m, &ts, v->total_pages);
-		fprintf(fp, "  %s\n", esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
+		fprintf(fp, "  %s\n", esc_str(&b, model_label(m, view_row_label(m, r, utf8)), utf8));
 	} else {
 		text_size_first(&c, m, s->now, s->first_seen);
 		if (output_is_bytes(m))
@@ -246,7 +246,7 @@ static void text_row(FILE *fp, const struct model *m, const struct view *v,
 		fprintf(fp, " %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s  %s\n",
 			view_share(v, s), (long long)s->delta, s->rate,
 			(long long)s->delta_base, (long long)s->peak, s->score, c.first,
-			esc_str(&b, model_label(m, view_row_label(r, utf8)), utf8));
+			esc_str(&b, model_label(m, view_row_label(m, r, utf8)), utf8));
 	}
 	if (expand && r->stack && r->stack->blk) {
 		const struct block_summary *blk = r->stack->blk;

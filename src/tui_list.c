@@ -49,9 +49,9 @@ static int pos_lt(struct list_pos a, struct list_pos b)
 }
 
 /* What a row is called: a stack's label told apart from the others of its label. */
-static uint32_t shown_label(const struct list_row *r)
+static uint32_t shown_label(const struct model *m, const struct list_row *r)
 {
-	return r->stack ? r->stack->apart[draw_utf8() != 0] : r->label;
+	return r->stack ? model_stack_apart(m, r->stack, draw_utf8()) : r->label;
 }
 
 /* ---- expansion ---- */
@@ -610,6 +610,22 @@ static void forget_matches(uint8_t *m, size_t n, int narrow)
 			m[i] = 0;
 }
 
+/* Whether a text found in a stack's told-apart label ("label <- f", "label ← … ← f",
+ * "label -> f", "label @ site") lies in its label or in the function or frame that
+ * names it: it has no space and is no piece of a joint. Then the label, the frames and
+ * their functions tell whether a row matches without its told-apart label made. */
+static int search_in_parts(const char *t)
+{
+	static const char *const joints[] = { "<-", "->", "...", "←", "→", "…", "@" };
+
+	if (strchr(t, ' '))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(joints); i++)
+		if (strstr(joints[i], t))
+			return 0;
+	return 1;
+}
+
 static void search_set(struct list_screen *list, const char *text)
 {
 	/* a longer search narrows the last one's results instead of scanning all again */
@@ -620,6 +636,7 @@ static void search_set(struct list_screen *list, const char *text)
 		snprintf(list->search.text, sizeof(list->search.text), "%s", text);
 	else
 		narrow = 0;
+	list->search.in_parts = search_in_parts(list->search.text);
 	forget_matches(list->search.frame_match, list->search.nframe_match, narrow);
 	forget_matches(list->search.label_match, list->search.nlabel_match, narrow);
 	forget_matches(list->search.apart_match, list->search.napart_match, narrow);
@@ -649,9 +666,29 @@ static int cached_match(struct list_screen *list, uint8_t **cache, size_t *n, ui
 static int row_match(struct list_screen *list, const struct list_row *r)
 {
 	const struct model *m = list->base.app->model;
+	const struct stack *st = r->stack;
+	uint32_t id;
 
-	uint32_t id = shown_label(r);
+	if (st && list->search.in_parts) {
+		int func = 0;
 
+		if (cached_match(list, &list->search.label_match, &list->search.nlabel_match,
+				 st->label, model_label(m, st->label)))
+			return 1;
+		for (unsigned i = 0; i < st->nframes; i++)
+			if (cached_match(list, &list->search.frame_match,
+					 &list->search.nframe_match, st->frames[i],
+					 model_frame(m, st->frames[i])))
+				return 1;
+		for (unsigned i = 0; i < st->nframes && !func; i++) {
+			id = model_group_label(m, st, GROUP_FUNCTION, i);
+			func = cached_match(list, &list->search.label_match,
+					    &list->search.nlabel_match, id, model_label(m, id));
+		}
+		if (!func)
+			return 0; /* in none of the parts its told-apart label is made of */
+	}
+	id = shown_label(m, r);
 	if (!(id & MODEL_APART_ID)) {
 		if (cached_match(list, &list->search.label_match, &list->search.nlabel_match, id,
 				 model_label(m, id)))
@@ -886,7 +923,8 @@ static void draw_row(const struct list_screen *list, int y, size_t i, int sel,
 		pen_put(&p, buf, a);
 	}
 	pen_pad(&p, p.x + 1, a);
-	pen_put_marked(&p, model_label(app->model, shown_label(r)), list->search.text, a);
+	pen_put_marked(&p, model_label(app->model, shown_label(app->model, r)), list->search.text,
+		       a);
 	if (!r->stack && r->nstacks > 1 && p.x + 4 < COLS) {
 		if (model_meta(app->model)->unit == UNIT_BYTES)
 			snprintf(buf, sizeof(buf),

@@ -83,6 +83,7 @@ struct list_screen {
 		uint8_t *apart_match;
 		size_t napart_match;
 		uint32_t apart_gen;
+		int in_parts;               /* search_in_parts() of the text */
 		/* per row of rows[] (forgotten when the rows change), the same values */
 		uint8_t *row_match;
 		size_t nrow_match;

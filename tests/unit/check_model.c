@@ -695,7 +695,7 @@ static const char APART_SPEC[] =
 
 static const char *apart_of(const struct model *m, const char *frames, int utf8)
 {
-	return model_label(m, must_find(m, frames)->apart[utf8]);
+	return model_label(m, model_stack_apart(m, must_find(m, frames), utf8));
 }
 
 START_TEST(test_apart)
@@ -733,7 +733,7 @@ START_TEST(test_apart)
 	ck_assert_str_eq(apart_of(m, "prep_new_page;do_wp_page;handle_mm_fault", 1), "do_wp_page");
 	/* the rows carry it; groups keep their labels */
 	for (size_t i = 0; i < v.nrows; i++)
-		ck_assert_uint_eq(view_row_label(&v.rows[i], 1), v.rows[i].stack->apart[1]);
+		ck_assert_uint_eq(view_row_label(m, &v.rows[i], 1), v.rows[i].stack->apart[1]);
 	/* a stack that comes later is told apart too, and the one alone before with it */
 	feed(m, 1, "prep_new_page;do_wp_page;wp_page_copy=1");
 	model_view(m, &o, &v);
@@ -744,9 +744,59 @@ START_TEST(test_apart)
 	o.group = GROUP_CALLER;
 	model_view(m, &o, &v);
 	for (size_t i = 0; i < v.nrows; i++)
-		ck_assert_uint_eq(view_row_label(&v.rows[i], 1), v.rows[i].label);
+		ck_assert_uint_eq(view_row_label(m, &v.rows[i], 1), v.rows[i].label);
 	view_free(&v);
 	model_free(m);
+}
+END_TEST
+
+/* A stack's apart label made alone (compared with each other stack of its label) is the
+ * one the sorted run gives: two models ask for the same stacks in opposite orders, so
+ * each stack is made alone in one and with its sorted run in the other. Two stacks that
+ * differ only in the caller's offset are among them. */
+START_TEST(test_apart_alone)
+{
+	struct model *a = model_new(), *b = model_new();
+	struct sbuf sp = { 0 };
+	struct view v;
+	struct view_opts o;
+	size_t n;
+
+	for (int i = 0; i < 24; i++)
+		sb_printf(&sp, "%sprep_new_page;%s;lbl_fn+0x%x/0x80;a%d;b%d;c%d=%d", i ? "|" : "",
+			  i % 4 ? "__alloc_pages_noprof" : "alloc_pages_bulk_noprof",
+			  i == 23 ? 0x20 : 0x10, i % 3, i % 5 == 1 ? 1 : i % 5, i, 24 - i);
+	/* the last two differ only in the caller's offset */
+	sb_printf(&sp, "|prep_new_page;__alloc_pages_noprof;lbl_fn+0x10/0x80;a2;b3;c23=1");
+	view_init(&v);
+	view_opts_init(&o);
+	feed(a, 0, sp.s);
+	feed(b, 0, sp.s);
+	model_view(a, &o, &v);
+	model_view(b, &o, &v);
+	n = v.nrows;
+	ck_assert_uint_eq(n, 25);
+	for (size_t i = 0; i < n; i++) {
+		const struct stack *sa = model_stack(a, (uint32_t)i);
+		const struct stack *sb = model_stack(b, (uint32_t)(n - 1 - i));
+
+		model_stack_apart(a, sa, 1);
+		model_stack_apart(b, sb, 1);
+	}
+	for (uint32_t id = 0; id < n; id++) {
+		const struct stack *sa = model_stack(a, id), *sb = model_stack(b, id);
+
+		ck_assert_uint_eq(sa->label, sb->label);
+		for (int u = 0; u < 2; u++)
+			ck_assert_str_eq(model_label(a, model_stack_apart(a, sa, u)),
+					 model_label(b, model_stack_apart(b, sb, u)));
+	}
+	ck_assert_str_eq(model_label(a, model_stack_apart(a, model_stack(a, 0), 1)),
+			 "lbl_fn ← … ← c0");
+	view_free(&v);
+	free(sp.s);
+	model_free(a);
+	model_free(b);
 }
 END_TEST
 
@@ -942,7 +992,7 @@ START_TEST(test_allocinfo_groups)
 		ck_assert_int_eq(v.total_calls, 18);
 		r = NULL;
 		for (size_t k = 0; k < v.nrows; k++)
-			if (strcmp(model_label(m, view_row_label(&v.rows[k], 1)), want[i].label) == 0)
+			if (strcmp(model_label(m, view_row_label(m, &v.rows[k], 1)), want[i].label) == 0)
 				r = &v.rows[k];
 		ck_assert_msg(r != NULL, "no row %s in %s", want[i].label, group_name(want[i].g));
 		ck_assert_int_eq(r->s->now, want[i].bytes);
@@ -2585,6 +2635,7 @@ static Suite *model_suite(void)
 	tc = tcase_new("groups");
 	tcase_add_test(tc, test_caller);
 	tcase_add_test(tc, test_apart);
+	tcase_add_test(tc, test_apart_alone);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);

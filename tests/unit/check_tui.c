@@ -839,6 +839,42 @@ START_TEST(test_labels_apart)
 }
 END_TEST
 
+/* A row matches when its told-apart label or a frame has the text: without a space or
+ * a piece of an arrow the label, the frames and their functions tell, before the row's
+ * told-apart label is made; with one, the told-apart label does. */
+START_TEST(test_search_apart_parts)
+{
+	static const char *const texts[] = { "kernfs", "pty_init", "execmem", "0x11e",
+					     "node ← …", "alloc ←", "← pty", "ALLOC_PAGES",
+					     "+0x", "zzz", NULL };
+	struct ht h = { 0 };
+	struct list_screen *l;
+
+	ht_open(&h, "demo", NULL, 24, 160, NULL, NULL);
+	l = h.t->list;
+	for (int t = 0; texts[t]; t++) {
+		size_t hits = 0;
+
+		/* as typed (the keys here are bytes, no UTF-8): the matches start over */
+		snprintf(l->search.text, sizeof(l->search.text), "%s", texts[t]);
+		l->search.model = NULL;
+		for (size_t i = 0; i < l->nrows; i++) {
+			const struct list_row *r = &l->rows[i];
+			int want = r->stack && strcasestr(model_label(h.t->model,
+					model_stack_apart(h.t->model, r->stack, 1)), texts[t]);
+
+			for (unsigned f = 0; r->stack && f < r->stack->nframes; f++)
+				want |= strcasestr(model_frame(h.t->model, r->stack->frames[f]),
+						   texts[t]) != NULL;
+			ck_assert_msg(list_row_matches(l, i) == want, "%s: row %zu", texts[t], i);
+			hits += want;
+		}
+		ck_assert_msg(hits || !strcmp(texts[t], "zzz"), "%s: no row", texts[t]);
+	}
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_search)
 {
 	struct ht h = { 0 };
@@ -3547,6 +3583,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_threshold);
 	tcase_add_test(tc, test_threshold_units);
 	tcase_add_test(tc, test_labels_apart);
+	tcase_add_test(tc, test_search_apart_parts);
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);

@@ -606,7 +606,7 @@ static void forget_matches(uint8_t *m, size_t n, int narrow)
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (m[i] == 2)
+		if (m[i] >= 2)
 			m[i] = 0;
 }
 
@@ -638,6 +638,7 @@ static void search_set(struct list_screen *list, const char *text)
 		narrow = 0;
 	list->search.in_parts = search_in_parts(list->search.text);
 	forget_matches(list->search.frame_match, list->search.nframe_match, narrow);
+	forget_matches(list->search.func_match, list->search.nfunc_match, narrow);
 	forget_matches(list->search.label_match, list->search.nlabel_match, narrow);
 	forget_matches(list->search.apart_match, list->search.napart_match, narrow);
 	forget_matches(list->search.row_match, list->search.nrow_match, narrow);
@@ -646,8 +647,7 @@ static void search_set(struct list_screen *list, const char *text)
 	list->search.model = list->base.app->model;
 }
 
-static int cached_match(struct list_screen *list, uint8_t **cache, size_t *n, uint32_t id,
-			const char *text)
+static uint8_t *match_at(uint8_t **cache, size_t *n, uint32_t id)
 {
 	if (id >= *n) {
 		size_t cap = *n ? *n : 4096;
@@ -658,9 +658,35 @@ static int cached_match(struct list_screen *list, uint8_t **cache, size_t *n, ui
 		memset(*cache + *n, 0, cap - *n);
 		*n = cap;
 	}
-	if (!(*cache)[id])
-		(*cache)[id] = strcasestr(text, list->search.text) ? 2 : 1;
-	return (*cache)[id] == 2;
+	return *cache + id;
+}
+
+static int cached_match(struct list_screen *list, uint8_t **cache, size_t *n, uint32_t id,
+			const char *text)
+{
+	uint8_t *c = match_at(cache, n, id);
+
+	if (!*c)
+		*c = strcasestr(text, list->search.text) ? 2 : 1;
+	return *c == 2;
+}
+
+/* Whether frame i of a stack has the text (2), only its function (3) or neither (1). */
+static int frame_func_match(struct list_screen *list, const struct stack *st, unsigned i)
+{
+	const struct model *m = list->base.app->model;
+	uint8_t *c = match_at(&list->search.func_match, &list->search.nfunc_match,
+			      st->frames[i]);
+
+	if (!*c) {
+		uint32_t func = model_group_label(m, st, GROUP_FUNCTION, i);
+
+		if (strcasestr(model_frame(m, st->frames[i]), list->search.text))
+			*c = 2;
+		else
+			*c = strcasestr(model_label(m, func), list->search.text) ? 3 : 1;
+	}
+	return *c;
 }
 
 static int row_match(struct list_screen *list, const struct list_row *r)
@@ -675,15 +701,12 @@ static int row_match(struct list_screen *list, const struct list_row *r)
 		if (cached_match(list, &list->search.label_match, &list->search.nlabel_match,
 				 st->label, model_label(m, st->label)))
 			return 1;
-		for (unsigned i = 0; i < st->nframes; i++)
-			if (cached_match(list, &list->search.frame_match,
-					 &list->search.nframe_match, st->frames[i],
-					 model_frame(m, st->frames[i])))
+		for (unsigned i = 0; i < st->nframes; i++) {
+			int k = frame_func_match(list, st, i);
+
+			if (k == 2)
 				return 1;
-		for (unsigned i = 0; i < st->nframes && !func; i++) {
-			id = model_group_label(m, st, GROUP_FUNCTION, i);
-			func = cached_match(list, &list->search.label_match,
-					    &list->search.nlabel_match, id, model_label(m, id));
+			func |= k == 3;
 		}
 		if (!func)
 			return 0; /* in none of the parts its told-apart label is made of */
@@ -1370,6 +1393,7 @@ static void list_destroy(struct screen *s)
 	for (int g = 0; g < GROUP__N; g++)
 		free(list->expanded[g].v);
 	free(list->search.frame_match);
+	free(list->search.func_match);
 	free(list->search.label_match);
 	free(list->search.apart_match);
 	free(list->search.row_match);

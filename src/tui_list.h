@@ -84,6 +84,9 @@ struct list_screen {
 		size_t napart_match;
 		uint32_t apart_gen;
 		int in_parts;               /* search_in_parts() of the text */
+		/* per frame id: 2 its text matches, 3 only its function, 1 neither */
+		uint8_t *func_match;
+		size_t nfunc_match;
 		/* per row of rows[] (forgotten when the rows change), the same values */
 		uint8_t *row_match;
 		size_t nrow_match;

@@ -200,6 +200,7 @@ static inline __attribute__((always_inline)) void sum_add(struct tree_sum *a, co
 	a->now = sat_add(a->now, b->now);
 	a->delta = sat_add(a->delta, b->delta);
 	a->delta_base = sat_add(a->delta_base, b->delta_base);
+	a->calls = sat_add(a->calls, b->calls);
 	if (b->peak > a->peak)
 		a->peak = b->peak;
 	if (b->score > a->score)
@@ -291,9 +292,9 @@ static double node_sort_key(const struct tree_node *n, enum sort_key k)
 	switch (k) {
 	case KEY_PAGES:
 	case KEY_SHARE:
-	case KEY_CALLS:  /* the tree keeps no calls: by bytes */
-	case KEY_AVG:
 	case KEY_BYTES: return (double)n->s.now;
+	case KEY_CALLS: return (double)n->s.calls;
+	case KEY_AVG: return n->s.calls > 0 ? (double)(n->s.now / n->s.calls) : 0;
 	case KEY_DELTA: return (double)n->s.delta;
 	case KEY_RATE: return n->s.rate;
 	case KEY_DELTA_BASE: return (double)n->s.delta_base;
@@ -394,7 +395,7 @@ static inline __attribute__((always_inline)) void row_add(struct tree *t, uint32
 	const struct counter *c = &st->s;
 	struct tree_node *n = node_touch(t, i);
 	struct tree_sum one = { c->now, c->delta, c->delta_base, c->peak, 0, c->score,
-				c->first_seen };
+				c->first_seen, c->calls };
 
 	sum_add(&n->s, &one);
 	n->nstacks++;

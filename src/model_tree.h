@@ -33,6 +33,7 @@ struct tree_sum {
 	int64_t now, delta, delta_base, peak;
 	double rate, score;
 	uint32_t first_seen;
+	int64_t calls;            /* allocinfo */
 };
 
 struct tree_node {

@@ -160,30 +160,36 @@ static const struct {
 	const char *title;
 	int width;
 } text_cols[SETTINGS_COLUMNS_N] = {
-	{ "PAGES", 10 }, { "SIZE", 10 }, { "SHARE", 7 }, { "DELTA", 9 }, { "RATE", 10 },
-	{ "DELTA_BASE", 11 }, { NULL, 0 }, { "SCORE", 6 }, { "PEAK", 10 },
-	{ "FIRST_SEEN", 10 }, { NULL, 0 },
+	{ "PAGES", 10 }, { "SIZE", 10 }, { "CALLS", 9 }, { "AVG", 9 }, { "SHARE", 7 },
+	{ "DELTA", 9 }, { "RATE", 10 }, { "DELTA_BASE", 11 }, { NULL, 0 }, { "SCORE", 6 },
+	{ "PEAK", 10 }, { "FIRST_SEEN", 10 }, { NULL, 0 },
 };
 
-/* The columns of --columns that text has, in their order; how many. */
-static int text_columns(const struct settings_columns *sc, unsigned *out)
+/* The columns of --columns that text has for m's source (calls and avg: allocinfo's),
+ * in their order; how many. */
+static int text_columns(const struct settings_columns *sc, const struct model *m,
+			unsigned *out)
 {
 	int n = 0;
 
-	for (unsigned i = 0; i < SETTINGS_COLUMNS_N; i++)
-		if (sc->mask & (1u << sc->order[i]) && text_cols[sc->order[i]].title)
-			out[n++] = sc->order[i];
+	for (unsigned i = 0; i < SETTINGS_COLUMNS_N; i++) {
+		unsigned c = sc->order[i];
+
+		if (sc->mask & (1u << c) && text_cols[c].title &&
+		    (output_is_bytes(m) || (c != 2 && c != 3)))
+			out[n++] = c;
+	}
 	return n;
 }
 
-static void text_titles(FILE *fp, const struct settings_columns *sc)
+static void text_titles(FILE *fp, const struct settings_columns *sc, const struct model *m)
 {
 	unsigned cols[SETTINGS_COLUMNS_N];
-	int n = text_columns(sc, cols);
+	int n = text_columns(sc, m, cols);
 
 	for (int i = 0; i < n; i++)
 		fprintf(fp, "%s%*s", i ? " " : "", text_cols[cols[i]].width,
-			text_cols[cols[i]].title);
+			cols[i] == 0 && output_is_bytes(m) ? "BYTES" : text_cols[cols[i]].title);
 }
 
 /* A row's or node's cells, share in percent of total pages. */
@@ -191,7 +197,7 @@ static void text_cells(FILE *fp, const struct settings_columns *sc, const struct
 		       const struct tree_sum *s, int64_t total)
 {
 	unsigned cols[SETTINGS_COLUMNS_N];
-	int n = text_columns(sc, cols);
+	int n = text_columns(sc, m, cols);
 	struct size_first c;
 	char buf[64];
 
@@ -200,15 +206,20 @@ static void text_cells(FILE *fp, const struct settings_columns *sc, const struct
 		switch (cols[i]) {
 		case 0: snprintf(buf, sizeof(buf), "%lld", (long long)s->now); break;
 		case 1: snprintf(buf, sizeof(buf), "%s", c.size); break;
-		case 2:
+		case 2: snprintf(buf, sizeof(buf), "%lld", (long long)s->calls); break;
+		case 3:
+			snprintf(buf, sizeof(buf), "%lld",
+				 s->calls > 0 ? (long long)(s->now / s->calls) : 0);
+			break;
+		case 4:
 			snprintf(buf, sizeof(buf), "%.2f%%",
 				 total > 0 ? (double)s->now * 100.0 / (double)total : 0);
 			break;
-		case 3: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta); break;
-		case 4: snprintf(buf, sizeof(buf), "%+.1f", s->rate); break;
-		case 5: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta_base); break;
-		case 7: snprintf(buf, sizeof(buf), "%.3f", s->score); break;
-		case 8: snprintf(buf, sizeof(buf), "%lld", (long long)s->peak); break;
+		case 5: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta); break;
+		case 6: snprintf(buf, sizeof(buf), "%+.1f", s->rate); break;
+		case 7: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta_base); break;
+		case 9: snprintf(buf, sizeof(buf), "%.3f", s->score); break;
+		case 10: snprintf(buf, sizeof(buf), "%lld", (long long)s->peak); break;
 		default: snprintf(buf, sizeof(buf), "%s", c.first); break;
 		}
 		fprintf(fp, "%s%*s", i ? " " : "", text_cols[cols[i]].width, buf);
@@ -218,7 +229,7 @@ static void text_cells(FILE *fp, const struct settings_columns *sc, const struct
 static void counter_sum(const struct counter *c, struct tree_sum *s)
 {
 	*s = (struct tree_sum){ c->now, c->delta, c->delta_base, c->peak, c->rate, c->score,
-				c->first_seen };
+				c->first_seen, c->calls };
 }
 
 static void text_row(FILE *fp, const struct model *m, const struct view *v,
@@ -283,7 +294,7 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 
 	text_header(fp, m, vo, v, TREE_OFF, o->mem, utf8);
 	if (o->columns) {
-		text_titles(fp, o->columns);
+		text_titles(fp, o->columns, m);
 		fprintf(fp, "  %s\n", "LABEL");
 	} else if (output_is_bytes(m)) {
 		fprintf(fp, "%12s %10s %9s %9s %7s %9s %10s %11s %10s %6s %10s  %s\n", "BYTES", "SIZE",
@@ -342,7 +353,7 @@ void output_text_tree(FILE *fp, const struct model *m, const struct view_opts *v
 
 	text_header(fp, m, vo, &t->v, t->mode, o->mem, utf8);
 	if (o->columns) {
-		text_titles(fp, o->columns);
+		text_titles(fp, o->columns, m);
 		fprintf(fp, " %7s  %s\n", "STACKS", "FRAME");
 	} else {
 		fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s %7s  %s\n",

@@ -28,16 +28,24 @@ static unsigned sort_to(struct app *app, enum sort_key k)
 	return sort_set(&app->settings.view, k) ? REBUILD : ACTION_REDRAW;
 }
 
+/* allocinfo's keys past the digits: c and a, as the columns' first letters */
+static int has_calls(const struct app *app)
+{
+	return col_of_source(COL_CALLS, app->model);
+}
+
 static unsigned sort_choose(struct app *app, int key)
 {
 	int i = key == '0' ? 9 : key - '1'; /* the digits as on the keyboard: 1 .. 9, 0 */
 
 	if (key >= '0' && key <= '9' && i < (int)ARRAY_SIZE(settings_sort_menu))
 		return sort_to(app, settings_sort_menu[i]);
+	if ((key == 'c' || key == 'a') && has_calls(app))
+		return sort_to(app, key == 'c' ? KEY_CALLS : KEY_AVG);
 	return ACTION_REDRAW;
 }
 
-/* "1 PAGES  2 SIZE ... 0 %  (Esc cancels)" */
+/* "1 PAGES  2 SIZE ... 0 %  c CALLS  a AVG  (Esc cancels)" */
 static void sort_menu(struct app *app, char *buf, size_t n)
 {
 	size_t len = 0;
@@ -46,6 +54,10 @@ static void sort_menu(struct app *app, char *buf, size_t n)
 		len += (size_t)snprintf(buf + len, n - len, "%zu %s  ", (i + 1) % 10,
 					col_title((enum col)col_of_key(settings_sort_menu[i]),
 						  app->model, app->settings.view.group));
+	if (has_calls(app) && len < n)
+		len += (size_t)snprintf(buf + len, n - len, "c %s  a %s  ",
+					col_title(COL_CALLS, app->model, app->settings.view.group),
+					col_title(COL_AVG, app->model, app->settings.view.group));
 	if (len < n)
 		snprintf(buf + len, n - len, "%s", _("(Esc cancels)"));
 }
@@ -64,12 +76,12 @@ static unsigned act_sort_pick(struct app *app)
 
 static unsigned act_sort_prev(struct app *app)
 {
-	return sort_to(app, sort_step(&app->settings.view, -1));
+	return sort_to(app, sort_step(&app->settings.view, has_calls(app), -1));
 }
 
 static unsigned act_sort_next(struct app *app)
 {
-	return sort_to(app, sort_step(&app->settings.view, 1));
+	return sort_to(app, sort_step(&app->settings.view, has_calls(app), 1));
 }
 
 static unsigned act_sort_reverse(struct app *app)

@@ -87,7 +87,8 @@ int config_save(const struct tui_settings *s, struct pt_err *msg);
  * changed the sort. */
 int sort_set(struct view_opts *vo, enum sort_key k);
 /* The key before (dir < 0) or after the one in force in settings_sort_menu[] (the
- * order of the columns), round. */
-enum sort_key sort_step(const struct view_opts *vo, int dir);
+ * order of the columns, with calls and avg after size when calls is set: allocinfo),
+ * round. */
+enum sort_key sort_step(const struct view_opts *vo, int calls, int dir);
 
 #endif

@@ -374,6 +374,7 @@ static void node_counter(const struct tree_node *n, struct counter *c)
 	c->rate = n->s.rate;
 	c->score = n->s.score;
 	c->first_seen = n->s.first_seen;
+	c->calls = n->s.calls;
 }
 
 /* The guides before a node's text: a line down for each ancestor with siblings after

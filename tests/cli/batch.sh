@@ -150,6 +150,10 @@ done
 # -- --columns: text's columns in their order; in the default order the default output
 run lab-columns.txt -b -n 2 --limit 3 --columns score,share,label,pages,trend lab.ptrec.xz
 run lab-tree-columns.txt -b -n 2 --tree top-down --limit 2 --columns delta_base,pages lab.ptrec.xz
+# allocinfo's calls and avg (bytes a call), for it only; its pages are bytes
+run allocinfo-columns.txt -b -n 2 --limit 4 --columns avg,pages,calls,label allocinfo
+run allocinfo-tree-columns.txt -b -n 2 --tree top-down --limit 3 --columns calls,avg,label allocinfo
+run lab-columns-calls.txt -b -n 1 --limit 2 --columns pages,calls,avg,label lab.ptrec.xz
 same columns-default -b -n 3 --limit 5 lab.ptrec.xz -- \
 	-b -n 3 --limit 5 --columns pages,bytes,share,delta,rate,delta_base,peak,score,first_seen lab.ptrec.xz
 same columns-tree-default -b -n 3 --tree bottom-up --limit 3 lab.ptrec.xz -- \

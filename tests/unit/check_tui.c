@@ -2321,6 +2321,58 @@ END_TEST
 
 /* F2: [ and ] (htop's F7 and F8) move the chosen column; the list's titles follow, W
  * saves the order, and a settings file's order is the list's. */
+/* allocinfo: BYTES, SIZE, CALLS and AVG (bytes per call) as columns, no PAGES; sorted by
+ * calls from the sort menu (s c) and stepped to with < and >; the tree sums the calls. */
+START_TEST(test_allocinfo_columns)
+{
+	struct ht h = { 0 };
+	const struct list_screen *l;
+	char cell[64];
+	const char *t;
+	int64_t calls = 0;
+
+	ht_open(&h, "allocinfo", NULL, 24, 160, NULL, NULL);
+	t = ht_line(&h, 3);
+	ck_before(t, "BYTES", "SIZE");
+	ck_before(t, "SIZE", "CALLS");
+	ck_before(t, "CALLS", "AVG");
+	ck_assert_ptr_null(strstr(t, "PAGES"));
+	ht_keys(&h, "s");
+	ck_screen_has(&h, "c CALLS  a AVG");
+	ht_keys(&h, "c");
+	ck_assert_int_eq(h.t->settings.view.key, KEY_CALLS);
+	ck_line_has(&h, 3, "CALLS▼");
+	l = h.t->list;
+	ck_assert_uint_gt(l->nrows, 10);
+	for (size_t i = 0; i + 1 < 10; i++)
+		ck_assert_int_ge(l->rows[i].s->calls, l->rows[i + 1].s->calls);
+	/* the first row's cells: its calls, and its bytes over them */
+	cell_int(cell, sizeof(cell), col_width(COL_CALLS), l->rows[0].s->calls, 0);
+	ck_line_has(&h, 4, cell);
+	cell_bytes(cell, sizeof(cell), (double)(l->rows[0].s->now / l->rows[0].s->calls));
+	ck_line_has(&h, 4, cell);
+	ht_keys(&h, "<");
+	ck_assert_int_eq(h.t->settings.view.key, KEY_BYTES);
+	ht_keys(&h, ">>");
+	ck_assert_int_eq(h.t->settings.view.key, KEY_AVG);
+	ck_line_has(&h, 3, "AVG▼");
+	for (size_t i = 0; i + 1 < 10; i++)
+		ck_assert_int_ge(l->rows[i].s->now / l->rows[i].s->calls,
+				 l->rows[i + 1].s->now / l->rows[i + 1].s->calls);
+	/* the tree, by calls: its first node holds at least the most calls of a call site
+	 * (CALLS after the mark, BYTES and SIZE) */
+	ht_keys(&h, "sc");
+	calls = l->rows[0].s->calls;
+	ht_keys(&h, "T");
+	ck_line_has(&h, 3, "CALLS▼");
+	t = ht_line(&h, 4);
+	ck_assert_int_ge(strtoll(t + COL_MARK_WIDTH + 2 + col_width(COL_PAGES) +
+				 col_width(COL_BYTES), NULL, 10), calls);
+	ck_assert_int_gt(calls, 0);
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_setup_columns_order)
 {
 	struct ht h = { 0 };
@@ -2341,7 +2393,8 @@ START_TEST(test_setup_columns_order)
 	ck_line_has(&h, 9, "[x] SIZE");
 	ck_line_has(&h, 10, "[x] PAGES");
 	ck_assert(draw_cell_attr(10, 3, NULL) & A_REVERSE);
-	ht_key(&h, FN(KEY_F(8)));             /* below the hidden % */
+	ht_key(&h, FN(KEY_F(8)));             /* below CALLS, allocinfo's: not in the list */
+	ck_line_has(&h, 10, "[x] CALLS (allocinfo only)");
 	ck_line_has(&h, 11, "[x] PAGES");
 	ht_keys(&h, " ");                     /* hidden where it is */
 	ck_line_has(&h, 11, "[ ] PAGES");
@@ -2357,9 +2410,10 @@ START_TEST(test_setup_columns_order)
 	ck_before(t, "SIZE", "PAGES");
 	ck_before(t, "SCORE", "FIRST");
 	ck_before(t, "FIRST", "CALLER");
+	ck_assert_ptr_null(strstr(t, "CALLS"));
 	rc = path_join(h.tmp, "pagetop/pagetoprc");
 	text = read_file(rc, NULL);
-	ck_assert_msg(strstr(text, "set columns = bytes,pages,delta,rate,delta_base,trend,score,first_seen,label\n"),
+	ck_assert_msg(strstr(text, "set columns = bytes,calls,pages,avg,delta,rate,delta_base,trend,score,first_seen,label\n"),
 		      "%s", text);
 	free(text);
 	ht_close(&h);
@@ -3527,6 +3581,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_function_bar);
 	tcase_add_test(tc, test_setup_screen);
 	tcase_add_test(tc, test_setup_columns_order);
+	tcase_add_test(tc, test_allocinfo_columns);
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);

@@ -199,6 +199,19 @@ void model_free(struct model *m)
 	free(m);
 }
 
+void model_reset(struct model *m)
+{
+	struct model *fresh = model_new(), old = *m;
+
+	*m = *fresh;
+	m->patterns = old.patterns;
+	m->npatterns = old.npatterns;
+	old.patterns = NULL;
+	old.npatterns = 0;
+	*fresh = old;
+	model_free(fresh); /* what m had */
+}
+
 size_t model_nstacks(const struct model *m)
 {
 	return m->nstacks;

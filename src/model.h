@@ -112,6 +112,9 @@ struct model;
 
 struct model *model_new(void);
 void model_free(struct model *m);
+/* Empties m as model_new() made it (another source's samples follow, perhaps in other
+ * units); the alloc patterns stay. Pointers into m (stacks, counters, views) go. */
+void model_reset(struct model *m);
 struct sink model_sink(struct model *m);
 
 const struct source_meta *model_meta(const struct model *m);

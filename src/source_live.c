@@ -35,6 +35,7 @@
 #include "host.h"
 #include "parse.h"
 #include "reader.h"
+#include "source.h"
 #include "source_impl.h"
 #include "source_live.h"
 #include "source_live_int.h"
@@ -262,6 +263,7 @@ static void handle_set_del(struct handle_set *s, uint64_t h)
 struct live {
 	/* set at open, read-only afterwards */
 	char *dir;
+	const char *debugfs;    /* page_owner's folder, also while reading allocinfo */
 	enum pt_iface iface;
 	double interval;
 	int fd[PSF_DATA_N];
@@ -1515,6 +1517,7 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 	 * made anew: the store is its own statement) */
 	iface = live_pick(&L, o, err);
 	L->iface = iface;
+	L->debugfs = o && o->debugfs ? o->debugfs : LIVE_DEFAULT_DEBUGFS;
 	if (L->iface == IFACE_NONE)
 		goto fail;
 	/* --drop-privileges: from here on files come from a root helper; this process
@@ -1558,4 +1561,54 @@ fail:
 		privsep_stop();
 	live_free(L);
 	return -1;
+}
+
+/* Whether page_owner's folder has one of its interfaces: 0, or -1 with why not. */
+static int page_owner_there(const char *debugfs, struct pt_err *err)
+{
+	struct live *T = live_new(debugfs);
+	int absent = 0, rc = live_detect(T->dir, T->path, err, &absent) == IFACE_NONE ? -1 : 0;
+
+	live_free(T);
+	return rc;
+}
+
+int live_switch(struct source *s, struct pt_err *err)
+{
+	struct source next = { 0 };
+	struct source_opts o;
+	struct live *L;
+	int to_ai;
+
+	if (!s || s->impl != &live_impl) {
+		pt_err_set(err, _("only the live kernel can switch between page_owner and allocinfo: this %s has one source"),
+			   s && s->meta.kind ? s->meta.kind : "input");
+		return -1;
+	}
+	L = s->priv;
+	to_ai = L->iface != IFACE_ALLOCINFO;
+	if (L->privsep) {
+		pt_err_set(err, to_ai ?
+			   _("--drop-privileges: root opened only page_owner's files; run pagetop with --allocinfo for allocinfo") :
+			   _("--drop-privileges: root opened only /proc/allocinfo; run pagetop without --allocinfo for page_owner"));
+		return -1;
+	}
+	if (!to_ai && page_owner_there(L->debugfs, err) < 0)
+		return -1;
+	source_opts_init(&o);
+	o.debugfs = L->debugfs;
+	o.interval = L->interval;
+	o.allocinfo = to_ai;
+	if (source_open_live(&next, &o, err) < 0)
+		return -1;
+	if (!to_ai && ((struct live *)next.priv)->iface == IFACE_ALLOCINFO) {
+		/* page_owner went between the look and the open */
+		live_close(&next);
+		pt_err_set(err, "%s", _("page_owner is no longer there"));
+		return -1;
+	}
+	/* the old worker is joined and count_threshold restored before the new one is used */
+	live_close(s);
+	*s = next;
+	return 0;
 }

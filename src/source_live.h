@@ -70,6 +70,13 @@ int live_set_interval(struct source *s, double secs, struct pt_err *err);
  * either way. Returns 0, or -1 with err. */
 int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err);
 
+/* Switches a live source between page_owner and /proc/allocinfo: the other one is
+ * opened (as --allocinfo or not would), then the old one closed (its worker joined, the
+ * count_threshold written put back). The next sample's meta is the new interface's.
+ * Returns 0, or -1 with why not (not live, --drop-privileges, the other not there or not
+ * readable), the old one going on. */
+int live_switch(struct source *s, struct pt_err *err);
+
 /* What the last tick cost, for the header, the tests and the benchmark. */
 struct live_stats {
 	enum pt_iface iface;

@@ -357,6 +357,45 @@ static unsigned act_group(struct app *app)
 	return ACTION_REBUILD_VIEW; /* rows of another kind: the cursor goes to the top */
 }
 
+/* A: the live kernel's other source (page_owner, allocinfo). The model starts afresh (the
+ * units differ); the settings stay, but for keys and groups the new source has not. */
+static unsigned act_source(struct app *app)
+{
+	struct view_opts *vo = &app->settings.view;
+	const struct source_meta *mt;
+	struct sink sink = model_sink(app->master);
+	struct live_stats ls;
+	struct pt_err err;
+
+	if (app->recording.rec) {
+		status_message(app, 1, "%s", _("a recording holds one source: stop it (R) before switching"));
+		return ACTION_REDRAW;
+	}
+	if (live_switch(app->src, &err) < 0) {
+		status_message(app, 1, "%s", err.msg);
+		return ACTION_REDRAW;
+	}
+	list_release(app->list);
+	model_reset(app->master);
+	mt = source_meta(app->src);
+	sink.ops->meta(sink.self, mt, &err); /* the header names it before its first sample */
+	app->model = app->master;
+	app->nread = 0;
+	app->fail_seen = -1;
+	app->kernel_threshold = -1; /* put back by the old source */
+	app->src_end = app->src_error = 0;
+	app->time.pos = 0;
+	if (live_get_stats(app->src, &ls) == 0)
+		app->settings.interval = ls.interval;
+	if (mt->unit != UNIT_BYTES && (vo->key == KEY_CALLS || vo->key == KEY_AVG))
+		sort_set(vo, KEY_PAGES);
+	if (mt->unit != UNIT_BYTES && vo->group >= GROUP_FILE)
+		vo->group = GROUP_STACK;
+	status_message(app, 0, _("source: %s (A switches back)"), iface_name(mt->iface));
+	app_changed(app, UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL);
+	return ACTION_REDRAW_ALL;
+}
+
 static unsigned act_tree(struct app *app)
 {
 	app->settings.tree = (enum tree_mode)((app->settings.tree + 1) % TREE__N);
@@ -895,6 +934,7 @@ static unsigned (*const actions[ACT__N])(struct app *app) = {
 	[ACT_FILTER_CLEAR] = act_filter_clear,
 	[ACT_GROUP] = act_group,
 	[ACT_TREE] = act_tree,
+	[ACT_SOURCE] = act_source,
 	[ACT_SETUP] = act_setup,
 	[ACT_BASELINE] = act_baseline,
 	[ACT_BASELINE_RESET] = act_baseline_reset,

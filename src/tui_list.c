@@ -588,6 +588,21 @@ void list_unfreeze(struct list_screen *list)
 	list->frozen_history = NULL;
 }
 
+void list_release(struct list_screen *list)
+{
+	struct app *app = list->base.app;
+
+	pin_selection(list, NULL);
+	for (size_t i = 0; i < list->npins; i++)
+		model_unpin(app->master, list->pins[i]);
+	list->npins = 0;
+	list_unfreeze(list);
+	list->nrows = 0;
+	list->sorted = SIZE_MAX;
+	list->search.nrow_match = 0;
+	list->selected.valid = 0;
+}
+
 /* What the tree mode takes from the list. */
 static struct tree_env tree_env(struct list_screen *list)
 {

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <locale.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -1767,6 +1768,111 @@ START_TEST(test_live_status)
 }
 END_TEST
 
+/* Waits on the source's descriptor until the UI has read n samples since the last switch. */
+static void ht_wait_samples(struct ht *h, long n)
+{
+	for (int i = 0; i < 1000 && h->t->nread < n; i++) {
+		struct pollfd p = { source_fd(h->t->src), POLLIN, 0 };
+
+		ck_assert_int_ge(poll(&p, 1, 10000), 0);
+		tui_pump(h->t, -1);
+	}
+	ck_assert_int_ge(h->t->nread, n);
+	tui_render(h->t);
+}
+
+/* A: the live kernel's page_owner and allocinfo in turn, on a fake debugfs and /proc (both
+ * real files); count_threshold put back by the source left; why not where it cannot. */
+START_TEST(test_live_source_switch)
+{
+	struct ht h = { 0 };
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	char *dbg, *pos, *proc, *vm, *thr, *ai, *text;
+
+	env_setup(&h);
+	dbg = path_join(h.tmp, "debug");
+	pos = path_join(dbg, "page_owner_stacks");
+	proc = path_join(h.tmp, "proc");
+	vm = path_join(proc, "sys");
+	ck_assert_int_eq(mkdir(dbg, 0700), 0);
+	ck_assert_int_eq(mkdir(pos, 0755), 0);
+	ck_assert_int_eq(mkdir(proc, 0755), 0);
+	ck_assert_int_eq(mkdir(vm, 0755), 0);
+	free(vm);
+	vm = path_join(proc, "sys/vm");
+	ck_assert_int_eq(mkdir(vm, 0755), 0);
+	text = read_file(TEST_DATA "/live/small/0000.show_stacks", NULL);
+	free(write_in(pos, "show_stacks", text, strlen(text)));
+	free(text);
+	thr = path_join(pos, "count_threshold");
+	write_str(thr, "0\n");
+	text = read_file(TEST_DATA "/allocinfo-file/6.12.allocinfo", NULL);
+	ai = write_in(proc, "allocinfo", text, strlen(text));
+	free(text);
+	free(write_in(vm, "mem_profiling", "1\n", 2));
+	setenv("PAGETOP_DEBUGFS_MOUNTED", "1", 1);
+	setenv("PAGETOP_PROC", proc, 1);
+	source_opts_init(&so);
+	so.debugfs = dbg;
+	ck_assert_msg(source_open(&src, NULL, 0, &so, &err) == 0, "%s", err.msg);
+	ht_start(&h, src, NULL, 24, 160, NULL, NULL);
+	ht_wait_samples(&h, 1);
+	ck_line_has(&h, 0, ", show_stacks");
+	ck_line_has(&h, 3, "PAGES");
+	/* the kernel's count_threshold written (+ then K), then put back by the switch */
+	ht_keys(&h, "+K");
+	ck_assert_int_ge(h.t->kernel_threshold, 1);
+	text = read_file(thr, NULL);
+	ck_assert_str_ne(text, "0\n");
+	free(text);
+	ht_keys(&h, "A");
+	ck_line_has(&h, 23, "source: allocinfo (A switches back)");
+	ck_line_has(&h, 0, ", allocinfo");
+	ck_assert_int_eq(h.t->kernel_threshold, -1);
+	text = read_file(thr, NULL);
+	ck_assert_str_eq(text, "0\n");
+	free(text);
+	ht_wait_samples(&h, 1);
+	ck_line_has(&h, 0, ", allocinfo");
+	ck_line_has(&h, 1, "in 52,347 calls");
+	ck_line_has(&h, 3, "CALLS");
+	ck_assert_ptr_null(strstr(ht_line(&h, 3), "PAGES"));
+	ht_keys(&h, "/brd_insert\n");
+	ck_screen_has(&h, "44040192");
+	ck_screen_has(&h, "brd_insert_page [brd]");
+	/* sorted by calls there: page_owner has none, its pages sort */
+	ht_keys(&h, "sc");
+	ht_keys(&h, "A");
+	ht_wait_samples(&h, 1);
+	ck_line_has(&h, 0, ", show_stacks");
+	ck_assert_int_eq(h.t->settings.view.key, KEY_PAGES);
+	ck_line_has(&h, 3, "PAGES▼");
+	ck_assert_ptr_null(strstr(ht_line(&h, 3), "CALLS"));
+	/* allocinfo gone: said, page_owner goes on */
+	ck_assert_int_eq(unlink(ai), 0);
+	ht_keys(&h, "A");
+	ck_line_has(&h, 23, "allocinfo is not there: this kernel has no memory allocation profiling");
+	ck_line_has(&h, 0, ", show_stacks");
+	ht_close(&h);
+	unsetenv("PAGETOP_DEBUGFS_MOUNTED");
+	unsetenv("PAGETOP_PROC");
+	free(dbg);
+	free(pos);
+	free(proc);
+	free(vm);
+	free(thr);
+	free(ai);
+
+	/* a folder has one source */
+	ht_open(&h, "demo", NULL, 24, 160, NULL, NULL);
+	ht_keys(&h, "A");
+	ck_line_has(&h, 23, "only the live kernel can switch between page_owner and allocinfo: this folder has one source");
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_live_record)
 {
 	struct ht h = { 0 };
@@ -2188,7 +2294,7 @@ START_TEST(test_hints_follow_keys)
 	rc_write(&h, "bind q redraw\nbind F10 none\nbind Q quit\nbind - none\nbind Space none\n");
 	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 100, NULL, NULL);
 	status_hints(h.t, hint, sizeof(hint));
-	ck_assert_str_eq(hint, "? help  Q quit  p pause  / search  f filter  s sort  g group  + threshold");
+	ck_assert_str_eq(hint, "? help  Q quit  p pause  / search  f filter  s sort  g group  + threshold  A source");
 	ck_line_has(&h, 23, hint);
 	ht_close(&h);
 }
@@ -3582,6 +3688,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_setup_screen);
 	tcase_add_test(tc, test_setup_columns_order);
 	tcase_add_test(tc, test_allocinfo_columns);
+	tcase_add_test(tc, test_live_source_switch);
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);

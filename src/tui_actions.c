@@ -392,7 +392,8 @@ static unsigned act_source(struct app *app)
 	if (mt->unit != UNIT_BYTES && vo->group >= GROUP_FILE)
 		vo->group = GROUP_STACK;
 	status_message(app, 0, _("source: %s (A switches back)"), iface_name(mt->iface));
-	app_changed(app, UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL);
+	/* frame ids mean other frames now: the tree's lines per frame are looked up again */
+	app_changed(app, UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL | UPDATE_SYMBOLS);
 	return ACTION_REDRAW_ALL;
 }
 

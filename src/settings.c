@@ -131,8 +131,8 @@ static const struct setting table[SETTING__N] = {
 };
 
 static const char *const column_names[SETTINGS_COLUMNS_N] = {
-	"pages", "bytes", "calls", "avg", "share", "delta", "rate", "delta_base", "trend", "score", "peak",
-	"first_seen", "label",
+	"pages", "bytes", "calls", "avg", "share", "delta", "rate", "delta_base", "trend",
+	"score", "peak", "first_seen", "label",
 };
 
 static const char *const diff_key_names[] = {

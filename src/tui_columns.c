@@ -23,12 +23,12 @@ int col_width(enum col c)
 const char *col_title(enum col c, const struct model *m, enum group_mode g)
 {
 	static const char *const utf8[COL__N] = {
-		N_("PAGES"), N_("SIZE"), N_("CALLS"), N_("AVG"), "%", "Δ", "Δ/s", "ΔBASE", N_("TREND"), N_("SCORE"),
-		N_("PEAK"), N_("FIRST"), NULL,
+		N_("PAGES"), N_("SIZE"), N_("CALLS"), N_("AVG"), "%", "Δ", "Δ/s", "ΔBASE",
+		N_("TREND"), N_("SCORE"), N_("PEAK"), N_("FIRST"), NULL,
 	};
 	static const char *const ascii[COL__N] = {
-		N_("PAGES"), N_("SIZE"), N_("CALLS"), N_("AVG"), "%", N_("DELTA"), N_("RATE"), N_("DBASE"), N_("TREND"),
-		N_("SCORE"), N_("PEAK"), N_("FIRST"), NULL,
+		N_("PAGES"), N_("SIZE"), N_("CALLS"), N_("AVG"), "%", N_("DELTA"), N_("RATE"),
+		N_("DBASE"), N_("TREND"), N_("SCORE"), N_("PEAK"), N_("FIRST"), NULL,
 	};
 
 	if (c == COL_PAGES && model_meta(m)->unit == UNIT_ALLOCS)

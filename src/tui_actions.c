@@ -364,6 +364,7 @@ static unsigned act_source(struct app *app)
 	struct view_opts *vo = &app->settings.view;
 	const struct source_meta *mt;
 	struct sink sink = model_sink(app->master);
+	long page_size = model_page_size(app->master);
 	struct live_stats ls;
 	struct pt_err err;
 
@@ -377,6 +378,9 @@ static unsigned act_source(struct app *app)
 	}
 	list_release(app->list);
 	model_reset(app->master);
+	/* a threshold in the old source's units goes on in bytes, which both count */
+	if (vo->threshold.unit == THRESH_PAGES && vo->threshold.value)
+		vo->threshold = (struct threshold){ THRESH_BYTES, vo->threshold.value * page_size };
 	mt = source_meta(app->src);
 	sink.ops->meta(sink.self, mt, &err); /* the header names it before its first sample */
 	app->model = app->master;

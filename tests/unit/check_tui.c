@@ -1829,6 +1829,9 @@ START_TEST(test_live_source_switch)
 	free(text);
 	ht_keys(&h, "A");
 	ck_line_has(&h, 23, "source: allocinfo (A switches back)");
+	/* the threshold of one page goes on as its bytes */
+	ck_assert_int_eq(h.t->settings.view.threshold.unit, THRESH_BYTES);
+	ck_assert_int_eq(h.t->settings.view.threshold.value, sysconf(_SC_PAGESIZE));
 	ck_line_has(&h, 0, ", allocinfo");
 	ck_assert_int_eq(h.t->kernel_threshold, -1);
 	text = read_file(thr, NULL);

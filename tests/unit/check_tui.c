@@ -2487,6 +2487,44 @@ START_TEST(test_symbols)
 }
 END_TEST
 
+/* ---- the call tree's lines: every one (the screen lays out those it shows) ---- */
+
+static struct tree_line *tl_v;
+static size_t tl_n, tl_cur;
+
+static void tl_get(struct ht *h)
+{
+	struct tree_env e = { h->t, "", list_height(), NULL };
+
+	free(tl_v);
+	tl_n = tree_ui_all_lines(h->t->list->tree, &e, &tl_v, &tl_cur);
+}
+
+static size_t tl_count(struct ht *h)
+{
+	tl_get(h);
+	return tl_n;
+}
+
+/* The cursor's line among them. */
+static size_t tl_cursor(struct ht *h)
+{
+	tl_get(h);
+	return tl_cur;
+}
+
+static struct tree_line tl_line(struct ht *h, size_t li)
+{
+	tl_get(h);
+	ck_assert_uint_lt(li, tl_n);
+	return tl_v[li];
+}
+
+static const struct tree_node *tl_node(struct ht *h, size_t li)
+{
+	return &h->t->list->tree->t.nodes[tl_line(h, li).node];
+}
+
 /* The tree's nodes are frames: their source lines after them, a line of their own for
  * each function they were inlined into, as under a stack of the list. */
 START_TEST(test_tree_symbols)
@@ -2514,39 +2552,41 @@ START_TEST(test_tree_symbols)
 	ht_open(&h, "demo", &o, 60, 160, NULL, NULL);
 	u = h.t->list->tree;
 	ht_keys(&h, "Te");
-	n0 = u->nlines;
+	n0 = tl_count(&h);
 	ck_assert_uint_eq(n0, u->t.nshown); /* no answers yet: a line a node */
 	/* the shown nodes asked for their frames; the answers add lines */
 	symbols_wait(sym);
 	tui_symbols(h.t);
 	ck_screen_has(&h, "do_syscall_64+0x6b/0x191  do_syscall_x64 arch/x86/entry/syscall_64.c:64");
 	ck_screen_has(&h, "(inlined by) ");
-	ck_assert_uint_gt(u->nlines, u->t.nshown);
-	for (size_t i = 0; i < u->nlines; i++) {
-		if (u->lines[i].inl) {
+	tl_get(&h);
+	ck_assert_uint_gt(tl_n, u->t.nshown);
+	for (size_t i = 0; i < tl_n; i++) {
+		if (tl_v[i].inl) {
 			/* under its node, at its depth */
-			ck_assert_uint_eq(u->lines[i].node, u->lines[i - 1].node);
-			ck_assert_uint_eq(u->lines[i].depth, u->lines[i - 1].depth);
+			ck_assert_uint_eq(tl_v[i].node, tl_v[i - 1].node);
+			ck_assert_uint_eq(tl_v[i].depth, tl_v[i - 1].depth);
 			if (!inl)
 				inl = i;
-		} else if (inl && !child && u->lines[i].depth > u->lines[inl].depth) {
+		} else if (inl && !child && tl_v[i].depth > tl_v[inl].depth) {
 			child = i; /* a child of a node with inlined lines */
 		}
 	}
 	ck_assert_uint_gt(inl, 0);
 	/* the cursor walks the inlined lines; Left from a child goes to the node's line */
 	ck_assert_uint_gt(child, 0);
-	while (u->cursor < child)
+	while (tl_cursor(&h) < child)
 		ht_keys(&h, "j");
-	if (u->t.nodes[u->lines[child].node].nkids)
+	if (u->t.nodes[tl_line(&h, child).node].nkids)
 		ht_keys(&h, "h"); /* collapse it first */
 	ht_keys(&h, "h");
-	ck_assert_uint_eq(u->lines[u->cursor].inl, 0);
-	ck_assert_uint_lt(u->cursor, child);
-	ck_assert_uint_eq(u->lines[u->cursor].depth + 1, u->lines[child].depth);
+	ck_assert_uint_eq(tl_line(&h, tl_cursor(&h)).inl, 0);
+	ck_assert_uint_lt(tl_cursor(&h), child);
+	ck_assert_uint_eq(tl_line(&h, tl_cursor(&h)).depth + 1, tl_line(&h, child).depth);
 	ht_key(&h, FN(KEY_END));
+	ck_assert_uint_eq(tl_cursor(&h), tl_count(&h) - 1);
 	ht_key(&h, FN(KEY_HOME));
-	ck_assert_uint_eq(u->cursor, 0);
+	ck_assert_uint_eq(tl_cursor(&h), 0);
 	ht_close(&h);
 	symbols_free(sym);
 	free(vmlinux);
@@ -2782,14 +2822,6 @@ END_TEST
 
 /* ---- the call tree ---- */
 
-static const struct tree_node *tl_node(struct ht *h, size_t li)
-{
-	const struct tree_ui *u = h->t->list->tree;
-
-	ck_assert_uint_lt(li, u->nlines);
-	return &u->t.nodes[u->lines[li].node];
-}
-
 /* Nodes at and below node i. */
 static size_t subtree_size(const struct tree *t, uint32_t i)
 {
@@ -2807,9 +2839,10 @@ static void ck_roots_sum(struct ht *h)
 	int64_t sum = 0;
 	size_t roots = 0;
 
-	for (size_t i = 0; i < u->nlines; i++)
-		if (u->lines[i].depth == 0) {
-			sum += tl_node(h, i)->s.now;
+	tl_get(h);
+	for (size_t i = 0; i < tl_n; i++)
+		if (tl_v[i].depth == 0) {
+			sum += u->t.nodes[tl_v[i].node].s.now;
 			roots++;
 		}
 	struct view v;
@@ -2827,11 +2860,12 @@ static size_t first_fork(struct ht *h)
 {
 	const struct tree_ui *u = h->t->list->tree;
 
-	for (size_t i = 0; i < u->nlines; i++) {
-		if (u->lines[i].depth != 0)
+	tl_get(h);
+	for (size_t i = 0; i < tl_n; i++) {
+		if (tl_v[i].depth != 0)
 			continue;
-		tree_sort(&h->t->list->tree->t, u->lines[i].node); /* its children made */
-		if (tl_node(h, i)->nkids >= 2)
+		tree_sort(&h->t->list->tree->t, tl_v[i].node); /* its children made */
+		if (u->t.nodes[tl_v[i].node].nkids >= 2)
 			return i;
 	}
 	ck_abort_msg("no root with two children");
@@ -2842,7 +2876,7 @@ START_TEST(test_tree)
 {
 	struct ht h = { 0 };
 	struct tree_ui *u;
-	size_t n0, f, kids;
+	size_t n0, f, kids, n;
 	int64_t first;
 	uint64_t fid;
 
@@ -2853,7 +2887,7 @@ START_TEST(test_tree)
 	ck_line_has(&h, 2, "tree top-down");
 	ck_line_has(&h, 3, "FRAME");
 	ck_roots_sum(&h);
-	n0 = u->nlines;
+	n0 = tl_count(&h);
 	ck_assert_uint_eq(n0, u->t.nroots); /* all collapsed */
 	ck_line_has(&h, TUI_HEADER_LINES, draw_glyph("▸ ", "+ "));
 	ck_line_has(&h, TUI_HEADER_LINES, "stack");
@@ -2862,49 +2896,59 @@ START_TEST(test_tree)
 
 	/* Enter expands a node with two children or more: they follow, in the sort's order */
 	f = first_fork(&h);
-	while (u->cursor < f)
+	while (tl_cursor(&h) < f)
 		ht_keys(&h, "j");
 	kids = tl_node(&h, f)->nkids;
 	ht_keys(&h, "\n");
-	ck_assert_uint_eq(u->nlines, n0 + kids);
-	ck_assert_int_eq(u->lines[f + 1].depth, 1);
+	ck_assert_uint_eq(tl_count(&h), n0 + kids);
+	ck_assert_int_eq(tl_line(&h, f + 1).depth, 1);
 	ck_assert_int_ge(tl_node(&h, f + 1)->s.now, tl_node(&h, f + 2)->s.now);
 	ck_screen_has(&h, "├─ ");
 	ck_screen_has(&h, "└─ ");
 	ck_screen_has(&h, draw_glyph("▾ ", "- "));
 	/* r reverses the children; the expanded node stays expanded, the cursor on it */
 	first = tl_node(&h, f + 1)->s.now;
-	fid = u->lines[f].ident;
+	fid = tl_line(&h, f).ident;
 	ht_keys(&h, "r");
-	ck_assert_uint_eq(u->nlines, n0 + kids);
-	ck_assert_uint_eq(u->lines[u->cursor].ident, fid);
-	f = u->cursor;
+	ck_assert_uint_eq(tl_count(&h), n0 + kids);
+	ck_assert_uint_eq(tl_line(&h, tl_cursor(&h)).ident, fid);
+	f = tl_cursor(&h);
 	ck_assert_int_le(tl_node(&h, f + 1)->s.now, tl_node(&h, f + 2)->s.now);
 	ck_assert_int_le(tl_node(&h, f + 1)->s.now, first);
 	ht_keys(&h, "r");
-	f = u->cursor;
+	f = tl_cursor(&h);
 	ck_assert_int_eq(tl_node(&h, f + 1)->s.now, first);
 	/* Enter again moves into the children; Left on a collapsed child goes to the parent,
 	 * Left again collapses it */
 	ht_keys(&h, "\n");
-	ck_assert_uint_eq(u->cursor, f + 1);
-	if (tl_node(&h, f + 1)->haskids && tree_ui_expanded(u, u->lines[f + 1].ident))
+	ck_assert_uint_eq(tl_cursor(&h), f + 1);
+	if (tl_node(&h, f + 1)->haskids && tree_ui_expanded(u, tl_line(&h, f + 1).ident))
 		ht_keys(&h, "h");
 	ht_keys(&h, "h");
-	ck_assert_uint_eq(u->cursor, f);
+	ck_assert_uint_eq(tl_cursor(&h), f);
 	ht_keys(&h, "h");
-	ck_assert_uint_eq(u->nlines, n0);
-	ck_assert_uint_eq(u->cursor, f);
+	ck_assert_uint_eq(tl_count(&h), n0);
+	ck_assert_uint_eq(tl_cursor(&h), f);
 	/* * expands the whole subtree */
 	ht_keys(&h, "*");
-	ck_assert_uint_eq(u->nlines, n0 - 1 + subtree_size(&u->t, u->lines[f].node));
+	ck_assert_uint_eq(tl_count(&h), n0 - 1 + subtree_size(&u->t, tl_line(&h, f).node));
 	/* the sums stay those of the flat view whatever is expanded */
 	ck_roots_sum(&h);
 	/* E collapses all, e expands all: every node is a line */
 	ht_keys(&h, "E");
-	ck_assert_uint_eq(u->nlines, n0);
+	ck_assert_uint_eq(tl_count(&h), n0);
 	ht_keys(&h, "e");
-	ck_assert_uint_eq(u->nlines, u->t.nshown);
+	n = tl_count(&h);
+	ck_assert_uint_eq(n, u->t.nshown);
+	/* the last line is a walk down the last children */
+	ht_keys(&h, "G");
+	ck_assert_uint_eq(tl_cursor(&h), n - 1);
+	ck_line_has(&h, TUI_HEADER_LINES + list_height() - 1,
+		    tree_node_text(h.t->model, tl_node(&h, n - 1)));
+	ht_keys(&h, "k");
+	ck_assert_uint_eq(tl_cursor(&h), n - 2);
+	ht_key(&h, FN(KEY_HOME));
+	ck_assert_uint_eq(tl_cursor(&h), 0);
 	ht_keys(&h, "E");
 
 	/* bottom-up: rooted at the callers, the same sum */
@@ -2938,14 +2982,14 @@ START_TEST(test_tree_chart)
 	const struct tree_node *node;
 	uint32_t n;
 	int got, filled, exact = 0;
-	size_t f, y0;
+	size_t f, y0, all;
 	char *text;
 
 	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
 	u = h.t->list->tree;
 	ht_keys(&h, "Tc");
 	f = first_fork(&h);
-	while (u->cursor < f)
+	while (tl_cursor(&h) < f)
 		ht_keys(&h, "j");
 	node = tl_node(&h, f);
 	ck_assert_uint_ge(node->nstacks, 2);
@@ -2961,12 +3005,14 @@ START_TEST(test_tree_chart)
 	/* every node: its chart's columns hold the sums, exactly where the stacks' series
 	 * kept one value (a column of one sample, in buckets that did not change) */
 	ht_keys(&h, "e");
-	for (size_t li = 0; li < u->nlines; li++) {
-		u->cursor = li;
-		node = tl_node(&h, li);
+	all = tl_count(&h);
+	tree_ui_key(u, &e, ACT_FIRST);
+	for (size_t li = 0; li < all; li++, tree_ui_key(u, &e, ACT_DOWN)) {
+		ck_assert_uint_eq(u->lines[u->cursor].node, tl_v[li].node);
+		node = tree_ui_node(u);
 		got = tree_ui_chart(u, &e, 0, n - 1, (int)n, cmin, cmax);
 		ck_assert_int_eq(got, (int)n);
-		filled = tree_history(h.t->model, &u->t, u->lines[li].node, hist, (int)n);
+		filled = tree_history(h.t->model, &u->t, u->lines[u->cursor].node, hist, (int)n);
 		ck_assert_int_ge(filled, 1);
 		for (int k = 0; k < filled; k++) {
 			uint32_t at = n - (uint32_t)filled + (uint32_t)k;
@@ -2991,13 +3037,13 @@ START_TEST(test_tree_chart)
 	}
 	ck_assert_int_gt(exact, 100);
 	ht_keys(&h, "E");
-	u->cursor = 0;
-	while (u->cursor < f)
+	ht_key(&h, FN(KEY_HOME));
+	while (tl_cursor(&h) < f)
 		ht_keys(&h, "j");
 	node = tl_node(&h, f);
 	/* another node: the chart follows the cursor */
 	ht_keys(&h, "j");
-	ck_line_has(&h, (int)y0, tree_node_text(h.t->model, tl_node(&h, u->cursor)));
+	ck_line_has(&h, (int)y0, tree_node_text(h.t->model, tree_ui_node(u)));
 	/* replay: the chart stays the whole series, the shown sample marked */
 	text = xstrdup(tree_node_text(h.t->model, node));
 	ht_keys(&h, "k{");
@@ -3020,14 +3066,14 @@ START_TEST(test_tree_filter)
 	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
 	u = h.t->list->tree;
 	ht_keys(&h, "Te");
-	all = u->nlines;
+	all = tl_count(&h);
 	ht_keys(&h, "ffilemap\n");
 	ck_line_has(&h, 2, "filter filemap");
-	ck_assert_uint_gt(u->nlines, 0);
-	ck_assert_uint_lt(u->nlines, all);
+	ck_assert_uint_gt(tl_count(&h), 0);
+	ck_assert_uint_lt(tl_count(&h), all);
 	ck_roots_sum(&h);
 	/* the stacks ending at each node are matching ones, and the top-down path is theirs */
-	for (size_t i = 0; i < u->nlines; i++) {
+	for (size_t i = 0; i < tl_count(&h); i++) {
 		const struct tree_node *n = tl_node(&h, i);
 
 		for (uint32_t r = n->stacks; r != TREE_NONE; r = u->t.next_stack[r]) {
@@ -3042,15 +3088,15 @@ START_TEST(test_tree_filter)
 		}
 	}
 	ht_keys(&h, "F");
-	ck_assert_uint_eq(u->nlines, all);
+	ck_assert_uint_eq(tl_count(&h), all);
 	/* a threshold: every root holds at least that many pages */
 	ht_keys(&h, "t100\n");
 	ck_roots_sum(&h);
-	for (size_t i = 0; i < u->nlines; i++)
+	for (size_t i = 0; i < tl_count(&h); i++)
 		ck_assert_int_ge(tl_node(&h, i)->s.now, 100);
 	/* the search moves to a matching node */
 	ht_keys(&h, "0/bdev_release\n");
-	ck_assert(strstr(tree_node_text(h.t->model, tl_node(&h, u->cursor)), "bdev_release"));
+	ck_assert(strstr(tree_node_text(h.t->model, tl_node(&h, tl_cursor(&h))), "bdev_release"));
 	ht_close(&h);
 }
 END_TEST
@@ -3066,8 +3112,8 @@ START_TEST(test_tree_replay)
 	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
 	u = h.t->list->tree;
 	ht_keys(&h, "T\n");
-	ident = u->lines[0].ident;
-	n = u->nlines;
+	ident = tl_line(&h, 0).ident;
+	n = tl_count(&h);
 	ck_assert_uint_gt(n, u->t.nroots);
 	ht_keys(&h, "[[");
 	while (!time_build_step(h.t, -1))
@@ -3076,16 +3122,16 @@ START_TEST(test_tree_replay)
 	ck_assert_ptr_ne(h.t->model, h.t->master);
 	ck_assert_int_eq(h.t->settings.tree, TREE_TOP_DOWN);
 	ck_assert(tree_ui_expanded(u, ident));
-	for (size_t i = 0; i + 1 < u->nlines; i++)
-		if (u->lines[i].ident == ident && tl_node(&h, i)->nkids)
-			ck_assert_int_eq(u->lines[i + 1].depth, 1); /* still expanded */
+	for (size_t i = 0; i + 1 < tl_count(&h); i++)
+		if (tl_line(&h, i).ident == ident && tl_node(&h, i)->nkids)
+			ck_assert_int_eq(tl_line(&h, i + 1).depth, 1); /* still expanded */
 	ck_roots_sum(&h);
 	ht_keys(&h, "]]");
 	while (!time_build_step(h.t, -1))
 		;
 	tui_render(h.t);
-	ck_assert_uint_eq(u->nlines, n);
-	ck_assert_uint_eq(u->lines[0].ident, ident);
+	ck_assert_uint_eq(tl_count(&h), n);
+	ck_assert_uint_eq(tl_line(&h, 0).ident, ident);
 	ht_close(&h);
 }
 END_TEST
@@ -3161,8 +3207,8 @@ START_TEST(test_speed_100k)
 	/* the search typed a character at a time: a match, narrower ones, then none */
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
 			       "b", "/", "f", "n", "5", "_", "3", "x", "y", "\n", "n", NULL };
-	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "e", "E", "G", "T",
-				    "l", "T", NULL };
+	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "e", "\006",
+				    "G", "k", "E", "G", "T", "l", "T", NULL };
 	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
 				 atof(getenv("PAGETOP_TUI_MAX_MS")) : 250;
 	struct source *src;

@@ -141,6 +141,8 @@ void model_unpin(struct model *m, const struct stack *st);
  * groups, interned texts. */
 size_t model_mem_bytes(const struct model *m);
 const char *model_frame(const struct model *m, uint32_t frame_id);
+/* Frame ids so far: 0 .. model_nframes() - 1. */
+uint32_t model_nframes(const struct model *m);
 const char *model_label(const struct model *m, uint32_t label_id);
 /* A stack's told-apart label (struct stack's apart) of its own is no label: its text is
  * kept only while a stack has it, and such texts are numbered again (their ids change)

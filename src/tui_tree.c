@@ -785,13 +785,33 @@ static int pos_matches(const struct tree_ui *u, const struct tree_env *e, const 
 	       strcasestr(tree_node_text(e->app->model, &u->t.nodes[p->node[p->depth]]), e->search);
 }
 
+/* Some node's text matches the search: a frame's, or a root's label (a stack without
+ * frames). A few ms for every frame, where walking every line of a tree with every node
+ * expanded makes them all. */
+static int search_may_match(const struct tree_ui *u, const struct tree_env *e)
+{
+	const struct model *m = e->app->model;
+	uint32_t n = model_nframes(m);
+
+	for (uint32_t f = 0; f < n; f++)
+		if (strcasestr(model_frame(m, f), e->search))
+			return 1;
+	for (size_t k = 0; k < u->t.nroots; k++) {
+		const struct tree_node *r = &u->t.nodes[u->t.kids[k]];
+
+		if (r->frame == TREE_NONE && strcasestr(tree_node_text(m, r), e->search))
+			return 1;
+	}
+	return 0;
+}
+
 int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include)
 {
 	const struct app *app = e->app;
 	int h = e->height > 0 ? e->height : 1, wrapped = 0;
 	struct tree_pos q, p;
 
-	if (pos_find(u, app, &q))
+	if (pos_find(u, app, &q) || !search_may_match(u, e))
 		return -1;
 	p = q;
 	/* every line once, from the cursor's on round to it */

@@ -3097,6 +3097,11 @@ START_TEST(test_tree_filter)
 	/* the search moves to a matching node */
 	ht_keys(&h, "0/bdev_release\n");
 	ck_assert(strstr(tree_node_text(h.t->model, tl_node(&h, tl_cursor(&h))), "bdev_release"));
+	/* no frame matches: said at once, with every node expanded too, the cursor stays */
+	ht_keys(&h, "e/#none");
+	ck_screen_has(&h, "(not found)");
+	ht_keys(&h, "\n");
+	ck_assert(strstr(tree_node_text(h.t->model, tl_node(&h, tl_cursor(&h))), "bdev_release"));
 	ht_close(&h);
 }
 END_TEST
@@ -3208,7 +3213,8 @@ START_TEST(test_speed_100k)
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
 			       "b", "/", "f", "n", "5", "_", "3", "x", "y", "\n", "n", NULL };
 	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "e", "\006",
-				    "G", "k", "E", "G", "T", "l", "T", NULL };
+				    "G", "k", "/", "f", "n", "9", "x", "\n", "E", "G", "T", "l", "T",
+				    NULL };
 	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
 				 atof(getenv("PAGETOP_TUI_MAX_MS")) : 250;
 	struct source *src;
@@ -3262,7 +3268,8 @@ START_TEST(test_speed_100k)
 		tui_render(h.t);
 		ms = cpu_ms() - t0;
 		fprintf(stderr, "%d stacks: tree key %-3s %6.2f ms (tree %.2f, draw %.2f)\n",
-			nstacks, tree_keys[i][0] == 6 ? "^F" : tree_keys[i], ms,
+			nstacks, tree_keys[i][0] == 6 ? "^F" : tree_keys[i][0] == '\n' ? "RET" :
+			tree_keys[i], ms,
 			h.t->list->tree->build_ms, h.t->draw_ms);
 	}
 	ck_assert_int_eq(h.t->settings.tree, TREE_OFF);

@@ -254,6 +254,7 @@ struct view_opts {
 	struct filter *filter;    /* may be NULL */
 	size_t limit;             /* only the first rows need sorting (0: all) */
 	int top_only;             /* with limit: the view keeps only the first rows */
+	int unordered;            /* the rows in the model's order, none sorted */
 };
 void view_opts_init(struct view_opts *o);
 

@@ -595,12 +595,11 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	struct view_opts vo = *o;
 
 	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
-	/* every row, in no order past the first: the children are sorted here */
+	/* every row, in no order: the children are sorted here */
 	vo.group = GROUP_STACK;
-	vo.key = KEY_PAGES;
-	vo.ascending = 0;
-	vo.limit = 1;
+	vo.limit = 0;
 	vo.top_only = 0;
+	vo.unordered = 1;
 	model_view(m, &vo, &t->v);
 	t->dt = m->dt;
 	/* too many nodes no stack reaches (stacks forgotten): start over */

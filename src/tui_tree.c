@@ -370,6 +370,7 @@ static void lay_out_window(struct tree_ui *u, const struct tree_env *e, const st
 		*new_line(u) = pos_line(u, &b);
 	u->cur = *q;
 	u->has_cur = 1;
+	u->height = h;
 	u->cursor = (size_t)y;
 	u->cursor_y = y;
 	u->selected = q->ident[q->depth];
@@ -642,6 +643,8 @@ void tree_ui_draw(struct tree_ui *u, const struct tree_env *e, const enum col *c
 {
 	int h = e->height;
 
+	if ((e->height > 0 ? e->height : 1) != u->height && u->t.nnodes)
+		relayout(u, e); /* the screen grew or shrank (a chart under it, a resize) */
 	if (!u->nlines) {
 		struct pen pen = PEN_AT(TUI_HEADER_LINES, 2);
 

@@ -48,6 +48,7 @@ struct tree_ui {
 	int cursor_y;               /* its line of the screen, kept as the tree changes */
 	struct tree_pos cur;        /* the cursor's line; its idents find it in a new build */
 	int has_cur;                /* 0: the first line */
+	int height;                 /* the screen's lines when they were laid out */
 	uint64_t selected;          /* the cursor's node's identity (0: none) */
 	struct tree_set toggled[TREE__N]; /* per mode: expanded, or (all) collapsed */
 	int all[TREE__N];

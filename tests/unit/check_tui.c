@@ -2879,6 +2879,7 @@ START_TEST(test_tree)
 	size_t n0, f, kids, n;
 	int64_t first;
 	uint64_t fid;
+	int h0;
 
 	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
 	u = h.t->list->tree;
@@ -2945,6 +2946,14 @@ START_TEST(test_tree)
 	ck_assert_uint_eq(tl_cursor(&h), n - 1);
 	ck_line_has(&h, TUI_HEADER_LINES + list_height() - 1,
 		    tree_node_text(h.t->model, tl_node(&h, n - 1)));
+	/* the chart takes lines from the tree: the cursor's line stays on the screen */
+	h0 = list_height();
+	ht_keys(&h, "c");
+	ck_assert_int_lt(list_height(), h0);
+	ck_line_has(&h, TUI_HEADER_LINES + list_height() - 1,
+		    tree_node_text(h.t->model, tl_node(&h, n - 1)));
+	ht_keys(&h, "c");
+	ck_line_has(&h, TUI_HEADER_LINES + h0 - 1, tree_node_text(h.t->model, tl_node(&h, n - 1)));
 	ht_keys(&h, "k");
 	ck_assert_uint_eq(tl_cursor(&h), n - 2);
 	ht_key(&h, FN(KEY_HOME));

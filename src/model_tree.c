@@ -600,6 +600,11 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	vo.limit = 0;
 	vo.top_only = 0;
 	vo.unordered = 1;
+	if (t->v.cap < model_nstacks(m)) { /* room for every row at once, not doubled up to it */
+		free(t->v.rows);
+		t->v.cap = model_nstacks(m);
+		t->v.rows = xreallocarray(NULL, t->v.cap, sizeof(*t->v.rows));
+	}
 	model_view(m, &vo, &t->v);
 	t->dt = m->dt;
 	/* too many nodes no stack reaches (stacks forgotten): start over */
@@ -614,8 +619,12 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	if (model_nstacks(m) > t->nleaves) {
 		size_t n = model_nstacks(m) + model_nstacks(m) / 2;
 
-		t->leaves = xreallocarray(t->leaves, n, sizeof(*t->leaves));
-		memset(t->leaves + t->nleaves, 0, (n - t->nleaves) * sizeof(*t->leaves));
+		if (!t->leaves) { /* fresh zeroed pages, touched when a stack comes */
+			t->leaves = xcalloc(n, sizeof(*t->leaves));
+		} else {
+			t->leaves = xreallocarray(t->leaves, n, sizeof(*t->leaves));
+			memset(t->leaves + t->nleaves, 0, (n - t->nleaves) * sizeof(*t->leaves));
+		}
 		t->nleaves = n;
 	}
 	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,

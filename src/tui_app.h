@@ -117,6 +117,7 @@ struct status_line {
 	int err;
 	double until;               /* when the message goes */
 	double stalled;             /* seconds the source has been stalled */
+	char progress[96];          /* ", reading 1.2 GiB of ~3.0 GiB": a long live read */
 };
 
 struct app {

@@ -5,7 +5,8 @@
 # seconds there, longer than the -d 1 asked for, so the interval is raised to a read's
 # time and the status line says so; while a later read runs the header shows its progress
 # against the last read's size, and the list keeps the last complete sample until the
-# next one comes. Part of make check-live (needs the kernel lab and tmux: tests/lib.sh).
+# next one comes. In batch mode the raise is said once on standard error. Part of make
+# check-live (needs the kernel lab and tmux: tests/lib.sh).
 set -u
 : "${PAGETOP:=$(pwd)/src/pagetop}"
 : "${top_srcdir:=.}"
@@ -61,6 +62,15 @@ n=0
 while [ ! -s "$tmp/rc" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
 capture
 grep -qx "EXIT=0" "$tmp/rc" 2>/dev/null || fail "exit status $(cat "$tmp/rc" 2>/dev/null), wanted 0"
+
+# batch: three samples, the raise said once on standard error
+"$lab/run-vm" -t 280 -w leak -- env PAGETOP_IFACE=page_owner "$PAGETOP" -b -n 3 -d 1 \
+	--limit 3 >"$tmp/batch.out" 2>"$tmp/batch.err"
+echo "batch: $(grep -c '^pagetop .* sample ' "$tmp/batch.out") samples; $(grep -F 'reading every' "$tmp/batch.err")"
+[ "$(grep -c '^pagetop .* sample ' "$tmp/batch.out")" = 3 ] ||
+	fail "batch: not 3 samples: $(tail -n 3 "$tmp/batch.err")"
+[ "$(grep -c 'reading every' "$tmp/batch.err")" = 1 ] ||
+	fail "batch: the raise said $(grep -c 'reading every' "$tmp/batch.err") times, not once"
 
 if [ $fails -gt 0 ]; then
 	echo "bigdump-live.sh: $fails failures"

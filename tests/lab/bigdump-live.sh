@@ -4,8 +4,8 @@
 # under tmux, Linux 7.3.4, PAGETOP_IFACE=page_owner, the leak workload): a read takes
 # seconds there, longer than the -d 1 asked for, so the interval is raised to a read's
 # time and the status line says so; while a later read runs the header shows its progress
-# against the last read's size, and the list keeps the last complete sample until the
-# next one comes. In batch mode the raise is said once on standard error. Part of make
+# against the last read's size, the list keeps the last complete sample until the
+# next one comes, and keys are answered meanwhile. In batch mode the raise is said once on standard error. Part of make
 # check-live (needs the kernel lab and tmux: tests/lib.sh).
 set -u
 : "${PAGETOP:=$(pwd)/src/pagetop}"
@@ -47,6 +47,13 @@ sed -n 1p "$tmp/screen" | grep -q 'reading [0-9.]* [KMG]*i*B of ~[0-9.]* [KMG]iB
 	fail "the progress reads: $(sed -n 1p "$tmp/screen")"
 [ -n "$shown" ] || fail "no sample number in the header while reading"
 sed -n 5p "$tmp/screen" | grep -q '[0-9]' || fail "no rows shown while reading"
+# the UI answers keys meanwhile: r reverses the sort during the same read
+keys r
+grep -q "▲" "$tmp/screen" && fail "▲ on the screen before r"
+wait_for "▲" 3 || fail "r not answered while reading"
+echo "after r: $(sed -n 3p "$tmp/screen" | cut -c1-60)"
+grep -q "of ~" "$tmp/screen" && [ "$(sample)" = "$shown" ] ||
+	fail "the read was over before the key was answered"
 # the read ends: the next sample replaces the shown one, and the progress goes
 if [ -n "$shown" ]; then
 	wait_for "sample $((shown + 1))" 90 || fail "no sample after sample $shown"

@@ -77,9 +77,9 @@ struct screen {
 	const struct screen_ops *ops;
 	struct app *app;
 };
-enum screen_id { SCREEN_LIST, SCREEN_HELP, SCREEN_SYMBOLS, SCREEN_SETUP, SCREEN__N };
+enum screen_id { SCREEN_LIST, SCREEN_HELP, SCREEN_SYMBOLS, SCREEN_SETUP, SCREEN_ATTRIB, SCREEN__N };
 extern const struct screen_ops list_screen_ops, help_screen_ops, symbols_screen_ops,
-	setup_screen_ops;
+	setup_screen_ops, attrib_screen_ops;
 
 /* The shown sample of a series and the way there (tui_time.c). */
 struct timeline {
@@ -143,7 +143,8 @@ struct app {
 	/* what the user sees */
 	struct screen *screens[SCREEN__N];
 	struct screen *screen;      /* shown */
-	struct list_screen *list;   /* screens[SCREEN_LIST], where the others return to */
+	struct list_screen *list;   /* screens[SCREEN_LIST] */
+	enum screen_id home;        /* where the others return to: the list or the blocks' */
 	unsigned updates;           /* UPDATE_* the screens have yet to hear */
 	struct status_line status;
 	struct prompt prompt;

@@ -155,7 +155,7 @@ static void stack_top(struct attrib_screen *as, size_t i, enum attr_key k, int i
 	struct attrib_opts o = as->o;
 	struct attr_view v;
 	struct pt_err err;
-	char pages[32];
+	char pages[32], blocks[32];
 
 	narrow_to_parent(as, i, &o);
 	o.keys[0] = k;
@@ -177,8 +177,9 @@ static void stack_top(struct attrib_screen *as, size_t i, enum attr_key k, int i
 			if (r->level)
 				continue;
 			fmt_count(pages, sizeof(pages), (int64_t)r->pages);
-			text_line(as, i, A_NORMAL, "%*s  %s%s%s: %s, %llu", indent, "", r->label,
-				  *comm ? " " : "", comm, pages, (unsigned long long)r->blocks);
+			fmt_count(blocks, sizeof(blocks), (int64_t)r->blocks);
+			text_line(as, i, A_NORMAL, "%*s  %s%s%s: %s, %s", indent, "", r->label,
+				  *comm ? " " : "", comm, pages, blocks);
 		}
 	}
 	attr_view_free(&v);
@@ -286,7 +287,7 @@ static void draw_header(struct attrib_screen *as)
 {
 	const struct app *app = as->base.app;
 	const struct source_meta *mt = source_meta(app->src);
-	char buf[1024], sel[512], pages[32], all[32];
+	char buf[1024], sel[512], pages[32], all[32], blocks[32], all_blocks[32];
 	enum attr_key k2 = second_key(as);
 	struct pen p;
 
@@ -296,9 +297,10 @@ static void draw_header(struct attrib_screen *as)
 	draw_left_right(0, buf, A_BOLD, mt && mt->name ? mt->name : "", A_NORMAL);
 	fmt_count(pages, sizeof(pages), (int64_t)as->v.pages);
 	fmt_count(all, sizeof(all), (int64_t)as->v.all_pages);
-	snprintf(buf, sizeof(buf), _("%s of %s pages in %llu of %llu blocks, %zu groups"), pages,
-		 all, (unsigned long long)as->v.blocks, (unsigned long long)as->v.all_blocks,
-		 as->v.ngroups);
+	fmt_count(blocks, sizeof(blocks), (int64_t)as->v.blocks);
+	fmt_count(all_blocks, sizeof(all_blocks), (int64_t)as->v.all_blocks);
+	snprintf(buf, sizeof(buf), _("%s of %s pages in %s of %s blocks, %zu groups"), pages, all,
+		 blocks, all_blocks, as->v.ngroups);
 	p = PEN_AT(1, 0);
 	pen_put(&p, buf, A_NORMAL);
 	selection_text(&as->o, sel, sizeof(sel));

@@ -1052,6 +1052,7 @@ START_TEST(test_attrib_screen)
 	ck_screen_has(&h, "top tasks (pid comm: pages, blocks)");
 	ck_screen_has(&h, "300 nginx: 4, 1");
 	ck_screen_has(&h, "nginx.service: 4, 1");
+	ck_expected(&h, "attrib-pid-stack");
 	/* on a frame, <- closes the stack; Esc then the task; Esc on nothing: the list */
 	ht_keys(&h, "j");
 	ht_key(&h, FN(KEY_LEFT));

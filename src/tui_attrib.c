@@ -444,13 +444,14 @@ static void expand(struct attrib_screen *as)
 		toggle(as, ln->row, !row_open(as, ln->row));
 }
 
-/* e: every first-level row opens (into its second key's rows). */
+/* e: every first-level row opens into its second key's rows. Not stacks: each one's
+ * tasks and cgroups cost a pass over every block. */
 static void expand_all(struct attrib_screen *as)
 {
 	for (size_t i = 0; i < as->v.nrows; i++) {
 		char *path;
 
-		if (as->v.rows[i].level || (!second_key(as) && as->o.keys[0] != AK_STACK))
+		if (as->v.rows[i].level || !second_key(as))
 			continue;
 		path = row_path(as, i);
 		if (path_open(as, path) < 0) {

@@ -1134,6 +1134,21 @@ START_TEST(test_attrib_second_key)
 	ck_screen_is_batch(&h, &v);
 	attr_view_free(&v);
 	ht_close(&h);
+
+	/* --pid alone: the stacks of that task; e leaves stacks shut (each one's tasks are
+	 * a pass over every block), Enter opens one */
+	o = attrib_tui_opts(&ao, AK_NONE, AK_NONE, 100.5);
+	ao.pids[ao.npids++] = 300;
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ck_line_has(&h, 0, "blocks by stack, sorted by pages");
+	ck_line_has(&h, 1, "5 of 10 pages in 2 of 6 blocks, 2 groups");
+	ht_keys(&h, "x");
+	ck_line_has(&h, 39, "a stack expands into its frames, tasks and cgroups");
+	ht_keys(&h, "e");
+	ck_screen_lacks(&h, "top tasks");
+	ht_keys(&h, "\n");
+	ck_screen_has(&h, "300 nginx: 4, 1");
+	ht_close(&h);
 }
 END_TEST
 

@@ -308,6 +308,10 @@ static void draw_header(struct attrib_screen *as)
 	if (as->now >= 0)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), _("  (read at %.1f s since boot)"),
 			 as->now);
+	/* a replay shows an earlier sample: the blocks kept are the last one's */
+	if (app->model != app->master)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s",
+			 _("  blocks of the last sample read"));
 	p = PEN_AT(2, 0);
 	pen_put(&p, buf, A_NORMAL);
 	snprintf(buf, sizeof(buf), "%10s %8s %9s %6s  %s", _("PAGES"), _("BLOCKS"),

@@ -1197,6 +1197,34 @@ START_TEST(test_attrib_select)
 }
 END_TEST
 
+/* A folder of dumps: the blocks are the last sample's, and a replay of an earlier one
+ * says so. */
+START_TEST(test_attrib_series)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_COMM, AK_NONE, 100.5);
+	char *dump = read_file(TEST_DATA "/attrib/page_owner", NULL);
+	char *dir = tmpdir_new(), *p;
+
+	ck_assert_ptr_nonnull(dump);
+	for (int i = 0; i < 2; i++) {
+		p = xasprintf("%s/000%d.page_owner", dir, i);
+		write_str(p, dump);
+		free(p);
+	}
+	ht_open(&h, dir, &o, 30, 100, NULL, NULL);
+	ck_line_has(&h, 0, "blocks by comm > stack");
+	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks, 4 groups");
+	ck_assert_ptr_null(strstr(ht_line(&h, 2), "blocks of the last sample read"));
+	ht_keys(&h, "[");
+	ck_line_has(&h, 2, "blocks of the last sample read");
+	ht_close(&h);
+	tmpdir_free(dir);
+	free(dump);
+}
+END_TEST
+
 /* A recording of a dump has no blocks: the keys say what they need. */
 START_TEST(test_attrib_no_blocks)
 {
@@ -3814,6 +3842,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_attrib_second_key);
 	tcase_add_test(tc, test_attrib_select);
 	tcase_add_test(tc, test_attrib_no_blocks);
+	tcase_add_test(tc, test_attrib_series);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_replay_background);

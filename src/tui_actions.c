@@ -344,7 +344,7 @@ static unsigned act_group(struct app *app)
 		vo->group = GROUP_STACK;
 	/* then the per-block dump's keys, on the blocks' screen */
 	if (vo->group == GROUP_STACK && attrib_screen_usable(app)) {
-		attrib_screen_show(app, AK_PID);
+		attrib_screen_show(app, AK_STACK);
 		return ACTION_REDRAW;
 	}
 	status_message(app, 0, _("grouped by %s"), group_name(vo->group));

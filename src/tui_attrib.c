@@ -49,7 +49,7 @@ struct attrib_screen {
 #define ATTRIB(s) ((struct attrib_screen *)(s))
 
 static const enum attr_key first_keys[] = {
-	AK_PID, AK_TGID, AK_COMM, AK_MEMCG, AK_CLASS, AK_GFP, AK_ORDER, AK_MT, AK_MIGRATED,
+	AK_STACK, AK_PID, AK_TGID, AK_COMM, AK_MEMCG, AK_CLASS, AK_GFP, AK_ORDER, AK_MT, AK_MIGRATED,
 	AK_AGE,
 };
 
@@ -489,7 +489,7 @@ static unsigned keys_changed(struct attrib_screen *as, const char *what)
 	return ACTION_REDRAW;
 }
 
-/* g: the next first key; past the last, back to the list's stacks. */
+/* g: the next first key; past the last (or from caller), back to the list's stacks. */
 static unsigned group_next(struct attrib_screen *as)
 {
 	struct app *app = as->base.app;

@@ -336,6 +336,9 @@ ended 0
 start "$PAGETOP" "$top_srcdir/tests/data/small/page_owner.xz"
 expect "register_early_stack"
 keys g g g g
+expect "blocks by stack, sorted by pages"
+expect "     4,685    4,685      0.00  41.1%  ▸ register_early_stack #0"
+keys g
 expect "blocks by pid > stack"
 expect "11,405 of 11,405 pages in 11,121 of 11,121 blocks"
 keys Enter Down Enter

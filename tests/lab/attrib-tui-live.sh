@@ -5,8 +5,9 @@
 # that has only /sys/kernel/debug/page_owner stands for debugfs, as before 6.9): --group
 # age opens it with the read's time from the guest's /proc/uptime (the boot was less
 # than a minute ago: every block is "<1m"), f older=1s selects fewer pages than all (the
-# leak's are younger), g goes back to the stacks and on to pid, Enter opens a task into its stacks; q leaves
-# the terminal clean. Part of make check-live (needs the kernel lab and tmux).
+# leak's are younger), g goes back to the stacks and on to pid, Enter opens a task into
+# its stacks; q leaves the terminal clean. Part of make check-live (needs the kernel
+# lab and tmux).
 set -u
 : "${PAGETOP:=$(pwd)/src/pagetop}"
 : "${top_srcdir:=.}"
@@ -56,10 +57,10 @@ sed -n 2p "$tmp/screen" | grep -Eq '^([0-9,]+) of \1 pages' &&
 	fail "older than 1s selects every page: $(sed -n 2p "$tmp/screen")"
 sed -n 2p "$tmp/screen" | grep -Eq '^0 of ' && fail "older than 1s selects nothing"
 
-# g after age: the list's stacks; four more: by pid; Enter opens the first task
+# g after age: the list's stacks; five more: by pid; Enter opens the first task
 keys F g
 wait_for "group stack" 20 || fail "g after age did not go back to the stacks"
-keys g g g g
+keys g g g g g
 wait_for "blocks by pid > stack" 20 || fail "g did not go on to pid"
 keys Enter
 wait_for "  ▸ " 20 || fail "no stacks under the first task"

@@ -1040,6 +1040,10 @@ START_TEST(test_attrib_screen)
 	ht_keys(&h, "ggg");
 	ck_line_has(&h, 3, "MODULE");
 	ht_keys(&h, "g");
+	ck_line_has(&h, 0, "blocks by stack, sorted by pages");
+	ck_line_has(&h, 3, "PAGES   BLOCKS AVG_ORDER  SHARE  STACK");
+	ck_line_has(&h, 4, "         4        1      2.00  40.0%  ▸ do_anonymous_page #1");
+	ht_keys(&h, "g");
 	ck_line_has(&h, 0, "blocks by pid > stack");
 	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks, 4 groups");
 	ck_line_has(&h, 3, "PAGES   BLOCKS AVG_ORDER  SHARE  PID");
@@ -1063,7 +1067,7 @@ START_TEST(test_attrib_screen)
 	ck_assert_int_eq(ht_cursor_y(&h), 4);
 	ht_keys(&h, "\033");
 	ck_line_has(&h, 2, "group stack");
-	ht_keys(&h, "gggg");
+	ht_keys(&h, "ggggg");
 	ck_line_has(&h, 0, "blocks by pid");
 	/* the help and back: to the blocks' screen */
 	ht_keys(&h, "?q");
@@ -1189,7 +1193,7 @@ START_TEST(test_attrib_select)
 	ck_screen_has(&h, "--group age: the age of blocks needs the time of the read");
 	ht_keys(&h, "g"); /* age is the last key: the list's stacks next, then pid */
 	ck_line_has(&h, 2, "group stack");
-	ht_keys(&h, "gggg");
+	ht_keys(&h, "ggggg");
 	ck_line_has(&h, 0, "blocks by pid");
 	ht_keys(&h, "folder=1m\n");
 	ck_screen_has(&h, "--older-than: the age of blocks needs the time of the read");

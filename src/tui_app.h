@@ -8,8 +8,9 @@
  *
  *   tui.c          the app's life: the loop, keys, samples in, signals, suspend, resize
  *   tui_actions.c  the actions of tui_actions.def as functions
- *   tui_list.c tui_help.c tui_symbols.c tui_setup.c   the screens (tui_pager.c: help's
- *                  and symbols'; tui_tree.c: the list's tree mode)
+ *   tui_list.c tui_help.c tui_symbols.c tui_setup.c tui_attrib.c   the screens
+ *                  (tui_pager.c: help's and symbols'; tui_tree.c: the list's tree mode;
+ *                  tui_attrib.c: the per-block dump's blocks by task, cgroup, ...)
  *   tui_time.c     the shown sample: replay, baseline, playing
  *   tui_status.c   the header and the status line
  *   this header    the app's state, the screens' interface

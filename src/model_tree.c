@@ -696,6 +696,16 @@ size_t tree_path(const struct tree *t, uint32_t i, uint32_t *out, size_t n)
 	return k;
 }
 
+size_t tree_path_nodes(const struct tree *t, uint32_t i, uint32_t *out, size_t n)
+{
+	size_t d = (size_t)t->nodes[i].depth + 1, k = d < n ? d : n;
+
+	for (size_t p = d; p-- > 0; i = t->nodes[i].parent)
+		if (p < k)
+			out[p] = i;
+	return k;
+}
+
 int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_t *out, int n)
 {
 	int64_t *one = xmalloc((size_t)(n > 0 ? n : 1) * sizeof(*one));

@@ -8,7 +8,6 @@
 
 #include "frame.h"
 #include "model_int.h"
-#include "model_tree.h"
 #include "model_tree_alloc.h"
 
 #define LABEL_KEY 0x80000000u     /* as model_tree.c's */
@@ -118,14 +117,4 @@ size_t tree_alloc_bytes(const struct tree_alloc *a)
 {
 	return a->nstacks * (sizeof(*a->keys) + sizeof(*a->site) + sizeof(*a->len)) +
 	       a->nframes * sizeof(*a->site_label);
-}
-
-size_t tree_path_nodes(const struct tree *t, uint32_t i, uint32_t *out, size_t n)
-{
-	size_t d = (size_t)t->nodes[i].depth + 1, k = d < n ? d : n;
-
-	for (size_t p = d; p-- > 0; i = t->nodes[i].parent)
-		if (p < k)
-			out[p] = i;
-	return k;
 }

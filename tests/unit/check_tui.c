@@ -3211,6 +3211,77 @@ START_TEST(test_tree)
 }
 END_TEST
 
+/* The line of the node at depth d with text s (the test fails when there is none). */
+static size_t tl_find(struct ht *h, unsigned d, const char *s)
+{
+	const struct tree_ui *u = h->t->list->tree;
+
+	for (size_t i = 0; i < u->nlines; i++)
+		if (u->lines[i].depth == d && strcmp(tree_node_text(h->t->model, tl_node(h, i)), s) == 0)
+			return i;
+	ck_abort_msg("no line %s at depth %u", s, d);
+	return 0;
+}
+
+static void tl_goto(struct ht *h, size_t li)
+{
+	const struct tree_ui *u = h->t->list->tree;
+
+	while (u->cursor < li)
+		ht_keys(h, "j");
+	while (u->cursor > li)
+		ht_keys(h, "k");
+}
+
+/* allocinfo's tree: directories level by level, file, function, call site; bottom-up
+ * from the call site out. */
+START_TEST(test_tree_allocinfo)
+{
+	static const char *const path[] = { "drivers/", "block/", "brd.c", "brd_insert_page [brd]" };
+	struct ht h = { 0 };
+	struct tree_ui *u;
+	const struct tree_node *n;
+	size_t li;
+
+	ht_open(&h, "allocinfo", NULL, 40, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->settings.tree, TREE_TOP_DOWN);
+	ck_line_has(&h, 2, "tree top-down");
+	ck_roots_sum(&h);
+	ck_screen_has(&h, "drivers/");
+	ck_screen_has(&h, "call sites)");
+	ck_screen_lacks(&h, "stacks)");
+	/* Enter down the path to the brd call site */
+	for (unsigned d = 0; d < ARRAY_SIZE(path); d++) {
+		tl_goto(&h, tl_find(&h, d, path[d]));
+		ht_keys(&h, "\n");
+	}
+	li = tl_find(&h, 4, "drivers/block/brd.c:67");
+	tl_goto(&h, li);
+	n = tl_node(&h, li);
+	ck_assert(n->caller && !n->haskids);
+	ck_assert_int_eq(n->s.now, tl_node(&h, li - 1)->s.now); /* one site of its function */
+	ck_assert_int_gt(n->s.calls, 0);
+	ck_line_has(&h, TUI_HEADER_LINES + (int)(li - u->top), "drivers/block/brd.c:67");
+	ck_line_has(&h, TUI_HEADER_LINES + (int)(li - u->top), "(1 call site)");
+	ck_roots_sum(&h);
+	/* bottom-up: the call site is a root, its function, file and directories below */
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->settings.tree, TREE_BOTTOM_UP);
+	ck_roots_sum(&h);
+	li = tl_find(&h, 0, "drivers/block/brd.c:67");
+	tl_goto(&h, li);
+	ht_keys(&h, "*");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 1)), "brd_insert_page [brd]");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 2)), "brd.c");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 3)), "block/");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 4)), "drivers/");
+	ck_assert(!tl_node(&h, li + 4)->haskids);
+	ht_close(&h);
+}
+END_TEST
+
 /* c on a node charts the stacks below it: at every sample the chart has, the sum of their
  * pages there (their histories, which hold every sample of the recording, say what). */
 START_TEST(test_tree_chart)
@@ -3835,6 +3906,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_tree);
+	tcase_add_test(tc, test_tree_allocinfo);
 	tcase_add_test(tc, test_tree_filter);
 	tcase_add_test(tc, test_tree_chart);
 	tcase_add_test(tc, test_tree_replay);

@@ -16,7 +16,8 @@
 # environment: PAGETOP (the binary; default BUILDDIR/src/pagetop), BUILDDIR (where
 #   src/pagetop and src/libpagetop.a are; default: the current directory when it has
 #   src/pagetop, else the source tree), BENCH_OUT (default BUILDDIR/bench/out),
-#   BENCH_AWK (default mawk when installed, else awk), CC (default cc).
+#   BENCH_AWK (default mawk when installed, else awk), CC (default cc), BENCH_BIG_MB and
+#   BENCH_BIG_DIR (bench/bigdump.sh's dump: size, default 1024, and folder, default /tmp).
 set -euo pipefail
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
 	--stacks) nstacks=$2; shift ;;
 	--dump-mb) dump_mb=$2; shift ;;
 	--no-gen) gen=0 ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -429,6 +430,16 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	echo
 	echo "Wall time: medians of hyperfine runs ($runs_fast runs for pagetop on show_stacks and wc, $runs_slow for the rest), inputs in the page cache; targets are judged on it. cpu: user + system time (hyperfine's mean; the update's own thread CPU time), steadier when the machine is busy ($(awk '{ print "load average " $1 }' /proc/loadavg) at the end of this run). Peak RSS from \`/usr/bin/time -v\`. Command: \`pagetop -b -n 1 --limit 20 FILE\`. Awk: $awkver. page_owner_sort: tools/vm/page_owner_sort.c of Debian 12's linux-source-6.1, \`cc -O2\`. Machine: $cpu, $(nproc) CPUs, $mem; $(date -u +%Y-%m-%d). Inputs from bench/gen.c (seed 1)."
 } >"$out/results.md"
+
+say "a 1 GB per-block dump (bench/bigdump.sh)"
+rc=0
+BUILDDIR=$BUILDDIR BENCH_OUT=$out "$srcdir/bench/bigdump.sh" $([ $quick = 1 ] && echo --quick) \
+	--mb "${BENCH_BIG_MB:-1024}" 2>>"$log" || rc=$?
+if [ $rc = 0 ]; then
+	{ echo; cat "$out/bigdump.md"; } >> "$out/results.md"
+else
+	echo "run.sh: bench/bigdump.sh did not run (status $rc): see $log" >&2
+fi
 
 say "symbolization (bench/symbols.sh)"
 if BUILDDIR=$BUILDDIR BENCH_OUT=$out "$srcdir/bench/symbols.sh" $([ $quick = 1 ] && echo --quick); then

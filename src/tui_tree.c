@@ -533,6 +533,7 @@ static void node_counter(const struct tree_node *n, struct counter *c)
 	c->rate = n->s.rate;
 	c->score = n->s.score;
 	c->first_seen = n->s.first_seen;
+	c->calls = n->s.calls;
 }
 
 /* The guides before a node's text: a line down for each ancestor with siblings after
@@ -632,8 +633,13 @@ static void draw_line(struct tree_ui *u, const struct tree_env *e, int y, size_t
 		pen_put_marked(&p, where, e->search, a | (sel ? 0 : role_attr(ROLE_DIM)));
 	}
 	if (p.x + 4 < COLS) {
-		snprintf(buf, sizeof(buf), ngettext(" (%u stack)", " (%u stacks)", n->nstacks),
-			 n->nstacks);
+		if (model_meta(app->model)->unit == UNIT_BYTES)
+			snprintf(buf, sizeof(buf),
+				 ngettext(" (%u call site)", " (%u call sites)", n->nstacks),
+				 n->nstacks);
+		else
+			snprintf(buf, sizeof(buf),
+				 ngettext(" (%u stack)", " (%u stacks)", n->nstacks), n->nstacks);
 		pen_put(&p, buf, a | (sel ? 0 : role_attr(ROLE_DIM)));
 	}
 	pen_pad(&p, COLS, a);

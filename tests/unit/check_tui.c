@@ -24,6 +24,7 @@
 #include "testutil.h"
 #include "tui.h"
 #include "tui_app.h"
+#include "tui_attrib.h"
 #include "tui_chart.h"
 #include "tui_list.h"
 #include "tui_pager.h"
@@ -957,6 +958,289 @@ START_TEST(test_group)
 	ck_line_has(&h, 3, "MODULE");
 	ck_screen_has(&h, "vmlinux");
 	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group stack");
+	ht_close(&h);
+}
+END_TEST
+
+/* ---- the blocks' screen: the per-block dump by task, cgroup and block ---- */
+
+/* UI options with the attribution keys k1, k2 (AK_NONE: none) and the dump's time. */
+static struct tui_opts attrib_tui_opts(struct attrib_opts *ao, enum attr_key k1,
+				       enum attr_key k2, double now)
+{
+	struct tui_opts o;
+
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	attrib_opts_init(ao);
+	ao->keys[0] = k1;
+	ao->keys[1] = k2;
+	o.attrib = ao;
+	o.attr_clock = (struct attr_clock){ now, -1, 0 };
+	return o;
+}
+
+/* What batch mode's attrib_run() groups: the view of path's blocks by ao (in TEST_DATA). */
+static void batch_attr_view(const char *rel, const struct attrib_opts *ao, double now,
+			    struct attr_view *v)
+{
+	struct model *m = model_new();
+	struct attrib *a = attrib_new(m);
+	struct sink sink = model_sink(m);
+	struct source_opts so;
+	struct source *src;
+	struct pt_err err;
+	const char *path = rel;
+
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_next(src, &sink, -1, &err), SRC_SAMPLE);
+	attr_view_init(v);
+	ck_assert_msg(attrib_view(a, ao, now, 0, v, &err) == 0, "%s", err.msg);
+	attrib_free(a);
+	source_close(src);
+	model_free(m);
+}
+
+/* Every row of batch's view is a line of the screen, in its order: pages, blocks and
+ * average order to the digit, the label at the end. */
+static void ck_screen_is_batch(struct ht *h, const struct attr_view *v)
+{
+	ck_assert_uint_gt(v->nrows, 0);
+	ck_assert_uint_lt(v->nrows, (size_t)(LINES - TUI_HEADER_LINES - 1));
+	for (size_t i = 0; i < v->nrows; i++) {
+		const struct attr_row *r = &v->rows[i];
+		char pages[32], blocks[32], want[128];
+		const char *line = ht_line(h, TUI_HEADER_LINES + (int)i);
+		size_t n = strlen(line), ln = strlen(r->label);
+
+		fmt_count(pages, sizeof(pages), (int64_t)r->pages);
+		fmt_count(blocks, sizeof(blocks), (int64_t)r->blocks);
+		snprintf(want, sizeof(want), "%10s %8s %9.2f", pages, blocks,
+			 (double)r->order_sum / (double)r->blocks);
+		ck_assert_msg(strncmp(line, want, strlen(want)) == 0 && n >= ln &&
+			      strcmp(line + n - ln, r->label) == 0,
+			      "row %zu: want \"%s ... %s\", line \"%s\"", i, want, r->label, line);
+	}
+}
+
+/* g goes on past the list's module into the blocks' keys, and back to the stacks;
+ * Enter drills from a task into its stacks, from a stack into its frames, tasks and
+ * cgroups; <- and Esc come back. */
+START_TEST(test_attrib_screen)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_NONE, AK_NONE, 100.5);
+
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ck_line_has(&h, 2, "group stack");
+	ht_keys(&h, "ggg");
+	ck_line_has(&h, 3, "MODULE");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 0, "blocks by stack, sorted by pages");
+	ck_line_has(&h, 3, "PAGES   BLOCKS AVG_ORDER  SHARE  STACK");
+	ck_line_has(&h, 4, "         4        1      2.00  40.0%  ▸ do_anonymous_page #1");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 0, "blocks by pid > stack");
+	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks, 4 groups");
+	ck_line_has(&h, 3, "PAGES   BLOCKS AVG_ORDER  SHARE  PID");
+	ck_line_has(&h, 4, "         5        2      1.00  50.0%  ▸ 300");
+	ht_keys(&h, "\n");
+	ck_line_has(&h, 4, "▾ 300");
+	ck_line_has(&h, 5, "  ▸ do_anonymous_page #1");
+	ht_keys(&h, "j\n");
+	ck_line_has(&h, 6, "prep_new_page+0x17/0x43");
+	ck_screen_has(&h, "top tasks (pid comm: pages, blocks)");
+	ck_screen_has(&h, "300 nginx: 4, 1");
+	ck_screen_has(&h, "nginx.service: 4, 1");
+	ck_expected(&h, "attrib-pid-stack");
+	/* on a frame, <- closes the stack; Esc then the task; Esc on nothing: the list */
+	ht_keys(&h, "j");
+	ht_key(&h, FN(KEY_LEFT));
+	ck_screen_lacks(&h, "top tasks");
+	ck_line_has(&h, 5, "▸ do_anonymous_page #1");
+	ht_keys(&h, "\033");
+	ck_line_has(&h, 4, "▸ 300");
+	ck_assert_int_eq(ht_cursor_y(&h), 4);
+	ht_keys(&h, "\033");
+	ck_line_has(&h, 2, "group stack");
+	ht_keys(&h, "ggggg");
+	ck_line_has(&h, 0, "blocks by pid");
+	/* the help and back: to the blocks' screen */
+	ht_keys(&h, "?q");
+	ck_line_has(&h, 0, "blocks by pid");
+	for (const char *k = "tgid\0comm\0memcg\0class\0gfp\0order\0migratetype\0migrated\0age\0";
+	     *k; k += strlen(k) + 1) {
+		char want[64];
+
+		ht_keys(&h, "g");
+		snprintf(want, sizeof(want), "blocks by %s > stack", k);
+		ck_line_has(&h, 0, want);
+	}
+	ck_line_has(&h, 4, "<1m");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group stack");
+	ht_close(&h);
+}
+END_TEST
+
+/* The screen's numbers are batch's for the same keys, on the dump written as the kernel
+ * prints cgroups and on the lab's real dump; x picks the second level. */
+START_TEST(test_attrib_agree)
+{
+	static const struct { const char *path; enum attr_key k1, k2; } cases[] = {
+		{ "attrib/page_owner", AK_COMM, AK_CALLER },
+		{ "attrib/page_owner", AK_MEMCG, AK_PID },
+		{ "attrib/page_owner", AK_GFP, AK_ORDER },
+		{ "attrib/page_owner", AK_AGE, AK_MIGRATED },
+		{ "small/page_owner.xz", AK_COMM, AK_CALLER },
+		{ "small/page_owner.xz", AK_CLASS, AK_MT },
+		{ "small/page_owner.xz", AK_ORDER, AK_NONE },
+	};
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct ht h = { 0 };
+		struct attrib_opts ao;
+		struct tui_opts o = attrib_tui_opts(&ao, cases[c].k1, cases[c].k2, 100.5);
+		struct attr_view v;
+
+		ht_open(&h, cases[c].path, &o, 500, 120, NULL, NULL);
+		ht_keys(&h, "e");
+		if (cases[c].k2 == AK_NONE)
+			ao.keys[1] = AK_STACK; /* what a group expands into by default */
+		batch_attr_view(cases[c].path, &ao, 100.5, &v);
+		ck_screen_is_batch(&h, &v);
+		attr_view_free(&v);
+		ht_close(&h);
+	}
+}
+END_TEST
+
+/* x: comm's groups expand into caller, then pid; the numbers stay batch's. */
+START_TEST(test_attrib_second_key)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_COMM, AK_NONE, 100.5);
+	struct attr_view v;
+
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ck_line_has(&h, 0, "blocks by comm > stack");
+	ht_keys(&h, "x");
+	ck_line_has(&h, 0, "blocks by comm > caller");
+	ht_keys(&h, "xe");
+	ck_line_has(&h, 0, "blocks by comm > pid");
+	ao.keys[1] = AK_PID;
+	batch_attr_view("attrib/page_owner", &ao, 100.5, &v);
+	ck_screen_is_batch(&h, &v);
+	attr_view_free(&v);
+	ht_close(&h);
+
+	/* --pid alone: the stacks of that task; e leaves stacks shut (each one's tasks are
+	 * a pass over every block), Enter opens one */
+	o = attrib_tui_opts(&ao, AK_NONE, AK_NONE, 100.5);
+	ao.pids[ao.npids++] = 300;
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ck_line_has(&h, 0, "blocks by stack, sorted by pages");
+	ck_line_has(&h, 1, "5 of 10 pages in 2 of 6 blocks, 2 groups");
+	ht_keys(&h, "x");
+	ck_line_has(&h, 39, "a stack expands into its frames, tasks and cgroups");
+	ht_keys(&h, "e");
+	ck_screen_lacks(&h, "top tasks");
+	ht_keys(&h, "\n");
+	ck_screen_has(&h, "300 nginx: 4, 1");
+	ht_close(&h);
+}
+END_TEST
+
+/* f selects by pid, tgid, comm and age (as --pid, --tgid, --comm, --older-than); F
+ * clears; age without the time of the read says why instead. */
+START_TEST(test_attrib_select)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao, want;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_COMM, AK_CALLER, 100.5);
+	struct attr_view v;
+	struct pt_err err;
+
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ht_keys(&h, "fcomm=java,nginx older=10s\n");
+	ck_line_has(&h, 2, "selected: comm java,nginx older than 10s");
+	ht_keys(&h, "e");
+	attrib_opts_init(&want);
+	want.keys[0] = AK_COMM;
+	want.keys[1] = AK_CALLER;
+	ck_assert_int_eq(attr_parse_comms(&want, "java,nginx", &err), 0);
+	want.older_than = 10;
+	batch_attr_view("attrib/page_owner", &want, 100.5, &v);
+	ck_line_has(&h, 1, "3 of 10 pages in 3 of 6 blocks, 2 groups");
+	ck_screen_is_batch(&h, &v);
+	attr_view_free(&v);
+	attrib_opts_free(&want);
+	ht_keys(&h, "fpid=x\n");
+	ck_line_has(&h, 39, "pid: expected numbers separated by commas");
+	ht_keys(&h, "F");
+	ck_line_has(&h, 2, "selected: every block");
+	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks");
+	ht_close(&h);
+
+	/* no uptime file, no --now: no age */
+	o = attrib_tui_opts(&ao, AK_AGE, AK_NONE, -1);
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ck_screen_has(&h, "--group age: the age of blocks needs the time of the read");
+	ht_keys(&h, "g"); /* age is the last key: the list's stacks next, then pid */
+	ck_line_has(&h, 2, "group stack");
+	ht_keys(&h, "ggggg");
+	ck_line_has(&h, 0, "blocks by pid");
+	ht_keys(&h, "folder=1m\n");
+	ck_screen_has(&h, "--older-than: the age of blocks needs the time of the read");
+	ht_close(&h);
+}
+END_TEST
+
+/* A folder of dumps: the blocks are the last sample's, and a replay of an earlier one
+ * says so. */
+START_TEST(test_attrib_series)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_COMM, AK_NONE, 100.5);
+	char *dump = read_file(TEST_DATA "/attrib/page_owner", NULL);
+	char *dir = tmpdir_new(), *p;
+
+	ck_assert_ptr_nonnull(dump);
+	for (int i = 0; i < 2; i++) {
+		p = xasprintf("%s/000%d.page_owner", dir, i);
+		write_str(p, dump);
+		free(p);
+	}
+	ht_open(&h, dir, &o, 30, 100, NULL, NULL);
+	ck_line_has(&h, 0, "blocks by comm > stack");
+	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks, 4 groups");
+	ck_assert_ptr_null(strstr(ht_line(&h, 2), "blocks of the last sample read"));
+	ht_keys(&h, "[");
+	ck_line_has(&h, 2, "blocks of the last sample read");
+	ht_close(&h);
+	tmpdir_free(dir);
+	free(dump);
+}
+END_TEST
+
+/* A recording of a dump has no blocks: the keys say what they need. */
+START_TEST(test_attrib_no_blocks)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_PID, AK_NONE, 100.5);
+
+	ht_open(&h, "demo", &o, 30, 100, NULL, NULL);
+	ck_screen_has(&h, "no blocks: these keys need the per-block page_owner dump");
+	ht_keys(&h, "\033");
+	ck_line_has(&h, 2, "group stack");
+	ht_keys(&h, "gggg");
 	ck_line_has(&h, 2, "group stack");
 	ht_close(&h);
 }
@@ -2980,6 +3264,77 @@ START_TEST(test_tree)
 }
 END_TEST
 
+/* The line of the node at depth d with text s (the test fails when there is none). */
+static size_t tl_find(struct ht *h, unsigned d, const char *s)
+{
+	const struct tree_ui *u = h->t->list->tree;
+
+	for (size_t i = 0; i < u->nlines; i++)
+		if (u->lines[i].depth == d && strcmp(tree_node_text(h->t->model, tl_node(h, i)), s) == 0)
+			return i;
+	ck_abort_msg("no line %s at depth %u", s, d);
+	return 0;
+}
+
+static void tl_goto(struct ht *h, size_t li)
+{
+	const struct tree_ui *u = h->t->list->tree;
+
+	while (u->cursor < li)
+		ht_keys(h, "j");
+	while (u->cursor > li)
+		ht_keys(h, "k");
+}
+
+/* allocinfo's tree: directories level by level, file, function, call site; bottom-up
+ * from the call site out. */
+START_TEST(test_tree_allocinfo)
+{
+	static const char *const path[] = { "drivers/", "block/", "brd.c", "brd_insert_page [brd]" };
+	struct ht h = { 0 };
+	struct tree_ui *u;
+	const struct tree_node *n;
+	size_t li;
+
+	ht_open(&h, "allocinfo", NULL, 40, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->settings.tree, TREE_TOP_DOWN);
+	ck_line_has(&h, 2, "tree top-down");
+	ck_roots_sum(&h);
+	ck_screen_has(&h, "drivers/");
+	ck_screen_has(&h, "call sites)");
+	ck_screen_lacks(&h, "stacks)");
+	/* Enter down the path to the brd call site */
+	for (unsigned d = 0; d < ARRAY_SIZE(path); d++) {
+		tl_goto(&h, tl_find(&h, d, path[d]));
+		ht_keys(&h, "\n");
+	}
+	li = tl_find(&h, 4, "drivers/block/brd.c:67");
+	tl_goto(&h, li);
+	n = tl_node(&h, li);
+	ck_assert(n->caller && !n->haskids);
+	ck_assert_int_eq(n->s.now, tl_node(&h, li - 1)->s.now); /* one site of its function */
+	ck_assert_int_gt(n->s.calls, 0);
+	ck_line_has(&h, TUI_HEADER_LINES + (int)(li - u->top), "drivers/block/brd.c:67");
+	ck_line_has(&h, TUI_HEADER_LINES + (int)(li - u->top), "(1 call site)");
+	ck_roots_sum(&h);
+	/* bottom-up: the call site is a root, its function, file and directories below */
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->settings.tree, TREE_BOTTOM_UP);
+	ck_roots_sum(&h);
+	li = tl_find(&h, 0, "drivers/block/brd.c:67");
+	tl_goto(&h, li);
+	ht_keys(&h, "*");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 1)), "brd_insert_page [brd]");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 2)), "brd.c");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 3)), "block/");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 4)), "drivers/");
+	ck_assert(!tl_node(&h, li + 4)->haskids);
+	ht_close(&h);
+}
+END_TEST
+
 /* c on a node charts the stacks below it: at every sample the chart has, the sum of their
  * pages there (their histories, which hold every sample of the recording, say what). */
 START_TEST(test_tree_chart)
@@ -3613,12 +3968,19 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_tree);
+	tcase_add_test(tc, test_tree_allocinfo);
 	tcase_add_test(tc, test_tree_filter);
 	tcase_add_test(tc, test_tree_chart);
 	tcase_add_test(tc, test_tree_replay);
 	tcase_add_test(tc, test_tree_setting);
 	tcase_add_test(tc, test_tree_live_pause);
 	tcase_add_test(tc, test_group);
+	tcase_add_test(tc, test_attrib_screen);
+	tcase_add_test(tc, test_attrib_agree);
+	tcase_add_test(tc, test_attrib_second_key);
+	tcase_add_test(tc, test_attrib_select);
+	tcase_add_test(tc, test_attrib_no_blocks);
+	tcase_add_test(tc, test_attrib_series);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_replay_background);

@@ -3316,8 +3316,8 @@ START_TEST(test_tree_allocinfo)
 	ck_assert(n->caller && !n->haskids);
 	ck_assert_int_eq(n->s.now, tl_node(&h, li - 1)->s.now); /* one site of its function */
 	ck_assert_int_gt(n->s.calls, 0);
-	ck_line_has(&h, TUI_HEADER_LINES + (int)(li - u->top), "drivers/block/brd.c:67");
-	ck_line_has(&h, TUI_HEADER_LINES + (int)(li - u->top), "(1 call site)");
+	ck_line_has(&h, TUI_HEADER_LINES + (int)u->cursor, "drivers/block/brd.c:67");
+	ck_line_has(&h, TUI_HEADER_LINES + (int)u->cursor, "(1 call site)");
 	ck_roots_sum(&h);
 	/* bottom-up: the call site is a root, its function, file and directories below */
 	ht_keys(&h, "T");

@@ -89,6 +89,11 @@ const char *model_frame(const struct model *m, uint32_t id)
 	return strtab_str(m->frames, id);
 }
 
+uint32_t model_nframes(const struct model *m)
+{
+	return strtab_count(m->frames);
+}
+
 const char *model_label(const struct model *m, uint32_t id)
 {
 	if (id & MODEL_APART_ID)

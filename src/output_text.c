@@ -323,6 +323,19 @@ static void text_numbers(FILE *fp, const struct model *m, const struct tree_sum 
 		(long long)s->peak, s->score, c.first);
 }
 
+/* The same of an allocinfo node: bytes, calls and the share first, as text_row's. */
+static void text_numbers_bytes(FILE *fp, const struct model *m, const struct tree_sum *s,
+			       int64_t total)
+{
+	struct size_first c;
+
+	text_size_first(&c, m, s->now, s->first_seen);
+	fprintf(fp, "%12lld %10s %9lld %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s",
+		(long long)s->now, c.size, (long long)s->calls,
+		total > 0 ? (double)s->now * 100.0 / (double)total : 0, (long long)s->delta,
+		s->rate, (long long)s->delta_base, (long long)s->peak, s->score, c.first);
+}
+
 /* Node i and what is printed below it, two columns deeper a level. */
 static void text_node(FILE *fp, const struct model *m, const struct tree *t, uint32_t i,
 		      const struct out_opts *o, struct esc_buf *b, int utf8)
@@ -334,6 +347,8 @@ static void text_node(FILE *fp, const struct model *m, const struct tree *t, uin
 
 	if (o->columns)
 		text_cells(fp, o->columns, m, &n->s, t->v.total_pages);
+	else if (output_is_bytes(m))
+		text_numbers_bytes(fp, m, &n->s, t->v.total_pages);
 	else
 		text_numbers(fp, m, &n->s);
 	fprintf(fp, " %7u  %*s%s\n", n->nstacks, 2 * n->depth, "", esc_str(b, text, utf8));
@@ -355,9 +370,13 @@ void output_text_tree(FILE *fp, const struct model *m, const struct view_opts *v
 	if (o->columns) {
 		text_titles(fp, o->columns, m);
 		fprintf(fp, " %7s  %s\n", "STACKS", "FRAME");
+	} else if (output_is_bytes(m)) {
+		fprintf(fp, "%12s %10s %9s %7s %9s %10s %11s %10s %6s %10s %7s  %s\n", "BYTES",
+			"SIZE", "CALLS", "SHARE", "DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE",
+			"FIRST_SEEN", "SITES", "NODE");
 	} else {
 		fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s %7s  %s\n",
-			output_is_bytes(m) ? "BYTES" : "PAGES", "SIZE", "DELTA", "RATE",
+			"PAGES", "SIZE", "DELTA", "RATE",
 			"DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "STACKS", "FRAME");
 	}
 	for (size_t k = 0; k < n; k++)

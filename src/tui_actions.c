@@ -14,6 +14,7 @@
 #include "settings.h"
 #include "source_live.h"
 #include "tui_actions.h"
+#include "tui_attrib.h"
 #include "tui_columns.h"
 #include "tui_list.h"
 #include "tui_status.h"
@@ -353,6 +354,11 @@ static unsigned act_group(struct app *app)
 	/* files and directories are allocinfo's */
 	if (vo->group >= GROUP_FILE && model_meta(app->model)->unit != UNIT_BYTES)
 		vo->group = GROUP_STACK;
+	/* then the per-block dump's keys, on the blocks' screen */
+	if (vo->group == GROUP_STACK && attrib_screen_usable(app)) {
+		attrib_screen_show(app, AK_STACK);
+		return ACTION_REDRAW;
+	}
 	status_message(app, 0, _("grouped by %s"), group_name(vo->group));
 	return ACTION_REBUILD_VIEW; /* rows of another kind: the cursor goes to the top */
 }
@@ -399,6 +405,14 @@ static unsigned act_source(struct app *app)
 	/* frame ids mean other frames now: the tree's lines per frame are looked up again */
 	app_changed(app, UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL | UPDATE_SYMBOLS);
 	return ACTION_REDRAW_ALL;
+}
+
+static unsigned act_group_second(struct app *app)
+{
+	status_message(app, 1, "%s", attrib_screen_usable(app)
+		       ? _("groups expand into another key on the blocks' screen: g past module opens it")
+		       : _("groups expand into another key on the blocks' screen: it needs the per-block page_owner dump"));
+	return ACTION_REDRAW;
 }
 
 static unsigned act_tree(struct app *app)
@@ -938,6 +952,7 @@ static unsigned (*const actions[ACT__N])(struct app *app) = {
 	[ACT_FILTER] = act_filter,
 	[ACT_FILTER_CLEAR] = act_filter_clear,
 	[ACT_GROUP] = act_group,
+	[ACT_GROUP_SECOND] = act_group_second,
 	[ACT_TREE] = act_tree,
 	[ACT_SOURCE] = act_source,
 	[ACT_SETUP] = act_setup,

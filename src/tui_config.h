@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "model_attrib.h"
 #include "model_tree.h"
 #include "settings.h"
 #include "source_select.h"
@@ -43,6 +44,8 @@ struct tui_opts {
 	double interval;                /* -d in seconds, 0 when not given */
 	struct symbols *sym;            /* source lines of frames, or NULL (not owned) */
 	struct sample_sel start;        /* SOURCE@SEL: the sample to open at */
+	const struct attrib_opts *attrib; /* --group pid..., --pid...: the blocks' screen (or NULL) */
+	struct attr_clock attr_clock;   /* when the blocks were read */
 };
 
 #define TUI_FILTERS_MAX 31

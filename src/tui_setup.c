@@ -140,7 +140,7 @@ static unsigned setup_key(struct screen *scr, enum action a, int key)
 	struct setup_screen *st = SETUP(scr);
 
 	if (key == 27 || a == ACT_QUIT || a == ACT_SETUP) {
-		app_show(scr->app, SCREEN_LIST);
+		app_show(scr->app, scr->app->home);
 		return ACTION_REDRAW;
 	}
 	if (key == ' ')

@@ -369,7 +369,8 @@ void output_text_tree(FILE *fp, const struct model *m, const struct view_opts *v
 	text_header(fp, m, vo, &t->v, t->mode, o->mem, utf8);
 	if (o->columns) {
 		text_titles(fp, o->columns, m);
-		fprintf(fp, " %7s  %s\n", "STACKS", "FRAME");
+		fprintf(fp, " %7s  %s\n", output_is_bytes(m) ? "SITES" : "STACKS",
+			output_is_bytes(m) ? "NODE" : "FRAME");
 	} else if (output_is_bytes(m)) {
 		fprintf(fp, "%12s %10s %9s %7s %9s %10s %11s %10s %6s %10s %7s  %s\n", "BYTES",
 			"SIZE", "CALLS", "SHARE", "DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE",

@@ -1607,6 +1607,27 @@ static int page_owner_there(const char *debugfs, struct pt_err *err)
 	return rc;
 }
 
+/* Whether live_switch() has somewhere to go: the other source is there and readable. */
+int live_can_switch(const struct source *s)
+{
+	const struct live *L;
+	struct pt_err err;
+	char *ai;
+	int ok;
+
+	if (!s || s->impl != &live_impl)
+		return 0;
+	L = s->priv;
+	if (L->privsep)
+		return 0;
+	if (L->iface == IFACE_ALLOCINFO)
+		return page_owner_there(L->debugfs, &err) == 0;
+	ai = xasprintf("%s/%s", proc_dir(), ps_file_rel[PSF_ALLOCINFO]);
+	ok = access(ai, R_OK) == 0;
+	free(ai);
+	return ok;
+}
+
 int live_switch(struct source *s, struct pt_err *err)
 {
 	struct source next = { 0 };

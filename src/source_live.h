@@ -77,6 +77,8 @@ int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err);
  * Returns 0, or -1 with why not (not live, --drop-privileges, the other not there or not
  * readable), the old one going on. */
 int live_switch(struct source *s, struct pt_err *err);
+/* Whether the other source is there to switch to (0 for a source not live). */
+int live_can_switch(const struct source *s);
 
 /* What the last tick cost, for the header, the tests and the benchmark. */
 struct live_stats {

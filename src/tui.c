@@ -63,6 +63,7 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 	app->src = src;
 	app->master = app->model = m;
 	app->series = meta && meta->series;
+	app->can_switch = live_can_switch(src);
 	app->iterations = o->iterations;
 	app->fail_seen = -1;
 	app->kernel_threshold = -1;

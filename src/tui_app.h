@@ -127,6 +127,7 @@ struct app {
 	struct model *master;       /* fed by the source */
 	struct model *model;        /* shown: the master or time.replica.m */
 	int series;                 /* a finite series (folder, recording, files) */
+	int can_switch;             /* live, with page_owner and allocinfo both there */
 	int src_end, src_error;
 	long iterations, nread;     /* -n, samples read */
 	int64_t fail_seen;          /* the failure stack's pages, -1 before it is seen */

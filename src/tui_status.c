@@ -386,7 +386,8 @@ void status_hints(const struct app *app, char *buf, size_t n)
 	buf[0] = '\0';
 	for (size_t i = 0; i < nh && len < n; i++) {
 		if ((h[i].when == HINT_SERIES && !app->series) ||
-		    (h[i].when == HINT_LIVE && app->series))
+		    (h[i].when == HINT_LIVE && app->series) ||
+		    (h[i].when == HINT_SWITCH && !app->can_switch))
 			continue;
 		hint_keys(&app->settings.keys, &h[i], keys, sizeof(keys));
 		if (keys[0])

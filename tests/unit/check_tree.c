@@ -254,9 +254,8 @@ START_TEST(test_order)
 					case KEY_PEAK: x = (double)a->s.peak; y = (double)b->s.peak; break;
 					case KEY_SCORE: x = a->s.score; y = b->s.score; break;
 					case KEY_FIRST_SEEN: x = a->s.first_seen; y = b->s.first_seen; break;
-					case KEY_CALLS: x = (double)a->s.calls; y = (double)b->s.calls; break;
-					case KEY_AVG: x = y = 0; break; /* page_owner: no calls */
-					default: x = (double)a->s.now; y = (double)b->s.now; break;
+					default: /* pages; also calls and avg, which page_owner has not */
+						x = (double)a->s.now; y = (double)b->s.now; break;
 					}
 					ck_assert_msg(asc ? x <= y : x >= y, "key %d asc %d", k, asc);
 					if (x == y)

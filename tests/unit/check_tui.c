@@ -2105,6 +2105,7 @@ START_TEST(test_live_source_switch)
 	ht_wait_samples(&h, 1);
 	ck_line_has(&h, 0, ", show_stacks");
 	ck_line_has(&h, 3, "PAGES");
+	ck_line_has(&h, 23, "A source"); /* both there: the hint says so */
 	/* the kernel's count_threshold written (+ then K), then put back by the switch */
 	ht_keys(&h, "+K");
 	ck_assert_int_ge(h.t->kernel_threshold, 1);
@@ -2581,7 +2582,7 @@ START_TEST(test_hints_follow_keys)
 	rc_write(&h, "bind q redraw\nbind F10 none\nbind Q quit\nbind - none\nbind Space none\n");
 	ht_start(&h, fake_new(live_specs, 1), NULL, 24, 100, NULL, NULL);
 	status_hints(h.t, hint, sizeof(hint));
-	ck_assert_str_eq(hint, "? help  Q quit  p pause  / search  f filter  s sort  g group  + threshold  A source");
+	ck_assert_str_eq(hint, "? help  Q quit  p pause  / search  f filter  s sort  g group  + threshold");
 	ck_line_has(&h, 23, hint);
 	ht_close(&h);
 }

@@ -16,7 +16,8 @@
 # environment: PAGETOP (the binary; default BUILDDIR/src/pagetop), BUILDDIR (where
 #   src/pagetop and src/libpagetop.a are; default: the current directory when it has
 #   src/pagetop, else the source tree), BENCH_OUT (default BUILDDIR/bench/out),
-#   BENCH_AWK (default mawk when installed, else awk), CC (default cc).
+#   BENCH_AWK (default mawk when installed, else awk), CC (default cc), BENCH_BIG_MB and
+#   BENCH_BIG_DIR (bench/bigdump.sh's dump: size, default 1024, and folder, default /tmp).
 set -euo pipefail
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
 	--stacks) nstacks=$2; shift ;;
 	--dump-mb) dump_mb=$2; shift ;;
 	--no-gen) gen=0 ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -259,7 +260,7 @@ fi
 
 say "call tree: $nrec_stacks stacks, top-down and bottom-up"
 # bench/tree.c builds the tree of the model in-process (as update.c does)
-tree_keys="first sample sort threshold subtree all_first all"
+tree_keys="first sample sort threshold subtree expand all_first all"
 declare -A tr=()
 if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
 	# shellcheck disable=SC2086
@@ -412,12 +413,12 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	trp() { echo "$(ms "${tr[$1.top_down]:-}") / $(ms "${tr[$1.bottom_up]:-}")"; }
 	trworst() { # the slowest of the screen's cases, a mode
 		local w="" k
-		for k in first sample sort threshold subtree; do
+		for k in first sample sort threshold subtree expand; do
 			w=$(awk -v a="$w" -v b="${tr[$k.$1]:-}" 'BEGIN { if (b == "") print a; else if (a == "" || b > a) print b; else print a }')
 		done
 		echo "$w"
 	}
-	echo "| call tree of $(thousands "$nrec_stacks") stacks (bench/tree.c), top-down / bottom-up, CPU, median of 20: the first build (T); a new sample; another sort; another threshold; \`*\` on the largest root | $(trp first); $(trp sample); $(trp sort); $(trp threshold); $(trp subtree) | | the whole tree (batch output, \`e\`): made anew $(trp all_first), a later sample $(trp all) | < 16 ms | $(verdict "$(trworst top_down)" "<" 16) / $(verdict "$(trworst bottom_up)" "<" 16) |"
+	echo "| call tree of $(thousands "$nrec_stacks") stacks (bench/tree.c), top-down / bottom-up, CPU, median of 20: the first build (T); a new sample; another sort; another threshold; \`*\` on the largest root; \`e\` then \`G\` (the nodes of the screen's lines) | $(trp first); $(trp sample); $(trp sort); $(trp threshold); $(trp subtree); $(trp expand) | | the whole tree (batch output): made anew $(trp all_first), a later sample $(trp all) | < 16 ms | $(verdict "$(trworst top_down)" "<" 16) / $(verdict "$(trworst bottom_up)" "<" 16) |"
 	echo "| a live tick of /proc/allocinfo, 10,000 call sites (bench/allocinfo.c): read + parse + update + sorted view | $(tm "$t_ai" "$c_ai"), median of 50 | | | < 5 ms | $(verdict "$t_ai" "<" 5) |"
 	x_ch=$(ratio "$r_ch600" "$r_ch50")
 	echo "| churn: $(thousands "$nrec_stacks") live stacks, 0.5% gone and 0.5% new per sample (bench/churn.c): peak RSS after 50 / 300 / 600 samples | $(mib "$r_ch50") / $(mib "$r_ch300") / $(mib "$r_ch600") (model ${m_ch50:--} / ${m_ch600:--} MiB after 50 / 600) | | $(x "$x_ch") after 600 of after 50 | ≤ 1.5x | $(verdict "$x_ch" "<=" 1.5) |"
@@ -429,6 +430,16 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	echo
 	echo "Wall time: medians of hyperfine runs ($runs_fast runs for pagetop on show_stacks and wc, $runs_slow for the rest), inputs in the page cache; targets are judged on it. cpu: user + system time (hyperfine's mean; the update's own thread CPU time), steadier when the machine is busy ($(awk '{ print "load average " $1 }' /proc/loadavg) at the end of this run). Peak RSS from \`/usr/bin/time -v\`. Command: \`pagetop -b -n 1 --limit 20 FILE\`. Awk: $awkver. page_owner_sort: tools/vm/page_owner_sort.c of Debian 12's linux-source-6.1, \`cc -O2\`. Machine: $cpu, $(nproc) CPUs, $mem; $(date -u +%Y-%m-%d). Inputs from bench/gen.c (seed 1)."
 } >"$out/results.md"
+
+say "a 1 GB per-block dump (bench/bigdump.sh)"
+rc=0
+BUILDDIR=$BUILDDIR BENCH_OUT=$out "$srcdir/bench/bigdump.sh" $([ $quick = 1 ] && echo --quick) \
+	--mb "${BENCH_BIG_MB:-1024}" 2>>"$log" || rc=$?
+if [ $rc = 0 ]; then
+	{ echo; cat "$out/bigdump.md"; } >> "$out/results.md"
+else
+	echo "run.sh: bench/bigdump.sh did not run (status $rc): see $log" >&2
+fi
 
 say "symbolization (bench/symbols.sh)"
 if BUILDDIR=$BUILDDIR BENCH_OUT=$out "$srcdir/bench/symbols.sh" $([ $quick = 1 ] && echo --quick); then

@@ -15,6 +15,8 @@
  *   sort       the same sample in another order (pages, delta in turn)
  *   threshold  the same sample with another threshold (0, 16 pages in turn)
  *   subtree    `*` on the largest root: every node below it opened and sorted
+ *   expand     `e` then `G` on the screen: what the 50 lines the screen shows from the top
+ *              and those at the end of the tree open (every node expanded)
  *   all_first  the whole tree made anew and sorted (batch output's first sample, `e`)
  *   all        a new sample of the whole tree, kept (batch output's later samples)
  * In the first five the screen has the largest root and its largest child and grandchild
@@ -72,6 +74,38 @@ static void subtree(struct tree *t, uint32_t i)
 		subtree(t, t->kids[t->nodes[i].kids + k]);
 }
 
+/* Opens and sorts the nodes of the first *left lines below node i, everything expanded. */
+static void first_lines(struct tree *t, uint32_t i, size_t *left)
+{
+	if (!*left)
+		return;
+	(*left)--;
+	if (!t->nodes[i].haskids)
+		return;
+	tree_sort(t, i);
+	for (uint32_t k = 0; k < t->nodes[i].nkids && *left; k++)
+		first_lines(t, t->kids[t->nodes[i].kids + k], left);
+}
+
+/* What the screen opens on `e` and `G`: its lines from the top, the path to the last line
+ * (the last child of the last child, ...) and the lines above it. */
+static void expand_all(struct tree *t)
+{
+	size_t left = 50;
+	uint32_t i = t->nroots ? t->kids[t->nroots - 1] : TREE_NONE;
+
+	for (size_t k = 0; k < t->nroots && left; k++)
+		first_lines(t, t->kids[k], &left);
+	for (; i != TREE_NONE && t->nodes[i].haskids;) {
+		uint32_t p = i;
+
+		tree_sort(t, p);
+		i = t->kids[t->nodes[p].kids + t->nodes[p].nkids - 1];
+		if (t->nodes[p].nkids > 1) /* the lines above: the sibling's */
+			tree_sort(t, t->kids[t->nodes[p].kids + t->nodes[p].nkids - 2]);
+	}
+}
+
 static size_t nodes_below(const struct tree *t, uint32_t i)
 {
 	size_t n = 1;
@@ -81,9 +115,9 @@ static size_t nodes_below(const struct tree *t, uint32_t i)
 	return n;
 }
 
-enum what { FIRST, SAMPLE, SORT, THRESHOLD, SUBTREE, ALL_FIRST, ALL, W__N };
+enum what { FIRST, SAMPLE, SORT, THRESHOLD, SUBTREE, EXPAND, ALL_FIRST, ALL, W__N };
 static const char *const what_names[W__N] = { "first", "sample", "sort", "threshold",
-					       "subtree", "all_first", "all" };
+					       "subtree", "expand", "all_first", "all" };
 
 int main(int argc, char **argv)
 {
@@ -127,7 +161,7 @@ int main(int argc, char **argv)
 			tree_init(&tr);
 			vo.key = KEY_PAGES;
 			vo.threshold.value = 0;
-			if (what != FIRST && what != ALL_FIRST && what != SUBTREE) {
+			if (what != FIRST && what != ALL_FIRST && what != SUBTREE && what != EXPAND) {
 				model_tree(b.m, &vo, mode, &tr);
 				if (what == ALL)
 					tree_sort(&tr, TREE_NONE);
@@ -139,11 +173,12 @@ int main(int argc, char **argv)
 
 				if (what == SAMPLE || what == ALL)
 					next_sample(&b);
-				if (what == FIRST || what == ALL_FIRST || what == SUBTREE) {
+				if (what == FIRST || what == ALL_FIRST || what == SUBTREE ||
+				    what == EXPAND) {
 					tree_free(&tr);
 					tree_init(&tr);
 				}
-				if (what == SUBTREE)
+				if (what == SUBTREE || what == EXPAND)
 					model_tree(b.m, &vo, mode, &tr);
 				if (what == SORT)
 					vo.key = i % 2 ? KEY_PAGES : KEY_DELTA;
@@ -156,6 +191,8 @@ int main(int argc, char **argv)
 
 					subtree(&tr, r);
 					below = nodes_below(&tr, r);
+				} else if (what == EXPAND) {
+					expand_all(&tr);
 				} else {
 					model_tree(b.m, &vo, mode, &tr);
 					if (what == ALL || what == ALL_FIRST)

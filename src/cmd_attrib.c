@@ -97,11 +97,7 @@ int attrib_check_opts(const struct attrib_opts *ao, const struct out_opts *oo, i
 {
 	if (!attrib_opts_active(ao))
 		return 0;
-	if (!batch) {
-		pt_err_set(err, _("--group by task, cgroup or block, and --pid, --tgid, --comm, --older-than: batch output only for now (add -b)"));
-		return -1;
-	}
-	if (oo->format != OUT_TEXT && oo->format != OUT_CSV && oo->format != OUT_JSON) {
+	if (batch && oo->format != OUT_TEXT && oo->format != OUT_CSV && oo->format != OUT_JSON) {
 		pt_err_set(err, _("--group by task, cgroup or block, and --pid, --tgid, --comm, --older-than: with --format text, csv or json only"));
 		return -1;
 	}
@@ -112,37 +108,47 @@ int attrib_check_opts(const struct attrib_opts *ao, const struct out_opts *oo, i
 	return 0;
 }
 
+int attrib_clock(struct source *src, const struct attrib_opts *ao, const char *path,
+		 struct attr_clock *c)
+{
+	struct stat sb;
+	int rc = 0;
+
+	c->now = ao->now;
+	c->boot = -1;
+	c->folder = 0;
+	if (ao->now >= 0)
+		return 0;
+	if (strcmp(source_meta(src)->kind ? source_meta(src)->kind : "", "live") == 0) {
+		c->boot = boot_time();
+	} else if (path && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		char *in = xasprintf("%s/x", path); /* its uptime file, when it has one */
+
+		c->folder = folder_has_uptimes(path);
+		if (!c->folder && uptime_beside(in, &c->now) < 0)
+			rc = -1;
+		free(in);
+	} else if (path && strcmp(path, "-") != 0 && uptime_beside(path, &c->now) < 0) {
+		rc = -1;
+	}
+	return rc;
+}
+
 int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao,
 	       const struct out_opts *oo, const char *path, long iterations, int only_last)
 {
 	struct sink sink = model_sink(m);
 	struct attrib *a = attrib_new(m);
+	struct attr_clock clock = { ao->now, -1, 0 };
 	struct attr_view v;
 	struct pt_err err;
-	double boot = -1, saved = -1;
-	int folder_uptimes = 0;
 	long n = 0;
 	int rc = 0, started = 0;
 
 	attr_view_init(&v);
 	/* the read's time, when the age of blocks is asked for */
-	if (ao->now < 0 && (ao->keys[0] == AK_AGE || ao->keys[1] == AK_AGE || ao->older_than >= 0)) {
-		struct stat sb;
-
-		if (strcmp(source_meta(src)->kind ? source_meta(src)->kind : "", "live") == 0)
-			boot = boot_time();
-		else if (path && strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
-			 S_ISDIR(sb.st_mode)) {
-			char *in = xasprintf("%s/x", path); /* its uptime file, when it has one */
-
-			folder_uptimes = folder_has_uptimes(path);
-			if (!folder_uptimes && uptime_beside(in, &saved) < 0)
-				rc = 1;
-			free(in);
-		}
-		else if (path && strcmp(path, "-") != 0 && uptime_beside(path, &saved) < 0)
-			rc = 1;
-	}
+	if (ao->keys[0] == AK_AGE || ao->keys[1] == AK_AGE || ao->older_than >= 0)
+		rc = attrib_clock(src, ao, path, &clock) < 0;
 	while (rc == 0 && !(iterations > 0 && n >= iterations)) {
 		enum src_status st = source_next(src, &sink, -1, &err);
 		double now;
@@ -174,10 +180,7 @@ int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao
 			rc = 1;
 			break;
 		}
-		now = ao->now >= 0 ? ao->now
-		      : boot >= 0 ? model_sample_time(m) - boot
-		      : folder_uptimes && !model_time_abs(m) ? model_sample_time(m)
-							     : saved;
+		now = attr_clock_now(&clock, m);
 		if (attrib_view(a, ao, now, oo->limit, &v, &err) < 0) {
 			msg_print(err.msg);
 			rc = 1;

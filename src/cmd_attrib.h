@@ -12,6 +12,10 @@
 /* Whether the attribution options go with the others: 0, or -1 with err. */
 int attrib_check_opts(const struct attrib_opts *ao, const struct out_opts *oo, int batch,
 		      int tree, int gate, struct pt_err *err);
+/* The clock of src's blocks (c): --now, live the boot's time, else an uptime file beside
+ * path (a saved dump, a folder). 0, or -1 when that file is bad (said). */
+int attrib_clock(struct source *src, const struct attrib_opts *ao, const char *path,
+		 struct attr_clock *c);
 /* Reads src into m and prints each sample by ao (the last only with only_last, up to
  * iterations samples, 0: all); path: the saved source, for the uptime file beside it.
  * The exit status: 0 or 1 (said). */

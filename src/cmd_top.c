@@ -382,8 +382,16 @@ static int run_screen(struct batch_run *b, const struct top_opts *o, struct symb
 		to.nalloc = o->nallocs;
 	}
 	to.start = o->select;
+	to.attrib = &o->attrib;
+	/* a bad uptime file stops the screen only when ages are asked for (said) */
+	if (attrib_clock(b->src, &o->attrib, o->sources ? o->sources[0] : NULL, &to.attr_clock) < 0 &&
+	    (o->attrib.keys[0] == AK_AGE || o->attrib.keys[1] == AK_AGE || o->attrib.older_than >= 0))
+		return 1;
 	rc = tui_run(b->src, b->m, &to);
-	if (rc < 0) /* no terminal UI here: fall back to batch output */
+	if (rc < 0 && attrib_opts_active(&o->attrib)) /* no terminal UI here: batch output */
+		rc = attrib_run(b->src, b->m, &o->attrib, &b->oo, o->sources ? o->sources[0] : NULL,
+				b->iterations, b->only_last);
+	else if (rc < 0)
 		rc = batch_select(b, o) < 0 ? 1 : run_batch(b);
 	return rc;
 }
@@ -445,15 +453,17 @@ int top_run(struct top_opts *o)
 					       source_meta(b.src)->unit != UNIT_BYTES);
 	if (o->batch && b.oo.format == OUT_PPROF && !o->no_symbols && !o->check_symbols)
 		sym = b.oo.sym = symbols_start(o, source_meta(b.src), 1);
-	if (o->check_symbols)
-		rc = run_check_symbols(&b, o);
-	else if (o->batch && attrib_opts_active(&o->attrib)) {
+	if (attrib_opts_active(&o->attrib)) {
 		if (o->attrib.keys[0] == AK_NONE && o->view.group == GROUP_CALLER)
 			o->attrib.keys[0] = AK_CALLER; /* --group caller with a selection */
 		if (!o->attrib.sort_given) { /* --sort pages, label: the groups' too */
 			o->attrib.sort = o->view.key == KEY_LABEL ? ATTR_SORT_KEY : ATTR_SORT_PAGES;
 			o->attrib.ascending = o->view.ascending;
 		}
+	}
+	if (o->check_symbols)
+		rc = run_check_symbols(&b, o);
+	else if (o->batch && attrib_opts_active(&o->attrib)) {
 		rc = attrib_run(b.src, b.m, &o->attrib, &b.oo, o->sources ? o->sources[0] : NULL,
 				b.iterations, b.only_last);
 	} else if (!o->batch)

@@ -117,7 +117,7 @@ static void usage(FILE *fp)
 	fprintf(fp, _("      --tree=T              top-down or bottom-up: the call tree\n"));
 	fprintf(fp, _("      --columns=LIST        batch text: these columns in this order, as the\n"
 		      "                            settings file's columns (pages,delta,label)\n"));
-	fprintf(fp, _("  the per-block page_owner dump, batch (doc/page_owner_sort.md):\n"
+	fprintf(fp, _("  the per-block page_owner dump, batch and screen (doc/page_owner_sort.md):\n"
 		      "      --group=K[,K2]        pid, tgid, comm, memcg, class, gfp, order,\n"
 		      "                            migratetype, migrated, age; stack or caller\n"
 		      "                            as K2 (--group comm,caller)\n"

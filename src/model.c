@@ -89,6 +89,11 @@ const char *model_frame(const struct model *m, uint32_t id)
 	return strtab_str(m->frames, id);
 }
 
+uint32_t model_nframes(const struct model *m)
+{
+	return strtab_count(m->frames);
+}
+
 const char *model_label(const struct model *m, uint32_t id)
 {
 	if (id & MODEL_APART_ID)
@@ -201,6 +206,19 @@ void model_free(struct model *m)
 	free(m->meta_host);
 	meta_strv_free(m->meta_modules);
 	free(m);
+}
+
+void model_reset(struct model *m)
+{
+	struct model *fresh = model_new(), old = *m;
+
+	*m = *fresh;
+	m->patterns = old.patterns;
+	m->npatterns = old.npatterns;
+	old.patterns = NULL;
+	old.npatterns = 0;
+	*fresh = old;
+	model_free(fresh); /* what m had */
 }
 
 size_t model_nstacks(const struct model *m)

@@ -112,6 +112,9 @@ struct model;
 
 struct model *model_new(void);
 void model_free(struct model *m);
+/* Empties m as model_new() made it (another source's samples follow, perhaps in other
+ * units); the alloc patterns stay. Pointers into m (stacks, counters, views) go. */
+void model_reset(struct model *m);
 struct sink model_sink(struct model *m);
 
 const struct source_meta *model_meta(const struct model *m);
@@ -141,6 +144,8 @@ void model_unpin(struct model *m, const struct stack *st);
  * groups, interned texts. */
 size_t model_mem_bytes(const struct model *m);
 const char *model_frame(const struct model *m, uint32_t frame_id);
+/* Frame ids so far: 0 .. model_nframes() - 1. */
+uint32_t model_nframes(const struct model *m);
 const char *model_label(const struct model *m, uint32_t label_id);
 /* A stack's told-apart label (struct stack's apart) of its own is no label: its text is
  * kept only while a stack has it, and such texts are numbered again (their ids change)
@@ -254,6 +259,7 @@ struct view_opts {
 	struct filter *filter;    /* may be NULL */
 	size_t limit;             /* only the first rows need sorting (0: all) */
 	int top_only;             /* with limit: the view keeps only the first rows */
+	int unordered;            /* the rows in the model's order, none sorted */
 };
 void view_opts_init(struct view_opts *o);
 

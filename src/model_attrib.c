@@ -235,6 +235,17 @@ int attr_read_uptime(const char *path, double *secs, struct pt_err *err)
 	return 0;
 }
 
+double attr_clock_now(const struct attr_clock *c, const struct model *m)
+{
+	if (c->now >= 0)
+		return c->now;
+	if (c->boot >= 0)
+		return model_sample_time(m) - c->boot;
+	if (c->folder && !model_time_abs(m))
+		return model_sample_time(m);
+	return c->now;
+}
+
 /* ---- the blocks of a dump ---- */
 
 enum { F_MIGRATED = 1, F_SLAB = 2, F_CMA = 4, F_OFFLINE = 8, F_HAS_TS = 16 };
@@ -698,6 +709,8 @@ static int selected(const struct vctx *c, const uint32_t *comm_ids, const struct
 		if (i == o->ncomms)
 			return 0;
 	}
+	if (o->stack_sel && b->stack != o->stack)
+		return 0;
 	if (o->older_than >= 0 &&
 	    (!(b->flags & F_HAS_TS) || c->now - (double)b->ts / 1e9 <= o->older_than))
 		return 0;

@@ -47,6 +47,8 @@ struct attrib_opts {
 	double now;                  /* --now: seconds since boot; < 0: not given */
 	enum attr_sort sort;
 	int sort_given, ascending;
+	int stack_sel;               /* the blocks of stack only (the screen's expanded stack) */
+	uint32_t stack;
 };
 void attrib_opts_init(struct attrib_opts *o);
 void attrib_opts_free(struct attrib_opts *o);
@@ -66,6 +68,15 @@ int attr_parse_sort(struct attrib_opts *o, const char *s);
 
 /* The first line of /proc/uptime (or a copy of it): seconds since boot. */
 int attr_read_uptime(const char *path, double *secs, struct pt_err *err);
+
+/* When the blocks were read, on the clock of their ts (seconds since boot). */
+struct attr_clock {
+	double now;                  /* --now, or the saved dump's uptime file; < 0: neither */
+	double boot;                 /* live: the realtime clock's time of the boot; < 0: not live */
+	int folder;                  /* a folder of NAME.uptime files: the samples' own times */
+};
+/* The time of the model's current sample by c: seconds since boot, < 0 unknown. */
+double attr_clock_now(const struct attr_clock *c, const struct model *m);
 
 /* The blocks of the model's current per-block dump, as they came (model_on_block). */
 struct attrib;

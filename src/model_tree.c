@@ -13,6 +13,7 @@
 
 #include "model_int.h"
 #include "model_tree.h"
+#include "model_tree_alloc.h"
 #include "parse.h"
 
 static const char *const tree_names[TREE__N] = { "off", "top-down", "bottom-up" };
@@ -77,6 +78,9 @@ void tree_free(struct tree *t)
 	free(t->slots);
 	free(t->leaves);
 	free(t->child_of);
+	if (t->alloc)
+		tree_alloc_free(t->alloc);
+	free(t->alloc);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -141,6 +145,8 @@ static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t
 	n->depth = depth;
 	n->stacks = n->example = TREE_NONE;
 	n->s.first_seen = UINT32_MAX;
+	if (t->alloc && !(key & LABEL_KEY))
+		n->label = tree_alloc_site_label(t->alloc, key);
 	slot_set(&t->slots[j], k, (uint32_t)t->nnodes);
 	if (++t->nnodes * 2 > t->nslots)
 		table_grow(t);
@@ -148,16 +154,24 @@ static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t
 }
 
 /* A stack's path: its length (frames from the outermost, or from the caller, to the
- * other end; a stack without frames is its label) and its key at depth d. */
-static inline unsigned path_len(const struct stack *st)
+ * other end; a stack without frames is its label; an allocinfo call site its source
+ * path) and its key at depth d. */
+static inline unsigned path_len(const struct tree *t, const struct stack *st)
 {
 	unsigned n = st->nframes ? (unsigned)(st->nframes - st->caller) : 1;
 
+	if (t->alloc && tree_alloc_len(t->alloc, st))
+		return tree_alloc_len(t->alloc, st);
 	return n < STACK_MAX_FRAMES ? n : STACK_MAX_FRAMES;
 }
 
-static inline uint32_t path_at(enum tree_mode mode, const struct stack *st, unsigned d)
+static inline uint32_t path_at(const struct tree *t, const struct stack *st, unsigned d)
 {
+	enum tree_mode mode = t->mode;
+	unsigned n;
+
+	if (t->alloc && (n = tree_alloc_len(t->alloc, st)) != 0)
+		return t->alloc->keys[st->id][mode == TREE_TOP_DOWN ? d : n - 1 - d];
 	if (!st->nframes)
 		return LABEL_KEY | st->label;
 	return mode == TREE_TOP_DOWN ? st->frames[st->nframes - 1 - d] : st->frames[st->caller + d];
@@ -169,7 +183,7 @@ static inline uint32_t path_at(enum tree_mode mode, const struct stack *st, unsi
 static uint32_t stack_leaf(struct tree *t, const struct stack *st, int all)
 {
 	struct tree_leaf *lf = &t->leaves[st->id];
-	unsigned len = path_len(st), d;
+	unsigned len = path_len(t, st), d;
 	uint32_t node;
 
 	if (lf->gen == t->gen && lf->hash == st->hash && lf->caller == st->caller &&
@@ -179,7 +193,7 @@ static uint32_t stack_leaf(struct tree *t, const struct stack *st, int all)
 			return node;
 		d = t->nodes[node].depth;
 	} else {
-		node = node_get(t, TREE_NONE, path_at(t->mode, st, 0), 0);
+		node = node_get(t, TREE_NONE, path_at(t, st, 0), 0);
 		d = 0;
 		lf->hash = st->hash;
 		lf->gen = t->gen;
@@ -188,7 +202,7 @@ static uint32_t stack_leaf(struct tree *t, const struct stack *st, int all)
 	}
 	for (; (all || t->nodes[node].open) && d + 1 < len; d++) {
 		t->nodes[node].open = 1;
-		node = node_get(t, node, path_at(t->mode, st, d + 1), (uint16_t)(d + 1));
+		node = node_get(t, node, path_at(t, st, d + 1), (uint16_t)(d + 1));
 	}
 	lf->node = node;
 	return node;
@@ -206,6 +220,7 @@ static inline __attribute__((always_inline)) void sum_add(struct tree_sum *a, co
 		a->score = b->score;
 	if (b->first_seen < a->first_seen)
 		a->first_seen = b->first_seen;
+	a->calls = sat_add(a->calls, b->calls);
 }
 
 static inline __attribute__((always_inline)) void example_add(struct tree_node *n, uint32_t id, int64_t now)
@@ -291,9 +306,9 @@ static double node_sort_key(const struct tree_node *n, enum sort_key k)
 	switch (k) {
 	case KEY_PAGES:
 	case KEY_SHARE:
-	case KEY_CALLS:  /* the tree keeps no calls: by bytes */
-	case KEY_AVG:
 	case KEY_BYTES: return (double)n->s.now;
+	case KEY_CALLS: return (double)n->s.calls;
+	case KEY_AVG: return n->s.calls > 0 ? (double)(n->s.now / n->s.calls) : 0;
 	case KEY_DELTA: return (double)n->s.delta;
 	case KEY_RATE: return n->s.rate;
 	case KEY_DELTA_BASE: return (double)n->s.delta_base;
@@ -394,12 +409,12 @@ static inline __attribute__((always_inline)) void row_add(struct tree *t, uint32
 	const struct counter *c = &st->s;
 	struct tree_node *n = node_touch(t, i);
 	struct tree_sum one = { c->now, c->delta, c->delta_base, c->peak, 0, c->score,
-				c->first_seen };
+				c->first_seen, c->calls };
 
 	sum_add(&n->s, &one);
 	n->nstacks++;
 	example_add(n, st->id, c->now);
-	if (path_len(st) > (unsigned)n->depth + 1)
+	if (path_len(t, st) > (unsigned)n->depth + 1)
 		n->haskids = 1;
 	else if (t->mode == TREE_TOP_DOWN && n->frame != TREE_NONE)
 		n->caller = 1; /* a stack ends here */
@@ -431,12 +446,18 @@ static void tree_open(struct tree *t, uint32_t i)
 		const struct stack *st = t->v.rows[r].stack;
 
 		next = t->next_stack[r];
-		if (path_len(st) <= d) {
+		if (path_len(t, st) <= d) {
 			t->next_stack[r] = t->nodes[i].stacks;
 			t->nodes[i].stacks = r;
 		} else {
-			uint32_t f = path_at(t->mode, st, d), c;
+			uint32_t f = path_at(t, st, d), c;
 
+			if (f & LABEL_KEY) { /* an allocinfo path's: through the table */
+				c = node_get(t, i, f, (uint16_t)d);
+				row_add(t, c, r);
+				t->leaves[st->id].node = c;
+				continue;
+			}
 			if (f >= t->nchild_of) {
 				size_t n = (size_t)f + 1 + f / 2;
 
@@ -467,7 +488,8 @@ static void tree_open(struct tree *t, uint32_t i)
 		if (c->s.now > c->s.peak)
 			c->s.peak = c->s.now;
 		node_rate(t, c);
-		t->child_of[c->frame] = 0;
+		if (c->frame != TREE_NONE)
+			t->child_of[c->frame] = 0;
 		t->kids[t->nkids_used++] = first + k;
 	}
 	t->nshown += n->nkids;
@@ -595,14 +617,28 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	struct view_opts vo = *o;
 
 	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
-	/* every row, in no order past the first: the children are sorted here */
+	/* every row, in no order: the children are sorted here */
 	vo.group = GROUP_STACK;
-	vo.key = KEY_PAGES;
-	vo.ascending = 0;
-	vo.limit = 1;
+	vo.limit = 0;
 	vo.top_only = 0;
+	vo.unordered = 1;
+	if (t->v.cap < model_nstacks(m)) { /* room for every row at once, not doubled up to it */
+		free(t->v.rows);
+		t->v.cap = model_nstacks(m);
+		t->v.rows = xreallocarray(NULL, t->v.cap, sizeof(*t->v.rows));
+	}
 	model_view(m, &vo, &t->v);
 	t->dt = m->dt;
+	/* allocinfo's paths are by stack and frame id: of one model */
+	if (t->alloc && (t->m != m || !tree_alloc_applies(m))) {
+		tree_alloc_free(t->alloc);
+		free(t->alloc);
+		t->alloc = NULL;
+	}
+	if (tree_alloc_applies(m) && !t->alloc)
+		t->alloc = xcalloc(1, sizeof(*t->alloc));
+	if (t->alloc)
+		tree_alloc_prepare(t->alloc, m, &t->v);
 	/* too many nodes no stack reaches (stacks forgotten): start over */
 	if (t->m != m || t->mode != mode || (t->nnodes > 65536 && t->nnodes > 4 * t->nshown) ||
 	    !t->nslots) {
@@ -615,13 +651,18 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	if (model_nstacks(m) > t->nleaves) {
 		size_t n = model_nstacks(m) + model_nstacks(m) / 2;
 
-		t->leaves = xreallocarray(t->leaves, n, sizeof(*t->leaves));
-		memset(t->leaves + t->nleaves, 0, (n - t->nleaves) * sizeof(*t->leaves));
+		if (!t->leaves) { /* fresh zeroed pages, touched when a stack comes */
+			t->leaves = xcalloc(n, sizeof(*t->leaves));
+		} else {
+			t->leaves = xreallocarray(t->leaves, n, sizeof(*t->leaves));
+			memset(t->leaves + t->nleaves, 0, (n - t->nleaves) * sizeof(*t->leaves));
+		}
 		t->nleaves = n;
 	}
 	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
 				      sizeof(*t->next_stack));
-	t->key = o->key;
+	/* page_owner counts no calls: by pages */
+	t->key = !t->alloc && (o->key == KEY_CALLS || o->key == KEY_AVG) ? KEY_PAGES : o->key;
 	t->ascending = o->ascending;
 	tree_pass(t, 0);
 }
@@ -631,12 +672,12 @@ size_t tree_mem_bytes(const struct tree *t)
 	return t->cap * sizeof(*t->nodes) + t->nslots * sizeof(*t->slots) +
 	       t->nleaves * sizeof(*t->leaves) + t->nchild_of * sizeof(*t->child_of) +
 	       t->kids_cap * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
-	       t->v.cap * sizeof(*t->v.rows);
+	       t->v.cap * sizeof(*t->v.rows) + (t->alloc ? tree_alloc_bytes(t->alloc) : 0);
 }
 
 const char *tree_node_text(const struct model *m, const struct tree_node *n)
 {
-	return n->frame == TREE_NONE ? model_label(m, n->label) : model_frame(m, n->frame);
+	return n->label != TREE_NONE ? model_label(m, n->label) : model_frame(m, n->frame);
 }
 
 uint64_t tree_node_ident(const struct model *m, struct tree *t, uint32_t i, uint64_t parent)
@@ -660,6 +701,16 @@ size_t tree_path(const struct tree *t, uint32_t i, uint32_t *out, size_t n)
 	for (size_t p = d; p-- > 0; i = t->nodes[i].parent)
 		if (p < k)
 			out[p] = t->nodes[i].frame;
+	return k;
+}
+
+size_t tree_path_nodes(const struct tree *t, uint32_t i, uint32_t *out, size_t n)
+{
+	size_t d = (size_t)t->nodes[i].depth + 1, k = d < n ? d : n;
+
+	for (size_t p = d; p-- > 0; i = t->nodes[i].parent)
+		if (p < k)
+			out[p] = i;
 	return k;
 }
 

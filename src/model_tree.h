@@ -33,6 +33,7 @@ struct tree_sum {
 	int64_t now, delta, delta_base, peak;
 	double rate, score;
 	uint32_t first_seen;
+	int64_t calls;            /* allocinfo: the allocations behind now */
 };
 
 struct tree_node {
@@ -59,6 +60,7 @@ struct tree_node {
 
 struct tree_slot;
 struct tree_leaf;
+struct tree_alloc;
 
 /* The tree is made as far as it is looked at: the roots, and the children of the nodes
  * tree_sort() opened; the stacks below a node not opened count in it. The nodes stay from
@@ -90,6 +92,7 @@ struct tree {
 	double dt;                /* the sample's interval (the model's) */
 	enum sort_key key;        /* the order of the children */
 	int ascending;
+	struct tree_alloc *alloc; /* allocinfo: the call sites' source paths, else NULL */
 };
 
 static inline int tree_node_shown(const struct tree *t, const struct tree_node *n)
@@ -111,13 +114,16 @@ size_t tree_mem_bytes(const struct tree *t);
 /* Opens node i (makes and lists its children) and puts them in order; TREE_NONE: every
  * node, the whole tree. Nodes, kids and node pointers may move. */
 void tree_sort(struct tree *t, uint32_t i);
-/* A node's text: its frame's, or the label of its stack without frames. */
+/* A node's text: its label (a stack without frames, an allocinfo call site's directory,
+ * file, function or "FILE:LINE"), else its frame's. */
 const char *tree_node_text(const struct model *m, const struct tree_node *n);
 /* An identity of node i from its text and its parent's identity (0 for a root), the same
  * in any model and tree; never 0. Kept in the node once made. */
 uint64_t tree_node_ident(const struct model *m, struct tree *t, uint32_t i, uint64_t parent);
 /* The frames from the root down to node i (at most n, root first): how many. */
 size_t tree_path(const struct tree *t, uint32_t i, uint32_t *out, size_t n);
+/* The nodes from the root down to node i (at most n, root first): how many. */
+size_t tree_path_nodes(const struct tree *t, uint32_t i, uint32_t *out, size_t n);
 /* The summed history of the stacks below node i: the last n values, oldest first, as
  * model_history() gives them per stack; returns how many were filled. */
 int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_t *out, int n);

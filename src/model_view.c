@@ -975,6 +975,6 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		offer_groups(m, o, v, t);
 	if (t)
 		topk_finish(t, v);
-	else
+	else if (!o->unordered)
 		view_sort(m, o, &ord, v);
 }

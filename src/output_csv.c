@@ -82,7 +82,7 @@ static void csv_row(FILE *fp, const struct model *m, const struct view *v, const
 void output_csv_begin(FILE *fp, const struct model *m, const struct out_opts *o)
 {
 	if (o->tree != TREE_OFF && output_is_bytes(m)) {
-		fputs("sample,time,depth,bytes,size,delta,rate,delta_base,peak,score,first_seen,stacks,frame,path\n",
+		fputs("sample,time,depth,bytes,calls,share,delta,rate,delta_base,peak,score,first_seen,sites,node,path\n",
 		      fp);
 		return;
 	}
@@ -108,19 +108,19 @@ void output_csv_sample(FILE *fp, const struct model *m, const struct view *v,
 		csv_row(fp, m, v, &v->rows[i], o);
 }
 
-/* The path column: the frames from the root to node i, ';' between them. */
+/* The path column: the texts of the nodes from the root to node i, ';' between them
+ * (the frames; a stack without frames is a root of its own; allocinfo's nodes are
+ * labels). */
 static void csv_path(FILE *fp, const struct model *m, const struct tree *t, uint32_t i)
 {
 	uint32_t path[STACK_MAX_FRAMES + 1];
-	size_t n = tree_path(t, i, path, ARRAY_SIZE(path));
+	size_t n = tree_path_nodes(t, i, path, ARRAY_SIZE(path));
 
 	fputc('"', fp);
 	for (size_t k = 0; k < n; k++) {
 		if (k)
 			fputc(';', fp);
-		/* a stack without frames is a root of its own */
-		output_csv_body(fp, path[k] == TREE_NONE ? tree_node_text(m, &t->nodes[i])
-							 : model_frame(m, path[k]));
+		output_csv_body(fp, tree_node_text(m, &t->nodes[path[k]]));
 	}
 	fputc('"', fp);
 }
@@ -135,7 +135,10 @@ static void csv_node(FILE *fp, const struct model *m, const struct tree *t, uint
 
 	fprintf(fp, "%u,%.3f,%u,%lld,", model_nsamples(m) - 1, model_sample_time(m), n->depth,
 		(long long)s->now);
-	if (output_is_pages(m) || output_is_bytes(m))
+	if (output_is_bytes(m))
+		fprintf(fp, "%lld,%.4f", (long long)s->calls,
+			t->v.total_pages > 0 ? (double)s->now * 100.0 / (double)t->v.total_pages : 0);
+	else if (output_is_pages(m))
 		fprintf(fp, "%lld", sat_mul(s->now, model_page_size(m)));
 	fprintf(fp, ",%lld,%.3f,%lld,%lld,%.4f,%.3f,%u,", (long long)s->delta, s->rate,
 		(long long)s->delta_base, (long long)s->peak, s->score,

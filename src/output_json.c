@@ -280,18 +280,24 @@ static void json_node(FILE *fp, const struct model *m, const struct tree *t, uin
 		fputs("{\"frame\":", fp);
 		output_json_str(fp, model_frame(m, n->frame));
 		fprintf(fp, ",\"caller\":%s", n->caller ? "true" : "false");
+		if (n->label != TREE_NONE) { /* an allocinfo call site's "FILE:LINE" */
+			fputs(",\"label\":", fp);
+			output_json_str(fp, model_label(m, n->label));
+		}
 	} else {
 		fputs("{\"frame\":null,\"label\":", fp);
 		output_json_str(fp, model_label(m, n->label));
 	}
 	if (output_is_bytes(m)) {
-		fprintf(fp, ",\"bytes\":%lld", (long long)s->now);
+		fprintf(fp, ",\"bytes\":%lld,\"calls\":%lld,\"share\":", (long long)s->now,
+			(long long)s->calls);
+		json_num(fp, t->v.total_pages > 0 ? (double)s->now * 100.0 / (double)t->v.total_pages : 0);
 	} else {
 		fprintf(fp, ",\"pages\":%lld,\"bytes\":", (long long)s->now);
 		json_bytes(fp, output_is_pages(m), sat_mul(s->now, model_page_size(m)));
 	}
 	json_changes(fp, m, s->delta, s->rate, s->delta_base, s->peak, s->score, s->first_seen);
-	fprintf(fp, ",\"stacks\":%u", n->nstacks);
+	fprintf(fp, output_is_bytes(m) ? ",\"sites\":%u" : ",\"stacks\":%u", n->nstacks);
 	if (o->expand && o->sym && n->frame != TREE_NONE)
 		json_symbols(fp, model_frame(m, n->frame), o->sym);
 	fputs(",\"children\":[", fp);

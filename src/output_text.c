@@ -160,30 +160,36 @@ static const struct {
 	const char *title;
 	int width;
 } text_cols[SETTINGS_COLUMNS_N] = {
-	{ "PAGES", 10 }, { "SIZE", 10 }, { "SHARE", 7 }, { "DELTA", 9 }, { "RATE", 10 },
-	{ "DELTA_BASE", 11 }, { NULL, 0 }, { "SCORE", 6 }, { "PEAK", 10 },
-	{ "FIRST_SEEN", 10 }, { NULL, 0 },
+	{ "PAGES", 10 }, { "SIZE", 10 }, { "CALLS", 9 }, { "AVG", 9 }, { "SHARE", 7 },
+	{ "DELTA", 9 }, { "RATE", 10 }, { "DELTA_BASE", 11 }, { NULL, 0 }, { "SCORE", 6 },
+	{ "PEAK", 10 }, { "FIRST_SEEN", 10 }, { NULL, 0 },
 };
 
-/* The columns of --columns that text has, in their order; how many. */
-static int text_columns(const struct settings_columns *sc, unsigned *out)
+/* The columns of --columns that text has for m's source (calls and avg: allocinfo's),
+ * in their order; how many. */
+static int text_columns(const struct settings_columns *sc, const struct model *m,
+			unsigned *out)
 {
 	int n = 0;
 
-	for (unsigned i = 0; i < SETTINGS_COLUMNS_N; i++)
-		if (sc->mask & (1u << sc->order[i]) && text_cols[sc->order[i]].title)
-			out[n++] = sc->order[i];
+	for (unsigned i = 0; i < SETTINGS_COLUMNS_N; i++) {
+		unsigned c = sc->order[i];
+
+		if (sc->mask & (1u << c) && text_cols[c].title &&
+		    (output_is_bytes(m) || (c != 2 && c != 3)))
+			out[n++] = c;
+	}
 	return n;
 }
 
-static void text_titles(FILE *fp, const struct settings_columns *sc)
+static void text_titles(FILE *fp, const struct settings_columns *sc, const struct model *m)
 {
 	unsigned cols[SETTINGS_COLUMNS_N];
-	int n = text_columns(sc, cols);
+	int n = text_columns(sc, m, cols);
 
 	for (int i = 0; i < n; i++)
 		fprintf(fp, "%s%*s", i ? " " : "", text_cols[cols[i]].width,
-			text_cols[cols[i]].title);
+			cols[i] == 0 && output_is_bytes(m) ? "BYTES" : text_cols[cols[i]].title);
 }
 
 /* A row's or node's cells, share in percent of total pages. */
@@ -191,7 +197,7 @@ static void text_cells(FILE *fp, const struct settings_columns *sc, const struct
 		       const struct tree_sum *s, int64_t total)
 {
 	unsigned cols[SETTINGS_COLUMNS_N];
-	int n = text_columns(sc, cols);
+	int n = text_columns(sc, m, cols);
 	struct size_first c;
 	char buf[64];
 
@@ -200,15 +206,20 @@ static void text_cells(FILE *fp, const struct settings_columns *sc, const struct
 		switch (cols[i]) {
 		case 0: snprintf(buf, sizeof(buf), "%lld", (long long)s->now); break;
 		case 1: snprintf(buf, sizeof(buf), "%s", c.size); break;
-		case 2:
+		case 2: snprintf(buf, sizeof(buf), "%lld", (long long)s->calls); break;
+		case 3:
+			snprintf(buf, sizeof(buf), "%lld",
+				 s->calls > 0 ? (long long)(s->now / s->calls) : 0);
+			break;
+		case 4:
 			snprintf(buf, sizeof(buf), "%.2f%%",
 				 total > 0 ? (double)s->now * 100.0 / (double)total : 0);
 			break;
-		case 3: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta); break;
-		case 4: snprintf(buf, sizeof(buf), "%+.1f", s->rate); break;
-		case 5: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta_base); break;
-		case 7: snprintf(buf, sizeof(buf), "%.3f", s->score); break;
-		case 8: snprintf(buf, sizeof(buf), "%lld", (long long)s->peak); break;
+		case 5: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta); break;
+		case 6: snprintf(buf, sizeof(buf), "%+.1f", s->rate); break;
+		case 7: snprintf(buf, sizeof(buf), "%+lld", (long long)s->delta_base); break;
+		case 9: snprintf(buf, sizeof(buf), "%.3f", s->score); break;
+		case 10: snprintf(buf, sizeof(buf), "%lld", (long long)s->peak); break;
 		default: snprintf(buf, sizeof(buf), "%s", c.first); break;
 		}
 		fprintf(fp, "%s%*s", i ? " " : "", text_cols[cols[i]].width, buf);
@@ -218,7 +229,7 @@ static void text_cells(FILE *fp, const struct settings_columns *sc, const struct
 static void counter_sum(const struct counter *c, struct tree_sum *s)
 {
 	*s = (struct tree_sum){ c->now, c->delta, c->delta_base, c->peak, c->rate, c->score,
-				c->first_seen };
+				c->first_seen, c->calls };
 }
 
 static void text_row(FILE *fp, const struct model *m, const struct view *v,
@@ -283,7 +294,7 @@ void output_text_sample(FILE *fp, const struct model *m, const struct view_opts 
 
 	text_header(fp, m, vo, v, TREE_OFF, o->mem, utf8);
 	if (o->columns) {
-		text_titles(fp, o->columns);
+		text_titles(fp, o->columns, m);
 		fprintf(fp, "  %s\n", "LABEL");
 	} else if (output_is_bytes(m)) {
 		fprintf(fp, "%12s %10s %9s %9s %7s %9s %10s %11s %10s %6s %10s  %s\n", "BYTES", "SIZE",
@@ -312,6 +323,19 @@ static void text_numbers(FILE *fp, const struct model *m, const struct tree_sum 
 		(long long)s->peak, s->score, c.first);
 }
 
+/* The same of an allocinfo node: bytes, calls and the share first, as text_row's. */
+static void text_numbers_bytes(FILE *fp, const struct model *m, const struct tree_sum *s,
+			       int64_t total)
+{
+	struct size_first c;
+
+	text_size_first(&c, m, s->now, s->first_seen);
+	fprintf(fp, "%12lld %10s %9lld %6.2f%% %+9lld %+10.1f %+11lld %10lld %6.3f %10s",
+		(long long)s->now, c.size, (long long)s->calls,
+		total > 0 ? (double)s->now * 100.0 / (double)total : 0, (long long)s->delta,
+		s->rate, (long long)s->delta_base, (long long)s->peak, s->score, c.first);
+}
+
 /* Node i and what is printed below it, two columns deeper a level. */
 static void text_node(FILE *fp, const struct model *m, const struct tree *t, uint32_t i,
 		      const struct out_opts *o, struct esc_buf *b, int utf8)
@@ -323,6 +347,8 @@ static void text_node(FILE *fp, const struct model *m, const struct tree *t, uin
 
 	if (o->columns)
 		text_cells(fp, o->columns, m, &n->s, t->v.total_pages);
+	else if (output_is_bytes(m))
+		text_numbers_bytes(fp, m, &n->s, t->v.total_pages);
 	else
 		text_numbers(fp, m, &n->s);
 	fprintf(fp, " %7u  %*s%s\n", n->nstacks, 2 * n->depth, "", esc_str(b, text, utf8));
@@ -342,11 +368,16 @@ void output_text_tree(FILE *fp, const struct model *m, const struct view_opts *v
 
 	text_header(fp, m, vo, &t->v, t->mode, o->mem, utf8);
 	if (o->columns) {
-		text_titles(fp, o->columns);
-		fprintf(fp, " %7s  %s\n", "STACKS", "FRAME");
+		text_titles(fp, o->columns, m);
+		fprintf(fp, " %7s  %s\n", output_is_bytes(m) ? "SITES" : "STACKS",
+			output_is_bytes(m) ? "NODE" : "FRAME");
+	} else if (output_is_bytes(m)) {
+		fprintf(fp, "%12s %10s %9s %7s %9s %10s %11s %10s %6s %10s %7s  %s\n", "BYTES",
+			"SIZE", "CALLS", "SHARE", "DELTA", "RATE", "DELTA_BASE", "PEAK", "SCORE",
+			"FIRST_SEEN", "SITES", "NODE");
 	} else {
 		fprintf(fp, "%10s %10s %9s %10s %11s %10s %6s %10s %7s  %s\n",
-			output_is_bytes(m) ? "BYTES" : "PAGES", "SIZE", "DELTA", "RATE",
+			"PAGES", "SIZE", "DELTA", "RATE",
 			"DELTA_BASE", "PEAK", "SCORE", "FIRST_SEEN", "STACKS", "FRAME");
 	}
 	for (size_t k = 0; k < n; k++)

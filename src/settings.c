@@ -58,10 +58,10 @@ static const struct setting table[SETTING__N] = {
 		NULL,
 	},
 	[SETTING_COLUMNS] = {
-		"columns", SETTING_TYPE_COLUMNS, 0, 0, "pages,bytes,delta,rate,delta_base,trend,score,label", 1,
+		"columns", SETTING_TYPE_COLUMNS, 0, 0, "pages,bytes,calls,avg,delta,rate,delta_base,trend,score,label", 1,
 		/* the word that is no column, not the whole value */
 		{ NULL,
-		  N_("columns: unknown column '%s' (pages, bytes, share, delta, rate, delta_base, trend, score, peak, first_seen, label)"),
+		  N_("columns: unknown column '%s' (pages, bytes, calls, avg, share, delta, rate, delta_base, trend, score, peak, first_seen, label)"),
 		  NULL },
 		NULL,
 	},
@@ -131,8 +131,8 @@ static const struct setting table[SETTING__N] = {
 };
 
 static const char *const column_names[SETTINGS_COLUMNS_N] = {
-	"pages", "bytes", "share", "delta", "rate", "delta_base", "trend", "score", "peak",
-	"first_seen", "label",
+	"pages", "bytes", "calls", "avg", "share", "delta", "rate", "delta_base", "trend",
+	"score", "peak", "first_seen", "label",
 };
 
 static const char *const diff_key_names[] = {

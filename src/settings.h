@@ -76,10 +76,11 @@ enum setting_from {
 
 /* The list screen's columns, in their order on the screen ("set columns" names them);
  * bit i of setting_value.columns is column i. The label is always shown. */
-enum { SETTINGS_COLUMNS_N = 11, SETTINGS_COLUMN_LABEL = 10 };
+enum { SETTINGS_COLUMNS_N = 13, SETTINGS_COLUMN_LABEL = 12 };
 const char *settings_column_name(unsigned i);  /* "pages", ...; NULL past the last */
-/* all but share (2), peak (8) and first_seen (9) */
-#define SETTINGS_COLUMNS_DEFAULT (((1u << SETTINGS_COLUMNS_N) - 1) & ~(1u << 2) & ~(3u << 8))
+/* all but share (4), peak (10) and first_seen (11); calls (2) and avg (3) are
+ * allocinfo's: shown only for it */
+#define SETTINGS_COLUMNS_DEFAULT (((1u << SETTINGS_COLUMNS_N) - 1) & ~(1u << 4) & ~(3u << 10))
 /* The columns shown (mask, bit i: column i) and their order: every column once, the
  * label last. A value names the shown ones in their order ("set columns =
  * peak,pages,label"); those it does not name follow, hidden, in settings.h's order. */

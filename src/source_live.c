@@ -35,6 +35,7 @@
 #include "host.h"
 #include "parse.h"
 #include "reader.h"
+#include "source.h"
 #include "source_impl.h"
 #include "source_live.h"
 #include "source_live_int.h"
@@ -101,6 +102,7 @@ struct tick_sample {
 	struct meminfo mem;     /* the system's counters, read right after the tick */
 	int failed;             /* 1: the source ended; 2: this tick failed, retrying */
 	uint64_t recovered;     /* good tick after this many failed ones */
+	double raised_from, raised_to; /* the interval this tick raised, to be said */
 	struct pt_err err;
 	struct buf text;        /* frame texts, each once per sample, and commands */
 	struct tick_frame *uf;  /* unique frames */
@@ -262,8 +264,9 @@ static void handle_set_del(struct handle_set *s, uint64_t h)
 struct live {
 	/* set at open, read-only afterwards */
 	char *dir;
+	const char *debugfs;    /* page_owner's folder, also while reading allocinfo */
 	enum pt_iface iface;
-	double interval;
+	double interval;        /* under mu once the worker runs: it raises it */
 	int fd[PSF_DATA_N];
 	char *path[PSF__N];     /* the data files, then the thresholds */
 	int privsep;            /* --drop-privileges: files come from the helper */
@@ -282,6 +285,7 @@ struct live {
 	size_t cfw;
 	uint64_t fails;         /* failed ticks in a row */
 	double backoff;         /* wait before the next retry */
+	atomic_uint_fast64_t tick_bytes; /* read by this tick so far (the header's progress) */
 
 	/* shared, under mu */
 	pthread_t thread;
@@ -295,6 +299,8 @@ struct live {
 	size_t nfq, cfq;
 	int reading;
 	double read_start;
+	uint64_t bytes_good;    /* read by the last good tick: the next one's estimate */
+	int raise_said;         /* the interval was raised and the user told */
 	struct live_stats stats;
 	int efd;                /* readable while the queue is not empty */
 	atomic_int stopping;    /* checked between read() calls */
@@ -498,6 +504,7 @@ static ssize_t read_some(struct live *L, enum ps_file f, struct buf *b, size_t w
 		}
 	}
 	b->len += (size_t)n;
+	atomic_fetch_add_explicit(&L->tick_bytes, (uint_fast64_t)n, memory_order_relaxed);
 	return n;
 }
 
@@ -927,6 +934,24 @@ static size_t take_forgotten_locked(struct live *L)
 	return n;
 }
 
+/* With mu held: a good tick took longer than the interval, which becomes at least its
+ * time (reads back to back, not a queue of late ones). m says so the first time. */
+static void raise_interval_locked(struct live *L, struct tick_sample *m, double took)
+{
+	double to = (double)((long)(took * 10) + 1) / 10;
+
+	if (took <= L->interval)
+		return;
+	if (to > 86400)
+		to = 86400;
+	if (!L->raise_said) {
+		m->raised_from = L->interval;
+		m->raised_to = to;
+		L->raise_said = 1;
+	}
+	L->interval = to;
+}
+
 /* With mu held: the tick that ran from t0 to t1 (rc: live_tick()'s) is counted and m
  * queued. Returns when the next tick is due. */
 static double tick_done_locked(struct live *L, struct tick_sample *m, int rc,
@@ -961,6 +986,8 @@ static double tick_done_locked(struct live *L, struct tick_sample *m, int rc,
 	}
 	m->recovered = L->fails;
 	L->fails = 0;
+	L->bytes_good = L->stats.bytes_last;
+	raise_interval_locked(L, m, t1 - t0);
 	queue_push(L, m);
 	/* no burst of catch-up reads after a slow one */
 	next = t0 + L->interval;
@@ -987,6 +1014,7 @@ static void *live_worker(void *arg)
 		t0 = mono_now();
 		L->reading = 1;
 		L->read_start = t0;
+		atomic_store(&L->tick_bytes, 0);
 		nforgot = take_forgotten_locked(L);
 		pthread_mutex_unlock(&L->mu);
 		/* handles the consumer forgot are defined again when next counted */
@@ -1125,6 +1153,9 @@ static enum src_status live_next(struct source *s, const struct sink *sink, int 
 			if (m->recovered)
 				diag_warn(_("the live source is back after %llu failed reads"),
 					  (unsigned long long)m->recovered);
+			if (m->raised_to > 0)
+				diag_warn(_("one read takes longer than the interval of %.1f s: reading every %.1f s (-d)"),
+					  m->raised_from, m->raised_to);
 			rc = replay(s, m, sink, err);
 			pthread_mutex_lock(&L->mu);
 			L->stats.mem = m->mem;
@@ -1291,6 +1322,7 @@ int live_set_interval(struct source *s, double secs, struct pt_err *err)
 	L = s->priv;
 	pthread_mutex_lock(&L->mu);
 	L->interval = secs;
+	L->raise_said = 0;
 	L->refresh = 1; /* read now, then at the new pace */
 	pthread_cond_broadcast(&L->cv);
 	pthread_mutex_unlock(&L->mu);
@@ -1348,9 +1380,13 @@ int live_get_stats(const struct source *s, struct live_stats *st)
 	L = s->priv;
 	pthread_mutex_lock(&L->mu);
 	*st = L->stats;
+	st->interval = L->interval;
+	st->reading = L->reading;
+	st->bytes_expect = L->bytes_good;
+	st->bytes_reading = L->reading ? atomic_load(&L->tick_bytes) : 0;
+	st->reading_secs = L->reading ? mono_now() - L->read_start : 0;
 	pthread_mutex_unlock(&L->mu);
 	st->iface = L->iface;
-	st->interval = L->interval;
 	st->threshold_set = L->threshold_set;
 	st->threshold_orig = L->threshold_orig;
 	return 0;
@@ -1515,6 +1551,7 @@ int source_open_live(struct source *s, const struct source_opts *o, struct pt_er
 	 * made anew: the store is its own statement) */
 	iface = live_pick(&L, o, err);
 	L->iface = iface;
+	L->debugfs = o && o->debugfs ? o->debugfs : LIVE_DEFAULT_DEBUGFS;
 	if (L->iface == IFACE_NONE)
 		goto fail;
 	/* --drop-privileges: from here on files come from a root helper; this process
@@ -1558,4 +1595,75 @@ fail:
 		privsep_stop();
 	live_free(L);
 	return -1;
+}
+
+/* Whether page_owner's folder has one of its interfaces: 0, or -1 with why not. */
+static int page_owner_there(const char *debugfs, struct pt_err *err)
+{
+	struct live *T = live_new(debugfs);
+	int absent = 0, rc = live_detect(T->dir, T->path, err, &absent) == IFACE_NONE ? -1 : 0;
+
+	live_free(T);
+	return rc;
+}
+
+/* Whether live_switch() has somewhere to go: the other source is there and readable. */
+int live_can_switch(const struct source *s)
+{
+	const struct live *L;
+	struct pt_err err;
+	char *ai;
+	int ok;
+
+	if (!s || s->impl != &live_impl)
+		return 0;
+	L = s->priv;
+	if (L->privsep)
+		return 0;
+	if (L->iface == IFACE_ALLOCINFO)
+		return page_owner_there(L->debugfs, &err) == 0;
+	ai = xasprintf("%s/%s", proc_dir(), ps_file_rel[PSF_ALLOCINFO]);
+	ok = access(ai, R_OK) == 0;
+	free(ai);
+	return ok;
+}
+
+int live_switch(struct source *s, struct pt_err *err)
+{
+	struct source next = { 0 };
+	struct source_opts o;
+	struct live *L;
+	int to_ai;
+
+	if (!s || s->impl != &live_impl) {
+		pt_err_set(err, _("only the live kernel can switch between page_owner and allocinfo: this %s has one source"),
+			   s && s->meta.kind ? s->meta.kind : "input");
+		return -1;
+	}
+	L = s->priv;
+	to_ai = L->iface != IFACE_ALLOCINFO;
+	if (L->privsep) {
+		pt_err_set(err, to_ai ?
+			   _("--drop-privileges: root opened only page_owner's files; run pagetop with --allocinfo for allocinfo") :
+			   _("--drop-privileges: root opened only /proc/allocinfo; run pagetop without --allocinfo for page_owner"));
+		return -1;
+	}
+	if (!to_ai && page_owner_there(L->debugfs, err) < 0)
+		return -1;
+	source_opts_init(&o);
+	o.debugfs = L->debugfs;
+	o.interval = L->interval;
+	o.allocinfo = to_ai;
+	if (source_open_live(&next, &o, err) < 0)
+		return -1;
+	if (!to_ai && ((struct live *)next.priv)->iface == IFACE_ALLOCINFO) {
+		/* page_owner went between the look and the open */
+		live_close(&next);
+		pt_err_set(err, "%s", _("page_owner is no longer there"));
+		return -1;
+	}
+	/* the old worker is joined and count_threshold restored before the new one is used */
+	live_close(s);
+	*s = next;
+	return 0;
 }

@@ -63,12 +63,22 @@ void live_install_signal_handlers(void);
 int live_refresh(struct source *s);
 
 /* Changes the interval of a running live source (the next read starts now). Returns 0,
- * or -1 with err. */
+ * or -1 with err. A read that takes longer raises the interval to its time (said once,
+ * as a warning, until the interval is set again). */
 int live_set_interval(struct source *s, double secs, struct pt_err *err);
 /* Writes pages to the kernel's count_threshold (global: every reader on the machine sees
  * it); pages < 0 puts the original value back. The original comes back on every exit
  * either way. Returns 0, or -1 with err. */
 int live_set_kernel_threshold(struct source *s, long pages, struct pt_err *err);
+
+/* Switches a live source between page_owner and /proc/allocinfo: the other one is
+ * opened (as --allocinfo or not would), then the old one closed (its worker joined, the
+ * count_threshold written put back). The next sample's meta is the new interface's.
+ * Returns 0, or -1 with why not (not live, --drop-privileges, the other not there or not
+ * readable), the old one going on. */
+int live_switch(struct source *s, struct pt_err *err);
+/* Whether the other source is there to switch to (0 for a source not live). */
+int live_can_switch(const struct source *s);
 
 /* What the last tick cost, for the header, the tests and the benchmark. */
 struct live_stats {
@@ -84,6 +94,10 @@ struct live_stats {
 	double read_ms_total;
 	uint64_t failures;        /* ticks that failed (each retried later) */
 	uint64_t retries;         /* read() calls retried after EINTR or EAGAIN */
+	int reading;              /* 1 while a tick reads: the shown sample is the last one */
+	uint64_t bytes_reading;   /* bytes this tick has read so far */
+	uint64_t bytes_expect;    /* what it will read, guessed: the last good tick's, or 0 */
+	double reading_secs;      /* how long it has been reading */
 	long threshold_set;       /* value pagetop wrote to count_threshold, -1 none */
 	long threshold_orig;      /* what it was before */
 	struct meminfo mem;       /* /proc/meminfo at the sample last delivered */

@@ -28,6 +28,7 @@
 #include "source_live.h"
 #include "tui.h"
 #include "tui_actions.h"
+#include "tui_attrib.h"
 #include "tui_list.h"
 #include "tui_status.h"
 #include "tui_time.h"
@@ -40,6 +41,7 @@ static const struct screen_ops *const screen_table[SCREEN__N] = {
 	[SCREEN_HELP] = &help_screen_ops,
 	[SCREEN_SYMBOLS] = &symbols_screen_ops,
 	[SCREEN_SETUP] = &setup_screen_ops,
+	[SCREEN_ATTRIB] = &attrib_screen_ops,
 };
 
 static struct app *diag_app; /* where diag_warn() goes while the UI runs */
@@ -61,6 +63,7 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 	app->src = src;
 	app->master = app->model = m;
 	app->series = meta && meta->series;
+	app->can_switch = live_can_switch(src);
 	app->iterations = o->iterations;
 	app->fail_seen = -1;
 	app->kernel_threshold = -1;
@@ -80,6 +83,7 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 	}
 	app->list = (struct list_screen *)app->screens[SCREEN_LIST];
 	app->screen = app->screens[SCREEN_LIST];
+	attrib_screen_start(app, o->attrib, o->attrib ? &o->attr_clock : NULL);
 	app->utf8 = text_locale_utf8();
 	app->color_allowed = !o->no_color && !(nc && *nc);
 	app->color = app->color_allowed;
@@ -322,7 +326,7 @@ static unsigned mouse_event(struct app *app)
 	if (getmouse(&ev) != OK)
 		return ACTION_DONE;
 	if (!s->ops->mouse) {
-		app_show(app, SCREEN_LIST);
+		app_show(app, app->home);
 		return ACTION_REDRAW;
 	}
 	return s->ops->mouse(s, &ev);

@@ -14,6 +14,7 @@
 #include "settings.h"
 #include "source_live.h"
 #include "tui_actions.h"
+#include "tui_attrib.h"
 #include "tui_columns.h"
 #include "tui_list.h"
 #include "tui_status.h"
@@ -28,16 +29,24 @@ static unsigned sort_to(struct app *app, enum sort_key k)
 	return sort_set(&app->settings.view, k) ? REBUILD : ACTION_REDRAW;
 }
 
+/* allocinfo's keys past the digits: c and a, as the columns' first letters */
+static int has_calls(const struct app *app)
+{
+	return col_of_source(COL_CALLS, app->model);
+}
+
 static unsigned sort_choose(struct app *app, int key)
 {
 	int i = key == '0' ? 9 : key - '1'; /* the digits as on the keyboard: 1 .. 9, 0 */
 
 	if (key >= '0' && key <= '9' && i < (int)ARRAY_SIZE(settings_sort_menu))
 		return sort_to(app, settings_sort_menu[i]);
+	if ((key == 'c' || key == 'a') && has_calls(app))
+		return sort_to(app, key == 'c' ? KEY_CALLS : KEY_AVG);
 	return ACTION_REDRAW;
 }
 
-/* "1 PAGES  2 SIZE ... 0 %  (Esc cancels)" */
+/* "1 PAGES  2 SIZE ... 0 %  c CALLS  a AVG  (Esc cancels)" */
 static void sort_menu(struct app *app, char *buf, size_t n)
 {
 	size_t len = 0;
@@ -46,6 +55,10 @@ static void sort_menu(struct app *app, char *buf, size_t n)
 		len += (size_t)snprintf(buf + len, n - len, "%zu %s  ", (i + 1) % 10,
 					col_title((enum col)col_of_key(settings_sort_menu[i]),
 						  app->model, app->settings.view.group));
+	if (has_calls(app) && len < n)
+		len += (size_t)snprintf(buf + len, n - len, "c %s  a %s  ",
+					col_title(COL_CALLS, app->model, app->settings.view.group),
+					col_title(COL_AVG, app->model, app->settings.view.group));
 	if (len < n)
 		snprintf(buf + len, n - len, "%s", _("(Esc cancels)"));
 }
@@ -64,12 +77,12 @@ static unsigned act_sort_pick(struct app *app)
 
 static unsigned act_sort_prev(struct app *app)
 {
-	return sort_to(app, sort_step(&app->settings.view, -1));
+	return sort_to(app, sort_step(&app->settings.view, has_calls(app), -1));
 }
 
 static unsigned act_sort_next(struct app *app)
 {
-	return sort_to(app, sort_step(&app->settings.view, 1));
+	return sort_to(app, sort_step(&app->settings.view, has_calls(app), 1));
 }
 
 static unsigned act_sort_reverse(struct app *app)
@@ -341,8 +354,65 @@ static unsigned act_group(struct app *app)
 	/* files and directories are allocinfo's */
 	if (vo->group >= GROUP_FILE && model_meta(app->model)->unit != UNIT_BYTES)
 		vo->group = GROUP_STACK;
+	/* then the per-block dump's keys, on the blocks' screen */
+	if (vo->group == GROUP_STACK && attrib_screen_usable(app)) {
+		attrib_screen_show(app, AK_STACK);
+		return ACTION_REDRAW;
+	}
 	status_message(app, 0, _("grouped by %s"), group_name(vo->group));
 	return ACTION_REBUILD_VIEW; /* rows of another kind: the cursor goes to the top */
+}
+
+/* A: the live kernel's other source (page_owner, allocinfo). The model starts afresh (the
+ * units differ); the settings stay, but for keys and groups the new source has not. */
+static unsigned act_source(struct app *app)
+{
+	struct view_opts *vo = &app->settings.view;
+	const struct source_meta *mt;
+	struct sink sink = model_sink(app->master);
+	long page_size = model_page_size(app->master);
+	struct live_stats ls;
+	struct pt_err err;
+
+	if (app->recording.rec) {
+		status_message(app, 1, "%s", _("a recording holds one source: stop it (R) before switching"));
+		return ACTION_REDRAW;
+	}
+	if (live_switch(app->src, &err) < 0) {
+		status_message(app, 1, "%s", err.msg);
+		return ACTION_REDRAW;
+	}
+	list_release(app->list);
+	model_reset(app->master);
+	/* a threshold in the old source's units goes on in bytes, which both count */
+	if (vo->threshold.unit == THRESH_PAGES && vo->threshold.value)
+		vo->threshold = (struct threshold){ THRESH_BYTES, vo->threshold.value * page_size };
+	mt = source_meta(app->src);
+	sink.ops->meta(sink.self, mt, &err); /* the header names it before its first sample */
+	app->model = app->master;
+	app->nread = 0;
+	app->fail_seen = -1;
+	app->kernel_threshold = -1; /* put back by the old source */
+	app->src_end = app->src_error = 0;
+	app->time.pos = 0;
+	if (live_get_stats(app->src, &ls) == 0)
+		app->settings.interval = ls.interval;
+	if (mt->unit != UNIT_BYTES && (vo->key == KEY_CALLS || vo->key == KEY_AVG))
+		sort_set(vo, KEY_PAGES);
+	if (mt->unit != UNIT_BYTES && vo->group >= GROUP_FILE)
+		vo->group = GROUP_STACK;
+	status_message(app, 0, _("source: %s (A switches back)"), iface_name(mt->iface));
+	/* frame ids mean other frames now: the tree's lines per frame are looked up again */
+	app_changed(app, UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL | UPDATE_SYMBOLS);
+	return ACTION_REDRAW_ALL;
+}
+
+static unsigned act_group_second(struct app *app)
+{
+	status_message(app, 1, "%s", attrib_screen_usable(app)
+		       ? _("groups expand into another key on the blocks' screen: g past module opens it")
+		       : _("groups expand into another key on the blocks' screen: it needs the per-block page_owner dump"));
+	return ACTION_REDRAW;
 }
 
 static unsigned act_tree(struct app *app)
@@ -882,7 +952,9 @@ static unsigned (*const actions[ACT__N])(struct app *app) = {
 	[ACT_FILTER] = act_filter,
 	[ACT_FILTER_CLEAR] = act_filter_clear,
 	[ACT_GROUP] = act_group,
+	[ACT_GROUP_SECOND] = act_group_second,
 	[ACT_TREE] = act_tree,
+	[ACT_SOURCE] = act_source,
 	[ACT_SETUP] = act_setup,
 	[ACT_BASELINE] = act_baseline,
 	[ACT_BASELINE_RESET] = act_baseline_reset,

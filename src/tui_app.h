@@ -8,8 +8,9 @@
  *
  *   tui.c          the app's life: the loop, keys, samples in, signals, suspend, resize
  *   tui_actions.c  the actions of tui_actions.def as functions
- *   tui_list.c tui_help.c tui_symbols.c tui_setup.c   the screens (tui_pager.c: help's
- *                  and symbols'; tui_tree.c: the list's tree mode)
+ *   tui_list.c tui_help.c tui_symbols.c tui_setup.c tui_attrib.c   the screens
+ *                  (tui_pager.c: help's and symbols'; tui_tree.c: the list's tree mode;
+ *                  tui_attrib.c: the per-block dump's blocks by task, cgroup, ...)
  *   tui_time.c     the shown sample: replay, baseline, playing
  *   tui_status.c   the header and the status line
  *   this header    the app's state, the screens' interface
@@ -77,9 +78,9 @@ struct screen {
 	const struct screen_ops *ops;
 	struct app *app;
 };
-enum screen_id { SCREEN_LIST, SCREEN_HELP, SCREEN_SYMBOLS, SCREEN_SETUP, SCREEN__N };
+enum screen_id { SCREEN_LIST, SCREEN_HELP, SCREEN_SYMBOLS, SCREEN_SETUP, SCREEN_ATTRIB, SCREEN__N };
 extern const struct screen_ops list_screen_ops, help_screen_ops, symbols_screen_ops,
-	setup_screen_ops;
+	setup_screen_ops, attrib_screen_ops;
 
 /* The shown sample of a series and the way there (tui_time.c). */
 struct timeline {
@@ -117,6 +118,7 @@ struct status_line {
 	int err;
 	double until;               /* when the message goes */
 	double stalled;             /* seconds the source has been stalled */
+	char progress[96];          /* ", reading 1.2 GiB of ~3.0 GiB": a long live read */
 };
 
 struct app {
@@ -125,6 +127,7 @@ struct app {
 	struct model *master;       /* fed by the source */
 	struct model *model;        /* shown: the master or time.replica.m */
 	int series;                 /* a finite series (folder, recording, files) */
+	int can_switch;             /* live, with page_owner and allocinfo both there */
 	int src_end, src_error;
 	long iterations, nread;     /* -n, samples read */
 	int64_t fail_seen;          /* the failure stack's pages, -1 before it is seen */
@@ -143,7 +146,8 @@ struct app {
 	/* what the user sees */
 	struct screen *screens[SCREEN__N];
 	struct screen *screen;      /* shown */
-	struct list_screen *list;   /* screens[SCREEN_LIST], where the others return to */
+	struct list_screen *list;   /* screens[SCREEN_LIST] */
+	enum screen_id home;        /* where the others return to: the list or the blocks' */
 	unsigned updates;           /* UPDATE_* the screens have yet to hear */
 	struct status_line status;
 	struct prompt prompt;

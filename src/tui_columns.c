@@ -12,7 +12,7 @@ _Static_assert((int)COL__N == (int)SETTINGS_COLUMNS_N &&
 	       (int)COL_LABEL == (int)SETTINGS_COLUMN_LABEL,
 	       "enum col follows settings.h's columns");
 
-static const int col_widths[COL__N] = { 8, 6, 5, 6, 7, 7, 8, 5, 8, 8, 0 };
+static const int col_widths[COL__N] = { 8, 6, 7, 6, 5, 6, 7, 7, 8, 5, 8, 8, 0 };
 #define LABEL_MIN 12
 
 int col_width(enum col c)
@@ -23,12 +23,12 @@ int col_width(enum col c)
 const char *col_title(enum col c, const struct model *m, enum group_mode g)
 {
 	static const char *const utf8[COL__N] = {
-		N_("PAGES"), N_("SIZE"), "%", "Δ", "Δ/s", "ΔBASE", N_("TREND"), N_("SCORE"),
-		N_("PEAK"), N_("FIRST"), NULL,
+		N_("PAGES"), N_("SIZE"), N_("CALLS"), N_("AVG"), "%", "Δ", "Δ/s", "ΔBASE",
+		N_("TREND"), N_("SCORE"), N_("PEAK"), N_("FIRST"), NULL,
 	};
 	static const char *const ascii[COL__N] = {
-		N_("PAGES"), N_("SIZE"), "%", N_("DELTA"), N_("RATE"), N_("DBASE"), N_("TREND"),
-		N_("SCORE"), N_("PEAK"), N_("FIRST"), NULL,
+		N_("PAGES"), N_("SIZE"), N_("CALLS"), N_("AVG"), "%", N_("DELTA"), N_("RATE"),
+		N_("DBASE"), N_("TREND"), N_("SCORE"), N_("PEAK"), N_("FIRST"), NULL,
 	};
 
 	if (c == COL_PAGES && model_meta(m)->unit == UNIT_ALLOCS)
@@ -54,7 +54,7 @@ int col_of_key(enum sort_key k)
 		[KEY_RATE] = COL_RATE, [KEY_DELTA_BASE] = COL_DELTA_BASE,
 		[KEY_PEAK] = COL_PEAK, [KEY_SCORE] = COL_SCORE,
 		[KEY_FIRST_SEEN] = COL_FIRST_SEEN, [KEY_LABEL] = COL_LABEL,
-		[KEY_SHARE] = COL_SHARE, [KEY_CALLS] = -1, [KEY_AVG] = -1,
+		[KEY_SHARE] = COL_SHARE, [KEY_CALLS] = COL_CALLS, [KEY_AVG] = COL_AVG,
 	};
 
 	return (unsigned)k < KEY__N ? map[k] : -1;
@@ -75,14 +75,20 @@ const char *sort_arrow(int ascending)
 	return ascending ? "^" : "v";
 }
 
-int cols_layout(const struct settings_columns *sc, int width, enum col *cols)
+int col_of_source(enum col c, const struct model *m)
+{
+	return (c != COL_CALLS && c != COL_AVG) || model_meta(m)->unit == UNIT_BYTES;
+}
+
+int cols_layout(const struct settings_columns *sc, const struct model *m, int width,
+		enum col *cols)
 {
 	int n = 0, total = COL_MARK_WIDTH;
 
 	for (int i = 0; i < COL__N; i++) {
 		int c = sc->order[i];
 
-		if (c != COL_LABEL && sc->mask & (1u << c)) {
+		if (c != COL_LABEL && sc->mask & (1u << c) && col_of_source((enum col)c, m)) {
 			cols[n++] = (enum col)c;
 			total += col_widths[c] + 1;
 		}
@@ -92,10 +98,10 @@ int cols_layout(const struct settings_columns *sc, int width, enum col *cols)
 	return n;
 }
 
-int cols_key_at(const struct settings_columns *sc, int x)
+int cols_key_at(const struct settings_columns *sc, const struct model *m, int x)
 {
 	enum col cols[COL__N];
-	int n = cols_layout(sc, COLS, cols), pos = COL_MARK_WIDTH;
+	int n = cols_layout(sc, m, COLS, cols), pos = COL_MARK_WIDTH;
 
 	for (int i = 0; i < n; i++) {
 		int end = pos + 1 + col_widths[cols[i]];

@@ -10,7 +10,7 @@
 
 /* In settings.h's order of columns: bit c of the columns setting is column c. */
 enum col {
-	COL_PAGES, COL_BYTES, COL_SHARE, COL_DELTA, COL_RATE, COL_DELTA_BASE, COL_TREND,
+	COL_PAGES, COL_BYTES, COL_CALLS, COL_AVG, COL_SHARE, COL_DELTA, COL_RATE, COL_DELTA_BASE, COL_TREND,
 	COL_SCORE, COL_PEAK, COL_FIRST_SEEN, COL_LABEL, COL__N
 };
 /* Columns every row line starts with: the expansion mark. */
@@ -25,11 +25,14 @@ int col_of_key(enum sort_key k);
 int key_of_col(enum col c);
 /* "▼" or "▲" (ASCII: "v", "^") after the sort column's title. */
 const char *sort_arrow(int ascending);
-/* The shown columns that fit before the label in width, in their order: dropped from
- * the right, the label last. Returns how many (cols has room for COL__N). */
-int cols_layout(const struct settings_columns *c, int width, enum col *cols);
+/* Does m's source have column c (calls and avg: allocinfo's only)? */
+int col_of_source(enum col c, const struct model *m);
+/* The shown columns of m's source that fit before the label in width, in their order:
+ * dropped from the right, the label last. Returns how many (cols has room for COL__N). */
+int cols_layout(const struct settings_columns *c, const struct model *m, int width,
+		enum col *cols);
 /* The sort key of the title under screen column x of a title line as wide as the
  * terminal, or -1. */
-int cols_key_at(const struct settings_columns *c, int x);
+int cols_key_at(const struct settings_columns *c, const struct model *m, int x);
 
 #endif

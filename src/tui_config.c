@@ -95,16 +95,24 @@ int sort_set(struct view_opts *vo, enum sort_key k)
 	return 1;
 }
 
-enum sort_key sort_step(const struct view_opts *vo, int dir)
+enum sort_key sort_step(const struct view_opts *vo, int calls, int dir)
 {
-	size_t n = ARRAY_SIZE(settings_sort_menu), i;
+	enum sort_key keys[ARRAY_SIZE(settings_sort_menu) + 2];
+	size_t n = 0, i;
 
+	for (i = 0; i < ARRAY_SIZE(settings_sort_menu); i++) {
+		keys[n++] = settings_sort_menu[i];
+		if (calls && settings_sort_menu[i] == KEY_BYTES) {
+			keys[n++] = KEY_CALLS;
+			keys[n++] = KEY_AVG;
+		}
+	}
 	for (i = 0; i < n; i++)
-		if (settings_sort_menu[i] == vo->key)
+		if (keys[i] == vo->key)
 			break;
 	if (i == n)
-		return settings_sort_menu[0];
-	return settings_sort_menu[(i + n + (size_t)(dir > 0 ? 1 : n - 1)) % n];
+		return keys[0];
+	return keys[(i + n + (size_t)(dir > 0 ? 1 : n - 1)) % n];
 }
 
 /* ---- the config file ---- */

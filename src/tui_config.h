@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "model_attrib.h"
 #include "model_tree.h"
 #include "settings.h"
 #include "source_select.h"
@@ -43,6 +44,8 @@ struct tui_opts {
 	double interval;                /* -d in seconds, 0 when not given */
 	struct symbols *sym;            /* source lines of frames, or NULL (not owned) */
 	struct sample_sel start;        /* SOURCE@SEL: the sample to open at */
+	const struct attrib_opts *attrib; /* --group pid..., --pid...: the blocks' screen (or NULL) */
+	struct attr_clock attr_clock;   /* when the blocks were read */
 };
 
 #define TUI_FILTERS_MAX 31
@@ -87,7 +90,8 @@ int config_save(const struct tui_settings *s, struct pt_err *msg);
  * changed the sort. */
 int sort_set(struct view_opts *vo, enum sort_key k);
 /* The key before (dir < 0) or after the one in force in settings_sort_menu[] (the
- * order of the columns), round. */
-enum sort_key sort_step(const struct view_opts *vo, int dir);
+ * order of the columns, with calls and avg after size when calls is set: allocinfo),
+ * round. */
+enum sort_key sort_step(const struct view_opts *vo, int calls, int dir);
 
 #endif

@@ -58,7 +58,7 @@ struct help_entry {
 size_t help_entries(const struct help_entry **out);
 
 /* A hint of the status line: the keys of a and a2 (ACT_NONE: none), then the word. */
-enum hint_when { HINT_ANY, HINT_SERIES, HINT_LIVE };
+enum hint_when { HINT_ANY, HINT_SERIES, HINT_LIVE, HINT_SWITCH };
 struct hint {
 	enum hint_when when;
 	const char *word;     /* NC_(): gettext_context() translates it */

@@ -588,6 +588,21 @@ void list_unfreeze(struct list_screen *list)
 	list->frozen_history = NULL;
 }
 
+void list_release(struct list_screen *list)
+{
+	struct app *app = list->base.app;
+
+	pin_selection(list, NULL);
+	for (size_t i = 0; i < list->npins; i++)
+		model_unpin(app->master, list->pins[i]);
+	list->npins = 0;
+	list_unfreeze(list);
+	list->nrows = 0;
+	list->sorted = SIZE_MAX;
+	list->search.nrow_match = 0;
+	list->selected.valid = 0;
+}
+
 /* What the tree mode takes from the list. */
 static struct tree_env tree_env(struct list_screen *list)
 {
@@ -879,6 +894,13 @@ void list_cell(const struct app *app, const struct view *v, enum col c,
 		else
 			cell_bytes(buf, n, (double)s->now * (double)model_page_size(m));
 		break;
+	case COL_CALLS: cell_int(buf, n, w, s->calls, 0); break;
+	case COL_AVG:
+		if (s->calls > 0)
+			cell_bytes(buf, n, (double)(s->now / s->calls));
+		else
+			snprintf(buf, n, "-");
+		break;
 	case COL_SHARE: snprintf(buf, n, "%.1f", view_share(v, s)); break;
 	case COL_DELTA: cell_int(buf, n, w, s->delta, 1); break;
 	case COL_RATE: cell_rate(buf, n, w, s->rate); break;
@@ -1151,7 +1173,7 @@ static void list_draw(struct screen *s)
 	struct list_screen *list = LIST(s);
 	const struct app *app = s->app;
 	enum col cols[COL__N];
-	int nc = cols_layout(&app->settings.columns, COLS, cols), h = list_height();
+	int nc = cols_layout(&app->settings.columns, app->model, COLS, cols), h = list_height();
 	struct list_pos p = list->top;
 
 	status_draw_header(app, &list->view);
@@ -1258,7 +1280,7 @@ static unsigned list_key(struct screen *s, enum action a, int key)
 static unsigned click_title(struct list_screen *list, int x)
 {
 	struct view_opts *vo = &list->base.app->settings.view;
-	int k = cols_key_at(&list->base.app->settings.columns, x);
+	int k = cols_key_at(&list->base.app->settings.columns, list->base.app->model, x);
 
 	if (k < 0)
 		return ACTION_DONE;

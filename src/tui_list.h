@@ -114,6 +114,9 @@ int list_row_matches(struct list_screen *l, size_t row);
 /* Pause: the rows stay as they are (all sorted, their counters copied) until unfreeze. */
 void list_freeze(struct list_screen *l);
 void list_unfreeze(struct list_screen *l);
+/* The master is about to be emptied (another source): lets go of its stacks (the pins),
+ * the rows and a paused copy while it still has them. */
+void list_release(struct list_screen *l);
 /* The text of a cell of column c for counter s (v: the view whose share it is). */
 void list_cell(const struct app *app, const struct view *v, enum col c,
 	       const struct counter *s, char *buf, size_t n);

@@ -131,13 +131,13 @@ unsigned pager_key(struct screen *s, enum action a, int key)
 {
 	(void)key;
 	if (!pager_scroll(PAGER(s), a))
-		app_show(s->app, SCREEN_LIST);
+		app_show(s->app, s->app->home);
 	return ACTION_REDRAW;
 }
 
 unsigned pager_mouse(struct screen *s, const MEVENT *ev)
 {
 	(void)ev;
-	app_show(s->app, SCREEN_LIST);
+	app_show(s->app, s->app->home);
 	return ACTION_REDRAW;
 }

@@ -59,8 +59,9 @@ static void item_text(const struct app *app, int i, char *buf, size_t n)
 	default: {
 		enum col c = (enum col)s->columns.order[i - IT_COLUMNS];
 
-		snprintf(buf, n, "  [%c] %s", s->columns.mask & (1u << c) ? 'x' : ' ',
-			 col_title(c, app->model, s->view.group));
+		snprintf(buf, n, "  [%c] %s%s", s->columns.mask & (1u << c) ? 'x' : ' ',
+			 col_title(c, app->model, s->view.group),
+			 col_of_source(c, app->model) ? "" : _(" (allocinfo only)"));
 		break;
 	}
 	}
@@ -98,7 +99,7 @@ static unsigned change(struct app *app, int i, int dir)
 
 	switch (i) {
 	case IT_SORT:
-		sort_set(&s->view, sort_step(&s->view, dir));
+		sort_set(&s->view, sort_step(&s->view, col_of_source(COL_CALLS, app->model), dir));
 		return ACTION_REBUILD_VIEW | ACTION_KEEP_SELECTION | ACTION_REDRAW;
 	case IT_DIRECTION:
 		s->view.ascending = !s->view.ascending;
@@ -139,7 +140,7 @@ static unsigned setup_key(struct screen *scr, enum action a, int key)
 	struct setup_screen *st = SETUP(scr);
 
 	if (key == 27 || a == ACT_QUIT || a == ACT_SETUP) {
-		app_show(scr->app, SCREEN_LIST);
+		app_show(scr->app, scr->app->home);
 		return ACTION_REDRAW;
 	}
 	if (key == ' ')

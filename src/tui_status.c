@@ -16,11 +16,14 @@
 
 /* ---- the header ---- */
 
+#define PROGRESS_AFTER 1.0 /* seconds a live read runs before the header shows it */
+
 /* "pagetop 0.1 — folder demo 7.3.4, show_stacks, every 2.0 s": what is shown. */
 static void source_text(const struct app *app, char *buf, size_t n)
 {
 	const struct source_meta *mt = model_meta(app->model);
 	const char *kind = mt->kind ? mt->kind : source_meta(app->src)->kind;
+	struct live_stats ls;
 	size_t len;
 
 	len = (size_t)snprintf(buf, n, "pagetop %s %s %s", PACKAGE_VERSION, draw_glyph("—", "-"),
@@ -30,8 +33,13 @@ static void source_text(const struct app *app, char *buf, size_t n)
 	if (mt->kernel_release)
 		len += (size_t)snprintf(buf + len, n - len, " %s", mt->kernel_release);
 	len += (size_t)snprintf(buf + len, n - len, ", %s", iface_name(mt->iface));
-	if (!app->series && app->settings.interval > 0)
-		snprintf(buf + len, n - len, _(", every %.1f s"), app->settings.interval);
+	if (!app->series && live_get_stats(app->src, &ls) == 0)
+		len += (size_t)snprintf(buf + len, n - len, _(", every %.1f s"), ls.interval);
+	else if (!app->series && app->settings.interval > 0)
+		len += (size_t)snprintf(buf + len, n - len, _(", every %.1f s"),
+					app->settings.interval);
+	if (len < n)
+		snprintf(buf + len, n - len, "%s", app->status.progress);
 }
 
 /* "●━━━─────" (ASCII "o===-----"): where the shown sample is in the series. */
@@ -310,10 +318,37 @@ void status_message(struct app *app, int err, const char *fmt, ...)
 	app->dirty = 1;
 }
 
+/* ", reading 1.2 GiB of ~3.0 GiB" while a live read has run a while (the shown sample is
+ * the last complete one), else "". */
+static void progress_text(const struct app *app, char *buf, size_t n)
+{
+	struct live_stats ls;
+	char got[32], all[32];
+
+	buf[0] = '\0';
+	if (app->series || live_get_stats(app->src, &ls) < 0 || !ls.reading ||
+	    ls.reading_secs < PROGRESS_AFTER)
+		return;
+	fmt_bytes(got, sizeof(got), (double)ls.bytes_reading);
+	if (ls.bytes_expect) {
+		fmt_bytes(all, sizeof(all), (double)ls.bytes_expect);
+		snprintf(buf, n, _(", reading %s of ~%s"), got, all);
+	} else {
+		snprintf(buf, n, _(", reading %s"), got);
+	}
+}
+
 void status_tick(struct app *app)
 {
 	struct status_line *st = &app->status;
 	double stalled = app->series ? 0 : source_stalled(app->src);
+	char progress[sizeof(st->progress)];
+
+	progress_text(app, progress, sizeof(progress));
+	if (strcmp(progress, st->progress) != 0) {
+		snprintf(st->progress, sizeof(st->progress), "%s", progress);
+		app->dirty = 1;
+	}
 
 	if (st->msg[0] && app_now(app) >= st->until) {
 		st->msg[0] = '\0';
@@ -351,7 +386,8 @@ void status_hints(const struct app *app, char *buf, size_t n)
 	buf[0] = '\0';
 	for (size_t i = 0; i < nh && len < n; i++) {
 		if ((h[i].when == HINT_SERIES && !app->series) ||
-		    (h[i].when == HINT_LIVE && app->series))
+		    (h[i].when == HINT_LIVE && app->series) ||
+		    (h[i].when == HINT_SWITCH && !app->can_switch))
 			continue;
 		hint_keys(&app->settings.keys, &h[i], keys, sizeof(keys));
 		if (keys[0])

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tui_tree.c - the list screen as a call tree (tui_tree.h). The model builds and sorts
- * the tree (model_tree.h); this keeps which nodes are expanded, lays out the lines they
- * show (only those: a collapsed subtree costs nothing) and draws them with the list's
- * columns. */
+ * the tree (model_tree.h); this keeps which nodes are expanded, lays out the lines on the
+ * screen (walking the tree from the cursor's line: a node is made and sorted when a line
+ * of it or below it is looked at, so expanding everything costs nothing until then) and
+ * draws them with the list's columns. */
 #include "config.h"
 
 #include <stdio.h>
@@ -166,87 +167,247 @@ static struct tree_line *new_line(struct tree_ui *u)
 	return &u->lines[u->nlines++];
 }
 
-static void lay_out(const struct app *app, struct tree_ui *u, uint32_t i, uint16_t depth,
-		    int last, uint64_t parent, uint64_t more)
+/* ---- positions: a line by its node's path, the next and previous ones ---- */
+
+/* The siblings of the node at depth d of p (its parent's children made and sorted). */
+static const uint32_t *siblings(struct tree_ui *u, const struct tree_pos *p, unsigned d,
+				uint32_t *n)
 {
-	const struct model *m = app->model;
 	struct tree *t = &u->t;
-	const struct tree_node *n = &t->nodes[i];
-	uint64_t ident = node_ident(m, t, i, parent);
-	unsigned nl = node_lines(u, app, n->frame);
+	uint32_t i;
 
-	for (unsigned k = 0; k < nl; k++)
-		*new_line(u) = (struct tree_line){ i, depth, (uint8_t)last, (uint8_t)k, ident,
-						   more };
-	if (!n->haskids || !tree_ui_expanded(u, ident))
-		return;
-	if (!n->sorted)
+	if (d == 0) {
+		*n = (uint32_t)t->nroots;
+		return t->kids;
+	}
+	i = p->node[d - 1];
+	if (!t->nodes[i].sorted)
 		tree_sort(t, i);
-	if (!last && depth > 0 && depth < 64)
-		more |= (uint64_t)1 << depth;
-	for (uint32_t k = 0; k < t->nodes[i].nkids; k++) {
-		uint32_t c = t->kids[t->nodes[i].kids + k];
-
-		lay_out(app, u, c, (uint16_t)(depth + 1), k + 1 == t->nodes[i].nkids, ident, more);
-	}
+	*n = t->nodes[i].nkids;
+	return t->kids + t->nodes[i].kids;
 }
 
-static void lay_out_all(struct tree_ui *u, const struct tree_env *e)
+/* p to the rank-th of the siblings k at depth d, its first line. */
+static void pos_set(struct tree_ui *u, const struct app *app, struct tree_pos *p, unsigned d,
+		    uint32_t rank, const uint32_t *k)
 {
+	p->depth = (uint16_t)d;
+	p->rank[d] = rank;
+	p->node[d] = k[rank];
+	p->ident[d] = node_ident(app->model, &u->t, k[rank], d ? p->ident[d - 1] : 0);
+	p->inl = 0;
+}
 
+static unsigned pos_lines(struct tree_ui *u, const struct app *app, const struct tree_pos *p)
+{
+	return node_lines(u, app, u->t.nodes[p->node[p->depth]].frame);
+}
+
+/* Its children are lines. */
+static int pos_open(const struct tree_ui *u, const struct tree_pos *p)
+{
+	return p->depth + 1 < STACK_MAX_FRAMES && u->t.nodes[p->node[p->depth]].haskids &&
+	       tree_ui_expanded(u, p->ident[p->depth]);
+}
+
+/* p to the last line of its node's subtree. */
+static void pos_down_last(struct tree_ui *u, const struct app *app, struct tree_pos *p)
+{
+	const uint32_t *k;
+	uint32_t n;
+
+	while (pos_open(u, p)) {
+		k = siblings(u, p, p->depth + 1u, &n);
+		if (!n)
+			break;
+		pos_set(u, app, p, p->depth + 1u, n - 1, k);
+	}
+	p->inl = (uint8_t)(pos_lines(u, app, p) - 1);
+}
+
+static int pos_first(struct tree_ui *u, const struct app *app, struct tree_pos *p)
+{
+	if (!u->t.nroots)
+		return -1;
+	pos_set(u, app, p, 0, 0, u->t.kids);
+	return 0;
+}
+
+static int pos_last(struct tree_ui *u, const struct app *app, struct tree_pos *p)
+{
+	if (!u->t.nroots)
+		return -1;
+	pos_set(u, app, p, 0, (uint32_t)u->t.nroots - 1, u->t.kids);
+	pos_down_last(u, app, p);
+	return 0;
+}
+
+/* The next line: 0, or -1 at the last (p unchanged). */
+static int pos_next(struct tree_ui *u, const struct app *app, struct tree_pos *p)
+{
+	const uint32_t *k;
+	uint32_t n;
+
+	if (p->inl + 1u < pos_lines(u, app, p)) {
+		p->inl++;
+		return 0;
+	}
+	if (pos_open(u, p)) {
+		k = siblings(u, p, p->depth + 1u, &n);
+		if (n) {
+			pos_set(u, app, p, p->depth + 1u, 0, k);
+			return 0;
+		}
+	}
+	for (int d = p->depth; d >= 0; d--) {
+		k = siblings(u, p, (unsigned)d, &n);
+		if (p->rank[d] + 1 < n) {
+			pos_set(u, app, p, (unsigned)d, p->rank[d] + 1, k);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The line before: 0, or -1 at the first (p unchanged). */
+static int pos_prev(struct tree_ui *u, const struct app *app, struct tree_pos *p)
+{
+	const uint32_t *k;
+	uint32_t n;
+
+	if (p->inl) {
+		p->inl--;
+		return 0;
+	}
+	if (p->rank[p->depth]) {
+		k = siblings(u, p, p->depth, &n);
+		pos_set(u, app, p, p->depth, p->rank[p->depth] - 1, k);
+		pos_down_last(u, app, p);
+		return 0;
+	}
+	if (!p->depth)
+		return -1;
+	p->depth--;
+	p->inl = (uint8_t)(pos_lines(u, app, p) - 1);
+	return 0;
+}
+
+static int pos_same(const struct tree_pos *a, const struct tree_pos *b)
+{
+	return a->depth == b->depth && a->node[a->depth] == b->node[b->depth] && a->inl == b->inl;
+}
+
+static struct tree_line pos_line(struct tree_ui *u, const struct tree_pos *p)
+{
+	struct tree_line ln = { p->node[p->depth], p->depth, 0, p->inl, p->ident[p->depth], 0 };
+	uint32_t n;
+
+	for (unsigned d = 1; d <= p->depth; d++) {
+		siblings(u, p, d, &n);
+		if (d == p->depth)
+			ln.last = p->rank[d] + 1 == n;
+		else if (d < 64 && p->rank[d] + 1 < n)
+			ln.more |= (uint64_t)1 << d;
+	}
+	if (!p->depth)
+		ln.last = p->rank[0] + 1 == u->t.nroots;
+	return ln;
+}
+
+/* The cursor's line in this build: its node found again by its path's identities (its
+ * rank first), down to the deepest one still shown; the first line when none is. */
+static int pos_find(struct tree_ui *u, const struct app *app, struct tree_pos *q)
+{
+	const struct tree_pos *c = &u->cur;
+
+	if (pos_first(u, app, q))
+		return -1;
+	if (!u->has_cur)
+		return 0;
+	for (unsigned d = 0; d <= c->depth; d++) {
+		const uint32_t *k;
+		uint32_t n, r;
+
+		if (d && !pos_open(u, q))
+			break;
+		k = siblings(u, q, d, &n);
+		r = c->rank[d];
+		if (r >= n || node_ident(app->model, &u->t, k[r], d ? q->ident[d - 1] : 0) !=
+			      c->ident[d])
+			for (r = 0; r < n; r++)
+				if (node_ident(app->model, &u->t, k[r], d ? q->ident[d - 1] : 0) ==
+				    c->ident[d])
+					break;
+		if (r == n)
+			break;
+		pos_set(u, app, q, d, r, k);
+		if (d == c->depth) {
+			unsigned nl = pos_lines(u, app, q);
+
+			q->inl = c->inl < nl ? c->inl : (uint8_t)(nl - 1);
+		}
+	}
+	return 0;
+}
+
+/* Lays out the lines on the screen around cursor q, the cursor at its line of the screen
+ * (u->cursor_y) as far as the lines before and after let it. */
+static void lay_out_window(struct tree_ui *u, const struct tree_env *e, const struct tree_pos *q)
+{
+	const struct app *app = e->app;
+	int h = e->height > 0 ? e->height : 1, y = 0, n = 1;
+	struct tree_pos top = *q, b;
+
+	while (y < u->cursor_y && y < h - 1 && !pos_prev(u, app, &top))
+		y++;
+	b = top;
+	while (n < h && !pos_next(u, app, &b))
+		n++;
+	for (; n < h && !pos_prev(u, app, &top); n++)
+		y++;
 	u->nlines = 0;
-	for (size_t k = 0; k < u->t.nroots; k++)
-		lay_out(e->app, u, u->t.kids[k], 0, k + 1 == u->t.nroots, 0, 0);
-}
-
-/* The cursor within the lines, the top such that the cursor is on the screen. */
-static void show_cursor(struct tree_ui *u, const struct tree_env *e)
-{
-	int h = e->height;
-
-	if (!u->nlines) {
-		u->cursor = u->top = 0;
-		u->cursor_y = 0;
-		u->selected = 0;
-		u->selected_inl = 0;
-		return;
-	}
-	if (u->cursor >= u->nlines)
-		u->cursor = u->nlines - 1;
-	if (h <= 0)
-		h = 1;
-	if (u->cursor < u->top)
-		u->top = u->cursor;
-	if (u->cursor >= u->top + (size_t)h)
-		u->top = u->cursor - (size_t)h + 1;
-	if (u->top + (size_t)h > u->nlines)
-		u->top = u->nlines > (size_t)h ? u->nlines - (size_t)h : 0;
-	u->cursor_y = (int)(u->cursor - u->top);
-	u->selected = u->lines[u->cursor].ident;
-	u->selected_inl = u->lines[u->cursor].inl;
+	for (b = top; (int)u->nlines < n; pos_next(u, app, &b))
+		*new_line(u) = pos_line(u, &b);
+	u->cur = *q;
+	u->has_cur = 1;
+	u->height = h;
+	u->cursor = (size_t)y;
+	u->cursor_y = y;
+	u->selected = q->ident[q->depth];
 }
 
 /* The lines again; the cursor stays on its node, at its line of the screen. */
 static void relayout(struct tree_ui *u, const struct tree_env *e)
 {
-	uint64_t sel = u->selected;
-	uint8_t inl = u->selected_inl;
-	int y = u->cursor_y;
+	struct tree_pos q;
 
-	lay_out_all(u, e);
-	if (sel) {
-		for (size_t i = 0; i < u->nlines; i++)
-			if (u->lines[i].ident == sel) {
-				/* the same line of the node, when it still has it */
-				while (u->lines[i].inl < inl && i + 1 < u->nlines &&
-				       u->lines[i + 1].ident == sel && u->lines[i + 1].inl)
-					i++;
-				u->cursor = i;
-				u->top = i > (size_t)y ? i - (size_t)y : 0;
-				break;
-			}
+	if (pos_find(u, e->app, &q)) { /* no lines; the cursor's path kept for later */
+		u->nlines = u->cursor = 0;
+		u->selected = 0;
+		return;
 	}
-	show_cursor(u, e);
+	lay_out_window(u, e, &q);
+}
+
+size_t tree_ui_all_lines(struct tree_ui *u, const struct tree_env *e, struct tree_line **out,
+			 size_t *cursor)
+{
+	struct tree_pos p, q;
+	size_t n = 0, cap = 256;
+	struct tree_line *v = xmalloc(cap * sizeof(*v));
+
+	*cursor = 0;
+	if (!pos_find(u, e->app, &q) && !pos_first(u, e->app, &p)) {
+		do {
+			if (n == cap)
+				v = xreallocarray(v, cap *= 2, sizeof(*v));
+			if (pos_same(&p, &q))
+				*cursor = n;
+			v[n++] = pos_line(u, &p);
+		} while (!pos_next(u, e->app, &p));
+	}
+	*out = v;
+	return n;
 }
 
 void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
@@ -264,18 +425,16 @@ void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
 	}
 	if (u->mode != app->settings.tree) {
 		/* another tree: from its top */
-		u->cursor = u->top = 0;
+		u->cursor = 0;
 		u->cursor_y = 0;
+		u->has_cur = 0;
 		u->selected = 0;
-		u->selected_inl = 0;
 	}
 	vo.limit = 0;
 	u->chart.ncols = 0; /* the chart again, of this build */
 	u->mode = app->settings.tree;
 	model_tree(app->model, &vo, u->mode, &u->t);
-	if (u->all[u->mode])
-		tree_sort(&u->t, TREE_NONE); /* the whole tree at once: faster than node by node */
-	relayout(u, e);
+	relayout(u, e); /* makes the nodes it shows */
 	u->build_ms = (time_mono() - t0) * 1e3;
 }
 
@@ -374,6 +533,7 @@ static void node_counter(const struct tree_node *n, struct counter *c)
 	c->rate = n->s.rate;
 	c->score = n->s.score;
 	c->first_seen = n->s.first_seen;
+	c->calls = n->s.calls;
 }
 
 /* The guides before a node's text: a line down for each ancestor with siblings after
@@ -473,8 +633,13 @@ static void draw_line(struct tree_ui *u, const struct tree_env *e, int y, size_t
 		pen_put_marked(&p, where, e->search, a | (sel ? 0 : role_attr(ROLE_DIM)));
 	}
 	if (p.x + 4 < COLS) {
-		snprintf(buf, sizeof(buf), ngettext(" (%u stack)", " (%u stacks)", n->nstacks),
-			 n->nstacks);
+		if (model_meta(app->model)->unit == UNIT_BYTES)
+			snprintf(buf, sizeof(buf),
+				 ngettext(" (%u call site)", " (%u call sites)", n->nstacks),
+				 n->nstacks);
+		else
+			snprintf(buf, sizeof(buf),
+				 ngettext(" (%u stack)", " (%u stacks)", n->nstacks), n->nstacks);
 		pen_put(&p, buf, a | (sel ? 0 : role_attr(ROLE_DIM)));
 	}
 	pen_pad(&p, COLS, a);
@@ -484,6 +649,8 @@ void tree_ui_draw(struct tree_ui *u, const struct tree_env *e, const enum col *c
 {
 	int h = e->height;
 
+	if ((e->height > 0 ? e->height : 1) != u->height && u->t.nnodes)
+		relayout(u, e); /* the screen grew or shrank (a chart under it, a resize) */
 	if (!u->nlines) {
 		struct pen pen = PEN_AT(TUI_HEADER_LINES, 2);
 
@@ -491,28 +658,43 @@ void tree_ui_draw(struct tree_ui *u, const struct tree_env *e, const enum col *c
 			A_NORMAL);
 		return;
 	}
-	for (int y = 0; y < h && u->top + (size_t)y < u->nlines; y++)
-		draw_line(u, e, TUI_HEADER_LINES + y, u->top + (size_t)y,
-			  u->top + (size_t)y == u->cursor, cols, nc);
+	for (int y = 0; y < h && (size_t)y < u->nlines; y++)
+		draw_line(u, e, TUI_HEADER_LINES + y, (size_t)y, (size_t)y == u->cursor, cols, nc);
 }
 
 /* ---- keys ---- */
 
-static void move_to(struct tree_ui *u, const struct tree_env *e, long to)
+/* The cursor by.. lines down (or up), the screen's lines with it when it leaves them. */
+static void move_by(struct tree_ui *u, const struct tree_env *e, long by)
 {
+	const struct app *app = e->app;
+	int h = e->height > 0 ? e->height : 1;
+	struct tree_pos q;
 
-	if (!u->nlines)
+	if (pos_find(u, app, &q))
 		return;
-	u->cursor = to < 0 ? 0 : (size_t)to >= u->nlines ? u->nlines - 1 : (size_t)to;
-	show_cursor(u, e);
+	for (; by > 0 && !pos_next(u, app, &q); by--)
+		u->cursor_y++;
+	for (; by < 0 && !pos_prev(u, app, &q); by++)
+		u->cursor_y--;
+	u->cursor_y = u->cursor_y < 0 ? 0 : u->cursor_y >= h ? h - 1 : u->cursor_y;
+	lay_out_window(u, e, &q);
 }
 
-static void expand(struct tree_ui *u, const struct tree_env *e, size_t li, int on)
+/* The cursor to the first (or the last) line. */
+static void move_end(struct tree_ui *u, const struct tree_env *e, int last)
 {
+	struct tree_pos q;
 
-	set_expanded(u, u->lines[li].ident, on);
-	u->cursor = li;
-	u->selected = u->lines[li].ident;
+	if (last ? pos_last(u, e->app, &q) : pos_first(u, e->app, &q))
+		return;
+	u->cursor_y = last ? (e->height > 0 ? e->height - 1 : 0) : 0;
+	lay_out_window(u, e, &q);
+}
+
+static void expand(struct tree_ui *u, const struct tree_env *e, int on)
+{
+	set_expanded(u, u->selected, on);
 	relayout(u, e);
 }
 
@@ -530,15 +712,22 @@ static void expand_subtree(struct tree_ui *u, const struct model *m, uint32_t i,
 	}
 }
 
-static size_t parent_line(const struct tree_ui *u, size_t li)
+/* The cursor to its node's parent, at the parent's line of the screen when it has one. */
+static void to_parent(struct tree_ui *u, const struct tree_env *e)
 {
-	uint16_t d = u->lines[li].depth;
+	struct tree_pos q;
 
-	while (li > 0 && u->lines[li].depth >= d)
-		li--;
-	while (li > 0 && u->lines[li].inl) /* to the node's own line */
-		li--;
-	return li;
+	if (pos_find(u, e->app, &q) || !q.depth)
+		return;
+	q.depth--;
+	q.inl = 0;
+	u->cursor_y = 0;
+	for (size_t i = u->cursor; i-- > 0;)
+		if (u->lines[i].ident == q.ident[q.depth] && !u->lines[i].inl) {
+			u->cursor_y = (int)i;
+			break;
+		}
+	lay_out_window(u, e, &q);
 }
 
 unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
@@ -547,27 +736,27 @@ unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 	const struct tree_line *ln = u->nlines ? &u->lines[u->cursor] : NULL;
 
 	switch (a) {
-	case ACT_UP: move_to(u, e, (long)u->cursor - 1); break;
-	case ACT_DOWN: move_to(u, e, (long)u->cursor + 1); break;
-	case ACT_PAGE_UP: move_to(u, e, (long)u->cursor - h); break;
-	case ACT_PAGE_DOWN: move_to(u, e, (long)u->cursor + h); break;
-	case ACT_FIRST: move_to(u, e, 0); break;
-	case ACT_LAST: move_to(u, e, (long)u->nlines - 1); break;
+	case ACT_UP: move_by(u, e, -1); break;
+	case ACT_DOWN: move_by(u, e, 1); break;
+	case ACT_PAGE_UP: move_by(u, e, -h); break;
+	case ACT_PAGE_DOWN: move_by(u, e, h); break;
+	case ACT_FIRST: move_end(u, e, 0); break;
+	case ACT_LAST: move_end(u, e, 1); break;
 	case ACT_EXPAND:
 		if (!ln || !u->t.nodes[ln->node].haskids)
 			break;
 		if (tree_ui_expanded(u, ln->ident))
-			move_to(u, e, (long)u->cursor + 1);
+			move_by(u, e, 1);
 		else
-			expand(u, e, u->cursor, 1);
+			expand(u, e, 1);
 		break;
 	case ACT_COLLAPSE:
 		if (!ln)
 			break;
 		if (u->t.nodes[ln->node].haskids && tree_ui_expanded(u, ln->ident))
-			expand(u, e, u->cursor, 0);
+			expand(u, e, 0);
 		else if (ln->depth)
-			move_to(u, e, (long)parent_line(u, u->cursor));
+			to_parent(u, e);
 		break;
 	case ACT_EXPAND_SUBTREE:
 		if (!ln)
@@ -577,10 +766,9 @@ unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 		break;
 	case ACT_EXPAND_ALL:
 	case ACT_COLLAPSE_ALL:
+		/* nodes are made when their lines come on the screen */
 		u->all[u->mode] = a == ACT_EXPAND_ALL;
 		set_clear(&u->toggled[u->mode]);
-		if (u->all[u->mode])
-			tree_sort(&u->t, TREE_NONE);
 		relayout(u, e);
 		break;
 	default: return ACTION_PASS;
@@ -590,29 +778,69 @@ unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 
 void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice)
 {
-	size_t li = u->top + (size_t)(y < 0 ? 0 : y);
+	size_t li = (size_t)(y < 0 ? 0 : y);
 
 	if (li >= u->nlines)
 		return;
-	if (twice && u->t.nodes[u->lines[li].node].haskids)
-		expand(u, e, li, !tree_ui_expanded(u, u->lines[li].ident));
-	else
-		move_to(u, e, (long)li);
+	move_by(u, e, (long)li - (long)u->cursor);
+	if (twice && u->nlines && u->t.nodes[u->lines[u->cursor].node].haskids)
+		expand(u, e, !tree_ui_expanded(u, u->lines[u->cursor].ident));
+}
+
+/* The search matches the node of line p. */
+static int pos_matches(const struct tree_ui *u, const struct tree_env *e, const struct tree_pos *p)
+{
+	return !p->inl &&
+	       strcasestr(tree_node_text(e->app->model, &u->t.nodes[p->node[p->depth]]), e->search);
+}
+
+/* Some node's text matches the search: a frame's, or a root's label (a stack without
+ * frames). A few ms for every frame, where walking every line of a tree with every node
+ * expanded makes them all. */
+static int search_may_match(const struct tree_ui *u, const struct tree_env *e)
+{
+	const struct model *m = e->app->model;
+	uint32_t n = model_nframes(m);
+
+	for (uint32_t f = 0; f < n; f++)
+		if (strcasestr(model_frame(m, f), e->search))
+			return 1;
+	for (size_t k = 0; k < u->t.nroots; k++) {
+		const struct tree_node *r = &u->t.nodes[u->t.kids[k]];
+
+		if (r->frame == TREE_NONE && strcasestr(tree_node_text(m, r), e->search))
+			return 1;
+	}
+	return 0;
 }
 
 int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include)
 {
-	const struct model *m = e->app->model;
-	size_t n = u->nlines;
+	const struct app *app = e->app;
+	int h = e->height > 0 ? e->height : 1, wrapped = 0;
+	struct tree_pos q, p;
 
-	for (size_t k = 0; k < n; k++) {
-		size_t off = (include ? k : k + 1) % n;
-		size_t i = dir > 0 ? (u->cursor + off) % n : (u->cursor + n - off) % n;
-
-		if (!u->lines[i].inl && strcasestr(tree_node_text(m, &u->t.nodes[u->lines[i].node]), e->search)) {
-			move_to(u, e, (long)i);
-			return 0;
+	if (pos_find(u, app, &q) || !search_may_match(u, e))
+		return -1;
+	p = q;
+	/* every line once, from the cursor's on round to it */
+	while (!include || !pos_matches(u, e, &p)) {
+		include = 0;
+		if (dir > 0 ? pos_next(u, app, &p) : pos_prev(u, app, &p)) {
+			if (dir > 0 ? pos_first(u, app, &p) : pos_last(u, app, &p))
+				return -1;
+			wrapped = 1;
 		}
+		if (pos_matches(u, e, &p))
+			break;
+		if (pos_same(&p, &q))
+			return -1;
 	}
-	return -1;
+	/* on the screen: there; else at its top or bottom, as the way went */
+	u->cursor_y = (dir > 0) != wrapped ? h - 1 : 0;
+	for (size_t i = 0; i < u->nlines; i++)
+		if (u->lines[i].ident == p.ident[p.depth] && u->lines[i].inl == p.inl)
+			u->cursor_y = (int)i;
+	lay_out_window(u, e, &p);
+	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tui_tree.h - the list screen as a call tree (T): the model's tree of the sample, the
- * nodes shown (the roots, and the children of expanded nodes) as lines, the cursor on
- * them. Expanded nodes are known by their path's text, so they stay expanded across
- * samples and replicas; each tree mode keeps its own. */
+ * nodes shown (the roots, and the children of expanded nodes) as lines, those on the
+ * screen laid out, the cursor on them. Expanded nodes are known by their path's text, so
+ * they stay expanded across samples and replicas; each tree mode keeps its own. */
 #ifndef PAGETOP_TUI_TREE_H
 #define PAGETOP_TUI_TREE_H
 
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "model_tree.h"
+#include "parse.h"
 #include "tui_app.h"
 #include "tui_columns.h"
 
@@ -23,6 +24,16 @@ struct tree_line {
 	uint64_t more;              /* bit d: its ancestor at depth d has siblings after it */
 };
 
+/* A line in the tree, by the path to its node: what a line number over the whole tree
+ * would need every expanded node above it made for. */
+struct tree_pos {
+	uint32_t node[STACK_MAX_FRAMES];  /* from the root: node[depth] is the line's */
+	uint32_t rank[STACK_MAX_FRAMES];  /* each one's place among its siblings */
+	uint64_t ident[STACK_MAX_FRAMES];
+	uint16_t depth;
+	uint8_t inl;                /* as in tree_line */
+};
+
 struct tree_set {               /* node identities (open addressing, 0 empty) */
 	uint64_t *v;
 	size_t n, cap;
@@ -31,12 +42,14 @@ struct tree_set {               /* node identities (open addressing, 0 empty) */
 struct tree_ui {
 	struct tree t;
 	enum tree_mode mode;        /* of t's last build */
-	struct tree_line *lines;
+	struct tree_line *lines;    /* the lines on the screen, from its top */
 	size_t nlines, cap;
-	size_t cursor, top;
-	int cursor_y;
+	size_t cursor;              /* the cursor's line among them */
+	int cursor_y;               /* its line of the screen, kept as the tree changes */
+	struct tree_pos cur;        /* the cursor's line; its idents find it in a new build */
+	int has_cur;                /* 0: the first line */
+	int height;                 /* the screen's lines when they were laid out */
 	uint64_t selected;          /* the cursor's node's identity (0: none) */
-	uint8_t selected_inl;       /* and which of its lines */
 	struct tree_set toggled[TREE__N]; /* per mode: expanded, or (all) collapsed */
 	int all[TREE__N];
 	double build_ms;            /* what the last build cost */
@@ -83,6 +96,10 @@ const struct tree_node *tree_ui_node(const struct tree_ui *u);
  * the whole series (model_chart_sum()); returns the columns filled. */
 int tree_ui_chart(struct tree_ui *u, const struct tree_env *e, uint32_t lo, uint32_t hi,
 		  int ncols, int64_t *cmin, int64_t *cmax);
+/* Every line of the tree, the cursor's index among them in *cursor (for tests: it makes
+ * every expanded node). Returns how many, the lines in *out (to free). */
+size_t tree_ui_all_lines(struct tree_ui *u, const struct tree_env *e, struct tree_line **out,
+			 size_t *cursor);
 /* Source lines arrived: nodes may take more lines. */
 void tree_ui_symbols(struct tree_ui *u, const struct tree_env *e);
 

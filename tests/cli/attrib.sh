@@ -227,8 +227,12 @@ run 2 -b --older-than 10y "$made" && ok
 run 2 -b --now -1 "$made" && ok
 run 2 -b --group comm --format folded "$made" && ok
 run 2 -b --group comm --tree top-down "$made" && ok
-run 2 --group comm "$made" && grep -q "batch output only" "$tmp/err" && ok ||
-	fail "--group comm without -b: not refused"
+# without -b the options open the screen; with no terminal, batch's rows as with -b
+run 0 -b --group comm,caller --older-than 10s "$made" && mv "$tmp/out" "$tmp/batch" &&
+	run 0 --group comm,caller --older-than 10s "$made" </dev/null &&
+	cmp -s "$tmp/batch" "$tmp/out" && ok ||
+	fail "--group comm,caller without -b nor a terminal: not batch's rows"
+run 2 --group comm --tree top-down "$made" && ok
 run 1 -b --group comm "$top_srcdir/tests/data/small/0000.show_stacks.xz" &&
 	grep -q "need the per-block page_owner dump, found show_stacks" "$tmp/err" && ok ||
 	fail "--group comm on show_stacks: not refused"

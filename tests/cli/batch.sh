@@ -150,6 +150,10 @@ done
 # -- --columns: text's columns in their order; in the default order the default output
 run lab-columns.txt -b -n 2 --limit 3 --columns score,share,label,pages,trend lab.ptrec.xz
 run lab-tree-columns.txt -b -n 2 --tree top-down --limit 2 --columns delta_base,pages lab.ptrec.xz
+# allocinfo's calls and avg (bytes a call), for it only; its pages are bytes
+run allocinfo-columns.txt -b -n 2 --limit 4 --columns avg,pages,calls,label allocinfo
+run allocinfo-tree-columns.txt -b -n 2 --tree top-down --limit 3 --columns calls,avg,label allocinfo
+run lab-columns-calls.txt -b -n 1 --limit 2 --columns pages,calls,avg,label lab.ptrec.xz
 same columns-default -b -n 3 --limit 5 lab.ptrec.xz -- \
 	-b -n 3 --limit 5 --columns pages,bytes,share,delta,rate,delta_base,peak,score,first_seen lab.ptrec.xz
 same columns-tree-default -b -n 3 --tree bottom-up --limit 3 lab.ptrec.xz -- \
@@ -289,6 +293,23 @@ grep -q '^29,.*"drivers/block/"$' "$tmp/allocinfo-directory.csv" ||
 	fail "allocinfo --group directory: no drivers/block/"
 tail -1 "$tmp/allocinfo-module.json" | grep -q '"rows":\[{[^}]*"label":"vmlinux"},{[^}]*"label":"brd"}' ||
 	fail "allocinfo --group module: not vmlinux then brd"
+# the call tree of allocinfo: directory levels, file, function, call site (and back)
+run allocinfo-tree-top-down.txt -b --tree top-down --limit 2 --sort delta allocinfo@last
+run allocinfo-tree-bottom-up.json -b --tree bottom-up --limit 3 --sort delta --format json allocinfo@last
+run allocinfo-tree.csv -b --tree top-down --threshold 1M --format csv allocinfo@last
+run allocinfo-tree-bottom-up.txt -b -n 2 --tree bottom-up --filter brd --sort calls allocinfo
+sed -n '5,9p' "$tmp/allocinfo-tree-top-down.txt" | awk '{print $NF}' | tr '\n' ' ' |
+	grep -q '^drivers/ block/ brd.c \[brd\] drivers/block/brd.c:67 $' ||
+	fail "allocinfo --tree top-down: no drivers/ -> block/ -> brd.c -> brd_insert_page -> :67 first"
+sed 's/.*"rows"://' "$tmp/allocinfo-tree-bottom-up.json" |
+	grep -q '^\[{"frame":"drivers/block/brd.c:67 \[brd\] func:brd_insert_page","caller":true,"label":"drivers/block/brd.c:67",[^[]*"children":\[{"frame":null,"label":"brd_insert_page \[brd\]"' ||
+	fail "allocinfo --tree bottom-up: the brd call site is not the first root, its function under it"
+grep -q ',"drivers/block/brd.c:67","drivers/;block/;brd.c;brd_insert_page \[brd\];drivers/block/brd.c:67"$' \
+	"$tmp/allocinfo-tree.csv" || fail "allocinfo --tree csv: no path column to the brd call site"
+# the roots add up to the flat rows shown
+a=$(cd "$data" && "$PAGETOP" -b --threshold 1M --format csv allocinfo@last | awk -F, 'NR > 1 {s += $5} END {print s}')
+b=$(awk -F, 'NR > 1 && $3 == 0 {s += $4} END {print s}' "$tmp/allocinfo-tree.csv")
+[ -n "$a" ] && [ "$a" = "$b" ] || fail "allocinfo tree: the roots ($b) do not add up to the rows ($a)"
 # a call site expanded with --source-dir: its line's text, no debug info needed, no warning
 mkdir -p "$tmp/src/drivers/block"
 awk 'BEGIN { for (i = 1; i < 67; i++) print "/* " i " */"; print "\tpage = alloc_page(gfp | __GFP_ZERO | __GFP_HIGHMEM);" }' \

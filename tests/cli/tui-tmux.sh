@@ -184,8 +184,8 @@ expect "keys (any other key closes this help)"
 keys Escape F2
 expect "setup: Up/Down choose"
 expect "[ ] PEAK"
-# PEAK is the 15th line; End and Home differ between terminals, j does not
-keys j j j j j j j j j j j j j j Space
+# PEAK is the 17th line; End and Home differ between terminals, j does not
+keys j j j j j j j j j j j j j j j j Space
 expect "[x] PEAK"
 keys Escape
 expect "PEAK"
@@ -298,7 +298,10 @@ expect "sample 90/90"
 # ---- /proc/allocinfo: bytes, call sites, files; no pages ----
 echo "tui-tmux.sh: /proc/allocinfo"
 start "$PAGETOP" "$top_srcdir/tests/data/allocinfo"
+# CALLS and AVG take 15 columns more: the labels' file and line need a wider terminal
+tmux -L "$sock" resize-window -t t -x 130 -y 30 2>/dev/null
 expect "sample 30/30"
+expect "SIZE   CALLS    AVG"
 expect "Total 127.3 MiB in 52,347 calls"
 expect "call sites 338 of 338"
 expect "BYTES▼"
@@ -312,6 +315,44 @@ expect "group directory"
 expect "drivers/block/ ("
 grep -qiw pages "$tmp/screen" && fail "allocinfo's screen says pages"
 keys g
+expect "group stack"
+keys q
+ended 0
+
+# ---- the per-block dump's blocks ----
+echo "tui-tmux.sh: the per-block dump by task, cgroup and block"
+start "$PAGETOP" --group comm,caller --older-than 10s "$top_srcdir/tests/data/attrib/page_owner"
+expect "blocks by comm > caller"
+expect "4 of 10 pages in 4 of 6 blocks, 3 groups"
+expect "selected: older than 10s  (read at 100.5 s since boot)"
+expect "         2        2      0.00  50.0%  ▸ java"
+keys Enter
+expect "▾ java"
+expect "         2        2      0.00  50.0%      alloc_inode"
+keys Left
+expect "▸ java"
+keys g
+expect "blocks by memcg > caller"
+expect "(offline)"
+keys q
+ended 0
+start "$PAGETOP" "$top_srcdir/tests/data/small/page_owner.xz"
+expect "register_early_stack"
+keys g g g g
+expect "blocks by stack, sorted by pages"
+expect "     4,685    4,685      0.00  41.1%  ▸ register_early_stack #0"
+keys g
+expect "blocks by pid > stack"
+expect "11,405 of 11,405 pages in 11,121 of 11,121 blocks"
+keys Enter Down Enter
+expect "top tasks (pid comm: pages, blocks)"
+expect "0 swapper: 4,685, 4,685"
+keys Escape
+expect "  ▸ register_early_stack #0"
+grep -q "top tasks" "$tmp/screen" && fail "Esc left the stack open"
+keys Escape
+expect "▸ 0"
+keys Escape
 expect "group stack"
 keys q
 ended 0

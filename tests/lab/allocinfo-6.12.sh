@@ -8,7 +8,10 @@
 # 2. the same with --drop-privileges (pagetop as nobody, a root helper opens the file);
 # 3. page_owner stays the default where both are there;
 # 4. as an unprivileged user: "permission denied ... run as root", status 1;
-# 5. profiling switched off (sysctl vm.mem_profiling=0): said, with how to turn it on.
+# 5. profiling switched off (sysctl vm.mem_profiling=0): said, with how to turn it on;
+# 6. the screen (under tmux, run-vm -i): page_owner first, A switches to allocinfo (the
+#    header names it, the brd call site is there with CALLS), A back to page_owner, q
+#    leaves with status 0.
 #
 # Environment: KERNEL_LAB (default $top_srcdir/../shared/kernel-lab), PAGETOP, top_srcdir.
 set -u
@@ -20,6 +23,7 @@ export LC_ALL=C.UTF-8 LANGUAGE=
 
 . "$top_srcdir/tests/lib.sh"
 require_lab
+require tmux
 [[ -x $PAGETOP ]] || missing "pagetop built ($PAGETOP)" "make"
 [[ -r $KERNEL_LAB/6.12/bzImage ]] || missing "the lab's 6.12 kernel ($KERNEL_LAB/6.12)" \
 	"a kernel lab with 6.12/"
@@ -81,6 +85,41 @@ grep -q '"interface":"show_stacks"' "$T/default.json" && pass "page_owner stays 
 # 5.
 grep -q 'memory allocation profiling is off (/proc/sys/vm/mem_profiling is 0): turn it on with sysctl vm.mem_profiling=1' "$T/off.err" &&
 	pass "profiling off: said" || fail "profiling off: $(cat "$T/off.err")"
+
+# 6.
+{
+	tmp=$T
+	sock=pagetop-ai612-$$
+	fails=0
+	. "$top_srcdir/tests/cli/tmux-lib.sh"
+	trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "$sockdir/$sock"; rm -rf "$T"' EXIT
+	tmux -L "$sock" -u new-session -d -s t -x 160 -y 40 \
+		"env TERM=xterm-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$T \
+		 $RUNVM -i -k 6.12 -t 280 -w leak -- $PAGETOP -d 1; \
+		 echo EXIT=\$? > $T/tui.rc; echo DONE; sleep 120"
+	wait_for ", show_stacks, every 1.0 s" 150 || fail "the UI did not start on page_owner"
+	wait_for "sample 2" 60 || fail "no page_owner samples"
+	keys A
+	wait_for "source: allocinfo (A switches back)" 20 || fail "A: no switch to allocinfo"
+	wait_for ", allocinfo, every 1.0 s" 20 || fail "A: the header does not name allocinfo"
+	keys / brd_insert Enter
+	wait_for "brd_insert_page [brd]" 20 || fail "A: no brd_insert_page call site"
+	sed -n 2p "$T/screen" | grep -q ' in [0-9,]* calls' || fail "A: totals $(sed -n 2p "$T/screen")"
+	sed -n 4p "$T/screen" | grep -q 'BYTES.*SIZE.*CALLS.*AVG' || fail "A: titles $(sed -n 4p "$T/screen")"
+	grep -qw PAGES "$T/screen" && fail "A: allocinfo's screen says PAGES"
+	[[ $fails == 0 ]] && pass "A: allocinfo: $(sed -n 1p "$T/screen" | cut -c1-60) / $(grep -m1 'brd_insert_page \[brd\]' "$T/screen" | tr -s ' ')"
+	keys A
+	wait_for "source: show_stacks (A switches back)" 20 || fail "A again: no switch back"
+	wait_for ", show_stacks, every 1.0 s" 20 || fail "A again: the header does not name show_stacks"
+	wait_for "PAGES" 20 || fail "A again: no PAGES column"
+	grep -q 'CALLS' "$T/screen" && fail "A again: page_owner's screen has CALLS"
+	keys q
+	n=0
+	while [[ ! -s $T/tui.rc && $n -lt 600 ]]; do sleep 0.1; n=$((n + 1)); done
+	grep -qx "EXIT=0" "$T/tui.rc" 2>/dev/null && pass "A: back to page_owner, q: status 0" ||
+		fail "the screen's exit status: $(cat "$T/tui.rc" 2>/dev/null)"
+	failures=$((failures + fails))
+}
 
 [[ $failures == 0 ]] || exit 1
 exit 0

@@ -924,6 +924,108 @@ static int until_warning(struct source *s, struct tally *t, const char *what)
 	return rc;
 }
 
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		ck_assert_msg(w > 0, "write: %s", strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Waits, taking no sample, until the worker has read want bytes of this tick and the
+ * read is late (slower than the interval); returns the stats then. */
+static void wait_reading(struct source *s, struct tally *t, uint64_t want,
+			 struct live_stats *ls)
+{
+	struct sink snk = { &tally_ops, t };
+	double t0 = time_mono();
+	struct pt_err err;
+
+	for (;;) {
+		ck_assert_int_eq(live_get_stats(s, ls), 0);
+		if (ls->reading && ls->bytes_reading == want && source_stalled(s) > 0)
+			return;
+		ck_assert_msg(time_mono() - t0 < WAIT_MS / 1e3, "read %llu of %llu bytes",
+			      (unsigned long long)ls->bytes_reading, (unsigned long long)want);
+		ck_assert_int_eq(source_next(s, &snk, 20, &err), SRC_TIMEOUT);
+	}
+}
+
+/* A per-block dump that comes slowly (a FIFO the test writes): the progress is the bytes
+ * read, against the last read's size; the last complete sample is all the consumer has
+ * meanwhile; the interval is raised to a read's time, said once. */
+START_TEST(slow_page_owner)
+{
+	struct source *s;
+	struct pt_err err;
+	struct tally t = { 0 };
+	struct live_stats ls;
+	const char *d = tree(L_EMPTY);
+	const char *fifo = path_of("%s/page_owner", d), *next = path_of("%s/next", d);
+	size_t len, half, said = 0;
+	char *text = slurp(DATA "/page_owner", &len);
+	uint64_t pages = 0;
+	int wa, wb;
+
+	for (const char *p = strstr(text, "via order "); p; p = strstr(p + 1, "via order "))
+		pages += 1ULL << atoi(p + 10);
+	half = len / 2;
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	wa = open(fifo, O_RDWR);
+	ck_assert(wa >= 0);
+	nwarnings = 0;
+	diag_set_sink(collect_warning);
+	ck_assert_msg(open_live(&s, d, 0.1, -1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_meta(s)->iface, IFACE_PAGE_OWNER);
+
+	/* the first read: no estimate yet */
+	write_all(wa, text, half);
+	wait_reading(s, &t, half, &ls);
+	ck_assert_int_eq(ls.bytes_expect, 0);
+	ck_assert_int_eq(t.samples, 0);
+	/* the next read finds another FIFO at the path and opens it */
+	ck_assert_int_eq(mkfifo(next, 0600), 0);
+	wb = open(next, O_RDWR);
+	ck_assert(wb >= 0);
+	ck_assert_int_eq(rename(next, fifo), 0);
+	write_all(wa, text + half, len - half);
+	close(wa);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.samples, 1);
+	ck_assert_int_eq(t.sum, pages);
+
+	/* the second: progress against the first's size, the first sample stays */
+	write_all(wb, text, half);
+	wait_reading(s, &t, half, &ls);
+	ck_assert_int_eq(ls.bytes_expect, len);
+	ck_assert_int_eq(t.samples, 1);
+	ck_assert_int_eq(t.sum, pages);
+	copy(DATA "/page_owner", next);
+	ck_assert_int_eq(rename(next, fifo), 0);
+	write_all(wb, text + half, len - half);
+	close(wb);
+	next_sample(s, &t);
+	ck_assert_int_eq(t.samples, 2);
+	ck_assert_int_eq(t.sum, pages);
+
+	/* both reads were late: raised twice, said once */
+	ck_assert_int_eq(live_get_stats(s, &ls), 0);
+	ck_assert_msg(ls.interval >= ls.read_ms_last / 1e3 && ls.interval > 0.2,
+		      "interval %.2f, read %.0f ms", ls.interval, ls.read_ms_last);
+	ck_assert(!ls.reading || ls.bytes_reading <= len);
+	for (int i = 0; i < nwarnings && i < 8; i++)
+		said += strstr(warnings[i], "reading every") != NULL;
+	ck_assert_int_eq(said, 1);
+	source_close(s);
+	diag_set_sink(NULL);
+	tally_free(&t);
+	free(text);
+}
+END_TEST
+
 /* The files vanish (debugfs unmounted) and come back: warnings, retries, samples again. */
 START_TEST(fault_vanish)
 {
@@ -2205,6 +2307,7 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, handles_race);
 	tcase_add_test(tc, handles_out_of_order);
 	tcase_add_test(tc, stall);
+	tcase_add_test(tc, slow_page_owner);
 	tcase_add_test(tc, fault_vanish);
 	tcase_add_test(tc, fault_replaced);
 	suite_add_tcase(s, tc);

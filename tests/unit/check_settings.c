@@ -181,7 +181,7 @@ static const struct bad bads[] = {
 	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "0,5", "-d: expected seconds from 0.1 to 86400, found '0,5'" },
 	{ SETTING_INTERVAL, SETTING_FROM_ARGS, "5 ", "-d: expected seconds from 0.1 to 86400, found '5 '" },
 	{ SETTING_COLUMNS, SETTING_FROM_FILE, "pages,bogus,bytes",
-	  "columns: unknown column 'bogus' (pages, bytes, share, delta, rate, delta_base, trend, score, peak, first_seen, label)" },
+	  "columns: unknown column 'bogus' (pages, bytes, calls, avg, share, delta, rate, delta_base, trend, score, peak, first_seen, label)" },
 	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "0", "-n: expected a whole number of samples, found '0'" },
 	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1.5", "-n: expected a whole number of samples, found '1.5'" },
 	{ SETTING_ITERATIONS, SETTING_FROM_ARGS, "1e13", "-n: expected a whole number of samples, found '1e13'" },
@@ -282,7 +282,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(settings_default(SETTING_COLUMNS, &v), 0);
 	ck_assert_uint_eq(v.columns.mask, SETTINGS_COLUMNS_DEFAULT);
 	text = settings_print(&v);
-	ck_assert_str_eq(text, "pages,bytes,delta,rate,delta_base,trend,score,label");
+	ck_assert_str_eq(text, "pages,bytes,calls,avg,delta,rate,delta_base,trend,score,label");
 	free(text);
 	ck_assert_int_eq(settings_default(SETTING_FORMAT, &v), 0);
 	ck_assert_int_eq(v.format, OUT_TEXT);
@@ -475,10 +475,10 @@ START_TEST(column_order)
 
 	ck_assert_int_eq(settings_parse(SETTING_COLUMNS, "score pages,label,delta,pages", &v,
 					SETTING_FROM_FILE, &err), 0);
-	ck_assert_uint_eq(v.columns.mask, (1u << 7) | (1u << 0) | (1u << 10) | (1u << 3));
-	ck_assert_uint_eq(v.columns.order[0], 7);
+	ck_assert_uint_eq(v.columns.mask, (1u << 9) | (1u << 0) | (1u << 12) | (1u << 5));
+	ck_assert_uint_eq(v.columns.order[0], 9);
 	ck_assert_uint_eq(v.columns.order[1], 0);
-	ck_assert_uint_eq(v.columns.order[2], 3);
+	ck_assert_uint_eq(v.columns.order[2], 5);
 	ck_assert_uint_eq(v.columns.order[3], 1); /* the hidden ones */
 	ck_assert_uint_eq(v.columns.order[SETTINGS_COLUMNS_N - 1], SETTINGS_COLUMN_LABEL);
 	text = settings_print(&v);
@@ -491,7 +491,7 @@ START_TEST(column_order)
 	text = settings_print(&v);
 	ck_assert_str_eq(text, "pages,score,delta,label");
 	free(text);
-	ck_assert_int_eq(settings_parse(SETTING_COLUMNS, "pages,bytes,delta,rate,delta_base,trend,score,label",
+	ck_assert_int_eq(settings_parse(SETTING_COLUMNS, "pages,bytes,calls,avg,delta,rate,delta_base,trend,score,label",
 					&v, SETTING_FROM_FILE, &err), 0);
 	ck_assert_uint_eq(v.columns.mask, SETTINGS_COLUMNS_DEFAULT);
 	for (unsigned i = 1, last = v.columns.order[0]; i < SETTINGS_COLUMNS_N; i++)

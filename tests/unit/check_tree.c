@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "model_tree.h"
+#include "model_tree_alloc.h"
 #include "testutil.h"
 
 static void feed(struct model *m, double t, const char *spec)
@@ -253,7 +254,8 @@ START_TEST(test_order)
 					case KEY_PEAK: x = (double)a->s.peak; y = (double)b->s.peak; break;
 					case KEY_SCORE: x = a->s.score; y = b->s.score; break;
 					case KEY_FIRST_SEEN: x = a->s.first_seen; y = b->s.first_seen; break;
-					default: x = (double)a->s.now; y = (double)b->s.now; break;
+					default: /* pages; also calls and avg, which page_owner has not */
+						x = (double)a->s.now; y = (double)b->s.now; break;
 					}
 					ck_assert_msg(asc ? x <= y : x >= y, "key %d asc %d", k, asc);
 					if (x == y)
@@ -517,6 +519,75 @@ START_TEST(test_history)
 }
 END_TEST
 
+/* /proc/allocinfo: a call site's path is its source directories, file, function and
+ * FILE:LINE, top-down; the reverse bottom-up; calls are summed. */
+static const char ALLOCINFO[] =
+	"allocinfo - version: 1.0\n"
+	"#     <size>  <calls> <tag info>\n"
+	"    44040192    10752 drivers/block/brd.c:67 [brd] func:brd_insert_page \n"
+	"          64        1 drivers/block/brd.c:339 [brd] func:brd_find_or_alloc_device \n"
+	"       16384        4 drivers/block/loop.c:1000 func:loop_add \n"
+	"     5000000     1000 mm/slub.c:2478 func:alloc_slab_page \n"
+	"      315392       77 mm/slub.c:2480 func:alloc_slab_page \n"
+	"        4096        1 a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/deep.c:1 func:deep \n"
+	"        8192        2 top.c:5 func:top \n";
+
+START_TEST(test_allocinfo)
+{
+	struct model *m = model_new(), *po = model_new();
+	struct tree t;
+	uint32_t i;
+
+	model_feed_allocinfo(m, 0, ALLOCINFO);
+	tree_init(&t);
+	build(m, &t, TREE_TOP_DOWN, KEY_BYTES, 0, 0, NULL);
+	check_sums(&t);
+	i = must_path(m, &t, "drivers/;block/;brd.c;brd_insert_page [brd];drivers/block/brd.c:67");
+	ck_assert_int_eq(t.nodes[i].s.now, 44040192);
+	ck_assert_int_eq(t.nodes[i].s.calls, 10752);
+	ck_assert(t.nodes[i].caller && t.nodes[i].frame != TREE_NONE && !t.nodes[i].haskids);
+	i = must_path(m, &t, "drivers/;block/");
+	ck_assert_uint_eq(t.nodes[i].nstacks, 3);
+	ck_assert_uint_eq(t.nodes[i].nkids, 2); /* brd.c, loop.c */
+	ck_assert_int_eq(t.nodes[i].s.calls, 10752 + 1 + 4);
+	ck_assert_str_eq(tree_node_text(m, &t.nodes[t.kids[t.nodes[i].kids]]), "brd.c");
+	/* two sites of one function */
+	i = must_path(m, &t, "mm/;slub.c;alloc_slab_page");
+	ck_assert_uint_eq(t.nodes[i].nkids, 2);
+	ck_assert_int_eq(t.nodes[i].s.calls, 1077);
+	/* a file in no directory, and directories deeper than a path holds */
+	must_path(m, &t, "./;top.c;top;top.c:5");
+	i = must_path(m, &t, "a/;b/;c/;d/;e/;f/;g/;h/;i/;j/;k/;l/;m/n/o/p/;deep.c;deep");
+	ck_assert_uint_eq(t.nodes[i].depth, ALLOC_PATH_MAX - 2);
+	/* by calls: mm/ (1077) before drivers/ (10757) ascending */
+	build(m, &t, TREE_TOP_DOWN, KEY_CALLS, 1, 0, NULL);
+	i = must_path(m, &t, "drivers/");
+	ck_assert_str_eq(tree_node_text(m, &t.nodes[t.kids[t.nroots - 1]]), "drivers/");
+	/* bottom-up: from the call site out */
+	build(m, &t, TREE_BOTTOM_UP, KEY_BYTES, 0, 0, NULL);
+	check_sums(&t);
+	ck_assert_str_eq(tree_node_text(m, &t.nodes[t.kids[0]]), "drivers/block/brd.c:67");
+	ck_assert(t.nodes[t.kids[0]].caller);
+	i = must_path(m, &t, "drivers/block/brd.c:67;brd_insert_page [brd];brd.c;block/;drivers/");
+	ck_assert(!t.nodes[i].haskids);
+	ck_assert_uint_eq(t.nroots, 7);
+	/* threshold and filter apply to the call sites */
+	build(m, &t, TREE_TOP_DOWN, KEY_BYTES, 0, 1000000, NULL);
+	check_sums(&t);
+	ck_assert_uint_eq(t.nroots, 2);
+	ck_assert_uint_eq(t.nodes[must_path(m, &t, "drivers/")].nstacks, 1);
+	/* the same tree on a page_owner model: frames again */
+	feed(po, 0, "prep_new_page;brd_submit_bio [brd];ksys_write=5");
+	build(po, &t, TREE_TOP_DOWN, KEY_PAGES, 0, 0, NULL);
+	check_sums(&t);
+	must_path(po, &t, "ksys_write;brd_submit_bio");
+	ck_assert(t.alloc == NULL);
+	tree_free(&t);
+	model_free(m);
+	model_free(po);
+}
+END_TEST
+
 START_TEST(test_mode_names)
 {
 	enum tree_mode t;
@@ -545,6 +616,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_lazy);
 	tcase_add_test(tc, test_kept_recording);
+	tcase_add_test(tc, test_allocinfo);
 	tcase_add_test(tc, test_mode_names);
 	suite_add_tcase(s, tc);
 	return s;

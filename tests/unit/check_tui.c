@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <locale.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -24,6 +25,7 @@
 #include "testutil.h"
 #include "tui.h"
 #include "tui_app.h"
+#include "tui_attrib.h"
 #include "tui_chart.h"
 #include "tui_list.h"
 #include "tui_pager.h"
@@ -998,6 +1000,289 @@ START_TEST(test_group)
 }
 END_TEST
 
+/* ---- the blocks' screen: the per-block dump by task, cgroup and block ---- */
+
+/* UI options with the attribution keys k1, k2 (AK_NONE: none) and the dump's time. */
+static struct tui_opts attrib_tui_opts(struct attrib_opts *ao, enum attr_key k1,
+				       enum attr_key k2, double now)
+{
+	struct tui_opts o;
+
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	attrib_opts_init(ao);
+	ao->keys[0] = k1;
+	ao->keys[1] = k2;
+	o.attrib = ao;
+	o.attr_clock = (struct attr_clock){ now, -1, 0 };
+	return o;
+}
+
+/* What batch mode's attrib_run() groups: the view of path's blocks by ao (in TEST_DATA). */
+static void batch_attr_view(const char *rel, const struct attrib_opts *ao, double now,
+			    struct attr_view *v)
+{
+	struct model *m = model_new();
+	struct attrib *a = attrib_new(m);
+	struct sink sink = model_sink(m);
+	struct source_opts so;
+	struct source *src;
+	struct pt_err err;
+	const char *path = rel;
+
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_next(src, &sink, -1, &err), SRC_SAMPLE);
+	attr_view_init(v);
+	ck_assert_msg(attrib_view(a, ao, now, 0, v, &err) == 0, "%s", err.msg);
+	attrib_free(a);
+	source_close(src);
+	model_free(m);
+}
+
+/* Every row of batch's view is a line of the screen, in its order: pages, blocks and
+ * average order to the digit, the label at the end. */
+static void ck_screen_is_batch(struct ht *h, const struct attr_view *v)
+{
+	ck_assert_uint_gt(v->nrows, 0);
+	ck_assert_uint_lt(v->nrows, (size_t)(LINES - TUI_HEADER_LINES - 1));
+	for (size_t i = 0; i < v->nrows; i++) {
+		const struct attr_row *r = &v->rows[i];
+		char pages[32], blocks[32], want[128];
+		const char *line = ht_line(h, TUI_HEADER_LINES + (int)i);
+		size_t n = strlen(line), ln = strlen(r->label);
+
+		fmt_count(pages, sizeof(pages), (int64_t)r->pages);
+		fmt_count(blocks, sizeof(blocks), (int64_t)r->blocks);
+		snprintf(want, sizeof(want), "%10s %8s %9.2f", pages, blocks,
+			 (double)r->order_sum / (double)r->blocks);
+		ck_assert_msg(strncmp(line, want, strlen(want)) == 0 && n >= ln &&
+			      strcmp(line + n - ln, r->label) == 0,
+			      "row %zu: want \"%s ... %s\", line \"%s\"", i, want, r->label, line);
+	}
+}
+
+/* g goes on past the list's module into the blocks' keys, and back to the stacks;
+ * Enter drills from a task into its stacks, from a stack into its frames, tasks and
+ * cgroups; <- and Esc come back. */
+START_TEST(test_attrib_screen)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_NONE, AK_NONE, 100.5);
+
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ck_line_has(&h, 2, "group stack");
+	ht_keys(&h, "ggg");
+	ck_line_has(&h, 3, "MODULE");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 0, "blocks by stack, sorted by pages");
+	ck_line_has(&h, 3, "PAGES   BLOCKS AVG_ORDER  SHARE  STACK");
+	ck_line_has(&h, 4, "         4        1      2.00  40.0%  ▸ do_anonymous_page #1");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 0, "blocks by pid > stack");
+	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks, 4 groups");
+	ck_line_has(&h, 3, "PAGES   BLOCKS AVG_ORDER  SHARE  PID");
+	ck_line_has(&h, 4, "         5        2      1.00  50.0%  ▸ 300");
+	ht_keys(&h, "\n");
+	ck_line_has(&h, 4, "▾ 300");
+	ck_line_has(&h, 5, "  ▸ do_anonymous_page #1");
+	ht_keys(&h, "j\n");
+	ck_line_has(&h, 6, "prep_new_page+0x17/0x43");
+	ck_screen_has(&h, "top tasks (pid comm: pages, blocks)");
+	ck_screen_has(&h, "300 nginx: 4, 1");
+	ck_screen_has(&h, "nginx.service: 4, 1");
+	ck_expected(&h, "attrib-pid-stack");
+	/* on a frame, <- closes the stack; Esc then the task; Esc on nothing: the list */
+	ht_keys(&h, "j");
+	ht_key(&h, FN(KEY_LEFT));
+	ck_screen_lacks(&h, "top tasks");
+	ck_line_has(&h, 5, "▸ do_anonymous_page #1");
+	ht_keys(&h, "\033");
+	ck_line_has(&h, 4, "▸ 300");
+	ck_assert_int_eq(ht_cursor_y(&h), 4);
+	ht_keys(&h, "\033");
+	ck_line_has(&h, 2, "group stack");
+	ht_keys(&h, "ggggg");
+	ck_line_has(&h, 0, "blocks by pid");
+	/* the help and back: to the blocks' screen */
+	ht_keys(&h, "?q");
+	ck_line_has(&h, 0, "blocks by pid");
+	for (const char *k = "tgid\0comm\0memcg\0class\0gfp\0order\0migratetype\0migrated\0age\0";
+	     *k; k += strlen(k) + 1) {
+		char want[64];
+
+		ht_keys(&h, "g");
+		snprintf(want, sizeof(want), "blocks by %s > stack", k);
+		ck_line_has(&h, 0, want);
+	}
+	ck_line_has(&h, 4, "<1m");
+	ht_keys(&h, "g");
+	ck_line_has(&h, 2, "group stack");
+	ht_close(&h);
+}
+END_TEST
+
+/* The screen's numbers are batch's for the same keys, on the dump written as the kernel
+ * prints cgroups and on the lab's real dump; x picks the second level. */
+START_TEST(test_attrib_agree)
+{
+	static const struct { const char *path; enum attr_key k1, k2; } cases[] = {
+		{ "attrib/page_owner", AK_COMM, AK_CALLER },
+		{ "attrib/page_owner", AK_MEMCG, AK_PID },
+		{ "attrib/page_owner", AK_GFP, AK_ORDER },
+		{ "attrib/page_owner", AK_AGE, AK_MIGRATED },
+		{ "small/page_owner.xz", AK_COMM, AK_CALLER },
+		{ "small/page_owner.xz", AK_CLASS, AK_MT },
+		{ "small/page_owner.xz", AK_ORDER, AK_NONE },
+	};
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct ht h = { 0 };
+		struct attrib_opts ao;
+		struct tui_opts o = attrib_tui_opts(&ao, cases[c].k1, cases[c].k2, 100.5);
+		struct attr_view v;
+
+		ht_open(&h, cases[c].path, &o, 500, 120, NULL, NULL);
+		ht_keys(&h, "e");
+		if (cases[c].k2 == AK_NONE)
+			ao.keys[1] = AK_STACK; /* what a group expands into by default */
+		batch_attr_view(cases[c].path, &ao, 100.5, &v);
+		ck_screen_is_batch(&h, &v);
+		attr_view_free(&v);
+		ht_close(&h);
+	}
+}
+END_TEST
+
+/* x: comm's groups expand into caller, then pid; the numbers stay batch's. */
+START_TEST(test_attrib_second_key)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_COMM, AK_NONE, 100.5);
+	struct attr_view v;
+
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ck_line_has(&h, 0, "blocks by comm > stack");
+	ht_keys(&h, "x");
+	ck_line_has(&h, 0, "blocks by comm > caller");
+	ht_keys(&h, "xe");
+	ck_line_has(&h, 0, "blocks by comm > pid");
+	ao.keys[1] = AK_PID;
+	batch_attr_view("attrib/page_owner", &ao, 100.5, &v);
+	ck_screen_is_batch(&h, &v);
+	attr_view_free(&v);
+	ht_close(&h);
+
+	/* --pid alone: the stacks of that task; e leaves stacks shut (each one's tasks are
+	 * a pass over every block), Enter opens one */
+	o = attrib_tui_opts(&ao, AK_NONE, AK_NONE, 100.5);
+	ao.pids[ao.npids++] = 300;
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ck_line_has(&h, 0, "blocks by stack, sorted by pages");
+	ck_line_has(&h, 1, "5 of 10 pages in 2 of 6 blocks, 2 groups");
+	ht_keys(&h, "x");
+	ck_line_has(&h, 39, "a stack expands into its frames, tasks and cgroups");
+	ht_keys(&h, "e");
+	ck_screen_lacks(&h, "top tasks");
+	ht_keys(&h, "\n");
+	ck_screen_has(&h, "300 nginx: 4, 1");
+	ht_close(&h);
+}
+END_TEST
+
+/* f selects by pid, tgid, comm and age (as --pid, --tgid, --comm, --older-than); F
+ * clears; age without the time of the read says why instead. */
+START_TEST(test_attrib_select)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao, want;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_COMM, AK_CALLER, 100.5);
+	struct attr_view v;
+	struct pt_err err;
+
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ht_keys(&h, "fcomm=java,nginx older=10s\n");
+	ck_line_has(&h, 2, "selected: comm java,nginx older than 10s");
+	ht_keys(&h, "e");
+	attrib_opts_init(&want);
+	want.keys[0] = AK_COMM;
+	want.keys[1] = AK_CALLER;
+	ck_assert_int_eq(attr_parse_comms(&want, "java,nginx", &err), 0);
+	want.older_than = 10;
+	batch_attr_view("attrib/page_owner", &want, 100.5, &v);
+	ck_line_has(&h, 1, "3 of 10 pages in 3 of 6 blocks, 2 groups");
+	ck_screen_is_batch(&h, &v);
+	attr_view_free(&v);
+	attrib_opts_free(&want);
+	ht_keys(&h, "fpid=x\n");
+	ck_line_has(&h, 39, "pid: expected numbers separated by commas");
+	ht_keys(&h, "F");
+	ck_line_has(&h, 2, "selected: every block");
+	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks");
+	ht_close(&h);
+
+	/* no uptime file, no --now: no age */
+	o = attrib_tui_opts(&ao, AK_AGE, AK_NONE, -1);
+	ht_open(&h, "attrib/page_owner", &o, 40, 100, NULL, NULL);
+	ck_screen_has(&h, "--group age: the age of blocks needs the time of the read");
+	ht_keys(&h, "g"); /* age is the last key: the list's stacks next, then pid */
+	ck_line_has(&h, 2, "group stack");
+	ht_keys(&h, "ggggg");
+	ck_line_has(&h, 0, "blocks by pid");
+	ht_keys(&h, "folder=1m\n");
+	ck_screen_has(&h, "--older-than: the age of blocks needs the time of the read");
+	ht_close(&h);
+}
+END_TEST
+
+/* A folder of dumps: the blocks are the last sample's, and a replay of an earlier one
+ * says so. */
+START_TEST(test_attrib_series)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_COMM, AK_NONE, 100.5);
+	char *dump = read_file(TEST_DATA "/attrib/page_owner", NULL);
+	char *dir = tmpdir_new(), *p;
+
+	ck_assert_ptr_nonnull(dump);
+	for (int i = 0; i < 2; i++) {
+		p = xasprintf("%s/000%d.page_owner", dir, i);
+		write_str(p, dump);
+		free(p);
+	}
+	ht_open(&h, dir, &o, 30, 100, NULL, NULL);
+	ck_line_has(&h, 0, "blocks by comm > stack");
+	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks, 4 groups");
+	ck_assert_ptr_null(strstr(ht_line(&h, 2), "blocks of the last sample read"));
+	ht_keys(&h, "[");
+	ck_line_has(&h, 2, "blocks of the last sample read");
+	ht_close(&h);
+	tmpdir_free(dir);
+	free(dump);
+}
+END_TEST
+
+/* A recording of a dump has no blocks: the keys say what they need. */
+START_TEST(test_attrib_no_blocks)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_PID, AK_NONE, 100.5);
+
+	ht_open(&h, "demo", &o, 30, 100, NULL, NULL);
+	ck_screen_has(&h, "no blocks: these keys need the per-block page_owner dump");
+	ht_keys(&h, "\033");
+	ck_line_has(&h, 2, "group stack");
+	ht_keys(&h, "gggg");
+	ck_line_has(&h, 2, "group stack");
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_baseline)
 {
 	struct ht h = { 0 };
@@ -1803,6 +2088,115 @@ START_TEST(test_live_status)
 }
 END_TEST
 
+/* Waits on the source's descriptor until the UI has read n samples since the last switch. */
+static void ht_wait_samples(struct ht *h, long n)
+{
+	for (int i = 0; i < 1000 && h->t->nread < n; i++) {
+		struct pollfd p = { source_fd(h->t->src), POLLIN, 0 };
+
+		ck_assert_int_ge(poll(&p, 1, 10000), 0);
+		tui_pump(h->t, -1);
+	}
+	ck_assert_int_ge(h->t->nread, n);
+	tui_render(h->t);
+}
+
+/* A: the live kernel's page_owner and allocinfo in turn, on a fake debugfs and /proc (both
+ * real files); count_threshold put back by the source left; why not where it cannot. */
+START_TEST(test_live_source_switch)
+{
+	struct ht h = { 0 };
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	char *dbg, *pos, *proc, *vm, *thr, *ai, *text;
+
+	env_setup(&h);
+	dbg = path_join(h.tmp, "debug");
+	pos = path_join(dbg, "page_owner_stacks");
+	proc = path_join(h.tmp, "proc");
+	vm = path_join(proc, "sys");
+	ck_assert_int_eq(mkdir(dbg, 0700), 0);
+	ck_assert_int_eq(mkdir(pos, 0755), 0);
+	ck_assert_int_eq(mkdir(proc, 0755), 0);
+	ck_assert_int_eq(mkdir(vm, 0755), 0);
+	free(vm);
+	vm = path_join(proc, "sys/vm");
+	ck_assert_int_eq(mkdir(vm, 0755), 0);
+	text = read_file(TEST_DATA "/live/small/0000.show_stacks", NULL);
+	free(write_in(pos, "show_stacks", text, strlen(text)));
+	free(text);
+	thr = path_join(pos, "count_threshold");
+	write_str(thr, "0\n");
+	text = read_file(TEST_DATA "/allocinfo-file/6.12.allocinfo", NULL);
+	ai = write_in(proc, "allocinfo", text, strlen(text));
+	free(text);
+	free(write_in(vm, "mem_profiling", "1\n", 2));
+	setenv("PAGETOP_DEBUGFS_MOUNTED", "1", 1);
+	setenv("PAGETOP_PROC", proc, 1);
+	source_opts_init(&so);
+	so.debugfs = dbg;
+	ck_assert_msg(source_open(&src, NULL, 0, &so, &err) == 0, "%s", err.msg);
+	ht_start(&h, src, NULL, 24, 160, NULL, NULL);
+	ht_wait_samples(&h, 1);
+	ck_line_has(&h, 0, ", show_stacks");
+	ck_line_has(&h, 3, "PAGES");
+	ck_line_has(&h, 23, "A source"); /* both there: the hint says so */
+	/* the kernel's count_threshold written (+ then K), then put back by the switch */
+	ht_keys(&h, "+K");
+	ck_assert_int_ge(h.t->kernel_threshold, 1);
+	text = read_file(thr, NULL);
+	ck_assert_str_ne(text, "0\n");
+	free(text);
+	ht_keys(&h, "A");
+	ck_line_has(&h, 23, "source: allocinfo (A switches back)");
+	/* the threshold of one page goes on as its bytes */
+	ck_assert_int_eq(h.t->settings.view.threshold.unit, THRESH_BYTES);
+	ck_assert_int_eq(h.t->settings.view.threshold.value, sysconf(_SC_PAGESIZE));
+	ck_line_has(&h, 0, ", allocinfo");
+	ck_assert_int_eq(h.t->kernel_threshold, -1);
+	text = read_file(thr, NULL);
+	ck_assert_str_eq(text, "0\n");
+	free(text);
+	ht_wait_samples(&h, 1);
+	ck_line_has(&h, 0, ", allocinfo");
+	ck_line_has(&h, 1, "in 52,347 calls");
+	ck_line_has(&h, 3, "CALLS");
+	ck_assert_ptr_null(strstr(ht_line(&h, 3), "PAGES"));
+	ht_keys(&h, "/brd_insert\n");
+	ck_screen_has(&h, "44040192");
+	ck_screen_has(&h, "brd_insert_page [brd]");
+	/* sorted by calls there: page_owner has none, its pages sort */
+	ht_keys(&h, "sc");
+	ht_keys(&h, "A");
+	ht_wait_samples(&h, 1);
+	ck_line_has(&h, 0, ", show_stacks");
+	ck_assert_int_eq(h.t->settings.view.key, KEY_PAGES);
+	ck_line_has(&h, 3, "PAGES▼");
+	ck_assert_ptr_null(strstr(ht_line(&h, 3), "CALLS"));
+	/* allocinfo gone: said, page_owner goes on */
+	ck_assert_int_eq(unlink(ai), 0);
+	ht_keys(&h, "A");
+	ck_line_has(&h, 23, "allocinfo is not there: this kernel has no memory allocation profiling");
+	ck_line_has(&h, 0, ", show_stacks");
+	ht_close(&h);
+	unsetenv("PAGETOP_DEBUGFS_MOUNTED");
+	unsetenv("PAGETOP_PROC");
+	free(dbg);
+	free(pos);
+	free(proc);
+	free(vm);
+	free(thr);
+	free(ai);
+
+	/* a folder has one source */
+	ht_open(&h, "demo", NULL, 24, 160, NULL, NULL);
+	ht_keys(&h, "A");
+	ck_line_has(&h, 23, "only the live kernel can switch between page_owner and allocinfo: this folder has one source");
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_live_record)
 {
 	struct ht h = { 0 };
@@ -2357,6 +2751,58 @@ END_TEST
 
 /* F2: [ and ] (htop's F7 and F8) move the chosen column; the list's titles follow, W
  * saves the order, and a settings file's order is the list's. */
+/* allocinfo: BYTES, SIZE, CALLS and AVG (bytes per call) as columns, no PAGES; sorted by
+ * calls from the sort menu (s c) and stepped to with < and >; the tree sums the calls. */
+START_TEST(test_allocinfo_columns)
+{
+	struct ht h = { 0 };
+	const struct list_screen *l;
+	char cell[64];
+	const char *t;
+	int64_t calls = 0;
+
+	ht_open(&h, "allocinfo", NULL, 24, 160, NULL, NULL);
+	t = ht_line(&h, 3);
+	ck_before(t, "BYTES", "SIZE");
+	ck_before(t, "SIZE", "CALLS");
+	ck_before(t, "CALLS", "AVG");
+	ck_assert_ptr_null(strstr(t, "PAGES"));
+	ht_keys(&h, "s");
+	ck_screen_has(&h, "c CALLS  a AVG");
+	ht_keys(&h, "c");
+	ck_assert_int_eq(h.t->settings.view.key, KEY_CALLS);
+	ck_line_has(&h, 3, "CALLS▼");
+	l = h.t->list;
+	ck_assert_uint_gt(l->nrows, 10);
+	for (size_t i = 0; i + 1 < 10; i++)
+		ck_assert_int_ge(l->rows[i].s->calls, l->rows[i + 1].s->calls);
+	/* the first row's cells: its calls, and its bytes over them */
+	cell_int(cell, sizeof(cell), col_width(COL_CALLS), l->rows[0].s->calls, 0);
+	ck_line_has(&h, 4, cell);
+	cell_bytes(cell, sizeof(cell), (double)(l->rows[0].s->now / l->rows[0].s->calls));
+	ck_line_has(&h, 4, cell);
+	ht_keys(&h, "<");
+	ck_assert_int_eq(h.t->settings.view.key, KEY_BYTES);
+	ht_keys(&h, ">>");
+	ck_assert_int_eq(h.t->settings.view.key, KEY_AVG);
+	ck_line_has(&h, 3, "AVG▼");
+	for (size_t i = 0; i + 1 < 10; i++)
+		ck_assert_int_ge(l->rows[i].s->now / l->rows[i].s->calls,
+				 l->rows[i + 1].s->now / l->rows[i + 1].s->calls);
+	/* the tree, by calls: its first node holds at least the most calls of a call site
+	 * (CALLS after the mark, BYTES and SIZE) */
+	ht_keys(&h, "sc");
+	calls = l->rows[0].s->calls;
+	ht_keys(&h, "T");
+	ck_line_has(&h, 3, "CALLS▼");
+	t = ht_line(&h, 4);
+	ck_assert_int_ge(strtoll(t + COL_MARK_WIDTH + 2 + col_width(COL_PAGES) +
+				 col_width(COL_BYTES), NULL, 10), calls);
+	ck_assert_int_gt(calls, 0);
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_setup_columns_order)
 {
 	struct ht h = { 0 };
@@ -2377,7 +2823,8 @@ START_TEST(test_setup_columns_order)
 	ck_line_has(&h, 9, "[x] SIZE");
 	ck_line_has(&h, 10, "[x] PAGES");
 	ck_assert(draw_cell_attr(10, 3, NULL) & A_REVERSE);
-	ht_key(&h, FN(KEY_F(8)));             /* below the hidden % */
+	ht_key(&h, FN(KEY_F(8)));             /* below CALLS, allocinfo's: not in the list */
+	ck_line_has(&h, 10, "[x] CALLS (allocinfo only)");
 	ck_line_has(&h, 11, "[x] PAGES");
 	ht_keys(&h, " ");                     /* hidden where it is */
 	ck_line_has(&h, 11, "[ ] PAGES");
@@ -2393,9 +2840,10 @@ START_TEST(test_setup_columns_order)
 	ck_before(t, "SIZE", "PAGES");
 	ck_before(t, "SCORE", "FIRST");
 	ck_before(t, "FIRST", "CALLER");
+	ck_assert_ptr_null(strstr(t, "CALLS"));
 	rc = path_join(h.tmp, "pagetop/pagetoprc");
 	text = read_file(rc, NULL);
-	ck_assert_msg(strstr(text, "set columns = bytes,pages,delta,rate,delta_base,trend,score,first_seen,label\n"),
+	ck_assert_msg(strstr(text, "set columns = bytes,calls,pages,avg,delta,rate,delta_base,trend,score,first_seen,label\n"),
 		      "%s", text);
 	free(text);
 	ht_close(&h);
@@ -2523,6 +2971,44 @@ START_TEST(test_symbols)
 }
 END_TEST
 
+/* ---- the call tree's lines: every one (the screen lays out those it shows) ---- */
+
+static struct tree_line *tl_v;
+static size_t tl_n, tl_cur;
+
+static void tl_get(struct ht *h)
+{
+	struct tree_env e = { h->t, "", list_height(), NULL };
+
+	free(tl_v);
+	tl_n = tree_ui_all_lines(h->t->list->tree, &e, &tl_v, &tl_cur);
+}
+
+static size_t tl_count(struct ht *h)
+{
+	tl_get(h);
+	return tl_n;
+}
+
+/* The cursor's line among them. */
+static size_t tl_cursor(struct ht *h)
+{
+	tl_get(h);
+	return tl_cur;
+}
+
+static struct tree_line tl_line(struct ht *h, size_t li)
+{
+	tl_get(h);
+	ck_assert_uint_lt(li, tl_n);
+	return tl_v[li];
+}
+
+static const struct tree_node *tl_node(struct ht *h, size_t li)
+{
+	return &h->t->list->tree->t.nodes[tl_line(h, li).node];
+}
+
 /* The tree's nodes are frames: their source lines after them, a line of their own for
  * each function they were inlined into, as under a stack of the list. */
 START_TEST(test_tree_symbols)
@@ -2550,39 +3036,41 @@ START_TEST(test_tree_symbols)
 	ht_open(&h, "demo", &o, 60, 160, NULL, NULL);
 	u = h.t->list->tree;
 	ht_keys(&h, "Te");
-	n0 = u->nlines;
+	n0 = tl_count(&h);
 	ck_assert_uint_eq(n0, u->t.nshown); /* no answers yet: a line a node */
 	/* the shown nodes asked for their frames; the answers add lines */
 	symbols_wait(sym);
 	tui_symbols(h.t);
 	ck_screen_has(&h, "do_syscall_64+0x6b/0x191  do_syscall_x64 arch/x86/entry/syscall_64.c:64");
 	ck_screen_has(&h, "(inlined by) ");
-	ck_assert_uint_gt(u->nlines, u->t.nshown);
-	for (size_t i = 0; i < u->nlines; i++) {
-		if (u->lines[i].inl) {
+	tl_get(&h);
+	ck_assert_uint_gt(tl_n, u->t.nshown);
+	for (size_t i = 0; i < tl_n; i++) {
+		if (tl_v[i].inl) {
 			/* under its node, at its depth */
-			ck_assert_uint_eq(u->lines[i].node, u->lines[i - 1].node);
-			ck_assert_uint_eq(u->lines[i].depth, u->lines[i - 1].depth);
+			ck_assert_uint_eq(tl_v[i].node, tl_v[i - 1].node);
+			ck_assert_uint_eq(tl_v[i].depth, tl_v[i - 1].depth);
 			if (!inl)
 				inl = i;
-		} else if (inl && !child && u->lines[i].depth > u->lines[inl].depth) {
+		} else if (inl && !child && tl_v[i].depth > tl_v[inl].depth) {
 			child = i; /* a child of a node with inlined lines */
 		}
 	}
 	ck_assert_uint_gt(inl, 0);
 	/* the cursor walks the inlined lines; Left from a child goes to the node's line */
 	ck_assert_uint_gt(child, 0);
-	while (u->cursor < child)
+	while (tl_cursor(&h) < child)
 		ht_keys(&h, "j");
-	if (u->t.nodes[u->lines[child].node].nkids)
+	if (u->t.nodes[tl_line(&h, child).node].nkids)
 		ht_keys(&h, "h"); /* collapse it first */
 	ht_keys(&h, "h");
-	ck_assert_uint_eq(u->lines[u->cursor].inl, 0);
-	ck_assert_uint_lt(u->cursor, child);
-	ck_assert_uint_eq(u->lines[u->cursor].depth + 1, u->lines[child].depth);
+	ck_assert_uint_eq(tl_line(&h, tl_cursor(&h)).inl, 0);
+	ck_assert_uint_lt(tl_cursor(&h), child);
+	ck_assert_uint_eq(tl_line(&h, tl_cursor(&h)).depth + 1, tl_line(&h, child).depth);
 	ht_key(&h, FN(KEY_END));
+	ck_assert_uint_eq(tl_cursor(&h), tl_count(&h) - 1);
 	ht_key(&h, FN(KEY_HOME));
-	ck_assert_uint_eq(u->cursor, 0);
+	ck_assert_uint_eq(tl_cursor(&h), 0);
 	ht_close(&h);
 	symbols_free(sym);
 	free(vmlinux);
@@ -2818,14 +3306,6 @@ END_TEST
 
 /* ---- the call tree ---- */
 
-static const struct tree_node *tl_node(struct ht *h, size_t li)
-{
-	const struct tree_ui *u = h->t->list->tree;
-
-	ck_assert_uint_lt(li, u->nlines);
-	return &u->t.nodes[u->lines[li].node];
-}
-
 /* Nodes at and below node i. */
 static size_t subtree_size(const struct tree *t, uint32_t i)
 {
@@ -2843,9 +3323,10 @@ static void ck_roots_sum(struct ht *h)
 	int64_t sum = 0;
 	size_t roots = 0;
 
-	for (size_t i = 0; i < u->nlines; i++)
-		if (u->lines[i].depth == 0) {
-			sum += tl_node(h, i)->s.now;
+	tl_get(h);
+	for (size_t i = 0; i < tl_n; i++)
+		if (tl_v[i].depth == 0) {
+			sum += u->t.nodes[tl_v[i].node].s.now;
 			roots++;
 		}
 	struct view v;
@@ -2863,11 +3344,12 @@ static size_t first_fork(struct ht *h)
 {
 	const struct tree_ui *u = h->t->list->tree;
 
-	for (size_t i = 0; i < u->nlines; i++) {
-		if (u->lines[i].depth != 0)
+	tl_get(h);
+	for (size_t i = 0; i < tl_n; i++) {
+		if (tl_v[i].depth != 0)
 			continue;
-		tree_sort(&h->t->list->tree->t, u->lines[i].node); /* its children made */
-		if (tl_node(h, i)->nkids >= 2)
+		tree_sort(&h->t->list->tree->t, tl_v[i].node); /* its children made */
+		if (u->t.nodes[tl_v[i].node].nkids >= 2)
 			return i;
 	}
 	ck_abort_msg("no root with two children");
@@ -2878,9 +3360,10 @@ START_TEST(test_tree)
 {
 	struct ht h = { 0 };
 	struct tree_ui *u;
-	size_t n0, f, kids;
+	size_t n0, f, kids, n;
 	int64_t first;
 	uint64_t fid;
+	int h0;
 
 	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
 	u = h.t->list->tree;
@@ -2889,7 +3372,7 @@ START_TEST(test_tree)
 	ck_line_has(&h, 2, "tree top-down");
 	ck_line_has(&h, 3, "FRAME");
 	ck_roots_sum(&h);
-	n0 = u->nlines;
+	n0 = tl_count(&h);
 	ck_assert_uint_eq(n0, u->t.nroots); /* all collapsed */
 	ck_line_has(&h, TUI_HEADER_LINES, draw_glyph("▸ ", "+ "));
 	ck_line_has(&h, TUI_HEADER_LINES, "stack");
@@ -2898,49 +3381,67 @@ START_TEST(test_tree)
 
 	/* Enter expands a node with two children or more: they follow, in the sort's order */
 	f = first_fork(&h);
-	while (u->cursor < f)
+	while (tl_cursor(&h) < f)
 		ht_keys(&h, "j");
 	kids = tl_node(&h, f)->nkids;
 	ht_keys(&h, "\n");
-	ck_assert_uint_eq(u->nlines, n0 + kids);
-	ck_assert_int_eq(u->lines[f + 1].depth, 1);
+	ck_assert_uint_eq(tl_count(&h), n0 + kids);
+	ck_assert_int_eq(tl_line(&h, f + 1).depth, 1);
 	ck_assert_int_ge(tl_node(&h, f + 1)->s.now, tl_node(&h, f + 2)->s.now);
 	ck_screen_has(&h, "├─ ");
 	ck_screen_has(&h, "└─ ");
 	ck_screen_has(&h, draw_glyph("▾ ", "- "));
 	/* r reverses the children; the expanded node stays expanded, the cursor on it */
 	first = tl_node(&h, f + 1)->s.now;
-	fid = u->lines[f].ident;
+	fid = tl_line(&h, f).ident;
 	ht_keys(&h, "r");
-	ck_assert_uint_eq(u->nlines, n0 + kids);
-	ck_assert_uint_eq(u->lines[u->cursor].ident, fid);
-	f = u->cursor;
+	ck_assert_uint_eq(tl_count(&h), n0 + kids);
+	ck_assert_uint_eq(tl_line(&h, tl_cursor(&h)).ident, fid);
+	f = tl_cursor(&h);
 	ck_assert_int_le(tl_node(&h, f + 1)->s.now, tl_node(&h, f + 2)->s.now);
 	ck_assert_int_le(tl_node(&h, f + 1)->s.now, first);
 	ht_keys(&h, "r");
-	f = u->cursor;
+	f = tl_cursor(&h);
 	ck_assert_int_eq(tl_node(&h, f + 1)->s.now, first);
 	/* Enter again moves into the children; Left on a collapsed child goes to the parent,
 	 * Left again collapses it */
 	ht_keys(&h, "\n");
-	ck_assert_uint_eq(u->cursor, f + 1);
-	if (tl_node(&h, f + 1)->haskids && tree_ui_expanded(u, u->lines[f + 1].ident))
+	ck_assert_uint_eq(tl_cursor(&h), f + 1);
+	if (tl_node(&h, f + 1)->haskids && tree_ui_expanded(u, tl_line(&h, f + 1).ident))
 		ht_keys(&h, "h");
 	ht_keys(&h, "h");
-	ck_assert_uint_eq(u->cursor, f);
+	ck_assert_uint_eq(tl_cursor(&h), f);
 	ht_keys(&h, "h");
-	ck_assert_uint_eq(u->nlines, n0);
-	ck_assert_uint_eq(u->cursor, f);
+	ck_assert_uint_eq(tl_count(&h), n0);
+	ck_assert_uint_eq(tl_cursor(&h), f);
 	/* * expands the whole subtree */
 	ht_keys(&h, "*");
-	ck_assert_uint_eq(u->nlines, n0 - 1 + subtree_size(&u->t, u->lines[f].node));
+	ck_assert_uint_eq(tl_count(&h), n0 - 1 + subtree_size(&u->t, tl_line(&h, f).node));
 	/* the sums stay those of the flat view whatever is expanded */
 	ck_roots_sum(&h);
 	/* E collapses all, e expands all: every node is a line */
 	ht_keys(&h, "E");
-	ck_assert_uint_eq(u->nlines, n0);
+	ck_assert_uint_eq(tl_count(&h), n0);
 	ht_keys(&h, "e");
-	ck_assert_uint_eq(u->nlines, u->t.nshown);
+	n = tl_count(&h);
+	ck_assert_uint_eq(n, u->t.nshown);
+	/* the last line is a walk down the last children */
+	ht_keys(&h, "G");
+	ck_assert_uint_eq(tl_cursor(&h), n - 1);
+	ck_line_has(&h, TUI_HEADER_LINES + list_height() - 1,
+		    tree_node_text(h.t->model, tl_node(&h, n - 1)));
+	/* the chart takes lines from the tree: the cursor's line stays on the screen */
+	h0 = list_height();
+	ht_keys(&h, "c");
+	ck_assert_int_lt(list_height(), h0);
+	ck_line_has(&h, TUI_HEADER_LINES + list_height() - 1,
+		    tree_node_text(h.t->model, tl_node(&h, n - 1)));
+	ht_keys(&h, "c");
+	ck_line_has(&h, TUI_HEADER_LINES + h0 - 1, tree_node_text(h.t->model, tl_node(&h, n - 1)));
+	ht_keys(&h, "k");
+	ck_assert_uint_eq(tl_cursor(&h), n - 2);
+	ht_key(&h, FN(KEY_HOME));
+	ck_assert_uint_eq(tl_cursor(&h), 0);
 	ht_keys(&h, "E");
 
 	/* bottom-up: rooted at the callers, the same sum */
@@ -2963,6 +3464,77 @@ START_TEST(test_tree)
 }
 END_TEST
 
+/* The line of the node at depth d with text s (the test fails when there is none). */
+static size_t tl_find(struct ht *h, unsigned d, const char *s)
+{
+	const struct tree_ui *u = h->t->list->tree;
+
+	for (size_t i = 0; i < u->nlines; i++)
+		if (u->lines[i].depth == d && strcmp(tree_node_text(h->t->model, tl_node(h, i)), s) == 0)
+			return i;
+	ck_abort_msg("no line %s at depth %u", s, d);
+	return 0;
+}
+
+static void tl_goto(struct ht *h, size_t li)
+{
+	const struct tree_ui *u = h->t->list->tree;
+
+	while (u->cursor < li)
+		ht_keys(h, "j");
+	while (u->cursor > li)
+		ht_keys(h, "k");
+}
+
+/* allocinfo's tree: directories level by level, file, function, call site; bottom-up
+ * from the call site out. */
+START_TEST(test_tree_allocinfo)
+{
+	static const char *const path[] = { "drivers/", "block/", "brd.c", "brd_insert_page [brd]" };
+	struct ht h = { 0 };
+	struct tree_ui *u;
+	const struct tree_node *n;
+	size_t li;
+
+	ht_open(&h, "allocinfo", NULL, 40, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->settings.tree, TREE_TOP_DOWN);
+	ck_line_has(&h, 2, "tree top-down");
+	ck_roots_sum(&h);
+	ck_screen_has(&h, "drivers/");
+	ck_screen_has(&h, "call sites)");
+	ck_screen_lacks(&h, "stacks)");
+	/* Enter down the path to the brd call site */
+	for (unsigned d = 0; d < ARRAY_SIZE(path); d++) {
+		tl_goto(&h, tl_find(&h, d, path[d]));
+		ht_keys(&h, "\n");
+	}
+	li = tl_find(&h, 4, "drivers/block/brd.c:67");
+	tl_goto(&h, li);
+	n = tl_node(&h, li);
+	ck_assert(n->caller && !n->haskids);
+	ck_assert_int_eq(n->s.now, tl_node(&h, li - 1)->s.now); /* one site of its function */
+	ck_assert_int_gt(n->s.calls, 0);
+	ck_line_has(&h, TUI_HEADER_LINES + (int)u->cursor, "drivers/block/brd.c:67");
+	ck_line_has(&h, TUI_HEADER_LINES + (int)u->cursor, "(1 call site)");
+	ck_roots_sum(&h);
+	/* bottom-up: the call site is a root, its function, file and directories below */
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->settings.tree, TREE_BOTTOM_UP);
+	ck_roots_sum(&h);
+	li = tl_find(&h, 0, "drivers/block/brd.c:67");
+	tl_goto(&h, li);
+	ht_keys(&h, "*");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 1)), "brd_insert_page [brd]");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 2)), "brd.c");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 3)), "block/");
+	ck_assert_str_eq(tree_node_text(h.t->model, tl_node(&h, li + 4)), "drivers/");
+	ck_assert(!tl_node(&h, li + 4)->haskids);
+	ht_close(&h);
+}
+END_TEST
+
 /* c on a node charts the stacks below it: at every sample the chart has, the sum of their
  * pages there (their histories, which hold every sample of the recording, say what). */
 START_TEST(test_tree_chart)
@@ -2974,14 +3546,14 @@ START_TEST(test_tree_chart)
 	const struct tree_node *node;
 	uint32_t n;
 	int got, filled, exact = 0;
-	size_t f, y0;
+	size_t f, y0, all;
 	char *text;
 
 	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
 	u = h.t->list->tree;
 	ht_keys(&h, "Tc");
 	f = first_fork(&h);
-	while (u->cursor < f)
+	while (tl_cursor(&h) < f)
 		ht_keys(&h, "j");
 	node = tl_node(&h, f);
 	ck_assert_uint_ge(node->nstacks, 2);
@@ -2997,12 +3569,14 @@ START_TEST(test_tree_chart)
 	/* every node: its chart's columns hold the sums, exactly where the stacks' series
 	 * kept one value (a column of one sample, in buckets that did not change) */
 	ht_keys(&h, "e");
-	for (size_t li = 0; li < u->nlines; li++) {
-		u->cursor = li;
-		node = tl_node(&h, li);
+	all = tl_count(&h);
+	tree_ui_key(u, &e, ACT_FIRST);
+	for (size_t li = 0; li < all; li++, tree_ui_key(u, &e, ACT_DOWN)) {
+		ck_assert_uint_eq(u->lines[u->cursor].node, tl_v[li].node);
+		node = tree_ui_node(u);
 		got = tree_ui_chart(u, &e, 0, n - 1, (int)n, cmin, cmax);
 		ck_assert_int_eq(got, (int)n);
-		filled = tree_history(h.t->model, &u->t, u->lines[li].node, hist, (int)n);
+		filled = tree_history(h.t->model, &u->t, u->lines[u->cursor].node, hist, (int)n);
 		ck_assert_int_ge(filled, 1);
 		for (int k = 0; k < filled; k++) {
 			uint32_t at = n - (uint32_t)filled + (uint32_t)k;
@@ -3027,13 +3601,13 @@ START_TEST(test_tree_chart)
 	}
 	ck_assert_int_gt(exact, 100);
 	ht_keys(&h, "E");
-	u->cursor = 0;
-	while (u->cursor < f)
+	ht_key(&h, FN(KEY_HOME));
+	while (tl_cursor(&h) < f)
 		ht_keys(&h, "j");
 	node = tl_node(&h, f);
 	/* another node: the chart follows the cursor */
 	ht_keys(&h, "j");
-	ck_line_has(&h, (int)y0, tree_node_text(h.t->model, tl_node(&h, u->cursor)));
+	ck_line_has(&h, (int)y0, tree_node_text(h.t->model, tree_ui_node(u)));
 	/* replay: the chart stays the whole series, the shown sample marked */
 	text = xstrdup(tree_node_text(h.t->model, node));
 	ht_keys(&h, "k{");
@@ -3056,14 +3630,14 @@ START_TEST(test_tree_filter)
 	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
 	u = h.t->list->tree;
 	ht_keys(&h, "Te");
-	all = u->nlines;
+	all = tl_count(&h);
 	ht_keys(&h, "ffilemap\n");
 	ck_line_has(&h, 2, "filter filemap");
-	ck_assert_uint_gt(u->nlines, 0);
-	ck_assert_uint_lt(u->nlines, all);
+	ck_assert_uint_gt(tl_count(&h), 0);
+	ck_assert_uint_lt(tl_count(&h), all);
 	ck_roots_sum(&h);
 	/* the stacks ending at each node are matching ones, and the top-down path is theirs */
-	for (size_t i = 0; i < u->nlines; i++) {
+	for (size_t i = 0; i < tl_count(&h); i++) {
 		const struct tree_node *n = tl_node(&h, i);
 
 		for (uint32_t r = n->stacks; r != TREE_NONE; r = u->t.next_stack[r]) {
@@ -3078,15 +3652,20 @@ START_TEST(test_tree_filter)
 		}
 	}
 	ht_keys(&h, "F");
-	ck_assert_uint_eq(u->nlines, all);
+	ck_assert_uint_eq(tl_count(&h), all);
 	/* a threshold: every root holds at least that many pages */
 	ht_keys(&h, "t100\n");
 	ck_roots_sum(&h);
-	for (size_t i = 0; i < u->nlines; i++)
+	for (size_t i = 0; i < tl_count(&h); i++)
 		ck_assert_int_ge(tl_node(&h, i)->s.now, 100);
 	/* the search moves to a matching node */
 	ht_keys(&h, "0/bdev_release\n");
-	ck_assert(strstr(tree_node_text(h.t->model, tl_node(&h, u->cursor)), "bdev_release"));
+	ck_assert(strstr(tree_node_text(h.t->model, tl_node(&h, tl_cursor(&h))), "bdev_release"));
+	/* no frame matches: said at once, with every node expanded too, the cursor stays */
+	ht_keys(&h, "e/#none");
+	ck_screen_has(&h, "(not found)");
+	ht_keys(&h, "\n");
+	ck_assert(strstr(tree_node_text(h.t->model, tl_node(&h, tl_cursor(&h))), "bdev_release"));
 	ht_close(&h);
 }
 END_TEST
@@ -3102,8 +3681,8 @@ START_TEST(test_tree_replay)
 	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
 	u = h.t->list->tree;
 	ht_keys(&h, "T\n");
-	ident = u->lines[0].ident;
-	n = u->nlines;
+	ident = tl_line(&h, 0).ident;
+	n = tl_count(&h);
 	ck_assert_uint_gt(n, u->t.nroots);
 	ht_keys(&h, "[[");
 	while (!time_build_step(h.t, -1))
@@ -3112,16 +3691,16 @@ START_TEST(test_tree_replay)
 	ck_assert_ptr_ne(h.t->model, h.t->master);
 	ck_assert_int_eq(h.t->settings.tree, TREE_TOP_DOWN);
 	ck_assert(tree_ui_expanded(u, ident));
-	for (size_t i = 0; i + 1 < u->nlines; i++)
-		if (u->lines[i].ident == ident && tl_node(&h, i)->nkids)
-			ck_assert_int_eq(u->lines[i + 1].depth, 1); /* still expanded */
+	for (size_t i = 0; i + 1 < tl_count(&h); i++)
+		if (tl_line(&h, i).ident == ident && tl_node(&h, i)->nkids)
+			ck_assert_int_eq(tl_line(&h, i + 1).depth, 1); /* still expanded */
 	ck_roots_sum(&h);
 	ht_keys(&h, "]]");
 	while (!time_build_step(h.t, -1))
 		;
 	tui_render(h.t);
-	ck_assert_uint_eq(u->nlines, n);
-	ck_assert_uint_eq(u->lines[0].ident, ident);
+	ck_assert_uint_eq(tl_count(&h), n);
+	ck_assert_uint_eq(tl_line(&h, 0).ident, ident);
 	ht_close(&h);
 }
 END_TEST
@@ -3197,8 +3776,9 @@ START_TEST(test_speed_100k)
 	/* the search typed a character at a time: a match, narrower ones, then none */
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
 			       "b", "/", "f", "n", "5", "_", "3", "x", "y", "\n", "n", NULL };
-	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "e", "E", "G", "T",
-				    "l", "T", NULL };
+	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "e", "\006",
+				    "G", "k", "/", "f", "n", "9", "x", "\n", "E", "G", "T", "l", "T",
+				    NULL };
 	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
 				 atof(getenv("PAGETOP_TUI_MAX_MS")) : 250;
 	struct source *src;
@@ -3252,7 +3832,8 @@ START_TEST(test_speed_100k)
 		tui_render(h.t);
 		ms = cpu_ms() - t0;
 		fprintf(stderr, "%d stacks: tree key %-3s %6.2f ms (tree %.2f, draw %.2f)\n",
-			nstacks, tree_keys[i][0] == 6 ? "^F" : tree_keys[i], ms,
+			nstacks, tree_keys[i][0] == 6 ? "^F" : tree_keys[i][0] == '\n' ? "RET" :
+			tree_keys[i], ms,
 			h.t->list->tree->build_ms, h.t->draw_ms);
 	}
 	ck_assert_int_eq(h.t->settings.tree, TREE_OFF);
@@ -3563,6 +4144,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_function_bar);
 	tcase_add_test(tc, test_setup_screen);
 	tcase_add_test(tc, test_setup_columns_order);
+	tcase_add_test(tc, test_allocinfo_columns);
+	tcase_add_test(tc, test_live_source_switch);
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_hints_follow_keys);
 	tcase_add_test(tc, test_huge_values);
@@ -3588,12 +4171,19 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_tree);
+	tcase_add_test(tc, test_tree_allocinfo);
 	tcase_add_test(tc, test_tree_filter);
 	tcase_add_test(tc, test_tree_chart);
 	tcase_add_test(tc, test_tree_replay);
 	tcase_add_test(tc, test_tree_setting);
 	tcase_add_test(tc, test_tree_live_pause);
 	tcase_add_test(tc, test_group);
+	tcase_add_test(tc, test_attrib_screen);
+	tcase_add_test(tc, test_attrib_agree);
+	tcase_add_test(tc, test_attrib_second_key);
+	tcase_add_test(tc, test_attrib_select);
+	tcase_add_test(tc, test_attrib_no_blocks);
+	tcase_add_test(tc, test_attrib_series);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_replay_background);

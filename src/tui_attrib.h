@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tui_attrib.h - the blocks' screen: the per-block dump's blocks by task, cgroup, class,
+ * GFP flag, order, migrate type, migration or age (model_attrib.h), in two levels: a
+ * group expands into the second key or into its stacks, an expanded stack shows its
+ * frames and its top tasks and cgroups. The list's g goes on into its keys. */
+#ifndef PAGETOP_TUI_ATTRIB_H
+#define PAGETOP_TUI_ATTRIB_H
+
+#include "model_attrib.h"
+#include "tui_app.h"
+
+/* Once, before samples are read: keeps the master model's blocks; o: the command line's
+ * keys, selection and sort (NULL: none), c: when the blocks were read. */
+void attrib_screen_start(struct app *app, const struct attrib_opts *o,
+			 const struct attr_clock *c);
+/* Whether the shown sample has blocks (the per-block dump). */
+int attrib_screen_usable(const struct app *app);
+/* Shows the blocks' screen grouped by k first. */
+void attrib_screen_show(struct app *app, enum attr_key k);
+
+#endif

@@ -161,6 +161,8 @@ static unsigned threshold_to(struct app *app, struct threshold t)
 	}
 	if (!t.value) {
 		status_message(app, 0, "%s", _("no threshold"));
+	} else if (t.unit == THRESH_PAGES && model_meta(app->model)->unit == UNIT_BYTES) {
+		status_message(app, 0, _("rows smaller than %lld bytes hidden"), (long long)t.value);
 	} else if (t.unit == THRESH_PAGES) {
 		status_message(app, 0, _("rows with fewer than %lld pages hidden"), (long long)t.value);
 	} else {
@@ -241,14 +243,25 @@ static struct threshold threshold_step(struct threshold t, int up)
 	return t;
 }
 
+/* The threshold + and - step from: a source counted in bytes (allocinfo) steps in bytes,
+ * where a plain number already means bytes. */
+static struct threshold threshold_stepped(const struct app *app, int up)
+{
+	struct threshold t = app->settings.view.threshold;
+
+	if (t.unit == THRESH_PAGES && model_meta(app->model)->unit == UNIT_BYTES)
+		t.unit = THRESH_BYTES;
+	return threshold_step(t, up);
+}
+
 static unsigned act_threshold_up(struct app *app)
 {
-	return threshold_to(app, threshold_step(app->settings.view.threshold, 1));
+	return threshold_to(app, threshold_stepped(app, 1));
 }
 
 static unsigned act_threshold_down(struct app *app)
 {
-	return threshold_to(app, threshold_step(app->settings.view.threshold, 0));
+	return threshold_to(app, threshold_stepped(app, 0));
 }
 
 /* 0: none, in the unit in use (+ goes on in it) */

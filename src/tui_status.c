@@ -214,7 +214,17 @@ static void view_settings_text(const struct app *app, const struct view *v, char
 	len = (size_t)snprintf(buf, n, _("Sort %s %s"),
 			       col_title((enum col)col_of_key(vo->key), app->model, vo->group),
 			       sort_arrow(vo->ascending));
-	if (vo->threshold.value && vo->threshold.unit != THRESH_PAGES) {
+	if (vo->threshold.value && model_meta(app->model)->unit == UNIT_BYTES) {
+		/* counted in bytes: a plain number is bytes too, nothing to convert */
+		char *t = vo->threshold.unit == THRESH_PAGES ? NULL : threshold_show(&vo->threshold);
+
+		fmt_count(count, sizeof(count), vo->threshold.value);
+		/* TRANSLATORS: allocinfo's threshold: "threshold ≥ 64 MiB", "≥ 4,096 bytes" */
+		len += (size_t)snprintf(buf + len, n - len, t ? _("   threshold %s %s") :
+					_("   threshold %s %s bytes"), draw_glyph("≥", ">="),
+					t ? t : count);
+		free(t);
+	} else if (vo->threshold.value && vo->threshold.unit != THRESH_PAGES) {
 		char *t = threshold_show(&vo->threshold);
 
 		fmt_count(count, sizeof(count), v->threshold);

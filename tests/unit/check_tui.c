@@ -2767,6 +2767,16 @@ START_TEST(test_allocinfo_columns)
 	ck_before(t, "SIZE", "CALLS");
 	ck_before(t, "CALLS", "AVG");
 	ck_assert_ptr_null(strstr(t, "PAGES"));
+	/* + steps in bytes here, and nothing says pages */
+	ht_keys(&h, "+");
+	ck_assert_int_eq(h.t->settings.view.threshold.unit, THRESH_BYTES);
+	ck_assert_int_eq(h.t->settings.view.threshold.value, 4096);
+	ck_line_has(&h, 2, "threshold ≥ 4 KiB");
+	ck_screen_lacks(&h, "pages");
+	ht_keys(&h, "++-");
+	ck_assert_int_eq(h.t->settings.view.threshold.value, 8192);
+	ht_keys(&h, "0");
+	ck_screen_lacks(&h, "pages");
 	ht_keys(&h, "s");
 	ck_screen_has(&h, "c CALLS  a AVG");
 	ht_keys(&h, "c");

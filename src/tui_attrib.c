@@ -283,6 +283,14 @@ static void selection_text(const struct attrib_opts *o, char *buf, size_t n)
 		memmove(buf, buf + 1, strlen(buf));
 }
 
+
+/* Spaces before a title right-aligned in w columns. */
+static int title_pad(const char *title, int w)
+{
+	int tw = text_width(title);
+
+	return tw < w ? w - tw : 0;
+}
 static void draw_header(struct attrib_screen *as)
 {
 	const struct app *app = as->base.app;
@@ -314,8 +322,11 @@ static void draw_header(struct attrib_screen *as)
 			 _("  blocks of the last sample read"));
 	p = PEN_AT(2, 0);
 	pen_put(&p, buf, A_NORMAL);
-	snprintf(buf, sizeof(buf), "%10s %8s %9s %6s  %s", _("PAGES"), _("BLOCKS"),
-		 _("AVG_ORDER"), _("SHARE"), attr_key_name(as->o.keys[0]));
+	/* widths on the screen: a translated title may hold letters of two bytes */
+	snprintf(buf, sizeof(buf), "%*s%s %*s%s %*s%s %*s%s  %s",
+		 title_pad(_("PAGES"), 10), "", _("PAGES"), title_pad(_("BLOCKS"), 8), "",
+		 _("BLOCKS"), title_pad(_("AVG_ORDER"), 9), "", _("AVG_ORDER"),
+		 title_pad(_("SHARE"), 6), "", _("SHARE"), attr_key_name(as->o.keys[0]));
 	for (char *c = buf + strlen(buf) - strlen(attr_key_name(as->o.keys[0])); *c; c++)
 		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
 	p = PEN_AT(3, 0);

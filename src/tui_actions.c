@@ -170,6 +170,9 @@ static unsigned threshold_to(struct app *app, struct threshold t)
 		if (t.unit == THRESH_BYTES)
 			/* TRANSLATORS: "rows smaller than 64M hidden" */
 			status_message(app, 0, _("rows smaller than %s hidden"), text);
+		else if (model_meta(app->model)->unit == UNIT_BYTES)
+			/* TRANSLATORS: "rows with less than 0.5% of the bytes hidden" */
+			status_message(app, 0, _("rows with less than %s of the bytes hidden"), text);
 		else
 			/* TRANSLATORS: "rows with less than 0.5% of the pages hidden" */
 			status_message(app, 0, _("rows with less than %s of the pages hidden"), text);
@@ -686,6 +689,18 @@ static unsigned act_jump_peak(struct app *app)
 		k = peak_sample(app->model, r->s, shown_sample(app));
 	}
 	fmt_count(pages, sizeof(pages), peak);
+	if (model_meta(app->model)->unit == UNIT_BYTES) {
+		/* allocinfo: the peak in bytes, said as a size */
+		char size[32];
+
+		fmt_bytes(size, sizeof(size), (double)peak);
+		if (k < 0)
+			status_message(app, 0, _("the row's peak (%s) is older than the %d samples kept per row"),
+				       size, MODEL_HISTORY);
+		else
+			snprintf(msg, sizeof(msg), _("the row peaked at %s in sample %ld"), size, k + 1);
+		return k < 0 ? ACTION_REDRAW : jump_to(app, k, msg);
+	}
 	if (k < 0) {
 		status_message(app, 0, _("the row's peak (%s pages) is older than the %d samples kept per row"),
 			       pages, MODEL_HISTORY);

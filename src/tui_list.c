@@ -1164,6 +1164,8 @@ static void draw_no_rows(const struct app *app)
 	else if (app->settings.view.threshold.value || app->settings.view.filter)
 		pen_put(&pen, _("no rows: the threshold or the filters hide them all (0 clears the threshold, F the filters)"),
 			A_NORMAL);
+	else if (model_meta(app->model)->unit == UNIT_BYTES)
+		pen_put(&pen, _("no rows: no call site holds bytes"), A_NORMAL);
 	else
 		pen_put(&pen, _("no rows: no stack holds pages"), A_NORMAL);
 }

@@ -2777,6 +2777,11 @@ START_TEST(test_allocinfo_columns)
 	ck_assert_int_eq(h.t->settings.view.threshold.value, 8192);
 	ht_keys(&h, "0");
 	ck_screen_lacks(&h, "pages");
+	ht_keys(&h, "t1%\n");
+	ck_line_has(&h, 2, "threshold ≥ 1%");
+	ck_screen_has(&h, "of the bytes hidden");
+	ck_screen_lacks(&h, "pages");
+	ht_keys(&h, "0");
 	ht_keys(&h, "s");
 	ck_screen_has(&h, "c CALLS  a AVG");
 	ht_keys(&h, "c");
@@ -2809,6 +2814,10 @@ START_TEST(test_allocinfo_columns)
 	ck_assert_int_ge(strtoll(t + COL_MARK_WIDTH + 2 + col_width(COL_PAGES) +
 				 col_width(COL_BYTES), NULL, 10), calls);
 	ck_assert_int_gt(calls, 0);
+	/* the list's peak, said as a size */
+	ht_keys(&h, "TT^");
+	ck_screen_has(&h, "the row peaked at");
+	ck_screen_lacks(&h, "pages");
 	ht_close(&h);
 }
 END_TEST

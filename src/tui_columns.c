@@ -112,3 +112,11 @@ int cols_key_at(const struct settings_columns *sc, const struct model *m, int x)
 	}
 	return x >= pos ? KEY_LABEL : -1;
 }
+
+void cols_count_text(char *buf, size_t n, const struct model *m, unsigned nstacks)
+{
+	if (model_meta(m)->unit == UNIT_BYTES)
+		snprintf(buf, n, ngettext(" (%u call site)", " (%u call sites)", nstacks), nstacks);
+	else
+		snprintf(buf, n, ngettext(" (%u stack)", " (%u stacks)", nstacks), nstacks);
+}

@@ -34,5 +34,7 @@ int cols_layout(const struct settings_columns *c, const struct model *m, int wid
 /* The sort key of the title under screen column x of a title line as wide as the
  * terminal, or -1. */
 int cols_key_at(const struct settings_columns *c, const struct model *m, int x);
+/* " (12 stacks)" after a group's or a node's label; " (12 call sites)" for allocinfo. */
+void cols_count_text(char *buf, size_t n, const struct model *m, unsigned nstacks);
 
 #endif

@@ -971,13 +971,7 @@ static void draw_row(const struct list_screen *list, int y, size_t i, int sel,
 	pen_put_marked(&p, model_label(app->model, shown_label(app->model, r)), list->search.text,
 		       a);
 	if (!r->stack && r->nstacks > 1 && p.x + 4 < COLS) {
-		if (model_meta(app->model)->unit == UNIT_BYTES)
-			snprintf(buf, sizeof(buf),
-				 ngettext(" (%u call site)", " (%u call sites)", r->nstacks),
-				 r->nstacks);
-		else
-			snprintf(buf, sizeof(buf),
-				 ngettext(" (%u stack)", " (%u stacks)", r->nstacks), r->nstacks);
+		cols_count_text(buf, sizeof(buf), app->model, r->nstacks);
 		pen_put(&p, buf, a | (sel ? 0 : role_attr(ROLE_DIM)));
 	}
 	pen_pad(&p, COLS, a);

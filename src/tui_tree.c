@@ -633,13 +633,7 @@ static void draw_line(struct tree_ui *u, const struct tree_env *e, int y, size_t
 		pen_put_marked(&p, where, e->search, a | (sel ? 0 : role_attr(ROLE_DIM)));
 	}
 	if (p.x + 4 < COLS) {
-		if (model_meta(app->model)->unit == UNIT_BYTES)
-			snprintf(buf, sizeof(buf),
-				 ngettext(" (%u call site)", " (%u call sites)", n->nstacks),
-				 n->nstacks);
-		else
-			snprintf(buf, sizeof(buf),
-				 ngettext(" (%u stack)", " (%u stacks)", n->nstacks), n->nstacks);
+		cols_count_text(buf, sizeof(buf), app->model, n->nstacks);
 		pen_put(&p, buf, a | (sel ? 0 : role_attr(ROLE_DIM)));
 	}
 	pen_pad(&p, COLS, a);

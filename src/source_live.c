@@ -934,13 +934,18 @@ static size_t take_forgotten_locked(struct live *L)
 	return n;
 }
 
-/* With mu held: a good tick took longer than the interval, which becomes at least its
- * time (reads back to back, not a queue of late ones). m says so the first time. */
+/* A read this long is a long read (the per-block dump of a large machine), not a busy
+ * moment: the header shows its progress from then on, and the interval follows it. */
+#define LIVE_LONG_READ 1.0
+
+/* With mu held: a good tick took longer than the interval and than a long read, the
+ * interval becomes at least its time (reads back to back, not a queue of late ones).
+ * m says so the first time. */
 static void raise_interval_locked(struct live *L, struct tick_sample *m, double took)
 {
 	double to = (double)((long)(took * 10) + 1) / 10;
 
-	if (took <= L->interval)
+	if (took <= L->interval || took < LIVE_LONG_READ)
 		return;
 	if (to > 86400)
 		to = 86400;

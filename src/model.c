@@ -217,8 +217,13 @@ void model_reset(struct model *m)
 	m->npatterns = old.npatterns;
 	old.patterns = NULL;
 	old.npatterns = 0;
+	m->block_hook = old.block_hook;
+	m->block_hook_self = old.block_hook_self;
 	*fresh = old;
 	model_free(fresh); /* what m had */
+	/* the blocks it was told of are of stacks that are no more */
+	if (m->block_hook)
+		m->block_hook(m->block_hook_self, NULL, NULL);
 }
 
 size_t model_nstacks(const struct model *m)

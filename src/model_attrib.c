@@ -276,6 +276,11 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 	uint32_t sample = model_nsamples(a->m);
 	struct ablk *b;
 
+	if (!st) { /* the model started afresh */
+		a->sample = UINT32_MAX;
+		a->n = 0;
+		return;
+	}
 	if (sample != a->sample) {
 		a->sample = sample;
 		a->n = 0;

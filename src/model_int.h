@@ -72,7 +72,8 @@ struct model {
 	struct trace_pool *trace_pool;
 	struct trace *total_trace;  /* the total pages over the series */
 	size_t nblock_summaries;    /* block summaries allocated */
-	/* model_on_block(): told of every block of a per-block dump, with its stack */
+	/* model_on_block(): told of every block of a per-block dump, with its stack; of
+	 * none (NULL, NULL) when model_reset() starts afresh */
 	void (*block_hook)(void *self, const struct stack *st, const struct block_info *b);
 	void *block_hook_self;
 

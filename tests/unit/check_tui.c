@@ -1041,6 +1041,39 @@ static void batch_attr_view(const char *rel, const struct attrib_opts *ao, doubl
 	model_free(m);
 }
 
+/* One per-block sample of path (in TEST_DATA) into m. */
+static void feed_blocks(struct model *m, const char *path)
+{
+	struct sink sink = model_sink(m);
+	struct source_opts so;
+	struct source *src;
+	struct pt_err err;
+
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(source_next(src, &sink, -1, &err), SRC_SAMPLE);
+	source_close(src);
+}
+
+/* A model started afresh (A switches the source) forgets the blocks of its old stacks
+ * and goes on telling the blocks' screen of new ones. */
+START_TEST(test_attrib_model_reset)
+{
+	struct model *m = model_new();
+	struct attrib *a = attrib_new(m);
+
+	feed_blocks(m, "attrib/page_owner");
+	ck_assert_uint_eq(attrib_nblocks(a), 6);
+	model_reset(m);
+	ck_assert_uint_eq(attrib_nblocks(a), 0);
+	feed_blocks(m, "small/page_owner.xz");
+	ck_assert_uint_eq(attrib_nblocks(a), 11121);
+	attrib_free(a);
+	model_free(m);
+}
+END_TEST
+
 /* Every row of batch's view is a line of the screen, in its order: pages, blocks and
  * average order to the digit, the label at the end. */
 static void ck_screen_is_batch(struct ht *h, const struct attr_view *v)
@@ -1104,6 +1137,8 @@ START_TEST(test_attrib_screen)
 	ck_assert_int_eq(ht_cursor_y(&h), 4);
 	ht_keys(&h, "\033");
 	ck_line_has(&h, 2, "group stack");
+	ck_assert_uint_gt(h.t->list->nrows, 0);
+	ck_assert_ptr_nonnull(h.t->list->rows[0].stack); /* its rows are stacks again */
 	ht_keys(&h, "ggggg");
 	ck_line_has(&h, 0, "blocks by pid");
 	/* the help and back: to the blocks' screen */
@@ -4199,6 +4234,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_group);
 	tcase_add_test(tc, test_attrib_screen);
 	tcase_add_test(tc, test_attrib_agree);
+	tcase_add_test(tc, test_attrib_model_reset);
 	tcase_add_test(tc, test_attrib_second_key);
 	tcase_add_test(tc, test_attrib_select);
 	tcase_add_test(tc, test_attrib_no_blocks);

@@ -373,7 +373,7 @@ static unsigned act_group(struct app *app)
 	/* then the per-block dump's keys, on the blocks' screen */
 	if (vo->group == GROUP_STACK && attrib_screen_usable(app)) {
 		attrib_screen_show(app, AK_STACK);
-		return ACTION_REDRAW;
+		return ACTION_REBUILD_VIEW; /* the list, by stack again, for Esc */
 	}
 	status_message(app, 0, _("grouped by %s"), group_name(vo->group));
 	return ACTION_REBUILD_VIEW; /* rows of another kind: the cursor goes to the top */

@@ -267,6 +267,7 @@ struct live {
 	const char *debugfs;    /* page_owner's folder, also while reading allocinfo */
 	enum pt_iface iface;
 	double interval;        /* under mu once the worker runs: it raises it */
+	double interval_asked;  /* -d or the last set (0: the interface's own); UI thread */
 	int fd[PSF_DATA_N];
 	char *path[PSF__N];     /* the data files, then the thresholds */
 	int privsep;            /* --drop-privileges: files come from the helper */
@@ -1327,6 +1328,7 @@ int live_set_interval(struct source *s, double secs, struct pt_err *err)
 	L = s->priv;
 	pthread_mutex_lock(&L->mu);
 	L->interval = secs;
+	L->interval_asked = secs;
 	L->raise_said = 0;
 	L->refresh = 1; /* read now, then at the new pace */
 	pthread_cond_broadcast(&L->cv);
@@ -1431,6 +1433,7 @@ static struct live *live_new(const char *dir)
  * be slow. */
 static void live_pick_interval(struct live *L, const struct source_opts *o)
 {
+	L->interval_asked = o && o->interval > 0 ? o->interval : 0;
 	if (o && o->interval > 0)
 		L->interval = o->interval;
 	else
@@ -1657,7 +1660,7 @@ int live_switch(struct source *s, struct pt_err *err)
 		return -1;
 	source_opts_init(&o);
 	o.debugfs = L->debugfs;
-	o.interval = L->interval;
+	o.interval = L->interval_asked; /* not a raise for the other's long reads */
 	o.allocinfo = to_ai;
 	if (source_open_live(&next, &o, err) < 0)
 		return -1;

@@ -283,7 +283,6 @@ static void selection_text(const struct attrib_opts *o, char *buf, size_t n)
 		memmove(buf, buf + 1, strlen(buf));
 }
 
-
 /* Spaces before a title right-aligned in w columns. */
 static int title_pad(const char *title, int w)
 {
@@ -291,6 +290,27 @@ static int title_pad(const char *title, int w)
 
 	return tw < w ? w - tw : 0;
 }
+
+/* The source's name in room columns: a long path keeps its end ("…ata/attrib/page_owner"),
+ * none under 8 columns. */
+static void name_fit(const char *name, int room, char *buf, size_t n)
+{
+	const char *ell = draw_glyph("…", "...");
+
+	buf[0] = '\0';
+	if (text_width(name) <= room) {
+		snprintf(buf, n, "%s", name);
+		return;
+	}
+	if (room < 8)
+		return;
+	while (*name && text_width(name) > room - text_width(ell))
+		do
+			name++;
+		while ((*name & 0xC0) == 0x80);
+	snprintf(buf, n, "%s%s", ell, name);
+}
+
 static void draw_header(struct attrib_screen *as)
 {
 	const struct app *app = as->base.app;
@@ -302,7 +322,9 @@ static void draw_header(struct attrib_screen *as)
 	snprintf(buf, sizeof(buf), _("pagetop %s blocks by %s%s%s, sorted by %s%s"),
 		 draw_glyph("—", "-"), attr_key_name(as->o.keys[0]), k2 ? " > " : "",
 		 k2 ? attr_key_name(k2) : "", sort_name(as->o.sort), as->o.ascending ? " (asc)" : "");
-	draw_left_right(0, buf, A_BOLD, mt && mt->name ? mt->name : "", A_NORMAL);
+	/* the title first: the source's name in what it leaves */
+	name_fit(mt && mt->name ? mt->name : "", COLS - text_width(buf) - 2, sel, sizeof(sel));
+	draw_left_right(0, buf, A_BOLD, sel, A_NORMAL);
 	fmt_count(pages, sizeof(pages), (int64_t)as->v.pages);
 	fmt_count(all, sizeof(all), (int64_t)as->v.all_pages);
 	fmt_count(blocks, sizeof(blocks), (int64_t)as->v.blocks);

@@ -61,3 +61,18 @@ new_server() {
 	nsess=$(( ${nsess:-0} + 1 ))
 	sock=${sock%-*}-$nsess
 }
+
+# guest_quit [TEXT]: q to a pagetop the lab's run-vm -i runs under tmux, which writes
+# EXIT=status to "$tmp/rc" when it ends: that is 0, and TEXT (shown only by the UI) is
+# gone from the terminal
+guest_quit() {
+	keys q
+	n=0
+	while [ ! -s "$tmp/rc" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+	capture
+	grep -qx "EXIT=0" "$tmp/rc" 2>/dev/null ||
+		fail "exit status $(cat "$tmp/rc" 2>/dev/null), wanted 0"
+	if [ -n "${1:-}" ] && grep -q "$1" "$tmp/screen"; then
+		fail "the UI is still on the screen after q"
+	fi
+}

@@ -65,12 +65,7 @@ wait_for "blocks by pid > stack" 20 || fail "g did not go on to pid"
 keys Enter
 wait_for "  ▸ " 20 || fail "no stacks under the first task"
 
-keys q
-n=0
-while [ ! -s "$tmp/rc" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
-capture
-grep -qx "EXIT=0" "$tmp/rc" 2>/dev/null || fail "exit status $(cat "$tmp/rc" 2>/dev/null), wanted 0"
-grep -q "AVG_ORDER" "$tmp/screen" && fail "the UI is still on the screen after q"
+guest_quit "AVG_ORDER"
 
 if [ $fails -gt 0 ]; then
 	echo "attrib-tui-live.sh: $fails failures"

@@ -64,11 +64,7 @@ if [ -n "$shown" ]; then
 fi
 
 # q: pagetop leaves, the guest powers off, the terminal is clean
-keys q
-n=0
-while [ ! -s "$tmp/rc" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
-capture
-grep -qx "EXIT=0" "$tmp/rc" 2>/dev/null || fail "exit status $(cat "$tmp/rc" 2>/dev/null), wanted 0"
+guest_quit
 
 # batch: three samples, the raise said once on standard error
 "$lab/run-vm" -t 280 -w leak -- env PAGETOP_IFACE=page_owner "$PAGETOP" -b -n 3 -d 1 \

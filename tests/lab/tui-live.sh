@@ -47,12 +47,7 @@ wait_for "> brd_submit_bio+" 10 || fail "no frames under the [brd] row"
 wait_for "prep_new_page" 5 || fail "no allocator frames under the [brd] row"
 
 # q: pagetop leaves, the guest powers off, the terminal is clean
-keys q
-n=0
-while [ ! -s "$tmp/rc" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
-capture
-grep -qx "EXIT=0" "$tmp/rc" 2>/dev/null || fail "exit status $(cat "$tmp/rc" 2>/dev/null), wanted 0"
-grep -q "ΔBASE" "$tmp/screen" && fail "the UI is still on the screen after q"
+guest_quit "ΔBASE"
 
 if [ $fails -gt 0 ]; then
 	echo "tui-live.sh: $fails failures"

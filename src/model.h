@@ -80,7 +80,6 @@ struct block_summary {      /* per-block dump: what the blocks of a stack had */
 
 struct stack {
 	struct counter s;
-	uint32_t id;
 	uint64_t handle;          /* 0: none */
 	uint32_t *frames;         /* frame ids, innermost first */
 	uint16_t nframes;
@@ -89,6 +88,7 @@ struct stack {
 	uint8_t freed;            /* model.c: the slot is free (model_stack() gives NULL) */
 	uint16_t pins;            /* model_pin(): not forgotten while above 0 */
 	uint32_t label;           /* label id (caller function with [module]) */
+	uint32_t id;
 	/* the label told apart from the other stacks of the same label, in ASCII and in
 	 * UTF-8: "label <- f", "label ← … ← f" with f the first frame outwards where they
 	 * differ (its offset too when only offsets differ); the label when no other stack

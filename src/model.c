@@ -962,6 +962,7 @@ static int m_end(void *self, struct pt_err *err)
 	for (size_t i = 0; i < m->nto_forget; i++)
 		if (!group_example(m, stack_at(m, m->to_forget[i])))
 			stack_forget(m, stack_at(m, m->to_forget[i]));
+	trace_pool_tidy(m);
 	m->nsamples++;
 	return 0;
 }

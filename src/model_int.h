@@ -238,6 +238,8 @@ void trace_free(struct model *m, struct trace **s);
 void trace_add(struct model *m, struct trace **s, uint32_t to, int64_t v);
 /* Every trace's memory, with the model. */
 void trace_pool_free(struct model *m);
+/* Gives back the slabs the traces leave mostly free (once a sample). */
+void trace_pool_tidy(struct model *m);
 /* Bytes the traces take, with their slabs. */
 size_t trace_mem_bytes(const struct model *m);
 /* The buckets (out has room for nb + 1), the first sample, the span's log2 and the

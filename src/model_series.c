@@ -47,18 +47,21 @@ static inline uint32_t trace_nb_of(const struct trace *s)
 }
 
 /* ---- memory ----
- * A row's trace is a block of 64 bytes, then one of 256 (the buckets take at most 208
- * bytes: a row whose buckets need more merges them earlier). Blocks come from slabs of
- * their own: the model walks every row's history every sample, and traces of many sizes
- * among the histories in the heap spread those over more pages (with malloc, a sample of
- * 100,000 stacks took a third longer). A free block goes to its size's list and to the
- * next trace; the slabs go with the model. The total's trace grows in the heap. */
+ * A row's trace is a block of 64 bytes, which grows 32 bytes at a time up to 256 (the
+ * buckets take at most 208 bytes: a row whose buckets need more merges them earlier).
+ * Blocks come from slabs of their own: the model walks every row's history every sample,
+ * and traces of many sizes among the histories in the heap spread those over more pages
+ * (with malloc, a sample of 100,000 stacks took a third longer). A free block goes to its
+ * size's list and to the next trace of that size; the slabs go with the model. The
+ * total's trace grows in the heap. */
 #define BLOCK_SMALL 64
 #define BLOCK_LARGE 256
+#define BLOCK_STEP 32
+#define BLOCK_CLASSES ((BLOCK_LARGE - BLOCK_SMALL) / BLOCK_STEP + 1)
 #define POOL_SLAB (128 * 1024)
 
 struct trace_pool {
-	void *free[2];              /* free blocks, small and large, linked through them */
+	void *free[BLOCK_CLASSES];  /* free blocks by size, linked through them */
 	char *slab;                 /* carving from it */
 	size_t left;
 	void **slabs;
@@ -68,7 +71,7 @@ struct trace_pool {
 static void *block_alloc(struct model *m, size_t size)
 {
 	struct trace_pool *p = m->trace_pool;
-	int c = size == BLOCK_LARGE;
+	size_t c = (size - BLOCK_SMALL) / BLOCK_STEP;
 	void *b;
 
 	m->trace_bytes += size;
@@ -97,7 +100,7 @@ static void *block_alloc(struct model *m, size_t size)
 static void block_free(struct model *m, void *b, size_t size)
 {
 	struct trace_pool *p = m->trace_pool;
-	int c = size == BLOCK_LARGE;
+	size_t c = (size - BLOCK_SMALL) / BLOCK_STEP;
 
 	m->trace_bytes -= size;
 	memcpy(b, &p->free[c], sizeof(void *));
@@ -115,6 +118,132 @@ void trace_pool_free(struct model *m)
 	free(p->slabs);
 	free(p);
 	m->trace_pool = NULL;
+}
+
+/* ---- giving slabs back ----
+ * Traces move between sizes as they grow, shrink and go: the free lists can hold much of
+ * the slabs. Then the traces of the emptiest slabs move into the others' free blocks and
+ * those slabs go. */
+static int ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The index of the slab of n (sorted) that holds b. */
+static size_t slab_of(void *const *slabs, size_t n, const void *b)
+{
+	size_t lo = 0, hi = n;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if ((uintptr_t)slabs[mid] <= (uintptr_t)b)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Calls fn on every row trace of a block. */
+static void each_trace(struct model *m, void (*fn)(struct model *m, struct trace **sp, void *arg),
+		       void *arg)
+{
+	for (size_t i = 0; i < m->nstacks; i++) {
+		struct stack *st = stack_at(m, i);
+
+		if (!st->freed && st->s.trace)
+			fn(m, &st->s.trace, arg);
+	}
+	for (int g = 0; g < GROUP__N; g++)
+		for (size_t i = 0; i < m->ngroups[g]; i++)
+			if (m->groups[g][i].s.trace && !(m->groups[g][i].s.trace->flags & TRACE_HEAP))
+				fn(m, &m->groups[g][i].s.trace, arg);
+}
+
+struct tidy {
+	void **old;                 /* the slabs before, sorted */
+	size_t nold;
+	size_t *used;               /* bytes of traces in each */
+	uint8_t *gone;              /* each: to go */
+};
+
+static void count_used(struct model *m, struct trace **sp, void *arg)
+{
+	struct tidy *td = arg;
+
+	(void)m;
+	td->used[slab_of(td->old, td->nold, *sp)] += sizeof(**sp) + (*sp)->cap;
+}
+
+static void evacuate(struct model *m, struct trace **sp, void *arg)
+{
+	struct tidy *td = arg;
+	size_t size = sizeof(**sp) + (*sp)->cap;
+	void *t;
+
+	if (!td->gone[slab_of(td->old, td->nold, *sp)])
+		return;
+	t = block_alloc(m, size);
+	m->trace_bytes -= size; /* it moved */
+	memcpy(t, *sp, size);
+	*sp = t;
+}
+
+void trace_pool_tidy(struct model *m)
+{
+	struct trace_pool *p = m->trace_pool;
+	struct tidy td;
+	size_t kept = 0;
+
+	if (!p || m->trace_slab_bytes <= m->trace_bytes + m->trace_bytes / 4 + 8 * POOL_SLAB)
+		return;
+	qsort(p->slabs, p->nslabs, sizeof(void *), ptr_cmp);
+	/* new slabs come after these: the old ones keep their indices */
+	td.nold = p->nslabs;
+	td.old = xreallocarray(NULL, td.nold, sizeof(void *));
+	memcpy(td.old, p->slabs, td.nold * sizeof(void *));
+	td.used = xcalloc(td.nold, sizeof(*td.used));
+	td.gone = xcalloc(td.nold, 1);
+	each_trace(m, count_used, &td);
+	for (size_t i = 0; i < td.nold; i++)
+		td.gone[i] = td.used[i] < POOL_SLAB / 2 &&
+			     !((uintptr_t)p->slab >= (uintptr_t)td.old[i] &&
+			       (uintptr_t)p->slab <= (uintptr_t)td.old[i] + POOL_SLAB);
+	/* the free blocks of the slabs that go are no more */
+	for (int c = 0; c < BLOCK_CLASSES; c++) {
+		void *b = p->free[c], *next, *last = NULL;
+
+		p->free[c] = NULL;
+		for (; b; b = next) {
+			memcpy(&next, b, sizeof(void *));
+			if (td.gone[slab_of(td.old, td.nold, b)])
+				continue;
+			if (last)
+				memcpy(last, &b, sizeof(void *));
+			else
+				p->free[c] = b;
+			last = b;
+		}
+		if (last)
+			memset(last, 0, sizeof(void *));
+	}
+	each_trace(m, evacuate, &td);
+	for (size_t i = 0; i < td.nold; i++) {
+		if (td.gone[i]) {
+			free(td.old[i]);
+			m->trace_slab_bytes -= POOL_SLAB;
+		} else {
+			p->slabs[kept++] = td.old[i];
+		}
+	}
+	memmove(p->slabs + kept, p->slabs + td.nold, (p->nslabs - td.nold) * sizeof(void *));
+	p->nslabs = kept + (p->nslabs - td.nold);
+	free(td.old);
+	free(td.used);
+	free(td.gone);
 }
 
 size_t trace_mem_bytes(const struct model *m)
@@ -247,8 +376,8 @@ static void merge(struct trace *s)
 		free(bk);
 }
 
-/* Room for a closed bucket: the heap's grows by half, a small block becomes a large
- * one; a large one that is full merges (0 then: the buckets changed). */
+/* Room for a closed bucket: the heap's grows by half, a block moves to one of the next
+ * size; a largest one that is full merges (0 then: the buckets changed). */
 static int make_room(struct model *m, struct trace **sp)
 {
 	struct trace *s = *sp, *t;
@@ -261,14 +390,27 @@ static int make_room(struct model *m, struct trace **sp)
 			cap += ((cap / 2) + 15) & ~15u;
 		s = xrealloc(s, trace_size(cap));
 		s->cap = (uint16_t)cap;
-	} else if (sizeof(*s) + cap == BLOCK_SMALL) {
-		t = block_alloc(m, BLOCK_LARGE);
+	} else if (sizeof(*s) + cap < BLOCK_LARGE) {
+		t = block_alloc(m, sizeof(*s) + cap + BLOCK_STEP);
 		memcpy(t, s, sizeof(*s) + s->len);
-		t->cap = BLOCK_LARGE - sizeof(*s);
-		block_free(m, s, BLOCK_SMALL);
+		t->cap = (uint16_t)(cap + BLOCK_STEP);
+		block_free(m, s, sizeof(*s) + cap);
 		s = t;
 	} else {
+		/* after the merge a smaller block does, until it grows again */
+		size_t size;
+
 		merge(s);
+		size = (sizeof(*s) + s->len + TRACE_MAX_BUCKET + BLOCK_STEP - 1) & ~(size_t)(BLOCK_STEP - 1);
+		if (size < BLOCK_SMALL)
+			size = BLOCK_SMALL;
+		if (size < BLOCK_LARGE) {
+			t = block_alloc(m, size);
+			memcpy(t, s, sizeof(*s) + s->len);
+			t->cap = (uint16_t)(size - sizeof(*s));
+			block_free(m, s, BLOCK_LARGE);
+			*sp = t;
+		}
 		return 0;
 	}
 	*sp = s;

@@ -2455,6 +2455,75 @@ START_TEST(test_chart_memory_bounded)
 }
 END_TEST
 
+/* Rows whose traces sit among those of many stacks that went: once those are forgotten
+ * their memory goes back (the rows that stay move), and the rows' charts are those of
+ * the same rows in a model that never had the others. */
+static void slabs_sample(struct model *m, uint32_t k, int others)
+{
+	enum { KEPT = 300, GONE = 12000 };
+	const char *fr[2] = { "prep_new_page+0x17/0x43", "row+0x1/0x2" };
+
+	begin_sample(m, k);
+	for (uint64_t i = 0; i < KEPT + (others ? GONE : 0); i++) {
+		uint64_t h = i < KEPT ? 100 + i : 1000000 + i;
+
+		if (k == 0)
+			feed_handle_rec(m, h, fr, 2);
+		if (i < KEPT)
+			count_handle(m, h, 1 + (k * (i + 3) + i) % 50);
+		else if (k < 70)
+			count_handle(m, h, 1 + (k * 7 + i) % 13);
+	}
+	end_sample(m);
+}
+
+START_TEST(test_chart_slabs_given_back)
+{
+	enum { K = 200 };
+	struct model *a = model_new(), *b = model_new();
+	static int64_t amin[200], amax[200], bmin[200], bmax[200];
+	size_t peak = 0, gone_traces = 0;
+
+	for (uint32_t k = 0; k < K; k++) {
+		slabs_sample(a, k, 0);
+		slabs_sample(b, k, 1);
+		if (k == 69) {
+			peak = model_mem_bytes(b);
+			gone_traces = model_chart_bytes(b) - model_chart_bytes(a);
+		}
+	}
+	ck_assert_uint_eq(model_nlive(b), model_nlive(a)); /* the others were forgotten */
+	ck_assert_uint_ge(gone_traces, 12000 * 128);
+	ck_assert_msg(model_mem_bytes(b) + gone_traces <= peak,
+		      "%zu bytes after, %zu at the peak, %zu of traces gone", model_mem_bytes(b),
+		      peak, gone_traces);
+	for (int i = 0; i < 300; i++) {
+		const struct counter *sa = NULL, *sb = NULL;
+
+		for (size_t id = 0; id < model_nstacks(a); id++)
+			if (model_stack(a, (uint32_t)id) && model_stack(a, (uint32_t)id)->handle ==
+								    100 + (uint64_t)i)
+				sa = &model_stack(a, (uint32_t)id)->s;
+		for (size_t id = 0; id < model_nstacks(b); id++)
+			if (model_stack(b, (uint32_t)id) && model_stack(b, (uint32_t)id)->handle ==
+								    100 + (uint64_t)i)
+				sb = &model_stack(b, (uint32_t)id)->s;
+		ck_assert_ptr_nonnull(sa);
+		ck_assert_ptr_nonnull(sb);
+		for (int nc = 7; nc <= 200; nc *= 3) {
+			int ga = model_chart(a, sa, 0, K - 1, nc, amin, amax);
+			int gb = model_chart(b, sb, 0, K - 1, nc, bmin, bmax);
+
+			ck_assert_int_eq(ga, gb);
+			ck_assert_mem_eq(amin, bmin, (size_t)ga * sizeof(int64_t));
+			ck_assert_mem_eq(amax, bmax, (size_t)ga * sizeof(int64_t));
+		}
+	}
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 /* A replay built from the tape equals the model fed from the files directly. */
 START_TEST(test_replay_matches)
 {
@@ -2625,6 +2694,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_chart_exact);
 	tcase_add_test(tc, test_chart_sum);
 	tcase_add_test(tc, test_chart_memory_bounded);
+	tcase_add_test(tc, test_chart_slabs_given_back);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("score");

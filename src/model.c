@@ -448,8 +448,8 @@ static uint32_t *frames_store(struct model *m, const uint32_t *ids, unsigned n)
 		if (m->frame_arena_len + c > m->frame_arena_cap) {
 			/* a new piece; stacks keep pointing into the old ones */
 			m->frame_arena_cap = m->frame_arena_cap ? m->frame_arena_cap * 2 : 16384;
-			if (m->frame_arena_cap > (1u << 20))
-				m->frame_arena_cap = 1u << 20;
+			if (m->frame_arena_cap > (1u << 16))
+				m->frame_arena_cap = 1u << 16;
 			if (m->frame_arena_cap < c)
 				m->frame_arena_cap = c;
 			m->frame_arena = arena_alloc(&m->arena, m->frame_arena_cap * sizeof(uint32_t));

@@ -66,6 +66,7 @@ struct trace_pool {
 	size_t left;
 	void **slabs;
 	size_t nslabs, capslabs;
+	size_t low_free;            /* the fewest free bytes since the last tidying */
 };
 
 static void *block_alloc(struct model *m, size_t size)
@@ -196,9 +197,16 @@ void trace_pool_tidy(struct model *m)
 {
 	struct trace_pool *p = m->trace_pool;
 	struct tidy td;
-	size_t kept = 0;
+	size_t kept = 0, nfree;
 
-	if (!p || m->trace_slab_bytes <= m->trace_bytes + m->trace_bytes / 4 + 8 * POOL_SLAB)
+	if (!p)
+		return;
+	/* a tidying that found the slabs too full to go is not tried again until another
+	 * MiB is free */
+	nfree = m->trace_slab_bytes - m->trace_bytes;
+	if (nfree < p->low_free)
+		p->low_free = nfree;
+	if (nfree <= m->trace_bytes / 4 + 8 * POOL_SLAB || nfree <= p->low_free + 8 * POOL_SLAB)
 		return;
 	qsort(p->slabs, p->nslabs, sizeof(void *), ptr_cmp);
 	/* new slabs come after these: the old ones keep their indices */
@@ -241,6 +249,7 @@ void trace_pool_tidy(struct model *m)
 	}
 	memmove(p->slabs + kept, p->slabs + td.nold, (p->nslabs - td.nold) * sizeof(void *));
 	p->nslabs = kept + (p->nslabs - td.nold);
+	p->low_free = m->trace_slab_bytes - m->trace_bytes;
 	free(td.old);
 	free(td.used);
 	free(td.gone);

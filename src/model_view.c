@@ -307,20 +307,14 @@ struct radix_entry {
 
 /* Stable LSD radix sort of n entries (b is as large), so that rows with equal keys keep
  * their order (they come in the order of their ties: the tie-break cmp_asc/cmp_desc
- * use). Every byte's counts come from one pass over the keys; the passes of bytes that
- * are the same in every key are skipped. Returns where the sorted entries are: a or b. */
-static struct radix_entry *radix_sort(struct radix_entry *a, struct radix_entry *b, size_t n)
+ * use). count holds how many keys have each value of each byte, counted as the keys
+ * were made; the passes of bytes that are the same in every key are skipped. Returns
+ * where the sorted entries are: a or b. */
+static struct radix_entry *radix_sort(struct radix_entry *a, struct radix_entry *b, size_t n,
+				      size_t (*count)[256])
 {
-	size_t count[8][256];
 	uint64_t k0 = a[0].k;
 
-	memset(count, 0, sizeof(count));
-	for (size_t i = 0; i < n; i++) {
-		uint64_t k = a[i].k;
-
-		for (int d = 0; d < 8; d++)
-			count[d][(k >> (8 * d)) & 0xff]++;
-	}
 	for (int d = 0; d < 8; d++) {
 		unsigned shift = 8 * (unsigned)d;
 		size_t sum = 0, *c = count[d];
@@ -391,6 +385,30 @@ static double row_key(const struct row *r, enum sort_key k)
 	}
 }
 
+/* The key of a row as bits whose unsigned order is the view's (key_bits()): integer
+ * counts as they are, so that a sort passes over only the bytes they use. */
+static uint64_t row_key_bits(const struct row *r, enum sort_key k, const uint32_t *place,
+			     int ascending)
+{
+	const struct counter *s = r->s;
+	int64_t x;
+
+	switch (k) {
+	case KEY_PAGES:
+	case KEY_BYTES:
+	case KEY_SHARE: x = s->now; break;
+	case KEY_DELTA: x = s->delta; break;
+	case KEY_DELTA_BASE: x = s->delta_base; break;
+	case KEY_PEAK: x = s->peak; break;
+	case KEY_FIRST_SEEN: x = s->first_seen; break;
+	case KEY_CALLS: x = s->calls; break;
+	case KEY_AVG: x = s->calls > 0 ? s->now / s->calls : 0; break;
+	case KEY_LABEL: x = place[r->label]; break;
+	default: return key_bits(row_key(r, k), ascending);
+	}
+	return ((uint64_t)x ^ 0x8000000000000000ULL) ^ (ascending ? 0 : ~0ULL);
+}
+
 /* Equal keys are ordered by the order rows come in, which the stable radix sort keeps:
  * stack ids, or the groups' places in their table (not their label ids). */
 static uint32_t row_tie(const struct model *m, const struct view_opts *o, const struct row *r)
@@ -459,18 +477,21 @@ static void rows_first(struct view *v, const struct sort_entry *se, size_t w, ui
 static void view_sort_all(struct view *v, size_t from, const uint32_t *place,
 			  enum sort_key k, int ascending)
 {
-	size_t n = v->nrows - from;
+	size_t n = v->nrows - from, count[8][256];
 	struct radix_entry *a = view_scratch(v, 2 * n * sizeof(*a)), *r;
 	struct row *t;
 	size_t tc;
 
+	memset(count, 0, sizeof(count));
 	for (size_t i = 0; i < n; i++) {
-		const struct row *row = &v->rows[from + i];
+		uint64_t b = row_key_bits(&v->rows[from + i], k, place, ascending);
 
-		a[i].k = key_bits(place ? (double)place[row->label] : row_key(row, k), ascending);
+		a[i].k = b;
 		a[i].idx = (uint32_t)(from + i);
+		for (int d = 0; d < 8; d++)
+			count[d][(b >> (8 * d)) & 0xff]++;
 	}
-	r = radix_sort(a, a + n, n);
+	r = radix_sort(a, a + n, n, count);
 	if (v->spare_cap < v->nrows) {
 		free(v->spare);
 		v->spare_cap = v->cap;

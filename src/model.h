@@ -281,6 +281,12 @@ struct view {
 	int64_t total_calls;      /* allocinfo: every call site's calls */
 	size_t total_rows;        /* rows before the threshold and the filter */
 	int64_t threshold;        /* the threshold of this sample, in pages */
+	/* kept from one build to the next, so that a sort of a million rows does not fault
+	 * in fresh memory: the rows' other buffer, the sort's keys */
+	struct row *spare;
+	size_t spare_cap;
+	void *scratch;
+	size_t scratch_size;
 };
 /* What a row is called on the screen and in batch text: a stack's label told apart
  * (model_stack_apart()), a group's label. */
@@ -294,5 +300,9 @@ double view_share(const struct view *v, const struct counter *s);
  * groups of every mode from the first sample on, so any mode asked for at any sample has
  * its whole history: the screen and batch mode give the same numbers. */
 void model_view(struct model *m, const struct view_opts *o, struct view *v);
+/* After model_view() with a limit: the rows from the one at from on (those past the
+ * limit, which came in no order) sorted too, as model_view() without a limit would. */
+void view_sort_rest(const struct model *m, const struct view_opts *o, struct view *v,
+		    size_t from);
 
 #endif

@@ -202,6 +202,8 @@ void view_init(struct view *v)
 void view_free(struct view *v)
 {
 	free(v->rows);
+	free(v->spare);
+	free(v->scratch);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -253,6 +255,14 @@ static int cmp_label(const void *a, const void *b, void *order)
 	return x->tie < y->tie ? -1 : x->tie > y->tie;
 }
 
+static int cmp_label_id(const void *a, const void *b, void *model)
+{
+	const struct model *m = model;
+
+	return strcmp(strtab_str(m->labels, *(const uint32_t *)a),
+		      strtab_str(m->labels, *(const uint32_t *)b));
+}
+
 static void order_init(struct order *ord, const struct model *m, const struct view_opts *o)
 {
 	ord->cmp = o->key == KEY_LABEL ? cmp_label : o->ascending ? cmp_asc : cmp_desc;
@@ -278,57 +288,62 @@ static inline uint64_t key_bits(double d, int ascending)
 	return ascending ? b : ~b;
 }
 
-/* Stable LSD radix sort by key, so that rows with equal keys keep their order (they come
- * in the order of their ties: the tie-break cmp_asc/cmp_desc use). A full sort of 100k
- * rows is a few passes over memory instead of 1.7M comparisons; passes where every key
- * has the same byte are skipped. */
-static void radix_sort(struct sort_entry *se, size_t n, int ascending)
+/* The view's scratch memory, at least size bytes (its contents are not kept). */
+static void *view_scratch(struct view *v, size_t size)
 {
-	struct { uint64_t k; uint32_t idx, tie; } *a = xmalloc(n * sizeof(*a)), *b, *t;
-	size_t count[256];
-
-	b = xmalloc(n * sizeof(*b));
-	for (size_t i = 0; i < n; i++) {
-		a[i].k = key_bits(se[i].key, ascending);
-		a[i].idx = se[i].idx;
-		a[i].tie = se[i].tie;
+	if (size > v->scratch_size) {
+		free(v->scratch);
+		v->scratch = xmalloc(size);
+		v->scratch_size = size;
 	}
-	for (unsigned shift = 0; shift < 64; shift += 8) {
-		size_t sum = 0;
+	return v->scratch;
+}
 
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++)
-			count[(a[i].k >> shift) & 0xff]++;
-		if (count[(a[0].k >> shift) & 0xff] == n)
+/* What the radix sort moves: the key's bits and the row's place. */
+struct radix_entry {
+	uint64_t k;
+	uint32_t idx;
+};
+
+/* Stable LSD radix sort of n entries (b is as large), so that rows with equal keys keep
+ * their order (they come in the order of their ties: the tie-break cmp_asc/cmp_desc
+ * use). count holds how many keys have each value of each byte, counted as the keys
+ * were made; the passes of bytes that are the same in every key are skipped. Returns
+ * where the sorted entries are: a or b. */
+static struct radix_entry *radix_sort(struct radix_entry *a, struct radix_entry *b, size_t n,
+				      size_t (*count)[256])
+{
+	uint64_t k0 = a[0].k;
+
+	for (int d = 0; d < 8; d++) {
+		unsigned shift = 8 * (unsigned)d;
+		size_t sum = 0, *c = count[d];
+		struct radix_entry *t;
+
+		if (c[(k0 >> shift) & 0xff] == n)
 			continue;
-		for (int c = 0; c < 256; c++) {
-			size_t x = count[c];
+		for (int x = 0; x < 256; x++) {
+			size_t y = c[x];
 
-			count[c] = sum;
-			sum += x;
+			c[x] = sum;
+			sum += y;
 		}
 		for (size_t i = 0; i < n; i++)
-			b[count[(a[i].k >> shift) & 0xff]++] = a[i];
+			b[c[(a[i].k >> shift) & 0xff]++] = a[i];
 		t = a;
 		a = b;
 		b = t;
 	}
-	for (size_t i = 0; i < n; i++) {
-		se[i].idx = a[i].idx;
-		se[i].tie = a[i].tie;
-	}
-	free(a);
-	free(b);
+	return a;
 }
 
-/* Only the first k of n entries are wanted (k * 8 < n): they are selected, then sorted;
- * the rest follow in no order (the caller shows only the first ones). */
-static void select_first(struct sort_entry *se, size_t n, size_t k, const struct order *ord)
+/* Only the first k of n entries are wanted (k * 8 < n): they are selected, then sorted,
+ * into the first of se. Returns how many there are. */
+static size_t select_first(struct sort_entry *se, size_t n, size_t k, const struct order *ord)
 {
 	struct sort_entry *top = xmalloc((2 * k) * sizeof(*top)), worst;
 	size_t ntop = 0, w;
 	int have_worst = 0;
-	uint8_t *used;
 
 	/* the order is total (ties broken by id), so an entry not better than the k-th best
 	 * so far is out */
@@ -347,13 +362,7 @@ static void select_first(struct sort_entry *se, size_t n, size_t k, const struct
 	w = ntop < k ? ntop : k;
 	memcpy(se, top, w * sizeof(*top));
 	free(top);
-	used = xcalloc(n, 1);
-	for (size_t i = 0; i < w; i++)
-		used[se[i].idx] = 1;
-	for (size_t i = 0; i < n; i++)
-		if (!used[i])
-			se[w++].idx = (uint32_t)i;
-	free(used);
+	return w;
 }
 
 static double row_key(const struct row *r, enum sort_key k)
@@ -376,6 +385,30 @@ static double row_key(const struct row *r, enum sort_key k)
 	}
 }
 
+/* The key of a row as bits whose unsigned order is the view's (key_bits()): integer
+ * counts as they are, so that a sort passes over only the bytes they use. */
+static uint64_t row_key_bits(const struct row *r, enum sort_key k, const uint32_t *place,
+			     int ascending)
+{
+	const struct counter *s = r->s;
+	int64_t x;
+
+	switch (k) {
+	case KEY_PAGES:
+	case KEY_BYTES:
+	case KEY_SHARE: x = s->now; break;
+	case KEY_DELTA: x = s->delta; break;
+	case KEY_DELTA_BASE: x = s->delta_base; break;
+	case KEY_PEAK: x = s->peak; break;
+	case KEY_FIRST_SEEN: x = s->first_seen; break;
+	case KEY_CALLS: x = s->calls; break;
+	case KEY_AVG: x = s->calls > 0 ? s->now / s->calls : 0; break;
+	case KEY_LABEL: x = place[r->label]; break;
+	default: return key_bits(row_key(r, k), ascending);
+	}
+	return ((uint64_t)x ^ 0x8000000000000000ULL) ^ (ascending ? 0 : ~0ULL);
+}
+
 /* Equal keys are ordered by the order rows come in, which the stable radix sort keeps:
  * stack ids, or the groups' places in their table (not their label ids). */
 static uint32_t row_tie(const struct model *m, const struct view_opts *o, const struct row *r)
@@ -392,33 +425,134 @@ static void view_push(struct view *v, const struct row *r)
 	v->rows[v->nrows++] = *r;
 }
 
-/* Sorts the rows of the view. */
+/* KEY_LABEL: the place of each label of the rows among their texts in order (equal
+ * texts, equal places), by label id; other ids are not set. */
+static uint32_t *label_places(const struct model *m, const struct view *v)
+{
+	uint32_t nl = strtab_count(m->labels), *place = xcalloc(nl ? nl : 1, sizeof(*place));
+	uint32_t *ids, n = 0;
+
+	for (size_t i = 0; i < v->nrows; i++)
+		if (!place[v->rows[i].label]) {
+			place[v->rows[i].label] = 1;
+			n++;
+		}
+	ids = xmalloc((n ? n : 1) * sizeof(*ids));
+	n = 0;
+	for (uint32_t l = 0; l < nl; l++)
+		if (place[l])
+			ids[n++] = l;
+	qsort_r(ids, n, sizeof(*ids), cmp_label_id, (void *)m);
+	for (uint32_t i = 0, p = 0; i < n; i++) {
+		if (i && strcmp(strtab_str(m->labels, ids[i - 1]), strtab_str(m->labels, ids[i])))
+			p++;
+		place[ids[i]] = p;
+	}
+	free(ids);
+	return place;
+}
+
+/* The first rows moved to the front in the order of se, the others after them in the
+ * order they had: in place, one pass over the rows. */
+static void rows_first(struct view *v, const struct sort_entry *se, size_t w, uint8_t *used)
+{
+	struct row *top = xmalloc((w ? w : 1) * sizeof(*top));
+	size_t to = v->nrows;
+
+	memset(used, 0, v->nrows);
+	for (size_t i = 0; i < w; i++) {
+		top[i] = v->rows[se[i].idx];
+		used[se[i].idx] = 1;
+	}
+	/* each row moves towards the end, never over one still to move */
+	for (size_t i = v->nrows; i-- > 0;)
+		if (!used[i])
+			v->rows[--to] = v->rows[i];
+	memcpy(v->rows, top, w * sizeof(*top));
+	free(top);
+}
+
+/* Sorts the rows of the view from the one at from on: by key bits, each row then moved
+ * once into the spare buffer, which becomes the rows'. */
+static void view_sort_all(struct view *v, size_t from, const uint32_t *place,
+			  enum sort_key k, int ascending)
+{
+	size_t n = v->nrows - from, count[8][256];
+	struct radix_entry *a = view_scratch(v, 2 * n * sizeof(*a)), *r;
+	struct row *t;
+	size_t tc;
+
+	memset(count, 0, sizeof(count));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t b = row_key_bits(&v->rows[from + i], k, place, ascending);
+
+		a[i].k = b;
+		a[i].idx = (uint32_t)(from + i);
+		for (int d = 0; d < 8; d++)
+			count[d][(b >> (8 * d)) & 0xff]++;
+	}
+	r = radix_sort(a, a + n, n, count);
+	if (v->spare_cap < v->nrows) {
+		free(v->spare);
+		v->spare_cap = v->cap;
+		v->spare = xmalloc(v->spare_cap * sizeof(*v->spare));
+	}
+	memcpy(v->spare, v->rows, from * sizeof(*v->rows));
+	for (size_t i = 0; i < n; i++)
+		v->spare[from + i] = v->rows[r[i].idx];
+	t = v->rows;
+	v->rows = v->spare;
+	v->spare = t;
+	tc = v->cap;
+	v->cap = v->spare_cap;
+	v->spare_cap = tc;
+}
+
+/* Sorts the rows of the view, or only its first o->limit. Labels are sorted by their
+ * places among the texts, so that every key is a number. */
 static void view_sort(const struct model *m, const struct view_opts *o,
 		      const struct order *ord, struct view *v)
 {
-	struct sort_entry *se;
-	struct row *sorted;
+	uint32_t *place = NULL;
+	struct order num = *ord;
+	size_t n = v->nrows;
 
-	if (v->nrows < 2)
+	if (n < 2)
 		return;
-	se = xmalloc(v->nrows * sizeof(*se));
-	for (size_t i = 0; i < v->nrows; i++) {
-		se[i].key = row_key(&v->rows[i], o->key);
-		se[i].tie = row_tie(m, o, &v->rows[i]);
-		se[i].idx = (uint32_t)i;
+	if (o->key == KEY_LABEL) {
+		place = label_places(m, v);
+		num.cmp = o->ascending ? cmp_asc : cmp_desc;
 	}
+	if (o->limit && o->limit * 8 < n) {
+		struct sort_entry *se = view_scratch(v, n * (sizeof(*se) + 1));
+		size_t w;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct row *r = &v->rows[i];
+
+			se[i].key = place ? (double)place[r->label] : row_key(r, o->key);
+			se[i].tie = row_tie(m, o, r);
+			se[i].idx = (uint32_t)i;
+		}
+		w = select_first(se, n, o->limit, &num);
+		rows_first(v, se, w, (uint8_t *)(se + n));
+	} else {
+		view_sort_all(v, 0, place, o->key, o->ascending);
+	}
+	free(place);
+}
+
+void view_sort_rest(const struct model *m, const struct view_opts *o, struct view *v,
+		    size_t from)
+{
+	uint32_t *place = NULL;
+
+	if (from >= v->nrows || v->nrows - from < 2)
+		return;
 	if (o->key == KEY_LABEL)
-		qsort_r(se, v->nrows, sizeof(*se), ord->cmp, (void *)ord);
-	else if (o->limit && o->limit * 8 < v->nrows)
-		select_first(se, v->nrows, o->limit, ord);
-	else
-		radix_sort(se, v->nrows, o->ascending);
-	sorted = xmalloc(v->cap * sizeof(*sorted));
-	for (size_t i = 0; i < v->nrows; i++)
-		sorted[i] = v->rows[se[i].idx];
-	free(v->rows);
-	v->rows = sorted;
-	free(se);
+		place = label_places(m, v);
+	view_sort_all(v, from, place, o->key, o->ascending);
+	free(place);
 }
 
 /* The first rows of a view, kept while the candidates stream by (view_opts.top_only):

@@ -526,10 +526,12 @@ static void rebuild(struct list_screen *list, int all)
 	} else if (list->selected.valid) {
 		size_t i = find_selection(list);
 
-		if (i < list->nrows && i >= list->sorted && !all) {
-			/* the selection is beyond the rows in order */
-			rebuild(list, 1);
-			return;
+		if (i < list->nrows && i >= list->sorted) {
+			/* the selection is beyond the rows in order: the others sorted too */
+			view_sort_rest(app->model, &vo, &list->view, list->sorted);
+			list->sorted = SIZE_MAX;
+			rows_copy(list);
+			i = find_selection(list);
 		}
 		if (i < list->nrows) {
 			list->cursor.row = i;

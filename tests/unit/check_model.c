@@ -1146,7 +1146,8 @@ END_TEST
 START_TEST(test_sort_limit)
 {
 	/* with a limit only the first rows need sorting: they are the same rows as in a
-	 * full sort, in the same order, and every row is still there */
+	 * full sort, in the same order, and every row is still there; view_sort_rest() then
+	 * gives the full sort's order */
 	struct model *m = model_new();
 	struct sbuf b = { 0 };
 	struct view full, lim;
@@ -1184,6 +1185,12 @@ START_TEST(test_sort_limit)
 				}
 				free(seen);
 			}
+			/* the rest sorted afterwards: the full sort's order, every row */
+			view_sort_rest(m, &o, &lim, 10);
+			for (size_t i = 0; i < full.nrows; i++)
+				ck_assert_msg(lim.rows[i].stack == full.rows[i].stack,
+					      "%s %s rest row %zu", sort_key_name(k),
+					      asc ? "asc" : "desc", i);
 		}
 	}
 	view_free(&full);

@@ -94,6 +94,11 @@ uint32_t model_nframes(const struct model *m)
 	return strtab_count(m->frames);
 }
 
+uint32_t model_nlabels(const struct model *m)
+{
+	return strtab_count(m->labels);
+}
+
 const char *model_label(const struct model *m, uint32_t id)
 {
 	if (id & MODEL_APART_ID)

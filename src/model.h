@@ -146,6 +146,8 @@ size_t model_mem_bytes(const struct model *m);
 const char *model_frame(const struct model *m, uint32_t frame_id);
 /* Frame ids so far: 0 .. model_nframes() - 1. */
 uint32_t model_nframes(const struct model *m);
+/* Label ids so far: 0 .. model_nlabels() - 1 (a stack's own told-apart text aside). */
+uint32_t model_nlabels(const struct model *m);
 const char *model_label(const struct model *m, uint32_t label_id);
 /* A stack's told-apart label (struct stack's apart) of its own is no label: its text is
  * kept only while a stack has it, and such texts are numbered again (their ids change)

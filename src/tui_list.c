@@ -4,6 +4,7 @@
  * display, and drawing the rows. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -654,6 +655,8 @@ static void search_set(struct list_screen *list, const char *text)
 	else
 		narrow = 0;
 	list->search.in_parts = search_in_parts(list->search.text);
+	for (int i = 0; i < 256; i++)
+		list->search.fold[i] = (unsigned char)tolower(i);
 	forget_matches(list->search.frame_match, list->search.nframe_match, narrow);
 	forget_matches(list->search.func_match, list->search.nfunc_match, narrow);
 	forget_matches(list->search.label_match, list->search.nlabel_match, narrow);
@@ -662,6 +665,27 @@ static void search_set(struct list_screen *list, const char *text)
 	if (!narrow)
 		list->search.nrow_match = 0;
 	list->search.model = list->base.app->model;
+}
+
+/* strcasestr() of the search text, without its setup for each of a million texts. */
+static int has_text(const struct list_screen *list, const char *hay)
+{
+	const unsigned char *fold = list->search.fold, *h = (const unsigned char *)hay;
+	const unsigned char *t = (const unsigned char *)list->search.text;
+
+	if (!t[0])
+		return 1;
+	for (; *h; h++) {
+		size_t k = 1;
+
+		if (fold[*h] != fold[t[0]])
+			continue;
+		while (t[k] && fold[h[k]] == fold[t[k]])
+			k++;
+		if (!t[k])
+			return 1;
+	}
+	return 0;
 }
 
 static uint8_t *match_at(uint8_t **cache, size_t *n, uint32_t id)
@@ -684,8 +708,44 @@ static int cached_match(struct list_screen *list, uint8_t **cache, size_t *n, ui
 	uint8_t *c = match_at(cache, n, id);
 
 	if (!*c)
-		*c = strcasestr(text, list->search.text) ? 2 : 1;
+		*c = has_text(list, text) ? 2 : 1;
 	return *c == 2;
+}
+
+/* Whether one of the first n ids has the text; the ids known to fail are passed over. */
+static int any_match(const struct list_screen *list, uint8_t **cache, size_t *ncache, uint32_t n,
+		     const char *(*text)(const struct model *, uint32_t))
+{
+	const struct model *m = list->base.app->model;
+	uint8_t *c;
+
+	if (n)
+		match_at(cache, ncache, n - 1);
+	c = *cache;
+	for (uint32_t id = 0; id < n; id++) {
+		if (c[id] == 1)
+			continue;
+		if (!c[id])
+			c[id] = has_text(list, text(m, id)) ? 2 : 1;
+		if (c[id] == 2)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether a row may match: a text that lies in one part of a told-apart label matches
+ * a row only if a label or a frame has it. Looks at each id about once while the text
+ * grows, not at each row: a miss at a million rows is known from their frames. */
+static int search_possible(struct list_screen *list)
+{
+	const struct model *m = list->base.app->model;
+
+	if (!list->search.in_parts)
+		return 1;
+	return any_match(list, &list->search.label_match, &list->search.nlabel_match,
+			 model_nlabels(m), model_label) ||
+	       any_match(list, &list->search.frame_match, &list->search.nframe_match,
+			 model_nframes(m), model_frame);
 }
 
 /* Whether frame i of a stack has the text (2), only its function (3) or neither (1). */
@@ -698,10 +758,10 @@ static int frame_func_match(struct list_screen *list, const struct stack *st, un
 	if (!*c) {
 		uint32_t func = model_group_label(m, st, GROUP_FUNCTION, i);
 
-		if (strcasestr(model_frame(m, st->frames[i]), list->search.text))
+		if (has_text(list, model_frame(m, st->frames[i])))
 			*c = 2;
 		else
-			*c = strcasestr(model_label(m, func), list->search.text) ? 3 : 1;
+			*c = has_text(list, model_label(m, func)) ? 3 : 1;
 	}
 	return *c;
 }
@@ -775,6 +835,8 @@ int list_row_matches(struct list_screen *list, size_t row)
 	return *rm == 2;
 }
 
+#define SEARCH_NEAR 256
+
 /* Moves to the next (dir 1) or previous (-1) matching row; from the cursor's row itself
  * when include. Returns 0, or -1 when nothing matches. */
 static int search_step(struct list_screen *list, int dir, int include)
@@ -793,6 +855,10 @@ static int search_step(struct list_screen *list, int dir, int include)
 		size_t at = list->cursor.row;
 		size_t r = dir > 0 ? (at + off) % n : (at + n - off) % n;
 
+		/* no match near the cursor: the labels and frames may tell that none is
+		 * anywhere before every row is looked at */
+		if (k == SEARCH_NEAR && !search_possible(list))
+			return -1;
 		if (list_row_matches(list, r)) {
 			select_pos(list, (struct list_pos){ r, -1 });
 			return 0;

@@ -3836,6 +3836,8 @@ START_TEST(test_speed_100k)
 	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
 				 atof(getenv("PAGETOP_TUI_MAX_MS")) : 250;
 	struct source *src;
+	const struct stack *st;
+	size_t at;
 	int slow = under_valgrind(), nstacks = slow ? 5000 : 100000;
 
 	/* make bench: PAGETOP_TUI_STACKS=1000000 */
@@ -3873,6 +3875,20 @@ START_TEST(test_speed_100k)
 			worst = ms;
 	}
 	fprintf(stderr, "%d stacks: worst key %.2f ms of CPU time\n", nstacks, worst);
+	/* past the rows near the cursor: a text no frame has is not found, the cursor stays;
+	 * one that a few stacks far away have is found there */
+	at = h.t->list->cursor.row;
+	ht_keys(&h, "/fn5_3x");
+	ck_screen_has(&h, "(not found)");
+	ck_assert_uint_eq(h.t->list->cursor.row, at);
+	ht_keys(&h, "\033/caller4999+");
+	ck_assert_ptr_null(strstr(ht_screen(&h), "(not found)"));
+	st = h.t->list->rows[h.t->list->cursor.row].stack;
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(model_frame(h.t->model, st->frames[st->nframes - 1]),
+				     "caller4999+"));
+	ck_assert_uint_gt((h.t->list->cursor.row + h.t->list->nrows - at) % h.t->list->nrows, 256);
+	ht_keys(&h, "\033");
 	if (!slow)
 		ck_assert_msg(worst < limit, "a key took %.1f ms (PAGETOP_TUI_MAX_MS=%.0f)", worst,
 			      limit);

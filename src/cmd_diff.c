@@ -57,6 +57,7 @@ struct diff {
 	size_t limit;
 	struct threshold threshold;
 	struct strtab *keys, *labels;
+	uint32_t *frank[2];   /* a side's frame id -> its text's rank (frame_ranks()) */
 	struct diff_row *e;
 	size_t ne, cap;
 	char *buf;            /* key being built */
@@ -268,29 +269,157 @@ static int64_t row_num(const struct diff_row *e, enum diff_key k)
 	}
 }
 
-static int cmp_row(const void *x, const void *y)
+/* A row as the sort sees it: its number, its label's rank and its frames' ranks at
+ * hand, so that most comparisons touch no text. */
+struct sort_ent {
+	int64_t v;
+	uint32_t lrank;       /* the label's place among the labels in strcmp() order */
+	uint32_t key;
+	const uint32_t *frames; /* of the row's stack on side `side` */
+	uint16_t nframes;
+	uint8_t side;
+	struct diff_row *e;
+};
+
+/* strcmp() of a "\n" and b "\n": the order of the joined frames the keys are */
+static int cmp_nl(const char *a, size_t la, const char *b, size_t lb)
 {
-	const struct diff_row *a = *(const struct diff_row *const *)x;
-	const struct diff_row *b = *(const struct diff_row *const *)y;
+	size_t m = la < lb ? la : lb;
+	int c = memcmp(a, b, m);
+
+	if (c || la == lb)
+		return c;
+	return la < lb ? '\n' - (unsigned char)b[m] : (unsigned char)a[m] - '\n';
+}
+
+static const struct strtab *sort_frames;
+
+static int cmp_frame_id(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return cmp_nl(strtab_str(sort_frames, a), strtab_len(sort_frames, a),
+		      strtab_str(sort_frames, b), strtab_len(sort_frames, b));
+}
+
+/* d->frank: every frame of both sides by its text as the key has it, ranked so that
+ * comparing two stacks' ranks frame by frame orders them as strcmp() of their keys. */
+static void frame_ranks(struct diff *d)
+{
+	struct strtab *ft = strtab_new();
+	char tmp[FRAME_MAX + 80];
+	uint32_t n, *ids, *rank;
+
+	for (int i = 0; i < 2; i++) {
+		const struct model *m = d->s[i].m;
+		uint32_t nf = model_nframes(m);
+
+		d->frank[i] = xcalloc(nf ? nf : 1, sizeof(uint32_t));
+		for (uint32_t f = 0; f < nf; f++) {
+			size_t len;
+			const char *t = frame_strip_if(model_frame(m, f), d->ignore_offsets, tmp,
+						       sizeof(tmp), &len);
+
+			d->frank[i][f] = strtab_intern(ft, t, len);
+		}
+	}
+	n = strtab_count(ft);
+	ids = xcalloc(n ? n : 1, sizeof(*ids));
+	rank = xcalloc(n ? n : 1, sizeof(*rank));
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = i;
+	sort_frames = ft;
+	qsort(ids, n, sizeof(*ids), cmp_frame_id);
+	for (uint32_t i = 0; i < n; i++)
+		rank[ids[i]] = i;
+	for (int i = 0; i < 2; i++)
+		for (uint32_t f = 0; f < model_nframes(d->s[i].m); f++)
+			d->frank[i][f] = rank[d->frank[i][f]];
+	free(ids);
+	free(rank);
+	strtab_free(ft);
+}
+
+/* The keys' order, by frame ranks; a stack without frames by its key's text. */
+static int cmp_keys(const struct diff *d, const struct sort_ent *a, const struct sort_ent *b)
+{
+	const uint32_t *ra = d->frank[a->side], *rb = d->frank[b->side];
+
+	if (!a->nframes || !b->nframes)
+		return strcmp(strtab_str(d->keys, a->key), strtab_str(d->keys, b->key));
+	for (unsigned i = 0; i < a->nframes && i < b->nframes; i++) {
+		uint32_t x = ra[a->frames[i]], y = rb[b->frames[i]];
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return a->nframes < b->nframes ? -1 : a->nframes > b->nframes;
+}
+
+static int cmp_label_id(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return strcmp(strtab_str(sort_diff->labels, a), strtab_str(sort_diff->labels, b));
+}
+
+/* label id -> its rank in strcmp() order: equal ranks are equal labels */
+static uint32_t *label_ranks(const struct diff *d)
+{
+	uint32_t n = strtab_count(d->labels);
+	uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
+	uint32_t *rank = xcalloc(n ? n : 1, sizeof(*rank));
+
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = i;
+	sort_diff = d;
+	qsort(ids, n, sizeof(*ids), cmp_label_id);
+	for (uint32_t i = 0; i < n; i++)
+		rank[ids[i]] = i;
+	free(ids);
+	return rank;
+}
+
+static int cmp_ent(const void *x, const void *y)
+{
+	const struct sort_ent *a = x, *b = y;
 	const struct diff *d = sort_diff;
 	int c = 0;
 
-	if (d->key == DK_LABEL) {
-		c = strcmp(row_label(d, a), row_label(d, b));
-	} else {
-		int64_t va = row_num(a, d->key), vb = row_num(b, d->key);
-
-		c = va < vb ? -1 : va > vb;
-	}
+	if (d->key == DK_LABEL)
+		c = a->lrank < b->lrank ? -1 : a->lrank > b->lrank;
+	else
+		c = a->v < b->v ? -1 : a->v > b->v;
 	if (!d->ascending)
 		c = -c;
 	if (c)
 		return c;
 	/* ties: by label, then by frames, so that the output never depends on input order */
-	c = strcmp(row_label(d, a), row_label(d, b));
-	if (c)
-		return c;
-	return strcmp(strtab_str(d->keys, a->key), strtab_str(d->keys, b->key));
+	if (a->lrank != b->lrank)
+		return a->lrank < b->lrank ? -1 : 1;
+	return cmp_keys(d, a, b);
+}
+
+/* rows[0..n) sorted by the sort key, then label, then frames. */
+static void sort_rows(struct diff *d, struct diff_row **rows, size_t n)
+{
+	uint32_t *rank = label_ranks(d);
+	struct sort_ent *ent = xcalloc(n ? n : 1, sizeof(*ent));
+
+	frame_ranks(d);
+	for (size_t i = 0; i < n; i++) {
+		const struct diff_row *e = rows[i];
+		const struct stack *st = e->sb ? e->sb : e->sa;
+
+		ent[i] = (struct sort_ent){ row_num(e, d->key), rank[e->label], e->key,
+					    st->frames, st->nframes, e->sb != NULL, rows[i] };
+	}
+	sort_diff = d;
+	qsort(ent, n, sizeof(*ent), cmp_ent);
+	for (size_t i = 0; i < n; i++)
+		rows[i] = ent[i].e;
+	free(ent);
+	free(rank);
 }
 
 /* ---- output ---- */
@@ -599,8 +728,7 @@ static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchang
 			continue;
 		rows[(*nrows)++] = e;
 	}
-	sort_diff = d;
-	qsort(rows, *nrows, sizeof(*rows), cmp_row);
+	sort_rows(d, rows, *nrows);
 	return rows;
 }
 
@@ -684,6 +812,8 @@ static int diff_run(const struct diff_opts *o)
 	symbols_free(d.sym);
 	free(d.e);
 	free(d.buf);
+	free(d.frank[0]);
+	free(d.frank[1]);
 	if (d.keys)
 		strtab_free(d.keys);
 	if (d.labels)

@@ -170,11 +170,18 @@ static void buf_add(struct diff *d, const char *s, size_t n)
 	d->blen += n;
 }
 
+/* A key: the ranks of the stack's frames (frame_ranks()), 4 bytes each, most significant
+ * first, so that memcmp() of two keys orders them as strcmp() of the joined frame texts;
+ * a stack without frames: KEY_KIND and its kind's text. */
+#define KEY_KIND "\xff\xff\xff\xff"
+
+static const char *const stack_kinds[] = { "", "(dummy)", "(failure)", "(early)" };
+
 static void add_side(struct diff *d, int which)
 {
 	const struct model *m = d->s[which].m;
+	const uint32_t *frank = d->frank[which];
 	size_t ns = model_nstacks(m);
-	char tmp[FRAME_MAX + 80];
 
 	for (size_t id = 0; id < ns; id++) {
 		const struct stack *st = model_stack(m, (uint32_t)id);
@@ -185,17 +192,16 @@ static void add_side(struct diff *d, int which)
 			continue;
 		d->blen = 0;
 		for (unsigned i = 0; i < st->nframes; i++) {
-			size_t len;
-			const char *f = frame_strip_if(model_frame(m, st->frames[i]), d->ignore_offsets,
-						       tmp, sizeof(tmp), &len);
+			uint32_t r = frank[st->frames[i]];
+			char be[4] = { (char)(r >> 24), (char)(r >> 16), (char)(r >> 8), (char)r };
 
-			buf_add(d, f, len);
-			buf_add(d, "\n", 1);
+			buf_add(d, be, 4);
 		}
 		if (st->nframes == 0) { /* a stack without frames matches only its kind */
-			static const char *const kinds[] = { "", "(dummy)", "(failure)", "(early)" };
+			const char *kind = stack_kinds[st->kind & 3];
 
-			buf_add(d, kinds[st->kind & 3], strlen(kinds[st->kind & 3]));
+			buf_add(d, KEY_KIND, 4);
+			buf_add(d, kind, strlen(kind));
 		}
 		k = strtab_intern(d->keys, d->buf ? d->buf : "", d->blen);
 		if (k >= d->cap) {
@@ -224,7 +230,7 @@ static void add_side(struct diff *d, int which)
 
 /* ---- sorting ---- */
 
-static const struct diff *sort_diff; /* qsort has no context argument */
+static struct diff *sort_diff; /* qsort has no context argument */
 
 static const char *row_label(const struct diff *d, const struct diff_row *e)
 {
@@ -269,14 +275,13 @@ static int64_t row_num(const struct diff_row *e, enum diff_key k)
 	}
 }
 
-/* A row as the sort sees it: its number, its label's rank and its frames' ranks at
- * hand, so that most comparisons touch no text. */
+/* A row as the sort sees it: its number and its label's rank at hand, so that most
+ * comparisons touch no text. */
 struct sort_ent {
 	int64_t v;
 	uint32_t lrank;       /* the label's place among the labels in strcmp() order */
 	uint32_t key;
-	const uint32_t *frames; /* of the row's stack on side `side` */
-	uint16_t nframes;
+	const struct stack *st; /* of side `side` */
 	uint8_t side;
 	struct diff_row *e;
 };
@@ -340,20 +345,43 @@ static void frame_ranks(struct diff *d)
 	strtab_free(ft);
 }
 
-/* The keys' order, by frame ranks; a stack without frames by its key's text. */
-static int cmp_keys(const struct diff *d, const struct sort_ent *a, const struct sort_ent *b)
+/* The text a key stands for (the joined frames), in d->buf. */
+static const char *key_text(struct diff *d, int side, const struct stack *st)
 {
-	const uint32_t *ra = d->frank[a->side], *rb = d->frank[b->side];
+	char tmp[FRAME_MAX + 80];
 
-	if (!a->nframes || !b->nframes)
-		return strcmp(strtab_str(d->keys, a->key), strtab_str(d->keys, b->key));
-	for (unsigned i = 0; i < a->nframes && i < b->nframes; i++) {
-		uint32_t x = ra[a->frames[i]], y = rb[b->frames[i]];
+	d->blen = 0;
+	for (unsigned i = 0; i < st->nframes; i++) {
+		size_t len;
+		const char *f = frame_strip_if(model_frame(d->s[side].m, st->frames[i]),
+					       d->ignore_offsets, tmp, sizeof(tmp), &len);
 
-		if (x != y)
-			return x < y ? -1 : 1;
+		buf_add(d, f, len);
+		buf_add(d, "\n", 1);
 	}
-	return a->nframes < b->nframes ? -1 : a->nframes > b->nframes;
+	if (st->nframes == 0)
+		buf_add(d, stack_kinds[st->kind & 3], strlen(stack_kinds[st->kind & 3]));
+	buf_add(d, "", 1);
+	return d->buf;
+}
+
+/* The keys' order: strcmp() of the joined frame texts. */
+static int cmp_keys(struct diff *d, const struct sort_ent *a, const struct sort_ent *b)
+{
+	uint32_t la = strtab_len(d->keys, a->key), lb = strtab_len(d->keys, b->key);
+	int c;
+
+	if (!a->st->nframes || !b->st->nframes) {
+		char *ta = xstrdup(key_text(d, a->side, a->st));
+
+		c = strcmp(ta, key_text(d, b->side, b->st));
+		free(ta);
+		return c;
+	}
+	c = memcmp(strtab_str(d->keys, a->key), strtab_str(d->keys, b->key), la < lb ? la : lb);
+	if (c || la == lb)
+		return c;
+	return la < lb ? -1 : 1;
 }
 
 static int cmp_label_id(const void *x, const void *y)
@@ -364,7 +392,7 @@ static int cmp_label_id(const void *x, const void *y)
 }
 
 /* label id -> its rank in strcmp() order: equal ranks are equal labels */
-static uint32_t *label_ranks(const struct diff *d)
+static uint32_t *label_ranks(struct diff *d)
 {
 	uint32_t n = strtab_count(d->labels);
 	uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
@@ -383,7 +411,7 @@ static uint32_t *label_ranks(const struct diff *d)
 static int cmp_ent(const void *x, const void *y)
 {
 	const struct sort_ent *a = x, *b = y;
-	const struct diff *d = sort_diff;
+	struct diff *d = sort_diff;
 	int c = 0;
 
 	if (d->key == DK_LABEL)
@@ -406,13 +434,11 @@ static void sort_rows(struct diff *d, struct diff_row **rows, size_t n)
 	uint32_t *rank = label_ranks(d);
 	struct sort_ent *ent = xcalloc(n ? n : 1, sizeof(*ent));
 
-	frame_ranks(d);
 	for (size_t i = 0; i < n; i++) {
 		const struct diff_row *e = rows[i];
-		const struct stack *st = e->sb ? e->sb : e->sa;
 
 		ent[i] = (struct sort_ent){ row_num(e, d->key), rank[e->label], e->key,
-					    st->frames, st->nframes, e->sb != NULL, rows[i] };
+					    e->sb ? e->sb : e->sa, e->sb != NULL, rows[i] };
 	}
 	sort_diff = d;
 	qsort(ent, n, sizeof(*ent), cmp_ent);
@@ -708,6 +734,7 @@ static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchang
 	int64_t total_b = 0, threshold;
 
 	d->keys = strtab_new();
+	frame_ranks(d);
 	add_side(d, 0);
 	add_side(d, 1);
 	set_labels(d);

@@ -275,16 +275,19 @@ static int64_t row_num(const struct diff_row *e, enum diff_key k)
 	}
 }
 
-/* A row as the sort sees it: its number and its label's rank at hand, so that most
- * comparisons touch no text. */
+/* A row as the sort sees it, in 32 bytes (qsort() sorts larger elements through
+ * pointers): its number, its label's rank and its key's first bytes at hand, so that most
+ * comparisons touch nothing else. */
 struct sort_ent {
 	int64_t v;
+	uint64_t kpfx;        /* the key's 8 bytes after those its run shares, big-endian, 0
+			       * past its end */
 	uint32_t lrank;       /* the label's place among the labels in strcmp() order */
-	uint32_t key;
-	const struct stack *st; /* of side `side` */
-	uint8_t side;
-	struct diff_row *e;
+	uint32_t klen;
+	uint32_t row;         /* in sort_rows_in */
 };
+
+static struct diff_row *const *sort_rows_in; /* the rows being sorted, as they came */
 
 /* strcmp() of a "\n" and b "\n": the order of the joined frames the keys are */
 static int cmp_nl(const char *a, size_t la, const char *b, size_t lb)
@@ -368,20 +371,52 @@ static const char *key_text(struct diff *d, int side, const struct stack *st)
 /* The keys' order: strcmp() of the joined frame texts. */
 static int cmp_keys(struct diff *d, const struct sort_ent *a, const struct sort_ent *b)
 {
-	uint32_t la = strtab_len(d->keys, a->key), lb = strtab_len(d->keys, b->key);
+	const struct diff_row *ra = sort_rows_in[a->row], *rb = sort_rows_in[b->row];
+	const struct stack *sa = ra->sb ? ra->sb : ra->sa, *sb = rb->sb ? rb->sb : rb->sa;
 	int c;
 
-	if (!a->st->nframes || !b->st->nframes) {
-		char *ta = xstrdup(key_text(d, a->side, a->st));
+	if (!sa->nframes || !sb->nframes) {
+		char *ta = xstrdup(key_text(d, ra->sb != NULL, sa));
 
-		c = strcmp(ta, key_text(d, b->side, b->st));
+		c = strcmp(ta, key_text(d, rb->sb != NULL, sb));
 		free(ta);
 		return c;
 	}
-	c = memcmp(strtab_str(d->keys, a->key), strtab_str(d->keys, b->key), la < lb ? la : lb);
-	if (c || la == lb)
+	if (a->kpfx != b->kpfx)
+		return a->kpfx < b->kpfx ? -1 : 1;
+	c = memcmp(strtab_str(d->keys, ra->key), strtab_str(d->keys, rb->key),
+		   a->klen < b->klen ? a->klen : b->klen);
+	if (c || a->klen == b->klen)
 		return c;
-	return la < lb ? -1 : 1;
+	return a->klen < b->klen ? -1 : 1;
+}
+
+/* Every entry's key length and prefix. */
+static void key_prefixes(const struct diff *d, struct sort_ent *ent, size_t n)
+{
+	size_t skip = SIZE_MAX;
+	const char *k0 = strtab_str(d->keys, sort_rows_in[ent[0].row]->key);
+
+	for (size_t i = 0; i < n; i++)
+		ent[i].klen = strtab_len(d->keys, sort_rows_in[ent[i].row]->key);
+	for (size_t i = 1; i < n && skip; i++) {
+		const char *k = strtab_str(d->keys, sort_rows_in[ent[i].row]->key);
+		size_t j = 0, m = ent[i].klen < ent[0].klen ? ent[i].klen : ent[0].klen;
+
+		while (j < m && j < skip && k[j] == k0[j])
+			j++;
+		skip = j;
+	}
+	if (skip == SIZE_MAX)
+		skip = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *k = strtab_str(d->keys, sort_rows_in[ent[i].row]->key);
+		uint64_t x = 0;
+
+		for (size_t j = skip; j < skip + 8; j++)
+			x = x << 8 | (j < ent[i].klen ? (unsigned char)k[j] : 0);
+		ent[i].kpfx = x;
+	}
 }
 
 static int cmp_label_id(const void *x, const void *y)
@@ -408,42 +443,55 @@ static uint32_t *label_ranks(struct diff *d)
 	return rank;
 }
 
-static int cmp_ent(const void *x, const void *y)
+/* The sort key, then the label: rows that tie are then ordered by key_sort(). */
+static int cmp_head(const void *x, const void *y)
 {
 	const struct sort_ent *a = x, *b = y;
-	struct diff *d = sort_diff;
 	int c = 0;
 
-	if (d->key == DK_LABEL)
+	if (sort_diff->key == DK_LABEL)
 		c = a->lrank < b->lrank ? -1 : a->lrank > b->lrank;
 	else
 		c = a->v < b->v ? -1 : a->v > b->v;
-	if (!d->ascending)
+	if (!sort_diff->ascending)
 		c = -c;
 	if (c)
 		return c;
-	/* ties: by label, then by frames, so that the output never depends on input order */
-	if (a->lrank != b->lrank)
-		return a->lrank < b->lrank ? -1 : 1;
-	return cmp_keys(d, a, b);
+	return a->lrank < b->lrank ? -1 : a->lrank > b->lrank;
 }
 
-/* rows[0..n) sorted by the sort key, then label, then frames. */
+static int cmp_key_ent(const void *x, const void *y)
+{
+	return cmp_keys(sort_diff, x, y);
+}
+
+/* rows[0..n) sorted by the sort key, then label, then frames (so that the output never
+ * depends on input order). Rows that tie on the first two are sorted by their frames
+ * apart, each run with the key bytes after those its rows share at hand. */
 static void sort_rows(struct diff *d, struct diff_row **rows, size_t n)
 {
 	uint32_t *rank = label_ranks(d);
 	struct sort_ent *ent = xcalloc(n ? n : 1, sizeof(*ent));
+	struct diff_row **in = xcalloc(n ? n : 1, sizeof(*in));
 
-	for (size_t i = 0; i < n; i++) {
-		const struct diff_row *e = rows[i];
-
-		ent[i] = (struct sort_ent){ row_num(e, d->key), rank[e->label], e->key,
-					    e->sb ? e->sb : e->sa, e->sb != NULL, rows[i] };
-	}
-	sort_diff = d;
-	qsort(ent, n, sizeof(*ent), cmp_ent);
+	memcpy(in, rows, n * sizeof(*in));
 	for (size_t i = 0; i < n; i++)
-		rows[i] = ent[i].e;
+		ent[i] = (struct sort_ent){ .v = row_num(rows[i], d->key),
+					    .lrank = rank[rows[i]->label], .row = (uint32_t)i };
+	sort_diff = d;
+	sort_rows_in = in;
+	qsort(ent, n, sizeof(*ent), cmp_head);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && cmp_head(&ent[i], &ent[j]) == 0; j++)
+			;
+		if (j - i < 2)
+			continue;
+		key_prefixes(d, ent + i, j - i);
+		qsort(ent + i, j - i, sizeof(*ent), cmp_key_ent);
+	}
+	for (size_t i = 0; i < n; i++)
+		rows[i] = in[ent[i].row];
+	free(in);
 	free(ent);
 	free(rank);
 }

@@ -57,6 +57,7 @@ struct diff {
 	size_t limit;
 	struct threshold threshold;
 	struct strtab *keys, *labels;
+	uint32_t *frank[2];   /* a side's frame id -> its text's rank (frame_ranks()) */
 	struct diff_row *e;
 	size_t ne, cap;
 	char *buf;            /* key being built */
@@ -169,11 +170,18 @@ static void buf_add(struct diff *d, const char *s, size_t n)
 	d->blen += n;
 }
 
+/* A key: the ranks of the stack's frames (frame_ranks()), 4 bytes each, most significant
+ * first, so that memcmp() of two keys orders them as strcmp() of the joined frame texts;
+ * a stack without frames: KEY_KIND and its kind's text. */
+#define KEY_KIND "\xff\xff\xff\xff"
+
+static const char *const stack_kinds[] = { "", "(dummy)", "(failure)", "(early)" };
+
 static void add_side(struct diff *d, int which)
 {
 	const struct model *m = d->s[which].m;
+	const uint32_t *frank = d->frank[which];
 	size_t ns = model_nstacks(m);
-	char tmp[FRAME_MAX + 80];
 
 	for (size_t id = 0; id < ns; id++) {
 		const struct stack *st = model_stack(m, (uint32_t)id);
@@ -184,17 +192,16 @@ static void add_side(struct diff *d, int which)
 			continue;
 		d->blen = 0;
 		for (unsigned i = 0; i < st->nframes; i++) {
-			size_t len;
-			const char *f = frame_strip_if(model_frame(m, st->frames[i]), d->ignore_offsets,
-						       tmp, sizeof(tmp), &len);
+			uint32_t r = frank[st->frames[i]];
+			char be[4] = { (char)(r >> 24), (char)(r >> 16), (char)(r >> 8), (char)r };
 
-			buf_add(d, f, len);
-			buf_add(d, "\n", 1);
+			buf_add(d, be, 4);
 		}
 		if (st->nframes == 0) { /* a stack without frames matches only its kind */
-			static const char *const kinds[] = { "", "(dummy)", "(failure)", "(early)" };
+			const char *kind = stack_kinds[st->kind & 3];
 
-			buf_add(d, kinds[st->kind & 3], strlen(kinds[st->kind & 3]));
+			buf_add(d, KEY_KIND, 4);
+			buf_add(d, kind, strlen(kind));
 		}
 		k = strtab_intern(d->keys, d->buf ? d->buf : "", d->blen);
 		if (k >= d->cap) {
@@ -223,7 +230,7 @@ static void add_side(struct diff *d, int which)
 
 /* ---- sorting ---- */
 
-static const struct diff *sort_diff; /* qsort has no context argument */
+static struct diff *sort_diff; /* qsort has no context argument */
 
 static const char *row_label(const struct diff *d, const struct diff_row *e)
 {
@@ -268,29 +275,225 @@ static int64_t row_num(const struct diff_row *e, enum diff_key k)
 	}
 }
 
-static int cmp_row(const void *x, const void *y)
+/* A row as the sort sees it, in 32 bytes (qsort() sorts larger elements through
+ * pointers): its number, its label's rank and its key's first bytes at hand, so that most
+ * comparisons touch nothing else. */
+struct sort_ent {
+	int64_t v;
+	uint64_t kpfx;        /* the key's 8 bytes after those its run shares, big-endian, 0
+			       * past its end */
+	uint32_t lrank;       /* the label's place among the labels in strcmp() order */
+	uint32_t klen;
+	uint32_t row;         /* in sort_rows_in */
+};
+
+static struct diff_row *const *sort_rows_in; /* the rows being sorted, as they came */
+
+/* strcmp() of a "\n" and b "\n": the order of the joined frames the keys are */
+static int cmp_nl(const char *a, size_t la, const char *b, size_t lb)
 {
-	const struct diff_row *a = *(const struct diff_row *const *)x;
-	const struct diff_row *b = *(const struct diff_row *const *)y;
-	const struct diff *d = sort_diff;
+	size_t m = la < lb ? la : lb;
+	int c = memcmp(a, b, m);
+
+	if (c || la == lb)
+		return c;
+	return la < lb ? '\n' - (unsigned char)b[m] : (unsigned char)a[m] - '\n';
+}
+
+static const struct strtab *sort_frames;
+
+static int cmp_frame_id(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return cmp_nl(strtab_str(sort_frames, a), strtab_len(sort_frames, a),
+		      strtab_str(sort_frames, b), strtab_len(sort_frames, b));
+}
+
+/* d->frank: every frame of both sides by its text as the key has it, ranked so that
+ * comparing two stacks' ranks frame by frame orders them as strcmp() of their keys. */
+static void frame_ranks(struct diff *d)
+{
+	struct strtab *ft = strtab_new();
+	char tmp[FRAME_MAX + 80];
+	uint32_t n, *ids, *rank;
+
+	for (int i = 0; i < 2; i++) {
+		const struct model *m = d->s[i].m;
+		uint32_t nf = model_nframes(m);
+
+		d->frank[i] = xcalloc(nf ? nf : 1, sizeof(uint32_t));
+		for (uint32_t f = 0; f < nf; f++) {
+			size_t len;
+			const char *t = frame_strip_if(model_frame(m, f), d->ignore_offsets, tmp,
+						       sizeof(tmp), &len);
+
+			d->frank[i][f] = strtab_intern(ft, t, len);
+		}
+	}
+	n = strtab_count(ft);
+	ids = xcalloc(n ? n : 1, sizeof(*ids));
+	rank = xcalloc(n ? n : 1, sizeof(*rank));
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = i;
+	sort_frames = ft;
+	qsort(ids, n, sizeof(*ids), cmp_frame_id);
+	for (uint32_t i = 0; i < n; i++)
+		rank[ids[i]] = i;
+	for (int i = 0; i < 2; i++)
+		for (uint32_t f = 0; f < model_nframes(d->s[i].m); f++)
+			d->frank[i][f] = rank[d->frank[i][f]];
+	free(ids);
+	free(rank);
+	strtab_free(ft);
+}
+
+/* The text a key stands for (the joined frames), in d->buf. */
+static const char *key_text(struct diff *d, int side, const struct stack *st)
+{
+	char tmp[FRAME_MAX + 80];
+
+	d->blen = 0;
+	for (unsigned i = 0; i < st->nframes; i++) {
+		size_t len;
+		const char *f = frame_strip_if(model_frame(d->s[side].m, st->frames[i]),
+					       d->ignore_offsets, tmp, sizeof(tmp), &len);
+
+		buf_add(d, f, len);
+		buf_add(d, "\n", 1);
+	}
+	if (st->nframes == 0)
+		buf_add(d, stack_kinds[st->kind & 3], strlen(stack_kinds[st->kind & 3]));
+	buf_add(d, "", 1);
+	return d->buf;
+}
+
+/* The keys' order: strcmp() of the joined frame texts. */
+static int cmp_keys(struct diff *d, const struct sort_ent *a, const struct sort_ent *b)
+{
+	const struct diff_row *ra = sort_rows_in[a->row], *rb = sort_rows_in[b->row];
+	const struct stack *sa = ra->sb ? ra->sb : ra->sa, *sb = rb->sb ? rb->sb : rb->sa;
+	int c;
+
+	if (!sa->nframes || !sb->nframes) {
+		char *ta = xstrdup(key_text(d, ra->sb != NULL, sa));
+
+		c = strcmp(ta, key_text(d, rb->sb != NULL, sb));
+		free(ta);
+		return c;
+	}
+	if (a->kpfx != b->kpfx)
+		return a->kpfx < b->kpfx ? -1 : 1;
+	c = memcmp(strtab_str(d->keys, ra->key), strtab_str(d->keys, rb->key),
+		   a->klen < b->klen ? a->klen : b->klen);
+	if (c || a->klen == b->klen)
+		return c;
+	return a->klen < b->klen ? -1 : 1;
+}
+
+/* Every entry's key length and prefix. */
+static void key_prefixes(const struct diff *d, struct sort_ent *ent, size_t n)
+{
+	size_t skip = SIZE_MAX;
+	const char *k0 = strtab_str(d->keys, sort_rows_in[ent[0].row]->key);
+
+	for (size_t i = 0; i < n; i++)
+		ent[i].klen = strtab_len(d->keys, sort_rows_in[ent[i].row]->key);
+	for (size_t i = 1; i < n && skip; i++) {
+		const char *k = strtab_str(d->keys, sort_rows_in[ent[i].row]->key);
+		size_t j = 0, m = ent[i].klen < ent[0].klen ? ent[i].klen : ent[0].klen;
+
+		while (j < m && j < skip && k[j] == k0[j])
+			j++;
+		skip = j;
+	}
+	if (skip == SIZE_MAX)
+		skip = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *k = strtab_str(d->keys, sort_rows_in[ent[i].row]->key);
+		uint64_t x = 0;
+
+		for (size_t j = skip; j < skip + 8; j++)
+			x = x << 8 | (j < ent[i].klen ? (unsigned char)k[j] : 0);
+		ent[i].kpfx = x;
+	}
+}
+
+static int cmp_label_id(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return strcmp(strtab_str(sort_diff->labels, a), strtab_str(sort_diff->labels, b));
+}
+
+/* label id -> its rank in strcmp() order: equal ranks are equal labels */
+static uint32_t *label_ranks(struct diff *d)
+{
+	uint32_t n = strtab_count(d->labels);
+	uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
+	uint32_t *rank = xcalloc(n ? n : 1, sizeof(*rank));
+
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = i;
+	sort_diff = d;
+	qsort(ids, n, sizeof(*ids), cmp_label_id);
+	for (uint32_t i = 0; i < n; i++)
+		rank[ids[i]] = i;
+	free(ids);
+	return rank;
+}
+
+/* The sort key, then the label: rows that tie are then ordered by key_sort(). */
+static int cmp_head(const void *x, const void *y)
+{
+	const struct sort_ent *a = x, *b = y;
 	int c = 0;
 
-	if (d->key == DK_LABEL) {
-		c = strcmp(row_label(d, a), row_label(d, b));
-	} else {
-		int64_t va = row_num(a, d->key), vb = row_num(b, d->key);
-
-		c = va < vb ? -1 : va > vb;
-	}
-	if (!d->ascending)
+	if (sort_diff->key == DK_LABEL)
+		c = a->lrank < b->lrank ? -1 : a->lrank > b->lrank;
+	else
+		c = a->v < b->v ? -1 : a->v > b->v;
+	if (!sort_diff->ascending)
 		c = -c;
 	if (c)
 		return c;
-	/* ties: by label, then by frames, so that the output never depends on input order */
-	c = strcmp(row_label(d, a), row_label(d, b));
-	if (c)
-		return c;
-	return strcmp(strtab_str(d->keys, a->key), strtab_str(d->keys, b->key));
+	return a->lrank < b->lrank ? -1 : a->lrank > b->lrank;
+}
+
+static int cmp_key_ent(const void *x, const void *y)
+{
+	return cmp_keys(sort_diff, x, y);
+}
+
+/* rows[0..n) sorted by the sort key, then label, then frames (so that the output never
+ * depends on input order). Rows that tie on the first two are sorted by their frames
+ * apart, each run with the key bytes after those its rows share at hand. */
+static void sort_rows(struct diff *d, struct diff_row **rows, size_t n)
+{
+	uint32_t *rank = label_ranks(d);
+	struct sort_ent *ent = xcalloc(n ? n : 1, sizeof(*ent));
+	struct diff_row **in = xcalloc(n ? n : 1, sizeof(*in));
+
+	memcpy(in, rows, n * sizeof(*in));
+	for (size_t i = 0; i < n; i++)
+		ent[i] = (struct sort_ent){ .v = row_num(rows[i], d->key),
+					    .lrank = rank[rows[i]->label], .row = (uint32_t)i };
+	sort_diff = d;
+	sort_rows_in = in;
+	qsort(ent, n, sizeof(*ent), cmp_head);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && cmp_head(&ent[i], &ent[j]) == 0; j++)
+			;
+		if (j - i < 2)
+			continue;
+		key_prefixes(d, ent + i, j - i);
+		qsort(ent + i, j - i, sizeof(*ent), cmp_key_ent);
+	}
+	for (size_t i = 0; i < n; i++)
+		rows[i] = in[ent[i].row];
+	free(in);
+	free(ent);
+	free(rank);
 }
 
 /* ---- output ---- */
@@ -579,6 +782,7 @@ static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchang
 	int64_t total_b = 0, threshold;
 
 	d->keys = strtab_new();
+	frame_ranks(d);
 	add_side(d, 0);
 	add_side(d, 1);
 	set_labels(d);
@@ -599,8 +803,7 @@ static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchang
 			continue;
 		rows[(*nrows)++] = e;
 	}
-	sort_diff = d;
-	qsort(rows, *nrows, sizeof(*rows), cmp_row);
+	sort_rows(d, rows, *nrows);
 	return rows;
 }
 
@@ -684,6 +887,8 @@ static int diff_run(const struct diff_opts *o)
 	symbols_free(d.sym);
 	free(d.e);
 	free(d.buf);
+	free(d.frank[0]);
+	free(d.frank[1]);
 	if (d.keys)
 		strtab_free(d.keys);
 	if (d.labels)

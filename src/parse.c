@@ -409,14 +409,32 @@ static int set_format(struct pstate *ps, enum pfmt f, const char *line, size_t n
 static int digits(const char **p, const char *end, uint64_t *v)
 {
 	const char *q = *p;
+	uint64_t x = 0;
 
-	*v = dec_at(q, end);
-	while (q < end && *q >= '0' && *q <= '9')
-		q++;
+	for (; q < end && *q >= '0' && *q <= '9'; q++)
+		x = x < UINT64_MAX / 10 - 1 ? x * 10 + (uint64_t)(*q - '0') : UINT64_MAX;
+	*v = x;
 	if (q == *p)
 		return 0;
 	*p = q;
 	return 1;
+}
+
+/* The last "), ts " that starts in (open, end - 6], or NULL. */
+static const char *last_ts(const char *open, const char *end)
+{
+	const char *lim = end - 5; /* the search's end: one past its last start */
+
+	while (lim > open + 1) {
+		const char *c = memrchr(open + 1, ')', (size_t)(lim - (open + 1)));
+
+		if (!c)
+			break;
+		if (memcmp(c, "), ts ", 6) == 0)
+			return c;
+		lim = c;
+	}
+	return NULL;
 }
 
 /* The header as the kernel prints it since 5.x, after the order, in one pass forward:
@@ -446,12 +464,8 @@ static int header_fast(struct pstate *ps, const char *p, const char *end)
 	if (!digits(&p, end, &tgid) || end - p < 2 || memcmp(p, " (", 2) != 0)
 		return 0;
 	open = p;
-	for (const char *q = end - 6; q > open; q--) {
-		if (memcmp(q, "), ts ", 6) == 0) {
-			close = q;
-			break;
-		}
-	}
+	if (end - open > 6)
+		close = last_ts(open, end);
 	if (!close || close <= open + 2)
 		return 0;
 	p = close + 6;
@@ -593,6 +607,21 @@ static int end_block(struct pstate *ps)
 	return rc;
 }
 
+/* Whether k (kl bytes) is in [s, end): memmem() costs more than this on short lines. */
+static int has_text(const char *s, const char *end, const char *k, size_t kl)
+{
+	while (end - s >= (ptrdiff_t)kl) {
+		const char *c = memchr(s, k[0], (size_t)(end - s) - kl + 1);
+
+		if (!c)
+			return 0;
+		if (memcmp(c, k, kl) == 0)
+			return 1;
+		s = c + 1;
+	}
+	return 0;
+}
+
 /* "PFN 0x100 type Unmovable Block 0 type Unmovable Flags 0x4(referenced|zone=0)": the
  * block's migrate type (the first), CMA and slab anywhere in it (as page_owner_sort
  * tells its allocator classes). */
@@ -635,7 +664,7 @@ static void pfn_line(struct block_info *b, const char *s, size_t n)
 		w = end;
 	if (w - t == 3 && memcmp(t, "CMA", 3) == 0)
 		b->cma = 1;
-	if (memmem(w, (size_t)(end - w), "slab", 4))
+	if (has_text(w, end, "slab", 4))
 		b->slab = 1;
 }
 

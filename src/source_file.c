@@ -73,9 +73,10 @@ void series_set_meminfo(struct series *sr, const char *path)
 	sr->samples[sr->n - 1].meminfo = xstrdup(path);
 }
 
-/* A worker thread pays off for stack files from about a megabyte on, or anything to
- * decompress; not for the per-block dump, whose parsing is nearly all the work. Plain
- * stack files from SPLIT_MIN_BYTES on are parsed by every CPU (parse_split()). */
+/* A worker thread pays off from about a megabyte on, or for anything to decompress:
+ * parsing and building the model cost about the same, for stack files and for the
+ * per-block dump alike. Plain stack files from SPLIT_MIN_BYTES on are parsed by every
+ * CPU (parse_split()); the dump's records are larger than its chunks' lookahead. */
 static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum pfmt *got,
 		      const struct sink *sink, struct pt_err *err)
 {
@@ -83,17 +84,19 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 	const char *head;
 	size_t n;
 	struct pt_err perr;
+	enum pfmt f = expect;
 
-	if (expect == PF_PAGE_OWNER)
-		return parse_stream(r, expect, got, sink, err);
-	perr.msg[0] = '\0';
-	n = reader_peek(r, &head, &perr);
-	if (n == 0 && perr.msg[0]) {
-		*err = perr;
-		return -1;
+	if (expect != PF_PAGE_OWNER) {
+		perr.msg[0] = '\0';
+		n = reader_peek(r, &head, &perr);
+		if (n == 0 && perr.msg[0]) {
+			*err = perr;
+			return -1;
+		}
+		if (n == 0 || parse_detect(head, n) == PF_ALLOCINFO)
+			return parse_stream(r, expect, got, sink, err);
+		f = parse_detect(head, n);
 	}
-	if (n == 0 || parse_detect(head, n) == PF_PAGE_OWNER || parse_detect(head, n) == PF_ALLOCINFO)
-		return parse_stream(r, expect, got, sink, err);
 	/* a plain file opened by name, so read from its start (standard input may be a file
 	 * partly read already: parse_split() reads from offset 0) */
 	if (path && strcmp(path, "-") != 0 && reader_fd(r) >= 0 &&
@@ -101,13 +104,15 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 		/* a busy machine: threads would wait for each other's CPU */
 		if (st.st_size < THREAD_MIN_BYTES || cpus_free() < 2)
 			return parse_stream(r, expect, got, sink, err);
-		if (st.st_size >= SPLIT_MIN_BYTES) {
+		if (st.st_size >= SPLIT_MIN_BYTES && f != PF_PAGE_OWNER) {
 			int rc = parse_split(reader_fd(r), reader_name(r), expect, got, sink, NULL,
 					     err);
 
 			if (rc != -2)
 				return rc;
 		}
+	} else if (f == PF_PAGE_OWNER && cpus_free() < 2) {
+		return parse_stream(r, expect, got, sink, err);
 	}
 	return parse_stream_threaded(r, expect, got, sink, err);
 }

@@ -171,6 +171,16 @@ run 0 -b --group memcg,migrated --format csv "$tmp/x/made.xz" && rows | sort | c
 	ok || fail "xz: not the rows of the plain file"
 "$PAGETOP" -b --group memcg,migrated --format csv - <"$made" >"$tmp/out" 2>"$tmp/err" &&
 	rows | sort | cmp -s - "$tmp/plain" && ok || fail "standard input: not the rows of the file"
+# a plain dump from a megabyte on is parsed on a worker thread when a CPU is free: the
+# output of the real 5.7 MB dump is the one thread's, byte for byte
+xz -dc "$real" >"$tmp/real" || exit 99
+for args in "" "--group pid,comm --format csv" "--group gfp --format json"; do
+	# shellcheck disable=SC2086
+	PAGETOP_THREADS=1 "$PAGETOP" -b $args "$tmp/real" >"$tmp/one" 2>&1 &&
+		PAGETOP_THREADS=2 "$PAGETOP" -b $args "$tmp/real" >"$tmp/two" 2>&1 &&
+		cmp -s "$tmp/one" "$tmp/two" && ok ||
+		fail "plain dump, -b $args: a worker thread's output is not one thread's"
+done
 "$PAGETOP" -b - <"$made" | head -n 1 | grep -q ' - (page_owner), sample 1' && ok ||
 	fail "standard input: the header does not name the per-block dump"
 xz -dc "$top_srcdir/tests/data/proposal/derived-from-0060.page_owner_stacks.xz" |

@@ -635,6 +635,7 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 		rec.nframes = s->nframes;
 		rec.keyspace = rr->keyspace;
 		rec.hash = s->hash;
+		rec.key = s->handle ? 0 : rr->nonzero[i];
 		rec.handle = s->handle;
 		rec.has_count = 1;
 		rec.count = s->cur;

@@ -455,6 +455,13 @@ else
 	echo "run.sh: bench/record.sh failed" >&2
 fi
 
+say "replaying a recording (bench/replay.sh)"
+if PAGETOP=$PAGETOP RUNS=$([ $quick = 1 ] && echo 1 || echo 5) "$srcdir/bench/replay.sh" > "$out/replay.txt" 2>&1; then
+	{ echo; echo '```'; cat "$out/replay.txt"; echo '```'; } >> "$out/results.md"
+else
+	echo "run.sh: bench/replay.sh failed" >&2
+fi
+
 say "live ticks on the kernel lab's kernels (bench/live-tick.sh)"
 rc=0
 BUILDDIR=$BUILDDIR BENCH_OUT=$out "$srcdir/bench/live-tick.sh" $([ $quick = 1 ] && echo --quick) || rc=$?

@@ -197,6 +197,7 @@ void model_free(struct model *m)
 	free(m->frame_info);
 	for (int i = 0; i < KEY_MAPS; i++)
 		free(m->key_maps[i].map);
+	free(m->stack_keys);
 	strtab_free(m->frames);
 	strtab_free(m->labels);
 	free(m->apart_buf);
@@ -616,6 +617,36 @@ static void block_add(struct model *m, struct stack *st, const struct block_info
 	}
 }
 
+/* The stack a producer's stack key stands for, when the model has it still. */
+static struct stack *find_by_key(struct model *m, const struct stack_rec *rec)
+{
+	const struct stack_key *k;
+	struct stack *st;
+
+	if (!rec->key || rec->keyspace != m->stack_keyspace || rec->key >= m->stack_keys_cap)
+		return NULL;
+	k = &m->stack_keys[rec->key];
+	if (!k->id1)
+		return NULL;
+	st = stack_at(m, k->id1 - 1);
+	return st->freed || st->handle || st->s.first_seen != k->first_seen ? NULL : st;
+}
+
+static void key_set(struct model *m, const struct stack_rec *rec, const struct stack *st)
+{
+	if (!rec->key || !rec->keyspace)
+		return;
+	if (rec->keyspace != m->stack_keyspace) {
+		/* one producer at a time: a new one starts a new map */
+		m->stack_keyspace = rec->keyspace;
+		memset(m->stack_keys, 0, m->stack_keys_cap * sizeof(*m->stack_keys));
+	}
+	m->stack_keys = xgrow_zeroed(m->stack_keys, &m->stack_keys_cap, rec->key,
+				     sizeof(*m->stack_keys));
+	m->stack_keys[rec->key].id1 = st->id + 1;
+	m->stack_keys[rec->key].first_seen = st->s.first_seen;
+}
+
 static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
 	struct model *m = self;
@@ -643,7 +674,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 			 * bare addresses later). */
 			stack_set_frames(m, st, ids, n);
 		}
-	} else {
+	} else if (!(st = find_by_key(m, rec))) {
 		/* The key comes from the frames' text hashes, which the parser already has:
 		 * the table slot can be fetched while the frames are interned. */
 		uint64_t h = rec->hash && n == rec->nframes ? rec->hash
@@ -660,6 +691,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 			if ((m->nlive - m->nhandled) * 2 >= m->nslots_frames)
 				frames_grow(m);
 		}
+		key_set(m, rec, st);
 	}
 	if (rec->has_count)
 		st->s.acc = sat_add(st->s.acc, rec->count > INT64_MAX ? INT64_MAX : (int64_t)rec->count);
@@ -899,6 +931,7 @@ size_t model_mem_bytes(const struct model *m)
 
 	for (int i = 0; i < KEY_MAPS; i++)
 		n += m->key_maps[i].cap * sizeof(uint32_t);
+	n += m->stack_keys_cap * sizeof(*m->stack_keys);
 	n += m->frame_info_cap * sizeof(*m->frame_info);
 	n += m->nchunks * sizeof(*m->chunks) + arena_bytes(&m->arena);
 	n += m->freemap_words * sizeof(uint64_t);

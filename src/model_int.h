@@ -45,6 +45,14 @@ struct model {
 		size_t cap;
 	} key_maps[KEY_MAPS];
 	unsigned key_map_next;      /* the one to reuse next */
+	/* stacks without a handle by the producer's stack keys (sink.h), of one keyspace:
+	 * the stack's id + 1 and its first_seen (an id taken again has another) */
+	struct stack_key {
+		uint32_t id1;
+		uint32_t first_seen;
+	} *stack_keys;
+	size_t stack_keys_cap;
+	uint64_t stack_keyspace;
 	struct frame_info *frame_info; /* by frame id */
 	size_t frame_info_cap;
 	uint32_t label_vmlinux, label_unknown;

@@ -47,6 +47,7 @@ struct replay_tape {
 	size_t nslots;
 	struct tape_frame *frames; /* by frame id of the from model */
 	size_t nframes;
+	uint64_t keyspace;        /* fed with keys: frame ids + 1, tape ids + 1 (sink.h) */
 };
 
 struct replay_tape *replay_tape_new(void)
@@ -56,6 +57,7 @@ struct replay_tape *replay_tape_new(void)
 	tp->cap = 64;
 	tp->off = xcalloc(tp->cap + 1, sizeof(size_t));
 	tp->times = xcalloc(tp->cap, sizeof(double));
+	tp->keyspace = keyspace_new();
 	return tp;
 }
 
@@ -239,10 +241,11 @@ static const struct tape_frame *tape_frame(struct replay_tape *tp, const struct 
 	return &tp->frames[id];
 }
 
-/* A stack of the from model (its handle, its frame ids) with a count, into a sink. */
-static int sink_stack(const struct model *from, struct replay_tape *tp, uint64_t handle,
-		      const uint32_t *frames, unsigned nframes, int64_t count, int64_t calls,
-		      const struct sink *sink, struct pt_err *err)
+/* A stack of the from model (its handle, its frame ids) with a count, into a sink; from
+ * the tape (tp), with its tape id + 1 as its key. */
+static int sink_stack(const struct model *from, struct replay_tape *tp, uint32_t key,
+		      uint64_t handle, const uint32_t *frames, unsigned nframes, int64_t count,
+		      int64_t calls, const struct sink *sink, struct pt_err *err)
 {
 	struct frame_text ft[STACK_MAX_FRAMES];
 	struct stack_rec rec = { 0 };
@@ -257,6 +260,7 @@ static int sink_stack(const struct model *from, struct replay_tape *tp, uint64_t
 
 			ft[i].len = tf->len;
 			ft[i].hash = tf->hash == 1 ? 0 : tf->hash;
+			ft[i].key = frames[i] + 1;
 		} else {
 			ft[i].len = (uint32_t)strlen(ft[i].s);
 			ft[i].hash = 0;
@@ -269,6 +273,10 @@ static int sink_stack(const struct model *from, struct replay_tape *tp, uint64_t
 	rec.has_count = 1;
 	rec.count = (uint64_t)count;
 	rec.calls = calls > 0 ? (uint64_t)calls : 0;
+	if (tp) {
+		rec.keyspace = tp->keyspace;
+		rec.key = handle ? 0 : key;
+	}
 	return sink->ops->stack(sink->self, &rec, err);
 }
 
@@ -353,7 +361,8 @@ int replay_advance(struct replay *r, struct replay_tape *tp, const struct model 
 		for (size_t i = 0; i < r->nwith_pages; i++) {
 			const struct tape_stack *ts = &tp->stacks[r->with_pages[i]];
 
-			if (sink_stack(from, tp, ts->handle, tp->frame_ids + ts->frames, ts->nframes,
+			if (sink_stack(from, tp, r->with_pages[i] + 1, ts->handle,
+				       tp->frame_ids + ts->frames, ts->nframes,
 				       r->counts[r->with_pages[i]], 0, &sink, err) < 0)
 				return -1;
 		}
@@ -387,7 +396,7 @@ int model_replay_sample(const struct model *m, const struct sink *sink, int with
 
 		/* allocinfo: every call site the model has, 0 bytes too, with its calls */
 		if (st && (st->s.now > 0 || (bytes && st->nframes)) &&
-		    sink_stack(m, NULL, st->handle, st->frames, st->nframes, st->s.now,
+		    sink_stack(m, NULL, 0, st->handle, st->frames, st->nframes, st->s.now,
 			       st->s.calls, sink, err) < 0)
 			return -1;
 	}

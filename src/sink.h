@@ -142,6 +142,10 @@ struct stack_rec {
 	uint64_t calls;     /* allocinfo: the call site's allocations now (count: its bytes) */
 	uint64_t keyspace;  /* 0: frame keys unused; else from keyspace_new(), never reused */
 	uint64_t hash;      /* stack_rec_hash() of the frames when the producer has it, else 0 */
+	/* When keyspace is not 0 and the handle is: the producer's number for this stack,
+	 * from 1 (0: none). Within one keyspace, equal keys stand for equal frames, so a
+	 * sink may map a key to the stack it found the first time (a recording's ids). */
+	uint32_t key;
 };
 
 /* The hash of a frame sequence, from its frames' text hashes: what the model keys stacks

@@ -20,30 +20,13 @@
 #include "symbols.h"
 #include "util.h"
 
-/* The frame texts of a stack, one after the other. */
-struct text_buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void text_add(struct text_buf *b, const char *s, size_t n)
-{
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
+/* A defined stack: its frames are keys into the reader's table of frame texts (each
+ * distinct text once, hashed once), so a sample feeds them without hashing or copying a
+ * text, and the model maps the keys to its own frame ids (sink.h). */
 struct recorded_stack {
 	uint64_t handle;
-	char *text;
-	struct frame_text *fr;
+	uint64_t hash;          /* stack_rec_hash() of its frames */
+	size_t keys;            /* its frame keys in rr->keys */
 	uint16_t nframes;
 	uint64_t cur;
 	uint64_t calls;         /* allocinfo: the call site's calls now */
@@ -71,6 +54,12 @@ struct recording_reader {
 	/* stacks by file id; ids are 1, 2, 3... in order of definition */
 	struct recorded_stack *st;
 	size_t nst, cst;        /* st[0] unused */
+	struct strtab *frames;  /* every distinct frame text; key = its id + 1 */
+	uint64_t *fhash;        /* by key: hash_bytes() of the text */
+	size_t nfhash;
+	uint32_t *keys;         /* the stacks' frame keys, back to back */
+	size_t nkeys, ckeys;
+	uint64_t keyspace;
 	uint32_t *hslots;       /* ids of the stacks with a handle, by it; 0 empty */
 	size_t nhslots, nhandles;
 	uint32_t *nonzero;      /* ids with a count; compacted on each sample */
@@ -452,11 +441,10 @@ static int stack_header(struct recording_reader *rr, const char *line, size_t n,
 	return 0;
 }
 
-/* A stack's nf frame lines "f TEXT": their texts one after the other in text, their
- * lengths in lens. 1 done, 0 cut short, -1 error, -2 the input failed; text is freed
- * unless 1. */
-static int stack_frames(struct recording_reader *rr, uint64_t nf, struct text_buf *text,
-			uint32_t *lens, struct pt_err *err)
+/* A stack's nf frame lines "f TEXT": each text's key in keys (the text interned). 1
+ * done, 0 cut short, -1 error, -2 the input failed. */
+static int stack_frames(struct recording_reader *rr, uint64_t nf, uint32_t *keys,
+			struct pt_err *err)
 {
 	int rc = 1;
 
@@ -486,15 +474,28 @@ static int stack_frames(struct recording_reader *rr, uint64_t nf, struct text_bu
 				 FRAME_MAX);
 			rc = bad(rr, what, fl, fn, err);
 		} else {
-			text_add(text, fl + 2, fn - 2);
-			lens[i] = (uint32_t)(fn - 2);
+			uint64_t h = hash_bytes(fl + 2, fn - 2, 0);
+
+			keys[i] = strtab_intern_h(rr->frames, fl + 2, fn - 2, h) + 1;
+			rr->fhash = xgrow_zeroed(rr->fhash, &rr->nfhash, keys[i], sizeof(uint64_t));
+			rr->fhash[keys[i]] = h;
 		}
 	}
-	if (rc != 1) {
-		free(text->p);
-		text->p = NULL;
-	}
 	return rc;
+}
+
+/* The frames of a stack as a sink takes them, into ft. */
+static void stack_texts(const struct recording_reader *rr, const struct recorded_stack *s,
+			struct frame_text *ft)
+{
+	const uint32_t *keys = rr->keys + s->keys;
+
+	for (unsigned i = 0; i < s->nframes; i++) {
+		ft[i].s = strtab_str(rr->frames, keys[i] - 1);
+		ft[i].len = strtab_len(rr->frames, keys[i] - 1);
+		ft[i].key = keys[i];
+		ft[i].hash = rr->fhash[keys[i]];
+	}
 }
 
 /* "s ID HANDLE NFRAMES" and its frame lines. 1 done, 0 cut short, -1 error, -2 the input
@@ -503,14 +504,13 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 {
 	uint64_t handle, nf;
 	struct recorded_stack *s;
-	struct text_buf text = { 0 };
-	uint32_t lens[STACK_MAX_FRAMES];
-	uint64_t off = 0;
+	uint32_t keys[STACK_MAX_FRAMES];
+	struct frame_text ft[STACK_MAX_FRAMES];
 	int rc;
 
 	if (stack_header(rr, line, n, &handle, &nf, err) < 0)
 		return -1;
-	rc = stack_frames(rr, nf, &text, lens, err);
+	rc = stack_frames(rr, nf, keys, err);
 	if (rc != 1)
 		return rc;
 	if (rr->nst == 0)
@@ -519,18 +519,22 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 		rr->cst = rr->cst ? rr->cst * 2 : 1024;
 		rr->st = xreallocarray(rr->st, rr->cst, sizeof(*rr->st));
 	}
+	if (rr->nkeys + nf > rr->ckeys) {
+		while (rr->nkeys + nf > rr->ckeys)
+			rr->ckeys = rr->ckeys ? rr->ckeys * 2 : 16384;
+		rr->keys = xreallocarray(rr->keys, rr->ckeys, sizeof(*rr->keys));
+	}
 	s = &rr->st[rr->nst++];
 	memset(s, 0, sizeof(*s));
 	s->handle = handle;
 	if (handle)
 		handle_add(rr, (uint32_t)(rr->nst - 1));
 	s->nframes = (uint16_t)nf;
-	s->text = text.p ? text.p : xstrdup("");
-	s->fr = xcalloc(nf ? nf : 1, sizeof(*s->fr));
-	for (uint64_t i = 0; i < nf; off += lens[i], i++) {
-		s->fr[i].s = s->text + off;
-		s->fr[i].len = lens[i];
-	}
+	s->keys = rr->nkeys;
+	memcpy(rr->keys + rr->nkeys, keys, nf * sizeof(*keys));
+	rr->nkeys += nf;
+	stack_texts(rr, s, ft);
+	s->hash = stack_rec_hash(ft, s->nframes);
 	return 1;
 }
 
@@ -620,14 +624,18 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 		return -1;
 	for (size_t i = 0; i < rr->nnz; i++) {
 		struct recorded_stack *s = &rr->st[rr->nonzero[i]];
+		struct frame_text ft[STACK_MAX_FRAMES];
 		struct stack_rec rec = { 0 };
 
 		if (!s->cur && !s->present)
 			continue;
 		rr->nonzero[k++] = rr->nonzero[i];
-		rec.frames = s->fr;
+		stack_texts(rr, s, ft);
+		rec.frames = ft;
 		rec.nframes = s->nframes;
-		rec.keyspace = 0;
+		rec.keyspace = rr->keyspace;
+		rec.hash = s->hash;
+		rec.key = s->handle ? 0 : rr->nonzero[i];
 		rec.handle = s->handle;
 		rec.has_count = 1;
 		rec.count = s->cur;
@@ -1025,11 +1033,10 @@ static void rr_close(struct source *s)
 	if (!rr)
 		return;
 	reader_close(rr->r);
-	for (size_t i = 1; i < rr->nst; i++) {
-		free(rr->st[i].text);
-		free(rr->st[i].fr);
-	}
 	free(rr->st);
+	strtab_free(rr->frames);
+	free(rr->fhash);
+	free(rr->keys);
 	free(rr->hslots);
 	free(rr->nonzero);
 	free(rr->ch);
@@ -1068,6 +1075,8 @@ int source_open_recording_reader(struct source *s, struct reader *r,
 
 	rr->r = r;
 	rr->name = xstrdup(reader_name(r));
+	rr->frames = strtab_new();
+	rr->keyspace = keyspace_new();
 	rr->page_size_opt = o ? o->page_size : 0;
 	s->priv = rr;
 	s->impl = &recording_impl;

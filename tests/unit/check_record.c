@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "model.h"
 #include "output_recording.h"
 #include "reader.h"
 #include "require.h"
@@ -1102,6 +1103,88 @@ START_TEST(replay_semantics)
 }
 END_TEST
 
+/* The reader gives the model its stack ids as keys. Stack 2 at 0 pages until the model
+ * forgets it (stack 1, of its caller and first of all, stays: groups keep their first),
+ * stack 3 new in its place, then stack 2 back: the key of stack 2 must not find stack 3,
+ * nor a stack that is no more. */
+START_TEST(replay_keys_forgotten)
+{
+	size_t cap = 1 << 16, len = 0, seen[3] = { 0 };
+	char *text = xmalloc(cap);
+	struct model *m = model_new();
+	struct sink snk = model_sink(m);
+	struct source_opts o;
+	struct source src = { 0 };
+	struct reader *r;
+	struct pt_err err;
+	uint32_t t, back = MODEL_HISTORY + 10, gone_id = 0;
+
+#define ADD(...) (len += (size_t)snprintf(text + len, cap - len, __VA_ARGS__))
+	ADD("#pagetop-recording 2\ns 1 0 2\nf a+0x1/0x2\nf b+0x1/0x2\n");
+	ADD("s 2 0 2\nf a+0x1/0x2\nf b+0x5/0x9\n");
+	for (t = 0; t <= back; t++) {
+		if (t == MODEL_HISTORY + 5)
+			ADD("s 3 0 2\nf a+0x1/0x2\nf c+0x1/0x2\n");
+		ADD("t %u %u.000000 0\n", t, t + 1);
+		if (t == 0)
+			ADD("c 1 1\nc 2 5\ne %u 2\n", t);
+		else if (t == 1)
+			ADD("c 2 0\ne %u 1\n", t);
+		else if (t == MODEL_HISTORY + 5)
+			ADD("c 3 7\ne %u 1\n", t);
+		else if (t == back)
+			ADD("c 2 3\ne %u 1\n", t);
+		else
+			ADD("e %u 0\n", t);
+	}
+	ADD("end %u\n", back + 1);
+#undef ADD
+	ck_assert(len < cap);
+	source_opts_init(&o);
+	if (reader_open_mem(&r, text, len, "keys.ptrec", &err) < 0 ||
+	    source_open_recording_reader(&src, r, &o, &err) < 0)
+		ck_abort_msg("%s", err.msg);
+	while (source_next(&src, &snk, WAIT_MS, &err) == SRC_SAMPLE) {
+		const struct stack *st = model_stack(m, 1);
+
+		if (model_nsamples(m) == 1)
+			ck_assert(st && st->nframes == 2 && st->s.now == 5);
+		if (model_nsamples(m) == MODEL_HISTORY + 6) {
+			/* stack 2 forgotten, stack 3 in its id */
+			ck_assert(st && st->s.now == 7);
+			gone_id = 1;
+		}
+	}
+	src.impl->close(&src);
+	ck_assert_int_eq(gone_id, 1);
+	ck_assert_int_eq(model_nsamples(m), back + 1);
+	for (size_t i = 0; i < model_nstacks(m); i++) {
+		const struct stack *st = model_stack(m, (uint32_t)i);
+		const char *f;
+
+		if (!st || st->nframes != 2)
+			continue;
+		f = model_frame(m, st->frames[1]);
+		if (strcmp(f, "b+0x1/0x2") == 0) {
+			ck_assert_int_eq(st->s.now, 1);
+			seen[0]++;
+		} else if (strcmp(f, "b+0x5/0x9") == 0) {
+			ck_assert_int_eq(st->s.now, 3);
+			seen[1]++;
+		} else {
+			ck_assert_str_eq(f, "c+0x1/0x2");
+			ck_assert_int_eq(st->s.now, 7);
+			seen[2]++;
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(seen[i], 1);
+	ck_assert_int_eq(model_total_pages(m), 11);
+	model_free(m);
+	free(text);
+}
+END_TEST
+
 /* Warnings, caught. */
 static char warns[16][1024];
 static int nwarns;
@@ -1602,6 +1685,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, roundtrip_handles);
 	tcase_add_test(tc, roundtrip_live);
 	tcase_add_test(tc, replay_semantics);
+	tcase_add_test(tc, replay_keys_forgotten);
 	tcase_add_test(tc, meta_values_checked);
 	tcase_add_test(tc, meta_releases);
 	tcase_add_test(tc, meta_module_ids_bounded);

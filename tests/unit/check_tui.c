@@ -3724,6 +3724,108 @@ START_TEST(test_tree_filter)
 }
 END_TEST
 
+/* The lines whose node matches text, in the order of every line of the tree: how many
+ * (at most n), their indices in at. */
+static size_t tl_matches(struct ht *h, const char *text, size_t *at, size_t n)
+{
+	size_t k = 0;
+
+	tl_get(h);
+	for (size_t i = 0; i < tl_n && k < n; i++)
+		if (!tl_v[i].inl &&
+		    strcasestr(tree_node_text(h->t->model, &h->t->list->tree->t.nodes[tl_v[i].node]),
+			       text))
+			at[k++] = i;
+	return k;
+}
+
+/* / from the first line, then n and N: the matching lines in the tree's order, round
+ * the ends, as a walk of every line finds them. */
+static void ck_search_walk(struct ht *h, const char *text)
+{
+	size_t at[64], nm, steps;
+	char keys[128];
+
+	ht_key(h, FN(KEY_HOME));
+	snprintf(keys, sizeof(keys), "/%s", text);
+	ht_keys(h, keys);
+	nm = tl_matches(h, text, at, ARRAY_SIZE(at));
+	if (!nm) /* in unexpanded nodes only */
+		ck_screen_has(h, "(not found)");
+	else
+		ck_screen_lacks(h, "(not found)");
+	ht_keys(h, "\n");
+	if (!nm)
+		return;
+	ck_assert_uint_eq(tl_cursor(h), at[0]);
+	if (nm == ARRAY_SIZE(at)) { /* many: the first ones, no round */
+		for (size_t k = 1; k < nm; k++) {
+			ht_keys(h, "n");
+			ck_assert_uint_eq(tl_cursor(h), at[k]);
+		}
+		return;
+	}
+	steps = nm < 20 ? nm + 1 : 20;
+	for (size_t k = 1; k <= steps; k++) {
+		ht_keys(h, "n");
+		ck_assert_msg(tl_cursor(h) == at[k % nm], "%s: n %zu at %zu, not %zu", text, k,
+			      tl_cursor(h), at[k % nm]);
+	}
+	ht_key(h, FN(KEY_HOME));
+	ht_keys(h, "n");
+	ck_assert_uint_eq(tl_cursor(h), at[at[0] == 0 && nm > 1 ? 1 : 0]);
+	ht_keys(h, "G");
+	for (size_t k = 1; k <= steps; k++) {
+		ht_keys(h, "N");
+		ck_assert_msg(tl_cursor(h) == at[(nm * 2 - k - (at[nm - 1] + 1 == tl_n)) % nm],
+			      "%s: N %zu at %zu", text, k, tl_cursor(h));
+	}
+}
+
+/* A search in the tree goes to the lines in the tree's order, whatever is expanded: by
+ * e, by Enter and Left, by * (only the path to a match is made, the matches known from
+ * the stacks); a text only hidden stacks or unexpanded nodes have says "not found". */
+START_TEST(test_tree_search_order)
+{
+	static const char *const texts[] = { "filemap", "generic_perform_write", "execmem",
+					     "vmalloc", "do_syscall_64", "+0x1" };
+	struct ht h = { 0 };
+	size_t f;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
+	ht_keys(&h, "T");
+	for (int state = 0; state < 4; state++) {
+		ht_keys(&h, "E");
+		if (state == 1 || state == 2)
+			ht_keys(&h, "e");
+		if (state == 2) { /* a few collapsed again */
+			ht_key(&h, FN(KEY_HOME));
+			ht_keys(&h, "jjhjjjjjhjjjh");
+		}
+		if (state == 3) { /* one root expanded whole, one of its nodes collapsed */
+			ht_key(&h, FN(KEY_HOME));
+			f = first_fork(&h);
+			tl_goto(&h, f);
+			ht_keys(&h, "*jjjh");
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(texts); k++)
+			ck_search_walk(&h, texts[k]);
+	}
+	/* bottom-up too */
+	ht_keys(&h, "TEe");
+	ck_assert_int_eq(h.t->settings.tree, TREE_BOTTOM_UP);
+	for (size_t k = 0; k < ARRAY_SIZE(texts); k++)
+		ck_search_walk(&h, texts[k]);
+	/* in a collapsed node only: not found */
+	ht_keys(&h, "E");
+	ck_assert_uint_eq(tl_matches(&h, "do_syscall_64", &f, 1), 0);
+	ht_keys(&h, "/do_syscall_64");
+	ck_screen_has(&h, "(not found)");
+	ht_keys(&h, "\n");
+	ht_close(&h);
+}
+END_TEST
+
 /* Replay keeps what is expanded where the nodes still are. */
 START_TEST(test_tree_replay)
 {
@@ -4227,6 +4329,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_tree);
 	tcase_add_test(tc, test_tree_allocinfo);
 	tcase_add_test(tc, test_tree_filter);
+	tcase_add_test(tc, test_tree_search_order);
 	tcase_add_test(tc, test_tree_chart);
 	tcase_add_test(tc, test_tree_replay);
 	tcase_add_test(tc, test_tree_setting);

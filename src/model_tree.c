@@ -844,6 +844,37 @@ static void match_mark(struct tree *t, uint32_t i)
 		mt->mark[i] = mt->mark_gen;
 }
 
+/* A frame's answer, asked when not known. */
+static inline int frame_match(const struct tree *t, struct tree_match *mt, uint32_t f)
+{
+	return f < mt->nframes && mt->frames[f] ? mt->frames[f] == 2 : key_match(t, mt, f);
+}
+
+/* The depth of the deepest node on a stack's path whose text matches, else NO_MATCH. */
+static unsigned stack_deepest(const struct tree *t, struct tree_match *mt, const struct stack *st)
+{
+	unsigned len = path_len(t, st), d = len;
+
+	if (!t->alloc && st->nframes) { /* the frames straight, in the order of the depths */
+		const uint32_t *fr = st->frames;
+
+		if (t->mode == TREE_TOP_DOWN) {
+			for (unsigned i = st->nframes - len; i < st->nframes; i++)
+				if (frame_match(t, mt, fr[i]))
+					return st->nframes - 1 - i;
+		} else {
+			while (d-- > 0)
+				if (frame_match(t, mt, fr[st->caller + d]))
+					return d;
+		}
+		return NO_MATCH;
+	}
+	while (d-- > 0)
+		if (key_match(t, mt, path_at(t, st, d)))
+			return d;
+	return NO_MATCH;
+}
+
 /* Each row's deepest matching node: rows known to have none keep it (narrow); the made
  * node of that depth on its path, and those above it, marked. */
 static void match_rows(struct tree *t, struct tree_match *mt, int narrow)
@@ -860,15 +891,19 @@ static void match_rows(struct tree *t, struct tree_match *mt, int narrow)
 	mt->nmatch = 0;
 	for (size_t r = 0; r < t->v.nrows; r++) {
 		const struct stack *st = t->v.rows[r].stack;
-		unsigned d = path_len(t, st);
+		unsigned d;
 		uint32_t node;
 
 		if (narrow && mt->deepest[r] == NO_MATCH)
 			continue;
-		while (d-- > 0 && !key_match(t, mt, path_at(t, st, d)))
-			;
-		mt->deepest[r] = d < STACK_MAX_FRAMES ? (uint8_t)d : NO_MATCH;
-		if (mt->deepest[r] == NO_MATCH)
+		/* the stacks and their frames are anywhere: asked for a few rows ahead */
+		if (r + 2 * PREFETCH < t->v.nrows)
+			__builtin_prefetch(t->v.rows[r + 2 * PREFETCH].stack);
+		if (r + PREFETCH < t->v.nrows)
+			__builtin_prefetch(t->v.rows[r + PREFETCH].stack->frames);
+		d = stack_deepest(t, mt, st);
+		mt->deepest[r] = (uint8_t)d;
+		if (d == NO_MATCH)
 			continue;
 		mt->nmatch++;
 		for (node = t->leaves[st->id].node; t->nodes[node].depth > d;)

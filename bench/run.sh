@@ -260,7 +260,7 @@ fi
 
 say "call tree: $nrec_stacks stacks, top-down and bottom-up"
 # bench/tree.c builds the tree of the model in-process (as update.c does)
-tree_keys="first sample sort threshold subtree expand all_first all"
+tree_keys="first sample sort threshold subtree expand search all_first all"
 declare -A tr=()
 if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
 	# shellcheck disable=SC2086
@@ -413,12 +413,12 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	trp() { echo "$(ms "${tr[$1.top_down]:-}") / $(ms "${tr[$1.bottom_up]:-}")"; }
 	trworst() { # the slowest of the screen's cases, a mode
 		local w="" k
-		for k in first sample sort threshold subtree expand; do
+		for k in first sample sort threshold subtree expand search; do
 			w=$(awk -v a="$w" -v b="${tr[$k.$1]:-}" 'BEGIN { if (b == "") print a; else if (a == "" || b > a) print b; else print a }')
 		done
 		echo "$w"
 	}
-	echo "| call tree of $(thousands "$nrec_stacks") stacks (bench/tree.c), top-down / bottom-up, CPU, median of 20: the first build (T); a new sample; another sort; another threshold; \`*\` on the largest root; \`e\` then \`G\` (the nodes of the screen's lines) | $(trp first); $(trp sample); $(trp sort); $(trp threshold); $(trp subtree); $(trp expand) | | the whole tree (batch output): made anew $(trp all_first), a later sample $(trp all) | < 16 ms | $(verdict "$(trworst top_down)" "<" 16) / $(verdict "$(trworst bottom_up)" "<" 16) |"
+	echo "| call tree of $(thousands "$nrec_stacks") stacks (bench/tree.c), top-down / bottom-up, CPU, median of 20: the first build (T); a new sample; another sort; another threshold; \`*\` on the largest root; \`e\` then \`G\` (the nodes of the screen's lines); a search far down, everything expanded | $(trp first); $(trp sample); $(trp sort); $(trp threshold); $(trp subtree); $(trp expand); $(trp search) | | the whole tree (batch output): made anew $(trp all_first), a later sample $(trp all) | < 16 ms | $(verdict "$(trworst top_down)" "<" 16) / $(verdict "$(trworst bottom_up)" "<" 16) |"
 	echo "| a live tick of /proc/allocinfo, 10,000 call sites (bench/allocinfo.c): read + parse + update + sorted view | $(tm "$t_ai" "$c_ai"), median of 50 | | | < 5 ms | $(verdict "$t_ai" "<" 5) |"
 	x_ch=$(ratio "$r_ch600" "$r_ch50")
 	echo "| churn: $(thousands "$nrec_stacks") live stacks, 0.5% gone and 0.5% new per sample (bench/churn.c): peak RSS after 50 / 300 / 600 samples | $(mib "$r_ch50") / $(mib "$r_ch300") / $(mib "$r_ch600") (model ${m_ch50:--} / ${m_ch600:--} MiB after 50 / 600) | | $(x "$x_ch") after 600 of after 50 | ≤ 1.5x | $(verdict "$x_ch" "<=" 1.5) |"

@@ -14,9 +14,13 @@
  *   sample     a new sample (A and B in turn): the build, the tree kept
  *   sort       the same sample in another order (pages, delta in turn)
  *   threshold  the same sample with another threshold (0, 16 pages in turn)
- *   subtree    `*` on the largest root: every node below it opened and sorted
+ *   subtree    `*` on the largest root: what the screen's 50 lines from it open (every
+ *              node below it expanded, made when a line comes to it)
  *   expand     `e` then `G` on the screen: what the 50 lines the screen shows from the top
  *              and those at the end of the tree open (every node expanded)
+ *   search     a search, every node expanded, for the caller of the stack with the fewest
+ *              pages (far down the tree): the stacks matched (tree_match()), the path to
+ *              the first match made, down the nodes that hold one
  *   all_first  the whole tree made anew and sorted (batch output's first sample, `e`)
  *   all        a new sample of the whole tree, kept (batch output's later samples)
  * In the first five the screen has the largest root and its largest child and grandchild
@@ -66,14 +70,6 @@ static void screen(struct tree *t)
 		i = largest(t, i);
 }
 
-/* Opens and sorts every node below node i. */
-static void subtree(struct tree *t, uint32_t i)
-{
-	tree_sort(t, i);
-	for (uint32_t k = 0; k < t->nodes[i].nkids; k++)
-		subtree(t, t->kids[t->nodes[i].kids + k]);
-}
-
 /* Opens and sorts the nodes of the first *left lines below node i, everything expanded. */
 static void first_lines(struct tree *t, uint32_t i, size_t *left)
 {
@@ -106,6 +102,49 @@ static void expand_all(struct tree *t)
 	}
 }
 
+/* The first matching node at or below node i, its path made; TREE_NONE: none. */
+static uint32_t first_match(struct tree *t, uint32_t i)
+{
+	if (!tree_node_holds_match(t, i))
+		return TREE_NONE;
+	if (tree_node_match(t, i))
+		return i;
+	tree_sort(t, i);
+	for (uint32_t k = 0; k < t->nodes[i].nkids; k++) {
+		uint32_t f = first_match(t, t->kids[t->nodes[i].kids + k]);
+
+		if (f != TREE_NONE)
+			return f;
+	}
+	return TREE_NONE;
+}
+
+static uint32_t search(struct tree *t, const char *text)
+{
+	uint32_t f = TREE_NONE;
+
+	if (!tree_match(t, text))
+		return TREE_NONE;
+	for (size_t k = 0; k < t->nroots && f == TREE_NONE; k++)
+		f = first_match(t, t->kids[k]);
+	return f;
+}
+
+/* The function of the caller of the stack with the fewest pages. */
+static void rare_caller(const struct model *m, const struct tree *t, char *buf, size_t n)
+{
+	const struct stack *low = NULL;
+
+	for (size_t r = 0; r < t->v.nrows; r++) {
+		const struct stack *st = t->v.rows[r].stack;
+
+		if (st->nframes && (!low || st->s.now < low->s.now))
+			low = st;
+	}
+	snprintf(buf, n, "%s", low ? model_frame(m, low->frames[low->caller]) : "?");
+	buf[strcspn(buf, "+")] = 0;
+}
+
 static size_t nodes_below(const struct tree *t, uint32_t i)
 {
 	size_t n = 1;
@@ -115,9 +154,9 @@ static size_t nodes_below(const struct tree *t, uint32_t i)
 	return n;
 }
 
-enum what { FIRST, SAMPLE, SORT, THRESHOLD, SUBTREE, EXPAND, ALL_FIRST, ALL, W__N };
-static const char *const what_names[W__N] = { "first", "sample", "sort", "threshold",
-					       "subtree", "expand", "all_first", "all" };
+enum what { FIRST, SAMPLE, SORT, THRESHOLD, SUBTREE, EXPAND, SEARCH, ALL_FIRST, ALL, W__N };
+static const char *const what_names[W__N] = { "first", "sample", "sort", "threshold", "subtree",
+					       "expand", "search", "all_first", "all" };
 
 int main(int argc, char **argv)
 {
@@ -154,14 +193,16 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 2; k++) {
 		enum tree_mode mode = modes[k];
 		struct tree tr;
-		size_t roots = 0, made = 0, below = 0, all_nodes = 0;
+		size_t roots = 0, made = 0, below = 0, all_nodes = 0, search_made = 0;
 		double mem = 0;
+		char text[256] = "";
 
 		for (int what = 0; what < W__N; what++) {
 			tree_init(&tr);
 			vo.key = KEY_PAGES;
 			vo.threshold.value = 0;
-			if (what != FIRST && what != ALL_FIRST && what != SUBTREE && what != EXPAND) {
+			if (what != FIRST && what != ALL_FIRST && what != SUBTREE && what != EXPAND &&
+			    what != SEARCH) {
 				model_tree(b.m, &vo, mode, &tr);
 				if (what == ALL)
 					tree_sort(&tr, TREE_NONE);
@@ -174,12 +215,14 @@ int main(int argc, char **argv)
 				if (what == SAMPLE || what == ALL)
 					next_sample(&b);
 				if (what == FIRST || what == ALL_FIRST || what == SUBTREE ||
-				    what == EXPAND) {
+				    what == EXPAND || what == SEARCH) {
 					tree_free(&tr);
 					tree_init(&tr);
 				}
-				if (what == SUBTREE || what == EXPAND)
+				if (what == SUBTREE || what == EXPAND || what == SEARCH)
 					model_tree(b.m, &vo, mode, &tr);
+				if (what == SEARCH && !text[0])
+					rare_caller(b.m, &tr, text, sizeof(text));
 				if (what == SORT)
 					vo.key = i % 2 ? KEY_PAGES : KEY_DELTA;
 				if (what == THRESHOLD)
@@ -187,10 +230,12 @@ int main(int argc, char **argv)
 				c0 = cpu_ms();
 				w0 = now_ms();
 				if (what == SUBTREE) {
-					uint32_t r = largest(&tr, TREE_NONE);
+					size_t left = 50;
 
-					subtree(&tr, r);
-					below = nodes_below(&tr, r);
+					first_lines(&tr, largest(&tr, TREE_NONE), &left);
+				} else if (what == SEARCH) {
+					if (search(&tr, text) == TREE_NONE)
+						fprintf(stderr, "tree: %s not found\n", text);
 				} else if (what == EXPAND) {
 					expand_all(&tr);
 				} else {
@@ -206,7 +251,11 @@ int main(int argc, char **argv)
 			if (what == FIRST) {
 				roots = tr.nroots;
 				made = tr.nnodes;
+			} else if (what == SEARCH) {
+				search_made = tr.nnodes;
 			} else if (what == ALL_FIRST) {
+				tree_sort(&tr, TREE_NONE);
+				below = nodes_below(&tr, tr.kids[0]);
 				all_nodes = tr.nnodes;
 				mem = tree_mem_bytes(&tr) / 1048576.0;
 			}
@@ -216,8 +265,10 @@ int main(int argc, char **argv)
 			tree_free(&tr);
 		}
 		printf("%s: %zu stacks, %zu roots (%zu nodes made by the first build), "
-		       "%zu nodes below the largest root, %zu nodes in all, %.1f MiB\n",
-		       names[k], model_nlive(b.m), roots, made, below, all_nodes, mem);
+		       "%zu nodes below the largest root, %zu nodes in all, %.1f MiB; "
+		       "a search for %s made %zu nodes\n",
+		       names[k], model_nlive(b.m), roots, made, below, all_nodes, mem, text,
+		       search_made);
 	}
 	for (int k = 0; k < 2; k++) {
 		for (int what = 0; what < W__N; what++)

@@ -63,6 +63,35 @@ static inline void slot_set(struct tree_slot *s, uint64_t k, uint32_t node)
 #define LABEL_KEY 0x80000000u     /* frame ids stay below */
 #define PREFETCH 16               /* rows ahead */
 
+struct tree_match {
+	char *text;
+	uint32_t gen;             /* the tree's (its model's) the answers by key are of */
+	uint32_t build;           /* the build the rows' answers and the marks are of */
+	uint8_t *frames, *labels; /* by frame / label id: 0 not asked, 1 no, 2 a match */
+	size_t nframes, nlabels;
+	uint8_t *deepest;         /* by view row: the deepest matching depth, or NO_MATCH */
+	size_t nrows, nmatch;     /* rows; those with a match */
+	uint32_t *mark;           /* by node: mark_gen when it or a node below matches */
+	size_t nmark;
+	uint32_t mark_gen;
+};
+
+#define NO_MATCH 0xff             /* depths stay below STACK_MAX_FRAMES */
+
+static void match_free(struct tree_match *mt)
+{
+	if (!mt)
+		return;
+	free(mt->text);
+	free(mt->frames);
+	free(mt->labels);
+	free(mt->deepest);
+	free(mt->mark);
+	free(mt);
+}
+
+static void match_mark(struct tree *t, uint32_t i);
+
 void tree_init(struct tree *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -81,6 +110,7 @@ void tree_free(struct tree *t)
 	if (t->alloc)
 		tree_alloc_free(t->alloc);
 	free(t->alloc);
+	match_free(t->match);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -437,6 +467,9 @@ static void tree_open(struct tree *t, uint32_t i)
 {
 	uint32_t r = t->nodes[i].stacks, first = (uint32_t)t->nnodes;
 	unsigned d = t->nodes[i].depth + 1u;
+	/* a search of this build: the children holding a match are marked as they come */
+	const struct tree_match *match = t->match && t->match->build == t->build &&
+					 t->match->nrows == t->v.nrows ? t->match : NULL;
 
 	t->nodes[i].open = 1;
 	t->nodes[i].stacks = TREE_NONE;
@@ -456,6 +489,8 @@ static void tree_open(struct tree *t, uint32_t i)
 				c = node_get(t, i, f, (uint16_t)d);
 				row_add(t, c, r);
 				t->leaves[st->id].node = c;
+				if (match && match->deepest[r] != NO_MATCH && match->deepest[r] >= d)
+					match_mark(t, c);
 				continue;
 			}
 			if (f >= t->nchild_of) {
@@ -473,6 +508,8 @@ static void tree_open(struct tree *t, uint32_t i)
 			}
 			row_add(t, c, r);
 			t->leaves[st->id].node = c;
+			if (match && match->deepest[r] != NO_MATCH && match->deepest[r] >= d)
+				match_mark(t, c);
 		}
 	}
 	/* every child is new: a node not opened has none (and a stack without frames, whose
@@ -744,4 +781,169 @@ int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_
 	free(one);
 	free(todo);
 	return filled;
+}
+
+/* ---- search ---- */
+
+/* The text of a node of key k (tree_node_text()'s). */
+static const char *key_text(const struct tree *t, uint32_t k)
+{
+	uint32_t l;
+
+	if (k & LABEL_KEY)
+		return model_label(t->m, k & ~LABEL_KEY);
+	if (t->alloc && (l = tree_alloc_site_label(t->alloc, k)) != UINT32_MAX)
+		return model_label(t->m, l);
+	return model_frame(t->m, k);
+}
+
+static uint8_t *answer_at(uint8_t **v, size_t *n, uint32_t id)
+{
+	if (id >= *n) {
+		size_t cap = *n ? *n : 4096;
+
+		while (cap <= id)
+			cap *= 2;
+		*v = xrealloc(*v, cap);
+		memset(*v + *n, 0, cap - *n);
+		*n = cap;
+	}
+	return *v + id;
+}
+
+static int key_match(const struct tree *t, struct tree_match *mt, uint32_t k)
+{
+	uint8_t *a = k & LABEL_KEY ? answer_at(&mt->labels, &mt->nlabels, k & ~LABEL_KEY) :
+				     answer_at(&mt->frames, &mt->nframes, k);
+
+	if (!*a)
+		*a = strcasestr(key_text(t, k), mt->text) ? 2 : 1;
+	return *a == 2;
+}
+
+/* Forgets the answers by key; narrow: the text got longer, a miss stays one. */
+static void answers_forget(uint8_t *v, size_t n, int narrow)
+{
+	for (size_t i = 0; v && i < n; i++)
+		if (!narrow || v[i] == 2)
+			v[i] = 0;
+}
+
+static void match_mark(struct tree *t, uint32_t i)
+{
+	struct tree_match *mt = t->match;
+
+	if (mt->nmark < t->nnodes) {
+		size_t n = t->nnodes + t->nnodes / 2;
+
+		mt->mark = xreallocarray(mt->mark, n, sizeof(*mt->mark));
+		memset(mt->mark + mt->nmark, 0, (n - mt->nmark) * sizeof(*mt->mark));
+		mt->nmark = n;
+	}
+	for (; i != TREE_NONE && mt->mark[i] != mt->mark_gen; i = t->nodes[i].parent)
+		mt->mark[i] = mt->mark_gen;
+}
+
+/* A frame's answer, asked when not known. */
+static inline int frame_match(const struct tree *t, struct tree_match *mt, uint32_t f)
+{
+	return f < mt->nframes && mt->frames[f] ? mt->frames[f] == 2 : key_match(t, mt, f);
+}
+
+/* The depth of the deepest node on a stack's path whose text matches, else NO_MATCH. */
+static unsigned stack_deepest(const struct tree *t, struct tree_match *mt, const struct stack *st)
+{
+	unsigned len = path_len(t, st), d = len;
+
+	if (!t->alloc && st->nframes) { /* the frames straight, in the order of the depths */
+		const uint32_t *fr = st->frames;
+
+		if (t->mode == TREE_TOP_DOWN) {
+			for (unsigned i = st->nframes - len; i < st->nframes; i++)
+				if (frame_match(t, mt, fr[i]))
+					return st->nframes - 1 - i;
+		} else {
+			while (d-- > 0)
+				if (frame_match(t, mt, fr[st->caller + d]))
+					return d;
+		}
+		return NO_MATCH;
+	}
+	while (d-- > 0)
+		if (key_match(t, mt, path_at(t, st, d)))
+			return d;
+	return NO_MATCH;
+}
+
+/* Each row's deepest matching node: rows known to have none keep it (narrow); the made
+ * node of that depth on its path, and those above it, marked. */
+static void match_rows(struct tree *t, struct tree_match *mt, int narrow)
+{
+	if (mt->nrows != t->v.nrows || !narrow) {
+		mt->deepest = xrealloc(mt->deepest, t->v.nrows ? t->v.nrows : 1);
+		memset(mt->deepest, 0, t->v.nrows);
+		mt->nrows = t->v.nrows;
+	}
+	if (++mt->mark_gen == 0) {
+		memset(mt->mark, 0, mt->nmark * sizeof(*mt->mark));
+		mt->mark_gen = 1;
+	}
+	mt->nmatch = 0;
+	for (size_t r = 0; r < t->v.nrows; r++) {
+		const struct stack *st = t->v.rows[r].stack;
+		unsigned d;
+		uint32_t node;
+
+		if (narrow && mt->deepest[r] == NO_MATCH)
+			continue;
+		/* the stacks and their frames are anywhere: asked for a few rows ahead */
+		if (r + 2 * PREFETCH < t->v.nrows)
+			__builtin_prefetch(t->v.rows[r + 2 * PREFETCH].stack);
+		if (r + PREFETCH < t->v.nrows)
+			__builtin_prefetch(t->v.rows[r + PREFETCH].stack->frames);
+		d = stack_deepest(t, mt, st);
+		mt->deepest[r] = (uint8_t)d;
+		if (d == NO_MATCH)
+			continue;
+		mt->nmatch++;
+		for (node = t->leaves[st->id].node; t->nodes[node].depth > d;)
+			node = t->nodes[node].parent;
+		match_mark(t, node);
+	}
+}
+
+size_t tree_match(struct tree *t, const char *text)
+{
+	struct tree_match *mt = t->match;
+	int narrow, same_gen;
+
+	if (!mt)
+		mt = t->match = xcalloc(1, sizeof(*mt));
+	if (mt->text && mt->build == t->build && mt->gen == t->gen && mt->nrows == t->v.nrows &&
+	    strcmp(mt->text, text) == 0)
+		return mt->nmatch;
+	same_gen = mt->gen == t->gen && mt->text;
+	narrow = same_gen && strcasestr(text, mt->text);
+	answers_forget(mt->frames, mt->nframes, narrow);
+	answers_forget(mt->labels, mt->nlabels, narrow);
+	free(mt->text);
+	mt->text = xstrdup(text);
+	match_rows(t, mt, narrow && mt->build == t->build);
+	mt->gen = t->gen;
+	mt->build = t->build;
+	return mt->nmatch;
+}
+
+int tree_node_match(struct tree *t, uint32_t i)
+{
+	const struct tree_node *n = &t->nodes[i];
+
+	return key_match(t, t->match, n->frame != TREE_NONE ? n->frame : LABEL_KEY | n->label);
+}
+
+int tree_node_holds_match(const struct tree *t, uint32_t i)
+{
+	const struct tree_match *mt = t->match;
+
+	return mt && i < mt->nmark && mt->mark[i] == mt->mark_gen;
 }

@@ -61,6 +61,7 @@ struct tree_node {
 struct tree_slot;
 struct tree_leaf;
 struct tree_alloc;
+struct tree_match;
 
 /* The tree is made as far as it is looked at: the roots, and the children of the nodes
  * tree_sort() opened; the stacks below a node not opened count in it. The nodes stay from
@@ -93,6 +94,7 @@ struct tree {
 	enum sort_key key;        /* the order of the children */
 	int ascending;
 	struct tree_alloc *alloc; /* allocinfo: the call sites' source paths, else NULL */
+	struct tree_match *match; /* the last tree_match()'s, else NULL */
 };
 
 static inline int tree_node_shown(const struct tree *t, const struct tree_node *n)
@@ -127,5 +129,16 @@ size_t tree_path_nodes(const struct tree *t, uint32_t i, uint32_t *out, size_t n
 /* The summed history of the stacks below node i: the last n values, oldest first, as
  * model_history() gives them per stack; returns how many were filled. */
 int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_t *out, int n);
+
+/* A search in the nodes' texts (case-insensitive, as tree_node_text() gives them), known
+ * from the stacks of the build without making a node: each key on a stack's path is
+ * looked at, each key's text once (a longer text only where the shorter one matched).
+ * Returns how many stacks of the view have a matching node on their path: 0, no node of
+ * the tree matches, made or not. Kept until the next build or another text. */
+size_t tree_match(struct tree *t, const char *text);
+/* After tree_match(): node i's text matches. */
+int tree_node_match(struct tree *t, uint32_t i);
+/* After tree_match(): node i or a node below it matches (a node made since too). */
+int tree_node_holds_match(const struct tree *t, uint32_t i);
 
 #endif

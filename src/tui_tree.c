@@ -23,22 +23,40 @@ static size_t set_slot(const struct tree_set *s, uint64_t k)
 	return i;
 }
 
-static int set_has(const struct tree_set *s, uint64_t k)
+/* The value of k, 0: none. */
+static uint32_t set_get(const struct tree_set *s, uint64_t k)
 {
-	return s->cap && s->v[set_slot(s, k)] == k;
+	size_t i;
+
+	if (!s->n)
+		return 0;
+	i = set_slot(s, k);
+	return s->v[i] == k ? s->val[i] : 0;
 }
 
-static void set_add(struct tree_set *s, uint64_t k)
+static int set_has(const struct tree_set *s, uint64_t k)
+{
+	return set_get(s, k) != 0;
+}
+
+/* k with value val (not 0), added or changed. */
+static void set_add(struct tree_set *s, uint64_t k, uint32_t val)
 {
 	if (2 * (s->n + 1) > s->cap) {
-		struct tree_set b = { NULL, 0, s->cap ? s->cap * 2 : 64 };
+		struct tree_set b = { NULL, NULL, 0, s->cap ? s->cap * 2 : 64 };
 
 		b.v = xcalloc(b.cap, sizeof(uint64_t));
+		b.val = xcalloc(b.cap, sizeof(uint32_t));
 		for (size_t i = 0; i < s->cap; i++)
-			if (s->v[i])
-				b.v[set_slot(&b, s->v[i])] = s->v[i];
+			if (s->v[i]) {
+				size_t j = set_slot(&b, s->v[i]);
+
+				b.v[j] = s->v[i];
+				b.val[j] = s->val[i];
+			}
 		b.n = s->n;
 		free(s->v);
+		free(s->val);
 		*s = b;
 	}
 	size_t i = set_slot(s, k);
@@ -47,6 +65,7 @@ static void set_add(struct tree_set *s, uint64_t k)
 		s->v[i] = k;
 		s->n++;
 	}
+	s->val[i] = val;
 }
 
 static void set_del(struct tree_set *s, uint64_t k)
@@ -61,9 +80,13 @@ static void set_del(struct tree_set *s, uint64_t k)
 	/* the keys after it in its run go where a lookup finds them */
 	for (j = (i + 1) & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1)) {
 		uint64_t m = s->v[j];
+		uint32_t val = s->val[j];
+		size_t to;
 
 		s->v[j] = 0;
-		s->v[set_slot(s, m)] = m;
+		to = set_slot(s, m);
+		s->v[to] = m;
+		s->val[to] = val;
 	}
 }
 
@@ -93,8 +116,12 @@ void tree_ui_free(struct tree_ui *u)
 	free(u->sym_lines);
 	free(u->chart.cmin);
 	free(u->chart.cmax);
-	for (int i = 0; i < TREE__N; i++)
+	for (int i = 0; i < TREE__N; i++) {
 		free(u->toggled[i].v);
+		free(u->toggled[i].val);
+		free(u->below[i].v);
+		free(u->below[i].val);
+	}
 	free(u);
 }
 
@@ -103,17 +130,40 @@ static uint64_t node_ident(const struct model *m, struct tree *t, uint32_t i, ui
 	return tree_node_ident(m, t, i, parent);
 }
 
+/* Whether the node at depth d of p is expanded: what was said last of it, by its own
+ * toggle or a `*` on it or above it, else by e/E. */
+static int expanded_at(const struct tree_ui *u, const struct tree_pos *p, unsigned d)
+{
+	const struct tree_set *below = &u->below[u->mode];
+	uint32_t own = set_get(&u->toggled[u->mode], p->ident[d]), last = own >> 1;
+	int on = own ? (int)(own & 1) : u->all[u->mode];
+
+	for (unsigned k = 0; below->n && k <= d; k++) {
+		uint32_t s = set_get(below, p->ident[k]);
+
+		if (s > last) {
+			last = s;
+			on = 1;
+		}
+	}
+	return on;
+}
+
 int tree_ui_expanded(const struct tree_ui *u, uint64_t ident)
 {
-	return u->all[u->mode] != set_has(&u->toggled[u->mode], ident);
+	struct tree_pos p;
+
+	p.depth = 0;
+	p.ident[0] = ident;
+	return expanded_at(u, &p, 0);
 }
 
 static void set_expanded(struct tree_ui *u, uint64_t ident, int on)
 {
-	if (on != u->all[u->mode])
-		set_add(&u->toggled[u->mode], ident);
-	else
+	if (on == u->all[u->mode] && !u->below[u->mode].n)
 		set_del(&u->toggled[u->mode], ident);
+	else
+		set_add(&u->toggled[u->mode], ident, ++u->said << 1 | (uint32_t)on);
 }
 
 /* The source lines of a frame when known (ask: request them). */
@@ -207,7 +257,7 @@ static unsigned pos_lines(struct tree_ui *u, const struct app *app, const struct
 static int pos_open(const struct tree_ui *u, const struct tree_pos *p)
 {
 	return p->depth + 1 < STACK_MAX_FRAMES && u->t.nodes[p->node[p->depth]].haskids &&
-	       tree_ui_expanded(u, p->ident[p->depth]);
+	       expanded_at(u, p, p->depth);
 }
 
 /* p to the last line of its node's subtree. */
@@ -299,9 +349,10 @@ static int pos_same(const struct tree_pos *a, const struct tree_pos *b)
 
 static struct tree_line pos_line(struct tree_ui *u, const struct tree_pos *p)
 {
-	struct tree_line ln = { p->node[p->depth], p->depth, 0, p->inl, p->ident[p->depth], 0 };
+	struct tree_line ln = { p->node[p->depth], p->depth, 0, p->inl, 0, p->ident[p->depth], 0 };
 	uint32_t n;
 
+	ln.open = (uint8_t)pos_open(u, p);
 	for (unsigned d = 1; d <= p->depth; d++) {
 		siblings(u, p, d, &n);
 		if (d == p->depth)
@@ -620,7 +671,7 @@ static void draw_line(struct tree_ui *u, const struct tree_env *e, int y, size_t
 	pen_pad(&p, p.x + 1, a);
 	guides(&p, ln, a | (sel ? 0 : role_attr(ROLE_DIM)));
 	pen_put(&p, !n->haskids ? draw_glyph("· ", "  ") :
-		    tree_ui_expanded(u, ln->ident) ? draw_glyph("▾ ", "- ") : draw_glyph("▸ ", "+ "),
+		    ln->open ? draw_glyph("▾ ", "- ") : draw_glyph("▸ ", "+ "),
 		a);
 	text = tree_node_text(app->model, n);
 	pen_put_marked(&p, text, e->search, a | (n->caller && !sel ? A_BOLD : 0));
@@ -692,20 +743,6 @@ static void expand(struct tree_ui *u, const struct tree_env *e, int on)
 	relayout(u, e);
 }
 
-/* Expands node i and every node below it. */
-static void expand_subtree(struct tree_ui *u, const struct model *m, uint32_t i, uint64_t ident)
-{
-	if (!u->t.nodes[i].haskids)
-		return;
-	set_expanded(u, ident, 1);
-	tree_sort(&u->t, i); /* makes the children */
-	for (uint32_t k = 0; k < u->t.nodes[i].nkids; k++) {
-		uint32_t c = u->t.kids[u->t.nodes[i].kids + k];
-
-		expand_subtree(u, m, c, node_ident(m, &u->t, c, ident));
-	}
-}
-
 /* The cursor to its node's parent, at the parent's line of the screen when it has one. */
 static void to_parent(struct tree_ui *u, const struct tree_env *e)
 {
@@ -739,7 +776,7 @@ unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 	case ACT_EXPAND:
 		if (!ln || !u->t.nodes[ln->node].haskids)
 			break;
-		if (tree_ui_expanded(u, ln->ident))
+		if (ln->open)
 			move_by(u, e, 1);
 		else
 			expand(u, e, 1);
@@ -747,15 +784,16 @@ unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 	case ACT_COLLAPSE:
 		if (!ln)
 			break;
-		if (u->t.nodes[ln->node].haskids && tree_ui_expanded(u, ln->ident))
+		if (ln->open)
 			expand(u, e, 0);
 		else if (ln->depth)
 			to_parent(u, e);
 		break;
 	case ACT_EXPAND_SUBTREE:
-		if (!ln)
+		/* every node below expanded, made when a line comes to it */
+		if (!ln || !u->t.nodes[ln->node].haskids)
 			break;
-		expand_subtree(u, e->app->model, ln->node, ln->ident);
+		set_add(&u->below[u->mode], ln->ident, ++u->said);
 		relayout(u, e);
 		break;
 	case ACT_EXPAND_ALL:
@@ -763,6 +801,7 @@ unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 		/* nodes are made when their lines come on the screen */
 		u->all[u->mode] = a == ACT_EXPAND_ALL;
 		set_clear(&u->toggled[u->mode]);
+		set_clear(&u->below[u->mode]);
 		relayout(u, e);
 		break;
 	default: return ACTION_PASS;
@@ -778,34 +817,80 @@ void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice
 		return;
 	move_by(u, e, (long)li - (long)u->cursor);
 	if (twice && u->nlines && u->t.nodes[u->lines[u->cursor].node].haskids)
-		expand(u, e, !tree_ui_expanded(u, u->lines[u->cursor].ident));
+		expand(u, e, !u->lines[u->cursor].open);
 }
 
-/* The search matches the node of line p. */
-static int pos_matches(const struct tree_ui *u, const struct tree_env *e, const struct tree_pos *p)
+/* The search: node i's line matches. */
+static int node_matches(struct tree_ui *u, uint32_t i)
 {
-	return !p->inl &&
-	       strcasestr(tree_node_text(e->app->model, &u->t.nodes[p->node[p->depth]]), e->search);
+	return tree_node_match(&u->t, i);
 }
 
-/* Some node's text matches the search: a frame's, or a root's label (a stack without
- * frames). A few ms for every frame, where walking every line of a tree with every node
- * expanded makes them all. */
-static int search_may_match(const struct tree_ui *u, const struct tree_env *e)
+/* p to the first (dir 1) or the last line at or below its node that matches, its own
+ * line when self. Only nodes holding a match are looked into, and only those expanded
+ * opened: the path to the line found and the siblings on the way are made, no other
+ * node. Returns 0, or -1 (p as it was, but for its inl). */
+static int find_below(struct tree_ui *u, const struct app *app, struct tree_pos *p, int dir,
+		      int self)
 {
-	const struct model *m = e->app->model;
-	uint32_t n = model_nframes(m);
+	unsigned d = p->depth;
+	uint32_t i = p->node[d], n;
 
-	for (uint32_t f = 0; f < n; f++)
-		if (strcasestr(model_frame(m, f), e->search))
-			return 1;
-	for (size_t k = 0; k < u->t.nroots; k++) {
-		const struct tree_node *r = &u->t.nodes[u->t.kids[k]];
+	if (!tree_node_holds_match(&u->t, i))
+		return -1;
+	p->inl = 0;
+	if (dir > 0 && self && node_matches(u, i))
+		return 0;
+	if (pos_open(u, p)) {
+		siblings(u, p, d + 1, &n);
+		for (uint32_t k = 0; k < n; k++) {
+			uint32_t rank = dir > 0 ? k : n - 1 - k;
+			const uint32_t *kids = siblings(u, p, d + 1, &n); /* they may move */
 
-		if (r->frame == TREE_NONE && strcasestr(tree_node_text(m, r), e->search))
-			return 1;
+			if (!tree_node_holds_match(&u->t, kids[rank]))
+				continue;
+			pos_set(u, app, p, d + 1, rank, kids);
+			if (!find_below(u, app, p, dir, 1))
+				return 0;
+			p->depth = (uint16_t)d;
+		}
 	}
-	return 0;
+	p->inl = 0;
+	return dir < 0 && self && node_matches(u, i) ? 0 : -1;
+}
+
+/* p to the next (dir 1) or previous matching line after or before line q, not round the
+ * end: the siblings after (before) each node on q's path, and q's children forward, its
+ * parents' lines backward. */
+static int find_from(struct tree_ui *u, const struct app *app, const struct tree_pos *q,
+		     struct tree_pos *p, int dir)
+{
+	uint32_t n;
+
+	*p = *q;
+	if (dir > 0 && !find_below(u, app, p, 1, 0))
+		return 0;
+	if (dir < 0 && q->inl && node_matches(u, q->node[q->depth])) {
+		p->inl = 0;
+		return 0;
+	}
+	for (int d = q->depth; d >= 0; d--) {
+		*p = *q;
+		siblings(u, p, (unsigned)d, &n);
+		for (uint32_t r = q->rank[d]; dir > 0 ? r + 1 < n : r > 0;) {
+			r = dir > 0 ? r + 1 : r - 1;
+			pos_set(u, app, p, (unsigned)d, r, siblings(u, p, (unsigned)d, &n));
+			if (!find_below(u, app, p, dir, 1))
+				return 0;
+		}
+		if (dir < 0 && d > 0 && node_matches(u, q->node[d - 1])) {
+			*p = *q;
+			p->depth = (uint16_t)(d - 1);
+			p->inl = 0;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include)
@@ -813,21 +898,24 @@ int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int inc
 	const struct app *app = e->app;
 	int h = e->height > 0 ? e->height : 1, wrapped = 0;
 	struct tree_pos q, p;
+	uint32_t n;
 
-	if (pos_find(u, app, &q) || !search_may_match(u, e))
+	/* no stack the view shows has a matching node on its path: none, made or not */
+	if (pos_find(u, app, &q) || !tree_match(&u->t, e->search))
 		return -1;
 	p = q;
-	/* every line once, from the cursor's on round to it */
-	while (!include || !pos_matches(u, e, &p)) {
-		include = 0;
-		if (dir > 0 ? pos_next(u, app, &p) : pos_prev(u, app, &p)) {
-			if (dir > 0 ? pos_first(u, app, &p) : pos_last(u, app, &p))
-				return -1;
-			wrapped = 1;
+	if (!(include && !q.inl && node_matches(u, q.node[q.depth])) &&
+	    find_from(u, app, &q, &p, dir)) {
+		/* round the end: from the first root (the last), the cursor's line last */
+		int found = -1;
+
+		wrapped = 1;
+		siblings(u, &p, 0, &n);
+		for (uint32_t k = 0; k < n && found; k++) {
+			pos_set(u, app, &p, 0, dir > 0 ? k : n - 1 - k, siblings(u, &p, 0, &n));
+			found = find_below(u, app, &p, dir, 1);
 		}
-		if (pos_matches(u, e, &p))
-			break;
-		if (pos_same(&p, &q))
+		if (found)
 			return -1;
 	}
 	/* on the screen: there; else at its top or bottom, as the way went */

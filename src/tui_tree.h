@@ -20,6 +20,7 @@ struct tree_line {
 	uint8_t last;               /* the last of its siblings */
 	uint8_t inl;                /* 0: the node; k: the k-th function its frame was
 				     * inlined into (source lines) */
+	uint8_t open;               /* its children are lines (it is expanded) */
 	uint64_t ident;             /* its path's, the same across models */
 	uint64_t more;              /* bit d: its ancestor at depth d has siblings after it */
 };
@@ -34,8 +35,10 @@ struct tree_pos {
 	uint8_t inl;                /* as in tree_line */
 };
 
-struct tree_set {               /* node identities (open addressing, 0 empty) */
+struct tree_set {               /* node identities (open addressing, 0 empty), each
+				     * with a value (not 0) */
 	uint64_t *v;
+	uint32_t *val;
 	size_t n, cap;
 };
 
@@ -50,8 +53,11 @@ struct tree_ui {
 	int has_cur;                /* 0: the first line */
 	int height;                 /* the screen's lines when they were laid out */
 	uint64_t selected;          /* the cursor's node's identity (0: none) */
-	struct tree_set toggled[TREE__N]; /* per mode: expanded, or (all) collapsed */
+	/* per mode: the nodes expanded or collapsed by a key (when.. << 1 | expanded), those
+	 * expanded with everything below (`*`: when..), the rest as all[] */
+	struct tree_set toggled[TREE__N], below[TREE__N];
 	int all[TREE__N];
+	uint32_t said;              /* when..: the keys said so far */
 	double build_ms;            /* what the last build cost */
 	/* by frame id: the lines a node of that frame takes (0: not looked up, 0xff: no
 	 * answer yet), for the model sym_model */
@@ -89,6 +95,7 @@ void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice
 /* The next (dir 1) or previous line whose text matches the search (from the cursor's
  * own when include). Returns 0, or -1 when none does. */
 int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include);
+/* Whether a root is expanded (or a node no `*` above it expanded: lines say the others'). */
 int tree_ui_expanded(const struct tree_ui *u, uint64_t ident);
 /* The cursor's node (NULL: none). */
 const struct tree_node *tree_ui_node(const struct tree_ui *u);

@@ -588,6 +588,98 @@ START_TEST(test_allocinfo)
 }
 END_TEST
 
+/* Whether node i or one below matches text: every node below opened (in the build of the
+ * last tree_match()), each one's answers compared with its text's. */
+static int check_match(const struct model *m, struct tree *t, uint32_t i, const char *text)
+{
+	int self, below = 0;
+
+	tree_sort(t, i);
+	self = strcasestr(tree_node_text(m, &t->nodes[i]), text) != NULL;
+	ck_assert_msg(tree_node_match(t, i) == self, "%s: %s", text, tree_node_text(m, &t->nodes[i]));
+	for (uint32_t k = 0; k < t->nodes[i].nkids; k++)
+		below |= check_match(m, t, t->kids[t->nodes[i].kids + k], text);
+	ck_assert_msg(tree_node_holds_match(t, i) == (self || below), "%s at %s",
+		      text, tree_node_text(m, &t->nodes[i]));
+	return self || below;
+}
+
+/* The stacks that hold a match (the view's only; the frames from the caller out, those a
+ * path has), as tree_match() counts them. */
+static size_t count_match(const struct model *m, const struct tree *t, const char *text)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < t->v.nrows; r++) {
+		const struct stack *st = t->v.rows[r].stack;
+		int hit = st->nframes ? 0 : strcasestr(model_label(m, st->label), text) != NULL;
+
+		for (unsigned k = st->caller; k < st->nframes; k++)
+			hit |= strcasestr(model_frame(m, st->frames[k]), text) != NULL;
+		n += hit;
+	}
+	return n;
+}
+
+/* The search knows from the stacks which nodes match and hold a match, made or not, and
+ * marks nodes made later; stacks the threshold or filter hide count for nothing. */
+START_TEST(test_match)
+{
+	static const char *const texts[] = { "brd", "brd_submit", "KSYS_", "ksys_write", "alloc",
+					     "worker", "entry", "nothing", "get_page_from_freelist" };
+	struct model *m = model_new(), *ai = model_new();
+	struct tree t;
+	struct view_opts o;
+	size_t got;
+
+	feed(m, 0, SPEC);
+	tree_init(&t);
+	view_opts_init(&o);
+	for (int mode = TREE_TOP_DOWN; mode <= TREE_BOTTOM_UP; mode++)
+		for (size_t k = 0; k < ARRAY_SIZE(texts); k++) {
+			/* a tree of roots only, then one every node of is made */
+			for (int made = 0; made < 2; made++) {
+				model_tree(m, &o, (enum tree_mode)mode, &t);
+				if (made)
+					tree_sort(&t, TREE_NONE);
+				got = tree_match(&t, texts[k]);
+				ck_assert_uint_eq(got, count_match(m, &t, texts[k]));
+				for (size_t r = 0; r < t.nroots; r++)
+					check_match(m, &t, t.kids[r], texts[k]);
+			}
+		}
+	model_tree(m, &o, TREE_TOP_DOWN, &t);
+	ck_assert_uint_eq(tree_match(&t, "worker"), 1);
+	/* a longer text keeps what failed, a shorter one asks again */
+	ck_assert_uint_eq(tree_match(&t, "workers"), 0);
+	ck_assert_uint_eq(tree_match(&t, "work"), 1);
+	/* the only match in a stack under the threshold: none */
+	o.threshold.value = 50;
+	model_tree(m, &o, TREE_TOP_DOWN, &t);
+	ck_assert_uint_eq(tree_match(&t, "worker"), 0);
+	ck_assert_uint_eq(tree_match(&t, "alloc_inode"), 0);
+	ck_assert_uint_eq(tree_match(&t, "ksys_write"), 1);
+	check_match(m, &t, t.kids[0], "ksys_write");
+	/* allocinfo: the directories and files are nodes of their own */
+	o.threshold.value = 0;
+	model_feed_allocinfo(ai, 0, ALLOCINFO);
+	model_tree(ai, &o, TREE_TOP_DOWN, &t);
+	ck_assert_uint_eq(tree_match(&t, "./"), 1);
+	ck_assert_uint_eq(tree_match(&t, "brd.c"), 2);
+	ck_assert_uint_eq(tree_match(&t, "top.c:5"), 1);
+	ck_assert_uint_eq(tree_match(&t, "block/"), 3);
+	for (size_t r = 0; r < t.nroots; r++)
+		check_match(ai, &t, t.kids[r], "block/");
+	model_tree(ai, &o, TREE_BOTTOM_UP, &t);
+	ck_assert_uint_eq(tree_match(&t, "drivers/"), 3);
+	for (size_t r = 0; r < t.nroots; r++)
+		check_match(ai, &t, t.kids[r], "drivers/");
+	tree_free(&t);
+	model_free(m);
+	model_free(ai);
+}
+END_TEST
+
 START_TEST(test_mode_names)
 {
 	enum tree_mode t;
@@ -617,6 +709,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_lazy);
 	tcase_add_test(tc, test_kept_recording);
 	tcase_add_test(tc, test_allocinfo);
+	tcase_add_test(tc, test_match);
 	tcase_add_test(tc, test_mode_names);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3724,6 +3724,108 @@ START_TEST(test_tree_filter)
 }
 END_TEST
 
+/* The lines whose node matches text, in the order of every line of the tree: how many
+ * (at most n), their indices in at. */
+static size_t tl_matches(struct ht *h, const char *text, size_t *at, size_t n)
+{
+	size_t k = 0;
+
+	tl_get(h);
+	for (size_t i = 0; i < tl_n && k < n; i++)
+		if (!tl_v[i].inl &&
+		    strcasestr(tree_node_text(h->t->model, &h->t->list->tree->t.nodes[tl_v[i].node]),
+			       text))
+			at[k++] = i;
+	return k;
+}
+
+/* / from the first line, then n and N: the matching lines in the tree's order, round
+ * the ends, as a walk of every line finds them. */
+static void ck_search_walk(struct ht *h, const char *text)
+{
+	size_t at[64], nm, steps;
+	char keys[128];
+
+	ht_key(h, FN(KEY_HOME));
+	snprintf(keys, sizeof(keys), "/%s", text);
+	ht_keys(h, keys);
+	nm = tl_matches(h, text, at, ARRAY_SIZE(at));
+	if (!nm) /* in unexpanded nodes only */
+		ck_screen_has(h, "(not found)");
+	else
+		ck_screen_lacks(h, "(not found)");
+	ht_keys(h, "\n");
+	if (!nm)
+		return;
+	ck_assert_uint_eq(tl_cursor(h), at[0]);
+	if (nm == ARRAY_SIZE(at)) { /* many: the first ones, no round */
+		for (size_t k = 1; k < nm; k++) {
+			ht_keys(h, "n");
+			ck_assert_uint_eq(tl_cursor(h), at[k]);
+		}
+		return;
+	}
+	steps = nm < 20 ? nm + 1 : 20;
+	for (size_t k = 1; k <= steps; k++) {
+		ht_keys(h, "n");
+		ck_assert_msg(tl_cursor(h) == at[k % nm], "%s: n %zu at %zu, not %zu", text, k,
+			      tl_cursor(h), at[k % nm]);
+	}
+	ht_key(h, FN(KEY_HOME));
+	ht_keys(h, "n");
+	ck_assert_uint_eq(tl_cursor(h), at[at[0] == 0 && nm > 1 ? 1 : 0]);
+	ht_keys(h, "G");
+	for (size_t k = 1; k <= steps; k++) {
+		ht_keys(h, "N");
+		ck_assert_msg(tl_cursor(h) == at[(nm * 2 - k - (at[nm - 1] + 1 == tl_n)) % nm],
+			      "%s: N %zu at %zu", text, k, tl_cursor(h));
+	}
+}
+
+/* A search in the tree goes to the lines in the tree's order, whatever is expanded: by
+ * e, by Enter and Left, by * (only the path to a match is made, the matches known from
+ * the stacks); a text only hidden stacks or unexpanded nodes have says "not found". */
+START_TEST(test_tree_search_order)
+{
+	static const char *const texts[] = { "filemap", "generic_perform_write", "execmem",
+					     "vmalloc", "do_syscall_64", "+0x1" };
+	struct ht h = { 0 };
+	size_t f;
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
+	ht_keys(&h, "T");
+	for (int state = 0; state < 4; state++) {
+		ht_keys(&h, "E");
+		if (state == 1 || state == 2)
+			ht_keys(&h, "e");
+		if (state == 2) { /* a few collapsed again */
+			ht_key(&h, FN(KEY_HOME));
+			ht_keys(&h, "jjhjjjjjhjjjh");
+		}
+		if (state == 3) { /* one root expanded whole, one of its nodes collapsed */
+			ht_key(&h, FN(KEY_HOME));
+			f = first_fork(&h);
+			tl_goto(&h, f);
+			ht_keys(&h, "*jjjh");
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(texts); k++)
+			ck_search_walk(&h, texts[k]);
+	}
+	/* bottom-up too */
+	ht_keys(&h, "TEe");
+	ck_assert_int_eq(h.t->settings.tree, TREE_BOTTOM_UP);
+	for (size_t k = 0; k < ARRAY_SIZE(texts); k++)
+		ck_search_walk(&h, texts[k]);
+	/* in a collapsed node only: not found */
+	ht_keys(&h, "E");
+	ck_assert_uint_eq(tl_matches(&h, "do_syscall_64", &f, 1), 0);
+	ht_keys(&h, "/do_syscall_64");
+	ck_screen_has(&h, "(not found)");
+	ht_keys(&h, "\n");
+	ht_close(&h);
+}
+END_TEST
+
 /* Replay keeps what is expanded where the nodes still are. */
 START_TEST(test_tree_replay)
 {
@@ -3907,6 +4009,85 @@ START_TEST(test_speed_100k)
 			h.t->list->tree->build_ms, h.t->draw_ms);
 	}
 	ck_assert_int_eq(h.t->settings.tree, TREE_OFF);
+	ht_close(&h);
+}
+END_TEST
+
+/* The tree of 100,000 stacks under one root: * on it, G, a search far down and one whose
+ * only match a threshold hides make only the nodes on the way (CPU a key printed). */
+START_TEST(test_tree_lazy_100k)
+{
+	struct ht h = { 0 };
+	struct sbuf b = { 0 };
+	struct source *src;
+	struct fake *f;
+	struct tree_ui *u;
+	int nstacks = under_valgrind() ? 5000 : 100000;
+	size_t most = (size_t)nstacks / 10, made;
+	static const struct {
+		const char *keys, *what;
+	} steps[] = { { "T", "T" },	      { "*", "* on the root" }, { "G", "G" },
+		      { "g", "g" },	      { "/needle_deep\n", "search far down" },
+		      { "n", "n" },	      { "e", "e" },		{ "/needle_deep\n", "the same, e" },
+		      { "t2\n", "threshold" }, { "/hidden_only\n", "a search, a hidden match" } };
+
+	src = fake_new(NULL, 0);
+	f = src->priv;
+	for (int i = 0; i < nstacks; i++) {
+		sb_add(&b, " prep_new_page+0x17/0x43\n get_page_from_freelist+0x695/0x6fa\n");
+		if (i == nstacks / 2)
+			sb_add(&b, " needle_deep+0x1/0x2\n");
+		if (i == nstacks / 3)
+			sb_add(&b, " hidden_only+0x1/0x2\n");
+		for (int fr = 0; fr < 9; fr++)
+			sb_printf(&b, " fn%d_%d+0x%x/0x200\n", fr, (i >> (fr * 2)) & 63, i % 97);
+		sb_printf(&b, " do_syscall_64+0x6b/0x191\n entry_SYSCALL_64_after_hwframe+0x4b/0x53\n"
+			      "nr_base_pages: %d\n\n",
+			  i == nstacks / 3 ? 1 : i == nstacks / 2 ? 3 : 3 + (i * 7919) % 1000);
+	}
+	f->samples[f->n++] = b.s;
+	ht_start(&h, src, NULL, 50, 160, NULL, NULL);
+	u = h.t->list->tree;
+	for (size_t k = 0; k < ARRAY_SIZE(steps); k++) {
+		double worst = 0;
+
+		for (const char *c = steps[k].keys; *c; c++) {
+			double t0 = cpu_ms();
+			char key[2] = { *c, 0 };
+
+			ht_keys(&h, key);
+			worst = cpu_ms() - t0 > worst ? cpu_ms() - t0 : worst;
+		}
+		fprintf(stderr, "%d stacks: tree %-26s %6.2f ms a key at most, %zu nodes made\n",
+			nstacks, steps[k].what, worst, u->t.nnodes);
+		ck_assert_msg(u->t.nnodes < most, "%s: %zu nodes made", steps[k].what,
+			      u->t.nnodes);
+		if (k == 1) { /* everything below the root expanded: down to the callers */
+			ck_assert_uint_eq(u->t.nroots, 1);
+			for (size_t i = 1; i < u->nlines; i++)
+				ck_assert_uint_eq(u->lines[i].depth, i < 11 ? i : u->lines[i].depth);
+			ck_assert(!u->t.nodes[u->lines[10].node].haskids);
+		}
+		if (strstr(steps[k].keys, "needle") || k == 5) {
+			const struct tree_line *ln = &u->lines[u->cursor];
+
+			ck_assert_str_eq(tree_node_text(h.t->model, &u->t.nodes[ln->node]),
+					 "needle_deep+0x1/0x2");
+			ck_assert_uint_eq(ln->depth, 11);
+		}
+		if (k + 1 == ARRAY_SIZE(steps))
+			ck_assert_uint_eq(tree_match(&u->t, "hidden_only"), 0);
+	}
+	made = u->t.nnodes;
+	for (int k = 0; k < 5; k++) { /* what a search's first key costs of it */
+		double t0 = cpu_ms();
+
+		tree_match(&u->t, k % 2 ? "_after_" : "syscall");
+		fprintf(stderr, "%d stacks: the tree's stacks matched %.2f ms\n", nstacks,
+			cpu_ms() - t0);
+	}
+	tree_sort(&u->t, TREE_NONE);
+	fprintf(stderr, "%d stacks: tree of %zu nodes, %zu made\n", nstacks, u->t.nnodes, made);
 	ht_close(&h);
 }
 END_TEST
@@ -4243,6 +4424,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_tree);
 	tcase_add_test(tc, test_tree_allocinfo);
 	tcase_add_test(tc, test_tree_filter);
+	tcase_add_test(tc, test_tree_search_order);
 	tcase_add_test(tc, test_tree_chart);
 	tcase_add_test(tc, test_tree_replay);
 	tcase_add_test(tc, test_tree_setting);
@@ -4293,6 +4475,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_symbols_carried);
 	tcase_add_test(tc, test_speed_100k);
+	tcase_add_test(tc, test_tree_lazy_100k);
 	suite_add_tcase(s, tc);
 
 	/* every sample x group x sort of a recording: CK_RUN_CASE=agree runs it alone */

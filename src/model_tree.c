@@ -238,6 +238,17 @@ static uint32_t stack_leaf(struct tree *t, const struct stack *st, int all)
 	return node;
 }
 
+/* What stack_leaf() reads of a stack, asked for ahead (the stacks are anywhere): its
+ * leaf, its outermost and caller frames' ids. */
+static inline void leaf_prefetch(const struct tree *t, const struct stack *st)
+{
+	__builtin_prefetch(&t->leaves[st->id], 1);
+	if (st->nframes) {
+		__builtin_prefetch(&st->frames[st->caller]);
+		__builtin_prefetch(&st->frames[st->nframes - 1]);
+	}
+}
+
 /* Adds a stack's numbers, or a child's, to a node's (not the rate: node_rate()). */
 static inline __attribute__((always_inline)) void sum_add(struct tree_sum *a, const struct tree_sum *b)
 {
@@ -382,6 +393,53 @@ static int cmp_kids(const void *a, const void *b, void *arg)
 	return kid_cmp(arg, a, b);
 }
 
+/* kid_cmp() < 0 for keys that are numbers, inlined. */
+static inline int key_before(const struct tree_key *x, const struct tree_key *y, int ascending)
+{
+	int c = x->key < y->key ? -1 : x->key > y->key;
+
+	if (c)
+		return ascending ? c < 0 : c > 0;
+	return x->example < y->example;
+}
+
+/* Many children by a number (the roots of 100,000 stacks may be tens of thousands): a
+ * merge sort with the comparison inlined, runs of 8 sorted by insertion first. The order
+ * is total: the same as qsort_r() with kid_cmp(). */
+static void sort_keys(struct tree_key *e, size_t n, int ascending)
+{
+	struct tree_key *tmp = xmalloc(n * sizeof(*tmp)), *a = e, *b = tmp, *x;
+
+	for (size_t lo = 0; lo < n; lo += 8)
+		for (size_t i = lo + 1; i < lo + 8 && i < n; i++) {
+			struct tree_key v = e[i];
+			size_t j = i;
+
+			for (; j > lo && key_before(&v, &e[j - 1], ascending); j--)
+				e[j] = e[j - 1];
+			e[j] = v;
+		}
+	for (size_t w = 8; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				b[k++] = key_before(&a[j], &a[i], ascending) ? a[j++] : a[i++];
+			while (i < mid)
+				b[k++] = a[i++];
+			while (j < hi)
+				b[k++] = a[j++];
+		}
+		x = a;
+		a = b;
+		b = x;
+	}
+	if (a != e)
+		memcpy(e, a, n * sizeof(*e));
+	free(tmp);
+}
+
 /* Sorts a children list: the keys are gathered first (one look at each node); most
  * lists are short: insertion sort, else qsort_r(). */
 static void sort_kids(const struct kid_order *o, uint32_t *k, size_t n)
@@ -395,7 +453,9 @@ static void sort_kids(const struct kid_order *o, uint32_t *k, size_t n)
 
 		e[i] = (struct tree_key){ node_sort_key(nd, o->key), nd->example, k[i] };
 	}
-	if (n > 16) {
+	if (n > 16 && o->key != KEY_LABEL) {
+		sort_keys(e, n, o->ascending);
+	} else if (n > 16) {
 		qsort_r(e, n, sizeof(*e), cmp_kids, (void *)o);
 	} else {
 		for (size_t i = 1; i < n; i++) {
@@ -609,8 +669,13 @@ static void tree_pass(struct tree *t, int all)
 	/* each row's node first (next_stack holds it until the second pass), which may make
 	 * nodes; then the numbers, the node of a row a few ahead asked for early: the rows
 	 * come in the stacks' order, their nodes anywhere */
-	for (size_t r = 0; r < t->v.nrows; r++)
+	for (size_t r = 0; r < t->v.nrows; r++) {
+		if (r + 2 * PREFETCH < t->v.nrows)
+			__builtin_prefetch(&t->v.rows[r + 2 * PREFETCH].stack->id);
+		if (r + PREFETCH < t->v.nrows)
+			leaf_prefetch(t, t->v.rows[r + PREFETCH].stack);
 		t->next_stack[r] = stack_leaf(t, t->v.rows[r].stack, all);
+	}
 	for (size_t r = 0; r < t->v.nrows; r++) {
 		if (r + PREFETCH < t->v.nrows) {
 			const char *a = (const char *)&t->nodes[t->next_stack[r + PREFETCH]];

@@ -219,6 +219,40 @@ START_TEST(test_bottom_up)
 }
 END_TEST
 
+/* Every children list (the roots too) is in the order of key k. */
+static void check_order(const struct model *m, const struct tree *t, int k, int asc)
+{
+	for (size_t i = 0; i < t->nnodes + 1; i++) {
+		const uint32_t *kids = i == t->nnodes ? t->kids : t->kids + t->nodes[i].kids;
+		size_t n = i == t->nnodes ? t->nroots : t->nodes[i].nkids;
+
+		for (size_t j = 1; j < n; j++) {
+			const struct tree_node *a = &t->nodes[kids[j - 1]], *b = &t->nodes[kids[j]];
+			double x, y;
+
+			if (k == KEY_LABEL) {
+				int c = strcmp(tree_node_text(m, a), tree_node_text(m, b));
+
+				ck_assert(asc ? c <= 0 : c >= 0);
+				continue;
+			}
+			switch (k) {
+			case KEY_DELTA: x = (double)a->s.delta; y = (double)b->s.delta; break;
+			case KEY_RATE: x = a->s.rate; y = b->s.rate; break;
+			case KEY_DELTA_BASE: x = (double)a->s.delta_base; y = (double)b->s.delta_base; break;
+			case KEY_PEAK: x = (double)a->s.peak; y = (double)b->s.peak; break;
+			case KEY_SCORE: x = a->s.score; y = b->s.score; break;
+			case KEY_FIRST_SEEN: x = a->s.first_seen; y = b->s.first_seen; break;
+			default: /* pages; also calls and avg, which page_owner has not */
+				x = (double)a->s.now; y = (double)b->s.now; break;
+			}
+			ck_assert_msg(asc ? x <= y : x >= y, "key %d asc %d", k, asc);
+			if (x == y)
+				ck_assert_uint_lt(a->example, b->example);
+		}
+	}
+}
+
 /* Children follow every key, both ways; ties by first coming. */
 START_TEST(test_order)
 {
@@ -232,42 +266,48 @@ START_TEST(test_order)
 		for (int asc = 0; asc < 2; asc++) {
 			build(m, &t, TREE_BOTTOM_UP, (enum sort_key)k, asc, 0, NULL);
 			check_sums(&t);
-			for (size_t i = 0; i < t.nnodes + 1; i++) {
-				const uint32_t *kids = i == t.nnodes ? t.kids : t.kids + t.nodes[i].kids;
-				size_t n = i == t.nnodes ? t.nroots : t.nodes[i].nkids;
-
-				for (size_t j = 1; j < n; j++) {
-					const struct tree_node *a = &t.nodes[kids[j - 1]],
-						*b = &t.nodes[kids[j]];
-					double x, y;
-
-					if (k == KEY_LABEL) {
-						int c = strcmp(tree_node_text(m, a), tree_node_text(m, b));
-
-						ck_assert(asc ? c <= 0 : c >= 0);
-						continue;
-					}
-					switch (k) {
-					case KEY_DELTA: x = (double)a->s.delta; y = (double)b->s.delta; break;
-					case KEY_RATE: x = a->s.rate; y = b->s.rate; break;
-					case KEY_DELTA_BASE: x = (double)a->s.delta_base; y = (double)b->s.delta_base; break;
-					case KEY_PEAK: x = (double)a->s.peak; y = (double)b->s.peak; break;
-					case KEY_SCORE: x = a->s.score; y = b->s.score; break;
-					case KEY_FIRST_SEEN: x = a->s.first_seen; y = b->s.first_seen; break;
-					default: /* pages; also calls and avg, which page_owner has not */
-						x = (double)a->s.now; y = (double)b->s.now; break;
-					}
-					ck_assert_msg(asc ? x <= y : x >= y, "key %d asc %d", k, asc);
-					if (x == y)
-						ck_assert_uint_lt(a->example, b->example);
-				}
-			}
+			check_order(m, &t, k, asc);
 		}
-	/* ascending by pages: the smallest root first */
+/* ascending by pages: the smallest root first */
 	build(m, &t, TREE_TOP_DOWN, KEY_PAGES, 1, 0, NULL);
 	ck_assert_int_eq(t.nodes[t.kids[0]].s.now, 1);
 	tree_free(&t);
 	model_free(m);
+}
+END_TEST
+
+/* Lists longer than a few children (sorted another way) keep the same order: 300 roots
+ * and as many callers, with many equal pages. */
+START_TEST(test_order_many)
+{
+	struct model *m = model_new();
+	struct tree t;
+	size_t cap = 300 * 96, len = 0;
+	char *a = xmalloc(cap), *b = xmalloc(cap);
+
+	for (int i = 0; i < 300; i++) {
+		len += (size_t)snprintf(a + len, cap - len, "%sprep_new_page;caller%d;outer%d=%d",
+					i ? "|" : "", i % 150, i, 1 + (i * 7) % 13);
+	}
+	len = 0;
+	for (int i = 0; i < 300; i++)
+		len += (size_t)snprintf(b + len, cap - len, "%sprep_new_page;caller%d;outer%d=%d",
+					i ? "|" : "", i % 150, i, 1 + (i * 11) % 5);
+	feed(m, 0, a);
+	feed(m, 1, b);
+	tree_init(&t);
+	for (int mode = TREE_TOP_DOWN; mode <= TREE_BOTTOM_UP; mode++)
+		for (int k = 0; k < KEY__N; k++)
+			for (int asc = 0; asc < 2; asc++) {
+				build(m, &t, (enum tree_mode)mode, (enum sort_key)k, asc, 0, NULL);
+				ck_assert_uint_eq(t.nroots, mode == TREE_TOP_DOWN ? 300 : 150);
+				check_sums(&t);
+				check_order(m, &t, k, asc);
+			}
+	tree_free(&t);
+	model_free(m);
+	free(a);
+	free(b);
 }
 END_TEST
 
@@ -703,6 +743,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_top_down);
 	tcase_add_test(tc, test_bottom_up);
 	tcase_add_test(tc, test_order);
+	tcase_add_test(tc, test_order_many);
 	tcase_add_test(tc, test_threshold_filter);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_kept);

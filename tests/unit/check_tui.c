@@ -3932,9 +3932,11 @@ START_TEST(test_speed_100k)
 	/* the search typed a character at a time: a match, narrower ones, then none */
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
 			       "b", "/", "f", "n", "5", "_", "3", "x", "y", "\n", "n", NULL };
-	const char *tree_keys[] = { "T", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "e", "\006",
-				    "G", "k", "/", "f", "n", "9", "x", "\n", "E", "G", "T", "l", "T",
-				    NULL };
+	/* the chart open from the first node (every stack's) on: each line it moves to sums
+	 * the stacks below */
+	const char *tree_keys[] = { "T", "c", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "e",
+				    "\006", "G", "k", "/", "f", "n", "9", "x", "\n", "c", "E", "G",
+				    "T", "l", "T", NULL };
 	double worst = 0, limit = getenv("PAGETOP_TUI_MAX_MS") ?
 				 atof(getenv("PAGETOP_TUI_MAX_MS")) : 250;
 	struct source *src;
@@ -3994,7 +3996,8 @@ START_TEST(test_speed_100k)
 	if (!slow)
 		ck_assert_msg(worst < limit, "a key took %.1f ms (PAGETOP_TUI_MAX_MS=%.0f)", worst,
 			      limit);
-	/* the call tree: timed for the record, not asserted */
+	/* the call tree */
+	worst = 0;
 	for (int i = 0; tree_keys[i]; i++) {
 		double t0 = cpu_ms(), ms;
 
@@ -4007,7 +4010,13 @@ START_TEST(test_speed_100k)
 			nstacks, tree_keys[i][0] == 6 ? "^F" : tree_keys[i][0] == '\n' ? "RET" :
 			tree_keys[i], ms,
 			h.t->list->tree->build_ms, h.t->draw_ms);
+		if (ms > worst)
+			worst = ms;
 	}
+	fprintf(stderr, "%d stacks: worst tree key %.2f ms of CPU time\n", nstacks, worst);
+	if (!slow)
+		ck_assert_msg(worst < limit, "a tree key took %.1f ms (PAGETOP_TUI_MAX_MS=%.0f)",
+			      worst, limit);
 	ck_assert_int_eq(h.t->settings.tree, TREE_OFF);
 	ht_close(&h);
 }
@@ -4474,6 +4483,11 @@ static Suite *tui_suite(void)
 		tcase_add_test(tc, test_tree_symbols);
 	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_symbols_carried);
+	suite_add_tcase(s, tc);
+
+	/* 100,000 stacks: CK_RUN_CASE=speed runs it alone */
+	tc = tcase_create("speed");
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_speed_100k);
 	tcase_add_test(tc, test_tree_lazy_100k);
 	suite_add_tcase(s, tc);

@@ -35,7 +35,7 @@ struct qent {
 	uint64_t keyspace;
 	void *ptr;                /* Q_RETIRE: the buffer; Q_WARN: the message (malloc'd) */
 	struct block_info blk;
-	char comm[32];
+	char comm[64];            /* as the parser's: one thread or two, the same comm */
 	uint32_t tx_off;          /* the block's texts in the batch's tx: flags, cgroup, reason */
 };
 

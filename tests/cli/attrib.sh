@@ -181,6 +181,13 @@ for args in "" "--group pid,comm --format csv" "--group gfp --format json"; do
 		cmp -s "$tmp/one" "$tmp/two" && ok ||
 		fail "plain dump, -b $args: a worker thread's output is not one thread's"
 done
+# a command longer than the kernel's 16 bytes (an edited dump) comes out whole either way
+long=swapper-with-a-command-of-forty-bytes-x
+sed "s/tgid 0 (swapper), ts/tgid 0 ($long), ts/" "$tmp/real" >"$tmp/long" || exit 99
+PAGETOP_THREADS=1 "$PAGETOP" -b --group comm "$tmp/long" >"$tmp/one" 2>&1 &&
+	PAGETOP_THREADS=2 "$PAGETOP" -b --group comm "$tmp/long" >"$tmp/two" 2>&1 &&
+	grep -q "$long" "$tmp/one" && cmp -s "$tmp/one" "$tmp/two" && ok ||
+	fail "a 40-byte command: a worker thread's output is not one thread's"
 "$PAGETOP" -b - <"$made" | head -n 1 | grep -q ' - (page_owner), sample 1' && ok ||
 	fail "standard input: the header does not name the per-block dump"
 xz -dc "$top_srcdir/tests/data/proposal/derived-from-0060.page_owner_stacks.xz" |

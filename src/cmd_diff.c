@@ -474,7 +474,8 @@ static void sort_rows(struct diff *d, struct diff_row **rows, size_t n)
 	struct sort_ent *ent = xcalloc(n ? n : 1, sizeof(*ent));
 	struct diff_row **in = xcalloc(n ? n : 1, sizeof(*in));
 
-	memcpy(in, rows, n * sizeof(*in));
+	if (n)
+		memcpy(in, rows, n * sizeof(*in));
 	for (size_t i = 0; i < n; i++)
 		ent[i] = (struct sort_ent){ .v = row_num(rows[i], d->key),
 					    .lrank = rank[rows[i]->label], .row = (uint32_t)i };

@@ -639,7 +639,8 @@ static void key_set(struct model *m, const struct stack_rec *rec, const struct s
 	if (rec->keyspace != m->stack_keyspace) {
 		/* one producer at a time: a new one starts a new map */
 		m->stack_keyspace = rec->keyspace;
-		memset(m->stack_keys, 0, m->stack_keys_cap * sizeof(*m->stack_keys));
+		if (m->stack_keys)
+			memset(m->stack_keys, 0, m->stack_keys_cap * sizeof(*m->stack_keys));
 	}
 	m->stack_keys = xgrow_zeroed(m->stack_keys, &m->stack_keys_cap, rec->key,
 				     sizeof(*m->stack_keys));

@@ -468,7 +468,8 @@ static void rows_first(struct view *v, const struct sort_entry *se, size_t w, ui
 	for (size_t i = v->nrows; i-- > 0;)
 		if (!used[i])
 			v->rows[--to] = v->rows[i];
-	memcpy(v->rows, top, w * sizeof(*top));
+	if (w)
+		memcpy(v->rows, top, w * sizeof(*top));
 	free(top);
 }
 
@@ -497,7 +498,8 @@ static void view_sort_all(struct view *v, size_t from, const uint32_t *place,
 		v->spare_cap = v->cap;
 		v->spare = xmalloc(v->spare_cap * sizeof(*v->spare));
 	}
-	memcpy(v->spare, v->rows, from * sizeof(*v->rows));
+	if (from)
+		memcpy(v->spare, v->rows, from * sizeof(*v->rows));
 	for (size_t i = 0; i < n; i++)
 		v->spare[from + i] = v->rows[r[i].idx];
 	t = v->rows;

@@ -531,7 +531,8 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 		handle_add(rr, (uint32_t)(rr->nst - 1));
 	s->nframes = (uint16_t)nf;
 	s->keys = rr->nkeys;
-	memcpy(rr->keys + rr->nkeys, keys, nf * sizeof(*keys));
+	if (nf)
+		memcpy(rr->keys + rr->nkeys, keys, nf * sizeof(*keys));
 	rr->nkeys += nf;
 	stack_texts(rr, s, ft);
 	s->hash = stack_rec_hash(ft, s->nframes);

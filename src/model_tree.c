@@ -864,15 +864,7 @@ static const char *key_text(const struct tree *t, uint32_t k)
 
 static uint8_t *answer_at(uint8_t **v, size_t *n, uint32_t id)
 {
-	if (id >= *n) {
-		size_t cap = *n ? *n : 4096;
-
-		while (cap <= id)
-			cap *= 2;
-		*v = xrealloc(*v, cap);
-		memset(*v + *n, 0, cap - *n);
-		*n = cap;
-	}
+	*v = xgrow_zeroed(*v, n, id, 1);
 	return *v + id;
 }
 

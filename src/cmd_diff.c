@@ -310,13 +310,28 @@ static int cmp_frame_id(const void *x, const void *y)
 		      strtab_str(sort_frames, b), strtab_len(sort_frames, b));
 }
 
+/* Each of the ids 0..n-1 ranked in the order cmp gives them. */
+static uint32_t *ranks(uint32_t n, int (*cmp)(const void *, const void *))
+{
+	uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
+	uint32_t *rank = xcalloc(n ? n : 1, sizeof(*rank));
+
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = i;
+	qsort(ids, n, sizeof(*ids), cmp);
+	for (uint32_t i = 0; i < n; i++)
+		rank[ids[i]] = i;
+	free(ids);
+	return rank;
+}
+
 /* d->frank: every frame of both sides by its text as the key has it, ranked so that
  * comparing two stacks' ranks frame by frame orders them as strcmp() of their keys. */
 static void frame_ranks(struct diff *d)
 {
 	struct strtab *ft = strtab_new();
 	char tmp[FRAME_MAX + 80];
-	uint32_t n, *ids, *rank;
+	uint32_t *rank;
 
 	for (int i = 0; i < 2; i++) {
 		const struct model *m = d->s[i].m;
@@ -331,19 +346,11 @@ static void frame_ranks(struct diff *d)
 			d->frank[i][f] = strtab_intern(ft, t, len);
 		}
 	}
-	n = strtab_count(ft);
-	ids = xcalloc(n ? n : 1, sizeof(*ids));
-	rank = xcalloc(n ? n : 1, sizeof(*rank));
-	for (uint32_t i = 0; i < n; i++)
-		ids[i] = i;
 	sort_frames = ft;
-	qsort(ids, n, sizeof(*ids), cmp_frame_id);
-	for (uint32_t i = 0; i < n; i++)
-		rank[ids[i]] = i;
+	rank = ranks(strtab_count(ft), cmp_frame_id);
 	for (int i = 0; i < 2; i++)
 		for (uint32_t f = 0; f < model_nframes(d->s[i].m); f++)
 			d->frank[i][f] = rank[d->frank[i][f]];
-	free(ids);
 	free(rank);
 	strtab_free(ft);
 }
@@ -429,18 +436,8 @@ static int cmp_label_id(const void *x, const void *y)
 /* label id -> its rank in strcmp() order: equal ranks are equal labels */
 static uint32_t *label_ranks(struct diff *d)
 {
-	uint32_t n = strtab_count(d->labels);
-	uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
-	uint32_t *rank = xcalloc(n ? n : 1, sizeof(*rank));
-
-	for (uint32_t i = 0; i < n; i++)
-		ids[i] = i;
 	sort_diff = d;
-	qsort(ids, n, sizeof(*ids), cmp_label_id);
-	for (uint32_t i = 0; i < n; i++)
-		rank[ids[i]] = i;
-	free(ids);
-	return rank;
+	return ranks(strtab_count(d->labels), cmp_label_id);
 }
 
 /* The sort key, then the label: rows that tie are then ordered by key_sort(). */

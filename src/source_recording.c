@@ -488,13 +488,13 @@ static int stack_frames(struct recording_reader *rr, uint64_t nf, uint32_t *keys
 static void stack_texts(const struct recording_reader *rr, const struct recorded_stack *s,
 			struct frame_text *ft)
 {
-	const uint32_t *keys = rr->keys + s->keys;
-
 	for (unsigned i = 0; i < s->nframes; i++) {
-		ft[i].s = strtab_str(rr->frames, keys[i] - 1);
-		ft[i].len = strtab_len(rr->frames, keys[i] - 1);
-		ft[i].key = keys[i];
-		ft[i].hash = rr->fhash[keys[i]];
+		uint32_t key = rr->keys[s->keys + i];
+
+		ft[i].s = strtab_str(rr->frames, key - 1);
+		ft[i].len = strtab_len(rr->frames, key - 1);
+		ft[i].key = key;
+		ft[i].hash = rr->fhash[key];
 	}
 }
 

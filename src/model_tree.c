@@ -2,7 +2,8 @@
 /* model_tree.c - the call tree of a sample (model_tree.h), made as far as it is looked
  * at: the roots, and the children of the nodes tree_sort() opened. Each stack of the flat
  * view finds the deepest made node on its path (remembered from the build before, else
- * walked through a (parent, frame) hash table) and adds its numbers there; one pass from
+ * walked from its root, found by frame in an array, through a (parent, frame) hash
+ * table) and adds its numbers there; one pass from
  * the last node to the first adds each node into its parent (a child is made after its
  * parent); one from the first lists the children; the roots are sorted. Opening a node
  * hands its stacks on to its children, made then (doc/internals.md). */
@@ -100,12 +101,15 @@ void tree_init(struct tree *t)
 
 void tree_free(struct tree *t)
 {
+	xhuge_free(t->v.rows, t->v.cap * sizeof(*t->v.rows));
+	t->v.rows = NULL;
 	view_free(&t->v);
-	free(t->nodes);
+	xhuge_free(t->nodes, t->cap * sizeof(*t->nodes));
 	free(t->kids);
 	free(t->next_stack);
 	free(t->slots);
-	free(t->leaves);
+	free(t->root_of);
+	xhuge_free(t->leaves, t->nleaves * sizeof(*t->leaves));
 	free(t->child_of);
 	if (t->alloc)
 		tree_alloc_free(t->alloc);
@@ -144,29 +148,41 @@ static void table_grow(struct tree *t)
 	free(old);
 }
 
+/* The large arrays (nodes, leaves, rows) are mappings of their own, in huge pages where
+ * the kernel has them: the first tree of 100,000 stacks faults in a few of them, not
+ * thousands of pages, and its nodes, reached in no order, take few TLB entries. p of *n
+ * elements grows to n (the new ones zero). */
+static void *huge_grow(void *p, size_t *n, size_t to, size_t size)
+{
+	void *q = xhuge_alloc(to * size);
+
+	if (p)
+		memcpy(q, p, *n * size);
+	xhuge_free(p, *n * size);
+	*n = to;
+	return q;
+}
+
 /* Forgets every node (another model or mode, or too many nodes no stack reaches). */
 static void tree_reset(struct tree *t)
 {
 	t->nnodes = 0;
 	for (size_t i = 0; i < t->nslots; i++)
 		slot_set(&t->slots[i], EMPTY, 0);
+	t->nslots_used = 0;
+	if (t->root_of)
+		memset(t->root_of, 0, t->nroot_of * sizeof(*t->root_of));
 	t->gen++;
 }
 
-/* The child of parent with frame (or LABEL_KEY | label) key: found or made. */
-static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t depth)
+/* A new node, the child of parent with frame (or LABEL_KEY | label) key. */
+static uint32_t node_new(struct tree *t, uint32_t parent, uint32_t key, uint16_t depth)
 {
-	uint64_t k = (uint64_t)parent << 32 | key;
-	size_t j = slot_of(k, t->nslots);
 	struct tree_node *n;
 
-	for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
-		if (slot_key(&t->slots[j]) == k)
-			return t->slots[j].node;
-	if (t->nnodes == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 4096;
-		t->nodes = xreallocarray(t->nodes, t->cap, sizeof(*t->nodes));
-	}
+	if (t->nnodes == t->cap)
+		t->nodes = huge_grow(t->nodes, &t->cap, t->cap ? t->cap * 2 : 4096,
+				     sizeof(*t->nodes));
 	n = &t->nodes[t->nnodes];
 	memset(n, 0, sizeof(*n));
 	n->frame = key & LABEL_KEY ? TREE_NONE : key;
@@ -177,10 +193,36 @@ static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t
 	n->s.first_seen = UINT32_MAX;
 	if (t->alloc && !(key & LABEL_KEY))
 		n->label = tree_alloc_site_label(t->alloc, key);
-	slot_set(&t->slots[j], k, (uint32_t)t->nnodes);
-	if (++t->nnodes * 2 > t->nslots)
+	return (uint32_t)t->nnodes++;
+}
+
+/* The child of parent with frame (or LABEL_KEY | label) key: found or made. */
+static uint32_t node_get(struct tree *t, uint32_t parent, uint32_t key, uint16_t depth)
+{
+	uint64_t k = (uint64_t)parent << 32 | key;
+	size_t j = slot_of(k, t->nslots);
+	uint32_t i;
+
+	for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
+		if (slot_key(&t->slots[j]) == k)
+			return t->slots[j].node;
+	i = node_new(t, parent, key, depth);
+	slot_set(&t->slots[j], k, i);
+	if (++t->nslots_used * 2 > t->nslots)
 		table_grow(t);
-	return (uint32_t)(t->nnodes - 1);
+	return i;
+}
+
+/* The root of key: found or made. */
+static inline uint32_t root_get(struct tree *t, uint32_t key)
+{
+	if (key & LABEL_KEY)
+		return node_get(t, TREE_NONE, key, 0);
+	if (key >= t->nroot_of)
+		t->root_of = xgrow_zeroed(t->root_of, &t->nroot_of, key, sizeof(*t->root_of));
+	if (!t->root_of[key])
+		t->root_of[key] = node_new(t, TREE_NONE, key, 0) + 1;
+	return t->root_of[key] - 1;
 }
 
 /* A stack's path: its length (frames from the outermost, or from the caller, to the
@@ -223,7 +265,7 @@ static uint32_t stack_leaf(struct tree *t, const struct stack *st, int all)
 			return node;
 		d = t->nodes[node].depth;
 	} else {
-		node = node_get(t, TREE_NONE, path_at(t, st, 0), 0);
+		node = root_get(t, path_at(t, st, 0));
 		d = 0;
 		lf->hash = st->hash;
 		lf->gen = t->gen;
@@ -291,7 +333,7 @@ static void tree_renumber(struct tree *t)
 	size_t nn = t->nnodes, next_root = 0;
 	uint32_t *size = xmalloc(nn * sizeof(*size)), *pos = xmalloc(nn * sizeof(*pos));
 	uint32_t *free_pos = xmalloc(nn * sizeof(*free_pos));
-	struct tree_node *nodes = xmalloc(nn * sizeof(*nodes)); /* no room to spare */
+	struct tree_node *nodes = xhuge_alloc(nn * sizeof(*nodes)); /* no room to spare */
 
 	for (size_t i = 0; i < nn; i++)
 		size[i] = 1;
@@ -317,20 +359,26 @@ static void tree_renumber(struct tree *t)
 		if (n->parent != TREE_NONE)
 			n->parent = pos[n->parent];
 	}
-	free(t->nodes);
+	xhuge_free(t->nodes, t->cap * sizeof(*t->nodes));
 	t->nodes = nodes;
 	t->cap = nn;
 	for (size_t j = 0; j < t->nslots; j++)
 		slot_set(&t->slots[j], EMPTY, 0);
+	t->nslots_used = 0;
 	for (size_t i = 0; i < nn; i++) {
 		const struct tree_node *n = &nodes[i];
 		uint32_t key = n->frame != TREE_NONE ? n->frame : LABEL_KEY | n->label;
 		uint64_t k = (uint64_t)n->parent << 32 | key;
 		size_t j = slot_of(k, t->nslots);
 
+		if (n->parent == TREE_NONE && !(key & LABEL_KEY)) {
+			t->root_of[key] = (uint32_t)i + 1;
+			continue;
+		}
 		for (; slot_key(&t->slots[j]) != EMPTY; j = (j + 1) & (t->nslots - 1))
 			;
 		slot_set(&t->slots[j], k, (uint32_t)i);
+		t->nslots_used++;
 	}
 	for (size_t i = 0; i < t->nleaves; i++)
 		if (t->leaves[i].gen == t->gen)
@@ -725,9 +773,9 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	vo.top_only = 0;
 	vo.unordered = 1;
 	if (t->v.cap < model_nstacks(m)) { /* room for every row at once, not doubled up to it */
-		free(t->v.rows);
-		t->v.cap = model_nstacks(m);
-		t->v.rows = xreallocarray(NULL, t->v.cap, sizeof(*t->v.rows));
+		xhuge_free(t->v.rows, t->v.cap * sizeof(*t->v.rows));
+		t->v.cap = 0;
+		t->v.rows = huge_grow(NULL, &t->v.cap, model_nstacks(m), sizeof(*t->v.rows));
 	}
 	model_view(m, &vo, &t->v);
 	t->dt = m->dt;
@@ -750,19 +798,13 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		t->m = m;
 		t->mode = mode;
 	}
-	if (model_nstacks(m) > t->nleaves) {
-		size_t n = model_nstacks(m) + model_nstacks(m) / 2;
-
-		if (!t->leaves) { /* fresh zeroed pages, touched when a stack comes */
-			t->leaves = xcalloc(n, sizeof(*t->leaves));
-		} else {
-			t->leaves = xreallocarray(t->leaves, n, sizeof(*t->leaves));
-			memset(t->leaves + t->nleaves, 0, (n - t->nleaves) * sizeof(*t->leaves));
-		}
-		t->nleaves = n;
-	}
+	if (model_nstacks(m) > t->nleaves) /* fresh zeroed pages, touched when a stack comes */
+		t->leaves = huge_grow(t->leaves, &t->nleaves,
+				      model_nstacks(m) + model_nstacks(m) / 2, sizeof(*t->leaves));
 	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
 				      sizeof(*t->next_stack));
+	if (!t->nnodes && t->cap < t->v.nrows + 1024) /* a root a row at most: never grown */
+		t->nodes = huge_grow(t->nodes, &t->cap, t->v.nrows + 1024, sizeof(*t->nodes));
 	/* page_owner counts no calls: by pages */
 	t->key = !t->alloc && (o->key == KEY_CALLS || o->key == KEY_AVG) ? KEY_PAGES : o->key;
 	t->ascending = o->ascending;
@@ -772,6 +814,7 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 size_t tree_mem_bytes(const struct tree *t)
 {
 	return t->cap * sizeof(*t->nodes) + t->nslots * sizeof(*t->slots) +
+	       t->nroot_of * sizeof(*t->root_of) +
 	       t->nleaves * sizeof(*t->leaves) + t->nchild_of * sizeof(*t->child_of) +
 	       t->kids_cap * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
 	       t->v.cap * sizeof(*t->v.rows) + (t->alloc ? tree_alloc_bytes(t->alloc) : 0);

@@ -83,7 +83,10 @@ struct tree {
 	/* kept between builds: the (parent, frame) -> node table, each stack's last node */
 	const struct model *m;
 	struct tree_slot *slots;
-	size_t nslots;
+	size_t nslots, nslots_used;
+	uint32_t *root_of;        /* by frame id: 0, or its root + 1 (such roots are not in
+				   * the table: every stack's first step, an array's look) */
+	size_t nroot_of;
 	struct tree_leaf *leaves; /* by stack id */
 	size_t nleaves;
 	uint32_t gen;             /* leaves of another generation are stale */

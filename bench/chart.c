@@ -10,7 +10,8 @@
  * model_chart() into the 178 columns of a 100-column panel in braille and
  * chart_render() of its 12 lines, the same for the total, and the header's sparkline
  * data (24 columns of the total), and the chart of a call tree's node over every stack
- * (model_chart_sum(), as c on a root above all of them reads it).
+ * (model_chart_sum(), as c on a root above all of them reads it): all at once, and the
+ * frames the UI's slices take and the longest of them (the median over 20 sums).
  *
  * Times are CPU times of the thread (the machine may be busy), medians.
  *
@@ -22,6 +23,7 @@
 #include "bench.h"
 #ifndef NO_CHART
 #include "tui_chart.h"
+#include "tui_tree.h"
 #endif
 
 int main(int argc, char **argv)
@@ -168,6 +170,33 @@ int main(int argc, char **argv)
 			t_node[r] = cpu_ms() - t0;
 		}
 		printf("chart_node_all_ms: %.1f\n", median(t_node, 20));
+		/* as c draws it: slices of TREE_CHART_SLICE_MS (whole chunks of
+		 * TREE_CHART_CHUNK stacks), one a frame */
+		for (int r = 0; r < 20; r++) {
+			struct chart_sum *cs = model_chart_sum_begin(m, 0, model_nsamples(m) - 1, nc);
+			double worst = 0;
+			int frames = 0;
+
+			for (size_t done = 0; done < nall; frames++) {
+				double t0 = cpu_ms(), ms;
+
+				do {
+					size_t k = nall - done < TREE_CHART_CHUNK ? nall - done :
+										  TREE_CHART_CHUNK;
+
+					model_chart_sum_add(cs, all + done, k);
+					done += k;
+					ms = cpu_ms() - t0;
+				} while (done < nall && ms < TREE_CHART_SLICE_MS);
+				if (ms > worst)
+					worst = ms;
+			}
+			model_chart_sum_end(cs, cmin, cmax);
+			t_node[r] = worst;
+			if (r == 0)
+				printf("chart_node_frames: %d\n", frames);
+		}
+		printf("chart_node_frame_ms: %.1f\n", median(t_node, 20));
 		free(all);
 	}
 	printf("chart_row_us: %.1f\n", median(t_chart, (size_t)reps) * 1e3);

@@ -314,7 +314,7 @@ fi
 say "charts: $nrec_stacks stacks, 600 samples, 5% of the counts changing each"
 # bench/chart.c feeds the model in-process: a sample's update with every row's whole
 # series kept, the charts' memory, and what the chart of a row costs to draw.
-t_chs="" t_chr="" t_cht="" t_chn="" b_chs="" m_chs=""
+t_chs="" t_chr="" t_cht="" t_chn="" t_chf="" n_chf="" b_chs="" m_chs=""
 if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
 	# shellcheck disable=SC2086
 	if $CC -std=gnu11 -O2 $san -I"$srcdir/src" -I"$BUILDDIR" -o "$out/chart" \
@@ -323,7 +323,8 @@ if [ $pt_ok = 1 ] && [ -f "$lib" ]; then
 		tee -a "$log" <"$out/chart.txt" >&2
 		val() { awk -v k="$1:" '$1 == k { print $2 }' "$out/chart.txt"; }
 		t_chs=$(val sample_ms) t_chr=$(val chart_row_us) t_cht=$(val chart_total_us)
-		t_chn=$(val chart_node_all_ms)
+		t_chn=$(val chart_node_all_ms) t_chf=$(val chart_node_frame_ms)
+		n_chf=$(val chart_node_frames)
 		b_chs=$(val chart_bytes_per_stack) m_chs=$(val chart_mib)
 	else
 		echo "run.sh: bench/chart.c failed:" >&2
@@ -423,7 +424,7 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	echo "| a live tick of /proc/allocinfo, 10,000 call sites (bench/allocinfo.c): read + parse + update + sorted view | $(tm "$t_ai" "$c_ai"), median of 50 | | | < 5 ms | $(verdict "$t_ai" "<" 5) |"
 	x_ch=$(ratio "$r_ch600" "$r_ch50")
 	echo "| churn: $(thousands "$nrec_stacks") live stacks, 0.5% gone and 0.5% new per sample (bench/churn.c): peak RSS after 50 / 300 / 600 samples | $(mib "$r_ch50") / $(mib "$r_ch300") / $(mib "$r_ch600") (model ${m_ch50:--} / ${m_ch600:--} MiB after 50 / 600) | | $(x "$x_ch") after 600 of after 50 | ≤ 1.5x | $(verdict "$x_ch" "<=" 1.5) |"
-	echo "| charts: $(thousands "$nrec_stacks") stacks, 600 samples, 5% of the counts changing per sample (bench/chart.c): the chart of the largest row, 100x12 in braille, and of the total / a sample's update / the charts' memory; \`c\` on a tree node above every stack | ${t_chr:--} / ${t_cht:--} µs / $(ms "$t_chs") of CPU / ${m_chs:--} MiB, ${b_chs:--} bytes a stack; $(ms "$t_chn") of CPU | | | chart < 1 ms, ≤ 260 bytes a stack | $(verdict "$t_chr" "<" 1000), $(verdict "$b_chs" "<=" 260) |"
+	echo "| charts: $(thousands "$nrec_stacks") stacks, 600 samples, 5% of the counts changing per sample (bench/chart.c): the chart of the largest row, 100x12 in braille, and of the total / a sample's update / the charts' memory; \`c\` on a tree node above every stack: the whole sum, the frames it takes and the longest | ${t_chr:--} / ${t_cht:--} µs / $(ms "$t_chs") of CPU / ${m_chs:--} MiB, ${b_chs:--} bytes a stack; $(ms "$t_chn") of CPU in ${n_chf:--} frames of $(ms "$t_chf") at most | | | chart < 1 ms, ≤ 260 bytes a stack, a frame of \`c\` < 16 ms | $(verdict "$t_chr" "<" 1000), $(verdict "$b_chs" "<=" 260), $(verdict "$t_chf" "<" 16) |"
 	echo "| per-block dump, $(thousands "$nrec_dump") blocks ($sz_d): wall time vs page_owner_sort --cull=stacktrace | $(tm "$t_ptd" "$c_ptd") | page_owner_sort: $(tm "$t_pos" "$c_pos") | $(x "$x_pos")$(cx "$cx_pos") faster | ≥ 5x | $(verdict "$x_pos" ">=" 5) |"
 	echo "| peak RSS on the dump | $(mib "$r_ptd") | page_owner_sort: $(mib "$r_pos") | | < 32 MiB | $(verdict "$r_ptd" "<" 32768) |"
 	x_pta=$(ratio "$t_pos2" "$t_pta")

@@ -208,6 +208,14 @@ int model_chart(const struct model *m, const struct counter *s, uint32_t lo, uin
  * each row's column is one value, else a range around the sum's). */
 int model_chart_sum(const struct model *m, const struct counter *const *s, size_t n,
 		    uint32_t lo, uint32_t hi, int ncols, int64_t *cmin, int64_t *cmax);
+/* The same a slice at a time (a node of 100,000 stacks takes longer than a frame): a
+ * sum begins (NULL: no column to fill), takes rows in any number of calls (the same
+ * rows in the same order make the same columns), and ends into cmin and cmax (NULL:
+ * dropped), returning the columns filled. */
+struct chart_sum *model_chart_sum_begin(const struct model *m, uint32_t lo, uint32_t hi,
+					int ncols);
+void model_chart_sum_add(struct chart_sum *cs, const struct counter *const *s, size_t n);
+int model_chart_sum_end(struct chart_sum *cs, int64_t *cmin, int64_t *cmax);
 /* The same for the total pages of every stack. */
 int model_chart_total(const struct model *m, uint32_t lo, uint32_t hi, int ncols,
 		      int64_t *cmin, int64_t *cmax);

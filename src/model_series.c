@@ -544,35 +544,6 @@ int model_chart(const struct model *m, const struct counter *s, uint32_t lo, uin
 	return columns(s->trace, s->first_seen, s->now, lo, hi, ncols, cmin, cmax);
 }
 
-/* The columns of a count given as buckets (see columns()) added to smin and smax, the
- * columns' first and last samples given (ca, ce). */
-static void columns_add(const struct trace_bucket *b, uint32_t nbk, uint32_t s0,
-			unsigned shift, uint32_t next, uint32_t first, int64_t tail,
-			const uint32_t *ca, const uint32_t *ce, int ncols, int64_t *smin,
-			int64_t *smax)
-{
-	for (int c = 0; c < ncols; c++) {
-		uint32_t a = ca[c], e = ce[c];
-		int64_t mn = INT64_MAX, mx = INT64_MIN;
-
-		if (e < first)
-			continue; /* 0 there: adds nothing */
-		if (a < first)
-			widen(&mn, &mx, 0, 0);
-		if (nbk && e >= s0 && a < next) {
-			uint32_t from = a > s0 ? a : s0, to = e < next - 1 ? e : next - 1;
-
-			for (uint32_t j = (from - s0) >> shift; j <= (to - s0) >> shift && j < nbk;
-			     j++)
-				widen(&mn, &mx, b[j].min, b[j].max);
-		}
-		if (e >= next)
-			widen(&mn, &mx, tail, tail);
-		smin[c] = sat_add(smin[c], mn);
-		smax[c] = sat_add(smax[c], mx);
-	}
-}
-
 /* Rows whose buckets span the same samples are summed bucket by bucket first, then
  * turned into columns once: a column's range is then that of the summed buckets, as
  * tight as the rows' own or tighter, and a chart of many rows costs about a bucket a
@@ -580,11 +551,15 @@ static void columns_add(const struct trace_bucket *b, uint32_t nbk, uint32_t s0,
  * the columns and start again): the memory stays bounded whatever the rows. */
 #define SUM_GROUPS 512
 
+struct sum_bucket {
+	int64_t min, max;
+};
+
 struct sum_group {
 	uint32_t first, s0, next, nbk;
 	unsigned shift;
 	int64_t tail;
-	struct trace_bucket *b;   /* min and max summed (last unused) */
+	struct sum_bucket *b;
 };
 
 struct sum_groups {
@@ -593,15 +568,39 @@ struct sum_groups {
 	int n;
 };
 
+/* A group's columns (as columns() makes them) added to smin and smax, the columns'
+ * first and last samples given (ca, ce). */
+static void group_columns(const struct sum_group *g, const uint32_t *ca, const uint32_t *ce,
+			  int ncols, int64_t *smin, int64_t *smax)
+{
+	for (int c = 0; c < ncols; c++) {
+		uint32_t a = ca[c], e = ce[c];
+		int64_t mn = INT64_MAX, mx = INT64_MIN;
+
+		if (e < g->first)
+			continue; /* 0 there: adds nothing */
+		if (a < g->first)
+			widen(&mn, &mx, 0, 0);
+		if (g->nbk && e >= g->s0 && a < g->next) {
+			uint32_t from = a > g->s0 ? a : g->s0, to = e < g->next - 1 ? e : g->next - 1;
+
+			for (uint32_t j = (from - g->s0) >> g->shift;
+			     j <= (to - g->s0) >> g->shift && j < g->nbk; j++)
+				widen(&mn, &mx, g->b[j].min, g->b[j].max);
+		}
+		if (e >= g->next)
+			widen(&mn, &mx, g->tail, g->tail);
+		smin[c] = sat_add(smin[c], mn);
+		smax[c] = sat_add(smax[c], mx);
+	}
+}
+
 static void groups_flush(struct sum_groups *gs, const uint32_t *ca, const uint32_t *ce,
 			 int ncols, int64_t *smin, int64_t *smax)
 {
 	for (int i = 0; i < gs->n; i++) {
-		struct sum_group *g = &gs->g[i];
-
-		columns_add(g->b, g->nbk, g->s0, g->shift, g->next, g->first, g->tail, ca, ce,
-			    ncols, smin, smax);
-		free(g->b);
+		group_columns(&gs->g[i], ca, ce, ncols, smin, smax);
+		free(gs->g[i].b);
 	}
 	gs->n = 0;
 	memset(gs->slot, 0, sizeof(gs->slot));
@@ -630,61 +629,134 @@ static struct sum_group *group_of_row(struct sum_groups *gs, uint32_t first, uin
 	return g;
 }
 
-int model_chart_sum(const struct model *m, const struct counter *const *s, size_t n,
-		    uint32_t lo, uint32_t hi, int ncols, int64_t *cmin, int64_t *cmax)
+static inline uint64_t varint_fast(const uint8_t *b, uint32_t *pos)
 {
-	struct trace_bucket stackbuf[TRACE_ROW_BUCKETS + 1], *b = stackbuf;
-	struct sum_groups *gs;
-	uint32_t *ca, *ce, span;
-	size_t nb = TRACE_ROW_BUCKETS;
+	if (!(b[*pos] & 0x80))
+		return b[(*pos)++];
+	return varint_get(b, pos);
+}
+
+/* Adds a trace's buckets to sum[], decoding them on the way (bucket_get()'s reading). */
+static void trace_sum_into(const struct trace *s, struct sum_bucket *sum)
+{
+	const uint8_t *b = s->b;
+	uint32_t pos = 0;
+	int64_t last = 0;
+
+	for (uint16_t i = 0; i < s->n; i++) {
+		uint64_t u = varint_fast(b, &pos), d = u & 4 ? varint_get(b, &pos) : u >> 3;
+		int64_t mn = (int64_t)((uint64_t)last + (uint64_t)zigzag_dec(d)), mx = mn;
+
+		last = mn;
+		if (u & 3) {
+			mx = (int64_t)((uint64_t)mn + varint_fast(b, &pos));
+			if ((u & 3) == 2)
+				last = mx;
+			else if ((u & 3) == 3)
+				last = (int64_t)((uint64_t)mn + varint_fast(b, &pos));
+		}
+		sum[i].min = sat_add(sum[i].min, mn);
+		sum[i].max = sat_add(sum[i].max, mx);
+	}
+	if (s->flags & TRACE_OPEN) {
+		sum[s->n].min = sat_add(sum[s->n].min, s->omin);
+		sum[s->n].max = sat_add(sum[s->n].max, s->omax);
+	}
+}
+
+struct chart_sum {
+	struct sum_groups gs;
+	uint32_t *ca, *ce;          /* each column's first and last sample */
 	int got;
+	int64_t *cmin, *cmax;       /* the groups flushed so far */
+};
+
+struct chart_sum *model_chart_sum_begin(const struct model *m, uint32_t lo, uint32_t hi,
+					int ncols)
+{
+	struct chart_sum *cs;
+	uint32_t span;
 
 	if (!m->nsamples || ncols <= 0)
-		return 0;
+		return NULL;
 	if (hi > m->nsamples - 1)
 		hi = m->nsamples - 1;
 	if (hi < lo)
-		return 0;
+		return NULL;
 	span = hi - lo + 1;
-	got = (uint32_t)ncols > span ? (int)span : ncols;
-	ca = xreallocarray(NULL, 2 * (size_t)got, sizeof(*ca));
-	ce = ca + got;
-	for (int c = 0; c < got; c++) {
-		ca[c] = lo + (uint32_t)((uint64_t)c * span / (uint32_t)got);
-		ce[c] = lo + (uint32_t)((uint64_t)(c + 1) * span / (uint32_t)got) - 1;
-		cmin[c] = cmax[c] = 0;
+	cs = xcalloc(1, sizeof(*cs));
+	cs->got = (uint32_t)ncols > span ? (int)span : ncols;
+	cs->ca = xreallocarray(NULL, 2 * (size_t)cs->got, sizeof(*cs->ca));
+	cs->ce = cs->ca + cs->got;
+	cs->cmin = xcalloc(2 * (size_t)cs->got, sizeof(*cs->cmin));
+	cs->cmax = cs->cmin + cs->got;
+	for (int c = 0; c < cs->got; c++) {
+		cs->ca[c] = lo + (uint32_t)((uint64_t)c * span / (uint32_t)cs->got);
+		cs->ce[c] = lo + (uint32_t)((uint64_t)(c + 1) * span / (uint32_t)cs->got) - 1;
 	}
-	gs = xcalloc(1, sizeof(*gs));
+	return cs;
+}
+
+void model_chart_sum_add(struct chart_sum *cs, const struct counter *const *s, size_t n)
+{
+	struct sum_groups *gs = &cs->gs;
+
 	for (size_t i = 0; i < n; i++) {
 		const struct trace *ser = s[i]->trace;
 		uint32_t first = s[i]->first_seen, s0 = first, next = first, nbk = 0;
 		unsigned shift = 0;
 		struct sum_group *g;
 
+		/* the rows' counters and traces are all over the heap: ask ahead */
+		if (i + 8 < n)
+			__builtin_prefetch(s[i + 8]);
+		if (i + 4 < n && s[i + 4]->trace) {
+			__builtin_prefetch(s[i + 4]->trace);
+			__builtin_prefetch((const char *)s[i + 4]->trace + 64);
+		}
 		if (ser) {
-			if (trace_nb(ser) > nb) {
-				nb = trace_nb(ser);
-				b = xreallocarray(b == stackbuf ? NULL : b, nb + 1, sizeof(*b));
-			}
-			nbk = trace_buckets(ser, b, &s0, &shift, &next);
+			s0 = ser->s0;
+			shift = ser->shift;
+			next = ser->next;
+			nbk = ser->n + !!(ser->flags & TRACE_OPEN);
 		}
 		g = group_of_row(gs, first, s0, next, nbk, shift);
 		if (!g) {
-			groups_flush(gs, ca, ce, got, cmin, cmax);
+			groups_flush(gs, cs->ca, cs->ce, cs->got, cs->cmin, cs->cmax);
 			g = group_of_row(gs, first, s0, next, nbk, shift);
 		}
 		g->tail = sat_add(g->tail, s[i]->now);
-		for (uint32_t j = 0; j < nbk; j++) {
-			g->b[j].min = sat_add(g->b[j].min, b[j].min);
-			g->b[j].max = sat_add(g->b[j].max, b[j].max);
-		}
+		if (ser)
+			trace_sum_into(ser, g->b);
 	}
-	groups_flush(gs, ca, ce, got, cmin, cmax);
-	free(gs);
-	if (b != stackbuf)
-		free(b);
-	free(ca);
+}
+
+int model_chart_sum_end(struct chart_sum *cs, int64_t *cmin, int64_t *cmax)
+{
+	int got;
+
+	if (!cs)
+		return 0;
+	got = cs->got;
+	groups_flush(&cs->gs, cs->ca, cs->ce, got, cs->cmin, cs->cmax);
+	if (cmin) {
+		memcpy(cmin, cs->cmin, (size_t)got * sizeof(*cmin));
+		memcpy(cmax, cs->cmax, (size_t)got * sizeof(*cmax));
+	}
+	free(cs->ca);
+	free(cs->cmin);
+	free(cs);
 	return got;
+}
+
+int model_chart_sum(const struct model *m, const struct counter *const *s, size_t n,
+		    uint32_t lo, uint32_t hi, int ncols, int64_t *cmin, int64_t *cmax)
+{
+	struct chart_sum *cs = model_chart_sum_begin(m, lo, hi, ncols);
+
+	if (cs)
+		model_chart_sum_add(cs, s, n);
+	return model_chart_sum_end(cs, cmin, cmax);
 }
 
 int model_chart_total(const struct model *m, uint32_t lo, uint32_t hi, int ncols,

@@ -414,9 +414,10 @@ void tui_render(struct app *app)
 	if (!app->dirty && !app->redraw_all)
 		return;
 	t0 = time_mono();
+	app->again = 0;
 	draw_frame(app);
 	app->draw_ms = (time_mono() - t0) * 1e3;
-	app->dirty = 0;
+	app->dirty = app->again;
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -704,15 +705,16 @@ static void job_signals(struct app *app)
 /* ---------------------------------------------------------------------------------- */
 /* the loop */
 
-/* Milliseconds the loop may sleep: none while loading or building, until the next
- * sample when playing, until the message goes. */
+/* Milliseconds the loop may sleep: none while loading, building or summing a chart,
+ * until the next sample when playing, until the message goes. */
 static int wait_ms(const struct app *app, int loading)
 {
 	double now = app_now(app);
 	const struct timeline *tl = &app->time;
 	int timeout = 1000;
 
-	if (loading || tl->building || (tl->playing && tl->play_next <= now))
+	if (loading || tl->building || (app->again && !app->away) ||
+	    (tl->playing && tl->play_next <= now))
 		timeout = 0;
 	else if (tl->playing)
 		timeout = (int)((tl->play_next - now) * 1e3) + 1;

@@ -160,6 +160,7 @@ struct app {
 	int color_allowed;          /* not --no-color nor NO_COLOR: the colors setting decides */
 	int away;                   /* stopped or in the background: no drawing until back */
 	int dirty, redraw_all, quit;
+	int again;                  /* the draw has more to show: another frame, soon */
 	double draw_ms;             /* what the last draw cost */
 	double fake_now;            /* tests: the clock, when > 0 */
 };

@@ -1118,8 +1118,9 @@ static const struct counter *chart_counter(const struct list_screen *list, size_
 	return model_same_row(app->master, app->model, g, r->stack, r->label);
 }
 
-/* The selected row's pages over the whole series, h lines from line y. */
-static void draw_chart(const struct list_screen *list, int y, int h)
+/* The selected row's pages over the whole series, h lines from line y. Returns 1 while
+ * a node's chart is being summed (the next frame goes on with it). */
+static int draw_chart(const struct list_screen *list, int y, int h)
 {
 	const struct app *app = list->base.app;
 	const struct model *m = app->master;
@@ -1138,6 +1139,7 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 	c.utf8 = draw_utf8();
 	c.page_size = model_meta(m)->unit == UNIT_ALLOCS ? 0 : (double)model_page_size(m);
 	int64_t shown_now = 0, shown_base = 0;
+	size_t done = 0, total = 0;
 
 	if (app->settings.tree != TREE_OFF) {
 		const struct tree_node *node = tree_ui_node(list->tree);
@@ -1148,7 +1150,8 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 			label = tree_node_text(app->model, node);
 			shown_now = node->s.now;
 			shown_base = node->s.now - node->s.delta_base;
-			got = tree_ui_chart(list->tree, &e, 0, n - 1, nc, cmin, cmax);
+			got = tree_ui_chart(list->tree, &e, 0, n - 1, nc, cmin, cmax, &done,
+					    &total);
 		}
 	} else if (list->nrows) {
 		shown = list->rows[list->cursor.row].s;
@@ -1159,7 +1162,7 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 	}
 	if (s && n && nc > 0)
 		got = model_chart(m, s, 0, n - 1, nc, cmin, cmax);
-	if (got) {
+	if (got > 0) {
 		int j = 0;
 
 		for (int i = 1; i < got; i++)
@@ -1190,6 +1193,11 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 		 * mark under the axis) and when, at the baseline (its mark) */
 		snprintf(title, sizeof(title), _("%s  %s now  %s peak %s at %s  %s baseline %s"),
 			 label, now, draw_glyph("▲", "^"), peak, peak_at, draw_glyph("◆", "B"), base);
+	} else if (got < 0) {
+		/* TRANSLATORS: the chart of a call tree's node while the stacks below it are
+		 * added up, a slice a frame */
+		snprintf(title, sizeof(title), _("%s  summing %zu of %zu stacks..."), label, done,
+			 total);
 	} else if (app->settings.tree != TREE_OFF) {
 		snprintf(title, sizeof(title), "%s", _("no node to chart"));
 	} else if (list->nrows) {
@@ -1214,6 +1222,7 @@ static void draw_chart(const struct list_screen *list, int y, int h)
 	free(text);
 	free(cmin);
 	free(cmax);
+	return got < 0;
 }
 
 /* What the list says when it has no rows. */
@@ -1242,8 +1251,8 @@ static void list_draw(struct screen *s)
 
 	status_draw_header(app, &list->view);
 	draw_titles(app, TUI_HEADER_LINES - 1, cols, nc);
-	if (list_chart_height())
-		draw_chart(list, TUI_HEADER_LINES + h, list_chart_height());
+	if (list_chart_height() && draw_chart(list, TUI_HEADER_LINES + h, list_chart_height()))
+		s->app->again = 1;
 	if (app->settings.tree != TREE_OFF) {
 		struct tree_env e = tree_env(list);
 

@@ -104,7 +104,20 @@ struct tree_ui *tree_ui_new(void)
 	struct tree_ui *u = xcalloc(1, sizeof(*u));
 
 	tree_init(&u->t);
+	u->chart.slice_ms = TREE_CHART_SLICE_MS;
+	u->chart.chunk = TREE_CHART_CHUNK;
 	return u;
+}
+
+/* Forgets the chart and a sum being made (its stacks are not read). */
+static void chart_drop(struct tree_chart *c)
+{
+	model_chart_sum_end(c->sum, NULL, NULL);
+	c->sum = NULL;
+	free(c->v);
+	c->v = NULL;
+	c->nv = c->done = 0;
+	c->ncols = 0;
 }
 
 void tree_ui_free(struct tree_ui *u)
@@ -114,6 +127,7 @@ void tree_ui_free(struct tree_ui *u)
 	tree_free(&u->t);
 	free(u->lines);
 	free(u->sym_lines);
+	chart_drop(&u->chart);
 	free(u->chart.cmin);
 	free(u->chart.cmax);
 	for (int i = 0; i < TREE__N; i++) {
@@ -482,7 +496,7 @@ void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
 		u->selected = 0;
 	}
 	vo.limit = 0;
-	u->chart.ncols = 0; /* the chart again, of this build */
+	chart_drop(&u->chart); /* the chart again, of this build */
 	u->mode = app->settings.tree;
 	model_tree(app->model, &vo, u->mode, &u->t);
 	relayout(u, e); /* makes the nodes it shows */
@@ -539,26 +553,25 @@ static size_t node_counters(const struct tree_ui *u, const struct app *app, uint
 }
 
 int tree_ui_chart(struct tree_ui *u, const struct tree_env *e, uint32_t lo, uint32_t hi,
-		  int ncols, int64_t *cmin, int64_t *cmax)
+		  int ncols, int64_t *cmin, int64_t *cmax, size_t *done, size_t *total)
 {
 	const struct app *app = e->app;
 	struct tree_chart *c = &u->chart;
 	uint32_t ns = (uint32_t)model_nsamples(app->master);
 	const struct tree_line *ln;
+	double t0;
 
 	if (!u->nlines || ncols <= 0)
 		return 0;
 	ln = &u->lines[u->cursor];
-	/* a node of 100,000 stacks reads them all: once per node, sample and size */
+	/* once per node, sample and size; a stack below may be gone since: the sum of
+	 * another key starts again without reading the rows it had */
 	if (c->ident != ln->ident || c->model != app->model || c->build != u->t.build ||
 	    c->nsamples != ns || c->lo != lo || c->hi != hi || c->ncols != ncols) {
-		const struct counter **v;
-		size_t n = node_counters(u, app, ln->node, &v);
-
-		c->cmin = xreallocarray(c->cmin, (size_t)ncols, sizeof(int64_t));
-		c->cmax = xreallocarray(c->cmax, (size_t)ncols, sizeof(int64_t));
-		c->got = model_chart_sum(app->master, v, n, lo, hi, ncols, c->cmin, c->cmax);
-		free(v);
+		chart_drop(c);
+		c->nv = node_counters(u, app, ln->node, &c->v);
+		c->sum = model_chart_sum_begin(app->master, lo, hi, ncols);
+		c->got = 0;
 		c->ident = ln->ident;
 		c->model = app->model;
 		c->build = u->t.build;
@@ -567,8 +580,32 @@ int tree_ui_chart(struct tree_ui *u, const struct tree_env *e, uint32_t lo, uint
 		c->hi = hi;
 		c->ncols = ncols;
 	}
-	memcpy(cmin, c->cmin, (size_t)c->got * sizeof(int64_t));
-	memcpy(cmax, c->cmax, (size_t)c->got * sizeof(int64_t));
+	/* a node of 100,000 stacks takes several frames: the keys do not wait for it */
+	t0 = time_mono();
+	while (c->sum && c->done < c->nv) {
+		size_t k = c->nv - c->done < c->chunk ? c->nv - c->done : c->chunk;
+
+		model_chart_sum_add(c->sum, c->v + c->done, k);
+		c->done += k;
+		if ((time_mono() - t0) * 1e3 >= c->slice_ms)
+			break;
+	}
+	*done = c->done;
+	*total = c->nv;
+	if (c->sum && c->done < c->nv)
+		return -1;
+	if (c->sum) {
+		c->cmin = xreallocarray(c->cmin, (size_t)ncols, sizeof(int64_t));
+		c->cmax = xreallocarray(c->cmax, (size_t)ncols, sizeof(int64_t));
+		c->got = model_chart_sum_end(c->sum, c->cmin, c->cmax);
+		c->sum = NULL;
+		free(c->v);
+		c->v = NULL;
+	}
+	if (c->got > 0) {
+		memcpy(cmin, c->cmin, (size_t)c->got * sizeof(int64_t));
+		memcpy(cmax, c->cmax, (size_t)c->got * sizeof(int64_t));
+	}
 	return c->got;
 }
 

@@ -70,6 +70,12 @@ struct tree_ui {
 		uint32_t build, nsamples, lo, hi;
 		int ncols, got;
 		int64_t *cmin, *cmax;
+		/* being summed, a slice a frame: its stacks, how many are in */
+		struct chart_sum *sum;
+		const struct counter **v;
+		size_t nv, done;
+		double slice_ms;    /* a frame's slice, of at least one chunk */
+		size_t chunk;       /* stacks between looks at the clock */
 	} chart;
 };
 
@@ -100,9 +106,13 @@ int tree_ui_expanded(const struct tree_ui *u, uint64_t ident);
 /* The cursor's node (NULL: none). */
 const struct tree_node *tree_ui_node(const struct tree_ui *u);
 /* The chart of the cursor's node, the sum of the stacks below it, over samples lo..hi of
- * the whole series (model_chart_sum()); returns the columns filled. */
+ * the whole series (model_chart_sum()); returns the columns filled. A node of many
+ * stacks is summed a slice a call (u->chart.slice_ms): -1 until it is done, the stacks
+ * summed and below it in *done and *total. */
+#define TREE_CHART_CHUNK 4096
+#define TREE_CHART_SLICE_MS 6.0
 int tree_ui_chart(struct tree_ui *u, const struct tree_env *e, uint32_t lo, uint32_t hi,
-		  int ncols, int64_t *cmin, int64_t *cmax);
+		  int ncols, int64_t *cmin, int64_t *cmax, size_t *done, size_t *total);
 /* Every line of the tree, the cursor's index among them in *cursor (for tests: it makes
  * every expanded node). Returns how many, the lines in *out (to free). */
 size_t tree_ui_all_lines(struct tree_ui *u, const struct tree_env *e, struct tree_line **out,

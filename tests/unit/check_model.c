@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "model_replay.h"
+#include "model_int.h"
 #include "testutil.h"
 
 /* Feeds one sample at time t. */
@@ -2347,6 +2348,160 @@ START_TEST(test_chart_exact)
 }
 END_TEST
 
+/* The sum of rows as model_chart_sum() made it before it decoded into the sums: each
+ * row's buckets read whole (trace_buckets()), rows of the same layout summed bucket by
+ * bucket, each layout's sums then made columns (fewer than 512 layouts here). */
+static int ref_chart_sum(const struct model *m, const struct counter *const *s, size_t n,
+			 uint32_t lo, uint32_t hi, int ncols, int64_t *cmin, int64_t *cmax)
+{
+	enum { NL = 512 };
+	static struct {
+		uint32_t first, s0, next, nbk;
+		unsigned shift;
+		int64_t tail, mn[MODEL_CHART_BUCKETS + 1], mx[MODEL_CHART_BUCKETS + 1];
+	} l[NL];
+	struct trace_bucket b[MODEL_CHART_BUCKETS + 1];
+	uint32_t span, nl = 0;
+	int got;
+
+	if (hi > model_nsamples(m) - 1)
+		hi = (uint32_t)model_nsamples(m) - 1;
+	span = hi - lo + 1;
+	got = (uint32_t)ncols > span ? (int)span : ncols;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t first = s[i]->first_seen, s0 = first, next = first, nbk = 0, k;
+		unsigned shift = 0;
+
+		if (s[i]->trace)
+			nbk = trace_buckets(s[i]->trace, b, &s0, &shift, &next);
+		for (k = 0; k < nl; k++)
+			if (l[k].first == first && l[k].s0 == s0 && l[k].next == next &&
+			    l[k].nbk == nbk && l[k].shift == shift)
+				break;
+		ck_assert_uint_lt(k, NL);
+		if (k == nl) {
+			memset(&l[k], 0, sizeof(l[k]));
+			l[k].first = first, l[k].s0 = s0, l[k].next = next;
+			l[k].nbk = nbk, l[k].shift = shift;
+			nl++;
+		}
+		l[k].tail = sat_add(l[k].tail, s[i]->now);
+		for (uint32_t j = 0; j < nbk; j++) {
+			l[k].mn[j] = sat_add(l[k].mn[j], b[j].min);
+			l[k].mx[j] = sat_add(l[k].mx[j], b[j].max);
+		}
+	}
+	for (int c = 0; c < got; c++) {
+		uint32_t a = lo + (uint32_t)((uint64_t)c * span / (uint32_t)got);
+		uint32_t e = lo + (uint32_t)((uint64_t)(c + 1) * span / (uint32_t)got) - 1;
+
+		cmin[c] = cmax[c] = 0;
+		for (uint32_t k = 0; k < nl; k++) {
+			int64_t mn = INT64_MAX, mx = INT64_MIN;
+
+			if (e < l[k].first)
+				continue;
+			if (a < l[k].first)
+				mn = mx = 0;
+			for (uint32_t t = a; t <= e; t++) {
+				uint32_t j;
+
+				if (!l[k].nbk || t < l[k].s0 || t >= l[k].next)
+					continue;
+				j = (t - l[k].s0) >> l[k].shift;
+				if (j >= l[k].nbk)
+					continue;
+				mn = l[k].mn[j] < mn ? l[k].mn[j] : mn;
+				mx = l[k].mx[j] > mx ? l[k].mx[j] : mx;
+			}
+			if (e >= l[k].next) {
+				mn = l[k].tail < mn ? l[k].tail : mn;
+				mx = l[k].tail > mx ? l[k].tail : mx;
+			}
+			cmin[c] = sat_add(cmin[c], mn);
+			cmax[c] = sat_add(cmax[c], mx);
+		}
+	}
+	return got;
+}
+
+/* A node over 3,000 stacks of 700 samples (some from later on, some never changing, a
+ * few gone; some hundred layouts of buckets), summed at once and a slice at a time: the same columns as the sum read
+ * whole. */
+START_TEST(test_chart_sum_slices)
+{
+	enum { NS = 3000, K = 700 };
+	struct model *m = model_new();
+	static uint64_t x[NS];
+	const struct counter **rows = calloc(NS, sizeof(*rows));
+	static int64_t want_min[512], want_max[512], cmin[512], cmax[512];
+	static const size_t slices[] = { 1, 7, 1000, NS };
+	uint64_t seed = 13;
+	size_t nr = 0;
+
+	for (uint32_t k = 0; k < K; k++) {
+		begin_sample(m, k);
+		for (int i = 0; i < NS; i++) {
+			char f[32];
+			const char *fr[2] = { "prep_new_page+0x17/0x43", f };
+			uint32_t first = (uint32_t)(i % 5 == 0 ? 100 + i % 3 * 250 : 0);
+
+			if (k < first || (i % 11 == 0 && k > 500))
+				continue;
+			if (k == first) {
+				snprintf(f, sizeof(f), "caller%d+0x1/0x2", i);
+				feed_handle_rec(m, 1 + (uint64_t)i, fr, 2);
+				x[i] = 1 + (uint64_t)i % 4096;
+			}
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			if (i % 3 && (seed >> 33) % 4 == 0)
+				x[i] = (seed >> 40) % 2 ? x[i] + 1 + x[i] / 16 : x[i] - x[i] / 16;
+			count_handle(m, 1 + (uint64_t)i, x[i]);
+		}
+		end_sample(m);
+	}
+	for (size_t id = 0; id < model_nstacks(m); id++) {
+		const struct stack *st = model_stack(m, (uint32_t)id);
+
+		if (st)
+			rows[nr++] = &st->s;
+	}
+	ck_assert_uint_gt(nr, NS / 2);
+	for (int nc = 1; nc <= 512; nc = nc * 3 + 1) {
+		int got = ref_chart_sum(m, rows, nr, 0, K - 1, nc, want_min, want_max);
+
+		for (size_t si = 0; si < ARRAY_SIZE(slices); si++) {
+			struct chart_sum *cs = model_chart_sum_begin(m, 0, K - 1, nc);
+
+			for (size_t i = 0; i < nr; i += slices[si])
+				model_chart_sum_add(cs, rows + i, nr - i < slices[si] ? nr - i : slices[si]);
+			ck_assert_int_eq(model_chart_sum_end(cs, cmin, cmax), got);
+			for (int c = 0; c < got; c++)
+				ck_assert_msg(cmin[c] == want_min[c] && cmax[c] == want_max[c],
+					      "%d columns in slices of %zu, column %d: %lld..%lld, want %lld..%lld",
+					      nc, slices[si], c, (long long)cmin[c], (long long)cmax[c],
+					      (long long)want_min[c], (long long)want_max[c]);
+		}
+		ck_assert_int_eq(model_chart_sum(m, rows, nr, 0, K - 1, nc, cmin, cmax), got);
+		ck_assert_mem_eq(cmin, want_min, (size_t)got * sizeof(*cmin));
+		ck_assert_mem_eq(cmax, want_max, (size_t)got * sizeof(*cmax));
+	}
+	/* a window: the reference's own */
+	{
+		int got = ref_chart_sum(m, rows, nr, 123, K + 50, 77, want_min, want_max);
+
+		ck_assert_int_eq(model_chart_sum(m, rows, nr, 123, K + 50, 77, cmin, cmax), got);
+		ck_assert_mem_eq(cmin, want_min, (size_t)got * sizeof(*cmin));
+		ck_assert_mem_eq(cmax, want_max, (size_t)got * sizeof(*cmax));
+	}
+	/* nothing to fill: no sum */
+	ck_assert_ptr_null(model_chart_sum_begin(m, 10, 5, 20));
+	ck_assert_int_eq(model_chart_sum_end(NULL, cmin, cmax), 0);
+	free(rows);
+	model_free(m);
+}
+END_TEST
+
 /* The chart of a sum of rows (a tree's node): its columns cover the sum's values, no wider
  * than the rows' own columns added; one column a sample of rows that never merged is
  * exact. */
@@ -2700,6 +2855,7 @@ static Suite *model_suite(void)
 	tc = tcase_new("charts");
 	tcase_add_test(tc, test_chart_exact);
 	tcase_add_test(tc, test_chart_sum);
+	tcase_add_test(tc, test_chart_sum_slices);
 	tcase_add_test(tc, test_chart_memory_bounded);
 	tcase_add_test(tc, test_chart_slabs_given_back);
 	suite_add_tcase(s, tc);

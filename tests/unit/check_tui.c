@@ -3600,7 +3600,7 @@ START_TEST(test_tree_chart)
 	const struct tree_node *node;
 	uint32_t n;
 	int got, filled, exact = 0;
-	size_t f, y0, all;
+	size_t f, y0, all, done, total;
 	char *text;
 
 	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
@@ -3628,7 +3628,7 @@ START_TEST(test_tree_chart)
 	for (size_t li = 0; li < all; li++, tree_ui_key(u, &e, ACT_DOWN)) {
 		ck_assert_uint_eq(u->lines[u->cursor].node, tl_v[li].node);
 		node = tree_ui_node(u);
-		got = tree_ui_chart(u, &e, 0, n - 1, (int)n, cmin, cmax);
+		got = tree_ui_chart(u, &e, 0, n - 1, (int)n, cmin, cmax, &done, &total);
 		ck_assert_int_eq(got, (int)n);
 		filled = tree_history(h.t->model, &u->t, u->lines[u->cursor].node, hist, (int)n);
 		ck_assert_int_ge(filled, 1);
@@ -3645,7 +3645,7 @@ START_TEST(test_tree_chart)
 		}
 		ck_assert(cmin[n - 1] <= node->s.now && node->s.now <= cmax[n - 1]);
 		/* fewer columns: each one's range holds its samples' sums */
-		got = tree_ui_chart(u, &e, 0, n - 1, 10, cmin, cmax);
+		got = tree_ui_chart(u, &e, 0, n - 1, 10, cmin, cmax, &done, &total);
 		ck_assert_int_eq(got, 10);
 		for (int k = 0; k < filled; k++) {
 			uint32_t at = n - (uint32_t)filled + (uint32_t)k, c = at * 10 / n;
@@ -3669,6 +3669,72 @@ START_TEST(test_tree_chart)
 	ck_line_has(&h, (int)y0, text);
 	ck_screen_has(&h, "●");
 	free(text);
+	ht_close(&h);
+}
+END_TEST
+
+/* A node's chart summed a few stacks a frame: the panel says how far it is, each frame
+ * goes on (the loop does not sleep meanwhile), and the columns are those of the sum in
+ * one go; another node or sample starts again. */
+START_TEST(test_tree_chart_slices)
+{
+	struct ht h = { 0 };
+	struct tree_ui *u;
+	struct tree_env e;
+	int64_t want_min[256], want_max[256], cmin[256], cmax[256];
+	size_t done, total, y0, frames = 0;
+	uint32_t n;
+	int want;
+	char say[64];
+
+	ht_open(&h, "lab.ptrec.xz", NULL, 40, 160, NULL, NULL);
+	u = h.t->list->tree;
+	ht_keys(&h, "T");
+	while (tree_ui_node(u)->nstacks < 10)
+		ht_keys(&h, "j");
+	ht_keys(&h, "c");
+	ck_assert_int_eq(h.t->again, 0); /* a slice holds all its stacks */
+	y0 = TUI_HEADER_LINES + (size_t)list_height();
+	ck_line_has(&h, (int)y0, "peak");
+	n = (uint32_t)model_nsamples(h.t->master);
+	e = (struct tree_env){ h.t, "", list_height(), NULL };
+	want = tree_ui_chart(u, &e, 0, n - 1, 100, want_min, want_max, &done, &total);
+	ck_assert_int_gt(want, 0);
+	ck_assert_uint_eq(done, total);
+	ck_assert_uint_ge(total, 10);
+
+	/* three stacks a frame */
+	u->chart.chunk = 3;
+	u->chart.slice_ms = 0;
+	ck_assert_int_eq(tree_ui_chart(u, &e, 0, n - 1, 101, cmin, cmax, &done, &total), -1);
+	ck_assert_uint_eq(done, 3);
+	ck_assert_int_eq(tree_ui_chart(u, &e, 0, n - 1, 101, cmin, cmax, &done, &total), -1);
+	ck_assert_uint_eq(done, 6);
+	ck_assert_int_eq(tree_ui_chart(u, &e, 0, n - 1, 100, cmin, cmax, &done, &total), -1);
+	ck_assert_uint_eq(done, 3); /* another size: again */
+	while (tree_ui_chart(u, &e, 0, n - 1, 100, cmin, cmax, &done, &total) < 0)
+		ck_assert_uint_lt(++frames, total);
+	ck_assert_uint_eq(frames, (total + 2) / 3 - 2); /* the first and the last not */
+	ck_assert_mem_eq(cmin, want_min, (size_t)want * sizeof(*cmin));
+	ck_assert_mem_eq(cmax, want_max, (size_t)want * sizeof(*cmax));
+
+	/* on the screen: down and back up, the panel counts the stacks in (reading the
+	 * screen draws a frame: 3 more) */
+	ht_keys(&h, "jk");
+	ck_assert_uint_eq(u->chart.done, 3);
+	ck_assert_int_eq(h.t->again, 1);
+	ck_assert_int_eq(h.t->dirty, 1);
+	snprintf(say, sizeof(say), "summing 6 of %zu stacks...", total);
+	ck_line_has(&h, (int)y0, say);
+	ck_assert_ptr_nonnull(strstr(h.screen, tree_node_text(h.t->model, tree_ui_node(u))));
+	for (frames = 0; h.t->again; frames++) {
+		ck_assert_uint_lt(frames, total);
+		tui_render(h.t);
+	}
+	ck_assert_uint_eq(frames, (total + 2) / 3 - 2);
+	ck_assert_int_eq(h.t->dirty, 0);
+	ck_assert_ptr_null(strstr(ht_line(&h, (int)y0), "summing"));
+	ck_line_has(&h, (int)y0, "peak");
 	ht_close(&h);
 }
 END_TEST
@@ -3932,8 +3998,8 @@ START_TEST(test_speed_100k)
 	/* the search typed a character at a time: a match, narrower ones, then none */
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
 			       "b", "/", "f", "n", "5", "_", "3", "x", "y", "\n", "n", NULL };
-	/* the chart open from the first node (every stack's) on: each line it moves to sums
-	 * the stacks below */
+	/* the chart open from the first node on (the one root, every stack's; so are the
+	 * two lines below it): each line it moves to sums the stacks below, a slice a frame */
 	const char *tree_keys[] = { "T", "c", "j", "\006", "l", "*", "h", ">", "r", "+", "0", "e",
 				    "\006", "G", "k", "/", "f", "n", "9", "x", "\n", "c", "E", "G",
 				    "T", "l", "T", NULL };
@@ -3956,8 +4022,9 @@ START_TEST(test_speed_100k)
 			sb_add(&b, " prep_new_page+0x17/0x43\n get_page_from_freelist+0x695/0x6fa\n");
 			for (int fr = 0; fr < 9; fr++)
 				sb_printf(&b, " fn%d_%d+0x%x/0x200\n", fr, (i >> (fr * 2)) & 63, i % 97);
-			sb_printf(&b, " caller%d+0x10/0x80 [mod%d]\nnr_base_pages: %d\n\n", i % 5000,
-				  i % 7, 1 + (i * 7919 + smp * i) % 1000);
+			sb_printf(&b, " caller%d+0x10/0x80 [mod%d]\n do_syscall_64+0x6b/0x191\n"
+				      " entry_SYSCALL_64_after_hwframe+0x4b/0x53\nnr_base_pages: %d\n\n",
+				  i % 5000, i % 7, 1 + (i * 7919 + smp * i) % 1000);
 		}
 		f->samples[f->n++] = b.s;
 		memset(&b, 0, sizeof(b));
@@ -3989,7 +4056,7 @@ START_TEST(test_speed_100k)
 	ck_assert_ptr_null(strstr(ht_screen(&h), "(not found)"));
 	st = h.t->list->rows[h.t->list->cursor.row].stack;
 	ck_assert_ptr_nonnull(st);
-	ck_assert_ptr_nonnull(strstr(model_frame(h.t->model, st->frames[st->nframes - 1]),
+	ck_assert_ptr_nonnull(strstr(model_frame(h.t->model, st->frames[st->nframes - 3]),
 				     "caller4999+"));
 	ck_assert_uint_gt((h.t->list->cursor.row + h.t->list->nrows - at) % h.t->list->nrows, 256);
 	ht_keys(&h, "\033");
@@ -4017,6 +4084,36 @@ START_TEST(test_speed_100k)
 	if (!slow)
 		ck_assert_msg(worst < limit, "a tree key took %.1f ms (PAGETOP_TUI_MAX_MS=%.0f)",
 			      worst, limit);
+	/* c on the root: the frames until its chart is whole, each one bounded */
+	for (int i = 0; i < TREE__N && h.t->settings.tree != TREE_OFF; i++)
+		ht_keys(&h, "T");
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->settings.tree, TREE_TOP_DOWN);
+	ck_assert_uint_eq(tree_ui_node(h.t->list->tree)->nstacks, (uint32_t)nstacks);
+	{
+		double t0 = cpu_ms(), all = t0, ms;
+		int frames = 1;
+
+		tui_key(h.t, 'c');
+		tui_render(h.t);
+		worst = cpu_ms() - t0;
+		while (h.t->again) {
+			ck_assert_int_le(frames++, nstacks / TREE_CHART_CHUNK + 1);
+			t0 = cpu_ms();
+			tui_render(h.t);
+			ms = cpu_ms() - t0;
+			worst = ms > worst ? ms : worst;
+		}
+		fprintf(stderr, "%d stacks: c on the root, %d frames, %.2f ms of CPU time in all, "
+			"%.2f at most\n", nstacks, frames, cpu_ms() - all, worst);
+		if (!slow)
+			ck_assert_msg(worst < limit, "a frame of c took %.1f ms (PAGETOP_TUI_MAX_MS=%.0f)",
+				      worst, limit);
+	}
+	ck_line_has(&h, TUI_HEADER_LINES + list_height(), "peak");
+	ht_keys(&h, "c");
+	for (int i = 0; i < TREE__N && h.t->settings.tree != TREE_OFF; i++)
+		ht_keys(&h, "T");
 	ck_assert_int_eq(h.t->settings.tree, TREE_OFF);
 	ht_close(&h);
 }
@@ -4435,6 +4532,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_tree_filter);
 	tcase_add_test(tc, test_tree_search_order);
 	tcase_add_test(tc, test_tree_chart);
+	tcase_add_test(tc, test_tree_chart_slices);
 	tcase_add_test(tc, test_tree_replay);
 	tcase_add_test(tc, test_tree_setting);
 	tcase_add_test(tc, test_tree_live_pause);

@@ -1141,6 +1141,10 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 	struct pstate *ps = xcalloc(1, sizeof(*ps));
 	int rc = parse_run(ps, r, NULL, expect, got, sink, err);
 
+	/* a mapped file that shrank: what was parsed may be zeros, not its text */
+	if (reader_check(r, err) < 0)
+		rc = -1;
+
 	fdict_free(&ps->own_dict);
 	free(ps);
 	return rc;
@@ -1155,6 +1159,8 @@ int parse_stream_at(struct reader *r, const struct parse_at *at, enum pfmt *got,
 	if (at->dict)
 		memset(ps, 0, sizeof(*ps));
 	rc = parse_run(ps, r, at, PF_UNKNOWN, got, sink, err);
+	if (reader_check(r, err) < 0)
+		rc = -1;
 	if (nrecords)
 		*nrecords = ps->nrecords;
 	if (!at->dict) {

@@ -131,10 +131,14 @@ struct fslot {               /* 16 bytes: the table of a file's frames stays in 
 
 #define FDICT_CHUNK (64 * 1024)
 
-/* A text by its key. */
+/* A text by its key. Stacks repeat: the frame that followed this one last time is tried
+ * first (next; the entry of key 0 holds the first frame of the last stack), one compare
+ * instead of a lookup for most lines. */
 struct fent {
 	const char *text;
 	uint64_t hash;          /* hash_bytes() of it */
+	uint32_t len;
+	uint32_t next;          /* a key, or 0 */
 };
 
 struct fdict {
@@ -254,7 +258,7 @@ static uint32_t fdict_add(struct fdict *d, const char *s, size_t n, uint64_t fp)
 	d->used += n;
 	d->slots[slot] = (struct fslot){ c, ++d->n, (uint16_t)n, (uint16_t)(fp >> 48) };
 	d->ents = xgrow_zeroed(d->ents, &d->ents_cap, d->n, sizeof(*d->ents));
-	d->ents[d->n] = (struct fent){ c, hash_bytes(c, n, 0) };
+	d->ents[d->n] = (struct fent){ c, hash_bytes(c, n, 0), (uint32_t)n, 0 };
 	return d->n;
 }
 
@@ -321,17 +325,25 @@ static int fail_count(struct pstate *ps, const char *line, size_t n)
 static inline __attribute__((always_inline)) int frame_ok(struct pstate *ps, const char *s,
 							  size_t n)
 {
-	uint64_t fp = fdict_fp(s, n);
+	struct fdict *d = ps->dict;
+	uint32_t prev = ps->nframes ? ps->fkey[ps->nframes - 1] : 0;
+	uint32_t k = d->ents ? d->ents[prev].next : 0;
+	uint64_t fp;
 	size_t slot;
-	uint32_t k = ps->dict->slots ? fdict_find(ps->dict, s, n, fp, &slot) : 0;
 
+	if (k && d->ents[k].len == n && text_eq(d->ents[k].text, s, n))
+		goto found;
+	fp = fdict_fp(s, n);
+	k = d->slots ? fdict_find(d, s, n, fp, &slot) : 0;
 	if (!k) {
 		if (n > FRAME_MAX || !frame_text_ok(s, n))
 			return 0;
-		k = fdict_add(ps->dict, s, n, fp);
+		k = fdict_add(d, s, n, fp);
 	}
+	d->ents[prev].next = k;
+found:
 	ps->key = k;
-	ps->hash = ps->dict->ents[k].hash;
+	ps->hash = d->ents[k].hash;
 	return 1;
 }
 

@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -135,8 +137,14 @@ static void map_file(struct reader *r, size_t size)
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE), flen = (size + pg - 1) / pg * pg;
 	char *m;
 	int slot = -1;
+	struct statfs fs;
 
 	if (!size || size > SIZE_MAX / 2)
+		return;
+	/* the kernel's own files print as they are read, whatever size they claim */
+	if (fstatfs(r->fd, &fs) == 0 &&
+	    (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC ||
+	     fs.f_type == DEBUGFS_MAGIC || fs.f_type == TRACEFS_MAGIC))
 		return;
 	/* a zero page after the file: loads past its last byte stay harmless */
 	m = mmap(NULL, flen + pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -418,11 +418,15 @@ static int set_format(struct pstate *ps, enum pfmt f, const char *line, size_t n
 }
 
 /* The digits at *p, saturating, and *p moved past them; 0 when there are none. */
-static int digits(const char **p, const char *end, uint64_t *v)
+static inline __attribute__((always_inline)) int digits(const char **p, const char *end,
+							 uint64_t *v)
 {
-	const char *q = *p;
+	const char *q = *p, *lim = end - q > 19 ? q + 19 : end;
 	uint64_t x = 0;
 
+	/* 19 digits cannot overflow: no test for it on the usual numbers */
+	for (; q < lim && (unsigned)(*q - '0') < 10; q++)
+		x = x * 10 + (uint64_t)(*q - '0');
 	for (; q < end && *q >= '0' && *q <= '9'; q++)
 		x = x < UINT64_MAX / 10 - 1 ? x * 10 + (uint64_t)(*q - '0') : UINT64_MAX;
 	*v = x;
@@ -745,7 +749,7 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 	}
 	if (s[0] != ' ' && memchr(s, '\0', n))
 		return fail(ps, "", s, n);
-	if (n > 19 && memcmp(s, "Page allocated via ", 19) == 0) {
+	if (s[0] == 'P' && n > 19 && memcmp(s, "Page allocated via ", 19) == 0) {
 		if (ps->in_block >= 3 && end_block(ps) < 0) /* no blank line between blocks */
 			return -1;
 		if (ps->in_block)

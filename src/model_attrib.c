@@ -268,7 +268,19 @@ struct attrib {
 	struct strtab *flags;       /* single GFP flag names */
 	uint32_t **flag_lists;      /* by text id: flag ids, ended by UINT32_MAX (lazily) */
 	size_t flag_lists_cap;
+	uint32_t last_comm, last_gfp; /* the block before's texts, or UINT32_MAX */
 };
+
+/* The id of text s: the block before's (last) when it is the same text, as it is for most
+ * neighbouring blocks (one task's, with one mask), else interned. */
+static uint32_t intern_again(struct strtab *t, uint32_t *last, const char *s, size_t len)
+{
+	if (*last != UINT32_MAX && strtab_len(t, *last) == len &&
+	    memcmp(strtab_str(t, *last), s, len) == 0)
+		return *last;
+	*last = strtab_intern(t, s, len);
+	return *last;
+}
 
 static void on_block(void *self, const struct stack *st, const struct block_info *bi)
 {
@@ -291,9 +303,10 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 	}
 	b = &a->b[a->n++];
 	b->stack = st->id;
-	b->comm = strtab_intern(a->texts, bi->comm ? bi->comm : "", bi->comm ? bi->comm_len : 0);
-	b->gfp = strtab_intern(a->texts, bi->gfp_text ? bi->gfp_text : "",
-			       bi->gfp_text ? bi->gfp_text_len : 0);
+	b->comm = intern_again(a->texts, &a->last_comm, bi->comm ? bi->comm : "",
+			       bi->comm ? bi->comm_len : 0);
+	b->gfp = intern_again(a->texts, &a->last_gfp, bi->gfp_text ? bi->gfp_text : "",
+			      bi->gfp_text ? bi->gfp_text_len : 0);
 	b->memcg = bi->memcg ? strtab_intern(a->texts, bi->memcg, bi->memcg_len) : UINT32_MAX;
 	b->reason = bi->reason ? strtab_intern(a->texts, bi->reason, bi->reason_len)
 			       : UINT32_MAX;
@@ -315,6 +328,7 @@ struct attrib *attrib_new(struct model *m)
 	a->sample = UINT32_MAX;
 	a->texts = strtab_new();
 	a->flags = strtab_new();
+	a->last_comm = a->last_gfp = UINT32_MAX;
 	model_on_block(m, on_block, a);
 	return a;
 }

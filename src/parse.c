@@ -131,10 +131,14 @@ struct fslot {               /* 16 bytes: the table of a file's frames stays in 
 
 #define FDICT_CHUNK (64 * 1024)
 
-/* A text by its key. */
+/* A text by its key. Stacks repeat: the frame that followed this one last time is tried
+ * first (next; the entry of key 0 holds the first frame of the last stack), one compare
+ * instead of a lookup for most lines. */
 struct fent {
 	const char *text;
 	uint64_t hash;          /* hash_bytes() of it */
+	uint32_t len;
+	uint32_t next;          /* a key, or 0 */
 };
 
 struct fdict {
@@ -254,7 +258,7 @@ static uint32_t fdict_add(struct fdict *d, const char *s, size_t n, uint64_t fp)
 	d->used += n;
 	d->slots[slot] = (struct fslot){ c, ++d->n, (uint16_t)n, (uint16_t)(fp >> 48) };
 	d->ents = xgrow_zeroed(d->ents, &d->ents_cap, d->n, sizeof(*d->ents));
-	d->ents[d->n] = (struct fent){ c, hash_bytes(c, n, 0) };
+	d->ents[d->n] = (struct fent){ c, hash_bytes(c, n, 0), (uint32_t)n, 0 };
 	return d->n;
 }
 
@@ -321,17 +325,25 @@ static int fail_count(struct pstate *ps, const char *line, size_t n)
 static inline __attribute__((always_inline)) int frame_ok(struct pstate *ps, const char *s,
 							  size_t n)
 {
-	uint64_t fp = fdict_fp(s, n);
+	struct fdict *d = ps->dict;
+	uint32_t prev = ps->nframes ? ps->fkey[ps->nframes - 1] : 0;
+	uint32_t k = d->ents ? d->ents[prev].next : 0;
+	uint64_t fp;
 	size_t slot;
-	uint32_t k = ps->dict->slots ? fdict_find(ps->dict, s, n, fp, &slot) : 0;
 
+	if (k && d->ents[k].len == n && text_eq(d->ents[k].text, s, n))
+		goto found;
+	fp = fdict_fp(s, n);
+	k = d->slots ? fdict_find(d, s, n, fp, &slot) : 0;
 	if (!k) {
 		if (n > FRAME_MAX || !frame_text_ok(s, n))
 			return 0;
-		k = fdict_add(ps->dict, s, n, fp);
+		k = fdict_add(d, s, n, fp);
 	}
+	d->ents[prev].next = k;
+found:
 	ps->key = k;
-	ps->hash = ps->dict->ents[k].hash;
+	ps->hash = d->ents[k].hash;
 	return 1;
 }
 
@@ -406,11 +418,15 @@ static int set_format(struct pstate *ps, enum pfmt f, const char *line, size_t n
 }
 
 /* The digits at *p, saturating, and *p moved past them; 0 when there are none. */
-static int digits(const char **p, const char *end, uint64_t *v)
+static inline __attribute__((always_inline)) int digits(const char **p, const char *end,
+							 uint64_t *v)
 {
-	const char *q = *p;
+	const char *q = *p, *lim = end - q > 19 ? q + 19 : end;
 	uint64_t x = 0;
 
+	/* 19 digits cannot overflow: no test for it on the usual numbers */
+	for (; q < lim && (unsigned)(*q - '0') < 10; q++)
+		x = x * 10 + (uint64_t)(*q - '0');
 	for (; q < end && *q >= '0' && *q <= '9'; q++)
 		x = x < UINT64_MAX / 10 - 1 ? x * 10 + (uint64_t)(*q - '0') : UINT64_MAX;
 	*v = x;
@@ -733,7 +749,7 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 	}
 	if (s[0] != ' ' && memchr(s, '\0', n))
 		return fail(ps, "", s, n);
-	if (n > 19 && memcmp(s, "Page allocated via ", 19) == 0) {
+	if (s[0] == 'P' && n > 19 && memcmp(s, "Page allocated via ", 19) == 0) {
 		if (ps->in_block >= 3 && end_block(ps) < 0) /* no blank line between blocks */
 			return -1;
 		if (ps->in_block)
@@ -1141,6 +1157,10 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 	struct pstate *ps = xcalloc(1, sizeof(*ps));
 	int rc = parse_run(ps, r, NULL, expect, got, sink, err);
 
+	/* a mapped file that shrank: what was parsed may be zeros, not its text */
+	if (reader_check(r, err) < 0)
+		rc = -1;
+
 	fdict_free(&ps->own_dict);
 	free(ps);
 	return rc;
@@ -1155,6 +1175,8 @@ int parse_stream_at(struct reader *r, const struct parse_at *at, enum pfmt *got,
 	if (at->dict)
 		memset(ps, 0, sizeof(*ps));
 	rc = parse_run(ps, r, at, PF_UNKNOWN, got, sink, err);
+	if (reader_check(r, err) < 0)
+		rc = -1;
 	if (nrecords)
 		*nrecords = ps->nrecords;
 	if (!at->dict) {

@@ -2,16 +2,30 @@
 /* reader.c - buffered line reader over plain, gzip and xz streams, and memory.
  *
  * One buffer, refilled in large chunks; lines are returned in place. The reader never
- * holds more than its buffer, so a 10 GB dump goes through in constant memory. */
+ * holds more than its buffer, so a 10 GB dump goes through in constant memory.
+ *
+ * A plain regular file opened by name is mapped instead of read: no copy from the kernel.
+ * Its bytes are handed out through a window that moves as the buffer's contents would
+ * (the same limits, the same messages), and the pages behind it are dropped from the
+ * mapping as it goes. A file that shrinks under the mapping raises SIGBUS on the bytes
+ * gone: a handler puts zero pages in their place and marks the mapping cut, and the
+ * reader then fails with a message saying so (reader_check() for what another thread
+ * read after the last line). */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <lzma.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -40,7 +54,178 @@ struct reader {
 	size_t cap;
 	int eof;                  /* no more bytes will come into buf */
 	const struct reader_pool *pool; /* or NULL: see reader_set_pool() */
+	char *map;                /* a mapped file (c.buf), or NULL */
+	size_t map_size;          /* the file's size when mapped */
+	size_t map_len;           /* the mapping's, with a zero page after the file */
+	size_t released;          /* the pages before this are dropped from the mapping */
+	int mslot;                /* its place in mslots[] */
 };
+
+/* ---- mapped files and SIGBUS ---- */
+
+/* Mapped files are read from a window this far ahead of the first byte still needed
+ * (the buffer's size, for the same limits); the pages further than MAP_KEEP behind it
+ * are dropped, MAP_KEEP at a time (another thread may still read the lines there: it
+ * would find them again in the file). */
+#define MAP_KEEP (2u << 20)
+#define MSLOTS 16
+
+struct mslot {
+	_Atomic uintptr_t lo, hi; /* the file's pages in the mapping; hi 0: free */
+	atomic_int cut;           /* SIGBUS was raised in it */
+};
+
+static struct mslot mslots[MSLOTS];
+static pthread_mutex_t mslot_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct sigaction bus_prev;  /* the handler before ours */
+static uintptr_t page_size;
+
+/* Zero pages in place of the file's from the faulting one on, so that the reading goes on
+ * (the reader then fails), or the handler before ours for any other address.
+ * Async-signal-safe: atomics and mmap(). */
+static void on_bus(int sig, siginfo_t *si, void *uctx)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+	int e = errno;
+
+	for (int i = 0; i < MSLOTS; i++) {
+		uintptr_t lo = atomic_load(&mslots[i].lo), hi = atomic_load(&mslots[i].hi);
+
+		if (hi && a >= lo && a < hi) {
+			uintptr_t pg = a & ~(page_size - 1);
+
+			mmap((void *)pg, hi - pg, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+			atomic_store(&mslots[i].cut, 1);
+			errno = e;
+			return;
+		}
+	}
+	if (bus_prev.sa_flags & SA_SIGINFO) {
+		if (bus_prev.sa_sigaction) {
+			bus_prev.sa_sigaction(sig, si, uctx);
+			return;
+		}
+	} else if (bus_prev.sa_handler != SIG_DFL && bus_prev.sa_handler != SIG_IGN) {
+		bus_prev.sa_handler(sig);
+		return;
+	}
+	/* the default action, when the fault comes again on return */
+	signal(sig, SIG_DFL);
+}
+
+/* Our handler in place (again, if another was put over it since), under mslot_mu. */
+static void bus_install(void)
+{
+	struct sigaction cur, sa;
+
+	if (sigaction(SIGBUS, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+	    cur.sa_sigaction == on_bus)
+		return;
+	page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_bus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &bus_prev);
+}
+
+/* Maps the plain regular file r reads (size bytes, from its start), or leaves r reading
+ * it when it cannot. */
+static void map_file(struct reader *r, size_t size)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), flen = (size + pg - 1) / pg * pg;
+	char *m;
+	int slot = -1;
+	struct statfs fs;
+
+	if (!size || size > SIZE_MAX / 2)
+		return;
+	/* the kernel's own files print as they are read, whatever size they claim */
+	if (fstatfs(r->fd, &fs) == 0 &&
+	    (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC ||
+	     fs.f_type == DEBUGFS_MAGIC || fs.f_type == TRACEFS_MAGIC))
+		return;
+	/* a zero page after the file: loads past its last byte stay harmless */
+	m = mmap(NULL, flen + pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return;
+	if (mmap(m, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, r->fd, 0) == MAP_FAILED) {
+		munmap(m, flen + pg);
+		return;
+	}
+	pthread_mutex_lock(&mslot_mu);
+	for (int i = 0; i < MSLOTS && slot < 0; i++)
+		if (!atomic_load(&mslots[i].hi))
+			slot = i;
+	if (slot >= 0) {
+		bus_install();
+		atomic_store(&mslots[slot].cut, 0);
+		atomic_store(&mslots[slot].lo, (uintptr_t)m);
+		atomic_store(&mslots[slot].hi, (uintptr_t)m + flen);
+	}
+	pthread_mutex_unlock(&mslot_mu);
+	if (slot < 0) {
+		munmap(m, flen + pg);
+		return;
+	}
+	madvise(m, size, MADV_SEQUENTIAL);
+	free(r->c.buf);
+	r->c.buf = m;
+	r->map = m;
+	r->map_size = size;
+	r->map_len = flen + pg;
+	r->mslot = slot;
+	r->cap = BUF_SIZE;
+}
+
+static void map_close(struct reader *r)
+{
+	pthread_mutex_lock(&mslot_mu);
+	atomic_store(&mslots[r->mslot].hi, 0);
+	atomic_store(&mslots[r->mslot].lo, 0);
+	pthread_mutex_unlock(&mslot_mu);
+	munmap(r->map, r->map_len);
+	r->map = NULL;
+}
+
+int reader_check(const struct reader *r, struct pt_err *err)
+{
+	struct stat st;
+
+	if (!r->map)
+		return 0;
+	if (!atomic_load(&mslots[r->mslot].cut) &&
+	    (fstat(r->fd, &st) < 0 || (uint64_t)st.st_size >= r->map_size))
+		return 0;
+	pt_err_set(err, _("%s: the file shrank while it was read (it had %llu bytes): read a copy that nothing writes to"),
+		   r->name, (unsigned long long)r->map_size);
+	return -1;
+}
+
+/* fill() of a mapped file: the window moved on, as far as the buffer would hold. */
+static ssize_t map_fill(struct reader *r, struct pt_err *err)
+{
+	size_t base = r->c.has_mark && r->c.mark < r->c.start ? r->c.mark : r->c.start;
+	size_t lim = r->map_size - base > r->cap ? base + r->cap : r->map_size;
+	size_t n = lim - r->c.end;
+
+	if (atomic_load(&mslots[r->mslot].cut))
+		return reader_check(r, err);
+	if (base > r->released + 2 * MAP_KEEP) {
+		size_t to = (base - MAP_KEEP) & ~(size_t)(page_size - 1);
+
+		madvise(r->map + r->released, to - r->released, MADV_DONTNEED);
+		r->released = to;
+	}
+	r->c.end = lim;
+	if (lim == r->map_size) {
+		r->eof = 1;
+		if (reader_check(r, err) < 0)
+			return -1;
+	}
+	return (ssize_t)n;
+}
 
 static int fill_in(struct reader *r, struct pt_err *err)
 {
@@ -195,6 +380,8 @@ static ssize_t fill(struct reader *r, struct pt_err *err)
 
 	if (r->eof || r->is_mem)
 		return 0;
+	if (r->map)
+		return map_fill(r, err);
 	if (r->pool) {
 		/* returned lines stay where they are: append, or go on in a fresh buffer */
 		size_t base = r->c.has_mark && r->c.mark < r->c.start ? r->c.mark : r->c.start;
@@ -347,7 +534,11 @@ int reader_open_path(struct reader **out, const char *path, struct pt_err *err)
 		close(fd);
 		return -1;
 	}
-	return reader_open_fd(out, fd, path, 1, err);
+	if (reader_open_fd(out, fd, path, 1, err) < 0)
+		return -1;
+	if (S_ISREG(st.st_mode) && (*out)->comp == COMP_NONE && st.st_size > 0)
+		map_file(*out, (size_t)st.st_size);
+	return 0;
 }
 
 int reader_open_mem(struct reader **out, const char *buf, size_t len, const char *name,
@@ -375,10 +566,12 @@ void reader_close(struct reader *r)
 		inflateEnd(&r->z);
 	else if (r->comp == COMP_XZ)
 		lzma_end(&r->x);
+	if (r->map)
+		map_close(r);
+	else if (!r->is_mem && !r->pool)
+		free(r->c.buf);
 	if (r->close_fd && r->fd >= 0)
 		close(r->fd);
-	if (!r->is_mem && !r->pool)
-		free(r->c.buf);
 	free(r->in);
 	free(r->name);
 	free(r);
@@ -426,6 +619,8 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 			r->c.bits = nl_mask(r->c.buf + r->c.scan, k);
 			r->c.scan += k;
 			if (!r->c.bits && r->c.scan - r->c.start > READER_MAX_LINE) {
+				if (reader_check(r, err) < 0)
+					return -1;
 				pt_err_set(err,
 					   _("%s:%llu: expected a line of at most %d bytes (the kernel prints no longer), found a longer one"),
 					   r->name, (unsigned long long)r->c.lineno + 1, READER_MAX_LINE);
@@ -446,6 +641,8 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 			if (got < 0)
 				return -1;
 			if (got == 0 && !r->eof) {
+				if (reader_check(r, err) < 0)
+					return -1;
 				pt_err_set(err,
 					   _("%s:%llu: expected a record of at most %d KiB, found a longer one"),
 					   r->name, (unsigned long long)r->c.lineno + 1, BUF_SIZE / 1024);
@@ -460,6 +657,8 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 	r->c.start += n + r->c.last_nl;
 	r->c.lineno++;
 	if (n > READER_MAX_LINE) {
+		if (reader_check(r, err) < 0)
+			return -1;
 		pt_err_set(err,
 			   _("%s:%llu: expected a line of at most %d bytes (the kernel prints no longer), found one of %zu bytes"),
 			   r->name, (unsigned long long)r->c.lineno, READER_MAX_LINE, n);
@@ -474,7 +673,7 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 
 void reader_set_pool(struct reader *r, const struct reader_pool *pool)
 {
-	if (r->is_mem || r->pool)
+	if (r->is_mem || r->map || r->pool) /* lines never move */
 		return;
 	r->pool = pool;
 	pool->adopt(pool->ctx, r->c.buf);

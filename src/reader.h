@@ -170,6 +170,11 @@ void reader_set_pool(struct reader *r, const struct reader_pool *pool);
 /* The pool is going away with every buffer: the reader is left at its end of input. */
 void reader_drop_pool(struct reader *r);
 
+/* -1 with err when the file read through a mapping (reader_open_path() maps a plain
+ * regular file) shrank while it was read: what was read of it may hold zeros instead of
+ * its bytes. Else 0. For a parse that succeeded, or failed on what may be those zeros. */
+int reader_check(const struct reader *r, struct pt_err *err);
+
 const char *reader_name(const struct reader *r);
 static inline uint64_t reader_lineno(const struct reader *r)
 {

@@ -135,6 +135,8 @@ static int feed_file(struct series *sr, const char *path, enum pfmt expect,
 	if (reader_open_path(&r, path, err) < 0)
 		return -1;
 	rc = parse_file(r, path, expect, got, sink, err);
+	if (reader_check(r, err) < 0)
+		rc = -1;
 	reader_close(r);
 	return rc;
 }

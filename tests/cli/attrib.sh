@@ -5,7 +5,8 @@
 # --comm, --older-than with the read's time from --now or an uptime file beside the dump;
 # on the real dump (tests/data/small/page_owner.xz: its sums against the plain stack
 # view's) and on a dump written as mm/page_owner.c prints memory cgroups, migration and
-# slab pages (tests/data/attrib/page_owner: the lab's kernels have no memory cgroups).
+# slab pages (tests/data/attrib/page_owner: the lab's kernels have no memory cgroups);
+# the plain dump mapped and through a pipe.
 set -u
 : "${top_srcdir:?}" "${PAGETOP:?}"
 LC_ALL=C.UTF-8
@@ -262,6 +263,13 @@ run 0 -b --group caller --pid 412 --format csv "$made" && expect_rows "--group c
 # the stack groups stay as they were
 run 0 -b --group caller --limit 1 "$made" && grep -q "LABEL$" "$tmp/out" &&
 	grep -q "DELTA_BASE" "$tmp/out" && ok || fail "--group caller: not the stack view any more"
+# the plain dump mapped (a file, on a worker thread from a megabyte on) and read (a pipe):
+# the same groups
+xz -dc "$real" >"$tmp/plain" &&
+	run 0 -b --group pid,comm --format csv --now 5000 "$tmp/plain" && mv "$tmp/out" "$tmp/mapped" &&
+	xz -dc "$real" | "$PAGETOP" -b --group pid,comm --format csv --now 5000 - >"$tmp/out" 2>"$tmp/err" &&
+	[ -s "$tmp/mapped" ] && cmp -s "$tmp/mapped" "$tmp/out" && ok ||
+	fail "the plain dump as a file and through a pipe: not the same groups"
 
 echo "attrib.sh: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

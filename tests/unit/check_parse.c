@@ -1768,6 +1768,78 @@ START_TEST(test_threaded_stream)
 }
 END_TEST
 
+/* A plain file is mapped: one that shrinks under the mapping makes the parse fail with a
+ * message saying so, not die of SIGBUS, whether it shrank before the parse started (after
+ * the reader took its size), during it (from the sink, half-way), or after it. */
+static int shrink_fd = -1;
+static uint64_t shrink_at;
+
+static int shrink_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+{
+	if (shrink_fd >= 0 && ((struct bigcheck *)self)->n == shrink_at) {
+		ck_assert_int_eq(ftruncate(shrink_fd, 5000), 0);
+		shrink_fd = -1;
+	}
+	return big_stack(self, rec, err);
+}
+
+static const struct sink_ops shrink_ops = { .stack = shrink_stack, .count = big_count };
+
+static int parse_shrinking(const char *p, const struct sbuf *b, uint64_t at, int threaded,
+			   struct pt_err *err)
+{
+	struct bigcheck c;
+	struct sink s = { &shrink_ops, &c };
+	struct reader *r;
+	int fd = open(p, O_RDWR | O_TRUNC), rc;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, b->s, b->len), (ssize_t)b->len);
+	memset(&c, 0, sizeof(c));
+	ck_assert_int_eq(reader_open_path(&r, p, err), 0);
+	ck_assert_int_eq(reader_check(r, err), 0);
+	if (at == 0)
+		ck_assert_int_eq(ftruncate(fd, 5000), 0);
+	shrink_fd = at ? fd : -1;
+	shrink_at = at;
+	rc = (threaded ? parse_stream_threaded : parse_stream)(r, PF_UNKNOWN, NULL, &s, err);
+	if (rc == 0) {
+		/* read whole before it shrank: what it read stands, the check says the rest */
+		ck_assert_uint_eq(c.n, BIG_RECORDS);
+		ck_assert_uint_eq(c.bad, 0);
+		ck_assert_int_eq(ftruncate(fd, 5000), 0);
+		rc = reader_check(r, err);
+	}
+	reader_close(r);
+	close(fd);
+	return rc;
+}
+
+START_TEST(test_mapped_file_shrinks)
+{
+	static const uint64_t when[] = { 0, 10, BIG_RECORDS / 2, BIG_RECORDS + 1 };
+	struct sbuf b = { 0 };
+	struct pt_err err;
+	char *dir = tmpdir_new(), *p;
+
+	gen_big(&b);
+	p = write_in(dir, "shrinks", "", 0);
+	for (int threaded = 0; threaded < 2; threaded++) {
+		for (size_t i = 0; i < ARRAY_SIZE(when); i++) {
+			err.msg[0] = '\0';
+			ck_assert_int_eq(parse_shrinking(p, &b, when[i], threaded, &err), -1);
+			ck_assert_msg(strstr(err.msg, "shrinks: the file shrank while it was read") &&
+				      strstr(err.msg, "read a copy that nothing writes to"),
+				      "at %llu, threaded %d: %s", (unsigned long long)when[i],
+				      threaded, err.msg);
+		}
+	}
+	free(p);
+	tmpdir_free(dir);
+	sb_free(&b);
+}
+END_TEST
+
 /* The parser's frame dictionary: a sink gets, for every frame, hash_bytes() of its text
  * and a key that is equal for equal texts and only for them. Lines are looked up by
  * their length and first and last 8 bytes, so texts that share those must stay apart. */
@@ -2389,6 +2461,7 @@ static Suite *parse_suite(void)
 	tc = tcase_new("streaming");
 	tcase_add_test(tc, test_big_stream);
 	tcase_add_test(tc, test_threaded_stream);
+	tcase_add_test(tc, test_mapped_file_shrinks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("split");

@@ -958,6 +958,9 @@ static int block_line(struct recording_reader *rr, const struct sample_lines *cu
 {
 	const char *what, *why = NULL;
 
+	if (rr->bytes)
+		return bad_why(rr, _("a recording line (s, f, x, l, n, t, m, c, a, d, e, meta or end)"),
+			       line, n, _("a recording of /proc/allocinfo has no blocks"), err);
 	if (!rr->blocks)
 		rr->blocks = rec_blocks_new();
 	if (line[0] == 'n') {

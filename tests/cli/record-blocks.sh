@@ -130,5 +130,13 @@ bad "${first_a}s/^a [0-9]*/a 999999999/" 'not in the order of their PFNs'
 bad "${first_a}s/\$/ 7/" '"a PFN STACK'
 bad "s/^n 1 .*/n 2 x/" '"n ID TEXT"'
 
+# block lines in a recording of /proc/allocinfo
+"$PAGETOP" record --from "$top_srcdir/tests/data/allocinfo" -o "$tmp/ai.ptrec" 2>/dev/null
+sed '0,/^t /s/^t .*/n 1 x\n&/' "$tmp/ai.ptrec" >"$tmp/bad.ptrec"
+"$PAGETOP" -b "$tmp/bad.ptrec" >/dev/null 2>"$tmp/err"
+st=$?
+[ $st = 1 ] && grep -q 'bad.ptrec:[0-9]*: .*allocinfo has no blocks' "$tmp/err" &&
+	passed=$((passed + 1)) || fail "allocinfo with blocks: status $st: $(cat "$tmp/err")"
+
 echo "record-blocks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

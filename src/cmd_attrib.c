@@ -96,11 +96,17 @@ double attrib_boot_of(const char *const *paths, size_t npaths)
 {
 	struct stat sb;
 
+	double up;
+
 	if (!npaths)
 		return boot_time();
-	if (npaths == 1 && stat(paths[0], &sb) == 0 && S_ISDIR(sb.st_mode) &&
-	    folder_has_uptimes(paths[0]))
-		return 0;
+	if (npaths != 1 || stat(paths[0], &sb) != 0)
+		return -1;
+	if (S_ISDIR(sb.st_mode))
+		return folder_has_uptimes(paths[0]) ? 0 : -1;
+	/* a saved dump's time is its file's; the uptime file beside it, the read's */
+	if (S_ISREG(sb.st_mode) && uptime_beside(paths[0], &up) == 1)
+		return (double)sb.st_mtim.tv_sec + (double)sb.st_mtim.tv_nsec / 1e9 - up;
 	return -1;
 }
 

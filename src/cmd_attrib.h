@@ -18,7 +18,8 @@ int attrib_clock(struct source *src, const struct attrib_opts *ao, const char *p
 		 struct attr_clock *c);
 /* The samples' times minus this are seconds since boot, for a recording's
  * "meta boot-time": live (paths NULL) the boot's time by the realtime clock, a folder whose
- * snapshots have NAME.uptime files 0 (their times are those); -1 unknown. */
+ * snapshots have NAME.uptime files 0 (their times are those), a saved file with an uptime
+ * file beside it its modification time less that; -1 unknown. */
 double attrib_boot_of(const char *const *paths, size_t npaths);
 /* Reads src into m and prints each sample by ao (the last only with only_last, up to
  * iterations samples, 0: all); path: the saved source, for the uptime file beside it.

@@ -130,6 +130,14 @@ bad "${first_a}s/^a [0-9]*/a 999999999/" 'not in the order of their PFNs'
 bad "${first_a}s/\$/ 7/" '"a PFN STACK'
 bad "s/^n 1 .*/n 2 x/" '"n ID TEXT"'
 
+# a saved dump with an uptime file beside it: the recording keeps the read's time
+"$PAGETOP" record --from "$top_srcdir/tests/data/attrib/page_owner" -o "$tmp/one.ptrec" 2>"$tmp/err" ||
+	fail "record one dump: $(cat "$tmp/err")"
+"$PAGETOP" -b --group age,comm "$top_srcdir/tests/data/attrib/page_owner" 2>&1 | tail -n +2 >"$tmp/a"
+"$PAGETOP" -b --group age,comm "$tmp/one.ptrec" 2>&1 | tail -n +2 >"$tmp/b"
+grep -q 'read at 100.5 s' "$tmp/a" && cmp -s "$tmp/a" "$tmp/b" && passed=$((passed + 1)) ||
+	fail "one dump by age: $(diff "$tmp/a" "$tmp/b" | head -4)"
+
 # block lines in a recording of /proc/allocinfo
 "$PAGETOP" record --from "$top_srcdir/tests/data/allocinfo" -o "$tmp/ai.ptrec" 2>/dev/null
 sed '0,/^t /s/^t .*/n 1 x\n&/' "$tmp/ai.ptrec" >"$tmp/bad.ptrec"

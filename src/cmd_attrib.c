@@ -92,6 +92,24 @@ static double boot_time(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - up;
 }
 
+double attrib_boot_of(const char *const *paths, size_t npaths)
+{
+	struct stat sb;
+
+	double up;
+
+	if (!npaths)
+		return boot_time();
+	if (npaths != 1 || stat(paths[0], &sb) != 0)
+		return -1;
+	if (S_ISDIR(sb.st_mode))
+		return folder_has_uptimes(paths[0]) ? 0 : -1;
+	/* a saved dump's time is its file's; the uptime file beside it, the read's */
+	if (S_ISREG(sb.st_mode) && uptime_beside(paths[0], &up) == 1)
+		return (double)sb.st_mtim.tv_sec + (double)sb.st_mtim.tv_nsec / 1e9 - up;
+	return -1;
+}
+
 int attrib_check_opts(const struct attrib_opts *ao, const struct out_opts *oo, int batch,
 		      int tree, int gate, struct pt_err *err)
 {
@@ -119,7 +137,9 @@ int attrib_clock(struct source *src, const struct attrib_opts *ao, const char *p
 	c->folder = 0;
 	if (ao->now >= 0)
 		return 0;
-	if (strcmp(source_meta(src)->kind ? source_meta(src)->kind : "", "live") == 0) {
+	if (source_meta(src)->boot_known) { /* a recording that has it */
+		c->boot = source_meta(src)->boot_time;
+	} else if (strcmp(source_meta(src)->kind ? source_meta(src)->kind : "", "live") == 0) {
 		c->boot = boot_time();
 	} else if (path && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		char *in = xasprintf("%s/x", path); /* its uptime file, when it has one */
@@ -135,7 +155,8 @@ int attrib_clock(struct source *src, const struct attrib_opts *ao, const char *p
 }
 
 int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao,
-	       const struct out_opts *oo, const char *path, long iterations, int only_last)
+	       const struct out_opts *oo, const char *path, long iterations, int only_last,
+	       long *nread)
 {
 	struct sink sink = model_sink(m);
 	struct attrib *a = attrib_new(m);
@@ -163,6 +184,7 @@ int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao
 		if (st == SRC_TIMEOUT)
 			continue;
 		n++;
+		*nread = n;
 		if (only_last && n < iterations)
 			continue;
 		/* pages without blocks: not the per-block dump (standard input's description
@@ -171,7 +193,7 @@ int attrib_run(struct source *src, struct model *m, const struct attrib_opts *ao
 			const struct source_meta *mt = source_meta(src);
 
 			if (mt->iface == IFACE_PAGE_OWNER) /* a recording of a dump */
-				pt_err_set(&err, _("%s: --group by task, cgroup or block, and --pid, --tgid, --comm, --older-than need the blocks of the per-block dump: a recording keeps only its stacks; give the dump itself"),
+				pt_err_set(&err, _("%s: --group by task, cgroup or block, and --pid, --tgid, --comm, --older-than need the blocks of the per-block dump: this recording was made before recordings kept them and has only its stacks; give the dump itself"),
 					   mt->name ? mt->name : "");
 			else
 				pt_err_set(&err, _("%s: --group by task, cgroup or block, and --pid, --tgid, --comm, --older-than need the per-block page_owner dump, found %s"),

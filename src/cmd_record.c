@@ -18,6 +18,7 @@
 #include "util_asuser.h"
 #include "cmd_record.h"
 #include "cmd_select.h"
+#include "cmd_attrib.h"
 #include "model_replay.h"
 #include "host.h"
 #include "output.h"
@@ -131,6 +132,20 @@ static void print_sample(const struct recorder *rec, const struct source *src)
 		fprintf(stderr, _("; read %llu bytes in %.1f ms"),
 			(unsigned long long)ls.bytes_last, ls.read_ms_last);
 	fputc('\n', stderr);
+}
+
+/* "meta boot-time": what the ages of a per-block dump's blocks are counted from. */
+static void record_add_boot_meta(struct recorder *rec, const char *const *paths, size_t n)
+{
+	double b = attrib_boot_of(paths, n);
+	uint64_t us = (uint64_t)(b * 1e6 + 0.5);
+	char v[48];
+
+	if (b < 0)
+		return;
+	snprintf(v, sizeof(v), "%llu.%06llu", (unsigned long long)(us / 1000000),
+		 (unsigned long long)(us % 1000000));
+	recorder_add_meta(rec, "boot-time", v);
 }
 
 void record_add_live_meta(struct recorder *rec, const struct source *src)
@@ -756,6 +771,8 @@ static int record_run(const struct record_opts *o)
 	}
 	if (live && rec)
 		record_add_live_meta(rec, src);
+	if (rec)
+		record_add_boot_meta(rec, live ? NULL : o->paths, (size_t)o->npaths);
 	if (rec && (sym = record_symbols(o, source_meta(src))))
 		recorder_set_symbols(rec, sym);
 	if (o->textfile)

@@ -390,7 +390,7 @@ static int run_screen(struct batch_run *b, const struct top_opts *o, struct symb
 	rc = tui_run(b->src, b->m, &to);
 	if (rc < 0 && attrib_opts_active(&o->attrib)) /* no terminal UI here: batch output */
 		rc = attrib_run(b->src, b->m, &o->attrib, &b->oo, o->sources ? o->sources[0] : NULL,
-				b->iterations, b->only_last);
+				b->iterations, b->only_last, &b->nread);
 	else if (rc < 0)
 		rc = batch_select(b, o) < 0 ? 1 : run_batch(b);
 	return rc;
@@ -465,7 +465,7 @@ int top_run(struct top_opts *o)
 		rc = run_check_symbols(&b, o);
 	else if (o->batch && attrib_opts_active(&o->attrib)) {
 		rc = attrib_run(b.src, b.m, &o->attrib, &b.oo, o->sources ? o->sources[0] : NULL,
-				b.iterations, b.only_last);
+				b.iterations, b.only_last, &b.nread);
 	} else if (!o->batch)
 		rc = run_screen(&b, o, &sym);
 	else

@@ -120,6 +120,17 @@ struct recorder_stack {
 	int present;            /* allocinfo: listed in the last sample written */
 };
 
+/* A block of a per-block dump as the file has it: texts are ids of "n" lines (0: none),
+ * the stack an index of recorder.st. */
+struct recorder_block {
+	uint64_t pfn, ts;
+	uint32_t stack;
+	uint32_t comm, gfp_text, memcg, reason;
+	uint32_t gfp;
+	int32_t pid, tgid;
+	uint8_t order, mt, flags;
+};
+
 struct recorder {
 	int fd;
 	int close_fd;
@@ -140,6 +151,11 @@ struct recorder {
 	struct meminfo mem;     /* the sample's system counters (valid 0: none) */
 	struct obuf defs, body;
 	struct recorder_stats stats;
+	/* blocks of the sample being built, and of the last one written, by PFN */
+	struct recorder_block *blk, *pblk;
+	size_t nblk, cblk, npblk, cpblk;
+	struct strtab *texts;      /* the blocks' texts; id + 1 in the file */
+	uint32_t ntexts;           /* of them written */
 	/* carried lines (recorder_set_symbols()) */
 	struct symbols *sym;
 	struct strtab *sym_asked;  /* frame texts whose answer was written (or was none) */
@@ -262,6 +278,11 @@ static void meta_text(struct obuf *b, const struct source_meta *m)
 	meta_line(b, "kernel-release", m->kernel_release);
 	meta_line(b, "kernel-build-id", m->kernel_build_id);
 	meta_line(b, "hostname", m->hostname);
+	if (m->boot_known) {
+		ob_str(b, "meta boot-time ");
+		ob_time(b, m->boot_time);
+		ob_chr(b, '\n');
+	}
 }
 
 static int write_header(struct recorder *r, struct pt_err *err)
@@ -461,6 +482,46 @@ static int rec_touch(struct recorder *r, struct recorder_stack *s, uint64_t coun
 	return 0;
 }
 
+/* A text of a block as its id in the file: 0 for none. */
+static uint32_t block_text(struct recorder *r, const char *s, uint32_t len)
+{
+	if (!s)
+		return 0;
+	if (!r->texts)
+		r->texts = strtab_new();
+	return strtab_intern(r->texts, s, len) + 1;
+}
+
+/* A block of the per-block dump: kept for rec_end(), which writes those that came and
+ * went since the sample before. */
+static void rec_block(struct recorder *r, const struct recorder_stack *s,
+		      const struct block_info *bi)
+{
+	struct recorder_block *b;
+
+	if (r->nblk == r->cblk) {
+		r->cblk = r->cblk ? r->cblk * 2 : 4096;
+		r->blk = xreallocarray(r->blk, r->cblk, sizeof(*r->blk));
+	}
+	b = &r->blk[r->nblk++];
+	b->pfn = bi->pfn;
+	b->ts = bi->has_ts ? bi->ts_ns : 0;
+	b->stack = (uint32_t)(s - r->st);
+	b->comm = block_text(r, bi->comm, bi->comm_len);
+	b->gfp_text = block_text(r, bi->gfp_text, bi->gfp_text_len);
+	b->memcg = block_text(r, bi->memcg, bi->memcg_len);
+	b->reason = block_text(r, bi->reason, bi->reason_len);
+	b->gfp = bi->gfp;
+	b->pid = bi->pid;
+	b->tgid = bi->tgid;
+	b->order = (uint8_t)bi->order;
+	b->mt = bi->mt;
+	b->flags = (uint8_t)((bi->has_ts ? RB_TS : 0) | (bi->migrated ? RB_MIGRATED : 0) |
+			     (bi->slab ? RB_SLAB : 0) | (bi->cma ? RB_CMA : 0) |
+			     (bi->memcg_offline ? RB_OFFLINE : 0) |
+			     (bi->memcg_objcg ? RB_OBJCG : 0));
+}
+
 static int rec_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
 	struct recorder *r = self;
@@ -471,6 +532,8 @@ static int rec_stack(void *self, const struct stack_rec *rec, struct pt_err *err
 	s = rec_lookup(r, rec);
 	if (rec->has_count && rec_touch(r, s, rec->count, err) < 0)
 		return -1;
+	if (rec->block)
+		rec_block(r, s, rec->block);
 	if (rec->calls && r->unit == UNIT_BYTES) {
 		if (s->seen != r->cur)
 			rec_touch(r, s, 0, err);
@@ -651,6 +714,94 @@ static void write_def(struct recorder *r, struct recorder_stack *s)
 	}
 }
 
+static int blk_cmp(const void *a, const void *b)
+{
+	const struct recorder_block *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+static int blk_same(const struct recorder_block *x, const struct recorder_block *y)
+{
+	return x->ts == y->ts && x->stack == y->stack && x->comm == y->comm &&
+	       x->gfp_text == y->gfp_text && x->memcg == y->memcg && x->reason == y->reason &&
+	       x->gfp == y->gfp && x->pid == y->pid && x->tgid == y->tgid &&
+	       x->order == y->order && x->mt == y->mt && x->flags == y->flags;
+}
+
+/* "a PFN STACK ORDER PID TGID TS GFP MT FLAGS COMM GFPTEXT MEMCG REASON" */
+static void block_line(struct recorder *r, const struct recorder_block *b)
+{
+	const uint64_t v[] = { b->pfn, r->st[b->stack].fid, b->order, (uint32_t)b->pid,
+			       (uint32_t)b->tgid, b->ts, b->gfp, b->mt, b->flags, b->comm,
+			       b->gfp_text, b->memcg, b->reason };
+
+	ob_chr(&r->body, 'a');
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		ob_chr(&r->body, ' ');
+		ob_u64(&r->body, v[i]);
+	}
+	ob_chr(&r->body, '\n');
+}
+
+/* The blocks that came ("a", also for a PFN whose block changed) and went ("d PFN")
+ * since the sample before, in the order of their PFNs; new texts first ("n ID TEXT",
+ * with the definitions). 0, or -1 when two blocks have one PFN. */
+static int blocks_write(struct recorder *r, uint64_t *changed, struct pt_err *err)
+{
+	size_t i = 0, j = 0;
+	uint32_t nt = r->texts ? strtab_count(r->texts) : 0;
+
+	for (; r->ntexts < nt; r->ntexts++) {
+		ob_add(&r->defs, "n ", 2);
+		ob_u64(&r->defs, r->ntexts + 1);
+		ob_chr(&r->defs, ' ');
+		ob_add(&r->defs, strtab_str(r->texts, r->ntexts), strtab_len(r->texts, r->ntexts));
+		ob_chr(&r->defs, '\n');
+	}
+	/* a dump lists its blocks by PFN already */
+	for (size_t k = 1; k < r->nblk; k++)
+		if (r->blk[k].pfn <= r->blk[k - 1].pfn) {
+			qsort(r->blk, r->nblk, sizeof(*r->blk), blk_cmp);
+			break;
+		}
+	for (size_t k = 1; k < r->nblk; k++)
+		if (r->blk[k].pfn == r->blk[k - 1].pfn) {
+			pt_err_set(err, _("sample %llu: two blocks at PFN 0x%llx: a dump lists each page once; the input is damaged"),
+				   (unsigned long long)r->si.seq, (unsigned long long)r->blk[k].pfn);
+			return -1;
+		}
+	while (i < r->nblk || j < r->npblk) {
+		if (j == r->npblk || (i < r->nblk && r->blk[i].pfn < r->pblk[j].pfn)) {
+			block_line(r, &r->blk[i++]);
+		} else if (i == r->nblk || r->pblk[j].pfn < r->blk[i].pfn) {
+			ob_add(&r->body, "d ", 2);
+			ob_u64(&r->body, r->pblk[j++].pfn);
+			ob_chr(&r->body, '\n');
+		} else {
+			if (blk_same(&r->blk[i], &r->pblk[j])) {
+				i++, j++;
+				continue;
+			}
+			block_line(r, &r->blk[i++]);
+			j++;
+		}
+		(*changed)++;
+	}
+	{
+		struct recorder_block *t = r->pblk;
+		size_t c = r->cpblk;
+
+		r->pblk = r->blk;
+		r->cpblk = r->cblk;
+		r->blk = t;
+		r->cblk = c;
+	}
+	r->npblk = r->nblk;
+	r->nblk = 0;
+	return 0;
+}
+
 static int rec_end(void *self, struct pt_err *err)
 {
 	struct recorder *r = self;
@@ -718,6 +869,8 @@ static int rec_end(void *self, struct pt_err *err)
 		s->prev_calls = calls;
 		changed++;
 	}
+	if (blocks_write(r, &changed, err) < 0)
+		return -1;
 	ob_add(&r->body, "e ", 2);
 	ob_u64(&r->body, r->si.seq);
 	ob_chr(&r->body, ' ');
@@ -828,6 +981,10 @@ void recorder_free(struct recorder *r)
 	free(r->metatext.p);
 	free(r->defs.p);
 	free(r->body.p);
+	free(r->blk);
+	free(r->pblk);
+	if (r->texts)
+		strtab_free(r->texts);
 	if (r->sym_asked) {
 		strtab_free(r->sym_asked);
 		strtab_free(r->sym_objs);

@@ -661,7 +661,14 @@ static uint8_t mt_named(const char *t, size_t len)
 static void pfn_line(struct block_info *b, const char *s, size_t n)
 {
 	const char *end = s + n, *t = memchr(s + 4, ' ', n - 4), *w;
+	size_t k = t ? (size_t)(t - s - 4) : n - 4;
 
+	/* "PFN 0x100" since 5.x, "PFN 256" before */
+	if (k > 2 && s[4] == '0' && s[5] == 'x')
+		hex_parse(s + 4, k, &b->pfn);
+	else
+		for (size_t i = 4; i < 4 + k && isdigit((unsigned char)s[i]); i++)
+			b->pfn = b->pfn * 10 + (uint64_t)(s[i] - '0');
 	if (!t || end - t < 6 || memcmp(t, " type ", 6) != 0)
 		return;
 	t += 6;

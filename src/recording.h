@@ -19,4 +19,9 @@
 #define RECORDING_VERSION_PAGES 2
 #define RECORDING_VERSION_MIN 1
 
+/* FLAGS of a block line ("a PFN ..."): what the dump said of the block beside its
+ * numbers and texts. */
+enum { RB_TS = 1, RB_MIGRATED = 2, RB_SLAB = 4, RB_CMA = 8, RB_OFFLINE = 16, RB_OBJCG = 32,
+       RB_ALL = 63 };
+
 #endif

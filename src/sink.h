@@ -78,6 +78,10 @@ struct source_meta {
 	 * terminated; or NULL */
 	const char *const *module_build_ids;
 	int series;                  /* a finite series of samples (folder, recording) */
+	/* The samples' times minus this are seconds since boot, the clock of the blocks'
+	 * ts (a recording's "meta boot-time"); boot_known 0: not known */
+	double boot_time;
+	int boot_known;
 	int nsamples;                /* of a series when known in advance, else -1 */
 };
 
@@ -126,6 +130,7 @@ struct block_info {
 	uint8_t memcg_offline;   /* "Charged to offline memcg NAME" */
 	uint8_t memcg_objcg;     /* "Charged (via objcg) to ..." */
 	uint8_t cma;             /* CMA in the PFN line (page_owner_sort's allocator class) */
+	uint64_t pfn;            /* the PFN line's page frame number: a block's key in a dump */
 };
 
 /* A block's migrate type, as the PFN line names it (migratetype_names). */

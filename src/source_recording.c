@@ -16,6 +16,7 @@
 #include "parse_allocinfo.h"
 #include "reader.h"
 #include "recording.h"
+#include "recording_blocks.h"
 #include "source_impl.h"
 #include "symbols.h"
 #include "util.h"
@@ -66,6 +67,7 @@ struct recording_reader {
 	size_t nnz, cnz;
 	struct count_change *ch;
 	size_t nch, cch;
+	uint64_t nblk_lines;    /* the sample's "a" and "d" lines */
 	uint64_t samples;
 	uint64_t t_line;        /* of the sample being read */
 	/* the last complete sample */
@@ -82,6 +84,8 @@ struct recording_reader {
 	} *cobj;
 	size_t ncobj;
 	uint64_t carried;
+	struct rec_blocks *blocks; /* of a per-block dump, when it has them */
+	double boot_time;       /* "meta boot-time"; < 0: none */
 	/* the first line after the header, read ahead */
 	char *pending;
 	size_t pending_len;
@@ -285,6 +289,13 @@ static int do_meta(struct recording_reader *rr, const char *line, size_t n, stru
 			return ignored(rr, m);
 		}
 		set_str(&rr->hostname, v, vl);
+	} else if (KEY("boot-time")) {
+		const char *q = v;
+		double t;
+
+		if (read_time(&q, end, &t) < 0 || q != end || !time_ok(t) || t < 0)
+			return bad(rr, _("\"meta boot-time SECONDS\""), line, n, err);
+		rr->boot_time = t;
 	} else if (KEY("page-size")) {
 		uint64_t ps;
 		const char *q = v;
@@ -337,6 +348,8 @@ static void rr_fill_meta(struct source *s, struct recording_reader *rr)
 	m->module_build_ids = (const char *const *)rr->mids;
 	m->series = 1;
 	m->nsamples = -1;
+	m->boot_known = rr->boot_time >= 0;
+	m->boot_time = rr->boot_time;
 }
 
 enum line_read { RL_LINE = 1, RL_EOF = 0, RL_TORN = 2, RL_ERR = -1 };
@@ -609,9 +622,43 @@ static int do_carried(struct recording_reader *rr, const char *line, size_t n, s
 	return rc;
 }
 
+/* The blocks of a per-block dump, in the order of their PFNs as the dump lists them:
+ * the sink sums them per stack as it does a dump's. */
+static int feed_blocks(struct recording_reader *rr, const struct sink *sink, struct pt_err *err)
+{
+	size_t n = rec_blocks_count(rr->blocks);
+	struct frame_text ft[STACK_MAX_FRAMES];
+	uint32_t last = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct block_info bi;
+		uint32_t id = rec_blocks_get(rr->blocks, i, &bi);
+		struct recorded_stack *s = &rr->st[id];
+		struct stack_rec rec = { 0 };
+
+		if (id != last)
+			stack_texts(rr, s, ft);
+		last = id;
+		rec.frames = ft;
+		rec.nframes = s->nframes;
+		rec.keyspace = rr->keyspace;
+		rec.hash = s->hash;
+		rec.key = s->handle ? 0 : id;
+		rec.handle = s->handle;
+		rec.has_count = 1;
+		rec.count = 1ULL << bi.order;
+		rec.block = &bi;
+		if (sink->ops->stack(sink->self, &rec, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A sample: its blocks when it has some, else every stack with a count. */
 static int feed(struct source *src, struct recording_reader *rr, const struct sample_info *si,
 		const struct sink *sink, struct pt_err *err)
 {
+	int blocks = rr->blocks && rec_blocks_count(rr->blocks);
 	size_t k = 0;
 
 	if (rr->meta_changed) {
@@ -631,6 +678,8 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 		if (!s->cur && !s->present)
 			continue;
 		rr->nonzero[k++] = rr->nonzero[i];
+		if (blocks)
+			continue;
 		stack_texts(rr, s, ft);
 		rec.frames = ft;
 		rec.nframes = s->nframes;
@@ -646,6 +695,8 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 			return -1;
 	}
 	rr->nnz = k;
+	if (blocks && feed_blocks(rr, sink, err) < 0)
+		return -1;
 	return sink->ops->end(sink->self, err);
 }
 
@@ -854,6 +905,9 @@ static int time_line(struct recording_reader *rr, struct sample_lines *cur, cons
 	rr->t_line = reader_lineno(rr->r);
 	cur->open = 1;
 	rr->nch = 0;
+	rr->nblk_lines = 0;
+	if (rr->blocks)
+		rec_blocks_begin(rr->blocks);
 	return 0;
 }
 
@@ -897,6 +951,36 @@ static int mem_line(struct recording_reader *rr, struct sample_lines *cur, const
 	return 0;
 }
 
+/* "n ID TEXT" between samples; "a PFN ..." and "d PFN" inside one (recording_blocks.h).
+ * They count as changes of the sample ("e SEQ N"). Returns 0, or -1 with err. */
+static int block_line(struct recording_reader *rr, const struct sample_lines *cur,
+		      const char *line, size_t n, struct pt_err *err)
+{
+	const char *what, *why = NULL;
+
+	if (rr->bytes)
+		return bad_why(rr, _("a recording line (s, f, x, l, n, t, m, c, a, d, e, meta or end)"),
+			       line, n, _("a recording of /proc/allocinfo has no blocks"), err);
+	if (!rr->blocks)
+		rr->blocks = rec_blocks_new();
+	if (line[0] == 'n') {
+		if (cur->open)
+			return bad(rr, _("\"c ID COUNT\", \"a PFN ...\", \"d PFN\" or \"e SEQ N\""),
+				   line, n, err);
+		if (rec_blocks_text(rr->blocks, line, n, &what) < 0)
+			return bad(rr, what, line, n, err);
+		return 0;
+	}
+	if (!cur->open)
+		return bad(rr, _("a block line (\"a PFN ...\", \"d PFN\") inside a sample"), line, n,
+			   err);
+	if (rec_blocks_line(rr->blocks, line, n, (uint32_t)(rr->nst ? rr->nst : 1), &what,
+			    &why) < 0)
+		return why ? bad_why(rr, what, line, n, why, err) : bad(rr, what, line, n, err);
+	rr->nblk_lines++;
+	return 0;
+}
+
 /* "e SEQ N": the sample is complete; it goes to the sink. Returns SRC_SAMPLE, or
  * SRC_ERROR with err. */
 static enum src_status sample_end_line(struct source *src, struct recording_reader *rr,
@@ -908,11 +992,13 @@ static enum src_status sample_end_line(struct source *src, struct recording_read
 
 	if (!cur->open || skip_sp(&p, end) < 0 || read_u64(&p, end, &id) < 0 ||
 	    skip_sp(&p, end) < 0 || read_u64(&p, end, &v) < 0 || p != end ||
-	    id != cur->seq || v != rr->nch) {
+	    id != cur->seq || v != rr->nch + rr->nblk_lines) {
 		bad(rr, _("\"e SEQ N\" closing the sample with its N counts"), line, n, err);
 		return SRC_ERROR;
 	}
 	apply_changes(rr);
+	if (rr->blocks)
+		rec_blocks_apply(rr->blocks);
 	rr->last_seq = cur->seq;
 	rr->last_time = cur->si.time;
 	rr->last_abs = cur->si.time_abs;
@@ -957,6 +1043,14 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 		switch (line[0]) {
 		case 'c':
 			if (count_line(rr, &cur, line, n, err) < 0)
+				return SRC_ERROR;
+			continue;
+		case 'n':
+		case 'a':
+		case 'd':
+			if (n < 2 || line[1] != ' ')
+				break;
+			if (block_line(rr, &cur, line, n, err) < 0)
 				return SRC_ERROR;
 			continue;
 		case 'x':
@@ -1010,7 +1104,7 @@ static enum src_status rr_next(struct source *src, const struct sink *sink, int 
 		default:
 			break;
 		}
-		bad(rr, _("a recording line (s, f, x, l, t, m, c, e, meta or end)"), line, n, err);
+		bad(rr, _("a recording line (s, f, x, l, n, t, m, c, a, d, e, meta or end)"), line, n, err);
 		return SRC_ERROR;
 	}
 }
@@ -1053,6 +1147,7 @@ static void rr_close(struct source *s)
 	free(rr->mids);
 	free(rr->pending);
 	free(rr->cobj);
+	rec_blocks_free(rr->blocks);
 	free(rr);
 	s->priv = NULL;
 }
@@ -1075,6 +1170,7 @@ int source_open_recording_reader(struct source *s, struct reader *r,
 	int rc;
 
 	rr->r = r;
+	rr->boot_time = -1;
 	rr->name = xstrdup(reader_name(r));
 	rr->frames = strtab_new();
 	rr->keyspace = keyspace_new();

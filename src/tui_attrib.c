@@ -240,7 +240,7 @@ static void view_make(struct attrib_screen *as)
 		snprintf(as->err, sizeof(as->err), "%s", err.msg);
 	else if (!attrib_nblocks(as->a))
 		snprintf(as->err, sizeof(as->err), "%s",
-			 _("no blocks: these keys need the per-block page_owner dump (/sys/kernel/debug/page_owner or a saved copy), not a recording nor allocinfo"));
+			 _("no blocks: these keys need the per-block page_owner dump (/sys/kernel/debug/page_owner, a saved copy or a recording that keeps its blocks), not allocinfo nor the stack interfaces"));
 	as->made_nread = app->nread;
 	as->stale = 0;
 	lines_build(as);

@@ -5,7 +5,9 @@
 # has only it stands for debugfs, as on kernels before 6.9) with the leak workload, and
 # --older-than and --group age take the read's time from the guest's /proc/uptime: every
 # block is older than 0 s, none older than the uptime, the boot's early blocks are older
-# than a second, and the boot was less than a minute ago. Run by "make check-live".
+# than a second, and the boot was less than a minute ago. A live recording of the dump
+# keeps the blocks and the reads' times: replayed on the host, its last sample answers the
+# same questions. Run by "make check-live".
 #
 # Environment: KERNEL_LAB (default $top_srcdir/../shared/kernel-lab), PAGETOP, top_srcdir.
 set -u
@@ -47,6 +49,10 @@ pt old0 --older-than 0s --group caller
 pt older-than-uptime --older-than "$((up + 60))s" --group caller
 pt old1 --older-than 1s --group caller
 pt age --group age
+echo "$up" >"$T/up"
+PAGETOP_DEBUGFS_MOUNTED=1 "$P" record -n 2 -d 1 --debugfs "$T/dbg" -o "$T/live.ptrec" \
+	2>"$T/rec.err"
+echo $? >"$T/rec.rc"
 GUEST
 chmod 755 "$T/guest.sh"
 
@@ -73,5 +79,36 @@ else fail "--older-than 1s: early boot blocks $early1 of $early"; fi
 if grep -q '^0,age,"<1m",' "$T/age.csv" && ! grep -q '">=1d"' "$T/age.csv"; then
 	pass "--group age: booted under a minute ago"
 else fail "--group age: $(cat "$T/age.csv")"; fi
+
+# the recording, replayed here: its second sample by the reads' time it kept
+if [[ $(cat "$T/rec.rc" 2>/dev/null) == 0 ]] && grep -q '^meta boot-time ' "$T/live.ptrec" &&
+	(($(grep -c '^a ' "$T/live.ptrec") > 1000)); then
+	pass "a live recording of the dump: $(grep -c '^a ' "$T/live.ptrec") blocks came"
+else fail "live recording: status $(cat "$T/rec.rc" 2>/dev/null): $(head -c 300 "$T/rec.err" 2>/dev/null)"; fi
+rp() { # NAME ARGS...: the recording's last sample, CSV
+	name=$1
+	shift
+	"$PAGETOP" -b --format csv "$@" "$T/live.ptrec@last" >"$T/$name.csv" 2>"$T/$name.err" ||
+		fail "$name: status $?: $(head -c 300 "$T/$name.err")"
+}
+rp rall --group caller --sort blocks
+rp rold0 --older-than 0s --group caller
+rp rolder --older-than "$(($(cat "$T/up") + 600))s" --group caller
+rp rold1 --older-than 1s --group caller
+rp rage --group age
+rall=$(blocks rall) rold0=$(blocks rold0)
+# most: blocks allocated while the dump was read (seconds under the emulator, while the
+# workload writes files) are younger than the read's start
+if ((rall > 1000 && rold0 > rall * 3 / 4 && rold0 <= rall)); then
+	pass "recording: --older-than 0s: $rold0 of $rall blocks"
+else fail "recording: --older-than 0s: $rold0 of $rall blocks"; fi
+if [[ $(blocks rolder) == 0 ]]; then pass "recording: --older-than the uptime: no block"
+else fail "recording: --older-than the uptime: $(blocks rolder) blocks"; fi
+early=$(caller_blocks rall register_early_stack) early1=$(caller_blocks rold1 register_early_stack)
+if [[ -n $early && $early == "$early1" ]]; then pass "recording: --older-than 1s: every early boot block ($early)"
+else fail "recording: --older-than 1s: early boot blocks $early1 of $early"; fi
+if grep -q '^[0-9]*,age,"<1m",' "$T/rage.csv" && ! grep -q '">=1d"' "$T/rage.csv"; then
+	pass "recording: --group age: booted under a minute ago"
+else fail "recording: --group age: $(head -5 "$T/rage.csv")"; fi
 
 ((failures == 0))

@@ -359,7 +359,7 @@ static const struct bcase cases[] = {
 	{ "recording: unknown stack id", { { "r", NULL } }, ONE("r"), X_NEXT_ERR, 0,
 	  "@/r:7: expected the id of a stack defined before, found \"c 2 5\"", NULL },
 	{ "recording: garbage line", { { "r", NULL } }, ONE("r"), X_NEXT_ERR, 1,
-	  "@/r:9: expected a recording line (s, f, x, l, t, m, c, e, meta or end), found \"zzz\"", NULL },
+	  "@/r:9: expected a recording line (s, f, x, l, n, t, m, c, a, d, e, meta or end), found \"zzz\"", NULL },
 	{ "recording: wrong count of changes", { { "r", NULL } }, ONE("r"), X_NEXT_ERR, 0,
 	  "@/r:8: expected \"e SEQ N\" closing the sample with its N counts, found \"e 0 2\"", NULL },
 	{ "recording: gzip cut short", { { "r.gz", NULL } }, ONE("r.gz"), X_FINE, -1, NULL,

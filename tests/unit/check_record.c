@@ -827,7 +827,7 @@ START_TEST(format_errors)
 	expect_next_error("#pagetop-recording 1\nq what\n", "bad.ptrec:2: expected a recording line");
 	/* no escape sequence of the file reaches the terminal through a message */
 	expect_next_error("#pagetop-recording 1\nq \033]0;owned\007\033[2J\n",
-			  "bad.ptrec:2: expected a recording line (s, f, x, l, t, m, c, e, meta or end), found "
+			  "bad.ptrec:2: expected a recording line (s, f, x, l, n, t, m, c, a, d, e, meta or end), found "
 			  "\"q \\x1b]0;owned\\x07\\x1b[2J\"");
 	/* a page size no kernel has, as the folder's page-size file and --page-size */
 	expect_open_error("#pagetop-recording 1\nmeta page-size 1\n",

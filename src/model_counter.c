@@ -218,7 +218,8 @@ double model_score(const struct counter *s)
  * x evidence (the number of intervals seen, full at 8).
  * Only the changes in the window matter: they are read from the newest back. */
 /* *until: the last sample the score holds for while the count stays as it is: until the
- * window's oldest change leaves it, or the next sample while the window still grows. */
+ * window's oldest change leaves it; while the window still grows, a score above 0 (which
+ * the window's length weighs) only for this one. */
 static double counter_score(const struct counter *s, uint32_t k, uint32_t *until)
 {
 	const struct counter_hist *h = s->hist;
@@ -235,10 +236,10 @@ static double counter_score(const struct counter *s, uint32_t k, uint32_t *until
 	if (k - from >= MODEL_HISTORY)
 		from = k - MODEL_HISTORY + 1;
 	n = k - from;
-	if (n < SCORE_WINDOW)
+	if (n == 0) {
 		*until = k;
-	if (n == 0)
 		return 0;
+	}
 	/* the intervals after last_changed, and before s0, did not change */
 	pos = s->last_changed;
 	p = h->len;
@@ -258,10 +259,12 @@ static double counter_score(const struct counter *s, uint32_t k, uint32_t *until
 		}
 		net += d;
 	}
-	if (n == SCORE_WINDOW && oldest != UINT32_MAX)
+	if (oldest != UINT32_MAX)
 		*until = oldest + SCORE_WINDOW - 1;
 	if (net <= 0)
 		return 0;
+	if (n < SCORE_WINDOW)
+		*until = k;
 	nonshrink = (double)(n - down) / n;
 	spread = sumpos > 0 ? 1.0 - (double)maxinc / (double)sumpos : 0;
 	magnitude = log2(1.0 + (double)net) / 12.0;

@@ -56,6 +56,8 @@ struct counter {
 	uint32_t first_seen;      /* sample number */
 	uint32_t last_changed;    /* sample number */
 	double score;             /* leak suspicion, 0..1, doc/score.md */
+	/* the last sample the score holds for while the count stays (model_counter.c) */
+	uint32_t score_until;
 	/* history: NULL until the count first changes (before that it is constant), then
 	 * the changes of the last MODEL_HISTORY samples (model.c) */
 	struct counter_hist *hist;

@@ -217,13 +217,17 @@ double model_score(const struct counter *s)
  * x magnitude of the net growth (log scale, 1 at 4096 pages)
  * x evidence (the number of intervals seen, full at 8).
  * Only the changes in the window matter: they are read from the newest back. */
-static double counter_score(const struct counter *s, uint32_t k)
+/* *until: the last sample the score holds for while the count stays as it is: until the
+ * window's oldest change leaves it; while the window still grows, a score above 0 (which
+ * the window's length weighs) only for this one. */
+static double counter_score(const struct counter *s, uint32_t k, uint32_t *until)
 {
 	const struct counter_hist *h = s->hist;
-	uint32_t from, n, down = 0, pos, p;
+	uint32_t from, n, down = 0, pos, p, oldest = UINT32_MAX;
 	int64_t sumpos = 0, maxinc = 0, net = 0;
 	double nonshrink, spread, magnitude, evidence;
 
+	*until = UINT32_MAX;
 	if (!h || k - s->last_changed > SCORE_WINDOW)
 		return 0;
 	from = k >= SCORE_WINDOW ? k - SCORE_WINDOW : 0;
@@ -232,15 +236,20 @@ static double counter_score(const struct counter *s, uint32_t k)
 	if (k - from >= MODEL_HISTORY)
 		from = k - MODEL_HISTORY + 1;
 	n = k - from;
-	if (n == 0)
+	if (n == 0) {
+		*until = k;
 		return 0;
+	}
 	/* the intervals after last_changed, and before s0, did not change */
 	pos = s->last_changed;
 	p = h->len;
 	while (pos > from && p > 0) {
 		int64_t d;
+		uint32_t at = pos;
 
 		pos -= hist_prev(h, &p, &d);
+		if (d)
+			oldest = at;
 		if (d > 0) {
 			sumpos = sat_add(sumpos, d);
 			if (d > maxinc)
@@ -250,8 +259,12 @@ static double counter_score(const struct counter *s, uint32_t k)
 		}
 		net += d;
 	}
+	if (oldest != UINT32_MAX)
+		*until = oldest + SCORE_WINDOW - 1;
 	if (net <= 0)
 		return 0;
+	if (n < SCORE_WINDOW)
+		*until = k;
 	nonshrink = (double)(n - down) / n;
 	spread = sumpos > 0 ? 1.0 - (double)maxinc / (double)sumpos : 0;
 	magnitude = log2(1.0 + (double)net) / 12.0;
@@ -267,6 +280,18 @@ void counter_push(struct model *m, struct counter *s, uint32_t k, double dt, int
 	int64_t old = s->now;
 	uint32_t last = s->last_changed;
 
+	if (!was_new && v == old) {
+		/* the count stays: its history, trace and peak too, the score while it holds */
+		s->prev = old;
+		s->delta = 0;
+		s->delta_base = old - s->base;
+		s->rate = 0;
+		if (v > s->peak)
+			s->peak = v;
+		if (k > s->score_until)
+			s->score = counter_score(s, k, &s->score_until);
+		return;
+	}
 	s->prev = was_new && k > 0 ? 0 : s->now;
 	if (k == 0)
 		s->prev = v;
@@ -298,7 +323,7 @@ void counter_push(struct model *m, struct counter *s, uint32_t k, double dt, int
 		}
 		hist_add(m, s, last, k, v - old);
 	}
-	s->score = counter_score(s, k);
+	s->score = counter_score(s, k, &s->score_until);
 }
 
 int model_history_at(const struct model *m, const struct counter *s, uint32_t k, int64_t *out,

@@ -237,29 +237,52 @@ static const char *row_label(const struct diff *d, const struct diff_row *e)
 	return strtab_str(d->labels, e->label);
 }
 
+/* The label of model label id l of a side, as an id in d->labels; memo[l] keeps it (+1). */
+static uint32_t side_label(struct diff *d, int side, uint32_t l, uint32_t *memo, uint32_t nl)
+{
+	const char *t;
+	size_t len;
+	uint32_t id;
+
+	if (l < nl && memo[l])
+		return memo[l] - 1;
+	t = model_label(d->s[side].m, l);
+	len = strlen(t);
+	if (d->ignore_offsets) {
+		char *tmp = xmalloc(len + 1);
+
+		id = strtab_intern(d->labels, tmp, frame_label_strip(t, len, tmp, len + 1));
+		free(tmp);
+	} else {
+		id = strtab_intern(d->labels, t, len);
+	}
+	if (l < nl)
+		memo[l] = id + 1;
+	return id;
+}
+
 /* The caller's label, from B when the stack is there; with --ignore-offsets without a
- * module's build id ("name [mod 0123abcd]" -> "name [mod]"). */
+ * module's build id ("name [mod 0123abcd]" -> "name [mod]"). Each side's label is
+ * interned once, in the rows' order. */
 static void set_labels(struct diff *d)
 {
+	uint32_t nl[2], *memo[2];
+
 	d->labels = strtab_new();
+	for (int i = 0; i < 2; i++) {
+		nl[i] = model_nlabels(d->s[i].m);
+		memo[i] = xcalloc(nl[i] ? nl[i] : 1, sizeof(uint32_t));
+	}
 	for (size_t i = 0; i < d->ne; i++) {
 		struct diff_row *e = &d->e[i];
-		const char *l;
-		size_t len;
+		int side = e->sb != NULL;
 
 		if (!e->sa && !e->sb)
 			continue;
-		l = e->sb ? model_label(d->s[1].m, e->sb->label) : model_label(d->s[0].m, e->sa->label);
-		len = strlen(l);
-		if (d->ignore_offsets) {
-			char *tmp = xmalloc(len + 1);
-
-			e->label = strtab_intern(d->labels, tmp, frame_label_strip(l, len, tmp, len + 1));
-			free(tmp);
-			continue;
-		}
-		e->label = strtab_intern(d->labels, l, len);
+		e->label = side_label(d, side, (side ? e->sb : e->sa)->label, memo[side], nl[side]);
 	}
+	free(memo[0]);
+	free(memo[1]);
 }
 
 static int64_t row_num(const struct diff_row *e, enum diff_key k)
@@ -462,10 +485,71 @@ static int cmp_key_ent(const void *x, const void *y)
 	return cmp_keys(sort_diff, x, y);
 }
 
+/* ent[0..n) in the whole order: by the head, then each run of ties by its frames. */
+static void sort_runs(struct diff *d, struct sort_ent *ent, size_t n)
+{
+	qsort(ent, n, sizeof(*ent), cmp_head);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && cmp_head(&ent[i], &ent[j]) == 0; j++)
+			;
+		if (j - i < 2)
+			continue;
+		key_prefixes(d, ent + i, j - i);
+		qsort(ent + i, j - i, sizeof(*ent), cmp_key_ent);
+	}
+}
+
+/* The whole order: the sort key, the label, then the frames. */
+static int cmp_ent(const void *x, const void *y)
+{
+	int c = cmp_head(x, y);
+
+	return c ? c : cmp_keys(sort_diff, x, y);
+}
+
+/* ent[i] sifted down the heap ent[0..n) whose root is the last in cmp_ent()'s order. */
+static void heap_down(struct sort_ent *ent, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct sort_ent t;
+
+		if (l < n && cmp_ent(&ent[l], &ent[m]) > 0)
+			m = l;
+		if (l + 1 < n && cmp_ent(&ent[l + 1], &ent[m]) > 0)
+			m = l + 1;
+		if (m == i)
+			return;
+		t = ent[i];
+		ent[i] = ent[m];
+		ent[m] = t;
+		i = m;
+	}
+}
+
+/* The first k of ent[0..n) (k < n) in cmp_ent()'s order, sorted, into ent[0..k): a heap
+ * of the best k so far, its root the worst of them, which most entries do not beat. The
+ * entries' key prefixes are 0, so cmp_keys() compares the whole keys. */
+static void select_first(struct sort_ent *ent, size_t n, size_t k)
+{
+	for (size_t i = 0; i < n; i++)
+		ent[i].klen = strtab_len(sort_diff->keys, sort_rows_in[ent[i].row]->key);
+	for (size_t i = k / 2; i-- > 0;)
+		heap_down(ent, k, i);
+	for (size_t i = k; i < n; i++) {
+		if (cmp_ent(&ent[i], &ent[0]) >= 0)
+			continue;
+		ent[0] = ent[i];
+		heap_down(ent, k, 0);
+	}
+	qsort(ent, k, sizeof(*ent), cmp_ent);
+}
+
 /* rows[0..n) sorted by the sort key, then label, then frames (so that the output never
- * depends on input order). Rows that tie on the first two are sorted by their frames
- * apart, each run with the key bytes after those its rows share at hand. */
-static void sort_rows(struct diff *d, struct diff_row **rows, size_t n)
+ * depends on input order); with k (0 < k < n) only the first k of them, into rows[0..k).
+ * Rows that tie on the first two are sorted by their frames apart, each run with the key
+ * bytes after those its rows share at hand. */
+static void sort_rows(struct diff *d, struct diff_row **rows, size_t n, size_t k)
 {
 	uint32_t *rank = label_ranks(d);
 	struct sort_ent *ent = xcalloc(n ? n : 1, sizeof(*ent));
@@ -478,14 +562,11 @@ static void sort_rows(struct diff *d, struct diff_row **rows, size_t n)
 					    .lrank = rank[rows[i]->label], .row = (uint32_t)i };
 	sort_diff = d;
 	sort_rows_in = in;
-	qsort(ent, n, sizeof(*ent), cmp_head);
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && cmp_head(&ent[i], &ent[j]) == 0; j++)
-			;
-		if (j - i < 2)
-			continue;
-		key_prefixes(d, ent + i, j - i);
-		qsort(ent + i, j - i, sizeof(*ent), cmp_key_ent);
+	if (k && k < n) {
+		select_first(ent, n, k);
+		n = k;
+	} else {
+		sort_runs(d, ent, n);
 	}
 	for (size_t i = 0; i < n; i++)
 		rows[i] = in[ent[i].row];
@@ -773,8 +854,9 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 	return 0;
 }
 
-/* The rows that changed, by at least the threshold, sorted; *nchanged: all that changed. */
-static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchanged)
+/* The rows that changed, by at least the threshold, sorted (with k, only the first k of
+ * them); *nchanged: all that changed. */
+static struct diff_row **diff_rows(struct diff *d, size_t k, size_t *nrows, size_t *nchanged)
 {
 	struct diff_row **rows;
 	int64_t total_b = 0, threshold;
@@ -801,7 +883,9 @@ static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchang
 			continue;
 		rows[(*nrows)++] = e;
 	}
-	sort_rows(d, rows, *nrows);
+	sort_rows(d, rows, *nrows, k);
+	if (k && k < *nrows)
+		*nrows = k;
 	return rows;
 }
 
@@ -876,7 +960,8 @@ static int diff_run(const struct diff_opts *o)
 		d.sym = symbols_for_source(o->vmlinux, o->modules, o->nmodules,
 					   model_meta(d.s[0].m));
 	if (rc == 0) {
-		rows = diff_rows(&d, &nrows, &nchanged);
+		/* --fail-if looks at every row; the output at the first --limit */
+		rows = diff_rows(&d, o->gate.n ? 0 : d.limit, &nrows, &nchanged);
 		rc = diff_print(&d, rows, nrows, nchanged);
 		if (rc == 0 && o->gate.n && diff_gate(&d, &o->gate, rows, nrows))
 			rc = GATE_EXIT;

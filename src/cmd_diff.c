@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -56,10 +57,12 @@ struct diff {
 	int ascending;
 	size_t limit;
 	struct threshold threshold;
-	struct strtab *keys, *labels;
+	struct strtab *labels;
 	uint32_t *frank[2];   /* a side's frame id -> its text's rank (frame_ranks()) */
-	struct diff_row *e;
-	size_t ne, cap;
+	struct diff_row *e;   /* the rows, by key (row_of()) */
+	size_t ne;
+	struct key_slot *slot;
+	size_t mask;
 	char *buf;            /* key being built */
 	size_t blen, bcap;
 	long page_size;
@@ -170,52 +173,90 @@ static void buf_add(struct diff *d, const char *s, size_t n)
 	d->blen += n;
 }
 
-/* A key: the ranks of the stack's frames (frame_ranks()), 4 bytes each, most significant
- * first, so that memcmp() of two keys orders them as strcmp() of the joined frame texts;
- * a stack without frames: KEY_KIND and its kind's text. */
-#define KEY_KIND "\xff\xff\xff\xff"
+/* A stack's key: the ranks of its frames (frame_ranks()), so that comparing two keys rank
+ * by rank orders them as strcmp() of the joined frame texts; a stack without frames
+ * matches only those of its kind. Rows are found by their key in d->slot, a table open
+ * to the next slot: row id + 1 (0: free) and the key hash's upper half. */
+struct key_slot {
+	uint32_t row;
+	uint32_t tag;
+};
 
 static const char *const stack_kinds[] = { "", "(dummy)", "(failure)", "(early)" };
+
+static uint64_t key_hash(const struct diff *d, int side, const struct stack *st)
+{
+	const uint32_t *fr = d->frank[side];
+	uint64_t h = hash_start(st->nframes ? 0 : 1 + (st->kind & 3u));
+	unsigned i;
+
+	for (i = 0; i + 1 < st->nframes; i += 2)
+		h = hash_block(h, fr[st->frames[i]], fr[st->frames[i + 1]]);
+	if (i < st->nframes)
+		h = hash_block(h, fr[st->frames[i]], 0);
+	return hash_end(h, st->nframes);
+}
+
+/* The stack whose frames a row's key is (B's when it has one), with its side. */
+static const struct stack *row_stack(const struct diff_row *e, int *side)
+{
+	*side = e->sb != NULL;
+	return e->sb ? e->sb : e->sa;
+}
+
+static int same_key(const struct diff *d, int xa, const struct stack *a, int xb,
+		    const struct stack *b)
+{
+	const uint32_t *fa = d->frank[xa], *fb = d->frank[xb];
+
+	if (a->nframes != b->nframes)
+		return 0;
+	if (!a->nframes)
+		return (a->kind & 3) == (b->kind & 3);
+	for (unsigned i = 0; i < a->nframes; i++)
+		if (fa[a->frames[i]] != fb[b->frames[i]])
+			return 0;
+	return 1;
+}
+
+/* The row of st's key, new (zeroed) when there is none yet. */
+static struct diff_row *row_of(struct diff *d, int which, const struct stack *st)
+{
+	uint64_t h = key_hash(d, which, st);
+	uint32_t tag = (uint32_t)(h >> 32);
+	struct key_slot *sl;
+
+	for (size_t i = h & d->mask;; i = (i + 1) & d->mask) {
+		sl = &d->slot[i];
+		if (!sl->row)
+			break;
+		if (sl->tag == tag) {
+			struct diff_row *e = &d->e[sl->row - 1];
+			int side;
+			const struct stack *rs = row_stack(e, &side);
+
+			if (same_key(d, side, rs, which, st))
+				return e;
+		}
+	}
+	sl->row = (uint32_t)++d->ne;
+	sl->tag = tag;
+	d->e[d->ne - 1].key = (uint32_t)(d->ne - 1);
+	return &d->e[d->ne - 1];
+}
 
 static void add_side(struct diff *d, int which)
 {
 	const struct model *m = d->s[which].m;
-	const uint32_t *frank = d->frank[which];
 	size_t ns = model_nstacks(m);
 
 	for (size_t id = 0; id < ns; id++) {
 		const struct stack *st = model_stack(m, (uint32_t)id);
 		struct diff_row *e;
-		uint32_t k;
 
 		if (!st || st->s.now == 0)
 			continue;
-		d->blen = 0;
-		for (unsigned i = 0; i < st->nframes; i++) {
-			uint32_t r = frank[st->frames[i]];
-			char be[4] = { (char)(r >> 24), (char)(r >> 16), (char)(r >> 8), (char)r };
-
-			buf_add(d, be, 4);
-		}
-		if (st->nframes == 0) { /* a stack without frames matches only its kind */
-			const char *kind = stack_kinds[st->kind & 3];
-
-			buf_add(d, KEY_KIND, 4);
-			buf_add(d, kind, strlen(kind));
-		}
-		k = strtab_intern(d->keys, d->buf ? d->buf : "", d->blen);
-		if (k >= d->cap) {
-			size_t old = d->cap;
-
-			while (k >= d->cap)
-				d->cap = d->cap ? d->cap * 2 : 1024;
-			d->e = xreallocarray(d->e, d->cap, sizeof(*d->e));
-			memset(d->e + old, 0, (d->cap - old) * sizeof(*d->e));
-		}
-		if (k >= d->ne)
-			d->ne = k + 1;
-		e = &d->e[k];
-		e->key = k;
+		e = row_of(d, which, st);
 		if (which == 0) {
 			e->a = sat_add(e->a, st->s.now);
 			if (!e->sa || st->s.now > e->sa->s.now)
@@ -226,6 +267,18 @@ static void add_side(struct diff *d, int which)
 				e->sb = st;
 		}
 	}
+}
+
+/* Room for a row per stack of both sides, and a table twice that. */
+static void rows_alloc(struct diff *d)
+{
+	size_t n = model_nstacks(d->s[0].m) + model_nstacks(d->s[1].m), nslots = 16;
+
+	while (nslots < 2 * n)
+		nslots *= 2;
+	d->e = xcalloc(n ? n : 1, sizeof(*d->e));
+	d->slot = xcalloc(nslots, sizeof(*d->slot));
+	d->mask = nslots - 1;
 }
 
 /* ---- sorting ---- */
@@ -303,10 +356,8 @@ static int64_t row_num(const struct diff_row *e, enum diff_key k)
  * comparisons touch nothing else. */
 struct sort_ent {
 	int64_t v;
-	uint64_t kpfx;        /* the key's 8 bytes after those its run shares, big-endian, 0
-			       * past its end */
+	uint64_t kpfx;        /* the key's 2 ranks after those its run shares, 0 past its end */
 	uint32_t lrank;       /* the label's place among the labels in strcmp() order */
-	uint32_t klen;
 	uint32_t row;         /* in sort_rows_in */
 };
 
@@ -402,50 +453,59 @@ static const char *key_text(struct diff *d, int side, const struct stack *st)
 static int cmp_keys(struct diff *d, const struct sort_ent *a, const struct sort_ent *b)
 {
 	const struct diff_row *ra = sort_rows_in[a->row], *rb = sort_rows_in[b->row];
-	const struct stack *sa = ra->sb ? ra->sb : ra->sa, *sb = rb->sb ? rb->sb : rb->sa;
+	int xa, xb;
+	const struct stack *sa = row_stack(ra, &xa), *sb = row_stack(rb, &xb);
+	const uint32_t *fa = d->frank[xa], *fb = d->frank[xb];
+	unsigned n = sa->nframes < sb->nframes ? sa->nframes : sb->nframes;
 	int c;
 
 	if (!sa->nframes || !sb->nframes) {
-		char *ta = xstrdup(key_text(d, ra->sb != NULL, sa));
+		char *ta = xstrdup(key_text(d, xa, sa));
 
-		c = strcmp(ta, key_text(d, rb->sb != NULL, sb));
+		c = strcmp(ta, key_text(d, xb, sb));
 		free(ta);
 		return c;
 	}
 	if (a->kpfx != b->kpfx)
 		return a->kpfx < b->kpfx ? -1 : 1;
-	c = memcmp(strtab_str(d->keys, ra->key), strtab_str(d->keys, rb->key),
-		   a->klen < b->klen ? a->klen : b->klen);
-	if (c || a->klen == b->klen)
-		return c;
-	return a->klen < b->klen ? -1 : 1;
+	for (unsigned i = 0; i < n; i++)
+		if (fa[sa->frames[i]] != fb[sb->frames[i]])
+			return fa[sa->frames[i]] < fb[sb->frames[i]] ? -1 : 1;
+	return sa->nframes < sb->nframes ? -1 : sa->nframes > sb->nframes;
 }
 
-/* Every entry's key length and prefix. */
+/* Rank j of a row's key; 0 past its end. */
+static uint32_t key_rank(const struct diff *d, const struct diff_row *e, unsigned j)
+{
+	int side;
+	const struct stack *st = row_stack(e, &side);
+
+	return j < st->nframes ? d->frank[side][st->frames[j]] : 0;
+}
+
+/* Every entry's key prefix. */
 static void key_prefixes(const struct diff *d, struct sort_ent *ent, size_t n)
 {
-	size_t skip = SIZE_MAX;
-	const char *k0 = strtab_str(d->keys, sort_rows_in[ent[0].row]->key);
+	unsigned skip = UINT_MAX;
+	int x0;
+	const struct stack *s0 = row_stack(sort_rows_in[ent[0].row], &x0);
 
-	for (size_t i = 0; i < n; i++)
-		ent[i].klen = strtab_len(d->keys, sort_rows_in[ent[i].row]->key);
 	for (size_t i = 1; i < n && skip; i++) {
-		const char *k = strtab_str(d->keys, sort_rows_in[ent[i].row]->key);
-		size_t j = 0, m = ent[i].klen < ent[0].klen ? ent[i].klen : ent[0].klen;
+		int x;
+		const struct stack *st = row_stack(sort_rows_in[ent[i].row], &x);
+		unsigned j = 0, m = st->nframes < s0->nframes ? st->nframes : s0->nframes;
 
-		while (j < m && j < skip && k[j] == k0[j])
+		while (j < m && j < skip &&
+		       d->frank[x][st->frames[j]] == d->frank[x0][s0->frames[j]])
 			j++;
 		skip = j;
 	}
-	if (skip == SIZE_MAX)
+	if (skip == UINT_MAX)
 		skip = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *k = strtab_str(d->keys, sort_rows_in[ent[i].row]->key);
-		uint64_t x = 0;
+		const struct diff_row *e = sort_rows_in[ent[i].row];
 
-		for (size_t j = skip; j < skip + 8; j++)
-			x = x << 8 | (j < ent[i].klen ? (unsigned char)k[j] : 0);
-		ent[i].kpfx = x;
+		ent[i].kpfx = (uint64_t)key_rank(d, e, skip) << 32 | key_rank(d, e, skip + 1);
 	}
 }
 
@@ -532,8 +592,6 @@ static void heap_down(struct sort_ent *ent, size_t n, size_t i)
  * entries' key prefixes are 0, so cmp_keys() compares the whole keys. */
 static void select_first(struct sort_ent *ent, size_t n, size_t k)
 {
-	for (size_t i = 0; i < n; i++)
-		ent[i].klen = strtab_len(sort_diff->keys, sort_rows_in[ent[i].row]->key);
 	for (size_t i = k / 2; i-- > 0;)
 		heap_down(ent, k, i);
 	for (size_t i = k; i < n; i++) {
@@ -861,8 +919,8 @@ static struct diff_row **diff_rows(struct diff *d, size_t k, size_t *nrows, size
 	struct diff_row **rows;
 	int64_t total_b = 0, threshold;
 
-	d->keys = strtab_new();
 	frame_ranks(d);
+	rows_alloc(d);
 	add_side(d, 0);
 	add_side(d, 1);
 	set_labels(d);
@@ -969,11 +1027,10 @@ static int diff_run(const struct diff_opts *o)
 	free(rows);
 	symbols_free(d.sym);
 	free(d.e);
+	free(d.slot);
 	free(d.buf);
 	free(d.frank[0]);
 	free(d.frank[1]);
-	if (d.keys)
-		strtab_free(d.keys);
 	if (d.labels)
 		strtab_free(d.labels);
 	side_free(&d.s[0]);

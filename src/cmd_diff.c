@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,24 +98,20 @@ static int side_parse(struct side *sd, const char *arg, struct pt_err *err)
 	return source_arg_split(arg, &sd->path, &sd->sel, err);
 }
 
-static int side_load(struct side *sd, const struct source_opts *so)
+/* The side's sample read into its own model: 0, or -1 with err. */
+static int side_load(struct side *sd, const struct source_opts *so, struct pt_err *err)
 {
 	const char *paths[1] = { sd->path };
 	struct source *src;
-	struct pt_err err;
 	struct sink sink;
 	const struct source_meta *mt;
 	uint32_t n = 0;
 	int all = sd->sel.pick == SAMPLE_NONE;
 
-	if (!all && select_sample(sd->path, &sd->sel, so, &sd->want, &err) < 0) {
-		msg_print(err.msg);
+	if (!all && select_sample(sd->path, &sd->sel, so, &sd->want, err) < 0)
 		return -1;
-	}
-	if (source_open(&src, paths, 1, so, &err) < 0) {
-		msg_print(err.msg);
+	if (source_open(&src, paths, 1, so, err) < 0)
 		return -1;
-	}
 	sd->m = model_new();
 	sink = model_sink(sd->m);
 	for (;;) {
@@ -123,9 +120,8 @@ static int side_load(struct side *sd, const struct source_opts *so)
 		/* no cast of want to 32 bits: @4294967296 would be @0 */
 		if (!all && n > sd->want)
 			break;
-		st = source_next(src, &sink, -1, &err);
+		st = source_next(src, &sink, -1, err);
 		if (st == SRC_ERROR) {
-			msg_print(err.msg);
 			source_close(src);
 			return -1;
 		}
@@ -142,12 +138,69 @@ static int side_load(struct side *sd, const struct source_opts *so)
 	sd->iface = xstrdup(iface_name(mt->iface));
 	source_close(src);
 	if (n == 0 || (!all && n <= sd->want)) {
-		select_too_few(sd->path, &sd->sel, n, &err);
-		msg_print(err.msg);
+		select_too_few(sd->path, &sd->sel, n, err);
 		return -1;
 	}
 	sd->sample = n - 1;
 	return 0;
+}
+
+/* B read on a thread of its own while A is read: its warnings kept until A is done, so
+ * that what the two say comes in the order of a read one after the other. */
+struct side_job {
+	struct side *sd;
+	const struct source_opts *so;
+	int rc;
+	struct pt_err err;
+	char **warn;
+	size_t nwarn;
+};
+
+static void job_warn(void *ctx, const char *msg)
+{
+	struct side_job *j = ctx;
+
+	j->warn = xreallocarray(j->warn, j->nwarn + 1, sizeof(*j->warn));
+	j->warn[j->nwarn++] = xstrdup(msg);
+}
+
+static void *job_run(void *arg)
+{
+	struct side_job *j = arg;
+
+	diag_set_thread_sink(job_warn, j);
+	j->rc = side_load(j->sd, j->so, &j->err);
+	diag_set_thread_sink(NULL, NULL);
+	return NULL;
+}
+
+/* Both sides read: B on a thread when a CPU is free for it. 0, or -1 (said). */
+static int sides_load(struct side *s, const struct source_opts *so)
+{
+	struct side_job j = { &s[1], so, 0, { { 0 } }, NULL, 0 };
+	struct pt_err err;
+	pthread_t t;
+	int threaded = cpus_free() >= 2 && pthread_create(&t, NULL, job_run, &j) == 0;
+	int rc = side_load(&s[0], so, &err);
+
+	if (rc < 0)
+		msg_print(err.msg);
+	if (threaded) {
+		pthread_join(t, NULL);
+	} else if (rc == 0) {
+		j.rc = side_load(&s[1], so, &j.err);
+	}
+	for (size_t i = 0; i < j.nwarn; i++) {
+		if (rc == 0)
+			diag_warn("%s", j.warn[i]);
+		free(j.warn[i]);
+	}
+	free(j.warn);
+	if (rc == 0 && j.rc < 0) {
+		msg_print(j.err.msg);
+		rc = -1;
+	}
+	return rc;
 }
 
 static void side_free(struct side *sd)
@@ -872,9 +925,8 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 	for (int i = 0; i < 2; i++)
 		if (side_parse(&d->s[i], args[i], &err) < 0)
 			return usage_error("%s", err.msg);
-	for (int i = 0; i < 2; i++)
-		if (side_load(&d->s[i], &o->source) < 0)
-			return 1;
+	if (sides_load(d->s, &o->source) < 0)
+		return 1;
 	d->bytes = model_meta(d->s[0].m)->unit == UNIT_BYTES;
 	if (d->bytes != (model_meta(d->s[1].m)->unit == UNIT_BYTES)) {
 		struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };

@@ -272,10 +272,9 @@ static int same_key(const struct diff *d, int xa, const struct stack *a, int xb,
 	return 1;
 }
 
-/* The row of st's key, new (zeroed) when there is none yet. */
-static struct diff_row *row_of(struct diff *d, int which, const struct stack *st)
+/* The row of st's key (hash h), new (zeroed) when there is none yet. */
+static struct diff_row *row_of(struct diff *d, int which, const struct stack *st, uint64_t h)
 {
-	uint64_t h = key_hash(d, which, st);
 	uint32_t tag = (uint32_t)(h >> 32);
 	struct key_slot *sl;
 
@@ -298,28 +297,48 @@ static struct diff_row *row_of(struct diff *d, int which, const struct stack *st
 	return &d->e[d->ne - 1];
 }
 
+static void add_stack(struct diff *d, int which, const struct stack *st, uint64_t h)
+{
+	struct diff_row *e = row_of(d, which, st, h);
+
+	if (which == 0) {
+		e->a = sat_add(e->a, st->s.now);
+		if (!e->sa || st->s.now > e->sa->s.now)
+			e->sa = st;
+	} else {
+		e->b = sat_add(e->b, st->s.now);
+		if (!e->sb || st->s.now > e->sb->s.now)
+			e->sb = st;
+	}
+}
+
+/* How many stacks ahead add_side() hashes, so that their slots are at hand by the time
+ * they are looked up. */
+#define AHEAD 8
+
 static void add_side(struct diff *d, int which)
 {
 	const struct model *m = d->s[which].m;
-	size_t ns = model_nstacks(m);
+	size_t ns = model_nstacks(m), n = 0;
+	const struct stack *q[AHEAD];
+	uint64_t qh[AHEAD];
 
 	for (size_t id = 0; id < ns; id++) {
 		const struct stack *st = model_stack(m, (uint32_t)id);
-		struct diff_row *e;
+		uint64_t h;
 
 		if (!st || st->s.now == 0)
 			continue;
-		e = row_of(d, which, st);
-		if (which == 0) {
-			e->a = sat_add(e->a, st->s.now);
-			if (!e->sa || st->s.now > e->sa->s.now)
-				e->sa = st;
-		} else {
-			e->b = sat_add(e->b, st->s.now);
-			if (!e->sb || st->s.now > e->sb->s.now)
-				e->sb = st;
-		}
+		h = key_hash(d, which, st);
+		__builtin_prefetch(&d->slot[h & d->mask]);
+		if (n >= AHEAD)
+			add_stack(d, which, q[n % AHEAD], qh[n % AHEAD]);
+		q[n % AHEAD] = st;
+		qh[n % AHEAD] = h;
+		n++;
 	}
+	for (size_t i = n > AHEAD ? n - AHEAD : 0; i < n; i++)
+		add_stack(d, which, q[i % AHEAD], qh[i % AHEAD]);
 }
 
 /* Room for a row per stack of both sides, and a table twice that. */

@@ -2,12 +2,14 @@
 /* cmd_diff.c - "pagetop diff A B": the stacks whose counts changed between two snapshots.
  *
  * Each side is read through source_open() into its own model (model_sink), up to the
- * sample asked for (A@N) or to the end of a series (its last sample). Stacks of the two
- * models are then matched by their frame texts, joined; with --ignore-offsets each frame
- * is reduced to its function name and module first ("name+0x1/0x2 [mod]" -> "name [mod]"),
- * so that two boots or two kernel builds compare. Stacks that fall together on one side
- * (two call sites of one function) add up. The rows are printed by output_*.c
- * (output_diff()); doc/diff.md documents the formats. */
+ * sample asked for (A@N) or to the end of a series (its last sample); B on a thread of
+ * its own when a CPU is free. Stacks of the two models are then matched by their frame
+ * texts, joined: each frame text of both sides is ranked once, and a stack finds its row
+ * in one hash table by its frames' ranks. With --ignore-offsets each frame is reduced to
+ * its function name and module first ("name+0x1/0x2 [mod]" -> "name [mod]"), so that two
+ * boots or two kernel builds compare. Stacks that fall together on one side (two call
+ * sites of one function) add up. The rows are printed by output_*.c (output_diff());
+ * doc/diff.md documents the formats. */
 #include "config.h"
 
 #include <errno.h>

@@ -433,9 +433,12 @@ struct sort_ent {
 	uint64_t kpfx;        /* the key's 2 ranks after those its run shares, 0 past its end */
 	uint32_t lrank;       /* the label's place among the labels in strcmp() order */
 	uint32_t row;         /* in sort_rows_in */
+	uint32_t koff, klen;  /* sort_runs(): the key's ranks in sort_flat; 0: no frames */
 };
 
 static struct diff_row *const *sort_rows_in; /* the rows being sorted, as they came */
+static uint32_t *sort_flat;                   /* the keys of the runs of ties, one by one */
+static size_t sort_nflat, sort_flat_cap;
 
 /* strcmp() of a "\n" and b "\n": the order of the joined frames the keys are */
 static int cmp_nl(const char *a, size_t la, const char *b, size_t lb)
@@ -614,9 +617,44 @@ static int cmp_head(const void *x, const void *y)
 	return a->lrank < b->lrank ? -1 : a->lrank > b->lrank;
 }
 
-static int cmp_key_ent(const void *x, const void *y)
+/* A run's keys, each one's ranks one after the other in sort_flat: a key compared in the
+ * sort is then a few lines of memory, not a walk from row to stack to frames. */
+static void keys_flat(const struct diff *d, struct sort_ent *ent, size_t n)
 {
-	return cmp_keys(sort_diff, x, y);
+	for (size_t i = 0; i < n; i++) {
+		int side;
+		const struct stack *st = row_stack(sort_rows_in[ent[i].row], &side);
+
+		if (sort_nflat + st->nframes > sort_flat_cap) {
+			while (sort_nflat + st->nframes > sort_flat_cap)
+				sort_flat_cap = sort_flat_cap ? sort_flat_cap * 2 : 4096;
+			sort_flat = xreallocarray(sort_flat, sort_flat_cap, sizeof(*sort_flat));
+		}
+		ent[i].koff = (uint32_t)sort_nflat;
+		ent[i].klen = st->nframes;
+		for (unsigned j = 0; j < st->nframes; j++)
+			sort_flat[sort_nflat++] = d->frank[side][st->frames[j]];
+	}
+}
+
+/* cmp_keys() on keys_flat()'s keys. */
+static int cmp_flat(const void *x, const void *y)
+{
+	const struct sort_ent *a = x, *b = y;
+	const uint32_t *ka, *kb;
+	uint32_t n;
+
+	if (!a->klen || !b->klen)
+		return cmp_keys(sort_diff, a, b);
+	if (a->kpfx != b->kpfx)
+		return a->kpfx < b->kpfx ? -1 : 1;
+	ka = sort_flat + a->koff;
+	kb = sort_flat + b->koff;
+	n = a->klen < b->klen ? a->klen : b->klen;
+	for (uint32_t i = 0; i < n; i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i] ? -1 : 1;
+	return a->klen < b->klen ? -1 : a->klen > b->klen;
 }
 
 /* ent[0..n) in the whole order: by the head, then each run of ties by its frames. */
@@ -629,8 +667,12 @@ static void sort_runs(struct diff *d, struct sort_ent *ent, size_t n)
 		if (j - i < 2)
 			continue;
 		key_prefixes(d, ent + i, j - i);
-		qsort(ent + i, j - i, sizeof(*ent), cmp_key_ent);
+		keys_flat(d, ent + i, j - i);
+		qsort(ent + i, j - i, sizeof(*ent), cmp_flat);
 	}
+	free(sort_flat);
+	sort_flat = NULL;
+	sort_nflat = sort_flat_cap = 0;
 }
 
 /* The whole order: the sort key, the label, then the frames. */

@@ -118,10 +118,12 @@ if [ $gen = 1 ]; then
 
 	"$out/gen" -n "$nstacks" -f "$frames" -p "$stacks" \
 		show_stacks show_handles show_handles2 show_stacks_handles
+	# B of the diff benchmark: as many other stacks of the same frames (seed 2)
+	"$out/gen" -n "$nstacks" -s 2 -f "$frames" -p "$out/stacks-b" show_stacks
 	"$out/gen" -t "$template" -m "$dump_mb" -p "$out/dump" page_owner
 fi
 for f in "$stacks.show_stacks" "$stacks.show_handles" "$stacks.show_handles2" \
-	"$stacks.show_stacks_handles" "$dump"; do
+	"$stacks.show_stacks_handles" "$out/stacks-b.show_stacks" "$dump"; do
 	[ -f "$f" ] || { echo "run.sh: $f is missing (run without --no-gen)" >&2; exit 1; }
 done
 
@@ -132,7 +134,7 @@ nrec_dump=$(grep -c '^Page allocated' "$dump")
 echo "show_stacks: $(mb "$stacks.show_stacks"), $nrec_stacks stacks"
 echo "page_owner:  $(mb "$dump"), $nrec_dump blocks"
 # Everything below reads files from the page cache: warm them.
-cat "$stacks".* "$dump" >/dev/null
+cat "$stacks".* "$out/stacks-b.show_stacks" "$dump" >/dev/null
 
 # ---------------------------------------------------------------- helpers
 # hf NAME RUNS CMD...: hyperfine median in ms (the command's output is discarded)
@@ -197,6 +199,18 @@ t_pt="" r_pt=""
 if [ $pt_ok = 1 ]; then
 	t_pt=$(hf pagetop-stacks "$runs_fast" "$PAGETOP" -b -n 1 --limit 20 "$stacks.show_stacks")
 	r_pt=$(rss pagetop-stacks "$PAGETOP" -b -n 1 --limit 20 "$stacks.show_stacks")
+fi
+
+# pagetop diff of two such files (seeds 1 and 2), against one parse of one of them
+t_dif="" c_dif="" x_dif="" cx_dif=""
+if [ $pt_ok = 1 ] && works pagetop-diff "$PAGETOP" diff --limit 20 "$stacks.show_stacks" \
+	"$out/stacks-b.show_stacks"; then
+	say "pagetop diff of two files of $nrec_stacks stacks"
+	t_dif=$(hf pagetop-diff "$runs_fast" "$PAGETOP" diff --limit 20 "$stacks.show_stacks" \
+		"$out/stacks-b.show_stacks")
+	c_dif=$(cpu pagetop-diff || true)
+	x_dif=$(ratio "$t_dif" "$t_pt")
+	cx_dif=$(ratio "$c_dif" "$(cpu pagetop-stacks || true)")
 fi
 
 # Same answer? The top rows' page counts of pagetop and of the awk script (ties may be
@@ -410,6 +424,7 @@ cx() { if [ -n "$1" ]; then echo " (cpu $1x)"; fi; }
 	if [ -n "$t_gawk" ]; then
 		echo "| same file vs the same script in gawk | $(tm "$t_pt" "$c_pt") | gawk: $(tm "$t_gawk" "$c_gawk") | $(x "$x_gawk")$(cx "$cx_gawk") faster | | |"
 	fi
+	echo "| \`pagetop diff --limit 20\` of that file and another of as many stacks (seed 2) vs one parse (\`-b -n 1\`) | $(tm "$t_dif" "$c_dif") | one parse: $(tm "$t_pt" "$c_pt") | $(x "$x_dif")$(cx "$cx_dif") the time of one parse | ≤ 2.2x | $(verdict "$x_dif" "<=" 2.2) |"
 	echo "| peak RSS on that file | $(mib "$r_pt") | $awkname: $(mib "$r_awk") | | < 64 MiB | $(verdict "$r_pt" "<" 65536) |"
 	echo "| per-sample update: parse show_handles ($sz_h, ~5% of counts changed) + sorted view | $(tm "$t_upd" "$c_upd"), median of 20 | | | < 20 ms | $(verdict "$t_upd" "<" 20) |"
 	trp() { echo "$(ms "${tr[$1.top_down]:-}") / $(ms "${tr[$1.bottom_up]:-}")"; }

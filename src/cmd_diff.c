@@ -2,17 +2,21 @@
 /* cmd_diff.c - "pagetop diff A B": the stacks whose counts changed between two snapshots.
  *
  * Each side is read through source_open() into its own model (model_sink), up to the
- * sample asked for (A@N) or to the end of a series (its last sample). Stacks of the two
- * models are then matched by their frame texts, joined; with --ignore-offsets each frame
- * is reduced to its function name and module first ("name+0x1/0x2 [mod]" -> "name [mod]"),
- * so that two boots or two kernel builds compare. Stacks that fall together on one side
- * (two call sites of one function) add up. The rows are printed by output_*.c
- * (output_diff()); doc/diff.md documents the formats. */
+ * sample asked for (A@N) or to the end of a series (its last sample); B on a thread of
+ * its own when a CPU is free. Stacks of the two models are then matched by their frame
+ * texts, joined: each frame text of both sides is ranked once, and a stack finds its row
+ * in one hash table by its frames' ranks. With --ignore-offsets each frame is reduced to
+ * its function name and module first ("name+0x1/0x2 [mod]" -> "name [mod]"), so that two
+ * boots or two kernel builds compare. Stacks that fall together on one side (two call
+ * sites of one function) add up. The rows are printed by output_*.c (output_diff());
+ * doc/diff.md documents the formats. */
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,10 +60,12 @@ struct diff {
 	int ascending;
 	size_t limit;
 	struct threshold threshold;
-	struct strtab *keys, *labels;
+	struct strtab *labels;
 	uint32_t *frank[2];   /* a side's frame id -> its text's rank (frame_ranks()) */
-	struct diff_row *e;
-	size_t ne, cap;
+	struct diff_row *e;   /* the rows, by key (row_of()) */
+	size_t ne;
+	struct key_slot *slot;
+	size_t mask;
 	char *buf;            /* key being built */
 	size_t blen, bcap;
 	long page_size;
@@ -94,24 +100,20 @@ static int side_parse(struct side *sd, const char *arg, struct pt_err *err)
 	return source_arg_split(arg, &sd->path, &sd->sel, err);
 }
 
-static int side_load(struct side *sd, const struct source_opts *so)
+/* The side's sample read into its own model: 0, or -1 with err. */
+static int side_load(struct side *sd, const struct source_opts *so, struct pt_err *err)
 {
 	const char *paths[1] = { sd->path };
 	struct source *src;
-	struct pt_err err;
 	struct sink sink;
 	const struct source_meta *mt;
 	uint32_t n = 0;
 	int all = sd->sel.pick == SAMPLE_NONE;
 
-	if (!all && select_sample(sd->path, &sd->sel, so, &sd->want, &err) < 0) {
-		msg_print(err.msg);
+	if (!all && select_sample(sd->path, &sd->sel, so, &sd->want, err) < 0)
 		return -1;
-	}
-	if (source_open(&src, paths, 1, so, &err) < 0) {
-		msg_print(err.msg);
+	if (source_open(&src, paths, 1, so, err) < 0)
 		return -1;
-	}
 	sd->m = model_new();
 	sink = model_sink(sd->m);
 	for (;;) {
@@ -120,9 +122,8 @@ static int side_load(struct side *sd, const struct source_opts *so)
 		/* no cast of want to 32 bits: @4294967296 would be @0 */
 		if (!all && n > sd->want)
 			break;
-		st = source_next(src, &sink, -1, &err);
+		st = source_next(src, &sink, -1, err);
 		if (st == SRC_ERROR) {
-			msg_print(err.msg);
 			source_close(src);
 			return -1;
 		}
@@ -139,12 +140,69 @@ static int side_load(struct side *sd, const struct source_opts *so)
 	sd->iface = xstrdup(iface_name(mt->iface));
 	source_close(src);
 	if (n == 0 || (!all && n <= sd->want)) {
-		select_too_few(sd->path, &sd->sel, n, &err);
-		msg_print(err.msg);
+		select_too_few(sd->path, &sd->sel, n, err);
 		return -1;
 	}
 	sd->sample = n - 1;
 	return 0;
+}
+
+/* B read on a thread of its own while A is read: its warnings kept until A is done, so
+ * that what the two say comes in the order of a read one after the other. */
+struct side_job {
+	struct side *sd;
+	const struct source_opts *so;
+	int rc;
+	struct pt_err err;
+	char **warn;
+	size_t nwarn;
+};
+
+static void job_warn(void *ctx, const char *msg)
+{
+	struct side_job *j = ctx;
+
+	j->warn = xreallocarray(j->warn, j->nwarn + 1, sizeof(*j->warn));
+	j->warn[j->nwarn++] = xstrdup(msg);
+}
+
+static void *job_run(void *arg)
+{
+	struct side_job *j = arg;
+
+	diag_set_thread_sink(job_warn, j);
+	j->rc = side_load(j->sd, j->so, &j->err);
+	diag_set_thread_sink(NULL, NULL);
+	return NULL;
+}
+
+/* Both sides read: B on a thread when a CPU is free for it. 0, or -1 (said). */
+static int sides_load(struct side *s, const struct source_opts *so)
+{
+	struct side_job j = { &s[1], so, 0, { { 0 } }, NULL, 0 };
+	struct pt_err err;
+	pthread_t t;
+	int threaded = cpus_free() >= 2 && pthread_create(&t, NULL, job_run, &j) == 0;
+	int rc = side_load(&s[0], so, &err);
+
+	if (rc < 0)
+		msg_print(err.msg);
+	if (threaded) {
+		pthread_join(t, NULL);
+	} else if (rc == 0) {
+		j.rc = side_load(&s[1], so, &j.err);
+	}
+	for (size_t i = 0; i < j.nwarn; i++) {
+		if (rc == 0)
+			diag_warn("%s", j.warn[i]);
+		free(j.warn[i]);
+	}
+	free(j.warn);
+	if (rc == 0 && j.rc < 0) {
+		msg_print(j.err.msg);
+		rc = -1;
+	}
+	return rc;
 }
 
 static void side_free(struct side *sd)
@@ -170,62 +228,131 @@ static void buf_add(struct diff *d, const char *s, size_t n)
 	d->blen += n;
 }
 
-/* A key: the ranks of the stack's frames (frame_ranks()), 4 bytes each, most significant
- * first, so that memcmp() of two keys orders them as strcmp() of the joined frame texts;
- * a stack without frames: KEY_KIND and its kind's text. */
-#define KEY_KIND "\xff\xff\xff\xff"
+/* A stack's key: the ranks of its frames (frame_ranks()), so that comparing two keys rank
+ * by rank orders them as strcmp() of the joined frame texts; a stack without frames
+ * matches only those of its kind. Rows are found by their key in d->slot, a table open
+ * to the next slot: row id + 1 (0: free) and the key hash's upper half. */
+struct key_slot {
+	uint32_t row;
+	uint32_t tag;
+};
 
 static const char *const stack_kinds[] = { "", "(dummy)", "(failure)", "(early)" };
+
+static uint64_t key_hash(const struct diff *d, int side, const struct stack *st)
+{
+	const uint32_t *fr = d->frank[side];
+	uint64_t h = hash_start(st->nframes ? 0 : 1 + (st->kind & 3u));
+	unsigned i;
+
+	for (i = 0; i + 1 < st->nframes; i += 2)
+		h = hash_block(h, fr[st->frames[i]], fr[st->frames[i + 1]]);
+	if (i < st->nframes)
+		h = hash_block(h, fr[st->frames[i]], 0);
+	return hash_end(h, st->nframes);
+}
+
+/* The stack whose frames a row's key is (B's when it has one), with its side. */
+static const struct stack *row_stack(const struct diff_row *e, int *side)
+{
+	*side = e->sb != NULL;
+	return e->sb ? e->sb : e->sa;
+}
+
+static int same_key(const struct diff *d, int xa, const struct stack *a, int xb,
+		    const struct stack *b)
+{
+	const uint32_t *fa = d->frank[xa], *fb = d->frank[xb];
+
+	if (a->nframes != b->nframes)
+		return 0;
+	if (!a->nframes)
+		return (a->kind & 3) == (b->kind & 3);
+	for (unsigned i = 0; i < a->nframes; i++)
+		if (fa[a->frames[i]] != fb[b->frames[i]])
+			return 0;
+	return 1;
+}
+
+/* The row of st's key (hash h), new (zeroed) when there is none yet. */
+static struct diff_row *row_of(struct diff *d, int which, const struct stack *st, uint64_t h)
+{
+	uint32_t tag = (uint32_t)(h >> 32);
+	struct key_slot *sl;
+
+	for (size_t i = h & d->mask;; i = (i + 1) & d->mask) {
+		sl = &d->slot[i];
+		if (!sl->row)
+			break;
+		if (sl->tag == tag) {
+			struct diff_row *e = &d->e[sl->row - 1];
+			int side;
+			const struct stack *rs = row_stack(e, &side);
+
+			if (same_key(d, side, rs, which, st))
+				return e;
+		}
+	}
+	sl->row = (uint32_t)++d->ne;
+	sl->tag = tag;
+	d->e[d->ne - 1].key = (uint32_t)(d->ne - 1);
+	return &d->e[d->ne - 1];
+}
+
+static void add_stack(struct diff *d, int which, const struct stack *st, uint64_t h)
+{
+	struct diff_row *e = row_of(d, which, st, h);
+
+	if (which == 0) {
+		e->a = sat_add(e->a, st->s.now);
+		if (!e->sa || st->s.now > e->sa->s.now)
+			e->sa = st;
+	} else {
+		e->b = sat_add(e->b, st->s.now);
+		if (!e->sb || st->s.now > e->sb->s.now)
+			e->sb = st;
+	}
+}
+
+/* How many stacks ahead add_side() hashes, so that their slots are at hand by the time
+ * they are looked up. */
+#define AHEAD 8
 
 static void add_side(struct diff *d, int which)
 {
 	const struct model *m = d->s[which].m;
-	const uint32_t *frank = d->frank[which];
-	size_t ns = model_nstacks(m);
+	size_t ns = model_nstacks(m), n = 0;
+	const struct stack *q[AHEAD];
+	uint64_t qh[AHEAD];
 
 	for (size_t id = 0; id < ns; id++) {
 		const struct stack *st = model_stack(m, (uint32_t)id);
-		struct diff_row *e;
-		uint32_t k;
+		uint64_t h;
 
 		if (!st || st->s.now == 0)
 			continue;
-		d->blen = 0;
-		for (unsigned i = 0; i < st->nframes; i++) {
-			uint32_t r = frank[st->frames[i]];
-			char be[4] = { (char)(r >> 24), (char)(r >> 16), (char)(r >> 8), (char)r };
-
-			buf_add(d, be, 4);
-		}
-		if (st->nframes == 0) { /* a stack without frames matches only its kind */
-			const char *kind = stack_kinds[st->kind & 3];
-
-			buf_add(d, KEY_KIND, 4);
-			buf_add(d, kind, strlen(kind));
-		}
-		k = strtab_intern(d->keys, d->buf ? d->buf : "", d->blen);
-		if (k >= d->cap) {
-			size_t old = d->cap;
-
-			while (k >= d->cap)
-				d->cap = d->cap ? d->cap * 2 : 1024;
-			d->e = xreallocarray(d->e, d->cap, sizeof(*d->e));
-			memset(d->e + old, 0, (d->cap - old) * sizeof(*d->e));
-		}
-		if (k >= d->ne)
-			d->ne = k + 1;
-		e = &d->e[k];
-		e->key = k;
-		if (which == 0) {
-			e->a = sat_add(e->a, st->s.now);
-			if (!e->sa || st->s.now > e->sa->s.now)
-				e->sa = st;
-		} else {
-			e->b = sat_add(e->b, st->s.now);
-			if (!e->sb || st->s.now > e->sb->s.now)
-				e->sb = st;
-		}
+		h = key_hash(d, which, st);
+		__builtin_prefetch(&d->slot[h & d->mask]);
+		if (n >= AHEAD)
+			add_stack(d, which, q[n % AHEAD], qh[n % AHEAD]);
+		q[n % AHEAD] = st;
+		qh[n % AHEAD] = h;
+		n++;
 	}
+	for (size_t i = n > AHEAD ? n - AHEAD : 0; i < n; i++)
+		add_stack(d, which, q[i % AHEAD], qh[i % AHEAD]);
+}
+
+/* Room for a row per stack of both sides, and a table twice that. */
+static void rows_alloc(struct diff *d)
+{
+	size_t n = model_nstacks(d->s[0].m) + model_nstacks(d->s[1].m), nslots = 16;
+
+	while (nslots < 2 * n)
+		nslots *= 2;
+	d->e = xcalloc(n ? n : 1, sizeof(*d->e));
+	d->slot = xcalloc(nslots, sizeof(*d->slot));
+	d->mask = nslots - 1;
 }
 
 /* ---- sorting ---- */
@@ -237,29 +364,52 @@ static const char *row_label(const struct diff *d, const struct diff_row *e)
 	return strtab_str(d->labels, e->label);
 }
 
+/* The label of model label id l of a side, as an id in d->labels; memo[l] keeps it (+1). */
+static uint32_t side_label(struct diff *d, int side, uint32_t l, uint32_t *memo, uint32_t nl)
+{
+	const char *t;
+	size_t len;
+	uint32_t id;
+
+	if (l < nl && memo[l])
+		return memo[l] - 1;
+	t = model_label(d->s[side].m, l);
+	len = strlen(t);
+	if (d->ignore_offsets) {
+		char *tmp = xmalloc(len + 1);
+
+		id = strtab_intern(d->labels, tmp, frame_label_strip(t, len, tmp, len + 1));
+		free(tmp);
+	} else {
+		id = strtab_intern(d->labels, t, len);
+	}
+	if (l < nl)
+		memo[l] = id + 1;
+	return id;
+}
+
 /* The caller's label, from B when the stack is there; with --ignore-offsets without a
- * module's build id ("name [mod 0123abcd]" -> "name [mod]"). */
+ * module's build id ("name [mod 0123abcd]" -> "name [mod]"). Each side's label is
+ * interned once, in the rows' order. */
 static void set_labels(struct diff *d)
 {
+	uint32_t nl[2], *memo[2];
+
 	d->labels = strtab_new();
+	for (int i = 0; i < 2; i++) {
+		nl[i] = model_nlabels(d->s[i].m);
+		memo[i] = xcalloc(nl[i] ? nl[i] : 1, sizeof(uint32_t));
+	}
 	for (size_t i = 0; i < d->ne; i++) {
 		struct diff_row *e = &d->e[i];
-		const char *l;
-		size_t len;
+		int side = e->sb != NULL;
 
 		if (!e->sa && !e->sb)
 			continue;
-		l = e->sb ? model_label(d->s[1].m, e->sb->label) : model_label(d->s[0].m, e->sa->label);
-		len = strlen(l);
-		if (d->ignore_offsets) {
-			char *tmp = xmalloc(len + 1);
-
-			e->label = strtab_intern(d->labels, tmp, frame_label_strip(l, len, tmp, len + 1));
-			free(tmp);
-			continue;
-		}
-		e->label = strtab_intern(d->labels, l, len);
+		e->label = side_label(d, side, (side ? e->sb : e->sa)->label, memo[side], nl[side]);
 	}
+	free(memo[0]);
+	free(memo[1]);
 }
 
 static int64_t row_num(const struct diff_row *e, enum diff_key k)
@@ -280,14 +430,15 @@ static int64_t row_num(const struct diff_row *e, enum diff_key k)
  * comparisons touch nothing else. */
 struct sort_ent {
 	int64_t v;
-	uint64_t kpfx;        /* the key's 8 bytes after those its run shares, big-endian, 0
-			       * past its end */
+	uint64_t kpfx;        /* the key's 2 ranks after those its run shares, 0 past its end */
 	uint32_t lrank;       /* the label's place among the labels in strcmp() order */
-	uint32_t klen;
 	uint32_t row;         /* in sort_rows_in */
+	uint32_t koff, klen;  /* sort_runs(): the key's ranks in sort_flat; 0: no frames */
 };
 
 static struct diff_row *const *sort_rows_in; /* the rows being sorted, as they came */
+static uint32_t *sort_flat;                   /* the keys of the runs of ties, one by one */
+static size_t sort_nflat, sort_flat_cap;
 
 /* strcmp() of a "\n" and b "\n": the order of the joined frames the keys are */
 static int cmp_nl(const char *a, size_t la, const char *b, size_t lb)
@@ -379,50 +530,59 @@ static const char *key_text(struct diff *d, int side, const struct stack *st)
 static int cmp_keys(struct diff *d, const struct sort_ent *a, const struct sort_ent *b)
 {
 	const struct diff_row *ra = sort_rows_in[a->row], *rb = sort_rows_in[b->row];
-	const struct stack *sa = ra->sb ? ra->sb : ra->sa, *sb = rb->sb ? rb->sb : rb->sa;
+	int xa, xb;
+	const struct stack *sa = row_stack(ra, &xa), *sb = row_stack(rb, &xb);
+	const uint32_t *fa = d->frank[xa], *fb = d->frank[xb];
+	unsigned n = sa->nframes < sb->nframes ? sa->nframes : sb->nframes;
 	int c;
 
 	if (!sa->nframes || !sb->nframes) {
-		char *ta = xstrdup(key_text(d, ra->sb != NULL, sa));
+		char *ta = xstrdup(key_text(d, xa, sa));
 
-		c = strcmp(ta, key_text(d, rb->sb != NULL, sb));
+		c = strcmp(ta, key_text(d, xb, sb));
 		free(ta);
 		return c;
 	}
 	if (a->kpfx != b->kpfx)
 		return a->kpfx < b->kpfx ? -1 : 1;
-	c = memcmp(strtab_str(d->keys, ra->key), strtab_str(d->keys, rb->key),
-		   a->klen < b->klen ? a->klen : b->klen);
-	if (c || a->klen == b->klen)
-		return c;
-	return a->klen < b->klen ? -1 : 1;
+	for (unsigned i = 0; i < n; i++)
+		if (fa[sa->frames[i]] != fb[sb->frames[i]])
+			return fa[sa->frames[i]] < fb[sb->frames[i]] ? -1 : 1;
+	return sa->nframes < sb->nframes ? -1 : sa->nframes > sb->nframes;
 }
 
-/* Every entry's key length and prefix. */
+/* Rank j of a row's key; 0 past its end. */
+static uint32_t key_rank(const struct diff *d, const struct diff_row *e, unsigned j)
+{
+	int side;
+	const struct stack *st = row_stack(e, &side);
+
+	return j < st->nframes ? d->frank[side][st->frames[j]] : 0;
+}
+
+/* Every entry's key prefix. */
 static void key_prefixes(const struct diff *d, struct sort_ent *ent, size_t n)
 {
-	size_t skip = SIZE_MAX;
-	const char *k0 = strtab_str(d->keys, sort_rows_in[ent[0].row]->key);
+	unsigned skip = UINT_MAX;
+	int x0;
+	const struct stack *s0 = row_stack(sort_rows_in[ent[0].row], &x0);
 
-	for (size_t i = 0; i < n; i++)
-		ent[i].klen = strtab_len(d->keys, sort_rows_in[ent[i].row]->key);
 	for (size_t i = 1; i < n && skip; i++) {
-		const char *k = strtab_str(d->keys, sort_rows_in[ent[i].row]->key);
-		size_t j = 0, m = ent[i].klen < ent[0].klen ? ent[i].klen : ent[0].klen;
+		int x;
+		const struct stack *st = row_stack(sort_rows_in[ent[i].row], &x);
+		unsigned j = 0, m = st->nframes < s0->nframes ? st->nframes : s0->nframes;
 
-		while (j < m && j < skip && k[j] == k0[j])
+		while (j < m && j < skip &&
+		       d->frank[x][st->frames[j]] == d->frank[x0][s0->frames[j]])
 			j++;
 		skip = j;
 	}
-	if (skip == SIZE_MAX)
+	if (skip == UINT_MAX)
 		skip = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *k = strtab_str(d->keys, sort_rows_in[ent[i].row]->key);
-		uint64_t x = 0;
+		const struct diff_row *e = sort_rows_in[ent[i].row];
 
-		for (size_t j = skip; j < skip + 8; j++)
-			x = x << 8 | (j < ent[i].klen ? (unsigned char)k[j] : 0);
-		ent[i].kpfx = x;
+		ent[i].kpfx = (uint64_t)key_rank(d, e, skip) << 32 | key_rank(d, e, skip + 1);
 	}
 }
 
@@ -457,15 +617,113 @@ static int cmp_head(const void *x, const void *y)
 	return a->lrank < b->lrank ? -1 : a->lrank > b->lrank;
 }
 
-static int cmp_key_ent(const void *x, const void *y)
+/* A run's keys, each one's ranks one after the other in sort_flat: a key compared in the
+ * sort is then a few lines of memory, not a walk from row to stack to frames. */
+static void keys_flat(const struct diff *d, struct sort_ent *ent, size_t n)
 {
-	return cmp_keys(sort_diff, x, y);
+	for (size_t i = 0; i < n; i++) {
+		int side;
+		const struct stack *st = row_stack(sort_rows_in[ent[i].row], &side);
+
+		if (sort_nflat + st->nframes > sort_flat_cap) {
+			while (sort_nflat + st->nframes > sort_flat_cap)
+				sort_flat_cap = sort_flat_cap ? sort_flat_cap * 2 : 4096;
+			sort_flat = xreallocarray(sort_flat, sort_flat_cap, sizeof(*sort_flat));
+		}
+		ent[i].koff = (uint32_t)sort_nflat;
+		ent[i].klen = st->nframes;
+		for (unsigned j = 0; j < st->nframes; j++)
+			sort_flat[sort_nflat++] = d->frank[side][st->frames[j]];
+	}
+}
+
+/* cmp_keys() on keys_flat()'s keys. */
+static int cmp_flat(const void *x, const void *y)
+{
+	const struct sort_ent *a = x, *b = y;
+	const uint32_t *ka, *kb;
+	uint32_t n;
+
+	if (!a->klen || !b->klen)
+		return cmp_keys(sort_diff, a, b);
+	if (a->kpfx != b->kpfx)
+		return a->kpfx < b->kpfx ? -1 : 1;
+	ka = sort_flat + a->koff;
+	kb = sort_flat + b->koff;
+	n = a->klen < b->klen ? a->klen : b->klen;
+	for (uint32_t i = 0; i < n; i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i] ? -1 : 1;
+	return a->klen < b->klen ? -1 : a->klen > b->klen;
+}
+
+/* ent[0..n) in the whole order: by the head, then each run of ties by its frames. */
+static void sort_runs(struct diff *d, struct sort_ent *ent, size_t n)
+{
+	qsort(ent, n, sizeof(*ent), cmp_head);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && cmp_head(&ent[i], &ent[j]) == 0; j++)
+			;
+		if (j - i < 2)
+			continue;
+		key_prefixes(d, ent + i, j - i);
+		keys_flat(d, ent + i, j - i);
+		qsort(ent + i, j - i, sizeof(*ent), cmp_flat);
+	}
+	free(sort_flat);
+	sort_flat = NULL;
+	sort_nflat = sort_flat_cap = 0;
+}
+
+/* The whole order: the sort key, the label, then the frames. */
+static int cmp_ent(const void *x, const void *y)
+{
+	int c = cmp_head(x, y);
+
+	return c ? c : cmp_keys(sort_diff, x, y);
+}
+
+/* ent[i] sifted down the heap ent[0..n) whose root is the last in cmp_ent()'s order. */
+static void heap_down(struct sort_ent *ent, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct sort_ent t;
+
+		if (l < n && cmp_ent(&ent[l], &ent[m]) > 0)
+			m = l;
+		if (l + 1 < n && cmp_ent(&ent[l + 1], &ent[m]) > 0)
+			m = l + 1;
+		if (m == i)
+			return;
+		t = ent[i];
+		ent[i] = ent[m];
+		ent[m] = t;
+		i = m;
+	}
+}
+
+/* The first k of ent[0..n) (k < n) in cmp_ent()'s order, sorted, into ent[0..k): a heap
+ * of the best k so far, its root the worst of them, which most entries do not beat. The
+ * entries' key prefixes are 0, so cmp_keys() compares the whole keys. */
+static void select_first(struct sort_ent *ent, size_t n, size_t k)
+{
+	for (size_t i = k / 2; i-- > 0;)
+		heap_down(ent, k, i);
+	for (size_t i = k; i < n; i++) {
+		if (cmp_ent(&ent[i], &ent[0]) >= 0)
+			continue;
+		ent[0] = ent[i];
+		heap_down(ent, k, 0);
+	}
+	qsort(ent, k, sizeof(*ent), cmp_ent);
 }
 
 /* rows[0..n) sorted by the sort key, then label, then frames (so that the output never
- * depends on input order). Rows that tie on the first two are sorted by their frames
- * apart, each run with the key bytes after those its rows share at hand. */
-static void sort_rows(struct diff *d, struct diff_row **rows, size_t n)
+ * depends on input order); with k (0 < k < n) only the first k of them, into rows[0..k).
+ * Rows that tie on the first two are sorted by their frames apart, each run with the key
+ * bytes after those its rows share at hand. */
+static void sort_rows(struct diff *d, struct diff_row **rows, size_t n, size_t k)
 {
 	uint32_t *rank = label_ranks(d);
 	struct sort_ent *ent = xcalloc(n ? n : 1, sizeof(*ent));
@@ -478,14 +736,11 @@ static void sort_rows(struct diff *d, struct diff_row **rows, size_t n)
 					    .lrank = rank[rows[i]->label], .row = (uint32_t)i };
 	sort_diff = d;
 	sort_rows_in = in;
-	qsort(ent, n, sizeof(*ent), cmp_head);
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && cmp_head(&ent[i], &ent[j]) == 0; j++)
-			;
-		if (j - i < 2)
-			continue;
-		key_prefixes(d, ent + i, j - i);
-		qsort(ent + i, j - i, sizeof(*ent), cmp_key_ent);
+	if (k && k < n) {
+		select_first(ent, n, k);
+		n = k;
+	} else {
+		sort_runs(d, ent, n);
 	}
 	for (size_t i = 0; i < n; i++)
 		rows[i] = in[ent[i].row];
@@ -733,9 +988,8 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 	for (int i = 0; i < 2; i++)
 		if (side_parse(&d->s[i], args[i], &err) < 0)
 			return usage_error("%s", err.msg);
-	for (int i = 0; i < 2; i++)
-		if (side_load(&d->s[i], &o->source) < 0)
-			return 1;
+	if (sides_load(d->s, &o->source) < 0)
+		return 1;
 	d->bytes = model_meta(d->s[0].m)->unit == UNIT_BYTES;
 	if (d->bytes != (model_meta(d->s[1].m)->unit == UNIT_BYTES)) {
 		struct esc_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
@@ -773,14 +1027,15 @@ static int diff_load(struct diff *d, const struct diff_opts *o)
 	return 0;
 }
 
-/* The rows that changed, by at least the threshold, sorted; *nchanged: all that changed. */
-static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchanged)
+/* The rows that changed, by at least the threshold, sorted (with k, only the first k of
+ * them); *nchanged: all that changed. */
+static struct diff_row **diff_rows(struct diff *d, size_t k, size_t *nrows, size_t *nchanged)
 {
 	struct diff_row **rows;
 	int64_t total_b = 0, threshold;
 
-	d->keys = strtab_new();
 	frame_ranks(d);
+	rows_alloc(d);
 	add_side(d, 0);
 	add_side(d, 1);
 	set_labels(d);
@@ -801,7 +1056,9 @@ static struct diff_row **diff_rows(struct diff *d, size_t *nrows, size_t *nchang
 			continue;
 		rows[(*nrows)++] = e;
 	}
-	sort_rows(d, rows, *nrows);
+	sort_rows(d, rows, *nrows, k);
+	if (k && k < *nrows)
+		*nrows = k;
 	return rows;
 }
 
@@ -876,7 +1133,8 @@ static int diff_run(const struct diff_opts *o)
 		d.sym = symbols_for_source(o->vmlinux, o->modules, o->nmodules,
 					   model_meta(d.s[0].m));
 	if (rc == 0) {
-		rows = diff_rows(&d, &nrows, &nchanged);
+		/* --fail-if looks at every row; the output at the first --limit */
+		rows = diff_rows(&d, o->gate.n ? 0 : d.limit, &nrows, &nchanged);
 		rc = diff_print(&d, rows, nrows, nchanged);
 		if (rc == 0 && o->gate.n && diff_gate(&d, &o->gate, rows, nrows))
 			rc = GATE_EXIT;
@@ -884,11 +1142,10 @@ static int diff_run(const struct diff_opts *o)
 	free(rows);
 	symbols_free(d.sym);
 	free(d.e);
+	free(d.slot);
 	free(d.buf);
 	free(d.frank[0]);
 	free(d.frank[1]);
-	if (d.keys)
-		strtab_free(d.keys);
 	if (d.labels)
 		strtab_free(d.labels);
 	side_free(&d.s[0]);

@@ -205,6 +205,37 @@ else
 	fail "pagetop record --from demo: $(cat "$tmp/err")"
 fi
 
+# -- --limit: the first rows of the whole sort, ties among them ordered by frames
+for args in "" "--sort label" "--sort pages_a:asc" "--sort label:asc --ignore-offsets" \
+	"--sort pages --threshold 64"; do
+	for k in 1 3 17; do
+		# shellcheck disable=SC2086
+		"$PAGETOP" diff $args --format csv --expand "$demo@30" "$demo@60" 2>&1 |
+			head -n $((k + 1)) >"$tmp/want"
+		# shellcheck disable=SC2086
+		run 0 $args --limit $k --format csv --expand "$demo@30" "$demo@60"
+		same "--limit $k $args: the first rows of the whole sort"
+	done
+done
+
+# -- B read on a thread of its own, or after A: the same output, and the warnings of A
+# before those of B (each file's last record cut short)
+xz -dc "$demo/0030.show_stacks.xz" | head -c 3000 >"$tmp/cut-a"
+xz -dc "$demo/0060.show_stacks.xz" | head -c 5000 >"$tmp/cut-b"
+for th in 1 2; do
+	PAGETOP_THREADS=$th "$PAGETOP" diff --format csv "$tmp/cut-a" "$tmp/cut-b" \
+		>"$tmp/out-$th" 2>&1 || fail "PAGETOP_THREADS=$th: exit status $?"
+done
+cmp -s "$tmp/out-1" "$tmp/out-2" || fail "one thread and two differ: $(diff "$tmp/out-1" "$tmp/out-2")"
+sed -n '1s/^pagetop: \([^:]*\):.*cut short.*/\1/p; 2s/^pagetop: \([^:]*\):.*cut short.*/\1/p' \
+	"$tmp/out-2" | tr '\n' ' ' >"$tmp/out"
+printf '%s %s ' "$tmp/cut-a" "$tmp/cut-b" >"$tmp/want"
+same "warnings of A, then of B"
+# A fails: nothing of B is said
+PAGETOP_THREADS=2 "$PAGETOP" diff "$tmp/nonexistent" "$tmp/cut-b" >/dev/null 2>"$tmp/err"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q nonexistent "$tmp/err" ||
+	fail "A fails, B read on a thread: $(cat "$tmp/err")"
+
 # -- errors: 1 for bad input, 2 for bad usage
 run 1 "$demo@90" "$demo" && grep -q "no sample 90: it has 90 (numbered from 0)" "$tmp/err" ||
 	fail "demo@90: $(cat "$tmp/err")"

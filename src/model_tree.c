@@ -863,27 +863,47 @@ int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_
 {
 	int64_t *one = xmalloc((size_t)(n > 0 ? n : 1) * sizeof(*one));
 	uint32_t *todo = xmalloc((t->nnodes ? t->nnodes : 1) * sizeof(*todo));
+	uint32_t k = m->nsamples ? (uint32_t)m->nsamples - 1 : 0, lo;
+	int64_t flat = 0; /* the stacks with no change in the window: their counts */
 	size_t ntodo = 0;
-	int filled = 0;
+	int filled = 0, cnt = 0, any = 0;
 
-	for (int k = 0; k < n; k++)
-		out[k] = 0;
+	for (int j = 0; j < n; j++)
+		out[j] = 0;
+	if (m->nsamples && n > 0) {
+		uint32_t have = k + 1 < MODEL_HISTORY ? k + 1 : MODEL_HISTORY;
+
+		cnt = (uint32_t)n < have ? n : (int)have;
+	}
+	lo = k - (uint32_t)(cnt > 0 ? cnt - 1 : 0);
 	todo[ntodo++] = i;
 	while (ntodo) {
 		const struct tree_node *nd = &t->nodes[todo[--ntodo]];
 
 		for (uint32_t r = nd->stacks; r != TREE_NONE; r = t->next_stack[r]) {
-			int got = model_history(m, t->v.rows[r].s, one, n);
+			const struct counter *s = t->v.rows[r].s;
+			int got;
 
+			any = 1;
+			if (s->last_changed < lo) {
+				/* its count all through the window: no need to decode it */
+				flat = sat_add(flat, s->now);
+				continue;
+			}
+			got = model_history(m, s, one, n);
 			/* both end at the current sample: add them aligned at the end */
-			for (int k = 0; k < got; k++)
-				out[n - got + k] = sat_add(out[n - got + k], one[k]);
+			for (int j = 0; j < got; j++)
+				out[n - got + j] = sat_add(out[n - got + j], one[j]);
 			if (got > filled)
 				filled = got;
 		}
-		for (uint32_t k = 0; k < nd->nkids; k++)
-			todo[ntodo++] = t->kids[nd->kids + k];
+		for (uint32_t c = 0; c < nd->nkids; c++)
+			todo[ntodo++] = t->kids[nd->kids + c];
 	}
+	if (any && cnt > filled)
+		filled = cnt;
+	for (int j = n - filled; j < n; j++)
+		out[j] = sat_add(out[j], flat);
 	if (filled < n)
 		memmove(out, out + n - filled, (size_t)filled * sizeof(*out));
 	free(one);

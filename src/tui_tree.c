@@ -120,10 +120,43 @@ static void chart_drop(struct tree_chart *c)
 	c->ncols = 0;
 }
 
+/* A node's trend sums the history of every stack below it: kept for the build and
+ * sample it was summed at, so that a redraw does not walk a big node's stacks again. */
+#define TREND_CACHE 64
+
+struct tree_trend {
+	const struct model *model;
+	uint32_t node, build, nsamples;
+	int n, got;
+	int64_t v[MODEL_HISTORY];
+};
+
+static int node_trend(struct tree_ui *u, const struct model *m, uint32_t node, int64_t *v,
+		      int n)
+{
+	struct tree_trend *c;
+
+	if (!u->trend)
+		u->trend = xcalloc(TREND_CACHE, sizeof(*u->trend));
+	c = &u->trend[node % TREND_CACHE];
+	if (c->model != m || c->node != node || c->build != u->t.build ||
+	    c->nsamples != model_nsamples(m) || c->n != n) {
+		c->got = tree_history(m, &u->t, node, c->v, n);
+		c->model = m;
+		c->node = node;
+		c->build = u->t.build;
+		c->nsamples = model_nsamples(m);
+		c->n = n;
+	}
+	memcpy(v, c->v, (size_t)c->got * sizeof(*v));
+	return c->got;
+}
+
 void tree_ui_free(struct tree_ui *u)
 {
 	if (!u)
 		return;
+	free(u->trend);
 	tree_free(&u->t);
 	free(u->lines);
 	free(u->sym_lines);
@@ -688,8 +721,8 @@ static void draw_line(struct tree_ui *u, const struct tree_env *e, int y, size_t
 
 		if (cols[k] == COL_TREND) {
 			int64_t v[MODEL_HISTORY];
-			int got = tree_history(app->model, &u->t, ln->node, v,
-					       w < MODEL_HISTORY ? w : MODEL_HISTORY);
+			int got = node_trend(u, app->model, ln->node, v,
+					     w < MODEL_HISTORY ? w : MODEL_HISTORY);
 			int changed = 0;
 
 			for (int j = 1; j < got; j++)

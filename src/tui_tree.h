@@ -77,6 +77,7 @@ struct tree_ui {
 		double slice_ms;    /* a frame's slice, of at least one chunk */
 		size_t chunk;       /* stacks between looks at the clock */
 	} chart;
+	struct tree_trend *trend;   /* the trend columns of nodes drawn, TREND_CACHE of them */
 };
 
 /* What the tree takes from the list screen it is a mode of (the list is the layer

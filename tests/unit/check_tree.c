@@ -526,6 +526,79 @@ START_TEST(test_kept_recording)
 }
 END_TEST
 
+/* The history of a node as the sum of every stack's below it, decoded one by one. */
+static int history_brute(const struct model *m, const struct tree *t, uint32_t i, int64_t *out,
+			 int n)
+{
+	int64_t one[64];
+	int filled = 0;
+
+	for (int k = 0; k < n; k++)
+		out[k] = 0;
+	for (uint32_t r = t->nodes[i].stacks; r != TREE_NONE; r = t->next_stack[r]) {
+		int got = model_history(m, t->v.rows[r].s, one, n);
+
+		for (int k = 0; k < got; k++)
+			out[n - got + k] += one[k];
+		if (got > filled)
+			filled = got;
+	}
+	for (uint32_t c = 0; c < t->nodes[i].nkids; c++) {
+		int64_t sub[64];
+		int got = history_brute(m, t, t->kids[t->nodes[i].kids + c], sub, n);
+
+		for (int k = 0; k < got; k++)
+			out[n - got + k] += sub[k];
+		if (got > filled)
+			filled = got;
+	}
+	if (filled < n)
+		memmove(out, out + n - filled, (size_t)filled * sizeof(*out));
+	return filled;
+}
+
+/* Stacks that did not change in the window are summed without decoding their history:
+ * every node at every sample of a real recording, short and long windows. */
+START_TEST(test_history_flat)
+{
+	const char *path = TD("lab.ptrec.xz");
+	static const int widths[] = { 1, 4, 20, 64 };
+	struct model *m = model_new();
+	struct sink snk = model_sink(m);
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	struct tree t;
+	size_t checked = 0;
+
+	tree_init(&t);
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	while (source_next(src, &snk, -1, &err) == SRC_SAMPLE) {
+		build(m, &t, TREE_TOP_DOWN, KEY_PAGES, 0, 0, NULL);
+		for (size_t i = 0; i < t.nnodes; i++) {
+			if (!tree_node_shown(&t, &t.nodes[i]))
+				continue;
+			for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+				int64_t a[64], b[64];
+				int n = widths[w];
+				int ga = tree_history(m, &t, (uint32_t)i, a, n);
+				int gb = history_brute(m, &t, (uint32_t)i, b, n);
+
+				ck_assert_int_eq(ga, gb);
+				for (int k = 0; k < ga; k++)
+					ck_assert_int_eq(a[k], b[k]);
+				checked++;
+			}
+		}
+	}
+	ck_assert_uint_gt(checked, 1000);
+	source_close(src);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_history)
 {
 	struct model *m = model_new();
@@ -746,6 +819,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_order_many);
 	tcase_add_test(tc, test_threshold_filter);
 	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_history_flat);
 	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_lazy);
 	tcase_add_test(tc, test_kept_recording);

@@ -220,7 +220,16 @@ struct order {
 	int (*cmp)(const void *a, const void *b, void *order);
 	const struct model *m;    /* KEY_LABEL: the labels' texts */
 	int ascending;
+	const struct order *fwd;  /* cmp_reversed: the order it turns round */
 };
+
+/* The last rows first: selecting the first of this order selects the last of fwd. */
+static int cmp_reversed(const void *a, const void *b, void *order)
+{
+	const struct order *o = ((const struct order *)order)->fwd;
+
+	return o->cmp(b, a, (void *)o);
+}
 
 static int cmp_desc(const void *a, const void *b, void *order)
 {
@@ -452,33 +461,45 @@ static uint32_t *label_places(const struct model *m, const struct view *v)
 	return place;
 }
 
-/* The first rows moved to the front in the order of se, the others after them in the
- * order they had: in place, one pass over the rows. */
-static void rows_first(struct view *v, const struct sort_entry *se, size_t w, uint8_t *used)
+/* Rows [a, b) with the w of se (places relative to a) moved to the front of the range
+ * in the order of se, or to its end in the reverse of it (at_end), the others in the
+ * order they had: in place, one pass over the range. */
+static void rows_place(struct view *v, size_t a, size_t b, const struct sort_entry *se,
+		       size_t w, uint8_t *used, int at_end)
 {
-	struct row *top = xmalloc((w ? w : 1) * sizeof(*top));
-	size_t to = v->nrows;
+	struct row *rows = v->rows + a, *top = xmalloc((w ? w : 1) * sizeof(*top));
+	size_t n = b - a, to;
 
-	memset(used, 0, v->nrows);
+	memset(used, 0, n);
 	for (size_t i = 0; i < w; i++) {
-		top[i] = v->rows[se[i].idx];
+		top[i] = rows[se[i].idx];
 		used[se[i].idx] = 1;
 	}
-	/* each row moves towards the end, never over one still to move */
-	for (size_t i = v->nrows; i-- > 0;)
-		if (!used[i])
-			v->rows[--to] = v->rows[i];
-	if (w)
-		memcpy(v->rows, top, w * sizeof(*top));
+	/* each row moves away from where the chosen go, never over one still to move */
+	if (at_end) {
+		to = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!used[i])
+				rows[to++] = rows[i];
+		for (size_t i = 0; i < w; i++)
+			rows[n - 1 - i] = top[i];
+	} else {
+		to = n;
+		for (size_t i = n; i-- > 0;)
+			if (!used[i])
+				rows[--to] = rows[i];
+		if (w)
+			memcpy(rows, top, w * sizeof(*top));
+	}
 	free(top);
 }
 
-/* Sorts the rows of the view from the one at from on: by key bits, each row then moved
- * once into the spare buffer, which becomes the rows'. */
-static void view_sort_all(struct view *v, size_t from, const uint32_t *place,
+/* Sorts the rows [from, to) of the view: by key bits, each row then moved once into the
+ * spare buffer, which becomes the rows'. */
+static void view_sort_all(struct view *v, size_t from, size_t to, const uint32_t *place,
 			  enum sort_key k, int ascending)
 {
-	size_t n = v->nrows - from, count[8][256];
+	size_t n = to - from, count[8][256];
 	struct radix_entry *a = view_scratch(v, 2 * n * sizeof(*a)), *r;
 	struct row *t;
 	size_t tc;
@@ -500,6 +521,8 @@ static void view_sort_all(struct view *v, size_t from, const uint32_t *place,
 	}
 	if (from)
 		memcpy(v->spare, v->rows, from * sizeof(*v->rows));
+	if (to < v->nrows)
+		memcpy(v->spare + to, v->rows + to, (v->nrows - to) * sizeof(*v->rows));
 	for (size_t i = 0; i < n; i++)
 		v->spare[from + i] = v->rows[r[i].idx];
 	t = v->rows;
@@ -510,51 +533,169 @@ static void view_sort_all(struct view *v, size_t from, const uint32_t *place,
 	v->spare_cap = tc;
 }
 
-/* Sorts the rows of the view, or only its first o->limit. Labels are sorted by their
- * places among the texts, so that every key is a number. */
-static void view_sort(const struct model *m, const struct view_opts *o,
-		      const struct order *ord, struct view *v)
+/* What a sort of the view's rows needs: the order, and for KEY_LABEL the places of the
+ * labels among their texts, so that every key is a number. */
+struct view_sorter {
+	const struct model *m;
+	const struct view_opts *o;
+	struct order num;
+	uint32_t *place;
+};
+
+static void sorter_init(struct view_sorter *s, const struct model *m,
+			const struct view_opts *o, const struct view *v)
 {
-	uint32_t *place = NULL;
-	struct order num = *ord;
-	size_t n = v->nrows;
-
-	if (n < 2)
-		return;
+	s->m = m;
+	s->o = o;
+	order_init(&s->num, m, o);
+	s->place = NULL;
 	if (o->key == KEY_LABEL) {
-		place = label_places(m, v);
-		num.cmp = o->ascending ? cmp_asc : cmp_desc;
+		s->place = label_places(m, v);
+		s->num.cmp = o->ascending ? cmp_asc : cmp_desc;
 	}
-	if (o->limit && o->limit * 8 < n) {
-		struct sort_entry *se = view_scratch(v, n * (sizeof(*se) + 1));
-		size_t w;
+}
 
-		for (size_t i = 0; i < n; i++) {
-			const struct row *r = &v->rows[i];
+/* The sort entries of rows [a, b), into se (places relative to a). */
+static void sorter_entries(const struct view_sorter *s, const struct view *v, size_t a,
+			   size_t b, struct sort_entry *se)
+{
+	for (size_t i = a; i < b; i++) {
+		const struct row *r = &v->rows[i];
 
-			se[i].key = place ? (double)place[r->label] : row_key(r, o->key);
-			se[i].tie = row_tie(m, o, r);
-			se[i].idx = (uint32_t)i;
-		}
-		w = select_first(se, n, o->limit, &num);
-		rows_first(v, se, w, (uint8_t *)(se + n));
-	} else {
-		view_sort_all(v, 0, place, o->key, o->ascending);
+		se[i - a].key = s->place ? (double)s->place[r->label] : row_key(r, s->o->key);
+		se[i - a].tie = row_tie(s->m, s->o, r);
+		se[i - a].idx = (uint32_t)(i - a);
 	}
-	free(place);
+}
+
+/* The first (or, at_end, the last) k rows of those not in order yet, se their entries,
+ * sorted and moved next to those in order before (after) them. */
+static void view_grow(struct view *v, const struct view_sorter *s, struct sort_entry *se,
+		      size_t k, int at_end)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail, w;
+	struct order rev = s->num;
+
+	rev.cmp = cmp_reversed;
+	rev.fwd = &s->num;
+	w = select_first(se, b - a, k, at_end ? &rev : &s->num);
+	rows_place(v, a, b, se, w, (uint8_t *)(se + (b - a)), at_end);
+	if (at_end)
+		v->sorted_tail -= w;
+	else
+		v->sorted_head += w;
+}
+
+/* Every row not in order yet sorted: those in order before them come first in the order,
+ * those after last, so the others keep the order of their ties the radix sort needs. */
+static void view_sort_middle(struct view *v, const struct view_sorter *s)
+{
+	if (v->sorted_tail - v->sorted_head > 1)
+		view_sort_all(v, v->sorted_head, v->sorted_tail, s->place, s->o->key,
+			      s->o->ascending);
+	v->sorted_head = v->sorted_tail = v->nrows;
+}
+
+/* Rows [lo, hi) put in order: the first rows not in order yet selected (or the last, when
+ * fewer), all of them sorted when that is many. */
+static void view_need_sorted(struct view *v, const struct view_sorter *s, size_t lo,
+			     size_t hi)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, front, back, k;
+	struct sort_entry *se;
+
+	if (hi > v->nrows)
+		hi = v->nrows;
+	if (lo >= hi || hi <= a || lo >= b || a >= b)
+		return;
+	front = hi < b ? hi - a : n;
+	back = lo > a ? b - lo : n;
+	k = front < back ? front : back;
+	if (k * 8 >= n) {
+		view_sort_middle(v, s);
+		return;
+	}
+	se = view_scratch(v, n * (sizeof(*se) + 1));
+	sorter_entries(s, v, a, b, se);
+	view_grow(v, s, se, k, back < front);
+}
+
+/* Sorts the rows of the view, or only its first o->limit. */
+static void view_sort(const struct model *m, const struct view_opts *o, struct view *v)
+{
+	struct view_sorter s;
+
+	v->sorted_head = 0;
+	v->sorted_tail = v->nrows;
+	if (v->nrows < 2) {
+		v->sorted_head = v->nrows;
+		return;
+	}
+	sorter_init(&s, m, o, v);
+	if (o->limit && o->limit * 8 < v->nrows)
+		view_need_sorted(v, &s, 0, o->limit);
+	else
+		view_sort_middle(v, &s);
+	free(s.place);
 }
 
 void view_sort_rest(const struct model *m, const struct view_opts *o, struct view *v,
 		    size_t from)
 {
-	uint32_t *place = NULL;
+	struct view_sorter s;
 
-	if (from >= v->nrows || v->nrows - from < 2)
+	if (from >= v->nrows || v->sorted_head >= v->sorted_tail)
 		return;
-	if (o->key == KEY_LABEL)
-		place = label_places(m, v);
-	view_sort_all(v, from, place, o->key, o->ascending);
-	free(place);
+	sorter_init(&s, m, o, v);
+	if (from < v->sorted_head)
+		from = v->sorted_head;
+	view_need_sorted(v, &s, from, v->nrows);
+	if (v->sorted_head < v->sorted_tail)
+		view_sort_middle(v, &s);
+	free(s.place);
+}
+
+void view_need(const struct model *m, const struct view_opts *o, struct view *v, size_t lo,
+	       size_t hi)
+{
+	struct view_sorter s;
+
+	if (hi > v->nrows)
+		hi = v->nrows;
+	if (lo >= hi || hi <= v->sorted_head || lo >= v->sorted_tail)
+		return;
+	sorter_init(&s, m, o, v);
+	view_need_sorted(v, &s, lo, hi);
+	free(s.place);
+}
+
+size_t view_place(const struct model *m, const struct view_opts *o, struct view *v,
+		  size_t i, size_t before, size_t after)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, r = 0, lo, hi, k;
+	struct view_sorter s;
+	struct sort_entry *se;
+
+	if (i < a || i >= b) {
+		view_need(m, o, v, i > before ? i - before : 0, i + after + 1);
+		return i;
+	}
+	sorter_init(&s, m, o, v);
+	se = view_scratch(v, n * (sizeof(*se) + 1));
+	sorter_entries(&s, v, a, b, se);
+	/* its place: the order is total, so the rows before it say where it goes */
+	for (size_t j = 0; j < n; j++)
+		r += order_cmp(&s.num, &se[j], &se[i - a]) < 0;
+	r += a;
+	lo = r > a + before ? r - before : a;
+	hi = r + after + 1 < b ? r + after + 1 : b;
+	k = hi - a < b - lo ? hi - a : b - lo;
+	if (k * 8 >= n)
+		view_sort_middle(v, &s);
+	else
+		view_grow(v, &s, se, k, b - lo <= hi - a);
+	free(s.place);
+	return r;
 }
 
 /* The first rows of a view, kept while the candidates stream by (view_opts.top_only):
@@ -1111,6 +1252,10 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		offer_groups(m, o, v, t);
 	if (t)
 		topk_finish(t, v);
-	else if (!o->unordered)
-		view_sort(m, o, &ord, v);
+	if (t || o->unordered) {
+		v->sorted_head = t ? v->nrows : 0;
+		v->sorted_tail = v->nrows;
+	} else {
+		view_sort(m, o, v);
+	}
 }

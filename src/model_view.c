@@ -220,16 +220,7 @@ struct order {
 	int (*cmp)(const void *a, const void *b, void *order);
 	const struct model *m;    /* KEY_LABEL: the labels' texts */
 	int ascending;
-	const struct order *fwd;  /* cmp_reversed: the order it turns round */
 };
-
-/* The last rows first: selecting the first of this order selects the last of fwd. */
-static int cmp_reversed(const void *a, const void *b, void *order)
-{
-	const struct order *o = ((const struct order *)order)->fwd;
-
-	return o->cmp(b, a, (void *)o);
-}
 
 static int cmp_desc(const void *a, const void *b, void *order)
 {
@@ -277,12 +268,6 @@ static void order_init(struct order *ord, const struct model *m, const struct vi
 	ord->cmp = o->key == KEY_LABEL ? cmp_label : o->ascending ? cmp_asc : cmp_desc;
 	ord->m = m;
 	ord->ascending = o->ascending;
-}
-
-static inline int order_cmp(const struct order *ord, const struct sort_entry *a,
-			    const struct sort_entry *b)
-{
-	return ord->cmp(a, b, (void *)ord);
 }
 
 /* An order-preserving map of doubles to unsigned integers. */
@@ -346,31 +331,63 @@ static struct radix_entry *radix_sort(struct radix_entry *a, struct radix_entry 
 	return a;
 }
 
-/* Only the first k of n entries are wanted (k * 8 < n): they are selected, then sorted,
- * into the first of se. Returns how many there are. */
-static size_t select_first(struct sort_entry *se, size_t n, size_t k, const struct order *ord)
+/* Among rows in the order of their ties, a row goes before another by its key bits, then
+ * by its place. */
+static inline int entry_before(const struct radix_entry *x, const struct radix_entry *y)
 {
-	struct sort_entry *top = xmalloc((2 * k) * sizeof(*top)), worst;
+	return x->k != y->k ? x->k < y->k : x->idx < y->idx;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct radix_entry *x = a, *y = b;
+
+	return entry_before(x, y) ? -1 : entry_before(y, x);
+}
+
+/* Only the first k of n entries are wanted (k * 8 < n): they are selected, then sorted,
+ * into the first of e. Returns how many there are. */
+static size_t select_first(struct radix_entry *e, size_t n, size_t k)
+{
+	struct radix_entry *top = xmalloc((2 * k) * sizeof(*top)), worst = { 0, 0 };
 	size_t ntop = 0, w;
 	int have_worst = 0;
 
-	/* the order is total (ties broken by id), so an entry not better than the k-th best
-	 * so far is out */
+	/* the order is total, so an entry not before the k-th best so far is out */
 	for (size_t i = 0; i < n; i++) {
-		if (have_worst && order_cmp(ord, &se[i], &worst) >= 0)
+		if (have_worst && !entry_before(&e[i], &worst))
 			continue;
-		top[ntop++] = se[i];
+		top[ntop++] = e[i];
 		if (ntop == 2 * k) {
-			qsort_r(top, ntop, sizeof(*top), ord->cmp, (void *)ord);
+			qsort(top, ntop, sizeof(*top), cmp_entry);
 			ntop = k;
 			worst = top[k - 1];
 			have_worst = 1;
 		}
 	}
-	qsort_r(top, ntop, sizeof(*top), ord->cmp, (void *)ord);
+	qsort(top, ntop, sizeof(*top), cmp_entry);
 	w = ntop < k ? ntop : k;
-	memcpy(se, top, w * sizeof(*top));
+	memcpy(e, top, w * sizeof(*top));
 	free(top);
+	return w;
+}
+
+/* The first k, or the last (each entry turned round for the selection, then back). */
+static size_t select_end(struct radix_entry *e, size_t n, size_t k, int last)
+{
+	size_t w;
+
+	if (!last)
+		return select_first(e, n, k);
+	for (size_t i = 0; i < n; i++) {
+		e[i].k = ~e[i].k;
+		e[i].idx = ~e[i].idx;
+	}
+	w = select_first(e, n, k);
+	for (size_t i = 0; i < w; i++) {
+		e[i].k = ~e[i].k;
+		e[i].idx = ~e[i].idx;
+	}
 	return w;
 }
 
@@ -464,7 +481,7 @@ static uint32_t *label_places(const struct model *m, const struct view *v)
 /* Rows [a, b) with the w of se (places relative to a) moved to the front of the range
  * in the order of se, or to its end in the reverse of it (at_end), the others in the
  * order they had: in place, one pass over the range. */
-static void rows_place(struct view *v, size_t a, size_t b, const struct sort_entry *se,
+static void rows_place(struct view *v, size_t a, size_t b, const struct radix_entry *se,
 		       size_t w, uint8_t *used, int at_end)
 {
 	struct row *rows = v->rows + a, *top = xmalloc((w ? w : 1) * sizeof(*top));
@@ -533,53 +550,38 @@ static void view_sort_all(struct view *v, size_t from, size_t to, const uint32_t
 	v->spare_cap = tc;
 }
 
-/* What a sort of the view's rows needs: the order, and for KEY_LABEL the places of the
+/* What a sort of the view's rows needs: the key, and for KEY_LABEL the places of the
  * labels among their texts, so that every key is a number. */
 struct view_sorter {
-	const struct model *m;
 	const struct view_opts *o;
-	struct order num;
 	uint32_t *place;
 };
 
 static void sorter_init(struct view_sorter *s, const struct model *m,
 			const struct view_opts *o, const struct view *v)
 {
-	s->m = m;
 	s->o = o;
-	order_init(&s->num, m, o);
-	s->place = NULL;
-	if (o->key == KEY_LABEL) {
-		s->place = label_places(m, v);
-		s->num.cmp = o->ascending ? cmp_asc : cmp_desc;
-	}
+	s->place = o->key == KEY_LABEL ? label_places(m, v) : NULL;
 }
 
-/* The sort entries of rows [a, b), into se (places relative to a). */
+/* The entries of rows [a, b), into e (places relative to a). */
 static void sorter_entries(const struct view_sorter *s, const struct view *v, size_t a,
-			   size_t b, struct sort_entry *se)
+			   size_t b, struct radix_entry *e)
 {
 	for (size_t i = a; i < b; i++) {
-		const struct row *r = &v->rows[i];
-
-		se[i - a].key = s->place ? (double)s->place[r->label] : row_key(r, s->o->key);
-		se[i - a].tie = row_tie(s->m, s->o, r);
-		se[i - a].idx = (uint32_t)(i - a);
+		e[i - a].k = row_key_bits(&v->rows[i], s->o->key, s->place, s->o->ascending);
+		e[i - a].idx = (uint32_t)(i - a);
 	}
 }
 
-/* The first (or, at_end, the last) k rows of those not in order yet, se their entries,
+/* The first (or, at_end, the last) k rows of those not in order yet, e their entries,
  * sorted and moved next to those in order before (after) them. */
-static void view_grow(struct view *v, const struct view_sorter *s, struct sort_entry *se,
-		      size_t k, int at_end)
+static void view_grow(struct view *v, struct radix_entry *e, size_t k, int at_end)
 {
 	size_t a = v->sorted_head, b = v->sorted_tail, w;
-	struct order rev = s->num;
 
-	rev.cmp = cmp_reversed;
-	rev.fwd = &s->num;
-	w = select_first(se, b - a, k, at_end ? &rev : &s->num);
-	rows_place(v, a, b, se, w, (uint8_t *)(se + (b - a)), at_end);
+	w = select_end(e, b - a, k, at_end);
+	rows_place(v, a, b, e, w, (uint8_t *)(e + (b - a)), at_end);
 	if (at_end)
 		v->sorted_tail -= w;
 	else
@@ -602,7 +604,7 @@ static void view_need_sorted(struct view *v, const struct view_sorter *s, size_t
 			     size_t hi)
 {
 	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, front, back, k;
-	struct sort_entry *se;
+	struct radix_entry *e;
 
 	if (hi > v->nrows)
 		hi = v->nrows;
@@ -615,9 +617,9 @@ static void view_need_sorted(struct view *v, const struct view_sorter *s, size_t
 		view_sort_middle(v, s);
 		return;
 	}
-	se = view_scratch(v, n * (sizeof(*se) + 1));
-	sorter_entries(s, v, a, b, se);
-	view_grow(v, s, se, k, back < front);
+	e = view_scratch(v, n * (sizeof(*e) + 1));
+	sorter_entries(s, v, a, b, e);
+	view_grow(v, e, k, back < front);
 }
 
 /* Sorts the rows of the view, or only its first o->limit. */
@@ -674,18 +676,18 @@ size_t view_place(const struct model *m, const struct view_opts *o, struct view 
 {
 	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, r = 0, lo, hi, k;
 	struct view_sorter s;
-	struct sort_entry *se;
+	struct radix_entry *e;
 
 	if (i < a || i >= b) {
 		view_need(m, o, v, i > before ? i - before : 0, i + after + 1);
 		return i;
 	}
 	sorter_init(&s, m, o, v);
-	se = view_scratch(v, n * (sizeof(*se) + 1));
-	sorter_entries(&s, v, a, b, se);
+	e = view_scratch(v, n * (sizeof(*e) + 1));
+	sorter_entries(&s, v, a, b, e);
 	/* its place: the order is total, so the rows before it say where it goes */
 	for (size_t j = 0; j < n; j++)
-		r += order_cmp(&s.num, &se[j], &se[i - a]) < 0;
+		r += entry_before(&e[j], &e[i - a]);
 	r += a;
 	lo = r > a + before ? r - before : a;
 	hi = r + after + 1 < b ? r + after + 1 : b;
@@ -693,7 +695,7 @@ size_t view_place(const struct model *m, const struct view_opts *o, struct view 
 	if (k * 8 >= n)
 		view_sort_middle(v, &s);
 	else
-		view_grow(v, &s, se, k, b - lo <= hi - a);
+		view_grow(v, e, k, b - lo <= hi - a);
 	free(s.place);
 	return r;
 }

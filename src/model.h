@@ -293,6 +293,9 @@ struct view {
 	int64_t total_calls;      /* allocinfo: every call site's calls */
 	size_t total_rows;        /* rows before the threshold and the filter */
 	int64_t threshold;        /* the threshold of this sample, in pages */
+	/* rows [0, sorted_head) and [sorted_tail, nrows) are in order, the others between
+	 * them in no order (with a limit: view_need() sorts more) */
+	size_t sorted_head, sorted_tail;
 	/* kept from one build to the next, so that a sort of a million rows does not fault
 	 * in fresh memory: the rows' other buffer, the sort's keys */
 	struct row *spare;
@@ -316,5 +319,14 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v);
  * limit, which came in no order) sorted too, as model_view() without a limit would. */
 void view_sort_rest(const struct model *m, const struct view_opts *o, struct view *v,
 		    size_t from);
+/* Rows [lo, hi) put in order, as model_view() without a limit would have them: the rows
+ * not in order yet that go first (or last, when fewer) selected and sorted. */
+void view_need(const struct model *m, const struct view_opts *o, struct view *v, size_t lo,
+	       size_t hi);
+/* The row at i moved to its place in the order, with before rows before it and after
+ * rows after it in order too: returns its place. Costs one look at each row not in
+ * order, not a sort of them. */
+size_t view_place(const struct model *m, const struct view_opts *o, struct view *v,
+		  size_t i, size_t before, size_t after);
 
 #endif

@@ -270,12 +270,6 @@ static void order_init(struct order *ord, const struct model *m, const struct vi
 	ord->ascending = o->ascending;
 }
 
-static inline int order_cmp(const struct order *ord, const struct sort_entry *a,
-			    const struct sort_entry *b)
-{
-	return ord->cmp(a, b, (void *)ord);
-}
-
 /* An order-preserving map of doubles to unsigned integers. */
 static inline uint64_t key_bits(double d, int ascending)
 {
@@ -337,31 +331,63 @@ static struct radix_entry *radix_sort(struct radix_entry *a, struct radix_entry 
 	return a;
 }
 
-/* Only the first k of n entries are wanted (k * 8 < n): they are selected, then sorted,
- * into the first of se. Returns how many there are. */
-static size_t select_first(struct sort_entry *se, size_t n, size_t k, const struct order *ord)
+/* Among rows in the order of their ties, a row goes before another by its key bits, then
+ * by its place. */
+static inline int entry_before(const struct radix_entry *x, const struct radix_entry *y)
 {
-	struct sort_entry *top = xmalloc((2 * k) * sizeof(*top)), worst;
+	return x->k != y->k ? x->k < y->k : x->idx < y->idx;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct radix_entry *x = a, *y = b;
+
+	return entry_before(x, y) ? -1 : entry_before(y, x);
+}
+
+/* Only the first k of n entries are wanted (k * 8 < n): they are selected, then sorted,
+ * into the first of e. Returns how many there are. */
+static size_t select_first(struct radix_entry *e, size_t n, size_t k)
+{
+	struct radix_entry *top = xmalloc((2 * k) * sizeof(*top)), worst = { 0, 0 };
 	size_t ntop = 0, w;
 	int have_worst = 0;
 
-	/* the order is total (ties broken by id), so an entry not better than the k-th best
-	 * so far is out */
+	/* the order is total, so an entry not before the k-th best so far is out */
 	for (size_t i = 0; i < n; i++) {
-		if (have_worst && order_cmp(ord, &se[i], &worst) >= 0)
+		if (have_worst && !entry_before(&e[i], &worst))
 			continue;
-		top[ntop++] = se[i];
+		top[ntop++] = e[i];
 		if (ntop == 2 * k) {
-			qsort_r(top, ntop, sizeof(*top), ord->cmp, (void *)ord);
+			qsort(top, ntop, sizeof(*top), cmp_entry);
 			ntop = k;
 			worst = top[k - 1];
 			have_worst = 1;
 		}
 	}
-	qsort_r(top, ntop, sizeof(*top), ord->cmp, (void *)ord);
+	qsort(top, ntop, sizeof(*top), cmp_entry);
 	w = ntop < k ? ntop : k;
-	memcpy(se, top, w * sizeof(*top));
+	memcpy(e, top, w * sizeof(*top));
 	free(top);
+	return w;
+}
+
+/* The first k, or the last (each entry turned round for the selection, then back). */
+static size_t select_end(struct radix_entry *e, size_t n, size_t k, int last)
+{
+	size_t w;
+
+	if (!last)
+		return select_first(e, n, k);
+	for (size_t i = 0; i < n; i++) {
+		e[i].k = ~e[i].k;
+		e[i].idx = ~e[i].idx;
+	}
+	w = select_first(e, n, k);
+	for (size_t i = 0; i < w; i++) {
+		e[i].k = ~e[i].k;
+		e[i].idx = ~e[i].idx;
+	}
 	return w;
 }
 
@@ -452,33 +478,45 @@ static uint32_t *label_places(const struct model *m, const struct view *v)
 	return place;
 }
 
-/* The first rows moved to the front in the order of se, the others after them in the
- * order they had: in place, one pass over the rows. */
-static void rows_first(struct view *v, const struct sort_entry *se, size_t w, uint8_t *used)
+/* Rows [a, b) with the w of se (places relative to a) moved to the front of the range
+ * in the order of se, or to its end in the reverse of it (at_end), the others in the
+ * order they had: in place, one pass over the range. */
+static void rows_place(struct view *v, size_t a, size_t b, const struct radix_entry *se,
+		       size_t w, uint8_t *used, int at_end)
 {
-	struct row *top = xmalloc((w ? w : 1) * sizeof(*top));
-	size_t to = v->nrows;
+	struct row *rows = v->rows + a, *top = xmalloc((w ? w : 1) * sizeof(*top));
+	size_t n = b - a, to;
 
-	memset(used, 0, v->nrows);
+	memset(used, 0, n);
 	for (size_t i = 0; i < w; i++) {
-		top[i] = v->rows[se[i].idx];
+		top[i] = rows[se[i].idx];
 		used[se[i].idx] = 1;
 	}
-	/* each row moves towards the end, never over one still to move */
-	for (size_t i = v->nrows; i-- > 0;)
-		if (!used[i])
-			v->rows[--to] = v->rows[i];
-	if (w)
-		memcpy(v->rows, top, w * sizeof(*top));
+	/* each row moves away from where the chosen go, never over one still to move */
+	if (at_end) {
+		to = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!used[i])
+				rows[to++] = rows[i];
+		for (size_t i = 0; i < w; i++)
+			rows[n - 1 - i] = top[i];
+	} else {
+		to = n;
+		for (size_t i = n; i-- > 0;)
+			if (!used[i])
+				rows[--to] = rows[i];
+		if (w)
+			memcpy(rows, top, w * sizeof(*top));
+	}
 	free(top);
 }
 
-/* Sorts the rows of the view from the one at from on: by key bits, each row then moved
- * once into the spare buffer, which becomes the rows'. */
-static void view_sort_all(struct view *v, size_t from, const uint32_t *place,
+/* Sorts the rows [from, to) of the view: by key bits, each row then moved once into the
+ * spare buffer, which becomes the rows'. */
+static void view_sort_all(struct view *v, size_t from, size_t to, const uint32_t *place,
 			  enum sort_key k, int ascending)
 {
-	size_t n = v->nrows - from, count[8][256];
+	size_t n = to - from, count[8][256];
 	struct radix_entry *a = view_scratch(v, 2 * n * sizeof(*a)), *r;
 	struct row *t;
 	size_t tc;
@@ -500,6 +538,8 @@ static void view_sort_all(struct view *v, size_t from, const uint32_t *place,
 	}
 	if (from)
 		memcpy(v->spare, v->rows, from * sizeof(*v->rows));
+	if (to < v->nrows)
+		memcpy(v->spare + to, v->rows + to, (v->nrows - to) * sizeof(*v->rows));
 	for (size_t i = 0; i < n; i++)
 		v->spare[from + i] = v->rows[r[i].idx];
 	t = v->rows;
@@ -510,51 +550,154 @@ static void view_sort_all(struct view *v, size_t from, const uint32_t *place,
 	v->spare_cap = tc;
 }
 
-/* Sorts the rows of the view, or only its first o->limit. Labels are sorted by their
- * places among the texts, so that every key is a number. */
-static void view_sort(const struct model *m, const struct view_opts *o,
-		      const struct order *ord, struct view *v)
+/* What a sort of the view's rows needs: the key, and for KEY_LABEL the places of the
+ * labels among their texts, so that every key is a number. */
+struct view_sorter {
+	const struct view_opts *o;
+	uint32_t *place;
+};
+
+static void sorter_init(struct view_sorter *s, const struct model *m,
+			const struct view_opts *o, const struct view *v)
 {
-	uint32_t *place = NULL;
-	struct order num = *ord;
-	size_t n = v->nrows;
+	s->o = o;
+	s->place = o->key == KEY_LABEL ? label_places(m, v) : NULL;
+}
 
-	if (n < 2)
+/* The entries of rows [a, b), into e (places relative to a). */
+static void sorter_entries(const struct view_sorter *s, const struct view *v, size_t a,
+			   size_t b, struct radix_entry *e)
+{
+	for (size_t i = a; i < b; i++) {
+		e[i - a].k = row_key_bits(&v->rows[i], s->o->key, s->place, s->o->ascending);
+		e[i - a].idx = (uint32_t)(i - a);
+	}
+}
+
+/* The first (or, at_end, the last) k rows of those not in order yet, e their entries,
+ * sorted and moved next to those in order before (after) them. */
+static void view_grow(struct view *v, struct radix_entry *e, size_t k, int at_end)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail, w;
+
+	w = select_end(e, b - a, k, at_end);
+	rows_place(v, a, b, e, w, (uint8_t *)(e + (b - a)), at_end);
+	if (at_end)
+		v->sorted_tail -= w;
+	else
+		v->sorted_head += w;
+}
+
+/* Every row not in order yet sorted: those in order before them come first in the order,
+ * those after last, so the others keep the order of their ties the radix sort needs. */
+static void view_sort_middle(struct view *v, const struct view_sorter *s)
+{
+	if (v->sorted_tail - v->sorted_head > 1)
+		view_sort_all(v, v->sorted_head, v->sorted_tail, s->place, s->o->key,
+			      s->o->ascending);
+	v->sorted_head = v->sorted_tail = v->nrows;
+}
+
+/* Rows [lo, hi) put in order: the first rows not in order yet selected (or the last, when
+ * fewer), all of them sorted when that is many. */
+static void view_need_sorted(struct view *v, const struct view_sorter *s, size_t lo,
+			     size_t hi)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, front, back, k;
+	struct radix_entry *e;
+
+	if (hi > v->nrows)
+		hi = v->nrows;
+	if (lo >= hi || hi <= a || lo >= b || a >= b)
 		return;
-	if (o->key == KEY_LABEL) {
-		place = label_places(m, v);
-		num.cmp = o->ascending ? cmp_asc : cmp_desc;
+	front = hi < b ? hi - a : n;
+	back = lo > a ? b - lo : n;
+	k = front < back ? front : back;
+	if (k * 8 >= n) {
+		view_sort_middle(v, s);
+		return;
 	}
-	if (o->limit && o->limit * 8 < n) {
-		struct sort_entry *se = view_scratch(v, n * (sizeof(*se) + 1));
-		size_t w;
+	e = view_scratch(v, n * (sizeof(*e) + 1));
+	sorter_entries(s, v, a, b, e);
+	view_grow(v, e, k, back < front);
+}
 
-		for (size_t i = 0; i < n; i++) {
-			const struct row *r = &v->rows[i];
+/* Sorts the rows of the view, or only its first o->limit. */
+static void view_sort(const struct model *m, const struct view_opts *o, struct view *v)
+{
+	struct view_sorter s;
 
-			se[i].key = place ? (double)place[r->label] : row_key(r, o->key);
-			se[i].tie = row_tie(m, o, r);
-			se[i].idx = (uint32_t)i;
-		}
-		w = select_first(se, n, o->limit, &num);
-		rows_first(v, se, w, (uint8_t *)(se + n));
-	} else {
-		view_sort_all(v, 0, place, o->key, o->ascending);
+	v->sorted_head = 0;
+	v->sorted_tail = v->nrows;
+	if (v->nrows < 2) {
+		v->sorted_head = v->nrows;
+		return;
 	}
-	free(place);
+	sorter_init(&s, m, o, v);
+	if (o->limit && o->limit * 8 < v->nrows)
+		view_need_sorted(v, &s, 0, o->limit);
+	else
+		view_sort_middle(v, &s);
+	free(s.place);
 }
 
 void view_sort_rest(const struct model *m, const struct view_opts *o, struct view *v,
 		    size_t from)
 {
-	uint32_t *place = NULL;
+	struct view_sorter s;
 
-	if (from >= v->nrows || v->nrows - from < 2)
+	if (from >= v->nrows || v->sorted_head >= v->sorted_tail)
 		return;
-	if (o->key == KEY_LABEL)
-		place = label_places(m, v);
-	view_sort_all(v, from, place, o->key, o->ascending);
-	free(place);
+	sorter_init(&s, m, o, v);
+	if (from < v->sorted_head)
+		from = v->sorted_head;
+	view_need_sorted(v, &s, from, v->nrows);
+	if (v->sorted_head < v->sorted_tail)
+		view_sort_middle(v, &s);
+	free(s.place);
+}
+
+void view_need(const struct model *m, const struct view_opts *o, struct view *v, size_t lo,
+	       size_t hi)
+{
+	struct view_sorter s;
+
+	if (hi > v->nrows)
+		hi = v->nrows;
+	if (lo >= hi || hi <= v->sorted_head || lo >= v->sorted_tail)
+		return;
+	sorter_init(&s, m, o, v);
+	view_need_sorted(v, &s, lo, hi);
+	free(s.place);
+}
+
+size_t view_place(const struct model *m, const struct view_opts *o, struct view *v,
+		  size_t i, size_t before, size_t after)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, r = 0, lo, hi, k;
+	struct view_sorter s;
+	struct radix_entry *e;
+
+	if (i < a || i >= b) {
+		view_need(m, o, v, i > before ? i - before : 0, i + after + 1);
+		return i;
+	}
+	sorter_init(&s, m, o, v);
+	e = view_scratch(v, n * (sizeof(*e) + 1));
+	sorter_entries(&s, v, a, b, e);
+	/* its place: the order is total, so the rows before it say where it goes */
+	for (size_t j = 0; j < n; j++)
+		r += entry_before(&e[j], &e[i - a]);
+	r += a;
+	lo = r > a + before ? r - before : a;
+	hi = r + after + 1 < b ? r + after + 1 : b;
+	k = hi - a < b - lo ? hi - a : b - lo;
+	if (k * 8 >= n)
+		view_sort_middle(v, &s);
+	else
+		view_grow(v, e, k, b - lo <= hi - a);
+	free(s.place);
+	return r;
 }
 
 /* The first rows of a view, kept while the candidates stream by (view_opts.top_only):
@@ -1111,6 +1254,10 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		offer_groups(m, o, v, t);
 	if (t)
 		topk_finish(t, v);
-	else if (!o->unordered)
-		view_sort(m, o, &ord, v);
+	if (t || o->unordered) {
+		v->sorted_head = t ? v->nrows : 0;
+		v->sorted_tail = v->nrows;
+	} else {
+		view_sort(m, o, v);
+	}
 }

@@ -37,7 +37,7 @@ int list_height(void)
 	return h > 0 ? h : 0;
 }
 
-static void need_sorted(struct list_screen *list, size_t upto);
+static void need_rows(struct list_screen *list, size_t lo, size_t hi);
 
 static int pos_eq(struct list_pos a, struct list_pos b)
 {
@@ -326,6 +326,8 @@ static void show_cursor(struct list_screen *list)
 	}
 	if (list->cursor.row >= list->nrows)
 		list->cursor = (struct list_pos){ list->nrows - 1, -1 };
+	need_rows(list, list->cursor.row - (list->cursor.row < 2 * (size_t)h ? list->cursor.row :
+		  2 * (size_t)h), list->cursor.row + 2 * (size_t)h);
 	if (list->cursor.frame_line >= row_lines(list, list->cursor.row))
 		list->cursor.frame_line = row_lines(list, list->cursor.row) - 1;
 	if (list->top.row >= list->nrows || list->top.frame_line >= row_lines(list, list->top.row)) {
@@ -369,8 +371,12 @@ static void select_pos(struct list_screen *list, struct list_pos p)
 
 static void move_lines(struct list_screen *list, long lines)
 {
+	size_t at = list->cursor.row, far = (size_t)labs(lines) + 2 * (size_t)list_height();
+
 	if (lines > 0)
-		need_sorted(list, list->cursor.row + (size_t)lines + 2 * (size_t)list_height());
+		need_rows(list, at, at + far);
+	else
+		need_rows(list, at > far ? at - far : 0, at + 1);
 	for (; lines > 0 && pos_next(list, &list->cursor); lines--)
 		;
 	for (; lines < 0 && pos_prev(list, &list->cursor); lines++)
@@ -382,8 +388,12 @@ static void move_page(struct list_screen *list, int dir)
 {
 	int h = list_height();
 
+	size_t at = list->cursor.row;
+
 	if (dir > 0)
-		need_sorted(list, list->cursor.row + 3 * (size_t)h);
+		need_rows(list, at, at + 3 * (size_t)h);
+	else
+		need_rows(list, at > 3 * (size_t)h ? at - 3 * (size_t)h : 0, at + 1);
 	for (int i = 0; i < h; i++)
 		if (!(dir > 0 ? pos_next(list, &list->top) : pos_prev(list, &list->top)))
 			break;
@@ -400,9 +410,11 @@ static void sort_all(struct list_screen *list);
 
 static void move_last(struct list_screen *list)
 {
-	sort_all(list);
+	size_t far = 3 * (size_t)list_height();
+
 	if (!list->nrows)
 		return;
+	need_rows(list, list->nrows > far ? list->nrows - far : 0, list->nrows);
 	list->cursor.row = list->nrows - 1;
 	list->cursor.frame_line = row_lines(list, list->cursor.row) - 1;
 	show_cursor(list);
@@ -422,7 +434,8 @@ static int pos_at_line(const struct list_screen *list, int y, struct list_pos *p
 
 /* ---- rows from the model ---- */
 
-static void rows_copy(struct list_screen *list)
+/* The view's rows [a, b) as shown. */
+static void rows_copy_range(struct list_screen *list, size_t a, size_t b)
 {
 	if (list->view.nrows > list->caprows) {
 		list->caprows = list->view.nrows;
@@ -431,7 +444,7 @@ static void rows_copy(struct list_screen *list)
 	list->nrows = list->view.nrows;
 	/* other rows, or the same in another order */
 	list->search.nrow_match = 0;
-	for (size_t i = 0; i < list->nrows; i++) {
+	for (size_t i = a; i < b && i < list->nrows; i++) {
 		const struct row *r = &list->view.rows[i];
 		struct list_row *d = &list->rows[i];
 
@@ -448,6 +461,11 @@ static void rows_copy(struct list_screen *list)
 			d->nstacks = r->group ? r->group->nstacks : 0;
 		}
 	}
+}
+
+static void rows_copy(struct list_screen *list)
+{
+	rows_copy_range(list, 0, list->view.nrows);
 }
 
 /* The rows as they are now: the model goes on taking samples (and changing the
@@ -498,23 +516,33 @@ static size_t find_selection(const struct list_screen *list)
 
 #define SORTED_MIN 1000
 
-/* The view again, all rows in order or only those near the cursor (model_view's limit:
- * sorting 100,000 rows costs ~10 ms; moving further down, searching or pausing sorts
- * them all, once). The selection stays on its row, at its line of the screen. */
+/* Rows in order from the first (SIZE_MAX: all of them) as the view has them. */
+static void sorted_update(struct list_screen *list)
+{
+	const struct view *v = &list->view;
+
+	list->sorted = v->sorted_head < v->sorted_tail ? v->sorted_head : SIZE_MAX;
+}
+
+/* The view again, all rows in order or only the first and those near the selection
+ * (model_view's limit, view_place(): sorting 1,000,000 rows costs ~40 ms; moving on,
+ * view_need() selects the rows the screen needs; searching or pausing sorts them all,
+ * once). The selection stays on its row, at its line of the screen. */
 static void rebuild(struct list_screen *list, int all)
 {
 	struct app *app = list->base.app;
 	double t0 = time_mono();
 	int h = list_height(), y = list->cursor_y;
 	struct view_opts vo = app->settings.view;
-	size_t want = list->cursor.row + 4 * (size_t)h;
+	size_t want = 4 * (size_t)h;
 
 	/* the old rows may point into a model that is gone (replay): never look at them */
 	if (y >= h)
 		y = h > 0 ? h - 1 : 0;
 	vo.limit = all || app->pause.on ? 0 : want > SORTED_MIN ? want : SORTED_MIN;
 	model_view(app->model, &vo, &list->view);
-	list->sorted = vo.limit && vo.limit < list->view.nrows ? vo.limit : SIZE_MAX;
+	list->view_model = app->model;
+	sorted_update(list);
 	rows_copy(list);
 	if (app->pause.on)
 		frozen_copy(list);
@@ -527,12 +555,14 @@ static void rebuild(struct list_screen *list, int all)
 	} else if (list->selected.valid) {
 		size_t i = find_selection(list);
 
-		if (i < list->nrows && i >= list->sorted) {
-			/* the selection is beyond the rows in order: the others sorted too */
-			view_sort_rest(app->model, &vo, &list->view, list->sorted);
-			list->sorted = SIZE_MAX;
-			rows_copy(list);
-			i = find_selection(list);
+		if (i < list->nrows && i >= list->sorted && i < list->view.sorted_tail) {
+			/* the selection is among the rows in no order: to its place */
+			size_t a = list->view.sorted_head, b = list->view.sorted_tail;
+
+			i = view_place(app->model, &vo, &list->view, i, 2 * (size_t)h,
+				       4 * (size_t)h);
+			sorted_update(list);
+			rows_copy_range(list, a, b);
 		}
 		if (i < list->nrows) {
 			list->cursor.row = i;
@@ -560,11 +590,21 @@ static void sort_all(struct list_screen *list)
 		rebuild(list, 1);
 }
 
-/* The rows down to upto must be in order. */
-static void need_sorted(struct list_screen *list, size_t upto)
+/* Rows [lo, hi) must be in order. */
+static void need_rows(struct list_screen *list, size_t lo, size_t hi)
 {
-	if (list->sorted != SIZE_MAX && upto >= list->sorted)
+	struct app *app = list->base.app;
+	size_t a = list->view.sorted_head, b = list->view.sorted_tail;
+
+	if (list->sorted == SIZE_MAX || app->pause.on || hi <= list->sorted || lo >= b)
+		return;
+	if (list->view_model != app->model) {
 		sort_all(list);
+		return;
+	}
+	view_need(app->model, &app->settings.view, &list->view, lo, hi);
+	sorted_update(list);
+	rows_copy_range(list, a, b);
 }
 
 /* Called from a key: the screens have heard of every change. */

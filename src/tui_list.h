@@ -45,7 +45,9 @@ struct list_screen {
 	struct view view;
 	struct list_row *rows;
 	size_t nrows, caprows;
-	size_t sorted;              /* rows in order from the first (SIZE_MAX: all) */
+	size_t sorted;              /* rows in order from the first (SIZE_MAX: all), and
+				     * from view.sorted_tail to the end */
+	const struct model *view_model; /* the model the view was built from */
 	double view_ms;             /* what the last rebuild of the view cost */
 	struct counter *frozen;     /* paused: the rows' counters as they were, */
 	void *frozen_history;       /* and their histories */

@@ -1144,6 +1144,16 @@ START_TEST(test_sort_groups)
 }
 END_TEST
 
+/* Rows [a, b) of v are those of the full sort f (b clipped to its rows). */
+static void ck_sort_same(const struct view *v, const struct view *f, size_t a, size_t b,
+			 int k, int asc)
+{
+	ck_assert_uint_eq(v->nrows, f->nrows);
+	for (size_t i = a; i < b && i < f->nrows; i++)
+		ck_assert_msg(v->rows[i].stack == f->rows[i].stack, "%s %s row %zu of %zu..%zu",
+			      sort_key_name((enum sort_key)k), asc ? "asc" : "desc", i, a, b);
+}
+
 START_TEST(test_sort_limit)
 {
 	/* with a limit only the first rows need sorting: they are the same rows as in a
@@ -1192,6 +1202,26 @@ START_TEST(test_sort_limit)
 				ck_assert_msg(lim.rows[i].stack == full.rows[i].stack,
 					      "%s %s rest row %zu", sort_key_name(k),
 					      asc ? "asc" : "desc", i);
+			/* the last rows, then rows around one in the middle, then those before
+			 * the end: each in the full sort's place, found without a sort */
+			model_view(m, &o, &lim);
+			view_need(m, &o, &lim, lim.nrows - 20, lim.nrows);
+			ck_assert_uint_eq(lim.sorted_tail, lim.nrows - 20);
+			ck_sort_same(&lim, &full, lim.nrows - 20, lim.nrows, k, asc);
+			for (size_t i = 10; i < lim.sorted_tail; i += 97) {
+				const struct stack *st = lim.rows[i].stack;
+				size_t at = view_place(m, &o, &lim, i, 5, 7);
+
+				ck_assert_ptr_eq(lim.rows[at].stack, st);
+				ck_sort_same(&lim, &full, at > 5 ? at - 5 : 0, at + 8, k, asc);
+				ck_sort_same(&lim, &full, 0, lim.sorted_head, k, asc);
+				ck_sort_same(&lim, &full, lim.sorted_tail, lim.nrows, k, asc);
+			}
+			view_need(m, &o, &lim, lim.sorted_tail - 30, lim.sorted_tail);
+			ck_sort_same(&lim, &full, lim.sorted_tail, lim.nrows, k, asc);
+			view_sort_rest(m, &o, &lim, lim.sorted_head);
+			ck_assert_uint_eq(lim.sorted_head, lim.nrows);
+			ck_sort_same(&lim, &full, 0, lim.nrows, k, asc);
 		}
 	}
 	view_free(&full);

@@ -877,6 +877,27 @@ int list_row_matches(struct list_screen *list, size_t row)
 
 #define SEARCH_NEAR 256
 
+/* The rows a search looks at first, SEARCH_NEAR + 1 from the cursor's on, put in order
+ * (the rest only when the search goes further). */
+static void near_rows(struct list_screen *list, int dir, size_t n)
+{
+	size_t at = list->cursor.row, near = SEARCH_NEAR + 1;
+
+	if (!n || at >= n)
+		return;
+	if (near > n)
+		near = n;
+	if (dir > 0) {
+		need_rows(list, at, at + near < n ? at + near : n);
+		if (at + near > n)
+			need_rows(list, 0, at + near - n);
+	} else {
+		need_rows(list, at + 1 >= near ? at + 1 - near : 0, at + 1);
+		if (at + 1 < near)
+			need_rows(list, n - (near - at - 1), n);
+	}
+}
+
 /* Moves to the next (dir 1) or previous (-1) matching row; from the cursor's row itself
  * when include. Returns 0, or -1 when nothing matches. */
 static int search_step(struct list_screen *list, int dir, int include)
@@ -888,17 +909,20 @@ static int search_step(struct list_screen *list, int dir, int include)
 
 		return tree_ui_search(list->tree, &e, dir, include);
 	}
-	sort_all(list);
 	n = list->nrows;
+	near_rows(list, dir, n);
 	for (size_t k = 0; k < n; k++) {
 		size_t off = (include ? k : k + 1) % n;
 		size_t at = list->cursor.row;
 		size_t r = dir > 0 ? (at + off) % n : (at + n - off) % n;
 
 		/* no match near the cursor: the labels and frames may tell that none is
-		 * anywhere before every row is looked at */
-		if (k == SEARCH_NEAR && !search_possible(list))
-			return -1;
+		 * anywhere before every row is looked at; else every row in order */
+		if (k == SEARCH_NEAR) {
+			if (!search_possible(list))
+				return -1;
+			sort_all(list);
+		}
 		if (list_row_matches(list, r)) {
 			select_pos(list, (struct list_pos){ r, -1 });
 			return 0;

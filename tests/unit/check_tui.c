@@ -4059,6 +4059,16 @@ START_TEST(test_speed_100k)
 	ck_assert_ptr_nonnull(strstr(model_frame(h.t->model, st->frames[st->nframes - 3]),
 				     "caller4999+"));
 	ck_assert_uint_gt((h.t->list->cursor.row + h.t->list->nrows - at) % h.t->list->nrows, 256);
+	/* and it is the first such row after the cursor in the full order */
+	for (size_t k = 1; k < h.t->list->nrows; k++) {
+		size_t r = (at + k) % h.t->list->nrows;
+		const struct stack *o = h.t->list->rows[r].stack;
+
+		if (o && strstr(model_frame(h.t->model, o->frames[o->nframes - 3]), "caller4999+")) {
+			ck_assert_uint_eq(r, h.t->list->cursor.row);
+			break;
+		}
+	}
 	ht_keys(&h, "\033");
 	if (!slow)
 		ck_assert_msg(worst < limit, "a key took %.1f ms (PAGETOP_TUI_MAX_MS=%.0f)", worst,

@@ -88,48 +88,6 @@ struct worker {
 	pthread_t th;
 };
 
-/* ---- SIGBUS: a mapped file that shrank ---- */
-
-static _Thread_local sigjmp_buf *bus_env; /* set while this thread parses a mapping */
-static struct sigaction bus_old;
-static pthread_mutex_t bus_mu = PTHREAD_MUTEX_INITIALIZER;
-static unsigned bus_users;
-
-static void on_bus(int sig, siginfo_t *info, void *uctx)
-{
-	if (bus_env)
-		siglongjmp(*bus_env, 1);
-	/* not ours: as if we were not there */
-	if (bus_old.sa_flags & SA_SIGINFO) {
-		if (bus_old.sa_sigaction) {
-			bus_old.sa_sigaction(sig, info, uctx);
-			return;
-		}
-	} else if (bus_old.sa_handler != SIG_DFL && bus_old.sa_handler != SIG_IGN) {
-		bus_old.sa_handler(sig);
-		return;
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void bus_catch(int on)
-{
-	pthread_mutex_lock(&bus_mu);
-	if (on && bus_users++ == 0) {
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_sigaction = on_bus;
-		sa.sa_flags = SA_SIGINFO;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGBUS, &sa, &bus_old);
-	} else if (!on && --bus_users == 0) {
-		sigaction(SIGBUS, &bus_old, NULL);
-	}
-	pthread_mutex_unlock(&bus_mu);
-}
-
 /* ---- one chunk ---- */
 
 /* A new, zeroed record at the end of the chunk's list. */
@@ -264,7 +222,7 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 	diag_get_thread_sink(&ofn, &octx);
 	if (sigsetjmp(env, 1)) { /* 1: SIGBUS unblocked again */
 		/* the file shrank: the serial parse sees what is left */
-		bus_env = NULL;
+		reader_bus_jump(NULL);
 		diag_set_thread_sink(ofn, octx);
 		reader_close(r);
 		c->ok = 0;
@@ -276,7 +234,8 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 		*dict = parse_dict_new();
 		return;
 	}
-	bus_env = &env;
+	/* a SIGBUS while this thread reads the mapping: the file shrank */
+	reader_bus_jump(&env);
 	/* with no boundary before the end of the file, the last record runs to it */
 	c->start = boundary(buf, got, base, lo);
 	if (c->start == UINT64_MAX && hi + EXTRA >= sp->size)
@@ -303,7 +262,7 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 		diag_set_thread_sink(ofn, octx);
 		c->nlines = reader_lineno(r);
 	}
-	bus_env = NULL;
+	reader_bus_jump(NULL);
 	reader_close(r);
 }
 
@@ -541,12 +500,10 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 	at.first = 1;
 	mydict = parse_dict_new();
 	sp = split_new(fd, name, (uint64_t)st.st_size);
-	bus_catch(1);
 	nw = workers_start(sp, w, nthreads() - 1);
 	rc = feed_chunks(sp, &mydict, &at, &pos, sink, err);
 	for (unsigned i = 0; i < nw; i++)
 		pthread_join(w[i].th, NULL);
-	bus_catch(0);
 	/* (no record at all: the serial parse says so, as it does) */
 	if (rc == 0 && (sp->fed < sp->nchunks || pos < sp->size || at.nrecords == 0)) {
 		if (stats) {

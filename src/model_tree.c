@@ -859,14 +859,31 @@ size_t tree_path_nodes(const struct tree *t, uint32_t i, uint32_t *out, size_t n
 	return k;
 }
 
+/* Adds stack s's history over the window [lo, k] to out (n wide, aligned at its end): its
+ * count alone when it did not change in the window (into *flat), else decoded. */
+static inline void history_add(const struct model *m, const struct counter *s, uint32_t lo,
+			       int64_t *flat, int64_t *one, int64_t *out, int n, int *filled)
+{
+	int got;
+
+	if (s->last_changed < lo) {
+		*flat = sat_add(*flat, s->now);
+		return;
+	}
+	got = model_history(m, s, one, n);
+	/* both end at the current sample: add them aligned at the end */
+	for (int j = 0; j < got; j++)
+		out[n - got + j] = sat_add(out[n - got + j], one[j]);
+	if (got > *filled)
+		*filled = got;
+}
+
 int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_t *out, int n)
 {
 	int64_t *one = xmalloc((size_t)(n > 0 ? n : 1) * sizeof(*one));
-	uint32_t *todo = xmalloc((t->nnodes ? t->nnodes : 1) * sizeof(*todo));
 	uint32_t k = m->nsamples ? (uint32_t)m->nsamples - 1 : 0, lo;
 	int64_t flat = 0; /* the stacks with no change in the window: their counts */
-	size_t ntodo = 0;
-	int filled = 0, cnt = 0, any = 0;
+	int filled = 0, cnt = 0;
 
 	for (int j = 0; j < n; j++)
 		out[j] = 0;
@@ -876,38 +893,35 @@ int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_
 		cnt = (uint32_t)n < have ? n : (int)have;
 	}
 	lo = k - (uint32_t)(cnt > 0 ? cnt - 1 : 0);
-	todo[ntodo++] = i;
-	while (ntodo) {
-		const struct tree_node *nd = &t->nodes[todo[--ntodo]];
-
-		for (uint32_t r = nd->stacks; r != TREE_NONE; r = t->next_stack[r]) {
-			const struct counter *s = t->v.rows[r].s;
-			int got;
-
-			any = 1;
-			if (s->last_changed < lo) {
-				/* its count all through the window: no need to decode it */
-				flat = sat_add(flat, s->now);
-				continue;
-			}
-			got = model_history(m, s, one, n);
-			/* both end at the current sample: add them aligned at the end */
-			for (int j = 0; j < got; j++)
-				out[n - got + j] = sat_add(out[n - got + j], one[j]);
-			if (got > filled)
-				filled = got;
+	if (t->nodes[i].nstacks == t->v.nrows) {
+		/* above every row (one root over all): the rows in their order, not the nodes */
+		for (size_t r = 0; r < t->v.nrows; r++) {
+			if (r + 8 < t->v.nrows)
+				__builtin_prefetch(t->v.rows[r + 8].s);
+			history_add(m, t->v.rows[r].s, lo, &flat, one, out, n, &filled);
 		}
-		for (uint32_t c = 0; c < nd->nkids; c++)
-			todo[ntodo++] = t->kids[nd->kids + c];
+	} else {
+		uint32_t *todo = xmalloc((t->nnodes ? t->nnodes : 1) * sizeof(*todo));
+		size_t ntodo = 0;
+
+		todo[ntodo++] = i;
+		while (ntodo) {
+			const struct tree_node *nd = &t->nodes[todo[--ntodo]];
+
+			for (uint32_t r = nd->stacks; r != TREE_NONE; r = t->next_stack[r])
+				history_add(m, t->v.rows[r].s, lo, &flat, one, out, n, &filled);
+			for (uint32_t c = 0; c < nd->nkids; c++)
+				todo[ntodo++] = t->kids[nd->kids + c];
+		}
+		free(todo);
 	}
-	if (any && cnt > filled)
+	if (t->nodes[i].nstacks && cnt > filled)
 		filled = cnt;
 	for (int j = n - filled; j < n; j++)
 		out[j] = sat_add(out[j], flat);
 	if (filled < n)
 		memmove(out, out + n - filled, (size_t)filled * sizeof(*out));
 	free(one);
-	free(todo);
 	return filled;
 }
 

@@ -599,6 +599,55 @@ START_TEST(test_history_flat)
 }
 END_TEST
 
+/* Every stack under one root and its child: the root's history is summed over the rows in
+ * their order, a node below it over its nodes; both as the stacks' own histories summed. */
+START_TEST(test_history_one_root)
+{
+	static const int widths[] = { 1, 3, 8, 20 };
+	struct model *m = model_new();
+	struct tree t;
+	uint32_t nodes[3];
+
+	tree_init(&t);
+	for (int k = 0; k < 14; k++) {
+		struct sbuf b = { 0 };
+
+		for (int i = 0; i < 40; i++) {
+			/* some stacks never change, some change every few samples, some come late */
+			int v = i % 3 == 0 ? 5 + i : 1 + i + (k / (1 + i % 4)) * (i % 2 ? 1 : -1) + 20;
+
+			if (i % 7 == 6 && k < 5)
+				continue;
+			sb_printf(&b, "%sprep_new_page;f%d;g%d;ksys_write;entry_SYSCALL_64=%d",
+				  i ? "|" : "", i, i % 5, v);
+		}
+		feed(m, k, b.s);
+		sb_free(&b);
+		build(m, &t, TREE_TOP_DOWN, KEY_PAGES, 0, 0, NULL);
+		ck_assert_uint_eq(t.nroots, 1);
+		nodes[0] = t.kids[0];
+		ck_assert_uint_eq(t.nodes[nodes[0]].nstacks, t.v.nrows);
+		nodes[1] = must_path(m, &t, "entry_SYSCALL_64;ksys_write");
+		nodes[2] = must_path(m, &t, "entry_SYSCALL_64;ksys_write;g1");
+		ck_assert_uint_lt(t.nodes[nodes[2]].nstacks, t.v.nrows);
+		for (int q = 0; q < 3; q++) {
+			for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+				int64_t a[64], bb[64];
+				int n = widths[w];
+				int ga = tree_history(m, &t, nodes[q], a, n);
+				int gb = history_brute(m, &t, nodes[q], bb, n);
+
+				ck_assert_int_eq(ga, gb);
+				for (int j = 0; j < ga; j++)
+					ck_assert_int_eq(a[j], bb[j]);
+			}
+		}
+	}
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_history)
 {
 	struct model *m = model_new();
@@ -820,6 +869,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_threshold_filter);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_history_flat);
+	tcase_add_test(tc, test_history_one_root);
 	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_lazy);
 	tcase_add_test(tc, test_kept_recording);

@@ -574,7 +574,11 @@ START_TEST(test_history_flat)
 	tree_init(&t);
 	source_opts_init(&so);
 	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
-	while (source_next(src, &snk, -1, &err) == SRC_SAMPLE) {
+	/* the first samples (windows longer than the series), then every ninth (a valgrind
+	 * run walks every node) */
+	for (int k = 0; source_next(src, &snk, -1, &err) == SRC_SAMPLE; k++) {
+		if (k > 3 && k % 9)
+			continue;
 		build(m, &t, TREE_TOP_DOWN, KEY_PAGES, 0, 0, NULL);
 		for (size_t i = 0; i < t.nnodes; i++) {
 			if (!tree_node_shown(&t, &t.nodes[i]))
@@ -586,8 +590,8 @@ START_TEST(test_history_flat)
 				int gb = history_brute(m, &t, (uint32_t)i, b, n);
 
 				ck_assert_int_eq(ga, gb);
-				for (int k = 0; k < ga; k++)
-					ck_assert_int_eq(a[k], b[k]);
+				for (int j = 0; j < ga; j++)
+					ck_assert_int_eq(a[j], b[j]);
 				checked++;
 			}
 		}

@@ -135,7 +135,7 @@ static void print_sample(const struct recorder *rec, const struct source *src)
 }
 
 /* "meta boot-time": what the ages of a per-block dump's blocks are counted from. */
-static void record_add_boot_meta(struct recorder *rec, const char *const *paths, size_t n)
+void record_add_boot_meta(struct recorder *rec, const char *const *paths, size_t n)
 {
 	double b = attrib_boot_of(paths, n);
 	uint64_t us = (uint64_t)(b * 1e6 + 0.5);
@@ -506,85 +506,21 @@ static void textfile_write(struct textfile *t)
 	}
 }
 
-/* Both the recording and the textfile's model take every record. */
-struct tee {
-	struct sink a, b;
-};
-
-static int tee_meta(void *self, const struct source_meta *meta, struct pt_err *err)
-{
-	struct tee *t = self;
-
-	return t->a.ops->meta(t->a.self, meta, err) < 0 ? -1 : t->b.ops->meta(t->b.self, meta, err);
-}
-
-static int tee_begin(void *self, const struct sample_info *si, struct pt_err *err)
-{
-	struct tee *t = self;
-
-	return t->a.ops->begin(t->a.self, si, err) < 0 ? -1 : t->b.ops->begin(t->b.self, si, err);
-}
-
-static int tee_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
-{
-	struct tee *t = self;
-
-	return t->a.ops->stack(t->a.self, rec, err) < 0 ? -1 : t->b.ops->stack(t->b.self, rec, err);
-}
-
-static int tee_count(void *self, uint64_t handle, uint64_t count, struct pt_err *err)
-{
-	struct tee *t = self;
-
-	return t->a.ops->count(t->a.self, handle, count, err) < 0 ? -1 :
-	       t->b.ops->count(t->b.self, handle, count, err);
-}
-
-static int tee_end(void *self, struct pt_err *err)
-{
-	struct tee *t = self;
-
-	return t->a.ops->end(t->a.self, err) < 0 ? -1 : t->b.ops->end(t->b.self, err);
-}
-
-static void tee_prefetch(void *self, const struct stack_rec *rec)
-{
-	struct tee *t = self;
-
-	if (t->a.ops->prefetch)
-		t->a.ops->prefetch(t->a.self, rec);
-	if (t->b.ops->prefetch)
-		t->b.ops->prefetch(t->b.self, rec);
-}
-
-/* The model's: a stack it forgot is defined again by the source, which the recording
- * takes as the stack it knows. */
-static size_t tee_forgotten(void *self, const uint64_t **handles)
-{
-	struct tee *t = self;
-
-	return t->b.ops->forgotten ? t->b.ops->forgotten(t->b.self, handles) : 0;
-}
-
-static const struct sink_ops tee_ops = {
-	tee_meta, tee_begin, tee_stack, tee_count, tee_end, tee_prefetch, tee_forgotten,
-};
-
 /* Samples into the recording and/or the textfile until -n, --duration, a signal or the
  * end: 0, or 1. */
 static int record_loop(const struct record_opts *o, struct source *src, struct recorder *rec,
 		       struct textfile *tf, long long *got)
 {
-	struct tee tee;
+	struct recorder_tee tee = { 0 };
 	struct sink snk;
 	int live = o->npaths == 0;
 	double start = time_mono();
 	struct pt_err err;
 
 	if (rec && tf) {
-		tee.a = recorder_sink(rec);
-		tee.b = model_sink(tf->m);
-		snk = (struct sink){ &tee_ops, &tee };
+		tee.rec = rec;
+		tee.other = model_sink(tf->m);
+		snk = recorder_tee_sink(&tee);
 	} else {
 		snk = rec ? recorder_sink(rec) : model_sink(tf->m);
 	}

@@ -15,6 +15,9 @@ struct source;
  * kernel (its module build ids, the threshold pagetop set, the interval); for `pagetop
  * record` and the screen's R. */
 void record_add_live_meta(struct recorder *rec, const struct source *src);
+/* "meta boot-time", what the blocks' ages are counted from: paths as pagetop record's
+ * --from (none: the running kernel's); nothing when it is not known. */
+void record_add_boot_meta(struct recorder *rec, const char *const *paths, size_t n);
 
 struct source_meta;
 /* The symbols service for a source's frames (its release, its kernel's and modules'

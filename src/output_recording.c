@@ -905,6 +905,87 @@ struct sink recorder_sink(struct recorder *r)
 	return s;
 }
 
+/* The recorder's result: in soft mode a failure is kept and the source goes on. */
+static int tee_rec(struct recorder_tee *t, int rc, struct pt_err *err)
+{
+	if (rc >= 0 || !t->soft)
+		return rc;
+	t->failed = 1;
+	t->err = *err;
+	return 0;
+}
+
+static int tee_meta(void *self, const struct source_meta *meta, struct pt_err *err)
+{
+	struct recorder_tee *t = self;
+
+	if (!t->failed && tee_rec(t, rec_meta(t->rec, meta, err), err) < 0)
+		return -1;
+	return t->other.ops->meta(t->other.self, meta, err);
+}
+
+static int tee_begin(void *self, const struct sample_info *si, struct pt_err *err)
+{
+	struct recorder_tee *t = self;
+
+	if (!t->failed && tee_rec(t, rec_begin(t->rec, si, err), err) < 0)
+		return -1;
+	return t->other.ops->begin(t->other.self, si, err);
+}
+
+static int tee_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+{
+	struct recorder_tee *t = self;
+
+	if (!t->failed && tee_rec(t, rec_stack(t->rec, rec, err), err) < 0)
+		return -1;
+	return t->other.ops->stack(t->other.self, rec, err);
+}
+
+static int tee_count(void *self, uint64_t handle, uint64_t count, struct pt_err *err)
+{
+	struct recorder_tee *t = self;
+
+	if (!t->failed && tee_rec(t, rec_count(t->rec, handle, count, err), err) < 0)
+		return -1;
+	return t->other.ops->count(t->other.self, handle, count, err);
+}
+
+static int tee_end(void *self, struct pt_err *err)
+{
+	struct recorder_tee *t = self;
+
+	if (!t->failed && tee_rec(t, rec_end(t->rec, err), err) < 0)
+		return -1;
+	return t->other.ops->end(t->other.self, err);
+}
+
+static void tee_prefetch(void *self, const struct stack_rec *rec)
+{
+	struct recorder_tee *t = self;
+
+	if (t->other.ops->prefetch)
+		t->other.ops->prefetch(t->other.self, rec);
+}
+
+static size_t tee_forgotten(void *self, const uint64_t **handles)
+{
+	struct recorder_tee *t = self;
+
+	return t->other.ops->forgotten ? t->other.ops->forgotten(t->other.self, handles) : 0;
+}
+
+static const struct sink_ops tee_ops = {
+	tee_meta, tee_begin, tee_stack, tee_count, tee_end, tee_prefetch, tee_forgotten,
+};
+
+struct sink recorder_tee_sink(struct recorder_tee *t)
+{
+	struct sink s = { &tee_ops, t };
+
+	return s;
+}
+
 /* After a failed write (disk full, a file size limit, an I/O error): cut what was written
  * of the sample in progress, so the file ends at the last complete sample, and try the end
  * line there (the cut freed at least that much room, often). A pipe cannot be cut: the

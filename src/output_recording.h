@@ -19,6 +19,18 @@ int recorder_open(struct recorder **out, const char *path, int force, struct pt_
  * before the header is written, that is before the first meta() or begin(). */
 void recorder_add_meta(struct recorder *r, const char *key, const char *value);
 struct sink recorder_sink(struct recorder *r);
+
+/* One sink that feeds a source's records to a recorder and to another sink (a model),
+ * the recorder first. forgotten() is the other's. soft: a failing recorder gets nothing
+ * more, its error stays in err and failed is set, and the other sink goes on; else the
+ * first error stops the source. */
+struct recorder_tee {
+	struct recorder *rec;
+	struct sink other;
+	int soft, failed;
+	struct pt_err err;
+};
+struct sink recorder_tee_sink(struct recorder_tee *t);
 /* Frames of new stacks are resolved with sym (waited for) and what has lines is written
  * with them ("x" and "l" lines, doc/recording.md). sym stays the caller's; NULL: none. */
 struct symbols;

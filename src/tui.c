@@ -99,10 +99,7 @@ void tui_free(struct app *app)
 
 	if (!app)
 		return;
-	if (app->recording.rec) {
-		recorder_close(app->recording.rec, &err);
-		recorder_free(app->recording.rec);
-	}
+	action_record_close(app, &err);
 	free(app->recording.path);
 	time_free(app);
 	for (int i = 0; i < SCREEN__N; i++)
@@ -201,11 +198,11 @@ static void after_sample(struct app *app)
 
 int tui_pump(struct app *app, int budget_ms)
 {
-	struct sink sink = model_sink(app->master);
 	double deadline = time_mono() + (budget_ms > 0 ? budget_ms / 1e3 : 0);
 	int n = 0;
 
 	while (!app->src_end && !app->src_error) {
+		struct sink sink = action_record_sink(app);
 		struct pt_err err;
 		enum src_status st;
 

@@ -11,6 +11,7 @@
 
 #include "util_asuser.h"
 #include "cmd_record.h"
+#include "output_recording.h"
 #include "settings.h"
 #include "source_live.h"
 #include "tui_actions.h"
@@ -847,6 +848,18 @@ static unsigned act_snapshot(struct app *app)
 	return ACTION_REDRAW;
 }
 
+/* The recording's end after an error: the screen goes on without it. */
+static void record_failed(struct app *app, const char *msg)
+{
+	struct recording *r = &app->recording;
+
+	status_message(app, 1, _("recording %s stopped: %s"), r->path, msg);
+	recorder_free(r->rec);
+	r->rec = NULL;
+	free(r->tee);
+	r->tee = NULL;
+}
+
 void action_record_sample(struct app *app)
 {
 	struct recording *r = &app->recording;
@@ -855,20 +868,69 @@ void action_record_sample(struct app *app)
 
 	if (!r->rec)
 		return;
+	if (r->tee) {
+		/* the source fed it already */
+		if (r->tee->failed)
+			record_failed(app, r->tee->err.msg);
+		else
+			r->samples++;
+		return;
+	}
 	sink = recorder_sink(r->rec);
 	if (model_replay_sample(app->master, &sink, r->samples == 0, &err) < 0) {
-		status_message(app, 1, _("recording %s stopped: %s"), r->path, err.msg);
-		recorder_free(r->rec);
-		r->rec = NULL;
+		record_failed(app, err.msg);
 		return;
 	}
 	r->samples++;
+}
+
+struct sink action_record_sink(struct app *app)
+{
+	if (app->recording.tee)
+		return recorder_tee_sink(app->recording.tee);
+	return model_sink(app->master);
+}
+
+int action_record_close(struct app *app, struct pt_err *err)
+{
+	struct recording *r = &app->recording;
+	int rc;
+
+	if (!r->rec)
+		return 0;
+	rc = recorder_close(r->rec, err);
+	recorder_free(r->rec);
+	r->rec = NULL;
+	free(r->tee);
+	r->tee = NULL;
+	return rc;
+}
+
+/* A per-block dump is recorded as pagetop record records it: the source's records from
+ * the next read on, with the blocks, and what their ages are counted from. The sample on
+ * screen cannot be: the model keeps no blocks. 0, or -1 with err. */
+static int record_blocks_start(struct app *app, struct pt_err *err)
+{
+	struct recording *r = &app->recording;
+	const struct source_meta *mt = source_meta(app->src);
+	struct sink rs = recorder_sink(r->rec);
+
+	if (mt->kind && strcmp(mt->kind, "live") == 0)
+		record_add_boot_meta(r->rec, NULL, 0);
+	if (rs.ops->meta(rs.self, mt, err) < 0)
+		return -1;
+	r->tee = xcalloc(1, sizeof(*r->tee));
+	r->tee->rec = r->rec;
+	r->tee->other = model_sink(app->master);
+	r->tee->soft = 1;
+	return 0;
 }
 
 static unsigned record_accept(struct app *app, const char *path)
 {
 	struct recording *r = &app->recording;
 	struct pt_err err;
+	int blocks = source_meta(app->src)->iface == IFACE_PAGE_OWNER;
 
 	if (!path[0])
 		return ACTION_REDRAW;
@@ -886,8 +948,15 @@ static unsigned record_accept(struct app *app, const char *path)
 	free(r->path);
 	r->path = xstrdup(path);
 	r->samples = 0;
-	action_record_sample(app); /* the sample on screen first */
-	if (r->rec)
+	if (blocks && record_blocks_start(app, &err) < 0) {
+		record_failed(app, err.msg);
+		return ACTION_REDRAW;
+	}
+	if (!blocks)
+		action_record_sample(app); /* the sample on screen first */
+	if (r->rec && blocks)
+		status_message(app, 0, _("recording to %s from the next read, with its blocks (R again stops)"), path);
+	else if (r->rec)
 		status_message(app, 0, _("recording to %s (R again stops)"), path);
 	return ACTION_REDRAW;
 }
@@ -902,14 +971,12 @@ static void record_stop(struct app *app)
 	struct recording *r = &app->recording;
 	struct pt_err err;
 
-	if (recorder_close(r->rec, &err) < 0)
+	if (action_record_close(app, &err) < 0)
 		status_message(app, 1, "%s", err.msg);
 	else
 		status_message(app, 0, ngettext("recording %s closed: %llu sample",
 						"recording %s closed: %llu samples", r->samples),
 			       r->path, (unsigned long long)r->samples);
-	recorder_free(r->rec);
-	r->rec = NULL;
 }
 
 static unsigned act_record(struct app *app)
@@ -920,6 +987,9 @@ static unsigned act_record(struct app *app)
 		record_stop(app);
 	} else if (app->series && (app->src_end || app->src_error)) {
 		status_message(app, 0, "%s", _("this series is complete, nothing new to record: pagetop record --from converts it"));
+	} else if (source_meta(app->src)->iface == IFACE_PAGE_OWNER && (app->src_end || app->src_error)) {
+		/* its blocks are not kept after the read */
+		status_message(app, 0, "%s", _("this dump is read, nothing new to record: pagetop record --from records it with its blocks"));
 	} else {
 		default_name(app, ".ptrec", buf, sizeof(buf));
 		prompt_start(&app->prompt, &record_prompt, buf);

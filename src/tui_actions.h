@@ -12,6 +12,11 @@
 unsigned action_run(struct app *app, enum action a);
 /* The master's sample into the recording, when one runs (after each sample). */
 void action_record_sample(struct app *app);
+/* What the source feeds: the master, or the master and the recording of a per-block
+ * dump (the sink lives as long as the recording). */
+struct sink action_record_sink(struct app *app);
+/* Ends the recording, if one runs, cleanly; 0, or -1 with err. */
+int action_record_close(struct app *app, struct pt_err *err);
 /* The live source samples every secs seconds from now; other sources keep it for W. */
 void action_set_interval(struct app *app, double secs);
 

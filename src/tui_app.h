@@ -111,6 +111,9 @@ struct recording {
 	struct recorder *rec;       /* NULL: not recording */
 	char *path;
 	uint64_t samples;
+	/* a per-block dump: the source's records go to the recording as they come (its
+	 * blocks, which the model does not keep), through this; NULL: the model's sample */
+	struct recorder_tee *tee;
 };
 
 struct status_line {

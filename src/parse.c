@@ -150,6 +150,7 @@ struct fdict {
 	size_t ents_cap;
 	char **chunks;          /* the texts; a chunk never moves */
 	size_t nchunks, used;   /* bytes used in the last chunk */
+	uint32_t nstacks;       /* stack keys given (stack_rec.key), in the same keyspace */
 };
 
 static void fdict_free(struct fdict *d)
@@ -262,6 +263,8 @@ static uint32_t fdict_add(struct fdict *d, const char *s, size_t n, uint64_t fp)
 	return d->n;
 }
 
+#define SPAN_MAX 4096
+
 struct pstate {
 	struct reader *r;
 	const struct sink *sink;
@@ -280,6 +283,14 @@ struct pstate {
 	uint64_t nrecords;
 	/* page_owner block */
 	int in_block;           /* 0 none, 1 after header, 2 after PFN line, 3 frames, 4 extras */
+	/* The stack lines of the block before, byte for byte, for the next block to compare
+	 * with (the frame arrays above still describe them); span_len 0: none. */
+	char span[SPAN_MAX];
+	uint32_t span_len;
+	unsigned span_nframes;
+	uint64_t span_hash;     /* stack_rec_hash() of its frames */
+	uint32_t span_key;      /* its stack key */
+	int span_hit;           /* this block's stack is that one */
 	struct block_info blk;
 	char comm[64];
 	char gfp_text[256];
@@ -348,7 +359,7 @@ found:
 }
 
 static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_t count,
-		      const struct block_info *blk)
+		      const struct block_info *blk, uint64_t hash, uint32_t key)
 {
 	struct frame_text ft[STACK_MAX_FRAMES];
 	const char *base = reader_mark_ptr(ps->r);
@@ -369,6 +380,8 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	rec.count = count;
 	rec.block = blk;
 	rec.keyspace = ps->dict->keyspace;
+	rec.hash = hash;
+	rec.key = key;
 	ps->nframes = 0;
 	ps->nrecords++;
 	reader_unmark(ps->r);
@@ -608,6 +621,51 @@ done:
 	return 0;
 }
 
+/* Keeps the block's stack lines for the next block to compare with, when they are the
+ * frames' texts exactly: " TEXT\n" each, one after the other (a line the reader trimmed
+ * would compare equal to a different one). */
+static void keep_span(struct pstate *ps)
+{
+	const char *base = reader_mark_ptr(ps->r);
+	unsigned n = ps->nframes;
+	uint32_t len = ps->off[n - 1] + ps->flen[n - 1] + 1;
+
+	ps->span_len = 0;
+	if (len > SPAN_MAX || ps->off[0] != 1)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t e = ps->off[i] + ps->flen[i];
+
+		if (base[ps->off[i] - 1] != ' ' || base[e] != '\n' ||
+		    (i + 1 < n && ps->off[i + 1] != e + 2))
+			return;
+	}
+	memcpy(ps->span, base, len);
+	ps->span_len = len;
+	ps->span_nframes = n;
+	ps->span_hash = 0;
+	ps->span_key = 0;
+}
+
+/* After the PFN line: when the lines ahead are the stack lines of the block before, byte
+ * for byte, and no frame line follows them, they are that stack again (most neighbouring
+ * blocks are one allocation site's): taken whole, without a look at each line. */
+static void same_stack(struct pstate *ps)
+{
+	const char *p;
+	size_t have = reader_ahead(ps->r, &p);
+
+	ps->span_hit = 0;
+	if (!ps->span_len || have <= ps->span_len || p[ps->span_len] == ' ' ||
+	    memcmp(p, ps->span, ps->span_len) != 0)
+		return;
+	reader_skip_lines(ps->r, ps->span_len, ps->span_nframes);
+	reader_mark(ps->r);
+	ps->nframes = ps->span_nframes;
+	ps->in_block = 3;
+	ps->span_hit = 1;
+}
+
 static int end_block(struct pstate *ps)
 {
 	int rc;
@@ -618,7 +676,23 @@ static int end_block(struct pstate *ps)
 			   (unsigned long long)ps->rec_line);
 		return -1;
 	}
-	rc = emit_stack(ps, ps->blk_handle, 1, 1ULL << ps->blk.order, &ps->blk);
+	if (!ps->span_hit) {
+		keep_span(ps);
+	} else if (!ps->span_key) {
+		/* a stack seen twice in a row: worth a key and a hash */
+		struct frame_text ft[STACK_MAX_FRAMES];
+
+		for (unsigned i = 0; i < ps->nframes; i++) {
+			ft[i].s = reader_mark_ptr(ps->r) + ps->off[i];
+			ft[i].len = ps->flen[i];
+			ft[i].hash = ps->fhash[i];
+		}
+		ps->span_hash = stack_rec_hash(ft, ps->nframes);
+		ps->span_key = ++ps->dict->nstacks;
+	}
+	rc = emit_stack(ps, ps->blk_handle, 1, 1ULL << ps->blk.order, &ps->blk,
+			ps->span_hit ? ps->span_hash : 0, ps->span_hit ? ps->span_key : 0);
+	ps->span_hit = 0;
 	ps->in_block = 0;
 	return rc;
 }
@@ -771,6 +845,7 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 			return fail(ps, _("the \"PFN ...\" line of a block"), s, n);
 		pfn_line(&ps->blk, s, n);
 		ps->in_block = 2;
+		same_stack(ps);
 		return 0;
 	case 2:
 	case 3:
@@ -839,7 +914,7 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 				return fail(ps, _("stack frames before the count"), s, n);
 			if (set_format(ps, PF_SHOW_STACKS, s, n) < 0)
 				return -1;
-			return emit_stack(ps, 0, 1, v, NULL);
+			return emit_stack(ps, 0, 1, v, NULL, 0, 0);
 		}
 		break;
 	case 's':
@@ -850,7 +925,7 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 				return fail(ps, _("stack frames before the count"), s, n);
 			if (set_format(ps, PF_PROPOSAL, s, n) < 0)
 				return -1;
-			return emit_stack(ps, 0, 1, v, NULL);
+			return emit_stack(ps, 0, 1, v, NULL, 0, 0);
 		}
 		break;
 	case 'h':
@@ -862,7 +937,7 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 			if (ps->nframes) {
 				if (set_format(ps, PF_STACKS_HANDLES, s, n) < 0)
 					return -1;
-				return emit_stack(ps, v, 0, 0, NULL);
+				return emit_stack(ps, v, 0, 0, NULL, 0, 0);
 			}
 			if (ps->fmt != PF_UNKNOWN && ps->fmt != PF_HANDLES)
 				return fail(ps, _("stack frames before the handle"), s, n);

@@ -33,6 +33,8 @@ struct qent {
 	uint32_t fr_off;
 	uint64_t handle, count;
 	uint64_t keyspace;
+	uint64_t hash;            /* stack_rec.hash and key */
+	uint32_t key;
 	void *ptr;                /* Q_RETIRE: the buffer; Q_WARN: the message (malloc'd) */
 	struct block_info blk;
 	char comm[64];            /* as the parser's: one thread or two, the same comm */
@@ -135,6 +137,8 @@ static int q_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	memcpy(&p->cur->fr[p->cur->nfr], rec->frames, n * sizeof(*rec->frames));
 	p->cur->nfr += n;
 	e->keyspace = rec->keyspace;
+	e->hash = rec->hash;
+	e->key = rec->key;
 	e->handle = rec->handle;
 	e->has_count = (uint8_t)rec->has_count;
 	e->count = rec->count;
@@ -277,6 +281,8 @@ static void fill_rec(struct record_batch *b, struct qent *e, struct stack_rec *r
 	rec->has_count = e->has_count;
 	rec->count = e->count;
 	rec->keyspace = e->keyspace;
+	rec->hash = e->hash;
+	rec->key = e->key;
 	if (e->has_block) {
 		const char *t = b->tx + e->tx_off;
 

@@ -156,6 +156,35 @@ static inline const char *reader_mark_ptr(const struct reader *r)
 	return c->buf + c->mark;
 }
 
+/* The bytes after the line last returned that are in the buffer now (*p: the first). */
+static inline size_t reader_ahead(const struct reader *r, const char **p)
+{
+	const struct reader_cur *c = (const struct reader_cur *)(const void *)r;
+
+	*p = c->buf + c->start;
+	return c->end - c->start;
+}
+
+/* Passes over the next len bytes of reader_ahead(), nlines whole lines each ending in a
+ * newline, as if they had been returned one by one; the first of them is then the line
+ * last returned, for reader_mark(). */
+static inline void reader_skip_lines(struct reader *r, size_t len, uint64_t nlines)
+{
+	struct reader_cur *c = (struct reader_cur *)(void *)r;
+
+	c->line_start = c->start;
+	c->start += len;
+	c->lineno += nlines;
+	c->last_nl = 1;
+	if (c->start >= c->scan) {
+		c->bits = 0;
+		c->scan = c->bbase = c->start;
+	} else if (c->start > c->bbase) {
+		/* the block scanned last holds the new start: its newlines before it are gone */
+		c->bits &= ~0ULL << (c->start - c->bbase);
+	}
+}
+
 /* Buffer pool for a reader whose lines outlive the next refill (parse_thread.c): instead
  * of moving kept bytes to the front of its buffer, the reader appends to the buffer while
  * at least a quarter of it is free, else takes a fresh one from get() (of READER_BUF_SIZE

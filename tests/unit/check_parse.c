@@ -458,6 +458,174 @@ START_TEST(test_page_owner_real)
 }
 END_TEST
 
+/* A block whose stack lines are those of the block before, byte for byte, is taken as
+ * that stack without a look at each line: it must give what a look at each gives. The
+ * sink keeps each record's frames joined, and checks the stack keys and hashes given. */
+struct samesink {
+	char **stack;           /* by record */
+	uint32_t *key;
+	size_t n, cap, nkeyed;
+	int bad;
+	char why[256];
+	char **by_key;          /* a key's stack, for a large input */
+	size_t nby_key;
+};
+
+static int ss_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
+{
+	struct samesink *ss = self;
+	char buf[4096];
+	size_t k = 0;
+
+	(void)err;
+	for (unsigned i = 0; i < rec->nframes && k + rec->frames[i].len + 2 < sizeof(buf); i++) {
+		memcpy(buf + k, rec->frames[i].s, rec->frames[i].len);
+		k += rec->frames[i].len;
+		buf[k++] = '|';
+	}
+	buf[k] = '\0';
+	if (rec->hash && rec->hash != stack_rec_hash(rec->frames, rec->nframes) && !ss->bad) {
+		ss->bad = 1;
+		snprintf(ss->why, sizeof(ss->why), "record %zu: a hash not of its frames", ss->n);
+	}
+	if (rec->key) {
+		ss->nkeyed++;
+		if (rec->key >= ss->nby_key) {
+			size_t old = ss->nby_key;
+
+			ss->nby_key = rec->key * 2 + 16;
+			ss->by_key = realloc(ss->by_key, ss->nby_key * sizeof(char *));
+			memset(ss->by_key + old, 0, (ss->nby_key - old) * sizeof(char *));
+		}
+		if (!ss->by_key[rec->key])
+			ss->by_key[rec->key] = strdup(buf);
+		else if (strcmp(ss->by_key[rec->key], buf) != 0 && !ss->bad) {
+			ss->bad = 1;
+			snprintf(ss->why, sizeof(ss->why), "key %u is %.100s and %.100s", rec->key,
+				 ss->by_key[rec->key], buf);
+		}
+	}
+	if (ss->n == ss->cap) {
+		ss->cap = ss->cap ? ss->cap * 2 : 64;
+		ss->stack = realloc(ss->stack, ss->cap * sizeof(*ss->stack));
+		ss->key = realloc(ss->key, ss->cap * sizeof(*ss->key));
+	}
+	ss->stack[ss->n] = strdup(buf);
+	ss->key[ss->n++] = rec->key;
+	return 0;
+}
+
+static const struct sink_ops ss_ops = { .stack = ss_stack };
+
+static void ss_parse(struct samesink *ss, const char *text, size_t len)
+{
+	struct sink snk = { &ss_ops, ss };
+	struct reader *r;
+	struct pt_err err;
+	enum pfmt got;
+
+	memset(ss, 0, sizeof(*ss));
+	ck_assert_int_eq(reader_open_mem(&r, text, len, "t", &err), 0);
+	ck_assert_msg(parse_stream(r, PF_UNKNOWN, &got, &snk, &err) == 0, "%s", err.msg);
+	reader_close(r);
+	ck_assert_int_eq(got, PF_PAGE_OWNER);
+	ck_assert_msg(!ss->bad, "%s", ss->why);
+}
+
+static void ss_free(struct samesink *ss)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		free(ss->stack[i]);
+	free(ss->stack);
+	free(ss->key);
+	for (size_t i = 0; i < ss->nby_key; i++)
+		free(ss->by_key[i]);
+	free(ss->by_key);
+}
+
+#define SS_HEAD "Page allocated via order 0, mask 0xcc0(GFP_KERNEL), pid 1, tgid 1 (a), ts 1 ns\n" \
+		"PFN 0x1 type Movable Block 0 type Movable Flags 0x0()\n"
+
+START_TEST(test_page_owner_same_stack)
+{
+	static const char text[] =
+		SS_HEAD " a+0x1/0x2\n b+0x1/0x2\n\n"
+		SS_HEAD " a+0x1/0x2\n b+0x1/0x2\n\n"                /* the same */
+		SS_HEAD " a+0x1/0x2\n b+0x1/0x2\n c+0x1/0x2\n\n"    /* one frame more */
+		SS_HEAD " a+0x1/0x2\n b+0x1/0x2\n c+0x1/0x2\nhandle: 7\n\n" /* the same, a handle */
+		SS_HEAD " a+0x1/0x2\n b+0x1/0x2\n c+0x1/0x2 \n\n"   /* trimmed: another text */
+		SS_HEAD " a+0x1/0x2\n b+0x1/0x2\n c+0x1/0x2\n\n"    /* after a trimmed one */
+		SS_HEAD " a+0x1/0x2\n b+0x1/0x2\n c+0x1/0x2\n\n"
+		SS_HEAD " a+0x1/0x2\n b+0x1/0x3\n\n"                /* a byte differs */
+		SS_HEAD " a+0x1/0x2\n b+0x1/0x3\n"                  /* no blank line after */
+		SS_HEAD " a+0x1/0x2\n b+0x1/0x3\n";                 /* the input ends */
+	static const char *const want[] = {
+		"a+0x1/0x2|b+0x1/0x2|", "a+0x1/0x2|b+0x1/0x2|", "a+0x1/0x2|b+0x1/0x2|c+0x1/0x2|",
+		"a+0x1/0x2|b+0x1/0x2|c+0x1/0x2|", "a+0x1/0x2|b+0x1/0x2|c+0x1/0x2|",
+		"a+0x1/0x2|b+0x1/0x2|c+0x1/0x2|", "a+0x1/0x2|b+0x1/0x2|c+0x1/0x2|",
+		"a+0x1/0x2|b+0x1/0x3|", "a+0x1/0x2|b+0x1/0x3|", "a+0x1/0x2|b+0x1/0x3|",
+	};
+	struct samesink ss;
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	ss_parse(&ss, text, sizeof(text) - 1);
+	ck_assert_uint_eq(ss.n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		ck_assert_str_eq(ss.stack[i], want[i]);
+	/* taken whole (keyed): the second, the fourth, the seventh and the ninth */
+	ck_assert_uint_ne(ss.key[1], 0);
+	ck_assert_uint_ne(ss.key[3], 0);
+	ck_assert_uint_ne(ss.key[6], 0);
+	ck_assert_uint_ne(ss.key[8], 0);
+	ck_assert_uint_eq(ss.key[0] | ss.key[2] | ss.key[4] | ss.key[5] | ss.key[7] | ss.key[9],
+			  0);
+	ss_free(&ss);
+
+	/* the lines taken whole still count: messages name the right line */
+	rs_init(&rs);
+	ck_assert_int_eq(parse_str(SS_HEAD " a+0x1/0x2\n b+0x1/0x2\n\n" SS_HEAD " a+0x1/0x2\n b+0x1/0x2\n\nbad\n",
+				   &rs, &got, &err), -1);
+	ck_assert_uint_eq(rs.nst, 2);
+	ck_assert_str_eq(err.msg, "test:11: expected \"Page allocated via order N, ...\", found \"bad\"");
+	rs_clear(&rs);
+}
+END_TEST
+
+START_TEST(test_page_owner_same_stack_real)
+{
+	/* the real dump: most blocks are their neighbour's stack; every block's stack is its
+	 * lines that start with a blank (none of its other lines does), and the keys and
+	 * hashes are theirs */
+	struct samesink ss;
+	size_t len, nblk = 0;
+	char *text = read_xz_file(TD("small/page_owner.xz"), &len), buf[4096];
+	size_t k = 0;
+
+	ss_parse(&ss, text, len);
+	ck_assert_uint_gt(ss.nkeyed, ss.n / 2);
+	for (char *p = text, *nl; p < text + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(text + len - p));
+		ck_assert_ptr_nonnull(nl);
+		if (p[0] == ' ') {
+			memcpy(buf + k, p + 1, (size_t)(nl - p - 1));
+			k += (size_t)(nl - p - 1);
+			buf[k++] = '|';
+		} else if (nl == p && k) {
+			buf[k] = '\0';
+			ck_assert_uint_lt(nblk, ss.n);
+			ck_assert_str_eq(ss.stack[nblk], buf);
+			nblk++;
+			k = 0;
+		}
+	}
+	ck_assert_uint_eq(nblk, ss.n);
+	ss_free(&ss);
+	free(text);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ frames */
 
 static void split_ok(const char *s, const char *name, uint64_t off, uint64_t size,
@@ -2409,6 +2577,8 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_page_owner);
 	tcase_add_test(tc, test_page_owner_variants);
 	tcase_add_test(tc, test_page_owner_real);
+	tcase_add_test(tc, test_page_owner_same_stack);
+	tcase_add_test(tc, test_page_owner_same_stack_real);
 	tcase_add_test(tc, test_frame_keys_real);
 	tcase_add_test(tc, test_frame_keys_lookalikes);
 	suite_add_tcase(s, tc);

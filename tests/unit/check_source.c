@@ -1190,7 +1190,7 @@ START_TEST(test_small_pairs_agree)
 			snprintf(dst, sizeof(dst), "%s/%04d.%s.xz", k ? dir_h : dir_s, i, kinds[k]);
 			{
 				/* copies: as root a folder's links out of it are not read */
-				size_t len;
+				size_t len = 0;
 				char *data = read_file(src, &len);
 
 				write_file(dst, data, len);

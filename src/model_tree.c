@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "model_int.h"
 #include "model_tree.h"
@@ -148,13 +149,52 @@ static void table_grow(struct tree *t)
 	free(old);
 }
 
-/* The large arrays (nodes, leaves, rows) are mappings of their own, in huge pages where
- * the kernel has them: the first tree of 100,000 stacks faults in a few of them, not
- * thousands of pages, and its nodes, reached in no order, take few TLB entries. p of *n
- * elements grows to n (the new ones zero). */
-static void *huge_grow(void *p, size_t *n, size_t to, size_t size)
+/* The large arrays (nodes, leaves, rows) are mappings of their own. The first build's
+ * rows and leaves are small pages faulted in at once: a huge page is a free 2 MiB block,
+ * which under a hypervisor that takes free guest memory back faults in anew (up to 5 ms
+ * a page measured), while small pages come from memory just freed. The nodes are in huge
+ * pages where the kernel has them (a whole tree of 100,000 stacks: thousands of faults
+ * less, few TLB entries) but for the first 8 MiB of the first build's, in small pages as
+ * they are reached: a screen's tree makes a few thousand nodes, `*` on a root tens of
+ * thousands. Both are freed by xhuge_free(),
+ * which unmaps the length rounded as here. */
+#define SMALL_MAX (2u << 20)
+#define NODES_SMALL (8u << 20)     /* 65,536 nodes */
+
+static void *small_alloc(size_t n, size_t fill)
 {
-	void *q = xhuge_alloc(to * size);
+	size_t unit = n >= SMALL_MAX ? SMALL_MAX : 4096, len;
+	char *p;
+
+	if (!n || n > SIZE_MAX - SMALL_MAX)
+		return xhuge_alloc(n);
+	len = (n + unit - 1) / unit * unit;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return xhuge_alloc(n);
+#ifdef MADV_POPULATE_WRITE
+	if (fill) /* a hint: before Linux 5.14, a fault a page */
+		madvise(p, (fill + 4095) / 4096 * 4096, MADV_POPULATE_WRITE);
+#endif
+	return p;
+}
+
+static void *nodes_alloc(size_t n)
+{
+	void *p = xhuge_alloc(n);
+
+#ifdef MADV_NOHUGEPAGE
+	madvise(p, n < NODES_SMALL ? n : NODES_SMALL, MADV_NOHUGEPAGE);
+#endif
+	return p;
+}
+
+/* p of *n elements grows to n (the new ones zero): in huge pages; first: the first
+ * build's rows or leaves (1), the first fill elements faulted in, or nodes (2). */
+static void *array_grow(void *p, size_t *n, size_t to, size_t size, int first, size_t fill)
+{
+	void *q = first == 2 ? nodes_alloc(to * size) :
+		  first ? small_alloc(to * size, fill * size) : xhuge_alloc(to * size);
 
 	if (p)
 		memcpy(q, p, *n * size);
@@ -181,8 +221,8 @@ static uint32_t node_new(struct tree *t, uint32_t parent, uint32_t key, uint16_t
 	struct tree_node *n;
 
 	if (t->nnodes == t->cap)
-		t->nodes = huge_grow(t->nodes, &t->cap, t->cap ? t->cap * 2 : 4096,
-				     sizeof(*t->nodes));
+		t->nodes = array_grow(t->nodes, &t->cap, t->cap ? t->cap * 2 : 4096,
+				      sizeof(*t->nodes), 0, 0);
 	n = &t->nodes[t->nnodes];
 	memset(n, 0, sizeof(*n));
 	n->frame = key & LABEL_KEY ? TREE_NONE : key;
@@ -775,7 +815,8 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	if (t->v.cap < model_nstacks(m)) { /* room for every row at once, not doubled up to it */
 		xhuge_free(t->v.rows, t->v.cap * sizeof(*t->v.rows));
 		t->v.cap = 0;
-		t->v.rows = huge_grow(NULL, &t->v.cap, model_nstacks(m), sizeof(*t->v.rows));
+		t->v.rows = array_grow(NULL, &t->v.cap, model_nstacks(m), sizeof(*t->v.rows), 1,
+				       model_nstacks(m));
 	}
 	model_view(m, &vo, &t->v);
 	t->dt = m->dt;
@@ -799,12 +840,13 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		t->mode = mode;
 	}
 	if (model_nstacks(m) > t->nleaves) /* fresh zeroed pages, touched when a stack comes */
-		t->leaves = huge_grow(t->leaves, &t->nleaves,
-				      model_nstacks(m) + model_nstacks(m) / 2, sizeof(*t->leaves));
+		t->leaves = array_grow(t->leaves, &t->nleaves,
+				       model_nstacks(m) + model_nstacks(m) / 2, sizeof(*t->leaves),
+				       !t->leaves, model_nstacks(m));
 	t->next_stack = xreallocarray(t->next_stack, t->v.nrows ? t->v.nrows : 1,
 				      sizeof(*t->next_stack));
 	if (!t->nnodes && t->cap < t->v.nrows + 1024) /* a root a row at most: never grown */
-		t->nodes = huge_grow(t->nodes, &t->cap, t->v.nrows + 1024, sizeof(*t->nodes));
+		t->nodes = array_grow(t->nodes, &t->cap, t->v.nrows + 1024, sizeof(*t->nodes), 2, 0);
 	/* page_owner counts no calls: by pages */
 	t->key = !t->alloc && (o->key == KEY_CALLS || o->key == KEY_AVG) ? KEY_PAGES : o->key;
 	t->ascending = o->ascending;

@@ -3984,6 +3984,11 @@ static double cpu_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+static double tv_ms(const struct timeval *tv)
+{
+	return (double)tv->tv_sec * 1e3 + (double)tv->tv_usec / 1e3;
+}
+
 static int under_valgrind(void)
 {
 	const char *p = getenv("LD_PRELOAD");
@@ -4076,17 +4081,21 @@ START_TEST(test_speed_100k)
 	/* the call tree */
 	worst = 0;
 	for (int i = 0; tree_keys[i]; i++) {
+		struct rusage r0, r1;
 		double t0 = cpu_ms(), ms;
 
+		getrusage(RUSAGE_THREAD, &r0);
 		h.t->list->tree->build_ms = 0;
 		for (const char *k = tree_keys[i]; *k; k++)
 			tui_key(h.t, (unsigned char)*k);
 		tui_render(h.t);
 		ms = cpu_ms() - t0;
-		fprintf(stderr, "%d stacks: tree key %-3s %6.2f ms (tree %.2f, draw %.2f)\n",
+		getrusage(RUSAGE_THREAD, &r1);
+		fprintf(stderr, "%d stacks: tree key %-3s %6.2f ms (tree %.2f, draw %.2f; "
+			"system %.2f ms, %ld page faults)\n",
 			nstacks, tree_keys[i][0] == 6 ? "^F" : tree_keys[i][0] == '\n' ? "RET" :
-			tree_keys[i], ms,
-			h.t->list->tree->build_ms, h.t->draw_ms);
+			tree_keys[i], ms, h.t->list->tree->build_ms, h.t->draw_ms,
+			tv_ms(&r1.ru_stime) - tv_ms(&r0.ru_stime), r1.ru_minflt - r0.ru_minflt);
 		if (ms > worst)
 			worst = ms;
 	}

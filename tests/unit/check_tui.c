@@ -1351,6 +1351,43 @@ START_TEST(test_attrib_series_once)
 }
 END_TEST
 
+/* The first stack of the first group of v (by comm) opened: its top tasks are batch's
+ * "--group pid,comm --comm GROUP" on that stack's blocks at sample n of rel. */
+static void ck_top_tasks_at(struct ht *h, const char *rel, long n, const struct attr_view *v)
+{
+	struct attrib_opts ao;
+	struct attr_view t;
+
+	ck_assert_uint_gt(v->nrows, 1);
+	ck_assert_int_eq(v->rows[1].level, 1);
+	attrib_opts_init(&ao);
+	ao.keys[0] = AK_PID;
+	ao.keys[1] = AK_COMM;
+	ao.comms[0] = v->rows[0].label;
+	ao.ncomms = 1;
+	ao.stack_sel = 1;
+	ao.stack = v->rows[1].stack;
+	batch_attr_view_at(rel, n, &ao, 4000, &t);
+	ht_key(h, FN(KEY_HOME));
+	ht_key(h, FN(KEY_DOWN));
+	ht_keys(h, "\n");
+	ck_screen_has(h, "top tasks (pid comm: pages, blocks)");
+	for (size_t i = 0, shown = 0; i < t.nrows && shown < 5; i++) {
+		char pages[32], blocks[32], want[160];
+
+		if (t.rows[i].level)
+			continue;
+		fmt_count(pages, sizeof(pages), (int64_t)t.rows[i].pages);
+		fmt_count(blocks, sizeof(blocks), (int64_t)t.rows[i].blocks);
+		snprintf(want, sizeof(want), "  %s %s: %s, %s", t.rows[i].label,
+			 t.rows[i + 1].label, pages, blocks);
+		ck_screen_has(h, want);
+		shown++;
+	}
+	ht_key(h, FN(KEY_LEFT));
+	attr_view_free(&t);
+}
+
 /* At each sample of a folder of dumps and of its recording, the screen's rows are
  * those of "pagetop -b --group K1,K2 SOURCE@N", going back and forth. */
 START_TEST(test_attrib_series_at)
@@ -1396,6 +1433,8 @@ START_TEST(test_attrib_series_at)
 				ao.keys[1] = cases[c].k2;
 				ck_assert_ptr_null(strstr(ht_line(&h, 2), "blocks of the last"));
 				ck_screen_is_batch(&h, &v);
+				if (!cases[c].k2 && cases[c].older < 0)
+					ck_top_tasks_at(&h, srcs[s], at, &v);
 				attr_view_free(&v);
 			}
 			ht_close(&h);

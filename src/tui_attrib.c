@@ -290,7 +290,8 @@ static int rereader_read(struct app *app, struct rereader *rr, long k, struct pt
 			return -1;
 		}
 		if (st == SRC_END) {
-			pt_err_set(err, _("%s: sample %ld is not there any more"), rr->paths[0], k);
+			pt_err_set(err, _("%s: sample %ld is not there any more"), rr->paths[0],
+				   k + 1);
 			rereader_close(rr);
 			return -1;
 		}

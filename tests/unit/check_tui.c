@@ -1328,6 +1328,38 @@ START_TEST(test_attrib_series)
 }
 END_TEST
 
+/* A folder that lost files since it was read: an earlier sample says it is gone, the
+ * last one still shows its blocks. */
+START_TEST(test_attrib_series_gone)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_COMM, AK_NONE, 100.5);
+	char *dump = read_file(TEST_DATA "/attrib/page_owner", NULL);
+	char *dir = tmpdir_new(), *p[3];
+
+	ck_assert_ptr_nonnull(dump);
+	for (int i = 0; i < 3; i++) {
+		p[i] = xasprintf("%s/000%d.page_owner", dir, i);
+		write_str(p[i], dump);
+	}
+	ht_open(&h, dir, &o, 30, 100, NULL, NULL);
+	ck_line_has(&h, 1, "sample 3/3");
+	ck_assert_int_eq(unlink(p[1]), 0);
+	ck_assert_int_eq(unlink(p[2]), 0);
+	ht_keys(&h, "[");
+	ck_line_has(&h, 1, "sample 2/3");
+	ck_screen_has(&h, "sample 2 is not there any more");
+	ht_keys(&h, "]");
+	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks, 4 groups");
+	ht_close(&h);
+	for (int i = 0; i < 3; i++)
+		free(p[i]);
+	tmpdir_free(dir);
+	free(dump);
+}
+END_TEST
+
 /* A source the screen cannot read again (standard input, named to it as no path): an
  * earlier sample shows the last one's blocks, and says so. */
 START_TEST(test_attrib_series_once)
@@ -4699,6 +4731,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_attrib_no_blocks);
 	tcase_add_test(tc, test_attrib_series);
 	tcase_add_test(tc, test_attrib_series_once);
+	tcase_add_test(tc, test_attrib_series_gone);
 	tcase_add_test(tc, test_attrib_series_at);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);

@@ -348,10 +348,12 @@ for src in "$top_srcdir/tests/data/attrib-series" "$tmp/blocks.ptrec"; do
 	expect "sample 3/4"
 	expect "7,433 of 7,433 pages in 7,199 of 7,199 blocks, 17 groups"
 	expect "     3,752    3,752      0.00  50.5%  ▸ swapper"
+	expect "(read at 700."
 	keys [ [
 	expect "sample 1/4"
 	expect "7,616 of 7,616 pages in 7,414 of 7,414 blocks, 17 groups"
 	expect "     3,129    3,128      0.00  41.1%  ▸ swapper"
+	expect "(read at 8.0 s since boot)"
 	grep -q "blocks of the last sample read" "$tmp/screen" && fail "$src: the last sample's blocks at sample 1"
 	keys ] ] ]
 	expect "sample 4/4"

@@ -383,6 +383,9 @@ static int run_screen(struct batch_run *b, const struct top_opts *o, struct symb
 	}
 	to.start = o->select;
 	to.attrib = &o->attrib;
+	to.paths = o->sources;
+	to.npaths = o->nsources;
+	to.source_opts = &o->source;
 	/* a bad uptime file stops the screen only when ages are asked for (said) */
 	if (attrib_clock(b->src, &o->attrib, o->sources ? o->sources[0] : NULL, &to.attr_clock) < 0 &&
 	    (o->attrib.keys[0] == AK_AGE || o->attrib.keys[1] == AK_AGE || o->attrib.older_than >= 0))

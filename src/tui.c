@@ -83,7 +83,7 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 	}
 	app->list = (struct list_screen *)app->screens[SCREEN_LIST];
 	app->screen = app->screens[SCREEN_LIST];
-	attrib_screen_start(app, o->attrib, o->attrib ? &o->attr_clock : NULL);
+	attrib_screen_start(app, o);
 	app->utf8 = text_locale_utf8();
 	app->color_allowed = !o->no_color && !(nc && *nc);
 	app->color = app->color_allowed;

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tui_attrib.c - the blocks' screen (tui_attrib.h). Its rows are model_attrib's view of
- * the master model's last per-block dump, made again for each sample or change of keys,
+ * the per-block dump of the sample shown, made again for each sample or change of keys,
  * selection or sort; its lines are those rows with the expanded ones' rows of the second
- * key, and an expanded stack's frames, tasks and cgroups under it. */
+ * key, and an expanded stack's frames, tasks and cgroups under it.
+ *
+ * The master model's blocks are its last sample's. For an earlier sample of a series the
+ * screen reads the source again, as "pagetop -b SOURCE@N" does, into a model of its own
+ * that keeps that one sample's blocks: going on reads on, going back reads from the
+ * start. Memory stays that of one sample's blocks whatever the series' length. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -11,6 +16,7 @@
 #include <string.h>
 
 #include "gettext.h"
+#include "source.h"
 #include "tui_attrib.h"
 #include "tui_pager.h"
 #include "tui_status.h"
@@ -28,9 +34,24 @@ struct aline {
 	attr_t attr;
 };
 
+/* The source read again up to an earlier sample. */
+struct rereader {
+	char **paths;               /* NULL: the source cannot be read again */
+	int npaths;
+	struct source_opts so;
+	struct source *src;
+	struct model *m;
+	struct attrib *a;
+	long nread;                 /* samples read: the blocks are of sample nread - 1 */
+};
+
 struct attrib_screen {
 	struct screen base;
-	struct attrib *a;
+	struct attrib *a;           /* the master model's */
+	struct rereader rr;
+	struct attrib *shown;       /* of the sample shown: a or rr.a */
+	const struct model *shown_m;
+	int last_only;              /* an earlier sample is shown, with the last one's blocks */
 	struct attrib_opts o;       /* keys, selection and sort in force */
 	struct attr_clock clock;
 	struct attr_view v;
@@ -168,7 +189,7 @@ static void stack_top(struct attrib_screen *as, size_t i, enum attr_key k, int i
 	text_line(as, i, role_attr(ROLE_TITLE), "%*s%s", indent, "",
 		  k == AK_PID ? _("top tasks (pid comm: pages, blocks)")
 			      : _("top cgroups (memcg: pages, blocks)"));
-	if (attrib_view(as->a, &o, as->now, DETAIL_TOP, &v, &err) == 0) {
+	if (attrib_view(as->shown, &o, as->now, DETAIL_TOP, &v, &err) == 0) {
 		for (size_t j = 0; j < v.nrows; j++) {
 			const struct attr_row *r = &v.rows[j];
 			const char *comm = k == AK_PID && j + 1 < v.nrows && v.rows[j + 1].level
@@ -188,7 +209,7 @@ static void stack_top(struct attrib_screen *as, size_t i, enum attr_key k, int i
 /* An expanded stack's lines: its frames, tasks and cgroups. */
 static void stack_lines(struct attrib_screen *as, size_t i, int indent)
 {
-	const struct model *m = as->base.app->master;
+	const struct model *m = as->shown_m;
 	const struct stack *st = model_stack(m, as->v.rows[i].stack);
 
 	if (st)
@@ -225,6 +246,98 @@ static void lines_build(struct attrib_screen *as)
 		as->sel = as->nlines ? as->nlines - 1 : 0;
 }
 
+static void rereader_close(struct rereader *rr)
+{
+	attrib_free(rr->a);
+	model_free(rr->m);
+	source_close(rr->src);
+	rr->a = NULL;
+	rr->m = NULL;
+	rr->src = NULL;
+	rr->nread = 0;
+}
+
+/* The source's warnings were said when the master read it. */
+static void warning_again(void *ctx, const char *msg)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/* The source read again up to sample k (from the start when it is past it), its model
+ * set up as the master. 0, or -1 with err. */
+static int rereader_read(struct app *app, struct rereader *rr, long k, struct pt_err *err)
+{
+	if (rr->src && rr->nread > k + 1)
+		rereader_close(rr);
+	if (!rr->src) {
+		if (source_open(&rr->src, (const char *const *)rr->paths, rr->npaths, &rr->so,
+				err) < 0) {
+			rr->src = NULL;
+			return -1;
+		}
+		rr->m = model_new();
+		model_set_alloc_patterns(rr->m, (const char *const *)app->settings.alloc,
+					 app->settings.nalloc);
+		rr->a = attrib_new(rr->m);
+	}
+	while (rr->nread < k + 1) {
+		struct sink sink = model_sink(rr->m);
+		enum src_status st = source_next(rr->src, &sink, -1, err);
+
+		if (st == SRC_ERROR) {
+			rereader_close(rr);
+			return -1;
+		}
+		if (st == SRC_END) {
+			pt_err_set(err, _("%s: sample %ld is not there any more"), rr->paths[0],
+				   k + 1);
+			rereader_close(rr);
+			return -1;
+		}
+		if (st == SRC_SAMPLE)
+			rr->nread++;
+	}
+	return 0;
+}
+
+static int rereader_at(struct app *app, struct rereader *rr, long k, struct pt_err *err)
+{
+	void (*fn)(void *ctx, const char *msg);
+	void *ctx;
+	int rc;
+
+	diag_get_thread_sink(&fn, &ctx);
+	diag_set_thread_sink(warning_again, NULL);
+	rc = rereader_read(app, rr, k, err);
+	diag_set_thread_sink(fn, ctx);
+	return rc;
+}
+
+/* The blocks of the sample shown: the master's, or those of the source read again for
+ * an earlier one. 0, or -1 with err. */
+static int blocks_shown(struct attrib_screen *as, struct pt_err *err)
+{
+	struct app *app = as->base.app;
+
+	as->shown = as->a;
+	as->shown_m = app->master;
+	as->last_only = 0;
+	if (app->model == app->master || (long)app->time.pos + 1 >= app->nread) {
+		rereader_close(&as->rr);
+		return 0;
+	}
+	if (!as->rr.paths) {
+		as->last_only = 1;
+		return 0;
+	}
+	if (rereader_at(app, &as->rr, (long)app->time.pos, err) < 0)
+		return -1;
+	as->shown = as->rr.a;
+	as->shown_m = as->rr.m;
+	return 0;
+}
+
 /* The view again (a sample arrived, or keys, selection or sort changed). */
 static void view_make(struct attrib_screen *as)
 {
@@ -232,13 +345,23 @@ static void view_make(struct attrib_screen *as)
 	struct attrib_opts o = as->o;
 	struct pt_err err;
 
-	as->now = attr_clock_now(&as->clock, app->master);
-	o.keys[1] = second_key(as);
-	as->ok = attrib_view(as->a, &o, as->now, 0, &as->v, &err) == 0;
 	as->err[0] = '\0';
+	if (blocks_shown(as, &err) < 0) {
+		attr_view_free(&as->v);
+		attr_view_init(&as->v);
+		as->ok = 0;
+		snprintf(as->err, sizeof(as->err), "%s", err.msg);
+		as->made_nread = app->nread;
+		as->stale = 0;
+		lines_build(as);
+		return;
+	}
+	as->now = attr_clock_now(&as->clock, as->shown_m);
+	o.keys[1] = second_key(as);
+	as->ok = attrib_view(as->shown, &o, as->now, 0, &as->v, &err) == 0;
 	if (!as->ok)
 		snprintf(as->err, sizeof(as->err), "%s", err.msg);
-	else if (!attrib_nblocks(as->a))
+	else if (!attrib_nblocks(as->shown))
 		snprintf(as->err, sizeof(as->err), "%s",
 			 _("no blocks: these keys need the per-block page_owner dump (/sys/kernel/debug/page_owner, a saved copy or a recording that keeps its blocks), not allocinfo nor the stack interfaces"));
 	as->made_nread = app->nread;
@@ -331,15 +454,18 @@ static void draw_header(struct attrib_screen *as)
 	fmt_count(all_blocks, sizeof(all_blocks), (int64_t)as->v.all_blocks);
 	snprintf(buf, sizeof(buf), _("%s of %s pages in %s of %s blocks, %zu groups"), pages, all,
 		 blocks, all_blocks, as->v.ngroups);
-	p = PEN_AT(1, 0);
-	pen_put(&p, buf, A_NORMAL);
+	/* a series: the sample whose blocks these are */
+	sel[0] = '\0';
+	if (app->series)
+		status_sample_text(app, sel, sizeof(sel));
+	draw_left_right(1, buf, A_NORMAL, sel, A_NORMAL);
 	selection_text(&as->o, sel, sizeof(sel));
 	snprintf(buf, sizeof(buf), _("selected: %s"), *sel ? sel : _("every block"));
 	if (as->now >= 0)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), _("  (read at %.1f s since boot)"),
 			 as->now);
-	/* a replay shows an earlier sample: the blocks kept are the last one's */
-	if (app->model != app->master)
+	/* standard input is read once: an earlier sample has only the last one's blocks */
+	if (as->last_only)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s",
 			 _("  blocks of the last sample read"));
 	p = PEN_AT(2, 0);
@@ -716,6 +842,10 @@ static void attrib_destroy(struct screen *s)
 	struct attrib_screen *as = ATTRIB(s);
 
 	attrib_free(as->a);
+	rereader_close(&as->rr);
+	for (int i = 0; i < as->rr.npaths; i++)
+		free(as->rr.paths[i]);
+	free(as->rr.paths);
 	attr_view_free(&as->v);
 	lines_clear(as);
 	free(as->lines);
@@ -725,15 +855,34 @@ static void attrib_destroy(struct screen *s)
 	free(as);
 }
 
-void attrib_screen_start(struct app *app, const struct attrib_opts *o,
-			 const struct attr_clock *c)
+/* The paths to read again: none for the live kernel and standard input. */
+static void rereader_init(struct rereader *rr, const struct tui_opts *to)
+{
+	if (!to->npaths || !to->source_opts)
+		return;
+	for (int i = 0; i < to->npaths; i++)
+		if (strcmp(to->paths[i], "-") == 0)
+			return;
+	rr->paths = xreallocarray(NULL, (size_t)to->npaths, sizeof(*rr->paths));
+	for (int i = 0; i < to->npaths; i++)
+		rr->paths[i] = xstrdup(to->paths[i]);
+	rr->npaths = to->npaths;
+	rr->so = *to->source_opts;
+}
+
+void attrib_screen_start(struct app *app, const struct tui_opts *to)
 {
 	struct attrib_screen *as = ATTRIB(app->screens[SCREEN_ATTRIB]);
+	const struct attrib_opts *o = to->attrib;
 	struct pt_err err;
 
 	as->a = attrib_new(app->master);
-	if (c)
-		as->clock = *c;
+	as->shown = as->a;
+	as->shown_m = app->master;
+	if (app->series)
+		rereader_init(&as->rr, to);
+	if (o)
+		as->clock = to->attr_clock;
 	if (!o)
 		return;
 	as->o = *o;

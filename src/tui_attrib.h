@@ -9,10 +9,10 @@
 #include "model_attrib.h"
 #include "tui_app.h"
 
-/* Once, before samples are read: keeps the master model's blocks; o: the command line's
- * keys, selection and sort (NULL: none), c: when the blocks were read. */
-void attrib_screen_start(struct app *app, const struct attrib_opts *o,
-			 const struct attr_clock *c);
+/* Once, before samples are read: keeps the master model's blocks; o->attrib: the command
+ * line's keys, selection and sort (NULL: none), o->attr_clock: when the blocks were read,
+ * o->paths: the source, read again for an earlier sample's blocks. */
+void attrib_screen_start(struct app *app, const struct tui_opts *o);
 /* Whether the shown sample has blocks (the per-block dump). */
 int attrib_screen_usable(const struct app *app);
 /* Shows the blocks' screen grouped by k first. */

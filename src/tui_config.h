@@ -30,6 +30,8 @@ enum {
 	TUI_SET_TREE = 1 << 5,
 };
 
+struct source_opts;
+
 struct tui_opts {
 	struct view_opts view;
 	enum tree_mode tree;            /* --tree: the list opens as that tree */
@@ -46,6 +48,11 @@ struct tui_opts {
 	struct sample_sel start;        /* SOURCE@SEL: the sample to open at */
 	const struct attrib_opts *attrib; /* --group pid..., --pid...: the blocks' screen (or NULL) */
 	struct attr_clock attr_clock;   /* when the blocks were read */
+	/* the source's paths and options: the blocks' screen reads them again for the
+	 * blocks of an earlier sample (npaths 0: it cannot) */
+	const char *const *paths;
+	int npaths;
+	const struct source_opts *source_opts;
 };
 
 #define TUI_FILTERS_MAX 31

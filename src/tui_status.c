@@ -57,8 +57,7 @@ static void series_bar(const struct app *app, long total, char *bar, size_t n)
 					i < at ? draw_glyph("━", "=") : draw_glyph("─", "-"));
 }
 
-/* "10:15:00  sample 70/90 ●━━━────" (less on a narrow terminal): the shown sample. */
-static void sample_text(const struct app *app, char *buf, size_t n)
+void status_sample_text(const struct app *app, char *buf, size_t n)
 {
 	const struct model *m = app->model;
 	uint32_t nsamp = (uint32_t)model_nsamples(m), pos = app->time.pos + 1, k;
@@ -298,7 +297,7 @@ void status_draw_header(const struct app *app, const struct view *v)
 	char left[512], right[256];
 
 	source_text(app, left, sizeof(left));
-	sample_text(app, right, sizeof(right));
+	status_sample_text(app, right, sizeof(right));
 	draw_left_right(0, left, A_BOLD, right, A_BOLD);
 	totals_text(app, v, left, sizeof(left));
 	/* live: the system's memory beside the totals, else the total's sparkline */

@@ -12,6 +12,8 @@ void status_message(struct app *app, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Timers: the message goes, the source's stall is shown or goes. */
 void status_tick(struct app *app);
+/* "10:15:00  sample 70/90 ●━━━────" (less on a narrow terminal): the shown sample. */
+void status_sample_text(const struct app *app, char *buf, size_t n);
 /* The header over the rows of view v. */
 void status_draw_header(const struct app *app, const struct view *v);
 void status_draw_line(struct app *app);

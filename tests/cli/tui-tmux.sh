@@ -336,6 +336,31 @@ expect "blocks by memcg > caller"
 expect "(offline)"
 keys q
 ended 0
+# a series: the blocks are those of the sample shown, as -b SOURCE@N prints them
+"$PAGETOP" record --from "$top_srcdir/tests/data/attrib-series" -o "$tmp/blocks.ptrec" 2>"$tmp/err" ||
+	fail "record attrib-series: $(cat "$tmp/err")"
+for src in "$top_srcdir/tests/data/attrib-series" "$tmp/blocks.ptrec"; do
+	start "$PAGETOP" --group comm "$src"
+	expect "sample 4/4"
+	expect "10 of 10 pages in 6 of 6 blocks, 4 groups"
+	expect "         5        2      1.00  50.0%  ▸ nginx"
+	keys [
+	expect "sample 3/4"
+	expect "7,433 of 7,433 pages in 7,199 of 7,199 blocks, 17 groups"
+	expect "     3,752    3,752      0.00  50.5%  ▸ swapper"
+	expect "(read at 700."
+	keys [ [
+	expect "sample 1/4"
+	expect "7,616 of 7,616 pages in 7,414 of 7,414 blocks, 17 groups"
+	expect "     3,129    3,128      0.00  41.1%  ▸ swapper"
+	expect "(read at 8.0 s since boot)"
+	grep -q "blocks of the last sample read" "$tmp/screen" && fail "$src: the last sample's blocks at sample 1"
+	keys ] ] ]
+	expect "sample 4/4"
+	expect "         5        2      1.00  50.0%  ▸ nginx"
+	keys q
+	ended 0
+done
 start "$PAGETOP" "$top_srcdir/tests/data/small/page_owner.xz"
 expect "register_early_stack"
 keys g g g g

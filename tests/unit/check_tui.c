@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "cmd_record.h"
 #include "cmd_select.h"
 #include "output.h"
 #include "settings.h"
@@ -190,11 +191,19 @@ static void ht_open(struct ht *h, const char *rel, const struct tui_opts *opts, 
 	struct source_opts so;
 	struct pt_err err;
 	const char *path = rel;
+	struct tui_opts o;
 
 	/* relative names keep the header the same wherever the tree is */
 	ck_assert_int_eq(chdir(TEST_DATA), 0);
 	source_opts_init(&so);
 	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	if (opts) { /* the source, as the command line names it to the screen */
+		o = *opts;
+		o.paths = &path;
+		o.npaths = 1;
+		o.source_opts = &so;
+		opts = &o;
+	}
 	ht_start(h, src, opts, rows, cols, term, locale);
 }
 
@@ -219,11 +228,11 @@ static const char *ht_screen(struct ht *h)
 	return h->screen;
 }
 
-/* Line y of the screen (a static copy). */
-static const char *ht_line(struct ht *h, int y)
+/* Line y of the screen drawn last (a static copy). */
+static const char *ht_line_drawn(struct ht *h, int y)
 {
 	static char line[4096];
-	const char *s = ht_screen(h);
+	const char *s = h->screen;
 
 	for (int i = 0; i < y && s; i++) {
 		s = strchr(s, '\n');
@@ -241,6 +250,13 @@ static const char *ht_line(struct ht *h, int y)
 		line[n] = '\0';
 	}
 	return line;
+}
+
+/* Line y of the screen (a static copy). */
+static const char *ht_line(struct ht *h, int y)
+{
+	ht_screen(h);
+	return ht_line_drawn(h, y);
 }
 
 static void ht_key(struct ht *h, int key)
@@ -1018,9 +1034,10 @@ static struct tui_opts attrib_tui_opts(struct attrib_opts *ao, enum attr_key k1,
 	return o;
 }
 
-/* What batch mode's attrib_run() groups: the view of path's blocks by ao (in TEST_DATA). */
-static void batch_attr_view(const char *rel, const struct attrib_opts *ao, double now,
-			    struct attr_view *v)
+/* What batch mode's attrib_run() groups at rel@n: the view of the blocks of sample n of
+ * rel (in TEST_DATA) by ao. */
+static void batch_attr_view_at(const char *rel, long n, const struct attrib_opts *ao,
+			       double now, struct attr_view *v)
 {
 	struct model *m = model_new();
 	struct attrib *a = attrib_new(m);
@@ -1033,12 +1050,19 @@ static void batch_attr_view(const char *rel, const struct attrib_opts *ao, doubl
 	ck_assert_int_eq(chdir(TEST_DATA), 0);
 	source_opts_init(&so);
 	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
-	ck_assert_int_eq(source_next(src, &sink, -1, &err), SRC_SAMPLE);
+	for (long i = 0; i <= n; i++)
+		ck_assert_int_eq(source_next(src, &sink, -1, &err), SRC_SAMPLE);
 	attr_view_init(v);
 	ck_assert_msg(attrib_view(a, ao, now, 0, v, &err) == 0, "%s", err.msg);
 	attrib_free(a);
 	source_close(src);
 	model_free(m);
+}
+
+static void batch_attr_view(const char *rel, const struct attrib_opts *ao, double now,
+			    struct attr_view *v)
+{
+	batch_attr_view_at(rel, 0, ao, now, v);
 }
 
 /* One per-block sample of path (in TEST_DATA) into m. */
@@ -1080,10 +1104,11 @@ static void ck_screen_is_batch(struct ht *h, const struct attr_view *v)
 {
 	ck_assert_uint_gt(v->nrows, 0);
 	ck_assert_uint_lt(v->nrows, (size_t)(LINES - TUI_HEADER_LINES - 1));
+	ht_screen(h);
 	for (size_t i = 0; i < v->nrows; i++) {
 		const struct attr_row *r = &v->rows[i];
 		char pages[32], blocks[32], want[128];
-		const char *line = ht_line(h, TUI_HEADER_LINES + (int)i);
+		const char *line = ht_line_drawn(h, TUI_HEADER_LINES + (int)i);
 		size_t n = strlen(line), ln = strlen(r->label);
 
 		fmt_count(pages, sizeof(pages), (int64_t)r->pages);
@@ -1294,10 +1319,161 @@ START_TEST(test_attrib_series)
 	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks, 4 groups");
 	ck_assert_ptr_null(strstr(ht_line(&h, 2), "blocks of the last sample read"));
 	ht_keys(&h, "[");
-	ck_line_has(&h, 2, "blocks of the last sample read");
+	ck_line_has(&h, 1, "sample 1/2");
+	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks, 4 groups");
+	ck_assert_ptr_null(strstr(ht_line(&h, 2), "blocks of the last sample read"));
 	ht_close(&h);
 	tmpdir_free(dir);
 	free(dump);
+}
+END_TEST
+
+/* A folder that lost files since it was read: an earlier sample says it is gone, the
+ * last one still shows its blocks. */
+START_TEST(test_attrib_series_gone)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_COMM, AK_NONE, 100.5);
+	char *dump = read_file(TEST_DATA "/attrib/page_owner", NULL);
+	char *dir = tmpdir_new(), *p[3];
+
+	ck_assert_ptr_nonnull(dump);
+	for (int i = 0; i < 3; i++) {
+		p[i] = xasprintf("%s/000%d.page_owner", dir, i);
+		write_str(p[i], dump);
+	}
+	ht_open(&h, dir, &o, 30, 100, NULL, NULL);
+	ck_line_has(&h, 1, "sample 3/3");
+	ck_assert_int_eq(unlink(p[1]), 0);
+	ck_assert_int_eq(unlink(p[2]), 0);
+	ht_keys(&h, "[");
+	ck_line_has(&h, 1, "sample 2/3");
+	ck_screen_has(&h, "sample 2 is not there any more");
+	ht_keys(&h, "]");
+	ck_line_has(&h, 1, "10 of 10 pages in 6 of 6 blocks, 4 groups");
+	ht_close(&h);
+	for (int i = 0; i < 3; i++)
+		free(p[i]);
+	tmpdir_free(dir);
+	free(dump);
+}
+END_TEST
+
+/* A source the screen cannot read again (standard input, named to it as no path): an
+ * earlier sample shows the last one's blocks, and says so. */
+START_TEST(test_attrib_series_once)
+{
+	struct ht h = { 0 };
+	struct attrib_opts ao;
+	struct tui_opts o = attrib_tui_opts(&ao, AK_COMM, AK_NONE, 100.5);
+	const char *path = "attrib-series";
+	struct source_opts so;
+	struct source *src;
+	struct pt_err err;
+
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	ht_start(&h, src, &o, 30, 100, NULL, NULL);
+	ck_assert_ptr_null(strstr(ht_line(&h, 2), "blocks of the last sample read"));
+	ht_keys(&h, "[");
+	ck_line_has(&h, 2, "blocks of the last sample read");
+	ht_close(&h);
+}
+END_TEST
+
+/* The first stack of the first group of v (by comm) opened: its top tasks are batch's
+ * "--group pid,comm --comm GROUP" on that stack's blocks at sample n of rel. */
+static void ck_top_tasks_at(struct ht *h, const char *rel, long n, const struct attr_view *v)
+{
+	struct attrib_opts ao;
+	struct attr_view t;
+
+	ck_assert_uint_gt(v->nrows, 1);
+	ck_assert_int_eq(v->rows[1].level, 1);
+	attrib_opts_init(&ao);
+	ao.keys[0] = AK_PID;
+	ao.keys[1] = AK_COMM;
+	ao.comms[0] = v->rows[0].label;
+	ao.ncomms = 1;
+	ao.stack_sel = 1;
+	ao.stack = v->rows[1].stack;
+	batch_attr_view_at(rel, n, &ao, 4000, &t);
+	ht_key(h, FN(KEY_HOME));
+	ht_key(h, FN(KEY_DOWN));
+	ht_keys(h, "\n");
+	ck_screen_has(h, "top tasks (pid comm: pages, blocks)");
+	for (size_t i = 0, shown = 0; i < t.nrows && shown < 5; i++) {
+		char pages[32], blocks[32], want[160];
+
+		if (t.rows[i].level)
+			continue;
+		fmt_count(pages, sizeof(pages), (int64_t)t.rows[i].pages);
+		fmt_count(blocks, sizeof(blocks), (int64_t)t.rows[i].blocks);
+		snprintf(want, sizeof(want), "  %s %s: %s, %s", t.rows[i].label,
+			 t.rows[i + 1].label, pages, blocks);
+		ck_screen_has(h, want);
+		shown++;
+	}
+	ht_key(h, FN(KEY_LEFT));
+	attr_view_free(&t);
+}
+
+/* At each sample of a folder of dumps and of its recording, the screen's rows are
+ * those of "pagetop -b --group K1,K2 SOURCE@N", going back and forth. */
+START_TEST(test_attrib_series_at)
+{
+	static const struct { enum attr_key k1, k2; double older; } cases[] = {
+		{ AK_PID, AK_COMM, -1 },
+		{ AK_COMM, AK_CALLER, -1 },
+		{ AK_MEMCG, AK_ORDER, -1 },
+		{ AK_AGE, AK_NONE, -1 },
+		{ AK_COMM, AK_NONE, 600 },
+	};
+	static const int walk[] = { 3, 2, 1, 0, 2, 1, 3, 0 };
+	char *tmp = tmpdir_new(), *rec = xasprintf("%s/r.ptrec", tmp);
+	char a0[] = "record", a1[] = "--from", a2[] = "attrib-series", a3[] = "-o";
+	char *argv[] = { a0, a1, a2, a3, rec, NULL };
+	const char *srcs[] = { "attrib-series", rec };
+
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	optind = 0;
+	ck_assert_int_eq(cmd_record(5, argv), 0);
+	for (size_t s = 0; s < ARRAY_SIZE(srcs); s++)
+		for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+			struct ht h = { 0 };
+			struct attrib_opts ao;
+			struct tui_opts o = attrib_tui_opts(&ao, cases[c].k1, cases[c].k2, 4000);
+			int at = 3;
+
+			ao.older_than = cases[c].older;
+			ht_open(&h, srcs[s], &o, 700, 140, NULL, NULL);
+			for (size_t w = 0; w < ARRAY_SIZE(walk); w++) {
+				struct attr_view v;
+				char want[32];
+
+				for (; at > walk[w]; at--)
+					ht_keys(&h, "[");
+				for (; at < walk[w]; at++)
+					ht_keys(&h, "]");
+				snprintf(want, sizeof(want), "sample %d/4", at + 1);
+				ck_line_has(&h, 1, want);
+				ht_keys(&h, "e");
+				ao.keys[1] = cases[c].k2 ? cases[c].k2 : AK_STACK;
+				batch_attr_view_at(srcs[s], at, &ao, 4000, &v);
+				ao.keys[1] = cases[c].k2;
+				ck_assert_ptr_null(strstr(ht_line(&h, 2), "blocks of the last"));
+				ck_screen_is_batch(&h, &v);
+				if (!cases[c].k2 && cases[c].older < 0)
+					ck_top_tasks_at(&h, srcs[s], at, &v);
+				attr_view_free(&v);
+			}
+			ht_close(&h);
+		}
+	unlink(rec);
+	free(rec);
+	tmpdir_free(tmp);
 }
 END_TEST
 
@@ -4563,6 +4739,9 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_attrib_select);
 	tcase_add_test(tc, test_attrib_no_blocks);
 	tcase_add_test(tc, test_attrib_series);
+	tcase_add_test(tc, test_attrib_series_once);
+	tcase_add_test(tc, test_attrib_series_gone);
+	tcase_add_test(tc, test_attrib_series_at);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_replay_background);

@@ -50,8 +50,8 @@ struct trace;
 /* A count over the samples, with what is derived from it: a stack's pages, a group's.
  * Sample numbers count from 0. */
 struct counter {
-	int64_t now, prev, base, peak;
-	int64_t delta, delta_base;
+	int64_t now, base, peak;
+	int64_t delta, delta_base; /* now less the sample before's, less base */
 	double rate;              /* per second, over the last interval */
 	uint32_t first_seen;      /* sample number */
 	uint32_t last_changed;    /* sample number */

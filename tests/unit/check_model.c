@@ -395,7 +395,7 @@ START_TEST(test_deltas_rate_peak)
 	feed(m, 102, "a=15|b=5");
 	b = must_find(m, "b");
 	ck_assert_int_eq(a->s.now, 15);
-	ck_assert_int_eq(a->s.prev, 10);
+	ck_assert_int_eq(a->s.now - a->s.delta, 10);
 	ck_assert_int_eq(a->s.delta, 5);
 	ck_assert_double_eq_tol(a->s.rate, 2.5, 1e-9);
 	ck_assert_int_eq(b->s.now, 5);

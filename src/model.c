@@ -168,8 +168,10 @@ void model_free(struct model *m)
 		struct stack *st = &m->chunks[i / STACK_CHUNK][i % STACK_CHUNK];
 
 		free(st->s.hist);
-		free(st->blk);
 	}
+	for (size_t i = 0; i < m->blk_cap; i++)
+		free(m->blk[i]);
+	free(m->blk);
 	free(m->chunks);
 	free(m->freemap);
 	free(m->to_forget);
@@ -247,6 +249,11 @@ const struct stack *model_stack(const struct model *m, uint32_t id)
 	const struct stack *st = id < m->nstacks ? stack_at(m, id) : NULL;
 
 	return st && !st->freed ? st : NULL;
+}
+
+const struct block_summary *model_stack_blocks(const struct model *m, const struct stack *st)
+{
+	return st->id < m->blk_cap ? m->blk[st->id] : NULL;
 }
 
 int64_t model_total_pages(const struct model *m)
@@ -596,10 +603,20 @@ static struct stack *stack_new(struct model *m)
 /* A block of a per-block dump into its stack's summary. */
 static void block_add(struct model *m, struct stack *st, const struct block_info *b)
 {
-	struct block_summary *bs = st->blk;
+	struct block_summary *bs;
 
+	if (st->id >= m->blk_cap) {
+		size_t cap = m->blk_cap ? m->blk_cap : 1024;
+
+		while (cap <= st->id)
+			cap *= 2;
+		m->blk = xreallocarray(m->blk, cap, sizeof(*m->blk));
+		memset(m->blk + m->blk_cap, 0, (cap - m->blk_cap) * sizeof(*m->blk));
+		m->blk_cap = cap;
+	}
+	bs = m->blk[st->id];
 	if (!bs) {
-		bs = st->blk = xcalloc(1, sizeof(*bs));
+		bs = m->blk[st->id] = xcalloc(1, sizeof(*bs));
 		m->nblock_summaries++;
 	}
 	if (bs->sample != m->nsamples) {
@@ -892,9 +909,9 @@ static void stack_forget(struct model *m, struct stack *st)
 	if (st->s.first_seen == 0)
 		m->gone_first = sat_add(m->gone_first, st->s.first_value);
 	counter_hist_free(m, &st->s);
-	if (st->blk) {
-		free(st->blk);
-		st->blk = NULL;
+	if (st->id < m->blk_cap && m->blk[st->id]) {
+		free(m->blk[st->id]);
+		m->blk[st->id] = NULL;
 		m->nblock_summaries--;
 	}
 	if (st->frames)
@@ -941,6 +958,7 @@ size_t model_mem_bytes(const struct model *m)
 	n += (m->nslots_frames + m->nslots_handles) * sizeof(uint64_t);
 	n += PENDING_MAX * sizeof(*m->pending);
 	n += m->hist_bytes + trace_mem_bytes(m) + m->nblock_summaries * sizeof(struct block_summary);
+	n += m->blk_cap * sizeof(*m->blk);
 	n += m->cap_to_forget * sizeof(uint32_t);
 	n += (m->capforgot + m->capforgot_out) * sizeof(uint64_t);
 	for (int g = 0; g < GROUP__N; g++)
@@ -980,8 +998,8 @@ static int m_end(void *self, struct pt_err *err)
 		st->s.acc = 0;
 		st->s.calls = st->s.calls_acc;
 		st->s.calls_acc = 0;
-		if (st->blk && st->blk->sample != k)
-			memset(st->blk, 0, sizeof(*st->blk)); /* no block of it in this dump */
+		if (st->id < m->blk_cap && m->blk[st->id] && m->blk[st->id]->sample != k)
+			memset(m->blk[st->id], 0, sizeof(**m->blk)); /* no block of it in this dump */
 		if (!v) {
 			/* at 0 pages for the whole history window */
 			if (k - st->s.last_changed >= MODEL_HISTORY - 1 && !st->pins &&

@@ -85,6 +85,8 @@ struct model {
 	size_t trace_slab_bytes;    /* the slabs they come from (model_series.c) */
 	struct trace_pool *trace_pool;
 	struct trace *total_trace;  /* the total pages over the series */
+	struct block_summary **blk; /* by stack id: per-block dumps' summaries */
+	size_t blk_cap;
 	size_t nblock_summaries;    /* block summaries allocated */
 	/* model_on_block(): told of every block of a per-block dump, with its stack; of
 	 * none (NULL, NULL) when model_reset() starts afresh */

@@ -339,6 +339,8 @@ uint32_t model_baseline_sample(const struct model *m)
 
 /* ---- stacks ---- */
 
+/* Grown at three quarters full: the slots are 8 bytes and a probe compares 32 bits of
+ * the hash, so the longer runs cost little (a lookup by handle reads the stack anyway). */
 static void handles_grow(struct model *m)
 {
 	size_t ns = m->nslots_handles * 2, mask = ns - 1;
@@ -687,7 +689,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 			st = stack_new(m);
 			st->handle = rec->handle;
 			m->by_handle[slot] = handle_slot(st->id, handle_hash(st->handle));
-			if (++m->nhandled * 2 >= m->nslots_handles)
+			if (++m->nhandled * 4 >= m->nslots_handles * 3)
 				handles_grow(m);
 			stack_set_frames(m, st, ids, n);
 		} else if (!st->nframes && n) {
@@ -740,7 +742,7 @@ static void count_apply(struct model *m, uint64_t handle, uint64_t count)
 		st = stack_new(m);
 		st->handle = handle;
 		m->by_handle[slot] = handle_slot(st->id, handle_hash(handle));
-		if (++m->nhandled * 2 >= m->nslots_handles)
+		if (++m->nhandled * 4 >= m->nslots_handles * 3)
 			handles_grow(m);
 		stack_set_frames(m, st, NULL, 0);
 	}

@@ -131,7 +131,7 @@ struct model *model_new(void)
 	m->nslots_frames = 1024;
 	m->by_frames = xhuge_alloc(m->nslots_frames * sizeof(uint64_t));
 	m->nslots_handles = 1024;
-	m->by_handle = xhuge_alloc(m->nslots_handles * sizeof(struct handle_slot));
+	m->by_handle = xhuge_alloc(m->nslots_handles * sizeof(uint64_t));
 	m->pending = xmalloc(PENDING_MAX * sizeof(*m->pending));
 	m->meta.page_size = 4096;
 	return m;
@@ -168,8 +168,10 @@ void model_free(struct model *m)
 		struct stack *st = &m->chunks[i / STACK_CHUNK][i % STACK_CHUNK];
 
 		free(st->s.hist);
-		free(st->blk);
 	}
+	for (size_t i = 0; i < m->blk_cap; i++)
+		free(m->blk[i]);
+	free(m->blk);
 	free(m->chunks);
 	free(m->freemap);
 	free(m->to_forget);
@@ -192,7 +194,7 @@ void model_free(struct model *m)
 	free(m->times);
 	arena_free(&m->arena);
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
-	xhuge_free(m->by_handle, m->nslots_handles * sizeof(struct handle_slot));
+	xhuge_free(m->by_handle, m->nslots_handles * sizeof(uint64_t));
 	free(m->pending);
 	free(m->frame_info);
 	for (int i = 0; i < KEY_MAPS; i++)
@@ -247,6 +249,11 @@ const struct stack *model_stack(const struct model *m, uint32_t id)
 	const struct stack *st = id < m->nstacks ? stack_at(m, id) : NULL;
 
 	return st && !st->freed ? st : NULL;
+}
+
+const struct block_summary *model_stack_blocks(const struct model *m, const struct stack *st)
+{
+	return st->id < m->blk_cap ? m->blk[st->id] : NULL;
 }
 
 int64_t model_total_pages(const struct model *m)
@@ -332,21 +339,23 @@ uint32_t model_baseline_sample(const struct model *m)
 
 /* ---- stacks ---- */
 
+/* Grown at three quarters full: the slots are 8 bytes and a probe compares 32 bits of
+ * the hash, so the longer runs cost little (a lookup by handle reads the stack anyway). */
 static void handles_grow(struct model *m)
 {
 	size_t ns = m->nslots_handles * 2, mask = ns - 1;
-	struct handle_slot *t = xhuge_alloc(ns * sizeof(*t));
+	uint64_t *t = xhuge_alloc(ns * sizeof(*t));
 
 	for (size_t i = 0; i < m->nslots_handles; i++) {
-		const struct handle_slot *e = &m->by_handle[i];
+		uint64_t e = m->by_handle[i];
 		size_t j;
 
-		if (!e->handle)
+		if (!e)
 			continue;
-		j = hash_u64(e->handle) & mask;
-		while (t[j].handle)
+		j = (e >> 32) & mask;
+		while (t[j])
 			j = (j + 1) & mask;
-		t[j] = *e;
+		t[j] = e;
 	}
 	xhuge_free(m->by_handle, m->nslots_handles * sizeof(*t));
 	m->by_handle = t;
@@ -406,16 +415,21 @@ static struct stack *find_by_frames(struct model *m, const uint32_t *ids, unsign
 
 static struct stack *find_by_handle(const struct model *m, uint64_t handle, size_t *slot)
 {
-	size_t mask = m->nslots_handles - 1, j = hash_u64(handle) & mask;
+	uint32_t hh = handle_hash(handle);
+	size_t mask = m->nslots_handles - 1, j = hh & mask;
 
 	for (;;) {
-		const struct handle_slot *e = &m->by_handle[j];
+		uint64_t e = m->by_handle[j];
 
-		if (!e->handle)
+		if (!e)
 			break;
-		if (e->handle == handle) {
-			*slot = j;
-			return stack_at(m, e->id);
+		if ((uint32_t)(e >> 32) == hh) {
+			struct stack *st = stack_at(m, (uint32_t)e - 1);
+
+			if (st->handle == handle) {
+				*slot = j;
+				return st;
+			}
 		}
 		j = (j + 1) & mask;
 	}
@@ -591,10 +605,20 @@ static struct stack *stack_new(struct model *m)
 /* A block of a per-block dump into its stack's summary. */
 static void block_add(struct model *m, struct stack *st, const struct block_info *b)
 {
-	struct block_summary *bs = st->blk;
+	struct block_summary *bs;
 
+	if (st->id >= m->blk_cap) {
+		size_t cap = m->blk_cap ? m->blk_cap : 1024;
+
+		while (cap <= st->id)
+			cap *= 2;
+		m->blk = xreallocarray(m->blk, cap, sizeof(*m->blk));
+		memset(m->blk + m->blk_cap, 0, (cap - m->blk_cap) * sizeof(*m->blk));
+		m->blk_cap = cap;
+	}
+	bs = m->blk[st->id];
 	if (!bs) {
-		bs = st->blk = xcalloc(1, sizeof(*bs));
+		bs = m->blk[st->id] = xcalloc(1, sizeof(*bs));
 		m->nblock_summaries++;
 	}
 	if (bs->sample != m->nsamples) {
@@ -664,9 +688,8 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 		if (!st) {
 			st = stack_new(m);
 			st->handle = rec->handle;
-			m->by_handle[slot].handle = st->handle;
-			m->by_handle[slot].id = st->id;
-			if (++m->nhandled * 2 >= m->nslots_handles)
+			m->by_handle[slot] = handle_slot(st->id, handle_hash(st->handle));
+			if (++m->nhandled * 4 >= m->nslots_handles * 3)
 				handles_grow(m);
 			stack_set_frames(m, st, ids, n);
 		} else if (!st->nframes && n) {
@@ -718,9 +741,8 @@ static void count_apply(struct model *m, uint64_t handle, uint64_t count)
 		 * with new stacks): keep the count, the frames come later. */
 		st = stack_new(m);
 		st->handle = handle;
-		m->by_handle[slot].handle = st->handle;
-		m->by_handle[slot].id = st->id;
-		if (++m->nhandled * 2 >= m->nslots_handles)
+		m->by_handle[slot] = handle_slot(st->id, handle_hash(handle));
+		if (++m->nhandled * 4 >= m->nslots_handles * 3)
 			handles_grow(m);
 		stack_set_frames(m, st, NULL, 0);
 	}
@@ -735,7 +757,7 @@ static void counts_flush(struct model *m)
 
 	for (size_t i = 0; i < m->npending; i++) {
 		if (i + 8 < m->npending)
-			__builtin_prefetch(&m->by_handle[hash_u64(m->pending[i + 8].handle) & mask]);
+			__builtin_prefetch(&m->by_handle[handle_hash(m->pending[i + 8].handle) & mask]);
 		count_apply(m, m->pending[i].handle, m->pending[i].count);
 		mask = m->nslots_handles - 1;
 	}
@@ -824,24 +846,23 @@ static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
  * up into it (none is missed by a probe, no tombstones pile up). */
 static void handle_unlink(struct model *m, const struct stack *st)
 {
-	size_t mask = m->nslots_handles - 1, j = hash_u64(st->handle) & mask, i = j;
+	size_t mask = m->nslots_handles - 1, j = handle_hash(st->handle) & mask, i = j;
 
-	while (m->by_handle[j].handle != st->handle)
+	while ((uint32_t)m->by_handle[j] != st->id + 1)
 		j = (j + 1) & mask;
 	for (i = j;;) {
 		size_t home;
 
 		i = (i + 1) & mask;
-		if (!m->by_handle[i].handle)
+		if (!m->by_handle[i])
 			break;
-		home = hash_u64(m->by_handle[i].handle) & mask;
+		home = (m->by_handle[i] >> 32) & mask;
 		if (((i - home) & mask) >= ((i - j) & mask)) {
 			m->by_handle[j] = m->by_handle[i];
 			j = i;
 		}
 	}
-	m->by_handle[j].handle = 0;
-	m->by_handle[j].id = 0;
+	m->by_handle[j] = 0;
 }
 
 static void frames_unlink(struct model *m, const struct stack *st)
@@ -890,9 +911,9 @@ static void stack_forget(struct model *m, struct stack *st)
 	if (st->s.first_seen == 0)
 		m->gone_first = sat_add(m->gone_first, st->s.first_value);
 	counter_hist_free(m, &st->s);
-	if (st->blk) {
-		free(st->blk);
-		st->blk = NULL;
+	if (st->id < m->blk_cap && m->blk[st->id]) {
+		free(m->blk[st->id]);
+		m->blk[st->id] = NULL;
 		m->nblock_summaries--;
 	}
 	if (st->frames)
@@ -936,9 +957,10 @@ size_t model_mem_bytes(const struct model *m)
 	n += m->frame_info_cap * sizeof(*m->frame_info);
 	n += m->nchunks * sizeof(*m->chunks) + arena_bytes(&m->arena);
 	n += m->freemap_words * sizeof(uint64_t);
-	n += m->nslots_frames * sizeof(uint64_t) + m->nslots_handles * sizeof(struct handle_slot);
+	n += (m->nslots_frames + m->nslots_handles) * sizeof(uint64_t);
 	n += PENDING_MAX * sizeof(*m->pending);
 	n += m->hist_bytes + trace_mem_bytes(m) + m->nblock_summaries * sizeof(struct block_summary);
+	n += m->blk_cap * sizeof(*m->blk);
 	n += m->cap_to_forget * sizeof(uint32_t);
 	n += (m->capforgot + m->capforgot_out) * sizeof(uint64_t);
 	for (int g = 0; g < GROUP__N; g++)
@@ -978,8 +1000,8 @@ static int m_end(void *self, struct pt_err *err)
 		st->s.acc = 0;
 		st->s.calls = st->s.calls_acc;
 		st->s.calls_acc = 0;
-		if (st->blk && st->blk->sample != k)
-			memset(st->blk, 0, sizeof(*st->blk)); /* no block of it in this dump */
+		if (st->id < m->blk_cap && m->blk[st->id] && m->blk[st->id]->sample != k)
+			memset(m->blk[st->id], 0, sizeof(**m->blk)); /* no block of it in this dump */
 		if (!v) {
 			/* at 0 pages for the whole history window */
 			if (k - st->s.last_changed >= MODEL_HISTORY - 1 && !st->pins &&
@@ -1048,7 +1070,7 @@ static void m_prefetch(void *self, const struct stack_rec *rec)
 	const struct model *m = self;
 
 	if (rec->handle)
-		__builtin_prefetch(&m->by_handle[hash_u64(rec->handle) & (m->nslots_handles - 1)]);
+		__builtin_prefetch(&m->by_handle[handle_hash(rec->handle) & (m->nslots_handles - 1)]);
 	else if (rec->hash)
 		__builtin_prefetch(&m->by_frames[rec->hash & (m->nslots_frames - 1)]);
 }

@@ -50,8 +50,8 @@ struct trace;
 /* A count over the samples, with what is derived from it: a stack's pages, a group's.
  * Sample numbers count from 0. */
 struct counter {
-	int64_t now, prev, base, peak;
-	int64_t delta, delta_base;
+	int64_t now, base, peak;
+	int64_t delta, delta_base; /* now less the sample before's, less base */
 	double rate;              /* per second, over the last interval */
 	uint32_t first_seen;      /* sample number */
 	uint32_t last_changed;    /* sample number */
@@ -97,7 +97,6 @@ struct stack {
 	 * has it. Made when asked for (model_stack_apart(), view_row_label()). A text of its own
 	 * has MODEL_APART_ID set: model_label() gives it until model_apart_gen() changes. */
 	uint32_t apart[2];
-	struct block_summary *blk;
 	uint64_t hash;
 };
 
@@ -136,6 +135,8 @@ long model_page_size(const struct model *m);
 size_t model_nstacks(const struct model *m);
 size_t model_nlive(const struct model *m);            /* stacks kept now */
 const struct stack *model_stack(const struct model *m, uint32_t id);
+/* What the blocks of a per-block dump had, of the stack's in the last one; NULL: none. */
+const struct block_summary *model_stack_blocks(const struct model *m, const struct stack *st);
 /* Every stack's pages now (saturating): the header's total. */
 int64_t model_total_pages(const struct model *m);
 /* A stack someone shows (the UI's selected, expanded and paused rows) is not forgotten

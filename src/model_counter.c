@@ -282,7 +282,6 @@ void counter_push(struct model *m, struct counter *s, uint32_t k, double dt, int
 
 	if (!was_new && v == old) {
 		/* the count stays: its history, trace and peak too, the score while it holds */
-		s->prev = old;
 		s->delta = 0;
 		s->delta_base = old - s->base;
 		s->rate = 0;
@@ -292,11 +291,8 @@ void counter_push(struct model *m, struct counter *s, uint32_t k, double dt, int
 			s->score = counter_score(s, k, &s->score_until);
 		return;
 	}
-	s->prev = was_new && k > 0 ? 0 : s->now;
-	if (k == 0)
-		s->prev = v;
+	s->delta = k == 0 ? 0 : was_new ? v : v - old;
 	s->now = v;
-	s->delta = s->now - s->prev;
 	s->delta_base = s->now - s->base;
 	s->rate = dt > 0 ? (double)s->delta / dt : 0;
 	if (v > s->peak)

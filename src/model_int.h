@@ -27,11 +27,17 @@ struct frame_info {
 #define STACK_CHUNK 4096
 #define PENDING_MAX 4096
 
-/* The handle sits in the slot: a probe never touches the stack itself. */
-struct handle_slot {
-	uint64_t handle; /* 0: empty (the kernel never hands out handle 0) */
-	uint32_t id;
-};
+/* A slot of the handle table: the stack's id + 1 (0: empty) and, above, 32 bits of the
+ * handle's hash, which also place it: a probe looks at a stack only when they match. */
+static inline uint32_t handle_hash(uint64_t handle)
+{
+	return (uint32_t)(hash_u64(handle) >> 32);
+}
+
+static inline uint64_t handle_slot(uint32_t id, uint32_t hh)
+{
+	return (uint64_t)hh << 32 | ((uint64_t)id + 1);
+}
 
 #define KEY_MAPS 4
 
@@ -65,7 +71,7 @@ struct model {
 	size_t freemap_words, free_lo, nfree;
 	uint64_t *by_frames;        /* open addressing: stack id + 1 | upper hash bits << 32 */
 	size_t nslots_frames;
-	struct handle_slot *by_handle; /* open addressing on the kernel handle */
+	uint64_t *by_handle;        /* open addressing on the kernel handle: handle_slot() */
 	struct { uint64_t handle, count; } *pending; /* counts not applied yet */
 	size_t npending;
 	size_t nslots_handles;
@@ -79,6 +85,8 @@ struct model {
 	size_t trace_slab_bytes;    /* the slabs they come from (model_series.c) */
 	struct trace_pool *trace_pool;
 	struct trace *total_trace;  /* the total pages over the series */
+	struct block_summary **blk; /* by stack id: per-block dumps' summaries */
+	size_t blk_cap;
 	size_t nblock_summaries;    /* block summaries allocated */
 	/* model_on_block(): told of every block of a per-block dump, with its stack; of
 	 * none (NULL, NULL) when model_reset() starts afresh */

@@ -801,11 +801,15 @@ const struct counter *model_same_row(const struct model *m, const struct model *
 		if (!st)
 			return NULL;
 		if (st->handle) {
-			size_t mask = m->nslots_handles - 1, j = hash_u64(st->handle) & mask;
+			uint32_t hh = handle_hash(st->handle);
+			size_t mask = m->nslots_handles - 1, j = hh & mask;
 
-			for (; m->by_handle[j].handle; j = (j + 1) & mask)
-				if (m->by_handle[j].handle == st->handle)
-					return &stack_at(m, m->by_handle[j].id)->s;
+			for (uint64_t e; (e = m->by_handle[j]); j = (j + 1) & mask) {
+				const struct stack *t = stack_at(m, (uint32_t)e - 1);
+
+				if ((uint32_t)(e >> 32) == hh && t->handle == st->handle)
+					return &t->s;
+			}
 			return NULL;
 		}
 		for (size_t mask = m->nslots_frames - 1, j = st->hash & mask; m->by_frames[j];

@@ -181,8 +181,8 @@ static void json_row(FILE *fp, const struct model *m, const struct view *v,
 		fputs(",\"label_distinct\":", fp);
 		output_json_str(fp, model_label(m, view_row_label(m, r, 1)));
 	}
-	if (r->stack && r->stack->blk) {
-		const struct block_summary *b = r->stack->blk;
+	if (r->stack && model_stack_blocks(m, r->stack)) {
+		const struct block_summary *b = model_stack_blocks(m, r->stack);
 
 		fprintf(fp, ",\"blocks\":{\"count\":%llu,\"orders\":%u,\"gfp\":%u,\"pid\":%d,\"comm\":",
 			(unsigned long long)b->nblocks, b->orders, b->gfp, b->pid);

@@ -259,8 +259,8 @@ static void text_row(FILE *fp, const struct model *m, const struct view *v,
 			(long long)s->delta_base, (long long)s->peak, s->score, c.first,
 			esc_str(&b, model_label(m, view_row_label(m, r, utf8)), utf8));
 	}
-	if (expand && r->stack && r->stack->blk) {
-		const struct block_summary *blk = r->stack->blk;
+	if (expand && r->stack && model_stack_blocks(m, r->stack)) {
+		const struct block_summary *blk = model_stack_blocks(m, r->stack);
 		char orders[64] = "";
 		size_t k = 0;
 

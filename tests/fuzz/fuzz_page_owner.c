@@ -174,9 +174,10 @@ FUZZ_TARGET(page_owner)
 	}
 	for (size_t i = 0; i < model_nstacks(m); i++) {
 		const struct stack *st = model_stack(m, (uint32_t)i);
+		const struct block_summary *b = model_stack_blocks(m, st);
 
 		FUZZ_CHECK(st->s.now >= 0);
-		FUZZ_CHECK(!st->blk || st->blk->comm[sizeof(st->blk->comm) - 1] == '\0');
+		FUZZ_CHECK(!b || b->comm[sizeof(b->comm) - 1] == '\0');
 	}
 	attrib_free(a);
 	model_free(m);

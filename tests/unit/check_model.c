@@ -395,7 +395,7 @@ START_TEST(test_deltas_rate_peak)
 	feed(m, 102, "a=15|b=5");
 	b = must_find(m, "b");
 	ck_assert_int_eq(a->s.now, 15);
-	ck_assert_int_eq(a->s.prev, 10);
+	ck_assert_int_eq(a->s.now - a->s.delta, 10);
 	ck_assert_int_eq(a->s.delta, 5);
 	ck_assert_double_eq_tol(a->s.rate, 2.5, 1e-9);
 	ck_assert_int_eq(b->s.now, 5);
@@ -1522,23 +1522,23 @@ START_TEST(test_blocks)
 	ck_assert_uint_eq(model_nstacks(m), 2);
 	st = must_find(m, "prep_new_page+0x17/0x43;do_alloc+0x1/0x2");
 	ck_assert_int_eq(st->s.now, 4 + 1 + 8);   /* 2^order pages per block */
-	ck_assert_ptr_nonnull(st->blk);
-	ck_assert_uint_eq(st->blk->nblocks, 3);
-	ck_assert_uint_eq(st->blk->orders, (1u << 0) | (1u << 2) | (1u << 3));
-	ck_assert_uint_eq(st->blk->gfp, 0xcc0);   /* of the first block */
-	ck_assert_int_eq(st->blk->pid, 30);       /* of the newest block */
-	ck_assert_str_eq(st->blk->comm, "newest (x)");
-	ck_assert_uint_eq(st->blk->ts_ns, 300);
+	ck_assert_ptr_nonnull(model_stack_blocks(m, st));
+	ck_assert_uint_eq(model_stack_blocks(m, st)->nblocks, 3);
+	ck_assert_uint_eq(model_stack_blocks(m, st)->orders, (1u << 0) | (1u << 2) | (1u << 3));
+	ck_assert_uint_eq(model_stack_blocks(m, st)->gfp, 0xcc0);   /* of the first block */
+	ck_assert_int_eq(model_stack_blocks(m, st)->pid, 30);       /* of the newest block */
+	ck_assert_str_eq(model_stack_blocks(m, st)->comm, "newest (x)");
+	ck_assert_uint_eq(model_stack_blocks(m, st)->ts_ns, 300);
 	st = must_find(m, "prep_new_page+0x17/0x43;other+0x1/0x2");
 	ck_assert_int_eq(st->s.now, 2);
-	ck_assert_uint_eq(st->blk->nblocks, 1);
-	ck_assert_uint_eq(st->blk->orders, 2);
+	ck_assert_uint_eq(model_stack_blocks(m, st)->nblocks, 1);
+	ck_assert_uint_eq(model_stack_blocks(m, st)->orders, 2);
 	/* a second dump: the counts, and the block summary, are of that dump alone */
 	model_feed_text(m, 1, text);
 	st = must_find(m, "prep_new_page+0x17/0x43;do_alloc+0x1/0x2");
 	ck_assert_int_eq(st->s.now, 13);
 	ck_assert_int_eq(st->s.delta, 0);
-	ck_assert_uint_eq(st->blk->nblocks, 3);
+	ck_assert_uint_eq(model_stack_blocks(m, st)->nblocks, 3);
 	/* a third with only the order-0 block left */
 	model_feed_text(m, 2,
 			"Page allocated via order 0, mask 0x100cca(GFP_HIGHUSER_MOVABLE), pid 31, tgid 31 (a-very-long-command-name-of-40-chars), ts 50 ns\n"
@@ -1547,14 +1547,14 @@ START_TEST(test_blocks)
 			" do_alloc+0x1/0x2\n"
 			"\n");
 	ck_assert_int_eq(st->s.now, 1);
-	ck_assert_uint_eq(st->blk->nblocks, 1);
-	ck_assert_uint_eq(st->blk->orders, 1u << 0);
-	ck_assert_int_eq(st->blk->pid, 31);
-	ck_assert_uint_eq(st->blk->gfp, 0x100cca);
+	ck_assert_uint_eq(model_stack_blocks(m, st)->nblocks, 1);
+	ck_assert_uint_eq(model_stack_blocks(m, st)->orders, 1u << 0);
+	ck_assert_int_eq(model_stack_blocks(m, st)->pid, 31);
+	ck_assert_uint_eq(model_stack_blocks(m, st)->gfp, 0x100cca);
 	/* the command is cut to fit, terminated */
-	ck_assert_uint_eq(strlen(st->blk->comm), sizeof(st->blk->comm) - 1);
-	ck_assert_int_eq(strncmp(st->blk->comm, "a-very-long-command-name-of-40-chars",
-				 sizeof(st->blk->comm) - 1), 0);
+	ck_assert_uint_eq(strlen(model_stack_blocks(m, st)->comm), sizeof(model_stack_blocks(m, st)->comm) - 1);
+	ck_assert_int_eq(strncmp(model_stack_blocks(m, st)->comm, "a-very-long-command-name-of-40-chars",
+				 sizeof(model_stack_blocks(m, st)->comm) - 1), 0);
 	model_free(m);
 }
 END_TEST
@@ -1621,8 +1621,8 @@ START_TEST(test_blocks_real_dump)
 		for (size_t i = 0; i < model_nstacks(m); i++) {
 			const struct stack *st = model_stack(m, (uint32_t)i);
 
-			ck_assert_ptr_nonnull(st->blk);
-			nb += st->blk->nblocks;
+			ck_assert_ptr_nonnull(model_stack_blocks(m, st));
+			nb += model_stack_blocks(m, st)->nblocks;
 		}
 		ck_assert_uint_eq(nb, blocks);
 	}

@@ -973,22 +973,39 @@ size_t model_mem_bytes(const struct model *m)
 	return n;
 }
 
+/* The sums of the groups go on from the last sample's while no sum nears the bound of
+ * its type: the pages of all stacks and their calls stay below GROUPS_BIG in both
+ * samples, so no sum saturates on the way. */
+#define GROUPS_BIG (INT64_MAX / 2)
+
+static void groups_sum_again(struct model *m, uint32_t k)
+{
+	groups_sample_begin(m, 1);
+	for (size_t i = 0; i < m->nstacks; i++) {
+		const struct stack *st = stack_at(m, i);
+
+		if (!st->freed && st->s.now)
+			groups_count(m, st, 1, 0, st->s.now, 0, k);
+	}
+}
+
 static int m_end(void *self, struct pt_err *err)
 {
 	struct model *m = self;
 	uint32_t k = m->nsamples;
 	double dt = k > 0 ? m->t_cur - m->t_prev : 0;
-	int64_t total = 0;
+	int64_t total = 0, calls = 0;
+	int full = m->groups_full;
 
 	(void)err;
 	m->dt = dt;
 	counts_flush(m);
 	m->in_sample = 0;
-	groups_sample_begin(m);
+	groups_sample_begin(m, full);
 	m->nto_forget = 0;
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
-		int64_t v;
+		int64_t v, old, oldc;
 
 		/* the frames of stacks further on: the groups' loop below misses each otherwise */
 		if (i + 8 < m->nstacks)
@@ -996,10 +1013,14 @@ static int m_end(void *self, struct pt_err *err)
 		if (st->freed)
 			continue;
 		v = st->s.acc;
+		old = st->s.now;
+		oldc = old ? st->s.calls : 0;
 		counter_push(m, &st->s, k, dt, v);
 		st->s.acc = 0;
 		st->s.calls = st->s.calls_acc;
 		st->s.calls_acc = 0;
+		if (!full && (v != old || (v && st->s.calls != oldc)))
+			groups_count(m, st, 0, old, v, (v ? st->s.calls : 0) - oldc, k);
 		if (st->id < m->blk_cap && m->blk[st->id] && m->blk[st->id]->sample != k)
 			memset(m->blk[st->id], 0, sizeof(**m->blk)); /* no block of it in this dump */
 		if (!v) {
@@ -1017,8 +1038,13 @@ static int m_end(void *self, struct pt_err *err)
 			continue;
 		}
 		total = sat_add(total, v);
-		groups_count(m, st, v);
+		calls = sat_add(calls, st->s.calls);
+		if (full)
+			groups_count(m, st, 1, 0, v, 0, k);
 	}
+	m->groups_full = total >= GROUPS_BIG || calls >= GROUPS_BIG;
+	if (m->groups_full && !full)
+		groups_sum_again(m, k);
 	if (!m->total_trace)
 		m->total_trace = trace_new(m, k, TRACE_TOTAL_BUCKETS);
 	trace_add(m, &m->total_trace, k, total);

@@ -107,9 +107,18 @@ struct group {
 	uint32_t example;         /* a member stack id (the largest); UINT32_MAX: none (a
 				   * function group's, forgotten: model_stack() gives NULL) */
 	int64_t example_pages;    /* its pages (the model's: no look into the stack) */
+	/* the sums are kept from sample to sample; the example is found again when asked
+	 * (model_group_example()) after it shrank or left */
+	int example_stale;
+	uint32_t gone_k;          /* + 1: the sample whose largest leaving member is gone_id */
+	uint32_t gone_id;
+	int64_t gone_pages;
 };
 
 struct model;
+
+/* A group's example: its largest member stack now; with none, the last one it had. */
+uint32_t model_group_example(const struct model *m, const struct group *gr);
 
 struct model *model_new(void);
 void model_free(struct model *m);

@@ -148,6 +148,8 @@ void stack_place(struct model *m, struct stack *st)
 	unsigned c = 0;
 
 	apart_mark(m, st->label);   /* the one it leaves, when placed again */
+	if (st->s.now)
+		m->groups_full = 1; /* its pages move to other groups */
 	while (c < st->nframes && m->frame_info[st->frames[c]].is_alloc)
 		c++;
 	if (c == st->nframes && st->nframes)
@@ -219,8 +221,55 @@ uint32_t model_frames_label(const struct model *m, const uint32_t *frames, unsig
  * nearly every stack that ever was: theirs may go (group_forget_stack()). */
 int group_example(const struct model *m, const struct stack *st)
 {
-	return group_of(m, GROUP_CALLER, st->label)->example == st->id ||
-	       group_of(m, GROUP_MODULE, stack_module(m, st))->example == st->id;
+	return model_group_example(m, group_of(m, GROUP_CALLER, st->label)) == st->id ||
+	       model_group_example(m, group_of(m, GROUP_MODULE, stack_module(m, st))) == st->id;
+}
+
+/* The examples marked stale, found again in one look at the stacks, in the order of
+ * their ids: the largest, the first of equals. */
+static void examples_find(struct model *m)
+{
+	for (int g = 1; g < GROUP__N; g++)
+		for (size_t i = 0; i < m->ngroups[g]; i++)
+			if (m->groups[g][i].example_stale)
+				m->groups[g][i].example_pages = -1;
+	for (size_t i = 0; i < m->nstacks; i++) {
+		const struct stack *st = stack_at(m, i);
+		int64_t v = st->s.now;
+		struct group *gr[4];
+		unsigned n = 0;
+
+		if (st->freed || !v)
+			continue;
+		gr[n++] = group_of(m, GROUP_CALLER, st->label);
+		gr[n++] = group_of(m, GROUP_MODULE, stack_module(m, st));
+		if (st->nframes && m->frame_info[st->frames[st->caller]].is_site) {
+			gr[n++] = group_of(m, GROUP_FILE, m->frame_info[st->frames[st->caller]].file);
+			gr[n++] = group_of(m, GROUP_DIR, m->frame_info[st->frames[st->caller]].dir);
+		}
+		for (unsigned f = 0; f < st->nframes + n; f++) {
+			struct group *x = f < n ? gr[f] :
+				group_of(m, GROUP_FUNCTION, m->frame_info[st->frames[f - n]].func);
+
+			if (x->example_stale && v > x->example_pages) {
+				x->example = st->id;
+				x->example_pages = v;
+			}
+		}
+	}
+	for (int g = 1; g < GROUP__N; g++)
+		for (size_t i = 0; i < m->ngroups[g]; i++)
+			m->groups[g][i].example_stale = 0;
+}
+
+/* Found when first asked for, as the apart labels: a cache, hence the const. */
+uint32_t model_group_example(const struct model *cm, const struct group *gr)
+{
+	struct model *m = (struct model *)cm;
+
+	if (gr->example_stale)
+		examples_find(m);
+	return gr->example;
 }
 
 void group_forget_stack(struct model *m, const struct stack *st)
@@ -233,13 +282,14 @@ void group_forget_stack(struct model *m, const struct stack *st)
 	}
 }
 
-void groups_sample_begin(struct model *m)
+void groups_sample_begin(struct model *m, int full)
 {
-	for (int g = 1; g < GROUP__N; g++)
+	for (int g = 1; full && g < GROUP__N; g++)
 		for (size_t i = 0; i < m->ngroups[g]; i++) {
 			m->groups[g][i].s.acc = 0;
 			m->groups[g][i].s.calls_acc = 0;
 			m->groups[g][i].nstacks = 0;
+			m->groups[g][i].example_stale = 0;
 		}
 	if (m->function_stamp_cap < m->ngroups[GROUP_FUNCTION]) {
 		free(m->function_stamp);
@@ -250,11 +300,19 @@ void groups_sample_begin(struct model *m)
 	}
 }
 
+/* A group whose members all left has the largest of them as its example. */
 void groups_sample_end(struct model *m, uint32_t k, double dt)
 {
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; i < m->ngroups[g]; i++) {
-			counter_push(m, &m->groups[g][i].s, k, dt, m->groups[g][i].s.acc);
-			m->groups[g][i].s.calls = m->groups[g][i].s.calls_acc;
+			struct group *gr = &m->groups[g][i];
+
+			if (gr->example_stale && !gr->nstacks && gr->gone_k == k + 1) {
+				gr->example = gr->gone_id;
+				gr->example_pages = gr->gone_pages;
+				gr->example_stale = 0;
+			}
+			counter_push(m, &gr->s, k, dt, gr->s.acc);
+			gr->s.calls = gr->s.calls_acc;
 		}
 }

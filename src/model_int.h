@@ -107,6 +107,7 @@ struct model {
 	size_t label2group_cap[GROUP__N];
 	uint32_t *function_stamp;   /* per function group: last stack counted (+1) */
 	size_t function_stamp_cap;
+	int groups_full;            /* the next sample sums the groups from every stack */
 
 	const struct stack *special[4];
 	/* labels whose stacks came, went or changed since the apart labels were made */
@@ -200,9 +201,10 @@ void stack_place(struct model *m, struct stack *st);
 int group_example(const struct model *m, const struct stack *st);
 /* A stack about to be forgotten: no function group has it as its example any more. */
 void group_forget_stack(struct model *m, const struct stack *st);
-/* A sample's sums: groups_sample_begin(), then groups_count() for every stack with
- * pages (inline: it runs for each of them every sample), then groups_sample_end(). */
-void groups_sample_begin(struct model *m);
+/* A sample's sums: groups_sample_begin(), then groups_count() for each stack with pages
+ * (full: the sums start at 0) or for each whose pages or calls changed (the sums go on
+ * from the last sample's), then groups_sample_end(). Inline: they run for each stack. */
+void groups_sample_begin(struct model *m, int full);
 void groups_sample_end(struct model *m, uint32_t k, double dt);
 
 static inline void group_count(const struct model *m, struct group *gr, const struct stack *st,
@@ -217,15 +219,56 @@ static inline void group_count(const struct model *m, struct group *gr, const st
 	}
 }
 
-static inline void groups_count(struct model *m, const struct stack *st, int64_t v)
+/* A member went from old to v pages (dc calls more) in sample k: the example stays
+ * the largest member with the lowest id, or is marked to be found again. */
+static inline void group_move(struct group *gr, const struct stack *st, int64_t old, int64_t v,
+			      int64_t dc, uint32_t k)
 {
-	group_count(m, group_of(m, GROUP_CALLER, st->label), st, v);
-	group_count(m, group_of(m, GROUP_MODULE, stack_module(m, st)), st, v);
+	uint32_t before = gr->nstacks;
+
+	gr->s.acc = sat_add(gr->s.acc, v - old);
+	gr->s.calls_acc = sat_add(gr->s.calls_acc, dc);
+	if (old && !v) {
+		gr->nstacks--;
+		if (gr->gone_k != k + 1 || old > gr->gone_pages) {
+			gr->gone_k = k + 1;
+			gr->gone_id = st->id;
+			gr->gone_pages = old;
+		}
+	} else if (!old && v) {
+		gr->nstacks++;
+	}
+	if (gr->example_stale)
+		return;
+	if (v && (!before || v > gr->example_pages ||
+		  (v == gr->example_pages && st->id < gr->example))) {
+		gr->example = st->id;
+		gr->example_pages = v;
+	} else if (st->id == gr->example && v < gr->example_pages) {
+		gr->example_stale = 1;
+	}
+}
+
+static inline void group_apply(struct model *m, struct group *gr, const struct stack *st,
+			       int full, int64_t old, int64_t v, int64_t dc, uint32_t k)
+{
+	if (full)
+		group_count(m, gr, st, v);
+	else
+		group_move(gr, st, old, v, dc, k);
+}
+
+/* Every group of a stack: full, v pages; else the move from old to v, dc calls more. */
+static inline void groups_count(struct model *m, const struct stack *st, int full, int64_t old,
+				int64_t v, int64_t dc, uint32_t k)
+{
+	group_apply(m, group_of(m, GROUP_CALLER, st->label), st, full, old, v, dc, k);
+	group_apply(m, group_of(m, GROUP_MODULE, stack_module(m, st)), st, full, old, v, dc, k);
 	if (st->nframes && m->frame_info[st->frames[st->caller]].is_site) {
 		const struct frame_info *fi = &m->frame_info[st->frames[st->caller]];
 
-		group_count(m, group_of(m, GROUP_FILE, fi->file), st, v);
-		group_count(m, group_of(m, GROUP_DIR, fi->dir), st, v);
+		group_apply(m, group_of(m, GROUP_FILE, fi->file), st, full, old, v, dc, k);
+		group_apply(m, group_of(m, GROUP_DIR, fi->dir), st, full, old, v, dc, k);
 	}
 	for (unsigned f = 0; f < st->nframes; f++) {
 		uint32_t func = m->frame_info[st->frames[f]].func;
@@ -234,7 +277,7 @@ static inline void groups_count(struct model *m, const struct stack *st, int64_t
 		if (m->function_stamp[gi] == st->id + 1)
 			continue; /* a function counts once per stack (recursion) */
 		m->function_stamp[gi] = st->id + 1;
-		group_count(m, &m->groups[GROUP_FUNCTION][gi], st, v);
+		group_apply(m, &m->groups[GROUP_FUNCTION][gi], st, full, old, v, dc, k);
 	}
 }
 

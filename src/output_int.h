@@ -35,7 +35,7 @@ static inline const char *output_key_name(const struct model *m, enum sort_key k
 /* The stack whose frames a row shows: its own, or its group's largest (NULL: none). */
 static inline const struct stack *output_row_stack(const struct model *m, const struct row *r)
 {
-	return r->stack ? r->stack : r->group ? model_stack(m, r->group->example) : NULL;
+	return r->stack ? r->stack : r->group ? model_stack(m, model_group_example(m, r->group)) : NULL;
 }
 
 /* The first n rows of a view, in each format. */

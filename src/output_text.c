@@ -277,7 +277,7 @@ static void text_row(FILE *fp, const struct model *m, const struct view *v,
 		for (unsigned i = 0; i < r->stack->nframes; i++)
 			text_frame(fp, m, r->stack->frames[i], i == r->stack->caller, sym, utf8);
 	} else if (expand && r->group) {
-		const struct stack *ex = model_stack(m, r->group->example);
+		const struct stack *ex = model_stack(m, model_group_example(m, r->group));
 
 		if (ex)
 			fprintf(fp, "%*s%s\n", 20, "", _("(largest stack of the group:)"));

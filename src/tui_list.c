@@ -457,7 +457,8 @@ static void rows_copy_range(struct list_screen *list, size_t a, size_t b)
 			d->example = UINT32_MAX;
 			d->nstacks = 1;
 		} else {
-			d->example = r->group ? r->group->example : UINT32_MAX;
+			d->example = r->group ? model_group_example(list->base.app->model, r->group)
+						 : UINT32_MAX;
 			d->nstacks = r->group ? r->group->nstacks : 0;
 		}
 	}

@@ -921,6 +921,71 @@ START_TEST(test_group_function)
 }
 END_TEST
 
+/* The groups' sums go on from sample to sample: after each sample of stacks that come,
+ * change and go (ties included), every group of a mode has the sum, the number and the
+ * largest (first of equals) of its member stacks, as a sum over the stacks has them. */
+START_TEST(test_group_sums_kept)
+{
+	static const char *const fn[] = { "alloc_pages", "f0", "f1", "f2", "f3", "f4" };
+	static const enum group_mode modes[] = { GROUP_CALLER, GROUP_FUNCTION, GROUP_MODULE };
+	struct model *m = model_new();
+	struct view v;
+	uint32_t r = 17;
+	int64_t cnt[40] = { 0 };
+
+	view_init(&v);
+	for (int t = 0; t < 60; t++) {
+		char spec[4096];
+		size_t n = 0;
+
+		for (int i = 0; i < 40; i++) {
+			r = r * 1103515245 + 12345;
+			if (t == 0 || (r >> 16) % 5 == 0)
+				cnt[i] = (r >> 8) % 4 == 0 ? 0 : 1 + (int64_t)((r >> 20) % 3);
+			if (!cnt[i])
+				continue;
+			/* stack i: alloc_pages, then three of f0..f4 by i */
+			n += (size_t)snprintf(spec + n, sizeof(spec) - n, "%s%s;%s;%s;%s=%lld",
+					      n ? "|" : "", fn[0], fn[1 + i % 5], fn[1 + i / 5 % 5],
+					      fn[1 + i / 25 % 5], (long long)cnt[i]);
+		}
+		feed(m, t, spec);
+		for (size_t mi = 0; mi < sizeof(modes) / sizeof(modes[0]); mi++) {
+			view_with(m, &v, modes[mi], KEY_PAGES, 0);
+			for (size_t j = 0; j < v.nrows; j++) {
+				const struct group *gr = v.rows[j].group;
+				int64_t sum = 0, best = -1;
+				uint32_t nst = 0, ex = UINT32_MAX;
+
+				for (uint32_t id = 0; id < model_nstacks(m); id++) {
+					const struct stack *st = model_stack(m, id);
+					int in = 0;
+
+					if (!st || st->s.now <= 0)
+						continue;
+					for (unsigned f = 0; f < (modes[mi] == GROUP_FUNCTION ? st->nframes : 1u); f++)
+						in |= model_group_label(m, st, modes[mi], f) == gr->label;
+					if (!in)
+						continue;
+					sum += st->s.now;
+					nst++;
+					if (st->s.now > best) {
+						best = st->s.now;
+						ex = id;
+					}
+				}
+				ck_assert_int_eq(gr->s.now, sum);
+				ck_assert_uint_eq(gr->nstacks, nst);
+				if (nst)
+					ck_assert_uint_eq(model_group_example(m, gr), ex);
+			}
+		}
+	}
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_group_function_from_start)
 {
 	/* first asked for at the last sample: still the history from sample 0 */
@@ -2902,6 +2967,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);
+	tcase_add_test(tc, test_group_sums_kept);
 	tcase_add_test(tc, test_group_function_from_start);
 	tcase_add_test(tc, test_group_names);
 	tcase_add_test(tc, test_allocinfo_groups);

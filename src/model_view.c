@@ -847,8 +847,18 @@ static void view_offer(const struct model *m, struct view *v, const struct view_
 	}
 }
 
-/* Empties the view and counts the totals of every stack. */
-static void view_totals(const struct model *m, struct view *v)
+static inline void totals_add(struct view *v, const struct counter *s)
+{
+	v->total_pages = sat_add(v->total_pages, s->now);
+	v->total_delta = sat_add(v->total_delta, s->delta);
+	v->total_delta_base = sat_add(v->total_delta_base, s->delta_base);
+	v->total_rate += s->rate;
+	v->total_calls = sat_add(v->total_calls, s->calls);
+}
+
+/* Empties the view and counts the totals of every stack (sum), or leaves them to the
+ * pass that offers the stacks. */
+static void view_totals(const struct model *m, struct view *v, int sum)
 {
 	v->nrows = v->shown = 0;
 	v->near = SIZE_MAX;
@@ -856,26 +866,20 @@ static void view_totals(const struct model *m, struct view *v)
 	v->total_rate = 0;
 	v->total_calls = 0;
 	v->total_rows = 0;
-	for (size_t i = 0; i < m->nstacks; i++) {
-		const struct counter *s = &stack_at(m, i)->s;
-
-		v->total_pages = sat_add(v->total_pages, s->now);
-		v->total_delta = sat_add(v->total_delta, s->delta);
-		v->total_delta_base = sat_add(v->total_delta_base, s->delta_base);
-		v->total_rate += s->rate;
-		v->total_calls = sat_add(v->total_calls, s->calls);
-	}
-	v->total_delta_base = sat_add(v->total_delta_base, -m->gone_base);
+	for (size_t i = 0; sum && i < m->nstacks; i++)
+		totals_add(v, &stack_at(m, i)->s);
 }
 
 /* Rows are those with pages or a change (a free slot has neither). */
 static void offer_stacks(struct model *m, const struct view_opts *o, struct view *v,
-			 struct topk *t)
+			 struct topk *t, int sum)
 {
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct stack *st = stack_at(m, i);
 		struct row r = { &st->s, st, NULL, st->label };
 
+		if (sum)
+			totals_add(v, &st->s);
 		if (!st->s.now && !st->s.delta && !st->s.delta_base)
 			continue;
 		v->total_rows++;
@@ -1314,10 +1318,13 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 {
 	struct order ord;
 	struct topk tk, *t = NULL;
+	/* one pass over the stacks, unless the threshold is a share of their total */
+	int fuse = o->group == GROUP_STACK &&
+		   !(o->threshold.unit == THRESH_PERCENT && o->threshold.value > 0);
 
 	if (o->group == GROUP_STACK)
 		aparts_compact(m);
-	view_totals(m, v);
+	view_totals(m, v, !fuse);
 	v->threshold = threshold_pages(&o->threshold, model_page_size(m), v->total_pages);
 	order_init(&ord, m, o);
 	if (o->top_only && o->limit) {
@@ -1325,9 +1332,10 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		t = &tk;
 	}
 	if (o->group == GROUP_STACK)
-		offer_stacks(m, o, v, t);
+		offer_stacks(m, o, v, t, fuse);
 	else
 		offer_groups(m, o, v, t);
+	v->total_delta_base = sat_add(v->total_delta_base, -m->gone_base);
 	if (t)
 		topk_finish(t, v);
 	if (t || o->unordered) {

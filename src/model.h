@@ -282,6 +282,12 @@ struct view_opts {
 	size_t limit;             /* only the first rows need sorting (0: all) */
 	int top_only;             /* with limit: the view keeps only the first rows */
 	int unordered;            /* the rows in the model's order, none sorted */
+	/* near_on: the row of near_stack (NULL: of the group labelled near_label) put in
+	 * order too, with near_before rows before it and near_after after (view.near) */
+	int near_on;
+	const struct stack *near_stack;
+	uint32_t near_label;
+	size_t near_before, near_after;
 };
 void view_opts_init(struct view_opts *o);
 
@@ -306,6 +312,7 @@ struct view {
 	/* rows [0, sorted_head) and [sorted_tail, nrows) are in order, the others between
 	 * them in no order (with a limit: view_need() sorts more) */
 	size_t sorted_head, sorted_tail;
+	size_t near;              /* view_opts' near row, in order; SIZE_MAX: not placed */
 	/* kept from one build to the next, so that a sort of a million rows does not fault
 	 * in fresh memory: the rows' other buffer, the sort's keys */
 	struct row *spare;

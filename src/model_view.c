@@ -345,19 +345,24 @@ static int cmp_entry(const void *a, const void *b)
 	return entry_before(x, y) ? -1 : entry_before(y, x);
 }
 
-/* Only the first k of n entries are wanted (k * 8 < n): they are selected, then sorted,
- * into the first of e. Returns how many there are. */
-static size_t select_first(struct radix_entry *e, size_t n, size_t k)
+/* Only the first k of n entries are wanted (k * 8 < n), or the last (last: each entry
+ * read turned round): they are selected, then sorted, into out, which may be e. Returns
+ * how many there are. */
+static size_t select_into(const struct radix_entry *e, size_t n, size_t k, int last,
+			  struct radix_entry *out)
 {
-	struct radix_entry *top = xmalloc((2 * k) * sizeof(*top)), worst = { 0, 0 };
+	struct radix_entry *top = xmalloc((2 * k) * sizeof(*top)), worst = { 0, 0 }, x;
+	uint64_t flip = last ? ~0ULL : 0;
 	size_t ntop = 0, w;
 	int have_worst = 0;
 
 	/* the order is total, so an entry not before the k-th best so far is out */
 	for (size_t i = 0; i < n; i++) {
-		if (have_worst && !entry_before(&e[i], &worst))
+		x.k = e[i].k ^ flip;
+		x.idx = e[i].idx ^ (uint32_t)flip;
+		if (have_worst && !entry_before(&x, &worst))
 			continue;
-		top[ntop++] = e[i];
+		top[ntop++] = x;
 		if (ntop == 2 * k) {
 			qsort(top, ntop, sizeof(*top), cmp_entry);
 			ntop = k;
@@ -367,28 +372,18 @@ static size_t select_first(struct radix_entry *e, size_t n, size_t k)
 	}
 	qsort(top, ntop, sizeof(*top), cmp_entry);
 	w = ntop < k ? ntop : k;
-	memcpy(e, top, w * sizeof(*top));
+	for (size_t i = 0; i < w; i++) {
+		out[i].k = top[i].k ^ flip;
+		out[i].idx = top[i].idx ^ (uint32_t)flip;
+	}
 	free(top);
 	return w;
 }
 
-/* The first k, or the last (each entry turned round for the selection, then back). */
+/* The first k, or the last, into the first of e. */
 static size_t select_end(struct radix_entry *e, size_t n, size_t k, int last)
 {
-	size_t w;
-
-	if (!last)
-		return select_first(e, n, k);
-	for (size_t i = 0; i < n; i++) {
-		e[i].k = ~e[i].k;
-		e[i].idx = ~e[i].idx;
-	}
-	w = select_first(e, n, k);
-	for (size_t i = 0; i < w; i++) {
-		e[i].k = ~e[i].k;
-		e[i].idx = ~e[i].idx;
-	}
-	return w;
+	return select_into(e, n, k, last, e);
 }
 
 static double row_key(const struct row *r, enum sort_key k)
@@ -511,6 +506,28 @@ static void rows_place(struct view *v, size_t a, size_t b, const struct radix_en
 	free(top);
 }
 
+/* The spare buffer, as large as the rows' (its contents are not kept). */
+static void view_spare(struct view *v)
+{
+	if (v->spare_cap < v->nrows) {
+		free(v->spare);
+		v->spare_cap = v->cap;
+		v->spare = xmalloc(v->spare_cap * sizeof(*v->spare));
+	}
+}
+
+/* The spare buffer becomes the rows', theirs the spare. */
+static void view_spare_swap(struct view *v)
+{
+	struct row *t = v->rows;
+	size_t tc = v->cap;
+
+	v->rows = v->spare;
+	v->spare = t;
+	v->cap = v->spare_cap;
+	v->spare_cap = tc;
+}
+
 /* Sorts the rows [from, to) of the view: by key bits, each row then moved once into the
  * spare buffer, which becomes the rows'. */
 static void view_sort_all(struct view *v, size_t from, size_t to, const uint32_t *place,
@@ -518,8 +535,6 @@ static void view_sort_all(struct view *v, size_t from, size_t to, const uint32_t
 {
 	size_t n = to - from, count[8][256];
 	struct radix_entry *a = view_scratch(v, 2 * n * sizeof(*a)), *r;
-	struct row *t;
-	size_t tc;
 
 	memset(count, 0, sizeof(count));
 	for (size_t i = 0; i < n; i++) {
@@ -531,23 +546,14 @@ static void view_sort_all(struct view *v, size_t from, size_t to, const uint32_t
 			count[d][(b >> (8 * d)) & 0xff]++;
 	}
 	r = radix_sort(a, a + n, n, count);
-	if (v->spare_cap < v->nrows) {
-		free(v->spare);
-		v->spare_cap = v->cap;
-		v->spare = xmalloc(v->spare_cap * sizeof(*v->spare));
-	}
+	view_spare(v);
 	if (from)
 		memcpy(v->spare, v->rows, from * sizeof(*v->rows));
 	if (to < v->nrows)
 		memcpy(v->spare + to, v->rows + to, (v->nrows - to) * sizeof(*v->rows));
 	for (size_t i = 0; i < n; i++)
 		v->spare[from + i] = v->rows[r[i].idx];
-	t = v->rows;
-	v->rows = v->spare;
-	v->spare = t;
-	tc = v->cap;
-	v->cap = v->spare_cap;
-	v->spare_cap = tc;
+	view_spare_swap(v);
 }
 
 /* What a sort of the view's rows needs: the key, and for KEY_LABEL the places of the
@@ -622,6 +628,69 @@ static void view_need_sorted(struct view *v, const struct view_sorter *s, size_t
 	view_grow(v, e, k, back < front);
 }
 
+/* All n rows with the first wh of sh (in its order) at the front, the last wt of st at
+ * the end (st's first last), the others between them in the order they had. */
+static void rows_place_ends(struct view *v, const struct radix_entry *sh, size_t wh,
+			    const struct radix_entry *st, size_t wt, uint8_t *used)
+{
+	size_t n = v->nrows, to = wh;
+
+	view_spare(v);
+	memset(used, 0, n);
+	for (size_t i = 0; i < wh; i++) {
+		v->spare[i] = v->rows[sh[i].idx];
+		used[sh[i].idx] = 1;
+	}
+	for (size_t i = 0; i < wt; i++) {
+		v->spare[n - 1 - i] = v->rows[st[i].idx];
+		used[st[i].idx] = 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!used[i])
+			v->spare[to++] = v->rows[i];
+	view_spare_swap(v);
+}
+
+/* A new view's first limit rows (0: all) in order, and its near row (v->near) with the
+ * rows around it: one pass makes the keys and counts the rows before the near one (its
+ * place: the order is total); the rows wanted at the two ends are selected from them. */
+static void view_sort_near(struct view *v, const struct view_sorter *s, size_t limit)
+{
+	const struct view_opts *o = s->o;
+	size_t n = v->nrows, r = 0, lo, hi, kh, kt, wh, wt;
+	struct radix_entry *e = view_scratch(v, n * (sizeof(*e) + 1)), *sh, *st, x;
+
+	x.k = row_key_bits(&v->rows[v->near], o->key, s->place, o->ascending);
+	x.idx = (uint32_t)v->near;
+	for (size_t i = 0; i < n; i++) {
+		e[i].k = row_key_bits(&v->rows[i], o->key, s->place, o->ascending);
+		e[i].idx = (uint32_t)i;
+		r += entry_before(&e[i], &x);
+	}
+	lo = r > o->near_before ? r - o->near_before : 0;
+	hi = r + o->near_after + 1 < n ? r + o->near_after + 1 : n;
+	kh = hi > limit ? hi : limit;   /* from the first row on, the near ones included */
+	kt = n - lo;                    /* from the near ones to the end */
+	v->near = r;
+	if (limit && kh * 8 < n && (kh <= kt || limit * 8 >= n || kt * 8 >= n)) {
+		wh = select_end(e, n, kh, 0);
+		rows_place(v, 0, n, e, wh, (uint8_t *)(e + n), 0);
+		v->sorted_head = wh;
+	} else if (limit && limit * 8 < n && kt * 8 < n) {
+		sh = xmalloc(limit * sizeof(*sh));
+		st = xmalloc(kt * sizeof(*st));
+		wh = select_into(e, n, limit, 0, sh);
+		wt = select_into(e, n, kt, 1, st);
+		rows_place_ends(v, sh, wh, st, wt, (uint8_t *)(e + n));
+		v->sorted_head = wh;
+		v->sorted_tail = n - wt;
+		free(sh);
+		free(st);
+	} else {
+		view_sort_middle(v, s);
+	}
+}
+
 /* Sorts the rows of the view, or only its first o->limit. */
 static void view_sort(const struct model *m, const struct view_opts *o, struct view *v)
 {
@@ -634,7 +703,9 @@ static void view_sort(const struct model *m, const struct view_opts *o, struct v
 		return;
 	}
 	sorter_init(&s, m, o, v);
-	if (o->limit && o->limit * 8 < v->nrows)
+	if (o->near_on && v->near < v->nrows)
+		view_sort_near(v, &s, o->limit);
+	else if (o->limit && o->limit * 8 < v->nrows)
 		view_need_sorted(v, &s, 0, o->limit);
 	else
 		view_sort_middle(v, &s);
@@ -776,34 +847,39 @@ static void view_offer(const struct model *m, struct view *v, const struct view_
 	}
 }
 
-/* Empties the view and counts the totals of every stack. */
-static void view_totals(const struct model *m, struct view *v)
+static inline void totals_add(struct view *v, const struct counter *s)
+{
+	v->total_pages = sat_add(v->total_pages, s->now);
+	v->total_delta = sat_add(v->total_delta, s->delta);
+	v->total_delta_base = sat_add(v->total_delta_base, s->delta_base);
+	v->total_rate += s->rate;
+	v->total_calls = sat_add(v->total_calls, s->calls);
+}
+
+/* Empties the view and counts the totals of every stack (sum), or leaves them to the
+ * pass that offers the stacks. */
+static void view_totals(const struct model *m, struct view *v, int sum)
 {
 	v->nrows = v->shown = 0;
+	v->near = SIZE_MAX;
 	v->total_pages = v->total_delta = v->total_delta_base = v->shown_pages = 0;
 	v->total_rate = 0;
 	v->total_calls = 0;
 	v->total_rows = 0;
-	for (size_t i = 0; i < m->nstacks; i++) {
-		const struct counter *s = &stack_at(m, i)->s;
-
-		v->total_pages = sat_add(v->total_pages, s->now);
-		v->total_delta = sat_add(v->total_delta, s->delta);
-		v->total_delta_base = sat_add(v->total_delta_base, s->delta_base);
-		v->total_rate += s->rate;
-		v->total_calls = sat_add(v->total_calls, s->calls);
-	}
-	v->total_delta_base = sat_add(v->total_delta_base, -m->gone_base);
+	for (size_t i = 0; sum && i < m->nstacks; i++)
+		totals_add(v, &stack_at(m, i)->s);
 }
 
 /* Rows are those with pages or a change (a free slot has neither). */
 static void offer_stacks(struct model *m, const struct view_opts *o, struct view *v,
-			 struct topk *t)
+			 struct topk *t, int sum)
 {
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct stack *st = stack_at(m, i);
 		struct row r = { &st->s, st, NULL, st->label };
 
+		if (sum)
+			totals_add(v, &st->s);
 		if (!st->s.now && !st->s.delta && !st->s.delta_base)
 			continue;
 		v->total_rows++;
@@ -811,6 +887,8 @@ static void offer_stacks(struct model *m, const struct view_opts *o, struct view
 			continue;
 		if (o->filter && !filter_stack(m, o->filter, st))
 			continue;
+		if (st == o->near_stack && o->near_on && !t)
+			v->near = v->nrows;
 		view_offer(m, v, o, t, &r);
 	}
 }
@@ -829,6 +907,8 @@ static void offer_groups(struct model *m, const struct view_opts *o, struct view
 			continue;
 		if (o->filter && !filter_label(m, o->filter, g->label))
 			continue;
+		if (g->label == o->near_label && o->near_on && !o->near_stack && !t)
+			v->near = v->nrows;
 		view_offer(m, v, o, t, &r);
 	}
 }
@@ -1238,10 +1318,13 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 {
 	struct order ord;
 	struct topk tk, *t = NULL;
+	/* one pass over the stacks, unless the threshold is a share of their total */
+	int fuse = o->group == GROUP_STACK &&
+		   !(o->threshold.unit == THRESH_PERCENT && o->threshold.value > 0);
 
 	if (o->group == GROUP_STACK)
 		aparts_compact(m);
-	view_totals(m, v);
+	view_totals(m, v, !fuse);
 	v->threshold = threshold_pages(&o->threshold, model_page_size(m), v->total_pages);
 	order_init(&ord, m, o);
 	if (o->top_only && o->limit) {
@@ -1249,12 +1332,14 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		t = &tk;
 	}
 	if (o->group == GROUP_STACK)
-		offer_stacks(m, o, v, t);
+		offer_stacks(m, o, v, t, fuse);
 	else
 		offer_groups(m, o, v, t);
+	v->total_delta_base = sat_add(v->total_delta_base, -m->gone_base);
 	if (t)
 		topk_finish(t, v);
 	if (t || o->unordered) {
+		v->near = SIZE_MAX;
 		v->sorted_head = t ? v->nrows : 0;
 		v->sorted_tail = v->nrows;
 	} else {

@@ -541,6 +541,13 @@ static void rebuild(struct list_screen *list, int all)
 	if (y >= h)
 		y = h > 0 ? h - 1 : 0;
 	vo.limit = all || app->pause.on ? 0 : want > SORTED_MIN ? want : SORTED_MIN;
+	/* the selection's row is put in order as the view is made, not looked for after */
+	vo.near_on = list->selected.valid && list->selected.model == app->model &&
+		     !(list->cursor.row == 0 && list->cursor.frame_line < 0 && !list->follow);
+	vo.near_stack = list->selected.stack;
+	vo.near_label = list->selected.label;
+	vo.near_before = 2 * (size_t)h;
+	vo.near_after = 4 * (size_t)h;
 	model_view(app->model, &vo, &list->view);
 	list->view_model = app->model;
 	sorted_update(list);
@@ -554,7 +561,8 @@ static void rebuild(struct list_screen *list, int all)
 		/* the top of the list stays the top, like top */
 		list->cursor = list->top = (struct list_pos){ 0, -1 };
 	} else if (list->selected.valid) {
-		size_t i = find_selection(list);
+		size_t i = vo.near_on && list->view.near != SIZE_MAX ? list->view.near
+								      : find_selection(list);
 
 		if (i < list->nrows && i >= list->sorted && i < list->view.sorted_tail) {
 			/* the selection is among the rows in no order: to its place */

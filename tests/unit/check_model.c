@@ -1219,6 +1219,83 @@ static void ck_sort_same(const struct view *v, const struct view *f, size_t a, s
 			      sort_key_name((enum sort_key)k), asc ? "asc" : "desc", i, a, b);
 }
 
+/* Rows of two views the same, by stack or group, in [a, b). */
+static void ck_rows_same(const struct view *v, const struct view *f, size_t a, size_t b,
+			 const char *what, size_t sel)
+{
+	ck_assert_uint_eq(v->nrows, f->nrows);
+	for (size_t i = a; i < b && i < f->nrows; i++)
+		ck_assert_msg(v->rows[i].stack == f->rows[i].stack &&
+			      v->rows[i].group == f->rows[i].group,
+			      "%s, the selection at %zu: row %zu of %zu..%zu", what, sel, i, a, b);
+}
+
+START_TEST(test_sort_near)
+{
+	/* the selected row put in order as the view is made (view_opts.near_*): at its place
+	 * in the full sort, with the rows around it and the first rows as in the full sort,
+	 * every row still there; for stacks and for groups, each key both ways */
+	struct model *m = model_new();
+	struct sbuf b = { 0 };
+	struct view full, near;
+	struct view_opts o;
+
+	for (int smp = 0; smp < 2; smp++) {
+		for (int i = 0; i < 600; i++)
+			sb_printf(&b, " f%d+0x1/0x2\n g%d+0x1/0x2\nnr_base_pages: %d\n\n", i,
+				  i % 150, (i * (37 + 16 * smp)) % 50 + 1);
+		model_feed_text(m, smp, b.s);
+		sb_free(&b);
+	}
+	view_init(&full);
+	view_init(&near);
+	for (int g = 0; g < 2; g++)
+		for (int k = 0; k < KEY__N; k++)
+			for (int asc = 0; asc < 2; asc++) {
+				char what[64];
+
+				view_opts_init(&o);
+				o.group = g ? GROUP_CALLER : GROUP_STACK;
+				o.key = (enum sort_key)k;
+				o.ascending = asc;
+				model_view(m, &o, &full);
+				snprintf(what, sizeof(what), "%s %s %s", g ? "groups" : "stacks",
+					 sort_key_name(o.key), asc ? "asc" : "desc");
+				for (size_t sel = 0; sel < full.nrows; sel += 13) {
+					uint8_t *seen = calloc(1 << 16, 1);
+
+					o.limit = 10;
+					o.near_on = 1;
+					o.near_stack = full.rows[sel].stack;
+					o.near_label = full.rows[sel].label;
+					o.near_before = 5;
+					o.near_after = 7;
+					model_view(m, &o, &near);
+					ck_assert_uint_eq(near.near, sel);
+					ck_rows_same(&near, &full, 0, 10, what, sel);
+					ck_rows_same(&near, &full, sel > 5 ? sel - 5 : 0, sel + 8, what,
+						     sel);
+					ck_rows_same(&near, &full, 0, near.sorted_head, what, sel);
+					ck_rows_same(&near, &full, near.sorted_tail, near.nrows, what,
+						     sel);
+					for (size_t i = 0; i < near.nrows; i++) {
+						size_t id = g ? near.rows[i].label
+							      : near.rows[i].stack->id;
+
+						ck_assert_uint_lt(id, 1 << 16);
+						ck_assert_int_eq(seen[id], 0);
+						seen[id] = 1;
+					}
+					free(seen);
+					o.near_on = 0;
+				}
+			}
+	view_free(&full);
+	view_free(&near);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_sort_limit)
 {
 	/* with a limit only the first rows need sorting: they are the same rows as in a
@@ -2977,6 +3054,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_sort_every_key);
 	tcase_add_test(tc, test_sort_groups);
 	tcase_add_test(tc, test_sort_limit);
+	tcase_add_test(tc, test_sort_near);
 	tcase_add_test(tc, test_sort_top_only);
 	tcase_add_test(tc, test_threshold);
 	tcase_add_test(tc, test_filter);

@@ -1001,6 +1001,8 @@ static int m_end(void *self, struct pt_err *err)
 	m->dt = dt;
 	counts_flush(m);
 	m->in_sample = 0;
+	if (full)
+		groups_examples_settle(m);
 	groups_sample_begin(m, full);
 	m->nto_forget = 0;
 	for (size_t i = 0; i < m->nstacks; i++) {

@@ -282,6 +282,18 @@ void group_forget_stack(struct model *m, const struct stack *st)
 	}
 }
 
+void groups_examples_settle(struct model *m)
+{
+	for (int g = 1; g < GROUP__N; g++)
+		for (size_t i = 0; i < m->ngroups[g]; i++)
+			if (m->groups[g][i].example_stale) {
+				examples_find(m);
+				return;
+			}
+}
+
+/* A full sample's sums start at 0; the marks stay: a group whose members all leave in
+ * it still takes the largest of them (groups_sample_end()). */
 void groups_sample_begin(struct model *m, int full)
 {
 	for (int g = 1; full && g < GROUP__N; g++)
@@ -289,7 +301,6 @@ void groups_sample_begin(struct model *m, int full)
 			m->groups[g][i].s.acc = 0;
 			m->groups[g][i].s.calls_acc = 0;
 			m->groups[g][i].nstacks = 0;
-			m->groups[g][i].example_stale = 0;
 		}
 	if (m->function_stamp_cap < m->ngroups[GROUP_FUNCTION]) {
 		free(m->function_stamp);

@@ -205,6 +205,9 @@ void group_forget_stack(struct model *m, const struct stack *st);
  * (full: the sums start at 0) or for each whose pages or calls changed (the sums go on
  * from the last sample's), then groups_sample_end(). Inline: they run for each stack. */
 void groups_sample_begin(struct model *m, int full);
+/* The examples marked to be found again, found now, with the stacks' counts as they are:
+ * before a full sample, those of the sample before. */
+void groups_examples_settle(struct model *m);
 void groups_sample_end(struct model *m, uint32_t k, double dt);
 
 static inline void group_count(const struct model *m, struct group *gr, const struct stack *st,

@@ -921,6 +921,49 @@ START_TEST(test_group_function)
 }
 END_TEST
 
+/* A group's example marked to be found again and never asked for, then every member
+ * leaves in a sample whose total nears the sums' bound (they are counted again from 0):
+ * the group keeps the largest of the members that left, as when asked every sample. */
+START_TEST(test_group_example_recount)
+{
+	static const char *const spec[] = {
+		"alloc_pages;fx;a=100|alloc_pages;fx;b=50|alloc_pages;fz;c=1",
+		"alloc_pages;fx;a=10|alloc_pages;fx;b=50|alloc_pages;fz;c=1",
+		NULL,
+	};
+	struct sbuf big = { 0 };
+
+	/* 2^14 stacks of 2^48 pages, the most a stack may have: 2^62 in all */
+	for (int i = 0; i < 1 << 14; i++)
+		sb_printf(&big, "%salloc_pages;fz;c%d=281474976710656", i ? "|" : "", i);
+	for (int ask = 0; ask < 2; ask++) {
+		struct model *m = model_new();
+		struct view v;
+		const struct group *gr;
+		uint32_t b = UINT32_MAX;
+
+		view_init(&v);
+		feed(m, 0, spec[0]);
+		view_with(m, &v, GROUP_CALLER, KEY_PAGES, 0);
+		gr = must_row(m, &v, "fx")->group;
+		for (uint32_t id = 0; id < model_nstacks(m); id++)
+			if (model_stack(m, id) && model_stack(m, id)->s.now == 50)
+				b = id;
+		for (int k = 1; k < 3; k++) {
+			if (ask)
+				ck_assert_uint_eq(model_group_example(m, gr), k == 1 ? 0 : b);
+			feed(m, k, spec[k] ? spec[k] : big.s);
+		}
+		ck_assert_uint_eq(gr->nstacks, 0);
+		ck_assert_msg(model_group_example(m, gr) == b, "asked every sample %d: example %u, want %u",
+			      ask, model_group_example(m, gr), b);
+		view_free(&v);
+		model_free(m);
+	}
+	sb_free(&big);
+}
+END_TEST
+
 /* The groups' sums go on from sample to sample: after each sample of stacks that come,
  * change and go (ties included), every group of a mode has the sum, the number and the
  * largest (first of equals) of its member stacks, as a sum over the stacks has them. */
@@ -3045,6 +3088,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);
 	tcase_add_test(tc, test_group_sums_kept);
+	tcase_add_test(tc, test_group_example_recount);
 	tcase_add_test(tc, test_group_function_from_start);
 	tcase_add_test(tc, test_group_names);
 	tcase_add_test(tc, test_allocinfo_groups);

@@ -853,6 +853,102 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	tree_pass(t, 0);
 }
 
+/* ---- ahead of the first build ---- */
+
+#define PF_SLOTS (2 * TREE_PREFAULT_NODES)  /* the table for them, half full */
+#define PF_STEP (64u << 10)                 /* bytes between looks at the clock */
+
+/* What tree_prefault() makes for n stacks and nf frames: the rows, leaves and lists of a
+ * build, the first nodes and a table for them, the frames' arrays. */
+static size_t pf_regions(struct tree *t, size_t n, size_t nf, char **p, size_t *len)
+{
+	size_t nodes = t->cap < TREE_PREFAULT_NODES ? t->cap : TREE_PREFAULT_NODES;
+	size_t k = 0;
+
+	p[k] = (char *)t->v.rows, len[k++] = n * sizeof(*t->v.rows);
+	p[k] = (char *)t->leaves, len[k++] = n * sizeof(*t->leaves);
+	p[k] = (char *)t->next_stack, len[k++] = n * sizeof(*t->next_stack);
+	p[k] = (char *)t->nodes, len[k++] = nodes * sizeof(*t->nodes);
+	p[k] = (char *)t->slots, len[k++] = PF_SLOTS * sizeof(*t->slots);
+	p[k] = (char *)t->kids, len[k++] = t->kids_cap * sizeof(*t->kids);
+	p[k] = (char *)t->child_of, len[k++] = nf * sizeof(*t->child_of);
+	p[k] = (char *)t->root_of, len[k++] = nf * sizeof(*t->root_of);
+	return k;
+}
+
+/* Makes the arrays for n stacks (with room for a quarter more: live samples grow) and nf
+ * frames, untouched: 0, or -1 when they would take too much. */
+static int pf_make(struct tree *t, size_t n, size_t nf)
+{
+	size_t bytes;
+
+	n += n / 4;
+	nf += nf / 4 + 1;
+	bytes = n * (sizeof(*t->v.rows) + sizeof(*t->leaves) + sizeof(*t->next_stack)) +
+		TREE_PREFAULT_NODES * (sizeof(*t->nodes) + sizeof(*t->kids)) +
+		PF_SLOTS * sizeof(*t->slots) + nf * (sizeof(*t->child_of) + sizeof(*t->root_of));
+	if (bytes > TREE_PREFAULT_MAX)
+		return -1;
+	tree_free(t);
+	tree_init(t);
+	t->v.rows = array_grow(NULL, &t->v.cap, n, sizeof(*t->v.rows), 1, 0);
+	t->leaves = array_grow(NULL, &t->nleaves, n + n / 2, sizeof(*t->leaves), 1, 0);
+	t->nodes = array_grow(NULL, &t->cap, n + 1024, sizeof(*t->nodes), 2, 0);
+	t->next_stack = xmalloc(n * sizeof(*t->next_stack));
+	t->slots = xmalloc(PF_SLOTS * sizeof(*t->slots));
+	t->kids_cap = TREE_PREFAULT_NODES;
+	t->kids = xmalloc(t->kids_cap * sizeof(*t->kids));
+	t->child_of = xcalloc(nf, sizeof(*t->child_of));
+	t->nchild_of = nf;
+	t->root_of = xcalloc(nf, sizeof(*t->root_of));
+	t->nroot_of = nf;
+	t->pf_stacks = n;
+	return 0;
+}
+
+int tree_prefault(struct tree *t, const struct model *m, double budget_ms)
+{
+	size_t n = model_nstacks(m), nf = model_nframes(m), len[8], nr, skip, pages = 0;
+	double t0 = time_mono();
+	char *p[8];
+
+	if (t->m || !n) /* built (or nothing to build) */
+		return 1;
+	if (n > t->pf_stacks || nf > t->nchild_of) {
+		if (pf_make(t, n, nf) < 0)
+			return 1;
+	} else if (t->nslots) {
+		return 1; /* done */
+	}
+	nr = pf_regions(t, t->pf_stacks, t->nchild_of, p, len);
+	skip = t->pf_at;
+	for (size_t i = 0; i < nr; i++) {
+		size_t whole = (len[i] + 4095) / 4096 * 4096;
+
+		if (skip >= whole) {
+			skip -= whole;
+			continue;
+		}
+		/* a zero to each page (not read first: that maps the zero page, a fault more);
+		 * what is kept before the first build is zeroes, the table is filled after */
+		for (size_t o = skip; o < len[i]; o += 4096) {
+			((volatile char *)p[i])[o] = 0;
+			/* the page an unaligned array runs on into */
+			((volatile char *)p[i])[o + 4095 < len[i] ? o + 4095 : len[i] - 1] = 0;
+			t->pf_at += 4096;
+			if (++pages % (PF_STEP / 4096) == 0 && budget_ms >= 0 &&
+			    (time_mono() - t0) * 1e3 >= budget_ms)
+				return 0;
+		}
+		skip = 0;
+	}
+	/* every page in: the table's slots empty, as table_grow() leaves them */
+	for (size_t i = 0; i < PF_SLOTS; i++)
+		slot_set(&t->slots[i], EMPTY, 0);
+	t->nslots = PF_SLOTS;
+	return 1;
+}
+
 size_t tree_mem_bytes(const struct tree *t)
 {
 	return t->cap * sizeof(*t->nodes) + t->nslots * sizeof(*t->slots) +

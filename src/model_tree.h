@@ -98,6 +98,8 @@ struct tree {
 	int ascending;
 	struct tree_alloc *alloc; /* allocinfo: the call sites' source paths, else NULL */
 	struct tree_match *match; /* the last tree_match()'s, else NULL */
+	/* tree_prefault(): the stacks its arrays are for (0: none made), bytes touched */
+	size_t pf_stacks, pf_at;
 };
 
 static inline int tree_node_shown(const struct tree *t, const struct tree_node *n)
@@ -114,6 +116,14 @@ void tree_free(struct tree *t);
  * children of a node when tree_sort() asks (a screen those it shows, batch output all). */
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t);
+/* Readies t before its first build of m (while the screen waits for keys): makes the
+ * arrays that build takes and the first TREE_PREFAULT_NODES nodes' and writes to their
+ * pages, budget_ms of it a call (< 0: all), so that the build and a `*` find them
+ * faulted in. Nothing when t was built or they would take more than TREE_PREFAULT_MAX
+ * bytes. Returns 1 when nothing is left to do. */
+#define TREE_PREFAULT_NODES 65536
+#define TREE_PREFAULT_MAX (32u << 20)
+int tree_prefault(struct tree *t, const struct model *m, double budget_ms);
 /* Bytes the tree has allocated (its nodes, tables and lists, the view's rows). */
 size_t tree_mem_bytes(const struct tree *t);
 /* Opens node i (makes and lists its children) and puts them in order; TREE_NONE: every

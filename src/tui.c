@@ -32,6 +32,7 @@
 #include "tui_list.h"
 #include "tui_status.h"
 #include "tui_time.h"
+#include "tui_tree.h"
 
 /* ---------------------------------------------------------------------------------- */
 /* life */
@@ -229,6 +230,11 @@ int tui_pump(struct app *app, int budget_ms)
 			break;
 	}
 	return n;
+}
+
+int tui_idle(struct app *app, double budget_ms)
+{
+	return !app->list || tree_ui_prefault(app->list->tree, app, budget_ms);
 }
 
 void tui_tick(struct app *app)
@@ -754,12 +760,14 @@ static void read_keys(struct app *app)
 	}
 }
 
+#define IDLE_SLICE_MS 3.0 /* the most a key waits for idle work */
+
 static int loop(struct app *app)
 {
 	int shown_after_limit = 0;
 
 	for (;;) {
-		int loading;
+		int loading, timeout;
 
 		if (got_signal || app->quit)
 			break;
@@ -776,7 +784,11 @@ static int loop(struct app *app)
 			shown_after_limit = 1;
 			continue;
 		}
-		if (wait_events(app, wait_ms(app, loading)) < 0)
+		timeout = wait_ms(app, loading);
+		/* read_keys() left none waiting: work ahead of the next, a slice at a time */
+		if (timeout > 0 && !app->away && !tui_idle(app, IDLE_SLICE_MS))
+			timeout = 0;
+		if (wait_events(app, timeout) < 0)
 			break;
 		job_signals(app);
 		if (got_signal)

@@ -33,6 +33,9 @@ void tui_screen_close(struct app *app);
 int tui_pump(struct app *app, int budget_ms);
 /* Timers: the message that expires, the stall check, playing. */
 void tui_tick(struct app *app);
+/* Work ahead of the keys while none waits (the tree's memory), budget_ms of it. Returns
+ * 1 when nothing is left to do. */
+int tui_idle(struct app *app, double budget_ms);
 void tui_key(struct app *app, int key);
 /* Symbol answers arrived (or not: cheap to call). */
 void tui_symbols(struct app *app);

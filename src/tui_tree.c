@@ -536,6 +536,13 @@ void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
 	u->build_ms = (time_mono() - t0) * 1e3;
 }
 
+int tree_ui_prefault(struct tree_ui *u, const struct app *app, double budget_ms)
+{
+	if (app->settings.tree != TREE_OFF) /* built by tree_ui_rebuild() */
+		return 1;
+	return tree_prefault(&u->t, app->model, budget_ms);
+}
+
 void tree_ui_symbols(struct tree_ui *u, const struct tree_env *e)
 {
 	if (u->sym_lines)

@@ -118,6 +118,10 @@ int tree_ui_chart(struct tree_ui *u, const struct tree_env *e, uint32_t lo, uint
  * every expanded node). Returns how many, the lines in *out (to free). */
 size_t tree_ui_all_lines(struct tree_ui *u, const struct tree_env *e, struct tree_line **out,
 			 size_t *cursor);
+/* Readies the tree's memory while the list is shown flat and no key waits
+ * (tree_prefault()), so that the first `T` and a `*` fault few pages: budget_ms of it.
+ * Returns 1 when nothing is left to do. */
+int tree_ui_prefault(struct tree_ui *u, const struct app *app, double budget_ms);
 /* Source lines arrived: nodes may take more lines. */
 void tree_ui_symbols(struct tree_ui *u, const struct tree_env *e);
 

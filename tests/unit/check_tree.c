@@ -526,6 +526,78 @@ START_TEST(test_kept_recording)
 }
 END_TEST
 
+/* Readies t for m's stacks a slice at a time (budget 0: 16 pages a call): how many calls. */
+static int prefault_all(struct tree *t, const struct model *m)
+{
+	int calls = 1;
+
+	while (!tree_prefault(t, m, 0))
+		calls++;
+	ck_assert_int_eq(tree_prefault(t, m, 0), 1);
+	return calls;
+}
+
+/* A tree readied ahead (its arrays made, their pages written, a slice a call) and then
+ * built is the tree built anew, at every sample of the bundled recording and in both
+ * modes; readied for fewer stacks than the model has by then, it is readied again; built,
+ * it is left as it is. */
+START_TEST(test_prefault)
+{
+	const char *path = TD("lab.ptrec.xz");
+	struct model *m = model_new();
+	struct sink snk = model_sink(m);
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	enum src_status st;
+	int k = 0;
+
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	while ((st = source_next(src, &snk, -1, &err)) == SRC_SAMPLE) {
+		for (int mode = TREE_TOP_DOWN; mode <= TREE_BOTTOM_UP; mode++) {
+			struct tree t;
+
+			tree_init(&t);
+			ck_assert_int_gt(prefault_all(&t, m), 1);
+			ck_assert_uint_ge(t.pf_stacks, model_nstacks(m));
+			ck_assert_uint_ge(t.nslots, TREE_PREFAULT_NODES);
+			check_fresh(m, &t, (enum tree_mode)mode);
+			ck_assert_int_eq(tree_prefault(&t, m, -1), 1);
+			check_fresh(m, &t, (enum tree_mode)mode);
+			tree_free(&t);
+		}
+		k++;
+	}
+	ck_assert_msg(st == SRC_END, "%s", err.msg);
+	ck_assert_int_gt(k, 10);
+	source_close(src);
+	model_free(m);
+	/* the stacks grow past the room made: made again */
+	{
+		struct tree t;
+		char spec[64];
+		size_t had;
+
+		m = model_new();
+		tree_init(&t);
+		feed(m, 0, SPEC);
+		prefault_all(&t, m);
+		had = t.pf_stacks;
+		for (int i = 0; model_nstacks(m) <= had; i++) {
+			snprintf(spec, sizeof(spec), "prep_new_page;fn%d;entry_SYSCALL_64=%d", i,
+				 i + 1);
+			feed(m, 1 + i, spec);
+		}
+		ck_assert_int_eq(tree_prefault(&t, m, -1), 1);
+		ck_assert_uint_ge(t.pf_stacks, model_nstacks(m));
+		check_fresh(m, &t, TREE_TOP_DOWN);
+		tree_free(&t);
+		model_free(m);
+	}
+}
+END_TEST
+
 /* The history of a node as the sum of every stack's below it, decoded one by one. */
 static int history_brute(const struct model *m, const struct tree *t, uint32_t i, int64_t *out,
 			 int n)
@@ -877,6 +949,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_lazy);
 	tcase_add_test(tc, test_kept_recording);
+	tcase_add_test(tc, test_prefault);
 	tcase_add_test(tc, test_allocinfo);
 	tcase_add_test(tc, test_match);
 	tcase_add_test(tc, test_mode_names);

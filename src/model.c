@@ -592,16 +592,19 @@ static struct stack *stack_new(struct model *m)
 
 	if (m->nfree) {
 		id = id_take(m);
+		st = stack_at(m, id);
+		memset(st, 0, sizeof(*st));
 	} else {
+		/* a slot never used: the arena's zeroes (cleared again, it would be written
+		 * twice, the first time by the kernel) */
 		if (m->nstacks == m->nchunks * STACK_CHUNK) {
 			m->chunks = xreallocarray(m->chunks, m->nchunks + 1, sizeof(*m->chunks));
 			m->chunks[m->nchunks++] = arena_alloc(&m->arena,
 							      STACK_CHUNK * sizeof(struct stack));
 		}
 		id = m->nstacks++;
+		st = stack_at(m, id);
 	}
-	st = stack_at(m, id);
-	memset(st, 0, sizeof(*st));
 	st->id = (uint32_t)id;
 	st->s.first_seen = m->nsamples;
 	m->nlive++;

@@ -471,8 +471,11 @@ int top_run(struct top_opts *o)
 				b.iterations, b.only_last, &b.nread);
 	} else if (!o->batch)
 		rc = run_screen(&b, o, &sym);
-	else
+	else {
+		if (b.vo.group == GROUP_STACK && b.oo.tree == TREE_OFF)
+			model_groups_off(b.m); /* printed as stacks: no group is asked for */
 		rc = run_batch(&b);
+	}
 	if (rc == 0 && b.only_last && b.nread < b.iterations) {
 		select_too_few(o->sources[0], &o->select, (uint64_t)b.nread, &err);
 		msg_print(err.msg);

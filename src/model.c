@@ -227,11 +227,17 @@ void model_reset(struct model *m)
 	old.npatterns = 0;
 	m->block_hook = old.block_hook;
 	m->block_hook_self = old.block_hook_self;
+	m->groups_off = old.groups_off;
 	*fresh = old;
 	model_free(fresh); /* what m had */
 	/* the blocks it was told of are of stacks that are no more */
 	if (m->block_hook)
 		m->block_hook(m->block_hook_self, NULL, NULL);
+}
+
+void model_groups_off(struct model *m)
+{
+	m->groups_off = 1;
 }
 
 size_t model_nstacks(const struct model *m)
@@ -586,16 +592,19 @@ static struct stack *stack_new(struct model *m)
 
 	if (m->nfree) {
 		id = id_take(m);
+		st = stack_at(m, id);
+		memset(st, 0, sizeof(*st));
 	} else {
+		/* a slot never used: the arena's zeroes (cleared again, it would be written
+		 * twice, the first time by the kernel) */
 		if (m->nstacks == m->nchunks * STACK_CHUNK) {
 			m->chunks = xreallocarray(m->chunks, m->nchunks + 1, sizeof(*m->chunks));
 			m->chunks[m->nchunks++] = arena_alloc(&m->arena,
 							      STACK_CHUNK * sizeof(struct stack));
 		}
 		id = m->nstacks++;
+		st = stack_at(m, id);
 	}
-	st = stack_at(m, id);
-	memset(st, 0, sizeof(*st));
 	st->id = (uint32_t)id;
 	st->s.first_seen = m->nsamples;
 	m->nlive++;
@@ -906,7 +915,8 @@ static void stack_forget(struct model *m, struct stack *st)
 	} else {
 		frames_unlink(m, st);
 	}
-	group_forget_stack(m, st);
+	if (!m->groups_off)
+		group_forget_stack(m, st);
 	m->gone_base = sat_add(m->gone_base, st->s.base);
 	if (st->s.first_seen == 0)
 		m->gone_first = sat_add(m->gone_first, st->s.first_value);
@@ -1001,9 +1011,10 @@ static int m_end(void *self, struct pt_err *err)
 	m->dt = dt;
 	counts_flush(m);
 	m->in_sample = 0;
-	if (full)
+	if (full && !m->groups_off)
 		groups_examples_settle(m);
-	groups_sample_begin(m, full);
+	if (!m->groups_off)
+		groups_sample_begin(m, full);
 	m->nto_forget = 0;
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct stack *st = stack_at(m, i);
@@ -1021,7 +1032,7 @@ static int m_end(void *self, struct pt_err *err)
 		st->s.acc = 0;
 		st->s.calls = st->s.calls_acc;
 		st->s.calls_acc = 0;
-		if (!full && (v != old || (v && st->s.calls != oldc)))
+		if (!full && !m->groups_off && (v != old || (v && st->s.calls != oldc)))
 			groups_count(m, st, 0, old, v, (v ? st->s.calls : 0) - oldc, k);
 		if (st->id < m->blk_cap && m->blk[st->id] && m->blk[st->id]->sample != k)
 			memset(m->blk[st->id], 0, sizeof(**m->blk)); /* no block of it in this dump */
@@ -1041,18 +1052,19 @@ static int m_end(void *self, struct pt_err *err)
 		}
 		total = sat_add(total, v);
 		calls = sat_add(calls, st->s.calls);
-		if (full)
+		if (full && !m->groups_off)
 			groups_count(m, st, 1, 0, v, 0, k);
 	}
 	m->groups_full = total >= GROUPS_BIG || calls >= GROUPS_BIG;
-	if (m->groups_full && !full)
+	if (m->groups_full && !full && !m->groups_off)
 		groups_sum_again(m, k);
 	if (!m->total_trace)
 		m->total_trace = trace_new(m, k, TRACE_TOTAL_BUCKETS);
 	trace_add(m, &m->total_trace, k, total);
-	groups_sample_end(m, k, dt);
+	if (!m->groups_off)
+		groups_sample_end(m, k, dt);
 	for (size_t i = 0; i < m->nto_forget; i++)
-		if (!group_example(m, stack_at(m, m->to_forget[i])))
+		if (m->groups_off || !group_example(m, stack_at(m, m->to_forget[i])))
 			stack_forget(m, stack_at(m, m->to_forget[i]));
 	trace_pool_tidy(m);
 	m->nsamples++;

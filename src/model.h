@@ -195,6 +195,10 @@ uint32_t model_baseline_sample(const struct model *m);
  * the defaults. Returns 0. */
 int model_set_alloc_patterns(struct model *m, const char *const *globs, size_t n);
 extern const char *const model_default_alloc_patterns[];
+/* For a model whose groups nothing asks for (a batch that prints stacks): stacks are
+ * kept and counted without them, and no stack is kept as a group's example. Before the
+ * first sample; model_reset() keeps it. */
+void model_groups_off(struct model *m);
 
 /* History of a row for sparklines: the last n values up to the current sample,
  * oldest first; returns how many were filled (at most n, at most samples seen). */

@@ -161,6 +161,8 @@ void stack_place(struct model *m, struct stack *st)
 		st->label = m->label_unknown;
 	st->apart[0] = st->apart[1] = st->label;
 	apart_mark(m, st->label);
+	if (m->groups_off)
+		return;
 	/* groups of every mode exist from their first stack on, so their history starts
 	 * with it: a view may ask for any mode at any sample */
 	group_get(m, GROUP_CALLER, st->label);

@@ -108,6 +108,7 @@ struct model {
 	uint32_t *function_stamp;   /* per function group: last stack counted (+1) */
 	size_t function_stamp_cap;
 	int groups_full;            /* the next sample sums the groups from every stack */
+	int groups_off;             /* model_groups_off(): no groups made or counted */
 
 	const struct stack *special[4];
 	/* labels whose stacks came, went or changed since the apart labels were made */

@@ -388,7 +388,19 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	return ps->sink->ops->stack(ps->sink->self, &rec, ps->err);
 }
 
-static int add_frame(struct pstate *ps, const char *line, size_t n)
+static inline __attribute__((always_inline)) void frame_put(struct pstate *ps,
+							    const char *line, size_t n)
+{
+	ps->off[ps->nframes] = (uint32_t)(line - reader_mark_ptr(ps->r));
+	ps->flen[ps->nframes] = (uint32_t)n;
+	ps->fhash[ps->nframes] = ps->hash;
+	ps->fkey[ps->nframes] = ps->key;
+	ps->nframes++;
+}
+
+/* A stack's first frame, or one too many. */
+static __attribute__((noinline)) int add_frame_edge(struct pstate *ps, const char *line,
+						    size_t n)
 {
 	if (ps->nframes == 0) {
 		reader_mark(ps->r);
@@ -401,11 +413,17 @@ static int add_frame(struct pstate *ps, const char *line, size_t n)
 		snprintf(what, sizeof(what), _("at most %d frames in a stack"), STACK_MAX_FRAMES);
 		return fail(ps, what, line, n);
 	}
-	ps->off[ps->nframes] = (uint32_t)(line - reader_mark_ptr(ps->r));
-	ps->flen[ps->nframes] = (uint32_t)n;
-	ps->fhash[ps->nframes] = ps->hash;
-	ps->fkey[ps->nframes] = ps->key;
-	ps->nframes++;
+	frame_put(ps, line, n);
+	return 0;
+}
+
+/* Inline: it runs for every frame line, and all but the first of a stack only store. */
+static inline __attribute__((always_inline)) int add_frame(struct pstate *ps, const char *line,
+							   size_t n)
+{
+	if (ps->nframes - 1u >= STACK_MAX_FRAMES - 1u)
+		return add_frame_edge(ps, line, n);
+	frame_put(ps, line, n);
 	return 0;
 }
 

@@ -888,6 +888,47 @@ START_TEST(test_group_caller_module)
 }
 END_TEST
 
+/* A model without groups (a batch that prints stacks) has the same stacks, labels and
+ * totals as one with them, sample after sample, and makes no group. */
+START_TEST(test_groups_off)
+{
+	static const char *const spec[] = {
+		GROUPS_SPEC,
+		"rec;rec;rec;helper;rec=20|prep_new_page;get_page_from_freelist=1",
+		"prep_new_page;get_page_from_freelist=4|alloc_pages;fz;c=3",
+	};
+	struct model *on = model_new(), *off = model_new();
+	struct view von, voff;
+
+	view_init(&von);
+	view_init(&voff);
+	model_groups_off(off);
+	for (unsigned k = 0; k < 3; k++) {
+		feed(on, k, spec[k]);
+		feed(off, k, spec[k]);
+		view_with(on, &von, GROUP_STACK, KEY_PAGES, 0);
+		view_with(off, &voff, GROUP_STACK, KEY_PAGES, 0);
+		ck_assert_uint_eq(voff.nrows, von.nrows);
+		ck_assert_int_eq(voff.total_pages, von.total_pages);
+		ck_assert_int_eq(voff.total_delta, von.total_delta);
+		for (size_t i = 0; i < von.nrows; i++) {
+			ck_assert_uint_eq(voff.rows[i].stack->id, von.rows[i].stack->id);
+			ck_assert_str_eq(model_label(off, voff.rows[i].label),
+					 model_label(on, von.rows[i].label));
+			ck_assert_int_eq(voff.rows[i].s->now, von.rows[i].s->now);
+			ck_assert_int_eq(voff.rows[i].s->delta, von.rows[i].s->delta);
+		}
+	}
+	for (int g = 1; g < GROUP__N; g++)
+		ck_assert_uint_eq(off->ngroups[g], 0);
+	ck_assert_uint_gt(on->ngroups[GROUP_FUNCTION], 0);
+	view_free(&von);
+	view_free(&voff);
+	model_free(on);
+	model_free(off);
+}
+END_TEST
+
 START_TEST(test_group_function)
 {
 	struct model *m = model_new();
@@ -3087,6 +3128,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);
+	tcase_add_test(tc, test_groups_off);
 	tcase_add_test(tc, test_group_sums_kept);
 	tcase_add_test(tc, test_group_example_recount);
 	tcase_add_test(tc, test_group_function_from_start);

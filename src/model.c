@@ -191,6 +191,8 @@ void model_free(struct model *m)
 	free(m->apart_run_ids);
 	free(m->apart_run_asked);
 	free(m->apart_run_made);
+	free(m->apart_news);
+	free(m->apart_memo);
 	free(m->times);
 	arena_free(&m->arena);
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
@@ -599,6 +601,7 @@ static struct stack *stack_new(struct model *m)
 	st->id = (uint32_t)id;
 	st->s.first_seen = m->nsamples;
 	m->nlive++;
+	m->apart_new = st->id + 1;
 	return st;
 }
 
@@ -923,6 +926,7 @@ static void stack_forget(struct model *m, struct stack *st)
 	st->handle = 0;
 	st->freed = 1;
 	apart_mark(m, st->label);
+	apart_news(m, st->id, st->label, 0);
 	/* a free slot counts nothing: views look at these only */
 	memset(&st->s, 0, sizeof(st->s));
 	m->nlive--;
@@ -970,6 +974,7 @@ size_t model_mem_bytes(const struct model *m)
 	if (m->apart_run_labels)
 		n += (m->apart_run_labels + 1 + m->apart_run_n) * sizeof(uint32_t) +
 		     m->apart_run_labels + (m->apart_run_stacks / 64 + 1) * sizeof(uint64_t);
+	n += m->capapart_news * sizeof(*m->apart_news) + (m->apart_memo ? APART_MEMO * sizeof(struct apart_memo) : 0);
 	return n;
 }
 

@@ -801,6 +801,43 @@ START_TEST(test_apart_alone)
 }
 END_TEST
 
+/* A stack asked for at every sample follows the stacks that come to its label and leave
+ * it: a newcomer more alike names it anew, and when that one is gone the old name comes
+ * back. A second model, asked only at the end, names it as the first does. */
+START_TEST(test_apart_follow)
+{
+	static const char S[] = "prep_new_page;lbl;a;b1;c1", Y[] = "prep_new_page;lbl;a;b1;c3";
+	struct model *a = model_new(), *b = model_new();
+	struct view v;
+	struct view_opts o;
+	const char *want;
+
+	view_init(&v);
+	view_opts_init(&o);
+	for (int t = 0; t < MODEL_HISTORY + 4; t++) {
+		const char *spec = t == 0 ? "prep_new_page;lbl;a;b1;c1=5|prep_new_page;lbl;a;b2;c2=3"
+					    "|prep_new_page;lbl;z=1"
+			: t == 1 ? "prep_new_page;lbl;a;b1;c1=5|prep_new_page;lbl;a;b2;c2=3"
+				   "|prep_new_page;lbl;a;b1;c3=2"
+			: "prep_new_page;lbl;a;b1;c1=5|prep_new_page;lbl;a;b2;c2=3";
+
+		feed(a, t, spec);
+		feed(b, t, spec);
+		model_view(a, &o, &v);
+		want = t == 0 || !find(a, Y) ? "lbl ← … ← b1" : "lbl ← … ← c1";
+		ck_assert_str_eq(apart_of(a, S, 1), want);
+	}
+	ck_assert_ptr_null(find(a, Y));
+	ck_assert_ptr_null(find(a, "prep_new_page;lbl;z"));
+	model_view(b, &o, &v);
+	for (int u = 0; u < 2; u++)
+		ck_assert_str_eq(apart_of(a, S, u), apart_of(b, S, u));
+	view_free(&v);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 START_TEST(test_alloc_patterns)
 {
 	struct model *m = model_new();
@@ -3084,6 +3121,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_caller);
 	tcase_add_test(tc, test_apart);
 	tcase_add_test(tc, test_apart_alone);
+	tcase_add_test(tc, test_apart_follow);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);

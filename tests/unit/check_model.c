@@ -610,6 +610,54 @@ START_TEST(test_score_ranks)
 }
 END_TEST
 
+/* doc/score.md's score at sample k of a count that was v[0 .. k] from sample 0 on. */
+static double score_ref(const int64_t *v, int k)
+{
+	int from = k > SCORE_WINDOW ? k - SCORE_WINDOW : 0, n = k - from, down = 0;
+	int64_t sumpos = 0, maxinc = 0, net = 0;
+	double mag;
+
+	for (int j = from + 1; j <= k; j++) {
+		int64_t d = v[j] - v[j - 1];
+
+		down += d < 0;
+		sumpos += d > 0 ? d : 0;
+		maxinc = d > maxinc ? d : maxinc;
+		net += d;
+	}
+	if (!n || net <= 0)
+		return 0;
+	mag = log2(1.0 + (double)net) / 12.0;
+	return (double)(n - down) / n * (0.1 + 0.9 * (1.0 - (double)maxinc / (double)sumpos)) *
+	       (mag > 1 ? 1 : mag) * (n >= 8 ? 1.0 : n / 8.0);
+}
+
+/* A count that stays keeps its score only while the score holds: while the window grows
+ * over a shrinking interval or too few intervals, and when a change leaves the window. */
+START_TEST(test_score_held)
+{
+	enum { N = SCORE_WINDOW + 12 };
+	static const int64_t start[2][4] = { { 100, 200, 300, 300 }, { 300, 200, 400, 400 } };
+	struct model *m = model_new();
+	int64_t v[2][N];
+	char spec[64];
+
+	for (int i = 0; i < N; i++)
+		for (int c = 0; c < 2; c++)
+			v[c][i] = start[c][i < 3 ? i : 3];
+	for (int i = 0; i < N; i++) {
+		snprintf(spec, sizeof(spec), "g=%lld|d=%lld", (long long)v[0][i],
+			 (long long)v[1][i]);
+		feed(m, i, spec);
+		ck_assert_double_eq_tol(model_score(&must_find(m, "g")->s), score_ref(v[0], i),
+					1e-12);
+		ck_assert_double_eq_tol(model_score(&must_find(m, "d")->s), score_ref(v[1], i),
+					1e-12);
+	}
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_score_details)
 {
 	int64_t v[200];
@@ -3115,6 +3163,7 @@ static Suite *model_suite(void)
 	tc = tcase_new("score");
 	tcase_add_test(tc, test_score_ranks);
 	tcase_add_test(tc, test_score_details);
+	tcase_add_test(tc, test_score_held);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("groups");

@@ -1104,6 +1104,15 @@ static void m_prefetch(void *self, const struct stack_rec *rec)
 
 	if (rec->handle)
 		__builtin_prefetch(&m->by_handle[handle_hash(rec->handle) & (m->nslots_handles - 1)]);
+	else if (rec->key && rec->keyspace == m->stack_keyspace && rec->key < m->stack_keys_cap &&
+		 m->stack_keys[rec->key].id1) {
+		const struct stack *st = stack_at(m, m->stack_keys[rec->key].id1 - 1);
+
+		/* what find_by_key() reads and m_stack() adds to: lines apart */
+		__builtin_prefetch(&st->s.first_seen, 1);
+		__builtin_prefetch(&st->s.acc, 1);
+		__builtin_prefetch(&st->freed, 1);
+	}
 	else if (rec->hash)
 		__builtin_prefetch(&m->by_frames[rec->hash & (m->nslots_frames - 1)]);
 }

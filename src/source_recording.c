@@ -654,6 +654,24 @@ static int feed_blocks(struct recording_reader *rr, const struct sink *sink, str
 	return 0;
 }
 
+/* The sink is told of a stack this many records before it comes: most of a stack's cost
+ * in the sink is fetching the sink's own record of it. */
+#define FEED_AHEAD 8
+
+static void feed_prefetch(const struct recording_reader *rr, uint32_t id, const struct sink *sink)
+{
+	const struct recorded_stack *s = &rr->st[id];
+	struct stack_rec rec = { 0 };
+
+	rec.nframes = s->nframes;
+	rec.keyspace = rr->keyspace;
+	rec.hash = s->hash;
+	rec.key = s->handle ? 0 : id;
+	rec.handle = s->handle;
+	sink->ops->prefetch(sink->self, &rec);
+	__builtin_prefetch(&rr->keys[s->keys]); /* for stack_texts() */
+}
+
 /* A sample: its blocks when it has some, else every stack with a count. */
 static int feed(struct source *src, struct recording_reader *rr, const struct sample_info *si,
 		const struct sink *sink, struct pt_err *err)
@@ -675,6 +693,10 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 		struct frame_text ft[STACK_MAX_FRAMES];
 		struct stack_rec rec = { 0 };
 
+		if (i + 2 * FEED_AHEAD < rr->nnz)
+			__builtin_prefetch(&rr->st[rr->nonzero[i + 2 * FEED_AHEAD]]);
+		if (i + FEED_AHEAD < rr->nnz && sink->ops->prefetch && !blocks)
+			feed_prefetch(rr, rr->nonzero[i + FEED_AHEAD], sink);
 		if (!s->cur && !s->present)
 			continue;
 		rr->nonzero[k++] = rr->nonzero[i];

@@ -191,6 +191,8 @@ void model_free(struct model *m)
 	free(m->apart_run_ids);
 	free(m->apart_run_asked);
 	free(m->apart_run_made);
+	free(m->apart_news);
+	free(m->apart_memo);
 	free(m->times);
 	arena_free(&m->arena);
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
@@ -608,6 +610,7 @@ static struct stack *stack_new(struct model *m)
 	st->id = (uint32_t)id;
 	st->s.first_seen = m->nsamples;
 	m->nlive++;
+	m->apart_new = st->id + 1;
 	return st;
 }
 
@@ -933,6 +936,7 @@ static void stack_forget(struct model *m, struct stack *st)
 	st->handle = 0;
 	st->freed = 1;
 	apart_mark(m, st->label);
+	apart_news(m, st->id, st->label, 0);
 	/* a free slot counts nothing: views look at these only */
 	memset(&st->s, 0, sizeof(st->s));
 	m->nlive--;
@@ -980,6 +984,7 @@ size_t model_mem_bytes(const struct model *m)
 	if (m->apart_run_labels)
 		n += (m->apart_run_labels + 1 + m->apart_run_n) * sizeof(uint32_t) +
 		     m->apart_run_labels + (m->apart_run_stacks / 64 + 1) * sizeof(uint64_t);
+	n += m->capapart_news * sizeof(*m->apart_news) + (m->apart_memo ? APART_MEMO * sizeof(struct apart_memo) : 0);
 	return n;
 }
 
@@ -1111,6 +1116,15 @@ static void m_prefetch(void *self, const struct stack_rec *rec)
 
 	if (rec->handle)
 		__builtin_prefetch(&m->by_handle[handle_hash(rec->handle) & (m->nslots_handles - 1)]);
+	else if (rec->key && rec->keyspace == m->stack_keyspace && rec->key < m->stack_keys_cap &&
+		 m->stack_keys[rec->key].id1) {
+		const struct stack *st = stack_at(m, m->stack_keys[rec->key].id1 - 1);
+
+		/* what find_by_key() reads and m_stack() adds to: lines apart */
+		__builtin_prefetch(&st->s.first_seen, 1);
+		__builtin_prefetch(&st->s.acc, 1);
+		__builtin_prefetch(&st->freed, 1);
+	}
 	else if (rec->hash)
 		__builtin_prefetch(&m->by_frames[rec->hash & (m->nslots_frames - 1)]);
 }

@@ -218,8 +218,9 @@ double model_score(const struct counter *s)
  * x evidence (the number of intervals seen, full at 8).
  * Only the changes in the window matter: they are read from the newest back. */
 /* *until: the last sample the score holds for while the count stays as it is: until the
- * window's oldest change leaves it; while the window still grows, a score above 0 (which
- * the window's length weighs) only for this one. */
+ * window's oldest change leaves it; while the window still grows, a score above 0 only
+ * for this one when the window's length weighs it (shrinking intervals, or evidence
+ * short of full). */
 static double counter_score(const struct counter *s, uint32_t k, uint32_t *until)
 {
 	const struct counter_hist *h = s->hist;
@@ -263,7 +264,7 @@ static double counter_score(const struct counter *s, uint32_t k, uint32_t *until
 		*until = oldest + SCORE_WINDOW - 1;
 	if (net <= 0)
 		return 0;
-	if (n < SCORE_WINDOW)
+	if (n < SCORE_WINDOW && (down || n < 8))
 		*until = k;
 	nonshrink = (double)(n - down) / n;
 	spread = sumpos > 0 ? 1.0 - (double)maxinc / (double)sumpos : 0;

@@ -148,6 +148,9 @@ void stack_place(struct model *m, struct stack *st)
 	unsigned c = 0;
 
 	apart_mark(m, st->label);   /* the one it leaves, when placed again */
+	if (m->apart_new != st->id + 1)
+		apart_news(m, st->id, st->label, 0);
+	m->apart_new = 0;
 	if (st->s.now)
 		m->groups_full = 1; /* its pages move to other groups */
 	while (c < st->nframes && m->frame_info[st->frames[c]].is_alloc)
@@ -161,6 +164,7 @@ void stack_place(struct model *m, struct stack *st)
 		st->label = m->label_unknown;
 	st->apart[0] = st->apart[1] = st->label;
 	apart_mark(m, st->label);
+	apart_news(m, st->id, st->label, 1);
 	if (m->groups_off)
 		return;
 	/* groups of every mode exist from their first stack on, so their history starts

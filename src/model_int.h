@@ -124,6 +124,14 @@ struct model {
 	uint64_t *apart_run_made;   /* by stack id: made one at a time since (bit set) */
 	size_t apart_run_stacks;    /* stack ids the bits cover */
 	int apart_run_ok;
+	/* stacks that came to a label (id, label) or left one (APART_LEFT | label), in
+	 * order, while a stack's apart label made one at a time follows them: entries
+	 * before napart_news go first when they pile up (apart_news_base counts them) */
+	struct apart_news { uint32_t id, label; } *apart_news;
+	size_t napart_news, capapart_news;
+	uint64_t apart_news_base;
+	struct apart_memo *apart_memo; /* by stack id % APART_MEMO (model_view.c) */
+	uint32_t apart_new;         /* id + 1 of the stack stack_new() gave last, unplaced */
 	/* the apart labels' own texts (ids with MODEL_APART_ID), NUL-terminated back to
 	 * back; those no stack has any more go when they pile up (model_view.c) */
 	char *apart_buf;
@@ -180,6 +188,38 @@ static inline void apart_mark(struct model *m, uint32_t label)
 		m->napart_dirty++;
 	}
 	m->apart_run_ok = 0;
+}
+
+#define APART_LEFT 0x80000000u
+
+/* A stack's apart label made one at a time: where it differs from the others most (d, as
+ * model_view.c's apart_diff()) and a stack it differs from there, with the news seen up
+ * to seq. */
+struct apart_memo {
+	uint32_t id1;               /* the stack's id + 1; 0: none */
+	uint32_t label;
+	int d;
+	uint32_t who;
+	uint64_t seq;
+};
+enum { APART_MEMO = 1024 };
+
+/* A stack came to a label (came) or left it, while apart labels follow the news. */
+static inline void apart_news(struct model *m, uint32_t id, uint32_t label, int came)
+{
+	if (!m->apart_memo)
+		return;
+	if (m->napart_news >= 2 * (size_t)m->nlive + 1024) {
+		m->apart_news_base += m->napart_news;
+		m->napart_news = 0;
+	}
+	if (m->napart_news == m->capapart_news) {
+		m->capapart_news = m->capapart_news ? 2 * m->capapart_news : 1024;
+		m->apart_news = xreallocarray(m->apart_news, m->capapart_news,
+					      sizeof(*m->apart_news));
+	}
+	m->apart_news[m->napart_news].id = id;
+	m->apart_news[m->napart_news++].label = came ? label : APART_LEFT | label;
 }
 
 /* The group of mode g with a label (it exists: group_get() made it). */

@@ -1261,6 +1261,69 @@ static void make_apart(struct model *m, uint32_t label)
  * stack of it costs far less than the sort while few rows of the label are shown. */
 #define APART_ASKED_SORT 4
 
+/* The news seen so far, in the count apart_memo's seq keeps. */
+static uint64_t apart_news_seen(const struct model *m)
+{
+	return m->apart_news_base + m->napart_news;
+}
+
+static void apart_memo_set(struct model *m, const struct stack *st, int d, uint32_t who)
+{
+	struct apart_memo *mm;
+
+	if (!m->apart_memo) {
+		m->apart_memo = xcalloc(APART_MEMO, sizeof(*m->apart_memo));
+		m->napart_news = 0; /* none was kept before */
+	}
+	mm = &m->apart_memo[st->id % APART_MEMO];
+	mm->id1 = st->id + 1;
+	mm->label = st->label;
+	mm->d = d;
+	mm->who = who;
+	mm->seq = apart_news_seen(m);
+}
+
+/* A stack made one at a time before, made again from the news since: where it differs
+ * most is the old place, unless a newcomer differs later or the stack that did left.
+ * 0 when the news do not tell (that one or the stack left, or they were dropped). */
+static int apart_follow(struct model *m, struct stack *st)
+{
+	const struct apart_memo *mm;
+	int d, e, order;
+	uint32_t who;
+
+	if (!m->apart_memo)
+		return 0;
+	mm = &m->apart_memo[st->id % APART_MEMO];
+	if (mm->id1 != st->id + 1 || mm->label != st->label || mm->seq < m->apart_news_base)
+		return 0;
+	d = mm->d;
+	who = mm->who;
+	for (size_t i = (size_t)(mm->seq - m->apart_news_base); i < m->napart_news; i++) {
+		const struct apart_news *n = &m->apart_news[i];
+		const struct stack *o;
+
+		if ((n->label & ~APART_LEFT) != st->label)
+			continue;
+		if (n->id == st->id || (n->label & APART_LEFT && n->id == who))
+			return 0;
+		o = stack_at(m, n->id);
+		/* one that came and left since (its leaving follows) counts for nothing */
+		if (n->label & APART_LEFT || o->freed || o->label != st->label)
+			continue;
+		e = apart_diff(m, st, o, &order);
+		if (e < 0)
+			return 0; /* alike: named by the sorted run */
+		if (e > d) {
+			d = e;
+			who = o->id;
+		}
+	}
+	apart_one(m, st, d);
+	apart_memo_set(m, st, d, who);
+	return 1;
+}
+
 /* One stack's apart label: in the sorted run its neighbours are the others most like
  * it, so where it differs from them is the most alike place over all the others. A stack
  * that does not differ from another is named by its place in the run: the run is sorted. */
@@ -1268,7 +1331,10 @@ static void make_apart_stack(struct model *m, struct stack *st)
 {
 	size_t start, k;
 	int d = -1, e, order;
+	uint32_t who = 0;
 
+	if (apart_follow(m, st))
+		return;
 	if (!m->apart_run_ok || st->label >= m->apart_run_labels ||
 	    st->id >= m->apart_run_stacks)
 		apart_runs(m);
@@ -1291,10 +1357,13 @@ static void make_apart_stack(struct model *m, struct stack *st)
 			make_apart(m, st->label);
 			return;
 		}
-		if (e > d)
+		if (e > d) {
 			d = e;
+			who = o->id;
+		}
 	}
 	apart_one(m, st, d);
+	apart_memo_set(m, st, d, who);
 	m->apart_run_made[st->id / 64] |= 1ULL << (st->id % 64);
 }
 

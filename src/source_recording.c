@@ -56,8 +56,11 @@ struct recording_reader {
 	struct recorded_stack *st;
 	size_t nst, cst;        /* st[0] unused */
 	struct strtab *frames;  /* every distinct frame text; key = its id + 1 */
-	uint64_t *fhash;        /* by key: hash_bytes() of the text */
-	size_t nfhash;
+	/* by key: the text as a sink takes it, pointing into frames' arena, which is at
+	 * ftext_base (it moves as it grows: the pointers follow) */
+	struct frame_text *ftext;
+	size_t nftext;
+	const char *ftext_base;
 	uint32_t *keys;         /* the stacks' frame keys, back to back */
 	size_t nkeys, ckeys;
 	uint64_t keyspace;
@@ -454,6 +457,19 @@ static int stack_header(struct recording_reader *rr, const char *line, size_t n,
 	return 0;
 }
 
+/* Key's text pointer, and every other when the arena moved. */
+static void ftext_follow(struct recording_reader *rr, uint32_t key)
+{
+	const char *base = strtab_str(rr->frames, 0);
+
+	if (base != rr->ftext_base) {
+		for (size_t k = 1; k < rr->nftext; k++)
+			rr->ftext[k].s = strtab_str(rr->frames, (uint32_t)k - 1);
+		rr->ftext_base = base;
+	}
+	rr->ftext[key].s = strtab_str(rr->frames, key - 1);
+}
+
 /* A stack's nf frame lines "f TEXT": each text's key in keys (the text interned). 1
  * done, 0 cut short, -1 error, -2 the input failed. */
 static int stack_frames(struct recording_reader *rr, uint64_t nf, uint32_t *keys,
@@ -490,8 +506,11 @@ static int stack_frames(struct recording_reader *rr, uint64_t nf, uint32_t *keys
 			uint64_t h = hash_bytes(fl + 2, fn - 2, 0);
 
 			keys[i] = strtab_intern_h(rr->frames, fl + 2, fn - 2, h) + 1;
-			rr->fhash = xgrow_zeroed(rr->fhash, &rr->nfhash, keys[i], sizeof(uint64_t));
-			rr->fhash[keys[i]] = h;
+			rr->ftext = xgrow_zeroed(rr->ftext, &rr->nftext, keys[i], sizeof(*rr->ftext));
+			rr->ftext[keys[i]].len = (uint32_t)(fn - 2);
+			rr->ftext[keys[i]].key = keys[i];
+			rr->ftext[keys[i]].hash = h;
+			ftext_follow(rr, keys[i]);
 		}
 	}
 	return rc;
@@ -501,14 +520,8 @@ static int stack_frames(struct recording_reader *rr, uint64_t nf, uint32_t *keys
 static void stack_texts(const struct recording_reader *rr, const struct recorded_stack *s,
 			struct frame_text *ft)
 {
-	for (unsigned i = 0; i < s->nframes; i++) {
-		uint32_t key = rr->keys[s->keys + i];
-
-		ft[i].s = strtab_str(rr->frames, key - 1);
-		ft[i].len = strtab_len(rr->frames, key - 1);
-		ft[i].key = key;
-		ft[i].hash = rr->fhash[key];
-	}
+	for (unsigned i = 0; i < s->nframes; i++)
+		ft[i] = rr->ftext[rr->keys[s->keys + i]];
 }
 
 /* "s ID HANDLE NFRAMES" and its frame lines. 1 done, 0 cut short, -1 error, -2 the input
@@ -654,6 +667,24 @@ static int feed_blocks(struct recording_reader *rr, const struct sink *sink, str
 	return 0;
 }
 
+/* The sink is told of a stack this many records before it comes: most of a stack's cost
+ * in the sink is fetching the sink's own record of it. */
+#define FEED_AHEAD 8
+
+static void feed_prefetch(const struct recording_reader *rr, uint32_t id, const struct sink *sink)
+{
+	const struct recorded_stack *s = &rr->st[id];
+	struct stack_rec rec = { 0 };
+
+	rec.nframes = s->nframes;
+	rec.keyspace = rr->keyspace;
+	rec.hash = s->hash;
+	rec.key = s->handle ? 0 : id;
+	rec.handle = s->handle;
+	sink->ops->prefetch(sink->self, &rec);
+	__builtin_prefetch(&rr->keys[s->keys]); /* for stack_texts() */
+}
+
 /* A sample: its blocks when it has some, else every stack with a count. */
 static int feed(struct source *src, struct recording_reader *rr, const struct sample_info *si,
 		const struct sink *sink, struct pt_err *err)
@@ -675,6 +706,10 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 		struct frame_text ft[STACK_MAX_FRAMES];
 		struct stack_rec rec = { 0 };
 
+		if (i + 2 * FEED_AHEAD < rr->nnz)
+			__builtin_prefetch(&rr->st[rr->nonzero[i + 2 * FEED_AHEAD]]);
+		if (i + FEED_AHEAD < rr->nnz && sink->ops->prefetch && !blocks)
+			feed_prefetch(rr, rr->nonzero[i + FEED_AHEAD], sink);
 		if (!s->cur && !s->present)
 			continue;
 		rr->nonzero[k++] = rr->nonzero[i];
@@ -1130,7 +1165,7 @@ static void rr_close(struct source *s)
 	reader_close(rr->r);
 	free(rr->st);
 	strtab_free(rr->frames);
-	free(rr->fhash);
+	free(rr->ftext);
 	free(rr->keys);
 	free(rr->hslots);
 	free(rr->nonzero);

@@ -610,6 +610,54 @@ START_TEST(test_score_ranks)
 }
 END_TEST
 
+/* doc/score.md's score at sample k of a count that was v[0 .. k] from sample 0 on. */
+static double score_ref(const int64_t *v, int k)
+{
+	int from = k > SCORE_WINDOW ? k - SCORE_WINDOW : 0, n = k - from, down = 0;
+	int64_t sumpos = 0, maxinc = 0, net = 0;
+	double mag;
+
+	for (int j = from + 1; j <= k; j++) {
+		int64_t d = v[j] - v[j - 1];
+
+		down += d < 0;
+		sumpos += d > 0 ? d : 0;
+		maxinc = d > maxinc ? d : maxinc;
+		net += d;
+	}
+	if (!n || net <= 0)
+		return 0;
+	mag = log2(1.0 + (double)net) / 12.0;
+	return (double)(n - down) / n * (0.1 + 0.9 * (1.0 - (double)maxinc / (double)sumpos)) *
+	       (mag > 1 ? 1 : mag) * (n >= 8 ? 1.0 : n / 8.0);
+}
+
+/* A count that stays keeps its score only while the score holds: while the window grows
+ * over a shrinking interval or too few intervals, and when a change leaves the window. */
+START_TEST(test_score_held)
+{
+	enum { N = SCORE_WINDOW + 12 };
+	static const int64_t start[2][4] = { { 100, 200, 300, 300 }, { 300, 200, 400, 400 } };
+	struct model *m = model_new();
+	int64_t v[2][N];
+	char spec[64];
+
+	for (int i = 0; i < N; i++)
+		for (int c = 0; c < 2; c++)
+			v[c][i] = start[c][i < 3 ? i : 3];
+	for (int i = 0; i < N; i++) {
+		snprintf(spec, sizeof(spec), "g=%lld|d=%lld", (long long)v[0][i],
+			 (long long)v[1][i]);
+		feed(m, i, spec);
+		ck_assert_double_eq_tol(model_score(&must_find(m, "g")->s), score_ref(v[0], i),
+					1e-12);
+		ck_assert_double_eq_tol(model_score(&must_find(m, "d")->s), score_ref(v[1], i),
+					1e-12);
+	}
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_score_details)
 {
 	int64_t v[200];
@@ -796,6 +844,43 @@ START_TEST(test_apart_alone)
 			 "lbl_fn ← … ← c0");
 	view_free(&v);
 	free(sp.s);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+/* A stack asked for at every sample follows the stacks that come to its label and leave
+ * it: a newcomer more alike names it anew, and when that one is gone the old name comes
+ * back. A second model, asked only at the end, names it as the first does. */
+START_TEST(test_apart_follow)
+{
+	static const char S[] = "prep_new_page;lbl;a;b1;c1", Y[] = "prep_new_page;lbl;a;b1;c3";
+	struct model *a = model_new(), *b = model_new();
+	struct view v;
+	struct view_opts o;
+	const char *want;
+
+	view_init(&v);
+	view_opts_init(&o);
+	for (int t = 0; t < MODEL_HISTORY + 4; t++) {
+		const char *spec = t == 0 ? "prep_new_page;lbl;a;b1;c1=5|prep_new_page;lbl;a;b2;c2=3"
+					    "|prep_new_page;lbl;z=1"
+			: t == 1 ? "prep_new_page;lbl;a;b1;c1=5|prep_new_page;lbl;a;b2;c2=3"
+				   "|prep_new_page;lbl;a;b1;c3=2"
+			: "prep_new_page;lbl;a;b1;c1=5|prep_new_page;lbl;a;b2;c2=3";
+
+		feed(a, t, spec);
+		feed(b, t, spec);
+		model_view(a, &o, &v);
+		want = t == 0 || !find(a, Y) ? "lbl ← … ← b1" : "lbl ← … ← c1";
+		ck_assert_str_eq(apart_of(a, S, 1), want);
+	}
+	ck_assert_ptr_null(find(a, Y));
+	ck_assert_ptr_null(find(a, "prep_new_page;lbl;z"));
+	model_view(b, &o, &v);
+	for (int u = 0; u < 2; u++)
+		ck_assert_str_eq(apart_of(a, S, u), apart_of(b, S, u));
+	view_free(&v);
 	model_free(a);
 	model_free(b);
 }
@@ -3119,12 +3204,14 @@ static Suite *model_suite(void)
 	tc = tcase_new("score");
 	tcase_add_test(tc, test_score_ranks);
 	tcase_add_test(tc, test_score_details);
+	tcase_add_test(tc, test_score_held);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("groups");
 	tcase_add_test(tc, test_caller);
 	tcase_add_test(tc, test_apart);
 	tcase_add_test(tc, test_apart_alone);
+	tcase_add_test(tc, test_apart_follow);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);

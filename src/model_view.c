@@ -337,39 +337,53 @@ static inline int entry_before(const struct radix_entry *x, const struct radix_e
 	return x->k != y->k ? x->k < y->k : x->idx < y->idx;
 }
 
-static int cmp_entry(const void *a, const void *b)
+/* Entries whose places (idx) increase through a sorted by key, the order of their places
+ * kept among equal keys (b, as large, is the radix sort's other half). */
+static void entries_sort(struct radix_entry *a, struct radix_entry *b, size_t n)
 {
-	const struct radix_entry *x = a, *y = b;
+	size_t count[8][256];
+	struct radix_entry *r;
 
-	return entry_before(x, y) ? -1 : entry_before(y, x);
+	if (n < 2)
+		return;
+	memset(count, 0, sizeof(count));
+	for (size_t i = 0; i < n; i++)
+		for (int d = 0; d < 8; d++)
+			count[d][(a[i].k >> (8 * d)) & 0xff]++;
+	r = radix_sort(a, b, n, count);
+	if (r != a)
+		memcpy(a, r, n * sizeof(*a));
 }
 
 /* Only the first k of n entries are wanted (k * 8 < n), or the last (last: each entry
- * read turned round): they are selected, then sorted, into out, which may be e. Returns
- * how many there are. */
+ * read turned round, from the end): they are selected, then sorted, into out, which may
+ * be e. Returns how many there are. */
 static size_t select_into(const struct radix_entry *e, size_t n, size_t k, int last,
 			  struct radix_entry *out)
 {
-	struct radix_entry *top = xmalloc((2 * k) * sizeof(*top)), worst = { 0, 0 }, x;
+	struct radix_entry *top = xmalloc((4 * k) * sizeof(*top)), worst = { 0, 0 }, x;
 	uint64_t flip = last ? ~0ULL : 0;
 	size_t ntop = 0, w;
 	int have_worst = 0;
 
-	/* the order is total, so an entry not before the k-th best so far is out */
-	for (size_t i = 0; i < n; i++) {
-		x.k = e[i].k ^ flip;
-		x.idx = e[i].idx ^ (uint32_t)flip;
+	/* the order is total, so an entry not before the k-th best so far is out; the
+	 * entries come in the order of their places (turned round), which the sort keeps */
+	for (size_t j = 0; j < n; j++) {
+		const struct radix_entry *y = &e[last ? n - 1 - j : j];
+
+		x.k = y->k ^ flip;
+		x.idx = y->idx ^ (uint32_t)flip;
 		if (have_worst && !entry_before(&x, &worst))
 			continue;
 		top[ntop++] = x;
 		if (ntop == 2 * k) {
-			qsort(top, ntop, sizeof(*top), cmp_entry);
+			entries_sort(top, top + 2 * k, ntop);
 			ntop = k;
 			worst = top[k - 1];
 			have_worst = 1;
 		}
 	}
-	qsort(top, ntop, sizeof(*top), cmp_entry);
+	entries_sort(top, top + 2 * k, ntop);
 	w = ntop < k ? ntop : k;
 	for (size_t i = 0; i < w; i++) {
 		out[i].k = top[i].k ^ flip;

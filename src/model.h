@@ -317,6 +317,7 @@ struct view {
 	 * in fresh memory: the sort's keys (the rows are moved in place) */
 	void *scratch;
 	size_t scratch_size;
+	int keys_made;            /* in model_view(): the scratch holds every row's sort key */
 };
 /* What a row is called on the screen and in batch text: a stack's label told apart
  * (model_stack_apart()), a group's label. */

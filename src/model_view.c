@@ -629,7 +629,8 @@ static void view_need_sorted(struct view *v, const struct view_sorter *s, size_t
 		return;
 	}
 	e = view_scratch(v, n * (sizeof(*e) + 1));
-	sorter_entries(s, v, a, b, e);
+	if (!v->keys_made || a || b != v->nrows)
+		sorter_entries(s, v, a, b, e);
 	view_grow(v, e, k, back < front);
 }
 
@@ -684,8 +685,10 @@ static void view_sort_near(struct view *v, const struct view_sorter *s, size_t l
 	x.k = row_key_bits(&v->rows[v->near], o->key, s->place, o->ascending);
 	x.idx = (uint32_t)v->near;
 	for (size_t i = 0; i < n; i++) {
-		e[i].k = row_key_bits(&v->rows[i], o->key, s->place, o->ascending);
-		e[i].idx = (uint32_t)i;
+		if (!v->keys_made) {
+			e[i].k = row_key_bits(&v->rows[i], o->key, s->place, o->ascending);
+			e[i].idx = (uint32_t)i;
+		}
 		r += entry_before(&e[i], &x);
 	}
 	lo = r > o->near_before ? r - o->near_before : 0;
@@ -721,6 +724,7 @@ static void view_sort(const struct model *m, const struct view_opts *o, struct v
 	v->sorted_tail = v->nrows;
 	if (v->nrows < 2) {
 		v->sorted_head = v->nrows;
+		v->keys_made = 0;
 		return;
 	}
 	sorter_init(&s, m, o, v);
@@ -730,6 +734,7 @@ static void view_sort(const struct model *m, const struct view_opts *o, struct v
 		view_need_sorted(v, &s, 0, o->limit);
 	else
 		view_sort_middle(v, &s);
+	v->keys_made = 0; /* the scratch is the sort's now */
 	free(s.place);
 }
 
@@ -850,6 +855,12 @@ static void view_offer(const struct model *m, struct view *v, const struct view_
 	v->shown++;
 	v->shown_pages = sat_add(v->shown_pages, r->s->now);
 	if (!t) {
+		if (v->keys_made) {
+			struct radix_entry *e = v->scratch;
+
+			e[v->nrows].k = row_key_bits(r, o->key, NULL, o->ascending);
+			e[v->nrows].idx = (uint32_t)v->nrows;
+		}
 		view_push(v, r);
 		return;
 	}
@@ -1352,6 +1363,12 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		topk_init(&tk, o->limit, &ord);
 		t = &tk;
 	}
+	/* a sort follows: each row's key made as it is offered, not in a second pass over
+	 * the rows' counters (KEY_LABEL needs the places of every label first) */
+	v->keys_made = !t && !o->unordered && o->key != KEY_LABEL;
+	if (v->keys_made)
+		view_scratch(v, (o->group == GROUP_STACK ? m->nstacks : m->ngroups[o->group]) *
+				(sizeof(struct radix_entry) + 1));
 	if (o->group == GROUP_STACK)
 		offer_stacks(m, o, v, t, fuse);
 	else
@@ -1360,6 +1377,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 	if (t)
 		topk_finish(t, v);
 	if (t || o->unordered) {
+		v->keys_made = 0;
 		v->near = SIZE_MAX;
 		v->sorted_head = t ? v->nrows : 0;
 		v->sorted_tail = v->nrows;

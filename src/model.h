@@ -318,11 +318,10 @@ struct view {
 	size_t sorted_head, sorted_tail;
 	size_t near;              /* view_opts' near row, in order; SIZE_MAX: not placed */
 	/* kept from one build to the next, so that a sort of a million rows does not fault
-	 * in fresh memory: the rows' other buffer, the sort's keys */
-	struct row *spare;
-	size_t spare_cap;
+	 * in fresh memory: the sort's keys (the rows are moved in place) */
 	void *scratch;
 	size_t scratch_size;
+	int keys_made;            /* in model_view(): the scratch holds every row's sort key */
 };
 /* What a row is called on the screen and in batch text: a stack's label told apart
  * (model_stack_apart()), a group's label. */

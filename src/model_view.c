@@ -202,7 +202,6 @@ void view_init(struct view *v)
 void view_free(struct view *v)
 {
 	free(v->rows);
-	free(v->spare);
 	free(v->scratch);
 	memset(v, 0, sizeof(*v));
 }
@@ -338,39 +337,53 @@ static inline int entry_before(const struct radix_entry *x, const struct radix_e
 	return x->k != y->k ? x->k < y->k : x->idx < y->idx;
 }
 
-static int cmp_entry(const void *a, const void *b)
+/* Entries whose places (idx) increase through a sorted by key, the order of their places
+ * kept among equal keys (b, as large, is the radix sort's other half). */
+static void entries_sort(struct radix_entry *a, struct radix_entry *b, size_t n)
 {
-	const struct radix_entry *x = a, *y = b;
+	size_t count[8][256];
+	struct radix_entry *r;
 
-	return entry_before(x, y) ? -1 : entry_before(y, x);
+	if (n < 2)
+		return;
+	memset(count, 0, sizeof(count));
+	for (size_t i = 0; i < n; i++)
+		for (int d = 0; d < 8; d++)
+			count[d][(a[i].k >> (8 * d)) & 0xff]++;
+	r = radix_sort(a, b, n, count);
+	if (r != a)
+		memcpy(a, r, n * sizeof(*a));
 }
 
 /* Only the first k of n entries are wanted (k * 8 < n), or the last (last: each entry
- * read turned round): they are selected, then sorted, into out, which may be e. Returns
- * how many there are. */
+ * read turned round, from the end): they are selected, then sorted, into out, which may
+ * be e. Returns how many there are. */
 static size_t select_into(const struct radix_entry *e, size_t n, size_t k, int last,
 			  struct radix_entry *out)
 {
-	struct radix_entry *top = xmalloc((2 * k) * sizeof(*top)), worst = { 0, 0 }, x;
+	struct radix_entry *top = xmalloc((4 * k) * sizeof(*top)), worst = { 0, 0 }, x;
 	uint64_t flip = last ? ~0ULL : 0;
 	size_t ntop = 0, w;
 	int have_worst = 0;
 
-	/* the order is total, so an entry not before the k-th best so far is out */
-	for (size_t i = 0; i < n; i++) {
-		x.k = e[i].k ^ flip;
-		x.idx = e[i].idx ^ (uint32_t)flip;
+	/* the order is total, so an entry not before the k-th best so far is out; the
+	 * entries come in the order of their places (turned round), which the sort keeps */
+	for (size_t j = 0; j < n; j++) {
+		const struct radix_entry *y = &e[last ? n - 1 - j : j];
+
+		x.k = y->k ^ flip;
+		x.idx = y->idx ^ (uint32_t)flip;
 		if (have_worst && !entry_before(&x, &worst))
 			continue;
 		top[ntop++] = x;
 		if (ntop == 2 * k) {
-			qsort(top, ntop, sizeof(*top), cmp_entry);
+			entries_sort(top, top + 2 * k, ntop);
 			ntop = k;
 			worst = top[k - 1];
 			have_worst = 1;
 		}
 	}
-	qsort(top, ntop, sizeof(*top), cmp_entry);
+	entries_sort(top, top + 2 * k, ntop);
 	w = ntop < k ? ntop : k;
 	for (size_t i = 0; i < w; i++) {
 		out[i].k = top[i].k ^ flip;
@@ -506,30 +519,29 @@ static void rows_place(struct view *v, size_t a, size_t b, const struct radix_en
 	free(top);
 }
 
-/* The spare buffer, as large as the rows' (its contents are not kept). */
-static void view_spare(struct view *v)
+/* The n rows moved so that row i is the one at r[i].idx - base, in place: one cycle of
+ * the permutation after another (r[i].idx is set to i + base where row i is done). */
+static void rows_permute(struct row *rows, struct radix_entry *r, size_t n, size_t base)
 {
-	if (v->spare_cap < v->nrows) {
-		free(v->spare);
-		v->spare_cap = v->cap;
-		v->spare = xmalloc(v->spare_cap * sizeof(*v->spare));
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i, s;
+		struct row t;
+
+		if (r[i].idx - base == i)
+			continue;
+		t = rows[i];
+		while ((s = r[j].idx - base) != i) {
+			rows[j] = rows[s];
+			r[j].idx = (uint32_t)(j + base);
+			j = s;
+		}
+		rows[j] = t;
+		r[j].idx = (uint32_t)(j + base);
 	}
 }
 
-/* The spare buffer becomes the rows', theirs the spare. */
-static void view_spare_swap(struct view *v)
-{
-	struct row *t = v->rows;
-	size_t tc = v->cap;
-
-	v->rows = v->spare;
-	v->spare = t;
-	v->cap = v->spare_cap;
-	v->spare_cap = tc;
-}
-
-/* Sorts the rows [from, to) of the view: by key bits, each row then moved once into the
- * spare buffer, which becomes the rows'. */
+/* Sorts the rows [from, to) of the view: by key bits, then each row moved in place (a
+ * second buffer of a million rows would fault in for ~70 ms the first time). */
 static void view_sort_all(struct view *v, size_t from, size_t to, const uint32_t *place,
 			  enum sort_key k, int ascending)
 {
@@ -546,14 +558,7 @@ static void view_sort_all(struct view *v, size_t from, size_t to, const uint32_t
 			count[d][(b >> (8 * d)) & 0xff]++;
 	}
 	r = radix_sort(a, a + n, n, count);
-	view_spare(v);
-	if (from)
-		memcpy(v->spare, v->rows, from * sizeof(*v->rows));
-	if (to < v->nrows)
-		memcpy(v->spare + to, v->rows + to, (v->nrows - to) * sizeof(*v->rows));
-	for (size_t i = 0; i < n; i++)
-		v->spare[from + i] = v->rows[r[i].idx];
-	view_spare_swap(v);
+	rows_permute(v->rows + from, r, n, from);
 }
 
 /* What a sort of the view's rows needs: the key, and for KEY_LABEL the places of the
@@ -624,31 +629,48 @@ static void view_need_sorted(struct view *v, const struct view_sorter *s, size_t
 		return;
 	}
 	e = view_scratch(v, n * (sizeof(*e) + 1));
-	sorter_entries(s, v, a, b, e);
+	if (!v->keys_made || a || b != v->nrows)
+		sorter_entries(s, v, a, b, e);
 	view_grow(v, e, k, back < front);
 }
 
 /* All n rows with the first wh of sh (in its order) at the front, the last wt of st at
- * the end (st's first last), the others between them in the order they had. */
+ * the end (st's first last), the others between them in the order they had: in place,
+ * so that no fresh memory is touched (a million rows' other buffer faults in for
+ * ~100 ms the first time). */
 static void rows_place_ends(struct view *v, const struct radix_entry *sh, size_t wh,
 			    const struct radix_entry *st, size_t wt, uint8_t *used)
 {
-	size_t n = v->nrows, to = wh;
+	struct row *rows = v->rows, *top = xmalloc((wh + wt ? wh + wt : 1) * sizeof(*top));
+	size_t n = v->nrows, s, to, ub = 0;
 
-	view_spare(v);
 	memset(used, 0, n);
 	for (size_t i = 0; i < wh; i++) {
-		v->spare[i] = v->rows[sh[i].idx];
+		top[i] = rows[sh[i].idx];
 		used[sh[i].idx] = 1;
 	}
 	for (size_t i = 0; i < wt; i++) {
-		v->spare[n - 1 - i] = v->rows[st[i].idx];
+		top[wh + i] = rows[st[i].idx];
 		used[st[i].idx] = 1;
 	}
-	for (size_t i = 0; i < n; i++)
+	/* another row goes to wh + the others before it: right of where it is up to the
+	 * wh-th chosen row (s), at or left of it from there on; each stretch is moved from
+	 * its far end, so that no row is written over before it is read */
+	for (s = 0; ub < wh; s++)
+		ub += used[s];
+	to = s;
+	for (size_t i = s; i < n; i++)
 		if (!used[i])
-			v->spare[to++] = v->rows[i];
-	view_spare_swap(v);
+			rows[to++] = rows[i];
+	to = s;
+	for (size_t i = s; i-- > 0;)
+		if (!used[i])
+			rows[--to] = rows[i];
+	if (wh)
+		memcpy(rows, top, wh * sizeof(*top));
+	for (size_t i = 0; i < wt; i++)
+		rows[n - 1 - i] = top[wh + i];
+	free(top);
 }
 
 /* A new view's first limit rows (0: all) in order, and its near row (v->near) with the
@@ -663,8 +685,10 @@ static void view_sort_near(struct view *v, const struct view_sorter *s, size_t l
 	x.k = row_key_bits(&v->rows[v->near], o->key, s->place, o->ascending);
 	x.idx = (uint32_t)v->near;
 	for (size_t i = 0; i < n; i++) {
-		e[i].k = row_key_bits(&v->rows[i], o->key, s->place, o->ascending);
-		e[i].idx = (uint32_t)i;
+		if (!v->keys_made) {
+			e[i].k = row_key_bits(&v->rows[i], o->key, s->place, o->ascending);
+			e[i].idx = (uint32_t)i;
+		}
 		r += entry_before(&e[i], &x);
 	}
 	lo = r > o->near_before ? r - o->near_before : 0;
@@ -700,6 +724,7 @@ static void view_sort(const struct model *m, const struct view_opts *o, struct v
 	v->sorted_tail = v->nrows;
 	if (v->nrows < 2) {
 		v->sorted_head = v->nrows;
+		v->keys_made = 0;
 		return;
 	}
 	sorter_init(&s, m, o, v);
@@ -709,6 +734,7 @@ static void view_sort(const struct model *m, const struct view_opts *o, struct v
 		view_need_sorted(v, &s, 0, o->limit);
 	else
 		view_sort_middle(v, &s);
+	v->keys_made = 0; /* the scratch is the sort's now */
 	free(s.place);
 }
 
@@ -829,6 +855,12 @@ static void view_offer(const struct model *m, struct view *v, const struct view_
 	v->shown++;
 	v->shown_pages = sat_add(v->shown_pages, r->s->now);
 	if (!t) {
+		if (v->keys_made) {
+			struct radix_entry *e = v->scratch;
+
+			e[v->nrows].k = row_key_bits(r, o->key, NULL, o->ascending);
+			e[v->nrows].idx = (uint32_t)v->nrows;
+		}
 		view_push(v, r);
 		return;
 	}
@@ -1400,6 +1432,12 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		topk_init(&tk, o->limit, &ord);
 		t = &tk;
 	}
+	/* a sort follows: each row's key made as it is offered, not in a second pass over
+	 * the rows' counters (KEY_LABEL needs the places of every label first) */
+	v->keys_made = !t && !o->unordered && o->key != KEY_LABEL;
+	if (v->keys_made)
+		view_scratch(v, (o->group == GROUP_STACK ? m->nstacks : m->ngroups[o->group]) *
+				(sizeof(struct radix_entry) + 1));
 	if (o->group == GROUP_STACK)
 		offer_stacks(m, o, v, t, fuse);
 	else
@@ -1408,6 +1446,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 	if (t)
 		topk_finish(t, v);
 	if (t || o->unordered) {
+		v->keys_made = 0;
 		v->near = SIZE_MAX;
 		v->sorted_head = t ? v->nrows : 0;
 		v->sorted_tail = v->nrows;

@@ -1465,6 +1465,93 @@ START_TEST(test_sort_near)
 }
 END_TEST
 
+/* A row's tie-break: its stack id, or its group's place in the model's table. */
+static size_t row_tie_of(const struct model *m, enum group_mode g, const struct row *r)
+{
+	return r->stack ? r->stack->id : (size_t)(r->group - m->groups[g]);
+}
+
+/* Row i - 1 goes before row i in the order of o: by key, ties by row_tie_of(). */
+static void ck_order(const struct model *m, const struct view_opts *o, const struct view *v,
+		     size_t i, const char *what)
+{
+	const struct row *a = &v->rows[i - 1], *b = &v->rows[i];
+	int c;
+
+	if (o->key == KEY_LABEL)
+		c = strcmp(model_label(m, a->label), model_label(m, b->label));
+	else if (o->key == KEY_CALLS || o->key == KEY_AVG)
+		c = 0; /* none here: every row has 0 */
+	else
+		c = key_of(a, o->key) < key_of(b, o->key) ? -1 : key_of(a, o->key) > key_of(b, o->key);
+	if (!o->ascending)
+		c = -c;
+	ck_assert_msg(c < 0 || (c == 0 && row_tie_of(m, o->group, a) < row_tie_of(m, o->group, b)),
+		      "%s: rows %zu and %zu out of order", what, i - 1, i);
+}
+
+START_TEST(test_sort_reverse_ties)
+{
+	/* r on the screen: the selection near the top, then the order turned round, so that
+	 * it is near the end. The rows in order at both ends, and all of them once the rest
+	 * is sorted, are those of a full sort: by key, ties by stack id (or the group's
+	 * place) in both directions, as batch mode prints them. Few distinct counts, so that
+	 * runs of equal keys cross every boundary of the rows in order. */
+	struct model *m = model_new();
+	struct sbuf b = { 0 };
+	struct view full, near;
+	struct view_opts o;
+	int parted = 0;
+
+	for (int smp = 0; smp < 2; smp++) {
+		for (int i = 0; i < 3000; i++)
+			sb_printf(&b, " f%d+0x1/0x2\n g%d+0x1/0x2\nnr_base_pages: %d\n\n", i,
+				  i % 97, (i * (7 + smp)) % 4 + 1);
+		model_feed_text(m, smp, b.s);
+		sb_free(&b);
+	}
+	view_init(&full);
+	view_init(&near);
+	for (int g = 0; g < 2; g++)
+		for (int k = 0; k < KEY__N; k++)
+			for (int asc = 0; asc < 2; asc++) {
+				char what[64];
+				size_t sel;
+
+				view_opts_init(&o);
+				o.group = g ? GROUP_CALLER : GROUP_STACK;
+				o.key = (enum sort_key)k;
+				o.ascending = !asc;
+				model_view(m, &o, &full);
+				snprintf(what, sizeof(what), "%s %s %s", g ? "groups" : "stacks",
+					 sort_key_name(o.key), asc ? "asc" : "desc");
+				sel = full.nrows / 50; /* near the top, then reversed */
+				o.near_stack = full.rows[sel].stack;
+				o.near_label = full.rows[sel].label;
+				o.ascending = asc;
+				model_view(m, &o, &full);
+				for (size_t i = 1; i < full.nrows; i++)
+					ck_order(m, &o, &full, i, what);
+				o.limit = 10;
+				o.near_on = 1;
+				o.near_before = 5;
+				o.near_after = 7;
+				model_view(m, &o, &near);
+				parted += near.sorted_head < near.sorted_tail;
+				ck_rows_same(&near, &full, 0, near.sorted_head, what, near.near);
+				ck_rows_same(&near, &full, near.sorted_tail, near.nrows, what,
+					     near.near);
+				view_sort_rest(m, &o, &near, 0);
+				ck_rows_same(&near, &full, 0, near.nrows, what, near.near);
+			}
+	/* most orders had rows in no order between the two ends */
+	ck_assert_int_ge(parted, 2 * KEY__N);
+	view_free(&full);
+	view_free(&near);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_sort_limit)
 {
 	/* with a limit only the first rows need sorting: they are the same rows as in a
@@ -3228,6 +3315,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_sort_groups);
 	tcase_add_test(tc, test_sort_limit);
 	tcase_add_test(tc, test_sort_near);
+	tcase_add_test(tc, test_sort_reverse_ties);
 	tcase_add_test(tc, test_sort_top_only);
 	tcase_add_test(tc, test_threshold);
 	tcase_add_test(tc, test_filter);

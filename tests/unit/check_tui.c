@@ -4215,15 +4215,20 @@ START_TEST(test_speed_100k)
 	ht_start(&h, src, NULL, 50, 160, NULL, NULL);
 	ck_assert_uint_eq(model_nstacks(h.m), (size_t)nstacks);
 	for (int i = 0; keys[i]; i++) {
+		struct rusage r0, r1;
 		double t0 = cpu_ms(), ms;
 
+		getrusage(RUSAGE_THREAD, &r0);
 		for (const char *k = keys[i]; *k; k++)
 			tui_key(h.t, (unsigned char)*k);
 		tui_render(h.t);
 		ms = cpu_ms() - t0;
-		fprintf(stderr, "%d stacks: key %-3s %6.2f ms (view %.2f, draw %.2f)\n", nstacks,
+		getrusage(RUSAGE_THREAD, &r1);
+		fprintf(stderr, "%d stacks: key %-3s %6.2f ms (view %.2f, draw %.2f; system %.2f ms, "
+			"%ld page faults)\n", nstacks,
 			keys[i][0] == 6 ? "^F" : keys[i][0] == '\n' ? "RET" : keys[i], ms,
-			h.t->list->view_ms, h.t->draw_ms);
+			h.t->list->view_ms, h.t->draw_ms,
+			tv_ms(&r1.ru_stime) - tv_ms(&r0.ru_stime), r1.ru_minflt - r0.ru_minflt);
 		h.t->list->view_ms = 0;
 		if (ms > worst)
 			worst = ms;

@@ -1206,6 +1206,8 @@ static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at 
 	const char *line;
 	size_t n;
 	int rc, first = !at || at->first, warned = 0;
+	/* a chunk of a file (parse_split.c) that starts with a block is of a per-block dump */
+	int peek = !first && at->fmt == PF_UNKNOWN;
 
 	parse_begin(ps, r, at, expect, sink, err);
 	while ((rc = reader_line_fast(r, &line, &n, err)) > 0) {
@@ -1213,6 +1215,10 @@ static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at 
 			first = 0;
 			if (first_line(ps, expect, line, n) < 0)
 				return -1;
+		} else if (peek && n) {
+			peek = 0;
+			if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0)
+				ps->fmt = PF_PAGE_OWNER;
 		}
 		if (ps->fmt == PF_PAGE_OWNER)
 			rc = page_owner_line(ps, line, n);

@@ -75,8 +75,8 @@ void series_set_meminfo(struct series *sr, const char *path)
 
 /* A worker thread pays off from about a megabyte on, or for anything to decompress:
  * parsing and building the model cost about the same, for stack files and for the
- * per-block dump alike. Plain stack files from SPLIT_MIN_BYTES on are parsed by every
- * CPU (parse_split()); the dump's records are larger than its chunks' lookahead. */
+ * per-block dump alike. Plain files from SPLIT_MIN_BYTES on are parsed by every CPU
+ * (parse_split()). */
 static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum pfmt *got,
 		      const struct sink *sink, struct pt_err *err)
 {
@@ -104,7 +104,7 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 		/* a busy machine: threads would wait for each other's CPU */
 		if (st.st_size < THREAD_MIN_BYTES || cpus_free() < 2)
 			return parse_stream(r, expect, got, sink, err);
-		if (st.st_size >= SPLIT_MIN_BYTES && f != PF_PAGE_OWNER) {
+		if (st.st_size >= SPLIT_MIN_BYTES) {
 			int rc = parse_split(reader_fd(r), reader_name(r), expect, got, sink, NULL,
 					     err);
 

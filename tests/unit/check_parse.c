@@ -2182,6 +2182,28 @@ static void run_parse(const char *path, enum pfmt expect, int split, size_t fail
 	diag_set_sink(NULL);
 }
 
+/* The same per-block dump block (or none), texts and all. */
+static int same_block(const struct rstack *x, const struct rstack *y)
+{
+	const struct block_info *p = &x->blk, *q = &y->blk;
+
+	if (x->has_block != y->has_block)
+		return 0;
+	if (!x->has_block)
+		return 1;
+	return p->order == q->order && p->pid == q->pid && p->tgid == q->tgid &&
+	       p->gfp == q->gfp && p->ts_ns == q->ts_ns && p->free_ts_ns == q->free_ts_ns &&
+	       p->has_ts == q->has_ts && p->mt == q->mt && p->migrated == q->migrated &&
+	       p->slab == q->slab && p->memcg_offline == q->memcg_offline &&
+	       p->memcg_objcg == q->memcg_objcg && p->cma == q->cma && p->pfn == q->pfn &&
+	       p->comm_len == q->comm_len && p->gfp_text_len == q->gfp_text_len &&
+	       p->memcg_len == q->memcg_len && p->reason_len == q->reason_len &&
+	       !p->gfp_text == !q->gfp_text && !p->memcg == !q->memcg &&
+	       !p->reason == !q->reason && strcmp(x->comm, y->comm) == 0 &&
+	       strcmp(x->gfp_text, y->gfp_text) == 0 && strcmp(x->memcg, y->memcg) == 0 &&
+	       strcmp(x->reason, y->reason) == 0;
+}
+
 static void same_result(const struct presult *a, const struct presult *b, const char *what)
 {
 	ck_assert_msg(a->rc == b->rc, "%s: status %d, split %d (%s | %s)", what, a->rc, b->rc,
@@ -2207,6 +2229,8 @@ static void same_result(const struct presult *a, const struct presult *b, const 
 		if (x->nframes != y->nframes || x->handle != y->handle ||
 		    x->has_count != y->has_count || x->count != y->count)
 			ck_abort_msg("%s: stack %zu differs", what, i);
+		if (!same_block(x, y))
+			ck_abort_msg("%s: stack %zu: the block differs", what, i);
 		for (unsigned f = 0; f < x->nframes; f++)
 			if (strcmp(x->frames[f], y->frames[f]) != 0)
 				ck_abort_msg("%s: stack %zu frame %u: %s, split %s", what, i, f,
@@ -2433,6 +2457,52 @@ START_TEST(test_split_falls_back_in_place)
 }
 END_TEST
 
+/* The per-block dump: every block with its task, flags and texts as the serial parse
+ * gives them, line numbers in messages too. */
+START_TEST(test_split_page_owner)
+{
+	char *dir = tmpdir_new();
+	size_t len;
+	char *text = read_xz_file(TD("small/page_owner.xz"), &len);
+	struct sbuf b = { 0 };
+	struct split_stats st;
+	static const char extras[] =
+		"Page has been migrated, last migrate reason: compaction\n"
+		"Slab cache page\nCharged (via objcg) to offline memcg docker-1.scope\n";
+	const char *p;
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_gt(len, 6 * SPLIT_CHUNK);
+	/* the real dump's first blocks, some with the lines after the frames */
+	for (p = text; p < text + 6 * SPLIT_CHUNK;) {
+		const char *e = strstr(p, "\n\n");
+
+		ck_assert_ptr_nonnull(e);
+		sb_addn(&b, p, (size_t)(e + 1 - p));
+		if ((b.len / 4096) % 3 == 1)
+			sb_add(&b, extras);
+		sb_add(&b, "\n");
+		p = e + 2;
+	}
+	st = split_case(dir, "page_owner", b.s, b.len, PF_UNKNOWN, 0);
+	ck_assert_int_eq(st.serial, 0);
+	ck_assert_uint_eq(st.fed, st.chunks);
+	st = split_case(dir, "page_owner-expect", b.s, b.len, PF_PAGE_OWNER, 0);
+	ck_assert_int_eq(st.serial, 0);
+	split_case(dir, "page_owner-expect-other", b.s, b.len, PF_SHOW_STACKS, 0);
+	split_case(dir, "page_owner-cut", b.s, b.len - 100, PF_UNKNOWN, 0);
+	split_bad(dir, "page_owner-garbage", &b, 3 * SPLIT_CHUNK + 700,
+		  "this is not a frame\n", sizeof("this is not a frame\n") - 1, 1);
+	split_bad(dir, "page_owner-stacks", &b, 2 * SPLIT_CHUNK + 99,
+		  "\n\n f+0x1/0x2\nnr_base_pages: 3\n\n",
+		  sizeof("\n\n f+0x1/0x2\nnr_base_pages: 3\n\n") - 1, 1);
+	split_case(dir, "page_owner-sink-fails", b.s, b.len, PF_UNKNOWN, 900);
+	sb_free(&b);
+	free(text);
+	tmpdir_free(dir);
+}
+END_TEST
+
 /* A sink that changes the file under parse_split() when it gets its first stack: cuts
  * it short (the chunks not parsed yet are mapped past its end), or writes the same bytes
  * one position later (every record boundary moves by one). */
@@ -2638,6 +2708,7 @@ static Suite *parse_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_split_same_as_serial);
 	tcase_add_test(tc, test_split_boundaries);
+	tcase_add_test(tc, test_split_page_owner);
 	tcase_add_test(tc, test_split_falls_back_in_place);
 	tcase_add_test(tc, test_split_file_shrinks);
 	tcase_add_test(tc, test_split_file_rewritten);

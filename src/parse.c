@@ -292,6 +292,17 @@ struct pstate {
 	uint32_t span_key;      /* its stack key */
 	int span_hit;           /* this block's stack is that one */
 	struct block_info blk;
+	/* The header before through its "), ts " when header_fast() read it (hdr_len 0:
+	 * none), with what it gave: a header that starts with the same bytes gives the same
+	 * but its ts. comm and gfp_text below still hold its texts. */
+	char hdr[256];
+	uint32_t hdr_len;
+	struct block_info hdr_blk;
+	/* The PFN line before from the space after its number (pfn_len 0: none), and what
+	 * that part gave (pfn_blk's mt, cma, slab). */
+	char pfn[192];
+	uint32_t pfn_len;
+	struct block_info pfn_blk;
 	char comm[64];
 	char gfp_text[256];
 	char memcg[96];
@@ -469,7 +480,7 @@ static const char *last_ts(const char *open, const char *end)
 /* The header as the kernel prints it since 5.x, after the order, in one pass forward:
  * ", mask 0x%x(%pGg), pid %d, tgid %d (%s), ts %llu ns[, free_ts %llu ns]". Gives what
  * the general parse below would, or 0 for that parse to do it. */
-static int header_fast(struct pstate *ps, const char *p, const char *end)
+static int header_fast(struct pstate *ps, const char *line, const char *p, const char *end)
 {
 	struct block_info *b = &ps->blk;
 	const char *open, *close = NULL, *flags, *c;
@@ -519,6 +530,27 @@ static int header_fast(struct pstate *ps, const char *p, const char *end)
 	b->has_ts = 1;
 	if (end - p > 13 && memcmp(p, " ns, free_ts ", 13) == 0)
 		b->free_ts_ns = dec_at(p + 13, end);
+	if ((size_t)(close + 6 - line) <= sizeof(ps->hdr)) {
+		ps->hdr_len = (uint32_t)(close + 6 - line);
+		memcpy(ps->hdr, line, ps->hdr_len);
+		ps->hdr_blk = *b;
+	}
+	return 1;
+}
+
+/* The header when it is the one before but for its ts: "... ts N ns" after the same
+ * bytes (no ')' after them, so the command ends where it did). */
+static int header_again(struct pstate *ps, const char *s, const char *end)
+{
+	const char *p = s + ps->hdr_len;
+	uint64_t ts;
+
+	if (!ps->hdr_len || end - p < 4 || memcmp(s, ps->hdr, ps->hdr_len) != 0 ||
+	    !digits(&p, end, &ts) || end - p != 3 || memcmp(p, " ns", 3) != 0)
+		return 0;
+	ps->blk = ps->hdr_blk;
+	ps->blk.ts_ns = ts;
+	ps->blk.free_ts_ns = 0;
 	return 1;
 }
 
@@ -530,8 +562,11 @@ static int parse_block_header(struct pstate *ps, const char *s, size_t n)
 	uint64_t v;
 	struct block_info *b = &ps->blk;
 
-	memset(b, 0, sizeof(*b));
 	ps->blk_handle = 0;
+	if (header_again(ps, s, end))
+		goto done;
+	memset(b, 0, sizeof(*b));
+	ps->hdr_len = 0;
 	p = s + strlen("Page allocated via order ");
 	if (p >= end || !isdigit((unsigned char)*p))
 		return fail(ps, _("\"Page allocated via order N, ...\""), s, n);
@@ -541,7 +576,7 @@ static int parse_block_header(struct pstate *ps, const char *s, size_t n)
 	if (v > 20)
 		return fail(ps, _("an allocation order from 0 to 20"), s, n);
 	b->order = (unsigned)v;
-	if (header_fast(ps, p, end))
+	if (header_fast(ps, s, p, end))
 		goto done;
 	for (const char *q = p; q + 6 < end; q++) {
 		if (memcmp(q, "mask 0x", 7) == 0) {
@@ -729,21 +764,12 @@ static uint8_t mt_named(const char *t, size_t len)
 	return MT_OTHER;
 }
 
-/* "PFN 0x100 type Unmovable Block 0 type Unmovable Flags 0x4(referenced|zone=0)": the
- * block's migrate type (the first), CMA as either type and slab among the flags (what
- * page_owner_sort looks for in this line to tell its allocator classes). */
-static void pfn_line(struct block_info *b, const char *s, size_t n)
+/* The PFN line from the space after its number (t) on. */
+static void pfn_rest(struct block_info *b, const char *t, const char *end)
 {
-	const char *end = s + n, *t = memchr(s + 4, ' ', n - 4), *w;
-	size_t k = t ? (size_t)(t - s - 4) : n - 4;
+	const char *w;
 
-	/* "PFN 0x100" since 5.x, "PFN 256" before */
-	if (k > 2 && s[4] == '0' && s[5] == 'x')
-		hex_parse(s + 4, k, &b->pfn);
-	else
-		for (size_t i = 4; i < 4 + k && isdigit((unsigned char)s[i]); i++)
-			b->pfn = b->pfn * 10 + (uint64_t)(s[i] - '0');
-	if (!t || end - t < 6 || memcmp(t, " type ", 6) != 0)
+	if (end - t < 6 || memcmp(t, " type ", 6) != 0)
 		return;
 	t += 6;
 	w = memchr(t, ' ', (size_t)(end - t));
@@ -763,6 +789,41 @@ static void pfn_line(struct block_info *b, const char *s, size_t n)
 		b->cma = 1;
 	if (has_text(w, end, "slab", 4))
 		b->slab = 1;
+}
+
+/* "PFN 0x100 type Unmovable Block 0 type Unmovable Flags 0x4(referenced|zone=0)": the
+ * block's migrate type (the first), CMA as either type and slab among the flags (what
+ * page_owner_sort looks for in this line to tell its allocator classes). */
+static void pfn_line(struct pstate *ps, const char *s, size_t n)
+{
+	struct block_info *b = &ps->blk;
+	const char *end = s + n, *t = s + 4;
+	size_t k;
+
+	while (t < end && *t != ' ')
+		t++;
+	k = (size_t)(t - s - 4);
+	/* "PFN 0x100" since 5.x, "PFN 256" before */
+	if (k > 2 && s[4] == '0' && s[5] == 'x')
+		hex_parse(s + 4, k, &b->pfn);
+	else
+		for (size_t i = 4; i < 4 + k && isdigit((unsigned char)s[i]); i++)
+			b->pfn = b->pfn * 10 + (uint64_t)(s[i] - '0');
+	/* the rest as the line before's: what it gave */
+	if (ps->pfn_len && (size_t)(end - t) == ps->pfn_len &&
+	    memcmp(t, ps->pfn, ps->pfn_len) == 0) {
+		b->mt = ps->pfn_blk.mt;
+		b->cma = ps->pfn_blk.cma;
+		b->slab = ps->pfn_blk.slab;
+		return;
+	}
+	pfn_rest(b, t, end);
+	ps->pfn_len = 0;
+	if (t < end && (size_t)(end - t) <= sizeof(ps->pfn)) {
+		ps->pfn_len = (uint32_t)(end - t);
+		memcpy(ps->pfn, t, ps->pfn_len);
+		ps->pfn_blk = *b;
+	}
 }
 
 static size_t copy_text(char *dst, size_t cap, const char *s, size_t n)
@@ -843,7 +904,7 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 	case 1:
 		if (n < 4 || memcmp(s, "PFN ", 4) != 0)
 			return fail(ps, _("the \"PFN ...\" line of a block"), s, n);
-		pfn_line(&ps->blk, s, n);
+		pfn_line(ps, s, n);
 		ps->in_block = 2;
 		same_stack(ps);
 		return 0;

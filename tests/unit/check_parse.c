@@ -593,6 +593,57 @@ START_TEST(test_page_owner_same_stack)
 }
 END_TEST
 
+/* A header or PFN line that starts (ends) as the one before gives what a fresh parse of
+ * it gives: only the ts differs, or the rest is read again. */
+START_TEST(test_page_owner_same_header)
+{
+#define H "Page allocated via order 1, mask 0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO), pid 9, tgid 8 (a), ts "
+#define F " x+0x1/0x2\n\n"
+	static const char text[] =
+		H "5 ns\nPFN 0x10 type Movable Block 0 type Movable Flags 0x4(slab)\n" F
+		H "6 ns\nPFN 0x11 type Movable Block 0 type Movable Flags 0x4(slab)\n" F
+		H "7 ns, free_ts 3 ns\nPFN 0x12 type Movable Block 0 type CMA Flags 0x4(slab)\n" F
+		H "8 ns), ts 9 ns\nPFN 20 type Unmovable Block 0 type Movable Flags 0x4()\n" F
+		H "10 ns\nPFN 0x14 type Unmovable Block 0 type Movable Flags 0x4()\n" F;
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	rs_init(&rs);
+	ck_assert_msg(parse_str(text, &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(rs.nst, 5);
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_uint_eq(rs.st[i].blk.order, 1);
+		ck_assert_uint_eq(rs.st[i].blk.gfp, 0x400dc0);
+		ck_assert_int_eq(rs.st[i].blk.pid, 9);
+		ck_assert_int_eq(rs.st[i].blk.tgid, 8);
+		ck_assert_str_eq(rs.st[i].gfp_text, "GFP_KERNEL_ACCOUNT|__GFP_ZERO");
+		ck_assert_str_eq(rs.st[i].comm, i == 3 ? "a), ts 8 ns" : "a");
+	}
+	ck_assert_uint_eq(rs.st[0].blk.ts_ns, 5);
+	ck_assert_uint_eq(rs.st[1].blk.ts_ns, 6);
+	ck_assert_uint_eq(rs.st[2].blk.ts_ns, 7);
+	ck_assert_uint_eq(rs.st[2].blk.free_ts_ns, 3);
+	ck_assert_uint_eq(rs.st[3].blk.ts_ns, 9);
+	ck_assert_uint_eq(rs.st[4].blk.ts_ns, 10);
+	ck_assert_uint_eq(rs.st[4].blk.free_ts_ns, 0);
+	ck_assert_uint_eq(rs.st[1].blk.pfn, 0x11);
+	ck_assert_uint_eq(rs.st[3].blk.pfn, 20);
+	ck_assert_uint_eq(rs.st[4].blk.pfn, 0x14);
+	ck_assert_int_eq(rs.st[1].blk.mt, MT_MOVABLE);
+	ck_assert_int_eq(rs.st[1].blk.slab, 1);
+	ck_assert_int_eq(rs.st[1].blk.cma, 0);
+	ck_assert_int_eq(rs.st[2].blk.cma, 1);
+	ck_assert_int_eq(rs.st[3].blk.mt, MT_UNMOVABLE);
+	ck_assert_int_eq(rs.st[3].blk.slab, 0);
+	ck_assert_int_eq(rs.st[4].blk.mt, MT_UNMOVABLE);
+	ck_assert_int_eq(rs.st[4].blk.slab, 0);
+	rs_clear(&rs);
+#undef H
+#undef F
+}
+END_TEST
+
 START_TEST(test_page_owner_same_stack_real)
 {
 	/* the real dump: most blocks are their neighbour's stack; every block's stack is its
@@ -2649,6 +2700,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_page_owner_real);
 	tcase_add_test(tc, test_page_owner_same_stack);
 	tcase_add_test(tc, test_page_owner_same_stack_real);
+	tcase_add_test(tc, test_page_owner_same_header);
 	tcase_add_test(tc, test_frame_keys_real);
 	tcase_add_test(tc, test_frame_keys_lookalikes);
 	suite_add_tcase(s, tc);

@@ -274,6 +274,7 @@ struct pstate {
 	uint32_t flen[STACK_MAX_FRAMES];
 	uint32_t fkey[STACK_MAX_FRAMES];
 	uint64_t fhash[STACK_MAX_FRAMES];
+	struct frame_text ft[STACK_MAX_FRAMES]; /* the frames of the record last given */
 	uint64_t hash;          /* of the frame text last looked up */
 	uint32_t key;           /* its key */
 	struct fdict *dict;     /* own_dict, or one that lasts across parses */
@@ -372,17 +373,23 @@ found:
 static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_t count,
 		      const struct block_info *blk, uint64_t hash, uint32_t key)
 {
-	struct frame_text ft[STACK_MAX_FRAMES];
+	struct frame_text *ft = ps->ft;
 	const char *base = reader_mark_ptr(ps->r);
 	struct stack_rec rec = { 0 };
 
-	for (unsigned i = 0; i < ps->nframes; i++) {
-		/* a dictionary that outlives the parse has the texts: the lines need not */
-		ft[i].s = ps->dict != &ps->own_dict ? ps->dict->ents[ps->fkey[i]].text
-						     : base + ps->off[i];
-		ft[i].len = ps->flen[i];
-		ft[i].key = ps->fkey[i];
-		ft[i].hash = ps->fhash[i];
+	if (ps->span_hit) {
+		/* the frames of the block before: only where their lines are now */
+		for (unsigned i = 0; ps->dict == &ps->own_dict && i < ps->nframes; i++)
+			ft[i].s = base + ps->off[i];
+	} else {
+		for (unsigned i = 0; i < ps->nframes; i++) {
+			/* a dictionary that outlives the parse has the texts: the lines need not */
+			ft[i].s = ps->dict != &ps->own_dict ? ps->dict->ents[ps->fkey[i]].text
+							     : base + ps->off[i];
+			ft[i].len = ps->flen[i];
+			ft[i].key = ps->fkey[i];
+			ft[i].hash = ps->fhash[i];
+		}
 	}
 	rec.frames = ft;
 	rec.nframes = ps->nframes;
@@ -563,8 +570,6 @@ static int parse_block_header(struct pstate *ps, const char *s, size_t n)
 	struct block_info *b = &ps->blk;
 
 	ps->blk_handle = 0;
-	if (header_again(ps, s, end))
-		goto done;
 	memset(b, 0, sizeof(*b));
 	ps->hdr_len = 0;
 	p = s + strlen("Page allocated via order ");
@@ -791,6 +796,30 @@ static void pfn_rest(struct block_info *b, const char *t, const char *end)
 		b->slab = 1;
 }
 
+/* hex_parse() of the n bytes at s after their "0x", inline: the one number on most PFN
+ * lines. */
+static inline void pfn_hex(const char *s, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned c = (unsigned char)s[i], d;
+
+		if (c - '0' < 10)
+			d = c - '0';
+		else if ((c | 0x20) - 'a' < 6)
+			d = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		if (i >= 16)
+			return;
+		x = x << 4 | d;
+	}
+	if (i)
+		*v = x;
+}
+
 /* "PFN 0x100 type Unmovable Block 0 type Unmovable Flags 0x4(referenced|zone=0)": the
  * block's migrate type (the first), CMA as either type and slab among the flags (what
  * page_owner_sort looks for in this line to tell its allocator classes). */
@@ -805,18 +834,10 @@ static void pfn_line(struct pstate *ps, const char *s, size_t n)
 	k = (size_t)(t - s - 4);
 	/* "PFN 0x100" since 5.x, "PFN 256" before */
 	if (k > 2 && s[4] == '0' && s[5] == 'x')
-		hex_parse(s + 4, k, &b->pfn);
+		pfn_hex(s + 6, k - 2, &b->pfn);
 	else
 		for (size_t i = 4; i < 4 + k && isdigit((unsigned char)s[i]); i++)
 			b->pfn = b->pfn * 10 + (uint64_t)(s[i] - '0');
-	/* the rest as the line before's: what it gave */
-	if (ps->pfn_len && (size_t)(end - t) == ps->pfn_len &&
-	    memcmp(t, ps->pfn, ps->pfn_len) == 0) {
-		b->mt = ps->pfn_blk.mt;
-		b->cma = ps->pfn_blk.cma;
-		b->slab = ps->pfn_blk.slab;
-		return;
-	}
 	pfn_rest(b, t, end);
 	ps->pfn_len = 0;
 	if (t < end && (size_t)(end - t) <= sizeof(ps->pfn)) {
@@ -824,6 +845,37 @@ static void pfn_line(struct pstate *ps, const char *s, size_t n)
 		memcpy(ps->pfn, t, ps->pfn_len);
 		ps->pfn_blk = *b;
 	}
+}
+
+/* The PFN line s (after "PFN ") when it is the line before's after its number, a
+ * number of hex digits ("0x" and at most 16): sets what pfn_line() would and returns 1,
+ * else 0. Such a line has no NUL byte. */
+static int pfn_again(struct pstate *ps, const char *s, size_t n)
+{
+	const char *end = s + n, *t = s + 6;
+	uint64_t x = 0;
+
+	if (!ps->pfn_len || n < 7 || memcmp(s, "PFN 0x", 6) != 0)
+		return 0;
+	for (; t < end && t < s + 6 + 16; t++) {
+		unsigned c = (unsigned char)*t, d;
+
+		if (c - '0' < 10)
+			d = c - '0';
+		else if ((c | 0x20) - 'a' < 6)
+			d = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		x = x << 4 | d;
+	}
+	if (t == s + 6 || (size_t)(end - t) != ps->pfn_len || *t != ' ' ||
+	    memcmp(t, ps->pfn, ps->pfn_len) != 0)
+		return 0;
+	ps->blk.pfn = x;
+	ps->blk.mt = ps->pfn_blk.mt;
+	ps->blk.cma = ps->pfn_blk.cma;
+	ps->blk.slab = ps->pfn_blk.slab;
+	return 1;
 }
 
 static size_t copy_text(char *dst, size_t cap, const char *s, size_t n)
@@ -888,6 +940,18 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 		if (ps->in_block == 1)
 			return fail(ps, _("the \"PFN ...\" line of a block"), s, n);
 		return end_block(ps);
+	}
+	/* the usual lines, as the block before's: no NUL byte in them */
+	if (ps->in_block == 0 && s[0] == 'P' && header_again(ps, s, s + n)) {
+		ps->blk_handle = 0;
+		ps->in_block = 1;
+		ps->rec_line = reader_lineno(ps->r);
+		return 0;
+	}
+	if (ps->in_block == 1 && s[0] == 'P' && pfn_again(ps, s, n)) {
+		ps->in_block = 2;
+		same_stack(ps);
+		return 0;
 	}
 	if (s[0] != ' ' && memchr(s, '\0', n))
 		return fail(ps, "", s, n);

@@ -66,6 +66,8 @@ struct chunk {
 	size_t nrec, caprec;
 	struct frame_text *fr;
 	size_t nfr, capfr;
+	uint32_t last_key, last_fr; /* the stack key of the last record (0: none), its frames */
+	uint64_t last_keyspace;
 	/* the blocks of a per-block dump, their texts as offsets into txt */
 	struct block_info *blk;
 	size_t nblk, capblk;
@@ -169,9 +171,16 @@ static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	e->keyspace = rec->keyspace;
 	e->hash = rec->handle ? 0 : rec->hash ? rec->hash
 					      : stack_rec_hash(rec->frames, rec->nframes);
-	e->blk = rec->block ? c_block(c, rec->block) : 0;
 	e->nframes = (uint16_t)rec->nframes;
-	e->fr_off = (uint32_t)c->nfr;
+	e->blk = rec->block ? c_block(c, rec->block) : 0;
+	if (rec->key && rec->key == c->last_key && rec->keyspace == c->last_keyspace) {
+		/* the stack of the record before (the producer's key says so): its frames */
+		e->fr_off = c->last_fr;
+		return 0;
+	}
+	c->last_key = rec->key;
+	c->last_keyspace = rec->keyspace;
+	c->last_fr = e->fr_off = (uint32_t)c->nfr;
 	memcpy(&c->fr[c->nfr], rec->frames, rec->nframes * sizeof(*rec->frames));
 	c->nfr += rec->nframes;
 	return 0;
@@ -229,6 +238,7 @@ static const char *chunk_map(struct split *sp, struct chunk *c, uint64_t base, u
 
 	c->ok = 0;
 	c->nrec = c->nfr = c->nblk = c->ntxt = 0;
+	c->last_key = 0;
 	c->nlines = c->nrecs = 0;
 	c->fmt = PF_UNKNOWN;
 	if (c->map)
@@ -356,11 +366,12 @@ static void *worker_main(void *arg)
 
 /* ---- the caller ---- */
 
+/* The record of e, with its block in b (NULL: without it, as a prefetch needs). */
 static void crec_rec(const struct chunk *c, const struct crec *e, struct stack_rec *rec,
 		     struct block_info *b)
 {
 	memset(rec, 0, sizeof(*rec));
-	if (e->blk) {
+	if (e->blk && b) {
 		*b = c->blk[e->blk - 1];
 #define TXT(f) (b->f ? c->txt + (uintptr_t)b->f - 1 : NULL)
 		b->comm = TXT(comm);
@@ -388,7 +399,7 @@ static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
 	struct block_info b;
 
 	for (size_t i = 0; sink->ops->prefetch && i < AHEAD && i < c->nrec; i++) {
-		crec_rec(c, &c->recs[i], &rec, &b);
+		crec_rec(c, &c->recs[i], &rec, NULL);
 		if (!c->recs[i].is_count)
 			sink->ops->prefetch(sink->self, &rec);
 	}
@@ -396,7 +407,7 @@ static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
 		const struct crec *e = &c->recs[i];
 
 		if (sink->ops->prefetch && i + AHEAD < c->nrec && !e[AHEAD].is_count) {
-			crec_rec(c, &e[AHEAD], &rec, &b);
+			crec_rec(c, &e[AHEAD], &rec, NULL);
 			sink->ops->prefetch(sink->self, &rec);
 		}
 		if (e->is_count) {

@@ -456,6 +456,21 @@ static inline __attribute__((always_inline)) int digits(const char **p, const ch
 	uint64_t x = 0;
 
 	/* 19 digits cannot overflow: no test for it on the usual numbers */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* eight at a time while there are (a ts has 9 to 14): pairs, then fours, then all */
+	for (; lim - q >= 8; q += 8) {
+		const uint64_t f0 = 0xf0f0f0f0f0f0f0f0ULL, d0 = 0x3030303030303030ULL;
+		uint64_t w;
+
+		memcpy(&w, q, 8);
+		if ((w & f0) != d0 || ((w + 0x0606060606060606ULL) & f0) != d0)
+			break;
+		w = ((w & 0x0f0f0f0f0f0f0f0fULL) * (10 * 256 + 1)) >> 8;
+		w = ((w & 0x00ff00ff00ff00ffULL) * (100 * 65536 + 1)) >> 16;
+		w = ((w & 0x0000ffff0000ffffULL) * (10000ULL * 4294967296ULL + 1)) >> 32;
+		x = x * 100000000 + w;
+	}
+#endif
 	for (; q < lim && (unsigned)(*q - '0') < 10; q++)
 		x = x * 10 + (uint64_t)(*q - '0');
 	for (; q < end && *q >= '0' && *q <= '9'; q++)

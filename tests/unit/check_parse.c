@@ -644,6 +644,41 @@ START_TEST(test_page_owner_same_header)
 }
 END_TEST
 
+/* The ts of every length, read as strtoull() reads it (saturating past 2^64 - 1), in a
+ * first header and in one like it. */
+START_TEST(test_page_owner_ts_digits)
+{
+	static const char digs[] = "98765432109876543210123";
+	struct sbuf b = { 0 };
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	for (size_t len = 1; len <= 22; len++)
+		for (int again = 0; again < 2; again++)
+			sb_printf(&b, "Page allocated via order 0, mask 0x0(), pid %zu, tgid 1 (c), ts %.*s ns\n"
+				  "PFN 0x1 type Movable Block 0 type Movable Flags 0x0()\n f+0x1/0x2\n\n",
+				  len, (int)len, digs + again);
+	rs_init(&rs);
+	ck_assert_msg(parse_str(b.s, &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(rs.nst, 44);
+	for (size_t i = 0; i < rs.nst; i++) {
+		size_t len = i / 2 + 1;
+		char t[32];
+		unsigned long long want;
+
+		memcpy(t, digs + i % 2, len);
+		t[len] = '\0';
+		errno = 0;
+		want = strtoull(t, NULL, 10);
+		ck_assert_msg(rs.st[i].blk.ts_ns == (errno ? UINT64_MAX : want),
+			      "ts %s: %llu", t, (unsigned long long)rs.st[i].blk.ts_ns);
+	}
+	rs_clear(&rs);
+	sb_free(&b);
+}
+END_TEST
+
 START_TEST(test_page_owner_same_stack_real)
 {
 	/* the real dump: most blocks are their neighbour's stack; every block's stack is its
@@ -2701,6 +2736,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_page_owner_same_stack);
 	tcase_add_test(tc, test_page_owner_same_stack_real);
 	tcase_add_test(tc, test_page_owner_same_header);
+	tcase_add_test(tc, test_page_owner_ts_digits);
 	tcase_add_test(tc, test_frame_keys_real);
 	tcase_add_test(tc, test_frame_keys_lookalikes);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* parse_split.c - a large plain file of stack records, parsed by several threads at once.
+/* parse_split.c - a large plain file of stack records or per-block dump, parsed by several
+ * threads at once.
  *
  * The file is cut into chunks of about PARSE_SPLIT_CHUNK bytes at record boundaries. A
  * boundary is the position just after a blank line ("\n\n"); a chunk runs from the first

@@ -619,6 +619,20 @@ static uint32_t gtab_get(struct gtab *t, uint64_t val, uint32_t parent)
 	return (uint32_t)(t->n - 1);
 }
 
+/* gtab_get() with the group found last: neighbouring blocks are mostly one group's. */
+struct glast {
+	uint64_t val;
+	uint32_t parent, g;     /* g: UINT32_MAX none */
+};
+
+static inline uint32_t gtab_get_last(struct gtab *t, uint64_t val, uint32_t parent,
+				     struct glast *l)
+{
+	if (l->g == UINT32_MAX || l->val != val || l->parent != parent)
+		*l = (struct glast){ val, parent, gtab_get(t, val, parent) };
+	return l->g;
+}
+
 static void grp_add(struct grp *g, const struct ablk *b)
 {
 	g->pages += 1ULL << b->order;
@@ -780,6 +794,7 @@ int attrib_view(struct attrib *a, const struct attrib_opts *o, double now, size_
 	enum attr_key k1 = o->keys[0] == AK_NONE ? AK_STACK : o->keys[0], k2 = o->keys[1];
 	uint32_t comm_ids[ATTR_LIST_MAX];
 	struct gtab t1 = { 0 }, t2 = { 0 };
+	struct glast l1 = { 0, 0, UINT32_MAX }, l2 = { 0, 0, UINT32_MAX };
 	size_t n = blocks_current(a) ? a->n : 0;
 	uint64_t v1[64], v2[64];
 
@@ -809,11 +824,11 @@ int attrib_view(struct attrib *a, const struct attrib_opts *o, double now, size_
 		if (k2 != AK_NONE)
 			n2 = key_values(&c, k2, b, v2);
 		for (unsigned x = 0; x < n1; x++) {
-			uint32_t g = gtab_get(&t1, v1[x], 0);
+			uint32_t g = gtab_get_last(&t1, v1[x], 0, &l1);
 
 			grp_add(&t1.g[g], b);
 			for (unsigned y = 0; y < n2; y++) {
-				uint32_t h = gtab_get(&t2, v2[y], g + 1);
+				uint32_t h = gtab_get_last(&t2, v2[y], g + 1, &l2);
 
 				grp_add(&t2.g[h], b);
 			}

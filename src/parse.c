@@ -274,6 +274,7 @@ struct pstate {
 	uint32_t flen[STACK_MAX_FRAMES];
 	uint32_t fkey[STACK_MAX_FRAMES];
 	uint64_t fhash[STACK_MAX_FRAMES];
+	struct frame_text ft[STACK_MAX_FRAMES]; /* the frames of the record last given */
 	uint64_t hash;          /* of the frame text last looked up */
 	uint32_t key;           /* its key */
 	struct fdict *dict;     /* own_dict, or one that lasts across parses */
@@ -292,6 +293,17 @@ struct pstate {
 	uint32_t span_key;      /* its stack key */
 	int span_hit;           /* this block's stack is that one */
 	struct block_info blk;
+	/* The header before through its "), ts " when header_fast() read it (hdr_len 0:
+	 * none), with what it gave: a header that starts with the same bytes gives the same
+	 * but its ts. comm and gfp_text below still hold its texts. */
+	char hdr[256];
+	uint32_t hdr_len;
+	struct block_info hdr_blk;
+	/* The PFN line before from the space after its number (pfn_len 0: none), and what
+	 * that part gave (pfn_blk's mt, cma, slab). */
+	char pfn[192];
+	uint32_t pfn_len;
+	struct block_info pfn_blk;
 	char comm[64];
 	char gfp_text[256];
 	char memcg[96];
@@ -361,17 +373,23 @@ found:
 static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_t count,
 		      const struct block_info *blk, uint64_t hash, uint32_t key)
 {
-	struct frame_text ft[STACK_MAX_FRAMES];
+	struct frame_text *ft = ps->ft;
 	const char *base = reader_mark_ptr(ps->r);
 	struct stack_rec rec = { 0 };
 
-	for (unsigned i = 0; i < ps->nframes; i++) {
-		/* a dictionary that outlives the parse has the texts: the lines need not */
-		ft[i].s = ps->dict != &ps->own_dict ? ps->dict->ents[ps->fkey[i]].text
-						     : base + ps->off[i];
-		ft[i].len = ps->flen[i];
-		ft[i].key = ps->fkey[i];
-		ft[i].hash = ps->fhash[i];
+	if (ps->span_hit) {
+		/* the frames of the block before: only where their lines are now */
+		for (unsigned i = 0; ps->dict == &ps->own_dict && i < ps->nframes; i++)
+			ft[i].s = base + ps->off[i];
+	} else {
+		for (unsigned i = 0; i < ps->nframes; i++) {
+			/* a dictionary that outlives the parse has the texts: the lines need not */
+			ft[i].s = ps->dict != &ps->own_dict ? ps->dict->ents[ps->fkey[i]].text
+							     : base + ps->off[i];
+			ft[i].len = ps->flen[i];
+			ft[i].key = ps->fkey[i];
+			ft[i].hash = ps->fhash[i];
+		}
 	}
 	rec.frames = ft;
 	rec.nframes = ps->nframes;
@@ -456,6 +474,21 @@ static inline __attribute__((always_inline)) int digits(const char **p, const ch
 	uint64_t x = 0;
 
 	/* 19 digits cannot overflow: no test for it on the usual numbers */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* eight at a time while there are (a ts has 9 to 14): pairs, then fours, then all */
+	for (; lim - q >= 8; q += 8) {
+		const uint64_t f0 = 0xf0f0f0f0f0f0f0f0ULL, d0 = 0x3030303030303030ULL;
+		uint64_t w;
+
+		memcpy(&w, q, 8);
+		if ((w & f0) != d0 || ((w + 0x0606060606060606ULL) & f0) != d0)
+			break;
+		w = ((w & 0x0f0f0f0f0f0f0f0fULL) * (10 * 256 + 1)) >> 8;
+		w = ((w & 0x00ff00ff00ff00ffULL) * (100 * 65536 + 1)) >> 16;
+		w = ((w & 0x0000ffff0000ffffULL) * (10000ULL * 4294967296ULL + 1)) >> 32;
+		x = x * 100000000 + w;
+	}
+#endif
 	for (; q < lim && (unsigned)(*q - '0') < 10; q++)
 		x = x * 10 + (uint64_t)(*q - '0');
 	for (; q < end && *q >= '0' && *q <= '9'; q++)
@@ -487,7 +520,7 @@ static const char *last_ts(const char *open, const char *end)
 /* The header as the kernel prints it since 5.x, after the order, in one pass forward:
  * ", mask 0x%x(%pGg), pid %d, tgid %d (%s), ts %llu ns[, free_ts %llu ns]". Gives what
  * the general parse below would, or 0 for that parse to do it. */
-static int header_fast(struct pstate *ps, const char *p, const char *end)
+static int header_fast(struct pstate *ps, const char *line, const char *p, const char *end)
 {
 	struct block_info *b = &ps->blk;
 	const char *open, *close = NULL, *flags, *c;
@@ -537,6 +570,27 @@ static int header_fast(struct pstate *ps, const char *p, const char *end)
 	b->has_ts = 1;
 	if (end - p > 13 && memcmp(p, " ns, free_ts ", 13) == 0)
 		b->free_ts_ns = dec_at(p + 13, end);
+	if ((size_t)(close + 6 - line) <= sizeof(ps->hdr)) {
+		ps->hdr_len = (uint32_t)(close + 6 - line);
+		memcpy(ps->hdr, line, ps->hdr_len);
+		ps->hdr_blk = *b;
+	}
+	return 1;
+}
+
+/* The header when it is the one before but for its ts: "... ts N ns" after the same
+ * bytes (no ')' after them, so the command ends where it did). */
+static int header_again(struct pstate *ps, const char *s, const char *end)
+{
+	const char *p = s + ps->hdr_len;
+	uint64_t ts;
+
+	if (!ps->hdr_len || end - p < 4 || memcmp(s, ps->hdr, ps->hdr_len) != 0 ||
+	    !digits(&p, end, &ts) || end - p != 3 || memcmp(p, " ns", 3) != 0)
+		return 0;
+	ps->blk = ps->hdr_blk;
+	ps->blk.ts_ns = ts;
+	ps->blk.free_ts_ns = 0;
 	return 1;
 }
 
@@ -548,8 +602,9 @@ static int parse_block_header(struct pstate *ps, const char *s, size_t n)
 	uint64_t v;
 	struct block_info *b = &ps->blk;
 
-	memset(b, 0, sizeof(*b));
 	ps->blk_handle = 0;
+	memset(b, 0, sizeof(*b));
+	ps->hdr_len = 0;
 	p = s + strlen("Page allocated via order ");
 	if (p >= end || !isdigit((unsigned char)*p))
 		return fail(ps, _("\"Page allocated via order N, ...\""), s, n);
@@ -559,7 +614,7 @@ static int parse_block_header(struct pstate *ps, const char *s, size_t n)
 	if (v > 20)
 		return fail(ps, _("an allocation order from 0 to 20"), s, n);
 	b->order = (unsigned)v;
-	if (header_fast(ps, p, end))
+	if (header_fast(ps, s, p, end))
 		goto done;
 	for (const char *q = p; q + 6 < end; q++) {
 		if (memcmp(q, "mask 0x", 7) == 0) {
@@ -747,21 +802,12 @@ static uint8_t mt_named(const char *t, size_t len)
 	return MT_OTHER;
 }
 
-/* "PFN 0x100 type Unmovable Block 0 type Unmovable Flags 0x4(referenced|zone=0)": the
- * block's migrate type (the first), CMA as either type and slab among the flags (what
- * page_owner_sort looks for in this line to tell its allocator classes). */
-static void pfn_line(struct block_info *b, const char *s, size_t n)
+/* The PFN line from the space after its number (t) on. */
+static void pfn_rest(struct block_info *b, const char *t, const char *end)
 {
-	const char *end = s + n, *t = memchr(s + 4, ' ', n - 4), *w;
-	size_t k = t ? (size_t)(t - s - 4) : n - 4;
+	const char *w;
 
-	/* "PFN 0x100" since 5.x, "PFN 256" before */
-	if (k > 2 && s[4] == '0' && s[5] == 'x')
-		hex_parse(s + 4, k, &b->pfn);
-	else
-		for (size_t i = 4; i < 4 + k && isdigit((unsigned char)s[i]); i++)
-			b->pfn = b->pfn * 10 + (uint64_t)(s[i] - '0');
-	if (!t || end - t < 6 || memcmp(t, " type ", 6) != 0)
+	if (end - t < 6 || memcmp(t, " type ", 6) != 0)
 		return;
 	t += 6;
 	w = memchr(t, ' ', (size_t)(end - t));
@@ -781,6 +827,88 @@ static void pfn_line(struct block_info *b, const char *s, size_t n)
 		b->cma = 1;
 	if (has_text(w, end, "slab", 4))
 		b->slab = 1;
+}
+
+/* hex_parse() of the n bytes at s after their "0x", inline: the one number on most PFN
+ * lines. */
+static inline void pfn_hex(const char *s, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned c = (unsigned char)s[i], d;
+
+		if (c - '0' < 10)
+			d = c - '0';
+		else if ((c | 0x20) - 'a' < 6)
+			d = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		if (i >= 16)
+			return;
+		x = x << 4 | d;
+	}
+	if (i)
+		*v = x;
+}
+
+/* "PFN 0x100 type Unmovable Block 0 type Unmovable Flags 0x4(referenced|zone=0)": the
+ * block's migrate type (the first), CMA as either type and slab among the flags (what
+ * page_owner_sort looks for in this line to tell its allocator classes). */
+static void pfn_line(struct pstate *ps, const char *s, size_t n)
+{
+	struct block_info *b = &ps->blk;
+	const char *end = s + n, *t = s + 4;
+	size_t k;
+
+	while (t < end && *t != ' ')
+		t++;
+	k = (size_t)(t - s - 4);
+	/* "PFN 0x100" since 5.x, "PFN 256" before */
+	if (k > 2 && s[4] == '0' && s[5] == 'x')
+		pfn_hex(s + 6, k - 2, &b->pfn);
+	else
+		for (size_t i = 4; i < 4 + k && isdigit((unsigned char)s[i]); i++)
+			b->pfn = b->pfn * 10 + (uint64_t)(s[i] - '0');
+	pfn_rest(b, t, end);
+	ps->pfn_len = 0;
+	if (t < end && (size_t)(end - t) <= sizeof(ps->pfn)) {
+		ps->pfn_len = (uint32_t)(end - t);
+		memcpy(ps->pfn, t, ps->pfn_len);
+		ps->pfn_blk = *b;
+	}
+}
+
+/* The PFN line s (after "PFN ") when it is the line before's after its number, a
+ * number of hex digits ("0x" and at most 16): sets what pfn_line() would and returns 1,
+ * else 0. Such a line has no NUL byte. */
+static int pfn_again(struct pstate *ps, const char *s, size_t n)
+{
+	const char *end = s + n, *t = s + 6;
+	uint64_t x = 0;
+
+	if (!ps->pfn_len || n < 7 || memcmp(s, "PFN 0x", 6) != 0)
+		return 0;
+	for (; t < end && t < s + 6 + 16; t++) {
+		unsigned c = (unsigned char)*t, d;
+
+		if (c - '0' < 10)
+			d = c - '0';
+		else if ((c | 0x20) - 'a' < 6)
+			d = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		x = x << 4 | d;
+	}
+	if (t == s + 6 || (size_t)(end - t) != ps->pfn_len || *t != ' ' ||
+	    memcmp(t, ps->pfn, ps->pfn_len) != 0)
+		return 0;
+	ps->blk.pfn = x;
+	ps->blk.mt = ps->pfn_blk.mt;
+	ps->blk.cma = ps->pfn_blk.cma;
+	ps->blk.slab = ps->pfn_blk.slab;
+	return 1;
 }
 
 static size_t copy_text(char *dst, size_t cap, const char *s, size_t n)
@@ -846,6 +974,18 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 			return fail(ps, _("the \"PFN ...\" line of a block"), s, n);
 		return end_block(ps);
 	}
+	/* the usual lines, as the block before's: no NUL byte in them */
+	if (ps->in_block == 0 && s[0] == 'P' && header_again(ps, s, s + n)) {
+		ps->blk_handle = 0;
+		ps->in_block = 1;
+		ps->rec_line = reader_lineno(ps->r);
+		return 0;
+	}
+	if (ps->in_block == 1 && s[0] == 'P' && pfn_again(ps, s, n)) {
+		ps->in_block = 2;
+		same_stack(ps);
+		return 0;
+	}
 	if (s[0] != ' ' && memchr(s, '\0', n))
 		return fail(ps, "", s, n);
 	if (s[0] == 'P' && n > 19 && memcmp(s, "Page allocated via ", 19) == 0) {
@@ -861,7 +1001,7 @@ static int page_owner_line(struct pstate *ps, const char *s, size_t n)
 	case 1:
 		if (n < 4 || memcmp(s, "PFN ", 4) != 0)
 			return fail(ps, _("the \"PFN ...\" line of a block"), s, n);
-		pfn_line(&ps->blk, s, n);
+		pfn_line(ps, s, n);
 		ps->in_block = 2;
 		same_stack(ps);
 		return 0;
@@ -1224,6 +1364,8 @@ static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at 
 	const char *line;
 	size_t n;
 	int rc, first = !at || at->first, warned = 0;
+	/* a chunk of a file (parse_split.c) that starts with a block is of a per-block dump */
+	int peek = !first && at->fmt == PF_UNKNOWN;
 
 	parse_begin(ps, r, at, expect, sink, err);
 	while ((rc = reader_line_fast(r, &line, &n, err)) > 0) {
@@ -1231,6 +1373,10 @@ static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at 
 			first = 0;
 			if (first_line(ps, expect, line, n) < 0)
 				return -1;
+		} else if (peek && n) {
+			peek = 0;
+			if (n > 19 && memcmp(line, "Page allocated via ", 19) == 0)
+				ps->fmt = PF_PAGE_OWNER;
 		}
 		if (ps->fmt == PF_PAGE_OWNER)
 			rc = page_owner_line(ps, line, n);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* parse_split.c - a large plain file of stack records, parsed by several threads at once.
+/* parse_split.c - a large plain file of stack records or per-block dump, parsed by several
+ * threads at once.
  *
  * The file is cut into chunks of about PARSE_SPLIT_CHUNK bytes at record boundaries. A
  * boundary is the position just after a blank line ("\n\n"); a chunk runs from the first
@@ -50,6 +51,7 @@ struct crec {
 	uint8_t is_count, has_count;
 	uint64_t keyspace;
 	uint64_t hash;              /* stack_rec_hash(): computed here, off the feeding thread */
+	uint32_t blk;               /* a per-block dump's block: its index in blk, + 1; 0: none */
 };
 
 struct chunk {
@@ -65,6 +67,13 @@ struct chunk {
 	size_t nrec, caprec;
 	struct frame_text *fr;
 	size_t nfr, capfr;
+	uint32_t last_key, last_fr; /* the stack key of the last record (0: none), its frames */
+	uint64_t last_keyspace;
+	/* the blocks of a per-block dump, their texts as offsets into txt */
+	struct block_info *blk;
+	size_t nblk, capblk;
+	char *txt;
+	size_t ntxt, captxt;
 };
 
 struct split {
@@ -104,6 +113,47 @@ static struct crec *crec_new(struct chunk *c)
 	return e;
 }
 
+/* Text s (n bytes) in the chunk's texts, as an offset; the block before's copy when it is
+ * the same (a dump's neighbouring blocks are mostly one task's). */
+static const char *c_text(struct chunk *c, const char *s, uint32_t n, const char *prev,
+			  uint32_t prev_n)
+{
+	if (!s)
+		return NULL;
+	if (prev && prev_n == n && memcmp(c->txt + (uintptr_t)prev - 1, s, n) == 0)
+		return prev;
+	if (!c->txt || c->ntxt + n > c->captxt) {
+		while (!c->captxt || c->ntxt + n > c->captxt)
+			c->captxt = c->captxt ? c->captxt * 2 : 65536;
+		c->txt = xrealloc(c->txt, c->captxt);
+	}
+	memcpy(c->txt + c->ntxt, s, n);
+	c->ntxt += n;
+	return (const char *)(uintptr_t)(c->ntxt - n + 1); /* 1 + offset: NULL stays none */
+}
+
+/* Keeps a copy of block b, its texts in the chunk's; returns its number (from 1). */
+static uint32_t c_block(struct chunk *c, const struct block_info *b)
+{
+	const struct block_info *pb = c->nblk ? &c->blk[c->nblk - 1] : NULL;
+	struct block_info *e;
+
+	if (c->nblk == c->capblk) {
+		c->capblk = c->capblk ? c->capblk * 2 : 4096;
+		c->blk = xreallocarray(c->blk, c->capblk, sizeof(*c->blk));
+		pb = c->nblk ? &c->blk[c->nblk - 1] : NULL;
+	}
+	e = &c->blk[c->nblk++];
+	*e = *b;
+	e->comm = c_text(c, b->comm, b->comm_len, pb ? pb->comm : NULL, pb ? pb->comm_len : 0);
+	e->gfp_text = c_text(c, b->gfp_text, b->gfp_text_len, pb ? pb->gfp_text : NULL,
+			     pb ? pb->gfp_text_len : 0);
+	e->memcg = c_text(c, b->memcg, b->memcg_len, pb ? pb->memcg : NULL,
+			  pb ? pb->memcg_len : 0);
+	e->reason = c_text(c, b->reason, b->reason_len, NULL, 0);
+	return (uint32_t)c->nblk;
+}
+
 static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
 	struct chunk *c = self;
@@ -120,9 +170,18 @@ static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	e->has_count = (uint8_t)rec->has_count;
 	e->count = rec->count;
 	e->keyspace = rec->keyspace;
-	e->hash = rec->handle ? 0 : stack_rec_hash(rec->frames, rec->nframes);
+	e->hash = rec->handle ? 0 : rec->hash ? rec->hash
+					      : stack_rec_hash(rec->frames, rec->nframes);
 	e->nframes = (uint16_t)rec->nframes;
-	e->fr_off = (uint32_t)c->nfr;
+	e->blk = rec->block ? c_block(c, rec->block) : 0;
+	if (rec->key && rec->key == c->last_key && rec->keyspace == c->last_keyspace) {
+		/* the stack of the record before (the producer's key says so): its frames */
+		e->fr_off = c->last_fr;
+		return 0;
+	}
+	c->last_key = rec->key;
+	c->last_keyspace = rec->keyspace;
+	c->last_fr = e->fr_off = (uint32_t)c->nfr;
 	memcpy(&c->fr[c->nfr], rec->frames, rec->nframes * sizeof(*rec->frames));
 	c->nfr += rec->nframes;
 	return 0;
@@ -179,7 +238,8 @@ static const char *chunk_map(struct split *sp, struct chunk *c, uint64_t base, u
 	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), mbase;
 
 	c->ok = 0;
-	c->nrec = c->nfr = 0;
+	c->nrec = c->nfr = c->nblk = c->ntxt = 0;
+	c->last_key = 0;
 	c->nlines = c->nrecs = 0;
 	c->fmt = PF_UNKNOWN;
 	if (c->map)
@@ -307,9 +367,21 @@ static void *worker_main(void *arg)
 
 /* ---- the caller ---- */
 
-static void crec_rec(const struct chunk *c, const struct crec *e, struct stack_rec *rec)
+/* The record of e, with its block in b (NULL: without it, as a prefetch needs). */
+static void crec_rec(const struct chunk *c, const struct crec *e, struct stack_rec *rec,
+		     struct block_info *b)
 {
 	memset(rec, 0, sizeof(*rec));
+	if (e->blk && b) {
+		*b = c->blk[e->blk - 1];
+#define TXT(f) (b->f ? c->txt + (uintptr_t)b->f - 1 : NULL)
+		b->comm = TXT(comm);
+		b->gfp_text = TXT(gfp_text);
+		b->memcg = TXT(memcg);
+		b->reason = TXT(reason);
+#undef TXT
+		rec->block = b;
+	}
 	rec->frames = &c->fr[e->fr_off];
 	rec->nframes = e->nframes;
 	rec->handle = e->handle;
@@ -325,9 +397,10 @@ static void crec_rec(const struct chunk *c, const struct crec *e, struct stack_r
 static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
 {
 	struct stack_rec rec;
+	struct block_info b;
 
 	for (size_t i = 0; sink->ops->prefetch && i < AHEAD && i < c->nrec; i++) {
-		crec_rec(c, &c->recs[i], &rec);
+		crec_rec(c, &c->recs[i], &rec, NULL);
 		if (!c->recs[i].is_count)
 			sink->ops->prefetch(sink->self, &rec);
 	}
@@ -335,7 +408,7 @@ static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
 		const struct crec *e = &c->recs[i];
 
 		if (sink->ops->prefetch && i + AHEAD < c->nrec && !e[AHEAD].is_count) {
-			crec_rec(c, &e[AHEAD], &rec);
+			crec_rec(c, &e[AHEAD], &rec, NULL);
 			sink->ops->prefetch(sink->self, &rec);
 		}
 		if (e->is_count) {
@@ -343,7 +416,7 @@ static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
 				return -1;
 			continue;
 		}
-		crec_rec(c, e, &rec);
+		crec_rec(c, e, &rec, &b);
 		if (sink->ops->stack(sink->self, &rec, err) < 0)
 			return -1;
 	}
@@ -378,6 +451,8 @@ static void split_free(struct split *sp)
 			munmap(sp->slot[i].map, sp->slot[i].maplen);
 		free(sp->slot[i].recs);
 		free(sp->slot[i].fr);
+		free(sp->slot[i].blk);
+		free(sp->slot[i].txt);
 	}
 	for (size_t i = 0; i < sp->nretired; i++)
 		parse_dict_free(sp->retired[i]);

@@ -73,10 +73,22 @@ void series_set_meminfo(struct series *sr, const char *path)
 	sr->samples[sr->n - 1].meminfo = xstrdup(path);
 }
 
+/* Whether r's first bytes are a per-block dump's. */
+static int head_is_dump(struct reader *r)
+{
+	const char *head;
+	struct pt_err e;
+	size_t n;
+
+	e.msg[0] = '\0';
+	n = reader_peek(r, &head, &e);
+	return n && parse_detect(head, n) == PF_PAGE_OWNER;
+}
+
 /* A worker thread pays off from about a megabyte on, or for anything to decompress:
  * parsing and building the model cost about the same, for stack files and for the
- * per-block dump alike. Plain stack files from SPLIT_MIN_BYTES on are parsed by every
- * CPU (parse_split()); the dump's records are larger than its chunks' lookahead. */
+ * per-block dump alike. Plain files from SPLIT_MIN_BYTES on are parsed by every CPU
+ * (parse_split()). */
 static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum pfmt *got,
 		      const struct sink *sink, struct pt_err *err)
 {
@@ -104,7 +116,10 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 		/* a busy machine: threads would wait for each other's CPU */
 		if (st.st_size < THREAD_MIN_BYTES || cpus_free() < 2)
 			return parse_stream(r, expect, got, sink, err);
-		if (st.st_size >= SPLIT_MIN_BYTES && f != PF_PAGE_OWNER) {
+		/* (a dump expected and something else found: said at its first line, as the
+		 * serial parse says it, before a record reaches the sink) */
+		if (st.st_size >= SPLIT_MIN_BYTES &&
+		    (expect != PF_PAGE_OWNER || head_is_dump(r))) {
 			int rc = parse_split(reader_fd(r), reader_name(r), expect, got, sink, NULL,
 					     err);
 

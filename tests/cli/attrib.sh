@@ -189,6 +189,17 @@ PAGETOP_THREADS=1 "$PAGETOP" -b --group comm "$tmp/long" >"$tmp/one" 2>&1 &&
 	PAGETOP_THREADS=2 "$PAGETOP" -b --group comm "$tmp/long" >"$tmp/two" 2>&1 &&
 	grep -q "$long" "$tmp/one" && cmp -s "$tmp/one" "$tmp/two" && ok ||
 	fail "a 40-byte command: a worker thread's output is not one thread's"
+# a folder's NNNN.page_owner that is a large stack file: said at its first line, on
+# two threads as on one
+mkdir -p "$tmp/notdump" || exit 99
+while [ "$(stat -c %s "$tmp/notdump/0001.page_owner" 2>/dev/null || echo 0)" -lt 5000000 ]; do
+	cat "$top_srcdir/tests/data/plain/0030.show_stacks" >>"$tmp/notdump/0001.page_owner" || exit 99
+done
+PAGETOP_THREADS=1 "$PAGETOP" -b "$tmp/notdump" >"$tmp/one" 2>&1
+PAGETOP_THREADS=2 "$PAGETOP" -b "$tmp/notdump" >"$tmp/two" 2>&1
+grep -q '0001.page_owner:1: expected "Page allocated via order N, ...", found' "$tmp/one" &&
+	cmp -s "$tmp/one" "$tmp/two" && ok ||
+	fail "a large stack file named as a dump: two threads do not say what one does"
 "$PAGETOP" -b - <"$made" | head -n 1 | grep -q ' - (page_owner), sample 1' && ok ||
 	fail "standard input: the header does not name the per-block dump"
 xz -dc "$top_srcdir/tests/data/proposal/derived-from-0060.page_owner_stacks.xz" |

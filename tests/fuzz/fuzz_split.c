@@ -63,6 +63,23 @@ static int t_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	}
 	if (rec->hash)
 		FUZZ_CHECK(rec->hash == stack_rec_hash(rec->frames, rec->nframes));
+	if (rec->block) {
+		const struct block_info *b = rec->block;
+
+		tr_printf(t, "B %u %d %d %x %llu %llu %llu %u %u %u %u %u %u %u %u\n", b->order,
+			  b->pid, b->tgid, b->gfp, (unsigned long long)b->ts_ns,
+			  (unsigned long long)b->free_ts_ns, (unsigned long long)b->pfn, b->has_ts,
+			  b->mt, b->migrated, b->slab, b->memcg_offline, b->memcg_objcg, b->cma,
+			  !b->gfp_text + 2 * !b->memcg + 4 * !b->reason);
+		tr_add(t, b->comm ? b->comm : "", b->comm ? b->comm_len : 0);
+		tr_add(t, "|", 1);
+		tr_add(t, b->gfp_text ? b->gfp_text : "", b->gfp_text ? b->gfp_text_len : 0);
+		tr_add(t, "|", 1);
+		tr_add(t, b->memcg ? b->memcg : "", b->memcg ? b->memcg_len : 0);
+		tr_add(t, "|", 1);
+		tr_add(t, b->reason ? b->reason : "", b->reason ? b->reason_len : 0);
+		tr_add(t, "\n", 1);
+	}
 	return 0;
 }
 

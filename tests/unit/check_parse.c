@@ -593,6 +593,92 @@ START_TEST(test_page_owner_same_stack)
 }
 END_TEST
 
+/* A header or PFN line that starts (ends) as the one before gives what a fresh parse of
+ * it gives: only the ts differs, or the rest is read again. */
+START_TEST(test_page_owner_same_header)
+{
+#define H "Page allocated via order 1, mask 0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO), pid 9, tgid 8 (a), ts "
+#define F " x+0x1/0x2\n\n"
+	static const char text[] =
+		H "5 ns\nPFN 0x10 type Movable Block 0 type Movable Flags 0x4(slab)\n" F
+		H "6 ns\nPFN 0x11 type Movable Block 0 type Movable Flags 0x4(slab)\n" F
+		H "7 ns, free_ts 3 ns\nPFN 0x12 type Movable Block 0 type CMA Flags 0x4(slab)\n" F
+		H "8 ns), ts 9 ns\nPFN 20 type Unmovable Block 0 type Movable Flags 0x4()\n" F
+		H "10 ns\nPFN 0x14 type Unmovable Block 0 type Movable Flags 0x4()\n" F;
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	rs_init(&rs);
+	ck_assert_msg(parse_str(text, &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(rs.nst, 5);
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_uint_eq(rs.st[i].blk.order, 1);
+		ck_assert_uint_eq(rs.st[i].blk.gfp, 0x400dc0);
+		ck_assert_int_eq(rs.st[i].blk.pid, 9);
+		ck_assert_int_eq(rs.st[i].blk.tgid, 8);
+		ck_assert_str_eq(rs.st[i].gfp_text, "GFP_KERNEL_ACCOUNT|__GFP_ZERO");
+		ck_assert_str_eq(rs.st[i].comm, i == 3 ? "a), ts 8 ns" : "a");
+	}
+	ck_assert_uint_eq(rs.st[0].blk.ts_ns, 5);
+	ck_assert_uint_eq(rs.st[1].blk.ts_ns, 6);
+	ck_assert_uint_eq(rs.st[2].blk.ts_ns, 7);
+	ck_assert_uint_eq(rs.st[2].blk.free_ts_ns, 3);
+	ck_assert_uint_eq(rs.st[3].blk.ts_ns, 9);
+	ck_assert_uint_eq(rs.st[4].blk.ts_ns, 10);
+	ck_assert_uint_eq(rs.st[4].blk.free_ts_ns, 0);
+	ck_assert_uint_eq(rs.st[1].blk.pfn, 0x11);
+	ck_assert_uint_eq(rs.st[3].blk.pfn, 20);
+	ck_assert_uint_eq(rs.st[4].blk.pfn, 0x14);
+	ck_assert_int_eq(rs.st[1].blk.mt, MT_MOVABLE);
+	ck_assert_int_eq(rs.st[1].blk.slab, 1);
+	ck_assert_int_eq(rs.st[1].blk.cma, 0);
+	ck_assert_int_eq(rs.st[2].blk.cma, 1);
+	ck_assert_int_eq(rs.st[3].blk.mt, MT_UNMOVABLE);
+	ck_assert_int_eq(rs.st[3].blk.slab, 0);
+	ck_assert_int_eq(rs.st[4].blk.mt, MT_UNMOVABLE);
+	ck_assert_int_eq(rs.st[4].blk.slab, 0);
+	rs_clear(&rs);
+#undef H
+#undef F
+}
+END_TEST
+
+/* The ts of every length, read as strtoull() reads it (saturating past 2^64 - 1), in a
+ * first header and in one like it. */
+START_TEST(test_page_owner_ts_digits)
+{
+	static const char digs[] = "98765432109876543210123";
+	struct sbuf b = { 0 };
+	struct rsink rs;
+	struct pt_err err;
+	enum pfmt got;
+
+	for (size_t len = 1; len <= 22; len++)
+		for (int again = 0; again < 2; again++)
+			sb_printf(&b, "Page allocated via order 0, mask 0x0(), pid %zu, tgid 1 (c), ts %.*s ns\n"
+				  "PFN 0x1 type Movable Block 0 type Movable Flags 0x0()\n f+0x1/0x2\n\n",
+				  len, (int)len, digs + again);
+	rs_init(&rs);
+	ck_assert_msg(parse_str(b.s, &rs, &got, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(rs.nst, 44);
+	for (size_t i = 0; i < rs.nst; i++) {
+		size_t len = i / 2 + 1;
+		char t[32];
+		unsigned long long want;
+
+		memcpy(t, digs + i % 2, len);
+		t[len] = '\0';
+		errno = 0;
+		want = strtoull(t, NULL, 10);
+		ck_assert_msg(rs.st[i].blk.ts_ns == (errno ? UINT64_MAX : want),
+			      "ts %s: %llu", t, (unsigned long long)rs.st[i].blk.ts_ns);
+	}
+	rs_clear(&rs);
+	sb_free(&b);
+}
+END_TEST
+
 START_TEST(test_page_owner_same_stack_real)
 {
 	/* the real dump: most blocks are their neighbour's stack; every block's stack is its
@@ -2182,6 +2268,28 @@ static void run_parse(const char *path, enum pfmt expect, int split, size_t fail
 	diag_set_sink(NULL);
 }
 
+/* The same per-block dump block (or none), texts and all. */
+static int same_block(const struct rstack *x, const struct rstack *y)
+{
+	const struct block_info *p = &x->blk, *q = &y->blk;
+
+	if (x->has_block != y->has_block)
+		return 0;
+	if (!x->has_block)
+		return 1;
+	return p->order == q->order && p->pid == q->pid && p->tgid == q->tgid &&
+	       p->gfp == q->gfp && p->ts_ns == q->ts_ns && p->free_ts_ns == q->free_ts_ns &&
+	       p->has_ts == q->has_ts && p->mt == q->mt && p->migrated == q->migrated &&
+	       p->slab == q->slab && p->memcg_offline == q->memcg_offline &&
+	       p->memcg_objcg == q->memcg_objcg && p->cma == q->cma && p->pfn == q->pfn &&
+	       p->comm_len == q->comm_len && p->gfp_text_len == q->gfp_text_len &&
+	       p->memcg_len == q->memcg_len && p->reason_len == q->reason_len &&
+	       !p->gfp_text == !q->gfp_text && !p->memcg == !q->memcg &&
+	       !p->reason == !q->reason && strcmp(x->comm, y->comm) == 0 &&
+	       strcmp(x->gfp_text, y->gfp_text) == 0 && strcmp(x->memcg, y->memcg) == 0 &&
+	       strcmp(x->reason, y->reason) == 0;
+}
+
 static void same_result(const struct presult *a, const struct presult *b, const char *what)
 {
 	ck_assert_msg(a->rc == b->rc, "%s: status %d, split %d (%s | %s)", what, a->rc, b->rc,
@@ -2207,6 +2315,8 @@ static void same_result(const struct presult *a, const struct presult *b, const 
 		if (x->nframes != y->nframes || x->handle != y->handle ||
 		    x->has_count != y->has_count || x->count != y->count)
 			ck_abort_msg("%s: stack %zu differs", what, i);
+		if (!same_block(x, y))
+			ck_abort_msg("%s: stack %zu: the block differs", what, i);
 		for (unsigned f = 0; f < x->nframes; f++)
 			if (strcmp(x->frames[f], y->frames[f]) != 0)
 				ck_abort_msg("%s: stack %zu frame %u: %s, split %s", what, i, f,
@@ -2433,6 +2543,52 @@ START_TEST(test_split_falls_back_in_place)
 }
 END_TEST
 
+/* The per-block dump: every block with its task, flags and texts as the serial parse
+ * gives them, line numbers in messages too. */
+START_TEST(test_split_page_owner)
+{
+	char *dir = tmpdir_new();
+	size_t len;
+	char *text = read_xz_file(TD("small/page_owner.xz"), &len);
+	struct sbuf b = { 0 };
+	struct split_stats st;
+	static const char extras[] =
+		"Page has been migrated, last migrate reason: compaction\n"
+		"Slab cache page\nCharged (via objcg) to offline memcg docker-1.scope\n";
+	const char *p;
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_gt(len, 6 * SPLIT_CHUNK);
+	/* the real dump's first blocks, some with the lines after the frames */
+	for (p = text; p < text + 6 * SPLIT_CHUNK;) {
+		const char *e = strstr(p, "\n\n");
+
+		ck_assert_ptr_nonnull(e);
+		sb_addn(&b, p, (size_t)(e + 1 - p));
+		if ((b.len / 4096) % 3 == 1)
+			sb_add(&b, extras);
+		sb_add(&b, "\n");
+		p = e + 2;
+	}
+	st = split_case(dir, "page_owner", b.s, b.len, PF_UNKNOWN, 0);
+	ck_assert_int_eq(st.serial, 0);
+	ck_assert_uint_eq(st.fed, st.chunks);
+	st = split_case(dir, "page_owner-expect", b.s, b.len, PF_PAGE_OWNER, 0);
+	ck_assert_int_eq(st.serial, 0);
+	split_case(dir, "page_owner-expect-other", b.s, b.len, PF_SHOW_STACKS, 0);
+	split_case(dir, "page_owner-cut", b.s, b.len - 100, PF_UNKNOWN, 0);
+	split_bad(dir, "page_owner-garbage", &b, 3 * SPLIT_CHUNK + 700,
+		  "this is not a frame\n", sizeof("this is not a frame\n") - 1, 1);
+	split_bad(dir, "page_owner-stacks", &b, 2 * SPLIT_CHUNK + 99,
+		  "\n\n f+0x1/0x2\nnr_base_pages: 3\n\n",
+		  sizeof("\n\n f+0x1/0x2\nnr_base_pages: 3\n\n") - 1, 1);
+	split_case(dir, "page_owner-sink-fails", b.s, b.len, PF_UNKNOWN, 900);
+	sb_free(&b);
+	free(text);
+	tmpdir_free(dir);
+}
+END_TEST
+
 /* A sink that changes the file under parse_split() when it gets its first stack: cuts
  * it short (the chunks not parsed yet are mapped past its end), or writes the same bytes
  * one position later (every record boundary moves by one). */
@@ -2579,6 +2735,8 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_page_owner_real);
 	tcase_add_test(tc, test_page_owner_same_stack);
 	tcase_add_test(tc, test_page_owner_same_stack_real);
+	tcase_add_test(tc, test_page_owner_same_header);
+	tcase_add_test(tc, test_page_owner_ts_digits);
 	tcase_add_test(tc, test_frame_keys_real);
 	tcase_add_test(tc, test_frame_keys_lookalikes);
 	suite_add_tcase(s, tc);
@@ -2638,6 +2796,7 @@ static Suite *parse_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_split_same_as_serial);
 	tcase_add_test(tc, test_split_boundaries);
+	tcase_add_test(tc, test_split_page_owner);
 	tcase_add_test(tc, test_split_falls_back_in_place);
 	tcase_add_test(tc, test_split_file_shrinks);
 	tcase_add_test(tc, test_split_file_rewritten);

@@ -74,6 +74,12 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 		app->kernel_threshold = ls.threshold_set; /* --kernel-threshold */
 	}
 	app->sym = o->sym;
+	for (int i = 0; o->paths && i < o->npaths; i++) {
+		app->recording.paths = xreallocarray(app->recording.paths, (size_t)i + 1,
+						     sizeof(*app->recording.paths));
+		app->recording.paths[i] = xstrdup(o->paths[i]);
+		app->recording.npaths = i + 1;
+	}
 	time_init(app);
 	app->time.start = o->start;
 	for (int i = 0; i < SCREEN__N; i++) {
@@ -101,6 +107,9 @@ void tui_free(struct app *app)
 		return;
 	action_record_close(app, &err);
 	free(app->recording.path);
+	for (int i = 0; i < app->recording.npaths; i++)
+		free(app->recording.paths[i]);
+	free(app->recording.paths);
 	time_free(app);
 	for (int i = 0; i < SCREEN__N; i++)
 		app->screens[i]->ops->destroy(app->screens[i]);

@@ -114,6 +114,8 @@ struct recording {
 	/* a per-block dump: the source's records go to the recording as they come (its
 	 * blocks, which the model does not keep), through this; NULL: the model's sample */
 	struct recorder_tee *tee;
+	char **paths;               /* the source's files, for its header (none: live) */
+	int npaths;
 };
 
 struct status_line {

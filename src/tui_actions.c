@@ -942,9 +942,11 @@ static unsigned record_accept(struct app *app, const char *path)
 		status_message(app, 1, "%s", err.msg);
 		return ACTION_REDRAW;
 	}
-	/* the header pagetop record writes */
+	/* the header and the frames' source lines as pagetop record writes them */
 	record_add_source_meta(r->rec, app->src, (const char *const *)r->paths,
 			       (size_t)r->npaths);
+	if (app->sym)
+		recorder_set_symbols(r->rec, app->sym);
 	free(r->path);
 	r->path = xstrdup(path);
 	r->samples = 0;

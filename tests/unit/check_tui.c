@@ -3260,6 +3260,97 @@ START_TEST(test_keys_documented)
 }
 END_TEST
 
+/* The lines of a recording that carry source lines: "x", "l", "meta symbols-build-id". */
+static char *sym_lines(const char *path)
+{
+	char *text = read_file(path, NULL), *out = xstrdup(""), *line, *save = NULL;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(text);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "x ", 2) == 0 || strncmp(line, "l ", 2) == 0 ||
+		    strncmp(line, "meta symbols-build-id ", 22) == 0) {
+			char *t = xasprintf("%s%s\n", out, line);
+
+			free(out);
+			out = t;
+			n += line[0] == 'x';
+		}
+	free(text);
+	ck_assert_msg(n > 100, "%s: %zu frames carried", path, n);
+	return out;
+}
+
+/* R carries the frames' source lines as pagetop record does with the same debug info:
+ * on a series of stacks (the lab's folder, recorded from the sample on screen) and on
+ * per-block dumps (recorded from the next read: pagetop record of the dumps after the
+ * first), both still loading. */
+START_TEST(test_record_symbols)
+{
+	static const char *const srcs[] = { "demo", "attrib-series" };
+	const char *lab = test_kernel_lab();
+	char *vmlinux = xasprintf("%s/vmlinux.xz", lab), *mods = xasprintf("%s/modules", lab);
+	char *tmp = tmpdir_new();
+
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	for (size_t s = 0; s < ARRAY_SIZE(srcs); s++) {
+		char *ref = xasprintf("%s/ref%zu.ptrec", tmp, s), *ui = xasprintf("%s/ui%zu.ptrec", tmp, s);
+		char *keys = xasprintf("R\025%s\n", ui), *want, *got;
+		char a0[] = "record", a1[] = "--vmlinux", a3[] = "--modules", a5[] = "-o";
+		char a7[] = "--from", d0[] = "demo";
+		char b1[] = "attrib-series/0001.page_owner.xz", b2[] = "attrib-series/0002.page_owner.xz";
+		char b3[] = "attrib-series/0003.page_owner";
+		char *argv[] = { a0, a1, vmlinux, a3, mods, a5, ref, a7, d0, NULL, NULL, NULL };
+		const char *dirs[1] = { mods };
+		struct symbols_opts so;
+		struct symbols *sym;
+		struct tui_opts o;
+		struct ht h = { 0 };
+		struct pt_err err;
+		int argc = 9;
+
+		if (s == 1) {
+			argv[8] = b1;
+			argv[9] = b2;
+			argv[10] = b3;
+			argc = 11;
+		}
+		optind = 0;
+		ck_assert_int_eq(cmd_record(argc, argv), 0);
+		symbols_opts_init(&so);
+		so.vmlinux = vmlinux;
+		so.module_dirs = dirs;
+		so.nmodule_dirs = 1;
+		sym = symbols_new(&so, &err);
+		ck_assert_msg(sym != NULL, "%s", err.msg);
+		memset(&o, 0, sizeof(o));
+		view_opts_init(&o.view);
+		o.sym = sym;
+		o.iterations = 1; /* the first sample only: the series is still loading */
+		ht_open(&h, srcs[s], &o, 24, 140, NULL, NULL);
+		h.t->iterations = 0;
+		ht_keys(&h, keys);
+		ck_line_has(&h, 23, "recording to ");
+		tui_pump(h.t, -1);
+		ht_keys(&h, "R");
+		ck_line_has(&h, 23, "closed: ");
+		ht_close(&h);
+		symbols_free(sym);
+		want = sym_lines(ref);
+		got = sym_lines(ui);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+		free(keys);
+		free(ui);
+		free(ref);
+	}
+	tmpdir_free(tmp);
+	free(vmlinux);
+	free(mods);
+}
+END_TEST
+
 /* Source lines under the frames, with the kernel lab's debug info. */
 START_TEST(test_symbols)
 {
@@ -4886,6 +4977,8 @@ static Suite *tui_suite(void)
 		tcase_add_test(tc, test_symbols);
 	if (test_require_lab_debuginfo())
 		tcase_add_test(tc, test_tree_symbols);
+	if (test_require_lab_debuginfo())
+		tcase_add_test(tc, test_record_symbols);
 	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_symbols_carried);
 	suite_add_tcase(s, tc);

@@ -46,6 +46,8 @@ static const struct screen_ops *const screen_table[SCREEN__N] = {
 
 static struct app *diag_app; /* where diag_warn() goes while the UI runs */
 
+static void symbols_tell(struct app *app);
+
 static void diag_to_status(const char *msg)
 {
 	if (diag_app)
@@ -243,6 +245,8 @@ int tui_pump(struct app *app, int budget_ms)
 void tui_tick(struct app *app)
 {
 	status_tick(app);
+	if (app->sym)
+		symbols_tell(app);
 	time_tick(app);
 }
 
@@ -270,8 +274,6 @@ static void app_update(struct app *app)
 void tui_symbols(struct app *app)
 {
 	struct symbols_progress sp;
-	struct sym_object *objs;
-	size_t n;
 
 	if (!app->sym)
 		return;
@@ -282,6 +284,20 @@ void tui_symbols(struct app *app)
 	app->sym_answered = sp.answered;
 	app_update(app); /* the rows may point into a replica that is gone */
 	screens_update(app, UPDATE_SYMBOLS);
+	app->sym_tell = 1;
+	symbols_tell(app);
+}
+
+/* Each object without source lines is told once, with why; while recording (R asks for
+ * every frame it writes) not over the message shown, but after it. */
+static void symbols_tell(struct app *app)
+{
+	struct sym_object *objs;
+	size_t n;
+
+	if (!app->sym_tell || (app->recording.rec && app->status.msg[0] && !app->status.err))
+		return;
+	app->sym_tell = 0;
 	n = symbols_objects(app->sym, &objs);
 	for (size_t i = 0; i < n; i++) {
 		int told = 0;

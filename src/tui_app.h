@@ -145,6 +145,7 @@ struct app {
 	/* source lines */
 	struct symbols *sym;        /* NULL: frames as the kernel printed them */
 	uint64_t sym_answered;
+	int sym_tell;               /* objects may be missing that are not told yet */
 	char sym_told[16][64];      /* objects whose missing debug info was told */
 	int nsym_told;
 

@@ -3351,6 +3351,48 @@ START_TEST(test_record_symbols)
 }
 END_TEST
 
+/* R asks for the source lines of every frame it writes: where there are none, the
+ * screen says so once, after the recording's message, not over it. */
+START_TEST(test_record_symbols_missing)
+{
+	struct symbols_opts so;
+	struct symbols *sym;
+	struct tui_opts o;
+	struct ht h = { 0 };
+	struct pt_err err;
+	char *tmp = tmpdir_new(), *bad = xasprintf("%s/vmlinux", tmp);
+	char *rec = xasprintf("%s/r.ptrec", tmp), *keys = xasprintf("R\025%s\n", rec);
+
+	write_str(bad, "not an ELF file\n");
+	symbols_opts_init(&so);
+	so.vmlinux = bad;
+	sym = symbols_new(&so, &err);
+	ck_assert_msg(sym != NULL, "%s", err.msg);
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.sym = sym;
+	o.iterations = 1; /* the series is still loading */
+	ht_open(&h, "demo", &o, 24, 140, NULL, NULL);
+	h.t->iterations = 0;
+	ht_keys(&h, keys);
+	tui_pump(h.t, -1);
+	symbols_wait(sym);
+	tui_symbols(h.t);
+	tui_tick(h.t);
+	ck_line_has(&h, 23, "recording to ");
+	h.t->fake_now += 6;
+	tui_tick(h.t);
+	ck_line_has(&h, 23, "no source lines for ");
+	ht_keys(&h, "R");
+	ht_close(&h);
+	symbols_free(sym);
+	free(keys);
+	free(rec);
+	free(bad);
+	tmpdir_free(tmp);
+}
+END_TEST
+
 /* Source lines under the frames, with the kernel lab's debug info. */
 START_TEST(test_symbols)
 {
@@ -4980,6 +5022,7 @@ static Suite *tui_suite(void)
 	if (test_require_lab_debuginfo())
 		tcase_add_test(tc, test_record_symbols);
 	tcase_add_test(tc, test_symbols_panel);
+	tcase_add_test(tc, test_record_symbols_missing);
 	tcase_add_test(tc, test_symbols_carried);
 	suite_add_tcase(s, tc);
 

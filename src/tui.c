@@ -76,11 +76,12 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 		app->kernel_threshold = ls.threshold_set; /* --kernel-threshold */
 	}
 	app->sym = o->sym;
-	for (int i = 0; o->paths && i < o->npaths; i++) {
-		app->recording.paths = xreallocarray(app->recording.paths, (size_t)i + 1,
+	if (o->paths && o->npaths > 0) {
+		app->recording.paths = xreallocarray(NULL, (size_t)o->npaths,
 						     sizeof(*app->recording.paths));
-		app->recording.paths[i] = xstrdup(o->paths[i]);
-		app->recording.npaths = i + 1;
+		for (int i = 0; i < o->npaths; i++)
+			app->recording.paths[i] = xstrdup(o->paths[i]);
+		app->recording.npaths = o->npaths;
 	}
 	time_init(app);
 	app->time.start = o->start;
@@ -288,14 +289,14 @@ void tui_symbols(struct app *app)
 	symbols_tell(app);
 }
 
-/* Each object without source lines is told once, with why; while recording (R asks for
- * every frame it writes) not over the message shown, but after it. */
+/* Each object without source lines is told once, with why: not over a message shown
+ * (R's, which asks for every frame it writes), but after it. */
 static void symbols_tell(struct app *app)
 {
 	struct sym_object *objs;
 	size_t n;
 
-	if (!app->sym_tell || (app->recording.rec && app->status.msg[0] && !app->status.err))
+	if (!app->sym_tell || (app->status.msg[0] && !app->status.err))
 		return;
 	app->sym_tell = 0;
 	n = symbols_objects(app->sym, &objs);

@@ -135,7 +135,7 @@ static void print_sample(const struct recorder *rec, const struct source *src)
 }
 
 /* "meta boot-time": what the ages of a per-block dump's blocks are counted from. */
-void record_add_boot_meta(struct recorder *rec, const char *const *paths, size_t n)
+static void record_add_boot_meta(struct recorder *rec, const char *const *paths, size_t n)
 {
 	double b = attrib_boot_of(paths, n);
 	uint64_t us = (uint64_t)(b * 1e6 + 0.5);
@@ -148,7 +148,7 @@ void record_add_boot_meta(struct recorder *rec, const char *const *paths, size_t
 	recorder_add_meta(rec, "boot-time", v);
 }
 
-void record_add_live_meta(struct recorder *rec, const struct source *src)
+static void record_add_live_meta(struct recorder *rec, const struct source *src)
 {
 	struct recorder_live_meta lm = { 0 };
 	struct module_build_id *mods;
@@ -164,6 +164,14 @@ void record_add_live_meta(struct recorder *rec, const struct source *src)
 	lm.interval = ls.interval;
 	recorder_add_live_meta(rec, &lm);
 	free(mods);
+}
+
+void record_add_source_meta(struct recorder *rec, const struct source *src,
+			    const char *const *paths, size_t n)
+{
+	if (!n)
+		record_add_live_meta(rec, src);
+	record_add_boot_meta(rec, n ? paths : NULL, n);
 }
 
 enum { OPT_FORCE = 256, OPT_DURATION, OPT_FROM, OPT_DEBUGFS, OPT_KTHRESH, OPT_DROP_PRIVS,
@@ -705,10 +713,8 @@ static int record_run(const struct record_opts *o)
 		source_close(src);
 		return 1;
 	}
-	if (live && rec)
-		record_add_live_meta(rec, src);
 	if (rec)
-		record_add_boot_meta(rec, live ? NULL : o->paths, (size_t)o->npaths);
+		record_add_source_meta(rec, src, o->paths, (size_t)o->npaths);
 	if (rec && (sym = record_symbols(o, source_meta(src))))
 		recorder_set_symbols(rec, sym);
 	if (o->textfile)

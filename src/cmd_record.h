@@ -11,13 +11,13 @@ int cmd_record(int argc, char **argv);
 
 struct recorder;
 struct source;
-/* The recording's header lines: when it started, and what a live source knows of the
- * kernel (its module build ids, the threshold pagetop set, the interval); for `pagetop
- * record` and the screen's R. */
-void record_add_live_meta(struct recorder *rec, const struct source *src);
-/* "meta boot-time", what the blocks' ages are counted from: paths as pagetop record's
- * --from (none: the running kernel's); nothing when it is not known. */
-void record_add_boot_meta(struct recorder *rec, const char *const *paths, size_t n);
+/* The header lines pagetop record writes besides the source's description, for it and
+ * the screen's R: paths as --from's (none: the live source src). Live, when it started
+ * and what the kernel's settings are (its module build ids, the threshold pagetop set,
+ * the interval); and "meta boot-time", what the blocks' ages are counted from, when it
+ * is known (the running kernel's, a folder's uptime files', a dump's uptime file's). */
+void record_add_source_meta(struct recorder *rec, const struct source *src,
+			    const char *const *paths, size_t n);
 
 struct source_meta;
 /* The symbols service for a source's frames (its release, its kernel's and modules'

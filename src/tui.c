@@ -47,6 +47,8 @@ static const struct screen_ops *const screen_table[SCREEN__N] = {
 
 static struct app *diag_app; /* where diag_warn() goes while the UI runs */
 
+static void symbols_tell(struct app *app);
+
 static void diag_to_status(const char *msg)
 {
 	if (diag_app)
@@ -75,6 +77,13 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 		app->kernel_threshold = ls.threshold_set; /* --kernel-threshold */
 	}
 	app->sym = o->sym;
+	if (o->paths && o->npaths > 0) {
+		app->recording.paths = xreallocarray(NULL, (size_t)o->npaths,
+						     sizeof(*app->recording.paths));
+		for (int i = 0; i < o->npaths; i++)
+			app->recording.paths[i] = xstrdup(o->paths[i]);
+		app->recording.npaths = o->npaths;
+	}
 	time_init(app);
 	app->time.start = o->start;
 	for (int i = 0; i < SCREEN__N; i++) {
@@ -102,6 +111,9 @@ void tui_free(struct app *app)
 		return;
 	action_record_close(app, &err);
 	free(app->recording.path);
+	for (int i = 0; i < app->recording.npaths; i++)
+		free(app->recording.paths[i]);
+	free(app->recording.paths);
 	time_free(app);
 	for (int i = 0; i < SCREEN__N; i++)
 		app->screens[i]->ops->destroy(app->screens[i]);
@@ -240,6 +252,8 @@ int tui_idle(struct app *app, double budget_ms)
 void tui_tick(struct app *app)
 {
 	status_tick(app);
+	if (app->sym)
+		symbols_tell(app);
 	time_tick(app);
 }
 
@@ -267,8 +281,6 @@ static void app_update(struct app *app)
 void tui_symbols(struct app *app)
 {
 	struct symbols_progress sp;
-	struct sym_object *objs;
-	size_t n;
 
 	if (!app->sym)
 		return;
@@ -279,6 +291,20 @@ void tui_symbols(struct app *app)
 	app->sym_answered = sp.answered;
 	app_update(app); /* the rows may point into a replica that is gone */
 	screens_update(app, UPDATE_SYMBOLS);
+	app->sym_tell = 1;
+	symbols_tell(app);
+}
+
+/* Each object without source lines is told once, with why: not over a message shown
+ * (R's, which asks for every frame it writes), but after it. */
+static void symbols_tell(struct app *app)
+{
+	struct sym_object *objs;
+	size_t n;
+
+	if (!app->sym_tell || (app->status.msg[0] && !app->status.err))
+		return;
+	app->sym_tell = 0;
 	n = symbols_objects(app->sym, &objs);
 	for (size_t i = 0; i < n; i++) {
 		int told = 0;

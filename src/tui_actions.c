@@ -907,16 +907,14 @@ int action_record_close(struct app *app, struct pt_err *err)
 }
 
 /* A per-block dump is recorded as pagetop record records it: the source's records from
- * the next read on, with the blocks, and what their ages are counted from. The sample on
- * screen cannot be: the model keeps no blocks. 0, or -1 with err. */
+ * the next read on, with the blocks. The sample on screen cannot be: the model keeps no
+ * blocks. 0, or -1 with err. */
 static int record_blocks_start(struct app *app, struct pt_err *err)
 {
 	struct recording *r = &app->recording;
 	const struct source_meta *mt = source_meta(app->src);
 	struct sink rs = recorder_sink(r->rec);
 
-	if (mt->kind && strcmp(mt->kind, "live") == 0)
-		record_add_boot_meta(r->rec, NULL, 0);
 	if (rs.ops->meta(rs.self, mt, err) < 0)
 		return -1;
 	r->tee = xcalloc(1, sizeof(*r->tee));
@@ -944,7 +942,11 @@ static unsigned record_accept(struct app *app, const char *path)
 		status_message(app, 1, "%s", err.msg);
 		return ACTION_REDRAW;
 	}
-	record_add_live_meta(r->rec, app->src);
+	/* the header and the frames' source lines as pagetop record writes them */
+	record_add_source_meta(r->rec, app->src, (const char *const *)r->paths,
+			       (size_t)r->npaths);
+	if (app->sym)
+		recorder_set_symbols(r->rec, app->sym);
 	free(r->path);
 	r->path = xstrdup(path);
 	r->samples = 0;

@@ -114,6 +114,8 @@ struct recording {
 	/* a per-block dump: the source's records go to the recording as they come (its
 	 * blocks, which the model does not keep), through this; NULL: the model's sample */
 	struct recorder_tee *tee;
+	char **paths;               /* the source's files, for its header (none: live) */
+	int npaths;
 };
 
 struct status_line {
@@ -143,6 +145,7 @@ struct app {
 	/* source lines */
 	struct symbols *sym;        /* NULL: frames as the kernel printed them */
 	uint64_t sym_answered;
+	int sym_tell;               /* objects may be missing that are not told yet */
 	char sym_told[16][64];      /* objects whose missing debug info was told */
 	int nsym_told;
 

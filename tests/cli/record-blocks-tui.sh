@@ -34,9 +34,11 @@ PAGETOP_DEBUGFS_MOUNTED=1
 PAGETOP_UPTIME=$tmp/uptime
 export PAGETOP_DEBUGFS_MOUNTED PAGETOP_UPTIME
 
-# what may differ between two recordings of the same reads: when they were made
+# what may differ between two recordings of the same reads: when they were made (the
+# meta lines that say it are kept, their times masked)
 untimed() {
-	grep -v -e '^meta start ' -e '^meta boot-time ' -e '^[tm] ' -e '^e ' -e '^end ' "$1"
+	grep -v -e '^[tm] ' -e '^e ' -e '^end ' "$1" |
+		sed -e 's/^meta start .*/meta start T/' -e 's/^meta boot-time .*/meta boot-time T/'
 }
 
 # the REC counter on line 3

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "cmd_attrib.h"
 #include "cmd_record.h"
 #include "cmd_select.h"
 #include "output.h"
@@ -1473,6 +1474,113 @@ START_TEST(test_attrib_series_at)
 		}
 	unlink(rec);
 	free(rec);
+	tmpdir_free(tmp);
+}
+END_TEST
+
+/* The "meta" lines of a recording, in their order. */
+static char *meta_lines(const char *path)
+{
+	char *text = read_file(path, NULL), *out = xstrdup(""), *line, *save = NULL;
+
+	ck_assert_ptr_nonnull(text);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "meta ", 5) == 0) {
+			char *t = xasprintf("%s%s\n", out, line);
+
+			free(out);
+			out = t;
+		}
+	free(text);
+	return out;
+}
+
+/* What pagetop -b with ao answers for the last sample of the recording path: the
+ * blocks' time as batch mode takes it from the recording. */
+static void replay_attr_view(const char *path, const struct attrib_opts *ao,
+			     struct attr_view *v)
+{
+	struct model *m = model_new();
+	struct attrib *a = attrib_new(m);
+	struct sink sink = model_sink(m);
+	struct attr_clock c;
+	struct source_opts so;
+	struct source *src;
+	struct pt_err err;
+
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, &path, 1, &so, &err) == 0, "%s", err.msg);
+	ck_assert_msg(attrib_clock(src, ao, path, &c) == 0, "%s: no time for the ages", path);
+	while (source_next(src, &sink, -1, &err) == SRC_SAMPLE)
+		;
+	attr_view_init(v);
+	ck_assert_msg(attrib_view(a, ao, attr_clock_now(&c, m), 0, v, &err) == 0, "%s", err.msg);
+	attrib_free(a);
+	source_close(src);
+	model_free(m);
+}
+
+/* R on a per-block series read from files (a folder of dumps with uptime files, a
+ * recording of it), while it loads, writes the header pagetop record --from writes:
+ * replayed, the recording gives the blocks' ages (--older-than) as pagetop record's does. */
+START_TEST(test_attrib_series_record)
+{
+	char *tmp = tmpdir_new();
+	char *refs[] = { xasprintf("%s/ref0.ptrec", tmp), xasprintf("%s/ref1.ptrec", tmp) };
+	const char *srcs[] = { "attrib-series", refs[0] };
+
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	for (size_t s = 0; s < ARRAY_SIZE(srcs); s++) {
+		char a0[] = "record", a1[] = "--from", a3[] = "-o";
+		char *argv[] = { a0, a1, (char *)srcs[s], a3, refs[s], NULL };
+		char *ui = xasprintf("%s/ui%zu.ptrec", tmp, s), *keys = xasprintf("R\025%s\n", ui);
+		char *want, *got;
+		struct ht h = { 0 };
+		struct attrib_opts ao;
+		struct tui_opts o = attrib_tui_opts(&ao, AK_NONE, AK_NONE, -1);
+		struct attr_view a, b;
+
+		optind = 0;
+		ck_assert_int_eq(cmd_record(5, argv), 0);
+		o.attrib = NULL;
+		o.iterations = 1; /* the first sample only: a long series still loading */
+		ht_open(&h, srcs[s], &o, 24, 140, NULL, NULL);
+		h.t->iterations = 0;
+		ht_keys(&h, keys);
+		ck_line_has(&h, 23, "from the next read, with its blocks");
+		tui_pump(h.t, -1);
+		ht_keys(&h, "R");
+		ck_line_has(&h, 23, "closed: 3 samples");
+		ht_close(&h);
+		want = meta_lines(refs[s]);
+		got = meta_lines(ui);
+		ck_assert_str_eq(got, want);
+		ao.older_than = 3950; /* at 4000 s: 4 of the last dump's 6 blocks */
+		ao.keys[0] = AK_COMM;
+		replay_attr_view(refs[s], &ao, &a);
+		replay_attr_view(ui, &ao, &b);
+		ck_assert_uint_gt(a.nrows, 0);
+		ck_assert_uint_eq(a.blocks, 4);
+		ck_assert_uint_eq(b.nrows, a.nrows);
+		ck_assert_uint_eq(b.pages, a.pages);
+		ck_assert_uint_eq(b.blocks, a.blocks);
+		for (size_t i = 0; i < a.nrows; i++) {
+			ck_assert_str_eq(b.rows[i].label, a.rows[i].label);
+			ck_assert_uint_eq(b.rows[i].pages, a.rows[i].pages);
+			ck_assert_uint_eq(b.rows[i].blocks, a.rows[i].blocks);
+		}
+		attr_view_free(&a);
+		attr_view_free(&b);
+		free(want);
+		free(got);
+		free(keys);
+		unlink(ui);
+		free(ui);
+	}
+	for (size_t s = 0; s < ARRAY_SIZE(refs); s++) {
+		unlink(refs[s]);
+		free(refs[s]);
+	}
 	tmpdir_free(tmp);
 }
 END_TEST
@@ -3152,6 +3260,139 @@ START_TEST(test_keys_documented)
 }
 END_TEST
 
+/* The lines of a recording that carry source lines: "x", "l", "meta symbols-build-id". */
+static char *sym_lines(const char *path)
+{
+	char *text = read_file(path, NULL), *out = xstrdup(""), *line, *save = NULL;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(text);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "x ", 2) == 0 || strncmp(line, "l ", 2) == 0 ||
+		    strncmp(line, "meta symbols-build-id ", 22) == 0) {
+			char *t = xasprintf("%s%s\n", out, line);
+
+			free(out);
+			out = t;
+			n += line[0] == 'x';
+		}
+	free(text);
+	ck_assert_msg(n > 100, "%s: %zu frames carried", path, n);
+	return out;
+}
+
+/* R carries the frames' source lines as pagetop record does with the same debug info:
+ * on a series of stacks (the lab's folder, recorded from the sample on screen) and on
+ * per-block dumps (recorded from the next read: pagetop record of the dumps after the
+ * first), both still loading. */
+START_TEST(test_record_symbols)
+{
+	static const char *const srcs[] = { "demo", "attrib-series" };
+	const char *lab = test_kernel_lab();
+	char *vmlinux = xasprintf("%s/vmlinux.xz", lab), *mods = xasprintf("%s/modules", lab);
+	char *tmp = tmpdir_new();
+
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	for (size_t s = 0; s < ARRAY_SIZE(srcs); s++) {
+		char *ref = xasprintf("%s/ref%zu.ptrec", tmp, s), *ui = xasprintf("%s/ui%zu.ptrec", tmp, s);
+		char *keys = xasprintf("R\025%s\n", ui), *want, *got;
+		char a0[] = "record", a1[] = "--vmlinux", a3[] = "--modules", a5[] = "-o";
+		char a7[] = "--from", d0[] = "demo";
+		char b1[] = "attrib-series/0001.page_owner.xz", b2[] = "attrib-series/0002.page_owner.xz";
+		char b3[] = "attrib-series/0003.page_owner";
+		char *argv[] = { a0, a1, vmlinux, a3, mods, a5, ref, a7, d0, NULL, NULL, NULL };
+		const char *dirs[1] = { mods };
+		struct symbols_opts so;
+		struct symbols *sym;
+		struct tui_opts o;
+		struct ht h = { 0 };
+		struct pt_err err;
+		int argc = 9;
+
+		if (s == 1) {
+			argv[8] = b1;
+			argv[9] = b2;
+			argv[10] = b3;
+			argc = 11;
+		}
+		optind = 0;
+		ck_assert_int_eq(cmd_record(argc, argv), 0);
+		symbols_opts_init(&so);
+		so.vmlinux = vmlinux;
+		so.module_dirs = dirs;
+		so.nmodule_dirs = 1;
+		sym = symbols_new(&so, &err);
+		ck_assert_msg(sym != NULL, "%s", err.msg);
+		memset(&o, 0, sizeof(o));
+		view_opts_init(&o.view);
+		o.sym = sym;
+		o.iterations = 1; /* the first sample only: the series is still loading */
+		ht_open(&h, srcs[s], &o, 24, 140, NULL, NULL);
+		h.t->iterations = 0;
+		ht_keys(&h, keys);
+		ck_line_has(&h, 23, "recording to ");
+		tui_pump(h.t, -1);
+		ht_keys(&h, "R");
+		ck_line_has(&h, 23, "closed: ");
+		ht_close(&h);
+		symbols_free(sym);
+		want = sym_lines(ref);
+		got = sym_lines(ui);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+		free(keys);
+		free(ui);
+		free(ref);
+	}
+	tmpdir_free(tmp);
+	free(vmlinux);
+	free(mods);
+}
+END_TEST
+
+/* R asks for the source lines of every frame it writes: where there are none, the
+ * screen says so once, after the recording's message, not over it. */
+START_TEST(test_record_symbols_missing)
+{
+	struct symbols_opts so;
+	struct symbols *sym;
+	struct tui_opts o;
+	struct ht h = { 0 };
+	struct pt_err err;
+	char *tmp = tmpdir_new(), *bad = xasprintf("%s/vmlinux", tmp);
+	char *rec = xasprintf("%s/r.ptrec", tmp), *keys = xasprintf("R\025%s\n", rec);
+
+	write_str(bad, "not an ELF file\n");
+	symbols_opts_init(&so);
+	so.vmlinux = bad;
+	sym = symbols_new(&so, &err);
+	ck_assert_msg(sym != NULL, "%s", err.msg);
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.sym = sym;
+	o.iterations = 1; /* the series is still loading */
+	ht_open(&h, "demo", &o, 24, 140, NULL, NULL);
+	h.t->iterations = 0;
+	ht_keys(&h, keys);
+	tui_pump(h.t, -1);
+	symbols_wait(sym);
+	tui_symbols(h.t);
+	tui_tick(h.t);
+	ck_line_has(&h, 23, "recording to ");
+	h.t->fake_now += 6;
+	tui_tick(h.t);
+	ck_line_has(&h, 23, "no source lines for ");
+	ht_keys(&h, "R");
+	ht_close(&h);
+	symbols_free(sym);
+	free(keys);
+	free(rec);
+	free(bad);
+	tmpdir_free(tmp);
+}
+END_TEST
+
 /* Source lines under the frames, with the kernel lab's debug info. */
 START_TEST(test_symbols)
 {
@@ -4775,6 +5016,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_attrib_series_once);
 	tcase_add_test(tc, test_attrib_series_gone);
 	tcase_add_test(tc, test_attrib_series_at);
+	tcase_add_test(tc, test_attrib_series_record);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_replay_background);
@@ -4810,7 +5052,10 @@ static Suite *tui_suite(void)
 		tcase_add_test(tc, test_symbols);
 	if (test_require_lab_debuginfo())
 		tcase_add_test(tc, test_tree_symbols);
+	if (test_require_lab_debuginfo())
+		tcase_add_test(tc, test_record_symbols);
 	tcase_add_test(tc, test_symbols_panel);
+	tcase_add_test(tc, test_record_symbols_missing);
 	tcase_add_test(tc, test_symbols_carried);
 	suite_add_tcase(s, tc);
 

@@ -348,5 +348,10 @@ void view_need(const struct model *m, const struct view_opts *o, struct view *v,
  * order, not a sort of them. */
 size_t view_place(const struct model *m, const struct view_opts *o, struct view *v,
 		  size_t i, size_t before, size_t after);
+/* Among the rows not in order yet, the first in the order (last: the last) for which
+ * want(arg, i) says yes, moved to its place as by view_place(): returns its place, or
+ * SIZE_MAX when none is wanted. Costs one look at each of them, not a sort. */
+size_t view_find(const struct model *m, const struct view_opts *o, struct view *v, int last,
+		 int (*want)(void *arg, size_t i), void *arg, size_t before, size_t after);
 
 #endif

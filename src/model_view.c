@@ -768,10 +768,31 @@ void view_need(const struct model *m, const struct view_opts *o, struct view *v,
 	free(s.place);
 }
 
+/* The row at i, one of those not in order (e: their entries, by place from a), moved to
+ * its place with before rows before it and after rows after it in order too. */
+static size_t place_entry(struct view *v, const struct view_sorter *s, struct radix_entry *e,
+			  size_t i, size_t before, size_t after)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, r = 0, lo, hi, k;
+
+	/* its place: the order is total, so the rows before it say where it goes */
+	for (size_t j = 0; j < n; j++)
+		r += entry_before(&e[j], &e[i - a]);
+	r += a;
+	lo = r > a + before ? r - before : a;
+	hi = r + after + 1 < b ? r + after + 1 : b;
+	k = hi - a < b - lo ? hi - a : b - lo;
+	if (k * 8 >= n)
+		view_sort_middle(v, s);
+	else
+		view_grow(v, e, k, b - lo <= hi - a);
+	return r;
+}
+
 size_t view_place(const struct model *m, const struct view_opts *o, struct view *v,
 		  size_t i, size_t before, size_t after)
 {
-	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, r = 0, lo, hi, k;
+	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, r;
 	struct view_sorter s;
 	struct radix_entry *e;
 
@@ -782,19 +803,40 @@ size_t view_place(const struct model *m, const struct view_opts *o, struct view 
 	sorter_init(&s, m, o, v);
 	e = view_scratch(v, n * (sizeof(*e) + 1));
 	sorter_entries(&s, v, a, b, e);
-	/* its place: the order is total, so the rows before it say where it goes */
-	for (size_t j = 0; j < n; j++)
-		r += entry_before(&e[j], &e[i - a]);
-	r += a;
-	lo = r > a + before ? r - before : a;
-	hi = r + after + 1 < b ? r + after + 1 : b;
-	k = hi - a < b - lo ? hi - a : b - lo;
-	if (k * 8 >= n)
-		view_sort_middle(v, &s);
-	else
-		view_grow(v, e, k, b - lo <= hi - a);
+	r = place_entry(v, &s, e, i, before, after);
 	free(s.place);
 	return r;
+}
+
+size_t view_find(const struct model *m, const struct view_opts *o, struct view *v, int last,
+		 int (*want)(void *arg, size_t i), void *arg, size_t before, size_t after)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail, found = SIZE_MAX;
+	struct radix_entry *e, *best = NULL;
+	struct view_sorter s;
+
+	if (a >= b)
+		return SIZE_MAX;
+	sorter_init(&s, m, o, v);
+	e = view_scratch(v, (b - a) * (sizeof(*e) + 1));
+	/* the rows not in order keep the order of their ties: (key, place) is the order;
+	 * only a row that goes before the best wanted one so far is asked about */
+	for (size_t i = a; i < b; i++) {
+		struct radix_entry *x = &e[i - a];
+
+		x->k = row_key_bits(&v->rows[i], o->key, s.place, o->ascending);
+		x->idx = (uint32_t)(i - a);
+		if (best && (last ? entry_before(x, best) : entry_before(best, x)))
+			continue;
+		if (want(arg, i)) {
+			best = x;
+			found = i;
+		}
+	}
+	if (found != SIZE_MAX)
+		found = place_entry(v, &s, e, found, before, after);
+	free(s.place);
+	return found;
 }
 
 /* The first rows of a view, kept while the candidates stream by (view_opts.top_only):

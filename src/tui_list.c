@@ -907,6 +907,28 @@ static void near_rows(struct list_screen *list, int dir, size_t n)
 	}
 }
 
+static int search_wants(void *arg, size_t row)
+{
+	return list_row_matches(arg, row);
+}
+
+/* The rows not in order yet lie together in the order: the match among them that the
+ * search meets first (dir 1: the first in the order, -1: the last) put in its place
+ * with the rows around it, not every row sorted. Returns its row, or SIZE_MAX. */
+static size_t search_unsorted(struct list_screen *list, int dir)
+{
+	struct app *app = list->base.app;
+	size_t a = list->view.sorted_head, b = list->view.sorted_tail, h = list_height(), r;
+
+	r = view_find(app->model, &app->settings.view, &list->view, dir < 0, search_wants, list,
+		      2 * h, 4 * h);
+	if (r != SIZE_MAX) {
+		sorted_update(list);
+		rows_copy_range(list, a, b);
+	}
+	return r;
+}
+
 /* Moves to the next (dir 1) or previous (-1) matching row; from the cursor's row itself
  * when include. Returns 0, or -1 when nothing matches. */
 static int search_step(struct list_screen *list, int dir, int include)
@@ -924,13 +946,25 @@ static int search_step(struct list_screen *list, int dir, int include)
 		size_t off = (include ? k : k + 1) % n;
 		size_t at = list->cursor.row;
 		size_t r = dir > 0 ? (at + off) % n : (at + n - off) % n;
+		size_t a = list->view.sorted_head, b = list->view.sorted_tail, m;
 
 		/* no match near the cursor: the labels and frames may tell that none is
-		 * anywhere before every row is looked at; else every row in order */
-		if (k == SEARCH_NEAR) {
-			if (!search_possible(list))
-				return -1;
-			sort_all(list);
+		 * anywhere before every row is looked at */
+		if (k == SEARCH_NEAR && !search_possible(list))
+			return -1;
+		if (list->sorted != SIZE_MAX && r >= a && r < b) {
+			if (list->view_model != list->base.app->model || list->base.app->pause.on ||
+			    (at >= a && at < b)) {
+				sort_all(list);
+			} else {
+				m = search_unsorted(list, dir);
+				if (m != SIZE_MAX) {
+					select_pos(list, (struct list_pos){ m, -1 });
+					return 0;
+				}
+				k += b - a - 1; /* none there: on past them */
+				continue;
+			}
 		}
 		if (list_row_matches(list, r)) {
 			select_pos(list, (struct list_pos){ r, -1 });

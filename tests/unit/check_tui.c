@@ -894,6 +894,88 @@ START_TEST(test_search_apart_parts)
 }
 END_TEST
 
+static int stack_has(const struct model *m, const struct stack *st, const char *text)
+{
+	for (unsigned i = 0; st && i < st->nframes; i++)
+		if (strstr(model_frame(m, st->frames[i]), text))
+			return 1;
+	return 0;
+}
+
+/* The cursor is where a search of every row in order from row from lands. */
+static void ck_search_as_sorted(struct ht *h, size_t from, int dir, int include,
+				const char *text)
+{
+	const struct list_screen *l = h->t->list;
+	struct view_opts o = h->t->settings.view;
+	struct view v;
+	size_t n;
+
+	o.limit = 0;
+	o.near_on = 0;
+	view_init(&v);
+	model_view(h->t->model, &o, &v);
+	n = v.nrows;
+	ck_assert_uint_eq(n, l->nrows);
+	for (size_t k = include ? 0 : 1; k <= n; k++) {
+		size_t r = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
+
+		if (stack_has(h->t->model, v.rows[r].stack, text)) {
+			ck_assert_uint_eq(l->cursor.row, r);
+			ck_assert_ptr_eq(l->rows[r].stack, v.rows[r].stack);
+			break;
+		}
+	}
+	view_free(&v);
+}
+
+/* A search that goes past the rows near the cursor, among rows not sorted yet, lands on
+ * the row a search of all rows in order would: forward and back, round the end, among
+ * rows of equal keys (ordered by stack), in both sort directions. */
+START_TEST(test_search_far_as_sorted)
+{
+	struct ht h = { 0 };
+	struct sbuf b = { 0 };
+	struct source *src = fake_new(NULL, 0);
+	struct fake *f = src->priv;
+	const int n = 60000;
+
+	for (int i = 0; i < n; i++) {
+		sb_printf(&b, " prep_new_page+0x17/0x43\n fn%d+0x10/0x80\n", i);
+		if (i % 1499 == 7)
+			sb_add(&b, " farneedle+0x1/0x10\n");
+		sb_printf(&b, " do_syscall_64+0x6b/0x191\nnr_base_pages: %d\n\n", 1 + i % 5);
+	}
+	f->samples[f->n++] = b.s;
+	ht_start(&h, src, NULL, 50, 160, NULL, NULL);
+	ck_assert_uint_eq(model_nstacks(h.m), (size_t)n);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t at;
+
+		ht_key(&h, FN(KEY_HOME));
+		if (pass)
+			ht_keys(&h, "r");
+		/* only the first rows in order: the search has the others to look through */
+		ck_assert_uint_ne(h.t->list->sorted, SIZE_MAX);
+		at = h.t->list->cursor.row;
+		ht_keys(&h, "/farneedle");
+		ck_search_as_sorted(&h, at, 1, 1, "farneedle");
+		ck_assert_uint_gt(h.t->list->cursor.row, 256);
+		ht_keys(&h, "\n");
+		for (int k = 0; k < 9; k++) {
+			/* on, then from the top back round the end, then on again */
+			if (k == 3)
+				ht_key(&h, FN(KEY_HOME));
+			ck_assert_uint_ne(h.t->list->sorted, SIZE_MAX);
+			at = h.t->list->cursor.row;
+			ht_keys(&h, k >= 3 && k < 7 ? "N" : "n");
+			ck_search_as_sorted(&h, at, k >= 3 && k < 7 ? -1 : 1, 0, "farneedle");
+		}
+	}
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_search)
 {
 	struct ht h = { 0 };
@@ -4994,6 +5076,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_labels_apart);
 	tcase_add_test(tc, test_search_apart_parts);
 	tcase_add_test(tc, test_search);
+	tcase_add_test(tc, test_search_far_as_sorted);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_tree);

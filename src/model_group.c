@@ -231,14 +231,32 @@ int group_example(const struct model *m, const struct stack *st)
 	       model_group_example(m, group_of(m, GROUP_MODULE, stack_module(m, st))) == st->id;
 }
 
-/* The examples marked stale, found again in one look at the stacks, in the order of
- * their ids: the largest, the first of equals. */
-static void examples_find(struct model *m)
+/* The examples marked stale in the modes of the mask (bit g: mode g), found again in one
+ * look at the stacks, in the order of their ids: the largest, the first of equals. Each
+ * group's example depends only on its own members, so a mode is found when one of its
+ * groups is asked for: caller groups need no look at the frames, function groups all. */
+static void examples_find(struct model *m, unsigned mask)
 {
+	int at = !!(mask & (1u << GROUP_MODULE | 1u << GROUP_FILE | 1u << GROUP_DIR));
+	uint32_t nfr = strtab_count(m->frames), *fg = NULL;
+
 	for (int g = 1; g < GROUP__N; g++)
-		for (size_t i = 0; i < m->ngroups[g]; i++)
+		for (size_t i = 0; mask & 1u << g && i < m->ngroups[g]; i++)
 			if (m->groups[g][i].example_stale)
 				m->groups[g][i].example_pages = -1;
+	/* per frame, its function's group when that is looked for: a small table in
+	 * place of a look at each frame's labels and group */
+	if (mask & 1u << GROUP_FUNCTION) {
+		fg = xreallocarray(NULL, nfr ? nfr : 1, sizeof(*fg));
+		for (uint32_t i = 0; i < nfr; i++) {
+			uint32_t func = m->frame_info[i].func;
+			uint32_t gi = func < m->label2group_cap[GROUP_FUNCTION] ?
+				      m->label2group[GROUP_FUNCTION][func] : 0;
+
+			fg[i] = gi && m->groups[GROUP_FUNCTION][gi - 1].example_stale ? gi - 1
+										: UINT32_MAX;
+		}
+	}
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct stack *st = stack_at(m, i);
 		int64_t v = st->s.now;
@@ -247,24 +265,39 @@ static void examples_find(struct model *m)
 
 		if (st->freed || !v)
 			continue;
-		gr[n++] = group_of(m, GROUP_CALLER, st->label);
-		gr[n++] = group_of(m, GROUP_MODULE, stack_module(m, st));
-		if (st->nframes && m->frame_info[st->frames[st->caller]].is_site) {
-			gr[n++] = group_of(m, GROUP_FILE, m->frame_info[st->frames[st->caller]].file);
-			gr[n++] = group_of(m, GROUP_DIR, m->frame_info[st->frames[st->caller]].dir);
-		}
-		for (unsigned f = 0; f < st->nframes + n; f++) {
-			struct group *x = f < n ? gr[f] :
-				group_of(m, GROUP_FUNCTION, m->frame_info[st->frames[f - n]].func);
+		if (mask & 1u << GROUP_CALLER)
+			gr[n++] = group_of(m, GROUP_CALLER, st->label);
+		if (at && st->nframes) {
+			const struct frame_info *fi = &m->frame_info[st->frames[st->caller]];
 
+			if (mask & 1u << GROUP_MODULE)
+				gr[n++] = group_of(m, GROUP_MODULE, fi->module);
+			if (fi->is_site && mask & 1u << GROUP_FILE)
+				gr[n++] = group_of(m, GROUP_FILE, fi->file);
+			if (fi->is_site && mask & 1u << GROUP_DIR)
+				gr[n++] = group_of(m, GROUP_DIR, fi->dir);
+		} else if (mask & 1u << GROUP_MODULE) {
+			gr[n++] = group_of(m, GROUP_MODULE, m->label_unknown);
+		}
+		for (unsigned f = 0; f < (fg ? st->nframes : 0) + n; f++) {
+			struct group *x;
+
+			if (f < n) {
+				x = gr[f];
+			} else if (fg[st->frames[f - n]] != UINT32_MAX) {
+				x = &m->groups[GROUP_FUNCTION][fg[st->frames[f - n]]];
+			} else {
+				continue;
+			}
 			if (x->example_stale && v > x->example_pages) {
 				x->example = st->id;
 				x->example_pages = v;
 			}
 		}
 	}
+	free(fg);
 	for (int g = 1; g < GROUP__N; g++)
-		for (size_t i = 0; i < m->ngroups[g]; i++)
+		for (size_t i = 0; mask & 1u << g && i < m->ngroups[g]; i++)
 			m->groups[g][i].example_stale = 0;
 }
 
@@ -274,7 +307,11 @@ uint32_t model_group_example(const struct model *cm, const struct group *gr)
 	struct model *m = (struct model *)cm;
 
 	if (gr->example_stale)
-		examples_find(m);
+		for (int g = 1; g < GROUP__N; g++)
+			if (gr >= m->groups[g] && gr < m->groups[g] + m->ngroups[g]) {
+				examples_find(m, 1u << g);
+				break;
+			}
 	return gr->example;
 }
 
@@ -290,12 +327,16 @@ void group_forget_stack(struct model *m, const struct stack *st)
 
 void groups_examples_settle(struct model *m)
 {
+	unsigned mask = 0;
+
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; i < m->ngroups[g]; i++)
 			if (m->groups[g][i].example_stale) {
-				examples_find(m);
-				return;
+				mask |= 1u << g;
+				break;
 			}
+	if (mask)
+		examples_find(m, mask);
 }
 
 /* A full sample's sums start at 0; the marks stay: a group whose members all leave in

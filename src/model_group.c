@@ -231,6 +231,24 @@ int group_example(const struct model *m, const struct stack *st)
 	       model_group_example(m, group_of(m, GROUP_MODULE, stack_module(m, st))) == st->id;
 }
 
+/* The stale function groups' largest members found into the groups: best and bid hold
+ * them in the order of the groups. */
+static void examples_put(struct model *m, const int64_t *best, const uint32_t *bid)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < m->ngroups[GROUP_FUNCTION]; i++) {
+		struct group *gr = &m->groups[GROUP_FUNCTION][i];
+
+		if (!gr->example_stale)
+			continue;
+		gr->example_pages = best[k];
+		if (best[k] >= 0)
+			gr->example = bid[k];
+		k++;
+	}
+}
+
 /* The examples marked stale in the modes of the mask (bit g: mode g), found again in one
  * look at the stacks, in the order of their ids: the largest, the first of equals. Each
  * group's example depends only on its own members, so a mode is found when one of its
@@ -238,24 +256,34 @@ int group_example(const struct model *m, const struct stack *st)
 static void examples_find(struct model *m, unsigned mask)
 {
 	int at = !!(mask & (1u << GROUP_MODULE | 1u << GROUP_FILE | 1u << GROUP_DIR));
-	uint32_t nfr = strtab_count(m->frames), *fg = NULL;
+	uint32_t nfr = strtab_count(m->frames), *fg = NULL, *bid = NULL, ns = 0;
+	int64_t *best = NULL;
 
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; mask & 1u << g && i < m->ngroups[g]; i++)
 			if (m->groups[g][i].example_stale)
 				m->groups[g][i].example_pages = -1;
-	/* per frame, its function's group when that is looked for: a small table in
-	 * place of a look at each frame's labels and group */
+	/* per frame, the place of its function's group among those looked for (fg), whose
+	 * largest so far are kept close together (best, bid) in place of the groups */
 	if (mask & 1u << GROUP_FUNCTION) {
+		size_t ng = m->ngroups[GROUP_FUNCTION];
+		uint32_t *place = xreallocarray(NULL, ng ? ng : 1, sizeof(*place));
+
+		for (size_t i = 0; i < ng; i++)
+			place[i] = m->groups[GROUP_FUNCTION][i].example_stale ? ns++ : UINT32_MAX;
+		best = xreallocarray(NULL, ns ? ns : 1, sizeof(*best));
+		bid = xreallocarray(NULL, ns ? ns : 1, sizeof(*bid));
+		for (size_t i = 0; i < ns; i++)
+			best[i] = -1;
 		fg = xreallocarray(NULL, nfr ? nfr : 1, sizeof(*fg));
 		for (uint32_t i = 0; i < nfr; i++) {
 			uint32_t func = m->frame_info[i].func;
 			uint32_t gi = func < m->label2group_cap[GROUP_FUNCTION] ?
 				      m->label2group[GROUP_FUNCTION][func] : 0;
 
-			fg[i] = gi && m->groups[GROUP_FUNCTION][gi - 1].example_stale ? gi - 1
-										: UINT32_MAX;
+			fg[i] = gi ? place[gi - 1] : UINT32_MAX;
 		}
+		free(place);
 	}
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct stack *st = stack_at(m, i);
@@ -279,23 +307,25 @@ static void examples_find(struct model *m, unsigned mask)
 		} else if (mask & 1u << GROUP_MODULE) {
 			gr[n++] = group_of(m, GROUP_MODULE, m->label_unknown);
 		}
-		for (unsigned f = 0; f < (fg ? st->nframes : 0) + n; f++) {
-			struct group *x;
-
-			if (f < n) {
-				x = gr[f];
-			} else if (fg[st->frames[f - n]] != UINT32_MAX) {
-				x = &m->groups[GROUP_FUNCTION][fg[st->frames[f - n]]];
-			} else {
-				continue;
+		for (unsigned f = 0; f < n; f++)
+			if (gr[f]->example_stale && v > gr[f]->example_pages) {
+				gr[f]->example = st->id;
+				gr[f]->example_pages = v;
 			}
-			if (x->example_stale && v > x->example_pages) {
-				x->example = st->id;
-				x->example_pages = v;
+		for (unsigned f = 0; fg && f < st->nframes; f++) {
+			uint32_t k = fg[st->frames[f]];
+
+			if (k != UINT32_MAX && v > best[k]) {
+				best[k] = v;
+				bid[k] = st->id;
 			}
 		}
 	}
+	if (fg)
+		examples_put(m, best, bid);
 	free(fg);
+	free(best);
+	free(bid);
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; mask & 1u << g && i < m->ngroups[g]; i++)
 			m->groups[g][i].example_stale = 0;

@@ -231,14 +231,60 @@ int group_example(const struct model *m, const struct stack *st)
 	       model_group_example(m, group_of(m, GROUP_MODULE, stack_module(m, st))) == st->id;
 }
 
-/* The examples marked stale, found again in one look at the stacks, in the order of
- * their ids: the largest, the first of equals. */
-static void examples_find(struct model *m)
+/* The stale function groups' largest members found into the groups: best and bid hold
+ * them in the order of the groups. */
+static void examples_put(struct model *m, const int64_t *best, const uint32_t *bid)
 {
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < m->ngroups[GROUP_FUNCTION]; i++) {
+		struct group *gr = &m->groups[GROUP_FUNCTION][i];
+
+		if (!gr->example_stale)
+			continue;
+		gr->example_pages = best[k];
+		if (best[k] >= 0)
+			gr->example = bid[k];
+		k++;
+	}
+}
+
+/* The examples marked stale in the modes of the mask (bit g: mode g), found again in one
+ * look at the stacks, in the order of their ids: the largest, the first of equals. Each
+ * group's example depends only on its own members, so a mode is found when one of its
+ * groups is asked for: caller groups need no look at the frames, function groups all. */
+static void examples_find(struct model *m, unsigned mask)
+{
+	int at = !!(mask & (1u << GROUP_MODULE | 1u << GROUP_FILE | 1u << GROUP_DIR));
+	uint32_t nfr = strtab_count(m->frames), *fg = NULL, *bid = NULL, ns = 0;
+	int64_t *best = NULL;
+
 	for (int g = 1; g < GROUP__N; g++)
-		for (size_t i = 0; i < m->ngroups[g]; i++)
+		for (size_t i = 0; mask & 1u << g && i < m->ngroups[g]; i++)
 			if (m->groups[g][i].example_stale)
 				m->groups[g][i].example_pages = -1;
+	/* per frame, the place of its function's group among those looked for (fg), whose
+	 * largest so far are kept close together (best, bid) in place of the groups */
+	if (mask & 1u << GROUP_FUNCTION) {
+		size_t ng = m->ngroups[GROUP_FUNCTION];
+		uint32_t *place = xreallocarray(NULL, ng ? ng : 1, sizeof(*place));
+
+		for (size_t i = 0; i < ng; i++)
+			place[i] = m->groups[GROUP_FUNCTION][i].example_stale ? ns++ : UINT32_MAX;
+		best = xreallocarray(NULL, ns ? ns : 1, sizeof(*best));
+		bid = xreallocarray(NULL, ns ? ns : 1, sizeof(*bid));
+		for (size_t i = 0; i < ns; i++)
+			best[i] = -1;
+		fg = xreallocarray(NULL, nfr ? nfr : 1, sizeof(*fg));
+		for (uint32_t i = 0; i < nfr; i++) {
+			uint32_t func = m->frame_info[i].func;
+			uint32_t gi = func < m->label2group_cap[GROUP_FUNCTION] ?
+				      m->label2group[GROUP_FUNCTION][func] : 0;
+
+			fg[i] = gi ? place[gi - 1] : UINT32_MAX;
+		}
+		free(place);
+	}
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct stack *st = stack_at(m, i);
 		int64_t v = st->s.now;
@@ -247,24 +293,41 @@ static void examples_find(struct model *m)
 
 		if (st->freed || !v)
 			continue;
-		gr[n++] = group_of(m, GROUP_CALLER, st->label);
-		gr[n++] = group_of(m, GROUP_MODULE, stack_module(m, st));
-		if (st->nframes && m->frame_info[st->frames[st->caller]].is_site) {
-			gr[n++] = group_of(m, GROUP_FILE, m->frame_info[st->frames[st->caller]].file);
-			gr[n++] = group_of(m, GROUP_DIR, m->frame_info[st->frames[st->caller]].dir);
-		}
-		for (unsigned f = 0; f < st->nframes + n; f++) {
-			struct group *x = f < n ? gr[f] :
-				group_of(m, GROUP_FUNCTION, m->frame_info[st->frames[f - n]].func);
+		if (mask & 1u << GROUP_CALLER)
+			gr[n++] = group_of(m, GROUP_CALLER, st->label);
+		if (at && st->nframes) {
+			const struct frame_info *fi = &m->frame_info[st->frames[st->caller]];
 
-			if (x->example_stale && v > x->example_pages) {
-				x->example = st->id;
-				x->example_pages = v;
+			if (mask & 1u << GROUP_MODULE)
+				gr[n++] = group_of(m, GROUP_MODULE, fi->module);
+			if (fi->is_site && mask & 1u << GROUP_FILE)
+				gr[n++] = group_of(m, GROUP_FILE, fi->file);
+			if (fi->is_site && mask & 1u << GROUP_DIR)
+				gr[n++] = group_of(m, GROUP_DIR, fi->dir);
+		} else if (mask & 1u << GROUP_MODULE) {
+			gr[n++] = group_of(m, GROUP_MODULE, m->label_unknown);
+		}
+		for (unsigned f = 0; f < n; f++)
+			if (gr[f]->example_stale && v > gr[f]->example_pages) {
+				gr[f]->example = st->id;
+				gr[f]->example_pages = v;
+			}
+		for (unsigned f = 0; fg && f < st->nframes; f++) {
+			uint32_t k = fg[st->frames[f]];
+
+			if (k != UINT32_MAX && v > best[k]) {
+				best[k] = v;
+				bid[k] = st->id;
 			}
 		}
 	}
+	if (fg)
+		examples_put(m, best, bid);
+	free(fg);
+	free(best);
+	free(bid);
 	for (int g = 1; g < GROUP__N; g++)
-		for (size_t i = 0; i < m->ngroups[g]; i++)
+		for (size_t i = 0; mask & 1u << g && i < m->ngroups[g]; i++)
 			m->groups[g][i].example_stale = 0;
 }
 
@@ -274,7 +337,11 @@ uint32_t model_group_example(const struct model *cm, const struct group *gr)
 	struct model *m = (struct model *)cm;
 
 	if (gr->example_stale)
-		examples_find(m);
+		for (int g = 1; g < GROUP__N; g++)
+			if (gr >= m->groups[g] && gr < m->groups[g] + m->ngroups[g]) {
+				examples_find(m, 1u << g);
+				break;
+			}
 	return gr->example;
 }
 
@@ -290,12 +357,16 @@ void group_forget_stack(struct model *m, const struct stack *st)
 
 void groups_examples_settle(struct model *m)
 {
+	unsigned mask = 0;
+
 	for (int g = 1; g < GROUP__N; g++)
 		for (size_t i = 0; i < m->ngroups[g]; i++)
 			if (m->groups[g][i].example_stale) {
-				examples_find(m);
-				return;
+				mask |= 1u << g;
+				break;
 			}
+	if (mask)
+		examples_find(m, mask);
 }
 
 /* A full sample's sums start at 0; the marks stay: a group whose members all leave in

@@ -1155,6 +1155,85 @@ START_TEST(test_group_sums_kept)
 }
 END_TEST
 
+/* The largest member (first of equals) of a group, as a look at every stack finds it. */
+static uint32_t example_recount(const struct model *m, enum group_mode g, const struct group *gr)
+{
+	int64_t best = -1;
+	uint32_t ex = UINT32_MAX;
+
+	for (uint32_t id = 0; id < model_nstacks(m); id++) {
+		const struct stack *st = model_stack(m, id);
+		int in = 0;
+
+		if (!st || st->s.now <= 0)
+			continue;
+		for (unsigned f = 0; f < (g == GROUP_FUNCTION ? st->nframes : 1u); f++)
+			in |= model_group_label(m, st, g, f) == gr->label;
+		if (in && st->s.now > best) {
+			best = st->s.now;
+			ex = id;
+		}
+	}
+	return ex;
+}
+
+/* Asking for a caller group's example finds only the caller groups' (no look at every
+ * frame of every stack); the other modes' are found when first asked for, samples later,
+ * and are those a look at every stack finds then. */
+START_TEST(test_group_example_one_mode)
+{
+	static const char *const fn[] = { "alloc_pages", "f0", "f1", "f2", "f3", "f4" };
+	static const enum group_mode modes[] = { GROUP_CALLER, GROUP_CALLER, GROUP_FUNCTION,
+						 GROUP_CALLER, GROUP_MODULE };
+	struct model *m = model_new();
+	struct view v;
+	uint32_t r = 29;
+	int64_t cnt[40] = { 0 };
+	int kept = 0;
+
+	view_init(&v);
+	for (int t = 0; t < 80; t++) {
+		enum group_mode g = modes[t % 5];
+		char spec[4096];
+		size_t n = 0;
+		unsigned stale_fn = 0, stale_fn_after = 0;
+
+		for (int i = 0; i < 40; i++) {
+			r = r * 1103515245 + 12345;
+			if (t == 0 || (r >> 16) % 4 == 0)
+				cnt[i] = (r >> 8) % 4 == 0 ? 0 : 1 + (int64_t)((r >> 20) % 3);
+			if (!cnt[i])
+				continue;
+			n += (size_t)snprintf(spec + n, sizeof(spec) - n, "%s%s;%s;%s;%s=%lld",
+					      n ? "|" : "", fn[0], fn[1 + i % 5], fn[1 + i / 5 % 5],
+					      fn[1 + i / 25 % 5], (long long)cnt[i]);
+		}
+		feed(m, t, spec);
+		view_with(m, &v, g, KEY_PAGES, 0);
+		for (size_t i = 0; i < m->ngroups[GROUP_FUNCTION]; i++)
+			stale_fn += m->groups[GROUP_FUNCTION][i].example_stale != 0;
+		for (size_t j = 0; j < v.nrows; j++) {
+			const struct group *gr = v.rows[j].group;
+
+			if (gr->nstacks)
+				ck_assert_uint_eq(model_group_example(m, gr),
+						  example_recount(m, g, gr));
+		}
+		for (size_t i = 0; i < m->ngroups[GROUP_FUNCTION]; i++)
+			stale_fn_after += m->groups[GROUP_FUNCTION][i].example_stale != 0;
+		if (g != GROUP_FUNCTION)
+			ck_assert_uint_eq(stale_fn_after, stale_fn);
+		else
+			ck_assert_uint_eq(stale_fn_after, 0);
+		kept += g == GROUP_CALLER && stale_fn > 0;
+	}
+	/* the function groups' examples went stale while only callers were asked */
+	ck_assert_int_gt(kept, 0);
+	view_free(&v);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_group_function_from_start)
 {
 	/* first asked for at the last sample: still the history from sample 0 */
@@ -3305,6 +3384,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_groups_off);
 	tcase_add_test(tc, test_group_sums_kept);
 	tcase_add_test(tc, test_group_example_recount);
+	tcase_add_test(tc, test_group_example_one_mode);
 	tcase_add_test(tc, test_group_function_from_start);
 	tcase_add_test(tc, test_group_names);
 	tcase_add_test(tc, test_allocinfo_groups);

@@ -831,23 +831,28 @@ static void pfn_rest(struct block_info *b, const char *t, const char *end)
 
 /* hex_parse() of the n bytes at s after their "0x", inline: the one number on most PFN
  * lines. */
+static inline int hex_digit(unsigned char c)
+{
+	if ((unsigned)c - '0' < 10)
+		return c - '0';
+	if ((unsigned)(c | 0x20) - 'a' < 6)
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
 static inline void pfn_hex(const char *s, size_t n, uint64_t *v)
 {
 	uint64_t x = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		unsigned c = (unsigned char)s[i], d;
+		int d = hex_digit((unsigned char)s[i]);
 
-		if (c - '0' < 10)
-			d = c - '0';
-		else if ((c | 0x20) - 'a' < 6)
-			d = (c | 0x20) - 'a' + 10;
-		else
+		if (d < 0)
 			break;
 		if (i >= 16)
 			return;
-		x = x << 4 | d;
+		x = x << 4 | (unsigned)d;
 	}
 	if (i)
 		*v = x;
@@ -891,15 +896,11 @@ static int pfn_again(struct pstate *ps, const char *s, size_t n)
 	if (!ps->pfn_len || n < 7 || memcmp(s, "PFN 0x", 6) != 0)
 		return 0;
 	for (; t < end && t < s + 6 + 16; t++) {
-		unsigned c = (unsigned char)*t, d;
+		int d = hex_digit((unsigned char)*t);
 
-		if (c - '0' < 10)
-			d = c - '0';
-		else if ((c | 0x20) - 'a' < 6)
-			d = (c | 0x20) - 'a' + 10;
-		else
+		if (d < 0)
 			break;
-		x = x << 4 | d;
+		x = x << 4 | (unsigned)d;
 	}
 	if (t == s + 6 || (size_t)(end - t) != ps->pfn_len || *t != ' ' ||
 	    memcmp(t, ps->pfn, ps->pfn_len) != 0)

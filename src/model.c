@@ -984,7 +984,8 @@ size_t model_mem_bytes(const struct model *m)
 	if (m->apart_run_labels)
 		n += (m->apart_run_labels + 1 + m->apart_run_n) * sizeof(uint32_t) +
 		     m->apart_run_labels + (m->apart_run_stacks / 64 + 1) * sizeof(uint64_t);
-	n += m->capapart_news * sizeof(*m->apart_news) + (m->apart_memo ? APART_MEMO * sizeof(struct apart_memo) : 0);
+	n += m->capapart_news * sizeof(*m->apart_news) +
+	     (m->apart_memo ? APART_MEMO * sizeof(struct apart_memo) : 0);
 	return n;
 }
 
@@ -1010,15 +1011,15 @@ static int m_end(void *self, struct pt_err *err)
 	uint32_t k = m->nsamples;
 	double dt = k > 0 ? m->t_cur - m->t_prev : 0;
 	int64_t total = 0, calls = 0;
-	int full = m->groups_full;
+	int full = m->groups_full, grouped = !m->groups_off;
 
 	(void)err;
 	m->dt = dt;
 	counts_flush(m);
 	m->in_sample = 0;
-	if (full && !m->groups_off)
+	if (full && grouped)
 		groups_examples_settle(m);
-	if (!m->groups_off)
+	if (grouped)
 		groups_sample_begin(m, full);
 	m->nto_forget = 0;
 	for (size_t i = 0; i < m->nstacks; i++) {
@@ -1037,7 +1038,7 @@ static int m_end(void *self, struct pt_err *err)
 		st->s.acc = 0;
 		st->s.calls = st->s.calls_acc;
 		st->s.calls_acc = 0;
-		if (!full && !m->groups_off && (v != old || (v && st->s.calls != oldc)))
+		if (!full && grouped && (v != old || (v && st->s.calls != oldc)))
 			groups_count(m, st, 0, old, v, (v ? st->s.calls : 0) - oldc, k);
 		if (st->id < m->blk_cap && m->blk[st->id] && m->blk[st->id]->sample != k)
 			memset(m->blk[st->id], 0, sizeof(**m->blk)); /* no block of it in this dump */
@@ -1057,19 +1058,19 @@ static int m_end(void *self, struct pt_err *err)
 		}
 		total = sat_add(total, v);
 		calls = sat_add(calls, st->s.calls);
-		if (full && !m->groups_off)
+		if (full && grouped)
 			groups_count(m, st, 1, 0, v, 0, k);
 	}
 	m->groups_full = total >= GROUPS_BIG || calls >= GROUPS_BIG;
-	if (m->groups_full && !full && !m->groups_off)
+	if (m->groups_full && !full && grouped)
 		groups_sum_again(m, k);
 	if (!m->total_trace)
 		m->total_trace = trace_new(m, k, TRACE_TOTAL_BUCKETS);
 	trace_add(m, &m->total_trace, k, total);
-	if (!m->groups_off)
+	if (grouped)
 		groups_sample_end(m, k, dt);
 	for (size_t i = 0; i < m->nto_forget; i++)
-		if (m->groups_off || !group_example(m, stack_at(m, m->to_forget[i])))
+		if (!grouped || !group_example(m, stack_at(m, m->to_forget[i])))
 			stack_forget(m, stack_at(m, m->to_forget[i]));
 	trace_pool_tidy(m);
 	m->nsamples++;

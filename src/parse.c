@@ -1444,3 +1444,23 @@ void parse_dict_free(struct parse_dict *d)
 		fdict_free(&d->d);
 	free(d);
 }
+
+uint32_t parse_dict_count(const struct parse_dict *d)
+{
+	return d->d.n;
+}
+
+uint64_t parse_dict_keyspace(const struct parse_dict *d)
+{
+	return d->d.keyspace;
+}
+
+void parse_dict_texts(const struct parse_dict *d, uint32_t from, uint32_t to,
+		      struct frame_text *out)
+{
+	for (uint32_t k = from; k < to; k++) {
+		const struct fent *e = &d->d.ents[k + 1];
+
+		*out++ = (struct frame_text){ e->text, e->len, k + 1, e->hash };
+	}
+}

@@ -65,6 +65,13 @@ int parse_stream_at(struct reader *r, const struct parse_at *at, enum pfmt *got,
 		    uint64_t *nrecords, const struct sink *sink, struct pt_err *err);
 struct parse_dict *parse_dict_new(void);
 void parse_dict_free(struct parse_dict *d);
+/* Its keys are 1 to parse_dict_count(), in parse_dict_keyspace() (0: none given yet).
+ * parse_dict_texts() gives the texts of keys from + 1 to to, as a sink gets them: they
+ * last as long as the dictionary, which only its parse may use meanwhile. */
+uint32_t parse_dict_count(const struct parse_dict *d);
+uint64_t parse_dict_keyspace(const struct parse_dict *d);
+void parse_dict_texts(const struct parse_dict *d, uint32_t from, uint32_t to,
+		      struct frame_text *out);
 
 /* parse_stream() on a worker thread while the calling thread feeds the sink (the sink
  * sees the same calls in the same order, on the caller's thread; warnings too). For large

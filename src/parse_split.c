@@ -8,8 +8,11 @@
  * that neighbours agree without talking to each other. Every thread, the caller's
  * included, takes the next chunk, maps it (no copy) and parses it with parse_stream_at()
  * into a list of records, with a frame dictionary of its own that lasts for the whole
- * file and holds the frame texts the records point to. The caller feeds the lists to the
- * sink in file order, so the sink sees exactly what parse_stream() would give it.
+ * file and holds the frame texts. A record keeps its frames as the dictionary's keys
+ * (4 bytes a frame, not a whole frame_text: the caller reads them from memory another
+ * CPU wrote); a chunk brings the texts of the keys it added, which the caller collects
+ * in a table by key for each dictionary. The caller feeds the lists to the sink in file
+ * order, so the sink sees exactly what parse_stream() would give it.
  *
  * A mapped file that shrinks under us raises SIGBUS on the bytes gone: while a chunk is
  * parsed, a handler takes the thread back out of the parse (the chunk then counts as
@@ -46,7 +49,7 @@ enum cstate { C_FREE, C_TAKEN, C_DONE };
 
 struct crec {
 	uint64_t handle, count;
-	uint32_t fr_off;
+	uint32_t fr_off;            /* its frames' keys in the chunk's fk */
 	uint16_t nframes;
 	uint8_t is_count, has_count;
 	uint64_t keyspace;
@@ -65,10 +68,16 @@ struct chunk {
 	enum pfmt fmt;
 	struct crec *recs;
 	size_t nrec, caprec;
-	struct frame_text *fr;
+	uint32_t *fk;               /* the records' frames, as keys */
 	size_t nfr, capfr;
 	uint32_t last_key, last_fr; /* the stack key of the last record (0: none), its frames */
 	uint64_t last_keyspace;
+	/* the dictionary's keyspace and the keys it had before and after this chunk, with
+	 * the texts of those it added (key_lo + 1 first) */
+	uint64_t keyspace;
+	uint32_t key_lo, key_hi;
+	struct frame_text *newfr;
+	size_t capnew;
 	/* the blocks of a per-block dump, their texts as offsets into txt */
 	struct block_info *blk;
 	size_t nblk, capblk;
@@ -88,7 +97,16 @@ struct split {
 	unsigned nbus;              /* chunks given up on SIGBUS */
 	struct parse_dict **retired; /* dictionaries replaced after a SIGBUS: the records of */
 	size_t nretired;             /* chunks not fed yet still point at their texts */
+	struct keytab *kt;          /* the caller's */
+	size_t nkt;
 	struct chunk slot[WINDOW];
+};
+
+/* The texts of one dictionary's keys, as far as the chunks fed have added them. */
+struct keytab {
+	uint64_t keyspace;
+	struct frame_text *ft;      /* by key; ft[0] unused */
+	uint32_t n, cap;            /* keys held; room */
 };
 
 struct worker {
@@ -163,8 +181,13 @@ static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	if (c->nfr + rec->nframes > c->capfr) {
 		while (c->nfr + rec->nframes > c->capfr)
 			c->capfr = c->capfr ? c->capfr * 2 : 65536;
-		c->fr = xreallocarray(c->fr, c->capfr, sizeof(*c->fr));
+		c->fk = xreallocarray(c->fk, c->capfr, sizeof(*c->fk));
 	}
+	/* keys of one dictionary, or the serial parse (never seen) */
+	if (rec->nframes && (!rec->keyspace || (c->keyspace && rec->keyspace != c->keyspace)))
+		c->ok = 0;
+	if (rec->nframes)
+		c->keyspace = rec->keyspace;
 	e = crec_new(c);
 	e->handle = rec->handle;
 	e->has_count = (uint8_t)rec->has_count;
@@ -182,7 +205,8 @@ static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	c->last_key = rec->key;
 	c->last_keyspace = rec->keyspace;
 	c->last_fr = e->fr_off = (uint32_t)c->nfr;
-	memcpy(&c->fr[c->nfr], rec->frames, rec->nframes * sizeof(*rec->frames));
+	for (unsigned i = 0; i < rec->nframes; i++)
+		c->fk[c->nfr + i] = rec->frames[i].key;
 	c->nfr += rec->nframes;
 	return 0;
 }
@@ -240,6 +264,8 @@ static const char *chunk_map(struct split *sp, struct chunk *c, uint64_t base, u
 	c->ok = 0;
 	c->nrec = c->nfr = c->nblk = c->ntxt = 0;
 	c->last_key = 0;
+	c->keyspace = 0;
+	c->key_lo = c->key_hi = 0;
 	c->nlines = c->nrecs = 0;
 	c->fmt = PF_UNKNOWN;
 	if (c->map)
@@ -257,6 +283,20 @@ static const char *chunk_map(struct split *sp, struct chunk *c, uint64_t base, u
 	}
 	*got = c->maplen - (size_t)(base - mbase);
 	return (const char *)c->map + (base - mbase);
+}
+
+/* The texts of the keys the parse of chunk c added to dict. */
+static void chunk_keys(struct chunk *c, const struct parse_dict *dict)
+{
+	c->key_hi = parse_dict_count(dict);
+	if (c->keyspace && c->keyspace != parse_dict_keyspace(dict))
+		c->ok = 0;
+	c->keyspace = parse_dict_keyspace(dict);
+	if (c->key_hi - c->key_lo > c->capnew) {
+		c->capnew = c->key_hi - c->key_lo;
+		c->newfr = xreallocarray(c->newfr, c->capnew, sizeof(*c->newfr));
+	}
+	parse_dict_texts(dict, c->key_lo, c->key_hi, c->newfr);
 }
 
 /* Parses chunk c with *dict (replaced when a SIGBUS leaves it half-updated; the old one
@@ -279,6 +319,7 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 	buf = chunk_map(sp, c, base, hi, &got);
 	if (!buf)
 		return;
+	c->key_lo = c->key_hi = parse_dict_count(*dict);
 	diag_get_thread_sink(&ofn, &octx);
 	if (sigsetjmp(env, 1)) { /* 1: SIGBUS unblocked again */
 		/* the file shrank: the serial parse sees what is left */
@@ -321,6 +362,7 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 			c->ok = 0;
 		diag_set_thread_sink(ofn, octx);
 		c->nlines = reader_lineno(r);
+		chunk_keys(c, *dict);
 	}
 	reader_bus_jump(NULL);
 	reader_close(r);
@@ -367,9 +409,41 @@ static void *worker_main(void *arg)
 
 /* ---- the caller ---- */
 
-/* The record of e, with its block in b (NULL: without it, as a prefetch needs). */
-static void crec_rec(const struct chunk *c, const struct crec *e, struct stack_rec *rec,
-		     struct block_info *b)
+/* The table of chunk c's keys, with the texts c added: NULL when c does not follow the
+ * chunks of its dictionary fed before (the serial parse takes over). */
+static const struct frame_text *keys_take(struct split *sp, const struct chunk *c)
+{
+	static const struct frame_text none[1];
+	struct keytab *t = NULL;
+	uint32_t add = c->key_hi - c->key_lo;
+
+	if (!c->keyspace)
+		return none; /* no frames */
+	for (size_t i = 0; i < sp->nkt && !t; i++)
+		if (sp->kt[i].keyspace == c->keyspace)
+			t = &sp->kt[i];
+	if (!t) {
+		sp->kt = xreallocarray(sp->kt, sp->nkt + 1, sizeof(*sp->kt));
+		t = &sp->kt[sp->nkt++];
+		memset(t, 0, sizeof(*t));
+		t->keyspace = c->keyspace;
+	}
+	if (t->n != c->key_lo)
+		return NULL;
+	if (t->n + add + 1 > t->cap) {
+		while (t->n + add + 1 > t->cap)
+			t->cap = t->cap ? t->cap * 2 : 1024;
+		t->ft = xreallocarray(t->ft, t->cap, sizeof(*t->ft));
+	}
+	memcpy(t->ft + t->n + 1, c->newfr, add * sizeof(*c->newfr));
+	t->n += add;
+	return t->ft;
+}
+
+/* The record of e, its frames' texts from kt into ft, with its block in b (ft and b NULL:
+ * without frames and block, as a prefetch needs). */
+static void crec_rec(const struct chunk *c, const struct crec *e, const struct frame_text *kt,
+		     struct frame_text *ft, struct stack_rec *rec, struct block_info *b)
 {
 	memset(rec, 0, sizeof(*rec));
 	if (e->blk && b) {
@@ -382,7 +456,11 @@ static void crec_rec(const struct chunk *c, const struct crec *e, struct stack_r
 #undef TXT
 		rec->block = b;
 	}
-	rec->frames = &c->fr[e->fr_off];
+	if (ft) {
+		for (unsigned i = 0; i < e->nframes; i++)
+			ft[i] = kt[c->fk[e->fr_off + i]];
+		rec->frames = ft;
+	}
 	rec->nframes = e->nframes;
 	rec->handle = e->handle;
 	rec->has_count = e->has_count;
@@ -394,13 +472,15 @@ static void crec_rec(const struct chunk *c, const struct crec *e, struct stack_r
 /* The sink's prefetch() sees a record this many before its stack(). */
 #define AHEAD 8
 
-static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
+static int feed(struct chunk *c, const struct frame_text *kt, const struct sink *sink,
+		struct pt_err *err)
 {
 	struct stack_rec rec;
 	struct block_info b;
+	struct frame_text ft[STACK_MAX_FRAMES];
 
 	for (size_t i = 0; sink->ops->prefetch && i < AHEAD && i < c->nrec; i++) {
-		crec_rec(c, &c->recs[i], &rec, NULL);
+		crec_rec(c, &c->recs[i], NULL, NULL, &rec, NULL);
 		if (!c->recs[i].is_count)
 			sink->ops->prefetch(sink->self, &rec);
 	}
@@ -408,7 +488,7 @@ static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
 		const struct crec *e = &c->recs[i];
 
 		if (sink->ops->prefetch && i + AHEAD < c->nrec && !e[AHEAD].is_count) {
-			crec_rec(c, &e[AHEAD], &rec, NULL);
+			crec_rec(c, &e[AHEAD], NULL, NULL, &rec, NULL);
 			sink->ops->prefetch(sink->self, &rec);
 		}
 		if (e->is_count) {
@@ -416,7 +496,7 @@ static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
 				return -1;
 			continue;
 		}
-		crec_rec(c, e, &rec, &b);
+		crec_rec(c, e, kt, ft, &rec, &b);
 		if (sink->ops->stack(sink->self, &rec, err) < 0)
 			return -1;
 	}
@@ -450,10 +530,14 @@ static void split_free(struct split *sp)
 		if (sp->slot[i].map)
 			munmap(sp->slot[i].map, sp->slot[i].maplen);
 		free(sp->slot[i].recs);
-		free(sp->slot[i].fr);
+		free(sp->slot[i].fk);
+		free(sp->slot[i].newfr);
 		free(sp->slot[i].blk);
 		free(sp->slot[i].txt);
 	}
+	for (size_t i = 0; i < sp->nkt; i++)
+		free(sp->kt[i].ft);
+	free(sp->kt);
 	for (size_t i = 0; i < sp->nretired; i++)
 		parse_dict_free(sp->retired[i]);
 	free(sp->retired);
@@ -493,13 +577,16 @@ static int feed_chunks(struct split *sp, struct parse_dict **mydict, struct pars
 		struct chunk *c = &sp->slot[sp->fed % WINDOW];
 
 		if (c->state == C_DONE && c->index == sp->fed) {
+			const struct frame_text *kt = NULL;
+
 			pthread_mutex_unlock(&sp->mu);
 			if (!c->ok || c->start != *pos ||
-			    (at->fmt != PF_UNKNOWN && c->fmt != PF_UNKNOWN && c->fmt != at->fmt)) {
+			    (at->fmt != PF_UNKNOWN && c->fmt != PF_UNKNOWN && c->fmt != at->fmt) ||
+			    !(kt = keys_take(sp, c))) {
 				pthread_mutex_lock(&sp->mu);
 				break; /* the rest goes the serial way, from pos */
 			}
-			if (feed(c, sink, err) < 0) {
+			if (feed(c, kt, sink, err) < 0) {
 				rc = -1;
 				pthread_mutex_lock(&sp->mu);
 				break;

@@ -370,21 +370,42 @@ static void handles_grow(struct model *m)
 	m->nslots_handles = ns;
 }
 
+/* An entry of by_frames: the stack's id + 1, with the low half of its hash above it, so
+ * that the table grows from its own entries while it has at most 2^32 slots, not from
+ * the stacks (168 bytes each, read at random). */
+static inline uint64_t frames_slot(uint32_t id, uint64_t h)
+{
+	return ((uint64_t)id + 1) | h << 32;
+}
+
 static void frames_grow(struct model *m)
 {
 	size_t ns = m->nslots_frames * 2, mask = ns - 1;
 	uint64_t *t = xhuge_alloc(ns * sizeof(uint64_t));
 
-	for (size_t i = 0; i < m->nstacks; i++) {
-		struct stack *st = stack_at(m, i);
-		size_t j;
+	if (ns <= (size_t)1 << 32) {
+		for (size_t i = 0; i < m->nslots_frames; i++) {
+			uint64_t e = m->by_frames[i];
+			size_t j = (size_t)(e >> 32) & mask;
 
-		if (st->handle || st->freed)
-			continue;
-		j = st->hash & mask;
-		while (t[j])
-			j = (j + 1) & mask;
-		t[j] = ((uint64_t)i + 1) | (st->hash & 0xffffffff00000000ULL);
+			if (!e)
+				continue;
+			while (t[j])
+				j = (j + 1) & mask;
+			t[j] = e;
+		}
+	} else {
+		for (size_t i = 0; i < m->nstacks; i++) {
+			struct stack *st = stack_at(m, i);
+			size_t j;
+
+			if (st->handle || st->freed)
+				continue;
+			j = st->hash & mask;
+			while (t[j])
+				j = (j + 1) & mask;
+			t[j] = frames_slot((uint32_t)i, st->hash);
+		}
 	}
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
 	m->by_frames = t;
@@ -395,7 +416,7 @@ static struct stack *find_by_frames(struct model *m, const uint32_t *ids, unsign
 				    uint64_t h, size_t *slot)
 {
 	size_t mask = m->nslots_frames - 1, j = h & mask;
-	uint64_t tag = h & 0xffffffff00000000ULL;
+	uint64_t tag = frames_slot(0, h) & 0xffffffff00000000ULL;
 
 	for (;;) {
 		uint64_t e = m->by_frames[j];
@@ -723,7 +744,7 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 			st = stack_new(m);
 			st->hash = h;
 			stack_set_frames(m, st, ids, n);
-			m->by_frames[slot] = ((uint64_t)st->id + 1) | (h & 0xffffffff00000000ULL);
+			m->by_frames[slot] = frames_slot(st->id, h);
 			if ((m->nlive - m->nhandled) * 2 >= m->nslots_frames)
 				frames_grow(m);
 		}

@@ -69,7 +69,7 @@ struct model {
 	size_t nlive;               /* of them, stacks */
 	uint64_t *freemap;          /* free ids: bit set; the lowest is taken first */
 	size_t freemap_words, free_lo, nfree;
-	uint64_t *by_frames;        /* open addressing: stack id + 1 | upper hash bits << 32 */
+	uint64_t *by_frames;        /* open addressing: stack id + 1 | lower hash bits << 32 */
 	size_t nslots_frames;
 	uint64_t *by_handle;        /* open addressing on the kernel handle: handle_slot() */
 	struct { uint64_t handle, count; } *pending; /* counts not applied yet */

@@ -303,10 +303,14 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 	}
 	b = &a->b[a->n++];
 	b->stack = st->id;
-	b->comm = intern_again(a->texts, &a->last_comm, bi->comm ? bi->comm : "",
-			       bi->comm ? bi->comm_len : 0);
-	b->gfp = intern_again(a->texts, &a->last_gfp, bi->gfp_text ? bi->gfp_text : "",
-			      bi->gfp_text ? bi->gfp_text_len : 0);
+	b->comm = (bi->same & BI_SAME_COMM) && a->last_comm != UINT32_MAX
+		  ? a->last_comm
+		  : intern_again(a->texts, &a->last_comm, bi->comm ? bi->comm : "",
+				 bi->comm ? bi->comm_len : 0);
+	b->gfp = (bi->same & BI_SAME_GFP) && a->last_gfp != UINT32_MAX
+		 ? a->last_gfp
+		 : intern_again(a->texts, &a->last_gfp, bi->gfp_text ? bi->gfp_text : "",
+				bi->gfp_text ? bi->gfp_text_len : 0);
 	b->memcg = bi->memcg ? strtab_intern(a->texts, bi->memcg, bi->memcg_len) : UINT32_MAX;
 	b->reason = bi->reason ? strtab_intern(a->texts, bi->reason, bi->reason_len)
 			       : UINT32_MAX;

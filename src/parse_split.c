@@ -528,6 +528,21 @@ static void crec_rec(const struct chunk *c, const struct crec *e, struct stack_r
 /* The sink's prefetch() sees a record this many before its stack(). */
 #define AHEAD 8
 
+/* BI_SAME_* of the chunk's block at index i, by its texts' places and lengths (a chunk
+ * keeps a text equal to the one of the block before in the same place; an empty text has
+ * the place of the next one). */
+static uint8_t block_same(const struct chunk *c, uint32_t i)
+{
+	const struct block_info *b = &c->blk[i], *p = b - 1;
+
+	if (!i)
+		return 0;
+	return (uint8_t)((b->comm && b->comm == p->comm && b->comm_len == p->comm_len
+			  ? BI_SAME_COMM : 0) |
+			 (b->gfp_text && b->gfp_text == p->gfp_text &&
+			  b->gfp_text_len == p->gfp_text_len ? BI_SAME_GFP : 0));
+}
+
 static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
 {
 	struct stack_rec rec;
@@ -551,6 +566,8 @@ static int feed(struct chunk *c, const struct sink *sink, struct pt_err *err)
 			continue;
 		}
 		crec_rec(c, e, &rec, &b);
+		if (e->blk)
+			b.same = e->blk > 1 && e[-1].blk == e->blk - 1 ? block_same(c, e->blk - 1) : 0;
 		if (sink->ops->stack(sink->self, &rec, err) < 0)
 			return -1;
 	}

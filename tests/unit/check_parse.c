@@ -2594,6 +2594,28 @@ static size_t keys_agree(const struct rsink *rs)
 	return keyed;
 }
 
+/* A block said to have the texts of the block before has them; returns how many said so. */
+static size_t same_agree(const struct rsink *rs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->nst; i++) {
+		const struct rstack *x = &rs->st[i], *p = i ? x - 1 : NULL;
+
+		if (!x->has_block || !x->blk.same)
+			continue;
+		ck_assert_msg(p && p->has_block, "record %zu: the same texts as no block", i);
+		if (x->blk.same & BI_SAME_COMM)
+			ck_assert_msg(strcmp(x->comm, p->comm) == 0, "record %zu: \"%s\" is not \"%s\"",
+				      i, x->comm, p->comm);
+		if (x->blk.same & BI_SAME_GFP)
+			ck_assert_msg(strcmp(x->gfp_text, p->gfp_text) == 0,
+				      "record %zu: \"%s\" is not \"%s\"", i, x->gfp_text, p->gfp_text);
+		n++;
+	}
+	return n;
+}
+
 START_TEST(test_split_page_owner)
 {
 	char *dir = tmpdir_new();
@@ -2624,13 +2646,15 @@ START_TEST(test_split_page_owner)
 	st = split_case(dir, "page_owner", b.s, b.len, PF_UNKNOWN, 0);
 	ck_assert_int_eq(st.serial, 0);
 	ck_assert_uint_eq(st.fed, st.chunks);
-	/* every block comes with a stack key, whatever thread parsed it, and the keys hold */
+	/* every block comes with a stack key, whatever thread parsed it, and the keys hold;
+	 * most say they have the texts of the block before, and have them */
 	setenv("PAGETOP_THREADS", "3", 1);
 	path = write_in(dir, "page_owner-keys", b.s, b.len);
 	run_parse(path, PF_UNKNOWN, 1, 0, &r, &st);
 	ck_assert_int_eq(r.rc, 0);
 	ck_assert_uint_eq(st.fed, st.chunks);
 	ck_assert_uint_eq(keys_agree(&r.rs), r.rs.nst);
+	ck_assert_uint_gt(same_agree(&r.rs), r.rs.nst / 2);
 	presult_free(&r);
 	free(path);
 	unsetenv("PAGETOP_THREADS");

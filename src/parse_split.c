@@ -80,6 +80,7 @@ struct pctx {
 	struct parse_dict *dict;
 	struct stab st;
 	uint32_t slot, nslots;
+	uint32_t kmax;              /* the largest key that has a key in the split's */
 	uint64_t keyspace;          /* the split's */
 };
 
@@ -258,7 +259,7 @@ static uint32_t stab_get(struct stab *t, const struct stack_rec *rec, uint64_t *
 /* A block's stack key in the split's keyspace (0: none, when it would not fit). */
 static uint32_t split_key(const struct pctx *px, uint32_t k)
 {
-	return k && k <= (UINT32_MAX - px->slot) / px->nslots ? k * px->nslots + px->slot : 0;
+	return k && k <= px->kmax ? k * px->nslots + px->slot : 0;
 }
 
 static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
@@ -620,6 +621,7 @@ static void pctx_init(struct pctx *px, const struct split *sp, uint32_t slot, ui
 	px->dict = parse_dict_new();
 	px->slot = slot;
 	px->nslots = nslots;
+	px->kmax = (UINT32_MAX - slot) / nslots;
 	px->keyspace = sp->keyspace;
 }
 

@@ -303,10 +303,14 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 	}
 	b = &a->b[a->n++];
 	b->stack = st->id;
-	b->comm = intern_again(a->texts, &a->last_comm, bi->comm ? bi->comm : "",
-			       bi->comm ? bi->comm_len : 0);
-	b->gfp = intern_again(a->texts, &a->last_gfp, bi->gfp_text ? bi->gfp_text : "",
-			      bi->gfp_text ? bi->gfp_text_len : 0);
+	b->comm = (bi->same & BI_SAME_COMM) && a->last_comm != UINT32_MAX
+		  ? a->last_comm
+		  : intern_again(a->texts, &a->last_comm, bi->comm ? bi->comm : "",
+				 bi->comm ? bi->comm_len : 0);
+	b->gfp = (bi->same & BI_SAME_GFP) && a->last_gfp != UINT32_MAX
+		 ? a->last_gfp
+		 : intern_again(a->texts, &a->last_gfp, bi->gfp_text ? bi->gfp_text : "",
+				bi->gfp_text ? bi->gfp_text_len : 0);
 	b->memcg = bi->memcg ? strtab_intern(a->texts, bi->memcg, bi->memcg_len) : UINT32_MAX;
 	b->reason = bi->reason ? strtab_intern(a->texts, bi->reason, bi->reason_len)
 			       : UINT32_MAX;
@@ -750,19 +754,19 @@ static int selected(const struct vctx *c, const uint32_t *comm_ids, const struct
 	return 1;
 }
 
-/* The rows of the groups of t under parent, sorted, limited. */
-static void emit_level(struct vctx *c, struct gtab *t, uint32_t parent, enum attr_key k,
-		       int level, size_t limit, struct attr_view *v, size_t *ngroups)
+/* The rows of the groups ids[0..nids) of t (ids NULL: the first nids), sorted, limited. */
+static void emit_level(struct vctx *c, struct gtab *t, const uint32_t *ids, size_t nids,
+		       enum attr_key k, int level, size_t limit, struct attr_view *v,
+		       size_t *ngroups)
 {
 	size_t first = v->nrows, n;
 	struct sort_ctx sc = { c->o, key_numeric(k) };
 
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t j = 0; j < nids; j++) {
+		size_t i = ids ? ids[j] : j;
 		struct grp *g = &t->g[i];
 		struct attr_row *r;
 
-		if (g->parent != parent)
-			continue;
 		r = row_push(v);
 		r->level = level;
 		r->pages = g->pages;
@@ -834,12 +838,23 @@ int attrib_view(struct attrib *a, const struct attrib_opts *o, double now, size_
 			}
 		}
 	}
-	emit_level(&c, &t1, 0, k1, 0, limit, v, &v->ngroups);
+	emit_level(&c, &t1, NULL, t1.n, k1, 0, limit, v, &v->ngroups);
 	if (k2 != AK_NONE) {
 		/* each first-level row, then its rows of the second key */
 		size_t n0 = v->nrows;
 		struct attr_row *top = xreallocarray(NULL, n0 ? n0 : 1, sizeof(*top));
+		uint32_t *at = xcalloc(t1.n + 2, sizeof(*at)), *ids = NULL;
 		struct attr_view sub;
+
+		/* the second level's groups by parent (g + 1), each parent's in table order */
+		for (size_t i = 0; i < t2.n; i++)
+			at[t2.g[i].parent + 1]++;
+		for (size_t i = 1; i < t1.n + 2; i++)
+			at[i] += at[i - 1];
+		ids = xreallocarray(NULL, t2.n ? t2.n : 1, sizeof(*ids));
+		for (size_t i = 0; i < t2.n; i++)
+			ids[at[t2.g[i].parent]++] = (uint32_t)i;
+		/* at[p] is now where parent p's groups end, at[p - 1] where they start */
 
 		if (n0)
 			memcpy(top, v->rows, n0 * sizeof(*top));
@@ -849,13 +864,16 @@ int attrib_view(struct attrib *a, const struct attrib_opts *o, double now, size_
 			uint32_t gi = top[i].group + 1;
 
 			*row_push(v) = top[i];
-			emit_level(&c, &t2, gi, k2, 1, limit, &sub, NULL);
+			emit_level(&c, &t2, ids + at[gi - 1], at[gi] - at[gi - 1], k2, 1, limit,
+				   &sub, NULL);
 			for (size_t j = 0; j < sub.nrows; j++)
 				*row_push(v) = sub.rows[j];
 			sub.nrows = 0; /* the labels moved to v */
 		}
 		attr_view_free(&sub);
 		free(top);
+		free(ids);
+		free(at);
 	}
 	free(c.vm);
 	free(t1.g);

@@ -55,6 +55,36 @@ struct crec {
 	uint64_t keyspace;
 	uint64_t hash;              /* stack_rec_hash(): computed here, off the feeding thread */
 	uint32_t blk;               /* a per-block dump's block: its index in blk, + 1; 0: none */
+	uint32_t key;               /* a block's stack key in the split's keyspace; 0: none */
+};
+
+/* The distinct stacks of a per-block dump that one thread's dictionary has seen, by their
+ * frames' keys, so that every block is fed with a stack key: the sink then finds a stack
+ * it has seen by the key alone, not by its frames. */
+struct stab {
+	uint32_t *keys;             /* the stacks' frame keys, one after the other */
+	size_t nkeys, capkeys;
+	struct sent {
+		uint64_t hash;      /* stack_rec_hash() */
+		uint64_t kh;        /* the hash of its frame keys: its place in slots */
+		uint32_t off;       /* its frame keys in keys */
+		uint32_t n;
+	} *ents;                    /* by stack number - 1 */
+	size_t nents, capents;
+	uint32_t *slots;            /* stack numbers (from 1); 0: empty */
+	size_t mask;
+};
+
+/* What a thread parses chunks with. The split's keys are a thread's dictionary keys times
+ * nslots plus its slot: equal keys still stand for equal texts, and no two threads give
+ * one key. A dictionary replaced after a SIGBUS gives keys again from 1, but its chunks
+ * all come after the unusual one, and no chunk after that is fed. */
+struct pctx {
+	struct parse_dict *dict;
+	struct stab st;
+	uint32_t slot, nslots;
+	uint32_t kmax;              /* the largest key that has a key in the split's */
+	uint64_t keyspace;          /* the split's */
 };
 
 struct chunk {
@@ -78,6 +108,9 @@ struct chunk {
 	uint32_t key_lo, key_hi;
 	struct frame_text *newfr;
 	size_t capnew;
+	uint32_t last_skey;         /* the last record's key in the split's keyspace */
+	uint64_t last_hash;
+	struct pctx *px;            /* the parsing thread's */
 	/* the blocks of a per-block dump, their texts as offsets into txt */
 	struct block_info *blk;
 	size_t nblk, capblk;
@@ -91,6 +124,7 @@ struct split {
 	int fd;
 	const char *name;
 	uint64_t size, nchunks;
+	uint64_t keyspace;          /* of the blocks' stack and frame keys, as fed */
 	uint64_t next;              /* the next chunk to take */
 	uint64_t fed;               /* chunks fed so far */
 	int stop;                   /* no more chunks are taken */
@@ -111,7 +145,7 @@ struct keytab {
 
 struct worker {
 	struct split *sp;
-	struct parse_dict *dict;
+	struct pctx px;
 	pthread_t th;
 };
 
@@ -172,10 +206,86 @@ static uint32_t c_block(struct chunk *c, const struct block_info *b)
 	return (uint32_t)c->nblk;
 }
 
+static void stab_free(struct stab *t)
+{
+	free(t->keys);
+	free(t->ents);
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+static void stab_grow(struct stab *t)
+{
+	size_t ns = t->slots ? (t->mask + 1) * 2 : 4096;
+	uint32_t *sl = xcalloc(ns, sizeof(*sl));
+
+	for (size_t i = 0; i < t->nents; i++) {
+		size_t j = t->ents[i].kh & (ns - 1);
+
+		while (sl[j])
+			j = (j + 1) & (ns - 1);
+		sl[j] = (uint32_t)i + 1;
+	}
+	free(t->slots);
+	t->slots = sl;
+	t->mask = ns - 1;
+}
+
+/* The number (from 1) of the stack of rec's frames in t, a new one when t has not seen
+ * them; *hash: its stack_rec_hash(). Equal frame keys are equal stacks. */
+static uint32_t stab_get(struct stab *t, const struct stack_rec *rec, uint64_t *hash)
+{
+	uint32_t k[STACK_MAX_FRAMES];
+	unsigned n = rec->nframes < STACK_MAX_FRAMES ? rec->nframes : STACK_MAX_FRAMES;
+	struct sent *e;
+	uint64_t kh;
+	size_t j;
+
+	for (unsigned i = 0; i < n; i++)
+		k[i] = rec->frames[i].key;
+	kh = hash_bytes(k, n * sizeof(*k), n);
+	if (!t->slots || (t->nents + 1) * 2 > t->mask + 1)
+		stab_grow(t);
+	for (j = kh & t->mask; t->slots[j]; j = (j + 1) & t->mask) {
+		e = &t->ents[t->slots[j] - 1];
+		if (e->kh == kh && e->n == n && memcmp(t->keys + e->off, k, n * sizeof(*k)) == 0) {
+			*hash = e->hash;
+			return t->slots[j];
+		}
+	}
+	if (t->nkeys + n > t->capkeys) {
+		while (t->nkeys + n > t->capkeys)
+			t->capkeys = t->capkeys ? t->capkeys * 2 : 65536;
+		t->keys = xreallocarray(t->keys, t->capkeys, sizeof(*t->keys));
+	}
+	if (t->nents == t->capents) {
+		t->capents = t->capents ? t->capents * 2 : 4096;
+		t->ents = xreallocarray(t->ents, t->capents, sizeof(*t->ents));
+	}
+	e = &t->ents[t->nents++];
+	e->hash = rec->hash ? rec->hash : stack_rec_hash(rec->frames, rec->nframes);
+	e->kh = kh;
+	e->off = (uint32_t)t->nkeys;
+	e->n = n;
+	memcpy(t->keys + t->nkeys, k, n * sizeof(*k));
+	t->nkeys += n;
+	t->slots[j] = (uint32_t)t->nents;
+	*hash = e->hash;
+	return (uint32_t)t->nents;
+}
+
+/* A block's stack key in the split's keyspace (0: none, when it would not fit). */
+static uint32_t split_key(const struct pctx *px, uint32_t k)
+{
+	return k && k <= px->kmax ? k * px->nslots + px->slot : 0;
+}
+
 static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 {
 	struct chunk *c = self;
+	struct pctx *px = c->px;
 	struct crec *e;
+	int keyed;
 
 	(void)err;
 	if (c->nfr + rec->nframes > c->capfr) {
@@ -193,13 +303,19 @@ static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	e->has_count = (uint8_t)rec->has_count;
 	e->count = rec->count;
 	e->keyspace = rec->keyspace;
-	e->hash = rec->handle ? 0 : rec->hash ? rec->hash
-					      : stack_rec_hash(rec->frames, rec->nframes);
 	e->nframes = (uint16_t)rec->nframes;
 	e->blk = rec->block ? c_block(c, rec->block) : 0;
+	/* a dump's block: its stack by the thread's table, fed with the split's keys */
+	keyed = rec->block && !rec->handle && rec->keyspace;
 	if (rec->key && rec->key == c->last_key && rec->keyspace == c->last_keyspace) {
 		/* the stack of the record before (the producer's key says so): its frames */
 		e->fr_off = c->last_fr;
+		e->hash = rec->hash ? rec->hash : c->last_hash;
+		if (keyed && c->last_skey) {
+			e->key = c->last_skey;
+			e->keyspace = px->keyspace;
+			e->hash = c->last_hash;
+		}
 		return 0;
 	}
 	c->last_key = rec->key;
@@ -207,6 +323,21 @@ static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	c->last_fr = e->fr_off = (uint32_t)c->nfr;
 	for (unsigned i = 0; i < rec->nframes; i++)
 		c->fk[c->nfr + i] = rec->frames[i].key;
+	c->last_skey = 0;
+	if (keyed)
+		c->last_skey = split_key(px, stab_get(&px->st, rec, &c->last_hash));
+	for (unsigned i = 0; c->last_skey && i < rec->nframes; i++)
+		if (!split_key(px, rec->frames[i].key))
+			c->last_skey = 0;
+	if (c->last_skey) {
+		e->key = c->last_skey;
+		e->keyspace = px->keyspace;
+		e->hash = c->last_hash;
+	} else {
+		e->hash = rec->handle ? 0 : rec->hash ? rec->hash
+						     : stack_rec_hash(rec->frames, rec->nframes);
+		c->last_hash = e->hash;
+	}
 	c->nfr += rec->nframes;
 	return 0;
 }
@@ -299,9 +430,9 @@ static void chunk_keys(struct chunk *c, const struct parse_dict *dict)
 	parse_dict_texts(dict, c->key_lo, c->key_hi, c->newfr);
 }
 
-/* Parses chunk c with *dict (replaced when a SIGBUS leaves it half-updated; the old one
- * is kept to the end, for the records that point into it). */
-static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **dict)
+/* Parses chunk c with px's dictionary (replaced when a SIGBUS leaves it half-updated; the
+ * old one is kept to the end, for the records that point into it). */
+static void parse_chunk(struct split *sp, struct chunk *c, struct pctx *px)
 {
 	uint64_t lo = c->index * parse_split_chunk, hi = lo + parse_split_chunk;
 	uint64_t base = lo ? lo - 2 : 0;
@@ -316,10 +447,11 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 	void *octx;
 	sigjmp_buf env;
 
+	c->px = px;
 	buf = chunk_map(sp, c, base, hi, &got);
 	if (!buf)
 		return;
-	c->key_lo = c->key_hi = parse_dict_count(*dict);
+	c->key_lo = c->key_hi = parse_dict_count(px->dict);
 	diag_get_thread_sink(&ofn, &octx);
 	if (sigsetjmp(env, 1)) { /* 1: SIGBUS unblocked again */
 		/* the file shrank: the serial parse sees what is left */
@@ -330,9 +462,10 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 		pthread_mutex_lock(&sp->mu);
 		sp->nbus++;
 		sp->retired = xreallocarray(sp->retired, sp->nretired + 1, sizeof(*sp->retired));
-		sp->retired[sp->nretired++] = *dict;
+		sp->retired[sp->nretired++] = px->dict;
 		pthread_mutex_unlock(&sp->mu);
-		*dict = parse_dict_new();
+		px->dict = parse_dict_new();
+		stab_free(&px->st);
 		return;
 	}
 	/* a SIGBUS while this thread reads the mapping: the file shrank */
@@ -354,7 +487,7 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 		r = rd;
 		memset(&at, 0, sizeof(at));
 		at.fmt = PF_UNKNOWN;
-		at.dict = *dict;
+		at.dict = px->dict;
 		at.first = c->index == 0;
 		c->ok = 1;
 		diag_set_thread_sink(c_warn, c);
@@ -362,7 +495,7 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct parse_dict **d
 			c->ok = 0;
 		diag_set_thread_sink(ofn, octx);
 		c->nlines = reader_lineno(r);
-		chunk_keys(c, *dict);
+		chunk_keys(c, px->dict);
 	}
 	reader_bus_jump(NULL);
 	reader_close(r);
@@ -398,7 +531,7 @@ static void *worker_main(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&sp->mu);
-		parse_chunk(sp, c, &w->dict);
+		parse_chunk(sp, c, &w->px);
 		pthread_mutex_lock(&sp->mu);
 		c->state = C_DONE;
 		pthread_cond_broadcast(&sp->cv);
@@ -459,6 +592,9 @@ static void crec_rec(const struct chunk *c, const struct crec *e, const struct f
 	if (ft) {
 		for (unsigned i = 0; i < e->nframes; i++)
 			ft[i] = kt[c->fk[e->fr_off + i]];
+		/* a block fed with its stack key: the frames' keys in the split's keyspace */
+		for (unsigned i = 0; e->key && i < e->nframes; i++)
+			ft[i].key = split_key(c->px, ft[i].key);
 		rec->frames = ft;
 	}
 	rec->nframes = e->nframes;
@@ -467,10 +603,26 @@ static void crec_rec(const struct chunk *c, const struct crec *e, const struct f
 	rec->count = e->count;
 	rec->keyspace = e->keyspace;
 	rec->hash = e->hash;
+	rec->key = e->key;
 }
 
 /* The sink's prefetch() sees a record this many before its stack(). */
 #define AHEAD 8
+
+/* BI_SAME_* of the chunk's block at index i, by its texts' places and lengths (a chunk
+ * keeps a text equal to the one of the block before in the same place; an empty text has
+ * the place of the next one). */
+static uint8_t block_same(const struct chunk *c, uint32_t i)
+{
+	const struct block_info *b = &c->blk[i], *p = b - 1;
+
+	if (!i)
+		return 0;
+	return (uint8_t)((b->comm && b->comm == p->comm && b->comm_len == p->comm_len
+			  ? BI_SAME_COMM : 0) |
+			 (b->gfp_text && b->gfp_text == p->gfp_text &&
+			  b->gfp_text_len == p->gfp_text_len ? BI_SAME_GFP : 0));
+}
 
 static int feed(struct chunk *c, const struct frame_text *kt, const struct sink *sink,
 		struct pt_err *err)
@@ -497,6 +649,8 @@ static int feed(struct chunk *c, const struct frame_text *kt, const struct sink 
 			continue;
 		}
 		crec_rec(c, e, kt, ft, &rec, &b);
+		if (e->blk)
+			b.same = e->blk > 1 && e[-1].blk == e->blk - 1 ? block_same(c, e->blk - 1) : 0;
 		if (sink->ops->stack(sink->self, &rec, err) < 0)
 			return -1;
 	}
@@ -521,6 +675,7 @@ static struct split *split_new(int fd, const char *name, uint64_t size)
 	sp->name = name;
 	sp->size = size;
 	sp->nchunks = (size + parse_split_chunk - 1) / parse_split_chunk;
+	sp->keyspace = keyspace_new();
 	return sp;
 }
 
@@ -546,6 +701,22 @@ static void split_free(struct split *sp)
 	free(sp);
 }
 
+static void pctx_init(struct pctx *px, const struct split *sp, uint32_t slot, uint32_t nslots)
+{
+	memset(px, 0, sizeof(*px));
+	px->dict = parse_dict_new();
+	px->slot = slot;
+	px->nslots = nslots;
+	px->kmax = (UINT32_MAX - slot) / nslots;
+	px->keyspace = sp->keyspace;
+}
+
+static void pctx_free(struct pctx *px)
+{
+	parse_dict_free(px->dict);
+	stab_free(&px->st);
+}
+
 /* Starts up to want worker threads; returns how many run. */
 static unsigned workers_start(struct split *sp, struct worker *w, unsigned want)
 {
@@ -553,9 +724,9 @@ static unsigned workers_start(struct split *sp, struct worker *w, unsigned want)
 
 	for (unsigned i = 0; i < want; i++) {
 		w[nw].sp = sp;
-		w[nw].dict = parse_dict_new();
+		pctx_init(&w[nw].px, sp, nw + 1, want + 1);
 		if (pthread_create(&w[nw].th, NULL, worker_main, &w[nw]) != 0) {
-			parse_dict_free(w[nw].dict);
+			pctx_free(&w[nw].px);
 			break;
 		}
 		nw++;
@@ -567,7 +738,7 @@ static unsigned workers_start(struct split *sp, struct worker *w, unsigned want)
  * the next chunk is not done yet) parse those ahead; stops at the first chunk that is
  * not what the serial parse would give. at counts what was fed; *pos: where it ends.
  * Returns 0, or -1 with err when the sink failed. */
-static int feed_chunks(struct split *sp, struct parse_dict **mydict, struct parse_at *at,
+static int feed_chunks(struct split *sp, struct pctx *mine, struct parse_at *at,
 		       uint64_t *pos, const struct sink *sink, struct pt_err *err)
 {
 	int rc = 0;
@@ -606,7 +777,7 @@ static int feed_chunks(struct split *sp, struct parse_dict **mydict, struct pars
 		c = take_locked(sp);
 		if (c) {
 			pthread_mutex_unlock(&sp->mu);
-			parse_chunk(sp, c, mydict);
+			parse_chunk(sp, c, mine);
 			pthread_mutex_lock(&sp->mu);
 			c->state = C_DONE;
 			pthread_cond_broadcast(&sp->cv);
@@ -647,10 +818,10 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 {
 	struct split *sp;
 	struct worker w[MAX_THREADS];
-	struct parse_dict *mydict;
+	struct pctx mine;
 	struct parse_at at;
 	struct stat st;
-	unsigned nw;
+	unsigned nw, nt;
 	uint64_t pos = 0;
 	int rc;
 
@@ -660,10 +831,11 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 		return -2;
 	memset(&at, 0, sizeof(at));
 	at.first = 1;
-	mydict = parse_dict_new();
 	sp = split_new(fd, name, (uint64_t)st.st_size);
-	nw = workers_start(sp, w, nthreads() - 1);
-	rc = feed_chunks(sp, &mydict, &at, &pos, sink, err);
+	nt = nthreads();
+	pctx_init(&mine, sp, 0, nt);
+	nw = workers_start(sp, w, nt - 1);
+	rc = feed_chunks(sp, &mine, &at, &pos, sink, err);
 	for (unsigned i = 0; i < nw; i++)
 		pthread_join(w[i].th, NULL);
 	/* (no record at all: the serial parse says so, as it does) */
@@ -688,8 +860,8 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 		stats->sigbus = sp->nbus;
 	}
 	for (unsigned i = 0; i < nw; i++)
-		parse_dict_free(w[i].dict);
-	parse_dict_free(mydict);
+		pctx_free(&w[i].px);
+	pctx_free(&mine);
 	split_free(sp);
 	return rc;
 }

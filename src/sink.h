@@ -131,7 +131,13 @@ struct block_info {
 	uint8_t memcg_objcg;     /* "Charged (via objcg) to ..." */
 	uint8_t cma;             /* CMA in the PFN line (page_owner_sort's allocator class) */
 	uint64_t pfn;            /* the PFN line's page frame number: a block's key in a dump */
+	/* BI_SAME_*: that text is, byte for byte, the one of the block given to this sink
+	 * just before (a producer that knows it says so; 0 tells nothing) */
+	uint8_t same;
 };
+
+#define BI_SAME_COMM 1
+#define BI_SAME_GFP 2
 
 /* A block's migrate type, as the PFN line names it (migratetype_names). */
 enum block_mt { MT_NONE = 0, MT_UNMOVABLE, MT_MOVABLE, MT_RECLAIMABLE, MT_HIGHATOMIC,

@@ -2545,6 +2545,77 @@ END_TEST
 
 /* The per-block dump: every block with its task, flags and texts as the serial parse
  * gives them, line numbers in messages too. */
+/* The sink's word on keys holds for what rs got: within a keyspace, records with one
+ * stack key have the same frames, and frames with one key the same text. Returns how
+ * many records of a per-block dump had a stack key. */
+static size_t keys_agree(const struct rsink *rs)
+{
+	struct kseen { uint64_t ks; uint32_t key; const char *text; const struct rstack *st; };
+	struct kseen *sk = NULL, *fk = NULL;
+	size_t nsk = 0, nfk = 0, keyed = 0;
+
+	for (size_t i = 0; i < rs->nst; i++) {
+		const struct rstack *x = &rs->st[i];
+		size_t j;
+
+		if (!x->keyspace)
+			continue;
+		for (unsigned f = 0; f < x->nframes; f++) {
+			for (j = 0; j < nfk; j++)
+				if (fk[j].ks == x->keyspace && fk[j].key == x->fkeys[f])
+					break;
+			if (j == nfk) {
+				fk = realloc(fk, (nfk + 1) * sizeof(*fk));
+				fk[nfk++] = (struct kseen){ x->keyspace, x->fkeys[f], x->frames[f], NULL };
+			}
+			ck_assert_msg(x->fkeys[f] && strcmp(fk[j].text, x->frames[f]) == 0,
+				      "record %zu frame %u: key %u is \"%s\" and \"%s\"", i, f,
+				      x->fkeys[f], fk[j].text, x->frames[f]);
+		}
+		if (!x->key)
+			continue;
+		keyed += x->has_block;
+		for (j = 0; j < nsk; j++)
+			if (sk[j].ks == x->keyspace && sk[j].key == x->key)
+				break;
+		if (j == nsk) {
+			sk = realloc(sk, (nsk + 1) * sizeof(*sk));
+			sk[nsk++] = (struct kseen){ x->keyspace, x->key, NULL, x };
+			continue;
+		}
+		ck_assert_msg(sk[j].st->nframes == x->nframes, "record %zu: stack key %u, other frames",
+			      i, x->key);
+		for (unsigned f = 0; f < x->nframes; f++)
+			ck_assert_msg(strcmp(sk[j].st->frames[f], x->frames[f]) == 0,
+				      "record %zu: stack key %u, other frames", i, x->key);
+	}
+	free(sk);
+	free(fk);
+	return keyed;
+}
+
+/* A block said to have the texts of the block before has them; returns how many said so. */
+static size_t same_agree(const struct rsink *rs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->nst; i++) {
+		const struct rstack *x = &rs->st[i], *p = i ? x - 1 : NULL;
+
+		if (!x->has_block || !x->blk.same)
+			continue;
+		ck_assert_msg(p && p->has_block, "record %zu: the same texts as no block", i);
+		if (x->blk.same & BI_SAME_COMM)
+			ck_assert_msg(strcmp(x->comm, p->comm) == 0, "record %zu: \"%s\" is not \"%s\"",
+				      i, x->comm, p->comm);
+		if (x->blk.same & BI_SAME_GFP)
+			ck_assert_msg(strcmp(x->gfp_text, p->gfp_text) == 0,
+				      "record %zu: \"%s\" is not \"%s\"", i, x->gfp_text, p->gfp_text);
+		n++;
+	}
+	return n;
+}
+
 START_TEST(test_split_page_owner)
 {
 	char *dir = tmpdir_new();
@@ -2552,6 +2623,8 @@ START_TEST(test_split_page_owner)
 	char *text = read_xz_file(TD("small/page_owner.xz"), &len);
 	struct sbuf b = { 0 };
 	struct split_stats st;
+	struct presult r;
+	char *path;
 	static const char extras[] =
 		"Page has been migrated, last migrate reason: compaction\n"
 		"Slab cache page\nCharged (via objcg) to offline memcg docker-1.scope\n";
@@ -2573,6 +2646,18 @@ START_TEST(test_split_page_owner)
 	st = split_case(dir, "page_owner", b.s, b.len, PF_UNKNOWN, 0);
 	ck_assert_int_eq(st.serial, 0);
 	ck_assert_uint_eq(st.fed, st.chunks);
+	/* every block comes with a stack key, whatever thread parsed it, and the keys hold;
+	 * most say they have the texts of the block before, and have them */
+	setenv("PAGETOP_THREADS", "3", 1);
+	path = write_in(dir, "page_owner-keys", b.s, b.len);
+	run_parse(path, PF_UNKNOWN, 1, 0, &r, &st);
+	ck_assert_int_eq(r.rc, 0);
+	ck_assert_uint_eq(st.fed, st.chunks);
+	ck_assert_uint_eq(keys_agree(&r.rs), r.rs.nst);
+	ck_assert_uint_gt(same_agree(&r.rs), r.rs.nst / 2);
+	presult_free(&r);
+	free(path);
+	unsetenv("PAGETOP_THREADS");
 	st = split_case(dir, "page_owner-expect", b.s, b.len, PF_PAGE_OWNER, 0);
 	ck_assert_int_eq(st.serial, 0);
 	split_case(dir, "page_owner-expect-other", b.s, b.len, PF_SHOW_STACKS, 0);

@@ -57,6 +57,8 @@
 struct rstack {
 	char **frames;           /* NUL-terminated copies */
 	unsigned nframes;
+	uint64_t keyspace;       /* the record's keys, as given */
+	uint32_t key, *fkeys;
 	uint64_t handle;
 	int has_count;
 	uint64_t count;
@@ -113,6 +115,7 @@ static inline void rs_clear(struct rsink *rs)
 		for (unsigned j = 0; j < rs->st[i].nframes; j++)
 			free(rs->st[i].frames[j]);
 		free(rs->st[i].frames);
+		free(rs->st[i].fkeys);
 	}
 	free(rs->st);
 	free(rs->ct);
@@ -175,8 +178,13 @@ static inline int rs_stack(void *self, const struct stack_rec *rec, struct pt_er
 	memset(s, 0, sizeof(*s));
 	s->nframes = rec->nframes;
 	s->frames = calloc(rec->nframes ? rec->nframes : 1, sizeof(char *));
-	for (unsigned i = 0; i < rec->nframes; i++)
+	s->fkeys = calloc(rec->nframes ? rec->nframes : 1, sizeof(uint32_t));
+	for (unsigned i = 0; i < rec->nframes; i++) {
 		s->frames[i] = strndup(rec->frames[i].s, rec->frames[i].len);
+		s->fkeys[i] = rec->frames[i].key;
+	}
+	s->keyspace = rec->keyspace;
+	s->key = rec->key;
 	s->handle = rec->handle;
 	s->has_count = rec->has_count;
 	s->count = rec->count;

@@ -673,6 +673,8 @@ static int record_one(const struct record_opts *o)
 	/* the model keeps no module build ids (they were the closed source's) */
 	mt = *model_meta(m);
 	mt.module_build_ids = NULL;
+	if (!mt.boot_known) /* a recording that had it gives it with its meta */
+		record_add_boot_meta(rec, (const char *const *)&o->sel_path, 1);
 	if ((sym = record_symbols(o, &mt)))
 		recorder_set_symbols(rec, sym);
 	snk = recorder_sink(rec);

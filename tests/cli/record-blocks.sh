@@ -29,6 +29,15 @@ rec=$tmp/r.ptrec
 [ -s "$tmp/err" ] && fail "record said: $(cat "$tmp/err")"
 head -1 "$rec" | grep -qx '#pagetop-recording 2' || fail "version: $(head -1 "$rec")"
 grep -qx 'meta boot-time 0.000000' "$rec" || fail "no boot-time: $(grep '^meta' "$rec")"
+# one sample of the folder (SOURCE@N) has the same header: the read's time
+"$PAGETOP" record --from "$data@2" -o "$tmp/at2.ptrec" 2>"$tmp/err" || fail "record @2: status $?: $(cat "$tmp/err")"
+grep -qx 'meta boot-time 0.000000' "$tmp/at2.ptrec" && passed=$((passed + 1)) ||
+	fail "@2: no boot-time: $(grep '^meta' "$tmp/at2.ptrec")"
+# a sample of a recording keeps the recording's, once
+"$PAGETOP" record --from "$rec@1" -o "$tmp/rat1.ptrec" 2>"$tmp/err" || fail "record rec@1: $(cat "$tmp/err")"
+[ "$(grep -c '^meta boot-time' "$tmp/rat1.ptrec")" = 1 ] && grep -qx 'meta boot-time 0.000000' "$tmp/rat1.ptrec" &&
+	passed=$((passed + 1)) || fail "rec@1: boot-time: $(grep '^meta' "$tmp/rat1.ptrec")"
+
 # sample 0 brings 7414 blocks; sample 2 only drops some; sample 3 replaces all
 [ "$(grep -c '^a ' "$rec")" = 11127 ] && [ "$(grep -c '^d ' "$rec")" = 11120 ] ||
 	fail "block lines: $(grep -c '^a ' "$rec") a, $(grep -c '^d ' "$rec") d"

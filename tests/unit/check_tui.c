@@ -1560,6 +1560,90 @@ START_TEST(test_attrib_series_at)
 }
 END_TEST
 
+/* A folder of n per-block samples, the lab's dumps of attrib-series over and over, each
+ * round later by 5000 s (its uptime files). The samples' times go into up. */
+static char *walk_folder(int n, double *up)
+{
+	static const char *const names[] = { "0000.page_owner.xz", "0001.page_owner.xz",
+					     "0002.page_owner.xz", "0003.page_owner" };
+	static const double t[] = { 8, 68.5, 700.25, 4000 };
+	char *dir = tmpdir_new();
+
+	for (int i = 0; i < n; i++) {
+		char *from = xasprintf("%s/attrib-series/%s", TEST_DATA, names[i % 4]);
+		char *to = xasprintf("%s/%04d.%s", dir, i, strchr(names[i % 4], '.') + 1);
+		char *upf = xasprintf("%s/%04d.uptime", dir, i), *text;
+		size_t len;
+		void *data = read_file(from, &len);
+
+		ck_assert_ptr_nonnull(data);
+		write_file(to, data, len);
+		up[i] = t[i % 4] + 5000.0 * (i / 4);
+		text = xasprintf("%.2f 0.00\n", up[i]);
+		write_str(upf, text);
+		free(text);
+		free(data);
+		free(upf);
+		free(to);
+		free(from);
+	}
+	return dir;
+}
+
+/* Walking a long folder of dumps back one sample at a time, and on again: each step
+ * reads one sample (the first back reads up to it once), and shows what "pagetop -b
+ * --group K1,K2 FOLDER@K" prints, the stacks' numbers and the ages (the folder's times)
+ * too. */
+START_TEST(test_attrib_series_walk)
+{
+	enum { N = 12 };
+	static const struct { enum attr_key k1, k2; } cases[] = {
+		{ AK_COMM, AK_NONE },
+		{ AK_AGE, AK_PID },
+	};
+	double up[N];
+	char *dir = walk_folder(N, up);
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct ht h = { 0 };
+		struct attrib_opts ao;
+		struct tui_opts o = attrib_tui_opts(&ao, cases[c].k1, cases[c].k2, -1);
+		long reads = 0;
+
+		o.attr_clock.folder = 1;
+		ht_open(&h, dir, &o, 700, 140, NULL, NULL);
+		for (int step = 0; step < 2 * (N - 1); step++) {
+			int at = step < N - 1 ? N - 2 - step : step - N + 2;
+			struct attr_view v;
+			char want[32];
+			long now_reads;
+
+			ht_keys(&h, step < N - 1 ? "[" : "]");
+			snprintf(want, sizeof(want), "sample %d/%d", at + 1, N);
+			ck_line_has(&h, 1, want);
+			now_reads = attrib_screen_reads(h.t);
+			if (step == 0)
+				ck_assert_int_eq(now_reads, N - 1);
+			else
+				ck_assert_int_le(now_reads - reads, 1);
+			reads = now_reads;
+			ht_keys(&h, "e");
+			ao.keys[1] = cases[c].k2 ? cases[c].k2 : AK_STACK;
+			batch_attr_view_at(dir, at, &ao, up[at], &v);
+			ao.keys[1] = cases[c].k2;
+			ck_screen_is_batch(&h, &v);
+			if (!cases[c].k2)
+				ck_top_tasks_at(&h, dir, at, &v);
+			attr_view_free(&v);
+		}
+		/* back past the start and on: one sample a step, from the first back on */
+		ck_assert_int_eq(reads, (N - 1) + (N - 2) + (N - 3));
+		ht_close(&h);
+	}
+	tmpdir_free(dir);
+}
+END_TEST
+
 /* The "meta" lines of a recording, in their order. */
 static char *meta_lines(const char *path)
 {
@@ -5111,6 +5195,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_attrib_series_once);
 	tcase_add_test(tc, test_attrib_series_gone);
 	tcase_add_test(tc, test_attrib_series_at);
+	tcase_add_test(tc, test_attrib_series_walk);
 	tcase_add_test(tc, test_attrib_series_record);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);

@@ -3517,6 +3517,89 @@ START_TEST(test_record_symbols)
 }
 END_TEST
 
+/* R writes its samples while the debug info still loads (held here, as a slow load):
+ * the first one at once (the folder of stacks: the sample on screen; the dumps: the
+ * next read), without source lines; they follow, at the close, as pagetop record
+ * writes them. */
+START_TEST(test_record_symbols_first)
+{
+	static const char *const srcs[] = { "demo", "attrib-series" };
+	const char *lab = test_kernel_lab();
+	char *vmlinux = xasprintf("%s/vmlinux.xz", lab), *mods = xasprintf("%s/modules", lab);
+	char *tmp = tmpdir_new();
+
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	for (size_t s = 0; s < ARRAY_SIZE(srcs); s++) {
+		char *ref = xasprintf("%s/ref%zu.ptrec", tmp, s), *ui = xasprintf("%s/ui%zu.ptrec", tmp, s);
+		char *keys = xasprintf("R\025%s\n", ui), *want, *got, *text;
+		char a0[] = "record", a1[] = "--vmlinux", a3[] = "--modules", a5[] = "-o";
+		char a7[] = "--from", d0[] = "demo";
+		char b1[] = "attrib-series/0001.page_owner.xz", b2[] = "attrib-series/0002.page_owner.xz";
+		char b3[] = "attrib-series/0003.page_owner";
+		char *argv[] = { a0, a1, vmlinux, a3, mods, a5, ref, a7, d0, NULL, NULL, NULL };
+		const char *dirs[1] = { mods };
+		struct symbols_progress p;
+		struct symbols_opts so;
+		struct symbols *sym;
+		struct tui_opts o;
+		struct ht h = { 0 };
+		struct pt_err err;
+		int argc = 9;
+
+		if (s == 1) {
+			argv[8] = b1;
+			argv[9] = b2;
+			argv[10] = b3;
+			argc = 11;
+		}
+		optind = 0;
+		ck_assert_int_eq(cmd_record(argc, argv), 0);
+		symbols_opts_init(&so);
+		so.vmlinux = vmlinux;
+		so.module_dirs = dirs;
+		so.nmodule_dirs = 1;
+		sym = symbols_new(&so, &err);
+		ck_assert_msg(sym != NULL, "%s", err.msg);
+		symbols_hold(sym, 1);
+		memset(&o, 0, sizeof(o));
+		view_opts_init(&o.view);
+		o.sym = sym;
+		o.iterations = 1;
+		ht_open(&h, srcs[s], &o, 24, 140, NULL, NULL);
+		h.t->iterations = 0;
+		ht_keys(&h, keys);
+		ck_line_has(&h, 23, "recording to ");
+		if (s == 1)
+			ck_assert_int_ge(tui_pump(h.t, 1), 1); /* the next read */
+		text = read_file(ui, NULL);
+		ck_assert_ptr_nonnull(text);
+		ck_assert_msg(strstr(text, "\nt ") != NULL, "%s: no first sample", ui);
+		ck_assert_ptr_null(strstr(text, "\nx "));
+		free(text);
+		symbols_progress(sym, &p);
+		ck_assert_uint_gt(p.requested, 100);
+		ck_assert_uint_eq(p.answered, 0);
+		symbols_hold(sym, 0);
+		tui_pump(h.t, -1);
+		ht_keys(&h, "R");
+		ck_line_has(&h, 23, "closed: ");
+		ht_close(&h);
+		symbols_free(sym);
+		want = sym_lines(ref);
+		got = sym_lines(ui);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+		free(keys);
+		free(ui);
+		free(ref);
+	}
+	tmpdir_free(tmp);
+	free(vmlinux);
+	free(mods);
+}
+END_TEST
+
 /* R asks for the source lines of every frame it writes: where there are none, the
  * screen says so once, after the recording's message, not over it. */
 START_TEST(test_record_symbols_missing)
@@ -5234,6 +5317,8 @@ static Suite *tui_suite(void)
 		tcase_add_test(tc, test_tree_symbols);
 	if (test_require_lab_debuginfo())
 		tcase_add_test(tc, test_record_symbols);
+	if (test_require_lab_debuginfo())
+		tcase_add_test(tc, test_record_symbols_first);
 	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_record_symbols_missing);
 	tcase_add_test(tc, test_symbols_carried);

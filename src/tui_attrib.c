@@ -54,6 +54,7 @@ struct rereader {
 	struct attrib *one_a;
 	long one_k, one_nread;      /* the sample, and nread when it was moved */
 	int one_shown;              /* the last read gave one_a */
+	int one_never;              /* the source cannot seek (a recording) */
 	long reads;                 /* samples read again in all */
 };
 
@@ -303,18 +304,26 @@ static struct model *rereader_model(const struct app *app)
 struct one_map {
 	const struct model *from, *to;
 	uint32_t k;
+	uint32_t *ids;              /* by from's id: to's id + 1; 0 not looked up yet,
+				     * UINT32_MAX none */
 };
 
 static uint32_t one_map_id(void *ctx, uint32_t id)
 {
-	const struct one_map *mp = ctx;
-	const struct stack *st = model_stack(mp->from, id);
-	const struct counter *c = st ? model_same_row(mp->to, mp->from, GROUP_STACK, st, 0)
-				     : NULL;
+	struct one_map *mp = ctx;
+	const struct stack *st;
+	const struct counter *c;
 
-	if (!c || c->first_seen > mp->k)
-		return UINT32_MAX;
-	return ((const struct stack *)((const char *)c - offsetof(struct stack, s)))->id;
+	if (!mp->ids[id]) {
+		st = model_stack(mp->from, id);
+		c = st ? model_same_row(mp->to, mp->from, GROUP_STACK, st, 0) : NULL;
+		if (!c || c->first_seen > mp->k)
+			mp->ids[id] = UINT32_MAX;
+		else
+			mp->ids[id] = ((const struct stack *)((const char *)c -
+					offsetof(struct stack, s)))->id + 1;
+	}
+	return mp->ids[id] == UINT32_MAX ? UINT32_MAX : mp->ids[id] - 1;
 }
 
 /* Sample k (< rr->nread - 1) alone, its blocks moved onto rr->m: one sample read however
@@ -330,13 +339,17 @@ static int rereader_one(struct app *app, struct rereader *rr, long k)
 
 	if (rr->one_a && rr->one_k == k && rr->one_nread == rr->nread)
 		return 0;
+	if (rr->one_never)
+		return -1;
 	if (!rr->one_src && source_open(&rr->one_src, (const char *const *)rr->paths,
 					rr->npaths, &rr->so, &err) < 0) {
 		rr->one_src = NULL;
 		return -1;
 	}
-	if (source_seek(rr->one_src, (uint64_t)k) < 0)
+	if (source_seek(rr->one_src, (uint64_t)k) < 0) {
+		rr->one_never = source_seek(rr->one_src, 0) < 0;
 		return -1;
+	}
 	m = rereader_model(app);
 	a = attrib_new(m);
 	sink = model_sink(m);
@@ -346,11 +359,14 @@ static int rereader_one(struct app *app, struct rereader *rr, long k)
 	mp.from = m;
 	mp.to = rr->m;
 	mp.k = (uint32_t)k;
+	mp.ids = xcalloc(model_nstacks(m) + 1, sizeof(*mp.ids));
 	if (st != SRC_SAMPLE || attrib_move(a, rr->m, one_map_id, &mp) < 0) {
+		free(mp.ids);
 		attrib_free(a);
 		model_free(m);
 		return -1;
 	}
+	free(mp.ids);
 	rereader_one_close(rr);
 	rr->one_m = m;
 	rr->one_a = a;

@@ -37,6 +37,17 @@ grep -qx 'meta boot-time 0.000000' "$tmp/at2.ptrec" && passed=$((passed + 1)) ||
 "$PAGETOP" record --from "$rec@1" -o "$tmp/rat1.ptrec" 2>"$tmp/err" || fail "record rec@1: $(cat "$tmp/err")"
 [ "$(grep -c '^meta boot-time' "$tmp/rat1.ptrec")" = 1 ] && grep -qx 'meta boot-time 0.000000' "$tmp/rat1.ptrec" &&
 	passed=$((passed + 1)) || fail "rec@1: boot-time: $(grep '^meta' "$tmp/rat1.ptrec")"
+# ... and the sample's blocks: its replay answers the keys as the sample itself does
+for g in pid,comm age,comm memcg,order; do
+	for pair in "$tmp/at2.ptrec $data@2" "$tmp/rat1.ptrec $rec@1"; do
+		# shellcheck disable=SC2086 # two paths
+		set -- $pair
+		"$PAGETOP" -b --group $g "$1" 2>&1 | tail -n +2 >"$tmp/a"
+		"$PAGETOP" -b --group $g "$2" 2>&1 | tail -n +2 >"$tmp/b"
+		grep -q 'blocks' "$tmp/a" && cmp -s "$tmp/a" "$tmp/b" && passed=$((passed + 1)) ||
+			fail "$2 recorded alone, --group $g: $(diff "$tmp/a" "$tmp/b" | head -4 | cut -c1-160)"
+	done
+done
 
 # sample 0 brings 7414 blocks; sample 2 only drops some; sample 3 replaces all
 [ "$(grep -c '^a ' "$rec")" = 11127 ] && [ "$(grep -c '^d ' "$rec")" = 11120 ] ||

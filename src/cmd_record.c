@@ -631,8 +631,7 @@ static int record_one_blocks(const struct record_opts *o, uint64_t k, struct rec
 	if (st == SRC_SAMPLE)
 		st = source_next(src, &rs, -1, err);
 	if (st == SRC_END)
-		pt_err_set(err, _("%s: sample %llu is not there any more"), o->sel_path,
-			   (unsigned long long)k);
+		pt_err_set(err, _("%s: sample %ld is not there any more"), o->sel_path, (long)k);
 	model_free(m);
 	source_close(src);
 	return st == SRC_SAMPLE ? 0 : -1;

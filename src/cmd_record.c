@@ -561,8 +561,9 @@ static int record_loop(const struct record_opts *o, struct source *src, struct r
 	return 0;
 }
 
-/* --from SOURCE@SEL: the series read up to that sample into a model (*out). 0, or 1. */
-static int record_select_load(const struct record_opts *o, struct model **out)
+/* --from SOURCE@SEL: the series read up to that sample into a model (*out), *k the
+ * sample's number. 0, or 1. */
+static int record_select_load(const struct record_opts *o, struct model **out, uint64_t *at)
 {
 	const char *paths[1] = { o->sel_path };
 	struct source *src;
@@ -600,7 +601,40 @@ static int record_select_load(const struct record_opts *o, struct model **out)
 		return 1;
 	}
 	*out = m;
+	*at = k;
 	return 0;
+}
+
+/* Sample k of a per-block series straight from the source into the recording, with its
+ * blocks (the model keeps none): the samples before are skipped (a folder) or read. 0,
+ * or -1 with err. */
+static int record_one_blocks(const struct record_opts *o, uint64_t k, struct recorder *rec,
+			     struct pt_err *err)
+{
+	const char *paths[1] = { o->sel_path };
+	struct sink rs = recorder_sink(rec), skip;
+	struct model *m = NULL;
+	struct source *src;
+	enum src_status st = SRC_SAMPLE;
+
+	if (source_open(&src, paths, 1, &o->source, err) < 0)
+		return -1;
+	if (source_seek(src, k) < 0) {
+		m = model_new();
+		skip = model_sink(m);
+		for (uint64_t i = 0; i < k && st == SRC_SAMPLE; i++)
+			st = source_next(src, &skip, -1, err);
+		/* the meta went to the model */
+		if (st == SRC_SAMPLE && rs.ops->meta(rs.self, source_meta(src), err) < 0)
+			st = SRC_ERROR;
+	}
+	if (st == SRC_SAMPLE)
+		st = source_next(src, &rs, -1, err);
+	if (st == SRC_END)
+		pt_err_set(err, _("%s: sample %ld is not there any more"), o->sel_path, (long)k);
+	model_free(m);
+	source_close(src);
+	return st == SRC_SAMPLE ? 0 : -1;
 }
 
 struct symbols *symbols_for_source(const char *vmlinux, const char *const *module_dirs,
@@ -658,9 +692,10 @@ static int record_one(const struct record_opts *o)
 	struct model *m;
 	struct sink snk;
 	struct pt_err err;
-	int status = 0;
+	uint64_t k;
+	int status = 0, rc;
 
-	if (record_select_load(o, &m))
+	if (record_select_load(o, &m, &k))
 		return 1;
 	if (recorder_open(&rec, o->out, o->force, &err) < 0) {
 		int e = errno;
@@ -673,10 +708,16 @@ static int record_one(const struct record_opts *o)
 	/* the model keeps no module build ids (they were the closed source's) */
 	mt = *model_meta(m);
 	mt.module_build_ids = NULL;
+	if (!mt.boot_known) /* a recording that had it gives it with its meta */
+		record_add_boot_meta(rec, (const char *const *)&o->sel_path, 1);
 	if ((sym = record_symbols(o, &mt)))
 		recorder_set_symbols(rec, sym);
 	snk = recorder_sink(rec);
-	if (model_replay_sample(m, &snk, 1, &err) < 0) {
+	if (mt.iface == IFACE_PAGE_OWNER)
+		rc = record_one_blocks(o, k, rec, &err);
+	else
+		rc = model_replay_sample(m, &snk, 1, &err);
+	if (rc < 0) {
 		fail_msg(err.msg);
 		status = 1;
 	}

@@ -269,6 +269,7 @@ struct attrib {
 	uint32_t **flag_lists;      /* by text id: flag ids, ended by UINT32_MAX (lazily) */
 	size_t flag_lists_cap;
 	uint32_t last_comm, last_gfp; /* the block before's texts, or UINT32_MAX */
+	int moved;                  /* attrib_move(): the blocks stay, whatever m's sample */
 };
 
 /* The id of text s: the block before's (last) when it is the same text, as it is for most
@@ -341,7 +342,8 @@ void attrib_free(struct attrib *a)
 {
 	if (!a)
 		return;
-	model_on_block(a->m, NULL, NULL);
+	if (!a->moved)
+		model_on_block(a->m, NULL, NULL);
 	for (size_t i = 0; i < a->flag_lists_cap; i++)
 		free(a->flag_lists[i]);
 	free(a->flag_lists);
@@ -355,7 +357,37 @@ static int blocks_current(const struct attrib *a)
 {
 	uint32_t ns = model_nsamples(a->m);
 
-	return ns && a->sample == ns - 1;
+	return a->moved || (ns && a->sample == ns - 1);
+}
+
+int attrib_move(struct attrib *a, struct model *to,
+		uint32_t (*map)(void *ctx, uint32_t id), void *ctx)
+{
+	uint32_t last = UINT32_MAX, to_id = UINT32_MAX;
+
+	if (!blocks_current(a))
+		return -1;
+	for (size_t i = 0; i < a->n; i++) { /* a stack's blocks are mostly side by side */
+		if (a->b[i].stack != last) {
+			last = a->b[i].stack;
+			to_id = map(ctx, last);
+		}
+		if (to_id == UINT32_MAX)
+			return -1;
+	}
+	last = UINT32_MAX;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->b[i].stack != last) {
+			last = a->b[i].stack;
+			to_id = map(ctx, last);
+		}
+		a->b[i].stack = to_id;
+	}
+	if (!a->moved)
+		model_on_block(a->m, NULL, NULL);
+	a->m = to;
+	a->moved = 1;
+	return 0;
 }
 
 size_t attrib_nblocks(const struct attrib *a)

@@ -84,6 +84,12 @@ struct attrib *attrib_new(struct model *m);
 void attrib_free(struct attrib *a);
 /* Blocks of the model's current sample. */
 size_t attrib_nblocks(const struct attrib *a);
+/* The blocks, of the model's current sample, onto the model to that read the same series
+ * further: map gives a stack's id in to (UINT32_MAX: none). They are then a's blocks
+ * whatever to's sample, and its model's are a's no more. 0, or -1 (a unchanged) when
+ * a stack has no id in to. */
+int attrib_move(struct attrib *a, struct model *to,
+		uint32_t (*map)(void *ctx, uint32_t id), void *ctx);
 
 struct attr_row {
 	int level;            /* 0: a group of the first key; 1: of the second, under it */

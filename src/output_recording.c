@@ -160,6 +160,9 @@ struct recorder {
 	struct symbols *sym;
 	struct strtab *sym_asked;  /* frame texts whose answer was written (or was none) */
 	struct strtab *sym_objs;   /* objects whose symbols-build-id line was written */
+	int sym_later;             /* recorder_symbols_later() */
+	uint32_t *sym_queue;       /* then: frames asked (sym_asked ids), to write in order */
+	size_t sym_head, nsym_queue, capsym_queue;
 };
 
 int recorder_open(struct recorder **out, const char *path, int force, struct pt_err *err)
@@ -559,6 +562,11 @@ static int rec_count(void *self, uint64_t handle, uint64_t count, struct pt_err 
 	return rec_touch(r, rec_lookup(r, &rec), count, err);
 }
 
+void recorder_symbols_later(struct recorder *r)
+{
+	r->sym_later = 1;
+}
+
 void recorder_set_symbols(struct recorder *r, struct symbols *sym)
 {
 	r->sym = sym;
@@ -602,16 +610,12 @@ static void write_sym_object(struct recorder *r, const char *obj)
 }
 
 /* "x N TEXT" and its N "l LINE COLUMN SHORT FUNCTION FILE" lines: what debug info says
- * of a frame, once per text, when it has lines. */
-static void write_sym_frame(struct recorder *r, const char *text, size_t len)
+ * of a frame (res), when it has lines. */
+static void write_sym_answer(struct recorder *r, const char *text, size_t len,
+			     const struct sym_result *res)
 {
-	const struct sym_result *res;
 	char obj[64];
 
-	if (strtab_find(r->sym_asked, text, len) != UINT32_MAX)
-		return;
-	strtab_intern(r->sym_asked, text, len);
-	res = symbols_lookup(r->sym, text, len);
 	if (!res || res->status != SYM_OK || !res->nframes ||
 	    symbols_frame_object(text, len, obj, sizeof(obj)) < 0)
 		return;
@@ -648,8 +652,48 @@ static void write_sym_frame(struct recorder *r, const char *text, size_t len)
 	}
 }
 
+/* A frame's lines, once per text: now, or in turn with recorder_symbols_later(). */
+static void write_sym_frame(struct recorder *r, const char *text, size_t len)
+{
+	uint32_t id;
+
+	if (strtab_find(r->sym_asked, text, len) != UINT32_MAX)
+		return;
+	id = strtab_intern(r->sym_asked, text, len);
+	if (!r->sym_later || r->unit == UNIT_BYTES) {
+		write_sym_answer(r, text, len, symbols_lookup(r->sym, text, len));
+		return;
+	}
+	if (r->nsym_queue == r->capsym_queue) {
+		r->capsym_queue = r->capsym_queue ? r->capsym_queue * 2 : 1024;
+		r->sym_queue = xreallocarray(r->sym_queue, r->capsym_queue, sizeof(uint32_t));
+	}
+	r->sym_queue[r->nsym_queue++] = id;
+}
+
+/* The queued frames' lines, in the order asked, up to the first not answered yet (all
+ * with wait). */
+static void sym_flush(struct recorder *r, int wait)
+{
+	if (wait && r->sym_head < r->nsym_queue)
+		symbols_wait(r->sym);
+	while (r->sym_head < r->nsym_queue) {
+		uint32_t id = r->sym_queue[r->sym_head];
+		const char *text = strtab_str(r->sym_asked, id);
+		size_t len = strtab_len(r->sym_asked, id);
+		const struct sym_result *res = symbols_lookup(r->sym, text, len);
+
+		if (!res)
+			break;
+		write_sym_answer(r, text, len, res);
+		r->sym_head++;
+	}
+	if (r->sym_head == r->nsym_queue)
+		r->sym_head = r->nsym_queue = 0;
+}
+
 /* The frames of the stacks defined in this sample are asked for at once, and waited
- * for: their answers go before their definitions. */
+ * for (but with recorder_symbols_later()): their answers go before their definitions. */
 static void ask_symbols(struct recorder *r)
 {
 	int asked = 0;
@@ -674,7 +718,7 @@ static void ask_symbols(struct recorder *r)
 			p += n + (nl ? 1 : 0);
 		}
 	}
-	if (asked)
+	if (asked && !r->sym_later)
 		symbols_wait(r->sym);
 }
 
@@ -869,6 +913,8 @@ static int rec_end(void *self, struct pt_err *err)
 		s->prev_calls = calls;
 		changed++;
 	}
+	if (r->sym_later)
+		sym_flush(r, 0);
 	if (blocks_write(r, &changed, err) < 0)
 		return -1;
 	ob_add(&r->body, "e ", 2);
@@ -1029,6 +1075,12 @@ int recorder_close(struct recorder *r, struct pt_err *err)
 	if (!r->failed) {
 		if (write_header(r, err) < 0)
 			rc = -1;
+		if (rc == 0 && r->sym && r->nsym_queue) { /* the lines still to come */
+			r->defs.len = 0;
+			sym_flush(r, 1);
+			if (write_buf(r, &r->defs, err) < 0)
+				rc = -1;
+		}
 		/* a sample cut off by the caller is dropped: only whole samples are written */
 		ob_str(&b, "end ");
 		ob_u64(&b, r->stats.samples);
@@ -1070,6 +1122,7 @@ void recorder_free(struct recorder *r)
 		strtab_free(r->sym_asked);
 		strtab_free(r->sym_objs);
 	}
+	free(r->sym_queue);
 	free(r->name);
 	free(r);
 }

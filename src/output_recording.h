@@ -35,6 +35,10 @@ struct sink recorder_tee_sink(struct recorder_tee *t);
  * with them ("x" and "l" lines, doc/recording.md). sym stays the caller's; NULL: none. */
 struct symbols;
 void recorder_set_symbols(struct recorder *r, struct symbols *sym);
+/* The samples are written without waiting for sym (the screen's R while debug info
+ * loads): each frame's lines follow, in the order they would have come, with a later
+ * sample or at the close. */
+void recorder_symbols_later(struct recorder *r);
 /* Ends the file cleanly (idempotent): the end line, then close. Returns 0 or -1 with err. */
 int recorder_close(struct recorder *r, struct pt_err *err);
 void recorder_free(struct recorder *r);

@@ -86,6 +86,11 @@ enum src_status source_next(struct source *s, const struct sink *sink, int timeo
 	return s->impl->next(s, sink, timeout_ms, err);
 }
 
+int source_seek(struct source *s, uint64_t k)
+{
+	return s->impl->seek ? s->impl->seek(s, k) : -1;
+}
+
 const struct source_meta *source_meta(const struct source *s)
 {
 	return &s->meta;

@@ -27,5 +27,8 @@ double source_stalled(const struct source *s);
  * lets the UI wait on keys and samples together. */
 int source_fd(const struct source *s);
 void source_close(struct source *s);
+/* The next source_next() reads sample k (from 0) of a series whose samples are read
+ * each on its own (files, a folder; not a recording, nor standard input): 0, or -1. */
+int source_seek(struct source *s, uint64_t k);
 
 #endif

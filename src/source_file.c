@@ -208,6 +208,18 @@ static enum src_status series_next(struct source *s, const struct sink *sink, in
 	return SRC_SAMPLE;
 }
 
+/* Each sample is its own file(s): any can be next, but for a stream read once. */
+static int series_seek(struct source *s, uint64_t k)
+{
+	struct series *sr = s->priv;
+
+	if (sr->stream || k >= sr->n)
+		return -1;
+	sr->next = (size_t)k;
+	s->seq = k;
+	return 0;
+}
+
 static void series_close(struct source *s)
 {
 	series_free(s->priv);
@@ -231,6 +243,7 @@ static const struct source_impl series_impl = {
 	.stalled = no_stall,
 	.fd = no_fd,
 	.close = series_close,
+	.seek = series_seek,
 };
 
 /* Sets the source up to read the series sr (takes it). */

@@ -41,6 +41,8 @@ struct source_impl {
 	void (*close)(struct source *s);
 	/* optional: the consumer forgot these handles (sink_ops.forgotten) */
 	void (*forget)(struct source *s, const uint64_t *handles, size_t n);
+	/* optional: the next sample is sample k (0 or -1: not possible) */
+	int (*seek)(struct source *s, uint64_t k);
 };
 
 struct source {

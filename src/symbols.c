@@ -66,6 +66,7 @@ struct symbols {
 	int efd;               /* eventfd: answers arrived */
 	atomic_int cancel;     /* symbols_free(): stop a long decompression */
 	int preload;
+	int held;              /* symbols_hold() */
 };
 
 static void *worker(void *arg)
@@ -80,7 +81,7 @@ static void *worker(void *arg)
 		struct frame_request *e;
 		struct sym_result *r;
 
-		while (!s->pending && !s->stop)
+		while ((!s->pending || s->held) && !s->stop)
 			pthread_cond_wait(&s->work, &s->lock);
 		if (s->stop)
 			break;
@@ -264,6 +265,14 @@ const struct sym_result *symbols_lookup(struct symbols *s, const char *text, siz
 		r = e->res;
 	pthread_mutex_unlock(&s->lock);
 	return r;
+}
+
+void symbols_hold(struct symbols *s, int on)
+{
+	pthread_mutex_lock(&s->lock);
+	s->held = on;
+	pthread_cond_signal(&s->work);
+	pthread_mutex_unlock(&s->lock);
 }
 
 void symbols_wait(struct symbols *s)

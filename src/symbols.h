@@ -109,6 +109,8 @@ const struct sym_result *symbols_lookup(struct symbols *s, const char *text, siz
 const struct sym_result *symbols_get(struct symbols *s, const char *text, size_t len);
 /* Waits until every request so far is answered. */
 void symbols_wait(struct symbols *s);
+/* Tests: while on, no request is answered, as while a slow debug info loads. */
+void symbols_hold(struct symbols *s, int on);
 /* Requests and waits for that answer (and every other pending one): for tests. */
 const struct sym_result *symbols_resolve_now(struct symbols *s, const char *text, size_t len);
 

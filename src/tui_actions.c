@@ -945,8 +945,10 @@ static unsigned record_accept(struct app *app, const char *path)
 	/* the header and the frames' source lines as pagetop record writes them */
 	record_add_source_meta(r->rec, app->src, (const char *const *)r->paths,
 			       (size_t)r->npaths);
-	if (app->sym)
+	if (app->sym) { /* the debug info may take seconds to load: not waited for */
 		recorder_set_symbols(r->rec, app->sym);
+		recorder_symbols_later(r->rec);
+	}
 	free(r->path);
 	r->path = xstrdup(path);
 	r->samples = 0;

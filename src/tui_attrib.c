@@ -6,11 +6,16 @@
  *
  * The master model's blocks are its last sample's. For an earlier sample of a series the
  * screen reads the source again, as "pagetop -b SOURCE@N" does, into a model of its own
- * that keeps that one sample's blocks: going on reads on, going back reads from the
- * start. Memory stays that of one sample's blocks whatever the series' length. */
+ * that keeps that one sample's blocks: going on reads on. Going back, a series of files
+ * (a folder) reads that sample's file alone and gives its stacks the ids they had in
+ * the model read further, which are batch's: that model numbered them in the same order
+ * and still has each of them since the sample (else, and for a recording, which is read
+ * in order, it reads from the start). Memory stays that of two samples' blocks whatever
+ * the series' length. */
 #include "config.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,14 +48,23 @@ struct rereader {
 	struct model *m;
 	struct attrib *a;
 	long nread;                 /* samples read: the blocks are of sample nread - 1 */
+	/* an earlier sample read alone, its blocks moved onto m (rereader_one()) */
+	struct source *one_src;     /* NULL: not opened; seeks to the sample */
+	struct model *one_m;        /* its own model: the sample's time */
+	struct attrib *one_a;
+	long one_k, one_nread;      /* the sample, and nread when it was moved */
+	int one_shown;              /* the last read gave one_a */
+	int one_never;              /* the source cannot seek (a recording) */
+	long reads;                 /* samples read again in all */
 };
 
 struct attrib_screen {
 	struct screen base;
 	struct attrib *a;           /* the master model's */
 	struct rereader rr;
-	struct attrib *shown;       /* of the sample shown: a or rr.a */
-	const struct model *shown_m;
+	struct attrib *shown;       /* of the sample shown: a, rr.a or rr.one_a */
+	const struct model *shown_m; /* its stacks */
+	const struct model *time_m; /* its sample's time */
 	int last_only;              /* an earlier sample is shown, with the last one's blocks */
 	struct attrib_opts o;       /* keys, selection and sort in force */
 	struct attr_clock clock;
@@ -246,8 +260,20 @@ static void lines_build(struct attrib_screen *as)
 		as->sel = as->nlines ? as->nlines - 1 : 0;
 }
 
+static void rereader_one_close(struct rereader *rr)
+{
+	attrib_free(rr->one_a);
+	model_free(rr->one_m);
+	rr->one_a = NULL;
+	rr->one_m = NULL;
+	rr->one_shown = 0;
+}
+
 static void rereader_close(struct rereader *rr)
 {
+	rereader_one_close(rr);
+	source_close(rr->one_src);
+	rr->one_src = NULL;
 	attrib_free(rr->a);
 	model_free(rr->m);
 	source_close(rr->src);
@@ -264,21 +290,110 @@ static void warning_again(void *ctx, const char *msg)
 	(void)msg;
 }
 
-/* The source read again up to sample k (from the start when it is past it), its model
- * set up as the master. 0, or -1 with err. */
+static struct model *rereader_model(const struct app *app)
+{
+	struct model *m = model_new();
+
+	model_set_alloc_patterns(m, (const char *const *)app->settings.alloc,
+				 app->settings.nalloc);
+	return m;
+}
+
+/* A stack of sample k read alone (from) in the model read further (to): the same frames,
+ * there since k or before. A stack forgotten and come back since has another id. */
+struct one_map {
+	const struct model *from, *to;
+	uint32_t k;
+	uint32_t *ids;              /* by from's id: to's id + 1; 0 not looked up yet,
+				     * UINT32_MAX none */
+};
+
+static uint32_t one_map_id(void *ctx, uint32_t id)
+{
+	struct one_map *mp = ctx;
+	const struct stack *st;
+	const struct counter *c;
+
+	if (!mp->ids[id]) {
+		st = model_stack(mp->from, id);
+		c = st ? model_same_row(mp->to, mp->from, GROUP_STACK, st, 0) : NULL;
+		if (!c || c->first_seen > mp->k)
+			mp->ids[id] = UINT32_MAX;
+		else
+			mp->ids[id] = ((const struct stack *)((const char *)c -
+					offsetof(struct stack, s)))->id + 1;
+	}
+	return mp->ids[id] == UINT32_MAX ? UINT32_MAX : mp->ids[id] - 1;
+}
+
+/* Sample k (< rr->nread - 1) alone, its blocks moved onto rr->m: one sample read however
+ * far back k is. 0, or -1 when it cannot be (a recording; a stack of k forgotten since). */
+static int rereader_one(struct app *app, struct rereader *rr, long k)
+{
+	struct one_map mp;
+	struct model *m;
+	struct attrib *a;
+	struct sink sink;
+	struct pt_err err;
+	enum src_status st;
+
+	if (rr->one_a && rr->one_k == k && rr->one_nread == rr->nread)
+		return 0;
+	if (rr->one_never)
+		return -1;
+	if (!rr->one_src && source_open(&rr->one_src, (const char *const *)rr->paths,
+					rr->npaths, &rr->so, &err) < 0) {
+		rr->one_src = NULL;
+		return -1;
+	}
+	if (source_seek(rr->one_src, (uint64_t)k) < 0) {
+		rr->one_never = source_seek(rr->one_src, 0) < 0;
+		return -1;
+	}
+	m = rereader_model(app);
+	a = attrib_new(m);
+	sink = model_sink(m);
+	st = source_next(rr->one_src, &sink, -1, &err);
+	if (st == SRC_SAMPLE)
+		rr->reads++;
+	mp.from = m;
+	mp.to = rr->m;
+	mp.k = (uint32_t)k;
+	mp.ids = xcalloc(model_nstacks(m) + 1, sizeof(*mp.ids));
+	if (st != SRC_SAMPLE || attrib_move(a, rr->m, one_map_id, &mp) < 0) {
+		free(mp.ids);
+		attrib_free(a);
+		model_free(m);
+		return -1;
+	}
+	free(mp.ids);
+	rereader_one_close(rr);
+	rr->one_m = m;
+	rr->one_a = a;
+	rr->one_k = k;
+	rr->one_nread = rr->nread;
+	return 0;
+}
+
+/* The source read again up to sample k (from the start when it is past it and k cannot
+ * be read alone), its model set up as the master. 0, or -1 with err. */
 static int rereader_read(struct app *app, struct rereader *rr, long k, struct pt_err *err)
 {
-	if (rr->src && rr->nread > k + 1)
+	rr->one_shown = 0;
+	if (rr->src && rr->nread > k + 1) {
+		if (rereader_one(app, rr, k) == 0) {
+			rr->one_shown = 1;
+			return 0;
+		}
 		rereader_close(rr);
+	}
 	if (!rr->src) {
 		if (source_open(&rr->src, (const char *const *)rr->paths, rr->npaths, &rr->so,
 				err) < 0) {
 			rr->src = NULL;
 			return -1;
 		}
-		rr->m = model_new();
-		model_set_alloc_patterns(rr->m, (const char *const *)app->settings.alloc,
-					 app->settings.nalloc);
+		rr->m = rereader_model(app);
 		rr->a = attrib_new(rr->m);
 	}
 	while (rr->nread < k + 1) {
@@ -295,8 +410,10 @@ static int rereader_read(struct app *app, struct rereader *rr, long k, struct pt
 			rereader_close(rr);
 			return -1;
 		}
-		if (st == SRC_SAMPLE)
+		if (st == SRC_SAMPLE) {
 			rr->nread++;
+			rr->reads++;
+		}
 	}
 	return 0;
 }
@@ -322,6 +439,7 @@ static int blocks_shown(struct attrib_screen *as, struct pt_err *err)
 
 	as->shown = as->a;
 	as->shown_m = app->master;
+	as->time_m = app->master;
 	as->last_only = 0;
 	if (app->model == app->master || (long)app->time.pos + 1 >= app->nread) {
 		rereader_close(&as->rr);
@@ -333,8 +451,9 @@ static int blocks_shown(struct attrib_screen *as, struct pt_err *err)
 	}
 	if (rereader_at(app, &as->rr, (long)app->time.pos, err) < 0)
 		return -1;
-	as->shown = as->rr.a;
+	as->shown = as->rr.one_shown ? as->rr.one_a : as->rr.a;
 	as->shown_m = as->rr.m;
+	as->time_m = as->rr.one_shown ? as->rr.one_m : as->rr.m;
 	return 0;
 }
 
@@ -356,7 +475,7 @@ static void view_make(struct attrib_screen *as)
 		lines_build(as);
 		return;
 	}
-	as->now = attr_clock_now(&as->clock, as->shown_m);
+	as->now = attr_clock_now(&as->clock, as->time_m);
 	o.keys[1] = second_key(as);
 	as->ok = attrib_view(as->shown, &o, as->now, 0, &as->v, &err) == 0;
 	if (!as->ok)
@@ -879,6 +998,7 @@ void attrib_screen_start(struct app *app, const struct tui_opts *to)
 	as->a = attrib_new(app->master);
 	as->shown = as->a;
 	as->shown_m = app->master;
+	as->time_m = app->master;
 	if (app->series)
 		rereader_init(&as->rr, to);
 	if (o)
@@ -897,6 +1017,11 @@ void attrib_screen_start(struct app *app, const struct tui_opts *to)
 		app->screen = app->screens[SCREEN_ATTRIB];
 		app->home = SCREEN_ATTRIB;
 	}
+}
+
+long attrib_screen_reads(const struct app *app)
+{
+	return ATTRIB(app->screens[SCREEN_ATTRIB])->rr.reads;
 }
 
 int attrib_screen_usable(const struct app *app)

@@ -15,6 +15,8 @@
 void attrib_screen_start(struct app *app, const struct tui_opts *o);
 /* Whether the shown sample has blocks (the per-block dump). */
 int attrib_screen_usable(const struct app *app);
+/* Samples the screen read again for earlier samples' blocks, in all. */
+long attrib_screen_reads(const struct app *app);
 /* Shows the blocks' screen grouped by k first. */
 void attrib_screen_show(struct app *app, enum attr_key k);
 

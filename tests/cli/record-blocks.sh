@@ -29,6 +29,26 @@ rec=$tmp/r.ptrec
 [ -s "$tmp/err" ] && fail "record said: $(cat "$tmp/err")"
 head -1 "$rec" | grep -qx '#pagetop-recording 2' || fail "version: $(head -1 "$rec")"
 grep -qx 'meta boot-time 0.000000' "$rec" || fail "no boot-time: $(grep '^meta' "$rec")"
+# one sample of the folder (SOURCE@N) has the same header: the read's time
+"$PAGETOP" record --from "$data@2" -o "$tmp/at2.ptrec" 2>"$tmp/err" || fail "record @2: status $?: $(cat "$tmp/err")"
+grep -qx 'meta boot-time 0.000000' "$tmp/at2.ptrec" && passed=$((passed + 1)) ||
+	fail "@2: no boot-time: $(grep '^meta' "$tmp/at2.ptrec")"
+# a sample of a recording keeps the recording's, once
+"$PAGETOP" record --from "$rec@1" -o "$tmp/rat1.ptrec" 2>"$tmp/err" || fail "record rec@1: $(cat "$tmp/err")"
+[ "$(grep -c '^meta boot-time' "$tmp/rat1.ptrec")" = 1 ] && grep -qx 'meta boot-time 0.000000' "$tmp/rat1.ptrec" &&
+	passed=$((passed + 1)) || fail "rec@1: boot-time: $(grep '^meta' "$tmp/rat1.ptrec")"
+# ... and the sample's blocks: its replay answers the keys as the sample itself does
+for g in pid,comm age,comm memcg,order; do
+	for pair in "$tmp/at2.ptrec $data@2" "$tmp/rat1.ptrec $rec@1"; do
+		# shellcheck disable=SC2086 # two paths
+		set -- $pair
+		"$PAGETOP" -b --group $g "$1" 2>&1 | tail -n +2 >"$tmp/a"
+		"$PAGETOP" -b --group $g "$2" 2>&1 | tail -n +2 >"$tmp/b"
+		grep -q 'blocks' "$tmp/a" && cmp -s "$tmp/a" "$tmp/b" && passed=$((passed + 1)) ||
+			fail "$2 recorded alone, --group $g: $(diff "$tmp/a" "$tmp/b" | head -4 | cut -c1-160)"
+	done
+done
+
 # sample 0 brings 7414 blocks; sample 2 only drops some; sample 3 replaces all
 [ "$(grep -c '^a ' "$rec")" = 11127 ] && [ "$(grep -c '^d ' "$rec")" = 11120 ] ||
 	fail "block lines: $(grep -c '^a ' "$rec") a, $(grep -c '^d ' "$rec") d"

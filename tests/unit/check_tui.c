@@ -1560,6 +1560,90 @@ START_TEST(test_attrib_series_at)
 }
 END_TEST
 
+/* A folder of n per-block samples, the lab's dumps of attrib-series over and over, each
+ * round later by 5000 s (its uptime files). The samples' times go into up. */
+static char *walk_folder(int n, double *up)
+{
+	static const char *const names[] = { "0000.page_owner.xz", "0001.page_owner.xz",
+					     "0002.page_owner.xz", "0003.page_owner" };
+	static const double t[] = { 8, 68.5, 700.25, 4000 };
+	char *dir = tmpdir_new();
+
+	for (int i = 0; i < n; i++) {
+		char *from = xasprintf("%s/attrib-series/%s", TEST_DATA, names[i % 4]);
+		char *to = xasprintf("%s/%04d.%s", dir, i, strchr(names[i % 4], '.') + 1);
+		char *upf = xasprintf("%s/%04d.uptime", dir, i), *text;
+		size_t len;
+		void *data = read_file(from, &len);
+
+		ck_assert_ptr_nonnull(data);
+		write_file(to, data, len);
+		up[i] = t[i % 4] + 5000.0 * (i / 4);
+		text = xasprintf("%.2f 0.00\n", up[i]);
+		write_str(upf, text);
+		free(text);
+		free(data);
+		free(upf);
+		free(to);
+		free(from);
+	}
+	return dir;
+}
+
+/* Walking a long folder of dumps back one sample at a time, and on again: each step
+ * reads one sample (the first back reads up to it once), and shows what "pagetop -b
+ * --group K1,K2 FOLDER@K" prints, the stacks' numbers and the ages (the folder's times)
+ * too. */
+START_TEST(test_attrib_series_walk)
+{
+	enum { N = 12 };
+	static const struct { enum attr_key k1, k2; } cases[] = {
+		{ AK_COMM, AK_NONE },
+		{ AK_AGE, AK_PID },
+	};
+	double up[N];
+	char *dir = walk_folder(N, up);
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct ht h = { 0 };
+		struct attrib_opts ao;
+		struct tui_opts o = attrib_tui_opts(&ao, cases[c].k1, cases[c].k2, -1);
+		long reads = 0;
+
+		o.attr_clock.folder = 1;
+		ht_open(&h, dir, &o, 700, 140, NULL, NULL);
+		for (int step = 0; step < 2 * (N - 1); step++) {
+			int at = step < N - 1 ? N - 2 - step : step - N + 2;
+			struct attr_view v;
+			char want[32];
+			long now_reads;
+
+			ht_keys(&h, step < N - 1 ? "[" : "]");
+			snprintf(want, sizeof(want), "sample %d/%d", at + 1, N);
+			ck_line_has(&h, 1, want);
+			now_reads = attrib_screen_reads(h.t);
+			if (step == 0)
+				ck_assert_int_eq(now_reads, N - 1);
+			else
+				ck_assert_int_le(now_reads - reads, 1);
+			reads = now_reads;
+			ht_keys(&h, "e");
+			ao.keys[1] = cases[c].k2 ? cases[c].k2 : AK_STACK;
+			batch_attr_view_at(dir, at, &ao, up[at], &v);
+			ao.keys[1] = cases[c].k2;
+			ck_screen_is_batch(&h, &v);
+			if (!cases[c].k2)
+				ck_top_tasks_at(&h, dir, at, &v);
+			attr_view_free(&v);
+		}
+		/* back past the start and on: one sample a step, from the first back on */
+		ck_assert_int_eq(reads, (N - 1) + (N - 2) + (N - 3));
+		ht_close(&h);
+	}
+	tmpdir_free(dir);
+}
+END_TEST
+
 /* The "meta" lines of a recording, in their order. */
 static char *meta_lines(const char *path)
 {
@@ -3433,6 +3517,89 @@ START_TEST(test_record_symbols)
 }
 END_TEST
 
+/* R writes its samples while the debug info still loads (held here, as a slow load):
+ * the first one at once (the folder of stacks: the sample on screen; the dumps: the
+ * next read), without source lines; they follow, at the close, as pagetop record
+ * writes them. */
+START_TEST(test_record_symbols_first)
+{
+	static const char *const srcs[] = { "demo", "attrib-series" };
+	const char *lab = test_kernel_lab();
+	char *vmlinux = xasprintf("%s/vmlinux.xz", lab), *mods = xasprintf("%s/modules", lab);
+	char *tmp = tmpdir_new();
+
+	ck_assert_int_eq(chdir(TEST_DATA), 0);
+	for (size_t s = 0; s < ARRAY_SIZE(srcs); s++) {
+		char *ref = xasprintf("%s/ref%zu.ptrec", tmp, s), *ui = xasprintf("%s/ui%zu.ptrec", tmp, s);
+		char *keys = xasprintf("R\025%s\n", ui), *want, *got, *text;
+		char a0[] = "record", a1[] = "--vmlinux", a3[] = "--modules", a5[] = "-o";
+		char a7[] = "--from", d0[] = "demo";
+		char b1[] = "attrib-series/0001.page_owner.xz", b2[] = "attrib-series/0002.page_owner.xz";
+		char b3[] = "attrib-series/0003.page_owner";
+		char *argv[] = { a0, a1, vmlinux, a3, mods, a5, ref, a7, d0, NULL, NULL, NULL };
+		const char *dirs[1] = { mods };
+		struct symbols_progress p;
+		struct symbols_opts so;
+		struct symbols *sym;
+		struct tui_opts o;
+		struct ht h = { 0 };
+		struct pt_err err;
+		int argc = 9;
+
+		if (s == 1) {
+			argv[8] = b1;
+			argv[9] = b2;
+			argv[10] = b3;
+			argc = 11;
+		}
+		optind = 0;
+		ck_assert_int_eq(cmd_record(argc, argv), 0);
+		symbols_opts_init(&so);
+		so.vmlinux = vmlinux;
+		so.module_dirs = dirs;
+		so.nmodule_dirs = 1;
+		sym = symbols_new(&so, &err);
+		ck_assert_msg(sym != NULL, "%s", err.msg);
+		symbols_hold(sym, 1);
+		memset(&o, 0, sizeof(o));
+		view_opts_init(&o.view);
+		o.sym = sym;
+		o.iterations = 1;
+		ht_open(&h, srcs[s], &o, 24, 140, NULL, NULL);
+		h.t->iterations = 0;
+		ht_keys(&h, keys);
+		ck_line_has(&h, 23, "recording to ");
+		if (s == 1)
+			ck_assert_int_ge(tui_pump(h.t, 1), 1); /* the next read */
+		text = read_file(ui, NULL);
+		ck_assert_ptr_nonnull(text);
+		ck_assert_msg(strstr(text, "\nt ") != NULL, "%s: no first sample", ui);
+		ck_assert_ptr_null(strstr(text, "\nx "));
+		free(text);
+		symbols_progress(sym, &p);
+		ck_assert_uint_gt(p.requested, 100);
+		ck_assert_uint_eq(p.answered, 0);
+		symbols_hold(sym, 0);
+		tui_pump(h.t, -1);
+		ht_keys(&h, "R");
+		ck_line_has(&h, 23, "closed: ");
+		ht_close(&h);
+		symbols_free(sym);
+		want = sym_lines(ref);
+		got = sym_lines(ui);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+		free(keys);
+		free(ui);
+		free(ref);
+	}
+	tmpdir_free(tmp);
+	free(vmlinux);
+	free(mods);
+}
+END_TEST
+
 /* R asks for the source lines of every frame it writes: where there are none, the
  * screen says so once, after the recording's message, not over it. */
 START_TEST(test_record_symbols_missing)
@@ -5111,6 +5278,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_attrib_series_once);
 	tcase_add_test(tc, test_attrib_series_gone);
 	tcase_add_test(tc, test_attrib_series_at);
+	tcase_add_test(tc, test_attrib_series_walk);
 	tcase_add_test(tc, test_attrib_series_record);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_replay);
@@ -5149,6 +5317,8 @@ static Suite *tui_suite(void)
 		tcase_add_test(tc, test_tree_symbols);
 	if (test_require_lab_debuginfo())
 		tcase_add_test(tc, test_record_symbols);
+	if (test_require_lab_debuginfo())
+		tcase_add_test(tc, test_record_symbols_first);
 	tcase_add_test(tc, test_symbols_panel);
 	tcase_add_test(tc, test_record_symbols_missing);
 	tcase_add_test(tc, test_symbols_carried);

@@ -1460,10 +1460,13 @@ static void apart_radix(uint64_t *a, uint64_t *tmp, size_t n)
 static int apart_split(struct model *m, struct apart_sort *s, size_t lo, size_t hi, int d)
 {
 	size_t n = hi - lo;
-	uint64_t *key = xmalloc(2 * n * sizeof(*key));
+	uint64_t *key;
 	int p = d >> APART_SHIFT;
 	unsigned i = (unsigned)(d & ((1 << APART_SHIFT) - 1));
 
+	if (p >= APART_PARTS)
+		return -1; /* alike to their ends */
+	key = xmalloc(2 * n * sizeof(*key));
 	for (;;) {
 		uint32_t v0 = 0;
 		int same = 1;

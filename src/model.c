@@ -1003,7 +1003,7 @@ size_t model_mem_bytes(const struct model *m)
 	n += m->function_stamp_cap * sizeof(uint32_t) + m->times_cap * sizeof(double);
 	n += m->apart_dirty_cap + m->apart_cap + m->capapart * sizeof(uint32_t);
 	if (m->apart_run_labels)
-		n += (m->apart_run_labels + 1 + m->apart_run_n) * sizeof(uint32_t) +
+		n += (m->apart_run_labels + 1 + 4 * m->apart_run_n) * sizeof(uint32_t) +
 		     m->apart_run_labels + (m->apart_run_stacks / 64 + 1) * sizeof(uint64_t);
 	n += m->capapart_news * sizeof(*m->apart_news) +
 	     (m->apart_memo ? APART_MEMO * sizeof(struct apart_memo) : 0);

@@ -117,10 +117,10 @@ struct model {
 	/* their stacks, one run per label (ids): made when a stack of one is asked for,
 	 * stale as soon as one is marked (model_view.c) */
 	uint32_t *apart_run_at;     /* by label id: its run starts; the run ends at l + 1's */
-	uint32_t *apart_run_ids;
+	uint32_t *apart_run_ids;    /* and after them, the runs' sorting (model_view.c) */
 	size_t apart_run_n;         /* ids in the runs */
 	size_t apart_run_labels;    /* labels it has (apart_dirty_cap when made); 0: none */
-	uint8_t *apart_run_asked;   /* by label: stacks of it made one at a time */
+	uint8_t *apart_run_asked;   /* by label: its run's sorting begun */
 	uint64_t *apart_run_made;   /* by stack id: made one at a time since (bit set) */
 	size_t apart_run_stacks;    /* stack ids the bits cover */
 	int apart_run_ok;

@@ -1256,7 +1256,9 @@ static void apart_runs(struct model *m)
 	}
 	for (size_t l = 0; l < cap; l++)
 		at[l + 1] += at[l];
-	m->apart_run_ids = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	/* the ids, then the runs' order, places and neighbours' depths (apart_sort): those
+	 * of a run are written when one of its stacks is asked for, calloc()'s zeros aside */
+	m->apart_run_ids = xcalloc(4 * (n ? n : 1), sizeof(uint32_t));
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct stack *st = stack_at(m, i);
 
@@ -1331,10 +1333,6 @@ static void make_apart(struct model *m, uint32_t label)
 		apart_runs_free(m);
 }
 
-/* Stacks of a label made one at a time before its run is sorted: a look at each other
- * stack of it costs far less than the sort while few rows of the label are shown. */
-#define APART_ASKED_SORT 4
-
 /* The news seen so far, in the count apart_memo's seq keeps. */
 static uint64_t apart_news_seen(const struct model *m)
 {
@@ -1398,13 +1396,174 @@ static int apart_follow(struct model *m, struct stack *st)
 	return 1;
 }
 
+/* A run sorted as far as the stacks asked for need: segments of it alike so far, in
+ * the order make_apart() sorts. Where two neighbours are told apart (apart_diff()) is
+ * known from the segment split there on: lcp[j] is that of j - 1 and j, + 1; 0 inside
+ * a segment. Places are the run's (ids sorted by id); ord[] the order, where[] its
+ * inverse. */
+struct apart_sort {
+	uint32_t *ids, *ord, *where, *lcp;
+	size_t k;
+};
+
+static void apart_sort_get(struct model *m, uint32_t label, struct apart_sort *s)
+{
+	size_t n = m->apart_run_n ? m->apart_run_n : 1, start = m->apart_run_at[label];
+
+	s->k = m->apart_run_at[label + 1] - start;
+	s->ids = m->apart_run_ids + start;
+	s->ord = m->apart_run_ids + n + start;
+	s->where = m->apart_run_ids + 2 * n + start;
+	s->lcp = m->apart_run_ids + 3 * n + start;
+	if (!m->apart_run_asked[label]) {
+		for (size_t j = 0; j < s->k; j++)
+			s->ord[j] = s->where[j] = (uint32_t)j;
+		m->apart_run_asked[label] = 1;
+	}
+}
+
+/* Sorts keys on their high 32 bits, a byte at a time, passing over bytes all share. */
+static void apart_radix(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	if (n < 32) {
+		for (size_t i = 1; i < n; i++) {
+			uint64_t x = a[i];
+			size_t j = i;
+
+			for (; j && a[j - 1] >> 32 > x >> 32; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		return;
+	}
+	for (int sh = 32; sh < 64; sh += 8) {
+		size_t at[256] = { 0 }, sum = 0;
+
+		for (size_t i = 0; i < n; i++)
+			at[a[i] >> sh & 255]++;
+		if (at[a[0] >> sh & 255] == n)
+			continue;
+		for (int b = 0; b < 256; b++) {
+			size_t c = at[b];
+
+			at[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[at[a[i] >> sh & 255]++] = a[i];
+		memcpy(a, tmp, n * sizeof(*a));
+	}
+}
+
+/* Splits segment [lo, hi) at the first depth from d on where its stacks differ: -1 when
+ * they do not (alike stacks are named by their place: make_apart()). */
+static int apart_split(struct model *m, struct apart_sort *s, size_t lo, size_t hi, int d)
+{
+	size_t n = hi - lo;
+	uint64_t *key;
+	int p = d >> APART_SHIFT;
+	unsigned i = (unsigned)(d & ((1 << APART_SHIFT) - 1));
+
+	if (p >= APART_PARTS)
+		return -1; /* alike to their ends */
+	key = xmalloc(2 * n * sizeof(*key));
+	for (;;) {
+		uint32_t v0 = 0;
+		int same = 1;
+
+		for (size_t j = 0; j < n; j++) {
+			const struct stack *st = stack_at(m, s->ids[s->ord[lo + j]]);
+			uint32_t v = (uint32_t)(apart_at(m, st, p, i) + 1);
+
+			if (!j)
+				v0 = v;
+			same &= v == v0;
+			key[j] = (uint64_t)v << 32 | s->ord[lo + j];
+		}
+		if (!same)
+			break;
+		if (v0) {
+			i++;
+		} else if (++p == APART_PARTS) {
+			free(key);
+			return -1;
+		} else {
+			i = 0;
+		}
+	}
+	apart_radix(key, key + n, n);
+	for (size_t j = 0; j < n; j++) {
+		s->ord[lo + j] = (uint32_t)key[j];
+		s->where[s->ord[lo + j]] = (uint32_t)(lo + j);
+		if (j && key[j] >> 32 != key[j - 1] >> 32)
+			s->lcp[lo + j] = (uint32_t)((p << APART_SHIFT) + (int)i) + 1;
+	}
+	free(key);
+	return 0;
+}
+
+/* Where the segment from lo on was split from its neighbours, one depth on: where its
+ * stacks may differ first. */
+static int apart_depth(const struct model *m, const struct apart_sort *s, size_t lo, size_t hi)
+{
+	int d = -1, p;
+	unsigned i;
+
+	if (lo > 0)
+		d = (int)s->lcp[lo] - 1;
+	if (hi < s->k && (int)s->lcp[hi] - 1 > d)
+		d = (int)s->lcp[hi] - 1;
+	if (d < 0)
+		return 0;
+	p = d >> APART_SHIFT;
+	i = (unsigned)(d & ((1 << APART_SHIFT) - 1));
+	if (apart_at(m, stack_at(m, s->ids[s->ord[lo]]), p, i) < 0)
+		return (p + 1) << APART_SHIFT;
+	return d + 1;
+}
+
+/* Where st differs from the other of its label most like it, and that other (*who): its
+ * segment split until it is alone, as sorting the run whole would place it. -2 when
+ * another is alike. */
+static int apart_sorted_diff(struct model *m, const struct stack *st, uint32_t *who)
+{
+	struct apart_sort s;
+	size_t lo, hi, pos, r = 0, n;
+	int d = -1;
+
+	apart_sort_get(m, st->label, &s);
+	for (n = s.k; n > 1; n -= n / 2)
+		if (s.ids[r + n / 2] <= st->id)
+			r += n / 2;
+	for (;;) {
+		pos = s.where[r];
+		for (lo = pos; lo > 0 && !s.lcp[lo]; lo--)
+			;
+		for (hi = pos + 1; hi < s.k && !s.lcp[hi]; hi++)
+			;
+		if (hi - lo == 1)
+			break;
+		if (apart_split(m, &s, lo, hi, apart_depth(m, &s, lo, hi)) < 0)
+			return -2;
+	}
+	if (pos > 0) {
+		d = (int)s.lcp[pos] - 1;
+		*who = s.ids[s.ord[pos - 1]];
+	}
+	if (pos + 1 < s.k && (int)s.lcp[pos + 1] - 1 > d) {
+		d = (int)s.lcp[pos + 1] - 1;
+		*who = s.ids[s.ord[pos + 1]];
+	}
+	return d;
+}
+
 /* One stack's apart label: in the sorted run its neighbours are the others most like
- * it, so where it differs from them is the most alike place over all the others. A stack
- * that does not differ from another is named by its place in the run: the run is sorted. */
+ * it, so where it differs from them is the most alike place over all the others. The
+ * run is sorted only around the stacks asked for. A stack that does not differ from
+ * another is named by its place in the run sorted whole. */
 static void make_apart_stack(struct model *m, struct stack *st)
 {
-	size_t start, k;
-	int d = -1, e, order;
+	int d;
 	uint32_t who = 0;
 
 	if (apart_follow(m, st))
@@ -1414,27 +1573,10 @@ static void make_apart_stack(struct model *m, struct stack *st)
 		apart_runs(m);
 	if (m->apart_run_made[st->id / 64] >> (st->id % 64) & 1)
 		return;
-	start = m->apart_run_at[st->label];
-	k = m->apart_run_at[st->label + 1] - start;
-	if (k < 2 || m->apart_run_asked[st->label] >= APART_ASKED_SORT) {
+	if (m->apart_run_at[st->label + 1] - m->apart_run_at[st->label] < 2 ||
+	    (d = apart_sorted_diff(m, st, &who)) < -1) {
 		make_apart(m, st->label);
 		return;
-	}
-	m->apart_run_asked[st->label]++;
-	for (size_t i = start; i < start + k; i++) {
-		const struct stack *o = stack_at(m, m->apart_run_ids[i]);
-
-		if (o == st)
-			continue;
-		e = apart_diff(m, st, o, &order);
-		if (e < 0) {
-			make_apart(m, st->label);
-			return;
-		}
-		if (e > d) {
-			d = e;
-			who = o->id;
-		}
 	}
 	apart_one(m, st, d);
 	apart_memo_set(m, st, d, who);

@@ -444,6 +444,7 @@ static void rows_copy_range(struct list_screen *list, size_t a, size_t b)
 	list->nrows = list->view.nrows;
 	/* other rows, or the same in another order */
 	list->search.nrow_match = 0;
+	list->search.stacks_known = 0;
 	for (size_t i = a; i < b && i < list->nrows; i++) {
 		const struct row *r = &list->view.rows[i];
 		struct list_row *d = &list->rows[i];
@@ -652,6 +653,7 @@ void list_release(struct list_screen *list)
 	list->nrows = 0;
 	list->sorted = SIZE_MAX;
 	list->search.nrow_match = 0;
+	list->search.stacks_known = 0;
 	list->selected.valid = 0;
 }
 
@@ -711,8 +713,11 @@ static void search_set(struct list_screen *list, const char *text)
 	forget_matches(list->search.label_match, list->search.nlabel_match, narrow);
 	forget_matches(list->search.apart_match, list->search.napart_match, narrow);
 	forget_matches(list->search.row_match, list->search.nrow_match, narrow);
-	if (!narrow)
+	forget_matches(list->search.stack_match, list->search.nstack_match, narrow);
+	if (!narrow) {
 		list->search.nrow_match = 0;
+		list->search.stacks_known = 0;
+	}
 	list->search.model = list->base.app->model;
 }
 
@@ -870,6 +875,17 @@ int list_row_matches(struct list_screen *list, size_t row)
 		return 0;
 	if (list->search.model != list->base.app->model)
 		search_set(list, list->search.text);
+	if (list->rows[row].stack) {
+		if (!list->search.stacks_known) {
+			forget_matches(list->search.stack_match, list->search.nstack_match, 0);
+			list->search.stacks_known = 1;
+		}
+		rm = match_at(&list->search.stack_match, &list->search.nstack_match,
+			      list->rows[row].stack->id);
+		if (!*rm)
+			*rm = row_match(list, &list->rows[row]) ? 2 : 1;
+		return *rm == 2;
+	}
 	if (list->search.nrow_match != list->nrows) {
 		/* a row's answer, kept until the rows change: a longer search then looks only
 		 * at the rows that matched the shorter one */
@@ -923,8 +939,11 @@ static size_t search_unsorted(struct list_screen *list, int dir)
 	r = view_find(app->model, &app->settings.view, &list->view, dir < 0, search_wants, list,
 		      2 * h, 4 * h);
 	if (r != SIZE_MAX) {
+		int known = list->search.stacks_known;
+
 		sorted_update(list);
 		rows_copy_range(list, a, b);
+		list->search.stacks_known = known; /* the same rows, some moved */
 	}
 	return r;
 }
@@ -1554,6 +1573,7 @@ static void list_update(struct screen *s, unsigned what)
 			list->nrows = 0;
 			list->sorted = SIZE_MAX;
 			list->search.nrow_match = 0;
+			list->search.stacks_known = 0;
 			pins_update(list);
 		}
 		tree_ui_rebuild(list->tree, &e);
@@ -1599,6 +1619,7 @@ static void list_destroy(struct screen *s)
 	free(list->search.label_match);
 	free(list->search.apart_match);
 	free(list->search.row_match);
+	free(list->search.stack_match);
 	free(list);
 }
 

@@ -93,6 +93,11 @@ struct list_screen {
 		/* per row of rows[] (forgotten when the rows change), the same values */
 		uint8_t *row_match;
 		size_t nrow_match;
+		/* per stack id, the same for a stack's row: kept while the rows only move
+		 * (a far search puts some in order), forgotten with the rows otherwise */
+		uint8_t *stack_match;
+		size_t nstack_match;
+		int stacks_known;
 		const struct model *model;  /* what the matches are of */
 		struct list_pos origin;     /* where / started */
 		char saved[256];            /* the search before / */

@@ -799,10 +799,10 @@ START_TEST(test_apart)
 }
 END_TEST
 
-/* A stack's apart label made alone (compared with each other stack of its label) is the
- * one the sorted run gives: two models ask for the same stacks in opposite orders, so
- * each stack is made alone in one and with its sorted run in the other. Two stacks that
- * differ only in the caller's offset are among them. */
+/* A stack's apart label made alone (its run sorted only around it) is the one the run
+ * sorted whole gives: two models ask for the same stacks in opposite orders. Two stacks
+ * that differ only in the caller's offset are among them, the last: asked first, the
+ * run is sorted whole. 300 stacks differ by function at three depths and by offset. */
 START_TEST(test_apart_alone)
 {
 	struct model *a = model_new(), *b = model_new();
@@ -811,12 +811,13 @@ START_TEST(test_apart_alone)
 	struct view_opts o;
 	size_t n;
 
-	for (int i = 0; i < 24; i++)
-		sb_printf(&sp, "%sprep_new_page;%s;lbl_fn+0x%x/0x80;a%d;b%d;c%d=%d", i ? "|" : "",
-			  i % 4 ? "__alloc_pages_noprof" : "alloc_pages_bulk_noprof",
-			  i == 23 ? 0x20 : 0x10, i % 3, i % 5 == 1 ? 1 : i % 5, i, 24 - i);
+	for (int i = 0; i < 300; i++)
+		sb_printf(&sp, "%sprep_new_page;%s;lbl_fn+0x%x/0x80;a%d;b%d+0x%x/0x40;c%d=%d",
+			  i ? "|" : "", i % 4 ? "__alloc_pages_noprof" : "alloc_pages_bulk_noprof",
+			  i == 299 ? 0x20 : 0x10, i % 3, i / 3 % 4, i / 60 % 5 + 1, i / 12 % 5,
+			  300 - i);
 	/* the last two differ only in the caller's offset */
-	sb_printf(&sp, "|prep_new_page;__alloc_pages_noprof;lbl_fn+0x10/0x80;a2;b3;c23=1");
+	sb_printf(&sp, "|prep_new_page;__alloc_pages_noprof;lbl_fn+0x10/0x80;a2;b3+0x5/0x40;c4=1");
 	view_init(&v);
 	view_opts_init(&o);
 	feed(a, 0, sp.s);
@@ -824,7 +825,7 @@ START_TEST(test_apart_alone)
 	model_view(a, &o, &v);
 	model_view(b, &o, &v);
 	n = v.nrows;
-	ck_assert_uint_eq(n, 25);
+	ck_assert_uint_eq(n, 301);
 	for (size_t i = 0; i < n; i++) {
 		const struct stack *sa = model_stack(a, (uint32_t)i);
 		const struct stack *sb = model_stack(b, (uint32_t)(n - 1 - i));
@@ -841,7 +842,7 @@ START_TEST(test_apart_alone)
 					 model_label(b, model_stack_apart(b, sb, u)));
 	}
 	ck_assert_str_eq(model_label(a, model_stack_apart(a, model_stack(a, 0), 1)),
-			 "lbl_fn ← … ← c0");
+			 "lbl_fn ← … ← b0+0x1/0x40");
 	view_free(&v);
 	free(sp.s);
 	model_free(a);

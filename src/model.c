@@ -1013,8 +1013,10 @@ static void groups_sum_again(struct model *m, uint32_t k)
 	}
 }
 
-void stack_sample_end(struct model *m, struct stack *st, uint32_t k, double dt, int full,
-		      int64_t *total, int64_t *calls)
+/* The end of a sample for one stack, whose acc holds its count: a count adds to the
+ * sums, 0 for the whole window puts it on m->to_forget. */
+static void stack_sample_end(struct model *m, struct stack *st, uint32_t k, double dt,
+			     int full, int64_t *total, int64_t *calls)
 {
 	int grouped = !m->groups_off;
 	int64_t v = st->s.acc, old = st->s.now, oldc = old ? st->s.calls : 0;

@@ -343,11 +343,6 @@ static inline void groups_count(struct model *m, const struct stack *st, int ful
 	}
 }
 
-/* model.c: the end of a sample for one stack (acc holds its count); v != 0 adds to the
- * sums, v == 0 long enough puts it on m->to_forget */
-void stack_sample_end(struct model *m, struct stack *st, uint32_t k, double dt, int full,
-		      int64_t *total, int64_t *calls);
-
 /* model_changes.c */
 /* The sample names st (a sample of changes only). */
 void changes_name(struct model *m, const struct stack *st);

@@ -167,6 +167,7 @@ void changes_after(struct model *m, uint32_t k, int64_t total, int64_t calls, in
 	c->nnamed = 0;
 	if (all) {
 		c->ready = 0;
+		c->nwork = 0;
 		return;
 	}
 	for (size_t i = 0; i < c->nwork; i++) {
@@ -175,7 +176,12 @@ void changes_after(struct model *m, uint32_t k, int64_t total, int64_t calls, in
 		if (!st->freed)
 			schedule(m, st, k);
 	}
-	c->nwork = 0;
+}
+
+size_t model_changed(const struct model *m, const uint32_t **ids)
+{
+	*ids = m->chg.work;
+	return m->chg.ready ? m->chg.nwork : SIZE_MAX;
 }
 
 size_t changes_bytes(const struct model *m)

@@ -3314,6 +3314,8 @@ static void changes_match(const char *path, int groups)
 	struct pt_err err;
 	enum src_status st;
 	const struct stack *pa = NULL, *pb = NULL;
+	struct replay_tape *ta = replay_tape_new(), *tb = replay_tape_new();
+	struct replay ra, rb;
 	uint32_t k = 0;
 
 	every.take_changes = 0;
@@ -3330,6 +3332,8 @@ static void changes_match(const char *path, int groups)
 		ck_assert_int_eq(source_next(s2, &sb, -1, &err), SRC_SAMPLE);
 		ck_assert_int_eq(b->chg.ready, 0);
 		models_eq(a, b, k);
+		replay_tape_add(ta, a);
+		replay_tape_add(tb, b);
 		if (k == 150)
 			for (uint32_t i = 0; i < model_nstacks(a) && !pa; i++)
 				if (gone_for_good(a, i)) {
@@ -3349,6 +3353,19 @@ static void changes_match(const char *path, int groups)
 	ck_assert_int_eq(source_next(s2, &sb, -1, &err), SRC_END);
 	ck_assert_int_eq(a->chg.ready, k > 1); /* the changes were looked at alone */
 	ck_assert(!pa || groups || !model_stack(a, pa->id)); /* forgotten once let go */
+	/* the tape of the changes looked at has what that of every stack has */
+	ck_assert_uint_eq(replay_tape_bytes(ta), replay_tape_bytes(tb));
+	replay_init(&ra, NULL, 0);
+	replay_init(&rb, NULL, 0);
+	for (uint32_t j = 0; j < k; j += 37) {
+		ck_assert_int_eq(replay_advance(&ra, ta, a, j, 0, &err), 0);
+		ck_assert_int_eq(replay_advance(&rb, tb, b, j, 0, &err), 0);
+		models_eq(ra.m, rb.m, j);
+	}
+	replay_free(&ra);
+	replay_free(&rb);
+	replay_tape_free(ta);
+	replay_tape_free(tb);
 	source_close(s1);
 	source_close(s2);
 	model_free(a);

@@ -194,6 +194,7 @@ void model_free(struct model *m)
 	free(m->apart_news);
 	free(m->apart_memo);
 	free(m->times);
+	changes_free(m);
 	arena_free(&m->arena);
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
 	xhuge_free(m->by_handle, m->nslots_handles * sizeof(uint64_t));
@@ -750,6 +751,8 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 		}
 		key_set(m, rec, st);
 	}
+	if (m->chg.on)
+		changes_name(m, st);
 	if (rec->has_count)
 		st->s.acc = sat_add(st->s.acc, rec->count > INT64_MAX ? INT64_MAX : (int64_t)rec->count);
 	if (rec->calls)
@@ -779,6 +782,8 @@ static void count_apply(struct model *m, uint64_t handle, uint64_t count)
 			handles_grow(m);
 		stack_set_frames(m, st, NULL, 0);
 	}
+	if (m->chg.on)
+		changes_name(m, st);
 	st->s.acc = sat_add(st->s.acc, count > INT64_MAX ? INT64_MAX : (int64_t)count);
 }
 
@@ -870,6 +875,8 @@ static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
 	m->npending = 0;
 	m->nforgot = 0;
 	m->in_sample = 1;
+	m->chg.on = si->changes_only && m->nsamples > 0;
+	m->chg.nnamed = 0;
 	return 0;
 }
 
@@ -1005,6 +1012,7 @@ size_t model_mem_bytes(const struct model *m)
 	if (m->apart_run_labels)
 		n += (m->apart_run_labels + 1 + 4 * m->apart_run_n) * sizeof(uint32_t) +
 		     m->apart_run_labels + (m->apart_run_stacks / 64 + 1) * sizeof(uint64_t);
+	n += changes_bytes(m);
 	n += m->capapart_news * sizeof(*m->apart_news) +
 	     (m->apart_memo ? APART_MEMO * sizeof(struct apart_memo) : 0);
 	return n;
@@ -1026,61 +1034,95 @@ static void groups_sum_again(struct model *m, uint32_t k)
 	}
 }
 
+/* The end of a sample for one stack, whose acc holds its count: a count adds to the
+ * sums, 0 for the whole window puts it on m->to_forget. */
+static void stack_sample_end(struct model *m, struct stack *st, uint32_t k, double dt,
+			     int full, int64_t *total, int64_t *calls)
+{
+	int grouped = !m->groups_off;
+	int64_t v = st->s.acc, old = st->s.now, oldc = old ? st->s.calls : 0;
+
+	counter_push(m, &st->s, k, dt, v);
+	st->s.acc = 0;
+	st->s.calls = st->s.calls_acc;
+	st->s.calls_acc = 0;
+	if (!full && grouped && (v != old || (v && st->s.calls != oldc)))
+		groups_count(m, st, 0, old, v, (v ? st->s.calls : 0) - oldc, k);
+	if (st->id < m->blk_cap && m->blk[st->id] && m->blk[st->id]->sample != k)
+		memset(m->blk[st->id], 0, sizeof(**m->blk)); /* no block of it in this dump */
+	if (!v) {
+		/* at 0 pages for the whole history window */
+		if (k - st->s.last_changed >= MODEL_HISTORY - 1 && !st->pins &&
+		    st->kind == SK_NORMAL) {
+			if (m->nto_forget == m->cap_to_forget) {
+				m->cap_to_forget = m->cap_to_forget ? m->cap_to_forget * 2 : 256;
+				m->to_forget = xreallocarray(m->to_forget, m->cap_to_forget,
+							     sizeof(uint32_t));
+			}
+			m->to_forget[m->nto_forget++] = st->id;
+		}
+		return;
+	}
+	*total = sat_add(*total, v);
+	*calls = sat_add(*calls, st->s.calls);
+	if (full && grouped)
+		groups_count(m, st, 1, 0, v, 0, k);
+}
+
+/* A sample of changes only: the stacks it looks at (model_changes.c). The sums go on
+ * from the last sample's, which are exact below GROUPS_BIG. */
+static void changes_end(struct model *m, uint32_t k, double dt, int64_t *total, int64_t *calls)
+{
+	int64_t was = 0, wasc = 0, add = 0, addc = 0;
+
+	changes_collect(m, k);
+	for (size_t i = 0; i < m->chg.nwork; i++) {
+		struct stack *st = stack_at(m, m->chg.work[i]);
+
+		if (st->freed)
+			continue;
+		if (st->s.now) {
+			was += st->s.now;
+			wasc += st->s.calls;
+		}
+		stack_sample_end(m, st, k, dt, 0, &add, &addc);
+	}
+	*total = sat_add(m->chg.total - was, add);
+	*calls = sat_add(m->chg.calls - wasc, addc);
+}
+
 static int m_end(void *self, struct pt_err *err)
 {
 	struct model *m = self;
 	uint32_t k = m->nsamples;
 	double dt = k > 0 ? m->t_cur - m->t_prev : 0;
 	int64_t total = 0, calls = 0;
-	int full = m->groups_full, grouped = !m->groups_off;
+	int full = m->groups_full, grouped = !m->groups_off, some;
 
 	(void)err;
 	m->dt = dt;
 	counts_flush(m);
 	m->in_sample = 0;
+	some = m->chg.on && changes_usable(m, k);
+	m->chg.on = 0;
 	if (full && grouped)
 		groups_examples_settle(m);
 	if (grouped)
 		groups_sample_begin(m, full);
 	m->nto_forget = 0;
-	for (size_t i = 0; i < m->nstacks; i++) {
-		struct stack *st = stack_at(m, i);
-		int64_t v, old, oldc;
+	if (some) {
+		changes_end(m, k, dt, &total, &calls);
+	} else {
+		for (size_t i = 0; i < m->nstacks; i++) {
+			struct stack *st = stack_at(m, i);
 
-		/* the frames of stacks further on: the groups' loop below misses each otherwise */
-		if (i + 8 < m->nstacks)
-			__builtin_prefetch(stack_at(m, i + 8)->frames);
-		if (st->freed)
-			continue;
-		v = st->s.acc;
-		old = st->s.now;
-		oldc = old ? st->s.calls : 0;
-		counter_push(m, &st->s, k, dt, v);
-		st->s.acc = 0;
-		st->s.calls = st->s.calls_acc;
-		st->s.calls_acc = 0;
-		if (!full && grouped && (v != old || (v && st->s.calls != oldc)))
-			groups_count(m, st, 0, old, v, (v ? st->s.calls : 0) - oldc, k);
-		if (st->id < m->blk_cap && m->blk[st->id] && m->blk[st->id]->sample != k)
-			memset(m->blk[st->id], 0, sizeof(**m->blk)); /* no block of it in this dump */
-		if (!v) {
-			/* at 0 pages for the whole history window */
-			if (k - st->s.last_changed >= MODEL_HISTORY - 1 && !st->pins &&
-			    st->kind == SK_NORMAL) {
-				if (m->nto_forget == m->cap_to_forget) {
-					m->cap_to_forget = m->cap_to_forget ? m->cap_to_forget * 2
-									    : 256;
-					m->to_forget = xreallocarray(m->to_forget, m->cap_to_forget,
-								     sizeof(uint32_t));
-				}
-				m->to_forget[m->nto_forget++] = st->id;
-			}
-			continue;
+			/* the frames of stacks further on: the groups' loop misses each
+			 * otherwise */
+			if (i + 8 < m->nstacks)
+				__builtin_prefetch(stack_at(m, i + 8)->frames);
+			if (!st->freed)
+				stack_sample_end(m, st, k, dt, full, &total, &calls);
 		}
-		total = sat_add(total, v);
-		calls = sat_add(calls, st->s.calls);
-		if (full && grouped)
-			groups_count(m, st, 1, 0, v, 0, k);
 	}
 	m->groups_full = total >= GROUPS_BIG || calls >= GROUPS_BIG;
 	if (m->groups_full && !full && grouped)
@@ -1093,6 +1135,7 @@ static int m_end(void *self, struct pt_err *err)
 	for (size_t i = 0; i < m->nto_forget; i++)
 		if (!grouped || !group_example(m, stack_at(m, m->to_forget[i])))
 			stack_forget(m, stack_at(m, m->to_forget[i]));
+	changes_after(m, k, total, calls, !some);
 	trace_pool_tidy(m);
 	m->nsamples++;
 	return 0;
@@ -1159,6 +1202,7 @@ static const struct sink_ops model_ops = {
 	.stack = m_stack,
 	.count = m_count,
 	.end = m_end,
+	.take_changes = 1,
 };
 
 struct sink model_sink(struct model *m)

@@ -143,6 +143,10 @@ long model_page_size(const struct model *m);
  * peak start over). Ids are below model_nstacks(); model_stack() of a free id is NULL. */
 size_t model_nstacks(const struct model *m);
 size_t model_nlive(const struct model *m);            /* stacks kept now */
+/* After a sample of changes only (sink.h): the ids, in order, of the stacks whose count
+ * may have changed in it or that were forgotten, in *ids; SIZE_MAX after any other
+ * sample (every stack may have). */
+size_t model_changed(const struct model *m, const uint32_t **ids);
 const struct stack *model_stack(const struct model *m, uint32_t id);
 /* What the blocks of a per-block dump had, of the stack's in the last one; NULL: none. */
 const struct block_summary *model_stack_blocks(const struct model *m, const struct stack *st);

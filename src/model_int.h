@@ -41,6 +41,23 @@ static inline uint64_t handle_slot(uint32_t id, uint32_t hh)
 
 #define KEY_MAPS 4
 
+/* What a sample of changes only (sink.h) looks at instead of every stack: the stacks it
+ * names, those whose delta was not 0, and those due for a new score or to be forgotten. */
+struct model_changes {
+	int on;                     /* the sample being built is of changes only */
+	int ready;                  /* the lists below hold for the next sample */
+	uint32_t *stamp;            /* by stack id: the sample + 1 that named it */
+	size_t cap_stamp;
+	uint32_t *named, *moved, *work; /* this sample's; delta not 0 after the last */
+	size_t nnamed, nmoved, nwork, cap_named, cap_moved, cap_work;
+	/* by sample % MODEL_HISTORY: stacks whose score or forgetting is due then */
+	uint32_t *due[MODEL_HISTORY];
+	size_t ndue[MODEL_HISTORY], cap_due[MODEL_HISTORY];
+	uint32_t *late;             /* at 0 long enough, but kept (pinned, an example) */
+	size_t nlate, cap_late;
+	int64_t total, calls;       /* the pages and calls of the last sample */
+};
+
 struct model {
 	struct strtab *frames, *labels;
 	/* frame ids by the producer's keys (sink.h), for the last few keyspaces (producers
@@ -153,6 +170,7 @@ struct model {
 	int time_abs;
 	struct meminfo mem;         /* the system's counters at the current sample */
 	uint32_t baseline;
+	struct model_changes chg;   /* samples of changes only (model_changes.c) */
 
 	/* meta, copied */
 	struct source_meta meta;
@@ -324,6 +342,19 @@ static inline void groups_count(struct model *m, const struct stack *st, int ful
 		group_apply(m, &m->groups[GROUP_FUNCTION][gi], st, full, old, v, dc, k);
 	}
 }
+
+/* model_changes.c */
+/* The sample names st (a sample of changes only). */
+void changes_name(struct model *m, const struct stack *st);
+/* Before the sample's end: 0 when it can look at what changed only; else every stack
+ * not named gets its count again as a sample of every stack would give it. */
+int changes_usable(struct model *m, uint32_t k);
+/* The stacks a sample of changes only looks at, by id; the sums by what they add. */
+void changes_collect(struct model *m, uint32_t k);
+/* After the sample's end (forgetting done): what is due when; sums kept. */
+void changes_after(struct model *m, uint32_t k, int64_t total, int64_t calls, int all);
+size_t changes_bytes(const struct model *m);
+void changes_free(struct model *m);
 
 /* model_counter.c */
 /* The counter's value v at sample k, dt seconds after the sample before. */

@@ -132,9 +132,12 @@ static void tape_change(struct replay_tape *tp, uint32_t tape_id, int64_t v)
 	tp->last[tape_id] = v;
 }
 
+/* After a sample of changes only, the stacks the model looked at are all that may have
+ * changed (model_changed()). */
 void replay_tape_add(struct replay_tape *tp, const struct model *m)
 {
-	size_t ns = model_nstacks(m);
+	size_t ns = model_nstacks(m), nids;
+	const uint32_t *ids;
 
 	if (tp->n + 1 >= tp->cap) {
 		tp->cap *= 2;
@@ -148,7 +151,11 @@ void replay_tape_add(struct replay_tape *tp, const struct model *m)
 	}
 	tp->times[tp->n] = model_sample_time(m);
 	tp->time_abs = model_time_abs(m);
-	for (size_t i = 0; i < ns; i++) {
+	nids = model_changed(m, &ids);
+	if (tp->n + 1 != model_nsamples(m))
+		nids = SIZE_MAX; /* the tape missed a sample */
+	for (size_t j = 0; j < (nids == SIZE_MAX ? ns : nids); j++) {
+		size_t i = nids == SIZE_MAX ? j : ids[j];
 		const struct stack *st = model_stack(m, (uint32_t)i);
 		struct tape_slot *sl = &tp->slots[i];
 		uint32_t tape_id;

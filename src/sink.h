@@ -17,6 +17,8 @@
  *                                     the handle was defined by an earlier stack() call
  *                                     of this or an earlier sample
  *     sink->end()                     the sample is complete
+ * A sample with sample_info.changes_only names only the stacks that changed; the
+ * others keep their counts.
  *
  * Semantics the sink relies on:
  * - Counts ADD UP within a sample: the per-block dump reports one record per block and
@@ -94,6 +96,11 @@ struct sample_info {
 	/* the system's counters at the sample (live, a recording, a folder's NAME.meminfo),
 	 * valid during begin() only; NULL or not valid: unknown */
 	const struct meminfo *mem;
+	/* the sample names only the stacks whose count or calls changed since the sample
+	 * before (a gone one with count 0); every other keeps what it had. Set only for a
+	 * sink whose ops take_changes, and only when that sink took the sample before from
+	 * the same source. */
+	int changes_only;
 };
 
 struct frame_text {
@@ -185,6 +192,8 @@ struct sink_ops {
 	/* Optional: the handles the sink forgot since the last call, in *handles (valid
 	 * until the next call into the sink); returns how many. */
 	size_t (*forgotten)(void *self, const uint64_t **handles);
+	/* the sink takes samples of changes only (sample_info.changes_only) */
+	int take_changes;
 };
 
 struct sink {

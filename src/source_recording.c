@@ -2,7 +2,8 @@
 /* source_recording.c - the recording reader, a source.
  *
  * It keeps the current count of every stack and feeds all the non-zero ones each sample,
- * which is what the sink contract means by a sample. A sample's counts apply only once
+ * which is what the sink contract means by a sample; a sink that takes changes gets only
+ * the stacks of the sample's count lines (sink.h). A sample's counts apply only once
  * its last line is read, so a torn last sample changes nothing: it is dropped with a
  * warning. Format: doc/recording.md. */
 #include "config.h"
@@ -32,6 +33,11 @@ struct recorded_stack {
 	uint64_t cur;
 	uint64_t calls;         /* allocinfo: the call site's calls now */
 	int present;            /* allocinfo: listed, with 0 bytes too */
+	int listed;             /* in rr->nonzero */
+	/* the next stack without a handle and with the same frames' hash, in a ring (a sink
+	 * sums them as one); 0: none */
+	uint32_t twin;
+	uint64_t fed;           /* the sample + 1 it was fed in last */
 	uint64_t count_line;    /* of its last count line */
 };
 
@@ -39,6 +45,7 @@ struct count_change {
 	uint32_t id;
 	uint64_t count, calls;
 	int present;
+	int was;                /* it had a count or was present before the sample */
 };
 
 struct recording_reader {
@@ -66,8 +73,13 @@ struct recording_reader {
 	uint64_t keyspace;
 	uint32_t *hslots;       /* ids of the stacks with a handle, by it; 0 empty */
 	size_t nhslots, nhandles;
-	uint32_t *nonzero;      /* ids with a count; compacted on each sample */
+	uint32_t *tslots;       /* ids of stacks without, by their hash; 0 empty */
+	size_t ntslots, nhashes;
+	uint32_t *nonzero;      /* ids with a count, and some without until compacted */
 	size_t nnz, cnz;
+	size_t nlive;           /* stacks with a count or present */
+	/* the sink that took the last sample whole, with changes_only next */
+	const void *fed_self;
 	struct count_change *ch;
 	size_t nch, cch;
 	uint64_t nblk_lines;    /* the sample's "a" and "d" lines */
@@ -524,6 +536,45 @@ static void stack_texts(const struct recording_reader *rr, const struct recorded
 		ft[i] = rr->ftext[rr->keys[s->keys + i]];
 }
 
+static uint32_t hash_find(const struct recording_reader *rr, uint64_t h, size_t *slot)
+{
+	size_t mask = rr->ntslots - 1, j = h & mask;
+
+	for (; rr->tslots[j]; j = (j + 1) & mask)
+		if (rr->st[rr->tslots[j]].hash == h)
+			return rr->tslots[j];
+	*slot = j;
+	return 0;
+}
+
+/* A stack without a handle joins the ring of those with its hash: when one of them
+ * changes, a sink that takes changes gets them all (sink.h: counts add up). */
+static void twin_add(struct recording_reader *rr, uint32_t id)
+{
+	size_t slot = 0;
+	uint32_t f;
+
+	if ((rr->nhashes + 1) * 2 > rr->ntslots) {
+		uint32_t *old = rr->tslots;
+		size_t n = rr->ntslots;
+
+		rr->ntslots = n ? n * 2 : 1024;
+		rr->tslots = xcalloc(rr->ntslots, sizeof(*rr->tslots));
+		for (size_t i = 0; i < n; i++)
+			if (old[i] && !hash_find(rr, rr->st[old[i]].hash, &slot))
+				rr->tslots[slot] = old[i];
+		free(old);
+	}
+	f = hash_find(rr, rr->st[id].hash, &slot);
+	if (!f) {
+		rr->tslots[slot] = id;
+		rr->nhashes++;
+		return;
+	}
+	rr->st[id].twin = rr->st[f].twin ? rr->st[f].twin : f;
+	rr->st[f].twin = id;
+}
+
 /* "s ID HANDLE NFRAMES" and its frame lines. 1 done, 0 cut short, -1 error, -2 the input
  * failed (err says how: a truncated compressed file, garbage): a torn tail as well. */
 static int do_stack(struct recording_reader *rr, const char *line, size_t n, struct pt_err *err)
@@ -562,6 +613,8 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 	rr->nkeys += nf;
 	stack_texts(rr, s, ft);
 	s->hash = stack_rec_hash(ft, s->nframes);
+	if (!handle)
+		twin_add(rr, (uint32_t)(rr->nst - 1));
 	return 1;
 }
 
@@ -685,8 +738,60 @@ static void feed_prefetch(const struct recording_reader *rr, uint32_t id, const 
 	__builtin_prefetch(&rr->keys[s->keys]); /* for stack_texts() */
 }
 
-/* A sample: its blocks when it has some, else every stack with a count. */
-static int feed(struct source *src, struct recording_reader *rr, const struct sample_info *si,
+static int feed_one(struct recording_reader *rr, uint32_t id, const struct sink *sink,
+		    struct pt_err *err)
+{
+	const struct recorded_stack *s = &rr->st[id];
+	struct frame_text ft[STACK_MAX_FRAMES];
+	struct stack_rec rec = { 0 };
+
+	stack_texts(rr, s, ft);
+	rec.frames = ft;
+	rec.nframes = s->nframes;
+	rec.keyspace = rr->keyspace;
+	rec.hash = s->hash;
+	rec.key = s->handle ? 0 : id;
+	rec.handle = s->handle;
+	rec.has_count = 1;
+	rec.count = s->cur;
+	rec.calls = s->calls;
+	return sink->ops->stack(sink->self, &rec, err);
+}
+
+static int feed_once(struct recording_reader *rr, uint32_t id, const struct sink *sink,
+		     struct pt_err *err)
+{
+	if (rr->st[id].fed == rr->samples + 1)
+		return 0;
+	rr->st[id].fed = rr->samples + 1;
+	return feed_one(rr, id, sink, err);
+}
+
+/* The stacks of the sample's count lines that had a count before or have one now (one
+ * that had none and still has none the sink never knew), with their twins. */
+static int feed_changes(struct recording_reader *rr, const struct sink *sink,
+			struct pt_err *err)
+{
+	for (size_t i = 0; i < rr->nch; i++) {
+		uint32_t id = rr->ch[i].id;
+		const struct recorded_stack *s = &rr->st[id];
+
+		if (i + FEED_AHEAD < rr->nch && sink->ops->prefetch)
+			feed_prefetch(rr, rr->ch[i + FEED_AHEAD].id, sink);
+		if (!rr->ch[i].was && !s->cur && !s->present)
+			continue;
+		if (feed_once(rr, id, sink, err) < 0)
+			return -1;
+		for (uint32_t t = s->twin; t && t != id; t = rr->st[t].twin)
+			if ((rr->st[t].cur || rr->st[t].present) && feed_once(rr, t, sink, err) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* A sample: its blocks when it has some, else every stack with a count, or to a sink that
+ * takes changes and took the sample before, the stacks that changed. */
+static int feed(struct source *src, struct recording_reader *rr, struct sample_info *si,
 		const struct sink *sink, struct pt_err *err)
 {
 	int blocks = rr->blocks && rec_blocks_count(rr->blocks);
@@ -699,40 +804,45 @@ static int feed(struct source *src, struct recording_reader *rr, const struct sa
 	}
 	if (source_send_meta(src, sink, err) < 0)
 		return -1;
+	si->changes_only = !rr->blocks && sink->ops->take_changes && rr->fed_self == sink->self &&
+			   rr->nnz <= 2 * rr->nlive + 1024;
+	rr->fed_self = NULL;
 	if (sink->ops->begin(sink->self, si, err) < 0)
 		return -1;
+	if (si->changes_only) {
+		if (feed_changes(rr, sink, err) < 0)
+			return -1;
+		rr->nch = 0;
+		if (sink->ops->end(sink->self, err) < 0)
+			return -1;
+		rr->fed_self = sink->self;
+		return 0;
+	}
+	rr->nch = 0;
 	for (size_t i = 0; i < rr->nnz; i++) {
 		struct recorded_stack *s = &rr->st[rr->nonzero[i]];
-		struct frame_text ft[STACK_MAX_FRAMES];
-		struct stack_rec rec = { 0 };
 
 		if (i + 2 * FEED_AHEAD < rr->nnz)
 			__builtin_prefetch(&rr->st[rr->nonzero[i + 2 * FEED_AHEAD]]);
 		if (i + FEED_AHEAD < rr->nnz && sink->ops->prefetch && !blocks)
 			feed_prefetch(rr, rr->nonzero[i + FEED_AHEAD], sink);
-		if (!s->cur && !s->present)
+		if (!s->cur && !s->present) {
+			s->listed = 0;
 			continue;
+		}
 		rr->nonzero[k++] = rr->nonzero[i];
 		if (blocks)
 			continue;
-		stack_texts(rr, s, ft);
-		rec.frames = ft;
-		rec.nframes = s->nframes;
-		rec.keyspace = rr->keyspace;
-		rec.hash = s->hash;
-		rec.key = s->handle ? 0 : rr->nonzero[i];
-		rec.handle = s->handle;
-		rec.has_count = 1;
-		rec.count = s->cur;
-		rec.calls = s->calls;
-		rec.block = NULL;
-		if (sink->ops->stack(sink->self, &rec, err) < 0)
+		if (feed_one(rr, rr->nonzero[i], sink, err) < 0)
 			return -1;
 	}
 	rr->nnz = k;
 	if (blocks && feed_blocks(rr, sink, err) < 0)
 		return -1;
-	return sink->ops->end(sink->self, err);
+	if (sink->ops->end(sink->self, err) < 0)
+		return -1;
+	rr->fed_self = sink->self;
+	return 0;
 }
 
 /* No more samples. Samples that were not later than the one before, beyond the first
@@ -787,13 +897,17 @@ static enum src_status torn_read(struct recording_reader *rr, const struct pt_er
 }
 
 /* The sample's counts apply only once its "e" line is read: a torn sample changes
- * nothing. */
+ * nothing. The changes stay listed for feed(). */
 static void apply_changes(struct recording_reader *rr)
 {
 	for (size_t i = 0; i < rr->nch; i++) {
 		struct recorded_stack *s = &rr->st[rr->ch[i].id];
+		int now = rr->ch[i].count || rr->ch[i].present;
 
-		if (!s->cur && !s->present && (rr->ch[i].count || rr->ch[i].present)) {
+		rr->ch[i].was = s->cur || s->present;
+		rr->nlive += (size_t)now - (size_t)rr->ch[i].was;
+		if (!s->listed && now) {
+			s->listed = 1;
 			if (rr->nnz == rr->cnz) {
 				rr->cnz = rr->cnz ? rr->cnz * 2 : 1024;
 				rr->nonzero = xreallocarray(rr->nonzero, rr->cnz,
@@ -805,7 +919,6 @@ static void apply_changes(struct recording_reader *rr)
 		s->calls = rr->ch[i].calls;
 		s->present = rr->ch[i].present;
 	}
-	rr->nch = 0;
 }
 
 /* The sample being read, from its "t" line to its "e" line. */
@@ -1168,6 +1281,7 @@ static void rr_close(struct source *s)
 	free(rr->ftext);
 	free(rr->keys);
 	free(rr->hslots);
+	free(rr->tslots);
 	free(rr->nonzero);
 	free(rr->ch);
 	free(rr->name);

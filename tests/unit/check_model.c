@@ -3194,6 +3194,197 @@ START_TEST(test_chart_slabs_given_back)
 }
 END_TEST
 
+/* A recording in which stacks change, go, come back after the model forgot them, and
+ * share their frames with others (twins, summed as one stack), over three history
+ * windows. Odd ones (frame fnN with N odd, no twin) do not come back. */
+static char *changes_recording(const char *dir)
+{
+	enum { NID = 120, K = 3 * MODEL_HISTORY + 17 };
+	char *path = path_join(dir, "changes.ptrec"), *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	uint64_t cur[NID + 1] = { 0 }, rng = 17;
+	int defined[NID + 1] = { 0 }, nid = 0; /* file ids go in order of definition */
+
+	fprintf(f, "#pagetop-recording 2\nmeta source folder\nmeta iface show_stacks\n"
+		   "meta unit pages\nmeta page-size 4096\n");
+	for (int k = 0; k < K; k++) {
+		uint64_t next[NID + 1];
+		int n = 0;
+
+		for (int i = 1; i <= NID; i++) {
+			unsigned r;
+
+			next[i] = cur[i];
+			if (k < (i > 40 ? i * 7 % 200 : 0))
+				continue;
+			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+			r = (unsigned)(rng >> 33) % 1000;
+			if (!cur[i] && defined[i] && (r >= 10 || i % 2))
+				continue; /* gone: back one time in a hundred when even */
+			if (!defined[i] || r < 120)
+				next[i] = r < 40 && defined[i] ? 0 : 1 + (rng >> 40) % 500;
+			if (next[i] && !defined[i]) {
+				defined[i] = ++nid;
+				fprintf(f, "s %d 0 2\nf prep_new_page+0x17/0x43\nf fn%d+0x1/0x2\n",
+					nid, i % 2 ? 1000 + i : i % 50);
+			}
+		}
+		fprintf(f, "t %d %d.000000 0\n", k, 100 + k);
+		for (int i = 1; i <= NID; i++)
+			if (next[i] != cur[i]) {
+				fprintf(f, "c %d %llu\n", defined[i], (unsigned long long)next[i]);
+				cur[i] = next[i];
+				n++;
+			}
+		fprintf(f, "e %d %d\n", k, n);
+	}
+	fprintf(f, "end %d\n", K);
+	fclose(f);
+	write_str(path, text);
+	free(text);
+	return path;
+}
+
+static void counters_eq(const struct model *a, const struct model *b, const struct counter *x,
+			const struct counter *y, const char *what, uint32_t k)
+{
+	int64_t hx[MODEL_HISTORY], hy[MODEL_HISTORY];
+	int nx = model_history(a, x, hx, MODEL_HISTORY), ny = model_history(b, y, hy, MODEL_HISTORY);
+
+	ck_assert_msg(x->now == y->now && x->base == y->base && x->peak == y->peak &&
+		      x->delta == y->delta && x->delta_base == y->delta_base &&
+		      x->rate == y->rate && x->first_seen == y->first_seen &&
+		      x->last_changed == y->last_changed && x->score == y->score &&
+		      x->score_until == y->score_until && x->first_value == y->first_value &&
+		      x->calls == y->calls,
+		      "%s at sample %u: now %lld/%lld delta %lld/%lld score %g/%g", what, k,
+		      (long long)x->now, (long long)y->now, (long long)x->delta,
+		      (long long)y->delta, x->score, y->score);
+	ck_assert_int_eq(nx, ny);
+	ck_assert_msg(memcmp(hx, hy, (size_t)nx * sizeof(*hx)) == 0, "%s history at sample %u",
+		      what, k);
+}
+
+static void models_eq(const struct model *a, const struct model *b, uint32_t k)
+{
+	char what[64];
+
+	ck_assert_uint_eq(model_nstacks(a), model_nstacks(b));
+	ck_assert_uint_eq(model_nlive(a), model_nlive(b));
+	ck_assert_int_eq(model_total_pages(a), model_total_pages(b));
+	for (uint32_t i = 0; i < model_nstacks(a); i++) {
+		const struct stack *x = model_stack(a, i), *y = model_stack(b, i);
+
+		snprintf(what, sizeof(what), "stack %u", i);
+		ck_assert_msg(!x == !y, "%s at sample %u: forgotten in one model only", what, k);
+		if (x)
+			counters_eq(a, b, &x->s, &y->s, what, k);
+	}
+	for (int g = 1; g < GROUP__N; g++) {
+		ck_assert_uint_eq(a->ngroups[g], b->ngroups[g]);
+		for (size_t i = 0; i < a->ngroups[g]; i++) {
+			snprintf(what, sizeof(what), "group %d/%zu", g, i);
+			counters_eq(a, b, &a->groups[g][i].s, &b->groups[g][i].s, what, k);
+		}
+	}
+}
+
+static int gone_for_good(const struct model *m, uint32_t id)
+{
+	const struct stack *st = model_stack(m, id);
+	const char *f;
+
+	if (!st || st->s.now || st->nframes != 2)
+		return 0;
+	f = model_frame(m, st->frames[1]);
+	return strncmp(f, "fn", 2) == 0 && atoi(f + 2) % 2;
+}
+
+/* A recording replayed with samples of changes only (what the model's sink takes) and
+ * with every stack in every sample: every stack's counters, score and history are the
+ * same at every sample, a pinned stack at 0 is kept, and forgetting hands out the same
+ * ids. */
+static void changes_match(const char *path, int groups)
+{
+	struct model *a = model_new(), *b = model_new();
+	struct sink sa = model_sink(a), sb = model_sink(b);
+	struct sink_ops every = *sb.ops;
+	struct source *s1, *s2;
+	struct source_opts so;
+	struct pt_err err;
+	enum src_status st;
+	const struct stack *pa = NULL, *pb = NULL;
+	struct replay_tape *ta = replay_tape_new(), *tb = replay_tape_new();
+	struct replay ra, rb;
+	uint32_t k = 0;
+
+	every.take_changes = 0;
+	sb.ops = &every;
+	if (!groups) {
+		/* a group keeps its last stack as its example: nothing goes */
+		model_groups_off(a);
+		model_groups_off(b);
+	}
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&s1, &path, 1, &so, &err) == 0, "%s", err.msg);
+	ck_assert_msg(source_open(&s2, &path, 1, &so, &err) == 0, "%s", err.msg);
+	while ((st = source_next(s1, &sa, -1, &err)) == SRC_SAMPLE) {
+		ck_assert_int_eq(source_next(s2, &sb, -1, &err), SRC_SAMPLE);
+		ck_assert_int_eq(b->chg.ready, 0);
+		models_eq(a, b, k);
+		replay_tape_add(ta, a);
+		replay_tape_add(tb, b);
+		if (k == 150)
+			for (uint32_t i = 0; i < model_nstacks(a) && !pa; i++)
+				if (gone_for_good(a, i)) {
+					model_pin(a, pa = model_stack(a, i));
+					model_pin(b, pb = model_stack(b, i));
+				}
+		if (k == 300 && pa) {
+			/* kept past its history window */
+			ck_assert(model_stack(a, pa->id) == pa && model_stack(b, pb->id) == pb);
+			ck_assert_uint_ge(k - pa->s.last_changed, MODEL_HISTORY);
+			model_unpin(a, pa);
+			model_unpin(b, pb);
+		}
+		k++;
+	}
+	ck_assert_msg(st == SRC_END, "%s", err.msg);
+	ck_assert_int_eq(source_next(s2, &sb, -1, &err), SRC_END);
+	ck_assert_int_eq(a->chg.ready, k > 1); /* the changes were looked at alone */
+	ck_assert(!pa || groups || !model_stack(a, pa->id)); /* forgotten once let go */
+	/* the tape of the changes looked at has what that of every stack has */
+	ck_assert_uint_eq(replay_tape_bytes(ta), replay_tape_bytes(tb));
+	replay_init(&ra, NULL, 0);
+	replay_init(&rb, NULL, 0);
+	for (uint32_t j = 0; j < k; j += 37) {
+		ck_assert_int_eq(replay_advance(&ra, ta, a, j, 0, &err), 0);
+		ck_assert_int_eq(replay_advance(&rb, tb, b, j, 0, &err), 0);
+		models_eq(ra.m, rb.m, j);
+	}
+	replay_free(&ra);
+	replay_free(&rb);
+	replay_tape_free(ta);
+	replay_tape_free(tb);
+	source_close(s1);
+	source_close(s2);
+	model_free(a);
+	model_free(b);
+}
+
+START_TEST(test_changes_only)
+{
+	char *dir = tmpdir_new(), *path = changes_recording(dir);
+
+	changes_match(path, 1);
+	changes_match(path, 0);
+	changes_match(TD("lab.ptrec.xz"), 1);
+	free(path);
+	tmpdir_free(dir);
+}
+END_TEST
+
 /* A replay built from the tape equals the model fed from the files directly. */
 START_TEST(test_replay_matches)
 {
@@ -3412,6 +3603,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_blocks_real_dump);
 	tcase_add_test(tc, test_demo_brd_leak);
 	tcase_add_test(tc, test_replay_matches);
+	tcase_add_test(tc, test_changes_only);
 	tcase_add_test(tc, test_tape_row);
 	suite_add_tcase(s, tc);
 	return s;

@@ -66,12 +66,18 @@ echo "fuzz: building with $CC into $bin"
 objs=""
 fail=0
 for f in $srcs; do
-	o=$obj/$(basename "${f%.c}").o
-	objs="$objs $o"
-	# shellcheck disable=SC2086
-	$CC $common -fsanitize=fuzzer-no-link,address,undefined -c "$top_srcdir/$f" -o "$o" &
+	objs="$objs $obj/$(basename "${f%.c}").o"
 done
-wait || true
+# in a subshell: the compilers, once waited for here, would still end a `wait -n` below
+# at once, letting more targets run than FUZZ_JOBS and the last ones outlive this script
+(
+	for f in $srcs; do
+		# shellcheck disable=SC2086
+		$CC $common -fsanitize=fuzzer-no-link,address,undefined -c "$top_srcdir/$f" \
+			-o "$obj/$(basename "${f%.c}").o" &
+	done
+	wait
+) || true
 for o in $objs; do [ -f "$o" ] || fail=1; done
 [ $fail = 0 ] || { echo "fuzz: building the library failed" >&2; exit 1; }
 for t in $FUZZ_TARGETS; do

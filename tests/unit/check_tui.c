@@ -38,6 +38,34 @@
 #ifndef TEST_SRCDIR
 #define TEST_SRCDIR TEST_DATA "/../.."
 #endif
+
+/* configure --enable-sanitizers */
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASAN_BUILD 1
+#endif
+#endif
+#ifndef ASAN_BUILD
+#define ASAN_BUILD 0
+#endif
+
+static int under_valgrind(void)
+{
+	const char *p = getenv("LD_PRELOAD");
+
+	return p && (strstr(p, "vgpreload") || strstr(p, "valgrind"));
+}
+
+/* Under valgrind (make check-valgrind) and AddressSanitizer the cases look for memory
+ * errors: the 100,000 stacks and the long walks, there for the time a key takes or for
+ * every step, are make check's. */
+static int memcheck(void)
+{
+	return ASAN_BUILD || under_valgrind();
+}
+
 #define EXPECTED TEST_DATA "/expected/tui"
 
 /* ---- a fake live source ---- */
@@ -1525,7 +1553,10 @@ START_TEST(test_attrib_series_at)
 		{ AK_AGE, AK_NONE, -1 },
 		{ AK_COMM, AK_NONE, 600 },
 	};
-	static const int walk[] = { 3, 2, 1, 0, 2, 1, 3, 0 };
+	/* under memcheck() back two and on one: both ways still, not every step */
+	static const int walk[] = { 3, 2, 1, 0, 2, 1, 3, 0 }, short_walk[] = { 3, 1, 2 };
+	const int *steps = memcheck() ? short_walk : walk;
+	size_t nsteps = memcheck() ? ARRAY_SIZE(short_walk) : ARRAY_SIZE(walk);
 	char *tmp = tmpdir_new(), *rec = xasprintf("%s/r.ptrec", tmp);
 	char a0[] = "record", a1[] = "--from", a2[] = "attrib-series", a3[] = "-o";
 	char *argv[] = { a0, a1, a2, a3, rec, NULL };
@@ -1543,13 +1574,13 @@ START_TEST(test_attrib_series_at)
 
 			ao.older_than = cases[c].older;
 			ht_open(&h, srcs[s], &o, 700, 140, NULL, NULL);
-			for (size_t w = 0; w < ARRAY_SIZE(walk); w++) {
+			for (size_t w = 0; w < nsteps; w++) {
 				struct attr_view v;
 				char want[32];
 
-				for (; at > walk[w]; at--)
+				for (; at > steps[w]; at--)
 					ht_keys(&h, "[");
-				for (; at < walk[w]; at++)
+				for (; at < steps[w]; at++)
 					ht_keys(&h, "]");
 				snprintf(want, sizeof(want), "sample %d/4", at + 1);
 				ck_line_has(&h, 1, want);
@@ -4666,25 +4697,9 @@ static double tv_ms(const struct timeval *tv)
 	return (double)tv->tv_sec * 1e3 + (double)tv->tv_usec / 1e3;
 }
 
-static int under_valgrind(void)
-{
-	const char *p = getenv("LD_PRELOAD");
-
-	return p && (strstr(p, "vgpreload") || strstr(p, "valgrind"));
-}
-
 #define FAULTS_MAX 256 /* in the first `T` and `*` of a readied tree (1,369 and 1,706 not) */
 /* AddressSanitizer's allocator and shadow memory fault pages of their own */
-#if defined(__SANITIZE_ADDRESS__)
-#define FAULTS_COUNTED 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FAULTS_COUNTED 0
-#endif
-#endif
-#ifndef FAULTS_COUNTED
-#define FAULTS_COUNTED 1
-#endif
+#define FAULTS_COUNTED (!ASAN_BUILD)
 
 /* One key, timed: CPU time, the view's and the draw's share, the page faults. */
 static void speed_key(struct ht *h, const char *keys, int nstacks, const char *what,
@@ -4726,7 +4741,7 @@ START_TEST(test_speed_100k)
 	struct source *src;
 	const struct stack *st;
 	size_t at;
-	int slow = under_valgrind(), nstacks = slow ? 5000 : 100000, prefaulted;
+	int slow = memcheck(), nstacks = slow ? 5000 : 100000, prefaulted;
 
 	/* make bench: PAGETOP_TUI_STACKS=1000000 */
 	if (!slow && getenv("PAGETOP_TUI_STACKS"))
@@ -4881,7 +4896,7 @@ START_TEST(test_tree_lazy_100k)
 	struct source *src;
 	struct fake *f;
 	struct tree_ui *u;
-	int nstacks = under_valgrind() ? 5000 : 100000;
+	int nstacks = memcheck() ? 5000 : 100000;
 	size_t most = (size_t)nstacks / 10, made;
 	static const struct {
 		const char *keys, *what;
@@ -5226,12 +5241,12 @@ START_TEST(test_agree_every_sample)
 {
 	struct ht h = { 0 };
 	struct agree_batch b;
-	long last, step = under_valgrind() ? 15 : 1;
+	long last, step = memcheck() ? 15 : 1;
 
 	ht_open(&h, "lab.ptrec.xz", NULL, 24, 100, NULL, NULL);
 	last = h.t->nread - 1;
 	agree_batch_open(&b, "lab.ptrec.xz");
-	/* under valgrind every sample takes minutes: every 15th, and the last */
+	/* under memcheck() every sample takes minutes: every 15th, and the last */
 	for (long k = 0; k <= last; k = k < last && k + step > last ? last : k + step) {
 		time_goto(h.t, k);
 		while (!time_build_step(h.t, -1))

@@ -1455,41 +1455,57 @@ static void apart_radix(uint64_t *a, uint64_t *tmp, size_t n)
 	}
 }
 
+/* The first depth from d on where the stacks of segment [lo, lo + n) differ, -1 when
+ * they do not: each compared with the first only up to the first difference found so
+ * far, one stack at a time (its frames are together in memory, the segment is not). */
+static int apart_first_diff(const struct model *m, const struct apart_sort *s, size_t lo,
+			    size_t n, int d)
+{
+	const struct stack *s0 = stack_at(m, s->ids[s->ord[lo]]);
+	int best = INT_MAX;
+
+	for (size_t j = 1; j < n; j++) {
+		const struct stack *st = stack_at(m, s->ids[s->ord[lo + j]]);
+		int p = d >> APART_SHIFT;
+		unsigned i = (unsigned)(d & ((1 << APART_SHIFT) - 1));
+
+		/* the depths come in increasing order: those past best need no look */
+		while (p < APART_PARTS && (p << APART_SHIFT) + (int)i < best) {
+			int64_t v0 = apart_at(m, s0, p, i);
+
+			if (apart_at(m, st, p, i) != v0) {
+				best = (p << APART_SHIFT) + (int)i;
+				break;
+			}
+			if (v0 >= 0) {
+				i++;
+			} else {
+				p++;
+				i = 0;
+			}
+		}
+	}
+	return best == INT_MAX ? -1 : best;
+}
+
 /* Splits segment [lo, hi) at the first depth from d on where its stacks differ: -1 when
  * they do not (alike stacks are named by their place: make_apart()). */
 static int apart_split(struct model *m, struct apart_sort *s, size_t lo, size_t hi, int d)
 {
 	size_t n = hi - lo;
 	uint64_t *key;
-	int p = d >> APART_SHIFT;
-	unsigned i = (unsigned)(d & ((1 << APART_SHIFT) - 1));
+	int p, at = apart_first_diff(m, s, lo, n, d);
+	unsigned i;
 
-	if (p >= APART_PARTS)
+	if (at < 0)
 		return -1; /* alike to their ends */
+	p = at >> APART_SHIFT;
+	i = (unsigned)(at & ((1 << APART_SHIFT) - 1));
 	key = xmalloc(2 * n * sizeof(*key));
-	for (;;) {
-		uint32_t v0 = 0;
-		int same = 1;
+	for (size_t j = 0; j < n; j++) {
+		const struct stack *st = stack_at(m, s->ids[s->ord[lo + j]]);
 
-		for (size_t j = 0; j < n; j++) {
-			const struct stack *st = stack_at(m, s->ids[s->ord[lo + j]]);
-			uint32_t v = (uint32_t)(apart_at(m, st, p, i) + 1);
-
-			if (!j)
-				v0 = v;
-			same &= v == v0;
-			key[j] = (uint64_t)v << 32 | s->ord[lo + j];
-		}
-		if (!same)
-			break;
-		if (v0) {
-			i++;
-		} else if (++p == APART_PARTS) {
-			free(key);
-			return -1;
-		} else {
-			i = 0;
-		}
+		key[j] = (uint64_t)(uint32_t)(apart_at(m, st, p, i) + 1) << 32 | s->ord[lo + j];
 	}
 	apart_radix(key, key + n, n);
 	for (size_t j = 0; j < n; j++) {

@@ -48,6 +48,13 @@ struct count_change {
 	int was;                /* it had a count or was present before the sample */
 };
 
+/* Stack ids by a 64-bit key of the stack's, open-addressed (a slot of 0 is empty). */
+struct idtab {
+	uint32_t *slots;
+	size_t nslots, n;
+	int by_handle;          /* the key: the stack's handle (hashed here), else its hash */
+};
+
 struct recording_reader {
 	struct reader *r;
 	char *name;
@@ -71,10 +78,8 @@ struct recording_reader {
 	uint32_t *keys;         /* the stacks' frame keys, back to back */
 	size_t nkeys, ckeys;
 	uint64_t keyspace;
-	uint32_t *hslots;       /* ids of the stacks with a handle, by it; 0 empty */
-	size_t nhslots, nhandles;
-	uint32_t *tslots;       /* ids of stacks without, by their hash; 0 empty */
-	size_t ntslots, nhashes;
+	struct idtab byhandle;  /* ids of the stacks with a handle, by it */
+	struct idtab byhash;    /* ids of stacks without, by their hash */
 	uint32_t *nonzero;      /* ids with a count, and some without until compacted */
 	size_t nnz, cnz;
 	size_t nlive;           /* stacks with a count or present */
@@ -391,37 +396,48 @@ static enum line_read rr_line(struct recording_reader *rr, const char **line, si
 	return RL_LINE;
 }
 
-/* The id of the stack with handle h (not 0), or 0 with *slot where it would go. */
-static uint32_t handle_find(const struct recording_reader *rr, uint64_t h, size_t *slot)
+static uint64_t idtab_key(const struct recording_reader *rr, const struct idtab *t,
+			  uint32_t id)
 {
-	size_t mask = rr->nhslots - 1, j = hash_u64(h) & mask;
+	return t->by_handle ? rr->st[id].handle : rr->st[id].hash;
+}
 
-	for (; rr->hslots[j]; j = (j + 1) & mask)
-		if (rr->st[rr->hslots[j]].handle == h)
-			return rr->hslots[j];
+/* The id of the stack with key k (not 0) in t, or 0 with *slot where it would go. */
+static uint32_t idtab_find(const struct recording_reader *rr, const struct idtab *t,
+			   uint64_t k, size_t *slot)
+{
+	size_t mask = t->nslots - 1, j = (t->by_handle ? hash_u64(k) : k) & mask;
+
+	for (; t->slots[j]; j = (j + 1) & mask)
+		if (idtab_key(rr, t, t->slots[j]) == k)
+			return t->slots[j];
 	*slot = j;
 	return 0;
 }
 
-static void handle_add(struct recording_reader *rr, uint32_t id)
+/* Puts id in t unless a stack with its key is there; returns that stack's id, or 0. */
+static uint32_t idtab_add(struct recording_reader *rr, struct idtab *t, uint32_t id)
 {
 	size_t slot = 0;
+	uint32_t f;
 
-	if ((rr->nhandles + 1) * 2 > rr->nhslots) {
-		uint32_t *old = rr->hslots;
-		size_t n = rr->nhslots;
+	if ((t->n + 1) * 2 > t->nslots) {
+		uint32_t *old = t->slots;
+		size_t n = t->nslots;
 
-		rr->nhslots = n ? n * 2 : 1024;
-		rr->hslots = xcalloc(rr->nhslots, sizeof(*rr->hslots));
+		t->nslots = n ? n * 2 : 1024;
+		t->slots = xcalloc(t->nslots, sizeof(*t->slots));
 		for (size_t i = 0; i < n; i++)
-			if (old[i] && !handle_find(rr, rr->st[old[i]].handle, &slot))
-				rr->hslots[slot] = old[i];
+			if (old[i] && !idtab_find(rr, t, idtab_key(rr, t, old[i]), &slot))
+				t->slots[slot] = old[i];
 		free(old);
 	}
-	if (!handle_find(rr, rr->st[id].handle, &slot)) {
-		rr->hslots[slot] = id;
-		rr->nhandles++;
+	f = idtab_find(rr, t, idtab_key(rr, t, id), &slot);
+	if (!f) {
+		t->slots[slot] = id;
+		t->n++;
 	}
+	return f;
 }
 
 /* "s ID HANDLE NFRAMES", checked: the next id, at most STACK_MAX_FRAMES frames, a handle
@@ -451,11 +467,11 @@ static int stack_header(struct recording_reader *rr, const char *line, size_t n,
 			 (unsigned long long)(rr->nst ? rr->nst : 1));
 		return bad(rr, what, line, n, err);
 	}
-	if (*handle && rr->nhandles) {
+	if (*handle && rr->byhandle.n) {
 		/* the model would take the second for the first: its frames would vanish, its
 		 * pages go to the first */
 		size_t slot;
-		uint32_t other = handle_find(rr, *handle, &slot);
+		uint32_t other = idtab_find(rr, &rr->byhandle, *handle, &slot);
 
 		if (other) {
 			char why[256];
@@ -536,41 +552,14 @@ static void stack_texts(const struct recording_reader *rr, const struct recorded
 		ft[i] = rr->ftext[rr->keys[s->keys + i]];
 }
 
-static uint32_t hash_find(const struct recording_reader *rr, uint64_t h, size_t *slot)
-{
-	size_t mask = rr->ntslots - 1, j = h & mask;
-
-	for (; rr->tslots[j]; j = (j + 1) & mask)
-		if (rr->st[rr->tslots[j]].hash == h)
-			return rr->tslots[j];
-	*slot = j;
-	return 0;
-}
-
 /* A stack without a handle joins the ring of those with its hash: when one of them
  * changes, a sink that takes changes gets them all (sink.h: counts add up). */
 static void twin_add(struct recording_reader *rr, uint32_t id)
 {
-	size_t slot = 0;
-	uint32_t f;
+	uint32_t f = idtab_add(rr, &rr->byhash, id);
 
-	if ((rr->nhashes + 1) * 2 > rr->ntslots) {
-		uint32_t *old = rr->tslots;
-		size_t n = rr->ntslots;
-
-		rr->ntslots = n ? n * 2 : 1024;
-		rr->tslots = xcalloc(rr->ntslots, sizeof(*rr->tslots));
-		for (size_t i = 0; i < n; i++)
-			if (old[i] && !hash_find(rr, rr->st[old[i]].hash, &slot))
-				rr->tslots[slot] = old[i];
-		free(old);
-	}
-	f = hash_find(rr, rr->st[id].hash, &slot);
-	if (!f) {
-		rr->tslots[slot] = id;
-		rr->nhashes++;
+	if (!f)
 		return;
-	}
 	rr->st[id].twin = rr->st[f].twin ? rr->st[f].twin : f;
 	rr->st[f].twin = id;
 }
@@ -605,7 +594,7 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 	memset(s, 0, sizeof(*s));
 	s->handle = handle;
 	if (handle)
-		handle_add(rr, (uint32_t)(rr->nst - 1));
+		idtab_add(rr, &rr->byhandle, (uint32_t)(rr->nst - 1));
 	s->nframes = (uint16_t)nf;
 	s->keys = rr->nkeys;
 	if (nf)
@@ -1280,8 +1269,8 @@ static void rr_close(struct source *s)
 	strtab_free(rr->frames);
 	free(rr->ftext);
 	free(rr->keys);
-	free(rr->hslots);
-	free(rr->tslots);
+	free(rr->byhandle.slots);
+	free(rr->byhash.slots);
 	free(rr->nonzero);
 	free(rr->ch);
 	free(rr->name);
@@ -1319,6 +1308,7 @@ int source_open_recording_reader(struct source *s, struct reader *r,
 	int rc;
 
 	rr->r = r;
+	rr->byhandle.by_handle = 1;
 	rr->boot_time = -1;
 	rr->name = xstrdup(reader_name(r));
 	rr->frames = strtab_new();

@@ -3489,6 +3489,39 @@ static char *sym_lines(const char *path)
 	return out;
 }
 
+/* pagetop record of the lab's folder (s 0) or of the per-block dumps after the first
+ * (s 1) into ref, with the lab's debug info; the screen's symbolizer of the same. */
+static struct symbols *record_ref(size_t s, char *vmlinux, char *mods, char *ref)
+{
+	static const char *dirs[1];
+	char a0[] = "record", a1[] = "--vmlinux", a3[] = "--modules", a5[] = "-o";
+	char a7[] = "--from", d0[] = "demo";
+	char b1[] = "attrib-series/0001.page_owner.xz", b2[] = "attrib-series/0002.page_owner.xz";
+	char b3[] = "attrib-series/0003.page_owner";
+	char *argv[] = { a0, a1, vmlinux, a3, mods, a5, ref, a7, d0, NULL, NULL, NULL };
+	struct symbols_opts so;
+	struct symbols *sym;
+	struct pt_err err;
+	int argc = 9;
+
+	if (s == 1) {
+		argv[8] = b1;
+		argv[9] = b2;
+		argv[10] = b3;
+		argc = 11;
+	}
+	optind = 0;
+	ck_assert_int_eq(cmd_record(argc, argv), 0);
+	dirs[0] = mods;
+	symbols_opts_init(&so);
+	so.vmlinux = vmlinux;
+	so.module_dirs = dirs;
+	so.nmodule_dirs = 1;
+	sym = symbols_new(&so, &err);
+	ck_assert_msg(sym != NULL, "%s", err.msg);
+	return sym;
+}
+
 /* R carries the frames' source lines as pagetop record does with the same debug info:
  * on a series of stacks (the lab's folder, recorded from the sample on screen) and on
  * per-block dumps (recorded from the next read: pagetop record of the dumps after the
@@ -3504,33 +3537,11 @@ START_TEST(test_record_symbols)
 	for (size_t s = 0; s < ARRAY_SIZE(srcs); s++) {
 		char *ref = xasprintf("%s/ref%zu.ptrec", tmp, s), *ui = xasprintf("%s/ui%zu.ptrec", tmp, s);
 		char *keys = xasprintf("R\025%s\n", ui), *want, *got;
-		char a0[] = "record", a1[] = "--vmlinux", a3[] = "--modules", a5[] = "-o";
-		char a7[] = "--from", d0[] = "demo";
-		char b1[] = "attrib-series/0001.page_owner.xz", b2[] = "attrib-series/0002.page_owner.xz";
-		char b3[] = "attrib-series/0003.page_owner";
-		char *argv[] = { a0, a1, vmlinux, a3, mods, a5, ref, a7, d0, NULL, NULL, NULL };
-		const char *dirs[1] = { mods };
-		struct symbols_opts so;
 		struct symbols *sym;
 		struct tui_opts o;
 		struct ht h = { 0 };
-		struct pt_err err;
-		int argc = 9;
 
-		if (s == 1) {
-			argv[8] = b1;
-			argv[9] = b2;
-			argv[10] = b3;
-			argc = 11;
-		}
-		optind = 0;
-		ck_assert_int_eq(cmd_record(argc, argv), 0);
-		symbols_opts_init(&so);
-		so.vmlinux = vmlinux;
-		so.module_dirs = dirs;
-		so.nmodule_dirs = 1;
-		sym = symbols_new(&so, &err);
-		ck_assert_msg(sym != NULL, "%s", err.msg);
+		sym = record_ref(s, vmlinux, mods, ref);
 		memset(&o, 0, sizeof(o));
 		view_opts_init(&o.view);
 		o.sym = sym;
@@ -3574,34 +3585,12 @@ START_TEST(test_record_symbols_first)
 	for (size_t s = 0; s < ARRAY_SIZE(srcs); s++) {
 		char *ref = xasprintf("%s/ref%zu.ptrec", tmp, s), *ui = xasprintf("%s/ui%zu.ptrec", tmp, s);
 		char *keys = xasprintf("R\025%s\n", ui), *want, *got, *text;
-		char a0[] = "record", a1[] = "--vmlinux", a3[] = "--modules", a5[] = "-o";
-		char a7[] = "--from", d0[] = "demo";
-		char b1[] = "attrib-series/0001.page_owner.xz", b2[] = "attrib-series/0002.page_owner.xz";
-		char b3[] = "attrib-series/0003.page_owner";
-		char *argv[] = { a0, a1, vmlinux, a3, mods, a5, ref, a7, d0, NULL, NULL, NULL };
-		const char *dirs[1] = { mods };
 		struct symbols_progress p;
-		struct symbols_opts so;
 		struct symbols *sym;
 		struct tui_opts o;
 		struct ht h = { 0 };
-		struct pt_err err;
-		int argc = 9;
 
-		if (s == 1) {
-			argv[8] = b1;
-			argv[9] = b2;
-			argv[10] = b3;
-			argc = 11;
-		}
-		optind = 0;
-		ck_assert_int_eq(cmd_record(argc, argv), 0);
-		symbols_opts_init(&so);
-		so.vmlinux = vmlinux;
-		so.module_dirs = dirs;
-		so.nmodule_dirs = 1;
-		sym = symbols_new(&so, &err);
-		ck_assert_msg(sym != NULL, "%s", err.msg);
+		sym = record_ref(s, vmlinux, mods, ref);
 		symbols_hold(sym, 1);
 		memset(&o, 0, sizeof(o));
 		view_opts_init(&o.view);

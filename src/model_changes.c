@@ -12,7 +12,6 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "model_int.h"
 
@@ -110,50 +109,59 @@ static void rebuild(struct model *m, uint32_t k)
 	c->ready = 1;
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* Marks the ids; lo and hi: the lowest and highest word marked so far. */
+static void mark_ids(struct model_changes *c, const uint32_t *ids, size_t n, size_t *lo,
+		     size_t *hi)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	for (size_t i = 0; i < n; i++) {
+		size_t w = ids[i] / 64;
 
-	return x < y ? -1 : x > y;
-}
-
-static void work_add(struct model_changes *c, const uint32_t *ids, size_t n)
-{
-	if (c->nwork + n > c->cap_work) {
-		while (c->nwork + n > c->cap_work)
-			c->cap_work = c->cap_work ? c->cap_work * 2 : 1024;
-		c->work = xreallocarray(c->work, c->cap_work, sizeof(*c->work));
+		if (w >= c->cap_mark)
+			c->mark = xgrow_zeroed(c->mark, &c->cap_mark, w, sizeof(*c->mark));
+		c->mark[w] |= 1ULL << (ids[i] % 64);
+		if (w < *lo)
+			*lo = w;
+		if (w > *hi)
+			*hi = w;
 	}
-	memcpy(c->work + c->nwork, ids, n * sizeof(*ids));
-	c->nwork += n;
 }
 
 void changes_collect(struct model *m, uint32_t k)
 {
 	struct model_changes *c = &m->chg;
 	unsigned w = k % MODEL_HISTORY;
-	size_t n = 0;
+	size_t most = c->nnamed + c->nmoved + c->ndue[w] + c->nlate;
+	size_t lo = SIZE_MAX, hi = 0, n = 0;
 
-	if (!c->ready)
+	if (!c->ready) {
 		rebuild(m, k);
-	c->nwork = 0;
-	work_add(c, c->named, c->nnamed);
-	work_add(c, c->moved, c->nmoved);
-	work_add(c, c->due[w], c->ndue[w]);
-	work_add(c, c->late, c->nlate);
+		most = c->nnamed + c->nmoved + c->ndue[w] + c->nlate;
+	}
+	if (most > c->cap_work) {
+		while (most > c->cap_work)
+			c->cap_work = c->cap_work ? c->cap_work * 2 : 1024;
+		c->work = xreallocarray(c->work, c->cap_work, sizeof(*c->work));
+	}
+	mark_ids(c, c->named, c->nnamed, &lo, &hi);
+	mark_ids(c, c->moved, c->nmoved, &lo, &hi);
+	mark_ids(c, c->due[w], c->ndue[w], &lo, &hi);
+	mark_ids(c, c->late, c->nlate, &lo, &hi);
 	c->nmoved = c->ndue[w] = c->nlate = 0;
-	/* in the order of a sample of every stack: the forgetting hands ids out in it */
-	qsort(c->work, c->nwork, sizeof(*c->work), cmp_u32);
-	for (size_t i = 0; i < c->nwork; i++) {
-		uint32_t id = c->work[i];
-		struct stack *st;
+	/* in the order of a sample of every stack, once each: the forgetting hands ids
+	 * out in it */
+	for (size_t i = lo; i <= hi; i++) {
+		uint64_t bits = c->mark[i];
 
-		if (n && c->work[n - 1] == id)
-			continue;
-		c->work[n++] = id;
-		st = stack_at(m, id);
-		if (!st->freed && !named(m, id, k))
-			fill(st);
+		c->mark[i] = 0;
+		while (bits) {
+			uint32_t id = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bits));
+			struct stack *st = stack_at(m, id);
+
+			bits &= bits - 1;
+			c->work[n++] = id;
+			if (!st->freed && !named(m, id, k))
+				fill(st);
+		}
 	}
 	c->nwork = n;
 }
@@ -187,7 +195,8 @@ size_t model_changed(const struct model *m, const uint32_t **ids)
 size_t changes_bytes(const struct model *m)
 {
 	const struct model_changes *c = &m->chg;
-	size_t n = c->cap_stamp + c->cap_named + c->cap_moved + c->cap_work + c->cap_late;
+	size_t n = c->cap_stamp + c->cap_named + c->cap_moved + c->cap_work + c->cap_late +
+		   2 * c->cap_mark;
 
 	for (unsigned w = 0; w < MODEL_HISTORY; w++)
 		n += c->cap_due[w];
@@ -202,6 +211,7 @@ void changes_free(struct model *m)
 	free(c->named);
 	free(c->moved);
 	free(c->work);
+	free(c->mark);
 	for (unsigned w = 0; w < MODEL_HISTORY; w++)
 		free(c->due[w]);
 	free(c->late);

@@ -50,6 +50,8 @@ struct model_changes {
 	size_t cap_stamp;
 	uint32_t *named, *moved, *work; /* this sample's; delta not 0 after the last */
 	size_t nnamed, nmoved, nwork, cap_named, cap_moved, cap_work;
+	uint64_t *mark;             /* by stack id: to look at (changes_collect), else 0 */
+	size_t cap_mark;            /* in words */
 	/* by sample % MODEL_HISTORY: stacks whose score or forgetting is due then */
 	uint32_t *due[MODEL_HISTORY];
 	size_t ndue[MODEL_HISTORY], cap_due[MODEL_HISTORY];

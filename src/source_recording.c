@@ -677,6 +677,19 @@ static int do_carried(struct recording_reader *rr, const char *line, size_t n, s
 	return rc;
 }
 
+/* The record of stack id as the sink knows it, without frames or count. */
+static void rec_of(const struct recording_reader *rr, uint32_t id, struct stack_rec *rec)
+{
+	const struct recorded_stack *s = &rr->st[id];
+
+	memset(rec, 0, sizeof(*rec));
+	rec->nframes = s->nframes;
+	rec->keyspace = rr->keyspace;
+	rec->hash = s->hash;
+	rec->key = s->handle ? 0 : id;
+	rec->handle = s->handle;
+}
+
 /* The blocks of a per-block dump, in the order of their PFNs as the dump lists them:
  * the sink sums them per stack as it does a dump's. */
 static int feed_blocks(struct recording_reader *rr, const struct sink *sink, struct pt_err *err)
@@ -689,17 +702,13 @@ static int feed_blocks(struct recording_reader *rr, const struct sink *sink, str
 		struct block_info bi;
 		uint32_t id = rec_blocks_get(rr->blocks, i, &bi);
 		struct recorded_stack *s = &rr->st[id];
-		struct stack_rec rec = { 0 };
+		struct stack_rec rec;
 
 		if (id != last)
 			stack_texts(rr, s, ft);
 		last = id;
+		rec_of(rr, id, &rec);
 		rec.frames = ft;
-		rec.nframes = s->nframes;
-		rec.keyspace = rr->keyspace;
-		rec.hash = s->hash;
-		rec.key = s->handle ? 0 : id;
-		rec.handle = s->handle;
 		rec.has_count = 1;
 		rec.count = 1ULL << bi.order;
 		rec.block = &bi;
@@ -716,13 +725,9 @@ static int feed_blocks(struct recording_reader *rr, const struct sink *sink, str
 static void feed_prefetch(const struct recording_reader *rr, uint32_t id, const struct sink *sink)
 {
 	const struct recorded_stack *s = &rr->st[id];
-	struct stack_rec rec = { 0 };
+	struct stack_rec rec;
 
-	rec.nframes = s->nframes;
-	rec.keyspace = rr->keyspace;
-	rec.hash = s->hash;
-	rec.key = s->handle ? 0 : id;
-	rec.handle = s->handle;
+	rec_of(rr, id, &rec);
 	sink->ops->prefetch(sink->self, &rec);
 	__builtin_prefetch(&rr->keys[s->keys]); /* for stack_texts() */
 }
@@ -732,15 +737,11 @@ static int feed_one(struct recording_reader *rr, uint32_t id, const struct sink 
 {
 	const struct recorded_stack *s = &rr->st[id];
 	struct frame_text ft[STACK_MAX_FRAMES];
-	struct stack_rec rec = { 0 };
+	struct stack_rec rec;
 
 	stack_texts(rr, s, ft);
+	rec_of(rr, id, &rec);
 	rec.frames = ft;
-	rec.nframes = s->nframes;
-	rec.keyspace = rr->keyspace;
-	rec.hash = s->hash;
-	rec.key = s->handle ? 0 : id;
-	rec.handle = s->handle;
 	rec.has_count = 1;
 	rec.count = s->cur;
 	rec.calls = s->calls;

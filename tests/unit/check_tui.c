@@ -3522,6 +3522,22 @@ static struct symbols *record_ref(size_t s, char *vmlinux, char *mods, char *ref
 	return sym;
 }
 
+/* R again: the recording ui closes; its source lines are those of pagetop record's ref. */
+static void record_close(struct ht *h, struct symbols *sym, const char *ref, const char *ui)
+{
+	char *want, *got;
+
+	ht_keys(h, "R");
+	ck_line_has(h, 23, "closed: ");
+	ht_close(h);
+	symbols_free(sym);
+	want = sym_lines(ref);
+	got = sym_lines(ui);
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
+}
+
 /* R carries the frames' source lines as pagetop record does with the same debug info:
  * on a series of stacks (the lab's folder, recorded from the sample on screen) and on
  * per-block dumps (recorded from the next read: pagetop record of the dumps after the
@@ -3536,7 +3552,7 @@ START_TEST(test_record_symbols)
 	ck_assert_int_eq(chdir(TEST_DATA), 0);
 	for (size_t s = 0; s < ARRAY_SIZE(srcs); s++) {
 		char *ref = xasprintf("%s/ref%zu.ptrec", tmp, s), *ui = xasprintf("%s/ui%zu.ptrec", tmp, s);
-		char *keys = xasprintf("R\025%s\n", ui), *want, *got;
+		char *keys = xasprintf("R\025%s\n", ui);
 		struct symbols *sym;
 		struct tui_opts o;
 		struct ht h = { 0 };
@@ -3551,15 +3567,7 @@ START_TEST(test_record_symbols)
 		ht_keys(&h, keys);
 		ck_line_has(&h, 23, "recording to ");
 		tui_pump(h.t, -1);
-		ht_keys(&h, "R");
-		ck_line_has(&h, 23, "closed: ");
-		ht_close(&h);
-		symbols_free(sym);
-		want = sym_lines(ref);
-		got = sym_lines(ui);
-		ck_assert_str_eq(got, want);
-		free(want);
-		free(got);
+		record_close(&h, sym, ref, ui);
 		free(keys);
 		free(ui);
 		free(ref);
@@ -3584,7 +3592,7 @@ START_TEST(test_record_symbols_first)
 	ck_assert_int_eq(chdir(TEST_DATA), 0);
 	for (size_t s = 0; s < ARRAY_SIZE(srcs); s++) {
 		char *ref = xasprintf("%s/ref%zu.ptrec", tmp, s), *ui = xasprintf("%s/ui%zu.ptrec", tmp, s);
-		char *keys = xasprintf("R\025%s\n", ui), *want, *got, *text;
+		char *keys = xasprintf("R\025%s\n", ui), *text;
 		struct symbols_progress p;
 		struct symbols *sym;
 		struct tui_opts o;
@@ -3612,15 +3620,7 @@ START_TEST(test_record_symbols_first)
 		ck_assert_uint_eq(p.answered, 0);
 		symbols_hold(sym, 0);
 		tui_pump(h.t, -1);
-		ht_keys(&h, "R");
-		ck_line_has(&h, 23, "closed: ");
-		ht_close(&h);
-		symbols_free(sym);
-		want = sym_lines(ref);
-		got = sym_lines(ui);
-		ck_assert_str_eq(got, want);
-		free(want);
-		free(got);
+		record_close(&h, sym, ref, ui);
 		free(keys);
 		free(ui);
 		free(ref);

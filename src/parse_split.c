@@ -568,7 +568,8 @@ static const struct frame_text *keys_take(struct split *sp, const struct chunk *
 			t->cap = t->cap ? t->cap * 2 : 1024;
 		t->ft = xreallocarray(t->ft, t->cap, sizeof(*t->ft));
 	}
-	memcpy(t->ft + t->n + 1, c->newfr, add * sizeof(*c->newfr));
+	if (add) /* (a chunk that added none may have no texts array at all) */
+		memcpy(t->ft + t->n + 1, c->newfr, add * sizeof(*c->newfr));
 	t->n += add;
 	return t->ft;
 }

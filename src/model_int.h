@@ -348,7 +348,7 @@ static inline void groups_count(struct model *m, const struct stack *st, int ful
 /* model_changes.c */
 /* The sample names st (a sample of changes only). */
 void changes_name(struct model *m, const struct stack *st);
-/* Before the sample's end: 0 when it can look at what changed only; else every stack
+/* Before the sample's end: 1 when it can look at what changed only; else (0) every stack
  * not named gets its count again as a sample of every stack would give it. */
 int changes_usable(struct model *m, uint32_t k);
 /* The stacks a sample of changes only looks at, by id; the sums by what they add. */

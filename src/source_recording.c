@@ -785,6 +785,7 @@ static int feed(struct source *src, struct recording_reader *rr, struct sample_i
 		const struct sink *sink, struct pt_err *err)
 {
 	int blocks = rr->blocks && rec_blocks_count(rr->blocks);
+	const void *took = rr->fed_self; /* the sink that took the sample before, whole */
 	size_t k = 0;
 
 	if (rr->meta_changed) {
@@ -792,11 +793,11 @@ static int feed(struct source *src, struct recording_reader *rr, struct sample_i
 		src->meta_sent = 0;
 		rr->meta_changed = 0;
 	}
+	rr->fed_self = NULL;
 	if (source_send_meta(src, sink, err) < 0)
 		return -1;
-	si->changes_only = !rr->blocks && sink->ops->take_changes && rr->fed_self == sink->self &&
+	si->changes_only = !rr->blocks && sink->ops->take_changes && took == sink->self &&
 			   rr->nnz <= 2 * rr->nlive + 1024;
-	rr->fed_self = NULL;
 	if (sink->ops->begin(sink->self, si, err) < 0)
 		return -1;
 	if (si->changes_only) {

@@ -49,6 +49,8 @@ struct frame_request {
 	uint64_t hash;
 	const struct sym_result *res; /* NULL while pending */
 	struct frame_request *next_pending;
+	unsigned carry_gen;    /* sym_carry_gen() when res was made */
+	int queued;            /* on the pending stack */
 };
 
 struct symbols {
@@ -80,6 +82,7 @@ static void *worker(void *arg)
 	for (;;) {
 		struct frame_request *e;
 		struct sym_result *r;
+		unsigned gen;
 
 		while ((!s->pending || s->held) && !s->stop)
 			pthread_cond_wait(&s->work, &s->lock);
@@ -90,6 +93,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&s->lock);
 
 		r = sym_pool_alloc(s->pool, sizeof(*r));
+		gen = sym_carry_gen();
 		symdb_resolve(s->db, s->pool, e->text, e->len, r);
 		/* no usable debug info for the object: what a recording carries, if anything */
 		if (r->status == SYM_NO_DEBUG)
@@ -97,6 +101,8 @@ static void *worker(void *arg)
 
 		pthread_mutex_lock(&s->lock);
 		e->res = r;
+		e->carry_gen = gen;
+		e->queued = 0;
 		s->answered++;
 		if (!s->pending)
 			pthread_cond_broadcast(&s->idle);
@@ -218,7 +224,19 @@ static size_t trim(const char *text, size_t len, const char **out)
 	return len;
 }
 
-const struct sym_result *symbols_get(struct symbols *s, const char *text, size_t len)
+static void queue(struct symbols *s, struct frame_request *e)
+{
+	e->queued = 1;
+	e->next_pending = s->pending;
+	s->pending = e;
+	s->requested++;
+	pthread_cond_signal(&s->work);
+}
+
+/* Asks for text's answer unless it has one; *asked: an answer is on its way (a first
+ * one, or the renewal of one without lines the recording now carries). */
+static const struct sym_result *get(struct symbols *s, const char *text, size_t len,
+				    int *asked)
 {
 	struct frame_request *e;
 	size_t slot;
@@ -237,14 +255,23 @@ const struct sym_result *symbols_get(struct symbols *s, const char *text, size_t
 		s->slots[slot] = e;
 		if (++s->n * 2 > s->nslots)
 			grow(s);
-		e->next_pending = s->pending;
-		s->pending = e;
-		s->requested++;
-		pthread_cond_signal(&s->work);
+		queue(s, e);
+	} else if (!e->queued && e->res && e->res->status == SYM_NO_DEBUG &&
+		   e->carry_gen != sym_carry_gen()) {
+		/* the old answer stays valid (and shown) until the new one is published */
+		queue(s, e);
 	}
 	r = e->res;
+	*asked = e->queued;
 	pthread_mutex_unlock(&s->lock);
 	return r;
+}
+
+const struct sym_result *symbols_get(struct symbols *s, const char *text, size_t len)
+{
+	int asked;
+
+	return get(s, text, len, &asked);
 }
 
 void symbols_request(struct symbols *s, const char *text, size_t len)
@@ -285,9 +312,10 @@ void symbols_wait(struct symbols *s)
 
 const struct sym_result *symbols_resolve_now(struct symbols *s, const char *text, size_t len)
 {
-	const struct sym_result *r = symbols_get(s, text, len);
+	int asked;
+	const struct sym_result *r = get(s, text, len, &asked);
 
-	if (r)
+	if (r && !asked)
 		return r;
 	symbols_wait(s);
 	return symbols_lookup(s, text, len);

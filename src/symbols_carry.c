@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ static pthread_mutex_t carry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct strtab *carry_texts;   /* frame text -> index in carry_v */
 static struct carried *carry_v;
 static size_t carry_n, carry_cap;
+static atomic_uint carry_gen;
 
 void sym_carry_add(const char *text, size_t len, const struct sym_frame *f, unsigned n)
 {
@@ -58,8 +60,14 @@ void sym_carry_add(const char *text, size_t len, const struct sym_frame *f, unsi
 			c->frames[i].column = f[i].column;
 		}
 		c->nframes = n;
+		atomic_fetch_add(&carry_gen, 1);
 	}
 	pthread_mutex_unlock(&carry_lock);
+}
+
+unsigned sym_carry_gen(void)
+{
+	return atomic_load(&carry_gen);
 }
 
 int sym_carry_fill(struct sym_pool *pool, const char *text, size_t len, struct sym_result *r)

@@ -72,6 +72,9 @@ const char *symdb_release(const struct symdb *db);
 /* ---- carried lines (symbols_carry.c) ---- */
 /* When text has carried lines: *r becomes them (SYM_OK, strings from pool); 1, else 0. */
 int sym_carry_fill(struct sym_pool *pool, const char *text, size_t len, struct sym_result *r);
+/* Grows each time a text gets carried lines: an answer without them made before may now
+ * have them. */
+unsigned sym_carry_gen(void);
 const char *symdb_root(const struct symdb *db);
 
 #endif

@@ -666,6 +666,27 @@ START_TEST(test_carried)
 	/* a frame the recording says nothing of stays without lines */
 	r = res(none, "middle+0x5/0x20");
 	ck_assert_int_eq(r->status, SYM_NO_DEBUG);
+	ck_assert_ptr_eq(symbols_get(none, "middle+0x5/0x20", 15), r);
+	/* until the recording, read further, carries them: the answer is renewed, the
+	 * old one still handed out meanwhile; real debug info is not asked again */
+	sym_carry_add("middle+0x5/0x20", 15, fake + 1, 1);
+	ck_assert_ptr_eq(symbols_get(none, "middle+0x5/0x20", 15), r);
+	symbols_wait(none);
+	r = symbols_lookup(none, "middle+0x5/0x20", 15);
+	ck_assert_int_eq(r->status, SYM_OK);
+	ck_assert_uint_eq(r->nframes, 1);
+	ck_assert_str_eq(r->frames[0].function, "outer");
+	ck_assert_ptr_eq(res(none, "middle+0x5/0x20"), r);
+	r = res(real, "outer+0x5/0x20");
+	sym_carry_add("real+0x1/0x2", 12, fake, 1);
+	ck_assert_ptr_eq(symbols_get(real, "outer+0x5/0x20", 14), r);
+	/* resolve_now waits for a renewal asked for */
+	r = res(none, "inner+0x1/0x2");
+	ck_assert_int_eq(r->status, SYM_NO_DEBUG);
+	sym_carry_add("inner+0x1/0x2", 13, fake, 2);
+	r = res(none, "inner+0x1/0x2");
+	ck_assert_int_eq(r->status, SYM_OK);
+	ck_assert_str_eq(r->frames[0].function, "carried_inner");
 	symbols_free(real);
 	symbols_free(none);
 	sym_carry_clear();

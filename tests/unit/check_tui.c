@@ -1671,6 +1671,9 @@ START_TEST(test_attrib_series_walk)
 			else
 				ck_assert_int_le(now_reads - reads, 1);
 			reads = now_reads;
+			/* the batch reads the folder up to at: under memcheck only at both ends */
+			if (memcheck() && at > 1 && at < N - 2)
+				continue;
 			ht_keys(&h, "e");
 			ao.keys[1] = cases[c].k2 ? cases[c].k2 : AK_STACK;
 			batch_attr_view_at(dir, at, &ao, up[at], &v);

@@ -250,13 +250,21 @@ double attr_clock_now(const struct attr_clock *c, const struct model *m)
 
 enum { F_MIGRATED = 1, F_SLAB = 2, F_CMA = 4, F_OFFLINE = 8, F_HAS_TS = 16 };
 
+/* What few blocks differ in, interned: a block keeps 32 bytes, written once each on the
+ * thread that feeds the model (fresh memory, the most of that thread's time after the
+ * parse). */
+struct aext {
+	uint32_t memcg;             /* text id; UINT32_MAX: none */
+	uint32_t reason;            /* migrate reason id; UINT32_MAX: none */
+	uint8_t order, mt, flags, pad;
+};
+
 struct ablk {
 	uint32_t stack;
-	uint32_t comm, memcg, gfp;  /* text ids; memcg UINT32_MAX: none */
-	uint32_t reason;            /* migrate reason id; UINT32_MAX: none */
+	uint32_t comm, gfp;         /* text ids */
+	uint32_t ext;               /* its struct aext, by id */
 	int32_t pid, tgid;
 	uint64_t ts;
-	uint8_t order, mt, flags;
 };
 
 struct attrib {
@@ -266,11 +274,18 @@ struct attrib {
 	size_t n, cap;
 	struct strtab *texts;       /* commands, cgroups, flag texts, reasons */
 	struct strtab *flags;       /* single GFP flag names */
+	struct strtab *exts;        /* struct aext's bytes */
+	struct aext *ext;           /* by id */
+	size_t next_cap;
+	struct aext last_ext;       /* the block before's, and its id (UINT32_MAX: none) */
+	uint32_t last_ext_id;
 	uint32_t **flag_lists;      /* by text id: flag ids, ended by UINT32_MAX (lazily) */
 	size_t flag_lists_cap;
-	uint32_t last_comm, last_gfp; /* the block before's texts, or UINT32_MAX */
+	uint32_t last_comm, last_gfp, last_memcg; /* the block before's texts, or UINT32_MAX */
 	int moved;                  /* attrib_move(): the blocks stay, whatever m's sample */
 };
+
+#define EXT(a, b) (&(a)->ext[(b)->ext])
 
 /* The id of text s: the block before's (last) when it is the same text, as it is for most
  * neighbouring blocks (one task's, with one mask), else interned. */
@@ -283,11 +298,30 @@ static uint32_t intern_again(struct strtab *t, uint32_t *last, const char *s, si
 	return *last;
 }
 
+/* The id of e: the block before's when it is the same, else interned. */
+static uint32_t ext_id(struct attrib *a, const struct aext *e)
+{
+	uint32_t id;
+
+	if (a->last_ext_id != UINT32_MAX && memcmp(&a->last_ext, e, sizeof(*e)) == 0)
+		return a->last_ext_id;
+	id = strtab_intern(a->exts, (const char *)e, sizeof(*e));
+	if (id >= a->next_cap) {
+		a->next_cap = a->next_cap ? a->next_cap * 2 : 64;
+		a->ext = xreallocarray(a->ext, a->next_cap, sizeof(*a->ext));
+	}
+	a->ext[id] = *e;
+	a->last_ext = *e;
+	a->last_ext_id = id;
+	return id;
+}
+
 static void on_block(void *self, const struct stack *st, const struct block_info *bi)
 {
 	struct attrib *a = self;
 	uint32_t sample = model_nsamples(a->m);
 	struct ablk *b;
+	struct aext e;
 
 	if (!st) { /* the model started afresh */
 		a->sample = UINT32_MAX;
@@ -312,17 +346,20 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 		 ? a->last_gfp
 		 : intern_again(a->texts, &a->last_gfp, bi->gfp_text ? bi->gfp_text : "",
 				bi->gfp_text ? bi->gfp_text_len : 0);
-	b->memcg = bi->memcg ? strtab_intern(a->texts, bi->memcg, bi->memcg_len) : UINT32_MAX;
-	b->reason = bi->reason ? strtab_intern(a->texts, bi->reason, bi->reason_len)
-			       : UINT32_MAX;
 	b->pid = bi->pid;
 	b->tgid = bi->tgid;
 	b->ts = bi->ts_ns;
-	b->order = (uint8_t)bi->order;
-	b->mt = bi->mt;
-	b->flags = (uint8_t)((bi->migrated ? F_MIGRATED : 0) | (bi->slab ? F_SLAB : 0) |
-			     (bi->cma ? F_CMA : 0) | (bi->memcg_offline ? F_OFFLINE : 0) |
-			     (bi->has_ts ? F_HAS_TS : 0));
+	memset(&e, 0, sizeof(e));
+	e.memcg = bi->memcg ? intern_again(a->texts, &a->last_memcg, bi->memcg, bi->memcg_len)
+			    : UINT32_MAX;
+	e.reason = bi->reason ? strtab_intern(a->texts, bi->reason, bi->reason_len)
+			      : UINT32_MAX;
+	e.order = (uint8_t)bi->order;
+	e.mt = bi->mt;
+	e.flags = (uint8_t)((bi->migrated ? F_MIGRATED : 0) | (bi->slab ? F_SLAB : 0) |
+			    (bi->cma ? F_CMA : 0) | (bi->memcg_offline ? F_OFFLINE : 0) |
+			    (bi->has_ts ? F_HAS_TS : 0));
+	b->ext = ext_id(a, &e);
 }
 
 struct attrib *attrib_new(struct model *m)
@@ -333,7 +370,8 @@ struct attrib *attrib_new(struct model *m)
 	a->sample = UINT32_MAX;
 	a->texts = strtab_new();
 	a->flags = strtab_new();
-	a->last_comm = a->last_gfp = UINT32_MAX;
+	a->exts = strtab_new();
+	a->last_comm = a->last_gfp = a->last_memcg = a->last_ext_id = UINT32_MAX;
 	model_on_block(m, on_block, a);
 	return a;
 }
@@ -349,6 +387,8 @@ void attrib_free(struct attrib *a)
 	free(a->flag_lists);
 	strtab_free(a->texts);
 	strtab_free(a->flags);
+	strtab_free(a->exts);
+	free(a->ext);
 	free(a->b);
 	free(a);
 }
@@ -451,12 +491,12 @@ static const double age_edges[] = { 60, 600, 3600, 86400 };
 #define AGE_RANGES 5
 #define AGE_UNKNOWN 5
 
-static int age_range(const struct ablk *b, double now)
+static int age_range(const struct aext *e, const struct ablk *b, double now)
 {
 	double age;
 	int r = 0;
 
-	if (!(b->flags & F_HAS_TS))
+	if (!(e->flags & F_HAS_TS))
 		return AGE_UNKNOWN;
 	age = now - (double)b->ts / 1e9;
 	while (r < AGE_RANGES - 1 && age >= age_edges[r])
@@ -477,6 +517,7 @@ struct vctx {
 static unsigned key_values(struct vctx *c, enum attr_key k, const struct ablk *b, uint64_t *v)
 {
 	const struct model *m = c->a->m;
+	const struct aext *e = EXT(c->a, b);
 
 	switch (k) {
 	case AK_NONE:
@@ -493,15 +534,15 @@ static unsigned key_values(struct vctx *c, enum attr_key k, const struct ablk *b
 	case AK_TGID: v[0] = (uint64_t)(uint32_t)b->tgid; return 1;
 	case AK_COMM: v[0] = b->comm; return 1;
 	case AK_MEMCG:
-		v[0] = b->memcg == UINT32_MAX ? UINT64_MAX
-					      : ((uint64_t)b->memcg << 1) | !!(b->flags & F_OFFLINE);
+		v[0] = e->memcg == UINT32_MAX ? UINT64_MAX
+					      : ((uint64_t)e->memcg << 1) | !!(e->flags & F_OFFLINE);
 		return 1;
 	case AK_CLASS: {
 		unsigned cl = 0;
 
-		if (b->flags & F_CMA)
+		if (e->flags & F_CMA)
 			cl |= CL_CMA;
-		if (b->flags & F_SLAB)
+		if (e->flags & F_SLAB)
 			cl |= CL_SLAB;
 		if (b->stack < c->nvm) {
 			if (!c->vm[b->stack])
@@ -522,13 +563,13 @@ static unsigned key_values(struct vctx *c, enum attr_key k, const struct ablk *b
 		}
 		return n;
 	}
-	case AK_ORDER: v[0] = b->order; return 1;
-	case AK_MT: v[0] = b->mt; return 1;
+	case AK_ORDER: v[0] = e->order; return 1;
+	case AK_MT: v[0] = e->mt; return 1;
 	case AK_MIGRATED:
-		v[0] = !(b->flags & F_MIGRATED) ? UINT64_MAX
-						: b->reason == UINT32_MAX ? UINT32_MAX : b->reason;
+		v[0] = !(e->flags & F_MIGRATED) ? UINT64_MAX
+						: e->reason == UINT32_MAX ? UINT32_MAX : e->reason;
 		return 1;
-	case AK_AGE: v[0] = (uint64_t)age_range(b, c->now); return 1;
+	case AK_AGE: v[0] = (uint64_t)age_range(e, b, c->now); return 1;
 	case AK__N: break;
 	}
 	v[0] = 0;
@@ -669,11 +710,11 @@ static inline uint32_t gtab_get_last(struct gtab *t, uint64_t val, uint32_t pare
 	return l->g;
 }
 
-static void grp_add(struct grp *g, const struct ablk *b)
+static void grp_add(struct grp *g, unsigned order)
 {
-	g->pages += 1ULL << b->order;
+	g->pages += 1ULL << order;
 	g->blocks++;
-	g->order_sum += b->order;
+	g->order_sum += order;
 }
 
 /* ---- sorting ---- */
@@ -781,7 +822,7 @@ static int selected(const struct vctx *c, const uint32_t *comm_ids, const struct
 	if (o->stack_sel && b->stack != o->stack)
 		return 0;
 	if (o->older_than >= 0 &&
-	    (!(b->flags & F_HAS_TS) || c->now - (double)b->ts / 1e9 <= o->older_than))
+	    (!(EXT(c->a, b)->flags & F_HAS_TS) || c->now - (double)b->ts / 1e9 <= o->older_than))
 		return 0;
 	return 1;
 }
@@ -848,13 +889,13 @@ int attrib_view(struct attrib *a, const struct attrib_opts *o, double now, size_
 	c.vm = xcalloc(c.nvm ? c.nvm : 1, 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct ablk *b = &a->b[i];
-		unsigned n1, n2 = 0;
+		unsigned n1, n2 = 0, order = EXT(a, b)->order;
 
-		v->all_pages += 1ULL << b->order;
+		v->all_pages += 1ULL << order;
 		v->all_blocks++;
 		if (!selected(&c, comm_ids, b))
 			continue;
-		v->pages += 1ULL << b->order;
+		v->pages += 1ULL << order;
 		v->blocks++;
 		n1 = key_values(&c, k1, b, v1);
 		if (k2 != AK_NONE)
@@ -862,11 +903,11 @@ int attrib_view(struct attrib *a, const struct attrib_opts *o, double now, size_
 		for (unsigned x = 0; x < n1; x++) {
 			uint32_t g = gtab_get_last(&t1, v1[x], 0, &l1);
 
-			grp_add(&t1.g[g], b);
+			grp_add(&t1.g[g], order);
 			for (unsigned y = 0; y < n2; y++) {
 				uint32_t h = gtab_get_last(&t2, v2[y], g + 1, &l2);
 
-				grp_add(&t2.g[h], b);
+				grp_add(&t2.g[h], order);
 			}
 		}
 	}

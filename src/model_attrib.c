@@ -250,10 +250,16 @@ double attr_clock_now(const struct attr_clock *c, const struct model *m)
 
 enum { F_MIGRATED = 1, F_SLAB = 2, F_CMA = 4, F_OFFLINE = 8, F_HAS_TS = 16 };
 
-/* What few blocks differ in, interned: a block keeps 32 bytes, written once each on the
- * thread that feeds the model (fresh memory, the most of that thread's time after the
- * parse). */
+/* What neighbouring blocks mostly share, interned as tuples: a block keeps 24 bytes,
+ * written once each on the thread that feeds the model (fresh memory, the most of that
+ * thread's time after the parse). */
+struct atask {
+	int32_t pid, tgid;
+	uint32_t comm;              /* text id */
+};
+
 struct aext {
+	uint32_t gfp;               /* text id */
 	uint32_t memcg;             /* text id; UINT32_MAX: none */
 	uint32_t reason;            /* migrate reason id; UINT32_MAX: none */
 	uint8_t order, mt, flags, pad;
@@ -261,10 +267,18 @@ struct aext {
 
 struct ablk {
 	uint32_t stack;
-	uint32_t comm, gfp;         /* text ids */
-	uint32_t ext;               /* its struct aext, by id */
-	int32_t pid, tgid;
+	uint32_t task, ext;         /* its struct atask and struct aext, by id */
+	uint32_t pad;
 	uint64_t ts;
+};
+
+/* Tuples of one kind by id, the block before's found without a lookup. */
+struct tuples {
+	struct strtab *ids;         /* the tuples' bytes */
+	char *v;                    /* by id, size bytes each */
+	size_t size, cap;
+	char last[16];              /* the last tuple asked for, and its id (UINT32_MAX: none) */
+	uint32_t last_id;
 };
 
 struct attrib {
@@ -274,18 +288,17 @@ struct attrib {
 	size_t n, cap;
 	struct strtab *texts;       /* commands, cgroups, flag texts, reasons */
 	struct strtab *flags;       /* single GFP flag names */
-	struct strtab *exts;        /* struct aext's bytes */
-	struct aext *ext;           /* by id */
-	size_t next_cap;
-	struct aext last_ext;       /* the block before's, and its id (UINT32_MAX: none) */
-	uint32_t last_ext_id;
+	struct tuples tasks, exts;  /* struct atask, struct aext */
 	uint32_t **flag_lists;      /* by text id: flag ids, ended by UINT32_MAX (lazily) */
 	size_t flag_lists_cap;
 	uint32_t last_comm, last_gfp, last_memcg; /* the block before's texts, or UINT32_MAX */
 	int moved;                  /* attrib_move(): the blocks stay, whatever m's sample */
 };
 
-#define EXT(a, b) (&(a)->ext[(b)->ext])
+_Static_assert(sizeof(struct ablk) == 24, "a block in 24 bytes");
+
+#define TASK(a, b) ((const struct atask *)(a)->tasks.v + (b)->task)
+#define EXT(a, b) ((const struct aext *)(a)->exts.v + (b)->ext)
 
 /* The id of text s: the block before's (last) when it is the same text, as it is for most
  * neighbouring blocks (one task's, with one mask), else interned. */
@@ -298,21 +311,35 @@ static uint32_t intern_again(struct strtab *t, uint32_t *last, const char *s, si
 	return *last;
 }
 
-/* The id of e: the block before's when it is the same, else interned. */
-static uint32_t ext_id(struct attrib *a, const struct aext *e)
+static void tuples_init(struct tuples *t, size_t size)
+{
+	memset(t, 0, sizeof(*t));
+	t->ids = strtab_new();
+	t->size = size;
+	t->last_id = UINT32_MAX;
+}
+
+static void tuples_free(struct tuples *t)
+{
+	strtab_free(t->ids);
+	free(t->v);
+}
+
+/* The id of tuple e (t->size bytes, padding zeroed). */
+static uint32_t tuple_id(struct tuples *t, const void *e)
 {
 	uint32_t id;
 
-	if (a->last_ext_id != UINT32_MAX && memcmp(&a->last_ext, e, sizeof(*e)) == 0)
-		return a->last_ext_id;
-	id = strtab_intern(a->exts, (const char *)e, sizeof(*e));
-	if (id >= a->next_cap) {
-		a->next_cap = a->next_cap ? a->next_cap * 2 : 64;
-		a->ext = xreallocarray(a->ext, a->next_cap, sizeof(*a->ext));
+	if (t->last_id != UINT32_MAX && memcmp(t->last, e, t->size) == 0)
+		return t->last_id;
+	id = strtab_intern(t->ids, e, t->size);
+	if (id >= t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->v = xreallocarray(t->v, t->cap, t->size);
 	}
-	a->ext[id] = *e;
-	a->last_ext = *e;
-	a->last_ext_id = id;
+	memcpy(t->v + id * t->size, e, t->size);
+	memcpy(t->last, e, t->size);
+	t->last_id = id;
 	return id;
 }
 
@@ -321,6 +348,7 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 	struct attrib *a = self;
 	uint32_t sample = model_nsamples(a->m);
 	struct ablk *b;
+	struct atask k;
 	struct aext e;
 
 	if (!st) { /* the model started afresh */
@@ -338,18 +366,20 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 	}
 	b = &a->b[a->n++];
 	b->stack = st->id;
-	b->comm = (bi->same & BI_SAME_COMM) && a->last_comm != UINT32_MAX
-		  ? a->last_comm
-		  : intern_again(a->texts, &a->last_comm, bi->comm ? bi->comm : "",
-				 bi->comm ? bi->comm_len : 0);
-	b->gfp = (bi->same & BI_SAME_GFP) && a->last_gfp != UINT32_MAX
-		 ? a->last_gfp
-		 : intern_again(a->texts, &a->last_gfp, bi->gfp_text ? bi->gfp_text : "",
-				bi->gfp_text ? bi->gfp_text_len : 0);
-	b->pid = bi->pid;
-	b->tgid = bi->tgid;
+	b->pad = 0;
 	b->ts = bi->ts_ns;
+	k.pid = bi->pid;
+	k.tgid = bi->tgid;
+	k.comm = (bi->same & BI_SAME_COMM) && a->last_comm != UINT32_MAX
+		 ? a->last_comm
+		 : intern_again(a->texts, &a->last_comm, bi->comm ? bi->comm : "",
+				bi->comm ? bi->comm_len : 0);
+	b->task = tuple_id(&a->tasks, &k);
 	memset(&e, 0, sizeof(e));
+	e.gfp = (bi->same & BI_SAME_GFP) && a->last_gfp != UINT32_MAX
+		? a->last_gfp
+		: intern_again(a->texts, &a->last_gfp, bi->gfp_text ? bi->gfp_text : "",
+			       bi->gfp_text ? bi->gfp_text_len : 0);
 	e.memcg = bi->memcg ? intern_again(a->texts, &a->last_memcg, bi->memcg, bi->memcg_len)
 			    : UINT32_MAX;
 	e.reason = bi->reason ? strtab_intern(a->texts, bi->reason, bi->reason_len)
@@ -359,7 +389,7 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 	e.flags = (uint8_t)((bi->migrated ? F_MIGRATED : 0) | (bi->slab ? F_SLAB : 0) |
 			    (bi->cma ? F_CMA : 0) | (bi->memcg_offline ? F_OFFLINE : 0) |
 			    (bi->has_ts ? F_HAS_TS : 0));
-	b->ext = ext_id(a, &e);
+	b->ext = tuple_id(&a->exts, &e);
 }
 
 struct attrib *attrib_new(struct model *m)
@@ -370,8 +400,9 @@ struct attrib *attrib_new(struct model *m)
 	a->sample = UINT32_MAX;
 	a->texts = strtab_new();
 	a->flags = strtab_new();
-	a->exts = strtab_new();
-	a->last_comm = a->last_gfp = a->last_memcg = a->last_ext_id = UINT32_MAX;
+	tuples_init(&a->tasks, sizeof(struct atask));
+	tuples_init(&a->exts, sizeof(struct aext));
+	a->last_comm = a->last_gfp = a->last_memcg = UINT32_MAX;
 	model_on_block(m, on_block, a);
 	return a;
 }
@@ -387,8 +418,8 @@ void attrib_free(struct attrib *a)
 	free(a->flag_lists);
 	strtab_free(a->texts);
 	strtab_free(a->flags);
-	strtab_free(a->exts);
-	free(a->ext);
+	tuples_free(&a->tasks);
+	tuples_free(&a->exts);
 	free(a->b);
 	free(a);
 }
@@ -530,9 +561,9 @@ static unsigned key_values(struct vctx *c, enum attr_key k, const struct ablk *b
 		v[0] = st ? st->label : UINT32_MAX;
 		return 1;
 	}
-	case AK_PID: v[0] = (uint64_t)(uint32_t)b->pid; return 1;
-	case AK_TGID: v[0] = (uint64_t)(uint32_t)b->tgid; return 1;
-	case AK_COMM: v[0] = b->comm; return 1;
+	case AK_PID: v[0] = (uint64_t)(uint32_t)TASK(c->a, b)->pid; return 1;
+	case AK_TGID: v[0] = (uint64_t)(uint32_t)TASK(c->a, b)->tgid; return 1;
+	case AK_COMM: v[0] = TASK(c->a, b)->comm; return 1;
 	case AK_MEMCG:
 		v[0] = e->memcg == UINT32_MAX ? UINT64_MAX
 					      : ((uint64_t)e->memcg << 1) | !!(e->flags & F_OFFLINE);
@@ -554,7 +585,7 @@ static unsigned key_values(struct vctx *c, enum attr_key k, const struct ablk *b
 		return 1;
 	}
 	case AK_GFP: {
-		const uint32_t *l = flag_list(c->a, b->gfp);
+		const uint32_t *l = flag_list(c->a, e->gfp);
 		unsigned n = 0;
 
 		while (l[n] != UINT32_MAX && n < 64) {
@@ -799,22 +830,23 @@ static struct attr_row *row_push(struct attr_view *v)
 static int selected(const struct vctx *c, const uint32_t *comm_ids, const struct ablk *b)
 {
 	const struct attrib_opts *o = c->o;
+	const struct atask *k = TASK(c->a, b);
 	size_t i;
 
 	if (o->npids) {
-		for (i = 0; i < o->npids && o->pids[i] != b->pid; i++)
+		for (i = 0; i < o->npids && o->pids[i] != k->pid; i++)
 			;
 		if (i == o->npids)
 			return 0;
 	}
 	if (o->ntgids) {
-		for (i = 0; i < o->ntgids && o->tgids[i] != b->tgid; i++)
+		for (i = 0; i < o->ntgids && o->tgids[i] != k->tgid; i++)
 			;
 		if (i == o->ntgids)
 			return 0;
 	}
 	if (o->ncomms) {
-		for (i = 0; i < o->ncomms && comm_ids[i] != b->comm; i++)
+		for (i = 0; i < o->ncomms && comm_ids[i] != k->comm; i++)
 			;
 		if (i == o->ncomms)
 			return 0;

@@ -250,13 +250,35 @@ double attr_clock_now(const struct attr_clock *c, const struct model *m)
 
 enum { F_MIGRATED = 1, F_SLAB = 2, F_CMA = 4, F_OFFLINE = 8, F_HAS_TS = 16 };
 
+/* What neighbouring blocks mostly share, interned as tuples: a block keeps 24 bytes,
+ * written once each on the thread that feeds the model (fresh memory, the most of that
+ * thread's time after the parse). */
+struct atask {
+	int32_t pid, tgid;
+	uint32_t comm;              /* text id */
+};
+
+struct aext {
+	uint32_t gfp;               /* text id */
+	uint32_t memcg;             /* text id; UINT32_MAX: none */
+	uint32_t reason;            /* migrate reason id; UINT32_MAX: none */
+	uint8_t order, mt, flags, pad;
+};
+
 struct ablk {
 	uint32_t stack;
-	uint32_t comm, memcg, gfp;  /* text ids; memcg UINT32_MAX: none */
-	uint32_t reason;            /* migrate reason id; UINT32_MAX: none */
-	int32_t pid, tgid;
+	uint32_t task, ext;         /* its struct atask and struct aext, by id */
+	uint32_t pad;
 	uint64_t ts;
-	uint8_t order, mt, flags;
+};
+
+/* Tuples of one kind by id, the block before's found without a lookup. */
+struct tuples {
+	struct strtab *ids;         /* the tuples' bytes */
+	char *v;                    /* by id, size bytes each */
+	size_t size, cap;
+	char last[16];              /* the last tuple asked for, and its id (UINT32_MAX: none) */
+	uint32_t last_id;
 };
 
 struct attrib {
@@ -266,11 +288,17 @@ struct attrib {
 	size_t n, cap;
 	struct strtab *texts;       /* commands, cgroups, flag texts, reasons */
 	struct strtab *flags;       /* single GFP flag names */
+	struct tuples tasks, exts;  /* struct atask, struct aext */
 	uint32_t **flag_lists;      /* by text id: flag ids, ended by UINT32_MAX (lazily) */
 	size_t flag_lists_cap;
-	uint32_t last_comm, last_gfp; /* the block before's texts, or UINT32_MAX */
+	uint32_t last_comm, last_gfp, last_memcg; /* the block before's texts, or UINT32_MAX */
 	int moved;                  /* attrib_move(): the blocks stay, whatever m's sample */
 };
+
+_Static_assert(sizeof(struct ablk) == 24, "a block in 24 bytes");
+
+#define TASK(a, b) ((const struct atask *)(a)->tasks.v + (b)->task)
+#define EXT(a, b) ((const struct aext *)(a)->exts.v + (b)->ext)
 
 /* The id of text s: the block before's (last) when it is the same text, as it is for most
  * neighbouring blocks (one task's, with one mask), else interned. */
@@ -283,11 +311,45 @@ static uint32_t intern_again(struct strtab *t, uint32_t *last, const char *s, si
 	return *last;
 }
 
+static void tuples_init(struct tuples *t, size_t size)
+{
+	memset(t, 0, sizeof(*t));
+	t->ids = strtab_new();
+	t->size = size;
+	t->last_id = UINT32_MAX;
+}
+
+static void tuples_free(struct tuples *t)
+{
+	strtab_free(t->ids);
+	free(t->v);
+}
+
+/* The id of tuple e (t->size bytes, padding zeroed). */
+static uint32_t tuple_id(struct tuples *t, const void *e)
+{
+	uint32_t id;
+
+	if (t->last_id != UINT32_MAX && memcmp(t->last, e, t->size) == 0)
+		return t->last_id;
+	id = strtab_intern(t->ids, e, t->size);
+	if (id >= t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->v = xreallocarray(t->v, t->cap, t->size);
+	}
+	memcpy(t->v + id * t->size, e, t->size);
+	memcpy(t->last, e, t->size);
+	t->last_id = id;
+	return id;
+}
+
 static void on_block(void *self, const struct stack *st, const struct block_info *bi)
 {
 	struct attrib *a = self;
 	uint32_t sample = model_nsamples(a->m);
 	struct ablk *b;
+	struct atask k;
+	struct aext e;
 
 	if (!st) { /* the model started afresh */
 		a->sample = UINT32_MAX;
@@ -304,25 +366,30 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 	}
 	b = &a->b[a->n++];
 	b->stack = st->id;
-	b->comm = (bi->same & BI_SAME_COMM) && a->last_comm != UINT32_MAX
-		  ? a->last_comm
-		  : intern_again(a->texts, &a->last_comm, bi->comm ? bi->comm : "",
-				 bi->comm ? bi->comm_len : 0);
-	b->gfp = (bi->same & BI_SAME_GFP) && a->last_gfp != UINT32_MAX
-		 ? a->last_gfp
-		 : intern_again(a->texts, &a->last_gfp, bi->gfp_text ? bi->gfp_text : "",
-				bi->gfp_text ? bi->gfp_text_len : 0);
-	b->memcg = bi->memcg ? strtab_intern(a->texts, bi->memcg, bi->memcg_len) : UINT32_MAX;
-	b->reason = bi->reason ? strtab_intern(a->texts, bi->reason, bi->reason_len)
-			       : UINT32_MAX;
-	b->pid = bi->pid;
-	b->tgid = bi->tgid;
+	b->pad = 0;
 	b->ts = bi->ts_ns;
-	b->order = (uint8_t)bi->order;
-	b->mt = bi->mt;
-	b->flags = (uint8_t)((bi->migrated ? F_MIGRATED : 0) | (bi->slab ? F_SLAB : 0) |
-			     (bi->cma ? F_CMA : 0) | (bi->memcg_offline ? F_OFFLINE : 0) |
-			     (bi->has_ts ? F_HAS_TS : 0));
+	k.pid = bi->pid;
+	k.tgid = bi->tgid;
+	k.comm = (bi->same & BI_SAME_COMM) && a->last_comm != UINT32_MAX
+		 ? a->last_comm
+		 : intern_again(a->texts, &a->last_comm, bi->comm ? bi->comm : "",
+				bi->comm ? bi->comm_len : 0);
+	b->task = tuple_id(&a->tasks, &k);
+	memset(&e, 0, sizeof(e));
+	e.gfp = (bi->same & BI_SAME_GFP) && a->last_gfp != UINT32_MAX
+		? a->last_gfp
+		: intern_again(a->texts, &a->last_gfp, bi->gfp_text ? bi->gfp_text : "",
+			       bi->gfp_text ? bi->gfp_text_len : 0);
+	e.memcg = bi->memcg ? intern_again(a->texts, &a->last_memcg, bi->memcg, bi->memcg_len)
+			    : UINT32_MAX;
+	e.reason = bi->reason ? strtab_intern(a->texts, bi->reason, bi->reason_len)
+			      : UINT32_MAX;
+	e.order = (uint8_t)bi->order;
+	e.mt = bi->mt;
+	e.flags = (uint8_t)((bi->migrated ? F_MIGRATED : 0) | (bi->slab ? F_SLAB : 0) |
+			    (bi->cma ? F_CMA : 0) | (bi->memcg_offline ? F_OFFLINE : 0) |
+			    (bi->has_ts ? F_HAS_TS : 0));
+	b->ext = tuple_id(&a->exts, &e);
 }
 
 struct attrib *attrib_new(struct model *m)
@@ -333,7 +400,9 @@ struct attrib *attrib_new(struct model *m)
 	a->sample = UINT32_MAX;
 	a->texts = strtab_new();
 	a->flags = strtab_new();
-	a->last_comm = a->last_gfp = UINT32_MAX;
+	tuples_init(&a->tasks, sizeof(struct atask));
+	tuples_init(&a->exts, sizeof(struct aext));
+	a->last_comm = a->last_gfp = a->last_memcg = UINT32_MAX;
 	model_on_block(m, on_block, a);
 	return a;
 }
@@ -349,6 +418,8 @@ void attrib_free(struct attrib *a)
 	free(a->flag_lists);
 	strtab_free(a->texts);
 	strtab_free(a->flags);
+	tuples_free(&a->tasks);
+	tuples_free(&a->exts);
 	free(a->b);
 	free(a);
 }
@@ -451,12 +522,12 @@ static const double age_edges[] = { 60, 600, 3600, 86400 };
 #define AGE_RANGES 5
 #define AGE_UNKNOWN 5
 
-static int age_range(const struct ablk *b, double now)
+static int age_range(const struct aext *e, const struct ablk *b, double now)
 {
 	double age;
 	int r = 0;
 
-	if (!(b->flags & F_HAS_TS))
+	if (!(e->flags & F_HAS_TS))
 		return AGE_UNKNOWN;
 	age = now - (double)b->ts / 1e9;
 	while (r < AGE_RANGES - 1 && age >= age_edges[r])
@@ -477,6 +548,7 @@ struct vctx {
 static unsigned key_values(struct vctx *c, enum attr_key k, const struct ablk *b, uint64_t *v)
 {
 	const struct model *m = c->a->m;
+	const struct aext *e = EXT(c->a, b);
 
 	switch (k) {
 	case AK_NONE:
@@ -489,19 +561,19 @@ static unsigned key_values(struct vctx *c, enum attr_key k, const struct ablk *b
 		v[0] = st ? st->label : UINT32_MAX;
 		return 1;
 	}
-	case AK_PID: v[0] = (uint64_t)(uint32_t)b->pid; return 1;
-	case AK_TGID: v[0] = (uint64_t)(uint32_t)b->tgid; return 1;
-	case AK_COMM: v[0] = b->comm; return 1;
+	case AK_PID: v[0] = (uint64_t)(uint32_t)TASK(c->a, b)->pid; return 1;
+	case AK_TGID: v[0] = (uint64_t)(uint32_t)TASK(c->a, b)->tgid; return 1;
+	case AK_COMM: v[0] = TASK(c->a, b)->comm; return 1;
 	case AK_MEMCG:
-		v[0] = b->memcg == UINT32_MAX ? UINT64_MAX
-					      : ((uint64_t)b->memcg << 1) | !!(b->flags & F_OFFLINE);
+		v[0] = e->memcg == UINT32_MAX ? UINT64_MAX
+					      : ((uint64_t)e->memcg << 1) | !!(e->flags & F_OFFLINE);
 		return 1;
 	case AK_CLASS: {
 		unsigned cl = 0;
 
-		if (b->flags & F_CMA)
+		if (e->flags & F_CMA)
 			cl |= CL_CMA;
-		if (b->flags & F_SLAB)
+		if (e->flags & F_SLAB)
 			cl |= CL_SLAB;
 		if (b->stack < c->nvm) {
 			if (!c->vm[b->stack])
@@ -513,7 +585,7 @@ static unsigned key_values(struct vctx *c, enum attr_key k, const struct ablk *b
 		return 1;
 	}
 	case AK_GFP: {
-		const uint32_t *l = flag_list(c->a, b->gfp);
+		const uint32_t *l = flag_list(c->a, e->gfp);
 		unsigned n = 0;
 
 		while (l[n] != UINT32_MAX && n < 64) {
@@ -522,13 +594,13 @@ static unsigned key_values(struct vctx *c, enum attr_key k, const struct ablk *b
 		}
 		return n;
 	}
-	case AK_ORDER: v[0] = b->order; return 1;
-	case AK_MT: v[0] = b->mt; return 1;
+	case AK_ORDER: v[0] = e->order; return 1;
+	case AK_MT: v[0] = e->mt; return 1;
 	case AK_MIGRATED:
-		v[0] = !(b->flags & F_MIGRATED) ? UINT64_MAX
-						: b->reason == UINT32_MAX ? UINT32_MAX : b->reason;
+		v[0] = !(e->flags & F_MIGRATED) ? UINT64_MAX
+						: e->reason == UINT32_MAX ? UINT32_MAX : e->reason;
 		return 1;
-	case AK_AGE: v[0] = (uint64_t)age_range(b, c->now); return 1;
+	case AK_AGE: v[0] = (uint64_t)age_range(e, b, c->now); return 1;
 	case AK__N: break;
 	}
 	v[0] = 0;
@@ -669,11 +741,11 @@ static inline uint32_t gtab_get_last(struct gtab *t, uint64_t val, uint32_t pare
 	return l->g;
 }
 
-static void grp_add(struct grp *g, const struct ablk *b)
+static void grp_add(struct grp *g, unsigned order)
 {
-	g->pages += 1ULL << b->order;
+	g->pages += 1ULL << order;
 	g->blocks++;
-	g->order_sum += b->order;
+	g->order_sum += order;
 }
 
 /* ---- sorting ---- */
@@ -758,22 +830,23 @@ static struct attr_row *row_push(struct attr_view *v)
 static int selected(const struct vctx *c, const uint32_t *comm_ids, const struct ablk *b)
 {
 	const struct attrib_opts *o = c->o;
+	const struct atask *k = TASK(c->a, b);
 	size_t i;
 
 	if (o->npids) {
-		for (i = 0; i < o->npids && o->pids[i] != b->pid; i++)
+		for (i = 0; i < o->npids && o->pids[i] != k->pid; i++)
 			;
 		if (i == o->npids)
 			return 0;
 	}
 	if (o->ntgids) {
-		for (i = 0; i < o->ntgids && o->tgids[i] != b->tgid; i++)
+		for (i = 0; i < o->ntgids && o->tgids[i] != k->tgid; i++)
 			;
 		if (i == o->ntgids)
 			return 0;
 	}
 	if (o->ncomms) {
-		for (i = 0; i < o->ncomms && comm_ids[i] != b->comm; i++)
+		for (i = 0; i < o->ncomms && comm_ids[i] != k->comm; i++)
 			;
 		if (i == o->ncomms)
 			return 0;
@@ -781,7 +854,7 @@ static int selected(const struct vctx *c, const uint32_t *comm_ids, const struct
 	if (o->stack_sel && b->stack != o->stack)
 		return 0;
 	if (o->older_than >= 0 &&
-	    (!(b->flags & F_HAS_TS) || c->now - (double)b->ts / 1e9 <= o->older_than))
+	    (!(EXT(c->a, b)->flags & F_HAS_TS) || c->now - (double)b->ts / 1e9 <= o->older_than))
 		return 0;
 	return 1;
 }
@@ -848,13 +921,13 @@ int attrib_view(struct attrib *a, const struct attrib_opts *o, double now, size_
 	c.vm = xcalloc(c.nvm ? c.nvm : 1, 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct ablk *b = &a->b[i];
-		unsigned n1, n2 = 0;
+		unsigned n1, n2 = 0, order = EXT(a, b)->order;
 
-		v->all_pages += 1ULL << b->order;
+		v->all_pages += 1ULL << order;
 		v->all_blocks++;
 		if (!selected(&c, comm_ids, b))
 			continue;
-		v->pages += 1ULL << b->order;
+		v->pages += 1ULL << order;
 		v->blocks++;
 		n1 = key_values(&c, k1, b, v1);
 		if (k2 != AK_NONE)
@@ -862,11 +935,11 @@ int attrib_view(struct attrib *a, const struct attrib_opts *o, double now, size_
 		for (unsigned x = 0; x < n1; x++) {
 			uint32_t g = gtab_get_last(&t1, v1[x], 0, &l1);
 
-			grp_add(&t1.g[g], b);
+			grp_add(&t1.g[g], order);
 			for (unsigned y = 0; y < n2; y++) {
 				uint32_t h = gtab_get_last(&t2, v2[y], g + 1, &l2);
 
-				grp_add(&t2.g[h], b);
+				grp_add(&t2.g[h], order);
 			}
 		}
 	}

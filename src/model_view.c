@@ -1573,6 +1573,29 @@ static int apart_sorted_diff(struct model *m, const struct stack *st, uint32_t *
 	return d;
 }
 
+/* Where st differs from the other of its label most like it, and that other (*who), by
+ * one look at every stack: no run to make or sort. -2 when another is alike, -3 when no
+ * other has its label. */
+static int apart_scan_diff(const struct model *m, const struct stack *st, uint32_t *who)
+{
+	int d = -3, e, order;
+
+	for (size_t i = 0; i < m->nstacks; i++) {
+		const struct stack *o = stack_at(m, i);
+
+		if (o->freed || o->label != st->label || o == st)
+			continue;
+		e = apart_diff(m, st, o, &order);
+		if (e < 0)
+			return -2;
+		if (e > d) {
+			d = e;
+			*who = o->id;
+		}
+	}
+	return d;
+}
+
 /* One stack's apart label: in the sorted run its neighbours are the others most like
  * it, so where it differs from them is the most alike place over all the others. The
  * run is sorted only around the stacks asked for. A stack that does not differ from
@@ -1585,8 +1608,19 @@ static void make_apart_stack(struct model *m, struct stack *st)
 	if (apart_follow(m, st))
 		return;
 	if (!m->apart_run_ok || st->label >= m->apart_run_labels ||
-	    st->id >= m->apart_run_stacks)
+	    st->id >= m->apart_run_stacks) {
+		/* the first asked of a sample costs a scan, not the runs and their sorting:
+		 * batch output asks for a few */
+		if (m->apart_scan_at != m->nsamples + 1) {
+			m->apart_scan_at = m->nsamples + 1;
+			if ((d = apart_scan_diff(m, st, &who)) >= -1) {
+				apart_one(m, st, d);
+				apart_memo_set(m, st, d, who);
+				return;
+			}
+		}
 		apart_runs(m);
+	}
 	if (m->apart_run_made[st->id / 64] >> (st->id % 64) & 1)
 		return;
 	if (m->apart_run_at[st->label + 1] - m->apart_run_at[st->label] < 2 ||

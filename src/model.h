@@ -326,6 +326,10 @@ struct view {
 	void *scratch;
 	size_t scratch_size;
 	int keys_made;            /* in model_view(): the scratch holds every row's sort key */
+	/* top_only with a limit: the first rows and the totals kept from one sample to the
+	 * next (model_view.c), and how many builds came from them, not from every stack */
+	struct view_keep *keep;
+	size_t kept_builds;
 };
 /* What a row is called on the screen and in batch text: a stack's label told apart
  * (model_stack_apart()), a group's label. */

@@ -151,6 +151,7 @@ struct model {
 	uint64_t apart_news_base;
 	struct apart_memo *apart_memo; /* by stack id % APART_MEMO (model_view.c) */
 	uint32_t apart_new;         /* id + 1 of the stack stack_new() gave last, unplaced */
+	uint32_t apart_scan_at;     /* nsamples + 1 when one was told apart by a scan */
 	/* the apart labels' own texts (ids with MODEL_APART_ID), NUL-terminated back to
 	 * back; those no stack has any more go when they pile up (model_view.c) */
 	char *apart_buf;

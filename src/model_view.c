@@ -194,6 +194,8 @@ char *threshold_text(const struct threshold *t)
 	return xasprintf("%lld", (long long)v);
 }
 
+static void keep_free(struct view_keep *k);
+
 void view_init(struct view *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -203,6 +205,7 @@ void view_free(struct view *v)
 {
 	free(v->rows);
 	free(v->scratch);
+	keep_free(v->keep);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -1573,6 +1576,36 @@ static int apart_sorted_diff(struct model *m, const struct stack *st, uint32_t *
 	return d;
 }
 
+/* Where st differs from the other of its label most like it, and that other (*who), by
+ * one look at every stack: no run to make or sort. -2 when another is alike, -3 when no
+ * other has its label. */
+static int apart_scan_diff(const struct model *m, const struct stack *st, uint32_t *who)
+{
+	int d = -3, e, order;
+
+	for (size_t i = 0; i < m->nstacks; i++) {
+		const struct stack *o = stack_at(m, i);
+
+		if (i + 8 < m->nstacks) {
+			const struct stack *a = stack_at(m, i + 8);
+
+			/* its frames lie elsewhere: fetched ahead */
+			if (a->frames && a->label == st->label)
+				__builtin_prefetch(a->frames + a->caller);
+		}
+		if (o->freed || o->label != st->label || o == st)
+			continue;
+		e = apart_diff(m, st, o, &order);
+		if (e < 0)
+			return -2;
+		if (e > d) {
+			d = e;
+			*who = o->id;
+		}
+	}
+	return d;
+}
+
 /* One stack's apart label: in the sorted run its neighbours are the others most like
  * it, so where it differs from them is the most alike place over all the others. The
  * run is sorted only around the stacks asked for. A stack that does not differ from
@@ -1585,8 +1618,19 @@ static void make_apart_stack(struct model *m, struct stack *st)
 	if (apart_follow(m, st))
 		return;
 	if (!m->apart_run_ok || st->label >= m->apart_run_labels ||
-	    st->id >= m->apart_run_stacks)
+	    st->id >= m->apart_run_stacks) {
+		/* the first asked of a sample costs a scan, not the runs and their sorting:
+		 * batch output asks for a few */
+		if (m->apart_scan_at != m->nsamples + 1) {
+			m->apart_scan_at = m->nsamples + 1;
+			if ((d = apart_scan_diff(m, st, &who)) >= -1) {
+				apart_one(m, st, d);
+				apart_memo_set(m, st, d, who);
+				return;
+			}
+		}
 		apart_runs(m);
+	}
 	if (m->apart_run_made[st->id / 64] >> (st->id % 64) & 1)
 		return;
 	if (m->apart_run_at[st->label + 1] - m->apart_run_at[st->label] < 2 ||
@@ -1615,6 +1659,239 @@ uint32_t view_row_label(const struct model *m, const struct row *r, int utf8)
 	return r->stack ? model_stack_apart(m, r->stack, utf8) : r->label;
 }
 
+/* ---- the first rows kept from one sample to the next ---- */
+
+/* After a sample of changes only (model_changed()), batch output's view of the first
+ * rows costs what changed: the totals follow each changed stack's old and new counts,
+ * and a reserve of the rows ordered up to a bar is kept, each changed stack taken out
+ * and put back by its new key. The stacks not named keep their keys, so the reserve
+ * holds every row up to the bar: the first rows are its first while it has as many.
+ * When it has too few, the options or the model change, or a sample names every stack:
+ * a pass over all, which makes the reserve again. */
+struct keep_stack {
+	int64_t now, delta, delta_base, calls;
+	uint32_t pos;               /* its place in the reserve + 1; 0: not in it */
+	uint8_t row, shown;
+};
+
+struct view_keep {
+	const struct model *m;
+	struct view_opts o;
+	uint32_t nsamples;          /* the model's when last built */
+	struct keep_stack *st;      /* by stack id */
+	size_t cap;
+	struct sort_entry *set;     /* the reserve in no order; idx is the stack */
+	size_t n, reserve;          /* it is cut to reserve entries at 4 times that */
+	struct sort_entry bar;
+	int have_bar;               /* else it holds every row shown */
+	int64_t total_pages, total_delta, total_delta_base, total_calls, shown_pages;
+	int64_t most;               /* the largest count it added, in magnitude */
+	size_t shown, total_rows;
+};
+
+static void keep_free(struct view_keep *k)
+{
+	if (!k)
+		return;
+	free(k->st);
+	free(k->set);
+	free(k);
+}
+
+/* Options whose view can be kept: stacks, no filter, a threshold in pages or bytes,
+ * keys that are counts of the stack's (not its label's text). */
+static int keep_fits(const struct view_opts *o)
+{
+	return o->group == GROUP_STACK && o->top_only && o->limit && !o->unordered &&
+	       !o->filter && o->key != KEY_LABEL &&
+	       !(o->threshold.unit == THRESH_PERCENT && o->threshold.value > 0);
+}
+
+static int keep_same(const struct view_keep *k, const struct view_opts *o)
+{
+	return k->o.key == o->key && k->o.ascending == o->ascending &&
+	       k->o.threshold.unit == o->threshold.unit &&
+	       k->o.threshold.value == o->threshold.value && k->o.limit == o->limit;
+}
+
+static void keep_out(struct view_keep *k, struct keep_stack *ks)
+{
+	size_t i = ks->pos - 1;
+
+	ks->pos = 0;
+	k->set[i] = k->set[--k->n];
+	if (i < k->n)
+		k->st[k->set[i].idx].pos = (uint32_t)i + 1;
+}
+
+/* The reserve sorted; cut to its first reserve entries, whose last is the bar (cut). */
+static void keep_sort(struct view_keep *k, const struct order *ord, int cut)
+{
+	qsort_r(k->set, k->n, sizeof(*k->set), ord->cmp, (void *)ord);
+	if (cut && k->n > k->reserve) {
+		for (size_t i = k->reserve; i < k->n; i++)
+			k->st[k->set[i].idx].pos = 0;
+		k->n = k->reserve;
+		k->bar = k->set[k->n - 1];
+		k->have_bar = 1;
+	}
+	for (size_t i = 0; i < k->n; i++)
+		k->st[k->set[i].idx].pos = (uint32_t)i + 1;
+}
+
+static int64_t mag(int64_t x)
+{
+	return x < 0 ? (x == INT64_MIN ? INT64_MAX : -x) : x;
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Stack st's old counts out of the totals and the reserve, its new ones in. */
+static void keep_stack(struct view_keep *k, const struct order *ord, enum sort_key key,
+		       int64_t threshold, const struct stack *st)
+{
+	struct keep_stack *ks = &k->st[st->id];
+	const struct counter *s = &st->s;
+
+	k->total_pages -= ks->now;
+	k->total_delta -= ks->delta;
+	k->total_delta_base -= ks->delta_base;
+	k->total_calls -= ks->calls;
+	k->total_rows -= ks->row;
+	if (ks->shown) {
+		k->shown--;
+		k->shown_pages -= ks->now;
+	}
+	if (ks->pos)
+		keep_out(k, ks);
+	ks->now = s->now;
+	ks->delta = s->delta;
+	ks->delta_base = s->delta_base;
+	ks->calls = s->calls;
+	k->most = max64(k->most, max64(max64(mag(s->now), mag(s->delta)),
+				       max64(mag(s->delta_base), mag(s->calls))));
+	ks->row = s->now || s->delta || s->delta_base;
+	ks->shown = ks->row && s->now >= threshold;
+	k->total_pages += ks->now;
+	k->total_delta += ks->delta;
+	k->total_delta_base += ks->delta_base;
+	k->total_calls += ks->calls;
+	k->total_rows += ks->row;
+	if (ks->shown) {
+		struct row r = { s, st, NULL, st->label };
+		struct sort_entry se = { row_key(&r, key), st->id, st->id };
+
+		k->shown++;
+		k->shown_pages += ks->now;
+		if (k->have_bar && ord->cmp(&se, &k->bar, (void *)ord) > 0)
+			return;
+		k->set[k->n++] = se;
+		ks->pos = (uint32_t)k->n;
+		if (k->n == 4 * k->reserve)
+			keep_sort(k, ord, 1);
+	}
+}
+
+/* The counts summed in any order are those the pass sums (saturating) in its order
+ * while no sum can come near the ends of int64_t. */
+static int keep_small(const struct view_keep *k, const struct model *m)
+{
+	return k->most <= INT64_MAX / 4 / (int64_t)(m->nstacks + 1);
+}
+
+/* The view from the reserve; -1 when it has too few rows. */
+static int keep_view(struct view_keep *k, const struct model *m, const struct order *ord,
+		     struct view *v, double rate)
+{
+	size_t n;
+
+	if ((k->have_bar && k->n < k->o.limit) || !keep_small(k, m))
+		return -1;
+	keep_sort(k, ord, 0);
+	v->nrows = 0;
+	n = k->n < k->o.limit ? k->n : k->o.limit;
+	for (size_t i = 0; i < n; i++) {
+		const struct stack *st = stack_at(m, k->set[i].idx);
+		struct row r = { &st->s, st, NULL, st->label };
+
+		view_push(v, &r);
+	}
+	v->shown = k->shown;
+	v->total_pages = k->total_pages;
+	v->total_delta = k->total_delta;
+	v->total_delta_base = sat_add(k->total_delta_base, -m->gone_base);
+	v->total_rate = rate;
+	v->shown_pages = k->shown_pages;
+	v->total_calls = k->total_calls;
+	v->total_rows = k->total_rows;
+	v->near = SIZE_MAX;
+	v->keys_made = 0;
+	v->sorted_head = v->sorted_tail = v->nrows;
+	k->nsamples = m->nsamples;
+	v->kept_builds++;
+	return 0;
+}
+
+/* The reserve and the totals made again from every stack, after a pass. */
+static void keep_make(struct model *m, const struct view_opts *o, struct view *v)
+{
+	struct view_keep *k = v->keep;
+	struct order ord;
+
+	if (!k)
+		k = v->keep = xcalloc(1, sizeof(*k));
+	order_init(&ord, m, o);
+	k->m = m;
+	k->o = *o;
+	k->nsamples = m->nsamples;
+	if (m->nstacks > k->cap)
+		k->st = xgrow_zeroed(k->st, &k->cap, m->nstacks, sizeof(*k->st));
+	memset(k->st, 0, k->cap * sizeof(*k->st));
+	k->reserve = 2 * o->limit + 64;
+	free(k->set);
+	k->set = xmalloc(4 * k->reserve * sizeof(*k->set));
+	k->n = 0;
+	k->have_bar = 0;
+	k->total_pages = k->total_delta = k->total_delta_base = k->total_calls = 0;
+	k->shown_pages = k->most = 0;
+	k->shown = k->total_rows = 0;
+	for (size_t i = 0; i < m->nstacks; i++)
+		keep_stack(k, &ord, o->key, v->threshold, stack_at(m, i));
+}
+
+/* The view from the kept one and the sample's changes; -1 when it cannot be. */
+static int keep_step(struct model *m, const struct view_opts *o, struct view *v)
+{
+	struct view_keep *k = v->keep;
+	const uint32_t *ids;
+	size_t n = model_changed(m, &ids);
+	struct order ord;
+	double rate = 0;
+
+	if (!k || k->m != m || !keep_same(k, o) || n == SIZE_MAX ||
+	    m->nsamples != k->nsamples + 1)
+		return -1;
+	order_init(&ord, m, o);
+	if (m->nstacks > k->cap)
+		k->st = xgrow_zeroed(k->st, &k->cap, m->nstacks, sizeof(*k->st));
+	/* a stack not named has the rate it had, 0: the others' summed in the pass's order */
+	for (size_t i = 0; i < n; i++) {
+		const struct stack *st = stack_at(m, ids[i]);
+
+		/* the ids go up, a few stacks apart: each one's lines fetched ahead */
+		if (i + 8 < n) {
+			__builtin_prefetch(&k->st[ids[i + 8]], 1);
+			__builtin_prefetch(&stack_at(m, ids[i + 8])->s);
+		}
+		keep_stack(k, &ord, o->key, v->threshold, st);
+		rate += st->s.rate;
+	}
+	return keep_view(k, m, &ord, v, rate);
+}
+
 void model_view(struct model *m, const struct view_opts *o, struct view *v)
 {
 	struct order ord;
@@ -1627,6 +1904,14 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 		aparts_compact(m);
 	view_totals(m, v, !fuse);
 	v->threshold = threshold_pages(&o->threshold, model_page_size(m), v->total_pages);
+	if (keep_fits(o)) {
+		const uint32_t *ids;
+
+		if (keep_step(m, o, v) == 0)
+			return;
+		if (model_changed(m, &ids) != SIZE_MAX)
+			keep_make(m, o, v); /* the next sample may follow from this one */
+	}
 	order_init(&ord, m, o);
 	if (o->top_only && o->limit) {
 		topk_init(&tk, o->limit, &ord);

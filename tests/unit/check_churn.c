@@ -324,6 +324,107 @@ START_TEST(recording_churn_bounded)
 }
 END_TEST
 
+/* Stacks first..first+nlive-1 whose counts change every 7th sample, each in its turn. */
+static char *kept_text(unsigned first, unsigned nlive, unsigned k)
+{
+	size_t cap = (size_t)nlive * 160 + 1, len = 0;
+	char *t = xmalloc(cap);
+
+	t[0] = '\0';
+	for (unsigned i = first; i < first + nlive; i++)
+		len += (size_t)snprintf(t + len, cap - len,
+					" prep_new_page+0x17/0x43\n caller_%u+0x10/0x80\n"
+					" outer_%u+0x%x/0x400\nnr_base_pages: %u\n\n",
+					i % 3, i % 97, 16 + i % 64,
+					1 + (i * 37 + (k + i) / 7 * 11) % 200);
+	return t;
+}
+
+static void view_same(const struct view *a, const struct view *b, unsigned k, int c)
+{
+	ck_assert_msg(a->nrows == b->nrows && a->shown == b->shown &&
+		      a->total_rows == b->total_rows, "sample %u, options %d: rows", k, c);
+	for (size_t i = 0; i < a->nrows; i++)
+		ck_assert_msg(a->rows[i].stack == b->rows[i].stack,
+			      "sample %u, options %d: row %zu is stack %u, not %u", k, c, i,
+			      a->rows[i].stack->id, b->rows[i].stack->id);
+	ck_assert_int_eq(a->total_pages, b->total_pages);
+	ck_assert_int_eq(a->total_delta, b->total_delta);
+	ck_assert_int_eq(a->total_delta_base, b->total_delta_base);
+	ck_assert_int_eq(a->shown_pages, b->shown_pages);
+	ck_assert_int_eq(a->total_calls, b->total_calls);
+	ck_assert_msg(memcmp(&a->total_rate, &b->total_rate, sizeof(double)) == 0,
+		      "sample %u, options %d: rate %.17g, not %.17g", k, c, a->total_rate,
+		      b->total_rate);
+}
+
+/* A replayed recording's samples name only what changed: the first rows kept from one
+ * sample to the next are those a view made from every stack gives, for every key. */
+START_TEST(kept_view_same)
+{
+	static const struct { enum sort_key key; int asc; size_t limit; int64_t thr; } opt[] = {
+		{ KEY_PAGES, 0, 1, 0 }, { KEY_PAGES, 1, 5, 0 }, { KEY_DELTA, 0, 5, 0 },
+		{ KEY_DELTA, 1, 3, 0 }, { KEY_SCORE, 0, 5, 0 }, { KEY_RATE, 0, 4, 0 },
+		{ KEY_DELTA_BASE, 0, 5, 0 }, { KEY_PEAK, 0, 2, 0 }, { KEY_FIRST_SEEN, 1, 5, 150 },
+	};
+	enum { NOPT = sizeof(opt) / sizeof(opt[0]) };
+	char *path = path_join(root, "kept.ptrec");
+	struct recorder *rec;
+	struct model *w = model_new(), *m = model_new();
+	struct sink rs, ms = model_sink(m);
+	struct source *src;
+	struct source_opts so;
+	struct pt_err err;
+	struct view_opts o[NOPT];
+	struct view v[NOPT], full;
+	unsigned n = 2 * MODEL_HISTORY + 20, k;
+
+	ck_assert_msg(recorder_open(&rec, path, 0, &err) == 0, "%s", err.msg);
+	rs = recorder_sink(rec);
+	for (k = 0; k < n; k++) {
+		char *t = kept_text(15 * k, 600, k);
+
+		model_feed_text(w, k, t);
+		free(t);
+		ck_assert_msg(model_replay_sample(w, &rs, k == 0, &err) == 0, "%s", err.msg);
+	}
+	ck_assert_int_eq(recorder_close(rec, &err), 0);
+	recorder_free(rec);
+	for (int c = 0; c < NOPT; c++) {
+		view_opts_init(&o[c]);
+		o[c].key = opt[c].key;
+		o[c].ascending = opt[c].asc;
+		o[c].limit = opt[c].limit;
+		o[c].top_only = 1;
+		o[c].threshold.value = opt[c].thr;
+		view_init(&v[c]);
+	}
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&src, (const char *const *)&path, 1, &so, &err) == 0, "%s",
+		      err.msg);
+	for (k = 0; source_next(src, &ms, -1, &err) == SRC_SAMPLE; k++)
+		for (int c = 0; c < NOPT; c++) {
+			model_view(m, &o[c], &v[c]);
+			view_init(&full); /* nothing kept: a pass over every stack */
+			model_view(m, &o[c], &full);
+			ck_assert_uint_eq(full.kept_builds, 0);
+			view_same(&v[c], &full, k, c);
+			view_free(&full);
+		}
+	ck_assert_uint_eq(k, n);
+	for (int c = 0; c < NOPT; c++) {
+		/* most samples followed from the one before */
+		ck_assert_msg(v[c].kept_builds > n * 3 / 4, "options %d: %zu kept of %u", c,
+			      v[c].kept_builds, n);
+		view_free(&v[c]);
+	}
+	source_close(src);
+	model_free(w);
+	model_free(m);
+	free(path);
+}
+END_TEST
+
 static Suite *churn_suite(void)
 {
 	Suite *s = suite_create("churn");
@@ -336,6 +437,7 @@ static Suite *churn_suite(void)
 	tcase_add_test(tc, live_churn_long);
 	tcase_add_test(tc, recording_churn_bounded);
 	tcase_add_test(tc, apart_churn_bounded);
+	tcase_add_test(tc, kept_view_same);
 	suite_add_tcase(s, tc);
 	return s;
 }

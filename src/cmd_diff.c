@@ -115,6 +115,7 @@ static int side_load(struct side *sd, const struct source_opts *so, struct pt_er
 	if (source_open(&src, paths, 1, so, err) < 0)
 		return -1;
 	sd->m = model_new();
+	model_groups_off(sd->m); /* rows are stacks: no group is asked for */
 	sink = model_sink(sd->m);
 	for (;;) {
 		enum src_status st;

@@ -65,7 +65,7 @@ struct diff {
 	uint32_t nl[2];
 	uint32_t *frank[2];   /* a side's frame id -> its text's rank (frame_ranks()) */
 	struct diff_row *e;   /* the rows, by key (row_of()) */
-	size_t ne;
+	size_t ne, ecap;
 	struct key_slot *slot;
 	size_t mask;
 	char *buf;            /* key being built */
@@ -346,15 +346,17 @@ static void add_side(struct diff *d, int which)
 		add_stack(d, which, q[i % AHEAD], qh[i % AHEAD]);
 }
 
-/* Room for a row per stack of both sides, and a table twice that. */
+/* Room for a row per stack of both sides, and a table twice that (in huge pages: 12 MiB
+ * for two 100,000-stack sides, a few page faults instead of 3,000). */
 static void rows_alloc(struct diff *d)
 {
 	size_t n = model_nstacks(d->s[0].m) + model_nstacks(d->s[1].m), nslots = 16;
 
 	while (nslots < 2 * n)
 		nslots *= 2;
-	d->e = xcalloc(n ? n : 1, sizeof(*d->e));
-	d->slot = xcalloc(nslots, sizeof(*d->slot));
+	d->ecap = n ? n : 1;
+	d->e = xhuge_alloc(d->ecap * sizeof(*d->e));
+	d->slot = xhuge_alloc(nslots * sizeof(*d->slot));
 	d->mask = nslots - 1;
 }
 
@@ -1205,8 +1207,10 @@ static int diff_run(const struct diff_opts *o)
 	}
 	free(rows);
 	symbols_free(d.sym);
-	free(d.e);
-	free(d.slot);
+	if (d.e) {
+		xhuge_free(d.e, d.ecap * sizeof(*d.e));
+		xhuge_free(d.slot, (d.mask + 1) * sizeof(*d.slot));
+	}
 	free(d.buf);
 	free(d.frank[0]);
 	free(d.frank[1]);

@@ -61,9 +61,11 @@ struct diff {
 	size_t limit;
 	struct threshold threshold;
 	struct strtab *labels;
+	uint32_t *lmemo[2];   /* a side's model label id -> its id in labels + 1 (0: none yet) */
+	uint32_t nl[2];
 	uint32_t *frank[2];   /* a side's frame id -> its text's rank (frame_ranks()) */
 	struct diff_row *e;   /* the rows, by key (row_of()) */
-	size_t ne;
+	size_t ne, ecap;
 	struct key_slot *slot;
 	size_t mask;
 	char *buf;            /* key being built */
@@ -115,6 +117,7 @@ static int side_load(struct side *sd, const struct source_opts *so, struct pt_er
 	if (source_open(&src, paths, 1, so, err) < 0)
 		return -1;
 	sd->m = model_new();
+	model_groups_off(sd->m); /* rows are stacks: no group is asked for */
 	sink = model_sink(sd->m);
 	for (;;) {
 		enum src_status st;
@@ -343,15 +346,17 @@ static void add_side(struct diff *d, int which)
 		add_stack(d, which, q[i % AHEAD], qh[i % AHEAD]);
 }
 
-/* Room for a row per stack of both sides, and a table twice that. */
+/* Room for a row per stack of both sides, and a table twice that (in huge pages: 12 MiB
+ * for two 100,000-stack sides, a few page faults instead of 3,000). */
 static void rows_alloc(struct diff *d)
 {
 	size_t n = model_nstacks(d->s[0].m) + model_nstacks(d->s[1].m), nslots = 16;
 
 	while (nslots < 2 * n)
 		nslots *= 2;
-	d->e = xcalloc(n ? n : 1, sizeof(*d->e));
-	d->slot = xcalloc(nslots, sizeof(*d->slot));
+	d->ecap = n ? n : 1;
+	d->e = xhuge_alloc(d->ecap * sizeof(*d->e));
+	d->slot = xhuge_alloc(nslots * sizeof(*d->slot));
 	d->mask = nslots - 1;
 }
 
@@ -364,9 +369,10 @@ static const char *row_label(const struct diff *d, const struct diff_row *e)
 	return strtab_str(d->labels, e->label);
 }
 
-/* The label of model label id l of a side, as an id in d->labels; memo[l] keeps it (+1). */
-static uint32_t side_label(struct diff *d, int side, uint32_t l, uint32_t *memo, uint32_t nl)
+/* The label of model label id l of a side, as an id in d->labels, kept in d->lmemo. */
+static uint32_t side_label(struct diff *d, int side, uint32_t l)
 {
+	uint32_t *memo = d->lmemo[side], nl = d->nl[side];
 	const char *t;
 	size_t len;
 	uint32_t id;
@@ -388,28 +394,35 @@ static uint32_t side_label(struct diff *d, int side, uint32_t l, uint32_t *memo,
 	return id;
 }
 
-/* The caller's label, from B when the stack is there; with --ignore-offsets without a
- * module's build id ("name [mod 0123abcd]" -> "name [mod]"). Each side's label is
- * interned once, in the rows' order. */
-static void set_labels(struct diff *d)
+static void labels_begin(struct diff *d)
 {
-	uint32_t nl[2], *memo[2];
-
 	d->labels = strtab_new();
 	for (int i = 0; i < 2; i++) {
-		nl[i] = model_nlabels(d->s[i].m);
-		memo[i] = xcalloc(nl[i] ? nl[i] : 1, sizeof(uint32_t));
+		d->nl[i] = model_nlabels(d->s[i].m);
+		d->lmemo[i] = xcalloc(d->nl[i] ? d->nl[i] : 1, sizeof(uint32_t));
 	}
+}
+
+/* The caller's label, from B when the stack is there; with --ignore-offsets without a
+ * module's build id ("name [mod 0123abcd]" -> "name [mod]"). Each side's label is
+ * interned once. */
+static uint32_t row_set_label(struct diff *d, struct diff_row *e)
+{
+	int side = e->sb != NULL;
+
+	e->label = side_label(d, side, (side ? e->sb : e->sa)->label);
+	return e->label;
+}
+
+/* Every row's label. */
+static void set_labels(struct diff *d)
+{
 	for (size_t i = 0; i < d->ne; i++) {
 		struct diff_row *e = &d->e[i];
-		int side = e->sb != NULL;
 
-		if (!e->sa && !e->sb)
-			continue;
-		e->label = side_label(d, side, (side ? e->sb : e->sa)->label, memo[side], nl[side]);
+		if (e->sa || e->sb)
+			row_set_label(d, e);
 	}
-	free(memo[0]);
-	free(memo[1]);
 }
 
 static int64_t row_num(const struct diff_row *e, enum diff_key k)
@@ -683,16 +696,46 @@ static int cmp_ent(const void *x, const void *y)
 	return c ? c : cmp_keys(sort_diff, x, y);
 }
 
-/* ent[i] sifted down the heap ent[0..n) whose root is the last in cmp_ent()'s order. */
-static void heap_down(struct sort_ent *ent, size_t n, size_t i)
+/* A row's label when sort_rows() labels only the rows it looks at: made when first asked
+ * for, LABEL_LATER until then. */
+#define LABEL_LATER UINT32_MAX
+
+static const char *label_now(struct diff_row *e)
+{
+	uint32_t l = e->label == LABEL_LATER ? row_set_label(sort_diff, e) : e->label;
+
+	return strtab_str(sort_diff->labels, l);
+}
+
+/* cmp_ent() for a sort key that is not the label, with the labels compared by their texts
+ * (the order of their ranks) and made only for the rows that tie. */
+static int cmp_later(const void *x, const void *y)
+{
+	const struct sort_ent *a = x, *b = y;
+	int c = a->v < b->v ? -1 : a->v > b->v;
+
+	if (!sort_diff->ascending)
+		c = -c;
+	if (c)
+		return c;
+	c = strcmp(label_now(sort_rows_in[a->row]), label_now(sort_rows_in[b->row]));
+	if (c)
+		return c < 0 ? -1 : 1;
+	return cmp_keys(sort_diff, a, b);
+}
+
+typedef int (*cmp_fn)(const void *, const void *);
+
+/* ent[i] sifted down the heap ent[0..n) whose root is the last in cmp's order. */
+static void heap_down(struct sort_ent *ent, size_t n, size_t i, cmp_fn cmp)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, m = i;
 		struct sort_ent t;
 
-		if (l < n && cmp_ent(&ent[l], &ent[m]) > 0)
+		if (l < n && cmp(&ent[l], &ent[m]) > 0)
 			m = l;
-		if (l + 1 < n && cmp_ent(&ent[l + 1], &ent[m]) > 0)
+		if (l + 1 < n && cmp(&ent[l + 1], &ent[m]) > 0)
 			m = l + 1;
 		if (m == i)
 			return;
@@ -703,48 +746,67 @@ static void heap_down(struct sort_ent *ent, size_t n, size_t i)
 	}
 }
 
-/* The first k of ent[0..n) (k < n) in cmp_ent()'s order, sorted, into ent[0..k): a heap
- * of the best k so far, its root the worst of them, which most entries do not beat. The
- * entries' key prefixes are 0, so cmp_keys() compares the whole keys. */
-static void select_first(struct sort_ent *ent, size_t n, size_t k)
+/* The sort's view of row i of sort_rows_in; rank: the labels' (NULL: labels made later). */
+static struct sort_ent sort_ent_of(const struct diff *d, size_t i, const uint32_t *rank)
 {
+	struct diff_row *e = sort_rows_in[i];
+
+	if (!rank)
+		e->label = LABEL_LATER;
+	return (struct sort_ent){ .v = row_num(e, d->key), .lrank = rank ? rank[e->label] : 0,
+				  .row = (uint32_t)i };
+}
+
+/* The first k of the n rows of sort_rows_in (k < n) in cmp's order, sorted, into
+ * ent[0..k): a heap of the best k so far, its root the worst of them, which most rows do
+ * not beat. The entries' key prefixes are 0, so cmp_keys() compares the whole keys. */
+static void select_first(const struct diff *d, struct sort_ent *ent, size_t n, size_t k,
+			 const uint32_t *rank, cmp_fn cmp)
+{
+	for (size_t i = 0; i < k; i++)
+		ent[i] = sort_ent_of(d, i, rank);
 	for (size_t i = k / 2; i-- > 0;)
-		heap_down(ent, k, i);
+		heap_down(ent, k, i, cmp);
 	for (size_t i = k; i < n; i++) {
-		if (cmp_ent(&ent[i], &ent[0]) >= 0)
+		struct sort_ent x = sort_ent_of(d, i, rank);
+
+		if (cmp(&x, &ent[0]) >= 0)
 			continue;
-		ent[0] = ent[i];
-		heap_down(ent, k, 0);
+		ent[0] = x;
+		heap_down(ent, k, 0, cmp);
 	}
-	qsort(ent, k, sizeof(*ent), cmp_ent);
+	qsort(ent, k, sizeof(*ent), cmp);
 }
 
 /* rows[0..n) sorted by the sort key, then label, then frames (so that the output never
  * depends on input order); with k (0 < k < n) only the first k of them, into rows[0..k).
  * Rows that tie on the first two are sorted by their frames apart, each run with the key
- * bytes after those its rows share at hand. */
-static void sort_rows(struct diff *d, struct diff_row **rows, size_t n, size_t k)
+ * bytes after those its rows share at hand. later: the rows have no label yet (the first
+ * k of a sort key not the label): only those that tie get one, and the first k. */
+static void sort_rows(struct diff *d, struct diff_row **rows, size_t n, size_t k, int later)
 {
-	uint32_t *rank = label_ranks(d);
-	struct sort_ent *ent = xcalloc(n ? n : 1, sizeof(*ent));
-	struct diff_row **in = xcalloc(n ? n : 1, sizeof(*in));
+	uint32_t *rank = later ? NULL : label_ranks(d);
+	size_t m = k && k < n ? k : n;
+	struct sort_ent *ent = xcalloc(m ? m : 1, sizeof(*ent));
+	struct diff_row **out = xcalloc(m ? m : 1, sizeof(*out));
 
-	if (n)
-		memcpy(in, rows, n * sizeof(*in));
-	for (size_t i = 0; i < n; i++)
-		ent[i] = (struct sort_ent){ .v = row_num(rows[i], d->key),
-					    .lrank = rank[rows[i]->label], .row = (uint32_t)i };
 	sort_diff = d;
-	sort_rows_in = in;
-	if (k && k < n) {
-		select_first(ent, n, k);
-		n = k;
+	sort_rows_in = rows;
+	if (m < n) {
+		select_first(d, ent, n, k, rank, later ? cmp_later : cmp_ent);
 	} else {
+		for (size_t i = 0; i < n; i++)
+			ent[i] = sort_ent_of(d, i, rank);
 		sort_runs(d, ent, n);
 	}
-	for (size_t i = 0; i < n; i++)
-		rows[i] = in[ent[i].row];
-	free(in);
+	for (size_t i = 0; i < m; i++) {
+		out[i] = rows[ent[i].row];
+		if (later)
+			label_now(out[i]);
+	}
+	if (m)
+		memcpy(rows, out, m * sizeof(*out));
+	free(out);
 	free(ent);
 	free(rank);
 }
@@ -1033,12 +1095,13 @@ static struct diff_row **diff_rows(struct diff *d, size_t k, size_t *nrows, size
 {
 	struct diff_row **rows;
 	int64_t total_b = 0, threshold;
+	int later;
 
 	frame_ranks(d);
 	rows_alloc(d);
 	add_side(d, 0);
 	add_side(d, 1);
-	set_labels(d);
+	labels_begin(d);
 	rows = xcalloc(d->ne ? d->ne : 1, sizeof(*rows));
 	*nrows = *nchanged = 0;
 	/* a percentage is of B's total */
@@ -1056,7 +1119,10 @@ static struct diff_row **diff_rows(struct diff *d, size_t k, size_t *nrows, size
 			continue;
 		rows[(*nrows)++] = e;
 	}
-	sort_rows(d, rows, *nrows, k);
+	later = k && k < *nrows && d->key != DK_LABEL;
+	if (!later)
+		set_labels(d);
+	sort_rows(d, rows, *nrows, k, later);
 	if (k && k < *nrows)
 		*nrows = k;
 	return rows;
@@ -1141,11 +1207,15 @@ static int diff_run(const struct diff_opts *o)
 	}
 	free(rows);
 	symbols_free(d.sym);
-	free(d.e);
-	free(d.slot);
+	if (d.e) {
+		xhuge_free(d.e, d.ecap * sizeof(*d.e));
+		xhuge_free(d.slot, (d.mask + 1) * sizeof(*d.slot));
+	}
 	free(d.buf);
 	free(d.frank[0]);
 	free(d.frank[1]);
+	free(d.lmemo[0]);
+	free(d.lmemo[1]);
 	if (d.labels)
 		strtab_free(d.labels);
 	side_free(&d.s[0]);

@@ -364,11 +364,13 @@ size_t view_find(const struct model *m, const struct view_opts *o, struct view *
  * that it stays usable between slices; a change to the view starts the work again. When
  * the new rows are made, copy(arg, rows, lo, hi) is given them in pieces, rows [lo, hi)
  * of the new order, from the first row not in order to the last; then the view takes
- * them (every row in order) and 1 is returned. 0: more slices are needed. */
+ * them (every row in order) and 1 is returned. 0: more slices are needed. The calls
+ * after free the memory the work used (view_sort_slice_stop()). */
 int view_sort_slice(const struct model *m, const struct view_opts *o, struct view *v,
 		    double deadline, void (*copy)(void *arg, const struct row *rows, size_t lo,
 						  size_t hi), void *arg);
-/* The work of view_sort_slice() given up, its memory freed. */
-void view_sort_slice_stop(struct view *v);
+/* The work of view_sort_slice() given up, or its memory after it is done freed: a piece
+ * a call (a million rows' free takes milliseconds). Returns 1 when none is left. */
+int view_sort_slice_stop(struct view *v);
 
 #endif

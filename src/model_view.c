@@ -199,9 +199,11 @@ void view_init(struct view *v)
 	memset(v, 0, sizeof(*v));
 }
 
+static void view_bg_free(struct view *v);
+
 void view_free(struct view *v)
 {
-	view_sort_slice_stop(v);
+	view_bg_free(v);
 	free(v->rows);
 	free(v->scratch);
 	memset(v, 0, sizeof(*v));
@@ -854,22 +856,40 @@ struct view_bg {
 	enum bg_phase phase;
 	int pass;                 /* the byte PASS moves entries by */
 	struct radix_entry *e, *t; /* the entries in their order so far, the other half */
+	struct radix_entry *mem;  /* e and t */
 	size_t count[8][256];
 	uint32_t *place;          /* KEY_LABEL */
 	struct row *rows;         /* the new rows, all nrows of them */
+	struct row *old;          /* the rows the view had, once it took the new ones */
 };
 
 #define BG_CHUNK 4096 /* rows between looks at the clock: well under a millisecond */
 
-void view_sort_slice_stop(struct view *v)
+int view_sort_slice_stop(struct view *v)
 {
-	if (!v->bg)
-		return;
-	free(v->bg->e);
-	free(v->bg->place);
-	free(v->bg->rows);
-	free(v->bg);
+	struct view_bg *g = v->bg;
+
+	if (!g)
+		return 1;
+	if (g->old || g->rows || g->mem) {
+		/* one buffer a call */
+		void **p = g->old ? (void **)&g->old : g->rows ? (void **)&g->rows
+							       : (void **)&g->mem;
+
+		free(*p);
+		*p = NULL;
+		return 0;
+	}
+	free(g->place);
+	free(g);
 	v->bg = NULL;
+	return 1;
+}
+
+static void view_bg_free(struct view *v)
+{
+	while (!view_sort_slice_stop(v))
+		;
 }
 
 /* The work begun again on the view as it is now. */
@@ -878,7 +898,7 @@ static struct view_bg *view_bg_start(const struct model *m, const struct view_op
 {
 	struct view_bg *g;
 
-	view_sort_slice_stop(v);
+	view_bg_free(v);
 	g = v->bg = xcalloc(1, sizeof(*g));
 	g->gen = v->gen;
 	g->key = o->key;
@@ -886,7 +906,7 @@ static struct view_bg *view_bg_start(const struct model *m, const struct view_op
 	g->a = v->sorted_head;
 	g->b = v->sorted_tail;
 	g->pos = g->a;
-	g->e = xmalloc(2 * (g->b - g->a) * sizeof(*g->e));
+	g->e = g->mem = xmalloc(2 * (g->b - g->a) * sizeof(*g->e));
 	g->t = g->e + (g->b - g->a);
 	g->place = o->key == KEY_LABEL ? label_places(m, v) : NULL;
 	return g;
@@ -978,21 +998,18 @@ int view_sort_slice(const struct model *m, const struct view_opts *o, struct vie
 {
 	struct view_bg *g = v->bg;
 
-	if (v->sorted_head >= v->sorted_tail) {
-		view_sort_slice_stop(v);
-		return 1;
-	}
+	if (v->sorted_head >= v->sorted_tail)
+		return view_sort_slice_stop(v);
 	if (!g || g->gen != v->gen || g->key != o->key || g->ascending != o->ascending)
 		g = view_bg_start(m, o, v);
 	do {
 		if (view_bg_chunk(v, g, copy, arg)) {
-			free(v->rows);
+			g->old = v->rows; /* freed by the calls after */
 			v->rows = g->rows;
 			v->cap = v->nrows;
 			g->rows = NULL;
 			v->sorted_head = v->sorted_tail = v->nrows;
 			v->gen++;
-			view_sort_slice_stop(v);
 			return 1;
 		}
 	} while (time_mono() < deadline);

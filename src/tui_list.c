@@ -1068,11 +1068,15 @@ static void idle_copy(void *arg, const struct row *rows, size_t lo, size_t hi)
 		row_fill(list, &list->idle_rows[i], &rows[i]);
 }
 
-static void idle_stop(struct list_screen *list)
+/* The memory of list_idle()'s sort freed, a piece a call: 1 when none is left. */
+static int idle_stop(struct list_screen *list)
 {
-	view_sort_slice_stop(&list->view);
-	free(list->idle_rows);
-	list->idle_rows = NULL;
+	if (list->idle_rows) {
+		free(list->idle_rows);
+		list->idle_rows = NULL;
+		return 0;
+	}
+	return view_sort_slice_stop(&list->view);
 }
 
 static int in_middle(const struct list_screen *list, size_t row)
@@ -1113,27 +1117,26 @@ int list_idle(struct list_screen *list, double budget_ms)
 	/* only a search typed goes far from the rows in order; the cursor stays where it
 	 * is */
 	if (app->settings.tree != TREE_OFF || list->view_model != app->model ||
-	    list->nrows != list->view.nrows || app->prompt.ops != &search_prompt) {
-		idle_stop(list);
-		return 1;
-	}
+	    list->nrows != list->view.nrows || app->prompt.ops != &search_prompt)
+		return idle_stop(list);
 	if (list->sorted == SIZE_MAX || app->pause.on || in_middle(list, list->cursor.row) ||
 	    in_middle(list, list->top.row) || in_middle(list, list->search.origin.row)) {
-		idle_stop(list);
+		if (!idle_stop(list))
+			return 0;
 	} else {
+		struct list_row *old = list->rows;
+
 		if (!view_sort_slice(app->model, &app->settings.view, &list->view, deadline,
 				     idle_copy, list))
 			return 0;
 		/* the same rows, those between the ends moved: what is known of stacks is
-		 * kept */
-		free(list->rows);
+		 * kept; the old rows are freed by the next call */
 		list->rows = list->idle_rows;
 		list->caprows = list->nrows;
-		list->idle_rows = NULL;
+		list->idle_rows = old;
 		list->search.nrow_match = 0;
 		sorted_update(list);
-		if (time_mono() >= deadline)
-			return 0;
+		return 0;
 	}
 	return idle_scan(list, deadline);
 }

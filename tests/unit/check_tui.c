@@ -4813,7 +4813,8 @@ START_TEST(test_speed_100k)
 	found = h.t->list->cursor.row;
 	ht_keys(&h, "\033");
 	ck_assert_uint_eq(h.t->list->cursor.row, at);
-	ck_assert_uint_ne(h.t->list->sorted, SIZE_MAX);
+	if (!slow) /* 5,000 rows are all in order at once */
+		ck_assert_uint_ne(h.t->list->sorted, SIZE_MAX);
 	speed_key(&h, "/", nstacks, "far ", &worst);
 	for (const char *k = "caller4999+"; *k; k++) {
 		char key[2] = { *k, 0 };

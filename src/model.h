@@ -330,6 +330,8 @@ struct view {
 	 * next (model_view.c), and how many builds came from them, not from every stack */
 	struct view_keep *keep;
 	size_t kept_builds;
+	uint64_t gen;             /* changes whenever rows move or are made again */
+	struct view_bg *bg;       /* view_sort_slice()'s work so far, or NULL */
 };
 /* What a row is called on the screen and in batch text: a stack's label told apart
  * (model_stack_apart()), a group's label. */
@@ -361,5 +363,18 @@ size_t view_place(const struct model *m, const struct view_opts *o, struct view 
  * SIZE_MAX when none is wanted. Costs one look at each of them, not a sort. */
 size_t view_find(const struct model *m, const struct view_opts *o, struct view *v, int last,
 		 int (*want)(void *arg, size_t i), void *arg, size_t before, size_t after);
+/* While nothing else is to be done: the rows not in order yet sorted a slice at a time
+ * (until time_mono() passes deadline) into new rows, the view's own left as they are, so
+ * that it stays usable between slices; a change to the view starts the work again. When
+ * the new rows are made, copy(arg, rows, lo, hi) is given them in pieces, rows [lo, hi)
+ * of the new order, from the first row not in order to the last; then the view takes
+ * them (every row in order) and 1 is returned. 0: more slices are needed. The calls
+ * after free the memory the work used (view_sort_slice_stop()). */
+int view_sort_slice(const struct model *m, const struct view_opts *o, struct view *v,
+		    double deadline, void (*copy)(void *arg, const struct row *rows, size_t lo,
+						  size_t hi), void *arg);
+/* The work of view_sort_slice() given up, or its memory after it is done freed: a piece
+ * a call (a million rows' free takes milliseconds). Returns 1 when none is left. */
+int view_sort_slice_stop(struct view *v);
 
 #endif

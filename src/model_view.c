@@ -201,8 +201,11 @@ void view_init(struct view *v)
 	memset(v, 0, sizeof(*v));
 }
 
+static void view_bg_free(struct view *v);
+
 void view_free(struct view *v)
 {
+	view_bg_free(v);
 	free(v->rows);
 	free(v->scratch);
 	keep_free(v->keep);
@@ -596,6 +599,7 @@ static void view_grow(struct view *v, struct radix_entry *e, size_t k, int at_en
 
 	w = select_end(e, b - a, k, at_end);
 	rows_place(v, a, b, e, w, (uint8_t *)(e + (b - a)), at_end);
+	v->gen++;
 	if (at_end)
 		v->sorted_tail -= w;
 	else
@@ -606,6 +610,7 @@ static void view_grow(struct view *v, struct radix_entry *e, size_t k, int at_en
  * those after last, so the others keep the order of their ties the radix sort needs. */
 static void view_sort_middle(struct view *v, const struct view_sorter *s)
 {
+	v->gen++;
 	if (v->sorted_tail - v->sorted_head > 1)
 		view_sort_all(v, v->sorted_head, v->sorted_tail, s->place, s->o->key,
 			      s->o->ascending);
@@ -840,6 +845,178 @@ size_t view_find(const struct model *m, const struct view_opts *o, struct view *
 		found = place_entry(v, &s, e, found, before, after);
 	free(s.place);
 	return found;
+}
+
+/* view_sort_slice()'s work: the entries of rows [a, b) made (KEYS), radix sorted a pass
+ * at a time (PASS), the new rows made from them (ROWS) and handed on (COPY). */
+enum bg_phase { BG_KEYS, BG_PASS, BG_ROWS, BG_COPY };
+
+struct view_bg {
+	uint64_t gen;             /* the view's when the work began */
+	enum sort_key key;
+	int ascending;
+	size_t a, b, pos;         /* the rows sorted; the next to go in this phase */
+	enum bg_phase phase;
+	int pass;                 /* the byte PASS moves entries by */
+	struct radix_entry *e, *t; /* the entries in their order so far, the other half */
+	struct radix_entry *mem;  /* e and t */
+	size_t count[8][256];
+	uint32_t *place;          /* KEY_LABEL */
+	struct row *rows;         /* the new rows, all nrows of them */
+	struct row *old;          /* the rows the view had, once it took the new ones */
+};
+
+#define BG_CHUNK 4096 /* rows between looks at the clock: well under a millisecond */
+
+int view_sort_slice_stop(struct view *v)
+{
+	struct view_bg *g = v->bg;
+
+	if (!g)
+		return 1;
+	if (g->old || g->rows || g->mem) {
+		/* one buffer a call */
+		void **p = g->old ? (void **)&g->old : g->rows ? (void **)&g->rows
+							       : (void **)&g->mem;
+
+		free(*p);
+		*p = NULL;
+		return 0;
+	}
+	free(g->place);
+	free(g);
+	v->bg = NULL;
+	return 1;
+}
+
+static void view_bg_free(struct view *v)
+{
+	while (!view_sort_slice_stop(v))
+		;
+}
+
+/* The work begun again on the view as it is now. */
+static struct view_bg *view_bg_start(const struct model *m, const struct view_opts *o,
+				     struct view *v)
+{
+	struct view_bg *g;
+
+	view_bg_free(v);
+	g = v->bg = xcalloc(1, sizeof(*g));
+	g->gen = v->gen;
+	g->key = o->key;
+	g->ascending = o->ascending;
+	g->a = v->sorted_head;
+	g->b = v->sorted_tail;
+	g->pos = g->a;
+	g->e = g->mem = xmalloc(2 * (g->b - g->a) * sizeof(*g->e));
+	g->t = g->e + (g->b - g->a);
+	g->place = o->key == KEY_LABEL ? label_places(m, v) : NULL;
+	return g;
+}
+
+/* Up to BG_CHUNK rows' (or entries') worth of the work; 1 when it is all done. */
+static int view_bg_chunk(struct view *v, struct view_bg *g, void (*copy)(void *arg,
+			 const struct row *rows, size_t lo, size_t hi), void *arg)
+{
+	size_t n = g->b - g->a, end;
+
+	switch (g->phase) {
+	case BG_KEYS:
+		end = g->pos + BG_CHUNK < g->b ? g->pos + BG_CHUNK : g->b;
+		for (size_t i = g->pos; i < end; i++) {
+			uint64_t k = row_key_bits(&v->rows[i], g->key, g->place, g->ascending);
+
+			g->e[i - g->a].k = k;
+			g->e[i - g->a].idx = (uint32_t)i;
+			for (int d = 0; d < 8; d++)
+				g->count[d][(k >> (8 * d)) & 0xff]++;
+		}
+		g->pos = end;
+		if (end == g->b) {
+			g->phase = BG_PASS;
+			g->pos = 0;
+		}
+		return 0;
+	case BG_PASS: {
+		size_t *c = g->count[g->pass];
+		unsigned shift = 8 * (unsigned)g->pass;
+
+		if (g->pos == 0) {
+			size_t sum = 0;
+
+			if (c[(g->e[0].k >> shift) & 0xff] == n) {
+				g->phase = ++g->pass == 8 ? BG_ROWS : BG_PASS;
+				return 0; /* every key has this byte */
+			}
+			for (int x = 0; x < 256; x++) {
+				size_t y = c[x];
+
+				c[x] = sum;
+				sum += y;
+			}
+		}
+		end = g->pos + BG_CHUNK < n ? g->pos + BG_CHUNK : n;
+		for (size_t i = g->pos; i < end; i++)
+			g->t[c[(g->e[i].k >> shift) & 0xff]++] = g->e[i];
+		g->pos = end;
+		if (end == n) {
+			struct radix_entry *x = g->e;
+
+			g->e = g->t;
+			g->t = x;
+			g->pos = 0;
+			g->phase = ++g->pass == 8 ? BG_ROWS : BG_PASS;
+		}
+		return 0;
+	}
+	case BG_ROWS:
+		if (!g->rows) {
+			g->rows = xmalloc(v->nrows * sizeof(*g->rows));
+			memcpy(g->rows, v->rows, g->a * sizeof(*g->rows));
+			memcpy(g->rows + g->b, v->rows + g->b, (v->nrows - g->b) * sizeof(*g->rows));
+		}
+		end = g->pos + BG_CHUNK < n ? g->pos + BG_CHUNK : n;
+		for (size_t i = g->pos; i < end; i++)
+			g->rows[g->a + i] = v->rows[g->e[i].idx];
+		g->pos = end;
+		if (end == n) {
+			g->phase = BG_COPY;
+			g->pos = g->a;
+		}
+		return 0;
+	case BG_COPY:
+		end = g->pos + BG_CHUNK < g->b ? g->pos + BG_CHUNK : g->b;
+		if (copy)
+			copy(arg, g->rows, g->pos, end);
+		g->pos = end;
+		return end == g->b;
+	}
+	return 0;
+}
+
+int view_sort_slice(const struct model *m, const struct view_opts *o, struct view *v,
+		    double deadline, void (*copy)(void *arg, const struct row *rows, size_t lo,
+						  size_t hi), void *arg)
+{
+	struct view_bg *g = v->bg;
+
+	if (v->sorted_head >= v->sorted_tail)
+		return view_sort_slice_stop(v);
+	if (!g || g->gen != v->gen || g->key != o->key || g->ascending != o->ascending)
+		g = view_bg_start(m, o, v);
+	do {
+		if (view_bg_chunk(v, g, copy, arg)) {
+			g->old = v->rows; /* freed by the calls after */
+			v->rows = g->rows;
+			v->cap = v->nrows;
+			g->rows = NULL;
+			v->sorted_head = v->sorted_tail = v->nrows;
+			v->gen++;
+			return 1;
+		}
+	} while (time_mono() < deadline);
+	return 0;
 }
 
 /* The first rows of a view, kept while the candidates stream by (view_opts.top_only):
@@ -1900,6 +2077,7 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 	int fuse = o->group == GROUP_STACK &&
 		   !(o->threshold.unit == THRESH_PERCENT && o->threshold.value > 0);
 
+	v->gen++;
 	if (o->group == GROUP_STACK)
 		aparts_compact(m);
 	view_totals(m, v, !fuse);

@@ -246,7 +246,14 @@ int tui_pump(struct app *app, int budget_ms)
 
 int tui_idle(struct app *app, double budget_ms)
 {
-	return !app->list || tree_ui_prefault(app->list->tree, app, budget_ms);
+	double t0 = time_mono(), left;
+
+	if (!app->list)
+		return 1;
+	if (!list_idle(app->list, budget_ms))
+		return 0;
+	left = budget_ms - (time_mono() - t0) * 1e3;
+	return left > 0 && tree_ui_prefault(app->list->tree, app, left);
 }
 
 void tui_tick(struct app *app)

@@ -435,6 +435,24 @@ static int pos_at_line(const struct list_screen *list, int y, struct list_pos *p
 /* ---- rows from the model ---- */
 
 /* The view's rows [a, b) as shown. */
+/* A list row d made from the view's row r. */
+static void row_fill(const struct list_screen *list, struct list_row *d, const struct row *r)
+{
+	d->s = r->s;
+	d->ident = 0;
+	d->stack = r->stack;
+	d->label = r->label;
+	/* no look into the stack itself here: 100,000 cache misses cost milliseconds */
+	if (r->stack) {
+		d->example = UINT32_MAX;
+		d->nstacks = 1;
+	} else {
+		d->example = r->group ? model_group_example(list->base.app->model, r->group)
+					 : UINT32_MAX;
+		d->nstacks = r->group ? r->group->nstacks : 0;
+	}
+}
+
 static void rows_copy_range(struct list_screen *list, size_t a, size_t b)
 {
 	if (list->view.nrows > list->caprows) {
@@ -445,24 +463,8 @@ static void rows_copy_range(struct list_screen *list, size_t a, size_t b)
 	/* other rows, or the same in another order */
 	list->search.nrow_match = 0;
 	list->search.stacks_known = 0;
-	for (size_t i = a; i < b && i < list->nrows; i++) {
-		const struct row *r = &list->view.rows[i];
-		struct list_row *d = &list->rows[i];
-
-		d->s = r->s;
-		d->ident = 0;
-		d->stack = r->stack;
-		d->label = r->label;
-		/* no look into the stack itself here: 100,000 cache misses cost milliseconds */
-		if (r->stack) {
-			d->example = UINT32_MAX;
-			d->nstacks = 1;
-		} else {
-			d->example = r->group ? model_group_example(list->base.app->model, r->group)
-						 : UINT32_MAX;
-			d->nstacks = r->group ? r->group->nstacks : 0;
-		}
-	}
+	for (size_t i = a; i < b && i < list->nrows; i++)
+		row_fill(list, &list->rows[i], &list->view.rows[i]);
 }
 
 static void rows_copy(struct list_screen *list)
@@ -718,6 +720,7 @@ static void search_set(struct list_screen *list, const char *text)
 		list->search.nrow_match = 0;
 		list->search.stacks_known = 0;
 	}
+	list->search.scanned = 0;
 	list->search.model = list->base.app->model;
 }
 
@@ -869,34 +872,38 @@ static int row_match(struct list_screen *list, const struct list_row *r)
 
 int list_row_matches(struct list_screen *list, size_t row)
 {
-	uint8_t *rm;
+	uint8_t *rm, *sm;
 
 	if (!list->search.text[0])
 		return 0;
 	if (list->search.model != list->base.app->model)
 		search_set(list, list->search.text);
-	if (list->rows[row].stack) {
-		if (!list->search.stacks_known) {
-			forget_matches(list->search.stack_match, list->search.nstack_match, 0);
-			list->search.stacks_known = 1;
-		}
-		rm = match_at(&list->search.stack_match, &list->search.nstack_match,
-			      list->rows[row].stack->id);
-		if (!*rm)
-			*rm = row_match(list, &list->rows[row]) ? 2 : 1;
-		return *rm == 2;
-	}
 	if (list->search.nrow_match != list->nrows) {
 		/* a row's answer, kept until the rows change: a longer search then looks only
-		 * at the rows that matched the shorter one */
+		 * at the rows that matched the shorter one, a byte each */
 		list->search.row_match = xrealloc(list->search.row_match,
 						  list->nrows ? list->nrows : 1);
 		memset(list->search.row_match, 0, list->nrows);
 		list->search.nrow_match = list->nrows;
+		list->search.scanned = 0;
 	}
 	rm = &list->search.row_match[row];
-	if (!*rm)
+	if (*rm)
+		return *rm == 2;
+	if (list->rows[row].stack) {
+		/* a stack's answer outlives its place */
+		if (!list->search.stacks_known) {
+			forget_matches(list->search.stack_match, list->search.nstack_match, 0);
+			list->search.stacks_known = 1;
+		}
+		sm = match_at(&list->search.stack_match, &list->search.nstack_match,
+			      list->rows[row].stack->id);
+		if (!*sm)
+			*sm = row_match(list, &list->rows[row]) ? 2 : 1;
+		*rm = *sm;
+	} else {
 		*rm = row_match(list, &list->rows[row]) ? 2 : 1;
+	}
 	return *rm == 2;
 }
 
@@ -1043,6 +1050,96 @@ static const struct prompt_ops search_prompt = {
 	.edit = search_edit,
 	.note = search_note,
 };
+
+/* view_sort_slice()'s rows [lo, hi) of the new order, into idle_rows: the rows in order
+ * already (before the first, after the last) come with the first piece. */
+static void idle_copy(void *arg, const struct row *rows, size_t lo, size_t hi)
+{
+	struct list_screen *list = arg;
+	size_t a = list->view.sorted_head, b = list->view.sorted_tail, n = list->nrows;
+
+	if (lo == a) {
+		free(list->idle_rows);
+		list->idle_rows = xmalloc(n * sizeof(*list->idle_rows));
+		memcpy(list->idle_rows, list->rows, a * sizeof(*list->rows));
+		memcpy(list->idle_rows + b, list->rows + b, (n - b) * sizeof(*list->rows));
+	}
+	for (size_t i = lo; i < hi; i++)
+		row_fill(list, &list->idle_rows[i], &rows[i]);
+}
+
+/* The memory of list_idle()'s sort freed, a piece a call: 1 when none is left. */
+static int idle_stop(struct list_screen *list)
+{
+	if (list->idle_rows) {
+		free(list->idle_rows);
+		list->idle_rows = NULL;
+		return 0;
+	}
+	return view_sort_slice_stop(&list->view);
+}
+
+static int in_middle(const struct list_screen *list, size_t row)
+{
+	return row >= list->view.sorted_head && row < list->view.sorted_tail;
+}
+
+/* Every row's answer to the search typed made ahead, a piece at a time, in the order the
+ * search goes from where it started: the next character looks again only at the rows
+ * that matched. */
+static int idle_scan(struct list_screen *list, double deadline)
+{
+	size_t n = list->nrows, from = list->search.origin.row, i;
+
+	if (!list->search.text[0] || !list->base.app->prompt.len || !n)
+		return 1;
+	if (from >= n)
+		from = 0;
+	list_row_matches(list, from); /* the answers made for these rows */
+	i = list->search.scanned;
+	while (i < n) {
+		size_t end = i + 1024 < n ? i + 1024 : n;
+
+		for (; i < end; i++)
+			list_row_matches(list, (from + i) % n);
+		list->search.scanned = i;
+		if (time_mono() >= deadline)
+			break;
+	}
+	return i >= n;
+}
+
+int list_idle(struct list_screen *list, double budget_ms)
+{
+	struct app *app = list->base.app;
+	double deadline = time_mono() + budget_ms / 1e3;
+
+	/* only a search typed goes far from the rows in order; the cursor stays where it
+	 * is */
+	if (app->settings.tree != TREE_OFF || list->view_model != app->model ||
+	    list->nrows != list->view.nrows || app->prompt.ops != &search_prompt)
+		return idle_stop(list);
+	if (list->sorted == SIZE_MAX || app->pause.on || in_middle(list, list->cursor.row) ||
+	    in_middle(list, list->top.row) || in_middle(list, list->search.origin.row)) {
+		if (!idle_stop(list))
+			return 0;
+	} else {
+		struct list_row *old = list->rows;
+
+		if (!view_sort_slice(app->model, &app->settings.view, &list->view, deadline,
+				     idle_copy, list))
+			return 0;
+		/* the same rows, those between the ends moved: what is known of stacks is
+		 * kept; the old rows are freed by the next call */
+		list->rows = list->idle_rows;
+		list->caprows = list->nrows;
+		list->idle_rows = old;
+		list->search.nrow_match = 0;
+		sorted_update(list);
+		return 0;
+	}
+	return idle_scan(list, deadline);
+}
 
 void list_search_begin(struct list_screen *list)
 {
@@ -1609,6 +1706,7 @@ static void list_destroy(struct screen *s)
 	view_free(&list->view);
 	tree_ui_free(list->tree);
 	free(list->rows);
+	free(list->idle_rows);
 	free(list->frozen);
 	free(list->frozen_history);
 	free(list->pins);

@@ -45,6 +45,7 @@ struct list_screen {
 	struct view view;
 	struct list_row *rows;
 	size_t nrows, caprows;
+	struct list_row *idle_rows; /* list_idle(): the rows in their new order, made so far */
 	size_t sorted;              /* rows in order from the first (SIZE_MAX: all), and
 				     * from view.sorted_tail to the end */
 	const struct model *view_model; /* the model the view was built from */
@@ -90,9 +91,10 @@ struct list_screen {
 		/* per frame id: 2 its text matches, 3 only its function, 1 neither */
 		uint8_t *func_match;
 		size_t nfunc_match;
-		/* per row of rows[] (forgotten when the rows change), the same values */
+		/* per row of rows[] (forgotten when the rows change), the same values; the
+		 * first scanned rows' are known (list_idle() makes them ahead) */
 		uint8_t *row_match;
-		size_t nrow_match;
+		size_t nrow_match, scanned;
 		/* per stack id, the same for a stack's row: kept while the rows only move
 		 * (a far search puts some in order), forgotten with the rows otherwise */
 		uint8_t *stack_match;
@@ -130,5 +132,9 @@ void list_cell(const struct app *app, const struct view *v, enum col c,
 	       const struct counter *s, char *buf, size_t n);
 /* / : the search prompt, incremental from the cursor. */
 void list_search_begin(struct list_screen *l);
+/* While the screen waits and a search is open or typed: the rows not in order yet put in
+ * order, for at most about budget_ms, so that a search far away finds its rows in order.
+ * Returns 1 when nothing is left to do. */
+int list_idle(struct list_screen *l, double budget_ms);
 
 #endif

@@ -4718,6 +4718,27 @@ static void speed_key(struct ht *h, const char *keys, int nstacks, const char *w
 		*worst = ms;
 }
 
+/* The screen waiting for the next key: its work ahead (tui_idle()), a slice at a time,
+ * until none is left. Returns the CPU time of the longest slice. */
+static double speed_wait(struct ht *h, int nstacks)
+{
+	double t0, ms, most = 0, all = 0;
+	int slices = 0, done;
+
+	do {
+		t0 = cpu_ms();
+		done = tui_idle(h->t, 3);
+		ms = cpu_ms() - t0;
+		most = ms > most ? ms : most;
+		all += ms;
+		slices++;
+	} while (!done);
+	if (slices > 1)
+		fprintf(stderr, "%d stacks: the wait before the next key: %d slices, %.2f ms "
+			"(the most %.2f ms)\n", nstacks, slices, all, most);
+	return most;
+}
+
 START_TEST(test_speed_100k)
 {
 	struct ht h = { 0 };
@@ -4734,7 +4755,8 @@ START_TEST(test_speed_100k)
 				 atof(getenv("PAGETOP_TUI_MAX_MS")) : 250;
 	struct source *src;
 	const struct stack *st;
-	size_t at;
+	size_t at, found;
+	double slice = 0;
 	int slow = memcheck(), nstacks = slow ? 5000 : 100000, prefaulted;
 
 	/* make bench: PAGETOP_TUI_STACKS=1000000 */
@@ -4790,10 +4812,32 @@ START_TEST(test_speed_100k)
 			break;
 		}
 	}
+	/* the same typed as a user types it: while the screen waits for the next key, the
+	 * rows not in order are put in order a slice at a time; the characters then find
+	 * the same row, looking only from the cursor on */
+	found = h.t->list->cursor.row;
+	ht_keys(&h, "\033");
+	ck_assert_uint_eq(h.t->list->cursor.row, at);
+	if (!slow) /* 5,000 rows are all in order at once */
+		ck_assert_uint_ne(h.t->list->sorted, SIZE_MAX);
+	speed_key(&h, "/", nstacks, "far ", &worst);
+	for (const char *k = "caller4999+"; *k; k++) {
+		char key[2] = { *k, 0 };
+		double most = speed_wait(&h, nstacks);
+
+		slice = most > slice ? most : slice;
+		ck_assert_uint_eq(h.t->list->sorted, SIZE_MAX);
+		speed_key(&h, key, nstacks, "far, waited, ", &worst);
+	}
+	fprintf(stderr, "%d stacks: worst key %.2f ms, worst slice of a wait %.2f ms of CPU "
+		"time\n", nstacks, worst, slice);
+	ck_assert_uint_eq(h.t->list->cursor.row, found);
+	ck_assert_ptr_eq(h.t->list->rows[found].stack, st);
 	ht_keys(&h, "\033");
 	if (!slow)
-		ck_assert_msg(worst < limit, "a key took %.1f ms (PAGETOP_TUI_MAX_MS=%.0f)", worst,
-			      limit);
+		ck_assert_msg(worst < limit && slice < limit,
+			      "a key took %.1f ms, a slice of a wait %.1f ms (PAGETOP_TUI_MAX_MS=%.0f)",
+			      worst, slice, limit);
 	/* the call tree: its memory readied while no key comes, in slices */
 	{
 		struct rusage r0, r1;

@@ -48,9 +48,11 @@ struct count_change {
 	int was;                /* it had a count or was present before the sample */
 };
 
-/* Stack ids by a 64-bit key of the stack's, open-addressed (a slot of 0 is empty). */
+/* Stack ids by a 64-bit key of the stack's, open-addressed by the high half of the key's
+ * hash, which a slot holds above the id: a probe reads the stack only when those match,
+ * and growing reads none (a slot of 0 is empty). */
 struct idtab {
-	uint32_t *slots;
+	uint64_t *slots;
 	size_t nslots, n;
 	int by_handle;          /* the key: the stack's handle (hashed here), else its hash */
 };
@@ -75,6 +77,8 @@ struct recording_reader {
 	struct frame_text *ftext;
 	size_t nftext;
 	const char *ftext_base;
+	uint8_t *fmode;         /* by key: 1 checked as a frame, 2 as a call site */
+	size_t nfmode;
 	uint32_t *keys;         /* the stacks' frame keys, back to back */
 	size_t nkeys, ckeys;
 	uint64_t keyspace;
@@ -402,15 +406,24 @@ static uint64_t idtab_key(const struct recording_reader *rr, const struct idtab 
 	return t->by_handle ? rr->st[id].handle : rr->st[id].hash;
 }
 
+static uint32_t idtab_tag(const struct idtab *t, uint64_t k)
+{
+	return (uint32_t)((t->by_handle ? hash_u64(k) : k) >> 32);
+}
+
 /* The id of the stack with key k (not 0) in t, or 0 with *slot where it would go. */
 static uint32_t idtab_find(const struct recording_reader *rr, const struct idtab *t,
 			   uint64_t k, size_t *slot)
 {
-	size_t mask = t->nslots - 1, j = (t->by_handle ? hash_u64(k) : k) & mask;
+	uint32_t tag = idtab_tag(t, k);
+	size_t mask = t->nslots - 1, j = tag & mask;
 
-	for (; t->slots[j]; j = (j + 1) & mask)
-		if (idtab_key(rr, t, t->slots[j]) == k)
-			return t->slots[j];
+	for (; t->slots[j]; j = (j + 1) & mask) {
+		uint32_t id = (uint32_t)t->slots[j];
+
+		if (t->slots[j] >> 32 == tag && idtab_key(rr, t, id) == k)
+			return id;
+	}
 	*slot = j;
 	return 0;
 }
@@ -418,23 +431,31 @@ static uint32_t idtab_find(const struct recording_reader *rr, const struct idtab
 /* Puts id in t unless a stack with its key is there; returns that stack's id, or 0. */
 static uint32_t idtab_add(struct recording_reader *rr, struct idtab *t, uint32_t id)
 {
+	uint64_t k = idtab_key(rr, t, id);
 	size_t slot = 0;
 	uint32_t f;
 
 	if ((t->n + 1) * 2 > t->nslots) {
-		uint32_t *old = t->slots;
+		uint64_t *old = t->slots;
 		size_t n = t->nslots;
 
 		t->nslots = n ? n * 2 : 1024;
 		t->slots = xcalloc(t->nslots, sizeof(*t->slots));
-		for (size_t i = 0; i < n; i++)
-			if (old[i] && !idtab_find(rr, t, idtab_key(rr, t, old[i]), &slot))
-				t->slots[slot] = old[i];
+		for (size_t i = 0; i < n; i++) {
+			size_t mask = t->nslots - 1, j = (old[i] >> 32) & mask;
+
+			if (!old[i])
+				continue;
+			/* the keys are distinct: the first empty slot */
+			while (t->slots[j])
+				j = (j + 1) & mask;
+			t->slots[j] = old[i];
+		}
 		free(old);
 	}
-	f = idtab_find(rr, t, idtab_key(rr, t, id), &slot);
+	f = idtab_find(rr, t, k, &slot);
 	if (!f) {
-		t->slots[slot] = id;
+		t->slots[slot] = id | (uint64_t)idtab_tag(t, k) << 32;
 		t->n++;
 	}
 	return f;
@@ -498,6 +519,51 @@ static void ftext_follow(struct recording_reader *rr, uint32_t key)
 	rr->ftext[key].s = strtab_str(rr->frames, key - 1);
 }
 
+/* The key of the text of frame line fl, interned. A text is checked the first time it
+ * comes under the recording's unit; most frames of a new stack are known. 1, or -1 with
+ * err. */
+static int frame_key(struct recording_reader *rr, const char *fl, size_t fn, uint32_t *key,
+		     struct pt_err *err)
+{
+	const char *s = fl + 2;
+	size_t len = fn - 2;
+	uint64_t h = hash_bytes(s, len, 0);
+	uint32_t id = strtab_find_h(rr->frames, s, len, h);
+	uint8_t mode = rr->bytes ? 2 : 1;
+
+	if (id != UINT32_MAX && (rr->fmode[id + 1] & mode)) {
+		*key = id + 1;
+		return 1;
+	}
+	if (memchr(s, '\0', len)) {
+		/* what the parser takes from the kernel, and nothing else: the text goes
+		 * to the model, the screen and the symbols code as a snapshot's would */
+		pt_err_set(err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
+			   rr->name, (unsigned long long)reader_lineno(rr->r));
+		return -1;
+	}
+	if (rr->bytes && !allocinfo_site_ok(s, len))
+		return bad(rr, _("a call site line \"f FILE:LINE [module] func:NAME\", as /proc/allocinfo prints it"),
+			   fl, fn, err);
+	if (!rr->bytes && !frame_text_ok(s, len)) {
+		char what[160];
+
+		snprintf(what, sizeof(what),
+			 _("a frame line \"f name+0xOFF/0xSIZE\" (or \"f 0xADDR\") of at most %d bytes, as the kernel prints it"),
+			 FRAME_MAX);
+		return bad(rr, what, fl, fn, err);
+	}
+	*key = strtab_intern_h(rr->frames, s, len, h) + 1;
+	rr->ftext = xgrow_zeroed(rr->ftext, &rr->nftext, *key, sizeof(*rr->ftext));
+	rr->ftext[*key].len = (uint32_t)len;
+	rr->ftext[*key].key = *key;
+	rr->ftext[*key].hash = h;
+	ftext_follow(rr, *key);
+	rr->fmode = xgrow_zeroed(rr->fmode, &rr->nfmode, *key, sizeof(*rr->fmode));
+	rr->fmode[*key] |= mode;
+	return 1;
+}
+
 /* A stack's nf frame lines "f TEXT": each text's key in keys (the text interned). 1
  * done, 0 cut short, -1 error, -2 the input failed. */
 static int stack_frames(struct recording_reader *rr, uint64_t nf, uint32_t *keys,
@@ -510,36 +576,12 @@ static int stack_frames(struct recording_reader *rr, uint64_t nf, uint32_t *keys
 		size_t fn;
 		enum line_read k = rr_line(rr, &fl, &fn, err);
 
-		if (k != RL_LINE) {
+		if (k != RL_LINE)
 			rc = k == RL_ERR ? -2 : 0;
-		} else if (fn < 3 || fl[0] != 'f' || fl[1] != ' ') {
+		else if (fn < 3 || fl[0] != 'f' || fl[1] != ' ')
 			rc = bad(rr, _("a frame line \"f TEXT\""), fl, fn, err);
-		} else if (memchr(fl, '\0', fn)) {
-			/* what the parser takes from the kernel, and nothing else: the text goes
-			 * to the model, the screen and the symbols code as a snapshot's would */
-			pt_err_set(err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
-				   rr->name, (unsigned long long)reader_lineno(rr->r));
-			rc = -1;
-		} else if (rr->bytes && !allocinfo_site_ok(fl + 2, fn - 2)) {
-			rc = bad(rr, _("a call site line \"f FILE:LINE [module] func:NAME\", as /proc/allocinfo prints it"),
-				 fl, fn, err);
-		} else if (!rr->bytes && !frame_text_ok(fl + 2, fn - 2)) {
-			char what[160];
-
-			snprintf(what, sizeof(what),
-				 _("a frame line \"f name+0xOFF/0xSIZE\" (or \"f 0xADDR\") of at most %d bytes, as the kernel prints it"),
-				 FRAME_MAX);
-			rc = bad(rr, what, fl, fn, err);
-		} else {
-			uint64_t h = hash_bytes(fl + 2, fn - 2, 0);
-
-			keys[i] = strtab_intern_h(rr->frames, fl + 2, fn - 2, h) + 1;
-			rr->ftext = xgrow_zeroed(rr->ftext, &rr->nftext, keys[i], sizeof(*rr->ftext));
-			rr->ftext[keys[i]].len = (uint32_t)(fn - 2);
-			rr->ftext[keys[i]].key = keys[i];
-			rr->ftext[keys[i]].hash = h;
-			ftext_follow(rr, keys[i]);
-		}
+		else
+			rc = frame_key(rr, fl, fn, &keys[i], err);
 	}
 	return rc;
 }
@@ -1270,6 +1312,7 @@ static void rr_close(struct source *s)
 	free(rr->st);
 	strtab_free(rr->frames);
 	free(rr->ftext);
+	free(rr->fmode);
 	free(rr->keys);
 	free(rr->byhandle.slots);
 	free(rr->byhash.slots);

@@ -919,7 +919,9 @@ static void frames_unlink(struct model *m, const struct stack *st)
 		e = m->by_frames[i];
 		if (!e)
 			break;
-		home = stack_at(m, (uint32_t)e - 1)->hash & mask;
+		/* from the entry, as frames_grow() does: no stack read */
+		home = mask <= UINT32_MAX ? (size_t)(e >> 32) & mask
+					  : stack_at(m, (uint32_t)e - 1)->hash & mask;
 		if (((i - home) & mask) >= ((i - j) & mask)) {
 			m->by_frames[j] = e;
 			j = i;

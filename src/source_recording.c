@@ -38,11 +38,11 @@ struct recorded_stack {
 	 * sums them as one); 0: none */
 	uint32_t twin;
 	uint64_t fed;           /* the sample + 1 it was fed in last */
-	uint64_t count_line;    /* of its last count line */
 };
 
 struct count_change {
 	uint32_t id;
+	uint64_t line;          /* its count line */
 	uint64_t count, calls;
 	int present;
 	int was;                /* it had a count or was present before the sample */
@@ -91,6 +91,10 @@ struct recording_reader {
 	const void *fed_self;
 	struct count_change *ch;
 	size_t nch, cch;
+	/* bit id: the sample being read has a count line of stack id (a stack's record is
+	 * read at the sample's end only, all of them fetched ahead) */
+	uint64_t *counted;
+	size_t ncounted;
 	uint64_t nblk_lines;    /* the sample's "a" and "d" lines */
 	uint64_t samples;
 	uint64_t t_line;        /* of the sample being read */
@@ -632,6 +636,8 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 			rr->ckeys = rr->ckeys ? rr->ckeys * 2 : 16384;
 		rr->keys = xreallocarray(rr->keys, rr->ckeys, sizeof(*rr->keys));
 	}
+	rr->counted = xgrow_zeroed(rr->counted, &rr->ncounted, rr->nst / 64,
+				   sizeof(*rr->counted));
 	s = &rr->st[rr->nst++];
 	memset(s, 0, sizeof(*s));
 	s->handle = handle;
@@ -929,12 +935,24 @@ static enum src_status torn_read(struct recording_reader *rr, const struct pt_er
 	return rr_end(rr);
 }
 
+/* The stacks of the count lines read are not counted any more (a sample's end, or the
+ * start of one after a sample that failed). */
+static void uncount(struct recording_reader *rr)
+{
+	for (size_t i = 0; i < rr->nch; i++)
+		rr->counted[rr->ch[i].id / 64] &= ~(1ULL << (rr->ch[i].id % 64));
+}
+
 /* The sample's counts apply only once its "e" line is read: a torn sample changes
  * nothing. The changes stay listed for feed(). */
 static void apply_changes(struct recording_reader *rr)
 {
+	uncount(rr);
 	for (size_t i = 0; i < rr->nch; i++) {
 		struct recorded_stack *s = &rr->st[rr->ch[i].id];
+
+		if (i + FEED_AHEAD < rr->nch)
+			__builtin_prefetch(&rr->st[rr->ch[i + FEED_AHEAD].id], 1);
 		int now = rr->ch[i].count || rr->ch[i].present;
 
 		rr->ch[i].was = s->cur || s->present;
@@ -1024,21 +1042,26 @@ static int count_line(struct recording_reader *rr, const struct sample_lines *cu
 			       _("a page count from 0 to 2^48"), line, n,
 			       _("no machine has that many pages; the recording is damaged or was edited"),
 			       err);
-	if (rr->st[id].count_line > rr->t_line) {
+	if (rr->counted[id / 64] >> (id % 64) & 1) {
 		/* which of two counts is the right one, no one can tell */
 		char why[256];
+		uint64_t at = 0;
 
+		for (size_t i = 0; i < rr->nch; i++)
+			if (rr->ch[i].id == id)
+				at = rr->ch[i].line;
 		snprintf(why, sizeof(why),
 			 _("line %llu has the count of stack %llu in this sample already; the recording is damaged or was edited"),
-			 (unsigned long long)rr->st[id].count_line, (unsigned long long)id);
+			 (unsigned long long)at, (unsigned long long)id);
 		return bad_why(rr, _("one count line for a stack in a sample"), line, n, why, err);
 	}
-	rr->st[id].count_line = reader_lineno(rr->r);
+	rr->counted[id / 64] |= 1ULL << (id % 64);
 	if (rr->nch == rr->cch) {
 		rr->cch = rr->cch ? rr->cch * 2 : 1024;
 		rr->ch = xreallocarray(rr->ch, rr->cch, sizeof(*rr->ch));
 	}
 	rr->ch[rr->nch].id = (uint32_t)id;
+	rr->ch[rr->nch].line = reader_lineno(rr->r);
 	rr->ch[rr->nch].count = v;
 	rr->ch[rr->nch].calls = calls;
 	rr->ch[rr->nch].present = present;
@@ -1085,6 +1108,7 @@ static int time_line(struct recording_reader *rr, struct sample_lines *cur, cons
 	}
 	rr->t_line = reader_lineno(rr->r);
 	cur->open = 1;
+	uncount(rr);
 	rr->nch = 0;
 	rr->nblk_lines = 0;
 	if (rr->blocks)
@@ -1318,6 +1342,7 @@ static void rr_close(struct source *s)
 	free(rr->byhash.slots);
 	free(rr->nonzero);
 	free(rr->ch);
+	free(rr->counted);
 	free(rr->name);
 	free(rr->kind_src);
 	free(rr->iface);

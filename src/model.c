@@ -919,7 +919,9 @@ static void frames_unlink(struct model *m, const struct stack *st)
 		e = m->by_frames[i];
 		if (!e)
 			break;
-		home = stack_at(m, (uint32_t)e - 1)->hash & mask;
+		/* from the entry, as frames_grow() does: no stack read */
+		home = mask <= UINT32_MAX ? (size_t)(e >> 32) & mask
+					  : stack_at(m, (uint32_t)e - 1)->hash & mask;
 		if (((i - home) & mask) >= ((i - j) & mask)) {
 			m->by_frames[j] = e;
 			j = i;
@@ -1069,6 +1071,19 @@ static void stack_sample_end(struct model *m, struct stack *st, uint32_t k, doub
 		groups_count(m, st, 1, 0, v, 0, k);
 }
 
+/* The stacks a sample of changes looks at are few and far apart: each one's history is
+ * fetched this many stacks ahead, the stack twice as many (the history's pointer is in
+ * it). */
+#define CHANGES_AHEAD 8
+
+/* The lines of a stack the end of a sample reads and writes. */
+static void stack_prefetch(const struct stack *st)
+{
+	__builtin_prefetch(&st->s.now, 1);
+	__builtin_prefetch(&st->s.hist, 1);
+	__builtin_prefetch(&st->freed, 1);
+}
+
 /* A sample of changes only: the stacks it looks at (model_changes.c). The sums go on
  * from the last sample's, which are exact below GROUPS_BIG. */
 static void changes_end(struct model *m, uint32_t k, double dt, int64_t *total, int64_t *calls)
@@ -1079,6 +1094,10 @@ static void changes_end(struct model *m, uint32_t k, double dt, int64_t *total, 
 	for (size_t i = 0; i < m->chg.nwork; i++) {
 		struct stack *st = stack_at(m, m->chg.work[i]);
 
+		if (i + 2 * CHANGES_AHEAD < m->chg.nwork)
+			stack_prefetch(stack_at(m, m->chg.work[i + 2 * CHANGES_AHEAD]));
+		if (i + CHANGES_AHEAD < m->chg.nwork)
+			__builtin_prefetch(stack_at(m, m->chg.work[i + CHANGES_AHEAD])->s.hist);
 		if (st->freed)
 			continue;
 		if (st->s.now) {

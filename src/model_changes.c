@@ -109,12 +109,27 @@ static void rebuild(struct model *m, uint32_t k)
 	c->ready = 1;
 }
 
-/* Marks the ids; lo and hi: the lowest and highest word marked so far. */
-static void mark_ids(struct model_changes *c, const uint32_t *ids, size_t n, size_t *lo,
+/* The three lines of a stack that the end of a sample reads: they are far apart from
+ * stack to stack, and fetched ahead. */
+static void stack_fetch(const struct stack *st)
+{
+	__builtin_prefetch(&st->s.now);
+	__builtin_prefetch(&st->s.score_until);
+	__builtin_prefetch(&st->freed);
+}
+
+/* Marks the ids; lo and hi: the lowest and highest word marked so far. The stacks
+ * are fetched when cold (not named in the sample). */
+static void mark_ids(struct model *m, const uint32_t *ids, size_t n, int cold, size_t *lo,
 		     size_t *hi)
 {
+	struct model_changes *c = &m->chg;
+
 	for (size_t i = 0; i < n; i++) {
 		size_t w = ids[i] / 64;
+
+		if (cold)
+			stack_fetch(stack_at(m, ids[i]));
 
 		if (w >= c->cap_mark)
 			c->mark = xgrow_zeroed(c->mark, &c->cap_mark, w, sizeof(*c->mark));
@@ -142,10 +157,10 @@ void changes_collect(struct model *m, uint32_t k)
 			c->cap_work = c->cap_work ? c->cap_work * 2 : 1024;
 		c->work = xreallocarray(c->work, c->cap_work, sizeof(*c->work));
 	}
-	mark_ids(c, c->named, c->nnamed, &lo, &hi);
-	mark_ids(c, c->moved, c->nmoved, &lo, &hi);
-	mark_ids(c, c->due[w], c->ndue[w], &lo, &hi);
-	mark_ids(c, c->late, c->nlate, &lo, &hi);
+	mark_ids(m, c->named, c->nnamed, 0, &lo, &hi);
+	mark_ids(m, c->moved, c->nmoved, 1, &lo, &hi);
+	mark_ids(m, c->due[w], c->ndue[w], 1, &lo, &hi);
+	mark_ids(m, c->late, c->nlate, 1, &lo, &hi);
 	c->nmoved = c->ndue[w] = c->nlate = 0;
 	/* in the order of a sample of every stack, once each: the forgetting hands ids
 	 * out in it */
@@ -181,6 +196,8 @@ void changes_after(struct model *m, uint32_t k, int64_t total, int64_t calls, in
 	for (size_t i = 0; i < c->nwork; i++) {
 		const struct stack *st = stack_at(m, c->work[i]);
 
+		if (i + 8 < c->nwork)
+			stack_fetch(stack_at(m, c->work[i + 8]));
 		if (!st->freed)
 			schedule(m, st, k);
 	}

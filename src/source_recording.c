@@ -38,19 +38,21 @@ struct recorded_stack {
 	 * sums them as one); 0: none */
 	uint32_t twin;
 	uint64_t fed;           /* the sample + 1 it was fed in last */
-	uint64_t count_line;    /* of its last count line */
 };
 
 struct count_change {
 	uint32_t id;
+	uint64_t line;          /* its count line */
 	uint64_t count, calls;
 	int present;
 	int was;                /* it had a count or was present before the sample */
 };
 
-/* Stack ids by a 64-bit key of the stack's, open-addressed (a slot of 0 is empty). */
+/* Stack ids by a 64-bit key of the stack's, open-addressed by the high half of the key's
+ * hash, which a slot holds above the id: a probe reads the stack only when those match,
+ * and growing reads none (a slot of 0 is empty). */
 struct idtab {
-	uint32_t *slots;
+	uint64_t *slots;
 	size_t nslots, n;
 	int by_handle;          /* the key: the stack's handle (hashed here), else its hash */
 };
@@ -75,6 +77,8 @@ struct recording_reader {
 	struct frame_text *ftext;
 	size_t nftext;
 	const char *ftext_base;
+	uint8_t *fmode;         /* by key: 1 checked as a frame, 2 as a call site */
+	size_t nfmode;
 	uint32_t *keys;         /* the stacks' frame keys, back to back */
 	size_t nkeys, ckeys;
 	uint64_t keyspace;
@@ -87,6 +91,10 @@ struct recording_reader {
 	const void *fed_self;
 	struct count_change *ch;
 	size_t nch, cch;
+	/* bit id: the sample being read has a count line of stack id (a stack's record is
+	 * read at the sample's end only, all of them fetched ahead) */
+	uint64_t *counted;
+	size_t ncounted;
 	uint64_t nblk_lines;    /* the sample's "a" and "d" lines */
 	uint64_t samples;
 	uint64_t t_line;        /* of the sample being read */
@@ -402,15 +410,24 @@ static uint64_t idtab_key(const struct recording_reader *rr, const struct idtab 
 	return t->by_handle ? rr->st[id].handle : rr->st[id].hash;
 }
 
+static uint32_t idtab_tag(const struct idtab *t, uint64_t k)
+{
+	return (uint32_t)((t->by_handle ? hash_u64(k) : k) >> 32);
+}
+
 /* The id of the stack with key k (not 0) in t, or 0 with *slot where it would go. */
 static uint32_t idtab_find(const struct recording_reader *rr, const struct idtab *t,
 			   uint64_t k, size_t *slot)
 {
-	size_t mask = t->nslots - 1, j = (t->by_handle ? hash_u64(k) : k) & mask;
+	uint32_t tag = idtab_tag(t, k);
+	size_t mask = t->nslots - 1, j = tag & mask;
 
-	for (; t->slots[j]; j = (j + 1) & mask)
-		if (idtab_key(rr, t, t->slots[j]) == k)
-			return t->slots[j];
+	for (; t->slots[j]; j = (j + 1) & mask) {
+		uint32_t id = (uint32_t)t->slots[j];
+
+		if (t->slots[j] >> 32 == tag && idtab_key(rr, t, id) == k)
+			return id;
+	}
 	*slot = j;
 	return 0;
 }
@@ -418,23 +435,31 @@ static uint32_t idtab_find(const struct recording_reader *rr, const struct idtab
 /* Puts id in t unless a stack with its key is there; returns that stack's id, or 0. */
 static uint32_t idtab_add(struct recording_reader *rr, struct idtab *t, uint32_t id)
 {
+	uint64_t k = idtab_key(rr, t, id);
 	size_t slot = 0;
 	uint32_t f;
 
 	if ((t->n + 1) * 2 > t->nslots) {
-		uint32_t *old = t->slots;
+		uint64_t *old = t->slots;
 		size_t n = t->nslots;
 
 		t->nslots = n ? n * 2 : 1024;
 		t->slots = xcalloc(t->nslots, sizeof(*t->slots));
-		for (size_t i = 0; i < n; i++)
-			if (old[i] && !idtab_find(rr, t, idtab_key(rr, t, old[i]), &slot))
-				t->slots[slot] = old[i];
+		for (size_t i = 0; i < n; i++) {
+			size_t mask = t->nslots - 1, j = (old[i] >> 32) & mask;
+
+			if (!old[i])
+				continue;
+			/* the keys are distinct: the first empty slot */
+			while (t->slots[j])
+				j = (j + 1) & mask;
+			t->slots[j] = old[i];
+		}
 		free(old);
 	}
-	f = idtab_find(rr, t, idtab_key(rr, t, id), &slot);
+	f = idtab_find(rr, t, k, &slot);
 	if (!f) {
-		t->slots[slot] = id;
+		t->slots[slot] = id | (uint64_t)idtab_tag(t, k) << 32;
 		t->n++;
 	}
 	return f;
@@ -498,6 +523,51 @@ static void ftext_follow(struct recording_reader *rr, uint32_t key)
 	rr->ftext[key].s = strtab_str(rr->frames, key - 1);
 }
 
+/* The key of the text of frame line fl, interned. A text is checked the first time it
+ * comes under the recording's unit; most frames of a new stack are known. 1, or -1 with
+ * err. */
+static int frame_key(struct recording_reader *rr, const char *fl, size_t fn, uint32_t *key,
+		     struct pt_err *err)
+{
+	const char *s = fl + 2;
+	size_t len = fn - 2;
+	uint64_t h = hash_bytes(s, len, 0);
+	uint32_t id = strtab_find_h(rr->frames, s, len, h);
+	uint8_t mode = rr->bytes ? 2 : 1;
+
+	if (id != UINT32_MAX && (rr->fmode[id + 1] & mode)) {
+		*key = id + 1;
+		return 1;
+	}
+	if (memchr(s, '\0', len)) {
+		/* what the parser takes from the kernel, and nothing else: the text goes
+		 * to the model, the screen and the symbols code as a snapshot's would */
+		pt_err_set(err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
+			   rr->name, (unsigned long long)reader_lineno(rr->r));
+		return -1;
+	}
+	if (rr->bytes && !allocinfo_site_ok(s, len))
+		return bad(rr, _("a call site line \"f FILE:LINE [module] func:NAME\", as /proc/allocinfo prints it"),
+			   fl, fn, err);
+	if (!rr->bytes && !frame_text_ok(s, len)) {
+		char what[160];
+
+		snprintf(what, sizeof(what),
+			 _("a frame line \"f name+0xOFF/0xSIZE\" (or \"f 0xADDR\") of at most %d bytes, as the kernel prints it"),
+			 FRAME_MAX);
+		return bad(rr, what, fl, fn, err);
+	}
+	*key = strtab_intern_h(rr->frames, s, len, h) + 1;
+	rr->ftext = xgrow_zeroed(rr->ftext, &rr->nftext, *key, sizeof(*rr->ftext));
+	rr->ftext[*key].len = (uint32_t)len;
+	rr->ftext[*key].key = *key;
+	rr->ftext[*key].hash = h;
+	ftext_follow(rr, *key);
+	rr->fmode = xgrow_zeroed(rr->fmode, &rr->nfmode, *key, sizeof(*rr->fmode));
+	rr->fmode[*key] |= mode;
+	return 1;
+}
+
 /* A stack's nf frame lines "f TEXT": each text's key in keys (the text interned). 1
  * done, 0 cut short, -1 error, -2 the input failed. */
 static int stack_frames(struct recording_reader *rr, uint64_t nf, uint32_t *keys,
@@ -510,36 +580,12 @@ static int stack_frames(struct recording_reader *rr, uint64_t nf, uint32_t *keys
 		size_t fn;
 		enum line_read k = rr_line(rr, &fl, &fn, err);
 
-		if (k != RL_LINE) {
+		if (k != RL_LINE)
 			rc = k == RL_ERR ? -2 : 0;
-		} else if (fn < 3 || fl[0] != 'f' || fl[1] != ' ') {
+		else if (fn < 3 || fl[0] != 'f' || fl[1] != ' ')
 			rc = bad(rr, _("a frame line \"f TEXT\""), fl, fn, err);
-		} else if (memchr(fl, '\0', fn)) {
-			/* what the parser takes from the kernel, and nothing else: the text goes
-			 * to the model, the screen and the symbols code as a snapshot's would */
-			pt_err_set(err, _("%s:%llu: expected text, found binary data (a NUL byte)"),
-				   rr->name, (unsigned long long)reader_lineno(rr->r));
-			rc = -1;
-		} else if (rr->bytes && !allocinfo_site_ok(fl + 2, fn - 2)) {
-			rc = bad(rr, _("a call site line \"f FILE:LINE [module] func:NAME\", as /proc/allocinfo prints it"),
-				 fl, fn, err);
-		} else if (!rr->bytes && !frame_text_ok(fl + 2, fn - 2)) {
-			char what[160];
-
-			snprintf(what, sizeof(what),
-				 _("a frame line \"f name+0xOFF/0xSIZE\" (or \"f 0xADDR\") of at most %d bytes, as the kernel prints it"),
-				 FRAME_MAX);
-			rc = bad(rr, what, fl, fn, err);
-		} else {
-			uint64_t h = hash_bytes(fl + 2, fn - 2, 0);
-
-			keys[i] = strtab_intern_h(rr->frames, fl + 2, fn - 2, h) + 1;
-			rr->ftext = xgrow_zeroed(rr->ftext, &rr->nftext, keys[i], sizeof(*rr->ftext));
-			rr->ftext[keys[i]].len = (uint32_t)(fn - 2);
-			rr->ftext[keys[i]].key = keys[i];
-			rr->ftext[keys[i]].hash = h;
-			ftext_follow(rr, keys[i]);
-		}
+		else
+			rc = frame_key(rr, fl, fn, &keys[i], err);
 	}
 	return rc;
 }
@@ -590,6 +636,8 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 			rr->ckeys = rr->ckeys ? rr->ckeys * 2 : 16384;
 		rr->keys = xreallocarray(rr->keys, rr->ckeys, sizeof(*rr->keys));
 	}
+	rr->counted = xgrow_zeroed(rr->counted, &rr->ncounted, rr->nst / 64,
+				   sizeof(*rr->counted));
 	s = &rr->st[rr->nst++];
 	memset(s, 0, sizeof(*s));
 	s->handle = handle;
@@ -887,12 +935,24 @@ static enum src_status torn_read(struct recording_reader *rr, const struct pt_er
 	return rr_end(rr);
 }
 
+/* The stacks of the count lines read are not counted any more (a sample's end, or the
+ * start of one after a sample that failed). */
+static void uncount(struct recording_reader *rr)
+{
+	for (size_t i = 0; i < rr->nch; i++)
+		rr->counted[rr->ch[i].id / 64] &= ~(1ULL << (rr->ch[i].id % 64));
+}
+
 /* The sample's counts apply only once its "e" line is read: a torn sample changes
  * nothing. The changes stay listed for feed(). */
 static void apply_changes(struct recording_reader *rr)
 {
+	uncount(rr);
 	for (size_t i = 0; i < rr->nch; i++) {
 		struct recorded_stack *s = &rr->st[rr->ch[i].id];
+
+		if (i + FEED_AHEAD < rr->nch)
+			__builtin_prefetch(&rr->st[rr->ch[i + FEED_AHEAD].id], 1);
 		int now = rr->ch[i].count || rr->ch[i].present;
 
 		rr->ch[i].was = s->cur || s->present;
@@ -982,21 +1042,26 @@ static int count_line(struct recording_reader *rr, const struct sample_lines *cu
 			       _("a page count from 0 to 2^48"), line, n,
 			       _("no machine has that many pages; the recording is damaged or was edited"),
 			       err);
-	if (rr->st[id].count_line > rr->t_line) {
+	if (rr->counted[id / 64] >> (id % 64) & 1) {
 		/* which of two counts is the right one, no one can tell */
 		char why[256];
+		uint64_t at = 0;
 
+		for (size_t i = 0; i < rr->nch; i++)
+			if (rr->ch[i].id == id)
+				at = rr->ch[i].line;
 		snprintf(why, sizeof(why),
 			 _("line %llu has the count of stack %llu in this sample already; the recording is damaged or was edited"),
-			 (unsigned long long)rr->st[id].count_line, (unsigned long long)id);
+			 (unsigned long long)at, (unsigned long long)id);
 		return bad_why(rr, _("one count line for a stack in a sample"), line, n, why, err);
 	}
-	rr->st[id].count_line = reader_lineno(rr->r);
+	rr->counted[id / 64] |= 1ULL << (id % 64);
 	if (rr->nch == rr->cch) {
 		rr->cch = rr->cch ? rr->cch * 2 : 1024;
 		rr->ch = xreallocarray(rr->ch, rr->cch, sizeof(*rr->ch));
 	}
 	rr->ch[rr->nch].id = (uint32_t)id;
+	rr->ch[rr->nch].line = reader_lineno(rr->r);
 	rr->ch[rr->nch].count = v;
 	rr->ch[rr->nch].calls = calls;
 	rr->ch[rr->nch].present = present;
@@ -1043,6 +1108,7 @@ static int time_line(struct recording_reader *rr, struct sample_lines *cur, cons
 	}
 	rr->t_line = reader_lineno(rr->r);
 	cur->open = 1;
+	uncount(rr);
 	rr->nch = 0;
 	rr->nblk_lines = 0;
 	if (rr->blocks)
@@ -1270,11 +1336,13 @@ static void rr_close(struct source *s)
 	free(rr->st);
 	strtab_free(rr->frames);
 	free(rr->ftext);
+	free(rr->fmode);
 	free(rr->keys);
 	free(rr->byhandle.slots);
 	free(rr->byhash.slots);
 	free(rr->nonzero);
 	free(rr->ch);
+	free(rr->counted);
 	free(rr->name);
 	free(rr->kind_src);
 	free(rr->iface);

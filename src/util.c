@@ -391,6 +391,13 @@ uint32_t strtab_find(const struct strtab *t, const char *s, size_t len)
 	return strtab_lookup(t, s, len, hash_bytes(s, len, 0), &slot);
 }
 
+uint32_t strtab_find_h(const struct strtab *t, const char *s, size_t len, uint64_t h)
+{
+	uint32_t slot;
+
+	return strtab_lookup(t, s, len, h, &slot);
+}
+
 uint32_t strtab_intern(struct strtab *t, const char *s, size_t len)
 {
 	return strtab_intern_h(t, s, len, hash_bytes(s, len, 0));

@@ -152,6 +152,7 @@ uint32_t strtab_intern(struct strtab *t, const char *s, size_t len);
 uint32_t strtab_intern_h(struct strtab *t, const char *s, size_t len, uint64_t h);
 /* The id of a text, UINT32_MAX when it is not in the table. */
 uint32_t strtab_find(const struct strtab *t, const char *s, size_t len);
+uint32_t strtab_find_h(const struct strtab *t, const char *s, size_t len, uint64_t h);
 const char *strtab_str(const struct strtab *t, uint32_t id);
 uint32_t strtab_len(const struct strtab *t, uint32_t id);
 uint32_t strtab_count(const struct strtab *t);

@@ -885,6 +885,17 @@ START_TEST(duplicate_count)
 }
 END_TEST
 
+/* A frame text is checked once, but once under each unit: read as a frame of a stack,
+ * it is no call site when "meta unit bytes" comes after it. */
+START_TEST(frame_checked_per_unit)
+{
+	expect_next_error("#pagetop-recording 3\nmeta unit pages\ns 1 0 1\nf a+0x1/0x2\n"
+			  "t 0 1.0 0\nc 1 5\ne 0 1\nmeta unit bytes\ns 2 0 1\nf a+0x1/0x2\n"
+			  "t 1 2.0 0\nc 2 4 1\ne 1 1\nend 2\n",
+			  "bad.ptrec:10: expected a call site line \"f FILE:LINE [module] func:NAME\"");
+}
+END_TEST
+
 /* A handle names one stack: a second stack with it is an error. The model took both for
  * the first: the second's frames vanished and its pages went to the first. */
 START_TEST(duplicate_handle)
@@ -1707,6 +1718,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, format_errors);
 	tcase_add_test(tc, count_bound);
 	tcase_add_test(tc, duplicate_count);
+	tcase_add_test(tc, frame_checked_per_unit);
 	tcase_add_test(tc, duplicate_handle);
 	tcase_add_test(tc, sample_order);
 	tcase_add_test(tc, time_backwards);

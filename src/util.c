@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,8 @@ static void ahead_stop(struct arena *a)
 static void ahead_start(struct arena *a)
 {
 	struct arena_ahead *ah;
+	sigset_t all, old;
+	int rc;
 
 	if (a->ahead || cpus_free() < 2)
 		return;
@@ -273,7 +276,12 @@ static void ahead_start(struct arena *a)
 	ah->pid = getpid();
 	pthread_mutex_init(&ah->mu, NULL);
 	pthread_cond_init(&ah->cv, NULL);
-	if (pthread_create(&ah->thread, NULL, ahead_main, ah) != 0) {
+	/* signals (SIGWINCH, SIGINT) belong to the main thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&ah->thread, NULL, ahead_main, ah);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		pthread_mutex_destroy(&ah->mu);
 		pthread_cond_destroy(&ah->cv);
 		free(ah);

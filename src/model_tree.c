@@ -112,6 +112,7 @@ void tree_free(struct tree *t)
 	free(t->root_of);
 	xhuge_free(t->leaves, t->nleaves * sizeof(*t->leaves));
 	free(t->child_of);
+	xhuge_free(t->last_rows, t->nlast_rows * sizeof(*t->last_rows));
 	if (t->alloc)
 		tree_alloc_free(t->alloc);
 	free(t->alloc);
@@ -213,6 +214,7 @@ static void tree_reset(struct tree *t)
 	if (t->root_of)
 		memset(t->root_of, 0, t->nroot_of * sizeof(*t->root_of));
 	t->gen++;
+	t->last_ok = 0;
 }
 
 /* A new node, the child of parent with frame (or LABEL_KEY | label) key. */
@@ -801,9 +803,62 @@ static void tree_pass(struct tree *t, int all)
 	tree_link(t);
 }
 
+/* Whether the view's rows are the last build's, of the same sample: the model in the
+ * same state, the same stacks in the same order (a sort key, or a threshold or filter
+ * that hides no other stack). Else they are kept for the next build to compare with. */
+static int rows_same(struct tree *t, const struct model *m)
+{
+	size_t n = t->v.nrows, r = 0;
+	int state = t->last_ok && t->nnodes && n == t->nlast_rows &&
+		    m->nsamples == t->last_nsamples && m->baseline == t->last_baseline &&
+		    m->in_sample == t->last_in_sample && !(m->t_cur < t->last_time) &&
+		    !(m->t_cur > t->last_time) && model_nstacks(m) == t->last_nstacks;
+
+	if (state) {
+		for (; r < n && t->last_rows[r] == t->v.rows[r].stack; r++)
+			;
+		if (r == n)
+			return 1;
+	}
+	t->last_ok = 0;
+	if (!n) /* nothing to build */
+		return 0;
+	if (n != t->nlast_rows) { /* faulted in at once, as the rows */
+		xhuge_free(t->last_rows, t->nlast_rows * sizeof(*t->last_rows));
+		t->last_rows = small_alloc(n * sizeof(*t->last_rows), n * sizeof(*t->last_rows));
+		t->nlast_rows = n;
+		r = 0;
+	}
+	for (; r < n; r++)
+		t->last_rows[r] = t->v.rows[r].stack;
+	t->last_nsamples = m->nsamples;
+	t->last_baseline = m->baseline;
+	t->last_in_sample = m->in_sample;
+	t->last_time = m->t_cur;
+	t->last_nstacks = model_nstacks(m);
+	t->last_ok = 1;
+	return 0;
+}
+
+/* The numbers of the last build in another order: the roots sorted now, every opened
+ * node's children when they are asked for. */
+static void tree_reorder(struct tree *t)
+{
+	struct kid_order ord = { t->m, t, t->key, t->ascending };
+
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct tree_node *n = &t->nodes[i];
+
+		if (n->build == t->build && n->open)
+			n->sorted = n->nkids < 2;
+	}
+	sort_kids(&ord, t->kids, t->nroots);
+}
+
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t)
 {
+	enum sort_key key;
 	struct view_opts vo = *o;
 
 	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
@@ -848,7 +903,16 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	if (!t->nnodes && t->cap < t->v.nrows + 1024) /* a root a row at most: never grown */
 		t->nodes = array_grow(t->nodes, &t->cap, t->v.nrows + 1024, sizeof(*t->nodes), 2, 0);
 	/* page_owner counts no calls: by pages */
-	t->key = !t->alloc && (o->key == KEY_CALLS || o->key == KEY_AVG) ? KEY_PAGES : o->key;
+	key = !t->alloc && (o->key == KEY_CALLS || o->key == KEY_AVG) ? KEY_PAGES : o->key;
+	if (rows_same(t, m)) {
+		if (key != t->key || o->ascending != t->ascending) {
+			t->key = key;
+			t->ascending = o->ascending;
+			tree_reorder(t);
+		}
+		return;
+	}
+	t->key = key;
 	t->ascending = o->ascending;
 	tree_pass(t, 0);
 }
@@ -955,7 +1019,8 @@ size_t tree_mem_bytes(const struct tree *t)
 	       t->nroot_of * sizeof(*t->root_of) +
 	       t->nleaves * sizeof(*t->leaves) + t->nchild_of * sizeof(*t->child_of) +
 	       t->kids_cap * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
-	       t->v.cap * sizeof(*t->v.rows) + (t->alloc ? tree_alloc_bytes(t->alloc) : 0);
+	       t->v.cap * sizeof(*t->v.rows) + t->nlast_rows * sizeof(*t->last_rows) +
+	       (t->alloc ? tree_alloc_bytes(t->alloc) : 0);
 }
 
 const char *tree_node_text(const struct model *m, const struct tree_node *n)

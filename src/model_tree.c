@@ -112,7 +112,7 @@ void tree_free(struct tree *t)
 	free(t->root_of);
 	xhuge_free(t->leaves, t->nleaves * sizeof(*t->leaves));
 	free(t->child_of);
-	xhuge_free(t->last_rows, t->nlast_rows * sizeof(*t->last_rows));
+	xhuge_free(t->last_rows, t->last_cap * sizeof(*t->last_rows));
 	if (t->alloc)
 		tree_alloc_free(t->alloc);
 	free(t->alloc);
@@ -823,12 +823,14 @@ static int rows_same(struct tree *t, const struct model *m)
 	t->last_ok = 0;
 	if (!n) /* nothing to build */
 		return 0;
-	if (n != t->nlast_rows) { /* faulted in at once, as the rows */
-		xhuge_free(t->last_rows, t->nlast_rows * sizeof(*t->last_rows));
+	if (n > t->last_cap) { /* faulted in at once, as the rows */
+		xhuge_free(t->last_rows, t->last_cap * sizeof(*t->last_rows));
 		t->last_rows = small_alloc(n * sizeof(*t->last_rows), n * sizeof(*t->last_rows));
-		t->nlast_rows = n;
-		r = 0;
+		t->last_cap = n;
 	}
+	if (n != t->nlast_rows)
+		r = 0;
+	t->nlast_rows = n;
 	for (; r < n; r++)
 		t->last_rows[r] = t->v.rows[r].stack;
 	t->last_nsamples = m->nsamples;
@@ -932,6 +934,7 @@ static size_t pf_regions(struct tree *t, size_t n, size_t nf, char **p, size_t *
 	p[k] = (char *)t->v.rows, len[k++] = n * sizeof(*t->v.rows);
 	p[k] = (char *)t->leaves, len[k++] = n * sizeof(*t->leaves);
 	p[k] = (char *)t->next_stack, len[k++] = n * sizeof(*t->next_stack);
+	p[k] = (char *)t->last_rows, len[k++] = n * sizeof(*t->last_rows);
 	p[k] = (char *)t->nodes, len[k++] = nodes * sizeof(*t->nodes);
 	p[k] = (char *)t->slots, len[k++] = PF_SLOTS * sizeof(*t->slots);
 	p[k] = (char *)t->kids, len[k++] = t->kids_cap * sizeof(*t->kids);
@@ -948,7 +951,8 @@ static int pf_make(struct tree *t, size_t n, size_t nf)
 
 	n += n / 4;
 	nf += nf / 4 + 1;
-	bytes = n * (sizeof(*t->v.rows) + sizeof(*t->leaves) + sizeof(*t->next_stack)) +
+	bytes = n * (sizeof(*t->v.rows) + sizeof(*t->leaves) + sizeof(*t->next_stack) +
+		     sizeof(*t->last_rows)) +
 		TREE_PREFAULT_NODES * (sizeof(*t->nodes) + sizeof(*t->kids)) +
 		PF_SLOTS * sizeof(*t->slots) + nf * (sizeof(*t->child_of) + sizeof(*t->root_of));
 	if (bytes > TREE_PREFAULT_MAX)
@@ -959,6 +963,8 @@ static int pf_make(struct tree *t, size_t n, size_t nf)
 	t->leaves = array_grow(NULL, &t->nleaves, n + n / 2, sizeof(*t->leaves), 1, 0);
 	t->nodes = array_grow(NULL, &t->cap, n + 1024, sizeof(*t->nodes), 2, 0);
 	t->next_stack = xmalloc(n * sizeof(*t->next_stack));
+	t->last_rows = small_alloc(n * sizeof(*t->last_rows), 0);
+	t->last_cap = n;
 	t->slots = xmalloc(PF_SLOTS * sizeof(*t->slots));
 	t->kids_cap = TREE_PREFAULT_NODES;
 	t->kids = xmalloc(t->kids_cap * sizeof(*t->kids));
@@ -972,9 +978,9 @@ static int pf_make(struct tree *t, size_t n, size_t nf)
 
 int tree_prefault(struct tree *t, const struct model *m, double budget_ms)
 {
-	size_t n = model_nstacks(m), nf = model_nframes(m), len[8], nr, skip, pages = 0;
+	size_t n = model_nstacks(m), nf = model_nframes(m), len[9], nr, skip, pages = 0;
 	double t0 = time_mono();
-	char *p[8];
+	char *p[9];
 
 	if (t->m || !n) /* built (or nothing to build) */
 		return 1;
@@ -1019,7 +1025,7 @@ size_t tree_mem_bytes(const struct tree *t)
 	       t->nroot_of * sizeof(*t->root_of) +
 	       t->nleaves * sizeof(*t->leaves) + t->nchild_of * sizeof(*t->child_of) +
 	       t->kids_cap * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
-	       t->v.cap * sizeof(*t->v.rows) + t->nlast_rows * sizeof(*t->last_rows) +
+	       t->v.cap * sizeof(*t->v.rows) + t->last_cap * sizeof(*t->last_rows) +
 	       (t->alloc ? tree_alloc_bytes(t->alloc) : 0);
 }
 

@@ -103,7 +103,7 @@ struct tree {
 	/* the last build's sample (its model's state) and rows: a build of the same rows
 	 * keeps the numbers and only orders the children anew */
 	const struct stack **last_rows;
-	size_t nlast_rows;
+	size_t nlast_rows, last_cap;
 	int last_ok;
 	uint32_t last_nsamples, last_baseline;
 	int last_in_sample;

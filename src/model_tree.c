@@ -112,6 +112,7 @@ void tree_free(struct tree *t)
 	free(t->root_of);
 	xhuge_free(t->leaves, t->nleaves * sizeof(*t->leaves));
 	free(t->child_of);
+	xhuge_free(t->last_rows, t->last_cap * sizeof(*t->last_rows));
 	if (t->alloc)
 		tree_alloc_free(t->alloc);
 	free(t->alloc);
@@ -213,6 +214,7 @@ static void tree_reset(struct tree *t)
 	if (t->root_of)
 		memset(t->root_of, 0, t->nroot_of * sizeof(*t->root_of));
 	t->gen++;
+	t->last_ok = 0;
 }
 
 /* A new node, the child of parent with frame (or LABEL_KEY | label) key. */
@@ -801,9 +803,64 @@ static void tree_pass(struct tree *t, int all)
 	tree_link(t);
 }
 
+/* Whether the view's rows are the last build's, of the same sample: the model in the
+ * same state, the same stacks in the same order (a sort key, or a threshold or filter
+ * that hides no other stack). Else they are kept for the next build to compare with. */
+static int rows_same(struct tree *t, const struct model *m)
+{
+	size_t n = t->v.nrows, r = 0;
+	int state = t->last_ok && t->nnodes && n == t->nlast_rows &&
+		    m->nsamples == t->last_nsamples && m->baseline == t->last_baseline &&
+		    m->in_sample == t->last_in_sample && !(m->t_cur < t->last_time) &&
+		    !(m->t_cur > t->last_time) && model_nstacks(m) == t->last_nstacks;
+
+	if (state) {
+		for (; r < n && t->last_rows[r] == t->v.rows[r].stack; r++)
+			;
+		if (r == n)
+			return 1;
+	}
+	t->last_ok = 0;
+	if (!n) /* nothing to build */
+		return 0;
+	if (n > t->last_cap) { /* faulted in at once, as the rows */
+		xhuge_free(t->last_rows, t->last_cap * sizeof(*t->last_rows));
+		t->last_rows = small_alloc(n * sizeof(*t->last_rows), n * sizeof(*t->last_rows));
+		t->last_cap = n;
+	}
+	if (n != t->nlast_rows)
+		r = 0;
+	t->nlast_rows = n;
+	for (; r < n; r++)
+		t->last_rows[r] = t->v.rows[r].stack;
+	t->last_nsamples = m->nsamples;
+	t->last_baseline = m->baseline;
+	t->last_in_sample = m->in_sample;
+	t->last_time = m->t_cur;
+	t->last_nstacks = model_nstacks(m);
+	t->last_ok = 1;
+	return 0;
+}
+
+/* The numbers of the last build in another order: the roots sorted now, every opened
+ * node's children when they are asked for. */
+static void tree_reorder(struct tree *t)
+{
+	struct kid_order ord = { t->m, t, t->key, t->ascending };
+
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct tree_node *n = &t->nodes[i];
+
+		if (n->build == t->build && n->open)
+			n->sorted = n->nkids < 2;
+	}
+	sort_kids(&ord, t->kids, t->nroots);
+}
+
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t)
 {
+	enum sort_key key;
 	struct view_opts vo = *o;
 
 	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
@@ -848,7 +905,16 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	if (!t->nnodes && t->cap < t->v.nrows + 1024) /* a root a row at most: never grown */
 		t->nodes = array_grow(t->nodes, &t->cap, t->v.nrows + 1024, sizeof(*t->nodes), 2, 0);
 	/* page_owner counts no calls: by pages */
-	t->key = !t->alloc && (o->key == KEY_CALLS || o->key == KEY_AVG) ? KEY_PAGES : o->key;
+	key = !t->alloc && (o->key == KEY_CALLS || o->key == KEY_AVG) ? KEY_PAGES : o->key;
+	if (rows_same(t, m)) {
+		if (key != t->key || o->ascending != t->ascending) {
+			t->key = key;
+			t->ascending = o->ascending;
+			tree_reorder(t);
+		}
+		return;
+	}
+	t->key = key;
 	t->ascending = o->ascending;
 	tree_pass(t, 0);
 }
@@ -868,6 +934,7 @@ static size_t pf_regions(struct tree *t, size_t n, size_t nf, char **p, size_t *
 	p[k] = (char *)t->v.rows, len[k++] = n * sizeof(*t->v.rows);
 	p[k] = (char *)t->leaves, len[k++] = n * sizeof(*t->leaves);
 	p[k] = (char *)t->next_stack, len[k++] = n * sizeof(*t->next_stack);
+	p[k] = (char *)t->last_rows, len[k++] = n * sizeof(*t->last_rows);
 	p[k] = (char *)t->nodes, len[k++] = nodes * sizeof(*t->nodes);
 	p[k] = (char *)t->slots, len[k++] = PF_SLOTS * sizeof(*t->slots);
 	p[k] = (char *)t->kids, len[k++] = t->kids_cap * sizeof(*t->kids);
@@ -884,7 +951,8 @@ static int pf_make(struct tree *t, size_t n, size_t nf)
 
 	n += n / 4;
 	nf += nf / 4 + 1;
-	bytes = n * (sizeof(*t->v.rows) + sizeof(*t->leaves) + sizeof(*t->next_stack)) +
+	bytes = n * (sizeof(*t->v.rows) + sizeof(*t->leaves) + sizeof(*t->next_stack) +
+		     sizeof(*t->last_rows)) +
 		TREE_PREFAULT_NODES * (sizeof(*t->nodes) + sizeof(*t->kids)) +
 		PF_SLOTS * sizeof(*t->slots) + nf * (sizeof(*t->child_of) + sizeof(*t->root_of));
 	if (bytes > TREE_PREFAULT_MAX)
@@ -895,6 +963,8 @@ static int pf_make(struct tree *t, size_t n, size_t nf)
 	t->leaves = array_grow(NULL, &t->nleaves, n + n / 2, sizeof(*t->leaves), 1, 0);
 	t->nodes = array_grow(NULL, &t->cap, n + 1024, sizeof(*t->nodes), 2, 0);
 	t->next_stack = xmalloc(n * sizeof(*t->next_stack));
+	t->last_rows = small_alloc(n * sizeof(*t->last_rows), 0);
+	t->last_cap = n;
 	t->slots = xmalloc(PF_SLOTS * sizeof(*t->slots));
 	t->kids_cap = TREE_PREFAULT_NODES;
 	t->kids = xmalloc(t->kids_cap * sizeof(*t->kids));
@@ -908,9 +978,9 @@ static int pf_make(struct tree *t, size_t n, size_t nf)
 
 int tree_prefault(struct tree *t, const struct model *m, double budget_ms)
 {
-	size_t n = model_nstacks(m), nf = model_nframes(m), len[8], nr, skip, pages = 0;
+	size_t n = model_nstacks(m), nf = model_nframes(m), len[9], nr, skip, pages = 0;
 	double t0 = time_mono();
-	char *p[8];
+	char *p[9];
 
 	if (t->m || !n) /* built (or nothing to build) */
 		return 1;
@@ -955,7 +1025,8 @@ size_t tree_mem_bytes(const struct tree *t)
 	       t->nroot_of * sizeof(*t->root_of) +
 	       t->nleaves * sizeof(*t->leaves) + t->nchild_of * sizeof(*t->child_of) +
 	       t->kids_cap * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
-	       t->v.cap * sizeof(*t->v.rows) + (t->alloc ? tree_alloc_bytes(t->alloc) : 0);
+	       t->v.cap * sizeof(*t->v.rows) + t->last_cap * sizeof(*t->last_rows) +
+	       (t->alloc ? tree_alloc_bytes(t->alloc) : 0);
 }
 
 const char *tree_node_text(const struct model *m, const struct tree_node *n)

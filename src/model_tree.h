@@ -100,6 +100,15 @@ struct tree {
 	struct tree_match *match; /* the last tree_match()'s, else NULL */
 	/* tree_prefault(): the stacks its arrays are for (0: none made), bytes touched */
 	size_t pf_stacks, pf_at;
+	/* the last build's sample (its model's state) and rows: a build of the same rows
+	 * keeps the numbers and only orders the children anew */
+	const struct stack **last_rows;
+	size_t nlast_rows, last_cap;
+	int last_ok;
+	uint32_t last_nsamples, last_baseline;
+	int last_in_sample;
+	double last_time;
+	size_t last_nstacks;
 };
 
 static inline int tree_node_shown(const struct tree *t, const struct tree_node *n)
@@ -112,8 +121,9 @@ void tree_free(struct tree *t);
 /* Builds the tree of the current sample: the stacks o's threshold and filter let
  * through (o->group, limit and top_only are not used), children ordered by o's key.
  * Each stack goes down its path as far as the nodes are opened (a later build, same
- * model and mode, starts where it ended the build before). The roots are sorted; the
- * children of a node when tree_sort() asks (a screen those it shows, batch output all). */
+ * model and mode, starts where it ended the build before; one of the same rows of the
+ * same sample keeps its numbers). The roots are sorted; the children of a node when
+ * tree_sort() asks (a screen those it shows, batch output all). */
 void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		struct tree *t);
 /* Readies t before its first build of m (while the screen waits for keys): makes the

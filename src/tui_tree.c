@@ -513,6 +513,7 @@ void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
 	struct app *app = e->app;
 	struct view_opts vo = app->settings.view;
 	double t0 = time_mono();
+	uint32_t build;
 
 	if (app->settings.tree == TREE_OFF) {
 		if (u->t.nnodes) { /* 100,000 stacks: tens of MiB */
@@ -529,9 +530,13 @@ void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
 		u->selected = 0;
 	}
 	vo.limit = 0;
-	chart_drop(&u->chart); /* the chart again, of this build */
 	u->mode = app->settings.tree;
+	build = u->t.build;
 	model_tree(app->model, &vo, u->mode, &u->t);
+	/* the chart again, of this build; the same build (the same rows, in another order)
+	 * keeps it */
+	if (!build || u->t.build != build)
+		chart_drop(&u->chart);
 	relayout(u, e); /* makes the nodes it shows */
 	u->build_ms = (time_mono() - t0) * 1e3;
 }

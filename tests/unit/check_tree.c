@@ -359,6 +359,21 @@ START_TEST(test_threshold_filter)
 }
 END_TEST
 
+static void same_node(const struct model *m, const struct tree_node *x,
+		      const struct tree_node *y)
+{
+	ck_assert_str_eq(tree_node_text(m, x), tree_node_text(m, y));
+	ck_assert_int_eq(x->s.now, y->s.now);
+	ck_assert_int_eq(x->s.delta, y->s.delta);
+	ck_assert_int_eq(x->s.delta_base, y->s.delta_base);
+	ck_assert_int_eq(x->s.peak, y->s.peak);
+	ck_assert_uint_eq(x->s.first_seen, y->s.first_seen);
+	ck_assert_uint_eq(x->nstacks, y->nstacks);
+	ck_assert_uint_eq(x->example, y->example);
+	ck_assert_uint_eq(x->caller, y->caller);
+	ck_assert_uint_eq(x->depth, y->depth);
+}
+
 /* Two trees print the same: the same nodes in the same order with the same numbers. */
 static void same_kids(const struct model *m, const struct tree *a, uint32_t i,
 		      const struct tree *b, uint32_t j)
@@ -370,19 +385,28 @@ static void same_kids(const struct model *m, const struct tree *a, uint32_t i,
 
 	ck_assert_uint_eq(na, nb);
 	for (size_t k = 0; k < na; k++) {
-		const struct tree_node *x = &a->nodes[ka[k]], *y = &b->nodes[kb[k]];
-
-		ck_assert_str_eq(tree_node_text(m, x), tree_node_text(m, y));
-		ck_assert_int_eq(x->s.now, y->s.now);
-		ck_assert_int_eq(x->s.delta, y->s.delta);
-		ck_assert_int_eq(x->s.delta_base, y->s.delta_base);
-		ck_assert_int_eq(x->s.peak, y->s.peak);
-		ck_assert_uint_eq(x->s.first_seen, y->s.first_seen);
-		ck_assert_uint_eq(x->nstacks, y->nstacks);
-		ck_assert_uint_eq(x->example, y->example);
-		ck_assert_uint_eq(x->caller, y->caller);
-		ck_assert_uint_eq(x->depth, y->depth);
+		same_node(m, &a->nodes[ka[k]], &b->nodes[kb[k]]);
 		same_kids(m, a, ka[k], b, kb[k]);
+	}
+}
+
+/* same_kids(), a's children made and sorted as they are asked for (as a screen does). */
+static void same_kids_lazy(const struct model *m, struct tree *a, uint32_t i,
+			   const struct tree *b, uint32_t j)
+{
+	const uint32_t *kb = j == TREE_NONE ? b->kids : b->kids + b->nodes[j].kids;
+	size_t na, nb = j == TREE_NONE ? b->nroots : b->nodes[j].nkids;
+
+	if (i != TREE_NONE)
+		tree_sort(a, i);
+	na = i == TREE_NONE ? a->nroots : a->nodes[i].nkids;
+	ck_assert_uint_eq(na, nb);
+	for (size_t k = 0; k < na; k++) {
+		/* a's arrays may move as nodes are opened below */
+		uint32_t x = (i == TREE_NONE ? a->kids : a->kids + a->nodes[i].kids)[k];
+
+		same_node(m, &a->nodes[x], &b->nodes[kb[k]]);
+		same_kids_lazy(m, a, x, b, kb[k]);
 	}
 }
 
@@ -426,6 +450,83 @@ START_TEST(test_kept)
 	feed(m, MODEL_HISTORY + 6, spec);
 	check_fresh(m, &t, TREE_BOTTOM_UP);
 	check_fresh(m, &t, TREE_TOP_DOWN);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
+/* The kept tree t, built with o, is a fresh one's (made whole). */
+static void check_fresh_opts(struct model *m, struct tree *t, const struct view_opts *o,
+			     enum tree_mode mode)
+{
+	struct tree fresh;
+
+	tree_init(&fresh);
+	model_tree(m, o, mode, &fresh);
+	tree_sort(&fresh, TREE_NONE);
+	same_kids_lazy(m, t, TREE_NONE, &fresh, TREE_NONE);
+	tree_free(&fresh);
+}
+
+/* A build of the rows of the build before, of the same sample (another order, or a
+ * threshold that hides no other stack) keeps the numbers and orders the children anew,
+ * those of nodes opened before too: the tree of a fresh build. A stack hidden, a new
+ * baseline or sample builds anew. */
+START_TEST(test_same_rows)
+{
+	struct model *m = model_new();
+	struct view_opts o;
+	struct tree t;
+	uint32_t b;
+
+	feed(m, 0, SPEC);
+	feed(m, 1, SPEC2);
+	for (int mode = TREE_TOP_DOWN; mode <= TREE_BOTTOM_UP; mode++) {
+		tree_init(&t);
+		view_opts_init(&o);
+		model_tree(m, &o, (enum tree_mode)mode, &t);
+		tree_sort(&t, t.kids[0]); /* one node opened and sorted */
+		b = t.build;
+		for (int k = 0; k < KEY__N; k++)
+			for (int asc = 0; asc < 2; asc++) {
+				o.key = (enum sort_key)k;
+				o.ascending = asc;
+				o.threshold.value = (k + asc) % 2; /* 1 page: every stack */
+				model_tree(m, &o, (enum tree_mode)mode, &t);
+				ck_assert_uint_eq(t.build, b);
+				check_fresh_opts(m, &t, &o, (enum tree_mode)mode);
+				check_sums(&t);
+				check_order(m, &t, k, asc);
+			}
+		/* the 9- and 1-page stacks hidden, then back */
+		o.threshold.value = 10;
+		model_tree(m, &o, (enum tree_mode)mode, &t);
+		ck_assert_uint_ne(t.build, b);
+		ck_assert_uint_eq(t.v.nrows, 3);
+		check_fresh_opts(m, &t, &o, (enum tree_mode)mode);
+		b = t.build;
+		o.threshold.value = 0;
+		model_tree(m, &o, (enum tree_mode)mode, &t);
+		ck_assert_uint_ne(t.build, b);
+		check_fresh_opts(m, &t, &o, (enum tree_mode)mode);
+		tree_free(&t);
+	}
+	/* the same rows of another state of the model: its numbers */
+	tree_init(&t);
+	view_opts_init(&o);
+	o.key = KEY_DELTA_BASE;
+	model_tree(m, &o, TREE_TOP_DOWN, &t);
+	b = t.build;
+	model_set_baseline(m);
+	model_tree(m, &o, TREE_TOP_DOWN, &t);
+	ck_assert_uint_ne(t.build, b);
+	check_fresh_opts(m, &t, &o, TREE_TOP_DOWN);
+	b = t.build;
+	feed(m, 2, SPEC);
+	model_tree(m, &o, TREE_TOP_DOWN, &t);
+	ck_assert_uint_ne(t.build, b);
+	check_fresh_opts(m, &t, &o, TREE_TOP_DOWN);
+	check_sums(&t);
 	tree_free(&t);
 	model_free(m);
 }
@@ -947,6 +1048,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_history_flat);
 	tcase_add_test(tc, test_history_one_root);
 	tcase_add_test(tc, test_kept);
+	tcase_add_test(tc, test_same_rows);
 	tcase_add_test(tc, test_lazy);
 	tcase_add_test(tc, test_kept_recording);
 	tcase_add_test(tc, test_prefault);

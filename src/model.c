@@ -197,7 +197,6 @@ void model_free(struct model *m)
 	changes_free(m);
 	arena_free(&m->arena);
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
-	xhuge_free(m->by_frames_next, m->nslots_frames * 2 * sizeof(uint64_t));
 	xhuge_free(m->by_handle, m->nslots_handles * sizeof(uint64_t));
 	free(m->pending);
 	free(m->frame_info);
@@ -380,23 +379,10 @@ static inline uint64_t frames_slot(uint32_t id, uint64_t h)
 	return ((uint64_t)id + 1) | h << 32;
 }
 
-/* A table that grows to megabytes is cleared by the kernel as it is filled: made a
- * little before it is needed, the arena's helper clears it on a CPU that is free. */
-static void frames_next(struct model *m)
-{
-	size_t len = m->nslots_frames * 2 * sizeof(uint64_t);
-
-	/* no helper: the table is made when it grows */
-	if (m->by_frames_next || len < ((size_t)4 << 20) || !m->arena.ahead)
-		return;
-	m->by_frames_next = xhuge_alloc(len);
-	arena_ahead_other(&m->arena, m->by_frames_next, len);
-}
-
 static void frames_grow(struct model *m)
 {
 	size_t ns = m->nslots_frames * 2, mask = ns - 1;
-	uint64_t *t = m->by_frames_next ? m->by_frames_next : xhuge_alloc(ns * sizeof(uint64_t));
+	uint64_t *t = xhuge_alloc(ns * sizeof(uint64_t));
 
 	if (ns <= (size_t)1 << 32) {
 		for (size_t i = 0; i < m->nslots_frames; i++) {
@@ -424,7 +410,6 @@ static void frames_grow(struct model *m)
 	}
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
 	m->by_frames = t;
-	m->by_frames_next = NULL;
 	m->nslots_frames = ns;
 }
 
@@ -763,8 +748,6 @@ static int m_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 			m->by_frames[slot] = frames_slot(st->id, h);
 			if ((m->nlive - m->nhandled) * 2 >= m->nslots_frames)
 				frames_grow(m);
-			else if ((m->nlive - m->nhandled) * 8 >= m->nslots_frames * 3)
-				frames_next(m);
 		}
 		key_set(m, rec, st);
 	}
@@ -1019,8 +1002,6 @@ size_t model_mem_bytes(const struct model *m)
 	n += m->nchunks * sizeof(*m->chunks) + arena_bytes(&m->arena);
 	n += m->freemap_words * sizeof(uint64_t);
 	n += (m->nslots_frames + m->nslots_handles) * sizeof(uint64_t);
-	if (m->by_frames_next)
-		n += m->nslots_frames * 2 * sizeof(uint64_t);
 	n += PENDING_MAX * sizeof(*m->pending);
 	n += m->hist_bytes + trace_mem_bytes(m) + m->nblock_summaries * sizeof(struct block_summary);
 	n += m->blk_cap * sizeof(*m->blk);

@@ -90,7 +90,6 @@ struct model {
 	size_t freemap_words, free_lo, nfree;
 	uint64_t *by_frames;        /* open addressing: stack id + 1 | lower hash bits << 32 */
 	size_t nslots_frames;
-	uint64_t *by_frames_next;   /* the next by_frames, made early to be cleared ahead */
 	uint64_t *by_handle;        /* open addressing on the kernel handle: handle_slot() */
 	struct { uint64_t handle, count; } *pending; /* counts not applied yet */
 	size_t npending;

@@ -8,8 +8,6 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,139 +190,6 @@ struct arena_block {
 	size_t len;
 };
 
-/* The kernel clears a fresh page when it is first written, on the thread that writes it:
- * filling a million-stack model that way is a third of the thread's time. A helper asks
- * for the pages of the last block a window ahead of the bump pointer
- * (MADV_POPULATE_WRITE: present pages are left as they are), so the clearing runs on a
- * CPU that is free while the owner fills the pages before. At most AHEAD bytes more are
- * made resident than are used. */
-#define AHEAD (4 * HUGE_PAGE)
-#define AHEAD_MIN_BLOCK (2 * HUGE_PAGE) /* a block this large: the model is not small */
-
-struct arena_ahead {
-	pthread_t thread;
-	pid_t pid;                  /* the process that has the thread (not a forked child) */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	char *from, *to;            /* asked for and not taken yet: the last block's */
-	char *other;                /* and a mapping of the owner's (arena_ahead_other()) */
-	size_t other_len;
-	int quit;
-};
-
-static void *ahead_main(void *arg)
-{
-	struct arena_ahead *ah = arg;
-
-	pthread_mutex_lock(&ah->mu);
-	for (;;) {
-		char *from, *to;
-
-		while (!ah->quit && ah->from == ah->to && !ah->other)
-			pthread_cond_wait(&ah->cv, &ah->mu);
-		if (ah->quit)
-			break;
-		if (ah->other) {
-			from = ah->other;
-			to = from + ah->other_len;
-			ah->other = NULL;
-		} else {
-			from = ah->from;
-			to = ah->to;
-			ah->from = ah->to;
-		}
-		pthread_mutex_unlock(&ah->mu);
-#ifdef MADV_POPULATE_WRITE
-		/* a kernel without it (before 5.14) says EINVAL: the owner clears its pages */
-		madvise(from, (size_t)(to - from), MADV_POPULATE_WRITE);
-#endif
-		pthread_mutex_lock(&ah->mu);
-	}
-	pthread_mutex_unlock(&ah->mu);
-	return NULL;
-}
-
-static void ahead_stop(struct arena *a)
-{
-	struct arena_ahead *ah = a->ahead;
-
-	if (!ah)
-		return;
-	if (ah->pid == getpid()) {
-		pthread_mutex_lock(&ah->mu);
-		ah->quit = 1;
-		pthread_cond_signal(&ah->cv);
-		pthread_mutex_unlock(&ah->mu);
-		pthread_join(ah->thread, NULL);
-		pthread_mutex_destroy(&ah->mu);
-		pthread_cond_destroy(&ah->cv);
-	}
-	free(ah);
-	a->ahead = NULL;
-}
-
-/* A new large block: start the helper when a CPU is free for it. */
-static void ahead_start(struct arena *a)
-{
-	struct arena_ahead *ah;
-	sigset_t all, old;
-	int rc;
-
-	if (a->ahead || cpus_free() < 2)
-		return;
-	ah = xcalloc(1, sizeof(*ah));
-	ah->pid = getpid();
-	pthread_mutex_init(&ah->mu, NULL);
-	pthread_cond_init(&ah->cv, NULL);
-	/* signals (SIGWINCH, SIGINT) belong to the main thread */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&ah->thread, NULL, ahead_main, ah);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		pthread_mutex_destroy(&ah->mu);
-		pthread_cond_destroy(&ah->cv);
-		free(ah);
-		return;
-	}
-	a->ahead = ah;
-}
-
-/* Less than half the window left cleared ahead of the bump pointer: ask for the next. */
-static void ahead_ask(struct arena *a, const struct arena_block *b)
-{
-	struct arena_ahead *ah = a->ahead;
-	size_t to;
-
-	if (a->ahead_asked >= b->len || a->used + AHEAD / 2 <= a->ahead_asked ||
-	    ah->pid != getpid())
-		return;
-	to = (a->used + AHEAD + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-	if (to > b->len)
-		to = b->len;
-	pthread_mutex_lock(&ah->mu);
-	if (ah->from == ah->to || ah->to != b->p + a->ahead_asked)
-		ah->from = b->p + a->ahead_asked;
-	ah->to = b->p + to;
-	pthread_cond_signal(&ah->cv);
-	pthread_mutex_unlock(&ah->mu);
-	a->ahead_asked = to;
-}
-
-int arena_ahead_other(struct arena *a, void *p, size_t len)
-{
-	struct arena_ahead *ah = a->ahead;
-
-	if (!ah)
-		return 0;
-	pthread_mutex_lock(&ah->mu);
-	ah->other = p;
-	ah->other_len = len;
-	pthread_cond_signal(&ah->cv);
-	pthread_mutex_unlock(&ah->mu);
-	return 1;
-}
-
 void *arena_alloc(struct arena *a, size_t n)
 {
 	struct arena_block *b = a->nblocks ? &a->blocks[a->nblocks - 1] : NULL;
@@ -344,14 +209,9 @@ void *arena_alloc(struct arena *a, size_t n)
 		b->p = xhuge_alloc(b->len);
 		lsan_root(b->p, b->len);
 		a->used = 0;
-		a->ahead_asked = 0;
-		if (b->len >= AHEAD_MIN_BLOCK)
-			ahead_start(a);
 	}
 	p = b->p + a->used;
 	a->used += n;
-	if (a->ahead && b->len >= AHEAD_MIN_BLOCK)
-		ahead_ask(a, b);
 	return p;
 }
 
@@ -366,7 +226,6 @@ size_t arena_bytes(const struct arena *a)
 
 void arena_free(struct arena *a)
 {
-	ahead_stop(a);
 	for (size_t i = 0; i < a->nblocks; i++) {
 		lsan_unroot(a->blocks[i].p, a->blocks[i].len);
 		xhuge_free(a->blocks[i].p, a->blocks[i].len);

@@ -57,21 +57,13 @@ void *xgrow_zeroed(void *p, size_t *cap, size_t i, size_t size);
 void *xhuge_alloc(size_t n);
 void xhuge_free(void *p, size_t n);
 /* A bump allocator over such mappings, for things freed all at once: the blocks grow
- * geometrically from 256 KiB, so a small model stays small. Memory is zeroed. Once the
- * blocks are large and a second CPU is free, a helper thread has the kernel clear the
- * pages a little ahead of those handed out (arena_ahead in util.c). */
+ * geometrically from 256 KiB, so a small model stays small. Memory is zeroed. */
 struct arena {
 	struct arena_block *blocks;
 	size_t nblocks, used; /* bytes used in the last block */
-	struct arena_ahead *ahead;
-	size_t ahead_asked;   /* bytes of the last block the helper was asked to clear */
 };
 void *arena_alloc(struct arena *a, size_t n);
 size_t arena_bytes(const struct arena *a); /* handed out (and the blocks left behind) */
-/* Has the arena's helper (a->ahead: when there is one) clear the pages of another mapping
- * of the caller's (xhuge_alloc()) that is filled soon; 0: there is none. The mapping must
- * stay until the arena is freed or the next call. */
-int arena_ahead_other(struct arena *a, void *p, size_t len);
 void arena_free(struct arena *a);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

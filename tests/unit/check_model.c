@@ -191,48 +191,6 @@ START_TEST(test_identity)
 }
 END_TEST
 
-START_TEST(test_cleared_ahead)
-{
-	/* a model of tens of megabytes, its pages cleared ahead by the arena's helper (a
-	 * second CPU said to be free): every stack still holds what was written to it */
-	struct model *m;
-	struct sbuf b = { 0 };
-	enum { N = 120000 };
-
-	setenv("PAGETOP_THREADS", "2", 1);
-	m = model_new();
-	for (int i = 0; i < N; i++)
-		sb_printf(&b, " common+0x1/0x2\n leaf_%d+0x%x/0x1000\n f%d+0x1/0x2\nnr_base_pages: %d\n\n",
-			  i % 97, i, i / 97, i + 1);
-	model_feed_text(m, 0, b.s);
-	unsetenv("PAGETOP_THREADS");
-	ck_assert_ptr_nonnull(m->arena.ahead);
-	ck_assert_uint_ge(m->nslots_frames, (size_t)N * 2);
-	ck_assert_uint_eq(model_nstacks(m), N);
-	for (size_t i = 0; i < model_nstacks(m); i++) {
-		const struct stack *st = model_stack(m, (uint32_t)i);
-		char want[64];
-
-		snprintf(want, sizeof(want), "leaf_%zu+0x%zx/0x1000", i % 97, i);
-		ck_assert_uint_eq(st->nframes, 3);
-		ck_assert_str_eq(model_frame(m, st->frames[1]), want);
-		ck_assert_int_eq(st->s.now, (int64_t)i + 1);
-	}
-	model_free(m);
-
-	/* one CPU free: no helper, the table made when it grows */
-	setenv("PAGETOP_THREADS", "1", 1);
-	m = model_new();
-	model_feed_text(m, 0, b.s);
-	unsetenv("PAGETOP_THREADS");
-	ck_assert_ptr_null(m->arena.ahead);
-	ck_assert_ptr_null(m->by_frames_next);
-	ck_assert_uint_eq(model_nstacks(m), N);
-	sb_free(&b);
-	model_free(m);
-}
-END_TEST
-
 START_TEST(test_identity_offsets_and_last_frame)
 {
 	struct model *m = model_new();
@@ -3567,7 +3525,6 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_identity);
 	tcase_add_test(tc, test_identity_offsets_and_last_frame);
 	tcase_add_test(tc, test_identity_many);
-	tcase_add_test(tc, test_cleared_ahead);
 	tcase_add_test(tc, test_handles_keep_first_text);
 	tcase_add_test(tc, test_frame_keys);
 	tcase_add_test(tc, test_handles_count_before_frames);

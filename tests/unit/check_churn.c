@@ -262,27 +262,22 @@ START_TEST(apart_churn_bounded)
 }
 END_TEST
 
-/* A recording of stacks that come and go, replayed: the same, and bounded. */
-START_TEST(recording_churn_bounded)
+/* Writes n samples, text(step * k, nlive, k), through the model w into path as pagetop
+ * record does, and opens the recording's replay. */
+static struct source *record_texts(const char *path, struct model *w, unsigned n,
+				   char *(*text)(unsigned, unsigned, unsigned), unsigned step,
+				   unsigned nlive)
 {
-	char *path = path_join(root, "churn.ptrec");
 	struct recorder *rec;
-	struct model *w = model_new(), *m = model_new();
-	struct sink rs, ms = model_sink(m);
+	struct sink rs;
 	struct source *src;
 	struct source_opts so;
 	struct pt_err err;
-	enum src_status st;
-	size_t early = 0;
-	unsigned n = 3 * MODEL_HISTORY, k = 0;
-	struct view v;
-	int64_t total = 0;
 
-	/* written as pagetop record does: through a model into the recorder */
 	ck_assert_msg(recorder_open(&rec, path, 0, &err) == 0, "%s", err.msg);
 	rs = recorder_sink(rec);
-	for (k = 0; k < n; k++) {
-		char *t = churn_text(20 * k, 100, k);
+	for (unsigned k = 0; k < n; k++) {
+		char *t = text(step * k, nlive, k);
 
 		model_feed_text(w, k, t);
 		free(t);
@@ -290,10 +285,27 @@ START_TEST(recording_churn_bounded)
 	}
 	ck_assert_int_eq(recorder_close(rec, &err), 0);
 	recorder_free(rec);
-	/* replayed */
 	source_opts_init(&so);
 	ck_assert_msg(source_open(&src, (const char *const *)&path, 1, &so, &err) == 0, "%s",
 		      err.msg);
+	return src;
+}
+
+/* A recording of stacks that come and go, replayed: the same, and bounded. */
+START_TEST(recording_churn_bounded)
+{
+	char *path = path_join(root, "churn.ptrec");
+	struct model *w = model_new(), *m = model_new();
+	struct sink ms = model_sink(m);
+	struct source *src;
+	struct pt_err err;
+	enum src_status st;
+	size_t early = 0;
+	unsigned n = 3 * MODEL_HISTORY, k = 0;
+	struct view v;
+	int64_t total = 0;
+
+	src = record_texts(path, w, n, churn_text, 20, 100);
 	k = 0;
 	while ((st = source_next(src, &ms, -1, &err)) == SRC_SAMPLE)
 		if (++k == MODEL_HISTORY + 11)
@@ -369,27 +381,14 @@ START_TEST(kept_view_same)
 	};
 	enum { NOPT = sizeof(opt) / sizeof(opt[0]) };
 	char *path = path_join(root, "kept.ptrec");
-	struct recorder *rec;
 	struct model *w = model_new(), *m = model_new();
-	struct sink rs, ms = model_sink(m);
+	struct sink ms = model_sink(m);
 	struct source *src;
-	struct source_opts so;
 	struct pt_err err;
 	struct view_opts o[NOPT];
 	struct view v[NOPT], full;
 	unsigned n = 2 * MODEL_HISTORY + 20, k;
 
-	ck_assert_msg(recorder_open(&rec, path, 0, &err) == 0, "%s", err.msg);
-	rs = recorder_sink(rec);
-	for (k = 0; k < n; k++) {
-		char *t = kept_text(15 * k, 600, k);
-
-		model_feed_text(w, k, t);
-		free(t);
-		ck_assert_msg(model_replay_sample(w, &rs, k == 0, &err) == 0, "%s", err.msg);
-	}
-	ck_assert_int_eq(recorder_close(rec, &err), 0);
-	recorder_free(rec);
 	for (int c = 0; c < NOPT; c++) {
 		view_opts_init(&o[c]);
 		o[c].key = opt[c].key;
@@ -399,9 +398,7 @@ START_TEST(kept_view_same)
 		o[c].threshold.value = opt[c].thr;
 		view_init(&v[c]);
 	}
-	source_opts_init(&so);
-	ck_assert_msg(source_open(&src, (const char *const *)&path, 1, &so, &err) == 0, "%s",
-		      err.msg);
+	src = record_texts(path, w, n, kept_text, 15, 600);
 	for (k = 0; source_next(src, &ms, -1, &err) == SRC_SAMPLE; k++)
 		for (int c = 0; c < NOPT; c++) {
 			model_view(m, &o[c], &v[c]);

@@ -700,11 +700,9 @@ static int cmp_ent(const void *x, const void *y)
  * for, LABEL_LATER until then. */
 #define LABEL_LATER UINT32_MAX
 
-static const char *label_now(struct diff_row *e)
+static uint32_t label_now(struct diff_row *e)
 {
-	uint32_t l = e->label == LABEL_LATER ? row_set_label(sort_diff, e) : e->label;
-
-	return strtab_str(sort_diff->labels, l);
+	return e->label == LABEL_LATER ? row_set_label(sort_diff, e) : e->label;
 }
 
 /* cmp_ent() for a sort key that is not the label, with the labels compared by their texts
@@ -713,12 +711,16 @@ static int cmp_later(const void *x, const void *y)
 {
 	const struct sort_ent *a = x, *b = y;
 	int c = a->v < b->v ? -1 : a->v > b->v;
+	uint32_t la, lb;
 
 	if (!sort_diff->ascending)
 		c = -c;
 	if (c)
 		return c;
-	c = strcmp(label_now(sort_rows_in[a->row]), label_now(sort_rows_in[b->row]));
+	/* both made before either text is read: making one may move the other's */
+	la = label_now(sort_rows_in[a->row]);
+	lb = label_now(sort_rows_in[b->row]);
+	c = strcmp(strtab_str(sort_diff->labels, la), strtab_str(sort_diff->labels, lb));
 	if (c)
 		return c < 0 ? -1 : 1;
 	return cmp_keys(sort_diff, a, b);

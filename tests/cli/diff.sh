@@ -192,6 +192,19 @@ run 0 --format folded --ignore-offsets "$tmp/x" "$tmp/y"
 printf 'b;a 3\n' >"$tmp/want"
 same "folded --ignore-offsets"
 
+# -- --limit among many ties: the rows that tie get their labels while the first rows are
+# chosen (each label made may move the texts of those made before); the same rows as the
+# whole order's first ones
+for n in 1 2; do
+	awk -v n=$n 'BEGIN { for (i = 0; i < 3000; i++)
+		printf " prep_new_page+0x17/0x43\n a_long_enough_function_name_for_label_%05d_pad+0x10/0x20\n another_caller+0x1/0x2\nnr_base_pages: %d\n\n", (i * 7919) % 3000, n }' >"$tmp/tie$n"
+done
+run 0 --limit 0 --format csv "$tmp/tie1" "$tmp/tie2" && head -n 6 "$tmp/out" >"$tmp/want"
+run 0 --limit 5 --format csv "$tmp/tie1" "$tmp/tie2"
+same "--limit 5 among 3,000 rows that tie"
+run 0 --limit 5 --sort pages_a:asc --format csv "$tmp/tie1" "$tmp/tie2"
+grep -c '_pad' "$tmp/out" | grep -qx 5 || fail "--sort pages_a:asc among ties: $(cat "$tmp/out")"
+
 # -- standard input as one side; recordings
 xz -dc "$demo/0040.show_stacks.xz" | "$PAGETOP" diff --limit 1 --format csv "$demo@0" - \
 	>"$tmp/out" 2>"$tmp/err" || fail "standard input as B: $(cat "$tmp/err")"

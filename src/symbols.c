@@ -242,6 +242,7 @@ static const struct sym_result *get(struct symbols *s, const char *text, size_t 
 	size_t slot;
 	uint64_t h;
 	const struct sym_result *r;
+	unsigned gen;
 
 	len = trim(text, len, &text);
 	h = hash_bytes(text, len, 11);
@@ -257,9 +258,13 @@ static const struct sym_result *get(struct symbols *s, const char *text, size_t 
 			grow(s);
 		queue(s, e);
 	} else if (!e->queued && e->res && e->res->status == SYM_NO_DEBUG &&
-		   e->carry_gen != sym_carry_gen()) {
-		/* the old answer stays valid (and shown) until the new one is published */
-		queue(s, e);
+		   e->carry_gen != (gen = sym_carry_gen())) {
+		/* asked again only when this text got lines; the old answer stays valid (and
+		 * shown) until the new one is published */
+		if (sym_carry_has(e->text, e->len))
+			queue(s, e);
+		else
+			e->carry_gen = gen;
 	}
 	r = e->res;
 	*asked = e->queued;

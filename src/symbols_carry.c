@@ -70,6 +70,18 @@ unsigned sym_carry_gen(void)
 	return atomic_load(&carry_gen);
 }
 
+int sym_carry_has(const char *text, size_t len)
+{
+	uint32_t id;
+	int has;
+
+	pthread_mutex_lock(&carry_lock);
+	id = carry_texts ? strtab_find(carry_texts, text, len) : UINT32_MAX;
+	has = id != UINT32_MAX && id < carry_n && carry_v[id].nframes;
+	pthread_mutex_unlock(&carry_lock);
+	return has;
+}
+
 int sym_carry_fill(struct sym_pool *pool, const char *text, size_t len, struct sym_result *r)
 {
 	const struct carried *c;

@@ -75,6 +75,8 @@ int sym_carry_fill(struct sym_pool *pool, const char *text, size_t len, struct s
 /* Grows each time a text gets carried lines: an answer without them made before may now
  * have them. */
 unsigned sym_carry_gen(void);
+/* text has carried lines */
+int sym_carry_has(const char *text, size_t len);
 const char *symdb_root(const struct symdb *db);
 
 #endif

@@ -646,6 +646,8 @@ START_TEST(test_carried)
 	};
 	struct symbols *real, *none;
 	const struct sym_result *r;
+	struct symbols_progress p;
+	uint64_t asked;
 
 	sym_carry_add("outer+0x5/0x20", 14, fake, 2);
 	ck_assert_uint_eq(sym_carry_count(), 1);
@@ -680,6 +682,14 @@ START_TEST(test_carried)
 	r = res(real, "outer+0x5/0x20");
 	sym_carry_add("real+0x1/0x2", 12, fake, 1);
 	ck_assert_ptr_eq(symbols_get(real, "outer+0x5/0x20", 14), r);
+	/* another text's lines do not ask again for a frame that has none */
+	ck_assert_int_eq(res(none, "nothing+0x5/0x20")->status, SYM_NO_DEBUG);
+	symbols_progress(none, &p);
+	asked = p.requested;
+	sym_carry_add("other+0x1/0x2", 13, fake, 1);
+	ck_assert_int_eq(res(none, "nothing+0x5/0x20")->status, SYM_NO_DEBUG);
+	symbols_progress(none, &p);
+	ck_assert_uint_eq(p.requested, asked);
 	/* resolve_now waits for a renewal asked for */
 	r = res(none, "inner+0x1/0x2");
 	ck_assert_int_eq(r->status, SYM_NO_DEBUG);

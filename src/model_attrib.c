@@ -343,6 +343,24 @@ static uint32_t tuple_id(struct tuples *t, const void *e)
 	return id;
 }
 
+/* Tuples outlive the blocks that named them (a task gone): they are let go, all at once,
+ * when they far outnumber the blocks of the sample before, so a long run over many
+ * short-lived tasks keeps its memory. No block names a tuple then. */
+static void tuples_trim(struct tuples *t, size_t nblocks)
+{
+	size_t size = t->size;
+
+	if (strtab_count(t->ids) <= 4 * nblocks + 4096)
+		return;
+	tuples_free(t);
+	tuples_init(t, size);
+}
+
+static size_t tuples_bytes(const struct tuples *t)
+{
+	return strtab_bytes(t->ids) + t->cap * t->size;
+}
+
 static void on_block(void *self, const struct stack *st, const struct block_info *bi)
 {
 	struct attrib *a = self;
@@ -357,6 +375,8 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 		return;
 	}
 	if (sample != a->sample) {
+		tuples_trim(&a->tasks, a->n);
+		tuples_trim(&a->exts, a->n);
 		a->sample = sample;
 		a->n = 0;
 	}
@@ -464,6 +484,12 @@ int attrib_move(struct attrib *a, struct model *to,
 size_t attrib_nblocks(const struct attrib *a)
 {
 	return blocks_current(a) ? a->n : 0;
+}
+
+size_t attrib_mem_bytes(const struct attrib *a)
+{
+	return a->cap * sizeof(*a->b) + strtab_bytes(a->texts) + strtab_bytes(a->flags) +
+	       tuples_bytes(&a->tasks) + tuples_bytes(&a->exts);
 }
 
 /* The flag names of a mask's text ("GFP_KERNEL|__GFP_COMP"), as ids of a->flags. */

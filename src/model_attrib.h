@@ -84,6 +84,8 @@ struct attrib *attrib_new(struct model *m);
 void attrib_free(struct attrib *a);
 /* Blocks of the model's current sample. */
 size_t attrib_nblocks(const struct attrib *a);
+/* The memory its blocks and tables hold. */
+size_t attrib_mem_bytes(const struct attrib *a);
 /* The blocks, of the model's current sample, onto the model to that read the same series
  * further: map gives a stack's id in to (UINT32_MAX: none). They are then a's blocks
  * whatever to's sample, and its model's are a's no more. 0, or -1 (a unchanged) when

@@ -1202,6 +1202,57 @@ static void feed_blocks(struct model *m, const char *path)
 	source_close(src);
 }
 
+/* Samples of 200 blocks, each sample's tasks new (pids never seen again): the tables of
+ * tasks stay bounded, the blocks still name theirs. */
+START_TEST(test_attrib_tasks_bounded)
+{
+	struct model *m = model_new();
+	struct attrib *a = attrib_new(m);
+	char *tmp = tmpdir_new(), *path = xasprintf("%s/po", tmp);
+	size_t first = 0, later = 0;
+
+	for (int k = 0; k < 80; k++) {
+		FILE *f = fopen(path, "w");
+		struct attrib_opts ao;
+		struct attr_view v;
+		struct pt_err err;
+
+		ck_assert_ptr_nonnull(f);
+		for (int i = 0; i < 200; i++)
+			fprintf(f, "Page allocated via order 0, mask 0x0(), pid %d, tgid %d (t%d), "
+				   "ts %d ns\nPFN 0x%x type Unmovable Block 0 type Unmovable "
+				   "Flags 0x4(referenced|zone=0)\n init_page_owner+0x2e/0x237\n"
+				   " start_kernel+0x4e4/0x657\n\n",
+				1000 + k * 200 + i, 1000 + k * 200 + i, i % 7, 1000 + i, 0x100 + i);
+		ck_assert_int_eq(fclose(f), 0);
+		feed_blocks(m, path);
+		ck_assert_uint_eq(attrib_nblocks(a), 200);
+		if (k < 40 && attrib_mem_bytes(a) > first)
+			first = attrib_mem_bytes(a);
+		else if (k >= 40 && attrib_mem_bytes(a) > later)
+			later = attrib_mem_bytes(a);
+		if (k % 20 == 19) { /* the last sample's tasks, as read */
+			attrib_opts_init(&ao);
+			ck_assert_int_eq(attr_parse_group(&ao, "pid", &err), 0);
+			attr_view_init(&v);
+			ck_assert_msg(attrib_view(a, &ao, -1, 0, &v, &err) == 0, "%s", err.msg);
+			ck_assert_uint_eq(v.nrows, 200);
+			for (size_t r = 0; r < v.nrows; r++)
+				ck_assert_msg(v.rows[r].num >= 1000 + k * 200 &&
+					      v.rows[r].num < 1200 + k * 200, "%s", v.rows[r].label);
+			attr_view_free(&v);
+			attrib_opts_free(&ao);
+		}
+	}
+	ck_assert_msg(later <= first, "%zu bytes in samples 40-79, %zu in 0-39", later, first);
+	attrib_free(a);
+	model_free(m);
+	unlink(path);
+	free(path);
+	tmpdir_free(tmp);
+}
+END_TEST
+
 /* A model started afresh (A switches the source) forgets the blocks of its old stacks
  * and goes on telling the blocks' screen of new ones. */
 START_TEST(test_attrib_model_reset)
@@ -5347,6 +5398,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_attrib_screen);
 	tcase_add_test(tc, test_attrib_agree);
 	tcase_add_test(tc, test_attrib_model_reset);
+	tcase_add_test(tc, test_attrib_tasks_bounded);
 	tcase_add_test(tc, test_attrib_second_key);
 	tcase_add_test(tc, test_attrib_select);
 	tcase_add_test(tc, test_attrib_no_blocks);

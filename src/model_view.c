@@ -1926,6 +1926,13 @@ static int64_t max64(int64_t a, int64_t b)
 	return a > b ? a : b;
 }
 
+/* a + b modulo 2^64: the kept sums may pass the ends of int64_t for a while (keep_small()
+ * then refuses them) without undefined behaviour */
+static int64_t wrap_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
 /* Stack st's old counts out of the totals and the reserve, its new ones in. */
 static void keep_stack(struct view_keep *k, const struct order *ord, enum sort_key key,
 		       int64_t threshold, const struct stack *st)
@@ -1933,14 +1940,14 @@ static void keep_stack(struct view_keep *k, const struct order *ord, enum sort_k
 	struct keep_stack *ks = &k->st[st->id];
 	const struct counter *s = &st->s;
 
-	k->total_pages -= ks->now;
-	k->total_delta -= ks->delta;
-	k->total_delta_base -= ks->delta_base;
-	k->total_calls -= ks->calls;
+	k->total_pages = wrap_add(k->total_pages, -ks->now);
+	k->total_delta = wrap_add(k->total_delta, -ks->delta);
+	k->total_delta_base = wrap_add(k->total_delta_base, -ks->delta_base);
+	k->total_calls = wrap_add(k->total_calls, -ks->calls);
 	k->total_rows -= ks->row;
 	if (ks->shown) {
 		k->shown--;
-		k->shown_pages -= ks->now;
+		k->shown_pages = wrap_add(k->shown_pages, -ks->now);
 	}
 	if (ks->pos)
 		keep_out(k, ks);
@@ -1952,17 +1959,17 @@ static void keep_stack(struct view_keep *k, const struct order *ord, enum sort_k
 				       max64(mag(s->delta_base), mag(s->calls))));
 	ks->row = s->now || s->delta || s->delta_base;
 	ks->shown = ks->row && s->now >= threshold;
-	k->total_pages += ks->now;
-	k->total_delta += ks->delta;
-	k->total_delta_base += ks->delta_base;
-	k->total_calls += ks->calls;
+	k->total_pages = wrap_add(k->total_pages, ks->now);
+	k->total_delta = wrap_add(k->total_delta, ks->delta);
+	k->total_delta_base = wrap_add(k->total_delta_base, ks->delta_base);
+	k->total_calls = wrap_add(k->total_calls, ks->calls);
 	k->total_rows += ks->row;
 	if (ks->shown) {
 		struct row r = { s, st, NULL, st->label };
 		struct sort_entry se = { row_key(&r, key), st->id, st->id };
 
 		k->shown++;
-		k->shown_pages += ks->now;
+		k->shown_pages = wrap_add(k->shown_pages, ks->now);
 		if (k->have_bar && ord->cmp(&se, &k->bar, (void *)ord) > 0)
 			return;
 		k->set[k->n++] = se;

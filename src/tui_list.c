@@ -1061,6 +1061,7 @@ static void idle_copy(void *arg, const struct row *rows, size_t lo, size_t hi)
 	if (lo == a) {
 		free(list->idle_rows);
 		list->idle_rows = xmalloc(n * sizeof(*list->idle_rows));
+		list->idle_new = 1;
 		memcpy(list->idle_rows, list->rows, a * sizeof(*list->rows));
 		memcpy(list->idle_rows + b, list->rows + b, (n - b) * sizeof(*list->rows));
 	}
@@ -1074,6 +1075,7 @@ static int idle_stop(struct list_screen *list)
 	if (list->idle_rows) {
 		free(list->idle_rows);
 		list->idle_rows = NULL;
+		list->idle_new = 0;
 		return 0;
 	}
 	return view_sort_slice_stop(&list->view);
@@ -1129,11 +1131,14 @@ int list_idle(struct list_screen *list, double budget_ms)
 		if (!view_sort_slice(app->model, &app->settings.view, &list->view, deadline,
 				     idle_copy, list))
 			return 0;
+		if (!list->idle_new) /* nothing was left to sort */
+			return idle_scan(list, deadline);
 		/* the same rows, those between the ends moved: what is known of stacks is
 		 * kept; the old rows are freed by the next call */
 		list->rows = list->idle_rows;
 		list->caprows = list->nrows;
 		list->idle_rows = old;
+		list->idle_new = 0;
 		list->search.nrow_match = 0;
 		sorted_update(list);
 		return 0;

@@ -46,6 +46,7 @@ struct list_screen {
 	struct list_row *rows;
 	size_t nrows, caprows;
 	struct list_row *idle_rows; /* list_idle(): the rows in their new order, made so far */
+	int idle_new;               /* idle_rows holds a new order (else the old rows to free) */
 	size_t sorted;              /* rows in order from the first (SIZE_MAX: all), and
 				     * from view.sorted_tail to the end */
 	const struct model *view_model; /* the model the view was built from */

@@ -231,6 +231,7 @@ void model_reset(struct model *m)
 	m->block_hook = old.block_hook;
 	m->block_hook_self = old.block_hook_self;
 	m->groups_off = old.groups_off;
+	m->epoch = old.epoch + 1;
 	*fresh = old;
 	model_free(fresh); /* what m had */
 	/* the blocks it was told of are of stacks that are no more */

@@ -165,6 +165,7 @@ struct model {
 
 	/* samples */
 	uint32_t nsamples;          /* complete samples */
+	uint32_t epoch;             /* model_reset()s so far: the same pointer, another model */
 	int in_sample;
 	double t_cur, t_prev, t_first;
 	double dt;                  /* of the last complete sample: each rate is delta / dt */

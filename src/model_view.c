@@ -1855,6 +1855,7 @@ struct view_keep {
 	const struct model *m;
 	struct view_opts o;
 	uint32_t nsamples;          /* the model's when last built */
+	uint32_t epoch;             /* the model's model_reset()s then */
 	struct keep_stack *st;      /* by stack id */
 	size_t cap;
 	struct sort_entry *set;     /* the reserve in no order; idx is the stack */
@@ -2015,6 +2016,7 @@ static int keep_view(struct view_keep *k, const struct model *m, const struct or
 	v->keys_made = 0;
 	v->sorted_head = v->sorted_tail = v->nrows;
 	k->nsamples = m->nsamples;
+	k->epoch = m->epoch;
 	v->kept_builds++;
 	return 0;
 }
@@ -2031,6 +2033,7 @@ static void keep_make(struct model *m, const struct view_opts *o, struct view *v
 	k->m = m;
 	k->o = *o;
 	k->nsamples = m->nsamples;
+	k->epoch = m->epoch;
 	if (m->nstacks > k->cap)
 		k->st = xgrow_zeroed(k->st, &k->cap, m->nstacks, sizeof(*k->st));
 	memset(k->st, 0, k->cap * sizeof(*k->st));
@@ -2055,7 +2058,7 @@ static int keep_step(struct model *m, const struct view_opts *o, struct view *v)
 	struct order ord;
 	double rate = 0;
 
-	if (!k || k->m != m || !keep_same(k, o) || n == SIZE_MAX ||
+	if (!k || k->m != m || k->epoch != m->epoch || !keep_same(k, o) || n == SIZE_MAX ||
 	    m->nsamples != k->nsamples + 1)
 		return -1;
 	order_init(&ord, m, o);

@@ -291,6 +291,20 @@ static struct source *record_texts(const char *path, struct model *w, unsigned n
 	return src;
 }
 
+/* n samples of src into m; a view of m with o after each when v is not NULL. */
+static void replay_some(struct source *src, struct model *m, unsigned n,
+			const struct view_opts *o, struct view *v)
+{
+	struct sink ms = model_sink(m);
+	struct pt_err err;
+
+	for (unsigned k = 0; k < n; k++) {
+		ck_assert_msg(source_next(src, &ms, -1, &err) == SRC_SAMPLE, "%s", err.msg);
+		if (v)
+			model_view(m, o, v);
+	}
+}
+
 /* A recording of stacks that come and go, replayed: the same, and bounded. */
 START_TEST(recording_churn_bounded)
 {
@@ -370,6 +384,43 @@ static void view_same(const struct view *a, const struct view *b, unsigned k, in
 		      b->total_rate);
 }
 
+/* The first rows kept are of the model they were made from: model_reset() leaves the
+ * pointer and starts another (here another recording's samples, as many as before). */
+START_TEST(kept_view_reset)
+{
+	char *pa = path_join(root, "reset-a.ptrec"), *pb = path_join(root, "reset-b.ptrec");
+	struct model *wa = model_new(), *wb = model_new(), *m = model_new();
+	struct source *a = record_texts(pa, wa, 8, kept_text, 15, 600);
+	struct source *b = record_texts(pb, wb, 8, kept_text, 40, 300);
+	struct view_opts o;
+	struct view v, full;
+
+	view_opts_init(&o);
+	o.limit = 3;
+	o.top_only = 1;
+	view_init(&v);
+	view_init(&full);
+	replay_some(a, m, 3, &o, &v);
+	model_reset(m);
+	replay_some(b, m, 4, NULL, NULL);
+	model_view(m, &o, &v);
+	model_view(m, &o, &full);
+	ck_assert_uint_eq(full.kept_builds, 0);
+	view_same(&v, &full, 4, 0);
+	view_free(&v);
+	view_free(&full);
+	source_close(a);
+	source_close(b);
+	model_free(wa);
+	model_free(wb);
+	model_free(m);
+	unlink(pa);
+	unlink(pb);
+	free(pa);
+	free(pb);
+}
+END_TEST
+
 /* A replayed recording's samples name only what changed: the first rows kept from one
  * sample to the next are those a view made from every stack gives, for every key. */
 START_TEST(kept_view_same)
@@ -435,6 +486,7 @@ static Suite *churn_suite(void)
 	tcase_add_test(tc, recording_churn_bounded);
 	tcase_add_test(tc, apart_churn_bounded);
 	tcase_add_test(tc, kept_view_same);
+	tcase_add_test(tc, kept_view_reset);
 	suite_add_tcase(s, tc);
 	return s;
 }

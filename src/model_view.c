@@ -304,6 +304,31 @@ struct radix_entry {
 	uint32_t idx;
 };
 
+/* A pass's start: c, how many of the n keys have each value of the byte at shift, becomes
+ * each value's first place. 0 when every key has the one value (k0's: any key's): no pass. */
+static int radix_pass_begin(size_t *c, size_t n, uint64_t k0, unsigned shift)
+{
+	size_t sum = 0;
+
+	if (c[(k0 >> shift) & 0xff] == n)
+		return 0;
+	for (int x = 0; x < 256; x++) {
+		size_t y = c[x];
+
+		c[x] = sum;
+		sum += y;
+	}
+	return 1;
+}
+
+/* Entries [lo, hi) of a to their places in b, by the byte at shift. */
+static void radix_scatter(const struct radix_entry *a, struct radix_entry *b, size_t lo,
+			  size_t hi, size_t *c, unsigned shift)
+{
+	for (size_t i = lo; i < hi; i++)
+		b[c[(a[i].k >> shift) & 0xff]++] = a[i];
+}
+
 /* Stable LSD radix sort of n entries (b is as large), so that rows with equal keys keep
  * their order (they come in the order of their ties: the tie-break cmp_asc/cmp_desc
  * use). count holds how many keys have each value of each byte, counted as the keys
@@ -316,19 +341,11 @@ static struct radix_entry *radix_sort(struct radix_entry *a, struct radix_entry 
 
 	for (int d = 0; d < 8; d++) {
 		unsigned shift = 8 * (unsigned)d;
-		size_t sum = 0, *c = count[d];
 		struct radix_entry *t;
 
-		if (c[(k0 >> shift) & 0xff] == n)
+		if (!radix_pass_begin(count[d], n, k0, shift))
 			continue;
-		for (int x = 0; x < 256; x++) {
-			size_t y = c[x];
-
-			c[x] = sum;
-			sum += y;
-		}
-		for (size_t i = 0; i < n; i++)
-			b[c[(a[i].k >> shift) & 0xff]++] = a[i];
+		radix_scatter(a, b, 0, n, count[d], shift);
 		t = a;
 		a = b;
 		b = t;
@@ -942,23 +959,12 @@ static int view_bg_chunk(struct view *v, struct view_bg *g, void (*copy)(void *a
 		size_t *c = g->count[g->pass];
 		unsigned shift = 8 * (unsigned)g->pass;
 
-		if (g->pos == 0) {
-			size_t sum = 0;
-
-			if (c[(g->e[0].k >> shift) & 0xff] == n) {
-				g->phase = ++g->pass == 8 ? BG_ROWS : BG_PASS;
-				return 0; /* every key has this byte */
-			}
-			for (int x = 0; x < 256; x++) {
-				size_t y = c[x];
-
-				c[x] = sum;
-				sum += y;
-			}
+		if (g->pos == 0 && !radix_pass_begin(c, n, g->e[0].k, shift)) {
+			g->phase = ++g->pass == 8 ? BG_ROWS : BG_PASS;
+			return 0;
 		}
 		end = g->pos + BG_CHUNK < n ? g->pos + BG_CHUNK : n;
-		for (size_t i = g->pos; i < end; i++)
-			g->t[c[(g->e[i].k >> shift) & 0xff]++] = g->e[i];
+		radix_scatter(g->e, g->t, g->pos, end, c, shift);
 		g->pos = end;
 		if (end == n) {
 			struct radix_entry *x = g->e;

@@ -100,19 +100,26 @@ function newstack(   r, k, fr) {
 	ch[++nch] = nid
 }' > "$T/bench.ptrec"
 
-# median of RUNS runs of a command: "WALL CPU" in seconds; CPU from perf's task-clock
-# when perf is there (GNU time's has a resolution of 10 ms)
+# median of RUNS runs of a command: "WALL CPU" in seconds, each the median of its own; from
+# perf's elapsed time and task-clock when perf is there (GNU time's resolution is 10 ms,
+# a quarter of one parse)
 timed() {
 	local i
 	for ((i = 0; i < RUNS; i++)); do
 		if command -v perf >/dev/null; then
-			perf stat -x, -e task-clock -o "$T/p" /usr/bin/time -f '%e' -o "$T/t" "$@" > /dev/null
-			awk -F, -v w="$(cat "$T/t")" '$3 == "task-clock" { printf "%s %.3f\n", w, $1 / 1000 }' "$T/p"
+			perf stat -e task-clock -o "$T/p" "$@" > /dev/null
+			awk '/task-clock/ { gsub(",", "", $1); c = $1 / 1000 }
+			     /seconds time elapsed/ { w = $1 }
+			     END { printf "%.4f %.4f\n", w, c }' "$T/p"
 		else
 			/usr/bin/time -f '%e %U %S' -o "$T/t" "$@" > /dev/null
 			awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$T/t"
 		fi
-	done | sort -k2 -n | awk '{ w[NR] = $1; c[NR] = $2 } END { m = int((NR + 1) / 2); print w[m], c[m] }'
+	done > "$T/runs"
+	echo "$(med 1) $(med 2)"
+}
+med() { # the median of column $1 of $T/runs
+	cut -d' ' -f"$1" "$T/runs" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 rss() { # peak RSS in KiB
 	/usr/bin/time -f '%M' -o "$T/m" "$@" > /dev/null
@@ -130,6 +137,6 @@ awk -v a="$r_text" -v b="$r_rec" 'BEGIN {
 read -r w_text c_text < <(timed "$PAGETOP" -b -n 1 --limit 20 "$T/first.show_stacks")
 read -r w_rec c_rec < <(timed "$PAGETOP" -b -n "$S" --limit 1 "$T/bench.ptrec")
 awk -v wt="$w_text" -v ct="$c_text" -v wr="$w_rec" -v cr="$c_rec" -v s="$S" 'BEGIN {
-	printf "one parse of the text: %.2f s wall (%.3f s CPU)\n", wt, ct
+	printf "one parse of the text: %.3f s wall (%.3f s CPU)\n", wt, ct
 	printf "replay of all %d samples: %.2f s wall (%.2f s CPU), %.1f ms of CPU a sample\n", s, wr, cr, cr * 1000 / s
-	printf "  replay / one parse: %.0fx wall, %.0fx CPU (goal <= 25x)\n", wr / (wt > 0 ? wt : 0.01), cr / (ct > 0 ? ct : 0.001) }'
+	printf "  replay / one parse: %.1fx wall, %.1fx CPU (goal <= 25x)\n", wr / (wt > 0 ? wt : 0.01), cr / (ct > 0 ? ct : 0.001) }'

@@ -6,6 +6,7 @@
  * Implements the sink contract (sink.h). Pure data: no I/O, no terminal. */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,9 +120,18 @@ int model_frame_is_alloc(const struct model *m, uint32_t id)
 
 /* ---- model ---- */
 
+static uint64_t next_ident(void)
+{
+	static _Atomic uint64_t last;
+
+	return atomic_fetch_add(&last, 1) + 1;
+}
+
 struct model *model_new(void)
 {
 	struct model *m = xcalloc(1, sizeof(*m));
+
+	m->ident = next_ident();
 
 	m->frames = strtab_new();
 	m->labels = strtab_new();
@@ -231,7 +241,7 @@ void model_reset(struct model *m)
 	m->block_hook = old.block_hook;
 	m->block_hook_self = old.block_hook_self;
 	m->groups_off = old.groups_off;
-	m->epoch = old.epoch + 1;
+	m->ident = next_ident();
 	*fresh = old;
 	model_free(fresh); /* what m had */
 	/* the blocks it was told of are of stacks that are no more */
@@ -1214,7 +1224,13 @@ static void m_prefetch(void *self, const struct stack_rec *rec)
 		__builtin_prefetch(&m->by_frames[rec->hash & (m->nslots_frames - 1)]);
 }
 
+static uint64_t m_ident(void *self)
+{
+	return ((const struct model *)self)->ident;
+}
+
 static const struct sink_ops model_ops = {
+	.ident = m_ident,
 	.prefetch = m_prefetch,
 	.forgotten = m_forgotten,
 	.meta = m_meta,

@@ -165,7 +165,9 @@ struct model {
 
 	/* samples */
 	uint32_t nsamples;          /* complete samples */
-	uint32_t epoch;             /* model_reset()s so far: the same pointer, another model */
+	/* which model this is, unique in the process: a model_reset() or another model at
+	 * the same address has another (model_ident()) */
+	uint64_t ident;
 	int in_sample;
 	double t_cur, t_prev, t_first;
 	double dt;                  /* of the last complete sample: each rate is delta / dt */

@@ -1858,10 +1858,9 @@ struct keep_stack {
 };
 
 struct view_keep {
-	const struct model *m;
+	uint64_t ident;             /* the model's (model_int.h) */
 	struct view_opts o;
 	uint32_t nsamples;          /* the model's when last built */
-	uint32_t epoch;             /* the model's model_reset()s then */
 	struct keep_stack *st;      /* by stack id */
 	size_t cap;
 	struct sort_entry *set;     /* the reserve in no order; idx is the stack */
@@ -2022,7 +2021,7 @@ static int keep_view(struct view_keep *k, const struct model *m, const struct or
 	v->keys_made = 0;
 	v->sorted_head = v->sorted_tail = v->nrows;
 	k->nsamples = m->nsamples;
-	k->epoch = m->epoch;
+	k->ident = m->ident;
 	v->kept_builds++;
 	return 0;
 }
@@ -2036,10 +2035,9 @@ static void keep_make(struct model *m, const struct view_opts *o, struct view *v
 	if (!k)
 		k = v->keep = xcalloc(1, sizeof(*k));
 	order_init(&ord, m, o);
-	k->m = m;
 	k->o = *o;
 	k->nsamples = m->nsamples;
-	k->epoch = m->epoch;
+	k->ident = m->ident;
 	if (m->nstacks > k->cap)
 		k->st = xgrow_zeroed(k->st, &k->cap, m->nstacks, sizeof(*k->st));
 	memset(k->st, 0, k->cap * sizeof(*k->st));
@@ -2064,7 +2062,7 @@ static int keep_step(struct model *m, const struct view_opts *o, struct view *v)
 	struct order ord;
 	double rate = 0;
 
-	if (!k || k->m != m || k->epoch != m->epoch || !keep_same(k, o) || n == SIZE_MAX ||
+	if (!k || k->ident != m->ident || !keep_same(k, o) || n == SIZE_MAX ||
 	    m->nsamples != k->nsamples + 1)
 		return -1;
 	order_init(&ord, m, o);

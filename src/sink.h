@@ -192,8 +192,11 @@ struct sink_ops {
 	/* Optional: the handles the sink forgot since the last call, in *handles (valid
 	 * until the next call into the sink); returns how many. */
 	size_t (*forgotten)(void *self, const uint64_t **handles);
-	/* the sink takes samples of changes only (sample_info.changes_only) */
+	/* the sink takes samples of changes only (sample_info.changes_only); then ident
+	 * says which state it is in: another number once it has forgotten the samples it
+	 * took (reset, or another sink at the same address) */
 	int take_changes;
+	uint64_t (*ident)(void *self);
 };
 
 struct sink {

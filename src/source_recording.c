@@ -87,8 +87,8 @@ struct recording_reader {
 	uint32_t *nonzero;      /* ids with a count, and some without until compacted */
 	size_t nnz, cnz;
 	size_t nlive;           /* stacks with a count or present */
-	/* the sink that took the last sample whole, with changes_only next */
-	const void *fed_self;
+	/* the sink that took the last sample whole, with changes_only next: its ident */
+	uint64_t fed_ident;
 	struct count_change *ch;
 	size_t nch, cch;
 	/* bit id: the sample being read has a count line of stack id (a stack's record is
@@ -833,7 +833,7 @@ static int feed(struct source *src, struct recording_reader *rr, struct sample_i
 		const struct sink *sink, struct pt_err *err)
 {
 	int blocks = rr->blocks && rec_blocks_count(rr->blocks);
-	const void *took = rr->fed_self; /* the sink that took the sample before, whole */
+	uint64_t took = rr->fed_ident; /* the sink that took the sample before, whole */
 	size_t k = 0;
 
 	if (rr->meta_changed) {
@@ -841,10 +841,11 @@ static int feed(struct source *src, struct recording_reader *rr, struct sample_i
 		src->meta_sent = 0;
 		rr->meta_changed = 0;
 	}
-	rr->fed_self = NULL;
+	rr->fed_ident = 0;
 	if (source_send_meta(src, sink, err) < 0)
 		return -1;
-	si->changes_only = !rr->blocks && sink->ops->take_changes && took == sink->self &&
+	si->changes_only = !rr->blocks && sink->ops->take_changes && took &&
+			   took == sink->ops->ident(sink->self) &&
 			   rr->nnz <= 2 * rr->nlive + 1024;
 	if (sink->ops->begin(sink->self, si, err) < 0)
 		return -1;
@@ -854,7 +855,7 @@ static int feed(struct source *src, struct recording_reader *rr, struct sample_i
 		rr->nch = 0;
 		if (sink->ops->end(sink->self, err) < 0)
 			return -1;
-		rr->fed_self = sink->self;
+		rr->fed_ident = sink->ops->take_changes ? sink->ops->ident(sink->self) : 0;
 		return 0;
 	}
 	rr->nch = 0;
@@ -880,7 +881,7 @@ static int feed(struct source *src, struct recording_reader *rr, struct sample_i
 		return -1;
 	if (sink->ops->end(sink->self, err) < 0)
 		return -1;
-	rr->fed_self = sink->self;
+	rr->fed_ident = sink->ops->take_changes ? sink->ops->ident(sink->self) : 0;
 	return 0;
 }
 

@@ -384,6 +384,46 @@ static void view_same(const struct view *a, const struct view *b, unsigned k, in
 		      b->total_rate);
 }
 
+/* A recording's samples of changes go only to the model that took the sample before:
+ * after a model_reset() (the same pointer) the next sample comes whole. */
+START_TEST(recording_after_reset)
+{
+	char *path = path_join(root, "after-reset.ptrec");
+	struct model *w = model_new(), *m = model_new(), *once = model_new();
+	struct source *a = record_texts(path, w, 8, kept_text, 15, 600), *b;
+	struct source_opts so;
+	struct view_opts o;
+	struct view v, full;
+	struct pt_err err;
+
+	view_opts_init(&o);
+	view_init(&v);
+	view_init(&full);
+	replay_some(a, m, 3, NULL, NULL);
+	model_reset(m);
+	replay_some(a, m, 1, NULL, NULL);
+	source_opts_init(&so);
+	ck_assert_msg(source_open(&b, (const char *const *)&path, 1, &so, &err) == 0, "%s",
+		      err.msg);
+	replay_some(b, once, 4, NULL, NULL);
+	model_view(m, &o, &v);
+	model_view(once, &o, &full);
+	ck_assert_int_eq(v.total_pages, full.total_pages);
+	ck_assert_uint_eq(v.nrows, 600);
+	for (size_t i = 0; i < v.nrows; i++)
+		ck_assert_int_eq(v.rows[i].s->now, full.rows[i].s->now);
+	view_free(&v);
+	view_free(&full);
+	source_close(a);
+	source_close(b);
+	model_free(w);
+	model_free(m);
+	model_free(once);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 /* The first rows kept are of the model they were made from: model_reset() leaves the
  * pointer and starts another (here another recording's samples, as many as before). */
 START_TEST(kept_view_reset)
@@ -487,6 +527,7 @@ static Suite *churn_suite(void)
 	tcase_add_test(tc, apart_churn_bounded);
 	tcase_add_test(tc, kept_view_same);
 	tcase_add_test(tc, kept_view_reset);
+	tcase_add_test(tc, recording_after_reset);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -91,7 +91,7 @@ struct split_stats {
 	uint64_t chunks, fed;     /* chunks in the file, fed from the threads' lists */
 	int serial;               /* the rest went through parse_stream_at() */
 	uint64_t serial_from;     /* from this offset */
-	unsigned sigbus;          /* chunks given up on SIGBUS (the file shrank) */
+	unsigned shrank;          /* chunks read short: the file shrank */
 };
 int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 		const struct sink *sink, struct split_stats *stats, struct pt_err *err);

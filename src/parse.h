@@ -85,7 +85,7 @@ int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
  * thread, exactly as parse_stream() would (anything unusual is parsed by it, from where
  * the chunks stopped). Reads with pread(): fd's offset is left alone. Returns -2 when fd
  * is not a regular file. */
-#define PARSE_SPLIT_CHUNK (1024 * 1024)
+#define PARSE_SPLIT_CHUNK (256 * 1024)
 extern size_t parse_split_chunk;  /* PARSE_SPLIT_CHUNK; tests make it smaller */
 struct split_stats {
 	uint64_t chunks, fed;     /* chunks in the file, fed from the threads' lists */

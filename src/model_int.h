@@ -40,6 +40,8 @@ static inline uint64_t handle_slot(uint32_t id, uint32_t hh)
 }
 
 #define KEY_MAPS 4
+/* Rows of a view of only its first rows told apart by one scan (model_view.c). */
+#define APART_WANT 64
 
 /* What a sample of changes only (sink.h) looks at instead of every stack: the stacks it
  * names, those whose delta was not 0, and those due for a new score or to be forgotten. */
@@ -152,6 +154,10 @@ struct model {
 	struct apart_memo *apart_memo; /* by stack id % APART_MEMO (model_view.c) */
 	uint32_t apart_new;         /* id + 1 of the stack stack_new() gave last, unplaced */
 	uint32_t apart_scan_at;     /* nsamples + 1 when one was told apart by a scan */
+	/* the stacks of the first rows of the last view that kept only those
+	 * (view_opts.top_only): that scan tells them apart too */
+	uint32_t apart_want[APART_WANT];
+	uint32_t napart_want;
 	/* the apart labels' own texts (ids with MODEL_APART_ID), NUL-terminated back to
 	 * back; those no stack has any more go when they pile up (model_view.c) */
 	char *apart_buf;

@@ -1759,34 +1759,105 @@ static int apart_sorted_diff(struct model *m, const struct stack *st, uint32_t *
 	return d;
 }
 
+/* Alone with its label: named by it, as make_apart() names a run of one. */
+static void apart_alone(struct model *m, struct stack *st)
+{
+	st->apart[0] = st->apart[1] = st->label;
+	m->apart_dirty[st->label] = 0;
+	m->napart_dirty--;
+	if (!m->napart_dirty)
+		apart_runs_free(m);
+}
+
+/* Stacks told apart by one scan: at most this many of a label (the rest are asked for
+ * the usual way), so that the scan compares each stack with at most as many; their
+ * labels by a table never half full. */
+enum { SCAN_PER_LABEL = 4, SCAN_SLOTS = 128 };
+
+struct scan_cand {
+	struct stack *st;
+	int d;                     /* as apart_scan_rows() gives it, so far */
+	uint32_t who;
+};
+
+struct scan_slot {
+	uint32_t label1;           /* the label + 1; 0: empty */
+	uint8_t n, cand[SCAN_PER_LABEL];
+};
+
+static struct scan_slot *scan_slot(struct scan_slot *t, uint32_t label)
+{
+	uint32_t j = (uint32_t)((label * 0x9e3779b97f4a7c15ULL) >> 57);
+
+	while (t[j].label1 && t[j].label1 != label + 1)
+		j = (j + 1) % SCAN_SLOTS;
+	return &t[j];
+}
+
 /* Where st differs from the other of its label most like it, and that other (*who), by
  * one look at every stack: no run to make or sort. -2 when another is alike, -3 when no
- * other has its label. */
-static int apart_scan_diff(const struct model *m, const struct stack *st, uint32_t *who)
+ * other has its label. The same look does it for the rows of the last view that kept
+ * only its first rows (batch output asks for those next) whose labels are to be made:
+ * their places go to the memo (apart_follow() names them when asked), those alone with
+ * their label are named. */
+static int apart_scan_rows(struct model *m, struct stack *st, uint32_t *who)
 {
-	int d = -3, e, order;
+	struct scan_cand c[1 + APART_WANT];
+	struct scan_slot t[SCAN_SLOTS];
+	size_t nc = 0;
 
+	memset(t, 0, sizeof(t));
+	for (size_t i = 0; i <= m->napart_want; i++) {
+		struct stack *w = i ? (m->apart_want[i - 1] < m->nstacks
+				       ? stack_at(m, m->apart_want[i - 1]) : NULL) : st;
+		struct scan_slot *sl;
+
+		if (!w || (i && (w == st || w->freed || w->label >= m->apart_dirty_cap ||
+				 !m->apart_dirty[w->label])))
+			continue;
+		sl = scan_slot(t, w->label);
+		if (sl->n == SCAN_PER_LABEL)
+			continue;
+		sl->label1 = w->label + 1;
+		sl->cand[sl->n++] = (uint8_t)nc;
+		c[nc++] = (struct scan_cand){ w, -3, 0 };
+	}
 	for (size_t i = 0; i < m->nstacks; i++) {
 		const struct stack *o = stack_at(m, i);
+		const struct scan_slot *sl;
 
 		if (i + 8 < m->nstacks) {
 			const struct stack *a = stack_at(m, i + 8);
 
 			/* its frames lie elsewhere: fetched ahead */
-			if (a->frames && a->label == st->label)
+			if (a->frames && scan_slot(t, a->label)->label1)
 				__builtin_prefetch(a->frames + a->caller);
 		}
-		if (o->freed || o->label != st->label || o == st)
+		if (o->freed || !(sl = scan_slot(t, o->label))->label1)
 			continue;
-		e = apart_diff(m, st, o, &order);
-		if (e < 0)
-			return -2;
-		if (e > d) {
-			d = e;
-			*who = o->id;
+		for (unsigned k = 0; k < sl->n; k++) {
+			struct scan_cand *x = &c[sl->cand[k]];
+			int e, order;
+
+			if (x->st == o || x->d == -2)
+				continue;
+			e = apart_diff(m, x->st, o, &order);
+			if (e < 0) {
+				x->d = -2;
+			} else if (e > x->d) {
+				x->d = e;
+				x->who = o->id;
+			}
 		}
 	}
-	return d;
+	for (size_t j = 1; j < nc; j++) {
+		if (c[j].d >= -1)
+			apart_memo_set(m, c[j].st, c[j].d, c[j].who);
+		else if (c[j].d == -3 && m->apart_dirty[c[j].st->label])
+			apart_alone(m, c[j].st);
+	}
+	*who = c[0].who;
+	return c[0].d;
 }
 
 /* One stack's apart label: in the sorted run its neighbours are the others most like
@@ -1806,9 +1877,13 @@ static void make_apart_stack(struct model *m, struct stack *st)
 		 * batch output asks for a few */
 		if (m->apart_scan_at != m->nsamples + 1) {
 			m->apart_scan_at = m->nsamples + 1;
-			if ((d = apart_scan_diff(m, st, &who)) >= -1) {
+			if ((d = apart_scan_rows(m, st, &who)) >= -1) {
 				apart_one(m, st, d);
 				apart_memo_set(m, st, d, who);
+				return;
+			}
+			if (d == -3) {
+				apart_alone(m, st);
 				return;
 			}
 		}
@@ -2083,7 +2158,18 @@ static int keep_step(struct model *m, const struct view_opts *o, struct view *v)
 	return keep_view(k, m, &ord, v, rate);
 }
 
-void model_view(struct model *m, const struct view_opts *o, struct view *v)
+/* The stacks of a view of only its first rows, for apart_scan_rows(). */
+static void apart_want_rows(struct model *m, const struct view_opts *o, const struct view *v)
+{
+	m->napart_want = 0;
+	if (o->group != GROUP_STACK || !o->top_only || !o->limit)
+		return;
+	for (size_t i = 0; i < v->nrows && m->napart_want < APART_WANT; i++)
+		if (v->rows[i].stack)
+			m->apart_want[m->napart_want++] = v->rows[i].stack->id;
+}
+
+static void view_make(struct model *m, const struct view_opts *o, struct view *v)
 {
 	struct order ord;
 	struct topk tk, *t = NULL;
@@ -2130,4 +2216,10 @@ void model_view(struct model *m, const struct view_opts *o, struct view *v)
 	} else {
 		view_sort(m, o, v);
 	}
+}
+
+void model_view(struct model *m, const struct view_opts *o, struct view *v)
+{
+	view_make(m, o, v);
+	apart_want_rows(m, o, v);
 }

@@ -85,13 +85,13 @@ int parse_stream_threaded(struct reader *r, enum pfmt expect, enum pfmt *got,
  * thread, exactly as parse_stream() would (anything unusual is parsed by it, from where
  * the chunks stopped). Reads with pread(): fd's offset is left alone. Returns -2 when fd
  * is not a regular file. */
-#define PARSE_SPLIT_CHUNK (1024 * 1024)
+#define PARSE_SPLIT_CHUNK (256 * 1024)
 extern size_t parse_split_chunk;  /* PARSE_SPLIT_CHUNK; tests make it smaller */
 struct split_stats {
 	uint64_t chunks, fed;     /* chunks in the file, fed from the threads' lists */
 	int serial;               /* the rest went through parse_stream_at() */
 	uint64_t serial_from;     /* from this offset */
-	unsigned sigbus;          /* chunks given up on SIGBUS (the file shrank) */
+	unsigned shrank;          /* chunks read short: the file shrank */
 };
 int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 		const struct sink *sink, struct split_stats *stats, struct pt_err *err);

@@ -6,34 +6,28 @@
  * boundary is the position just after a blank line ("\n\n"); a chunk runs from the first
  * boundary at or after its nominal start to the first one at or after its nominal end, so
  * that neighbours agree without talking to each other. Every thread, the caller's
- * included, takes the next chunk, maps it (no copy) and parses it with parse_stream_at()
- * into a list of records, with a frame dictionary of its own that lasts for the whole
+ * included, takes the next chunk, reads it into a buffer of its own (mapping and
+ * unmapping each chunk cost the kernel more than the copy) and parses it with
+ * parse_stream_at() into a list of records, with a frame dictionary of its own that lasts for the whole
  * file and holds the frame texts. A record keeps its frames as the dictionary's keys
  * (4 bytes a frame, not a whole frame_text: the caller reads them from memory another
  * CPU wrote); a chunk brings the texts of the keys it added, which the caller collects
  * in a table by key for each dictionary. The caller feeds the lists to the sink in file
  * order, so the sink sees exactly what parse_stream() would give it.
  *
- * A mapped file that shrinks under us raises SIGBUS on the bytes gone: while a chunk is
- * parsed, a handler takes the thread back out of the parse (the chunk then counts as
- * unusual, and that thread's dictionary, which may be half-updated, is replaced; the old
- * one stays until the end, for the records of earlier chunks). Only the parse reads the
- * mapping: the records point into the dictionary.
+ * Only the parse reads the buffer: the records point into the dictionary.
  *
  * Anything unusual in a chunk (an error, a warning, a format other than the first
- * chunk's, a chunk that does not start where the one before ended, a mapping that fails,
- * a SIGBUS) ends the split: the rest of the file, from the end of the last chunk fed,
+ * chunk's, a chunk that does not start where the one before ended, a read that fails or
+ * comes short of the size the file had at the start: it shrank) ends the split: the rest of the file, from the end of the last chunk fed,
  * goes through parse_stream_at() on the caller's thread with the lines and records
  * counted so far, so that its messages are exactly those of parse_stream(). */
 #include "config.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -77,22 +71,21 @@ struct stab {
 
 /* What a thread parses chunks with. The split's keys are a thread's dictionary keys times
  * nslots plus its slot: equal keys still stand for equal texts, and no two threads give
- * one key. A dictionary replaced after a SIGBUS gives keys again from 1, but its chunks
- * all come after the unusual one, and no chunk after that is fed. */
+ * one key. */
 struct pctx {
 	struct parse_dict *dict;
 	struct stab st;
 	uint32_t slot, nslots;
 	uint32_t kmax;              /* the largest key that has a key in the split's */
 	uint64_t keyspace;          /* the split's */
+	char *buf;                  /* the bytes of the chunk parsed */
+	size_t cap;
 };
 
 struct chunk {
 	enum cstate state;
 	uint64_t index;
 	int ok;                     /* parsed cleanly: its records can be fed */
-	void *map;                  /* the chunk's part of the file, mapped */
-	size_t maplen;
 	uint64_t start, end;        /* the region parsed (file offsets) */
 	uint64_t nlines, nrecs;
 	enum pfmt fmt;
@@ -128,9 +121,7 @@ struct split {
 	uint64_t next;              /* the next chunk to take */
 	uint64_t fed;               /* chunks fed so far */
 	int stop;                   /* no more chunks are taken */
-	unsigned nbus;              /* chunks given up on SIGBUS */
-	struct parse_dict **retired; /* dictionaries replaced after a SIGBUS: the records of */
-	size_t nretired;             /* chunks not fed yet still point at their texts */
+	unsigned nshort;            /* chunks read short: the file shrank */
 	struct keytab *kt;          /* the caller's */
 	size_t nkt;
 	struct chunk slot[WINDOW];
@@ -384,13 +375,13 @@ static uint64_t boundary(const char *buf, size_t len, uint64_t base, uint64_t fr
 	return UINT64_MAX;
 }
 
-/* Maps chunk c from base to EXTRA bytes after hi (as far as the file goes), after
- * forgetting what it had: the bytes from base (*got of them), or NULL when there are
- * none or they cannot be mapped (the serial parse reads them). */
-static const char *chunk_map(struct split *sp, struct chunk *c, uint64_t base, uint64_t hi,
-			     size_t *got)
+/* Reads chunk c from base to EXTRA bytes after hi (as far as the file went) into px's
+ * buffer, after forgetting what it had: the bytes from base (*got of them), or NULL when
+ * there are none or they cannot all be read (the serial parse reads them). */
+static const char *chunk_read(struct split *sp, struct chunk *c, struct pctx *px,
+			      uint64_t base, uint64_t hi, size_t *got)
 {
-	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), mbase;
+	size_t len, have = 0;
 
 	c->ok = 0;
 	c->nrec = c->nfr = c->nblk = c->ntxt = 0;
@@ -399,21 +390,29 @@ static const char *chunk_map(struct split *sp, struct chunk *c, uint64_t base, u
 	c->key_lo = c->key_hi = 0;
 	c->nlines = c->nrecs = 0;
 	c->fmt = PF_UNKNOWN;
-	if (c->map)
-		munmap(c->map, c->maplen);
-	c->map = NULL;
 	if (base >= sp->size)
 		return NULL;
-	mbase = base / pg * pg;
-	c->maplen = (size_t)((hi + EXTRA < sp->size ? hi + EXTRA : sp->size) - mbase);
-	c->map = mmap(NULL, c->maplen, PROT_READ, MAP_PRIVATE | MAP_POPULATE, sp->fd,
-		      (off_t)mbase);
-	if (c->map == MAP_FAILED) {
-		c->map = NULL;
-		return NULL;
+	len = (size_t)((hi + EXTRA < sp->size ? hi + EXTRA : sp->size) - base);
+	if (len > px->cap) {
+		free(px->buf);
+		px->buf = xmalloc(len);
+		px->cap = len;
 	}
-	*got = c->maplen - (size_t)(base - mbase);
-	return (const char *)c->map + (base - mbase);
+	while (have < len) {
+		ssize_t n = pread(sp->fd, px->buf + have, len - have, (off_t)(base + have));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			pthread_mutex_lock(&sp->mu);
+			sp->nshort++;
+			pthread_mutex_unlock(&sp->mu);
+			return NULL;
+		}
+		have += (size_t)n;
+	}
+	*got = len;
+	return px->buf;
 }
 
 /* The texts of the keys the parse of chunk c added to dict. */
@@ -430,46 +429,26 @@ static void chunk_keys(struct chunk *c, const struct parse_dict *dict)
 	parse_dict_texts(dict, c->key_lo, c->key_hi, c->newfr);
 }
 
-/* Parses chunk c with px's dictionary (replaced when a SIGBUS leaves it half-updated; the
- * old one is kept to the end, for the records that point into it). */
+/* Parses chunk c with px's dictionary. */
 static void parse_chunk(struct split *sp, struct chunk *c, struct pctx *px)
 {
 	uint64_t lo = c->index * parse_split_chunk, hi = lo + parse_split_chunk;
 	uint64_t base = lo ? lo - 2 : 0;
 	size_t got = 0;
 	const char *buf;
-	struct reader *volatile r = NULL; /* kept across a siglongjmp */
-	struct reader *rd;
+	struct reader *r = NULL;
 	struct pt_err err;
 	struct sink snk = { &c_ops, c };
 	struct parse_at at;
 	void (*ofn)(void *, const char *);
 	void *octx;
-	sigjmp_buf env;
 
 	c->px = px;
-	buf = chunk_map(sp, c, base, hi, &got);
+	buf = chunk_read(sp, c, px, base, hi, &got);
 	if (!buf)
 		return;
 	c->key_lo = c->key_hi = parse_dict_count(px->dict);
 	diag_get_thread_sink(&ofn, &octx);
-	if (sigsetjmp(env, 1)) { /* 1: SIGBUS unblocked again */
-		/* the file shrank: the serial parse sees what is left */
-		reader_bus_jump(NULL);
-		diag_set_thread_sink(ofn, octx);
-		reader_close(r);
-		c->ok = 0;
-		pthread_mutex_lock(&sp->mu);
-		sp->nbus++;
-		sp->retired = xreallocarray(sp->retired, sp->nretired + 1, sizeof(*sp->retired));
-		sp->retired[sp->nretired++] = px->dict;
-		pthread_mutex_unlock(&sp->mu);
-		px->dict = parse_dict_new();
-		stab_free(&px->st);
-		return;
-	}
-	/* a SIGBUS while this thread reads the mapping: the file shrank */
-	reader_bus_jump(&env);
 	/* with no boundary before the end of the file, the last record runs to it */
 	c->start = boundary(buf, got, base, lo);
 	if (c->start == UINT64_MAX && hi + EXTRA >= sp->size)
@@ -482,9 +461,8 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct pctx *px)
 	} else if (c->start >= c->end) {
 		c->start = c->end; /* no boundary in this chunk: nothing of its own */
 		c->ok = 1;
-	} else if (reader_open_mem(&rd, buf + (c->start - base), (size_t)(c->end - c->start),
+	} else if (reader_open_mem(&r, buf + (c->start - base), (size_t)(c->end - c->start),
 				   sp->name, &err) == 0) {
-		r = rd;
 		memset(&at, 0, sizeof(at));
 		at.fmt = PF_UNKNOWN;
 		at.dict = px->dict;
@@ -497,7 +475,6 @@ static void parse_chunk(struct split *sp, struct chunk *c, struct pctx *px)
 		c->nlines = reader_lineno(r);
 		chunk_keys(c, px->dict);
 	}
-	reader_bus_jump(NULL);
 	reader_close(r);
 }
 
@@ -683,8 +660,6 @@ static struct split *split_new(int fd, const char *name, uint64_t size)
 static void split_free(struct split *sp)
 {
 	for (unsigned i = 0; i < WINDOW; i++) {
-		if (sp->slot[i].map)
-			munmap(sp->slot[i].map, sp->slot[i].maplen);
 		free(sp->slot[i].recs);
 		free(sp->slot[i].fk);
 		free(sp->slot[i].newfr);
@@ -694,9 +669,6 @@ static void split_free(struct split *sp)
 	for (size_t i = 0; i < sp->nkt; i++)
 		free(sp->kt[i].ft);
 	free(sp->kt);
-	for (size_t i = 0; i < sp->nretired; i++)
-		parse_dict_free(sp->retired[i]);
-	free(sp->retired);
 	pthread_cond_destroy(&sp->cv);
 	pthread_mutex_destroy(&sp->mu);
 	free(sp);
@@ -716,6 +688,7 @@ static void pctx_free(struct pctx *px)
 {
 	parse_dict_free(px->dict);
 	stab_free(&px->st);
+	free(px->buf);
 }
 
 /* Starts up to want worker threads; returns how many run. */
@@ -858,7 +831,7 @@ int parse_split(int fd, const char *name, enum pfmt expect, enum pfmt *got,
 	if (stats) {
 		stats->chunks = sp->nchunks;
 		stats->fed = sp->fed;
-		stats->sigbus = sp->nbus;
+		stats->shrank = sp->nshort;
 	}
 	for (unsigned i = 0; i < nw; i++)
 		pctx_free(&w[i].px);

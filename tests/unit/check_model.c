@@ -887,6 +887,77 @@ START_TEST(test_apart_follow)
 }
 END_TEST
 
+/* Batch output asks for the told-apart labels of a view of its first rows: one scan
+ * tells them all apart, five rows of one label among them (one more than the scan
+ * takes of a label), one alone with its label and stacks that differ only inwards. Each
+ * is the label a model asked for every stack, in the other order, gives; so at the
+ * next sample, when stacks came to the rows' labels and left them. */
+static void apart_rows_spec(struct sbuf *sp, int t)
+{
+	sp->len = 0;
+	sb_add(sp, "");
+	for (int i = 0; i < 60; i++) {
+		int lbl = i % 4 == 0 && i < 24 ? 0 : i < 20 ? i % 3 + 1 : i % 5 + 4;
+
+		if (t == 1 && i == 8)
+			continue; /* one of label 0 leaves */
+		sb_printf(sp, "%sprep_new_page;__alloc_pages_noprof;lbl%d+0x%x/0x80;a%d;b%d;c%d=%d",
+			  sp->len ? "|" : "", lbl, i % 11 == 3 ? 0x20 : 0x10, i % 2, i % 6, i,
+			  1000 - 10 * i);
+	}
+	/* the stack of i = 1 but for an allocator's frame; alone with its label */
+	sb_printf(sp, "|prep_new_page;alloc_pages_bulk_noprof;lbl2+0x10/0x80;a1;b1;c1=985"
+		      "|prep_new_page;__alloc_pages_noprof;alone_fn;x=975");
+	if (t == 1)
+		sb_printf(sp, "|prep_new_page;__alloc_pages_noprof;lbl0+0x10/0x80;a0;b4;c100=995"
+			      "|prep_new_page;__alloc_pages_noprof;lbl2+0x10/0x80;a1;b1;c101=965");
+}
+
+START_TEST(test_apart_rows)
+{
+	struct model *a = model_new(), *b = model_new();
+	struct sbuf sp = { 0 };
+	struct view va, vb;
+	struct view_opts oa, ob;
+
+	view_init(&va);
+	view_init(&vb);
+	view_opts_init(&oa);
+	view_opts_init(&ob);
+	oa.limit = 20;
+	oa.top_only = 1;
+	for (int t = 0; t < 2; t++) {
+		size_t lbl0 = 0;
+
+		apart_rows_spec(&sp, t);
+		feed(a, t, sp.s);
+		feed(b, t, sp.s);
+		model_view(a, &oa, &va);
+		model_view(b, &ob, &vb);
+		ck_assert_uint_eq(va.nrows, 20);
+		for (size_t i = vb.nrows; i-- > 0;)
+			model_stack_apart(b, vb.rows[i].stack, 1);
+		for (size_t i = 0; i < va.nrows; i++) {
+			const struct stack *sa = va.rows[i].stack;
+			const struct stack *sb = model_stack(b, sa->id);
+
+			lbl0 += strcmp(model_label(a, sa->label), "lbl0") == 0;
+			for (int u = 0; u < 2; u++)
+				ck_assert_str_eq(model_label(a, model_stack_apart(a, sa, u)),
+						 model_label(b, model_stack_apart(b, sb, u)));
+		}
+		ck_assert_uint_ge(lbl0, t ? 4 : 5);
+	}
+	ck_assert_str_eq(model_label(a, model_stack_apart(a, must_find(a, "prep_new_page;__alloc_pages_noprof;alone_fn;x"), 1)),
+			 "alone_fn");
+	view_free(&va);
+	view_free(&vb);
+	free(sp.s);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 START_TEST(test_alloc_patterns)
 {
 	struct model *m = model_new();
@@ -3570,6 +3641,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_apart);
 	tcase_add_test(tc, test_apart_alone);
 	tcase_add_test(tc, test_apart_follow);
+	tcase_add_test(tc, test_apart_rows);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);

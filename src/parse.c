@@ -318,8 +318,7 @@ struct pstate {
 };
 
 /* A dictionary that lasts across parses, with the state of the parse using it (so that
- * a parse that is abandoned half-way, as parse_split.c does on SIGBUS, leaves nothing
- * allocated behind). */
+ * a parse that is abandoned half-way leaves nothing allocated behind). */
 struct parse_dict {
 	struct fdict d;
 	struct pstate ps;

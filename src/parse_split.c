@@ -19,8 +19,8 @@
  *
  * Anything unusual in a chunk (an error, a warning, a format other than the first
  * chunk's, a chunk that does not start where the one before ended, a read that fails or
- * comes short of the size the file had at the start: it shrank) ends the split: the rest of the file, from the end of the last chunk fed,
- * goes through parse_stream_at() on the caller's thread with the lines and records
+ * comes short of the size the file had at the start: it shrank) ends the split: the
+ * rest of the file, from the end of the last chunk fed, goes through parse_stream_at() on the caller's thread with the lines and records
  * counted so far, so that its messages are exactly those of parse_stream(). */
 #include "config.h"
 

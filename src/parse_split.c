@@ -8,10 +8,10 @@
  * that neighbours agree without talking to each other. Every thread, the caller's
  * included, takes the next chunk, reads it into a buffer of its own (mapping and
  * unmapping each chunk cost the kernel more than the copy) and parses it with
- * parse_stream_at() into a list of records, with a frame dictionary of its own that lasts for the whole
- * file and holds the frame texts. A record keeps its frames as the dictionary's keys
- * (4 bytes a frame, not a whole frame_text: the caller reads them from memory another
- * CPU wrote); a chunk brings the texts of the keys it added, which the caller collects
+ * parse_stream_at() into a list of records, with a frame dictionary of its own that
+ * lasts for the whole file and holds the frame texts. A record keeps its frames as the
+ * dictionary's keys (4 bytes a frame, not a whole frame_text: the caller reads them from
+ * memory another CPU wrote); a chunk brings the texts of the keys it added, which the caller collects
  * in a table by key for each dictionary. The caller feeds the lists to the sink in file
  * order, so the sink sees exactly what parse_stream() would give it.
  *
@@ -20,8 +20,9 @@
  * Anything unusual in a chunk (an error, a warning, a format other than the first
  * chunk's, a chunk that does not start where the one before ended, a read that fails or
  * comes short of the size the file had at the start: it shrank) ends the split: the
- * rest of the file, from the end of the last chunk fed, goes through parse_stream_at() on the caller's thread with the lines and records
- * counted so far, so that its messages are exactly those of parse_stream(). */
+ * rest of the file, from the end of the last chunk fed, goes through parse_stream_at()
+ * on the caller's thread with the lines and records counted so far, so that its
+ * messages are exactly those of parse_stream(). */
 #include "config.h"
 
 #include <errno.h>

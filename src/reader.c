@@ -18,7 +18,6 @@
 #include <lzma.h>
 #include <poll.h>
 #include <pthread.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -79,7 +78,6 @@ struct mslot {
 static struct mslot mslots[MSLOTS];
 static pthread_mutex_t mslot_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction bus_prev;  /* the handler before ours */
-static _Thread_local sigjmp_buf *bus_jump; /* reader_bus_jump()'s */
 static uintptr_t page_size;
 
 /* Zero pages in place of the file's from the faulting one on, so that the reading goes on
@@ -103,8 +101,6 @@ static void on_bus(int sig, siginfo_t *si, void *uctx)
 			return;
 		}
 	}
-	if (bus_jump)
-		siglongjmp(*bus_jump, 1);
 	if (bus_prev.sa_flags & SA_SIGINFO) {
 		if (bus_prev.sa_sigaction) {
 			bus_prev.sa_sigaction(sig, si, uctx);
@@ -132,16 +128,6 @@ static void bus_install(void)
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, &bus_prev);
-}
-
-void reader_bus_jump(sigjmp_buf *env)
-{
-	if (env) {
-		pthread_mutex_lock(&mslot_mu);
-		bus_install();
-		pthread_mutex_unlock(&mslot_mu);
-	}
-	bus_jump = env;
 }
 
 /* Maps the plain regular file r reads (size bytes, from its start), or leaves r reading

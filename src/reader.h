@@ -7,7 +7,6 @@
 #ifndef PAGETOP_READER_H
 #define PAGETOP_READER_H
 
-#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -32,10 +31,6 @@ int reader_open_fd(struct reader **out, int fd, const char *name, int close_fd,
  * Takes ownership of fd. */
 struct reader *reader_open_plain(int fd, const char *name);
 /* Reads from a buffer owned by the caller, which must outlive the reader. */
-/* Until called with NULL, a SIGBUS in the calling thread outside the readers' own mappings
- * jumps to env (a caller that maps a file itself; one handler for the process, so that
- * no two pass the signal to each other). */
-void reader_bus_jump(sigjmp_buf *env);
 int reader_open_mem(struct reader **out, const char *buf, size_t len, const char *name,
 		    struct pt_err *err);
 void reader_close(struct reader *r);

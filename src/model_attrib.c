@@ -325,14 +325,11 @@ static void tuples_free(struct tuples *t)
 	free(t->v);
 }
 
-/* The id of tuple e (t->size bytes, padding zeroed). */
-static uint32_t tuple_id(struct tuples *t, const void *e)
+/* The id of tuple e, new in t. */
+static uint32_t tuple_add(struct tuples *t, const void *e)
 {
-	uint32_t id;
+	uint32_t id = strtab_intern(t->ids, e, t->size);
 
-	if (t->last_id != UINT32_MAX && memcmp(t->last, e, t->size) == 0)
-		return t->last_id;
-	id = strtab_intern(t->ids, e, t->size);
 	if (id >= t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->v = xreallocarray(t->v, t->cap, t->size);
@@ -341,6 +338,15 @@ static uint32_t tuple_id(struct tuples *t, const void *e)
 	memcpy(t->last, e, t->size);
 	t->last_id = id;
 	return id;
+}
+
+/* The id of tuple e (size bytes: t->size, a constant, so that the test against the block
+ * before's is a few loads, not a call; padding zeroed). */
+static inline uint32_t tuple_id(struct tuples *t, const void *e, size_t size)
+{
+	if (t->last_id != UINT32_MAX && memcmp(t->last, e, size) == 0)
+		return t->last_id;
+	return tuple_add(t, e);
 }
 
 /* Tuples outlive the blocks that named them (a task gone): they are let go, all at once,
@@ -394,7 +400,7 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 		 ? a->last_comm
 		 : intern_again(a->texts, &a->last_comm, bi->comm ? bi->comm : "",
 				bi->comm ? bi->comm_len : 0);
-	b->task = tuple_id(&a->tasks, &k);
+	b->task = tuple_id(&a->tasks, &k, sizeof(k));
 	memset(&e, 0, sizeof(e));
 	e.gfp = (bi->same & BI_SAME_GFP) && a->last_gfp != UINT32_MAX
 		? a->last_gfp
@@ -409,7 +415,7 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 	e.flags = (uint8_t)((bi->migrated ? F_MIGRATED : 0) | (bi->slab ? F_SLAB : 0) |
 			    (bi->cma ? F_CMA : 0) | (bi->memcg_offline ? F_OFFLINE : 0) |
 			    (bi->has_ts ? F_HAS_TS : 0));
-	b->ext = tuple_id(&a->exts, &e);
+	b->ext = tuple_id(&a->exts, &e, sizeof(e));
 }
 
 struct attrib *attrib_new(struct model *m)

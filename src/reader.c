@@ -4,25 +4,19 @@
  * One buffer, refilled in large chunks; lines are returned in place. The reader never
  * holds more than its buffer, so a 10 GB dump goes through in constant memory.
  *
- * A plain regular file opened by name is mapped instead of read: no copy from the kernel.
- * Its bytes are handed out through a window that moves as the buffer's contents would
- * (the same limits, the same messages), and the pages behind it are dropped from the
- * mapping as it goes. A file that shrinks under the mapping raises SIGBUS on the bytes
- * gone: a handler puts zero pages in their place and marks the mapping cut, and the
- * reader then fails with a message saying so (reader_check() for what another thread
- * read after the last line). */
+ * A plain regular file opened by name is read only as far as the size it had when opened.
+ * A file that shrinks while it is read (or after) makes reader_check() fail with a
+ * message saying so. Mapping it instead would spare the copy, but on a virtual machine
+ * a page fault costs more than copying the page, and the parse reads the bytes again
+ * from the cache after read() put them there. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <lzma.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -54,177 +48,22 @@ struct reader {
 	size_t cap;
 	int eof;                  /* no more bytes will come into buf */
 	const struct reader_pool *pool; /* or NULL: see reader_set_pool() */
-	char *map;                /* a mapped file (c.buf), or NULL */
-	size_t map_size;          /* the file's size when mapped */
-	size_t map_len;           /* the mapping's, with a zero page after the file */
-	size_t released;          /* the pages before this are dropped from the mapping */
-	int mslot;                /* its place in mslots[] */
+	uint64_t size;            /* a plain file's size when opened, or 0: not known */
+	uint64_t nread;           /* the bytes read from fd */
 };
-
-/* ---- mapped files and SIGBUS ---- */
-
-/* Mapped files are read from a window this far ahead of the first byte still needed
- * (the buffer's size, for the same limits); the pages further than MAP_KEEP behind it
- * are dropped, MAP_KEEP at a time (another thread may still read the lines there: it
- * would find them again in the file). */
-#define MAP_KEEP (2u << 20)
-#define MSLOTS 16
-
-struct mslot {
-	_Atomic uintptr_t lo, hi; /* the file's pages in the mapping; hi 0: free */
-	atomic_int cut;           /* SIGBUS was raised in it */
-};
-
-static struct mslot mslots[MSLOTS];
-static pthread_mutex_t mslot_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct sigaction bus_prev;  /* the handler before ours */
-static uintptr_t page_size;
-
-/* Zero pages in place of the file's from the faulting one on, so that the reading goes on
- * (the reader then fails), or the handler before ours for any other address.
- * Async-signal-safe: atomics and mmap(). */
-static void on_bus(int sig, siginfo_t *si, void *uctx)
-{
-	uintptr_t a = (uintptr_t)si->si_addr;
-	int e = errno;
-
-	for (int i = 0; i < MSLOTS; i++) {
-		uintptr_t lo = atomic_load(&mslots[i].lo), hi = atomic_load(&mslots[i].hi);
-
-		if (hi && a >= lo && a < hi) {
-			uintptr_t pg = a & ~(page_size - 1);
-
-			mmap((void *)pg, hi - pg, PROT_READ,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-			atomic_store(&mslots[i].cut, 1);
-			errno = e;
-			return;
-		}
-	}
-	if (bus_prev.sa_flags & SA_SIGINFO) {
-		if (bus_prev.sa_sigaction) {
-			bus_prev.sa_sigaction(sig, si, uctx);
-			return;
-		}
-	} else if (bus_prev.sa_handler != SIG_DFL && bus_prev.sa_handler != SIG_IGN) {
-		bus_prev.sa_handler(sig);
-		return;
-	}
-	/* the default action, when the fault comes again on return */
-	signal(sig, SIG_DFL);
-}
-
-/* Our handler in place (again, if another was put over it since), under mslot_mu. */
-static void bus_install(void)
-{
-	struct sigaction cur, sa;
-
-	if (sigaction(SIGBUS, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
-	    cur.sa_sigaction == on_bus)
-		return;
-	page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_bus;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &bus_prev);
-}
-
-/* Maps the plain regular file r reads (size bytes, from its start), or leaves r reading
- * it when it cannot. */
-static void map_file(struct reader *r, size_t size)
-{
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE), flen = (size + pg - 1) / pg * pg;
-	char *m;
-	int slot = -1;
-	struct statfs fs;
-
-	if (!size || size > SIZE_MAX / 2)
-		return;
-	/* the kernel's own files print as they are read, whatever size they claim */
-	if (fstatfs(r->fd, &fs) == 0 &&
-	    (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC ||
-	     fs.f_type == DEBUGFS_MAGIC || fs.f_type == TRACEFS_MAGIC))
-		return;
-	/* a zero page after the file: loads past its last byte stay harmless */
-	m = mmap(NULL, flen + pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return;
-	if (mmap(m, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, r->fd, 0) == MAP_FAILED) {
-		munmap(m, flen + pg);
-		return;
-	}
-	pthread_mutex_lock(&mslot_mu);
-	for (int i = 0; i < MSLOTS && slot < 0; i++)
-		if (!atomic_load(&mslots[i].hi))
-			slot = i;
-	if (slot >= 0) {
-		bus_install();
-		atomic_store(&mslots[slot].cut, 0);
-		atomic_store(&mslots[slot].lo, (uintptr_t)m);
-		atomic_store(&mslots[slot].hi, (uintptr_t)m + flen);
-	}
-	pthread_mutex_unlock(&mslot_mu);
-	if (slot < 0) {
-		munmap(m, flen + pg);
-		return;
-	}
-	madvise(m, size, MADV_SEQUENTIAL);
-	free(r->c.buf);
-	r->c.buf = m;
-	r->map = m;
-	r->map_size = size;
-	r->map_len = flen + pg;
-	r->mslot = slot;
-	r->cap = BUF_SIZE;
-}
-
-static void map_close(struct reader *r)
-{
-	pthread_mutex_lock(&mslot_mu);
-	atomic_store(&mslots[r->mslot].hi, 0);
-	atomic_store(&mslots[r->mslot].lo, 0);
-	pthread_mutex_unlock(&mslot_mu);
-	munmap(r->map, r->map_len);
-	r->map = NULL;
-}
 
 int reader_check(const struct reader *r, struct pt_err *err)
 {
 	struct stat st;
 
-	if (!r->map)
+	if (!r->size)
 		return 0;
-	if (!atomic_load(&mslots[r->mslot].cut) &&
-	    (fstat(r->fd, &st) < 0 || (uint64_t)st.st_size >= r->map_size))
+	if ((!r->in_eof || r->nread >= r->size) &&
+	    (fstat(r->fd, &st) < 0 || (uint64_t)st.st_size >= r->size))
 		return 0;
 	pt_err_set(err, _("%s: the file shrank while it was read (it had %llu bytes): read a copy that nothing writes to"),
-		   r->name, (unsigned long long)r->map_size);
+		   r->name, (unsigned long long)r->size);
 	return -1;
-}
-
-/* fill() of a mapped file: the window moved on, as far as the buffer would hold. */
-static ssize_t map_fill(struct reader *r, struct pt_err *err)
-{
-	size_t base = r->c.has_mark && r->c.mark < r->c.start ? r->c.mark : r->c.start;
-	size_t lim = r->map_size - base > r->cap ? base + r->cap : r->map_size;
-	size_t n = lim - r->c.end;
-
-	if (atomic_load(&mslots[r->mslot].cut))
-		return reader_check(r, err);
-	if (base > r->released + 2 * MAP_KEEP) {
-		size_t to = (base - MAP_KEEP) & ~(size_t)(page_size - 1);
-
-		madvise(r->map + r->released, to - r->released, MADV_DONTNEED);
-		r->released = to;
-	}
-	r->c.end = lim;
-	if (lim == r->map_size) {
-		r->eof = 1;
-		if (reader_check(r, err) < 0)
-			return -1;
-	}
-	return (ssize_t)n;
 }
 
 static int fill_in(struct reader *r, struct pt_err *err)
@@ -240,6 +79,7 @@ static int fill_in(struct reader *r, struct pt_err *err)
 		pt_err_set(err, _("%s: read error: %s"), r->name, strerror(errno));
 		return -1;
 	}
+	r->nread += (uint64_t)n;
 	r->in_len = (size_t)n;
 	r->in_pos = 0;
 	if (n == 0)
@@ -263,6 +103,13 @@ static ssize_t plain_read(struct reader *r, char *dst, size_t n, struct pt_err *
 	}
 	if (r->in_eof)
 		return 0;
+	/* a file that grows while it is read: as far as it went when opened */
+	if (r->size && r->size - r->nread < n)
+		n = r->nread < r->size ? (size_t)(r->size - r->nread) : 0;
+	if (!n) {
+		r->in_eof = 1;
+		return 0;
+	}
 	do
 		got = read(r->fd, dst, n);
 	while (got < 0 && errno == EINTR);
@@ -270,6 +117,7 @@ static ssize_t plain_read(struct reader *r, char *dst, size_t n, struct pt_err *
 		pt_err_set(err, _("%s: read error: %s"), r->name, strerror(errno));
 		return -1;
 	}
+	r->nread += (uint64_t)got;
 	if (got == 0)
 		r->in_eof = 1;
 	return got;
@@ -380,8 +228,6 @@ static ssize_t fill(struct reader *r, struct pt_err *err)
 
 	if (r->eof || r->is_mem)
 		return 0;
-	if (r->map)
-		return map_fill(r, err);
 	if (r->pool) {
 		/* returned lines stay where they are: append, or go on in a fresh buffer */
 		size_t base = r->c.has_mark && r->c.mark < r->c.start ? r->c.mark : r->c.start;
@@ -431,6 +277,7 @@ static int detect_compression(struct reader *r, struct pt_err *err)
 		if (n == 0)
 			r->in_eof = 1;
 		r->in_len += (size_t)n;
+		r->nread += (uint64_t)n;
 	}
 	if (r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
 		r->comp = COMP_GZIP;
@@ -510,6 +357,7 @@ static int fifo_wait(int fd, const char *path, struct pt_err *err)
 
 int reader_open_path(struct reader **out, const char *path, struct pt_err *err)
 {
+	struct statfs fs;
 	struct stat st;
 	int fd;
 
@@ -536,8 +384,12 @@ int reader_open_path(struct reader **out, const char *path, struct pt_err *err)
 	}
 	if (reader_open_fd(out, fd, path, 1, err) < 0)
 		return -1;
-	if (S_ISREG(st.st_mode) && (*out)->comp == COMP_NONE && st.st_size > 0)
-		map_file(*out, (size_t)st.st_size);
+	/* the kernel's own files print as they are read, whatever size they claim */
+	if (S_ISREG(st.st_mode) && (*out)->comp == COMP_NONE && st.st_size > 0 &&
+	    !(fstatfs(fd, &fs) == 0 &&
+	      (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC ||
+	       fs.f_type == DEBUGFS_MAGIC || fs.f_type == TRACEFS_MAGIC)))
+		(*out)->size = (uint64_t)st.st_size;
 	return 0;
 }
 
@@ -566,9 +418,7 @@ void reader_close(struct reader *r)
 		inflateEnd(&r->z);
 	else if (r->comp == COMP_XZ)
 		lzma_end(&r->x);
-	if (r->map)
-		map_close(r);
-	else if (!r->is_mem && !r->pool)
+	if (!r->is_mem && !r->pool)
 		free(r->c.buf);
 	if (r->close_fd && r->fd >= 0)
 		close(r->fd);
@@ -673,7 +523,7 @@ int reader_line(struct reader *r, const char **line, size_t *len, struct pt_err 
 
 void reader_set_pool(struct reader *r, const struct reader_pool *pool)
 {
-	if (r->is_mem || r->map || r->pool) /* lines never move */
+	if (r->is_mem || r->pool) /* lines never move */
 		return;
 	r->pool = pool;
 	pool->adopt(pool->ctx, r->c.buf);

@@ -2022,9 +2022,9 @@ START_TEST(test_threaded_stream)
 }
 END_TEST
 
-/* A plain file is mapped: one that shrinks under the mapping makes the parse fail with a
- * message saying so, not die of SIGBUS, whether it shrank before the parse started (after
- * the reader took its size), during it (from the sink, half-way), or after it. */
+/* A plain file that shrinks while it is read makes the parse fail with a message saying
+ * so, whether it shrank before the parse started (after the reader took its size),
+ * during it (from the sink, half-way), or after it. */
 static int shrink_fd = -1;
 static uint64_t shrink_at;
 
@@ -2069,7 +2069,7 @@ static int parse_shrinking(const char *p, const struct sbuf *b, uint64_t at, int
 	return rc;
 }
 
-START_TEST(test_mapped_file_shrinks)
+START_TEST(test_plain_file_shrinks)
 {
 	static const uint64_t when[] = { 0, 10, BIG_RECORDS / 2, BIG_RECORDS + 1 };
 	struct sbuf b = { 0 };
@@ -2784,6 +2784,41 @@ START_TEST(test_split_file_rewritten)
 }
 END_TEST
 
+START_TEST(test_plain_file_grows)
+{
+	/* a file that grows while it is read (more than the reader's first look at it) is
+	 * read as far as it went when opened */
+	char *dir = tmpdir_new(), *path;
+	struct sbuf b = { 0 };
+	struct presult a;
+	struct reader *r;
+	struct rsink rs;
+	struct sink snk;
+	struct pt_err err;
+	int fd;
+
+	big_records(&b, 4 * SPLIT_CHUNK, BC_PAGES);
+	path = write_in(dir, "grows", b.s, b.len);
+	run_parse(path, PF_UNKNOWN, 0, 0, &a, NULL);
+	ck_assert_int_eq(a.rc, 0);
+	ck_assert_int_eq(reader_open_path(&r, path, &err), 0);
+	fd = open(path, O_WRONLY | O_APPEND);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, b.s, b.len), (ssize_t)b.len);
+	close(fd);
+	rs_init(&rs);
+	snk = rs_sink(&rs);
+	ck_assert_int_eq(parse_stream(r, PF_UNKNOWN, NULL, &snk, &err), 0);
+	ck_assert_uint_eq(rs.nst, a.rs.nst);
+	reader_close(r);
+	rs_clear(&rs);
+	presult_free(&a);
+	free(path);
+	sb_free(&b);
+	tmpdir_free(dir);
+}
+END_TEST
+
 START_TEST(test_split_not_a_file)
 {
 	struct rsink rs;
@@ -2874,7 +2909,7 @@ static Suite *parse_suite(void)
 	tc = tcase_new("streaming");
 	tcase_add_test(tc, test_big_stream);
 	tcase_add_test(tc, test_threaded_stream);
-	tcase_add_test(tc, test_mapped_file_shrinks);
+	tcase_add_test(tc, test_plain_file_shrinks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("split");
@@ -2886,6 +2921,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_split_file_shrinks);
 	tcase_add_test(tc, test_split_file_rewritten);
 	tcase_add_test(tc, test_split_not_a_file);
+	tcase_add_test(tc, test_plain_file_grows);
 	tcase_add_test(tc, test_cpus_free);
 	suite_add_tcase(s, tc);
 	return s;

@@ -21,13 +21,6 @@ vg() {
 		--num-callers=30 $supp "$@"
 }
 case "$1" in
-*check_parse)
-	# Its cases cut mapped files under the parse: the SIGBUS handler maps zero pages and
-	# the faulting load runs again. Valgrind keeps every register exact at a faulting
-	# load only when told to; without it the load may resume on a stale pointer.
-	vg --vex-iropt-register-updates=allregs-at-mem-access "$@"
-	exit
-	;;
 *check_live)
 	# Its cases install signal handlers, arm count_threshold and start worker threads
 	# that stay process-wide: without fork, one process per case keeps them apart. The

@@ -1403,7 +1403,7 @@ int parse_stream(struct reader *r, enum pfmt expect, enum pfmt *got,
 	struct pstate *ps = xcalloc(1, sizeof(*ps));
 	int rc = parse_run(ps, r, NULL, expect, got, sink, err);
 
-	/* a mapped file that shrank: what was parsed may be zeros, not its text */
+	/* a file that shrank: what was parsed may be cut short */
 	if (reader_check(r, err) < 0)
 		rc = -1;
 

@@ -199,9 +199,9 @@ void reader_set_pool(struct reader *r, const struct reader_pool *pool);
 /* The pool is going away with every buffer: the reader is left at its end of input. */
 void reader_drop_pool(struct reader *r);
 
-/* -1 with err when the file read through a mapping (reader_open_path() maps a plain
- * regular file) shrank while it was read: what was read of it may hold zeros instead of
- * its bytes. Else 0. For a parse that succeeded, or failed on what may be those zeros. */
+/* -1 with err when the plain regular file reader_open_path() opened shrank while it was
+ * read (or since): what was read of it may be cut short. Else 0. For a parse that
+ * succeeded, or failed on what may be the cut. */
 int reader_check(const struct reader *r, struct pt_err *err);
 
 const char *reader_name(const struct reader *r);

@@ -919,15 +919,9 @@ static inline void max_add(struct tree_node *n, int64_t speak, uint32_t npeak, d
 	}
 }
 
-/* Works out again what marks say node i may have lost (the stacks hidden taken from its
- * sums already), from its children shown (done before: they come after it) and the
- * stacks ending at it that stay: its rows of the last build, map their new ones. */
-static void node_redo(struct tree *t, uint32_t i, unsigned what, const uint32_t *map,
-		      uint32_t build)
+/* Node i's numbers that marks say it may have lost, to be worked out again: reset. */
+static void redo_reset(struct tree *t, struct tree_node *n, unsigned what)
 {
-	struct tree_node *n = &t->nodes[i];
-	int end = t->mode == TREE_TOP_DOWN && n->frame != TREE_NONE;
-
 	if (what & MARK_MAX) {
 		n->s.score = 0;
 		n->s.first_seen = UINT32_MAX;
@@ -940,36 +934,59 @@ static void node_redo(struct tree *t, uint32_t i, unsigned what, const uint32_t 
 		n->haskids = 0;
 	if (what & MARK_END)
 		n->caller = t->mode == TREE_BOTTOM_UP && n->depth == 0 && n->frame != TREE_NONE;
-	if (what & (MARK_MAX | MARK_DEEP))
-		for (uint32_t k = 0; k < n->nkids; k++) {
-			const struct tree_node *c = &t->nodes[t->kids[n->kids + k]];
+}
 
-			if (c->build != build || !c->nstacks)
-				continue;
-			n->haskids = 1;
-			if (!(what & MARK_MAX))
-				break;
-			max_add(n, c->speak, c->npeak, c->s.score, c->nscore, c->s.first_seen,
-				c->nfirst);
-			example_add(n, c->example, c->example_now);
-		}
+/* ... from its children shown (of build, done before: they come after it) ... */
+static void redo_kids(struct tree *t, struct tree_node *n, unsigned what, uint32_t build)
+{
+	if (!(what & (MARK_MAX | MARK_DEEP)))
+		return;
+	for (uint32_t k = 0; k < n->nkids; k++) {
+		const struct tree_node *c = &t->nodes[t->kids[n->kids + k]];
+
+		if (c->build != build || !c->nstacks)
+			continue;
+		n->haskids = 1;
+		if (!(what & MARK_MAX))
+			return;
+		max_add(n, c->speak, c->npeak, c->s.score, c->nscore, c->s.first_seen, c->nfirst);
+		example_add(n, c->example, c->example_now);
+	}
+}
+
+/* ... and from a stack ending at it that stays. */
+static inline void redo_stack(const struct tree *t, struct tree_node *n, unsigned what,
+			      const struct stack *st)
+{
+	const struct counter *c = &st->s;
+
+	if (what & MARK_MAX) {
+		max_add(n, c->peak, 1, c->score, 1, c->first_seen, 1);
+		example_add(n, st->id, c->now);
+	}
+	if (path_len(t, st) > (unsigned)n->depth + 1)
+		n->haskids = 1;
+	else if (t->mode == TREE_TOP_DOWN && n->frame != TREE_NONE)
+		n->caller = 1;
+}
+
+/* Works out again what marks say node i may have lost (the stacks hidden taken from its
+ * sums already), its children done: the stacks ending at it that stay looked for in its
+ * list of the last build's rows (map their new ones), as far as needed. */
+static void node_redo(struct tree *t, uint32_t i, unsigned what, const uint32_t *map,
+		      uint32_t build)
+{
+	struct tree_node *n = &t->nodes[i];
+	int end = t->mode == TREE_TOP_DOWN && n->frame != TREE_NONE;
+
+	redo_reset(t, n, what);
+	redo_kids(t, n, what, build);
 	for (uint32_t r = n->stacks; r != TREE_NONE; r = t->next_stack[r]) {
-		const struct stack *st = t->last_rows[r];
-		const struct counter *c = &st->s;
-
 		if (!(what & MARK_MAX) && (n->haskids || !(what & MARK_DEEP)) &&
 		    (n->caller || !(what & MARK_END) || !end))
 			break;
-		if (map[r] == TREE_NONE)
-			continue;
-		if (what & MARK_MAX) {
-			max_add(n, c->peak, 1, c->score, 1, c->first_seen, 1);
-			example_add(n, st->id, c->now);
-		}
-		if (path_len(t, st) > (unsigned)n->depth + 1)
-			n->haskids = 1;
-		else if (end)
-			n->caller = 1;
+		if (map[r] != TREE_NONE)
+			redo_stack(t, n, what, t->last_rows[r]);
 	}
 }
 
@@ -1012,15 +1029,13 @@ static void next_swap(struct tree *t)
 
 	t->next_stack = t->next_alt;
 	t->next_alt = x;
-	/* as model_tree() made it */
-	t->next_alt_cap = t->v.nrows > t->nlast_rows ? t->v.nrows : t->nlast_rows;
 }
 
 /* The last build's stacks hidden (the rows map says which: TREE_NONE) taken from the
  * nodes on their paths; a node left with none is not shown. */
 static void update_fewer(struct tree *t, const uint32_t *map)
 {
-	size_t nold = t->nlast_rows;
+	size_t nold = t->nlast_rows, walk = 0;
 	uint32_t build = t->build;
 	uint8_t *mark = t->mark;
 
@@ -1052,9 +1067,36 @@ static void update_fewer(struct tree *t, const uint32_t *map)
 				mark[n->parent] |= MARK_DEEP;
 		}
 	}
-	for (size_t i = t->nnodes; i-- > 0;)
-		if (mark[i] && t->nodes[i].nstacks)
-			node_redo(t, (uint32_t)i, mark[i], map, build);
+	/* the maxima lost are looked for among the stacks of the nodes that lost them: in
+	 * their lists, the rows anywhere in memory; when those of nodes not opened (every
+	 * stack below) hold many, in one pass over the rows in order */
+	for (size_t i = 0; i < t->nnodes; i++)
+		if ((mark[i] & MARK_MAX) && !t->nodes[i].open)
+			walk += t->nodes[i].nstacks;
+	if (walk > nold / 16) {
+		for (size_t i = 0; i < t->nnodes; i++)
+			if (mark[i] && t->nodes[i].nstacks)
+				redo_reset(t, &t->nodes[i], mark[i]);
+		for (size_t i = 0; i < nold; i++) {
+			const struct stack *st = t->last_rows[i];
+			uint32_t k;
+
+			if (map[i] == TREE_NONE)
+				continue;
+			if (i + PREFETCH < nold)
+				__builtin_prefetch(&t->leaves[t->last_rows[i + PREFETCH]->id]);
+			k = t->leaves[st->id].node;
+			if (mark[k])
+				redo_stack(t, &t->nodes[k], mark[k], st);
+		}
+		for (size_t i = t->nnodes; i-- > 0;)
+			if (mark[i] && t->nodes[i].nstacks)
+				redo_kids(t, &t->nodes[i], mark[i], build);
+	} else {
+		for (size_t i = t->nnodes; i-- > 0;)
+			if (mark[i] && t->nodes[i].nstacks)
+				node_redo(t, (uint32_t)i, mark[i], map, build);
+	}
 	/* the lists of the rows that stay, by their new numbers */
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct tree_node *n = &t->nodes[i];
@@ -1137,8 +1179,8 @@ static int tree_update(struct tree *t, const struct model *m)
 		return 0;
 	if (t->row_map_cap < nold) {
 		free(t->row_map);
-		t->row_map = xmalloc(nold * sizeof(*t->row_map));
-		t->row_map_cap = nold;
+		t->row_map_cap = nold > model_nstacks(m) ? nold : model_nstacks(m);
+		t->row_map = xmalloc(t->row_map_cap * sizeof(*t->row_map));
 	}
 	/* the rows of both in the stacks' order: the fewer must be the more's, some left out */
 	if (fewer) {
@@ -1156,10 +1198,10 @@ static int tree_update(struct tree *t, const struct model *m)
 		if (i != nold)
 			return 0;
 	}
-	if (t->next_alt_cap < nnew) {
+	if (t->next_alt_cap != t->next_cap) { /* the two arrays change places */
 		free(t->next_alt);
-		t->next_alt = xmalloc(nnew * sizeof(*t->next_alt));
-		t->next_alt_cap = nnew;
+		t->next_alt = xmalloc(t->next_cap * sizeof(*t->next_alt));
+		t->next_alt_cap = t->next_cap;
 	}
 	if (t->mark_cap < t->nnodes) {
 		free(t->mark);
@@ -1232,10 +1274,14 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 		t->leaves = array_grow(t->leaves, &t->nleaves,
 				       model_nstacks(m) + model_nstacks(m) / 2, sizeof(*t->leaves),
 				       !t->leaves, model_nstacks(m));
-	{ /* the last build's lists kept for an update */
+	if (t->next_cap < t->v.nrows || t->next_cap < t->nlast_rows) {
+		/* room for every stack: an update keeps the last build's lists while it makes
+		 * those of more rows */
 		size_t n = t->v.nrows > t->nlast_rows ? t->v.nrows : t->nlast_rows;
 
+		n = n > model_nstacks(m) ? n : model_nstacks(m);
 		t->next_stack = xreallocarray(t->next_stack, n ? n : 1, sizeof(*t->next_stack));
+		t->next_cap = n;
 	}
 	if (!t->nnodes && t->cap < t->v.nrows + 1024) /* a root a row at most: never grown */
 		t->nodes = array_grow(t->nodes, &t->cap, t->v.nrows + 1024, sizeof(*t->nodes), 2, 0);
@@ -1300,6 +1346,7 @@ static int pf_make(struct tree *t, size_t n, size_t nf)
 	t->leaves = array_grow(NULL, &t->nleaves, n + n / 2, sizeof(*t->leaves), 1, 0);
 	t->nodes = array_grow(NULL, &t->cap, n + 1024, sizeof(*t->nodes), 2, 0);
 	t->next_stack = xmalloc(n * sizeof(*t->next_stack));
+	t->next_cap = n;
 	t->last_rows = small_alloc(n * sizeof(*t->last_rows), 0);
 	t->last_cap = n;
 	t->slots = xmalloc(PF_SLOTS * sizeof(*t->slots));
@@ -1361,7 +1408,7 @@ size_t tree_mem_bytes(const struct tree *t)
 	return t->cap * sizeof(*t->nodes) + t->nslots * sizeof(*t->slots) +
 	       t->nroot_of * sizeof(*t->root_of) +
 	       t->nleaves * sizeof(*t->leaves) + t->nchild_of * sizeof(*t->child_of) +
-	       t->kids_cap * sizeof(*t->kids) + t->v.nrows * sizeof(*t->next_stack) +
+	       t->kids_cap * sizeof(*t->kids) + t->next_cap * sizeof(*t->next_stack) +
 	       t->v.cap * sizeof(*t->v.rows) + t->last_cap * sizeof(*t->last_rows) +
 	       t->next_alt_cap * sizeof(*t->next_alt) + t->row_map_cap * sizeof(*t->row_map) +
 	       t->mark_cap +

@@ -86,6 +86,7 @@ struct tree {
 	size_t nroots;
 	size_t nshown;            /* nodes with stacks in this sample */
 	uint32_t *next_stack;     /* by view row: the next row ending at the same node */
+	size_t next_cap;
 	/* kept between builds: the (parent, frame) -> node table, each stack's last node */
 	const struct model *m;
 	struct tree_slot *slots;

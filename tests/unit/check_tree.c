@@ -680,20 +680,25 @@ START_TEST(test_update)
 			}
 		model_free(m);
 	}
-	/* the largest stack of a node hidden, another as large: the other its example */
+	/* the largest stack of a node hidden, another as large: the other its example (the
+	 * root opened or not) */
 	m = model_new();
-	feed(m, 0, "x;g1;r=50|y;r=50|w0;r=1|w1;r=1|w2;r=1|w3;r=1|w4;r=1|w5;r=1|w6;r=1|w7;r=1");
-	for (int mode = TREE_TOP_DOWN; mode <= TREE_BOTTOM_UP; mode++) {
+	feed(m, 0, "x;g1;q;r=50|y;q;r=50|w0;r=1|w1;r=1|w2;r=1|w3;r=1|w4;r=1|w5;r=1|w6;r=1|"
+		   "w7;r=1|w8;r=1");
+	for (int mode = TREE_TOP_DOWN; mode <= 2 * TREE_BOTTOM_UP; mode++) {
 		struct view_opts o;
 		struct tree t;
 
 		tree_init(&t);
 		view_opts_init(&o);
-		model_tree(m, &o, (enum tree_mode)mode, &t);
+		model_tree(m, &o, mode > TREE_BOTTOM_UP ? TREE_TOP_DOWN : (enum tree_mode)mode, &t);
+		if (mode > TREE_BOTTOM_UP)
+			tree_sort(&t, t.kids[0]);
 		o.filter = f1;
 		model_tree(m, &o, (enum tree_mode)mode, &t);
 		ck_assert_uint_eq(t.updates, 1);
-		check_fresh_opts(m, &t, &o, (enum tree_mode)mode);
+		check_fresh_opts(m, &t, &o,
+				 mode > TREE_BOTTOM_UP ? TREE_TOP_DOWN : (enum tree_mode)mode);
 		tree_free(&t);
 	}
 	model_free(m);

@@ -113,8 +113,7 @@ void tree_free(struct tree *t)
 	xhuge_free(t->leaves, t->nleaves * sizeof(*t->leaves));
 	free(t->child_of);
 	xhuge_free(t->last_rows, t->last_cap * sizeof(*t->last_rows));
-	free(t->next_alt);
-	free(t->row_map);
+	xhuge_free(t->row_map, t->row_map_cap * sizeof(*t->row_map));
 	free(t->mark);
 	if (t->alloc)
 		tree_alloc_free(t->alloc);
@@ -1022,14 +1021,6 @@ static void update_link(struct tree *t, uint32_t build)
 	tree_link(t);
 }
 
-/* The rows' lists made in next_alt taken: the last build's array the spare one. */
-static void next_swap(struct tree *t)
-{
-	uint32_t *x = t->next_stack;
-
-	t->next_stack = t->next_alt;
-	t->next_alt = x;
-}
 
 /* The last build's stacks hidden (the rows map says which: TREE_NONE) taken from the
  * nodes on their paths; a node left with none is not shown. */
@@ -1097,7 +1088,10 @@ static void update_fewer(struct tree *t, const uint32_t *map)
 			if (mark[i] && t->nodes[i].nstacks)
 				node_redo(t, (uint32_t)i, mark[i], map, build);
 	}
-	/* the lists of the rows that stay, by their new numbers */
+	/* the lists of the rows that stay, by their new numbers, in place: each row that
+	 * stays first skips those hidden after it (only the entries of such rows change),
+	 * then moves down to its new place (below or at its own, a row's entry read before
+	 * another moves there) */
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct tree_node *n = &t->nodes[i];
 
@@ -1105,9 +1099,17 @@ static void update_fewer(struct tree *t, const uint32_t *map)
 			n->stacks = row_next(t, map, n->stacks);
 	}
 	for (size_t i = 0; i < nold; i++)
+		if (map[i] != TREE_NONE) {
+			uint32_t r = t->next_stack[i];
+
+			while (r != TREE_NONE && map[r] == TREE_NONE)
+				r = t->next_stack[r];
+			t->next_stack[i] = r;
+		}
+	for (size_t i = 0; i < nold; i++)
 		if (map[i] != TREE_NONE)
-			t->next_alt[map[i]] = row_next(t, map, t->next_stack[i]);
-	next_swap(t);
+			t->next_stack[map[i]] = t->next_stack[i] == TREE_NONE ? TREE_NONE :
+						map[t->next_stack[i]];
 	t->build++;
 	update_link(t, build);
 }
@@ -1128,10 +1130,11 @@ static void update_more(struct tree *t, const uint32_t *map)
 		if (n->stacks != TREE_NONE)
 			n->stacks = map[n->stacks];
 	}
-	for (size_t i = 0; i < nold; i++)
-		t->next_alt[map[i]] = t->next_stack[i] == TREE_NONE ? TREE_NONE :
-				      map[t->next_stack[i]];
-	next_swap(t);
+	/* in place, from the last row: each moves up to its new place (at or above its
+	 * own, a row's entry read before another moves there) */
+	for (size_t i = nold; i-- > 0;)
+		t->next_stack[map[i]] = t->next_stack[i] == TREE_NONE ? TREE_NONE :
+					map[t->next_stack[i]];
 	t->build++;
 	for (size_t i = 0, j = 0; j < nnew; j++) {
 		const struct stack *st = t->v.rows[j].stack;
@@ -1177,10 +1180,11 @@ static int tree_update(struct tree *t, const struct model *m)
 	 * eighth of the rows */
 	if (moved > (fewer ? nnew : nold) / 8)
 		return 0;
-	if (t->row_map_cap < nold) {
-		free(t->row_map);
+	if (t->row_map_cap < nold) { /* faulted in at once, as the rows */
+		xhuge_free(t->row_map, t->row_map_cap * sizeof(*t->row_map));
 		t->row_map_cap = nold > model_nstacks(m) ? nold : model_nstacks(m);
-		t->row_map = xmalloc(t->row_map_cap * sizeof(*t->row_map));
+		t->row_map = small_alloc(t->row_map_cap * sizeof(*t->row_map),
+					 t->row_map_cap * sizeof(*t->row_map));
 	}
 	/* the rows of both in the stacks' order: the fewer must be the more's, some left out */
 	if (fewer) {
@@ -1197,11 +1201,6 @@ static int tree_update(struct tree *t, const struct model *m)
 				return 0;
 		if (i != nold)
 			return 0;
-	}
-	if (t->next_alt_cap != t->next_cap) { /* the two arrays change places */
-		free(t->next_alt);
-		t->next_alt = xmalloc(t->next_cap * sizeof(*t->next_alt));
-		t->next_alt_cap = t->next_cap;
 	}
 	if (t->mark_cap < t->nnodes) {
 		free(t->mark);
@@ -1275,8 +1274,8 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 				       model_nstacks(m) + model_nstacks(m) / 2, sizeof(*t->leaves),
 				       !t->leaves, model_nstacks(m));
 	if (t->next_cap < t->v.nrows || t->next_cap < t->nlast_rows) {
-		/* room for every stack: an update keeps the last build's lists while it makes
-		 * those of more rows */
+		/* room for every stack: an update makes the lists of more rows from the last
+		 * build's */
 		size_t n = t->v.nrows > t->nlast_rows ? t->v.nrows : t->nlast_rows;
 
 		n = n > model_nstacks(m) ? n : model_nstacks(m);
@@ -1410,7 +1409,7 @@ size_t tree_mem_bytes(const struct tree *t)
 	       t->nleaves * sizeof(*t->leaves) + t->nchild_of * sizeof(*t->child_of) +
 	       t->kids_cap * sizeof(*t->kids) + t->next_cap * sizeof(*t->next_stack) +
 	       t->v.cap * sizeof(*t->v.rows) + t->last_cap * sizeof(*t->last_rows) +
-	       t->next_alt_cap * sizeof(*t->next_alt) + t->row_map_cap * sizeof(*t->row_map) +
+	       t->row_map_cap * sizeof(*t->row_map) +
 	       t->mark_cap +
 	       (t->alloc ? tree_alloc_bytes(t->alloc) : 0);
 }

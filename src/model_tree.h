@@ -117,12 +117,12 @@ struct tree {
 	double last_time;
 	size_t last_nstacks;
 	/* a build may update the last one in place: no stack's numbers are so large, or
-	 * negative, that the sums could saturate or a node's pages be below a child's; the
-	 * next_stack array for the rows to come, by old row its new one, marks by node */
+	 * negative, that the sums could saturate or a node's pages be below a child's; by
+	 * the last build's row its new one, marks by node */
 	int sums_wide;
 	uint32_t updates;         /* builds made so */
-	uint32_t *next_alt, *row_map;
-	size_t next_alt_cap, row_map_cap;
+	uint32_t *row_map;
+	size_t row_map_cap;
 	uint8_t *mark;
 	size_t mark_cap;
 };

@@ -14,6 +14,8 @@
  *   sample     a new sample (A and B in turn): the build, the tree kept
  *   sort       the same sample in another order (pages, delta in turn)
  *   threshold  the same sample with another threshold (0, 16 pages in turn)
+ *   hide       the same sample with a filter that hides about a twentieth of the stacks
+ *              (the function of a root or a node two levels down), and without it, in turn
  *   subtree    `*` on the largest root: what the screen's 50 lines from it open (every
  *              node below it expanded, made when a line comes to it)
  *   expand     `e` then `G` on the screen: what the 50 lines the screen shows from the top
@@ -154,9 +156,54 @@ static size_t nodes_below(const struct tree *t, uint32_t i)
 	return n;
 }
 
-enum what { FIRST, SAMPLE, SORT, THRESHOLD, SUBTREE, EXPAND, SEARCH, ALL_FIRST, ALL, W__N };
-static const char *const what_names[W__N] = { "first", "sample", "sort", "threshold", "subtree",
-					       "expand", "search", "all_first", "all" };
+/* A filter that hides the stacks through the root, or the node of the first two levels
+ * below the largest root, holding the nearest to a twentieth of the stacks (those with
+ * its function). */
+static struct filter *hide_filter(const struct model *m, struct tree *t)
+{
+	uint32_t r = largest(t, TREE_NONE), best = TREE_NONE, want = (uint32_t)(t->v.nrows / 20);
+	uint32_t cand[4096];
+	size_t nc = 0, c0;
+	char pat[512];
+	const char *pats[] = { pat };
+	struct pt_err err = { { 0 } };
+	struct filter *f;
+
+	if (r == TREE_NONE)
+		return NULL;
+	for (size_t k = 0; k < t->nroots && nc < 1024; k++)
+		cand[nc++] = t->kids[k];
+	tree_sort(t, r);
+	c0 = nc;
+	for (uint32_t k = 0; k < t->nodes[r].nkids && nc < c0 + 64; k++)
+		cand[nc++] = t->kids[t->nodes[r].kids + k];
+	for (size_t c = c0, n0 = nc; c < n0; c++) {
+		tree_sort(t, cand[c]);
+		for (uint32_t k = 0; k < t->nodes[cand[c]].nkids && nc < 4096; k++)
+			cand[nc++] = t->kids[t->nodes[cand[c]].kids + k];
+	}
+	for (size_t c = 0; c < nc; c++) {
+		uint32_t ns = t->nodes[cand[c]].nstacks;
+
+		if (best == TREE_NONE ||
+		    (ns > want ? ns - want : want - ns) <
+			    (t->nodes[best].nstacks > want ? t->nodes[best].nstacks - want :
+							     want - t->nodes[best].nstacks))
+			best = cand[c];
+	}
+	if (best == TREE_NONE)
+		return NULL;
+	snprintf(pat, sizeof(pat), "!%.*s", (int)strcspn(tree_node_text(m, &t->nodes[best]), "+ "),
+		 tree_node_text(m, &t->nodes[best]));
+	f = filter_new(pats, 1, &err);
+	fprintf(stderr, "tree: hide %s (a node of %u stacks of %zu)\n", pat, t->nodes[best].nstacks,
+		t->v.nrows);
+	return f;
+}
+
+enum what { FIRST, SAMPLE, SORT, THRESHOLD, HIDE, SUBTREE, EXPAND, SEARCH, ALL_FIRST, ALL, W__N };
+static const char *const what_names[W__N] = { "first", "sample", "sort", "threshold", "hide",
+					       "subtree", "expand", "search", "all_first", "all" };
 
 int main(int argc, char **argv)
 {
@@ -196,6 +243,7 @@ int main(int argc, char **argv)
 		size_t roots = 0, made = 0, below = 0, all_nodes = 0, search_made = 0;
 		double mem = 0;
 		char text[256] = "";
+		struct filter *hide = NULL;
 
 		for (int what = 0; what < W__N; what++) {
 			tree_init(&tr);
@@ -209,6 +257,8 @@ int main(int argc, char **argv)
 				else
 					screen(&tr);
 			}
+			if (what == HIDE && !hide)
+				hide = hide_filter(b.m, &tr);
 			for (int i = 0; i < n; i++) {
 				double c0, w0;
 
@@ -227,6 +277,8 @@ int main(int argc, char **argv)
 					vo.key = i % 2 ? KEY_PAGES : KEY_DELTA;
 				if (what == THRESHOLD)
 					vo.threshold.value = i % 2 ? 0 : 16;
+				if (what == HIDE)
+					vo.filter = i % 2 ? NULL : hide;
 				c0 = cpu_ms();
 				w0 = now_ms();
 				if (what == SUBTREE) {
@@ -260,6 +312,7 @@ int main(int argc, char **argv)
 				mem = tree_mem_bytes(&tr) / 1048576.0;
 			}
 			med[k][what] = median(c, n);
+			vo.filter = NULL;
 			if (what == SAMPLE)
 				wall[k] = median(w, n);
 			tree_free(&tr);
@@ -269,6 +322,8 @@ int main(int argc, char **argv)
 		       "a search for %s made %zu nodes\n",
 		       names[k], model_nlive(b.m), roots, made, below, all_nodes, mem, text,
 		       search_made);
+		if (hide)
+			filter_free(hide);
 	}
 	for (int k = 0; k < 2; k++) {
 		for (int what = 0; what < W__N; what++)

@@ -55,7 +55,13 @@ struct tree_node {
 	uint8_t sorted;           /* its children are listed and in order (tree_sort()) */
 	uint8_t open;             /* its children are made (tree_sort() did, in some build) */
 	uint8_t haskids;          /* stacks go on below it: it has children */
+	uint32_t nfirst;          /* stacks below at s.first_seen */
 	uint64_t ident;           /* tree_node_ident()'s, once asked (else 0) */
+	/* what a build of fewer or more stacks of the same sample takes to update the
+	 * maxima in place: the highest peak of one stack below (0 at least), and how many
+	 * stacks below are at it and at s.score */
+	int64_t speak;
+	uint32_t npeak, nscore;
 };
 
 struct tree_slot;
@@ -80,6 +86,7 @@ struct tree {
 	size_t nroots;
 	size_t nshown;            /* nodes with stacks in this sample */
 	uint32_t *next_stack;     /* by view row: the next row ending at the same node */
+	size_t next_cap;
 	/* kept between builds: the (parent, frame) -> node table, each stack's last node */
 	const struct model *m;
 	struct tree_slot *slots;
@@ -109,6 +116,15 @@ struct tree {
 	int last_in_sample;
 	double last_time;
 	size_t last_nstacks;
+	/* a build may update the last one in place: no stack's numbers are so large, or
+	 * negative, that the sums could saturate or a node's pages be below a child's; by
+	 * the last build's row its new one, marks by node */
+	int sums_wide;
+	uint32_t updates;         /* builds made so */
+	uint32_t *row_map;
+	size_t row_map_cap;
+	uint8_t *mark;
+	size_t mark_cap;
 };
 
 static inline int tree_node_shown(const struct tree *t, const struct tree_node *n)

@@ -372,6 +372,12 @@ static void same_node(const struct model *m, const struct tree_node *x,
 	ck_assert_uint_eq(x->example, y->example);
 	ck_assert_uint_eq(x->caller, y->caller);
 	ck_assert_uint_eq(x->depth, y->depth);
+	ck_assert_int_eq(x->s.calls, y->s.calls);
+	ck_assert_int_eq(x->example_now, y->example_now);
+	ck_assert_uint_eq(x->haskids, y->haskids);
+	/* bit for bit */
+	ck_assert_mem_eq(&x->s.rate, &y->s.rate, sizeof(x->s.rate));
+	ck_assert_mem_eq(&x->s.score, &y->s.score, sizeof(x->s.score));
 }
 
 /* Two trees print the same: the same nodes in the same order with the same numbers. */
@@ -529,6 +535,175 @@ START_TEST(test_same_rows)
 	check_sums(&t);
 	tree_free(&t);
 	model_free(m);
+}
+END_TEST
+
+/* Samples (the last of three) of n stacks of paths from a few names (so that they share nodes, and some end
+ * where others go on), counts changing: some stacks come in the second sample only, some
+ * shrink (their peak above their count), some grow (a score). */
+static void feed_many(struct model *m, int n, int samples)
+{
+	struct sbuf b = { 0 };
+
+	for (int smp = 3 - samples; smp < 3; smp++) {
+		char *text;
+
+		sb_add(&b, "");
+		for (int i = 0; i < n; i++) {
+			unsigned x = (unsigned)i * 2654435761u, len = 1 + x % 6;
+			/* one sample: counts a few apart, many the same (the largest of a node
+			 * hidden, another as large) */
+			int count = 1 + (int)((x >> 8) % 97) / (samples == 1 ? 4 : 1) * (samples == 1 ? 4 : 1);
+
+			if (smp == 0 && i % 7 == 3)
+				continue;
+			if (i % 5 == 1)
+				count = smp == 2 ? count / 3 + 1 : count;
+			else if (i % 5 == 2)
+				count += smp * 40;
+			/* innermost first: from either end, paths of several lengths meet; a
+			 * few frames g0 and g1 */
+			for (unsigned d = 0; d < len; d++) {
+				unsigned y = (unsigned)(((uint64_t)i * 0x9E3779B97F4A7C15ull) >> (4 + 6 * d)) % 64;
+
+				sb_printf(&b, "%s%c%u", d ? ";" : "", y < 2 ? 'g' : 'f', y % 4);
+			}
+			sb_printf(&b, "=%d|", count);
+		}
+		b.s[b.len - 1] = 0;
+		text = spec_text(b.s);
+		model_feed_text(m, smp, text);
+		free(text);
+		free(b.s);
+		memset(&b, 0, sizeof(b));
+	}
+}
+
+/* Opens the nodes of a tree down to depth d. */
+static void open_down(struct tree *t, uint32_t i, unsigned d)
+{
+	size_t n = i == TREE_NONE ? t->nroots : t->nodes[i].nkids;
+
+	if (i != TREE_NONE) {
+		if (t->nodes[i].depth >= d)
+			return;
+		tree_sort(t, i);
+		n = t->nodes[i].nkids;
+	}
+	for (size_t k = 0; k < n; k++)
+		open_down(t, (i == TREE_NONE ? t->kids : t->kids + t->nodes[i].kids)[k], d);
+}
+
+/* The nodes of a shown as far as they are opened are those of b (made whole). */
+static void same_kids_made(const struct model *m, struct tree *a, uint32_t i,
+			   const struct tree *b, uint32_t j)
+{
+	const uint32_t *kb = j == TREE_NONE ? b->kids : b->kids + b->nodes[j].kids;
+	size_t na, nb = j == TREE_NONE ? b->nroots : b->nodes[j].nkids;
+
+	if (i != TREE_NONE && !a->nodes[i].open)
+		return;
+	if (i != TREE_NONE)
+		tree_sort(a, i); /* only in order: it is opened */
+	na = i == TREE_NONE ? a->nroots : a->nodes[i].nkids;
+	ck_assert_uint_eq(na, nb);
+	for (size_t k = 0; k < na; k++) {
+		uint32_t x = (i == TREE_NONE ? a->kids : a->kids + a->nodes[i].kids)[k];
+
+		same_node(m, &a->nodes[x], &b->nodes[kb[k]]);
+		same_kids_made(m, a, x, b, kb[k]);
+	}
+}
+
+/* A threshold or filter that hides some more stacks of the same sample, or shows some
+ * again, updates the last build in place: the tree of a fresh build, the nodes opened
+ * before kept. Too many at once build anew, the same. */
+START_TEST(test_update)
+{
+	struct model *m;
+	const char *one[] = { "!g1" }, *two[] = { "!g1", "!g0" };
+	struct pt_err err;
+	struct filter *f1 = filter_new(one, 1, &err), *f2 = filter_new(two, 2, &err);
+	/* threshold, filter (0 none, 1 one, 2 two): made in place when an eighth of the
+	 * stacks at most are hidden or shown again */
+	static const int steps[][2] = {
+		{ 0, 0 }, { 2, 0 }, { 6, 0 }, { 10, 0 }, { 6, 0 }, { 2, 0 }, { 0, 0 }, { 0, 1 },
+		{ 0, 2 }, { 6, 2 }, { 6, 1 }, { 0, 1 }, { 0, 0 }, { 70, 0 }, { 0, 0 }, { 4, 0 },
+		{ 0, 0 },
+	};
+
+	ck_assert_ptr_nonnull(f2);
+	/* one sample (every stack first seen in it, no score, peaks the counts), or three */
+	for (int samples = 1; samples <= 3; samples += 2) {
+		m = model_new();
+		feed_many(m, 2000, samples);
+		/* nodes opened: the first root and its first child, the first levels, all */
+		for (int mode = TREE_TOP_DOWN; mode <= TREE_BOTTOM_UP; mode++)
+			for (int opened = 0; opened < 3; opened++) {
+				struct view_opts o;
+				struct tree t;
+
+				tree_init(&t);
+				view_opts_init(&o);
+				o.key = opened == 2 ? KEY_FIRST_SEEN : KEY_PAGES;
+				for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+					struct tree fresh;
+					uint32_t up = t.updates;
+					size_t was = t.v.nrows, moved;
+
+					o.threshold.value = steps[s][0];
+					o.filter = steps[s][1] == 2 ? f2 : steps[s][1] ? f1 : NULL;
+					model_tree(m, &o, (enum tree_mode)mode, &t);
+					moved = was > t.v.nrows ? was - t.v.nrows : t.v.nrows - was;
+					ck_assert_uint_eq(t.updates,
+							  up + (s && moved && moved * 8 <= (was < t.v.nrows ?
+											    was : t.v.nrows)));
+					check_sums(&t);
+					tree_init(&fresh);
+					model_tree(m, &o, (enum tree_mode)mode, &fresh);
+					tree_sort(&fresh, TREE_NONE);
+					if (opened == 2)
+						same_kids_lazy(m, &t, TREE_NONE, &fresh, TREE_NONE);
+					else
+						same_kids_made(m, &t, TREE_NONE, &fresh, TREE_NONE);
+					tree_free(&fresh);
+					if (opened == 1)
+						open_down(&t, TREE_NONE, 3);
+					else if (!opened && t.nroots) {
+						tree_sort(&t, t.kids[0]);
+						if (t.nodes[t.kids[0]].nkids)
+							tree_sort(&t, t.kids[t.nodes[t.kids[0]].kids]);
+					}
+				}
+				ck_assert_uint_ge(t.updates, 10);
+				tree_free(&t);
+			}
+		model_free(m);
+	}
+	/* the largest stack of a node hidden, another as large: the other its example (the
+	 * root opened or not) */
+	m = model_new();
+	feed(m, 0, "x;g1;q;r=50|y;q;r=50|w0;r=1|w1;r=1|w2;r=1|w3;r=1|w4;r=1|w5;r=1|w6;r=1|"
+		   "w7;r=1|w8;r=1");
+	for (int mode = TREE_TOP_DOWN; mode <= 2 * TREE_BOTTOM_UP; mode++) {
+		struct view_opts o;
+		struct tree t;
+
+		tree_init(&t);
+		view_opts_init(&o);
+		model_tree(m, &o, mode > TREE_BOTTOM_UP ? TREE_TOP_DOWN : (enum tree_mode)mode, &t);
+		if (mode > TREE_BOTTOM_UP)
+			tree_sort(&t, t.kids[0]);
+		o.filter = f1;
+		model_tree(m, &o, (enum tree_mode)mode, &t);
+		ck_assert_uint_eq(t.updates, 1);
+		check_fresh_opts(m, &t, &o,
+				 mode > TREE_BOTTOM_UP ? TREE_TOP_DOWN : (enum tree_mode)mode);
+		tree_free(&t);
+	}
+	model_free(m);
+	filter_free(f1);
+	filter_free(f2);
 }
 END_TEST
 
@@ -1049,6 +1224,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_history_one_root);
 	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_same_rows);
+	tcase_add_test(tc, test_update);
 	tcase_add_test(tc, test_lazy);
 	tcase_add_test(tc, test_kept_recording);
 	tcase_add_test(tc, test_prefault);

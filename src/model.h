@@ -326,6 +326,12 @@ struct view {
 	void *scratch;
 	size_t scratch_size;
 	int keys_made;            /* in model_view(): the scratch holds every row's sort key */
+	/* after rows were put in order (mid_gen: the view's gen then), the scratch holds the
+	 * keys of the rows still in no order, for the next look at them (model_view.c) */
+	int mid;
+	uint64_t mid_gen;
+	int mid_key, mid_ascending;
+	size_t mid_a, mid_b;
 	/* top_only with a limit: the first rows and the totals kept from one sample to the
 	 * next (model_view.c), and how many builds came from them, not from every stack */
 	struct view_keep *keep;

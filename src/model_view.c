@@ -379,16 +379,21 @@ static void entries_sort(struct radix_entry *a, struct radix_entry *b, size_t n)
 }
 
 /* Only the first k of n entries are wanted (k * 8 < n), or the last (last: each entry
- * read turned round, from the end): they are selected, then sorted, into out, which may
- * be e. Returns how many there are. */
+ * read turned round, from the end), of those after floor (before it, last) when it is
+ * not NULL: they are selected, then sorted, into out, which may be e. Returns how many
+ * there are. */
 static size_t select_into(const struct radix_entry *e, size_t n, size_t k, int last,
-			  struct radix_entry *out)
+			  const struct radix_entry *floor, struct radix_entry *out)
 {
-	struct radix_entry *top = xmalloc((4 * k) * sizeof(*top)), worst = { 0, 0 }, x;
+	struct radix_entry *top = xmalloc((4 * k) * sizeof(*top)), worst = { 0, 0 }, x, fl;
 	uint64_t flip = last ? ~0ULL : 0;
 	size_t ntop = 0, w;
 	int have_worst = 0;
 
+	if (floor) {
+		fl.k = floor->k ^ flip;
+		fl.idx = floor->idx ^ (uint32_t)flip;
+	}
 	/* the order is total, so an entry not before the k-th best so far is out; the
 	 * entries come in the order of their places (turned round), which the sort keeps */
 	for (size_t j = 0; j < n; j++) {
@@ -396,7 +401,7 @@ static size_t select_into(const struct radix_entry *e, size_t n, size_t k, int l
 
 		x.k = y->k ^ flip;
 		x.idx = y->idx ^ (uint32_t)flip;
-		if (have_worst && !entry_before(&x, &worst))
+		if ((have_worst && !entry_before(&x, &worst)) || (floor && !entry_before(&fl, &x)))
 			continue;
 		top[ntop++] = x;
 		if (ntop == 2 * k) {
@@ -414,12 +419,6 @@ static size_t select_into(const struct radix_entry *e, size_t n, size_t k, int l
 	}
 	free(top);
 	return w;
-}
-
-/* The first k, or the last, into the first of e. */
-static size_t select_end(struct radix_entry *e, size_t n, size_t k, int last)
-{
-	return select_into(e, n, k, last, e);
 }
 
 static double row_key(const struct row *r, enum sort_key k)
@@ -608,19 +607,85 @@ static void sorter_entries(const struct view_sorter *s, const struct view *v, si
 	}
 }
 
-/* The first (or, at_end, the last) k rows of those not in order yet, e their entries,
- * sorted and moved next to those in order before (after) them. */
-static void view_grow(struct view *v, struct radix_entry *e, size_t k, int at_end)
-{
-	size_t a = v->sorted_head, b = v->sorted_tail, w;
+/* What the scratch holds of the rows in no order (view.mid), while the view's gen is
+ * mid_gen: their entries (READY), or the entries of rows [mid_a, mid_b) as they were
+ * before rows_place() moved the chosen of them out, each one's flag after them (PLACED):
+ * those left are the rows in no order, in the order they had. */
+enum { MID_NONE, MID_READY, MID_PLACED };
 
-	w = select_end(e, b - a, k, at_end);
-	rows_place(v, a, b, e, w, (uint8_t *)(e + (b - a)), at_end);
+static void mid_keep(struct view *v, const struct view_sorter *s, int state, size_t a, size_t b)
+{
+	v->mid = state;
+	v->mid_gen = v->gen;
+	v->mid_key = s->o->key;
+	v->mid_ascending = s->o->ascending;
+	v->mid_a = a;
+	v->mid_b = b;
+}
+
+/* The entries of the rows not in order yet (places from sorted_head), in the scratch
+ * (with room for a flag each after them): those kept since they were last made when the
+ * view has not changed, not made again from the rows' counters (a million cache misses). */
+static struct radix_entry *mid_entries(struct view *v, const struct view_sorter *s)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a;
+	struct radix_entry *e = v->scratch;
+
+	if (v->keys_made && !a && b == v->nrows)
+		return e;
+	if (v->mid != MID_NONE && v->mid_gen == v->gen && v->mid_key == (int)s->o->key &&
+	    v->mid_ascending == s->o->ascending) {
+		if (v->mid == MID_PLACED) {
+			size_t m = v->mid_b - v->mid_a, j = 0;
+			const uint8_t *used = (const uint8_t *)(e + m);
+
+			for (size_t i = 0; i < m; i++)
+				if (!used[i]) {
+					e[j].k = e[i].k;
+					e[j].idx = (uint32_t)j;
+					j++;
+				}
+			v->mid = MID_READY;
+			v->mid_a = a;
+			v->mid_b = b;
+			if (j == n)
+				return e;
+		} else if (v->mid_a == a && v->mid_b == b) {
+			return e;
+		}
+	}
+	e = view_scratch(v, n * (sizeof(*e) + 1));
+	sorter_entries(s, v, a, b, e);
+	mid_keep(v, s, MID_READY, a, b);
+	return e;
+}
+
+/* The w rows of se (e's, sorted) moved next to those in order before them (at_end: after
+ * them, se's first last). */
+static void view_grow(struct view *v, const struct view_sorter *s, struct radix_entry *e,
+		      const struct radix_entry *se, size_t w, int at_end)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail;
+
+	rows_place(v, a, b, se, w, (uint8_t *)(e + (b - a)), at_end);
 	v->gen++;
+	mid_keep(v, s, MID_PLACED, a, b);
 	if (at_end)
 		v->sorted_tail -= w;
 	else
 		v->sorted_head += w;
+}
+
+/* The first (or, at_end, the last) k rows of those not in order yet, e their entries,
+ * sorted and moved next to those in order before (after) them. */
+static void view_grow_first(struct view *v, const struct view_sorter *s,
+			    struct radix_entry *e, size_t k, int at_end)
+{
+	struct radix_entry *se = xmalloc((k ? k : 1) * sizeof(*se));
+	size_t w = select_into(e, v->sorted_tail - v->sorted_head, k, at_end, NULL, se);
+
+	view_grow(v, s, e, se, w, at_end);
+	free(se);
 }
 
 /* Every row not in order yet sorted: those in order before them come first in the order,
@@ -653,10 +718,8 @@ static void view_need_sorted(struct view *v, const struct view_sorter *s, size_t
 		view_sort_middle(v, s);
 		return;
 	}
-	e = view_scratch(v, n * (sizeof(*e) + 1));
-	if (!v->keys_made || a || b != v->nrows)
-		sorter_entries(s, v, a, b, e);
-	view_grow(v, e, k, back < front);
+	e = mid_entries(v, s);
+	view_grow_first(v, s, e, k, back < front);
 }
 
 /* All n rows with the first wh of sh (in its order) at the front, the last wt of st at
@@ -722,15 +785,19 @@ static void view_sort_near(struct view *v, const struct view_sorter *s, size_t l
 	kt = n - lo;                    /* from the near ones to the end */
 	v->near = r;
 	if (limit && kh * 8 < n && (kh <= kt || limit * 8 >= n || kt * 8 >= n)) {
-		wh = select_end(e, n, kh, 0);
-		rows_place(v, 0, n, e, wh, (uint8_t *)(e + n), 0);
+		sh = xmalloc(kh * sizeof(*sh));
+		wh = select_into(e, n, kh, 0, NULL, sh);
+		rows_place(v, 0, n, sh, wh, (uint8_t *)(e + n), 0);
+		mid_keep(v, s, MID_PLACED, 0, n);
 		v->sorted_head = wh;
+		free(sh);
 	} else if (limit && limit * 8 < n && kt * 8 < n) {
 		sh = xmalloc(limit * sizeof(*sh));
 		st = xmalloc(kt * sizeof(*st));
-		wh = select_into(e, n, limit, 0, sh);
-		wt = select_into(e, n, kt, 1, st);
+		wh = select_into(e, n, limit, 0, NULL, sh);
+		wt = select_into(e, n, kt, 1, NULL, st);
 		rows_place_ends(v, sh, wh, st, wt, (uint8_t *)(e + n));
+		mid_keep(v, s, MID_PLACED, 0, n);
 		v->sorted_head = wh;
 		v->sorted_tail = n - wt;
 		free(sh);
@@ -793,12 +860,45 @@ void view_need(const struct model *m, const struct view_opts *o, struct view *v,
 	free(s.place);
 }
 
+/* The first k of the n entries (last: the last k), f among them with nb before it (after
+ * it, last), sorted into se: those before f taken in one pass and sorted, f, then the
+ * rest selected from those after it. */
+static void select_through(const struct radix_entry *e, size_t n, const struct radix_entry *f,
+			   size_t nb, size_t k, int last, struct radix_entry *se)
+{
+	struct radix_entry *t = xmalloc((2 * nb + 1) * sizeof(*t)), fx, x;
+	uint64_t flip = last ? ~0ULL : 0;
+	size_t w = 0;
+
+	fx.k = f->k ^ flip;
+	fx.idx = f->idx ^ (uint32_t)flip;
+	for (size_t j = 0; j < n && w < nb; j++) {
+		const struct radix_entry *y = &e[last ? n - 1 - j : j];
+
+		x.k = y->k ^ flip;
+		x.idx = y->idx ^ (uint32_t)flip;
+		if (entry_before(&x, &fx))
+			t[w++] = x;
+	}
+	entries_sort(t, t + nb, w);
+	for (size_t j = 0; j < w; j++) {
+		se[j].k = t[j].k ^ flip;
+		se[j].idx = t[j].idx ^ (uint32_t)flip;
+	}
+	se[w++] = *f;
+	if (k > w)
+		select_into(e, n, k - w, last, f, se + w);
+	free(t);
+}
+
 /* The row at i, one of those not in order (e: their entries, by place from a), moved to
  * its place with before rows before it and after rows after it in order too. */
 static size_t place_entry(struct view *v, const struct view_sorter *s, struct radix_entry *e,
 			  size_t i, size_t before, size_t after)
 {
 	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, r = 0, lo, hi, k;
+	struct radix_entry *se;
+	int at_end;
 
 	/* its place: the order is total, so the rows before it say where it goes */
 	for (size_t j = 0; j < n; j++)
@@ -807,17 +907,24 @@ static size_t place_entry(struct view *v, const struct view_sorter *s, struct ra
 	lo = r > a + before ? r - before : a;
 	hi = r + after + 1 < b ? r + after + 1 : b;
 	k = hi - a < b - lo ? hi - a : b - lo;
-	if (k * 8 >= n)
+	if (k * 8 >= n) {
 		view_sort_middle(v, s);
-	else
-		view_grow(v, e, k, b - lo <= hi - a);
+		return r;
+	}
+	/* the rows from the first not in order to the row's last after it (or from its first
+	 * before it to the last): those on its side of it known by its place, not selected */
+	at_end = b - lo <= hi - a;
+	se = xmalloc(k * sizeof(*se));
+	select_through(e, n, &e[i - a], at_end ? b - 1 - r : r - a, k, at_end, se);
+	view_grow(v, s, e, se, k, at_end);
+	free(se);
 	return r;
 }
 
 size_t view_place(const struct model *m, const struct view_opts *o, struct view *v,
 		  size_t i, size_t before, size_t after)
 {
-	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a, r;
+	size_t a = v->sorted_head, b = v->sorted_tail, r;
 	struct view_sorter s;
 	struct radix_entry *e;
 
@@ -826,8 +933,7 @@ size_t view_place(const struct model *m, const struct view_opts *o, struct view 
 		return i;
 	}
 	sorter_init(&s, m, o, v);
-	e = view_scratch(v, n * (sizeof(*e) + 1));
-	sorter_entries(&s, v, a, b, e);
+	e = mid_entries(v, &s);
 	r = place_entry(v, &s, e, i, before, after);
 	free(s.place);
 	return r;
@@ -843,14 +949,12 @@ size_t view_find(const struct model *m, const struct view_opts *o, struct view *
 	if (a >= b)
 		return SIZE_MAX;
 	sorter_init(&s, m, o, v);
-	e = view_scratch(v, (b - a) * (sizeof(*e) + 1));
+	e = mid_entries(v, &s);
 	/* the rows not in order keep the order of their ties: (key, place) is the order;
 	 * only a row that goes before the best wanted one so far is asked about */
 	for (size_t i = a; i < b; i++) {
 		struct radix_entry *x = &e[i - a];
 
-		x->k = row_key_bits(&v->rows[i], o->key, s.place, o->ascending);
-		x->idx = (uint32_t)(i - a);
 		if (best && (last ? entry_before(x, best) : entry_before(best, x)))
 			continue;
 		if (want(arg, i)) {

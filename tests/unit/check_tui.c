@@ -930,7 +930,8 @@ static int stack_has(const struct model *m, const struct stack *st, const char *
 	return 0;
 }
 
-/* The cursor is where a search of every row in order from row from lands. */
+/* The cursor is where a search of every row in order from row from lands, and every row
+ * put in order is where the order of all has it. */
 static void ck_search_as_sorted(struct ht *h, size_t from, int dir, int include,
 				const char *text)
 {
@@ -945,6 +946,9 @@ static void ck_search_as_sorted(struct ht *h, size_t from, int dir, int include,
 	model_view(h->t->model, &o, &v);
 	n = v.nrows;
 	ck_assert_uint_eq(n, l->nrows);
+	for (size_t i = 0; i < n; i++)
+		if (i < l->view.sorted_head || i >= l->view.sorted_tail)
+			ck_assert_ptr_eq(l->rows[i].stack, v.rows[i].stack);
 	for (size_t k = include ? 0 : 1; k <= n; k++) {
 		size_t r = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
 
@@ -959,7 +963,7 @@ static void ck_search_as_sorted(struct ht *h, size_t from, int dir, int include,
 
 /* A search that goes past the rows near the cursor, among rows not sorted yet, lands on
  * the row a search of all rows in order would: forward and back, round the end, among
- * rows of equal keys (ordered by stack), in both sort directions; and when a character
+ * rows of equal keys (ordered by stack), in both sort directions; when a character
  * more narrows the last matches to a third of them, after rows were put in order. */
 START_TEST(test_search_far_as_sorted)
 {
@@ -1010,6 +1014,62 @@ START_TEST(test_search_far_as_sorted)
 		ck_search_as_sorted(&h, at, 1, 1, "farneedle2");
 		ck_assert_uint_gt(h.t->list->cursor.row, 256);
 		ht_keys(&h, "\033");
+	}
+	ht_close(&h);
+}
+END_TEST
+
+/* A text typed with no wait between the keys: at each character the cursor is on the row
+ * a search of all rows in order finds, the rows put in order are those of the order of
+ * all, though each character's match lies far from the last one's, among keys of many
+ * values, near the start of the order and near its end, in both sort directions. */
+START_TEST(test_search_typed_far_as_sorted)
+{
+	struct ht h = { 0 };
+	struct sbuf b = { 0 };
+	struct source *src = fake_new(NULL, 0);
+	struct fake *f = src->priv;
+	const int n = 60000;
+
+	for (int i = 0; i < n; i++) {
+		int pages = 1 + (i * 7919) % 1000;
+
+		sb_printf(&b, " prep_new_page+0x17/0x43\n fn%d+0x10/0x80\n", i);
+		if (pages > 870 && pages <= 900)
+			sb_printf(&b, " qz%d+0x1/0x10\n", i % 100);
+		if (pages > 5 && pages <= 100)
+			sb_printf(&b, " qy%d+0x1/0x10\n", i % 100);
+		sb_printf(&b, " do_syscall_64+0x6b/0x191\nnr_base_pages: %d\n\n", pages);
+	}
+	f->samples[f->n++] = b.s;
+	ht_start(&h, src, NULL, 50, 160, NULL, NULL);
+	for (int pass = 0; pass < 2; pass++) {
+		static const char *const texts[] = { "qz47", "qy11", "qz5", "qy6", NULL };
+
+		if (pass)
+			ht_keys(&h, "r");
+		for (const char *const *t = texts; *t; t++) {
+			char typed[8] = "";
+			size_t at;
+
+			ht_keys(&h, "rr"); /* made again: only the first rows in order */
+			ht_key(&h, FN(KEY_HOME));
+			ck_assert_uint_ne(h.t->list->sorted, SIZE_MAX);
+			at = h.t->list->cursor.row;
+			ht_keys(&h, "/");
+			for (size_t k = 0; (*t)[k]; k++) {
+				typed[k] = (*t)[k];
+				ht_key(&h, (unsigned char)(*t)[k]);
+				ck_search_as_sorted(&h, at, 1, 1, typed);
+			}
+			ck_assert_uint_gt(h.t->list->cursor.row, 256);
+			ht_keys(&h, "\n");
+			for (int k = 0; k < 4; k++) {
+				at = h.t->list->cursor.row;
+				ht_keys(&h, k < 2 ? "n" : "N");
+				ck_search_as_sorted(&h, at, k < 2 ? 1 : -1, 0, typed);
+			}
+		}
 	}
 	ht_close(&h);
 }
@@ -5386,6 +5446,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_search_apart_parts);
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_search_far_as_sorted);
+	tcase_add_test(tc, test_search_typed_far_as_sorted);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_tree);

@@ -115,6 +115,7 @@ void tree_free(struct tree *t)
 	xhuge_free(t->last_rows, t->last_cap * sizeof(*t->last_rows));
 	xhuge_free(t->row_map, t->row_map_cap * sizeof(*t->row_map));
 	free(t->mark);
+	free(t->moved);
 	if (t->alloc)
 		tree_alloc_free(t->alloc);
 	free(t->alloc);
@@ -1161,6 +1162,49 @@ static void update_more(struct tree *t, const uint32_t *map)
 	update_link(t, build);
 }
 
+/* The stacks the update the rows map describes hides (fewer) or shows, kept for those
+ * who summed the last build's (a chart: tree_stack_below()). */
+static void moved_keep(struct tree *t, int fewer)
+{
+	size_t nold = t->nlast_rows, nnew = t->v.nrows, n = fewer ? nold - nnew : nnew - nold;
+
+	if (t->moved_cap < n) {
+		free(t->moved);
+		t->moved_cap = n + n / 2;
+		t->moved = xreallocarray(NULL, t->moved_cap, sizeof(*t->moved));
+	}
+	t->nmoved = 0;
+	t->moved_sign = fewer ? -1 : 1;
+	if (fewer) {
+		for (size_t i = 0; i < nold; i++)
+			if (t->row_map[i] == TREE_NONE)
+				t->moved[t->nmoved++] = t->last_rows[i];
+	} else {
+		for (size_t i = 0, j = 0; j < nnew; j++)
+			if (i < nold && t->v.rows[j].stack == t->last_rows[i])
+				i++;
+			else
+				t->moved[t->nmoved++] = t->v.rows[j].stack;
+	}
+}
+
+int tree_stack_below(const struct tree *t, uint32_t i, const struct stack *st)
+{
+	const struct tree_node *n = &t->nodes[i];
+
+	if (path_len(t, st) <= n->depth)
+		return 0;
+	for (;;) {
+		uint32_t key = n->frame != TREE_NONE ? n->frame : LABEL_KEY | n->label;
+
+		if (path_at(t, st, n->depth) != key)
+			return 0;
+		if (n->parent == TREE_NONE)
+			return 1;
+		n = &t->nodes[n->parent];
+	}
+}
+
 /* A build of the last build's stacks of the same sample but for a few hidden or a few
  * more shown (a threshold or filter changed), made by updating the last one: the
  * numbers of a fresh build's, bit for bit (its sums exact: counter_wide()). Returns 0
@@ -1207,10 +1251,12 @@ static int tree_update(struct tree *t, const struct model *m)
 		t->mark_cap = t->nnodes + t->nnodes / 2;
 		t->mark = xmalloc(t->mark_cap);
 	}
+	moved_keep(t, fewer);
 	if (fewer)
 		update_fewer(t, t->row_map);
 	else
 		update_more(t, t->row_map);
+	t->moved_build = t->build;
 	t->updates++;
 	return 1;
 }

@@ -125,6 +125,12 @@ struct tree {
 	size_t row_map_cap;
 	uint8_t *mark;
 	size_t mark_cap;
+	/* when the last build updated the one before in place (moved_build == build): the
+	 * stacks it hid (moved_sign -1) or showed (+1) */
+	const struct stack **moved;
+	size_t nmoved, moved_cap;
+	int moved_sign;
+	uint32_t moved_build;
 };
 
 static inline int tree_node_shown(const struct tree *t, const struct tree_node *n)
@@ -179,5 +185,7 @@ size_t tree_match(struct tree *t, const char *text);
 int tree_node_match(struct tree *t, uint32_t i);
 /* After tree_match(): node i or a node below it matches (a node made since too). */
 int tree_node_holds_match(const struct tree *t, uint32_t i);
+/* Whether st's path goes through node i (st is below it, or ends at it). */
+int tree_stack_below(const struct tree *t, uint32_t i, const struct stack *st);
 
 #endif

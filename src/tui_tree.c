@@ -534,8 +534,10 @@ void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
 	build = u->t.build;
 	model_tree(app->model, &vo, u->mode, &u->t);
 	/* the chart again, of this build; the same build (the same rows, in another order)
-	 * keeps it */
-	if (!build || u->t.build != build)
+	 * keeps it, an update of its build changes it (chart_update()) */
+	if ((!build || u->t.build != build) &&
+	    !(u->t.moved_build == u->t.build && u->chart.build + 1 == u->t.build &&
+	      !u->chart.sum && u->chart.got > 0))
 		chart_drop(&u->chart);
 	relayout(u, e); /* makes the nodes it shows */
 	u->build_ms = (time_mono() - t0) * 1e3;
@@ -597,6 +599,52 @@ static size_t node_counters(const struct tree_ui *u, const struct app *app, uint
 	return n;
 }
 
+/* The stack's counter whose series is whole (as node_counters() takes it). */
+static const struct counter *chart_counter(const struct app *app, const struct stack *st)
+{
+	if (app->model == app->master)
+		return &st->s;
+	return model_same_row(app->master, app->model, GROUP_STACK, st, 0);
+}
+
+/* A build that updated the chart's one in place (a threshold or filter hid or showed a
+ * few stacks): the chart made takes the stacks moved below its node off or on, column
+ * by column (its sums are of each stack's minima and maxima), instead of summing every
+ * stack below again. Nothing when the chart is not whole or the build was another. */
+static void chart_update(struct tree_ui *u, const struct app *app, uint32_t node)
+{
+	struct tree_chart *c = &u->chart;
+	const struct tree *t = &u->t;
+	const struct counter **v;
+	int64_t *dmin, *dmax;
+	size_t n = 0;
+	int got;
+
+	if (c->sum || c->got <= 0 || t->moved_build != t->build || c->build + 1 != t->build)
+		return;
+	for (int k = 0; k < c->got; k++) /* far from saturated sums only */
+		if (c->cmin[k] < -(INT64_C(1) << 61) || c->cmax[k] > INT64_C(1) << 61)
+			return;
+	v = xmalloc((t->nmoved ? t->nmoved : 1) * sizeof(*v));
+	for (size_t i = 0; i < t->nmoved; i++)
+		if (tree_stack_below(t, node, t->moved[i]) &&
+		    (v[n] = chart_counter(app, t->moved[i])) != NULL)
+			n++;
+	dmin = xcalloc(2 * (size_t)c->got, sizeof(*dmin));
+	dmax = dmin + c->got;
+	got = n ? model_chart_sum(app->master, v, n, c->lo, c->hi, c->ncols, dmin, dmax) : c->got;
+	free(v);
+	if (got == c->got) {
+		for (int k = 0; k < got; k++) {
+			c->cmin[k] += t->moved_sign * dmin[k];
+			c->cmax[k] += t->moved_sign * dmax[k];
+		}
+		c->build = t->build;
+		c->updated++;
+	}
+	free(dmin);
+}
+
 int tree_ui_chart(struct tree_ui *u, const struct tree_env *e, uint32_t lo, uint32_t hi,
 		  int ncols, int64_t *cmin, int64_t *cmax, size_t *done, size_t *total)
 {
@@ -609,6 +657,9 @@ int tree_ui_chart(struct tree_ui *u, const struct tree_env *e, uint32_t lo, uint
 	if (!u->nlines || ncols <= 0)
 		return 0;
 	ln = &u->lines[u->cursor];
+	if (c->ident == ln->ident && c->model == app->model && c->nsamples == ns &&
+	    c->lo == lo && c->hi == hi && c->ncols == ncols && c->build != u->t.build)
+		chart_update(u, app, ln->node);
 	/* once per node, sample and size; a stack below may be gone since: the sum of
 	 * another key starts again without reading the rows it had */
 	if (c->ident != ln->ident || c->model != app->model || c->build != u->t.build ||

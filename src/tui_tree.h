@@ -76,6 +76,7 @@ struct tree_ui {
 		size_t nv, done;
 		double slice_ms;    /* a frame's slice, of at least one chunk */
 		size_t chunk;       /* stacks between looks at the clock */
+		uint32_t updated;   /* builds taken in by chart_update() */
 	} chart;
 	struct tree_trend *trend;   /* the trend columns of nodes drawn, TREND_CACHE of them */
 };

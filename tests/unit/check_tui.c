@@ -4486,6 +4486,60 @@ START_TEST(test_tree_chart)
 }
 END_TEST
 
+/* A threshold that hides or shows a few stacks updates the tree in place: the open
+ * chart then takes those below its node off or on instead of summing every stack again,
+ * and its columns are those of a sum made afresh. */
+START_TEST(test_tree_chart_update)
+{
+	struct ht h = { 0 };
+	struct source *src = fake_new(NULL, 0);
+	struct sbuf b = { 0 };
+	struct tree_ui *u;
+	struct tree_env e;
+	int64_t cmin[512], cmax[512], fmin[512], fmax[512];
+	const char *keys[] = { "+", "+", "+", "-", "0", "j", "+", "+", "0", "k", "+", NULL };
+	uint32_t updated = 0;
+	size_t done, total;
+
+	for (int smp = 0; smp < 4; smp++) {
+		for (int i = 0; i < 4000; i++)
+			sb_printf(&b, " fn_%d+0x1/0x10\n mid_%d+0x1/0x10\n top_%d+0x1/0x10\n"
+				      " entry_SYSCALL_64+0x1/0x10\nnr_base_pages: %d\n\n",
+				  i, i % 50, i % 3, 1 + (i * 7919 + smp * 13 * i) % 1000);
+		((struct fake *)src->priv)->samples[((struct fake *)src->priv)->n++] = b.s;
+		memset(&b, 0, sizeof(b));
+	}
+	ht_start(&h, src, NULL, 40, 160, NULL, NULL);
+	ck_assert_uint_eq(model_nsamples(h.t->master), 4);
+	u = h.t->list->tree;
+	ht_keys(&h, "Tc");
+	e = (struct tree_env){ h.t, "", list_height(), NULL };
+	for (int i = 0; keys[i]; i++) {
+		struct tree_chart *c = &u->chart;
+		int got, fresh;
+
+		ht_keys(&h, keys[i]);
+		ck_assert_int_gt(c->got, 0);
+		if (c->updated != updated) {
+			ck_assert_uint_eq(u->t.moved_build, u->t.build);
+			ck_assert_uint_gt(u->t.nmoved, 0);
+		}
+		updated = c->updated;
+		got = tree_ui_chart(u, &e, c->lo, c->hi, c->ncols, cmin, cmax, &done, &total);
+		ck_assert_int_eq(got, c->got);
+		c->ident ^= 1; /* summed again, in one go */
+		c->slice_ms = 1e9;
+		fresh = tree_ui_chart(u, &e, c->lo, c->hi, c->ncols, fmin, fmax, &done, &total);
+		ck_assert_int_eq(fresh, got);
+		ck_assert_mem_eq(cmin, fmin, (size_t)got * sizeof(*cmin));
+		ck_assert_mem_eq(cmax, fmax, (size_t)got * sizeof(*cmax));
+	}
+	/* the root and the node below it, each hiding and showing */
+	ck_assert_uint_ge(updated, 6);
+	ht_close(&h);
+}
+END_TEST
+
 /* A node's chart summed a few stacks a frame: the panel says how far it is, each frame
  * goes on (the loop does not sleep meanwhile), and the columns are those of the sum in
  * one go; another node or sample starts again. */
@@ -5455,6 +5509,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_tree_search_order);
 	tcase_add_test(tc, test_tree_chart);
 	tcase_add_test(tc, test_tree_chart_slices);
+	tcase_add_test(tc, test_tree_chart_update);
 	tcase_add_test(tc, test_tree_replay);
 	tcase_add_test(tc, test_tree_setting);
 	tcase_add_test(tc, test_tree_live_pause);

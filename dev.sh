@@ -64,8 +64,7 @@ test)
 		export KERNEL_LAB
 	fi
 	make -j"$(nproc)" check
-	# one test at a time here: the suite ran in parallel just above
-	make distcheck
+	make -j"$(nproc)" distcheck
 	;;
 *)
 	echo "usage: ./dev.sh run|test" >&2

@@ -5468,10 +5468,12 @@ END_TEST
 static Suite *tui_suite(void)
 {
 	Suite *s = suite_create("tui");
-	TCase *tc = tcase_create("screen");
+	/* two cases of the screen, so that a slow run (valgrind) can take them in parallel */
+	TCase *tc = tcase_create("screen"), *tv = tcase_create("views");
 	int sudo = test_require_root("files of another user's, as under sudo");
 
 	tcase_set_timeout(tc, 120);
+	tcase_set_timeout(tv, 120);
 	tcase_add_test(tc, test_function_bar);
 	tcase_add_test(tc, test_setup_screen);
 	tcase_add_test(tc, test_setup_columns_order);
@@ -5503,52 +5505,9 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_search_typed_far_as_sorted);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);
-	tcase_add_test(tc, test_tree);
-	tcase_add_test(tc, test_tree_allocinfo);
-	tcase_add_test(tc, test_tree_filter);
-	tcase_add_test(tc, test_tree_search_order);
-	tcase_add_test(tc, test_tree_chart);
-	tcase_add_test(tc, test_tree_chart_slices);
-	tcase_add_test(tc, test_tree_chart_update);
-	tcase_add_test(tc, test_tree_replay);
-	tcase_add_test(tc, test_tree_setting);
-	tcase_add_test(tc, test_tree_live_pause);
-	tcase_add_test(tc, test_group);
-	tcase_add_test(tc, test_attrib_screen);
-	tcase_add_test(tc, test_attrib_agree);
-	tcase_add_test(tc, test_attrib_model_reset);
-	tcase_add_test(tc, test_attrib_tasks_bounded);
-	tcase_add_test(tc, test_attrib_second_key);
-	tcase_add_test(tc, test_attrib_select);
-	tcase_add_test(tc, test_attrib_no_blocks);
-	tcase_add_test(tc, test_attrib_series);
-	tcase_add_test(tc, test_attrib_series_once);
-	tcase_add_test(tc, test_attrib_series_gone);
-	tcase_add_test(tc, test_attrib_series_at);
-	tcase_add_test(tc, test_attrib_series_walk);
-	tcase_add_test(tc, test_attrib_series_record);
 	tcase_add_test(tc, test_baseline);
-	tcase_add_test(tc, test_replay);
-	tcase_add_test(tc, test_replay_background);
-	tcase_add_test(tc, test_start_at);
-	tcase_add_test(tc, test_jumps);
-	tcase_add_test(tc, test_jumps_live);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_redraw);
-	tcase_add_test(tc, test_snapshot);
-	tcase_add_test(tc, test_snapshot_safety);
-	if (sudo)
-		tcase_add_test(tc, test_snapshot_sudo);
-	tcase_add_test(tc, test_live_pause);
-	tcase_add_test(tc, test_forget_not_what_is_shown);
-	tcase_add_test(tc, test_replay_forgotten);
-	tcase_add_test(tc, test_jumps_long_series);
-	tcase_add_test(tc, test_jumps_live_history);
-	tcase_add_test(tc, test_live_follow);
-	tcase_add_test(tc, test_live_status);
-	tcase_add_test(tc, test_live_record);
-	if (sudo)
-		tcase_add_test(tc, test_live_record_sudo);
 	tcase_add_test(tc, test_colors);
 	tcase_add_test(tc, test_mouse);
 	tcase_add_test(tc, test_config);
@@ -5571,6 +5530,52 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_symbols_carried);
 	suite_add_tcase(s, tc);
 
+	/* the call tree, groups, the blocks' screen, replays, jumps, snapshots, live */
+	tcase_add_test(tv, test_tree);
+	tcase_add_test(tv, test_tree_allocinfo);
+	tcase_add_test(tv, test_tree_filter);
+	tcase_add_test(tv, test_tree_search_order);
+	tcase_add_test(tv, test_tree_chart);
+	tcase_add_test(tv, test_tree_chart_slices);
+	tcase_add_test(tv, test_tree_chart_update);
+	tcase_add_test(tv, test_tree_replay);
+	tcase_add_test(tv, test_tree_setting);
+	tcase_add_test(tv, test_tree_live_pause);
+	tcase_add_test(tv, test_group);
+	tcase_add_test(tv, test_attrib_screen);
+	tcase_add_test(tv, test_attrib_agree);
+	tcase_add_test(tv, test_attrib_model_reset);
+	tcase_add_test(tv, test_attrib_tasks_bounded);
+	tcase_add_test(tv, test_attrib_second_key);
+	tcase_add_test(tv, test_attrib_select);
+	tcase_add_test(tv, test_attrib_no_blocks);
+	tcase_add_test(tv, test_attrib_series);
+	tcase_add_test(tv, test_attrib_series_once);
+	tcase_add_test(tv, test_attrib_series_gone);
+	tcase_add_test(tv, test_attrib_series_at);
+	tcase_add_test(tv, test_attrib_series_walk);
+	tcase_add_test(tv, test_attrib_series_record);
+	tcase_add_test(tv, test_replay);
+	tcase_add_test(tv, test_replay_background);
+	tcase_add_test(tv, test_start_at);
+	tcase_add_test(tv, test_jumps);
+	tcase_add_test(tv, test_jumps_live);
+	tcase_add_test(tv, test_snapshot);
+	tcase_add_test(tv, test_snapshot_safety);
+	if (sudo)
+		tcase_add_test(tv, test_snapshot_sudo);
+	tcase_add_test(tv, test_live_pause);
+	tcase_add_test(tv, test_forget_not_what_is_shown);
+	tcase_add_test(tv, test_replay_forgotten);
+	tcase_add_test(tv, test_jumps_long_series);
+	tcase_add_test(tv, test_jumps_live_history);
+	tcase_add_test(tv, test_live_follow);
+	tcase_add_test(tv, test_live_status);
+	tcase_add_test(tv, test_live_record);
+	if (sudo)
+		tcase_add_test(tv, test_live_record_sudo);
+	suite_add_tcase(s, tv);
+
 	/* 100,000 stacks: CK_RUN_CASE=speed runs it alone */
 	tc = tcase_create("speed");
 	tcase_set_timeout(tc, 120);
@@ -5581,13 +5586,30 @@ static Suite *tui_suite(void)
 	/* every sample x group x sort of a recording: CK_RUN_CASE=agree runs it alone */
 	tc = tcase_create("agree");
 	tcase_set_timeout(tc, 300);
+	tcase_set_tags(tc, "agree");
 	tcase_add_test(tc, test_agree_late_group);
 	tcase_add_test(tc, test_agree_every_sample);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
+/* check_tui_agree (this file built with TUI_AGREE) runs the agree case, the longest, and
+ * check_tui the others, so that make -j runs them at once; CK_RUN_CASE picks any one */
 int main(void)
 {
-	return run_suite(tui_suite());
+	SRunner *sr = srunner_create(tui_suite());
+	const char *only = getenv("CK_RUN_CASE");
+	int failed;
+
+	if (only && *only)
+		srunner_run_all(sr, CK_NORMAL);
+	else
+#ifdef TUI_AGREE
+		srunner_run_tagged(sr, NULL, NULL, "agree", NULL, CK_NORMAL);
+#else
+		srunner_run_tagged(sr, NULL, NULL, NULL, "agree", CK_NORMAL);
+#endif
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return test_exit_status(failed);
 }

@@ -387,8 +387,11 @@ static void on_block(void *self, const struct stack *st, const struct block_info
 		a->n = 0;
 	}
 	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 4096;
-		a->b = xreallocarray(a->b, a->cap, sizeof(*a->b));
+		size_t cap = a->cap ? a->cap * 2 : 4096;
+
+		/* huge pages: 2M blocks are 48 MB, walked again by every view */
+		a->b = xhuge_realloc(a->b, a->cap, cap, sizeof(*a->b));
+		a->cap = cap;
 	}
 	b = &a->b[a->n++];
 	b->stack = st->id;
@@ -446,7 +449,7 @@ void attrib_free(struct attrib *a)
 	strtab_free(a->flags);
 	tuples_free(&a->tasks);
 	tuples_free(&a->exts);
-	free(a->b);
+	xhuge_free(a->b, a->cap * sizeof(*a->b));
 	free(a);
 }
 

@@ -179,6 +179,29 @@ void *xhuge_alloc(size_t n)
 	return p;
 }
 
+void *xhuge_realloc(void *p, size_t old, size_t n, size_t size)
+{
+	size_t ol, nl;
+	char *q;
+
+	if (size && n > SIZE_MAX / size)
+		die_oom();
+	if (!p)
+		return xhuge_alloc(n * size);
+	ol = huge_len(old * size > 0 ? old * size : 1);
+	nl = huge_len(n * size > 0 ? n * size : 1);
+	if (nl <= ol)
+		return p;
+	q = mremap(p, ol, nl, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED)
+		die_oom();
+#ifdef MADV_HUGEPAGE
+	if (nl >= HUGE_PAGE)
+		madvise(q, nl, MADV_HUGEPAGE);
+#endif
+	return q;
+}
+
 void xhuge_free(void *p, size_t n)
 {
 	if (p)

@@ -3587,6 +3587,30 @@ START_TEST(test_tape_row)
 }
 END_TEST
 
+/* xhuge_realloc() keeps what was there and gives zeros after it, across the 2 MiB step
+ * from populated small pages to huge ones, and a size that stays within its mapping */
+START_TEST(test_huge_realloc)
+{
+	size_t sizes[] = { 1000, 1001, 30000, 600000, 3000000 }, had = 0;
+	uint32_t *p = NULL;
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
+		size_t n = sizes[k];
+
+		p = xhuge_realloc(p, had, n, sizeof(*p));
+		ck_assert_ptr_nonnull(p);
+		for (size_t i = 0; i < had; i++)
+			ck_assert_uint_eq(p[i], (uint32_t)(i * 2654435761u));
+		for (size_t i = had; i < n; i++) {
+			ck_assert_uint_eq(p[i], 0);
+			p[i] = (uint32_t)(i * 2654435761u);
+		}
+		had = n;
+	}
+	xhuge_free(p, had * sizeof(*p));
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -3594,6 +3618,7 @@ static Suite *model_suite(void)
 
 	tc = tcase_new("identity");
 	tcase_add_test(tc, test_identity);
+	tcase_add_test(tc, test_huge_realloc);
 	tcase_add_test(tc, test_identity_offsets_and_last_frame);
 	tcase_add_test(tc, test_identity_many);
 	tcase_add_test(tc, test_handles_keep_first_text);

@@ -5597,19 +5597,9 @@ static Suite *tui_suite(void)
  * check_tui the others, so that make -j runs them at once; CK_RUN_CASE picks any one */
 int main(void)
 {
-	SRunner *sr = srunner_create(tui_suite());
-	const char *only = getenv("CK_RUN_CASE");
-	int failed;
-
-	if (only && *only)
-		srunner_run_all(sr, CK_NORMAL);
-	else
 #ifdef TUI_AGREE
-		srunner_run_tagged(sr, NULL, NULL, "agree", NULL, CK_NORMAL);
+	return run_suite_tagged(tui_suite(), "agree", NULL);
 #else
-		srunner_run_tagged(sr, NULL, NULL, NULL, "agree", CK_NORMAL);
+	return run_suite_tagged(tui_suite(), NULL, "agree");
 #endif
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return test_exit_status(failed);
 }

@@ -685,15 +685,26 @@ static inline TCase *tcase_new(const char *name)
 	return tc;
 }
 
-static inline int run_suite(Suite *s)
+/* Runs the cases tagged include (NULL: all) but those tagged exclude (NULL: none);
+ * CK_RUN_CASE, when set, picks a case whatever its tags. */
+static inline int run_suite_tagged(Suite *s, const char *include, const char *exclude)
 {
 	SRunner *sr = srunner_create(s);
+	const char *only = getenv("CK_RUN_CASE");
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
+	if (only && *only)
+		srunner_run_all(sr, CK_NORMAL);
+	else
+		srunner_run_tagged(sr, NULL, NULL, include, exclude, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return test_exit_status(failed);
+}
+
+static inline int run_suite(Suite *s)
+{
+	return run_suite_tagged(s, NULL, NULL);
 }
 
 #endif

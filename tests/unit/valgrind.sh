@@ -41,13 +41,14 @@ case "$1" in
 	# valgrind: one case at a time would be most of make check-valgrind's wall time); the
 	# outputs one after the other, the first failure's status. check_tui_agree runs the
 	# agree case.
+	cases="screen views speed"
 	dir=$(mktemp -d) || exit 99
-	for c in screen views speed; do
+	for c in $cases; do
 		(CK_RUN_CASE=$c vg "$@" >"$dir/$c" 2>&1; echo $? >"$dir/$c.status") &
 	done
 	wait
 	status=0
-	for c in screen views speed; do
+	for c in $cases; do
 		echo "== case $c"
 		cat "$dir/$c"
 		s=$(cat "$dir/$c.status")

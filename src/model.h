@@ -304,6 +304,7 @@ struct row {
 	const struct stack *stack; /* GROUP_STACK */
 	const struct group *group; /* other modes */
 	uint32_t label;
+	uint32_t seq;              /* the order rows came in: it breaks ties of the sort key */
 };
 
 struct view {
@@ -337,6 +338,13 @@ struct view {
 	struct view_keep *keep;
 	size_t kept_builds;
 	uint64_t gen;             /* changes whenever rows move or are made again */
+	/* rows not in order yet no longer come in the order of their ties (row.seq): rows
+	 * were taken out from among them, and others put in their places */
+	int mixed;
+	/* the places of rows moved since view_moved_begin(), while moved_gen is gen */
+	uint32_t *moved;
+	size_t nmoved, moved_cap;
+	uint64_t moved_gen;
 	struct view_bg *bg;       /* view_sort_slice()'s work so far, or NULL */
 };
 /* What a row is called on the screen and in batch text: a stack's label told apart
@@ -364,6 +372,11 @@ void view_need(const struct model *m, const struct view_opts *o, struct view *v,
  * order, not a sort of them. */
 size_t view_place(const struct model *m, const struct view_opts *o, struct view *v,
 		  size_t i, size_t before, size_t after);
+/* From now on the view notes the places of rows it moves to put rows in order (view_need(),
+ * view_place(), view_find()): view_moved() gives them, n of them, or NULL when rows may
+ * have moved otherwise too since (a sort of them all, a new build). */
+void view_moved_begin(struct view *v);
+const uint32_t *view_moved(const struct view *v, size_t *n);
 /* Among the rows not in order yet, the first in the order (last: the last) for which
  * want(arg, i) says yes, moved to its place as by view_place(): returns its place, or
  * SIZE_MAX when none is wanted. Costs one look at each of them, not a sort. */

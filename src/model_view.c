@@ -199,6 +199,7 @@ static void keep_free(struct view_keep *k);
 void view_init(struct view *v)
 {
 	memset(v, 0, sizeof(*v));
+	v->moved_gen = UINT64_MAX;
 }
 
 static void view_bg_free(struct view *v);
@@ -208,8 +209,9 @@ void view_free(struct view *v)
 	view_bg_free(v);
 	free(v->rows);
 	free(v->scratch);
+	free(v->moved);
 	keep_free(v->keep);
-	memset(v, 0, sizeof(*v));
+	view_init(v);
 }
 
 /* A row to sort: its key, its tie-break (the order rows come in) and its place. */
@@ -298,19 +300,41 @@ static void *view_scratch(struct view *v, size_t size)
 	return v->scratch;
 }
 
-/* What the radix sort moves: the key's bits and the row's place. */
+/* What the radix sort moves: the key's bits, the row's place and its tie (row.seq). */
 struct radix_entry {
 	uint64_t k;
 	uint32_t idx;
+	uint32_t seq;
 };
 
-/* A pass's start: c, how many of the n keys have each value of the byte at shift, becomes
- * each value's first place. 0 when every key has the one value (k0's: any key's): no pass. */
-static int radix_pass_begin(size_t *c, size_t n, uint64_t k0, unsigned shift)
+/* The bytes a radix sort passes over: the key's 8, then (RADIX_SEQ on) the tie's 4. */
+#define RADIX_KEY 8
+#define RADIX_SEQ 4
+#define RADIX_BYTES (RADIX_KEY + RADIX_SEQ)
+
+static inline unsigned radix_byte(const struct radix_entry *e, int d)
+{
+	return d < RADIX_KEY ? (unsigned)(e->k >> (8 * d)) & 0xff
+			     : (e->seq >> (8 * (d - RADIX_KEY))) & 0xff;
+}
+
+/* Counts an entry's bytes: its key's, and its tie's when with_seq. */
+static inline void radix_count(size_t (*count)[256], const struct radix_entry *e, int with_seq)
+{
+	for (int d = 0; d < RADIX_KEY; d++)
+		count[d][(e->k >> (8 * d)) & 0xff]++;
+	if (with_seq)
+		for (int d = 0; d < RADIX_SEQ; d++)
+			count[RADIX_KEY + d][(e->seq >> (8 * d)) & 0xff]++;
+}
+
+/* A pass's start: c, how many of the n entries have each value of byte d, becomes each
+ * value's first place. 0 when every entry has the one value (e0's: any entry's): no pass. */
+static int radix_pass_begin(size_t *c, size_t n, const struct radix_entry *e0, int d)
 {
 	size_t sum = 0;
 
-	if (c[(k0 >> shift) & 0xff] == n)
+	if (c[radix_byte(e0, d)] == n)
 		return 0;
 	for (int x = 0; x < 256; x++) {
 		size_t y = c[x];
@@ -321,31 +345,49 @@ static int radix_pass_begin(size_t *c, size_t n, uint64_t k0, unsigned shift)
 	return 1;
 }
 
-/* Entries [lo, hi) of a to their places in b, by the byte at shift. */
+/* Entries [lo, hi) of a to their places in b, by byte d. */
 static void radix_scatter(const struct radix_entry *a, struct radix_entry *b, size_t lo,
-			  size_t hi, size_t *c, unsigned shift)
+			  size_t hi, size_t *c, int d)
 {
-	for (size_t i = lo; i < hi; i++)
-		b[c[(a[i].k >> shift) & 0xff]++] = a[i];
+	if (d < RADIX_KEY) {
+		unsigned shift = 8 * (unsigned)d;
+
+		for (size_t i = lo; i < hi; i++)
+			b[c[(a[i].k >> shift) & 0xff]++] = a[i];
+	} else {
+		unsigned shift = 8 * (unsigned)(d - RADIX_KEY);
+
+		for (size_t i = lo; i < hi; i++)
+			b[c[(a[i].seq >> shift) & 0xff]++] = a[i];
+	}
 }
 
-/* Stable LSD radix sort of n entries (b is as large), so that rows with equal keys keep
- * their order (they come in the order of their ties: the tie-break cmp_asc/cmp_desc
- * use). count holds how many keys have each value of each byte, counted as the keys
- * were made; the passes of bytes that are the same in every key are skipped. Returns
- * where the sorted entries are: a or b. */
-static struct radix_entry *radix_sort(struct radix_entry *a, struct radix_entry *b, size_t n,
-				      size_t (*count)[256])
+/* The passes of a radix sort in their order, the tie's bytes first (least significant):
+ * pass p's byte. */
+static inline int radix_pass_byte(int p)
 {
-	uint64_t k0 = a[0].k;
+	return p < RADIX_SEQ ? RADIX_KEY + p : p - RADIX_SEQ;
+}
 
-	for (int d = 0; d < 8; d++) {
-		unsigned shift = 8 * (unsigned)d;
+/* Stable LSD radix sort of n entries (b is as large) by key, then tie: with_seq, by the
+ * tie's bytes too; without, the entries come in the order of their ties (the order the
+ * rows came in, which every move of rows not yet in order kept until a search moved some
+ * out of turn), which the sort keeps among equal keys. count holds how many entries have
+ * each value of each byte (the tie's only with_seq), counted as the keys were made; the
+ * passes of bytes that are the same in every entry are skipped. Returns where the sorted
+ * entries are: a or b. */
+static struct radix_entry *radix_sort(struct radix_entry *a, struct radix_entry *b, size_t n,
+				      size_t (*count)[256], int with_seq)
+{
+	struct radix_entry e0 = a[0];
+
+	for (int p = with_seq ? 0 : RADIX_SEQ; p < RADIX_BYTES; p++) {
+		int d = radix_pass_byte(p);
 		struct radix_entry *t;
 
-		if (!radix_pass_begin(count[d], n, k0, shift))
+		if (!radix_pass_begin(count[d], n, &e0, d))
 			continue;
-		radix_scatter(a, b, 0, n, count[d], shift);
+		radix_scatter(a, b, 0, n, count[d], d);
 		t = a;
 		a = b;
 		b = t;
@@ -353,27 +395,28 @@ static struct radix_entry *radix_sort(struct radix_entry *a, struct radix_entry 
 	return a;
 }
 
-/* Among rows in the order of their ties, a row goes before another by its key bits, then
- * by its place. */
+/* Among rows a row goes before another by its key bits, then by its tie (the order rows
+ * came in): the order is total. */
 static inline int entry_before(const struct radix_entry *x, const struct radix_entry *y)
 {
-	return x->k != y->k ? x->k < y->k : x->idx < y->idx;
+	return x->k != y->k ? x->k < y->k : x->seq < y->seq;
 }
 
-/* Entries whose places (idx) increase through a sorted by key, the order of their places
- * kept among equal keys (b, as large, is the radix sort's other half). */
+/* Entries sorted by key and tie (b, as large, is the radix sort's other half). */
 static void entries_sort(struct radix_entry *a, struct radix_entry *b, size_t n)
 {
-	size_t count[8][256];
+	size_t count[RADIX_BYTES][256];
 	struct radix_entry *r;
+	int with_seq = 0;
 
 	if (n < 2)
 		return;
+	for (size_t i = 1; i < n && !with_seq; i++)
+		with_seq = a[i].seq < a[i - 1].seq;
 	memset(count, 0, sizeof(count));
 	for (size_t i = 0; i < n; i++)
-		for (int d = 0; d < 8; d++)
-			count[d][(a[i].k >> (8 * d)) & 0xff]++;
-	r = radix_sort(a, b, n, count);
+		radix_count(count, &a[i], with_seq);
+	r = radix_sort(a, b, n, count, with_seq);
 	if (r != a)
 		memcpy(a, r, n * sizeof(*a));
 }
@@ -385,22 +428,23 @@ static void entries_sort(struct radix_entry *a, struct radix_entry *b, size_t n)
 static size_t select_into(const struct radix_entry *e, size_t n, size_t k, int last,
 			  const struct radix_entry *floor, struct radix_entry *out)
 {
-	struct radix_entry *top = xmalloc((4 * k) * sizeof(*top)), worst = { 0, 0 }, x, fl;
+	struct radix_entry *top = xmalloc((4 * k) * sizeof(*top)), worst = { 0, 0, 0 }, x, fl;
 	uint64_t flip = last ? ~0ULL : 0;
 	size_t ntop = 0, w;
 	int have_worst = 0;
 
 	if (floor) {
-		fl.k = floor->k ^ flip;
-		fl.idx = floor->idx ^ (uint32_t)flip;
+		fl = *floor;
+		fl.k ^= flip;
+		fl.seq ^= (uint32_t)flip;
 	}
-	/* the order is total, so an entry not before the k-th best so far is out; the
-	 * entries come in the order of their places (turned round), which the sort keeps */
+	/* the order is total, so an entry not before the k-th best so far is out */
 	for (size_t j = 0; j < n; j++) {
 		const struct radix_entry *y = &e[last ? n - 1 - j : j];
 
-		x.k = y->k ^ flip;
-		x.idx = y->idx ^ (uint32_t)flip;
+		x = *y;
+		x.k ^= flip;
+		x.seq ^= (uint32_t)flip;
 		if ((have_worst && !entry_before(&x, &worst)) || (floor && !entry_before(&fl, &x)))
 			continue;
 		top[ntop++] = x;
@@ -414,8 +458,9 @@ static size_t select_into(const struct radix_entry *e, size_t n, size_t k, int l
 	entries_sort(top, top + 2 * k, ntop);
 	w = ntop < k ? ntop : k;
 	for (size_t i = 0; i < w; i++) {
-		out[i].k = top[i].k ^ flip;
-		out[i].idx = top[i].idx ^ (uint32_t)flip;
+		out[i] = top[i];
+		out[i].k ^= flip;
+		out[i].seq ^= (uint32_t)flip;
 	}
 	free(top);
 	return w;
@@ -478,7 +523,9 @@ static void view_push(struct view *v, const struct row *r)
 		v->cap = v->cap ? v->cap * 2 : 1024;
 		v->rows = xreallocarray(v->rows, v->cap, sizeof(*v->rows));
 	}
-	v->rows[v->nrows++] = *r;
+	v->rows[v->nrows] = *r;
+	v->rows[v->nrows].seq = (uint32_t)v->nrows;
+	v->nrows++;
 }
 
 /* KEY_LABEL: the place of each label of the rows among their texts in order (equal
@@ -508,36 +555,26 @@ static uint32_t *label_places(const struct model *m, const struct view *v)
 	return place;
 }
 
-/* Rows [a, b) with the w of se (places relative to a) moved to the front of the range
- * in the order of se, or to its end in the reverse of it (at_end), the others in the
- * order they had: in place, one pass over the range. */
+/* Rows [a, b) with the w of se (their places) moved to the front of the range in the
+ * order of se, the others in the order they had: in place, one pass over the range. */
 static void rows_place(struct view *v, size_t a, size_t b, const struct radix_entry *se,
-		       size_t w, uint8_t *used, int at_end)
+		       size_t w, uint8_t *used)
 {
 	struct row *rows = v->rows + a, *top = xmalloc((w ? w : 1) * sizeof(*top));
 	size_t n = b - a, to;
 
 	memset(used, 0, n);
 	for (size_t i = 0; i < w; i++) {
-		top[i] = rows[se[i].idx];
-		used[se[i].idx] = 1;
+		top[i] = rows[se[i].idx - a];
+		used[se[i].idx - a] = 1;
 	}
 	/* each row moves away from where the chosen go, never over one still to move */
-	if (at_end) {
-		to = 0;
-		for (size_t i = 0; i < n; i++)
-			if (!used[i])
-				rows[to++] = rows[i];
-		for (size_t i = 0; i < w; i++)
-			rows[n - 1 - i] = top[i];
-	} else {
-		to = n;
-		for (size_t i = n; i-- > 0;)
-			if (!used[i])
-				rows[--to] = rows[i];
-		if (w)
-			memcpy(rows, top, w * sizeof(*top));
-	}
+	to = n;
+	for (size_t i = n; i-- > 0;)
+		if (!used[i])
+			rows[--to] = rows[i];
+	if (w)
+		memcpy(rows, top, w * sizeof(*top));
 	free(top);
 }
 
@@ -562,24 +599,22 @@ static void rows_permute(struct row *rows, struct radix_entry *r, size_t n, size
 	}
 }
 
-/* Sorts the rows [from, to) of the view: by key bits, then each row moved in place (a
- * second buffer of a million rows would fault in for ~70 ms the first time). */
+/* Sorts the rows [from, to) of the view: by key bits and tie, then each row moved in
+ * place (a second buffer of a million rows would fault in for ~70 ms the first time). */
 static void view_sort_all(struct view *v, size_t from, size_t to, const uint32_t *place,
 			  enum sort_key k, int ascending)
 {
-	size_t n = to - from, count[8][256];
+	size_t n = to - from, count[RADIX_BYTES][256];
 	struct radix_entry *a = view_scratch(v, 2 * n * sizeof(*a)), *r;
 
 	memset(count, 0, sizeof(count));
 	for (size_t i = 0; i < n; i++) {
-		uint64_t b = row_key_bits(&v->rows[from + i], k, place, ascending);
-
-		a[i].k = b;
+		a[i].k = row_key_bits(&v->rows[from + i], k, place, ascending);
 		a[i].idx = (uint32_t)(from + i);
-		for (int d = 0; d < 8; d++)
-			count[d][(b >> (8 * d)) & 0xff]++;
+		a[i].seq = v->rows[from + i].seq;
+		radix_count(count, &a[i], v->mixed);
 	}
-	r = radix_sort(a, a + n, n, count);
+	r = radix_sort(a, a + n, n, count, v->mixed);
 	rows_permute(v->rows + from, r, n, from);
 }
 
@@ -597,20 +632,23 @@ static void sorter_init(struct view_sorter *s, const struct model *m,
 	s->place = o->key == KEY_LABEL ? label_places(m, v) : NULL;
 }
 
-/* The entries of rows [a, b), into e (places relative to a). */
+/* The entries of rows [a, b), into e. */
 static void sorter_entries(const struct view_sorter *s, const struct view *v, size_t a,
 			   size_t b, struct radix_entry *e)
 {
 	for (size_t i = a; i < b; i++) {
 		e[i - a].k = row_key_bits(&v->rows[i], s->o->key, s->place, s->o->ascending);
-		e[i - a].idx = (uint32_t)(i - a);
+		e[i - a].idx = (uint32_t)i;
+		e[i - a].seq = v->rows[i].seq;
 	}
 }
 
 /* What the scratch holds of the rows in no order (view.mid), while the view's gen is
- * mid_gen: their entries (READY), or the entries of rows [mid_a, mid_b) as they were
- * before rows_place() moved the chosen of them out, each one's flag after them (PLACED):
- * those left are the rows in no order, in the order they had. */
+ * mid_gen: the entries of rows [mid_a, mid_b), row i's at i - mid_a, of which those of
+ * the rows still in no order are current, then a flag for each, all 0 (READY); or the
+ * entries of rows [mid_a, mid_b) as they were before rows_place() moved the chosen of
+ * them out, each one's flag after them (PLACED): those left are the rows in no order,
+ * in the order they had. */
 enum { MID_NONE, MID_READY, MID_PLACED };
 
 static void mid_keep(struct view *v, const struct view_sorter *s, int state, size_t a, size_t b)
@@ -621,18 +659,30 @@ static void mid_keep(struct view *v, const struct view_sorter *s, int state, siz
 	v->mid_ascending = s->o->ascending;
 	v->mid_a = a;
 	v->mid_b = b;
+	if (state == MID_READY)
+		memset((struct radix_entry *)v->scratch + (b - a), 0, b - a);
 }
 
-/* The entries of the rows not in order yet (places from sorted_head), in the scratch
- * (with room for a flag each after them): those kept since they were last made when the
- * view has not changed, not made again from the rows' counters (a million cache misses). */
+/* READY's flags: row i's at [i]. */
+static uint8_t *mid_flag(struct view *v, size_t i)
+{
+	return (uint8_t *)((struct radix_entry *)v->scratch + (v->mid_b - v->mid_a)) +
+	       (i - v->mid_a);
+}
+
+/* The entries of the rows not in order yet (row sorted_head + j's at [j]), in the
+ * scratch, READY: those kept since they were last made when the view has not changed
+ * otherwise, not made again from the rows' counters (a million cache misses). */
 static struct radix_entry *mid_entries(struct view *v, const struct view_sorter *s)
 {
 	size_t a = v->sorted_head, b = v->sorted_tail, n = b - a;
 	struct radix_entry *e = v->scratch;
 
-	if (v->keys_made && !a && b == v->nrows)
+	if (v->keys_made && !a && b == v->nrows) {
+		if (v->mid != MID_READY || v->mid_gen != v->gen) /* made as the rows came */
+			mid_keep(v, s, MID_READY, a, b);
 		return e;
+	}
 	if (v->mid != MID_NONE && v->mid_gen == v->gen && v->mid_key == (int)s->o->key &&
 	    v->mid_ascending == s->o->ascending) {
 		if (v->mid == MID_PLACED) {
@@ -641,17 +691,16 @@ static struct radix_entry *mid_entries(struct view *v, const struct view_sorter 
 
 			for (size_t i = 0; i < m; i++)
 				if (!used[i]) {
-					e[j].k = e[i].k;
-					e[j].idx = (uint32_t)j;
+					e[j] = e[i];
+					e[j].idx = (uint32_t)(a + j);
 					j++;
 				}
-			v->mid = MID_READY;
-			v->mid_a = a;
-			v->mid_b = b;
-			if (j == n)
+			if (j == n) {
+				mid_keep(v, s, MID_READY, a, b);
 				return e;
-		} else if (v->mid_a == a && v->mid_b == b) {
-			return e;
+			}
+		} else if (v->mid_a <= a && b <= v->mid_b) {
+			return e + (a - v->mid_a);
 		}
 	}
 	e = view_scratch(v, n * (sizeof(*e) + 1));
@@ -660,16 +709,72 @@ static struct radix_entry *mid_entries(struct view *v, const struct view_sorter 
 	return e;
 }
 
-/* The w rows of se (e's, sorted) moved next to those in order before them (at_end: after
- * them, se's first last). */
-static void view_grow(struct view *v, const struct view_sorter *s, struct radix_entry *e,
-		      const struct radix_entry *se, size_t w, int at_end)
+static void moved_add(struct view *v, size_t i)
 {
-	size_t a = v->sorted_head, b = v->sorted_tail;
+	if (v->nmoved == v->moved_cap) {
+		v->moved_cap = v->moved_cap ? 2 * v->moved_cap : 1024;
+		v->moved = xreallocarray(v->moved, v->moved_cap, sizeof(*v->moved));
+	}
+	v->moved[v->nmoved++] = (uint32_t)i;
+}
 
-	rows_place(v, a, b, se, w, (uint8_t *)(e + (b - a)), at_end);
+void view_moved_begin(struct view *v)
+{
+	v->nmoved = 0;
+	v->moved_gen = v->gen;
+}
+
+const uint32_t *view_moved(const struct view *v, size_t *n)
+{
+	*n = v->nmoved;
+	return v->moved_gen == v->gen ? v->moved : NULL;
+}
+
+/* The w rows of se (of e, READY's entries of the rows not in order, sorted) moved next to
+ * those in order before them (at_end: after them, se's first last), each one's place
+ * taken by a row not chosen from where it goes: w rows move, not all. The rows left in
+ * no order no longer come in the order of their ties (v->mixed). */
+static void view_grow(struct view *v, struct radix_entry *e, const struct radix_entry *se,
+		      size_t w, int at_end)
+{
+	size_t a = v->sorted_head, b = v->sorted_tail, lo = at_end ? b - w : a, hi = lo + w;
+	size_t d = lo;
+	struct row *top = xmalloc((w ? w : 1) * sizeof(*top));
+	int log = v->moved_gen == v->gen;
+
+	for (size_t i = 0; i < w; i++) {
+		top[i] = v->rows[se[i].idx];
+		*mid_flag(v, se[i].idx) = 1;
+	}
+	/* a chosen row from outside [lo, hi) leaves its place to one not chosen from it */
+	for (size_t i = 0; i < w; i++) {
+		size_t p = se[i].idx;
+
+		if (p >= lo && p < hi)
+			continue;
+		while (*mid_flag(v, d))
+			d++;
+		v->rows[p] = v->rows[d];
+		e[p - a] = e[d - a];
+		e[p - a].idx = (uint32_t)p;
+		if (log)
+			moved_add(v, p);
+		d++;
+	}
+	for (size_t i = 0; i < w; i++) {
+		size_t p = at_end ? b - 1 - i : a + i;
+
+		v->rows[p] = top[i];
+		*mid_flag(v, se[i].idx) = 0;
+		if (log)
+			moved_add(v, p);
+	}
+	free(top);
 	v->gen++;
-	mid_keep(v, s, MID_PLACED, a, b);
+	v->mid_gen = v->gen; /* the entries of the rows left in no order hold */
+	if (log)
+		v->moved_gen = v->gen;
+	v->mixed = 1;
 	if (at_end)
 		v->sorted_tail -= w;
 	else
@@ -678,18 +783,17 @@ static void view_grow(struct view *v, const struct view_sorter *s, struct radix_
 
 /* The first (or, at_end, the last) k rows of those not in order yet, e their entries,
  * sorted and moved next to those in order before (after) them. */
-static void view_grow_first(struct view *v, const struct view_sorter *s,
-			    struct radix_entry *e, size_t k, int at_end)
+static void view_grow_first(struct view *v, struct radix_entry *e, size_t k, int at_end)
 {
 	struct radix_entry *se = xmalloc((k ? k : 1) * sizeof(*se));
 	size_t w = select_into(e, v->sorted_tail - v->sorted_head, k, at_end, NULL, se);
 
-	view_grow(v, s, e, se, w, at_end);
+	view_grow(v, e, se, w, at_end);
 	free(se);
 }
 
 /* Every row not in order yet sorted: those in order before them come first in the order,
- * those after last, so the others keep the order of their ties the radix sort needs. */
+ * those after last. */
 static void view_sort_middle(struct view *v, const struct view_sorter *s)
 {
 	v->gen++;
@@ -697,6 +801,7 @@ static void view_sort_middle(struct view *v, const struct view_sorter *s)
 		view_sort_all(v, v->sorted_head, v->sorted_tail, s->place, s->o->key,
 			      s->o->ascending);
 	v->sorted_head = v->sorted_tail = v->nrows;
+	v->mixed = 0;
 }
 
 /* Rows [lo, hi) put in order: the first rows not in order yet selected (or the last, when
@@ -719,7 +824,7 @@ static void view_need_sorted(struct view *v, const struct view_sorter *s, size_t
 		return;
 	}
 	e = mid_entries(v, s);
-	view_grow_first(v, s, e, k, back < front);
+	view_grow_first(v, e, k, back < front);
 }
 
 /* All n rows with the first wh of sh (in its order) at the front, the last wt of st at
@@ -772,10 +877,12 @@ static void view_sort_near(struct view *v, const struct view_sorter *s, size_t l
 
 	x.k = row_key_bits(&v->rows[v->near], o->key, s->place, o->ascending);
 	x.idx = (uint32_t)v->near;
+	x.seq = v->rows[v->near].seq;
 	for (size_t i = 0; i < n; i++) {
 		if (!v->keys_made) {
 			e[i].k = row_key_bits(&v->rows[i], o->key, s->place, o->ascending);
 			e[i].idx = (uint32_t)i;
+			e[i].seq = v->rows[i].seq;
 		}
 		r += entry_before(&e[i], &x);
 	}
@@ -787,7 +894,7 @@ static void view_sort_near(struct view *v, const struct view_sorter *s, size_t l
 	if (limit && kh * 8 < n && (kh <= kt || limit * 8 >= n || kt * 8 >= n)) {
 		sh = xmalloc(kh * sizeof(*sh));
 		wh = select_into(e, n, kh, 0, NULL, sh);
-		rows_place(v, 0, n, sh, wh, (uint8_t *)(e + n), 0);
+		rows_place(v, 0, n, sh, wh, (uint8_t *)(e + n));
 		mid_keep(v, s, MID_PLACED, 0, n);
 		v->sorted_head = wh;
 		free(sh);
@@ -814,6 +921,7 @@ static void view_sort(const struct model *m, const struct view_opts *o, struct v
 
 	v->sorted_head = 0;
 	v->sorted_tail = v->nrows;
+	v->mixed = 0;
 	if (v->nrows < 2) {
 		v->sorted_head = v->nrows;
 		v->keys_made = 0;
@@ -870,20 +978,21 @@ static void select_through(const struct radix_entry *e, size_t n, const struct r
 	uint64_t flip = last ? ~0ULL : 0;
 	size_t w = 0;
 
-	fx.k = f->k ^ flip;
-	fx.idx = f->idx ^ (uint32_t)flip;
+	fx = *f;
+	fx.k ^= flip;
+	fx.seq ^= (uint32_t)flip;
 	for (size_t j = 0; j < n && w < nb; j++) {
-		const struct radix_entry *y = &e[last ? n - 1 - j : j];
-
-		x.k = y->k ^ flip;
-		x.idx = y->idx ^ (uint32_t)flip;
+		x = e[last ? n - 1 - j : j];
+		x.k ^= flip;
+		x.seq ^= (uint32_t)flip;
 		if (entry_before(&x, &fx))
 			t[w++] = x;
 	}
 	entries_sort(t, t + nb, w);
 	for (size_t j = 0; j < w; j++) {
-		se[j].k = t[j].k ^ flip;
-		se[j].idx = t[j].idx ^ (uint32_t)flip;
+		se[j] = t[j];
+		se[j].k ^= flip;
+		se[j].seq ^= (uint32_t)flip;
 	}
 	se[w++] = *f;
 	if (k > w)
@@ -891,8 +1000,8 @@ static void select_through(const struct radix_entry *e, size_t n, const struct r
 	free(t);
 }
 
-/* The row at i, one of those not in order (e: their entries, by place from a), moved to
- * its place with before rows before it and after rows after it in order too. */
+/* The row at i, one of those not in order (e: their entries, READY), moved to its place
+ * with before rows before it and after rows after it in order too. */
 static size_t place_entry(struct view *v, const struct view_sorter *s, struct radix_entry *e,
 			  size_t i, size_t before, size_t after)
 {
@@ -916,7 +1025,7 @@ static size_t place_entry(struct view *v, const struct view_sorter *s, struct ra
 	at_end = b - lo <= hi - a;
 	se = xmalloc(k * sizeof(*se));
 	select_through(e, n, &e[i - a], at_end ? b - 1 - r : r - a, k, at_end, se);
-	view_grow(v, s, e, se, k, at_end);
+	view_grow(v, e, se, k, at_end);
 	free(se);
 	return r;
 }
@@ -950,8 +1059,7 @@ size_t view_find(const struct model *m, const struct view_opts *o, struct view *
 		return SIZE_MAX;
 	sorter_init(&s, m, o, v);
 	e = mid_entries(v, &s);
-	/* the rows not in order keep the order of their ties: (key, place) is the order;
-	 * only a row that goes before the best wanted one so far is asked about */
+	/* only a row that goes before the best wanted one so far is asked about */
 	for (size_t i = a; i < b; i++) {
 		struct radix_entry *x = &e[i - a];
 
@@ -978,10 +1086,11 @@ struct view_bg {
 	int ascending;
 	size_t a, b, pos;         /* the rows sorted; the next to go in this phase */
 	enum bg_phase phase;
-	int pass;                 /* the byte PASS moves entries by */
+	int pass;                 /* PASS's pass (radix_pass_byte()) */
+	int with_seq;             /* the rows no longer come in the order of their ties */
 	struct radix_entry *e, *t; /* the entries in their order so far, the other half */
 	struct radix_entry *mem;  /* e and t */
-	size_t count[8][256];
+	size_t count[RADIX_BYTES][256];
 	uint32_t *place;          /* KEY_LABEL */
 	struct row *rows;         /* the new rows, all nrows of them */
 	struct row *old;          /* the rows the view had, once it took the new ones */
@@ -1030,6 +1139,7 @@ static struct view_bg *view_bg_start(const struct model *m, const struct view_op
 	g->a = v->sorted_head;
 	g->b = v->sorted_tail;
 	g->pos = g->a;
+	g->with_seq = v->mixed;
 	g->e = g->mem = xmalloc(2 * (g->b - g->a) * sizeof(*g->e));
 	g->t = g->e + (g->b - g->a);
 	g->place = o->key == KEY_LABEL ? label_places(m, v) : NULL;
@@ -1046,29 +1156,30 @@ static int view_bg_chunk(struct view *v, struct view_bg *g, void (*copy)(void *a
 	case BG_KEYS:
 		end = g->pos + BG_CHUNK < g->b ? g->pos + BG_CHUNK : g->b;
 		for (size_t i = g->pos; i < end; i++) {
-			uint64_t k = row_key_bits(&v->rows[i], g->key, g->place, g->ascending);
+			struct radix_entry *x = &g->e[i - g->a];
 
-			g->e[i - g->a].k = k;
-			g->e[i - g->a].idx = (uint32_t)i;
-			for (int d = 0; d < 8; d++)
-				g->count[d][(k >> (8 * d)) & 0xff]++;
+			x->k = row_key_bits(&v->rows[i], g->key, g->place, g->ascending);
+			x->idx = (uint32_t)i;
+			x->seq = v->rows[i].seq;
+			radix_count(g->count, x, g->with_seq);
 		}
 		g->pos = end;
 		if (end == g->b) {
 			g->phase = BG_PASS;
 			g->pos = 0;
+			g->pass = g->with_seq ? 0 : RADIX_SEQ;
 		}
 		return 0;
 	case BG_PASS: {
-		size_t *c = g->count[g->pass];
-		unsigned shift = 8 * (unsigned)g->pass;
+		int d = radix_pass_byte(g->pass);
+		size_t *c = g->count[d];
 
-		if (g->pos == 0 && !radix_pass_begin(c, n, g->e[0].k, shift)) {
-			g->phase = ++g->pass == 8 ? BG_ROWS : BG_PASS;
+		if (g->pos == 0 && !radix_pass_begin(c, n, &g->e[0], d)) {
+			g->phase = ++g->pass == RADIX_BYTES ? BG_ROWS : BG_PASS;
 			return 0;
 		}
 		end = g->pos + BG_CHUNK < n ? g->pos + BG_CHUNK : n;
-		radix_scatter(g->e, g->t, g->pos, end, c, shift);
+		radix_scatter(g->e, g->t, g->pos, end, c, d);
 		g->pos = end;
 		if (end == n) {
 			struct radix_entry *x = g->e;
@@ -1076,7 +1187,7 @@ static int view_bg_chunk(struct view *v, struct view_bg *g, void (*copy)(void *a
 			g->e = g->t;
 			g->t = x;
 			g->pos = 0;
-			g->phase = ++g->pass == 8 ? BG_ROWS : BG_PASS;
+			g->phase = ++g->pass == RADIX_BYTES ? BG_ROWS : BG_PASS;
 		}
 		return 0;
 	}
@@ -1122,6 +1233,7 @@ int view_sort_slice(const struct model *m, const struct view_opts *o, struct vie
 			v->cap = v->nrows;
 			g->rows = NULL;
 			v->sorted_head = v->sorted_tail = v->nrows;
+			v->mixed = 0;
 			v->gen++;
 			return 1;
 		}
@@ -1192,6 +1304,7 @@ static void view_offer(const struct model *m, struct view *v, const struct view_
 
 			e[v->nrows].k = row_key_bits(r, o->key, NULL, o->ascending);
 			e[v->nrows].idx = (uint32_t)v->nrows;
+			e[v->nrows].seq = (uint32_t)v->nrows;
 		}
 		view_push(v, r);
 		return;
@@ -2282,6 +2395,7 @@ static void view_make(struct model *m, const struct view_opts *o, struct view *v
 		   !(o->threshold.unit == THRESH_PERCENT && o->threshold.value > 0);
 
 	v->gen++;
+	v->mixed = 0; /* the rows come anew, in the order of their ties */
 	if (o->group == GROUP_STACK)
 		aparts_compact(m);
 	view_totals(m, v, !fuse);

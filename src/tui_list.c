@@ -465,6 +465,27 @@ static void rows_copy_range(struct list_screen *list, size_t a, size_t b)
 	list->search.stacks_known = 0;
 	for (size_t i = a; i < b && i < list->nrows; i++)
 		row_fill(list, &list->rows[i], &list->view.rows[i]);
+	view_moved_begin(&list->view);
+}
+
+/* The rows again as the view has them after it put more of [a, b) in order: only those
+ * it moved when it can tell (a few hundred of a million), each one's answer to the
+ * search asked again (from its stack's, kept). */
+static void rows_sync(struct list_screen *list, size_t a, size_t b)
+{
+	size_t n;
+	const uint32_t *moved = view_moved(&list->view, &n);
+
+	if (!moved || list->nrows != list->view.nrows) {
+		rows_copy_range(list, a, b);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		row_fill(list, &list->rows[moved[i]], &list->view.rows[moved[i]]);
+		if (moved[i] < list->search.nrow_match)
+			list->search.row_match[moved[i]] = 0;
+	}
+	view_moved_begin(&list->view);
 }
 
 static void rows_copy(struct list_screen *list)
@@ -574,7 +595,7 @@ static void rebuild(struct list_screen *list, int all)
 			i = view_place(app->model, &vo, &list->view, i, 2 * (size_t)h,
 				       4 * (size_t)h);
 			sorted_update(list);
-			rows_copy_range(list, a, b);
+			rows_sync(list, a, b);
 		}
 		if (i < list->nrows) {
 			list->cursor.row = i;
@@ -616,7 +637,7 @@ static void need_rows(struct list_screen *list, size_t lo, size_t hi)
 	}
 	view_need(app->model, &app->settings.view, &list->view, lo, hi);
 	sorted_update(list);
-	rows_copy_range(list, a, b);
+	rows_sync(list, a, b);
 }
 
 /* Called from a key: the screens have heard of every change. */
@@ -676,9 +697,8 @@ static void forget_matches(uint8_t *m, size_t n, int narrow)
 		memset(m, 0, n);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (m[i] >= 2)
-			m[i] = 0;
+	for (size_t i = 0; i < n; i++) /* 1 stays, 2 and 3 go: no branch, a million a key */
+		m[i] = m[i] == 1;
 }
 
 /* Whether a text found in a stack's told-apart label ("label <- f", "label ← … ← f",
@@ -949,7 +969,7 @@ static size_t search_unsorted(struct list_screen *list, int dir)
 		int known = list->search.stacks_known;
 
 		sorted_update(list);
-		rows_copy_range(list, a, b);
+		rows_sync(list, a, b);
 		list->search.stacks_known = known; /* the same rows, some moved */
 	}
 	return r;

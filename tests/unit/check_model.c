@@ -1779,6 +1779,117 @@ START_TEST(test_sort_limit)
 }
 END_TEST
 
+/* A stack id is wanted when it has the remainder asked. */
+static int want_mod(void *arg, size_t i)
+{
+	const struct view *v = ((void **)arg)[0];
+	const int *mod = ((void **)arg)[1];
+
+	return v->rows[i].stack->id % 41 == (uint32_t)*mod;
+}
+
+/* A copy of the view's rows, updated only at the places view_moved() names, is the same
+ * as the rows; the log starts again. */
+static void ck_moved(struct view *v, struct row *copy)
+{
+	size_t n;
+	const uint32_t *p = view_moved(v, &n);
+
+	ck_assert_ptr_nonnull(p);
+	for (size_t i = 0; i < n; i++)
+		copy[p[i]] = v->rows[p[i]];
+	for (size_t i = 0; i < v->nrows; i++)
+		ck_assert_ptr_eq(copy[i].stack, v->rows[i].stack);
+	view_moved_begin(v);
+}
+
+START_TEST(test_sort_mixed)
+{
+	/* rows found (view_find) and placed (view_place) among those in no order move only
+	 * themselves and the rows whose places they take, so those left in no order are no
+	 * longer in the order of their ties: each found row is still where the full sort has
+	 * it, and the rest sorted after (at once, or a slice at a time as the screen does
+	 * while it waits) is the full sort's order; view_moved() names every row moved */
+	struct model *m = model_new();
+	struct sbuf b = { 0 };
+	struct view full, lim;
+	struct view_opts o;
+	int mixed = 0;
+
+	for (int i = 0; i < 3000; i++)
+		sb_printf(&b, " f%d+0x1/0x2\nnr_base_pages: %d\n\n", i, (i * 37) % 50 + 1);
+	model_feed_text(m, 0, b.s);
+	sb_free(&b);
+	for (int i = 0; i < 3000; i++)
+		sb_printf(&b, " f%d+0x1/0x2\nnr_base_pages: %d\n\n", i, (i * 53) % 70 + 1);
+	model_feed_text(m, 1, b.s);
+	sb_free(&b);
+	view_init(&full);
+	view_init(&lim);
+	for (int k = 0; k < KEY__N; k++) {
+		for (int asc = 0; asc < 2; asc++) {
+			for (int slices = 0; slices < 2; slices++) {
+				struct row *copy;
+				int mod;
+				void *arg[2] = { &lim, &mod };
+
+				view_opts_init(&o);
+				o.key = (enum sort_key)k;
+				o.ascending = asc;
+				model_view(m, &o, &full);
+				o.limit = 10;
+				model_view(m, &o, &lim);
+				copy = malloc(lim.nrows * sizeof(*copy));
+				memcpy(copy, lim.rows, lim.nrows * sizeof(*copy));
+				view_moved_begin(&lim);
+				for (mod = 0; mod < 12; mod++) {
+					size_t at = view_find(m, &o, &lim, mod % 3 == 2, want_mod,
+							      arg, 3, 4);
+
+					if (at == SIZE_MAX)
+						continue;
+					ck_assert_int_eq(want_mod(arg, at), 1);
+					ck_sort_same(&lim, &full, at > 3 ? at - 3 : 0, at + 5, k, asc);
+					ck_sort_same(&lim, &full, 0, lim.sorted_head, k, asc);
+					ck_sort_same(&lim, &full, lim.sorted_tail, lim.nrows, k,
+						     asc);
+					mixed += lim.mixed;
+					if (lim.sorted_head < lim.sorted_tail)
+						ck_moved(&lim, copy);
+				}
+				for (size_t i = lim.sorted_head + 7; i < lim.sorted_tail; i += 211) {
+					const struct stack *st = lim.rows[i].stack;
+					size_t at = view_place(m, &o, &lim, i, 2, 3);
+
+					ck_assert_ptr_eq(lim.rows[at].stack, st);
+					ck_sort_same(&lim, &full, at > 2 ? at - 2 : 0, at + 4, k, asc);
+					if (lim.sorted_head < lim.sorted_tail)
+						ck_moved(&lim, copy);
+				}
+				view_need(m, &o, &lim, lim.sorted_tail - 9, lim.sorted_tail);
+				ck_sort_same(&lim, &full, lim.sorted_tail, lim.nrows, k, asc);
+				if (slices) {
+					while (!view_sort_slice(m, &o, &lim, 0, NULL, NULL))
+						;
+					while (!view_sort_slice_stop(&lim))
+						;
+				} else {
+					view_sort_rest(m, &o, &lim, lim.sorted_head);
+				}
+				ck_assert_uint_eq(lim.sorted_head, lim.nrows);
+				ck_sort_same(&lim, &full, 0, lim.nrows, k, asc);
+				free(copy);
+			}
+		}
+	}
+	/* most orders had their rows in no order mixed */
+	ck_assert_int_ge(mixed, 2 * KEY__N);
+	view_free(&full);
+	view_free(&lim);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_sort_top_only)
 {
 	/* top_only keeps just the first rows: the same rows, in the same order, as a full
@@ -3683,6 +3794,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_sort_every_key);
 	tcase_add_test(tc, test_sort_groups);
 	tcase_add_test(tc, test_sort_limit);
+	tcase_add_test(tc, test_sort_mixed);
 	tcase_add_test(tc, test_sort_near);
 	tcase_add_test(tc, test_sort_reverse_ties);
 	tcase_add_test(tc, test_sort_top_only);

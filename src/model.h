@@ -395,5 +395,8 @@ int view_sort_slice(const struct model *m, const struct view_opts *o, struct vie
 /* The work of view_sort_slice() given up, or its memory after it is done freed: a piece
  * a call (a million rows' free takes milliseconds). Returns 1 when none is left. */
 int view_sort_slice_stop(struct view *v);
+/* The work of view_sort_slice() not to be resumed (what copy() was given is gone): the
+ * next call starts it again. Frees nothing. */
+void view_sort_slice_give_up(struct view *v);
 
 #endif

@@ -1088,6 +1088,7 @@ struct view_bg {
 	enum bg_phase phase;
 	int pass;                 /* PASS's pass (radix_pass_byte()) */
 	int with_seq;             /* the rows no longer come in the order of their ties */
+	int given_up;             /* view_sort_slice_give_up(): it starts again when asked */
 	struct radix_entry *e, *t; /* the entries in their order so far, the other half */
 	struct radix_entry *mem;  /* e and t */
 	size_t count[RADIX_BYTES][256];
@@ -1098,12 +1099,19 @@ struct view_bg {
 
 #define BG_CHUNK 4096 /* rows between looks at the clock: well under a millisecond */
 
+void view_sort_slice_give_up(struct view *v)
+{
+	if (v->bg)
+		v->bg->given_up = 1;
+}
+
 int view_sort_slice_stop(struct view *v)
 {
 	struct view_bg *g = v->bg;
 
 	if (!g)
 		return 1;
+	g->given_up = 1; /* part of it freed: never resumed */
 	if (g->old || g->rows || g->mem) {
 		/* one buffer a call */
 		void **p = g->old ? (void **)&g->old : g->rows ? (void **)&g->rows
@@ -1224,7 +1232,8 @@ int view_sort_slice(const struct model *m, const struct view_opts *o, struct vie
 
 	if (v->sorted_head >= v->sorted_tail)
 		return view_sort_slice_stop(v);
-	if (!g || g->gen != v->gen || g->key != o->key || g->ascending != o->ascending)
+	if (!g || g->given_up || g->gen != v->gen || g->key != o->key ||
+	    g->ascending != o->ascending)
 		g = view_bg_start(m, o, v);
 	do {
 		if (view_bg_chunk(v, g, copy, arg)) {

@@ -1096,6 +1096,7 @@ static int idle_stop(struct list_screen *list)
 		free(list->idle_rows);
 		list->idle_rows = NULL;
 		list->idle_new = 0;
+		view_sort_slice_give_up(&list->view); /* the rows copied so far are gone */
 		return 0;
 	}
 	return view_sort_slice_stop(&list->view);

@@ -1019,6 +1019,47 @@ START_TEST(test_search_far_as_sorted)
 }
 END_TEST
 
+/* The screen's sort of the rows while a search waits, stopped part way (the prompt closed,
+ * one wait freeing a piece of its work) and asked for again when a search is opened: it
+ * starts again rather than going on with memory freed, and every row ends where the order
+ * of all has it; stopped after each of many slices, every phase of the work. */
+START_TEST(test_idle_sort_given_up)
+{
+	struct sbuf b = { 0 };
+	const int n = 60000;
+	char *text;
+
+	for (int i = 0; i < n; i++)
+		sb_printf(&b, " prep_new_page+0x17/0x43\n fn%d+0x10/0x80\n"
+			      " do_syscall_64+0x6b/0x191\nnr_base_pages: %d\n\n",
+			  i, 1 + (i * 7919) % 1000);
+	text = b.s;
+	for (int slices = 1; slices <= 40; slices += 3) {
+		struct ht h = { 0 };
+		struct source *src = fake_new(NULL, 0);
+		struct fake *f = src->priv;
+		int done = 0;
+
+		f->samples[f->n++] = xstrdup(text);
+		ht_start(&h, src, NULL, 50, 160, NULL, NULL);
+		ck_assert_uint_ne(h.t->list->sorted, SIZE_MAX);
+		ht_keys(&h, "/q");
+		for (int k = 0; k < slices && !done; k++)
+			done = tui_idle(h.t, 0);
+		ht_keys(&h, "\n");
+		tui_idle(h.t, 0);
+		ht_keys(&h, "/");
+		for (int k = 0; k < 100000 && !tui_idle(h.t, 0); k++)
+			;
+		ck_assert_uint_eq(h.t->list->sorted, SIZE_MAX);
+		ck_search_as_sorted(&h, 0, 1, 1, "no such frame");
+		ht_keys(&h, "\033");
+		ht_close(&h);
+	}
+	free(text);
+}
+END_TEST
+
 /* A text typed with no wait between the keys: at each character the cursor is on the row
  * a search of all rows in order finds, the rows put in order are those of the order of
  * all, though each character's match lies far from the last one's, among keys of many
@@ -5503,6 +5544,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_search_far_as_sorted);
 	tcase_add_test(tc, test_search_typed_far_as_sorted);
+	tcase_add_test(tc, test_idle_sort_given_up);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_baseline);

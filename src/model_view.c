@@ -726,8 +726,12 @@ void view_moved_begin(struct view *v)
 
 const uint32_t *view_moved(const struct view *v, size_t *n)
 {
+	static const uint32_t none[1];
+
 	*n = v->nmoved;
-	return v->moved_gen == v->gen ? v->moved : NULL;
+	if (v->moved_gen != v->gen)
+		return NULL;
+	return v->moved ? v->moved : none;
 }
 
 /* The w rows of se (of e, READY's entries of the rows not in order, sorted) moved next to

@@ -1703,24 +1703,31 @@ START_TEST(test_sort_reverse_ties)
 }
 END_TEST
 
+/* Two samples of n stacks of a frame each, counts of few values: many ties. */
+static struct model *tied_model(int n)
+{
+	struct model *m = model_new();
+	struct sbuf b = { 0 };
+
+	for (int smp = 0; smp < 2; smp++) {
+		for (int i = 0; i < n; i++)
+			sb_printf(&b, " f%d+0x1/0x2\nnr_base_pages: %d\n\n", i,
+				  smp ? (i * 53) % 70 + 1 : (i * 37) % 50 + 1);
+		model_feed_text(m, smp, b.s);
+		sb_free(&b);
+	}
+	return m;
+}
+
 START_TEST(test_sort_limit)
 {
 	/* with a limit only the first rows need sorting: they are the same rows as in a
 	 * full sort, in the same order, and every row is still there; view_sort_rest() then
 	 * gives the full sort's order */
-	struct model *m = model_new();
-	struct sbuf b = { 0 };
+	struct model *m = tied_model(500);
 	struct view full, lim;
 	struct view_opts o;
 
-	for (int i = 0; i < 500; i++)
-		sb_printf(&b, " f%d+0x1/0x2\nnr_base_pages: %d\n\n", i, (i * 37) % 50 + 1);
-	model_feed_text(m, 0, b.s);
-	sb_free(&b);
-	for (int i = 0; i < 500; i++)
-		sb_printf(&b, " f%d+0x1/0x2\nnr_base_pages: %d\n\n", i, (i * 53) % 70 + 1);
-	model_feed_text(m, 1, b.s);
-	sb_free(&b);
 	view_init(&full);
 	view_init(&lim);
 	for (int k = 0; k < KEY__N; k++) {
@@ -1810,20 +1817,11 @@ START_TEST(test_sort_mixed)
 	 * longer in the order of their ties: each found row is still where the full sort has
 	 * it, and the rest sorted after (at once, or a slice at a time as the screen does
 	 * while it waits) is the full sort's order; view_moved() names every row moved */
-	struct model *m = model_new();
-	struct sbuf b = { 0 };
+	struct model *m = tied_model(3000);
 	struct view full, lim;
 	struct view_opts o;
 	int mixed = 0;
 
-	for (int i = 0; i < 3000; i++)
-		sb_printf(&b, " f%d+0x1/0x2\nnr_base_pages: %d\n\n", i, (i * 37) % 50 + 1);
-	model_feed_text(m, 0, b.s);
-	sb_free(&b);
-	for (int i = 0; i < 3000; i++)
-		sb_printf(&b, " f%d+0x1/0x2\nnr_base_pages: %d\n\n", i, (i * 53) % 70 + 1);
-	model_feed_text(m, 1, b.s);
-	sb_free(&b);
 	view_init(&full);
 	view_init(&lim);
 	for (int k = 0; k < KEY__N; k++) {

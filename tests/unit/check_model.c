@@ -1719,6 +1719,19 @@ static struct model *tied_model(int n)
 	return m;
 }
 
+/* The view of every row in full and the one whose first 10 rows alone are in order (o,
+ * with that limit, as left). */
+static void full_and_limited(struct model *m, struct view_opts *o, int k, int asc,
+			     struct view *full, struct view *lim)
+{
+	view_opts_init(o);
+	o->key = (enum sort_key)k;
+	o->ascending = asc;
+	model_view(m, o, full);
+	o->limit = 10;
+	model_view(m, o, lim);
+}
+
 START_TEST(test_sort_limit)
 {
 	/* with a limit only the first rows need sorting: they are the same rows as in a
@@ -1732,12 +1745,7 @@ START_TEST(test_sort_limit)
 	view_init(&lim);
 	for (int k = 0; k < KEY__N; k++) {
 		for (int asc = 0; asc < 2; asc++) {
-			view_opts_init(&o);
-			o.key = (enum sort_key)k;
-			o.ascending = asc;
-			model_view(m, &o, &full);
-			o.limit = 10;
-			model_view(m, &o, &lim);
+			full_and_limited(m, &o, k, asc, &full, &lim);
 			ck_assert_uint_eq(lim.nrows, full.nrows);
 			for (size_t i = 0; i < 10; i++)
 				ck_assert_msg(lim.rows[i].stack == full.rows[i].stack,
@@ -1831,12 +1839,7 @@ START_TEST(test_sort_mixed)
 				int mod;
 				void *arg[2] = { &lim, &mod };
 
-				view_opts_init(&o);
-				o.key = (enum sort_key)k;
-				o.ascending = asc;
-				model_view(m, &o, &full);
-				o.limit = 10;
-				model_view(m, &o, &lim);
+				full_and_limited(m, &o, k, asc, &full, &lim);
 				copy = malloc(lim.nrows * sizeof(*copy));
 				memcpy(copy, lim.rows, lim.nrows * sizeof(*copy));
 				view_moved_begin(&lim);

@@ -371,11 +371,10 @@ static inline int radix_pass_byte(int p)
 
 /* Stable LSD radix sort of n entries (b is as large) by key, then tie: with_seq, by the
  * tie's bytes too; without, the entries come in the order of their ties (the order the
- * rows came in, which every move of rows not yet in order kept until a search moved some
- * out of turn), which the sort keeps among equal keys. count holds how many entries have
- * each value of each byte (the tie's only with_seq), counted as the keys were made; the
- * passes of bytes that are the same in every entry are skipped. Returns where the sorted
- * entries are: a or b. */
+ * rows came in, kept until view_grow() swapped rows out of the middle), which the sort
+ * keeps among equal keys. count holds how many entries have each value of each byte
+ * (the tie's only with_seq), counted as the keys were made; the passes of bytes that
+ * are the same in every entry are skipped. Returns where the sorted entries are: a or b. */
 static struct radix_entry *radix_sort(struct radix_entry *a, struct radix_entry *b, size_t n,
 				      size_t (*count)[256], int with_seq)
 {

@@ -468,16 +468,19 @@ static void rows_copy_range(struct list_screen *list, size_t a, size_t b)
 	view_moved_begin(&list->view);
 }
 
-/* The rows again as the view has them after it put more of [a, b) in order: only those
- * it moved when it can tell (a few hundred of a million), each one's answer to the
- * search asked again (from its stack's, kept). */
+/* The rows again as the view has them after it put more of [a, b) in order (the same
+ * rows, some moved): only those it moved when it can tell (a few hundred of a million),
+ * each one's answer to the search asked again from its stack's, which holds. */
 static void rows_sync(struct list_screen *list, size_t a, size_t b)
 {
 	size_t n;
 	const uint32_t *moved = view_moved(&list->view, &n);
 
 	if (!moved || list->nrows != list->view.nrows) {
+		int known = list->search.stacks_known;
+
 		rows_copy_range(list, a, b);
+		list->search.stacks_known = known; /* the same rows: a stack's answer holds */
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -966,11 +969,8 @@ static size_t search_unsorted(struct list_screen *list, int dir)
 	r = view_find(app->model, &app->settings.view, &list->view, dir < 0, search_wants, list,
 		      2 * h, 4 * h);
 	if (r != SIZE_MAX) {
-		int known = list->search.stacks_known;
-
 		sorted_update(list);
 		rows_sync(list, a, b);
-		list->search.stacks_known = known; /* the same rows, some moved */
 	}
 	return r;
 }

@@ -304,7 +304,8 @@ struct row {
 	const struct stack *stack; /* GROUP_STACK */
 	const struct group *group; /* other modes */
 	uint32_t label;
-	uint32_t seq;              /* the order rows came in: it breaks ties of the sort key */
+	uint32_t seq;              /* the order rows came in (a stack's id, a group's place):
+				    * it breaks ties of the sort key */
 };
 
 struct view {
@@ -382,6 +383,10 @@ const uint32_t *view_moved(const struct view *v, size_t *n);
  * SIZE_MAX when none is wanted. Costs one look at each of them, not a sort. */
 size_t view_find(const struct model *m, const struct view_opts *o, struct view *v, int last,
 		 int (*want)(void *arg, size_t i), void *arg, size_t before, size_t after);
+/* The same in a view of stacks, wanted by their ids: by_id[id] is 2 for a stack wanted
+ * (n ids). Costs one look at each row not in order, none into its stack. */
+size_t view_find_ids(const struct model *m, const struct view_opts *o, struct view *v,
+		     int last, const uint8_t *by_id, size_t n, size_t before, size_t after);
 /* While nothing else is to be done: the rows not in order yet sorted a slice at a time
  * (until time_mono() passes deadline) into new rows, the view's own left as they are, so
  * that it stays usable between slices; a change to the view starts the work again. When

@@ -516,6 +516,13 @@ static uint32_t row_tie(const struct model *m, const struct view_opts *o, const 
 	return r->stack ? r->stack->id : (uint32_t)(r->group - m->groups[o->group]);
 }
 
+/* A row's tie (row.seq), in the order rows come in: a stack's id (stacks come in the
+ * order of their ids: a search asks for rows by their stacks' ids), else its place. */
+static inline uint32_t row_seq(const struct view *v, const struct row *r)
+{
+	return r->stack ? r->stack->id : (uint32_t)v->nrows;
+}
+
 static void view_push(struct view *v, const struct row *r)
 {
 	if (v->nrows == v->cap) {
@@ -523,7 +530,7 @@ static void view_push(struct view *v, const struct row *r)
 		v->rows = xreallocarray(v->rows, v->cap, sizeof(*v->rows));
 	}
 	v->rows[v->nrows] = *r;
-	v->rows[v->nrows].seq = (uint32_t)v->nrows;
+	v->rows[v->nrows].seq = row_seq(v, r);
 	v->nrows++;
 }
 
@@ -1051,8 +1058,10 @@ size_t view_place(const struct model *m, const struct view_opts *o, struct view 
 	return r;
 }
 
-size_t view_find(const struct model *m, const struct view_opts *o, struct view *v, int last,
-		 int (*want)(void *arg, size_t i), void *arg, size_t before, size_t after)
+/* view_find() and view_find_ids(): want(arg, i) asked of row i, or by_id[its seq]. */
+static size_t find_in_middle(const struct model *m, const struct view_opts *o, struct view *v,
+			     int last, int (*want)(void *arg, size_t i), void *arg,
+			     const uint8_t *by_id, size_t nid, size_t before, size_t after)
 {
 	size_t a = v->sorted_head, b = v->sorted_tail, found = SIZE_MAX;
 	struct radix_entry *e, *best = NULL;
@@ -1068,7 +1077,7 @@ size_t view_find(const struct model *m, const struct view_opts *o, struct view *
 
 		if (best && (last ? entry_before(x, best) : entry_before(best, x)))
 			continue;
-		if (want(arg, i)) {
+		if (by_id ? x->seq < nid && by_id[x->seq] == 2 : want(arg, i)) {
 			best = x;
 			found = i;
 		}
@@ -1077,6 +1086,18 @@ size_t view_find(const struct model *m, const struct view_opts *o, struct view *
 		found = place_entry(v, &s, e, found, before, after);
 	free(s.place);
 	return found;
+}
+
+size_t view_find(const struct model *m, const struct view_opts *o, struct view *v, int last,
+		 int (*want)(void *arg, size_t i), void *arg, size_t before, size_t after)
+{
+	return find_in_middle(m, o, v, last, want, arg, NULL, 0, before, after);
+}
+
+size_t view_find_ids(const struct model *m, const struct view_opts *o, struct view *v,
+		     int last, const uint8_t *by_id, size_t n, size_t before, size_t after)
+{
+	return find_in_middle(m, o, v, last, NULL, NULL, by_id, n, before, after);
 }
 
 /* view_sort_slice()'s work: the entries of rows [a, b) made (KEYS), radix sorted a pass
@@ -1316,7 +1337,7 @@ static void view_offer(const struct model *m, struct view *v, const struct view_
 
 			e[v->nrows].k = row_key_bits(r, o->key, NULL, o->ascending);
 			e[v->nrows].idx = (uint32_t)v->nrows;
-			e[v->nrows].seq = (uint32_t)v->nrows;
+			e[v->nrows].seq = row_seq(v, r);
 		}
 		view_push(v, r);
 		return;

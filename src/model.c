@@ -642,6 +642,7 @@ static struct stack *stack_new(struct model *m)
 	}
 	st->id = (uint32_t)id;
 	st->s.first_seen = m->nsamples;
+	m->stacks_gen++;
 	m->nlive++;
 	m->apart_new = st->id + 1;
 	return st;
@@ -976,6 +977,7 @@ static void stack_forget(struct model *m, struct stack *st)
 	st->nframes = 0;
 	st->handle = 0;
 	st->freed = 1;
+	m->stacks_gen++;
 	apart_mark(m, st->label);
 	apart_news(m, st->id, st->label, 0);
 	/* a free slot counts nothing: views look at these only */

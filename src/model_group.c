@@ -147,6 +147,7 @@ void stack_place(struct model *m, struct stack *st)
 {
 	unsigned c = 0;
 
+	m->stacks_gen++;
 	apart_mark(m, st->label);   /* the one it leaves, when placed again */
 	if (m->apart_new != st->id + 1)
 		apart_news(m, st->id, st->label, 0);

@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "model_index.h"
 #include "model_replay.h"
 #include "model_int.h"
 #include "testutil.h"
@@ -1802,6 +1803,70 @@ static int want_mod(void *arg, size_t i)
 
 	return v->rows[i].stack->id % 41 == (uint32_t)*mod;
 }
+
+
+/* The index of which stacks have which frame: each frame's stacks are those a look at
+ * every stack finds (a frame twice in a stack, twice), made a slice at a time; not ready
+ * once a sample brings a stack or the model forgets one, right again when made again. */
+static void ck_index_exact(const struct model *m, struct stack_index *x)
+{
+	size_t total = 0, n, want;
+	const uint32_t *ids;
+
+	while (!stack_index_make(x, m, 0)) /* a step a call: the deadline is past */
+		;
+	ck_assert(stack_index_ready(x, m));
+	for (uint32_t f = 0; f < model_nframes(m); f++) {
+		ids = stack_index_frame(x, f, &n);
+		want = 0;
+		for (size_t i = 0; i < model_nstacks(m); i++) {
+			const struct stack *st = model_stack(m, (uint32_t)i);
+
+			for (unsigned k = 0; st && k < st->nframes; k++)
+				want += st->frames[k] == f;
+		}
+		ck_assert_uint_eq(n, want);
+		for (size_t j = 0; j < n; j++) {
+			const struct stack *st = model_stack(m, ids[j]);
+			unsigned k = 0;
+
+			ck_assert_ptr_nonnull(st);
+			while (k < st->nframes && st->frames[k] != f)
+				k++;
+			ck_assert_uint_lt(k, st->nframes);
+			ck_assert(j == 0 || ids[j - 1] <= ids[j]);
+		}
+		total += n;
+	}
+	ids = stack_index_odd(x, &n);
+	ck_assert_uint_eq(n, 0); /* every label is a caller frame's function here */
+	ck_assert_uint_gt(total, 0);
+}
+
+START_TEST(test_stack_index)
+{
+	struct model *m = model_new();
+	struct stack_index *x = stack_index_new();
+	struct sbuf b = { 0 };
+
+	for (int i = 0; i < 3000; i++)
+		sb_printf(&b, "%sf%d;g%d;f%d;h=%d", i ? "|" : "", i % 37, i % 101, i % 37,
+			  1 + i % 5);
+	feed(m, 0, b.s);
+	ck_index_exact(m, x);
+	feed(m, 1, "f1;new;h=3");
+	ck_assert(!stack_index_ready(x, m)); /* a stack came */
+	ck_index_exact(m, x);
+	for (int t = 2; t < 2 + MODEL_HISTORY + 2; t++)
+		feed(m, t, "f1;new;h=3"); /* the others gone long enough: forgotten */
+	ck_assert_uint_lt(model_nlive(m), 3000);
+	ck_assert(!stack_index_ready(x, m));
+	ck_index_exact(m, x);
+	stack_index_free(x);
+	sb_free(&b);
+	model_free(m);
+}
+END_TEST
 
 /* A copy of the view's rows, updated only at the places view_moved() names, is the same
  * as the rows; the log starts again. */
@@ -3796,6 +3861,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_sort_groups);
 	tcase_add_test(tc, test_sort_limit);
 	tcase_add_test(tc, test_sort_mixed);
+	tcase_add_test(tc, test_stack_index);
 	tcase_add_test(tc, test_sort_near);
 	tcase_add_test(tc, test_sort_reverse_ties);
 	tcase_add_test(tc, test_sort_top_only);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model_index.h"
 #include "tui_chart.h"
 #include "tui_columns.h"
 #include "tui_list.h"
@@ -742,6 +743,8 @@ static void search_set(struct list_screen *list, const char *text)
 	if (!narrow) {
 		list->search.nrow_match = 0;
 		list->search.stacks_known = 0;
+	} else if (list->search.stacks_known == 2) {
+		list->search.stacks_known = 1; /* the matches forgotten, those that fail kept */
 	}
 	list->search.scanned = 0;
 	list->search.model = list->base.app->model;
@@ -958,6 +961,82 @@ static int search_wants(void *arg, size_t row)
 	return list_row_matches(arg, row);
 }
 
+/* Every stack's answer from the index (stacks_known 2): the stacks of the frames that have
+ * the text match, those of frames whose function has it are asked, the rest fail. 0 when
+ * the index cannot tell (not made for these stacks, a text across a label's parts). */
+static int index_answers(struct list_screen *list)
+{
+	struct app *app = list->base.app;
+	const struct model *m = app->model;
+	struct stack_index *x = list->search.index;
+	size_t nst = model_nstacks(m), nf = model_nframes(m), n, nask = 0, capask = 0;
+	uint32_t *ask = NULL;
+	const uint32_t *ids;
+	uint8_t *sm, *fm;
+
+	if (list->search.stacks_known == 2)
+		return 1;
+	if (!list->search.in_parts || !nst || app->settings.view.group != GROUP_STACK ||
+	    !stack_index_ready(x, m))
+		return 0;
+	match_at(&list->search.stack_match, &list->search.nstack_match, (uint32_t)nst - 1);
+	if (nf)
+		match_at(&list->search.func_match, &list->search.nfunc_match, (uint32_t)nf - 1);
+	sm = list->search.stack_match;
+	fm = list->search.func_match;
+	memset(sm, 1, nst);
+	for (uint32_t f = 0; f < nf; f++) {
+		if (fm[f] == 1)
+			continue;
+		if (!fm[f]) {
+			uint32_t func = model_frames_label(m, &f, 1, GROUP_FUNCTION, 0);
+
+			if (has_text(list, model_frame(m, f)))
+				fm[f] = 2;
+			else
+				fm[f] = cached_match(list, &list->search.label_match,
+						     &list->search.nlabel_match, func,
+						     model_label(m, func)) ? 3 : 1;
+			if (fm[f] == 1)
+				continue;
+		}
+		ids = stack_index_frame(x, f, &n);
+		if (fm[f] == 2) {
+			for (size_t i = 0; i < n; i++)
+				sm[ids[i]] = 2;
+			continue;
+		}
+		if (nask + n > capask) {
+			capask = 2 * (nask + n);
+			ask = xreallocarray(ask, capask, sizeof(*ask));
+		}
+		memcpy(ask + nask, ids, n * sizeof(*ids));
+		nask += n;
+	}
+	ids = stack_index_odd(x, &n);
+	for (size_t i = 0; i < nask + n; i++) {
+		uint32_t id = i < nask ? ask[i] : ids[i - nask];
+		const struct stack *st;
+
+		if (sm[id] != 1)
+			continue; /* a match, or asked already */
+		st = model_stack(m, id);
+		if (st) {
+			struct list_row r = { &st->s, st, st->label, 0, UINT32_MAX, 1 };
+
+			sm[id] = row_match(list, &r) ? 2 : 3;
+		}
+	}
+	for (size_t i = 0; i < nask + n; i++) { /* 3: asked, no match */
+		uint32_t id = i < nask ? ask[i] : ids[i - nask];
+
+		sm[id] = sm[id] == 3 ? 1 : sm[id];
+	}
+	free(ask);
+	list->search.stacks_known = 2;
+	return 1;
+}
+
 /* The rows not in order yet lie together in the order: the match among them that the
  * search meets first (dir 1: the first in the order, -1: the last) put in its place
  * with the rows around it, not every row sorted. Returns its row, or SIZE_MAX. */
@@ -966,8 +1045,13 @@ static size_t search_unsorted(struct list_screen *list, int dir)
 	struct app *app = list->base.app;
 	size_t a = list->view.sorted_head, b = list->view.sorted_tail, h = list_height(), r;
 
-	r = view_find(app->model, &app->settings.view, &list->view, dir < 0, search_wants, list,
-		      2 * h, 4 * h);
+	if (index_answers(list))
+		r = view_find_ids(app->model, &app->settings.view, &list->view, dir < 0,
+				  list->search.stack_match, model_nstacks(app->model), 2 * h,
+				  4 * h);
+	else
+		r = view_find(app->model, &app->settings.view, &list->view, dir < 0,
+			      search_wants, list, 2 * h, 4 * h);
 	if (r != SIZE_MAX) {
 		sorted_update(list);
 		rows_sync(list, a, b);
@@ -1132,10 +1216,32 @@ static int idle_scan(struct list_screen *list, double deadline)
 	return i >= n;
 }
 
-int list_idle(struct list_screen *list, double budget_ms)
+/* The index of the model's stacks made ahead, for a list of many rows of stacks: 1 when
+ * none is to be made (any more). */
+static int idle_index(struct list_screen *list, double deadline)
 {
 	struct app *app = list->base.app;
+
+	if (app->settings.tree != TREE_OFF || app->settings.view.group != GROUP_STACK ||
+	    list->nrows < list->search.index_min || list->view_model != app->model)
+		return 1;
+	if (!list->search.index)
+		list->search.index = stack_index_new();
+	return stack_index_make(list->search.index, app->model, deadline);
+}
+
+static int idle_work(struct list_screen *list, double deadline);
+
+int list_idle(struct list_screen *list, double budget_ms)
+{
 	double deadline = time_mono() + budget_ms / 1e3;
+
+	return idle_work(list, deadline) && idle_index(list, deadline);
+}
+
+static int idle_work(struct list_screen *list, double deadline)
+{
+	struct app *app = list->base.app;
 
 	/* only a search typed goes far from the rows in order; the cursor stays where it
 	 * is */
@@ -1721,6 +1827,8 @@ static struct screen *list_create(void)
 	view_init(&list->view);
 	list->tree = tree_ui_new();
 	list->cursor.frame_line = list->top.frame_line = -1;
+	/* fewer rows are asked in a few milliseconds */
+	list->search.index_min = 65536;
 	chart_on = 0;
 	return &list->base;
 }
@@ -1744,6 +1852,7 @@ static void list_destroy(struct screen *s)
 	free(list->search.apart_match);
 	free(list->search.row_match);
 	free(list->search.stack_match);
+	stack_index_free(list->search.index);
 	free(list);
 }
 

@@ -97,10 +97,15 @@ struct list_screen {
 		uint8_t *row_match;
 		size_t nrow_match, scanned;
 		/* per stack id, the same for a stack's row: kept while the rows only move
-		 * (a far search puts some in order), forgotten with the rows otherwise */
+		 * (a far search puts some in order), forgotten with the rows otherwise
+		 * (stacks_known 0); 2: every stack's answer made, from the index */
 		uint8_t *stack_match;
 		size_t nstack_match;
 		int stacks_known;
+		/* frame -> stacks, made while the screen waits with rows of stacks, at least
+		 * index_min of them: a search far away asks only the stacks it names */
+		struct stack_index *index;
+		size_t index_min;
 		const struct model *model;  /* what the matches are of */
 		struct list_pos origin;     /* where / started */
 		char saved[256];            /* the search before / */

@@ -21,6 +21,7 @@
 #include "cmd_attrib.h"
 #include "cmd_record.h"
 #include "cmd_select.h"
+#include "model_index.h"
 #include "output.h"
 #include "settings.h"
 #include "output_recording.h"
@@ -1063,14 +1064,17 @@ END_TEST
 /* A text typed with no wait between the keys: at each character the cursor is on the row
  * a search of all rows in order finds, the rows put in order are those of the order of
  * all, though each character's match lies far from the last one's, among keys of many
- * values, near the start of the order and near its end, in both sort directions. */
+ * values, near the start of the order and near its end, in both sort directions. Run 1:
+ * the same with the index of which stacks have which frame made while the screen waited
+ * (the far characters ask it, not the rows). */
 START_TEST(test_search_typed_far_as_sorted)
 {
 	struct ht h = { 0 };
 	struct sbuf b = { 0 };
 	struct source *src = fake_new(NULL, 0);
 	struct fake *f = src->priv;
-	const int n = 60000;
+	const int n = 60000, indexed = _i;
+	int asked_index = 0;
 
 	for (int i = 0; i < n; i++) {
 		int pages = 1 + (i * 7919) % 1000;
@@ -1084,6 +1088,7 @@ START_TEST(test_search_typed_far_as_sorted)
 	}
 	f->samples[f->n++] = b.s;
 	ht_start(&h, src, NULL, 50, 160, NULL, NULL);
+	h.t->list->search.index_min = indexed ? 1 : SIZE_MAX;
 	for (int pass = 0; pass < 2; pass++) {
 		static const char *const texts[] = { "qz47", "qy11", "qz5", "qy6", NULL };
 
@@ -1097,10 +1102,15 @@ START_TEST(test_search_typed_far_as_sorted)
 			ht_key(&h, FN(KEY_HOME));
 			ck_assert_uint_ne(h.t->list->sorted, SIZE_MAX);
 			at = h.t->list->cursor.row;
+			while (!tui_idle(h.t, 3))
+				;
+			ck_assert_int_eq(stack_index_ready(h.t->list->search.index, h.t->model),
+					 indexed);
 			ht_keys(&h, "/");
 			for (size_t k = 0; (*t)[k]; k++) {
 				typed[k] = (*t)[k];
 				ht_key(&h, (unsigned char)(*t)[k]);
+				asked_index |= h.t->list->search.stacks_known == 2;
 				ck_search_as_sorted(&h, at, 1, 1, typed);
 			}
 			ck_assert_uint_gt(h.t->list->cursor.row, 256);
@@ -1112,6 +1122,7 @@ START_TEST(test_search_typed_far_as_sorted)
 			}
 		}
 	}
+	ck_assert_int_eq(asked_index, indexed);
 	ht_close(&h);
 }
 END_TEST
@@ -4998,7 +5009,10 @@ START_TEST(test_speed_100k)
 	ht_keys(&h, "/fn5_3x");
 	ck_screen_has(&h, "(not found)");
 	ck_assert_uint_eq(h.t->list->cursor.row, at);
-	ht_keys(&h, "\033/");
+	/* the screen has waited before: the index of which stacks have which frame made */
+	ht_keys(&h, "\033");
+	speed_wait(&h, nstacks);
+	ht_keys(&h, "/");
 	for (const char *k = "caller4999+"; *k; k++) {
 		char key[2] = { *k, 0 };
 
@@ -5543,7 +5557,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_search_apart_parts);
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_search_far_as_sorted);
-	tcase_add_test(tc, test_search_typed_far_as_sorted);
+	tcase_add_loop_test(tc, test_search_typed_far_as_sorted, 0, 2);
 	tcase_add_test(tc, test_idle_sort_given_up);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);

@@ -479,6 +479,14 @@ else
 	echo "run.sh: bench/replay.sh failed" >&2
 fi
 
+say "the screen's keys at 1,000,000 stacks (bench/screen.sh)"
+if BUILDDIR=$BUILDDIR BENCH_OUT=$out RUNS=$([ $quick = 1 ] && echo 1 || echo 3) \
+	"$srcdir/bench/screen.sh" > /dev/null; then
+	{ echo; cat "$out/screen.md"; } >> "$out/results.md"
+else
+	echo "run.sh: bench/screen.sh failed (make tests/unit/check_tui)" >&2
+fi
+
 say "live ticks on the kernel lab's kernels (bench/live-tick.sh)"
 rc=0
 BUILDDIR=$BUILDDIR BENCH_OUT=$out "$srcdir/bench/live-tick.sh" $([ $quick = 1 ] && echo --quick) || rc=$?

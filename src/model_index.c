@@ -180,12 +180,12 @@ int stack_index_make(struct stack_index *x, const struct model *m, double deadli
 
 const uint32_t *stack_index_frame(const struct stack_index *x, uint32_t f, size_t *n)
 {
-	if (f >= x->nframes) {
+	if (x->phase != IX_READY || f >= x->nframes) {
 		*n = 0;
 		return NULL;
 	}
 	*n = x->off[f + 1] - x->off[f];
-	return x->ids + x->off[f];
+	return *n ? x->ids + x->off[f] : NULL;
 }
 
 const uint32_t *stack_index_odd(const struct stack_index *x, size_t *n)

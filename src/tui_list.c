@@ -652,6 +652,8 @@ void list_freeze(struct list_screen *list)
 		rebuild(list, 1); /* sorts all the rows, then copies them */
 	else
 		frozen_copy(list);
+	/* the model goes on and may give a forgotten stack's id to another */
+	list->search.stacks_known = 0;
 	if (list->base.app->settings.tree != TREE_OFF)
 		pins_update(list);
 }
@@ -1006,6 +1008,8 @@ static int index_answers(struct list_screen *list)
 				sm[ids[i]] = 2;
 			continue;
 		}
+		if (!n)
+			continue;
 		if (nask + n > capask) {
 			capask = 2 * (nask + n);
 			ask = xreallocarray(ask, capask, sizeof(*ask));

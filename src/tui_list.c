@@ -1220,14 +1220,21 @@ static int idle_scan(struct list_screen *list, double deadline)
 	return i >= n;
 }
 
-/* The index of the model's stacks made ahead, for a list of many rows of stacks: 1 when
- * none is to be made (any more). */
+/* The index of the model's stacks made ahead while a search is open or kept (`n`), for a
+ * list of many rows of stacks with rows not in order: 1 when none is to be made (any
+ * more). It goes when the list shows no stacks. */
 static int idle_index(struct list_screen *list, double deadline)
 {
 	struct app *app = list->base.app;
 
-	if (app->settings.tree != TREE_OFF || app->settings.view.group != GROUP_STACK ||
-	    list->nrows < list->search.index_min || list->view_model != app->model)
+	if (app->settings.tree != TREE_OFF || app->settings.view.group != GROUP_STACK) {
+		stack_index_free(list->search.index);
+		list->search.index = NULL;
+		return 1;
+	}
+	if (list->nrows < list->search.index_min || list->view_model != app->model ||
+	    list->sorted == SIZE_MAX || app->pause.on ||
+	    (app->prompt.ops != &search_prompt && !list->search.text[0]))
 		return 1;
 	if (!list->search.index)
 		list->search.index = stack_index_new();
@@ -1236,11 +1243,12 @@ static int idle_index(struct list_screen *list, double deadline)
 
 static int idle_work(struct list_screen *list, double deadline);
 
+/* The index first: it is ready sooner than every row put in order. */
 int list_idle(struct list_screen *list, double budget_ms)
 {
 	double deadline = time_mono() + budget_ms / 1e3;
 
-	return idle_work(list, deadline) && idle_index(list, deadline);
+	return idle_index(list, deadline) && idle_work(list, deadline);
 }
 
 static int idle_work(struct list_screen *list, double deadline)

@@ -193,10 +193,3 @@ const uint32_t *stack_index_odd(const struct stack_index *x, size_t *n)
 	*n = x->nodd;
 	return x->odd;
 }
-
-size_t stack_index_bytes(const struct stack_index *x)
-{
-	return x ? 2 * x->cap_frames * sizeof(uint32_t) + x->cap_ids * sizeof(uint32_t) +
-			   x->cap_odd * sizeof(uint32_t)
-		 : 0;
-}

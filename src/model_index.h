@@ -22,6 +22,5 @@ const uint32_t *stack_index_frame(const struct stack_index *x, uint32_t f, size_
 /* The stacks whose label is not their caller frame's function (none of their frames
  * tells it): a search asks them all. */
 const uint32_t *stack_index_odd(const struct stack_index *x, size_t *n);
-size_t stack_index_bytes(const struct stack_index *x);
 
 #endif

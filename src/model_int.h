@@ -174,7 +174,8 @@ struct model {
 	/* which model this is, unique in the process: a model_reset() or another model at
 	 * the same address has another (model_ident()) */
 	uint64_t ident;
-	uint64_t stacks_gen;        /* changes when a stack comes, goes, or gets frames or a label */
+	/* changes when a stack comes, goes, or gets frames or a label (model_index.c) */
+	uint64_t stacks_gen;
 	int in_sample;
 	double t_cur, t_prev, t_first;
 	double dt;                  /* of the last complete sample: each rate is delta / dt */

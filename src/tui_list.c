@@ -964,8 +964,9 @@ static int search_wants(void *arg, size_t row)
 }
 
 /* Every stack's answer from the index (stacks_known 2): the stacks of the frames that have
- * the text match, those of frames whose function has it are asked, the rest fail. 0 when
- * the index cannot tell (not made for these stacks, a text across a label's parts). */
+ * the text match; those of frames whose function has it, and those whose label no frame
+ * tells, are asked; the rest fail. 0 when the index cannot tell (not made for these
+ * stacks, a text across a label's parts). */
 static int index_answers(struct list_screen *list)
 {
 	struct app *app = list->base.app;

@@ -102,8 +102,9 @@ struct list_screen {
 		uint8_t *stack_match;
 		size_t nstack_match;
 		int stacks_known;
-		/* frame -> stacks, made while the screen waits with rows of stacks, at least
-		 * index_min of them: a search far away asks only the stacks it names */
+		/* frame -> stacks, made while the screen waits with a search open or kept
+		 * and at least index_min rows of stacks, not all in order: a search far
+		 * away asks only the stacks it names */
 		struct stack_index *index;
 		size_t index_min;
 		const struct model *model;  /* what the matches are of */

@@ -833,17 +833,16 @@ static int search_possible(struct list_screen *list)
 			 model_nframes(m), model_frame);
 }
 
-/* Whether frame i of a stack has the text (2), only its function (3) or neither (1). */
-static int frame_func_match(struct list_screen *list, const struct stack *st, unsigned i)
+/* Whether frame f has the text (2), only its function (3) or neither (1). */
+static int frame_answer(struct list_screen *list, uint32_t f)
 {
 	const struct model *m = list->base.app->model;
-	uint8_t *c = match_at(&list->search.func_match, &list->search.nfunc_match,
-			      st->frames[i]);
+	uint8_t *c = match_at(&list->search.func_match, &list->search.nfunc_match, f);
 
 	if (!*c) {
-		uint32_t func = model_group_label(m, st, GROUP_FUNCTION, i);
+		uint32_t func = model_frames_label(m, &f, 1, GROUP_FUNCTION, 0);
 
-		if (has_text(list, model_frame(m, st->frames[i])))
+		if (has_text(list, model_frame(m, f)))
 			*c = 2;
 		else
 			*c = has_text(list, model_label(m, func)) ? 3 : 1;
@@ -864,7 +863,7 @@ static int row_match(struct list_screen *list, const struct list_row *r)
 				 st->label, model_label(m, st->label)))
 			return 1;
 		for (unsigned i = 0; i < st->nframes; i++) {
-			int k = frame_func_match(list, st, i);
+			int k = frame_answer(list, st->frames[i]);
 
 			if (k == 2)
 				return 1;
@@ -989,20 +988,8 @@ static int index_answers(struct list_screen *list)
 	fm = list->search.func_match;
 	memset(sm, 1, nst);
 	for (uint32_t f = 0; f < nf; f++) {
-		if (fm[f] == 1)
+		if (fm[f] == 1 || frame_answer(list, f) == 1)
 			continue;
-		if (!fm[f]) {
-			uint32_t func = model_frames_label(m, &f, 1, GROUP_FUNCTION, 0);
-
-			if (has_text(list, model_frame(m, f)))
-				fm[f] = 2;
-			else
-				fm[f] = cached_match(list, &list->search.label_match,
-						     &list->search.nlabel_match, func,
-						     model_label(m, func)) ? 3 : 1;
-			if (fm[f] == 1)
-				continue;
-		}
 		ids = stack_index_frame(x, f, &n);
 		if (fm[f] == 2) {
 			for (size_t i = 0; i < n; i++)

@@ -1804,11 +1804,12 @@ static int want_mod(void *arg, size_t i)
 	return v->rows[i].stack->id % 41 == (uint32_t)*mod;
 }
 
-
 /* The index of which stacks have which frame: each frame's stacks are those a look at
  * every stack finds (a frame twice in a stack, twice), made a slice at a time; not ready
- * once a sample brings a stack or the model forgets one, right again when made again. */
-static void ck_index_exact(const struct model *m, struct stack_index *x)
+ * once a sample brings a stack or the model forgets one, right again when made again. A
+ * stack known only by its count (no frames: its label no frame's) is listed apart until
+ * its frames come. */
+static void ck_index_exact(const struct model *m, struct stack_index *x, size_t nodd)
 {
 	size_t total = 0, n, want;
 	const uint32_t *ids;
@@ -1839,12 +1840,15 @@ static void ck_index_exact(const struct model *m, struct stack_index *x)
 		total += n;
 	}
 	ids = stack_index_odd(x, &n);
-	ck_assert_uint_eq(n, 0); /* every label is a caller frame's function here */
+	ck_assert_uint_eq(n, nodd);
+	for (size_t j = 0; j < n; j++)
+		ck_assert_uint_eq(model_stack(m, ids[j])->nframes, 0);
 	ck_assert_uint_gt(total, 0);
 }
 
 START_TEST(test_stack_index)
 {
+	static const char *const frames99[] = { "prep_new_page+0x17/0x43", "f1+0x1/0x2" };
 	struct model *m = model_new();
 	struct stack_index *x = stack_index_new();
 	struct sbuf b = { 0 };
@@ -1853,15 +1857,26 @@ START_TEST(test_stack_index)
 		sb_printf(&b, "%sf%d;g%d;f%d;h=%d", i ? "|" : "", i % 37, i % 101, i % 37,
 			  1 + i % 5);
 	feed(m, 0, b.s);
-	ck_index_exact(m, x);
+	ck_index_exact(m, x, 0);
 	feed(m, 1, "f1;new;h=3");
 	ck_assert(!stack_index_ready(x, m)); /* a stack came */
-	ck_index_exact(m, x);
+	ck_index_exact(m, x, 0);
 	for (int t = 2; t < 2 + MODEL_HISTORY + 2; t++)
 		feed(m, t, "f1;new;h=3"); /* the others gone long enough: forgotten */
 	ck_assert_uint_lt(model_nlive(m), 3000);
 	ck_assert(!stack_index_ready(x, m));
-	ck_index_exact(m, x);
+	ck_index_exact(m, x, 0);
+	begin_sample(m, 200);
+	count_handle(m, 99, 7);
+	end_sample(m);
+	ck_assert(!stack_index_ready(x, m));
+	ck_index_exact(m, x, 1);
+	begin_sample(m, 201);
+	feed_handle_rec(m, 99, frames99, 2);
+	count_handle(m, 99, 7);
+	end_sample(m);
+	ck_assert(!stack_index_ready(x, m)); /* its frames and label came */
+	ck_index_exact(m, x, 0);
 	stack_index_free(x);
 	sb_free(&b);
 	model_free(m);

@@ -152,9 +152,11 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
  * arrays that build takes and the first TREE_PREFAULT_NODES nodes' and writes to their
  * pages, budget_ms of it a call (< 0: all), so that the build and a `*` find them
  * faulted in. Nothing when t was built or they would take more than TREE_PREFAULT_MAX
- * bytes. Returns 1 when nothing is left to do. */
+ * bytes and more than the model's own memory over TREE_PREFAULT_SHARE. Returns 1 when
+ * nothing is left to do. */
 #define TREE_PREFAULT_NODES 65536
 #define TREE_PREFAULT_MAX (32u << 20)
+#define TREE_PREFAULT_SHARE 4
 int tree_prefault(struct tree *t, const struct model *m, double budget_ms);
 /* Bytes the tree has allocated (its nodes, tables and lists, the view's rows). */
 size_t tree_mem_bytes(const struct tree *t);

@@ -1523,51 +1523,99 @@ static inline void history_add(const struct model *m, const struct counter *s, u
 		*filled = got;
 }
 
-int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_t *out, int n)
+void tree_history_begin(const struct model *m, const struct tree *t, uint32_t i, int n,
+			struct tree_hist *h)
 {
-	int64_t *one = xmalloc((size_t)(n > 0 ? n : 1) * sizeof(*one));
-	uint32_t k = m->nsamples ? (uint32_t)m->nsamples - 1 : 0, lo;
-	int64_t flat = 0; /* the stacks with no change in the window: their counts */
-	int filled = 0, cnt = 0;
+	uint32_t k = m->nsamples ? (uint32_t)m->nsamples - 1 : 0;
 
-	for (int j = 0; j < n; j++)
-		out[j] = 0;
-	if (m->nsamples && n > 0) {
+	free(h->todo);
+	memset(h, 0, sizeof(*h));
+	h->node = i;
+	h->n = n < 0 ? 0 : n > MODEL_HISTORY ? MODEL_HISTORY : n;
+	if (m->nsamples && h->n > 0) {
 		uint32_t have = k + 1 < MODEL_HISTORY ? k + 1 : MODEL_HISTORY;
 
-		cnt = (uint32_t)n < have ? n : (int)have;
+		h->cnt = (uint32_t)h->n < have ? h->n : (int)have;
 	}
-	lo = k - (uint32_t)(cnt > 0 ? cnt - 1 : 0);
-	if (t->nodes[i].nstacks == t->v.nrows) {
+	h->lo = k - (uint32_t)(h->cnt > 0 ? h->cnt - 1 : 0);
+	h->nnodes = t->nnodes;
+	h->build = t->build;
+	h->all = t->nodes[i].nstacks == t->v.nrows;
+	h->r = TREE_NONE;
+	if (!h->all) {
+		h->todo = xmalloc((t->nnodes ? t->nnodes : 1) * sizeof(*h->todo));
+		h->todo[h->ntodo++] = i;
+	}
+}
+
+void tree_history_end(struct tree_hist *h)
+{
+	free(h->todo);
+	h->todo = NULL;
+	h->ntodo = 0;
+}
+
+/* Whether the clock is looked at, every 4,096 stacks, and says deadline has passed. */
+static inline int hist_late(size_t *k, double deadline)
+{
+	return deadline > 0 && (++*k & 4095) == 0 && time_mono() >= deadline;
+}
+
+int tree_history_step(const struct model *m, const struct tree *t, struct tree_hist *h,
+		      double deadline)
+{
+	int64_t one[MODEL_HISTORY];
+	const struct tree_node *nd;
+	size_t k = 0;
+
+	if (h->whole)
+		return h->filled;
+	if (h->all) {
 		/* above every row (one root over all): the rows in their order, not the nodes */
-		for (size_t r = 0; r < t->v.nrows; r++) {
-			if (r + 8 < t->v.nrows)
-				__builtin_prefetch(t->v.rows[r + 8].s);
-			history_add(m, t->v.rows[r].s, lo, &flat, one, out, n, &filled);
+		for (; h->row < t->v.nrows; h->row++) {
+			if (hist_late(&k, deadline))
+				return -1;
+			if (h->row + 8 < t->v.nrows)
+				__builtin_prefetch(t->v.rows[h->row + 8].s);
+			history_add(m, t->v.rows[h->row].s, h->lo, &h->flat, one, h->v, h->n,
+				    &h->filled);
 		}
 	} else {
-		uint32_t *todo = xmalloc((t->nnodes ? t->nnodes : 1) * sizeof(*todo));
-		size_t ntodo = 0;
-
-		todo[ntodo++] = i;
-		while (ntodo) {
-			const struct tree_node *nd = &t->nodes[todo[--ntodo]];
-
-			for (uint32_t r = nd->stacks; r != TREE_NONE; r = t->next_stack[r])
-				history_add(m, t->v.rows[r].s, lo, &flat, one, out, n, &filled);
+		for (;;) {
+			for (; h->r != TREE_NONE; h->r = t->next_stack[h->r]) {
+				if (hist_late(&k, deadline))
+					return -1;
+				history_add(m, t->v.rows[h->r].s, h->lo, &h->flat, one, h->v, h->n,
+					    &h->filled);
+			}
+			if (!h->ntodo)
+				break;
+			nd = &t->nodes[h->todo[--h->ntodo]];
+			h->r = nd->stacks;
 			for (uint32_t c = 0; c < nd->nkids; c++)
-				todo[ntodo++] = t->kids[nd->kids + c];
+				h->todo[h->ntodo++] = t->kids[nd->kids + c];
 		}
-		free(todo);
+		tree_history_end(h);
 	}
-	if (t->nodes[i].nstacks && cnt > filled)
-		filled = cnt;
-	for (int j = n - filled; j < n; j++)
-		out[j] = sat_add(out[j], flat);
-	if (filled < n)
-		memmove(out, out + n - filled, (size_t)filled * sizeof(*out));
-	free(one);
-	return filled;
+	if (t->nodes[h->node].nstacks && h->cnt > h->filled)
+		h->filled = h->cnt;
+	for (int j = h->n - h->filled; j < h->n; j++)
+		h->v[j] = sat_add(h->v[j], h->flat);
+	if (h->filled < h->n)
+		memmove(h->v, h->v + h->n - h->filled, (size_t)h->filled * sizeof(*h->v));
+	h->whole = 1;
+	return h->filled;
+}
+
+int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_t *out, int n)
+{
+	struct tree_hist h = { 0 };
+	int got;
+
+	tree_history_begin(m, t, i, n, &h);
+	got = tree_history_step(m, t, &h, 0);
+	memcpy(out, h.v, (size_t)got * sizeof(*out));
+	return got;
 }
 
 /* ---- search ---- */

@@ -176,6 +176,26 @@ size_t tree_path_nodes(const struct tree *t, uint32_t i, uint32_t *out, size_t n
 /* The summed history of the stacks below node i: the last n values, oldest first, as
  * model_history() gives them per stack; returns how many were filled. */
 int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_t *out, int n);
+/* The same a slice at a time, for a screen that draws before a node above a million
+ * stacks is summed: begin (n at most MODEL_HISTORY), then step until it returns how
+ * many of v are filled (-1: stacks are left, deadline, a time_mono() value, passed; 0:
+ * no deadline). Only while the tree has the build and the nodes it began with; end
+ * frees what a sum left halfway holds. */
+struct tree_hist {
+	uint32_t node, lo, build;
+	int n, cnt, filled, all, whole;
+	size_t nnodes;            /* the tree's at begin */
+	int64_t flat;             /* the stacks with no change in the window: their counts */
+	size_t row;               /* all: the next row */
+	uint32_t *todo, r;        /* else the nodes left, the next row of the node's list */
+	size_t ntodo;
+	int64_t v[MODEL_HISTORY];
+};
+void tree_history_begin(const struct model *m, const struct tree *t, uint32_t i, int n,
+			struct tree_hist *h);
+int tree_history_step(const struct model *m, const struct tree *t, struct tree_hist *h,
+		      double deadline);
+void tree_history_end(struct tree_hist *h);
 
 /* A search in the nodes' texts (case-insensitive, as tree_node_text() gives them), known
  * from the stacks of the build without making a node: each key on a stack's path is

@@ -105,6 +105,7 @@ struct tree_ui *tree_ui_new(void)
 
 	tree_init(&u->t);
 	u->chart.slice_ms = TREE_CHART_SLICE_MS;
+	u->trend_slice_ms = TREE_TREND_SLICE_MS;
 	u->chart.chunk = TREE_CHART_CHUNK;
 	return u;
 }
@@ -127,35 +128,46 @@ static void chart_drop(struct tree_chart *c)
 struct tree_trend {
 	const struct model *model;
 	uint32_t node, build, nsamples;
-	int n, got;
-	int64_t v[MODEL_HISTORY];
+	size_t nnodes;
+	int n;
+	struct tree_hist sum;
 };
 
+/* Node's trend into v: how many values, or -1 while its stacks are being summed (a
+ * frame's share of them before u->trend_deadline, the rest in the frames after). */
 static int node_trend(struct tree_ui *u, const struct model *m, uint32_t node, int64_t *v,
 		      int n)
 {
 	struct tree_trend *c;
+	int got;
 
 	if (!u->trend)
 		u->trend = xcalloc(TREND_CACHE, sizeof(*u->trend));
 	c = &u->trend[node % TREND_CACHE];
+	/* a node opened since: the lists of rows the sum was walking changed */
 	if (c->model != m || c->node != node || c->build != u->t.build ||
-	    c->nsamples != model_nsamples(m) || c->n != n) {
-		c->got = tree_history(m, &u->t, node, c->v, n);
+	    c->nsamples != model_nsamples(m) || c->n != n ||
+	    (!c->sum.whole && c->nnodes != u->t.nnodes)) {
+		tree_history_begin(m, &u->t, node, n, &c->sum);
 		c->model = m;
 		c->node = node;
 		c->build = u->t.build;
 		c->nsamples = model_nsamples(m);
+		c->nnodes = u->t.nnodes;
 		c->n = n;
 	}
-	memcpy(v, c->v, (size_t)c->got * sizeof(*v));
-	return c->got;
+	got = tree_history_step(m, &u->t, &c->sum, u->trend_deadline);
+	if (got > 0)
+		memcpy(v, c->sum.v, (size_t)got * sizeof(*v));
+	return got;
 }
 
 void tree_ui_free(struct tree_ui *u)
 {
 	if (!u)
 		return;
+	for (int i = 0; u->trend && i < TREND_CACHE; i++)
+		tree_history_end(&u->trend[i].sum);
 	free(u->trend);
 	tree_free(&u->t);
 	free(u->lines);
@@ -788,6 +800,8 @@ static void draw_line(struct tree_ui *u, const struct tree_env *e, int y, size_t
 					     w < MODEL_HISTORY ? w : MODEL_HISTORY);
 			int changed = 0;
 
+			if (got < 0)
+				app->again = 1; /* summed on in the next frame */
 			for (int j = 1; j < got; j++)
 				changed |= v[j] != v[0];
 			buf[0] = '\0';
@@ -829,6 +843,7 @@ void tree_ui_draw(struct tree_ui *u, const struct tree_env *e, const enum col *c
 
 	if ((e->height > 0 ? e->height : 1) != u->height && u->t.nnodes)
 		relayout(u, e); /* the screen grew or shrank (a chart under it, a resize) */
+	u->trend_deadline = time_mono() + u->trend_slice_ms / 1e3;
 	if (!u->nlines) {
 		struct pen pen = PEN_AT(TUI_HEADER_LINES, 2);
 

@@ -79,6 +79,9 @@ struct tree_ui {
 		uint32_t updated;   /* builds taken in by chart_update() */
 	} chart;
 	struct tree_trend *trend;   /* the trend columns of nodes drawn, TREND_CACHE of them */
+	double trend_slice_ms;      /* a frame's share of summing its trends (at least the
+				     * 4,096 stacks between looks at the clock) */
+	double trend_deadline;      /* this frame's: time_mono() */
 };
 
 /* What the tree takes from the list screen it is a mode of (the list is the layer
@@ -96,6 +99,9 @@ struct tree_ui *tree_ui_new(void);
 void tree_ui_free(struct tree_ui *u);
 /* Builds the tree of the shown sample again (the view or the model changed). */
 void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e);
+/* A frame's share of summing the trends it draws (a node above a million stacks takes
+ * 15 to 20 ms): the rest in the frames after, the cells blank until then. */
+#define TREE_TREND_SLICE_MS 3.0
 void tree_ui_draw(struct tree_ui *u, const struct tree_env *e, const enum col *cols, int nc);
 /* A key of the list in tree mode; ACTION_PASS when it is not the tree's. */
 unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a);

@@ -1000,6 +1000,77 @@ START_TEST(test_history_one_root)
 }
 END_TEST
 
+/* A node's history summed a slice at a time (the screen's trend cells): a deadline gone
+ * by ends each step after 4,096 stacks, the steps go on where the last one stopped (over
+ * the rows, along a node's list of rows, through an opened node's children), and the sum
+ * is tree_history()'s. */
+START_TEST(test_history_slices)
+{
+	struct model *m = model_new();
+	struct view_opts o;
+	struct tree t;
+	uint32_t nodes[4];
+
+	tree_init(&t);
+	for (int k = 0; k < 4; k++) {
+		struct sbuf b = { 0 };
+
+		for (int i = 0; i < 12000; i++)
+			sb_printf(&b, "%sprep_new_page;f%d;g%d;ksys_write;entry_SYSCALL_64=%d",
+				  i ? "|" : "", i, i % 2, 1 + (i * 7 + k * (i % 3)) % 50);
+		feed(m, k, b.s);
+		sb_free(&b);
+	}
+	/* the root and the nodes on the way to g1 opened, g1 not (its stacks in its list) */
+	view_opts_init(&o);
+	model_tree(m, &o, TREE_TOP_DOWN, &t);
+	nodes[0] = t.kids[0];
+	tree_sort(&t, nodes[0]);
+	nodes[1] = child(m, &t, nodes[0], "ksys_write");
+	tree_sort(&t, nodes[1]);
+	nodes[2] = child(m, &t, nodes[1], "g1");
+	ck_assert_uint_eq(t.nodes[nodes[0]].nstacks, t.v.nrows);
+	ck_assert_uint_eq(t.nodes[nodes[2]].nstacks, 6000);
+	ck_assert(!t.nodes[nodes[2]].open);
+	for (int q = 0; q < 4; q++) {
+		struct tree_hist h = { 0 };
+		int64_t want[8];
+		int got, steps = 0, n = tree_history(m, &t, nodes[q], want, 8);
+
+		ck_assert_int_eq(n, 4);
+		tree_history_begin(m, &t, nodes[q], 8, &h);
+		while ((got = tree_history_step(m, &t, &h, 1e-9)) < 0)
+			ck_assert_int_lt(++steps, 100);
+		ck_assert_int_ge(steps, (int)(t.nodes[nodes[q]].nstacks / 4096));
+		ck_assert_int_ge(steps, 1);
+		ck_assert_int_eq(got, n);
+		for (int j = 0; j < n; j++)
+			ck_assert_int_eq(h.v[j], want[j]);
+		/* once whole, a step gives the sum again */
+		ck_assert_int_eq(tree_history_step(m, &t, &h, 1e-9), n);
+		tree_history_end(&h);
+		if (q == 2) { /* g1 opened: its 6,000 stacks are below its children */
+			tree_sort(&t, nodes[2]);
+			ck_assert(t.nodes[nodes[2]].open);
+			ck_assert_uint_eq(t.nodes[nodes[2]].nkids, 6000);
+			nodes[3] = nodes[2];
+		}
+	}
+	/* a sum left halfway is let go */
+	{
+		struct tree_hist h = { 0 };
+
+		tree_history_begin(m, &t, nodes[3], 8, &h);
+		ck_assert_int_eq(tree_history_step(m, &t, &h, 1e-9), -1);
+		ck_assert_ptr_nonnull(h.todo);
+		tree_history_end(&h);
+		ck_assert_ptr_null(h.todo);
+	}
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_history)
 {
 	struct model *m = model_new();
@@ -1222,6 +1293,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_history_flat);
 	tcase_add_test(tc, test_history_one_root);
+	tcase_add_test(tc, test_history_slices);
 	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_same_rows);
 	tcase_add_test(tc, test_update);

@@ -4661,6 +4661,83 @@ START_TEST(test_tree_chart_slices)
 }
 END_TEST
 
+/* Three samples of n stacks of 14 frames under one root, their counts changing. */
+static struct source *many_stacks(int n)
+{
+	struct source *src = fake_new(NULL, 0);
+	struct fake *f = src->priv;
+
+	for (int smp = 0; smp < 3; smp++) {
+		struct sbuf b = { 0 };
+
+		for (int i = 0; i < n; i++) {
+			sb_add(&b, " prep_new_page+0x17/0x43\n get_page_from_freelist+0x695/0x6fa\n");
+			for (int fr = 0; fr < 9; fr++)
+				sb_printf(&b, " fn%d_%d+0x%x/0x200\n", fr, (i >> (fr * 2)) & 63, i % 97);
+			sb_printf(&b, " caller%d+0x10/0x80\n do_syscall_64+0x6b/0x191\n"
+				      " entry_SYSCALL_64_after_hwframe+0x4b/0x53\nnr_base_pages: %d\n\n",
+				  i % 50, 1 + (i * 7919 + smp * i) % 1000);
+		}
+		f->samples[f->n++] = b.s;
+	}
+	return src;
+}
+
+/* Whether a line has a sparkline's blocks. */
+static int has_spark(const char *line)
+{
+	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+
+	for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+		if (strstr(line, blocks[i]))
+			return 1;
+	return 0;
+}
+
+/* The trend of a node above many stacks is summed a slice a frame: its cell is blank
+ * and the screen draws again until the sum is whole; then the line is that of a screen
+ * that summed it in one go. */
+START_TEST(test_tree_trend_slices)
+{
+	struct ht h = { 0 };
+	char first[512], whole[512];
+	int frames = 0, y = TUI_HEADER_LINES;
+
+	ht_start(&h, many_stacks(10000), NULL, 40, 160, NULL, NULL);
+	h.t->list->tree->trend_slice_ms = 0; /* 4,096 stacks a frame */
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->again, 1);
+	ck_assert_int_eq(h.t->dirty, 1);
+	free(h.screen); /* the frame drawn by the key, not another */
+	h.screen = draw_dump();
+	snprintf(first, sizeof(first), "%s", ht_line_drawn(&h, y));
+	ck_assert_ptr_nonnull(strstr(first, "entry_SYSCALL_64_after_hwframe"));
+	ck_assert_msg(!has_spark(first), "a trend before its sum: %s", first);
+	for (; h.t->again; frames++) {
+		ck_assert_int_lt(frames, 10);
+		tui_render(h.t);
+	}
+	/* 10,000 stacks: 4,095 in the first frame, 4,095 in the second, the rest */
+	ck_assert_int_eq(frames, 2);
+	ck_assert_int_eq(h.t->dirty, 0);
+	free(h.screen);
+	h.screen = draw_dump();
+	snprintf(whole, sizeof(whole), "%s", ht_line_drawn(&h, y));
+	ck_assert_msg(has_spark(whole), "no trend: %s", whole);
+	/* the same build and sample again: the sum is kept */
+	ht_keys(&h, "j");
+	ck_assert_int_eq(h.t->again, 0);
+	ht_close(&h);
+
+	memset(&h, 0, sizeof(h));
+	ht_start(&h, many_stacks(10000), NULL, 40, 160, NULL, NULL);
+	ht_keys(&h, "T");
+	ck_assert_int_eq(h.t->again, 0);
+	ck_assert_str_eq(ht_line(&h, y), whole);
+	ht_close(&h);
+}
+END_TEST
+
 /* A filter keeps the nodes with a matching stack below; the threshold the nodes with a
  * stack that passes it. */
 START_TEST(test_tree_filter)
@@ -5608,6 +5685,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tv, test_tree_search_order);
 	tcase_add_test(tv, test_tree_chart);
 	tcase_add_test(tv, test_tree_chart_slices);
+	tcase_add_test(tv, test_tree_trend_slices);
 	tcase_add_test(tv, test_tree_chart_update);
 	tcase_add_test(tv, test_tree_replay);
 	tcase_add_test(tv, test_tree_setting);

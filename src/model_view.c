@@ -527,7 +527,8 @@ static void view_push(struct view *v, const struct row *r)
 {
 	if (v->nrows == v->cap) {
 		v->cap = v->cap ? v->cap * 2 : 1024;
-		v->rows = xreallocarray(v->rows, v->cap, sizeof(*v->rows));
+		v->rows = xhuge_hint(xreallocarray(v->rows, v->cap, sizeof(*v->rows)),
+				     v->cap * sizeof(*v->rows));
 	}
 	v->rows[v->nrows] = *r;
 	v->rows[v->nrows].seq = row_seq(v, r);
@@ -1225,7 +1226,8 @@ static int view_bg_chunk(struct view *v, struct view_bg *g, void (*copy)(void *a
 	}
 	case BG_ROWS:
 		if (!g->rows) {
-			g->rows = xmalloc(v->nrows * sizeof(*g->rows));
+			g->rows = xhuge_hint(xmalloc(v->nrows * sizeof(*g->rows)),
+					     v->nrows * sizeof(*g->rows));
 			memcpy(g->rows, v->rows, g->a * sizeof(*g->rows));
 			memcpy(g->rows + g->b, v->rows + g->b, (v->nrows - g->b) * sizeof(*g->rows));
 		}

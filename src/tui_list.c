@@ -458,7 +458,8 @@ static void rows_copy_range(struct list_screen *list, size_t a, size_t b)
 {
 	if (list->view.nrows > list->caprows) {
 		list->caprows = list->view.nrows;
-		list->rows = xreallocarray(list->rows, list->caprows, sizeof(*list->rows));
+		list->rows = xhuge_hint(xreallocarray(list->rows, list->caprows, sizeof(*list->rows)),
+					list->caprows * sizeof(*list->rows));
 	}
 	list->nrows = list->view.nrows;
 	/* other rows, or the same in another order */
@@ -1156,7 +1157,8 @@ static void idle_copy(void *arg, const struct row *rows, size_t lo, size_t hi)
 
 	if (lo == a) {
 		free(list->idle_rows);
-		list->idle_rows = xmalloc(n * sizeof(*list->idle_rows));
+		list->idle_rows = xhuge_hint(xmalloc(n * sizeof(*list->idle_rows)),
+					     n * sizeof(*list->idle_rows));
 		list->idle_new = 1;
 		memcpy(list->idle_rows, list->rows, a * sizeof(*list->rows));
 		memcpy(list->idle_rows + b, list->rows + b, (n - b) * sizeof(*list->rows));

@@ -92,6 +92,20 @@ static _Noreturn void die_oom(void)
 	die("%s", _("out of memory"));
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *xhuge_hint(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
+
+	if (b > a && b - a >= HUGE_PAGE)
+		madvise((void *)a, b - a, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
@@ -124,8 +138,6 @@ void *xreallocarray(void *p, size_t n, size_t size)
 		die_oom();
 	return xrealloc(p, n * size);
 }
-
-#define HUGE_PAGE ((size_t)2 << 20)
 
 /* The leak checker of a sanitizer build looks for pointers in the heap, not in mappings:
  * tell it that arena blocks hold pointers (the model's stacks point to their histories). */

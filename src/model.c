@@ -90,6 +90,16 @@ const char *model_frame(const struct model *m, uint32_t id)
 	return strtab_str(m->frames, id);
 }
 
+const char *model_frame_texts(const struct model *m, size_t *len)
+{
+	return strtab_texts(m->frames, len);
+}
+
+const char *model_label_texts(const struct model *m, size_t *len)
+{
+	return strtab_texts(m->labels, len);
+}
+
 uint32_t model_nframes(const struct model *m)
 {
 	return strtab_count(m->frames);

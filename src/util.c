@@ -479,6 +479,12 @@ uint32_t strtab_len(const struct strtab *t, uint32_t id)
 	return id < t->n ? t->lens[id] : 0;
 }
 
+const char *strtab_texts(const struct strtab *t, size_t *len)
+{
+	*len = t->arena_len;
+	return t->arena ? t->arena : "";
+}
+
 uint32_t strtab_count(const struct strtab *t)
 {
 	return t->n;

@@ -165,6 +165,8 @@ const char *strtab_str(const struct strtab *t, uint32_t id);
 uint32_t strtab_len(const struct strtab *t, uint32_t id);
 uint32_t strtab_count(const struct strtab *t);
 size_t strtab_bytes(const struct strtab *t); /* allocated for it */
+/* Every text in id order, each ended by a NUL: *len bytes, only ever appended to. */
+const char *strtab_texts(const struct strtab *t, size_t *len);
 
 /* a + b saturating at the limits of int64_t (sums of page counts from hostile input). */
 static inline int64_t sat_add(int64_t a, int64_t b)

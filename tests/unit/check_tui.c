@@ -1130,6 +1130,45 @@ START_TEST(test_search_typed_far_as_sorted)
 }
 END_TEST
 
+/* Past the rows near the cursor, whether any frame or label has the text is looked up
+ * in all their texts at once: in any case, never across two texts, and a match at the
+ * last row is still found. */
+START_TEST(test_search_possible)
+{
+	struct source *src = fake_new(NULL, 0);
+	struct fake *f = src->priv;
+	struct sbuf b = { 0 };
+	struct ht h = { 0 };
+	const struct stack *st;
+	size_t at;
+
+	for (int i = 0; i < 2000; i++) {
+		/* the first two frame texts are interned one after the other */
+		sb_add(&b, " prep_new_page+0x17/0x43\n get_page_from_freelist+0x695/0x6fa\n");
+		if (i == 1999)
+			sb_add(&b, " Zeta_Far_Func+0x1/0x2\n");
+		sb_printf(&b, " caller%d+0x10/0x80\n do_syscall_64+0x6b/0x191\nnr_base_pages: %d\n\n",
+			  i, 5000 - i);
+	}
+	f->samples[f->n++] = b.s;
+	ht_start(&h, src, NULL, 24, 160, NULL, NULL);
+	at = h.t->list->cursor.row;
+	/* the tail of one frame and the head of the next: no text has it */
+	ht_keys(&h, "/0x43get_page");
+	ck_line_has(&h, 23, "(not found)");
+	ck_assert_uint_eq(h.t->list->cursor.row, at);
+	ht_keys(&h, "\033");
+	/* one stack, the last row, has it: found however it is typed */
+	ht_keys(&h, "/zETA_far");
+	ck_line_has(&h, 23, "Search: zETA_far");
+	st = h.t->list->rows[h.t->list->cursor.row].stack;
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(model_label(h.t->model, st->label), "Zeta_Far_Func");
+	ck_assert_uint_eq(h.t->list->cursor.row, h.t->list->nrows - 1);
+	ht_close(&h);
+}
+END_TEST
+
 START_TEST(test_search)
 {
 	struct ht h = { 0 };
@@ -5648,6 +5687,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_labels_apart);
 	tcase_add_test(tc, test_search_apart_parts);
 	tcase_add_test(tc, test_search);
+	tcase_add_test(tc, test_search_possible);
 	tcase_add_test(tc, test_search_far_as_sorted);
 	tcase_add_loop_test(tc, test_search_typed_far_as_sorted, 0, 2);
 	tcase_add_test(tc, test_idle_sort_given_up);

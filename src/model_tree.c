@@ -153,15 +153,16 @@ static void table_grow(struct tree *t)
 	free(old);
 }
 
-/* The large arrays (nodes, leaves, rows) are mappings of their own. The first build's
- * rows and leaves are small pages faulted in at once: a huge page is a free 2 MiB block,
- * which under a hypervisor that takes free guest memory back faults in anew (up to 5 ms
- * a page measured), while small pages come from memory just freed. The nodes are in huge
- * pages where the kernel has them (a whole tree of 100,000 stacks: thousands of faults
- * less, few TLB entries) but for the first 8 MiB of the first build's, in small pages as
- * they are reached: a screen's tree makes a few thousand nodes, `*` on a root tens of
- * thousands. Both are freed by xhuge_free(),
- * which unmaps the length rounded as here. */
+/* The large arrays (nodes, leaves, rows) are mappings of their own. Readied ahead of
+ * the first build (tree_prefault()) they are huge pages, faulted in while the screen
+ * waits. Else the first build's rows and leaves are small pages faulted in at once: a
+ * huge page is a free 2 MiB block, which under a hypervisor that takes free guest memory
+ * back faults in anew (up to 5 ms a page measured), while small pages come from memory
+ * just freed; and its nodes are in huge pages where the kernel has them (a whole tree of
+ * 100,000 stacks: thousands of faults less, few TLB entries) but for the first 8 MiB, in
+ * small pages as they are reached: a screen's tree makes a few thousand nodes, `*` on a
+ * root tens of thousands. Both are freed by xhuge_free(), which unmaps the length
+ * rounded as here. */
 #define SMALL_MAX (2u << 20)
 #define NODES_SMALL (8u << 20)     /* 65,536 nodes */
 
@@ -1540,6 +1541,10 @@ void tree_history_begin(const struct model *m, const struct tree *t, uint32_t i,
 	h->lo = k - (uint32_t)(h->cnt > 0 ? h->cnt - 1 : 0);
 	h->nnodes = t->nnodes;
 	h->build = t->build;
+	if (i >= t->nnodes) { /* no such node (any more): nothing */
+		h->whole = 1;
+		return;
+	}
 	h->all = t->nodes[i].nstacks == t->v.nrows;
 	h->r = TREE_NONE;
 	if (!h->all) {
@@ -1570,6 +1575,10 @@ int tree_history_step(const struct model *m, const struct tree *t, struct tree_h
 
 	if (h->whole)
 		return h->filled;
+	/* another build, or a node opened (the lists of rows relinked, more nodes than
+	 * todo has room for): from the start; a sum over the rows only needs the build */
+	if (h->build != t->build || (!h->all && h->nnodes != t->nnodes))
+		tree_history_begin(m, t, h->node, h->n, h);
 	if (h->all) {
 		/* above every row (one root over all): the rows in their order, not the nodes */
 		for (; h->row < t->v.nrows; h->row++) {

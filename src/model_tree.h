@@ -179,8 +179,9 @@ int tree_history(const struct model *m, const struct tree *t, uint32_t i, int64_
 /* The same a slice at a time, for a screen that draws before a node above a million
  * stacks is summed: begin (n at most MODEL_HISTORY), then step until it returns how
  * many of v are filled (-1: stacks are left, deadline, a time_mono() value, passed; 0:
- * no deadline). Only while the tree has the build and the nodes it began with; end
- * frees what a sum left halfway holds. */
+ * no deadline). A step after the tree was built again or made nodes begins the sum of
+ * node i again (of the new build: the caller asks again for a node renumbered); a
+ * whole sum is of the build it was made in. end frees what a sum left halfway holds. */
 struct tree_hist {
 	uint32_t node, lo, build;
 	int n, cnt, filled, all, whole;

@@ -122,40 +122,58 @@ static void chart_drop(struct tree_chart *c)
 }
 
 /* A node's trend sums the history of every stack below it: kept for the build and
- * sample it was summed at, so that a redraw does not walk a big node's stacks again. */
-#define TREND_CACHE 64
+ * sample it was summed at, so that a redraw does not walk a big node's stacks again.
+ * More entries than a screen has lines: a node drawn in a frame never takes the entry
+ * of another drawn in the same frame (each would begin the other's sum again, and a
+ * sum longer than a frame's share would never end). */
+#define TREND_CACHE 512
 
 struct tree_trend {
 	const struct model *model;
 	uint32_t node, build, nsamples;
-	size_t nnodes;
+	uint64_t frame;             /* the frame it was last drawn in; 0: empty */
 	int n;
 	struct tree_hist sum;
 };
+
+/* The entry of a node: its own, else the one drawn longest ago (never one drawn in this
+ * frame while the screen has fewer lines than entries). */
+static struct tree_trend *trend_entry(struct tree_ui *u, uint32_t node)
+{
+	struct tree_trend *c = NULL;
+
+	if (!u->trend)
+		u->trend = xcalloc(TREND_CACHE, sizeof(*u->trend));
+	for (int i = 0; i < TREND_CACHE; i++) {
+		struct tree_trend *e = &u->trend[i];
+
+		if (e->frame && e->node == node)
+			return e;
+		if (!c || e->frame < c->frame)
+			c = e;
+	}
+	c->model = NULL; /* begun again below */
+	return c;
+}
 
 /* Node's trend into v: how many values, or -1 while its stacks are being summed (a
  * frame's share of them before u->trend_deadline, the rest in the frames after). */
 static int node_trend(struct tree_ui *u, const struct model *m, uint32_t node, int64_t *v,
 		      int n)
 {
-	struct tree_trend *c;
+	struct tree_trend *c = trend_entry(u, node);
 	int got;
 
-	if (!u->trend)
-		u->trend = xcalloc(TREND_CACHE, sizeof(*u->trend));
-	c = &u->trend[node % TREND_CACHE];
-	/* a node opened since: the lists of rows the sum was walking changed */
 	if (c->model != m || c->node != node || c->build != u->t.build ||
-	    c->nsamples != model_nsamples(m) || c->n != n ||
-	    (!c->sum.whole && c->nnodes != u->t.nnodes)) {
+	    c->nsamples != model_nsamples(m) || c->n != n) {
 		tree_history_begin(m, &u->t, node, n, &c->sum);
 		c->model = m;
 		c->node = node;
 		c->build = u->t.build;
 		c->nsamples = model_nsamples(m);
-		c->nnodes = u->t.nnodes;
 		c->n = n;
 	}
+	c->frame = u->trend_frame;
 	got = tree_history_step(m, &u->t, &c->sum, u->trend_deadline);
 	if (got > 0)
 		memcpy(v, c->sum.v, (size_t)got * sizeof(*v));
@@ -844,6 +862,7 @@ void tree_ui_draw(struct tree_ui *u, const struct tree_env *e, const enum col *c
 	if ((e->height > 0 ? e->height : 1) != u->height && u->t.nnodes)
 		relayout(u, e); /* the screen grew or shrank (a chart under it, a resize) */
 	u->trend_deadline = time_mono() + u->trend_slice_ms / 1e3;
+	u->trend_frame++;
 	if (!u->nlines) {
 		struct pen pen = PEN_AT(TUI_HEADER_LINES, 2);
 

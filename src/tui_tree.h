@@ -82,6 +82,7 @@ struct tree_ui {
 	double trend_slice_ms;      /* a frame's share of summing its trends (at least the
 				     * 4,096 stacks between looks at the clock) */
 	double trend_deadline;      /* this frame's: time_mono() */
+	uint64_t trend_frame;       /* frames drawn (the trends' entries say when they were) */
 };
 
 /* What the tree takes from the list screen it is a mode of (the list is the layer

@@ -1056,6 +1056,26 @@ START_TEST(test_history_slices)
 			nodes[3] = nodes[2];
 		}
 	}
+	/* a node opened halfway through a sum below it (its rows' lists relinked, nodes
+	 * made): the next step begins again and ends with the same sum */
+	{
+		struct tree_hist h = { 0 };
+		uint32_t g0 = child(m, &t, nodes[1], "g0");
+		int64_t want[8];
+		int got, steps = 0, n = tree_history(m, &t, g0, want, 8);
+
+		ck_assert(!t.nodes[g0].open);
+		tree_history_begin(m, &t, g0, 8, &h);
+		ck_assert_int_eq(tree_history_step(m, &t, &h, 1e-9), -1);
+		tree_sort(&t, g0);
+		ck_assert(t.nodes[g0].open);
+		while ((got = tree_history_step(m, &t, &h, 1e-9)) < 0)
+			ck_assert_int_lt(++steps, 100);
+		ck_assert_int_eq(got, n);
+		for (int j = 0; j < n; j++)
+			ck_assert_int_eq(h.v[j], want[j]);
+		tree_history_end(&h);
+	}
 	/* a sum left halfway is let go */
 	{
 		struct tree_hist h = { 0 };

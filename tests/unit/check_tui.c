@@ -4733,6 +4733,30 @@ static int has_spark(const char *line)
 	return 0;
 }
 
+/* More lines of big nodes than the trends' cache had entries once (64: two nodes of a
+ * screen took turns in one entry, each beginning the other's sum again, and the screen
+ * drew again forever): every trend on a tall screen of the whole tree gets summed. */
+START_TEST(test_tree_trend_many_lines)
+{
+	struct ht h = { 0 };
+	int frames = 0, spark = 0;
+
+	ht_start(&h, many_stacks(10000), NULL, 150, 160, NULL, NULL);
+	h.t->list->tree->trend_slice_ms = 0; /* 4,096 stacks a frame */
+	ht_keys(&h, "Te");
+	for (; h.t->again; frames++) {
+		ck_assert_int_lt(frames, 200);
+		tui_render(h.t);
+	}
+	free(h.screen);
+	h.screen = draw_dump();
+	for (int y = TUI_HEADER_LINES; y < TUI_HEADER_LINES + list_height(); y++)
+		spark += has_spark(ht_line_drawn(&h, y));
+	ck_assert_int_gt(spark, 100);
+	ht_close(&h);
+}
+END_TEST
+
 /* The trend of a node above many stacks is summed a slice a frame: its cell is blank
  * and the screen draws again until the sum is whole; then the line is that of a screen
  * that summed it in one go. */
@@ -5726,6 +5750,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tv, test_tree_chart);
 	tcase_add_test(tv, test_tree_chart_slices);
 	tcase_add_test(tv, test_tree_trend_slices);
+	tcase_add_test(tv, test_tree_trend_many_lines);
 	tcase_add_test(tv, test_tree_chart_update);
 	tcase_add_test(tv, test_tree_replay);
 	tcase_add_test(tv, test_tree_setting);

@@ -4700,28 +4700,6 @@ START_TEST(test_tree_chart_slices)
 }
 END_TEST
 
-/* Three samples of n stacks of 14 frames under one root, their counts changing. */
-static struct source *many_stacks(int n)
-{
-	struct source *src = fake_new(NULL, 0);
-	struct fake *f = src->priv;
-
-	for (int smp = 0; smp < 3; smp++) {
-		struct sbuf b = { 0 };
-
-		for (int i = 0; i < n; i++) {
-			sb_add(&b, " prep_new_page+0x17/0x43\n get_page_from_freelist+0x695/0x6fa\n");
-			for (int fr = 0; fr < 9; fr++)
-				sb_printf(&b, " fn%d_%d+0x%x/0x200\n", fr, (i >> (fr * 2)) & 63, i % 97);
-			sb_printf(&b, " caller%d+0x10/0x80\n do_syscall_64+0x6b/0x191\n"
-				      " entry_SYSCALL_64_after_hwframe+0x4b/0x53\nnr_base_pages: %d\n\n",
-				  i % 50, 1 + (i * 7919 + smp * i) % 1000);
-		}
-		f->samples[f->n++] = b.s;
-	}
-	return src;
-}
-
 /* Whether a line has a sparkline's blocks. */
 static int has_spark(const char *line)
 {
@@ -4733,6 +4711,29 @@ static int has_spark(const char *line)
 	return 0;
 }
 
+/* samples samples of n stacks of 14 frames under one root (callers callers, 7 modules),
+ * their counts changing. */
+static struct source *many_stacks(int n, int samples, int callers)
+{
+	struct source *src = fake_new(NULL, 0);
+	struct fake *f = src->priv;
+
+	for (int smp = 0; smp < samples; smp++) {
+		struct sbuf b = { 0 };
+
+		for (int i = 0; i < n; i++) {
+			sb_add(&b, " prep_new_page+0x17/0x43\n get_page_from_freelist+0x695/0x6fa\n");
+			for (int fr = 0; fr < 9; fr++)
+				sb_printf(&b, " fn%d_%d+0x%x/0x200\n", fr, (i >> (fr * 2)) & 63, i % 97);
+			sb_printf(&b, " caller%d+0x10/0x80 [mod%d]\n do_syscall_64+0x6b/0x191\n"
+				      " entry_SYSCALL_64_after_hwframe+0x4b/0x53\nnr_base_pages: %d\n\n",
+				  i % callers, i % 7, 1 + (i * 7919 + smp * i) % 1000);
+		}
+		f->samples[f->n++] = b.s;
+	}
+	return src;
+}
+
 /* More lines of big nodes than the trends' cache had entries once (64: two nodes of a
  * screen took turns in one entry, each beginning the other's sum again, and the screen
  * drew again forever): every trend on a tall screen of the whole tree gets summed. */
@@ -4741,7 +4742,7 @@ START_TEST(test_tree_trend_many_lines)
 	struct ht h = { 0 };
 	int frames = 0, spark = 0;
 
-	ht_start(&h, many_stacks(10000), NULL, 150, 160, NULL, NULL);
+	ht_start(&h, many_stacks(10000, 3, 50), NULL, 150, 160, NULL, NULL);
 	h.t->list->tree->trend_slice_ms = 0; /* 4,096 stacks a frame */
 	ht_keys(&h, "Te");
 	for (; h.t->again; frames++) {
@@ -4766,7 +4767,7 @@ START_TEST(test_tree_trend_slices)
 	char first[512], whole[512];
 	int frames = 0, y = TUI_HEADER_LINES;
 
-	ht_start(&h, many_stacks(10000), NULL, 40, 160, NULL, NULL);
+	ht_start(&h, many_stacks(10000, 3, 50), NULL, 40, 160, NULL, NULL);
 	h.t->list->tree->trend_slice_ms = 0; /* 4,096 stacks a frame */
 	ht_keys(&h, "T");
 	ck_assert_int_eq(h.t->again, 1);
@@ -4793,7 +4794,7 @@ START_TEST(test_tree_trend_slices)
 	ht_close(&h);
 
 	memset(&h, 0, sizeof(h));
-	ht_start(&h, many_stacks(10000), NULL, 40, 160, NULL, NULL);
+	ht_start(&h, many_stacks(10000, 3, 50), NULL, 40, 160, NULL, NULL);
 	h.t->list->tree->trend_slice_ms = 1e9; /* one go, also under a sanitizer */
 	ht_keys(&h, "T");
 	ck_assert_int_eq(h.t->again, 0);
@@ -5103,7 +5104,6 @@ static double speed_wait(struct ht *h, int nstacks)
 START_TEST(test_speed_100k)
 {
 	struct ht h = { 0 };
-	struct sbuf b = { 0 };
 	/* the search typed a character at a time: a match, narrower ones, then none */
 	const char *keys[] = { "j", "\006", "l", "h", ">", "r", "+", "0", "g", "g", "g", "g", "G",
 			       "b", "/", "f", "n", "5", "_", "3", "x", "y", "\n", "n", NULL };
@@ -5126,22 +5126,8 @@ START_TEST(test_speed_100k)
 	/* make bench: PAGETOP_TUI_STACKS=1000000 */
 	if (!slow && getenv("PAGETOP_TUI_STACKS"))
 		nstacks = atoi(getenv("PAGETOP_TUI_STACKS"));
-	/* two samples of 100,000 distinct stacks of 12 frames, counts changing */
-	src = fake_new(NULL, 0);
-	for (int smp = 0; smp < 2; smp++) {
-		struct fake *f = src->priv;
-
-		for (int i = 0; i < nstacks; i++) {
-			sb_add(&b, " prep_new_page+0x17/0x43\n get_page_from_freelist+0x695/0x6fa\n");
-			for (int fr = 0; fr < 9; fr++)
-				sb_printf(&b, " fn%d_%d+0x%x/0x200\n", fr, (i >> (fr * 2)) & 63, i % 97);
-			sb_printf(&b, " caller%d+0x10/0x80 [mod%d]\n do_syscall_64+0x6b/0x191\n"
-				      " entry_SYSCALL_64_after_hwframe+0x4b/0x53\nnr_base_pages: %d\n\n",
-				  i % 5000, i % 7, 1 + (i * 7919 + smp * i) % 1000);
-		}
-		f->samples[f->n++] = b.s;
-		memset(&b, 0, sizeof(b));
-	}
+	/* two samples of 100,000 distinct stacks of 14 frames, counts changing */
+	src = many_stacks(nstacks, 2, 5000);
 	ht_start(&h, src, NULL, 50, 160, NULL, NULL);
 	ck_assert_uint_eq(model_nstacks(h.m), (size_t)nstacks);
 	for (int i = 0; keys[i]; i++)

@@ -36,7 +36,7 @@ case "$1" in
 	exit 0
 	;;
 *check_tui)
-	[ -n "${CK_RUN_CASE:-}" ] && exec vg "$@"
+	[ -n "${CK_RUN_CASE:-}" ] && { vg "$@"; exit; }
 	# Its cases at once, each in a valgrind of its own (the longest program under
 	# valgrind: one case at a time would be most of make check-valgrind's wall time); the
 	# outputs one after the other, the first failure's status. check_tui_agree runs the

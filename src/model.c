@@ -90,14 +90,15 @@ const char *model_frame(const struct model *m, uint32_t id)
 	return strtab_str(m->frames, id);
 }
 
-const char *model_frame_texts(const struct model *m, size_t *len)
+int model_texts_have(const struct model *m, const char *text)
 {
-	return strtab_texts(m->frames, len);
-}
+	size_t len;
+	const char *s = strtab_texts(m->labels, &len);
 
-const char *model_label_texts(const struct model *m, size_t *len)
-{
-	return strtab_texts(m->labels, len);
+	if (mem_has_text(s, len, text))
+		return 1;
+	s = strtab_texts(m->frames, &len);
+	return mem_has_text(s, len, text);
 }
 
 uint32_t model_nframes(const struct model *m)

@@ -160,9 +160,9 @@ void model_unpin(struct model *m, const struct stack *st);
  * groups, interned texts. */
 size_t model_mem_bytes(const struct model *m);
 const char *model_frame(const struct model *m, uint32_t frame_id);
-/* Every frame's (label's) text in id order, each ended by a NUL: *len bytes. */
-const char *model_frame_texts(const struct model *m, size_t *len);
-const char *model_label_texts(const struct model *m, size_t *len);
+/* Whether a frame's or a label's text has text (cases folded), all of them looked at
+ * at once: a text without it in neither is in no row, no node. */
+int model_texts_have(const struct model *m, const char *text);
 /* Frame ids so far: 0 .. model_nframes() - 1. */
 uint32_t model_nframes(const struct model *m);
 /* Label ids so far: 0 .. model_nlabels() - 1 (a stack's own told-apart text aside). */

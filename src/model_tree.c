@@ -1748,6 +1748,22 @@ static void match_rows(struct tree *t, struct tree_match *mt, int narrow)
 	}
 }
 
+/* No frame's or label's text has the text: every row known to have no match, no row
+ * looked at (a longer text after it looks at none either). */
+static void match_none(struct tree *t, struct tree_match *mt)
+{
+	if (mt->nrows != t->v.nrows || !mt->deepest) {
+		mt->deepest = xrealloc(mt->deepest, t->v.nrows ? t->v.nrows : 1);
+		mt->nrows = t->v.nrows;
+	}
+	memset(mt->deepest, NO_MATCH, t->v.nrows);
+	if (++mt->mark_gen == 0) {
+		memset(mt->mark, 0, mt->nmark * sizeof(*mt->mark));
+		mt->mark_gen = 1;
+	}
+	mt->nmatch = 0;
+}
+
 size_t tree_match(struct tree *t, const char *text)
 {
 	struct tree_match *mt = t->match;
@@ -1764,7 +1780,10 @@ size_t tree_match(struct tree *t, const char *text)
 	answers_forget(mt->labels, mt->nlabels, narrow);
 	free(mt->text);
 	mt->text = xstrdup(text);
-	match_rows(t, mt, narrow && mt->build == t->build);
+	if (model_texts_have(t->m, text))
+		match_rows(t, mt, narrow && mt->build == t->build);
+	else
+		match_none(t, mt);
 	mt->gen = t->gen;
 	mt->build = t->build;
 	return mt->nmatch;

@@ -798,46 +798,14 @@ static int cached_match(struct list_screen *list, uint8_t **cache, size_t *n, ui
 	return *c == 2;
 }
 
-/* Whether one of a model's texts (len bytes of NUL-ended texts) has the search text,
- * looked for in them all at once (a text holds no NUL: a match never runs from one text
- * into the next). */
-static int texts_have(const struct list_screen *list, const char *texts, size_t len)
-{
-	const unsigned char *fold = list->search.fold, *h = (const unsigned char *)texts;
-	const unsigned char *t = (const unsigned char *)list->search.text;
-	size_t n = strlen(list->search.text);
-
-	if (!n)
-		return 1;
-	for (size_t i = 0; i + n <= len; i++) {
-		size_t k = 1;
-
-		if (fold[h[i]] != fold[t[0]])
-			continue;
-		while (k < n && fold[h[i + k]] == fold[t[k]])
-			k++;
-		if (k == n)
-			return 1;
-	}
-	return 0;
-}
-
 /* Whether a row may match: a text that lies in one part of a told-apart label matches
  * a row only if a label or a frame has it: a miss at a million rows is known from the
  * texts of the model's labels and frames, not from each row. */
 static int search_possible(struct list_screen *list)
 {
-	const struct model *m = list->base.app->model;
-	const char *texts;
-	size_t len;
-
 	if (!list->search.in_parts)
 		return 1;
-	texts = model_label_texts(m, &len);
-	if (texts_have(list, texts, len))
-		return 1;
-	texts = model_frame_texts(m, &len);
-	return texts_have(list, texts, len);
+	return model_texts_have(list->base.app->model, list->search.text);
 }
 
 /* Whether frame f has the text (2), only its function (3) or neither (1). */

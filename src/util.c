@@ -2,6 +2,7 @@
 /* util.c - allocation wrappers, diagnostics, hashing, interning, time, number formats. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -483,6 +484,29 @@ const char *strtab_texts(const struct strtab *t, size_t *len)
 {
 	*len = t->arena_len;
 	return t->arena ? t->arena : "";
+}
+
+int mem_has_text(const char *hay, size_t len, const char *text)
+{
+	const unsigned char *h = (const unsigned char *)hay, *t = (const unsigned char *)text;
+	unsigned char fold[256];
+	size_t n = strlen(text);
+
+	if (!n)
+		return 1;
+	for (int c = 0; c < 256; c++)
+		fold[c] = (unsigned char)tolower(c);
+	for (size_t i = 0; i + n <= len; i++) {
+		size_t k = 1;
+
+		if (fold[h[i]] != fold[t[0]])
+			continue;
+		while (k < n && fold[h[i + k]] == fold[t[k]])
+			k++;
+		if (k == n)
+			return 1;
+	}
+	return 0;
 }
 
 uint32_t strtab_count(const struct strtab *t)

@@ -167,6 +167,9 @@ uint32_t strtab_count(const struct strtab *t);
 size_t strtab_bytes(const struct strtab *t); /* allocated for it */
 /* Every text in id order, each ended by a NUL: *len bytes, only ever appended to. */
 const char *strtab_texts(const struct strtab *t, size_t *len);
+/* Whether text ("": always) is in the len bytes at hay, cases folded as tolower() folds
+ * them; a NUL in hay is in no match (texts end to end are searched each on its own). */
+int mem_has_text(const char *hay, size_t len, const char *text);
 
 /* a + b saturating at the limits of int64_t (sums of page counts from hostile input). */
 static inline int64_t sat_add(int64_t a, int64_t b)

@@ -1712,12 +1712,13 @@ static unsigned stack_deepest(const struct tree *t, struct tree_match *mt, const
 }
 
 /* Each row's deepest matching node: rows known to have none keep it (narrow); the made
- * node of that depth on its path, and those above it, marked. */
-static void match_rows(struct tree *t, struct tree_match *mt, int narrow)
+ * node of that depth on its path, and those above it, marked. none: no frame's or label's
+ * text has the text, every row has none (no row looked at, nor by a longer text after). */
+static void match_rows(struct tree *t, struct tree_match *mt, int narrow, int none)
 {
-	if (mt->nrows != t->v.nrows || !narrow) {
+	if (mt->nrows != t->v.nrows || !narrow || none) {
 		mt->deepest = xrealloc(mt->deepest, t->v.nrows ? t->v.nrows : 1);
-		memset(mt->deepest, 0, t->v.nrows);
+		memset(mt->deepest, none ? NO_MATCH : 0, t->v.nrows);
 		mt->nrows = t->v.nrows;
 	}
 	if (++mt->mark_gen == 0) {
@@ -1725,7 +1726,7 @@ static void match_rows(struct tree *t, struct tree_match *mt, int narrow)
 		mt->mark_gen = 1;
 	}
 	mt->nmatch = 0;
-	for (size_t r = 0; r < t->v.nrows; r++) {
+	for (size_t r = 0; r < t->v.nrows && !none; r++) {
 		const struct stack *st = t->v.rows[r].stack;
 		unsigned d;
 		uint32_t node;
@@ -1748,22 +1749,6 @@ static void match_rows(struct tree *t, struct tree_match *mt, int narrow)
 	}
 }
 
-/* No frame's or label's text has the text: every row known to have no match, no row
- * looked at (a longer text after it looks at none either). */
-static void match_none(struct tree *t, struct tree_match *mt)
-{
-	if (mt->nrows != t->v.nrows || !mt->deepest) {
-		mt->deepest = xrealloc(mt->deepest, t->v.nrows ? t->v.nrows : 1);
-		mt->nrows = t->v.nrows;
-	}
-	memset(mt->deepest, NO_MATCH, t->v.nrows);
-	if (++mt->mark_gen == 0) {
-		memset(mt->mark, 0, mt->nmark * sizeof(*mt->mark));
-		mt->mark_gen = 1;
-	}
-	mt->nmatch = 0;
-}
-
 size_t tree_match(struct tree *t, const char *text)
 {
 	struct tree_match *mt = t->match;
@@ -1780,10 +1765,7 @@ size_t tree_match(struct tree *t, const char *text)
 	answers_forget(mt->labels, mt->nlabels, narrow);
 	free(mt->text);
 	mt->text = xstrdup(text);
-	if (model_texts_have(t->m, text))
-		match_rows(t, mt, narrow && mt->build == t->build);
-	else
-		match_none(t, mt);
+	match_rows(t, mt, narrow && mt->build == t->build, !model_texts_have(t->m, text));
 	mt->gen = t->gen;
 	mt->build = t->build;
 	return mt->nmatch;

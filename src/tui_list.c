@@ -4,7 +4,6 @@
  * display, and drawing the rows. */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -735,8 +734,6 @@ static void search_set(struct list_screen *list, const char *text)
 	else
 		narrow = 0;
 	list->search.in_parts = search_in_parts(list->search.text);
-	for (int i = 0; i < 256; i++)
-		list->search.fold[i] = (unsigned char)tolower(i);
 	forget_matches(list->search.frame_match, list->search.nframe_match, narrow);
 	forget_matches(list->search.func_match, list->search.nfunc_match, narrow);
 	forget_matches(list->search.label_match, list->search.nlabel_match, narrow);
@@ -756,22 +753,7 @@ static void search_set(struct list_screen *list, const char *text)
 /* strcasestr() of the search text, without its setup for each of a million texts. */
 static int has_text(const struct list_screen *list, const char *hay)
 {
-	const unsigned char *fold = list->search.fold, *h = (const unsigned char *)hay;
-	const unsigned char *t = (const unsigned char *)list->search.text;
-
-	if (!t[0])
-		return 1;
-	for (; *h; h++) {
-		size_t k = 1;
-
-		if (fold[*h] != fold[t[0]])
-			continue;
-		while (t[k] && fold[h[k]] == fold[t[k]])
-			k++;
-		if (!t[k])
-			return 1;
-	}
-	return 0;
+	return mem_has_text(hay, strlen(hay), list->search.text);
 }
 
 static uint8_t *match_at(uint8_t **cache, size_t *n, uint32_t id)

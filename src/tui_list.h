@@ -88,7 +88,6 @@ struct list_screen {
 		size_t napart_match;
 		uint32_t apart_gen;
 		int in_parts;               /* search_in_parts() of the text */
-		unsigned char fold[256];    /* tolower() of each byte */
 		/* per frame id: 2 its text matches, 3 only its function, 1 neither */
 		uint8_t *func_match;
 		size_t nfunc_match;

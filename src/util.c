@@ -488,14 +488,18 @@ const char *strtab_texts(const struct strtab *t, size_t *len)
 
 int mem_has_text(const char *hay, size_t len, const char *text)
 {
+	static unsigned char fold[256];
+	static int folded;
 	const unsigned char *h = (const unsigned char *)hay, *t = (const unsigned char *)text;
-	unsigned char fold[256];
 	size_t n = strlen(text);
 
 	if (!n)
 		return 1;
-	for (int c = 0; c < 256; c++)
-		fold[c] = (unsigned char)tolower(c);
+	if (!folded) { /* the locale is set before any search */
+		for (int c = 0; c < 256; c++)
+			fold[c] = (unsigned char)tolower(c);
+		folded = 1;
+	}
 	for (size_t i = 0; i + n <= len; i++) {
 		size_t k = 1;
 

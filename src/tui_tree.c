@@ -123,9 +123,9 @@ static void chart_drop(struct tree_chart *c)
 
 /* A node's trend sums the history of every stack below it: kept for the build and
  * sample it was summed at, so that a redraw does not walk a big node's stacks again.
- * More entries than a screen has lines: a node drawn in a frame never takes the entry
- * of another drawn in the same frame (each would begin the other's sum again, and a
- * sum longer than a frame's share would never end). */
+ * A node drawn in a frame never takes the entry of another drawn in the same frame
+ * (each would begin the other's sum again, and a sum longer than a frame's share would
+ * never end): TREND_CACHE entries, twice as many when a frame draws more trends. */
 #define TREND_CACHE 512
 
 struct tree_trend {
@@ -136,21 +136,27 @@ struct tree_trend {
 	struct tree_hist sum;
 };
 
-/* The entry of a node: its own, else the one drawn longest ago (never one drawn in this
- * frame while the screen has fewer lines than entries). */
+/* The entry of a node: its own, else the one drawn longest ago, never one drawn in this
+ * frame (then more entries). */
 static struct tree_trend *trend_entry(struct tree_ui *u, uint32_t node)
 {
 	struct tree_trend *c = NULL;
 
-	if (!u->trend)
-		u->trend = xcalloc(TREND_CACHE, sizeof(*u->trend));
-	for (int i = 0; i < TREND_CACHE; i++) {
+	for (size_t i = 0; i < u->ntrend; i++) {
 		struct tree_trend *e = &u->trend[i];
 
 		if (e->frame && e->node == node)
 			return e;
 		if (!c || e->frame < c->frame)
 			c = e;
+	}
+	if (!c || c->frame == u->trend_frame) {
+		size_t n = u->ntrend ? 2 * u->ntrend : TREND_CACHE;
+
+		u->trend = xreallocarray(u->trend, n, sizeof(*u->trend));
+		memset(u->trend + u->ntrend, 0, (n - u->ntrend) * sizeof(*u->trend));
+		c = &u->trend[u->ntrend];
+		u->ntrend = n;
 	}
 	c->model = NULL; /* begun again below */
 	return c;
@@ -184,7 +190,7 @@ void tree_ui_free(struct tree_ui *u)
 {
 	if (!u)
 		return;
-	for (int i = 0; u->trend && i < TREND_CACHE; i++)
+	for (size_t i = 0; i < u->ntrend; i++)
 		tree_history_end(&u->trend[i].sum);
 	free(u->trend);
 	tree_free(&u->t);

@@ -78,7 +78,8 @@ struct tree_ui {
 		size_t chunk;       /* stacks between looks at the clock */
 		uint32_t updated;   /* builds taken in by chart_update() */
 	} chart;
-	struct tree_trend *trend;   /* the trend columns of nodes drawn, TREND_CACHE of them */
+	struct tree_trend *trend;   /* the trend columns of nodes drawn */
+	size_t ntrend;
 	double trend_slice_ms;      /* a frame's share of summing its trends (at least the
 				     * 4,096 stacks between looks at the clock) */
 	double trend_deadline;      /* this frame's: time_mono() */

@@ -4736,7 +4736,8 @@ static struct source *many_stacks(int n, int samples, int callers)
 
 /* More lines of big nodes than the trends' cache had entries once (64: two nodes of a
  * screen took turns in one entry, each beginning the other's sum again, and the screen
- * drew again forever): every trend on a tall screen of the whole tree gets summed. */
+ * drew again forever): every trend on a tall screen of the whole tree gets summed, on
+ * one taller than the cache's first entries too. */
 START_TEST(test_tree_trend_many_lines)
 {
 	struct ht h = { 0 };
@@ -4754,6 +4755,24 @@ START_TEST(test_tree_trend_many_lines)
 	for (int y = TUI_HEADER_LINES; y < TUI_HEADER_LINES + list_height(); y++)
 		spark += has_spark(ht_line_drawn(&h, y));
 	ck_assert_int_gt(spark, 100);
+	ht_close(&h);
+
+	/* more lines with a trend than the cache's first 512 entries: it grows */
+	memset(&h, 0, sizeof(h));
+	ht_start(&h, many_stacks(10000, 3, 50), NULL, 600, 160, NULL, NULL);
+	h.t->list->tree->trend_slice_ms = 0;
+	ht_keys(&h, "Te");
+	for (frames = 0; h.t->again; frames++) {
+		ck_assert_int_lt(frames, 200);
+		tui_render(h.t);
+	}
+	ck_assert_uint_ge(h.t->list->tree->ntrend, 1024);
+	free(h.screen);
+	h.screen = draw_dump();
+	spark = 0;
+	for (int y = TUI_HEADER_LINES; y < TUI_HEADER_LINES + list_height(); y++)
+		spark += has_spark(ht_line_drawn(&h, y));
+	ck_assert_int_gt(spark, 520);
 	ht_close(&h);
 }
 END_TEST

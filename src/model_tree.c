@@ -73,6 +73,11 @@ struct tree_match {
 	size_t nframes, nlabels;
 	uint8_t *deepest;         /* by view row: the deepest matching depth, or NO_MATCH */
 	size_t nrows, nmatch;     /* rows; those with a match */
+	/* by view row, with a match: its path's key at that depth and the node marked for
+	 * it (while the tree has keyed_nnodes nodes): a longer text whose answer for that
+	 * key is still yes has the same deepest match, known without the stack */
+	uint32_t *key, *node;
+	size_t nkeyed, keyed_nnodes;
 	uint32_t *mark;           /* by node: mark_gen when it or a node below matches */
 	size_t nmark;
 	uint32_t mark_gen;
@@ -88,6 +93,8 @@ static void match_free(struct tree_match *mt)
 	free(mt->frames);
 	free(mt->labels);
 	free(mt->deepest);
+	free(mt->key);
+	free(mt->node);
 	free(mt->mark);
 	free(mt);
 }
@@ -1716,6 +1723,8 @@ static unsigned stack_deepest(const struct tree *t, struct tree_match *mt, const
  * text has the text, every row has none (no row looked at, nor by a longer text after). */
 static void match_rows(struct tree *t, struct tree_match *mt, int narrow, int none)
 {
+	int fast;
+
 	if (mt->nrows != t->v.nrows || !narrow || none) {
 		mt->deepest = xrealloc(mt->deepest, t->v.nrows ? t->v.nrows : 1);
 		memset(mt->deepest, none ? NO_MATCH : 0, t->v.nrows);
@@ -1726,13 +1735,29 @@ static void match_rows(struct tree *t, struct tree_match *mt, int narrow, int no
 		mt->mark_gen = 1;
 	}
 	mt->nmatch = 0;
+	/* the rows' keys and nodes of the last text: while no node was made since */
+	fast = narrow && mt->nkeyed == t->v.nrows && mt->keyed_nnodes == t->nnodes;
+	if (mt->nkeyed != t->v.nrows) {
+		mt->key = xreallocarray(mt->key, t->v.nrows ? t->v.nrows : 1, sizeof(*mt->key));
+		mt->node = xreallocarray(mt->node, t->v.nrows ? t->v.nrows : 1, sizeof(*mt->node));
+		mt->nkeyed = t->v.nrows;
+	}
+	mt->keyed_nnodes = t->nnodes;
 	for (size_t r = 0; r < t->v.nrows && !none; r++) {
-		const struct stack *st = t->v.rows[r].stack;
+		const struct stack *st;
 		unsigned d;
 		uint32_t node;
 
 		if (narrow && mt->deepest[r] == NO_MATCH)
 			continue;
+		/* the last deepest key still matches: no deeper one can (frame_match() hands a
+		 * label's key to key_match()) */
+		if (fast && frame_match(t, mt, mt->key[r])) {
+			mt->nmatch++;
+			match_mark(t, mt->node[r]);
+			continue;
+		}
+		st = t->v.rows[r].stack;
 		/* the stacks and their frames are anywhere: asked for a few rows ahead */
 		if (r + 2 * PREFETCH < t->v.nrows)
 			__builtin_prefetch(t->v.rows[r + 2 * PREFETCH].stack);
@@ -1745,6 +1770,8 @@ static void match_rows(struct tree *t, struct tree_match *mt, int narrow, int no
 		mt->nmatch++;
 		for (node = t->leaves[st->id].node; t->nodes[node].depth > d;)
 			node = t->nodes[node].parent;
+		mt->key[r] = path_at(t, st, d);
+		mt->node[r] = node;
 		match_mark(t, node);
 	}
 }

@@ -4,6 +4,7 @@
  * stacks, per-block aggregation and replays from a tape. */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 
 #include "model_index.h"
@@ -3803,6 +3804,62 @@ START_TEST(test_huge_realloc)
 }
 END_TEST
 
+/* A naive case-insensitive search, to check mem_has_text() against. */
+static int naive_has(const char *h, size_t len, const char *t)
+{
+	size_t n = strlen(t);
+
+	for (size_t i = 0; i + n <= len; i++) {
+		size_t k = 0;
+
+		while (k < n && tolower((unsigned char)h[i + k]) == tolower((unsigned char)t[k]))
+			k++;
+		if (k == n)
+			return 1;
+	}
+	return !n;
+}
+
+/* mem_has_text() finds a text in any case wherever it lies (in a step of 16 places, across
+ * two, at the very end of the bytes, NULs between texts), and no further than len. */
+START_TEST(test_mem_has_text)
+{
+	static const char *const texts[] = { "a", "ab", "AB", "fn5_3x", "x+0x1", "zz", "_3",
+					     "callER4999+", "0x", "0b", "qq", "qqq", "Aqqq" };
+	char hay[80];
+	unsigned seed = 7;
+	int hits = 0;
+
+	for (int round = 0; round < 20000; round++) {
+		size_t len = (size_t)(seed % 70);
+
+		for (size_t i = 0; i < len; i++) {
+			static const char alpha[] = "abAB_0x35fnFN+\0cqQ";
+
+			seed = seed * 1103515245u + 12345u;
+			hay[i] = alpha[(seed >> 16) % (sizeof(alpha) - 1)];
+		}
+		hay[len] = 'q'; /* past len: never found there */
+		hay[len + 1] = 'q';
+		seed = seed * 1103515245u + 12345u;
+		for (size_t k = 0; k < ARRAY_SIZE(texts); k++) {
+			int want = naive_has(hay, len, texts[k]);
+
+			hits += want;
+			ck_assert_msg(mem_has_text(hay, len, texts[k]) == want, "%s in %.*s",
+				      texts[k], (int)len, hay);
+		}
+	}
+	ck_assert_int_gt(hits, 20000);
+	/* at the end of a long run of bytes, in another case */
+	memset(hay, 'a', sizeof(hay));
+	memcpy(hay + 70, "CaLLer49", 8);
+	ck_assert(mem_has_text(hay, 78, "caller49"));
+	ck_assert(!mem_has_text(hay, 77, "caller49"));
+	ck_assert(mem_has_text(hay, 78, "aC"));
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -3811,6 +3868,7 @@ static Suite *model_suite(void)
 	tc = tcase_new("identity");
 	tcase_add_test(tc, test_identity);
 	tcase_add_test(tc, test_huge_realloc);
+	tcase_add_test(tc, test_mem_has_text);
 	tcase_add_test(tc, test_identity_offsets_and_last_frame);
 	tcase_add_test(tc, test_identity_many);
 	tcase_add_test(tc, test_handles_keep_first_text);

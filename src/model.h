@@ -390,6 +390,10 @@ size_t view_find(const struct model *m, const struct view_opts *o, struct view *
  * (n ids). Costs one look at each row not in order, none into its stack. */
 size_t view_find_ids(const struct model *m, const struct view_opts *o, struct view *v,
 		     int last, const uint8_t *by_id, size_t n, size_t before, size_t after);
+/* What view_find(), view_find_ids() and view_place() look at first, made ahead: the sort
+ * keys of the rows not in order (one look at each row's counter), kept while the view
+ * stays as it is. */
+void view_middle_ready(const struct model *m, const struct view_opts *o, struct view *v);
 /* While nothing else is to be done: the rows not in order yet sorted a slice at a time
  * (until time_mono() passes deadline) into new rows, the view's own left as they are, so
  * that it stays usable between slices; a change to the view starts the work again. When

@@ -81,6 +81,9 @@ struct tree_match {
 	uint32_t *mark;           /* by node: mark_gen when it or a node below matches */
 	size_t nmark;
 	uint32_t mark_gen;
+	/* tree_match_step(): the next row to look at (nrows: the answer is whole), and how */
+	size_t next;
+	int narrow, fast;
 };
 
 #define NO_MATCH 0xff             /* depths stay below STACK_MAX_FRAMES */
@@ -1718,13 +1721,12 @@ static unsigned stack_deepest(const struct tree *t, struct tree_match *mt, const
 	return NO_MATCH;
 }
 
-/* Each row's deepest matching node: rows known to have none keep it (narrow); the made
- * node of that depth on its path, and those above it, marked. none: no frame's or label's
- * text has the text, every row has none (no row looked at, nor by a longer text after). */
-static void match_rows(struct tree *t, struct tree_match *mt, int narrow, int none)
+/* Each row's deepest matching node, begun: rows known to have none keep it (narrow); the
+ * made node of that depth on its path, and those above it, get marked (match_some()).
+ * none: no frame's or label's text has the text, every row has none (no row looked at,
+ * nor by a longer text after). */
+static void match_begin(struct tree *t, struct tree_match *mt, int narrow, int none)
 {
-	int fast;
-
 	if (mt->nrows != t->v.nrows || !narrow || none) {
 		mt->deepest = xrealloc(mt->deepest, t->v.nrows ? t->v.nrows : 1);
 		memset(mt->deepest, none ? NO_MATCH : 0, t->v.nrows);
@@ -1736,23 +1738,34 @@ static void match_rows(struct tree *t, struct tree_match *mt, int narrow, int no
 	}
 	mt->nmatch = 0;
 	/* the rows' keys and nodes of the last text: while no node was made since */
-	fast = narrow && mt->nkeyed == t->v.nrows && mt->keyed_nnodes == t->nnodes;
+	mt->fast = narrow && mt->nkeyed == t->v.nrows && mt->keyed_nnodes == t->nnodes;
 	if (mt->nkeyed != t->v.nrows) {
 		mt->key = xreallocarray(mt->key, t->v.nrows ? t->v.nrows : 1, sizeof(*mt->key));
 		mt->node = xreallocarray(mt->node, t->v.nrows ? t->v.nrows : 1, sizeof(*mt->node));
 		mt->nkeyed = t->v.nrows;
 	}
 	mt->keyed_nnodes = t->nnodes;
-	for (size_t r = 0; r < t->v.nrows && !none; r++) {
+	mt->narrow = narrow;
+	mt->next = none ? t->v.nrows : 0;
+}
+
+/* The rows from mt->next on, until deadline (hist_late()): 1 when all are done. */
+static int match_some(struct tree *t, struct tree_match *mt, double deadline)
+{
+	size_t k = 0, r;
+
+	for (r = mt->next; r < t->v.nrows; r++) {
 		const struct stack *st;
 		unsigned d;
 		uint32_t node;
 
-		if (narrow && mt->deepest[r] == NO_MATCH)
+		if (hist_late(&k, deadline))
+			break;
+		if (mt->narrow && mt->deepest[r] == NO_MATCH)
 			continue;
 		/* the last deepest key still matches: no deeper one can (frame_match() hands a
 		 * label's key to key_match()) */
-		if (fast && frame_match(t, mt, mt->key[r])) {
+		if (mt->fast && frame_match(t, mt, mt->key[r])) {
 			mt->nmatch++;
 			match_mark(t, mt->node[r]);
 			continue;
@@ -1774,28 +1787,43 @@ static void match_rows(struct tree *t, struct tree_match *mt, int narrow, int no
 		mt->node[r] = node;
 		match_mark(t, node);
 	}
+	mt->next = r;
+	return r >= t->v.nrows;
 }
 
-size_t tree_match(struct tree *t, const char *text)
+int tree_match_step(struct tree *t, const char *text, double deadline)
 {
 	struct tree_match *mt = t->match;
-	int narrow, same_gen;
+	int narrow;
 
 	if (!mt)
 		mt = t->match = xcalloc(1, sizeof(*mt));
 	if (mt->text && mt->build == t->build && mt->gen == t->gen && mt->nrows == t->v.nrows &&
-	    strcmp(mt->text, text) == 0)
-		return mt->nmatch;
-	same_gen = mt->gen == t->gen && mt->text;
-	narrow = same_gen && strcasestr(text, mt->text);
+	    strcmp(mt->text, text) == 0) {
+		if (mt->next >= mt->nrows)
+			return 1;
+		/* nodes made halfway: every row again, but those known to have none */
+		if (mt->keyed_nnodes != t->nnodes)
+			match_begin(t, mt, 1, 0);
+		return match_some(t, mt, deadline);
+	}
+	/* a longer text looks again only where the last one, whole, matched */
+	narrow = mt->gen == t->gen && mt->text && mt->next >= mt->nrows &&
+		 strcasestr(text, mt->text);
 	answers_forget(mt->frames, mt->nframes, narrow);
 	answers_forget(mt->labels, mt->nlabels, narrow);
 	free(mt->text);
 	mt->text = xstrdup(text);
-	match_rows(t, mt, narrow && mt->build == t->build, !model_texts_have(t->m, text));
+	match_begin(t, mt, narrow && mt->build == t->build, !model_texts_have(t->m, text));
 	mt->gen = t->gen;
 	mt->build = t->build;
-	return mt->nmatch;
+	return match_some(t, mt, deadline);
+}
+
+size_t tree_match(struct tree *t, const char *text)
+{
+	tree_match_step(t, text, 0);
+	return t->match->nmatch;
 }
 
 int tree_node_match(struct tree *t, uint32_t i)

@@ -204,6 +204,11 @@ void tree_history_end(struct tree_hist *h);
  * Returns how many stacks of the view have a matching node on their path: 0, no node of
  * the tree matches, made or not. Kept until the next build or another text. */
 size_t tree_match(struct tree *t, const char *text);
+/* The same a slice at a time: 1 when the answer for text is whole (tree_match() then
+ * costs nothing), 0 when deadline (a time_mono() value; 0: none) passed first; the
+ * next step goes on (begins again after a new build, or another text, the rows again but
+ * those with no match after nodes were made). */
+int tree_match_step(struct tree *t, const char *text, double deadline);
 /* After tree_match(): node i's text matches. */
 int tree_node_match(struct tree *t, uint32_t i);
 /* After tree_match(): node i or a node below it matches (a node made since too). */

@@ -1059,6 +1059,17 @@ size_t view_place(const struct model *m, const struct view_opts *o, struct view 
 	return r;
 }
 
+void view_middle_ready(const struct model *m, const struct view_opts *o, struct view *v)
+{
+	struct view_sorter s;
+
+	if (v->sorted_head >= v->sorted_tail)
+		return;
+	sorter_init(&s, m, o, v);
+	mid_entries(v, &s);
+	free(s.place);
+}
+
 /* view_find() and view_find_ids(): want(arg, i) asked of row i, or by_id[its seq]. */
 static size_t find_in_middle(const struct model *m, const struct view_opts *o, struct view *v,
 			     int last, int (*want)(void *arg, size_t i), void *arg,

@@ -893,6 +893,11 @@ int list_row_matches(struct list_screen *list, size_t row)
 
 #define SEARCH_NEAR 256
 
+static int in_middle(const struct list_screen *list, size_t row)
+{
+	return row >= list->view.sorted_head && row < list->view.sorted_tail;
+}
+
 /* The rows a search looks at first, SEARCH_NEAR + 1 from the cursor's on, put in order
  * (the rest only when the search goes further). */
 static void near_rows(struct list_screen *list, int dir, size_t n)
@@ -1008,19 +1013,39 @@ static size_t search_unsorted(struct list_screen *list, int dir)
 	return r;
 }
 
+/* Whether a search forward from the cursor may leave what lies past the rows near it to
+ * list_idle(): many rows are not in order, the cursor's among those in order. */
+static int search_may_wait(const struct list_screen *list)
+{
+	const struct app *app = list->base.app;
+	size_t a = list->view.sorted_head, b = list->view.sorted_tail;
+
+	return list->sorted != SIZE_MAX && b - a >= list->search.wait_min &&
+	       list->view_model == app->model && !app->pause.on &&
+	       !in_middle(list, list->cursor.row);
+}
+
 /* Moves to the next (dir 1) or previous (-1) matching row; from the cursor's row itself
- * when include. Returns 0, or -1 when nothing matches. */
-static int search_step(struct list_screen *list, int dir, int include)
+ * when include. Returns 0, or -1 when nothing matches, or 1 when it may wait (forward)
+ * and no row near the cursor matches: list_idle() finds it. */
+static int search_step(struct list_screen *list, int dir, int include, int may_wait)
 {
 	size_t n;
 
 	if (list->base.app->settings.tree != TREE_OFF) {
 		struct tree_env e = tree_env(list);
+		int r = tree_ui_search(list->tree, &e, dir, include,
+				       may_wait ? time_mono() + list->search.tree_key_ms / 1e3 : 0);
 
-		return tree_ui_search(list->tree, &e, dir, include);
+		if (r > 0) {
+			list->search.waiting = 1;
+			list->search.wait_step = 0;
+		}
+		return r;
 	}
 	n = list->nrows;
 	near_rows(list, dir, n);
+	may_wait = may_wait && dir > 0 && search_may_wait(list);
 	for (size_t k = 0; k < n; k++) {
 		size_t off = (include ? k : k + 1) % n;
 		size_t at = list->cursor.row;
@@ -1031,6 +1056,11 @@ static int search_step(struct list_screen *list, int dir, int include)
 		 * anywhere before every row is looked at */
 		if (k == SEARCH_NEAR && !search_possible(list))
 			return -1;
+		if (k == SEARCH_NEAR && may_wait) {
+			list->search.waiting = 1;
+			list->search.wait_step = 0;
+			return 1;
+		}
 		if (list->sorted != SIZE_MAX && r >= a && r < b) {
 			if (list->view_model != list->base.app->model || list->base.app->pause.on ||
 			    (at >= a && at < b)) {
@@ -1053,26 +1083,33 @@ static int search_step(struct list_screen *list, int dir, int include)
 	return -1;
 }
 
+static void search_wait_end(struct list_screen *list);
+
 static unsigned search_edit(struct app *app, const char *text)
 {
 	struct list_screen *list = app->list;
 
 	search_set(list, text);
+	list->search.waiting = 0;
 	select_pos(list, list->search.origin);
-	if (text[0] && search_step(list, 1, 1) < 0)
+	if (text[0] && search_step(list, 1, 1, 1) < 0)
 		select_pos(list, list->search.origin);
 	return ACTION_REDRAW;
 }
 
 static unsigned search_accept(struct app *app, const char *text)
 {
+	struct list_screen *list = app->list;
+
 	if (!text[0])
-		search_set(app->list, app->list->search.saved);
+		search_set(list, list->search.saved);
+	search_wait_end(list); /* Enter goes to the match now */
 	return ACTION_REDRAW;
 }
 
 static unsigned search_cancel(struct app *app)
 {
+	app->list->search.waiting = 0;
 	search_set(app->list, app->list->search.saved);
 	select_pos(app->list, app->list->search.origin);
 	return ACTION_REDRAW;
@@ -1082,6 +1119,8 @@ static const char *search_note(struct app *app, const char *text)
 {
 	struct list_screen *list = app->list;
 
+	if (text[0] && list->search.waiting)
+		return _("  (searching...)");
 	if (app->settings.tree != TREE_OFF) {
 		const struct tree_ui *u = list->tree;
 
@@ -1136,11 +1175,6 @@ static int idle_stop(struct list_screen *list)
 	return view_sort_slice_stop(&list->view);
 }
 
-static int in_middle(const struct list_screen *list, size_t row)
-{
-	return row >= list->view.sorted_head && row < list->view.sorted_tail;
-}
-
 /* Every row's answer to the search typed made ahead, a piece at a time, in the order the
  * search goes from where it started: the next character looks again only at the rows
  * that matched. */
@@ -1189,6 +1223,18 @@ static int idle_index(struct list_screen *list, double deadline)
 
 static int idle_work(struct list_screen *list, double deadline);
 
+/* The match a character waited for, found now. */
+static void search_wait_end(struct list_screen *list)
+{
+	if (!list->search.waiting)
+		return;
+	list->search.waiting = 0;
+	select_pos(list, list->search.origin);
+	if (search_step(list, 1, 1, 0) < 0)
+		select_pos(list, list->search.origin);
+	list->base.app->dirty = 1;
+}
+
 /* The index first: it is ready sooner than every row put in order. */
 int list_idle(struct list_screen *list, double budget_ms)
 {
@@ -1201,11 +1247,39 @@ static int idle_work(struct list_screen *list, double deadline)
 {
 	struct app *app = list->base.app;
 
+	if (app->settings.tree != TREE_OFF && list->search.waiting &&
+	    app->prompt.ops == &search_prompt) {
+		/* the call tree's stacks looked at a slice at a time, then the line found */
+		struct tree_env e = tree_env(list);
+		int r = tree_ui_search(list->tree, &e, 1, 1, deadline);
+
+		if (r > 0)
+			return 0;
+		list->search.waiting = 0;
+		if (r < 0)
+			select_pos(list, list->search.origin);
+		app->dirty = 1;
+	}
 	/* only a search typed goes far from the rows in order; the cursor stays where it
 	 * is */
 	if (app->settings.tree != TREE_OFF || list->view_model != app->model ||
-	    list->nrows != list->view.nrows || app->prompt.ops != &search_prompt)
+	    list->nrows != list->view.nrows || app->prompt.ops != &search_prompt) {
+		search_wait_end(list);
 		return idle_stop(list);
+	}
+	if (list->search.waiting) {
+		/* the index made: the match found with it, the rows before it not sorted; the
+		 * stacks' answers and the rows' keys made in slices of their own first */
+		if (list->search.wait_step == 0 && index_answers(list)) {
+			list->search.wait_step = 1;
+		} else if (list->search.wait_step <= 1) {
+			view_middle_ready(app->model, &app->settings.view, &list->view);
+			list->search.wait_step = 2;
+		} else {
+			search_wait_end(list);
+		}
+		return 0;
+	}
 	if (list->sorted == SIZE_MAX || app->pause.on || in_middle(list, list->cursor.row) ||
 	    in_middle(list, list->top.row) || in_middle(list, list->search.origin.row)) {
 		if (!idle_stop(list))
@@ -1609,7 +1683,7 @@ static unsigned search_again(struct list_screen *list, int dir)
 
 	if (!list->search.text[0])
 		status_message(app, 0, "%s", _("no search yet: / starts one"));
-	else if (search_step(list, dir, 0) < 0)
+	else if (search_step(list, dir, 0, 0) < 0)
 		status_message(app, 0, _("'%s' not found"), list->search.text);
 	return ACTION_REDRAW;
 }
@@ -1787,6 +1861,8 @@ static struct screen *list_create(void)
 	list->cursor.frame_line = list->top.frame_line = -1;
 	/* fewer rows are asked in a few milliseconds */
 	list->search.index_min = 65536;
+	list->search.wait_min = 131072;
+	list->search.tree_key_ms = 2.5;
 	chart_on = 0;
 	return &list->base;
 }

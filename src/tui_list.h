@@ -106,6 +106,12 @@ struct list_screen {
 		 * away asks only the stacks it names */
 		struct stack_index *index;
 		size_t index_min;
+		/* a character typed whose match may lie among wait_min rows or more not in
+		 * order is looked for there by list_idle(), after the index, the cursor
+		 * where / started meanwhile: typed fast, only the last text is looked for */
+		size_t wait_min;
+		int waiting, wait_step;
+		double tree_key_ms;         /* the call tree's search in a key, the rest waits */
 		const struct model *model;  /* what the matches are of */
 		struct list_pos origin;     /* where / started */
 		char saved[256];            /* the search before / */

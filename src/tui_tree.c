@@ -1066,15 +1066,20 @@ static int find_from(struct tree_ui *u, const struct app *app, const struct tree
 	return -1;
 }
 
-int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include)
+int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include,
+		   double deadline)
 {
 	const struct app *app = e->app;
 	int h = e->height > 0 ? e->height : 1, wrapped = 0;
 	struct tree_pos q, p;
 	uint32_t n;
 
+	if (pos_find(u, app, &q))
+		return -1;
+	if (!tree_match_step(&u->t, e->search, deadline))
+		return 1;
 	/* no stack the view shows has a matching node on its path: none, made or not */
-	if (pos_find(u, app, &q) || !tree_match(&u->t, e->search))
+	if (!tree_match(&u->t, e->search))
 		return -1;
 	p = q;
 	if (!(include && !q.inl && node_matches(u, q.node[q.depth])) &&

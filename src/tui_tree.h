@@ -109,8 +109,11 @@ void tree_ui_draw(struct tree_ui *u, const struct tree_env *e, const enum col *c
 unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a);
 void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice);
 /* The next (dir 1) or previous line whose text matches the search (from the cursor's
- * own when include). Returns 0, or -1 when none does. */
-int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include);
+ * own when include). Returns 0, or -1 when none does, or 1 when deadline (a time_mono()
+ * value; 0: none) passed before every stack's path was looked at: the cursor stays, the
+ * next call goes on. */
+int tree_ui_search(struct tree_ui *u, const struct tree_env *e, int dir, int include,
+		   double deadline);
 /* Whether a root is expanded (or a node no `*` above it expanded: lines say the others'). */
 int tree_ui_expanded(const struct tree_ui *u, uint64_t ident);
 /* The cursor's node (NULL: none). */

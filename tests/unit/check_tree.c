@@ -1285,6 +1285,65 @@ START_TEST(test_match)
 }
 END_TEST
 
+/* The search a slice at a time (tree_match_step(), 4,095 rows a step when the deadline has
+ * passed) gives what one call does: with nodes made between its steps (it looks at the
+ * rows again, those with no match kept), and after a text left halfway (the next does
+ * not narrow from it). */
+START_TEST(test_match_slices)
+{
+	/* at an odd place, a text that narrows the one before (but "A3") */
+	static const char *const texts[] = { "a1", "a12", "d19", "d199", "a1", "19", "zz",
+					     "zzz", "prep", "A3", "b7", "B77" };
+	struct model *m = model_new();
+	struct sbuf b = { 0 };
+	struct tree t;
+	struct view_opts o;
+	char *text;
+
+	for (int i = 0; i < 20000; i++)
+		sb_printf(&b, "%sprep_new_page;d%d;a%d;b%d;c%d=%d", i ? "|" : "", i, i % 37,
+			  i % 101, i % 3, 1 + i % 13);
+	text = spec_text(b.s);
+	model_feed_text(m, 0, text);
+	free(text);
+	free(b.s);
+	tree_init(&t);
+	view_opts_init(&o);
+	for (int mode = TREE_TOP_DOWN; mode <= TREE_BOTTOM_UP; mode++) {
+		for (size_t k = 0; k < ARRAY_SIZE(texts); k++) {
+			int steps = 0;
+
+			if (k % 2 == 0) /* the roots only, made again */
+				model_tree(m, &o, (enum tree_mode)mode, &t);
+
+			if (k == 5) /* a text left halfway: "19" does not narrow it (the rows
+				     * not looked at keep the keys of "a1": a19, not d19xxx) */
+				ck_assert_int_eq(tree_match_step(&t, "9", 1), 0);
+			while (!tree_match_step(&t, texts[k], 1) && steps < 100) {
+				steps++;
+				if (steps == 1 && k % 2) { /* nodes made halfway: a root's, its first child's */
+					uint32_t root = t.kids[k % t.nroots];
+
+					tree_sort(&t, root);
+					if (t.nodes[root].nkids)
+						tree_sort(&t, t.kids[t.nodes[root].kids]);
+				}
+			}
+			if (texts[k][0] != 'z')
+				ck_assert_int_ge(steps, 4);
+			else
+				ck_assert_int_eq(steps, 0);
+			ck_assert_int_lt(steps, 100);
+			ck_assert_uint_eq(tree_match(&t, texts[k]), count_match(m, &t, texts[k]));
+			for (size_t r = 0; k % 2 && r < t.nroots; r++) /* every node made */
+				check_match(m, &t, t.kids[r], texts[k]);
+		}
+	}
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_mode_names)
 {
 	enum tree_mode t;
@@ -1322,6 +1381,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_prefault);
 	tcase_add_test(tc, test_allocinfo);
 	tcase_add_test(tc, test_match);
+	tcase_add_test(tc, test_match_slices);
 	tcase_add_test(tc, test_mode_names);
 	suite_add_tcase(s, tc);
 	return s;

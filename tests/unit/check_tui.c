@@ -1066,15 +1066,17 @@ END_TEST
  * all, though each character's match lies far from the last one's, among keys of many
  * values, near the start of the order and near its end, in both sort directions. Run 1:
  * the same with the index of which stacks have which frame made while the screen waited
- * (the far characters ask it, not the rows). */
+ * (the far characters ask it, not the rows). Run 2: a character whose match may lie among
+ * the rows not in order says so and leaves the cursor where / started; the screen finds
+ * it while it waits for the next key, or Enter finds it at once; Escape forgets it. */
 START_TEST(test_search_typed_far_as_sorted)
 {
 	struct ht h = { 0 };
 	struct sbuf b = { 0 };
 	struct source *src = fake_new(NULL, 0);
 	struct fake *f = src->priv;
-	const int n = 60000, indexed = _i;
-	int asked_index = 0;
+	const int n = 60000, indexed = _i >= 1, waits = _i == 2;
+	int asked_index = 0, waited = 0, entered = 0;
 
 	for (int i = 0; i < n; i++) {
 		int pages = 1 + (i * 7919) % 1000;
@@ -1089,6 +1091,8 @@ START_TEST(test_search_typed_far_as_sorted)
 	f->samples[f->n++] = b.s;
 	ht_start(&h, src, NULL, 50, 160, NULL, NULL);
 	h.t->list->search.index_min = indexed ? 1 : SIZE_MAX;
+	if (waits)
+		h.t->list->search.wait_min = 1;
 	for (int pass = 0; pass < 2; pass++) {
 		static const char *const texts[] = { "qz47", "qy11", "qz5", "qy6", NULL };
 
@@ -1114,10 +1118,27 @@ START_TEST(test_search_typed_far_as_sorted)
 				typed[k] = (*t)[k];
 				ht_key(&h, (unsigned char)(*t)[k]);
 				asked_index |= h.t->list->search.stacks_known == 2;
+				ck_assert_int_eq(h.t->list->search.waiting && !waits, 0);
+				if (h.t->list->search.waiting) {
+					waited++;
+					ck_line_has(&h, 49, "(searching...)");
+					ck_assert_uint_eq(h.t->list->cursor.row, at);
+					if (!(*t)[k + 1] && (t - texts) % 2) {
+						entered++;
+						break; /* Enter finds it */
+					}
+					for (int j = 0; j < 1000 && h.t->list->search.waiting; j++)
+						tui_idle(h.t, 3);
+					ck_assert_int_eq(h.t->list->search.waiting, 0);
+					ck_assert_ptr_null(strstr(ht_line(&h, 49), "(searching"));
+					asked_index |= h.t->list->search.stacks_known == 2;
+				}
 				ck_search_as_sorted(&h, at, 1, 1, typed);
 			}
-			ck_assert_uint_gt(h.t->list->cursor.row, 256);
 			ht_keys(&h, "\n");
+			ck_assert_int_eq(h.t->list->search.waiting, 0);
+			ck_search_as_sorted(&h, at, 1, 1, typed);
+			ck_assert_uint_gt(h.t->list->cursor.row, 256);
 			for (int k = 0; k < 4; k++) {
 				at = h.t->list->cursor.row;
 				ht_keys(&h, k < 2 ? "n" : "N");
@@ -1126,7 +1147,104 @@ START_TEST(test_search_typed_far_as_sorted)
 		}
 	}
 	ck_assert_int_eq(asked_index, indexed);
+	if (waits) {
+		size_t at;
+
+		ck_assert_int_gt(waited, 4);
+		ck_assert_int_gt(entered, 0);
+		ht_keys(&h, "rr");
+		ht_key(&h, FN(KEY_HOME));
+		at = h.t->list->cursor.row;
+		ht_keys(&h, "/qz47");
+		ck_assert_int_eq(h.t->list->search.waiting, 1);
+		ht_keys(&h, "\033");
+		ck_assert_int_eq(h.t->list->search.waiting, 0);
+		ck_assert_uint_eq(h.t->list->cursor.row, at);
+		for (int j = 0; j < 1000 && !tui_idle(h.t, 3); j++)
+			;
+		ck_assert_uint_eq(h.t->list->cursor.row, at);
+	}
 	ht_close(&h);
+}
+END_TEST
+
+/* The call tree's search typed faster than it looks at the stacks (a key's share of it
+ * made tiny): the prompt says it searches and the cursor stays; the screen's waits end it
+ * on the line a search in one go goes to; Enter ends it at once; Escape forgets it. */
+START_TEST(test_tree_search_waits)
+{
+	static const char *const texts[] = { "fn1", "fn19", "qz4", "qz47", "qz47x", "fn2" };
+	struct ht a = { 0 }, b = { 0 }, *hs[2] = { &a, &b };
+	struct sbuf sb = { 0 };
+	int waited = 0, entered = 0;
+	uint64_t at;
+
+	for (int i = 0; i < 20000; i++) {
+		sb_printf(&sb, " prep_new_page+0x17/0x43\n fn%d+0x10/0x80\n", i);
+		if (i % 97 == 5)
+			sb_printf(&sb, " qz%d+0x1/0x10\n", i % 100);
+		sb_printf(&sb, " do_syscall_64+0x6b/0x191\nnr_base_pages: %d\n\n", 1 + i % 50);
+	}
+	for (int i = 0; i < 2; i++) {
+		struct source *src = fake_new(NULL, 0);
+		struct fake *f = src->priv;
+
+		f->samples[f->n++] = xstrdup(sb.s);
+		ht_start(hs[i], src, NULL, 30, 160, NULL, NULL);
+		ht_keys(hs[i], "Te");
+	}
+	free(sb.s);
+	a.t->list->search.tree_key_ms = 1e-6;
+	b.t->list->search.tree_key_ms = 1e9; /* never waits, however slow (valgrind) */
+	for (size_t j = 0; j < ARRAY_SIZE(texts); j++) {
+		ht_keys(&a, "/");
+		ht_keys(&b, "/");
+		for (size_t k = 0; texts[j][k]; k++) {
+			char c[2] = { texts[j][k], 0 };
+
+			int found;
+
+			/* one screen: a's looked at before b draws */
+			at = a.t->list->tree->selected;
+			ht_keys(&a, c);
+			if (a.t->list->search.waiting) {
+				waited++;
+				ck_line_has(&a, 29, "(searching...)");
+				ck_assert_uint_eq(a.t->list->tree->selected, at);
+				if (!texts[j][k + 1] && j % 2) {
+					entered++;
+					ht_keys(&b, c);
+					break; /* Enter ends it */
+				}
+				for (int n = 0; n < 1000 && a.t->list->search.waiting; n++)
+					tui_idle(a.t, 3);
+				ck_assert_int_eq(a.t->list->search.waiting, 0);
+			}
+			ck_assert_ptr_null(strstr(ht_line(&a, 29), "(searching"));
+			found = !strstr(ht_line(&a, 29), "(not found)");
+			ht_keys(&b, c);
+			ck_assert_int_eq(b.t->list->search.waiting, 0);
+			ck_assert_uint_eq(a.t->list->tree->selected, b.t->list->tree->selected);
+			ck_assert_int_eq(found, !strstr(ht_line(&b, 29), "(not found)"));
+		}
+		ht_keys(&a, "\n");
+		ht_keys(&b, "\n");
+		ck_assert_int_eq(a.t->list->search.waiting, 0);
+		ck_assert_uint_eq(a.t->list->tree->selected, b.t->list->tree->selected);
+	}
+	ck_assert_int_gt(waited, 5);
+	ck_assert_int_gt(entered, 0);
+	at = a.t->list->tree->selected;
+	ht_keys(&a, "/qz4");
+	ck_assert_int_eq(a.t->list->search.waiting, 1);
+	ht_keys(&a, "\033");
+	ck_assert_int_eq(a.t->list->search.waiting, 0);
+	ck_assert_uint_eq(a.t->list->tree->selected, at);
+	for (int n = 0; n < 1000 && !tui_idle(a.t, 3); n++)
+		;
+	ck_assert_uint_eq(a.t->list->tree->selected, at);
+	ht_close(&a);
+	ht_close(&b);
 }
 END_TEST
 
@@ -5180,7 +5298,29 @@ START_TEST(test_speed_100k)
 		speed_key(&h, key, nstacks, "far ", &worst);
 	}
 	fprintf(stderr, "%d stacks: worst key %.2f ms of CPU time\n", nstacks, worst);
-	ck_assert_ptr_null(strstr(ht_screen(&h), "(not found)"));
+	if ((size_t)nstacks >= h.t->list->search.wait_min) {
+		/* typed faster than the screen waits: the last text only is looked for
+		 * while it waits for the next key, the cursor where / started meanwhile */
+		double all = 0;
+		int slices = 0;
+
+		ck_screen_has(&h, "(searching...)");
+		ck_assert_uint_eq(h.t->list->cursor.row, at);
+		while (h.t->list->search.waiting && slices < 100000) {
+			double t0 = cpu_ms(), ms;
+
+			tui_idle(h.t, 3);
+			ms = cpu_ms() - t0;
+			slice = ms > slice ? ms : slice;
+			all += ms;
+			slices++;
+		}
+		fprintf(stderr, "%d stacks: the far match found while the screen waits: %d "
+			"slices, %.2f ms of CPU (the most %.2f ms)\n", nstacks, slices, all, slice);
+		ck_assert_int_eq(h.t->list->search.waiting, 0);
+	}
+	ck_screen_lacks(&h, "(not found)");
+	ck_screen_lacks(&h, "(searching...)");
 	st = h.t->list->rows[h.t->list->cursor.row].stack;
 	ck_assert_ptr_nonnull(st);
 	ck_assert_ptr_nonnull(strstr(model_frame(h.t->model, st->frames[st->nframes - 3]),
@@ -5719,7 +5859,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_search_possible);
 	tcase_add_test(tc, test_search_far_as_sorted);
-	tcase_add_loop_test(tc, test_search_typed_far_as_sorted, 0, 2);
+	tcase_add_loop_test(tc, test_search_typed_far_as_sorted, 0, 3);
+	tcase_add_test(tc, test_tree_search_waits);
 	tcase_add_test(tc, test_idle_sort_given_up);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);

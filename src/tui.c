@@ -793,7 +793,9 @@ static void read_keys(struct app *app)
 	}
 }
 
-#define IDLE_SLICE_MS 3.0 /* the most a key waits for idle work */
+/* what a slice of idle work aims at (a waiting far search's steps take longer: up to
+ * 30 ms at a million stacks) */
+#define IDLE_SLICE_MS 3.0
 
 static int loop(struct app *app)
 {
@@ -818,8 +820,10 @@ static int loop(struct app *app)
 			continue;
 		}
 		timeout = wait_ms(app, loading);
-		/* read_keys() left none waiting: work ahead of the next, a slice at a time */
-		if (timeout > 0 && !app->away && !tui_idle(app, IDLE_SLICE_MS))
+		/* read_keys() left none waiting: work ahead of the next, a slice at a time; a
+		 * search waiting for it goes on also while the loop is busy otherwise */
+		if ((timeout > 0 || (app->list && app->list->search.waiting)) && !app->away &&
+		    !tui_idle(app, IDLE_SLICE_MS))
 			timeout = 0;
 		if (wait_events(app, timeout) < 0)
 			break;

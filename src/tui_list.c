@@ -1268,8 +1268,9 @@ static int idle_work(struct list_screen *list, double deadline)
 		return idle_stop(list);
 	}
 	if (list->search.waiting) {
-		/* the index made: the match found with it, the rows before it not sorted; the
-		 * stacks' answers and the rows' keys made in slices of their own first */
+		/* the index made (when the rows have one): the match found with it, the rows
+		 * before it not sorted; the stacks' answers and the rows' keys in waits of their
+		 * own first */
 		if (list->search.wait_step == 0 && index_answers(list)) {
 			list->search.wait_step = 1;
 		} else if (list->search.wait_step <= 1) {
@@ -1840,6 +1841,12 @@ static void list_update(struct screen *s, unsigned what)
 		tree_ui_rebuild(list->tree, &e);
 		if (s->app->pause.on && s->app->settings.tree != TREE_OFF)
 			pins_update(list); /* the tree's stacks, now built */
+	}
+	if (list->search.waiting && (what & (UPDATE_VIEW | UPDATE_SELECTION | UPDATE_MODEL))) {
+		/* rows of another sample under a waiting search (the index would begin again):
+		 * found now, from the row the cursor kept */
+		list->search.origin = list->cursor;
+		search_wait_end(list);
 	}
 	if (what & UPDATE_SYMBOLS) {
 		struct tree_env e = tree_env(list);

@@ -107,8 +107,9 @@ struct list_screen {
 		struct stack_index *index;
 		size_t index_min;
 		/* a character typed whose match may lie among wait_min rows or more not in
-		 * order is looked for there by list_idle(), after the index, the cursor
-		 * where / started meanwhile: typed fast, only the last text is looked for */
+		 * order is looked for there by list_idle(), after the index, the cursor on
+		 * the row / started on meanwhile (a new sample ends the wait at once): typed
+		 * fast, only the last text is looked for */
 		size_t wait_min;
 		int waiting, wait_step;
 		double tree_key_ms;         /* the call tree's search in a key, the rest waits */

@@ -3826,7 +3826,7 @@ START_TEST(test_mem_has_text)
 {
 	static const char *const texts[] = { "a", "ab", "AB", "fn5_3x", "x+0x1", "zz", "_3",
 					     "callER4999+", "0x", "0b", "qq", "qqq", "Aqqq" };
-	char hay[80];
+	char hay[80], *exact;
 	unsigned seed = 7;
 	int hits = 0;
 
@@ -3842,13 +3842,18 @@ START_TEST(test_mem_has_text)
 		hay[len] = 'q'; /* past len: never found there */
 		hay[len + 1] = 'q';
 		seed = seed * 1103515245u + 12345u;
+		/* and in a buffer of len bytes: the sanitizers see a read past it */
+		exact = xmalloc(len ? len : 1);
+		memcpy(exact, hay, len);
 		for (size_t k = 0; k < ARRAY_SIZE(texts); k++) {
 			int want = naive_has(hay, len, texts[k]);
 
 			hits += want;
 			ck_assert_msg(mem_has_text(hay, len, texts[k]) == want, "%s in %.*s",
 				      texts[k], (int)len, hay);
+			ck_assert_int_eq(mem_has_text(exact, len, texts[k]), want);
 		}
+		free(exact);
 	}
 	ck_assert_int_gt(hits, 20000);
 	/* at the end of a long run of bytes, in another case */

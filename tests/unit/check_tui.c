@@ -1168,6 +1168,50 @@ START_TEST(test_search_typed_far_as_sorted)
 }
 END_TEST
 
+/* A sample that comes while a character's search waits (here for the index, kept from
+ * being made) ends the wait at once: the match is the first in the new order from the
+ * row the cursor kept, that of the stack / started on. */
+static char *needle_sample(int smp)
+{
+	struct sbuf b = { 0 };
+
+	for (int i = 0; i < 60000; i++) {
+		sb_printf(&b, " prep_new_page+0x17/0x43\n fn%d+0x10/0x80\n", i);
+		if (i % 997 == 13)
+			sb_printf(&b, " qzneedle+0x1/0x10\n");
+		sb_printf(&b, " do_syscall_64+0x6b/0x191\nnr_base_pages: %d\n\n",
+			  1 + (i * 7919 + smp * 500) % 1000);
+	}
+	return b.s;
+}
+
+START_TEST(test_search_wait_new_sample)
+{
+	struct ht h = { 0 };
+	struct source *src = fake_new(NULL, 0);
+	struct fake *f = src->priv;
+	const struct stack *st0;
+
+	f->samples[f->n++] = needle_sample(0);
+	ht_start(&h, src, NULL, 50, 160, NULL, NULL);
+	h.t->list->search.index_min = SIZE_MAX;
+	h.t->list->search.wait_min = 1;
+	ht_keys(&h, "jjj");
+	st0 = h.t->list->rows[h.t->list->cursor.row].stack;
+	ht_keys(&h, "/qzneedle");
+	ck_assert_int_eq(h.t->list->search.waiting, 1);
+	f->samples[f->n++] = needle_sample(1);
+	tui_pump(h.t, -1);
+	ck_line_has(&h, 49, "Search: qzneedle");
+	ck_assert_int_eq(h.t->list->search.waiting, 0);
+	ck_assert_ptr_eq(h.t->list->rows[h.t->list->search.origin.row].stack, st0);
+	ck_search_as_sorted(&h, h.t->list->search.origin.row, 1, 1, "qzneedle");
+	ck_assert_uint_gt(h.t->list->cursor.row, 256);
+	ht_keys(&h, "\033");
+	ht_close(&h);
+}
+END_TEST
+
 /* The call tree's search typed faster than it looks at the stacks (a key's share of it
  * made tiny): the prompt says it searches and the cursor stays; the screen's waits end it
  * on the line a search in one go goes to; Enter ends it at once; Escape forgets it. */
@@ -5861,6 +5905,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_search_far_as_sorted);
 	tcase_add_loop_test(tc, test_search_typed_far_as_sorted, 0, 3);
 	tcase_add_test(tc, test_tree_search_waits);
+	tcase_add_test(tc, test_search_wait_new_sample);
 	tcase_add_test(tc, test_idle_sort_given_up);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_filter);

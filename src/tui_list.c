@@ -1025,6 +1025,14 @@ static int search_may_wait(const struct list_screen *list)
 	       !in_middle(list, list->cursor.row);
 }
 
+/* The search left to list_idle(): returns 1, as search_step() does then. */
+static int search_wait_begin(struct list_screen *list)
+{
+	list->search.waiting = 1;
+	list->search.wait_step = 0;
+	return 1;
+}
+
 /* Moves to the next (dir 1) or previous (-1) matching row; from the cursor's row itself
  * when include. Returns 0, or -1 when nothing matches, or 1 when it may wait (forward)
  * and no row near the cursor matches: list_idle() finds it. */
@@ -1037,11 +1045,7 @@ static int search_step(struct list_screen *list, int dir, int include, int may_w
 		int r = tree_ui_search(list->tree, &e, dir, include,
 				       may_wait ? time_mono() + list->search.tree_key_ms / 1e3 : 0);
 
-		if (r > 0) {
-			list->search.waiting = 1;
-			list->search.wait_step = 0;
-		}
-		return r;
+		return r > 0 ? search_wait_begin(list) : r;
 	}
 	n = list->nrows;
 	near_rows(list, dir, n);
@@ -1056,11 +1060,8 @@ static int search_step(struct list_screen *list, int dir, int include, int may_w
 		 * anywhere before every row is looked at */
 		if (k == SEARCH_NEAR && !search_possible(list))
 			return -1;
-		if (k == SEARCH_NEAR && may_wait) {
-			list->search.waiting = 1;
-			list->search.wait_step = 0;
-			return 1;
-		}
+		if (k == SEARCH_NEAR && may_wait)
+			return search_wait_begin(list);
 		if (list->sorted != SIZE_MAX && r >= a && r < b) {
 			if (list->view_model != list->base.app->model || list->base.app->pause.on ||
 			    (at >= a && at < b)) {

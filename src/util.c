@@ -1124,13 +1124,47 @@ int replace_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx,
 	return -1;
 }
 
+/* Runnable tasks now, this one among them (/proc/loadavg: "0.50 0.40 0.30 3/345 6789");
+ * 0 when unknown. */
+static unsigned loadavg_running(void *arg)
+{
+	unsigned running = 0, total = 0;
+	FILE *fp = fopen("/proc/loadavg", "re");
+
+	(void)arg;
+	if (fp) {
+		if (fscanf(fp, "%*s %*s %*s %u/%u", &running, &total) != 2)
+			running = 0;
+		fclose(fp);
+	}
+	return running;
+}
+
+unsigned cpus_free_of(long n, unsigned (*running)(void *arg), void *arg)
+{
+	unsigned least = running(arg);
+
+	/* a task that runs for a moment (a kernel worker, the parent woken by the last
+	 * child's exit) is not a busy CPU: what stays runnable over a millisecond is */
+	for (int i = 1; i < CPUS_FREE_LOOKS && least > 1; i++) {
+		struct timespec ts = { 0, CPUS_FREE_GAP_NS };
+		unsigned r;
+
+		nanosleep(&ts, NULL);
+		r = running(arg);
+		if (r < least)
+			least = r;
+	}
+	if (least > 1)
+		n -= (long)least - 1;
+	return n < 1 ? 1 : (unsigned)n;
+}
+
 unsigned cpus_free(void)
 {
 	const char *env = getenv("PAGETOP_THREADS");
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned running = 0, total = 0;
 	cpu_set_t set;
-	FILE *fp;
 
 	if (env && *env) {
 		long v = strtol(env, NULL, 10);
@@ -1139,16 +1173,5 @@ unsigned cpus_free(void)
 	}
 	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
 		n = CPU_COUNT(&set);
-	if (n < 1)
-		n = 1;
-	/* "0.50 0.40 0.30 3/345 6789": 3 runnable now, this thread among them */
-	fp = fopen("/proc/loadavg", "re");
-	if (fp) {
-		if (fscanf(fp, "%*s %*s %*s %u/%u", &running, &total) != 2)
-			running = 0;
-		fclose(fp);
-	}
-	if (running > 1)
-		n -= (long)running - 1;
-	return n < 1 ? 1 : (unsigned)n;
+	return cpus_free_of(n, loadavg_running, NULL);
 }

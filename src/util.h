@@ -233,9 +233,15 @@ const char *quote_value(const char *s, size_t len, char *buf, size_t bufsz);
 double time_mono(void);
 
 /* CPUs this process may run on that nothing else is running on now (the affinity mask
- * less the other runnable tasks of /proc/loadavg), at least 1. PAGETOP_THREADS, when
- * set to a number, is the answer instead (benchmarks compare with it). */
+ * less the other tasks of /proc/loadavg runnable at each of a few looks over about a
+ * millisecond), at least 1. PAGETOP_THREADS, when set to a number, is the answer
+ * instead (benchmarks compare with it). */
 unsigned cpus_free(void);
+/* The same of n CPUs, running() giving the runnable tasks at each look (0: unknown):
+ * n less those the fewest looks saw, after the first look when it sees none other. */
+#define CPUS_FREE_LOOKS 4
+#define CPUS_FREE_GAP_NS 300000
+unsigned cpus_free_of(long n, unsigned (*running)(void *arg), void *arg);
 double time_real(void);
 
 /* Writes a new file: fill(fp, ctx) writes the content (returns < 0 on an error of its

@@ -2401,6 +2401,43 @@ START_TEST(test_cpus_free)
 }
 END_TEST
 
+struct looks {
+	const unsigned *seen;       /* runnable tasks at each look */
+	int n, asked;
+};
+
+static unsigned looks_next(void *arg)
+{
+	struct looks *l = arg;
+
+	return l->seen[l->asked < l->n ? l->asked++ : l->n - 1];
+}
+
+/* A task runnable at one look only leaves its CPU free; one runnable at every look
+ * takes it; a first look that sees this process alone is the answer at once. */
+START_TEST(test_cpus_free_looks)
+{
+	static const unsigned blip[] = { 2, 1, 2, 2 }, busy[] = { 3, 2, 3, 2 },
+			      alone[] = { 1, 5 }, unknown[] = { 0 }, crowd[] = { 9, 8, 9, 9 };
+	struct looks l = { blip, 4, 0 };
+
+	ck_assert_uint_eq(cpus_free_of(2, looks_next, &l), 2);
+	ck_assert_int_eq(l.asked, 2);
+	l = (struct looks){ busy, 4, 0 };
+	ck_assert_uint_eq(cpus_free_of(2, looks_next, &l), 1);
+	ck_assert_int_eq(l.asked, CPUS_FREE_LOOKS);
+	l = (struct looks){ busy, 4, 0 };
+	ck_assert_uint_eq(cpus_free_of(4, looks_next, &l), 3);
+	l = (struct looks){ alone, 2, 0 };
+	ck_assert_uint_eq(cpus_free_of(2, looks_next, &l), 2);
+	ck_assert_int_eq(l.asked, 1);
+	l = (struct looks){ unknown, 1, 0 };
+	ck_assert_uint_eq(cpus_free_of(2, looks_next, &l), 2);
+	l = (struct looks){ crowd, 4, 0 };
+	ck_assert_uint_eq(cpus_free_of(4, looks_next, &l), 1);
+}
+END_TEST
+
 START_TEST(test_split_same_as_serial)
 {
 	char *dir = tmpdir_new();
@@ -2923,6 +2960,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_split_not_a_file);
 	tcase_add_test(tc, test_plain_file_grows);
 	tcase_add_test(tc, test_cpus_free);
+	tcase_add_test(tc, test_cpus_free_looks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -194,6 +194,7 @@ void model_free(struct model *m)
 		free(m->blk[i]);
 	free(m->blk);
 	free(m->chunks);
+	free(m->stack_labels);
 	free(m->freemap);
 	free(m->to_forget);
 	free(m->forgot);
@@ -640,13 +641,18 @@ static struct stack *stack_new(struct model *m)
 		id = id_take(m);
 		st = stack_at(m, id);
 		memset(st, 0, sizeof(*st));
+		*stack_label_at(m, id) = 0;
 	} else {
 		/* a slot never used: the arena's zeroes (cleared again, it would be written
 		 * twice, the first time by the kernel) */
 		if (m->nstacks == m->nchunks * STACK_CHUNK) {
 			m->chunks = xreallocarray(m->chunks, m->nchunks + 1, sizeof(*m->chunks));
-			m->chunks[m->nchunks++] = arena_alloc(&m->arena,
-							      STACK_CHUNK * sizeof(struct stack));
+			m->stack_labels = xreallocarray(m->stack_labels, m->nchunks + 1,
+							sizeof(*m->stack_labels));
+			m->chunks[m->nchunks] = arena_alloc(&m->arena,
+							    STACK_CHUNK * sizeof(struct stack));
+			m->stack_labels[m->nchunks++] = arena_alloc(&m->arena,
+								    STACK_CHUNK * sizeof(uint32_t));
 		}
 		id = m->nstacks++;
 		st = stack_at(m, id);
@@ -988,6 +994,7 @@ static void stack_forget(struct model *m, struct stack *st)
 	st->nframes = 0;
 	st->handle = 0;
 	st->freed = 1;
+	*stack_label_at(m, st->id) = STACK_LABEL_FREED;
 	m->stacks_gen++;
 	apart_mark(m, st->label);
 	apart_news(m, st->id, st->label, 0);
@@ -1023,7 +1030,7 @@ size_t model_mem_bytes(const struct model *m)
 		n += m->key_maps[i].cap * sizeof(uint32_t);
 	n += m->stack_keys_cap * sizeof(*m->stack_keys);
 	n += m->frame_info_cap * sizeof(*m->frame_info);
-	n += m->nchunks * sizeof(*m->chunks) + arena_bytes(&m->arena);
+	n += m->nchunks * (sizeof(*m->chunks) + sizeof(*m->stack_labels)) + arena_bytes(&m->arena);
 	n += m->freemap_words * sizeof(uint64_t);
 	n += (m->nslots_frames + m->nslots_handles) * sizeof(uint64_t);
 	n += PENDING_MAX * sizeof(*m->pending);

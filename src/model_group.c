@@ -163,6 +163,7 @@ void stack_place(struct model *m, struct stack *st)
 		st->label = m->frame_info[st->frames[c]].func;
 	else
 		st->label = m->label_unknown;
+	*stack_label_at(m, st->id) = st->label;
 	st->apart[0] = st->apart[1] = st->label;
 	apart_mark(m, st->label);
 	apart_news(m, st->id, st->label, 1);

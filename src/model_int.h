@@ -85,6 +85,9 @@ struct model {
 	uint32_t label_vmlinux, label_unknown;
 
 	struct stack **chunks;      /* stacks live in fixed chunks: pointers stay valid */
+	/* beside each chunk, its stacks' labels (STACK_LABEL_FREED: a free slot): a walk for
+	 * the stacks of a few labels reads 4 bytes a stack, not a stack's cache line */
+	uint32_t **stack_labels;
 	size_t nchunks;
 	size_t nstacks;             /* ids in use or free: the slots below this */
 	size_t nlive;               /* of them, stacks */
@@ -195,6 +198,13 @@ struct model {
 static inline struct stack *stack_at(const struct model *m, size_t id)
 {
 	return &m->chunks[id / STACK_CHUNK][id % STACK_CHUNK];
+}
+
+#define STACK_LABEL_FREED UINT32_MAX
+
+static inline uint32_t *stack_label_at(const struct model *m, size_t id)
+{
+	return &m->stack_labels[id / STACK_CHUNK][id % STACK_CHUNK];
 }
 
 /* The module label of a stack: that of its caller frame. */

@@ -2067,6 +2067,8 @@ static int apart_scan_rows(struct model *m, struct stack *st, uint32_t *who)
 {
 	struct scan_cand c[1 + APART_WANT];
 	struct scan_slot t[SCAN_SLOTS];
+	uint32_t hit[STACK_CHUNK], maxl = 0;
+	uint64_t *want;
 	size_t nc = 0;
 
 	memset(t, 0, sizeof(t));
@@ -2085,34 +2087,57 @@ static int apart_scan_rows(struct model *m, struct stack *st, uint32_t *who)
 		sl->cand[sl->n++] = (uint8_t)nc;
 		c[nc++] = (struct scan_cand){ w, -3, 0 };
 	}
-	for (size_t i = 0; i < m->nstacks; i++) {
-		const struct stack *o = stack_at(m, i);
-		const struct scan_slot *sl;
+	/* the stacks of those labels, by the labels beside the stacks: in the order of their
+	 * ids, a chunk at a time; each fetched a few ahead */
+	for (size_t j = 0; j < nc; j++)
+		if (c[j].st->label > maxl)
+			maxl = c[j].st->label;
+	want = xcalloc(maxl / 64 + 1, sizeof(*want));
+	for (size_t j = 0; j < nc; j++)
+		want[c[j].st->label / 64] |= 1ULL << (c[j].st->label % 64);
+	for (size_t base = 0; base < m->nstacks; base += STACK_CHUNK) {
+		const uint32_t *lab = m->stack_labels[base / STACK_CHUNK];
+		size_t end = m->nstacks - base < STACK_CHUNK ? m->nstacks - base : STACK_CHUNK;
+		size_t nh = 0;
 
-		if (i + 8 < m->nstacks) {
-			const struct stack *a = stack_at(m, i + 8);
+		for (size_t i = 0; i < end; i++) {
+			uint32_t l = lab[i];
 
-			/* its frames lie elsewhere: fetched ahead */
-			if (a->frames && scan_slot(t, a->label)->label1)
-				__builtin_prefetch(a->frames + a->caller);
+			if (l <= maxl && (want[l / 64] >> (l % 64) & 1))
+				hit[nh++] = (uint32_t)(base + i);
 		}
-		if (o->freed || !(sl = scan_slot(t, o->label))->label1)
-			continue;
-		for (unsigned k = 0; k < sl->n; k++) {
-			struct scan_cand *x = &c[sl->cand[k]];
-			int e, order;
+		for (size_t h = 0; h < nh; h++) {
+			const struct stack *o = stack_at(m, hit[h]);
+			const struct scan_slot *sl;
 
-			if (x->st == o || x->d == -2)
+			if (h + 16 < nh)
+				__builtin_prefetch(stack_at(m, hit[h + 16]));
+			if (h + 8 < nh) {
+				const struct stack *a = stack_at(m, hit[h + 8]);
+
+				/* its frames lie elsewhere: fetched ahead */
+				if (a->frames)
+					__builtin_prefetch(a->frames + a->caller);
+			}
+			if (o->freed || !(sl = scan_slot(t, o->label))->label1)
 				continue;
-			e = apart_diff(m, x->st, o, &order);
-			if (e < 0) {
-				x->d = -2;
-			} else if (e > x->d) {
-				x->d = e;
-				x->who = o->id;
+			for (unsigned k = 0; k < sl->n; k++) {
+				struct scan_cand *x = &c[sl->cand[k]];
+				int e, order;
+
+				if (x->st == o || x->d == -2)
+					continue;
+				e = apart_diff(m, x->st, o, &order);
+				if (e < 0) {
+					x->d = -2;
+				} else if (e > x->d) {
+					x->d = e;
+					x->who = o->id;
+				}
 			}
 		}
 	}
+	free(want);
 	for (size_t j = 1; j < nc; j++) {
 		if (c[j].d >= -1)
 			apart_memo_set(m, c[j].st, c[j].d, c[j].who);

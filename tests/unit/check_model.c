@@ -960,6 +960,68 @@ START_TEST(test_apart_rows)
 }
 END_TEST
 
+/* The same after stacks were forgotten and their ids went to stacks of other labels:
+ * the scan's labels beside the stacks follow a slot freed and taken again. */
+static void apart_reuse_spec(struct sbuf *sp, int t)
+{
+	sp->len = 0;
+	for (int i = 0; i < 48; i++) {
+		int lbl = i % 4;
+
+		if (t > 0 && lbl == 0 && i >= 8)
+			continue; /* gone, then forgotten */
+		sb_printf(sp, "%sprep_new_page;__alloc_pages_noprof;lbl%d+0x10/0x80;a%d;b%d;c%d=%d",
+			  sp->len ? "|" : "", lbl, i % 2, i % 6, i, 1000 - 10 * i);
+	}
+	for (int i = 0; t > MODEL_HISTORY + 2 && i < 10; i++)
+		sb_printf(sp, "|prep_new_page;__alloc_pages_noprof;lbl%d+0x10/0x80;a%d;b%d;n%d=%d",
+			  i % 2 ? 1 : 5, i % 2, i % 3, i, 995 - 10 * i);
+}
+
+START_TEST(test_apart_rows_reused)
+{
+	struct model *a = model_new(), *b = model_new();
+	struct sbuf sp = { 0 };
+	struct view va, vb;
+	struct view_opts oa, ob;
+	size_t nstacks = 0, reused = 0;
+
+	view_init(&va);
+	view_init(&vb);
+	view_opts_init(&oa);
+	view_opts_init(&ob);
+	oa.limit = 20;
+	oa.top_only = 1;
+	for (int t = 0; t <= MODEL_HISTORY + 3; t++) {
+		apart_reuse_spec(&sp, t);
+		feed(a, t, sp.s);
+		feed(b, t, sp.s);
+		if (t == 0)
+			nstacks = model_nstacks(a);
+	}
+	model_view(a, &oa, &va);
+	model_view(b, &ob, &vb);
+	ck_assert_uint_eq(va.nrows, 20);
+	for (size_t i = vb.nrows; i-- > 0;)
+		model_stack_apart(b, vb.rows[i].stack, 1);
+	for (size_t i = 0; i < va.nrows; i++) {
+		const struct stack *sa = va.rows[i].stack;
+		const struct stack *sb = model_stack(b, sa->id);
+
+		reused += sa->id < nstacks && strstr(model_frame(a, sa->frames[sa->nframes - 1]), "n");
+		for (int u = 0; u < 2; u++)
+			ck_assert_str_eq(model_label(a, model_stack_apart(a, sa, u)),
+					 model_label(b, model_stack_apart(b, sb, u)));
+	}
+	ck_assert_uint_ge(reused, 4); /* new stacks in the ids of forgotten ones, as rows */
+	view_free(&va);
+	view_free(&vb);
+	free(sp.s);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 START_TEST(test_alloc_patterns)
 {
 	struct model *m = model_new();
@@ -3922,6 +3984,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_apart_alone);
 	tcase_add_test(tc, test_apart_follow);
 	tcase_add_test(tc, test_apart_rows);
+	tcase_add_test(tc, test_apart_rows_reused);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);

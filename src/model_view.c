@@ -4,6 +4,7 @@
  * per text; the sort is a total order (ties by stack id, or the group's place). */
 #include "config.h"
 
+#include <pthread.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2057,6 +2058,75 @@ static struct scan_slot *scan_slot(struct scan_slot *t, uint32_t label)
 	return &t[j];
 }
 
+/* The stacks of chunks from..to whose labels are wanted, each told from the candidates
+ * of its label, in the order of their ids; each fetched a few ahead. */
+struct scan_part {
+	const struct model *m;
+	struct scan_slot *t;         /* only looked up */
+	const uint64_t *want;
+	uint32_t maxl;
+	struct scan_cand *c;
+	size_t nc, from, to;
+};
+
+size_t apart_scan_split_min = APART_SCAN_SPLIT_MIN;
+
+static void scan_part(const struct scan_part *sp)
+{
+	const struct model *m = sp->m;
+	uint32_t hit[STACK_CHUNK];
+
+	for (size_t ch = sp->from; ch < sp->to; ch++) {
+		const uint32_t *lab = m->stack_labels[ch];
+		size_t base = ch * STACK_CHUNK;
+		size_t end = m->nstacks - base < STACK_CHUNK ? m->nstacks - base : STACK_CHUNK;
+		size_t nh = 0;
+
+		for (size_t i = 0; i < end; i++) {
+			uint32_t l = lab[i];
+
+			if (l <= sp->maxl && (sp->want[l / 64] >> (l % 64) & 1))
+				hit[nh++] = (uint32_t)(base + i);
+		}
+		for (size_t h = 0; h < nh; h++) {
+			const struct stack *o = stack_at(m, hit[h]);
+			const struct scan_slot *sl;
+
+			if (h + 16 < nh)
+				__builtin_prefetch(stack_at(m, hit[h + 16]));
+			if (h + 8 < nh) {
+				const struct stack *a = stack_at(m, hit[h + 8]);
+
+				/* its frames lie elsewhere */
+				if (a->frames)
+					__builtin_prefetch(a->frames + a->caller);
+			}
+			if (o->freed || !(sl = scan_slot(sp->t, o->label))->label1)
+				continue;
+			for (unsigned k = 0; k < sl->n; k++) {
+				struct scan_cand *x = &sp->c[sl->cand[k]];
+				int e, order;
+
+				if (x->st == o || x->d == -2)
+					continue;
+				e = apart_diff(m, x->st, o, &order);
+				if (e < 0) {
+					x->d = -2;
+				} else if (e > x->d) {
+					x->d = e;
+					x->who = o->id;
+				}
+			}
+		}
+	}
+}
+
+static void *scan_part_run(void *arg)
+{
+	scan_part(arg);
+	return NULL;
+}
+
 /* Where st differs from the other of its label most like it, and that other (*who), by
  * one look at every stack: no run to make or sort. -2 when another is alike, -3 when no
  * other has its label. The same look does it for the rows of the last view that kept
@@ -2065,11 +2135,14 @@ static struct scan_slot *scan_slot(struct scan_slot *t, uint32_t label)
  * their label are named. */
 static int apart_scan_rows(struct model *m, struct stack *st, uint32_t *who)
 {
-	struct scan_cand c[1 + APART_WANT];
+	struct scan_cand c[1 + APART_WANT], c2[1 + APART_WANT];
 	struct scan_slot t[SCAN_SLOTS];
-	uint32_t hit[STACK_CHUNK], maxl = 0;
+	struct scan_part mine, half;
+	uint32_t maxl = 0;
 	uint64_t *want;
-	size_t nc = 0;
+	size_t nc = 0, mid = 0;
+	pthread_t th;
+	int threaded = 0;
 
 	memset(t, 0, sizeof(t));
 	for (size_t i = 0; i <= m->napart_want; i++) {
@@ -2087,53 +2160,30 @@ static int apart_scan_rows(struct model *m, struct stack *st, uint32_t *who)
 		sl->cand[sl->n++] = (uint8_t)nc;
 		c[nc++] = (struct scan_cand){ w, -3, 0 };
 	}
-	/* the stacks of those labels, by the labels beside the stacks: in the order of their
-	 * ids, a chunk at a time; each fetched a few ahead */
+	/* the stacks of those labels, by the labels beside the stacks; at a million stacks
+	 * the later half on another CPU when one is free */
 	for (size_t j = 0; j < nc; j++)
 		if (c[j].st->label > maxl)
 			maxl = c[j].st->label;
 	want = xcalloc(maxl / 64 + 1, sizeof(*want));
 	for (size_t j = 0; j < nc; j++)
 		want[c[j].st->label / 64] |= 1ULL << (c[j].st->label % 64);
-	for (size_t base = 0; base < m->nstacks; base += STACK_CHUNK) {
-		const uint32_t *lab = m->stack_labels[base / STACK_CHUNK];
-		size_t end = m->nstacks - base < STACK_CHUNK ? m->nstacks - base : STACK_CHUNK;
-		size_t nh = 0;
-
-		for (size_t i = 0; i < end; i++) {
-			uint32_t l = lab[i];
-
-			if (l <= maxl && (want[l / 64] >> (l % 64) & 1))
-				hit[nh++] = (uint32_t)(base + i);
-		}
-		for (size_t h = 0; h < nh; h++) {
-			const struct stack *o = stack_at(m, hit[h]);
-			const struct scan_slot *sl;
-
-			if (h + 16 < nh)
-				__builtin_prefetch(stack_at(m, hit[h + 16]));
-			if (h + 8 < nh) {
-				const struct stack *a = stack_at(m, hit[h + 8]);
-
-				/* its frames lie elsewhere: fetched ahead */
-				if (a->frames)
-					__builtin_prefetch(a->frames + a->caller);
-			}
-			if (o->freed || !(sl = scan_slot(t, o->label))->label1)
-				continue;
-			for (unsigned k = 0; k < sl->n; k++) {
-				struct scan_cand *x = &c[sl->cand[k]];
-				int e, order;
-
-				if (x->st == o || x->d == -2)
-					continue;
-				e = apart_diff(m, x->st, o, &order);
-				if (e < 0) {
-					x->d = -2;
-				} else if (e > x->d) {
-					x->d = e;
-					x->who = o->id;
-				}
+	mid = m->nchunks / 2;
+	half = (struct scan_part){ m, t, want, maxl, c2, nc, mid, m->nchunks };
+	memcpy(c2, c, nc * sizeof(*c));
+	threaded = m->nstacks >= apart_scan_split_min && m->nchunks >= 2 && cpus_free() >= 2 &&
+		   pthread_create(&th, NULL, scan_part_run, &half) == 0;
+	mine = (struct scan_part){ m, t, want, maxl, c, nc, 0, threaded ? mid : m->nchunks };
+	scan_part(&mine);
+	if (threaded) {
+		pthread_join(th, NULL);
+		/* as one walk in the order of the ids: the first most alike stays */
+		for (size_t j = 0; j < nc; j++) {
+			if (c[j].d == -2 || c2[j].d == -2) {
+				c[j].d = -2;
+			} else if (c2[j].d > c[j].d) {
+				c[j].d = c2[j].d;
+				c[j].who = c2[j].who;
 			}
 		}
 	}

@@ -1022,6 +1022,72 @@ START_TEST(test_apart_rows_reused)
 }
 END_TEST
 
+/* The walk for the rows' labels in two halves on two threads: each row's most alike
+ * stack in the later half (a twin that differs only in its last frame) or the earlier
+ * one, stacks leaving in both; as a model asked for every stack gives. */
+static void apart_split_spec(struct sbuf *sp, int t)
+{
+	sp->len = 0;
+	for (int i = 0; i < 10000; i++) {
+		if (t == 1 && i % 7 == 3 && i < 9000)
+			continue;
+		sb_printf(sp, "%sprep_new_page;__alloc_pages_noprof;lbl%d+0x10/0x80;a%d;b%d;c%d;d;e%d=%d",
+			  sp->len ? "|" : "", i % 8, i % 2, i % 6, i, i, 20000 - i);
+	}
+	for (int r = 0; r < 10; r++)
+		if (t == 0 || r != 4)
+			sb_printf(sp, "|prep_new_page;__alloc_pages_noprof;lbl%d+0x10/0x80;a%d;b%d;c%d;d;f%d=%d",
+				  r % 8, r % 2, r % 6, r, r, 1 + r);
+}
+
+START_TEST(test_apart_rows_split)
+{
+	struct model *a = model_new(), *b = model_new();
+	struct sbuf sp = { 0 };
+	struct view va, vb;
+	struct view_opts oa, ob;
+
+	apart_scan_split_min = 0;
+	setenv("PAGETOP_THREADS", "2", 1);
+	view_init(&va);
+	view_init(&vb);
+	view_opts_init(&oa);
+	view_opts_init(&ob);
+	oa.limit = 20;
+	oa.top_only = 1;
+	for (int t = 0; t < 2; t++) {
+		size_t twins = 0;
+
+		apart_split_spec(&sp, t);
+		feed(a, t, sp.s);
+		feed(b, t, sp.s);
+		ck_assert_uint_ge(model_nstacks(a), 2 * 4096 + 1);
+		model_view(a, &oa, &va);
+		model_view(b, &ob, &vb);
+		ck_assert_uint_eq(va.nrows, 20);
+		for (size_t i = vb.nrows; i-- > 0;)
+			model_stack_apart(b, vb.rows[i].stack, 1);
+		for (size_t i = 0; i < va.nrows; i++) {
+			const struct stack *sa = va.rows[i].stack;
+			const struct stack *sb = model_stack(b, sa->id);
+
+			for (int u = 0; u < 2; u++)
+				ck_assert_str_eq(model_label(a, model_stack_apart(a, sa, u)),
+						 model_label(b, model_stack_apart(b, sb, u)));
+			twins += strstr(model_label(a, model_stack_apart(a, sa, 0)), "<- e") != NULL;
+		}
+		ck_assert_uint_ge(twins, t ? 8 : 9); /* told apart from a twin of the later half */
+	}
+	unsetenv("PAGETOP_THREADS");
+	apart_scan_split_min = APART_SCAN_SPLIT_MIN;
+	view_free(&va);
+	view_free(&vb);
+	free(sp.s);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 START_TEST(test_alloc_patterns)
 {
 	struct model *m = model_new();
@@ -3985,6 +4051,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_apart_follow);
 	tcase_add_test(tc, test_apart_rows);
 	tcase_add_test(tc, test_apart_rows_reused);
+	tcase_add_test(tc, test_apart_rows_split);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);

@@ -1788,6 +1788,8 @@ static unsigned list_mouse(struct screen *s, const MEVENT *ev)
 {
 	struct list_screen *list = LIST(s);
 
+	/* a click or a wheel while a search waits: where it goes stands, the wait is over */
+	list->search.waiting = 0;
 	if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED) &&
 	    s->app->settings.tree != TREE_OFF) {
 		struct tree_env e = tree_env(list);

@@ -3347,6 +3347,58 @@ START_TEST(test_mouse)
 }
 END_TEST
 
+/* A click while a search waits: the row or line clicked stays selected, the waits do
+ * not take the cursor to the match later (the list and the call tree). */
+START_TEST(test_search_wait_click)
+{
+	struct ht h = { 0 }, t = { 0 };
+	struct source *src = fake_new(NULL, 0);
+	struct fake *f = src->priv;
+	struct sbuf sb = { 0 };
+	size_t row;
+	uint64_t sel;
+
+	f->samples[f->n++] = needle_sample(0);
+	ht_start(&h, src, NULL, 50, 160, NULL, NULL);
+	h.t->list->search.index_min = SIZE_MAX;
+	h.t->list->search.wait_min = 1;
+	ht_keys(&h, "jjj/qzneedle");
+	ck_assert_int_eq(h.t->list->search.waiting, 1);
+	row = h.t->list->top.row + 2;
+	click(&h, TUI_HEADER_LINES + 2, 10, BUTTON1_PRESSED);
+	ck_assert_uint_eq(h.t->list->cursor.row, row);
+	for (int n = 0; n < 1000 && !tui_idle(h.t, 3); n++)
+		;
+	ck_assert_int_eq(h.t->list->search.waiting, 0);
+	ck_assert_uint_eq(h.t->list->cursor.row, row);
+	ht_keys(&h, "\033");
+	ht_close(&h);
+
+	for (int i = 0; i < 20000; i++)
+		sb_printf(&sb, " prep_new_page+0x17/0x43\n fn%d+0x10/0x80\n%s"
+			  " do_syscall_64+0x6b/0x191\nnr_base_pages: %d\n\n", i,
+			  i % 97 == 5 ? " qz4+0x1/0x10\n" : "", 1 + i % 50);
+	src = fake_new(NULL, 0);
+	f = src->priv;
+	f->samples[f->n++] = sb.s;
+	ht_start(&t, src, NULL, 30, 160, NULL, NULL);
+	ht_keys(&t, "Te");
+	t.t->list->search.tree_key_ms = 1e-6;
+	ht_keys(&t, "/qz4");
+	ck_assert_int_eq(t.t->list->search.waiting, 1);
+	sel = t.t->list->tree->selected;
+	click(&t, TUI_HEADER_LINES + 3, 10, BUTTON1_PRESSED);
+	ck_assert_uint_ne(t.t->list->tree->selected, sel);
+	sel = t.t->list->tree->selected;
+	for (int n = 0; n < 1000 && !tui_idle(t.t, 3); n++)
+		;
+	ck_assert_int_eq(t.t->list->search.waiting, 0);
+	ck_assert_uint_eq(t.t->list->tree->selected, sel);
+	ht_keys(&t, "\033");
+	ht_close(&t);
+}
+END_TEST
+
 /* ---- the config file ---- */
 
 START_TEST(test_share_column)
@@ -5914,6 +5966,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_redraw);
 	tcase_add_test(tc, test_colors);
 	tcase_add_test(tc, test_mouse);
+	tcase_add_test(tc, test_search_wait_click);
 	tcase_add_test(tc, test_config);
 	tcase_add_test(tc, test_share_column);
 	tcase_add_test(tc, test_config_save_all);

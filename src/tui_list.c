@@ -1765,6 +1765,8 @@ static unsigned click_line(struct list_screen *list, int y)
 
 		struct tree_env e = tree_env(list);
 
+		if (y >= 0 && (size_t)y < list->tree->nlines)
+			list->search.waiting = 0; /* the line clicked stands */
 		tree_ui_click(list->tree, &e, y, twice);
 		list->last_click = twice ? 0 : now;
 		list->last_click_pos = (struct list_pos){ 0, y };
@@ -1772,6 +1774,7 @@ static unsigned click_line(struct list_screen *list, int y)
 	}
 	if (!pos_at_line(list, y, &p))
 		return ACTION_DONE;
+	list->search.waiting = 0; /* the row clicked stands */
 	if (pos_eq(p, list->last_click_pos) && now - list->last_click < 0.4) {
 		if (p.frame_line < 0)
 			toggle(list, p.row, !list_expanded(list, p.row));
@@ -1788,8 +1791,10 @@ static unsigned list_mouse(struct screen *s, const MEVENT *ev)
 {
 	struct list_screen *list = LIST(s);
 
-	/* a click or a wheel while a search waits: where it goes stands, the wait is over */
-	list->search.waiting = 0;
+	/* the wheel or a click on a row while a search waits: where it goes stands, the wait
+	 * is over */
+	if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+		list->search.waiting = 0;
 	if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED) &&
 	    s->app->settings.tree != TREE_OFF) {
 		struct tree_env e = tree_env(list);

@@ -3347,8 +3347,9 @@ START_TEST(test_mouse)
 }
 END_TEST
 
-/* A click while a search waits: the row or line clicked stays selected, the waits do
- * not take the cursor to the match later (the list and the call tree). */
+/* A click on a row while a search waits: the row or line clicked stays selected, the
+ * waits do not take the cursor to the match later (the list and the call tree); a click
+ * that selects nothing leaves the search waiting. */
 START_TEST(test_search_wait_click)
 {
 	struct ht h = { 0 }, t = { 0 };
@@ -3363,6 +3364,8 @@ START_TEST(test_search_wait_click)
 	h.t->list->search.index_min = SIZE_MAX;
 	h.t->list->search.wait_min = 1;
 	ht_keys(&h, "jjj/qzneedle");
+	ck_assert_int_eq(h.t->list->search.waiting, 1);
+	click(&h, 49, 10, BUTTON1_PRESSED); /* the prompt's line: nothing moves, it waits */
 	ck_assert_int_eq(h.t->list->search.waiting, 1);
 	row = h.t->list->top.row + 2;
 	click(&h, TUI_HEADER_LINES + 2, 10, BUTTON1_PRESSED);
@@ -3387,6 +3390,8 @@ START_TEST(test_search_wait_click)
 	ht_keys(&t, "/qz4");
 	ck_assert_int_eq(t.t->list->search.waiting, 1);
 	sel = t.t->list->tree->selected;
+	click(&t, 29, 10, BUTTON1_PRESSED);
+	ck_assert_int_eq(t.t->list->search.waiting, 1);
 	click(&t, TUI_HEADER_LINES + 3, 10, BUTTON1_PRESSED);
 	ck_assert_uint_ne(t.t->list->tree->selected, sel);
 	sel = t.t->list->tree->selected;

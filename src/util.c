@@ -1152,7 +1152,7 @@ unsigned cpus_free_of(long n, unsigned (*running)(void *arg), void *arg)
 
 		nanosleep(&ts, NULL);
 		r = running(arg);
-		if (r < least)
+		if (r && r < least)
 			least = r;
 	}
 	if (least > 1)

@@ -238,7 +238,7 @@ double time_mono(void);
  * instead (benchmarks compare with it). */
 unsigned cpus_free(void);
 /* The same of n CPUs, running() giving the runnable tasks at each look (0: unknown):
- * n less those the fewest looks saw, after the first look when it sees none other. */
+ * n less the others the fewest looks saw; only the first look when it sees no other. */
 #define CPUS_FREE_LOOKS 4
 #define CPUS_FREE_GAP_NS 300000
 unsigned cpus_free_of(long n, unsigned (*running)(void *arg), void *arg);

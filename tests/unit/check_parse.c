@@ -2418,7 +2418,8 @@ static unsigned looks_next(void *arg)
 START_TEST(test_cpus_free_looks)
 {
 	static const unsigned blip[] = { 2, 1, 2, 2 }, busy[] = { 3, 2, 3, 2 },
-			      alone[] = { 1, 5 }, unknown[] = { 0 }, crowd[] = { 9, 8, 9, 9 };
+			      alone[] = { 1, 5 }, unknown[] = { 0 }, crowd[] = { 9, 8, 9, 9 },
+			      lost[] = { 2, 0, 2, 2 };
 	struct looks l = { blip, 4, 0 };
 
 	ck_assert_uint_eq(cpus_free_of(2, looks_next, &l), 2);
@@ -2435,6 +2436,8 @@ START_TEST(test_cpus_free_looks)
 	ck_assert_uint_eq(cpus_free_of(2, looks_next, &l), 2);
 	l = (struct looks){ crowd, 4, 0 };
 	ck_assert_uint_eq(cpus_free_of(4, looks_next, &l), 1);
+	l = (struct looks){ lost, 4, 0 }; /* a look that tells nothing is no look */
+	ck_assert_uint_eq(cpus_free_of(2, looks_next, &l), 1);
 }
 END_TEST
 

@@ -175,8 +175,9 @@ const char *model_label(const struct model *m, uint32_t label_id);
 uint32_t model_apart_gen(const struct model *m);
 /* A stack's told-apart label (its apart[utf8]), made now when it is not yet. */
 uint32_t model_stack_apart(const struct model *m, const struct stack *st, int utf8);
-/* Stacks from which batch output's walk for its rows' labels takes two CPUs when two are
- * free; tests make it smaller. */
+/* Stacks from which the walk that tells the first stacks asked for in a sample apart
+ * (batch output's rows, the screen's first) takes two CPUs when two are free; tests make
+ * it smaller. */
 #define APART_SCAN_SPLIT_MIN (256 * 1024)
 extern size_t apart_scan_split_min;
 int model_frame_is_alloc(const struct model *m, uint32_t frame_id);

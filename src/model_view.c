@@ -2066,7 +2066,7 @@ struct scan_part {
 	const uint64_t *want;
 	uint32_t maxl;
 	struct scan_cand *c;
-	size_t nc, from, to;
+	size_t from, to;
 };
 
 size_t apart_scan_split_min = APART_SCAN_SPLIT_MIN;
@@ -2160,8 +2160,8 @@ static int apart_scan_rows(struct model *m, struct stack *st, uint32_t *who)
 		sl->cand[sl->n++] = (uint8_t)nc;
 		c[nc++] = (struct scan_cand){ w, -3, 0 };
 	}
-	/* the stacks of those labels, by the labels beside the stacks; at a million stacks
-	 * the later half on another CPU when one is free */
+	/* the stacks of those labels, by the labels beside the stacks; from
+	 * apart_scan_split_min stacks the later half on another CPU when one is free */
 	for (size_t j = 0; j < nc; j++)
 		if (c[j].st->label > maxl)
 			maxl = c[j].st->label;
@@ -2169,11 +2169,11 @@ static int apart_scan_rows(struct model *m, struct stack *st, uint32_t *who)
 	for (size_t j = 0; j < nc; j++)
 		want[c[j].st->label / 64] |= 1ULL << (c[j].st->label % 64);
 	mid = m->nchunks / 2;
-	half = (struct scan_part){ m, t, want, maxl, c2, nc, mid, m->nchunks };
+	half = (struct scan_part){ m, t, want, maxl, c2, mid, m->nchunks };
 	memcpy(c2, c, nc * sizeof(*c));
 	threaded = m->nstacks >= apart_scan_split_min && m->nchunks >= 2 && cpus_free() >= 2 &&
 		   pthread_create(&th, NULL, scan_part_run, &half) == 0;
-	mine = (struct scan_part){ m, t, want, maxl, c, nc, 0, threaded ? mid : m->nchunks };
+	mine = (struct scan_part){ m, t, want, maxl, c, 0, threaded ? mid : m->nchunks };
 	scan_part(&mine);
 	if (threaded) {
 		pthread_join(th, NULL);

@@ -1088,6 +1088,94 @@ START_TEST(test_apart_rows_split)
 }
 END_TEST
 
+/* One stack of the halves test: the frames of base stack i (its label lbl(i % 8)), the
+ * last one named as tail says. */
+static void halves_rec(struct model *m, uint64_t handle, int i, const char *tail, int k)
+{
+	char f[5][32];
+	const char *fr[7];
+
+	snprintf(f[0], sizeof(f[0]), "lbl%d+0x10/0x80", i % 8);
+	snprintf(f[1], sizeof(f[1]), "a%d+0x1/0x2", i % 2);
+	snprintf(f[2], sizeof(f[2]), "b%d+0x1/0x2", i % 6);
+	snprintf(f[3], sizeof(f[3]), "c%d+0x1/0x2", i);
+	snprintf(f[4], sizeof(f[4]), "%s%d+0x1/0x2", tail, k);
+	fr[0] = "prep_new_page+0x17/0x43";
+	for (int j = 0; j < 4; j++)
+		fr[1 + j] = f[j];
+	fr[5] = "d+0x1/0x2";
+	fr[6] = f[4];
+	feed_handle_rec(m, handle, fr, 7);
+}
+
+/* The scan for the rows' labels walked in two halves on two threads gives what one walk
+ * gives, where each row's most alike stack is (d) and which one it is (who): a twin in
+ * the earlier half or the later one, two equally alike in both halves (the earlier one
+ * named), a stack of the same frames in the later half (no place where they differ). */
+START_TEST(test_apart_scan_halves)
+{
+	struct model *m[2] = { model_new(), model_new() };
+	struct view v[2];
+	struct view_opts o;
+	uint32_t later = 0;
+
+	view_opts_init(&o);
+	o.limit = 20;
+	o.top_only = 1;
+	setenv("PAGETOP_THREADS", "2", 1);
+	for (int k = 0; k < 2; k++) {
+		uint64_t h = 1;
+
+		view_init(&v[k]);
+		begin_sample(m[k], 0);
+		for (int i = 0; i < 20; i++) /* the rows: ids 0..19 */
+			halves_rec(m[k], h++, i, "e", i);
+		for (int r = 5; r < 10; r++) /* their twins in the earlier half */
+			halves_rec(m[k], h++, r, "f", r);
+		for (int r = 10; r < 15; r++) /* as alike as the one in the last chunk */
+			halves_rec(m[k], h++, r, "g", r);
+		for (int i = 20; i < 5000; i++)
+			halves_rec(m[k], h++, i, "e", i);
+		for (int r = 0; r < 5; r++) /* twins in the later half */
+			halves_rec(m[k], h++, r, "f", r);
+		for (int i = 5000; i < 9000; i++)
+			halves_rec(m[k], h++, i, "e", i);
+		for (int r = 10; r < 15; r++)
+			halves_rec(m[k], h++, r, "h", r);
+		for (int r = 15; r < 18; r++) /* the same frames as the row */
+			halves_rec(m[k], h++, r, "e", r);
+		for (uint64_t x = 1; x < h; x++)
+			count_handle(m[k], x, x <= 20 ? 100000 - x : 1 + x % 50);
+		end_sample(m[k]);
+		ck_assert_uint_gt(model_nstacks(m[k]), 2 * STACK_CHUNK);
+		apart_scan_split_min = k ? SIZE_MAX : 0;
+		model_view(m[k], &o, &v[k]);
+		ck_assert_uint_eq(v[k].nrows, 20);
+		model_stack_apart(m[k], v[k].rows[0].stack, 1);
+	}
+	apart_scan_split_min = APART_SCAN_SPLIT_MIN;
+	unsetenv("PAGETOP_THREADS");
+	for (size_t i = 0; i < 20; i++) {
+		const struct stack *st = v[0].rows[i].stack;
+		const struct apart_memo *a = &m[0]->apart_memo[st->id % APART_MEMO];
+		const struct apart_memo *b = &m[1]->apart_memo[st->id % APART_MEMO];
+
+		ck_assert_uint_eq(v[1].rows[i].stack->id, st->id);
+		ck_assert_uint_eq(a->id1 == st->id + 1, b->id1 == st->id + 1);
+		if (a->id1 != st->id + 1)
+			continue; /* not told apart by the scan: the same frames as another */
+		ck_assert_int_eq(a->d, b->d);
+		ck_assert_uint_eq(a->who, b->who);
+		later += a->who >= model_nstacks(m[0]) / 2;
+	}
+	ck_assert_uint_ge(later, 5); /* the twins of the later half were found there */
+	for (int k = 0; k < 2; k++) {
+		view_free(&v[k]);
+		model_free(m[k]);
+	}
+}
+END_TEST
+
 START_TEST(test_alloc_patterns)
 {
 	struct model *m = model_new();
@@ -4052,6 +4140,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_apart_rows);
 	tcase_add_test(tc, test_apart_rows_reused);
 	tcase_add_test(tc, test_apart_rows_split);
+	tcase_add_test(tc, test_apart_scan_halves);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);

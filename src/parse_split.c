@@ -640,7 +640,7 @@ static unsigned nthreads(void)
 {
 	unsigned n = cpus_free();
 
-	return n < 2 ? 2 : n > MAX_THREADS ? MAX_THREADS : n;
+	return n > MAX_THREADS ? MAX_THREADS : n;
 }
 
 /* The caller's side of the split, with the chunks' state. */

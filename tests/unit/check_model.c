@@ -889,6 +889,62 @@ START_TEST(test_apart_follow)
 }
 END_TEST
 
+/* Two models fed alike: a's first 20 rows viewed as batch output views them, all of b's
+ * rows; a's rows told apart as b tells them when asked for every row, in the other
+ * order. */
+struct apart_pair {
+	struct model *a, *b;
+	struct view va, vb;
+	struct sbuf sp;              /* a sample's spec */
+};
+
+static void pair_init(struct apart_pair *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->a = model_new();
+	p->b = model_new();
+	view_init(&p->va);
+	view_init(&p->vb);
+}
+
+static void pair_feed(struct apart_pair *p, int t)
+{
+	feed(p->a, t, p->sp.s);
+	feed(p->b, t, p->sp.s);
+}
+
+static void ck_apart_rows_agree(struct apart_pair *p)
+{
+	struct view_opts oa, ob;
+
+	view_opts_init(&oa);
+	view_opts_init(&ob);
+	oa.limit = 20;
+	oa.top_only = 1;
+	model_view(p->a, &oa, &p->va);
+	model_view(p->b, &ob, &p->vb);
+	ck_assert_uint_eq(p->va.nrows, 20);
+	for (size_t i = p->vb.nrows; i-- > 0;)
+		model_stack_apart(p->b, p->vb.rows[i].stack, 1);
+	for (size_t i = 0; i < p->va.nrows; i++) {
+		const struct stack *sa = p->va.rows[i].stack;
+		const struct stack *sb = model_stack(p->b, sa->id);
+
+		for (int u = 0; u < 2; u++)
+			ck_assert_str_eq(model_label(p->a, model_stack_apart(p->a, sa, u)),
+					 model_label(p->b, model_stack_apart(p->b, sb, u)));
+	}
+}
+
+static void pair_free(struct apart_pair *p)
+{
+	view_free(&p->va);
+	view_free(&p->vb);
+	free(p->sp.s);
+	model_free(p->a);
+	model_free(p->b);
+}
+
 /* Batch output asks for the told-apart labels of a view of its first rows: one scan
  * tells them all apart, five rows of one label among them (one more than the scan
  * takes of a label), one alone with its label and stacks that differ only inwards. Each
@@ -917,46 +973,22 @@ static void apart_rows_spec(struct sbuf *sp, int t)
 
 START_TEST(test_apart_rows)
 {
-	struct model *a = model_new(), *b = model_new();
-	struct sbuf sp = { 0 };
-	struct view va, vb;
-	struct view_opts oa, ob;
+	struct apart_pair p;
 
-	view_init(&va);
-	view_init(&vb);
-	view_opts_init(&oa);
-	view_opts_init(&ob);
-	oa.limit = 20;
-	oa.top_only = 1;
+	pair_init(&p);
 	for (int t = 0; t < 2; t++) {
 		size_t lbl0 = 0;
 
-		apart_rows_spec(&sp, t);
-		feed(a, t, sp.s);
-		feed(b, t, sp.s);
-		model_view(a, &oa, &va);
-		model_view(b, &ob, &vb);
-		ck_assert_uint_eq(va.nrows, 20);
-		for (size_t i = vb.nrows; i-- > 0;)
-			model_stack_apart(b, vb.rows[i].stack, 1);
-		for (size_t i = 0; i < va.nrows; i++) {
-			const struct stack *sa = va.rows[i].stack;
-			const struct stack *sb = model_stack(b, sa->id);
-
-			lbl0 += strcmp(model_label(a, sa->label), "lbl0") == 0;
-			for (int u = 0; u < 2; u++)
-				ck_assert_str_eq(model_label(a, model_stack_apart(a, sa, u)),
-						 model_label(b, model_stack_apart(b, sb, u)));
-		}
+		apart_rows_spec(&p.sp, t);
+		pair_feed(&p, t);
+		ck_apart_rows_agree(&p);
+		for (size_t i = 0; i < p.va.nrows; i++)
+			lbl0 += strcmp(model_label(p.a, p.va.rows[i].stack->label), "lbl0") == 0;
 		ck_assert_uint_ge(lbl0, t ? 4 : 5);
 	}
-	ck_assert_str_eq(model_label(a, model_stack_apart(a, must_find(a, "prep_new_page;__alloc_pages_noprof;alone_fn;x"), 1)),
+	ck_assert_str_eq(model_label(p.a, model_stack_apart(p.a, must_find(p.a, "prep_new_page;__alloc_pages_noprof;alone_fn;x"), 1)),
 			 "alone_fn");
-	view_free(&va);
-	view_free(&vb);
-	free(sp.s);
-	model_free(a);
-	model_free(b);
+	pair_free(&p);
 }
 END_TEST
 
@@ -980,45 +1012,25 @@ static void apart_reuse_spec(struct sbuf *sp, int t)
 
 START_TEST(test_apart_rows_reused)
 {
-	struct model *a = model_new(), *b = model_new();
-	struct sbuf sp = { 0 };
-	struct view va, vb;
-	struct view_opts oa, ob;
+	struct apart_pair p;
 	size_t nstacks = 0, reused = 0;
 
-	view_init(&va);
-	view_init(&vb);
-	view_opts_init(&oa);
-	view_opts_init(&ob);
-	oa.limit = 20;
-	oa.top_only = 1;
+	pair_init(&p);
 	for (int t = 0; t <= MODEL_HISTORY + 3; t++) {
-		apart_reuse_spec(&sp, t);
-		feed(a, t, sp.s);
-		feed(b, t, sp.s);
+		apart_reuse_spec(&p.sp, t);
+		pair_feed(&p, t);
 		if (t == 0)
-			nstacks = model_nstacks(a);
+			nstacks = model_nstacks(p.a);
 	}
-	model_view(a, &oa, &va);
-	model_view(b, &ob, &vb);
-	ck_assert_uint_eq(va.nrows, 20);
-	for (size_t i = vb.nrows; i-- > 0;)
-		model_stack_apart(b, vb.rows[i].stack, 1);
-	for (size_t i = 0; i < va.nrows; i++) {
-		const struct stack *sa = va.rows[i].stack;
-		const struct stack *sb = model_stack(b, sa->id);
+	ck_apart_rows_agree(&p);
+	for (size_t i = 0; i < p.va.nrows; i++) {
+		const struct stack *sa = p.va.rows[i].stack;
 
-		reused += sa->id < nstacks && strstr(model_frame(a, sa->frames[sa->nframes - 1]), "n");
-		for (int u = 0; u < 2; u++)
-			ck_assert_str_eq(model_label(a, model_stack_apart(a, sa, u)),
-					 model_label(b, model_stack_apart(b, sb, u)));
+		reused += sa->id < nstacks &&
+			  strstr(model_frame(p.a, sa->frames[sa->nframes - 1]), "n");
 	}
 	ck_assert_uint_ge(reused, 4); /* new stacks in the ids of forgotten ones, as rows */
-	view_free(&va);
-	view_free(&vb);
-	free(sp.s);
-	model_free(a);
-	model_free(b);
+	pair_free(&p);
 }
 END_TEST
 
@@ -1042,49 +1054,26 @@ static void apart_split_spec(struct sbuf *sp, int t)
 
 START_TEST(test_apart_rows_split)
 {
-	struct model *a = model_new(), *b = model_new();
-	struct sbuf sp = { 0 };
-	struct view va, vb;
-	struct view_opts oa, ob;
+	struct apart_pair p;
 
 	apart_scan_split_min = 0;
 	setenv("PAGETOP_THREADS", "2", 1);
-	view_init(&va);
-	view_init(&vb);
-	view_opts_init(&oa);
-	view_opts_init(&ob);
-	oa.limit = 20;
-	oa.top_only = 1;
+	pair_init(&p);
 	for (int t = 0; t < 2; t++) {
 		size_t twins = 0;
 
-		apart_split_spec(&sp, t);
-		feed(a, t, sp.s);
-		feed(b, t, sp.s);
-		ck_assert_uint_ge(model_nstacks(a), 2 * 4096 + 1);
-		model_view(a, &oa, &va);
-		model_view(b, &ob, &vb);
-		ck_assert_uint_eq(va.nrows, 20);
-		for (size_t i = vb.nrows; i-- > 0;)
-			model_stack_apart(b, vb.rows[i].stack, 1);
-		for (size_t i = 0; i < va.nrows; i++) {
-			const struct stack *sa = va.rows[i].stack;
-			const struct stack *sb = model_stack(b, sa->id);
-
-			for (int u = 0; u < 2; u++)
-				ck_assert_str_eq(model_label(a, model_stack_apart(a, sa, u)),
-						 model_label(b, model_stack_apart(b, sb, u)));
-			twins += strstr(model_label(a, model_stack_apart(a, sa, 0)), "<- e") != NULL;
-		}
+		apart_split_spec(&p.sp, t);
+		pair_feed(&p, t);
+		ck_assert_uint_ge(model_nstacks(p.a), 2 * STACK_CHUNK + 1);
+		ck_apart_rows_agree(&p);
+		for (size_t i = 0; i < p.va.nrows; i++)
+			twins += strstr(model_label(p.a, model_stack_apart(p.a, p.va.rows[i].stack, 0)),
+					"<- e") != NULL;
 		ck_assert_uint_ge(twins, t ? 8 : 9); /* told apart from a twin of the later half */
 	}
 	unsetenv("PAGETOP_THREADS");
 	apart_scan_split_min = APART_SCAN_SPLIT_MIN;
-	view_free(&va);
-	view_free(&vb);
-	free(sp.s);
-	model_free(a);
-	model_free(b);
+	pair_free(&p);
 }
 END_TEST
 

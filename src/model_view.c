@@ -3,6 +3,8 @@
  * Filters match regular expressions on frame texts (stacks) or labels (groups), cached
  * per text; the sort is a total order (ties by stack id, or the group's place). */
 #include "config.h"
+#include <time.h>
+#include <stdio.h>
 
 #include <pthread.h>
 #include <regex.h>
@@ -1687,7 +1689,8 @@ static void apart_runs_free(struct model *m)
 }
 
 /* The stacks of every label whose stacks came, went or changed labels since their apart
- * labels were made, one run per label: a counting sort of one scan of the stacks. */
+ * labels were made, one run per label: a counting sort of two scans of the labels beside
+ * the stacks (a free slot's is no label's). */
 static void apart_runs(struct model *m)
 {
 	size_t cap = m->apart_dirty_cap, n = 0;
@@ -1697,10 +1700,10 @@ static void apart_runs(struct model *m)
 	apart_runs_free(m);
 	at = xcalloc(cap + 1, sizeof(*at));
 	for (size_t i = 0; i < m->nstacks; i++) {
-		const struct stack *st = stack_at(m, i);
+		uint32_t l = *stack_label_at(m, i);
 
-		if (!st->freed && st->label < cap && dirty[st->label]) {
-			at[st->label + 1]++;
+		if (l < cap && dirty[l]) {
+			at[l + 1]++;
 			n++;
 		}
 	}
@@ -1710,10 +1713,10 @@ static void apart_runs(struct model *m)
 	 * of a run are written when one of its stacks is asked for, calloc()'s zeros aside */
 	m->apart_run_ids = xcalloc(4 * (n ? n : 1), sizeof(uint32_t));
 	for (size_t i = 0; i < m->nstacks; i++) {
-		const struct stack *st = stack_at(m, i);
+		uint32_t l = *stack_label_at(m, i);
 
-		if (!st->freed && st->label < cap && dirty[st->label])
-			m->apart_run_ids[at[st->label]++] = (uint32_t)i;
+		if (l < cap && dirty[l])
+			m->apart_run_ids[at[l]++] = (uint32_t)i;
 	}
 	/* each at[l] is now where l's run ends: one place on, it is where l + 1's starts */
 	memmove(at + 1, at, cap * sizeof(*at));
@@ -2225,7 +2228,7 @@ static void make_apart_stack(struct model *m, struct stack *st)
 				return;
 			}
 		}
-		apart_runs(m);
+		{ struct timespec t0,t1; clock_gettime(CLOCK_MONOTONIC,&t0); apart_runs(m); clock_gettime(CLOCK_MONOTONIC,&t1); if (getenv("PT_DEBUG")) fprintf(stderr,"runs %.2f ms (%zu stacks)\n",(t1.tv_sec-t0.tv_sec)*1e3+(t1.tv_nsec-t0.tv_nsec)/1e6, m->nstacks); }
 	}
 	if (m->apart_run_made[st->id / 64] >> (st->id % 64) & 1)
 		return;

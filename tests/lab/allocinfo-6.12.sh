@@ -40,7 +40,9 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 SITE='"brd_insert_page \[brd\]"$'
 # grows SITE FILE: the call site's bytes (CSV column 5) rise from its first row to its last
 grows() {
-	awk -F, -v re="$1" '$0 ~ re { if (first == "") first = $5; last = $5; n++ }
+	# the pattern from the environment: -v would take its backslashes as escapes
+	# (gawk: "\[" is "[")
+	re=$1 awk -F, '$0 ~ ENVIRON["re"] { if (first == "") first = $5; last = $5; n++ }
 		END { exit !(n >= 2 && last > first) }' "$2"
 }
 

@@ -1765,9 +1765,8 @@ static unsigned click_line(struct list_screen *list, int y)
 
 		struct tree_env e = tree_env(list);
 
-		if (y >= 0 && (size_t)y < list->tree->nlines)
+		if (tree_ui_click(list->tree, &e, y, twice))
 			list->search.waiting = 0; /* the line clicked stands */
-		tree_ui_click(list->tree, &e, y, twice);
 		list->last_click = twice ? 0 : now;
 		list->last_click_pos = (struct list_pos){ 0, y };
 		return ACTION_REDRAW;

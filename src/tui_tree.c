@@ -982,15 +982,16 @@ unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a)
 	return ACTION_REDRAW;
 }
 
-void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice)
+int tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice)
 {
 	size_t li = (size_t)(y < 0 ? 0 : y);
 
 	if (li >= u->nlines)
-		return;
+		return 0;
 	move_by(u, e, (long)li - (long)u->cursor);
 	if (twice && u->nlines && u->t.nodes[u->lines[u->cursor].node].haskids)
 		expand(u, e, !u->lines[u->cursor].open);
+	return 1;
 }
 
 /* The search: node i's line matches. */

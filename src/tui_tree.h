@@ -107,7 +107,9 @@ void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e);
 void tree_ui_draw(struct tree_ui *u, const struct tree_env *e, const enum col *cols, int nc);
 /* A key of the list in tree mode; ACTION_PASS when it is not the tree's. */
 unsigned tree_ui_key(struct tree_ui *u, const struct tree_env *e, enum action a);
-void tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice);
+/* A click on the line y down the tree's lines (twice: it opens or closes); 0 when no
+ * line is there. */
+int tree_ui_click(struct tree_ui *u, const struct tree_env *e, int y, int twice);
 /* The next (dir 1) or previous line whose text matches the search (from the cursor's
  * own when include). Returns 0, or -1 when none does, or 1 when deadline (a time_mono()
  * value; 0: none) passed before every stack's path was looked at: the cursor stays, the

@@ -395,9 +395,12 @@ static const char *chunk_read(struct split *sp, struct chunk *c, struct pctx *px
 		return NULL;
 	len = (size_t)((hi + EXTRA < sp->size ? hi + EXTRA : sp->size) - base);
 	if (len > px->cap) {
+		/* every chunk's size at once: each page a buffer touches costs a fault */
+		size_t want = parse_split_chunk + EXTRA + 2;
+
 		free(px->buf);
-		px->buf = xmalloc(len);
-		px->cap = len;
+		px->cap = len > want ? len : want;
+		px->buf = xmalloc(px->cap);
 	}
 	while (have < len) {
 		ssize_t n = pread(sp->fd, px->buf + have, len - have, (off_t)(base + have));

@@ -402,9 +402,10 @@ static inline uint64_t frames_slot(uint32_t id, uint64_t h)
 	return ((uint64_t)id + 1) | h << 32;
 }
 
-static void frames_grow(struct model *m)
+/* by_frames with ns slots (a power of 2, more than it has) */
+static void frames_resize(struct model *m, size_t ns)
 {
-	size_t ns = m->nslots_frames * 2, mask = ns - 1;
+	size_t mask = ns - 1;
 	uint64_t *t = xhuge_alloc(ns * sizeof(uint64_t));
 
 	if (ns <= (size_t)1 << 32) {
@@ -434,6 +435,11 @@ static void frames_grow(struct model *m)
 	xhuge_free(m->by_frames, m->nslots_frames * sizeof(uint64_t));
 	m->by_frames = t;
 	m->nslots_frames = ns;
+}
+
+static void frames_grow(struct model *m)
+{
+	frames_resize(m, m->nslots_frames * 2);
 }
 
 static struct stack *find_by_frames(struct model *m, const uint32_t *ids, unsigned n,
@@ -1244,6 +1250,24 @@ static void m_prefetch(void *self, const struct stack_rec *rec)
 		__builtin_prefetch(&m->by_frames[rec->hash & (m->nslots_frames - 1)]);
 }
 
+/* The table of stacks by frames at once as large as a sample of n stacks makes it (at
+ * most half full; a sample mostly brings the stacks the model has): growing it by
+ * doubling writes every entry again at each step, into memory the kernel has just
+ * cleared, on the thread that feeds the model. */
+#define EXPECT_MAX_SLOTS ((uint64_t)1 << 23) /* 64 MiB: 4M stacks */
+
+static void m_expect(void *self, uint64_t n)
+{
+	struct model *m = self;
+	uint64_t have = m->nlive - m->nhandled, want = (n > have ? n : have) * 2;
+	size_t ns = m->nslots_frames;
+
+	while (ns <= want && ns < EXPECT_MAX_SLOTS)
+		ns *= 2;
+	if (ns > m->nslots_frames)
+		frames_resize(m, ns);
+}
+
 static uint64_t m_ident(void *self)
 {
 	return ((const struct model *)self)->ident;
@@ -1252,6 +1276,7 @@ static uint64_t m_ident(void *self)
 static const struct sink_ops model_ops = {
 	.ident = m_ident,
 	.prefetch = m_prefetch,
+	.expect = m_expect,
 	.forgotten = m_forgotten,
 	.meta = m_meta,
 	.begin = m_begin,

@@ -192,6 +192,10 @@ struct sink_ops {
 	/* Optional: the handles the sink forgot since the last call, in *handles (valid
 	 * until the next call into the sink); returns how many. */
 	size_t (*forgotten)(void *self, const uint64_t **handles);
+	/* Optional, during a sample: about n stack records without a handle follow (a hint
+	 * from the size of the input, never a bound), so that a sink sizes its tables
+	 * once, not by doubling as they come. */
+	void (*expect)(void *self, uint64_t n);
 	/* the sink takes samples of changes only (sample_info.changes_only); then ident
 	 * says which state it is in: another number once it has forgotten the samples it
 	 * took (reset, or another sink at the same address) */

@@ -212,6 +212,83 @@ START_TEST(test_identity_offsets_and_last_frame)
 }
 END_TEST
 
+/* Stack i's frames, distinct for each i, in f (room for 3 texts of 32). */
+static void expect_frames(unsigned i, char f[3][32], const char *fp[3])
+{
+	snprintf(f[0], sizeof(f[0]), "alloc_pages+0x%x/0x100", i % 7);
+	snprintf(f[1], sizeof(f[1]), "f%u+0x1/0x10", i);
+	snprintf(f[2], sizeof(f[2]), "g%u+0x2/0x20", i / 3);
+	for (int k = 0; k < 3; k++)
+		fp[k] = f[k];
+}
+
+static const struct stack *expect_find(const struct model *m, const char *fp[3])
+{
+	char joined[100];
+	const struct stack *st;
+
+	snprintf(joined, sizeof(joined), "%s;%s;%s", fp[0], fp[1], fp[2]);
+	st = model_find(m, joined);
+	ck_assert_msg(st != NULL, "no stack %s", joined);
+	return st;
+}
+
+/* The sink's hint of a sample's size: the table of stacks by frames takes its size at
+ * once (no doubling while they come), the stacks it had are found again after it, and
+ * a hint too large or too small neither fails nor shrinks the table. */
+START_TEST(test_model_expect)
+{
+	struct model *m = model_new();
+	struct sink s = model_sink(m);
+	char f[3][32];
+	const char *fp[3];
+	size_t ns;
+
+	ck_assert_ptr_nonnull(s.ops->expect);
+	begin_sample(m, 1);
+	for (unsigned i = 0; i < 300; i++) {
+		expect_frames(i, f, fp);
+		feed_keyed(m, 0, fp, NULL, 3, i + 1);
+	}
+	end_sample(m);
+	ck_assert_uint_eq(model_nstacks(m), 300);
+	begin_sample(m, 2);
+	s.ops->expect(s.self, 5000);
+	ns = m->nslots_frames;
+	ck_assert_uint_ge(ns, 2 * 5000);
+	ck_assert_uint_le(ns, 4 * 5000);
+	for (unsigned i = 0; i < 5000; i++) {
+		expect_frames(i, f, fp);
+		feed_keyed(m, 0, fp, NULL, 3, 2 * i + 1);
+	}
+	ck_assert_uint_eq(m->nslots_frames, ns); /* it did not grow on the way */
+	s.ops->expect(s.self, 10);                /* a hint below what it has: no change */
+	ck_assert_uint_eq(m->nslots_frames, ns);
+	end_sample(m);
+	ck_assert_uint_eq(model_nstacks(m), 5000);
+	for (unsigned i = 0; i < 5000; i += 499) {
+		const struct stack *st;
+
+		expect_frames(i, f, fp);
+		st = expect_find(m, fp);
+		ck_assert_ptr_nonnull(st);
+		ck_assert_uint_eq(st->id, i);
+		ck_assert_int_eq(st->s.now, 2 * i + 1);
+	}
+	/* a hint past any file: the table stays within its bound */
+	begin_sample(m, 3);
+	s.ops->expect(s.self, UINT64_MAX / 4);
+	ck_assert_uint_le(m->nslots_frames, (size_t)1 << 23);
+	ck_assert_uint_gt(m->nslots_frames, ns);
+	expect_frames(7, f, fp);
+	feed_keyed(m, 0, fp, NULL, 3, 99);
+	end_sample(m);
+	ck_assert_int_eq(expect_find(m, fp)->s.now, 99);
+	ck_assert_uint_eq(model_nstacks(m), 5000);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_identity_many)
 {
 	/* enough stacks to grow every table several times; every one stays itself */
@@ -4081,6 +4158,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_mem_has_text);
 	tcase_add_test(tc, test_identity_offsets_and_last_frame);
 	tcase_add_test(tc, test_identity_many);
+	tcase_add_test(tc, test_model_expect);
 	tcase_add_test(tc, test_handles_keep_first_text);
 	tcase_add_test(tc, test_frame_keys);
 	tcase_add_test(tc, test_handles_count_before_frames);

@@ -102,6 +102,10 @@ struct rsink {
 	int order_errors;        /* calls out of the documented order */
 	/* fail on the Nth stack() call (1-based) with a message; 0 never */
 	size_t fail_at;
+	/* expect(): calls, the last hint, the stacks taken before it */
+	int nexpect;
+	uint64_t expect_n;
+	size_t expect_at;
 };
 
 static inline void rs_init(struct rsink *rs)
@@ -241,7 +245,17 @@ static inline int rs_end(void *self, struct pt_err *err)
 	return 0;
 }
 
+static inline void rs_expect(void *self, uint64_t n)
+{
+	struct rsink *rs = self;
+
+	rs->nexpect++;
+	rs->expect_n = n;
+	rs->expect_at = rs->nst;
+}
+
 static const struct sink_ops rs_ops = {
+	.expect = rs_expect,
 	.meta = rs_meta,
 	.begin = rs_begin,
 	.stack = rs_stack,

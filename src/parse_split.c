@@ -39,9 +39,6 @@ size_t parse_split_chunk = PARSE_SPLIT_CHUNK;
 #define EXTRA (64 * 1024)       /* read past a chunk's end to find its last boundary */
 #define MAX_THREADS 4           /* the caller's included */
 #define WINDOW 4                /* chunks parsed ahead of the one being fed */
-/* Bytes of a stack file a stack takes, at least about (465 in a real show_stacks): the
- * sink's hint of how many stacks a file brings. */
-#define SPLIT_STACK_BYTES 512
 
 enum cstate { C_FREE, C_TAKEN, C_DONE };
 
@@ -738,9 +735,6 @@ static int feed_chunks(struct split *sp, struct pctx *mine, struct parse_at *at,
 				pthread_mutex_lock(&sp->mu);
 				break; /* the rest goes the serial way, from pos */
 			}
-			if (sp->fed == 0 && sink->ops->expect &&
-			    (c->fmt == PF_SHOW_STACKS || c->fmt == PF_PROPOSAL))
-				sink->ops->expect(sink->self, sp->size / SPLIT_STACK_BYTES);
 			if (feed(c, kt, sink, err) < 0) {
 				rc = -1;
 				pthread_mutex_lock(&sp->mu);

@@ -17,6 +17,9 @@
 #define THREAD_MIN_BYTES (1 << 20)
 /* Several threads parse chunks of a plain file from this size on (parse_split.c). */
 #define SPLIT_MIN_BYTES (4 << 20)
+/* Bytes a stack takes in a stack file, at least about (465 in a real show_stacks): the
+ * sink's hint of how many stacks a file brings (sink_ops.expect). */
+#define STACK_FILE_BYTES 512
 
 static enum pt_iface iface_of(enum pfmt f)
 {
@@ -113,6 +116,9 @@ static int parse_file(struct reader *r, const char *path, enum pfmt expect, enum
 	 * partly read already: parse_split() reads from offset 0) */
 	if (path && strcmp(path, "-") != 0 && reader_fd(r) >= 0 &&
 	    fstat(reader_fd(r), &st) == 0 && S_ISREG(st.st_mode)) {
+		/* blocks of a dump or counts of handles are no hint of the stacks */
+		if ((f == PF_SHOW_STACKS || f == PF_PROPOSAL) && sink->ops->expect)
+			sink->ops->expect(sink->self, (uint64_t)st.st_size / STACK_FILE_BYTES);
 		/* a busy machine: threads would wait for each other's CPU */
 		if (st.st_size < THREAD_MIN_BYTES || cpus_free() < 2)
 			return parse_stream(r, expect, got, sink, err);

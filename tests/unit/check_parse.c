@@ -2475,47 +2475,6 @@ START_TEST(test_split_same_as_serial)
 }
 END_TEST
 
-/* The sink hears how many stacks a stack file brings, once and before the first, from
- * its size; not for a file of handles' counts or a per-block dump (blocks are not
- * stacks), nor from the serial parse. */
-START_TEST(test_split_expect)
-{
-	char *dir = tmpdir_new();
-	struct sbuf b = { 0 };
-	struct presult o;
-	struct split_stats st;
-	char *path;
-
-	parse_split_chunk = SPLIT_CHUNK;
-	big_records(&b, 5 * SPLIT_CHUNK + 12345, BC_PAGES);
-	path = write_in(dir, "stacks", b.s, b.len);
-	run_parse(path, PF_UNKNOWN, 1, 0, &o, &st);
-	ck_assert_int_eq(o.rc, 0);
-	ck_assert_int_eq(st.serial, 0);
-	ck_assert_int_eq(o.rs.nexpect, 1);
-	ck_assert_uint_eq(o.rs.expect_at, 0);
-	ck_assert_uint_eq(o.rs.expect_n, b.len / 512);
-	/* about right: a real file's stacks take 465 bytes each */
-	ck_assert_uint_le(o.rs.expect_n, o.rs.nst);
-	ck_assert_uint_ge(o.rs.expect_n * 2, o.rs.nst);
-	presult_free(&o);
-	run_parse(path, PF_UNKNOWN, 0, 0, &o, NULL);
-	ck_assert_int_eq(o.rs.nexpect, 0);
-	presult_free(&o);
-	free(path);
-	sb_free(&b);
-	big_records(&b, 4 * SPLIT_CHUNK + 7, BC_HANDLE);
-	path = write_in(dir, "stacks_handles", b.s, b.len);
-	run_parse(path, PF_UNKNOWN, 1, 0, &o, &st);
-	ck_assert_int_eq(o.rc, 0);
-	ck_assert_int_eq(o.rs.nexpect, 0);
-	presult_free(&o);
-	free(path);
-	sb_free(&b);
-	tmpdir_free(dir);
-}
-END_TEST
-
 START_TEST(test_split_boundaries)
 {
 	/* a record boundary (the end of "\n\n") just before, at and just after where a chunk
@@ -2736,7 +2695,6 @@ START_TEST(test_split_page_owner)
 	ck_assert_uint_eq(st.fed, st.chunks);
 	ck_assert_uint_eq(keys_agree(&r.rs), r.rs.nst);
 	ck_assert_uint_gt(same_agree(&r.rs), r.rs.nst / 2);
-	ck_assert_int_eq(r.rs.nexpect, 0); /* blocks, not stacks: no hint */
 	presult_free(&r);
 	free(path);
 	unsetenv("PAGETOP_THREADS");
@@ -3001,7 +2959,6 @@ static Suite *parse_suite(void)
 	tc = tcase_new("split");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_split_same_as_serial);
-	tcase_add_test(tc, test_split_expect);
 	tcase_add_test(tc, test_split_boundaries);
 	tcase_add_test(tc, test_split_page_owner);
 	tcase_add_test(tc, test_split_falls_back_in_place);

@@ -58,6 +58,75 @@ static int read_one(const char *path, struct rsink *rs, struct pt_err *err)
 	return read_all(&path, 1, NULL, rs, err);
 }
 
+/* text over and over in a file of dir of at least min bytes; its path (freed by the
+ * caller) and size in *len */
+static char *write_repeated(const char *dir, const char *name, const char *text, size_t n,
+			    size_t min, size_t *len)
+{
+	struct sbuf b = { 0 };
+	char *p;
+
+	while (b.len < min)
+		sb_addn(&b, text, n);
+	p = write_in(dir, name, b.s, b.len);
+	*len = b.len;
+	sb_free(&b);
+	return p;
+}
+
+/* A stack file tells the sink how many stacks to expect, from its size, once and before
+ * the first, parsed in chunks or on one thread; a file of handles' counts, of stacks
+ * by handle or a per-block dump does not (blocks are not stacks). */
+START_TEST(test_file_expect)
+{
+	static const char *const threads[] = { "2", "1" };
+	const char *pair[2] = { TD("plain/0030.show_stacks_handles"), TD("plain/0030.show_handles") };
+	char *dir = tmpdir_new(), *p, *text;
+	size_t n, len;
+	struct rsink rs;
+	struct pt_err err;
+
+	text = read_file(TD("plain/0030.show_stacks"), &n);
+	ck_assert_ptr_nonnull(text);
+	for (int t = 0; t < 2; t++) {
+		/* 5 MiB: chunks on every thread, or one thread; the real file as it is */
+		setenv("PAGETOP_THREADS", threads[t], 1);
+		for (int big = 1; big >= 0; big--) {
+			p = big ? write_repeated(dir, "big", text, n, 5 << 20, &len)
+				: write_in(dir, "real", text, len = n);
+			rs_init(&rs);
+			ck_assert_msg(read_one(p, &rs, &err) == 1, "%s", err.msg);
+			ck_assert_int_eq(rs.nexpect, 1);
+			ck_assert_uint_eq(rs.expect_at, 0);
+			ck_assert_uint_eq(rs.expect_n, len / 512);
+			/* about right: a real file's stacks take 465 bytes each */
+			ck_assert_uint_le(rs.expect_n, rs.nst);
+			ck_assert_uint_ge(rs.expect_n * 2, rs.nst);
+			rs_clear(&rs);
+			free(p);
+		}
+	}
+	unsetenv("PAGETOP_THREADS");
+	free(text);
+	rs_init(&rs);
+	ck_assert_msg(read_all(pair, 2, NULL, &rs, &err) == 1, "%s", err.msg);
+	ck_assert_uint_gt(rs.nst, 0);
+	ck_assert_int_eq(rs.nexpect, 0);
+	rs_clear(&rs);
+	text = read_xz_file(TD("small/page_owner.xz"), &n);
+	ck_assert_ptr_nonnull(text);
+	p = write_in(dir, "dump", text, n);
+	rs_init(&rs);
+	ck_assert_msg(read_one(p, &rs, &err) == 1, "%s", err.msg);
+	ck_assert_uint_gt(rs.nst, 0);
+	ck_assert_int_eq(rs.nexpect, 0);
+	rs_clear(&rs);
+	free(p);
+	free(text);
+	tmpdir_free(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ files */
 
 START_TEST(test_file)
@@ -1484,6 +1553,7 @@ static Suite *source_suite(void)
 	tcase_add_test(tc, test_file);
 	tcase_add_test(tc, test_file_formats);
 	tcase_add_test(tc, test_file_errors);
+	tcase_add_test(tc, test_file_expect);
 	tcase_add_test(tc, test_stdin);
 	tcase_add_test(tc, test_list);
 	tcase_add_test(tc, test_list_pair);

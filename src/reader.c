@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <lzma.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/magic.h>
@@ -299,6 +300,23 @@ static int detect_compression(struct reader *r, struct pt_err *err)
 	return 0;
 }
 
+/* The buffers of the reader closed last, for the next one to take: every page a fresh
+ * buffer touches costs a page fault, and a file is opened twice, to tell its format and
+ * to read it, a folder's files one after the other. */
+static void *_Atomic spare_in, *_Atomic spare_buf;
+
+static void *spare_take(void *_Atomic *slot, size_t n)
+{
+	void *p = atomic_exchange(slot, NULL);
+
+	return p ? p : xmalloc(n);
+}
+
+static void spare_give(void *_Atomic *slot, void *p)
+{
+	free(atomic_exchange(slot, p));
+}
+
 static struct reader *reader_new_fd(int fd, const char *name, int close_fd)
 {
 	struct reader *r = xcalloc(1, sizeof(*r));
@@ -306,9 +324,9 @@ static struct reader *reader_new_fd(int fd, const char *name, int close_fd)
 	r->name = xstrdup(name);
 	r->fd = fd;
 	r->close_fd = close_fd;
-	r->in = xmalloc(IN_SIZE);
+	r->in = spare_take(&spare_in, IN_SIZE);
 	r->cap = BUF_SIZE;
-	r->c.buf = xmalloc(READER_BUF_ALLOC);
+	r->c.buf = spare_take(&spare_buf, READER_BUF_ALLOC);
 	r->c.last_nl = 1;
 	return r;
 }
@@ -418,11 +436,12 @@ void reader_close(struct reader *r)
 		inflateEnd(&r->z);
 	else if (r->comp == COMP_XZ)
 		lzma_end(&r->x);
-	if (!r->is_mem && !r->pool)
-		free(r->c.buf);
+	if (!r->is_mem && !r->pool && r->c.buf)
+		spare_give(&spare_buf, r->c.buf);
 	if (r->close_fd && r->fd >= 0)
 		close(r->fd);
-	free(r->in);
+	if (r->in)
+		spare_give(&spare_in, r->in);
 	free(r->name);
 	free(r);
 }

@@ -1793,6 +1793,39 @@ START_TEST(test_reader_lines)
 }
 END_TEST
 
+/* A reader takes the buffers of the one closed before it (each page of a fresh buffer is
+ * a page fault, and every file is opened twice); two open at once have their own, and
+ * what each reads is its file's. */
+START_TEST(test_reader_buffers_reused)
+{
+	char *dir = tmpdir_new();
+	char *a = write_in(dir, "a", "a+0x1/0x2\nnr_base_pages: 1\n\n", 28);
+	char *b = write_in(dir, "b", "b+0x1/0x2\nnr_base_pages: 2\n\n", 28);
+	struct reader *ra, *rb;
+	struct pt_err err;
+	const char *pa, *pb, *pc;
+
+	ck_assert_int_eq(reader_open_path(&ra, a, &err), 0);
+	ck_assert_uint_eq(reader_peek(ra, &pa, &err), 28);
+	ck_assert_int_eq(reader_open_path(&rb, b, &err), 0);
+	ck_assert_uint_eq(reader_peek(rb, &pb, &err), 28);
+	ck_assert_ptr_ne(pa, pb);
+	ck_assert_int_eq(pa[0], 'a');
+	ck_assert_int_eq(pb[0], 'b');
+	reader_close(ra);
+	ck_assert_int_eq(reader_open_path(&ra, b, &err), 0);
+	ck_assert_uint_eq(reader_peek(ra, &pc, &err), 28);
+	ck_assert_ptr_eq(pc, pa); /* a's buffer, b's text */
+	ck_assert_int_eq(memcmp(pc, "b+0x1/0x2\nnr_base_pages: 2\n\n", 28), 0);
+	ck_assert_int_eq(pb[0], 'b');
+	reader_close(ra);
+	reader_close(rb);
+	free(a);
+	free(b);
+	tmpdir_free(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ streaming */
 
 #define BIG_RECORDS 20000
@@ -2926,6 +2959,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_truncated_last_record);
 	tcase_add_test(tc, test_truncated_mid_line);
 	tcase_add_test(tc, test_reader_lines);
+	tcase_add_test(tc, test_reader_buffers_reused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("rejected");

@@ -86,6 +86,9 @@ START_TEST(test_file_expect)
 	struct rsink rs;
 	struct pt_err err;
 
+	const char *env = getenv("PAGETOP_THREADS");
+	char *was = env ? xstrdup(env) : NULL;
+
 	text = read_file(TD("plain/0030.show_stacks"), &n);
 	ck_assert_ptr_nonnull(text);
 	for (int t = 0; t < 2; t++) {
@@ -106,7 +109,11 @@ START_TEST(test_file_expect)
 			free(p);
 		}
 	}
-	unsetenv("PAGETOP_THREADS");
+	if (was)
+		setenv("PAGETOP_THREADS", was, 1);
+	else
+		unsetenv("PAGETOP_THREADS");
+	free(was);
 	free(text);
 	rs_init(&rs);
 	ck_assert_msg(read_all(pair, 2, NULL, &rs, &err) == 1, "%s", err.msg);

@@ -3,8 +3,6 @@
  * Filters match regular expressions on frame texts (stacks) or labels (groups), cached
  * per text; the sort is a total order (ties by stack id, or the group's place). */
 #include "config.h"
-#include <time.h>
-#include <stdio.h>
 
 #include <pthread.h>
 #include <regex.h>
@@ -2228,7 +2226,7 @@ static void make_apart_stack(struct model *m, struct stack *st)
 				return;
 			}
 		}
-		{ struct timespec t0,t1; clock_gettime(CLOCK_MONOTONIC,&t0); apart_runs(m); clock_gettime(CLOCK_MONOTONIC,&t1); if (getenv("PT_DEBUG")) fprintf(stderr,"runs %.2f ms (%zu stacks)\n",(t1.tv_sec-t0.tv_sec)*1e3+(t1.tv_nsec-t0.tv_nsec)/1e6, m->nstacks); }
+		apart_runs(m);
 	}
 	if (m->apart_run_made[st->id / 64] >> (st->id % 64) & 1)
 		return;

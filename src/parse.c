@@ -275,6 +275,12 @@ struct pstate {
 	uint32_t fkey[STACK_MAX_FRAMES];
 	uint64_t fhash[STACK_MAX_FRAMES];
 	struct frame_text ft[STACK_MAX_FRAMES]; /* the frames of the record last given */
+	/* A stack record given to the sink one record late, after the sink's prefetch() of
+	 * the record that follows it: its table slot is then fetched while this one is
+	 * added. Its frames' texts are the dictionary's (the lines move on). */
+	struct stack_rec held;
+	struct frame_text held_ft[STACK_MAX_FRAMES];
+	int have_held;
 	uint64_t hash;          /* of the frame text last looked up */
 	uint32_t key;           /* its key */
 	struct fdict *dict;     /* own_dict, or one that lasts across parses */
@@ -369,22 +375,35 @@ found:
 	return 1;
 }
 
+/* The record held back, given to the sink now: 0, or -1 with ps->err. */
+static int flush_held(struct pstate *ps)
+{
+	if (!ps->have_held)
+		return 0;
+	ps->have_held = 0;
+	return ps->sink->ops->stack(ps->sink->self, &ps->held, ps->err);
+}
+
 static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_t count,
 		      const struct block_info *blk, uint64_t hash, uint32_t key)
 {
 	struct frame_text *ft = ps->ft;
 	const char *base = reader_mark_ptr(ps->r);
 	struct stack_rec rec = { 0 };
+	/* a block's texts change with the next block: given at once */
+	int hold = !blk && ps->sink->ops->prefetch;
 
 	if (ps->span_hit) {
 		/* the frames of the block before: only where their lines are now */
 		for (unsigned i = 0; ps->dict == &ps->own_dict && i < ps->nframes; i++)
 			ft[i].s = base + ps->off[i];
 	} else {
+		if (hold)
+			ft = ps->have_held && ps->held.frames == ps->held_ft ? ps->ft : ps->held_ft;
 		for (unsigned i = 0; i < ps->nframes; i++) {
 			/* a dictionary that outlives the parse has the texts: the lines need not */
-			ft[i].s = ps->dict != &ps->own_dict ? ps->dict->ents[ps->fkey[i]].text
-							     : base + ps->off[i];
+			ft[i].s = hold || ps->dict != &ps->own_dict ? ps->dict->ents[ps->fkey[i]].text
+								     : base + ps->off[i];
 			ft[i].len = ps->flen[i];
 			ft[i].key = ps->fkey[i];
 			ft[i].hash = ps->fhash[i];
@@ -402,7 +421,19 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	ps->nframes = 0;
 	ps->nrecords++;
 	reader_unmark(ps->r);
-	return ps->sink->ops->stack(ps->sink->self, &rec, ps->err);
+	if (!hold) {
+		if (flush_held(ps) < 0)
+			return -1;
+		return ps->sink->ops->stack(ps->sink->self, &rec, ps->err);
+	}
+	if (!rec.hash)
+		rec.hash = stack_rec_hash(ft, rec.nframes);
+	ps->sink->ops->prefetch(ps->sink->self, &rec);
+	if (flush_held(ps) < 0)
+		return -1;
+	ps->held = rec;
+	ps->have_held = 1;
+	return 0;
 }
 
 static inline __attribute__((always_inline)) void frame_put(struct pstate *ps,
@@ -1066,6 +1097,8 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 				if (set_format(ps, PF_HANDLES, s, n) < 0)
 					return -1;
 				ps->nrecords++;
+				if (flush_held(ps) < 0)
+					return -1;
 				return ps->sink->ops->count(ps->sink->self, ps->handle, v, ps->err);
 			}
 			if (!ps->nframes)
@@ -1158,6 +1191,8 @@ static int allocinfo_stack(struct pstate *ps, const char *s, size_t n)
 	rec.keyspace = ps->dict->keyspace;
 	ps->rec_line = reader_lineno(ps->r);
 	ps->nrecords++;
+	if (flush_held(ps) < 0)
+		return -1;
 	return ps->sink->ops->stack(ps->sink->self, &rec, ps->err);
 }
 
@@ -1392,7 +1427,7 @@ static int parse_run(struct pstate *ps, struct reader *r, const struct parse_at 
 			break;
 		}
 	}
-	if (rc < 0)
+	if (rc < 0 || flush_held(ps) < 0)
 		return -1;
 	return parse_end(ps, expect, got, warned);
 }

@@ -1845,6 +1845,8 @@ static void gen_big(struct sbuf *b)
 struct bigcheck {
 	uint64_t n, sum, bad;
 	uint64_t fail_at;            /* the sink fails at this record (0: never) */
+	uint64_t npf, pf_hash[4];    /* prefetch() calls, the hashes of the last four */
+	uint64_t late;               /* records not prefetched one record before their stack() */
 	uint32_t key_of[BIG_FRAMES][7]; /* frame keys seen, by frame and module */
 	uint32_t max_key;
 };
@@ -1884,6 +1886,11 @@ static int big_stack(void *self, const struct stack_rec *rec, struct pt_err *err
 	}
 	if (!big_keys_ok(c, rec))
 		c->bad++;
+	/* with a prefetch(): that of the record after it came first (but for the last) */
+	if (c->npf && (c->npf != c->n + (c->n + 1 < BIG_RECORDS ? 2 : 1) ||
+		       rec->hash != c->pf_hash[c->n % 4] ||
+		       rec->hash != stack_rec_hash(rec->frames, rec->nframes)))
+		c->late++;
 	if (rec->nframes != BIG_FRAMES || rec->frames[0].len != (uint32_t)k ||
 	    memcmp(rec->frames[0].s, want, (size_t)k) != 0 || rec->count != c->n % 1000 ||
 	    rec->frames[15].len != strlen("some_kernel_function_15+0xf/0x200 [module_0]"))
@@ -1903,6 +1910,17 @@ static int big_count(void *self, uint64_t h, uint64_t n, struct pt_err *err)
 }
 
 static const struct sink_ops big_ops = { .stack = big_stack, .count = big_count };
+
+static void big_prefetch(void *self, const struct stack_rec *rec)
+{
+	struct bigcheck *c = self;
+
+	c->pf_hash[c->npf++ % 4] = rec->hash;
+}
+
+static const struct sink_ops big_pf_ops = {
+	.stack = big_stack, .count = big_count, .prefetch = big_prefetch
+};
 
 static void check_big_how(struct reader *r, int threaded)
 {
@@ -1987,6 +2005,78 @@ static void count_warn(const char *msg)
 	else
 		nwarn_other++;
 }
+
+static unsigned rs_nprefetch;
+
+static void rs_prefetch_counted(void *self, const struct stack_rec *rec)
+{
+	(void)self;
+	(void)rec;
+	rs_nprefetch++;
+}
+
+/* A sink that prefetches gets each stack record one record late, after the prefetch()
+ * of the next one with its hash: the frames' texts still right though the lines they
+ * were read from are gone, the last record given at the end, a sink's refusal of the
+ * held record passed up; a dump's blocks come at once, without prefetch. */
+START_TEST(test_prefetch_ahead)
+{
+	struct sbuf b = { 0 };
+	char *dir = tmpdir_new(), *p;
+	struct bigcheck c;
+	struct sink s = { &big_pf_ops, &c };
+	struct reader *r;
+	struct pt_err err;
+	struct rsink rs;
+	struct sink_ops pf_rs = rs_ops;
+	struct sink prs = { &pf_rs, &rs };
+	enum pfmt got;
+	int fds[2];
+	pthread_t th;
+	struct feeder f;
+
+	gen_big(&b);
+	p = write_in(dir, "big", b.s, b.len);
+	for (uint64_t fail = 0; fail <= BIG_RECORDS; fail += BIG_RECORDS) {
+		memset(&c, 0, sizeof(c));
+		c.fail_at = fail ? fail - 1 : 0; /* the last one, held until the end */
+		ck_assert_int_eq(reader_open_path(&r, p, &err), 0);
+		ck_assert_int_eq(parse_stream(r, PF_UNKNOWN, &got, &s, &err), fail ? -1 : 0);
+		reader_close(r);
+		ck_assert_uint_eq(c.n, fail ? BIG_RECORDS - 1 : BIG_RECORDS);
+		ck_assert_uint_eq(c.npf, BIG_RECORDS);
+		ck_assert_uint_eq(c.bad, 0);
+		ck_assert_uint_eq(c.late, 0);
+		if (fail)
+			ck_assert_str_eq(err.msg, "the sink is full");
+	}
+	/* through a pipe in odd-sized writes: the reader's buffer refilled under the record */
+	ck_assert_int_eq(pipe(fds), 0);
+	f = (struct feeder){ .fd = fds[1], .data = b.s, .len = b.len, .chunk = 4093 };
+	ck_assert_int_eq(pthread_create(&th, NULL, feed_thread, &f), 0);
+	ck_assert_int_eq(reader_open_fd(&r, fds[0], "pipe", 1, &err), 0);
+	memset(&c, 0, sizeof(c));
+	ck_assert_msg(parse_stream(r, PF_UNKNOWN, &got, &s, &err) == 0, "%s", err.msg);
+	reader_close(r);
+	pthread_join(th, NULL);
+	ck_assert_uint_eq(c.n, BIG_RECORDS);
+	ck_assert_uint_eq(c.bad + c.late, 0);
+
+	/* a dump: every block given at once */
+	pf_rs.prefetch = rs_prefetch_counted;
+	rs_init(&rs);
+	rs_nprefetch = 0;
+	ck_assert_int_eq(reader_open_path(&r, TD("small/page_owner.xz"), &err), 0);
+	ck_assert_msg(parse_stream(r, PF_PAGE_OWNER, &got, &prs, &err) == 0, "%s", err.msg);
+	reader_close(r);
+	ck_assert_uint_gt(rs.nst, 100);
+	ck_assert_uint_eq(rs_nprefetch, 0);
+	rs_clear(&rs);
+	free(p);
+	sb_free(&b);
+	tmpdir_free(dir);
+}
+END_TEST
 
 /* The parser on a worker thread (parse_thread.c): the same records in the same order,
  * with frame keys, through dozens of recycled buffers; warnings reach the caller's
@@ -2986,6 +3076,7 @@ static Suite *parse_suite(void)
 
 	tc = tcase_new("streaming");
 	tcase_add_test(tc, test_big_stream);
+	tcase_add_test(tc, test_prefetch_ahead);
 	tcase_add_test(tc, test_threaded_stream);
 	tcase_add_test(tc, test_plain_file_shrinks);
 	suite_add_tcase(s, tc);

@@ -155,6 +155,7 @@ static int side_load(struct side *sd, const struct source_opts *so, struct pt_er
 struct side_job {
 	struct side *sd;
 	const struct source_opts *so;
+	unsigned cpus;  /* the CPUs B's read may use */
 	int rc;
 	struct pt_err err;
 	char **warn;
@@ -174,20 +175,28 @@ static void *job_run(void *arg)
 	struct side_job *j = arg;
 
 	diag_set_thread_sink(job_warn, j);
+	cpus_share_set(j->cpus);
 	j->rc = side_load(j->sd, j->so, &j->err);
 	diag_set_thread_sink(NULL, NULL);
 	return NULL;
 }
 
-/* Both sides read: B on a thread when a CPU is free for it. 0, or -1 (said). */
+/* Both sides read: B on a thread when a CPU is free for it, the free CPUs shared
+ * between the two reads (each read asking for them itself, one would see the other
+ * run, or not yet, and take them all). 0, or -1 (said). */
 static int sides_load(struct side *s, const struct source_opts *so)
 {
-	struct side_job j = { &s[1], so, 0, { { 0 } }, NULL, 0 };
+	unsigned n = cpus_free();
+	struct side_job j = { &s[1], so, n / 2, 0, { { 0 } }, NULL, 0 };
 	struct pt_err err;
 	pthread_t t;
-	int threaded = cpus_free() >= 2 && pthread_create(&t, NULL, job_run, &j) == 0;
-	int rc = side_load(&s[0], so, &err);
+	int threaded = n >= 2 && pthread_create(&t, NULL, job_run, &j) == 0;
+	int rc;
 
+	if (threaded)
+		cpus_share_set(n - n / 2);
+	rc = side_load(&s[0], so, &err);
+	cpus_share_set(0);
 	if (rc < 0)
 		msg_print(err.msg);
 	if (threaded) {

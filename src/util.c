@@ -1160,12 +1160,21 @@ unsigned cpus_free_of(long n, unsigned (*running)(void *arg), void *arg)
 	return n < 1 ? 1 : (unsigned)n;
 }
 
+static _Thread_local unsigned cpus_share;
+
+void cpus_share_set(unsigned n)
+{
+	cpus_share = n;
+}
+
 unsigned cpus_free(void)
 {
 	const char *env = getenv("PAGETOP_THREADS");
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	cpu_set_t set;
 
+	if (cpus_share)
+		return cpus_share;
 	if (env && *env) {
 		long v = strtol(env, NULL, 10);
 

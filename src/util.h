@@ -237,6 +237,9 @@ double time_mono(void);
  * millisecond), at least 1. PAGETOP_THREADS, when set to a number, is the answer
  * instead (benchmarks compare with it). */
 unsigned cpus_free(void);
+/* This thread's share of the CPUs when the caller has divided them among its threads
+ * already (0: none): cpus_free() answers n on this thread, without a look. */
+void cpus_share_set(unsigned n);
 /* The same of n CPUs, running() giving the runnable tasks at each look (0: unknown):
  * n less the others the fewest looks saw; only the first look when it sees no other. */
 #define CPUS_FREE_LOOKS 4

@@ -2524,6 +2524,39 @@ START_TEST(test_cpus_free)
 }
 END_TEST
 
+static void *share_other(void *arg)
+{
+	*(unsigned *)arg = cpus_free();
+	return NULL;
+}
+
+/* A thread given its share of the CPUs gets that share, without a look and before
+ * PAGETOP_THREADS; other threads do not; a share of 0 gives the look back. */
+START_TEST(test_cpus_share)
+{
+	pthread_t t;
+	unsigned other = 0;
+	const char *env = getenv("PAGETOP_THREADS");
+	char *was = env ? xstrdup(env) : NULL;
+
+	setenv("PAGETOP_THREADS", "4", 1);
+	cpus_share_set(1);
+	ck_assert_uint_eq(cpus_free(), 1);
+	ck_assert_int_eq(pthread_create(&t, NULL, share_other, &other), 0);
+	pthread_join(t, NULL);
+	ck_assert_uint_eq(other, 4);
+	cpus_share_set(3);
+	ck_assert_uint_eq(cpus_free(), 3);
+	cpus_share_set(0);
+	ck_assert_uint_eq(cpus_free(), 4);
+	if (was)
+		setenv("PAGETOP_THREADS", was, 1);
+	else
+		unsetenv("PAGETOP_THREADS");
+	free(was);
+}
+END_TEST
+
 struct looks {
 	const unsigned *seen;       /* runnable tasks at each look */
 	int n, asked;
@@ -3093,6 +3126,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_plain_file_grows);
 	tcase_add_test(tc, test_cpus_free);
 	tcase_add_test(tc, test_cpus_free_looks);
+	tcase_add_test(tc, test_cpus_share);
 	suite_add_tcase(s, tc);
 	return s;
 }

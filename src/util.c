@@ -208,13 +208,17 @@ void *xhuge_realloc(void *p, size_t old, size_t n, size_t size)
 	nl = huge_len(n * size > 0 ? n * size : 1);
 	if (nl <= ol)
 		return p;
+	if (nl >= HUGE_PAGE) {
+		/* the old pages moved to the start of an aligned mapping, whose rest then
+		 * fills in huge pages (mremap() alone may put it anywhere: small pages) */
+		q = xhuge_alloc(nl);
+		if (mremap(p, ol, ol, MREMAP_MAYMOVE | MREMAP_FIXED, q) == MAP_FAILED)
+			die_oom();
+		return q;
+	}
 	q = mremap(p, ol, nl, MREMAP_MAYMOVE);
 	if (q == MAP_FAILED)
 		die_oom();
-#ifdef MADV_HUGEPAGE
-	if (nl >= HUGE_PAGE)
-		madvise(q, nl, MADV_HUGEPAGE);
-#endif
 	return q;
 }
 

@@ -62,7 +62,8 @@ void *xhuge_hint(void *p, size_t n);
 void *xhuge_alloc(size_t n);
 void xhuge_free(void *p, size_t n);
 /* Grows p (xhuge_alloc()'d for old elements of size bytes; NULL: none) to n elements,
- * moving its pages, not copying them. */
+ * moving its pages, not copying them; from 2 MiB on into a mapping aligned as
+ * xhuge_alloc()'s, the part added in huge pages. */
 void *xhuge_realloc(void *p, size_t old, size_t n, size_t size);
 /* A bump allocator over such mappings, for things freed all at once: the blocks grow
  * geometrically from 256 KiB, so a small model stays small. Memory is zeroed. */

@@ -4063,10 +4063,12 @@ START_TEST(test_tape_row)
 END_TEST
 
 /* xhuge_realloc() keeps what was there and gives zeros after it, across the 2 MiB step
- * from populated small pages to huge ones, and a size that stays within its mapping */
+ * from populated small pages to huge ones, from huge ones to more, and a size that stays
+ * within its mapping; from 2 MiB on the mapping starts on a 2 MiB boundary, where huge
+ * pages can be */
 START_TEST(test_huge_realloc)
 {
-	size_t sizes[] = { 1000, 1001, 30000, 600000, 3000000 }, had = 0;
+	size_t sizes[] = { 1000, 1001, 30000, 600000, 3000000, 3000001, 5000000 }, had = 0;
 	uint32_t *p = NULL;
 
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
@@ -4074,6 +4076,8 @@ START_TEST(test_huge_realloc)
 
 		p = xhuge_realloc(p, had, n, sizeof(*p));
 		ck_assert_ptr_nonnull(p);
+		if (n * sizeof(*p) >= 2u << 20)
+			ck_assert_uint_eq((uintptr_t)p % (2u << 20), 0);
 		for (size_t i = 0; i < had; i++)
 			ck_assert_uint_eq(p[i], (uint32_t)(i * 2654435761u));
 		for (size_t i = had; i < n; i++) {

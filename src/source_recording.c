@@ -444,7 +444,7 @@ static uint32_t idtab_add(struct recording_reader *rr, struct idtab *t, uint32_t
 		size_t n = t->nslots;
 
 		t->nslots = n ? n * 2 : 1024;
-		t->slots = xcalloc(t->nslots, sizeof(*t->slots));
+		t->slots = xhuge_alloc(t->nslots * sizeof(*t->slots));
 		for (size_t i = 0; i < n; i++) {
 			size_t mask = t->nslots - 1, j = (old[i] >> 32) & mask;
 
@@ -455,7 +455,7 @@ static uint32_t idtab_add(struct recording_reader *rr, struct idtab *t, uint32_t
 				j = (j + 1) & mask;
 			t->slots[j] = old[i];
 		}
-		free(old);
+		xhuge_free(old, n * sizeof(*old));
 	}
 	f = idtab_find(rr, t, k, &slot);
 	if (!f) {
@@ -627,14 +627,19 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 		return rc;
 	if (rr->nst == 0)
 		rr->nst = 1; /* id 0 is never used */
+	/* a day's recording defines millions of stacks: pages of 2 MiB, each a fault */
 	if (rr->nst >= rr->cst) {
+		size_t was = rr->cst;
+
 		rr->cst = rr->cst ? rr->cst * 2 : 1024;
-		rr->st = xreallocarray(rr->st, rr->cst, sizeof(*rr->st));
+		rr->st = xhuge_realloc(rr->st, was, rr->cst, sizeof(*rr->st));
 	}
 	if (rr->nkeys + nf > rr->ckeys) {
+		size_t was = rr->ckeys;
+
 		while (rr->nkeys + nf > rr->ckeys)
 			rr->ckeys = rr->ckeys ? rr->ckeys * 2 : 16384;
-		rr->keys = xreallocarray(rr->keys, rr->ckeys, sizeof(*rr->keys));
+		rr->keys = xhuge_realloc(rr->keys, was, rr->ckeys, sizeof(*rr->keys));
 	}
 	rr->counted = xgrow_zeroed(rr->counted, &rr->ncounted, rr->nst / 64,
 				   sizeof(*rr->counted));
@@ -1334,13 +1339,13 @@ static void rr_close(struct source *s)
 	if (!rr)
 		return;
 	reader_close(rr->r);
-	free(rr->st);
+	xhuge_free(rr->st, rr->cst * sizeof(*rr->st));
 	strtab_free(rr->frames);
 	free(rr->ftext);
 	free(rr->fmode);
-	free(rr->keys);
-	free(rr->byhandle.slots);
-	free(rr->byhash.slots);
+	xhuge_free(rr->keys, rr->ckeys * sizeof(*rr->keys));
+	xhuge_free(rr->byhandle.slots, rr->byhandle.nslots * sizeof(*rr->byhandle.slots));
+	xhuge_free(rr->byhash.slots, rr->byhash.nslots * sizeof(*rr->byhash.slots));
 	free(rr->nonzero);
 	free(rr->ch);
 	free(rr->counted);

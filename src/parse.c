@@ -375,7 +375,9 @@ found:
 	return 1;
 }
 
-/* The record held back, given to the sink now: 0, or -1 with ps->err. */
+/* The record held back, given to the sink now: 0, or -1 with ps->err. A parse holds
+ * every stack record or none (a file has one format: set_format()), so a held record
+ * waits only for the next one and the end of the parse. */
 static int flush_held(struct pstate *ps)
 {
 	if (!ps->have_held)
@@ -398,7 +400,7 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 		for (unsigned i = 0; ps->dict == &ps->own_dict && i < ps->nframes; i++)
 			ft[i].s = base + ps->off[i];
 	} else {
-		if (hold)
+		if (hold) /* the array the held record does not use */
 			ft = ps->have_held && ps->held.frames == ps->held_ft ? ps->ft : ps->held_ft;
 		for (unsigned i = 0; i < ps->nframes; i++) {
 			/* a dictionary that outlives the parse has the texts: the lines need not */
@@ -421,11 +423,8 @@ static int emit_stack(struct pstate *ps, uint64_t handle, int has_count, uint64_
 	ps->nframes = 0;
 	ps->nrecords++;
 	reader_unmark(ps->r);
-	if (!hold) {
-		if (flush_held(ps) < 0)
-			return -1;
+	if (!hold)
 		return ps->sink->ops->stack(ps->sink->self, &rec, ps->err);
-	}
 	if (!rec.hash)
 		rec.hash = stack_rec_hash(ft, rec.nframes);
 	ps->sink->ops->prefetch(ps->sink->self, &rec);
@@ -1097,8 +1096,6 @@ static int stack_line(struct pstate *ps, const char *s, size_t n)
 				if (set_format(ps, PF_HANDLES, s, n) < 0)
 					return -1;
 				ps->nrecords++;
-				if (flush_held(ps) < 0)
-					return -1;
 				return ps->sink->ops->count(ps->sink->self, ps->handle, v, ps->err);
 			}
 			if (!ps->nframes)
@@ -1191,8 +1188,6 @@ static int allocinfo_stack(struct pstate *ps, const char *s, size_t n)
 	rec.keyspace = ps->dict->keyspace;
 	ps->rec_line = reader_lineno(ps->r);
 	ps->nrecords++;
-	if (flush_held(ps) < 0)
-		return -1;
 	return ps->sink->ops->stack(ps->sink->self, &rec, ps->err);
 }
 

@@ -209,10 +209,7 @@ void model_free(struct model *m)
 	trace_free(m, &m->total_trace);
 	trace_pool_free(m); /* the rows' traces */
 	free(m->apart_dirty);
-	free(m->apart_run_at);
-	free(m->apart_run_ids);
-	free(m->apart_run_asked);
-	free(m->apart_run_made);
+	apart_runs_free(m);
 	free(m->apart_news);
 	free(m->apart_memo);
 	free(m->times);
@@ -1050,7 +1047,8 @@ size_t model_mem_bytes(const struct model *m)
 	n += m->apart_dirty_cap + m->apart_cap + m->capapart * sizeof(uint32_t);
 	if (m->apart_run_labels)
 		n += (m->apart_run_labels + 1 + 4 * m->apart_run_n) * sizeof(uint32_t) +
-		     m->apart_run_labels + (m->apart_run_stacks / 64 + 1) * sizeof(uint64_t);
+		     m->apart_run_labels + (m->apart_run_stacks / 64 + 1) * sizeof(uint64_t) +
+		     (m->apart_run_n ? m->apart_run_n : 1) * sizeof(struct apart_look);
 	n += changes_bytes(m);
 	n += m->capapart_news * sizeof(*m->apart_news) +
 	     (m->apart_memo ? APART_MEMO * sizeof(struct apart_memo) : 0);

@@ -143,6 +143,7 @@ struct model {
 	uint32_t *apart_run_at;     /* by label id: its run starts; the run ends at l + 1's */
 	uint32_t *apart_run_ids;    /* and after them, the runs' sorting (model_view.c) */
 	size_t apart_run_n;         /* ids in the runs */
+	struct apart_look *apart_run_look; /* by place in the runs (model_view.c) */
 	size_t apart_run_labels;    /* labels it has (apart_dirty_cap when made); 0: none */
 	uint8_t *apart_run_asked;   /* by label: its run's sorting begun */
 	uint64_t *apart_run_made;   /* by stack id: made one at a time since (bit set) */
@@ -246,6 +247,16 @@ struct apart_memo {
 };
 enum { APART_MEMO = 1024 };
 
+/* A stack's frames at the next depths after the one its segment of a label's run was
+ * last split at by a look at the stack: the splits of the parts it lands in read them
+ * here, not through the stack. f[w] is apart_frame() + 1 at depth d1 - 1 + w (as
+ * apart_diff() counts depths); d1 0: none. */
+enum { APART_LOOK = 4 };
+
+struct apart_look {
+	uint32_t d1, f[APART_LOOK];
+};
+
 /* A stack came to a label (came) or left it, while apart labels follow the news. */
 static inline void apart_news(struct model *m, uint32_t id, uint32_t label, int came)
 {
@@ -272,6 +283,9 @@ static inline struct group *group_of(const struct model *m, enum group_mode g, u
 
 /* model.c: a frame's label, module, kind and whether it is allocator machinery */
 void classify_frame(struct model *m, uint32_t id);
+
+/* model_view.c: the runs apart labels are made from (apart_run_*), let go */
+void apart_runs_free(struct model *m);
 
 /* model_group.c */
 /* Whether a function name (name_len bytes) matches an allocator machinery pattern. */

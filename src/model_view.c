@@ -1451,8 +1451,8 @@ double view_share(const struct view *v, const struct counter *s)
 enum { APART_PARTS = 4, APART_SHIFT = 20 };
 
 /* Frame i of part p of st: outwards from the caller (p 0, 1) or inwards from it (2,
- * 3), as its function (p even) or as the frame; -1 past the end. */
-static int64_t apart_at(const struct model *m, const struct stack *st, int p, unsigned i)
+ * 3); -1 past the end. */
+static int64_t apart_frame(const struct stack *st, int p, unsigned i)
 {
 	unsigned k;
 
@@ -1465,7 +1465,18 @@ static int64_t apart_at(const struct model *m, const struct stack *st, int p, un
 			return -1;
 		k = st->caller - 1u - i;
 	}
-	return p % 2 ? (int64_t)st->frames[k] : (int64_t)m->frame_info[st->frames[k]].func;
+	return st->frames[k];
+}
+
+/* That frame as part p compares it: its function (p even) or itself. */
+static int64_t apart_of(const struct model *m, int p, int64_t f)
+{
+	return f < 0 || p % 2 ? f : (int64_t)m->frame_info[f].func;
+}
+
+static int64_t apart_at(const struct model *m, const struct stack *st, int p, unsigned i)
+{
+	return apart_of(m, p, apart_frame(st, p, i));
 }
 
 /* Where a and b differ first: (p << APART_SHIFT) + i, larger the more alike they are;
@@ -1673,12 +1684,16 @@ static void apart_site(struct model *m, struct stack *st)
 	free(s);
 }
 
-static void apart_runs_free(struct model *m)
+void apart_runs_free(struct model *m)
 {
 	free(m->apart_run_at);
 	free(m->apart_run_ids);
 	free(m->apart_run_asked);
 	free(m->apart_run_made);
+	if (m->apart_run_look)
+		xhuge_free(m->apart_run_look,
+			   (m->apart_run_n ? m->apart_run_n : 1) * sizeof(*m->apart_run_look));
+	m->apart_run_look = NULL;
 	m->apart_run_at = m->apart_run_ids = NULL;
 	m->apart_run_asked = NULL;
 	m->apart_run_made = NULL;
@@ -1710,6 +1725,8 @@ static void apart_runs(struct model *m)
 	/* the ids, then the runs' order, places and neighbours' depths (apart_sort): those
 	 * of a run are written when one of its stacks is asked for, calloc()'s zeros aside */
 	m->apart_run_ids = xcalloc(4 * (n ? n : 1), sizeof(uint32_t));
+	/* written a stack at a time across it: huge pages, not a fault per 4 KiB */
+	m->apart_run_look = xhuge_alloc((n ? n : 1) * sizeof(*m->apart_run_look));
 	for (size_t i = 0; i < m->nstacks; i++) {
 		uint32_t l = *stack_label_at(m, i);
 
@@ -1854,6 +1871,7 @@ static int apart_follow(struct model *m, struct stack *st)
  * inverse. */
 struct apart_sort {
 	uint32_t *ids, *ord, *where, *lcp;
+	struct apart_look *look;   /* by place */
 	size_t k;
 };
 
@@ -1866,6 +1884,7 @@ static void apart_sort_get(struct model *m, uint32_t label, struct apart_sort *s
 	s->ord = m->apart_run_ids + n + start;
 	s->where = m->apart_run_ids + 2 * n + start;
 	s->lcp = m->apart_run_ids + 3 * n + start;
+	s->look = m->apart_run_look + start;
 	if (!m->apart_run_asked[label]) {
 		for (size_t j = 0; j < s->k; j++)
 			s->ord[j] = s->where[j] = (uint32_t)j;
@@ -1945,7 +1964,7 @@ static int apart_split(struct model *m, struct apart_sort *s, size_t lo, size_t 
 {
 	size_t n = hi - lo;
 	uint64_t *key;
-	int p, at = apart_first_diff(m, s, lo, n, d);
+	int p, at = apart_first_diff(m, s, lo, n, d), parted = 0;
 	unsigned i;
 
 	if (at < 0)
@@ -1954,19 +1973,33 @@ static int apart_split(struct model *m, struct apart_sort *s, size_t lo, size_t 
 	i = (unsigned)(at & ((1 << APART_SHIFT) - 1));
 	key = xmalloc(2 * n * sizeof(*key));
 	for (size_t j = 0; j < n; j++) {
-		const struct stack *st = stack_at(m, s->ids[s->ord[lo + j]]);
+		uint32_t o = s->ord[lo + j], v;
+		struct apart_look *lk = &s->look[o];
 
-		key[j] = (uint64_t)(uint32_t)(apart_at(m, st, p, i) + 1) << 32 | s->ord[lo + j];
+		if (lk->d1 && (uint32_t)at - (lk->d1 - 1) < APART_LOOK) {
+			v = (uint32_t)(apart_of(m, p, (int64_t)lk->f[(uint32_t)at - (lk->d1 - 1)] - 1) + 1);
+		} else {
+			const struct stack *st = stack_at(m, s->ids[o]);
+
+			v = (uint32_t)(apart_at(m, st, p, i) + 1);
+			lk->d1 = (uint32_t)at + 2;
+			for (unsigned w = 0; w < APART_LOOK; w++)
+				lk->f[w] = (uint32_t)(apart_frame(st, p, i + 1 + w) + 1);
+		}
+		key[j] = (uint64_t)v << 32 | o;
 	}
 	apart_radix(key, key + n, n);
 	for (size_t j = 0; j < n; j++) {
 		s->ord[lo + j] = (uint32_t)key[j];
 		s->where[s->ord[lo + j]] = (uint32_t)(lo + j);
-		if (j && key[j] >> 32 != key[j - 1] >> 32)
+		if (j && key[j] >> 32 != key[j - 1] >> 32) {
 			s->lcp[lo + j] = (uint32_t)((p << APART_SHIFT) + (int)i) + 1;
+			parted = 1;
+		}
 	}
 	free(key);
-	return 0;
+	/* one that parts none would be tried again forever: the run is sorted whole */
+	return parted ? 0 : -1;
 }
 
 /* Where the segment from lo on was split from its neighbours, one depth on: where its

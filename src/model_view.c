@@ -1975,15 +1975,16 @@ static int apart_split(struct model *m, struct apart_sort *s, size_t lo, size_t 
 	for (size_t j = 0; j < n; j++) {
 		uint32_t o = s->ord[lo + j], v;
 		struct apart_look *lk = &s->look[o];
+		uint32_t w = (uint32_t)at - (lk->d1 - 1);
 
-		if (lk->d1 && (uint32_t)at - (lk->d1 - 1) < APART_LOOK) {
-			v = (uint32_t)(apart_of(m, p, (int64_t)lk->f[(uint32_t)at - (lk->d1 - 1)] - 1) + 1);
+		if (lk->d1 && w < APART_LOOK) {
+			v = (uint32_t)(apart_of(m, p, (int64_t)lk->f[w] - 1) + 1);
 		} else {
 			const struct stack *st = stack_at(m, s->ids[o]);
 
 			v = (uint32_t)(apart_at(m, st, p, i) + 1);
 			lk->d1 = (uint32_t)at + 2;
-			for (unsigned w = 0; w < APART_LOOK; w++)
+			for (w = 0; w < APART_LOOK; w++)
 				lk->f[w] = (uint32_t)(apart_frame(st, p, i + 1 + w) + 1);
 		}
 		key[j] = (uint64_t)v << 32 | o;

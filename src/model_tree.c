@@ -876,14 +876,32 @@ static int rows_same(const struct tree *t, const struct model *m)
 	return r == n;
 }
 
-/* Keeps the view's rows and the model's state for the next build to compare with. */
-static void rows_keep(struct tree *t, const struct model *m)
+/* Whether the view of the last build is that of o: the model in the same state, the same
+ * threshold, no filter (a filter reads the frames' names, which symbols may change). */
+static int view_same(const struct tree *t, const struct model *m, const struct view_opts *o)
+{
+	return t->m == m && t->last_view && !o->filter && t->v.nrows == t->nlast_rows &&
+	       t->v.cap >= model_nstacks(m) && o->threshold.unit == t->last_threshold.unit &&
+	       o->threshold.value == t->last_threshold.value && state_same(t, m);
+}
+
+/* Keeps the view's rows and the model's state for the next build to compare with (same:
+ * the rows are those kept). */
+static void rows_keep(struct tree *t, const struct model *m, const struct view_opts *o,
+		      int same)
 {
 	size_t n = t->v.nrows;
 
 	t->last_ok = 0;
+	t->last_view = 0;
 	if (!n) /* nothing built */
 		return;
+	t->last_view = !o->filter;
+	t->last_threshold = o->threshold;
+	if (same) {
+		t->last_ok = 1;
+		return;
+	}
 	if (n > t->last_cap) { /* faulted in at once, as the rows */
 		xhuge_free(t->last_rows, t->last_cap * sizeof(*t->last_rows));
 		t->last_rows = small_alloc(n * sizeof(*t->last_rows), n * sizeof(*t->last_rows));
@@ -1292,6 +1310,7 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 {
 	enum sort_key key;
 	struct view_opts vo = *o;
+	int same;
 
 	mode = mode == TREE_BOTTOM_UP ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
 	/* every row, in no order: the children are sorted here */
@@ -1299,13 +1318,15 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	vo.limit = 0;
 	vo.top_only = 0;
 	vo.unordered = 1;
+	same = view_same(t, m, o);
 	if (t->v.cap < model_nstacks(m)) { /* room for every row at once, not doubled up to it */
 		xhuge_free(t->v.rows, t->v.cap * sizeof(*t->v.rows));
 		t->v.cap = 0;
 		t->v.rows = array_grow(NULL, &t->v.cap, model_nstacks(m), sizeof(*t->v.rows), 1,
 				       model_nstacks(m));
 	}
-	model_view(m, &vo, &t->v);
+	if (!same)
+		model_view(m, &vo, &t->v);
 	t->dt = m->dt;
 	/* allocinfo's paths are by stack and frame id: of one model */
 	if (t->alloc && (t->m != m || !tree_alloc_applies(m))) {
@@ -1356,7 +1377,7 @@ void model_tree(struct model *m, const struct view_opts *o, enum tree_mode mode,
 	t->ascending = o->ascending;
 	if (!tree_update(t, m))
 		tree_pass(t, 0);
-	rows_keep(t, m);
+	rows_keep(t, m, o, same);
 }
 
 /* ---- ahead of the first build ---- */

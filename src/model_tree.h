@@ -112,6 +112,10 @@ struct tree {
 	const struct stack **last_rows;
 	size_t nlast_rows, last_cap;
 	int last_ok;
+	/* and its view's threshold, with no filter (else last_view is 0): the same view
+	 * again is not made anew (another mode, another order) */
+	int last_view;
+	struct threshold last_threshold;
 	uint32_t last_nsamples, last_baseline;
 	int last_in_sample;
 	double last_time;

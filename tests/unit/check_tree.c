@@ -538,6 +538,88 @@ START_TEST(test_same_rows)
 }
 END_TEST
 
+/* Another mode of the same view (the model in the same state, the same threshold, no
+ * filter) takes the last build's rows, not made anew: the tree a fresh build makes. A
+ * threshold, a filter, a baseline or a sample makes the view anew. */
+START_TEST(test_same_view)
+{
+	struct model *m = model_new();
+	struct view_opts o;
+	struct tree t;
+	struct pt_err err;
+	const char *pat[] = { "ksys_write" };
+	struct filter *f;
+	uint64_t g;
+
+	feed(m, 0, SPEC);
+	feed(m, 1, SPEC2);
+	tree_init(&t);
+	view_opts_init(&o);
+	model_tree(m, &o, TREE_TOP_DOWN, &t);
+	g = t.v.gen;
+	for (int i = 0; i < 4; i++) {
+		enum tree_mode mode = i % 2 ? TREE_TOP_DOWN : TREE_BOTTOM_UP;
+
+		model_tree(m, &o, mode, &t);
+		ck_assert_uint_eq(t.v.gen, g);
+		ck_assert_uint_eq(t.v.nrows, 5);
+		check_fresh_opts(m, &t, &o, mode);
+		check_sums(&t);
+	}
+	/* the 9- and 1-page stacks hidden: made anew, then kept in the other mode */
+	o.threshold.value = 10;
+	model_tree(m, &o, TREE_BOTTOM_UP, &t);
+	ck_assert_uint_ne(t.v.gen, g);
+	g = t.v.gen;
+	ck_assert_uint_eq(t.v.nrows, 3);
+	model_tree(m, &o, TREE_TOP_DOWN, &t);
+	ck_assert_uint_eq(t.v.gen, g);
+	ck_assert_uint_eq(t.v.nrows, 3);
+	check_fresh_opts(m, &t, &o, TREE_TOP_DOWN);
+	check_sums(&t);
+	/* the same number of pages in another unit is another threshold */
+	o.threshold.unit = THRESH_BYTES;
+	o.threshold.value = 10;
+	model_tree(m, &o, TREE_BOTTOM_UP, &t);
+	ck_assert_uint_ne(t.v.gen, g);
+	ck_assert_uint_eq(t.v.nrows, 5);
+	check_fresh_opts(m, &t, &o, TREE_BOTTOM_UP);
+	view_opts_init(&o);
+	model_tree(m, &o, TREE_TOP_DOWN, &t);
+	/* a filter: made at every build */
+	f = filter_new(pat, 1, &err);
+	ck_assert_ptr_nonnull(f);
+	o.filter = f;
+	for (int i = 0; i < 2; i++) {
+		enum tree_mode mode = i % 2 ? TREE_TOP_DOWN : TREE_BOTTOM_UP;
+
+		g = t.v.gen;
+		model_tree(m, &o, mode, &t);
+		ck_assert_uint_ne(t.v.gen, g);
+		check_fresh_opts(m, &t, &o, mode);
+	}
+	o.filter = NULL;
+	filter_free(f);
+	g = t.v.gen;
+	model_tree(m, &o, TREE_BOTTOM_UP, &t);
+	ck_assert_uint_ne(t.v.gen, g);
+	/* a baseline, then a sample: the numbers of the model's new state */
+	model_set_baseline(m);
+	g = t.v.gen;
+	model_tree(m, &o, TREE_TOP_DOWN, &t);
+	ck_assert_uint_ne(t.v.gen, g);
+	check_fresh_opts(m, &t, &o, TREE_TOP_DOWN);
+	feed(m, 2, SPEC);
+	g = t.v.gen;
+	model_tree(m, &o, TREE_BOTTOM_UP, &t);
+	ck_assert_uint_ne(t.v.gen, g);
+	check_fresh_opts(m, &t, &o, TREE_BOTTOM_UP);
+	check_sums(&t);
+	tree_free(&t);
+	model_free(m);
+}
+END_TEST
+
 /* Samples (the last of three) of n stacks of paths from a few names (so that they share nodes, and some end
  * where others go on), counts changing: some stacks come in the second sample only, some
  * shrink (their peak above their count), some grow (a score). */
@@ -1375,6 +1457,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_history_slices);
 	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_same_rows);
+	tcase_add_test(tc, test_same_view);
 	tcase_add_test(tc, test_update);
 	tcase_add_test(tc, test_lazy);
 	tcase_add_test(tc, test_kept_recording);

@@ -880,8 +880,8 @@ static int rows_same(const struct tree *t, const struct model *m)
  * threshold, no filter (a filter reads the frames' names, which symbols may change). */
 static int view_same(const struct tree *t, const struct model *m, const struct view_opts *o)
 {
-	return t->m == m && t->last_view && !o->filter && t->v.nrows == t->nlast_rows &&
-	       t->v.cap >= model_nstacks(m) && o->threshold.unit == t->last_threshold.unit &&
+	return t->m == m && t->last_view && !o->filter &&
+	       o->threshold.unit == t->last_threshold.unit &&
 	       o->threshold.value == t->last_threshold.value && state_same(t, m);
 }
 

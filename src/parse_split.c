@@ -39,6 +39,12 @@ size_t parse_split_chunk = PARSE_SPLIT_CHUNK;
 #define EXTRA (64 * 1024)       /* read past a chunk's end to find its last boundary */
 #define MAX_THREADS 4           /* the caller's included */
 #define WINDOW 4                /* chunks parsed ahead of the one being fed */
+#define HUGE_PAGE ((size_t)2 << 20)
+/* The slots' first lists, together in one huge page: one page fault, not one for each
+ * small page they touch. A chunk of stacks fits them (about 600 records, 10,000 frames). */
+#define REGION HUGE_PAGE
+#define REGION_RECS 4096
+#define REGION_FK 65536
 
 enum cstate { C_FREE, C_TAKEN, C_DONE };
 
@@ -94,6 +100,7 @@ struct chunk {
 	size_t nrec, caprec;
 	uint32_t *fk;               /* the records' frames, as keys */
 	size_t nfr, capfr;
+	int recs_own, fk_own;       /* recs, fk malloc()'d, not in the split's region */
 	uint32_t last_key, last_fr; /* the stack key of the last record (0: none), its frames */
 	uint64_t last_keyspace;
 	/* the dictionary's keyspace and the keys it had before and after this chunk, with
@@ -112,6 +119,9 @@ struct chunk {
 	size_t ntxt, captxt;
 };
 
+_Static_assert(REGION_RECS * sizeof(struct crec) + REGION_FK * sizeof(uint32_t) <=
+	       REGION / WINDOW, "a slot's first lists fit its part of the region");
+
 struct split {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -126,6 +136,7 @@ struct split {
 	struct keytab *kt;          /* the caller's */
 	size_t nkt;
 	struct chunk slot[WINDOW];
+	void *region;               /* the slots' first recs and fk, in one huge page */
 };
 
 /* The texts of one dictionary's keys, as far as the chunks fed have added them. */
@@ -143,14 +154,27 @@ struct worker {
 
 /* ---- one chunk ---- */
 
+/* The list p of used elements of size bytes with room for cap; malloc()'d after (*own). */
+static void *grow(void *p, int *own, size_t used, size_t cap, size_t size)
+{
+	void *q;
+
+	if (*own)
+		return xreallocarray(p, cap, size);
+	q = xreallocarray(NULL, cap, size);
+	memcpy(q, p, used * size);
+	*own = 1;
+	return q;
+}
+
 /* A new, zeroed record at the end of the chunk's list. */
 static struct crec *crec_new(struct chunk *c)
 {
 	struct crec *e;
 
 	if (c->nrec == c->caprec) {
-		c->caprec = c->caprec ? c->caprec * 2 : 4096;
-		c->recs = xreallocarray(c->recs, c->caprec, sizeof(*c->recs));
+		c->caprec *= 2;
+		c->recs = grow(c->recs, &c->recs_own, c->nrec, c->caprec, sizeof(*c->recs));
 	}
 	e = &c->recs[c->nrec++];
 	memset(e, 0, sizeof(*e));
@@ -282,8 +306,8 @@ static int c_stack(void *self, const struct stack_rec *rec, struct pt_err *err)
 	(void)err;
 	if (c->nfr + rec->nframes > c->capfr) {
 		while (c->nfr + rec->nframes > c->capfr)
-			c->capfr = c->capfr ? c->capfr * 2 : 65536;
-		c->fk = xreallocarray(c->fk, c->capfr, sizeof(*c->fk));
+			c->capfr *= 2;
+		c->fk = grow(c->fk, &c->fk_own, c->nfr, c->capfr, sizeof(*c->fk));
 	}
 	/* keys of one dictionary, or the serial parse (never seen) */
 	if (rec->nframes && (!rec->keyspace || (c->keyspace && rec->keyspace != c->keyspace)))
@@ -395,12 +419,15 @@ static const char *chunk_read(struct split *sp, struct chunk *c, struct pctx *px
 		return NULL;
 	len = (size_t)((hi + EXTRA < sp->size ? hi + EXTRA : sp->size) - base);
 	if (len > px->cap) {
-		/* every chunk's size at once: each page a buffer touches costs a fault */
+		/* every chunk's size at once, in a huge page: each small page a buffer
+		 * touches costs a fault */
 		size_t want = parse_split_chunk + EXTRA + 2;
 
-		free(px->buf);
+		xhuge_free(px->buf, px->cap);
 		px->cap = len > want ? len : want;
-		px->buf = xmalloc(px->cap);
+		if (px->cap < HUGE_PAGE)
+			px->cap = HUGE_PAGE;
+		px->buf = xhuge_alloc(px->cap);
 	}
 	while (have < len) {
 		ssize_t n = pread(sp->fd, px->buf + have, len - have, (off_t)(base + have));
@@ -658,14 +685,25 @@ static struct split *split_new(int fd, const char *name, uint64_t size)
 	sp->size = size;
 	sp->nchunks = (size + parse_split_chunk - 1) / parse_split_chunk;
 	sp->keyspace = keyspace_new();
+	sp->region = xhuge_alloc(REGION);
+	for (unsigned i = 0; i < WINDOW; i++) {
+		char *base = (char *)sp->region + i * (REGION / WINDOW);
+
+		sp->slot[i].recs = (struct crec *)(void *)base;
+		sp->slot[i].caprec = REGION_RECS;
+		sp->slot[i].fk = (uint32_t *)(void *)(base + REGION_RECS * sizeof(struct crec));
+		sp->slot[i].capfr = REGION_FK;
+	}
 	return sp;
 }
 
 static void split_free(struct split *sp)
 {
 	for (unsigned i = 0; i < WINDOW; i++) {
-		free(sp->slot[i].recs);
-		free(sp->slot[i].fk);
+		if (sp->slot[i].recs_own)
+			free(sp->slot[i].recs);
+		if (sp->slot[i].fk_own)
+			free(sp->slot[i].fk);
 		free(sp->slot[i].newfr);
 		free(sp->slot[i].blk);
 		free(sp->slot[i].txt);
@@ -673,6 +711,7 @@ static void split_free(struct split *sp)
 	for (size_t i = 0; i < sp->nkt; i++)
 		free(sp->kt[i].ft);
 	free(sp->kt);
+	xhuge_free(sp->region, REGION);
 	pthread_cond_destroy(&sp->cv);
 	pthread_mutex_destroy(&sp->mu);
 	free(sp);
@@ -692,7 +731,7 @@ static void pctx_free(struct pctx *px)
 {
 	parse_dict_free(px->dict);
 	stab_free(&px->st);
-	free(px->buf);
+	xhuge_free(px->buf, px->cap);
 }
 
 /* Starts up to want worker threads; returns how many run. */

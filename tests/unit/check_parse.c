@@ -2451,24 +2451,31 @@ static void same_result(const struct presult *a, const struct presult *b, const 
 			ck_abort_msg("%s: count %zu", what, i);
 }
 
-/* Writes text to a file in dir, parses it both ways, and wants the same result; returns
- * the split's statistics. */
-static struct split_stats split_case(const char *dir, const char *name, const char *text,
-				     size_t len, enum pfmt expect, size_t fail_at)
+/* Writes text to a file in dir, parses it both ways (chunks of chunk bytes), and wants
+ * the same result; returns the split's statistics. */
+static struct split_stats split_case_at(const char *dir, const char *name, const char *text,
+					size_t len, enum pfmt expect, size_t fail_at, size_t chunk)
 {
 	char *path = write_in(dir, name, text, len);
 	struct presult a, b;
 	struct split_stats st;
 
-	parse_split_chunk = SPLIT_CHUNK;
+	parse_split_chunk = chunk;
 	run_parse(path, expect, 0, fail_at, &a, NULL);
 	run_parse(path, expect, 1, fail_at, &b, &st);
 	same_result(&a, &b, name);
-	ck_assert_uint_eq(st.chunks, (len + SPLIT_CHUNK - 1) / SPLIT_CHUNK);
+	ck_assert_uint_eq(st.chunks, (len + chunk - 1) / chunk);
 	presult_free(&a);
 	presult_free(&b);
 	free(path);
+	parse_split_chunk = SPLIT_CHUNK;
 	return st;
+}
+
+static struct split_stats split_case(const char *dir, const char *name, const char *text,
+				     size_t len, enum pfmt expect, size_t fail_at)
+{
+	return split_case_at(dir, name, text, len, expect, fail_at, SPLIT_CHUNK);
 }
 
 /* Records of the real file, over and over, with counts that vary, until len bytes; the
@@ -2626,6 +2633,32 @@ START_TEST(test_split_same_as_serial)
 		sb_printf(&b, "handle: %u\nnr_base_pages: %u\n\n", i, i % 77);
 	st = split_case(dir, "handles", b.s, b.len, PF_UNKNOWN, 0);
 	ck_assert_int_eq(st.serial, 0);
+	sb_free(&b);
+	tmpdir_free(dir);
+}
+END_TEST
+
+/* A chunk's lists start in memory the split shares between its chunks and move out as
+ * they grow: more records (counts of handles) and more frames (stacks) in one chunk than
+ * fit there at first, read as the serial parse reads them. */
+START_TEST(test_split_lists_outgrow)
+{
+	char *dir = tmpdir_new();
+	struct sbuf b = { 0 };
+	struct split_stats st;
+
+	/* about 30,000 records of a chunk: more than 4,096 */
+	for (unsigned i = 1; b.len < 5 * (1 << 20) / 2; i++)
+		sb_printf(&b, "handle: %u\nnr_base_pages: %u\n\n", i, i % 77);
+	st = split_case_at(dir, "handles", b.s, b.len, PF_UNKNOWN, 0, 1 << 20);
+	ck_assert_int_eq(st.serial, 0);
+	ck_assert_uint_eq(st.fed, st.chunks);
+	sb_free(&b);
+	/* about 75,000 frames of a chunk: more than 65,536 */
+	big_records(&b, 5 * (1 << 20), BC_PAGES);
+	st = split_case_at(dir, "stacks", b.s, b.len, PF_UNKNOWN, 0, 2 << 20);
+	ck_assert_int_eq(st.serial, 0);
+	ck_assert_uint_eq(st.fed, st.chunks);
 	sb_free(&b);
 	tmpdir_free(dir);
 }
@@ -3117,6 +3150,7 @@ static Suite *parse_suite(void)
 	tc = tcase_new("split");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_split_same_as_serial);
+	tcase_add_test(tc, test_split_lists_outgrow);
 	tcase_add_test(tc, test_split_boundaries);
 	tcase_add_test(tc, test_split_page_owner);
 	tcase_add_test(tc, test_split_falls_back_in_place);

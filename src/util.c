@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
@@ -1128,20 +1129,40 @@ int replace_file(const char *path, mode_t mode, int (*fill)(FILE *fp, void *ctx,
 	return -1;
 }
 
-/* Runnable tasks now, this one among them (/proc/loadavg: "0.50 0.40 0.30 3/345 6789");
- * 0 when unknown. */
+unsigned loadavg_running_of(const char *text)
+{
+	const char *p = text;
+	char *end;
+	unsigned long running;
+
+	for (int field = 0; field < 3; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return 0;
+		p++;
+	}
+	if (*p < '0' || *p > '9')
+		return 0;
+	running = strtoul(p, &end, 10);
+	return *end == '/' && running <= UINT_MAX ? (unsigned)running : 0;
+}
+
+/* Read without stdio: a look is one of the first things a parse does. */
 static unsigned loadavg_running(void *arg)
 {
-	unsigned running = 0, total = 0;
-	FILE *fp = fopen("/proc/loadavg", "re");
+	char buf[128];
+	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
 	(void)arg;
-	if (fp) {
-		if (fscanf(fp, "%*s %*s %*s %u/%u", &running, &total) != 2)
-			running = 0;
-		fclose(fp);
-	}
-	return running;
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return loadavg_running_of(buf);
 }
 
 unsigned cpus_free_of(long n, unsigned (*running)(void *arg), void *arg)
@@ -1164,7 +1185,21 @@ unsigned cpus_free_of(long n, unsigned (*running)(void *arg), void *arg)
 	return n < 1 ? 1 : (unsigned)n;
 }
 
+unsigned cpus_free_kept(_Atomic uint64_t *memo, uint64_t now_us, long n,
+			unsigned (*running)(void *arg), void *arg)
+{
+	uint64_t m = atomic_load(memo);
+	unsigned v;
+
+	if (m && now_us - (m >> 8) < CPUS_FREE_KEEP_US)
+		return (unsigned)(m & 0xff);
+	v = cpus_free_of(n, running, arg);
+	atomic_store(memo, now_us << 8 | (v > 255 ? 255 : v));
+	return v;
+}
+
 static _Thread_local unsigned cpus_share;
+static _Atomic uint64_t cpus_memo;
 
 void cpus_share_set(unsigned n)
 {
@@ -1174,7 +1209,7 @@ void cpus_share_set(unsigned n)
 unsigned cpus_free(void)
 {
 	const char *env = getenv("PAGETOP_THREADS");
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	long n;
 	cpu_set_t set;
 
 	if (cpus_share)
@@ -1186,5 +1221,8 @@ unsigned cpus_free(void)
 	}
 	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
 		n = CPU_COUNT(&set);
-	return cpus_free_of(n, loadavg_running, NULL);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus_free_kept(&cpus_memo, (uint64_t)(time_mono() * 1e6), n, loadavg_running,
+			      NULL);
 }

@@ -235,8 +235,10 @@ double time_mono(void);
 
 /* CPUs this process may run on that nothing else is running on now (the affinity mask
  * less the other tasks of /proc/loadavg runnable at each of a few looks over about a
- * millisecond), at least 1. PAGETOP_THREADS, when set to a number, is the answer
- * instead (benchmarks compare with it). */
+ * millisecond), at least 1; the answer of a look less than CPUS_FREE_KEEP_US ago when
+ * there is one (a parse asks before it starts and again to start its threads, batch
+ * output once more for its labels). PAGETOP_THREADS, when set to a number, is the
+ * answer instead (benchmarks compare with it). */
 unsigned cpus_free(void);
 /* This thread's share of the CPUs when the caller has divided them among its threads
  * already (0: none): cpus_free() answers n on this thread, without a look. */
@@ -246,6 +248,14 @@ void cpus_share_set(unsigned n);
 #define CPUS_FREE_LOOKS 4
 #define CPUS_FREE_GAP_NS 300000
 unsigned cpus_free_of(long n, unsigned (*running)(void *arg), void *arg);
+/* The runnable tasks of /proc/loadavg's text ("0.50 0.40 0.30 3/345 6789": 3); 0 when it
+ * is not that. */
+unsigned loadavg_running_of(const char *text);
+/* cpus_free_of(), or the answer memo holds when it was given less than CPUS_FREE_KEEP_US
+ * before now_us; the answer given is kept in memo (0: none yet), with now_us. */
+#define CPUS_FREE_KEEP_US 200000
+unsigned cpus_free_kept(_Atomic uint64_t *memo, uint64_t now_us, long n,
+			unsigned (*running)(void *arg), void *arg);
 double time_real(void);
 
 /* Writes a new file: fill(fp, ctx) writes the content (returns < 0 on an error of its

@@ -2604,6 +2604,44 @@ START_TEST(test_cpus_free_looks)
 }
 END_TEST
 
+/* An answer is kept for CPUS_FREE_KEEP_US: the looks of the next question within that
+ * time are not taken again; after it they are, and their answer is kept in turn. */
+START_TEST(test_cpus_free_kept)
+{
+	static const unsigned busy[] = { 3, 3, 3, 3 }, alone[] = { 1 };
+	_Atomic uint64_t memo = 0;
+	struct looks l = { busy, 4, 0 };
+
+	ck_assert_uint_eq(cpus_free_kept(&memo, 5000, 4, looks_next, &l), 2);
+	ck_assert_int_eq(l.asked, CPUS_FREE_LOOKS);
+	l = (struct looks){ alone, 1, 0 };
+	ck_assert_uint_eq(cpus_free_kept(&memo, 5000 + CPUS_FREE_KEEP_US - 1, 4, looks_next, &l),
+			  2);
+	ck_assert_int_eq(l.asked, 0);
+	ck_assert_uint_eq(cpus_free_kept(&memo, 5000 + CPUS_FREE_KEEP_US, 4, looks_next, &l), 4);
+	ck_assert_int_eq(l.asked, 1);
+	l = (struct looks){ busy, 4, 0 };
+	ck_assert_uint_eq(cpus_free_kept(&memo, 5000 + CPUS_FREE_KEEP_US + 1, 4, looks_next, &l),
+			  4);
+	ck_assert_int_eq(l.asked, 0);
+	ck_assert_uint_eq(loadavg_running_of("0.50 0.40 0.30 3/345 6789\n"), 3);
+	ck_assert_uint_eq(loadavg_running_of("12.00 9.10 8.00 17/1024 1\n"), 17);
+	ck_assert_uint_eq(loadavg_running_of("0.50 0.40 0.30 /345 6789\n"), 0);
+	ck_assert_uint_eq(loadavg_running_of("0.50 0.40 0.30 -3/345 6789\n"), 0);
+	ck_assert_uint_eq(loadavg_running_of("0.50 0.40 0.30 3 345"), 0);
+	ck_assert_uint_eq(loadavg_running_of("0.50 0.40"), 0);
+	ck_assert_uint_eq(loadavg_running_of(""), 0);
+	/* the first question at time 0 is a question too */
+	memo = 0;
+	l = (struct looks){ alone, 1, 0 };
+	ck_assert_uint_eq(cpus_free_kept(&memo, 0, 2, looks_next, &l), 2);
+	ck_assert_int_eq(l.asked, 1);
+	l = (struct looks){ busy, 4, 0 };
+	ck_assert_uint_eq(cpus_free_kept(&memo, 10, 2, looks_next, &l), 2);
+	ck_assert_int_eq(l.asked, 0);
+}
+END_TEST
+
 START_TEST(test_split_same_as_serial)
 {
 	char *dir = tmpdir_new();
@@ -3149,6 +3187,7 @@ static Suite *parse_suite(void)
 
 	tc = tcase_new("split");
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_cpus_free_kept);
 	tcase_add_test(tc, test_split_same_as_serial);
 	tcase_add_test(tc, test_split_lists_outgrow);
 	tcase_add_test(tc, test_split_boundaries);

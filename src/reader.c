@@ -28,6 +28,10 @@
 
 #define BUF_SIZE READER_BUF_SIZE
 #define IN_SIZE (64 * 1024)
+/* The first read, for the magic numbers and a peek at the format: a file is opened twice
+ * (to tell its format, to read it) and a fresh page a read touches costs a fault, here
+ * in the input buffer and again in the line buffer the bytes are copied to. */
+#define FIRST_READ 4096
 /* The memory the xz decoder may take: its dictionary is as large as the file's header
  * asks (up to 4 GiB), an allocation made for whoever sent the file. xz -9 needs 65 MiB. */
 #define XZ_MEMLIMIT_MIB 256
@@ -269,7 +273,7 @@ static int detect_compression(struct reader *r, struct pt_err *err)
 		ssize_t n;
 
 		do
-			n = read(r->fd, r->in + r->in_len, IN_SIZE - r->in_len);
+			n = read(r->fd, r->in + r->in_len, FIRST_READ - r->in_len);
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
 			pt_err_set(err, _("%s: read error: %s"), r->name, strerror(errno));

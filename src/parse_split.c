@@ -39,12 +39,14 @@ size_t parse_split_chunk = PARSE_SPLIT_CHUNK;
 #define EXTRA (64 * 1024)       /* read past a chunk's end to find its last boundary */
 #define MAX_THREADS 4           /* the caller's included */
 #define WINDOW 4                /* chunks parsed ahead of the one being fed */
-#define HUGE_PAGE ((size_t)2 << 20)
-/* The slots' first lists, together in one huge page: one page fault, not one for each
- * small page they touch. A chunk of stacks fits them (about 600 records, 10,000 frames). */
-#define REGION HUGE_PAGE
-#define REGION_RECS 4096
-#define REGION_FK 65536
+/* The slots' first lists and the threads' read buffers share one huge page: one page
+ * fault, not one for each small page they touch (about 9 us on a virtual machine). A
+ * chunk of stacks fits the lists (about 600 records, 10,000 frames); two or three threads'
+ * buffers fit after them. */
+#define REGION ((size_t)2 << 20)
+#define REGION_RECS 2048
+#define REGION_FK 32768
+#define SLOT_BYTES (REGION_RECS * sizeof(struct crec) + REGION_FK * sizeof(uint32_t))
 
 enum cstate { C_FREE, C_TAKEN, C_DONE };
 
@@ -87,6 +89,7 @@ struct pctx {
 	uint64_t keyspace;          /* the split's */
 	char *buf;                  /* the bytes of the chunk parsed */
 	size_t cap;
+	int buf_own;                /* buf malloc()'d, not in the split's region */
 };
 
 struct chunk {
@@ -119,8 +122,7 @@ struct chunk {
 	size_t ntxt, captxt;
 };
 
-_Static_assert(REGION_RECS * sizeof(struct crec) + REGION_FK * sizeof(uint32_t) <=
-	       REGION / WINDOW, "a slot's first lists fit its part of the region");
+_Static_assert(WINDOW * SLOT_BYTES <= REGION / 2, "the slots' lists leave room for buffers");
 
 struct split {
 	pthread_mutex_t mu;
@@ -136,7 +138,9 @@ struct split {
 	struct keytab *kt;          /* the caller's */
 	size_t nkt;
 	struct chunk slot[WINDOW];
-	void *region;               /* the slots' first recs and fk, in one huge page */
+	char *region;               /* the slots' first recs and fk, then read buffers */
+	size_t buf_len;             /* each buffer's */
+	unsigned nbufs;             /* buffers in the region, for threads 0 .. nbufs - 1 */
 };
 
 /* The texts of one dictionary's keys, as far as the chunks fed have added them. */
@@ -419,15 +423,14 @@ static const char *chunk_read(struct split *sp, struct chunk *c, struct pctx *px
 		return NULL;
 	len = (size_t)((hi + EXTRA < sp->size ? hi + EXTRA : sp->size) - base);
 	if (len > px->cap) {
-		/* every chunk's size at once, in a huge page: each small page a buffer
-		 * touches costs a fault */
+		/* every chunk's size at once: each page a buffer touches costs a fault */
 		size_t want = parse_split_chunk + EXTRA + 2;
 
-		xhuge_free(px->buf, px->cap);
+		if (px->buf_own)
+			free(px->buf);
 		px->cap = len > want ? len : want;
-		if (px->cap < HUGE_PAGE)
-			px->cap = HUGE_PAGE;
-		px->buf = xhuge_alloc(px->cap);
+		px->buf = xmalloc(px->cap);
+		px->buf_own = 1;
 	}
 	while (have < len) {
 		ssize_t n = pread(sp->fd, px->buf + have, len - have, (off_t)(base + have));
@@ -687,13 +690,15 @@ static struct split *split_new(int fd, const char *name, uint64_t size)
 	sp->keyspace = keyspace_new();
 	sp->region = xhuge_alloc(REGION);
 	for (unsigned i = 0; i < WINDOW; i++) {
-		char *base = (char *)sp->region + i * (REGION / WINDOW);
+		char *base = sp->region + i * SLOT_BYTES;
 
 		sp->slot[i].recs = (struct crec *)(void *)base;
 		sp->slot[i].caprec = REGION_RECS;
 		sp->slot[i].fk = (uint32_t *)(void *)(base + REGION_RECS * sizeof(struct crec));
 		sp->slot[i].capfr = REGION_FK;
 	}
+	sp->buf_len = (parse_split_chunk + EXTRA + 2 + 63) / 64 * 64;
+	sp->nbufs = (unsigned)((REGION - WINDOW * SLOT_BYTES) / sp->buf_len);
 	return sp;
 }
 
@@ -725,13 +730,18 @@ static void pctx_init(struct pctx *px, const struct split *sp, uint32_t slot, ui
 	px->nslots = nslots;
 	px->kmax = (UINT32_MAX - slot) / nslots;
 	px->keyspace = sp->keyspace;
+	if (slot < sp->nbufs) {
+		px->buf = sp->region + WINDOW * SLOT_BYTES + slot * sp->buf_len;
+		px->cap = sp->buf_len;
+	}
 }
 
 static void pctx_free(struct pctx *px)
 {
 	parse_dict_free(px->dict);
 	stab_free(&px->st);
-	xhuge_free(px->buf, px->cap);
+	if (px->buf_own)
+		free(px->buf);
 }
 
 /* Starts up to want worker threads; returns how many run. */

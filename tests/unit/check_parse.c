@@ -2678,7 +2678,8 @@ END_TEST
 
 /* A chunk's lists start in memory the split shares between its chunks and move out as
  * they grow: more records (counts of handles) and more frames (stacks) in one chunk than
- * fit there at first, read as the serial parse reads them. */
+ * fit there at first, read as the serial parse reads them; so do threads whose read
+ * buffers that memory has no room for. */
 START_TEST(test_split_lists_outgrow)
 {
 	char *dir = tmpdir_new();
@@ -2692,12 +2693,30 @@ START_TEST(test_split_lists_outgrow)
 	ck_assert_int_eq(st.serial, 0);
 	ck_assert_uint_eq(st.fed, st.chunks);
 	sb_free(&b);
-	/* about 75,000 frames of a chunk: more than 65,536 */
+	/* about 75,000 frames of a chunk: more than 32,768; and chunks larger than the
+	 * buffers the shared memory has room for */
 	big_records(&b, 5 * (1 << 20), BC_PAGES);
 	st = split_case_at(dir, "stacks", b.s, b.len, PF_UNKNOWN, 0, 2 << 20);
 	ck_assert_int_eq(st.serial, 0);
 	ck_assert_uint_eq(st.fed, st.chunks);
 	sb_free(&b);
+	/* chunks of the usual size on four threads: the fourth's buffer is its own */
+	{
+		const char *env = getenv("PAGETOP_THREADS");
+		char *was = env ? xstrdup(env) : NULL;
+
+		setenv("PAGETOP_THREADS", "4", 1);
+		big_records(&b, 3 * PARSE_SPLIT_CHUNK * 4 + 777, BC_PAGES);
+		st = split_case_at(dir, "four", b.s, b.len, PF_UNKNOWN, 0, PARSE_SPLIT_CHUNK);
+		ck_assert_int_eq(st.serial, 0);
+		ck_assert_uint_eq(st.fed, st.chunks);
+		sb_free(&b);
+		if (was)
+			setenv("PAGETOP_THREADS", was, 1);
+		else
+			unsetenv("PAGETOP_THREADS");
+		free(was);
+	}
 	tmpdir_free(dir);
 }
 END_TEST

@@ -513,6 +513,58 @@ START_TEST(kept_view_same)
 }
 END_TEST
 
+/* Stacks first .. first + nlive, each of its own frames. */
+static char *grow_text(unsigned first, unsigned nlive, unsigned k)
+{
+	size_t cap = (size_t)nlive * 100 + 1, len = 0;
+	char *t = xmalloc(cap);
+
+	t[0] = '\0';
+	for (unsigned i = first; i < first + nlive; i++)
+		len += (size_t)snprintf(t + len, cap - len,
+					" prep_new_page+0x17/0x43\n grow_%u+0x10/0x80\n"
+					"nr_base_pages: %u\n\n", i, 1 + (i * 37 + k * 11) % 200);
+	return t;
+}
+
+/* The kept view's array by stack id grows with the ids, past 2 MiB (huge pages): the
+ * rows are still those of a view made from every stack. */
+START_TEST(kept_view_grows)
+{
+	char *path = path_join(root, "kept-grows.ptrec");
+	struct model *w = model_new(), *m = model_new();
+	struct sink ms = model_sink(m);
+	struct source *src;
+	struct pt_err err;
+	struct view_opts o;
+	struct view v, full;
+	unsigned n = 8, k;
+
+	view_opts_init(&o);
+	o.limit = 5;
+	o.top_only = 1;
+	view_init(&v);
+	src = record_texts(path, w, n, grow_text, 8000, 16000);
+	for (k = 0; source_next(src, &ms, -1, &err) == SRC_SAMPLE; k++) {
+		model_view(m, &o, &v);
+		view_init(&full);
+		model_view(m, &o, &full);
+		view_same(&v, &full, k, 0);
+		view_free(&full);
+	}
+	ck_assert_uint_eq(k, n);
+	ck_assert_uint_ge(model_nstacks(m), 64000);
+	/* and some samples followed from the one before */
+	ck_assert_uint_ge(v.kept_builds, 1);
+	view_free(&v);
+	source_close(src);
+	model_free(w);
+	model_free(m);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 static Suite *churn_suite(void)
 {
 	Suite *s = suite_create("churn");
@@ -526,6 +578,7 @@ static Suite *churn_suite(void)
 	tcase_add_test(tc, recording_churn_bounded);
 	tcase_add_test(tc, apart_churn_bounded);
 	tcase_add_test(tc, kept_view_same);
+	tcase_add_test(tc, kept_view_grows);
 	tcase_add_test(tc, kept_view_reset);
 	tcase_add_test(tc, recording_after_reset);
 	suite_add_tcase(s, tc);

@@ -351,19 +351,35 @@ START_TEST(recording_churn_bounded)
 END_TEST
 
 /* Stacks first..first+nlive-1 whose counts change every 7th sample, each in its turn. */
-static char *kept_text(unsigned first, unsigned nlive, unsigned k)
+/* Stacks first .. first + nlive of sample k: a few callers and outer frames each
+ * (unique 0), or each stack of a frame of its own (unique 1). */
+static char *stacks_text(unsigned first, unsigned nlive, unsigned k, int unique)
 {
 	size_t cap = (size_t)nlive * 160 + 1, len = 0;
 	char *t = xmalloc(cap);
 
 	t[0] = '\0';
 	for (unsigned i = first; i < first + nlive; i++)
-		len += (size_t)snprintf(t + len, cap - len,
-					" prep_new_page+0x17/0x43\n caller_%u+0x10/0x80\n"
-					" outer_%u+0x%x/0x400\nnr_base_pages: %u\n\n",
-					i % 3, i % 97, 16 + i % 64,
-					1 + (i * 37 + (k + i) / 7 * 11) % 200);
+		len += (size_t)(unique ? snprintf(t + len, cap - len,
+						  " prep_new_page+0x17/0x43\n grow_%u+0x10/0x80\n"
+						  "nr_base_pages: %u\n\n",
+						  i, 1 + (i * 37 + k * 11) % 200)
+				       : snprintf(t + len, cap - len,
+						  " prep_new_page+0x17/0x43\n caller_%u+0x10/0x80\n"
+						  " outer_%u+0x%x/0x400\nnr_base_pages: %u\n\n",
+						  i % 3, i % 97, 16 + i % 64,
+						  1 + (i * 37 + (k + i) / 7 * 11) % 200));
 	return t;
+}
+
+static char *kept_text(unsigned first, unsigned nlive, unsigned k)
+{
+	return stacks_text(first, nlive, k, 0);
+}
+
+static char *grow_text(unsigned first, unsigned nlive, unsigned k)
+{
+	return stacks_text(first, nlive, k, 1);
 }
 
 static void view_same(const struct view *a, const struct view *b, unsigned k, int c)
@@ -512,20 +528,6 @@ START_TEST(kept_view_same)
 	free(path);
 }
 END_TEST
-
-/* Stacks first .. first + nlive, each of its own frames. */
-static char *grow_text(unsigned first, unsigned nlive, unsigned k)
-{
-	size_t cap = (size_t)nlive * 100 + 1, len = 0;
-	char *t = xmalloc(cap);
-
-	t[0] = '\0';
-	for (unsigned i = first; i < first + nlive; i++)
-		len += (size_t)snprintf(t + len, cap - len,
-					" prep_new_page+0x17/0x43\n grow_%u+0x10/0x80\n"
-					"nr_base_pages: %u\n\n", i, 1 + (i * 37 + k * 11) % 200);
-	return t;
-}
 
 /* The kept view's array by stack id grows with the ids, past 2 MiB (huge pages): the
  * rows are still those of a view made from every stack. */

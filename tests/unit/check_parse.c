@@ -2682,7 +2682,7 @@ END_TEST
  * buffers that memory has no room for. */
 START_TEST(test_split_lists_outgrow)
 {
-	char *dir = tmpdir_new();
+	char *dir = tmpdir_new(), *was;
 	struct sbuf b = { 0 };
 	struct split_stats st;
 
@@ -2701,22 +2701,13 @@ START_TEST(test_split_lists_outgrow)
 	ck_assert_uint_eq(st.fed, st.chunks);
 	sb_free(&b);
 	/* chunks of the usual size on four threads: the fourth's buffer is its own */
-	{
-		const char *env = getenv("PAGETOP_THREADS");
-		char *was = env ? xstrdup(env) : NULL;
-
-		setenv("PAGETOP_THREADS", "4", 1);
-		big_records(&b, 3 * PARSE_SPLIT_CHUNK * 4 + 777, BC_PAGES);
-		st = split_case_at(dir, "four", b.s, b.len, PF_UNKNOWN, 0, PARSE_SPLIT_CHUNK);
-		ck_assert_int_eq(st.serial, 0);
-		ck_assert_uint_eq(st.fed, st.chunks);
-		sb_free(&b);
-		if (was)
-			setenv("PAGETOP_THREADS", was, 1);
-		else
-			unsetenv("PAGETOP_THREADS");
-		free(was);
-	}
+	was = env_push("PAGETOP_THREADS", "4");
+	big_records(&b, 3 * PARSE_SPLIT_CHUNK * 4 + 777, BC_PAGES);
+	st = split_case_at(dir, "four", b.s, b.len, PF_UNKNOWN, 0, PARSE_SPLIT_CHUNK);
+	ck_assert_int_eq(st.serial, 0);
+	ck_assert_uint_eq(st.fed, st.chunks);
+	sb_free(&b);
+	env_pop("PAGETOP_THREADS", was);
 	tmpdir_free(dir);
 }
 END_TEST

@@ -108,6 +108,26 @@ struct rsink {
 	size_t expect_at;
 };
 
+/* Sets an environment variable for a test; returns its value before (NULL: unset) for
+ * env_pop() to put back. */
+static inline char *env_push(const char *name, const char *value)
+{
+	const char *e = getenv(name);
+	char *was = e ? strdup(e) : NULL;
+
+	setenv(name, value, 1);
+	return was;
+}
+
+static inline void env_pop(const char *name, char *was)
+{
+	if (was)
+		setenv(name, was, 1);
+	else
+		unsetenv(name);
+	free(was);
+}
+
 static inline void rs_init(struct rsink *rs)
 {
 	memset(rs, 0, sizeof(*rs));

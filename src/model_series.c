@@ -445,6 +445,26 @@ void trace_add(struct model *m, struct trace **sp, uint32_t to, int64_t v)
 		}
 		if (s->next > to)
 			break;
+		if (!(s->flags & TRACE_OPEN) && s->plast == v) {
+			/* whole buckets of v after one that ended at v (the run of a count
+			 * that stayed): one zero byte each, as encode() writes them */
+			uint64_t c = ((uint64_t)to + 1 - s->next) >> s->shift;
+
+			if (c > trace_nb_of(s) - s->n)
+				c = trace_nb_of(s) - s->n;
+			if (s->len + c + TRACE_MAX_BUCKET > s->cap)
+				c = s->len + TRACE_MAX_BUCKET < s->cap
+					    ? s->cap - s->len - TRACE_MAX_BUCKET : 0;
+			if (c) {
+				memset(s->b + s->len, 0, c);
+				s->len = (uint16_t)(s->len + c);
+				s->n = (uint16_t)(s->n + c);
+				s->next += (uint32_t)c << s->shift;
+				if (s->n == trace_nb_of(s))
+					merge(s);
+				continue;
+			}
+		}
 		if (!(s->flags & TRACE_OPEN)) {
 			s->omin = s->omax = s->olast = v;
 			s->flags |= TRACE_OPEN;

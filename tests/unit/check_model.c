@@ -3550,6 +3550,65 @@ static int ref_chart_sum(const struct model *m, const struct counter *const *s, 
 	return got;
 }
 
+/* A trace fed as counter_push() feeds it (at each change: the old value up to the sample
+ * before, the new one at it), against every sample: each bucket the smallest, largest and
+ * last value of its span, the samples in up to the last one fed. Runs of 1 to 3,000 equal
+ * samples, whole buckets of them written at once. */
+START_TEST(test_trace_buckets_exact)
+{
+	enum { K = 5000 };
+	static const unsigned every[] = { 1, 2, 7, 40, 300, 3000 };
+	static int64_t v[K];
+	struct trace_bucket b[MODEL_CHART_BUCKETS + 1];
+	struct model *m = model_new();
+
+	for (size_t e = 0; e < sizeof(every) / sizeof(every[0]); e++) {
+		for (uint32_t first = 0; first < 3; first++) {
+			struct trace *t = trace_new(m, first, MODEL_CHART_BUCKETS);
+			uint32_t s0, next, n;
+			unsigned shift;
+
+			for (uint32_t k = first; k < K; k++) {
+				uint64_t r = test_rand();
+
+				v[k] = k == first || r % every[e] ? (k == first ? 5 : v[k - 1])
+								 : (int64_t)(r >> 40) % 9;
+				if (k > first && v[k] != v[k - 1]) {
+					trace_add(m, &t, k - 1, v[k - 1]);
+					trace_buckets(t, b, &s0, &shift, &next);
+					ck_assert_msg(next == k, "one change in %u, from %u: in up to %u, want %u",
+						      every[e], first, next - 1, k - 1);
+					trace_add(m, &t, k, v[k]);
+				}
+			}
+			trace_add(m, &t, K - 1, v[K - 1]);
+			n = trace_buckets(t, b, &s0, &shift, &next);
+			ck_assert_uint_eq(s0, first);
+			ck_assert_uint_eq(next, K);
+			ck_assert_uint_eq(n, ((K - 1 - first) >> shift) + 1);
+			for (uint32_t j = 0; j < n; j++) {
+				uint32_t a = s0 + (j << shift), z = a + (1u << shift) - 1;
+				int64_t mn = INT64_MAX, mx = INT64_MIN;
+
+				if (z > K - 1)
+					z = K - 1;
+				for (uint32_t k = a; k <= z; k++) {
+					mn = v[k] < mn ? v[k] : mn;
+					mx = v[k] > mx ? v[k] : mx;
+				}
+				ck_assert_msg(b[j].min == mn && b[j].max == mx && b[j].last == v[z],
+					      "one change in %u, from %u: bucket %u (samples %u..%u) %lld..%lld last %lld, want %lld..%lld last %lld",
+					      every[e], first, j, a, z, (long long)b[j].min,
+					      (long long)b[j].max, (long long)b[j].last, (long long)mn,
+					      (long long)mx, (long long)v[z]);
+			}
+			trace_free(m, &t);
+		}
+	}
+	model_free(m);
+}
+END_TEST
+
 /* A node over 3,000 stacks of 700 samples (some from later on, some never changing, a
  * few gone; some hundred layouts of buckets), summed at once and a slice at a time: the same columns as the sum read
  * whole. */
@@ -4264,6 +4323,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_chart_exact);
 	tcase_add_test(tc, test_chart_sum);
 	tcase_add_test(tc, test_chart_sum_slices);
+	tcase_add_test(tc, test_trace_buckets_exact);
 	tcase_add_test(tc, test_chart_memory_bounded);
 	tcase_add_test(tc, test_chart_slabs_given_back);
 	suite_add_tcase(s, tc);

@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "model_int.h"
 
@@ -53,12 +54,16 @@ static inline uint32_t trace_nb_of(const struct trace *s)
  * and traces of many sizes among the histories in the heap spread those over more pages
  * (with malloc, a sample of 100,000 stacks took a third longer). A free block goes to its
  * size's list and to the next trace of that size; the slabs go with the model. The
- * total's trace grows in the heap. */
+ * total's trace grows in the heap.
+ * The slabs are cut from 2 MiB mappings in huge pages: one fault a region, not 32 a
+ * slab. A slab given back keeps its addresses but not its pages, and is the next one
+ * taken. */
 #define BLOCK_SMALL 64
 #define BLOCK_LARGE 256
 #define BLOCK_STEP 32
 #define BLOCK_CLASSES ((BLOCK_LARGE - BLOCK_SMALL) / BLOCK_STEP + 1)
 #define POOL_SLAB (128 * 1024)
+#define POOL_REGION ((size_t)2 << 20)
 
 struct trace_pool {
 	void *free[BLOCK_CLASSES];  /* free blocks by size, linked through them */
@@ -67,7 +72,37 @@ struct trace_pool {
 	void **slabs;
 	size_t nslabs, capslabs;
 	size_t low_free;            /* the fewest free bytes since the last tidying */
+	char **regions;             /* the mappings the slabs are cut from */
+	size_t nregions, capregions;
+	size_t region_left;         /* slabs of the last region not cut yet */
+	void **spare;               /* slabs given back: no pages */
+	size_t nspare, capspare;
 };
+
+static void *slab_take(struct trace_pool *p)
+{
+	if (p->nspare)
+		return p->spare[--p->nspare];
+	if (!p->region_left) {
+		if (p->nregions == p->capregions) {
+			p->capregions = p->capregions ? p->capregions * 2 : 8;
+			p->regions = xreallocarray(p->regions, p->capregions, sizeof(char *));
+		}
+		p->regions[p->nregions++] = xhuge_alloc(POOL_REGION);
+		p->region_left = POOL_REGION / POOL_SLAB;
+	}
+	return p->regions[p->nregions - 1] + (POOL_REGION - p->region_left-- * POOL_SLAB);
+}
+
+static void slab_give(struct trace_pool *p, void *slab)
+{
+	madvise(slab, POOL_SLAB, MADV_DONTNEED);
+	if (p->nspare == p->capspare) {
+		p->capspare = p->capspare ? p->capspare * 2 : 16;
+		p->spare = xreallocarray(p->spare, p->capspare, sizeof(void *));
+	}
+	p->spare[p->nspare++] = slab;
+}
 
 static void *block_alloc(struct model *m, size_t size)
 {
@@ -88,7 +123,7 @@ static void *block_alloc(struct model *m, size_t size)
 			p->capslabs = p->capslabs ? p->capslabs * 2 : 16;
 			p->slabs = xreallocarray(p->slabs, p->capslabs, sizeof(void *));
 		}
-		p->slab = p->slabs[p->nslabs++] = xmalloc(POOL_SLAB);
+		p->slab = p->slabs[p->nslabs++] = slab_take(p);
 		p->left = POOL_SLAB;
 		m->trace_slab_bytes += POOL_SLAB;
 	}
@@ -114,8 +149,10 @@ void trace_pool_free(struct model *m)
 
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->nslabs; i++)
-		free(p->slabs[i]);
+	for (size_t i = 0; i < p->nregions; i++)
+		xhuge_free(p->regions[i], POOL_REGION);
+	free(p->regions);
+	free(p->spare);
 	free(p->slabs);
 	free(p);
 	m->trace_pool = NULL;
@@ -241,7 +278,7 @@ void trace_pool_tidy(struct model *m)
 	each_trace(m, evacuate, &td);
 	for (size_t i = 0; i < td.nold; i++) {
 		if (td.gone[i]) {
-			free(td.old[i]);
+			slab_give(p, td.old[i]);
 			m->trace_slab_bytes -= POOL_SLAB;
 		} else {
 			p->slabs[kept++] = td.old[i];
@@ -253,6 +290,20 @@ void trace_pool_tidy(struct model *m)
 	free(td.old);
 	free(td.used);
 	free(td.gone);
+}
+
+size_t trace_spare_resident(const struct model *m, size_t *nspare)
+{
+	const struct trace_pool *p = m->trace_pool;
+	unsigned char vec[POOL_SLAB / 4096];
+	size_t n = 0;
+
+	*nspare = p ? p->nspare : 0;
+	for (size_t i = 0; i < *nspare; i++)
+		if (mincore(p->spare[i], POOL_SLAB, vec) == 0)
+			for (size_t j = 0; j < sizeof(vec); j++)
+				n += (vec[j] & 1) * 4096u;
+	return n;
 }
 
 size_t trace_mem_bytes(const struct model *m)

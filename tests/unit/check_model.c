@@ -3828,7 +3828,7 @@ START_TEST(test_chart_slabs_given_back)
 	enum { K = 200 };
 	struct model *a = model_new(), *b = model_new();
 	static int64_t amin[200], amax[200], bmin[200], bmax[200];
-	size_t peak = 0, gone_traces = 0;
+	size_t peak = 0, gone_traces = 0, nspare;
 
 	for (uint32_t k = 0; k < K; k++) {
 		slabs_sample(a, k, 0);
@@ -3843,6 +3843,9 @@ START_TEST(test_chart_slabs_given_back)
 	ck_assert_msg(model_mem_bytes(b) + gone_traces <= peak,
 		      "%zu bytes after, %zu at the peak, %zu of traces gone", model_mem_bytes(b),
 		      peak, gone_traces);
+	/* the slabs given back have no pages */
+	ck_assert_uint_eq(trace_spare_resident(b, &nspare), 0);
+	ck_assert_uint_ge(nspare * 128 * 1024, gone_traces / 2);
 	for (int i = 0; i < 300; i++) {
 		const struct counter *sa = NULL, *sb = NULL;
 

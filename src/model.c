@@ -1131,8 +1131,12 @@ static void changes_end(struct model *m, uint32_t k, double dt, int64_t *total, 
 
 		if (i + 2 * CHANGES_AHEAD < m->chg.nwork)
 			stack_prefetch(stack_at(m, m->chg.work[i + 2 * CHANGES_AHEAD]));
-		if (i + CHANGES_AHEAD < m->chg.nwork)
-			__builtin_prefetch(stack_at(m, m->chg.work[i + CHANGES_AHEAD])->s.hist);
+		if (i + CHANGES_AHEAD < m->chg.nwork) {
+			const struct stack *ahead = stack_at(m, m->chg.work[i + CHANGES_AHEAD]);
+
+			__builtin_prefetch(ahead->s.hist);
+			__builtin_prefetch(ahead->s.trace);
+		}
 		if (st->freed)
 			continue;
 		if (st->s.now) {
@@ -1144,6 +1148,8 @@ static void changes_end(struct model *m, uint32_t k, double dt, int64_t *total, 
 	*total = sat_add(m->chg.total - was, add);
 	*calls = sat_add(m->chg.calls - wasc, addc);
 }
+
+#define FORGET_AHEAD 4
 
 static int m_end(void *self, struct pt_err *err)
 {
@@ -1186,9 +1192,17 @@ static int m_end(void *self, struct pt_err *err)
 	trace_add(m, &m->total_trace, k, total);
 	if (grouped)
 		groups_sample_end(m, k, dt);
-	for (size_t i = 0; i < m->nto_forget; i++)
+	for (size_t i = 0; i < m->nto_forget; i++) {
+		if (i + FORGET_AHEAD < m->nto_forget) {
+			/* the table slot stack_forget() starts its probe at */
+			const struct stack *st = stack_at(m, m->to_forget[i + FORGET_AHEAD]);
+
+			if (!st->handle)
+				__builtin_prefetch(&m->by_frames[st->hash & (m->nslots_frames - 1)]);
+		}
 		if (!grouped || !group_example(m, stack_at(m, m->to_forget[i])))
 			stack_forget(m, stack_at(m, m->to_forget[i]));
+	}
 	changes_after(m, k, total, calls, !some);
 	trace_pool_tidy(m);
 	m->nsamples++;
@@ -1248,6 +1262,14 @@ static void m_prefetch(void *self, const struct stack_rec *rec)
 		__builtin_prefetch(&m->by_frames[rec->hash & (m->nslots_frames - 1)]);
 }
 
+static void m_prefetch_key(void *self, uint64_t keyspace, uint32_t key)
+{
+	const struct model *m = self;
+
+	if (key && keyspace == m->stack_keyspace && key < m->stack_keys_cap)
+		__builtin_prefetch(&m->stack_keys[key]);
+}
+
 /* The table of stacks by frames at once as large as a sample of n stacks makes it (at
  * most half full; a sample mostly brings the stacks the model has): growing it by
  * doubling writes every entry again at each step, into memory the kernel has just
@@ -1282,6 +1304,7 @@ static const struct sink_ops model_ops = {
 	.count = m_count,
 	.end = m_end,
 	.take_changes = 1,
+	.prefetch_key = m_prefetch_key,
 };
 
 struct sink model_sink(struct model *m)

@@ -201,6 +201,10 @@ struct sink_ops {
 	 * took (reset, or another sink at the same address) */
 	int take_changes;
 	uint64_t (*ident)(void *self);
+	/* Optional: a record with this key comes to prefetch() soon, further on than
+	 * that (the first of two steps where the sink's record of a key is two reads
+	 * away). A key of another keyspace, or of a stack with a handle, costs nothing. */
+	void (*prefetch_key)(void *self, uint64_t keyspace, uint32_t key);
 };
 
 struct sink {

@@ -785,6 +785,16 @@ static void feed_prefetch(const struct recording_reader *rr, uint32_t id, const 
 	__builtin_prefetch(&rr->keys[s->keys]); /* for stack_texts() */
 }
 
+/* Further on: what feed_prefetch() will read, the reader's record of the stack and the
+ * sink's entry for its key. */
+static void feed_prefetch_far(const struct recording_reader *rr, uint32_t id,
+			      const struct sink *sink)
+{
+	__builtin_prefetch(&rr->st[id]);
+	if (sink->ops->prefetch_key)
+		sink->ops->prefetch_key(sink->self, rr->keyspace, id);
+}
+
 static int feed_one(struct recording_reader *rr, uint32_t id, const struct sink *sink,
 		    struct pt_err *err)
 {
@@ -819,6 +829,8 @@ static int feed_changes(struct recording_reader *rr, const struct sink *sink,
 		uint32_t id = rr->ch[i].id;
 		const struct recorded_stack *s = &rr->st[id];
 
+		if (i + 2 * FEED_AHEAD < rr->nch)
+			feed_prefetch_far(rr, rr->ch[i + 2 * FEED_AHEAD].id, sink);
 		if (i + FEED_AHEAD < rr->nch && sink->ops->prefetch)
 			feed_prefetch(rr, rr->ch[i + FEED_AHEAD].id, sink);
 		if (!rr->ch[i].was && !s->cur && !s->present)

@@ -2516,6 +2516,8 @@ static void keep_make(struct model *m, const struct view_opts *o, struct view *v
 }
 
 /* The view from the kept one and the sample's changes; -1 when it cannot be. */
+#define KEEP_AHEAD 16
+
 static int keep_step(struct model *m, const struct view_opts *o, struct view *v)
 {
 	struct view_keep *k = v->keep;
@@ -2533,10 +2535,17 @@ static int keep_step(struct model *m, const struct view_opts *o, struct view *v)
 	for (size_t i = 0; i < n; i++) {
 		const struct stack *st = stack_at(m, ids[i]);
 
-		/* the ids go up, a few stacks apart: each one's lines fetched ahead */
-		if (i + 8 < n) {
-			__builtin_prefetch(&k->st[ids[i + 8]], 1);
-			__builtin_prefetch(&stack_at(m, ids[i + 8])->s);
+		/* the ids go up, a few stacks apart: each one's lines fetched ahead (an
+		 * entry and the counts read may each lie across two) */
+		if (i + KEEP_AHEAD < n) {
+			const struct keep_stack *ks = &k->st[ids[i + KEEP_AHEAD]];
+			const struct counter *s = &stack_at(m, ids[i + KEEP_AHEAD])->s;
+
+			__builtin_prefetch(ks, 1);
+			__builtin_prefetch((const char *)(ks + 1) - 1, 1);
+			__builtin_prefetch(&s->now);
+			__builtin_prefetch(&s->delta_base);
+			__builtin_prefetch(&s->calls);
 		}
 		keep_stack(k, &ord, o->key, v->threshold, st);
 		rate += st->s.rate;

@@ -84,6 +84,10 @@ struct recording_reader {
 	uint64_t keyspace;
 	struct idtab byhandle;  /* ids of the stacks with a handle, by it */
 	struct idtab byhash;    /* ids of stacks without, by their hash */
+	/* the stacks defined since the last sample went out, to join byhash then: each
+	 * probe a miss in a table of megabytes, started ahead there */
+	uint32_t *unjoined;
+	size_t nunjoined, cunjoined;
 	uint32_t *nonzero;      /* ids with a count, and some without until compacted */
 	size_t nnz, cnz;
 	size_t nlive;           /* stacks with a count or present */
@@ -432,18 +436,18 @@ static uint32_t idtab_find(const struct recording_reader *rr, const struct idtab
 	return 0;
 }
 
-/* Puts id in t unless a stack with its key is there; returns that stack's id, or 0. */
-static uint32_t idtab_add(struct recording_reader *rr, struct idtab *t, uint32_t id)
+/* Room in t for n more: at most half full. */
+static void idtab_reserve(struct idtab *t, size_t more)
 {
-	uint64_t k = idtab_key(rr, t, id);
-	size_t slot = 0;
-	uint32_t f;
+	size_t ns = t->nslots ? t->nslots : 1024;
 
-	if ((t->n + 1) * 2 > t->nslots) {
+	while ((t->n + more) * 2 > ns)
+		ns *= 2;
+	if (ns != t->nslots) {
 		uint64_t *old = t->slots;
 		size_t n = t->nslots;
 
-		t->nslots = n ? n * 2 : 1024;
+		t->nslots = ns;
 		t->slots = xhuge_alloc(t->nslots * sizeof(*t->slots));
 		for (size_t i = 0; i < n; i++) {
 			size_t mask = t->nslots - 1, j = (old[i] >> 32) & mask;
@@ -457,6 +461,23 @@ static uint32_t idtab_add(struct recording_reader *rr, struct idtab *t, uint32_t
 		}
 		xhuge_free(old, n * sizeof(*old));
 	}
+}
+
+/* The slot where the probe for id's key starts. */
+static void idtab_prefetch(const struct recording_reader *rr, const struct idtab *t,
+			   uint32_t id)
+{
+	__builtin_prefetch(&t->slots[idtab_tag(t, idtab_key(rr, t, id)) & (t->nslots - 1)]);
+}
+
+/* Puts id in t unless a stack with its key is there; returns that stack's id, or 0. */
+static uint32_t idtab_add(struct recording_reader *rr, struct idtab *t, uint32_t id)
+{
+	uint64_t k = idtab_key(rr, t, id);
+	size_t slot = 0;
+	uint32_t f;
+
+	idtab_reserve(t, 1);
 	f = idtab_find(rr, t, k, &slot);
 	if (!f) {
 		t->slots[slot] = id | (uint64_t)idtab_tag(t, k) << 32;
@@ -610,6 +631,21 @@ static void twin_add(struct recording_reader *rr, uint32_t id)
 	rr->st[f].twin = id;
 }
 
+#define JOIN_AHEAD 8
+
+/* The stacks defined since the last sample join their rings, in the order they came:
+ * before a sample goes out (nothing else reads the rings). */
+static void twins_join(struct recording_reader *rr)
+{
+	idtab_reserve(&rr->byhash, rr->nunjoined);
+	for (size_t i = 0; i < rr->nunjoined; i++) {
+		if (i + JOIN_AHEAD < rr->nunjoined)
+			idtab_prefetch(rr, &rr->byhash, rr->unjoined[i + JOIN_AHEAD]);
+		twin_add(rr, rr->unjoined[i]);
+	}
+	rr->nunjoined = 0;
+}
+
 /* "s ID HANDLE NFRAMES" and its frame lines. 1 done, 0 cut short, -1 error, -2 the input
  * failed (err says how: a truncated compressed file, garbage): a torn tail as well. */
 static int do_stack(struct recording_reader *rr, const char *line, size_t n, struct pt_err *err)
@@ -655,8 +691,14 @@ static int do_stack(struct recording_reader *rr, const char *line, size_t n, str
 	rr->nkeys += nf;
 	stack_texts(rr, s, ft);
 	s->hash = stack_rec_hash(ft, s->nframes);
-	if (!handle)
-		twin_add(rr, (uint32_t)(rr->nst - 1));
+	if (!handle) {
+		if (rr->nunjoined == rr->cunjoined) {
+			rr->cunjoined = rr->cunjoined ? rr->cunjoined * 2 : 1024;
+			rr->unjoined = xreallocarray(rr->unjoined, rr->cunjoined,
+						     sizeof(*rr->unjoined));
+		}
+		rr->unjoined[rr->nunjoined++] = (uint32_t)(rr->nst - 1);
+	}
 	return 1;
 }
 
@@ -1220,6 +1262,7 @@ static enum src_status sample_end_line(struct source *src, struct recording_read
 		return SRC_ERROR;
 	}
 	apply_changes(rr);
+	twins_join(rr);
 	if (rr->blocks)
 		rec_blocks_apply(rr->blocks);
 	rr->last_seq = cur->seq;
@@ -1358,6 +1401,7 @@ static void rr_close(struct source *s)
 	xhuge_free(rr->keys, rr->ckeys * sizeof(*rr->keys));
 	xhuge_free(rr->byhandle.slots, rr->byhandle.nslots * sizeof(*rr->byhandle.slots));
 	xhuge_free(rr->byhash.slots, rr->byhash.nslots * sizeof(*rr->byhash.slots));
+	free(rr->unjoined);
 	free(rr->nonzero);
 	free(rr->ch);
 	free(rr->counted);

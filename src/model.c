@@ -1198,7 +1198,8 @@ static int m_end(void *self, struct pt_err *err)
 			const struct stack *st = stack_at(m, m->to_forget[i + FORGET_AHEAD]);
 
 			if (!st->handle)
-				__builtin_prefetch(&m->by_frames[st->hash & (m->nslots_frames - 1)]);
+				__builtin_prefetch(&m->by_frames[st->hash &
+								 (m->nslots_frames - 1)]);
 		}
 		if (!grouped || !group_example(m, stack_at(m, m->to_forget[i])))
 			stack_forget(m, stack_at(m, m->to_forget[i]));

@@ -2515,9 +2515,9 @@ static void keep_make(struct model *m, const struct view_opts *o, struct view *v
 		keep_stack(k, &ord, o->key, v->threshold, stack_at(m, i));
 }
 
-/* The view from the kept one and the sample's changes; -1 when it cannot be. */
 #define KEEP_AHEAD 16
 
+/* The view from the kept one and the sample's changes; -1 when it cannot be. */
 static int keep_step(struct model *m, const struct view_opts *o, struct view *v)
 {
 	struct view_keep *k = v->keep;

@@ -436,7 +436,7 @@ static uint32_t idtab_find(const struct recording_reader *rr, const struct idtab
 	return 0;
 }
 
-/* Room in t for n more: at most half full. */
+/* Room in t for more ids, at most half full then: grown once. */
 static void idtab_reserve(struct idtab *t, size_t more)
 {
 	size_t ns = t->nslots ? t->nslots : 1024;

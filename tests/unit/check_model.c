@@ -3576,7 +3576,8 @@ START_TEST(test_trace_buckets_exact)
 				if (k > first && v[k] != v[k - 1]) {
 					trace_add(m, &t, k - 1, v[k - 1]);
 					trace_buckets(t, b, &s0, &shift, &next);
-					ck_assert_msg(next == k, "one change in %u, from %u: in up to %u, want %u",
+					ck_assert_msg(next == k,
+						      "one change in %u, from %u: in up to %u, want %u",
 						      every[e], first, next - 1, k - 1);
 					trace_add(m, &t, k, v[k]);
 				}

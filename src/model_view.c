@@ -2320,9 +2320,9 @@ struct view_keep {
 	size_t shown, total_rows;
 };
 
-/* Room in k->st for stack ids up to n: in huge pages from 2 MiB on, or small ones filled
- * at once (a view kept over a replay of churning stacks grew it a page fault at a time:
- * 1,280 of them in 300 samples of 20,000 stacks). */
+/* Room in k->st for stack ids up to n, grown by moving its pages: from 2 MiB on in huge
+ * pages (in small ones a view kept over a replay of churning stacks took a page fault a
+ * page, 1,280 in 300 samples of 20,000 stacks); below that, a fault a page still. */
 static void keep_room(struct view_keep *k, size_t n)
 {
 	size_t cap = k->cap ? k->cap : 1024;

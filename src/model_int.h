@@ -408,8 +408,9 @@ struct trace_bucket {
 struct trace *trace_new(struct model *m, uint32_t s0, uint16_t nb);
 void trace_free(struct model *m, struct trace **s);
 void trace_add(struct model *m, struct trace **s, uint32_t to, int64_t v);
-/* The bytes of the slabs given back that still have pages (for tests: none), and how
- * many there are, in *nspare. */
+/* The bytes of the slabs given back that still have pages (for tests: none) once every
+ * region was collapsed into a huge page where the kernel would, and how many there are,
+ * in *nspare. */
 size_t trace_spare_resident(const struct model *m, size_t *nspare);
 /* Every trace's memory, with the model. */
 void trace_pool_free(struct model *m);

@@ -56,14 +56,19 @@ static inline uint32_t trace_nb_of(const struct trace *s)
  * size's list and to the next trace of that size; the slabs go with the model. The
  * total's trace grows in the heap.
  * The slabs are cut from 2 MiB mappings in huge pages: one fault a region, not 32 a
- * slab. A slab given back keeps its addresses but not its pages, and is the next one
- * taken. */
+ * slab. A slab given back keeps its addresses but not its pages, and no huge page may
+ * cover it until it is the next one taken. */
 #define BLOCK_SMALL 64
 #define BLOCK_LARGE 256
 #define BLOCK_STEP 32
 #define BLOCK_CLASSES ((BLOCK_LARGE - BLOCK_SMALL) / BLOCK_STEP + 1)
 #define POOL_SLAB (128 * 1024)
 #define POOL_REGION ((size_t)2 << 20)
+#ifdef MADV_COLLAPSE
+#define MADV_COLLAPSE_ MADV_COLLAPSE
+#else
+#define MADV_COLLAPSE_ 25 /* Linux 6.1 */
+#endif
 
 struct trace_pool {
 	void *free[BLOCK_CLASSES];  /* free blocks by size, linked through them */
@@ -81,8 +86,14 @@ struct trace_pool {
 
 static void *slab_take(struct trace_pool *p)
 {
-	if (p->nspare)
-		return p->spare[--p->nspare];
+	if (p->nspare) {
+		void *slab = p->spare[--p->nspare];
+
+#ifdef MADV_HUGEPAGE
+		madvise(slab, POOL_SLAB, MADV_HUGEPAGE);
+#endif
+		return slab;
+	}
 	if (!p->region_left) {
 		if (p->nregions == p->capregions) {
 			p->capregions = p->capregions ? p->capregions * 2 : 8;
@@ -96,6 +107,10 @@ static void *slab_take(struct trace_pool *p)
 
 static void slab_give(struct trace_pool *p, void *slab)
 {
+#ifdef MADV_NOHUGEPAGE
+	/* else khugepaged makes its region one huge page again, these pages too */
+	madvise(slab, POOL_SLAB, MADV_NOHUGEPAGE);
+#endif
 	madvise(slab, POOL_SLAB, MADV_DONTNEED);
 	if (p->nspare == p->capspare) {
 		p->capspare = p->capspare ? p->capspare * 2 : 16;
@@ -298,6 +313,9 @@ size_t trace_spare_resident(const struct model *m, size_t *nspare)
 	unsigned char vec[POOL_SLAB / 4096];
 	size_t n = 0;
 
+	/* what khugepaged does in its time, now: each region that may be, one huge page */
+	for (size_t i = 0; p && i < p->nregions; i++)
+		madvise(p->regions[i], POOL_REGION, MADV_COLLAPSE_);
 	*nspare = p ? p->nspare : 0;
 	for (size_t i = 0; i < *nspare; i++)
 		if (mincore(p->spare[i], POOL_SLAB, vec) == 0)

@@ -2518,9 +2518,9 @@ static void big_records(struct sbuf *b, size_t len, enum bigcount kind)
 START_TEST(test_cpus_free)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	char *was = env_push("PAGETOP_THREADS", "3");
 	unsigned got;
 
-	setenv("PAGETOP_THREADS", "3", 1);
 	ck_assert_uint_eq(cpus_free(), 3);
 	setenv("PAGETOP_THREADS", "0", 1);
 	ck_assert_uint_eq(cpus_free(), 1);
@@ -2528,6 +2528,7 @@ START_TEST(test_cpus_free)
 	got = cpus_free();
 	ck_assert_uint_ge(got, 1);
 	ck_assert_uint_le(got, n > 0 ? (unsigned long)n : 1);
+	env_pop("PAGETOP_THREADS", was);
 }
 END_TEST
 
@@ -2543,10 +2544,8 @@ START_TEST(test_cpus_share)
 {
 	pthread_t t;
 	unsigned other = 0;
-	const char *env = getenv("PAGETOP_THREADS");
-	char *was = env ? xstrdup(env) : NULL;
+	char *was = env_push("PAGETOP_THREADS", "4");
 
-	setenv("PAGETOP_THREADS", "4", 1);
 	cpus_share_set(1);
 	ck_assert_uint_eq(cpus_free(), 1);
 	ck_assert_int_eq(pthread_create(&t, NULL, share_other, &other), 0);
@@ -2556,11 +2555,7 @@ START_TEST(test_cpus_share)
 	ck_assert_uint_eq(cpus_free(), 3);
 	cpus_share_set(0);
 	ck_assert_uint_eq(cpus_free(), 4);
-	if (was)
-		setenv("PAGETOP_THREADS", was, 1);
-	else
-		unsetenv("PAGETOP_THREADS");
-	free(was);
+	env_pop("PAGETOP_THREADS", was);
 }
 END_TEST
 
@@ -2901,7 +2896,7 @@ START_TEST(test_split_page_owner)
 	struct sbuf b = { 0 };
 	struct split_stats st;
 	struct presult r;
-	char *path;
+	char *path, *was;
 	static const char extras[] =
 		"Page has been migrated, last migrate reason: compaction\n"
 		"Slab cache page\nCharged (via objcg) to offline memcg docker-1.scope\n";
@@ -2925,7 +2920,7 @@ START_TEST(test_split_page_owner)
 	ck_assert_uint_eq(st.fed, st.chunks);
 	/* every block comes with a stack key, whatever thread parsed it, and the keys hold;
 	 * most say they have the texts of the block before, and have them */
-	setenv("PAGETOP_THREADS", "3", 1);
+	was = env_push("PAGETOP_THREADS", "3");
 	path = write_in(dir, "page_owner-keys", b.s, b.len);
 	run_parse(path, PF_UNKNOWN, 1, 0, &r, &st);
 	ck_assert_int_eq(r.rc, 0);
@@ -2934,7 +2929,7 @@ START_TEST(test_split_page_owner)
 	ck_assert_uint_gt(same_agree(&r.rs), r.rs.nst / 2);
 	presult_free(&r);
 	free(path);
-	unsetenv("PAGETOP_THREADS");
+	env_pop("PAGETOP_THREADS", was);
 	st = split_case(dir, "page_owner-expect", b.s, b.len, PF_PAGE_OWNER, 0);
 	ck_assert_int_eq(st.serial, 0);
 	split_case(dir, "page_owner-expect-other", b.s, b.len, PF_SHOW_STACKS, 0);
@@ -3051,11 +3046,12 @@ START_TEST(test_split_file_rewritten)
 	struct sbuf b = { 0 };
 	struct rsink rs;
 	struct split_stats st;
+	char *was;
 
 	big_records(&b, 12 * SPLIT_CHUNK, BC_PAGES);
-	setenv("PAGETOP_THREADS", "1", 1);
+	was = env_push("PAGETOP_THREADS", "1");
 	meddle_run(dir, &b, M_SHIFT, &rs, &st);
-	unsetenv("PAGETOP_THREADS");
+	env_pop("PAGETOP_THREADS", was);
 	ck_assert_uint_eq(st.shrank, 0);
 	ck_assert_int_eq(st.serial, 1);
 	ck_assert_uint_lt(st.fed, st.chunks);

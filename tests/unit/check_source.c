@@ -85,9 +85,7 @@ START_TEST(test_file_expect)
 	size_t n, len;
 	struct rsink rs;
 	struct pt_err err;
-
-	const char *env = getenv("PAGETOP_THREADS");
-	char *was = env ? xstrdup(env) : NULL;
+	char *was = env_push("PAGETOP_THREADS", threads[0]);
 
 	text = read_file(TD("plain/0030.show_stacks"), &n);
 	ck_assert_ptr_nonnull(text);
@@ -109,11 +107,7 @@ START_TEST(test_file_expect)
 			free(p);
 		}
 	}
-	if (was)
-		setenv("PAGETOP_THREADS", was, 1);
-	else
-		unsetenv("PAGETOP_THREADS");
-	free(was);
+	env_pop("PAGETOP_THREADS", was);
 	free(text);
 	rs_init(&rs);
 	ck_assert_msg(read_all(pair, 2, NULL, &rs, &err) == 1, "%s", err.msg);

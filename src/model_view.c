@@ -1486,14 +1486,20 @@ static int apart_diff(const struct model *m, const struct stack *a, const struct
 {
 	for (int p = 0; p < APART_PARTS; p++)
 		for (unsigned i = 0;; i++) {
-			int64_t x = apart_at(m, a, p, i), y = apart_at(m, b, p, i);
+			int64_t fa = apart_frame(a, p, i), fb = apart_frame(b, p, i), x, y;
 
+			/* the same frame is the same function: no look at its info */
+			if (fa == fb) {
+				if (fa < 0)
+					break;
+				continue;
+			}
+			x = apart_of(m, p, fa);
+			y = apart_of(m, p, fb);
 			if (x != y) {
 				*order = x < y ? -1 : 1;
 				return (p << APART_SHIFT) + (int)i;
 			}
-			if (x < 0)
-				break;
 		}
 	*order = 0;
 	return -1;
@@ -2118,17 +2124,24 @@ static void scan_part(const struct scan_part *sp)
 		size_t nh = 0;
 
 		for (size_t i = 0; i < end; i++) {
-			uint32_t l = lab[i];
+			/* no branch: a third of the stacks may be hits, in no order (bit maxl + 1,
+			 * for larger labels and free slots, is clear) */
+			uint32_t l = lab[i] <= sp->maxl ? lab[i] : sp->maxl + 1;
 
-			if (l <= sp->maxl && (sp->want[l / 64] >> (l % 64) & 1))
-				hit[nh++] = (uint32_t)(base + i);
+			hit[nh] = (uint32_t)(base + i);
+			nh += sp->want[l / 64] >> (l % 64) & 1;
 		}
 		for (size_t h = 0; h < nh; h++) {
 			const struct stack *o = stack_at(m, hit[h]);
 			const struct scan_slot *sl;
 
-			if (h + 16 < nh)
-				__builtin_prefetch(stack_at(m, hit[h + 16]));
+			if (h + 16 < nh) {
+				const struct stack *a = stack_at(m, hit[h + 16]);
+
+				/* the fields read here (not the counts), at times on two lines */
+				__builtin_prefetch(&a->frames);
+				__builtin_prefetch(&a->id);
+			}
 			if (h + 8 < nh) {
 				const struct stack *a = stack_at(m, hit[h + 8]);
 
@@ -2200,7 +2213,7 @@ static int apart_scan_rows(struct model *m, struct stack *st, uint32_t *who)
 	for (size_t j = 0; j < nc; j++)
 		if (c[j].st->label > maxl)
 			maxl = c[j].st->label;
-	want = xcalloc(maxl / 64 + 1, sizeof(*want));
+	want = xcalloc((maxl + 1) / 64 + 1, sizeof(*want));
 	for (size_t j = 0; j < nc; j++)
 		want[c[j].st->label / 64] |= 1ULL << (c[j].st->label % 64);
 	mid = m->nchunks / 2;

@@ -1132,9 +1132,9 @@ static void apart_split_spec(struct sbuf *sp, int t)
 START_TEST(test_apart_rows_split)
 {
 	struct apart_pair p;
+	char *was = env_push("PAGETOP_THREADS", "2");
 
 	apart_scan_split_min = 0;
-	setenv("PAGETOP_THREADS", "2", 1);
 	pair_init(&p);
 	for (int t = 0; t < 2; t++) {
 		size_t twins = 0;
@@ -1148,7 +1148,7 @@ START_TEST(test_apart_rows_split)
 					"<- e") != NULL;
 		ck_assert_uint_ge(twins, t ? 8 : 9); /* told apart from a twin of the later half */
 	}
-	unsetenv("PAGETOP_THREADS");
+	env_pop("PAGETOP_THREADS", was);
 	apart_scan_split_min = APART_SCAN_SPLIT_MIN;
 	pair_free(&p);
 }
@@ -1255,11 +1255,11 @@ START_TEST(test_apart_scan_halves)
 	struct view v[2];
 	struct view_opts o;
 	uint32_t later = 0;
+	char *was = env_push("PAGETOP_THREADS", "2");
 
 	view_opts_init(&o);
 	o.limit = 20;
 	o.top_only = 1;
-	setenv("PAGETOP_THREADS", "2", 1);
 	for (int k = 0; k < 2; k++) {
 		uint64_t h = 1;
 
@@ -1291,7 +1291,7 @@ START_TEST(test_apart_scan_halves)
 		model_stack_apart(m[k], v[k].rows[0].stack, 1);
 	}
 	apart_scan_split_min = APART_SCAN_SPLIT_MIN;
-	unsetenv("PAGETOP_THREADS");
+	env_pop("PAGETOP_THREADS", was);
 	for (size_t i = 0; i < 20; i++) {
 		const struct stack *st = v[0].rows[i].stack;
 		const struct apart_memo *a = &m[0]->apart_memo[st->id % APART_MEMO];

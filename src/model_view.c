@@ -524,6 +524,17 @@ static inline uint32_t row_seq(const struct view *v, const struct row *r)
 	return r->stack ? r->stack->id : (uint32_t)v->nrows;
 }
 
+/* Room for n rows in one step: doubled up to a million rows, the array was copied and
+ * faulted in anew ten times over. Pages not written stay unmapped. */
+static void view_room(struct view *v, size_t n)
+{
+	if (n <= v->cap)
+		return;
+	v->cap = n;
+	v->rows = xhuge_hint(xreallocarray(v->rows, v->cap, sizeof(*v->rows)),
+			     v->cap * sizeof(*v->rows));
+}
+
 static void view_push(struct view *v, const struct row *r)
 {
 	if (v->nrows == v->cap) {
@@ -2610,6 +2621,8 @@ static void view_make(struct model *m, const struct view_opts *o, struct view *v
 	if (v->keys_made)
 		view_scratch(v, (o->group == GROUP_STACK ? m->nstacks : m->ngroups[o->group]) *
 				(sizeof(struct radix_entry) + 1));
+	if (!t)
+		view_room(v, o->group == GROUP_STACK ? m->nstacks : m->ngroups[o->group]);
 	if (o->group == GROUP_STACK)
 		offer_stacks(m, o, v, t, fuse);
 	else

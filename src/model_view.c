@@ -525,12 +525,14 @@ static inline uint32_t row_seq(const struct view *v, const struct row *r)
 }
 
 /* Room for n rows in one step: doubled up to a million rows, the array was copied and
- * faulted in anew ten times over. Pages not written stay unmapped. */
+ * faulted in anew ten times over. A quarter more, for the stacks of the samples after
+ * (a huge page hint splits the mapping: glibc's realloc() then copies). Pages not
+ * written stay unmapped. */
 static void view_room(struct view *v, size_t n)
 {
 	if (n <= v->cap)
 		return;
-	v->cap = n;
+	v->cap = n + n / 4;
 	v->rows = xhuge_hint(xreallocarray(v->rows, v->cap, sizeof(*v->rows)),
 			     v->cap * sizeof(*v->rows));
 }

@@ -456,7 +456,9 @@ static void row_fill(const struct list_screen *list, struct list_row *d, const s
 static void rows_copy_range(struct list_screen *list, size_t a, size_t b)
 {
 	if (list->view.nrows > list->caprows) {
-		list->caprows = list->view.nrows;
+		/* a quarter more for the samples after: grown by a few rows, the array (its
+		 * mapping split by the hint) would be copied whole */
+		list->caprows = list->view.nrows + list->view.nrows / 4;
 		list->rows = xhuge_hint(xreallocarray(list->rows, list->caprows, sizeof(*list->rows)),
 					list->caprows * sizeof(*list->rows));
 	}

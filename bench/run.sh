@@ -487,6 +487,17 @@ else
 	echo "run.sh: bench/screen.sh failed (make tests/unit/check_tui)" >&2
 fi
 
+say "the first screen of a 1,000,000-stack file (bench/first-screen.sh)"
+# made here (461 MB) and deleted afterwards
+if "$out/gen" -n 1000000 -f "$frames" -p "$out/stacks-1m" show_stacks 2>>"$log" &&
+	BUILDDIR=$BUILDDIR BENCH_OUT=$out PAGETOP=$PAGETOP RUNS=$([ $quick = 1 ] && echo 1 || echo 5) \
+		"$srcdir/bench/first-screen.sh" "$out/stacks-1m.show_stacks"; then
+	{ echo; cat "$out/first-screen.md"; } >> "$out/results.md"
+else
+	echo "run.sh: bench/first-screen.sh failed" >&2
+fi
+rm -f "$out/stacks-1m.show_stacks"
+
 say "live ticks on the kernel lab's kernels (bench/live-tick.sh)"
 rc=0
 BUILDDIR=$BUILDDIR BENCH_OUT=$out "$srcdir/bench/live-tick.sh" $([ $quick = 1 ] && echo --quick) || rc=$?

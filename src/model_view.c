@@ -524,26 +524,21 @@ static inline uint32_t row_seq(const struct view *v, const struct row *r)
 	return r->stack ? r->stack->id : (uint32_t)v->nrows;
 }
 
-/* Room for n rows in one step: doubled up to a million rows, the array was copied and
- * faulted in anew ten times over. A quarter more, for the stacks of the samples after
- * (a huge page hint splits the mapping: glibc's realloc() then copies). Pages not
- * written stay unmapped. */
-static void view_room(struct view *v, size_t n)
+/* Room for cap rows (the huge page hint splits the mapping: glibc's realloc() then
+ * copies the rows, it cannot move them). Pages not written stay unmapped. */
+static void view_room(struct view *v, size_t cap)
 {
-	if (n <= v->cap)
+	if (cap <= v->cap)
 		return;
-	v->cap = n + n / 4;
+	v->cap = cap;
 	v->rows = xhuge_hint(xreallocarray(v->rows, v->cap, sizeof(*v->rows)),
 			     v->cap * sizeof(*v->rows));
 }
 
 static void view_push(struct view *v, const struct row *r)
 {
-	if (v->nrows == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 1024;
-		v->rows = xhuge_hint(xreallocarray(v->rows, v->cap, sizeof(*v->rows)),
-				     v->cap * sizeof(*v->rows));
-	}
+	if (v->nrows == v->cap)
+		view_room(v, v->cap ? v->cap * 2 : 1024);
 	v->rows[v->nrows] = *r;
 	v->rows[v->nrows].seq = row_seq(v, r);
 	v->nrows++;
@@ -2623,8 +2618,15 @@ static void view_make(struct model *m, const struct view_opts *o, struct view *v
 	if (v->keys_made)
 		view_scratch(v, (o->group == GROUP_STACK ? m->nstacks : m->ngroups[o->group]) *
 				(sizeof(struct radix_entry) + 1));
-	if (!t)
-		view_room(v, o->group == GROUP_STACK ? m->nstacks : m->ngroups[o->group]);
+	if (!t) {
+		/* room for every row at once (doubled up to a million, the rows were copied
+		 * ten times), and a quarter more for the samples after; a call tree's view
+		 * has room for every stack in memory of its own */
+		size_t n = o->group == GROUP_STACK ? m->nstacks : m->ngroups[o->group];
+
+		if (n > v->cap)
+			view_room(v, n + n / 4);
+	}
 	if (o->group == GROUP_STACK)
 		offer_stacks(m, o, v, t, fuse);
 	else

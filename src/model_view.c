@@ -2592,6 +2592,8 @@ static void view_make(struct model *m, const struct view_opts *o, struct view *v
 	/* one pass over the stacks, unless the threshold is a share of their total */
 	int fuse = o->group == GROUP_STACK &&
 		   !(o->threshold.unit == THRESH_PERCENT && o->threshold.value > 0);
+	/* the most rows it can have */
+	size_t most = o->group == GROUP_STACK ? m->nstacks : m->ngroups[o->group];
 
 	v->gen++;
 	v->mixed = 0; /* the rows come anew, in the order of their ties */
@@ -2616,17 +2618,12 @@ static void view_make(struct model *m, const struct view_opts *o, struct view *v
 	 * the rows' counters (KEY_LABEL needs the places of every label first) */
 	v->keys_made = !t && !o->unordered && o->key != KEY_LABEL;
 	if (v->keys_made)
-		view_scratch(v, (o->group == GROUP_STACK ? m->nstacks : m->ngroups[o->group]) *
-				(sizeof(struct radix_entry) + 1));
-	if (!t) {
-		/* room for every row at once (doubled up to a million, the rows were copied
-		 * ten times), and a quarter more for the samples after; a call tree's view
-		 * has room for every stack in memory of its own */
-		size_t n = o->group == GROUP_STACK ? m->nstacks : m->ngroups[o->group];
-
-		if (n > v->cap)
-			view_room(v, n + n / 4);
-	}
+		view_scratch(v, most * (sizeof(struct radix_entry) + 1));
+	/* room for every row at once (doubled up to a million, the rows were copied ten
+	 * times), and a quarter more for the samples after; a call tree's view has room for
+	 * every stack in memory of its own */
+	if (!t && most > v->cap)
+		view_room(v, most + most / 4);
 	if (o->group == GROUP_STACK)
 		offer_stacks(m, o, v, t, fuse);
 	else

@@ -5,7 +5,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <langinfo.h>
 #include <limits.h>
@@ -234,6 +236,158 @@ struct arena_block {
 	size_t len;
 };
 
+/* Memory faulted in ahead of its first write by a thread of its own: the kernel clears
+ * each fresh page on the CPU that touches it first (about 1 ms a 2 MiB page on a guest
+ * whose host took the memory back), and that need not be the busy one. Faulting in
+ * changes no byte, so a range that is freed meanwhile costs nothing but the work. */
+enum { AHEAD_RANGES = 8 };
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv, idle;
+	struct {
+		char *p;
+		size_t len;
+	} r[AHEAD_RANGES];
+	unsigned head, n;
+	int state; /* 0: no thread yet, 1: running, -1: none (one CPU, no MADV_POPULATE_WRITE) */
+	int busy, quit;
+	pthread_t th;
+} ahead = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
+	    .idle = PTHREAD_COND_INITIALIZER };
+
+static void *ahead_run(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&ahead.mu);
+	while (!ahead.quit) {
+		char *p;
+		size_t len;
+		int rc = 0;
+
+		if (!ahead.n) {
+			pthread_cond_wait(&ahead.cv, &ahead.mu);
+			continue;
+		}
+		p = ahead.r[ahead.head].p;
+		len = ahead.r[ahead.head].len;
+		ahead.head = (ahead.head + 1) % AHEAD_RANGES;
+		ahead.n--;
+		ahead.busy = 1;
+		pthread_mutex_unlock(&ahead.mu);
+#ifdef MADV_POPULATE_WRITE
+		/* a huge page at a time: one unmapped meanwhile (ENOMEM) leaves the others */
+		for (size_t off = 0; off < len && rc == 0; off += HUGE_PAGE) {
+			rc = madvise(p + off, len - off < HUGE_PAGE ? len - off : HUGE_PAGE,
+				     MADV_POPULATE_WRITE);
+			if (rc && errno != EINVAL)
+				rc = 0; /* unmapped meanwhile (ENOMEM), or memory short: the writer faults */
+		}
+#else
+		rc = -1;
+#endif
+		pthread_mutex_lock(&ahead.mu);
+		ahead.busy = 0;
+		if (rc) { /* before Linux 5.14 */
+			ahead.state = -1;
+			ahead.n = 0;
+		}
+		if (!ahead.n)
+			pthread_cond_broadcast(&ahead.idle);
+		if (rc)
+			break;
+	}
+	pthread_mutex_unlock(&ahead.mu);
+	return NULL;
+}
+
+int populate_drain(void)
+{
+	int on;
+
+	pthread_mutex_lock(&ahead.mu);
+	while (ahead.state > 0 && (ahead.n || ahead.busy))
+		pthread_cond_wait(&ahead.idle, &ahead.mu);
+	on = ahead.state > 0;
+	pthread_mutex_unlock(&ahead.mu);
+	return on;
+}
+
+static void ahead_stop(void)
+{
+	pthread_mutex_lock(&ahead.mu);
+	if (ahead.state <= 0) {
+		pthread_mutex_unlock(&ahead.mu);
+		return;
+	}
+	ahead.quit = 1;
+	pthread_cond_signal(&ahead.cv);
+	pthread_mutex_unlock(&ahead.mu);
+	pthread_join(ahead.th, NULL);
+	ahead.state = -1;
+}
+
+/* A child of fork() has no such thread: it starts its own when it asks. */
+static void ahead_fork_prepare(void)
+{
+	pthread_mutex_lock(&ahead.mu);
+}
+
+static void ahead_fork_parent(void)
+{
+	pthread_mutex_unlock(&ahead.mu);
+}
+
+static void ahead_fork_child(void)
+{
+	ahead.state = ahead.state > 0 ? 0 : ahead.state;
+	ahead.n = 0;
+	ahead.busy = ahead.quit = 0;
+	pthread_mutex_unlock(&ahead.mu);
+}
+
+void populate_ahead(void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)p + len + 4095) & ~(uintptr_t)4095;
+
+	if (!len)
+		return;
+	pthread_mutex_lock(&ahead.mu);
+	if (!ahead.state) {
+		sigset_t all, old;
+
+		ahead.state = -1;
+		if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+			/* signals stay the main thread's */
+			sigfillset(&all);
+			pthread_sigmask(SIG_SETMASK, &all, &old);
+			if (pthread_create(&ahead.th, NULL, ahead_run, NULL) == 0) {
+				static int once;
+
+				ahead.state = 1;
+				if (!once++) {
+					atexit(ahead_stop);
+					pthread_atfork(ahead_fork_prepare, ahead_fork_parent,
+						       ahead_fork_child);
+				}
+			}
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+		}
+	}
+	if (ahead.state > 0) {
+		if (ahead.n == AHEAD_RANGES) { /* the oldest is the least wanted */
+			ahead.head = (ahead.head + 1) % AHEAD_RANGES;
+			ahead.n--;
+		}
+		ahead.r[(ahead.head + ahead.n) % AHEAD_RANGES].p = (char *)a;
+		ahead.r[(ahead.head + ahead.n) % AHEAD_RANGES].len = e - a;
+		ahead.n++;
+		pthread_cond_signal(&ahead.cv);
+	}
+	pthread_mutex_unlock(&ahead.mu);
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	struct arena_block *b = a->nblocks ? &a->blocks[a->nblocks - 1] : NULL;
@@ -252,10 +406,20 @@ void *arena_alloc(struct arena *a, size_t n)
 		b->len = huge_len(len);
 		b->p = xhuge_alloc(b->len);
 		lsan_root(b->p, b->len);
-		a->used = 0;
+		a->used = a->asked = 0;
 	}
 	p = b->p + a->used;
 	a->used += n;
+	/* in a block of two huge pages or more, the next ARENA_AHEAD bytes are faulted in
+	 * by another CPU while this one fills the ones before */
+	if (b->len >= 2 * HUGE_PAGE && a->used + ARENA_AHEAD / 2 > a->asked &&
+	    a->asked < b->len) {
+		size_t from = a->asked > a->used ? a->asked : a->used;
+		size_t to = b->len - a->used > ARENA_AHEAD ? a->used + ARENA_AHEAD : b->len;
+
+		populate_ahead(b->p + from, to - from);
+		a->asked = to;
+	}
 	return p;
 }
 

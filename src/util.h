@@ -70,8 +70,15 @@ void *xhuge_realloc(void *p, size_t old, size_t n, size_t size);
 struct arena {
 	struct arena_block *blocks;
 	size_t nblocks, used; /* bytes used in the last block */
+	size_t asked;         /* of it, faulted in ahead up to there (populate_ahead()) */
 };
+#define ARENA_AHEAD (4u << 20)
 void *arena_alloc(struct arena *a, size_t n);
+/* Has another thread fault in [p, p + len) soon, with two CPUs or more; writes no byte:
+ * the memory may be freed meanwhile. */
+void populate_ahead(void *p, size_t len);
+/* Waits until what was asked is faulted in; 1 when a thread does it, 0 when none can. */
+int populate_drain(void);
 size_t arena_bytes(const struct arena *a); /* handed out (and the blocks left behind) */
 void arena_free(struct arena *a);
 char *xstrdup(const char *s);

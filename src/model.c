@@ -250,6 +250,7 @@ void model_reset(struct model *m)
 	m->block_hook = old.block_hook;
 	m->block_hook_self = old.block_hook_self;
 	m->groups_off = old.groups_off;
+	m->groups_late = old.groups_late;
 	m->ident = next_ident();
 	*fresh = old;
 	model_free(fresh); /* what m had */
@@ -261,6 +262,11 @@ void model_reset(struct model *m)
 void model_groups_off(struct model *m)
 {
 	m->groups_off = 1;
+}
+
+void model_groups_late(struct model *m)
+{
+	m->groups_late = 1;
 }
 
 size_t model_nstacks(const struct model *m)
@@ -885,6 +891,7 @@ static int m_begin(void *self, const struct sample_info *si, struct pt_err *err)
 	struct model *m = self;
 
 	(void)err;
+	groups_ready(m);
 	m->t_prev = m->t_cur;
 	m->t_cur = si->time;
 	m->time_abs = si->time_abs;
@@ -980,7 +987,7 @@ static void stack_forget(struct model *m, struct stack *st)
 	} else {
 		frames_unlink(m, st);
 	}
-	if (!m->groups_off)
+	if (groups_now(m))
 		group_forget_stack(m, st);
 	m->gone_base = sat_add(m->gone_base, st->s.base);
 	if (st->s.first_seen == 0)
@@ -1076,7 +1083,7 @@ static void groups_sum_again(struct model *m, uint32_t k)
 static void stack_sample_end(struct model *m, struct stack *st, uint32_t k, double dt,
 			     int full, int64_t *total, int64_t *calls)
 {
-	int grouped = !m->groups_off;
+	int grouped = groups_now(m);
 	int64_t v = st->s.acc, old = st->s.now, oldc = old ? st->s.calls : 0;
 
 	counter_push(m, &st->s, k, dt, v);
@@ -1157,7 +1164,7 @@ static int m_end(void *self, struct pt_err *err)
 	uint32_t k = m->nsamples;
 	double dt = k > 0 ? m->t_cur - m->t_prev : 0;
 	int64_t total = 0, calls = 0;
-	int full = m->groups_full, grouped = !m->groups_off, some;
+	int full = m->groups_full, grouped = groups_now(m), some;
 
 	(void)err;
 	m->dt = dt;
@@ -1206,12 +1213,17 @@ static int m_end(void *self, struct pt_err *err)
 	}
 	changes_after(m, k, total, calls, !some);
 	trace_pool_tidy(m);
+	if (k == 0 && m->groups_late && !m->groups_off) {
+		m->groups_pending = 1;
+		m->groups_at = 0;
+	}
 	m->nsamples++;
 	return 0;
 }
 
 static void baseline_apply(struct model *m, int to_first)
 {
+	groups_ready(m);
 	for (size_t i = 0; i < m->nstacks; i++) {
 		struct counter *s = &stack_at(m, i)->s;
 

@@ -211,6 +211,13 @@ extern const char *const model_default_alloc_patterns[];
  * kept and counted without them, and no stack is kept as a group's example. Before the
  * first sample; model_reset() keeps it. */
 void model_groups_off(struct model *m);
+/* For a screen that shows stacks first: the groups of the first sample are made when a
+ * view of groups or the next sample asks for them, or by model_groups_step() while the
+ * screen waits (a million stacks: a tenth of a second less before the first rows). The
+ * same groups, in the same order, as made with the sample. Before the first sample. */
+void model_groups_late(struct model *m);
+/* Some of that work, for about budget_ms: 1 when none is left. */
+int model_groups_step(struct model *m, double budget_ms);
 
 /* History of a row for sparklines: the last n values up to the current sample,
  * oldest first; returns how many were filled (at most n, at most samples seen). */

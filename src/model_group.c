@@ -103,6 +103,7 @@ int model_set_alloc_patterns(struct model *m, const char *const *globs, size_t n
 			m->patterns[i] = xstrdup(globs[i]);
 		m->npatterns = n;
 	}
+	groups_ready(m); /* from the places the stacks had */
 	for (uint32_t i = 0; i < strtab_count(m->frames); i++)
 		classify_frame(m, i);
 	for (size_t i = 0; i < m->nstacks; i++)
@@ -137,10 +138,27 @@ uint32_t group_get(struct model *m, enum group_mode g, uint32_t label)
 		gr = &m->groups[g][m->ngroups[g]];
 		memset(gr, 0, sizeof(*gr));
 		gr->label = label;
-		gr->s.first_seen = m->nsamples;
+		/* made late, it is still the first sample's */
+		gr->s.first_seen = m->groups_pending ? 0 : m->nsamples;
 		l2g[label] = (uint32_t)++m->ngroups[g];
 	}
 	return l2g[label] - 1;
+}
+
+/* The groups a placed stack counts in, made: groups of every mode exist from their first
+ * stack on, so their history starts with it; a view may ask for any mode at any sample. */
+static void stack_groups(struct model *m, const struct stack *st)
+{
+	unsigned c = st->caller;
+
+	group_get(m, GROUP_CALLER, st->label);
+	group_get(m, GROUP_MODULE, stack_module(m, st));
+	if (st->nframes && m->frame_info[st->frames[c]].is_site) {
+		group_get(m, GROUP_FILE, m->frame_info[st->frames[c]].file);
+		group_get(m, GROUP_DIR, m->frame_info[st->frames[c]].dir);
+	}
+	for (unsigned i = 0; i < st->nframes; i++)
+		group_get(m, GROUP_FUNCTION, m->frame_info[st->frames[i]].func);
 }
 
 void stack_place(struct model *m, struct stack *st)
@@ -167,18 +185,8 @@ void stack_place(struct model *m, struct stack *st)
 	st->apart[0] = st->apart[1] = st->label;
 	apart_mark(m, st->label);
 	apart_news(m, st->id, st->label, 1);
-	if (m->groups_off)
-		return;
-	/* groups of every mode exist from their first stack on, so their history starts
-	 * with it: a view may ask for any mode at any sample */
-	group_get(m, GROUP_CALLER, st->label);
-	group_get(m, GROUP_MODULE, stack_module(m, st));
-	if (st->nframes && m->frame_info[st->frames[c]].is_site) {
-		group_get(m, GROUP_FILE, m->frame_info[st->frames[c]].file);
-		group_get(m, GROUP_DIR, m->frame_info[st->frames[c]].dir);
-	}
-	for (unsigned i = 0; i < st->nframes; i++)
-		group_get(m, GROUP_FUNCTION, m->frame_info[st->frames[i]].func);
+	if (groups_now(m))
+		stack_groups(m, st);
 }
 
 uint32_t model_group_label(const struct model *m, const struct stack *st, enum group_mode g,
@@ -405,4 +413,53 @@ void groups_sample_end(struct model *m, uint32_t k, double dt)
 			counter_push(m, &gr->s, k, dt, gr->s.acc);
 			gr->s.calls = gr->s.calls_acc;
 		}
+}
+
+/* Stacks between two looks at the clock. */
+#define GROUPS_STEP 4096
+
+int model_groups_step(struct model *m, double budget_ms)
+{
+	double until = time_mono() + budget_ms / 1e3;
+	size_t n = m->nstacks;
+
+	while (m->groups_pending && m->groups_at < 2 * n) {
+		size_t at = m->groups_at, end = (at / GROUPS_STEP + 1) * GROUPS_STEP;
+
+		if (at < n) {
+			/* each stack's groups made in the order of the ids, as they came */
+			end = end < n ? end : n;
+			for (size_t i = at; i < end; i++)
+				if (!stack_at(m, i)->freed)
+					stack_groups(m, stack_at(m, i));
+			if (end == n)
+				groups_sample_begin(m, 1);
+		} else {
+			end = end < 2 * n ? end : 2 * n;
+			for (size_t i = at - n; i < end - n; i++) {
+				const struct stack *st = stack_at(m, i);
+
+				if (!st->freed && st->s.now)
+					groups_count(m, st, 1, 0, st->s.now, 0, 0);
+			}
+		}
+		m->groups_at = end;
+		if (budget_ms >= 0 && time_mono() >= until)
+			break;
+	}
+	if (!m->groups_pending)
+		return 1;
+	if (m->groups_at < 2 * n)
+		return 0;
+	if (!n)
+		groups_sample_begin(m, 1);
+	groups_sample_end(m, 0, m->dt);
+	m->groups_pending = 0;
+	return 1;
+}
+
+void groups_ready(struct model *m)
+{
+	if (m->groups_pending)
+		model_groups_step(m, -1);
 }

@@ -133,6 +133,10 @@ struct model {
 	size_t function_stamp_cap;
 	int groups_full;            /* the next sample sums the groups from every stack */
 	int groups_off;             /* model_groups_off(): no groups made or counted */
+	/* model_groups_late(): the first sample's groups are made after it ends (pending),
+	 * from groups_at (stacks placed below nstacks, then counted below 2 * nstacks) */
+	int groups_late, groups_pending;
+	size_t groups_at;
 
 	const struct stack *special[4];
 	/* labels whose stacks came, went or changed since the apart labels were made */
@@ -292,6 +296,14 @@ void apart_runs_free(struct model *m);
 int alloc_match(const struct model *m, const char *name, size_t len);
 /* The index of the group of mode g with a label, made when there is none. */
 uint32_t group_get(struct model *m, enum group_mode g, uint32_t label);
+/* Whether the groups are made and counted as the stacks come (not off, not the first
+ * sample of a model whose groups come late). */
+static inline int groups_now(const struct model *m)
+{
+	return !m->groups_off && !m->groups_pending && !(m->groups_late && m->nsamples == 0);
+}
+/* The groups made, when they came late and are not yet. */
+void groups_ready(struct model *m);
 /* A stack's caller frame and label; makes the groups it counts in. */
 void stack_place(struct model *m, struct stack *st);
 /* Whether a stack is the example of one of its groups (which keeps it). */

@@ -911,7 +911,10 @@ const struct counter *model_same_row(const struct model *m, const struct model *
 		return NULL;
 	} else {
 		const char *text = model_label(other, label);
-		uint32_t id = strtab_find(m->labels, text, strlen(text));
+		uint32_t id;
+
+		groups_ready((struct model *)m); /* a cache of the first sample's, made late */
+		id = strtab_find(m->labels, text, strlen(text));
 
 		if (id == UINT32_MAX || id >= m->label2group_cap[g] || !m->label2group[g][id])
 			return NULL;

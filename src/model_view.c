@@ -2643,6 +2643,8 @@ static void view_make(struct model *m, const struct view_opts *o, struct view *v
 
 void model_view(struct model *m, const struct view_opts *o, struct view *v)
 {
+	if (o->group != GROUP_STACK)
+		groups_ready(m);
 	view_make(m, o, v);
 	apart_want_rows(m, o, v);
 }

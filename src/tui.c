@@ -65,6 +65,8 @@ struct app *tui_new(struct source *src, struct model *m, const struct tui_opts *
 
 	app->src = src;
 	app->master = app->model = m;
+	if (!model_nsamples(m))
+		model_groups_late(m); /* the first rows are stacks: their groups after them */
 	app->series = meta && meta->series;
 	app->can_switch = live_can_switch(src);
 	app->iterations = o->iterations;
@@ -251,6 +253,9 @@ int tui_idle(struct app *app, double budget_ms)
 	if (!app->list)
 		return 1;
 	if (!list_idle(app->list, budget_ms))
+		return 0;
+	left = budget_ms - (time_mono() - t0) * 1e3;
+	if (left <= 0 || !model_groups_step(app->master, left))
 		return 0;
 	left = budget_ms - (time_mono() - t0) * 1e3;
 	return left > 0 && tree_ui_prefault(app->list->tree, app, left);

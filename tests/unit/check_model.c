@@ -1441,6 +1441,90 @@ START_TEST(test_groups_off)
 }
 END_TEST
 
+/* Every group of every mode alike in two models, in the same order. */
+static void ck_groups_same(const struct model *a, const struct model *b)
+{
+	for (int g = 1; g < GROUP__N; g++) {
+		ck_assert_uint_eq(a->ngroups[g], b->ngroups[g]);
+		for (size_t i = 0; i < a->ngroups[g]; i++) {
+			const struct group *x = &a->groups[g][i], *y = &b->groups[g][i];
+
+			ck_assert_str_eq(model_label(a, x->label), model_label(b, y->label));
+			ck_assert_int_eq(x->s.now, y->s.now);
+			ck_assert_int_eq(x->s.delta, y->s.delta);
+			ck_assert_int_eq(x->s.delta_base, y->s.delta_base);
+			ck_assert_int_eq(x->s.peak, y->s.peak);
+			ck_assert_int_eq(x->s.calls, y->s.calls);
+			ck_assert_uint_eq(x->s.first_seen, y->s.first_seen);
+			ck_assert_uint_eq(x->s.last_changed, y->s.last_changed);
+			ck_assert_double_eq(x->s.score, y->s.score);
+			ck_assert_uint_eq(x->nstacks, y->nstacks);
+			ck_assert_uint_eq(model_group_example(a, x), model_group_example(b, y));
+		}
+	}
+}
+
+/* A screen's model makes the first sample's groups after it (model_groups_late()):
+ * when a view of groups asks, a slice at a time while the screen waits, or when the next
+ * sample begins. Each way gives the groups a model that made them with the sample gives,
+ * in the same order, then and after the next samples; a view of stacks makes none. The
+ * real recording of the demo (186 stacks of a 7.3 kernel). */
+START_TEST(test_groups_late)
+{
+	struct model *m[4];
+	struct source *src[4];
+	struct sink s[4];
+	struct source_opts so;
+	struct pt_err err;
+	struct view v;
+	struct view_opts o;
+	const char *path = TD("demo");
+	int steps = 0;
+
+	source_opts_init(&so);
+	view_init(&v);
+	view_opts_init(&o);
+	for (int i = 0; i < 4; i++) {
+		m[i] = model_new();
+		if (i) /* 1: asked by a view, 2: in slices, 3: by the next sample */
+			model_groups_late(m[i]);
+		s[i] = model_sink(m[i]);
+		ck_assert_msg(source_open(&src[i], &path, 1, &so, &err) == 0, "%s", err.msg);
+		ck_assert_int_eq(source_next(src[i], &s[i], -1, &err), SRC_SAMPLE);
+	}
+	ck_assert_uint_gt(model_nstacks(m[0]), 150);
+	for (int i = 1; i < 4; i++) {
+		model_view(m[i], &o, &v); /* stacks */
+		ck_assert_int_eq(m[i]->groups_pending, 1);
+		for (int g = 1; g < GROUP__N; g++)
+			ck_assert_uint_eq(m[i]->ngroups[g], 0);
+	}
+	o.group = GROUP_FUNCTION;
+	model_view(m[1], &o, &v);
+	ck_assert_int_eq(m[1]->groups_pending, 0);
+	ck_groups_same(m[0], m[1]);
+	do
+		steps++;
+	while (!model_groups_step(m[2], 0));
+	ck_assert_int_ge(steps, 2); /* made, then counted */
+	ck_groups_same(m[0], m[2]);
+	for (int k = 1; k < 4; k++) {
+		for (int i = 0; i < 4; i++)
+			ck_assert_int_eq(source_next(src[i], &s[i], -1, &err), SRC_SAMPLE);
+		for (int i = 1; i < 4; i++) {
+			ck_assert_int_eq(m[i]->groups_pending, 0);
+			ck_groups_same(m[0], m[i]);
+		}
+	}
+	ck_assert_uint_gt(m[0]->ngroups[GROUP_FUNCTION], 150);
+	for (int i = 0; i < 4; i++) {
+		source_close(src[i]);
+		model_free(m[i]);
+	}
+	view_free(&v);
+}
+END_TEST
+
 START_TEST(test_group_function)
 {
 	struct model *m = model_new();
@@ -4352,6 +4436,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);
 	tcase_add_test(tc, test_groups_off);
+	tcase_add_test(tc, test_groups_late);
 	tcase_add_test(tc, test_group_sums_kept);
 	tcase_add_test(tc, test_group_example_recount);
 	tcase_add_test(tc, test_group_example_one_mode);

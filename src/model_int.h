@@ -41,7 +41,7 @@ static inline uint64_t handle_slot(uint32_t id, uint32_t hh)
 
 #define KEY_MAPS 4
 /* Rows of a view of only its first rows told apart by one scan (model_view.c). */
-#define APART_WANT 64
+#define APART_WANT MODEL_APART_WANT
 
 /* What a sample of changes only (sink.h) looks at instead of every stack: the stacks it
  * names, those whose delta was not 0, and those due for a new score or to be forgotten. */
@@ -166,6 +166,7 @@ struct model {
 	 * (view_opts.top_only): that scan tells them apart too */
 	uint32_t apart_want[APART_WANT];
 	uint32_t napart_want;
+	int apart_want_scan;        /* model_apart_want(): the next one asked for scans */
 	/* the apart labels' own texts (ids with MODEL_APART_ID), NUL-terminated back to
 	 * back; those no stack has any more go when they pile up (model_view.c) */
 	char *apart_buf;

@@ -2085,7 +2085,7 @@ static void apart_alone(struct model *m, struct stack *st)
 /* Stacks told apart by one scan: at most this many of a label (the rest are asked for
  * the usual way), so that the scan compares each stack with at most as many; their
  * labels by a table never half full. */
-enum { SCAN_PER_LABEL = 4, SCAN_SLOTS = 128 };
+enum { SCAN_PER_LABEL = 4, SCAN_SHIFT = 55, SCAN_SLOTS = 1 << (64 - SCAN_SHIFT) };
 
 struct scan_cand {
 	struct stack *st;
@@ -2100,7 +2100,7 @@ struct scan_slot {
 
 static struct scan_slot *scan_slot(struct scan_slot *t, uint32_t label)
 {
-	uint32_t j = (uint32_t)((label * 0x9e3779b97f4a7c15ULL) >> 57);
+	uint32_t j = (uint32_t)((label * 0x9e3779b97f4a7c15ULL) >> SCAN_SHIFT);
 
 	while (t[j].label1 && t[j].label1 != label + 1)
 		j = (j + 1) % SCAN_SLOTS;
@@ -2260,17 +2260,19 @@ static int apart_scan_rows(struct model *m, struct stack *st, uint32_t *who)
  * another is named by its place in the run sorted whole. */
 static void make_apart_stack(struct model *m, struct stack *st)
 {
-	int d;
+	int d, runs;
 	uint32_t who = 0;
 
 	if (apart_follow(m, st))
 		return;
-	if (!m->apart_run_ok || st->label >= m->apart_run_labels ||
-	    st->id >= m->apart_run_stacks) {
+	runs = m->apart_run_ok && st->label < m->apart_run_labels &&
+	       st->id < m->apart_run_stacks;
+	if (!runs || m->apart_want_scan) {
 		/* the first asked of a sample costs a scan, not the runs and their sorting:
-		 * batch output asks for a few */
-		if (m->apart_scan_at != m->nsamples + 1) {
+		 * batch output asks for a few; so does the first of the rows a screen shows */
+		if (m->apart_scan_at != m->nsamples + 1 || m->apart_want_scan) {
 			m->apart_scan_at = m->nsamples + 1;
+			m->apart_want_scan = 0;
 			if ((d = apart_scan_rows(m, st, &who)) >= -1) {
 				apart_one(m, st, d);
 				apart_memo_set(m, st, d, who);
@@ -2281,7 +2283,8 @@ static void make_apart_stack(struct model *m, struct stack *st)
 				return;
 			}
 		}
-		apart_runs(m);
+		if (!runs)
+			apart_runs(m);
 	}
 	if (m->apart_run_made[st->id / 64] >> (st->id % 64) & 1)
 		return;
@@ -2304,6 +2307,34 @@ uint32_t model_stack_apart(const struct model *cm, const struct stack *st, int u
 	if (st->label < m->apart_dirty_cap && m->apart_dirty[st->label])
 		make_apart_stack(m, stack_at(m, st->id));
 	return st->apart[utf8 != 0];
+}
+
+/* Whether a stack of a label not made whole has its own apart label (as make_apart_stack()
+ * left it): in the memo, or made from the runs since they were. */
+static int apart_made(const struct model *m, const struct stack *st)
+{
+	const struct apart_memo *mm = m->apart_memo ? &m->apart_memo[st->id % APART_MEMO] : NULL;
+
+	if (mm && mm->id1 == st->id + 1 && mm->label == st->label && mm->seq >= m->apart_news_base)
+		return 1;
+	return m->apart_run_ok && st->label < m->apart_run_labels &&
+	       st->id < m->apart_run_stacks && m->apart_run_made[st->id / 64] >> (st->id % 64) & 1;
+}
+
+void model_apart_want(const struct model *cm, const struct stack *const *sts, size_t n)
+{
+	struct model *m = (struct model *)cm;
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < n && k < APART_WANT; i++) {
+		const struct stack *st = sts[i];
+
+		if (st && st->label < m->apart_dirty_cap && m->apart_dirty[st->label] &&
+		    !apart_made(m, st))
+			m->apart_want[k++] = st->id;
+	}
+	m->napart_want = k;
+	m->apart_want_scan = k >= 2;
 }
 
 uint32_t view_row_label(const struct model *m, const struct row *r, int utf8)

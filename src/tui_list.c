@@ -1632,6 +1632,22 @@ static void draw_no_rows(const struct app *app)
 		pen_put(&pen, _("no rows: no stack holds pages"), A_NORMAL);
 }
 
+/* The stacks of the rows about to be drawn: their told-apart labels made together. */
+static void want_labels(const struct list_screen *list, int h)
+{
+	const struct stack *sts[MODEL_APART_WANT];
+	struct list_pos p = list->top;
+	size_t n = 0;
+
+	for (int y = 0; y < h && n < MODEL_APART_WANT; y++) {
+		if (p.frame_line < 0 && list->rows[p.row].stack)
+			sts[n++] = list->rows[p.row].stack;
+		if (!pos_next(list, &p))
+			break;
+	}
+	model_apart_want(list->base.app->model, sts, n);
+}
+
 static void list_draw(struct screen *s)
 {
 	struct list_screen *list = LIST(s);
@@ -1654,6 +1670,7 @@ static void list_draw(struct screen *s)
 		draw_no_rows(app);
 		return;
 	}
+	want_labels(list, h);
 	for (int y = 0; y < h; y++) {
 		int sel = pos_eq(p, list->cursor);
 

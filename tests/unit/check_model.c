@@ -1154,6 +1154,61 @@ START_TEST(test_apart_rows_split)
 }
 END_TEST
 
+/* The rows a screen shows, from row from on, told apart after model_apart_want() as b
+ * tells them when asked for every row. */
+static void ck_apart_want_agree(struct apart_pair *p, size_t from, size_t rows)
+{
+	const struct stack *sts[MODEL_APART_WANT];
+	struct view_opts o;
+
+	view_opts_init(&o);
+	model_view(p->a, &o, &p->va);
+	model_view(p->b, &o, &p->vb);
+	ck_assert_uint_le(rows, MODEL_APART_WANT);
+	ck_assert_uint_le(from + rows, p->va.nrows);
+	for (size_t i = 0; i < rows; i++)
+		sts[i] = p->va.rows[from + i].stack;
+	model_apart_want(p->a, sts, rows);
+	for (size_t i = 0; i < rows; i++)
+		model_stack_apart(p->a, sts[i], 1);
+	for (size_t i = p->vb.nrows; i-- > 0;)
+		model_stack_apart(p->b, p->vb.rows[i].stack, 1);
+	for (size_t i = 0; i < rows; i++) {
+		const struct stack *sb = model_stack(p->b, sts[i]->id);
+
+		for (int u = 0; u < 2; u++)
+			ck_assert_str_eq(model_label(p->a, model_stack_apart(p->a, sts[i], u)),
+					 model_label(p->b, model_stack_apart(p->b, sb, u)));
+	}
+}
+
+/* A screen's rows told apart together: the stacks it is about to show, told to the
+ * model, are told apart by one look at every stack (four a label at most), not by
+ * sorting each label's 1,250 stacks; so the next screen's rows, and again once the
+ * sorted runs were made for a row asked for alone. As a model asked for every stack. */
+START_TEST(test_apart_want)
+{
+	struct apart_pair p;
+
+	pair_init(&p);
+	apart_split_spec(&p.sp, 0);
+	pair_feed(&p, 0);
+	ck_apart_want_agree(&p, 0, 32); /* eight labels, four rows each */
+	ck_assert_int_eq(p.a->apart_run_ok, 0);
+	ck_assert_ptr_null(p.a->apart_run_ids);
+	ck_apart_want_agree(&p, 32, 32);
+	ck_assert_ptr_null(p.a->apart_run_ids);
+	model_stack_apart(p.a, p.va.rows[100].stack, 1); /* the runs, for one row */
+	ck_assert_int_eq(p.a->apart_run_ok, 1);
+	ck_apart_want_agree(&p, 64, 32);
+	/* a second sample: stacks left, the rows' labels made again */
+	apart_split_spec(&p.sp, 1);
+	pair_feed(&p, 1);
+	ck_apart_want_agree(&p, 0, 40);
+	pair_free(&p);
+}
+END_TEST
+
 /* Stacks of a label alike for many frames outwards, told apart by splitting the sorted
  * run again and again: the splits of a part read the frames the split before kept of
  * its stacks. Per label, about 600 of 1,024 stacks that differ at one of five depths
@@ -4431,6 +4486,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_apart_rows_reused);
 	tcase_add_test(tc, test_apart_rows_split);
 	tcase_add_test(tc, test_apart_scan_halves);
+	tcase_add_test(tc, test_apart_want);
 	tcase_add_test(tc, test_apart_look);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);

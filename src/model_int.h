@@ -163,10 +163,10 @@ struct model {
 	uint32_t apart_new;         /* id + 1 of the stack stack_new() gave last, unplaced */
 	uint32_t apart_scan_at;     /* nsamples + 1 when one was told apart by a scan */
 	/* the stacks of the first rows of the last view that kept only those
-	 * (view_opts.top_only): that scan tells them apart too */
+	 * (view_opts.top_only), or of the rows a screen draws (model_apart_want()): that
+	 * scan tells them apart too */
 	uint32_t apart_want[APART_WANT];
 	uint32_t napart_want;
-	int apart_want_scan;        /* model_apart_want(): the next one asked for scans */
 	/* the apart labels' own texts (ids with MODEL_APART_ID), NUL-terminated back to
 	 * back; those no stack has any more go when they pile up (model_view.c) */
 	char *apart_buf;

@@ -2260,19 +2260,17 @@ static int apart_scan_rows(struct model *m, struct stack *st, uint32_t *who)
  * another is named by its place in the run sorted whole. */
 static void make_apart_stack(struct model *m, struct stack *st)
 {
-	int d, runs;
+	int d;
 	uint32_t who = 0;
 
 	if (apart_follow(m, st))
 		return;
-	runs = m->apart_run_ok && st->label < m->apart_run_labels &&
-	       st->id < m->apart_run_stacks;
-	if (!runs || m->apart_want_scan) {
+	if (!m->apart_run_ok || st->label >= m->apart_run_labels ||
+	    st->id >= m->apart_run_stacks) {
 		/* the first asked of a sample costs a scan, not the runs and their sorting:
-		 * batch output asks for a few; so does the first of the rows a screen shows */
-		if (m->apart_scan_at != m->nsamples + 1 || m->apart_want_scan) {
+		 * batch output asks for a few, a screen for the rows it draws first */
+		if (m->apart_scan_at != m->nsamples + 1) {
 			m->apart_scan_at = m->nsamples + 1;
-			m->apart_want_scan = 0;
 			if ((d = apart_scan_rows(m, st, &who)) >= -1) {
 				apart_one(m, st, d);
 				apart_memo_set(m, st, d, who);
@@ -2283,8 +2281,7 @@ static void make_apart_stack(struct model *m, struct stack *st)
 				return;
 			}
 		}
-		if (!runs)
-			apart_runs(m);
+		apart_runs(m);
 	}
 	if (m->apart_run_made[st->id / 64] >> (st->id % 64) & 1)
 		return;
@@ -2309,16 +2306,14 @@ uint32_t model_stack_apart(const struct model *cm, const struct stack *st, int u
 	return st->apart[utf8 != 0];
 }
 
-/* Whether a stack of a label not made whole has its own apart label (as make_apart_stack()
- * left it): in the memo, or made from the runs since they were. */
-static int apart_made(const struct model *m, const struct stack *st)
+/* Whether a stack of a label not made whole has its own apart label: made from the runs
+ * since they were, or now from the memo and the news since (apart_follow()). */
+static int apart_made(struct model *m, struct stack *st)
 {
-	const struct apart_memo *mm = m->apart_memo ? &m->apart_memo[st->id % APART_MEMO] : NULL;
-
-	if (mm && mm->id1 == st->id + 1 && mm->label == st->label && mm->seq >= m->apart_news_base)
+	if (m->apart_run_ok && st->label < m->apart_run_labels && st->id < m->apart_run_stacks &&
+	    m->apart_run_made[st->id / 64] >> (st->id % 64) & 1)
 		return 1;
-	return m->apart_run_ok && st->label < m->apart_run_labels &&
-	       st->id < m->apart_run_stacks && m->apart_run_made[st->id / 64] >> (st->id % 64) & 1;
+	return apart_follow(m, st);
 }
 
 void model_apart_want(const struct model *cm, const struct stack *const *sts, size_t n)
@@ -2327,14 +2322,33 @@ void model_apart_want(const struct model *cm, const struct stack *const *sts, si
 	uint32_t k = 0;
 
 	for (size_t i = 0; i < n && k < APART_WANT; i++) {
-		const struct stack *st = sts[i];
+		struct stack *st = sts[i] ? stack_at(m, sts[i]->id) : NULL;
 
 		if (st && st->label < m->apart_dirty_cap && m->apart_dirty[st->label] &&
 		    !apart_made(m, st))
 			m->apart_want[k++] = st->id;
 	}
 	m->napart_want = k;
-	m->apart_want_scan = k >= 2;
+}
+
+void model_apart_prepare(const struct model *cm)
+{
+	struct model *m = (struct model *)cm;
+
+	if (!m->napart_dirty || m->apart_run_ok)
+		return;
+	apart_runs(m);
+	/* each run split along the rows shown: the first splits, a look at every stack of
+	 * the label, are the rows' next to it too */
+	for (uint32_t i = 0; i < m->napart_want && m->apart_run_ok; i++) {
+		uint32_t id = m->apart_want[i], who;
+		struct stack *st = id < m->nstacks ? stack_at(m, id) : NULL;
+
+		if (st && !st->freed && st->label < m->apart_run_labels &&
+		    m->apart_dirty[st->label] &&
+		    m->apart_run_at[st->label + 1] - m->apart_run_at[st->label] >= 2)
+			apart_sorted_diff(m, st, &who);
+	}
 }
 
 uint32_t view_row_label(const struct model *m, const struct row *r, int utf8)

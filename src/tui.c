@@ -459,6 +459,7 @@ void tui_render(struct app *app)
 	draw_frame(app);
 	app->draw_ms = (time_mono() - t0) * 1e3;
 	app->dirty = app->again;
+	model_apart_prepare(app->model); /* the rows are on the terminal */
 }
 
 /* ---------------------------------------------------------------------------------- */

@@ -1182,10 +1182,12 @@ static void ck_apart_want_agree(struct apart_pair *p, size_t from, size_t rows)
 	}
 }
 
-/* A screen's rows told apart together: the stacks it is about to show, told to the
- * model, are told apart by one look at every stack (four a label at most), not by
- * sorting each label's 1,250 stacks; so the next screen's rows, and again once the
- * sorted runs were made for a row asked for alone. As a model asked for every stack. */
+/* A screen's first rows of a sample told apart together: the stacks it is about to show,
+ * told to the model, are told apart by the sample's one look at every stack (four a
+ * label at most), not by sorting each label's 1,250 stacks; once they are shown, their
+ * labels' runs are made and sorted around them (model_apart_prepare()), and the next
+ * screen's rows come from those. As a model asked for every stack tells them, at two
+ * samples. */
 START_TEST(test_apart_want)
 {
 	struct apart_pair p;
@@ -1196,15 +1198,24 @@ START_TEST(test_apart_want)
 	ck_apart_want_agree(&p, 0, 32); /* eight labels, four rows each */
 	ck_assert_int_eq(p.a->apart_run_ok, 0);
 	ck_assert_ptr_null(p.a->apart_run_ids);
-	ck_apart_want_agree(&p, 32, 32);
-	ck_assert_ptr_null(p.a->apart_run_ids);
-	model_stack_apart(p.a, p.va.rows[100].stack, 1); /* the runs, for one row */
+	/* once those are on screen, the runs of their labels, sorted around them */
+	model_apart_prepare(p.a);
 	ck_assert_int_eq(p.a->apart_run_ok, 1);
-	ck_apart_want_agree(&p, 64, 32);
-	/* a second sample: stacks left, the rows' labels made again */
-	apart_split_spec(&p.sp, 1);
+	for (size_t i = 0; i < 32; i++)
+		ck_assert_uint_eq(p.a->apart_run_asked[p.va.rows[i].stack->label], 1);
+	ck_apart_want_agree(&p, 0, 32);
+	ck_apart_want_agree(&p, 32, 32);
+	ck_assert_int_eq(p.a->apart_run_ok, 1);
+	/* a second sample: two stacks more of each label, the first rows (the rows'
+	 * labels made again) */
+	apart_split_spec(&p.sp, 0);
+	for (int r = 0; r < 16; r++)
+		sb_printf(&p.sp, "|prep_new_page;__alloc_pages_noprof;lbl%d+0x10/0x80;a%d;b%d;c%d;d;g%d=%d",
+			  r % 8, r % 2, r % 6, r, r, 30000 - r);
 	pair_feed(&p, 1);
-	ck_apart_want_agree(&p, 0, 40);
+	ck_apart_want_agree(&p, 0, 24); /* three of a label */
+	ck_assert_int_eq(p.a->apart_run_ok, 0);
+	ck_apart_want_agree(&p, 24, 40);
 	pair_free(&p);
 }
 END_TEST

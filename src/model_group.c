@@ -451,8 +451,6 @@ int model_groups_step(struct model *m, double budget_ms)
 		return 1;
 	if (m->groups_at < 2 * n)
 		return 0;
-	if (!n)
-		groups_sample_begin(m, 1);
 	groups_sample_end(m, 0, m->dt);
 	m->groups_pending = 0;
 	return 1;

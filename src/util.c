@@ -343,7 +343,10 @@ static void ahead_fork_child(void)
 	ahead.state = ahead.state > 0 ? 0 : ahead.state;
 	ahead.n = 0;
 	ahead.busy = ahead.quit = 0;
-	pthread_mutex_unlock(&ahead.mu);
+	/* the parent's thread waited on them: made anew, not with waiters that are gone */
+	pthread_mutex_init(&ahead.mu, NULL);
+	pthread_cond_init(&ahead.cv, NULL);
+	pthread_cond_init(&ahead.idle, NULL);
 }
 
 void populate_ahead(void *p, size_t len)

@@ -2582,6 +2582,28 @@ START_TEST(test_populate_ahead)
 	populate_ahead(p, len);
 	munmap(p, len);
 	ck_assert_int_eq(populate_drain(), on);
+	/* a child of fork() has a thread of its own when it asks, and exit() stops that
+	 * one, not the parent's */
+	{
+		pid_t pid;
+		int status;
+
+		fflush(NULL);
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			char *c = mmap(NULL, 4u << 20, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			populate_ahead(c, 4u << 20);
+			exit(c != MAP_FAILED && populate_drain() == on &&
+			     resident(c, 4u << 20) == (on ? (4u << 20) / 4096 : 0) ? 0 : 1);
+		}
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert(WIFEXITED(status));
+		ck_assert_int_eq(WEXITSTATUS(status), 0);
+		ck_assert_int_eq(populate_drain(), on);
+	}
 	/* blocks of 256 KiB, 512 KiB... 8 MiB: the sixth, from its first 64 KiB on */
 	while (block < 5) {
 		char *x = arena_alloc(&a, 64u << 10);

@@ -143,7 +143,7 @@ struct model {
 	uint8_t *apart_dirty;       /* by label id */
 	size_t apart_dirty_cap, napart_dirty;
 	/* their stacks, one run per label (ids): made when a stack of one is asked for,
-	 * stale as soon as one is marked (model_view.c) */
+	 * let go as soon as one is marked (model_view.c) */
 	uint32_t *apart_run_at;     /* by label id: its run starts; the run ends at l + 1's */
 	uint32_t *apart_run_ids;    /* and after them, the runs' sorting (model_view.c) */
 	size_t apart_run_n;         /* ids in the runs */
@@ -155,7 +155,8 @@ struct model {
 	int apart_run_ok;
 	/* stacks that came to a label (id, label) or left one (APART_LEFT | label), in
 	 * order, while a stack's apart label made one at a time follows them: entries
-	 * before napart_news go first when they pile up (apart_news_base counts them) */
+	 * before napart_news go first when they pile up to a quarter of the stacks kept
+	 * (apart_news_base counts them) */
 	struct apart_news { uint32_t id, label; } *apart_news;
 	size_t napart_news, capapart_news;
 	uint64_t apart_news_base;
@@ -219,6 +220,9 @@ static inline uint32_t stack_module(const struct model *m, const struct stack *s
 	return st->nframes ? m->frame_info[st->frames[st->caller]].module : m->label_unknown;
 }
 
+/* model_view.c: the runs apart labels are made from (apart_run_*), let go */
+void apart_runs_free(struct model *m);
+
 /* The stacks of a label changed: their apart labels are made again (model_view.c). */
 static inline void apart_mark(struct model *m, uint32_t label)
 {
@@ -235,7 +239,8 @@ static inline void apart_mark(struct model *m, uint32_t label)
 		m->apart_dirty[label] = 1;
 		m->napart_dirty++;
 	}
-	m->apart_run_ok = 0;
+	if (m->apart_run_ok)
+		apart_runs_free(m); /* stale: the next ask makes them again */
 }
 
 #define APART_LEFT 0x80000000u
@@ -267,7 +272,7 @@ static inline void apart_news(struct model *m, uint32_t id, uint32_t label, int 
 {
 	if (!m->apart_memo)
 		return;
-	if (m->napart_news >= 2 * (size_t)m->nlive + 1024) {
+	if (m->napart_news >= (size_t)m->nlive / 4 + 1024) {
 		m->apart_news_base += m->napart_news;
 		m->napart_news = 0;
 	}
@@ -288,9 +293,6 @@ static inline struct group *group_of(const struct model *m, enum group_mode g, u
 
 /* model.c: a frame's label, module, kind and whether it is allocator machinery */
 void classify_frame(struct model *m, uint32_t id);
-
-/* model_view.c: the runs apart labels are made from (apart_run_*), let go */
-void apart_runs_free(struct model *m);
 
 /* model_group.c */
 /* Whether a function name (name_len bytes) matches an allocator machinery pattern. */

@@ -219,7 +219,7 @@ END_TEST
 
 /* Stacks of one label told apart while they come and go, a view every sample and its
  * rows' labels: the texts no stack has any more go (the memory stays bounded, the texts
- * are numbered again), and every stack keeps the text a model that told them apart once
+ * are numbered again, the news of who came and went are bounded), and every stack keeps the text a model that told them apart once
  * at the end gives it. */
 START_TEST(apart_churn_bounded)
 {
@@ -244,6 +244,8 @@ START_TEST(apart_churn_bounded)
 			early = model_mem_bytes(m);
 	}
 	ck_assert_uint_gt(model_apart_gen(m), 1);
+	/* the news of stacks that came and went: a quarter of the stacks kept at most */
+	ck_assert_uint_le(m->capapart_news, 2 * (model_nlive(m) / 4 + 1024));
 	ck_assert_msg(model_mem_bytes(m) <= early * 5 / 4, "%zu bytes after %u samples, %zu after %d",
 		      model_mem_bytes(m), n, early, 2 * MODEL_HISTORY);
 	model_view(once, &o, &v);

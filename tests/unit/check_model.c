@@ -1213,6 +1213,7 @@ START_TEST(test_apart_want)
 		sb_printf(&p.sp, "|prep_new_page;__alloc_pages_noprof;lbl%d+0x10/0x80;a%d;b%d;c%d;d;g%d=%d",
 			  r % 8, r % 2, r % 6, r, r, 30000 - r);
 	pair_feed(&p, 1);
+	ck_assert_ptr_null(p.a->apart_run_ids); /* stale: let go, not kept */
 	ck_apart_want_agree(&p, 0, 24); /* three of a label */
 	ck_assert_int_eq(p.a->apart_run_ok, 0);
 	ck_apart_want_agree(&p, 24, 40);

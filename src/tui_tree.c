@@ -565,6 +565,11 @@ void tree_ui_rebuild(struct tree_ui *u, const struct tree_env *e)
 		u->has_cur = 0;
 		u->selected = 0;
 	}
+	/* the cursor on the first line stays there, as in the flat list (like top): on the
+	 * new first root; following its node would leave the roots now above it off the
+	 * screen */
+	if (u->has_cur && !u->cur.depth && !u->cur.rank[0] && !u->cur.inl)
+		u->has_cur = 0;
 	vo.limit = 0;
 	u->mode = app->settings.tree;
 	build = u->t.build;

@@ -5278,6 +5278,49 @@ START_TEST(test_tree_setting)
 }
 END_TEST
 
+/* The cursor on the tree's first line stays on the first line as samples come (like
+ * the flat list): the recording's first sample tops with shmem, its last with [brd]. A
+ * cursor below the first line stays on its node. */
+START_TEST(test_tree_top_stays_top)
+{
+	struct ht h = { 0 };
+	struct tui_opts o;
+	struct tree_ui *u;
+	char *second;
+
+	memset(&o, 0, sizeof(o));
+	view_opts_init(&o.view);
+	o.tree = TREE_BOTTOM_UP;
+	o.cli_set = TUI_SET_TREE;
+	o.iterations = 1; /* the first frame: one sample read */
+	ht_open(&h, "lab.ptrec.xz", &o, 24, 160, NULL, NULL);
+	ck_line_has(&h, 4, "▸ shmem_alloc_and_add_folio");
+	ck_assert_int_eq(ht_cursor_y(&h), 4);
+	h.t->iterations = 0;
+	tui_pump(h.t, -1);
+	ck_line_has(&h, 0, "sample 90/90");
+	ck_line_has(&h, 4, "▸ brd_submit_bio+0x28d/0x42b [brd]");
+	ck_assert_int_eq(ht_cursor_y(&h), 4);
+	ht_close(&h);
+
+	/* on the second root, the cursor keeps it wherever the last sample puts it */
+	o.iterations = 1;
+	ht_open(&h, "lab.ptrec.xz", &o, 24, 160, NULL, NULL);
+	u = h.t->list->tree;
+	second = xstrdup(tree_node_text(h.t->model, &u->t.nodes[u->t.kids[1]]));
+	while (tree_ui_node(u) == &u->t.nodes[u->t.kids[0]] || u->lines[u->cursor].inl)
+		ht_keys(&h, "j");
+	ck_assert_str_eq(tree_node_text(h.t->model, tree_ui_node(u)), second);
+	h.t->iterations = 0;
+	tui_pump(h.t, -1);
+	ck_line_has(&h, 0, "sample 90/90");
+	ck_assert_str_eq(tree_node_text(h.t->model, tree_ui_node(u)), second);
+	ck_assert_int_eq(u->lines[u->cursor].depth, 0);
+	free(second);
+	ht_close(&h);
+}
+END_TEST
+
 static double cpu_ms(void)
 {
 	struct timespec ts;
@@ -6004,6 +6047,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tv, test_tree_chart_update);
 	tcase_add_test(tv, test_tree_replay);
 	tcase_add_test(tv, test_tree_setting);
+	tcase_add_test(tv, test_tree_top_stays_top);
 	tcase_add_test(tv, test_tree_live_pause);
 	tcase_add_test(tv, test_group);
 	tcase_add_test(tv, test_attrib_screen);

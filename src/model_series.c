@@ -398,60 +398,111 @@ static void decode(const struct trace *s, struct trace_bucket *out)
 		bucket_get(s->b, &pos, &last, &out[i]);
 }
 
+/* A closed bucket after one whose last value was plast, as bucket_get() reads it, at p
+ * (TRACE_MAX_BUCKET bytes of room); returns the bytes it takes. */
+static unsigned bucket_put(uint8_t *p, int64_t plast, int64_t mn, int64_t mx, int64_t last)
+{
+	uint64_t d = zigzag_enc((int64_t)((uint64_t)mn - (uint64_t)plast));
+	unsigned kind = mx == mn ? 0 : last == mn ? 1 : last == mx ? 2 : 3, len = 0;
+
+	if (d >> 60) {
+		len += varint_put(p + len, 4 | kind);
+		len += varint_put(p + len, d);
+	} else {
+		len += varint_put(p + len, d << 3 | kind);
+	}
+	if (kind)
+		len += varint_put(p + len, (uint64_t)mx - (uint64_t)mn);
+	if (kind == 3)
+		len += varint_put(p + len, (uint64_t)last - (uint64_t)mn);
+	return len;
+}
+
 /* Appends a closed bucket (room was made). */
 static void encode(struct trace *s, int64_t mn, int64_t mx, int64_t last)
 {
-	uint64_t d = zigzag_enc((int64_t)((uint64_t)mn - (uint64_t)s->plast));
-	unsigned kind = mx == mn ? 0 : last == mn ? 1 : last == mx ? 2 : 3;
-	uint32_t len = s->len;
-
-	if (d >> 60) {
-		len += varint_put(s->b + len, 4 | kind);
-		len += varint_put(s->b + len, d);
-	} else {
-		len += varint_put(s->b + len, d << 3 | kind);
-	}
-	if (kind)
-		len += varint_put(s->b + len, (uint64_t)mx - (uint64_t)mn);
-	if (kind == 3)
-		len += varint_put(s->b + len, (uint64_t)last - (uint64_t)mn);
-	s->len = (uint16_t)len;
+	s->len = (uint16_t)(s->len + bucket_put(s->b + s->len, s->plast, mn, mx, last));
 	s->plast = last;
 	s->n++;
 }
 
 /* Every closed bucket full, or no room for another: neighbours merge, the span
- * doubles. With an odd number, the last one and the open one are the new open one. */
-static void merge(struct trace *s)
+ * doubles. With an odd number, the last one and the open one are the new open one.
+ * Merged buckets can take more bytes than the two they replace (a flat one, then one a
+ * large step down: the merged one has the step twice, as its difference and its
+ * spread): the trace then moves to a larger block, or the heap's grows; a block that
+ * would pass the largest merges again. */
+static void merge(struct model *m, struct trace **sp)
 {
-	struct trace_bucket t[TRACE_ROW_BUCKETS + 1], *bk = t;
-	uint16_t n = s->n;
+	struct trace *s = *sp, *t;
+	struct trace_bucket tb[TRACE_ROW_BUCKETS + 1], *bk = tb;
+	uint8_t tout[(TRACE_ROW_BUCKETS / 2 + 1) * TRACE_MAX_BUCKET], *out = tout;
+	uint32_t n = s->n, len;
+	int64_t plast;
+	int heap = !!(s->flags & TRACE_HEAP);
 
-	if (n > TRACE_ROW_BUCKETS)
+	if (n > TRACE_ROW_BUCKETS) {
 		bk = xreallocarray(NULL, n, sizeof(*bk));
+		out = xreallocarray(NULL, n / 2 + 1, TRACE_MAX_BUCKET);
+	}
 	decode(s, bk);
-	s->len = 0;
-	s->n = 0;
-	s->plast = 0;
-	for (uint16_t i = 0; i + 1 < n; i += 2)
-		encode(s, bk[i].min < bk[i + 1].min ? bk[i].min : bk[i + 1].min,
-		       bk[i].max > bk[i + 1].max ? bk[i].max : bk[i + 1].max, bk[i + 1].last);
-	if (n % 2) {
-		struct trace_bucket *l = &bk[n - 1];
+	do {
+		for (uint32_t i = 0; i + 1 < n; i += 2) {
+			struct trace_bucket *a = &bk[i], *b = &bk[i + 1];
 
-		if (!(s->flags & TRACE_OPEN)) {
-			s->omin = l->min;
-			s->omax = l->max;
-			s->olast = l->last;
-			s->flags |= TRACE_OPEN;
+			bk[i / 2] = (struct trace_bucket){ a->min < b->min ? a->min : b->min,
+							  a->max > b->max ? a->max : b->max,
+							  b->last };
+		}
+		if (n % 2) {
+			struct trace_bucket *l = &bk[n - 1];
+
+			if (!(s->flags & TRACE_OPEN)) {
+				s->omin = l->min;
+				s->omax = l->max;
+				s->olast = l->last;
+				s->flags |= TRACE_OPEN;
+			} else {
+				s->omin = l->min < s->omin ? l->min : s->omin;
+				s->omax = l->max > s->omax ? l->max : s->omax;
+			}
+		}
+		n /= 2;
+		s->shift++;
+		len = 0;
+		plast = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			len += bucket_put(out + len, plast, bk[i].min, bk[i].max, bk[i].last);
+			plast = bk[i].last;
+		}
+	} while (!heap && sizeof(*s) + len > BLOCK_LARGE);
+	if (len > s->cap) {
+		if (heap) {
+			uint32_t cap = s->cap;
+
+			while (cap < len + TRACE_MAX_BUCKET)
+				cap += ((cap / 2) + 15) & ~15u;
+			s = xrealloc(s, trace_size(cap));
+			s->cap = (uint16_t)cap;
 		} else {
-			s->omin = l->min < s->omin ? l->min : s->omin;
-			s->omax = l->max > s->omax ? l->max : s->omax;
+			size_t size = (sizeof(*s) + len + BLOCK_STEP - 1) & ~(size_t)(BLOCK_STEP - 1);
+
+			t = block_alloc(m, size);
+			memcpy(t, s, sizeof(*s));
+			t->cap = (uint16_t)(size - sizeof(*s));
+			block_free(m, s, sizeof(*s) + s->cap);
+			s = t;
 		}
 	}
-	s->shift++;
-	if (bk != t)
+	memcpy(s->b, out, len);
+	s->len = (uint16_t)len;
+	s->n = (uint16_t)n;
+	s->plast = plast;
+	if (bk != tb) {
 		free(bk);
+		free(out);
+	}
+	*sp = s;
 }
 
 /* Room for a closed bucket: the heap's grows by half, a block moves to one of the next
@@ -478,7 +529,7 @@ static int make_room(struct model *m, struct trace **sp)
 		/* after the merge a smaller block does, until it grows again */
 		size_t size;
 
-		merge(s);
+		merge(m, &s);
 		size = (sizeof(*s) + s->len + TRACE_MAX_BUCKET + BLOCK_STEP - 1) & ~(size_t)(BLOCK_STEP - 1);
 		if (size < BLOCK_SMALL)
 			size = BLOCK_SMALL;
@@ -509,7 +560,7 @@ void trace_add(struct model *m, struct trace **sp, uint32_t to, int64_t v)
 			encode(s, s->omin, s->omax, s->olast);
 			s->flags &= (uint8_t)~TRACE_OPEN;
 			if (s->n == trace_nb_of(s))
-				merge(s);
+				merge(m, &s);
 			continue;
 		}
 		if (s->next > to)
@@ -530,7 +581,7 @@ void trace_add(struct model *m, struct trace **sp, uint32_t to, int64_t v)
 				s->n = (uint16_t)(s->n + c);
 				s->next += (uint32_t)c << s->shift;
 				if (s->n == trace_nb_of(s))
-					merge(s);
+					merge(m, &s);
 				continue;
 			}
 		}

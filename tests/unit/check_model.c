@@ -3761,6 +3761,55 @@ START_TEST(test_trace_buckets_exact)
 }
 END_TEST
 
+/* Traces of counts that step down by 20,000 every other sample: two buckets merged then
+ * take more bytes than the two did (the step's difference, and the merged one's spread
+ * besides), the block the trace is in grows or the trace merges again. Sixteen traces
+ * fed in step, in the blocks of one slab: each holds every sample's value exactly. */
+START_TEST(test_trace_merge_grows)
+{
+	enum { NT = 16, K = 3000 };
+	static int64_t v[NT][K];
+	struct trace_bucket b[MODEL_CHART_BUCKETS + 1];
+	struct trace *t[NT];
+	struct model *m = model_new();
+
+	for (int i = 0; i < NT; i++) {
+		t[i] = trace_new(m, 0, MODEL_CHART_BUCKETS);
+		for (uint32_t k = 0; k < K; k++)
+			v[i][k] = 1000000000 + 1000 * i - (int64_t)20000 * (int64_t)((k + 1) / 2);
+	}
+	for (uint32_t k = 1; k < K; k++)
+		for (int i = 0; i < NT; i++)
+			if (v[i][k] != v[i][k - 1]) {
+				trace_add(m, &t[i], k - 1, v[i][k - 1]);
+				trace_add(m, &t[i], k, v[i][k]);
+			}
+	for (int i = 0; i < NT; i++) {
+		uint32_t s0, next, n;
+		unsigned shift;
+
+		trace_add(m, &t[i], K - 1, v[i][K - 1]);
+		n = trace_buckets(t[i], b, &s0, &shift, &next);
+		ck_assert_uint_eq(next, K);
+		ck_assert_uint_eq(n, ((K - 1) >> shift) + 1);
+		for (uint32_t j = 0; j < n; j++) {
+			uint32_t a = j << shift, z = a + (1u << shift) - 1;
+
+			if (z > K - 1)
+				z = K - 1;
+			/* falling: the first sample's value is the largest, the last's the least */
+			ck_assert_msg(b[j].max == v[i][a] && b[j].min == v[i][z] && b[j].last == v[i][z],
+				      "trace %d, bucket %u (samples %u..%u): %lld..%lld last %lld, want %lld..%lld",
+				      i, j, a, z, (long long)b[j].min, (long long)b[j].max,
+				      (long long)b[j].last, (long long)v[i][z], (long long)v[i][a]);
+		}
+	}
+	for (int i = 0; i < NT; i++)
+		trace_free(m, &t[i]);
+	model_free(m);
+}
+END_TEST
+
 /* A node over 3,000 stacks of 700 samples (some from later on, some never changing, a
  * few gone; some hundred layouts of buckets), summed at once and a slice at a time: the same columns as the sum read
  * whole. */
@@ -4479,6 +4528,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_chart_sum);
 	tcase_add_test(tc, test_chart_sum_slices);
 	tcase_add_test(tc, test_trace_buckets_exact);
+	tcase_add_test(tc, test_trace_merge_grows);
 	tcase_add_test(tc, test_chart_memory_bounded);
 	tcase_add_test(tc, test_chart_slabs_given_back);
 	suite_add_tcase(s, tc);

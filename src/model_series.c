@@ -48,8 +48,9 @@ static inline uint32_t trace_nb_of(const struct trace *s)
 }
 
 /* ---- memory ----
- * A row's trace is a block of 64 bytes, which grows 32 bytes at a time up to 256 (the
- * buckets take at most 208 bytes: a row whose buckets need more merges them earlier).
+ * A row's trace is a block of 64 bytes, which grows 32 bytes at a time, when the bucket
+ * that closes does not fit, up to 256 (the buckets take at most 208 bytes: a row whose
+ * buckets need more merges them earlier).
  * Blocks come from slabs of their own: the model walks every row's history every sample,
  * and traces of many sizes among the histories in the heap spread those over more pages
  * (with malloc, a sample of 100,000 stacks took a third longer). A free block goes to its
@@ -418,10 +419,11 @@ static unsigned bucket_put(uint8_t *p, int64_t plast, int64_t mn, int64_t mx, in
 	return len;
 }
 
-/* Appends a closed bucket (room was made). */
-static void encode(struct trace *s, int64_t mn, int64_t mx, int64_t last)
+/* Appends a closed bucket of k bytes from p (room was made). */
+static void append(struct trace *s, const uint8_t *p, unsigned k, int64_t last)
 {
-	s->len = (uint16_t)(s->len + bucket_put(s->b + s->len, s->plast, mn, mx, last));
+	memcpy(s->b + s->len, p, k);
+	s->len = (uint16_t)(s->len + k);
 	s->plast = last;
 	s->n++;
 }
@@ -505,17 +507,18 @@ static void merge(struct model *m, struct trace **sp)
 	*sp = s;
 }
 
-/* Room for a closed bucket: the heap's grows by half, a block moves to one of the next
- * size; a largest one that is full merges (0 then: the buckets changed). */
-static int make_room(struct model *m, struct trace **sp)
+/* Room for a closed bucket of need bytes: the heap's grows by half, a block moves to one
+ * of the next size; a largest one without the room merges (0 then: the buckets
+ * changed). */
+static int make_room(struct model *m, struct trace **sp, unsigned need)
 {
 	struct trace *s = *sp, *t;
 	uint32_t cap = s->cap;
 
-	if (s->len + TRACE_MAX_BUCKET <= cap)
+	if (s->len + need <= cap)
 		return 1;
 	if (s->flags & TRACE_HEAP) {
-		while (cap < (uint32_t)s->len + TRACE_MAX_BUCKET)
+		while (cap < (uint32_t)s->len + need)
 			cap += ((cap / 2) + 15) & ~15u;
 		s = xrealloc(s, trace_size(cap));
 		s->cap = (uint16_t)cap;
@@ -530,7 +533,7 @@ static int make_room(struct model *m, struct trace **sp)
 		size_t size;
 
 		merge(m, &s);
-		size = (sizeof(*s) + s->len + TRACE_MAX_BUCKET + BLOCK_STEP - 1) & ~(size_t)(BLOCK_STEP - 1);
+		size = (sizeof(*s) + s->len + need + BLOCK_STEP - 1) & ~(size_t)(BLOCK_STEP - 1);
 		if (size < BLOCK_SMALL)
 			size = BLOCK_SMALL;
 		if (size < BLOCK_LARGE) {
@@ -555,9 +558,12 @@ void trace_add(struct model *m, struct trace **sp, uint32_t to, int64_t v)
 
 		if ((s->flags & TRACE_OPEN) && s->next > end) {
 			/* the open bucket is complete: it closes */
-			if (!make_room(m, &s))
+			uint8_t p[TRACE_MAX_BUCKET];
+			unsigned k = bucket_put(p, s->plast, s->omin, s->omax, s->olast);
+
+			if (!make_room(m, &s, k))
 				continue;
-			encode(s, s->omin, s->omax, s->olast);
+			append(s, p, k, s->olast);
 			s->flags &= (uint8_t)~TRACE_OPEN;
 			if (s->n == trace_nb_of(s))
 				merge(m, &s);
@@ -567,14 +573,13 @@ void trace_add(struct model *m, struct trace **sp, uint32_t to, int64_t v)
 			break;
 		if (!(s->flags & TRACE_OPEN) && s->plast == v) {
 			/* whole buckets of v after one that ended at v (the run of a count
-			 * that stayed): one zero byte each, as encode() writes them */
+			 * that stayed): one zero byte each, as bucket_put() writes them */
 			uint64_t c = ((uint64_t)to + 1 - s->next) >> s->shift;
 
 			if (c > trace_nb_of(s) - s->n)
 				c = trace_nb_of(s) - s->n;
-			if (s->len + c + TRACE_MAX_BUCKET > s->cap)
-				c = s->len + TRACE_MAX_BUCKET < s->cap
-					    ? s->cap - s->len - TRACE_MAX_BUCKET : 0;
+			if (s->len + c > s->cap)
+				c = s->cap - s->len;
 			if (c) {
 				memset(s->b + s->len, 0, c);
 				s->len = (uint16_t)(s->len + c);

@@ -3761,6 +3761,27 @@ START_TEST(test_trace_buckets_exact)
 }
 END_TEST
 
+/* A trace's block grows when the bucket that closes does not fit, not while 32 bytes
+ * (the most a bucket takes) are not free: 62 closed buckets of a byte each, 0 and 1 in
+ * turn, take a block of 128 bytes (its 48-byte head and 80 for the buckets), not 160. */
+START_TEST(test_trace_room)
+{
+	struct model *m = model_new();
+	struct trace *t = trace_new(m, 0, MODEL_CHART_BUCKETS);
+	struct trace_bucket b[MODEL_CHART_BUCKETS + 1];
+	uint32_t s0, next;
+	unsigned shift;
+
+	for (uint32_t k = 0; k < 63; k++)
+		trace_add(m, &t, k, k % 2);
+	ck_assert_uint_eq(trace_buckets(t, b, &s0, &shift, &next), 63);
+	ck_assert_uint_eq(shift, 0);
+	ck_assert_uint_eq(m->trace_bytes, 128);
+	trace_free(m, &t);
+	model_free(m);
+}
+END_TEST
+
 /* Traces of counts that step down by 20,000 every other sample: two buckets merged then
  * take more bytes than the two did (the step's difference, and the merged one's spread
  * besides), the block the trace is in grows or the trace merges again. Sixteen traces
@@ -4529,6 +4550,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_chart_sum_slices);
 	tcase_add_test(tc, test_trace_buckets_exact);
 	tcase_add_test(tc, test_trace_merge_grows);
+	tcase_add_test(tc, test_trace_room);
 	tcase_add_test(tc, test_chart_memory_bounded);
 	tcase_add_test(tc, test_chart_slabs_given_back);
 	suite_add_tcase(s, tc);

@@ -653,6 +653,9 @@ int tui_resize(struct app *app, int rows, int cols)
 		if (resizeterm(rows, cols) == ERR)
 			return -1;
 	}
+	/* every cell again, also at the size curses has: the terminal may have been another
+	 * size in between (SIGWINCHs come together), and its resize moved or dropped lines */
+	app->redraw_all = 1;
 	tui_key(app, TK_FN | KEY_RESIZE);
 	return 0;
 }

@@ -42,7 +42,8 @@ void tui_symbols(struct app *app);
 /* Draws what changed. */
 void tui_render(struct app *app);
 /* The terminal is rows x cols now (SIGWINCH, or found on a return from a suspend): curses
- * and the screens follow. Sizes below 1 (a hostile or broken ioctl) keep the old size.
+ * and the screens follow, and the next frame draws every cell, also when the size is the
+ * one curses had. Sizes below 1 (a hostile or broken ioctl) keep the old size.
  * Returns 0, or -1 when the size was refused. */
 int tui_resize(struct app *app, int rows, int cols);
 

@@ -3251,6 +3251,40 @@ START_TEST(test_resize_storm)
 }
 END_TEST
 
+/* A resize to the size curses already has (the terminal went to another size and back,
+ * and the SIGWINCHs came together): the terminal's resize moved or dropped lines, so the
+ * next frame clears the screen and draws every cell, not only the cells that changed. */
+START_TEST(test_resize_same_size)
+{
+	struct ht h = { 0 };
+	const char *clear;
+	char buf[65536];
+	off_t at;
+	ssize_t n;
+
+	ht_open(&h, "demo", NULL, 30, 100, NULL, NULL);
+	/* the UI again, on a file that keeps what is sent to the terminal */
+	tui_screen_close(h.t);
+	fclose(h.out);
+	h.out = tmpfile();
+	ck_assert_ptr_nonnull(h.out);
+	ck_assert_int_eq(tui_screen_open(h.t, h.out, h.in, "xterm-256color"), 0);
+	resizeterm(30, 100);
+	tui_render(h.t);
+	clear = tigetstr("clear");
+	ck_assert(clear && clear != (char *)-1 && *clear);
+	at = lseek(fileno(h.out), 0, SEEK_END);
+	ck_assert_int_eq(tui_resize(h.t, 30, 100), 0);
+	tui_render(h.t);
+	n = pread(fileno(h.out), buf, sizeof(buf) - 1, at);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_msg(strstr(buf, clear), "no clear after a resize to the same size");
+	ck_assert_msg(strstr(buf, "PAGES"), "the screen was not drawn again");
+	ht_close(&h);
+}
+END_TEST
+
 /* ---- colours ---- */
 
 static int any_pair(struct ht *h)
@@ -5993,6 +6027,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_columns_drop);
 	tcase_add_test(tc, test_resize);
 	tcase_add_test(tc, test_resize_storm);
+	tcase_add_test(tc, test_resize_same_size);
 	tcase_add_test(tc, test_move);
 	tcase_add_test(tc, test_expand);
 	tcase_add_test(tc, test_sort);

@@ -428,6 +428,29 @@ static void append(struct trace *s, const uint8_t *p, unsigned k, int64_t last)
 	s->n++;
 }
 
+/* The heap's trace with room for len bytes and a bucket more: it grows by half. */
+static struct trace *heap_grow(struct trace *s, uint32_t len)
+{
+	uint32_t cap = s->cap;
+
+	while (cap < len)
+		cap += ((cap / 2) + 15) & ~15u;
+	s = xrealloc(s, trace_size(cap));
+	s->cap = (uint16_t)cap;
+	return s;
+}
+
+/* A row's trace moved to a block of size bytes (its closed buckets fit). */
+static struct trace *block_move(struct model *m, struct trace *s, size_t size)
+{
+	struct trace *t = block_alloc(m, size);
+
+	memcpy(t, s, sizeof(*s) + s->len);
+	t->cap = (uint16_t)(size - sizeof(*s));
+	block_free(m, s, sizeof(*s) + s->cap);
+	return t;
+}
+
 /* Every closed bucket full, or no room for another: neighbours merge, the span
  * doubles. With an odd number, the last one and the open one are the new open one.
  * Merged buckets can take more bytes than the two they replace (a flat one, then one a
@@ -436,7 +459,7 @@ static void append(struct trace *s, const uint8_t *p, unsigned k, int64_t last)
  * would pass the largest merges again. */
 static void merge(struct model *m, struct trace **sp)
 {
-	struct trace *s = *sp, *t;
+	struct trace *s = *sp;
 	struct trace_bucket tb[TRACE_ROW_BUCKETS + 1], *bk = tb;
 	uint8_t tout[(TRACE_ROW_BUCKETS / 2 + 1) * TRACE_MAX_BUCKET], *out = tout;
 	uint32_t n = s->n, len;
@@ -478,24 +501,11 @@ static void merge(struct model *m, struct trace **sp)
 			plast = bk[i].last;
 		}
 	} while (!heap && sizeof(*s) + len > BLOCK_LARGE);
-	if (len > s->cap) {
-		if (heap) {
-			uint32_t cap = s->cap;
-
-			while (cap < len + TRACE_MAX_BUCKET)
-				cap += ((cap / 2) + 15) & ~15u;
-			s = xrealloc(s, trace_size(cap));
-			s->cap = (uint16_t)cap;
-		} else {
-			size_t size = (sizeof(*s) + len + BLOCK_STEP - 1) & ~(size_t)(BLOCK_STEP - 1);
-
-			t = block_alloc(m, size);
-			memcpy(t, s, sizeof(*s));
-			t->cap = (uint16_t)(size - sizeof(*s));
-			block_free(m, s, sizeof(*s) + s->cap);
-			s = t;
-		}
-	}
+	s->len = 0; /* what it had is in out */
+	if (len > s->cap)
+		s = heap ? heap_grow(s, len + TRACE_MAX_BUCKET)
+			 : block_move(m, s, (sizeof(*s) + len + BLOCK_STEP - 1) &
+						~(size_t)(BLOCK_STEP - 1));
 	memcpy(s->b, out, len);
 	s->len = (uint16_t)len;
 	s->n = (uint16_t)n;
@@ -512,22 +522,15 @@ static void merge(struct model *m, struct trace **sp)
  * changed). */
 static int make_room(struct model *m, struct trace **sp, unsigned need)
 {
-	struct trace *s = *sp, *t;
+	struct trace *s = *sp;
 	uint32_t cap = s->cap;
 
 	if (s->len + need <= cap)
 		return 1;
 	if (s->flags & TRACE_HEAP) {
-		while (cap < (uint32_t)s->len + need)
-			cap += ((cap / 2) + 15) & ~15u;
-		s = xrealloc(s, trace_size(cap));
-		s->cap = (uint16_t)cap;
+		s = heap_grow(s, s->len + need);
 	} else if (sizeof(*s) + cap < BLOCK_LARGE) {
-		t = block_alloc(m, sizeof(*s) + cap + BLOCK_STEP);
-		memcpy(t, s, sizeof(*s) + s->len);
-		t->cap = (uint16_t)(cap + BLOCK_STEP);
-		block_free(m, s, sizeof(*s) + cap);
-		s = t;
+		s = block_move(m, s, sizeof(*s) + cap + BLOCK_STEP);
 	} else {
 		/* after the merge a smaller block does, until it grows again */
 		size_t size;
@@ -536,13 +539,7 @@ static int make_room(struct model *m, struct trace **sp, unsigned need)
 		size = (sizeof(*s) + s->len + need + BLOCK_STEP - 1) & ~(size_t)(BLOCK_STEP - 1);
 		if (size < BLOCK_SMALL)
 			size = BLOCK_SMALL;
-		if (size < BLOCK_LARGE) {
-			t = block_alloc(m, size);
-			memcpy(t, s, sizeof(*s) + s->len);
-			t->cap = (uint16_t)(size - sizeof(*s));
-			block_free(m, s, BLOCK_LARGE);
-			*sp = t;
-		}
+		*sp = size < BLOCK_LARGE ? block_move(m, s, size) : s;
 		return 0;
 	}
 	*sp = s;

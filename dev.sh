@@ -6,6 +6,8 @@
 #   ./dev.sh test   install build and test dependencies, build, run the whole suite
 #                   (make check, then make distcheck); PAGETOP_CI=1 (as .ci/run sets
 #                   it) makes a test whose precondition is missing fail (tests/README.md)
+#   ./dev.sh failures [DIR]
+#                   the end of each failed test's log under DIR (default .)
 #
 # Works on a fresh Debian 12 (or Ubuntu) as root or through sudo.
 set -eu
@@ -32,6 +34,17 @@ install_deps() {
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 }
 
+# show_failures DIR: the last lines of each failed test's log under DIR, at the end of
+# the output, where a CI that keeps only its tail shows them
+show_failures() {
+	find "$1" -name '*.trs' 2>/dev/null | while read -r trs; do
+		grep -qE '^:test-result: (FAIL|ERROR)' "$trs" || continue
+		log=${trs%.trs}.log
+		echo "==== the end of $log"
+		tail -n 60 "$log"
+	done
+}
+
 build() {
 	[ -x configure ] || ./autogen.sh
 	[ -f Makefile ] || ./configure --enable-werror
@@ -39,6 +52,9 @@ build() {
 }
 
 case $mode in
+failures)
+	show_failures "${1:-.}"
+	;;
 run)
 	install_deps $build_deps
 	build
@@ -63,11 +79,11 @@ test)
 		KERNEL_LAB=$(cd ../shared/kernel-lab && pwd)
 		export KERNEL_LAB
 	fi
-	make -j"$(nproc)" check
-	make -j"$(nproc)" distcheck
+	make -j"$(nproc)" check || { show_failures .; exit 1; }
+	make -j"$(nproc)" distcheck || { show_failures .; exit 1; }
 	;;
 *)
-	echo "usage: ./dev.sh run|test" >&2
+	echo "usage: ./dev.sh run|test|failures [DIR]" >&2
 	exit 2
 	;;
 esac

@@ -123,6 +123,7 @@ printf 'set columns = label,score,pages,delta\n' >"$tmp/cols/pagetop/pagetoprc"
 chown -R 65534:65534 "$tmp/cols"
 start cols
 expect "sample 90/90" 10
+settle
 grep -q 'SCORE.*PAGES.*Δ.*CALLER' "$tmp/screen" || fail "cols: the titles are not in the file's order"
 keys F2
 expect "move a column"

@@ -44,6 +44,23 @@ wait_gone() {
 	return 1
 }
 
+# settle: until two captures 0.2 s apart are the same (at most 10 s). One screen can reach
+# tmux in more than one piece: a capture that matched a text of the top lines may not
+# have the rest yet. Before a look at lines other than the ones waited for.
+settle() {
+	n=0
+	capture
+	cp "$tmp/screen" "$tmp/screen.before"
+	while [ $n -lt 50 ]; do
+		sleep 0.2
+		capture
+		cmp -s "$tmp/screen" "$tmp/screen.before" && return 0
+		cp "$tmp/screen" "$tmp/screen.before"
+		n=$((n + 1))
+	done
+	return 0
+}
+
 # expect TEXT [SECONDS]: wait_for, else a failure
 expect() {
 	wait_for "$1" "${2:-20}" || fail "expected '$1'"

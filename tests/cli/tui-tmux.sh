@@ -58,6 +58,7 @@ keys s 5
 expect "Sort ΔBASE ▼"
 keys '{' '{'
 expect "sample 70/90"
+settle
 sed -n 5p "$tmp/screen" | grep -q 'brd_submit_bio \[brd\]' || fail "[brd] is not the first row"
 keys Enter
 expect "> brd_submit_bio+0x28d/0x42b [brd]"
@@ -89,6 +90,7 @@ expect "sample 90/90"
 keys g g
 expect "group function"
 expect "FUNCTION"
+settle
 # the columns by their titles (the sort mark and the stack counts taken off)
 awk 'f == 0 && /FUNCTION/ { for (i = 1; i <= NF; i++) { t = $i; sub(/[▲▼]$/, "", t); c[t] = i }
 	f = 1; next }
@@ -118,6 +120,7 @@ expect "F5Tree"
 keys T
 expect "tree top-down"
 expect "FRAME"
+settle
 sed -n 5p "$tmp/screen" | grep -q '39936 .*▸ __x64_sys_close+0x3e/0x6e (1 stack)' ||
 	fail "the largest root is not the first line"
 keys Enter
@@ -131,12 +134,14 @@ wait_gone "brd_sub" || fail "Left did not collapse __fput"
 keys Left Left
 n=0
 while grep -qF "└─ ▸ __fput" "$tmp/screen" && [ $n -lt 100 ]; do sleep 0.1; capture; n=$((n + 1)); done
+settle
 grep -qF "└─ ▸ __fput" "$tmp/screen" && fail "Left on a collapsed node did not go to its parent"
 sed -n 5p "$tmp/screen" | grep -q '▸ __x64_sys_close' || fail "the root is not collapsed"
 keys F5
 expect "tree bottom-up"
 keys F5
 expect "CALLER"
+settle
 grep -qF "tree bottom-up" "$tmp/screen" && fail "F5 did not leave the tree"
 keys q
 ended 0
@@ -154,6 +159,7 @@ expect "sample 90/90"
 keys c
 expect "brd_submit_bio [brd]  156.0 MiB now  ▲ peak 156.0 MiB"
 expect "└◆"
+settle
 # the top line of the plot has dots only at its right end, the bottom one from its start
 top=$(sed -n 's/.*156\.0 MiB ┤//p' "$tmp/screen")
 bottom=$(sed -n 's/.* 4\.0 MiB ┤//p' "$tmp/screen")
@@ -170,6 +176,7 @@ ended 0
 echo "tui-tmux.sh: F-keys and the function-key bar"
 start "$PAGETOP" "$demo"
 expect "F1Help  F2Setup F3SearchF4FilterF5Tree  F6SortByF10Quit"
+settle
 tail -n 1 "$tmp/screen" | grep -q '^F1Help' || fail "the bar is not the last line"
 keys F3
 expect "Search:"
@@ -313,6 +320,7 @@ expect "drivers/block/brd.c (2 call sites)"
 keys g
 expect "group directory"
 expect "drivers/block/ ("
+settle
 grep -qiw pages "$tmp/screen" && fail "allocinfo's screen says pages"
 keys g
 expect "group stack"
@@ -354,6 +362,7 @@ for src in "$top_srcdir/tests/data/attrib-series" "$tmp/blocks.ptrec"; do
 	expect "7,616 of 7,616 pages in 7,414 of 7,414 blocks, 17 groups"
 	expect "     3,129    3,128      0.00  41.1%  ▸ swapper"
 	expect "(read at 8.0 s since boot)"
+	settle
 	grep -q "blocks of the last sample read" "$tmp/screen" && fail "$src: the last sample's blocks at sample 1"
 	keys ] ] ]
 	expect "sample 4/4"
@@ -374,6 +383,7 @@ expect "top tasks (pid comm: pages, blocks)"
 expect "0 swapper: 4,685, 4,685"
 keys Escape
 expect "  ▸ register_early_stack #0"
+settle
 grep -q "top tasks" "$tmp/screen" && fail "Esc left the stack open"
 keys Escape
 expect "▸ 0"

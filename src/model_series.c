@@ -48,7 +48,7 @@ static inline uint32_t trace_nb_of(const struct trace *s)
 }
 
 /* ---- memory ----
- * A row's trace is a block of 64 bytes, which grows 32 bytes at a time, when the bucket
+ * A row's trace is a block of 64 bytes, which grows in steps of 16 bytes, when the bucket
  * that closes does not fit, up to 256 (the buckets take at most 208 bytes: a row whose
  * buckets need more merges them earlier).
  * Blocks come from slabs of their own: the model walks every row's history every sample,
@@ -61,7 +61,7 @@ static inline uint32_t trace_nb_of(const struct trace *s)
  * cover it until it is the next one taken. */
 #define BLOCK_SMALL 64
 #define BLOCK_LARGE 256
-#define BLOCK_STEP 32
+#define BLOCK_STEP 16
 #define BLOCK_CLASSES ((BLOCK_LARGE - BLOCK_SMALL) / BLOCK_STEP + 1)
 #define POOL_SLAB (128 * 1024)
 #define POOL_REGION ((size_t)2 << 20)
@@ -517,8 +517,8 @@ static void merge(struct model *m, struct trace **sp)
 	*sp = s;
 }
 
-/* Room for a closed bucket of need bytes: the heap's grows by half, a block moves to one
- * of the next size; a largest one without the room merges (0 then: the buckets
+/* Room for a closed bucket of need bytes: the heap's grows by half, a block moves to the
+ * smallest that holds it; a largest one without the room merges (0 then: the buckets
  * changed). */
 static int make_room(struct model *m, struct trace **sp, unsigned need)
 {
@@ -530,7 +530,14 @@ static int make_room(struct model *m, struct trace **sp, unsigned need)
 	if (s->flags & TRACE_HEAP) {
 		s = heap_grow(s, s->len + need);
 	} else if (sizeof(*s) + cap < BLOCK_LARGE) {
-		s = block_move(m, s, sizeof(*s) + cap + BLOCK_STEP);
+		size_t size = (sizeof(*s) + s->len + need + BLOCK_STEP - 1) &
+			      ~(size_t)(BLOCK_STEP - 1);
+
+		s = block_move(m, s, size < BLOCK_LARGE ? size : BLOCK_LARGE);
+		if (s->len + need > s->cap) {
+			*sp = s;
+			return make_room(m, sp, need);
+		}
 	} else {
 		/* after the merge a smaller block does, until it grows again */
 		size_t size;

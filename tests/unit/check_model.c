@@ -1292,6 +1292,53 @@ START_TEST(test_apart_look)
 }
 END_TEST
 
+/* Once the first rows are on screen, model_apart_prepare() splits the sorted stacks of
+ * each label of many (4,096 here) into parts of fewer than 256, those of labels no row
+ * has too: a row of one that a search or a page brings costs a look at its part
+ * only. The rows after the first, far down included, are told apart as a model asked for
+ * every stack tells them. */
+START_TEST(test_apart_split_ahead)
+{
+	struct apart_pair p;
+	size_t big = 0;
+
+	pair_init(&p);
+	/* two labels of 4,096 stacks, four ways at each of six depths */
+	for (int l = 0; l < 2; l++)
+		for (int i = 0; i < 4096; i++) {
+			sb_printf(&p.sp, "%sprep_new_page;__alloc_pages_noprof;lbl%d+0x10/0x80",
+				  p.sp.len ? "|" : "", l);
+			for (int k = 0; k < 6; k++)
+				sb_printf(&p.sp, ";g%d_%d+0x10/0x80", k, i >> (2 * k) & 3);
+			sb_printf(&p.sp, "=%d", 1 + (i * 7 + l) % 50);
+		}
+	pair_feed(&p, 0);
+	ck_apart_want_agree(&p, 0, 4);
+	model_apart_prepare(p.a);
+	ck_assert_int_eq(p.a->apart_run_ok, 1);
+	for (size_t l = 0; l < p.a->apart_run_labels; l++) {
+		if (p.a->apart_run_at[l + 1] - p.a->apart_run_at[l] < 256)
+			continue;
+		/* the parts: the run's neighbours' depths (after its ids, order and places),
+		 * 0 inside a part */
+		const uint32_t *lcp = p.a->apart_run_ids + 3 * p.a->apart_run_n +
+				      p.a->apart_run_at[l];
+		size_t k = p.a->apart_run_at[l + 1] - p.a->apart_run_at[l], part = 1;
+
+		ck_assert_uint_eq(p.a->apart_run_asked[l], 1);
+		for (size_t i = 1; i < k; i++) {
+			part = lcp[i] ? 1 : part + 1;
+			ck_assert_uint_lt(part, 256);
+		}
+		big++;
+	}
+	ck_assert_uint_eq(big, 2);
+	ck_apart_want_agree(&p, 4, 64);
+	ck_apart_want_agree(&p, p.va.nrows - 64, 64);
+	pair_free(&p);
+}
+END_TEST
+
 /* One stack of the halves test: the frames of base stack i (its label lbl(i % 8)), the
  * last one named as tail says. */
 static void halves_rec(struct model *m, uint64_t handle, int i, const char *tail, int k)
@@ -4573,6 +4620,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_apart_scan_halves);
 	tcase_add_test(tc, test_apart_want);
 	tcase_add_test(tc, test_apart_look);
+	tcase_add_test(tc, test_apart_split_ahead);
 	tcase_add_test(tc, test_alloc_patterns);
 	tcase_add_test(tc, test_group_caller_module);
 	tcase_add_test(tc, test_group_function);

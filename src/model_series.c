@@ -440,6 +440,12 @@ static struct trace *heap_grow(struct trace *s, uint32_t len)
 	return s;
 }
 
+/* The smallest block size that holds a trace of len bytes of buckets. */
+static size_t block_size(uint32_t len)
+{
+	return (sizeof(struct trace) + len + BLOCK_STEP - 1) & ~(size_t)(BLOCK_STEP - 1);
+}
+
 /* A row's trace moved to a block of size bytes (its closed buckets fit). */
 static struct trace *block_move(struct model *m, struct trace *s, size_t size)
 {
@@ -504,8 +510,7 @@ static void merge(struct model *m, struct trace **sp)
 	s->len = 0; /* what it had is in out */
 	if (len > s->cap)
 		s = heap ? heap_grow(s, len + TRACE_MAX_BUCKET)
-			 : block_move(m, s, (sizeof(*s) + len + BLOCK_STEP - 1) &
-						~(size_t)(BLOCK_STEP - 1));
+			 : block_move(m, s, block_size(len));
 	memcpy(s->b, out, len);
 	s->len = (uint16_t)len;
 	s->n = (uint16_t)n;
@@ -518,39 +523,29 @@ static void merge(struct model *m, struct trace **sp)
 }
 
 /* Room for a closed bucket of need bytes: the heap's grows by half, a block moves to the
- * smallest that holds it; a largest one without the room merges (0 then: the buckets
- * changed). */
+ * smallest that holds it; where none does, the buckets merge (0 then: they changed). */
 static int make_room(struct model *m, struct trace **sp, unsigned need)
 {
 	struct trace *s = *sp;
-	uint32_t cap = s->cap;
+	size_t size;
 
-	if (s->len + need <= cap)
+	if (s->len + need <= s->cap)
 		return 1;
 	if (s->flags & TRACE_HEAP) {
-		s = heap_grow(s, s->len + need);
-	} else if (sizeof(*s) + cap < BLOCK_LARGE) {
-		size_t size = (sizeof(*s) + s->len + need + BLOCK_STEP - 1) &
-			      ~(size_t)(BLOCK_STEP - 1);
-
-		s = block_move(m, s, size < BLOCK_LARGE ? size : BLOCK_LARGE);
-		if (s->len + need > s->cap) {
-			*sp = s;
-			return make_room(m, sp, need);
-		}
-	} else {
-		/* after the merge a smaller block does, until it grows again */
-		size_t size;
-
-		merge(m, &s);
-		size = (sizeof(*s) + s->len + need + BLOCK_STEP - 1) & ~(size_t)(BLOCK_STEP - 1);
-		if (size < BLOCK_SMALL)
-			size = BLOCK_SMALL;
-		*sp = size < BLOCK_LARGE ? block_move(m, s, size) : s;
-		return 0;
+		*sp = heap_grow(s, s->len + need);
+		return 1;
 	}
-	*sp = s;
-	return 1;
+	size = block_size(s->len + need);
+	if (size <= BLOCK_LARGE) {
+		*sp = block_move(m, s, size);
+		return 1;
+	}
+	/* after the merge a smaller block does, until it grows again */
+	merge(m, &s);
+	size = block_size(s->len + need);
+	size = size < BLOCK_SMALL ? BLOCK_SMALL : size > BLOCK_LARGE ? BLOCK_LARGE : size;
+	*sp = size != sizeof(*s) + s->cap ? block_move(m, s, size) : s;
+	return 0;
 }
 
 void trace_add(struct model *m, struct trace **sp, uint32_t to, int64_t v)
